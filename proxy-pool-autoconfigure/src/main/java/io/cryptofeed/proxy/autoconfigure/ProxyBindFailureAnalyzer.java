@@ -1,0 +1,64 @@
+package io.cryptofeed.proxy.autoconfigure;
+
+import io.cryptofeed.proxy.core.ProxyUrls;
+
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.core.Ordered;
+
+/**
+ * Reports values under {@code cryptofeed.proxy} that cannot even be bound (a word where a
+ * number belongs, a string where a list belongs). Runs before Spring Boot's own analyzer
+ * because that one prints the raw value and the converter's message, which may hold a
+ * proxy password.
+ */
+class ProxyBindFailureAnalyzer extends AbstractFailureAnalyzer<BindException> implements Ordered {
+
+	@Override
+	protected FailureAnalysis analyze(Throwable rootFailure, BindException cause) {
+		ConfigurationProperty property = cause.getProperty();
+		String name = (property != null) ? property.getName().toString() : cause.getName().toString();
+		if (!name.startsWith(ProxyProperties.PREFIX + ".") && !name.equals(ProxyProperties.PREFIX)) {
+			return null;
+		}
+		StringBuilder description = new StringBuilder("A proxy property could not be bound:\n\n    Property: ")
+			.append(name);
+		if (property != null && property.getValue() != null) {
+			description.append("\n    Value: \"").append(ProxyUrls.mask(property.getValue().toString())).append('"');
+		}
+		if (property != null && property.getOrigin() != null) {
+			description.append("\n    Origin: ").append(property.getOrigin());
+		}
+		String type = cause.getTarget().getType().toString();
+		description.append("\n    Reason: the value is not a valid ").append(simpleName(type));
+		return new FailureAnalysis(description.toString(), action(name), cause);
+	}
+
+	private static String simpleName(String type) {
+		int dot = type.lastIndexOf('.');
+		String simple = (dot >= 0) ? type.substring(dot + 1) : type;
+		return simple.replace('$', '.');
+	}
+
+	private static String action(String name) {
+		if (name.endsWith(".weight")) {
+			return "Set " + name + " to a whole number of 1 or more.";
+		}
+		if (name.endsWith("timeout") || name.endsWith(".interval")) {
+			return "Set " + name + " to a duration such as 30s (a bare number means seconds).";
+		}
+		if (name.contains(".pool")) {
+			return "Write " + name + " as a list of members, each with a url, e.g.\n"
+					+ "    pool:\n      - url: socks5://10.0.0.6:1080\n        weight: 2";
+		}
+		return "Update " + name + " in your application's configuration; see the proxy-pool configuration reference.";
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
+	}
+
+}

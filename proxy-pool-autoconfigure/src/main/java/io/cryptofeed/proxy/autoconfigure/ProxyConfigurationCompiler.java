@@ -1,0 +1,317 @@
+package io.cryptofeed.proxy.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import io.cryptofeed.proxy.autoconfigure.ProxyProperties.Connection;
+import io.cryptofeed.proxy.autoconfigure.ProxyProperties.ExchangeSettings;
+import io.cryptofeed.proxy.autoconfigure.ProxyProperties.HealthCheck;
+import io.cryptofeed.proxy.autoconfigure.ProxyProperties.Member;
+import io.cryptofeed.proxy.autoconfigure.ProxyProperties.Settings;
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.InvalidProxyUrlException;
+import io.cryptofeed.proxy.core.MemberSpec;
+import io.cryptofeed.proxy.core.PoolKey;
+import io.cryptofeed.proxy.core.PoolSpec;
+import io.cryptofeed.proxy.core.ProxyEndpoint;
+import io.cryptofeed.proxy.core.ProxyUrls;
+import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
+
+/**
+ * Checks bound {@link ProxyProperties} against every rule and turns them into immutable pool
+ * specs. All violations are collected, so one start-up reports every mistake at once.
+ */
+public final class ProxyConfigurationCompiler {
+
+	/** Used when neither {@code timeout} nor {@code timeout-seconds} is set. */
+	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+	private static final Pattern HOST_PATTERN = Pattern.compile("(\\*\\.)?[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?\\.?");
+
+	private static final Pattern STATUS_RANGE = Pattern.compile("\\d{3}(-\\d{3})?");
+
+	private final SelectionStrategies strategies;
+
+	public ProxyConfigurationCompiler(SelectionStrategies strategies) {
+		this.strategies = strategies;
+	}
+
+	/**
+	 * The pools and host patterns the properties describe.
+	 * @throws InvalidProxyConfigurationException listing every rule broken
+	 */
+	public CompiledProxyConfiguration compile(ProxyProperties properties) {
+		Violations violations = new Violations();
+		List<PoolSpec> pools = new ArrayList<>();
+		Map<String, List<String>> hosts = new LinkedHashMap<>();
+		String prefix = ProxyProperties.PREFIX;
+		compileSettings(PoolKey.DEFAULT, prefix + ".default", properties.getDefault(), pools, violations);
+		Map<String, String> exchangeIds = new HashMap<>();
+		Map<String, String> patternOwners = new HashMap<>();
+		properties.getExchanges().forEach((id, exchange) -> {
+			String path = prefix + ".exchanges." + id;
+			String normalized = id.strip().toLowerCase(Locale.ROOT);
+			if (normalized.isEmpty()) {
+				violations.add(prefix + ".exchanges", id, "an exchange id is empty",
+						"name the exchange, e.g. cryptofeed.proxy.exchanges.binance");
+				return;
+			}
+			if (normalized.equals(PoolKey.DEFAULT)) {
+				violations.add(path, null, "'default' is not an exchange id",
+						"put settings for every exchange under cryptofeed.proxy.default");
+				return;
+			}
+			String clash = exchangeIds.putIfAbsent(normalized, id);
+			if (clash != null) {
+				violations.add(path, null, "exchange ids are case-insensitive and '" + clash + "' is configured too",
+						"merge the two into one exchange block");
+				return;
+			}
+			List<String> patterns = compileHosts(normalized, path, exchange, patternOwners, violations);
+			hosts.put(normalized, patterns);
+			compileSettings(normalized, path, exchange, pools, violations);
+		});
+		violations.throwIfAny();
+		return new CompiledProxyConfiguration(pools, hosts);
+	}
+
+	private List<String> compileHosts(String exchange, String path, ExchangeSettings settings,
+			Map<String, String> patternOwners, Violations violations) {
+		List<String> patterns = new ArrayList<>();
+		List<String> configured = settings.getHosts();
+		for (int i = 0; i < configured.size(); i++) {
+			String pattern = configured.get(i);
+			String property = path + ".hosts[" + i + "]";
+			if (pattern == null || pattern.isBlank()) {
+				violations.add(property, pattern, "a host pattern is empty",
+						"write a host such as api.binance.com or a wildcard such as *.binance.com, or remove the entry");
+				continue;
+			}
+			String normalized = pattern.strip().toLowerCase(Locale.ROOT);
+			if (!HOST_PATTERN.matcher(normalized).matches()) {
+				violations.add(property, pattern, "not a host name or '*.' wildcard",
+						"write an exact host (binance.com) or a leading wildcard for subdomains (*.binance.com)");
+				continue;
+			}
+			String owner = patternOwners.putIfAbsent(normalized, exchange);
+			if (owner != null && !owner.equals(exchange)) {
+				violations.add(property, pattern, "the pattern is already claimed by exchange '" + owner + "'",
+						"give each host pattern to one exchange only");
+				continue;
+			}
+			patterns.add(normalized);
+		}
+		return patterns;
+	}
+
+	private void compileSettings(String settingsName, String path, Settings settings, List<PoolSpec> pools,
+			Violations violations) {
+		compileConnection(new PoolKey(settingsName, ConnectionType.HTTP), path + ".http", settings.getHttp(), pools,
+				violations);
+		compileConnection(new PoolKey(settingsName, ConnectionType.WEBSOCKET), path + ".websocket",
+				settings.getWebsocket(), pools, violations);
+	}
+
+	private void compileConnection(PoolKey key, String path, Connection connection, List<PoolSpec> pools,
+			Violations violations) {
+		Duration timeout = timeout(path, connection, violations);
+		String strategy = connection.getStrategy();
+		if (strategy == null || this.strategies.find(strategy).isEmpty()) {
+			violations.add(path + ".strategy", strategy, "unknown selection strategy",
+					"use one of " + String.join(", ", this.strategies.names()));
+		}
+		checkHealthCheck(path + ".health-check", connection.getHealthCheck(), violations);
+		List<MemberSpec> members = members(path, connection.getPool(), violations);
+		ProxyEndpoint single = null;
+		if (connection.getUrl() != null && !connection.getUrl().isBlank()) {
+			single = endpoint(path + ".url", connection.getUrl(), violations);
+		}
+		if (violations.any()) {
+			return;
+		}
+		if (members.stream().anyMatch(MemberSpec::enabled)) {
+			pools.add(new PoolSpec(key, PoolSpec.Origin.POOL, members, strategy, timeout));
+		}
+		else if (single != null) {
+			pools.add(new PoolSpec(key, PoolSpec.Origin.URL, List.of(MemberSpec.of(single)), strategy, timeout));
+		}
+	}
+
+	private Duration timeout(String path, Connection connection, Violations violations) {
+		Duration timeout = connection.getTimeout();
+		Integer seconds = connection.getTimeoutSeconds();
+		if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+			violations.add(path + ".timeout", timeout.toString(), "the timeout must be positive",
+					"set a duration such as 30s (a bare number means seconds)");
+		}
+		if (seconds != null && seconds <= 0) {
+			violations.add(path + ".timeout-seconds", seconds.toString(), "the timeout must be positive",
+					"set a number of seconds such as 30, or use 'timeout: 30s'");
+		}
+		if (timeout != null && seconds != null && !timeout.equals(Duration.ofSeconds(seconds))) {
+			violations.add(path + ".timeout-seconds", seconds.toString(),
+					"contradicts " + path + ".timeout = " + timeout, "keep only 'timeout'");
+		}
+		if (timeout != null) {
+			return timeout;
+		}
+		return (seconds != null) ? Duration.ofSeconds(seconds) : DEFAULT_TIMEOUT;
+	}
+
+	private List<MemberSpec> members(String path, List<Member> pool, Violations violations) {
+		List<MemberSpec> members = new ArrayList<>();
+		Map<ProxyEndpoint.Identity, Integer> seen = new HashMap<>();
+		for (int i = 0; i < pool.size(); i++) {
+			Member member = pool.get(i);
+			String memberPath = path + ".pool[" + i + "]";
+			if (member == null) {
+				violations.add(memberPath, null, "the pool entry is empty", "give the entry a url, or remove it");
+				continue;
+			}
+			Integer weight = member.getWeight();
+			boolean weightValid = weight != null && weight >= 1;
+			if (!weightValid) {
+				violations.add(memberPath + ".weight", String.valueOf(weight), "the weight must be at least 1",
+						"set a whole number of 1 or more (relative share under the weighted strategy)");
+			}
+			if (member.getUrl() == null || member.getUrl().isBlank()) {
+				violations.add(memberPath + ".url", null, "the pool member has no url",
+						"set url: scheme://host:port, e.g. socks5://10.0.0.6:1080");
+				continue;
+			}
+			ProxyEndpoint endpoint = endpoint(memberPath + ".url", member.getUrl(), violations);
+			if (endpoint == null) {
+				continue;
+			}
+			Integer first = seen.putIfAbsent(endpoint.identity(), i);
+			if (first != null) {
+				violations.add(memberPath + ".url", ProxyUrls.mask(member.getUrl()),
+						"the same proxy is already member pool[" + first + "]",
+						"remove the duplicate, or raise the first one's weight");
+				continue;
+			}
+			if (weightValid) {
+				members.add(new MemberSpec(endpoint, weight, member.isEnabled(), member.getMetadata()));
+			}
+		}
+		return members;
+	}
+
+	private ProxyEndpoint endpoint(String property, String url, Violations violations) {
+		try {
+			return ProxyEndpoint.parse(url);
+		}
+		catch (InvalidProxyUrlException ex) {
+			violations.add(property, ProxyUrls.mask(url), ex.getMessage(), ex.fix());
+			return null;
+		}
+	}
+
+	private void checkHealthCheck(String path, HealthCheck check, Violations violations) {
+		Duration interval = check.getInterval();
+		Duration timeout = check.getTimeout();
+		if (interval == null || interval.compareTo(Duration.ofSeconds(1)) < 0) {
+			violations.add(path + ".interval", String.valueOf(interval), "the interval must be at least 1 second",
+					"set a duration such as 30s");
+		}
+		if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+			violations.add(path + ".timeout", String.valueOf(timeout), "the timeout must be positive",
+					"set a duration such as 5s");
+		}
+		else if (interval != null && timeout.compareTo(interval) >= 0) {
+			violations.add(path + ".timeout", timeout.toString(), "the timeout must be shorter than the interval ("
+					+ interval + ")", "lower the timeout or raise the interval");
+		}
+		if (check.getRetryCount() < 1) {
+			violations.add(path + ".retry-count", String.valueOf(check.getRetryCount()),
+					"a check needs at least one attempt", "set 1 or more");
+		}
+		if (check.getUnhealthyThreshold() < 1) {
+			violations.add(path + ".unhealthy-threshold", String.valueOf(check.getUnhealthyThreshold()),
+					"the threshold must be at least 1", "set 1 or more consecutive failed checks");
+		}
+		if (check.getHealthyThreshold() < 1) {
+			violations.add(path + ".healthy-threshold", String.valueOf(check.getHealthyThreshold()),
+					"the threshold must be at least 1", "set 1 or more consecutive passed checks");
+		}
+		if (parseJitterPercent(check.getJitter()) < 0) {
+			violations.add(path + ".jitter", check.getJitter(), "not a percentage from 0% to 50%",
+					"write e.g. 10%");
+		}
+		if (check.getMethod() == ProxyProperties.HealthCheckMethod.HTTP
+				&& (check.getUrl() == null || check.getUrl().isBlank())) {
+			violations.add(path + ".url", null, "the http method needs a URL to request through the proxy",
+					"set health-check.url, e.g. the exchange's ping endpoint, or use method: tcp");
+		}
+		if (check.getUrl() != null && !check.getUrl().isBlank() && !check.getUrl().matches("(?i)https?://[^/\\s]+.*")) {
+			violations.add(path + ".url", ProxyUrls.mask(check.getUrl()), "not an http or https URL",
+					"write e.g. https://api.binance.com/api/v3/ping");
+		}
+		if (!isStatusRanges(check.getExpectedStatus())) {
+			violations.add(path + ".expected-status", check.getExpectedStatus(), "not a status range or list",
+					"write e.g. 200-299 or 200,204 with statuses from 100 to 599");
+		}
+	}
+
+	/** The percentage, or -1 when malformed or outside 0..50. */
+	static double parseJitterPercent(String jitter) {
+		if (jitter == null) {
+			return -1;
+		}
+		String number = jitter.strip();
+		number = number.endsWith("%") ? number.substring(0, number.length() - 1).strip() : number;
+		try {
+			double percent = Double.parseDouble(number);
+			return (percent >= 0 && percent <= 50) ? percent : -1;
+		}
+		catch (NumberFormatException ex) {
+			return -1;
+		}
+	}
+
+	static boolean isStatusRanges(String ranges) {
+		if (ranges == null || ranges.isBlank()) {
+			return false;
+		}
+		for (String range : ranges.split(",")) {
+			String trimmed = range.strip();
+			if (!STATUS_RANGE.matcher(trimmed).matches()) {
+				return false;
+			}
+			String[] bounds = trimmed.split("-");
+			int low = Integer.parseInt(bounds[0]);
+			int high = Integer.parseInt(bounds[bounds.length - 1]);
+			if (low < 100 || high > 599 || low > high) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static final class Violations {
+
+		private final List<ConfigurationViolation> list = new ArrayList<>();
+
+		void add(String property, String value, String problem, String fix) {
+			this.list.add(new ConfigurationViolation(property, value, problem, fix));
+		}
+
+		boolean any() {
+			return !this.list.isEmpty();
+		}
+
+		void throwIfAny() {
+			if (any()) {
+				throw new InvalidProxyConfigurationException(this.list);
+			}
+		}
+
+	}
+
+}

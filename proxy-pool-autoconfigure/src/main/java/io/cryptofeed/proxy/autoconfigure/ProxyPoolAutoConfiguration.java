@@ -1,0 +1,65 @@
+package io.cryptofeed.proxy.autoconfigure;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.cryptofeed.proxy.core.PoolSpec;
+import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.SelectionStrategyFactory;
+import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Proxy pools from {@code cryptofeed.proxy.*}. Nothing is created unless
+ * {@code cryptofeed.proxy.enabled=true}; every bean can be replaced by declaring your own.
+ */
+@AutoConfiguration
+@ConditionalOnBooleanProperty(prefix = ProxyProperties.PREFIX, name = "enabled")
+@EnableConfigurationProperties(ProxyProperties.class)
+public class ProxyPoolAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(ProxyPoolAutoConfiguration.class);
+
+	/** The built-in strategies plus every {@link SelectionStrategyFactory} bean. */
+	@Bean
+	@ConditionalOnMissingBean
+	public SelectionStrategies proxySelectionStrategies(ObjectProvider<SelectionStrategyFactory> factories) {
+		return SelectionStrategies.withAdditional(factories.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	public ProxyConfigurationCompiler proxyConfigurationCompiler(SelectionStrategies strategies) {
+		return new ProxyConfigurationCompiler(strategies);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	public ProxyPools proxyPools(ProxyProperties properties, ProxyConfigurationCompiler compiler,
+			SelectionStrategies strategies) {
+		CompiledProxyConfiguration compiled = compiler.compile(properties);
+		compiled.pools().stream().filter(ProxyPoolAutoConfiguration::ignoresItsWeights).forEach((spec) -> logger
+			.warn("Proxy pool " + spec.key() + ": members have weights but strategy '" + spec.strategy()
+					+ "' ignores them; use strategy: weighted"));
+		ProxyPools pools = ProxyPools.of(compiled.pools(), compiled.hostPatterns(), strategies::create);
+		if (pools.pools().isEmpty()) {
+			logger.info("Proxy pools enabled but none configured: every connection goes direct");
+		}
+		pools.describe().forEach((line) -> logger.info("Proxy pool " + line));
+		return pools;
+	}
+
+	private static boolean ignoresItsWeights(PoolSpec spec) {
+		String strategy = SelectionStrategies.canonicalName(spec.strategy());
+		boolean builtInUnweighted = strategy.equals(SelectionStrategies.ROUND_ROBIN)
+				|| strategy.equals(SelectionStrategies.RANDOM) || strategy.equals(SelectionStrategies.LEAST_CONNECTIONS);
+		return builtInUnweighted && spec.members().stream().anyMatch((member) -> member.weight() != 1);
+	}
+
+}

@@ -1,0 +1,333 @@
+package io.cryptofeed.proxy.autoconfigure;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
+
+/**
+ * Proxy pools for outgoing exchange connections. Bound as given, then checked and turned
+ * into immutable pools by {@link ProxyConfigurationCompiler}.
+ */
+@ConfigurationProperties(ProxyProperties.PREFIX)
+public class ProxyProperties {
+
+	public static final String PREFIX = "cryptofeed.proxy";
+
+	/** Whether to route exchange connections through proxies; when false nothing changes. */
+	private boolean enabled;
+
+	private final Settings defaultSettings = new Settings();
+
+	/** Settings per exchange id (case-insensitive), used instead of the default settings. */
+	private final Map<String, ExchangeSettings> exchanges = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	/**
+	 * Settings for every exchange that has none of its own.
+	 * @return the default settings
+	 */
+	public Settings getDefault() {
+		return this.defaultSettings;
+	}
+
+	public Map<String, ExchangeSettings> getExchanges() {
+		return this.exchanges;
+	}
+
+	/** Proxy settings for each connection type. */
+	public static class Settings {
+
+		/** Proxies for REST (request/response) connections. */
+		private final Connection http = new Connection();
+
+		/** Proxies for WebSocket (streaming) connections. */
+		private final Connection websocket = new Connection();
+
+		public Connection getHttp() {
+			return this.http;
+		}
+
+		public Connection getWebsocket() {
+			return this.websocket;
+		}
+
+	}
+
+	/** The settings of one exchange. */
+	public static class ExchangeSettings extends Settings {
+
+		/** Request hosts that belong to this exchange: exact names or '*.' wildcards for subdomains. */
+		private List<String> hosts = new ArrayList<>();
+
+		public List<String> getHosts() {
+			return this.hosts;
+		}
+
+		public void setHosts(List<String> hosts) {
+			this.hosts = hosts;
+		}
+
+	}
+
+	/** The proxies for one connection type: a single URL, or a pool. */
+	public static class Connection {
+
+		/** A single proxy, scheme://[user:password@]host:port; used when no pool member is enabled. */
+		private String url;
+
+		/** Connection timeout, 30s when neither this nor timeout-seconds is set; a bare number means seconds. */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration timeout;
+
+		/** Connection timeout in seconds, the original key; prefer 'timeout'. */
+		private Integer timeoutSeconds;
+
+		/** Pool members; a pool with at least one enabled member takes precedence over 'url'. */
+		private List<Member> pool = new ArrayList<>();
+
+		/** How to choose a pool member: round-robin, random, least-connections, weighted, or a custom strategy's name. */
+		private String strategy = "round-robin";
+
+		/** Background health checking of the pool's members. */
+		private final HealthCheck healthCheck = new HealthCheck();
+
+		public String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(String url) {
+			this.url = url;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Integer getTimeoutSeconds() {
+			return this.timeoutSeconds;
+		}
+
+		public void setTimeoutSeconds(Integer timeoutSeconds) {
+			this.timeoutSeconds = timeoutSeconds;
+		}
+
+		public List<Member> getPool() {
+			return this.pool;
+		}
+
+		public void setPool(List<Member> pool) {
+			this.pool = pool;
+		}
+
+		public String getStrategy() {
+			return this.strategy;
+		}
+
+		public void setStrategy(String strategy) {
+			this.strategy = strategy;
+		}
+
+		public HealthCheck getHealthCheck() {
+			return this.healthCheck;
+		}
+
+	}
+
+	/** One proxy of a pool. */
+	public static class Member {
+
+		/** The proxy, scheme://[user:password@]host:port with scheme http, socks4, socks5 or socks5h. */
+		private String url;
+
+		/** Relative share of selections under the weighted strategy, at least 1. */
+		private Integer weight = 1;
+
+		/** Whether this member may be selected. */
+		private boolean enabled = true;
+
+		/** Free-form labels such as region or provider. */
+		private Map<String, String> metadata = new LinkedHashMap<>();
+
+		public String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(String url) {
+			this.url = url;
+		}
+
+		public Integer getWeight() {
+			return this.weight;
+		}
+
+		public void setWeight(Integer weight) {
+			this.weight = weight;
+		}
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Map<String, String> getMetadata() {
+			return this.metadata;
+		}
+
+		public void setMetadata(Map<String, String> metadata) {
+			this.metadata = metadata;
+		}
+
+	}
+
+	/** How members are checked in the background. */
+	public static class HealthCheck {
+
+		/** Whether to check members in the background. */
+		private boolean enabled = true;
+
+		/** How to check a member: tcp (connect and protocol greeting), http (a request through it) or ping. */
+		private HealthCheckMethod method = HealthCheckMethod.TCP;
+
+		/** Time between two checks of a member; a bare number means seconds. */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration interval = Duration.ofSeconds(30);
+
+		/** Time one check attempt may take; a bare number means seconds. */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration timeout = Duration.ofSeconds(5);
+
+		/** Attempts within one check before it counts as failed. */
+		private int retryCount = 3;
+
+		/** Consecutive failed checks that make a member unhealthy. */
+		private int unhealthyThreshold = 2;
+
+		/** Consecutive passed checks that make an unhealthy member healthy again. */
+		private int healthyThreshold = 2;
+
+		/** Random spread of check times, as a percentage of the interval (e.g. 10%). */
+		private String jitter = "10%";
+
+		/** URL requested through the proxy by the http method. */
+		private String url;
+
+		/** Response statuses that pass the http method, as a range (200-299) or list (200,204). */
+		private String expectedStatus = "200-299";
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public HealthCheckMethod getMethod() {
+			return this.method;
+		}
+
+		public void setMethod(HealthCheckMethod method) {
+			this.method = method;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public int getRetryCount() {
+			return this.retryCount;
+		}
+
+		public void setRetryCount(int retryCount) {
+			this.retryCount = retryCount;
+		}
+
+		public int getUnhealthyThreshold() {
+			return this.unhealthyThreshold;
+		}
+
+		public void setUnhealthyThreshold(int unhealthyThreshold) {
+			this.unhealthyThreshold = unhealthyThreshold;
+		}
+
+		public int getHealthyThreshold() {
+			return this.healthyThreshold;
+		}
+
+		public void setHealthyThreshold(int healthyThreshold) {
+			this.healthyThreshold = healthyThreshold;
+		}
+
+		public String getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(String jitter) {
+			this.jitter = jitter;
+		}
+
+		public String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(String url) {
+			this.url = url;
+		}
+
+		public String getExpectedStatus() {
+			return this.expectedStatus;
+		}
+
+		public void setExpectedStatus(String expectedStatus) {
+			this.expectedStatus = expectedStatus;
+		}
+
+	}
+
+	/** Ways to check a member's health. */
+	public enum HealthCheckMethod {
+
+		/** Connect to the proxy and complete its protocol greeting. */
+		TCP,
+
+		/** Send a real request through the proxy to the check URL. */
+		HTTP,
+
+		/** ICMP reachability of the proxy host. */
+		PING
+
+	}
+
+}

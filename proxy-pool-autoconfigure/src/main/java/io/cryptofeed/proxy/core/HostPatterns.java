@@ -1,0 +1,68 @@
+package io.cryptofeed.proxy.core;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Maps request hosts to exchange ids. A pattern is an exact host ({@code binance.com}) or a
+ * wildcard for its subdomains ({@code *.binance.com}, which does not match
+ * {@code binance.com} itself). An exact match wins, then the longest wildcard.
+ */
+public final class HostPatterns {
+
+	private final Map<String, String> exact = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+
+	/** Keyed by the suffix with its leading dot, {@code .binance.com}. */
+	private final Map<String, String> suffixes = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+
+	/**
+	 * @param patternsByExchange exchange id to its host patterns
+	 * @throws IllegalArgumentException when one pattern is claimed by two exchanges
+	 */
+	public HostPatterns(Map<String, ? extends Iterable<String>> patternsByExchange) {
+		patternsByExchange.forEach((exchange, patterns) -> {
+			for (String pattern : patterns) {
+				String normalized = normalize(pattern);
+				boolean wildcard = normalized.startsWith("*.");
+				Map<String, String> target = wildcard ? this.suffixes : this.exact;
+				String key = wildcard ? normalized.substring(1) : normalized;
+				String previous = target.putIfAbsent(key, exchange.toLowerCase(Locale.ROOT));
+				if (previous != null && !previous.equalsIgnoreCase(exchange)) {
+					throw new IllegalArgumentException("host pattern '" + pattern + "' belongs to both exchange '"
+							+ previous + "' and exchange '" + exchange + "'");
+				}
+			}
+		});
+	}
+
+	private static String normalize(String host) {
+		String trimmed = host.strip();
+		return trimmed.endsWith(".") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
+	}
+
+	/** The exchange whose patterns match the host. */
+	public Optional<String> exchangeFor(String host) {
+		if (host == null || host.isEmpty()) {
+			return Optional.empty();
+		}
+		String normalized = normalize(host);
+		String exchange = this.exact.get(normalized);
+		if (exchange != null) {
+			return Optional.of(exchange);
+		}
+		for (int dot = normalized.indexOf('.'); dot >= 0; dot = normalized.indexOf('.', dot + 1)) {
+			exchange = this.suffixes.get(normalized.substring(dot));
+			if (exchange != null) {
+				return Optional.of(exchange);
+			}
+		}
+		return Optional.empty();
+	}
+
+	public boolean isEmpty() {
+		return this.exact.isEmpty() && this.suffixes.isEmpty();
+	}
+
+}

@@ -1,0 +1,17 @@
+package io.cryptofeed.proxy.core;
+
+/** No member of a pool can take a new connection (all drained, or all already tried). */
+public final class NoProxyAvailableException extends RuntimeException {
+
+	private final PoolKey pool;
+
+	public NoProxyAvailableException(PoolKey pool, String reason) {
+		super("proxy pool " + pool + ": " + reason);
+		this.pool = pool;
+	}
+
+	public PoolKey pool() {
+		return this.pool;
+	}
+
+}

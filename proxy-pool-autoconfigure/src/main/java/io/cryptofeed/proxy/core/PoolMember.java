@@ -1,0 +1,101 @@
+package io.cryptofeed.proxy.core;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Map;
+
+/**
+ * A proxy in a pool together with its live state: the leases it holds and the reasons it is
+ * set aside. Availability is changed through {@link ProxyPool#setUnavailable}, which keeps the
+ * pool's snapshot in step.
+ */
+public final class PoolMember {
+
+	private static final VarHandle UNAVAILABLE;
+
+	private static final VarHandle ACTIVE_LEASES;
+
+	static {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			UNAVAILABLE = lookup.findVarHandle(PoolMember.class, "unavailable", int.class);
+			ACTIVE_LEASES = lookup.findVarHandle(PoolMember.class, "activeLeases", int.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
+	private final MemberSpec spec;
+
+	/** A field rather than an AtomicInteger: least-connections scans it, one load less per member. */
+	private volatile int activeLeases;
+
+	/** Bit set of {@link Unavailability} reasons; zero means available. */
+	private volatile int unavailable;
+
+	PoolMember(MemberSpec spec) {
+		this.spec = spec;
+	}
+
+	public ProxyEndpoint endpoint() {
+		return this.spec.endpoint();
+	}
+
+	public int weight() {
+		return this.spec.weight();
+	}
+
+	/** Whether configuration allows selecting this member at all. */
+	public boolean enabled() {
+		return this.spec.enabled();
+	}
+
+	public Map<String, String> metadata() {
+		return this.spec.metadata();
+	}
+
+	/** Leases handed out and not yet released: the connections this member carries now. */
+	public int activeLeases() {
+		return this.activeLeases;
+	}
+
+	/** Enabled and not set aside for any reason. */
+	public boolean isAvailable() {
+		return this.spec.enabled() && this.unavailable == 0;
+	}
+
+	public boolean isSetAsideFor(Unavailability reason) {
+		return (this.unavailable & reason.bit()) != 0;
+	}
+
+	/** Returns whether {@link #isAvailable()} changed. */
+	boolean mark(Unavailability reason, boolean setAside) {
+		int bit = reason.bit();
+		int before;
+		int after;
+		do {
+			before = this.unavailable;
+			after = setAside ? (before | bit) : (before & ~bit);
+			if (before == after) {
+				return false;
+			}
+		}
+		while (!UNAVAILABLE.compareAndSet(this, before, after));
+		return (before == 0) != (after == 0);
+	}
+
+	void leaseAcquired() {
+		ACTIVE_LEASES.getAndAdd(this, 1);
+	}
+
+	void leaseReleased() {
+		ACTIVE_LEASES.getAndAdd(this, -1);
+	}
+
+	@Override
+	public String toString() {
+		return this.spec.endpoint().toString();
+	}
+
+}

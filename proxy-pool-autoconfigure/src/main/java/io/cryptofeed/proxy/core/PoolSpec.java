@@ -1,0 +1,40 @@
+package io.cryptofeed.proxy.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A validated pool as configured: what {@link ProxyPool} is built from.
+ *
+ * @param key which settings block and connection type it serves
+ * @param origin whether it came from a {@code pool} list or a single {@code url}
+ * @param members the members in configuration order, disabled ones included
+ * @param strategy the name of the selection strategy
+ * @param timeout the connection timeout for connections through this pool
+ */
+public record PoolSpec(PoolKey key, Origin origin, List<MemberSpec> members, String strategy, Duration timeout) {
+
+	public PoolSpec {
+		Objects.requireNonNull(key, "key");
+		Objects.requireNonNull(origin, "origin");
+		Objects.requireNonNull(strategy, "strategy");
+		Objects.requireNonNull(timeout, "timeout");
+		members = List.copyOf(members);
+		if (members.stream().noneMatch(MemberSpec::enabled)) {
+			throw new IllegalArgumentException("pool " + key + " has no enabled member");
+		}
+	}
+
+	/** Where a pool's members came from. */
+	public enum Origin {
+
+		/** A {@code pool} list. */
+		POOL,
+
+		/** A single {@code url}: one fixed proxy, the behaviour from before pools existed. */
+		URL
+
+	}
+
+}

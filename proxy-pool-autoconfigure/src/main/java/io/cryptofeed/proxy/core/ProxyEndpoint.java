@@ -1,0 +1,240 @@
+package io.cryptofeed.proxy.core;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One proxy server: protocol, address and optional credentials. Immutable; equal
+ * endpoints are interchangeable. {@link #toString()} never shows the credentials.
+ */
+public final class ProxyEndpoint {
+
+	private final ProxyScheme scheme;
+
+	private final String host;
+
+	private final int port;
+
+	private final String username;
+
+	private final String password;
+
+	private final String masked;
+
+	public ProxyEndpoint(ProxyScheme scheme, String host, int port, String username, String password) {
+		this.scheme = Objects.requireNonNull(scheme, "scheme");
+		this.host = Objects.requireNonNull(host, "host").toLowerCase(Locale.ROOT);
+		this.port = port;
+		this.username = username;
+		this.password = password;
+		this.masked = scheme.id() + "://" + ((username != null) ? ProxyUrls.MASK + "@" : "") + hostAndPort();
+	}
+
+	/**
+	 * Parses {@code scheme://[user[:password]@]host:port}. Schemes: {@code http},
+	 * {@code socks4}, {@code socks5} and {@code socks5h}. Credentials are percent-decoded.
+	 * @throws InvalidProxyUrlException with a message that does not repeat the URL
+	 */
+	public static ProxyEndpoint parse(String url) {
+		if (url == null || url.isBlank()) {
+			throw new InvalidProxyUrlException("the URL is empty", "give a URL such as socks5://host:1080");
+		}
+		String trimmed = url.strip();
+		int schemeEnd = trimmed.indexOf("://");
+		if (schemeEnd <= 0) {
+			throw new InvalidProxyUrlException("the URL has no scheme",
+					"start it with http://, socks4://, socks5:// or socks5h://");
+		}
+		ProxyScheme scheme = ProxyScheme.fromUrlScheme(trimmed.substring(0, schemeEnd));
+		if (scheme == null) {
+			throw new InvalidProxyUrlException("scheme '" + trimmed.substring(0, schemeEnd) + "' is not supported",
+					"use http (CONNECT), socks4, socks5 or socks5h; the connection to the proxy itself is never TLS");
+		}
+		String rest = trimmed.substring(schemeEnd + 3);
+		int at = rest.lastIndexOf('@');
+		int authorityEnd = indexOfAny(rest, "/?#", at + 1);
+		String path = rest.substring(authorityEnd);
+		if (!path.isEmpty() && !path.equals("/")) {
+			throw new InvalidProxyUrlException("a proxy URL cannot have a path, query or fragment",
+					"remove everything after host:port");
+		}
+		String userInfo = (at >= 0) ? rest.substring(0, at) : null;
+		String hostPort = rest.substring(at + 1, authorityEnd);
+		String[] hostAndPort = splitHostAndPort(hostPort);
+		int port = parsePort(hostAndPort[1]);
+		String username = null;
+		String password = null;
+		if (userInfo != null) {
+			int colon = userInfo.indexOf(':');
+			username = percentDecode((colon >= 0) ? userInfo.substring(0, colon) : userInfo);
+			password = (colon >= 0) ? percentDecode(userInfo.substring(colon + 1)) : null;
+			if (username.isEmpty()) {
+				throw new InvalidProxyUrlException("the credentials have an empty username",
+						"write user:password@ before the host, or leave the credentials out");
+			}
+		}
+		if (scheme == ProxyScheme.SOCKS4 && password != null) {
+			throw new InvalidProxyUrlException("socks4 carries a user id but no password",
+					"use socks5:// for username/password authentication");
+		}
+		return new ProxyEndpoint(scheme, hostAndPort[0], port, username, password);
+	}
+
+	private static int indexOfAny(String s, String chars, int from) {
+		for (int i = Math.max(from, 0); i < s.length(); i++) {
+			if (chars.indexOf(s.charAt(i)) >= 0) {
+				return i;
+			}
+		}
+		return s.length();
+	}
+
+	private static String[] splitHostAndPort(String hostPort) {
+		String host;
+		String port;
+		if (hostPort.startsWith("[")) {
+			int close = hostPort.indexOf(']');
+			if (close < 0) {
+				throw new InvalidProxyUrlException("the IPv6 address has no closing bracket", "write it as [::1]:1080");
+			}
+			host = hostPort.substring(1, close);
+			String afterHost = hostPort.substring(close + 1);
+			port = afterHost.startsWith(":") ? afterHost.substring(1) : null;
+		}
+		else {
+			int colon = hostPort.lastIndexOf(':');
+			host = (colon >= 0) ? hostPort.substring(0, colon) : hostPort;
+			port = (colon >= 0) ? hostPort.substring(colon + 1) : null;
+		}
+		if (host.isEmpty()) {
+			throw new InvalidProxyUrlException("the URL has no host", "write the proxy's host name or IP after ://");
+		}
+		for (int i = 0; i < host.length(); i++) {
+			char c = host.charAt(i);
+			if (Character.isWhitespace(c) || c == '@' || c == '[' || c == ']') {
+				throw new InvalidProxyUrlException("the host contains '" + c + "'",
+						"write a plain host name or IP address; percent-encode special characters in credentials");
+			}
+		}
+		return new String[] { host, port };
+	}
+
+	private static int parsePort(String port) {
+		if (port == null || port.isEmpty()) {
+			throw new InvalidProxyUrlException("the URL has no port",
+					"add the proxy's port, e.g. :1080 for SOCKS or :3128 for HTTP (no default is assumed)");
+		}
+		int value = 0;
+		for (int i = 0; i < port.length(); i++) {
+			char c = port.charAt(i);
+			if (c < '0' || c > '9' || i > 5) {
+				throw new InvalidProxyUrlException("the port '" + port + "' is not a number from 1 to 65535",
+						"use a port from 1 to 65535");
+			}
+			value = value * 10 + (c - '0');
+		}
+		if (value < 1 || value > 65535) {
+			throw new InvalidProxyUrlException("the port " + value + " is out of range", "use a port from 1 to 65535");
+		}
+		return value;
+	}
+
+	private static String percentDecode(String s) {
+		if (s.indexOf('%') < 0) {
+			return s;
+		}
+		ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+		for (int i = 0; i < s.length(); i++) {
+			char c = s.charAt(i);
+			if (c == '%') {
+				int hi = (i + 2 < s.length()) ? Character.digit(s.charAt(i + 1), 16) : -1;
+				int lo = (i + 2 < s.length()) ? Character.digit(s.charAt(i + 2), 16) : -1;
+				if (hi < 0 || lo < 0) {
+					throw new InvalidProxyUrlException("the credentials contain a malformed %-escape",
+							"percent-encode special characters as %XX, e.g. %40 for @");
+				}
+				out.write((hi << 4) | lo);
+				i += 2;
+			}
+			else {
+				byte[] bytes = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+				out.write(bytes, 0, bytes.length);
+			}
+		}
+		return out.toString(StandardCharsets.UTF_8);
+	}
+
+	public ProxyScheme scheme() {
+		return this.scheme;
+	}
+
+	/** Lower-case host name or IP literal (IPv6 without brackets). */
+	public String host() {
+		return this.host;
+	}
+
+	public int port() {
+		return this.port;
+	}
+
+	/** The username, or {@code null} when the proxy needs no authentication. */
+	public String username() {
+		return this.username;
+	}
+
+	/** The password, or {@code null}. Never log it. */
+	public String password() {
+		return this.password;
+	}
+
+	public boolean hasCredentials() {
+		return this.username != null;
+	}
+
+	/** {@code host:port}, with brackets around an IPv6 literal; safe for logs and metric tags. */
+	public String hostAndPort() {
+		return ((this.host.indexOf(':') >= 0) ? "[" + this.host + "]" : this.host) + ":" + this.port;
+	}
+
+	/**
+	 * What makes two configured members the same proxy: scheme, address and username.
+	 * A password change does not make a new member.
+	 */
+	public Identity identity() {
+		return new Identity(this.scheme, this.host, this.port, this.username);
+	}
+
+	@Override
+	public boolean equals(Object obj) {
+		if (this == obj) {
+			return true;
+		}
+		return obj instanceof ProxyEndpoint other && this.scheme == other.scheme && this.port == other.port
+				&& this.host.equals(other.host) && Objects.equals(this.username, other.username)
+				&& Objects.equals(this.password, other.password);
+	}
+
+	@Override
+	public int hashCode() {
+		return Objects.hash(this.scheme, this.host, this.port, this.username, this.password);
+	}
+
+	/** The URL with credentials replaced by {@code ***}. */
+	@Override
+	public String toString() {
+		return this.masked;
+	}
+
+	/** See {@link ProxyEndpoint#identity()}. */
+	public record Identity(ProxyScheme scheme, String host, int port, String username) {
+
+		@Override
+		public String toString() {
+			return scheme.id() + "://" + ((username != null) ? ProxyUrls.MASK + "@" : "") + host + ":" + port;
+		}
+
+	}
+
+}

@@ -1,0 +1,97 @@
+package io.cryptofeed.proxy.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Both environment-variable styles: Spring's single underscore and the original double one. */
+class EnvironmentVariablesTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ProxyPoolAutoConfiguration.class));
+
+	@Test
+	void springStyleVariablesBind() {
+		withEnvironment(Map.of("CRYPTOFEED_PROXY_ENABLED", "true", "CRYPTOFEED_PROXY_DEFAULT_HTTP_URL",
+				"socks5://10.0.0.5:1080", "CRYPTOFEED_PROXY_EXCHANGES_BINANCE_HTTP_URL", "http://10.0.1.1:3128"),
+				(pools) -> {
+					assertThat(address(pools.resolve(null, ConnectionType.HTTP).orElseThrow()))
+						.isEqualTo("10.0.0.5:1080");
+					assertThat(address(pools.resolve("binance", ConnectionType.HTTP).orElseThrow()))
+						.isEqualTo("10.0.1.1:3128");
+				});
+	}
+
+	@Test
+	void originalDoubleUnderscoreVariablesBind() {
+		Map<String, Object> env = new LinkedHashMap<>();
+		env.put("CRYPTOFEED_PROXY_ENABLED", "true");
+		env.put("CRYPTOFEED_PROXY_DEFAULT__HTTP__URL", "socks5://10.0.0.5:1080");
+		env.put("CRYPTOFEED_PROXY_DEFAULT__HTTP__TIMEOUT_SECONDS", "12");
+		env.put("CRYPTOFEED_PROXY_EXCHANGES__BINANCE__HTTP__URL", "http://10.0.1.1:3128");
+		env.put("CRYPTOFEED_PROXY_EXCHANGES__COINBASE_PRO__WEBSOCKET__POOL__0__URL", "socks5://10.0.4.1:1080");
+		env.put("CRYPTOFEED_PROXY_EXCHANGES__COINBASE_PRO__WEBSOCKET__POOL__1__URL", "socks5://10.0.4.2:1080");
+		env.put("CRYPTOFEED_PROXY_EXCHANGES__COINBASE_PRO__WEBSOCKET__STRATEGY", "least_connections");
+		withEnvironment(env, (pools) -> {
+			ProxyPool defaults = pools.resolve(null, ConnectionType.HTTP).orElseThrow();
+			assertThat(address(defaults)).isEqualTo("10.0.0.5:1080");
+			assertThat(defaults.timeout()).isEqualTo(Duration.ofSeconds(12));
+			assertThat(address(pools.resolve("Binance", ConnectionType.HTTP).orElseThrow()))
+				.isEqualTo("10.0.1.1:3128");
+			ProxyPool coinbase = pools.resolve("coinbase_pro", ConnectionType.WEBSOCKET).orElseThrow();
+			assertThat(coinbase.members()).hasSize(2);
+			assertThat(coinbase.strategyName()).isEqualTo("least_connections");
+		});
+	}
+
+	@Test
+	void bothStylesWorkSideBySide() {
+		withEnvironment(Map.of("CRYPTOFEED_PROXY_ENABLED", "true", "CRYPTOFEED_PROXY_DEFAULT_HTTP_URL",
+				"socks5://10.0.0.5:1080", "CRYPTOFEED_PROXY_DEFAULT__WEBSOCKET__URL", "socks5://10.0.0.6:1080"),
+				(pools) -> {
+					assertThat(address(pools.resolve(null, ConnectionType.HTTP).orElseThrow()))
+						.isEqualTo("10.0.0.5:1080");
+					assertThat(address(pools.resolve(null, ConnectionType.WEBSOCKET).orElseThrow()))
+						.isEqualTo("10.0.0.6:1080");
+				});
+	}
+
+	@Test
+	void unrelatedVariablesAreLeftAlone() {
+		assertThat(LegacyEnvironmentVariables.map(Map.of("PATH", "/bin", "CRYPTOFEED_PROXY_ENABLED", "true",
+				"OTHER__NESTED", "x"))).isEmpty();
+	}
+
+	private void withEnvironment(Map<String, Object> variables, Consumer<ProxyPools> assertions) {
+		this.runner.withInitializer((context) -> {
+			ConfigurableEnvironment environment = context.getEnvironment();
+			environment.getPropertySources()
+				.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
+						StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
+			new LegacyEnvironmentVariables().postProcessEnvironment(environment, new SpringApplication());
+		}).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertions.accept(context.getBean(ProxyPools.class));
+		});
+	}
+
+	private static String address(ProxyPool pool) {
+		return pool.members().get(0).endpoint().hostAndPort();
+	}
+
+}

@@ -1,0 +1,82 @@
+package io.cryptofeed.proxy.autoconfigure;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProxyBindFailureAnalyzerTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ProxyPoolAutoConfiguration.class))
+		.withPropertyValues("cryptofeed.proxy.enabled=true");
+
+	@Test
+	void aNonNumericWeightNamesThePropertyAndTheFix() {
+		this.runner
+			.withPropertyValues("cryptofeed.proxy.default.http.pool[0].url=http://h:3128",
+					"cryptofeed.proxy.default.http.pool[0].weight=heavy")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new ProxyBindFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("cryptofeed.proxy.default.http.pool[0].weight")
+					.contains("\"heavy\"");
+				assertThat(analysis.getAction()).contains("whole number of 1 or more");
+			});
+	}
+
+	@Test
+	void aPoolWrittenAsAStringIsReportedWithoutItsPassword() {
+		this.runner.withPropertyValues("cryptofeed.proxy.default.http.pool=socks5://alice:canary@h:1080")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new ProxyBindFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("cryptofeed.proxy.default.http.pool")
+					.contains("socks5://***@h:1080")
+					.doesNotContain("canary");
+				assertThat(analysis.getAction()).contains("- url:");
+			});
+	}
+
+	@Test
+	void aBadDurationGetsTheDurationFix() {
+		this.runner.withPropertyValues("cryptofeed.proxy.default.http.timeout=soon").run((context) -> {
+			FailureAnalysis analysis = new ProxyBindFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getAction()).contains("30s");
+		});
+	}
+
+	@Test
+	void leavesOtherPropertiesToSpringBoot() {
+		new ApplicationContextRunner().withUserConfiguration(OtherProperties.Config.class)
+			.withPropertyValues("other.count=many")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(new ProxyBindFailureAnalyzer().analyze(context.getStartupFailure())).isNull();
+			});
+	}
+
+	@org.springframework.boot.context.properties.ConfigurationProperties("other")
+	static class OtherProperties {
+
+		private int count;
+
+		public int getCount() {
+			return this.count;
+		}
+
+		public void setCount(int count) {
+			this.count = count;
+		}
+
+		@org.springframework.boot.context.properties.EnableConfigurationProperties(OtherProperties.class)
+		static class Config {
+
+		}
+
+	}
+
+}

@@ -1,0 +1,167 @@
+package io.cryptofeed.proxy.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import io.cryptofeed.proxy.core.ProxyPools;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/** Every rule that makes start-up fail, with the property it must name. */
+class ProxyConfigurationValidationTests {
+
+	private static final String HTTP = "cryptofeed.proxy.default.http";
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ProxyPoolAutoConfiguration.class))
+		.withPropertyValues("cryptofeed.proxy.enabled=true");
+
+	static Stream<Arguments> badInput() {
+		return Stream.of(
+				arguments("unsupported scheme", List.of(HTTP + ".url=ftp://u:canary@h:21"), HTTP + ".url",
+						"scheme 'ftp' is not supported"),
+				arguments("TLS to the proxy", List.of(HTTP + ".url=https://h:443"), HTTP + ".url",
+						"scheme 'https' is not supported"),
+				arguments("no scheme", List.of(HTTP + ".pool[0].url=u:canary@h:1080"), HTTP + ".pool[0].url",
+						"no scheme"),
+				arguments("missing host", List.of(HTTP + ".url=socks5://u:canary@:1080"), HTTP + ".url", "no host"),
+				arguments("missing port", List.of(HTTP + ".url=socks5://u:canary@h"), HTTP + ".url", "no port"),
+				arguments("port out of range", List.of(HTTP + ".url=socks5://h:70000"), HTTP + ".url",
+						"out of range"),
+				arguments("port zero", List.of(HTTP + ".url=socks5://h:0"), HTTP + ".url", "out of range"),
+				arguments("duplicate member",
+						List.of(HTTP + ".pool[0].url=socks5://u:canary@h:1080",
+								HTTP + ".pool[1].url=socks5://u:other@H:1080"),
+						HTTP + ".pool[1].url", "already member pool[0]"),
+				arguments("weight zero", List.of(HTTP + ".pool[0].url=socks5://h:1080", HTTP + ".pool[0].weight=0"),
+						HTTP + ".pool[0].weight", "at least 1"),
+				arguments("weight negative",
+						List.of(HTTP + ".pool[0].url=socks5://h:1080", HTTP + ".pool[0].weight=-3"),
+						HTTP + ".pool[0].weight", "at least 1"),
+				arguments("member without url", List.of(HTTP + ".pool[0].weight=2"), HTTP + ".pool[0].url",
+						"no url"),
+				arguments("unknown strategy", List.of(HTTP + ".strategy=fastest"), HTTP + ".strategy",
+						"unknown selection strategy"),
+				arguments("zero timeout", List.of(HTTP + ".timeout=0s"), HTTP + ".timeout", "must be positive"),
+				arguments("negative timeout", List.of(HTTP + ".timeout=-5s"), HTTP + ".timeout",
+						"must be positive"),
+				arguments("negative timeout_seconds", List.of(HTTP + ".timeout_seconds=-1"),
+						HTTP + ".timeout-seconds", "must be positive"),
+				arguments("contradicting timeouts", List.of(HTTP + ".timeout=10s", HTTP + ".timeout-seconds=20"),
+						HTTP + ".timeout-seconds", "contradicts"),
+				arguments("empty exchange id", List.of("cryptofeed.proxy.exchanges[ ].http.url=http://h:3128"),
+						"cryptofeed.proxy.exchanges", "exchange id is empty"),
+				arguments("exchange named default", List.of("cryptofeed.proxy.exchanges.default.http.url=http://h:1"),
+						"cryptofeed.proxy.exchanges.default", "not an exchange id"),
+				arguments("exchange ids differing in case",
+						List.of("cryptofeed.proxy.exchanges[Binance].http.url=http://h:1",
+								"cryptofeed.proxy.exchanges[binance].http.url=http://h:2"),
+						"cryptofeed.proxy.exchanges.binance", "case-insensitive"),
+				arguments("empty host pattern", List.of("cryptofeed.proxy.exchanges.binance.hosts[0]= "),
+						"cryptofeed.proxy.exchanges.binance.hosts[0]", "host pattern is empty"),
+				arguments("inner wildcard", List.of("cryptofeed.proxy.exchanges.binance.hosts[0]=api.*.com"),
+						"cryptofeed.proxy.exchanges.binance.hosts[0]", "not a host name"),
+				arguments("host claimed twice",
+						List.of("cryptofeed.proxy.exchanges.binance.hosts[0]=*.binance.com",
+								"cryptofeed.proxy.exchanges.binanceus.hosts[0]=*.binance.com"),
+						"cryptofeed.proxy.exchanges.binanceus.hosts[0]", "already claimed"),
+				arguments("health interval below a second", List.of(HTTP + ".health-check.interval=500ms"),
+						HTTP + ".health-check.interval", "at least 1 second"),
+				arguments("health timeout not below interval",
+						List.of(HTTP + ".health-check.interval=5s", HTTP + ".health-check.timeout=5s"),
+						HTTP + ".health-check.timeout", "shorter than the interval"),
+				arguments("health threshold zero", List.of(HTTP + ".health-check.unhealthy-threshold=0"),
+						HTTP + ".health-check.unhealthy-threshold", "at least 1"),
+				arguments("healthy threshold zero", List.of(HTTP + ".health-check.healthy-threshold=0"),
+						HTTP + ".health-check.healthy-threshold", "at least 1"),
+				arguments("no attempts", List.of(HTTP + ".health-check.retry-count=0"),
+						HTTP + ".health-check.retry-count", "at least one attempt"),
+				arguments("http check without url", List.of(HTTP + ".health-check.method=http"),
+						HTTP + ".health-check.url", "needs a URL"),
+				arguments("malformed status range", List.of(HTTP + ".health-check.expected-status=2xx"),
+						HTTP + ".health-check.expected-status", "not a status range"),
+				arguments("inverted status range", List.of(HTTP + ".health-check.expected-status=299-200"),
+						HTTP + ".health-check.expected-status", "not a status range"),
+				arguments("jitter above half", List.of(HTTP + ".health-check.jitter=80%"),
+						HTTP + ".health-check.jitter", "percentage"));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("badInput")
+	void failsStartupNamingThePropertyWithoutItsCredentials(String rule, List<String> properties, String property,
+			String problem) {
+		this.runner.withPropertyValues(properties.toArray(String[]::new)).run((context) -> {
+			assertThat(context).hasFailed();
+			InvalidProxyConfigurationException failure = findCause(context.getStartupFailure());
+			assertThat(failure.violations()).anySatisfy((violation) -> {
+				assertThat(violation.property()).isEqualTo(property);
+				assertThat(violation.problem()).contains(problem);
+				assertThat(violation.fix()).isNotBlank();
+			});
+			FailureAnalysis analysis = new InvalidProxyConfigurationFailureAnalyzer()
+				.analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("Property: " + property).doesNotContain("canary");
+			assertThat(analysis.getAction()).contains(property);
+		});
+	}
+
+	@Test
+	void reportsEveryViolationAtOnce() {
+		this.runner
+			.withPropertyValues(HTTP + ".url=ftp://h:1", HTTP + ".strategy=fastest",
+					"cryptofeed.proxy.default.websocket.pool[0].url=socks5://h")
+			.run((context) -> assertThat(findCause(context.getStartupFailure()).violations())
+				.extracting(ConfigurationViolation::property)
+				.containsExactlyInAnyOrder(HTTP + ".url", HTTP + ".strategy",
+						"cryptofeed.proxy.default.websocket.pool[0].url"));
+	}
+
+	@Test
+	void theBadValueIsShownMasked() {
+		this.runner.withPropertyValues(HTTP + ".url=ftp://alice:canary@h:21").run((context) -> {
+			FailureAnalysis analysis = new InvalidProxyConfigurationFailureAnalyzer()
+				.analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("Value: \"ftp://***@h:21\"");
+			assertThat(context.getStartupFailure()).rootCause().message().doesNotContain("canary");
+		});
+	}
+
+	@Test
+	void theUnknownStrategyReportListsTheKnownOnes() {
+		this.runner.withPropertyValues(HTTP + ".strategy=fastest")
+			.run((context) -> assertThat(findCause(context.getStartupFailure()).violations())
+				.singleElement()
+				.satisfies((violation) -> assertThat(violation.fix()).contains("round-robin", "random",
+						"least-connections", "weighted")));
+	}
+
+	@Test
+	void aValidConfigurationStarts() {
+		this.runner.withPropertyValues(HTTP + ".pool[0].url=socks5h://u:p%40ss@h:1080", HTTP + ".strategy=weighted",
+				HTTP + ".health-check.method=http", HTTP + ".health-check.url=https://api.binance.com/api/v3/ping",
+				HTTP + ".health-check.expected-status=200,204", HTTP + ".health-check.jitter=5")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(ProxyPools.class));
+	}
+
+	private static InvalidProxyConfigurationException findCause(Throwable failure) {
+		List<Throwable> chain = new ArrayList<>();
+		for (Throwable t = failure; t != null; t = t.getCause()) {
+			chain.add(t);
+			if (t instanceof InvalidProxyConfigurationException invalid) {
+				return invalid;
+			}
+		}
+		throw new AssertionError("no InvalidProxyConfigurationException in " + chain);
+	}
+
+}

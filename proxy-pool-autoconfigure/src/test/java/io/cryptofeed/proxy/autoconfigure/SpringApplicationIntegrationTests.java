@@ -1,0 +1,88 @@
+package io.cryptofeed.proxy.autoconfigure;
+
+import java.util.Map;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.ProxyPools;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+/** What only a real SpringApplication shows: spring.factories registrations and start-up output. */
+@ExtendWith(OutputCaptureExtension.class)
+class SpringApplicationIntegrationTests {
+
+	@Test
+	void theOriginalEnvironmentVariablesWorkInARealApplication() {
+		StandardEnvironment environment = environmentWith(Map.of("CRYPTOFEED_PROXY_ENABLED", "true",
+				"CRYPTOFEED_PROXY_EXCHANGES__BINANCE__HTTP__URL", "socks5://10.0.1.1:1080"));
+		try (ConfigurableApplicationContext context = application().environment(environment).run()) {
+			assertThat(context.getBean(ProxyPools.class).resolve("binance", ConnectionType.HTTP)).isPresent();
+		}
+	}
+
+	@Test
+	void startupLogsEachPoolWithoutCredentials(CapturedOutput output) {
+		try (ConfigurableApplicationContext context = application().run("--cryptofeed.proxy.enabled=true",
+				"--cryptofeed.proxy.default.http.url=socks5://alice:canary@10.0.0.5:1080")) {
+			assertThat(output).contains("default/http: single proxy socks5://***@10.0.0.5:1080")
+				.doesNotContain("canary");
+		}
+	}
+
+	@Test
+	void invalidConfigurationFailsWithAReportThatNamesThePropertyAndHidesThePassword(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> application().run("--cryptofeed.proxy.enabled=true",
+				"--cryptofeed.proxy.default.http.pool[0].url=ftp://alice:canary@10.0.0.5:21"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Property: cryptofeed.proxy.default.http.pool[0].url")
+			.contains("ftp://***@10.0.0.5:21")
+			.contains("use http (CONNECT), socks4, socks5 or socks5h")
+			.doesNotContain("canary");
+	}
+
+	@Test
+	void unbindableValuesAreReportedByOurAnalyzerWithoutThePassword(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> application().run("--cryptofeed.proxy.enabled=true",
+				"--cryptofeed.proxy.default.http.pool=socks5://alice:canary@10.0.0.5:1080"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("A proxy property could not be bound")
+			.doesNotContain("canary");
+	}
+
+	private static SpringApplicationBuilder application() {
+		return new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.NONE);
+	}
+
+	private static StandardEnvironment environmentWith(Map<String, Object> variables) {
+		return new StandardEnvironment() {
+
+			@Override
+			protected void customizePropertySources(MutablePropertySources propertySources) {
+				propertySources.addLast(new SystemEnvironmentPropertySource(SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+						variables));
+			}
+
+		};
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration(ProxyPoolAutoConfiguration.class)
+	static class TestApplication {
+
+	}
+
+}

@@ -1,0 +1,85 @@
+package io.cryptofeed.proxy.core;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class ProxyEndpointTests {
+
+	@ParameterizedTest
+	@CsvSource({ "http://10.0.0.7:8080, HTTP", "socks4://10.0.0.7:1080, SOCKS4", "socks5://10.0.0.7:1080, SOCKS5",
+			"socks5h://10.0.0.7:1080, SOCKS5", "SOCKS5://10.0.0.7:1080, SOCKS5" })
+	void parsesEachSupportedScheme(String url, ProxyScheme scheme) {
+		ProxyEndpoint endpoint = ProxyEndpoint.parse(url);
+		assertThat(endpoint.scheme()).isEqualTo(scheme);
+		assertThat(endpoint.host()).isEqualTo("10.0.0.7");
+		assertThat(endpoint.hasCredentials()).isFalse();
+	}
+
+	@Test
+	void parsesCredentialsAndPercentDecodesThem() {
+		ProxyEndpoint endpoint = ProxyEndpoint.parse("socks5://us%40er:p%3Ass%2Fw%C3%B6rd@Proxy.Example.com:1080/");
+		assertThat(endpoint.username()).isEqualTo("us@er");
+		assertThat(endpoint.password()).isEqualTo("p:ss/wörd");
+		assertThat(endpoint.host()).isEqualTo("proxy.example.com");
+		assertThat(endpoint.port()).isEqualTo(1080);
+	}
+
+	@Test
+	void keepsAnAtSignInThePasswordBeforeTheLastAt() {
+		ProxyEndpoint endpoint = ProxyEndpoint.parse("http://user:p@ss@10.0.0.1:3128");
+		assertThat(endpoint.password()).isEqualTo("p@ss");
+		assertThat(endpoint.host()).isEqualTo("10.0.0.1");
+	}
+
+	@Test
+	void parsesAnIpv6Literal() {
+		ProxyEndpoint endpoint = ProxyEndpoint.parse("socks5://[::1]:1080");
+		assertThat(endpoint.host()).isEqualTo("::1");
+		assertThat(endpoint.hostAndPort()).isEqualTo("[::1]:1080");
+	}
+
+	@Test
+	void toStringMasksCredentials() {
+		ProxyEndpoint endpoint = ProxyEndpoint.parse("socks5://alice:s3cret@10.0.0.5:1080");
+		assertThat(endpoint).hasToString("socks5://***@10.0.0.5:1080");
+		assertThat(endpoint.identity().toString()).doesNotContain("alice").doesNotContain("s3cret");
+	}
+
+	@Test
+	void identityIgnoresPasswordButNotUsername() {
+		ProxyEndpoint a = ProxyEndpoint.parse("socks5://alice:one@h:1080");
+		assertThat(a.identity()).isEqualTo(ProxyEndpoint.parse("socks5://alice:two@h:1080").identity());
+		assertThat(a.identity()).isNotEqualTo(ProxyEndpoint.parse("socks5://bob:one@h:1080").identity());
+		assertThat(a).isNotEqualTo(ProxyEndpoint.parse("socks5://alice:two@h:1080"));
+		assertThat(a).isEqualTo(ProxyEndpoint.parse("socks5://alice:one@H:1080"))
+			.hasSameHashCodeAs(ProxyEndpoint.parse("socks5://alice:one@H:1080"));
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = { "ftp://u:secret@h:21 | scheme 'ftp' is not supported",
+			"https://u:secret@h:443 | scheme 'https' is not supported", "u:secret@h:1080 | no scheme",
+			"socks5://u:secret@:1080 | no host", "socks5://u:secret@h | no port", "socks5://u:secret@h: | no port",
+			"socks5://u:secret@h:0 | out of range", "socks5://u:secret@h:65536 | out of range",
+			"socks5://u:secret@h:80a | not a number", "http://u:secret@h:3128/path | path",
+			"socks4://u:secret@h:1080 | no password", "socks5://:secret@h:1080 | empty username",
+			"socks5://u:sec%zzret@h:1080 | malformed %-escape", "' ' | empty" })
+	void rejectsWithAMessageThatDoesNotRepeatTheCredentials(String url, String problem) {
+		assertThatExceptionOfType(InvalidProxyUrlException.class).isThrownBy(() -> ProxyEndpoint.parse(url))
+			.withMessageContaining(problem)
+			.withMessageNotContaining("secret")
+			.satisfies((ex) -> assertThat(ex.fix()).isNotBlank());
+	}
+
+	@Test
+	void masksMalformedUrlsToo() {
+		assertThat(ProxyUrls.mask("ftp://u:secret@h:21")).isEqualTo("ftp://***@h:21");
+		assertThat(ProxyUrls.mask("u:secret@h:1080")).isEqualTo("***@h:1080");
+		assertThat(ProxyUrls.mask("socks5://u:se@cret@h")).isEqualTo("socks5://***@h");
+		assertThat(ProxyUrls.mask("socks5://h:1080")).isEqualTo("socks5://h:1080");
+	}
+
+}

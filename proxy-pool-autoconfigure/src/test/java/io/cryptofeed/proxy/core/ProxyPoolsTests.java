@@ -1,0 +1,98 @@
+package io.cryptofeed.proxy.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class ProxyPoolsTests {
+
+	private static final SelectionStrategies strategies = SelectionStrategies.builtIn();
+
+	private final ProxyPools pools = ProxyPools.of(
+			List.of(spec("default", ConnectionType.HTTP, 0), spec("binance", ConnectionType.HTTP, 1),
+					spec("binance", ConnectionType.WEBSOCKET, 2), spec("kraken", ConnectionType.WEBSOCKET, 3)),
+			Map.of("binance", List.of("*.binance.com", "binance.com"), "bybit", List.of("api.bybit.com")),
+			strategies::create);
+
+	@Test
+	void anExchangesOwnPoolWins() {
+		assertThat(memberOf(this.pools.resolve("binance", ConnectionType.HTTP).orElseThrow())).isEqualTo(1);
+		assertThat(memberOf(this.pools.resolve("binance", ConnectionType.WEBSOCKET).orElseThrow())).isEqualTo(2);
+	}
+
+	@Test
+	void exchangeIdsAreCaseInsensitive() {
+		assertThat(this.pools.resolve("BiNaNcE", ConnectionType.WEBSOCKET)).containsSame(
+				this.pools.resolve("binance", ConnectionType.WEBSOCKET).orElseThrow());
+	}
+
+	@Test
+	void anExchangeWithoutAPoolForTheTypeUsesTheDefault() {
+		assertThat(memberOf(this.pools.resolve("kraken", ConnectionType.HTTP).orElseThrow())).isZero();
+		assertThat(memberOf(this.pools.resolve("unknown", ConnectionType.HTTP).orElseThrow())).isZero();
+		assertThat(memberOf(this.pools.resolve(null, ConnectionType.HTTP).orElseThrow())).isZero();
+	}
+
+	@Test
+	void noPoolAtAnyLevelMeansDirect() {
+		assertThat(this.pools.resolve("bybit", ConnectionType.WEBSOCKET)).isEmpty();
+		assertThat(this.pools.resolve(null, ConnectionType.WEBSOCKET)).isEmpty();
+		assertThat(memberOf(this.pools.resolve("kraken", ConnectionType.WEBSOCKET).orElseThrow())).isEqualTo(3);
+	}
+
+	@Test
+	void hostPatternsMapHostsToExchanges() {
+		assertThat(this.pools.exchangeForHost("api.binance.com")).contains("binance");
+		assertThat(this.pools.exchangeForHost("stream.BINANCE.com.")).contains("binance");
+		assertThat(this.pools.exchangeForHost("binance.com")).contains("binance");
+		assertThat(this.pools.exchangeForHost("notbinance.com")).isEmpty();
+		assertThat(this.pools.exchangeForHost("api.bybit.com")).contains("bybit");
+		assertThat(this.pools.exchangeForHost("stream.bybit.com")).isEmpty();
+		assertThat(memberOf(this.pools.resolveForHost("fapi.binance.com", ConnectionType.HTTP).orElseThrow()))
+			.isEqualTo(1);
+		assertThat(memberOf(this.pools.resolveForHost("example.org", ConnectionType.HTTP).orElseThrow())).isZero();
+	}
+
+	@Test
+	void theMostSpecificWildcardWins() {
+		HostPatterns patterns = new HostPatterns(Map.of("a", List.of("*.example.com"), "b",
+				List.of("*.eu.example.com")));
+		assertThat(patterns.exchangeFor("x.eu.example.com")).contains("b");
+		assertThat(patterns.exchangeFor("x.us.example.com")).contains("a");
+	}
+
+	@Test
+	void aPatternClaimedByTwoExchangesIsRejected() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new HostPatterns(Map.of("a", List.of("*.x.com"), "b", List.of("*.X.com"))));
+	}
+
+	@Test
+	void describeShowsPoolsWithoutCredentials() {
+		ProxyPools withSecret = ProxyPools.of(List.of(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP),
+				PoolSpec.Origin.URL, List.of(MemberSpec.of(ProxyEndpoint.parse("socks5://u:canary@10.0.0.5:1080"))),
+				"round-robin", Duration.ofSeconds(30))), Map.of(), strategies::create);
+		assertThat(withSecret.describe()).containsExactly("default/http: single proxy socks5://***@10.0.0.5:1080");
+	}
+
+	private static PoolSpec spec(String settings, ConnectionType type, int member) {
+		return new PoolSpec(new PoolKey(settings, type), PoolSpec.Origin.POOL,
+				List.of(MemberSpec.of(Members.endpoint(member))), "round-robin", Duration.ofSeconds(30));
+	}
+
+	private static int memberOf(ProxyPool pool) {
+		for (int i = 0; i < 10; i++) {
+			if (pool.members().get(0).endpoint().equals(Members.endpoint(i))) {
+				return i;
+			}
+		}
+		throw new AssertionError("unexpected pool " + pool);
+	}
+
+}

@@ -1,0 +1,68 @@
+package io.cryptofeed.proxy.core.strategy;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+
+import io.cryptofeed.proxy.core.Exclusion;
+import io.cryptofeed.proxy.core.Members;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.Selector;
+import io.cryptofeed.proxy.core.TriedMembers;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RoundRobinStrategyTests {
+
+	private final PoolMember[] members = Members.candidates(Members.count(3));
+
+	@Test
+	void visitsEachMemberInTurn() {
+		Selector selector = new RoundRobinStrategy(0).prepare(this.members);
+		List<PoolMember> picks = pick(selector, 7);
+		assertThat(picks).containsExactly(this.members[0], this.members[1], this.members[2], this.members[0],
+				this.members[1], this.members[2], this.members[0]);
+	}
+
+	@Test
+	void keepsCyclingWhenTheCounterOverflows() {
+		Selector selector = new RoundRobinStrategy(Integer.MAX_VALUE - 2).prepare(this.members);
+		// MAX_VALUE - 2, MAX_VALUE - 1, MAX_VALUE, then the counter wraps to MIN_VALUE (masked to 0)
+		List<PoolMember> picks = pick(selector, 9);
+		int start = (Integer.MAX_VALUE - 2) % 3;
+		assertThat(picks.subList(0, 3)).containsExactly(this.members[start], this.members[(start + 1) % 3],
+				this.members[(start + 2) % 3]);
+		assertThat(picks.subList(3, 9)).containsExactly(this.members[0], this.members[1], this.members[2],
+				this.members[0], this.members[1], this.members[2]);
+	}
+
+	@Test
+	void differentInstancesStartAtDifferentPositions() {
+		var firstPicks = new HashSet<PoolMember>();
+		for (int i = 0; i < 200; i++) {
+			firstPicks.add(new RoundRobinStrategy().prepare(this.members).select(Exclusion.NONE));
+		}
+		assertThat(firstPicks).hasSize(3);
+	}
+
+	@Test
+	void skipsExcludedMembersAndReportsWhenAllAreExcluded() {
+		Selector selector = new RoundRobinStrategy(0).prepare(this.members);
+		TriedMembers tried = new TriedMembers();
+		tried.add(this.members[0]);
+		assertThat(selector.select(tried)).isEqualTo(this.members[1]);
+		tried.add(this.members[1]);
+		tried.add(this.members[2]);
+		assertThat(selector.select(tried)).isNull();
+	}
+
+	private static List<PoolMember> pick(Selector selector, int n) {
+		List<PoolMember> picks = new ArrayList<>();
+		for (int i = 0; i < n; i++) {
+			picks.add(selector.select(Exclusion.NONE));
+		}
+		return picks;
+	}
+
+}
