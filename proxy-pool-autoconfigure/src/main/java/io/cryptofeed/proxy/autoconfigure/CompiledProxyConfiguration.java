@@ -3,15 +3,20 @@ package io.cryptofeed.proxy.autoconfigure;
 import java.util.List;
 import java.util.Map;
 
+import io.cryptofeed.proxy.breaker.BreakerSettings;
 import io.cryptofeed.proxy.core.PoolSpec;
+import io.cryptofeed.proxy.netty.TransportSettings;
 
 /**
  * Validated configuration, ready to build pools from.
  *
  * @param pools at most one per settings block and connection type
  * @param hostPatterns each exchange's host patterns, normalized, keyed by lower-case id
+ * @param transport timeouts and failover of connections through the pools
+ * @param breaker the circuit breaker settings of every member
  */
-public record CompiledProxyConfiguration(List<PoolSpec> pools, Map<String, List<String>> hostPatterns) {
+public record CompiledProxyConfiguration(List<PoolSpec> pools, Map<String, List<String>> hostPatterns,
+		TransportSettings transport, BreakerSettings breaker) {
 
 	public CompiledProxyConfiguration {
 		pools = List.copyOf(pools);

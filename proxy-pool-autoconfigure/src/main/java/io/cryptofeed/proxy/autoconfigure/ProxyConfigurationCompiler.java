@@ -14,6 +14,7 @@ import io.cryptofeed.proxy.autoconfigure.ProxyProperties.ExchangeSettings;
 import io.cryptofeed.proxy.autoconfigure.ProxyProperties.HealthCheck;
 import io.cryptofeed.proxy.autoconfigure.ProxyProperties.Member;
 import io.cryptofeed.proxy.autoconfigure.ProxyProperties.Settings;
+import io.cryptofeed.proxy.breaker.BreakerSettings;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.InvalidProxyUrlException;
 import io.cryptofeed.proxy.core.MemberSpec;
@@ -22,6 +23,7 @@ import io.cryptofeed.proxy.core.PoolSpec;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyUrls;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
+import io.cryptofeed.proxy.netty.TransportSettings;
 
 /**
  * Checks bound {@link ProxyProperties} against every rule and turns them into immutable pool
@@ -77,8 +79,52 @@ public final class ProxyConfigurationCompiler {
 			hosts.put(normalized, patterns);
 			compileSettings(normalized, path, exchange, pools, violations);
 		});
+		TransportSettings transport = transport(properties, violations);
+		BreakerSettings breaker = breaker(properties.getCircuitBreaker(), violations);
 		violations.throwIfAny();
-		return new CompiledProxyConfiguration(pools, hosts);
+		return new CompiledProxyConfiguration(pools, hosts, transport, breaker);
+	}
+
+	private TransportSettings transport(ProxyProperties properties, Violations violations) {
+		String prefix = ProxyProperties.PREFIX;
+		positive(prefix + ".connect-timeout", properties.getConnectTimeout(), "1s", violations);
+		positive(prefix + ".handshake-timeout", properties.getHandshakeTimeout(), "1s", violations);
+		int maxAttempts = properties.getFailover().getMaxAttempts();
+		if (maxAttempts < 1) {
+			violations.add(prefix + ".failover.max-attempts", String.valueOf(maxAttempts),
+					"a connection needs at least one attempt", "set 1 (no failover) or more");
+		}
+		return new TransportSettings(properties.getConnectTimeout(), properties.getHandshakeTimeout(), maxAttempts,
+				properties.getFailover().isRetryIdempotent());
+	}
+
+	private BreakerSettings breaker(ProxyProperties.CircuitBreaker breaker, Violations violations) {
+		String path = ProxyProperties.PREFIX + ".circuit-breaker";
+		if (breaker.getFailureRateThreshold() < 1 || breaker.getFailureRateThreshold() > 100) {
+			violations.add(path + ".failure-rate-threshold", String.valueOf(breaker.getFailureRateThreshold()),
+					"not a percentage from 1 to 100", "set e.g. 50");
+		}
+		atLeastOne(path + ".sliding-window-size", breaker.getSlidingWindowSize(), violations);
+		atLeastOne(path + ".minimum-number-of-calls", breaker.getMinimumNumberOfCalls(), violations);
+		atLeastOne(path + ".permitted-calls-in-half-open-state", breaker.getPermittedCallsInHalfOpenState(),
+				violations);
+		positive(path + ".wait-duration-in-open-state", breaker.getWaitDurationInOpenState(), "30s", violations);
+		return new BreakerSettings(breaker.getFailureRateThreshold(), breaker.getSlidingWindowSize(),
+				breaker.getMinimumNumberOfCalls(), breaker.getWaitDurationInOpenState(),
+				breaker.getPermittedCallsInHalfOpenState());
+	}
+
+	private static void positive(String property, Duration value, String example, Violations violations) {
+		if (value == null || value.isZero() || value.isNegative()) {
+			violations.add(property, String.valueOf(value), "the duration must be positive",
+					"set a duration such as " + example + " (a bare number means seconds)");
+		}
+	}
+
+	private static void atLeastOne(String property, int value, Violations violations) {
+		if (value < 1) {
+			violations.add(property, String.valueOf(value), "must be at least 1", "set 1 or more");
+		}
 	}
 
 	private List<String> compileHosts(String exchange, String path, ExchangeSettings settings,

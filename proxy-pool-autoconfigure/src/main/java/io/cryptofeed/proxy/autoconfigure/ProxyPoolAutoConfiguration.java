@@ -39,11 +39,17 @@ public class ProxyPoolAutoConfiguration {
 		return new ProxyConfigurationCompiler(strategies);
 	}
 
+	/** The validated configuration: start-up fails here, naming each bad property. */
 	@Bean
 	@ConditionalOnMissingBean
-	public ProxyPools proxyPools(ProxyProperties properties, ProxyConfigurationCompiler compiler,
-			SelectionStrategies strategies) {
-		CompiledProxyConfiguration compiled = compiler.compile(properties);
+	public CompiledProxyConfiguration compiledProxyConfiguration(ProxyProperties properties,
+			ProxyConfigurationCompiler compiler) {
+		return compiler.compile(properties);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	public ProxyPools proxyPools(CompiledProxyConfiguration compiled, SelectionStrategies strategies) {
 		compiled.pools().stream().filter(ProxyPoolAutoConfiguration::ignoresItsWeights).forEach((spec) -> logger
 			.warn("Proxy pool " + spec.key() + ": members have weights but strategy '" + spec.strategy()
 					+ "' ignores them; use strategy: weighted"));

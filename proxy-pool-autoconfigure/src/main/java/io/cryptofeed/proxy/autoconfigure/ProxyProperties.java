@@ -27,6 +27,18 @@ public class ProxyProperties {
 	/** Settings per exchange id (case-insensitive), used instead of the default settings. */
 	private final Map<String, ExchangeSettings> exchanges = new LinkedHashMap<>();
 
+	/** Time the TCP connect to a proxy may take; a bare number means seconds. */
+	@DurationUnit(ChronoUnit.SECONDS)
+	private Duration connectTimeout = Duration.ofSeconds(1);
+
+	/** Time the proxy handshake (CONNECT or SOCKS) may take, which bounds what a hung proxy costs; a bare number means seconds. */
+	@DurationUnit(ChronoUnit.SECONDS)
+	private Duration handshakeTimeout = Duration.ofSeconds(1);
+
+	private final Failover failover = new Failover();
+
+	private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -45,6 +57,129 @@ public class ProxyProperties {
 
 	public Map<String, ExchangeSettings> getExchanges() {
 		return this.exchanges;
+	}
+
+	public Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public void setConnectTimeout(Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	public Duration getHandshakeTimeout() {
+		return this.handshakeTimeout;
+	}
+
+	public void setHandshakeTimeout(Duration handshakeTimeout) {
+		this.handshakeTimeout = handshakeTimeout;
+	}
+
+	public Failover getFailover() {
+		return this.failover;
+	}
+
+	public CircuitBreaker getCircuitBreaker() {
+		return this.circuitBreaker;
+	}
+
+	/** Retrying a connection through other members. */
+	public static class Failover {
+
+		/** Members tried for one connection before it fails; never more than the pool's enabled members. */
+		private int maxAttempts = 3;
+
+		/** Whether a GET, HEAD or OPTIONS whose tunnel stalled after it was up is sent once more through another member. */
+		private boolean retryIdempotent = true;
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public boolean isRetryIdempotent() {
+			return this.retryIdempotent;
+		}
+
+		public void setRetryIdempotent(boolean retryIdempotent) {
+			this.retryIdempotent = retryIdempotent;
+		}
+
+	}
+
+	/** The circuit breaker each pool member gets, fed by real connect outcomes. */
+	public static class CircuitBreaker {
+
+		/** Whether members get circuit breakers. */
+		private boolean enabled = true;
+
+		/** Percentage of failed connects within the sliding window that opens a member's breaker. */
+		private int failureRateThreshold = 50;
+
+		/** Number of recent connect outcomes remembered per member. */
+		private int slidingWindowSize = 10;
+
+		/** Connect outcomes needed before a member's failure rate is judged. */
+		private int minimumNumberOfCalls = 5;
+
+		/** How long an open breaker keeps its member out before letting trial connects through; a bare number means seconds. */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration waitDurationInOpenState = Duration.ofSeconds(30);
+
+		/** Trial connects, after the wait, that decide between closing and reopening the breaker. */
+		private int permittedCallsInHalfOpenState = 2;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getFailureRateThreshold() {
+			return this.failureRateThreshold;
+		}
+
+		public void setFailureRateThreshold(int failureRateThreshold) {
+			this.failureRateThreshold = failureRateThreshold;
+		}
+
+		public int getSlidingWindowSize() {
+			return this.slidingWindowSize;
+		}
+
+		public void setSlidingWindowSize(int slidingWindowSize) {
+			this.slidingWindowSize = slidingWindowSize;
+		}
+
+		public int getMinimumNumberOfCalls() {
+			return this.minimumNumberOfCalls;
+		}
+
+		public void setMinimumNumberOfCalls(int minimumNumberOfCalls) {
+			this.minimumNumberOfCalls = minimumNumberOfCalls;
+		}
+
+		public Duration getWaitDurationInOpenState() {
+			return this.waitDurationInOpenState;
+		}
+
+		public void setWaitDurationInOpenState(Duration waitDurationInOpenState) {
+			this.waitDurationInOpenState = waitDurationInOpenState;
+		}
+
+		public int getPermittedCallsInHalfOpenState() {
+			return this.permittedCallsInHalfOpenState;
+		}
+
+		public void setPermittedCallsInHalfOpenState(int permittedCallsInHalfOpenState) {
+			this.permittedCallsInHalfOpenState = permittedCallsInHalfOpenState;
+		}
+
 	}
 
 	/** Proxy settings for each connection type. */
@@ -88,7 +223,7 @@ public class ProxyProperties {
 		/** A single proxy, scheme://[user:password@]host:port; used when no pool member is enabled. */
 		private String url;
 
-		/** Connection timeout, 30s when neither this nor timeout-seconds is set; a bare number means seconds. */
+		/** Response timeout of each request through this pool, 30s when neither this nor timeout-seconds is set; a bare number means seconds. */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration timeout;
 

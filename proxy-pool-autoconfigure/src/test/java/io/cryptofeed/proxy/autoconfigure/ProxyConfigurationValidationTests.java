@@ -93,7 +93,19 @@ class ProxyConfigurationValidationTests {
 				arguments("inverted status range", List.of(HTTP + ".health-check.expected-status=299-200"),
 						HTTP + ".health-check.expected-status", "not a status range"),
 				arguments("jitter above half", List.of(HTTP + ".health-check.jitter=80%"),
-						HTTP + ".health-check.jitter", "percentage"));
+						HTTP + ".health-check.jitter", "percentage"),
+				arguments("no connect attempt", List.of("cryptofeed.proxy.failover.max-attempts=0"),
+						"cryptofeed.proxy.failover.max-attempts", "at least one attempt"),
+				arguments("zero connect timeout", List.of("cryptofeed.proxy.connect-timeout=0"),
+						"cryptofeed.proxy.connect-timeout", "must be positive"),
+				arguments("negative handshake timeout", List.of("cryptofeed.proxy.handshake-timeout=-1s"),
+						"cryptofeed.proxy.handshake-timeout", "must be positive"),
+				arguments("failure rate above 100", List.of("cryptofeed.proxy.circuit-breaker.failure-rate-threshold=150"),
+						"cryptofeed.proxy.circuit-breaker.failure-rate-threshold", "percentage"),
+				arguments("empty sliding window", List.of("cryptofeed.proxy.circuit-breaker.sliding-window-size=0"),
+						"cryptofeed.proxy.circuit-breaker.sliding-window-size", "at least 1"),
+				arguments("zero open-state wait", List.of("cryptofeed.proxy.circuit-breaker.wait-duration-in-open-state=0"),
+						"cryptofeed.proxy.circuit-breaker.wait-duration-in-open-state", "must be positive"));
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -213,7 +213,7 @@ class ProxyPoolAutoConfigurationTests {
 	@Test
 	void backsOffWhenTheUserDefinesTheirOwnPools() {
 		this.runner.withUserConfiguration(OwnPoolsConfiguration.class)
-			.withPropertyValues("cryptofeed.proxy.enabled=true", "cryptofeed.proxy.default.http.url=ftp://ignored")
+			.withPropertyValues("cryptofeed.proxy.enabled=true", "cryptofeed.proxy.default.http.url=http://10.0.0.1:3128")
 			.run((context) -> assertThat(context).hasNotFailed()
 				.getBean(ProxyPools.class)
 				.isSameAs(context.getBean(OwnPoolsConfiguration.class).pools));

@@ -2,6 +2,7 @@ package io.cryptofeed.proxy.core.strategy;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IntSummaryStatistics;
 import java.util.List;
 import java.util.Map;
 
@@ -78,6 +79,33 @@ class LeastConnectionsStrategyTests {
 		assertThat(lease.member()).isNotSameAs(this.members.get(0));
 		lease.release();
 		held.forEach(Lease::release);
+	}
+
+	@Test
+	void largePoolsStayBalancedWithTwoRandomChoices() {
+		ProxyPool large = Members.pool(Members.count(1000), new LeastConnectionsStrategy());
+		List<Lease> held = new ArrayList<>();
+		for (int i = 0; i < 20_000; i++) {
+			held.add(large.select());
+		}
+		IntSummaryStatistics load = large.members().stream().mapToInt(PoolMember::activeLeases).summaryStatistics();
+		// 20 per member on average: two choices keep the spread near 6 (at most 9 in 200 simulated runs),
+		// while one random choice spreads members 25 or more apart
+		assertThat(load.getMax() - load.getMin()).isLessThanOrEqualTo(12);
+		assertThat(load.getMax()).isLessThanOrEqualTo(26);
+		held.forEach(Lease::release);
+		assertThat(large.members()).allSatisfy((member) -> assertThat(member.activeLeases()).isZero());
+	}
+
+	@Test
+	void largePoolsStillHonourExclusions() {
+		ProxyPool large = Members.pool(Members.count(200), new LeastConnectionsStrategy());
+		PoolMember only = large.members().get(137);
+		for (int i = 0; i < 50; i++) {
+			try (Lease lease = large.select((m) -> m != only)) {
+				assertThat(lease.member()).isSameAs(only);
+			}
+		}
 	}
 
 	/** Leases the member at {@code index} {@code n} times by excluding every other member. */

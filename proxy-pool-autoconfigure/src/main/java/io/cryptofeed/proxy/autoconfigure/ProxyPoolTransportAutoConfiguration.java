@@ -1,0 +1,120 @@
+package io.cryptofeed.proxy.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyOutcomes;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.netty.ProxyPoolExchangeFilter;
+import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
+import io.cryptofeed.proxy.netty.ProxyPoolWebSocketClient;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import reactor.netty.http.client.HttpClient;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
+import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
+import org.springframework.boot.webclient.WebClientCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+import org.springframework.web.reactive.socket.client.WebSocketClient;
+
+/**
+ * Puts the pools under the HTTP and WebSocket clients Spring Boot gives the application:
+ * the auto-configured {@code WebClient.Builder} and a {@link WebSocketClient} bean, with
+ * connect failover and a circuit breaker per member.
+ */
+@AutoConfiguration(after = ProxyPoolAutoConfiguration.class,
+		beforeName = { "org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration",
+				"org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration" })
+@ConditionalOnClass(HttpClient.class)
+@ConditionalOnBean(ProxyPools.class)
+public class ProxyPoolTransportAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	public ProxyPoolHttpClients proxyPoolHttpClients(ProxyPools pools, CompiledProxyConfiguration configuration,
+			ObjectProvider<ProxyOutcomes> outcomes) {
+		return new ProxyPoolHttpClients(pools, configuration.transport(), all(outcomes.orderedStream().toList()));
+	}
+
+	private static ProxyOutcomes all(List<ProxyOutcomes> outcomes) {
+		if (outcomes.size() == 1) {
+			return outcomes.get(0);
+		}
+		return new ProxyOutcomes() {
+
+			@Override
+			public void succeeded(ProxyPool pool, PoolMember member, Duration elapsed) {
+				outcomes.forEach((o) -> o.succeeded(pool, member, elapsed));
+			}
+
+			@Override
+			public void failed(ProxyPool pool, PoolMember member, Duration elapsed, Throwable cause) {
+				outcomes.forEach((o) -> o.failed(pool, member, elapsed, cause));
+			}
+
+		};
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(CircuitBreaker.class)
+	@ConditionalOnBooleanProperty(name = "cryptofeed.proxy.circuit-breaker.enabled", matchIfMissing = true)
+	static class CircuitBreakerConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		MemberCircuitBreakers proxyMemberCircuitBreakers(ProxyPools pools, CompiledProxyConfiguration configuration) {
+			return new MemberCircuitBreakers(MemberCircuitBreakers.registry(configuration.breaker()), pools);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ ReactorClientHttpConnectorBuilder.class, ClientHttpConnectorBuilderCustomizer.class })
+	static class ConnectorConfiguration {
+
+		/** Boot's connector, and so every WebClient built from its builder, connects through the pools. */
+		@Bean
+		ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> proxyPoolConnectorCustomizer(
+				ProxyPoolHttpClients clients) {
+			return (builder) -> builder.withHttpClientCustomizer((client) -> clients.apply(client, ConnectionType.HTTP));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ WebClient.class, WebClientCustomizer.class })
+	static class WebClientConfiguration {
+
+		@Bean
+		WebClientCustomizer proxyPoolWebClientCustomizer(ProxyPoolHttpClients clients) {
+			return (builder) -> builder.filter(new ProxyPoolExchangeFilter(clients));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ReactorNettyWebSocketClient.class)
+	static class WebSocketConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(WebSocketClient.class)
+		ProxyPoolWebSocketClient proxyPoolWebSocketClient(ProxyPoolHttpClients clients) {
+			return new ProxyPoolWebSocketClient(clients, HttpClient.create());
+		}
+
+	}
+
+}

@@ -1,0 +1,109 @@
+package io.cryptofeed.proxy.breaker;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyOutcomes;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.Unavailability;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+
+/**
+ * One Resilience4j circuit breaker per pool member, fed by connect outcomes. An open breaker
+ * takes its member out of the pool's snapshot; the automatic move to half-open lets trial
+ * connects through, and closing brings the member back. Selection never asks a breaker: it
+ * only reads the snapshot these transitions maintain.
+ */
+public final class MemberCircuitBreakers implements ProxyOutcomes, AutoCloseable {
+
+	private static final System.Logger log = System.getLogger(MemberCircuitBreakers.class.getName());
+
+	private final CircuitBreakerRegistry registry;
+
+	private final Map<PoolMember, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+
+	public MemberCircuitBreakers(CircuitBreakerRegistry registry, ProxyPools pools) {
+		this.registry = registry;
+		pools.pools().values().forEach(this::register);
+	}
+
+	/** A registry whose default configuration follows the settings. */
+	public static CircuitBreakerRegistry registry(BreakerSettings settings) {
+		return CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+			.failureRateThreshold(settings.failureRateThreshold())
+			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+			.slidingWindowSize(settings.slidingWindowSize())
+			.minimumNumberOfCalls(settings.minimumNumberOfCalls())
+			.waitDurationInOpenState(settings.waitDurationInOpenState())
+			.permittedNumberOfCallsInHalfOpenState(settings.permittedCallsInHalfOpenState())
+			// without it a member that gets no traffic while open would stay out for good
+			.automaticTransitionFromOpenToHalfOpenEnabled(true)
+			.recordExceptions(Throwable.class)
+			.build());
+	}
+
+	private void register(ProxyPool pool) {
+		for (int i = 0; i < pool.members().size(); i++) {
+			PoolMember member = pool.members().get(i);
+			// the masked endpoint keeps credentials out of the name, which becomes a metric tag
+			CircuitBreaker breaker = this.registry.circuitBreaker(pool.key() + "#" + i + " " + member.endpoint());
+			breaker.getEventPublisher().onStateTransition((event) -> {
+				CircuitBreaker.State to = event.getStateTransition().getToState();
+				if (to == CircuitBreaker.State.DISABLED) {
+					return;
+				}
+				boolean open = to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN;
+				pool.setUnavailable(member, Unavailability.CIRCUIT_OPEN, open);
+				log.log(open ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
+						"proxy pool {0}: member {1} circuit breaker {2}", pool.key(), member.endpoint(),
+						event.getStateTransition());
+			});
+			this.breakers.put(member, breaker);
+		}
+	}
+
+	@Override
+	public void succeeded(ProxyPool pool, PoolMember member, Duration elapsed) {
+		CircuitBreaker breaker = this.breakers.get(member);
+		if (breaker != null) {
+			breaker.onSuccess(elapsed.toNanos(), TimeUnit.NANOSECONDS);
+		}
+	}
+
+	@Override
+	public void failed(ProxyPool pool, PoolMember member, Duration elapsed, Throwable cause) {
+		CircuitBreaker breaker = this.breakers.get(member);
+		if (breaker != null) {
+			breaker.onError(elapsed.toNanos(), TimeUnit.NANOSECONDS, cause);
+		}
+	}
+
+	/** The breaker of a member, for operators and tests. */
+	public CircuitBreaker breakerOf(PoolMember member) {
+		return this.breakers.get(member);
+	}
+
+	public CircuitBreakerRegistry registry() {
+		return this.registry;
+	}
+
+	/**
+	 * Disables and removes every breaker, which also cancels pending automatic transitions:
+	 * nothing of a closed application keeps firing.
+	 */
+	@Override
+	public void close() {
+		this.breakers.values().forEach((breaker) -> {
+			breaker.transitionToDisabledState();
+			this.registry.remove(breaker.getName());
+		});
+		this.breakers.clear();
+	}
+
+}

@@ -1,0 +1,117 @@
+package io.cryptofeed.proxy.netty;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.Lease;
+import io.cryptofeed.proxy.core.ProxyOutcomes;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.TriedMembers;
+
+/**
+ * The proxy side of one logical connection (a request or a WebSocket session) across its
+ * failover attempts: which members were tried, why each failed, and the leases to release
+ * when the connection ends. Lives in the Reactor context under {@link #CONTEXT_KEY}.
+ */
+final class ConnectAttempt {
+
+	static final Object CONTEXT_KEY = ConnectAttempt.class;
+
+	private final String exchange;
+
+	private final ConnectionType type;
+
+	private final ProxyOutcomes outcomes;
+
+	private final TriedMembers tried = new TriedMembers();
+
+	private final List<String> failures = new ArrayList<>();
+
+	private final List<Lease> leases = new ArrayList<>(2);
+
+	private ProxyPool pool;
+
+	private Lease current;
+
+	private long currentSince;
+
+	ConnectAttempt(String exchange, ConnectionType type, ProxyOutcomes outcomes) {
+		this.exchange = exchange;
+		this.type = type;
+		this.outcomes = outcomes;
+	}
+
+	String exchange() {
+		return this.exchange;
+	}
+
+	ConnectionType type() {
+		return this.type;
+	}
+
+	/** Selects a member not tried yet; throws NoProxyAvailableException when none is left. */
+	synchronized Lease select(ProxyPool pool) {
+		Lease lease = pool.select(this.tried);
+		this.pool = pool;
+		this.current = lease;
+		this.currentSince = System.nanoTime();
+		this.tried.add(lease.member());
+		this.leases.add(lease);
+		return lease;
+	}
+
+	/** The current member carried the connection. */
+	synchronized void succeeded() {
+		if (this.current != null) {
+			this.outcomes.succeeded(this.pool, this.current.member(), elapsed());
+		}
+	}
+
+	/**
+	 * The current member failed: counted against it and remembered for the final error.
+	 * @return whether a member had been selected (false for a direct connection)
+	 */
+	synchronized boolean failed(Throwable cause) {
+		if (this.current == null) {
+			return false;
+		}
+		this.outcomes.failed(this.pool, this.current.member(), elapsed(), cause);
+		this.failures.add(this.current.endpoint() + " -> " + ProxyConnectFailedException.describe(cause));
+		this.current.release();
+		this.current = null;
+		return true;
+	}
+
+	/** How many more members may be tried, bounded by the pool's enabled members. */
+	synchronized boolean mayTryAnother(int maxAttempts) {
+		if (this.pool == null) {
+			return false;
+		}
+		long enabled = this.pool.members().stream().filter((m) -> m.enabled()).count();
+		return this.tried.size() < Math.min(maxAttempts, enabled);
+	}
+
+	synchronized ProxyPool pool() {
+		return this.pool;
+	}
+
+	synchronized int attempts() {
+		return this.tried.size();
+	}
+
+	synchronized List<String> failures() {
+		return List.copyOf(this.failures);
+	}
+
+	/** Releases every lease this connection took; safe to call more than once. */
+	synchronized void releaseAll() {
+		this.leases.forEach(Lease::release);
+	}
+
+	private Duration elapsed() {
+		return Duration.ofNanos(System.nanoTime() - this.currentSince);
+	}
+
+}

@@ -1,0 +1,41 @@
+package io.cryptofeed.proxy.netty;
+
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeoutException;
+
+import io.netty.handler.timeout.ReadTimeoutException;
+import reactor.netty.http.client.PrematureCloseException;
+
+/** Tells which errors mean a proxy failed, and whether the request may have reached the target. */
+final class ConnectFailures {
+
+	private ConnectFailures() {
+	}
+
+	/**
+	 * The connection never got through the proxy: refused, TCP or handshake timeout,
+	 * handshake rejected (407, 5xx, SOCKS auth), or the proxy's name did not resolve. Nothing
+	 * was sent to the target, so another member may carry the same request.
+	 */
+	static boolean beforeTunnel(Throwable error) {
+		for (Throwable t = error; t != null; t = t.getCause()) {
+			if (t instanceof ConnectException || t instanceof UnknownHostException) {
+				return !(t instanceof ProxyConnectFailedException);
+			}
+		}
+		return false;
+	}
+
+	/** The tunnel was up but then stalled or closed without an answer. */
+	static boolean afterTunnel(Throwable error) {
+		for (Throwable t = error; t != null; t = t.getCause()) {
+			if (t instanceof ReadTimeoutException || t instanceof PrematureCloseException
+					|| t instanceof TimeoutException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}

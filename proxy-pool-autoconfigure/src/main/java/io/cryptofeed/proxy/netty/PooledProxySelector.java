@@ -1,0 +1,82 @@
+package io.cryptofeed.proxy.netty;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.Lease;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClientConfig;
+import reactor.netty.transport.ProxyProvider;
+
+/**
+ * Chooses the proxy for each connect, inside the connect itself (Reactor Netty's
+ * {@code proxyWhen}), so it can read the {@link ConnectAttempt} from the Reactor context.
+ */
+final class PooledProxySelector
+		implements BiFunction<HttpClientConfig, ProxyProvider.TypeSpec, Mono<? extends ProxyProvider.Builder>> {
+
+	/** Provider settings that make Reactor Netty connect directly: no address is ever proxied. */
+	private static final InetSocketAddress NOWHERE = InetSocketAddress.createUnresolved("direct.invalid", 1);
+
+	private final ProxyPools pools;
+
+	private final ConnectionType type;
+
+	private final ProxyAddressResolver resolver;
+
+	private final TransportSettings settings;
+
+	private final boolean hasAnyPool;
+
+	PooledProxySelector(ProxyPools pools, ConnectionType type, ProxyAddressResolver resolver,
+			TransportSettings settings) {
+		this.pools = pools;
+		this.type = type;
+		this.resolver = resolver;
+		this.settings = settings;
+		this.hasAnyPool = pools.pools().keySet().stream().anyMatch((key) -> key.type() == type);
+	}
+
+	@Override
+	public Mono<? extends ProxyProvider.Builder> apply(HttpClientConfig config, ProxyProvider.TypeSpec spec) {
+		if (!this.hasAnyPool) {
+			// Reactor Netty's own signal for "no proxy"; only usable when the answer needs no context
+			return Mono.empty();
+		}
+		return Mono.deferContextual((context) -> {
+			ConnectAttempt attempt = context.getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
+			String exchange = (attempt != null) ? attempt.exchange() : null;
+			Optional<ProxyPool> pool = (exchange != null) ? this.pools.resolve(exchange, this.type)
+					: this.pools.resolveForHost(host(config.uri()), this.type);
+			if (pool.isEmpty()) {
+				// direct by configuration: this exchange and the default have no proxy for this type
+				return Mono.just(spec.type(ProxyProvider.Proxy.HTTP).address(NOWHERE).nonProxyHostsPredicate((a) -> true));
+			}
+			if (attempt == null) {
+				throw new IllegalStateException("connect without a ConnectAttempt in its context");
+			}
+			Lease lease = attempt.select(pool.get());
+			return this.resolver.resolve(lease.endpoint())
+				.map((address) -> ProxyProviders.builder(spec, lease.endpoint(), address,
+						this.settings.handshakeTimeout()));
+		});
+	}
+
+	static String host(String uri) {
+		if (uri == null) {
+			return null;
+		}
+		try {
+			return URI.create(uri).getHost();
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+}

@@ -1,0 +1,63 @@
+package io.cryptofeed.proxy.netty;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.cryptofeed.proxy.core.ProxyEndpoint;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Resolves proxy host names off the event loop and caches the answers for a while; IP
+ * literals need no lookup. Reactor Netty would otherwise resolve the proxy with a blocking
+ * JDK lookup on the event loop at every connect.
+ */
+final class ProxyAddressResolver {
+
+	private final Duration ttl;
+
+	private final Clock clock;
+
+	private final Map<String, Resolved> cache = new ConcurrentHashMap<>();
+
+	ProxyAddressResolver(Duration ttl, Clock clock) {
+		this.ttl = ttl;
+		this.clock = clock;
+	}
+
+	Mono<InetSocketAddress> resolve(ProxyEndpoint endpoint) {
+		if (isIpLiteral(endpoint.host())) {
+			return Mono.fromCallable(() -> new InetSocketAddress(InetAddress.getByName(endpoint.host()), endpoint.port()));
+		}
+		Resolved cached = this.cache.get(endpoint.host());
+		if (cached != null && cached.until > this.clock.millis()) {
+			return Mono.just(new InetSocketAddress(cached.address, endpoint.port()));
+		}
+		return Mono.fromCallable(() -> InetAddress.getByName(endpoint.host()))
+			.subscribeOn(Schedulers.boundedElastic())
+			.doOnNext((address) -> this.cache.put(endpoint.host(),
+					new Resolved(address, this.clock.millis() + this.ttl.toMillis())))
+			.map((address) -> new InetSocketAddress(address, endpoint.port()));
+	}
+
+	static boolean isIpLiteral(String host) {
+		if (host.indexOf(':') >= 0) {
+			return true;
+		}
+		for (int i = 0; i < host.length(); i++) {
+			char c = host.charAt(i);
+			if (c != '.' && (c < '0' || c > '9')) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private record Resolved(InetAddress address, long until) {
+	}
+
+}

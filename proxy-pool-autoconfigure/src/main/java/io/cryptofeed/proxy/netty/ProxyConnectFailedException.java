@@ -1,0 +1,58 @@
+package io.cryptofeed.proxy.netty;
+
+import java.net.ConnectException;
+import java.util.List;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.ProxyUrls;
+
+/**
+ * Every member tried for one connection failed. The message names the exchange, the
+ * connection type and each member (credentials masked) with its cause.
+ */
+public class ProxyConnectFailedException extends ConnectException {
+
+	private final String exchange;
+
+	private final ConnectionType type;
+
+	private final List<String> failures;
+
+	public ProxyConnectFailedException(String exchange, ConnectionType type, List<String> failures, Throwable last) {
+		super("no proxy could connect: exchange=" + ((exchange != null) ? exchange : "(default)") + " type=" + type
+				+ " tried=" + failures.size() + " " + failures);
+		this.exchange = exchange;
+		this.type = type;
+		this.failures = List.copyOf(failures);
+		initCause(last);
+	}
+
+	public String exchange() {
+		return this.exchange;
+	}
+
+	public ConnectionType type() {
+		return this.type;
+	}
+
+	/** One entry per member tried: masked proxy URL, then its cause. */
+	public List<String> failures() {
+		return this.failures;
+	}
+
+	/** The exception's type and message, with anything URL-like masked. */
+	static String describe(Throwable cause) {
+		String message = cause.getMessage();
+		return cause.getClass().getSimpleName() + ((message != null) ? ": " + maskUserInfo(message) : "");
+	}
+
+	private static String maskUserInfo(String message) {
+		// Netty messages quote proxy and target addresses, never URLs with user info; mask defensively anyway
+		StringBuilder masked = new StringBuilder();
+		for (String word : message.split(" ", -1)) {
+			masked.append((masked.length() > 0) ? " " : "").append(word.contains("@") ? ProxyUrls.mask(word) : word);
+		}
+		return masked.toString();
+	}
+
+}

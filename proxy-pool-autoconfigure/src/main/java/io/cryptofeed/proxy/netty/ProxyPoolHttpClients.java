@@ -1,0 +1,120 @@
+package io.cryptofeed.proxy.netty;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.NoProxyAvailableException;
+import io.cryptofeed.proxy.core.ProxyAttributes;
+import io.cryptofeed.proxy.core.ProxyOutcomes;
+import io.cryptofeed.proxy.core.ProxyPools;
+import io.netty.channel.ChannelOption;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.http.client.HttpClient;
+import reactor.util.retry.Retry;
+
+/**
+ * Applies the pools to Reactor Netty {@link HttpClient}s: each connection goes through the
+ * member chosen for it. The auto-configured WebClient and WebSocket clients use this; so can
+ * an {@code HttpClient} you build yourself, with {@link #withFailover} around each request
+ * for failover.
+ */
+public final class ProxyPoolHttpClients {
+
+	private final ProxyPools pools;
+
+	private final TransportSettings settings;
+
+	private final ProxyOutcomes outcomes;
+
+	private final ProxyAddressResolver resolver = new ProxyAddressResolver(Duration.ofMinutes(1), Clock.systemUTC());
+
+	public ProxyPoolHttpClients(ProxyPools pools, TransportSettings settings, ProxyOutcomes outcomes) {
+		this.pools = pools;
+		this.settings = settings;
+		this.outcomes = outcomes;
+	}
+
+	/**
+	 * The client with every connection routed through the pool for its exchange and this
+	 * connection type. The exchange comes from the {@link ProxyAttributes#EXCHANGE} context
+	 * key, else from the request host's {@code hosts} patterns.
+	 */
+	public HttpClient apply(HttpClient client, ConnectionType type) {
+		return client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.settings.connectTimeout().toMillis())
+			.proxyWhen(new PooledProxySelector(this.pools, type, this.resolver, this.settings))
+			.mapConnect((connect) -> tracked(connect, type));
+	}
+
+	/**
+	 * Runs a request (or opens a session) made with a client from {@link #apply}, and runs it
+	 * again through another member each time connecting through the chosen one fails before
+	 * its tunnel is up, up to the configured attempts. The request is built anew for each
+	 * attempt: Reactor Netty keeps per-request state that must not carry over between proxies.
+	 */
+	public <T> Mono<T> withFailover(ConnectionType type, Supplier<? extends Mono<T>> request) {
+		return Mono.deferContextual((context) -> {
+			String exchange = context.getOrDefault(ProxyAttributes.EXCHANGE, null);
+			ConnectAttempt attempt = newAttempt(exchange, type);
+			return failover(attempt, request).doFinally((signal) -> attempt.releaseAll())
+				.contextWrite((c) -> c.put(ConnectAttempt.CONTEXT_KEY, attempt));
+		});
+	}
+
+	<T> Mono<T> failover(ConnectAttempt attempt, Supplier<? extends Mono<T>> request) {
+		return Mono.defer(request).retryWhen(Retry.from((signals) -> signals.concatMap((signal) -> {
+			Throwable error = signal.failure();
+			if (error instanceof NoProxyAvailableException && attempt.attempts() > 0) {
+				return Mono.error(exhausted(attempt, error));
+			}
+			if (!ConnectFailures.beforeTunnel(error) || !attempt.failed(error)) {
+				return Mono.error(error);
+			}
+			if (attempt.mayTryAnother(this.settings.maxAttempts())) {
+				return Mono.just(signal.totalRetries());
+			}
+			return Mono.error(exhausted(attempt, error));
+		})));
+	}
+
+	/** Records the connection's success; starts an attempt when nothing outside did. */
+	private Mono<? extends Connection> tracked(Mono<? extends Connection> connect, ConnectionType type) {
+		return Mono.deferContextual((context) -> {
+			ConnectAttempt outer = context.getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
+			if (outer != null) {
+				// the outer layer records failures, since it decides whether to try another member
+				return connect.doOnNext((connection) -> outer.succeeded());
+			}
+			ConnectAttempt attempt = newAttempt(context.getOrDefault(ProxyAttributes.EXCHANGE, null), type);
+			return connect.doOnNext((connection) -> attempt.succeeded())
+				.doOnError((error) -> {
+					if (ConnectFailures.beforeTunnel(error) || ConnectFailures.afterTunnel(error)) {
+						attempt.failed(error);
+					}
+				})
+				.doFinally((signal) -> attempt.releaseAll())
+				.contextWrite((c) -> c.put(ConnectAttempt.CONTEXT_KEY, attempt));
+		});
+	}
+
+	ConnectAttempt newAttempt(String exchange, ConnectionType type) {
+		return new ConnectAttempt(exchange, type, this.outcomes);
+	}
+
+	private static ProxyConnectFailedException exhausted(ConnectAttempt attempt, Throwable last) {
+		String exchange = (attempt.exchange() != null) ? attempt.exchange()
+				: (attempt.pool() != null) ? attempt.pool().key().settings() : null;
+		return new ProxyConnectFailedException(exchange, attempt.type(), attempt.failures(), last);
+	}
+
+	TransportSettings settings() {
+		return this.settings;
+	}
+
+	ProxyPools pools() {
+		return this.pools;
+	}
+
+}

@@ -1,0 +1,52 @@
+package io.cryptofeed.proxy.netty;
+
+import java.net.URI;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.ProxyAttributes;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+import org.springframework.web.reactive.socket.client.WebSocketClient;
+
+/**
+ * WebSocket sessions through the pools. A session holds its member's lease until it closes,
+ * so least-connections balances open sessions. Name the exchange with the
+ * {@link ProxyAttributes#EXCHANGE} context key, or let the host patterns find it.
+ */
+public final class ProxyPoolWebSocketClient implements WebSocketClient {
+
+	private final ProxyPoolHttpClients clients;
+
+	private final ReactorNettyWebSocketClient delegate;
+
+	public ProxyPoolWebSocketClient(ProxyPoolHttpClients clients, HttpClient httpClient) {
+		this.clients = clients;
+		this.delegate = new ReactorNettyWebSocketClient(clients.apply(httpClient, ConnectionType.WEBSOCKET));
+	}
+
+	@Override
+	public Mono<Void> execute(URI url, WebSocketHandler handler) {
+		return execute(url, new HttpHeaders(), handler);
+	}
+
+	@Override
+	public Mono<Void> execute(URI url, HttpHeaders headers, WebSocketHandler handler) {
+		return Mono.deferContextual((context) -> {
+			String exchange = context.getOrDefault(ProxyAttributes.EXCHANGE, null);
+			ConnectAttempt attempt = this.clients.newAttempt(exchange, ConnectionType.WEBSOCKET);
+			return this.clients.failover(attempt, () -> this.delegate.execute(url, headers, handler))
+				.doFinally((signal) -> attempt.releaseAll())
+				.contextWrite((c) -> c.put(ConnectAttempt.CONTEXT_KEY, attempt));
+		});
+	}
+
+	/** The underlying Reactor Netty client, for its settings (frame size, ping handling). */
+	public ReactorNettyWebSocketClient delegate() {
+		return this.delegate;
+	}
+
+}

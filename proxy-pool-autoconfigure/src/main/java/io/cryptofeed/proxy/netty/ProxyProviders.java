@@ -1,0 +1,42 @@
+package io.cryptofeed.proxy.netty;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+import io.cryptofeed.proxy.core.ProxyEndpoint;
+import reactor.netty.transport.ProxyProvider;
+
+/** Maps a pool member to Reactor Netty's proxy settings. */
+final class ProxyProviders {
+
+	private ProxyProviders() {
+	}
+
+	/**
+	 * Settings for one member. Built from the resolved address and plain values, so two
+	 * connections through the same member get equal providers and share a connection pool.
+	 */
+	static ProxyProvider.Builder builder(ProxyProvider.TypeSpec spec, ProxyEndpoint endpoint,
+			InetSocketAddress address, Duration handshakeTimeout) {
+		ProxyProvider.Builder builder = spec.type(type(endpoint))
+			.address(address)
+			.connectTimeoutMillis(handshakeTimeout.toMillis());
+		if (endpoint.username() != null) {
+			builder.username(endpoint.username());
+			String password = endpoint.password();
+			if (password != null) {
+				builder.password((username) -> password);
+			}
+		}
+		return builder;
+	}
+
+	private static ProxyProvider.Proxy type(ProxyEndpoint endpoint) {
+		return switch (endpoint.scheme()) {
+			case HTTP -> ProxyProvider.Proxy.HTTP;
+			case SOCKS4 -> ProxyProvider.Proxy.SOCKS4;
+			case SOCKS5 -> ProxyProvider.Proxy.SOCKS5;
+		};
+	}
+
+}

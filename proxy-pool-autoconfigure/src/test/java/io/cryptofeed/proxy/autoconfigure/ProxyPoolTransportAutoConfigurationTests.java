@@ -1,0 +1,90 @@
+package io.cryptofeed.proxy.autoconfigure;
+
+import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
+import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
+import io.cryptofeed.proxy.netty.ProxyPoolWebSocketClient;
+import org.junit.jupiter.api.Test;
+import reactor.netty.http.client.HttpClient;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+import org.springframework.web.reactive.socket.client.WebSocketClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProxyPoolTransportAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ProxyPoolAutoConfiguration.class,
+				ProxyPoolTransportAutoConfiguration.class, ReactiveHttpClientAutoConfiguration.class,
+				WebClientAutoConfiguration.class))
+		.withPropertyValues("cryptofeed.proxy.default.http.url=http://127.0.0.1:3128");
+
+	@Test
+	void enabledPoolsGetTheTransportBeans() {
+		this.runner.withPropertyValues("cryptofeed.proxy.enabled=true")
+			.run((context) -> assertThat(context).hasSingleBean(ProxyPoolHttpClients.class)
+				.hasSingleBean(MemberCircuitBreakers.class)
+				.getBean(WebSocketClient.class)
+				.isInstanceOf(ProxyPoolWebSocketClient.class));
+	}
+
+	@Test
+	void disabledPoolsLeaveEveryClientAlone() {
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(ProxyPoolHttpClients.class)
+			.doesNotHaveBean(WebSocketClient.class)
+			.doesNotHaveBean(MemberCircuitBreakers.class));
+	}
+
+	@Test
+	void aWebSocketClientOfYourOwnWins() {
+		this.runner.withPropertyValues("cryptofeed.proxy.enabled=true")
+			.withUserConfiguration(OwnWebSocketClient.class)
+			.run((context) -> assertThat(context).getBean(WebSocketClient.class)
+				.isInstanceOf(ReactorNettyWebSocketClient.class)
+				.isNotInstanceOf(ProxyPoolWebSocketClient.class));
+	}
+
+	@Test
+	void breakersCanBeSwitchedOff() {
+		this.runner.withPropertyValues("cryptofeed.proxy.enabled=true", "cryptofeed.proxy.circuit-breaker.enabled=false")
+			.run((context) -> assertThat(context).hasSingleBean(ProxyPoolHttpClients.class)
+				.doesNotHaveBean(MemberCircuitBreakers.class));
+	}
+
+	@Test
+	void withoutReactorNettyOnlyThePoolsRemain() {
+		this.runner.withPropertyValues("cryptofeed.proxy.enabled=true")
+			.withClassLoader(new FilteredClassLoader(HttpClient.class))
+			.run((context) -> assertThat(context).hasSingleBean(ProxyPools.class)
+				.doesNotHaveBean(ProxyPoolHttpClients.class));
+	}
+
+	@Test
+	void closingTheContextRemovesTheBreakers() {
+		this.runner.withPropertyValues("cryptofeed.proxy.enabled=true").run((context) -> {
+			MemberCircuitBreakers breakers = context.getBean(MemberCircuitBreakers.class);
+			assertThat(breakers.registry().getAllCircuitBreakers()).hasSize(1);
+			context.close();
+			assertThat(breakers.registry().getAllCircuitBreakers()).isEmpty();
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnWebSocketClient {
+
+		@Bean
+		WebSocketClient myWebSocketClient() {
+			return new ReactorNettyWebSocketClient();
+		}
+
+	}
+
+}

@@ -1,0 +1,132 @@
+package io.cryptofeed.proxy.netty;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.cryptofeed.proxy.testkit.real.Dante;
+import io.cryptofeed.proxy.testkit.real.Microsocks;
+import io.cryptofeed.proxy.testkit.real.Tinyproxy;
+import io.cryptofeed.proxy.testkit.target.TargetServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Sinks;
+
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.client.WebSocketClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Debian's tinyproxy (HTTP CONNECT), microsocks (SOCKS5 with a password) and Dante (SOCKS5)
+ * as one pool. Each leaves from its own loopback address, so the target's view of the peer
+ * proves which proxy carried each request. Skipped where the binaries are missing, except in
+ * CI, where a missing binary fails the test.
+ */
+class RealProxiesThroughPoolTests {
+
+	private static TargetServer target;
+
+	private static Tinyproxy tinyproxy;
+
+	private static Microsocks microsocks;
+
+	private static Dante dante;
+
+	@BeforeAll
+	static void start() {
+		target = TargetServer.start("127.0.0.1");
+		tinyproxy = Tinyproxy.builder().bindAddress("127.0.0.1").egressAddress("127.0.0.41").start();
+		microsocks = Microsocks.builder()
+			.bindAddress("127.0.0.1")
+			.egressAddress("127.0.0.42")
+			.credentials("feed", "real-secret")
+			.start();
+		dante = Dante.builder().bindAddress("127.0.0.1").egressAddress("127.0.0.43").start();
+	}
+
+	@AfterAll
+	static void stop() {
+		for (AutoCloseable closeable : new AutoCloseable[] { dante, microsocks, tinyproxy, target }) {
+			try {
+				if (closeable != null) {
+					closeable.close();
+				}
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+	}
+
+	@BeforeEach
+	void resetCounters() {
+		target.resetCounters();
+	}
+
+	@Test
+	void roundRobinSpreads300RequestsEvenlyOverThreeRealProxies() {
+		TransportTestSupport.runner()
+			.withPropertyValues(TransportTestSupport.pool("default.http", tinyproxy.url(), microsocks.url(), dante.url()))
+			.run((context) -> {
+				WebClient client = context.getBean(WebClient.Builder.class).build();
+				for (int i = 0; i < 300; i++) {
+					client.get()
+						.uri(target.baseUrl() + "/whoami")
+						.retrieve()
+						.bodyToMono(String.class)
+						.block(Duration.ofSeconds(10));
+				}
+				assertThat(target.requestsByPeer()).containsOnly(Map.entry("127.0.0.41", 100),
+						Map.entry("127.0.0.42", 100), Map.entry("127.0.0.43", 100));
+			});
+	}
+
+	@Test
+	void webSocketSessionsGoThroughEachRealProxy() {
+		TransportTestSupport.runner()
+			.withPropertyValues(
+					TransportTestSupport.pool("default.websocket", tinyproxy.url(), microsocks.url(), dante.url()))
+			.run((context) -> {
+				WebSocketClient client = context.getBean(WebSocketClient.class);
+				List<String> peers = new ArrayList<>();
+				for (int i = 0; i < 3; i++) {
+					Sinks.One<String> frame = Sinks.one();
+					client
+						.execute(URI.create(target.wsUrl()),
+								(session) -> session.receive()
+									.take(1)
+									.map(WebSocketMessage::getPayloadAsText)
+									.doOnNext(frame::tryEmitValue)
+									.then())
+						.block(Duration.ofSeconds(10));
+					peers.add(frame.asMono().block(Duration.ofSeconds(1)));
+				}
+				assertThat(peers).containsExactlyInAnyOrder("peer=127.0.0.41", "peer=127.0.0.42", "peer=127.0.0.43");
+			});
+	}
+
+	@Test
+	void aWrongSocksPasswordFailsOverToTheOthers() {
+		String wrong = microsocks.url().replace("real-secret", "wrong-secret");
+		TransportTestSupport.runner()
+			.withPropertyValues(TransportTestSupport.pool("default.http", tinyproxy.url(), wrong, dante.url()))
+			.run((context) -> {
+				WebClient client = context.getBean(WebClient.Builder.class).build();
+				for (int i = 0; i < 12; i++) {
+					client.get()
+						.uri(target.baseUrl() + "/whoami")
+						.retrieve()
+						.bodyToMono(String.class)
+						.block(Duration.ofSeconds(10));
+				}
+				assertThat(target.requestsByPeer()).containsOnlyKeys("127.0.0.41", "127.0.0.43");
+			});
+	}
+
+}

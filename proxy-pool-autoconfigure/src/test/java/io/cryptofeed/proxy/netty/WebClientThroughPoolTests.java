@@ -1,0 +1,336 @@
+package io.cryptofeed.proxy.netty;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyAttributes;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.testkit.Fault;
+import io.cryptofeed.proxy.testkit.HttpConnectProxy;
+import io.cryptofeed.proxy.testkit.Socks5Proxy;
+import io.cryptofeed.proxy.testkit.target.TargetServer;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.Disposable;
+
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The auto-configured WebClient through a pool of in-JVM proxies (two HTTP CONNECT, one
+ * SOCKS5 with a password), each leaving from its own loopback address so the target can
+ * tell which one carried a request.
+ */
+class WebClientThroughPoolTests {
+
+	private static final String SECRET = "canary-Pa55";
+
+	private TargetServer target;
+
+	private HttpConnectProxy first;
+
+	private HttpConnectProxy second;
+
+	private Socks5Proxy third;
+
+	@BeforeEach
+	void start() {
+		this.target = TargetServer.start("127.0.0.1");
+		this.first = HttpConnectProxy.builder().bindAddress("127.0.0.1").egressAddress("127.0.0.11").start();
+		this.second = HttpConnectProxy.builder().bindAddress("127.0.0.1").egressAddress("127.0.0.12").start();
+		this.third = Socks5Proxy.builder()
+			.bindAddress("127.0.0.1")
+			.egressAddress("127.0.0.13")
+			.credentials("feed", SECRET)
+			.start();
+	}
+
+	@AfterEach
+	void stop() {
+		for (AutoCloseable closeable : List.<AutoCloseable>of(this.first, this.second, this.third, this.target)) {
+			try {
+				closeable.close();
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+	}
+
+	@Test
+	void roundRobinSpreadsRequestsEvenlyOverTheMembers() {
+		runWithPool((context, client) -> {
+			for (int i = 0; i < 30; i++) {
+				assertThat(whoami(client)).startsWith("127.0.0.1");
+			}
+			assertThat(this.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.11", 10),
+					Map.entry("127.0.0.12", 10), Map.entry("127.0.0.13", 10));
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "REFUSE", "HANG", "RESET", "STATUS_407", "STATUS_500" })
+	void aFailingHttpProxyIsSkippedAndEveryRequestSucceeds(String fault) {
+		this.first.fault(faultNamed(fault));
+		runWithPool((context, client) -> {
+			for (int i = 0; i < 12; i++) {
+				whoami(client);
+			}
+			assertThat(this.target.requestsByPeer()).doesNotContainKey("127.0.0.11");
+			assertThat(this.target.requestsByPeer().values().stream().mapToInt(Integer::intValue).sum())
+				.isEqualTo(12);
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "REFUSE", "HANG", "RESET", "AUTH_FAIL" })
+	void aFailingSocksProxyIsSkippedAndEveryRequestSucceeds(String fault) {
+		this.third.fault(faultNamed(fault));
+		runWithPool((context, client) -> {
+			for (int i = 0; i < 12; i++) {
+				whoami(client);
+			}
+			assertThat(this.target.requestsByPeer()).doesNotContainKey("127.0.0.13").hasSize(2);
+		});
+	}
+
+	@Test
+	void theBreakerTakesAFailingMemberOutAndBringsItBackAfterRecovery() {
+		this.first.fault(Fault.REFUSE);
+		runWithPool((context, client) -> {
+			ProxyPool pool = pool(context);
+			PoolMember failing = pool.members().get(0);
+			CircuitBreaker breaker = context.getBean(MemberCircuitBreakers.class).breakerOf(failing);
+			for (int i = 0; i < 9; i++) {
+				whoami(client);
+			}
+			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+			assertThat(pool.availableMembers()).doesNotContain(failing);
+			int refusedSoFar = this.first.accepted();
+			for (int i = 0; i < 9; i++) {
+				whoami(client);
+			}
+			assertThat(this.first.accepted()).isEqualTo(refusedSoFar);
+
+			this.first.fault(Fault.NONE);
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+				whoami(client);
+				assertThat(this.target.requestsByPeer()).as("breaker %s, available %s, accepted %s",
+						breaker.getState(), pool.availableMembers(), this.first.accepted()).containsKey("127.0.0.11");
+			});
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+				whoami(client);
+				assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+			});
+			assertThat(pool.availableMembers()).contains(failing);
+		});
+	}
+
+	@Test
+	void whenEveryMemberFailsTheErrorNamesEachWithoutCredentials() {
+		this.first.fault(Fault.REFUSE);
+		this.second.fault(Fault.STATUS_500);
+		this.third.fault(Fault.AUTH_FAIL);
+		runWithPool((context, client) -> {
+			assertThatExceptionOfType(WebClientRequestException.class).isThrownBy(() -> whoami(client))
+				.havingCause()
+				.isInstanceOf(ProxyConnectFailedException.class)
+				.satisfies((failure) -> {
+					assertThat(failure.getMessage()).contains("exchange=default", "type=http", "tried=3",
+							this.first.url(), this.second.url(), "socks5://***@127.0.0.1:" + this.third.port())
+						.doesNotContain(SECRET);
+					assertThat(((ProxyConnectFailedException) failure).failures()).hasSize(3);
+				});
+		});
+	}
+
+	@ParameterizedTest(name = "max-attempts={0}")
+	@ValueSource(ints = { 1, 2, 5 })
+	void maxAttemptsBoundsTheMembersTriedAndThePoolSizeBoundsMaxAttempts(int maxAttempts) {
+		this.first.fault(Fault.REFUSE);
+		this.second.fault(Fault.REFUSE);
+		String[] properties = TransportTestSupport.pool("default.http", this.first.url(), this.second.url());
+		TransportTestSupport.runner()
+			.withPropertyValues(properties)
+			.withPropertyValues("cryptofeed.proxy.failover.max-attempts=" + maxAttempts)
+			.run((context) -> {
+				WebClient client = context.getBean(WebClient.Builder.class).build();
+				assertThatExceptionOfType(WebClientRequestException.class).isThrownBy(() -> whoami(client))
+					.havingCause()
+					.isInstanceOfSatisfying(ProxyConnectFailedException.class,
+							(failure) -> assertThat(failure.failures()).hasSize(Math.min(maxAttempts, 2)));
+			});
+	}
+
+	@Test
+	void anExchangeAttributeChoosesThatExchangesPool() {
+		String[] properties = { "cryptofeed.proxy.exchanges.binance.http.url=" + this.second.url(),
+				"cryptofeed.proxy.default.http.url=" + this.first.url() };
+		TransportTestSupport.runner().withPropertyValues(properties).run((context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			for (int i = 0; i < 3; i++) {
+				client.get()
+					.uri(this.target.baseUrl() + "/whoami")
+					.attribute(ProxyAttributes.EXCHANGE, "binance")
+					.retrieve()
+					.bodyToMono(String.class)
+					.block(Duration.ofSeconds(10));
+				whoami(client);
+			}
+			assertThat(this.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.12", 3),
+					Map.entry("127.0.0.11", 3));
+		});
+	}
+
+	@Test
+	void hostPatternsChooseTheExchangesPool() {
+		String[] properties = { "cryptofeed.proxy.exchanges.local.hosts=localhost",
+				"cryptofeed.proxy.exchanges.local.http.url=" + this.second.url(),
+				"cryptofeed.proxy.default.http.url=" + this.first.url() };
+		TransportTestSupport.runner().withPropertyValues(properties).run((context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			String viaHostname = client.get()
+				.uri("http://localhost:" + this.target.port() + "/whoami")
+				.retrieve()
+				.bodyToMono(String.class)
+				.block(Duration.ofSeconds(10));
+			assertThat(viaHostname).isEqualTo("127.0.0.12");
+			assertThat(whoami(client)).isEqualTo("127.0.0.11");
+		});
+	}
+
+	@Test
+	void aGetWhoseTunnelStallsAfterItIsUpIsSentOnceMoreThroughAnotherMember() {
+		runWithPool((context, client) -> {
+			assertThatExceptionOfType(WebClientRequestException.class)
+				.isThrownBy(() -> client.get()
+					.uri(this.target.baseUrl() + "/delay/3000")
+					.retrieve()
+					.bodyToMono(String.class)
+					.block(Duration.ofSeconds(10)))
+				.withRootCauseInstanceOf(io.netty.handler.timeout.ReadTimeoutException.class);
+			// the first member's answer never came within the pool timeout; a second member was tried, no third
+			assertThat(this.target.requestsByPeer()).hasSize(2).allSatisfy((peer, count) -> assertThat(count).isOne());
+		}, "cryptofeed.proxy.default.http.timeout=300ms");
+	}
+
+	@Test
+	void aPostWhoseTunnelStallsIsNeverSentTwice() {
+		runWithPool((context, client) -> {
+			assertThatExceptionOfType(WebClientRequestException.class)
+				.isThrownBy(() -> client.post()
+					.uri(this.target.baseUrl() + "/delay/3000")
+					.retrieve()
+					.bodyToMono(String.class)
+					.block(Duration.ofSeconds(10)))
+				.withRootCauseInstanceOf(io.netty.handler.timeout.ReadTimeoutException.class);
+			assertThat(this.target.requestsByPeer().values()).containsExactly(1);
+		}, "cryptofeed.proxy.default.http.timeout=300ms");
+	}
+
+	@Test
+	void leasesAreReleasedWhenARequestIsCancelled() {
+		runWithPool((context, client) -> {
+			Disposable request = client.get()
+				.uri(this.target.baseUrl() + "/delay/5000")
+				.retrieve()
+				.bodyToMono(String.class)
+				.subscribe();
+			ProxyPool pool = pool(context);
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> pool.members().stream().mapToInt(PoolMember::activeLeases).sum() == 1);
+			request.dispose();
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> pool.members().stream().mapToInt(PoolMember::activeLeases).sum() == 0);
+		});
+	}
+
+	@Test
+	void leasesReturnToZeroAfterSuccessesAndFailures() {
+		this.second.fault(Fault.REFUSE);
+		runWithPool((context, client) -> {
+			for (int i = 0; i < 10; i++) {
+				whoami(client);
+			}
+			assertThat(pool(context).members()).allSatisfy((m) -> assertThat(m.activeLeases()).isZero());
+		});
+	}
+
+	@Test
+	void withoutAnyPoolRequestsGoDirect() {
+		TransportTestSupport.runner().run((context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			assertThat(whoami(client)).isEqualTo("127.0.0.1");
+			assertThat(this.first.accepted() + this.second.accepted() + this.third.accepted()).isZero();
+		});
+	}
+
+	@Test
+	void aTypeWithoutPoolGoesDirectWhileTheOtherUsesItsPool() {
+		String[] properties = { "cryptofeed.proxy.exchanges.other.hosts=example.invalid",
+				"cryptofeed.proxy.exchanges.other.http.url=" + this.first.url() };
+		TransportTestSupport.runner().withPropertyValues(properties).run((context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			assertThat(whoami(client)).isEqualTo("127.0.0.1");
+			assertThat(this.first.accepted()).isZero();
+		});
+	}
+
+	private void runWithPool(ContextCallback callback, String... extra) {
+		String[] pool = TransportTestSupport.pool("default.http", this.first.url(), this.second.url(),
+				this.third.url());
+		ApplicationContextRunner runner = TransportTestSupport.runner().withPropertyValues(pool);
+		runner.withPropertyValues(extra).run((context) -> {
+			assertThat(context).hasNotFailed();
+			callback.accept(context, context.getBean(WebClient.Builder.class).build());
+		});
+	}
+
+	private String whoami(WebClient client) {
+		return whoamiVia(client, this.target.host());
+	}
+
+	private String whoamiVia(WebClient client, String host) {
+		return client.get()
+			.uri("http://" + host + ":" + this.target.port() + "/whoami")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(15));
+	}
+
+	private static ProxyPool pool(AssertableApplicationContext context) {
+		return context.getBean(ProxyPools.class).resolve(null, ConnectionType.HTTP).orElseThrow();
+	}
+
+	private static Fault faultNamed(String name) {
+		try {
+			return (Fault) Fault.class.getField(name).get(null);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new IllegalArgumentException(name, ex);
+		}
+	}
+
+	@FunctionalInterface
+	interface ContextCallback {
+
+		void accept(AssertableApplicationContext context, WebClient client) throws Exception;
+
+	}
+
+}

@@ -1,0 +1,164 @@
+package io.cryptofeed.proxy.netty;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyAttributes;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.testkit.Fault;
+import io.cryptofeed.proxy.testkit.HttpConnectProxy;
+import io.cryptofeed.proxy.testkit.Socks5Proxy;
+import io.cryptofeed.proxy.testkit.target.TargetServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.client.WebSocketClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The auto-configured WebSocketClient bean through a pool of in-JVM proxies. */
+class WebSocketThroughPoolTests {
+
+	private TargetServer target;
+
+	private HttpConnectProxy first;
+
+	private HttpConnectProxy second;
+
+	private Socks5Proxy third;
+
+	@BeforeEach
+	void start() {
+		this.target = TargetServer.start("127.0.0.1");
+		this.first = HttpConnectProxy.builder().bindAddress("127.0.0.1").egressAddress("127.0.0.21").start();
+		this.second = HttpConnectProxy.builder().bindAddress("127.0.0.1").egressAddress("127.0.0.22").start();
+		this.third = Socks5Proxy.builder()
+			.bindAddress("127.0.0.1")
+			.egressAddress("127.0.0.23")
+			.credentials("feed", "ws-secret")
+			.start();
+	}
+
+	@AfterEach
+	void stop() {
+		this.first.close();
+		this.second.close();
+		this.third.close();
+		this.target.close();
+	}
+
+	@Test
+	void sessionsLeaveThroughEachMemberInTurn() {
+		run((context, client) -> {
+			List<String> peers = new ArrayList<>();
+			for (int i = 0; i < 6; i++) {
+				peers.add(firstFrame(client));
+			}
+			assertThat(peers).containsOnly("peer=127.0.0.21", "peer=127.0.0.22", "peer=127.0.0.23");
+			assertThat(peers.stream().distinct()).hasSize(3);
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "REFUSE", "HANG", "RESET", "STATUS_407", "STATUS_500" })
+	void aFailingMemberIsSkippedForEverySession(String fault) throws Exception {
+		this.first.fault((Fault) Fault.class.getField(fault).get(null));
+		run((context, client) -> {
+			for (int i = 0; i < 6; i++) {
+				assertThat(firstFrame(client)).isIn("peer=127.0.0.22", "peer=127.0.0.23");
+			}
+		});
+	}
+
+	@Test
+	void aSocksAuthenticationFailureIsSkipped() {
+		this.third.fault(Fault.AUTH_FAIL);
+		run((context, client) -> {
+			for (int i = 0; i < 6; i++) {
+				assertThat(firstFrame(client)).isIn("peer=127.0.0.21", "peer=127.0.0.22");
+			}
+		});
+	}
+
+	@Test
+	void leastConnectionsBalancesOpenSessionsAndTheyCountUntilClosed() {
+		run((context, client) -> {
+			ProxyPool pool = context.getBean(ProxyPools.class).resolve(null, ConnectionType.WEBSOCKET).orElseThrow();
+			Sinks.Empty<Void> closeAll = Sinks.empty();
+			List<Disposable> sessions = new ArrayList<>();
+			for (int i = 0; i < 6; i++) {
+				sessions.add(client
+					.execute(URI.create(this.target.wsUrl()),
+							(session) -> session.receive().take(1).then(closeAll.asMono()).then(session.close()))
+					.subscribe());
+				int opened = i + 1;
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> pool.members().stream().mapToInt(PoolMember::activeLeases).sum() == opened);
+			}
+			assertThat(pool.members()).allSatisfy((member) -> assertThat(member.activeLeases()).isEqualTo(2));
+			closeAll.tryEmitEmpty();
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(pool.members())
+					.allSatisfy((member) -> assertThat(member.activeLeases()).isZero()));
+			sessions.forEach(Disposable::dispose);
+		}, "cryptofeed.proxy.default.websocket.strategy=least-connections");
+	}
+
+	@Test
+	void theExchangeCanBeNamedInTheReactorContext() {
+		String[] properties = { "cryptofeed.proxy.exchanges.kraken.websocket.url=" + this.second.url(),
+				"cryptofeed.proxy.default.websocket.url=" + this.first.url() };
+		TransportTestSupport.runner().withPropertyValues(properties).run((context) -> {
+			WebSocketClient client = context.getBean(WebSocketClient.class);
+			String viaKraken = firstFrame(client, (mono) -> mono.contextWrite((c) -> c.put(ProxyAttributes.EXCHANGE,
+					"kraken")));
+			assertThat(viaKraken).isEqualTo("peer=127.0.0.22");
+			assertThat(firstFrame(client)).isEqualTo("peer=127.0.0.21");
+		});
+	}
+
+	private void run(ContextCallback callback, String... extra) {
+		String[] pool = TransportTestSupport.pool("default.websocket", this.first.url(), this.second.url(),
+				this.third.url());
+		ApplicationContextRunner runner = TransportTestSupport.runner().withPropertyValues(pool);
+		runner.withPropertyValues(extra).run((context) -> {
+			assertThat(context).hasNotFailed().hasSingleBean(WebSocketClient.class);
+			callback.accept(context, context.getBean(WebSocketClient.class));
+		});
+	}
+
+	private String firstFrame(WebSocketClient client) {
+		return firstFrame(client, (mono) -> mono);
+	}
+
+	private String firstFrame(WebSocketClient client, java.util.function.UnaryOperator<Mono<Void>> decorate) {
+		Sinks.One<String> frame = Sinks.one();
+		Mono<Void> session = client.execute(URI.create(this.target.wsUrl()),
+				(s) -> s.receive().take(1).map(WebSocketMessage::getPayloadAsText).doOnNext(frame::tryEmitValue).then());
+		decorate.apply(session).block(Duration.ofSeconds(15));
+		return frame.asMono().block(Duration.ofSeconds(1));
+	}
+
+	@FunctionalInterface
+	interface ContextCallback {
+
+		void accept(org.springframework.boot.test.context.assertj.AssertableApplicationContext context,
+				WebSocketClient client) throws Exception;
+
+	}
+
+}

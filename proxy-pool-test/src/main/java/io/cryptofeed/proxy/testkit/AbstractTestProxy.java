@@ -1,0 +1,378 @@
+package io.cryptofeed.proxy.testkit;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Listener, lifecycle, faults and counters shared by the in-JVM proxies; a subclass only speaks
+ * its handshake protocol in {@link #handshake(Socket, InputStream, OutputStream, Fault)}.
+ */
+abstract class AbstractTestProxy implements TestProxy {
+
+	private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+
+	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+	private final String scheme;
+
+	private final ProxySettings settings;
+
+	private final OpenSockets sockets = new OpenSockets();
+
+	private final AtomicInteger accepted = new AtomicInteger();
+
+	private final AtomicInteger tunnels = new AtomicInteger();
+
+	private final Object lifecycleMonitor = new Object();
+
+	private final int port;
+
+	private final ProxyThreads threads;
+
+	private final ExecutorService executor;
+
+	private volatile Fault fault;
+
+	/** Guarded by {@link #lifecycleMonitor}; {@code null} while refusing or closed. */
+	private ServerSocket listener;
+
+	/** Guarded by {@link #lifecycleMonitor}; the task accepting on {@link #listener}. */
+	private Future<?> acceptLoop;
+
+	/** Guarded by {@link #lifecycleMonitor}. */
+	private boolean closed;
+
+	/** Binds the listener, so that the port is known; {@link #start()} begins accepting. */
+	AbstractTestProxy(String scheme, ProxySettings settings) {
+		this.scheme = scheme;
+		this.settings = settings;
+		this.fault = settings.fault();
+		this.listener = listen(settings.port());
+		this.port = this.listener.getLocalPort();
+		this.threads = new ProxyThreads(THREAD_NAME_PREFIX + scheme + "-" + this.port + "-");
+		this.executor = Executors.newCachedThreadPool(this.threads);
+	}
+
+	/** Starts accepting, or closes the listener at once when starting with {@link Fault#REFUSE}. */
+	final void start() {
+		synchronized (this.lifecycleMonitor) {
+			try {
+				checkSupported(this.fault);
+			}
+			catch (IllegalArgumentException ex) {
+				OpenSockets.closeQuietly(this.listener);
+				this.executor.shutdownNow();
+				throw ex;
+			}
+			ServerSocket listener = this.listener;
+			if (this.fault.kind() == Fault.Kind.REFUSE) {
+				OpenSockets.closeQuietly(listener);
+				this.listener = null;
+			}
+			else {
+				startAccepting(listener);
+			}
+		}
+	}
+
+	@Override
+	public String host() {
+		return this.settings.bindAddress().getHostAddress();
+	}
+
+	@Override
+	public int port() {
+		return this.port;
+	}
+
+	@Override
+	public String url() {
+		Credentials credentials = this.settings.credentials();
+		return (credentials != null)
+				? ProxyUrls.url(this.scheme, credentials.user(), credentials.password(), host(), this.port)
+				: ProxyUrls.url(this.scheme, null, null, host(), this.port);
+	}
+
+	@Override
+	public void fault(Fault fault) {
+		Objects.requireNonNull(fault, "fault");
+		checkSupported(fault);
+		synchronized (this.lifecycleMonitor) {
+			if (this.closed) {
+				throw new IllegalStateException(this + " is closed");
+			}
+			if (fault.kind() == Fault.Kind.REFUSE) {
+				this.fault = fault;
+				if (this.listener != null) {
+					stopListening();
+				}
+			}
+			else {
+				ServerSocket listener = (this.listener == null) ? listen(this.port) : null;
+				this.fault = fault;
+				if (listener != null) {
+					startAccepting(listener);
+				}
+			}
+		}
+	}
+
+	@Override
+	public Fault fault() {
+		return this.fault;
+	}
+
+	@Override
+	public int tunnels() {
+		return this.tunnels.get();
+	}
+
+	@Override
+	public int accepted() {
+		return this.accepted.get();
+	}
+
+	@Override
+	public void resetCounters() {
+		this.tunnels.set(0);
+		this.accepted.set(0);
+	}
+
+	@Override
+	public void close() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+			if (this.listener != null) {
+				stopListening();
+			}
+		}
+		this.sockets.closeAll();
+		this.executor.shutdownNow();
+		// Once the executor has terminated it creates no more threads, so the ones to wait for are known
+		awaitTermination(this.executor);
+		this.threads.awaitTermination(CLOSE_TIMEOUT);
+	}
+
+	@Override
+	public String toString() {
+		return getClass().getSimpleName() + "[" + url() + ", fault=" + this.fault + "]";
+	}
+
+	/** The faults this proxy's protocol can simulate. */
+	abstract Set<Fault.Kind> supportedFaults();
+
+	/**
+	 * Speaks the proxy protocol with a freshly accepted client and connects the target.
+	 * @return the connected target once the client was told so with
+	 * {@link #confirmTunnel(OutputStream, byte[])}, or {@code null} when the conversation ended
+	 * without a tunnel (the client is then closed)
+	 */
+	abstract Socket handshake(Socket client, InputStream input, OutputStream output, Fault fault)
+			throws IOException;
+
+	Credentials credentials() {
+		return this.settings.credentials();
+	}
+
+	/**
+	 * Opens a connection to the target from the egress address.
+	 * @throws IOException if the target cannot be reached, or the proxy is closing
+	 */
+	Socket connectTarget(InetAddress address, int port) throws IOException {
+		Socket target = new Socket();
+		if (!this.sockets.track(target)) {
+			throw new SocketException("Proxy closed");
+		}
+		try {
+			InetAddress egress = this.settings.egressAddress();
+			if (egress.getClass() == address.getClass()) {
+				target.bind(new InetSocketAddress(egress, 0));
+			}
+			target.connect(new InetSocketAddress(address, port), CONNECT_TIMEOUT_MILLIS);
+			return target;
+		}
+		catch (IOException ex) {
+			this.sockets.close(target);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Counts the tunnel and then tells the client that it is open, so that a client which saw the
+	 * answer also sees the count.
+	 */
+	void confirmTunnel(OutputStream output, byte[] answer) throws IOException {
+		this.tunnels.incrementAndGet();
+		output.write(answer);
+		output.flush();
+	}
+
+	/** Reads and discards whatever the client sends until it or the proxy closes the connection. */
+	static void hang(InputStream input) {
+		byte[] buffer = new byte[1024];
+		try {
+			while (input.read(buffer) != -1) {
+				// Never answer
+			}
+		}
+		catch (IOException ex) {
+			// Closed by the client or by close()
+		}
+	}
+
+	/** Aborts the connection with a TCP RST instead of the usual FIN. */
+	static void reset(Socket client) throws IOException {
+		client.setSoLinger(true, 0);
+		client.close();
+	}
+
+	static void pause(Duration delay) throws InterruptedIOException {
+		try {
+			Thread.sleep(delay.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new InterruptedIOException("Interrupted while delaying the answer");
+		}
+	}
+
+	private void checkSupported(Fault fault) {
+		if (!supportedFaults().contains(fault.kind())) {
+			throw new IllegalArgumentException(getClass().getSimpleName() + " cannot simulate " + fault);
+		}
+	}
+
+	private ServerSocket listen(int port) {
+		try {
+			ServerSocket listener = new ServerSocket();
+			listener.setReuseAddress(true);
+			listener.bind(new InetSocketAddress(this.settings.bindAddress(), port), 128);
+			return listener;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(
+					"Cannot listen on " + this.settings.bindAddress().getHostAddress() + ":" + port, ex);
+		}
+	}
+
+	/** Must hold {@link #lifecycleMonitor}. */
+	private void startAccepting(ServerSocket listener) {
+		this.listener = listener;
+		try {
+			this.acceptLoop = this.executor.submit(() -> acceptLoop(listener));
+		}
+		catch (RejectedExecutionException ex) {
+			OpenSockets.closeQuietly(listener);
+			this.listener = null;
+			throw new IllegalStateException(this + " is closed", ex);
+		}
+	}
+
+	private static void awaitTermination(ExecutorService executor) {
+		try {
+			if (!executor.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+				throw new IllegalStateException("Proxy tasks still running " + CLOSE_TIMEOUT + " after close");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Closes the listener and waits until its accept loop has ended: a socket closed while a
+	 * thread is blocked in {@code accept()} keeps listening until that thread has woken up, so
+	 * only then does the kernel refuse connections and let the port be bound again. Must hold
+	 * {@link #lifecycleMonitor}.
+	 */
+	private void stopListening() {
+		OpenSockets.closeQuietly(this.listener);
+		this.listener = null;
+		try {
+			this.acceptLoop.get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw new IllegalStateException("The accept loop of " + this + " did not end", ex);
+		}
+		catch (CancellationException ex) {
+			// Never started: nothing is blocked in accept()
+		}
+		this.acceptLoop = null;
+	}
+
+	private void acceptLoop(ServerSocket listener) {
+		while (!listener.isClosed()) {
+			Socket client;
+			try {
+				client = listener.accept();
+			}
+			catch (IOException ex) {
+				continue;
+			}
+			this.accepted.incrementAndGet();
+			Fault fault = this.fault;
+			if (!this.sockets.track(client)) {
+				return;
+			}
+			try {
+				this.executor.execute(() -> serve(client, fault));
+			}
+			catch (RejectedExecutionException ex) {
+				this.sockets.close(client);
+				return;
+			}
+		}
+	}
+
+	private void serve(Socket client, Fault fault) {
+		boolean relaying = false;
+		try {
+			if (fault.kind() == Fault.Kind.REFUSE) {
+				// Accepted just before the listener closed: refuse as the kernel would have
+				reset(client);
+				return;
+			}
+			InputStream input = new BufferedInputStream(client.getInputStream());
+			Socket target = handshake(client, input, client.getOutputStream(), fault);
+			if (target != null) {
+				relaying = true;
+				new Relay(client, input, target, this.sockets).run(this.executor);
+			}
+		}
+		catch (IOException ex) {
+			// The client went away or the proxy is closing: nothing to answer
+		}
+		finally {
+			if (!relaying) {
+				this.sockets.close(client);
+			}
+		}
+	}
+
+}

@@ -1,0 +1,88 @@
+package io.cryptofeed.proxy.testkit;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A behaviour of a {@link TestProxy}, switched at runtime to simulate a broken proxy.
+ * Only {@link Kind#DELAY} carries a duration.
+ */
+public final class Fault {
+
+	/** Works normally. */
+	public static final Fault NONE = new Fault(Kind.NONE, Duration.ZERO);
+
+	/** Refuses connections: the listening socket is closed, so the kernel answers with RST. */
+	public static final Fault REFUSE = new Fault(Kind.REFUSE, Duration.ZERO);
+
+	/** Accepts and reads the handshake, then never answers until the client or the proxy closes. */
+	public static final Fault HANG = new Fault(Kind.HANG, Duration.ZERO);
+
+	/** Aborts the connection with a TCP RST (SO_LINGER 0) in the middle of the handshake. */
+	public static final Fault RESET = new Fault(Kind.RESET, Duration.ZERO);
+
+	/** HTTP proxy only: answers the CONNECT with 407 Proxy Authentication Required. */
+	public static final Fault STATUS_407 = new Fault(Kind.STATUS_407, Duration.ZERO);
+
+	/** HTTP proxy only: answers the CONNECT with 500 Internal Server Error. */
+	public static final Fault STATUS_500 = new Fault(Kind.STATUS_500, Duration.ZERO);
+
+	/** SOCKS5 proxy only: rejects any credentials with RFC 1929 status 0x01 and closes. */
+	public static final Fault AUTH_FAIL = new Fault(Kind.AUTH_FAIL, Duration.ZERO);
+
+	private final Kind kind;
+
+	private final Duration delay;
+
+	private Fault(Kind kind, Duration delay) {
+		this.kind = kind;
+		this.delay = delay;
+	}
+
+	/**
+	 * Answers the handshake only after the given delay, then works normally.
+	 * @param delay how long to hold the first answer back, zero or positive
+	 * @return the fault
+	 */
+	public static Fault delay(Duration delay) {
+		Objects.requireNonNull(delay, "delay");
+		if (delay.isNegative()) {
+			throw new IllegalArgumentException("delay must not be negative: " + delay);
+		}
+		return new Fault(Kind.DELAY, delay);
+	}
+
+	/** Which behaviour this is. */
+	public Kind kind() {
+		return this.kind;
+	}
+
+	/** The delay of a {@link Kind#DELAY} fault, zero for every other kind. */
+	public Duration delay() {
+		return this.delay;
+	}
+
+	@Override
+	public boolean equals(Object other) {
+		return (this == other) || (other instanceof Fault that && this.kind == that.kind
+				&& this.delay.equals(that.delay));
+	}
+
+	@Override
+	public int hashCode() {
+		return Objects.hash(this.kind, this.delay);
+	}
+
+	@Override
+	public String toString() {
+		return (this.kind == Kind.DELAY) ? "DELAY(" + this.delay + ")" : this.kind.name();
+	}
+
+	/** The kinds of behaviour a {@link Fault} can select. */
+	public enum Kind {
+
+		NONE, REFUSE, HANG, DELAY, RESET, STATUS_407, STATUS_500, AUTH_FAIL
+
+	}
+
+}

@@ -1,0 +1,10 @@
+package io.cryptofeed.proxy.testkit;
+
+import java.net.InetAddress;
+
+/**
+ * What a {@link TestProxyBuilder} collected, handed to the proxy it starts.
+ */
+record ProxySettings(InetAddress bindAddress, int port, InetAddress egressAddress, Credentials credentials,
+		Fault fault) {
+}

@@ -1,0 +1,43 @@
+package io.cryptofeed.proxy.testkit;
+
+/**
+ * A proxy running inside the JVM on a loopback address whose behaviour can be switched at
+ * runtime with {@link #fault(Fault)}, to test how a client copes with a failing proxy.
+ */
+public interface TestProxy extends AutoCloseable {
+
+	/** Every thread of an in-JVM proxy has a name starting with this prefix. */
+	String THREAD_NAME_PREFIX = "test-proxy-";
+
+	/** The loopback address the proxy listens on, for example {@code 127.0.0.1}. */
+	String host();
+
+	/** The port the proxy listens on, kept across {@link Fault#REFUSE}. */
+	int port();
+
+	/**
+	 * The proxy's URL, for example {@code http://127.0.0.1:41234}, with percent-encoded
+	 * credentials when the proxy requires them: {@code socks5://user:pass@127.0.0.1:41235}.
+	 */
+	String url();
+
+	/** Switches the behaviour for connections accepted from now on. */
+	void fault(Fault fault);
+
+	/** The current behaviour. */
+	Fault fault();
+
+	/** How many tunnels reached the relay stage since start or the last reset. */
+	int tunnels();
+
+	/** How many TCP connections were accepted since start or the last reset. */
+	int accepted();
+
+	/** Sets {@link #tunnels()} and {@link #accepted()} back to zero. */
+	void resetCounters();
+
+	/** Closes the listener and every open connection and stops every thread of the proxy. */
+	@Override
+	void close();
+
+}

@@ -1,0 +1,88 @@
+package io.cryptofeed.proxy.testkit;
+
+import java.net.InetAddress;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Common settings of the in-JVM proxies; {@link #start()} binds the proxy and returns it running.
+ * @param <B> the concrete builder
+ * @param <P> the proxy it starts
+ */
+public abstract class TestProxyBuilder<B extends TestProxyBuilder<B, P>, P extends TestProxy> {
+
+	private InetAddress bindAddress = Loopback.address("127.0.0.1");
+
+	private int port;
+
+	private InetAddress egressAddress;
+
+	private Credentials credentials;
+
+	private Fault fault = Fault.NONE;
+
+	private Consumer<? super P> startListener = (proxy) -> {
+	};
+
+	TestProxyBuilder() {
+	}
+
+	/** Sets the loopback address to listen on, {@code 127.0.0.1} by default. */
+	public B bindAddress(String address) {
+		this.bindAddress = Loopback.address(address);
+		return self();
+	}
+
+	/** Sets the port to listen on, {@code 0} (an ephemeral port) by default. */
+	public B port(int port) {
+		if (port < 0 || port > 65535) {
+			throw new IllegalArgumentException("Invalid port " + port);
+		}
+		this.port = port;
+		return self();
+	}
+
+	/**
+	 * Sets the loopback address outgoing connections to targets are bound to, so that a target
+	 * can tell from the peer address which proxy carried a request; the bind address by default.
+	 * Targets of the other address family (IPv6 against an IPv4 egress address) are reached
+	 * from whatever source address the kernel chooses.
+	 */
+	public B egressAddress(String address) {
+		this.egressAddress = Loopback.address(address);
+		return self();
+	}
+
+	/** Requires these credentials from every client. */
+	public B credentials(String user, String password) {
+		this.credentials = new Credentials(user, password);
+		return self();
+	}
+
+	/** Sets the behaviour the proxy starts with, {@link Fault#NONE} by default. */
+	public B fault(Fault fault) {
+		this.fault = Objects.requireNonNull(fault, "fault");
+		return self();
+	}
+
+	/** Binds the listener and starts accepting connections. */
+	public final P start() {
+		P proxy = create(new ProxySettings(this.bindAddress, this.port,
+				(this.egressAddress != null) ? this.egressAddress : this.bindAddress, this.credentials, this.fault));
+		this.startListener.accept(proxy);
+		return proxy;
+	}
+
+	B whenStarted(Consumer<? super P> listener) {
+		this.startListener = Objects.requireNonNull(listener, "listener");
+		return self();
+	}
+
+	abstract P create(ProxySettings settings);
+
+	@SuppressWarnings("unchecked")
+	private B self() {
+		return (B) this;
+	}
+
+}

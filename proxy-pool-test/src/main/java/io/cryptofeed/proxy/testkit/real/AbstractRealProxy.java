@@ -1,0 +1,58 @@
+package io.cryptofeed.proxy.testkit.real;
+
+import java.net.InetAddress;
+
+/**
+ * Addresses, output and shutdown shared by the real proxy launchers.
+ */
+abstract class AbstractRealProxy implements RealProxy {
+
+	private final InetAddress host;
+
+	private final InetAddress egressAddress;
+
+	private final ProcessLauncher.Launched launched;
+
+	private boolean closed;
+
+	AbstractRealProxy(InetAddress host, InetAddress egressAddress, ProcessLauncher.Launched launched) {
+		this.host = host;
+		this.egressAddress = egressAddress;
+		this.launched = launched;
+	}
+
+	@Override
+	public String host() {
+		return this.host.getHostAddress();
+	}
+
+	@Override
+	public int port() {
+		return this.launched.port();
+	}
+
+	@Override
+	public String egressAddress() {
+		return this.egressAddress.getHostAddress();
+	}
+
+	@Override
+	public String output() {
+		return this.launched.process().output();
+	}
+
+	@Override
+	public synchronized void close() {
+		if (!this.closed) {
+			this.closed = true;
+			this.launched.process().stop();
+			ProxyProcess.deleteQuietly(this.launched.directory());
+		}
+	}
+
+	@Override
+	public String toString() {
+		return getClass().getSimpleName() + "[" + host() + ":" + port() + ", egress " + egressAddress() + "]";
+	}
+
+}

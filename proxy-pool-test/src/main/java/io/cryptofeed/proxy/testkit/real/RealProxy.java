@@ -1,0 +1,28 @@
+package io.cryptofeed.proxy.testkit.real;
+
+/**
+ * A real proxy server running as a separate process on loopback addresses, stopped by
+ * {@link #close()}.
+ */
+public interface RealProxy extends AutoCloseable {
+
+	/** The loopback address the proxy listens on. */
+	String host();
+
+	/** The free port picked for the proxy. */
+	int port();
+
+	/** The loopback address the proxy's connections to targets come from. */
+	String egressAddress();
+
+	/** The proxy's URL, with percent-encoded credentials when it requires them. */
+	String url();
+
+	/** What the process printed so far, for diagnostics. */
+	String output();
+
+	/** Stops the process and deletes its files. */
+	@Override
+	void close();
+
+}

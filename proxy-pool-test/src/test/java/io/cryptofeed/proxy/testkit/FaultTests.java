@@ -1,0 +1,221 @@
+package io.cryptofeed.proxy.testkit;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+
+import io.cryptofeed.proxy.testkit.support.HttpResponse;
+import io.cryptofeed.proxy.testkit.support.ProxyClient;
+import io.cryptofeed.proxy.testkit.target.TargetServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+class FaultTests {
+
+	private static final int SHORT_TIMEOUT_MILLIS = 300;
+
+	@RegisterExtension
+	static final TestProxiesExtension proxies = new TestProxiesExtension();
+
+	private static TargetServer target;
+
+	@BeforeAll
+	static void startTarget() {
+		target = TargetServer.start("127.0.0.1");
+	}
+
+	@AfterAll
+	static void stopTarget() {
+		target.close();
+	}
+
+	@ParameterizedTest
+	@EnumSource(ProxyKind.class)
+	void refuseClosesTheListenerAndNoneReopensTheSamePort(ProxyKind kind) throws IOException {
+		TestProxy proxy = kind.start(proxies);
+		int port = proxy.port();
+
+		proxy.fault(Fault.REFUSE);
+
+		assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> ProxyClient.open(proxy.host(), port));
+		proxy.fault(Fault.NONE);
+		assertThat(proxy.port()).isEqualTo(port);
+		assertThat(kind.whoami(proxy, target)).isEqualTo("127.0.0.1");
+	}
+
+	@ParameterizedTest
+	@EnumSource(ProxyKind.class)
+	void refuseKeepsOpenTunnelsAndTheSamePortIsReboundBesideThem(ProxyKind kind) throws IOException {
+		TestProxy proxy = kind.start(proxies);
+
+		try (Socket tunnel = kind.tunnel(proxy, target)) {
+			proxy.fault(Fault.REFUSE);
+			assertThatExceptionOfType(ConnectException.class)
+				.isThrownBy(() -> ProxyClient.open(proxy.host(), proxy.port()));
+			proxy.fault(Fault.NONE);
+
+			assertThat(kind.whoami(proxy, target)).isEqualTo("127.0.0.1");
+			assertThat(ProxyClient.get(tunnel, target.host(), target.port(), "/whoami").bodyText())
+				.isEqualTo("127.0.0.1");
+		}
+		assertThat(proxy.tunnels()).isEqualTo(2);
+	}
+
+	@ParameterizedTest
+	@EnumSource(ProxyKind.class)
+	void refuseCanBeTheInitialFault(ProxyKind kind) throws IOException {
+		TestProxy proxy = kind.builder(proxies).fault(Fault.REFUSE).start();
+
+		assertThatExceptionOfType(ConnectException.class)
+			.isThrownBy(() -> ProxyClient.open(proxy.host(), proxy.port()));
+		proxy.fault(Fault.NONE);
+		assertThat(kind.whoami(proxy, target)).isEqualTo("127.0.0.1");
+		assertThat(proxy.accepted()).isEqualTo(1);
+	}
+
+	@ParameterizedTest
+	@EnumSource(ProxyKind.class)
+	void hangAcceptsButNeverAnswers(ProxyKind kind) throws IOException {
+		TestProxy proxy = kind.start(proxies);
+		proxy.fault(Fault.HANG);
+
+		try (Socket socket = ProxyClient.open(proxy.host(), proxy.port())) {
+			kind.sendOpening(socket, target);
+			socket.setSoTimeout(SHORT_TIMEOUT_MILLIS);
+
+			assertThatExceptionOfType(SocketTimeoutException.class).isThrownBy(() -> ProxyClient.read(socket));
+			await().atMost(Duration.ofSeconds(5)).until(() -> proxy.accepted() == 1);
+			proxy.fault(Fault.NONE);
+			assertThat(kind.whoami(proxy, target)).isEqualTo("127.0.0.1");
+			assertThat(proxy.tunnels()).isEqualTo(1);
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(ProxyKind.class)
+	void delayHoldsTheAnswerBack(ProxyKind kind) throws IOException {
+		Duration delay = Duration.ofMillis(400);
+		TestProxy proxy = kind.start(proxies);
+		proxy.fault(Fault.delay(delay));
+
+		try (Socket socket = ProxyClient.open(proxy.host(), proxy.port())) {
+			long start = System.nanoTime();
+			kind.sendOpening(socket, target);
+
+			assertThat(ProxyClient.read(socket)).isNotEqualTo(-1);
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(delay);
+		}
+		assertThat(kind.whoami(proxy, target)).isEqualTo("127.0.0.1");
+		proxy.fault(Fault.NONE);
+		assertThat(kind.whoami(proxy, target)).isEqualTo("127.0.0.1");
+	}
+
+	@ParameterizedTest
+	@EnumSource(ProxyKind.class)
+	void resetAbortsTheHandshakeWithRst(ProxyKind kind) throws IOException {
+		TestProxy proxy = kind.start(proxies);
+		proxy.fault(Fault.RESET);
+
+		try (Socket socket = ProxyClient.open(proxy.host(), proxy.port())) {
+			kind.sendOpening(socket, target);
+
+			assertThatExceptionOfType(SocketException.class).isThrownBy(() -> ProxyClient.read(socket))
+				.withMessageContaining("reset");
+		}
+		assertThat(proxy.tunnels()).isZero();
+		proxy.fault(Fault.NONE);
+		assertThat(kind.whoami(proxy, target)).isEqualTo("127.0.0.1");
+	}
+
+	@ParameterizedTest
+	@EnumSource(ProxyKind.class)
+	void faultAppliesToNewConnectionsOnly(ProxyKind kind) throws IOException {
+		TestProxy proxy = kind.start(proxies);
+
+		try (Socket tunnel = kind.tunnel(proxy, target)) {
+			proxy.fault(Fault.HANG);
+			HttpResponse response = ProxyClient.get(tunnel, target.host(), target.port(), "/whoami");
+
+			assertThat(response.bodyText()).isEqualTo("127.0.0.1");
+		}
+		assertThat(proxy.fault()).isEqualTo(Fault.HANG);
+	}
+
+	@Test
+	void status407AnswersConnect() throws IOException {
+		HttpConnectProxy proxy = proxies.http();
+		proxy.fault(Fault.STATUS_407);
+
+		HttpResponse response = connect(proxy);
+
+		assertThat(response.status()).isEqualTo(407);
+		assertThat(response.header("Proxy-Authenticate")).startsWith("Basic ");
+		proxy.fault(Fault.NONE);
+		assertThat(connect(proxy).status()).isEqualTo(200);
+	}
+
+	@Test
+	void status500AnswersConnect() throws IOException {
+		HttpConnectProxy proxy = proxies.http();
+		proxy.fault(Fault.STATUS_500);
+
+		assertThat(connect(proxy).status()).isEqualTo(500);
+		assertThat(proxy.tunnels()).isZero();
+		proxy.fault(Fault.NONE);
+		assertThat(connect(proxy).status()).isEqualTo(200);
+		assertThat(proxy.tunnels()).isEqualTo(1);
+	}
+
+	@Test
+	void authFailRejectsEvenTheRightCredentials() throws IOException {
+		Socks5Proxy proxy = proxies.socks5("alice", "s3cret");
+		proxy.fault(Fault.AUTH_FAIL);
+
+		try (Socket socket = ProxyClient.open(proxy.host(), proxy.port())) {
+			assertThat(ProxyClient.socks5Greeting(socket, 0x02)).isEqualTo(0x02);
+			assertThat(ProxyClient.socks5Authenticate(socket, "alice", "s3cret")).isEqualTo(0x01);
+			assertThat(ProxyClient.read(socket)).isEqualTo(-1);
+		}
+		proxy.fault(Fault.NONE);
+		assertThat(ProxyClient.whoamiThroughSocks5(proxy.host(), proxy.port(), target.host(), target.port(), "alice",
+				"s3cret"))
+			.isEqualTo("127.0.0.1");
+	}
+
+	@Test
+	void authFailWithoutAUsernamePasswordOfferSelectsNoMethod() throws IOException {
+		Socks5Proxy proxy = proxies.socks5();
+		proxy.fault(Fault.AUTH_FAIL);
+
+		try (Socket socket = ProxyClient.open(proxy.host(), proxy.port())) {
+			assertThat(ProxyClient.socks5Greeting(socket, 0x00)).isEqualTo(0xFF);
+		}
+	}
+
+	@Test
+	void delayMustNotBeNegative() {
+		assertThatIllegalArgumentException().isThrownBy(() -> Fault.delay(Duration.ofMillis(-1)));
+		assertThat(Fault.delay(Duration.ofSeconds(1))).isEqualTo(Fault.delay(Duration.ofMillis(1000)))
+			.hasToString("DELAY(PT1S)");
+		assertThat(Fault.HANG.delay()).isZero();
+	}
+
+	private static HttpResponse connect(HttpConnectProxy proxy) throws IOException {
+		try (Socket socket = ProxyClient.open(proxy.host(), proxy.port())) {
+			return ProxyClient.sendHttpRequestHead(socket, "CONNECT", target.host() + ":" + target.port(), null, null);
+		}
+	}
+
+}

@@ -1,0 +1,42 @@
+package io.cryptofeed.proxy.testkit.real;
+
+import java.io.IOException;
+
+import io.cryptofeed.proxy.testkit.support.ProxyClient;
+import io.cryptofeed.proxy.testkit.target.TargetServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DanteTests {
+
+	private static TargetServer target;
+
+	@BeforeAll
+	static void startTarget() {
+		target = TargetServer.start("127.0.0.1");
+	}
+
+	@AfterAll
+	static void stopTarget() {
+		target.close();
+	}
+
+	@Test
+	void tunnelReachesTheTargetFromTheEgressAddress() throws IOException {
+		try (Dante proxy = Dante.builder().bindAddress("127.0.0.41").egressAddress("127.0.0.42").start()) {
+			assertThat(proxy.url()).isEqualTo("socks5://127.0.0.41:" + proxy.port());
+
+			assertThat(ProxyClient.whoamiThroughSocks5(proxy.host(), proxy.port(), target.host(), target.port(), null,
+					null))
+				.isEqualTo("127.0.0.42");
+			assertThat(ProxyClient.whoamiThroughSocks5(proxy.host(), proxy.port(), "localhost", target.port(), null,
+					null))
+				.isEqualTo("127.0.0.42");
+			RealProxyAssertions.assertCloseStopsEverything(proxy, RealProxies.DANTE);
+		}
+	}
+
+}
