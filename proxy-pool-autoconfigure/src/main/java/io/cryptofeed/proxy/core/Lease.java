@@ -9,12 +9,17 @@ public final class Lease implements AutoCloseable {
 
 	private final PoolMember member;
 
+	private final boolean counted;
+
 	/** Guarded by this lease's own monitor, which only the lease's connection ever takes. */
 	private boolean released;
 
-	Lease(PoolMember member) {
+	Lease(PoolMember member, boolean counted) {
 		this.member = member;
-		member.leaseAcquired();
+		this.counted = counted;
+		if (counted) {
+			member.leaseAcquired();
+		}
 	}
 
 	public PoolMember member() {
@@ -38,7 +43,9 @@ public final class Lease implements AutoCloseable {
 			}
 			this.released = true;
 		}
-		this.member.leaseReleased();
+		if (this.counted) {
+			this.member.leaseReleased();
+		}
 		return true;
 	}
 

@@ -55,7 +55,10 @@ public final class PoolMember {
 		return this.spec.metadata();
 	}
 
-	/** Leases handed out and not yet released: the connections this member carries now. */
+	/**
+	 * Leases handed out and not yet released: the requests and sessions this member carries
+	 * now. Counted only in pools whose strategy reads it (least-connections); zero elsewhere.
+	 */
 	public int activeLeases() {
 		return this.activeLeases;
 	}

@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -31,9 +32,13 @@ public final class ProxyPool {
 
 	private final SelectionStrategy strategy;
 
+	private final boolean countLeases;
+
 	private final Object rebuildLock = new Object();
 
 	private final AtomicLong panicEpisodes = new AtomicLong();
+
+	private final List<AvailabilityListener> listeners = new CopyOnWriteArrayList<>();
 
 	private volatile Snapshot snapshot;
 
@@ -43,6 +48,7 @@ public final class ProxyPool {
 		this.strategyName = spec.strategy();
 		this.timeout = spec.timeout();
 		this.strategy = strategy;
+		this.countLeases = strategy.countsLeases();
 		this.members = spec.members().stream().map(PoolMember::new).toList();
 		rebuild();
 	}
@@ -62,7 +68,7 @@ public final class ProxyPool {
 			throw new NoProxyAvailableException(this.key, (exclusion == Exclusion.NONE)
 					? "every enabled member is drained" : "every candidate member has already been tried");
 		}
-		return new Lease(member);
+		return new Lease(member, this.countLeases);
 	}
 
 	/**
@@ -77,7 +83,16 @@ public final class ProxyPool {
 		if (changed || reason == Unavailability.DRAINED) {
 			rebuild();
 		}
+		if (changed) {
+			boolean available = member.isAvailable();
+			this.listeners.forEach((listener) -> listener.availabilityChanged(this, member, available));
+		}
 		return changed;
+	}
+
+	/** Tells the listener, after each change, that a member became available or unavailable. */
+	public void addAvailabilityListener(AvailabilityListener listener) {
+		this.listeners.add(listener);
 	}
 
 	private void rebuild() {
@@ -143,6 +158,14 @@ public final class ProxyPool {
 	@Override
 	public String toString() {
 		return "ProxyPool[" + this.key + ", " + this.strategyName + ", " + this.members + "]";
+	}
+
+	/** Hears about members entering or leaving the available set. */
+	@FunctionalInterface
+	public interface AvailabilityListener {
+
+		void availabilityChanged(ProxyPool pool, PoolMember member, boolean available);
+
 	}
 
 	/** What selection reads: immutable, replaced as a whole. */

@@ -13,4 +13,13 @@ public interface SelectionStrategy {
 	 */
 	Selector prepare(PoolMember[] candidates);
 
+	/**
+	 * Whether selection reads {@link PoolMember#activeLeases()}. Pools count leases only for
+	 * strategies that do: the count costs two atomic updates per connection, which would
+	 * double the cost of a round-robin pick.
+	 */
+	default boolean countsLeases() {
+		return false;
+	}
+
 }

@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.Lease;
+import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.TriedMembers;
@@ -62,8 +63,13 @@ final class ConnectAttempt {
 		return lease;
 	}
 
-	/** The current member carried the connection. */
-	synchronized void succeeded() {
+	/** The member carrying the connection now, or {@code null} for a direct connection. */
+	synchronized PoolMember current() {
+		return (this.current != null) ? this.current.member() : null;
+	}
+
+	/** A new tunnel through the current member is up: a success for its breaker. */
+	synchronized void tunnelUp() {
 		if (this.current != null) {
 			this.outcomes.succeeded(this.pool, this.current.member(), elapsed());
 		}

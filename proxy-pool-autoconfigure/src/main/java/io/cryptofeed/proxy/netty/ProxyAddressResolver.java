@@ -24,6 +24,9 @@ final class ProxyAddressResolver {
 
 	private final Map<String, Resolved> cache = new ConcurrentHashMap<>();
 
+	/** Addresses of proxies given as IP literals never change: built once, reused at every connect. */
+	private final Map<ProxyEndpoint, Mono<InetSocketAddress>> literals = new ConcurrentHashMap<>();
+
 	ProxyAddressResolver(Duration ttl, Clock clock) {
 		this.ttl = ttl;
 		this.clock = clock;
@@ -31,7 +34,9 @@ final class ProxyAddressResolver {
 
 	Mono<InetSocketAddress> resolve(ProxyEndpoint endpoint) {
 		if (isIpLiteral(endpoint.host())) {
-			return Mono.fromCallable(() -> new InetSocketAddress(InetAddress.getByName(endpoint.host()), endpoint.port()));
+			return this.literals.computeIfAbsent(endpoint, (literal) -> Mono.fromCallable(
+					() -> new InetSocketAddress(InetAddress.getByName(literal.host()), literal.port()))
+				.cache());
 		}
 		Resolved cached = this.cache.get(endpoint.host());
 		if (cached != null && cached.until > this.clock.millis()) {

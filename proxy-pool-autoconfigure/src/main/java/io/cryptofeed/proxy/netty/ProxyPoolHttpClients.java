@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.NoProxyAvailableException;
+import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPools;
@@ -13,7 +14,6 @@ import io.netty.channel.ChannelOption;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
-import reactor.util.retry.Retry;
 
 /**
  * Applies the pools to Reactor Netty {@link HttpClient}s: each connection goes through the
@@ -31,10 +31,13 @@ public final class ProxyPoolHttpClients {
 
 	private final ProxyAddressResolver resolver = new ProxyAddressResolver(Duration.ofMinutes(1), Clock.systemUTC());
 
+	private final MemberConnections connections = new MemberConnections();
+
 	public ProxyPoolHttpClients(ProxyPools pools, TransportSettings settings, ProxyOutcomes outcomes) {
 		this.pools = pools;
 		this.settings = settings;
 		this.outcomes = outcomes;
+		pools.pools().values().forEach((pool) -> pool.addAvailabilityListener(this.connections));
 	}
 
 	/**
@@ -45,6 +48,7 @@ public final class ProxyPoolHttpClients {
 	public HttpClient apply(HttpClient client, ConnectionType type) {
 		return client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.settings.connectTimeout().toMillis())
 			.proxyWhen(new PooledProxySelector(this.pools, type, this.resolver, this.settings))
+			.observe(this.connections)
 			.mapConnect((connect) -> tracked(connect, type));
 	}
 
@@ -64,8 +68,7 @@ public final class ProxyPoolHttpClients {
 	}
 
 	<T> Mono<T> failover(ConnectAttempt attempt, Supplier<? extends Mono<T>> request) {
-		return Mono.defer(request).retryWhen(Retry.from((signals) -> signals.concatMap((signal) -> {
-			Throwable error = signal.failure();
+		return Mono.defer(request).onErrorResume((error) -> {
 			if (error instanceof NoProxyAvailableException && attempt.attempts() > 0) {
 				return Mono.error(exhausted(attempt, error));
 			}
@@ -73,22 +76,22 @@ public final class ProxyPoolHttpClients {
 				return Mono.error(error);
 			}
 			if (attempt.mayTryAnother(this.settings.maxAttempts())) {
-				return Mono.just(signal.totalRetries());
+				return failover(attempt, request);
 			}
 			return Mono.error(exhausted(attempt, error));
-		})));
+		});
 	}
 
-	/** Records the connection's success; starts an attempt when nothing outside did. */
+	/** Records which member carries the connection; starts an attempt when nothing outside did. */
 	private Mono<? extends Connection> tracked(Mono<? extends Connection> connect, ConnectionType type) {
 		return Mono.deferContextual((context) -> {
 			ConnectAttempt outer = context.getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
 			if (outer != null) {
 				// the outer layer records failures, since it decides whether to try another member
-				return connect.doOnNext((connection) -> outer.succeeded());
+				return connect.doOnNext((connection) -> carried(outer, connection));
 			}
 			ConnectAttempt attempt = newAttempt(context.getOrDefault(ProxyAttributes.EXCHANGE, null), type);
-			return connect.doOnNext((connection) -> attempt.succeeded())
+			return connect.doOnNext((connection) -> carried(attempt, connection))
 				.doOnError((error) -> {
 					if (ConnectFailures.beforeTunnel(error) || ConnectFailures.afterTunnel(error)) {
 						attempt.failed(error);
@@ -97,6 +100,23 @@ public final class ProxyPoolHttpClients {
 				.doFinally((signal) -> attempt.releaseAll())
 				.contextWrite((c) -> c.put(ConnectAttempt.CONTEXT_KEY, attempt));
 		});
+	}
+
+	/**
+	 * Tracks the connection under its member. Only a new connection is a success for the
+	 * breaker: the tunnel was just established. A reused one proves nothing new, and
+	 * recording every request would make the breaker the busiest part of the path.
+	 */
+	private void carried(ConnectAttempt attempt, Connection connection) {
+		PoolMember member = attempt.current();
+		if (member != null && this.connections.inUse(member, connection)) {
+			attempt.tunnelUp();
+		}
+	}
+
+	/** Connections through the member that are open now, idle ones in the connection pool included. */
+	public int openConnections(PoolMember member) {
+		return this.connections.open(member);
 	}
 
 	ConnectAttempt newAttempt(String exchange, ConnectionType type) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.cryptofeed.proxy.core.strategy.LeastConnectionsStrategy;
 import io.cryptofeed.proxy.core.strategy.RoundRobinStrategy;
 import org.junit.jupiter.api.Test;
 
@@ -97,13 +98,25 @@ class ProxyPoolTests {
 
 	@Test
 	void leaseReleaseIsIdempotent() {
-		Lease lease = this.pool.select();
+		ProxyPool counting = Members.pool(Members.count(3), new LeastConnectionsStrategy());
+		Lease lease = counting.select();
 		assertThat(lease.member().activeLeases()).isOne();
 		assertThat(lease.release()).isTrue();
 		assertThat(lease.release()).isFalse();
 		lease.close();
 		assertThat(lease.member().activeLeases()).isZero();
 		assertThat(lease.isReleased()).isTrue();
+	}
+
+	@Test
+	void onlyStrategiesThatReadLeaseCountsPayForThem() {
+		try (Lease lease = this.pool.select()) {
+			assertThat(lease.member().activeLeases()).isZero();
+		}
+		ProxyPool counting = Members.pool(Members.count(3), new LeastConnectionsStrategy());
+		try (Lease lease = counting.select()) {
+			assertThat(lease.member().activeLeases()).isOne();
+		}
 	}
 
 	@Test

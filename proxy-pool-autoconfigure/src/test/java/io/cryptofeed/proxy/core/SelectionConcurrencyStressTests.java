@@ -44,6 +44,7 @@ class SelectionConcurrencyStressTests {
 		poolLogger.setLevel(null);
 	}
 
+	// lease counters are kept by least-connections; the other strategies exercise selection and snapshots
 	@ParameterizedTest
 	@ValueSource(strings = { "round-robin", "random", "least-connections", "weighted" })
 	void countersStayConsistentUnderContention(String strategy) throws Exception {

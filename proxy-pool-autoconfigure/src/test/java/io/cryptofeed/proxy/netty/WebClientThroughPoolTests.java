@@ -1,7 +1,6 @@
 package io.cryptofeed.proxy.netty;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
@@ -10,6 +9,7 @@ import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.Unavailability;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
@@ -40,6 +40,8 @@ class WebClientThroughPoolTests {
 
 	private static final String SECRET = "canary-Pa55";
 
+	private ProxyTrio trio;
+
 	private TargetServer target;
 
 	private HttpConnectProxy first;
@@ -50,26 +52,16 @@ class WebClientThroughPoolTests {
 
 	@BeforeEach
 	void start() {
-		this.target = TargetServer.start("127.0.0.1");
-		this.first = HttpConnectProxy.builder().bindAddress("127.0.0.1").egressAddress("127.0.0.11").start();
-		this.second = HttpConnectProxy.builder().bindAddress("127.0.0.1").egressAddress("127.0.0.12").start();
-		this.third = Socks5Proxy.builder()
-			.bindAddress("127.0.0.1")
-			.egressAddress("127.0.0.13")
-			.credentials("feed", SECRET)
-			.start();
+		this.trio = new ProxyTrio("127.0.0.1", SECRET);
+		this.target = this.trio.target;
+		this.first = this.trio.first;
+		this.second = this.trio.second;
+		this.third = this.trio.third;
 	}
 
 	@AfterEach
 	void stop() {
-		for (AutoCloseable closeable : List.<AutoCloseable>of(this.first, this.second, this.third, this.target)) {
-			try {
-				closeable.close();
-			}
-			catch (Exception ex) {
-				throw new IllegalStateException(ex);
-			}
-		}
+		this.trio.close();
 	}
 
 	@Test
@@ -244,6 +236,33 @@ class WebClientThroughPoolTests {
 	}
 
 	@Test
+	void idleConnectionsOfAMemberThatLeavesTheSnapshotAreClosed() {
+		String[] properties = TransportTestSupport.pool("default.http", this.first.url(), this.second.url());
+		TransportTestSupport.runner().withPropertyValues(properties).run((context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			ProxyPool pool = pool(context);
+			PoolMember member = pool.members().get(0);
+			ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
+			for (int i = 0; i < 4; i++) {
+				whoami(client);
+			}
+			// keep-alive: two requests each, one tunnel each
+			assertThat(this.first.tunnels()).isOne();
+			assertThat(clients.openConnections(member)).isOne();
+
+			pool.setUnavailable(member, Unavailability.UNHEALTHY, true);
+			await().atMost(Duration.ofSeconds(5)).until(() -> clients.openConnections(member) == 0);
+			pool.setUnavailable(member, Unavailability.UNHEALTHY, false);
+			for (int i = 0; i < 2; i++) {
+				whoami(client);
+			}
+			// the idle tunnel was closed, so the member needed a new one
+			assertThat(this.first.tunnels()).isEqualTo(2);
+			assertThat(this.second.tunnels()).isOne();
+		});
+	}
+
+	@Test
 	void leasesAreReleasedWhenARequestIsCancelled() {
 		runWithPool((context, client) -> {
 			Disposable request = client.get()
@@ -257,7 +276,7 @@ class WebClientThroughPoolTests {
 			request.dispose();
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> pool.members().stream().mapToInt(PoolMember::activeLeases).sum() == 0);
-		});
+		}, "cryptofeed.proxy.default.http.strategy=least-connections");
 	}
 
 	@Test
@@ -268,7 +287,7 @@ class WebClientThroughPoolTests {
 				whoami(client);
 			}
 			assertThat(pool(context).members()).allSatisfy((m) -> assertThat(m.activeLeases()).isZero());
-		});
+		}, "cryptofeed.proxy.default.http.strategy=least-connections");
 	}
 
 	@Test
@@ -292,8 +311,7 @@ class WebClientThroughPoolTests {
 	}
 
 	private void runWithPool(ContextCallback callback, String... extra) {
-		String[] pool = TransportTestSupport.pool("default.http", this.first.url(), this.second.url(),
-				this.third.url());
+		String[] pool = this.trio.pool("default.http");
 		ApplicationContextRunner runner = TransportTestSupport.runner().withPropertyValues(pool);
 		runner.withPropertyValues(extra).run((context) -> {
 			assertThat(context).hasNotFailed();

@@ -33,6 +33,8 @@ import static org.awaitility.Awaitility.await;
 /** The auto-configured WebSocketClient bean through a pool of in-JVM proxies. */
 class WebSocketThroughPoolTests {
 
+	private ProxyTrio trio;
+
 	private TargetServer target;
 
 	private HttpConnectProxy first;
@@ -43,22 +45,16 @@ class WebSocketThroughPoolTests {
 
 	@BeforeEach
 	void start() {
-		this.target = TargetServer.start("127.0.0.1");
-		this.first = HttpConnectProxy.builder().bindAddress("127.0.0.1").egressAddress("127.0.0.21").start();
-		this.second = HttpConnectProxy.builder().bindAddress("127.0.0.1").egressAddress("127.0.0.22").start();
-		this.third = Socks5Proxy.builder()
-			.bindAddress("127.0.0.1")
-			.egressAddress("127.0.0.23")
-			.credentials("feed", "ws-secret")
-			.start();
+		this.trio = new ProxyTrio("127.0.0.2", "ws-secret");
+		this.target = this.trio.target;
+		this.first = this.trio.first;
+		this.second = this.trio.second;
+		this.third = this.trio.third;
 	}
 
 	@AfterEach
 	void stop() {
-		this.first.close();
-		this.second.close();
-		this.third.close();
-		this.target.close();
+		this.trio.close();
 	}
 
 	@Test
@@ -132,8 +128,7 @@ class WebSocketThroughPoolTests {
 	}
 
 	private void run(ContextCallback callback, String... extra) {
-		String[] pool = TransportTestSupport.pool("default.websocket", this.first.url(), this.second.url(),
-				this.third.url());
+		String[] pool = this.trio.pool("default.websocket");
 		ApplicationContextRunner runner = TransportTestSupport.runner().withPropertyValues(pool);
 		runner.withPropertyValues(extra).run((context) -> {
 			assertThat(context).hasNotFailed().hasSingleBean(WebSocketClient.class);

@@ -23,6 +23,11 @@ public final class LeastConnectionsStrategy implements SelectionStrategy {
 	public static final int EXACT_SCAN_LIMIT = 128;
 
 	@Override
+	public boolean countsLeases() {
+		return true;
+	}
+
+	@Override
 	public Selector prepare(PoolMember[] candidates) {
 		if (candidates.length <= EXACT_SCAN_LIMIT) {
 			return (exclusion) -> exact(candidates, exclusion);

@@ -1,0 +1,221 @@
+package io.cryptofeed.proxy.benchmarks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.cryptofeed.proxy.breaker.BreakerSettings;
+import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.MemberSpec;
+import io.cryptofeed.proxy.core.PoolKey;
+import io.cryptofeed.proxy.core.PoolSpec;
+import io.cryptofeed.proxy.core.ProxyEndpoint;
+import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
+import io.cryptofeed.proxy.netty.ProxyPoolExchangeFilter;
+import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
+import io.cryptofeed.proxy.netty.TransportSettings;
+import io.cryptofeed.proxy.testkit.Fault;
+import io.cryptofeed.proxy.testkit.HttpConnectProxy;
+import io.cryptofeed.proxy.testkit.target.TargetServer;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.transport.ProxyProvider;
+
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * End-to-end load run on loopback: a WebClient through one proxy configured by hand against
+ * the same WebClient through a pool of three proxies of the same kind, then what failover
+ * costs with one member refusing and one member hung. Every loop is bounded by a count.
+ *
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.cryptofeed.proxy.benchmarks.TransportLoadRun}
+ */
+public final class TransportLoadRun {
+
+	private static final int CONCURRENCY = 16;
+
+	private static final int WARMUP_REQUESTS = 5_000;
+
+	private static final int MEASURED_REQUESTS = 40_000;
+
+	private static final int ROUNDS = 5;
+
+	private TransportLoadRun() {
+	}
+
+	public static void main(String[] args) {
+		try (TargetServer target = TargetServer.start("127.0.0.1");
+				HttpConnectProxy a = proxy("127.0.0.51");
+				HttpConnectProxy b = proxy("127.0.0.52");
+				HttpConnectProxy c = proxy("127.0.0.53")) {
+			String url = target.baseUrl() + "/whoami";
+			System.out.printf("machine: %d cores, %s%n", Runtime.getRuntime().availableProcessors(),
+					System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+			throughput(url, a, b, c);
+			refusingMember(url, a, b, c);
+			hungMember(url, a, b, c);
+		}
+	}
+
+	private static void throughput(String url, HttpConnectProxy a, HttpConnectProxy b, HttpConnectProxy c) {
+		WebClient fixed = fixedProxyClient(a);
+		WebClient single = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a);
+		WebClient pooled = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a, b, c);
+		System.out.printf("%nthroughput: %d requests per round, %d in flight, %d rounds alternating%n",
+				MEASURED_REQUESTS, CONCURRENCY, ROUNDS);
+		run(fixed, url, WARMUP_REQUESTS);
+		run(single, url, WARMUP_REQUESTS);
+		run(pooled, url, WARMUP_REQUESTS);
+		List<Result> fixedResults = new ArrayList<>();
+		List<Result> singleResults = new ArrayList<>();
+		List<Result> pooledResults = new ArrayList<>();
+		for (int round = 0; round < ROUNDS; round++) {
+			fixedResults.add(run(fixed, url, MEASURED_REQUESTS));
+			singleResults.add(run(single, url, MEASURED_REQUESTS));
+			pooledResults.add(run(pooled, url, MEASURED_REQUESTS));
+		}
+		Result fixedMedian = median(fixedResults);
+		Result singleMedian = median(singleResults);
+		Result pooledMedian = median(pooledResults);
+		System.out.println("(a)  one fixed proxy by hand     " + fixedMedian);
+		System.out.println("(a') the same proxy as a pool    " + singleMedian);
+		System.out.println("(b)  pool of three               " + pooledMedian);
+		System.out.printf("(a')/(a) requests/s = %.3f   (b)/(a) requests/s = %.3f%n", singleMedian.rps / fixedMedian.rps,
+				pooledMedian.rps / fixedMedian.rps);
+	}
+
+	private static void refusingMember(String url, HttpConnectProxy a, HttpConnectProxy b, HttpConnectProxy c) {
+		System.out.println();
+		WebClient healthyTwo = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, b, c);
+		sequential(healthyTwo, url, 200);
+		Result baseline = sequential(healthyTwo, url, 1_000);
+		a.fault(Fault.REFUSE);
+		WebClient withRefusing = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a, b, c);
+		Result refusing = sequential(withRefusing, url, 1_000);
+		a.fault(Fault.NONE);
+		System.out.println("1000 sequential, two healthy members        " + baseline);
+		System.out.println("1000 sequential, plus one member refusing   " + refusing);
+		System.out.printf("added latency: mean %+.3f ms, p99 %+.3f ms%n", refusing.meanMillis - baseline.meanMillis,
+				refusing.p99Millis - baseline.p99Millis);
+	}
+
+	private static void hungMember(String url, HttpConnectProxy a, HttpConnectProxy b, HttpConnectProxy c) {
+		System.out.println();
+		a.fault(Fault.HANG);
+		WebClient withHung = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a, b, c);
+		Result hung = sequential(withHung, url, 1_000);
+		a.fault(Fault.NONE);
+		System.out.println("1000 sequential, one member hung (handshake timeout 1s) " + hung);
+		System.out.printf("requests that paid the handshake timeout (>= 900 ms): %d%n", hung.slowerThan(900));
+	}
+
+	private static HttpConnectProxy proxy(String egress) {
+		return HttpConnectProxy.builder().bindAddress("127.0.0.1").egressAddress(egress).start();
+	}
+
+	private static WebClient fixedProxyClient(HttpConnectProxy proxy) {
+		HttpClient client = HttpClient.create()
+			.proxy((spec) -> spec.type(ProxyProvider.Proxy.HTTP).host(proxy.host()).port(proxy.port()));
+		return WebClient.builder().clientConnector(new ReactorClientHttpConnector(client)).build();
+	}
+
+	private static WebClient pooledClient(TransportSettings transport, BreakerSettings breaker,
+			HttpConnectProxy... members) {
+		List<MemberSpec> specs = Arrays.stream(members)
+			.map((proxy) -> MemberSpec.of(ProxyEndpoint.parse(proxy.url())))
+			.toList();
+		PoolSpec spec = new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP), PoolSpec.Origin.POOL, specs,
+				SelectionStrategies.ROUND_ROBIN, Duration.ofSeconds(30));
+		ProxyPools pools = ProxyPools.of(List.of(spec), Map.of(), SelectionStrategies.builtIn()::create);
+		MemberCircuitBreakers breakers = new MemberCircuitBreakers(MemberCircuitBreakers.registry(breaker), pools);
+		ProxyPoolHttpClients clients = new ProxyPoolHttpClients(pools, transport, breakers);
+		return WebClient.builder()
+			.clientConnector(new ReactorClientHttpConnector(clients.apply(HttpClient.create(), ConnectionType.HTTP)))
+			.filter(new ProxyPoolExchangeFilter(clients))
+			.build();
+	}
+
+	private static Result run(WebClient client, String url, int requests) {
+		long[] latencies = new long[requests];
+		AtomicInteger errors = new AtomicInteger();
+		AtomicInteger index = new AtomicInteger();
+		long start = System.nanoTime();
+		Flux.range(0, requests).flatMap((i) -> timed(client, url, latencies, index, errors), CONCURRENCY).blockLast();
+		return new Result(requests, System.nanoTime() - start, latencies, errors.get());
+	}
+
+	private static Result sequential(WebClient client, String url, int requests) {
+		long[] latencies = new long[requests];
+		AtomicInteger errors = new AtomicInteger();
+		AtomicInteger index = new AtomicInteger();
+		long start = System.nanoTime();
+		for (int i = 0; i < requests; i++) {
+			timed(client, url, latencies, index, errors).block(Duration.ofSeconds(30));
+		}
+		return new Result(requests, System.nanoTime() - start, latencies, errors.get());
+	}
+
+	private static Mono<String> timed(WebClient client, String url, long[] latencies, AtomicInteger index,
+			AtomicInteger errors) {
+		return Mono.defer(() -> {
+			long started = System.nanoTime();
+			return client.get()
+				.uri(url)
+				.retrieve()
+				.bodyToMono(String.class)
+				.doOnError((error) -> errors.incrementAndGet())
+				.onErrorResume((error) -> Mono.empty())
+				.doFinally((signal) -> latencies[index.getAndIncrement()] = System.nanoTime() - started);
+		});
+	}
+
+	private static Result median(List<Result> results) {
+		List<Result> sorted = new ArrayList<>(results);
+		sorted.sort((x, y) -> Double.compare(x.rps, y.rps));
+		return sorted.get(sorted.size() / 2);
+	}
+
+	private static final class Result {
+
+		final double rps;
+
+		final double meanMillis;
+
+		final double p50Millis;
+
+		final double p99Millis;
+
+		final int errors;
+
+		private final long[] sorted;
+
+		Result(int requests, long elapsedNanos, long[] latencies, int errors) {
+			this.sorted = latencies.clone();
+			Arrays.sort(this.sorted);
+			this.rps = requests / (elapsedNanos / 1e9);
+			this.meanMillis = Arrays.stream(this.sorted).average().orElse(0) / 1e6;
+			this.p50Millis = this.sorted[this.sorted.length / 2] / 1e6;
+			this.p99Millis = this.sorted[(int) (this.sorted.length * 0.99)] / 1e6;
+			this.errors = errors;
+		}
+
+		long slowerThan(long millis) {
+			return Arrays.stream(this.sorted).filter((nanos) -> nanos >= millis * 1_000_000).count();
+		}
+
+		@Override
+		public String toString() {
+			return String.format("%8.0f req/s  mean %.3f ms  p50 %.3f ms  p99 %.3f ms  errors %d", this.rps,
+					this.meanMillis, this.p50Millis, this.p99Millis, this.errors);
+		}
+
+	}
+
+}

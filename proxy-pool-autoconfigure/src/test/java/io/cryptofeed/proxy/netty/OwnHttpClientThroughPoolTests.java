@@ -1,0 +1,61 @@
+package io.cryptofeed.proxy.netty;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.testkit.Fault;
+import io.cryptofeed.proxy.testkit.HttpConnectProxy;
+import io.cryptofeed.proxy.testkit.Socks5Proxy;
+import io.cryptofeed.proxy.testkit.target.TargetServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.netty.http.client.HttpClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A Reactor Netty HttpClient the application builds itself, given the pools through the public API. */
+class OwnHttpClientThroughPoolTests {
+
+	private TargetServer target;
+
+	private HttpConnectProxy refusing;
+
+	private Socks5Proxy working;
+
+	@BeforeEach
+	void start() {
+		this.target = TargetServer.start("127.0.0.1");
+		this.refusing = HttpConnectProxy.builder().bindAddress("127.0.0.1").egressAddress("127.0.0.61").start();
+		this.working = Socks5Proxy.builder().bindAddress("127.0.0.1").egressAddress("127.0.0.62").start();
+		this.refusing.fault(Fault.REFUSE);
+	}
+
+	@AfterEach
+	void stop() {
+		this.refusing.close();
+		this.working.close();
+		this.target.close();
+	}
+
+	@Test
+	void applyAndWithFailoverGiveAnOwnClientTheSameRoutingAndFailover() {
+		TransportTestSupport.runner()
+			.withPropertyValues(TransportTestSupport.pool("default.http", this.refusing.url(), this.working.url()))
+			.run((context) -> {
+				ProxyPoolHttpClients pools = context.getBean(ProxyPoolHttpClients.class);
+				HttpClient own = pools.apply(HttpClient.create().responseTimeout(Duration.ofSeconds(5)),
+						ConnectionType.HTTP);
+				for (int i = 0; i < 6; i++) {
+					String peer = pools
+						.withFailover(ConnectionType.HTTP,
+								() -> own.get().uri(this.target.baseUrl() + "/whoami").responseContent().aggregate().asString())
+						.block(Duration.ofSeconds(10));
+					assertThat(peer).isEqualTo("127.0.0.62");
+				}
+				assertThat(this.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.62", 6));
+			});
+	}
+
+}
