@@ -50,8 +50,8 @@ public class ProxyPoolTransportAutoConfiguration {
 	}
 
 	private static ProxyOutcomes all(List<ProxyOutcomes> outcomes) {
-		if (outcomes.size() == 1) {
-			return outcomes.get(0);
+		if (outcomes.size() <= 1) {
+			return outcomes.isEmpty() ? ProxyOutcomes.NONE : outcomes.get(0);
 		}
 		return new ProxyOutcomes() {
 

@@ -61,8 +61,4 @@ public final class HostPatterns {
 		return Optional.empty();
 	}
 
-	public boolean isEmpty() {
-		return this.exact.isEmpty() && this.suffixes.isEmpty();
-	}
-
 }

@@ -1,7 +1,6 @@
 package io.cryptofeed.proxy.core;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /** The members one connection attempt has tried so far, excluded from its next selection. */
@@ -25,10 +24,6 @@ public final class TriedMembers implements Exclusion {
 
 	public int size() {
 		return this.tried.size();
-	}
-
-	public List<PoolMember> members() {
-		return Collections.unmodifiableList(this.tried);
 	}
 
 }

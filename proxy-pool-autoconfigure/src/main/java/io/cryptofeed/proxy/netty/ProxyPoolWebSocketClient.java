@@ -44,9 +44,4 @@ public final class ProxyPoolWebSocketClient implements WebSocketClient {
 		});
 	}
 
-	/** The underlying Reactor Netty client, for its settings (frame size, ping handling). */
-	public ReactorNettyWebSocketClient delegate() {
-		return this.delegate;
-	}
-
 }

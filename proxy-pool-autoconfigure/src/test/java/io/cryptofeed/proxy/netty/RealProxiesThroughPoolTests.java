@@ -112,6 +112,21 @@ class RealProxiesThroughPoolTests {
 	}
 
 	@Test
+	void socks4WorksThroughDante() {
+		String socks4 = "socks4://" + dante.host() + ":" + dante.port();
+		TransportTestSupport.runner().withPropertyValues("cryptofeed.proxy.default.http.url=" + socks4).run((context) -> {
+			String peer = context.getBean(WebClient.Builder.class)
+				.build()
+				.get()
+				.uri(target.baseUrl() + "/whoami")
+				.retrieve()
+				.bodyToMono(String.class)
+				.block(Duration.ofSeconds(10));
+			assertThat(peer).isEqualTo("127.0.0.43");
+		});
+	}
+
+	@Test
 	void aWrongSocksPasswordFailsOverToTheOthers() {
 		String wrong = microsocks.url().replace("real-secret", "wrong-secret");
 		TransportTestSupport.runner()

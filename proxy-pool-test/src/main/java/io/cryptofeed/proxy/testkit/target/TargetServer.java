@@ -1,0 +1,183 @@
+package io.cryptofeed.proxy.testkit.target;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.cryptofeed.proxy.testkit.Loopback;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.cryptofeed.proxy.testkit.Loopback;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.HttpServerRoutes;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * An HTTP and WebSocket server on a loopback address that tells each client which address it
+ * connected from, so that a test can see which proxy carried a request.
+ *
+ * <ul>
+ * <li>{@code GET /whoami}: 200 with the peer's IP address as body, e.g. {@code 127.0.0.3}</li>
+ * <li>{@code GET /status/{code}}: that status, 200 to 599</li>
+ * <li>{@code GET} or {@code POST /delay/{millis}}: 200 after that delay, at most one minute</li>
+ * <li>{@code POST /echo}: 200 with the request body</li>
+ * <li>WebSocket {@code /ws}: first a text frame {@code peer=<ip>}, then every text frame echoed</li>
+ * </ul>
+ */
+public final class TargetServer implements AutoCloseable {
+
+	/** Every thread of a target server has a name starting with this prefix. */
+	public static final String THREAD_NAME_PREFIX = "test-target-";
+
+	private static final Duration MAX_DELAY = Duration.ofMinutes(1);
+
+	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+	private final LoopResources loops;
+
+	private final DisposableServer server;
+
+	private final Map<String, AtomicInteger> requestsByPeer = new ConcurrentHashMap<>();
+
+	private TargetServer(InetAddress address) {
+		this.loops = LoopResources.create(THREAD_NAME_PREFIX + address.getHostAddress().replace(':', '.'), 1, 1,
+				true, false);
+		try {
+			this.server = HttpServer.create()
+				.runOn(this.loops, false)
+				.bindAddress(() -> new InetSocketAddress(address, 0))
+				.route(this::routes)
+				.bindNow();
+		}
+		catch (RuntimeException ex) {
+			this.loops.disposeLater().block(CLOSE_TIMEOUT);
+			throw ex;
+		}
+	}
+
+	/** Starts a server on {@code 127.0.0.1} and an ephemeral port. */
+	public static TargetServer start() {
+		return start("127.0.0.1");
+	}
+
+	/** Starts a server on the given loopback address and an ephemeral port. */
+	public static TargetServer start(String address) {
+		return new TargetServer(Loopback.address(address));
+	}
+
+	/** The address the server listens on, e.g. {@code 127.0.0.1}. */
+	public String host() {
+		return ((InetSocketAddress) this.server.address()).getAddress().getHostAddress();
+	}
+
+	/** The ephemeral port the server listens on. */
+	public int port() {
+		return this.server.port();
+	}
+
+	/** The base URL, e.g. {@code http://127.0.0.1:41234}. */
+	public String baseUrl() {
+		return "http://" + authority();
+	}
+
+	/** The WebSocket URL, e.g. {@code ws://127.0.0.1:41234/ws}. */
+	public String wsUrl() {
+		return "ws://" + authority() + "/ws";
+	}
+
+	/** How many requests (WebSocket upgrades included) came from each peer address so far. */
+	public Map<String, Integer> requestsByPeer() {
+		Map<String, Integer> snapshot = new TreeMap<>();
+		this.requestsByPeer.forEach((peer, count) -> snapshot.put(peer, count.get()));
+		return snapshot;
+	}
+
+	/** Forgets the requests counted so far. */
+	public void resetCounters() {
+		this.requestsByPeer.clear();
+	}
+
+	/** Stops the server and its threads. */
+	@Override
+	public void close() {
+		this.server.disposeNow(CLOSE_TIMEOUT);
+		this.loops.disposeLater(Duration.ZERO, CLOSE_TIMEOUT).block(CLOSE_TIMEOUT);
+	}
+
+	@Override
+	public String toString() {
+		return "TargetServer[" + baseUrl() + "]";
+	}
+
+	private String authority() {
+		String host = host();
+		return (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+	}
+
+	private void routes(HttpServerRoutes routes) {
+		routes.get("/whoami", (request, response) -> response.sendString(Mono.just(peer(request))))
+			.get("/status/{code}", this::status)
+			.get("/delay/{millis}", this::delay)
+			.post("/delay/{millis}", this::delay)
+			.post("/echo", (request, response) -> {
+				peer(request);
+				return response.send(request.receive().retain());
+			})
+			.get("/ws", (request, response) -> {
+				String peer = peer(request);
+				return response.sendWebsocket((in, out) -> {
+					Flux<String> echoes = in.aggregateFrames()
+						.receiveFrames()
+						.ofType(TextWebSocketFrame.class)
+						.map(TextWebSocketFrame::text);
+					return out.sendString(Mono.just("peer=" + peer).concatWith(echoes));
+				});
+			});
+	}
+
+	private Publisher<Void> status(HttpServerRequest request, HttpServerResponse response) {
+		peer(request);
+		Integer code = parse(request.param("code"));
+		if (code == null || code < 200 || code > 599) {
+			return response.status(HttpResponseStatus.BAD_REQUEST).sendString(Mono.just("status must be 200 to 599"));
+		}
+		return response.status(code).sendString(Mono.just("status " + code));
+	}
+
+	private Publisher<Void> delay(HttpServerRequest request, HttpServerResponse response) {
+		peer(request);
+		Integer millis = parse(request.param("millis"));
+		if (millis == null || millis < 0 || millis > MAX_DELAY.toMillis()) {
+			return response.status(HttpResponseStatus.BAD_REQUEST)
+				.sendString(Mono.just("delay must be 0 to " + MAX_DELAY.toMillis() + " ms"));
+		}
+		return response.sendString(Mono.delay(Duration.ofMillis(millis)).map((tick) -> "delayed " + millis));
+	}
+
+	/** Counts the request and returns the address of the peer that sent it. */
+	private String peer(HttpServerRequest request) {
+		String peer = request.remoteAddress().getAddress().getHostAddress();
+		this.requestsByPeer.computeIfAbsent(peer, (key) -> new AtomicInteger()).incrementAndGet();
+		return peer;
+	}
+
+	private static Integer parse(String number) {
+		try {
+			return Integer.valueOf(number);
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
+	}
+
+}

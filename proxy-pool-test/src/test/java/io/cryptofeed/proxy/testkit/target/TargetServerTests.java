@@ -1,0 +1,152 @@
+package io.cryptofeed.proxy.testkit.target;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class TargetServerTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+	private final HttpClient client = HttpClient.newBuilder()
+		.connectTimeout(TIMEOUT)
+		.proxy(HttpClient.Builder.NO_PROXY)
+		.build();
+
+	private TargetServer server;
+
+	@BeforeEach
+	void start() {
+		this.server = TargetServer.start("127.0.0.1");
+	}
+
+	@AfterEach
+	void stop() {
+		this.server.close();
+	}
+
+	@Test
+	void urlsPointAtTheBoundAddress() {
+		assertThat(this.server.host()).isEqualTo("127.0.0.1");
+		assertThat(this.server.port()).isPositive();
+		assertThat(this.server.baseUrl()).isEqualTo("http://127.0.0.1:" + this.server.port());
+		assertThat(this.server.wsUrl()).isEqualTo("ws://127.0.0.1:" + this.server.port() + "/ws");
+	}
+
+	@Test
+	void whoamiAnswersThePeerAddress() throws Exception {
+		HttpResponse<String> response = get("/whoami");
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).isEqualTo("127.0.0.1");
+		assertThat(this.server.requestsByPeer()).isEqualTo(Map.of("127.0.0.1", 1));
+	}
+
+	@Test
+	void statusAnswersTheRequestedCode() throws Exception {
+		assertThat(get("/status/503").statusCode()).isEqualTo(503);
+		assertThat(get("/status/418").body()).isEqualTo("status 418");
+		assertThat(get("/status/abc").statusCode()).isEqualTo(400);
+		assertThat(this.server.requestsByPeer()).isEqualTo(Map.of("127.0.0.1", 3));
+	}
+
+	@Test
+	void delayAnswersAfterTheDelay() throws Exception {
+		long start = System.nanoTime();
+
+		HttpResponse<String> response = get("/delay/300");
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+		assertThat(get("/delay/-1").statusCode()).isEqualTo(400);
+	}
+
+	@Test
+	void echoReturnsTheBody() throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(this.server.baseUrl() + "/echo"))
+			.timeout(TIMEOUT)
+			.POST(HttpRequest.BodyPublishers.ofString("ping ".repeat(10_000)))
+			.build();
+
+		HttpResponse<String> response = this.client.send(request, HttpResponse.BodyHandlers.ofString());
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).isEqualTo("ping ".repeat(10_000));
+	}
+
+	@Test
+	void webSocketGreetsWithThePeerAndEchoesTextFrames() throws Exception {
+		List<String> received = new CopyOnWriteArrayList<>();
+		WebSocket webSocket = this.client.newWebSocketBuilder()
+			.connectTimeout(TIMEOUT)
+			.buildAsync(URI.create(this.server.wsUrl()), new CollectingListener(received))
+			.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		try {
+			await().atMost(TIMEOUT).until(() -> received.size() == 1);
+			webSocket.sendText("hello", true).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+			webSocket.sendText("world", true).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+
+			await().atMost(TIMEOUT).untilAsserted(() -> assertThat(received).containsExactly("peer=127.0.0.1", "hello",
+					"world"));
+			assertThat(this.server.requestsByPeer()).isEqualTo(Map.of("127.0.0.1", 1));
+		}
+		finally {
+			webSocket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+	}
+
+	@Test
+	void countersCanBeReset() throws Exception {
+		get("/whoami");
+
+		this.server.resetCounters();
+
+		assertThat(this.server.requestsByPeer()).isEmpty();
+	}
+
+	private HttpResponse<String> get(String path) throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(this.server.baseUrl() + path)).timeout(TIMEOUT).build();
+		return this.client.send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+	/** Collects every complete text message. */
+	private static final class CollectingListener implements WebSocket.Listener {
+
+		private final List<String> received;
+
+		private final StringBuilder partial = new StringBuilder();
+
+		CollectingListener(List<String> received) {
+			this.received = received;
+		}
+
+		@Override
+		public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+			this.partial.append(data);
+			if (last) {
+				this.received.add(this.partial.toString());
+				this.partial.setLength(0);
+			}
+			webSocket.request(1);
+			return CompletableFuture.completedFuture(null);
+		}
+
+	}
+
+}
