@@ -1,5 +1,8 @@
 package io.cryptofeed.proxy.benchmarks;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,9 +46,9 @@ public final class TransportLoadRun {
 
 	private static final int WARMUP_REQUESTS = 5_000;
 
-	private static final int MEASURED_REQUESTS = 40_000;
+	private static final int MEASURED_REQUESTS = 30_000;
 
-	private static final int ROUNDS = 5;
+	private static final int ROUNDS = 9;
 
 	private TransportLoadRun() {
 	}
@@ -68,27 +71,46 @@ public final class TransportLoadRun {
 		WebClient fixed = fixedProxyClient(a);
 		WebClient single = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a);
 		WebClient pooled = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a, b, c);
-		System.out.printf("%nthroughput: %d requests per round, %d in flight, %d rounds alternating%n",
+		System.out.printf("%nthroughput: %d requests per run, %d in flight, %d rounds, order reversed every round%n",
 				MEASURED_REQUESTS, CONCURRENCY, ROUNDS);
-		run(fixed, url, WARMUP_REQUESTS);
-		run(single, url, WARMUP_REQUESTS);
-		run(pooled, url, WARMUP_REQUESTS);
-		List<Result> fixedResults = new ArrayList<>();
-		List<Result> singleResults = new ArrayList<>();
-		List<Result> pooledResults = new ArrayList<>();
+		List<WebClient> clients = List.of(fixed, single, pooled);
+		clients.forEach((client) -> run(client, url, WARMUP_REQUESTS));
+		List<List<Result>> results = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+		List<Double> singleRatios = new ArrayList<>();
+		List<Double> pooledRatios = new ArrayList<>();
 		for (int round = 0; round < ROUNDS; round++) {
-			fixedResults.add(run(fixed, url, MEASURED_REQUESTS));
-			singleResults.add(run(single, url, MEASURED_REQUESTS));
-			pooledResults.add(run(pooled, url, MEASURED_REQUESTS));
+			Result[] inRound = new Result[3];
+			for (int i = 0; i < 3; i++) {
+				int which = (round % 2 == 0) ? i : 2 - i;
+				inRound[which] = run(clients.get(which), url, MEASURED_REQUESTS);
+				results.get(which).add(inRound[which]);
+			}
+			singleRatios.add(inRound[1].rps / inRound[0].rps);
+			pooledRatios.add(inRound[2].rps / inRound[0].rps);
 		}
-		Result fixedMedian = median(fixedResults);
-		Result singleMedian = median(singleResults);
-		Result pooledMedian = median(pooledResults);
-		System.out.println("(a)  one fixed proxy by hand     " + fixedMedian);
-		System.out.println("(a') the same proxy as a pool    " + singleMedian);
-		System.out.println("(b)  pool of three               " + pooledMedian);
-		System.out.printf("(a')/(a) requests/s = %.3f   (b)/(a) requests/s = %.3f%n", singleMedian.rps / fixedMedian.rps,
-				pooledMedian.rps / fixedMedian.rps);
+		System.out.println("(a)  one fixed proxy by hand     " + median(results.get(0)));
+		System.out.println("(a') the same proxy as a pool    " + median(results.get(1)));
+		System.out.println("(b)  pool of three               " + median(results.get(2)));
+		System.out.printf("median of per-round ratios: (a')/(a) = %.3f, (b)/(a) = %.3f (rounds: %s)%n",
+				medianOf(singleRatios), medianOf(pooledRatios), format(pooledRatios));
+		double fixedCpu = medianCpu(results.get(0));
+		System.out.printf("client CPU per request, median: (a) %.1f µs, (a') %.1f µs (%+.1f), (b) %.1f µs (%+.1f)%n",
+				fixedCpu, medianCpu(results.get(1)), medianCpu(results.get(1)) - fixedCpu, medianCpu(results.get(2)),
+				medianCpu(results.get(2)) - fixedCpu);
+	}
+
+	private static double medianCpu(List<Result> results) {
+		return medianOf(results.stream().map((result) -> result.clientCpuMicros).toList());
+	}
+
+	private static double medianOf(List<Double> values) {
+		List<Double> sorted = new ArrayList<>(values);
+		sorted.sort(Double::compare);
+		return sorted.get(sorted.size() / 2);
+	}
+
+	private static String format(List<Double> values) {
+		return values.stream().map((v) -> String.format("%.2f", v)).toList().toString();
 	}
 
 	private static void refusingMember(String url, HttpConnectProxy a, HttpConnectProxy b, HttpConnectProxy c) {
@@ -146,9 +168,27 @@ public final class TransportLoadRun {
 		long[] latencies = new long[requests];
 		AtomicInteger errors = new AtomicInteger();
 		AtomicInteger index = new AtomicInteger();
+		long cpuBefore = clientCpuNanos();
 		long start = System.nanoTime();
 		Flux.range(0, requests).flatMap((i) -> timed(client, url, latencies, index, errors), CONCURRENCY).blockLast();
-		return new Result(requests, System.nanoTime() - start, latencies, errors.get());
+		Result result = new Result(requests, System.nanoTime() - start, latencies, errors.get());
+		result.clientCpuMicros = (clientCpuNanos() - cpuBefore) / 1e3 / requests;
+		return result;
+	}
+
+	/**
+	 * CPU time of the client's event loops: unlike requests per second it leaves out the
+	 * proxies and the target, which share the machine's cores in this run.
+	 */
+	private static long clientCpuNanos() {
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		long total = 0;
+		for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+			if (info != null && info.getThreadName().startsWith("reactor-http")) {
+				total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+			}
+		}
+		return total;
 	}
 
 	private static Result sequential(WebClient client, String url, int requests) {
@@ -194,6 +234,8 @@ public final class TransportLoadRun {
 
 		final int errors;
 
+		double clientCpuMicros = Double.NaN;
+
 		private final long[] sorted;
 
 		Result(int requests, long elapsedNanos, long[] latencies, int errors) {
@@ -212,8 +254,10 @@ public final class TransportLoadRun {
 
 		@Override
 		public String toString() {
-			return String.format("%8.0f req/s  mean %.3f ms  p50 %.3f ms  p99 %.3f ms  errors %d", this.rps,
-					this.meanMillis, this.p50Millis, this.p99Millis, this.errors);
+			String cpu = Double.isNaN(this.clientCpuMicros) ? ""
+					: String.format("  client CPU %.1f µs/request", this.clientCpuMicros);
+			return String.format("%8.0f req/s  mean %.3f ms  p50 %.3f ms  p99 %.3f ms  errors %d%s", this.rps,
+					this.meanMillis, this.p50Millis, this.p99Millis, this.errors, cpu);
 		}
 
 	}

@@ -28,11 +28,15 @@ final class ConnectAttempt {
 
 	private final TriedMembers tried = new TriedMembers();
 
-	private final List<String> failures = new ArrayList<>();
+	private final List<String> failures = new ArrayList<>(0);
 
-	private final List<Lease> leases = new ArrayList<>(2);
+	private final List<Lease> leases = new ArrayList<>(1);
 
 	private ProxyPool pool;
+
+	private boolean routed;
+
+	private ProxyPool route;
 
 	private Lease current;
 
@@ -46,6 +50,20 @@ final class ConnectAttempt {
 
 	String exchange() {
 		return this.exchange;
+	}
+
+	/** Records the pool the request resolved to ({@code null}: direct), so the connect need not resolve again. */
+	synchronized void routeTo(ProxyPool route) {
+		this.routed = true;
+		this.route = route;
+	}
+
+	synchronized boolean isRouted() {
+		return this.routed;
+	}
+
+	synchronized ProxyPool route() {
+		return this.route;
 	}
 
 	ConnectionType type() {

@@ -50,9 +50,8 @@ final class PooledProxySelector
 		}
 		return Mono.deferContextual((context) -> {
 			ConnectAttempt attempt = context.getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
-			String exchange = (attempt != null) ? attempt.exchange() : null;
-			Optional<ProxyPool> pool = (exchange != null) ? this.pools.resolve(exchange, this.type)
-					: this.pools.resolveForHost(host(config.uri()), this.type);
+			Optional<ProxyPool> pool = (attempt != null && attempt.isRouted()) ? Optional.ofNullable(attempt.route())
+					: resolve(attempt, config);
 			if (pool.isEmpty()) {
 				// direct by configuration: this exchange and the default have no proxy for this type
 				return Mono.just(spec.type(ProxyProvider.Proxy.HTTP).address(NOWHERE).nonProxyHostsPredicate((a) -> true));
@@ -65,6 +64,12 @@ final class PooledProxySelector
 				.map((address) -> ProxyProviders.builder(spec, lease.endpoint(), address,
 						this.settings.handshakeTimeout()));
 		});
+	}
+
+	private Optional<ProxyPool> resolve(ConnectAttempt attempt, HttpClientConfig config) {
+		String exchange = (attempt != null) ? attempt.exchange() : null;
+		return (exchange != null) ? this.pools.resolve(exchange, this.type)
+				: this.pools.resolveForHost(host(config.uri()), this.type);
 	}
 
 	static String host(String uri) {

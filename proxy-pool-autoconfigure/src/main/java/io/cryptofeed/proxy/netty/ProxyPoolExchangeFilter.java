@@ -40,38 +40,40 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 				.map(String::valueOf)
 				.orElse(context.getOrDefault(ProxyAttributes.EXCHANGE, null));
 			ConnectAttempt attempt = this.clients.newAttempt(exchange, ConnectionType.HTTP);
-			ClientRequest timed = withResponseTimeout(request, exchange);
+			Optional<ProxyPool> pool = (exchange != null) ? this.clients.pools().resolve(exchange, ConnectionType.HTTP)
+					: this.clients.pools().resolveForHost(request.url().getHost(), ConnectionType.HTTP);
+			attempt.routeTo(pool.orElse(null));
+			ClientRequest timed = pool.map((p) -> withResponseTimeout(request, p.timeout())).orElse(request);
 			// each attempt goes through next.exchange anew, so Reactor Netty builds a fresh request
-			Mono<ClientResponse> response = this.clients.failover(attempt, () -> next.exchange(timed));
-			if (this.clients.settings().retryIdempotent() && IDEMPOTENT.contains(request.method())) {
-				response = response.onErrorResume((error) -> retryOnce(error, attempt, next, timed));
-			}
-			return response
-				// as for any connect failure, WebClient callers get a WebClientRequestException
-				.onErrorMap(ProxyConnectFailedException.class,
-						(failure) -> new WebClientRequestException(failure, request.method(), request.url(),
-								request.headers()))
+			boolean idempotent = this.clients.settings().retryIdempotent() && IDEMPOTENT.contains(request.method());
+			return this.clients.failover(attempt, () -> next.exchange(timed))
+				.onErrorResume((error) -> afterFailover(error, attempt, next, timed, idempotent))
 				.doFinally((signal) -> attempt.releaseAll())
 				.contextWrite((c) -> c.put(ConnectAttempt.CONTEXT_KEY, attempt));
 		});
 	}
 
-	private Mono<ClientResponse> retryOnce(Throwable error, ConnectAttempt attempt, ExchangeFunction next,
-			ClientRequest request) {
-		if (ConnectFailures.afterTunnel(error) && attempt.failed(error)
+	/**
+	 * Sends an idempotent request once more through another member when its tunnel stalled
+	 * after it was up; turns an exhausted failover into the WebClientRequestException that
+	 * WebClient callers expect for any connect failure.
+	 */
+	private Mono<ClientResponse> afterFailover(Throwable error, ConnectAttempt attempt, ExchangeFunction next,
+			ClientRequest request, boolean idempotent) {
+		if (error instanceof ProxyConnectFailedException failure) {
+			return Mono.error(new WebClientRequestException(failure, request.method(), request.url(),
+					request.headers()));
+		}
+		if (idempotent && ConnectFailures.afterTunnel(error) && attempt.failed(error)
 				&& attempt.mayTryAnother(this.clients.settings().maxAttempts())) {
-			return this.clients.failover(attempt, () -> next.exchange(request));
+			return this.clients.failover(attempt, () -> next.exchange(request))
+				.onErrorMap(ProxyConnectFailedException.class, (failure) -> new WebClientRequestException(failure,
+						request.method(), request.url(), request.headers()));
 		}
 		return Mono.error(error);
 	}
 
-	private ClientRequest withResponseTimeout(ClientRequest request, String exchange) {
-		Optional<ProxyPool> pool = (exchange != null) ? this.clients.pools().resolve(exchange, ConnectionType.HTTP)
-				: this.clients.pools().resolveForHost(request.url().getHost(), ConnectionType.HTTP);
-		if (pool.isEmpty()) {
-			return request;
-		}
-		Duration timeout = pool.get().timeout();
+	private static ClientRequest withResponseTimeout(ClientRequest request, Duration timeout) {
 		return ClientRequest.from(request).httpRequest((httpRequest) -> {
 			if (httpRequest.getNativeRequest() instanceof HttpClientRequest nettyRequest) {
 				nettyRequest.responseTimeout(timeout);
