@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.cryptofeed.proxy.breaker.BreakerSettings;
+import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolSpec;
+import io.cryptofeed.proxy.health.HealthCheckSettings;
 import io.cryptofeed.proxy.netty.TransportSettings;
 
 /**
@@ -14,13 +16,15 @@ import io.cryptofeed.proxy.netty.TransportSettings;
  * @param hostPatterns each exchange's host patterns, normalized, keyed by lower-case id
  * @param transport timeouts and failover of connections through the pools
  * @param breaker the circuit breaker settings of every member
+ * @param healthChecks health checking of each pool that has it on
  */
 public record CompiledProxyConfiguration(List<PoolSpec> pools, Map<String, List<String>> hostPatterns,
-		TransportSettings transport, BreakerSettings breaker) {
+		TransportSettings transport, BreakerSettings breaker, Map<PoolKey, HealthCheckSettings> healthChecks) {
 
 	public CompiledProxyConfiguration {
 		pools = List.copyOf(pools);
 		hostPatterns = Map.copyOf(hostPatterns);
+		healthChecks = Map.copyOf(healthChecks);
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.cryptofeed.proxy.autoconfigure;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntPredicate;
 import java.util.regex.Pattern;
 
 import io.cryptofeed.proxy.autoconfigure.ProxyProperties.Connection;
@@ -23,6 +25,7 @@ import io.cryptofeed.proxy.core.PoolSpec;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyUrls;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
+import io.cryptofeed.proxy.health.HealthCheckSettings;
 import io.cryptofeed.proxy.netty.TransportSettings;
 
 /**
@@ -51,9 +54,10 @@ public final class ProxyConfigurationCompiler {
 	public CompiledProxyConfiguration compile(ProxyProperties properties) {
 		Violations violations = new Violations();
 		List<PoolSpec> pools = new ArrayList<>();
+		Map<PoolKey, HealthCheckSettings> healthChecks = new LinkedHashMap<>();
 		Map<String, List<String>> hosts = new LinkedHashMap<>();
 		String prefix = ProxyProperties.PREFIX;
-		compileSettings(PoolKey.DEFAULT, prefix + ".default", properties.getDefault(), pools, violations);
+		compileSettings(PoolKey.DEFAULT, prefix + ".default", properties.getDefault(), pools, healthChecks, violations);
 		Map<String, String> exchangeIds = new HashMap<>();
 		Map<String, String> patternOwners = new HashMap<>();
 		properties.getExchanges().forEach((id, exchange) -> {
@@ -77,12 +81,12 @@ public final class ProxyConfigurationCompiler {
 			}
 			List<String> patterns = compileHosts(normalized, path, exchange, patternOwners, violations);
 			hosts.put(normalized, patterns);
-			compileSettings(normalized, path, exchange, pools, violations);
+			compileSettings(normalized, path, exchange, pools, healthChecks, violations);
 		});
 		TransportSettings transport = transport(properties, violations);
 		BreakerSettings breaker = breaker(properties.getCircuitBreaker(), violations);
 		violations.throwIfAny();
-		return new CompiledProxyConfiguration(pools, hosts, transport, breaker);
+		return new CompiledProxyConfiguration(pools, hosts, transport, breaker, healthChecks);
 	}
 
 	private TransportSettings transport(ProxyProperties properties, Violations violations) {
@@ -157,15 +161,15 @@ public final class ProxyConfigurationCompiler {
 	}
 
 	private void compileSettings(String settingsName, String path, Settings settings, List<PoolSpec> pools,
-			Violations violations) {
+			Map<PoolKey, HealthCheckSettings> healthChecks, Violations violations) {
 		compileConnection(new PoolKey(settingsName, ConnectionType.HTTP), path + ".http", settings.getHttp(), pools,
-				violations);
+				healthChecks, violations);
 		compileConnection(new PoolKey(settingsName, ConnectionType.WEBSOCKET), path + ".websocket",
-				settings.getWebsocket(), pools, violations);
+				settings.getWebsocket(), pools, healthChecks, violations);
 	}
 
 	private void compileConnection(PoolKey key, String path, Connection connection, List<PoolSpec> pools,
-			Violations violations) {
+			Map<PoolKey, HealthCheckSettings> healthChecks, Violations violations) {
 		Duration timeout = timeout(path, connection, violations);
 		String strategy = connection.getStrategy();
 		if (strategy == null || this.strategies.find(strategy).isEmpty()) {
@@ -181,12 +185,36 @@ public final class ProxyConfigurationCompiler {
 		if (violations.any()) {
 			return;
 		}
-		if (members.stream().anyMatch(MemberSpec::enabled)) {
+		boolean pooled = members.stream().anyMatch(MemberSpec::enabled);
+		if (pooled) {
 			pools.add(new PoolSpec(key, PoolSpec.Origin.POOL, members, strategy, timeout));
 		}
 		else if (single != null) {
 			pools.add(new PoolSpec(key, PoolSpec.Origin.URL, List.of(MemberSpec.of(single)), strategy, timeout));
 		}
+		if ((pooled || single != null) && connection.getHealthCheck().isEnabled()) {
+			healthChecks.put(key, healthCheck(connection.getHealthCheck()));
+		}
+	}
+
+	private static HealthCheckSettings healthCheck(HealthCheck check) {
+		HealthCheckSettings.Method method = HealthCheckSettings.Method.valueOf(check.getMethod().name());
+		URI url = (check.getUrl() != null && !check.getUrl().isBlank()) ? URI.create(check.getUrl().strip()) : null;
+		return new HealthCheckSettings(method, check.getInterval(), check.getTimeout(), check.getRetryCount(),
+				check.getUnhealthyThreshold(), check.getHealthyThreshold(), parseJitterPercent(check.getJitter()) / 100,
+				url, statusPredicate(check.getExpectedStatus()));
+	}
+
+	/** A predicate for validated ranges such as {@code 200-299,204}. */
+	static IntPredicate statusPredicate(String ranges) {
+		IntPredicate predicate = (status) -> false;
+		for (String range : ranges.split(",")) {
+			String[] bounds = range.strip().split("-");
+			int low = Integer.parseInt(bounds[0]);
+			int high = Integer.parseInt(bounds[bounds.length - 1]);
+			predicate = predicate.or((status) -> status >= low && status <= high);
+		}
+		return predicate;
 	}
 
 	private Duration timeout(String path, Connection connection, Violations violations) {

@@ -10,9 +10,11 @@ import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.Unavailability;
+import io.cryptofeed.proxy.health.HealthListener;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.circuitbreaker.IllegalStateTransitionException;
 
 /**
  * One Resilience4j circuit breaker per pool member, fed by connect outcomes. An open breaker
@@ -20,7 +22,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
  * connects through, and closing brings the member back. Selection never asks a breaker: it
  * only reads the snapshot these transitions maintain.
  */
-public final class MemberCircuitBreakers implements ProxyOutcomes, AutoCloseable {
+public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListener, AutoCloseable {
 
 	private static final System.Logger log = System.getLogger(MemberCircuitBreakers.class.getName());
 
@@ -81,6 +83,23 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, AutoCloseable
 		CircuitBreaker breaker = this.breakers.get(member);
 		if (breaker != null) {
 			breaker.onError(elapsed.toNanos(), TimeUnit.NANOSECONDS, cause);
+		}
+	}
+
+	/**
+	 * A passed health check lets an open breaker try again now instead of waiting out its
+	 * open state: the member returns to selection half-open, and real connects decide.
+	 */
+	@Override
+	public void checkPassed(ProxyPool pool, PoolMember member) {
+		CircuitBreaker breaker = this.breakers.get(member);
+		if (breaker != null && breaker.getState() == CircuitBreaker.State.OPEN) {
+			try {
+				breaker.transitionToHalfOpenState();
+			}
+			catch (IllegalStateTransitionException ex) {
+				// its own timer moved it first: nothing left to do
+			}
 		}
 	}
 

@@ -26,4 +26,19 @@ public final class ProxyUrls {
 		return raw.substring(0, start) + MASK + raw.substring(at);
 	}
 
+	/**
+	 * Masks every word of a free text that carries user info ({@code user:pass@host}), for
+	 * error messages from libraries that may quote a URL.
+	 */
+	public static String maskWords(String text) {
+		if (text == null || text.indexOf('@') < 0) {
+			return text;
+		}
+		StringBuilder masked = new StringBuilder(text.length());
+		for (String word : text.split(" ", -1)) {
+			masked.append((masked.length() > 0) ? " " : "").append((word.indexOf('@') >= 0) ? mask(word) : word);
+		}
+		return masked.toString();
+	}
+
 }

@@ -43,16 +43,8 @@ public class ProxyConnectFailedException extends ConnectException {
 	/** The exception's type and message, with anything URL-like masked. */
 	static String describe(Throwable cause) {
 		String message = cause.getMessage();
-		return cause.getClass().getSimpleName() + ((message != null) ? ": " + maskUserInfo(message) : "");
-	}
-
-	private static String maskUserInfo(String message) {
-		// Netty messages quote proxy and target addresses, never URLs with user info; mask defensively anyway
-		StringBuilder masked = new StringBuilder();
-		for (String word : message.split(" ", -1)) {
-			masked.append((masked.length() > 0) ? " " : "").append(word.contains("@") ? ProxyUrls.mask(word) : word);
-		}
-		return masked.toString();
+		// Netty quotes proxy and target addresses, never URLs with user info; masked defensively anyway
+		return cause.getClass().getSimpleName() + ((message != null) ? ": " + ProxyUrls.maskWords(message) : "");
 	}
 
 }

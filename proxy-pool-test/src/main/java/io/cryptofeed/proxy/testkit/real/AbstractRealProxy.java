@@ -42,12 +42,30 @@ abstract class AbstractRealProxy implements RealProxy {
 	}
 
 	@Override
+	public void pause() {
+		this.launched.process().signal("STOP");
+	}
+
+	@Override
+	public void resume() {
+		this.launched.process().signal("CONT");
+	}
+
+	@Override
 	public synchronized void close() {
-		if (!this.closed) {
-			this.closed = true;
-			this.launched.process().stop();
-			ProxyProcess.deleteQuietly(this.launched.directory());
+		if (this.closed) {
+			return;
 		}
+		this.closed = true;
+		try {
+			// a paused process would not act on the termination signal until continued
+			resume();
+		}
+		catch (RuntimeException ex) {
+			// it has exited already
+		}
+		this.launched.process().stop();
+		ProxyProcess.deleteQuietly(this.launched.directory());
 	}
 
 	@Override

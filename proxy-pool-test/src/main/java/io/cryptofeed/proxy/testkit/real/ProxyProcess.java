@@ -44,6 +44,30 @@ final class ProxyProcess {
 	}
 
 	/**
+	 * Sends a signal (STOP or CONT) to the process. A stopped proxy still completes TCP
+	 * handshakes through the kernel's backlog but never answers: the hung proxy of the tests.
+	 */
+	void signal(String signal) {
+		try {
+			Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(this.process.pid()))
+				.redirectErrorStream(true)
+				.start();
+			if (!kill.waitFor(STOP_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+					|| kill.exitValue() != 0) {
+				throw new IllegalStateException("kill -" + signal + " " + this.process.pid() + " failed: "
+						+ new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+			}
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
 	 * Starts the command in the working directory and waits until the address accepts connections.
 	 * @throws ProcessExitedException if the process exits before that
 	 * @throws IllegalStateException if it does not listen before the timeout

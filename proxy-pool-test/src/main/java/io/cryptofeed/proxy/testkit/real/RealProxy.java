@@ -21,6 +21,15 @@ public interface RealProxy extends AutoCloseable {
 	/** What the process printed so far, for diagnostics. */
 	String output();
 
+	/**
+	 * Stops the process with SIGSTOP: it keeps its port, the kernel still completes TCP
+	 * handshakes, but nothing ever answers. A plain TCP check calls it healthy.
+	 */
+	void pause();
+
+	/** Continues a paused process with SIGCONT. */
+	void resume();
+
 	/** Stops the process and deletes its files. */
 	@Override
 	void close();

@@ -57,6 +57,25 @@ class TinyproxyTests {
 		}
 	}
 
+	@Test
+	void aPausedProxyAcceptsTcpButNeverAnswersUntilResumed() throws IOException {
+		try (Tinyproxy proxy = Tinyproxy.builder().bindAddress("127.0.0.21").egressAddress("127.0.0.24").start()) {
+			proxy.pause();
+			try (Socket socket = ProxyClient.open(proxy.host(), proxy.port())) {
+				// the kernel completed the handshake: a bare TCP check would call this proxy healthy
+				assertThat(socket.isConnected()).isTrue();
+				socket.setSoTimeout(300);
+				socket.getOutputStream().write("CONNECT 127.0.0.1:1 HTTP/1.1\r\n\r\n".getBytes());
+				org.assertj.core.api.Assertions.assertThatExceptionOfType(java.net.SocketTimeoutException.class)
+					.isThrownBy(() -> socket.getInputStream().read());
+			}
+			proxy.resume();
+			assertThat(ProxyClient.whoamiThroughHttp(proxy.host(), proxy.port(), target.host(), target.port(), null,
+					null))
+				.isEqualTo("127.0.0.24");
+		}
+	}
+
 	private static HttpResponse connect(Tinyproxy proxy, String user, String password) throws IOException {
 		try (Socket socket = ProxyClient.open(proxy.host(), proxy.port())) {
 			return ProxyClient.sendHttpRequestHead(socket, "CONNECT", target.host() + ":" + target.port(), user,

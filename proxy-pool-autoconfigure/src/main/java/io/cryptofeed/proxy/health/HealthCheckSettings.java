@@ -1,0 +1,37 @@
+package io.cryptofeed.proxy.health;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.function.IntPredicate;
+
+/**
+ * How one pool's members are checked.
+ *
+ * @param method how a member is checked
+ * @param interval time between two checks of a member
+ * @param timeout time one attempt may take
+ * @param attempts attempts within one check before it counts as failed
+ * @param unhealthyThreshold consecutive failed checks that make a member unhealthy
+ * @param healthyThreshold consecutive passed checks that make an unhealthy member healthy
+ * @param jitter fraction of the interval by which each check moves at random, 0 to 0.5
+ * @param url what the http method requests through the proxy, else {@code null}
+ * @param expectedStatus statuses that pass the http method
+ */
+public record HealthCheckSettings(Method method, Duration interval, Duration timeout, int attempts,
+		int unhealthyThreshold, int healthyThreshold, double jitter, URI url, IntPredicate expectedStatus) {
+
+	/** Ways to check a member. */
+	public enum Method {
+
+		/** Connect and complete the proxy's protocol greeting. */
+		TCP,
+
+		/** A request through the proxy to the check URL. */
+		HTTP,
+
+		/** ICMP reachability of the proxy host. */
+		PING
+
+	}
+
+}

@@ -1,0 +1,222 @@
+package io.cryptofeed.proxy.health;
+
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
+import java.util.function.Function;
+
+import io.cryptofeed.proxy.core.PoolKey;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.ProxyUrls;
+import io.cryptofeed.proxy.core.Unavailability;
+import io.cryptofeed.proxy.health.probe.HealthProbe;
+import io.cryptofeed.proxy.health.probe.ProbeFailedException;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Checks every enabled member of every pool that has health checking on, each on its own
+ * timer, and turns the results into availability: a member that fails
+ * {@code unhealthy-threshold} checks in a row leaves its pool's snapshot, and returns after
+ * {@code healthy-threshold} passes. Checks only ever write state; selection never waits for
+ * them.
+ *
+ * <p>Timers run on a scheduler this checker owns and disposes on {@link #close()}. The
+ * first check of each member falls at a random moment within the first second (or the
+ * interval, if shorter), and every later one {@code interval ± jitter} after the previous
+ * one ended, so a thousand members are not checked in one burst. At most
+ * {@code maxConcurrentChecks} checks are in flight; a member whose turn comes while all are
+ * busy waits {@link #BUSY_RETRY} and tries again.
+ */
+public final class HealthChecker implements AutoCloseable {
+
+	static final Duration BUSY_RETRY = Duration.ofMillis(50);
+
+	private static final System.Logger log = System.getLogger(HealthChecker.class.getName());
+
+	private final Scheduler scheduler;
+
+	private final Clock clock;
+
+	private final DoubleSupplier random;
+
+	private final int maxConcurrentChecks;
+
+	private final HealthListener listener;
+
+	private final List<Target> targets = new ArrayList<>();
+
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private volatile boolean closed;
+
+	/**
+	 * @param pools the pools whose members to check
+	 * @param settings health checking per pool; pools without an entry are not checked
+	 * @param probes the probe for a pool's settings
+	 * @param scheduler the timers' scheduler, owned (and disposed) by this checker
+	 * @param random uniform numbers in [0, 1) for the jitter
+	 */
+	public HealthChecker(ProxyPools pools, Map<PoolKey, HealthCheckSettings> settings,
+			Function<HealthCheckSettings, HealthProbe> probes, Scheduler scheduler, Clock clock, DoubleSupplier random,
+			int maxConcurrentChecks, HealthListener listener) {
+		this.scheduler = scheduler;
+		this.clock = clock;
+		this.random = random;
+		this.maxConcurrentChecks = maxConcurrentChecks;
+		this.listener = listener;
+		pools.pools().forEach((key, pool) -> {
+			HealthCheckSettings poolSettings = settings.get(key);
+			if (poolSettings == null) {
+				return;
+			}
+			HealthProbe probe = probes.apply(poolSettings);
+			pool.members()
+				.stream()
+				.filter(PoolMember::enabled)
+				.forEach((member) -> this.targets.add(new Target(pool, member, poolSettings, probe)));
+		});
+	}
+
+	/** Starts every member's timer. */
+	public void start() {
+		for (Target target : this.targets) {
+			Duration firstRound = min(target.settings.interval(), Duration.ofSeconds(1));
+			schedule(target, scaled(firstRound, this.random.getAsDouble()));
+		}
+	}
+
+	/** The health record of a member, if it is checked. */
+	public Optional<MemberHealth> healthOf(PoolMember member) {
+		return this.targets.stream().filter((t) -> t.member == member).findFirst().map((t) -> t.health);
+	}
+
+	/** How many members are checked. */
+	public int checkedMembers() {
+		return this.targets.size();
+	}
+
+	/** Stops every timer and check in flight, and the checker's threads. */
+	@Override
+	public void close() {
+		this.closed = true;
+		this.targets.forEach(Target::cancel);
+		this.scheduler.dispose();
+	}
+
+	private void schedule(Target target, Duration delay) {
+		if (this.closed) {
+			return;
+		}
+		try {
+			this.scheduler.schedule(() -> run(target), delay.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (RuntimeException ex) {
+			// the scheduler was disposed between the check above and this call: we are closing
+		}
+	}
+
+	private void run(Target target) {
+		if (this.closed) {
+			return;
+		}
+		if (this.inFlight.incrementAndGet() > this.maxConcurrentChecks) {
+			this.inFlight.decrementAndGet();
+			schedule(target, BUSY_RETRY);
+			return;
+		}
+		HealthCheckSettings settings = target.settings;
+		target.inFlight = Mono.defer(() -> target.probe.check(target.member.endpoint(), settings.timeout()))
+			.retry(settings.attempts() - 1L)
+			.subscribe((latency) -> finish(target, latency, null),
+					(error) -> finish(target, null, describe(error)));
+	}
+
+	private void finish(Target target, Duration latency, String error) {
+		this.inFlight.decrementAndGet();
+		if (this.closed) {
+			return;
+		}
+		boolean changed = target.health.record(this.clock.instant(), latency, error, target.settings);
+		if (error == null) {
+			this.listener.checkPassed(target.pool, target.member);
+		}
+		if (changed) {
+			boolean healthy = error == null;
+			target.pool.setUnavailable(target.member, Unavailability.UNHEALTHY, !healthy);
+			if (healthy) {
+				log.log(Level.INFO, "proxy health: pool={0} member={1} state=healthy latency={2}ms", target.pool.key(),
+						target.member.endpoint(), String.format("%.1f", latency.toNanos() / 1e6));
+			}
+			else {
+				log.log(Level.WARNING, "proxy health: pool={0} member={1} state=unhealthy reason=\"{2}\"",
+						target.pool.key(), target.member.endpoint(), error);
+			}
+		}
+		schedule(target, nextDelay(target.settings));
+	}
+
+	/** {@code interval × (1 ± jitter)}. */
+	private Duration nextDelay(HealthCheckSettings settings) {
+		double factor = 1 + settings.jitter() * (2 * this.random.getAsDouble() - 1);
+		return scaled(settings.interval(), factor);
+	}
+
+	private static Duration scaled(Duration duration, double factor) {
+		return Duration.ofNanos((long) (duration.toNanos() * factor));
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) <= 0) ? a : b;
+	}
+
+	private static String describe(Throwable error) {
+		if (error instanceof ProbeFailedException) {
+			return error.getMessage();
+		}
+		String message = error.getMessage();
+		return error.getClass().getSimpleName() + ((message != null) ? ": " + ProxyUrls.maskWords(message) : "");
+	}
+
+	/** One member to check, with its record. */
+	private static final class Target {
+
+		final ProxyPool pool;
+
+		final PoolMember member;
+
+		final HealthCheckSettings settings;
+
+		final HealthProbe probe;
+
+		final MemberHealth health = new MemberHealth();
+
+		volatile Disposable inFlight;
+
+		Target(ProxyPool pool, PoolMember member, HealthCheckSettings settings, HealthProbe probe) {
+			this.pool = pool;
+			this.member = member;
+			this.settings = settings;
+			this.probe = probe;
+		}
+
+		void cancel() {
+			Disposable check = this.inFlight;
+			if (check != null) {
+				check.dispose();
+			}
+		}
+
+	}
+
+}

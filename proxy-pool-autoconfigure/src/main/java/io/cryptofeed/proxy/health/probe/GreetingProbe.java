@@ -1,0 +1,121 @@
+package io.cryptofeed.proxy.health.probe;
+
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+import io.cryptofeed.proxy.core.ProxyEndpoint;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.http.HttpResources;
+import reactor.netty.tcp.TcpClient;
+
+/**
+ * Connects to a proxy and completes a short greeting in its protocol, then closes the
+ * connection.
+ *
+ * <p>A bare TCP connect is not enough: the kernel completes TCP handshakes into a listening
+ * socket's backlog by itself, so a proxy process that hangs (deadlocked, stopped with
+ * SIGSTOP, out of threads) still "accepts" connections. Only the process can answer a
+ * greeting:
+ * <ul>
+ * <li>HTTP: {@code CONNECT localhost:1}, any status line passes except 407/401 when
+ * credentials were sent, see {@link HttpConnectGreeting};</li>
+ * <li>SOCKS5: method selection and, if picked, username/password authentication, no
+ * command, see {@link Socks5Greeting};</li>
+ * <li>SOCKS4: a CONNECT to {@code 127.0.0.1:1}, any reply passes, see {@link Socks4Greeting}.</li>
+ * </ul>
+ * Name lookup, connect and greeting together are bounded by the timeout. Non-blocking: Reactor
+ * Netty's event loops do the I/O, a host name is looked up on the bounded-elastic scheduler.
+ */
+final class GreetingProbe implements HealthProbe {
+
+	private final TcpClient client;
+
+	/** Unpooled connections on the event loops Reactor Netty's HTTP clients share. */
+	GreetingProbe() {
+		this(TcpClient.newConnection().runOn(HttpResources.get()));
+	}
+
+	/** Uses the given client (unpooled, without a remote address) for every check. */
+	GreetingProbe(TcpClient client) {
+		this.client = client;
+	}
+
+	@Override
+	public Mono<Duration> check(ProxyEndpoint endpoint, Duration timeout) {
+		ProbeSupport.checkArguments(endpoint, timeout);
+		return Mono.defer(() -> {
+			long start = System.nanoTime();
+			Greeting greeting = Greeting.of(endpoint);
+			return ProbeSupport.resolve(endpoint)
+				.flatMap((address) -> Mono.usingWhen(connect(address, timeout),
+						(connection) -> greet(connection, greeting, endpoint), GreetingProbe::close))
+				.timeout(timeout)
+				.map((alive) -> ProbeSupport.since(start))
+				.onErrorMap((ex) -> failure(endpoint, timeout, ex));
+		});
+	}
+
+	private Mono<? extends Connection> connect(InetSocketAddress address, Duration timeout) {
+		return this.client.remoteAddress(() -> address)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, ProbeSupport.millis(timeout))
+			.connect();
+	}
+
+	/** Sends the opening, then feeds every answer to the greeting until it decides. */
+	private static Mono<Boolean> greet(Connection connection, Greeting greeting, ProxyEndpoint endpoint) {
+		Flux<Boolean> verdicts = connection.inbound()
+			.receive()
+			.asByteArray()
+			.concatMap((bytes) -> follow(greeting.receive(bytes), connection, endpoint));
+		return send(connection, greeting.opening()).then(verdicts.next())
+			.switchIfEmpty(Mono.error(() -> new ProbeFailedException(
+					endpoint + " closed the connection before completing the greeting", null)));
+	}
+
+	/** Emits {@code true} once the proxy proved alive, nothing while the greeting goes on. */
+	private static Mono<Boolean> follow(Greeting.Step step, Connection connection, ProxyEndpoint endpoint) {
+		return switch (step.kind()) {
+			case MORE -> Mono.empty();
+			case ALIVE -> Mono.just(Boolean.TRUE);
+			case SEND -> send(connection, step.reply()).then(Mono.<Boolean>empty());
+			case FAIL -> Mono.error(new ProbeFailedException(endpoint + " " + step.failure(), null));
+		};
+	}
+
+	private static Mono<Void> send(Connection connection, byte[] bytes) {
+		return connection.outbound().sendByteArray(Mono.just(bytes)).then();
+	}
+
+	private static Mono<Void> close(Connection connection) {
+		return Mono.fromRunnable(connection::dispose);
+	}
+
+	private static Throwable failure(ProxyEndpoint endpoint, Duration timeout, Throwable ex) {
+		if (ex instanceof ProbeFailedException) {
+			return ex;
+		}
+		if (ex instanceof TimeoutException || ex instanceof ConnectTimeoutException) {
+			return new ProbeFailedException(endpoint + " did not answer within " + timeout, ex);
+		}
+		if (ex instanceof UnknownHostException) {
+			return new ProbeFailedException(endpoint + " could not be resolved: " + ProbeSupport.describe(ex), ex);
+		}
+		if (ex instanceof ConnectException) {
+			return new ProbeFailedException(endpoint + " could not be connected: " + ProbeSupport.describe(ex), ex);
+		}
+		return new ProbeFailedException(endpoint + " failed the greeting: " + ProbeSupport.describe(ex), ex);
+	}
+
+	@Override
+	public String toString() {
+		return "tcp (protocol greeting)";
+	}
+
+}

@@ -1,0 +1,19 @@
+package io.cryptofeed.proxy.health.probe;
+
+import java.time.Duration;
+
+import io.cryptofeed.proxy.core.ProxyEndpoint;
+import reactor.core.publisher.Mono;
+
+/** Checks one proxy once. Non-blocking: the returned Mono does the I/O when subscribed. */
+@FunctionalInterface
+public interface HealthProbe {
+
+	/**
+	 * Emits how long the check took when the proxy is alive, or errors with a
+	 * {@link ProbeFailedException} (message: what failed, credentials never included) when it
+	 * is not. Must terminate within {@code timeout} (a timeout is a failure, not a hang).
+	 */
+	Mono<Duration> check(ProxyEndpoint endpoint, Duration timeout);
+
+}

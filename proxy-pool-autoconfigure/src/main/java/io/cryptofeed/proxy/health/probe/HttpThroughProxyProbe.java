@@ -1,0 +1,147 @@
+package io.cryptofeed.proxy.health.probe;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.TimeoutException;
+import java.util.function.IntPredicate;
+
+import io.cryptofeed.proxy.core.ProxyEndpoint;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.timeout.ReadTimeoutException;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.transport.ProxyProvider;
+
+/**
+ * Sends {@code GET url} through the proxy, the way application traffic goes, and passes when
+ * the response status is one of the expected ones.
+ *
+ * <p>Proves the whole path: the proxy process, its credentials, its egress and the target.
+ * A failure therefore does not always mean the proxy is broken (the target may be down), so
+ * choose a target that is always up. Each check opens a new connection through the proxy
+ * (no connection pool, no keep-alive) and closes it once the status line and headers have
+ * arrived; the body is not read, so a large or streaming body does not slow the check. Redirects
+ * are not followed: a 3xx is judged like any other status. Name lookup of the proxy, connect,
+ * proxy handshake, TLS and response together are bounded by the timeout.
+ */
+final class HttpThroughProxyProbe implements HealthProbe {
+
+	private final URI url;
+
+	/** The URL without user info, query or fragment, fit for messages. */
+	private final String shown;
+
+	private final IntPredicate expectedStatus;
+
+	private final HttpClient client;
+
+	HttpThroughProxyProbe(URI url, IntPredicate expectedStatus) {
+		this(url, expectedStatus, HttpClient.newConnection());
+	}
+
+	/** Uses the given client as the base of every check, with keep-alive switched off. */
+	HttpThroughProxyProbe(URI url, IntPredicate expectedStatus, HttpClient client) {
+		this.url = checkUrl(url);
+		this.shown = shown(url);
+		this.expectedStatus = Objects.requireNonNull(expectedStatus, "expectedStatus");
+		this.client = client.keepAlive(false).followRedirect(false);
+	}
+
+	private static URI checkUrl(URI url) {
+		Objects.requireNonNull(url, "url");
+		String scheme = (url.getScheme() != null) ? url.getScheme().toLowerCase(Locale.ROOT) : "";
+		if (!url.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
+			throw new IllegalArgumentException(
+					"The health check URL must be an absolute http or https URL with a host: " + shown(url));
+		}
+		return url;
+	}
+
+	private static String shown(URI url) {
+		StringBuilder shown = new StringBuilder();
+		if (url.getScheme() != null) {
+			shown.append(url.getScheme()).append("://");
+		}
+		if (url.getHost() != null) {
+			shown.append(url.getHost().contains(":") && !url.getHost().startsWith("[") ? "[" + url.getHost() + "]"
+					: url.getHost());
+			if (url.getPort() >= 0) {
+				shown.append(':').append(url.getPort());
+			}
+		}
+		if (url.getRawPath() != null) {
+			shown.append(url.getRawPath());
+		}
+		return shown.toString();
+	}
+
+	@Override
+	public Mono<Duration> check(ProxyEndpoint endpoint, Duration timeout) {
+		ProbeSupport.checkArguments(endpoint, timeout);
+		return Mono.defer(() -> {
+			long start = System.nanoTime();
+			return ProbeSupport.resolve(endpoint)
+				.flatMap((address) -> status(endpoint, address, timeout))
+				.timeout(timeout)
+				.onErrorMap((ex) -> failure(endpoint, timeout, ex))
+				.flatMap((status) -> this.expectedStatus.test(status) ? Mono.just(ProbeSupport.since(start))
+						: Mono.error(new ProbeFailedException(describeRequest(endpoint) + " answered " + status
+								+ ", which is not an expected status", null)));
+		});
+	}
+
+	private Mono<Integer> status(ProxyEndpoint endpoint, InetSocketAddress address, Duration timeout) {
+		return this.client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, ProbeSupport.millis(timeout))
+			.responseTimeout(timeout)
+			.proxy((spec) -> proxy(spec, endpoint, address, timeout))
+			.get()
+			.uri(this.url)
+			.response()
+			.map((response) -> response.status().code());
+	}
+
+	private static ProxyProvider.Builder proxy(ProxyProvider.TypeSpec spec, ProxyEndpoint endpoint,
+			InetSocketAddress address, Duration timeout) {
+		ProxyProvider.Builder builder = spec.type(type(endpoint)).address(address).connectTimeoutMillis(
+				ProbeSupport.millis(timeout));
+		if (endpoint.username() != null) {
+			builder.username(endpoint.username());
+			String password = endpoint.password();
+			if (password != null) {
+				builder.password((username) -> password);
+			}
+		}
+		return builder;
+	}
+
+	private static ProxyProvider.Proxy type(ProxyEndpoint endpoint) {
+		return switch (endpoint.scheme()) {
+			case HTTP -> ProxyProvider.Proxy.HTTP;
+			case SOCKS4 -> ProxyProvider.Proxy.SOCKS4;
+			case SOCKS5 -> ProxyProvider.Proxy.SOCKS5;
+		};
+	}
+
+	private Throwable failure(ProxyEndpoint endpoint, Duration timeout, Throwable ex) {
+		if (ex instanceof ProbeFailedException) {
+			return ex;
+		}
+		if (ex instanceof TimeoutException || ex instanceof ReadTimeoutException) {
+			return new ProbeFailedException(describeRequest(endpoint) + " did not complete within " + timeout, ex);
+		}
+		return new ProbeFailedException(describeRequest(endpoint) + " failed: " + ProbeSupport.describe(ex), ex);
+	}
+
+	private String describeRequest(ProxyEndpoint endpoint) {
+		return "GET " + this.shown + " through " + endpoint;
+	}
+
+	@Override
+	public String toString() {
+		return "http (GET " + this.shown + ")";
+	}
+
+}

@@ -1,0 +1,162 @@
+package io.cryptofeed.proxy.health;
+
+import java.time.Duration;
+
+import io.cryptofeed.proxy.autoconfigure.ProxyPoolAutoConfiguration;
+import io.cryptofeed.proxy.autoconfigure.ProxyPoolHealthAutoConfiguration;
+import io.cryptofeed.proxy.autoconfigure.ProxyPoolTransportAutoConfiguration;
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.testkit.Fault;
+import io.cryptofeed.proxy.testkit.HttpConnectProxy;
+import io.cryptofeed.proxy.testkit.Socks5Proxy;
+import io.cryptofeed.proxy.testkit.real.Microsocks;
+import io.cryptofeed.proxy.testkit.real.Tinyproxy;
+import io.cryptofeed.proxy.testkit.target.TargetServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Background health checks with the tcp method against in-JVM proxies and real ones: a dead
+ * or hung member leaves its pool's snapshot by itself and comes back after it recovers.
+ */
+class HealthCheckIntegrationTests {
+
+	private static final Duration DETECTION = Duration.ofSeconds(10);
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ProxyPoolAutoConfiguration.class,
+				ProxyPoolTransportAutoConfiguration.class, ProxyPoolHealthAutoConfiguration.class))
+		.withPropertyValues("cryptofeed.proxy.enabled=true", "cryptofeed.proxy.default.http.health-check.interval=1s",
+				"cryptofeed.proxy.default.http.health-check.timeout=300ms",
+				"cryptofeed.proxy.default.http.health-check.retry-count=1",
+				"cryptofeed.proxy.default.http.health-check.unhealthy-threshold=2",
+				"cryptofeed.proxy.default.http.health-check.healthy-threshold=2");
+
+	private TargetServer target;
+
+	private HttpConnectProxy http;
+
+	private Socks5Proxy socks;
+
+	@BeforeEach
+	void start() {
+		this.target = TargetServer.start("127.0.0.1");
+		this.http = HttpConnectProxy.builder().bindAddress("127.0.0.1").start();
+		this.socks = Socks5Proxy.builder().bindAddress("127.0.0.1").credentials("feed", "health-secret").start();
+	}
+
+	@AfterEach
+	void stop() {
+		this.http.close();
+		this.socks.close();
+		this.target.close();
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "REFUSE", "HANG", "RESET", "STATUS_407" })
+	void aFailingHttpProxyLeavesTheSnapshotAndReturnsAfterRecovery(String fault) throws Exception {
+		withPool((pool) -> {
+			PoolMember failing = pool.members().get(0);
+			await().atMost(DETECTION).until(() -> pool.availableMembers().size() == 2);
+			this.http.fault((Fault) Fault.class.getField(fault).get(null));
+			await().atMost(DETECTION).until(() -> !pool.availableMembers().contains(failing));
+			assertThat(pool.availableMembers()).hasSize(1);
+			this.http.fault(Fault.NONE);
+			await().atMost(DETECTION).until(() -> pool.availableMembers().contains(failing));
+		});
+	}
+
+	@Test
+	void aSocksProxyRejectingTheCredentialsIsUnhealthy() {
+		withPool((pool) -> {
+			this.socks.fault(Fault.AUTH_FAIL);
+			await().atMost(DETECTION).until(() -> !pool.availableMembers().contains(pool.members().get(1)));
+		});
+	}
+
+	@Test
+	void realProxiesKilledOrStoppedAreFoundAndRestored() {
+		try (Tinyproxy tinyproxy = Tinyproxy.builder().bindAddress("127.0.0.1").start();
+				Microsocks microsocks = Microsocks.builder()
+					.bindAddress("127.0.0.1")
+					.credentials("feed", "real-health")
+					.start()) {
+			this.runner
+				.withPropertyValues("cryptofeed.proxy.default.http.pool[0].url=" + tinyproxy.url(),
+						"cryptofeed.proxy.default.http.pool[1].url=" + microsocks.url())
+				.run((context) -> {
+					ProxyPool pool = pool(context);
+					PoolMember stopped = pool.members().get(0);
+					await().atMost(DETECTION).until(() -> pool.availableMembers().size() == 2);
+					tinyproxy.pause();
+					await().atMost(DETECTION).until(() -> !pool.availableMembers().contains(stopped));
+					tinyproxy.resume();
+					await().atMost(DETECTION).until(() -> pool.availableMembers().contains(stopped));
+					MemberHealth.Snapshot health = context.getBean(HealthChecker.class)
+						.healthOf(stopped)
+						.orElseThrow()
+						.snapshot();
+					assertThat(health.healthy()).isTrue();
+					assertThat(health.totalChecks()).isGreaterThanOrEqualTo(4);
+
+					microsocks.close();
+					PoolMember killed = pool.members().get(1);
+					await().atMost(DETECTION).until(() -> !pool.availableMembers().contains(killed));
+					assertThat(context.getBean(HealthChecker.class).healthOf(killed).orElseThrow().snapshot().lastError())
+						.doesNotContain("real-health");
+				});
+		}
+	}
+
+	@Test
+	void checksStopWithTheContext() {
+		withPool((pool) -> await().atMost(DETECTION).until(() -> threadsNamed("proxy-health") > 0));
+		await().atMost(DETECTION).until(() -> threadsNamed("proxy-health") == 0);
+	}
+
+	@Test
+	void disabledHealthChecksCheckNothing() {
+		this.runner.withPropertyValues("cryptofeed.proxy.default.http.health-check.enabled=false",
+				"cryptofeed.proxy.default.http.url=" + this.http.url())
+			.run((context) -> assertThat(context.getBean(HealthChecker.class).checkedMembers()).isZero());
+	}
+
+	private void withPool(PoolCallback callback) {
+		this.runner
+			.withPropertyValues("cryptofeed.proxy.default.http.pool[0].url=" + this.http.url(),
+					"cryptofeed.proxy.default.http.pool[1].url=" + this.socks.url())
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				callback.accept(pool(context));
+			});
+	}
+
+	private static ProxyPool pool(AssertableApplicationContext context) {
+		return context.getBean(ProxyPools.class).resolve(null, ConnectionType.HTTP).orElseThrow();
+	}
+
+	private static long threadsNamed(String prefix) {
+		return Thread.getAllStackTraces().keySet().stream().filter((t) -> t.getName().startsWith(prefix)).count();
+	}
+
+	@FunctionalInterface
+	interface PoolCallback {
+
+		void accept(ProxyPool pool) throws Exception;
+
+	}
+
+}

@@ -1,0 +1,244 @@
+package io.cryptofeed.proxy.health;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.MemberSpec;
+import io.cryptofeed.proxy.core.PoolKey;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.PoolSpec;
+import io.cryptofeed.proxy.core.ProxyEndpoint;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.ProxyScheme;
+import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
+import io.cryptofeed.proxy.health.probe.HealthProbe;
+import io.cryptofeed.proxy.health.probe.ProbeFailedException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Thresholds, retries, jitter and shutdown, in virtual time with a scripted probe. */
+class HealthCheckerTests {
+
+	private static final PoolKey KEY = PoolKey.ofDefault(ConnectionType.HTTP);
+
+	private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
+
+	private final ScriptedProbe probe = new ScriptedProbe(this.time);
+
+	private final ProxyPools pools = ProxyPools.of(List.of(new PoolSpec(KEY, PoolSpec.Origin.POOL,
+			List.of(member(1), member(2), member(3)), "round-robin", Duration.ofSeconds(30))), Map.of(),
+			SelectionStrategies.builtIn()::create);
+
+	private final ProxyPool pool = this.pools.pools().get(KEY);
+
+	private final List<PoolMember> passed = new ArrayList<>();
+
+	private HealthChecker checker;
+
+	@AfterEach
+	void close() {
+		if (this.checker != null) {
+			this.checker.close();
+		}
+	}
+
+	@Test
+	void aMemberLeavesAfterTheUnhealthyThresholdAndReturnsAfterTheHealthyOne() {
+		PoolMember watched = this.pool.members().get(0);
+		this.probe.script(watched, false, false, true, true);
+		start(settings(1, 0.0), () -> 0.5);
+
+		this.time.advanceTimeBy(Duration.ofSeconds(1));
+		assertThat(this.pool.availableMembers()).contains(watched);
+		this.time.advanceTimeBy(Duration.ofSeconds(10));
+		assertThat(this.pool.availableMembers()).doesNotContain(watched).hasSize(2);
+		MemberHealth.Snapshot sick = this.checker.healthOf(watched).orElseThrow().snapshot();
+		assertThat(sick.healthy()).isFalse();
+		assertThat(sick.consecutiveFailures()).isEqualTo(2);
+		assertThat(sick.lastError()).contains("refused by script");
+
+		this.time.advanceTimeBy(Duration.ofSeconds(10));
+		assertThat(this.pool.availableMembers()).doesNotContain(watched);
+		this.time.advanceTimeBy(Duration.ofSeconds(10));
+		assertThat(this.pool.availableMembers()).contains(watched).hasSize(3);
+		MemberHealth.Snapshot well = this.checker.healthOf(watched).orElseThrow().snapshot();
+		assertThat(well.healthy()).isTrue();
+		assertThat(well.totalChecks()).isEqualTo(4);
+		assertThat(well.latencyMillis()).isEqualTo(5.0);
+	}
+
+	@Test
+	void aCheckRetriesWithinItselfBeforeItCountsAsFailed() {
+		PoolMember watched = this.pool.members().get(1);
+		this.probe.script(watched, false, false, true, false, false, false, false, false, false);
+		start(settings(3, 0.0), () -> 0.5);
+
+		this.time.advanceTimeBy(Duration.ofSeconds(1));
+		MemberHealth.Snapshot first = this.checker.healthOf(watched).orElseThrow().snapshot();
+		assertThat(first.totalChecks()).isOne();
+		assertThat(first.consecutiveFailures()).isZero();
+		assertThat(this.probe.calls(watched)).isEqualTo(3);
+		this.time.advanceTimeBy(Duration.ofSeconds(20));
+		assertThat(this.checker.healthOf(watched).orElseThrow().snapshot().consecutiveFailures()).isEqualTo(2);
+		assertThat(this.pool.availableMembers()).doesNotContain(watched);
+	}
+
+	@Test
+	void checksAreSpreadByJitterAroundTheInterval() {
+		double[] randoms = { 0.0, 0.5, 0.999, 0.0, 1.0 - 1e-9, 0.25 };
+		int[] next = { 0 };
+		start(settings(1, 0.1), () -> randoms[next[0]++ % randoms.length]);
+		this.time.advanceTimeBy(Duration.ofSeconds(95));
+		for (PoolMember member : this.pool.members()) {
+			List<Long> at = this.probe.times(member);
+			assertThat(at.get(0)).isBetween(0L, 1_000L);
+			for (int i = 1; i < at.size(); i++) {
+				assertThat(at.get(i) - at.get(i - 1)).isBetween(9_000L, 11_000L);
+			}
+		}
+		// the first round is spread, not one burst
+		List<Long> firsts = this.pool.members().stream().map((m) -> this.probe.times(m).get(0)).distinct().toList();
+		assertThat(firsts).hasSizeGreaterThan(1);
+	}
+
+	@Test
+	void passedChecksAreReportedToTheListener() {
+		start(settings(1, 0.0), () -> 0.5);
+		this.time.advanceTimeBy(Duration.ofSeconds(1));
+		assertThat(this.passed).containsExactlyInAnyOrderElementsOf(this.pool.members());
+	}
+
+	@Test
+	void closingStopsEveryTimer() {
+		start(settings(1, 0.0), () -> 0.5);
+		this.time.advanceTimeBy(Duration.ofSeconds(21));
+		int before = this.probe.totalCalls();
+		assertThat(before).isEqualTo(9);
+		this.checker.close();
+		this.time.advanceTimeBy(Duration.ofSeconds(60));
+		assertThat(this.probe.totalCalls()).isEqualTo(before);
+	}
+
+	@Test
+	void closingStopsTheCheckerThreads() {
+		this.checker = new HealthChecker(this.pools, Map.of(KEY, settings(1, 0.0)), (settings) -> this.probe,
+				Schedulers.newParallel("proxy-health-test", 2, true), Clock.systemUTC(), () -> 0.5, 64,
+				(pool, member) -> {
+				});
+		this.checker.start();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.probe.totalCalls() >= 3);
+		assertThat(threadsNamed("proxy-health-test")).isPositive();
+		this.checker.close();
+		await().atMost(Duration.ofSeconds(5)).until(() -> threadsNamed("proxy-health-test") == 0);
+	}
+
+	@Test
+	void membersWithoutSettingsAreNotChecked() {
+		this.checker = new HealthChecker(this.pools, Map.of(), (settings) -> this.probe, this.time, clock(), () -> 0.5,
+				64, (pool, member) -> {
+				});
+		this.checker.start();
+		this.time.advanceTimeBy(Duration.ofSeconds(60));
+		assertThat(this.checker.checkedMembers()).isZero();
+		assertThat(this.probe.totalCalls()).isZero();
+	}
+
+	private void start(HealthCheckSettings settings, java.util.function.DoubleSupplier random) {
+		this.checker = new HealthChecker(this.pools, Map.of(KEY, settings), (s) -> this.probe, this.time, clock(),
+				random, 64, (pool, member) -> this.passed.add(member));
+		this.checker.start();
+	}
+
+	private Clock clock() {
+		return new Clock() {
+
+			@Override
+			public ZoneOffset getZone() {
+				return ZoneOffset.UTC;
+			}
+
+			@Override
+			public Clock withZone(java.time.ZoneId zone) {
+				return this;
+			}
+
+			@Override
+			public Instant instant() {
+				return Instant.ofEpochMilli(HealthCheckerTests.this.time.now(TimeUnit.MILLISECONDS));
+			}
+
+		};
+	}
+
+	private static HealthCheckSettings settings(int attempts, double jitter) {
+		return new HealthCheckSettings(HealthCheckSettings.Method.TCP, Duration.ofSeconds(10), Duration.ofSeconds(1),
+				attempts, 2, 2, jitter, null, (status) -> true);
+	}
+
+	private static MemberSpec member(int i) {
+		return MemberSpec.of(new ProxyEndpoint(ProxyScheme.SOCKS5, "10.0.0." + i, 1080, null, null));
+	}
+
+	private static long threadsNamed(String prefix) {
+		return Thread.getAllStackTraces().keySet().stream().filter((t) -> t.getName().startsWith(prefix)).count();
+	}
+
+	/** Answers each member's checks from a script (pass when the script runs out) and records when. */
+	private static final class ScriptedProbe implements HealthProbe {
+
+		private final VirtualTimeScheduler time;
+
+		private final Map<String, Deque<Boolean>> scripts = new HashMap<>();
+
+		private final Map<String, List<Long>> times = new ConcurrentHashMap<>();
+
+		ScriptedProbe(VirtualTimeScheduler time) {
+			this.time = time;
+		}
+
+		void script(PoolMember member, Boolean... outcomes) {
+			this.scripts.put(member.endpoint().host(), new ArrayDeque<>(List.of(outcomes)));
+		}
+
+		@Override
+		public synchronized Mono<Duration> check(ProxyEndpoint endpoint, Duration timeout) {
+			this.times.computeIfAbsent(endpoint.host(), (h) -> new ArrayList<>()).add(this.time.now(TimeUnit.MILLISECONDS));
+			Deque<Boolean> script = this.scripts.get(endpoint.host());
+			boolean pass = script == null || script.isEmpty() || script.poll();
+			return pass ? Mono.just(Duration.ofMillis(5))
+					: Mono.error(new ProbeFailedException(endpoint + " refused by script", null));
+		}
+
+		synchronized int calls(PoolMember member) {
+			return this.times.getOrDefault(member.endpoint().host(), List.of()).size();
+		}
+
+		synchronized List<Long> times(PoolMember member) {
+			return List.copyOf(this.times.getOrDefault(member.endpoint().host(), List.of()));
+		}
+
+		synchronized int totalCalls() {
+			return this.times.values().stream().mapToInt(List::size).sum();
+		}
+
+	}
+
+}

@@ -1,0 +1,116 @@
+package io.cryptofeed.proxy.health.probe;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.cryptofeed.proxy.core.ProxyEndpoint;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * The ping probe on loopback, the only address a test may rely on, and with a stand-in for
+ * {@link InetAddress#isReachable(int)} to show how its answer and the timeout are handled.
+ */
+class PingProbeTests {
+
+	private static final ProxyEndpoint LOOPBACK = ProxyEndpoint
+		.parse("socks5://" + Canary.USER + ":" + Canary.PASSWORD + "@127.0.0.1:1080");
+
+	@Test
+	void loopbackIsReachableWithinOneSecond() {
+		Duration took = HealthProbes.ping().check(LOOPBACK, Duration.ofSeconds(1)).block(Duration.ofSeconds(5));
+		assertThat(took).isPositive().isLessThan(Duration.ofSeconds(1));
+	}
+
+	@Test
+	void hostNameIsResolved() {
+		ProxyEndpoint localhost = ProxyEndpoint.parse("http://localhost:3128");
+		assertThat(HealthProbes.ping().check(localhost, Duration.ofSeconds(1)).block(Duration.ofSeconds(5)))
+			.isPositive();
+	}
+
+	@Test
+	void passesTheAddressAndTheTimeoutInMillisecondsOffTheCallingThread() {
+		AtomicReference<String> seen = new AtomicReference<>();
+		PingProbe probe = new PingProbe((address, millis) -> {
+			seen.set(address.getHostAddress() + " " + millis + " " + Thread.currentThread().getName());
+			return true;
+		});
+		assertThat(probe.check(LOOPBACK, Duration.ofMillis(1500)).block(Duration.ofSeconds(5))).isPositive();
+		assertThat(seen.get()).startsWith("127.0.0.1 1500 boundedElastic-");
+	}
+
+	@Test
+	void unreachableHostFails() {
+		PingProbe probe = new PingProbe((address, millis) -> false);
+		ProbeFailedException failure = failure(probe, Duration.ofMillis(300));
+		assertThat(failure).hasMessage("socks5://***@127.0.0.1:1080: host 127.0.0.1 did not answer a ping "
+				+ "(ICMP echo, or TCP port 7 without privileges) within PT0.3S");
+		Canary.assertAbsent(failure);
+	}
+
+	@Test
+	void errorOfTheReachabilityTestFails() {
+		PingProbe probe = new PingProbe((address, millis) -> {
+			throw new IOException("Network is unreachable");
+		});
+		ProbeFailedException failure = failure(probe, Duration.ofMillis(300));
+		assertThat(failure).hasMessage(
+				"socks5://***@127.0.0.1:1080: pinging host 127.0.0.1 failed: IOException: Network is unreachable");
+		Canary.assertAbsent(failure);
+	}
+
+	@Test
+	void reachabilityTestThatOverrunsItsTimeoutIsCutOff() throws InterruptedException {
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger calls = new AtomicInteger();
+		PingProbe probe = new PingProbe((address, millis) -> {
+			calls.incrementAndGet();
+			try {
+				// Stands in for an isReachable that blocks longer than it was asked to
+				release.await(10, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return true;
+		});
+		try {
+			Duration took = StepVerifier.create(probe.check(LOOPBACK, Duration.ofMillis(300)))
+				.expectErrorSatisfies((error) -> {
+					assertThat(error).isInstanceOf(ProbeFailedException.class)
+						.hasMessage("socks5://***@127.0.0.1:1080: host 127.0.0.1 did not answer a ping within PT0.3S");
+					Canary.assertAbsent(error);
+				})
+				.verify(Duration.ofSeconds(3));
+			assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofSeconds(3));
+			assertThat(calls).hasValue(1);
+		}
+		finally {
+			release.countDown();
+		}
+	}
+
+	@Test
+	void nothingHappensUntilSubscribed() {
+		AtomicInteger calls = new AtomicInteger();
+		PingProbe probe = new PingProbe((address, millis) -> calls.incrementAndGet() > 0);
+		probe.check(LOOPBACK, Duration.ofSeconds(1));
+		assertThat(calls).hasValue(0);
+	}
+
+	private static ProbeFailedException failure(HealthProbe probe, Duration timeout) {
+		Throwable thrown = catchThrowable(() -> probe.check(LOOPBACK, timeout).block(Duration.ofSeconds(10)));
+		assertThat(thrown).isInstanceOf(ProbeFailedException.class);
+		return (ProbeFailedException) thrown;
+	}
+
+}
