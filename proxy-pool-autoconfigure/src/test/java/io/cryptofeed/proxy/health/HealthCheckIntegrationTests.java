@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolAutoConfiguration;
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolHealthAutoConfiguration;
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolTransportAutoConfiguration;
+import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyPool;
@@ -15,6 +16,7 @@ import io.cryptofeed.proxy.testkit.Socks5Proxy;
 import io.cryptofeed.proxy.testkit.real.Microsocks;
 import io.cryptofeed.proxy.testkit.real.Tinyproxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +53,8 @@ class HealthCheckIntegrationTests {
 
 	private Socks5Proxy socks;
 
+	private AssertableApplicationContext context;
+
 	@BeforeEach
 	void start() {
 		this.target = TargetServer.start("127.0.0.1");
@@ -66,16 +70,31 @@ class HealthCheckIntegrationTests {
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@ValueSource(strings = { "REFUSE", "HANG", "RESET", "STATUS_407" })
+	@ValueSource(strings = { "REFUSE", "HANG", "RESET", "STATUS_407", "SLOW" })
 	void aFailingHttpProxyLeavesTheSnapshotAndReturnsAfterRecovery(String fault) throws Exception {
 		withPool((pool) -> {
 			PoolMember failing = pool.members().get(0);
 			await().atMost(DETECTION).until(() -> pool.availableMembers().size() == 2);
-			this.http.fault((Fault) Fault.class.getField(fault).get(null));
+			// SLOW answers, but only after the check's 300 ms timeout
+			this.http.fault(fault.equals("SLOW") ? Fault.delay(Duration.ofSeconds(2))
+					: (Fault) Fault.class.getField(fault).get(null));
 			await().atMost(DETECTION).until(() -> !pool.availableMembers().contains(failing));
 			assertThat(pool.availableMembers()).hasSize(1);
 			this.http.fault(Fault.NONE);
 			await().atMost(DETECTION).until(() -> pool.availableMembers().contains(failing));
+		});
+	}
+
+	@Test
+	void aPassedCheckGivesAnOpenBreakerItsTrialAtOnce() {
+		withPool((pool) -> {
+			PoolMember member = pool.members().get(0);
+			CircuitBreaker breaker = this.context.getBean(MemberCircuitBreakers.class).breakerOf(member);
+			breaker.transitionToOpenState();
+			assertThat(pool.availableMembers()).doesNotContain(member);
+			// the breaker's own wait is 30 s; the next passed check (interval 1 s) ends it sooner
+			await().atMost(DETECTION).until(() -> breaker.getState() == CircuitBreaker.State.HALF_OPEN);
+			assertThat(pool.availableMembers()).contains(member);
 		});
 	}
 
@@ -140,6 +159,7 @@ class HealthCheckIntegrationTests {
 					"cryptofeed.proxy.default.http.pool[1].url=" + this.socks.url())
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
+				this.context = context;
 				callback.accept(pool(context));
 			});
 	}
