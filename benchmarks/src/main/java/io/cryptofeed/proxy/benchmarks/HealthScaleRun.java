@@ -30,7 +30,7 @@ import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.cryptofeed.proxy.health.HealthCheckSettings;
 import io.cryptofeed.proxy.health.HealthChecker;
 import io.cryptofeed.proxy.health.HealthListener;
-import io.cryptofeed.proxy.health.probe.HealthProbes;
+import io.cryptofeed.proxy.health.probe.ProbeResources;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -64,10 +64,12 @@ public final class HealthScaleRun {
 					Map.of(), SelectionStrategies.builtIn()::create);
 			HealthCheckSettings settings = new HealthCheckSettings(HealthCheckSettings.Method.TCP,
 					Duration.ofSeconds(30), Duration.ofSeconds(5), 1, 2, 2, 0.1, null, (status) -> true);
-			try (HealthChecker checker = new HealthChecker(pools, Map.of(key, settings), (s) -> HealthProbes.tcp(),
-					Schedulers.newParallel("proxy-health", 2, true), Clock.systemUTC(),
-					() -> ThreadLocalRandom.current().nextDouble(), Integer.getInteger("concurrency", 64),
-					HealthListener.NONE)) {
+			// the same resources and limits as the auto-configuration
+			try (ProbeResources probes = ProbeResources.create("proxy-health-io", 2);
+					HealthChecker checker = new HealthChecker(pools, Map.of(key, settings), (s) -> probes.tcp(),
+							Schedulers.newParallel("proxy-health", 1, true), Clock.systemUTC(),
+							() -> ThreadLocalRandom.current().nextDouble(), Integer.getInteger("concurrency", 256),
+							HealthListener.NONE)) {
 				List<PoolMember> all = pools.pools().get(key).members();
 				long start = System.nanoTime();
 				checker.start();
@@ -82,8 +84,8 @@ public final class HealthScaleRun {
 				long healthy = all.stream().filter((m) -> checker.healthOf(m).orElseThrow().snapshot().healthy()).count();
 				Set<String> added = threadNames();
 				added.removeAll(threadsBefore);
-				System.out.printf("%d members, method tcp, first round spread over 1 s, at most 64 checks in flight%n",
-						MEMBERS);
+				System.out.printf("%d members, method tcp, first round spread over 1 s, at most %d checks in flight%n",
+						MEMBERS, Integer.getInteger("concurrency", 256));
 				System.out.printf("one full round: %d ms; members healthy after it: %d; greetings answered: %d%n",
 						elapsed, healthy, farm.answered());
 				System.out.printf("threads started for the checks (%d): %s%n", added.size(),

@@ -83,6 +83,7 @@ public final class ProxyConfigurationCompiler {
 			hosts.put(normalized, patterns);
 			compileSettings(normalized, path, exchange, pools, healthChecks, violations);
 		});
+		atLeastOne(prefix + ".max-concurrent-health-checks", properties.getMaxConcurrentHealthChecks(), violations);
 		TransportSettings transport = transport(properties, violations);
 		BreakerSettings breaker = breaker(properties.getCircuitBreaker(), violations);
 		violations.throwIfAny();

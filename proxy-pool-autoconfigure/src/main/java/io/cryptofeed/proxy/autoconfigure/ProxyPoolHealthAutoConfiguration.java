@@ -9,7 +9,7 @@ import io.cryptofeed.proxy.health.HealthCheckSettings;
 import io.cryptofeed.proxy.health.HealthChecker;
 import io.cryptofeed.proxy.health.HealthListener;
 import io.cryptofeed.proxy.health.probe.HealthProbe;
-import io.cryptofeed.proxy.health.probe.HealthProbes;
+import io.cryptofeed.proxy.health.probe.ProbeResources;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.tcp.TcpClient;
 
@@ -29,28 +29,35 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBean(ProxyPools.class)
 public class ProxyPoolHealthAutoConfiguration {
 
-	/** Checks in flight at once, across all pools; the rest wait their turn briefly. */
-	static final int MAX_CONCURRENT_CHECKS = 64;
+	/** The checker's timer thread; checks are non-blocking (ping borrows Reactor's bounded elastic pool). */
+	static final int TIMER_THREADS = 1;
 
-	/** Timer threads: checks themselves are non-blocking (ping borrows Reactor's bounded elastic pool). */
-	static final int TIMER_THREADS = 2;
+	/** Event-loop threads of the probes, which also run their timeouts. */
+	static final int PROBE_THREADS = 2;
+
+	/** Probes on event loops of their own; closed after the checker that uses them. */
+	@Bean
+	@ConditionalOnMissingBean
+	public ProbeResources proxyHealthProbeResources() {
+		return ProbeResources.create("proxy-health-io", PROBE_THREADS);
+	}
 
 	@Bean(initMethod = "start")
 	@ConditionalOnMissingBean
 	public HealthChecker proxyHealthChecker(ProxyPools pools, CompiledProxyConfiguration configuration,
-			ObjectProvider<MemberCircuitBreakers> breakers) {
+			ProxyProperties properties, ProbeResources probes, ObjectProvider<MemberCircuitBreakers> breakers) {
 		HealthListener listener = breakers.getIfAvailable(() -> null);
-		return new HealthChecker(pools, configuration.healthChecks(), ProxyPoolHealthAutoConfiguration::probe,
+		return new HealthChecker(pools, configuration.healthChecks(), (settings) -> probe(probes, settings),
 				Schedulers.newParallel("proxy-health", TIMER_THREADS, true), Clock.systemUTC(),
-				() -> ThreadLocalRandom.current().nextDouble(), MAX_CONCURRENT_CHECKS,
+				() -> ThreadLocalRandom.current().nextDouble(), properties.getMaxConcurrentHealthChecks(),
 				(listener != null) ? listener : HealthListener.NONE);
 	}
 
-	static HealthProbe probe(HealthCheckSettings settings) {
+	static HealthProbe probe(ProbeResources probes, HealthCheckSettings settings) {
 		return switch (settings.method()) {
-			case TCP -> HealthProbes.tcp();
-			case HTTP -> HealthProbes.http(settings.url(), settings.expectedStatus());
-			case PING -> HealthProbes.ping();
+			case TCP -> probes.tcp();
+			case HTTP -> probes.http(settings.url(), settings.expectedStatus());
+			case PING -> probes.ping();
 		};
 	}
 

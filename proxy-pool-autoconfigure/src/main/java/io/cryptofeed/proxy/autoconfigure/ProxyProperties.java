@@ -35,6 +35,9 @@ public class ProxyProperties {
 	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration handshakeTimeout = Duration.ofSeconds(1);
 
+	/** Health checks in flight at once across all pools; each holds a socket while it runs. */
+	private int maxConcurrentHealthChecks = 256;
+
 	private final Failover failover = new Failover();
 
 	private final CircuitBreaker circuitBreaker = new CircuitBreaker();
@@ -73,6 +76,14 @@ public class ProxyProperties {
 
 	public void setHandshakeTimeout(Duration handshakeTimeout) {
 		this.handshakeTimeout = handshakeTimeout;
+	}
+
+	public int getMaxConcurrentHealthChecks() {
+		return this.maxConcurrentHealthChecks;
+	}
+
+	public void setMaxConcurrentHealthChecks(int maxConcurrentHealthChecks) {
+		this.maxConcurrentHealthChecks = maxConcurrentHealthChecks;
 	}
 
 	public Failover getFailover() {

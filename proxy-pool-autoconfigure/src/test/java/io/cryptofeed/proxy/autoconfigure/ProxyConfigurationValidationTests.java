@@ -94,6 +94,8 @@ class ProxyConfigurationValidationTests {
 						HTTP + ".health-check.expected-status", "not a status range"),
 				arguments("jitter above half", List.of(HTTP + ".health-check.jitter=80%"),
 						HTTP + ".health-check.jitter", "percentage"),
+				arguments("no health checks in flight", List.of("cryptofeed.proxy.max-concurrent-health-checks=0"),
+						"cryptofeed.proxy.max-concurrent-health-checks", "at least 1"),
 				arguments("no connect attempt", List.of("cryptofeed.proxy.failover.max-attempts=0"),
 						"cryptofeed.proxy.failover.max-attempts", "at least one attempt"),
 				arguments("zero connect timeout", List.of("cryptofeed.proxy.connect-timeout=0"),

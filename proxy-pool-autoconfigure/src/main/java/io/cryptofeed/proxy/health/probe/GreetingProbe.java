@@ -14,6 +14,8 @@ import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.http.HttpResources;
 import reactor.netty.tcp.TcpClient;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Connects to a proxy and completes a short greeting in its protocol, then closes the
@@ -37,14 +39,17 @@ final class GreetingProbe implements HealthProbe {
 
 	private final TcpClient client;
 
+	private final Scheduler timer;
+
 	/** Unpooled connections on the event loops Reactor Netty's HTTP clients share. */
 	GreetingProbe() {
-		this(TcpClient.newConnection().runOn(HttpResources.get()));
+		this(TcpClient.newConnection().runOn(HttpResources.get()), Schedulers.parallel());
 	}
 
-	/** Uses the given client (unpooled, without a remote address) for every check. */
-	GreetingProbe(TcpClient client) {
+	/** Uses the given client (unpooled, without a remote address) for every check, and the timer for timeouts. */
+	GreetingProbe(TcpClient client, Scheduler timer) {
 		this.client = client;
+		this.timer = timer;
 	}
 
 	@Override
@@ -56,7 +61,7 @@ final class GreetingProbe implements HealthProbe {
 			return ProbeSupport.resolve(endpoint)
 				.flatMap((address) -> Mono.usingWhen(connect(address, timeout),
 						(connection) -> greet(connection, greeting, endpoint), GreetingProbe::close))
-				.timeout(timeout)
+				.timeout(timeout, this.timer)
 				.map((alive) -> ProbeSupport.since(start))
 				.onErrorMap((ex) -> failure(endpoint, timeout, ex));
 		});

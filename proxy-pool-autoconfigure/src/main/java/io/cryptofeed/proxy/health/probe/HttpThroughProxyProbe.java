@@ -12,6 +12,8 @@ import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.timeout.ReadTimeoutException;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.transport.ProxyProvider;
 
@@ -38,12 +40,15 @@ final class HttpThroughProxyProbe implements HealthProbe {
 
 	private final HttpClient client;
 
+	private final Scheduler timer;
+
 	HttpThroughProxyProbe(URI url, IntPredicate expectedStatus) {
-		this(url, expectedStatus, HttpClient.newConnection());
+		this(url, expectedStatus, HttpClient.newConnection(), Schedulers.parallel());
 	}
 
-	/** Uses the given client as the base of every check, with keep-alive switched off. */
-	HttpThroughProxyProbe(URI url, IntPredicate expectedStatus, HttpClient client) {
+	/** Uses the given client as the base of every check, with keep-alive switched off, and the timer for timeouts. */
+	HttpThroughProxyProbe(URI url, IntPredicate expectedStatus, HttpClient client, Scheduler timer) {
+		this.timer = timer;
 		this.url = checkUrl(url);
 		this.shown = shown(url);
 		this.expectedStatus = Objects.requireNonNull(expectedStatus, "expectedStatus");
@@ -85,7 +90,7 @@ final class HttpThroughProxyProbe implements HealthProbe {
 			long start = System.nanoTime();
 			return ProbeSupport.resolve(endpoint)
 				.flatMap((address) -> status(endpoint, address, timeout))
-				.timeout(timeout)
+				.timeout(timeout, this.timer)
 				.onErrorMap((ex) -> failure(endpoint, timeout, ex))
 				.flatMap((status) -> this.expectedStatus.test(status) ? Mono.just(ProbeSupport.since(start))
 						: Mono.error(new ProbeFailedException(describeRequest(endpoint) + " answered " + status
