@@ -6,8 +6,8 @@ import java.time.Duration;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import reactor.netty.transport.ProxyProvider;
 
-/** Maps a pool member to Reactor Netty's proxy settings. */
-final class ProxyProviders {
+/** Maps a pool member to Reactor Netty's proxy settings; shared by the transport and the http health probe. */
+public final class ProxyProviders {
 
 	private ProxyProviders() {
 	}
@@ -16,7 +16,7 @@ final class ProxyProviders {
 	 * Settings for one member. Built from the resolved address and plain values, so two
 	 * connections through the same member get equal providers and share a connection pool.
 	 */
-	static ProxyProvider.Builder builder(ProxyProvider.TypeSpec spec, ProxyEndpoint endpoint,
+	public static ProxyProvider.Builder builder(ProxyProvider.TypeSpec spec, ProxyEndpoint endpoint,
 			InetSocketAddress address, Duration handshakeTimeout) {
 		ProxyProvider.Builder builder = spec.type(type(endpoint))
 			.address(address)

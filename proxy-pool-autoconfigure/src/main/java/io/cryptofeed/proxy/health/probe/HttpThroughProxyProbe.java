@@ -9,13 +9,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.IntPredicate;
 
 import io.cryptofeed.proxy.core.ProxyEndpoint;
+import io.cryptofeed.proxy.netty.ProxyProviders;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.timeout.ReadTimeoutException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
-import reactor.netty.transport.ProxyProvider;
 
 /**
  * Sends {@code GET url} through the proxy, the way application traffic goes, and passes when
@@ -101,33 +101,11 @@ final class HttpThroughProxyProbe implements HealthProbe {
 	private Mono<Integer> status(ProxyEndpoint endpoint, InetSocketAddress address, Duration timeout) {
 		return this.client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, ProbeSupport.millis(timeout))
 			.responseTimeout(timeout)
-			.proxy((spec) -> proxy(spec, endpoint, address, timeout))
+			.proxy((spec) -> ProxyProviders.builder(spec, endpoint, address, timeout))
 			.get()
 			.uri(this.url)
 			.response()
 			.map((response) -> response.status().code());
-	}
-
-	private static ProxyProvider.Builder proxy(ProxyProvider.TypeSpec spec, ProxyEndpoint endpoint,
-			InetSocketAddress address, Duration timeout) {
-		ProxyProvider.Builder builder = spec.type(type(endpoint)).address(address).connectTimeoutMillis(
-				ProbeSupport.millis(timeout));
-		if (endpoint.username() != null) {
-			builder.username(endpoint.username());
-			String password = endpoint.password();
-			if (password != null) {
-				builder.password((username) -> password);
-			}
-		}
-		return builder;
-	}
-
-	private static ProxyProvider.Proxy type(ProxyEndpoint endpoint) {
-		return switch (endpoint.scheme()) {
-			case HTTP -> ProxyProvider.Proxy.HTTP;
-			case SOCKS4 -> ProxyProvider.Proxy.SOCKS4;
-			case SOCKS5 -> ProxyProvider.Proxy.SOCKS5;
-		};
 	}
 
 	private Throwable failure(ProxyEndpoint endpoint, Duration timeout, Throwable ex) {
