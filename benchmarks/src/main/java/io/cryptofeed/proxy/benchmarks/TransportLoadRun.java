@@ -31,6 +31,8 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.transport.ProxyProvider;
 
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
+import org.springframework.web.reactive.function.client.ExchangeFunctions;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -71,28 +73,34 @@ public final class TransportLoadRun {
 		WebClient fixed = fixedProxyClient(a);
 		WebClient single = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a);
 		WebClient pooled = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a, b, c);
+		WebClient rotated = rotatedByHand(a, b, c);
 		System.out.printf("%nthroughput: %d requests per run, %d in flight, %d rounds, order reversed every round%n",
 				MEASURED_REQUESTS, CONCURRENCY, ROUNDS);
-		List<WebClient> clients = List.of(fixed, single, pooled);
+		List<WebClient> clients = List.of(fixed, single, pooled, rotated);
 		clients.forEach((client) -> run(client, url, WARMUP_REQUESTS));
-		List<List<Result>> results = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+		List<List<Result>> results = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+				new ArrayList<>());
 		List<Double> singleRatios = new ArrayList<>();
 		List<Double> pooledRatios = new ArrayList<>();
+		List<Double> rotatedRatios = new ArrayList<>();
 		for (int round = 0; round < ROUNDS; round++) {
-			Result[] inRound = new Result[3];
-			for (int i = 0; i < 3; i++) {
-				int which = (round % 2 == 0) ? i : 2 - i;
+			Result[] inRound = new Result[4];
+			for (int i = 0; i < 4; i++) {
+				int which = (round % 2 == 0) ? i : 3 - i;
 				inRound[which] = run(clients.get(which), url, MEASURED_REQUESTS);
 				results.get(which).add(inRound[which]);
 			}
 			singleRatios.add(inRound[1].rps / inRound[0].rps);
 			pooledRatios.add(inRound[2].rps / inRound[0].rps);
+			rotatedRatios.add(inRound[3].rps / inRound[0].rps);
 		}
-		System.out.println("(a)  one fixed proxy by hand     " + median(results.get(0)));
-		System.out.println("(a') the same proxy as a pool    " + median(results.get(1)));
-		System.out.println("(b)  pool of three               " + median(results.get(2)));
-		System.out.printf("median of per-round ratios: (a')/(a) = %.3f, (b)/(a) = %.3f (rounds: %s)%n",
-				medianOf(singleRatios), medianOf(pooledRatios), format(pooledRatios));
+		System.out.println("(a)  one fixed proxy by hand               " + median(results.get(0)));
+		System.out.println("(a') the same proxy as a pool              " + median(results.get(1)));
+		System.out.println("(b)  pool of three                         " + median(results.get(2)));
+		System.out.println("(c)  three fixed proxies rotated by caller " + median(results.get(3)));
+		System.out.printf("median of per-round ratios: (a')/(a) = %.3f, (b)/(a) = %.3f, (c)/(a) = %.3f, (b)/(c) = %.3f%n",
+				medianOf(singleRatios), medianOf(pooledRatios), medianOf(rotatedRatios),
+				medianOf(pooledRatios) / medianOf(rotatedRatios));
 		double fixedCpu = medianCpu(results.get(0));
 		System.out.printf("client CPU per request, median: (a) %.1f µs, (a') %.1f µs (%+.1f), (b) %.1f µs (%+.1f)%n",
 				fixedCpu, medianCpu(results.get(1)), medianCpu(results.get(1)) - fixedCpu, medianCpu(results.get(2)),
@@ -143,9 +151,24 @@ public final class TransportLoadRun {
 	}
 
 	private static WebClient fixedProxyClient(HttpConnectProxy proxy) {
-		HttpClient client = HttpClient.create()
+		return WebClient.builder().clientConnector(new ReactorClientHttpConnector(fixedProxy(proxy))).build();
+	}
+
+	private static HttpClient fixedProxy(HttpConnectProxy proxy) {
+		return HttpClient.create()
 			.proxy((spec) -> spec.type(ProxyProvider.Proxy.HTTP).host(proxy.host()).port(proxy.port()));
-		return WebClient.builder().clientConnector(new ReactorClientHttpConnector(client)).build();
+	}
+
+	/** One hand-configured connector per proxy, taken in turn: what (b) does without the starter. */
+	private static WebClient rotatedByHand(HttpConnectProxy... proxies) {
+		ExchangeFunction[] exchanges = Arrays.stream(proxies)
+			.map((proxy) -> ExchangeFunctions.create(new ReactorClientHttpConnector(fixedProxy(proxy))))
+			.toArray(ExchangeFunction[]::new);
+		AtomicInteger next = new AtomicInteger();
+		return WebClient.builder()
+			.exchangeFunction((request) -> exchanges[(next.getAndIncrement() & Integer.MAX_VALUE) % exchanges.length]
+				.exchange(request))
+			.build();
 	}
 
 	private static WebClient pooledClient(TransportSettings transport, BreakerSettings breaker,
