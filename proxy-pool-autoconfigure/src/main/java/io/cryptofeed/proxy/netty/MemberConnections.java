@@ -4,15 +4,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import reactor.netty.Connection;
 import reactor.netty.ConnectionObserver;
+import reactor.netty.http.client.HttpClientRequest;
+import reactor.netty.http.client.HttpClientState;
 
 /**
- * The open connections through each member. When a member leaves the available set, its
+ * The open connections through each member, and the response timeout of each request through
+ * a pool. When a member leaves the available set, its
  * idle pooled connections are closed at once and busy ones as soon as they are released: a
  * proxy that hangs after its tunnels are up would otherwise keep stalling the requests that
  * reuse them. Long-lived WebSocket sessions are never cut; they end on their own.
@@ -45,6 +49,10 @@ final class MemberConnections implements ConnectionObserver, ProxyPool.Availabil
 
 	@Override
 	public void onStateChange(Connection connection, State newState) {
+		if (newState == HttpClientState.REQUEST_PREPARED && connection instanceof HttpClientRequest request) {
+			applyResponseTimeout(request);
+			return;
+		}
 		Channel channel = connection.channel();
 		if (newState == State.ACQUIRED) {
 			channel.attr(IN_USE).set(true);
@@ -53,6 +61,21 @@ final class MemberConnections implements ConnectionObserver, ProxyPool.Availabil
 			channel.attr(IN_USE).set(false);
 			if (Boolean.TRUE.equals(channel.attr(RETIRED).get())) {
 				channel.close();
+			}
+		}
+	}
+
+	/**
+	 * A request through a pool gets the pool's {@code timeout} as its response timeout. Set
+	 * here, where the request is prepared, because this observer runs anyway: no copy of the
+	 * request, no extra operator.
+	 */
+	private static void applyResponseTimeout(HttpClientRequest request) {
+		ConnectAttempt attempt = request.currentContextView().getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
+		if (attempt != null && attempt.type() == ConnectionType.HTTP) {
+			ProxyPool pool = attempt.pool();
+			if (pool != null && attempt.current() != null) {
+				request.responseTimeout(pool.timeout());
 			}
 		}
 	}

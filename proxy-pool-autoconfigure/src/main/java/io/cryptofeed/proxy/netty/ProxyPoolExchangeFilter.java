@@ -1,6 +1,5 @@
 package io.cryptofeed.proxy.netty;
 
-import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
@@ -8,7 +7,6 @@ import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.client.HttpClientRequest;
 
 import org.springframework.http.HttpMethod;
 import org.springframework.web.reactive.function.client.ClientRequest;
@@ -18,10 +16,11 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
 /**
- * The WebClient side of the pools: reads the exchange from the request attribute, applies
- * the pool's timeout as the response timeout, holds the request's leases until the response
- * arrives, and sends an idempotent request once more through another member when its
- * tunnel stalled after it was up.
+ * The WebClient side of the pools: reads the exchange from the request attribute, resolves
+ * the request's pool once, holds the request's leases until the response arrives, and sends
+ * an idempotent request once more through another member when its tunnel stalled after it
+ * was up. (The pool's timeout becomes the response timeout where Reactor Netty prepares the
+ * request, in {@link MemberConnections}.)
  */
 public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 
@@ -43,11 +42,10 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 			Optional<ProxyPool> pool = (exchange != null) ? this.clients.pools().resolve(exchange, ConnectionType.HTTP)
 					: this.clients.pools().resolveForHost(request.url().getHost(), ConnectionType.HTTP);
 			attempt.routeTo(pool.orElse(null));
-			ClientRequest timed = pool.map((p) -> withResponseTimeout(request, p.timeout())).orElse(request);
 			// each attempt goes through next.exchange anew, so Reactor Netty builds a fresh request
 			boolean idempotent = this.clients.settings().retryIdempotent() && IDEMPOTENT.contains(request.method());
-			return this.clients.failover(attempt, () -> next.exchange(timed))
-				.onErrorResume((error) -> afterFailover(error, attempt, next, timed, idempotent))
+			return this.clients.failover(attempt, () -> next.exchange(request))
+				.onErrorResume((error) -> afterFailover(error, attempt, next, request, idempotent))
 				.doFinally((signal) -> attempt.releaseAll())
 				.contextWrite((c) -> c.put(ConnectAttempt.CONTEXT_KEY, attempt));
 		});
@@ -71,14 +69,6 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 						request.method(), request.url(), request.headers()));
 		}
 		return Mono.error(error);
-	}
-
-	private static ClientRequest withResponseTimeout(ClientRequest request, Duration timeout) {
-		return ClientRequest.from(request).httpRequest((httpRequest) -> {
-			if (httpRequest.getNativeRequest() instanceof HttpClientRequest nettyRequest) {
-				nettyRequest.responseTimeout(timeout);
-			}
-		}).build();
 	}
 
 }
