@@ -108,7 +108,7 @@ final class ConnectAttempt {
 		return true;
 	}
 
-	/** How many more members may be tried, bounded by the pool's enabled members. */
+	/** Whether another member may be tried: fewer tried than {@code maxAttempts} and than the pool's enabled members. */
 	synchronized boolean mayTryAnother(int maxAttempts) {
 		if (this.pool == null) {
 			return false;

@@ -60,6 +60,10 @@ final class PooledProxySelector
 				throw new IllegalStateException("connect without a ConnectAttempt in its context");
 			}
 			Lease lease = attempt.select(pool.get());
+			InetSocketAddress ready = this.resolver.ready(lease.endpoint());
+			if (ready != null) {
+				return Mono.just(ProxyProviders.builder(spec, lease.endpoint(), ready, this.settings.handshakeTimeout()));
+			}
 			return this.resolver.resolve(lease.endpoint())
 				.map((address) -> ProxyProviders.builder(spec, lease.endpoint(), address,
 						this.settings.handshakeTimeout()));

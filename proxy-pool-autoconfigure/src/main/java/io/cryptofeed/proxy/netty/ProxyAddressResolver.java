@@ -25,22 +25,32 @@ final class ProxyAddressResolver {
 	private final Map<String, Resolved> cache = new ConcurrentHashMap<>();
 
 	/** Addresses of proxies given as IP literals never change: built once, reused at every connect. */
-	private final Map<ProxyEndpoint, Mono<InetSocketAddress>> literals = new ConcurrentHashMap<>();
+	private final Map<ProxyEndpoint, InetSocketAddress> literals = new ConcurrentHashMap<>();
 
 	ProxyAddressResolver(Duration ttl, Clock clock) {
 		this.ttl = ttl;
 		this.clock = clock;
 	}
 
-	Mono<InetSocketAddress> resolve(ProxyEndpoint endpoint) {
+	/** The address when it is known without a lookup (an IP literal, or a name still cached), else {@code null}. */
+	InetSocketAddress ready(ProxyEndpoint endpoint) {
 		if (isIpLiteral(endpoint.host())) {
-			return this.literals.computeIfAbsent(endpoint, (literal) -> Mono.fromCallable(
-					() -> new InetSocketAddress(InetAddress.getByName(literal.host()), literal.port()))
-				.cache());
+			// a literal is parsed, never looked up
+			return this.literals.computeIfAbsent(endpoint,
+					(literal) -> new InetSocketAddress(literal.host(), literal.port()));
 		}
 		Resolved cached = this.cache.get(endpoint.host());
 		if (cached != null && cached.until > this.clock.millis()) {
-			return Mono.just(new InetSocketAddress(cached.address, endpoint.port()));
+			return new InetSocketAddress(cached.address, endpoint.port());
+		}
+		return null;
+	}
+
+	/** The address, looked up off the event loop when {@link #ready} has none. */
+	Mono<InetSocketAddress> resolve(ProxyEndpoint endpoint) {
+		InetSocketAddress ready = ready(endpoint);
+		if (ready != null) {
+			return Mono.just(ready);
 		}
 		return Mono.fromCallable(() -> InetAddress.getByName(endpoint.host()))
 			.subscribeOn(Schedulers.boundedElastic())
