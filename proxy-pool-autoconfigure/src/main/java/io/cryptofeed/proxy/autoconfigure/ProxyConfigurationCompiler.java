@@ -199,9 +199,8 @@ public final class ProxyConfigurationCompiler {
 	}
 
 	private static HealthCheckSettings healthCheck(HealthCheck check) {
-		HealthCheckSettings.Method method = HealthCheckSettings.Method.valueOf(check.getMethod().name());
 		URI url = (check.getUrl() != null && !check.getUrl().isBlank()) ? URI.create(check.getUrl().strip()) : null;
-		return new HealthCheckSettings(method, check.getInterval(), check.getTimeout(), check.getRetryCount(),
+		return new HealthCheckSettings(check.getMethod(), check.getInterval(), check.getTimeout(), check.getRetryCount(),
 				check.getUnhealthyThreshold(), check.getHealthyThreshold(), parseJitterPercent(check.getJitter()) / 100,
 				url, statusPredicate(check.getExpectedStatus()));
 	}
@@ -319,7 +318,7 @@ public final class ProxyConfigurationCompiler {
 			violations.add(path + ".jitter", check.getJitter(), "not a percentage from 0% to 50%",
 					"write e.g. 10%");
 		}
-		if (check.getMethod() == ProxyProperties.HealthCheckMethod.HTTP
+		if (check.getMethod() == HealthCheckSettings.Method.HTTP
 				&& (check.getUrl() == null || check.getUrl().isBlank())) {
 			violations.add(path + ".url", null, "the http method needs a URL to request through the proxy",
 					"set health-check.url, e.g. the exchange's ping endpoint, or use method: tcp");

@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.cryptofeed.proxy.health.HealthCheckSettings;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;
 
@@ -352,7 +354,7 @@ public class ProxyProperties {
 		private boolean enabled = true;
 
 		/** How to check a member: tcp (connect and protocol greeting), http (a request through it) or ping. */
-		private HealthCheckMethod method = HealthCheckMethod.TCP;
+		private HealthCheckSettings.Method method = HealthCheckSettings.Method.TCP;
 
 		/** Time between two checks of a member; a bare number means seconds. */
 		@DurationUnit(ChronoUnit.SECONDS)
@@ -388,11 +390,11 @@ public class ProxyProperties {
 			this.enabled = enabled;
 		}
 
-		public HealthCheckMethod getMethod() {
+		public HealthCheckSettings.Method getMethod() {
 			return this.method;
 		}
 
-		public void setMethod(HealthCheckMethod method) {
+		public void setMethod(HealthCheckSettings.Method method) {
 			this.method = method;
 		}
 
@@ -459,20 +461,6 @@ public class ProxyProperties {
 		public void setExpectedStatus(String expectedStatus) {
 			this.expectedStatus = expectedStatus;
 		}
-
-	}
-
-	/** Ways to check a member's health. */
-	public enum HealthCheckMethod {
-
-		/** Connect to the proxy and complete its protocol greeting. */
-		TCP,
-
-		/** Send a real request through the proxy to the check URL. */
-		HTTP,
-
-		/** ICMP reachability of the proxy host. */
-		PING
 
 	}
 

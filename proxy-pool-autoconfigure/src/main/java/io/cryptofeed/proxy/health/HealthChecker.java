@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,6 +57,9 @@ public final class HealthChecker implements AutoCloseable {
 
 	private final List<Target> targets = new ArrayList<>();
 
+	/** Each checked member's record, for readers (operators, tests) that ask by member. */
+	private final Map<PoolMember, MemberHealth> health = new IdentityHashMap<>();
+
 	private final AtomicInteger inFlight = new AtomicInteger();
 
 	private volatile boolean closed;
@@ -86,6 +90,7 @@ public final class HealthChecker implements AutoCloseable {
 				.filter(PoolMember::enabled)
 				.forEach((member) -> this.targets.add(new Target(pool, member, poolSettings, probe)));
 		});
+		this.targets.forEach((target) -> this.health.put(target.member, target.health));
 	}
 
 	/** Starts every member's timer. */
@@ -98,7 +103,7 @@ public final class HealthChecker implements AutoCloseable {
 
 	/** The health record of a member, if it is checked. */
 	public Optional<MemberHealth> healthOf(PoolMember member) {
-		return this.targets.stream().filter((t) -> t.member == member).findFirst().map((t) -> t.health);
+		return Optional.ofNullable(this.health.get(member));
 	}
 
 	/** How many members are checked. */

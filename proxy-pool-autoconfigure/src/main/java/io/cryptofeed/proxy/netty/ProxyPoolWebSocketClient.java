@@ -35,13 +35,8 @@ public final class ProxyPoolWebSocketClient implements WebSocketClient {
 
 	@Override
 	public Mono<Void> execute(URI url, HttpHeaders headers, WebSocketHandler handler) {
-		return Mono.deferContextual((context) -> {
-			String exchange = context.getOrDefault(ProxyAttributes.EXCHANGE, null);
-			ConnectAttempt attempt = this.clients.newAttempt(exchange, ConnectionType.WEBSOCKET);
-			return this.clients.failover(attempt, () -> this.delegate.execute(url, headers, handler))
-				.doFinally((signal) -> attempt.releaseAll())
-				.contextWrite((c) -> c.put(ConnectAttempt.CONTEXT_KEY, attempt));
-		});
+		// the session's leases are released when execute completes, that is when the session closes
+		return this.clients.withFailover(ConnectionType.WEBSOCKET, () -> this.delegate.execute(url, headers, handler));
 	}
 
 }
