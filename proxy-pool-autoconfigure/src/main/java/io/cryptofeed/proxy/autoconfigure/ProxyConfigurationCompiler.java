@@ -187,11 +187,13 @@ public final class ProxyConfigurationCompiler {
 			return;
 		}
 		boolean pooled = members.stream().anyMatch(MemberSpec::enabled);
+		// one spelling per strategy, so a reload can tell whether the strategy changed
+		String strategyName = SelectionStrategies.canonicalName(strategy);
 		if (pooled) {
-			pools.add(new PoolSpec(key, PoolSpec.Origin.POOL, members, strategy, timeout));
+			pools.add(new PoolSpec(key, PoolSpec.Origin.POOL, members, strategyName, timeout));
 		}
 		else if (single != null) {
-			pools.add(new PoolSpec(key, PoolSpec.Origin.URL, List.of(MemberSpec.of(single)), strategy, timeout));
+			pools.add(new PoolSpec(key, PoolSpec.Origin.URL, List.of(MemberSpec.of(single)), strategyName, timeout));
 		}
 		if ((pooled || single != null) && connection.getHealthCheck().isEnabled()) {
 			healthChecks.put(key, healthCheck(connection.getHealthCheck()));

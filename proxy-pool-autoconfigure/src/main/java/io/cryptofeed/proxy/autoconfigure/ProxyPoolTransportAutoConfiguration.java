@@ -89,7 +89,8 @@ public class ProxyPoolTransportAutoConfiguration {
 		@Bean
 		ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> proxyPoolConnectorCustomizer(
 				ProxyPoolHttpClients clients) {
-			return (builder) -> builder.withHttpClientCustomizer((client) -> clients.apply(client, ConnectionType.HTTP));
+			return (builder) -> builder.withHttpClientFactory(clients::newHttpClient)
+				.withHttpClientCustomizer((client) -> clients.apply(client, ConnectionType.HTTP));
 		}
 
 	}
@@ -112,7 +113,7 @@ public class ProxyPoolTransportAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(WebSocketClient.class)
 		ProxyPoolWebSocketClient proxyPoolWebSocketClient(ProxyPoolHttpClients clients) {
-			return new ProxyPoolWebSocketClient(clients, HttpClient.create());
+			return new ProxyPoolWebSocketClient(clients, clients.newHttpClient());
 		}
 
 	}

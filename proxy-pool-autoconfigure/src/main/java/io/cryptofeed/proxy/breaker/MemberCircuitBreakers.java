@@ -1,11 +1,14 @@
 package io.cryptofeed.proxy.breaker;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.PoolsChange;
+import io.cryptofeed.proxy.core.PoolsListener;
 import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
@@ -22,7 +25,7 @@ import io.github.resilience4j.circuitbreaker.IllegalStateTransitionException;
  * connects through, and closing brings the member back. Selection never asks a breaker: it
  * only reads the snapshot these transitions maintain.
  */
-public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListener, AutoCloseable {
+public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListener, PoolsListener, AutoCloseable {
 
 	private static final System.Logger log = System.getLogger(MemberCircuitBreakers.class.getName());
 
@@ -30,14 +33,22 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListene
 
 	private final Map<PoolMember, CircuitBreaker> breakers = new ConcurrentHashMap<>();
 
+	private volatile CircuitBreakerConfig config;
+
 	public MemberCircuitBreakers(CircuitBreakerRegistry registry, ProxyPools pools) {
 		this.registry = registry;
-		pools.pools().values().forEach(this::register);
+		this.config = registry.getDefaultConfig();
+		pools.pools().values().forEach((pool) -> pool.members().forEach((member) -> register(pool, member)));
+		pools.addPoolsListener(this);
 	}
 
 	/** A registry whose default configuration follows the settings. */
 	public static CircuitBreakerRegistry registry(BreakerSettings settings) {
-		return CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+		return CircuitBreakerRegistry.of(config(settings));
+	}
+
+	private static CircuitBreakerConfig config(BreakerSettings settings) {
+		return CircuitBreakerConfig.custom()
 			.failureRateThreshold(settings.failureRateThreshold())
 			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
 			.slidingWindowSize(settings.slidingWindowSize())
@@ -47,26 +58,53 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListene
 			// without it a member that gets no traffic while open would stay out for good
 			.automaticTransitionFromOpenToHalfOpenEnabled(true)
 			.recordExceptions(Throwable.class)
-			.build());
+			.build();
 	}
 
-	private void register(ProxyPool pool) {
-		for (int i = 0; i < pool.members().size(); i++) {
-			PoolMember member = pool.members().get(i);
-			// the masked endpoint keeps credentials out of the name, which becomes a metric tag
-			CircuitBreaker breaker = this.registry.circuitBreaker(pool.key() + "#" + i + " " + member.endpoint());
-			breaker.getEventPublisher().onStateTransition((event) -> {
-				CircuitBreaker.State to = event.getStateTransition().getToState();
-				if (to == CircuitBreaker.State.DISABLED) {
-					return;
-				}
-				boolean open = to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN;
-				pool.setUnavailable(member, Unavailability.CIRCUIT_OPEN, open);
-				log.log(open ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
-						"proxy pool {0}: member {1} circuit breaker {2}", pool.key(), member.endpoint(),
-						event.getStateTransition());
-			});
-			this.breakers.put(member, breaker);
+	/**
+	 * New breaker settings from a reload, for members that join from now on. Kept members
+	 * keep their breaker and its state: a breaker's configuration cannot change under it.
+	 */
+	public void reconfigure(BreakerSettings settings) {
+		this.config = config(settings);
+	}
+
+	/**
+	 * Members that joined get a breaker; those that left lose theirs. Breakers are created
+	 * with the breaker configuration of the moment, so changed breaker settings apply to
+	 * members that join after the change, and kept members keep their breaker and its state.
+	 */
+	@Override
+	public void poolsChanged(PoolsChange change) {
+		change.addedMembers().forEach((added) -> register(added.pool(), added.member()));
+		change.removedMembers().forEach((removed) -> remove(removed.member()));
+	}
+
+	private void register(ProxyPool pool, PoolMember member) {
+		// the masked endpoint keeps credentials out of the name, which becomes a metric tag;
+		// the serial keeps names unique when two members differ only in their user name
+		CircuitBreaker breaker = this.registry.circuitBreaker(pool.key() + "#" + member.serial() + " " + member.endpoint(),
+				this.config);
+		breaker.getEventPublisher().onStateTransition((event) -> {
+			CircuitBreaker.State to = event.getStateTransition().getToState();
+			if (to == CircuitBreaker.State.DISABLED) {
+				return;
+			}
+			boolean open = to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN;
+			pool.setUnavailable(member, Unavailability.CIRCUIT_OPEN, open);
+			log.log(open ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
+					"proxy pool {0}: member {1} circuit breaker {2}", pool.key(), member.endpoint(),
+					event.getStateTransition());
+		});
+		this.breakers.put(member, breaker);
+	}
+
+	/** Disabling cancels a pending automatic transition; removal drops it from the registry and its metrics. */
+	private void remove(PoolMember member) {
+		CircuitBreaker breaker = this.breakers.remove(member);
+		if (breaker != null) {
+			breaker.transitionToDisabledState();
+			this.registry.remove(breaker.getName());
 		}
 	}
 
@@ -118,11 +156,7 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListene
 	 */
 	@Override
 	public void close() {
-		this.breakers.values().forEach((breaker) -> {
-			breaker.transitionToDisabledState();
-			this.registry.remove(breaker.getName());
-		});
-		this.breakers.clear();
+		List.copyOf(this.breakers.keySet()).forEach(this::remove);
 	}
 
 }

@@ -26,7 +26,12 @@ public final class PoolMember {
 		}
 	}
 
-	private final MemberSpec spec;
+	/** Replaced when a reload keeps the member with new settings (weight, password...). */
+	private volatile MemberSpec spec;
+
+	private final int serial;
+
+	private volatile boolean removed;
 
 	/** A field rather than an AtomicInteger: least-connections scans it, one load less per member. */
 	private volatile int activeLeases;
@@ -34,8 +39,17 @@ public final class PoolMember {
 	/** Bit set of {@link Unavailability} reasons; zero means available. */
 	private volatile int unavailable;
 
-	PoolMember(MemberSpec spec) {
+	PoolMember(MemberSpec spec, int serial) {
 		this.spec = spec;
+		this.serial = serial;
+	}
+
+	/**
+	 * A number unique within its pool for the pool's lifetime, never reused: it names the
+	 * member where its position would shift as members come and go (its circuit breaker, say).
+	 */
+	public int serial() {
+		return this.serial;
 	}
 
 	public ProxyEndpoint endpoint() {
@@ -63,6 +77,14 @@ public final class PoolMember {
 		return this.activeLeases;
 	}
 
+	/**
+	 * Whether a reload removed the member from its pool. A removed member is never selected
+	 * again; leases already taken finish.
+	 */
+	public boolean isRemoved() {
+		return this.removed;
+	}
+
 	/** Enabled and not set aside for any reason. */
 	public boolean isAvailable() {
 		return this.spec.enabled() && this.unavailable == 0;
@@ -86,6 +108,18 @@ public final class PoolMember {
 		}
 		while (!UNAVAILABLE.compareAndSet(this, before, after));
 		return (before == 0) != (after == 0);
+	}
+
+	/** Takes the settings of the same proxy from a new configuration. */
+	void update(MemberSpec spec) {
+		if (!spec.endpoint().identity().equals(this.spec.endpoint().identity())) {
+			throw new IllegalArgumentException("a member keeps its proxy: " + spec.endpoint() + " is not " + this);
+		}
+		this.spec = spec;
+	}
+
+	void markRemoved() {
+		this.removed = true;
 	}
 
 	void leaseAcquired() {

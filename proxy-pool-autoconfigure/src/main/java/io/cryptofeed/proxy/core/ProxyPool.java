@@ -3,8 +3,12 @@ package io.cryptofeed.proxy.core;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,19 +26,12 @@ public final class ProxyPool {
 
 	private final PoolKey key;
 
-	private final PoolSpec.Origin origin;
-
-	private final String strategyName;
-
-	private final Duration timeout;
-
-	private final List<PoolMember> members;
-
-	private final SelectionStrategy strategy;
-
-	private final boolean countLeases;
-
 	private final Object rebuildLock = new Object();
+
+	private final AtomicInteger serials = new AtomicInteger();
+
+	/** The configuration; changed by {@link #reconcile} as one unit. */
+	private volatile Settings settings;
 
 	private final AtomicLong panicEpisodes = new AtomicLong();
 
@@ -44,13 +41,85 @@ public final class ProxyPool {
 
 	public ProxyPool(PoolSpec spec, SelectionStrategy strategy) {
 		this.key = spec.key();
-		this.origin = spec.origin();
-		this.strategyName = spec.strategy();
-		this.timeout = spec.timeout();
-		this.strategy = strategy;
-		this.countLeases = strategy.countsLeases();
-		this.members = spec.members().stream().map(PoolMember::new).toList();
+		List<PoolMember> members = spec.members().stream().map(this::newMember).toList();
+		this.settings = new Settings(spec, strategy, members);
 		rebuild();
+	}
+
+	private PoolMember newMember(MemberSpec spec) {
+		return new PoolMember(spec, this.serials.getAndIncrement());
+	}
+
+	/**
+	 * Takes a new configuration of this pool in place. Members are matched by
+	 * {@linkplain ProxyEndpoint#identity() proxy identity}: a kept member is the same object,
+	 * with its availability, leases and everything else that is keyed by it, and takes the
+	 * new weight, flag, metadata and password; new members join; removed ones are drained
+	 * and dropped (leases already taken finish).
+	 * @param strategy the strategy to use, or {@code null} to keep the current instance
+	 * @return the members that joined and left
+	 */
+	public MemberChanges reconcile(PoolSpec spec, SelectionStrategy strategy) {
+		if (!spec.key().equals(this.key)) {
+			throw new IllegalArgumentException("spec of " + spec.key() + " given to pool " + this.key);
+		}
+		List<PoolMember> removed;
+		List<PoolMember> added = new ArrayList<>();
+		List<PoolMember> toggled = new ArrayList<>();
+		synchronized (this.rebuildLock) {
+			Settings current = this.settings;
+			Map<ProxyEndpoint.Identity, PoolMember> kept = new HashMap<>();
+			current.members.forEach((member) -> kept.put(member.endpoint().identity(), member));
+			List<PoolMember> members = new ArrayList<>();
+			for (MemberSpec memberSpec : spec.members()) {
+				PoolMember member = kept.remove(memberSpec.endpoint().identity());
+				if (member != null) {
+					boolean wasAvailable = member.isAvailable();
+					member.update(memberSpec);
+					if (member.isAvailable() != wasAvailable) {
+						toggled.add(member);
+					}
+				}
+				else {
+					member = newMember(memberSpec);
+					added.add(member);
+				}
+				members.add(member);
+			}
+			removed = retire(kept.values());
+			this.settings = new Settings(spec, (strategy != null) ? strategy : current.strategy, List.copyOf(members));
+			rebuild();
+		}
+		removed.forEach((member) -> notifyListeners(member, false));
+		toggled.forEach((member) -> notifyListeners(member, member.isAvailable()));
+		return new MemberChanges(List.copyOf(added), removed);
+	}
+
+	/**
+	 * Drains and drops every member: the pool's configuration is gone. Leases already taken
+	 * finish; selection finds nothing.
+	 * @return the members dropped
+	 */
+	public List<PoolMember> close() {
+		List<PoolMember> removed;
+		synchronized (this.rebuildLock) {
+			Settings current = this.settings;
+			removed = retire(current.members);
+			this.settings = new Settings(current.spec, current.strategy, List.of());
+			rebuild();
+		}
+		removed.forEach((member) -> notifyListeners(member, false));
+		return removed;
+	}
+
+	/** Marks members removed and drained. */
+	private static List<PoolMember> retire(Collection<PoolMember> members) {
+		List<PoolMember> removed = new ArrayList<>(members);
+		for (PoolMember member : removed) {
+			member.markRemoved();
+			member.mark(Unavailability.DRAINED, true);
+		}
+		return List.copyOf(removed);
 	}
 
 	/** Leases a member chosen by the strategy. */
@@ -63,12 +132,13 @@ public final class ProxyPool {
 	 * @throws NoProxyAvailableException when every candidate is excluded or drained
 	 */
 	public Lease select(Exclusion exclusion) {
-		PoolMember member = this.snapshot.selector.select(exclusion);
+		Snapshot snapshot = this.snapshot;
+		PoolMember member = snapshot.selector.select(exclusion);
 		if (member == null) {
 			throw new NoProxyAvailableException(this.key, (exclusion == Exclusion.NONE)
 					? "every enabled member is drained" : "every candidate member has already been tried");
 		}
-		return new Lease(member, this.countLeases);
+		return new Lease(member, snapshot.countLeases);
 	}
 
 	/**
@@ -76,7 +146,11 @@ public final class ProxyPool {
 	 * @return whether the member's availability changed
 	 */
 	public boolean setUnavailable(PoolMember member, Unavailability reason, boolean unavailable) {
-		if (!this.members.contains(member)) {
+		if (member.isRemoved()) {
+			// a reload dropped it while a check or connect outcome was under way: nothing to change
+			return false;
+		}
+		if (!this.settings.members.contains(member)) {
 			throw new IllegalArgumentException(member + " is not a member of pool " + this.key);
 		}
 		boolean changed = member.mark(reason, unavailable);
@@ -84,10 +158,13 @@ public final class ProxyPool {
 			rebuild();
 		}
 		if (changed) {
-			boolean available = member.isAvailable();
-			this.listeners.forEach((listener) -> listener.availabilityChanged(this, member, available));
+			notifyListeners(member, member.isAvailable());
 		}
 		return changed;
+	}
+
+	private void notifyListeners(PoolMember member, boolean available) {
+		this.listeners.forEach((listener) -> listener.availabilityChanged(this, member, available));
 	}
 
 	/** Tells the listener, after each change, that a member became available or unavailable. */
@@ -98,7 +175,8 @@ public final class ProxyPool {
 	private void rebuild() {
 		synchronized (this.rebuildLock) {
 			Snapshot previous = this.snapshot;
-			Snapshot next = Snapshot.of(this.members, this.strategy);
+			Settings settings = this.settings;
+			Snapshot next = Snapshot.of(settings.members, settings.strategy);
 			this.snapshot = next;
 			if (next.panic && (previous == null || !previous.panic)) {
 				this.panicEpisodes.incrementAndGet();
@@ -117,27 +195,27 @@ public final class ProxyPool {
 	}
 
 	public PoolSpec.Origin origin() {
-		return this.origin;
+		return this.settings.spec.origin();
 	}
 
 	public String strategyName() {
-		return this.strategyName;
+		return this.settings.spec.strategy();
 	}
 
 	/** How long a connection through this pool may take to open. */
 	public Duration timeout() {
-		return this.timeout;
+		return this.settings.spec.timeout();
 	}
 
 	/** Every configured member, disabled ones included, in configuration order. */
 	public List<PoolMember> members() {
-		return this.members;
+		return this.settings.members;
 	}
 
 	/** The members selection currently uses without panic, in configuration order. */
 	public List<PoolMember> availableMembers() {
 		List<PoolMember> available = new ArrayList<>();
-		for (PoolMember member : this.members) {
+		for (PoolMember member : this.settings.members) {
 			if (member.isAvailable()) {
 				available.add(member);
 			}
@@ -157,7 +235,8 @@ public final class ProxyPool {
 
 	@Override
 	public String toString() {
-		return "ProxyPool[" + this.key + ", " + this.strategyName + ", " + this.members + "]";
+		Settings settings = this.settings;
+		return "ProxyPool[" + this.key + ", " + settings.spec.strategy() + ", " + settings.members + "]";
 	}
 
 	/** Hears about members entering or leaving the available set. */
@@ -166,6 +245,19 @@ public final class ProxyPool {
 
 		void availabilityChanged(ProxyPool pool, PoolMember member, boolean available);
 
+	}
+
+	/** The members who joined and left a pool in one reconciliation. */
+	public record MemberChanges(List<PoolMember> added, List<PoolMember> removed) {
+
+		public boolean isEmpty() {
+			return this.added.isEmpty() && this.removed.isEmpty();
+		}
+
+	}
+
+	/** The configuration a pool runs on. */
+	private record Settings(PoolSpec spec, SelectionStrategy strategy, List<PoolMember> members) {
 	}
 
 	/** What selection reads: immutable, replaced as a whole. */
@@ -179,24 +271,27 @@ public final class ProxyPool {
 
 		final boolean panic;
 
-		private Snapshot(PoolMember[] candidates, Selector selector, boolean panic) {
+		final boolean countLeases;
+
+		private Snapshot(PoolMember[] candidates, Selector selector, boolean panic, boolean countLeases) {
 			this.candidates = candidates;
 			this.selector = selector;
 			this.panic = panic;
+			this.countLeases = countLeases;
 		}
 
 		static Snapshot of(List<PoolMember> members, SelectionStrategy strategy) {
 			PoolMember[] available = members.stream().filter(PoolMember::isAvailable).toArray(PoolMember[]::new);
 			if (available.length > 0) {
-				return new Snapshot(available, strategy.prepare(available), false);
+				return new Snapshot(available, strategy.prepare(available), false, strategy.countsLeases());
 			}
 			PoolMember[] fallback = members.stream()
 				.filter((m) -> m.enabled() && !m.isSetAsideFor(Unavailability.DRAINED))
 				.toArray(PoolMember[]::new);
 			if (fallback.length == 0) {
-				return new Snapshot(fallback, NONE, false);
+				return new Snapshot(fallback, NONE, false, false);
 			}
-			return new Snapshot(fallback, strategy.prepare(fallback), true);
+			return new Snapshot(fallback, strategy.prepare(fallback), true, strategy.countsLeases());
 		}
 
 	}

@@ -4,12 +4,15 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
@@ -19,41 +22,25 @@ import java.util.function.Function;
  */
 public final class ProxyPools {
 
-	private final Map<PoolKey, ProxyPool> pools;
+	private final Object reconcileLock = new Object();
 
-	private final Map<ConnectionType, Optional<ProxyPool>> defaults = new EnumMap<>(ConnectionType.class);
+	private final List<PoolsListener> listeners = new CopyOnWriteArrayList<>();
 
-	private final Map<String, Map<ConnectionType, Optional<ProxyPool>>> exchanges = new TreeMap<>(
-			String.CASE_INSENSITIVE_ORDER);
+	private final List<ProxyPool.AvailabilityListener> availabilityListeners = new CopyOnWriteArrayList<>();
 
-	private final HostPatterns hosts;
+	private final ProxyPool.AvailabilityListener forwarder = (pool, member, available) -> this.availabilityListeners
+		.forEach((listener) -> listener.availabilityChanged(pool, member, available));
+
+	/** What routing reads: replaced as a whole by {@link #reconcile}. */
+	private volatile Routing routing;
 
 	/**
 	 * @param pools at most one pool per key
 	 * @param hostPatterns host patterns by exchange id
 	 */
 	public ProxyPools(Collection<ProxyPool> pools, Map<String, ? extends Collection<String>> hostPatterns) {
-		Map<PoolKey, ProxyPool> byKey = new LinkedHashMap<>();
-		for (ProxyPool pool : pools) {
-			if (byKey.putIfAbsent(pool.key(), pool) != null) {
-				throw new IllegalArgumentException("two pools for " + pool.key());
-			}
-		}
-		this.pools = Collections.unmodifiableMap(byKey);
-		this.hosts = new HostPatterns(hostPatterns);
-		for (ConnectionType type : ConnectionType.values()) {
-			this.defaults.put(type, Optional.ofNullable(byKey.get(PoolKey.ofDefault(type))));
-		}
-		List<String> exchangeIds = new ArrayList<>(hostPatterns.keySet());
-		byKey.keySet().stream().filter((key) -> !key.isDefault()).map(PoolKey::settings).forEach(exchangeIds::add);
-		for (String exchange : exchangeIds) {
-			Map<ConnectionType, Optional<ProxyPool>> routes = new EnumMap<>(ConnectionType.class);
-			for (ConnectionType type : ConnectionType.values()) {
-				ProxyPool own = byKey.get(new PoolKey(exchange, type));
-				routes.put(type, (own != null) ? Optional.of(own) : this.defaults.get(type));
-			}
-			this.exchanges.put(exchange, routes);
-		}
+		this.routing = new Routing(pools, hostPatterns);
+		pools.forEach((pool) -> pool.addAvailabilityListener(this.forwarder));
 	}
 
 	/** Builds the pools from validated specs, each with a new strategy instance. */
@@ -66,43 +53,113 @@ public final class ProxyPools {
 	}
 
 	/**
+	 * Takes a new configuration in place: pools whose key stays are
+	 * {@linkplain ProxyPool#reconcile reconciled} (members kept by identity keep their state),
+	 * new keys get new pools, and pools whose key is gone are {@linkplain ProxyPool#close()
+	 * closed}. A pool keeps its strategy instance (a round-robin keeps its position) unless
+	 * the strategy's name changed. Routing
+	 * switches to the new pools in one step, then {@link PoolsListener}s hear what changed.
+	 * @param specs validated specs, at most one per key
+	 * @return what changed
+	 */
+	public PoolsChange reconcile(Collection<PoolSpec> specs, Map<String, ? extends Collection<String>> hostPatterns,
+			Function<String, SelectionStrategy> strategies) {
+		PoolsChange change;
+		synchronized (this.reconcileLock) {
+			Map<PoolKey, ProxyPool> current = this.routing.pools;
+			List<ProxyPool> pools = new ArrayList<>();
+			List<ProxyPool> addedPools = new ArrayList<>();
+			List<PoolsChange.Member> added = new ArrayList<>();
+			List<PoolsChange.Member> removed = new ArrayList<>();
+			for (PoolSpec spec : specs) {
+				ProxyPool pool = current.get(spec.key());
+				if (pool == null) {
+					pool = new ProxyPool(spec, strategies.apply(spec.strategy()));
+					pool.addAvailabilityListener(this.forwarder);
+					addedPools.add(pool);
+					for (PoolMember member : pool.members()) {
+						added.add(new PoolsChange.Member(pool, member));
+					}
+				}
+				else {
+					boolean sameStrategy = pool.strategyName().equals(spec.strategy());
+					ProxyPool.MemberChanges changes = pool.reconcile(spec,
+							sameStrategy ? null : strategies.apply(spec.strategy()));
+					for (PoolMember member : changes.added()) {
+						added.add(new PoolsChange.Member(pool, member));
+					}
+					for (PoolMember member : changes.removed()) {
+						removed.add(new PoolsChange.Member(pool, member));
+					}
+				}
+				pools.add(pool);
+			}
+			Set<PoolKey> keys = new HashSet<>();
+			specs.forEach((spec) -> keys.add(spec.key()));
+			List<ProxyPool> removedPools = new ArrayList<>();
+			for (ProxyPool pool : current.values()) {
+				if (!keys.contains(pool.key())) {
+					removedPools.add(pool);
+					for (PoolMember member : pool.close()) {
+						removed.add(new PoolsChange.Member(pool, member));
+					}
+				}
+			}
+			this.routing = new Routing(pools, hostPatterns);
+			change = new PoolsChange(addedPools, removedPools, added, removed);
+		}
+		this.listeners.forEach((listener) -> listener.poolsChanged(change));
+		return change;
+	}
+
+	/** Tells the listener what each later {@link #reconcile} changed. */
+	public void addPoolsListener(PoolsListener listener) {
+		this.listeners.add(listener);
+	}
+
+	/** Tells the listener about availability changes of the members of every pool, present and future. */
+	public void addAvailabilityListener(ProxyPool.AvailabilityListener listener) {
+		this.availabilityListeners.add(listener);
+	}
+
+	/**
 	 * The pool for a connection of this type to this exchange; empty means connect directly.
 	 * @param exchange an exchange id in any case, or {@code null} for the default settings
 	 */
 	public Optional<ProxyPool> resolve(String exchange, ConnectionType type) {
-		if (exchange != null) {
-			Map<ConnectionType, Optional<ProxyPool>> routes = this.exchanges.get(exchange);
-			if (routes != null) {
-				return routes.get(type);
-			}
-		}
-		return this.defaults.get(type);
+		return this.routing.resolve(exchange, type);
 	}
 
 	/** The pool for a connection to this host, found through the exchanges' host patterns. */
 	public Optional<ProxyPool> resolveForHost(String host, ConnectionType type) {
-		return resolve(exchangeForHost(host).orElse(null), type);
+		Routing routing = this.routing;
+		return routing.resolve(routing.hosts.exchangeFor(host).orElse(null), type);
 	}
 
 	/** The exchange whose {@code hosts} patterns match this host. */
 	public Optional<String> exchangeForHost(String host) {
-		return this.hosts.exchangeFor(host);
+		return this.routing.hosts.exchangeFor(host);
+	}
+
+	/** Whether any pool serves this connection type; without one every such connection is direct. */
+	public boolean hasPoolFor(ConnectionType type) {
+		return this.routing.typesWithPools.contains(type);
 	}
 
 	/** Every pool by key, in configuration order. */
 	public Map<PoolKey, ProxyPool> pools() {
-		return this.pools;
+		return this.routing.pools;
 	}
 
 	/** The exchange ids with settings of their own, lower case. */
 	public Set<String> exchanges() {
-		return Collections.unmodifiableSet(this.exchanges.keySet());
+		return Collections.unmodifiableSet(this.routing.exchanges.keySet());
 	}
 
 	/** One line per pool with masked members, for startup logs. */
 	public List<String> describe() {
 		List<String> lines = new ArrayList<>();
-		for (ProxyPool pool : this.pools.values()) {
+		for (ProxyPool pool : pools().values()) {
 			StringBuilder line = new StringBuilder().append(pool.key()).append(": ");
 			if (pool.origin() == PoolSpec.Origin.URL) {
 				line.append("single proxy ").append(pool.members().get(0).endpoint());
@@ -124,6 +181,58 @@ public final class ProxyPools {
 			lines.add(line.toString());
 		}
 		return lines;
+	}
+
+
+	/** Pools by key and the routes to them: immutable, replaced as a whole. */
+	private static final class Routing {
+
+		final Map<PoolKey, ProxyPool> pools;
+
+		final Map<ConnectionType, Optional<ProxyPool>> defaults = new EnumMap<>(ConnectionType.class);
+
+		final Map<String, Map<ConnectionType, Optional<ProxyPool>>> exchanges = new TreeMap<>(
+				String.CASE_INSENSITIVE_ORDER);
+
+		final Set<ConnectionType> typesWithPools = EnumSet.noneOf(ConnectionType.class);
+
+		final HostPatterns hosts;
+
+		Routing(Collection<ProxyPool> pools, Map<String, ? extends Collection<String>> hostPatterns) {
+			Map<PoolKey, ProxyPool> byKey = new LinkedHashMap<>();
+			for (ProxyPool pool : pools) {
+				if (byKey.putIfAbsent(pool.key(), pool) != null) {
+					throw new IllegalArgumentException("two pools for " + pool.key());
+				}
+				this.typesWithPools.add(pool.key().type());
+			}
+			this.pools = Collections.unmodifiableMap(byKey);
+			this.hosts = new HostPatterns(hostPatterns);
+			for (ConnectionType type : ConnectionType.values()) {
+				this.defaults.put(type, Optional.ofNullable(byKey.get(PoolKey.ofDefault(type))));
+			}
+			List<String> exchangeIds = new ArrayList<>(hostPatterns.keySet());
+			byKey.keySet().stream().filter((key) -> !key.isDefault()).map(PoolKey::settings).forEach(exchangeIds::add);
+			for (String exchange : exchangeIds) {
+				Map<ConnectionType, Optional<ProxyPool>> routes = new EnumMap<>(ConnectionType.class);
+				for (ConnectionType type : ConnectionType.values()) {
+					ProxyPool own = byKey.get(new PoolKey(exchange, type));
+					routes.put(type, (own != null) ? Optional.of(own) : this.defaults.get(type));
+				}
+				this.exchanges.put(exchange, routes);
+			}
+		}
+
+		Optional<ProxyPool> resolve(String exchange, ConnectionType type) {
+			if (exchange != null) {
+				Map<ConnectionType, Optional<ProxyPool>> routes = this.exchanges.get(exchange);
+				if (routes != null) {
+					return routes.get(type);
+				}
+			}
+			return this.defaults.get(type);
+		}
+
 	}
 
 }

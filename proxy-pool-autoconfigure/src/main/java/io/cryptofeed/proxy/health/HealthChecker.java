@@ -3,11 +3,12 @@ package io.cryptofeed.proxy.health;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
@@ -55,10 +56,16 @@ public final class HealthChecker implements AutoCloseable {
 
 	private final HealthListener listener;
 
-	private final List<Target> targets = new ArrayList<>();
+	private final ProxyPools pools;
 
-	/** Each checked member's record, for readers (operators, tests) that ask by member. */
-	private final Map<PoolMember, MemberHealth> health = new IdentityHashMap<>();
+	private final Function<HealthCheckSettings, HealthProbe> probes;
+
+	/** Each checked member's target; members compare by identity. */
+	private final Map<PoolMember, Target> targets = new ConcurrentHashMap<>();
+
+	private final Object reconcileLock = new Object();
+
+	private volatile boolean started;
 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -79,31 +86,73 @@ public final class HealthChecker implements AutoCloseable {
 		this.random = random;
 		this.maxConcurrentChecks = maxConcurrentChecks;
 		this.listener = listener;
-		pools.pools().forEach((key, pool) -> {
-			HealthCheckSettings poolSettings = settings.get(key);
-			if (poolSettings == null) {
-				return;
-			}
-			HealthProbe probe = probes.apply(poolSettings);
-			pool.members()
-				.stream()
-				.filter(PoolMember::enabled)
-				.forEach((member) -> this.targets.add(new Target(pool, member, poolSettings, probe)));
-		});
-		this.targets.forEach((target) -> this.health.put(target.member, target.health));
+		this.pools = pools;
+		this.probes = probes;
+		reconcile(settings);
 	}
 
 	/** Starts every member's timer. */
 	public void start() {
-		for (Target target : this.targets) {
-			Duration firstRound = min(target.settings.interval(), Duration.ofSeconds(1));
-			schedule(target, scaled(firstRound, this.random.getAsDouble()));
+		synchronized (this.reconcileLock) {
+			this.started = true;
+			this.targets.values().forEach(this::scheduleFirst);
 		}
+	}
+
+	/**
+	 * Checks what the pools hold now with these settings, after a reload. Members checked
+	 * before keep their record and their timer, and take the new settings from their next
+	 * check; newly checked members start within a second; members no longer checked (removed,
+	 * disabled, or in a pool whose checks were turned off) stop, and lose the unhealthy mark
+	 * that only checks could lift.
+	 */
+	public void reconcile(Map<PoolKey, HealthCheckSettings> settings) {
+		synchronized (this.reconcileLock) {
+			Map<HealthCheckSettings, HealthProbe> probes = new HashMap<>();
+			Map<PoolMember, Target> wanted = new IdentityHashMap<>();
+			this.pools.pools().forEach((key, pool) -> {
+				HealthCheckSettings poolSettings = settings.get(key);
+				if (poolSettings == null) {
+					return;
+				}
+				HealthProbe probe = probes.computeIfAbsent(poolSettings, this.probes);
+				for (PoolMember member : pool.members()) {
+					if (!member.enabled()) {
+						continue;
+					}
+					Target target = this.targets.get(member);
+					if (target == null) {
+						target = new Target(pool, member, poolSettings, probe);
+					}
+					else if (!target.settings.equals(poolSettings)) {
+						target.reconfigure(poolSettings, probe);
+					}
+					wanted.put(member, target);
+				}
+			});
+			for (Target target : List.copyOf(this.targets.values())) {
+				if (!wanted.containsKey(target.member)) {
+					this.targets.remove(target.member);
+					target.cancel();
+					target.pool.setUnavailable(target.member, Unavailability.UNHEALTHY, false);
+				}
+			}
+			wanted.forEach((member, target) -> {
+				if (this.targets.putIfAbsent(member, target) == null && this.started) {
+					scheduleFirst(target);
+				}
+			});
+		}
+	}
+
+	private void scheduleFirst(Target target) {
+		Duration firstRound = min(target.settings.interval(), Duration.ofSeconds(1));
+		schedule(target, scaled(firstRound, this.random.getAsDouble()));
 	}
 
 	/** The health record of a member, if it is checked. */
 	public Optional<MemberHealth> healthOf(PoolMember member) {
-		return Optional.ofNullable(this.health.get(member));
+		return Optional.ofNullable(this.targets.get(member)).map((target) -> target.health);
 	}
 
 	/** How many members are checked. */
@@ -115,12 +164,12 @@ public final class HealthChecker implements AutoCloseable {
 	@Override
 	public void close() {
 		this.closed = true;
-		this.targets.forEach(Target::cancel);
+		this.targets.values().forEach(Target::cancel);
 		this.scheduler.dispose();
 	}
 
 	private void schedule(Target target, Duration delay) {
-		if (this.closed) {
+		if (this.closed || target.cancelled) {
 			return;
 		}
 		try {
@@ -132,7 +181,7 @@ public final class HealthChecker implements AutoCloseable {
 	}
 
 	private void run(Target target) {
-		if (this.closed) {
+		if (this.closed || target.cancelled) {
 			return;
 		}
 		if (this.inFlight.incrementAndGet() > this.maxConcurrentChecks) {
@@ -149,7 +198,7 @@ public final class HealthChecker implements AutoCloseable {
 
 	private void finish(Target target, Duration latency, String error) {
 		this.inFlight.decrementAndGet();
-		if (this.closed) {
+		if (this.closed || target.cancelled) {
 			return;
 		}
 		boolean changed = target.health.record(this.clock.instant(), latency, error, target.settings);
@@ -200,13 +249,15 @@ public final class HealthChecker implements AutoCloseable {
 
 		final PoolMember member;
 
-		final HealthCheckSettings settings;
+		volatile HealthCheckSettings settings;
 
-		final HealthProbe probe;
+		volatile HealthProbe probe;
 
 		final MemberHealth health = new MemberHealth();
 
 		volatile Disposable inFlight;
+
+		volatile boolean cancelled;
 
 		Target(ProxyPool pool, PoolMember member, HealthCheckSettings settings, HealthProbe probe) {
 			this.pool = pool;
@@ -215,7 +266,13 @@ public final class HealthChecker implements AutoCloseable {
 			this.probe = probe;
 		}
 
+		void reconfigure(HealthCheckSettings settings, HealthProbe probe) {
+			this.probe = probe;
+			this.settings = settings;
+		}
+
 		void cancel() {
+			this.cancelled = true;
 			Disposable check = this.inFlight;
 			if (check != null) {
 				check.dispose();

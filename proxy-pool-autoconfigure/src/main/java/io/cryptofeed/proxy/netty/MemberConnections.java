@@ -1,12 +1,17 @@
 package io.cryptofeed.proxy.netty;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.PoolsChange;
+import io.cryptofeed.proxy.core.PoolsListener;
 import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.Unavailability;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import reactor.netty.Connection;
@@ -16,16 +21,20 @@ import reactor.netty.http.client.HttpClientState;
 
 /**
  * The open connections through each member, and the response timeout of each request through
- * a pool. When a member leaves the available set, its
- * idle pooled connections are closed at once and busy ones as soon as they are released: a
- * proxy that hangs after its tunnels are up would otherwise keep stalling the requests that
- * reuse them. Long-lived WebSocket sessions are never cut; they end on their own.
+ * a pool. When a member leaves the available set, its busy pooled connections are closed as
+ * soon as they are released, and its idle ones at once when it is failing (a proxy that
+ * hangs after its tunnels are up would otherwise keep stalling the requests that reuse
+ * them), or after {@link #RETIRE_GRACE} when it was drained or removed by a reload.
+ * Long-lived WebSocket sessions are never cut; they end on their own.
  */
-final class MemberConnections implements ConnectionObserver, ProxyPool.AvailabilityListener {
+final class MemberConnections implements ConnectionObserver, ProxyPool.AvailabilityListener, PoolsListener {
 
 	private static final AttributeKey<Boolean> IN_USE = AttributeKey.valueOf(MemberConnections.class, "inUse");
 
 	private static final AttributeKey<Boolean> RETIRED = AttributeKey.valueOf(MemberConnections.class, "retired");
+
+	/** How long idle connections of a drained or removed member stay before they are closed. */
+	static final Duration RETIRE_GRACE = Duration.ofSeconds(1);
 
 	private final Map<PoolMember, Set<Channel>> channels = new ConcurrentHashMap<>();
 
@@ -39,7 +48,10 @@ final class MemberConnections implements ConnectionObserver, ProxyPool.Availabil
 		Set<Channel> open = this.channels.computeIfAbsent(member, (m) -> ConcurrentHashMap.newKeySet());
 		boolean fresh = open.add(channel);
 		if (fresh) {
-			channel.closeFuture().addListener((future) -> open.remove(channel));
+			channel.closeFuture().addListener((future) -> {
+				open.remove(channel);
+				forgetIfGone(member);
+			});
 		}
 		if (!member.isAvailable()) {
 			channel.attr(RETIRED).set(true);
@@ -85,12 +97,43 @@ final class MemberConnections implements ConnectionObserver, ProxyPool.Availabil
 		if (available) {
 			return;
 		}
+		// a failing proxy may stall whatever reuses its tunnels: close them now; a drained or
+		// removed one still works, so give requests that chose it just before a moment to
+		// acquire their connection, which closing under them would break
+		boolean failing = member.isSetAsideFor(Unavailability.UNHEALTHY)
+				|| member.isSetAsideFor(Unavailability.CIRCUIT_OPEN);
 		for (Channel channel : this.channels.getOrDefault(member, Set.of())) {
 			channel.attr(RETIRED).set(true);
-			if (!Boolean.TRUE.equals(channel.attr(IN_USE).get())) {
-				channel.close();
+			if (failing) {
+				closeIfIdle(channel);
+			}
+			else {
+				channel.eventLoop().schedule(() -> closeIfIdle(channel), RETIRE_GRACE.toNanos(), TimeUnit.NANOSECONDS);
 			}
 		}
+	}
+
+	private static void closeIfIdle(Channel channel) {
+		if (!Boolean.TRUE.equals(channel.attr(IN_USE).get())) {
+			channel.close();
+		}
+	}
+
+	/** A member a reload removed is forgotten once its last connection has closed. */
+	@Override
+	public void poolsChanged(PoolsChange change) {
+		change.removedMembers().forEach((removed) -> forgetIfGone(removed.member()));
+	}
+
+	private void forgetIfGone(PoolMember member) {
+		if (member.isRemoved()) {
+			this.channels.computeIfPresent(member, (m, open) -> open.isEmpty() ? null : open);
+		}
+	}
+
+	/** Members with connections tracked, removed ones whose connections are still open included. */
+	int trackedMembers() {
+		return this.channels.size();
 	}
 
 	/** Connections through the member that are still open. */

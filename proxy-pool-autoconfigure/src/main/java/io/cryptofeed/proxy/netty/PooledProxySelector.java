@@ -2,8 +2,10 @@ package io.cryptofeed.proxy.netty;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.Lease;
@@ -29,22 +31,19 @@ final class PooledProxySelector
 
 	private final ProxyAddressResolver resolver;
 
-	private final TransportSettings settings;
-
-	private final boolean hasAnyPool;
+	private final Supplier<TransportSettings> settings;
 
 	PooledProxySelector(ProxyPools pools, ConnectionType type, ProxyAddressResolver resolver,
-			TransportSettings settings) {
+			Supplier<TransportSettings> settings) {
 		this.pools = pools;
 		this.type = type;
 		this.resolver = resolver;
 		this.settings = settings;
-		this.hasAnyPool = pools.pools().keySet().stream().anyMatch((key) -> key.type() == type);
 	}
 
 	@Override
 	public Mono<? extends ProxyProvider.Builder> apply(HttpClientConfig config, ProxyProvider.TypeSpec spec) {
-		if (!this.hasAnyPool) {
+		if (!this.pools.hasPoolFor(this.type)) {
 			// Reactor Netty's own signal for "no proxy"; only usable when the answer needs no context
 			return Mono.empty();
 		}
@@ -60,13 +59,13 @@ final class PooledProxySelector
 				throw new IllegalStateException("connect without a ConnectAttempt in its context");
 			}
 			Lease lease = attempt.select(pool.get());
+			Duration handshakeTimeout = this.settings.get().handshakeTimeout();
 			InetSocketAddress ready = this.resolver.ready(lease.endpoint());
 			if (ready != null) {
-				return Mono.just(ProxyProviders.builder(spec, lease.endpoint(), ready, this.settings.handshakeTimeout()));
+				return Mono.just(ProxyProviders.builder(spec, lease.endpoint(), ready, handshakeTimeout));
 			}
 			return this.resolver.resolve(lease.endpoint())
-				.map((address) -> ProxyProviders.builder(spec, lease.endpoint(), address,
-						this.settings.handshakeTimeout()));
+				.map((address) -> ProxyProviders.builder(spec, lease.endpoint(), address, handshakeTimeout));
 		});
 	}
 

@@ -14,6 +14,7 @@ import io.netty.channel.ChannelOption;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * Applies the pools to Reactor Netty {@link HttpClient}s: each connection goes through the
@@ -21,11 +22,17 @@ import reactor.netty.http.client.HttpClient;
  * an {@code HttpClient} you build yourself, with {@link #withFailover} around each request
  * for failover.
  */
-public final class ProxyPoolHttpClients {
+public final class ProxyPoolHttpClients implements AutoCloseable {
+
+	/** How often idle per-proxy connection pools are looked for, and how long idle they may stay. */
+	static final Duration POOL_SWEEP_INTERVAL = Duration.ofSeconds(30);
+
+	static final Duration POOL_INACTIVITY = Duration.ofSeconds(60);
 
 	private final ProxyPools pools;
 
-	private final TransportSettings settings;
+	/** Replaced on reload; read once per connection, so a connection runs on one version. */
+	private volatile TransportSettings settings;
 
 	private final ProxyOutcomes outcomes;
 
@@ -33,11 +40,37 @@ public final class ProxyPoolHttpClients {
 
 	private final MemberConnections connections = new MemberConnections();
 
+	/**
+	 * Reactor Netty keeps a connection pool per target and proxy, and without this setting
+	 * never drops one: members that come and go on reload would leave theirs behind.
+	 */
+	private final ConnectionProvider connectionProvider = ConnectionProvider.builder("proxy-pool")
+		.disposeInactivePoolsInBackground(POOL_SWEEP_INTERVAL, POOL_INACTIVITY)
+		.build();
+
 	public ProxyPoolHttpClients(ProxyPools pools, TransportSettings settings, ProxyOutcomes outcomes) {
 		this.pools = pools;
 		this.settings = settings;
 		this.outcomes = outcomes;
-		pools.pools().values().forEach((pool) -> pool.addAvailabilityListener(this.connections));
+		pools.addAvailabilityListener(this.connections);
+		pools.addPoolsListener(this.connections);
+	}
+
+	/**
+	 * Takes new transport settings from a reload. Every connection made after it uses them,
+	 * except the TCP connect timeout, which is set on each {@link HttpClient} by
+	 * {@link #apply} and so holds for clients built afterwards.
+	 */
+	public void update(TransportSettings settings) {
+		this.settings = settings;
+	}
+
+	/**
+	 * A new client on this library's connection provider, whose per-proxy connection pools
+	 * are dropped once idle: the base for {@link #apply} in the auto-configured clients.
+	 */
+	public HttpClient newHttpClient() {
+		return HttpClient.create(this.connectionProvider);
 	}
 
 	/**
@@ -47,7 +80,7 @@ public final class ProxyPoolHttpClients {
 	 */
 	public HttpClient apply(HttpClient client, ConnectionType type) {
 		return client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.settings.connectTimeout().toMillis())
-			.proxyWhen(new PooledProxySelector(this.pools, type, this.resolver, this.settings))
+			.proxyWhen(new PooledProxySelector(this.pools, type, this.resolver, this::settings))
 			.observe(this.connections)
 			.mapConnect((connect) -> tracked(connect, type));
 	}
@@ -127,6 +160,17 @@ public final class ProxyPoolHttpClients {
 		String exchange = (attempt.exchange() != null) ? attempt.exchange()
 				: (attempt.pool() != null) ? attempt.pool().key().settings() : null;
 		return new ProxyConnectFailedException(exchange, attempt.type(), attempt.failures(), last);
+	}
+
+	/** Closes the connections of clients built by {@link #newHttpClient()}. */
+	@Override
+	public void close() {
+		this.connectionProvider.dispose();
+	}
+
+	/** Members whose connections are tracked: the current ones, and removed ones with connections still open. */
+	int trackedMembers() {
+		return this.connections.trackedMembers();
 	}
 
 	TransportSettings settings() {

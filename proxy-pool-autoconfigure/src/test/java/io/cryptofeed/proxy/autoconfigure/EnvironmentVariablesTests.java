@@ -55,7 +55,7 @@ class EnvironmentVariablesTests {
 				.isEqualTo("10.0.1.1:3128");
 			ProxyPool coinbase = pools.resolve("coinbase_pro", ConnectionType.WEBSOCKET).orElseThrow();
 			assertThat(coinbase.members()).hasSize(2);
-			assertThat(coinbase.strategyName()).isEqualTo("least_connections");
+			assertThat(coinbase.strategyName()).isEqualTo("least-connections");
 		});
 	}
 

@@ -114,7 +114,7 @@ class ProxyPoolAutoConfigurationTests {
 			.run((context) -> {
 				ProxyPools pools = context.getBean(ProxyPools.class);
 				ProxyPool http = pools.resolve(null, ConnectionType.HTTP).orElseThrow();
-				assertThat(http.strategyName()).isEqualTo("least_connections");
+				assertThat(http.strategyName()).isEqualTo("least-connections");
 				assertThat(http.timeout()).isEqualTo(Duration.ofSeconds(20));
 				ProxyProperties.HealthCheck check = context.getBean(ProxyProperties.class)
 					.getDefault()
@@ -123,7 +123,7 @@ class ProxyPoolAutoConfigurationTests {
 				assertThat(check.getRetryCount()).isEqualTo(5);
 				assertThat(check.getUnhealthyThreshold()).isEqualTo(4);
 				assertThat(pools.resolve(null, ConnectionType.WEBSOCKET).orElseThrow().strategyName())
-					.isEqualTo("ROUND_ROBIN");
+					.isEqualTo("round-robin");
 			});
 	}
 

@@ -38,7 +38,11 @@ public final class Members {
 
 	/** Candidate arrays for strategy tests, detached from any pool. */
 	public static PoolMember[] candidates(List<MemberSpec> members) {
-		return members.stream().map(PoolMember::new).toArray(PoolMember[]::new);
+		PoolMember[] candidates = new PoolMember[members.size()];
+		for (int i = 0; i < candidates.length; i++) {
+			candidates[i] = new PoolMember(members.get(i), i);
+		}
+		return candidates;
 	}
 
 }

@@ -161,6 +161,62 @@ class HealthCheckerTests {
 		assertThat(this.probe.totalCalls()).isZero();
 	}
 
+	@Test
+	void aReloadKeepsRecordsStopsRemovedMembersAndStartsNewOnes() {
+		PoolMember kept = this.pool.members().get(0);
+		PoolMember removed = this.pool.members().get(2);
+		this.probe.script(kept, false, false);
+		start(settings(1, 0.0), () -> 0.5);
+		this.time.advanceTimeBy(Duration.ofSeconds(12));
+		assertThat(this.pool.availableMembers()).doesNotContain(kept);
+		int removedCalls = this.probe.calls(removed);
+
+		this.pools.reconcile(List.of(new PoolSpec(KEY, PoolSpec.Origin.POOL, List.of(member(1), member(2), member(4)),
+				"round-robin", Duration.ofSeconds(30))), Map.of(), SelectionStrategies.builtIn()::create);
+		this.checker.reconcile(Map.of(KEY, settings(1, 0.0)));
+		PoolMember joined = this.pool.members().get(2);
+		this.time.advanceTimeBy(Duration.ofSeconds(30));
+
+		assertThat(this.checker.healthOf(kept).orElseThrow().snapshot().totalChecks()).isEqualTo(5);
+		assertThat(this.pool.availableMembers()).as("kept member recovered through its own record").contains(kept);
+		assertThat(this.probe.calls(removed)).isEqualTo(removedCalls);
+		assertThat(this.checker.healthOf(removed)).isEmpty();
+		assertThat(this.probe.calls(joined)).isEqualTo(3);
+		assertThat(this.checker.checkedMembers()).isEqualTo(3);
+	}
+
+	@Test
+	void turningChecksOffStopsThemAndLiftsTheUnhealthyMark() {
+		PoolMember sick = this.pool.members().get(1);
+		this.probe.script(sick, false, false, false, false, false, false);
+		start(settings(1, 0.0), () -> 0.5);
+		this.time.advanceTimeBy(Duration.ofSeconds(12));
+		assertThat(this.pool.availableMembers()).doesNotContain(sick);
+		int calls = this.probe.totalCalls();
+
+		this.checker.reconcile(Map.of());
+		this.time.advanceTimeBy(Duration.ofSeconds(60));
+
+		assertThat(this.probe.totalCalls()).isEqualTo(calls);
+		assertThat(this.checker.checkedMembers()).isZero();
+		assertThat(this.pool.availableMembers()).contains(sick);
+	}
+
+	@Test
+	void newSettingsApplyFromTheNextCheck() {
+		PoolMember watched = this.pool.members().get(0);
+		start(settings(1, 0.0), () -> 0.5);
+		this.time.advanceTimeBy(Duration.ofSeconds(11));
+		assertThat(this.probe.calls(watched)).isEqualTo(2);
+
+		this.checker.reconcile(Map.of(KEY, new HealthCheckSettings(HealthCheckSettings.Method.TCP,
+				Duration.ofSeconds(2), Duration.ofSeconds(1), 1, 2, 2, 0.0, null, (status) -> true)));
+		this.time.advanceTimeBy(Duration.ofSeconds(19));
+
+		// the check due at 10.5 s was scheduled before the reload; from it on, every 2 s
+		assertThat(this.probe.calls(watched)).isEqualTo(2 + 1 + 4);
+	}
+
 	private void start(HealthCheckSettings settings, java.util.function.DoubleSupplier random) {
 		this.checker = new HealthChecker(this.pools, Map.of(KEY, settings), (s) -> this.probe, this.time, clock(),
 				random, 64, (pool, member) -> this.passed.add(member));

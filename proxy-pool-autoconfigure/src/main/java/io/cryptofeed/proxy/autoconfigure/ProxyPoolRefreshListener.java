@@ -1,0 +1,44 @@
+package io.cryptofeed.proxy.autoconfigure;
+
+import java.util.Locale;
+import java.util.Set;
+
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
+import org.springframework.context.ApplicationListener;
+
+/**
+ * Reloads the pools when a Spring Cloud refresh ({@code /actuator/refresh},
+ * {@code ContextRefresher.refresh()}) or any other {@link EnvironmentChangeEvent} changes a
+ * {@code cryptofeed.proxy.*} property. The pools are ordinary singletons, so they keep their
+ * state; the fresh configuration is bound from the environment, not read from the rebound
+ * properties bean, whose rebinding may run after this listener.
+ */
+class ProxyPoolRefreshListener implements ApplicationListener<EnvironmentChangeEvent> {
+
+	static final String EVENT_CLASS = "org.springframework.cloud.context.environment.EnvironmentChangeEvent";
+
+	private final ProxyPoolReloader reloader;
+
+	ProxyPoolRefreshListener(ProxyPoolReloader reloader) {
+		this.reloader = reloader;
+	}
+
+	@Override
+	public void onApplicationEvent(EnvironmentChangeEvent event) {
+		if (concernsProxies(event.getKeys())) {
+			this.reloader.reload();
+		}
+	}
+
+	/** Property names as their sources spell them: {@code cryptofeed.proxy.x} or {@code CRYPTOFEED_PROXY_X}. */
+	static boolean concernsProxies(Set<String> keys) {
+		for (String key : keys) {
+			String relaxed = key.toLowerCase(Locale.ROOT).replace('_', '.');
+			if (relaxed.startsWith(ProxyProperties.PREFIX + ".")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}

@@ -1,0 +1,53 @@
+package io.cryptofeed.proxy.autoconfigure;
+
+import java.time.Clock;
+
+import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
+import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
+import io.cryptofeed.proxy.health.HealthChecker;
+import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/**
+ * Reloading the pools without a restart: a {@link ProxyPoolReloader} always, and with Spring
+ * Cloud Context on the classpath a listener that runs it on every refresh that changes a
+ * {@code cryptofeed.proxy.*} property.
+ */
+@AutoConfiguration(after = ProxyPoolHealthAutoConfiguration.class)
+@ConditionalOnBean(ProxyPools.class)
+public class ProxyPoolReloadAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	public ProxyPoolReloader proxyPoolReloader(Environment environment, ProxyConfigurationCompiler compiler,
+			SelectionStrategies strategies, ProxyPools pools, CompiledProxyConfiguration configuration,
+			ObjectProvider<ProxyPoolHttpClients> transport, ObjectProvider<MemberCircuitBreakers> breakers,
+			ObjectProvider<HealthChecker> health) {
+		ProxyPoolReloader.Targets targets = new ProxyPoolReloader.Targets(transport.getIfAvailable(() -> null),
+				breakers.getIfAvailable(() -> null), health.getIfAvailable(() -> null));
+		return new ProxyPoolReloader(environment, compiler, strategies, pools, configuration, targets,
+				Clock.systemUTC());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = ProxyPoolRefreshListener.EVENT_CLASS)
+	static class SpringCloudRefreshConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ProxyPoolRefreshListener proxyPoolRefreshListener(ProxyPoolReloader reloader) {
+			return new ProxyPoolRefreshListener(reloader);
+		}
+
+	}
+
+}

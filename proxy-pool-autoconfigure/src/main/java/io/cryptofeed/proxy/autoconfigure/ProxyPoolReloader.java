@@ -1,0 +1,160 @@
+package io.cryptofeed.proxy.autoconfigure;
+
+import java.time.Clock;
+import java.util.List;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
+import io.cryptofeed.proxy.core.PoolsChange;
+import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.ProxyUrls;
+import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
+import io.cryptofeed.proxy.health.HealthChecker;
+import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
+
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.core.env.Environment;
+
+/**
+ * Applies the {@code cryptofeed.proxy.*} configuration the environment holds now to the running
+ * pools, without a restart. The new configuration is bound and validated in full first; if
+ * any rule is broken nothing changes, the running pools keep serving, and the rejection is
+ * logged and kept in {@link #status()}. A valid one is reconciled in place: members kept by
+ * proxy identity keep their health, breaker, counters and leases.
+ *
+ * <p>Spring Cloud's refresh calls this on its own (see {@code ProxyPoolReloadAutoConfiguration});
+ * without Spring Cloud, call {@link #reload()} after changing a property source.
+ */
+public final class ProxyPoolReloader {
+
+	private static final Log logger = LogFactory.getLog(ProxyPoolReloader.class);
+
+	private final Environment environment;
+
+	private final ProxyConfigurationCompiler compiler;
+
+	private final SelectionStrategies strategies;
+
+	private final ProxyPools pools;
+
+	private final Targets targets;
+
+	private final Clock clock;
+
+	private volatile CompiledProxyConfiguration current;
+
+	private volatile ReloadStatus status = ReloadStatus.NONE;
+
+	/**
+	 * @param current the configuration the pools were built from
+	 * @param targets the parts besides the pools that take a new configuration
+	 */
+	public ProxyPoolReloader(Environment environment, ProxyConfigurationCompiler compiler,
+			SelectionStrategies strategies, ProxyPools pools, CompiledProxyConfiguration current, Targets targets,
+			Clock clock) {
+		this.environment = environment;
+		this.compiler = compiler;
+		this.strategies = strategies;
+		this.pools = pools;
+		this.current = current;
+		this.targets = targets;
+		this.clock = clock;
+	}
+
+	/**
+	 * Binds, validates and applies the configuration the environment holds now.
+	 * @return whether it was applied; {@code false} means rejected, with the reasons in
+	 * {@link #status()}
+	 */
+	public synchronized boolean reload() {
+		CompiledProxyConfiguration next;
+		try {
+			next = this.compiler.compile(bind());
+		}
+		catch (InvalidProxyConfigurationException ex) {
+			return reject(ex.violations().stream().map(ConfigurationViolation::toString).toList());
+		}
+		catch (BindException ex) {
+			return reject(List.of(describe(ex)));
+		}
+		this.targets.beforePools(next);
+		PoolsChange change = this.pools.reconcile(next.pools(), next.hostPatterns(), this.strategies::create);
+		this.targets.afterPools(next);
+		this.current = next;
+		this.status = this.status.applied(this.clock.instant());
+		logger.info("proxy config reload applied: pools=" + this.pools.pools().size() + " pools_added="
+				+ change.addedPools().size() + " pools_removed=" + change.removedPools().size() + " members_added="
+				+ change.addedMembers().size() + " members_removed=" + change.removedMembers().size());
+		change.addedMembers()
+			.forEach((added) -> logger.info("proxy config reload: pool=" + added.pool().key() + " member="
+					+ added.member().endpoint() + " change=added"));
+		change.removedMembers()
+			.forEach((removed) -> logger.info("proxy config reload: pool=" + removed.pool().key() + " member="
+					+ removed.member().endpoint() + " change=removed draining=true"));
+		return true;
+	}
+
+	private ProxyProperties bind() {
+		if (!this.environment.getProperty(ProxyProperties.PREFIX + ".enabled", Boolean.class, false)) {
+			throw new InvalidProxyConfigurationException(List.of(new ConfigurationViolation(
+					ProxyProperties.PREFIX + ".enabled", "false", "pools cannot be turned off while running",
+					"set it back to true and leave pools empty for direct connections, or restart the application")));
+		}
+		return Binder.get(this.environment)
+			.bind(ProxyProperties.PREFIX, Bindable.ofInstance(new ProxyProperties()))
+			.orElseGet(ProxyProperties::new);
+	}
+
+	private boolean reject(List<String> reasons) {
+		this.status = this.status.rejected(this.clock.instant(), reasons);
+		logger.error("proxy config reload rejected: running pools unchanged, violations=" + reasons.size()
+				+ " reasons=\"" + String.join("; ", reasons) + "\"");
+		return false;
+	}
+
+	/** The property and the target type; never the converter's message, which may quote a password. */
+	private static String describe(BindException ex) {
+		ConfigurationProperty property = ex.getProperty();
+		String name = (property != null) ? property.getName().toString() : ex.getName().toString();
+		String value = (property != null && property.getValue() != null)
+				? " = '" + ProxyUrls.mask(property.getValue().toString()) + "'" : "";
+		return name + value + ": cannot be read as " + ex.getTarget().getType();
+	}
+
+	/** The configuration the pools run on now. */
+	public CompiledProxyConfiguration current() {
+		return this.current;
+	}
+
+	public ReloadStatus status() {
+		return this.status;
+	}
+
+	/** What else follows a new configuration: transport, breakers and health checks, where present. */
+	public record Targets(ProxyPoolHttpClients transport, MemberCircuitBreakers breakers, HealthChecker health) {
+
+		/** Settings that members joining in this reload must already see. */
+		void beforePools(CompiledProxyConfiguration next) {
+			if (this.transport != null) {
+				this.transport.update(next.transport());
+			}
+			if (this.breakers != null) {
+				this.breakers.reconfigure(next.breaker());
+			}
+		}
+
+		/** Health checks follow the members the pools hold after the reload. */
+		void afterPools(CompiledProxyConfiguration next) {
+			if (this.health != null) {
+				this.health.reconcile(next.healthChecks());
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,30 @@
+package io.cryptofeed.proxy.autoconfigure;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * How the last reloads of the proxy configuration went, for operators.
+ *
+ * @param reloads reloads attempted since start-up
+ * @param lastApplied when a new configuration was last applied, or {@code null}
+ * @param lastRejected when a new configuration was last rejected, or {@code null}
+ * @param rejectionReasons why it was rejected: one line per broken rule, values masked
+ */
+public record ReloadStatus(long reloads, Instant lastApplied, Instant lastRejected, List<String> rejectionReasons) {
+
+	static final ReloadStatus NONE = new ReloadStatus(0, null, null, List.of());
+
+	public ReloadStatus {
+		rejectionReasons = List.copyOf(rejectionReasons);
+	}
+
+	ReloadStatus applied(Instant at) {
+		return new ReloadStatus(this.reloads + 1, at, this.lastRejected, this.rejectionReasons);
+	}
+
+	ReloadStatus rejected(Instant at, List<String> reasons) {
+		return new ReloadStatus(this.reloads + 1, this.lastApplied, at, reasons);
+	}
+
+}

@@ -1,0 +1,172 @@
+package io.cryptofeed.proxy.autoconfigure;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.cloud.autoconfigure.RefreshAutoConfiguration;
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
+import org.springframework.cloud.context.refresh.ContextRefresher;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.MapPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What a reload accepts, what it rejects, and how it is triggered. */
+@ExtendWith(OutputCaptureExtension.class)
+class ReloadConfigurationTests {
+
+	private static final String CANARY = "canary-7f3a9c";
+
+	private final Map<String, Object> reloadable = new LinkedHashMap<>();
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(
+				AutoConfigurations.of(ProxyPoolAutoConfiguration.class, ProxyPoolReloadAutoConfiguration.class))
+		.withInitializer((context) -> context.getEnvironment()
+			.getPropertySources()
+			.addFirst(new MapPropertySource("reloadable", this.reloadable)))
+		.withPropertyValues("cryptofeed.proxy.enabled=true");
+
+	@Test
+	void anInvalidConfigurationIsRejectedAndTheRunningPoolsKeepServing(CapturedOutput output) {
+		this.reloadable.put("cryptofeed.proxy.default.http.pool[0].url", "socks5://feed:" + CANARY + "@127.0.0.1:1080");
+		this.runner.run((context) -> {
+			ProxyPool before = pool(context);
+
+			this.reloadable.put("cryptofeed.proxy.default.http.pool[1].url", "socks5://feed:" + CANARY + "@127.0.0.1");
+			this.reloadable.put("cryptofeed.proxy.default.http.strategy", "fastest");
+			publishChange(context);
+
+			ProxyPoolReloader reloader = context.getBean(ProxyPoolReloader.class);
+			ReloadStatus status = reloader.status();
+			assertThat(status.lastRejected()).isNotNull();
+			assertThat(status.lastApplied()).isNull();
+			assertThat(status.rejectionReasons()).hasSize(2)
+				.anySatisfy((reason) -> assertThat(reason).startsWith("cryptofeed.proxy.default.http.pool[1].url"))
+				.anySatisfy((reason) -> assertThat(reason).startsWith("cryptofeed.proxy.default.http.strategy"));
+			assertThat(pool(context)).isSameAs(before);
+			assertThat(before.members()).hasSize(1);
+			assertThat(before.select().endpoint().port()).isEqualTo(1080);
+			assertThat(output).contains("ERROR").contains("proxy config reload rejected").doesNotContain(CANARY);
+			assertThat(status.toString()).doesNotContain(CANARY);
+		});
+	}
+
+	@Test
+	void aValueThatCannotBeBoundIsRejectedWithoutQuotingIt(CapturedOutput output) {
+		this.reloadable.put("cryptofeed.proxy.default.http.url", "http://127.0.0.1:3128");
+		this.runner.run((context) -> {
+			this.reloadable.put("cryptofeed.proxy.default.http.pool", "socks5://u:" + CANARY + "@127.0.0.1:1080");
+			this.reloadable.put("cryptofeed.proxy.default.http.timeout", "soon");
+			publishChange(context);
+
+			ReloadStatus status = context.getBean(ProxyPoolReloader.class).status();
+			assertThat(status.rejectionReasons()).singleElement()
+				.satisfies((reason) -> assertThat(reason).startsWith("cryptofeed.proxy.default.http"));
+			assertThat(output).contains("proxy config reload rejected").doesNotContain(CANARY);
+			assertThat(pool(context).members().get(0).endpoint().port()).isEqualTo(3128);
+		});
+	}
+
+	@Test
+	void turningPoolsOffWhileRunningIsRejected() {
+		this.reloadable.put("cryptofeed.proxy.default.http.url", "http://127.0.0.1:3128");
+		this.runner.run((context) -> {
+			this.reloadable.put("cryptofeed.proxy.enabled", "false");
+			publishChange(context);
+			assertThat(context.getBean(ProxyPoolReloader.class).status().rejectionReasons()).singleElement()
+				.satisfies((reason) -> assertThat(reason).startsWith("cryptofeed.proxy.enabled"));
+			assertThat(pool(context).members()).hasSize(1);
+		});
+	}
+
+	@Test
+	void changesOutsideTheProxyPropertiesDoNotReload() {
+		this.runner.run((context) -> {
+			context.publishEvent(new EnvironmentChangeEvent(context, java.util.Set.of("logging.level.root")));
+			assertThat(context.getBean(ProxyPoolReloader.class).status().reloads()).isZero();
+		});
+	}
+
+	@Test
+	void keysAreRecognisedInEverySpellingTheirSourcesUse() {
+		assertThat(ProxyPoolRefreshListener.concernsProxies(java.util.Set.of("CRYPTOFEED_PROXY_DEFAULT_HTTP_URL")))
+			.isTrue();
+		assertThat(ProxyPoolRefreshListener.concernsProxies(java.util.Set.of("cryptofeed.proxy.exchanges.binance.http.url")))
+			.isTrue();
+		assertThat(ProxyPoolRefreshListener.concernsProxies(java.util.Set.of("cryptofeed.proxyish", "server.port")))
+			.isFalse();
+	}
+
+	@Test
+	void withoutSpringCloudTheReloaderStillReloadsWhenCalled() {
+		this.reloadable.put("cryptofeed.proxy.default.http.url", "http://127.0.0.1:3128");
+		this.runner.withClassLoader(new FilteredClassLoader(EnvironmentChangeEvent.class)).run((context) -> {
+			assertThat(context).doesNotHaveBean(ProxyPoolRefreshListener.class).hasSingleBean(ProxyPoolReloader.class);
+			this.reloadable.put("cryptofeed.proxy.default.http.url", "http://127.0.0.1:3129");
+
+			assertThat(context.getBean(ProxyPoolReloader.class).reload()).isTrue();
+
+			assertThat(pool(context).members()).singleElement()
+				.satisfies((member) -> assertThat(member.endpoint().port()).isEqualTo(3129));
+		});
+	}
+
+	@Test
+	void springCloudsContextRefresherReloadsThePools(@TempDir Path directory) throws IOException {
+		String key = "cryptofeed.proxy.default.http.url";
+		Path file = directory.resolve("proxies.properties");
+		Files.writeString(file, key + "=http://127.0.0.1:3128\n");
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(RefreshableApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties("cryptofeed.proxy.enabled=true", "cryptofeed.proxy.default.http.health-check.enabled=false",
+					"spring.config.import=file:" + file)
+			.run()) {
+			ProxyPool pool = context.getBean(ProxyPools.class).resolve(null, ConnectionType.HTTP).orElseThrow();
+			Files.writeString(file, key + "=http://127.0.0.1:3130\n");
+
+			assertThat(context.getBean(ContextRefresher.class).refresh()).contains(key);
+
+			assertThat(context.getBean(ProxyPools.class).resolve(null, ConnectionType.HTTP)).containsSame(pool);
+			assertThat(pool.members()).singleElement()
+				.satisfies((member) -> assertThat(member.endpoint().port()).isEqualTo(3130));
+			assertThat(context.getBean(ProxyPoolReloader.class).status().lastApplied()).isNotNull();
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ ProxyPoolAutoConfiguration.class, ProxyPoolReloadAutoConfiguration.class,
+			RefreshAutoConfiguration.class })
+	static class RefreshableApplication {
+
+	}
+
+	private void publishChange(AssertableApplicationContext context) {
+		context.publishEvent(new EnvironmentChangeEvent(context, this.reloadable.keySet()));
+	}
+
+	private static ProxyPool pool(AssertableApplicationContext context) {
+		return context.getBean(ProxyPools.class).resolve(null, ConnectionType.HTTP).orElseThrow();
+	}
+
+}

@@ -1,0 +1,94 @@
+package io.cryptofeed.proxy.breaker;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.MemberSpec;
+import io.cryptofeed.proxy.core.PoolKey;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.PoolSpec;
+import io.cryptofeed.proxy.core.ProxyEndpoint;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.Unavailability;
+import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Breakers follow members through reloads: kept ones keep theirs, removed ones leave the registry. */
+class MemberCircuitBreakersReloadTests {
+
+	private static final PoolKey KEY = PoolKey.ofDefault(ConnectionType.HTTP);
+
+	private final ProxyPools pools = ProxyPools.of(List.of(spec("a", "b")), Map.of(),
+			SelectionStrategies.builtIn()::create);
+
+	private final MemberCircuitBreakers breakers = new MemberCircuitBreakers(
+			MemberCircuitBreakers.registry(new BreakerSettings(50, 2, 2, Duration.ofMinutes(5), 1)), this.pools);
+
+	@AfterEach
+	void close() {
+		this.breakers.close();
+	}
+
+	@Test
+	void aKeptMemberKeepsItsOpenBreakerAndNewMembersGetOneRemovedOnesLoseTheirs() {
+		ProxyPool pool = this.pools.pools().get(KEY);
+		PoolMember a = pool.members().get(0);
+		PoolMember b = pool.members().get(1);
+		CircuitBreaker breakerOfA = this.breakers.breakerOf(a);
+		this.breakers.failed(pool, a, Duration.ofMillis(5), new IllegalStateException("refused"));
+		this.breakers.failed(pool, a, Duration.ofMillis(5), new IllegalStateException("refused"));
+		assertThat(breakerOfA.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+		String nameOfB = this.breakers.breakerOf(b).getName();
+
+		this.pools.reconcile(List.of(spec("a", "c")), Map.of(), SelectionStrategies.builtIn()::create);
+		PoolMember c = pool.members().get(1);
+
+		assertThat(this.breakers.breakerOf(a)).isSameAs(breakerOfA);
+		assertThat(a.isSetAsideFor(Unavailability.CIRCUIT_OPEN)).isTrue();
+		assertThat(this.breakers.breakerOf(b)).isNull();
+		assertThat(this.breakers.registry().find(nameOfB)).isEmpty();
+		assertThat(this.breakers.breakerOf(c)).isNotNull();
+		assertThat(this.breakers.registry().getAllCircuitBreakers()).hasSize(2);
+	}
+
+	@Test
+	void newBreakerSettingsApplyToMembersThatJoinAfterThem() {
+		this.breakers.reconfigure(new BreakerSettings(50, 20, 10, Duration.ofMinutes(5), 1));
+		this.pools.reconcile(List.of(spec("a", "b", "c")), Map.of(), SelectionStrategies.builtIn()::create);
+		ProxyPool pool = this.pools.pools().get(KEY);
+
+		assertThat(this.breakers.breakerOf(pool.members().get(0)).getCircuitBreakerConfig().getSlidingWindowSize())
+			.isEqualTo(2);
+		assertThat(this.breakers.breakerOf(pool.members().get(2)).getCircuitBreakerConfig().getSlidingWindowSize())
+			.isEqualTo(20);
+	}
+
+	@Test
+	void namesStayUniqueWhenMembersDifferOnlyInTheirUserName() {
+		this.pools.reconcile(List.of(spec("u1", "u2")), Map.of(), SelectionStrategies.builtIn()::create);
+		this.pools.reconcile(List.of(spec("u2")), Map.of(), SelectionStrategies.builtIn()::create);
+		this.pools.reconcile(List.of(spec("u2", "u3")), Map.of(), SelectionStrategies.builtIn()::create);
+		ProxyPool pool = this.pools.pools().get(KEY);
+
+		CircuitBreaker second = this.breakers.breakerOf(pool.members().get(0));
+		CircuitBreaker third = this.breakers.breakerOf(pool.members().get(1));
+		assertThat(second).isNotSameAs(third);
+		assertThat(second.getName()).doesNotContain("secret");
+	}
+
+	/** Members on one host and port, told apart by user name. */
+	private static PoolSpec spec(String... users) {
+		List<MemberSpec> members = java.util.Arrays.stream(users)
+			.map((user) -> MemberSpec.of(ProxyEndpoint.parse("socks5://" + user + ":secret@127.0.0.1:1080")))
+			.toList();
+		return new PoolSpec(KEY, PoolSpec.Origin.POOL, members, "round-robin", Duration.ofSeconds(30));
+	}
+
+}

@@ -1,0 +1,201 @@
+package io.cryptofeed.proxy.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** A reload reconciles pools in place: what is kept keeps its state. */
+class ReconciliationTests {
+
+	private static final SelectionStrategies strategies = SelectionStrategies.builtIn();
+
+	private static final PoolKey HTTP = PoolKey.ofDefault(ConnectionType.HTTP);
+
+	private static final PoolKey BINANCE_WS = new PoolKey("binance", ConnectionType.WEBSOCKET);
+
+	@Test
+	void keptMembersAreTheSameObjectsWithTheirStateAndNewSettings() {
+		ProxyPool pool = new ProxyPool(spec(HTTP, "round-robin", member(0, 1), member(1, 1), member(2, 1)),
+				strategies.create("round-robin"));
+		PoolMember first = pool.members().get(0);
+		PoolMember second = pool.members().get(1);
+		pool.setUnavailable(second, Unavailability.UNHEALTHY, true);
+		Lease held = pool.select();
+
+		ProxyPool.MemberChanges changes = pool.reconcile(
+				spec(HTTP, "round-robin", member(1, 5), member(0, 1), member(3, 1)), null);
+
+		assertThat(pool.members()).hasSize(3);
+		assertThat(pool.members().get(0)).isSameAs(second);
+		assertThat(pool.members().get(1)).isSameAs(first);
+		assertThat(second.weight()).isEqualTo(5);
+		assertThat(second.isSetAsideFor(Unavailability.UNHEALTHY)).isTrue();
+		assertThat(changes.added()).extracting(PoolMember::endpoint).containsExactly(Members.endpoint(3));
+		assertThat(changes.removed()).extracting(PoolMember::endpoint).containsExactly(Members.endpoint(2));
+		assertThat(held.release()).isTrue();
+	}
+
+	@Test
+	void aNewPasswordKeepsTheMember() {
+		ProxyEndpoint before = ProxyEndpoint.parse("socks5://feed:old-secret@127.0.0.1:1080");
+		ProxyEndpoint after = ProxyEndpoint.parse("socks5://feed:new-secret@127.0.0.1:1080");
+		ProxyPool pool = new ProxyPool(spec(HTTP, "round-robin", MemberSpec.of(before)), strategies.create("random"));
+		PoolMember member = pool.members().get(0);
+
+		ProxyPool.MemberChanges changes = pool.reconcile(spec(HTTP, "round-robin", MemberSpec.of(after)), null);
+
+		assertThat(changes.isEmpty()).isTrue();
+		assertThat(pool.members()).containsExactly(member);
+		assertThat(member.endpoint().password()).isEqualTo("new-secret");
+	}
+
+	@Test
+	void removedMembersAreDrainedNeverSelectedAndTheirLeasesStillRelease() {
+		ProxyPool pool = new ProxyPool(spec(HTTP, "least-connections", member(0, 1), member(1, 1)),
+				strategies.create("least-connections"));
+		PoolMember leaving = pool.members().get(1);
+		List<Lease> leases = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			leases.add(pool.select());
+		}
+		assertThat(leaving.activeLeases()).isEqualTo(2);
+		List<Boolean> heard = new ArrayList<>();
+		pool.addAvailabilityListener((p, m, available) -> heard.add(m == leaving && !available));
+
+		pool.reconcile(spec(HTTP, "least-connections", member(0, 1)), null);
+
+		assertThat(leaving.isRemoved()).isTrue();
+		assertThat(leaving.isSetAsideFor(Unavailability.DRAINED)).isTrue();
+		assertThat(heard).containsExactly(true);
+		for (int i = 0; i < 50; i++) {
+			try (Lease lease = pool.select()) {
+				assertThat(lease.member()).isNotSameAs(leaving);
+			}
+		}
+		leases.forEach(Lease::release);
+		assertThat(leaving.activeLeases()).isZero();
+		assertThat(pool.setUnavailable(leaving, Unavailability.UNHEALTHY, false)).isFalse();
+	}
+
+	@Test
+	void disablingAKeptMemberTakesItOutOfSelectionAndTellsListeners() {
+		ProxyPool pool = new ProxyPool(spec(HTTP, "round-robin", member(0, 1), member(1, 1)),
+				strategies.create("round-robin"));
+		PoolMember second = pool.members().get(1);
+		List<Boolean> heard = new ArrayList<>();
+		pool.addAvailabilityListener((p, m, available) -> heard.add(available));
+
+		pool.reconcile(spec(HTTP, "round-robin", member(0, 1),
+				new MemberSpec(Members.endpoint(1), 1, false, Map.of())), null);
+
+		assertThat(second.isAvailable()).isFalse();
+		assertThat(heard).containsExactly(false);
+		assertThat(pool.availableMembers()).extracting(PoolMember::endpoint).containsExactly(Members.endpoint(0));
+	}
+
+	@Test
+	void serialsAreNeverReused() {
+		ProxyPool pool = new ProxyPool(spec(HTTP, "round-robin", member(0, 1), member(1, 1)),
+				strategies.create("round-robin"));
+		pool.reconcile(spec(HTTP, "round-robin", member(0, 1)), null);
+		pool.reconcile(spec(HTTP, "round-robin", member(0, 1), member(1, 1)), null);
+		Set<Integer> serials = new HashSet<>();
+		pool.members().forEach((member) -> serials.add(member.serial()));
+		assertThat(serials).containsExactlyInAnyOrder(0, 2);
+	}
+
+	@Test
+	void aPoolOnlyTakesItsOwnSpec() {
+		ProxyPool pool = new ProxyPool(spec(HTTP, "round-robin", member(0, 1)), strategies.create("round-robin"));
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> pool.reconcile(spec(BINANCE_WS, "round-robin", member(0, 1)), null));
+	}
+
+	@Test
+	void poolsKeepTheirObjectsJoinAndLeaveAndRoutingSwitches() {
+		ProxyPools pools = ProxyPools.of(List.of(spec(HTTP, "round-robin", member(0, 1), member(1, 1))), Map.of(),
+				strategies::create);
+		ProxyPool http = pools.resolve(null, ConnectionType.HTTP).orElseThrow();
+		List<PoolsChange> heard = new ArrayList<>();
+		pools.addPoolsListener(heard::add);
+
+		PoolsChange change = pools.reconcile(
+				List.of(spec(HTTP, "round-robin", member(1, 1), member(2, 1)), spec(BINANCE_WS, "random", member(3, 1))),
+				Map.of("binance", List.of("*.binance.com")), strategies::create);
+
+		assertThat(heard).containsExactly(change);
+		assertThat(pools.resolve(null, ConnectionType.HTTP)).containsSame(http);
+		ProxyPool binance = pools.resolveForHost("stream.binance.com", ConnectionType.WEBSOCKET).orElseThrow();
+		assertThat(binance.key()).isEqualTo(BINANCE_WS);
+		assertThat(pools.hasPoolFor(ConnectionType.WEBSOCKET)).isTrue();
+		assertThat(change.addedPools()).containsExactly(binance);
+		assertThat(change.addedMembers()).extracting((m) -> m.member().endpoint())
+			.containsExactlyInAnyOrder(Members.endpoint(2), Members.endpoint(3));
+		assertThat(change.removedMembers()).extracting((m) -> m.member().endpoint())
+			.containsExactly(Members.endpoint(0));
+
+		PoolsChange second = pools.reconcile(List.of(spec(HTTP, "round-robin", member(1, 1), member(2, 1))), Map.of(),
+				strategies::create);
+
+		assertThat(second.removedPools()).containsExactly(binance);
+		assertThat(binance.members()).isEmpty();
+		assertThat(pools.hasPoolFor(ConnectionType.WEBSOCKET)).isFalse();
+		assertThat(pools.resolve("binance", ConnectionType.WEBSOCKET)).isEmpty();
+		assertThatExceptionOfType(NoProxyAvailableException.class).isThrownBy(binance::select);
+	}
+
+	@Test
+	void aPoolKeepsItsStrategyInstanceUnlessTheNameChanges() {
+		ProxyPools pools = ProxyPools.of(List.of(spec(HTTP, "round-robin", member(0, 1), member(1, 1), member(2, 1))),
+				Map.of(), strategies::create);
+		ProxyPool http = pools.pools().get(HTTP);
+		List<ProxyEndpoint> picks = new ArrayList<>();
+		try (Lease lease = http.select()) {
+			picks.add(lease.endpoint());
+		}
+		pools.reconcile(List.of(spec(HTTP, "round-robin", member(0, 1), member(1, 1), member(2, 1))), Map.of(),
+				(name) -> {
+					throw new AssertionError("a kept strategy is not created again");
+				});
+		try (Lease lease = http.select()) {
+			picks.add(lease.endpoint());
+		}
+		assertThat(picks.get(1)).isNotEqualTo(picks.get(0));
+
+		pools.reconcile(List.of(spec(HTTP, "least-connections", member(0, 1), member(1, 1), member(2, 1))), Map.of(),
+				strategies::create);
+		assertThat(http.strategyName()).isEqualTo("least-connections");
+		Lease first = http.select();
+		assertThat(first.member().activeLeases()).as("least-connections counts leases").isEqualTo(1);
+		first.release();
+	}
+
+	@Test
+	void availabilityListenersOfThePoolsHearPoolsAddedLater() {
+		ProxyPools pools = ProxyPools.of(List.of(), Map.of(), strategies::create);
+		List<PoolMember> heard = new ArrayList<>();
+		pools.addAvailabilityListener((pool, member, available) -> heard.add(member));
+		pools.reconcile(List.of(spec(HTTP, "round-robin", member(0, 1), member(1, 1))), Map.of(), strategies::create);
+		ProxyPool http = pools.pools().get(HTTP);
+		http.setUnavailable(http.members().get(1), Unavailability.CIRCUIT_OPEN, true);
+		assertThat(heard).containsExactly(http.members().get(1));
+	}
+
+	private static MemberSpec member(int i, int weight) {
+		return new MemberSpec(Members.endpoint(i), weight, true, Map.of());
+	}
+
+	private static PoolSpec spec(PoolKey key, String strategy, MemberSpec... members) {
+		return new PoolSpec(key, PoolSpec.Origin.POOL, List.of(members), strategy, Duration.ofSeconds(30));
+	}
+
+}
