@@ -149,7 +149,10 @@ class ConfigurationReferenceTests {
 		return type != null && (type.startsWith("java.util.Map<") || type.startsWith("java.util.List<"));
 	}
 
-	/** {@code java.util.List<a.b.Outer$Member>} as {@code List<Member>}; Boolean and Integer as boolean and int; enums as enum. */
+	/**
+	 * {@code java.util.List<a.b.Outer$Member>} as {@code List<Member>}; Boolean and Integer as
+	 * {@code boolean} and {@code int}; enums as {@code enum}.
+	 */
 	static String simpleType(String type) {
 		if (type == null) {
 			return "";

@@ -67,10 +67,12 @@ final class ActivityLog implements SmartLifecycle {
 	void summarize() {
 		for (FeedStats stats : this.feed.stats().values()) {
 			logger.info(String.format(Locale.ROOT,
-					"summary: exchange=%s polls=+%d failed-polls=+%d trades=+%d sessions=+%d failed-sessions=+%d price=%s",
-					stats.exchange(), delta(stats, "polls", stats.polls()), delta(stats, "failed-polls", stats.failedPolls()),
-					delta(stats, "trades", stats.trades()), delta(stats, "sessions", stats.sessions()),
-					delta(stats, "failed-sessions", stats.failedSessions()), stats.lastPrice()));
+					"summary: exchange=%s polls=+%d failed-polls=+%d trades=+%d sessions=+%d failed-sessions=+%d "
+							+ "price=%s",
+					stats.exchange(), delta(stats, "polls", stats.polls()),
+					delta(stats, "failed-polls", stats.failedPolls()), delta(stats, "trades", stats.trades()),
+					delta(stats, "sessions", stats.sessions()), delta(stats, "failed-sessions", stats.failedSessions()),
+					stats.lastPrice()));
 		}
 		if (this.pools == null) {
 			return;

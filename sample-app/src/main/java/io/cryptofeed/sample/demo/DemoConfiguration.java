@@ -5,7 +5,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
 
-/** The demo's moving part: the proxy that fails and recovers. The network itself comes from {@link DemoNetworkInitializer}. */
+/**
+ * The demo's moving part: the proxy that fails and recovers. The network itself comes from
+ * {@link DemoNetworkInitializer}.
+ */
 @Configuration(proxyBeanMethods = false)
 @Profile(DemoNetworkInitializer.PROFILE)
 @EnableConfigurationProperties(DemoProperties.class)

@@ -1,7 +1,6 @@
 package io.cryptofeed.sample.demo;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -107,8 +106,8 @@ final class DemoExchange implements AutoCloseable {
 
 	private Publisher<Void> trades(HttpServerRequest request, HttpServerResponse response) {
 		String stream = request.param("stream");
-		String symbol = stream.substring(0, stream.indexOf('@') >= 0 ? stream.indexOf('@') : stream.length())
-			.toUpperCase(Locale.ROOT);
+		int at = stream.indexOf('@');
+		String symbol = ((at >= 0) ? stream.substring(0, at) : stream).toUpperCase(Locale.ROOT);
 		this.sessionsByPeer.computeIfAbsent(peer(request), (peer) -> new AtomicLong()).incrementAndGet();
 		Flux<String> trades = Flux.interval(this.settings.tradeInterval())
 			.take(this.settings.sessionLifetime())
@@ -131,7 +130,7 @@ final class DemoExchange implements AutoCloseable {
 		AtomicLong cents = this.pricesInCents.computeIfAbsent(symbol,
 				(s) -> new AtomicLong(s.startsWith("BTC") ? 6_400_000 : 310_000));
 		long value = cents.updateAndGet((c) -> Math.max(100, c + c * ticks / 10_000));
-		return BigDecimal.valueOf(value, 2).setScale(2, RoundingMode.UNNECESSARY).toPlainString();
+		return BigDecimal.valueOf(value, 2).toPlainString();
 	}
 
 	private static String peer(HttpServerRequest request) {

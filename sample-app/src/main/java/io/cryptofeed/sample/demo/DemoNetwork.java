@@ -11,13 +11,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Function;
+import java.util.function.IntFunction;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
 import io.cryptofeed.proxy.testkit.TestProxy;
+import io.cryptofeed.proxy.testkit.TestProxyBuilder;
 import io.cryptofeed.sample.activity.MemberTraffic;
 
 /**
@@ -52,19 +53,17 @@ public final class DemoNetwork implements MemberTraffic, AutoCloseable {
 	 */
 	public static DemoNetwork start(DemoProperties.Exchange settings) {
 		boolean distinct = EGRESS.stream().allMatch(DemoNetwork::bindable);
-		Function<Integer, String> egress = (i) -> distinct ? EGRESS.get(i) : "127.0.0.1";
+		IntFunction<String> egress = (i) -> distinct ? EGRESS.get(i) : "127.0.0.1";
 		List<AutoCloseable> started = new ArrayList<>();
 		try {
-			DemoExchange exchange = started(started, new DemoExchange(settings));
+			DemoExchange exchange = new DemoExchange(settings);
+			started.add(exchange);
 			Map<String, DemoProxy> proxies = new LinkedHashMap<>();
-			add(proxies, started, "alpha", egress.apply(0), HttpConnectProxy.builder().egressAddress(egress.apply(0)).start());
-			add(proxies, started, "bravo", egress.apply(1),
-					HttpConnectProxy.builder().egressAddress(egress.apply(1)).credentials(USER, password()).start());
-			add(proxies, started, "charlie", egress.apply(2),
-					Socks5Proxy.builder().egressAddress(egress.apply(2)).credentials(USER, password()).start());
-			add(proxies, started, "delta", egress.apply(3),
-					Socks5Proxy.builder().egressAddress(egress.apply(3)).credentials(USER, password()).start());
-			add(proxies, started, "echo", egress.apply(4), Socks5Proxy.builder().egressAddress(egress.apply(4)).start());
+			add(proxies, started, "alpha", egress.apply(0), HttpConnectProxy.builder(), false);
+			add(proxies, started, "bravo", egress.apply(1), HttpConnectProxy.builder(), true);
+			add(proxies, started, "charlie", egress.apply(2), Socks5Proxy.builder(), true);
+			add(proxies, started, "delta", egress.apply(3), Socks5Proxy.builder(), true);
+			add(proxies, started, "echo", egress.apply(4), Socks5Proxy.builder(), false);
 			return new DemoNetwork(exchange, proxies, distinct);
 		}
 		catch (RuntimeException ex) {
@@ -73,14 +72,14 @@ public final class DemoNetwork implements MemberTraffic, AutoCloseable {
 		}
 	}
 
-	private static <T extends AutoCloseable> T started(List<AutoCloseable> started, T part) {
-		started.add(part);
-		return part;
-	}
-
-	private static void add(Map<String, DemoProxy> proxies, List<AutoCloseable> started, String name, String egress,
-			TestProxy proxy) {
-		proxies.put(name, new DemoProxy(name, started(started, proxy), egress));
+	private static <B extends TestProxyBuilder<B, P>, P extends TestProxy> void add(Map<String, DemoProxy> proxies,
+			List<AutoCloseable> started, String name, String egress, B builder, boolean credentials) {
+		if (credentials) {
+			builder.credentials(USER, password());
+		}
+		P proxy = builder.egressAddress(egress).start();
+		started.add(proxy);
+		proxies.put(name, new DemoProxy(name, proxy, egress));
 	}
 
 	/** The properties the demo configuration refers to: the exchange's port and each proxy's URL. */

@@ -44,7 +44,8 @@ public class DemoNetworkInitializer implements ApplicationContextInitializer<Con
 			registry.registerDisposableBean(NAME, network::close);
 		}
 		environment.getPropertySources().addFirst(new MapPropertySource(NAME, network.properties()));
-		logger.info("demo: exchange on 127.0.0.1:" + network.exchangePort() + ", proxies " + network.proxies().values());
+		logger.info(
+				"demo: exchange on 127.0.0.1:" + network.exchangePort() + ", proxies " + network.proxies().values());
 		if (!network.hasDistinctEgress()) {
 			logger.info("demo: only 127.0.0.1 is usable on this system's loopback, so the exchange cannot tell the "
 					+ "proxies apart; summaries show connects per member instead of requests");

@@ -40,7 +40,8 @@ public record DemoProperties(@DefaultValue Exchange exchange, @DefaultValue Flap
 	 * auth-fail (the last for a SOCKS5 proxy only, the two statuses for an HTTP proxy only)
 	 */
 	public record Flap(@DefaultValue("bravo") String proxy, @DefaultValue("20s") Duration upFor,
-			@DefaultValue("15s") Duration downFor, @DefaultValue({ "hang", "refuse", "status-500" }) List<Fault.Kind> faults) {
+			@DefaultValue("15s") Duration downFor,
+			@DefaultValue({ "hang", "refuse", "status-500" }) List<Fault.Kind> faults) {
 	}
 
 }

@@ -50,8 +50,8 @@ final class ProxyFlapper implements SmartLifecycle {
 			case STATUS_407 -> Fault.STATUS_407;
 			case STATUS_500 -> Fault.STATUS_500;
 			case AUTH_FAIL -> Fault.AUTH_FAIL;
-			case NONE, DELAY -> throw new IllegalArgumentException(
-					"demo.flap.faults: " + kind + " is not a failure; use refuse, hang, reset, status-407, status-500 or auth-fail");
+			case NONE, DELAY -> throw new IllegalArgumentException("demo.flap.faults: " + kind
+					+ " is not a failure; use refuse, hang, reset, status-407, status-500 or auth-fail");
 		};
 	}
 
@@ -62,15 +62,17 @@ final class ProxyFlapper implements SmartLifecycle {
 			thread.setDaemon(true);
 			return thread;
 		});
-		logger.info("demo: proxy " + this.proxy + " will fail every " + print(this.flap.upFor().plus(this.flap.downFor()))
-				+ " for " + print(this.flap.downFor()) + ", faults in turn " + this.faults);
+		Duration cycle = this.flap.upFor().plus(this.flap.downFor());
+		logger.info("demo: proxy " + this.proxy + " will fail every " + print(cycle) + " for "
+				+ print(this.flap.downFor()) + ", faults in turn " + this.faults);
 		schedule(this::fail, this.flap.upFor());
 	}
 
 	private synchronized void fail() {
 		Fault fault = this.faults.get(this.failures++ % this.faults.size());
 		this.proxy.proxy().fault(fault);
-		logger.info("demo: proxy " + this.proxy.name() + " fails now, fault=" + fault + " for " + print(this.flap.downFor()));
+		logger.info("demo: proxy " + this.proxy.name() + " fails now, fault=" + fault + " for "
+				+ print(this.flap.downFor()));
 		schedule(this::recover, this.flap.downFor());
 	}
 
