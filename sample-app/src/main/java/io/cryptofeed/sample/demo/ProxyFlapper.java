@@ -11,7 +11,6 @@ import org.apache.commons.logging.LogFactory;
 
 import io.cryptofeed.proxy.testkit.Fault;
 
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -88,8 +87,9 @@ final class ProxyFlapper implements SmartLifecycle {
 		}
 	}
 
+	/** As the configuration writes it: {@code 15s}, {@code 1500ms}. */
 	private static String print(Duration duration) {
-		return DurationStyle.SIMPLE.print(duration);
+		return (duration.toMillis() % 1000 == 0) ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
 	}
 
 	@Override
