@@ -1,0 +1,106 @@
+package io.cryptofeed.sample.demo;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.cryptofeed.proxy.testkit.Fault;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Makes one demo proxy fail and recover on a timer: it works for {@code up-for}, then fails
+ * for {@code down-for} with the next of the configured faults, and so on. A fault applies to
+ * connections the proxy accepts from then on, as when a real proxy stops accepting or hangs.
+ */
+final class ProxyFlapper implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(ProxyFlapper.class);
+
+	private final DemoProxy proxy;
+
+	private final DemoProperties.Flap flap;
+
+	private final List<Fault> faults;
+
+	private ScheduledExecutorService timer;
+
+	private int failures;
+
+	ProxyFlapper(DemoNetwork network, DemoProperties.Flap flap) {
+		this.proxy = network.proxy(flap.proxy());
+		this.flap = flap;
+		this.faults = flap.faults().stream().map(ProxyFlapper::fault).toList();
+		if (this.faults.isEmpty()) {
+			throw new IllegalArgumentException("demo.flap.faults is empty: name at least one, e.g. refuse");
+		}
+	}
+
+	private static Fault fault(Fault.Kind kind) {
+		return switch (kind) {
+			case REFUSE -> Fault.REFUSE;
+			case HANG -> Fault.HANG;
+			case RESET -> Fault.RESET;
+			case STATUS_407 -> Fault.STATUS_407;
+			case STATUS_500 -> Fault.STATUS_500;
+			case AUTH_FAIL -> Fault.AUTH_FAIL;
+			case NONE, DELAY -> throw new IllegalArgumentException("demo.flap.faults: " + kind
+					+ " is not a failure; use refuse, hang, reset, status-407, status-500 or auth-fail");
+		};
+	}
+
+	@Override
+	public synchronized void start() {
+		this.timer = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "demo-flapper");
+			thread.setDaemon(true);
+			return thread;
+		});
+		Duration cycle = this.flap.upFor().plus(this.flap.downFor());
+		logger.info("demo: proxy " + this.proxy + " will fail every " + print(cycle) + " for "
+				+ print(this.flap.downFor()) + ", faults in turn " + this.faults);
+		schedule(this::fail, this.flap.upFor());
+	}
+
+	private synchronized void fail() {
+		Fault fault = this.faults.get(this.failures++ % this.faults.size());
+		this.proxy.proxy().fault(fault);
+		logger.info("demo: proxy " + this.proxy.name() + " fails now, fault=" + fault + " for "
+				+ print(this.flap.downFor()));
+		schedule(this::recover, this.flap.downFor());
+	}
+
+	private synchronized void recover() {
+		this.proxy.proxy().fault(Fault.NONE);
+		logger.info("demo: proxy " + this.proxy.name() + " works again, for " + print(this.flap.upFor()));
+		schedule(this::fail, this.flap.upFor());
+	}
+
+	private void schedule(Runnable step, Duration delay) {
+		if (this.timer != null && !this.timer.isShutdown()) {
+			this.timer.schedule(step, delay.toMillis(), TimeUnit.MILLISECONDS);
+		}
+	}
+
+	/** As the configuration writes it: {@code 15s}, {@code 1500ms}. */
+	private static String print(Duration duration) {
+		return (duration.toMillis() % 1000 == 0) ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+	}
+
+	@Override
+	public synchronized void stop() {
+		this.timer.shutdownNow();
+		this.timer = null;
+	}
+
+	@Override
+	public synchronized boolean isRunning() {
+		return this.timer != null;
+	}
+
+}
