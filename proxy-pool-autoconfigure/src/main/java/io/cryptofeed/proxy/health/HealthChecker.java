@@ -258,7 +258,8 @@ public final class HealthChecker implements AutoCloseable {
 
 	private static String describe(Throwable error) {
 		if (error instanceof ProbeFailedException) {
-			return error.getMessage();
+			// probes leave credentials out; masking again costs nothing on this path
+			return ProxyUrls.maskWords(error.getMessage());
 		}
 		String message = error.getMessage();
 		return error.getClass().getSimpleName() + ((message != null) ? ": " + ProxyUrls.maskWords(message) : "");
