@@ -93,10 +93,14 @@ public final class ProxyPoolMetrics implements HealthListener, AutoCloseable {
 		meters.bindMembers();
 	}
 
-	/** Removes every meter of the pool and its members. */
+	/**
+	 * Removes every meter of the pool and its members. Nothing happens when another pool
+	 * object has been bound under its key since: that one keeps its meters.
+	 */
 	public synchronized void unbind(ProxyPool pool) {
-		PoolMeters meters = this.bound.remove(pool.key());
-		if (meters != null) {
+		PoolMeters meters = this.bound.get(pool.key());
+		if (meters != null && meters.pool == pool) {
+			this.bound.remove(pool.key());
 			meters.removePoolMeters();
 			meters.members.values().forEach((member) -> remove(member.meters));
 		}

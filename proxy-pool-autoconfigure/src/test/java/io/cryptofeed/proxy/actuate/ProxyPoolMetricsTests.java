@@ -114,6 +114,9 @@ class ProxyPoolMetricsTests {
 		replacement.setUnavailable(replacement.members().get(0), Unavailability.DRAINED, true);
 		assertThat(gauge(ProxyPoolMetrics.MEMBER_AVAILABLE, "127.0.0.1:3128")).isZero();
 		assertThat(this.registry.get(ProxyPoolMetrics.POOL_AVAILABLE).gauge().value()).isOne();
+		// unbinding the replaced pool late must not take the new one's meters
+		this.metrics.unbind(this.pool);
+		assertThat(proxyTags(ProxyPoolMetrics.MEMBER_AVAILABLE)).hasSize(2);
 		this.metrics.close();
 		assertThat(this.registry.getMeters()).isEmpty();
 	}
