@@ -3,7 +3,6 @@ package io.cryptofeed.proxy.autoconfigure;
 import java.time.Clock;
 import java.util.concurrent.ThreadLocalRandom;
 
-import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.health.HealthCheckSettings;
 import io.cryptofeed.proxy.health.HealthChecker;
@@ -42,15 +41,15 @@ public class ProxyPoolHealthAutoConfiguration {
 		return ProbeResources.create("proxy-health-io", PROBE_THREADS);
 	}
 
+	/** Tells every {@link HealthListener} bean (the circuit breakers, metrics) about each check. */
 	@Bean(initMethod = "start")
 	@ConditionalOnMissingBean
 	public HealthChecker proxyHealthChecker(ProxyPools pools, CompiledProxyConfiguration configuration,
-			ProxyProperties properties, ProbeResources probes, ObjectProvider<MemberCircuitBreakers> breakers) {
-		HealthListener listener = breakers.getIfAvailable(() -> null);
+			ProxyProperties properties, ProbeResources probes, ObjectProvider<HealthListener> listeners) {
 		return new HealthChecker(pools, configuration.healthChecks(), (settings) -> probe(probes, settings),
 				Schedulers.newParallel("proxy-health", TIMER_THREADS, true), Clock.systemUTC(),
 				() -> ThreadLocalRandom.current().nextDouble(), properties.getMaxConcurrentHealthChecks(),
-				(listener != null) ? listener : HealthListener.NONE);
+				HealthListener.all(listeners.orderedStream().toList()));
 	}
 
 	static HealthProbe probe(ProbeResources probes, HealthCheckSettings settings) {

@@ -30,6 +30,16 @@ public final class Lease implements AutoCloseable {
 		return this.member.endpoint();
 	}
 
+	/** A new connection got through the member: counted in {@link PoolMember#succeededConnects()}. */
+	public void connectSucceeded() {
+		this.member.connected(true);
+	}
+
+	/** Connecting through the member failed: counted in {@link PoolMember#failedConnects()}. */
+	public void connectFailed() {
+		this.member.connected(false);
+	}
+
 	/**
 	 * Returns the member's slot; only the first call has an effect.
 	 * @return whether this call released the lease

@@ -3,10 +3,11 @@ package io.cryptofeed.proxy.core;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A proxy in a pool together with its live state: the leases it holds and the reasons it is
- * set aside. Availability is changed through {@link ProxyPool#setUnavailable}, which keeps the
+ * A proxy in a pool together with its live state: the leases it holds, the reasons it is
+ * set aside and how its connects went. Availability is changed through {@link ProxyPool#setUnavailable}, which keeps the
  * pool's snapshot in step.
  */
 public final class PoolMember {
@@ -38,6 +39,11 @@ public final class PoolMember {
 
 	/** Bit set of {@link Unavailability} reasons; zero means available. */
 	private volatile int unavailable;
+
+	/** Adders, not atomics: many event loops may connect through one member at once. */
+	private final LongAdder succeededConnects = new LongAdder();
+
+	private final LongAdder failedConnects = new LongAdder();
 
 	PoolMember(MemberSpec spec, int serial) {
 		this.spec = spec;
@@ -85,6 +91,19 @@ public final class PoolMember {
 		return this.removed;
 	}
 
+	/**
+	 * New connections that got through this member. A request on a reused pooled connection
+	 * is not a new connection.
+	 */
+	public long succeededConnects() {
+		return this.succeededConnects.sum();
+	}
+
+	/** New connections that failed at this member: refused, timed out, handshake rejected. */
+	public long failedConnects() {
+		return this.failedConnects.sum();
+	}
+
 	/** Enabled and not set aside for any reason. */
 	public boolean isAvailable() {
 		return this.spec.enabled() && this.unavailable == 0;
@@ -128,6 +147,10 @@ public final class PoolMember {
 
 	void leaseReleased() {
 		ACTIVE_LEASES.getAndAdd(this, -1);
+	}
+
+	void connected(boolean succeeded) {
+		(succeeded ? this.succeededConnects : this.failedConnects).increment();
 	}
 
 	@Override

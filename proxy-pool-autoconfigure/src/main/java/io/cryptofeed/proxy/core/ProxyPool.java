@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The members configured for one (settings, connection type) and the strategy that chooses
@@ -34,6 +35,8 @@ public final class ProxyPool {
 	private volatile Settings settings;
 
 	private final AtomicLong panicEpisodes = new AtomicLong();
+
+	private final LongAdder failovers = new LongAdder();
 
 	private final List<AvailabilityListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -138,6 +141,9 @@ public final class ProxyPool {
 			throw new NoProxyAvailableException(this.key, (exclusion == Exclusion.NONE)
 					? "every enabled member is drained" : "every candidate member has already been tried");
 		}
+		if (exclusion instanceof TriedMembers tried && tried.size() > 0) {
+			this.failovers.increment();
+		}
 		return new Lease(member, snapshot.countLeases);
 	}
 
@@ -231,6 +237,16 @@ public final class ProxyPool {
 	/** How many times the pool has entered panic mode. */
 	public long panicEpisodes() {
 		return this.panicEpisodes.get();
+	}
+
+	/** Selections for a connection that had already tried another member of this pool. */
+	public long failovers() {
+		return this.failovers.sum();
+	}
+
+	/** Whether leases are counted, so that {@link PoolMember#activeLeases()} means something. */
+	public boolean countsLeases() {
+		return this.settings.strategy.countsLeases();
 	}
 
 	@Override

@@ -8,9 +8,13 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 
@@ -38,7 +42,8 @@ import reactor.core.scheduler.Scheduler;
  * interval, if shorter), and every later one {@code interval ± jitter} after the previous
  * one ended, so a thousand members are not checked in one burst. At most
  * {@code maxConcurrentChecks} checks are in flight; a member whose turn comes while all are
- * busy waits {@link #BUSY_RETRY} and tries again.
+ * busy waits {@link #BUSY_RETRY} and tries again. Operators may {@link #checkNow check now}
+ * besides the timers, within the same bound; two checks of one member never overlap.
  */
 public final class HealthChecker implements AutoCloseable {
 
@@ -60,7 +65,7 @@ public final class HealthChecker implements AutoCloseable {
 
 	private final Function<HealthCheckSettings, HealthProbe> probes;
 
-	/** Each checked member's target; members compare by identity. */
+	/** Each checked member's target, for readers, checks on demand and reloads; members compare by identity. */
 	private final Map<PoolMember, Target> targets = new ConcurrentHashMap<>();
 
 	private final Object reconcileLock = new Object();
@@ -133,7 +138,7 @@ public final class HealthChecker implements AutoCloseable {
 			for (Target target : List.copyOf(this.targets.values())) {
 				if (!wanted.containsKey(target.member)) {
 					this.targets.remove(target.member);
-					target.cancel();
+					target.cancel("the member is no longer health-checked");
 					target.pool.setUnavailable(target.member, Unavailability.UNHEALTHY, false);
 				}
 			}
@@ -147,12 +152,54 @@ public final class HealthChecker implements AutoCloseable {
 
 	private void scheduleFirst(Target target) {
 		Duration firstRound = min(target.settings.interval(), Duration.ofSeconds(1));
-		schedule(target, scaled(firstRound, this.random.getAsDouble()));
+		schedule(() -> run(target, true), scaled(firstRound, this.random.getAsDouble()));
 	}
 
 	/** The health record of a member, if it is checked. */
 	public Optional<MemberHealth> healthOf(PoolMember member) {
-		return Optional.ofNullable(this.targets.get(member)).map((target) -> target.health);
+		Target target = this.targets.get(member);
+		return (target != null) ? Optional.of(target.health) : Optional.empty();
+	}
+
+	/**
+	 * Checks the member now, besides its timer, and completes with its record once a check
+	 * that started after this call has ended. The check waits for a free slot among
+	 * {@code maxConcurrentChecks} and for the member's running check, if any, like a timer
+	 * would; calls made before it starts share it. It fails with a
+	 * {@link CancellationException} if the checker closes first.
+	 * @throws IllegalArgumentException when the member is not checked: its pool has health checks off
+	 */
+	public CompletableFuture<MemberHealth.Snapshot> checkNow(PoolMember member) {
+		Target target = this.targets.get(member);
+		if (target == null) {
+			throw new IllegalArgumentException("member " + member + " is not health-checked");
+		}
+		if (this.closed) {
+			return CompletableFuture.failedFuture(new CancellationException("the health checker is closed"));
+		}
+		CompletableFuture<MemberHealth.Snapshot> request = new CompletableFuture<>();
+		CompletableFuture<MemberHealth.Snapshot> waiting = target.requested.compareAndExchange(null, request);
+		if (waiting != null) {
+			return waiting;
+		}
+		schedule(() -> run(target, false), Duration.ZERO);
+		return request;
+	}
+
+	/**
+	 * Checks every checked member of the pool now, as {@link #checkNow(PoolMember)} does.
+	 * @throws IllegalArgumentException when the pool has health checks off
+	 */
+	public CompletableFuture<Void> checkNow(ProxyPool pool) {
+		CompletableFuture<?>[] checks = this.targets.values()
+			.stream()
+			.filter((target) -> target.pool == pool)
+			.map((target) -> checkNow(target.member))
+			.toArray(CompletableFuture[]::new);
+		if (checks.length == 0) {
+			throw new IllegalArgumentException("pool " + pool.key() + " is not health-checked");
+		}
+		return CompletableFuture.allOf(checks);
 	}
 
 	/** How many members are checked. */
@@ -164,51 +211,68 @@ public final class HealthChecker implements AutoCloseable {
 	@Override
 	public void close() {
 		this.closed = true;
-		this.targets.values().forEach(Target::cancel);
+		this.targets.values().forEach((target) -> target.cancel("the health checker is closed"));
 		this.scheduler.dispose();
 	}
 
-	private void schedule(Target target, Duration delay) {
-		if (this.closed || target.cancelled) {
+	private void schedule(Runnable task, Duration delay) {
+		if (this.closed) {
 			return;
 		}
 		try {
-			this.scheduler.schedule(() -> run(target), delay.toNanos(), TimeUnit.NANOSECONDS);
+			this.scheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
 		}
 		catch (RuntimeException ex) {
 			// the scheduler was disposed between the check above and this call: we are closing
 		}
 	}
 
-	private void run(Target target) {
-		if (this.closed || target.cancelled) {
+	/**
+	 * Starts a check of the member when a slot is free and the member's own last check has
+	 * ended, or tries again later.
+	 * @param timer whether the member's timer asked (which then schedules its next round), or
+	 * {@link #checkNow} did
+	 */
+	private void run(Target target, boolean timer) {
+		if (this.closed || target.cancelled || (!timer && target.requested.get() == null)) {
+			// closing, or a check that started after the request has taken it
+			return;
+		}
+		if (!target.checking.compareAndSet(false, true)) {
+			// a timer round that meets a check on demand has nothing left to do this round
+			schedule(() -> run(target, timer), timer ? nextDelay(target.settings) : BUSY_RETRY);
 			return;
 		}
 		if (this.inFlight.incrementAndGet() > this.maxConcurrentChecks) {
 			this.inFlight.decrementAndGet();
-			schedule(target, BUSY_RETRY);
+			target.checking.set(false);
+			schedule(() -> run(target, timer), BUSY_RETRY);
 			return;
 		}
+		target.answering = target.requested.getAndSet(null);
 		HealthCheckSettings settings = target.settings;
+		long started = this.scheduler.now(TimeUnit.NANOSECONDS);
 		target.inFlight = Mono.defer(() -> target.probe.check(target.member.endpoint(), settings.timeout()))
 			.retry(settings.attempts() - 1L)
-			.subscribe((latency) -> finish(target, latency, null),
-					(error) -> finish(target, null, describe(error)));
+			.subscribe((latency) -> finish(target, timer, started, latency, null),
+					(error) -> finish(target, timer, started, null, describe(error)));
 	}
 
-	private void finish(Target target, Duration latency, String error) {
+	private void finish(Target target, boolean timer, long started, Duration latency, String error) {
 		this.inFlight.decrementAndGet();
 		if (this.closed || target.cancelled) {
 			return;
 		}
+		boolean passed = error == null;
 		boolean changed = target.health.record(this.clock.instant(), latency, error, target.settings);
-		if (error == null) {
+		if (passed) {
 			this.listener.checkPassed(target.pool, target.member);
 		}
+		this.listener.checkCompleted(target.pool, target.member,
+				Duration.ofNanos(this.scheduler.now(TimeUnit.NANOSECONDS) - started), passed);
 		if (changed) {
-			boolean healthy = error == null;
-			target.pool.setUnavailable(target.member, Unavailability.UNHEALTHY, !healthy);
-			if (healthy) {
+			target.pool.setUnavailable(target.member, Unavailability.UNHEALTHY, !passed);
+			if (passed) {
 				log.log(Level.INFO, "proxy health: pool={0} member={1} state=healthy latency={2}ms", target.pool.key(),
 						target.member.endpoint(), String.format("%.1f", latency.toNanos() / 1e6));
 			}
@@ -217,7 +281,15 @@ public final class HealthChecker implements AutoCloseable {
 						target.pool.key(), target.member.endpoint(), error);
 			}
 		}
-		schedule(target, nextDelay(target.settings));
+		target.checking.set(false);
+		CompletableFuture<MemberHealth.Snapshot> answering = target.answering;
+		if (answering != null) {
+			target.answering = null;
+			answering.complete(target.health.snapshot());
+		}
+		if (timer) {
+			schedule(() -> run(target, true), nextDelay(target.settings));
+		}
 	}
 
 	/** {@code interval × (1 ± jitter)}. */
@@ -236,7 +308,8 @@ public final class HealthChecker implements AutoCloseable {
 
 	private static String describe(Throwable error) {
 		if (error instanceof ProbeFailedException) {
-			return error.getMessage();
+			// probes leave credentials out; masking again costs nothing on this path
+			return ProxyUrls.maskWords(error.getMessage());
 		}
 		String message = error.getMessage();
 		return error.getClass().getSimpleName() + ((message != null) ? ": " + ProxyUrls.maskWords(message) : "");
@@ -255,6 +328,15 @@ public final class HealthChecker implements AutoCloseable {
 
 		final MemberHealth health = new MemberHealth();
 
+		/** Whether a check of this member is running: its checks never overlap. */
+		final AtomicBoolean checking = new AtomicBoolean();
+
+		/** A check on demand that has not started yet; its callers share it. */
+		final AtomicReference<CompletableFuture<MemberHealth.Snapshot>> requested = new AtomicReference<>();
+
+		/** What the running check completes when it ends, if it is one on demand. */
+		volatile CompletableFuture<MemberHealth.Snapshot> answering;
+
 		volatile Disposable inFlight;
 
 		volatile boolean cancelled;
@@ -271,11 +353,21 @@ public final class HealthChecker implements AutoCloseable {
 			this.settings = settings;
 		}
 
-		void cancel() {
+		/** Stops the member's checks: the checker closes, or a reload stopped checking it. */
+		void cancel(String reason) {
 			this.cancelled = true;
 			Disposable check = this.inFlight;
 			if (check != null) {
 				check.dispose();
+			}
+			CancellationException closed = new CancellationException(reason);
+			CompletableFuture<MemberHealth.Snapshot> requested = this.requested.getAndSet(null);
+			if (requested != null) {
+				requested.completeExceptionally(closed);
+			}
+			CompletableFuture<MemberHealth.Snapshot> answering = this.answering;
+			if (answering != null) {
+				answering.completeExceptionally(closed);
 			}
 		}
 

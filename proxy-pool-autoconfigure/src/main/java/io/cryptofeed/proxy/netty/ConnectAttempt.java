@@ -86,9 +86,10 @@ final class ConnectAttempt {
 		return (this.current != null) ? this.current.member() : null;
 	}
 
-	/** A new tunnel through the current member is up: a success for its breaker. */
+	/** A new tunnel through the current member is up: a success for its counters and breaker. */
 	synchronized void tunnelUp() {
 		if (this.current != null) {
+			this.current.connectSucceeded();
 			this.outcomes.succeeded(this.pool, this.current.member(), elapsed());
 		}
 	}
@@ -101,6 +102,7 @@ final class ConnectAttempt {
 		if (this.current == null) {
 			return false;
 		}
+		this.current.connectFailed();
 		this.outcomes.failed(this.pool, this.current.member(), elapsed(), cause);
 		this.failures.add(this.current.endpoint() + " -> " + ProxyConnectFailedException.describe(cause));
 		this.current.release();

@@ -36,7 +36,7 @@ class ConfigurationReferenceTests {
 	private static final Path REFERENCE = Path.of("..", "docs", "configuration.md");
 
 	private static final Pattern ROW = Pattern
-		.compile("^\\|\\s*`(cryptofeed\\.proxy[^`]*)`\\s*\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|.*$");
+		.compile("^\\|\\s*`((?:cryptofeed\\.proxy|management\\.)[^`]*)`\\s*\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|.*$");
 
 	private static final Pattern BRACES = Pattern.compile("\\{([^{}]*)}");
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.cryptofeed.proxy.actuate.ProxyPoolEndpoint;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
@@ -86,6 +87,30 @@ class ReloadConfigurationTests {
 			assertThat(output).contains("proxy config reload rejected").doesNotContain(CANARY);
 			assertThat(pool(context).members().get(0).endpoint().port()).isEqualTo(3128);
 		});
+	}
+
+	@Test
+	void theEndpointShowsWhenAndWhyAReloadWasRejected() {
+		this.reloadable.put("cryptofeed.proxy.default.http.url", "http://127.0.0.1:3128");
+		this.runner.withConfiguration(AutoConfigurations.of(ProxyPoolEndpointAutoConfiguration.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=proxypool")
+			.run((context) -> {
+				ProxyPoolEndpoint endpoint = context.getBean(ProxyPoolEndpoint.class);
+				assertThat(endpoint.pools().reload().reloads()).isZero();
+
+				this.reloadable.put("cryptofeed.proxy.default.http.url", "http://feed:" + CANARY + "@127.0.0.1:0");
+				publishChange(context);
+
+				ProxyPoolEndpoint.ReloadDescriptor reload = endpoint.pools().reload();
+				assertThat(reload.reloads()).isOne();
+				assertThat(reload.lastRejected()).isNotNull();
+				assertThat(reload.rejectionReasons()).singleElement()
+					.satisfies((reason) -> assertThat(reason).startsWith("cryptofeed.proxy.default.http.url")
+						.doesNotContain(CANARY));
+				assertThat(endpoint.pools().pools()).singleElement()
+					.satisfies((pool) -> assertThat(pool.members()).singleElement()
+						.satisfies((member) -> assertThat(member.url()).endsWith(":3128")));
+			});
 	}
 
 	@Test

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolAutoConfiguration;
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolHealthAutoConfiguration;
+import io.cryptofeed.proxy.autoconfigure.ProxyPoolMetricsAutoConfiguration;
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolReloadAutoConfiguration;
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolReloader;
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolTransportAutoConfiguration;
@@ -24,6 +25,8 @@ import io.cryptofeed.proxy.health.HealthChecker;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.TestProxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,8 +63,9 @@ class ReloadUnderTrafficTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ProxyPoolAutoConfiguration.class,
 				ProxyPoolTransportAutoConfiguration.class, ProxyPoolHealthAutoConfiguration.class,
-				ProxyPoolReloadAutoConfiguration.class, ReactiveHttpClientAutoConfiguration.class,
-				WebClientAutoConfiguration.class))
+				ProxyPoolReloadAutoConfiguration.class, ProxyPoolMetricsAutoConfiguration.class,
+				ReactiveHttpClientAutoConfiguration.class, WebClientAutoConfiguration.class))
+		.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 		.withInitializer((context) -> context.getEnvironment()
 			.getPropertySources()
 			.addFirst(new MapPropertySource("reloadable", this.reloadable)))
@@ -91,6 +95,9 @@ class ReloadUnderTrafficTests {
 			request.block(Duration.ofSeconds(5));
 			reloadTwice(context);
 			await().atMost(Duration.ofSeconds(10)).until(() -> trackedMembers(context) <= 3);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			List<String> meters = meterIds(registry);
+			assertThat(meters).anyMatch((id) -> id.contains(String.valueOf(port(2))));
 			long healthThreads = threadsNamed("proxy-health");
 			long nettyThreads = threadsNamed("reactor-http");
 
@@ -132,6 +139,8 @@ class ReloadUnderTrafficTests {
 			assertThat(context.getBean(ProxyPoolReloader.class).status().reloads()).isEqualTo(RELOADS + 2);
 			assertThat(context.getBean(MemberCircuitBreakers.class).registry().getAllCircuitBreakers()).hasSize(3);
 			assertThat(context.getBean(HealthChecker.class).checkedMembers()).isEqualTo(3);
+			assertThat(meterIds(registry)).as("the same members have the same meters").isEqualTo(meters);
+			assertThat(meterIds(registry)).noneMatch((id) -> id.contains(String.valueOf(port(3))));
 			await().atMost(Duration.ofSeconds(10)).until(() -> trackedMembers(context) <= 3);
 			assertThat(threadsNamed("proxy-health")).isEqualTo(healthThreads);
 			assertThat(threadsNamed("reactor-http")).isEqualTo(nettyThreads);
@@ -184,6 +193,16 @@ class ReloadUnderTrafficTests {
 
 	private static int port(int proxy) {
 		return Integer.parseInt(proxies.get(proxy).url().replaceAll(".*:", ""));
+	}
+
+	/** Every meter of the pools, by name and tags, sorted. */
+	private static List<String> meterIds(MeterRegistry registry) {
+		return registry.getMeters()
+			.stream()
+			.map((meter) -> meter.getId().getName() + meter.getId().getTags())
+			.filter((id) -> id.startsWith("cryptofeed.proxy"))
+			.sorted()
+			.toList();
 	}
 
 	private static long threadsNamed(String prefix) {

@@ -1,0 +1,305 @@
+package io.cryptofeed.proxy.actuate;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.PoolKey;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.ProxyUrls;
+import io.cryptofeed.proxy.core.Unavailability;
+import io.cryptofeed.proxy.health.HealthChecker;
+import io.cryptofeed.proxy.health.MemberHealth;
+import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+/**
+ * {@code /actuator/proxypool}: every pool and member as they are now, and what an operator
+ * may do to them without a restart: drain a member (no new connections, open ones finish),
+ * undrain it, and check a member or a whole pool at once. A pool is named by its exchange
+ * ({@code default} for the default settings) and connection type; a member by its id
+ * ({@code host:port}, see {@link MemberIds}) or its index in configuration order. Nothing
+ * shown holds a credential.
+ */
+@Endpoint(id = "proxypool")
+public class ProxyPoolEndpoint {
+
+	/** How long a check request waits for its checks before answering with the state so far. */
+	public static final Duration CHECK_WAIT = Duration.ofSeconds(30);
+
+	private static final System.Logger log = System.getLogger(ProxyPoolEndpoint.class.getName());
+
+	private final ProxyPools pools;
+
+	private final HealthChecker healthChecker;
+
+	private final MemberCircuitBreakers breakers;
+
+	private final ProxyPoolHttpClients clients;
+
+	private final Duration checkWait;
+
+	private final Supplier<ReloadDescriptor> reloads;
+
+	/**
+	 * @param pools the pools, read anew at each call
+	 * @param healthChecker the health checker, or {@code null} when health checks are off
+	 * @param breakers the members' circuit breakers, or {@code null} when they are off
+	 * @param clients the transport that counts open connections, or {@code null} without one
+	 * @param checkWait how long a check request waits for its checks
+	 * @param reloads how the configuration reloads went, or {@code null} when it cannot be reloaded
+	 */
+	public ProxyPoolEndpoint(ProxyPools pools, HealthChecker healthChecker, MemberCircuitBreakers breakers,
+			ProxyPoolHttpClients clients, Duration checkWait, Supplier<ReloadDescriptor> reloads) {
+		this.pools = pools;
+		this.healthChecker = healthChecker;
+		this.breakers = breakers;
+		this.clients = clients;
+		this.checkWait = checkWait;
+		this.reloads = (reloads != null) ? reloads : () -> null;
+	}
+
+	/** Every pool with its members. */
+	@ReadOperation
+	public PoolsDescriptor pools() {
+		return new PoolsDescriptor(this.pools.pools().values().stream().map(this::describe).toList(),
+				this.reloads.get());
+	}
+
+	/** One pool, or nothing (404) when there is no such pool. */
+	@ReadOperation
+	public PoolDescriptor pool(@Selector String exchange, @Selector String type) {
+		ProxyPool pool = find(exchange, type);
+		return (pool != null) ? describe(pool) : null;
+	}
+
+	/** One member, or nothing (404) when there is no such pool or member. */
+	@ReadOperation
+	public MemberDescriptor member(@Selector String exchange, @Selector String type, @Selector String member) {
+		ProxyPool pool = find(exchange, type);
+		int index = (pool != null) ? MemberIds.find(pool, member) : -1;
+		return (index >= 0) ? describe(pool, index, MemberIds.of(pool).get(index)) : null;
+	}
+
+	/** Checks every member of the pool now and answers when the checks ended. */
+	@WriteOperation
+	public PoolDescriptor poolAction(@Selector String exchange, @Selector String type, PoolAction action) {
+		ProxyPool pool = require(exchange, type);
+		log.log(Level.INFO, "proxy pool operator: action={0} pool={1}", name(action), pool.key());
+		await(checks(pool, () -> this.healthChecker.checkNow(pool)));
+		return describe(pool);
+	}
+
+	/** Drains, undrains or checks one member and answers with its state afterwards. */
+	@WriteOperation
+	public MemberDescriptor memberAction(@Selector String exchange, @Selector String type, @Selector String member,
+			MemberAction action) {
+		ProxyPool pool = require(exchange, type);
+		int index = MemberIds.find(pool, member);
+		if (index < 0) {
+			throw new InvalidEndpointRequestException("Pool " + pool.key() + " has no member " + member,
+					"no such member");
+		}
+		PoolMember target = pool.members().get(index);
+		String id = MemberIds.of(pool).get(index);
+		switch (action) {
+			case DRAIN, UNDRAIN -> pool.setUnavailable(target, Unavailability.DRAINED, action == MemberAction.DRAIN);
+			case CHECK -> await(checks(pool, () -> this.healthChecker.checkNow(target)));
+		}
+		log.log(Level.INFO, "proxy pool operator: action={0} pool={1} member={2} available={3}", name(action),
+				pool.key(), id, target.isAvailable());
+		return describe(pool, index, id);
+	}
+
+	private ProxyPool find(String exchange, String type) {
+		for (ConnectionType candidate : ConnectionType.values()) {
+			if (candidate.id().equalsIgnoreCase(type)) {
+				return this.pools.pools().get(new PoolKey(exchange, candidate));
+			}
+		}
+		return null;
+	}
+
+	private ProxyPool require(String exchange, String type) {
+		ProxyPool pool = find(exchange, type);
+		if (pool == null) {
+			throw new InvalidEndpointRequestException("No proxy pool " + exchange + "/" + type, "no such pool");
+		}
+		return pool;
+	}
+
+	/** Starts checks, or refuses when the pool or member is not health-checked. */
+	private CompletableFuture<?> checks(ProxyPool pool, Supplier<CompletableFuture<?>> start) {
+		if (this.healthChecker == null) {
+			throw new InvalidEndpointRequestException("Pool " + pool.key() + " is not health-checked",
+					"health checks are off");
+		}
+		try {
+			return start.get();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException(ex.getMessage(), "not health-checked");
+		}
+	}
+
+	/** Waits for the checks, at most {@code checkWait}: after that the answer shows the state so far. */
+	private void await(CompletableFuture<?> checks) {
+		try {
+			checks.get(this.checkWait.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException | CancellationException ex) {
+			// answered with the state so far; a check still running shows on the next read
+		}
+	}
+
+	private PoolDescriptor describe(ProxyPool pool) {
+		List<String> ids = MemberIds.of(pool);
+		List<MemberDescriptor> members = new ArrayList<>(ids.size());
+		for (int i = 0; i < ids.size(); i++) {
+			members.add(describe(pool, i, ids.get(i)));
+		}
+		int available = (int) members.stream().filter(MemberDescriptor::available).count();
+		return new PoolDescriptor(pool.key().settings(), pool.key().type().id(), pool.strategyName(),
+				pool.isPanicking(), pool.panicEpisodes(), pool.failovers(), available, members);
+	}
+
+	private MemberDescriptor describe(ProxyPool pool, int index, String id) {
+		PoolMember member = pool.members().get(index);
+		MemberHealth.Snapshot health = (this.healthChecker != null)
+				? this.healthChecker.healthOf(member).map(MemberHealth::snapshot).orElse(null) : null;
+		boolean checked = health != null;
+		return new MemberDescriptor(index, id, member.endpoint().toString(), member.weight(), member.enabled(),
+				member.isAvailable(), !member.isSetAsideFor(Unavailability.UNHEALTHY),
+				member.isSetAsideFor(Unavailability.DRAINED), breakerState(member),
+				(this.clients != null) ? this.clients.openConnections(member) : null,
+				pool.countsLeases() ? member.activeLeases() : null,
+				member.succeededConnects() + member.failedConnects(), member.failedConnects(),
+				checked ? health.lastCheck() : null,
+				(checked && !Double.isNaN(health.latencyMillis())) ? health.latencyMillis() : null,
+				checked ? health.consecutiveFailures() : null, checked ? ProxyUrls.maskWords(health.lastError()) : null);
+	}
+
+	private String breakerState(PoolMember member) {
+		if (this.breakers == null) {
+			return null;
+		}
+		CircuitBreaker breaker = this.breakers.breakerOf(member);
+		return (breaker != null) ? breaker.getState().name() : null;
+	}
+
+	private static String name(Enum<?> action) {
+		return action.name().toLowerCase(Locale.ROOT);
+	}
+
+	/** What an operator may do to a pool. */
+	public enum PoolAction {
+
+		/** Check every member now. */
+		CHECK
+
+	}
+
+	/** What an operator may do to a member. */
+	public enum MemberAction {
+
+		/** No new connections through it; open ones finish. */
+		DRAIN,
+
+		/** Back into selection, unless it is unhealthy or its breaker is open. */
+		UNDRAIN,
+
+		/** Check it now. */
+		CHECK
+
+	}
+
+	/**
+	 * Every pool, and how the configuration reloads went.
+	 *
+	 * @param pools every pool in configuration order
+	 * @param reload the reloads since start-up, or {@code null} when the pools cannot be reloaded
+	 */
+	public record PoolsDescriptor(List<PoolDescriptor> pools, ReloadDescriptor reload)
+			implements OperationResponseBody {
+	}
+
+	/**
+	 * How the configuration reloads went.
+	 *
+	 * @param reloads reloads attempted since start-up
+	 * @param lastApplied when a new configuration was last applied
+	 * @param lastRejected when a new configuration was last rejected, the running pools kept
+	 * @param rejectionReasons why, one line per broken rule, values masked
+	 */
+	public record ReloadDescriptor(long reloads, Instant lastApplied, Instant lastRejected,
+			List<String> rejectionReasons) {
+	}
+
+	/**
+	 * One pool as it is now.
+	 *
+	 * @param exchange the exchange whose settings it comes from, or {@code default}
+	 * @param type the connection type, {@code http} or {@code websocket}
+	 * @param strategy the selection strategy
+	 * @param panic whether no member is available, so that selection uses every enabled one
+	 * @param panicEpisodes how many times the pool has entered panic mode
+	 * @param failovers selections for a connection that had already tried another member
+	 * @param available how many members are available
+	 * @param members every member in configuration order, disabled ones included
+	 */
+	public record PoolDescriptor(String exchange, String type, String strategy, boolean panic, long panicEpisodes,
+			long failovers, int available, List<MemberDescriptor> members) implements OperationResponseBody {
+	}
+
+	/**
+	 * One member as it is now. Health fields are {@code null} while its pool is not checked,
+	 * and before its first check.
+	 *
+	 * @param index its position in configuration order, from 0
+	 * @param id what names it in a request: {@code host:port}, with {@code #index} when that is ambiguous
+	 * @param url the proxy URL, credentials masked
+	 * @param weight its relative share under the weighted strategy
+	 * @param enabled whether configuration allows selecting it
+	 * @param available whether selection may choose it: enabled, healthy, breaker not open, not drained
+	 * @param healthy whether health checks pass (true while unchecked)
+	 * @param drained whether an operator drained it
+	 * @param breaker its circuit breaker's state, {@code null} when breakers are off
+	 * @param openConnections connections open through it, idle pooled ones included; {@code null} without the transport
+	 * @param activeLeases requests and sessions it carries now; {@code null} unless the strategy counts them
+	 * @param selections new connections through it, failed ones included
+	 * @param failures new connections through it that failed
+	 * @param lastCheck when its last health check ended
+	 * @param latencyMillis moving average of its passed checks' latency
+	 * @param consecutiveFailures failed health checks in a row
+	 * @param lastError why its last failed health check failed, credentials masked
+	 */
+	public record MemberDescriptor(int index, String id, String url, int weight, boolean enabled, boolean available,
+			boolean healthy, boolean drained, String breaker, Integer openConnections, Integer activeLeases,
+			long selections, long failures, Instant lastCheck, Double latencyMillis, Integer consecutiveFailures,
+			String lastError) implements OperationResponseBody {
+	}
+
+}

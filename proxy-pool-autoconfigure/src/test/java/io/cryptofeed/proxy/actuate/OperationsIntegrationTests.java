@@ -1,0 +1,404 @@
+package io.cryptofeed.proxy.actuate;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import com.jayway.jsonpath.Configuration;
+import com.jayway.jsonpath.JsonPath;
+import com.jayway.jsonpath.Option;
+import io.cryptofeed.proxy.testkit.Fault;
+import io.cryptofeed.proxy.testkit.HttpConnectProxy;
+import io.cryptofeed.proxy.testkit.Socks5Proxy;
+import io.cryptofeed.proxy.testkit.TestProxy;
+import io.cryptofeed.proxy.testkit.target.TargetServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.yaml.snakeyaml.Yaml;
+import reactor.core.Disposable;
+import reactor.core.publisher.Sinks;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.client.WebSocketClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real application on a random port with the actuator, in-JVM proxies and a target server:
+ * health, the proxypool endpoint and metrics read over HTTP while members fail, are drained
+ * and checked on demand. No proxy password may show anywhere.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class OperationsIntegrationTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	private static final Configuration JSON = Configuration.defaultConfiguration()
+		.addOptions(Option.DEFAULT_PATH_LEAF_TO_NULL);
+
+	private TargetServer target;
+
+	private HttpConnectProxy first;
+
+	private HttpConnectProxy second;
+
+	private Socks5Proxy third;
+
+	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+
+	private final List<String> bodies = new ArrayList<>();
+
+	private WebTestClient actuator;
+
+	@BeforeEach
+	void start() {
+		this.target = TargetServer.start("127.0.0.1");
+		this.first = HttpConnectProxy.builder().bindAddress("127.0.0.1").egressAddress("127.0.0.41").start();
+		this.second = HttpConnectProxy.builder().bindAddress("127.0.0.1").egressAddress("127.0.0.42").start();
+		this.third = Socks5Proxy.builder()
+			.bindAddress("127.0.0.1")
+			.egressAddress("127.0.0.43")
+			.credentials("feed", TestPools.CANARY)
+			.start();
+	}
+
+	@AfterEach
+	void stop() {
+		this.contexts.forEach(ConfigurableApplicationContext::close);
+		this.first.close();
+		this.second.close();
+		this.third.close();
+		this.target.close();
+	}
+
+	@Test
+	void aFailingMemberShowsItsOpenBreakerAndFailedCheckInHealthEndpointAndMetrics(CapturedOutput output) {
+		ConfigurableApplicationContext context = run();
+		this.first.fault(Fault.REFUSE);
+		WebClient webClient = context.getBean(WebClient.Builder.class).baseUrl(this.target.baseUrl()).build();
+		for (int i = 0; i < 6; i++) {
+			assertThat(webClient.get().uri("/whoami").retrieve().bodyToMono(String.class).block(WAIT))
+				.isIn("127.0.0.42", "127.0.0.43");
+		}
+
+		String member = get("/actuator/proxypool/default/http/" + id(this.first));
+		assertThat(read(member, "$.breaker", String.class)).isEqualTo("OPEN");
+		assertThat(read(member, "$.available", Boolean.class)).isFalse();
+		assertThat(read(member, "$.selections", Integer.class)).isEqualTo(2);
+		assertThat(read(member, "$.failures", Integer.class)).isEqualTo(2);
+		assertThat(read(get("/actuator/proxypool/default/http"), "$.failovers", Integer.class)).isEqualTo(2);
+
+		String checked = post("/actuator/proxypool/default/websocket/0", "check");
+		assertThat(read(checked, "$.healthy", Boolean.class)).isFalse();
+		assertThat(read(checked, "$.lastError", String.class)).isNotBlank();
+
+		String health = get("/actuator/health");
+		assertThat(read(health, "$.status", String.class)).isEqualTo("UP");
+		assertThat(read(health, "$.components.proxyPool.status", String.class)).isEqualTo("UP");
+		assertThat(read(health, "$.components.proxyPool.details['default/http']", Map.class))
+			.containsEntry("members", 3)
+			.containsEntry("available", 2)
+			.containsEntry("openBreakers", 1);
+		assertThat(read(health, "$.components.proxyPool.details['default/websocket']", Map.class))
+			.containsEntry("unhealthy", 1)
+			.containsEntry("available", 2);
+
+		String failures = get("/actuator/metrics/cryptofeed.proxy.selections?tag=outcome:failure&tag=proxy:"
+				+ id(this.first));
+		assertThat(read(failures, "$.measurements[0].value", Double.class)).isEqualTo(2.0);
+		assertThat(read(get("/actuator/metrics/cryptofeed.proxy.failovers?tag=type:http"), "$.measurements[0].value",
+				Double.class)).isEqualTo(2.0);
+		assertThat(read(get("/actuator/metrics/cryptofeed.proxy.member.healthy?tag=type:websocket&tag=proxy:"
+				+ id(this.first)), "$.measurements[0].value", Double.class)).isZero();
+		assertThat(read(get("/actuator/metrics/resilience4j.circuitbreaker.state?tag=state:open"),
+				"$.measurements[0].value", Double.class)).isEqualTo(1.0);
+		assertNoCanary(context, output);
+	}
+
+	@Test
+	void aDrainedMemberTakesNoNewSessionWhileItsOpenSessionKeepsWorkingUntilUndrained(CapturedOutput output) {
+		ConfigurableApplicationContext context = run();
+		WebSocketClient client = context.getBean(WebSocketClient.class);
+		Session open = Session.open(client, URI.create(this.target.wsUrl()));
+		String carrier = open.received(0);
+		TestProxy carrying = proxyWithEgress(carrier.substring("peer=".length()));
+
+		String drained = post("/actuator/proxypool/default/websocket/" + id(carrying), "drain");
+		assertThat(read(drained, "$.drained", Boolean.class)).isTrue();
+		assertThat(read(drained, "$.available", Boolean.class)).isFalse();
+
+		open.send("still flowing after the drain");
+		assertThat(open.received(1)).isEqualTo("still flowing after the drain");
+		List<String> newSessions = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			newSessions.add(firstFrame(client));
+		}
+		assertThat(newSessions).doesNotContain(carrier).hasSize(4);
+		String member = get("/actuator/proxypool/default/websocket/" + id(carrying));
+		assertThat(read(member, "$.openConnections", Integer.class)).isOne();
+
+		String undrained = post("/actuator/proxypool/default/websocket/" + id(carrying), "undrain");
+		assertThat(read(undrained, "$.available", Boolean.class)).isTrue();
+		List<String> afterwards = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			afterwards.add(firstFrame(client));
+		}
+		assertThat(afterwards).contains(carrier);
+		open.close();
+		assertNoCanary(context, output);
+	}
+
+	@Test
+	void checkingNowUpdatesTheLastCheckOfAMemberOrAWholePool(CapturedOutput output) {
+		run();
+		String path = "/actuator/proxypool/default/websocket/" + id(this.third);
+		await().atMost(WAIT).until(() -> read(get(path), "$.lastCheck", String.class) != null);
+		Instant firstRound = Instant.parse(read(get(path), "$.lastCheck", String.class));
+
+		String checked = post(path, "check");
+		Instant onDemand = Instant.parse(read(checked, "$.lastCheck", String.class));
+		assertThat(onDemand).isAfter(firstRound);
+		assertThat(read(checked, "$.healthy", Boolean.class)).isTrue();
+		assertThat(read(checked, "$.latencyMillis", Double.class)).isPositive();
+
+		String pool = post("/actuator/proxypool/default/websocket", "check");
+		List<String> lastChecks = read(pool, "$.members[*].lastCheck", List.class);
+		assertThat(lastChecks).hasSize(3).allSatisfy((at) -> assertThat(Instant.parse(at)).isAfter(onDemand));
+		assertNoCanary(this.contexts.get(0), output);
+	}
+
+	@Test
+	void theEndpointIsNotExposedUnlessNamedAndReadOnlyAccessRefusesWrites(CapturedOutput output) {
+		run("management.endpoints.web.exposure.include=health");
+		this.actuator.get().uri("/actuator/proxypool").exchange().expectStatus().isNotFound();
+		assertThat(read(get("/actuator/health"), "$.components.proxyPool.status", String.class)).isEqualTo("UP");
+
+		run("management.endpoint.proxypool.access=read-only");
+		assertThat(read(get("/actuator/proxypool"), "$.pools[*].type", List.class)).containsOnly("http", "websocket");
+		this.actuator.post()
+			.uri("/actuator/proxypool/default/http/0")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("action", "drain"))
+			.exchange()
+			.expectStatus()
+			.is4xxClientError();
+		assertThat(read(get("/actuator/proxypool/default/http/0"), "$.drained", Boolean.class)).isFalse();
+		assertNoCanary(this.contexts.get(1), output);
+	}
+
+	@Test
+	void thePrometheusScrapeHasEveryNameTheDashboardAndTheAlertRulesUse(CapturedOutput output) throws IOException {
+		ConfigurableApplicationContext context = run("management.endpoints.web.exposure.include=prometheus");
+		Set<String> published = get("/actuator/prometheus").lines()
+			.filter((line) -> !line.isBlank() && !line.startsWith("#"))
+			.map((line) -> line.split("[{ ]", 2)[0])
+			.collect(Collectors.toSet());
+
+		String dashboard = Files.readString(Path.of("../docs/grafana/proxy-pool-dashboard.json"));
+		List<String> panelQueries = JsonPath.read(dashboard, "$.panels[*].targets[*].expr");
+		assertThat(panelQueries).hasSizeGreaterThan(10);
+		String operations = Files.readString(Path.of("../docs/operations.md"));
+		String ruleFile = operations.substring(operations.indexOf("```yaml", operations.indexOf("alert rules")) + 7);
+		Map<String, List<Map<String, Object>>> rules = new Yaml().load(ruleFile.substring(0, ruleFile.indexOf("```")));
+		List<Map<String, Object>> alerts = rules.get("groups").stream()
+			.flatMap((group) -> ((List<Map<String, Object>>) group.get("rules")).stream())
+			.toList();
+		assertThat(alerts).hasSizeGreaterThan(5).allSatisfy((rule) -> assertThat(rule).containsKeys("alert", "expr"));
+
+		Set<String> used = new TreeSet<>();
+		Pattern metric = Pattern.compile("\\b(cryptofeed|resilience4j)_[a-z_]+\\b");
+		Stream.concat(panelQueries.stream(), alerts.stream().map((rule) -> (String) rule.get("expr")))
+			.forEach((query) -> metric.matcher(query).results().map(MatchResult::group).forEach(used::add));
+		assertThat(used).hasSizeGreaterThanOrEqualTo(9);
+		assertThat(published).containsAll(used);
+		assertNoCanary(context, output);
+	}
+
+	@Test
+	void badWritesAreBadRequests() {
+		run();
+		this.actuator.post()
+			.uri("/actuator/proxypool/default/http/0")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("action", "explode"))
+			.exchange()
+			.expectStatus()
+			.isBadRequest();
+		this.actuator.post()
+			.uri("/actuator/proxypool/default/http/127.0.0.9:1")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("action", "drain"))
+			.exchange()
+			.expectStatus()
+			.isBadRequest();
+		this.actuator.post()
+			.uri("/actuator/proxypool/default/http/0")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("action", "check"))
+			.exchange()
+			.expectStatus()
+			.isBadRequest();
+		this.actuator.get().uri("/actuator/proxypool/kraken/http").exchange().expectStatus().isNotFound();
+	}
+
+	private ConfigurableApplicationContext run(String... extra) {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("server.address", "127.0.0.1");
+		properties.put("server.port", "0");
+		properties.put("management.endpoints.web.exposure.include", "health,proxypool,metrics");
+		properties.put("management.endpoint.health.show-details", "always");
+		properties.put("cryptofeed.proxy.enabled", "true");
+		properties.put("cryptofeed.proxy.handshake-timeout", "500ms");
+		properties.put("cryptofeed.proxy.circuit-breaker.minimum-number-of-calls", "2");
+		properties.put("cryptofeed.proxy.circuit-breaker.sliding-window-size", "2");
+		properties.put("cryptofeed.proxy.circuit-breaker.wait-duration-in-open-state", "60s");
+		List<TestProxy> proxies = List.<TestProxy>of(this.first, this.second, this.third);
+		for (int i = 0; i < proxies.size(); i++) {
+			properties.put("cryptofeed.proxy.default.http.pool[" + i + "].url", proxies.get(i).url());
+			properties.put("cryptofeed.proxy.default.websocket.pool[" + i + "].url", proxies.get(i).url());
+		}
+		properties.put("cryptofeed.proxy.default.http.health-check.enabled", "false");
+		properties.put("cryptofeed.proxy.default.websocket.health-check.interval", "1h");
+		properties.put("cryptofeed.proxy.default.websocket.health-check.timeout", "500ms");
+		properties.put("cryptofeed.proxy.default.websocket.health-check.retry-count", "1");
+		properties.put("cryptofeed.proxy.default.websocket.health-check.unhealthy-threshold", "1");
+		properties.put("cryptofeed.proxy.default.websocket.health-check.healthy-threshold", "1");
+		for (String property : extra) {
+			properties.put(property.substring(0, property.indexOf('=')), property.substring(property.indexOf('=') + 1));
+		}
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(OperationsApplication.class)
+			.web(WebApplicationType.REACTIVE)
+			.properties(properties)
+			.run();
+		this.contexts.add(context);
+		this.actuator = WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port"))
+			.responseTimeout(Duration.ofSeconds(40))
+			.build();
+		return context;
+	}
+
+	private String get(String path) {
+		return keep(this.actuator.get().uri(path).exchange().expectStatus().isOk().expectBody(String.class));
+	}
+
+	private String post(String path, String action) {
+		return keep(this.actuator.post()
+			.uri(path)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("action", action))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class));
+	}
+
+	private String keep(WebTestClient.BodySpec<String, ?> body) {
+		String text = body.returnResult().getResponseBody();
+		this.bodies.add(text);
+		return text;
+	}
+
+	/** Reads the JSON, where fields without a value are left out: those read as {@code null}. */
+	private static <T> T read(String json, String path, Class<T> type) {
+		return JsonPath.using(JSON).parse(json).read(path, type);
+	}
+
+	/** A member's id in the endpoint: its host:port, unique in these pools. */
+	private static String id(TestProxy proxy) {
+		return proxy.host() + ":" + proxy.port();
+	}
+
+	private TestProxy proxyWithEgress(String address) {
+		return switch (address) {
+			case "127.0.0.41" -> this.first;
+			case "127.0.0.42" -> this.second;
+			case "127.0.0.43" -> this.third;
+			default -> throw new IllegalStateException("unknown egress " + address);
+		};
+	}
+
+	private String firstFrame(WebSocketClient client) {
+		Sinks.One<String> frame = Sinks.one();
+		client.execute(URI.create(this.target.wsUrl()),
+				(s) -> s.receive().take(1).map(WebSocketMessage::getPayloadAsText).doOnNext(frame::tryEmitValue).then())
+			.block(WAIT);
+		return frame.asMono().block(Duration.ofSeconds(1));
+	}
+
+	private void assertNoCanary(ConfigurableApplicationContext context, CapturedOutput output) {
+		assertThat(this.bodies).isNotEmpty().noneMatch((body) -> body.contains(TestPools.CANARY));
+		assertThat(context.getBean(MeterRegistry.class).getMeters()).isNotEmpty()
+			.flatMap((meter) -> meter.getId().getTags())
+			.noneMatch((tag) -> tag.getValue().contains(TestPools.CANARY) || tag.getValue().contains("feed:"));
+		assertThat(output.getAll()).contains("Proxy pool default/http").doesNotContain(TestPools.CANARY);
+	}
+
+	/** A WebSocket session kept open: frames received in order, text sent on demand. */
+	private static final class Session {
+
+		private final Sinks.Many<String> outbound = Sinks.many().unicast().onBackpressureBuffer();
+
+		private final List<String> inbound = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		private Disposable subscription;
+
+		static Session open(WebSocketClient client, URI uri) {
+			Session session = new Session();
+			session.subscription = client
+				.execute(uri,
+						(ws) -> ws.send(session.outbound.asFlux().map(ws::textMessage))
+							.and(ws.receive().map(WebSocketMessage::getPayloadAsText).doOnNext(session.inbound::add)))
+				.subscribe();
+			return session;
+		}
+
+		String received(int index) {
+			await().atMost(WAIT).until(() -> this.inbound.size() > index);
+			return this.inbound.get(index);
+		}
+
+		void send(String text) {
+			this.outbound.tryEmitNext(text);
+		}
+
+		void close() {
+			this.subscription.dispose();
+		}
+
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class OperationsApplication {
+
+	}
+
+}

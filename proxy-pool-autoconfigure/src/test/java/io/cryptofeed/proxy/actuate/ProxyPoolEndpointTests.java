@@ -1,0 +1,226 @@
+package io.cryptofeed.proxy.actuate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.cryptofeed.proxy.actuate.ProxyPoolEndpoint.MemberAction;
+import io.cryptofeed.proxy.actuate.ProxyPoolEndpoint.MemberDescriptor;
+import io.cryptofeed.proxy.actuate.ProxyPoolEndpoint.PoolAction;
+import io.cryptofeed.proxy.actuate.ProxyPoolEndpoint.PoolDescriptor;
+import io.cryptofeed.proxy.breaker.BreakerSettings;
+import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.Lease;
+import io.cryptofeed.proxy.core.PoolKey;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.health.HealthCheckSettings;
+import io.cryptofeed.proxy.health.HealthChecker;
+import io.cryptofeed.proxy.health.HealthListener;
+import io.cryptofeed.proxy.health.probe.ProbeFailedException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.scheduler.VirtualTimeScheduler;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.tuple;
+
+/** The endpoint's operations called directly, on real pools, breakers and a health checker. */
+class ProxyPoolEndpointTests {
+
+	private static final Instant NOW = Instant.parse("2026-11-22T10:15:30Z");
+
+	private final ProxyPools pools = TestPools.of(Map.of("default/http",
+			List.of("http://127.0.0.1:3128", "socks5://feed:" + TestPools.CANARY + "@127.0.0.2:1080",
+					"socks5://other:" + TestPools.CANARY + "@127.0.0.2:1080"),
+			"binance/websocket", List.of("http://127.0.0.4:3128")));
+
+	private final ProxyPool http = this.pools.pools().get(PoolKey.ofDefault(ConnectionType.HTTP));
+
+	private final MemberCircuitBreakers breakers = new MemberCircuitBreakers(
+			MemberCircuitBreakers.registry(BreakerSettings.DEFAULTS), this.pools);
+
+	private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
+
+	private HealthChecker checker;
+
+	private final ProxyPoolEndpoint endpoint = new ProxyPoolEndpoint(this.pools, null, this.breakers, null,
+			Duration.ofSeconds(1), null);
+
+	@AfterEach
+	void close() {
+		this.breakers.close();
+		if (this.checker != null) {
+			this.checker.close();
+		}
+	}
+
+	@Test
+	void readsEveryPoolAndMember() {
+		List<PoolDescriptor> pools = this.endpoint.pools().pools();
+		assertThat(pools).extracting(PoolDescriptor::exchange, PoolDescriptor::type)
+			.containsExactlyInAnyOrder(tuple("default", "http"),
+					tuple("binance", "websocket"));
+		PoolDescriptor http = this.endpoint.pool("default", "http");
+		assertThat(http.strategy()).isEqualTo("round-robin");
+		assertThat(http.panic()).isFalse();
+		assertThat(http.available()).isEqualTo(3);
+		assertThat(http.members()).extracting(MemberDescriptor::index, MemberDescriptor::id, MemberDescriptor::url)
+			.containsExactly(tuple(0, "127.0.0.1:3128", "http://127.0.0.1:3128"),
+					tuple(1, "127.0.0.2:1080#1", "socks5://***@127.0.0.2:1080"),
+					tuple(2, "127.0.0.2:1080#2", "socks5://***@127.0.0.2:1080"));
+		MemberDescriptor first = http.members().get(0);
+		assertThat(first.enabled()).isTrue();
+		assertThat(first.available()).isTrue();
+		assertThat(first.healthy()).isTrue();
+		assertThat(first.breaker()).isEqualTo("CLOSED");
+		assertThat(first.openConnections()).as("no transport").isNull();
+		assertThat(first.activeLeases()).as("round-robin counts no leases").isNull();
+		assertThat(first.lastCheck()).as("not checked").isNull();
+	}
+
+	@Test
+	void poolsAndMembersAreFoundByNameIdOrIndexAndUnknownOnesAreNotFound() {
+		assertThat(this.endpoint.pool("BINANCE", "WebSocket")).isNotNull();
+		assertThat(this.endpoint.pool("kraken", "http")).isNull();
+		assertThat(this.endpoint.pool("default", "ftp")).isNull();
+		assertThat(this.endpoint.member("default", "http", "127.0.0.1:3128").index()).isZero();
+		assertThat(this.endpoint.member("default", "http", "127.0.0.2:1080#2").index()).isEqualTo(2);
+		assertThat(this.endpoint.member("default", "http", "1").id()).isEqualTo("127.0.0.2:1080#1");
+		assertThat(this.endpoint.member("default", "http", "127.0.0.2:1080")).as("ambiguous").isNull();
+		assertThat(this.endpoint.member("default", "http", "3")).isNull();
+		assertThat(this.endpoint.member("kraken", "http", "0")).isNull();
+	}
+
+	@Test
+	void aDrainedMemberLeavesSelectionUntilUndrained() {
+		MemberDescriptor drained = this.endpoint.memberAction("default", "http", "127.0.0.1:3128", MemberAction.DRAIN);
+		assertThat(drained.drained()).isTrue();
+		assertThat(drained.available()).isFalse();
+		PoolMember member = this.http.members().get(0);
+		assertThat(selectedMembers(30)).hasSize(2).doesNotContain(member);
+
+		MemberDescriptor back = this.endpoint.memberAction("default", "http", "0", MemberAction.UNDRAIN);
+		assertThat(back.drained()).isFalse();
+		assertThat(back.available()).isTrue();
+		assertThat(selectedMembers(30)).hasSize(3).contains(member);
+	}
+
+	@Test
+	void aDrainedMemberStaysOutOfPanicMode() {
+		ProxyPool binance = this.pools.pools().get(new PoolKey("binance", ConnectionType.WEBSOCKET));
+		this.endpoint.memberAction("binance", "websocket", "0", MemberAction.DRAIN);
+		PoolDescriptor pool = this.endpoint.pool("binance", "websocket");
+		assertThat(pool.available()).isZero();
+		assertThat(pool.panic()).isFalse();
+		assertThat(binance.availableMembers()).isEmpty();
+	}
+
+	@Test
+	void anOpenBreakerShows() {
+		this.breakers.breakerOf(this.http.members().get(1)).transitionToOpenState();
+		MemberDescriptor member = this.endpoint.member("default", "http", "1");
+		assertThat(member.breaker()).isEqualTo("OPEN");
+		assertThat(member.available()).isFalse();
+		assertThat(member.healthy()).isTrue();
+	}
+
+	@Test
+	void connectOutcomesShowAsSelectionsAndFailures() {
+		PoolMember member = this.http.members().get(0);
+		for (int i = 0; i < 3; i++) {
+			Lease lease = this.http.select();
+			if (lease.member() == member) {
+				lease.connectFailed();
+			}
+			else {
+				lease.connectSucceeded();
+			}
+		}
+		MemberDescriptor descriptor = this.endpoint.member("default", "http", "0");
+		assertThat(descriptor.selections()).isOne();
+		assertThat(descriptor.failures()).isOne();
+		assertThat(this.endpoint.pool("default", "http").members()).extracting(MemberDescriptor::selections)
+			.containsOnly(1L);
+	}
+
+	@Test
+	void checksRunOnDemandAndShowTheirResult() {
+		ProxyPoolEndpoint endpoint = withChecker();
+		MemberDescriptor member = endpoint.memberAction("default", "http", "127.0.0.2:1080#1", MemberAction.CHECK);
+		assertThat(member.lastCheck()).isEqualTo(NOW);
+		assertThat(member.consecutiveFailures()).isOne();
+		assertThat(member.lastError()).contains("socks5://***@127.0.0.2:1080").doesNotContain(TestPools.CANARY);
+		assertThat(member.latencyMillis()).as("no passed check yet").isNull();
+
+		PoolDescriptor pool = endpoint.poolAction("default", "http", PoolAction.CHECK);
+		assertThat(pool.members()).allSatisfy((m) -> assertThat(m.lastCheck()).isEqualTo(NOW));
+		assertThat(pool.members().get(0).latencyMillis()).isEqualTo(7.0);
+		assertThat(pool.members().get(1).consecutiveFailures()).isEqualTo(2);
+		assertThat(pool.members().get(1).healthy()).isFalse();
+	}
+
+	@Test
+	void checksAreRefusedWhereHealthChecksAreOff() {
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> this.endpoint.memberAction("default", "http", "0", MemberAction.CHECK))
+			.withMessageContaining("default/http is not health-checked");
+		ProxyPoolEndpoint endpoint = withChecker();
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> endpoint.poolAction("binance", "websocket", PoolAction.CHECK))
+			.withMessageContaining("binance/websocket is not health-checked");
+	}
+
+	@Test
+	void writesToUnknownPoolsOrMembersAreBadRequests() {
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> this.endpoint.memberAction("kraken", "http", "0", MemberAction.DRAIN))
+			.withMessageContaining("No proxy pool kraken/http");
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> this.endpoint.memberAction("default", "http", "127.0.0.9:1", MemberAction.DRAIN))
+			.withMessageContaining("has no member 127.0.0.9:1");
+	}
+
+	@Test
+	void theJsonHoldsNoCredential() {
+		this.endpoint.memberAction("default", "http", "1", MemberAction.DRAIN);
+		String json = new JsonMapper().writeValueAsString(withChecker().pools());
+		assertThat(json).contains("\"url\":\"socks5://***@127.0.0.2:1080\"")
+			.doesNotContain(TestPools.CANARY)
+			.doesNotContain("feed")
+			.doesNotContain("other:");
+	}
+
+	private ProxyPoolEndpoint withChecker() {
+		HealthCheckSettings settings = new HealthCheckSettings(HealthCheckSettings.Method.TCP, Duration.ofHours(1),
+				Duration.ofSeconds(1), 1, 2, 2, 0.0, null, (status) -> true);
+		this.checker = new HealthChecker(this.pools, Map.of(this.http.key(), settings),
+				(s) -> (endpoint, timeout) -> endpoint.hasCredentials() && endpoint.username().equals("feed")
+						? Mono.error(new ProbeFailedException(endpoint + " rejected the credentials of "
+								+ "socks5://feed:" + TestPools.CANARY + "@127.0.0.2:1080", null))
+						: Mono.just(Duration.ofMillis(7)),
+				this.time, Clock.fixed(NOW, ZoneOffset.UTC), () -> 0.5, 64, HealthListener.NONE);
+		return new ProxyPoolEndpoint(this.pools, this.checker, this.breakers, null, Duration.ofSeconds(1), null);
+	}
+
+	private Set<PoolMember> selectedMembers(int times) {
+		Set<PoolMember> selected = new HashSet<>();
+		for (int i = 0; i < times; i++) {
+			selected.add(this.http.select().member());
+		}
+		return selected;
+	}
+
+}

@@ -1,0 +1,161 @@
+package io.cryptofeed.proxy.actuate;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.Lease;
+import io.cryptofeed.proxy.core.PoolKey;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.TriedMembers;
+import io.cryptofeed.proxy.core.Unavailability;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Meters on a real registry, reading real pools; bound, rebound and unbound as pools change. */
+class ProxyPoolMetricsTests {
+
+	private final MeterRegistry registry = new SimpleMeterRegistry();
+
+	private final ProxyPools pools = TestPools.of(Map.of("binance/http",
+			List.of("http://127.0.0.1:3128", "socks5://feed:" + TestPools.CANARY + "@127.0.0.2:1080")));
+
+	private final ProxyPool pool = this.pools.pools().get(new PoolKey("binance", ConnectionType.HTTP));
+
+	private final ProxyPoolMetrics metrics = new ProxyPoolMetrics(this.registry, PoolMember::activeLeases);
+
+	@Test
+	void everyMeterIsRegisteredWithPoolAndMemberTags() {
+		this.metrics.bind(this.pool);
+		assertThat(this.registry.get(ProxyPoolMetrics.SELECTIONS)
+			.tags("exchange", "binance", "type", "http", "proxy", "127.0.0.2:1080", "strategy", "round-robin",
+					"outcome", "failure")
+			.functionCounter()
+			.count()).isZero();
+		assertThat(this.registry.get(ProxyPoolMetrics.CONNECTIONS_ACTIVE).gauges()).hasSize(2);
+		assertThat(this.registry.get(ProxyPoolMetrics.MEMBER_AVAILABLE).gauges()).hasSize(2);
+		assertThat(this.registry.get(ProxyPoolMetrics.MEMBER_HEALTHY).gauges()).hasSize(2);
+		assertThat(this.registry.get(ProxyPoolMetrics.POOL_AVAILABLE).tags("exchange", "binance").gauge().value())
+			.isEqualTo(2);
+		assertThat(this.registry.get(ProxyPoolMetrics.FAILOVERS).functionCounter().count()).isZero();
+		assertThat(this.registry.get(ProxyPoolMetrics.PANIC).functionCounter().count()).isZero();
+		assertThat(this.registry.get(ProxyPoolMetrics.HEALTH_CHECK).timers()).hasSize(2);
+	}
+
+	@Test
+	void metersReadTheLiveState() {
+		this.metrics.bind(this.pool);
+		PoolMember first = this.pool.members().get(0);
+		PoolMember second = this.pool.members().get(1);
+		Lease lease = this.pool.select(triedWith(first));
+		lease.connectFailed();
+		this.pool.select().connectSucceeded();
+		this.pool.setUnavailable(first, Unavailability.UNHEALTHY, true);
+		this.pool.setUnavailable(second, Unavailability.CIRCUIT_OPEN, true);
+
+		double failures = this.registry.get(ProxyPoolMetrics.SELECTIONS).tags("outcome", "failure").functionCounters()
+			.stream().mapToDouble((c) -> c.count()).sum();
+		double successes = this.registry.get(ProxyPoolMetrics.SELECTIONS).tags("outcome", "success").functionCounters()
+			.stream().mapToDouble((c) -> c.count()).sum();
+		assertThat(failures).isOne();
+		assertThat(successes).isOne();
+		assertThat(this.registry.get(ProxyPoolMetrics.FAILOVERS).functionCounter().count()).isOne();
+		assertThat(gauge(ProxyPoolMetrics.MEMBER_HEALTHY, "127.0.0.1:3128")).isZero();
+		assertThat(gauge(ProxyPoolMetrics.MEMBER_AVAILABLE, "127.0.0.1:3128")).isZero();
+		assertThat(gauge(ProxyPoolMetrics.MEMBER_HEALTHY, "127.0.0.2:1080")).isOne();
+		assertThat(gauge(ProxyPoolMetrics.MEMBER_AVAILABLE, "127.0.0.2:1080")).isZero();
+		assertThat(this.registry.get(ProxyPoolMetrics.POOL_AVAILABLE).gauge().value()).isZero();
+		assertThat(this.registry.get(ProxyPoolMetrics.PANIC).functionCounter().count()).isOne();
+	}
+
+	@Test
+	void healthChecksAreTimedByResult() {
+		this.metrics.bind(this.pool);
+		PoolMember member = this.pool.members().get(0);
+		this.metrics.checkCompleted(this.pool, member, Duration.ofMillis(40), true);
+		this.metrics.checkCompleted(this.pool, member, Duration.ofMillis(60), true);
+		this.metrics.checkCompleted(this.pool, member, Duration.ofSeconds(5), false);
+		assertThat(this.registry.get(ProxyPoolMetrics.HEALTH_CHECK).tags("result", "passed").timer().count())
+			.isEqualTo(2);
+		assertThat(this.registry.get(ProxyPoolMetrics.HEALTH_CHECK)
+			.tags("result", "failed")
+			.timer()
+			.totalTime(java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(5.0);
+	}
+
+	@Test
+	void bindingAgainIsHarmlessAndUnbindingRemovesEveryMeter() {
+		this.metrics.bind(this.pool);
+		List<Meter> bound = this.registry.getMeters();
+		this.metrics.bind(this.pool);
+		assertThat(this.registry.getMeters()).hasSameSizeAs(bound).containsExactlyInAnyOrderElementsOf(bound);
+		this.metrics.unbind(this.pool);
+		assertThat(this.registry.getMeters()).isEmpty();
+	}
+
+	@Test
+	void aPoolReplacedUnderItsKeyTakesItsMetersAndMembersThatLeftLoseTheirs() {
+		this.metrics.bind(this.pool);
+		ProxyPool replacement = TestPools.of(Map.of("binance/http", List.of("http://127.0.0.1:3128",
+				"http://127.0.0.3:3128"))).pools().get(this.pool.key());
+		this.metrics.bind(replacement);
+		assertThat(proxyTags(ProxyPoolMetrics.MEMBER_AVAILABLE)).containsExactlyInAnyOrder("127.0.0.1:3128",
+				"127.0.0.3:3128");
+		assertThat(proxyTags(ProxyPoolMetrics.SELECTIONS)).containsOnly("127.0.0.1:3128", "127.0.0.3:3128");
+		// the meters read the new members, not the old ones with the same address
+		replacement.setUnavailable(replacement.members().get(0), Unavailability.DRAINED, true);
+		assertThat(gauge(ProxyPoolMetrics.MEMBER_AVAILABLE, "127.0.0.1:3128")).isZero();
+		assertThat(this.registry.get(ProxyPoolMetrics.POOL_AVAILABLE).gauge().value()).isOne();
+		// unbinding the replaced pool late must not take the new one's meters
+		this.metrics.unbind(this.pool);
+		assertThat(proxyTags(ProxyPoolMetrics.MEMBER_AVAILABLE)).hasSize(2);
+		this.metrics.close();
+		assertThat(this.registry.getMeters()).isEmpty();
+	}
+
+	@Test
+	void membersSharingAnAddressAreToldApartByTheirIndex() {
+		ProxyPool shared = TestPools.of(Map.of("default/websocket",
+				List.of("socks5://a:" + TestPools.CANARY + "@127.0.0.5:1080",
+						"socks5://b:" + TestPools.CANARY + "@127.0.0.5:1080")))
+			.pools()
+			.values()
+			.iterator()
+			.next();
+		this.metrics.bind(shared);
+		assertThat(proxyTags(ProxyPoolMetrics.CONNECTIONS_ACTIVE)).containsExactlyInAnyOrder("127.0.0.5:1080#0",
+				"127.0.0.5:1080#1");
+	}
+
+	@Test
+	void noTagHoldsACredential() {
+		this.metrics.bind(this.pool);
+		assertThat(this.registry.getMeters()).isNotEmpty()
+			.flatMap((meter) -> meter.getId().getTags())
+			.extracting(Tag::getValue)
+			.noneMatch((value) -> value.contains(TestPools.CANARY) || value.contains("feed") || value.contains("@"));
+	}
+
+	private double gauge(String name, String proxy) {
+		return this.registry.get(name).tags("proxy", proxy).gauge().value();
+	}
+
+	private List<String> proxyTags(String name) {
+		return this.registry.find(name).meters().stream().map((meter) -> meter.getId().getTag("proxy")).toList();
+	}
+
+	private static TriedMembers triedWith(PoolMember member) {
+		TriedMembers tried = new TriedMembers();
+		tried.add(member);
+		return tried;
+	}
+
+}

@@ -1,0 +1,106 @@
+package io.cryptofeed.proxy.autoconfigure;
+
+import io.cryptofeed.proxy.actuate.ProxyPoolHealthIndicator;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.Unavailability;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.health.registry.HealthContributorRegistry;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProxyPoolHealthContributorAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ProxyPoolAutoConfiguration.class,
+				ProxyPoolHealthContributorAutoConfiguration.class, HealthContributorAutoConfiguration.class,
+				HealthContributorRegistryAutoConfiguration.class))
+		.withPropertyValues("cryptofeed.proxy.enabled=true", "cryptofeed.proxy.default.http.url=http://127.0.0.1:3128");
+
+	@Test
+	void thePoolsContributeAsProxyPool() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(ProxyPoolHealthIndicator.class);
+			assertThat(context.getBean(HealthContributorRegistry.class).getContributor("proxyPool"))
+				.isSameAs(context.getBean(ProxyPoolHealthIndicator.class));
+		});
+	}
+
+	@Test
+	void offWhenSwitchedOffLikeAnyBootIndicator() {
+		this.runner.withPropertyValues("management.health.proxypool.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(ProxyPoolHealthIndicator.class));
+		this.runner.withPropertyValues("management.health.defaults.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(ProxyPoolHealthIndicator.class));
+	}
+
+	@Test
+	void offWhenThePoolsAreOff() {
+		this.runner.withPropertyValues("cryptofeed.proxy.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(ProxyPoolHealthIndicator.class));
+	}
+
+	@Test
+	void offWithoutBootsHealthSupport() {
+		this.runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(ProxyPools.class)
+				.doesNotHaveBean(ProxyPoolHealthIndicator.class));
+	}
+
+	@Test
+	void anIndicatorOfYourOwnWins() {
+		this.runner.withUserConfiguration(OwnIndicator.class)
+			.run((context) -> assertThat(context).doesNotHaveBean(ProxyPoolHealthIndicator.class)
+				.hasBean("proxyPoolHealthIndicator"));
+	}
+
+	@Test
+	void theStatusWithoutAnAvailableMemberIsConfigurable() {
+		this.runner.run((context) -> assertThat(healthWithTheOnlyMemberDrained(context.getBean(ProxyPools.class),
+				context.getBean(ProxyPoolHealthIndicator.class))).isEqualTo(Status.DOWN));
+		this.runner.withPropertyValues("management.health.proxypool.unavailable-status=out-of-service")
+			.run((context) -> assertThat(healthWithTheOnlyMemberDrained(context.getBean(ProxyPools.class),
+					context.getBean(ProxyPoolHealthIndicator.class))).isEqualTo(Status.OUT_OF_SERVICE));
+		this.runner.withPropertyValues("management.health.proxypool.unavailable-status=up")
+			.run((context) -> assertThat(healthWithTheOnlyMemberDrained(context.getBean(ProxyPools.class),
+					context.getBean(ProxyPoolHealthIndicator.class))).isEqualTo(Status.UP));
+	}
+
+	@Test
+	void anUnknownStatusFailsAtStartup() {
+		this.runner.withPropertyValues("management.health.proxypool.unavailable-status=degraded")
+			.run((context) -> assertThat(context).hasFailed());
+	}
+
+	private static Status healthWithTheOnlyMemberDrained(ProxyPools pools, ProxyPoolHealthIndicator indicator) {
+		ProxyPool pool = pools.pools().values().iterator().next();
+		PoolMember member = pool.members().get(0);
+		pool.setUnavailable(member, Unavailability.DRAINED, true);
+		Health health = indicator.health();
+		return health.getStatus();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnIndicator {
+
+		@Bean
+		HealthIndicator proxyPoolHealthIndicator() {
+			return () -> Health.up().build();
+		}
+
+	}
+
+}
