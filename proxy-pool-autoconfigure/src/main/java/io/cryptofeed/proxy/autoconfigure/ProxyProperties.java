@@ -204,12 +204,19 @@ public class ProxyProperties {
 		/** Proxies for WebSocket (streaming) connections. */
 		private final Connection websocket = new Connection();
 
+		/** Cooldowns of members an exchange rate-limits, bans or geo-blocks. */
+		private final RateLimit rateLimit = new RateLimit();
+
 		public Connection getHttp() {
 			return this.http;
 		}
 
 		public Connection getWebsocket() {
 			return this.websocket;
+		}
+
+		public RateLimit getRateLimit() {
+			return this.rateLimit;
 		}
 
 	}
@@ -251,6 +258,9 @@ public class ProxyProperties {
 
 		/** Background health checking of the pool's members. */
 		private final HealthCheck healthCheck = new HealthCheck();
+
+		/** New connections each member may open to one exchange within a window. */
+		private final ConnectBudget connectBudget = new ConnectBudget();
 
 		public String getUrl() {
 			return this.url;
@@ -294,6 +304,10 @@ public class ProxyProperties {
 
 		public HealthCheck getHealthCheck() {
 			return this.healthCheck;
+		}
+
+		public ConnectBudget getConnectBudget() {
+			return this.connectBudget;
 		}
 
 	}
@@ -460,6 +474,116 @@ public class ProxyProperties {
 
 		public void setExpectedStatus(String expectedStatus) {
 			this.expectedStatus = expectedStatus;
+		}
+
+	}
+
+	/**
+	 * How an exchange's answers put the member that carried them to rest for that exchange
+	 * only. Not a proxy failure: breakers and health checks never see it. In an exchange's
+	 * block every unset value comes from the default block.
+	 */
+	public static class RateLimit {
+
+		/** Response statuses that put the member into a cooldown for the exchange; empty turns cooldowns off (default 429, 418, 451, 403). */
+		private List<Integer> statuses;
+
+		/** First cooldown when the answer has no Retry-After, doubled on each repeat up to max-cooldown (default 30s); a bare number means seconds. */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration cooldown;
+
+		/** Longest cooldown the doubling reaches; a Retry-After is honoured even when longer (default 10m); a bare number means seconds. */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration maxCooldown;
+
+		/** Statuses, among 'statuses', that mean the exchange refuses the member's location (default 451). */
+		private List<Integer> geoBlockStatuses;
+
+		/** Cooldown after a geo-block status, never doubled (default 1h); a bare number means seconds. */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration geoBlockCooldown;
+
+		/** Whether a GET, HEAD, OPTIONS or WebSocket handshake answered with a cooldown status is sent once more through another member (default false: the answer goes back to the caller). */
+		private Boolean retryOnCooldown;
+
+		public List<Integer> getStatuses() {
+			return this.statuses;
+		}
+
+		public void setStatuses(List<Integer> statuses) {
+			this.statuses = statuses;
+		}
+
+		public Duration getCooldown() {
+			return this.cooldown;
+		}
+
+		public void setCooldown(Duration cooldown) {
+			this.cooldown = cooldown;
+		}
+
+		public Duration getMaxCooldown() {
+			return this.maxCooldown;
+		}
+
+		public void setMaxCooldown(Duration maxCooldown) {
+			this.maxCooldown = maxCooldown;
+		}
+
+		public List<Integer> getGeoBlockStatuses() {
+			return this.geoBlockStatuses;
+		}
+
+		public void setGeoBlockStatuses(List<Integer> geoBlockStatuses) {
+			this.geoBlockStatuses = geoBlockStatuses;
+		}
+
+		public Duration getGeoBlockCooldown() {
+			return this.geoBlockCooldown;
+		}
+
+		public void setGeoBlockCooldown(Duration geoBlockCooldown) {
+			this.geoBlockCooldown = geoBlockCooldown;
+		}
+
+		public Boolean getRetryOnCooldown() {
+			return this.retryOnCooldown;
+		}
+
+		public void setRetryOnCooldown(Boolean retryOnCooldown) {
+			this.retryOnCooldown = retryOnCooldown;
+		}
+
+	}
+
+	/**
+	 * A sliding-window budget of new connections per member and exchange, so a burst of
+	 * reconnects spreads over the pool's addresses. An exchange's block without max-connects
+	 * uses the default block's budget.
+	 */
+	public static class ConnectBudget {
+
+		/** Most new connections one member may open to one exchange within 'window'; unset means no budget. */
+		private Integer maxConnects;
+
+		/** The sliding window 'max-connects' counts in, e.g. 5m; required with max-connects; a bare number means seconds. */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration window;
+
+		public Integer getMaxConnects() {
+			return this.maxConnects;
+		}
+
+		public void setMaxConnects(Integer maxConnects) {
+			this.maxConnects = maxConnects;
+		}
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
 		}
 
 	}
