@@ -3,8 +3,8 @@ package io.cryptofeed.proxy.core.ratelimit;
 import java.time.Duration;
 import java.time.Instant;
 
-import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyPool;
 
 /**
  * A member began to rest for an exchange (or a different status made its rest longer).
@@ -18,6 +18,6 @@ import io.cryptofeed.proxy.core.PoolMember;
  * @param strikes cooldowns in a row, this one included
  * @param retryAfter whether the duration came from the answer's {@code Retry-After}
  */
-public record Cooldown(PoolKey pool, PoolMember member, String exchange, int status, Duration duration, Instant until,
+public record Cooldown(ProxyPool pool, PoolMember member, String exchange, int status, Duration duration, Instant until,
 		int strikes, boolean retryAfter) {
 }

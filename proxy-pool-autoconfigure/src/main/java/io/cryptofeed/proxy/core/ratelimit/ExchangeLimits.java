@@ -118,7 +118,7 @@ public final class ExchangeLimits {
 		MemberLimit.Started started = limit.coolDown(status, delay, this.policy, now);
 		this.coolingUntil.accumulateAndGet(limit.coolingUntil(), Math::max);
 		if (started != null) {
-			Cooldown cooldown = new Cooldown(pool.key(), member, this.exchange, status, started.cooldown(),
+			Cooldown cooldown = new Cooldown(pool, member, this.exchange, status, started.cooldown(),
 					Instant.ofEpochMilli(started.until()), started.strikes(), delay != null);
 			log.log(Level.WARNING,
 					"proxy cooldown: exchange={0} pool={1} proxy={2} status={3} cooldown={4} until={5} strikes={6} "

@@ -67,6 +67,21 @@ class TargetServerTests {
 	}
 
 	@Test
+	void statusCanCarryRetryAfterAndBeAimedAtOnePeer() throws Exception {
+		HttpResponse<String> limited = get("/status/429?retry-after=2");
+		assertThat(limited.statusCode()).isEqualTo(429);
+		assertThat(limited.headers().firstValue("Retry-After")).hasValue("2");
+		assertThat(get("/status/451?peer=127.0.0.1").statusCode()).isEqualTo(451);
+		HttpResponse<String> other = get("/status/451?peer=127.0.0.9&retry-after=60");
+		assertThat(other.statusCode()).isEqualTo(200);
+		assertThat(other.headers().firstValue("Retry-After")).isEmpty();
+		HttpResponse<String> posted = this.client.send(HttpRequest.newBuilder(URI.create(this.server.baseUrl()
+				+ "/status/418")).POST(HttpRequest.BodyPublishers.noBody()).timeout(TIMEOUT).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(posted.statusCode()).isEqualTo(418);
+	}
+
+	@Test
 	void delayAnswersAfterTheDelay() throws Exception {
 		long start = System.nanoTime();
 

@@ -1,0 +1,56 @@
+package io.cryptofeed.proxy.actuate;
+
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ratelimit.Cooldown;
+import io.cryptofeed.proxy.core.ratelimit.ExchangeLimits;
+import io.cryptofeed.proxy.core.ratelimit.RateLimits;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+/**
+ * Cooldowns as meters: {@value #COOLDOWNS} counts the cooldowns that began, by exchange and
+ * status; {@value #REMAINING} tells, per member and exchange, the seconds it still rests.
+ * A member's gauge appears with its first cooldown for that exchange, tagged with its pool,
+ * its position there (members behind one gateway may share an address) and {@code proxy}
+ * = {@code host:port}, which never holds a credential.
+ */
+public final class CooldownMetrics implements MeterBinder {
+
+	static final String COOLDOWNS = "cryptofeed.proxy.cooldowns";
+
+	static final String REMAINING = "cryptofeed.proxy.cooldown.remaining";
+
+	private final RateLimits rateLimits;
+
+	public CooldownMetrics(RateLimits rateLimits) {
+		this.rateLimits = rateLimits;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		this.rateLimits.addListener((cooldown) -> record(registry, cooldown));
+	}
+
+	private void record(MeterRegistry registry, Cooldown cooldown) {
+		Counter.builder(COOLDOWNS)
+			.description("Cooldowns of pool members that an exchange rate-limited, banned or geo-blocked")
+			.tags("exchange", cooldown.exchange(), "status", String.valueOf(cooldown.status()))
+			.register(registry)
+			.increment();
+		PoolMember member = cooldown.member();
+		ExchangeLimits limits = this.rateLimits.forExchange(cooldown.exchange());
+		// registering an existing gauge again returns it: cheap, and cooldowns are rare
+		Gauge.builder(REMAINING, limits, (exchange) -> exchange.remainingCooldownSeconds(member))
+			.description("Seconds a pool member still rests for an exchange")
+			.baseUnit("seconds")
+			.tags(Tags.of("exchange", cooldown.exchange(), "pool", cooldown.pool().key().toString(), "member",
+					String.valueOf(cooldown.pool().members().indexOf(member)), "proxy",
+					member.endpoint().hostAndPort()))
+			.strongReference(true)
+			.register(registry);
+	}
+
+}
