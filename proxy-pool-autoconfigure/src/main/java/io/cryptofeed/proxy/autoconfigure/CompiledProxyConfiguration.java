@@ -18,7 +18,7 @@ import io.cryptofeed.proxy.netty.TransportSettings;
  * @param transport timeouts and failover of connections through the pools
  * @param breaker the circuit breaker settings of every member
  * @param healthChecks health checking of each pool that has it on
- * @param rateLimits cooldowns and connect budgets of each exchange
+ * @param rateLimits cooldowns and budgets of each exchange
  */
 public record CompiledProxyConfiguration(List<PoolSpec> pools, Map<String, List<String>> hostPatterns,
 		TransportSettings transport, BreakerSettings breaker, Map<PoolKey, HealthCheckSettings> healthChecks,

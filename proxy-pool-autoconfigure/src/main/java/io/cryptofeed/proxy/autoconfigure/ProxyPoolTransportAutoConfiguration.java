@@ -37,8 +37,8 @@ import org.springframework.web.reactive.socket.client.WebSocketClient;
 /**
  * Puts the pools under the HTTP and WebSocket clients Spring Boot gives the application:
  * the auto-configured {@code WebClient.Builder} and a {@link WebSocketClient} bean, with
- * connect failover, a circuit breaker per member, and cooldowns and connect budgets per
- * member and exchange.
+ * connect failover, a circuit breaker per member, and cooldowns and budgets per member and
+ * exchange.
  */
 @AutoConfiguration(after = ProxyPoolAutoConfiguration.class,
 		beforeName = { "org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration",
@@ -47,7 +47,7 @@ import org.springframework.web.reactive.socket.client.WebSocketClient;
 @ConditionalOnBean(ProxyPools.class)
 public class ProxyPoolTransportAutoConfiguration {
 
-	/** Cooldowns and connect budgets per member and exchange, which selection respects. */
+	/** Cooldowns and budgets per member and exchange, which selection respects. */
 	@Bean
 	@ConditionalOnMissingBean
 	public RateLimits proxyRateLimits(CompiledProxyConfiguration configuration) {

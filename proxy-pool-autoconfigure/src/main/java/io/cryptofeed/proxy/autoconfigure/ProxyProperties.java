@@ -259,8 +259,8 @@ public class ProxyProperties {
 		/** Background health checking of the pool's members. */
 		private final HealthCheck healthCheck = new HealthCheck();
 
-		/** New connections each member may open to one exchange within a window. */
-		private final ConnectBudget connectBudget = new ConnectBudget();
+		/** How often one member may be used for one exchange within a window: connects (websocket) or requests (http). */
+		private final Budget budget = new Budget();
 
 		public String getUrl() {
 			return this.url;
@@ -306,8 +306,8 @@ public class ProxyProperties {
 			return this.healthCheck;
 		}
 
-		public ConnectBudget getConnectBudget() {
-			return this.connectBudget;
+		public Budget getBudget() {
+			return this.budget;
 		}
 
 	}
@@ -557,16 +557,21 @@ public class ProxyProperties {
 	}
 
 	/**
-	 * A sliding-window budget of new connections per member and exchange, so a burst of
-	 * reconnects spreads over the pool's addresses. An exchange's block without max-connects
-	 * uses the default block's budget.
+	 * A sliding-window budget per member and exchange, so a burst spreads over the pool's
+	 * addresses instead of getting one banned: WebSocket connects on the websocket pool,
+	 * requests on the http pool (kept-alive connections carry many requests, and exchanges
+	 * limit requests per address). An exchange's block without its own budget uses the
+	 * default block's.
 	 */
-	public static class ConnectBudget {
+	public static class Budget {
 
-		/** Most new connections one member may open to one exchange within 'window'; unset means no budget. */
+		/** Most WebSocket connects one member may open to one exchange within 'window' (websocket only); unset means no budget. */
 		private Integer maxConnects;
 
-		/** The sliding window 'max-connects' counts in, e.g. 5m; required with max-connects; a bare number means seconds. */
+		/** Most requests one member may carry to one exchange within 'window' (http only); unset means no budget. */
+		private Integer maxRequests;
+
+		/** The sliding window the budget counts in, e.g. 5m or 1s; required with a budget; a bare number means seconds. */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration window;
 
@@ -576,6 +581,14 @@ public class ProxyProperties {
 
 		public void setMaxConnects(Integer maxConnects) {
 			this.maxConnects = maxConnects;
+		}
+
+		public Integer getMaxRequests() {
+			return this.maxRequests;
+		}
+
+		public void setMaxRequests(Integer maxRequests) {
+			this.maxRequests = maxRequests;
 		}
 
 		public Duration getWindow() {

@@ -12,19 +12,20 @@ import io.cryptofeed.proxy.autoconfigure.ProxyConfigurationCompiler.Violations;
 import io.cryptofeed.proxy.autoconfigure.ProxyProperties.Connection;
 import io.cryptofeed.proxy.autoconfigure.ProxyProperties.RateLimit;
 import io.cryptofeed.proxy.autoconfigure.ProxyProperties.Settings;
+import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolKey;
-import io.cryptofeed.proxy.core.ratelimit.ConnectBudget;
+import io.cryptofeed.proxy.core.ratelimit.Budget;
 import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicies;
 import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicy;
 
 /**
- * Checks the {@code rate-limit} and {@code connect-budget} properties and resolves each
- * exchange's policy: its own values, else the default block's, else the built-in defaults.
+ * Checks the {@code rate-limit} and {@code budget} properties and resolves each exchange's
+ * policy: its own values, else the default block's, else the built-in defaults.
  */
 final class RateLimitCompiler {
 
 	/** Spends are kept per member and exchange for a window: a bound on that memory. */
-	static final int MAX_CONNECTS = 100_000;
+	static final int MAX_BUDGET = 100_000;
 
 	private RateLimitCompiler() {
 	}
@@ -72,9 +73,10 @@ final class RateLimitCompiler {
 			max = cooldown;
 		}
 		boolean retry = (own.getRetryOnCooldown() != null) ? own.getRetryOnCooldown() : inherited.retryOnCooldown();
-		ConnectBudget http = budget(path + ".http", settings.getHttp(), inherited.httpBudget(), violations);
-		ConnectBudget websocket = budget(path + ".websocket", settings.getWebsocket(), inherited.websocketBudget(),
+		Budget http = budget(path + ".http", settings.getHttp(), ConnectionType.HTTP, inherited.httpBudget(),
 				violations);
+		Budget websocket = budget(path + ".websocket", settings.getWebsocket(), ConnectionType.WEBSOCKET,
+				inherited.websocketBudget(), violations);
 		return new RateLimitPolicy(statuses, geoBlock, cooldown, max, geoBlockCooldown, retry, http, websocket);
 	}
 
@@ -108,31 +110,41 @@ final class RateLimitCompiler {
 		return own;
 	}
 
-	private static ConnectBudget budget(String path, Connection connection, ConnectBudget inherited,
+	private static Budget budget(String path, Connection connection, ConnectionType type, Budget inherited,
 			Violations violations) {
-		ProxyProperties.ConnectBudget own = connection.getConnectBudget();
-		String budgetPath = path + ".connect-budget";
-		Integer max = own.getMaxConnects();
+		ProxyProperties.Budget own = connection.getBudget();
+		String budgetPath = path + ".budget";
+		boolean http = type == ConnectionType.HTTP;
+		String name = http ? "max-requests" : "max-connects";
+		Integer max = http ? own.getMaxRequests() : own.getMaxConnects();
+		Integer misplaced = http ? own.getMaxConnects() : own.getMaxRequests();
+		if (misplaced != null) {
+			violations.add(budgetPath + (http ? ".max-connects" : ".max-requests"), misplaced.toString(),
+					http ? "http connections are kept alive and reused; exchanges limit their requests"
+							: "each WebSocket session is one connect",
+					"use " + budgetPath + "." + name);
+		}
 		Duration window = own.getWindow();
 		if (max == null) {
 			if (window != null) {
-				violations.add(budgetPath + ".max-connects", null, "a window is set without max-connects",
-						"set max-connects, e.g. 300, or remove the window");
+				violations.add(budgetPath + "." + name, null, "a window is set without " + name,
+						"set " + name + ", e.g. " + (http ? "10 with window: 1s" : "300 with window: 5m")
+								+ ", or remove the window");
 			}
 			return inherited;
 		}
 		boolean valid = true;
-		if (max < 1 || max > MAX_CONNECTS) {
-			violations.add(budgetPath + ".max-connects", max.toString(),
-					"not a number of connects from 1 to " + MAX_CONNECTS, "set e.g. 300 (with window: 5m)");
+		if (max < 1 || max > MAX_BUDGET) {
+			violations.add(budgetPath + "." + name, max.toString(), "not a number from 1 to " + MAX_BUDGET,
+					"set e.g. " + (http ? "10 (with window: 1s)" : "300 (with window: 5m)"));
 			valid = false;
 		}
 		if (window == null || window.isZero() || window.isNegative()) {
-			violations.add(budgetPath + ".window", String.valueOf(window), "a connect budget needs a positive window",
-					"set the window max-connects counts in, e.g. 5m");
+			violations.add(budgetPath + ".window", String.valueOf(window), "a budget needs a positive window",
+					"set the window " + name + " counts in, e.g. " + (http ? "1s" : "5m"));
 			valid = false;
 		}
-		return valid ? new ConnectBudget(max, window) : inherited;
+		return valid ? new Budget(max, window) : inherited;
 	}
 
 }

@@ -18,8 +18,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 /**
  * The proxy side of one logical connection (a request or a WebSocket session) across its
  * failover attempts: which members were tried, why each failed, the leases to release when
- * the connection ends, and the exchange whose cooldowns and connect budgets selection
- * respects. Lives in the Reactor context under {@link #CONTEXT_KEY}.
+ * the connection ends, and the exchange whose cooldowns and budgets selection respects. Lives in the Reactor context under {@link #CONTEXT_KEY}.
  */
 final class ConnectAttempt {
 
@@ -114,13 +113,6 @@ final class ConnectAttempt {
 	synchronized void tunnelUp() {
 		if (this.current != null) {
 			this.outcomes.succeeded(this.pool, this.current.member(), elapsed());
-		}
-	}
-
-	/** The current member carries the request over a connection it already had: no connect was spent. */
-	synchronized void reused() {
-		if (this.current != null) {
-			this.limits.refund(this.current);
 		}
 	}
 

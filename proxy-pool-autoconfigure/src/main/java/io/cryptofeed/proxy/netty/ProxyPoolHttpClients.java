@@ -124,19 +124,12 @@ public final class ProxyPoolHttpClients {
 	/**
 	 * Tracks the connection under its member. Only a new connection is a success for the
 	 * breaker: the tunnel was just established. A reused one proves nothing new, and
-	 * recording every request would make the breaker the busiest part of the path; nor did it
-	 * spend a connect of the exchange's budget.
+	 * recording every request would make the breaker the busiest part of the path.
 	 */
 	private void carried(ConnectAttempt attempt, Connection connection) {
 		PoolMember member = attempt.current();
-		if (member == null) {
-			return;
-		}
-		if (this.connections.inUse(member, connection)) {
+		if (member != null && this.connections.inUse(member, connection)) {
 			attempt.tunnelUp();
-		}
-		else {
-			attempt.reused();
 		}
 	}
 

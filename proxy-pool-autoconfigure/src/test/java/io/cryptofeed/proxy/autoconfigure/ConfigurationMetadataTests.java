@@ -52,8 +52,8 @@ class ConfigurationMetadataTests {
 				"$.properties[?(@.name == 'cryptofeed.proxy.default.rate-limit.cooldown')].description");
 		assertThat(cooldown).singleElement().asString().contains("Retry-After");
 		List<String> budget = JsonPath.read(json, "$.properties[*].name");
-		assertThat(budget).contains("cryptofeed.proxy.default.websocket.connect-budget.max-connects",
-				"cryptofeed.proxy.default.http.connect-budget.window",
+		assertThat(budget).contains("cryptofeed.proxy.default.websocket.budget.max-connects",
+				"cryptofeed.proxy.default.http.budget.max-requests", "cryptofeed.proxy.default.http.budget.window",
 				"cryptofeed.proxy.default.rate-limit.retry-on-cooldown");
 	}
 

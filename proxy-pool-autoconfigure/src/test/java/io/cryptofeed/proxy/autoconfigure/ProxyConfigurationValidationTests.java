@@ -24,7 +24,7 @@ class ProxyConfigurationValidationTests {
 
 	private static final String LIMIT = "cryptofeed.proxy.default.rate-limit";
 
-	private static final String WS_BUDGET = "cryptofeed.proxy.default.websocket.connect-budget";
+	private static final String WS_BUDGET = "cryptofeed.proxy.default.websocket.budget";
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ProxyPoolAutoConfiguration.class))
@@ -132,16 +132,21 @@ class ProxyConfigurationValidationTests {
 						"cryptofeed.proxy.exchanges.bybit.rate-limit.cooldown", "shorter than cooldown"),
 				arguments("no connects", List.of(WS_BUDGET + ".max-connects=0", WS_BUDGET + ".window=5m"),
 						WS_BUDGET + ".max-connects", "from 1 to 100000"),
-				arguments("too many connects to remember",
-						List.of(HTTP + ".connect-budget.max-connects=1000000", HTTP + ".connect-budget.window=1h"),
-						HTTP + ".connect-budget.max-connects", "from 1 to 100000"),
+				arguments("too many requests to remember",
+						List.of(HTTP + ".budget.max-requests=1000000", HTTP + ".budget.window=1h"),
+						HTTP + ".budget.max-requests", "from 1 to 100000"),
 				arguments("budget without window", List.of(WS_BUDGET + ".max-connects=300"), WS_BUDGET + ".window",
 						"needs a positive window"),
-				arguments("budget with zero window", List.of(WS_BUDGET + ".max-connects=300", WS_BUDGET + ".window=0"),
-						WS_BUDGET + ".window", "needs a positive window"),
+				arguments("budget with zero window", List.of(HTTP + ".budget.max-requests=10", HTTP + ".budget.window=0"),
+						HTTP + ".budget.window", "needs a positive window"),
 				arguments("window without budget",
-						List.of("cryptofeed.proxy.exchanges.binance.websocket.connect-budget.window=5m"),
-						"cryptofeed.proxy.exchanges.binance.websocket.connect-budget.max-connects", "without max-connects"));
+						List.of("cryptofeed.proxy.exchanges.binance.websocket.budget.window=5m"),
+						"cryptofeed.proxy.exchanges.binance.websocket.budget.max-connects", "without max-connects"),
+				arguments("connects budget on http", List.of(HTTP + ".budget.max-connects=300", HTTP + ".budget.window=5m"),
+						HTTP + ".budget.max-connects", "limit their requests"),
+				arguments("requests budget on websocket",
+						List.of(WS_BUDGET + ".max-requests=10", WS_BUDGET + ".window=1s"), WS_BUDGET + ".max-requests",
+						"one connect"));
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -3,7 +3,7 @@ package io.cryptofeed.proxy.autoconfigure;
 import java.time.Duration;
 import java.util.function.Consumer;
 
-import io.cryptofeed.proxy.core.ratelimit.ConnectBudget;
+import io.cryptofeed.proxy.core.ratelimit.Budget;
 import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicies;
 import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicy;
 import org.junit.jupiter.api.Test;
@@ -43,19 +43,22 @@ class RateLimitConfigurationTests {
 			assertThat(bybit.maxCooldown()).isEqualTo(Duration.ofMinutes(30));
 			assertThat(bybit.statuses()).containsExactlyInAnyOrder(429, 403);
 			assertThat(bybit.retryOnCooldown()).isTrue();
-			assertThat(bybit.websocketBudget()).isEqualTo(new ConnectBudget(500, Duration.ofMinutes(5)));
+			assertThat(bybit.websocketBudget()).isEqualTo(new Budget(500, Duration.ofMinutes(5)));
 			RateLimitPolicy binance = policies.of("binance");
 			assertThat(binance.cooldown()).isEqualTo(Duration.ofSeconds(30));
-			assertThat(binance.websocketBudget()).isEqualTo(new ConnectBudget(300, Duration.ofMinutes(5)));
+			assertThat(binance.websocketBudget()).isEqualTo(new Budget(300, Duration.ofMinutes(5)));
 			assertThat(binance.httpBudget()).isNull();
+			assertThat(policies.of("coinbase").httpBudget()).isEqualTo(new Budget(10, Duration.ofSeconds(1)));
 		}, "cryptofeed.proxy.default.rate-limit.statuses=429,403", "cryptofeed.proxy.default.rate-limit.geo-block-statuses=",
 				"cryptofeed.proxy.default.rate-limit.max-cooldown=30m",
 				"cryptofeed.proxy.default.rate-limit.retry-on-cooldown=true",
-				"cryptofeed.proxy.default.websocket.connect-budget.max-connects=500",
-				"cryptofeed.proxy.default.websocket.connect-budget.window=5m",
+				"cryptofeed.proxy.default.websocket.budget.max-connects=500",
+				"cryptofeed.proxy.default.websocket.budget.window=5m",
 				"cryptofeed.proxy.exchanges.bybit.rate-limit.cooldown=10m",
-				"cryptofeed.proxy.exchanges.binance.websocket.connect-budget.max-connects=300",
-				"cryptofeed.proxy.exchanges.binance.websocket.connect-budget.window=5m");
+				"cryptofeed.proxy.exchanges.binance.websocket.budget.max-connects=300",
+				"cryptofeed.proxy.exchanges.binance.websocket.budget.window=5m",
+				"cryptofeed.proxy.exchanges.coinbase.http.budget.max-requests=10",
+				"cryptofeed.proxy.exchanges.coinbase.http.budget.window=1s");
 	}
 
 	@Test

@@ -18,11 +18,11 @@ import io.cryptofeed.proxy.core.Unavailability;
 
 /**
  * One exchange's view of the members that carry its traffic, in whichever pools: which rest
- * after the exchange told them off, and how many connects each may still open. Selection for
+ * after the exchange told them off, and how much of its budget each has left. Selection for
  * the exchange passes resting members over.
  *
- * <p>While no member rests and the pool has no connect budget, selection costs one volatile
- * read more than the pool's own and allocates nothing.
+ * <p>While no member rests and the pool has no budget, selection costs one volatile read more
+ * than the pool's own and allocates nothing.
  */
 public final class ExchangeLimits {
 
@@ -58,12 +58,12 @@ public final class ExchangeLimits {
 
 	/**
 	 * Leases a member of the pool that the exclusion allows and that is not resting for this
-	 * exchange, spending one of its connects when the pool has a connect budget.
+	 * exchange, spending one use of its budget when the pool has one.
 	 * @throws PoolRateLimitedException when the only members left are resting
 	 * @throws NoProxyAvailableException when every member is excluded or drained
 	 */
 	public Lease select(ProxyPool pool, Exclusion exclusion) {
-		ConnectBudget budget = this.policy.budget(pool.key().type());
+		Budget budget = this.policy.budget(pool.key().type());
 		if (budget == null && this.coolingUntil.get() == 0) {
 			return pool.select(exclusion);
 		}
@@ -72,7 +72,7 @@ public final class ExchangeLimits {
 			return pool.select(exclusion);
 		}
 		Exclusion resting = (member) -> exclusion.excludes(member) || rests(member, now);
-		// each lost race for a last connect marks that member spent, so this ends within the pool's size
+		// each lost race for a last use marks that member spent, so this ends within the pool's size
 		for (int round = 0; round <= pool.members().size(); round++) {
 			Lease lease;
 			try {
@@ -86,10 +86,10 @@ public final class ExchangeLimits {
 			}
 			lease.release();
 		}
-		throw restingOr(new NoProxyAvailableException(pool.key(), "no member kept a connect"), pool, exclusion, now);
+		throw restingOr(new NoProxyAvailableException(pool.key(), "no member kept a use"), pool, exclusion, now);
 	}
 
-	/** Gives back the connect a lease spent, when it did not open a connection after all. */
+	/** Gives back the use a lease spent, when the exchange never saw it (the proxy failed first). */
 	public void refund(Lease lease) {
 		MemberLimit limit = this.members.get(lease.member());
 		if (limit != null && limit.window != null) {
@@ -138,7 +138,7 @@ public final class ExchangeLimits {
 		}
 		long now = this.clock.millis();
 		long until = limit.coolingUntil();
-		ConnectWindow window = limit.window;
+		BudgetWindow window = limit.window;
 		return new LimitState(Duration.ofMillis(Math.max(0, until - now)),
 				(until > 0) ? Instant.ofEpochMilli(until) : null, limit.status(), limit.strikes(),
 				(window != null) ? window.tokens(now) : null, limit.budget);
@@ -169,7 +169,7 @@ public final class ExchangeLimits {
 		return false;
 	}
 
-	private MemberLimit limit(PoolMember member, ConnectBudget budget) {
+	private MemberLimit limit(PoolMember member, Budget budget) {
 		MemberLimit limit = this.members.get(member);
 		if (limit != null) {
 			return limit;

@@ -10,10 +10,10 @@ import java.time.Instant;
  * @param coolingUntil when its current or last cooldown ends, or {@code null} if it never had one
  * @param lastStatus the status of its current or last cooldown, 0 if none
  * @param strikes cooldowns in a row without a welcome answer between them
- * @param connectTokens connects it may still open within the budget's window, or {@code null}
- * without a budget
- * @param budget its connect budget, or {@code null}
+ * @param budgetTokens uses of its budget left within the window (connects on a websocket
+ * pool, requests on an http pool), or {@code null} without a budget
+ * @param budget its budget, or {@code null}
  */
 public record LimitState(Duration cooldownRemaining, Instant coolingUntil, int lastStatus, int strikes,
-		Integer connectTokens, ConnectBudget budget) {
+		Integer budgetTokens, Budget budget) {
 }

@@ -4,15 +4,15 @@ import java.time.Duration;
 
 /**
  * What one exchange thinks of one member right now: a cooldown after it was told off, and
- * the connects it may still open. Readers take no lock; changes lock this object.
+ * the uses of its budget left. Readers take no lock; changes lock this object.
  */
 final class MemberLimit {
 
-	/** {@code null} when the member's pool has no connect budget for this exchange. */
-	final ConnectBudget budget;
+	/** {@code null} when the member's pool has no budget for this exchange. */
+	final Budget budget;
 
-	/** The connects spent within the budget's window; {@code null} without a budget. */
-	final ConnectWindow window;
+	/** The uses spent within the budget's window; {@code null} without a budget. */
+	final BudgetWindow window;
 
 	/** End of the cooldown, epoch milliseconds; 0 when the member never cooled down. */
 	private volatile long coolingUntil;
@@ -23,9 +23,9 @@ final class MemberLimit {
 	/** The status that started or last extended the cooldown. */
 	private volatile int status;
 
-	MemberLimit(ConnectBudget budget) {
+	MemberLimit(Budget budget) {
 		this.budget = budget;
-		this.window = (budget != null) ? new ConnectWindow(budget) : null;
+		this.window = (budget != null) ? new BudgetWindow(budget) : null;
 	}
 
 	/** Whether selection must pass the member over now. */

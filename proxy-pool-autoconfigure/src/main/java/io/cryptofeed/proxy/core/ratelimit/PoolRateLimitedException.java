@@ -7,8 +7,8 @@ import io.cryptofeed.proxy.core.NoProxyAvailableException;
 import io.cryptofeed.proxy.core.PoolKey;
 
 /**
- * Every member a connection could still use is resting for its exchange (cooling down, or out
- * of connect budget). Thrown at once rather than sending the exchange an address it has just
+ * Every member a connection could still use is resting for its exchange (cooling down, or its
+ * budget spent). Thrown at once rather than sending the exchange an address it has just
  * refused, which would only lengthen the ban.
  */
 public class PoolRateLimitedException extends NoProxyAvailableException {
@@ -20,7 +20,7 @@ public class PoolRateLimitedException extends NoProxyAvailableException {
 	public PoolRateLimitedException(PoolKey pool, String exchange, int cooling, int spent, Instant retryAt,
 			Duration retryIn) {
 		super(pool, "every member is resting for exchange=" + exchange + " (cooling down " + cooling
-				+ ", connect budget spent " + spent + "); earliest retry at " + retryAt + " (in " + retryIn + ")");
+				+ ", budget spent " + spent + "); earliest retry at " + retryAt + " (in " + retryIn + ")");
 		this.exchange = exchange;
 		this.retryAt = retryAt;
 	}

@@ -7,7 +7,7 @@ import java.util.Set;
 import io.cryptofeed.proxy.core.ConnectionType;
 
 /**
- * How one exchange's answers and connect limits steer its traffic away from members it does
+ * How one exchange's answers and budgets steer its traffic away from members it does
  * not welcome.
  *
  * @param statuses response statuses that put the member that carried them into a cooldown for
@@ -19,12 +19,12 @@ import io.cryptofeed.proxy.core.ConnectionType;
  * @param geoBlockCooldown the cooldown after a geo-block status
  * @param retryOnCooldown whether an idempotent request (or a WebSocket handshake) answered with
  * a cooldown status is sent once more through another member
- * @param httpBudget connect budget of each member of an http pool, or {@code null} for none
+ * @param httpBudget request budget of each member of an http pool, or {@code null} for none
  * @param websocketBudget connect budget of each member of a websocket pool, or {@code null}
  */
 public record RateLimitPolicy(Set<Integer> statuses, Set<Integer> geoBlockStatuses, Duration cooldown,
-		Duration maxCooldown, Duration geoBlockCooldown, boolean retryOnCooldown, ConnectBudget httpBudget,
-		ConnectBudget websocketBudget) {
+		Duration maxCooldown, Duration geoBlockCooldown, boolean retryOnCooldown, Budget httpBudget,
+		Budget websocketBudget) {
 
 	/** What applies where nothing is configured. */
 	public static final RateLimitPolicy DEFAULTS = new RateLimitPolicy(Set.of(429, 418, 451, 403), Set.of(451),
@@ -42,8 +42,8 @@ public record RateLimitPolicy(Set<Integer> statuses, Set<Integer> geoBlockStatus
 		}
 	}
 
-	/** The connect budget of each member of a pool of this type, or {@code null} for none. */
-	public ConnectBudget budget(ConnectionType type) {
+	/** The budget of each member of a pool of this type, or {@code null} for none. */
+	public Budget budget(ConnectionType type) {
 		return (type == ConnectionType.HTTP) ? this.httpBudget : this.websocketBudget;
 	}
 

@@ -15,7 +15,7 @@ import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
 
 /**
- * Every exchange's cooldowns and connect budgets, keyed by the exchange a connection was
+ * Every exchange's cooldowns and budgets, keyed by the exchange a connection was
  * routed for: the exchange it names, else the one whose host patterns match, else the settings
  * block of its pool ({@value PoolKey#DEFAULT}). A member banned by one exchange keeps serving
  * the others.
@@ -48,7 +48,7 @@ public final class RateLimits {
 
 	/**
 	 * What each exchange that ever limited the member thinks of it now, by exchange id: its
-	 * remaining cooldown and connect tokens. For operators' views such as an actuator endpoint.
+	 * remaining cooldown and budget tokens. For operators' views such as an actuator endpoint.
 	 */
 	public Map<String, LimitState> stateOf(PoolMember member) {
 		Map<String, LimitState> states = new TreeMap<>();

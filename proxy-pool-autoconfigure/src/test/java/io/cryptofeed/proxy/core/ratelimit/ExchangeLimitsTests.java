@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** Cooldowns and connect budgets on a pool of three, with a clock that moves only when told. */
+/** Cooldowns and budgets on a pool of three, with a clock that moves only when told. */
 class ExchangeLimitsTests {
 
 	private final TestClock clock = new TestClock();
@@ -167,8 +167,8 @@ class ExchangeLimitsTests {
 	}
 
 	@Test
-	void aConnectBudgetSpreadsConnectsOverMembersAndNoneExceedsIt() {
-		ConnectBudget budget = new ConnectBudget(2, Duration.ofMinutes(5));
+	void aBudgetSpreadsUsesOverMembersAndNoneExceedsIt() {
+		Budget budget = new Budget(2, Duration.ofMinutes(5));
 		this.limits = limits(new RateLimitPolicy(Set.of(429), Set.of(), Duration.ofSeconds(1), Duration.ofSeconds(1),
 				Duration.ofHours(1), false, null, budget));
 		// weights 4:1:1 would send two thirds of the connects to the first member
@@ -182,11 +182,11 @@ class ExchangeLimitsTests {
 		}
 		assertThat(websocket.members()).allSatisfy((member) -> {
 			assertThat(chosen.stream().filter(member::equals)).hasSize(2);
-			assertThat(binance.stateOf(member).connectTokens()).isZero();
+			assertThat(binance.stateOf(member).budgetTokens()).isZero();
 		});
 		assertThatExceptionOfType(PoolRateLimitedException.class)
 			.isThrownBy(() -> binance.select(websocket, Exclusion.NONE))
-			.withMessageContaining("connect budget spent 3")
+			.withMessageContaining("budget spent 3")
 			.satisfies((ex) -> assertThat(ex.retryAt()).isEqualTo(this.clock.instant().plus(Duration.ofMinutes(5))));
 		// another exchange has budgets of its own; an http pool has none under this policy
 		assertThat(this.limits.forExchange("kraken").select(websocket, Exclusion.NONE)).isNotNull();
@@ -197,16 +197,16 @@ class ExchangeLimitsTests {
 	}
 
 	@Test
-	void aRefundedConnectCanBeSpentAgain() {
+	void aRefundedUseCanBeSpentAgain() {
 		this.limits = limits(new RateLimitPolicy(Set.of(429), Set.of(), Duration.ofSeconds(1), Duration.ofSeconds(1),
-				Duration.ofHours(1), false, new ConnectBudget(1, Duration.ofMinutes(1)), null));
+				Duration.ofHours(1), false, new Budget(1, Duration.ofMinutes(1)), null));
 		ExchangeLimits coinbase = this.limits.forExchange("coinbase");
 		for (int i = 0; i < 10; i++) {
 			Lease lease = coinbase.select(this.pool, Exclusion.NONE);
 			coinbase.refund(lease);
 		}
 		for (PoolMember member : this.members) {
-			assertThat(coinbase.stateOf(member).connectTokens()).isOne();
+			assertThat(coinbase.stateOf(member).budgetTokens()).isOne();
 		}
 	}
 
@@ -230,7 +230,7 @@ class ExchangeLimitsTests {
 			assertThat(states.get("binance").cooldownRemaining()).isEqualTo(Duration.ofSeconds(1));
 			assertThat(states.get("binance").lastStatus()).isEqualTo(429);
 			assertThat(states.get("bybit").cooldownRemaining()).isEqualTo(Duration.ofSeconds(29));
-			assertThat(states.get("bybit").connectTokens()).isNull();
+			assertThat(states.get("bybit").budgetTokens()).isNull();
 		});
 		assertThat(this.limits.stateOf(this.members.get(1))).isEmpty();
 	}

@@ -36,7 +36,9 @@ import reactor.netty.resources.LoopResources;
  * exchange refuse one proxy's address)</li>
  * <li>{@code GET} or {@code POST /delay/{millis}}: 200 after that delay, at most one minute</li>
  * <li>{@code POST /echo}: 200 with the request body</li>
- * <li>WebSocket {@code /ws}: first a text frame {@code peer=<ip>}, then every text frame echoed</li>
+ * <li>WebSocket {@code /ws}: first a text frame {@code peer=<ip>}, then every text frame echoed;
+ * with {@code ?status=<code>} the handshake is refused with that status instead (the
+ * {@code retry-after} and {@code peer} parameters work as for {@code /status})</li>
  * </ul>
  */
 public final class TargetServer implements AutoCloseable {
@@ -141,6 +143,11 @@ public final class TargetServer implements AutoCloseable {
 			})
 			.get("/ws", (request, response) -> {
 				String peer = peer(request);
+				Map<String, List<String>> query = query(request);
+				Integer refusal = query.containsKey("status") ? parse(query.get("status").get(0)) : null;
+				if (refusal != null && refusal >= 200 && refusal <= 599 && aimedAt(query, peer)) {
+					return refuse(response, refusal, query);
+				}
 				return response.sendWebsocket((in, out) -> {
 					Flux<String> echoes = in.aggregateFrames()
 						.receiveFrames()
@@ -157,11 +164,24 @@ public final class TargetServer implements AutoCloseable {
 		if (code == null || code < 200 || code > 599) {
 			return response.status(HttpResponseStatus.BAD_REQUEST).sendString(Mono.just("status must be 200 to 599"));
 		}
-		Map<String, List<String>> query = new QueryStringDecoder(request.uri()).parameters();
-		List<String> only = query.get("peer");
-		if (only != null && !only.contains(peer)) {
+		Map<String, List<String>> query = query(request);
+		if (!aimedAt(query, peer)) {
 			return response.sendString(Mono.just("status 200"));
 		}
+		return refuse(response, code, query);
+	}
+
+	private static Map<String, List<String>> query(HttpServerRequest request) {
+		return new QueryStringDecoder(request.uri()).parameters();
+	}
+
+	/** Whether the request's peer is the one the {@code peer} parameter names, if any. */
+	private static boolean aimedAt(Map<String, List<String>> query, String peer) {
+		List<String> only = query.get("peer");
+		return only == null || only.contains(peer);
+	}
+
+	private static Publisher<Void> refuse(HttpServerResponse response, int code, Map<String, List<String>> query) {
 		List<String> retryAfter = query.get("retry-after");
 		if (retryAfter != null) {
 			response.header(HttpHeaderNames.RETRY_AFTER, retryAfter.get(0));

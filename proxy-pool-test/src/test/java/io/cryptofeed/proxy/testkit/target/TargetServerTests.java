@@ -82,6 +82,19 @@ class TargetServerTests {
 	}
 
 	@Test
+	void aWebSocketHandshakeCanBeRefusedWithAStatus() throws Exception {
+		HttpResponse<String> refused = get("/ws?status=429&retry-after=5");
+		assertThat(refused.statusCode()).isEqualTo(429);
+		assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
+		List<String> received = new CopyOnWriteArrayList<>();
+		WebSocket webSocket = this.client.newWebSocketBuilder()
+			.buildAsync(URI.create(this.server.wsUrl() + "?status=403&peer=127.0.0.9"), new CollectingListener(received))
+			.get(5, TimeUnit.SECONDS);
+		await().atMost(TIMEOUT).until(() -> received.contains("peer=127.0.0.1"));
+		webSocket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+	}
+
+	@Test
 	void delayAnswersAfterTheDelay() throws Exception {
 		long start = System.nanoTime();
 

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class ConnectWindowTests {
+class BudgetWindowTests {
 
-	private final ConnectWindow window = new ConnectWindow(new ConnectBudget(3, Duration.ofSeconds(10)));
+	private final BudgetWindow window = new BudgetWindow(new Budget(3, Duration.ofSeconds(10)));
 
 	@Test
 	void allowsTheBudgetWithinTheWindowThenNothingUntilTheOldestSpendLeavesIt() {
@@ -35,7 +35,7 @@ class ConnectWindowTests {
 	}
 
 	@Test
-	void aRefundGivesBackExactlyTheConnectItsOwnerSpent() {
+	void aRefundGivesBackExactlyTheUseItsOwnerSpent() {
 		this.window.take("old", 0);
 		this.window.take("reused", 6_000);
 		this.window.take("new", 7_000);
@@ -62,7 +62,7 @@ class ConnectWindowTests {
 
 	@Test
 	void growsUpToALargeBudgetAndKeepsOrderAcrossTheRing() {
-		ConnectWindow large = new ConnectWindow(new ConnectBudget(300, Duration.ofMinutes(5)));
+		BudgetWindow large = new BudgetWindow(new Budget(300, Duration.ofMinutes(5)));
 		Object[] owners = new Object[300];
 		for (int i = 0; i < 300; i++) {
 			owners[i] = new Object();
@@ -80,7 +80,7 @@ class ConnectWindowTests {
 
 	@Test
 	void concurrentTakersNeverSpendMoreThanTheBudget() throws Exception {
-		ConnectWindow shared = new ConnectWindow(new ConnectBudget(50, Duration.ofMinutes(1)));
+		BudgetWindow shared = new BudgetWindow(new Budget(50, Duration.ofMinutes(1)));
 		AtomicInteger granted = new AtomicInteger();
 		ExecutorService threads = Executors.newFixedThreadPool(4);
 		CountDownLatch start = new CountDownLatch(1);

@@ -3,16 +3,16 @@ package io.cryptofeed.proxy.core.ratelimit;
 import java.util.Arrays;
 
 /**
- * The connects one member spent for one exchange within the last window, oldest first: a
- * sliding log, so no window of that length ever holds more than the budget (a refilling
- * token bucket would allow twice as many across its boundary). Each spend is kept with the
- * object that spent it, so a connect that turned out not to open a connection is given back
- * exactly. The log grows with use, up to the budget.
+ * The uses one member spent for one exchange within the last window, oldest first: a sliding
+ * log, so no window of that length ever holds more than the budget (a refilling token bucket
+ * would allow twice as many across its boundary). Each spend is kept with the object that
+ * spent it, so a use that never reached the exchange is given back exactly. The log grows
+ * with use, up to the budget.
  *
  * <p>Taking and giving back lock this window; {@link #hasToken} is one volatile read, so
  * selection can skip a spent member without locking.
  */
-final class ConnectWindow {
+final class BudgetWindow {
 
 	private final int max;
 
@@ -31,20 +31,20 @@ final class ConnectWindow {
 	/** When the budget is spent: the time its oldest spend leaves the window; else {@link Long#MIN_VALUE}. */
 	private volatile long spentUntil = Long.MIN_VALUE;
 
-	ConnectWindow(ConnectBudget budget) {
-		this.max = budget.maxConnects();
+	BudgetWindow(Budget budget) {
+		this.max = budget.max();
 		this.windowMillis = budget.window().toMillis();
 		int initial = Math.min(this.max, 8);
 		this.times = new long[initial];
 		this.owners = new Object[initial];
 	}
 
-	/** Whether a connect may be spent now; may be stale by a moment, {@link #take} decides. */
+	/** Whether a use may be spent now; may be stale by a moment, {@link #take} decides. */
 	boolean hasToken(long now) {
 		return now >= this.spentUntil;
 	}
 
-	/** Spends one connect for the owner; false when the budget is spent. */
+	/** Spends one use for the owner; false when the budget is spent. */
 	synchronized boolean take(Object owner, long now) {
 		expire(now);
 		if (this.size == this.max) {
@@ -62,7 +62,7 @@ final class ConnectWindow {
 		return true;
 	}
 
-	/** Gives back the connect the owner spent, if it is still in the window. */
+	/** Gives back the use the owner spent, if it is still in the window. */
 	synchronized void refund(Object owner) {
 		// refunds come right after the spend: search from the newest
 		for (int i = this.size - 1; i >= 0; i--) {
@@ -79,13 +79,13 @@ final class ConnectWindow {
 		}
 	}
 
-	/** Connects left in the window now. */
+	/** Uses left in the window now. */
 	synchronized int tokens(long now) {
 		expire(now);
 		return this.max - this.size;
 	}
 
-	/** When the next connect may be spent: now, or when the oldest spend leaves the window. */
+	/** When the next use may be spent: now, or when the oldest spend leaves the window. */
 	synchronized long nextTokenAt(long now) {
 		expire(now);
 		return (this.size < this.max) ? now : this.times[this.head] + this.windowMillis;
