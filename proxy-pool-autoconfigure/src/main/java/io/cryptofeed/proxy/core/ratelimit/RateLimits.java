@@ -2,7 +2,6 @@ package io.cryptofeed.proxy.core.ratelimit;
 
 import java.time.Clock;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,11 +62,7 @@ public final class RateLimits {
 
 	/** The exchanges seen so far with their limits, by id. */
 	public Map<String, ExchangeLimits> exchanges() {
-		return Collections.unmodifiableMap(new LinkedHashMap<>(new TreeMap<>(this.exchanges)));
-	}
-
-	public RateLimitPolicies policies() {
-		return this.policies;
+		return Collections.unmodifiableMap(new TreeMap<>(this.exchanges));
 	}
 
 	/** Tells the listener about every cooldown that begins from now on. */

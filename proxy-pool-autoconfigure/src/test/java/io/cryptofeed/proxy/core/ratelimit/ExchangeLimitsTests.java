@@ -233,6 +233,7 @@ class ExchangeLimitsTests {
 			assertThat(states.get("bybit").budgetTokens()).isNull();
 		});
 		assertThat(this.limits.stateOf(this.members.get(1))).isEmpty();
+		assertThat(this.limits.exchanges()).containsOnlyKeys("binance", "bybit");
 	}
 
 	private RateLimits limits(RateLimitPolicy defaults) {
