@@ -125,7 +125,8 @@ final class ConnectAttempt {
 			return;
 		}
 		// the header is read only for the few statuses that need it
-		String retryAfter = this.limits.policy().coolsDown(status) ? headers.get(HttpHeaderNames.RETRY_AFTER) : null;
+		String retryAfter = this.limits.policy().coolsDown(status) ? headers.get(HttpHeaderNames.RETRY_AFTER)
+				: null;
 		if (this.limits.responded(this.pool, this.current.member(), status, retryAfter)) {
 			this.cooledDown = true;
 		}
@@ -153,7 +154,7 @@ final class ConnectAttempt {
 		}
 		this.outcomes.failed(this.pool, this.current.member(), elapsed(), cause);
 		if (ConnectFailures.beforeTunnel(cause)) {
-			// the exchange never saw this connect
+			// the exchange never saw this use of the member's budget
 			this.limits.refund(this.current);
 		}
 		this.failures.add(this.current.endpoint() + " -> " + ProxyConnectFailedException.describe(cause));
