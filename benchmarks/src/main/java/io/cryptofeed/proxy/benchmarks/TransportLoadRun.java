@@ -3,6 +3,7 @@ package io.cryptofeed.proxy.benchmarks;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +19,8 @@ import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolSpec;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicies;
+import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.cryptofeed.proxy.netty.ProxyPoolExchangeFilter;
 import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
@@ -180,7 +183,8 @@ public final class TransportLoadRun {
 				SelectionStrategies.ROUND_ROBIN, Duration.ofSeconds(30));
 		ProxyPools pools = ProxyPools.of(List.of(spec), Map.of(), SelectionStrategies.builtIn()::create);
 		MemberCircuitBreakers breakers = new MemberCircuitBreakers(MemberCircuitBreakers.registry(breaker), pools);
-		ProxyPoolHttpClients clients = new ProxyPoolHttpClients(pools, transport, breakers);
+		ProxyPoolHttpClients clients = new ProxyPoolHttpClients(pools, transport, breakers,
+				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()));
 		return WebClient.builder()
 			.clientConnector(new ReactorClientHttpConnector(clients.apply(HttpClient.create(), ConnectionType.HTTP)))
 			.filter(new ProxyPoolExchangeFilter(clients))

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +22,8 @@ import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.ProxyUrls;
 import io.cryptofeed.proxy.core.Unavailability;
+import io.cryptofeed.proxy.core.ratelimit.LimitState;
+import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.health.HealthChecker;
 import io.cryptofeed.proxy.health.MemberHealth;
 import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
@@ -61,6 +64,8 @@ public class ProxyPoolEndpoint {
 
 	private final Supplier<ReloadDescriptor> reloads;
 
+	private final RateLimits rateLimits;
+
 	/**
 	 * @param pools the pools, read anew at each call
 	 * @param healthChecker the health checker, or {@code null} when health checks are off
@@ -68,15 +73,18 @@ public class ProxyPoolEndpoint {
 	 * @param clients the transport that counts open connections, or {@code null} without one
 	 * @param checkWait how long a check request waits for its checks
 	 * @param reloads how the configuration reloads went, or {@code null} when it cannot be reloaded
+	 * @param rateLimits the exchanges' cooldowns and budgets, or {@code null} without the transport
 	 */
 	public ProxyPoolEndpoint(ProxyPools pools, HealthChecker healthChecker, MemberCircuitBreakers breakers,
-			ProxyPoolHttpClients clients, Duration checkWait, Supplier<ReloadDescriptor> reloads) {
+			ProxyPoolHttpClients clients, Duration checkWait, Supplier<ReloadDescriptor> reloads,
+			RateLimits rateLimits) {
 		this.pools = pools;
 		this.healthChecker = healthChecker;
 		this.breakers = breakers;
 		this.clients = clients;
 		this.checkWait = checkWait;
 		this.reloads = (reloads != null) ? reloads : () -> null;
+		this.rateLimits = rateLimits;
 	}
 
 	/** Every pool with its members. */
@@ -199,7 +207,8 @@ public class ProxyPoolEndpoint {
 				member.succeededConnects() + member.failedConnects(), member.failedConnects(),
 				checked ? health.lastCheck() : null,
 				(checked && !Double.isNaN(health.latencyMillis())) ? health.latencyMillis() : null,
-				checked ? health.consecutiveFailures() : null, checked ? ProxyUrls.maskWords(health.lastError()) : null);
+				checked ? health.consecutiveFailures() : null, checked ? ProxyUrls.maskWords(health.lastError()) : null,
+				(this.rateLimits != null) ? this.rateLimits.stateOf(member) : null);
 	}
 
 	private String breakerState(PoolMember member) {
@@ -295,11 +304,12 @@ public class ProxyPoolEndpoint {
 	 * @param latencyMillis moving average of its passed checks' latency
 	 * @param consecutiveFailures failed health checks in a row
 	 * @param lastError why its last failed health check failed, credentials masked
+	 * @param exchangeLimits per exchange that ever limited it: remaining cooldown, last status, strikes and budget; {@code null} without the transport
 	 */
 	public record MemberDescriptor(int index, String id, String url, int weight, boolean enabled, boolean available,
 			boolean healthy, boolean drained, String breaker, Integer openConnections, Integer activeLeases,
 			long selections, long failures, Instant lastCheck, Double latencyMillis, Integer consecutiveFailures,
-			String lastError) implements OperationResponseBody {
+			String lastError, Map<String, LimitState> exchangeLimits) implements OperationResponseBody {
 	}
 
 }

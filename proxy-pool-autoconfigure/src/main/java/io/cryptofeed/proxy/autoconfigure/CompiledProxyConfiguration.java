@@ -6,6 +6,7 @@ import java.util.Map;
 import io.cryptofeed.proxy.breaker.BreakerSettings;
 import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolSpec;
+import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicies;
 import io.cryptofeed.proxy.health.HealthCheckSettings;
 import io.cryptofeed.proxy.netty.TransportSettings;
 
@@ -17,9 +18,11 @@ import io.cryptofeed.proxy.netty.TransportSettings;
  * @param transport timeouts and failover of connections through the pools
  * @param breaker the circuit breaker settings of every member
  * @param healthChecks health checking of each pool that has it on
+ * @param rateLimits cooldowns and budgets of each exchange
  */
 public record CompiledProxyConfiguration(List<PoolSpec> pools, Map<String, List<String>> hostPatterns,
-		TransportSettings transport, BreakerSettings breaker, Map<PoolKey, HealthCheckSettings> healthChecks) {
+		TransportSettings transport, BreakerSettings breaker, Map<PoolKey, HealthCheckSettings> healthChecks,
+		RateLimitPolicies rateLimits) {
 
 	public CompiledProxyConfiguration {
 		pools = List.copyOf(pools);

@@ -24,6 +24,7 @@ import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolSpec;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyUrls;
+import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicies;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.cryptofeed.proxy.health.HealthCheckSettings;
 import io.cryptofeed.proxy.netty.TransportSettings;
@@ -86,8 +87,9 @@ public final class ProxyConfigurationCompiler {
 		atLeastOne(prefix + ".max-concurrent-health-checks", properties.getMaxConcurrentHealthChecks(), violations);
 		TransportSettings transport = transport(properties, violations);
 		BreakerSettings breaker = breaker(properties.getCircuitBreaker(), violations);
+		RateLimitPolicies rateLimits = RateLimitCompiler.compile(properties, violations);
 		violations.throwIfAny();
-		return new CompiledProxyConfiguration(pools, hosts, transport, breaker, healthChecks);
+		return new CompiledProxyConfiguration(pools, hosts, transport, breaker, healthChecks, rateLimits);
 	}
 
 	private TransportSettings transport(ProxyProperties properties, Violations violations) {
@@ -370,7 +372,7 @@ public final class ProxyConfigurationCompiler {
 		return true;
 	}
 
-	private static final class Violations {
+	static final class Violations {
 
 		private final List<ConfigurationViolation> list = new ArrayList<>();
 

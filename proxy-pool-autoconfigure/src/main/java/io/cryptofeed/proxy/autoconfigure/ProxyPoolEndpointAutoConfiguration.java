@@ -3,6 +3,7 @@ package io.cryptofeed.proxy.autoconfigure;
 import io.cryptofeed.proxy.actuate.ProxyPoolEndpoint;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.health.HealthChecker;
 import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
 
@@ -30,11 +31,11 @@ public class ProxyPoolEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	public ProxyPoolEndpoint proxyPoolEndpoint(ProxyPools pools, ObjectProvider<HealthChecker> healthChecker,
 			ObjectProvider<MemberCircuitBreakers> breakers, ObjectProvider<ProxyPoolHttpClients> clients,
-			ObjectProvider<ProxyPoolReloader> reloader) {
+			ObjectProvider<ProxyPoolReloader> reloader, ObjectProvider<RateLimits> rateLimits) {
 		ProxyPoolReloader reloads = reloader.getIfAvailable();
 		return new ProxyPoolEndpoint(pools, healthChecker.getIfAvailable(), breakers.getIfAvailable(),
 				clients.getIfAvailable(), ProxyPoolEndpoint.CHECK_WAIT,
-				(reloads != null) ? () -> describe(reloads.status()) : null);
+				(reloads != null) ? () -> describe(reloads.status()) : null, rateLimits.getIfAvailable());
 	}
 
 	private static ProxyPoolEndpoint.ReloadDescriptor describe(ReloadStatus status) {

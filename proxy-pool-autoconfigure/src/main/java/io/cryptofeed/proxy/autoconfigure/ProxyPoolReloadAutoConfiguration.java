@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.cryptofeed.proxy.health.HealthChecker;
 import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
@@ -31,9 +32,10 @@ public class ProxyPoolReloadAutoConfiguration {
 	public ProxyPoolReloader proxyPoolReloader(Environment environment, ProxyConfigurationCompiler compiler,
 			SelectionStrategies strategies, ProxyPools pools, CompiledProxyConfiguration configuration,
 			ObjectProvider<ProxyPoolHttpClients> transport, ObjectProvider<MemberCircuitBreakers> breakers,
-			ObjectProvider<HealthChecker> health) {
+			ObjectProvider<HealthChecker> health, ObjectProvider<RateLimits> rateLimits) {
 		ProxyPoolReloader.Targets targets = new ProxyPoolReloader.Targets(transport.getIfAvailable(() -> null),
-				breakers.getIfAvailable(() -> null), health.getIfAvailable(() -> null));
+				breakers.getIfAvailable(() -> null), health.getIfAvailable(() -> null),
+				rateLimits.getIfAvailable(() -> null));
 		return new ProxyPoolReloader(environment, compiler, strategies, pools, configuration, targets,
 				Clock.systemUTC());
 	}

@@ -10,6 +10,7 @@ import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.PoolsChange;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.ProxyUrls;
+import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.cryptofeed.proxy.health.HealthChecker;
 import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
@@ -135,8 +136,9 @@ public final class ProxyPoolReloader {
 		return this.status;
 	}
 
-	/** What else follows a new configuration: transport, breakers and health checks, where present. */
-	public record Targets(ProxyPoolHttpClients transport, MemberCircuitBreakers breakers, HealthChecker health) {
+	/** What else follows a new configuration: transport, breakers, health checks and exchange limits, where present. */
+	public record Targets(ProxyPoolHttpClients transport, MemberCircuitBreakers breakers, HealthChecker health,
+			RateLimits rateLimits) {
 
 		/** Settings that members joining in this reload must already see. */
 		void beforePools(CompiledProxyConfiguration next) {
@@ -145,6 +147,9 @@ public final class ProxyPoolReloader {
 			}
 			if (this.breakers != null) {
 				this.breakers.reconfigure(next.breaker());
+			}
+			if (this.rateLimits != null) {
+				this.rateLimits.reconfigure(next.rateLimits());
 			}
 		}
 

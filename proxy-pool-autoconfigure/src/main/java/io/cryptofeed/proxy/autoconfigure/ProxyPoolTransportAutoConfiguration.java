@@ -1,18 +1,22 @@
 package io.cryptofeed.proxy.autoconfigure;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
+import io.cryptofeed.proxy.actuate.CooldownMetrics;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.netty.ProxyPoolExchangeFilter;
 import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
 import io.cryptofeed.proxy.netty.ProxyPoolWebSocketClient;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -33,7 +37,8 @@ import org.springframework.web.reactive.socket.client.WebSocketClient;
 /**
  * Puts the pools under the HTTP and WebSocket clients Spring Boot gives the application:
  * the auto-configured {@code WebClient.Builder} and a {@link WebSocketClient} bean, with
- * connect failover and a circuit breaker per member.
+ * connect failover, a circuit breaker per member, and cooldowns and budgets per member and
+ * exchange.
  */
 @AutoConfiguration(after = ProxyPoolAutoConfiguration.class,
 		beforeName = { "org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration",
@@ -42,11 +47,21 @@ import org.springframework.web.reactive.socket.client.WebSocketClient;
 @ConditionalOnBean(ProxyPools.class)
 public class ProxyPoolTransportAutoConfiguration {
 
+	/** Cooldowns and budgets per member and exchange, which selection respects. */
+	@Bean
+	@ConditionalOnMissingBean
+	public RateLimits proxyRateLimits(CompiledProxyConfiguration configuration, ProxyPools pools) {
+		RateLimits rateLimits = new RateLimits(configuration.rateLimits(), Clock.systemUTC());
+		pools.addPoolsListener(rateLimits);
+		return rateLimits;
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	public ProxyPoolHttpClients proxyPoolHttpClients(ProxyPools pools, CompiledProxyConfiguration configuration,
-			ObjectProvider<ProxyOutcomes> outcomes) {
-		return new ProxyPoolHttpClients(pools, configuration.transport(), all(outcomes.orderedStream().toList()));
+			ObjectProvider<ProxyOutcomes> outcomes, RateLimits rateLimits) {
+		return new ProxyPoolHttpClients(pools, configuration.transport(), all(outcomes.orderedStream().toList()),
+				rateLimits);
 	}
 
 	private static ProxyOutcomes all(List<ProxyOutcomes> outcomes) {
@@ -77,6 +92,18 @@ public class ProxyPoolTransportAutoConfiguration {
 		@ConditionalOnMissingBean
 		MemberCircuitBreakers proxyMemberCircuitBreakers(ProxyPools pools, CompiledProxyConfiguration configuration) {
 			return new MemberCircuitBreakers(MemberCircuitBreakers.registry(configuration.breaker()), pools);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	static class CooldownMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		CooldownMetrics proxyCooldownMetrics(RateLimits rateLimits) {
+			return new CooldownMetrics(rateLimits);
 		}
 
 	}

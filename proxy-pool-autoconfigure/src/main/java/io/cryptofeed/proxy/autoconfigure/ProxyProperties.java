@@ -204,12 +204,19 @@ public class ProxyProperties {
 		/** Proxies for WebSocket (streaming) connections. */
 		private final Connection websocket = new Connection();
 
+		/** Cooldowns of members an exchange rate-limits, bans or geo-blocks. */
+		private final RateLimit rateLimit = new RateLimit();
+
 		public Connection getHttp() {
 			return this.http;
 		}
 
 		public Connection getWebsocket() {
 			return this.websocket;
+		}
+
+		public RateLimit getRateLimit() {
+			return this.rateLimit;
 		}
 
 	}
@@ -251,6 +258,9 @@ public class ProxyProperties {
 
 		/** Background health checking of the pool's members. */
 		private final HealthCheck healthCheck = new HealthCheck();
+
+		/** How often one member may be used for one exchange within a window: connects (websocket) or requests (http). */
+		private final Budget budget = new Budget();
 
 		public String getUrl() {
 			return this.url;
@@ -294,6 +304,10 @@ public class ProxyProperties {
 
 		public HealthCheck getHealthCheck() {
 			return this.healthCheck;
+		}
+
+		public Budget getBudget() {
+			return this.budget;
 		}
 
 	}
@@ -460,6 +474,129 @@ public class ProxyProperties {
 
 		public void setExpectedStatus(String expectedStatus) {
 			this.expectedStatus = expectedStatus;
+		}
+
+	}
+
+	/**
+	 * How an exchange's answers put the member that carried them to rest for that exchange
+	 * only. Not a proxy failure: breakers and health checks never see it. In an exchange's
+	 * block every unset value comes from the default block.
+	 */
+	public static class RateLimit {
+
+		/** Response statuses that put the member into a cooldown for the exchange; empty turns cooldowns off (default 429, 418, 451, 403). */
+		private List<Integer> statuses;
+
+		/** First cooldown when the answer has no Retry-After, doubled on each repeat up to max-cooldown (default 30s); a bare number means seconds. */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration cooldown;
+
+		/** Longest cooldown the doubling reaches; a Retry-After is honoured even when longer (default 10m); a bare number means seconds. */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration maxCooldown;
+
+		/** Statuses, among 'statuses', that mean the exchange refuses the member's location (default 451). */
+		private List<Integer> geoBlockStatuses;
+
+		/** Cooldown after a geo-block status, never doubled (default 1h); a bare number means seconds. */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration geoBlockCooldown;
+
+		/** Whether a GET, HEAD, OPTIONS or WebSocket handshake answered with a cooldown status is sent once more through another member (default false: the answer goes back to the caller). */
+		private Boolean retryOnCooldown;
+
+		public List<Integer> getStatuses() {
+			return this.statuses;
+		}
+
+		public void setStatuses(List<Integer> statuses) {
+			this.statuses = statuses;
+		}
+
+		public Duration getCooldown() {
+			return this.cooldown;
+		}
+
+		public void setCooldown(Duration cooldown) {
+			this.cooldown = cooldown;
+		}
+
+		public Duration getMaxCooldown() {
+			return this.maxCooldown;
+		}
+
+		public void setMaxCooldown(Duration maxCooldown) {
+			this.maxCooldown = maxCooldown;
+		}
+
+		public List<Integer> getGeoBlockStatuses() {
+			return this.geoBlockStatuses;
+		}
+
+		public void setGeoBlockStatuses(List<Integer> geoBlockStatuses) {
+			this.geoBlockStatuses = geoBlockStatuses;
+		}
+
+		public Duration getGeoBlockCooldown() {
+			return this.geoBlockCooldown;
+		}
+
+		public void setGeoBlockCooldown(Duration geoBlockCooldown) {
+			this.geoBlockCooldown = geoBlockCooldown;
+		}
+
+		public Boolean getRetryOnCooldown() {
+			return this.retryOnCooldown;
+		}
+
+		public void setRetryOnCooldown(Boolean retryOnCooldown) {
+			this.retryOnCooldown = retryOnCooldown;
+		}
+
+	}
+
+	/**
+	 * A sliding-window budget per member and exchange, so a burst spreads over the pool's
+	 * addresses instead of getting one banned: WebSocket connects on the websocket pool,
+	 * requests on the http pool (kept-alive connections carry many requests, and exchanges
+	 * limit requests per address). An exchange's block without its own budget uses the
+	 * default block's.
+	 */
+	public static class Budget {
+
+		/** Most WebSocket connects one member may open to one exchange within 'window' (websocket only); unset means no budget. */
+		private Integer maxConnects;
+
+		/** Most requests one member may carry to one exchange within 'window' (http only); unset means no budget. */
+		private Integer maxRequests;
+
+		/** The sliding window the budget counts in, e.g. 5m or 1s; required with a budget; a bare number means seconds. */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration window;
+
+		public Integer getMaxConnects() {
+			return this.maxConnects;
+		}
+
+		public void setMaxConnects(Integer maxConnects) {
+			this.maxConnects = maxConnects;
+		}
+
+		public Integer getMaxRequests() {
+			return this.maxRequests;
+		}
+
+		public void setMaxRequests(Integer maxRequests) {
+			this.maxRequests = maxRequests;
+		}
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
 		}
 
 	}

@@ -1,7 +1,11 @@
 package io.cryptofeed.proxy.core;
 
-/** No member of a pool can take a new connection (all drained, or all already tried). */
-public final class NoProxyAvailableException extends RuntimeException {
+/**
+ * No member of a pool can take a new connection (all drained, or all already tried; see
+ * {@link io.cryptofeed.proxy.core.ratelimit.PoolRateLimitedException} for members resting for an
+ * exchange).
+ */
+public class NoProxyAvailableException extends RuntimeException {
 
 	private final PoolKey pool;
 

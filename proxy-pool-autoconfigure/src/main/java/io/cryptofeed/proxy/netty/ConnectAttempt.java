@@ -10,11 +10,15 @@ import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.TriedMembers;
+import io.cryptofeed.proxy.core.ratelimit.ExchangeLimits;
+import io.cryptofeed.proxy.core.ratelimit.RateLimits;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 
 /**
  * The proxy side of one logical connection (a request or a WebSocket session) across its
- * failover attempts: which members were tried, why each failed, and the leases to release
- * when the connection ends. Lives in the Reactor context under {@link #CONTEXT_KEY}.
+ * failover attempts: which members were tried, why each failed, the leases to release when
+ * the connection ends, and the exchange whose cooldowns and budgets selection respects. Lives in the Reactor context under {@link #CONTEXT_KEY}.
  */
 final class ConnectAttempt {
 
@@ -25,6 +29,8 @@ final class ConnectAttempt {
 	private final ConnectionType type;
 
 	private final ProxyOutcomes outcomes;
+
+	private final RateLimits rateLimits;
 
 	private final TriedMembers tried = new TriedMembers();
 
@@ -38,24 +44,38 @@ final class ConnectAttempt {
 
 	private ProxyPool route;
 
+	private ExchangeLimits limits;
+
 	private Lease current;
 
 	private long currentSince;
 
-	ConnectAttempt(String exchange, ConnectionType type, ProxyOutcomes outcomes) {
+	/** Whether the exchange's last answer put the current member to rest. */
+	private boolean cooledDown;
+
+	ConnectAttempt(String exchange, ConnectionType type, ProxyOutcomes outcomes, RateLimits rateLimits) {
 		this.exchange = exchange;
 		this.type = type;
 		this.outcomes = outcomes;
+		this.rateLimits = rateLimits;
 	}
 
 	String exchange() {
 		return this.exchange;
 	}
 
-	/** Records the pool the request resolved to ({@code null}: direct), so the connect need not resolve again. */
-	synchronized void routeTo(ProxyPool route) {
+	/**
+	 * Records the pool the request resolved to ({@code null}: direct), so the connect need not
+	 * resolve again, and whose limits apply: the exchange the request was routed for (named, or
+	 * found by host pattern), else the pool's settings block.
+	 */
+	synchronized void routeTo(ProxyPool route, String routedExchange) {
 		this.routed = true;
 		this.route = route;
+		if (route != null) {
+			String exchange = (routedExchange != null) ? routedExchange : route.key().settings();
+			this.limits = this.rateLimits.forExchange(exchange);
+		}
 	}
 
 	synchronized boolean isRouted() {
@@ -70,9 +90,12 @@ final class ConnectAttempt {
 		return this.type;
 	}
 
-	/** Selects a member not tried yet; throws NoProxyAvailableException when none is left. */
+	/**
+	 * Selects a member of the routed pool not tried yet and not resting for the exchange;
+	 * throws NoProxyAvailableException (PoolRateLimitedException when only resting ones are left).
+	 */
 	synchronized Lease select(ProxyPool pool) {
-		Lease lease = pool.select(this.tried);
+		Lease lease = this.limits.select(pool, this.tried);
 		this.pool = pool;
 		this.current = lease;
 		this.currentSince = System.nanoTime();
@@ -95,6 +118,34 @@ final class ConnectAttempt {
 	}
 
 	/**
+	 * The exchange answered through the current member; a cooldown status puts the member to
+	 * rest for the exchange. Not a proxy outcome: breakers never hear of it.
+	 */
+	synchronized void responded(int status, HttpHeaders headers) {
+		if (this.current == null) {
+			return;
+		}
+		// the header is read only for the few statuses that need it
+		String retryAfter = this.limits.policy().coolsDown(status) ? headers.get(HttpHeaderNames.RETRY_AFTER)
+				: null;
+		if (this.limits.responded(this.pool, this.current.member(), status, retryAfter)) {
+			this.cooledDown = true;
+		}
+	}
+
+	/** Whether the last answer put its member to rest; clears the mark for the next attempt. */
+	synchronized boolean takeCooldown() {
+		boolean cooled = this.cooledDown;
+		this.cooledDown = false;
+		return cooled;
+	}
+
+	/** Whether the exchange's policy sends a cooled-down idempotent request through another member. */
+	synchronized boolean retriesOnCooldown() {
+		return this.limits != null && this.limits.policy().retryOnCooldown();
+	}
+
+	/**
 	 * The current member failed: counted against it and remembered for the final error.
 	 * @return whether a member had been selected (false for a direct connection)
 	 */
@@ -104,6 +155,10 @@ final class ConnectAttempt {
 		}
 		this.current.connectFailed();
 		this.outcomes.failed(this.pool, this.current.member(), elapsed(), cause);
+		if (ConnectFailures.beforeTunnel(cause)) {
+			// the exchange never saw this use of the member's budget
+			this.limits.refund(this.current);
+		}
 		this.failures.add(this.current.endpoint() + " -> " + ProxyConnectFailedException.describe(cause));
 		this.current.release();
 		this.current = null;
@@ -123,8 +178,9 @@ final class ConnectAttempt {
 		return this.pool;
 	}
 
-	synchronized int attempts() {
-		return this.tried.size();
+	/** Whether a member failed; members the exchange refused are no failures. */
+	synchronized boolean hasFailures() {
+		return !this.failures.isEmpty();
 	}
 
 	synchronized List<String> failures() {

@@ -50,7 +50,7 @@ final class PooledProxySelector
 		return Mono.deferContextual((context) -> {
 			ConnectAttempt attempt = context.getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
 			Optional<ProxyPool> pool = (attempt != null && attempt.isRouted()) ? Optional.ofNullable(attempt.route())
-					: resolve(attempt, config);
+					: route(attempt, config);
 			if (pool.isEmpty()) {
 				// direct by configuration: this exchange and the default have no proxy for this type
 				return Mono.just(spec.type(ProxyProvider.Proxy.HTTP).address(NOWHERE).nonProxyHostsPredicate((a) -> true));
@@ -69,10 +69,17 @@ final class PooledProxySelector
 		});
 	}
 
-	private Optional<ProxyPool> resolve(ConnectAttempt attempt, HttpClientConfig config) {
+	/** Resolves the pool of a connection nobody routed yet, and routes its attempt there. */
+	private Optional<ProxyPool> route(ConnectAttempt attempt, HttpClientConfig config) {
 		String exchange = (attempt != null) ? attempt.exchange() : null;
-		return (exchange != null) ? this.pools.resolve(exchange, this.type)
-				: this.pools.resolveForHost(host(config.uri()), this.type);
+		if (exchange == null) {
+			exchange = this.pools.exchangeForHost(host(config.uri())).orElse(null);
+		}
+		Optional<ProxyPool> pool = this.pools.resolve(exchange, this.type);
+		if (attempt != null) {
+			attempt.routeTo(pool.orElse(null), exchange);
+		}
+		return pool;
 	}
 
 	static String host(String uri) {

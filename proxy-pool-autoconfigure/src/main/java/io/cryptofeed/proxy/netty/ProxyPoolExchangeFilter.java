@@ -19,7 +19,8 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
  * The WebClient side of the pools: reads the exchange from the request attribute, resolves
  * the request's pool once, holds the request's leases until the response arrives, and sends
  * an idempotent request once more through another member when its tunnel stalled after it
- * was up. (The pool's timeout becomes the response timeout where Reactor Netty prepares the
+ * was up, or (where the exchange's policy says so) when the exchange's answer put its member
+ * to rest. (The pool's timeout becomes the response timeout where Reactor Netty prepares the
  * request, in {@link MemberConnections}.)
  */
 public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
@@ -39,16 +40,42 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 				.map(String::valueOf)
 				.orElse(context.getOrDefault(ProxyAttributes.EXCHANGE, null));
 			ConnectAttempt attempt = this.clients.newAttempt(exchange, ConnectionType.HTTP);
-			Optional<ProxyPool> pool = (exchange != null) ? this.clients.pools().resolve(exchange, ConnectionType.HTTP)
-					: this.clients.pools().resolveForHost(request.url().getHost(), ConnectionType.HTTP);
-			attempt.routeTo(pool.orElse(null));
-			// each attempt goes through next.exchange anew, so Reactor Netty builds a fresh request
-			boolean idempotent = this.clients.settings().retryIdempotent() && IDEMPOTENT.contains(request.method());
-			return this.clients.failover(attempt, () -> next.exchange(request))
-				.onErrorResume((error) -> afterFailover(error, attempt, next, request, idempotent))
-				.doFinally((signal) -> attempt.releaseAll())
+			String routed = (exchange != null) ? exchange
+					: this.clients.pools().exchangeForHost(request.url().getHost()).orElse(null);
+			Optional<ProxyPool> pool = this.clients.pools().resolve(routed, ConnectionType.HTTP);
+			attempt.routeTo(pool.orElse(null), routed);
+			boolean idempotent = IDEMPOTENT.contains(request.method());
+			Mono<ClientResponse> response = exchange(attempt, next, request, idempotent);
+			if (idempotent && attempt.retriesOnCooldown()) {
+				response = response.flatMap((answer) -> afterCooldown(answer, attempt, next, request));
+			}
+			return response.doFinally((signal) -> attempt.releaseAll())
 				.contextWrite((c) -> c.put(ConnectAttempt.CONTEXT_KEY, attempt));
 		});
+	}
+
+	private Mono<ClientResponse> exchange(ConnectAttempt attempt, ExchangeFunction next, ClientRequest request,
+			boolean idempotent) {
+		// each attempt goes through next.exchange anew, so Reactor Netty builds a fresh request
+		boolean resend = idempotent && this.clients.settings().retryIdempotent();
+		return this.clients.failover(attempt, () -> next.exchange(request))
+			.onErrorResume((error) -> afterFailover(error, attempt, next, request, resend));
+	}
+
+	/**
+	 * Sends an idempotent request once more through another member when the exchange's answer
+	 * put its member to rest ({@code rate-limit.retry-on-cooldown}). When no other member may
+	 * take it, or the retry fails, the caller gets the exchange's answer unchanged.
+	 */
+	private Mono<ClientResponse> afterCooldown(ClientResponse answer, ConnectAttempt attempt, ExchangeFunction next,
+			ClientRequest request) {
+		if (!attempt.takeCooldown() || !attempt.mayTryAnother(this.clients.settings().maxAttempts())) {
+			return Mono.just(answer);
+		}
+		return exchange(attempt, next, request, true)
+			.flatMap((retried) -> afterCooldown(retried, attempt, next, request))
+			.flatMap((retried) -> answer.releaseBody().thenReturn(retried))
+			.onErrorResume((error) -> Mono.just(answer));
 	}
 
 	/**

@@ -10,6 +10,7 @@ import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.netty.channel.ChannelOption;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
@@ -18,9 +19,9 @@ import reactor.netty.resources.ConnectionProvider;
 
 /**
  * Applies the pools to Reactor Netty {@link HttpClient}s: each connection goes through the
- * member chosen for it. The auto-configured WebClient and WebSocket clients use this; so can
- * an {@code HttpClient} you build yourself, with {@link #withFailover} around each request
- * for failover.
+ * member chosen for it, passing over members that rest for the connection's exchange. The
+ * auto-configured WebClient and WebSocket clients use this; so can an {@code HttpClient} you
+ * build yourself, with {@link #withFailover} around each request for failover.
  */
 public final class ProxyPoolHttpClients implements AutoCloseable {
 
@@ -36,6 +37,8 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 
 	private final ProxyOutcomes outcomes;
 
+	private final RateLimits rateLimits;
+
 	private final ProxyAddressResolver resolver = new ProxyAddressResolver(Duration.ofMinutes(1), Clock.systemUTC());
 
 	private final MemberConnections connections = new MemberConnections();
@@ -48,10 +51,14 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 		.disposeInactivePoolsInBackground(POOL_SWEEP_INTERVAL, POOL_INACTIVITY)
 		.build();
 
-	public ProxyPoolHttpClients(ProxyPools pools, TransportSettings settings, ProxyOutcomes outcomes) {
+	private final ExchangeAnswers answers = new ExchangeAnswers();
+
+	public ProxyPoolHttpClients(ProxyPools pools, TransportSettings settings, ProxyOutcomes outcomes,
+			RateLimits rateLimits) {
 		this.pools = pools;
 		this.settings = settings;
 		this.outcomes = outcomes;
+		this.rateLimits = rateLimits;
 		pools.addAvailabilityListener(this.connections);
 		pools.addPoolsListener(this.connections);
 	}
@@ -82,6 +89,7 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 		return client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.settings.connectTimeout().toMillis())
 			.proxyWhen(new PooledProxySelector(this.pools, type, this.resolver, this::settings))
 			.observe(this.connections)
+			.observe(this.answers)
 			.mapConnect((connect) -> tracked(connect, type));
 	}
 
@@ -90,6 +98,8 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	 * again through another member each time connecting through the chosen one fails before
 	 * its tunnel is up, up to the configured attempts. The request is built anew for each
 	 * attempt: Reactor Netty keeps per-request state that must not carry over between proxies.
+	 * A WebSocket handshake the exchange refused with a cooldown status is opened through
+	 * another member only where {@code rate-limit.retry-on-cooldown} is on.
 	 */
 	public <T> Mono<T> withFailover(ConnectionType type, Supplier<? extends Mono<T>> request) {
 		return Mono.deferContextual((context) -> {
@@ -102,8 +112,16 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 
 	<T> Mono<T> failover(ConnectAttempt attempt, Supplier<? extends Mono<T>> request) {
 		return Mono.defer(request).onErrorResume((error) -> {
-			if (error instanceof NoProxyAvailableException && attempt.attempts() > 0) {
+			if (error instanceof NoProxyAvailableException && attempt.hasFailures()) {
 				return Mono.error(exhausted(attempt, error));
+			}
+			if (ExchangeAnswers.refusedHandshake(attempt, error)) {
+				if (!attempt.retriesOnCooldown() || !attempt.mayTryAnother(this.settings.maxAttempts())) {
+					return Mono.error(error);
+				}
+				// when no other member may take it, the exchange's refusal is the answer
+				return failover(attempt, request).onErrorResume(NoProxyAvailableException.class,
+						(none) -> Mono.error(error));
 			}
 			if (!ConnectFailures.beforeTunnel(error) || !attempt.failed(error)) {
 				return Mono.error(error);
@@ -126,7 +144,8 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 			ConnectAttempt attempt = newAttempt(context.getOrDefault(ProxyAttributes.EXCHANGE, null), type);
 			return connect.doOnNext((connection) -> carried(attempt, connection))
 				.doOnError((error) -> {
-					if (ConnectFailures.beforeTunnel(error) || ConnectFailures.afterTunnel(error)) {
+					if (!ExchangeAnswers.refusedHandshake(attempt, error)
+							&& (ConnectFailures.beforeTunnel(error) || ConnectFailures.afterTunnel(error))) {
 						attempt.failed(error);
 					}
 				})
@@ -153,7 +172,7 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	}
 
 	ConnectAttempt newAttempt(String exchange, ConnectionType type) {
-		return new ConnectAttempt(exchange, type, this.outcomes);
+		return new ConnectAttempt(exchange, type, this.outcomes, this.rateLimits);
 	}
 
 	private static ProxyConnectFailedException exhausted(ConnectAttempt attempt, Throwable last) {

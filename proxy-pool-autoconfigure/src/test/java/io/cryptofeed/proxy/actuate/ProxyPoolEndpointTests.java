@@ -57,7 +57,7 @@ class ProxyPoolEndpointTests {
 	private HealthChecker checker;
 
 	private final ProxyPoolEndpoint endpoint = new ProxyPoolEndpoint(this.pools, null, this.breakers, null,
-			Duration.ofSeconds(1), null);
+			Duration.ofSeconds(1), null, null);
 
 	@AfterEach
 	void close() {
@@ -212,7 +212,7 @@ class ProxyPoolEndpointTests {
 								+ "socks5://feed:" + TestPools.CANARY + "@127.0.0.2:1080", null))
 						: Mono.just(Duration.ofMillis(7)),
 				this.time, Clock.fixed(NOW, ZoneOffset.UTC), () -> 0.5, 64, HealthListener.NONE);
-		return new ProxyPoolEndpoint(this.pools, this.checker, this.breakers, null, Duration.ofSeconds(1), null);
+		return new ProxyPoolEndpoint(this.pools, this.checker, this.breakers, null, Duration.ofSeconds(1), null, null);
 	}
 
 	private Set<PoolMember> selectedMembers(int times) {

@@ -42,6 +42,21 @@ class ConfigurationMetadataTests {
 				"cryptofeed.proxy.default.websocket.health-check.interval");
 	}
 
+	@Test
+	void rateLimitDefaultsAreDocumented() throws IOException {
+		String json = metadata();
+		List<Object> statuses = JsonPath.read(json,
+				"$.properties[?(@.name == 'cryptofeed.proxy.default.rate-limit.statuses')].defaultValue");
+		assertThat(statuses).singleElement().asList().containsExactly(429, 418, 451, 403);
+		List<String> cooldown = JsonPath.read(json,
+				"$.properties[?(@.name == 'cryptofeed.proxy.default.rate-limit.cooldown')].description");
+		assertThat(cooldown).singleElement().asString().contains("Retry-After");
+		List<String> budget = JsonPath.read(json, "$.properties[*].name");
+		assertThat(budget).contains("cryptofeed.proxy.default.websocket.budget.max-connects",
+				"cryptofeed.proxy.default.http.budget.max-requests", "cryptofeed.proxy.default.http.budget.window",
+				"cryptofeed.proxy.default.rate-limit.retry-on-cooldown");
+	}
+
 	private static String metadata() throws IOException {
 		try (InputStream in = ConfigurationMetadataTests.class
 			.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {

@@ -22,6 +22,10 @@ class ProxyConfigurationValidationTests {
 
 	private static final String HTTP = "cryptofeed.proxy.default.http";
 
+	private static final String LIMIT = "cryptofeed.proxy.default.rate-limit";
+
+	private static final String WS_BUDGET = "cryptofeed.proxy.default.websocket.budget";
+
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ProxyPoolAutoConfiguration.class))
 		.withPropertyValues("cryptofeed.proxy.enabled=true");
@@ -107,7 +111,42 @@ class ProxyConfigurationValidationTests {
 				arguments("empty sliding window", List.of("cryptofeed.proxy.circuit-breaker.sliding-window-size=0"),
 						"cryptofeed.proxy.circuit-breaker.sliding-window-size", "at least 1"),
 				arguments("zero open-state wait", List.of("cryptofeed.proxy.circuit-breaker.wait-duration-in-open-state=0"),
-						"cryptofeed.proxy.circuit-breaker.wait-duration-in-open-state", "must be positive"));
+						"cryptofeed.proxy.circuit-breaker.wait-duration-in-open-state", "must be positive"),
+				arguments("cooldown status not an error", List.of(LIMIT + ".statuses=429,200"), LIMIT + ".statuses[1]",
+						"400 to 599"),
+				arguments("exchange cooldown status out of range",
+						List.of("cryptofeed.proxy.exchanges.bybit.rate-limit.statuses=403,1000"),
+						"cryptofeed.proxy.exchanges.bybit.rate-limit.statuses[1]", "400 to 599"),
+				arguments("geo-block status not a cooldown status",
+						List.of(LIMIT + ".statuses=429", LIMIT + ".geo-block-statuses=451"),
+						LIMIT + ".geo-block-statuses[0]", "not among the cooldown statuses"),
+				arguments("zero cooldown", List.of(LIMIT + ".cooldown=0"), LIMIT + ".cooldown", "must be positive"),
+				arguments("negative max cooldown", List.of(LIMIT + ".max-cooldown=-1m"), LIMIT + ".max-cooldown",
+						"must be positive"),
+				arguments("zero geo-block cooldown", List.of(LIMIT + ".geo-block-cooldown=0s"),
+						LIMIT + ".geo-block-cooldown", "must be positive"),
+				arguments("max cooldown below cooldown", List.of(LIMIT + ".cooldown=5m", LIMIT + ".max-cooldown=1m"),
+						LIMIT + ".max-cooldown", "shorter than cooldown"),
+				arguments("exchange cooldown above the default max",
+						List.of("cryptofeed.proxy.exchanges.bybit.rate-limit.cooldown=1h"),
+						"cryptofeed.proxy.exchanges.bybit.rate-limit.cooldown", "shorter than cooldown"),
+				arguments("no connects", List.of(WS_BUDGET + ".max-connects=0", WS_BUDGET + ".window=5m"),
+						WS_BUDGET + ".max-connects", "from 1 to 100000"),
+				arguments("too many requests to remember",
+						List.of(HTTP + ".budget.max-requests=1000000", HTTP + ".budget.window=1h"),
+						HTTP + ".budget.max-requests", "from 1 to 100000"),
+				arguments("budget without window", List.of(WS_BUDGET + ".max-connects=300"), WS_BUDGET + ".window",
+						"needs a positive window"),
+				arguments("budget with zero window", List.of(HTTP + ".budget.max-requests=10", HTTP + ".budget.window=0"),
+						HTTP + ".budget.window", "needs a positive window"),
+				arguments("window without budget",
+						List.of("cryptofeed.proxy.exchanges.binance.websocket.budget.window=5m"),
+						"cryptofeed.proxy.exchanges.binance.websocket.budget.max-connects", "without max-connects"),
+				arguments("connects budget on http", List.of(HTTP + ".budget.max-connects=300", HTTP + ".budget.window=5m"),
+						HTTP + ".budget.max-connects", "limit their requests"),
+				arguments("requests budget on websocket",
+						List.of(WS_BUDGET + ".max-requests=10", WS_BUDGET + ".window=1s"), WS_BUDGET + ".max-requests",
+						"one connect"));
 	}
 
 	@ParameterizedTest(name = "{0}")

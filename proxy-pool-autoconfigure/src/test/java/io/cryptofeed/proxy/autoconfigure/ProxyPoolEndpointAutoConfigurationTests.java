@@ -86,7 +86,7 @@ class ProxyPoolEndpointAutoConfigurationTests {
 
 		@Bean
 		ProxyPoolEndpoint myProxyPoolEndpoint(ProxyPools pools) {
-			return new ProxyPoolEndpoint(pools, null, null, null, Duration.ofSeconds(1), null);
+			return new ProxyPoolEndpoint(pools, null, null, null, Duration.ofSeconds(1), null, null);
 		}
 
 	}

@@ -3,14 +3,16 @@ package io.cryptofeed.proxy.testkit.target;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cryptofeed.proxy.testkit.Loopback;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.cryptofeed.proxy.testkit.Loopback;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -28,10 +30,15 @@ import reactor.netty.resources.LoopResources;
  *
  * <ul>
  * <li>{@code GET /whoami}: 200 with the peer's IP address as body, e.g. {@code 127.0.0.3}</li>
- * <li>{@code GET /status/{code}}: that status, 200 to 599</li>
+ * <li>{@code GET} or {@code POST /status/{code}}: that status, 200 to 599; with
+ * {@code ?retry-after=<value>} also that {@code Retry-After} header, and with
+ * {@code ?peer=<ip>} only for requests from that peer (others get 200, so a test can make an
+ * exchange refuse one proxy's address)</li>
  * <li>{@code GET} or {@code POST /delay/{millis}}: 200 after that delay, at most one minute</li>
  * <li>{@code POST /echo}: 200 with the request body</li>
- * <li>WebSocket {@code /ws}: first a text frame {@code peer=<ip>}, then every text frame echoed</li>
+ * <li>WebSocket {@code /ws}: first a text frame {@code peer=<ip>}, then every text frame echoed;
+ * with {@code ?status=<code>} the handshake is refused with that status instead (the
+ * {@code retry-after} and {@code peer} parameters work as for {@code /status})</li>
  * </ul>
  */
 public final class TargetServer implements AutoCloseable {
@@ -127,6 +134,7 @@ public final class TargetServer implements AutoCloseable {
 	private void routes(HttpServerRoutes routes) {
 		routes.get("/whoami", (request, response) -> response.sendString(Mono.just(peer(request))))
 			.get("/status/{code}", this::status)
+			.post("/status/{code}", this::status)
 			.get("/delay/{millis}", this::delay)
 			.post("/delay/{millis}", this::delay)
 			.post("/echo", (request, response) -> {
@@ -135,6 +143,11 @@ public final class TargetServer implements AutoCloseable {
 			})
 			.get("/ws", (request, response) -> {
 				String peer = peer(request);
+				Map<String, List<String>> query = query(request);
+				Integer refusal = query.containsKey("status") ? parse(query.get("status").get(0)) : null;
+				if (refusal != null && refusal >= 200 && refusal <= 599 && aimedAt(query, peer)) {
+					return refuse(response, refusal, query);
+				}
 				return response.sendWebsocket((in, out) -> {
 					Flux<String> echoes = in.aggregateFrames()
 						.receiveFrames()
@@ -146,10 +159,32 @@ public final class TargetServer implements AutoCloseable {
 	}
 
 	private Publisher<Void> status(HttpServerRequest request, HttpServerResponse response) {
-		peer(request);
+		String peer = peer(request);
 		Integer code = parse(request.param("code"));
 		if (code == null || code < 200 || code > 599) {
 			return response.status(HttpResponseStatus.BAD_REQUEST).sendString(Mono.just("status must be 200 to 599"));
+		}
+		Map<String, List<String>> query = query(request);
+		if (!aimedAt(query, peer)) {
+			return response.sendString(Mono.just("status 200"));
+		}
+		return refuse(response, code, query);
+	}
+
+	private static Map<String, List<String>> query(HttpServerRequest request) {
+		return new QueryStringDecoder(request.uri()).parameters();
+	}
+
+	/** Whether the request's peer is the one the {@code peer} parameter names, if any. */
+	private static boolean aimedAt(Map<String, List<String>> query, String peer) {
+		List<String> only = query.get("peer");
+		return only == null || only.contains(peer);
+	}
+
+	private static Publisher<Void> refuse(HttpServerResponse response, int code, Map<String, List<String>> query) {
+		List<String> retryAfter = query.get("retry-after");
+		if (retryAfter != null) {
+			response.header(HttpHeaderNames.RETRY_AFTER, retryAfter.get(0));
 		}
 		return response.status(code).sendString(Mono.just("status " + code));
 	}

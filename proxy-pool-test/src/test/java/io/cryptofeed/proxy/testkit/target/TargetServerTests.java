@@ -67,6 +67,34 @@ class TargetServerTests {
 	}
 
 	@Test
+	void statusCanCarryRetryAfterAndBeAimedAtOnePeer() throws Exception {
+		HttpResponse<String> limited = get("/status/429?retry-after=2");
+		assertThat(limited.statusCode()).isEqualTo(429);
+		assertThat(limited.headers().firstValue("Retry-After")).hasValue("2");
+		assertThat(get("/status/451?peer=127.0.0.1").statusCode()).isEqualTo(451);
+		HttpResponse<String> other = get("/status/451?peer=127.0.0.9&retry-after=60");
+		assertThat(other.statusCode()).isEqualTo(200);
+		assertThat(other.headers().firstValue("Retry-After")).isEmpty();
+		HttpResponse<String> posted = this.client.send(HttpRequest.newBuilder(URI.create(this.server.baseUrl()
+				+ "/status/418")).POST(HttpRequest.BodyPublishers.noBody()).timeout(TIMEOUT).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(posted.statusCode()).isEqualTo(418);
+	}
+
+	@Test
+	void aWebSocketHandshakeCanBeRefusedWithAStatus() throws Exception {
+		HttpResponse<String> refused = get("/ws?status=429&retry-after=5");
+		assertThat(refused.statusCode()).isEqualTo(429);
+		assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
+		List<String> received = new CopyOnWriteArrayList<>();
+		WebSocket webSocket = this.client.newWebSocketBuilder()
+			.buildAsync(URI.create(this.server.wsUrl() + "?status=403&peer=127.0.0.9"), new CollectingListener(received))
+			.get(5, TimeUnit.SECONDS);
+		await().atMost(TIMEOUT).until(() -> received.contains("peer=127.0.0.1"));
+		webSocket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+	}
+
+	@Test
 	void delayAnswersAfterTheDelay() throws Exception {
 		long start = System.nanoTime();
 

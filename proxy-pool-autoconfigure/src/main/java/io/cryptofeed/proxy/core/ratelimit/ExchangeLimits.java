@@ -1,0 +1,223 @@
+package io.cryptofeed.proxy.core.ratelimit;
+
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.cryptofeed.proxy.core.Exclusion;
+import io.cryptofeed.proxy.core.Lease;
+import io.cryptofeed.proxy.core.NoProxyAvailableException;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.Unavailability;
+
+/**
+ * One exchange's view of the members that carry its traffic, in whichever pools: which rest
+ * after the exchange told them off, and how much of its budget each has left. Selection for
+ * the exchange passes resting members over.
+ *
+ * <p>While no member rests and the pool has no budget, selection costs one volatile read more
+ * than the pool's own and allocates nothing.
+ */
+public final class ExchangeLimits {
+
+	private static final System.Logger log = System.getLogger(ExchangeLimits.class.getName());
+
+	private final String exchange;
+
+	/** Replaced by a reload; members' budgets follow at their next use. */
+	private volatile RateLimitPolicy policy;
+
+	private final Clock clock;
+
+	private final List<CooldownListener> listeners;
+
+	private final Map<PoolMember, MemberLimit> members = new ConcurrentHashMap<>();
+
+	/** The latest end of any member's cooldown; 0 once every cooldown is over. */
+	private final AtomicLong coolingUntil = new AtomicLong();
+
+	ExchangeLimits(String exchange, RateLimitPolicy policy, Clock clock, List<CooldownListener> listeners) {
+		this.exchange = exchange;
+		this.policy = policy;
+		this.clock = clock;
+		this.listeners = listeners;
+	}
+
+	public String exchange() {
+		return this.exchange;
+	}
+
+	public RateLimitPolicy policy() {
+		return this.policy;
+	}
+
+	/**
+	 * Leases a member of the pool that the exclusion allows and that is not resting for this
+	 * exchange, spending one use of its budget when the pool has one.
+	 * @throws PoolRateLimitedException when the only members left are resting
+	 * @throws NoProxyAvailableException when every member is excluded or drained
+	 */
+	public Lease select(ProxyPool pool, Exclusion exclusion) {
+		Budget budget = this.policy.budget(pool.key().type());
+		if (budget == null && this.coolingUntil.get() == 0) {
+			return pool.select(exclusion);
+		}
+		long now = this.clock.millis();
+		if (budget == null && !stillCooling(now)) {
+			return pool.select(exclusion);
+		}
+		Exclusion resting = (member) -> exclusion.excludes(member) || rests(member, now);
+		// each lost race for a last use marks that member spent, so this ends within the pool's size
+		for (int round = 0; round <= pool.members().size(); round++) {
+			Lease lease;
+			try {
+				lease = pool.select(resting);
+			}
+			catch (NoProxyAvailableException ex) {
+				throw restingOr(ex, pool, exclusion, now);
+			}
+			if (budget == null || limit(lease.member(), budget).window.take(lease, now)) {
+				return lease;
+			}
+			lease.release();
+		}
+		throw restingOr(new NoProxyAvailableException(pool.key(), "no member kept a use"), pool, exclusion, now);
+	}
+
+	/** Gives back the use a lease spent, when the exchange never saw it (the proxy failed first). */
+	public void refund(Lease lease) {
+		MemberLimit limit = this.members.get(lease.member());
+		if (limit != null && limit.window != null) {
+			limit.window.refund(lease);
+		}
+	}
+
+	/**
+	 * The exchange answered a request carried by the member: a cooldown status puts the
+	 * member to rest for this exchange; any other answer ends a run of cooldowns.
+	 * @param retryAfter the answer's {@code Retry-After} header, or {@code null}
+	 * @return whether the answer put the member to rest
+	 */
+	public boolean responded(ProxyPool pool, PoolMember member, int status, String retryAfter) {
+		if (!this.policy.coolsDown(status)) {
+			MemberLimit limit = this.members.get(member);
+			if (limit != null && limit.welcomed(this.clock.millis())) {
+				log.log(Level.INFO, "proxy cooldown over: exchange={0} pool={1} proxy={2} status={3}", this.exchange,
+						pool.key(), member.endpoint(), status);
+			}
+			return false;
+		}
+		long now = this.clock.millis();
+		Duration delay = RetryAfter.parse(retryAfter, Instant.ofEpochMilli(now));
+		MemberLimit limit = limit(member, this.policy.budget(pool.key().type()));
+		MemberLimit.Started started = limit.coolDown(status, delay, this.policy, now);
+		this.coolingUntil.accumulateAndGet(limit.coolingUntil(), Math::max);
+		if (started != null) {
+			Cooldown cooldown = new Cooldown(pool, member, this.exchange, status, started.cooldown(),
+					Instant.ofEpochMilli(started.until()), started.strikes(), delay != null);
+			log.log(Level.WARNING,
+					"proxy cooldown: exchange={0} pool={1} proxy={2} status={3} cooldown={4} until={5} strikes={6} "
+							+ "source={7}",
+					this.exchange, pool.key(), member.endpoint(), status, started.cooldown(), cooldown.until(),
+					started.strikes(), (delay != null) ? "retry-after" : "policy");
+			this.listeners.forEach((listener) -> listener.cooledDown(cooldown));
+		}
+		return true;
+	}
+
+	/** What this exchange thinks of the member, or {@code null} if it never limited it. */
+	public LimitState stateOf(PoolMember member) {
+		MemberLimit limit = this.members.get(member);
+		if (limit == null) {
+			return null;
+		}
+		long now = this.clock.millis();
+		long until = limit.coolingUntil();
+		BudgetWindow window = limit.window;
+		return new LimitState(Duration.ofMillis(Math.max(0, until - now)),
+				(until > 0) ? Instant.ofEpochMilli(until) : null, limit.status(), limit.strikes(),
+				(window != null) ? window.tokens(now) : null, limit.budget);
+	}
+
+	/** Seconds the member still rests for this exchange; 0 when it does not. */
+	public double remainingCooldownSeconds(PoolMember member) {
+		MemberLimit limit = this.members.get(member);
+		return (limit != null) ? Math.max(0, limit.coolingUntil() - this.clock.millis()) / 1000.0 : 0;
+	}
+
+	private boolean rests(PoolMember member, long now) {
+		MemberLimit limit = this.members.get(member);
+		return limit != null && limit.restricted(now);
+	}
+
+	/** Whether a cooldown still runs; forgets them all once the last one is over. */
+	private boolean stillCooling(long now) {
+		long until = this.coolingUntil.get();
+		if (until == 0) {
+			return false;
+		}
+		if (now < until) {
+			return true;
+		}
+		// a cooldown that begins meanwhile raises the value, and then this does nothing
+		this.coolingUntil.compareAndSet(until, 0);
+		return false;
+	}
+
+	private MemberLimit limit(PoolMember member, Budget budget) {
+		MemberLimit limit = this.members.get(member);
+		if (limit != null) {
+			if (limit.budget == budget || Objects.equals(limit.budget, budget)) {
+				return limit;
+			}
+			// a reload changed the budget: the cooldown carries over, the window starts afresh
+			MemberLimit rebudgeted = limit.withBudget(budget);
+			return this.members.replace(member, limit, rebudgeted) ? rebudgeted : limit(member, budget);
+		}
+		return this.members.computeIfAbsent(member, (m) -> new MemberLimit(budget));
+	}
+
+	/** Takes this exchange's policy from a reload. */
+	void reconfigure(RateLimitPolicy policy) {
+		this.policy = policy;
+	}
+
+	/** Drops what this exchange knew of a member a reload removed. */
+	void forget(PoolMember member) {
+		this.members.remove(member);
+	}
+
+	/** A rate-limit error when resting members are what is left, else the pool's own error. */
+	private RuntimeException restingOr(NoProxyAvailableException ex, ProxyPool pool, Exclusion exclusion, long now) {
+		int cooling = 0;
+		int spent = 0;
+		long earliest = Long.MAX_VALUE;
+		for (PoolMember member : pool.members()) {
+			MemberLimit limit = this.members.get(member);
+			if (limit == null || !member.enabled() || member.isSetAsideFor(Unavailability.DRAINED)
+					|| exclusion.excludes(member) || !limit.restricted(now)) {
+				continue;
+			}
+			if (now < limit.coolingUntil()) {
+				cooling++;
+			}
+			else {
+				spent++;
+			}
+			earliest = Math.min(earliest, limit.restrictedUntil(now));
+		}
+		if (cooling + spent == 0) {
+			return ex;
+		}
+		return new PoolRateLimitedException(pool.key(), this.exchange, cooling, spent, Instant.ofEpochMilli(earliest),
+				Duration.ofMillis(earliest - now));
+	}
+
+}

@@ -1,0 +1,117 @@
+package io.cryptofeed.proxy.core.ratelimit;
+
+import java.time.Duration;
+
+/**
+ * What one exchange thinks of one member right now: a cooldown after it was told off, and
+ * the uses of its budget left. Readers take no lock; changes lock this object.
+ */
+final class MemberLimit {
+
+	/** {@code null} when the member's pool has no budget for this exchange. */
+	final Budget budget;
+
+	/** The uses spent within the budget's window; {@code null} without a budget. */
+	final BudgetWindow window;
+
+	/** End of the cooldown, epoch milliseconds; 0 when the member never cooled down. */
+	private volatile long coolingUntil;
+
+	/** Cooldowns in a row without a welcome answer between them. */
+	private volatile int strikes;
+
+	/** The status that started or last extended the cooldown. */
+	private volatile int status;
+
+	MemberLimit(Budget budget) {
+		this.budget = budget;
+		this.window = (budget != null) ? new BudgetWindow(budget) : null;
+	}
+
+	/** The same cooldown under another budget, whose window starts empty. */
+	MemberLimit withBudget(Budget budget) {
+		MemberLimit next = new MemberLimit(budget);
+		synchronized (this) {
+			next.coolingUntil = this.coolingUntil;
+			next.strikes = this.strikes;
+			next.status = this.status;
+		}
+		return next;
+	}
+
+	/** Whether selection must pass the member over now. */
+	boolean restricted(long now) {
+		return now < this.coolingUntil || (this.window != null && !this.window.hasToken(now));
+	}
+
+	/** When the member may be selected again: the end of its cooldown or of its spent budget, whichever is later. */
+	long restrictedUntil(long now) {
+		long until = Math.max(now, this.coolingUntil);
+		return (this.window != null) ? Math.max(until, this.window.nextTokenAt(now)) : until;
+	}
+
+	long coolingUntil() {
+		return this.coolingUntil;
+	}
+
+	int strikes() {
+		return this.strikes;
+	}
+
+	int status() {
+		return this.status;
+	}
+
+	/**
+	 * Starts or extends the cooldown. A limited answer while the member is already cooling
+	 * (the tail of the same burst) extends it without counting as a repeat.
+	 * @return what started, or {@code null} when a running cooldown only absorbed the answer
+	 */
+	synchronized Started coolDown(int status, Duration retryAfter, RateLimitPolicy policy, long now) {
+		boolean cooling = now < this.coolingUntil;
+		int previousStatus = this.status;
+		if (!cooling) {
+			this.strikes++;
+		}
+		Duration cooldown = policy.cooldownFor(status, retryAfter, this.strikes);
+		long until = saturatedAdd(now, cooldown.toMillis());
+		boolean longer = until > this.coolingUntil;
+		if (longer) {
+			this.coolingUntil = until;
+			this.status = status;
+		}
+		// a new cooldown, or one that a different answer (429 then 418) made longer, is news
+		if (!cooling || (longer && status != previousStatus)) {
+			return new Started(cooldown, until, this.strikes);
+		}
+		return null;
+	}
+
+	/**
+	 * The exchange answered through the member without telling it off.
+	 * @return whether that ended a run of cooldowns
+	 */
+	boolean welcomed(long now) {
+		if (this.strikes == 0) {
+			return false;
+		}
+		synchronized (this) {
+			// a late answer to a request sent before the cooldown proves nothing
+			if (this.strikes == 0 || now < this.coolingUntil) {
+				return false;
+			}
+			this.strikes = 0;
+			return true;
+		}
+	}
+
+	private static long saturatedAdd(long a, long b) {
+		long sum = a + b;
+		return (((a ^ sum) & (b ^ sum)) < 0) ? Long.MAX_VALUE : sum;
+	}
+
+	/** A cooldown that began, or grew because of a different status. */
+	record Started(Duration cooldown, long until, int strikes) {
+	}
+
+}

@@ -1,0 +1,93 @@
+package io.cryptofeed.proxy.core.ratelimit;
+
+import java.time.Clock;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.cryptofeed.proxy.core.PoolKey;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.PoolsChange;
+import io.cryptofeed.proxy.core.PoolsListener;
+
+/**
+ * Every exchange's cooldowns and budgets, keyed by the exchange a connection was
+ * routed for: the exchange it names, else the one whose host patterns match, else the settings
+ * block of its pool ({@value PoolKey#DEFAULT}). A member banned by one exchange keeps serving
+ * the others.
+ */
+public final class RateLimits implements PoolsListener {
+
+	private volatile RateLimitPolicies policies;
+
+	private final Clock clock;
+
+	private final List<CooldownListener> listeners = new CopyOnWriteArrayList<>();
+
+	private final Map<String, ExchangeLimits> exchanges = new ConcurrentHashMap<>();
+
+	public RateLimits(RateLimitPolicies policies, Clock clock) {
+		this.policies = Objects.requireNonNull(policies, "policies");
+		this.clock = Objects.requireNonNull(clock, "clock");
+	}
+
+	/** The limits of an exchange, created on first use with its policy. */
+	public ExchangeLimits forExchange(String exchange) {
+		String id = exchange.toLowerCase(Locale.ROOT);
+		ExchangeLimits limits = this.exchanges.get(id);
+		if (limits != null) {
+			return limits;
+		}
+		return this.exchanges.computeIfAbsent(id,
+				(key) -> new ExchangeLimits(key, this.policies.of(key), this.clock, this.listeners));
+	}
+
+	/**
+	 * What each exchange that ever limited the member thinks of it now, by exchange id: its
+	 * remaining cooldown and budget tokens. For operators' views such as an actuator endpoint.
+	 */
+	public Map<String, LimitState> stateOf(PoolMember member) {
+		Map<String, LimitState> states = new TreeMap<>();
+		this.exchanges.forEach((id, limits) -> {
+			LimitState state = limits.stateOf(member);
+			if (state != null) {
+				states.put(id, state);
+			}
+		});
+		return Collections.unmodifiableMap(states);
+	}
+
+	/** The exchanges seen so far with their limits, by id. */
+	public Map<String, ExchangeLimits> exchanges() {
+		return Collections.unmodifiableMap(new TreeMap<>(this.exchanges));
+	}
+
+	/**
+	 * Takes new policies from a reload. Running cooldowns run out as they were; new answers
+	 * and budgets follow the new policies.
+	 */
+	public void reconfigure(RateLimitPolicies policies) {
+		this.policies = Objects.requireNonNull(policies, "policies");
+		this.exchanges.forEach((id, limits) -> limits.reconfigure(policies.of(id)));
+	}
+
+	/** Members a reload removed are forgotten by every exchange. */
+	@Override
+	public void poolsChanged(PoolsChange change) {
+		for (PoolsChange.Member removed : change.removedMembers()) {
+			this.exchanges.values().forEach((limits) -> limits.forget(removed.member()));
+			this.listeners.forEach((listener) -> listener.forgotten(removed.member()));
+		}
+	}
+
+	/** Tells the listener about every cooldown that begins from now on. */
+	public void addListener(CooldownListener listener) {
+		this.listeners.add(listener);
+	}
+
+}

@@ -1,0 +1,98 @@
+package io.cryptofeed.proxy.actuate;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.cryptofeed.proxy.autoconfigure.ProxyPoolAutoConfiguration;
+import io.cryptofeed.proxy.autoconfigure.ProxyPoolTransportAutoConfiguration;
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.MemberSpec;
+import io.cryptofeed.proxy.core.PoolKey;
+import io.cryptofeed.proxy.core.PoolSpec;
+import io.cryptofeed.proxy.core.ProxyEndpoint;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.TestClock;
+import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicies;
+import io.cryptofeed.proxy.core.ratelimit.RateLimits;
+import io.cryptofeed.proxy.core.strategy.RoundRobinStrategy;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CooldownMetricsTests {
+
+	private final TestClock clock = new TestClock();
+
+	private final RateLimits limits = new RateLimits(RateLimitPolicies.DEFAULTS, this.clock);
+
+	private final ProxyPool pool = new ProxyPool(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP),
+			PoolSpec.Origin.POOL,
+			List.of(MemberSpec.of(ProxyEndpoint.parse("socks5://feed:canary-pass@10.0.0.1:1080")),
+					MemberSpec.of(ProxyEndpoint.parse("socks5://feed:other-pass@10.0.0.1:1080"))),
+			"round-robin", Duration.ofSeconds(30)), new RoundRobinStrategy(0));
+
+	private final MeterRegistry registry = new SimpleMeterRegistry();
+
+	@Test
+	void countsCooldownsByExchangeAndStatusAndGaugesTheRestOfEachMember() {
+		new CooldownMetrics(this.limits).bindTo(this.registry);
+		this.limits.forExchange("binance").responded(this.pool, this.pool.members().get(0), 429, "2");
+		this.limits.forExchange("binance").responded(this.pool, this.pool.members().get(0), 429, "2");
+		this.limits.forExchange("binance").responded(this.pool, this.pool.members().get(1), 418, "60");
+		this.limits.forExchange("bybit").responded(this.pool, this.pool.members().get(0), 403, null);
+
+		assertThat(this.registry.get("cryptofeed.proxy.cooldowns").tags("exchange", "binance", "status", "429")
+			.counter()
+			.count()).as("the tail of one burst is one cooldown").isEqualTo(1);
+		assertThat(this.registry.get("cryptofeed.proxy.cooldowns").tags("exchange", "binance", "status", "418")
+			.counter()
+			.count()).isEqualTo(1);
+		assertThat(this.registry.get("cryptofeed.proxy.cooldowns").tags("exchange", "bybit").counter().count())
+			.isEqualTo(1);
+
+		Gauge first = this.registry.get("cryptofeed.proxy.cooldown.remaining")
+			.tags("exchange", "binance", "pool", "default/http", "member", "0", "proxy", "10.0.0.1:1080")
+			.gauge();
+		Gauge second = this.registry.get("cryptofeed.proxy.cooldown.remaining")
+			.tags("exchange", "binance", "member", "1")
+			.gauge();
+		assertThat(first.value()).isEqualTo(2.0);
+		assertThat(second.value()).isEqualTo(60.0);
+		this.clock.advance(Duration.ofMillis(1_500));
+		assertThat(first.value()).isEqualTo(0.5);
+		this.clock.advance(Duration.ofSeconds(1));
+		assertThat(first.value()).isZero();
+		assertThat(this.registry.get("cryptofeed.proxy.cooldown.remaining").tags("exchange", "bybit").gauge().value())
+			.isEqualTo(27.5);
+	}
+
+	@Test
+	void noTagHoldsACredential() {
+		new CooldownMetrics(this.limits).bindTo(this.registry);
+		this.limits.forExchange("binance").responded(this.pool, this.pool.members().get(0), 451, null);
+		assertThat(this.registry.getMeters()).isNotEmpty()
+			.flatMap((meter) -> meter.getId().getTags())
+			.allSatisfy((tag) -> assertThat(tag.getValue()).doesNotContain("canary", "feed", "pass", "@"));
+	}
+
+	@Test
+	void theBinderIsAutoConfiguredWhenMicrometerIsPresent() {
+		ApplicationContextRunner runner = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ProxyPoolAutoConfiguration.class,
+					ProxyPoolTransportAutoConfiguration.class))
+			.withPropertyValues("cryptofeed.proxy.enabled=true",
+					"cryptofeed.proxy.default.http.url=http://127.0.0.1:3128");
+		runner.run((context) -> assertThat(context).hasSingleBean(CooldownMetrics.class).hasSingleBean(RateLimits.class));
+		runner.withClassLoader(new FilteredClassLoader("io.micrometer"))
+			.run((context) -> assertThat(context).doesNotHaveBean(CooldownMetrics.class)
+				.hasSingleBean(RateLimits.class));
+	}
+
+}

@@ -1,0 +1,301 @@
+package io.cryptofeed.proxy.core.ratelimit;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.Exclusion;
+import io.cryptofeed.proxy.core.Lease;
+import io.cryptofeed.proxy.core.Members;
+import io.cryptofeed.proxy.core.PoolKey;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.PoolsChange;
+import io.cryptofeed.proxy.core.PoolSpec;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.TestClock;
+import io.cryptofeed.proxy.core.TriedMembers;
+import io.cryptofeed.proxy.core.strategy.RoundRobinStrategy;
+import io.cryptofeed.proxy.core.strategy.WeightedRoundRobinStrategy;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** Cooldowns and budgets on a pool of three, with a clock that moves only when told. */
+class ExchangeLimitsTests {
+
+	private final TestClock clock = new TestClock();
+
+	private final ProxyPool pool = Members.pool(Members.count(3), new RoundRobinStrategy(0));
+
+	private final List<PoolMember> members = this.pool.members();
+
+	private final List<Cooldown> cooldowns = new ArrayList<>();
+
+	private RateLimits limits = limits(RateLimitPolicy.DEFAULTS);
+
+	@Test
+	void retryAfterRestsTheMemberForThatExchangeOnlyThenItReturns() {
+		ExchangeLimits binance = this.limits.forExchange("binance");
+		PoolMember banned = this.members.get(1);
+		assertThat(binance.responded(this.pool, banned, 429, "2")).isTrue();
+
+		assertThat(select(binance, 30)).doesNotContain(banned).hasSize(30);
+		assertThat(select(this.limits.forExchange("kraken"), 30)).contains(banned);
+		this.clock.advance(Duration.ofMillis(1_999));
+		assertThat(select(binance, 30)).doesNotContain(banned);
+		this.clock.advance(Duration.ofMillis(1));
+		assertThat(select(binance, 30)).contains(banned);
+	}
+
+	@Test
+	void aCooldownIsNoProxyFailure() {
+		PoolMember banned = this.members.get(0);
+		this.limits.forExchange("binance").responded(this.pool, banned, 418, "600");
+		assertThat(banned.isAvailable()).isTrue();
+		assertThat(this.pool.availableMembers()).containsExactlyElementsOf(this.members);
+		assertThat(this.pool.isPanicking()).isFalse();
+	}
+
+	@Test
+	void repeatsWithoutRetryAfterDoubleTheCooldownUpToTheCap() {
+		this.limits = limits(policy(Set.of(418), Duration.ofSeconds(1), Duration.ofSeconds(5)));
+		ExchangeLimits binance = this.limits.forExchange("binance");
+		PoolMember member = this.members.get(0);
+		List<Duration> lengths = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			binance.responded(this.pool, member, 418, null);
+			Duration rest = binance.stateOf(member).cooldownRemaining();
+			lengths.add(rest);
+			this.clock.advance(rest);
+		}
+		assertThat(lengths).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4),
+				Duration.ofSeconds(5), Duration.ofSeconds(5));
+		assertThat(this.cooldowns).extracting(Cooldown::strikes).containsExactly(1, 2, 3, 4, 5);
+
+		// a welcome answer ends the run: the next cooldown is the first length again
+		assertThat(binance.responded(this.pool, member, 200, null)).isFalse();
+		binance.responded(this.pool, member, 418, null);
+		assertThat(binance.stateOf(member).cooldownRemaining()).isEqualTo(Duration.ofSeconds(1));
+	}
+
+	@Test
+	void answersDuringACooldownExtendItWithoutCountingAsRepeats() {
+		ExchangeLimits binance = this.limits.forExchange("binance");
+		PoolMember member = this.members.get(0);
+		binance.responded(this.pool, member, 429, "2");
+		binance.responded(this.pool, member, 429, "1");
+		binance.responded(this.pool, member, 429, "2");
+		assertThat(this.cooldowns).hasSize(1);
+		assertThat(binance.stateOf(member).strikes()).isOne();
+		// a ban during a rate limit is news: it makes the rest longer and is reported
+		binance.responded(this.pool, member, 418, "3600");
+		assertThat(this.cooldowns).extracting(Cooldown::status).containsExactly(429, 418);
+		assertThat(binance.stateOf(member).cooldownRemaining()).isEqualTo(Duration.ofHours(1));
+		assertThat(binance.stateOf(member).strikes()).isOne();
+		// and an answer to a request sent before the cooldown does not end it
+		binance.responded(this.pool, member, 200, null);
+		assertThat(binance.stateOf(member).strikes()).isOne();
+		assertThat(select(binance, 9)).doesNotContain(member);
+	}
+
+	@Test
+	void aGeoBlockTakesTheMemberOutForThatExchangeOnlyAndForLong() {
+		ExchangeLimits binance = this.limits.forExchange("binance");
+		PoolMember blocked = this.members.get(2);
+		binance.responded(this.pool, blocked, 451, null);
+		assertThat(binance.stateOf(blocked).cooldownRemaining()).isEqualTo(Duration.ofHours(1));
+		this.clock.advance(Duration.ofMinutes(59));
+		assertThat(select(binance, 30)).doesNotContain(blocked);
+		assertThat(select(this.limits.forExchange("bybit"), 30)).contains(blocked);
+		assertThat(this.limits.stateOf(blocked)).containsOnlyKeys("binance");
+
+		// repeats do not grow it; a longer Retry-After wins
+		this.clock.advance(Duration.ofMinutes(1));
+		binance.responded(this.pool, blocked, 451, "7200");
+		assertThat(binance.stateOf(blocked).cooldownRemaining()).isEqualTo(Duration.ofHours(2));
+	}
+
+	@Test
+	void statusesOutsideTheListChangeNothing() {
+		ExchangeLimits binance = this.limits.forExchange("binance");
+		for (int status : new int[] { 200, 404, 500, 503 }) {
+			assertThat(binance.responded(this.pool, this.members.get(0), status, "60")).isFalse();
+		}
+		assertThat(binance.stateOf(this.members.get(0))).isNull();
+		this.limits = limits(policy(Set.of(), Duration.ofSeconds(1), Duration.ofSeconds(1)));
+		assertThat(this.limits.forExchange("binance").responded(this.pool, this.members.get(0), 429, "60"))
+			.as("an empty list turns cooldowns off")
+			.isFalse();
+		assertThat(this.cooldowns).isEmpty();
+	}
+
+	@Test
+	void whenEveryMemberRestsSelectionFailsFastNamingTheExchangeAndTheEarliestRetry() {
+		ExchangeLimits binance = this.limits.forExchange("Binance");
+		binance.responded(this.pool, this.members.get(0), 429, "30");
+		binance.responded(this.pool, this.members.get(1), 429, "5");
+		binance.responded(this.pool, this.members.get(2), 418, "600");
+		Instant start = this.clock.instant();
+		assertThatExceptionOfType(PoolRateLimitedException.class).isThrownBy(() -> binance.select(this.pool,
+				Exclusion.NONE))
+			.satisfies((ex) -> {
+				assertThat(ex.exchange()).isEqualTo("binance");
+				assertThat(ex.retryAt()).isEqualTo(start.plusSeconds(5));
+				assertThat(ex.pool()).isEqualTo(this.pool.key());
+			})
+			.withMessageContaining("default/http")
+			.withMessageContaining("exchange=binance")
+			.withMessageContaining("cooling down 3")
+			.withMessageContaining("earliest retry at " + start.plusSeconds(5));
+		assertThat(select(this.limits.forExchange("kraken"), 3)).hasSize(3);
+	}
+
+	@Test
+	void membersAlreadyTriedAreNotCountedAsResting() {
+		ExchangeLimits binance = this.limits.forExchange("binance");
+		binance.responded(this.pool, this.members.get(1), 429, "5");
+		TriedMembers tried = new TriedMembers();
+		tried.add(this.members.get(0));
+		assertThat(binance.select(this.pool, tried).member()).isEqualTo(this.members.get(2));
+		tried.add(this.members.get(2));
+		assertThatExceptionOfType(PoolRateLimitedException.class).isThrownBy(() -> binance.select(this.pool, tried))
+			.withMessageContaining("cooling down 1,");
+	}
+
+	@Test
+	void aBudgetSpreadsUsesOverMembersAndNoneExceedsIt() {
+		Budget budget = new Budget(2, Duration.ofMinutes(5));
+		this.limits = limits(new RateLimitPolicy(Set.of(429), Set.of(), Duration.ofSeconds(1), Duration.ofSeconds(1),
+				Duration.ofHours(1), false, null, budget));
+		// weights 4:1:1 would send two thirds of the connects to the first member
+		ProxyPool websocket = new ProxyPool(new PoolSpec(PoolKey.ofDefault(ConnectionType.WEBSOCKET),
+				PoolSpec.Origin.POOL, Members.weighted(4, 1, 1), "weighted", Duration.ofSeconds(30)),
+				new WeightedRoundRobinStrategy(0));
+		ExchangeLimits binance = this.limits.forExchange("binance");
+		List<PoolMember> chosen = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			chosen.add(binance.select(websocket, Exclusion.NONE).member());
+		}
+		assertThat(websocket.members()).allSatisfy((member) -> {
+			assertThat(chosen.stream().filter(member::equals)).hasSize(2);
+			assertThat(binance.stateOf(member).budgetTokens()).isZero();
+		});
+		assertThatExceptionOfType(PoolRateLimitedException.class)
+			.isThrownBy(() -> binance.select(websocket, Exclusion.NONE))
+			.withMessageContaining("budget spent 3")
+			.satisfies((ex) -> assertThat(ex.retryAt()).isEqualTo(this.clock.instant().plus(Duration.ofMinutes(5))));
+		// another exchange has budgets of its own; an http pool has none under this policy
+		assertThat(this.limits.forExchange("kraken").select(websocket, Exclusion.NONE)).isNotNull();
+		assertThat(binance.select(this.pool, Exclusion.NONE)).isNotNull();
+
+		this.clock.advance(Duration.ofMinutes(5));
+		assertThat(binance.select(websocket, Exclusion.NONE)).isNotNull();
+	}
+
+	@Test
+	void aRefundedUseCanBeSpentAgain() {
+		this.limits = limits(new RateLimitPolicy(Set.of(429), Set.of(), Duration.ofSeconds(1), Duration.ofSeconds(1),
+				Duration.ofHours(1), false, new Budget(1, Duration.ofMinutes(1)), null));
+		ExchangeLimits coinbase = this.limits.forExchange("coinbase");
+		for (int i = 0; i < 10; i++) {
+			Lease lease = coinbase.select(this.pool, Exclusion.NONE);
+			coinbase.refund(lease);
+		}
+		for (PoolMember member : this.members) {
+			assertThat(coinbase.stateOf(member).budgetTokens()).isOne();
+		}
+	}
+
+	@Test
+	void eachExchangeGetsItsOwnPolicyOrTheDefault() {
+		RateLimitPolicy bybit = policy(Set.of(403), Duration.ofMinutes(10), Duration.ofMinutes(10));
+		RateLimits limits = new RateLimits(new RateLimitPolicies(RateLimitPolicy.DEFAULTS, Map.of("Bybit", bybit)),
+				this.clock);
+		assertThat(limits.forExchange("BYBIT").policy()).isSameAs(bybit);
+		assertThat(limits.forExchange("bybit")).isSameAs(limits.forExchange("ByBit"));
+		assertThat(limits.forExchange("kraken").policy()).isSameAs(RateLimitPolicy.DEFAULTS);
+	}
+
+	@Test
+	void stateOfShowsEveryExchangeThatLimitedTheMember() {
+		PoolMember member = this.members.get(0);
+		this.limits.forExchange("binance").responded(this.pool, member, 429, "2");
+		this.limits.forExchange("bybit").responded(this.pool, member, 403, null);
+		this.clock.advance(Duration.ofSeconds(1));
+		assertThat(this.limits.stateOf(member)).containsOnlyKeys("binance", "bybit").satisfies((states) -> {
+			assertThat(states.get("binance").cooldownRemaining()).isEqualTo(Duration.ofSeconds(1));
+			assertThat(states.get("binance").lastStatus()).isEqualTo(429);
+			assertThat(states.get("bybit").cooldownRemaining()).isEqualTo(Duration.ofSeconds(29));
+			assertThat(states.get("bybit").budgetTokens()).isNull();
+		});
+		assertThat(this.limits.stateOf(this.members.get(1))).isEmpty();
+		assertThat(this.limits.exchanges()).containsOnlyKeys("binance", "bybit");
+	}
+
+	@Test
+	void aReloadChangesPoliciesAndKeepsRunningCooldowns() {
+		ExchangeLimits binance = this.limits.forExchange("binance");
+		PoolMember banned = this.members.get(2);
+		binance.responded(this.pool, banned, 429, "60");
+		RateLimitPolicy stricter = policy(Set.of(429, 503), Duration.ofSeconds(5), Duration.ofSeconds(50));
+
+		this.limits.reconfigure(new RateLimitPolicies(RateLimitPolicy.DEFAULTS, Map.of("binance", stricter)));
+
+		assertThat(binance.policy()).isSameAs(stricter);
+		assertThat(binance.stateOf(banned).cooldownRemaining()).isEqualTo(Duration.ofSeconds(60));
+		assertThat(binance.responded(this.pool, this.members.get(0), 503, null)).isTrue();
+	}
+
+	@Test
+	void aMemberARemovalTookIsForgottenByEveryExchange() {
+		PoolMember banned = this.members.get(1);
+		this.limits.forExchange("binance").responded(this.pool, banned, 429, "60");
+		this.limits.forExchange("bybit").responded(this.pool, banned, 403, null);
+		List<PoolMember> forgotten = new ArrayList<>();
+		this.limits.addListener(new CooldownListener() {
+
+			@Override
+			public void cooledDown(Cooldown cooldown) {
+			}
+
+			@Override
+			public void forgotten(PoolMember member) {
+				forgotten.add(member);
+			}
+
+		});
+		assertThat(this.limits.stateOf(banned)).containsOnlyKeys("binance", "bybit");
+
+		this.limits.poolsChanged(new PoolsChange(List.of(), List.of(), List.of(),
+				List.of(new PoolsChange.Member(this.pool, banned))));
+
+		assertThat(this.limits.stateOf(banned)).isEmpty();
+		assertThat(forgotten).containsExactly(banned);
+	}
+
+	private RateLimits limits(RateLimitPolicy defaults) {
+		RateLimits limits = new RateLimits(new RateLimitPolicies(defaults, Map.of()), this.clock);
+		limits.addListener(this.cooldowns::add);
+		return limits;
+	}
+
+	private static RateLimitPolicy policy(Set<Integer> statuses, Duration cooldown, Duration max) {
+		return new RateLimitPolicy(statuses, Set.of(), cooldown, max, Duration.ofHours(1), false, null, null);
+	}
+
+	private List<PoolMember> select(ExchangeLimits limits, int times) {
+		List<PoolMember> chosen = new ArrayList<>();
+		for (int i = 0; i < times; i++) {
+			Lease lease = limits.select(this.pool, Exclusion.NONE);
+			chosen.add(lease.member());
+			lease.release();
+		}
+		return chosen;
+	}
+
+}

@@ -1,0 +1,190 @@
+package io.cryptofeed.proxy.netty;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyAttributes;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.TestClock;
+import io.cryptofeed.proxy.core.ratelimit.PoolRateLimitedException;
+import io.cryptofeed.proxy.core.ratelimit.RateLimits;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.client.WebSocketClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Connect budgets and refused WebSocket handshakes through three in-JVM proxies (egress
+ * 127.0.0.51, .52, .53), with a test clock.
+ */
+class BudgetsThroughPoolTests {
+
+	private final TestClock clock = new TestClock();
+
+	private ProxyTrio trio;
+
+	@BeforeEach
+	void start() {
+		this.trio = new ProxyTrio("127.0.0.5", "budget-secret");
+	}
+
+	@AfterEach
+	void stop() {
+		this.trio.close();
+	}
+
+	@Test
+	void aConnectBudgetSpreadsABurstOfReconnectsOverTheMembersAndNoneExceedsIt() {
+		// weights 4:1:1 would send two thirds of the sessions through the first member
+		RateLimitTestSupport.runner(this.clock)
+			.withPropertyValues(this.trio.pool("default.websocket"))
+			.withPropertyValues("cryptofeed.proxy.default.websocket.strategy=weighted",
+					"cryptofeed.proxy.default.websocket.pool[0].weight=4",
+					"cryptofeed.proxy.exchanges.binance.websocket.budget.max-connects=2",
+					"cryptofeed.proxy.exchanges.binance.websocket.budget.window=5m")
+			.run((context) -> {
+				WebSocketClient client = context.getBean(WebSocketClient.class);
+				List<String> peers = new ArrayList<>();
+				for (int i = 0; i < 6; i++) {
+					peers.add(firstFrame(client, "binance"));
+				}
+				assertThat(peers).containsExactlyInAnyOrder("peer=127.0.0.51", "peer=127.0.0.51", "peer=127.0.0.52",
+						"peer=127.0.0.52", "peer=127.0.0.53", "peer=127.0.0.53");
+
+				// N + 1: every member has spent its budget, so the session fails at once, the exchange untouched
+				assertThatThrownBy(() -> firstFrame(client, "binance")).isInstanceOf(PoolRateLimitedException.class)
+					.hasMessageContaining("exchange=binance")
+					.hasMessageContaining("budget spent 3");
+				assertThat(this.trio.target.requestsByPeer().values()).containsOnly(2);
+				ProxyPool pool = pool(context);
+				RateLimits limits = context.getBean(RateLimits.class);
+				assertThat(pool.members()).allSatisfy(
+						(member) -> assertThat(limits.stateOf(member).get("binance").budgetTokens()).isZero());
+
+				// other exchanges have budgets of their own (none, here)
+				assertThat(firstFrame(client, "kraken")).startsWith("peer=127.0.0.5");
+				this.clock.advance(Duration.ofMinutes(5));
+				assertThat(firstFrame(client, "binance")).startsWith("peer=127.0.0.5");
+			});
+	}
+
+	@Test
+	void anHttpBudgetCountsRequestsOverKeptAliveConnectionsAndSpreadsThem() {
+		// coinbase-like: 3 requests per second per address, the first member weighted to take most
+		RateLimitTestSupport.runner(this.clock)
+			.withPropertyValues(this.trio.pool("default.http"))
+			.withPropertyValues("cryptofeed.proxy.default.http.strategy=weighted",
+					"cryptofeed.proxy.default.http.pool[0].weight=8",
+					"cryptofeed.proxy.exchanges.coinbase.http.budget.max-requests=3",
+					"cryptofeed.proxy.exchanges.coinbase.http.budget.window=1s")
+			.run((context) -> {
+				WebClient client = context.getBean(WebClient.Builder.class).build();
+				for (int i = 0; i < 9; i++) {
+					assertThat(whoami(client, "coinbase")).startsWith("127.0.0.5");
+				}
+				assertThat(this.trio.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.51", 3),
+						Map.entry("127.0.0.52", 3), Map.entry("127.0.0.53", 3));
+				assertThatThrownBy(() -> whoami(client, "coinbase")).isInstanceOf(WebClientRequestException.class)
+					.cause()
+					.isInstanceOf(PoolRateLimitedException.class)
+					.hasMessageContaining("exchange=coinbase");
+				assertThat(whoami(client, "kraken")).startsWith("127.0.0.5");
+				this.clock.advance(Duration.ofSeconds(1));
+				assertThat(whoami(client, "coinbase")).startsWith("127.0.0.5");
+			});
+	}
+
+	private String whoami(WebClient client, String exchange) {
+		return client.get()
+			.uri(this.trio.target.baseUrl() + "/whoami")
+			.attribute(ProxyAttributes.EXCHANGE, exchange)
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void aWebSocketHandshakeTheExchangeRefusesRestsTheMemberWithoutFailingIt() {
+		RateLimitTestSupport.runner(this.clock).withPropertyValues(this.trio.pool("default.websocket")).run((context) -> {
+			WebSocketClient client = context.getBean(WebSocketClient.class);
+			URI limited = URI.create(this.trio.target.wsUrl() + "?status=429&retry-after=60");
+			for (int i = 0; i < 3; i++) {
+				assertThatThrownBy(() -> session(client, limited, "binance").block(Duration.ofSeconds(10)))
+					.isInstanceOf(WebSocketClientHandshakeException.class)
+					.hasMessageContaining("429");
+			}
+			assertThat(this.trio.target.requestsByPeer()).hasSize(3);
+			assertThatThrownBy(() -> session(client, limited, "binance").block(Duration.ofSeconds(10)))
+				.isInstanceOf(PoolRateLimitedException.class)
+				.hasMessageContaining("cooling down 3");
+			assertThat(firstFrame(client, "kraken")).startsWith("peer=127.0.0.5");
+			MemberCircuitBreakers breakers = context.getBean(MemberCircuitBreakers.class);
+			assertThat(pool(context).members()).allSatisfy((member) -> {
+				assertThat(breakers.breakerOf(member).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+				assertThat(breakers.breakerOf(member).getMetrics().getNumberOfFailedCalls()).isZero();
+			});
+		});
+	}
+
+	@Test
+	void withRetryOnCooldownARefusedHandshakeOpensThroughAnotherMember() {
+		RateLimitTestSupport.runner(this.clock)
+			.withPropertyValues(this.trio.pool("default.websocket"))
+			.withPropertyValues("cryptofeed.proxy.default.rate-limit.retry-on-cooldown=true")
+			.run((context) -> {
+				WebSocketClient client = context.getBean(WebSocketClient.class);
+				PoolMember refused = pool(context).members().get(0);
+				// the first member's address is refused with 403 at the handshake, the others get the stream
+				URI url = URI.create(this.trio.target.wsUrl() + "?status=403&peer=127.0.0.51");
+				for (int i = 0; i < 3; i++) {
+					assertThat(firstFrame(client, url, "bybit")).isIn("peer=127.0.0.52", "peer=127.0.0.53");
+				}
+				assertThat(context.getBean(RateLimits.class).stateOf(refused).get("bybit").lastStatus()).isEqualTo(403);
+				assertThat(this.trio.target.requestsByPeer()).containsEntry("127.0.0.51", 1);
+				assertThat(this.trio.target.requestsByPeer().values().stream().mapToInt(Integer::intValue).sum())
+					.isEqualTo(4);
+			});
+	}
+
+	private String firstFrame(WebSocketClient client, String exchange) {
+		return firstFrame(client, URI.create(this.trio.target.wsUrl()), exchange);
+	}
+
+	private static String firstFrame(WebSocketClient client, URI url, String exchange) {
+		Sinks.One<String> frame = Sinks.one();
+		client.execute(url,
+				(s) -> s.receive().take(1).map(WebSocketMessage::getPayloadAsText).doOnNext(frame::tryEmitValue).then())
+			.contextWrite((c) -> c.put(ProxyAttributes.EXCHANGE, exchange))
+			.block(Duration.ofSeconds(10));
+		return frame.asMono().block(Duration.ofSeconds(1));
+	}
+
+	private static Mono<Void> session(WebSocketClient client, URI url, String exchange) {
+		return client.execute(url, (s) -> s.receive().take(1).then())
+			.contextWrite((c) -> c.put(ProxyAttributes.EXCHANGE, exchange));
+	}
+
+	private static ProxyPool pool(AssertableApplicationContext context) {
+		return context.getBean(ProxyPools.class).resolve(null, ConnectionType.WEBSOCKET).orElseThrow();
+	}
+
+}
