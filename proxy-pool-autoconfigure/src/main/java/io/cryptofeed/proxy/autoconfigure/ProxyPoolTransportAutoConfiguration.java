@@ -12,6 +12,7 @@ import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.netty.ProxyPoolExchangeFilter;
 import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
 import io.cryptofeed.proxy.netty.ProxyPoolWebSocketClient;
+import io.cryptofeed.proxy.netty.ProxySource;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import reactor.netty.http.client.HttpClient;
 
@@ -45,8 +46,9 @@ public class ProxyPoolTransportAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	public ProxyPoolHttpClients proxyPoolHttpClients(ProxyPools pools, CompiledProxyConfiguration configuration,
-			ObjectProvider<ProxyOutcomes> outcomes) {
-		return new ProxyPoolHttpClients(pools, configuration.transport(), all(outcomes.orderedStream().toList()));
+			ObjectProvider<ProxyOutcomes> outcomes, ObjectProvider<ProxySource> source) {
+		return new ProxyPoolHttpClients(pools, configuration.transport(), all(outcomes.orderedStream().toList()),
+				source.getIfUnique());
 	}
 
 	private static ProxyOutcomes all(List<ProxyOutcomes> outcomes) {

@@ -42,6 +42,16 @@ final class ConnectAttempt {
 
 	private long currentSince;
 
+	/** The proxy a {@link ProxySource} chose, carrying the connection now. */
+	private ProxyChoice chosen;
+
+	/** Set once a chosen proxy failed: what every further attempt uses. */
+	private ProxyChoice fallback;
+
+	private int chosenTried;
+
+	private boolean chosenFailedLast;
+
 	ConnectAttempt(String exchange, ConnectionType type, ProxyOutcomes outcomes) {
 		this.exchange = exchange;
 		this.type = type;
@@ -81,15 +91,35 @@ final class ConnectAttempt {
 		return lease;
 	}
 
+	/** A proxy chosen by a {@link ProxySource} carries the connection from now. */
+	synchronized void use(ProxyChoice choice) {
+		this.chosen = choice;
+		this.currentSince = System.nanoTime();
+		this.chosenTried++;
+	}
+
+	/** What this attempt must use because a chosen proxy failed, or {@code null}: ask the source. */
+	synchronized ProxyChoice fallback() {
+		return this.fallback;
+	}
+
+	/** Whether a proxy chosen by a {@link ProxySource} carries the connection now. */
+	synchronized boolean carriedByChosen() {
+		return this.chosen != null;
+	}
+
 	/** The member carrying the connection now, or {@code null} for a direct connection. */
 	synchronized PoolMember current() {
 		return (this.current != null) ? this.current.member() : null;
 	}
 
-	/** A new tunnel through the current member is up: a success for its breaker. */
+	/** A new tunnel through the current member is up: a success for its breaker (or the source's feedback). */
 	synchronized void tunnelUp() {
 		if (this.current != null) {
 			this.outcomes.succeeded(this.pool, this.current.member(), elapsed());
+		}
+		else if (this.chosen != null) {
+			this.chosen.feedback().connected(elapsed());
 		}
 	}
 
@@ -98,6 +128,14 @@ final class ConnectAttempt {
 	 * @return whether a member had been selected (false for a direct connection)
 	 */
 	synchronized boolean failed(Throwable cause) {
+		this.chosenFailedLast = this.chosen != null;
+		if (this.chosen != null) {
+			this.chosen.feedback().failed(elapsed(), cause);
+			this.failures.add(this.chosen.endpoint() + " -> " + ProxyConnectFailedException.describe(cause));
+			this.fallback = this.chosen.fallback();
+			this.chosen = null;
+			return true;
+		}
 		if (this.current == null) {
 			return false;
 		}
@@ -108,13 +146,20 @@ final class ConnectAttempt {
 		return true;
 	}
 
-	/** Whether another member may be tried: fewer tried than {@code maxAttempts} and than the pool's enabled members. */
+	/**
+	 * Whether another attempt may follow: fewer tried than {@code maxAttempts}, and fewer
+	 * members than the pool's enabled ones, or after a chosen proxy failed, a fallback that
+	 * does not refuse.
+	 */
 	synchronized boolean mayTryAnother(int maxAttempts) {
+		if (this.chosenFailedLast) {
+			return attempts() < maxAttempts && this.fallback.kind() != ProxyChoice.Kind.REFUSED;
+		}
 		if (this.pool == null) {
 			return false;
 		}
 		long enabled = this.pool.members().stream().filter((m) -> m.enabled()).count();
-		return this.tried.size() < Math.min(maxAttempts, enabled);
+		return attempts() < maxAttempts && this.tried.size() < enabled;
 	}
 
 	synchronized ProxyPool pool() {
@@ -122,7 +167,7 @@ final class ConnectAttempt {
 	}
 
 	synchronized int attempts() {
-		return this.tried.size();
+		return this.tried.size() + this.chosenTried;
 	}
 
 	synchronized List<String> failures() {

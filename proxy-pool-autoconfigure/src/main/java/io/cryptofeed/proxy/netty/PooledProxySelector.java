@@ -7,6 +7,7 @@ import java.util.function.BiFunction;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.Lease;
+import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import reactor.core.publisher.Mono;
@@ -16,6 +17,8 @@ import reactor.netty.transport.ProxyProvider;
 /**
  * Chooses the proxy for each connect, inside the connect itself (Reactor Netty's
  * {@code proxyWhen}), so it can read the {@link ConnectAttempt} from the Reactor context.
+ * A {@link ProxySource}, when there is one, is asked first; the embedded pools decide when it
+ * says so.
  */
 final class PooledProxySelector
 		implements BiFunction<HttpClientConfig, ProxyProvider.TypeSpec, Mono<? extends ProxyProvider.Builder>> {
@@ -33,41 +36,84 @@ final class PooledProxySelector
 
 	private final boolean hasAnyPool;
 
+	private final ProxySource source;
+
+	/**
+	 * @param source asked before the pools at every connect, or {@code null}
+	 */
 	PooledProxySelector(ProxyPools pools, ConnectionType type, ProxyAddressResolver resolver,
-			TransportSettings settings) {
+			TransportSettings settings, ProxySource source) {
 		this.pools = pools;
 		this.type = type;
 		this.resolver = resolver;
 		this.settings = settings;
+		this.source = source;
 		this.hasAnyPool = pools.pools().keySet().stream().anyMatch((key) -> key.type() == type);
 	}
 
 	@Override
 	public Mono<? extends ProxyProvider.Builder> apply(HttpClientConfig config, ProxyProvider.TypeSpec spec) {
-		if (!this.hasAnyPool) {
+		if (!this.hasAnyPool && this.source == null) {
 			// Reactor Netty's own signal for "no proxy"; only usable when the answer needs no context
 			return Mono.empty();
 		}
 		return Mono.deferContextual((context) -> {
 			ConnectAttempt attempt = context.getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
-			Optional<ProxyPool> pool = (attempt != null && attempt.isRouted()) ? Optional.ofNullable(attempt.route())
-					: resolve(attempt, config);
-			if (pool.isEmpty()) {
-				// direct by configuration: this exchange and the default have no proxy for this type
-				return Mono.just(spec.type(ProxyProvider.Proxy.HTTP).address(NOWHERE).nonProxyHostsPredicate((a) -> true));
+			if (this.source == null || attempt == null) {
+				return embedded(attempt, config, spec);
 			}
-			if (attempt == null) {
-				throw new IllegalStateException("connect without a ConnectAttempt in its context");
-			}
-			Lease lease = attempt.select(pool.get());
-			InetSocketAddress ready = this.resolver.ready(lease.endpoint());
-			if (ready != null) {
-				return Mono.just(ProxyProviders.builder(spec, lease.endpoint(), ready, this.settings.handshakeTimeout()));
-			}
-			return this.resolver.resolve(lease.endpoint())
-				.map((address) -> ProxyProviders.builder(spec, lease.endpoint(), address,
-						this.settings.handshakeTimeout()));
+			ProxyChoice fallback = attempt.fallback();
+			Mono<ProxyChoice> choice = (fallback != null) ? Mono.just(fallback)
+					: this.source.choose(exchange(attempt, config), this.type);
+			return choice.defaultIfEmpty(ProxyChoice.embedded()).flatMap((chosen) -> follow(chosen, attempt, config, spec));
 		});
+	}
+
+	private Mono<? extends ProxyProvider.Builder> follow(ProxyChoice choice, ConnectAttempt attempt,
+			HttpClientConfig config, ProxyProvider.TypeSpec spec) {
+		return switch (choice.kind()) {
+			case PROXY -> {
+				attempt.use(choice);
+				yield through(spec, choice.endpoint());
+			}
+			case EMBEDDED -> embedded(attempt, config, spec);
+			case DIRECT -> Mono.just(direct(spec));
+			case REFUSED -> Mono.error(choice.refusal());
+		};
+	}
+
+	private Mono<? extends ProxyProvider.Builder> embedded(ConnectAttempt attempt, HttpClientConfig config,
+			ProxyProvider.TypeSpec spec) {
+		Optional<ProxyPool> pool = (attempt != null && attempt.isRouted()) ? Optional.ofNullable(attempt.route())
+				: resolve(attempt, config);
+		if (pool.isEmpty()) {
+			// direct by configuration: this exchange and the default have no proxy for this type
+			return Mono.just(direct(spec));
+		}
+		if (attempt == null) {
+			throw new IllegalStateException("connect without a ConnectAttempt in its context");
+		}
+		Lease lease = attempt.select(pool.get());
+		return through(spec, lease.endpoint());
+	}
+
+	private Mono<? extends ProxyProvider.Builder> through(ProxyProvider.TypeSpec spec, ProxyEndpoint endpoint) {
+		InetSocketAddress ready = this.resolver.ready(endpoint);
+		if (ready != null) {
+			return Mono.just(ProxyProviders.builder(spec, endpoint, ready, this.settings.handshakeTimeout()));
+		}
+		return this.resolver.resolve(endpoint)
+			.map((address) -> ProxyProviders.builder(spec, endpoint, address, this.settings.handshakeTimeout()));
+	}
+
+	private static ProxyProvider.Builder direct(ProxyProvider.TypeSpec spec) {
+		return spec.type(ProxyProvider.Proxy.HTTP).address(NOWHERE).nonProxyHostsPredicate((a) -> true);
+	}
+
+	/** The exchange the source is asked about: the request's, else the one whose host patterns match. */
+	private String exchange(ConnectAttempt attempt, HttpClientConfig config) {
+		return (attempt.exchange() != null) ? attempt.exchange()
+				: this.pools.exchangeForHost(host(config.uri())).orElse(null);
 	}
 
 	private Optional<ProxyPool> resolve(ConnectAttempt attempt, HttpClientConfig config) {

@@ -11,6 +11,7 @@ import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.netty.channel.ChannelOption;
+import io.netty.util.AttributeKey;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
@@ -23,20 +24,36 @@ import reactor.netty.http.client.HttpClient;
  */
 public final class ProxyPoolHttpClients {
 
+	/** Marks a connection through a source's proxy whose new tunnel was reported: reuse proves nothing new. */
+	private static final AttributeKey<Boolean> CHOSEN_TUNNEL_REPORTED = AttributeKey
+		.valueOf(ProxyPoolHttpClients.class, "chosenTunnelReported");
+
 	private final ProxyPools pools;
 
 	private final TransportSettings settings;
 
 	private final ProxyOutcomes outcomes;
 
+	private final ProxySource source;
+
 	private final ProxyAddressResolver resolver = new ProxyAddressResolver(Duration.ofMinutes(1), Clock.systemUTC());
 
 	private final MemberConnections connections = new MemberConnections();
 
 	public ProxyPoolHttpClients(ProxyPools pools, TransportSettings settings, ProxyOutcomes outcomes) {
+		this(pools, settings, outcomes, null);
+	}
+
+	/**
+	 * @param source asked before the pools at every connect (the external proxy service), or
+	 * {@code null}
+	 */
+	public ProxyPoolHttpClients(ProxyPools pools, TransportSettings settings, ProxyOutcomes outcomes,
+			ProxySource source) {
 		this.pools = pools;
 		this.settings = settings;
 		this.outcomes = outcomes;
+		this.source = source;
 		pools.pools().values().forEach((pool) -> pool.addAvailabilityListener(this.connections));
 	}
 
@@ -47,7 +64,7 @@ public final class ProxyPoolHttpClients {
 	 */
 	public HttpClient apply(HttpClient client, ConnectionType type) {
 		return client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.settings.connectTimeout().toMillis())
-			.proxyWhen(new PooledProxySelector(this.pools, type, this.resolver, this.settings))
+			.proxyWhen(new PooledProxySelector(this.pools, type, this.resolver, this.settings, this.source))
 			.observe(this.connections)
 			.mapConnect((connect) -> tracked(connect, type));
 	}
@@ -110,6 +127,10 @@ public final class ProxyPoolHttpClients {
 	private void carried(ConnectAttempt attempt, Connection connection) {
 		PoolMember member = attempt.current();
 		if (member != null && this.connections.inUse(member, connection)) {
+			attempt.tunnelUp();
+		}
+		else if (member == null && attempt.carriedByChosen()
+				&& connection.channel().attr(CHOSEN_TUNNEL_REPORTED).setIfAbsent(Boolean.TRUE) == null) {
 			attempt.tunnelUp();
 		}
 	}
