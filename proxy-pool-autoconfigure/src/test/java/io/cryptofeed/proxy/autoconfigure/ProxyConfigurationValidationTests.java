@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -28,9 +28,10 @@ class ProxyConfigurationValidationTests {
 
 	private static final String ENDPOINT = SERVICE + ".endpoints=https://proxy-service.test:8443";
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+	// reactive web, so that the proxy service's server side can be checked too
+	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ProxyPoolAutoConfiguration.class,
-				ProxyServiceClientAutoConfiguration.class))
+				ProxyServiceClientAutoConfiguration.class, ProxyServiceServerAutoConfiguration.class))
 		.withPropertyValues("cryptofeed.proxy.enabled=true");
 
 	static Stream<Arguments> badInput() {
@@ -148,7 +149,13 @@ class ProxyConfigurationValidationTests {
 						List.of(SERVICE_ON, ENDPOINT, SERVICE + ".circuit-breaker-wait-duration=0"),
 						SERVICE + ".circuit-breaker-wait-duration", "must be positive"),
 				arguments("no room for feedback", List.of(SERVICE_ON, ENDPOINT, SERVICE + ".feedback-queue-capacity=0"),
-						SERVICE + ".feedback-queue-capacity", "at least 1"));
+						SERVICE + ".feedback-queue-capacity", "at least 1"),
+				arguments("service server open to anyone", List.of("cryptofeed.proxy.service-server.enabled=true"),
+						"cryptofeed.proxy.service-server.token", "to any caller"),
+				arguments("negative answer TTL",
+						List.of("cryptofeed.proxy.service-server.enabled=true", "cryptofeed.proxy.service-server.token=t",
+								"cryptofeed.proxy.service-server.answer-ttl=-1s"),
+						"cryptofeed.proxy.service-server.answer-ttl", "cannot be negative"));
 	}
 
 	@ParameterizedTest(name = "{0}")
