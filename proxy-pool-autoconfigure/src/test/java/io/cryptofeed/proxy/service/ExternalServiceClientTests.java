@@ -8,6 +8,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.jayway.jsonpath.JsonPath;
 import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.netty.ProxyPoolWebSocketClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -217,6 +218,8 @@ class ExternalServiceClientTests {
 						this.fixture.answer(aResponse().withStatus(401));
 						this.fixture.whoami(client, "kraken");
 						assertThat(log.lines()).isNotEmpty().noneMatch((line) -> line.contains(SECRET));
+						assertThat(context.getBean(MeterRegistry.class).getMeters()).isNotEmpty()
+							.allSatisfy((meter) -> assertThat(meter.getId().toString()).doesNotContain(SECRET));
 					});
 		}
 	}
