@@ -162,6 +162,17 @@ final class ConnectAttempt {
 		return attempts() < maxAttempts && this.tried.size() < enabled;
 	}
 
+	/**
+	 * The response timeout of the request carried now: the timeout of its member's pool, or for
+	 * a source's proxy that of the pool the request resolved to; {@code null} when neither.
+	 */
+	synchronized Duration responseTimeout() {
+		if (this.current != null && this.pool != null) {
+			return this.pool.timeout();
+		}
+		return (this.chosen != null && this.route != null) ? this.route.timeout() : null;
+	}
+
 	synchronized ProxyPool pool() {
 		return this.pool;
 	}

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
 
@@ -28,6 +29,7 @@ import static io.cryptofeed.proxy.service.ServiceFixture.counter;
 import static io.cryptofeed.proxy.service.ServiceFixture.requestCount;
 import static io.cryptofeed.proxy.service.ServiceFixture.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -129,6 +131,23 @@ class ExternalServiceClientTests {
 			assertThat((String) JsonPath.read(report, "$.timestamp")).endsWith("Z");
 			assertThat(report).doesNotContain(SECRET);
 		});
+	}
+
+	@Test
+	void aStalledRequestThroughTheServicesProxyGetsTheResolvedPoolsTimeoutAndIsReported() {
+		this.fixture.answerWithProxy(60L, "direct_connection");
+		run(this.fixture.runner().withPropertyValues("cryptofeed.proxy.default.http.timeout=1s",
+				"cryptofeed.proxy.failover.retry-idempotent=false"), (context, client) -> {
+					long start = System.nanoTime();
+					assertThatExceptionOfType(WebClientRequestException.class).isThrownBy(() -> client.get()
+						.uri(this.fixture.target.baseUrl() + "/delay/5000")
+						.attribute(ProxyAttributes.EXCHANGE, "binance")
+						.retrieve()
+						.bodyToMono(String.class)
+						.block(Duration.ofSeconds(10)));
+					assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+					assertThat(this.fixture.serviceProxy.tunnels()).isOne();
+				});
 	}
 
 	static Stream<Arguments> badAnswers() {

@@ -64,10 +64,14 @@ class ServiceMutualTlsTests {
 	void start() {
 		this.target = TargetServer.start("127.0.0.1");
 		this.member = HttpConnectProxy.builder().bindAddress("127.0.0.1").egressAddress(MEMBER_PEER).start();
-		this.server = new SpringApplicationBuilder(ServiceServerIntegrationTests.ServiceApplication.class)
+		this.server = server(certificates.serverKeyStore);
+	}
+
+	private ConfigurableApplicationContext server(Path keyStore) {
+		return new SpringApplicationBuilder(ServiceServerIntegrationTests.ServiceApplication.class)
 			.web(WebApplicationType.REACTIVE)
 			.properties("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
-					"server.ssl.key-store=" + file(certificates.serverKeyStore),
+					"server.ssl.key-store=" + file(keyStore),
 					"server.ssl.key-store-password=" + certificates.password, "server.ssl.key-store-type=PKCS12",
 					"server.ssl.trust-store=" + file(certificates.serverTrustStore),
 					"server.ssl.trust-store-password=" + certificates.password, "server.ssl.trust-store-type=PKCS12",
@@ -105,6 +109,16 @@ class ServiceMutualTlsTests {
 	@Test
 	void aClientThatDoesNotTrustTheServerSendsNothingAndFallsBack() {
 		run(client(certificates.clientKeyStore, certificates.strangerKeyStore), (context, client) -> {
+			assertThat(whoami(client)).isEqualTo("127.0.0.1");
+			assertThat(requestCount(context, "failed", "unreachable")).isOne();
+		});
+	}
+
+	@Test
+	void aServerCertificateForAnotherHostIsRefusedThoughTrusted() {
+		this.server.close();
+		this.server = server(certificates.elsewhereKeyStore);
+		run(client(certificates.clientKeyStore, certificates.clientTrustStore), (context, client) -> {
 			assertThat(whoami(client)).isEqualTo("127.0.0.1");
 			assertThat(requestCount(context, "failed", "unreachable")).isOne();
 		});

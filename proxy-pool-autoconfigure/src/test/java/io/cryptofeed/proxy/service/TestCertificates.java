@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Key and trust stores made for one test run by the JDK's keytool: a server certificate for
- * 127.0.0.1 and localhost, a client certificate the server trusts, and a stranger's it does
- * not. Self-signed, valid for a day, with a random password: nothing here protects anything.
+ * 127.0.0.1 and localhost, a client certificate the server trusts, a stranger's it does
+ * not, and a trusted server certificate for another host. Self-signed, valid for a day, with a random password: nothing here protects anything.
  */
 final class TestCertificates {
 
@@ -28,6 +28,9 @@ final class TestCertificates {
 
 	final Path strangerKeyStore;
 
+	/** A server certificate for another host name, trusted by the client all the same. */
+	final Path elsewhereKeyStore;
+
 	private final Path dir;
 
 	private TestCertificates(Path dir) {
@@ -40,6 +43,7 @@ final class TestCertificates {
 		this.clientKeyStore = dir.resolve("client.p12");
 		this.clientTrustStore = dir.resolve("client-trust.p12");
 		this.strangerKeyStore = dir.resolve("stranger.p12");
+		this.elsewhereKeyStore = dir.resolve("elsewhere.p12");
 	}
 
 	static TestCertificates generate(Path dir) throws IOException, InterruptedException {
@@ -47,7 +51,9 @@ final class TestCertificates {
 		certificates.keyPair("server", "CN=proxy-service.test", certificates.serverKeyStore, "SAN=dns:localhost,ip:127.0.0.1");
 		certificates.keyPair("client", "CN=feed-7", certificates.clientKeyStore, null);
 		certificates.keyPair("stranger", "CN=stranger", certificates.strangerKeyStore, null);
+		certificates.keyPair("elsewhere", "CN=elsewhere.test", certificates.elsewhereKeyStore, "SAN=dns:elsewhere.test");
 		certificates.trust("server", certificates.serverKeyStore, certificates.clientTrustStore);
+		certificates.trust("elsewhere", certificates.elsewhereKeyStore, certificates.clientTrustStore);
 		certificates.trust("client", certificates.clientKeyStore, certificates.serverTrustStore);
 		return certificates;
 	}
