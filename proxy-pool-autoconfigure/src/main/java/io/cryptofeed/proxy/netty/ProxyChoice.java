@@ -1,6 +1,7 @@
 package io.cryptofeed.proxy.netty;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -94,7 +95,7 @@ public final class ProxyChoice {
 	@Override
 	public String toString() {
 		return (this.kind == Kind.PROXY) ? "proxy " + this.endpoint + " else " + this.fallback
-				: this.kind.name().toLowerCase(java.util.Locale.ROOT);
+				: this.kind.name().toLowerCase(Locale.ROOT);
 	}
 
 	/** The kinds of choice. */

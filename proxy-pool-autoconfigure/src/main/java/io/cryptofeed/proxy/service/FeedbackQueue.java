@@ -21,9 +21,9 @@ final class FeedbackQueue implements AutoCloseable {
 
 	private static final System.Logger log = System.getLogger(FeedbackQueue.class.getName());
 
-	static final Duration FIRST_RETRY = Duration.ofMillis(200);
+	private static final Duration FIRST_RETRY = Duration.ofMillis(200);
 
-	static final Duration LAST_RETRY = Duration.ofSeconds(5);
+	private static final Duration LAST_RETRY = Duration.ofSeconds(5);
 
 	private final int capacity;
 

@@ -10,6 +10,7 @@ import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.InvalidProxyUrlException;
 import io.cryptofeed.proxy.core.Lease;
 import io.cryptofeed.proxy.core.NoProxyAvailableException;
+import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyOutcomes;
@@ -136,7 +137,7 @@ public final class ProxyServiceHandler {
 	}
 
 	private static String exchange(String id) {
-		return (id == null || id.isBlank() || id.equalsIgnoreCase(io.cryptofeed.proxy.core.PoolKey.DEFAULT)) ? null
+		return (id == null || id.isBlank() || id.equalsIgnoreCase(PoolKey.DEFAULT)) ? null
 				: id.strip();
 	}
 

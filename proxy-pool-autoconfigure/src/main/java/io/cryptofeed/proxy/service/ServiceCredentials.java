@@ -1,5 +1,6 @@
 package io.cryptofeed.proxy.service;
 
+import java.util.Locale;
 import java.util.Objects;
 
 import org.springframework.http.HttpHeaders;
@@ -38,10 +39,6 @@ public final class ServiceCredentials {
 		return new ServiceCredentials(AuthMethod.MUTUAL_TLS, null);
 	}
 
-	public AuthMethod method() {
-		return this.method;
-	}
-
 	/** Adds the credential's header, if any, to a request. */
 	void apply(HttpHeaders headers) {
 		if (this.method == AuthMethod.BEARER_TOKEN) {
@@ -54,7 +51,7 @@ public final class ServiceCredentials {
 
 	@Override
 	public String toString() {
-		return this.method.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+		return this.method.name().toLowerCase(Locale.ROOT).replace('_', '-')
 				+ ((this.secret != null) ? " ***" : "");
 	}
 

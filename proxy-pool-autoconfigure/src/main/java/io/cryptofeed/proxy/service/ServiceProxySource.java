@@ -138,16 +138,6 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 		return Duration.ofNanos(System.nanoTime() - start);
 	}
 
-	/** Reports waiting to be sent, for tests and operators. */
-	int queuedFeedback() {
-		return this.feedback.size();
-	}
-
-	/** Reports dropped because the queue was full or the service refused them. */
-	public long droppedFeedback() {
-		return this.feedback.dropped();
-	}
-
 	/** Stops sending feedback and closes the connections to the service; the guard is its owner's to close. */
 	@Override
 	public void close() {

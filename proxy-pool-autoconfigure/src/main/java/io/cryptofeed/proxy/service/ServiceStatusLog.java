@@ -11,6 +11,7 @@ import io.cryptofeed.proxy.core.ConnectionType;
  */
 final class ServiceStatusLog {
 
+	/** Under the name of the class users know: the source is what falls back. */
 	private static final System.Logger log = System.getLogger(ServiceProxySource.class.getName());
 
 	private final AtomicReference<ServiceCallException.Reason> failing = new AtomicReference<>();

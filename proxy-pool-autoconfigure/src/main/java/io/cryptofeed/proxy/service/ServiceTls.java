@@ -1,7 +1,5 @@
 package io.cryptofeed.proxy.service;
 
-import java.util.Objects;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -22,7 +20,7 @@ public record ServiceTls(KeyManagerFactory keyManagers, TrustManagerFactory trus
 	@Override
 	public String toString() {
 		return "ServiceTls[client certificate=" + (this.keyManagers != null) + ", own trust store="
-				+ Objects.nonNull(this.trustManagers) + "]";
+				+ (this.trustManagers != null) + "]";
 	}
 
 }

@@ -1,5 +1,7 @@
 package io.cryptofeed.proxy.service;
 
+import java.text.MessageFormat;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -29,7 +31,7 @@ final class CapturedLog extends Handler implements AutoCloseable {
 	}
 
 	static CapturedLog of(Class<?>... classes) {
-		return new CapturedLog(java.util.Arrays.stream(classes).map((c) -> Logger.getLogger(c.getName())).toList());
+		return new CapturedLog(Arrays.stream(classes).map((c) -> Logger.getLogger(c.getName())).toList());
 	}
 
 	@Override
@@ -37,7 +39,7 @@ final class CapturedLog extends Handler implements AutoCloseable {
 		String message = record.getMessage();
 		Object[] parameters = record.getParameters();
 		if (parameters != null && parameters.length > 0) {
-			message = java.text.MessageFormat.format(message, parameters);
+			message = MessageFormat.format(message, parameters);
 		}
 		this.lines.add(record.getLevel() + " " + message);
 	}

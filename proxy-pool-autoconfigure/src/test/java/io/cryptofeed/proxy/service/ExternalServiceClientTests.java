@@ -1,11 +1,13 @@
 package io.cryptofeed.proxy.service;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.jayway.jsonpath.JsonPath;
+import io.cryptofeed.proxy.autoconfigure.CompiledServiceClient;
 import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.netty.ProxyPoolWebSocketClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,6 +24,8 @@ import org.springframework.web.reactive.socket.client.WebSocketClient;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.cryptofeed.proxy.service.ServiceFixture.EMBEDDED_PEER;
 import static io.cryptofeed.proxy.service.ServiceFixture.SECRET;
 import static io.cryptofeed.proxy.service.ServiceFixture.SERVICE_PEER;
@@ -92,7 +96,7 @@ class ExternalServiceClientTests {
 			assertThat(sockets).isInstanceOf(ProxyPoolWebSocketClient.class);
 			String[] greeting = new String[1];
 			sockets
-				.execute(java.net.URI.create(this.fixture.target.wsUrl()),
+				.execute(URI.create(this.fixture.target.wsUrl()),
 						(session) -> session.receive()
 							.next()
 							.map(WebSocketMessage::getPayloadAsText)
@@ -232,8 +236,7 @@ class ExternalServiceClientTests {
 						this.fixture.whoami(client);
 						assertThat(this.fixture.requests().get(0).getHeader("Authorization"))
 							.isEqualTo("Bearer tok-" + SECRET);
-						assertThat(context.getBean(io.cryptofeed.proxy.autoconfigure.CompiledServiceClient.class)
-							.toString()).doesNotContain(SECRET);
+						assertThat(context.getBean(CompiledServiceClient.class).toString()).doesNotContain(SECRET);
 						this.fixture.answer(aResponse().withStatus(401));
 						this.fixture.whoami(client, "kraken");
 						assertThat(log.lines()).isNotEmpty().noneMatch((line) -> line.contains(SECRET));
@@ -259,9 +262,7 @@ class ExternalServiceClientTests {
 	@Test
 	void theConnectionIsNotHeldUpByASlowFeedbackEndpoint() {
 		this.fixture.answerWithProxy(60L, "embedded_fallback");
-		this.fixture.answer(com.github.tomakehurst.wiremock.client.WireMock
-			.post(com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo(ProxyFeedback.PATH)),
-				aResponse().withStatus(202).withFixedDelay(3_000));
+		this.fixture.answer(post(urlEqualTo(ProxyFeedback.PATH)), aResponse().withStatus(202).withFixedDelay(3_000));
 		run(this.fixture.runner(), (context, client) -> {
 			long start = System.nanoTime();
 			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);

@@ -1,5 +1,6 @@
 package io.cryptofeed.proxy.service;
 
+import java.net.URI;
 import java.time.Duration;
 
 import io.cryptofeed.proxy.core.ConnectionType;
@@ -149,7 +150,7 @@ class FallbackPolicyTests {
 			WebSocketClient sockets = context.getBean(WebSocketClient.class);
 			assertThatExceptionOfType(RuntimeException.class)
 				.isThrownBy(() -> sockets
-					.execute(java.net.URI.create(this.fixture.target.wsUrl()), (session) -> session.close())
+					.execute(URI.create(this.fixture.target.wsUrl()), (session) -> session.close())
 					.contextWrite((c) -> c.put(ProxyAttributes.EXCHANGE, "okx"))
 					.block(Duration.ofSeconds(10)))
 				.havingRootCause()

@@ -12,6 +12,7 @@ import io.cryptofeed.proxy.autoconfigure.ProxyServiceClientAutoConfiguration;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.testkit.Fault;
@@ -216,7 +217,7 @@ class ServiceServerIntegrationTests {
 	private String whoami(WebClient client) {
 		return client.get()
 			.uri(this.target.baseUrl() + "/whoami")
-			.attribute(io.cryptofeed.proxy.core.ProxyAttributes.EXCHANGE, "binance")
+			.attribute(ProxyAttributes.EXCHANGE, "binance")
 			.retrieve()
 			.bodyToMono(String.class)
 			.block(Duration.ofSeconds(10));
