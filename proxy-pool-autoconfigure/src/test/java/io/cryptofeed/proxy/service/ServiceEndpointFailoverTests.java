@@ -66,10 +66,10 @@ class ServiceEndpointFailoverTests {
 
 	@Test
 	void aSlowFirstEndpointTimesOutAndTheNextAnswers() {
-		this.fixture.answer(okJson(ServiceFixture.json("socks5://127.0.0.1:1", 0L, null)).withFixedDelay(3_000));
+		this.fixture.answer(okJson(ServiceFixture.json("socks5://127.0.0.1:1", 0L, null)).withFixedDelay(5_000));
 		run(this.fixture.runner()
 			.withPropertyValues(endpoints(this.fixture.serviceUrl(), secondUrl()))
-			.withPropertyValues("cryptofeed.proxy.external-service.timeout=1s"), (context, client) -> {
+			.withPropertyValues("cryptofeed.proxy.external-service.timeout=2s"), (context, client) -> {
 				assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
 				assertThat(requestsTo(this.second)).isOne();
 			});
