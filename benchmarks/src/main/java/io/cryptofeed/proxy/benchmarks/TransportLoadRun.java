@@ -184,7 +184,7 @@ public final class TransportLoadRun {
 		ProxyPools pools = ProxyPools.of(List.of(spec), Map.of(), SelectionStrategies.builtIn()::create);
 		MemberCircuitBreakers breakers = new MemberCircuitBreakers(MemberCircuitBreakers.registry(breaker), pools);
 		ProxyPoolHttpClients clients = new ProxyPoolHttpClients(pools, transport, breakers,
-				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()));
+				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()), null);
 		return WebClient.builder()
 			.clientConnector(new ReactorClientHttpConnector(clients.apply(HttpClient.create(), ConnectionType.HTTP)))
 			.filter(new ProxyPoolExchangeFilter(clients))

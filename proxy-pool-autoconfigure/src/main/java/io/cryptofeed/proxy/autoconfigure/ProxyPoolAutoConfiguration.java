@@ -55,7 +55,7 @@ public class ProxyPoolAutoConfiguration {
 					+ "' ignores them; use strategy: weighted"));
 		ProxyPools pools = ProxyPools.of(compiled.pools(), compiled.hostPatterns(), strategies::create);
 		if (pools.pools().isEmpty()) {
-			logger.info("Proxy pools enabled but none configured: every connection goes direct");
+			logger.info("proxy pools: none configured, every connection goes direct");
 		}
 		pools.describe().forEach((line) -> logger.info("Proxy pool " + line));
 		return pools;

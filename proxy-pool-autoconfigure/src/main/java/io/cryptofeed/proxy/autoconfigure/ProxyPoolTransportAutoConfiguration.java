@@ -15,6 +15,7 @@ import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.netty.ProxyPoolExchangeFilter;
 import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
 import io.cryptofeed.proxy.netty.ProxyPoolWebSocketClient;
+import io.cryptofeed.proxy.netty.ProxySource;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.netty.http.client.HttpClient;
@@ -59,9 +60,9 @@ public class ProxyPoolTransportAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	public ProxyPoolHttpClients proxyPoolHttpClients(ProxyPools pools, CompiledProxyConfiguration configuration,
-			ObjectProvider<ProxyOutcomes> outcomes, RateLimits rateLimits) {
+			ObjectProvider<ProxyOutcomes> outcomes, RateLimits rateLimits, ObjectProvider<ProxySource> source) {
 		return new ProxyPoolHttpClients(pools, configuration.transport(), all(outcomes.orderedStream().toList()),
-				rateLimits);
+				rateLimits, source.getIfUnique());
 	}
 
 	private static ProxyOutcomes all(List<ProxyOutcomes> outcomes) {

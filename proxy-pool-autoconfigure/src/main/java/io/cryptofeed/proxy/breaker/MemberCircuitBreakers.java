@@ -93,8 +93,8 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListene
 			boolean open = to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN;
 			pool.setUnavailable(member, Unavailability.CIRCUIT_OPEN, open);
 			log.log(open ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
-					"proxy pool {0}: member {1} circuit breaker {2}", pool.key(), member.endpoint(),
-					event.getStateTransition());
+					"proxy breaker: pool={0} member={1} from={2} to={3}", pool.key(), member.endpoint(),
+					event.getStateTransition().getFromState(), to);
 		});
 		this.breakers.put(member, breaker);
 	}

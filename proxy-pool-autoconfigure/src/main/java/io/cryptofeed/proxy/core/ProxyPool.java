@@ -186,11 +186,12 @@ public final class ProxyPool {
 			this.snapshot = next;
 			if (next.panic && (previous == null || !previous.panic)) {
 				this.panicEpisodes.incrementAndGet();
-				log.log(Level.WARNING, "proxy pool {0}: no member available, selecting among all {1} enabled members "
-						+ "(panic mode)", this.key, next.candidates.length);
+				log.log(Level.WARNING, "proxy pool panic: pool={0} state=entered candidates={1} "
+						+ "reason=\"no member available, selecting among every enabled one\"", this.key,
+						next.candidates.length);
 			}
 			else if (!next.panic && previous != null && previous.panic) {
-				log.log(Level.INFO, "proxy pool {0}: {1} member(s) available again, panic mode over", this.key,
+				log.log(Level.INFO, "proxy pool panic: pool={0} state=over available={1}", this.key,
 						next.candidates.length);
 			}
 		}

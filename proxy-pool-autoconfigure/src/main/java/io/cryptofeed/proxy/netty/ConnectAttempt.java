@@ -42,6 +42,16 @@ final class ConnectAttempt {
 
 	private boolean routed;
 
+	/** The proxy a {@link ProxySource} chose, carrying the connection now. */
+	private ProxyChoice chosen;
+
+	/** Set once a chosen proxy failed: what every further attempt uses. */
+	private ProxyChoice fallback;
+
+	private int chosenTried;
+
+	private boolean chosenFailedLast;
+
 	private ProxyPool route;
 
 	private ExchangeLimits limits;
@@ -104,16 +114,36 @@ final class ConnectAttempt {
 		return lease;
 	}
 
+	/** A proxy chosen by a {@link ProxySource} carries the connection from now. */
+	synchronized void use(ProxyChoice choice) {
+		this.chosen = choice;
+		this.currentSince = System.nanoTime();
+		this.chosenTried++;
+	}
+
+	/** What this attempt must use because a chosen proxy failed, or {@code null}: ask the source. */
+	synchronized ProxyChoice fallback() {
+		return this.fallback;
+	}
+
+	/** Whether a proxy chosen by a {@link ProxySource} carries the connection now. */
+	synchronized boolean carriedByChosen() {
+		return this.chosen != null;
+	}
+
 	/** The member carrying the connection now, or {@code null} for a direct connection. */
 	synchronized PoolMember current() {
 		return (this.current != null) ? this.current.member() : null;
 	}
 
-	/** A new tunnel through the current member is up: a success for its counters and breaker. */
+	/** A new tunnel is up: a success for the current member's counters and breaker, or the source's feedback. */
 	synchronized void tunnelUp() {
 		if (this.current != null) {
 			this.current.connectSucceeded();
 			this.outcomes.succeeded(this.pool, this.current.member(), elapsed());
+		}
+		else if (this.chosen != null) {
+			this.chosen.feedback().connected(elapsed());
 		}
 	}
 
@@ -150,6 +180,14 @@ final class ConnectAttempt {
 	 * @return whether a member had been selected (false for a direct connection)
 	 */
 	synchronized boolean failed(Throwable cause) {
+		this.chosenFailedLast = this.chosen != null;
+		if (this.chosen != null) {
+			this.chosen.feedback().failed(elapsed(), cause);
+			this.failures.add(this.chosen.endpoint() + " -> " + ProxyConnectFailedException.describe(cause));
+			this.fallback = this.chosen.fallback();
+			this.chosen = null;
+			return true;
+		}
 		if (this.current == null) {
 			return false;
 		}
@@ -165,17 +203,40 @@ final class ConnectAttempt {
 		return true;
 	}
 
-	/** Whether another member may be tried: fewer tried than {@code maxAttempts} and than the pool's enabled members. */
+	/**
+	 * Whether another attempt may follow: fewer tried than {@code maxAttempts}, and fewer
+	 * members than the pool's enabled ones, or after a chosen proxy failed, a fallback that
+	 * does not refuse.
+	 */
 	synchronized boolean mayTryAnother(int maxAttempts) {
+		if (this.chosenFailedLast) {
+			return attempts() < maxAttempts && this.fallback.kind() != ProxyChoice.Kind.REFUSED;
+		}
 		if (this.pool == null) {
 			return false;
 		}
 		long enabled = this.pool.members().stream().filter((m) -> m.enabled()).count();
-		return this.tried.size() < Math.min(maxAttempts, enabled);
+		return attempts() < maxAttempts && this.tried.size() < enabled;
+	}
+
+	/**
+	 * The response timeout of the request carried now: the timeout of its member's pool, or for
+	 * a source's proxy that of the pool the request resolved to; {@code null} when neither.
+	 */
+	synchronized Duration responseTimeout() {
+		if (this.current != null && this.pool != null) {
+			return this.pool.timeout();
+		}
+		return (this.chosen != null && this.route != null) ? this.route.timeout() : null;
 	}
 
 	synchronized ProxyPool pool() {
 		return this.pool;
+	}
+
+	/** Members and source proxies tried so far. */
+	synchronized int attempts() {
+		return this.tried.size() + this.chosenTried;
 	}
 
 	/** Whether a member failed; members the exchange refused are no failures. */

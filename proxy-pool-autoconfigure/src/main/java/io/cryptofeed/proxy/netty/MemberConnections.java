@@ -85,9 +85,9 @@ final class MemberConnections implements ConnectionObserver, ProxyPool.Availabil
 	private static void applyResponseTimeout(HttpClientRequest request) {
 		ConnectAttempt attempt = request.currentContextView().getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
 		if (attempt != null && attempt.type() == ConnectionType.HTTP) {
-			ProxyPool pool = attempt.pool();
-			if (pool != null && attempt.current() != null) {
-				request.responseTimeout(pool.timeout());
+			Duration timeout = attempt.responseTimeout();
+			if (timeout != null) {
+				request.responseTimeout(timeout);
 			}
 		}
 	}

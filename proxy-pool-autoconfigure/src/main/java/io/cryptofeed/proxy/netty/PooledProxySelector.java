@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.Lease;
+import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import reactor.core.publisher.Mono;
@@ -18,6 +19,8 @@ import reactor.netty.transport.ProxyProvider;
 /**
  * Chooses the proxy for each connect, inside the connect itself (Reactor Netty's
  * {@code proxyWhen}), so it can read the {@link ConnectAttempt} from the Reactor context.
+ * A {@link ProxySource}, when there is one, is asked first; the embedded pools decide when it
+ * says so.
  */
 final class PooledProxySelector
 		implements BiFunction<HttpClientConfig, ProxyProvider.TypeSpec, Mono<? extends ProxyProvider.Builder>> {
@@ -33,40 +36,85 @@ final class PooledProxySelector
 
 	private final Supplier<TransportSettings> settings;
 
+	private final ProxySource source;
+
+	/**
+	 * @param settings the transport settings of the moment, read once per connect (reloads replace them)
+	 * @param source asked before the pools, or {@code null}
+	 */
 	PooledProxySelector(ProxyPools pools, ConnectionType type, ProxyAddressResolver resolver,
-			Supplier<TransportSettings> settings) {
+			Supplier<TransportSettings> settings, ProxySource source) {
 		this.pools = pools;
 		this.type = type;
 		this.resolver = resolver;
 		this.settings = settings;
+		this.source = source;
 	}
 
 	@Override
 	public Mono<? extends ProxyProvider.Builder> apply(HttpClientConfig config, ProxyProvider.TypeSpec spec) {
-		if (!this.pools.hasPoolFor(this.type)) {
+		if (this.source == null && !this.pools.hasPoolFor(this.type)) {
 			// Reactor Netty's own signal for "no proxy"; only usable when the answer needs no context
 			return Mono.empty();
 		}
 		return Mono.deferContextual((context) -> {
 			ConnectAttempt attempt = context.getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
-			Optional<ProxyPool> pool = (attempt != null && attempt.isRouted()) ? Optional.ofNullable(attempt.route())
-					: route(attempt, config);
-			if (pool.isEmpty()) {
-				// direct by configuration: this exchange and the default have no proxy for this type
-				return Mono.just(spec.type(ProxyProvider.Proxy.HTTP).address(NOWHERE).nonProxyHostsPredicate((a) -> true));
+			if (this.source == null || attempt == null) {
+				return embedded(attempt, config, spec);
 			}
-			if (attempt == null) {
-				throw new IllegalStateException("connect without a ConnectAttempt in its context");
-			}
-			Lease lease = attempt.select(pool.get());
-			Duration handshakeTimeout = this.settings.get().handshakeTimeout();
-			InetSocketAddress ready = this.resolver.ready(lease.endpoint());
-			if (ready != null) {
-				return Mono.just(ProxyProviders.builder(spec, lease.endpoint(), ready, handshakeTimeout));
-			}
-			return this.resolver.resolve(lease.endpoint())
-				.map((address) -> ProxyProviders.builder(spec, lease.endpoint(), address, handshakeTimeout));
+			ProxyChoice fallback = attempt.fallback();
+			Mono<ProxyChoice> choice = (fallback != null) ? Mono.just(fallback)
+					: this.source.choose(exchange(attempt, config), this.type);
+			return choice.defaultIfEmpty(ProxyChoice.embedded()).flatMap((chosen) -> follow(chosen, attempt, config, spec));
 		});
+	}
+
+	private Mono<? extends ProxyProvider.Builder> follow(ProxyChoice choice, ConnectAttempt attempt,
+			HttpClientConfig config, ProxyProvider.TypeSpec spec) {
+		return switch (choice.kind()) {
+			case PROXY -> {
+				attempt.use(choice);
+				yield through(spec, choice.endpoint());
+			}
+			case EMBEDDED -> embedded(attempt, config, spec);
+			case DIRECT -> Mono.just(direct(spec));
+			case REFUSED -> Mono.error(choice.refusal());
+		};
+	}
+
+	private Mono<? extends ProxyProvider.Builder> embedded(ConnectAttempt attempt, HttpClientConfig config,
+			ProxyProvider.TypeSpec spec) {
+		Optional<ProxyPool> pool = (attempt != null && attempt.isRouted()) ? Optional.ofNullable(attempt.route())
+				: route(attempt, config);
+		if (pool.isEmpty()) {
+			// direct by configuration: this exchange and the default have no proxy for this type
+			return Mono.just(direct(spec));
+		}
+		if (attempt == null) {
+			throw new IllegalStateException("connect without a ConnectAttempt in its context");
+		}
+		Lease lease = attempt.select(pool.get());
+		return through(spec, lease.endpoint());
+	}
+
+	private Mono<? extends ProxyProvider.Builder> through(ProxyProvider.TypeSpec spec, ProxyEndpoint endpoint) {
+		Duration handshakeTimeout = this.settings.get().handshakeTimeout();
+		InetSocketAddress ready = this.resolver.ready(endpoint);
+		if (ready != null) {
+			return Mono.just(ProxyProviders.builder(spec, endpoint, ready, handshakeTimeout));
+		}
+		return this.resolver.resolve(endpoint)
+			.map((address) -> ProxyProviders.builder(spec, endpoint, address, handshakeTimeout));
+	}
+
+	private static ProxyProvider.Builder direct(ProxyProvider.TypeSpec spec) {
+		return spec.type(ProxyProvider.Proxy.HTTP).address(NOWHERE).nonProxyHostsPredicate((a) -> true);
+	}
+
+	/** The exchange the source is asked about: the request's, else the one whose host patterns match. */
+	private String exchange(ConnectAttempt attempt, HttpClientConfig config) {
+		return (attempt.exchange() != null) ? attempt.exchange()
+				: this.pools.exchangeForHost(host(config.uri())).orElse(null);
 	}
 
 	/** Resolves the pool of a connection nobody routed yet, and routes its attempt there. */

@@ -12,6 +12,7 @@ import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.netty.channel.ChannelOption;
+import io.netty.util.AttributeKey;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
@@ -30,6 +31,10 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 
 	static final Duration POOL_INACTIVITY = Duration.ofSeconds(60);
 
+	/** Marks a connection through a source's proxy whose new tunnel was reported: reuse proves nothing new. */
+	private static final AttributeKey<Boolean> CHOSEN_TUNNEL_REPORTED = AttributeKey
+		.valueOf(ProxyPoolHttpClients.class, "chosenTunnelReported");
+
 	private final ProxyPools pools;
 
 	/** Replaced on reload; read once per connection, so a connection runs on one version. */
@@ -38,6 +43,8 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	private final ProxyOutcomes outcomes;
 
 	private final RateLimits rateLimits;
+
+	private final ProxySource source;
 
 	private final ProxyAddressResolver resolver = new ProxyAddressResolver(Duration.ofMinutes(1), Clock.systemUTC());
 
@@ -53,12 +60,18 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 
 	private final ExchangeAnswers answers = new ExchangeAnswers();
 
+	/**
+	 * @param rateLimits the exchanges' cooldowns and budgets, which selection respects
+	 * @param source asked before the pools at every connect (the external proxy service), or
+	 * {@code null}
+	 */
 	public ProxyPoolHttpClients(ProxyPools pools, TransportSettings settings, ProxyOutcomes outcomes,
-			RateLimits rateLimits) {
+			RateLimits rateLimits, ProxySource source) {
 		this.pools = pools;
 		this.settings = settings;
 		this.outcomes = outcomes;
 		this.rateLimits = rateLimits;
+		this.source = source;
 		pools.addAvailabilityListener(this.connections);
 		pools.addPoolsListener(this.connections);
 	}
@@ -87,7 +100,7 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	 */
 	public HttpClient apply(HttpClient client, ConnectionType type) {
 		return client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.settings.connectTimeout().toMillis())
-			.proxyWhen(new PooledProxySelector(this.pools, type, this.resolver, this::settings))
+			.proxyWhen(new PooledProxySelector(this.pools, type, this.resolver, this::settings, this.source))
 			.observe(this.connections)
 			.observe(this.answers)
 			.mapConnect((connect) -> tracked(connect, type));
@@ -162,6 +175,10 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	private void carried(ConnectAttempt attempt, Connection connection) {
 		PoolMember member = attempt.current();
 		if (member != null && this.connections.inUse(member, connection)) {
+			attempt.tunnelUp();
+		}
+		else if (member == null && attempt.carriedByChosen()
+				&& connection.channel().attr(CHOSEN_TUNNEL_REPORTED).setIfAbsent(Boolean.TRUE) == null) {
 			attempt.tunnelUp();
 		}
 	}

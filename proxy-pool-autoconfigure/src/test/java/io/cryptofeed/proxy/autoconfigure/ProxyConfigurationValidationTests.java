@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -26,8 +26,16 @@ class ProxyConfigurationValidationTests {
 
 	private static final String WS_BUDGET = "cryptofeed.proxy.default.websocket.budget";
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(ProxyPoolAutoConfiguration.class))
+	private static final String SERVICE = "cryptofeed.proxy.external-service";
+
+	private static final String SERVICE_ON = SERVICE + ".enabled=true";
+
+	private static final String ENDPOINT = SERVICE + ".endpoints=https://proxy-service.test:8443";
+
+	// reactive web, so that the proxy service's server side can be checked too
+	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ProxyPoolAutoConfiguration.class,
+				ProxyServiceClientAutoConfiguration.class, ProxyServiceServerAutoConfiguration.class))
 		.withPropertyValues("cryptofeed.proxy.enabled=true");
 
 	static Stream<Arguments> badInput() {
@@ -146,7 +154,47 @@ class ProxyConfigurationValidationTests {
 						HTTP + ".budget.max-connects", "limit their requests"),
 				arguments("requests budget on websocket",
 						List.of(WS_BUDGET + ".max-requests=10", WS_BUDGET + ".window=1s"), WS_BUDGET + ".max-requests",
-						"one connect"));
+						"one connect"),
+				arguments("service without endpoint", List.of(SERVICE_ON), SERVICE + ".endpoints", "no endpoint"),
+				arguments("service endpoint not http", List.of(SERVICE_ON, SERVICE + ".endpoints=ftp://h:21"),
+						SERVICE + ".endpoints[0]", "not an http or https URL"),
+				arguments("service endpoint with credentials",
+						List.of(SERVICE_ON, SERVICE + ".endpoints=https://u:canary@h:8443"), SERVICE + ".endpoints[0]",
+						"credentials in the URL"),
+				arguments("service endpoint with query", List.of(SERVICE_ON, SERVICE + ".endpoints=https://h?x=1"),
+						SERVICE + ".endpoints[0]", "query"),
+				arguments("bearer token missing", List.of(SERVICE_ON, ENDPOINT, SERVICE + ".auth-method=bearer-token"),
+						SERVICE + ".token", "needs a token"),
+				arguments("api key missing", List.of(SERVICE_ON, ENDPOINT, SERVICE + ".auth-method=api-key"),
+						SERVICE + ".api-key", "needs an API key"),
+				arguments("mutual TLS without key store", List.of(SERVICE_ON, ENDPOINT, SERVICE + ".auth-method=mutual-tls"),
+						SERVICE + ".key-store", "needs a key store"),
+				arguments("mutual TLS over http",
+						List.of(SERVICE_ON, SERVICE + ".endpoints=http://h:8080", SERVICE + ".auth-method=mutual-tls",
+								SERVICE + ".key-store=classpath:none.p12"),
+						SERVICE + ".endpoints[0]", "needs an https endpoint"),
+				arguments("unreadable key store",
+						List.of(SERVICE_ON, ENDPOINT, SERVICE + ".auth-method=mutual-tls",
+								SERVICE + ".key-store=file:/nonexistent/client.p12", SERVICE + ".key-store-password=canary"),
+						SERVICE + ".key-store", "cannot be read"),
+				arguments("unreadable trust store",
+						List.of(SERVICE_ON, ENDPOINT, SERVICE + ".trust-store=classpath:none.p12"),
+						SERVICE + ".trust-store", "cannot be read"),
+				arguments("zero service timeout", List.of(SERVICE_ON, ENDPOINT, SERVICE + ".timeout=0"),
+						SERVICE + ".timeout", "must be positive"),
+				arguments("negative cache TTL", List.of(SERVICE_ON, ENDPOINT, SERVICE + ".cache-ttl=-1s"),
+						SERVICE + ".cache-ttl", "cannot be negative"),
+				arguments("zero service breaker wait",
+						List.of(SERVICE_ON, ENDPOINT, SERVICE + ".circuit-breaker-wait-duration=0"),
+						SERVICE + ".circuit-breaker-wait-duration", "must be positive"),
+				arguments("no room for feedback", List.of(SERVICE_ON, ENDPOINT, SERVICE + ".feedback-queue-capacity=0"),
+						SERVICE + ".feedback-queue-capacity", "at least 1"),
+				arguments("service server open to anyone", List.of("cryptofeed.proxy.service-server.enabled=true"),
+						"cryptofeed.proxy.service-server.token", "to any caller"),
+				arguments("negative answer TTL",
+						List.of("cryptofeed.proxy.service-server.enabled=true", "cryptofeed.proxy.service-server.token=t",
+								"cryptofeed.proxy.service-server.answer-ttl=-1s"),
+						"cryptofeed.proxy.service-server.answer-ttl", "cannot be negative"));
 	}
 
 	@ParameterizedTest(name = "{0}")

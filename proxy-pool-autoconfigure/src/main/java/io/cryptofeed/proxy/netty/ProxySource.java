@@ -1,0 +1,22 @@
+package io.cryptofeed.proxy.netty;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+import reactor.core.publisher.Mono;
+
+/**
+ * Names the proxy of each connect before the embedded pools do; the external proxy service's
+ * client is one. Asked inside the connect, on an event loop: it must not block.
+ */
+@FunctionalInterface
+public interface ProxySource {
+
+	/**
+	 * The choice for one connect.
+	 * @param exchange the exchange id, or {@code null} when neither the request nor the host
+	 * patterns name one
+	 * @param type the connection type
+	 * @return the choice; an error only to fail the connection on purpose
+	 */
+	Mono<ProxyChoice> choose(String exchange, ConnectionType type);
+
+}

@@ -1,0 +1,51 @@
+package io.cryptofeed.proxy.service;
+
+import java.time.Duration;
+
+import io.cryptofeed.proxy.core.InvalidProxyUrlException;
+import io.cryptofeed.proxy.core.ProxyEndpoint;
+import io.cryptofeed.proxy.core.ProxyUrls;
+
+/**
+ * A {@link ProxyResponse} checked and parsed: a usable proxy (or none), the fallback policy and
+ * how long to reuse it.
+ */
+record Answer(ProxyEndpoint proxy, FallbackPolicy policy, Duration ttl) {
+
+	/**
+	 * @param defaultTtl the TTL when the answer gives none
+	 * @throws ServiceCallException {@code malformed} or {@code unsupported_proxy}, without endpoint
+	 */
+	static Answer of(ProxyResponse response, Duration defaultTtl) {
+		FallbackPolicy policy = FallbackPolicy.EMBEDDED_FALLBACK;
+		if (response.fallbackPolicy() != null) {
+			policy = FallbackPolicy.fromWireName(response.fallbackPolicy());
+			if (policy == null) {
+				throw new ServiceCallException(ServiceCallException.Reason.MALFORMED, null,
+						"fallback_policy '" + response.fallbackPolicy()
+								+ "' is not direct_connection, embedded_fallback or fail");
+			}
+		}
+		Duration ttl = defaultTtl;
+		if (response.ttlSeconds() != null) {
+			if (response.ttlSeconds() < 0) {
+				throw new ServiceCallException(ServiceCallException.Reason.MALFORMED, null,
+						"ttl_seconds " + response.ttlSeconds() + " is negative");
+			}
+			ttl = Duration.ofSeconds(response.ttlSeconds());
+		}
+		ProxyEndpoint proxy = null;
+		if (response.proxyUrl() != null && !response.proxyUrl().isBlank()) {
+			try {
+				proxy = ProxyEndpoint.parse(response.proxyUrl());
+			}
+			catch (InvalidProxyUrlException ex) {
+				// the parser's message never repeats the URL; the masked URL names it
+				throw new ServiceCallException(ServiceCallException.Reason.UNSUPPORTED_PROXY, null,
+						"proxy_url '" + ProxyUrls.mask(response.proxyUrl().strip()) + "': " + ex.getMessage());
+			}
+		}
+		return new Answer(proxy, policy, ttl);
+	}
+
+}

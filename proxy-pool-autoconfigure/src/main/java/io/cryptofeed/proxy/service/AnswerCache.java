@@ -1,0 +1,60 @@
+package io.cryptofeed.proxy.service;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.ProxyEndpoint;
+import io.cryptofeed.proxy.netty.ProxyChoice;
+
+/**
+ * The service's latest answer per exchange and connection type, reused until its TTL ends.
+ * The fallback policy of the latest answer is remembered past the TTL: it describes the
+ * exchange, not the proxy, and decides what happens while the service cannot answer.
+ */
+final class AnswerCache {
+
+	private final Clock clock;
+
+	private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
+
+	AnswerCache(Clock clock) {
+		this.clock = clock;
+	}
+
+	/**
+	 * Keeps the answer for {@code ttl}, as the choice made from it: reusing it costs no
+	 * allocation. A proxy-less answer or a zero TTL only updates the policy.
+	 */
+	void put(Key key, ProxyChoice choice, FallbackPolicy policy, Duration ttl) {
+		long until = (choice != null && !ttl.isZero()) ? this.clock.millis() + ttl.toMillis() : Long.MIN_VALUE;
+		this.entries.put(key, new Entry(choice, policy, until));
+	}
+
+	/** An unexpired answer with a proxy, or {@code null}. */
+	Entry fresh(Key key) {
+		Entry entry = this.entries.get(key);
+		return (entry != null && entry.choice != null && this.clock.millis() < entry.until) ? entry : null;
+	}
+
+	/** The policy of the latest answer, expired or not, or {@code null} before any answer. */
+	FallbackPolicy lastPolicy(Key key) {
+		Entry entry = this.entries.get(key);
+		return (entry != null) ? entry.policy : null;
+	}
+
+	/** Forgets the answer's proxy when it is this one, keeping its policy: a proxy that failed is not reused. */
+	void evict(Key key, ProxyEndpoint proxy) {
+		this.entries.computeIfPresent(key, (k, entry) -> (entry.choice != null && proxy.equals(entry.choice.endpoint()))
+				? new Entry(null, entry.policy, Long.MIN_VALUE) : entry);
+	}
+
+	record Key(String exchange, ConnectionType type) {
+	}
+
+	record Entry(ProxyChoice choice, FallbackPolicy policy, long until) {
+	}
+
+}

@@ -1,0 +1,161 @@
+package io.cryptofeed.proxy.service;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.InvalidProxyUrlException;
+import io.cryptofeed.proxy.core.Lease;
+import io.cryptofeed.proxy.core.NoProxyAvailableException;
+import io.cryptofeed.proxy.core.PoolKey;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyEndpoint;
+import io.cryptofeed.proxy.core.ProxyOutcomes;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.codec.CodecException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.ServerWebInputException;
+
+/**
+ * The server side of the protocol, answered from this application's pools: a request selects a
+ * member of the pool its exchange and connection type resolve to; feedback feeds the reported
+ * member's outcomes (its circuit breaker) as if this application had connected through it.
+ */
+public final class ProxyServiceHandler {
+
+	private final ProxyPools pools;
+
+	private final List<ProxyOutcomes> outcomes;
+
+	private final ServiceServerSettings settings;
+
+	public ProxyServiceHandler(ProxyPools pools, List<ProxyOutcomes> outcomes, ServiceServerSettings settings) {
+		this.pools = pools;
+		this.outcomes = List.copyOf(outcomes);
+		this.settings = settings;
+	}
+
+	/** Both endpoints, behind the caller check. */
+	public RouterFunction<ServerResponse> routes() {
+		return RouterFunctions.route()
+			.POST(ProxyRequest.PATH, this::request)
+			.POST(ProxyFeedback.PATH, this::feedback)
+			.filter(new ServiceCallerCheck(this.settings))
+			.build();
+	}
+
+	Mono<ServerResponse> request(ServerRequest request) {
+		return request.bodyToMono(ProxyRequest.class)
+			.flatMap(this::answer)
+			.switchIfEmpty(Mono.defer(() -> badRequest("the request has no body")))
+			.onErrorResume(this::unreadable, (error) -> badRequest("the body is not JSON of the protocol"));
+	}
+
+	private Mono<ServerResponse> answer(ProxyRequest request) {
+		ConnectionType type = type(request.connectionType());
+		if (type == null) {
+			return badRequest("connection_type must be http or websocket");
+		}
+		Optional<ProxyPool> pool = this.pools.resolve(exchange(request.exchangeId()), type);
+		long ttl = this.settings.answerTtl().toSeconds();
+		if (pool.isEmpty()) {
+			// direct by configuration here, so direct for the caller too
+			return json(HttpStatus.OK, new ProxyResponse(null, null, ttl, FallbackPolicy.DIRECT_CONNECTION.wireName(),
+					Map.of("reason", "no pool for this exchange and connection type")));
+		}
+		Lease lease;
+		try {
+			lease = pool.get().select();
+		}
+		catch (NoProxyAvailableException ex) {
+			return json(HttpStatus.OK, new ProxyResponse(null, null, 0L, this.settings.fallbackPolicy().wireName(),
+					Map.of("reason", "every member of " + pool.get().key() + " is drained")));
+		}
+		// the caller's connection is out of sight: the lease only marks the selection
+		lease.release();
+		PoolMember member = lease.member();
+		Map<String, Object> metadata = new LinkedHashMap<>(member.metadata());
+		metadata.put("pool", pool.get().key().toString());
+		return json(HttpStatus.OK, new ProxyResponse(ProxyUrlFormat.withCredentials(member.endpoint()),
+				pool.get().strategyName(), ttl, this.settings.fallbackPolicy().wireName(), metadata));
+	}
+
+	Mono<ServerResponse> feedback(ServerRequest request) {
+		return request.bodyToMono(ProxyFeedback.class)
+			.flatMap(this::record)
+			.switchIfEmpty(Mono.defer(() -> badRequest("the request has no body")))
+			.onErrorResume(this::unreadable, (error) -> badRequest("the body is not JSON of the protocol"));
+	}
+
+	private Mono<ServerResponse> record(ProxyFeedback feedback) {
+		ConnectionType type = type(feedback.connectionType());
+		if (type == null) {
+			return badRequest("connection_type must be http or websocket");
+		}
+		ProxyEndpoint reported;
+		try {
+			reported = ProxyEndpoint.parse(feedback.proxyUrl());
+		}
+		catch (InvalidProxyUrlException ex) {
+			return badRequest("proxy_url: " + ex.getMessage());
+		}
+		Optional<ProxyPool> pool = this.pools.resolve(exchange(feedback.exchangeId()), type);
+		PoolMember member = pool.flatMap((p) -> p.members()
+			.stream()
+			.filter((m) -> m.endpoint().identity().equals(reported.identity()))
+			.findFirst()).orElse(null);
+		if (member == null) {
+			return json(HttpStatus.NOT_FOUND,
+					Map.of("error", "the proxy is not a member of the pool for this exchange and connection type"));
+		}
+		Duration latency = Duration.ofMillis(Math.max(0, feedback.latencyMs()));
+		for (ProxyOutcomes outcome : this.outcomes) {
+			if (feedback.success()) {
+				outcome.succeeded(pool.get(), member, latency);
+			}
+			else {
+				outcome.failed(pool.get(), member, latency,
+						new ReportedConnectFailure(feedback.clientId(), feedback.errorDetails()));
+			}
+		}
+		return ServerResponse.accepted().build();
+	}
+
+	private boolean unreadable(Throwable error) {
+		return error instanceof ServerWebInputException || error instanceof CodecException;
+	}
+
+	private static String exchange(String id) {
+		return (id == null || id.isBlank() || id.equalsIgnoreCase(PoolKey.DEFAULT)) ? null
+				: id.strip();
+	}
+
+	private static ConnectionType type(String id) {
+		for (ConnectionType type : ConnectionType.values()) {
+			if (type.id().equals(id)) {
+				return type;
+			}
+		}
+		return null;
+	}
+
+	private static Mono<ServerResponse> badRequest(String problem) {
+		return json(HttpStatus.BAD_REQUEST, Map.of("error", problem));
+	}
+
+	private static Mono<ServerResponse> json(HttpStatus status, Object body) {
+		return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+	}
+
+}

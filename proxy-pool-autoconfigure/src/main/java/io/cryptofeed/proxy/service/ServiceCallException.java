@@ -1,0 +1,94 @@
+package io.cryptofeed.proxy.service;
+
+import java.util.Locale;
+
+import io.cryptofeed.proxy.core.ProxyUrls;
+
+/**
+ * A call to the proxy service gave no usable answer. The message names the reason and the
+ * endpoint, never a credential.
+ */
+final class ServiceCallException extends RuntimeException {
+
+	private final Reason reason;
+
+	private final String endpoint;
+
+	private final String detail;
+
+	/**
+	 * @param endpoint the endpoint that failed, or {@code null} when no call was made or the
+	 * caller adds it with {@link #at}
+	 */
+	ServiceCallException(Reason reason, String endpoint, String detail) {
+		super("reason=" + reason.id() + ((endpoint != null) ? " endpoint=" + ProxyUrls.mask(endpoint) : "")
+				+ " detail=\"" + ProxyUrls.maskWords(detail) + "\"", null, false, false);
+		this.reason = reason;
+		this.endpoint = endpoint;
+		this.detail = detail;
+	}
+
+	private ServiceCallException(String message, Reason reason, String endpoint) {
+		super(message, null, false, false);
+		this.reason = reason;
+		this.endpoint = endpoint;
+		this.detail = null;
+	}
+
+	Reason reason() {
+		return this.reason;
+	}
+
+	String endpoint() {
+		return this.endpoint;
+	}
+
+	/** The same failure, naming the endpoint whose answer it is about. */
+	ServiceCallException at(String endpoint) {
+		return new ServiceCallException(this.reason, endpoint, this.detail);
+	}
+
+	/** This failure, its message preceded by those of the endpoints tried before. */
+	ServiceCallException after(String earlier) {
+		return new ServiceCallException(earlier + "; then " + getMessage(), this.reason, this.endpoint);
+	}
+
+	/** Why a call failed; the id becomes a metric tag and a log field. */
+	enum Reason {
+
+		/** No answer within the timeout. */
+		TIMEOUT,
+
+		/** The endpoint could not be reached: refused, unknown host, TLS handshake failed. */
+		UNREACHABLE,
+
+		/** The service answered 5xx or 429. */
+		SERVER_ERROR,
+
+		/** The service answered 401 or 403: the token, API key or client certificate is wrong. */
+		UNAUTHORIZED,
+
+		/** The service answered another 4xx. */
+		REJECTED,
+
+		/** The answer is not JSON of the protocol, or a field has a value the protocol does not know. */
+		MALFORMED,
+
+		/** The answer names a proxy URL the transport cannot use. */
+		UNSUPPORTED_PROXY,
+
+		/** The service's circuit breaker is open: no call was made. */
+		CIRCUIT_OPEN;
+
+		String id() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+		/** Whether the same call may work later: the service is down or overloaded, not wrong. */
+		boolean transientFailure() {
+			return this == TIMEOUT || this == UNREACHABLE || this == SERVER_ERROR || this == CIRCUIT_OPEN;
+		}
+
+	}
+
+}

@@ -1,0 +1,59 @@
+package io.cryptofeed.proxy.service;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.reactive.function.server.HandlerFilterFunction;
+import org.springframework.web.reactive.function.server.HandlerFunction;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/**
+ * Lets a call through only with the configured bearer token or API key, compared in constant
+ * time; with neither configured, mutual TLS has already checked the caller. A refused call
+ * gets 401 and is not logged above debug: it says nothing about the pools.
+ */
+final class ServiceCallerCheck implements HandlerFilterFunction<ServerResponse, ServerResponse> {
+
+	private static final System.Logger log = System.getLogger(ServiceCallerCheck.class.getName());
+
+	private final byte[] bearer;
+
+	private final byte[] apiKey;
+
+	ServiceCallerCheck(ServiceServerSettings settings) {
+		this.bearer = (settings.token() != null) ? ("Bearer " + settings.token()).getBytes(StandardCharsets.UTF_8)
+				: null;
+		this.apiKey = (settings.apiKey() != null) ? settings.apiKey().getBytes(StandardCharsets.UTF_8) : null;
+	}
+
+	@Override
+	public Mono<ServerResponse> filter(ServerRequest request, HandlerFunction<ServerResponse> next) {
+		if (allowed(request.headers().asHttpHeaders())) {
+			return next.handle(request);
+		}
+		log.log(System.Logger.Level.DEBUG, "proxy service call refused: path={0} remote={1}", request.path(),
+				request.remoteAddress().map(String::valueOf).orElse("unknown"));
+		return ServerResponse.status(HttpStatus.UNAUTHORIZED)
+			.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+			.build();
+	}
+
+	private boolean allowed(HttpHeaders headers) {
+		if (this.bearer == null && this.apiKey == null) {
+			return true;
+		}
+		return matches(this.bearer, headers.getFirst(HttpHeaders.AUTHORIZATION))
+				|| matches(this.apiKey, headers.getFirst(ServiceCredentials.API_KEY_HEADER));
+	}
+
+	private static boolean matches(byte[] expected, String given) {
+		return expected != null && given != null
+				&& MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8));
+	}
+
+}

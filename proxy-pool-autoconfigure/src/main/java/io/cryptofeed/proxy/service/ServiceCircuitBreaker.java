@@ -1,0 +1,94 @@
+package io.cryptofeed.proxy.service;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import reactor.core.publisher.Mono;
+
+/**
+ * A Resilience4j circuit breaker around the proxy service: when most recent calls failed,
+ * connections stop waiting for it and fall back at once until trial calls succeed again.
+ */
+public final class ServiceCircuitBreaker implements ServiceGuard {
+
+	private static final System.Logger log = System.getLogger(ServiceCircuitBreaker.class.getName());
+
+	private final CircuitBreaker breaker;
+
+	/**
+	 * @param waitInOpenState how long the breaker stays open before trial calls
+	 */
+	public ServiceCircuitBreaker(Duration waitInOpenState, ServiceMetrics metrics) {
+		this.breaker = CircuitBreaker.of("proxy-service", CircuitBreakerConfig.custom()
+			.failureRateThreshold(50)
+			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+			.slidingWindowSize(10)
+			.minimumNumberOfCalls(5)
+			.waitDurationInOpenState(waitInOpenState)
+			.permittedNumberOfCallsInHalfOpenState(1)
+			// feedback only looks at the state: without it the breaker would stay open while the cache serves
+			.automaticTransitionFromOpenToHalfOpenEnabled(true)
+			.recordExceptions(Throwable.class)
+			.build());
+		this.breaker.getEventPublisher().onStateTransition((event) -> {
+			CircuitBreaker.State to = event.getStateTransition().getToState();
+			if (to == CircuitBreaker.State.DISABLED) {
+				return;
+			}
+			if (to == CircuitBreaker.State.OPEN) {
+				metrics.breakerOpened();
+			}
+			log.log((to == CircuitBreaker.State.OPEN) ? Level.WARNING : Level.INFO,
+					"proxy service circuit breaker from={0} to={1} wait={2}",
+					event.getStateTransition().getFromState(), to, waitInOpenState);
+		});
+	}
+
+	@Override
+	public <T> Mono<T> guard(Mono<T> call) {
+		return Mono.defer(() -> {
+			if (!this.breaker.tryAcquirePermission()) {
+				return Mono.error(new ServiceCallException(ServiceCallException.Reason.CIRCUIT_OPEN, null,
+						"the circuit breaker is open after repeated failures"));
+			}
+			long start = System.nanoTime();
+			// exactly one of success, error or release per permission, or half-open permits leak
+			AtomicBoolean recorded = new AtomicBoolean();
+			return call.doOnSuccess((value) -> {
+				if (recorded.compareAndSet(false, true)) {
+					this.breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+				}
+			}).doOnError((error) -> {
+				if (recorded.compareAndSet(false, true)) {
+					this.breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, error);
+				}
+			}).doOnCancel(() -> {
+				if (recorded.compareAndSet(false, true)) {
+					this.breaker.releasePermission();
+				}
+			});
+		});
+	}
+
+	@Override
+	public boolean isOpen() {
+		CircuitBreaker.State state = this.breaker.getState();
+		return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN;
+	}
+
+	/** The breaker, for operators and tests. */
+	public CircuitBreaker breaker() {
+		return this.breaker;
+	}
+
+	/** Disables the breaker, which cancels its pending automatic transition. */
+	@Override
+	public void close() {
+		this.breaker.transitionToDisabledState();
+	}
+
+}

@@ -1,0 +1,190 @@
+package io.cryptofeed.proxy.service;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.PoolKey;
+import io.cryptofeed.proxy.core.ProxyEndpoint;
+import io.cryptofeed.proxy.core.ProxyUrls;
+import io.cryptofeed.proxy.netty.ProxyChoice;
+import io.cryptofeed.proxy.netty.ProxySource;
+import reactor.core.publisher.Mono;
+
+/**
+ * The client side of the external proxy service, asked by the transport before the embedded
+ * pools at every connect. For each exchange and connection type: an unexpired answer is
+ * reused; otherwise the service is asked (through its breaker, with failover between its
+ * endpoints); when it cannot answer, or has no proxy, its fallback policy decides: the
+ * embedded pools (when {@code fallback-to-embedded} allows), a direct connection, or failing
+ * the connection. A connect through the service's proxy reports its outcome as feedback.
+ */
+public final class ServiceProxySource implements ProxySource, AutoCloseable {
+
+	private final ServiceClientSettings settings;
+
+	private final ProxyServiceClient client;
+
+	private final ServiceGuard guard;
+
+	private final ServiceMetrics metrics;
+
+	private final Clock clock;
+
+	private final AnswerCache cache;
+
+	private final FeedbackQueue feedback;
+
+	private final ServiceStatusLog status = new ServiceStatusLog();
+
+	/**
+	 * @param tls key and trust material for https endpoints, or {@code null} for the JDK's defaults
+	 * @param guard wraps every call, e.g. a {@link ServiceCircuitBreaker}
+	 */
+	public ServiceProxySource(ServiceClientSettings settings, ServiceTls tls, ServiceGuard guard,
+			ServiceMetrics metrics, Clock clock) {
+		this.settings = settings;
+		this.client = new ProxyServiceClient(settings, tls);
+		this.guard = guard;
+		this.metrics = metrics;
+		this.clock = clock;
+		this.cache = new AnswerCache(clock);
+		this.feedback = new FeedbackQueue(settings.feedbackQueueCapacity(), this.client::feedback, guard::isOpen,
+				metrics);
+	}
+
+	@Override
+	public Mono<ProxyChoice> choose(String exchange, ConnectionType type) {
+		AnswerCache.Key key = new AnswerCache.Key(
+				(exchange != null) ? exchange.toLowerCase(Locale.ROOT) : PoolKey.DEFAULT, type);
+		AnswerCache.Entry cached = this.cache.fresh(key);
+		if (cached != null) {
+			this.metrics.cached();
+			return Mono.just(cached.choice());
+		}
+		ProxyRequest request = new ProxyRequest(key.exchange(), type.id(), this.settings.region(),
+				this.settings.clientId(), this.settings.metadata());
+		return Mono.defer(() -> {
+			long start = System.nanoTime();
+			return this.guard
+				.guard(this.client.request(request, (response) -> Answer.of(response, this.settings.cacheTtl())))
+				.map((answer) -> answered(key, answer, elapsedSince(start)))
+				.onErrorResume(ServiceCallException.class, (failure) -> unanswered(key, failure, elapsedSince(start)));
+		});
+	}
+
+	private ProxyChoice answered(AnswerCache.Key key, Answer answer, Duration elapsed) {
+		this.metrics.requestSucceeded(elapsed);
+		this.status.answered(key.exchange(), key.type());
+		ProxyChoice choice = (answer.proxy() != null) ? proxy(key, answer.proxy(), answer.policy()) : null;
+		this.cache.put(key, choice, answer.policy(), answer.ttl());
+		if (choice != null) {
+			return choice;
+		}
+		return fallback(key, answer.policy(), "the service has no proxy for this connection", true);
+	}
+
+	private Mono<ProxyChoice> unanswered(AnswerCache.Key key, ServiceCallException failure, Duration elapsed) {
+		this.metrics.requestFailed(failure.reason().id(), elapsed);
+		// another connection may have stored an answer meanwhile
+		AnswerCache.Entry cached = this.cache.fresh(key);
+		if (cached != null) {
+			this.status.failed(failure, key.exchange(), key.type(), "cached answer");
+			this.metrics.cached();
+			return Mono.just(cached.choice());
+		}
+		FallbackPolicy policy = this.cache.lastPolicy(key);
+		ProxyChoice fallback = fallback(key, policy, failure.getMessage(), true);
+		this.status.failed(failure, key.exchange(), key.type(), describe(fallback));
+		return Mono.just(fallback);
+	}
+
+	private ProxyChoice proxy(AnswerCache.Key key, ProxyEndpoint endpoint, FallbackPolicy policy) {
+		ProxyChoice fallback = fallback(key, policy, "connecting through the service's proxy " + endpoint + " failed",
+				false);
+		return ProxyChoice.proxy(endpoint, fallback, new Reporter(key, endpoint, describe(fallback)));
+	}
+
+	/**
+	 * What the policy says to do without the service's proxy: {@code null} (no answer yet) is
+	 * {@code embedded_fallback}.
+	 * @param counted whether the fallback is used now, rather than kept for a proxy that may fail
+	 */
+	private ProxyChoice fallback(AnswerCache.Key key, FallbackPolicy policy, String cause, boolean counted) {
+		FallbackPolicy effective = (policy != null) ? policy : FallbackPolicy.EMBEDDED_FALLBACK;
+		ProxyChoice choice = switch (effective) {
+			case FAIL -> ProxyChoice.refuse(() -> new ProxyServiceUnavailableException(key.exchange(), key.type(), cause));
+			case DIRECT_CONNECTION -> ProxyChoice.direct();
+			case EMBEDDED_FALLBACK -> this.settings.fallbackToEmbedded() ? ProxyChoice.embedded() : ProxyChoice.direct();
+		};
+		if (counted) {
+			this.metrics.fallbackUsed(describe(choice));
+		}
+		return choice;
+	}
+
+	private static String describe(ProxyChoice fallback) {
+		return switch (fallback.kind()) {
+			case EMBEDDED -> "embedded";
+			case DIRECT -> "direct";
+			case REFUSED -> "fail";
+			case PROXY -> "proxy";
+		};
+	}
+
+	private static Duration elapsedSince(long start) {
+		return Duration.ofNanos(System.nanoTime() - start);
+	}
+
+	/** Stops sending feedback and closes the connections to the service; the guard is its owner's to close. */
+	@Override
+	public void close() {
+		this.feedback.close();
+		this.client.close();
+	}
+
+	/** Turns the connect outcomes through one of the service's proxies into feedback reports. */
+	private final class Reporter implements ProxyChoice.Feedback {
+
+		private final AnswerCache.Key key;
+
+		private final ProxyEndpoint endpoint;
+
+		private final String url;
+
+		private final String fallback;
+
+		Reporter(AnswerCache.Key key, ProxyEndpoint endpoint, String fallback) {
+			this.key = key;
+			this.endpoint = endpoint;
+			this.url = ProxyUrlFormat.withoutPassword(endpoint);
+			this.fallback = fallback;
+		}
+
+		@Override
+		public void connected(Duration elapsed) {
+			report(true, elapsed, null);
+		}
+
+		@Override
+		public void failed(Duration elapsed, Throwable cause) {
+			// a proxy that failed is not reused from the cache: the next connection asks the service
+			ServiceProxySource.this.cache.evict(this.key, this.endpoint);
+			ServiceProxySource.this.metrics.fallbackUsed(this.fallback);
+			String message = cause.getMessage();
+			report(false, elapsed,
+					cause.getClass().getSimpleName() + ((message != null) ? ": " + ProxyUrls.maskWords(message) : ""));
+		}
+
+		private void report(boolean success, Duration elapsed, String error) {
+			ServiceProxySource.this.feedback.offer(new ProxyFeedback(this.url, this.key.exchange(),
+					this.key.type().id(), success, elapsed.toMillis(), error,
+					Instant.now(ServiceProxySource.this.clock).toString(),
+					ServiceProxySource.this.settings.clientId()));
+		}
+
+	}
+
+}

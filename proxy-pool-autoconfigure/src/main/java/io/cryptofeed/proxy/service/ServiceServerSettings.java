@@ -1,0 +1,24 @@
+package io.cryptofeed.proxy.service;
+
+import java.time.Duration;
+
+/**
+ * How this application serves the proxy service protocol.
+ *
+ * @param token the bearer token callers must send, or {@code null}
+ * @param apiKey the API key callers must send, or {@code null}; with neither, callers are
+ * trusted (the port is protected by mutual TLS)
+ * @param answerTtl the {@code ttl_seconds} of each answer
+ * @param fallbackPolicy the {@code fallback_policy} of each answer that has a proxy
+ */
+public record ServiceServerSettings(String token, String apiKey, Duration answerTtl, FallbackPolicy fallbackPolicy) {
+
+	/** Never shows the token or the key. */
+	@Override
+	public String toString() {
+		return "ServiceServerSettings[token=" + ((this.token != null) ? "***" : "none") + ", apiKey="
+				+ ((this.apiKey != null) ? "***" : "none") + ", answerTtl=" + this.answerTtl + ", fallbackPolicy="
+				+ this.fallbackPolicy + "]";
+	}
+
+}

@@ -1,0 +1,276 @@
+package io.cryptofeed.proxy.service;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.jayway.jsonpath.JsonPath;
+import io.cryptofeed.proxy.autoconfigure.CompiledServiceClient;
+import io.cryptofeed.proxy.core.ProxyAttributes;
+import io.cryptofeed.proxy.netty.ProxyPoolWebSocketClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.client.WebSocketClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.cryptofeed.proxy.service.ServiceFixture.EMBEDDED_PEER;
+import static io.cryptofeed.proxy.service.ServiceFixture.SECRET;
+import static io.cryptofeed.proxy.service.ServiceFixture.SERVICE_PEER;
+import static io.cryptofeed.proxy.service.ServiceFixture.counter;
+import static io.cryptofeed.proxy.service.ServiceFixture.requestCount;
+import static io.cryptofeed.proxy.service.ServiceFixture.run;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/**
+ * The auto-configured clients asking a proxy service (WireMock) for each connection's proxy:
+ * served through the answer's proxy, feedback about each new tunnel, and every kind of bad
+ * answer ending in the embedded pool with one clear log line and no credential anywhere.
+ */
+class ExternalServiceClientTests {
+
+	private ServiceFixture fixture;
+
+	@BeforeEach
+	void start() {
+		this.fixture = new ServiceFixture();
+	}
+
+	@AfterEach
+	void stop() {
+		this.fixture.close();
+	}
+
+	@Test
+	void aRequestGoesThroughTheProxyTheServiceNames() {
+		this.fixture.answerWithProxy(60L, "embedded_fallback");
+		run(this.fixture.runner(), (context, client) -> {
+			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+			LoggedRequest request = this.fixture.requests().get(0);
+			String body = request.getBodyAsString();
+			assertThat((String) JsonPath.read(body, "$.exchange_id")).isEqualTo("binance");
+			assertThat((String) JsonPath.read(body, "$.connection_type")).isEqualTo("http");
+			assertThat((String) JsonPath.read(body, "$.client_id")).isEqualTo("feed-7");
+			assertThat(request.getHeader("Content-Type")).startsWith("application/json");
+			assertThat(this.fixture.serviceProxy.tunnels()).isEqualTo(1);
+			assertThat(this.fixture.embeddedProxy.accepted()).isZero();
+			assertThat(requestCount(context, "success", "none")).isOne();
+		});
+	}
+
+	@Test
+	void aConnectionWithoutExchangeIsAskedForAsDefault() {
+		this.fixture.answerWithProxy(60L, "embedded_fallback");
+		run(this.fixture.runner(), (context, client) -> {
+			String peer = client.get()
+				.uri(this.fixture.target.baseUrl() + "/whoami")
+				.retrieve()
+				.bodyToMono(String.class)
+				.block(Duration.ofSeconds(10));
+			assertThat(peer).isEqualTo(SERVICE_PEER);
+			assertThat((String) JsonPath.read(this.fixture.requests().get(0).getBodyAsString(), "$.exchange_id"))
+				.isEqualTo("default");
+		});
+	}
+
+	@Test
+	void aWebSocketSessionGoesThroughTheProxyTheServiceNames() {
+		this.fixture.answerWithProxy(60L, "embedded_fallback");
+		run(this.fixture.runner(), (context, client) -> {
+			WebSocketClient sockets = context.getBean(WebSocketClient.class);
+			assertThat(sockets).isInstanceOf(ProxyPoolWebSocketClient.class);
+			String[] greeting = new String[1];
+			sockets
+				.execute(URI.create(this.fixture.target.wsUrl()),
+						(session) -> session.receive()
+							.next()
+							.map(WebSocketMessage::getPayloadAsText)
+							.doOnNext((text) -> greeting[0] = text)
+							.then(session.close()))
+				.contextWrite((c) -> c.put(ProxyAttributes.EXCHANGE, "okx"))
+				.block(Duration.ofSeconds(10));
+			assertThat(greeting[0]).isEqualTo("peer=" + SERVICE_PEER);
+			String body = this.fixture.requests().get(0).getBodyAsString();
+			assertThat((String) JsonPath.read(body, "$.connection_type")).isEqualTo("websocket");
+			assertThat((String) JsonPath.read(body, "$.exchange_id")).isEqualTo("okx");
+		});
+	}
+
+	@Test
+	void eachNewTunnelThroughTheServicesProxyIsReportedOnceWithoutItsPassword() {
+		this.fixture.answerWithProxy(60L, "embedded_fallback");
+		run(this.fixture.runner(), (context, client) -> {
+			for (int i = 0; i < 3; i++) {
+				this.fixture.whoami(client);
+			}
+			// a reused connection proves nothing new: one report per tunnel, not per request
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(this.fixture.feedback()).isNotEmpty()
+					.hasSize(this.fixture.serviceProxy.tunnels()));
+			assertThat(counter(context, "cryptofeed.proxy.service.feedback", "outcome", "sent"))
+				.isEqualTo(this.fixture.serviceProxy.tunnels());
+			String report = this.fixture.feedback().get(0).getBodyAsString();
+			assertThat((String) JsonPath.read(report, "$.proxy_url"))
+				.isEqualTo("socks5://feed@127.0.0.1:" + this.fixture.serviceProxy.port());
+			assertThat((Boolean) JsonPath.read(report, "$.success")).isTrue();
+			assertThat((String) JsonPath.read(report, "$.exchange_id")).isEqualTo("binance");
+			assertThat((String) JsonPath.read(report, "$.connection_type")).isEqualTo("http");
+			assertThat((String) JsonPath.read(report, "$.client_id")).isEqualTo("feed-7");
+			assertThat(JsonPath.<Object>read(report, "$.latency_ms")).isInstanceOf(Number.class);
+			assertThat((String) JsonPath.read(report, "$.timestamp")).endsWith("Z");
+			assertThat(report).doesNotContain(SECRET);
+		});
+	}
+
+	@Test
+	void aStalledRequestThroughTheServicesProxyGetsTheResolvedPoolsTimeoutAndIsReported() {
+		this.fixture.answerWithProxy(60L, "direct_connection");
+		run(this.fixture.runner().withPropertyValues("cryptofeed.proxy.default.http.timeout=1s",
+				"cryptofeed.proxy.failover.retry-idempotent=false"), (context, client) -> {
+					long start = System.nanoTime();
+					assertThatExceptionOfType(WebClientRequestException.class).isThrownBy(() -> client.get()
+						.uri(this.fixture.target.baseUrl() + "/delay/5000")
+						.attribute(ProxyAttributes.EXCHANGE, "binance")
+						.retrieve()
+						.bodyToMono(String.class)
+						.block(Duration.ofSeconds(10)));
+					assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+					assertThat(this.fixture.serviceProxy.tunnels()).isOne();
+				});
+	}
+
+	static Stream<Arguments> badAnswers() {
+		return Stream.of(arguments("server error", aResponse().withStatus(500), "server_error"),
+				arguments("unavailable", aResponse().withStatus(503), "server_error"),
+				arguments("throttled", aResponse().withStatus(429), "server_error"),
+				arguments("unauthorized", aResponse().withStatus(401), "unauthorized"),
+				arguments("forbidden", aResponse().withStatus(403), "unauthorized"),
+				arguments("not found", aResponse().withStatus(404), "rejected"),
+				arguments("malformed JSON", okJson("{\"proxy_url\": \"socks5://u:" + SECRET + "@h:1\", "),
+						"malformed"),
+				arguments("not JSON at all",
+						aResponse().withStatus(200)
+							.withHeader("Content-Type", "application/json")
+							.withBody("<html>gateway</html>"),
+						"malformed"),
+				arguments("empty body", aResponse().withStatus(200).withHeader("Content-Type", "application/json"),
+						"malformed"),
+				arguments("wrong type", okJson("{\"proxy_url\": [1, 2], \"ttl_seconds\": \"soon\"}"), "malformed"),
+				arguments("unknown fallback policy", okJson(ServiceFixture.json("socks5://127.0.0.1:1", 60L, "pray")),
+						"malformed"),
+				arguments("negative TTL", okJson(ServiceFixture.json("socks5://127.0.0.1:1", -5L, "fail")),
+						"malformed"),
+				arguments("unsupported proxy scheme",
+						okJson(ServiceFixture.json("https://u:" + SECRET + "@127.0.0.1:443", 60L, null)),
+						"unsupported_proxy"),
+				arguments("proxy URL without port",
+						okJson(ServiceFixture.json("socks5://u:" + SECRET + "@127.0.0.1", 60L, null)),
+						"unsupported_proxy"),
+				arguments("answer slower than the timeout",
+						okJson(ServiceFixture.json("socks5://127.0.0.1:1", 60L, null)).withFixedDelay(2_500),
+						"timeout"));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("badAnswers")
+	void aBadAnswerIsOneClearLogLineAndTheEmbeddedPoolCarriesTheRequest(String name,
+			ResponseDefinitionBuilder answer, String reason) {
+		this.fixture.answer(answer);
+		try (CapturedLog log = CapturedLog.of(ServiceProxySource.class)) {
+			// a short timeout only where the timeout is the point: a cold first call may take a second
+			String timeout = reason.equals("timeout") ? "1s" : "3s";
+			run(this.fixture.runner().withPropertyValues("cryptofeed.proxy.external-service.timeout=" + timeout),
+					(context, client) -> {
+						assertThat(this.fixture.whoami(client)).isEqualTo(EMBEDDED_PEER);
+						assertThat(this.fixture.whoami(client)).isEqualTo(EMBEDDED_PEER);
+						assertThat(log.warnings()).singleElement()
+							.asString()
+							.contains("reason=" + reason, "endpoint=" + this.fixture.serviceUrl(), "exchange=binance",
+									"type=http", "fallback=embedded")
+							.doesNotContain(SECRET);
+						assertThat(log.lines()).noneMatch((line) -> line.contains(SECRET));
+						assertThat(requestCount(context, "failed", reason)).isEqualTo(2);
+						assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", "embedded")).isEqualTo(2);
+						assertThat(this.fixture.serviceProxy.accepted()).isZero();
+					});
+		}
+	}
+
+	@Test
+	void theServiceAnsweringAgainIsLoggedOnce() {
+		this.fixture.answer(aResponse().withStatus(503));
+		try (CapturedLog log = CapturedLog.of(ServiceProxySource.class)) {
+			run(this.fixture.runner(), (context, client) -> {
+				assertThat(this.fixture.whoami(client)).isEqualTo(EMBEDDED_PEER);
+				this.fixture.answerWithProxy(0L, "embedded_fallback");
+				assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+				assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+				assertThat(log.lines()).filteredOn((line) -> line.startsWith("INFO"))
+					.singleElement()
+					.asString()
+					.contains("proxy service answers again");
+			});
+		}
+	}
+
+	@Test
+	void theTokenTravelsInTheHeaderAndNowhereElse() {
+		this.fixture.answerWithProxy(60L, "embedded_fallback");
+		try (CapturedLog log = CapturedLog.of(ServiceProxySource.class, ServiceCircuitBreaker.class)) {
+			run(this.fixture.runner()
+				.withPropertyValues("cryptofeed.proxy.external-service.auth-method=bearer-token",
+						"cryptofeed.proxy.external-service.token=tok-" + SECRET),
+					(context, client) -> {
+						this.fixture.whoami(client);
+						assertThat(this.fixture.requests().get(0).getHeader("Authorization"))
+							.isEqualTo("Bearer tok-" + SECRET);
+						assertThat(context.getBean(CompiledServiceClient.class).toString()).doesNotContain(SECRET);
+						this.fixture.answer(aResponse().withStatus(401));
+						this.fixture.whoami(client, "kraken");
+						assertThat(log.lines()).isNotEmpty().noneMatch((line) -> line.contains(SECRET));
+						assertThat(context.getBean(MeterRegistry.class).getMeters()).isNotEmpty()
+							.allSatisfy((meter) -> assertThat(meter.getId().toString()).doesNotContain(SECRET));
+					});
+		}
+	}
+
+	@Test
+	void anApiKeyTravelsInItsHeader() {
+		this.fixture.answerWithProxy(60L, "embedded_fallback");
+		run(this.fixture.runner()
+			.withPropertyValues("cryptofeed.proxy.external-service.auth-method=api-key",
+					"cryptofeed.proxy.external-service.api-key=key-" + SECRET),
+				(context, client) -> {
+					this.fixture.whoami(client);
+					assertThat(this.fixture.requests().get(0).getHeader("X-API-Key")).isEqualTo("key-" + SECRET);
+					assertThat(this.fixture.requests().get(0).containsHeader("Authorization")).isFalse();
+				});
+	}
+
+	@Test
+	void theConnectionIsNotHeldUpByASlowFeedbackEndpoint() {
+		this.fixture.answerWithProxy(60L, "embedded_fallback");
+		this.fixture.answer(post(urlEqualTo(ProxyFeedback.PATH)), aResponse().withStatus(202).withFixedDelay(3_000));
+		run(this.fixture.runner(), (context, client) -> {
+			long start = System.nanoTime();
+			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1_500));
+		});
+	}
+
+}

@@ -1,0 +1,163 @@
+package io.cryptofeed.proxy.service;
+
+import java.net.URI;
+import java.time.Duration;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.ProxyAttributes;
+import io.cryptofeed.proxy.netty.ProxyConnectFailedException;
+import io.cryptofeed.proxy.testkit.Fault;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+import org.springframework.web.reactive.socket.client.WebSocketClient;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static io.cryptofeed.proxy.service.ServiceFixture.DIRECT_PEER;
+import static io.cryptofeed.proxy.service.ServiceFixture.EMBEDDED_PEER;
+import static io.cryptofeed.proxy.service.ServiceFixture.SECRET;
+import static io.cryptofeed.proxy.service.ServiceFixture.SERVICE_PEER;
+import static io.cryptofeed.proxy.service.ServiceFixture.counter;
+import static io.cryptofeed.proxy.service.ServiceFixture.run;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * What a connection uses when the service gives no proxy, cannot answer, or its proxy fails:
+ * as the answer's fallback policy and {@code fallback-to-embedded} say.
+ */
+class FallbackPolicyTests {
+
+	private ServiceFixture fixture;
+
+	@BeforeEach
+	void start() {
+		this.fixture = new ServiceFixture();
+	}
+
+	@AfterEach
+	void stop() {
+		this.fixture.close();
+	}
+
+	@ParameterizedTest(name = "{0}, fallback-to-embedded={1} -> {2}")
+	@CsvSource({ "embedded_fallback, true, " + EMBEDDED_PEER, "embedded_fallback, false, " + DIRECT_PEER,
+			"direct_connection, true, " + DIRECT_PEER, "direct_connection, false, " + DIRECT_PEER })
+	void anAnswerWithoutProxyFollowsItsPolicy(String policy, boolean fallbackToEmbedded, String peer) {
+		this.fixture.answer(okJson(ServiceFixture.json(null, 60L, policy)));
+		run(this.fixture.runner()
+			.withPropertyValues("cryptofeed.proxy.external-service.fallback-to-embedded=" + fallbackToEmbedded),
+				(context, client) -> {
+					assertThat(this.fixture.whoami(client)).isEqualTo(peer);
+					String to = peer.equals(EMBEDDED_PEER) ? "embedded" : "direct";
+					assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", to)).isOne();
+				});
+	}
+
+	@Test
+	void anAnswerWithoutProxyAndPolicyFailFailsTheRequestNamingExchangeTypeAndCause() {
+		this.fixture.answer(okJson(ServiceFixture.json(null, 60L, "fail")));
+		run(this.fixture.runner(), (context, client) -> {
+			assertThatExceptionOfType(WebClientRequestException.class).isThrownBy(() -> this.fixture.whoami(client))
+				.havingRootCause()
+				.isInstanceOfSatisfying(ProxyServiceUnavailableException.class, (failure) -> {
+					assertThat(failure.exchange()).isEqualTo("binance");
+					assertThat(failure.type()).isEqualTo(ConnectionType.HTTP);
+					assertThat(failure.getMessage()).contains("fallback policy is fail", "exchange=binance",
+							"type=http", "no proxy for this connection");
+				});
+			assertThat(this.fixture.embeddedProxy.accepted()).isZero();
+			assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", "fail")).isOne();
+		});
+	}
+
+	@Test
+	void whileTheServiceIsDownTheLastAnswersFailPolicyStillHolds() {
+		this.fixture.answerWithProxy(0L, "fail");
+		run(this.fixture.runner(), (context, client) -> {
+			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+			this.fixture.answer(aResponse().withStatus(503));
+			assertThatExceptionOfType(WebClientRequestException.class).isThrownBy(() -> this.fixture.whoami(client))
+				.havingRootCause()
+				.isInstanceOf(ProxyServiceUnavailableException.class)
+				.withMessageContaining("reason=server_error")
+				.withMessageContaining("HTTP 503");
+			// another exchange has no answer yet: embedded_fallback until the service says otherwise
+			assertThat(this.fixture.whoami(client, "kraken")).isEqualTo(EMBEDDED_PEER);
+		});
+	}
+
+	@Test
+	void whileTheServiceIsDownTheLastAnswersDirectPolicyStillHolds() {
+		this.fixture.answerWithProxy(0L, "direct_connection");
+		run(this.fixture.runner(), (context, client) -> {
+			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+			this.fixture.answer(aResponse().withStatus(503));
+			assertThat(this.fixture.whoami(client)).isEqualTo(DIRECT_PEER);
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource({ "embedded_fallback, " + EMBEDDED_PEER, "direct_connection, " + DIRECT_PEER })
+	void whenTheServicesProxyFailsTheNextAttemptFollowsThePolicy(String policy, String peer) {
+		this.fixture.serviceProxy.fault(Fault.REFUSE);
+		this.fixture.answerWithProxy(60L, policy);
+		run(this.fixture.runner(), (context, client) -> {
+			assertThat(this.fixture.whoami(client)).isEqualTo(peer);
+			assertThat(this.fixture.serviceProxy.accepted()).isZero();
+		});
+	}
+
+	@Test
+	void whenTheServicesProxyFailsUnderPolicyFailTheErrorNamesItMasked() {
+		this.fixture.serviceProxy.fault(Fault.REFUSE);
+		this.fixture.answerWithProxy(60L, "fail");
+		run(this.fixture.runner(), (context, client) -> {
+			assertThatExceptionOfType(WebClientRequestException.class).isThrownBy(() -> this.fixture.whoami(client))
+				.havingCause()
+				.isInstanceOfSatisfying(ProxyConnectFailedException.class, (failure) -> {
+					assertThat(failure.getMessage()).contains("exchange=binance", "type=http", "tried=1",
+							"socks5://***@127.0.0.1:" + this.fixture.serviceProxy.port())
+						.doesNotContain(SECRET);
+				});
+			assertThat(this.fixture.embeddedProxy.accepted()).isZero();
+		});
+	}
+
+	@Test
+	void oneAttemptAllowedMeansNoFallbackAfterTheServicesProxyFailed() {
+		this.fixture.serviceProxy.fault(Fault.REFUSE);
+		this.fixture.answerWithProxy(60L, "embedded_fallback");
+		run(this.fixture.runner().withPropertyValues("cryptofeed.proxy.failover.max-attempts=1"),
+				(context, client) -> {
+					assertThatExceptionOfType(WebClientRequestException.class)
+						.isThrownBy(() -> this.fixture.whoami(client))
+						.havingCause()
+						.isInstanceOf(ProxyConnectFailedException.class);
+					assertThat(this.fixture.embeddedProxy.accepted()).isZero();
+				});
+	}
+
+	@Test
+	void aWebSocketUnderPolicyFailGetsTheErrorItself() {
+		this.fixture.answer(okJson(ServiceFixture.json(null, 60L, "fail")));
+		run(this.fixture.runner(), (context, client) -> {
+			WebSocketClient sockets = context.getBean(WebSocketClient.class);
+			assertThatExceptionOfType(RuntimeException.class)
+				.isThrownBy(() -> sockets
+					.execute(URI.create(this.fixture.target.wsUrl()), (session) -> session.close())
+					.contextWrite((c) -> c.put(ProxyAttributes.EXCHANGE, "okx"))
+					.block(Duration.ofSeconds(10)))
+				.havingRootCause()
+				.isInstanceOf(ProxyServiceUnavailableException.class)
+				.withMessageContaining("exchange=okx")
+				.withMessageContaining("type=websocket");
+		});
+	}
+
+}

@@ -1,0 +1,153 @@
+package io.cryptofeed.proxy.service;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.MemberSpec;
+import io.cryptofeed.proxy.core.PoolKey;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.PoolSpec;
+import io.cryptofeed.proxy.core.ProxyEndpoint;
+import io.cryptofeed.proxy.core.ProxyOutcomes;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.Unavailability;
+import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The server side's endpoints on their own: who may call, what they answer, what feedback does. */
+class ProxyServiceHandlerTests {
+
+	private static final String PASSWORD = "p@ss:canary";
+
+	private final ProxyPools pools = ProxyPools.of(List.of(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP),
+			PoolSpec.Origin.POOL,
+			List.of(MemberSpec.of(ProxyEndpoint.parse("socks5://feed:p%40ss%3Acanary@127.0.0.1:1080")),
+					MemberSpec.of(ProxyEndpoint.parse("http://127.0.0.1:3128"))),
+			"round-robin", Duration.ofSeconds(30))), Map.of(), SelectionStrategies.withAdditional(List.of())::create);
+
+	private final List<String> outcomes = new CopyOnWriteArrayList<>();
+
+	private final ProxyOutcomes recorder = new ProxyOutcomes() {
+
+		@Override
+		public void succeeded(ProxyPool pool, PoolMember member, Duration elapsed) {
+			ProxyServiceHandlerTests.this.outcomes.add("ok " + member + " " + elapsed.toMillis());
+		}
+
+		@Override
+		public void failed(ProxyPool pool, PoolMember member, Duration elapsed, Throwable cause) {
+			ProxyServiceHandlerTests.this.outcomes.add("failed " + member + " " + cause.getMessage());
+		}
+
+	};
+
+	@Test
+	void theRightTokenOrKeyIsLetThroughAndAnythingElseGets401() {
+		WebTestClient client = client(new ServiceServerSettings("tok", "key", Duration.ofSeconds(60),
+				FallbackPolicy.EMBEDDED_FALLBACK));
+		ask(client).header("Authorization", "Bearer tok").exchange().expectStatus().isOk();
+		ask(client).header(ServiceCredentials.API_KEY_HEADER, "key").exchange().expectStatus().isOk();
+		ask(client).header("Authorization", "Bearer key").exchange().expectStatus().isUnauthorized();
+		ask(client).header(ServiceCredentials.API_KEY_HEADER, "tok").exchange().expectStatus().isUnauthorized();
+		ask(client).header("Authorization", "Bearer tok2").exchange().expectStatus().isUnauthorized();
+		ask(client).exchange().expectStatus().isUnauthorized().expectHeader().valueEquals("WWW-Authenticate", "Bearer");
+	}
+
+	@Test
+	void withoutTokenAndKeyMutualTlsHasCheckedTheCaller() {
+		ask(client(new ServiceServerSettings(null, null, Duration.ofSeconds(60), FallbackPolicy.FAIL))).exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.fallback_policy")
+			.isEqualTo("fail");
+	}
+
+	@Test
+	void answersRotateOverTheMembersWithTheirCredentialsEncoded() {
+		WebTestClient client = open();
+		String first = body(ask(client).exchange().expectBody().jsonPath("$.ttl_seconds").isEqualTo(60).returnResult());
+		String second = body(ask(client).exchange().expectBody().returnResult());
+		assertThat(List.of(first, second)).anySatisfy((body) -> assertThat(body)
+			.contains("\"proxy_url\":\"socks5://feed:p%40ss%3Acanary@127.0.0.1:1080\""))
+			.anySatisfy((body) -> assertThat(body).contains("\"proxy_url\":\"http://127.0.0.1:3128\""));
+		assertThat(ProxyEndpoint.parse("socks5://feed:p%40ss%3Acanary@127.0.0.1:1080").password()).isEqualTo(PASSWORD);
+	}
+
+	@Test
+	void drainedPoolsAnswerWithoutProxy() {
+		ProxyPool pool = this.pools.resolve(null, ConnectionType.HTTP).orElseThrow();
+		pool.members().forEach((member) -> pool.setUnavailable(member, Unavailability.DRAINED, true));
+		ask(open()).exchange().expectStatus().isOk().expectBody().jsonPath("$.proxy_url").doesNotExist()
+			.jsonPath("$.fallback_policy").isEqualTo("embedded_fallback");
+	}
+
+	@Test
+	void feedbackReachesTheReportedMembersOutcomes() {
+		WebTestClient client = open();
+		report(client, "socks5://feed@127.0.0.1:1080", false, "ConnectException: refused").exchange()
+			.expectStatus()
+			.isAccepted();
+		report(client, "http://127.0.0.1:3128", true, null).exchange().expectStatus().isAccepted();
+		assertThat(this.outcomes).containsExactly("failed socks5://***@127.0.0.1:1080 reported by client feed-7: "
+				+ "ConnectException: refused", "ok http://127.0.0.1:3128 12");
+	}
+
+	@Test
+	void feedbackAboutAnotherUserOfTheSameAddressIsNotApplied() {
+		report(open(), "socks5://other@127.0.0.1:1080", false, "refused").exchange().expectStatus().isNotFound();
+		assertThat(this.outcomes).isEmpty();
+	}
+
+	@Test
+	void unreadableCallsAre400() {
+		WebTestClient client = open();
+		client.post().uri(ProxyRequest.PATH).contentType(MediaType.APPLICATION_JSON).bodyValue("{oops")
+			.exchange().expectStatus().isBadRequest();
+		client.post().uri(ProxyRequest.PATH).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("exchange_id", "binance", "connection_type", "udp"))
+			.exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.error")
+			.isEqualTo("connection_type must be http or websocket");
+		report(client, "ftp://127.0.0.1:21", true, null).exchange().expectStatus().isBadRequest();
+	}
+
+	private static String body(EntityExchangeResult<byte[]> result) {
+		return new String(result.getResponseBodyContent(), StandardCharsets.UTF_8);
+	}
+
+	private WebTestClient open() {
+		return client(new ServiceServerSettings(null, null, Duration.ofSeconds(60), FallbackPolicy.EMBEDDED_FALLBACK));
+	}
+
+	private WebTestClient client(ServiceServerSettings settings) {
+		return WebTestClient.bindToRouterFunction(new ProxyServiceHandler(this.pools, List.of(this.recorder), settings)
+			.routes()).build();
+	}
+
+	private static WebTestClient.RequestHeadersSpec<?> ask(WebTestClient client) {
+		return client.post()
+			.uri(ProxyRequest.PATH)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("exchange_id", "binance", "connection_type", "http", "client_id", "feed-7"));
+	}
+
+	private static WebTestClient.RequestHeadersSpec<?> report(WebTestClient client, String url, boolean success,
+			String error) {
+		return client.post()
+			.uri(ProxyFeedback.PATH)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(new ProxyFeedback(url, "binance", "http", success, 12, error, "2026-11-02T08:00:00Z", "feed-7"));
+	}
+
+}

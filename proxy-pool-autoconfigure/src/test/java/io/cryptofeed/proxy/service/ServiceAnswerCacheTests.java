@@ -1,0 +1,118 @@
+package io.cryptofeed.proxy.service;
+
+import java.time.Duration;
+
+import com.jayway.jsonpath.JsonPath;
+import io.cryptofeed.proxy.testkit.Fault;
+import io.cryptofeed.proxy.testkit.target.TargetServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static io.cryptofeed.proxy.service.ServiceFixture.EMBEDDED_PEER;
+import static io.cryptofeed.proxy.service.ServiceFixture.SERVICE_PEER;
+import static io.cryptofeed.proxy.service.ServiceFixture.counter;
+import static io.cryptofeed.proxy.service.ServiceFixture.requestCount;
+import static io.cryptofeed.proxy.service.ServiceFixture.run;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Answers reused within their TTL, asked for again after it, and forgotten when their proxy fails. */
+class ServiceAnswerCacheTests {
+
+	private ServiceFixture fixture;
+
+	private final MutableClock clock = new MutableClock();
+
+	@BeforeEach
+	void start() {
+		this.fixture = new ServiceFixture();
+	}
+
+	@AfterEach
+	void stop() {
+		this.fixture.close();
+	}
+
+	@Test
+	void anAnswerIsReusedWithinItsTtlAndAskedForAgainAfter() {
+		this.fixture.answerWithProxy(60L, "embedded_fallback");
+		run(this.fixture.runner(this.clock), (context, client) -> {
+			for (int i = 0; i < 3; i++) {
+				assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+			}
+			assertThat(this.fixture.requests()).hasSize(1);
+			assertThat(counter(context, "cryptofeed.proxy.service.cached")).isEqualTo(2);
+			this.clock.advance(Duration.ofSeconds(59));
+			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+			assertThat(this.fixture.requests()).hasSize(1);
+			this.clock.advance(Duration.ofSeconds(2));
+			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+			assertThat(this.fixture.requests()).hasSize(2);
+			assertThat(counter(context, "cryptofeed.proxy.service.cached")).isEqualTo(3);
+		});
+	}
+
+	@Test
+	void eachExchangeAndConnectionTypeHasItsOwnAnswer() {
+		this.fixture.answerWithProxy(60L, "embedded_fallback");
+		run(this.fixture.runner(this.clock), (context, client) -> {
+			this.fixture.whoami(client, "binance");
+			this.fixture.whoami(client, "kraken");
+			this.fixture.whoami(client, "BINANCE");
+			assertThat(this.fixture.requests()).extracting((r) -> (String) JsonPath.read(r.getBodyAsString(), "$.exchange_id"))
+				.containsExactlyInAnyOrder("binance", "kraken");
+		});
+	}
+
+	@Test
+	void withoutTtlInTheAnswerTheConfiguredCacheTtlApplies() {
+		this.fixture.answerWithProxy(null, "embedded_fallback");
+		run(this.fixture.runner(this.clock).withPropertyValues("cryptofeed.proxy.external-service.cache-ttl=10s"),
+				(context, client) -> {
+					this.fixture.whoami(client);
+					this.clock.advance(Duration.ofSeconds(9));
+					this.fixture.whoami(client);
+					assertThat(this.fixture.requests()).hasSize(1);
+					this.clock.advance(Duration.ofSeconds(2));
+					this.fixture.whoami(client);
+					assertThat(this.fixture.requests()).hasSize(2);
+				});
+	}
+
+	@Test
+	void aZeroTtlAsksTheServiceForEveryConnection() {
+		this.fixture.answerWithProxy(0L, "embedded_fallback");
+		run(this.fixture.runner(this.clock), (context, client) -> {
+			for (int i = 0; i < 3; i++) {
+				assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+			}
+			assertThat(this.fixture.requests()).hasSize(3);
+			assertThat(counter(context, "cryptofeed.proxy.service.cached")).isZero();
+			assertThat(requestCount(context, "success", "none")).isEqualTo(3);
+		});
+	}
+
+	@Test
+	void aCachedProxyThatFailsIsForgottenReportedAndTheServiceAskedAgain() {
+		this.fixture.answerWithProxy(600L, "embedded_fallback");
+		try (TargetServer second = TargetServer.start("127.0.0.1")) {
+			run(this.fixture.runner(this.clock), (context, client) -> {
+				assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+				this.fixture.serviceProxy.fault(Fault.REFUSE);
+				// a second target needs a new tunnel, which the proxy refuses: the embedded pool takes over
+				assertThat(this.fixture.whoami(client, "binance", second)).isEqualTo(EMBEDDED_PEER);
+				assertThat(this.fixture.requests()).hasSize(1);
+				assertThat(this.fixture.whoami(client, "binance", second)).isEqualTo(EMBEDDED_PEER);
+				assertThat(this.fixture.requests()).hasSize(2);
+				await().atMost(Duration.ofSeconds(5))
+					.untilAsserted(() -> assertThat(this.fixture.feedback())
+						.filteredOn((r) -> !(Boolean) JsonPath.read(r.getBodyAsString(), "$.success"))
+						.hasSize(2)
+						.allSatisfy((r) -> assertThat((String) JsonPath.read(r.getBodyAsString(), "$.error_details"))
+							.contains("Exception")));
+			});
+		}
+	}
+
+}

@@ -1,0 +1,76 @@
+package io.cryptofeed.proxy.service;
+
+import java.time.Duration;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static io.cryptofeed.proxy.service.ServiceFixture.EMBEDDED_PEER;
+import static io.cryptofeed.proxy.service.ServiceFixture.SERVICE_PEER;
+import static io.cryptofeed.proxy.service.ServiceFixture.counter;
+import static io.cryptofeed.proxy.service.ServiceFixture.requestCount;
+import static io.cryptofeed.proxy.service.ServiceFixture.run;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The breaker around the service: open after repeated failures, closed again once it answers. */
+class ServiceCircuitBreakerTests {
+
+	private ServiceFixture fixture;
+
+	@BeforeEach
+	void start() {
+		this.fixture = new ServiceFixture();
+	}
+
+	@AfterEach
+	void stop() {
+		this.fixture.close();
+	}
+
+	@Test
+	void repeatedFailuresOpenTheBreakerAndConnectionsStopAskingUntilItRecovers() {
+		this.fixture.answer(aResponse().withStatus(503));
+		try (CapturedLog log = CapturedLog.of(ServiceCircuitBreaker.class)) {
+			run(this.fixture.runner()
+				.withPropertyValues("cryptofeed.proxy.external-service.circuit-breaker-wait-duration=1s"),
+					(context, client) -> {
+						CircuitBreaker breaker = ((ServiceCircuitBreaker) context.getBean(ServiceGuard.class)).breaker();
+						for (int i = 0; i < 5; i++) {
+							assertThat(this.fixture.whoami(client)).isEqualTo(EMBEDDED_PEER);
+						}
+						assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+						for (int i = 0; i < 5; i++) {
+							assertThat(this.fixture.whoami(client)).isEqualTo(EMBEDDED_PEER);
+						}
+						assertThat(this.fixture.requests()).hasSize(5);
+						assertThat(requestCount(context, "failed", "circuit_open")).isEqualTo(5);
+						assertThat(counter(context, "cryptofeed.proxy.service.breaker.opens")).isOne();
+						assertThat(log.warnings()).singleElement().asString().contains("from=CLOSED to=OPEN");
+
+						this.fixture.answerWithProxy(0L, "embedded_fallback");
+						await().atMost(Duration.ofSeconds(10))
+							.untilAsserted(() -> assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER));
+						assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+						assertThat(counter(context, "cryptofeed.proxy.service.breaker.opens")).isOne();
+					});
+		}
+	}
+
+	@Test
+	void withTheBreakerOffEveryConnectionAsks() {
+		this.fixture.answer(aResponse().withStatus(503));
+		run(this.fixture.runner().withPropertyValues("cryptofeed.proxy.external-service.circuit-breaker-enabled=false"),
+				(context, client) -> {
+					assertThat(context).doesNotHaveBean(ServiceGuard.class);
+					for (int i = 0; i < 8; i++) {
+						assertThat(this.fixture.whoami(client)).isEqualTo(EMBEDDED_PEER);
+					}
+					assertThat(this.fixture.requests()).hasSize(8);
+				});
+	}
+
+}

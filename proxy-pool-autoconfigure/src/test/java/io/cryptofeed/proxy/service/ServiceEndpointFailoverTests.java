@@ -1,0 +1,113 @@
+package io.cryptofeed.proxy.service;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static io.cryptofeed.proxy.service.ServiceFixture.EMBEDDED_PEER;
+import static io.cryptofeed.proxy.service.ServiceFixture.SERVICE_PEER;
+import static io.cryptofeed.proxy.service.ServiceFixture.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Endpoints tried in order, each call starting at the one that answered last. */
+class ServiceEndpointFailoverTests {
+
+	private ServiceFixture fixture;
+
+	private WireMockServer second;
+
+	@BeforeEach
+	void start() {
+		this.fixture = new ServiceFixture();
+		this.second = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+		this.second.start();
+		this.second.stubFor(post(urlEqualTo(ProxyRequest.PATH))
+			.willReturn(okJson(ServiceFixture.json(this.fixture.serviceProxy.url(), 0L, "embedded_fallback"))));
+	}
+
+	@AfterEach
+	void stop() {
+		this.second.stop();
+		this.fixture.close();
+	}
+
+	@Test
+	void aRefusingFirstEndpointIsSkipped() throws IOException {
+		String closed = "http://127.0.0.1:" + closedPort();
+		run(this.fixture.runner().withPropertyValues(endpoints(closed, secondUrl())), (context, client) -> {
+			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+			assertThat(requestsTo(this.second)).isOne();
+		});
+	}
+
+	@Test
+	void afterAFailoverCallsStartAtTheEndpointThatAnswered() {
+		this.fixture.answer(aResponse().withStatus(503));
+		run(this.fixture.runner().withPropertyValues(endpoints(this.fixture.serviceUrl(), secondUrl())),
+				(context, client) -> {
+					for (int i = 0; i < 3; i++) {
+						assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+					}
+					assertThat(this.fixture.requests()).hasSize(1);
+					assertThat(requestsTo(this.second)).isEqualTo(3);
+				});
+	}
+
+	@Test
+	void aSlowFirstEndpointTimesOutAndTheNextAnswers() {
+		this.fixture.answer(okJson(ServiceFixture.json("socks5://127.0.0.1:1", 0L, null)).withFixedDelay(5_000));
+		run(this.fixture.runner()
+			.withPropertyValues(endpoints(this.fixture.serviceUrl(), secondUrl()))
+			.withPropertyValues("cryptofeed.proxy.external-service.timeout=2s"), (context, client) -> {
+				assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+				assertThat(requestsTo(this.second)).isOne();
+			});
+	}
+
+	@Test
+	void whenEveryEndpointFailsTheLogNamesEachAndTheEmbeddedPoolCarries() throws IOException {
+		this.fixture.answer(aResponse().withStatus(502));
+		this.second.stubFor(post(urlEqualTo(ProxyRequest.PATH)).willReturn(aResponse().withStatus(401)));
+		try (CapturedLog log = CapturedLog.of(ServiceProxySource.class)) {
+			run(this.fixture.runner().withPropertyValues(endpoints(this.fixture.serviceUrl(), secondUrl())),
+					(context, client) -> {
+						assertThat(this.fixture.whoami(client)).isEqualTo(EMBEDDED_PEER);
+						assertThat(log.warnings()).singleElement()
+							.asString()
+							.contains("endpoint=" + this.fixture.serviceUrl(), "HTTP 502", "endpoint=" + secondUrl(),
+									"reason=unauthorized", "HTTP 401");
+					});
+		}
+	}
+
+	private String secondUrl() {
+		return "http://127.0.0.1:" + this.second.port();
+	}
+
+	private static String[] endpoints(String... urls) {
+		return new String[] { "cryptofeed.proxy.external-service.endpoints=" + String.join(",", urls) };
+	}
+
+	private static int requestsTo(WireMockServer server) {
+		return server.findAll(postRequestedFor(urlEqualTo(ProxyRequest.PATH))).size();
+	}
+
+	/** A loopback port nobody listens on: connecting to it is refused at once. */
+	private static int closedPort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+			return socket.getLocalPort();
+		}
+	}
+
+}
