@@ -18,6 +18,9 @@ import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.Lease;
 import io.cryptofeed.proxy.core.PoolKey;
+import io.cryptofeed.proxy.core.ratelimit.LimitState;
+import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicies;
+import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
@@ -89,6 +92,22 @@ class ProxyPoolEndpointTests {
 		assertThat(first.openConnections()).as("no transport").isNull();
 		assertThat(first.activeLeases()).as("round-robin counts no leases").isNull();
 		assertThat(first.lastCheck()).as("not checked").isNull();
+	}
+
+	@Test
+	void eachMemberShowsItsCooldownsPerExchange() {
+		RateLimits rateLimits = new RateLimits(RateLimitPolicies.DEFAULTS, Clock.fixed(NOW, ZoneOffset.UTC));
+		ProxyPoolEndpoint withLimits = new ProxyPoolEndpoint(this.pools, null, this.breakers, null,
+				Duration.ofSeconds(1), null, rateLimits);
+		rateLimits.forExchange("binance").responded(this.http, this.http.members().get(0), 429, "30");
+
+		Map<String, LimitState> limits = withLimits.member("default", "http", "0").exchangeLimits();
+
+		assertThat(limits).containsOnlyKeys("binance");
+		assertThat(limits.get("binance").lastStatus()).isEqualTo(429);
+		assertThat(limits.get("binance").cooldownRemaining()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(withLimits.member("default", "http", "1").exchangeLimits()).isEmpty();
+		assertThat(this.endpoint.member("default", "http", "0").exchangeLimits()).as("without the transport").isNull();
 	}
 
 	@Test
