@@ -3,6 +3,7 @@ package io.cryptofeed.proxy.benchmarks;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,41 +74,45 @@ public final class TransportLoadRun {
 	}
 
 	private static void throughput(String url, HttpConnectProxy a, HttpConnectProxy b, HttpConnectProxy c) {
-		WebClient fixed = fixedProxyClient(a);
-		WebClient single = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a);
-		WebClient pooled = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a, b, c);
-		WebClient rotated = rotatedByHand(a, b, c);
+		List<String> names = List.of("(a)  one fixed proxy by hand               ",
+				"(a1) the same proxy through a bare proxyWhen",
+				"(a2) (a1) with a 30s response timeout       ",
+				"(a') the same proxy as a pool              ",
+				"(b)  pool of three                         ",
+				"(c)  three fixed proxies rotated by caller ");
+		List<WebClient> clients = List.of(fixedProxyClient(a), bareProxyWhenClient(a, null),
+				bareProxyWhenClient(a, Duration.ofSeconds(30)),
+				pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a),
+				pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a, b, c), rotatedByHand(a, b, c));
 		System.out.printf("%nthroughput: %d requests per run, %d in flight, %d rounds, order reversed every round%n",
 				MEASURED_REQUESTS, CONCURRENCY, ROUNDS);
-		List<WebClient> clients = List.of(fixed, single, pooled, rotated);
 		clients.forEach((client) -> run(client, url, WARMUP_REQUESTS));
-		List<List<Result>> results = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-				new ArrayList<>());
-		List<Double> singleRatios = new ArrayList<>();
-		List<Double> pooledRatios = new ArrayList<>();
-		List<Double> rotatedRatios = new ArrayList<>();
+		int n = clients.size();
+		List<List<Result>> results = new ArrayList<>();
+		List<List<Double>> ratios = new ArrayList<>();
+		for (int i = 0; i < n; i++) {
+			results.add(new ArrayList<>());
+			ratios.add(new ArrayList<>());
+		}
 		for (int round = 0; round < ROUNDS; round++) {
-			Result[] inRound = new Result[4];
-			for (int i = 0; i < 4; i++) {
-				int which = (round % 2 == 0) ? i : 3 - i;
+			Result[] inRound = new Result[n];
+			for (int i = 0; i < n; i++) {
+				int which = (round % 2 == 0) ? i : n - 1 - i;
 				inRound[which] = run(clients.get(which), url, MEASURED_REQUESTS);
 				results.get(which).add(inRound[which]);
 			}
-			singleRatios.add(inRound[1].rps / inRound[0].rps);
-			pooledRatios.add(inRound[2].rps / inRound[0].rps);
-			rotatedRatios.add(inRound[3].rps / inRound[0].rps);
+			for (int i = 0; i < n; i++) {
+				ratios.get(i).add(inRound[i].rps / inRound[0].rps);
+			}
 		}
-		System.out.println("(a)  one fixed proxy by hand               " + median(results.get(0)));
-		System.out.println("(a') the same proxy as a pool              " + median(results.get(1)));
-		System.out.println("(b)  pool of three                         " + median(results.get(2)));
-		System.out.println("(c)  three fixed proxies rotated by caller " + median(results.get(3)));
-		System.out.printf("median of per-round ratios: (a')/(a) = %.3f, (b)/(a) = %.3f, (c)/(a) = %.3f, (b)/(c) = %.3f%n",
-				medianOf(singleRatios), medianOf(pooledRatios), medianOf(rotatedRatios),
-				medianOf(pooledRatios) / medianOf(rotatedRatios));
 		double fixedCpu = medianCpu(results.get(0));
-		System.out.printf("client CPU per request, median: (a) %.1f µs, (a') %.1f µs (%+.1f), (b) %.1f µs (%+.1f)%n",
-				fixedCpu, medianCpu(results.get(1)), medianCpu(results.get(1)) - fixedCpu, medianCpu(results.get(2)),
-				medianCpu(results.get(2)) - fixedCpu);
+		for (int i = 0; i < n; i++) {
+			System.out.printf("%s %s  ratio to (a) %.3f  CPU %+.1f µs%n", names.get(i), median(results.get(i)),
+					medianOf(ratios.get(i)), medianCpu(results.get(i)) - fixedCpu);
+		}
+		System.out.printf("(b)/(c) = %.3f, (a')/(a1) = %.3f, (a')/(a2) = %.3f%n",
+				medianOf(ratios.get(4)) / medianOf(ratios.get(5)), medianOf(ratios.get(3)) / medianOf(ratios.get(1)),
+				medianOf(ratios.get(3)) / medianOf(ratios.get(2)));
 	}
 
 	private static double medianCpu(List<Result> results) {
@@ -118,10 +123,6 @@ public final class TransportLoadRun {
 		List<Double> sorted = new ArrayList<>(values);
 		sorted.sort(Double::compare);
 		return sorted.get(sorted.size() / 2);
-	}
-
-	private static String format(List<Double> values) {
-		return values.stream().map((v) -> String.format("%.2f", v)).toList().toString();
 	}
 
 	private static void refusingMember(String url, HttpConnectProxy a, HttpConnectProxy b, HttpConnectProxy c) {
@@ -155,6 +156,22 @@ public final class TransportLoadRun {
 
 	private static WebClient fixedProxyClient(HttpConnectProxy proxy) {
 		return WebClient.builder().clientConnector(new ReactorClientHttpConnector(fixedProxy(proxy))).build();
+	}
+
+	/**
+	 * The least any per-connection choice of proxy costs in Reactor Netty: {@code proxyWhen}
+	 * answering the same pre-resolved proxy every time, with nothing of this library; and
+	 * the same with the response timeout every pooled request carries.
+	 */
+	private static WebClient bareProxyWhenClient(HttpConnectProxy proxy, Duration responseTimeout) {
+		InetSocketAddress address = new InetSocketAddress(proxy.host(), proxy.port());
+		HttpClient client = HttpClient.create()
+			.proxyWhen((config, spec) -> Mono.just(spec.type(ProxyProvider.Proxy.HTTP).address(address)));
+		if (responseTimeout != null) {
+			// what every request through a pool has: the pool's timeout as its response timeout
+			client = client.responseTimeout(responseTimeout);
+		}
+		return WebClient.builder().clientConnector(new ReactorClientHttpConnector(client)).build();
 	}
 
 	private static HttpClient fixedProxy(HttpConnectProxy proxy) {
