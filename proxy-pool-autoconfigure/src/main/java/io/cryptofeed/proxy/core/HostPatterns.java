@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Maps request hosts to exchange ids. A pattern is an exact host ({@code binance.com}) or a
@@ -12,10 +13,18 @@ import java.util.TreeMap;
  */
 public final class HostPatterns {
 
+	static final int MAX_REMEMBERED_HOSTS = 1024;
+
 	private final Map<String, String> exact = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 
 	/** Keyed by the suffix with its leading dot, {@code .binance.com}. */
 	private final Map<String, String> suffixes = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+
+	/**
+	 * Answers already given, by host as requested: a feed talks to a handful of hosts, so
+	 * each is matched once. Bounded, so that a caller with endless host names cannot grow it.
+	 */
+	private final Map<String, Optional<String>> answers = new ConcurrentHashMap<>();
 
 	/**
 	 * @param patternsByExchange exchange id to its host patterns
@@ -47,6 +56,18 @@ public final class HostPatterns {
 		if (host == null || host.isEmpty()) {
 			return Optional.empty();
 		}
+		Optional<String> known = this.answers.get(host);
+		if (known != null) {
+			return known;
+		}
+		Optional<String> exchange = match(host);
+		if (this.answers.size() < MAX_REMEMBERED_HOSTS) {
+			this.answers.put(host, exchange);
+		}
+		return exchange;
+	}
+
+	private Optional<String> match(String host) {
 		String normalized = normalize(host);
 		String exchange = this.exact.get(normalized);
 		if (exchange != null) {

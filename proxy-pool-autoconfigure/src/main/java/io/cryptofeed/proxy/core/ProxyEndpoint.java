@@ -23,6 +23,9 @@ public final class ProxyEndpoint {
 
 	private final String masked;
 
+	/** Computed once: endpoints key maps on the connect path. */
+	private final int hash;
+
 	public ProxyEndpoint(ProxyScheme scheme, String host, int port, String username, String password) {
 		this.scheme = Objects.requireNonNull(scheme, "scheme");
 		this.host = Objects.requireNonNull(host, "host").toLowerCase(Locale.ROOT);
@@ -30,6 +33,7 @@ public final class ProxyEndpoint {
 		this.username = username;
 		this.password = password;
 		this.masked = scheme.id() + "://" + ((username != null) ? ProxyUrls.MASK + "@" : "") + hostAndPort();
+		this.hash = Objects.hash(this.scheme, this.host, this.port, this.username, this.password);
 	}
 
 	/**
@@ -218,7 +222,7 @@ public final class ProxyEndpoint {
 
 	@Override
 	public int hashCode() {
-		return Objects.hash(this.scheme, this.host, this.port, this.username, this.password);
+		return this.hash;
 	}
 
 	/** The URL with credentials replaced by {@code ***}. */

@@ -34,6 +34,10 @@ final class ProxyAddressResolver {
 
 	/** The address when it is known without a lookup (an IP literal, or a name still cached), else {@code null}. */
 	InetSocketAddress ready(ProxyEndpoint endpoint) {
+		InetSocketAddress parsed = this.literals.get(endpoint);
+		if (parsed != null) {
+			return parsed;
+		}
 		if (isIpLiteral(endpoint.host())) {
 			// a literal is parsed, never looked up
 			return this.literals.computeIfAbsent(endpoint,

@@ -25,6 +25,7 @@ import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
 import io.cryptofeed.proxy.testkit.TestProxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
+import io.cryptofeed.proxy.testsupport.OwnReactorResources;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,7 +42,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.http.HttpHeaders;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -203,11 +204,8 @@ class OperationsIntegrationTests {
 
 		run("management.endpoint.proxypool.access=read-only");
 		assertThat(read(get("/actuator/proxypool"), "$.pools[*].type", List.class)).containsOnly("http", "websocket");
-		// a connection of its own: a refused write leaves its body unread on the server's side,
-		// and a keep-alive connection reused after that sometimes never got its next answer
 		this.actuator.post()
 			.uri("/actuator/proxypool/default/http/0")
-			.header(HttpHeaders.CONNECTION, "close")
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Map.of("action", "drain"))
 			.exchange()
@@ -302,10 +300,9 @@ class OperationsIntegrationTests {
 			.properties(properties)
 			.run();
 		this.contexts.add(context);
-		this.actuator = WebTestClient.bindToServer()
-			.baseUrl("http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port"))
-			.responseTimeout(Duration.ofSeconds(40))
-			.build();
+		this.actuator = OwnReactorResources
+			.actuatorClient("http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port"),
+					Duration.ofSeconds(40));
 		return context;
 	}
 
@@ -401,6 +398,7 @@ class OperationsIntegrationTests {
 
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
+	@Import(OwnReactorResources.class)
 	static class OperationsApplication {
 
 	}

@@ -68,6 +68,18 @@ class ProxyPoolsTests {
 	}
 
 	@Test
+	void answersStayRightWhenRememberedAndPastTheBoundOfRememberedHosts() {
+		HostPatterns patterns = new HostPatterns(Map.of("a", List.of("*.example.com"), "b", List.of("b.org")));
+		for (int round = 0; round < 2; round++) {
+			for (int i = 0; i < HostPatterns.MAX_REMEMBERED_HOSTS + 10; i++) {
+				assertThat(patterns.exchangeFor("h" + i + ".example.com")).contains("a");
+				assertThat(patterns.exchangeFor("h" + i + ".example.net")).isEmpty();
+			}
+			assertThat(patterns.exchangeFor("B.ORG.")).contains("b");
+		}
+	}
+
+	@Test
 	void aPatternClaimedByTwoExchangesIsRejected() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new HostPatterns(Map.of("a", List.of("*.x.com"), "b", List.of("*.X.com"))));

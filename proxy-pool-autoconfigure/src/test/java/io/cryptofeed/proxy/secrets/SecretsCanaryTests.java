@@ -21,6 +21,7 @@ import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
 import io.cryptofeed.proxy.testkit.TestProxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
+import io.cryptofeed.proxy.testsupport.OwnReactorResources;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,6 +37,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -214,10 +216,8 @@ class SecretsCanaryTests {
 				.getPropertySources()
 				.addFirst(new MapPropertySource("reloadable", this.reloadable)))
 			.run();
-		this.actuator = WebTestClient.bindToServer()
-			.baseUrl("http://127.0.0.1:" + this.context.getEnvironment().getProperty("local.server.port"))
-			.responseTimeout(WAIT)
-			.build();
+		this.actuator = OwnReactorResources
+			.actuatorClient("http://127.0.0.1:" + this.context.getEnvironment().getProperty("local.server.port"), WAIT);
 	}
 
 	/** The default pools: healthy members first, then the faulty ones, for HTTP and WebSocket alike. */
@@ -329,6 +329,7 @@ class SecretsCanaryTests {
 
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
+	@Import(OwnReactorResources.class)
 	static class CanaryApplication {
 
 	}

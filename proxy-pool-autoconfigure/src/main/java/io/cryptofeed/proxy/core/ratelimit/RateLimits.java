@@ -38,8 +38,13 @@ public final class RateLimits implements PoolsListener {
 
 	/** The limits of an exchange, created on first use with its policy. */
 	public ExchangeLimits forExchange(String exchange) {
+		// ids from the routing are lower case already: found without a copy
+		ExchangeLimits limits = this.exchanges.get(exchange);
+		if (limits != null) {
+			return limits;
+		}
 		String id = exchange.toLowerCase(Locale.ROOT);
-		ExchangeLimits limits = this.exchanges.get(id);
+		limits = this.exchanges.get(id);
 		if (limits != null) {
 			return limits;
 		}
