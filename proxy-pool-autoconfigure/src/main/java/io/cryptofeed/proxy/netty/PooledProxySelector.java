@@ -25,7 +25,10 @@ import reactor.netty.transport.ProxyProvider;
 final class PooledProxySelector
 		implements BiFunction<HttpClientConfig, ProxyProvider.TypeSpec, Mono<? extends ProxyProvider.Builder>> {
 
-	/** Provider settings that make Reactor Netty connect directly: no address is ever proxied. */
+	/**
+	 * Provider settings that make Reactor Netty connect directly: no address is ever proxied,
+	 * and Reactor Netty resolves the target itself, since the client's resolver is a no-op.
+	 */
 	private static final InetSocketAddress NOWHERE = InetSocketAddress.createUnresolved("direct.invalid", 1);
 
 	private final ProxyPools pools;
@@ -54,8 +57,8 @@ final class PooledProxySelector
 	@Override
 	public Mono<? extends ProxyProvider.Builder> apply(HttpClientConfig config, ProxyProvider.TypeSpec spec) {
 		if (this.source == null && !this.pools.hasPoolFor(this.type)) {
-			// Reactor Netty's own signal for "no proxy"; only usable when the answer needs no context
-			return Mono.empty();
+			// no pool serves this type: direct, answered without reading the context
+			return Mono.just(direct(spec));
 		}
 		return Mono.deferContextual((context) -> {
 			ConnectAttempt attempt = context.getOrDefault(ConnectAttempt.CONTEXT_KEY, null);

@@ -12,6 +12,7 @@ import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.netty.channel.ChannelOption;
+import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.AttributeKey;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
@@ -99,7 +100,11 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	 * key, else from the request host's {@code hosts} patterns.
 	 */
 	public HttpClient apply(HttpClient client, ConnectionType type) {
-		return client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.settings.connectTimeout().toMillis())
+		// A resolver already set (Boot's runOn(...) sets one) would resolve exchange hosts here
+		// even when a proxy carries the connection; without one, names go to the proxy (remote
+		// DNS), and Reactor Netty resolves them itself for a connection that goes direct.
+		return client.resolver(NoopAddressResolverGroup.INSTANCE)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.settings.connectTimeout().toMillis())
 			.proxyWhen(new PooledProxySelector(this.pools, type, this.resolver, this::settings, this.source))
 			.observe(this.connections)
 			.observe(this.answers)

@@ -11,9 +11,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,6 +45,8 @@ abstract class AbstractTestProxy implements TestProxy {
 	private final AtomicInteger accepted = new AtomicInteger();
 
 	private final AtomicInteger tunnels = new AtomicInteger();
+
+	private final Queue<String> requestedTargets = new ConcurrentLinkedQueue<>();
 
 	private final Object lifecycleMonitor = new Object();
 
@@ -153,9 +158,20 @@ abstract class AbstractTestProxy implements TestProxy {
 	}
 
 	@Override
+	public List<String> requestedTargets() {
+		return List.copyOf(this.requestedTargets);
+	}
+
+	/** Remembers a target a client asked for, as it was sent. */
+	void requested(String target) {
+		this.requestedTargets.add(target);
+	}
+
+	@Override
 	public void resetCounters() {
 		this.tunnels.set(0);
 		this.accepted.set(0);
+		this.requestedTargets.clear();
 	}
 
 	@Override

@@ -84,6 +84,7 @@ public final class HttpConnectProxy extends AbstractTestProxy {
 			return null;
 		}
 		Authority authority = Authority.parse(head.target());
+		requested(head.target());
 		if (authority == null) {
 			respond(output, 400, "Bad Request", "");
 			return null;

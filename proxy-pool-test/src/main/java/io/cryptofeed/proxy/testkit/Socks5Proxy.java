@@ -149,16 +149,23 @@ public final class Socks5Proxy extends AbstractTestProxy {
 			return null;
 		}
 		InetAddress address;
+		String requestedHost;
 		switch (addressType) {
-			case ADDRESS_IPV4 -> address = InetAddress.getByAddress(readBytes(in, 4));
-			case ADDRESS_IPV6 -> address = InetAddress.getByAddress(readBytes(in, 16));
-			case ADDRESS_DOMAIN -> address = resolve(readString(in));
+			case ADDRESS_IPV4, ADDRESS_IPV6 -> {
+				address = InetAddress.getByAddress(readBytes(in, (addressType == ADDRESS_IPV4) ? 4 : 16));
+				requestedHost = address.getHostAddress();
+			}
+			case ADDRESS_DOMAIN -> {
+				requestedHost = readString(in);
+				address = resolve(requestedHost);
+			}
 			default -> {
 				reply(output, REPLY_ADDRESS_TYPE_NOT_SUPPORTED, null);
 				return null;
 			}
 		}
 		int port = in.readUnsignedShort();
+		requested(requestedHost + ":" + port);
 		if (command != COMMAND_CONNECT) {
 			reply(output, REPLY_COMMAND_NOT_SUPPORTED, null);
 			return null;

@@ -1,5 +1,7 @@
 package io.cryptofeed.proxy.testkit;
 
+import java.util.List;
+
 /**
  * A proxy running inside the JVM on a loopback address whose behaviour can be switched at
  * runtime with {@link #fault(Fault)}, to test how a client copes with a failing proxy.
@@ -33,7 +35,14 @@ public interface TestProxy extends AutoCloseable {
 	/** How many TCP connections were accepted since start or the last reset. */
 	int accepted();
 
-	/** Sets {@link #tunnels()} and {@link #accepted()} back to zero. */
+	/**
+	 * The targets clients asked this proxy for, as they sent them, in order: {@code host:port}
+	 * with a host name when the client left resolving the name to the proxy (remote DNS), or
+	 * an address when it resolved the name itself.
+	 */
+	List<String> requestedTargets();
+
+	/** Sets {@link #tunnels()} and {@link #accepted()} back to zero and forgets the targets. */
 	void resetCounters();
 
 	/** Closes the listener and every open connection and stops every thread of the proxy. */

@@ -1,0 +1,115 @@
+package io.cryptofeed.proxy.netty;
+
+import java.net.URI;
+import java.time.Duration;
+
+import io.cryptofeed.proxy.testkit.HttpConnectProxy;
+import io.cryptofeed.proxy.testkit.Socks5Proxy;
+import io.cryptofeed.proxy.testkit.TestProxy;
+import io.cryptofeed.proxy.testkit.target.TargetServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.client.WebSocketClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The target's host name goes to the proxy as a name, for REST and WebSocket alike: the proxy
+ * resolves it (remote DNS), so the client's own resolver never sees exchange host names. SOCKS5
+ * is the telling case: its request carries either a name or an address, whereas a CONNECT line
+ * shows the name either way. (Boot's WebClient once resolved names locally through SOCKS5:
+ * the resolver that {@code runOn} sets kept Reactor Netty from skipping resolution.)
+ */
+class RemoteDnsTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	private TargetServer target;
+
+	private TestProxy proxy;
+
+	@BeforeEach
+	void startTarget() {
+		this.target = TargetServer.start("127.0.0.1");
+	}
+
+	@AfterEach
+	void stop() {
+		if (this.proxy != null) {
+			this.proxy.close();
+		}
+		this.target.close();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "http", "socks5" })
+	void theProxyIsAskedForTheHostByName(String kind) {
+		this.proxy = kind.equals("http") ? HttpConnectProxy.builder().bindAddress("127.0.0.1").start()
+				: Socks5Proxy.builder().bindAddress("127.0.0.1").credentials("feed", "secret").start();
+		String byName = "localhost:" + this.target.port();
+		TransportTestSupport.runner()
+			.withPropertyValues(TransportTestSupport.pool("default.http", this.proxy.url()))
+			.withPropertyValues(TransportTestSupport.pool("default.websocket", this.proxy.url()))
+			.run((context) -> {
+				String peer = context.getBean(WebClient.Builder.class)
+					.build()
+					.get()
+					.uri("http://" + byName + "/whoami")
+					.retrieve()
+					.bodyToMono(String.class)
+					.block(WAIT);
+				assertThat(peer).isNotBlank();
+				assertThat(this.proxy.requestedTargets()).as("REST").containsExactly(byName);
+				StringBuilder greeting = new StringBuilder();
+				context.getBean(WebSocketClient.class)
+					.execute(URI.create("ws://" + byName + "/ws"),
+							(session) -> session.receive()
+								.map(WebSocketMessage::getPayloadAsText)
+								.take(1)
+								.doOnNext(greeting::append)
+								.then())
+					.block(WAIT);
+				assertThat(greeting.toString()).startsWith("peer=");
+
+				assertThat(this.proxy.requestedTargets()).as("REST, then WebSocket").containsExactly(byName, byName);
+			});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "no pool at all", "a pool for another exchange only" })
+	void aConnectionThatGoesDirectStillResolvesTheHostName(String configuration) {
+		this.proxy = HttpConnectProxy.builder().bindAddress("127.0.0.1").start();
+		String[] properties = configuration.equals("no pool at all") ? new String[0]
+				: new String[] { "cryptofeed.proxy.exchanges.other.hosts=example.invalid",
+						"cryptofeed.proxy.exchanges.other.http.url=" + this.proxy.url(),
+						"cryptofeed.proxy.exchanges.other.websocket.url=" + this.proxy.url() };
+		String byName = "localhost:" + this.target.port();
+		TransportTestSupport.runner().withPropertyValues(properties).run((context) -> {
+			String peer = context.getBean(WebClient.Builder.class)
+				.build()
+				.get()
+				.uri("http://" + byName + "/whoami")
+				.retrieve()
+				.bodyToMono(String.class)
+				.block(WAIT);
+			assertThat(peer).isNotBlank();
+			StringBuilder greeting = new StringBuilder();
+			context.getBean(WebSocketClient.class)
+				.execute(URI.create("ws://" + byName + "/ws"),
+						(session) -> session.receive()
+							.map(WebSocketMessage::getPayloadAsText)
+							.take(1)
+							.doOnNext(greeting::append)
+							.then())
+				.block(WAIT);
+			assertThat(greeting.toString()).startsWith("peer=");
+			assertThat(this.proxy.accepted()).isZero();
+		});
+	}
+
+}
