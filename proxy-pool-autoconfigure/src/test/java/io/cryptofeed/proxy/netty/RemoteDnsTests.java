@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.context.ApplicationContext;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
@@ -56,25 +57,9 @@ class RemoteDnsTests {
 			.withPropertyValues(TransportTestSupport.pool("default.http", this.proxy.url()))
 			.withPropertyValues(TransportTestSupport.pool("default.websocket", this.proxy.url()))
 			.run((context) -> {
-				String peer = context.getBean(WebClient.Builder.class)
-					.build()
-					.get()
-					.uri("http://" + byName + "/whoami")
-					.retrieve()
-					.bodyToMono(String.class)
-					.block(WAIT);
-				assertThat(peer).isNotBlank();
+				assertThat(whoami(context, byName)).isNotBlank();
 				assertThat(this.proxy.requestedTargets()).as("REST").containsExactly(byName);
-				StringBuilder greeting = new StringBuilder();
-				context.getBean(WebSocketClient.class)
-					.execute(URI.create("ws://" + byName + "/ws"),
-							(session) -> session.receive()
-								.map(WebSocketMessage::getPayloadAsText)
-								.take(1)
-								.doOnNext(greeting::append)
-								.then())
-					.block(WAIT);
-				assertThat(greeting.toString()).startsWith("peer=");
+				assertThat(firstFrame(context, byName)).startsWith("peer=");
 
 				assertThat(this.proxy.requestedTargets()).as("REST, then WebSocket").containsExactly(byName, byName);
 			});
@@ -90,26 +75,34 @@ class RemoteDnsTests {
 						"cryptofeed.proxy.exchanges.other.websocket.url=" + this.proxy.url() };
 		String byName = "localhost:" + this.target.port();
 		TransportTestSupport.runner().withPropertyValues(properties).run((context) -> {
-			String peer = context.getBean(WebClient.Builder.class)
-				.build()
-				.get()
-				.uri("http://" + byName + "/whoami")
-				.retrieve()
-				.bodyToMono(String.class)
-				.block(WAIT);
-			assertThat(peer).isNotBlank();
-			StringBuilder greeting = new StringBuilder();
-			context.getBean(WebSocketClient.class)
-				.execute(URI.create("ws://" + byName + "/ws"),
-						(session) -> session.receive()
-							.map(WebSocketMessage::getPayloadAsText)
-							.take(1)
-							.doOnNext(greeting::append)
-							.then())
-				.block(WAIT);
-			assertThat(greeting.toString()).startsWith("peer=");
+			assertThat(whoami(context, byName)).isNotBlank();
+			assertThat(firstFrame(context, byName)).startsWith("peer=");
 			assertThat(this.proxy.accepted()).isZero();
 		});
+	}
+
+	private static String whoami(ApplicationContext context, String authority) {
+		return context.getBean(WebClient.Builder.class)
+			.build()
+			.get()
+			.uri("http://" + authority + "/whoami")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(WAIT);
+	}
+
+	/** Opens a WebSocket session, reads its first frame and closes it. */
+	private static String firstFrame(ApplicationContext context, String authority) {
+		StringBuilder first = new StringBuilder();
+		context.getBean(WebSocketClient.class)
+			.execute(URI.create("ws://" + authority + "/ws"),
+					(session) -> session.receive()
+						.map(WebSocketMessage::getPayloadAsText)
+						.take(1)
+						.doOnNext(first::append)
+						.then())
+			.block(WAIT);
+		return first.toString();
 	}
 
 }
