@@ -20,6 +20,7 @@ import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.ReloadStatus;
 import io.cryptofeed.proxy.core.ProxyUrls;
 import io.cryptofeed.proxy.core.Unavailability;
 import io.cryptofeed.proxy.core.ratelimit.LimitState;
@@ -62,7 +63,7 @@ public class ProxyPoolEndpoint {
 
 	private final Duration checkWait;
 
-	private final Supplier<ReloadDescriptor> reloads;
+	private final Supplier<ReloadStatus> reloads;
 
 	private final RateLimits rateLimits;
 
@@ -76,7 +77,7 @@ public class ProxyPoolEndpoint {
 	 * @param rateLimits the exchanges' cooldowns and budgets, or {@code null} without the transport
 	 */
 	public ProxyPoolEndpoint(ProxyPools pools, HealthChecker healthChecker, MemberCircuitBreakers breakers,
-			ProxyPoolHttpClients clients, Duration checkWait, Supplier<ReloadDescriptor> reloads,
+			ProxyPoolHttpClients clients, Duration checkWait, Supplier<ReloadStatus> reloads,
 			RateLimits rateLimits) {
 		this.pools = pools;
 		this.healthChecker = healthChecker;
@@ -251,20 +252,8 @@ public class ProxyPoolEndpoint {
 	 * @param pools every pool in configuration order
 	 * @param reload the reloads since start-up, or {@code null} when the pools cannot be reloaded
 	 */
-	public record PoolsDescriptor(List<PoolDescriptor> pools, ReloadDescriptor reload)
+	public record PoolsDescriptor(List<PoolDescriptor> pools, ReloadStatus reload)
 			implements OperationResponseBody {
-	}
-
-	/**
-	 * How the configuration reloads went.
-	 *
-	 * @param reloads reloads attempted since start-up
-	 * @param lastApplied when a new configuration was last applied
-	 * @param lastRejected when a new configuration was last rejected, the running pools kept
-	 * @param rejectionReasons why, one line per broken rule, values masked
-	 */
-	public record ReloadDescriptor(long reloads, Instant lastApplied, Instant lastRejected,
-			List<String> rejectionReasons) {
 	}
 
 	/**

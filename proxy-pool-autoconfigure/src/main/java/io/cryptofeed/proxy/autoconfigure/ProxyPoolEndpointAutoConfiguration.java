@@ -35,12 +35,7 @@ public class ProxyPoolEndpointAutoConfiguration {
 		ProxyPoolReloader reloads = reloader.getIfAvailable();
 		return new ProxyPoolEndpoint(pools, healthChecker.getIfAvailable(), breakers.getIfAvailable(),
 				clients.getIfAvailable(), ProxyPoolEndpoint.CHECK_WAIT,
-				(reloads != null) ? () -> describe(reloads.status()) : null, rateLimits.getIfAvailable());
-	}
-
-	private static ProxyPoolEndpoint.ReloadDescriptor describe(ReloadStatus status) {
-		return new ProxyPoolEndpoint.ReloadDescriptor(status.reloads(), status.lastApplied(), status.lastRejected(),
-				status.rejectionReasons());
+				(reloads != null) ? reloads::status : null, rateLimits.getIfAvailable());
 	}
 
 }

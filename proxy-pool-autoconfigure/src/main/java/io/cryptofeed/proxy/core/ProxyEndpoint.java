@@ -26,6 +26,8 @@ public final class ProxyEndpoint {
 	/** Computed once: endpoints key maps on the connect path. */
 	private final int hash;
 
+	private final boolean ipLiteral;
+
 	public ProxyEndpoint(ProxyScheme scheme, String host, int port, String username, String password) {
 		this.scheme = Objects.requireNonNull(scheme, "scheme");
 		this.host = Objects.requireNonNull(host, "host").toLowerCase(Locale.ROOT);
@@ -34,6 +36,20 @@ public final class ProxyEndpoint {
 		this.password = password;
 		this.masked = scheme.id() + "://" + ((username != null) ? ProxyUrls.MASK + "@" : "") + hostAndPort();
 		this.hash = Objects.hash(this.scheme, this.host, this.port, this.username, this.password);
+		this.ipLiteral = isIpLiteral(this.host);
+	}
+
+	private static boolean isIpLiteral(String host) {
+		if (host.indexOf(':') >= 0) {
+			return true;
+		}
+		for (int i = 0; i < host.length(); i++) {
+			char c = host.charAt(i);
+			if (c != '.' && (c < '0' || c > '9')) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**
@@ -195,6 +211,11 @@ public final class ProxyEndpoint {
 
 	public boolean hasCredentials() {
 		return this.username != null;
+	}
+
+	/** Whether the host is an IPv4 or IPv6 address rather than a name: nothing to look up. */
+	public boolean hasIpLiteralHost() {
+		return this.ipLiteral;
 	}
 
 	/** {@code host:port}, with brackets around an IPv6 literal; safe for logs and metric tags. */

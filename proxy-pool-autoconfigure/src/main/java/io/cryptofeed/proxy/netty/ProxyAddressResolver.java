@@ -38,7 +38,7 @@ final class ProxyAddressResolver {
 		if (parsed != null) {
 			return parsed;
 		}
-		if (isIpLiteral(endpoint.host())) {
+		if (endpoint.hasIpLiteralHost()) {
 			// a literal is parsed, never looked up
 			return this.literals.computeIfAbsent(endpoint,
 					(literal) -> new InetSocketAddress(literal.host(), literal.port()));
@@ -61,19 +61,6 @@ final class ProxyAddressResolver {
 			.doOnNext((address) -> this.cache.put(endpoint.host(),
 					new Resolved(address, this.clock.millis() + this.ttl.toMillis())))
 			.map((address) -> new InetSocketAddress(address, endpoint.port()));
-	}
-
-	static boolean isIpLiteral(String host) {
-		if (host.indexOf(':') >= 0) {
-			return true;
-		}
-		for (int i = 0; i < host.length(); i++) {
-			char c = host.charAt(i);
-			if (c != '.' && (c < '0' || c > '9')) {
-				return false;
-			}
-		}
-		return true;
 	}
 
 	private record Resolved(InetAddress address, long until) {

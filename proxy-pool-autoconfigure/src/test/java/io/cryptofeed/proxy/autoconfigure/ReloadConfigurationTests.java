@@ -10,6 +10,7 @@ import io.cryptofeed.proxy.actuate.ProxyPoolEndpoint;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.ReloadStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,7 +102,7 @@ class ReloadConfigurationTests {
 				this.reloadable.put("cryptofeed.proxy.default.http.url", "http://feed:" + CANARY + "@127.0.0.1:0");
 				publishChange(context);
 
-				ProxyPoolEndpoint.ReloadDescriptor reload = endpoint.pools().reload();
+				ReloadStatus reload = endpoint.pools().reload();
 				assertThat(reload.reloads()).isOne();
 				assertThat(reload.lastRejected()).isNotNull();
 				assertThat(reload.rejectionReasons()).singleElement()

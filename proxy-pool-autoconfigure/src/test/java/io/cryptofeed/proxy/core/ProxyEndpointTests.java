@@ -82,4 +82,12 @@ class ProxyEndpointTests {
 		assertThat(ProxyUrls.mask("socks5://h:1080")).isEqualTo("socks5://h:1080");
 	}
 
+	@Test
+	void addressesAreToldFromNames() {
+		assertThat(ProxyEndpoint.parse("socks5://127.0.0.1:1080").hasIpLiteralHost()).isTrue();
+		assertThat(ProxyEndpoint.parse("http://[::1]:3128").hasIpLiteralHost()).isTrue();
+		assertThat(ProxyEndpoint.parse("http://proxy-1.example.net:3128").hasIpLiteralHost()).isFalse();
+		assertThat(ProxyEndpoint.parse("http://10.0.0.5.nip.io:3128").hasIpLiteralHost()).isFalse();
+	}
+
 }

@@ -43,21 +43,8 @@ final class ProbeSupport {
 	static Mono<InetSocketAddress> resolve(ProxyEndpoint endpoint) {
 		Callable<InetSocketAddress> lookup = () -> new InetSocketAddress(InetAddress.getByName(endpoint.host()),
 				endpoint.port());
-		return isIpLiteral(endpoint.host()) ? Mono.fromCallable(lookup)
+		return endpoint.hasIpLiteralHost() ? Mono.fromCallable(lookup)
 				: Mono.fromCallable(lookup).subscribeOn(Schedulers.boundedElastic());
-	}
-
-	static boolean isIpLiteral(String host) {
-		if (host.indexOf(':') >= 0) {
-			return true;
-		}
-		for (int i = 0; i < host.length(); i++) {
-			char c = host.charAt(i);
-			if (c != '.' && (c < '0' || c > '9')) {
-				return false;
-			}
-		}
-		return true;
 	}
 
 	/**

@@ -1,4 +1,4 @@
-package io.cryptofeed.proxy.autoconfigure;
+package io.cryptofeed.proxy.core;
 
 import java.time.Instant;
 import java.util.List;
@@ -13,17 +13,20 @@ import java.util.List;
  */
 public record ReloadStatus(long reloads, Instant lastApplied, Instant lastRejected, List<String> rejectionReasons) {
 
-	static final ReloadStatus NONE = new ReloadStatus(0, null, null, List.of());
+	/** No reload attempted yet. */
+	public static final ReloadStatus NONE = new ReloadStatus(0, null, null, List.of());
 
 	public ReloadStatus {
 		rejectionReasons = List.copyOf(rejectionReasons);
 	}
 
-	ReloadStatus applied(Instant at) {
+	/** This status after one more reload, applied at the given time. */
+	public ReloadStatus applied(Instant at) {
 		return new ReloadStatus(this.reloads + 1, at, this.lastRejected, this.rejectionReasons);
 	}
 
-	ReloadStatus rejected(Instant at, List<String> reasons) {
+	/** This status after one more reload, rejected at the given time for these reasons. */
+	public ReloadStatus rejected(Instant at, List<String> reasons) {
 		return new ReloadStatus(this.reloads + 1, this.lastApplied, at, reasons);
 	}
 
