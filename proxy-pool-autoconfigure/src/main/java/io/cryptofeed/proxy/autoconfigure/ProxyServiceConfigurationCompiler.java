@@ -127,8 +127,9 @@ public final class ProxyServiceConfigurationCompiler {
 						"credentials in the URL would end up in logs", "remove them and use auth-method with token or api-key"));
 			}
 			else if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-				violations.add(new ConfigurationViolation(property, value, "a base URL cannot have a query or fragment",
-						"remove everything from '?' or '#'"));
+				// a query may carry a key: the report shows the URL up to it
+				violations.add(new ConfigurationViolation(property, withoutQueryOrFragment(value) + "…",
+						"a base URL cannot have a query or fragment", "remove everything from '?' or '#'"));
 			}
 			else if (method == AuthMethod.MUTUAL_TLS && "http".equals(scheme)) {
 				violations.add(new ConfigurationViolation(property, value, "mutual TLS needs an https endpoint",
@@ -218,6 +219,17 @@ public final class ProxyServiceConfigurationCompiler {
 			}
 		}
 		return (keyManagers != null || trustManagers != null) ? new ServiceTls(keyManagers, trustManagers) : null;
+	}
+
+	private static String withoutQueryOrFragment(String url) {
+		int cut = url.length();
+		for (char c : new char[] { '?', '#' }) {
+			int at = url.indexOf(c);
+			if (at >= 0 && at < cut) {
+				cut = at;
+			}
+		}
+		return url.substring(0, cut);
 	}
 
 	private KeyStore load(String property, String location, String type, char[] password,
