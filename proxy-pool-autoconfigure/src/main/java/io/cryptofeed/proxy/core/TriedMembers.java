@@ -6,22 +6,34 @@ import java.util.List;
 /** The members one connection attempt has tried so far, excluded from its next selection. */
 public final class TriedMembers implements Exclusion {
 
-	/** Created on the first add: most connections succeed at the first member. */
-	private List<PoolMember> tried;
+	/** Most connections succeed at the first member: no list until a second one. */
+	private PoolMember first;
+
+	private List<PoolMember> more;
 
 	public void add(PoolMember member) {
-		if (this.tried == null) {
-			this.tried = new ArrayList<>(4);
+		if (this.first == null) {
+			this.first = member;
+			return;
 		}
-		this.tried.add(member);
+		if (this.more == null) {
+			this.more = new ArrayList<>(3);
+		}
+		this.more.add(member);
 	}
 
 	@Override
 	public boolean excludes(PoolMember member) {
-		if (this.tried == null) {
+		if (member == null || this.first == null) {
 			return false;
 		}
-		for (PoolMember m : this.tried) {
+		if (this.first == member) {
+			return true;
+		}
+		if (this.more == null) {
+			return false;
+		}
+		for (PoolMember m : this.more) {
 			if (m == member) {
 				return true;
 			}
@@ -30,7 +42,7 @@ public final class TriedMembers implements Exclusion {
 	}
 
 	public int size() {
-		return (this.tried != null) ? this.tried.size() : 0;
+		return (this.first == null) ? 0 : 1 + ((this.more != null) ? this.more.size() : 0);
 	}
 
 }

@@ -34,9 +34,13 @@ final class ConnectAttempt {
 
 	private final TriedMembers tried = new TriedMembers();
 
-	private final List<String> failures = new ArrayList<>(0);
+	/** Created on the first failure: most connections have none. */
+	private List<String> failures;
 
-	private final List<Lease> leases = new ArrayList<>(1);
+	/** The first lease, and the list only once failover takes a second one. */
+	private Lease firstLease;
+
+	private List<Lease> moreLeases;
 
 	private ProxyPool pool;
 
@@ -110,7 +114,15 @@ final class ConnectAttempt {
 		this.current = lease;
 		this.currentSince = System.nanoTime();
 		this.tried.add(lease.member());
-		this.leases.add(lease);
+		if (this.firstLease == null) {
+			this.firstLease = lease;
+		}
+		else {
+			if (this.moreLeases == null) {
+				this.moreLeases = new ArrayList<>(2);
+			}
+			this.moreLeases.add(lease);
+		}
 		return lease;
 	}
 
@@ -183,7 +195,7 @@ final class ConnectAttempt {
 		this.chosenFailedLast = this.chosen != null;
 		if (this.chosen != null) {
 			this.chosen.feedback().failed(elapsed(), cause);
-			this.failures.add(this.chosen.endpoint() + " -> " + ProxyConnectFailedException.describe(cause));
+			failure(this.chosen.endpoint() + " -> " + ProxyConnectFailedException.describe(cause));
 			this.fallback = this.chosen.fallback();
 			this.chosen = null;
 			return true;
@@ -197,7 +209,7 @@ final class ConnectAttempt {
 			// the exchange never saw this use of the member's budget
 			this.limits.refund(this.current);
 		}
-		this.failures.add(this.current.endpoint() + " -> " + ProxyConnectFailedException.describe(cause));
+		failure(this.current.endpoint() + " -> " + ProxyConnectFailedException.describe(cause));
 		this.current.release();
 		this.current = null;
 		return true;
@@ -241,16 +253,28 @@ final class ConnectAttempt {
 
 	/** Whether a member failed; members the exchange refused are no failures. */
 	synchronized boolean hasFailures() {
-		return !this.failures.isEmpty();
+		return this.failures != null;
 	}
 
 	synchronized List<String> failures() {
-		return List.copyOf(this.failures);
+		return (this.failures != null) ? List.copyOf(this.failures) : List.of();
+	}
+
+	private void failure(String description) {
+		if (this.failures == null) {
+			this.failures = new ArrayList<>(2);
+		}
+		this.failures.add(description);
 	}
 
 	/** Releases every lease this connection took; safe to call more than once. */
 	synchronized void releaseAll() {
-		this.leases.forEach(Lease::release);
+		if (this.firstLease != null) {
+			this.firstLease.release();
+		}
+		if (this.moreLeases != null) {
+			this.moreLeases.forEach(Lease::release);
+		}
 	}
 
 	private Duration elapsed() {

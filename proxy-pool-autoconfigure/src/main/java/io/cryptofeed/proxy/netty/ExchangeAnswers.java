@@ -2,27 +2,15 @@ package io.cryptofeed.proxy.netty;
 
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
-import reactor.netty.Connection;
-import reactor.netty.ConnectionObserver;
-import reactor.netty.http.client.HttpClientResponse;
-import reactor.netty.http.client.HttpClientState;
 
 /**
- * Hands the status of every answer that came through a member, reused keep-alive connections
- * included, to the attempt that carried the request, so a rate limit, ban or geo-block puts
- * that member to rest for the request's exchange. A WebSocket handshake the exchange refused
- * arrives as an error instead: {@link #refusedHandshake}.
+ * A WebSocket handshake the exchange refused arrives as an error, not as an answer: its
+ * status is handed to the attempt like any answer's (see {@link AttemptObserver}), so a rate
+ * limit, ban or geo-block puts the member to rest for the request's exchange.
  */
-final class ExchangeAnswers implements ConnectionObserver {
+final class ExchangeAnswers {
 
-	@Override
-	public void onStateChange(Connection connection, State newState) {
-		if (newState == HttpClientState.RESPONSE_RECEIVED && connection instanceof HttpClientResponse response) {
-			ConnectAttempt attempt = response.currentContextView().getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
-			if (attempt != null) {
-				attempt.responded(response.status().code(), response.responseHeaders());
-			}
-		}
+	private ExchangeAnswers() {
 	}
 
 	/**

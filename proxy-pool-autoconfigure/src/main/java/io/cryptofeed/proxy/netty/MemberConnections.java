@@ -6,7 +6,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.PoolsChange;
 import io.cryptofeed.proxy.core.PoolsListener;
@@ -15,19 +14,15 @@ import io.cryptofeed.proxy.core.Unavailability;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import reactor.netty.Connection;
-import reactor.netty.ConnectionObserver;
-import reactor.netty.http.client.HttpClientRequest;
-import reactor.netty.http.client.HttpClientState;
 
 /**
- * The open connections through each member, and the response timeout of each request through
- * a pool. When a member leaves the available set, its busy pooled connections are closed as
- * soon as they are released, and its idle ones at once when it is failing (a proxy that
+ * The open connections through each member. When a member leaves the available set, its
+ * busy pooled connections are closed as soon as they are released, and its idle ones at once when it is failing (a proxy that
  * hangs after its tunnels are up would otherwise keep stalling the requests that reuse
  * them), or after {@link #RETIRE_GRACE} when it was drained or removed by a reload.
  * Long-lived WebSocket sessions are never cut; they end on their own.
  */
-final class MemberConnections implements ConnectionObserver, ProxyPool.AvailabilityListener, PoolsListener {
+final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsListener {
 
 	private static final AttributeKey<Boolean> IN_USE = AttributeKey.valueOf(MemberConnections.class, "inUse");
 
@@ -59,36 +54,16 @@ final class MemberConnections implements ConnectionObserver, ProxyPool.Availabil
 		return fresh;
 	}
 
-	@Override
-	public void onStateChange(Connection connection, State newState) {
-		if (newState == HttpClientState.REQUEST_PREPARED && connection instanceof HttpClientRequest request) {
-			applyResponseTimeout(request);
-			return;
-		}
-		Channel channel = connection.channel();
-		if (newState == State.ACQUIRED) {
-			channel.attr(IN_USE).set(true);
-		}
-		else if (newState == State.RELEASED) {
-			channel.attr(IN_USE).set(false);
-			if (Boolean.TRUE.equals(channel.attr(RETIRED).get())) {
-				channel.close();
-			}
-		}
+	/** The connection pool lent the connection out. */
+	void acquired(Channel channel) {
+		channel.attr(IN_USE).set(true);
 	}
 
-	/**
-	 * A request through a pool gets the pool's {@code timeout} as its response timeout. Set
-	 * here, where the request is prepared, because this observer runs anyway: no copy of the
-	 * request, no extra operator.
-	 */
-	private static void applyResponseTimeout(HttpClientRequest request) {
-		ConnectAttempt attempt = request.currentContextView().getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
-		if (attempt != null && attempt.type() == ConnectionType.HTTP) {
-			Duration timeout = attempt.responseTimeout();
-			if (timeout != null) {
-				request.responseTimeout(timeout);
-			}
+	/** The connection went back to its pool: closed now if its member was retired while it was busy. */
+	void released(Channel channel) {
+		channel.attr(IN_USE).set(false);
+		if (Boolean.TRUE.equals(channel.attr(RETIRED).get())) {
+			channel.close();
 		}
 	}
 

@@ -1,12 +1,12 @@
 package io.cryptofeed.proxy.netty;
 
-import java.util.Optional;
 import java.util.Set;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyAttributes;
-import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 
 import org.springframework.http.HttpMethod;
 import org.springframework.web.reactive.function.client.ClientRequest;
@@ -20,8 +20,8 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
  * the request's pool once, holds the request's leases until the response arrives, and sends
  * an idempotent request once more through another member when its tunnel stalled after it
  * was up, or (where the exchange's policy says so) when the exchange's answer put its member
- * to rest. (The pool's timeout becomes the response timeout where Reactor Netty prepares the
- * request, in {@link MemberConnections}.)
+ * to rest. (The pool's timeout becomes the response timeout when the request is sent, in
+ * {@link MemberConnections}.)
  */
 public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 
@@ -35,31 +35,51 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
-		return Mono.deferContextual((context) -> {
-			String exchange = request.attribute(ProxyAttributes.EXCHANGE)
-				.map(String::valueOf)
-				.orElse(context.getOrDefault(ProxyAttributes.EXCHANGE, null));
-			ConnectAttempt attempt = this.clients.newAttempt(exchange, ConnectionType.HTTP);
+		return new PooledRequest(request, next);
+	}
+
+	/** One request through the pools: routed once, failed over, its leases held until its response arrives. */
+	private final class PooledRequest extends AttemptScope<ClientResponse> {
+
+		private final ClientRequest request;
+
+		private final ExchangeFunction next;
+
+		PooledRequest(ClientRequest request, ExchangeFunction next) {
+			this.request = request;
+			this.next = next;
+		}
+
+		@Override
+		ConnectAttempt open(ContextView context) {
+			Object named = this.request.attributes().get(ProxyAttributes.EXCHANGE);
+			String exchange = (named != null) ? named.toString() : context.getOrDefault(ProxyAttributes.EXCHANGE, null);
+			ConnectAttempt attempt = ProxyPoolExchangeFilter.this.clients.newAttempt(exchange, ConnectionType.HTTP);
+			ProxyPools pools = ProxyPoolExchangeFilter.this.clients.pools();
 			String routed = (exchange != null) ? exchange
-					: this.clients.pools().exchangeForHost(request.url().getHost()).orElse(null);
-			Optional<ProxyPool> pool = this.clients.pools().resolve(routed, ConnectionType.HTTP);
-			attempt.routeTo(pool.orElse(null), routed);
-			boolean idempotent = IDEMPOTENT.contains(request.method());
-			Mono<ClientResponse> response = exchange(attempt, next, request, idempotent);
+					: pools.exchangeForHost(this.request.url().getHost()).orElse(null);
+			attempt.routeTo(pools.resolve(routed, ConnectionType.HTTP).orElse(null), routed);
+			return attempt;
+		}
+
+		@Override
+		Mono<ClientResponse> run(ConnectAttempt attempt) {
+			boolean idempotent = IDEMPOTENT.contains(this.request.method());
+			Mono<ClientResponse> response = exchange(attempt, this.next, this.request, idempotent);
 			if (idempotent && attempt.retriesOnCooldown()) {
-				response = response.flatMap((answer) -> afterCooldown(answer, attempt, next, request));
+				response = response.flatMap((answer) -> afterCooldown(answer, attempt, this.next, this.request));
 			}
-			return response.doFinally((signal) -> attempt.releaseAll())
-				.contextWrite((c) -> c.put(ConnectAttempt.CONTEXT_KEY, attempt));
-		});
+			return response;
+		}
+
 	}
 
 	private Mono<ClientResponse> exchange(ConnectAttempt attempt, ExchangeFunction next, ClientRequest request,
 			boolean idempotent) {
 		// each attempt goes through next.exchange anew, so Reactor Netty builds a fresh request
 		boolean resend = idempotent && this.clients.settings().retryIdempotent();
-		return this.clients.failover(attempt, () -> next.exchange(request))
-			.onErrorResume((error) -> afterFailover(error, attempt, next, request, resend));
+		return this.clients.failover(attempt, () -> next.exchange(request),
+				(error) -> afterFailover(error, attempt, next, request, resend));
 	}
 
 	/**
@@ -91,7 +111,7 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 		}
 		if (idempotent && ConnectFailures.afterTunnel(error) && attempt.failed(error)
 				&& attempt.mayTryAnother(this.clients.settings().maxAttempts())) {
-			return this.clients.failover(attempt, () -> next.exchange(request))
+			return this.clients.failover(attempt, () -> next.exchange(request), Mono::error)
 				.onErrorMap(ProxyConnectFailedException.class, (failure) -> new WebClientRequestException(failure,
 						request.method(), request.url(), request.headers()));
 		}

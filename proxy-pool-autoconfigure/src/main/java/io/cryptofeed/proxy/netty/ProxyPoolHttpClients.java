@@ -2,6 +2,7 @@ package io.cryptofeed.proxy.netty;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.cryptofeed.proxy.core.ConnectionType;
@@ -13,11 +14,14 @@ import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.netty.channel.ChannelOption;
 import io.netty.resolver.NoopAddressResolverGroup;
-import io.netty.util.AttributeKey;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoOperator;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
 
 /**
  * Applies the pools to Reactor Netty {@link HttpClient}s: each connection goes through the
@@ -31,10 +35,6 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	static final Duration POOL_SWEEP_INTERVAL = Duration.ofSeconds(30);
 
 	static final Duration POOL_INACTIVITY = Duration.ofSeconds(60);
-
-	/** Marks a connection through a source's proxy whose new tunnel was reported: reuse proves nothing new. */
-	private static final AttributeKey<Boolean> CHOSEN_TUNNEL_REPORTED = AttributeKey
-		.valueOf(ProxyPoolHttpClients.class, "chosenTunnelReported");
 
 	private final ProxyPools pools;
 
@@ -51,15 +51,23 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 
 	private final MemberConnections connections = new MemberConnections();
 
+	private final AttemptObserver observer = new AttemptObserver(this.connections);
+
 	/**
-	 * Reactor Netty keeps a connection pool per target and proxy, and without this setting
-	 * never drops one: members that come and go on reload would leave theirs behind.
+	 * Connections per target and proxy: what {@code HttpClient.create()} allows. A builder's
+	 * own default is twice the cores (16 on a small machine), which queues a busy feed's
+	 * requests behind each member's first few tunnels.
+	 */
+	static final int MAX_CONNECTIONS = Math.max(ConnectionProvider.DEFAULT_POOL_MAX_CONNECTIONS, 500);
+
+	/**
+	 * Reactor Netty keeps a connection pool per target and proxy, and without the background
+	 * disposal never drops one: members that come and go on reload would leave theirs behind.
 	 */
 	private final ConnectionProvider connectionProvider = ConnectionProvider.builder("proxy-pool")
+		.maxConnections(MAX_CONNECTIONS)
 		.disposeInactivePoolsInBackground(POOL_SWEEP_INTERVAL, POOL_INACTIVITY)
 		.build();
-
-	private final ExchangeAnswers answers = new ExchangeAnswers();
 
 	/**
 	 * @param rateLimits the exchanges' cooldowns and budgets, which selection respects
@@ -106,9 +114,8 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 		return client.resolver(NoopAddressResolverGroup.INSTANCE)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.settings.connectTimeout().toMillis())
 			.proxyWhen(new PooledProxySelector(this.pools, type, this.resolver, this::settings, this.source))
-			.observe(this.connections)
-			.observe(this.answers)
-			.mapConnect((connect) -> tracked(connect, type));
+			.observe(this.observer)
+			.mapConnect((connect) -> new OwnAttempt(connect, type));
 	}
 
 	/**
@@ -120,72 +127,85 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	 * another member only where {@code rate-limit.retry-on-cooldown} is on.
 	 */
 	public <T> Mono<T> withFailover(ConnectionType type, Supplier<? extends Mono<T>> request) {
-		return Mono.deferContextual((context) -> {
-			String exchange = context.getOrDefault(ProxyAttributes.EXCHANGE, null);
-			ConnectAttempt attempt = newAttempt(exchange, type);
-			return failover(attempt, request).doFinally((signal) -> attempt.releaseAll())
-				.contextWrite((c) -> c.put(ConnectAttempt.CONTEXT_KEY, attempt));
-		});
+		return new AttemptScope<T>() {
+
+			@Override
+			ConnectAttempt open(ContextView context) {
+				return newAttempt(context.getOrDefault(ProxyAttributes.EXCHANGE, null), type);
+			}
+
+			@Override
+			Mono<T> run(ConnectAttempt attempt) {
+				return failover(attempt, request, Mono::error);
+			}
+
+		};
 	}
 
-	<T> Mono<T> failover(ConnectAttempt attempt, Supplier<? extends Mono<T>> request) {
-		return Mono.defer(request).onErrorResume((error) -> {
+	/**
+	 * The request, run again through another member while connecting fails before the tunnel
+	 * is up and members are left to try.
+	 * @param otherwise what becomes of an error that is not failed over (the error itself, or
+	 * the caller's next resort)
+	 */
+	<T> Mono<T> failover(ConnectAttempt attempt, Supplier<? extends Mono<T>> request,
+			Function<Throwable, Mono<T>> otherwise) {
+		return request.get().onErrorResume((error) -> {
 			if (error instanceof NoProxyAvailableException && attempt.hasFailures()) {
-				return Mono.error(exhausted(attempt, error));
+				return otherwise.apply(exhausted(attempt, error));
 			}
 			if (ExchangeAnswers.refusedHandshake(attempt, error)) {
 				if (!attempt.retriesOnCooldown() || !attempt.mayTryAnother(this.settings.maxAttempts())) {
-					return Mono.error(error);
+					return otherwise.apply(error);
 				}
 				// when no other member may take it, the exchange's refusal is the answer
-				return failover(attempt, request).onErrorResume(NoProxyAvailableException.class,
-						(none) -> Mono.error(error));
+				return failover(attempt, request, (next) -> otherwise
+					.apply((next instanceof NoProxyAvailableException) ? error : next));
 			}
 			if (!ConnectFailures.beforeTunnel(error) || !attempt.failed(error)) {
-				return Mono.error(error);
+				return otherwise.apply(error);
 			}
 			if (attempt.mayTryAnother(this.settings.maxAttempts())) {
-				return failover(attempt, request);
+				return failover(attempt, request, otherwise);
 			}
-			return Mono.error(exhausted(attempt, error));
-		});
-	}
-
-	/** Records which member carries the connection; starts an attempt when nothing outside did. */
-	private Mono<? extends Connection> tracked(Mono<? extends Connection> connect, ConnectionType type) {
-		return Mono.deferContextual((context) -> {
-			ConnectAttempt outer = context.getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
-			if (outer != null) {
-				// the outer layer records failures, since it decides whether to try another member
-				return connect.doOnNext((connection) -> carried(outer, connection));
-			}
-			ConnectAttempt attempt = newAttempt(context.getOrDefault(ProxyAttributes.EXCHANGE, null), type);
-			return connect.doOnNext((connection) -> carried(attempt, connection))
-				.doOnError((error) -> {
-					if (!ExchangeAnswers.refusedHandshake(attempt, error)
-							&& (ConnectFailures.beforeTunnel(error) || ConnectFailures.afterTunnel(error))) {
-						attempt.failed(error);
-					}
-				})
-				.doFinally((signal) -> attempt.releaseAll())
-				.contextWrite((c) -> c.put(ConnectAttempt.CONTEXT_KEY, attempt));
+			return otherwise.apply(exhausted(attempt, error));
 		});
 	}
 
 	/**
-	 * Tracks the connection under its member. Only a new connection is a success for the
-	 * breaker: the tunnel was just established. A reused one proves nothing new, and
-	 * recording every request would make the breaker the busiest part of the path.
+	 * A connect of a client from {@link #apply} used on its own, without {@link #withFailover}:
+	 * it gets an attempt of its own, whose failures count against the member. Where an
+	 * attempt is already in the context (the usual case) the connect passes through untouched.
 	 */
-	private void carried(ConnectAttempt attempt, Connection connection) {
-		PoolMember member = attempt.current();
-		if (member != null && this.connections.inUse(member, connection)) {
-			attempt.tunnelUp();
+	private final class OwnAttempt extends MonoOperator<Connection, Connection> {
+
+		private final ConnectionType type;
+
+		OwnAttempt(Mono<? extends Connection> connect, ConnectionType type) {
+			super(connect);
+			this.type = type;
 		}
-		else if (member == null && attempt.carriedByChosen()
-				&& connection.channel().attr(CHOSEN_TUNNEL_REPORTED).setIfAbsent(Boolean.TRUE) == null) {
-			attempt.tunnelUp();
+
+		@Override
+		public void subscribe(CoreSubscriber<? super Connection> actual) {
+			Context context = actual.currentContext();
+			if (context.hasKey(ConnectAttempt.CONTEXT_KEY)) {
+				// the outer layer records failures, since it decides whether to try another member
+				this.source.subscribe(actual);
+				return;
+			}
+			ConnectAttempt attempt = newAttempt(context.getOrDefault(ProxyAttributes.EXCHANGE, null), this.type);
+			this.source.doOnError((error) -> {
+				if (!ExchangeAnswers.refusedHandshake(attempt, error)
+						&& (ConnectFailures.beforeTunnel(error) || ConnectFailures.afterTunnel(error))) {
+					attempt.failed(error);
+				}
+			})
+				.doFinally((signal) -> attempt.releaseAll())
+				.contextWrite((c) -> c.put(ConnectAttempt.CONTEXT_KEY, attempt))
+				.subscribe(actual);
 		}
+
 	}
 
 	/** Connections through the member that are open now, idle ones in the connection pool included. */

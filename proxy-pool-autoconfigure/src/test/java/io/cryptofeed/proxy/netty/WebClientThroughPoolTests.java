@@ -1,6 +1,8 @@
 package io.cryptofeed.proxy.netty;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
@@ -186,6 +188,27 @@ class WebClientThroughPoolTests {
 			}
 			assertThat(this.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.12", 3),
 					Map.entry("127.0.0.11", 3));
+		});
+	}
+
+	@Test
+	void aBusyMemberOpensAsManyTunnelsAsRequestsAreInFlight() {
+		int inFlight = 24;
+		String[] properties = { "cryptofeed.proxy.default.http.url=" + this.first.url() };
+		TransportTestSupport.runner().withPropertyValues(properties).run((context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			List<Disposable> requests = new ArrayList<>();
+			for (int i = 0; i < inFlight; i++) {
+				requests.add(client.get()
+					.uri(this.target.baseUrl() + "/delay/10000")
+					.retrieve()
+					.bodyToMono(String.class)
+					.subscribe(null, (error) -> {
+					}));
+			}
+			// none waits for another's tunnel: a connection pool capped at twice the cores would stop at 16 here
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(this.first.tunnels()).isEqualTo(inFlight));
+			requests.forEach(Disposable::dispose);
 		});
 	}
 

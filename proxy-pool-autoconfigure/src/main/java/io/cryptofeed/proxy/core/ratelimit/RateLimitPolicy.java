@@ -33,6 +33,11 @@ public record RateLimitPolicy(Set<Integer> statuses, Set<Integer> geoBlockStatus
 	public RateLimitPolicy {
 		statuses = Set.copyOf(statuses);
 		geoBlockStatuses = Set.copyOf(geoBlockStatuses);
+		for (int status : statuses) {
+			if (status < 400 || status > 599) {
+				throw new IllegalArgumentException("statuses must be error statuses from 400 to 599, but was " + status);
+			}
+		}
 		Objects.requireNonNull(cooldown, "cooldown");
 		Objects.requireNonNull(maxCooldown, "maxCooldown");
 		Objects.requireNonNull(geoBlockCooldown, "geoBlockCooldown");
@@ -49,7 +54,8 @@ public record RateLimitPolicy(Set<Integer> statuses, Set<Integer> geoBlockStatus
 
 	/** Whether this status puts the member that carried it into a cooldown. */
 	public boolean coolsDown(int status) {
-		return this.statuses.contains(status);
+		// most answers are 2xx: decided without boxing the status for the set
+		return status >= 400 && this.statuses.contains(status);
 	}
 
 	/**

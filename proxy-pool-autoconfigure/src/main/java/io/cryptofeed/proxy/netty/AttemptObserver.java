@@ -1,0 +1,91 @@
+package io.cryptofeed.proxy.netty;
+
+import java.time.Duration;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+import reactor.netty.Connection;
+import reactor.netty.ConnectionObserver;
+import reactor.netty.http.client.HttpClientRequest;
+import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.http.client.HttpClientState;
+
+/**
+ * The one observer the pools add to a client: it tells each request's {@link ConnectAttempt}
+ * what happened on the connection that carries it. When the request is sent, its pool's
+ * timeout becomes its response timeout; when the answer arrives, the connection is tracked
+ * under its member (a new tunnel is a success for the member's breaker) and the status is
+ * handed to the exchange's limits, reused keep-alive connections included. One observer and
+ * one context lookup per step, because this runs for every request.
+ */
+final class AttemptObserver implements ConnectionObserver {
+
+	/** Marks a connection through a source's proxy whose new tunnel was reported: reuse proves nothing new. */
+	private static final AttributeKey<Boolean> CHOSEN_TUNNEL_REPORTED = AttributeKey.valueOf(AttemptObserver.class,
+			"chosenTunnelReported");
+
+	private final MemberConnections connections;
+
+	AttemptObserver(MemberConnections connections) {
+		this.connections = connections;
+	}
+
+	@Override
+	public void onStateChange(Connection connection, State newState) {
+		if (newState == HttpClientState.REQUEST_SENT && connection instanceof HttpClientRequest request) {
+			ConnectAttempt attempt = request.currentContextView().getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
+			if (attempt != null) {
+				armResponseTimeout(attempt, connection.channel());
+			}
+		}
+		else if (newState == HttpClientState.RESPONSE_RECEIVED && connection instanceof HttpClientResponse response) {
+			ConnectAttempt attempt = response.currentContextView().getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
+			if (attempt != null) {
+				carried(attempt, connection);
+				attempt.responded(response.status().code(), response.responseHeaders());
+			}
+		}
+		else if (newState == HttpClientState.RESPONSE_COMPLETED) {
+			ResponseTimeoutHandler.disarm(connection.channel());
+		}
+		else if (newState == State.ACQUIRED) {
+			this.connections.acquired(connection.channel());
+		}
+		else if (newState == State.RELEASED) {
+			ResponseTimeoutHandler.disarm(connection.channel());
+			this.connections.released(connection.channel());
+		}
+	}
+
+	/**
+	 * A request through a pool gets the pool's {@code timeout} as its response timeout, from
+	 * the moment it was sent: no operator, and no handler added and removed per request.
+	 */
+	private static void armResponseTimeout(ConnectAttempt attempt, Channel channel) {
+		if (attempt.type() == ConnectionType.HTTP) {
+			Duration timeout = attempt.responseTimeout();
+			if (timeout != null) {
+				ResponseTimeoutHandler.arm(channel, timeout);
+			}
+		}
+	}
+
+	/**
+	 * Tracks the connection under its member. Only a new connection is a success for the
+	 * breaker: the tunnel was just established. A reused one proves nothing new, and
+	 * recording every request would make the breaker the busiest part of the path.
+	 */
+	private void carried(ConnectAttempt attempt, Connection connection) {
+		PoolMember member = attempt.current();
+		if (member != null && this.connections.inUse(member, connection)) {
+			attempt.tunnelUp();
+		}
+		else if (member == null && attempt.carriedByChosen()
+				&& connection.channel().attr(CHOSEN_TUNNEL_REPORTED).setIfAbsent(Boolean.TRUE) == null) {
+			attempt.tunnelUp();
+		}
+	}
+
+}

@@ -1,0 +1,114 @@
+package io.cryptofeed.proxy.netty;
+
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
+
+/**
+ * One logical connection (a request or a WebSocket session) run with its
+ * {@link ConnectAttempt} in the Reactor context, whose leases are released when it ends,
+ * however it ends: completed, failed or cancelled. One operator where
+ * {@code deferContextual}, {@code contextWrite} and {@code doFinally} would be three, since
+ * every request through the pools passes through it.
+ */
+abstract class AttemptScope<T> extends Mono<T> {
+
+	/** The attempt for this connection, given the caller's context. */
+	abstract ConnectAttempt open(ContextView context);
+
+	/** The connection, run with the attempt in its context. */
+	abstract Mono<T> run(ConnectAttempt attempt);
+
+	@Override
+	public final void subscribe(CoreSubscriber<? super T> actual) {
+		ConnectAttempt attempt;
+		Mono<T> source;
+		try {
+			attempt = open(actual.currentContext());
+		}
+		catch (RuntimeException ex) {
+			Operators.error(actual, ex);
+			return;
+		}
+		try {
+			source = run(attempt);
+		}
+		catch (RuntimeException ex) {
+			attempt.releaseAll();
+			Operators.error(actual, ex);
+			return;
+		}
+		source.subscribe(new ScopeSubscriber<>(actual, attempt));
+	}
+
+	private static final class ScopeSubscriber<T> implements CoreSubscriber<T>, Subscription {
+
+		private final CoreSubscriber<? super T> actual;
+
+		private final ConnectAttempt attempt;
+
+		private final Context context;
+
+		private Subscription upstream;
+
+		ScopeSubscriber(CoreSubscriber<? super T> actual, ConnectAttempt attempt) {
+			this.actual = actual;
+			this.attempt = attempt;
+			this.context = actual.currentContext().put(ConnectAttempt.CONTEXT_KEY, attempt);
+		}
+
+		@Override
+		public Context currentContext() {
+			return this.context;
+		}
+
+		@Override
+		public void onSubscribe(Subscription subscription) {
+			if (Operators.validate(this.upstream, subscription)) {
+				this.upstream = subscription;
+				this.actual.onSubscribe(this);
+			}
+		}
+
+		@Override
+		public void onNext(T value) {
+			this.actual.onNext(value);
+		}
+
+		@Override
+		public void onError(Throwable error) {
+			try {
+				this.actual.onError(error);
+			}
+			finally {
+				this.attempt.releaseAll();
+			}
+		}
+
+		@Override
+		public void onComplete() {
+			try {
+				this.actual.onComplete();
+			}
+			finally {
+				this.attempt.releaseAll();
+			}
+		}
+
+		@Override
+		public void request(long n) {
+			this.upstream.request(n);
+		}
+
+		@Override
+		public void cancel() {
+			this.upstream.cancel();
+			this.attempt.releaseAll();
+		}
+
+	}
+
+}

@@ -1,0 +1,129 @@
+package io.cryptofeed.proxy.netty;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.Ticker;
+import reactor.netty.NettyPipeline;
+
+/**
+ * The response timeout of requests through a pool: fails a request when nothing was read for
+ * the timeout after it was sent, as Reactor Netty's {@code responseTimeout} does, but it stays
+ * on its connection and is armed per request instead of added and removed each time, and it
+ * wakes once per timeout instead of being scheduled per request. Used on the channel's event
+ * loop only.
+ */
+final class ResponseTimeoutHandler extends ChannelInboundHandlerAdapter {
+
+	static final String NAME = "proxy-pool.responseTimeout";
+
+	/** 0 while no request waits for its answer. */
+	private long timeoutNanos;
+
+	private long lastActivity;
+
+	private ScheduledFuture<?> check;
+
+	private ChannelHandlerContext context;
+
+	private Ticker ticker;
+
+	private static final AttributeKey<ResponseTimeoutHandler> KEY = AttributeKey.valueOf(ResponseTimeoutHandler.class,
+			"handler");
+
+	/**
+	 * A request was sent on the channel: its answer must start, and keep coming, within the
+	 * timeout. The channel's handler is added (before the HTTP codec, so every read counts)
+	 * the first time.
+	 */
+	static void arm(Channel channel, Duration timeout) {
+		ResponseTimeoutHandler handler = channel.attr(KEY).get();
+		if (handler == null) {
+			handler = new ResponseTimeoutHandler();
+			if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
+				channel.pipeline().addBefore(NettyPipeline.HttpCodec, NAME, handler);
+			}
+			else {
+				channel.pipeline().addFirst(NAME, handler);
+			}
+			channel.attr(KEY).set(handler);
+		}
+		handler.arm(timeout.toNanos());
+	}
+
+	/** The answer on the channel is complete, or the channel went back to its pool. */
+	static void disarm(Channel channel) {
+		ResponseTimeoutHandler handler = channel.attr(KEY).get();
+		if (handler != null) {
+			handler.timeoutNanos = 0;
+		}
+	}
+
+	private void arm(long timeoutNanos) {
+		this.timeoutNanos = timeoutNanos;
+		this.lastActivity = this.ticker.nanoTime();
+		if (this.check != null && this.check.getDelay(TimeUnit.NANOSECONDS) > timeoutNanos) {
+			// a reload shortened the timeout: the check planned for the old one would come too late
+			cancel();
+		}
+		if (this.check == null) {
+			schedule(timeoutNanos);
+		}
+	}
+
+	@Override
+	public void handlerAdded(ChannelHandlerContext ctx) {
+		this.context = ctx;
+		this.ticker = ctx.executor().ticker();
+	}
+
+	@Override
+	public void handlerRemoved(ChannelHandlerContext ctx) {
+		cancel();
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext ctx) {
+		cancel();
+		ctx.fireChannelInactive();
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		this.lastActivity = this.ticker.nanoTime();
+		ctx.fireChannelRead(msg);
+	}
+
+	private void schedule(long delayNanos) {
+		this.check = this.context.executor().schedule(this::expire, delayNanos, TimeUnit.NANOSECONDS);
+	}
+
+	private void expire() {
+		this.check = null;
+		if (this.timeoutNanos == 0 || !this.context.channel().isActive()) {
+			return;
+		}
+		long left = this.lastActivity + this.timeoutNanos - this.ticker.nanoTime();
+		if (left > 0) {
+			schedule(left);
+			return;
+		}
+		this.timeoutNanos = 0;
+		this.context.fireExceptionCaught(ReadTimeoutException.INSTANCE);
+		this.context.close();
+	}
+
+	private void cancel() {
+		if (this.check != null) {
+			this.check.cancel(false);
+			this.check = null;
+		}
+	}
+
+}
