@@ -203,7 +203,7 @@ public final class TransportLoadRun {
 		ProxyPoolHttpClients clients = new ProxyPoolHttpClients(pools, transport, breakers,
 				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()), null);
 		return WebClient.builder()
-			.clientConnector(new ReactorClientHttpConnector(clients.apply(HttpClient.create(), ConnectionType.HTTP)))
+			.clientConnector(new ReactorClientHttpConnector(clients.apply(clients.newHttpClient(), ConnectionType.HTTP)))
 			.filter(new ProxyPoolExchangeFilter(clients))
 			.build();
 	}

@@ -243,7 +243,7 @@ public class ProxyProperties {
 		/** A single proxy, scheme://[user:password@]host:port; used when no pool member is enabled. */
 		private String url;
 
-		/** Response timeout of each request through this pool, 30s when neither this nor timeout-seconds is set; a bare number means seconds. */
+		/** Response timeout of each HTTP request through this pool (of a WebSocket, its opening handshake), 30s when neither this nor timeout-seconds is set; a bare number means seconds. */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration timeout;
 

@@ -4,7 +4,6 @@ import java.time.Duration;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
-import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import reactor.netty.Connection;
 import reactor.netty.ConnectionObserver;
@@ -15,7 +14,7 @@ import reactor.netty.http.client.HttpClientState;
 /**
  * The one observer the pools add to a client: it tells each request's {@link ConnectAttempt}
  * what happened on the connection that carries it. When the request is sent, its pool's
- * timeout becomes its response timeout; when the answer arrives, the connection is tracked
+ * timeout becomes its response timeout (a WebSocket's, of its opening handshake only); when the answer arrives, the connection is tracked
  * under its member (a new tunnel is a success for the member's breaker) and the status is
  * handed to the exchange's limits, reused keep-alive connections included. One observer and
  * one context lookup per step, because this runs for every request.
@@ -35,14 +34,19 @@ final class AttemptObserver implements ConnectionObserver {
 	@Override
 	public void onStateChange(Connection connection, State newState) {
 		if (newState == HttpClientState.REQUEST_SENT && connection instanceof HttpClientRequest request) {
-			ConnectAttempt attempt = request.currentContextView().getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
-			if (attempt != null) {
-				armResponseTimeout(attempt, connection.channel());
-			}
+			armResponseTimeout(connection, request, ConnectionType.HTTP);
+		}
+		else if (newState == HttpClientState.REQUEST_PREPARED && connection instanceof HttpClientRequest request) {
+			// a WebSocket's opening handshake is sent outside Reactor Netty's request path: arm it now
+			armResponseTimeout(connection, request, ConnectionType.WEBSOCKET);
 		}
 		else if (newState == HttpClientState.RESPONSE_RECEIVED && connection instanceof HttpClientResponse response) {
 			ConnectAttempt attempt = response.currentContextView().getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
 			if (attempt != null) {
+				if (attempt.type() == ConnectionType.WEBSOCKET) {
+					// the session is open: it may stay quiet for as long as it likes
+					ResponseTimeoutHandler.remove(connection.channel());
+				}
 				carried(attempt, connection);
 				attempt.responded(response.status().code(), response.responseHeaders());
 			}
@@ -61,13 +65,15 @@ final class AttemptObserver implements ConnectionObserver {
 
 	/**
 	 * A request through a pool gets the pool's {@code timeout} as its response timeout, from
-	 * the moment it was sent: no operator, and no handler added and removed per request.
+	 * the moment it was sent (a WebSocket, for its opening handshake): no operator, and no
+	 * handler added and removed per request.
 	 */
-	private static void armResponseTimeout(ConnectAttempt attempt, Channel channel) {
-		if (attempt.type() == ConnectionType.HTTP) {
+	private static void armResponseTimeout(Connection connection, HttpClientRequest request, ConnectionType type) {
+		ConnectAttempt attempt = request.currentContextView().getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
+		if (attempt != null && attempt.type() == type) {
 			Duration timeout = attempt.responseTimeout();
 			if (timeout != null) {
-				ResponseTimeoutHandler.arm(channel, timeout);
+				ResponseTimeoutHandler.arm(connection.channel(), timeout);
 			}
 		}
 	}

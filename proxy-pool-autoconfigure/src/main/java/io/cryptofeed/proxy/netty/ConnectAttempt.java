@@ -67,6 +67,9 @@ final class ConnectAttempt {
 	/** Whether the exchange's last answer put the current member to rest. */
 	private boolean cooledDown;
 
+	/** Whether the exchange answered through the current member or proxy (a WebSocket session is then open). */
+	private boolean answered;
+
 	ConnectAttempt(String exchange, ConnectionType type, ProxyOutcomes outcomes, RateLimits rateLimits) {
 		this.exchange = exchange;
 		this.type = type;
@@ -112,6 +115,7 @@ final class ConnectAttempt {
 		Lease lease = this.limits.select(pool, this.tried);
 		this.pool = pool;
 		this.current = lease;
+		this.answered = false;
 		this.currentSince = System.nanoTime();
 		this.tried.add(lease.member());
 		if (this.firstLease == null) {
@@ -129,6 +133,7 @@ final class ConnectAttempt {
 	/** A proxy chosen by a {@link ProxySource} carries the connection from now. */
 	synchronized void use(ProxyChoice choice) {
 		this.chosen = choice;
+		this.answered = false;
 		this.currentSince = System.nanoTime();
 		this.chosenTried++;
 	}
@@ -164,6 +169,7 @@ final class ConnectAttempt {
 	 * rest for the exchange. Not a proxy outcome: breakers never hear of it.
 	 */
 	synchronized void responded(int status, HttpHeaders headers) {
+		this.answered = true;
 		if (this.current == null) {
 			return;
 		}
@@ -173,6 +179,11 @@ final class ConnectAttempt {
 		if (this.limits.responded(this.pool, this.current.member(), status, retryAfter)) {
 			this.cooledDown = true;
 		}
+	}
+
+	/** Whether the exchange answered through the member or proxy carrying the connection now. */
+	synchronized boolean answered() {
+		return this.answered;
 	}
 
 	/** Whether the last answer put its member to rest; clears the mark for the next attempt. */
@@ -232,8 +243,9 @@ final class ConnectAttempt {
 	}
 
 	/**
-	 * The response timeout of the request carried now: the timeout of its member's pool, or for
-	 * a source's proxy that of the pool the request resolved to; {@code null} when neither.
+	 * The response timeout of the request carried now (for a WebSocket, of its opening
+	 * handshake): the timeout of its member's pool, or for a source's proxy that of the pool
+	 * the request resolved to; {@code null} when neither.
 	 */
 	synchronized Duration responseTimeout() {
 		if (this.current != null && this.pool != null) {

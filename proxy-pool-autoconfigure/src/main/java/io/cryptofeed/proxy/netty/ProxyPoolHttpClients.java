@@ -124,7 +124,9 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	 * its tunnel is up, up to the configured attempts. The request is built anew for each
 	 * attempt: Reactor Netty keeps per-request state that must not carry over between proxies.
 	 * A WebSocket handshake the exchange refused with a cooldown status is opened through
-	 * another member only where {@code rate-limit.retry-on-cooldown} is on.
+	 * another member only where {@code rate-limit.retry-on-cooldown} is on; one that stalled
+	 * (no answer within the pool's {@code timeout}) once more where
+	 * {@code failover.retry-idempotent} is on.
 	 */
 	public <T> Mono<T> withFailover(ConnectionType type, Supplier<? extends Mono<T>> request) {
 		return new AttemptScope<T>() {
@@ -136,10 +138,25 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 
 			@Override
 			Mono<T> run(ConnectAttempt attempt) {
-				return failover(attempt, request, Mono::error);
+				return failover(attempt, request, (error) -> (type == ConnectionType.WEBSOCKET)
+						? afterStalledHandshake(attempt, request, error) : Mono.error(error));
 			}
 
 		};
+	}
+
+	/**
+	 * Opens a WebSocket once more through another member when its opening handshake stalled
+	 * after the tunnel was up ({@code failover.retry-idempotent}): the handshake is a GET, and
+	 * no session existed yet. A session that was open is never reopened behind its handler.
+	 */
+	private <T> Mono<T> afterStalledHandshake(ConnectAttempt attempt, Supplier<? extends Mono<T>> request,
+			Throwable error) {
+		if (this.settings.retryIdempotent() && ConnectFailures.afterTunnel(error) && !attempt.answered()
+				&& attempt.failed(error) && attempt.mayTryAnother(this.settings.maxAttempts())) {
+			return failover(attempt, request, Mono::error);
+		}
+		return Mono.error(error);
 	}
 
 	/**

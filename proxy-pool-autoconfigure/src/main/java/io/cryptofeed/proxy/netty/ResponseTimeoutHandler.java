@@ -65,6 +65,14 @@ final class ResponseTimeoutHandler extends ChannelInboundHandlerAdapter {
 		}
 	}
 
+	/** The channel will carry no more requests that need it (an open WebSocket session). */
+	static void remove(Channel channel) {
+		ResponseTimeoutHandler handler = channel.attr(KEY).getAndSet(null);
+		if (handler != null) {
+			channel.pipeline().remove(handler);
+		}
+	}
+
 	private void arm(long timeoutNanos) {
 		this.timeoutNanos = timeoutNanos;
 		this.lastActivity = this.ticker.nanoTime();

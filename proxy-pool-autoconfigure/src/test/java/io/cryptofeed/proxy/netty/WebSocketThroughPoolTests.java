@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
@@ -14,6 +15,7 @@ import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
+import io.netty.handler.timeout.ReadTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,10 +26,12 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /** The auto-configured WebSocketClient bean through a pool of in-JVM proxies. */
@@ -112,6 +116,42 @@ class WebSocketThroughPoolTests {
 					.allSatisfy((member) -> assertThat(member.activeLeases()).isZero()));
 			sessions.forEach(Disposable::dispose);
 		}, "cryptofeed.proxy.default.websocket.strategy=least-connections");
+	}
+
+	@Test
+	void aHandshakeTheExchangeNeverAnswersTimesOutAndIsTriedOnceMoreThroughAnotherMember() {
+		run((context, client) -> {
+			// the target answers this path after 3 s, long after the pool's timeout
+			URI stalling = URI.create("ws://" + this.target.host() + ":" + this.target.port() + "/delay/3000");
+			Mono<Void> session = client.execute(stalling, (s) -> s.receive().then());
+			assertThatExceptionOfType(Exception.class).isThrownBy(() -> session.block(Duration.ofSeconds(10)))
+				.satisfies((error) -> assertThat(NestedExceptionUtils.getMostSpecificCause(error))
+					.isInstanceOf(ReadTimeoutException.class));
+			// the first member's handshake stalled; a second member was tried, no third
+			assertThat(this.target.requestsByPeer()).hasSize(2).allSatisfy((peer, count) -> assertThat(count).isOne());
+		}, "cryptofeed.proxy.default.websocket.timeout=300ms");
+	}
+
+	@Test
+	void anOpenSessionMayStayQuietForLongerThanThePoolTimeout() {
+		run((context, client) -> {
+			Sinks.Empty<Void> close = Sinks.empty();
+			List<String> frames = new CopyOnWriteArrayList<>();
+			Disposable session = client.execute(URI.create(this.target.wsUrl()),
+					(s) -> s.receive()
+						.map(WebSocketMessage::getPayloadAsText)
+						.doOnNext(frames::add)
+						.takeUntilOther(close.asMono())
+						.then())
+				.subscribe();
+			await().atMost(Duration.ofSeconds(5)).until(() -> frames.size() == 1);
+			// quiet for three times the timeout: the handshake's timer must be gone
+			await().during(Duration.ofMillis(900))
+				.atMost(Duration.ofSeconds(3))
+				.until(() -> !session.isDisposed() && frames.size() == 1);
+			close.tryEmitEmpty();
+			session.dispose();
+		}, "cryptofeed.proxy.default.websocket.timeout=300ms");
 	}
 
 	@Test
