@@ -40,8 +40,17 @@ public class ProxyConnectFailedException extends ConnectException {
 		return this.failures;
 	}
 
-	/** The exception's type and message, with anything URL-like masked. */
-	static String describe(Throwable cause) {
+	/**
+	 * The exception's type and message, with anything URL-like masked. A wrapper that only
+	 * repeats its cause's message (WebClient's request exception) is looked through, so the
+	 * type named is the one that says what happened.
+	 */
+	static String describe(Throwable error) {
+		Throwable cause = error;
+		while (cause.getCause() != null && cause.getCause() != cause && cause.getMessage() != null
+				&& cause.getMessage().equals(cause.getCause().getMessage())) {
+			cause = cause.getCause();
+		}
 		String message = cause.getMessage();
 		// Netty quotes proxy and target addresses, never URLs with user info; masked defensively anyway
 		return cause.getClass().getSimpleName() + ((message != null) ? ": " + ProxyUrls.maskWords(message) : "");

@@ -12,6 +12,7 @@ import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.Unavailability;
+import io.cryptofeed.proxy.testkit.BlackholeProxy;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
@@ -189,6 +190,40 @@ class WebClientThroughPoolTests {
 			assertThat(this.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.12", 3),
 					Map.entry("127.0.0.11", 3));
 		});
+	}
+
+	@Test
+	void aMemberWhoseTcpConnectNeverCompletesCostsTheConnectTimeoutAndIsSkipped() {
+		try (BlackholeProxy blackhole = BlackholeProxy.start()) {
+			String[] properties = { "cryptofeed.proxy.default.http.pool[0].url=" + blackhole.url(),
+					"cryptofeed.proxy.default.http.pool[1].url=" + this.first.url(),
+					"cryptofeed.proxy.connect-timeout=300ms", "cryptofeed.proxy.handshake-timeout=30s" };
+			TransportTestSupport.runner().withPropertyValues(properties).run((context) -> {
+				WebClient client = context.getBean(WebClient.Builder.class).build();
+				for (int i = 0; i < 4; i++) {
+					assertThat(whoami(client)).isEqualTo("127.0.0.11");
+				}
+				// half the requests chose the blackhole first; each was carried by the other member
+				assertThat(this.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.11", 4));
+			});
+		}
+	}
+
+	@Test
+	void whenEveryMemberIsUnreachableTheErrorNamesTheConnectTimeoutOfEach() {
+		try (BlackholeProxy one = BlackholeProxy.start(); BlackholeProxy other = BlackholeProxy.start()) {
+			String[] properties = { "cryptofeed.proxy.default.http.pool[0].url=" + one.url(),
+					"cryptofeed.proxy.default.http.pool[1].url=" + other.url(),
+					"cryptofeed.proxy.connect-timeout=300ms", "cryptofeed.proxy.handshake-timeout=30s" };
+			TransportTestSupport.runner().withPropertyValues(properties).run((context) -> {
+				WebClient client = context.getBean(WebClient.Builder.class).build();
+				assertThatExceptionOfType(WebClientRequestException.class).isThrownBy(() -> whoami(client))
+					.havingCause()
+					.isInstanceOfSatisfying(ProxyConnectFailedException.class, (failure) -> assertThat(failure.failures())
+						.containsExactlyInAnyOrder(one.url() + " -> ConnectTimeoutException: connection timed out after 300 ms: /" + one.host() + ":" + one.port(),
+								other.url() + " -> ConnectTimeoutException: connection timed out after 300 ms: /" + other.host() + ":" + other.port()));
+			});
+		}
 	}
 
 	@Test
