@@ -40,8 +40,11 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 	boolean inUse(PoolMember member, Connection connection) {
 		Channel channel = connection.channel();
 		channel.attr(IN_USE).set(true);
-		Set<Channel> open = this.channels.computeIfAbsent(member, (m) -> ConcurrentHashMap.newKeySet());
-		boolean fresh = open.add(channel);
+		Set<Channel> known = this.channels.get(member);
+		Set<Channel> open = (known != null) ? known
+				: this.channels.computeIfAbsent(member, (m) -> ConcurrentHashMap.newKeySet());
+		// a reused connection is found without the lock that adding takes
+		boolean fresh = !open.contains(channel) && open.add(channel);
 		if (fresh) {
 			channel.closeFuture().addListener((future) -> {
 				open.remove(channel);

@@ -30,6 +30,9 @@ final class ResponseTimeoutHandler extends ChannelInboundHandlerAdapter {
 
 	private ScheduledFuture<?> check;
 
+	/** The timeout the pending check was planned for. */
+	private long scheduledFor;
+
 	private ChannelHandlerContext context;
 
 	private Ticker ticker;
@@ -74,12 +77,12 @@ final class ResponseTimeoutHandler extends ChannelInboundHandlerAdapter {
 	}
 
 	private void arm(long timeoutNanos) {
-		this.timeoutNanos = timeoutNanos;
 		this.lastActivity = this.ticker.nanoTime();
-		if (this.check != null && this.check.getDelay(TimeUnit.NANOSECONDS) > timeoutNanos) {
+		if (this.check != null && timeoutNanos < this.scheduledFor) {
 			// a reload shortened the timeout: the check planned for the old one would come too late
 			cancel();
 		}
+		this.timeoutNanos = timeoutNanos;
 		if (this.check == null) {
 			schedule(timeoutNanos);
 		}
@@ -109,6 +112,7 @@ final class ResponseTimeoutHandler extends ChannelInboundHandlerAdapter {
 	}
 
 	private void schedule(long delayNanos) {
+		this.scheduledFor = this.timeoutNanos;
 		this.check = this.context.executor().schedule(this::expire, delayNanos, TimeUnit.NANOSECONDS);
 	}
 
