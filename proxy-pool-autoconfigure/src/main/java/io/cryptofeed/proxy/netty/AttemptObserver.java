@@ -14,10 +14,11 @@ import reactor.netty.http.client.HttpClientState;
 /**
  * The one observer the pools add to a client: it tells each request's {@link ConnectAttempt}
  * what happened on the connection that carries it. When the request is sent, its pool's
- * timeout becomes its response timeout (a WebSocket's, of its opening handshake only); when the answer arrives, the connection is tracked
- * under its member (a new tunnel is a success for the member's breaker) and the status is
- * handed to the exchange's limits, reused keep-alive connections included. One observer and
- * one context lookup per step, because this runs for every request.
+ * timeout becomes its response timeout (a WebSocket's, for its opening handshake only); when
+ * the answer arrives, the connection is tracked under its member (a new tunnel is a success
+ * for the member's breaker) and the status is handed to the exchange's limits, reused
+ * keep-alive connections included. One observer per client and one context lookup per step,
+ * because this runs for every request.
  */
 final class AttemptObserver implements ConnectionObserver {
 
@@ -27,18 +28,24 @@ final class AttemptObserver implements ConnectionObserver {
 
 	private final MemberConnections connections;
 
-	AttemptObserver(MemberConnections connections) {
+	/** The connection type of the client observed: which step arms the response timeout. */
+	private final ConnectionType type;
+
+	AttemptObserver(MemberConnections connections, ConnectionType type) {
 		this.connections = connections;
+		this.type = type;
 	}
 
 	@Override
 	public void onStateChange(Connection connection, State newState) {
-		if (newState == HttpClientState.REQUEST_SENT && connection instanceof HttpClientRequest request) {
-			armResponseTimeout(connection, request, ConnectionType.HTTP);
+		if (newState == HttpClientState.REQUEST_SENT && this.type == ConnectionType.HTTP
+				&& connection instanceof HttpClientRequest request) {
+			armResponseTimeout(connection, request);
 		}
-		else if (newState == HttpClientState.REQUEST_PREPARED && connection instanceof HttpClientRequest request) {
+		else if (newState == HttpClientState.REQUEST_PREPARED && this.type == ConnectionType.WEBSOCKET
+				&& connection instanceof HttpClientRequest request) {
 			// a WebSocket's opening handshake is sent outside Reactor Netty's request path: arm it now
-			armResponseTimeout(connection, request, ConnectionType.WEBSOCKET);
+			armResponseTimeout(connection, request);
 		}
 		else if (newState == HttpClientState.RESPONSE_RECEIVED && connection instanceof HttpClientResponse response) {
 			ConnectAttempt attempt = response.currentContextView().getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
@@ -68,9 +75,9 @@ final class AttemptObserver implements ConnectionObserver {
 	 * the moment it was sent (a WebSocket, for its opening handshake): no operator, and no
 	 * handler added and removed per request.
 	 */
-	private static void armResponseTimeout(Connection connection, HttpClientRequest request, ConnectionType type) {
+	private void armResponseTimeout(Connection connection, HttpClientRequest request) {
 		ConnectAttempt attempt = request.currentContextView().getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
-		if (attempt != null && attempt.type() == type) {
+		if (attempt != null && attempt.type() == this.type) {
 			Duration timeout = attempt.responseTimeout();
 			if (timeout != null) {
 				ResponseTimeoutHandler.arm(connection.channel(), timeout);

@@ -17,10 +17,10 @@ import reactor.netty.Connection;
 
 /**
  * The open connections through each member. When a member leaves the available set, its
- * busy pooled connections are closed as soon as they are released, and its idle ones at once when it is failing (a proxy that
- * hangs after its tunnels are up would otherwise keep stalling the requests that reuse
- * them), or after {@link #RETIRE_GRACE} when it was drained or removed by a reload.
- * Long-lived WebSocket sessions are never cut; they end on their own.
+ * busy pooled connections are closed as soon as they are released, and its idle ones at
+ * once when it is failing (a proxy that hangs after its tunnels are up would otherwise keep
+ * stalling the requests that reuse them), or after {@link #RETIRE_GRACE} when it was drained
+ * or removed by a reload. Long-lived WebSocket sessions are never cut; they end on their own.
  */
 final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsListener {
 

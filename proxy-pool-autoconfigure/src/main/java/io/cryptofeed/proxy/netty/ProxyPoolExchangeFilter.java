@@ -21,7 +21,7 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
  * an idempotent request once more through another member when its tunnel stalled after it
  * was up, or (where the exchange's policy says so) when the exchange's answer put its member
  * to rest. (The pool's timeout becomes the response timeout when the request is sent, in
- * {@link MemberConnections}.)
+ * {@link AttemptObserver}.)
  */
 public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 

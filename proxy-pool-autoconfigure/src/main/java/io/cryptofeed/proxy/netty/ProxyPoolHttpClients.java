@@ -51,8 +51,6 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 
 	private final MemberConnections connections = new MemberConnections();
 
-	private final AttemptObserver observer = new AttemptObserver(this.connections);
-
 	/**
 	 * Connections per target and proxy: what {@code HttpClient.create()} allows. A builder's
 	 * own default is twice the cores (16 on a small machine), which queues a busy feed's
@@ -119,7 +117,7 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 		return client.resolver(NoopAddressResolverGroup.INSTANCE)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.settings.connectTimeout().toMillis())
 			.proxyWhen(new PooledProxySelector(this.pools, type, this.resolver, this::settings, this.source))
-			.observe(this.observer)
+			.observe(new AttemptObserver(this.connections, type))
 			.mapConnect((connect) -> new OwnAttempt(connect, type));
 	}
 
