@@ -246,7 +246,9 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	/** Closes the connections of clients built by {@link #newHttpClient()}. */
 	@Override
 	public void close() {
-		this.connectionProvider.dispose();
+		// a connection whose event loop has already stopped (the application's resources went
+		// first) cannot be closed any more, and nothing is left to do for it
+		this.connectionProvider.disposeLater().onErrorComplete().subscribe();
 	}
 
 	/** Members whose connections are tracked: the current ones, and removed ones with connections still open. */

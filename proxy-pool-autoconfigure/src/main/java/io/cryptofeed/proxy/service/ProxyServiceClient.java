@@ -157,7 +157,9 @@ final class ProxyServiceClient implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.connections.dispose();
+		// a connection whose event loop has already stopped cannot be closed any more, and
+		// nothing is left to do for it
+		this.connections.disposeLater().onErrorComplete().subscribe();
 	}
 
 }
