@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import io.cryptofeed.proxy.breaker.BreakerSettings;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
@@ -28,10 +29,12 @@ import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
 import io.cryptofeed.proxy.netty.TransportSettings;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
+import io.cryptofeed.proxy.testkit.TestProxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.transport.ProxyProvider;
 
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -56,6 +59,8 @@ public final class TransportLoadRun {
 
 	private static final int ROUNDS = 9;
 
+	private static final String CLIENT_THREADS = "reactor-http";
+
 	private TransportLoadRun() {
 	}
 
@@ -74,16 +79,16 @@ public final class TransportLoadRun {
 	}
 
 	private static void throughput(String url, HttpConnectProxy a, HttpConnectProxy b, HttpConnectProxy c) {
-		List<String> names = List.of("(a)  one fixed proxy by hand               ",
-				"(a1) the same proxy through a bare proxyWhen",
-				"(a2) (a1) with Reactor Netty's responseTimeout",
-				"(a') the same proxy as a pool              ",
-				"(b)  pool of three                         ",
-				"(c)  three fixed proxies rotated by caller ");
+		List<String> names = List.of("(a)  one fixed proxy by hand", "(a1) the same proxy through a bare proxyWhen",
+				"(a2) (a1) with Reactor Netty's responseTimeout", "(a') the same proxy as a pool",
+				"(b)  pool of three", "(c)  three fixed proxies rotated by caller",
+				"(b') (b), connections first in, first out");
 		List<WebClient> clients = List.of(fixedProxyClient(a), bareProxyWhenClient(a, null),
 				bareProxyWhenClient(a, Duration.ofSeconds(30)),
 				pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a),
-				pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a, b, c), rotatedByHand(a, b, c));
+				pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a, b, c), rotatedByHand(a, b, c),
+				pooledClient(TransportLoadRun::firstInFirstOut, TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a,
+						b, c));
 		System.out.printf("%nthroughput: %d requests per run, %d in flight, %d rounds, order reversed every round%n",
 				MEASURED_REQUESTS, CONCURRENCY, ROUNDS);
 		clients.forEach((client) -> run(client, url, WARMUP_REQUESTS));
@@ -107,11 +112,12 @@ public final class TransportLoadRun {
 		}
 		double fixedCpu = medianCpu(results.get(0));
 		for (int i = 0; i < n; i++) {
-			System.out.printf("%s %s  ratio to (a) %.3f  CPU %+.1f µs%n", names.get(i), median(results.get(i)),
+			System.out.printf("%-46s %s  ratio to (a) %.3f  CPU %+.1f µs%n", names.get(i), median(results.get(i)),
 					medianOf(ratios.get(i)), medianCpu(results.get(i)) - fixedCpu);
 		}
-		System.out.printf("(b)/(c) = %.3f, (a')/(a1) = %.3f%n", medianOf(ratios.get(4)) / medianOf(ratios.get(5)),
-				medianOf(ratios.get(3)) / medianOf(ratios.get(1)));
+		System.out.printf("(b)/(c) = %.3f, (a')/(a1) = %.3f, (b)/(b') = %.3f%n",
+				medianOf(ratios.get(4)) / medianOf(ratios.get(5)), medianOf(ratios.get(3)) / medianOf(ratios.get(1)),
+				medianOf(ratios.get(4)) / medianOf(ratios.get(6)));
 	}
 
 	private static double medianCpu(List<Result> results) {
@@ -193,6 +199,15 @@ public final class TransportLoadRun {
 
 	private static WebClient pooledClient(TransportSettings transport, BreakerSettings breaker,
 			HttpConnectProxy... members) {
+		return pooledClient(ProxyPoolHttpClients::newHttpClient, transport, breaker, members);
+	}
+
+	/**
+	 * A pool of the members on the client the auto-configuration builds, or on the base
+	 * client given.
+	 */
+	private static WebClient pooledClient(Function<ProxyPoolHttpClients, HttpClient> base,
+			TransportSettings transport, BreakerSettings breaker, HttpConnectProxy... members) {
 		List<MemberSpec> specs = Arrays.stream(members)
 			.map((proxy) -> MemberSpec.of(ProxyEndpoint.parse(proxy.url())))
 			.toList();
@@ -203,32 +218,40 @@ public final class TransportLoadRun {
 		ProxyPoolHttpClients clients = new ProxyPoolHttpClients(pools, transport, breakers,
 				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()), null);
 		return WebClient.builder()
-			.clientConnector(new ReactorClientHttpConnector(clients.apply(clients.newHttpClient(), ConnectionType.HTTP)))
+			.clientConnector(new ReactorClientHttpConnector(clients.apply(base.apply(clients), ConnectionType.HTTP)))
 			.filter(new ProxyPoolExchangeFilter(clients))
 			.build();
+	}
+
+	/** The starter's connection provider, but lending the connection idle longest first (Reactor Netty's default). */
+	private static HttpClient firstInFirstOut(ProxyPoolHttpClients clients) {
+		return HttpClient.create(ConnectionProvider.builder("first-in-first-out").maxConnections(500).fifo().build());
 	}
 
 	private static Result run(WebClient client, String url, int requests) {
 		long[] latencies = new long[requests];
 		AtomicInteger errors = new AtomicInteger();
 		AtomicInteger index = new AtomicInteger();
-		long cpuBefore = clientCpuNanos();
+		long clientBefore = cpuNanos(CLIENT_THREADS);
+		long proxiesBefore = cpuNanos(TestProxy.THREAD_NAME_PREFIX);
 		long start = System.nanoTime();
 		Flux.range(0, requests).flatMap((i) -> timed(client, url, latencies, index, errors), CONCURRENCY).blockLast();
 		Result result = new Result(requests, System.nanoTime() - start, latencies, errors.get());
-		result.clientCpuMicros = (clientCpuNanos() - cpuBefore) / 1e3 / requests;
+		result.clientCpuMicros = (cpuNanos(CLIENT_THREADS) - clientBefore) / 1e3 / requests;
+		result.proxiesCpuMicros = (cpuNanos(TestProxy.THREAD_NAME_PREFIX) - proxiesBefore) / 1e3 / requests;
 		return result;
 	}
 
 	/**
-	 * CPU time of the client's event loops: unlike requests per second it leaves out the
-	 * proxies and the target, which share the machine's cores in this run.
+	 * CPU time of the threads whose names start with the prefix: the client's event loops
+	 * ({@link #CLIENT_THREADS}; the target answers on them too, alike for every client), or the
+	 * in-JVM proxies' relay threads, which a real deployment runs on other machines.
 	 */
-	private static long clientCpuNanos() {
+	private static long cpuNanos(String threadNamePrefix) {
 		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 		long total = 0;
 		for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-			if (info != null && info.getThreadName().startsWith("reactor-http")) {
+			if (info != null && info.getThreadName().startsWith(threadNamePrefix)) {
 				total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
 			}
 		}
@@ -280,6 +303,8 @@ public final class TransportLoadRun {
 
 		double clientCpuMicros = Double.NaN;
 
+		double proxiesCpuMicros = Double.NaN;
+
 		private final long[] sorted;
 
 		Result(int requests, long elapsedNanos, long[] latencies, int errors) {
@@ -299,7 +324,8 @@ public final class TransportLoadRun {
 		@Override
 		public String toString() {
 			String cpu = Double.isNaN(this.clientCpuMicros) ? ""
-					: String.format("  client CPU %.1f µs/request", this.clientCpuMicros);
+					: String.format("  client CPU %.1f µs/request  proxies CPU %.1f µs/request", this.clientCpuMicros,
+							this.proxiesCpuMicros);
 			return String.format("%8.0f req/s  mean %.3f ms  p50 %.3f ms  p99 %.3f ms  errors %d%s", this.rps,
 					this.meanMillis, this.p50Millis, this.p99Millis, this.errors, cpu);
 		}
