@@ -51,13 +51,13 @@ public class ProxyPoolAutoConfiguration {
 	@ConditionalOnMissingBean
 	public ProxyPools proxyPools(CompiledProxyConfiguration compiled, SelectionStrategies strategies) {
 		compiled.pools().stream().filter(ProxyPoolAutoConfiguration::ignoresItsWeights).forEach((spec) -> logger
-			.warn("Proxy pool " + spec.key() + ": members have weights but strategy '" + spec.strategy()
-					+ "' ignores them; use strategy: weighted"));
+			.warn("proxy pool: pool=" + spec.key() + " strategy=" + spec.strategy()
+					+ " ignores the members' weights; use strategy: weighted"));
 		ProxyPools pools = ProxyPools.of(compiled.pools(), compiled.hostPatterns(), strategies::create);
 		if (pools.pools().isEmpty()) {
 			logger.info("proxy pools: none configured, every connection goes direct");
 		}
-		pools.describe().forEach((line) -> logger.info("Proxy pool " + line));
+		pools.describe().forEach((line) -> logger.info("proxy pool: " + line));
 		return pools;
 	}
 

@@ -156,16 +156,20 @@ public final class ProxyPools {
 		return Collections.unmodifiableSet(this.routing.exchanges.keySet());
 	}
 
-	/** One line per pool with masked members, for startup logs. */
+	/**
+	 * One line per pool with masked members, for start-up logs, in the key=value form of the
+	 * other log lines: {@code pool=binance/http strategy=round-robin members=[…]}, or
+	 * {@code pool=default/http single=socks5://***@10.0.0.5:1080} for a single {@code url}.
+	 */
 	public List<String> describe() {
 		List<String> lines = new ArrayList<>();
 		for (ProxyPool pool : pools().values()) {
-			StringBuilder line = new StringBuilder().append(pool.key()).append(": ");
+			StringBuilder line = new StringBuilder().append("pool=").append(pool.key()).append(' ');
 			if (pool.origin() == PoolSpec.Origin.URL) {
-				line.append("single proxy ").append(pool.members().get(0).endpoint());
+				line.append("single=").append(pool.members().get(0).endpoint());
 			}
 			else {
-				line.append(pool.strategyName()).append(" over [");
+				line.append("strategy=").append(pool.strategyName()).append(" members=[");
 				for (int i = 0; i < pool.members().size(); i++) {
 					PoolMember member = pool.members().get(i);
 					line.append((i > 0) ? ", " : "").append(member.endpoint());
@@ -173,7 +177,7 @@ public final class ProxyPools {
 						line.append(" weight=").append(member.weight());
 					}
 					if (!member.enabled()) {
-						line.append(" (disabled)");
+						line.append(" disabled");
 					}
 				}
 				line.append(']');

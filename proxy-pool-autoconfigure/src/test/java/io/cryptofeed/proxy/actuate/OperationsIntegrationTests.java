@@ -359,7 +359,7 @@ class OperationsIntegrationTests {
 		assertThat(context.getBean(MeterRegistry.class).getMeters()).isNotEmpty()
 			.flatMap((meter) -> meter.getId().getTags())
 			.noneMatch((tag) -> tag.getValue().contains(TestPools.CANARY) || tag.getValue().contains("feed:"));
-		assertThat(output.getAll()).contains("Proxy pool default/http").doesNotContain(TestPools.CANARY);
+		assertThat(output.getAll()).contains("proxy pool: pool=default/http").doesNotContain(TestPools.CANARY);
 	}
 
 	/** A WebSocket session kept open: frames received in order, text sent on demand. */

@@ -35,10 +35,23 @@ class SpringApplicationIntegrationTests {
 	}
 
 	@Test
+	void weightsThatTheStrategyIgnoresAreWarnedAboutAtStartup(CapturedOutput output) {
+		try (ConfigurableApplicationContext context = application().run("--cryptofeed.proxy.enabled=true",
+				"--cryptofeed.proxy.default.http.pool[0].url=http://10.0.1.1:3128",
+				"--cryptofeed.proxy.default.http.pool[1].url=http://10.0.1.2:3128",
+				"--cryptofeed.proxy.default.http.pool[1].weight=3")) {
+			assertThat(output).contains("proxy pool: pool=default/http strategy=round-robin ignores the members' "
+					+ "weights; use strategy: weighted")
+				.contains("proxy pool: pool=default/http strategy=round-robin members=[http://10.0.1.1:3128, "
+						+ "http://10.0.1.2:3128 weight=3]");
+		}
+	}
+
+	@Test
 	void startupLogsEachPoolWithoutCredentials(CapturedOutput output) {
 		try (ConfigurableApplicationContext context = application().run("--cryptofeed.proxy.enabled=true",
 				"--cryptofeed.proxy.default.http.url=socks5://alice:canary@10.0.0.5:1080")) {
-			assertThat(output).contains("default/http: single proxy socks5://***@10.0.0.5:1080")
+			assertThat(output).contains("proxy pool: pool=default/http single=socks5://***@10.0.0.5:1080")
 				.doesNotContain("canary");
 		}
 	}

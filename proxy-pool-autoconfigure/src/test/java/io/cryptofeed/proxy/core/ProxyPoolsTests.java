@@ -90,7 +90,18 @@ class ProxyPoolsTests {
 		ProxyPools withSecret = ProxyPools.of(List.of(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP),
 				PoolSpec.Origin.URL, List.of(MemberSpec.of(ProxyEndpoint.parse("socks5://u:canary@10.0.0.5:1080"))),
 				"round-robin", Duration.ofSeconds(30))), Map.of(), strategies::create);
-		assertThat(withSecret.describe()).containsExactly("default/http: single proxy socks5://***@10.0.0.5:1080");
+		assertThat(withSecret.describe()).containsExactly("pool=default/http single=socks5://***@10.0.0.5:1080");
+	}
+
+	@Test
+	void describeShowsAPoolsStrategyAndMembersAsKeyValues() {
+		List<MemberSpec> members = List.of(MemberSpec.of(ProxyEndpoint.parse("http://10.0.1.1:3128")),
+				new MemberSpec(ProxyEndpoint.parse("http://u:canary@10.0.1.2:3128"), 3, true, Map.of()),
+				new MemberSpec(ProxyEndpoint.parse("http://10.0.1.3:3128"), 1, false, Map.of()));
+		ProxyPools pools = ProxyPools.of(List.of(new PoolSpec(new PoolKey("binance", ConnectionType.HTTP),
+				PoolSpec.Origin.POOL, members, "weighted", Duration.ofSeconds(30))), Map.of(), strategies::create);
+		assertThat(pools.describe()).containsExactly("pool=binance/http strategy=weighted members=[http://10.0.1.1:3128, "
+				+ "http://***@10.0.1.2:3128 weight=3, http://10.0.1.3:3128 disabled]");
 	}
 
 	private static PoolSpec spec(String settings, ConnectionType type, int member) {
