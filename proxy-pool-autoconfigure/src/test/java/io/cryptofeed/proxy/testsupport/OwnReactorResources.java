@@ -21,9 +21,13 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @Configuration(proxyBeanMethods = false)
 public class OwnReactorResources {
 
-	/** One event loop and connection provider for every test client of the JVM, never disposed. */
-	private static final HttpClient TEST_CLIENT = HttpClient
-		.create(ConnectionProvider.builder("test-actuator-client").build())
+	/**
+	 * One event loop for every test client of the JVM, never disposed, and a new connection
+	 * for every request: a kept-alive connection could outlive its server (ports are reused
+	 * between tests) or carry a request after an answer the server sent before reading a
+	 * body, and a request on it would wait for the whole response timeout.
+	 */
+	private static final HttpClient TEST_CLIENT = HttpClient.create(ConnectionProvider.newConnection())
 		.runOn(LoopResources.create("test-actuator-client", 1, true));
 
 	@Bean
