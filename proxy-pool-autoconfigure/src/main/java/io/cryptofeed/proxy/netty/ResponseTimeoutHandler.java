@@ -23,6 +23,9 @@ final class ResponseTimeoutHandler extends ChannelInboundHandlerAdapter {
 
 	static final String NAME = "proxy-pool.responseTimeout";
 
+	private static final AttributeKey<ResponseTimeoutHandler> KEY = AttributeKey.valueOf(ResponseTimeoutHandler.class,
+			"handler");
+
 	/** 0 while no request waits for its answer. */
 	private long timeoutNanos;
 
@@ -36,9 +39,6 @@ final class ResponseTimeoutHandler extends ChannelInboundHandlerAdapter {
 	private ChannelHandlerContext context;
 
 	private Ticker ticker;
-
-	private static final AttributeKey<ResponseTimeoutHandler> KEY = AttributeKey.valueOf(ResponseTimeoutHandler.class,
-			"handler");
 
 	/**
 	 * A request was sent on the channel: its answer must start, and keep coming, within the
