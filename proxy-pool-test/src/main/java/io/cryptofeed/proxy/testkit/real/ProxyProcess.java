@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -118,6 +120,9 @@ final class ProxyProcess {
 			waitFor(this.process);
 		}
 		descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+		// a forked child (Dante's) may still hold the listening socket, and would accept a
+		// connect and then reset it: stopped means that nothing listens any more
+		descendants.forEach(ProxyProcess::awaitExit);
 		try {
 			Runtime.getRuntime().removeShutdownHook(this.shutdownHook);
 		}
@@ -165,6 +170,18 @@ final class ProxyProcess {
 		}
 		catch (IOException ex) {
 			return false;
+		}
+	}
+
+	private static void awaitExit(ProcessHandle process) {
+		try {
+			process.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			// killed with SIGKILL: nothing more can be done for it
 		}
 	}
 
