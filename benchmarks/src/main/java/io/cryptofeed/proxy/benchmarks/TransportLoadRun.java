@@ -87,7 +87,7 @@ public final class TransportLoadRun {
 				bareProxyWhenClient(a, Duration.ofSeconds(30)),
 				pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a),
 				pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a, b, c), rotatedByHand(a, b, c),
-				pooledClient(TransportLoadRun::firstInFirstOut, TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a,
+				pooledClient((pools) -> firstInFirstOut(), TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a,
 						b, c));
 		System.out.printf("%nthroughput: %d requests per run, %d in flight, %d rounds, order reversed every round%n",
 				MEASURED_REQUESTS, CONCURRENCY, ROUNDS);
@@ -224,7 +224,7 @@ public final class TransportLoadRun {
 	}
 
 	/** The starter's connection provider, but lending the connection idle longest first (Reactor Netty's default). */
-	private static HttpClient firstInFirstOut(ProxyPoolHttpClients clients) {
+	private static HttpClient firstInFirstOut() {
 		return HttpClient.create(ConnectionProvider.builder("first-in-first-out").maxConnections(500).fifo().build());
 	}
 

@@ -7,6 +7,7 @@ import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
 import io.cryptofeed.proxy.testkit.TestProxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
+import io.cryptofeed.proxy.testsupport.WebSocketFrames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,7 +15,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.context.ApplicationContext;
 import org.springframework.web.reactive.function.client.WebClient;
-import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -93,16 +93,8 @@ class RemoteDnsTests {
 
 	/** Opens a WebSocket session, reads its first frame and closes it. */
 	private static String firstFrame(ApplicationContext context, String authority) {
-		StringBuilder first = new StringBuilder();
-		context.getBean(WebSocketClient.class)
-			.execute(URI.create("ws://" + authority + "/ws"),
-					(session) -> session.receive()
-						.map(WebSocketMessage::getPayloadAsText)
-						.take(1)
-						.doOnNext(first::append)
-						.then())
-			.block(WAIT);
-		return first.toString();
+		return WebSocketFrames.firstFrame(context.getBean(WebSocketClient.class), URI.create("ws://" + authority + "/ws"),
+				WAIT);
 	}
 
 }

@@ -22,6 +22,7 @@ import io.cryptofeed.proxy.testkit.Socks5Proxy;
 import io.cryptofeed.proxy.testkit.TestProxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import io.cryptofeed.proxy.testsupport.OwnReactorResources;
+import io.cryptofeed.proxy.testsupport.WebSocketFrames;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +43,6 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
-import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -276,16 +276,7 @@ class SecretsCanaryTests {
 
 	/** Opens a session, reads its first frame and closes it. */
 	private String session(WebSocketClient sockets) {
-		StringBuilder first = new StringBuilder();
-		sockets
-			.execute(URI.create(this.target.wsUrl()),
-					(session) -> session.receive()
-						.map(WebSocketMessage::getPayloadAsText)
-						.take(1)
-						.doOnNext(first::append)
-						.then())
-			.block(WAIT);
-		return first.toString();
+		return WebSocketFrames.firstFrame(sockets, URI.create(this.target.wsUrl()), WAIT);
 	}
 
 	/**
