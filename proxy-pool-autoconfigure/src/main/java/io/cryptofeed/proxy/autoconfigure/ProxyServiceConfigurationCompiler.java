@@ -119,11 +119,13 @@ public final class ProxyServiceConfigurationCompiler {
 			URI uri = parse(value);
 			String scheme = (uri != null && uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : null;
 			if (uri == null || uri.getHost() == null || !("http".equals(scheme) || "https".equals(scheme))) {
-				violations.add(new ConfigurationViolation(property, ProxyUrls.mask(value), "not an http or https URL",
+				// shown without a query, which may carry a key
+				violations.add(new ConfigurationViolation(property, ProxyUrls.mask(withoutQueryOrFragment(value)),
+						"not an http or https URL",
 						"write the service's base URL, e.g. https://proxy-service.internal:8443"));
 			}
 			else if (uri.getRawUserInfo() != null) {
-				violations.add(new ConfigurationViolation(property, ProxyUrls.mask(value),
+				violations.add(new ConfigurationViolation(property, ProxyUrls.mask(withoutQueryOrFragment(value)),
 						"credentials in the URL would end up in logs", "remove them and use auth-method with token or api-key"));
 			}
 			else if (uri.getRawQuery() != null || uri.getRawFragment() != null) {

@@ -150,8 +150,9 @@ public final class ProxyEndpoint {
 		for (int i = 0; i < port.length(); i++) {
 			char c = port.charAt(i);
 			if (c < '0' || c > '9' || i > 5) {
-				throw new InvalidProxyUrlException("the port '" + port + "' is not a number from 1 to 65535",
-						"use a port from 1 to 65535");
+				// not quoted: in 'host:port:user:password', the form some sellers hand out, it is the user
+				throw new InvalidProxyUrlException("the port is not a number from 1 to 65535",
+						"use a port from 1 to 65535; write credentials as scheme://user:password@host:port");
 			}
 			value = value * 10 + (c - '0');
 		}

@@ -11,7 +11,8 @@ public final class ProxyUrls {
 	/**
 	 * Masks the user-info part of anything that looks like a URL, even a malformed one,
 	 * so that it can be shown in an error message: {@code socks5://u:p@h:1} becomes
-	 * {@code socks5://***@h:1}.
+	 * {@code socks5://***@h:1}. Credentials without an {@code @} ({@code h:1:u:p}, as some
+	 * sellers write them, or {@code u:p}) mask the whole host part.
 	 */
 	public static String mask(String raw) {
 		if (raw == null) {
@@ -20,10 +21,34 @@ public final class ProxyUrls {
 		int start = raw.indexOf("://");
 		start = (start < 0) ? 0 : start + 3;
 		int at = raw.lastIndexOf('@');
-		if (at < start) {
-			return raw;
+		if (at >= start) {
+			return raw.substring(0, start) + MASK + raw.substring(at);
 		}
-		return raw.substring(0, start) + MASK + raw.substring(at);
+		int end = authorityEnd(raw, start);
+		return mayHoldCredentials(raw.substring(start, end)) ? raw.substring(0, start) + MASK + raw.substring(end)
+				: raw;
+	}
+
+	private static int authorityEnd(String raw, int start) {
+		for (int i = start; i < raw.length(); i++) {
+			char c = raw.charAt(i);
+			if (c == '/' || c == '?' || c == '#' || c == ' ') {
+				return i;
+			}
+		}
+		return raw.length();
+	}
+
+	/** {@code host}, {@code host:port} and {@code [v6]:port} are plain; anything else with a colon may not be. */
+	private static boolean mayHoldCredentials(String authority) {
+		String rest = authority.startsWith("[") && authority.indexOf(']') > 0
+				? authority.substring(authority.indexOf(']') + 1) : authority;
+		int colon = rest.indexOf(':');
+		if (colon < 0) {
+			return false;
+		}
+		String port = rest.substring(colon + 1);
+		return port.isEmpty() || !port.chars().allMatch(Character::isDigit);
 	}
 
 	/**

@@ -17,10 +17,17 @@ final class ServiceStatusLog {
 	private final AtomicReference<ServiceCallException.Reason> failing = new AtomicReference<>();
 
 	void failed(ServiceCallException failure, String exchange, ConnectionType type, String fallback) {
-		ServiceCallException.Reason previous = this.failing.getAndSet(failure.reason());
-		// the breaker logs its own transitions
-		boolean transition = previous != failure.reason()
-				&& failure.reason() != ServiceCallException.Reason.CIRCUIT_OPEN;
+		ServiceCallException.Reason reason = failure.reason();
+		boolean transition;
+		if (reason == ServiceCallException.Reason.CIRCUIT_OPEN) {
+			// the breaker logs its own transitions; the episode keeps the reason that opened it, so
+			// a half-open trial that fails the same way is no new episode
+			this.failing.compareAndSet(null, reason);
+			transition = false;
+		}
+		else {
+			transition = this.failing.getAndSet(reason) != reason;
+		}
 		log.log(transition ? Level.WARNING : Level.DEBUG,
 				"proxy service gave no usable answer: {0} exchange={1} type={2} fallback={3}", failure.getMessage(),
 				exchange, type, fallback);

@@ -66,7 +66,8 @@ class ProxyEndpointTests {
 			"socks5://u:secret@h:0 | out of range", "socks5://u:secret@h:65536 | out of range",
 			"socks5://u:secret@h:80a | not a number", "http://u:secret@h:3128/path | path",
 			"socks4://u:secret@h:1080 | no password", "socks5://:secret@h:1080 | empty username",
-			"socks5://u:sec%zzret@h:1080 | malformed %-escape", "' ' | empty" })
+			"socks5://u:sec%zzret@h:1080 | malformed %-escape", "' ' | empty",
+			"http://10.0.0.1:8080:user:secret | not a number", "socks5://user:secret | not a number" })
 	void rejectsWithAMessageThatDoesNotRepeatTheCredentials(String url, String problem) {
 		assertThatExceptionOfType(InvalidProxyUrlException.class).isThrownBy(() -> ProxyEndpoint.parse(url))
 			.withMessageContaining(problem)
@@ -80,6 +81,10 @@ class ProxyEndpointTests {
 		assertThat(ProxyUrls.mask("u:secret@h:1080")).isEqualTo("***@h:1080");
 		assertThat(ProxyUrls.mask("socks5://u:se@cret@h")).isEqualTo("socks5://***@h");
 		assertThat(ProxyUrls.mask("socks5://h:1080")).isEqualTo("socks5://h:1080");
+		assertThat(ProxyUrls.mask("http://[::1]:3128/x")).isEqualTo("http://[::1]:3128/x");
+		assertThat(ProxyUrls.mask("http://10.0.0.1:8080:user:secret")).isEqualTo("http://***");
+		assertThat(ProxyUrls.mask("socks5://user:secret")).isEqualTo("socks5://***");
+		assertThat(ProxyUrls.mask("https://svc:8443/?api_key=k")).isEqualTo("https://svc:8443/?api_key=k");
 	}
 
 	@Test
