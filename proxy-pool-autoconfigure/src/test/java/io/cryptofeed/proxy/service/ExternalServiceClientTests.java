@@ -11,8 +11,7 @@ import io.cryptofeed.proxy.autoconfigure.CompiledServiceClient;
 import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.netty.ProxyPoolWebSocketClient;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -44,17 +43,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  */
 class ExternalServiceClientTests {
 
-	private ServiceFixture fixture;
-
-	@BeforeEach
-	void start() {
-		this.fixture = new ServiceFixture();
-	}
-
-	@AfterEach
-	void stop() {
-		this.fixture.close();
-	}
+	@AutoClose
+	private final ServiceFixture fixture = new ServiceFixture();
 
 	@Test
 	void aRequestGoesThroughTheProxyTheServiceNames() {

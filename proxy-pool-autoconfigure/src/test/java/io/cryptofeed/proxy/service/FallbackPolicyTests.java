@@ -7,8 +7,7 @@ import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.netty.ProxyConnectFailedException;
 import io.cryptofeed.proxy.testkit.Fault;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -33,17 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class FallbackPolicyTests {
 
-	private ServiceFixture fixture;
-
-	@BeforeEach
-	void start() {
-		this.fixture = new ServiceFixture();
-	}
-
-	@AfterEach
-	void stop() {
-		this.fixture.close();
-	}
+	@AutoClose
+	private final ServiceFixture fixture = new ServiceFixture();
 
 	@ParameterizedTest(name = "{0}, fallback-to-embedded={1} -> {2}")
 	@CsvSource({ "embedded_fallback, true, " + EMBEDDED_PEER, "embedded_fallback, false, " + DIRECT_PEER,

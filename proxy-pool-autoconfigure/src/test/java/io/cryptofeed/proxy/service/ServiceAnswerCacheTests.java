@@ -5,8 +5,7 @@ import java.time.Duration;
 import com.jayway.jsonpath.JsonPath;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import static io.cryptofeed.proxy.service.ServiceFixture.EMBEDDED_PEER;
@@ -20,19 +19,10 @@ import static org.awaitility.Awaitility.await;
 /** Answers reused within their TTL, asked for again after it, and forgotten when their proxy fails. */
 class ServiceAnswerCacheTests {
 
-	private ServiceFixture fixture;
+	@AutoClose
+	private final ServiceFixture fixture = new ServiceFixture();
 
 	private final MutableClock clock = new MutableClock();
-
-	@BeforeEach
-	void start() {
-		this.fixture = new ServiceFixture();
-	}
-
-	@AfterEach
-	void stop() {
-		this.fixture.close();
-	}
 
 	@Test
 	void anAnswerIsReusedWithinItsTtlAndAskedForAgainAfter() {

@@ -3,8 +3,7 @@ package io.cryptofeed.proxy.service;
 import java.time.Duration;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -19,17 +18,8 @@ import static org.awaitility.Awaitility.await;
 /** The breaker around the service: open after repeated failures, closed again once it answers. */
 class ServiceCircuitBreakerTests {
 
-	private ServiceFixture fixture;
-
-	@BeforeEach
-	void start() {
-		this.fixture = new ServiceFixture();
-	}
-
-	@AfterEach
-	void stop() {
-		this.fixture.close();
-	}
+	@AutoClose
+	private final ServiceFixture fixture = new ServiceFixture();
 
 	@Test
 	void repeatedFailuresOpenTheBreakerAndConnectionsStopAskingUntilItRecovers() {

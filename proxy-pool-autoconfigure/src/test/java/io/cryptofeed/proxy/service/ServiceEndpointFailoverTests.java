@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,13 +24,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Endpoints tried in order, each call starting at the one that answered last. */
 class ServiceEndpointFailoverTests {
 
-	private ServiceFixture fixture;
+	@AutoClose
+	private final ServiceFixture fixture = new ServiceFixture();
 
 	private WireMockServer second;
 
 	@BeforeEach
 	void start() {
-		this.fixture = new ServiceFixture();
 		this.second = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
 		this.second.start();
 		this.second.stubFor(post(urlEqualTo(ProxyRequest.PATH))
@@ -39,7 +40,6 @@ class ServiceEndpointFailoverTests {
 	@AfterEach
 	void stop() {
 		this.second.stop();
-		this.fixture.close();
 	}
 
 	@Test

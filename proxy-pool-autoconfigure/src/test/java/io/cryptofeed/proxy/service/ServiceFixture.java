@@ -82,11 +82,7 @@ final class ServiceFixture implements AutoCloseable {
 	 * service's client pointed at WireMock, short timeouts, a meter registry.
 	 */
 	ApplicationContextRunner runner() {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(ProxyPoolAutoConfiguration.class,
-					ProxyServiceClientAutoConfiguration.class, ProxyPoolTransportAutoConfiguration.class,
-					ReactiveHttpClientAutoConfiguration.class, WebClientAutoConfiguration.class))
-			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+		return clientRunner()
 			.withPropertyValues("cryptofeed.proxy.enabled=true", "cryptofeed.proxy.handshake-timeout=500ms",
 					"cryptofeed.proxy.default.http.url=" + this.embeddedProxy.url(),
 					"cryptofeed.proxy.default.websocket.url=" + this.embeddedProxy.url(),
@@ -97,6 +93,18 @@ final class ServiceFixture implements AutoCloseable {
 					// generous: the first call in a JVM warms up WebClient, Jackson and WireMock
 					"cryptofeed.proxy.external-service.timeout=3s",
 					"cryptofeed.proxy.external-service.client-id=feed-7");
+	}
+
+	/**
+	 * A feed handler's auto-configurations and a meter registry, without properties: each
+	 * test class points it at its own service.
+	 */
+	static ApplicationContextRunner clientRunner() {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ProxyPoolAutoConfiguration.class,
+					ProxyServiceClientAutoConfiguration.class, ProxyPoolTransportAutoConfiguration.class,
+					ReactiveHttpClientAutoConfiguration.class, WebClientAutoConfiguration.class))
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new);
 	}
 
 	/** WireMock's base URL on its loopback address. */
@@ -183,6 +191,11 @@ final class ServiceFixture implements AutoCloseable {
 
 	/** GET /whoami of this target, for a new connection where the first target's is pooled. */
 	String whoami(WebClient client, String exchange, TargetServer target) {
+		return whoamiAt(target, client, exchange);
+	}
+
+	/** GET /whoami of a target through a WebClient as this exchange's connection. */
+	static String whoamiAt(TargetServer target, WebClient client, String exchange) {
 		return client.get()
 			.uri(target.baseUrl() + "/whoami")
 			.attribute(ProxyAttributes.EXCHANGE, exchange)

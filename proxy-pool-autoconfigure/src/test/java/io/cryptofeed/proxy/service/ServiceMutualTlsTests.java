@@ -1,16 +1,9 @@
 package io.cryptofeed.proxy.service;
 
 import java.nio.file.Path;
-import java.time.Duration;
 
-import io.cryptofeed.proxy.autoconfigure.ProxyPoolAutoConfiguration;
-import io.cryptofeed.proxy.autoconfigure.ProxyPoolTransportAutoConfiguration;
-import io.cryptofeed.proxy.autoconfigure.ProxyServiceClientAutoConfiguration;
-import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,11 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -125,11 +115,7 @@ class ServiceMutualTlsTests {
 	}
 
 	private ApplicationContextRunner client(Path keyStore, Path trustStore) {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(ProxyPoolAutoConfiguration.class,
-					ProxyServiceClientAutoConfiguration.class, ProxyPoolTransportAutoConfiguration.class,
-					ReactiveHttpClientAutoConfiguration.class, WebClientAutoConfiguration.class))
-			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+		return ServiceFixture.clientRunner()
 			.withPropertyValues("cryptofeed.proxy.enabled=true", "cryptofeed.proxy.external-service.enabled=true",
 					"cryptofeed.proxy.external-service.endpoints=https://127.0.0.1:"
 							+ this.server.getEnvironment().getProperty("local.server.port"),
@@ -142,12 +128,7 @@ class ServiceMutualTlsTests {
 	}
 
 	private String whoami(WebClient client) {
-		return client.get()
-			.uri(this.target.baseUrl() + "/whoami")
-			.attribute(ProxyAttributes.EXCHANGE, "binance")
-			.retrieve()
-			.bodyToMono(String.class)
-			.block(Duration.ofSeconds(10));
+		return ServiceFixture.whoamiAt(this.target, client, "binance");
 	}
 
 }

@@ -6,13 +6,9 @@ import java.util.Map;
 import java.util.Set;
 
 import com.jayway.jsonpath.JsonPath;
-import io.cryptofeed.proxy.autoconfigure.ProxyPoolAutoConfiguration;
-import io.cryptofeed.proxy.autoconfigure.ProxyPoolTransportAutoConfiguration;
-import io.cryptofeed.proxy.autoconfigure.ProxyServiceClientAutoConfiguration;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
-import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.testkit.Fault;
@@ -20,20 +16,15 @@ import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -201,11 +192,7 @@ class ServiceServerIntegrationTests {
 	}
 
 	private ApplicationContextRunner client(String token) {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(ProxyPoolAutoConfiguration.class,
-					ProxyServiceClientAutoConfiguration.class, ProxyPoolTransportAutoConfiguration.class,
-					ReactiveHttpClientAutoConfiguration.class, WebClientAutoConfiguration.class))
-			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+		return ServiceFixture.clientRunner()
 			.withPropertyValues("cryptofeed.proxy.enabled=true", "cryptofeed.proxy.handshake-timeout=500ms",
 					"cryptofeed.proxy.external-service.enabled=true",
 					"cryptofeed.proxy.external-service.endpoints=http://127.0.0.1:" + port(),
@@ -215,12 +202,7 @@ class ServiceServerIntegrationTests {
 	}
 
 	private String whoami(WebClient client) {
-		return client.get()
-			.uri(this.target.baseUrl() + "/whoami")
-			.attribute(ProxyAttributes.EXCHANGE, "binance")
-			.retrieve()
-			.bodyToMono(String.class)
-			.block(Duration.ofSeconds(10));
+		return ServiceFixture.whoamiAt(this.target, client, "binance");
 	}
 
 	private ProxyPool serverPool() {
