@@ -1,6 +1,8 @@
 package io.cryptofeed.proxy.service;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,6 +27,11 @@ public final class MicrometerServiceMetrics implements ServiceMetrics {
 	private final Counter feedbackSent;
 
 	private final Counter feedbackDropped;
+
+	/** Built once per reason or resort, not per call: fallbacks happen on every connect of an outage. */
+	private final Map<String, Timer> failed = new ConcurrentHashMap<>();
+
+	private final Map<String, Counter> fallbacks = new ConcurrentHashMap<>();
 
 	public MicrometerServiceMetrics(MeterRegistry registry) {
 		this.registry = registry;
@@ -64,7 +71,7 @@ public final class MicrometerServiceMetrics implements ServiceMetrics {
 
 	@Override
 	public void requestFailed(String reason, Duration elapsed) {
-		responseTime("failed", reason).record(elapsed);
+		this.failed.computeIfAbsent(reason, (r) -> responseTime("failed", r)).record(elapsed);
 	}
 
 	@Override
@@ -79,10 +86,11 @@ public final class MicrometerServiceMetrics implements ServiceMetrics {
 
 	@Override
 	public void fallbackUsed(String to) {
-		Counter.builder(PREFIX + ".fallback")
-			.description("Connections that did without the service's proxy, by what they used instead")
-			.tag("to", to)
-			.register(this.registry)
+		this.fallbacks
+			.computeIfAbsent(to, (resort) -> Counter.builder(PREFIX + ".fallback")
+				.description("Connections that did without the service's proxy, by what they used instead")
+				.tag("to", resort)
+				.register(this.registry))
 			.increment();
 	}
 

@@ -3,6 +3,7 @@ package io.cryptofeed.proxy.service;
 import java.time.Duration;
 
 import com.jayway.jsonpath.JsonPath;
+import io.cryptofeed.proxy.core.TestClock;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import org.junit.jupiter.api.AutoClose;
@@ -22,7 +23,7 @@ class ServiceAnswerCacheTests {
 	@AutoClose
 	private final ServiceFixture fixture = new ServiceFixture();
 
-	private final MutableClock clock = new MutableClock();
+	private final TestClock clock = new TestClock();
 
 	@Test
 	void anAnswerIsReusedWithinItsTtlAndAskedForAgainAfter() {

@@ -13,6 +13,7 @@ import io.cryptofeed.proxy.autoconfigure.ProxyPoolAutoConfiguration;
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolTransportAutoConfiguration;
 import io.cryptofeed.proxy.autoconfigure.ProxyServiceClientAutoConfiguration;
 import io.cryptofeed.proxy.core.ProxyAttributes;
+import io.cryptofeed.proxy.core.TestClock;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
@@ -139,7 +140,7 @@ final class ServiceFixture implements AutoCloseable {
 	 * The application with its source on a clock the test moves: the auto-configured one
 	 * steps aside for it.
 	 */
-	ApplicationContextRunner runner(MutableClock clock) {
+	ApplicationContextRunner runner(TestClock clock) {
 		return runner().withBean(Clock.class, () -> clock).withUserConfiguration(ClockedSource.class);
 	}
 
