@@ -225,7 +225,13 @@ public final class TransportLoadRun {
 
 	/** The starter's connection provider, but lending the connection idle longest first (Reactor Netty's default). */
 	private static HttpClient firstInFirstOut() {
-		return HttpClient.create(ConnectionProvider.builder("first-in-first-out").maxConnections(500).fifo().build());
+		TransportSettings.ConnectionPoolSettings starters = TransportSettings.ConnectionPoolSettings.DEFAULTS;
+		return HttpClient.create(ConnectionProvider.builder("first-in-first-out")
+			.maxConnections(starters.maxConnections())
+			.maxIdleTime(starters.maxIdleTime())
+			.evictInBackground(starters.maxIdleTime())
+			.fifo()
+			.build());
 	}
 
 	private static Result run(WebClient client, String url, int requests) {

@@ -102,7 +102,15 @@ public final class ProxyConfigurationCompiler {
 					"a connection needs at least one attempt", "set 1 (no failover) or more");
 		}
 		return new TransportSettings(properties.getConnectTimeout(), properties.getHandshakeTimeout(), maxAttempts,
-				properties.getFailover().isRetryIdempotent());
+				properties.getFailover().isRetryIdempotent(), connectionPool(properties.getConnectionPool(), violations));
+	}
+
+	private static TransportSettings.ConnectionPoolSettings connectionPool(ProxyProperties.ConnectionPool pool,
+			Violations violations) {
+		String path = ProxyProperties.PREFIX + ".connection-pool";
+		atLeastOne(path + ".max-connections", pool.getMaxConnections(), violations);
+		positive(path + ".max-idle-time", pool.getMaxIdleTime(), "30s", violations);
+		return new TransportSettings.ConnectionPoolSettings(pool.getMaxConnections(), pool.getMaxIdleTime());
 	}
 
 	private BreakerSettings breaker(ProxyProperties.CircuitBreaker breaker, Violations violations) {

@@ -44,6 +44,8 @@ public class ProxyProperties {
 
 	private final CircuitBreaker circuitBreaker = new CircuitBreaker();
 
+	private final ConnectionPool connectionPool = new ConnectionPool();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -96,6 +98,10 @@ public class ProxyProperties {
 		return this.circuitBreaker;
 	}
 
+	public ConnectionPool getConnectionPool() {
+		return this.connectionPool;
+	}
+
 	/** Retrying a connection through other members. */
 	public static class Failover {
 
@@ -119,6 +125,37 @@ public class ProxyProperties {
 
 		public void setRetryIdempotent(boolean retryIdempotent) {
 			this.retryIdempotent = retryIdempotent;
+		}
+
+	}
+
+	/**
+	 * The keep-alive connections of the auto-configured WebClient and WebSocket clients. Read
+	 * at start-up: a reload leaves them as they are.
+	 */
+	public static class ConnectionPool {
+
+		/** Connections open at once through one member to one target; further requests wait for a free one. */
+		private int maxConnections = 500;
+
+		/** Time an idle keep-alive connection is kept for its next request before it is closed; set it below the idle timeout of your proxies and exchanges. A bare number means seconds. */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration maxIdleTime = Duration.ofSeconds(30);
+
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+		}
+
+		public Duration getMaxIdleTime() {
+			return this.maxIdleTime;
+		}
+
+		public void setMaxIdleTime(Duration maxIdleTime) {
+			this.maxIdleTime = maxIdleTime;
 		}
 
 	}

@@ -31,6 +31,8 @@ import reactor.util.context.ContextView;
  */
 public final class ProxyPoolHttpClients implements AutoCloseable {
 
+	private static final System.Logger log = System.getLogger(ProxyPoolHttpClients.class.getName());
+
 	/** How often idle per-proxy connection pools are looked for, and how long idle they may stay. */
 	static final Duration POOL_SWEEP_INTERVAL = Duration.ofSeconds(30);
 
@@ -51,26 +53,11 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 
 	private final MemberConnections connections = new MemberConnections();
 
-	/**
-	 * Connections per target and proxy: what {@code HttpClient.create()} allows. A builder's
-	 * own default is twice the cores (16 on a small machine), which queues a busy feed's
-	 * requests behind each member's first few tunnels.
-	 */
-	static final int MAX_CONNECTIONS = Math.max(ConnectionProvider.DEFAULT_POOL_MAX_CONNECTIONS, 500);
+	/** What the connection provider was built with: the settings the clients started with. */
+	private final TransportSettings.ConnectionPoolSettings connectionPoolSettings;
 
-	/**
-	 * Reactor Netty keeps a connection pool per target and proxy, and without the background
-	 * disposal never drops one: members that come and go on reload would leave theirs behind.
-	 * Last in, first out: the connection a response just freed carries the next request, on
-	 * the event loop that freed it, and surplus tunnels stay idle instead of each member's
-	 * being kept warm in turn (a pool of three: about 5% more requests per second than first
-	 * in, first out; see docs/benchmarks.md).
-	 */
-	private final ConnectionProvider connectionProvider = ConnectionProvider.builder("proxy-pool")
-		.maxConnections(MAX_CONNECTIONS)
-		.lifo()
-		.disposeInactivePoolsInBackground(POOL_SWEEP_INTERVAL, POOL_INACTIVITY)
-		.build();
+	/** Built once; a reload keeps it, since its pools hold live connections (see {@link #connectionProvider}). */
+	private final ConnectionProvider connectionProvider;
 
 	/**
 	 * @param rateLimits the exchanges' cooldowns and budgets, which selection respects
@@ -84,16 +71,47 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 		this.outcomes = outcomes;
 		this.rateLimits = rateLimits;
 		this.source = source;
+		this.connectionPoolSettings = settings.connectionPool();
+		this.connectionProvider = connectionProvider(this.connectionPoolSettings);
 		pools.addAvailabilityListener(this.connections);
 		pools.addPoolsListener(this.connections);
 	}
 
 	/**
+	 * Reactor Netty keeps a connection pool per target and proxy, and without the background
+	 * disposal never drops one: members that come and go on reload would leave theirs behind.
+	 * Last in, first out: the connection a response just freed carries the next request, on
+	 * the event loop that freed it, and surplus tunnels stay idle instead of each member's
+	 * being kept warm in turn (a pool of three: about 5% more requests per second than first
+	 * in, first out; see docs/benchmarks.md). Because surplus tunnels then idle for long, the
+	 * idle time is bounded: a connection idle for longer is never lent out again, and is
+	 * closed in the background at most twice that long after its last use.
+	 */
+	private static ConnectionProvider connectionProvider(TransportSettings.ConnectionPoolSettings settings) {
+		return ConnectionProvider.builder("proxy-pool")
+			.maxConnections(settings.maxConnections())
+			.maxIdleTime(settings.maxIdleTime())
+			.evictInBackground(settings.maxIdleTime())
+			.lifo()
+			.disposeInactivePoolsInBackground(POOL_SWEEP_INTERVAL, POOL_INACTIVITY)
+			.build();
+	}
+
+	/**
 	 * Takes new transport settings from a reload. Every connection made after it uses them,
 	 * except the TCP connect timeout, which is set on each {@link HttpClient} by
-	 * {@link #apply} and so holds for clients built afterwards.
+	 * {@link #apply} and so holds for clients built afterwards, and the connection pool
+	 * settings, which hold until the application restarts.
 	 */
 	public void update(TransportSettings settings) {
+		TransportSettings.ConnectionPoolSettings running = this.connectionPoolSettings;
+		TransportSettings.ConnectionPoolSettings configured = settings.connectionPool();
+		if (!configured.equals(running)) {
+			log.log(System.Logger.Level.WARNING, () -> "proxy config reload: connection-pool settings apply at the next start: "
+					+ "running max-connections=" + running.maxConnections() + " max-idle-time=" + running.maxIdleTime()
+					+ ", configured max-connections=" + configured.maxConnections() + " max-idle-time="
+					+ configured.maxIdleTime());
+		}
 		this.settings = settings;
 	}
 

@@ -11,11 +11,35 @@ import java.time.Duration;
  * @param maxAttempts members tried for one connection, never more than the pool's enabled members
  * @param retryIdempotent whether a GET, HEAD or OPTIONS whose tunnel stalled after it was up is
  * sent once more through another member
+ * @param connectionPool the keep-alive connections of the auto-configured clients
  */
 public record TransportSettings(Duration connectTimeout, Duration handshakeTimeout, int maxAttempts,
-		boolean retryIdempotent) {
+		boolean retryIdempotent, ConnectionPoolSettings connectionPool) {
 
 	public static final TransportSettings DEFAULTS = new TransportSettings(Duration.ofSeconds(1),
-			Duration.ofSeconds(1), 3, true);
+			Duration.ofSeconds(1), 3, true, ConnectionPoolSettings.DEFAULTS);
+
+	/**
+	 * The keep-alive connections of the auto-configured clients, per member and target.
+	 * Fixed when the clients are built: a reload cannot change the pools that hold live
+	 * connections.
+	 *
+	 * @param maxConnections connections open at once through one member to one target; more
+	 * requests wait for one to be free
+	 * @param maxIdleTime how long an idle connection may wait for its next request before it
+	 * is closed, so that a tunnel a proxy, load balancer or exchange dropped in silence is not
+	 * lent out again
+	 */
+	public record ConnectionPoolSettings(int maxConnections, Duration maxIdleTime) {
+
+		/**
+		 * As many connections as {@code HttpClient.create()} allows (500; a connection
+		 * provider builder's own default, twice the cores, would queue a busy feed's requests),
+		 * and an idle time below the 60 s after which common proxies and load balancers drop
+		 * idle connections.
+		 */
+		public static final ConnectionPoolSettings DEFAULTS = new ConnectionPoolSettings(500, Duration.ofSeconds(30));
+
+	}
 
 }

@@ -10,6 +10,7 @@ import com.jayway.jsonpath.JsonPath;
 import io.cryptofeed.proxy.autoconfigure.CompiledServiceClient;
 import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.netty.ProxyPoolWebSocketClient;
+import io.cryptofeed.proxy.testsupport.CapturedLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,7 @@ package io.cryptofeed.proxy.service;
 
 import java.time.Duration;
 
+import io.cryptofeed.proxy.testsupport.CapturedLog;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.cryptofeed.proxy.testsupport.CapturedLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;

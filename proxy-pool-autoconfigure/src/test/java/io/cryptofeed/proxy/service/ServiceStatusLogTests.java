@@ -2,6 +2,7 @@ package io.cryptofeed.proxy.service;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.service.ServiceCallException.Reason;
+import io.cryptofeed.proxy.testsupport.CapturedLog;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package io.cryptofeed.proxy.service;
+package io.cryptofeed.proxy.testsupport;
 
 import java.text.MessageFormat;
 import java.util.Arrays;
@@ -13,7 +13,7 @@ import java.util.logging.Logger;
  * What the runtime classes log through {@link System.Logger}, captured at the JDK logger of
  * each name (the platform's default backend): every record, formatted, with its level.
  */
-final class CapturedLog extends Handler implements AutoCloseable {
+public final class CapturedLog extends Handler implements AutoCloseable {
 
 	private final List<Logger> loggers;
 
@@ -30,7 +30,7 @@ final class CapturedLog extends Handler implements AutoCloseable {
 		}
 	}
 
-	static CapturedLog of(Class<?>... classes) {
+	public static CapturedLog of(Class<?>... classes) {
 		return new CapturedLog(Arrays.stream(classes).map((c) -> Logger.getLogger(c.getName())).toList());
 	}
 
@@ -45,12 +45,12 @@ final class CapturedLog extends Handler implements AutoCloseable {
 	}
 
 	/** Every captured line, {@code LEVEL message}. */
-	List<String> lines() {
+	public List<String> lines() {
 		return List.copyOf(this.lines);
 	}
 
 	/** The lines at WARNING or above. */
-	List<String> warnings() {
+	public List<String> warnings() {
 		return this.lines.stream().filter((line) -> line.startsWith("WARNING") || line.startsWith("SEVERE")).toList();
 	}
 
