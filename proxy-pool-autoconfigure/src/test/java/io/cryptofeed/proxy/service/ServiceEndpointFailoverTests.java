@@ -3,13 +3,19 @@ package io.cryptofeed.proxy.service;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Fault;
 import io.cryptofeed.proxy.testsupport.CapturedLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import reactor.core.publisher.Hooks;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -63,6 +69,28 @@ class ServiceEndpointFailoverTests {
 					assertThat(this.fixture.requests()).hasSize(1);
 					assertThat(requestsTo(this.second)).isEqualTo(3);
 				});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@EnumSource(value = Fault.class,
+			names = { "MALFORMED_RESPONSE_CHUNK", "RANDOM_DATA_THEN_CLOSE", "CONNECTION_RESET_BY_PEER", "EMPTY_RESPONSE" })
+	void anAnswerThatBreaksOffIsAFailureOfItsEndpointAndNoErrorIsDropped(Fault fault) {
+		// an error Reactor drops is logged at ERROR level with a stack trace: noise an operator must not see
+		List<Throwable> dropped = new CopyOnWriteArrayList<>();
+		Hooks.onErrorDropped(dropped::add);
+		try {
+			this.fixture.answer(aResponse().withFault(fault));
+			run(this.fixture.runner().withPropertyValues(endpoints(this.fixture.serviceUrl(), secondUrl())),
+					(context, client) -> {
+						for (int i = 0; i < 3; i++) {
+							assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+						}
+					});
+		}
+		finally {
+			Hooks.resetOnErrorDropped();
+		}
+		assertThat(dropped).isEmpty();
 	}
 
 	@Test
