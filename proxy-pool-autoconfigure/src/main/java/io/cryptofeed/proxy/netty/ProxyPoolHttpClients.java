@@ -107,10 +107,11 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 		TransportSettings.ConnectionPoolSettings running = this.connectionPoolSettings;
 		TransportSettings.ConnectionPoolSettings configured = settings.connectionPool();
 		if (!configured.equals(running)) {
-			log.log(System.Logger.Level.WARNING, () -> "proxy config reload: connection-pool settings apply at the next start: "
-					+ "running max-connections=" + running.maxConnections() + " max-idle-time=" + running.maxIdleTime()
-					+ ", configured max-connections=" + configured.maxConnections() + " max-idle-time="
-					+ configured.maxIdleTime());
+			log.log(System.Logger.Level.WARNING,
+					() -> "proxy config reload: connection-pool settings apply at the next start: running max-connections="
+							+ running.maxConnections() + " max-idle-time=" + running.maxIdleTime()
+							+ ", configured max-connections=" + configured.maxConnections() + " max-idle-time="
+							+ configured.maxIdleTime());
 		}
 		this.settings = settings;
 	}
