@@ -110,24 +110,37 @@ final class FeedbackQueue implements AutoCloseable {
 			retryLater(next);
 			return;
 		}
-		this.inFlight = this.sender.apply(next).subscribe(null, (error) -> {
-			if (error instanceof ServiceCallException failure && !failure.reason().transientFailure()) {
-				log.log(Level.DEBUG, "proxy service refused feedback, dropped: {0}", failure.getMessage());
-				drop();
-				sendNext();
-			}
-			else {
-				retryLater(next);
-			}
-		}, () -> {
-			this.metrics.feedbackSent();
-			this.retryDelay = FIRST_RETRY;
+		this.inFlight = this.sender.apply(next)
+			.doOnSuccess((nothing) -> sent())
+			.doOnError((error) -> failed(next, error))
+			// a send close() cancelled may still fail (an HTTP call fails over to the next endpoint
+			// regardless); its error must not reach the cancelled subscriber, which would log it at ERROR
+			.onErrorComplete()
+			.subscribe();
+	}
+
+	private void sent() {
+		this.metrics.feedbackSent();
+		this.retryDelay = FIRST_RETRY;
+		sendNext();
+	}
+
+	private void failed(ProxyFeedback report, Throwable error) {
+		if (error instanceof ServiceCallException failure && !failure.reason().transientFailure()) {
+			log.log(Level.DEBUG, "proxy service refused feedback, dropped: {0}", failure.getMessage());
+			drop();
 			sendNext();
-		});
+		}
+		else {
+			retryLater(report);
+		}
 	}
 
 	/** Puts the report back first in line, unless the queue filled meanwhile: then it is the oldest. */
 	private void retryLater(ProxyFeedback report) {
+		if (this.closed) {
+			return;
+		}
 		synchronized (this.queue) {
 			if (this.queue.size() >= this.capacity) {
 				drop();
@@ -138,9 +151,7 @@ final class FeedbackQueue implements AutoCloseable {
 		}
 		Duration delay = this.retryDelay;
 		this.retryDelay = (delay.compareTo(LAST_RETRY.dividedBy(2)) > 0) ? LAST_RETRY : delay.multipliedBy(2);
-		if (!this.closed) {
-			this.retryTimer = Mono.delay(delay).subscribe((tick) -> sendNext());
-		}
+		this.retryTimer = Mono.delay(delay).subscribe((tick) -> sendNext());
 	}
 
 	private void drop() {

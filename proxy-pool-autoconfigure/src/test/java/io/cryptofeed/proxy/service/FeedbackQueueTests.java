@@ -9,7 +9,10 @@ import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.core.publisher.Sinks;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -103,6 +106,39 @@ class FeedbackQueueTests {
 		this.breakerOpen.set(false);
 		this.queue.offer(report(2));
 		await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> this.sent.isEmpty());
+		assertThat(this.queue.size()).isZero();
+	}
+
+	@Test
+	void aSendThatFailsAfterCloseIsNotLoggedAsADroppedError() {
+		// a send whose upstream goes on after the cancel (an HTTP call that fails over to the next
+		// endpoint does): its error must not reach the cancelled subscriber, which would log it
+		// at ERROR level with "Operator called default onErrorDropped"
+		AtomicReference<CoreSubscriber<? super Void>> inFlight = new AtomicReference<>();
+		this.service.set((report) -> new Mono<Void>() {
+
+			@Override
+			public void subscribe(CoreSubscriber<? super Void> actual) {
+				actual.onSubscribe(Operators.emptySubscription());
+				inFlight.set(actual);
+			}
+
+		});
+		List<Throwable> dropped = new CopyOnWriteArrayList<>();
+		Hooks.onErrorDropped(dropped::add);
+		try {
+			this.queue = queue(10);
+			this.queue.offer(report(1));
+			assertThat(inFlight.get()).isNotNull();
+			this.queue.close();
+			inFlight.get()
+				.onError(new ServiceCallException(ServiceCallException.Reason.UNREACHABLE, "http://127.0.0.1:1",
+						"ConnectException: Connection refused"));
+		}
+		finally {
+			Hooks.resetOnErrorDropped();
+		}
+		assertThat(dropped).isEmpty();
 		assertThat(this.queue.size()).isZero();
 	}
 
