@@ -115,9 +115,11 @@ final class ProxyServiceClient implements AutoCloseable {
 
 	private <T> Mono<T> read(String endpoint, ClientResponse response, Class<T> answer) {
 		HttpStatusCode status = response.statusCode();
+		// exchangeToMono releases a body this does not read; releasing it here as well would
+		// subscribe to it twice when the connection breaks off mid-body
 		if (status.is2xxSuccessful()) {
 			if (answer == Void.class) {
-				return response.releaseBody().then(Mono.empty());
+				return Mono.empty();
 			}
 			return response.bodyToMono(answer)
 				.switchIfEmpty(Mono.error(() -> new ServiceCallException(ServiceCallException.Reason.MALFORMED,
@@ -127,8 +129,7 @@ final class ProxyServiceClient implements AutoCloseable {
 				? ServiceCallException.Reason.UNAUTHORIZED
 				: (status.is5xxServerError() || status.value() == 429) ? ServiceCallException.Reason.SERVER_ERROR
 						: ServiceCallException.Reason.REJECTED;
-		return response.releaseBody()
-			.then(Mono.error(new ServiceCallException(reason, endpoint, "HTTP " + status.value())));
+		return Mono.error(new ServiceCallException(reason, endpoint, "HTTP " + status.value()));
 	}
 
 	private ServiceCallException classify(String endpoint, Throwable error) {
