@@ -3,12 +3,14 @@ package io.cryptofeed.proxy.netty;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.Lease;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.TriedMembers;
 import io.cryptofeed.proxy.core.ratelimit.ExchangeLimits;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
@@ -82,24 +84,24 @@ final class ConnectAttempt {
 	}
 
 	/**
-	 * Records the pool the request resolved to ({@code null}: direct), so the connect need not
-	 * resolve again, and whose limits apply: the exchange the request was routed for (named, or
-	 * found by host pattern), else the pool's settings block.
+	 * The pool this connection goes through ({@code null}: direct), resolved on the first call
+	 * and the same on every later one (the connect after the WebClient filter, each failover):
+	 * the named exchange's, else that of the exchange whose {@code hosts} patterns match the
+	 * target host, else the default block's. Also fixes whose limits apply: the exchange the
+	 * connection was routed for, else the pool's settings block.
+	 * @param host the target host, asked for only when no exchange was named
 	 */
-	synchronized void routeTo(ProxyPool route, String routedExchange) {
-		this.routed = true;
-		this.route = route;
-		if (route != null) {
-			String exchange = (routedExchange != null) ? routedExchange : route.key().settings();
-			this.limits = this.rateLimits.forExchange(exchange);
+	synchronized ProxyPool route(ProxyPools pools, Supplier<String> host) {
+		if (!this.routed) {
+			String routedExchange = (this.exchange != null) ? this.exchange
+					: pools.exchangeForHost(host.get()).orElse(null);
+			this.route = pools.resolve(routedExchange, this.type).orElse(null);
+			this.routed = true;
+			if (this.route != null) {
+				this.limits = this.rateLimits
+					.forExchange((routedExchange != null) ? routedExchange : this.route.key().settings());
+			}
 		}
-	}
-
-	synchronized boolean isRouted() {
-		return this.routed;
-	}
-
-	synchronized ProxyPool route() {
 		return this.route;
 	}
 

@@ -3,7 +3,6 @@ package io.cryptofeed.proxy.netty;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
@@ -87,16 +86,16 @@ final class PooledProxySelector
 
 	private Mono<? extends ProxyProvider.Builder> embedded(ConnectAttempt attempt, HttpClientConfig config,
 			ProxyProvider.TypeSpec spec) {
-		Optional<ProxyPool> pool = (attempt != null && attempt.isRouted()) ? Optional.ofNullable(attempt.route())
-				: route(attempt, config);
-		if (pool.isEmpty()) {
+		ProxyPool pool = (attempt != null) ? attempt.route(this.pools, () -> host(config.uri()))
+				: this.pools.resolveForHost(host(config.uri()), this.type).orElse(null);
+		if (pool == null) {
 			// direct by configuration: this exchange and the default have no proxy for this type
 			return Mono.just(direct(spec));
 		}
 		if (attempt == null) {
 			throw new IllegalStateException("connect without a ConnectAttempt in its context");
 		}
-		Lease lease = attempt.select(pool.get());
+		Lease lease = attempt.select(pool);
 		return through(spec, lease.endpoint());
 	}
 
@@ -118,19 +117,6 @@ final class PooledProxySelector
 	private String exchange(ConnectAttempt attempt, HttpClientConfig config) {
 		return (attempt.exchange() != null) ? attempt.exchange()
 				: this.pools.exchangeForHost(host(config.uri())).orElse(null);
-	}
-
-	/** Resolves the pool of a connection nobody routed yet, and routes its attempt there. */
-	private Optional<ProxyPool> route(ConnectAttempt attempt, HttpClientConfig config) {
-		String exchange = (attempt != null) ? attempt.exchange() : null;
-		if (exchange == null) {
-			exchange = this.pools.exchangeForHost(host(config.uri())).orElse(null);
-		}
-		Optional<ProxyPool> pool = this.pools.resolve(exchange, this.type);
-		if (attempt != null) {
-			attempt.routeTo(pool.orElse(null), exchange);
-		}
-		return pool;
 	}
 
 	static String host(String uri) {

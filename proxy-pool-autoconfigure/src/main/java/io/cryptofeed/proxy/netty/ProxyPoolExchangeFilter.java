@@ -4,7 +4,6 @@ import java.util.Set;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyAttributes;
-import io.cryptofeed.proxy.core.ProxyPools;
 import reactor.core.publisher.Mono;
 import reactor.util.context.ContextView;
 
@@ -55,10 +54,7 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 			Object named = this.request.attributes().get(ProxyAttributes.EXCHANGE);
 			String exchange = (named != null) ? named.toString() : context.getOrDefault(ProxyAttributes.EXCHANGE, null);
 			ConnectAttempt attempt = ProxyPoolExchangeFilter.this.clients.newAttempt(exchange, ConnectionType.HTTP);
-			ProxyPools pools = ProxyPoolExchangeFilter.this.clients.pools();
-			String routed = (exchange != null) ? exchange
-					: pools.exchangeForHost(this.request.url().getHost()).orElse(null);
-			attempt.routeTo(pools.resolve(routed, ConnectionType.HTTP).orElse(null), routed);
+			attempt.route(ProxyPoolExchangeFilter.this.clients.pools(), () -> this.request.url().getHost());
 			return attempt;
 		}
 
