@@ -40,8 +40,6 @@ final class FeedbackQueue implements AutoCloseable {
 
 	private final AtomicLong dropped = new AtomicLong();
 
-	private volatile Disposable inFlight;
-
 	private volatile Disposable retryTimer;
 
 	private volatile boolean closed;
@@ -110,11 +108,12 @@ final class FeedbackQueue implements AutoCloseable {
 			retryLater(next);
 			return;
 		}
-		this.inFlight = this.sender.apply(next)
+		// never cancelled, not even by close(): a WebClient call cancelled while it connects drops
+		// the connect's later error, and Reactor logs a dropped error at ERROR level; the send ends
+		// on its own within the client's timeout, and after close() nothing follows it
+		this.sender.apply(next)
 			.doOnSuccess((nothing) -> sent())
 			.doOnError((error) -> failed(next, error))
-			// a send close() cancelled may still fail (an HTTP call fails over to the next endpoint
-			// regardless); its error must not reach the cancelled subscriber, which would log it at ERROR
 			.onErrorComplete()
 			.subscribe();
 	}
@@ -159,14 +158,13 @@ final class FeedbackQueue implements AutoCloseable {
 		this.metrics.feedbackDropped();
 	}
 
-	/** Stops sending; reports still queued are discarded. */
+	/** Stops sending; reports still queued are discarded, and a report being sent is the last. */
 	@Override
 	public void close() {
 		this.closed = true;
-		for (Disposable pending : new Disposable[] { this.inFlight, this.retryTimer }) {
-			if (pending != null) {
-				pending.dispose();
-			}
+		Disposable timer = this.retryTimer;
+		if (timer != null) {
+			timer.dispose();
 		}
 		synchronized (this.queue) {
 			this.queue.clear();
