@@ -40,16 +40,7 @@ public final class ProxyEndpoint {
 	}
 
 	private static boolean isIpLiteral(String host) {
-		if (host.indexOf(':') >= 0) {
-			return true;
-		}
-		for (int i = 0; i < host.length(); i++) {
-			char c = host.charAt(i);
-			if (c != '.' && (c < '0' || c > '9')) {
-				return false;
-			}
-		}
-		return true;
+		return (host.indexOf(':') >= 0) ? IpLiterals.isIpv6(host) : IpLiterals.isIpv4(host);
 	}
 
 	/**
@@ -84,6 +75,7 @@ public final class ProxyEndpoint {
 		String hostPort = rest.substring(at + 1, authorityEnd);
 		String[] hostAndPort = splitHostAndPort(hostPort);
 		int port = parsePort(hostAndPort[1]);
+		checkAddressLiteral(hostAndPort[0]);
 		String username = null;
 		String password = null;
 		if (userInfo != null) {
@@ -139,6 +131,18 @@ public final class ProxyEndpoint {
 			}
 		}
 		return new String[] { host, port };
+	}
+
+	/** Rejects a host meant as an address but malformed, which the JDK would look up by name at every connect. */
+	private static void checkAddressLiteral(String host) {
+		if (host.indexOf(':') >= 0 && !IpLiterals.isIpv6(host)) {
+			throw new InvalidProxyUrlException("the host is not a valid IPv6 address",
+					"write an IPv6 address in brackets, such as [2001:db8::7]:1080");
+		}
+		if (IpLiterals.looksLikeIpv4(host) && !IpLiterals.isIpv4(host)) {
+			throw new InvalidProxyUrlException("the host is not a valid IPv4 address",
+					"write four numbers from 0 to 255 without leading zeros, such as 10.0.0.7, or a host name");
+		}
 	}
 
 	private static int parsePort(String port) {

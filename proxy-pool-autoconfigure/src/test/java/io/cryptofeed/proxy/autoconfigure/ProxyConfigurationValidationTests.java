@@ -51,6 +51,8 @@ class ProxyConfigurationValidationTests {
 				arguments("port out of range", List.of(HTTP + ".url=socks5://h:70000"), HTTP + ".url",
 						"out of range"),
 				arguments("port zero", List.of(HTTP + ".url=socks5://h:0"), HTTP + ".url", "out of range"),
+				arguments("mistyped IPv4 address", List.of(HTTP + ".pool[0].url=socks5://u:canary@10.0.0.300:1080"),
+						HTTP + ".pool[0].url", "not a valid IPv4 address"),
 				arguments("duplicate member",
 						List.of(HTTP + ".pool[0].url=socks5://u:canary@h:1080",
 								HTTP + ".pool[1].url=socks5://u:other@H:1080"),

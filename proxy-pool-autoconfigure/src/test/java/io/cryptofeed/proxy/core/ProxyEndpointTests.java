@@ -67,7 +67,11 @@ class ProxyEndpointTests {
 			"socks5://u:secret@h:80a | not a number", "http://u:secret@h:3128/path | path",
 			"socks4://u:secret@h:1080 | no password", "socks5://:secret@h:1080 | empty username",
 			"socks5://u:sec%zzret@h:1080 | malformed %-escape", "' ' | empty",
-			"http://10.0.0.1:8080:user:secret | not a number", "socks5://user:secret | not a number" })
+			"http://10.0.0.1:8080:user:secret | not a number", "socks5://user:secret | not a number",
+			"socks5://u:secret@999.1.1.1:1080 | not a valid IPv4 address",
+			"http://u:secret@10.0.0:3128 | not a valid IPv4 address",
+			"socks5://u:secret@[zz::1]:1080 | not a valid IPv6 address",
+			"socks5://u:secret@[1::2::3]:1080 | not a valid IPv6 address" })
 	void rejectsWithAMessageThatDoesNotRepeatTheCredentials(String url, String problem) {
 		assertThatExceptionOfType(InvalidProxyUrlException.class).isThrownBy(() -> ProxyEndpoint.parse(url))
 			.withMessageContaining(problem)
@@ -93,6 +97,9 @@ class ProxyEndpointTests {
 		assertThat(ProxyEndpoint.parse("http://[::1]:3128").hasIpLiteralHost()).isTrue();
 		assertThat(ProxyEndpoint.parse("http://proxy-1.example.net:3128").hasIpLiteralHost()).isFalse();
 		assertThat(ProxyEndpoint.parse("http://10.0.0.5.nip.io:3128").hasIpLiteralHost()).isFalse();
+		assertThat(ProxyEndpoint.parse("http://[::ffff:10.0.0.1]:3128").hasIpLiteralHost()).isTrue();
+		// built without parse: not a literal, so it is looked up off the event loop like a name
+		assertThat(new ProxyEndpoint(ProxyScheme.HTTP, "999.1.1.1", 3128, null, null).hasIpLiteralHost()).isFalse();
 	}
 
 }
