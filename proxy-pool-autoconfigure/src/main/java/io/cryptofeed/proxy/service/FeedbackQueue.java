@@ -10,6 +10,7 @@ import java.util.function.Function;
 
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * Feedback reports on their way to the service, one at a time, off the connection's path:
@@ -33,6 +34,8 @@ final class FeedbackQueue implements AutoCloseable {
 
 	private final ServiceMetrics metrics;
 
+	private final Scheduler timer;
+
 	/** Guarded by itself. */
 	private final ArrayDeque<ProxyFeedback> queue = new ArrayDeque<>();
 
@@ -49,13 +52,15 @@ final class FeedbackQueue implements AutoCloseable {
 
 	/**
 	 * @param paused whether sending should wait (the service's breaker is open)
+	 * @param timer runs the pause before a retry
 	 */
 	FeedbackQueue(int capacity, Function<ProxyFeedback, Mono<Void>> sender, BooleanSupplier paused,
-			ServiceMetrics metrics) {
+			ServiceMetrics metrics, Scheduler timer) {
 		this.capacity = capacity;
 		this.sender = sender;
 		this.paused = paused;
 		this.metrics = metrics;
+		this.timer = timer;
 	}
 
 	/** Queues a report, dropping the oldest when full, and starts sending if nothing is. */
@@ -150,7 +155,16 @@ final class FeedbackQueue implements AutoCloseable {
 		}
 		Duration delay = this.retryDelay;
 		this.retryDelay = (delay.compareTo(LAST_RETRY.dividedBy(2)) > 0) ? LAST_RETRY : delay.multipliedBy(2);
-		this.retryTimer = Mono.delay(delay).subscribe((tick) -> sendNext());
+		this.retryTimer = Mono.delay(delay, this.timer).subscribe((tick) -> sendNext(), this::timerRefused);
+	}
+
+	/**
+	 * The timer could not take the retry: its scheduler was shut down, which happens when the
+	 * JVM exits. The report stays first in line, and the next offer sends it.
+	 */
+	private void timerRefused(Throwable error) {
+		log.log(Level.DEBUG, "proxy service feedback: the retry could not be scheduled: {0}", error.toString());
+		this.sending.set(false);
 	}
 
 	private void drop() {

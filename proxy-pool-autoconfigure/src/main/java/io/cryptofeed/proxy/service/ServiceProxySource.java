@@ -12,6 +12,7 @@ import io.cryptofeed.proxy.core.ProxyUrls;
 import io.cryptofeed.proxy.netty.ProxyChoice;
 import io.cryptofeed.proxy.netty.ProxySource;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The client side of the external proxy service, asked by the transport before the embedded
@@ -52,7 +53,7 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 		this.clock = clock;
 		this.cache = new AnswerCache(clock);
 		this.feedback = new FeedbackQueue(settings.feedbackQueueCapacity(), this.client::feedback, guard::isOpen,
-				metrics);
+				metrics, Schedulers.parallel());
 	}
 
 	@Override

@@ -14,6 +14,8 @@ import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -142,9 +144,36 @@ class FeedbackQueueTests {
 		assertThat(this.queue.size()).isZero();
 	}
 
+	@Test
+	void whenTheRetryCannotBeScheduledNoErrorIsDroppedAndTheNextOfferSendsTheReport() {
+		// the timer's scheduler is shut down at JVM exit; the queue must neither log an unhandled
+		// error nor stay stuck as "sending" with nothing scheduled
+		Scheduler shutDown = Schedulers.newSingle("feedback-timer-test");
+		shutDown.dispose();
+		List<Throwable> dropped = new CopyOnWriteArrayList<>();
+		Hooks.onErrorDropped(dropped::add);
+		try {
+			this.queue = queue(10, shutDown);
+			this.breakerOpen.set(true);
+			this.queue.offer(report(1));
+			assertThat(this.queue.size()).isOne();
+			this.breakerOpen.set(false);
+			this.queue.offer(report(2));
+		}
+		finally {
+			Hooks.resetOnErrorDropped();
+		}
+		assertThat(dropped).isEmpty();
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.sent).containsExactly(1, 2));
+	}
+
 	private FeedbackQueue queue(int capacity) {
+		return queue(capacity, Schedulers.parallel());
+	}
+
+	private FeedbackQueue queue(int capacity, Scheduler timer) {
 		return new FeedbackQueue(capacity, (report) -> this.service.get().apply(report), this.breakerOpen::get,
-				ServiceMetrics.NONE);
+				ServiceMetrics.NONE, timer);
 	}
 
 	private Mono<Void> accept(ProxyFeedback report) {
