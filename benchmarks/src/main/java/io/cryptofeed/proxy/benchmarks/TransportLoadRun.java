@@ -59,6 +59,12 @@ public final class TransportLoadRun {
 
 	private static final int ROUNDS = 9;
 
+	/** Requests per run against the target that answers after {@link #TARGET_DELAY}: about a second each. */
+	private static final int DELAYED_REQUESTS = 10_000;
+
+	/** Far less than a real exchange takes to answer, so the pool's own cost is easier to see. */
+	private static final Duration TARGET_DELAY = Duration.ofMillis(1);
+
 	private static final String CLIENT_THREADS = "reactor-http";
 
 	private TransportLoadRun() {
@@ -73,6 +79,7 @@ public final class TransportLoadRun {
 			System.out.printf("machine: %d cores, %s%n", Runtime.getRuntime().availableProcessors(),
 					System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
 			throughput(url, a, b, c);
+			slowerTarget(target.baseUrl() + "/delay/" + TARGET_DELAY.toMillis(), a, b, c);
 			refusingMember(url, a, b, c);
 			hungMember(url, a, b, c);
 		}
@@ -118,6 +125,35 @@ public final class TransportLoadRun {
 		System.out.printf("(b)/(c) = %.3f, (a')/(a1) = %.3f, (b)/(b') = %.3f%n",
 				medianOf(ratios.get(4)) / medianOf(ratios.get(5)), medianOf(ratios.get(3)) / medianOf(ratios.get(1)),
 				medianOf(ratios.get(4)) / medianOf(ratios.get(6)));
+	}
+
+	/**
+	 * (a) and (b) against a target that takes {@link #TARGET_DELAY} to answer: what the pool
+	 * costs once a request spends time on the network, as every request to an exchange does.
+	 */
+	private static void slowerTarget(String url, HttpConnectProxy a, HttpConnectProxy b, HttpConnectProxy c) {
+		WebClient fixed = fixedProxyClient(a);
+		WebClient pooled = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a, b, c);
+		System.out.printf("%nthe target answering after %d ms: %d requests per run, %d in flight, %d rounds%n",
+				TARGET_DELAY.toMillis(), DELAYED_REQUESTS, CONCURRENCY, ROUNDS);
+		run(fixed, url, WARMUP_REQUESTS);
+		run(pooled, url, WARMUP_REQUESTS);
+		List<Result> fixedResults = new ArrayList<>();
+		List<Result> pooledResults = new ArrayList<>();
+		List<Double> ratios = new ArrayList<>();
+		for (int round = 0; round < ROUNDS; round++) {
+			boolean fixedFirst = round % 2 == 0;
+			Result first = run(fixedFirst ? fixed : pooled, url, DELAYED_REQUESTS);
+			Result second = run(fixedFirst ? pooled : fixed, url, DELAYED_REQUESTS);
+			Result fixedResult = fixedFirst ? first : second;
+			Result pooledResult = fixedFirst ? second : first;
+			fixedResults.add(fixedResult);
+			pooledResults.add(pooledResult);
+			ratios.add(pooledResult.rps / fixedResult.rps);
+		}
+		System.out.printf("%-46s %s%n", "(a)  one fixed proxy by hand", median(fixedResults));
+		System.out.printf("%-46s %s%n", "(b)  pool of three", median(pooledResults));
+		System.out.printf("(b)/(a) = %.3f%n", medianOf(ratios));
 	}
 
 	private static double medianCpu(List<Result> results) {
