@@ -26,7 +26,8 @@ final class PooledProxySelector
 
 	/**
 	 * Provider settings that make Reactor Netty connect directly: no address is ever proxied,
-	 * and Reactor Netty resolves the target itself, since the client's resolver is a no-op.
+	 * and Reactor Netty resolves the target itself, since the client's resolver is a no-op
+	 * (with a blocking JDK lookup: see {@link DirectHostLookups}).
 	 */
 	private static final InetSocketAddress NOWHERE = InetSocketAddress.createUnresolved("direct.invalid", 1);
 
@@ -40,24 +41,28 @@ final class PooledProxySelector
 
 	private final ProxySource source;
 
+	private final DirectHostLookups directLookups;
+
 	/**
 	 * @param settings the transport settings of the moment, read once per connect (reloads replace them)
 	 * @param source asked before the pools, or {@code null}
+	 * @param directLookups looks the targets of direct connections up off the event loop
 	 */
 	PooledProxySelector(ProxyPools pools, ConnectionType type, ProxyAddressResolver resolver,
-			Supplier<TransportSettings> settings, ProxySource source) {
+			Supplier<TransportSettings> settings, ProxySource source, DirectHostLookups directLookups) {
 		this.pools = pools;
 		this.type = type;
 		this.resolver = resolver;
 		this.settings = settings;
 		this.source = source;
+		this.directLookups = directLookups;
 	}
 
 	@Override
 	public Mono<? extends ProxyProvider.Builder> apply(HttpClientConfig config, ProxyProvider.TypeSpec spec) {
 		if (this.source == null && !this.pools.hasPoolFor(this.type)) {
 			// no pool serves this type: direct, answered without reading the context
-			return Mono.just(direct(spec));
+			return direct(config, spec);
 		}
 		return Mono.deferContextual((context) -> {
 			ConnectAttempt attempt = context.getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
@@ -79,7 +84,7 @@ final class PooledProxySelector
 				yield through(spec, choice.endpoint());
 			}
 			case EMBEDDED -> embedded(attempt, config, spec);
-			case DIRECT -> Mono.just(direct(spec));
+			case DIRECT -> direct(config, spec);
 			case REFUSED -> Mono.error(choice.refusal());
 		};
 	}
@@ -90,7 +95,7 @@ final class PooledProxySelector
 				: this.pools.resolveForHost(host(config.uri()), this.type).orElse(null);
 		if (pool == null) {
 			// direct by configuration: this exchange and the default have no proxy for this type
-			return Mono.just(direct(spec));
+			return direct(config, spec);
 		}
 		if (attempt == null) {
 			throw new IllegalStateException("connect without a ConnectAttempt in its context");
@@ -109,8 +114,13 @@ final class PooledProxySelector
 			.map((address) -> ProxyProviders.builder(spec, endpoint, address, handshakeTimeout));
 	}
 
-	private static ProxyProvider.Builder direct(ProxyProvider.TypeSpec spec) {
-		return spec.type(ProxyProvider.Proxy.HTTP).address(NOWHERE).nonProxyHostsPredicate((a) -> true);
+	/** A direct connection, handed on from a worker thread when its target needs a lookup. */
+	private Mono<ProxyProvider.Builder> direct(HttpClientConfig config, ProxyProvider.TypeSpec spec) {
+		ProxyProvider.Builder direct = spec.type(ProxyProvider.Proxy.HTTP)
+			.address(NOWHERE)
+			.nonProxyHostsPredicate((a) -> true);
+		String host = host(config.uri());
+		return this.directLookups.ready(host) ? Mono.just(direct) : this.directLookups.thenOnWorker(host, direct);
 	}
 
 	/** The exchange the source is asked about: the request's, else the one whose host patterns match. */

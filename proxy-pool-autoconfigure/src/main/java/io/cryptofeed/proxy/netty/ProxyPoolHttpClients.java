@@ -53,6 +53,8 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 
 	private final MemberConnections connections = new MemberConnections();
 
+	private final DirectHostLookups directLookups = new DirectHostLookups(Clock.systemUTC());
+
 	/** What the connection provider was built with: the settings the clients started with. */
 	private final TransportSettings.ConnectionPoolSettings connectionPoolSettings;
 
@@ -132,10 +134,12 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	public HttpClient apply(HttpClient client, ConnectionType type) {
 		// A resolver already set (Boot's runOn(...) sets one) would resolve exchange hosts here
 		// even when a proxy carries the connection; without one, names go to the proxy (remote
-		// DNS), and Reactor Netty resolves them itself for a connection that goes direct.
+		// DNS), and Reactor Netty resolves them itself for a connection that goes direct, after
+		// DirectHostLookups has looked them up off the event loop.
 		return client.resolver(NoopAddressResolverGroup.INSTANCE)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.settings.connectTimeout().toMillis())
-			.proxyWhen(new PooledProxySelector(this.pools, type, this.resolver, this::settings, this.source))
+			.proxyWhen(new PooledProxySelector(this.pools, type, this.resolver, this::settings, this.source,
+					this.directLookups))
 			.observe(new AttemptObserver(this.connections, type))
 			.mapConnect((connect) -> new OwnAttempt(connect, type));
 	}
