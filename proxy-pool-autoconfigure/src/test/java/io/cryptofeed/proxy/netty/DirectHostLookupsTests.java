@@ -106,6 +106,7 @@ class DirectHostLookupsTests {
 		DirectHostLookups lookups = new DirectHostLookups(new TestClock(), Duration.ofSeconds(10));
 		assertThat(lookups.ready("10.0.0.7")).isTrue();
 		assertThat(lookups.ready("::1")).isTrue();
+		assertThat(lookups.ready("[::1]")).as("as URI.getHost() gives it").isTrue();
 		assertThat(lookups.ready(null)).isTrue();
 		assertThat(lookups.ready("api.example.com")).isFalse();
 	}
