@@ -98,25 +98,10 @@ public final class TransportLoadRun {
 						b, c));
 		System.out.printf("%nthroughput: %d requests per run, %d in flight, %d rounds, order reversed every round%n",
 				MEASURED_REQUESTS, CONCURRENCY, ROUNDS);
-		clients.forEach((client) -> run(client, url, WARMUP_REQUESTS));
+		Rounds rounds = rounds(clients, url, MEASURED_REQUESTS);
+		List<List<Result>> results = rounds.results();
+		List<List<Double>> ratios = rounds.ratios();
 		int n = clients.size();
-		List<List<Result>> results = new ArrayList<>();
-		List<List<Double>> ratios = new ArrayList<>();
-		for (int i = 0; i < n; i++) {
-			results.add(new ArrayList<>());
-			ratios.add(new ArrayList<>());
-		}
-		for (int round = 0; round < ROUNDS; round++) {
-			Result[] inRound = new Result[n];
-			for (int i = 0; i < n; i++) {
-				int which = (round % 2 == 0) ? i : n - 1 - i;
-				inRound[which] = run(clients.get(which), url, MEASURED_REQUESTS);
-				results.get(which).add(inRound[which]);
-			}
-			for (int i = 0; i < n; i++) {
-				ratios.get(i).add(inRound[i].rps / inRound[0].rps);
-			}
-		}
 		double fixedCpu = medianCpu(results.get(0));
 		for (int i = 0; i < n; i++) {
 			System.out.printf("%-46s %s  ratio to (a) %.3f  CPU %+.1f µs%n", names.get(i), median(results.get(i)),
@@ -132,28 +117,45 @@ public final class TransportLoadRun {
 	 * costs once a request spends time on the network, as every request to an exchange does.
 	 */
 	private static void slowerTarget(String url, HttpConnectProxy a, HttpConnectProxy b, HttpConnectProxy c) {
-		WebClient fixed = fixedProxyClient(a);
-		WebClient pooled = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a, b, c);
+		List<WebClient> clients = List.of(fixedProxyClient(a),
+				pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a, b, c));
 		System.out.printf("%nthe target answering after %d ms: %d requests per run, %d in flight, %d rounds%n",
 				TARGET_DELAY.toMillis(), DELAYED_REQUESTS, CONCURRENCY, ROUNDS);
-		run(fixed, url, WARMUP_REQUESTS);
-		run(pooled, url, WARMUP_REQUESTS);
-		List<Result> fixedResults = new ArrayList<>();
-		List<Result> pooledResults = new ArrayList<>();
-		List<Double> ratios = new ArrayList<>();
-		for (int round = 0; round < ROUNDS; round++) {
-			boolean fixedFirst = round % 2 == 0;
-			Result first = run(fixedFirst ? fixed : pooled, url, DELAYED_REQUESTS);
-			Result second = run(fixedFirst ? pooled : fixed, url, DELAYED_REQUESTS);
-			Result fixedResult = fixedFirst ? first : second;
-			Result pooledResult = fixedFirst ? second : first;
-			fixedResults.add(fixedResult);
-			pooledResults.add(pooledResult);
-			ratios.add(pooledResult.rps / fixedResult.rps);
+		Rounds rounds = rounds(clients, url, DELAYED_REQUESTS);
+		System.out.printf("%-46s %s%n", "(a)  one fixed proxy by hand", median(rounds.results().get(0)));
+		System.out.printf("%-46s %s%n", "(b)  pool of three", median(rounds.results().get(1)));
+		System.out.printf("(b)/(a) = %.3f%n", medianOf(rounds.ratios().get(1)));
+	}
+
+	/**
+	 * Warms every client up, then runs each once per round, in reversed order every other
+	 * round. Each client's ratios are to the first client's result of the same round.
+	 */
+	private static Rounds rounds(List<WebClient> clients, String url, int requests) {
+		clients.forEach((client) -> run(client, url, WARMUP_REQUESTS));
+		int n = clients.size();
+		List<List<Result>> results = new ArrayList<>();
+		List<List<Double>> ratios = new ArrayList<>();
+		for (int i = 0; i < n; i++) {
+			results.add(new ArrayList<>());
+			ratios.add(new ArrayList<>());
 		}
-		System.out.printf("%-46s %s%n", "(a)  one fixed proxy by hand", median(fixedResults));
-		System.out.printf("%-46s %s%n", "(b)  pool of three", median(pooledResults));
-		System.out.printf("(b)/(a) = %.3f%n", medianOf(ratios));
+		for (int round = 0; round < ROUNDS; round++) {
+			Result[] inRound = new Result[n];
+			for (int i = 0; i < n; i++) {
+				int which = (round % 2 == 0) ? i : n - 1 - i;
+				inRound[which] = run(clients.get(which), url, requests);
+				results.get(which).add(inRound[which]);
+			}
+			for (int i = 0; i < n; i++) {
+				ratios.get(i).add(inRound[i].rps / inRound[0].rps);
+			}
+		}
+		return new Rounds(results, ratios);
+	}
+
+	/** Per client, its result in every round and its ratio to the first client in every round. */
+	private record Rounds(List<List<Result>> results, List<List<Double>> ratios) {
 	}
 
 	private static double medianCpu(List<Result> results) {

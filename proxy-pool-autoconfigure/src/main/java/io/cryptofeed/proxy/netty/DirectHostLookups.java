@@ -48,6 +48,7 @@ final class DirectHostLookups {
 	 * a name looked up a moment ago (its answer is in the JDK's cache), or no host at all.
 	 */
 	boolean ready(String host) {
+		// Netty's test, not core's IpLiterals: what Reactor Netty parses without a lookup
 		if (host == null || NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host)) {
 			return true;
 		}
