@@ -48,6 +48,9 @@ final class ConnectAttempt {
 
 	private boolean routed;
 
+	/** The exchange the connection was routed for: the named one, else the one its host patterns match. */
+	private String routedExchange;
+
 	/** The proxy a {@link ProxySource} chose, carrying the connection now. */
 	private ProxyChoice chosen;
 
@@ -93,16 +96,27 @@ final class ConnectAttempt {
 	 */
 	synchronized ProxyPool route(ProxyPools pools, Supplier<String> host) {
 		if (!this.routed) {
-			String routedExchange = (this.exchange != null) ? this.exchange
+			this.routedExchange = (this.exchange != null) ? this.exchange
 					: pools.exchangeForHost(host.get()).orElse(null);
-			this.route = pools.resolve(routedExchange, this.type).orElse(null);
+			this.route = pools.resolve(this.routedExchange, this.type).orElse(null);
 			this.routed = true;
 			if (this.route != null) {
 				this.limits = this.rateLimits
-					.forExchange((routedExchange != null) ? routedExchange : this.route.key().settings());
+					.forExchange((this.routedExchange != null) ? this.routedExchange : this.route.key().settings());
 			}
 		}
 		return this.route;
+	}
+
+	/**
+	 * The exchange as errors name it: the named one, else the one whose host patterns
+	 * matched, else the settings block of the pool the connection went through.
+	 */
+	synchronized String routedExchange() {
+		if (this.exchange != null || this.routedExchange != null) {
+			return (this.exchange != null) ? this.exchange : this.routedExchange;
+		}
+		return (this.pool != null) ? this.pool.key().settings() : null;
 	}
 
 	ConnectionType type() {
@@ -117,6 +131,7 @@ final class ConnectAttempt {
 		Lease lease = this.limits.select(pool, this.tried);
 		this.pool = pool;
 		this.current = lease;
+		this.chosen = null;
 		this.answered = false;
 		this.currentSince = System.nanoTime();
 		this.tried.add(lease.member());
@@ -135,6 +150,8 @@ final class ConnectAttempt {
 	/** A proxy chosen by a {@link ProxySource} carries the connection from now. */
 	synchronized void use(ProxyChoice choice) {
 		this.chosen = choice;
+		// a member that carried an earlier try (its answer put it to rest) carries nothing now
+		this.current = null;
 		this.answered = false;
 		this.currentSince = System.nanoTime();
 		this.chosenTried++;
@@ -229,6 +246,18 @@ final class ConnectAttempt {
 	}
 
 	/**
+	 * The exchange refused the WebSocket handshake through the current member, and another
+	 * member is to open the session: the refused member's lease goes back now, not when the
+	 * session opened elsewhere closes. Not a failure: the member is resting, not broken.
+	 */
+	synchronized void refused() {
+		if (this.current != null) {
+			this.current.release();
+			this.current = null;
+		}
+	}
+
+	/**
 	 * Whether another attempt may follow: fewer tried than {@code maxAttempts}, and fewer
 	 * members than the pool's enabled ones, or after a chosen proxy failed, a fallback that
 	 * does not refuse.
@@ -254,10 +283,6 @@ final class ConnectAttempt {
 			return this.pool.timeout();
 		}
 		return (this.chosen != null && this.route != null) ? this.route.timeout() : null;
-	}
-
-	synchronized ProxyPool pool() {
-		return this.pool;
 	}
 
 	/** Members and source proxies tried so far. */

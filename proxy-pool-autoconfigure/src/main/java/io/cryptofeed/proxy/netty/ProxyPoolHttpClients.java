@@ -201,11 +201,14 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 				if (!attempt.retriesOnCooldown() || !attempt.mayTryAnother(this.settings.maxAttempts())) {
 					return otherwise.apply(error);
 				}
+				attempt.refused();
 				// when no other member may take it, the exchange's refusal is the answer
 				return failover(attempt, request, (next) -> otherwise
 					.apply((next instanceof NoProxyAvailableException) ? error : next));
 			}
-			if (!ConnectFailures.beforeTunnel(error) || !attempt.failed(error)) {
+			// once the exchange answered, an error (even a ConnectException from the application's
+			// handler or filter) is no connect failure: the request was sent, or the session opened
+			if (!ConnectFailures.beforeTunnel(error) || attempt.answered() || !attempt.failed(error)) {
 				return otherwise.apply(error);
 			}
 			if (attempt.mayTryAnother(this.settings.maxAttempts())) {
@@ -261,9 +264,7 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	}
 
 	private static ProxyConnectFailedException exhausted(ConnectAttempt attempt, Throwable last) {
-		String exchange = (attempt.exchange() != null) ? attempt.exchange()
-				: (attempt.pool() != null) ? attempt.pool().key().settings() : null;
-		return new ProxyConnectFailedException(exchange, attempt.type(), attempt.failures(), last);
+		return new ProxyConnectFailedException(attempt.routedExchange(), attempt.type(), attempt.failures(), last);
 	}
 
 	/** Closes the connections of clients built by {@link #newHttpClient()}. */

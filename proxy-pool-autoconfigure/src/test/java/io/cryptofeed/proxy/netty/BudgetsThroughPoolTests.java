@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -31,6 +32,7 @@ import org.springframework.web.reactive.socket.client.WebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Connect budgets and refused WebSocket handshakes through three in-JVM proxies (egress
@@ -162,6 +164,44 @@ class BudgetsThroughPoolTests {
 				assertThat(this.trio.target.requestsByPeer()).containsEntry("127.0.0.51", 1);
 				assertThat(this.trio.target.requestsByPeer().values().stream().mapToInt(Integer::intValue).sum())
 					.isEqualTo(4);
+			});
+	}
+
+	@Test
+	void aMemberThatRefusedAHandshakeHoldsNoLeaseForTheSessionOpenedElsewhere() {
+		RateLimitTestSupport.runner(this.clock)
+			.withPropertyValues(this.trio.pool("default.websocket"))
+			.withPropertyValues("cryptofeed.proxy.default.websocket.strategy=least-connections",
+					"cryptofeed.proxy.default.rate-limit.retry-on-cooldown=true")
+			.run((context) -> {
+				WebSocketClient client = context.getBean(WebSocketClient.class);
+				PoolMember refusing = pool(context).members().get(0);
+				URI url = URI.create(this.trio.target.wsUrl() + "?status=403&peer=127.0.0.51");
+				Sinks.Empty<Void> closeAll = Sinks.empty();
+				List<Disposable> sessions = new ArrayList<>();
+				// an exchange per session, so the refusal rests the member for that one only: with
+				// fewest leases, the refusing member is tried first by the third session at the latest
+				for (int i = 0; i < 4; i++) {
+					String exchange = "exchange-" + i;
+					Sinks.One<String> frame = Sinks.one();
+					sessions.add(client
+						.execute(url,
+								(s) -> s.receive()
+									.take(1)
+									.map(WebSocketMessage::getPayloadAsText)
+									.doOnNext(frame::tryEmitValue)
+									.then(closeAll.asMono()))
+						.contextWrite((c) -> c.put(ProxyAttributes.EXCHANGE, exchange))
+						.subscribe());
+					assertThat(frame.asMono().block(Duration.ofSeconds(10))).isIn("peer=127.0.0.52", "peer=127.0.0.53");
+				}
+				assertThat(this.trio.target.requestsByPeer()).containsKey("127.0.0.51");
+				assertThat(refusing.activeLeases()).isZero();
+				assertThat(pool(context).members().stream().mapToInt(PoolMember::activeLeases).sum()).isEqualTo(4);
+				closeAll.tryEmitEmpty();
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> pool(context).members().stream().mapToInt(PoolMember::activeLeases).sum() == 0);
+				sessions.forEach(Disposable::dispose);
 			});
 	}
 

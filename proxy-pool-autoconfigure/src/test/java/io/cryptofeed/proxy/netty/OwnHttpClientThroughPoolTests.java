@@ -1,9 +1,13 @@
 package io.cryptofeed.proxy.netty;
 
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.Map;
 
+import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
@@ -11,9 +15,12 @@ import io.cryptofeed.proxy.testkit.target.TargetServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A Reactor Netty HttpClient the application builds itself, given the pools through the public API. */
 class OwnHttpClientThroughPoolTests {
@@ -55,6 +62,30 @@ class OwnHttpClientThroughPoolTests {
 					assertThat(peer).isEqualTo("127.0.0.62");
 				}
 				assertThat(this.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.62", 6));
+			});
+	}
+
+	@Test
+	void anOwnClientsFailureAfterTheAnswerIsNoFailureOfTheMemberThatCarriedIt() {
+		ConnectException applicationFailure = new ConnectException("application lost its database");
+		TransportTestSupport.runner()
+			.withPropertyValues("cryptofeed.proxy.default.http.url=" + this.working.url())
+			.run((context) -> {
+				ProxyPoolHttpClients pools = context.getBean(ProxyPoolHttpClients.class);
+				HttpClient own = pools.apply(HttpClient.create(), ConnectionType.HTTP);
+				// used on its own, without withFailover
+				Mono<String> request = own.get()
+					.uri(this.target.baseUrl() + "/whoami")
+					.responseSingle((response, body) -> body.then(Mono.error(applicationFailure)));
+				assertThatThrownBy(() -> request.block(Duration.ofSeconds(10))).hasRootCause(applicationFailure);
+				assertThat(this.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.62", 1));
+				PoolMember member = context.getBean(ProxyPools.class)
+					.resolve(null, ConnectionType.HTTP)
+					.orElseThrow()
+					.members()
+					.get(0);
+				CircuitBreaker breaker = context.getBean(MemberCircuitBreakers.class).breakerOf(member);
+				assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
 			});
 	}
 

@@ -1,9 +1,11 @@
 package io.cryptofeed.proxy.netty;
 
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
@@ -22,16 +24,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.http.HttpMethod;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -291,6 +297,47 @@ class WebClientThroughPoolTests {
 				.withRootCauseInstanceOf(io.netty.handler.timeout.ReadTimeoutException.class);
 			assertThat(this.target.requestsByPeer().values()).containsExactly(1);
 		}, "cryptofeed.proxy.default.http.timeout=300ms");
+	}
+
+	@ParameterizedTest(name = "{0} failing with {1}")
+	@CsvSource({ "GET, ConnectException", "POST, ConnectException", "GET, TimeoutException" })
+	void aRequestTheExchangeAnsweredIsNeverSentAgainWhenTheApplicationFailsIt(HttpMethod method, String failure) {
+		Exception applicationFailure = "ConnectException".equals(failure)
+				? new ConnectException("application lost its database") : new TimeoutException("application gave up");
+		runWithPool((context, pooled) -> {
+			// an application filter inside ours fails the exchange after its answer arrived
+			WebClient client = context.getBean(WebClient.Builder.class)
+				.filter((request, next) -> next.exchange(request)
+					.flatMap((response) -> response.releaseBody().then(Mono.error(applicationFailure))))
+				.build();
+			assertThatThrownBy(() -> client.method(method)
+				.uri(this.target.baseUrl() + "/status/200")
+				.retrieve()
+				.bodyToMono(String.class)
+				.block(Duration.ofSeconds(10))).hasRootCause(applicationFailure);
+			assertThat(this.target.requestsByPeer().values()).containsExactly(1);
+			MemberCircuitBreakers breakers = context.getBean(MemberCircuitBreakers.class);
+			assertThat(pool(context).members()).allSatisfy((member) -> assertThat(
+					breakers.breakerOf(member).getMetrics().getNumberOfFailedCalls()).isZero());
+		});
+	}
+
+	@Test
+	void whenEveryMemberFailsTheErrorNamesTheExchangeThatTheHostPatternsFound() {
+		this.first.fault(Fault.REFUSE);
+		this.second.fault(Fault.STATUS_500);
+		// the exchange has no pool of its own: the default block's carries its requests
+		String[] properties = { "cryptofeed.proxy.exchanges.local.hosts=localhost",
+				"cryptofeed.proxy.default.http.pool[0].url=" + this.first.url(),
+				"cryptofeed.proxy.default.http.pool[1].url=" + this.second.url() };
+		TransportTestSupport.runner().withPropertyValues(properties).run((context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			assertThatExceptionOfType(WebClientRequestException.class).isThrownBy(() -> whoamiVia(client, "localhost"))
+				.havingCause()
+				.isInstanceOf(ProxyConnectFailedException.class)
+				.withMessageContaining("exchange=local")
+				.withMessageContaining("tried=2");
+		});
 	}
 
 	@Test

@@ -1,11 +1,13 @@
 package io.cryptofeed.proxy.netty;
 
+import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyAttributes;
@@ -32,6 +34,7 @@ import org.springframework.web.reactive.socket.client.WebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The auto-configured WebSocketClient bean through a pool of in-JVM proxies. */
@@ -130,6 +133,21 @@ class WebSocketThroughPoolTests {
 			// the first member's handshake stalled; a second member was tried, no third
 			assertThat(this.target.requestsByPeer()).hasSize(2).allSatisfy((peer, count) -> assertThat(count).isOne());
 		}, "cryptofeed.proxy.default.websocket.timeout=300ms");
+	}
+
+	@Test
+	void aSessionWhoseHandlerFailsIsNeverOpenedAgainBehindIt() {
+		ConnectException applicationFailure = new ConnectException("application lost its database");
+		run((context, client) -> {
+			Mono<Void> session = client.execute(URI.create(this.target.wsUrl()),
+					(s) -> s.receive().take(1).then(Mono.error(applicationFailure)));
+			assertThatThrownBy(() -> session.block(Duration.ofSeconds(10))).hasRootCause(applicationFailure);
+			assertThat(this.target.requestsByPeer().values()).containsExactly(1);
+			MemberCircuitBreakers breakers = context.getBean(MemberCircuitBreakers.class);
+			ProxyPool pool = context.getBean(ProxyPools.class).resolve(null, ConnectionType.WEBSOCKET).orElseThrow();
+			assertThat(pool.members()).allSatisfy((member) -> assertThat(
+					breakers.breakerOf(member).getMetrics().getNumberOfFailedCalls()).isZero());
+		});
 	}
 
 	@Test
