@@ -152,11 +152,12 @@ public final class ProxyPool {
 	 * @return whether the member's availability changed
 	 */
 	public boolean setUnavailable(PoolMember member, Unavailability reason, boolean unavailable) {
-		if (member.isRemoved()) {
-			// a reload dropped it while a check or connect outcome was under way: nothing to change
-			return false;
-		}
 		if (!this.settings.members.contains(member)) {
+			// a reload marks a member removed before it replaces the settings, so one missing
+			// here was dropped while a check or connect outcome was under way: nothing to change
+			if (member.isRemoved()) {
+				return false;
+			}
 			throw new IllegalArgumentException(member + " is not a member of pool " + this.key);
 		}
 		boolean changed = member.mark(reason, unavailable);

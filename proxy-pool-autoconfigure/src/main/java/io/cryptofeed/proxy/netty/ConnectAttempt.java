@@ -44,6 +44,9 @@ final class ConnectAttempt {
 
 	private List<Lease> moreLeases;
 
+	/** Set once the connection ended: a lease a failover takes after a racing cancel goes back at once. */
+	private boolean ended;
+
 	private ProxyPool pool;
 
 	private boolean routed;
@@ -143,6 +146,10 @@ final class ConnectAttempt {
 				this.moreLeases = new ArrayList<>(2);
 			}
 			this.moreLeases.add(lease);
+		}
+		if (this.ended) {
+			// the connect it serves is being cancelled: nothing would release it later
+			lease.release();
 		}
 		return lease;
 	}
@@ -306,8 +313,9 @@ final class ConnectAttempt {
 		this.failures.add(description);
 	}
 
-	/** Releases every lease this connection took; safe to call more than once. */
+	/** Releases every lease this connection took, and any it takes later; safe to call more than once. */
 	synchronized void releaseAll() {
+		this.ended = true;
 		if (this.firstLease != null) {
 			this.firstLease.release();
 		}
