@@ -110,11 +110,16 @@ public final class ProxyPoolMetrics implements HealthListener, PoolsListener, Au
 		}
 	}
 
-	/** A reload: removed pools lose their meters, pools whose members changed are brought up to date. */
+	/**
+	 * A reload: removed pools lose their meters, the others are brought up to date. Kept pools
+	 * are too, even when no member came or went: a new strategy or a new order of members
+	 * sharing an address changes their tags.
+	 */
 	@Override
 	public synchronized void poolsChanged(PoolsChange change) {
 		change.removedPools().forEach(this::unbind);
 		Set<ProxyPool> changed = new LinkedHashSet<>(change.addedPools());
+		this.bound.values().forEach((meters) -> changed.add(meters.pool));
 		change.addedMembers().forEach((added) -> changed.add(added.pool()));
 		change.removedMembers().forEach((removed) -> changed.add(removed.pool()));
 		change.removedPools().forEach(changed::remove);

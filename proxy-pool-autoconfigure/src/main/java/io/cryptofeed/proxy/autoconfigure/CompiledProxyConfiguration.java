@@ -18,11 +18,12 @@ import io.cryptofeed.proxy.netty.TransportSettings;
  * @param transport timeouts and failover of connections through the pools
  * @param breaker the circuit breaker settings of every member
  * @param healthChecks health checking of each pool that has it on
+ * @param maxConcurrentHealthChecks health checks in flight at once across all pools
  * @param rateLimits cooldowns and budgets of each exchange
  */
 public record CompiledProxyConfiguration(List<PoolSpec> pools, Map<String, List<String>> hostPatterns,
 		TransportSettings transport, BreakerSettings breaker, Map<PoolKey, HealthCheckSettings> healthChecks,
-		RateLimitPolicies rateLimits) {
+		int maxConcurrentHealthChecks, RateLimitPolicies rateLimits) {
 
 	public CompiledProxyConfiguration {
 		pools = List.copyOf(pools);

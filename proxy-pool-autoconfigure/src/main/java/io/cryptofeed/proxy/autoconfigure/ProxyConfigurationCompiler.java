@@ -1,6 +1,7 @@
 package io.cryptofeed.proxy.autoconfigure;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -89,13 +90,20 @@ public final class ProxyConfigurationCompiler {
 		BreakerSettings breaker = breaker(properties.getCircuitBreaker(), violations);
 		RateLimitPolicies rateLimits = RateLimitCompiler.compile(properties, violations);
 		violations.throwIfAny();
-		return new CompiledProxyConfiguration(pools, hosts, transport, breaker, healthChecks, rateLimits);
+		return new CompiledProxyConfiguration(pools, hosts, transport, breaker, healthChecks,
+				properties.getMaxConcurrentHealthChecks(), rateLimits);
 	}
 
 	private TransportSettings transport(ProxyProperties properties, Violations violations) {
 		String prefix = ProxyProperties.PREFIX;
-		positive(prefix + ".connect-timeout", properties.getConnectTimeout(), "1s", violations);
-		positive(prefix + ".handshake-timeout", properties.getHandshakeTimeout(), "1s", violations);
+		// Netty takes the connect timeout as an int of milliseconds, where 0 means none at all
+		Duration connectTimeout = properties.getConnectTimeout();
+		milliseconds(prefix + ".connect-timeout", connectTimeout, "1s", violations);
+		if (connectTimeout != null && connectTimeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+			violations.add(prefix + ".connect-timeout", connectTimeout.toString(),
+					"the duration must be at most 24 days (Netty's limit)", "set a duration such as 1s");
+		}
+		milliseconds(prefix + ".handshake-timeout", properties.getHandshakeTimeout(), "1s", violations);
 		int maxAttempts = properties.getFailover().getMaxAttempts();
 		if (maxAttempts < 1) {
 			violations.add(prefix + ".failover.max-attempts", String.valueOf(maxAttempts),
@@ -123,7 +131,8 @@ public final class ProxyConfigurationCompiler {
 		atLeastOne(path + ".minimum-number-of-calls", breaker.getMinimumNumberOfCalls(), violations);
 		atLeastOne(path + ".permitted-calls-in-half-open-state", breaker.getPermittedCallsInHalfOpenState(),
 				violations);
-		positive(path + ".wait-duration-in-open-state", breaker.getWaitDurationInOpenState(), "30s", violations);
+		// Resilience4j refuses less than a millisecond, and only once a breaker is built: after a reload has begun
+		milliseconds(path + ".wait-duration-in-open-state", breaker.getWaitDurationInOpenState(), "30s", violations);
 		return new BreakerSettings(breaker.getFailureRateThreshold(), breaker.getSlidingWindowSize(),
 				breaker.getMinimumNumberOfCalls(), breaker.getWaitDurationInOpenState(),
 				breaker.getPermittedCallsInHalfOpenState());
@@ -132,6 +141,15 @@ public final class ProxyConfigurationCompiler {
 	private static void positive(String property, Duration value, String example, Violations violations) {
 		if (value == null || value.isZero() || value.isNegative()) {
 			violations.add(property, String.valueOf(value), "the duration must be positive",
+					"set a duration such as " + example + " (a bare number means seconds)");
+		}
+	}
+
+	/** A positive duration of whole milliseconds: what is below one would be taken as zero. */
+	private static void milliseconds(String property, Duration value, String example, Violations violations) {
+		positive(property, value, example, violations);
+		if (value != null && !value.isNegative() && !value.isZero() && value.toMillis() < 1) {
+			violations.add(property, value.toString(), "the duration must be at least 1ms",
 					"set a duration such as " + example + " (a bare number means seconds)");
 		}
 	}
@@ -335,13 +353,27 @@ public final class ProxyConfigurationCompiler {
 			violations.add(path + ".url", null, "the http method needs a URL to request through the proxy",
 					"set health-check.url, e.g. the exchange's ping endpoint, or use method: tcp");
 		}
-		if (check.getUrl() != null && !check.getUrl().isBlank() && !check.getUrl().matches("(?i)https?://[^/\\s]+.*")) {
+		if (check.getUrl() != null && !check.getUrl().isBlank() && !isHttpUrlWithHost(check.getUrl())) {
 			violations.add(path + ".url", ProxyUrls.mask(check.getUrl()), "not an http or https URL",
-					"write e.g. https://api.binance.com/api/v3/ping");
+					"write e.g. https://api.binance.com/api/v3/ping, with a host name and %-encoded special characters");
 		}
 		if (!isStatusRanges(check.getExpectedStatus())) {
 			violations.add(path + ".expected-status", check.getExpectedStatus(), "not a status range or list",
 					"write e.g. 200-299 or 200,204 with statuses from 100 to 599");
+		}
+	}
+
+	/** Whether the health check's probe can use the URL: http or https, a host, and parseable as a URI. */
+	private static boolean isHttpUrlWithHost(String url) {
+		if (!url.matches("(?i)https?://[^/\\s]+.*")) {
+			return false;
+		}
+		try {
+			return new URI(url.strip()).getHost() != null;
+		}
+		catch (URISyntaxException ex) {
+			// not quoted: the message repeats the URL, credentials and all
+			return false;
 		}
 	}
 

@@ -45,10 +45,10 @@ public class ProxyPoolHealthAutoConfiguration {
 	@Bean(initMethod = "start")
 	@ConditionalOnMissingBean
 	public HealthChecker proxyHealthChecker(ProxyPools pools, CompiledProxyConfiguration configuration,
-			ProxyProperties properties, ProbeResources probes, ObjectProvider<HealthListener> listeners) {
+			ProbeResources probes, ObjectProvider<HealthListener> listeners) {
 		return new HealthChecker(pools, configuration.healthChecks(), (settings) -> probe(probes, settings),
 				Schedulers.newParallel("proxy-health", TIMER_THREADS, true), Clock.systemUTC(),
-				() -> ThreadLocalRandom.current().nextDouble(), properties.getMaxConcurrentHealthChecks(),
+				() -> ThreadLocalRandom.current().nextDouble(), configuration.maxConcurrentHealthChecks(),
 				HealthListener.all(listeners.orderedStream().toList()));
 	}
 

@@ -157,7 +157,7 @@ public final class ProxyPoolReloader {
 		/** Health checks follow the members the pools hold after the reload. */
 		void afterPools(CompiledProxyConfiguration next) {
 			if (this.health != null) {
-				this.health.reconcile(next.healthChecks());
+				this.health.reconcile(next.healthChecks(), next.maxConcurrentHealthChecks());
 			}
 		}
 

@@ -57,7 +57,8 @@ public final class HealthChecker implements AutoCloseable {
 
 	private final DoubleSupplier random;
 
-	private final int maxConcurrentChecks;
+	/** Taken from each reload: checks under way when it drops finish, no new one starts above it. */
+	private volatile int maxConcurrentChecks;
 
 	private final HealthListener listener;
 
@@ -89,11 +90,10 @@ public final class HealthChecker implements AutoCloseable {
 		this.scheduler = scheduler;
 		this.clock = clock;
 		this.random = random;
-		this.maxConcurrentChecks = maxConcurrentChecks;
 		this.listener = listener;
 		this.pools = pools;
 		this.probes = probes;
-		reconcile(settings);
+		reconcile(settings, maxConcurrentChecks);
 	}
 
 	/** Starts every member's timer. */
@@ -110,9 +110,11 @@ public final class HealthChecker implements AutoCloseable {
 	 * check; newly checked members start within a second; members no longer checked (removed,
 	 * disabled, or in a pool whose checks were turned off) stop, and lose the unhealthy mark
 	 * that only checks could lift.
+	 * @param maxConcurrentChecks the bound on checks in flight from now on
 	 */
-	public void reconcile(Map<PoolKey, HealthCheckSettings> settings) {
+	public void reconcile(Map<PoolKey, HealthCheckSettings> settings, int maxConcurrentChecks) {
 		synchronized (this.reconcileLock) {
+			this.maxConcurrentChecks = maxConcurrentChecks;
 			Map<HealthCheckSettings, HealthProbe> probes = new HashMap<>();
 			Map<PoolMember, Target> wanted = new IdentityHashMap<>();
 			this.pools.pools().forEach((key, pool) -> {

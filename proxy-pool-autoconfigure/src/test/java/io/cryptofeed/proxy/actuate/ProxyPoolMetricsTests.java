@@ -6,12 +6,15 @@ import java.util.Map;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.Lease;
+import io.cryptofeed.proxy.core.MemberSpec;
 import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.PoolSpec;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.TriedMembers;
 import io.cryptofeed.proxy.core.Unavailability;
+import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -133,6 +136,47 @@ class ProxyPoolMetricsTests {
 		this.metrics.bind(shared);
 		assertThat(proxyTags(ProxyPoolMetrics.CONNECTIONS_ACTIVE)).containsExactlyInAnyOrder("127.0.0.5:1080#0",
 				"127.0.0.5:1080#1");
+	}
+
+	@Test
+	void aReloadThatOnlyChangesTheStrategyRetagsTheMembersSelections() {
+		this.pools.pools().values().forEach(this.metrics::bind);
+		this.pools.addPoolsListener(this.metrics);
+		List<MemberSpec> sameMembers = this.pool.members()
+			.stream()
+			.map((member) -> new MemberSpec(member.endpoint(), member.weight(), member.enabled(), member.metadata()))
+			.toList();
+
+		this.pools.reconcile(List.of(new PoolSpec(this.pool.key(), PoolSpec.Origin.POOL, sameMembers, "random",
+				Duration.ofSeconds(30))), Map.of(), SelectionStrategies.builtIn()::create);
+
+		assertThat(this.pool.strategyName()).isEqualTo("random");
+		assertThat(this.registry.find(ProxyPoolMetrics.SELECTIONS).meters()).hasSize(4)
+			.allSatisfy((meter) -> assertThat(meter.getId().getTag("strategy")).isEqualTo("random"));
+	}
+
+	@Test
+	void aReloadThatOnlyReordersMembersSharingAnAddressKeepsTheirIdsInStep() {
+		ProxyPools shared = TestPools.of(Map.of("default/websocket",
+				List.of("socks5://a:" + TestPools.CANARY + "@127.0.0.5:1080",
+						"socks5://b:" + TestPools.CANARY + "@127.0.0.5:1080")));
+		ProxyPool pool = shared.pools().values().iterator().next();
+		shared.pools().values().forEach(this.metrics::bind);
+		shared.addPoolsListener(this.metrics);
+		PoolMember a = pool.members().get(0);
+		List<MemberSpec> swapped = List.of(pool.members().get(1), a)
+			.stream()
+			.map((member) -> MemberSpec.of(member.endpoint()))
+			.toList();
+
+		shared.reconcile(List.of(new PoolSpec(pool.key(), PoolSpec.Origin.POOL, swapped, "round-robin",
+				Duration.ofSeconds(30))), Map.of(), SelectionStrategies.builtIn()::create);
+		pool.setUnavailable(a, Unavailability.UNHEALTHY, true);
+
+		// a is pool[1] now, as the endpoint and the actuator call it
+		assertThat(pool.members().get(1)).isSameAs(a);
+		assertThat(gauge(ProxyPoolMetrics.MEMBER_HEALTHY, "127.0.0.5:1080#1")).isZero();
+		assertThat(gauge(ProxyPoolMetrics.MEMBER_HEALTHY, "127.0.0.5:1080#0")).isOne();
 	}
 
 	@Test

@@ -7,10 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.cryptofeed.proxy.actuate.ProxyPoolEndpoint;
+import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.ReloadStatus;
+import io.cryptofeed.proxy.health.HealthChecker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,6 +113,59 @@ class ReloadConfigurationTests {
 				assertThat(endpoint.pools().pools()).singleElement()
 					.satisfies((pool) -> assertThat(pool.members()).singleElement()
 						.satisfies((member) -> assertThat(member.url()).endsWith(":3128")));
+			});
+	}
+
+	@Test
+	void aHealthCheckUrlTheProbeCannotUseIsRejectedBeforeAnythingChanges(CapturedOutput output) {
+		this.reloadable.put("cryptofeed.proxy.default.http.pool[0].url", "http://127.0.0.1:3128");
+		this.reloadable.put("cryptofeed.proxy.default.http.health-check.interval", "1h");
+		this.runner.withConfiguration(AutoConfigurations.of(ProxyPoolHealthAutoConfiguration.class)).run((context) -> {
+			ProxyPool before = pool(context);
+			HealthChecker health = context.getBean(HealthChecker.class);
+			assertThat(health.checkedMembers()).isOne();
+
+			this.reloadable.put("cryptofeed.proxy.default.http.pool[0].url", "http://127.0.0.1:3129");
+			this.reloadable.put("cryptofeed.proxy.default.http.health-check.method", "http");
+			this.reloadable.put("cryptofeed.proxy.default.http.health-check.url",
+					"https://feed:" + CANARY + "@api_v3.binance.test/api/v3/ping");
+			ProxyPoolReloader reloader = context.getBean(ProxyPoolReloader.class);
+
+			assertThat(reloader.reload()).isFalse();
+
+			assertThat(reloader.status().rejectionReasons()).singleElement()
+				.satisfies((reason) -> assertThat(reason).startsWith("cryptofeed.proxy.default.http.health-check.url")
+					.doesNotContain(CANARY));
+			assertThat(pool(context)).isSameAs(before);
+			assertThat(before.members()).singleElement()
+				.satisfies((member) -> assertThat(member.endpoint().port()).isEqualTo(3128))
+				.satisfies((member) -> assertThat(member.isRemoved()).isFalse())
+				.satisfies((member) -> assertThat(health.healthOf(member)).isPresent());
+			assertThat(output).contains("proxy config reload rejected").doesNotContain(CANARY);
+		});
+	}
+
+	@Test
+	void aBreakerSettingResilience4jRefusesIsRejectedBeforeAnythingChanges(CapturedOutput output) {
+		this.reloadable.put("cryptofeed.proxy.default.http.url", "http://127.0.0.1:3128");
+		this.runner.withConfiguration(AutoConfigurations.of(ProxyPoolTransportAutoConfiguration.class))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(MemberCircuitBreakers.class);
+				this.reloadable.put("cryptofeed.proxy.default.http.url", "http://127.0.0.1:3129");
+				this.reloadable.put("cryptofeed.proxy.connection-pool.max-connections", "10");
+				this.reloadable.put("cryptofeed.proxy.circuit-breaker.wait-duration-in-open-state", "500us");
+				ProxyPoolReloader reloader = context.getBean(ProxyPoolReloader.class);
+
+				assertThat(reloader.reload()).isFalse();
+
+				assertThat(reloader.status().rejectionReasons()).singleElement()
+					.satisfies((reason) -> assertThat(reason)
+						.startsWith("cryptofeed.proxy.circuit-breaker.wait-duration-in-open-state"));
+				assertThat(pool(context).members()).singleElement()
+					.satisfies((member) -> assertThat(member.endpoint().port()).isEqualTo(3128));
+				// the transport did not take its part of the rejected configuration either
+				assertThat(output).contains("proxy config reload rejected")
+					.doesNotContain("connection-pool settings apply at the next start");
 			});
 	}
 

@@ -56,6 +56,8 @@ class HealthCheckOnDemandTests {
 
 	private TimedProbe probe;
 
+	private HealthCheckSettings settings;
+
 	private HealthChecker checker;
 
 	@AfterEach
@@ -120,6 +122,23 @@ class HealthCheckOnDemandTests {
 	}
 
 	@Test
+	void aReloadThatLowersTheBoundOnChecksInFlightHoldsFromTheNextCheck() {
+		start(Duration.ofSeconds(2), 64);
+		this.time.advanceTimeBy(Duration.ofSeconds(3));
+		assertThat(this.probe.mostAtOnce.get()).as("the three first checks ran together").isEqualTo(3);
+
+		this.checker.reconcile(Map.of(KEY, this.settings), 1);
+		this.probe.mostAtOnce.set(0);
+		CompletableFuture<Void> all = this.checker.checkNow(this.pool);
+		for (int i = 0; i < 100 && !all.isDone(); i++) {
+			this.time.advanceTimeBy(Duration.ofMillis(500));
+		}
+
+		assertThat(all).isCompleted();
+		assertThat(this.probe.mostAtOnce.get()).isOne();
+	}
+
+	@Test
 	void aCheckOnDemandStartsAfterTheMembersRunningCheckAndCallsShareIt() {
 		start(Duration.ofSeconds(2), 64);
 		PoolMember member = this.pool.members().get(2);
@@ -169,8 +188,8 @@ class HealthCheckOnDemandTests {
 
 	private void start(Duration checkTakes, int maxConcurrentChecks) {
 		this.probe = new TimedProbe(this.time, checkTakes);
-		HealthCheckSettings settings = new HealthCheckSettings(HealthCheckSettings.Method.TCP, INTERVAL,
-				Duration.ofSeconds(5), 1, 2, 2, 0.0, null, (status) -> true);
+		this.settings = new HealthCheckSettings(HealthCheckSettings.Method.TCP, INTERVAL, Duration.ofSeconds(5), 1,
+				2, 2, 0.0, null, (status) -> true);
 		HealthListener listener = new HealthListener() {
 
 			@Override
@@ -184,7 +203,7 @@ class HealthCheckOnDemandTests {
 			}
 
 		};
-		this.checker = new HealthChecker(this.pools, Map.of(KEY, settings), (s) -> this.probe, this.time, clock(),
+		this.checker = new HealthChecker(this.pools, Map.of(KEY, this.settings), (s) -> this.probe, this.time, clock(),
 				() -> 0.5, maxConcurrentChecks, listener);
 		this.checker.start();
 	}

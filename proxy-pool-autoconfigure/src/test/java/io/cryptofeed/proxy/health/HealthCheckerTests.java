@@ -173,7 +173,7 @@ class HealthCheckerTests {
 
 		this.pools.reconcile(List.of(new PoolSpec(KEY, PoolSpec.Origin.POOL, List.of(member(1), member(2), member(4)),
 				"round-robin", Duration.ofSeconds(30))), Map.of(), SelectionStrategies.builtIn()::create);
-		this.checker.reconcile(Map.of(KEY, settings(1, 0.0)));
+		this.checker.reconcile(Map.of(KEY, settings(1, 0.0)), 64);
 		PoolMember joined = this.pool.members().get(2);
 		this.time.advanceTimeBy(Duration.ofSeconds(30));
 
@@ -194,7 +194,7 @@ class HealthCheckerTests {
 		assertThat(this.pool.availableMembers()).doesNotContain(sick);
 		int calls = this.probe.totalCalls();
 
-		this.checker.reconcile(Map.of());
+		this.checker.reconcile(Map.of(), 64);
 		this.time.advanceTimeBy(Duration.ofSeconds(60));
 
 		assertThat(this.probe.totalCalls()).isEqualTo(calls);
@@ -210,7 +210,7 @@ class HealthCheckerTests {
 		assertThat(this.probe.calls(watched)).isEqualTo(2);
 
 		this.checker.reconcile(Map.of(KEY, new HealthCheckSettings(HealthCheckSettings.Method.TCP,
-				Duration.ofSeconds(2), Duration.ofSeconds(1), 1, 2, 2, 0.0, null, (status) -> true)));
+				Duration.ofSeconds(2), Duration.ofSeconds(1), 1, 2, 2, 0.0, null, (status) -> true)), 64);
 		this.time.advanceTimeBy(Duration.ofSeconds(19));
 
 		// the check due at 10.5 s was scheduled before the reload; from it on, every 2 s
