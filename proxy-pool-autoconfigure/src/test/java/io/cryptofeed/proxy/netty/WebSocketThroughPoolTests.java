@@ -17,6 +17,7 @@ import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,6 +95,35 @@ class WebSocketThroughPoolTests {
 			for (int i = 0; i < 6; i++) {
 				assertThat(firstFrame(client)).isIn("peer=127.0.0.21", "peer=127.0.0.22");
 			}
+		});
+	}
+
+	@Test
+	void theBreakerTakesAFailingMemberOutOfNewSessionsAndBringsItBackAfterRecovery() {
+		this.first.fault(Fault.REFUSE);
+		run((context, client) -> {
+			ProxyPool pool = context.getBean(ProxyPools.class).resolve(null, ConnectionType.WEBSOCKET).orElseThrow();
+			PoolMember failing = pool.members().get(0);
+			CircuitBreaker breaker = context.getBean(MemberCircuitBreakers.class).breakerOf(failing);
+			for (int i = 0; i < 9; i++) {
+				assertThat(firstFrame(client)).isIn("peer=127.0.0.22", "peer=127.0.0.23");
+			}
+			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+			assertThat(pool.availableMembers()).doesNotContain(failing);
+			int refusedSoFar = this.first.accepted();
+			for (int i = 0; i < 9; i++) {
+				firstFrame(client);
+			}
+			assertThat(this.first.accepted()).isEqualTo(refusedSoFar);
+
+			this.first.fault(Fault.NONE);
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(firstFrame(client)).isEqualTo("peer=127.0.0.21"));
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+				firstFrame(client);
+				assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+			});
+			assertThat(pool.availableMembers()).contains(failing);
 		});
 	}
 
