@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
@@ -13,6 +14,7 @@ import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.testkit.BlackholeProxy;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
@@ -96,6 +98,23 @@ class WebSocketThroughPoolTests {
 				assertThat(firstFrame(client)).isIn("peer=127.0.0.21", "peer=127.0.0.22");
 			}
 		});
+	}
+
+	@Test
+	void aMemberWhoseTcpConnectNeverCompletesCostsTheConnectTimeoutAndIsSkipped() {
+		try (BlackholeProxy blackhole = BlackholeProxy.start()) {
+			String[] properties = { "cryptofeed.proxy.default.websocket.pool[0].url=" + blackhole.url(),
+					"cryptofeed.proxy.default.websocket.pool[1].url=" + this.second.url(),
+					"cryptofeed.proxy.connect-timeout=300ms", "cryptofeed.proxy.handshake-timeout=30s" };
+			TransportTestSupport.runner().withPropertyValues(properties).run((context) -> {
+				WebSocketClient client = context.getBean(WebSocketClient.class);
+				for (int i = 0; i < 4; i++) {
+					assertThat(firstFrame(client)).isEqualTo("peer=127.0.0.22");
+				}
+				// half the sessions chose the blackhole first; each was opened through the other member
+				assertThat(this.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.22", 4));
+			});
+		}
 	}
 
 	@Test
