@@ -171,6 +171,20 @@ class WebSocketThroughPoolTests {
 	}
 
 	@Test
+	void aCancelledSessionReleasesItsLease() {
+		run((context, client) -> {
+			ProxyPool pool = context.getBean(ProxyPools.class).resolve(null, ConnectionType.WEBSOCKET).orElseThrow();
+			Disposable session = client.execute(URI.create(this.target.wsUrl()), (s) -> s.receive().then())
+				.subscribe();
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> pool.members().stream().mapToInt(PoolMember::activeLeases).sum() == 1);
+			session.dispose();
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> pool.members().stream().mapToInt(PoolMember::activeLeases).sum() == 0);
+		}, "cryptofeed.proxy.default.websocket.strategy=least-connections");
+	}
+
+	@Test
 	void aHandshakeTheExchangeNeverAnswersTimesOutAndIsTriedOnceMoreThroughAnotherMember() {
 		run((context, client) -> {
 			// the target answers this path after 3 s, long after the pool's timeout
