@@ -80,6 +80,9 @@ final class PooledProxySelector
 			HttpClientConfig config, ProxyProvider.TypeSpec spec) {
 		return switch (choice.kind()) {
 			case PROXY -> {
+				// the pool its exchange resolves to gives the response timeout (a WebSocket's attempt
+				// is not routed before its connect, a WebClient request's is)
+				attempt.route(this.pools, () -> host(config.uri()));
 				attempt.use(choice);
 				yield through(spec, choice.endpoint());
 			}

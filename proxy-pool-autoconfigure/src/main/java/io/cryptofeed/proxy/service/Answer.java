@@ -10,7 +10,7 @@ import io.cryptofeed.proxy.core.ProxyUrls;
  * A {@link ProxyResponse} checked and parsed: a usable proxy (or none), the fallback policy and
  * how long to reuse it.
  */
-record Answer(ProxyEndpoint proxy, FallbackPolicy policy, Duration ttl) {
+record Answer(ProxyEndpoint proxy, String feedbackUrl, FallbackPolicy policy, Duration ttl) {
 
 	/**
 	 * @param defaultTtl the TTL when the answer gives none
@@ -35,9 +35,11 @@ record Answer(ProxyEndpoint proxy, FallbackPolicy policy, Duration ttl) {
 			ttl = Duration.ofSeconds(response.ttlSeconds());
 		}
 		ProxyEndpoint proxy = null;
+		String feedbackUrl = null;
 		if (response.proxyUrl() != null && !response.proxyUrl().isBlank()) {
 			try {
 				proxy = ProxyEndpoint.parse(response.proxyUrl());
+				feedbackUrl = ProxyUrlFormat.withoutPassword(response.proxyUrl());
 			}
 			catch (InvalidProxyUrlException ex) {
 				// the parser's message never repeats the URL; the masked URL names it
@@ -45,7 +47,7 @@ record Answer(ProxyEndpoint proxy, FallbackPolicy policy, Duration ttl) {
 						"proxy_url '" + ProxyUrls.mask(response.proxyUrl().strip()) + "': " + ex.getMessage());
 			}
 		}
-		return new Answer(proxy, policy, ttl);
+		return new Answer(proxy, feedbackUrl, policy, ttl);
 	}
 
 }

@@ -29,7 +29,13 @@ final class AnswerCache {
 	 * allocation. A proxy-less answer or a zero TTL only updates the policy.
 	 */
 	void put(Key key, ProxyChoice choice, FallbackPolicy policy, Duration ttl) {
-		long until = (choice != null && !ttl.isZero()) ? this.clock.millis() + ttl.toMillis() : Long.MIN_VALUE;
+		long until = Long.MIN_VALUE;
+		if (choice != null && !ttl.isZero()) {
+			long now = this.clock.millis();
+			// a TTL beyond what a long counts in milliseconds from now is kept for as long as one can
+			until = (ttl.compareTo(Duration.ofMillis(Long.MAX_VALUE - now)) < 0) ? now + ttl.toMillis()
+					: Long.MAX_VALUE;
+		}
 		this.entries.put(key, new Entry(choice, policy, until));
 	}
 

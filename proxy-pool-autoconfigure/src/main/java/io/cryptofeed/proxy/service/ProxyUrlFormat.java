@@ -21,9 +21,20 @@ final class ProxyUrlFormat {
 		return write(endpoint, true);
 	}
 
-	/** {@code scheme://user@host:port}: enough to name the proxy back to the service that gave it. */
-	static String withoutPassword(ProxyEndpoint endpoint) {
-		return write(endpoint, false);
+	/**
+	 * A proxy URL of an answer, one {@link ProxyEndpoint#parse} accepted, as the service wrote
+	 * it but without the password ({@code scheme://user@host:port}): what names the proxy back to
+	 * the service that gave it, whose scheme ({@code socks5h}), case and encoding it keeps.
+	 */
+	static String withoutPassword(String answered) {
+		String url = answered.strip();
+		int authority = url.indexOf("://") + 3;
+		int at = url.lastIndexOf('@');
+		int colon = url.indexOf(':', authority);
+		if (at < authority || colon < 0 || colon > at) {
+			return url;
+		}
+		return url.substring(0, colon) + url.substring(at);
 	}
 
 	private static String write(ProxyEndpoint endpoint, boolean password) {

@@ -79,7 +79,8 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 	private ProxyChoice answered(AnswerCache.Key key, Answer answer, Duration elapsed) {
 		this.metrics.requestSucceeded(elapsed);
 		this.status.answered(key.exchange(), key.type());
-		ProxyChoice choice = (answer.proxy() != null) ? proxy(key, answer.proxy(), answer.policy()) : null;
+		ProxyChoice choice = (answer.proxy() != null)
+				? proxy(key, answer.proxy(), answer.feedbackUrl(), answer.policy()) : null;
 		this.cache.put(key, choice, answer.policy(), answer.ttl());
 		if (choice != null) {
 			return choice;
@@ -102,10 +103,11 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 		return Mono.just(fallback);
 	}
 
-	private ProxyChoice proxy(AnswerCache.Key key, ProxyEndpoint endpoint, FallbackPolicy policy) {
+	/** @param url the proxy as the service gave it, without its password: what feedback names */
+	private ProxyChoice proxy(AnswerCache.Key key, ProxyEndpoint endpoint, String url, FallbackPolicy policy) {
 		ProxyChoice fallback = fallback(key, policy, "connecting through the service's proxy " + endpoint + " failed",
 				false);
-		return ProxyChoice.proxy(endpoint, fallback, new Reporter(key, endpoint, describe(fallback)));
+		return ProxyChoice.proxy(endpoint, fallback, new Reporter(key, endpoint, url, describe(fallback)));
 	}
 
 	/**
@@ -157,10 +159,10 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 
 		private final String fallback;
 
-		Reporter(AnswerCache.Key key, ProxyEndpoint endpoint, String fallback) {
+		Reporter(AnswerCache.Key key, ProxyEndpoint endpoint, String url, String fallback) {
 			this.key = key;
 			this.endpoint = endpoint;
-			this.url = ProxyUrlFormat.withoutPassword(endpoint);
+			this.url = url;
 			this.fallback = fallback;
 		}
 

@@ -85,6 +85,33 @@ class ServiceAnswerCacheTests {
 	}
 
 	@Test
+	void aTtlTooLongForTheClockIsKeptAsLongAsPossibleInsteadOfFailingTheConnection() {
+		// a service that means "forever" may well say so with the largest number it has
+		this.fixture.answerWithProxy(Long.MAX_VALUE, "embedded_fallback");
+		run(this.fixture.runner(this.clock), (context, client) -> {
+			for (int i = 0; i < 3; i++) {
+				assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+			}
+			this.clock.advance(Duration.ofDays(3650));
+			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+			assertThat(this.fixture.requests()).hasSize(1);
+			assertThat(counter(context, "cryptofeed.proxy.service.cached")).isEqualTo(3);
+		});
+	}
+
+	@Test
+	void aTtlThatOverflowsTheExpiryInstantStillCachesTheAnswer() {
+		// large enough that now + TTL in milliseconds no longer fits a long
+		this.fixture.answerWithProxy(Long.MAX_VALUE / 1000, "embedded_fallback");
+		run(this.fixture.runner(this.clock), (context, client) -> {
+			for (int i = 0; i < 3; i++) {
+				assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+			}
+			assertThat(this.fixture.requests()).hasSize(1);
+		});
+	}
+
+	@Test
 	void aCachedProxyThatFailsIsForgottenReportedAndTheServiceAskedAgain() {
 		this.fixture.answerWithProxy(600L, "embedded_fallback");
 		try (TargetServer second = TargetServer.start("127.0.0.1")) {
