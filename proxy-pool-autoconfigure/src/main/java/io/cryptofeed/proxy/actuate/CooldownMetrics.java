@@ -1,10 +1,12 @@
 package io.cryptofeed.proxy.actuate;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ratelimit.Cooldown;
 import io.cryptofeed.proxy.core.ratelimit.CooldownListener;
 import io.cryptofeed.proxy.core.ratelimit.ExchangeLimits;
@@ -21,7 +23,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * status; {@value #REMAINING} tells, per member and exchange, the seconds it still rests.
  * A member's gauge appears with its first cooldown for that exchange, tagged with its pool,
  * its position there (members behind one gateway may share an address) and {@code proxy}
- * = {@code host:port}, which never holds a credential.
+ * = {@code host:port}, which never holds a credential. A reload that moves a member within
+ * its pool moves its gauges to its new position.
  */
 public final class CooldownMetrics implements MeterBinder {
 
@@ -31,8 +34,8 @@ public final class CooldownMetrics implements MeterBinder {
 
 	private final RateLimits rateLimits;
 
-	/** Each member's remaining-cooldown gauges, removed with the member. */
-	private final Map<PoolMember, Set<Meter.Id>> gauges = new ConcurrentHashMap<>();
+	/** Every remaining-cooldown gauge, and the member and exchange it reads. */
+	private final Map<Meter.Id, Watched> gauges = new ConcurrentHashMap<>();
 
 	public CooldownMetrics(RateLimits rateLimits) {
 		this.rateLimits = rateLimits;
@@ -49,10 +52,12 @@ public final class CooldownMetrics implements MeterBinder {
 
 			@Override
 			public void forgotten(PoolMember member) {
-				Set<Meter.Id> ids = CooldownMetrics.this.gauges.remove(member);
-				if (ids != null) {
-					ids.forEach(registry::remove);
-				}
+				forget(registry, member);
+			}
+
+			@Override
+			public void reloaded() {
+				retag(registry);
 			}
 
 		});
@@ -64,18 +69,58 @@ public final class CooldownMetrics implements MeterBinder {
 			.tags("exchange", cooldown.exchange(), "status", String.valueOf(cooldown.status()))
 			.register(registry)
 			.increment();
-		PoolMember member = cooldown.member();
-		ExchangeLimits limits = this.rateLimits.forExchange(cooldown.exchange());
-		// registering an existing gauge again returns it: cheap, and cooldowns are rare
+		watch(registry, new Watched(cooldown.pool(), cooldown.exchange(), cooldown.member()));
+	}
+
+	/** Registers the member's gauge under its position now; registering an existing one again returns it. */
+	private synchronized void watch(MeterRegistry registry, Watched watched) {
+		PoolMember member = watched.member();
+		int index = watched.pool().members().indexOf(member);
+		if (index < 0) {
+			// a reload removed it meanwhile
+			return;
+		}
+		ExchangeLimits limits = this.rateLimits.forExchange(watched.exchange());
 		Gauge gauge = Gauge.builder(REMAINING, limits, (exchange) -> exchange.remainingCooldownSeconds(member))
 			.description("Seconds a pool member still rests for an exchange")
 			.baseUnit("seconds")
-			.tags(Tags.of("exchange", cooldown.exchange(), "pool", cooldown.pool().key().toString(), "member",
-					String.valueOf(cooldown.pool().members().indexOf(member)), "proxy",
-					member.endpoint().hostAndPort()))
+			.tags(Tags.of("exchange", watched.exchange(), "pool", watched.pool().key().toString(), "member",
+					String.valueOf(index), "proxy", member.endpoint().hostAndPort()))
 			.strongReference(true)
 			.register(registry);
-		this.gauges.computeIfAbsent(member, (m) -> ConcurrentHashMap.newKeySet()).add(gauge.getId());
+		this.gauges.put(gauge.getId(), watched);
+	}
+
+	private synchronized void forget(MeterRegistry registry, PoolMember member) {
+		this.gauges.entrySet().removeIf((entry) -> {
+			if (entry.getValue().member() != member) {
+				return false;
+			}
+			registry.remove(entry.getKey());
+			return true;
+		});
+	}
+
+	/**
+	 * Gauges whose member now sits elsewhere in its pool are registered anew under its new
+	 * position; every moved one goes first, since two members may have swapped places.
+	 */
+	private synchronized void retag(MeterRegistry registry) {
+		List<Watched> moved = new ArrayList<>();
+		this.gauges.entrySet().removeIf((entry) -> {
+			Watched watched = entry.getValue();
+			String index = String.valueOf(watched.pool().members().indexOf(watched.member()));
+			if (index.equals(entry.getKey().getTag("member"))) {
+				return false;
+			}
+			moved.add(watched);
+			registry.remove(entry.getKey());
+			return true;
+		});
+		moved.forEach((watched) -> watch(registry, watched));
+	}
+
+	private record Watched(ProxyPool pool, String exchange, PoolMember member) {
 	}
 
 }

@@ -254,24 +254,35 @@ public final class HealthChecker implements AutoCloseable {
 		target.answering = target.requested.getAndSet(null);
 		HealthCheckSettings settings = target.settings;
 		long started = this.scheduler.now(TimeUnit.NANOSECONDS);
+		// the slot is given back once: when the check ends, or when it is disposed (close, reload)
+		AtomicBoolean slotTaken = new AtomicBoolean(true);
+		Runnable releaseSlot = () -> {
+			if (slotTaken.compareAndSet(true, false)) {
+				this.inFlight.decrementAndGet();
+			}
+		};
 		target.inFlight = Mono.defer(() -> target.probe.check(target.member.endpoint(), settings.timeout()))
 			.retry(settings.attempts() - 1L)
-			.subscribe((latency) -> finish(target, timer, started, latency, null),
-					(error) -> finish(target, timer, started, null, describe(error)));
+			.doOnCancel(releaseSlot)
+			.subscribe((latency) -> finish(target, timer, started, latency, null, releaseSlot),
+					(error) -> finish(target, timer, started, null, describe(error), releaseSlot));
 	}
 
-	private void finish(Target target, boolean timer, long started, Duration latency, String error) {
-		this.inFlight.decrementAndGet();
+	private void finish(Target target, boolean timer, long started, Duration latency, String error,
+			Runnable releaseSlot) {
+		releaseSlot.run();
 		if (this.closed || target.cancelled) {
 			return;
 		}
 		boolean passed = error == null;
 		boolean changed = target.health.record(this.clock.instant(), latency, error, target.settings);
+		Duration elapsed = Duration.ofNanos(this.scheduler.now(TimeUnit.NANOSECONDS) - started);
+		// a failing listener must not stop the check here: Reactor would hand its error to the
+		// error callback, and the passed check would be recorded a second time, as failed
 		if (passed) {
-			this.listener.checkPassed(target.pool, target.member);
+			tell(target, () -> this.listener.checkPassed(target.pool, target.member));
 		}
-		this.listener.checkCompleted(target.pool, target.member,
-				Duration.ofNanos(this.scheduler.now(TimeUnit.NANOSECONDS) - started), passed);
+		tell(target, () -> this.listener.checkCompleted(target.pool, target.member, elapsed, passed));
 		if (changed) {
 			target.pool.setUnavailable(target.member, Unavailability.UNHEALTHY, !passed);
 			if (passed) {
@@ -291,6 +302,16 @@ public final class HealthChecker implements AutoCloseable {
 		}
 		if (timer) {
 			schedule(() -> run(target, true), nextDelay(target.settings));
+		}
+	}
+
+	private static void tell(Target target, Runnable call) {
+		try {
+			call.run();
+		}
+		catch (RuntimeException ex) {
+			log.log(Level.WARNING, "proxy health: pool={0} member={1} listener failed: {2}", target.pool.key(),
+					target.member.endpoint(), describe(ex));
 		}
 	}
 

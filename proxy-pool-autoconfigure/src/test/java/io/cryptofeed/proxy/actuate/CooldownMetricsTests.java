@@ -1,20 +1,25 @@
 package io.cryptofeed.proxy.actuate;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolAutoConfiguration;
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolTransportAutoConfiguration;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.MemberSpec;
 import io.cryptofeed.proxy.core.PoolKey;
+import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.PoolSpec;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.TestClock;
 import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicies;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.core.strategy.RoundRobinStrategy;
+import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -71,6 +76,43 @@ class CooldownMetricsTests {
 		assertThat(first.value()).isZero();
 		assertThat(this.registry.get("cryptofeed.proxy.cooldown.remaining").tags("exchange", "bybit").gauge().value())
 			.isEqualTo(27.5);
+	}
+
+	@Test
+	void aReloadThatReordersMembersSharingAnAddressMovesTheirGaugesWithThem() {
+		ProxyPools pools = ProxyPools.of(List.of(sharedSpec("alice", "bob")), Map.of(),
+				SelectionStrategies.builtIn()::create);
+		pools.addPoolsListener(this.limits);
+		ProxyPool shared = pools.pools().values().iterator().next();
+		PoolMember alice = shared.members().get(0);
+		PoolMember bob = shared.members().get(1);
+		new CooldownMetrics(this.limits).bindTo(this.registry);
+		this.limits.forExchange("binance").responded(shared, alice, 429, "2");
+		this.limits.forExchange("binance").responded(shared, bob, 418, "60");
+
+		pools.reconcile(List.of(sharedSpec("bob", "alice")), Map.of(), SelectionStrategies.builtIn()::create);
+
+		assertThat(shared.members()).containsExactly(bob, alice);
+		assertThat(remaining("binance", "0")).as("member 0 is bob now, resting 60 s").isEqualTo(60.0);
+		assertThat(remaining("binance", "1")).as("member 1 is alice now, resting 2 s").isEqualTo(2.0);
+		assertThat(this.registry.get("cryptofeed.proxy.cooldown.remaining").gauges()).as("one gauge per member")
+			.hasSize(2);
+	}
+
+	private double remaining(String exchange, String member) {
+		return this.registry.get("cryptofeed.proxy.cooldown.remaining")
+			.tags("exchange", exchange, "member", member, "proxy", "10.0.0.1:1080")
+			.gauge()
+			.value();
+	}
+
+	private static PoolSpec sharedSpec(String... users) {
+		List<MemberSpec> members = new ArrayList<>();
+		for (String user : users) {
+			members.add(MemberSpec.of(ProxyEndpoint.parse("socks5://" + user + ":canary-pass@10.0.0.1:1080")));
+		}
+		return new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP), PoolSpec.Origin.POOL, members, "round-robin",
+				Duration.ofSeconds(30));
 	}
 
 	@Test

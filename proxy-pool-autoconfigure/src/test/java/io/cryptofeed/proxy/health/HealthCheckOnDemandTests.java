@@ -139,6 +139,30 @@ class HealthCheckOnDemandTests {
 	}
 
 	@Test
+	void aReloadThatStopsAMemberDuringItsCheckFreesTheCheckSlot() {
+		start(Duration.ofSeconds(2), 1);
+		this.time.advanceTimeBy(Duration.ofMillis(600));
+		assertThat(this.probe.running.get()).isOne();
+		PoolMember busy = this.pool.members().stream().filter((m) -> !this.probe.starts(m).isEmpty()).findFirst()
+			.orElseThrow();
+		List<MemberSpec> kept = new ArrayList<>();
+		for (int i = 1; i <= 3; i++) {
+			if (!("10.0.0." + i).equals(busy.endpoint().host())) {
+				kept.add(member(i));
+			}
+		}
+
+		this.pools.reconcile(List.of(new PoolSpec(KEY, PoolSpec.Origin.POOL, kept, "round-robin",
+				Duration.ofSeconds(30))), Map.of(), SelectionStrategies.builtIn()::create);
+		this.checker.reconcile(Map.of(KEY, this.settings), 1);
+		this.time.advanceTimeBy(Duration.ofSeconds(30));
+
+		assertThat(this.checker.checkedMembers()).isEqualTo(2);
+		assertThat(this.pool.members()).allSatisfy((m) -> assertThat(this.probe.starts(m))
+			.as("checks of %s after the reload", m).isNotEmpty());
+	}
+
+	@Test
 	void aCheckOnDemandStartsAfterTheMembersRunningCheckAndCallsShareIt() {
 		start(Duration.ofSeconds(2), 64);
 		PoolMember member = this.pool.members().get(2);

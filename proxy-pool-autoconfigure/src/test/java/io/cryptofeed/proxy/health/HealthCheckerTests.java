@@ -127,6 +127,24 @@ class HealthCheckerTests {
 	}
 
 	@Test
+	void aListenerThatThrowsDoesNotTurnAPassedCheckIntoAFailedOne() {
+		PoolMember watched = this.pool.members().get(0);
+		this.checker = new HealthChecker(this.pools, Map.of(KEY, settings(1, 0.0)), (s) -> this.probe, this.time,
+				clock(), () -> 0.5, 64, (pool, member) -> {
+					throw new IllegalStateException("a listener of the application failed");
+				});
+		this.checker.start();
+		this.time.advanceTimeBy(Duration.ofSeconds(21));
+
+		MemberHealth.Snapshot health = this.checker.healthOf(watched).orElseThrow().snapshot();
+		assertThat(this.probe.calls(watched)).isEqualTo(3);
+		assertThat(health.totalChecks()).isEqualTo(3);
+		assertThat(health.consecutiveFailures()).isZero();
+		assertThat(health.consecutiveSuccesses()).isEqualTo(3);
+		assertThat(this.pool.availableMembers()).contains(watched);
+	}
+
+	@Test
 	void closingStopsEveryTimer() {
 		start(settings(1, 0.0), () -> 0.5);
 		this.time.advanceTimeBy(Duration.ofSeconds(21));

@@ -12,4 +12,8 @@ public interface CooldownListener {
 	default void forgotten(PoolMember member) {
 	}
 
+	/** A reload took effect (after {@link #forgotten} for each member it removed): members may have moved in their pools. */
+	default void reloaded() {
+	}
+
 }

@@ -81,13 +81,14 @@ public final class RateLimits implements PoolsListener {
 		this.exchanges.forEach((id, limits) -> limits.reconfigure(policies.of(id)));
 	}
 
-	/** Members a reload removed are forgotten by every exchange. */
+	/** Members a reload removed are forgotten by every exchange; then the listeners hear of the reload. */
 	@Override
 	public void poolsChanged(PoolsChange change) {
 		for (PoolsChange.Member removed : change.removedMembers()) {
 			this.exchanges.values().forEach((limits) -> limits.forget(removed.member()));
 			this.listeners.forEach((listener) -> listener.forgotten(removed.member()));
 		}
+		this.listeners.forEach(CooldownListener::reloaded);
 	}
 
 	/** Tells the listener about every cooldown that begins from now on. */
