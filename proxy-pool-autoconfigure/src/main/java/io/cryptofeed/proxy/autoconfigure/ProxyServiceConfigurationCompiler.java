@@ -51,8 +51,8 @@ public final class ProxyServiceConfigurationCompiler {
 		AuthMethod method = (properties.getAuthMethod() != null) ? properties.getAuthMethod() : AuthMethod.NONE;
 		List<URI> endpoints = endpoints(properties.getEndpoints(), method, violations);
 		ServiceCredentials credentials = credentials(properties, method, violations);
-		positive(prefix + ".timeout", properties.getTimeout(), "2s", violations);
-		positive(prefix + ".circuit-breaker-wait-duration", properties.getCircuitBreakerWaitDuration(), "30s",
+		milliseconds(prefix + ".timeout", properties.getTimeout(), "2s", violations);
+		milliseconds(prefix + ".circuit-breaker-wait-duration", properties.getCircuitBreakerWaitDuration(), "30s",
 				violations);
 		Duration cacheTtl = properties.getCacheTtl();
 		if (cacheTtl == null || cacheTtl.isNegative()) {
@@ -250,10 +250,18 @@ public final class ProxyServiceConfigurationCompiler {
 		}
 	}
 
-	private static void positive(String property, Duration value, String example,
+	/**
+	 * A positive duration of whole milliseconds: Netty would take a connect timeout below one
+	 * as none at all, and Resilience4j refuses such a breaker wait.
+	 */
+	private static void milliseconds(String property, Duration value, String example,
 			List<ConfigurationViolation> violations) {
 		if (value == null || value.isZero() || value.isNegative()) {
 			violations.add(new ConfigurationViolation(property, String.valueOf(value), "the duration must be positive",
+					"set a duration such as " + example + " (a bare number means seconds)"));
+		}
+		else if (value.toMillis() < 1) {
+			violations.add(new ConfigurationViolation(property, value.toString(), "the duration must be at least 1ms",
 					"set a duration such as " + example + " (a bare number means seconds)"));
 		}
 	}

@@ -24,6 +24,12 @@ final class ProxyAddressResolver {
 
 	private final Map<String, Resolved> cache = new ConcurrentHashMap<>();
 
+	/**
+	 * Bound on the IP-literal proxies whose address is kept: a proxy service may name a new
+	 * proxy (or a new user of one) for every session, and each would stay here for good.
+	 */
+	static final int MAX_LITERALS = 1024;
+
 	/** Addresses of proxies given as IP literals never change: built once, reused at every connect. */
 	private final Map<ProxyEndpoint, InetSocketAddress> literals = new ConcurrentHashMap<>();
 
@@ -40,8 +46,11 @@ final class ProxyAddressResolver {
 		}
 		if (endpoint.hasIpLiteralHost()) {
 			// a literal is parsed, never looked up
-			return this.literals.computeIfAbsent(endpoint,
-					(literal) -> new InetSocketAddress(literal.host(), literal.port()));
+			InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port());
+			if (this.literals.size() < MAX_LITERALS) {
+				this.literals.putIfAbsent(endpoint, address);
+			}
+			return address;
 		}
 		Resolved cached = this.cache.get(endpoint.host());
 		if (cached != null && cached.until > this.clock.millis()) {
@@ -61,6 +70,11 @@ final class ProxyAddressResolver {
 			.doOnNext((address) -> this.cache.put(endpoint.host(),
 					new Resolved(address, this.clock.millis() + this.ttl.toMillis())))
 			.map((address) -> new InetSocketAddress(address, endpoint.port()));
+	}
+
+	/** IP-literal proxies whose address is kept. */
+	int keptLiterals() {
+		return this.literals.size();
 	}
 
 	private record Resolved(InetAddress address, long until) {
