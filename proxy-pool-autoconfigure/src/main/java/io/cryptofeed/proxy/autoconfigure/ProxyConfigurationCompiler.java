@@ -77,6 +77,11 @@ public final class ProxyConfigurationCompiler {
 			}
 			String clash = exchangeIds.putIfAbsent(normalized, id);
 			if (clash != null) {
+				// Spring binds each spelling with the values of every spelling: the same values are
+				// one exchange written in two cases in two sources (Binance in YAML, BINANCE in a variable)
+				if (BoundValues.same(properties.getExchanges().get(clash), exchange)) {
+					return;
+				}
 				violations.add(path, null, "exchange ids are case-insensitive and '" + clash + "' is configured too",
 						"merge the two into one exchange block");
 				return;
@@ -178,7 +183,9 @@ public final class ProxyConfigurationCompiler {
 						"write an exact host (binance.com) or a leading wildcard for subdomains (*.binance.com)");
 				continue;
 			}
-			String owner = patternOwners.putIfAbsent(normalized, exchange);
+			// a trailing dot names the same host: HostPatterns matches without it
+			String key = normalized.endsWith(".") ? normalized.substring(0, normalized.length() - 1) : normalized;
+			String owner = patternOwners.putIfAbsent(key, exchange);
 			if (owner != null && !owner.equals(exchange)) {
 				violations.add(property, pattern, "the pattern is already claimed by exchange '" + owner + "'",
 						"give each host pattern to one exchange only");

@@ -58,9 +58,14 @@ public final class ProxyEndpoint {
 			throw new InvalidProxyUrlException("the URL has no scheme",
 					"start it with http://, socks4://, socks5:// or socks5h://");
 		}
-		ProxyScheme scheme = ProxyScheme.fromUrlScheme(trimmed.substring(0, schemeEnd));
+		String schemeText = trimmed.substring(0, schemeEnd);
+		ProxyScheme scheme = ProxyScheme.fromUrlScheme(schemeText);
 		if (scheme == null) {
-			throw new InvalidProxyUrlException("scheme '" + trimmed.substring(0, schemeEnd) + "' is not supported",
+			// quoted only when it is a word: text before :// may be credentials written before the scheme
+			boolean word = schemeText.chars()
+				.allMatch((c) -> Character.isLetterOrDigit(c) || c == '+' || c == '-' || c == '.');
+			throw new InvalidProxyUrlException(word ? "scheme '" + schemeText + "' is not supported"
+					: "the text before :// is not a scheme, so it is not supported",
 					"use http (CONNECT), socks4, socks5 or socks5h; the connection to the proxy itself is never TLS");
 		}
 		String rest = trimmed.substring(schemeEnd + 3);

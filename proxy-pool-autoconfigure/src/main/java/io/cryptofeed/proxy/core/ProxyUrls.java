@@ -24,6 +24,10 @@ public final class ProxyUrls {
 		if (at >= start) {
 			return raw.substring(0, start) + MASK + raw.substring(at);
 		}
+		if (at >= 0) {
+			// credentials written before the scheme: u:p@socks5://h:1080
+			return MASK + raw.substring(at);
+		}
 		int end = authorityEnd(raw, start);
 		return mayHoldCredentials(raw.substring(start, end)) ? raw.substring(0, start) + MASK + raw.substring(end)
 				: raw;

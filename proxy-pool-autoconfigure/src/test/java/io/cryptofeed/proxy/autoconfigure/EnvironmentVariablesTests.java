@@ -2,6 +2,7 @@ package io.cryptofeed.proxy.autoconfigure;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -72,13 +73,36 @@ class EnvironmentVariablesTests {
 	}
 
 	@Test
+	void variablesOverrideAnExchangeWrittenInAnotherCase() {
+		// ids are case-insensitive: application.yml's 'Binance' and the variables' 'binance' are one exchange
+		ApplicationContextRunner yaml = this.runner
+			.withPropertyValues("cryptofeed.proxy.exchanges.Binance.hosts[0]=*.binance.com");
+		for (Map<String, Object> env : List.of(
+				Map.<String, Object>of("CRYPTOFEED_PROXY_ENABLED", "true", "CRYPTOFEED_PROXY_EXCHANGES_BINANCE_HTTP_URL",
+						"http://10.0.1.1:3128"),
+				Map.<String, Object>of("CRYPTOFEED_PROXY_ENABLED", "true",
+						"CRYPTOFEED_PROXY_EXCHANGES__BINANCE__HTTP__URL", "http://10.0.1.1:3128"))) {
+			withEnvironment(yaml, env, (pools) -> {
+				assertThat(pools.exchangeForHost("api.binance.com")).contains("binance");
+				assertThat(address(pools.resolve("binance", ConnectionType.HTTP).orElseThrow()))
+					.isEqualTo("10.0.1.1:3128");
+			});
+		}
+	}
+
+	@Test
 	void unrelatedVariablesAreLeftAlone() {
 		assertThat(LegacyEnvironmentVariables.map(Map.of("PATH", "/bin", "CRYPTOFEED_PROXY_ENABLED", "true",
 				"OTHER__NESTED", "x"))).isEmpty();
 	}
 
 	private void withEnvironment(Map<String, Object> variables, Consumer<ProxyPools> assertions) {
-		this.runner.withInitializer((context) -> {
+		withEnvironment(this.runner, variables, assertions);
+	}
+
+	private static void withEnvironment(ApplicationContextRunner runner, Map<String, Object> variables,
+			Consumer<ProxyPools> assertions) {
+		runner.withInitializer((context) -> {
 			ConfigurableEnvironment environment = context.getEnvironment();
 			environment.getPropertySources()
 				.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(

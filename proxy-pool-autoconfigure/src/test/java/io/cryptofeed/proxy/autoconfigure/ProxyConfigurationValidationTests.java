@@ -257,6 +257,19 @@ class ProxyConfigurationValidationTests {
 	}
 
 	@Test
+	void aHostPatternClaimedTwiceWithATrailingDotNamesTheProperty() {
+		this.runner
+			.withPropertyValues("cryptofeed.proxy.exchanges.binance.hosts[0]=*.binance.com",
+					"cryptofeed.proxy.exchanges.bybit.hosts[0]=*.Binance.com.")
+			.run((context) -> assertThat(findCause(context.getStartupFailure()).violations())
+				.singleElement()
+				.satisfies((violation) -> {
+					assertThat(violation.property()).matches("cryptofeed\\.proxy\\.exchanges\\.(binance|bybit)\\.hosts\\[0]");
+					assertThat(violation.problem()).contains("already claimed");
+				}));
+	}
+
+	@Test
 	void reportsEveryViolationAtOnce() {
 		this.runner
 			.withPropertyValues(HTTP + ".url=ftp://h:1", HTTP + ".strategy=fastest",

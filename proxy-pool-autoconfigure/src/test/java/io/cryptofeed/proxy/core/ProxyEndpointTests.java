@@ -71,7 +71,8 @@ class ProxyEndpointTests {
 			"socks5://u:secret@999.1.1.1:1080 | not a valid IPv4 address",
 			"http://u:secret@10.0.0:3128 | not a valid IPv4 address",
 			"socks5://u:secret@[zz::1]:1080 | not a valid IPv6 address",
-			"socks5://u:secret@[1::2::3]:1080 | not a valid IPv6 address" })
+			"socks5://u:secret@[1::2::3]:1080 | not a valid IPv6 address",
+			"u:secret@socks5://h:1080 | not supported" })
 	void rejectsWithAMessageThatDoesNotRepeatTheCredentials(String url, String problem) {
 		assertThatExceptionOfType(InvalidProxyUrlException.class).isThrownBy(() -> ProxyEndpoint.parse(url))
 			.withMessageContaining(problem)
@@ -88,6 +89,7 @@ class ProxyEndpointTests {
 		assertThat(ProxyUrls.mask("http://[::1]:3128/x")).isEqualTo("http://[::1]:3128/x");
 		assertThat(ProxyUrls.mask("http://10.0.0.1:8080:user:secret")).isEqualTo("http://***");
 		assertThat(ProxyUrls.mask("socks5://user:secret")).isEqualTo("socks5://***");
+		assertThat(ProxyUrls.mask("u:secret@socks5://h:1080")).isEqualTo("***@socks5://h:1080");
 		assertThat(ProxyUrls.mask("https://svc:8443/?api_key=k")).isEqualTo("https://svc:8443/?api_key=k");
 	}
 
