@@ -144,6 +144,12 @@ final class RateLimitCompiler {
 					"set the window " + name + " counts in, e.g. " + (http ? "1s" : "5m"));
 			valid = false;
 		}
+		else if (window.toMillis() < 1) {
+			// uses are counted in whole milliseconds: a shorter window would count nothing
+			violations.add(budgetPath + ".window", window.toString(), "a budget window must be at least 1ms",
+					"set the window " + name + " counts in, e.g. " + (http ? "1s" : "5m"));
+			valid = false;
+		}
 		return valid ? new Budget(max, window) : inherited;
 	}
 

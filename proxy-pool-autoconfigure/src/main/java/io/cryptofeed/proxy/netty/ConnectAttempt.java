@@ -148,7 +148,9 @@ final class ConnectAttempt {
 			this.moreLeases.add(lease);
 		}
 		if (this.ended) {
-			// the connect it serves is being cancelled: nothing would release it later
+			// the connect it serves is being cancelled: nothing would release it later, and the
+			// exchange never sees this use of the member's budget
+			this.limits.refund(lease);
 			lease.release();
 		}
 		return lease;

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.Lease;
@@ -16,7 +17,9 @@ import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.ratelimit.Budget;
 import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicies;
+import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicy;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import org.junit.jupiter.api.Test;
@@ -45,6 +48,21 @@ class ConnectAttemptTests {
 		assertThat(first.isReleased()).isTrue();
 		assertThat(second.isReleased()).isTrue();
 		assertThat(pool.members()).extracting(PoolMember::activeLeases).containsOnly(0);
+	}
+
+	@Test
+	void aLeaseTakenAfterACancelGivesItsBudgetUseBackToo() {
+		// one request per member and minute: a use the exchange never saw must not be spent
+		RateLimitPolicy oneRequest = new RateLimitPolicy(Set.of(429), Set.of(), Duration.ofSeconds(30),
+				Duration.ofMinutes(10), Duration.ofHours(1), false, new Budget(1, Duration.ofMinutes(1)), null);
+		RateLimits limits = new RateLimits(new RateLimitPolicies(oneRequest, Map.of()), Clock.systemUTC());
+		ConnectAttempt cancelled = new ConnectAttempt("binance", ConnectionType.HTTP, ProxyOutcomes.NONE, limits);
+		ProxyPool pool = cancelled.route(this.pools, () -> "exchange.example");
+		cancelled.releaseAll();
+		Lease late = cancelled.select(pool);
+
+		assertThat(late.isReleased()).isTrue();
+		assertThat(limits.stateOf(late.member()).get("binance").budgetTokens()).isOne();
 	}
 
 	@Test

@@ -73,7 +73,7 @@ public final class ExchangeLimits {
 		if (budget == null && !stillCooling(now)) {
 			return pool.select(exclusion);
 		}
-		Exclusion resting = (member) -> exclusion.excludes(member) || rests(member, now);
+		Exclusion resting = (member) -> exclusion.excludes(member) || rests(member, budget, now);
 		// each lost race for a last use marks that member spent, so this ends within the pool's size
 		for (int round = 0; round <= pool.members().size(); round++) {
 			Lease lease;
@@ -81,14 +81,15 @@ public final class ExchangeLimits {
 				lease = pool.select(resting);
 			}
 			catch (NoProxyAvailableException ex) {
-				throw restingOr(ex, pool, exclusion, now);
+				throw restingOr(ex, pool, exclusion, budget, now);
 			}
 			if (budget == null || limit(lease.member(), budget).window.take(lease, now)) {
 				return lease;
 			}
 			lease.release();
 		}
-		throw restingOr(new NoProxyAvailableException(pool.key(), "no member kept a use"), pool, exclusion, now);
+		throw restingOr(new NoProxyAvailableException(pool.key(), "no member kept a use"), pool, exclusion, budget,
+				now);
 	}
 
 	/** Gives back the use a lease spent, when the exchange never saw it (the proxy failed first). */
@@ -152,9 +153,9 @@ public final class ExchangeLimits {
 		return (limit != null) ? Math.max(0, limit.coolingUntil() - this.clock.millis()) / 1000.0 : 0;
 	}
 
-	private boolean rests(PoolMember member, long now) {
+	private boolean rests(PoolMember member, Budget budget, long now) {
 		MemberLimit limit = this.members.get(member);
-		return limit != null && limit.restricted(now);
+		return limit != null && limit.restricted(now, budget);
 	}
 
 	/** Whether a cooldown still runs; forgets them all once the last one is over. */
@@ -181,7 +182,12 @@ public final class ExchangeLimits {
 			MemberLimit rebudgeted = limit.withBudget(budget);
 			return this.members.replace(member, limit, rebudgeted) ? rebudgeted : limit(member, budget);
 		}
-		return this.members.computeIfAbsent(member, (m) -> new MemberLimit(budget));
+		MemberLimit created = this.members.computeIfAbsent(member, (m) -> new MemberLimit(budget));
+		if (member.isRemoved()) {
+			// a reload removed it (a late answer, a lease taken before): it would never be forgotten
+			this.members.remove(member, created);
+		}
+		return created;
 	}
 
 	/** Takes this exchange's policy from a reload. */
@@ -195,14 +201,15 @@ public final class ExchangeLimits {
 	}
 
 	/** A rate-limit error when resting members are what is left, else the pool's own error. */
-	private RuntimeException restingOr(NoProxyAvailableException ex, ProxyPool pool, Exclusion exclusion, long now) {
+	private RuntimeException restingOr(NoProxyAvailableException ex, ProxyPool pool, Exclusion exclusion,
+			Budget budget, long now) {
 		int cooling = 0;
 		int spent = 0;
 		long earliest = Long.MAX_VALUE;
 		for (PoolMember member : pool.members()) {
 			MemberLimit limit = this.members.get(member);
 			if (limit == null || !member.enabled() || member.isSetAsideFor(Unavailability.DRAINED)
-					|| exclusion.excludes(member) || !limit.restricted(now)) {
+					|| exclusion.excludes(member) || !limit.restricted(now, budget)) {
 				continue;
 			}
 			if (now < limit.coolingUntil()) {
@@ -211,7 +218,7 @@ public final class ExchangeLimits {
 			else {
 				spent++;
 			}
-			earliest = Math.min(earliest, limit.restrictedUntil(now));
+			earliest = Math.min(earliest, limit.restrictedUntil(now, budget));
 		}
 		if (cooling + spent == 0) {
 			return ex;

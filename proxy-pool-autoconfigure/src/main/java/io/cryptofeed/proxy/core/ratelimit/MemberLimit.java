@@ -39,15 +39,24 @@ final class MemberLimit {
 		return next;
 	}
 
-	/** Whether selection must pass the member over now. */
-	boolean restricted(long now) {
-		return now < this.coolingUntil || (this.window != null && !this.window.hasToken(now));
+	/**
+	 * Whether selection must pass the member over now under the budget that applies now: a
+	 * window spent under another budget (before a reload changed or dropped it) restricts
+	 * nothing, the member's next use starts the new one.
+	 */
+	boolean restricted(long now, Budget budget) {
+		return now < this.coolingUntil || (spends(budget) && !this.window.hasToken(now));
 	}
 
 	/** When the member may be selected again: the end of its cooldown or of its spent budget, whichever is later. */
-	long restrictedUntil(long now) {
+	long restrictedUntil(long now, Budget budget) {
 		long until = Math.max(now, this.coolingUntil);
-		return (this.window != null) ? Math.max(until, this.window.nextTokenAt(now)) : until;
+		return spends(budget) ? Math.max(until, this.window.nextTokenAt(now)) : until;
+	}
+
+	/** Whether this member's window counts uses of that budget. */
+	private boolean spends(Budget budget) {
+		return this.window != null && (this.budget == budget || this.budget.equals(budget));
 	}
 
 	long coolingUntil() {
@@ -74,7 +83,7 @@ final class MemberLimit {
 			this.strikes++;
 		}
 		Duration cooldown = policy.cooldownFor(status, retryAfter, this.strikes);
-		long until = saturatedAdd(now, cooldown.toMillis());
+		long until = saturatedAdd(now, saturatedMillis(cooldown));
 		boolean longer = until > this.coolingUntil;
 		if (longer) {
 			this.coolingUntil = until;
@@ -103,6 +112,11 @@ final class MemberLimit {
 			this.strikes = 0;
 			return true;
 		}
+	}
+
+	/** A Retry-After of up to 18 digits of seconds holds more milliseconds than a long. */
+	private static long saturatedMillis(Duration duration) {
+		return (duration.getSeconds() >= Long.MAX_VALUE / 1000) ? Long.MAX_VALUE : duration.toMillis();
 	}
 
 	private static long saturatedAdd(long a, long b) {

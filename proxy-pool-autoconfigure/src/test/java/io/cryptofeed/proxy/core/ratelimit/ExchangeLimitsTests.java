@@ -278,6 +278,67 @@ class ExchangeLimitsTests {
 		assertThat(forgotten).containsExactly(banned);
 	}
 
+	@Test
+	void aHugeRetryAfterRestsTheMemberForAsLongAsItCanInsteadOfFailing() {
+		ExchangeLimits binance = this.limits.forExchange("binance");
+		PoolMember banned = this.members.get(0);
+		// 16 digits: readable as seconds, but more milliseconds than a long holds
+		assertThat(binance.responded(this.pool, banned, 418, "9999999999999999")).isTrue();
+		assertThat(binance.stateOf(banned).strikes()).isOne();
+		assertThat(binance.stateOf(banned).cooldownRemaining()).isGreaterThan(Duration.ofDays(365 * 1000));
+		assertThat(select(binance, 9)).doesNotContain(banned).hasSize(9);
+		assertThat(select(this.limits.forExchange("kraken"), 9)).contains(banned);
+	}
+
+	@Test
+	void aReloadThatRaisesOrDropsTheBudgetFreesMembersWhoseOldBudgetWasSpent() {
+		RateLimitPolicy tight = new RateLimitPolicy(Set.of(429), Set.of(), Duration.ofSeconds(1),
+				Duration.ofSeconds(1), Duration.ofHours(1), false, new Budget(1, Duration.ofMinutes(5)), null);
+		this.limits = limits(tight);
+		ExchangeLimits coinbase = this.limits.forExchange("coinbase");
+		assertThat(select(coinbase, 3)).containsExactlyInAnyOrderElementsOf(this.members);
+		assertThatExceptionOfType(PoolRateLimitedException.class)
+			.isThrownBy(() -> coinbase.select(this.pool, Exclusion.NONE));
+
+		// a larger budget: each member has uses left under it at once
+		this.limits.reconfigure(new RateLimitPolicies(new RateLimitPolicy(Set.of(429), Set.of(),
+				Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofHours(1), false,
+				new Budget(10, Duration.ofMinutes(5)), null), Map.of()));
+		assertThat(select(coinbase, 3)).containsExactlyInAnyOrderElementsOf(this.members);
+
+		// no budget at all: only a cooldown passes a member over
+		this.limits.reconfigure(new RateLimitPolicies(tight, Map.of()));
+		select(coinbase, 3);
+		this.limits.reconfigure(new RateLimitPolicies(policy(Set.of(429), Duration.ofSeconds(1),
+				Duration.ofSeconds(1)), Map.of()));
+		coinbase.responded(this.pool, this.members.get(0), 429, "60");
+		assertThat(select(coinbase, 4)).doesNotContain(this.members.get(0))
+			.contains(this.members.get(1), this.members.get(2));
+	}
+
+	@Test
+	void aLateAnswerThroughAMemberAReloadRemovedLeavesNothingBehind() {
+		this.limits = limits(new RateLimitPolicy(Set.of(429), Set.of(), Duration.ofSeconds(1), Duration.ofSeconds(1),
+				Duration.ofHours(1), false, new Budget(5, Duration.ofMinutes(1)), null));
+		ExchangeLimits binance = this.limits.forExchange("binance");
+		PoolMember leaving = this.members.get(1);
+		// a request through the member is in flight when the reload removes it
+		Lease inFlight = binance.select(this.pool, (member) -> member != leaving);
+		ProxyPool.MemberChanges changes = this.pool.reconcile(new PoolSpec(this.pool.key(), PoolSpec.Origin.POOL,
+				List.of(Members.count(3).get(0), Members.count(3).get(2)), "test", Duration.ofSeconds(30)), null);
+		assertThat(changes.removed()).containsExactly(leaving);
+		this.limits.poolsChanged(new PoolsChange(List.of(), List.of(), List.of(),
+				List.of(new PoolsChange.Member(this.pool, leaving))));
+		assertThat(this.limits.stateOf(leaving)).isEmpty();
+
+		// its answer comes back afterwards: the member is gone, nothing may keep state for it
+		binance.responded(this.pool, leaving, 429, "60");
+		binance.refund(inFlight);
+		inFlight.release();
+
+		assertThat(this.limits.stateOf(leaving)).isEmpty();
+	}
+
 	private RateLimits limits(RateLimitPolicy defaults) {
 		RateLimits limits = new RateLimits(new RateLimitPolicies(defaults, Map.of()), this.clock);
 		limits.addListener(this.cooldowns::add);
