@@ -194,7 +194,12 @@ abstract class AbstractTestProxy implements TestProxy {
 
 	@Override
 	public String toString() {
-		return getClass().getSimpleName() + "[" + url() + ", fault=" + this.fault + "]";
+		// Not url(), which holds the password: this ends up in exception messages and logs
+		String address = ProxyUrls.url(this.scheme, null, null, host(), this.port);
+		if (this.settings.credentials() != null) {
+			address = address.replace("://", "://***@");
+		}
+		return getClass().getSimpleName() + "[" + address + ", fault=" + this.fault + "]";
 	}
 
 	/** The faults this proxy's protocol can simulate. */

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 
 /**
  * Creates in-JVM proxies for tests and closes each one at the end of the scope that created it.
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class TestProxiesExtension
 		implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
+
+	private static final Namespace NAMESPACE = Namespace.create(TestProxiesExtension.class);
 
 	/** The proxies of the open scopes, innermost first: classes, nested classes, the running test. */
 	private final Deque<List<TestProxy>> scopes = new ArrayDeque<>();
@@ -67,32 +70,46 @@ public final class TestProxiesExtension
 
 	@Override
 	public synchronized void beforeAll(ExtensionContext context) {
-		this.scopes.push(new ArrayList<>());
+		openScope(context);
 	}
 
 	@Override
 	public synchronized void beforeEach(ExtensionContext context) {
-		this.scopes.push(new ArrayList<>());
+		openScope(context);
 	}
 
 	@Override
 	public void afterEach(ExtensionContext context) {
-		closeInnermostScope();
+		closeScope(context);
 	}
 
 	@Override
 	public void afterAll(ExtensionContext context) {
-		closeInnermostScope();
+		closeScope(context);
+	}
+
+	/** Must hold this extension's monitor. */
+	private void openScope(ExtensionContext context) {
+		this.scopes.push(new ArrayList<>());
+		context.getStore(NAMESPACE).put(this, Boolean.TRUE);
+	}
+
+	/**
+	 * Closes the scope this context opened, if it opened one: JUnit calls every after callback
+	 * even when an earlier extension's before callback failed and this one's never ran.
+	 */
+	private void closeScope(ExtensionContext context) {
+		closeInnermostScope(context.getStore(NAMESPACE).remove(this) != null);
 	}
 
 	private synchronized void register(TestProxy proxy) {
 		(this.scopes.isEmpty() ? this.unscoped : this.scopes.peek()).add(proxy);
 	}
 
-	private void closeInnermostScope() {
+	private void closeInnermostScope(boolean opened) {
 		List<TestProxy> toClose = new ArrayList<>();
 		synchronized (this) {
-			if (!this.scopes.isEmpty()) {
+			if (opened && !this.scopes.isEmpty()) {
 				toClose.addAll(this.scopes.pop());
 			}
 			if (this.scopes.isEmpty()) {

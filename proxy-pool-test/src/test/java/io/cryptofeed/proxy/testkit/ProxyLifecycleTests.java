@@ -38,6 +38,18 @@ class ProxyLifecycleTests {
 
 	@ParameterizedTest
 	@EnumSource(ProxyKind.class)
+	void toStringAndErrorsDoNotShowThePassword(ProxyKind kind) {
+		TestProxy proxy = kind.builder(new TestProxiesExtension()).credentials("user", "s3cret").start();
+		proxy.close();
+
+		assertThat(proxy.url()).contains("s3cret");
+		assertThat(proxy.toString()).doesNotContain("s3cret");
+		assertThatIllegalStateException().isThrownBy(() -> proxy.fault(Fault.NONE))
+			.withMessageNotContaining("s3cret");
+	}
+
+	@ParameterizedTest
+	@EnumSource(ProxyKind.class)
 	void closeStopsEveryThreadAndClosesEveryConnection(ProxyKind kind) throws IOException {
 		List<String> kitThreadsBefore = Threads.named(TestProxy.THREAD_NAME_PREFIX);
 		TestProxy proxy = kind.builder(new TestProxiesExtension()).start();

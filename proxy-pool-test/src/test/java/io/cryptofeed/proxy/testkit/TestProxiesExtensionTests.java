@@ -11,6 +11,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
@@ -51,6 +54,17 @@ class TestProxiesExtensionTests {
 
 		assertThat(InstanceRegistration.created).hasSize(3);
 		assertThat(InstanceRegistration.created).allSatisfy(TestProxiesExtensionTests::assertClosed);
+	}
+
+	@Test
+	void aFailingBeforeEachOfAnotherExtensionLeavesClassProxiesOpenForTheNextTests() {
+		EngineTestKit.engine("junit-jupiter")
+			.selectors(selectClass(FailingBeforeEach.class))
+			.execute()
+			.testEvents()
+			.assertStatistics((stats) -> stats.started(2).failed(1).succeeded(1));
+
+		assertClosed(FailingBeforeEach.classProxy);
 	}
 
 	private static void assertClosed(TestProxy proxy) {
@@ -97,6 +111,50 @@ class TestProxiesExtensionTests {
 		void second() {
 			assertClosed(testProxies.get(0));
 			assertOpen(testProxies.get(1));
+			assertOpen(classProxy);
+		}
+
+	}
+
+	/** Fails in its first test's beforeEach, before {@link TestProxiesExtension#beforeEach} runs. */
+	static class FailOnce implements BeforeEachCallback {
+
+		private static boolean failed;
+
+		@Override
+		public void beforeEach(ExtensionContext context) {
+			if (!failed) {
+				failed = true;
+				throw new IllegalStateException("Failing before the proxies' scope opens");
+			}
+		}
+
+	}
+
+	/** Run by the engine test kit only: surefire skips nested classes. */
+	@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+	@ExtendWith(FailOnce.class)
+	static class FailingBeforeEach {
+
+		@RegisterExtension
+		static final TestProxiesExtension proxies = new TestProxiesExtension();
+
+		static TestProxy classProxy;
+
+		@BeforeAll
+		static void createClassProxy() {
+			FailOnce.failed = false;
+			classProxy = proxies.http();
+		}
+
+		@Test
+		@Order(1)
+		void first() {
+		}
+
+		@Test
+		@Order(2)
+		void second() {
 			assertOpen(classProxy);
 		}
 

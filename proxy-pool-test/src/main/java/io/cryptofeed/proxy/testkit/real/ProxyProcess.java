@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -86,7 +87,7 @@ final class ProxyProcess {
 				.start();
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot start " + name + ": " + command, ex);
+			throw new UncheckedIOException("Cannot start " + name + ": " + describe(command), ex);
 		}
 		ProxyProcess proxyProcess = new ProxyProcess(name, process, outputFile);
 		try {
@@ -151,7 +152,7 @@ final class ProxyProcess {
 		while (System.nanoTime() < deadline) {
 			if (!this.process.isAlive()) {
 				throw new ProcessExitedException(this.name + " exited with code " + this.process.exitValue()
-						+ " before listening on " + describe(address) + "; command: " + command + "; output:\n"
+						+ " before listening on " + describe(address) + "; command: " + describe(command) + "; output:\n"
 						+ output(), output());
 			}
 			if (accepts(address)) {
@@ -160,7 +161,7 @@ final class ProxyProcess {
 			sleep(POLL_INTERVAL);
 		}
 		throw new IllegalStateException(this.name + " did not listen on " + describe(address) + " within " + timeout
-				+ "; command: " + command + "; output:\n" + output());
+				+ "; command: " + describe(command) + "; output:\n" + output());
 	}
 
 	private static boolean accepts(InetSocketAddress address) {
@@ -203,6 +204,17 @@ final class ProxyProcess {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("Interrupted while waiting for a proxy process to listen", ex);
 		}
+	}
+
+	/** The command line for messages, with the value of microsocks' password option masked. */
+	private static String describe(List<String> command) {
+		List<String> described = new ArrayList<>(command);
+		for (int i = 1; i < described.size(); i++) {
+			if ("-P".equals(described.get(i - 1))) {
+				described.set(i, "******");
+			}
+		}
+		return described.toString();
 	}
 
 	private static String describe(InetSocketAddress address) {

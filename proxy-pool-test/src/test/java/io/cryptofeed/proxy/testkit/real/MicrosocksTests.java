@@ -2,6 +2,7 @@ package io.cryptofeed.proxy.testkit.real;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.time.Duration;
 
 import io.cryptofeed.proxy.testkit.support.ProxyClient;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
@@ -61,6 +62,18 @@ class MicrosocksTests {
 			}
 			assertThat(target.requestsByPeer()).doesNotContainKey("127.0.0.33");
 		}
+	}
+
+	@Test
+	void aFailedStartDoesNotShowThePassword() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> Microsocks.builder()
+				.bindAddress("127.0.0.31")
+				.credentials("alice", "s3cret")
+				.startTimeout(Duration.ZERO)
+				.start())
+			.withMessageContaining("microsocks")
+			.withMessageNotContaining("s3cret");
 	}
 
 	@Test
