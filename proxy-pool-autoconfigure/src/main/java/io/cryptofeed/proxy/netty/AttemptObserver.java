@@ -92,7 +92,10 @@ final class AttemptObserver implements ConnectionObserver {
 	 */
 	private void carried(ConnectAttempt attempt, Connection connection) {
 		PoolMember member = attempt.current();
-		if (member != null && this.connections.inUse(member, connection)) {
+		// a member set aside retires its connection unless its pool is in panic mode and relies
+		// on it; the pool is asked only then, since this runs for every request
+		if (member != null
+				&& this.connections.inUse(member, connection, !member.isAvailable() && !attempt.panicking())) {
 			attempt.tunnelUp();
 		}
 		else if (member == null && attempt.carriedByChosen()

@@ -176,6 +176,11 @@ final class ConnectAttempt {
 		return this.chosen != null;
 	}
 
+	/** Whether the pool of the current member is in panic mode: it uses members that are set aside. */
+	synchronized boolean panicking() {
+		return this.pool != null && this.pool.isPanicking();
+	}
+
 	/** The member carrying the connection now, or {@code null} for a direct connection. */
 	synchronized PoolMember current() {
 		return (this.current != null) ? this.current.member() : null;

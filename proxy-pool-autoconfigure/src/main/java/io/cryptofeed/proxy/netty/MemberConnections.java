@@ -35,9 +35,11 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 
 	/**
 	 * A connection through the member is in use by a request or session.
+	 * @param retire whether the connection is closed once released instead of kept alive: its
+	 * member is set aside (and its pool not in panic mode, which still relies on it)
 	 * @return whether it is a new connection (its tunnel was just established), not a reused one
 	 */
-	boolean inUse(PoolMember member, Connection connection) {
+	boolean inUse(PoolMember member, Connection connection, boolean retire) {
 		Channel channel = connection.channel();
 		channel.attr(IN_USE).set(true);
 		Set<Channel> known = this.channels.get(member);
@@ -51,7 +53,7 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 				forgetIfGone(member);
 			});
 		}
-		if (!member.isAvailable()) {
+		if (retire) {
 			channel.attr(RETIRED).set(true);
 		}
 		return fresh;
@@ -83,7 +85,9 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 		for (Channel channel : this.channels.getOrDefault(member, Set.of())) {
 			channel.attr(RETIRED).set(true);
 			if (failing) {
-				closeIfIdle(channel);
+				// on the channel's event loop, which lends it out: checked here, on the caller's
+				// thread, it could be lent out between the check and the close
+				channel.eventLoop().execute(() -> closeIfIdle(channel));
 			}
 			else {
 				channel.eventLoop().schedule(() -> closeIfIdle(channel), RETIRE_GRACE.toNanos(), TimeUnit.NANOSECONDS);

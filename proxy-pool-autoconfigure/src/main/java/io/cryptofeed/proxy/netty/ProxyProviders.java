@@ -23,10 +23,11 @@ public final class ProxyProviders {
 			.connectTimeoutMillis(handshakeTimeout.toMillis());
 		if (endpoint.username() != null) {
 			builder.username(endpoint.username());
-			String password = endpoint.password();
-			if (password != null) {
-				builder.password((username) -> password);
-			}
+			// a user without password (scheme://token@host:port) authenticates with an empty one,
+			// as the health probe does: Reactor Netty sends no HTTP or SOCKS5 credentials at all
+			// unless both are set
+			String password = (endpoint.password() != null) ? endpoint.password() : "";
+			builder.password((username) -> password);
 		}
 		return builder;
 	}

@@ -368,6 +368,25 @@ class WebClientThroughPoolTests {
 	}
 
 	@Test
+	void inPanicModeTheConnectionsOfTheMembersSetAsideAreStillKeptAlive() {
+		String[] properties = TransportTestSupport.pool("default.http", this.first.url(), this.second.url());
+		TransportTestSupport.runner().withPropertyValues(properties).run((context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			ProxyPool pool = pool(context);
+			ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
+			pool.members().forEach((member) -> pool.setUnavailable(member, Unavailability.UNHEALTHY, true));
+			assertThat(pool.isPanicking()).isTrue();
+			for (int i = 0; i < 4; i++) {
+				whoami(client);
+			}
+			// the members carry every request in panic mode: keep-alive, two requests each, one tunnel each
+			assertThat(this.first.tunnels()).isOne();
+			assertThat(this.second.tunnels()).isOne();
+			assertThat(pool.members()).allSatisfy((member) -> assertThat(clients.openConnections(member)).isOne());
+		});
+	}
+
+	@Test
 	void leasesAreReleasedWhenARequestIsCancelled() {
 		runWithPool((context, client) -> {
 			Disposable request = client.get()
