@@ -25,10 +25,11 @@ final class ProxyAddressResolver {
 	private final Map<String, Resolved> cache = new ConcurrentHashMap<>();
 
 	/**
-	 * Bound on the IP-literal proxies whose address is kept: a proxy service may name a new
-	 * proxy (or a new user of one) for every session, and each would stay here for good.
+	 * Bound on the proxies (IP literals) and proxy host names whose address is kept: a proxy
+	 * service may name a new proxy (or a new user of one) for every session, and each would
+	 * stay here for good.
 	 */
-	static final int MAX_LITERALS = 1024;
+	static final int MAX_KEPT = 1024;
 
 	/** Addresses of proxies given as IP literals never change: built once, reused at every connect. */
 	private final Map<ProxyEndpoint, InetSocketAddress> literals = new ConcurrentHashMap<>();
@@ -47,7 +48,7 @@ final class ProxyAddressResolver {
 		if (endpoint.hasIpLiteralHost()) {
 			// a literal is parsed, never looked up
 			InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port());
-			if (this.literals.size() < MAX_LITERALS) {
+			if (this.literals.size() < MAX_KEPT) {
 				this.literals.putIfAbsent(endpoint, address);
 			}
 			return address;
@@ -67,9 +68,25 @@ final class ProxyAddressResolver {
 		}
 		return Mono.fromCallable(() -> InetAddress.getByName(endpoint.host()))
 			.subscribeOn(Schedulers.boundedElastic())
-			.doOnNext((address) -> this.cache.put(endpoint.host(),
-					new Resolved(address, this.clock.millis() + this.ttl.toMillis())))
+			.doOnNext((address) -> keep(endpoint.host(), address))
 			.map((address) -> new InetSocketAddress(address, endpoint.port()));
+	}
+
+	/** Keeps a looked-up address for the TTL, within the bound. */
+	void keep(String host, InetAddress address) {
+		if (this.cache.size() >= MAX_KEPT) {
+			// names whose time is up go first; a new name waits for room
+			long now = this.clock.millis();
+			this.cache.values().removeIf((resolved) -> resolved.until <= now);
+		}
+		if (this.cache.size() < MAX_KEPT || this.cache.containsKey(host)) {
+			this.cache.put(host, new Resolved(address, this.clock.millis() + this.ttl.toMillis()));
+		}
+	}
+
+	/** Proxy host names whose address is kept. */
+	int keptNames() {
+		return this.cache.size();
 	}
 
 	/** IP-literal proxies whose address is kept. */
