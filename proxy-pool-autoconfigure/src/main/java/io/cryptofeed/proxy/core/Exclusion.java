@@ -9,4 +9,12 @@ public interface Exclusion {
 
 	boolean excludes(PoolMember member);
 
+	/**
+	 * Whether the connection selecting has already tried another member, so that this
+	 * selection is a failover; an exclusion that wraps another answers for the one it wraps.
+	 */
+	default boolean failover() {
+		return false;
+	}
+
 }

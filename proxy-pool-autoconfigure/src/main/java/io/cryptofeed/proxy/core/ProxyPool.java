@@ -141,7 +141,7 @@ public final class ProxyPool {
 			throw new NoProxyAvailableException(this.key, (exclusion == Exclusion.NONE)
 					? "every enabled member is drained" : "every candidate member has already been tried");
 		}
-		if (exclusion instanceof TriedMembers tried && tried.size() > 0) {
+		if (exclusion != Exclusion.NONE && exclusion.failover()) {
 			this.failovers.increment();
 		}
 		return new Lease(member, snapshot.countLeases);

@@ -100,12 +100,16 @@ public final class ProxyPools {
 			for (ProxyPool pool : current.values()) {
 				if (!keys.contains(pool.key())) {
 					removedPools.add(pool);
-					for (PoolMember member : pool.close()) {
-						removed.add(new PoolsChange.Member(pool, member));
-					}
 				}
 			}
+			// route away from removed pools before closing them: a connection routed in between
+			// would find a closed pool and fail instead of taking the block that now serves it
 			this.routing = new Routing(pools, hostPatterns);
+			for (ProxyPool pool : removedPools) {
+				for (PoolMember member : pool.close()) {
+					removed.add(new PoolsChange.Member(pool, member));
+				}
+			}
 			change = new PoolsChange(addedPools, removedPools, added, removed);
 		}
 		this.listeners.forEach((listener) -> listener.poolsChanged(change));

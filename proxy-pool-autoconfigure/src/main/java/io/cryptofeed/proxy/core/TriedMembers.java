@@ -41,6 +41,11 @@ public final class TriedMembers implements Exclusion {
 		return false;
 	}
 
+	@Override
+	public boolean failover() {
+		return this.first != null;
+	}
+
 	public int size() {
 		return (this.first == null) ? 0 : 1 + ((this.more != null) ? this.more.size() : 0);
 	}

@@ -154,6 +154,27 @@ class ReconciliationTests {
 	}
 
 	@Test
+	void routingLeavesARemovedPoolBeforeItIsClosed() {
+		PoolKey binanceHttp = new PoolKey("binance", ConnectionType.HTTP);
+		ProxyPools pools = ProxyPools.of(List.of(spec(HTTP, "round-robin", member(0, 1)),
+				spec(binanceHttp, "round-robin", member(1, 1))), Map.of(), strategies::create);
+		ProxyPool defaultPool = pools.pools().get(HTTP);
+		ProxyPool binance = pools.pools().get(binanceHttp);
+		// a connection routed while the removed pool closes (its members are heard leaving then)
+		List<ProxyPool> routedDuringClose = new ArrayList<>();
+		pools.addAvailabilityListener((pool, member, available) -> {
+			if (pool == binance) {
+				routedDuringClose.add(pools.resolve("binance", ConnectionType.HTTP).orElseThrow());
+			}
+		});
+
+		pools.reconcile(List.of(spec(HTTP, "round-robin", member(0, 1))), Map.of(), strategies::create);
+
+		assertThat(binance.members()).isEmpty();
+		assertThat(routedDuringClose).isNotEmpty().containsOnly(defaultPool);
+	}
+
+	@Test
 	void aPoolKeepsItsStrategyInstanceUnlessTheNameChanges() {
 		ProxyPools pools = ProxyPools.of(List.of(spec(HTTP, "round-robin", member(0, 1), member(1, 1), member(2, 1))),
 				Map.of(), strategies::create);

@@ -73,7 +73,20 @@ public final class ExchangeLimits {
 		if (budget == null && !stillCooling(now)) {
 			return pool.select(exclusion);
 		}
-		Exclusion resting = (member) -> exclusion.excludes(member) || rests(member, budget, now);
+		Exclusion resting = new Exclusion() {
+
+			@Override
+			public boolean excludes(PoolMember member) {
+				return exclusion.excludes(member) || rests(member, budget, now);
+			}
+
+			@Override
+			public boolean failover() {
+				// the pool counts failovers: it must still see one through this wrapper
+				return exclusion.failover();
+			}
+
+		};
 		// each lost race for a last use marks that member spent, so this ends within the pool's size
 		for (int round = 0; round <= pool.members().size(); round++) {
 			Lease lease;

@@ -53,6 +53,22 @@ class ExchangeLimitsTests {
 	}
 
 	@Test
+	void aFailoverCountsOnceWhileAMemberRests() {
+		ExchangeLimits binance = this.limits.forExchange("binance");
+		binance.responded(this.pool, this.members.get(2), 429, "60");
+		TriedMembers tried = new TriedMembers();
+		tried.add(this.members.get(0));
+
+		Lease lease = binance.select(this.pool, tried);
+
+		assertThat(lease.member()).isSameAs(this.members.get(1));
+		assertThat(this.pool.failovers()).isEqualTo(1);
+		lease.release();
+		assertThat(binance.select(this.pool, Exclusion.NONE).release()).isTrue();
+		assertThat(this.pool.failovers()).isEqualTo(1);
+	}
+
+	@Test
 	void aCooldownIsNoProxyFailure() {
 		PoolMember banned = this.members.get(0);
 		this.limits.forExchange("binance").responded(this.pool, banned, 418, "600");

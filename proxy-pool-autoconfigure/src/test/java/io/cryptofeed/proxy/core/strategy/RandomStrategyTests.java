@@ -26,6 +26,24 @@ class RandomStrategyTests {
 	}
 
 	@Test
+	void failoverSpreadsUniformlyOverTheMembersNotTried() {
+		PoolMember[] members = Members.candidates(Members.count(3));
+		Selector selector = new RandomStrategy().prepare(members);
+		TriedMembers tried = new TriedMembers();
+		tried.add(members[0]);
+		int draws = 30_000;
+		int[] counts = new int[3];
+		for (int i = 0; i < draws; i++) {
+			PoolMember pick = selector.select(tried);
+			counts[Arrays.asList(members).indexOf(pick)]++;
+		}
+		assertThat(counts[0]).isZero();
+		// a fair draw lands within 0.45..0.55 except with a probability far below 1e-40
+		assertThat(counts[1] / (double) draws).as("member after the tried one").isBetween(0.45, 0.55);
+		assertThat(counts[2] / (double) draws).isBetween(0.45, 0.55);
+	}
+
+	@Test
 	void skipsExcludedMembers() {
 		PoolMember[] members = Members.candidates(Members.count(3));
 		Selector selector = new RandomStrategy().prepare(members);
