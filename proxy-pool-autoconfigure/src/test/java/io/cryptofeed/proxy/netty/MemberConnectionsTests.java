@@ -36,12 +36,9 @@ class MemberConnectionsTests {
 	 */
 	@Test
 	void anIdleConnectionTheEventLoopIsLendingOutWhenItsMemberFailsIsClosedOnlyWhenReleased() {
-		this.pools.addAvailabilityListener(this.connections);
 		ProxyPool pool = this.pools.resolve(null, ConnectionType.HTTP).orElseThrow();
 		PoolMember member = pool.members().get(0);
-		EmbeddedChannel channel = new EmbeddedChannel();
-		this.connections.inUse(member, Connection.from(channel), false);
-		this.connections.released(channel);
+		EmbeddedChannel channel = idleConnectionThrough(member);
 		// the event loop's next task lends the idle connection out
 		channel.eventLoop().execute(() -> this.connections.acquired(channel));
 
@@ -57,17 +54,23 @@ class MemberConnectionsTests {
 
 	@Test
 	void anIdleConnectionOfAFailingMemberIsClosed() {
-		this.pools.addAvailabilityListener(this.connections);
 		ProxyPool pool = this.pools.resolve(null, ConnectionType.HTTP).orElseThrow();
 		PoolMember member = pool.members().get(0);
-		EmbeddedChannel channel = new EmbeddedChannel();
-		this.connections.inUse(member, Connection.from(channel), false);
-		this.connections.released(channel);
+		EmbeddedChannel channel = idleConnectionThrough(member);
 
 		pool.setUnavailable(member, Unavailability.UNHEALTHY, true);
 		channel.runPendingTasks();
 		assertThat(channel.isOpen()).isFalse();
 		assertThat(this.connections.open(member)).isZero();
+	}
+
+	/** A pooled connection through the member that carried a request and is idle now. */
+	private EmbeddedChannel idleConnectionThrough(PoolMember member) {
+		this.pools.addAvailabilityListener(this.connections);
+		EmbeddedChannel channel = new EmbeddedChannel();
+		this.connections.inUse(member, Connection.from(channel), false);
+		this.connections.released(channel);
+		return channel;
 	}
 
 	private static MemberSpec member(String user) {

@@ -18,6 +18,7 @@ import io.cryptofeed.proxy.testkit.BlackholeProxy;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
+import io.cryptofeed.proxy.testkit.TestProxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
@@ -338,6 +339,25 @@ class WebClientThroughPoolTests {
 				.withMessageContaining("exchange=local")
 				.withMessageContaining("tried=2");
 		});
+	}
+
+	/**
+	 * {@code scheme://user@host:port} (a token as the user name, no password) is a valid URL,
+	 * and the health probe sends the user with an empty password: so must every connection.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "http", "socks5" })
+	void aUserNameWithoutPasswordIsSentWithAnEmptyPassword(String kind) {
+		try (TestProxy tokenOnly = kind.equals("http")
+				? HttpConnectProxy.builder().bindAddress("127.0.0.1").credentials("token", "").start()
+				: Socks5Proxy.builder().bindAddress("127.0.0.1").credentials("token", "").start()) {
+			String url = kind + "://token@" + tokenOnly.host() + ":" + tokenOnly.port();
+			TransportTestSupport.runner()
+				.withPropertyValues(TransportTestSupport.pool("default.http", url))
+				.run((context) -> assertThat(whoami(context.getBean(WebClient.Builder.class).build()))
+					.isEqualTo("127.0.0.1"));
+			assertThat(tokenOnly.tunnels()).isOne();
+		}
 	}
 
 	@Test
