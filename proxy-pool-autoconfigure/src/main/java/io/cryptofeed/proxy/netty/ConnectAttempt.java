@@ -116,8 +116,11 @@ final class ConnectAttempt {
 	 * matched, else the settings block of the pool the connection went through.
 	 */
 	synchronized String routedExchange() {
-		if (this.exchange != null || this.routedExchange != null) {
-			return (this.exchange != null) ? this.exchange : this.routedExchange;
+		if (this.exchange != null) {
+			return this.exchange;
+		}
+		if (this.routedExchange != null) {
+			return this.routedExchange;
 		}
 		return (this.pool != null) ? this.pool.key().settings() : null;
 	}
