@@ -30,13 +30,20 @@ public final class ProxyEndpoint {
 
 	public ProxyEndpoint(ProxyScheme scheme, String host, int port, String username, String password) {
 		this.scheme = Objects.requireNonNull(scheme, "scheme");
-		this.host = Objects.requireNonNull(host, "host").toLowerCase(Locale.ROOT);
+		this.host = lowerCaseAddress(Objects.requireNonNull(host, "host"));
 		this.port = port;
 		this.username = username;
 		this.password = password;
 		this.masked = scheme.id() + "://" + ((username != null) ? ProxyUrls.MASK + "@" : "") + hostAndPort();
 		this.hash = Objects.hash(this.scheme, this.host, this.port, this.username, this.password);
 		this.ipLiteral = isIpLiteral(this.host);
+	}
+
+	/** Host names and addresses ignore case; an IPv6 zone, an interface name, does not. */
+	private static String lowerCaseAddress(String host) {
+		int zone = host.indexOf('%');
+		return (zone < 0) ? host.toLowerCase(Locale.ROOT)
+				: host.substring(0, zone).toLowerCase(Locale.ROOT) + host.substring(zone);
 	}
 
 	private static boolean isIpLiteral(String host) {
@@ -80,7 +87,11 @@ public final class ProxyEndpoint {
 		String hostPort = rest.substring(at + 1, authorityEnd);
 		String[] hostAndPort = splitHostAndPort(hostPort);
 		int port = parsePort(hostAndPort[1]);
-		checkAddressLiteral(hostAndPort[0]);
+		boolean bracketed = hostPort.startsWith("[");
+		if (bracketed) {
+			hostAndPort[0] = decodeZone(hostAndPort[0]);
+		}
+		checkHost(hostAndPort[0], bracketed);
 		String username = null;
 		String password = null;
 		if (userInfo != null) {
@@ -138,15 +149,57 @@ public final class ProxyEndpoint {
 		return new String[] { host, port };
 	}
 
-	/** Rejects a host meant as an address but malformed, which the JDK would look up by name at every connect. */
-	private static void checkAddressLiteral(String host) {
-		if (host.indexOf(':') >= 0 && !IpLiterals.isIpv6(host)) {
-			throw new InvalidProxyUrlException("the host is not a valid IPv6 address",
-					"write an IPv6 address in brackets, such as [2001:db8::7]:1080");
+	/**
+	 * A zone written as a URL writes it ({@code [fe80::1%25eth0]}, RFC 6874) becomes the zone
+	 * the JDK reads ({@code fe80::1%eth0}); a zone written without the escape is kept.
+	 */
+	private static String decodeZone(String host) {
+		int percent = host.indexOf('%');
+		if (percent >= 0 && host.startsWith("25", percent + 1) && host.length() > percent + 3) {
+			return host.substring(0, percent + 1) + host.substring(percent + 3);
+		}
+		return host;
+	}
+
+	/**
+	 * Rejects a host the JDK could not connect to, which would otherwise pass start-up and
+	 * fail every connect: a malformed address (looked up by name at every connect), an IPv6
+	 * address without brackets (its last group and the port cannot be told apart), or a
+	 * name with characters no host name has.
+	 */
+	private static void checkHost(String host, boolean bracketed) {
+		if (bracketed) {
+			if (!IpLiterals.isIpv6(host)) {
+				throw new InvalidProxyUrlException("the host is not a valid IPv6 address",
+						"write an IPv6 address in brackets, such as [2001:db8::7]:1080, a zone as [fe80::1%25eth0]");
+			}
+			return;
+		}
+		if (host.indexOf(':') >= 0) {
+			throw new InvalidProxyUrlException("an IPv6 address must be written in brackets",
+					"write it as [2001:db8::7]:1080, a zone as [fe80::1%25eth0]:1080");
 		}
 		if (IpLiterals.looksLikeIpv4(host) && !IpLiterals.isIpv4(host)) {
 			throw new InvalidProxyUrlException("the host is not a valid IPv4 address",
 					"write four numbers from 0 to 255 without leading zeros, such as 10.0.0.7, or a host name");
+		}
+		for (int i = 0; i < host.length(); i++) {
+			char c = host.charAt(i);
+			boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+					|| c == '_' || c == '.';
+			if (!allowed) {
+				throw new InvalidProxyUrlException("the host contains '" + c + "'",
+						"write a host name of letters, digits, '-', '_' and '.' (an international name in its "
+								+ "xn-- form) or an IP address; percent-encode special characters in credentials");
+			}
+			if (c == '-' && (i == 0 || host.charAt(i - 1) == '.')) {
+				throw new InvalidProxyUrlException("a label of the host name starts with '-'",
+						"check the host name: no part of it between dots may start with '-'");
+			}
+			if (c == '.' && (i == 0 || host.charAt(i - 1) == '.')) {
+				throw new InvalidProxyUrlException("the host name has an empty label",
+						"check the host name: it may not start with '.' or have '..'");
+			}
 		}
 	}
 

@@ -72,12 +72,37 @@ class ProxyEndpointTests {
 			"http://u:secret@10.0.0:3128 | not a valid IPv4 address",
 			"socks5://u:secret@[zz::1]:1080 | not a valid IPv6 address",
 			"socks5://u:secret@[1::2::3]:1080 | not a valid IPv6 address",
-			"u:secret@socks5://h:1080 | not supported" })
+			"u:secret@socks5://h:1080 | not supported",
+			"socks5://u:secret@fe80::1%eth0:1080 | must be written in brackets",
+			"socks5://u:secret@::1:1080 | must be written in brackets",
+			"socks5://u:secret@pro%78y.example.com:1080 | the host contains '%'",
+			"socks5://u:secret@prøxy.example.com:1080 | the host contains 'ø'",
+			"socks5://u:secret@-proxy.example.com:1080 | starts with '-'",
+			"socks5://u:secret@proxy.-1.example.com:1080 | starts with '-'",
+			"socks5://u:secret@proxy..example.com:1080 | empty label" })
 	void rejectsWithAMessageThatDoesNotRepeatTheCredentials(String url, String problem) {
 		assertThatExceptionOfType(InvalidProxyUrlException.class).isThrownBy(() -> ProxyEndpoint.parse(url))
 			.withMessageContaining(problem)
 			.withMessageNotContaining("secret")
 			.satisfies((ex) -> assertThat(ex.fix()).isNotBlank());
+	}
+
+	@Test
+	void readsAZoneWrittenAsAUrlWritesIt() {
+		ProxyEndpoint escaped = ProxyEndpoint.parse("socks5://[FE80::1%25enP1s0]:1080");
+		assertThat(escaped.host()).as("the address ignores case, the interface name does not")
+			.isEqualTo("fe80::1%enP1s0");
+		assertThat(escaped.hasIpLiteralHost()).isTrue();
+		assertThat(ProxyEndpoint.parse("socks5://[fe80::1%enP1s0]:1080")).isEqualTo(escaped);
+		assertThat(ProxyEndpoint.parse("socks5://[fe80::1%253]:1080").host()).isEqualTo("fe80::1%3");
+	}
+
+	@Test
+	void acceptsTheHostNamesPeopleUse() {
+		assertThat(ProxyEndpoint.parse("http://proxy_1.internal:3128").host()).isEqualTo("proxy_1.internal");
+		assertThat(ProxyEndpoint.parse("http://proxy-1.example.com.:3128").host()).isEqualTo("proxy-1.example.com.");
+		assertThat(ProxyEndpoint.parse("http://xn--prxy-hra.example:3128").host()).isEqualTo("xn--prxy-hra.example");
+		assertThat(ProxyEndpoint.parse("http://localhost:3128").host()).isEqualTo("localhost");
 	}
 
 	@Test
