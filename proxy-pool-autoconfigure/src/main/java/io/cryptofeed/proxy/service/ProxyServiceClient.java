@@ -17,6 +17,7 @@ import org.springframework.core.codec.CodecException;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.UnsupportedMediaTypeException;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -143,6 +144,12 @@ final class ProxyServiceClient implements AutoCloseable {
 					"the answer is not JSON of the protocol (" + rootCause(error).getClass().getSimpleName() + ")");
 		}
 		Throwable root = rootCause(error);
+		if (root instanceof UnsupportedMediaTypeException unsupported) {
+			// it answered, with something else than JSON (a login page, a gateway's error page):
+			// retrying the same service cannot help, and it is not down
+			return new ServiceCallException(ServiceCallException.Reason.MALFORMED, endpoint,
+					"the answer's content type is " + unsupported.getContentType() + ", not JSON");
+		}
 		String detail = root.getClass().getSimpleName() + ((root.getMessage() != null) ? ": " + root.getMessage() : "");
 		// WebClientRequestException around a refused connect, an unknown host, a failed TLS handshake
 		return new ServiceCallException(ServiceCallException.Reason.UNREACHABLE, endpoint, detail);

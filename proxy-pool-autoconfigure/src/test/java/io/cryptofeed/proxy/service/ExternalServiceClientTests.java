@@ -195,6 +195,11 @@ class ExternalServiceClientTests {
 							.withHeader("Content-Type", "application/json")
 							.withBody("<html>gateway</html>"),
 						"malformed"),
+				arguments("an HTML page",
+						aResponse().withStatus(200)
+							.withHeader("Content-Type", "text/html")
+							.withBody("<html>sign in</html>"),
+						"malformed"),
 				arguments("empty body", aResponse().withStatus(200).withHeader("Content-Type", "application/json"),
 						"malformed"),
 				arguments("wrong type", okJson("{\"proxy_url\": [1, 2], \"ttl_seconds\": \"soon\"}"), "malformed"),
