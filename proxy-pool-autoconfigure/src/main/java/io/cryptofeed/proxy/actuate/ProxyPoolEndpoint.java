@@ -199,7 +199,8 @@ public class ProxyPoolEndpoint {
 		PoolMember member = pool.members().get(index);
 		MemberHealth.Snapshot health = (this.healthChecker != null)
 				? this.healthChecker.healthOf(member).map(MemberHealth::snapshot).orElse(null) : null;
-		boolean checked = health != null;
+		// a member not checked yet has no health figures to show, not zeros that look like a passed check
+		boolean checked = health != null && health.lastCheck() != null;
 		return new MemberDescriptor(index, id, member.endpoint().toString(), member.weight(), member.enabled(),
 				member.isAvailable(), !member.isSetAsideFor(Unavailability.UNHEALTHY),
 				member.isSetAsideFor(Unavailability.DRAINED), breakerState(member),

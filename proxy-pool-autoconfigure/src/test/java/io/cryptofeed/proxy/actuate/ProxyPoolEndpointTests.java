@@ -192,6 +192,18 @@ class ProxyPoolEndpointTests {
 	}
 
 	@Test
+	void aMemberNotCheckedYetShowsNoHealthFigures() {
+		ProxyPoolEndpoint endpoint = withChecker();
+		MemberDescriptor unchecked = endpoint.member("default", "http", "0");
+		assertThat(unchecked.healthy()).isTrue();
+		assertThat(unchecked).extracting(MemberDescriptor::lastCheck, MemberDescriptor::latencyMillis,
+				MemberDescriptor::consecutiveFailures, MemberDescriptor::lastError)
+			.containsOnlyNulls();
+		MemberDescriptor checked = endpoint.memberAction("default", "http", "0", MemberAction.CHECK);
+		assertThat(checked.consecutiveFailures()).isZero();
+	}
+
+	@Test
 	void checksAreRefusedWhereHealthChecksAreOff() {
 		assertThatExceptionOfType(InvalidEndpointRequestException.class)
 			.isThrownBy(() -> this.endpoint.memberAction("default", "http", "0", MemberAction.CHECK))
