@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,6 +68,15 @@ public final class ProxyPools {
 		PoolsChange change;
 		synchronized (this.reconcileLock) {
 			Map<PoolKey, ProxyPool> current = this.routing.pools;
+			// every new strategy first: a factory that throws (an application's own strategy)
+			// then leaves the running pools as they were, not half reloaded
+			Map<PoolKey, SelectionStrategy> newStrategies = new HashMap<>();
+			for (PoolSpec spec : specs) {
+				ProxyPool pool = current.get(spec.key());
+				if (pool == null || !pool.strategyName().equals(spec.strategy())) {
+					newStrategies.put(spec.key(), strategies.apply(spec.strategy()));
+				}
+			}
 			List<ProxyPool> pools = new ArrayList<>();
 			List<ProxyPool> addedPools = new ArrayList<>();
 			List<PoolsChange.Member> added = new ArrayList<>();
@@ -74,7 +84,7 @@ public final class ProxyPools {
 			for (PoolSpec spec : specs) {
 				ProxyPool pool = current.get(spec.key());
 				if (pool == null) {
-					pool = new ProxyPool(spec, strategies.apply(spec.strategy()));
+					pool = new ProxyPool(spec, newStrategies.get(spec.key()));
 					pool.addAvailabilityListener(this.forwarder);
 					addedPools.add(pool);
 					for (PoolMember member : pool.members()) {
@@ -82,9 +92,7 @@ public final class ProxyPools {
 					}
 				}
 				else {
-					boolean sameStrategy = pool.strategyName().equals(spec.strategy());
-					ProxyPool.MemberChanges changes = pool.reconcile(spec,
-							sameStrategy ? null : strategies.apply(spec.strategy()));
+					ProxyPool.MemberChanges changes = pool.reconcile(spec, newStrategies.get(spec.key()));
 					for (PoolMember member : changes.added()) {
 						added.add(new PoolsChange.Member(pool, member));
 					}

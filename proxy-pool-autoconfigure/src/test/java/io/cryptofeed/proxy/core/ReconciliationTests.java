@@ -201,6 +201,33 @@ class ReconciliationTests {
 	}
 
 	@Test
+	void aStrategyFactoryThatThrowsLeavesThePoolsAsTheyWere() {
+		ProxyPools pools = ProxyPools.of(List.of(spec(HTTP, "round-robin", member(0, 1), member(1, 1))), Map.of(),
+				strategies::create);
+		ProxyPool http = pools.pools().get(HTTP);
+		List<PoolMember> before = http.members();
+		List<PoolsChange> heard = new ArrayList<>();
+		pools.addPoolsListener(heard::add);
+
+		// the pool changed first in the list, the application's strategy failing after it
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> pools.reconcile(
+				List.of(spec(HTTP, "round-robin", member(1, 1), member(2, 1)), spec(BINANCE_WS, "sticky", member(3, 1))),
+				Map.of("binance", List.of("*.binance.com")), (name) -> {
+					if (name.equals("sticky")) {
+						throw new IllegalStateException("sticky: no session store");
+					}
+					return strategies.create(name);
+				}))
+			.withMessage("sticky: no session store");
+
+		assertThat(http.members()).isEqualTo(before);
+		assertThat(before).noneMatch(PoolMember::isRemoved);
+		assertThat(pools.hasPoolFor(ConnectionType.WEBSOCKET)).isFalse();
+		assertThat(pools.resolveForHost("stream.binance.com", ConnectionType.HTTP)).containsSame(http);
+		assertThat(heard).isEmpty();
+	}
+
+	@Test
 	void availabilityListenersOfThePoolsHearPoolsAddedLater() {
 		ProxyPools pools = ProxyPools.of(List.of(), Map.of(), strategies::create);
 		List<PoolMember> heard = new ArrayList<>();
