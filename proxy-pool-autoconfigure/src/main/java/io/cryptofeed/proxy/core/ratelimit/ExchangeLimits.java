@@ -191,9 +191,11 @@ public final class ExchangeLimits {
 			if (limit.budget == budget || Objects.equals(limit.budget, budget)) {
 				return limit;
 			}
-			// a reload changed the budget: the cooldown carries over, the window starts afresh
-			MemberLimit rebudgeted = limit.withBudget(budget);
-			return this.members.replace(member, limit, rebudgeted) ? rebudgeted : limit(member, budget);
+			// a reload changed the budget: the cooldown carries over, the window starts afresh;
+			// read again, since another thread may have put the successor in first, or removed
+			// the member
+			this.members.replace(member, limit, limit.withBudget(budget));
+			return limit(member, budget);
 		}
 		MemberLimit created = this.members.computeIfAbsent(member, (m) -> new MemberLimit(budget));
 		if (member.isRemoved()) {

@@ -23,20 +23,30 @@ final class MemberLimit {
 	/** The status that started or last extended the cooldown. */
 	private volatile int status;
 
+	/**
+	 * What replaced this one when a reload changed the budget: a cooldown or welcome that
+	 * reaches this one afterwards (an answer that raced the reload) goes on to it.
+	 */
+	private volatile MemberLimit successor;
+
 	MemberLimit(Budget budget) {
 		this.budget = budget;
 		this.window = (budget != null) ? new BudgetWindow(budget) : null;
 	}
 
-	/** The same cooldown under another budget, whose window starts empty. */
-	MemberLimit withBudget(Budget budget) {
-		MemberLimit next = new MemberLimit(budget);
-		synchronized (this) {
+	/**
+	 * The same cooldown under another budget, whose window starts empty. Made once: every
+	 * later call gets the same one (whatever its budget), which then hears what this one is told.
+	 */
+	synchronized MemberLimit withBudget(Budget budget) {
+		if (this.successor == null) {
+			MemberLimit next = new MemberLimit(budget);
 			next.coolingUntil = this.coolingUntil;
 			next.strikes = this.strikes;
 			next.status = this.status;
+			this.successor = next;
 		}
-		return next;
+		return this.successor;
 	}
 
 	/**
@@ -59,8 +69,10 @@ final class MemberLimit {
 		return this.window != null && (this.budget == budget || this.budget.equals(budget));
 	}
 
+	/** The end of the cooldown, read through to the successor: the one a raced answer told. */
 	long coolingUntil() {
-		return this.coolingUntil;
+		MemberLimit next = this.successor;
+		return (next != null) ? next.coolingUntil() : this.coolingUntil;
 	}
 
 	int strikes() {
@@ -77,6 +89,9 @@ final class MemberLimit {
 	 * @return what started, or {@code null} when a running cooldown only absorbed the answer
 	 */
 	synchronized Started coolDown(int status, Duration retryAfter, RateLimitPolicy policy, long now) {
+		if (this.successor != null) {
+			return this.successor.coolDown(status, retryAfter, policy, now);
+		}
 		boolean cooling = now < this.coolingUntil;
 		int previousStatus = this.status;
 		if (!cooling) {
@@ -101,10 +116,17 @@ final class MemberLimit {
 	 * @return whether that ended a run of cooldowns
 	 */
 	boolean welcomed(long now) {
+		MemberLimit next = this.successor;
+		if (next != null) {
+			return next.welcomed(now);
+		}
 		if (this.strikes == 0) {
 			return false;
 		}
 		synchronized (this) {
+			if (this.successor != null) {
+				return this.successor.welcomed(now);
+			}
 			// a late answer to a request sent before the cooldown proves nothing
 			if (this.strikes == 0 || now < this.coolingUntil) {
 				return false;
