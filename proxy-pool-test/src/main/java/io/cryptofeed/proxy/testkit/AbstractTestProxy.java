@@ -381,7 +381,12 @@ abstract class AbstractTestProxy implements TestProxy {
 			}
 			InputStream input = new BufferedInputStream(client.getInputStream());
 			Socket target = handshake(client, input, client.getOutputStream(), fault);
-			if (target != null) {
+			if (target != null && fault.kind() == Fault.Kind.STALL) {
+				// the client was told its tunnel is up; nothing goes through it
+				this.sockets.close(target);
+				hang(input);
+			}
+			else if (target != null) {
 				relaying = true;
 				new Relay(client, input, target, this.sockets).run(this.executor);
 			}

@@ -30,6 +30,14 @@ public final class Fault {
 	/** SOCKS5 proxy only: rejects any credentials with RFC 1929 status 0x01 and closes. */
 	public static final Fault AUTH_FAIL = new Fault(Kind.AUTH_FAIL, Duration.ZERO);
 
+	/**
+	 * Completes the handshake, so that the client sees its tunnel up, then carries nothing
+	 * through it in either direction until the client or the proxy closes: a proxy that stalls
+	 * once its tunnel is up (a TLS handshake through it never completes, a request is never
+	 * answered).
+	 */
+	public static final Fault STALL = new Fault(Kind.STALL, Duration.ZERO);
+
 	private final Kind kind;
 
 	private final Duration delay;
@@ -81,7 +89,7 @@ public final class Fault {
 	/** The kinds of behaviour a {@link Fault} can select. */
 	public enum Kind {
 
-		NONE, REFUSE, HANG, DELAY, RESET, STATUS_407, STATUS_500, AUTH_FAIL
+		NONE, REFUSE, HANG, DELAY, RESET, STATUS_407, STATUS_500, AUTH_FAIL, STALL
 
 	}
 

@@ -25,7 +25,8 @@ public final class HttpConnectProxy extends AbstractTestProxy {
 	public static final String REALM = "proxy-pool-test";
 
 	private static final Set<Fault.Kind> SUPPORTED_FAULTS = EnumSet.of(Fault.Kind.NONE, Fault.Kind.REFUSE,
-			Fault.Kind.HANG, Fault.Kind.DELAY, Fault.Kind.RESET, Fault.Kind.STATUS_407, Fault.Kind.STATUS_500);
+			Fault.Kind.HANG, Fault.Kind.DELAY, Fault.Kind.RESET, Fault.Kind.STATUS_407, Fault.Kind.STATUS_500,
+			Fault.Kind.STALL);
 
 	private HttpConnectProxy(ProxySettings settings) {
 		super("http", settings);

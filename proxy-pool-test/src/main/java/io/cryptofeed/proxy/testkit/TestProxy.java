@@ -29,7 +29,10 @@ public interface TestProxy extends AutoCloseable {
 	/** The current behaviour. */
 	Fault fault();
 
-	/** How many tunnels reached the relay stage since start or the last reset. */
+	/**
+	 * How many tunnels the proxy told its clients are open since start or the last reset; it
+	 * relays them unless it {@linkplain Fault#STALL stalls}.
+	 */
 	int tunnels();
 
 	/** How many TCP connections were accepted since start or the last reset. */

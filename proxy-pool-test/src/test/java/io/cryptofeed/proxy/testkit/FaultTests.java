@@ -105,6 +105,24 @@ class FaultTests {
 
 	@ParameterizedTest
 	@EnumSource(ProxyKind.class)
+	void stallOpensTheTunnelThenCarriesNothing(ProxyKind kind) throws IOException {
+		TestProxy proxy = kind.start(proxies);
+		proxy.fault(Fault.STALL);
+		target.resetCounters();
+
+		try (Socket tunnel = kind.tunnel(proxy, target)) {
+			tunnel.setSoTimeout(SHORT_TIMEOUT_MILLIS);
+			assertThatExceptionOfType(SocketTimeoutException.class)
+				.isThrownBy(() -> ProxyClient.get(tunnel, target.host(), target.port(), "/whoami"));
+		}
+		assertThat(proxy.tunnels()).isEqualTo(1);
+		assertThat(target.requestsByPeer()).isEmpty();
+		proxy.fault(Fault.NONE);
+		assertThat(kind.whoami(proxy, target)).isEqualTo("127.0.0.1");
+	}
+
+	@ParameterizedTest
+	@EnumSource(ProxyKind.class)
 	void delayHoldsTheAnswerBack(ProxyKind kind) throws IOException {
 		Duration delay = Duration.ofMillis(400);
 		TestProxy proxy = kind.start(proxies);

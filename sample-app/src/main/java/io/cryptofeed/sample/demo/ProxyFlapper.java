@@ -49,8 +49,9 @@ final class ProxyFlapper implements SmartLifecycle {
 			case STATUS_407 -> Fault.STATUS_407;
 			case STATUS_500 -> Fault.STATUS_500;
 			case AUTH_FAIL -> Fault.AUTH_FAIL;
+			case STALL -> Fault.STALL;
 			case NONE, DELAY -> throw new IllegalArgumentException("demo.flap.faults: " + kind
-					+ " is not a failure; use refuse, hang, reset, status-407, status-500 or auth-fail");
+					+ " is not a failure; use refuse, hang, reset, status-407, status-500, auth-fail or stall");
 		};
 	}
 

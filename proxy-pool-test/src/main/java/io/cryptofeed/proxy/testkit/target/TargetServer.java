@@ -1,5 +1,8 @@
 package io.cryptofeed.proxy.testkit.target;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -18,6 +21,7 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -40,8 +44,22 @@ import reactor.netty.resources.LoopResources;
  * with {@code ?status=<code>} the handshake is refused with that status instead (the
  * {@code retry-after} and {@code peer} parameters work as for {@code /status})</li>
  * </ul>
+ *
+ * <p>{@link #startTls} serves the same over TLS ({@code https://} and {@code wss://}) with a
+ * self-signed certificate for {@code 127.0.0.1} and {@code localhost}, found on the class
+ * path at {@link #CERTIFICATE}: trust it in the client, for example with a Spring Boot PEM SSL
+ * bundle ({@code spring.ssl.bundle.pem.<name>.truststore.certificate=classpath:<CERTIFICATE>}).
  */
 public final class TargetServer implements AutoCloseable {
+
+	/**
+	 * Class path location of the certificate a TLS target presents: self-signed, for
+	 * {@code 127.0.0.1} and {@code localhost}, valid until 2126. For tests only: its private key
+	 * is public.
+	 */
+	public static final String CERTIFICATE = "io/cryptofeed/proxy/testkit/target/target-certificate.pem";
+
+	private static final String PRIVATE_KEY = "io/cryptofeed/proxy/testkit/target/target-key.pem";
 
 	/** Every thread of a target server has a name starting with this prefix. */
 	public static final String THREAD_NAME_PREFIX = "test-target-";
@@ -56,15 +74,21 @@ public final class TargetServer implements AutoCloseable {
 
 	private final Map<String, AtomicInteger> requestsByPeer = new ConcurrentHashMap<>();
 
-	private TargetServer(InetAddress address) {
+	private final boolean tls;
+
+	private TargetServer(InetAddress address, boolean tls) {
+		this.tls = tls;
 		this.loops = LoopResources.create(THREAD_NAME_PREFIX + address.getHostAddress().replace(':', '.'), 1, 1,
 				true, false);
 		try {
-			this.server = HttpServer.create()
+			HttpServer server = HttpServer.create()
 				.runOn(this.loops, false)
 				.bindAddress(() -> new InetSocketAddress(address, 0))
-				.route(this::routes)
-				.bindNow();
+				.route(this::routes);
+			if (tls) {
+				server = server.secure((spec) -> spec.sslContext(serverSslContext()));
+			}
+			this.server = server.bindNow();
 		}
 		catch (RuntimeException ex) {
 			this.loops.disposeLater().block(CLOSE_TIMEOUT);
@@ -79,7 +103,32 @@ public final class TargetServer implements AutoCloseable {
 
 	/** Starts a server on the given loopback address and an ephemeral port. */
 	public static TargetServer start(String address) {
-		return new TargetServer(Loopback.address(address));
+		return new TargetServer(Loopback.address(address), false);
+	}
+
+	/**
+	 * Starts a server that speaks TLS on the given loopback address and an ephemeral port,
+	 * presenting the certificate at {@link #CERTIFICATE}.
+	 */
+	public static TargetServer startTls(String address) {
+		return new TargetServer(Loopback.address(address), true);
+	}
+
+	private static Http11SslContextSpec serverSslContext() {
+		try (InputStream certificate = resource(CERTIFICATE); InputStream key = resource(PRIVATE_KEY)) {
+			return Http11SslContextSpec.forServer(certificate, key);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static InputStream resource(String location) {
+		InputStream stream = TargetServer.class.getClassLoader().getResourceAsStream(location);
+		if (stream == null) {
+			throw new IllegalStateException(location + " is missing from the class path");
+		}
+		return stream;
 	}
 
 	/** The address the server listens on, e.g. {@code 127.0.0.1}. */
@@ -92,14 +141,14 @@ public final class TargetServer implements AutoCloseable {
 		return this.server.port();
 	}
 
-	/** The base URL, e.g. {@code http://127.0.0.1:41234}. */
+	/** The base URL, e.g. {@code http://127.0.0.1:41234} ({@code https://} for a TLS target). */
 	public String baseUrl() {
-		return "http://" + authority();
+		return (this.tls ? "https://" : "http://") + authority();
 	}
 
-	/** The WebSocket URL, e.g. {@code ws://127.0.0.1:41234/ws}. */
+	/** The WebSocket URL, e.g. {@code ws://127.0.0.1:41234/ws} ({@code wss://} for a TLS target). */
 	public String wsUrl() {
-		return "ws://" + authority() + "/ws";
+		return (this.tls ? "wss://" : "ws://") + authority() + "/ws";
 	}
 
 	/** How many requests (WebSocket upgrades included) came from each peer address so far. */
