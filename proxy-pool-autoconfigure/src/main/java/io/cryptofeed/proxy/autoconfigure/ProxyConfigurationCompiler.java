@@ -109,12 +109,14 @@ public final class ProxyConfigurationCompiler {
 					"the duration must be at most 24 days (Netty's limit)", "set a duration such as 1s");
 		}
 		milliseconds(prefix + ".handshake-timeout", properties.getHandshakeTimeout(), "1s", violations);
+		milliseconds(prefix + ".tls-handshake-timeout", properties.getTlsHandshakeTimeout(), "2s", violations);
 		int maxAttempts = properties.getFailover().getMaxAttempts();
 		if (maxAttempts < 1) {
 			violations.add(prefix + ".failover.max-attempts", String.valueOf(maxAttempts),
 					"a connection needs at least one attempt", "set 1 (no failover) or more");
 		}
-		return new TransportSettings(properties.getConnectTimeout(), properties.getHandshakeTimeout(), maxAttempts,
+		return new TransportSettings(properties.getConnectTimeout(), properties.getHandshakeTimeout(),
+				properties.getTlsHandshakeTimeout(), maxAttempts,
 				properties.getFailover().isRetryIdempotent(), connectionPool(properties.getConnectionPool(), violations));
 	}
 

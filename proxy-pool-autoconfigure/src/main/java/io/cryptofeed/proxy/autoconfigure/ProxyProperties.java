@@ -37,6 +37,10 @@ public class ProxyProperties {
 	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration handshakeTimeout = Duration.ofSeconds(1);
 
+	/** Time the TLS handshake with the exchange (https, wss) may take through a proxy's tunnel once the proxy's own handshake is done, which bounds what a proxy that stalls after its handshake costs; a bare number means seconds. */
+	@DurationUnit(ChronoUnit.SECONDS)
+	private Duration tlsHandshakeTimeout = Duration.ofSeconds(2);
+
 	/** Health checks in flight at once across all pools; each holds a socket while it runs. */
 	private int maxConcurrentHealthChecks = 256;
 
@@ -80,6 +84,14 @@ public class ProxyProperties {
 
 	public void setHandshakeTimeout(Duration handshakeTimeout) {
 		this.handshakeTimeout = handshakeTimeout;
+	}
+
+	public Duration getTlsHandshakeTimeout() {
+		return this.tlsHandshakeTimeout;
+	}
+
+	public void setTlsHandshakeTimeout(Duration tlsHandshakeTimeout) {
+		this.tlsHandshakeTimeout = tlsHandshakeTimeout;
 	}
 
 	public int getMaxConcurrentHealthChecks() {

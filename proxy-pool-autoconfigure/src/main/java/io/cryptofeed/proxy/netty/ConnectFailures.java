@@ -4,6 +4,7 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.concurrent.TimeoutException;
 
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import reactor.netty.http.client.PrematureCloseException;
 
@@ -15,12 +16,14 @@ final class ConnectFailures {
 
 	/**
 	 * The connection never got through the proxy: refused, TCP or handshake timeout,
-	 * handshake rejected (407, 5xx, SOCKS auth), or the proxy's name did not resolve. Nothing
-	 * was sent to the target, so another member may carry the same request.
+	 * handshake rejected (407, 5xx, SOCKS auth), the proxy's name did not resolve, or the TLS
+	 * handshake through its tunnel timed out (a proxy that stalls once its tunnel is up).
+	 * Nothing of the request was sent to the target, so another member may carry it.
 	 */
 	static boolean beforeTunnel(Throwable error) {
 		for (Throwable t = error; t != null; t = t.getCause()) {
-			if (t instanceof ConnectException || t instanceof UnknownHostException) {
+			if (t instanceof ConnectException || t instanceof UnknownHostException
+					|| t instanceof SslHandshakeTimeoutException) {
 				return !(t instanceof ProxyConnectFailedException);
 			}
 		}

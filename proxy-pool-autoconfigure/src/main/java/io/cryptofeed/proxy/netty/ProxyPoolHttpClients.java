@@ -12,12 +12,15 @@ import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.resolver.NoopAddressResolverGroup;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoOperator;
 import reactor.netty.Connection;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.util.context.Context;
@@ -141,7 +144,24 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 			.proxyWhen(new PooledProxySelector(this.pools, type, this.resolver, this::settings, this.source,
 					this.directLookups))
 			.observe(new AttemptObserver(this.connections, type))
+			.doOnChannelInit((observer, channel, remote) -> boundTlsHandshake(channel))
 			.mapConnect((connect) -> new OwnAttempt(connect, type));
+	}
+
+	/**
+	 * A TLS handshake through a proxy gets the pools' {@code tls-handshake-timeout} instead of
+	 * Reactor Netty's 10 s: a proxy that answers its handshake and then stalls would otherwise
+	 * hold every new https or wss connection through it that long. Netty starts the timer at
+	 * the TCP connect, so it also runs while the proxy's handshake does, which has its own
+	 * timeout: the two add up. A direct connection keeps the client's own TLS settings.
+	 */
+	private void boundTlsHandshake(Channel channel) {
+		if (channel.pipeline().get(NettyPipeline.ProxyHandler) != null
+				&& channel.pipeline().get(NettyPipeline.SslHandler) instanceof SslHandler tls) {
+			TransportSettings settings = this.settings;
+			tls.setHandshakeTimeoutMillis(
+					settings.handshakeTimeout().toMillis() + settings.tlsHandshakeTimeout().toMillis());
+		}
 	}
 
 	/**

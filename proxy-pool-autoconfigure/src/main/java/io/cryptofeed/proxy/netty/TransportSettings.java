@@ -8,16 +8,18 @@ import java.time.Duration;
  * @param connectTimeout bound on the TCP connect to a proxy
  * @param handshakeTimeout bound on the proxy handshake (CONNECT or SOCKS), which is what
  * catches a hung proxy: it accepts TCP at once and never answers
+ * @param tlsHandshakeTimeout bound on the TLS handshake through a proxy's tunnel once the
+ * proxy's handshake is done: what catches a proxy that answers its handshake and then stalls
  * @param maxAttempts members tried for one connection, never more than the pool's enabled members
  * @param retryIdempotent whether a GET, HEAD or OPTIONS whose tunnel stalled after it was up is
  * sent once more through another member
  * @param connectionPool the keep-alive connections of the auto-configured clients
  */
-public record TransportSettings(Duration connectTimeout, Duration handshakeTimeout, int maxAttempts,
-		boolean retryIdempotent, ConnectionPoolSettings connectionPool) {
+public record TransportSettings(Duration connectTimeout, Duration handshakeTimeout, Duration tlsHandshakeTimeout,
+		int maxAttempts, boolean retryIdempotent, ConnectionPoolSettings connectionPool) {
 
 	public static final TransportSettings DEFAULTS = new TransportSettings(Duration.ofSeconds(1),
-			Duration.ofSeconds(1), 3, true, ConnectionPoolSettings.DEFAULTS);
+			Duration.ofSeconds(1), Duration.ofSeconds(2), 3, true, ConnectionPoolSettings.DEFAULTS);
 
 	/**
 	 * The keep-alive connections of the auto-configured clients, per member and target.

@@ -22,8 +22,13 @@ final class ProxyTrio implements AutoCloseable {
 	final String password;
 
 	ProxyTrio(String egressPrefix, String password) {
+		this(egressPrefix, password, TargetServer.start("127.0.0.1"));
+	}
+
+	/** The proxies in front of the target given, which the trio closes with them. */
+	ProxyTrio(String egressPrefix, String password, TargetServer target) {
 		this.password = password;
-		this.target = TargetServer.start("127.0.0.1");
+		this.target = target;
 		this.first = HttpConnectProxy.builder().bindAddress("127.0.0.1").egressAddress(egressPrefix + "1").start();
 		this.second = HttpConnectProxy.builder().bindAddress("127.0.0.1").egressAddress(egressPrefix + "2").start();
 		this.third = Socks5Proxy.builder()

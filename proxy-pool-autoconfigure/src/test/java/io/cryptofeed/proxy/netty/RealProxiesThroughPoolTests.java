@@ -32,6 +32,8 @@ class RealProxiesThroughPoolTests {
 
 	private static TargetServer target;
 
+	private static TargetServer tlsTarget;
+
 	private static Tinyproxy tinyproxy;
 
 	private static Microsocks microsocks;
@@ -41,6 +43,7 @@ class RealProxiesThroughPoolTests {
 	@BeforeAll
 	static void start() {
 		target = TargetServer.start("127.0.0.1");
+		tlsTarget = TargetServer.startTls("127.0.0.1");
 		tinyproxy = Tinyproxy.builder().bindAddress("127.0.0.1").egressAddress("127.0.0.41").start();
 		microsocks = Microsocks.builder()
 			.bindAddress("127.0.0.1")
@@ -52,7 +55,7 @@ class RealProxiesThroughPoolTests {
 
 	@AfterAll
 	static void stop() {
-		for (AutoCloseable closeable : new AutoCloseable[] { dante, microsocks, tinyproxy, target }) {
+		for (AutoCloseable closeable : new AutoCloseable[] { dante, microsocks, tinyproxy, target, tlsTarget }) {
 			try {
 				if (closeable != null) {
 					closeable.close();
@@ -67,6 +70,7 @@ class RealProxiesThroughPoolTests {
 	@BeforeEach
 	void resetCounters() {
 		target.resetCounters();
+		tlsTarget.resetCounters();
 	}
 
 	@Test
@@ -84,6 +88,25 @@ class RealProxiesThroughPoolTests {
 				}
 				assertThat(target.requestsByPeer()).containsOnly(Map.entry("127.0.0.41", 100),
 						Map.entry("127.0.0.42", 100), Map.entry("127.0.0.43", 100));
+			});
+	}
+
+	@Test
+	void httpsRequestsGoThroughEachRealProxyWithTlsEndToEnd() {
+		TransportTestSupport.runner()
+			.withPropertyValues(TransportTestSupport.pool("default.http", tinyproxy.url(), microsocks.url(), dante.url()))
+			.run((context) -> {
+				WebClient client = TransportTestSupport.trustingTlsTarget(context);
+				for (int i = 0; i < 30; i++) {
+					client.get()
+						.uri(tlsTarget.baseUrl() + "/whoami")
+						.retrieve()
+						.bodyToMono(String.class)
+						.block(Duration.ofSeconds(10));
+				}
+				assertThat(tlsTarget.baseUrl()).startsWith("https://");
+				assertThat(tlsTarget.requestsByPeer()).containsOnly(Map.entry("127.0.0.41", 10),
+						Map.entry("127.0.0.42", 10), Map.entry("127.0.0.43", 10));
 			});
 	}
 

@@ -2,11 +2,16 @@ package io.cryptofeed.proxy.netty;
 
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolAutoConfiguration;
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolTransportAutoConfiguration;
+import io.cryptofeed.proxy.testkit.target.TargetServer;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.boot.webclient.autoconfigure.WebClientSsl;
+import org.springframework.context.ApplicationContext;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /** The application context a user of the starter gets, for transport tests. */
 final class TransportTestSupport {
@@ -14,20 +19,33 @@ final class TransportTestSupport {
 	private TransportTestSupport() {
 	}
 
+	/** The SSL bundle that trusts a {@link TargetServer#startTls TLS target}. */
+	static final String TLS_TARGET_BUNDLE = "target";
+
 	/**
-	 * Boot's reactive HTTP client and WebClient auto-configuration plus ours, with short
-	 * timeouts and a breaker that opens after two failures in a row.
+	 * Boot's SSL bundles, reactive HTTP client and WebClient auto-configuration plus ours,
+	 * with short timeouts, a breaker that opens after two failures in a row, and the
+	 * {@link #TLS_TARGET_BUNDLE} bundle.
 	 */
 	static ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ProxyPoolAutoConfiguration.class,
-					ProxyPoolTransportAutoConfiguration.class, ReactiveHttpClientAutoConfiguration.class,
-					WebClientAutoConfiguration.class))
+					ProxyPoolTransportAutoConfiguration.class, SslAutoConfiguration.class,
+					ReactiveHttpClientAutoConfiguration.class, WebClientAutoConfiguration.class))
+			.withPropertyValues("spring.ssl.bundle.pem." + TLS_TARGET_BUNDLE + ".truststore.certificate=classpath:"
+					+ TargetServer.CERTIFICATE)
 			.withPropertyValues("cryptofeed.proxy.enabled=true", "cryptofeed.proxy.handshake-timeout=500ms",
 					"cryptofeed.proxy.circuit-breaker.minimum-number-of-calls=2",
 					"cryptofeed.proxy.circuit-breaker.sliding-window-size=2",
 					"cryptofeed.proxy.circuit-breaker.wait-duration-in-open-state=1s",
 					"cryptofeed.proxy.circuit-breaker.permitted-calls-in-half-open-state=1");
+	}
+
+	/** A WebClient from the auto-configured builder that trusts a TLS target, as a Boot SSL bundle makes one. */
+	static WebClient trustingTlsTarget(ApplicationContext context) {
+		return context.getBean(WebClient.Builder.class)
+			.apply(context.getBean(WebClientSsl.class).fromBundle(TLS_TARGET_BUNDLE))
+			.build();
 	}
 
 	static String[] pool(String block, String... urls) {
