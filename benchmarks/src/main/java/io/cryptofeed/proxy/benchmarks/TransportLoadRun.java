@@ -1,5 +1,8 @@
 package io.cryptofeed.proxy.benchmarks;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -33,6 +36,7 @@ import io.cryptofeed.proxy.testkit.TestProxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.transport.ProxyProvider;
@@ -45,7 +49,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 /**
  * End-to-end load run on loopback: a WebClient through one proxy configured by hand against
  * the same WebClient through a pool of three proxies of the same kind, then what failover
- * costs with one member refusing and one member hung. Every loop is bounded by a count.
+ * costs with one member refusing, one member hung, and (over https) one member that stalls
+ * after its handshake. Every loop is bounded by a count.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.cryptofeed.proxy.benchmarks.TransportLoadRun}
  */
@@ -72,6 +77,7 @@ public final class TransportLoadRun {
 
 	public static void main(String[] args) {
 		try (TargetServer target = TargetServer.start("127.0.0.1");
+				TargetServer tlsTarget = TargetServer.startTls("127.0.0.1");
 				HttpConnectProxy a = proxy("127.0.0.51");
 				HttpConnectProxy b = proxy("127.0.0.52");
 				HttpConnectProxy c = proxy("127.0.0.53")) {
@@ -82,6 +88,7 @@ public final class TransportLoadRun {
 			slowerTarget(target.baseUrl() + "/delay/" + TARGET_DELAY.toMillis(), a, b, c);
 			refusingMember(url, a, b, c);
 			hungMember(url, a, b, c);
+			stallingMember(tlsTarget.baseUrl() + "/whoami", a, b, c);
 		}
 	}
 
@@ -191,6 +198,38 @@ public final class TransportLoadRun {
 		a.fault(Fault.NONE);
 		System.out.println("1000 sequential, one member hung (handshake timeout 1s) " + hung);
 		System.out.printf("requests that paid the handshake timeout (>= 900 ms): %d%n", hung.slowerThan(900));
+	}
+
+	/**
+	 * https through a pool whose first member answers its handshake and then relays nothing:
+	 * each connection through it costs the TLS handshake timeout (handshake-timeout plus
+	 * tls-handshake-timeout, from the TCP connect) until its breaker opens.
+	 */
+	private static void stallingMember(String url, HttpConnectProxy a, HttpConnectProxy b, HttpConnectProxy c) {
+		System.out.println();
+		a.fault(Fault.STALL);
+		TransportSettings transport = TransportSettings.DEFAULTS;
+		WebClient withStalling = pooledClient((clients) -> clients.newHttpClient()
+			.secure((spec) -> spec.sslContext(trustingTarget())), transport, BreakerSettings.DEFAULTS, a, b, c);
+		Result stalled = sequential(withStalling, url, 1_000);
+		a.fault(Fault.NONE);
+		long timeout = transport.handshakeTimeout().plus(transport.tlsHandshakeTimeout()).toMillis();
+		System.out.println("1000 sequential https, one member stalling after its handshake " + stalled);
+		System.out.printf("requests that paid the TLS handshake timeout (>= %d ms): %d%n", timeout - 100,
+				stalled.slowerThan(timeout - 100));
+	}
+
+	/** Trusts the TLS target's test certificate. */
+	private static Http11SslContextSpec trustingTarget() {
+		return Http11SslContextSpec.forClient().configure((builder) -> {
+			try (InputStream certificate = TransportLoadRun.class.getClassLoader()
+				.getResourceAsStream(TargetServer.CERTIFICATE)) {
+				builder.trustManager(certificate);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		});
 	}
 
 	private static HttpConnectProxy proxy(String egress) {

@@ -37,7 +37,7 @@ public class ProxyProperties {
 	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration handshakeTimeout = Duration.ofSeconds(1);
 
-	/** Time the TLS handshake with the exchange (https, wss) may take through a proxy's tunnel once the proxy's own handshake is done, which bounds what a proxy that stalls after its handshake costs; a bare number means seconds. */
+	/** Time added to handshake-timeout for the TLS handshake with the exchange (https, wss) through a proxy: the TLS timer runs from the TCP connect to the proxy, so the two together bound the proxy's handshake and the TLS handshake after it, and what a proxy that stalls after its handshake costs. A bare number means seconds. */
 	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration tlsHandshakeTimeout = Duration.ofSeconds(2);
 

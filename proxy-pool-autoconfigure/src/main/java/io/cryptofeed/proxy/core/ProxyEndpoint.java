@@ -151,11 +151,13 @@ public final class ProxyEndpoint {
 
 	/**
 	 * A zone written as a URL writes it ({@code [fe80::1%25eth0]}, RFC 6874) becomes the zone
-	 * the JDK reads ({@code fe80::1%eth0}); a zone written without the escape is kept.
+	 * the JDK reads ({@code fe80::1%eth0}); one written without the escape is kept, unless it
+	 * begins with {@code 25}, which is always read as the escape ({@code %25} alone leaves an
+	 * empty zone, which is refused).
 	 */
 	private static String decodeZone(String host) {
 		int percent = host.indexOf('%');
-		if (percent >= 0 && host.startsWith("25", percent + 1) && host.length() > percent + 3) {
+		if (percent >= 0 && host.startsWith("25", percent + 1)) {
 			return host.substring(0, percent + 1) + host.substring(percent + 3);
 		}
 		return host;
@@ -176,8 +178,13 @@ public final class ProxyEndpoint {
 			return;
 		}
 		if (host.indexOf(':') >= 0) {
-			throw new InvalidProxyUrlException("an IPv6 address must be written in brackets",
-					"write it as [2001:db8::7]:1080, a zone as [fe80::1%25eth0]:1080");
+			if (looksLikeIpv6(host)) {
+				throw new InvalidProxyUrlException("an IPv6 address must be written in brackets",
+						"write it as [2001:db8::7]:1080, a zone as [fe80::1%25eth0]:1080");
+			}
+			// not quoted: in 'host:port:user:password', the form some sellers hand out, it holds the user
+			throw new InvalidProxyUrlException("the host contains ':'",
+					"write credentials as scheme://user:password@host:port, an IPv6 address in brackets");
 		}
 		if (IpLiterals.looksLikeIpv4(host) && !IpLiterals.isIpv4(host)) {
 			throw new InvalidProxyUrlException("the host is not a valid IPv4 address",
@@ -201,6 +208,19 @@ public final class ProxyEndpoint {
 						"check the host name: it may not start with '.' or have '..'");
 			}
 		}
+	}
+
+	/** Hex digits, colons and dots (an embedded IPv4 address), then perhaps a zone: meant as an IPv6 address. */
+	private static boolean looksLikeIpv6(String host) {
+		int zone = host.indexOf('%');
+		String address = (zone >= 0) ? host.substring(0, zone) : host;
+		for (int i = 0; i < address.length(); i++) {
+			char c = address.charAt(i);
+			if (Character.digit(c, 16) < 0 && c != ':' && c != '.') {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private static int parsePort(String port) {

@@ -60,6 +60,8 @@ public final class ProxyPools {
 	 * closed}. A pool keeps its strategy instance (a round-robin keeps its position) unless
 	 * the strategy's name changed. Routing
 	 * switches to the new pools in one step, then {@link PoolsListener}s hear what changed.
+	 * Every new strategy is made first: when a factory throws, nothing has changed (strategies
+	 * made before it are dropped unused).
 	 * @param specs validated specs, at most one per key
 	 * @return what changed
 	 */

@@ -78,6 +78,13 @@ final class ConnectAttempt {
 	/** Whether the exchange answered through the current member or proxy (a WebSocket session is then open). */
 	private boolean answered;
 
+	/**
+	 * Members whose TLS handshake with the exchange stalled, not blamed yet: the exchange may
+	 * be what stalls. Their breakers hear of it once the exchange answers through another
+	 * member; if it never does, they never do.
+	 */
+	private List<StalledHandshake> unblamed;
+
 	ConnectAttempt(String exchange, ConnectionType type, ProxyOutcomes outcomes, RateLimits rateLimits) {
 		this.exchange = exchange;
 		this.type = type;
@@ -206,6 +213,12 @@ final class ConnectAttempt {
 	 */
 	synchronized void responded(int status, HttpHeaders headers) {
 		this.answered = true;
+		if (this.unblamed != null) {
+			// the exchange completes TLS through others: those members stalled, not the exchange
+			this.unblamed.forEach((stalled) -> this.outcomes.failed(stalled.pool(), stalled.member(), stalled.elapsed(),
+					stalled.cause()));
+			this.unblamed = null;
+		}
 		if (this.current == null) {
 			return;
 		}
@@ -251,7 +264,15 @@ final class ConnectAttempt {
 			return false;
 		}
 		this.current.connectFailed();
-		this.outcomes.failed(this.pool, this.current.member(), elapsed(), cause);
+		if (ConnectFailures.tlsHandshakeStalled(cause)) {
+			if (this.unblamed == null) {
+				this.unblamed = new ArrayList<>(2);
+			}
+			this.unblamed.add(new StalledHandshake(this.pool, this.current.member(), elapsed(), cause));
+		}
+		else {
+			this.outcomes.failed(this.pool, this.current.member(), elapsed(), cause);
+		}
 		if (ConnectFailures.beforeTunnel(cause)) {
 			// the exchange never saw this use of the member's budget
 			this.limits.refund(this.current);
@@ -336,6 +357,10 @@ final class ConnectAttempt {
 
 	private Duration elapsed() {
 		return Duration.ofNanos(System.nanoTime() - this.currentSince);
+	}
+
+	/** A member whose TLS handshake with the exchange stalled, and what its breaker is to hear. */
+	private record StalledHandshake(ProxyPool pool, PoolMember member, Duration elapsed, Throwable cause) {
 	}
 
 }

@@ -30,6 +30,19 @@ final class ConnectFailures {
 		return false;
 	}
 
+	/**
+	 * The TLS handshake with the target through the tunnel did not finish in time: the proxy
+	 * stalls after its handshake, or the target is that slow.
+	 */
+	static boolean tlsHandshakeStalled(Throwable error) {
+		for (Throwable t = error; t != null; t = t.getCause()) {
+			if (t instanceof SslHandshakeTimeoutException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	/** The tunnel was up but then stalled or closed without an answer. */
 	static boolean afterTunnel(Throwable error) {
 		for (Throwable t = error; t != null; t = t.getCause()) {

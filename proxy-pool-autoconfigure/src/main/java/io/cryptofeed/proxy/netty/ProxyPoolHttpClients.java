@@ -149,18 +149,22 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	}
 
 	/**
-	 * A TLS handshake through a proxy gets the pools' {@code tls-handshake-timeout} instead of
-	 * Reactor Netty's 10 s: a proxy that answers its handshake and then stalls would otherwise
-	 * hold every new https or wss connection through it that long. Netty starts the timer at
-	 * the TCP connect, so it also runs while the proxy's handshake does, which has its own
-	 * timeout: the two add up. A direct connection keeps the client's own TLS settings.
+	 * A TLS handshake through a proxy is bounded by the pools' timeouts instead of Reactor
+	 * Netty's 10 s: a proxy that answers its handshake and then stalls would otherwise hold
+	 * every new https or wss connection through it that long. Netty starts the timer at the
+	 * TCP connect, so it runs while the proxy's handshake does too: it gets
+	 * {@code handshake-timeout} plus {@code tls-handshake-timeout}. A shorter timeout of the
+	 * client's own TLS settings stays; a direct connection keeps them whole.
 	 */
 	private void boundTlsHandshake(Channel channel) {
 		if (channel.pipeline().get(NettyPipeline.ProxyHandler) != null
 				&& channel.pipeline().get(NettyPipeline.SslHandler) instanceof SslHandler tls) {
 			TransportSettings settings = this.settings;
-			tls.setHandshakeTimeoutMillis(
-					settings.handshakeTimeout().toMillis() + settings.tlsHandshakeTimeout().toMillis());
+			long bound = settings.handshakeTimeout().toMillis() + settings.tlsHandshakeTimeout().toMillis();
+			long own = tls.getHandshakeTimeoutMillis();
+			if (own <= 0 || own > bound) {
+				tls.setHandshakeTimeoutMillis(bound);
+			}
 		}
 	}
 

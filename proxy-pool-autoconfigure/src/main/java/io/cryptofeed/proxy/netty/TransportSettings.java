@@ -8,8 +8,9 @@ import java.time.Duration;
  * @param connectTimeout bound on the TCP connect to a proxy
  * @param handshakeTimeout bound on the proxy handshake (CONNECT or SOCKS), which is what
  * catches a hung proxy: it accepts TCP at once and never answers
- * @param tlsHandshakeTimeout bound on the TLS handshake through a proxy's tunnel once the
- * proxy's handshake is done: what catches a proxy that answers its handshake and then stalls
+ * @param tlsHandshakeTimeout time added to {@code handshakeTimeout} for the TLS handshake
+ * through a proxy's tunnel (Netty's TLS timer runs from the TCP connect): what catches a proxy
+ * that answers its handshake and then stalls
  * @param maxAttempts members tried for one connection, never more than the pool's enabled members
  * @param retryIdempotent whether a GET, HEAD or OPTIONS whose tunnel stalled after it was up is
  * sent once more through another member

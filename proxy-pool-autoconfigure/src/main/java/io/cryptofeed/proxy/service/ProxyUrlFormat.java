@@ -46,7 +46,8 @@ final class ProxyUrlFormat {
 			}
 			url.append('@');
 		}
-		return url.append(endpoint.hostAndPort()).toString();
+		// a zone as a URL writes it (RFC 6874): [fe80::1%25eth0]
+		return url.append(endpoint.hostAndPort().replace("%", "%25")).toString();
 	}
 
 	private static String encode(String value) {

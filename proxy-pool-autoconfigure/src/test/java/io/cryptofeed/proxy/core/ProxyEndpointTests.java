@@ -79,7 +79,9 @@ class ProxyEndpointTests {
 			"socks5://u:secret@prøxy.example.com:1080 | the host contains 'ø'",
 			"socks5://u:secret@-proxy.example.com:1080 | starts with '-'",
 			"socks5://u:secret@proxy.-1.example.com:1080 | starts with '-'",
-			"socks5://u:secret@proxy..example.com:1080 | empty label" })
+			"socks5://u:secret@proxy..example.com:1080 | empty label",
+			"socks5://u:secret@[fe80::1%25]:1080 | not a valid IPv6 address",
+			"socks5://proxy.example.com:1080:user:1234 | the host contains ':'" })
 	void rejectsWithAMessageThatDoesNotRepeatTheCredentials(String url, String problem) {
 		assertThatExceptionOfType(InvalidProxyUrlException.class).isThrownBy(() -> ProxyEndpoint.parse(url))
 			.withMessageContaining(problem)

@@ -3,6 +3,7 @@ package io.cryptofeed.proxy.netty;
 import java.net.ConnectException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +23,8 @@ import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicies;
 import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicy;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,6 +51,44 @@ class ConnectAttemptTests {
 		assertThat(first.isReleased()).isTrue();
 		assertThat(second.isReleased()).isTrue();
 		assertThat(pool.members()).extracting(PoolMember::activeLeases).containsOnly(0);
+	}
+
+	@Test
+	void aStalledTlsHandshakeIsBlamedOnItsMemberOnlyOnceTheExchangeAnswersThroughAnother() {
+		List<String> blamed = new ArrayList<>();
+		ProxyOutcomes breakers = new ProxyOutcomes() {
+
+			@Override
+			public void failed(ProxyPool pool, PoolMember member, Duration elapsed, Throwable cause) {
+				blamed.add(member.endpoint().host());
+			}
+
+		};
+		ConnectAttempt stalledThenAnswered = new ConnectAttempt(null, ConnectionType.HTTP, breakers,
+				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()));
+		ProxyPool pool = stalledThenAnswered.route(this.pools, () -> "exchange.example");
+		PoolMember stalling = stalledThenAnswered.select(pool).member();
+		stalledThenAnswered.failed(new SslHandshakeTimeoutException("handshake timed out after 3000ms"));
+		assertThat(blamed).as("the exchange may be what stalls").isEmpty();
+		assertThat(stalling.failedConnects()).as("a failed connection all the same").isOne();
+
+		stalledThenAnswered.select(pool);
+		stalledThenAnswered.responded(200, EmptyHttpHeaders.INSTANCE);
+		assertThat(blamed).containsExactly(stalling.endpoint().host());
+		stalledThenAnswered.releaseAll();
+
+		// every member stalls: the exchange does, and no breaker hears of it
+		ConnectAttempt allStalled = new ConnectAttempt(null, ConnectionType.HTTP, breakers,
+				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()));
+		allStalled.route(this.pools, () -> "exchange.example");
+		for (int i = 0; i < 2; i++) {
+			allStalled.select(pool);
+			allStalled.failed(new SslHandshakeTimeoutException("handshake timed out after 3000ms"));
+		}
+		allStalled.releaseAll();
+		assertThat(blamed).hasSize(1);
+		assertThat(allStalled.failures()).hasSize(2).allSatisfy((failure) -> assertThat(failure)
+			.contains("SslHandshakeTimeoutException"));
 	}
 
 	@Test

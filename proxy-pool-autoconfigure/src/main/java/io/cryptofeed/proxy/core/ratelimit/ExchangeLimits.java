@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -188,7 +187,7 @@ public final class ExchangeLimits {
 	private MemberLimit limit(PoolMember member, Budget budget) {
 		MemberLimit limit = this.members.get(member);
 		if (limit != null) {
-			if (limit.budget == budget || Objects.equals(limit.budget, budget)) {
+			if (limit.keeps(budget)) {
 				return limit;
 			}
 			// a reload changed the budget: the cooldown carries over, the window starts afresh;
@@ -202,7 +201,8 @@ public final class ExchangeLimits {
 			// a reload removed it (a late answer, a lease taken before): it would never be forgotten
 			this.members.remove(member, created);
 		}
-		return created;
+		// another thread may have put one in first, under the budget before or after a reload
+		return created.keeps(budget) ? created : limit(member, budget);
 	}
 
 	/** Takes this exchange's policy from a reload. */

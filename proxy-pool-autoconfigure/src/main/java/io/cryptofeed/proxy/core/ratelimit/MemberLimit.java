@@ -66,7 +66,12 @@ final class MemberLimit {
 
 	/** Whether this member's window counts uses of that budget. */
 	private boolean spends(Budget budget) {
-		return this.window != null && (this.budget == budget || this.budget.equals(budget));
+		return this.window != null && keeps(budget);
+	}
+
+	/** Whether this limit was made for that budget (or, both {@code null}, for none). */
+	boolean keeps(Budget budget) {
+		return this.budget == budget || (this.budget != null && this.budget.equals(budget));
 	}
 
 	/** The end of the cooldown, read through to the successor: the one a raced answer told. */
