@@ -1,8 +1,5 @@
 package io.cryptofeed.proxy.benchmarks;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -36,7 +33,6 @@ import io.cryptofeed.proxy.testkit.TestProxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.transport.ProxyProvider;
@@ -210,26 +206,13 @@ public final class TransportLoadRun {
 		a.fault(Fault.STALL);
 		TransportSettings transport = TransportSettings.DEFAULTS;
 		WebClient withStalling = pooledClient((clients) -> clients.newHttpClient()
-			.secure((spec) -> spec.sslContext(trustingTarget())), transport, BreakerSettings.DEFAULTS, a, b, c);
+			.secure((spec) -> spec.sslContext(TargetServer.trustingClientSslContext())), transport, BreakerSettings.DEFAULTS, a, b, c);
 		Result stalled = sequential(withStalling, url, 1_000);
 		a.fault(Fault.NONE);
 		long timeout = transport.handshakeTimeout().plus(transport.tlsHandshakeTimeout()).toMillis();
 		System.out.println("1000 sequential https, one member stalling after its handshake " + stalled);
 		System.out.printf("requests that paid the TLS handshake timeout (>= %d ms): %d%n", timeout - 100,
 				stalled.slowerThan(timeout - 100));
-	}
-
-	/** Trusts the TLS target's test certificate. */
-	private static Http11SslContextSpec trustingTarget() {
-		return Http11SslContextSpec.forClient().configure((builder) -> {
-			try (InputStream certificate = TransportLoadRun.class.getClassLoader()
-				.getResourceAsStream(TargetServer.CERTIFICATE)) {
-				builder.trustManager(certificate);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
-		});
 	}
 
 	private static HttpConnectProxy proxy(String egress) {

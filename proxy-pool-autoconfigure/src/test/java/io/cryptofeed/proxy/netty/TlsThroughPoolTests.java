@@ -1,8 +1,6 @@
 package io.cryptofeed.proxy.netty;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -26,7 +24,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Sinks;
-import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -67,7 +64,7 @@ class TlsThroughPoolTests {
 	static void warmUpTls() {
 		try (TargetServer warmUp = TargetServer.startTls("127.0.0.1")) {
 			String peer = HttpClient.create()
-				.secure((spec) -> spec.sslContext(trustingSslContext()))
+				.secure((spec) -> spec.sslContext(TargetServer.trustingClientSslContext()))
 				.get()
 				.uri(warmUp.baseUrl() + "/whoami")
 				.responseContent()
@@ -211,19 +208,7 @@ class TlsThroughPoolTests {
 	private static ProxyPoolWebSocketClient trustingWebSocketClient(AssertableApplicationContext context) {
 		ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
 		return new ProxyPoolWebSocketClient(clients,
-				clients.newHttpClient().secure((spec) -> spec.sslContext(trustingSslContext())));
-	}
-
-	private static Http11SslContextSpec trustingSslContext() {
-		return Http11SslContextSpec.forClient().configure((builder) -> {
-			try (InputStream certificate = TlsThroughPoolTests.class.getClassLoader()
-				.getResourceAsStream(TargetServer.CERTIFICATE)) {
-				builder.trustManager(certificate);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
-		});
+				clients.newHttpClient().secure((spec) -> spec.sslContext(TargetServer.trustingClientSslContext())));
 	}
 
 	private String firstFrame(ProxyPoolWebSocketClient sockets) {

@@ -114,6 +114,21 @@ public final class TargetServer implements AutoCloseable {
 		return new TargetServer(Loopback.address(address), true);
 	}
 
+	/**
+	 * TLS settings for a Reactor Netty client that trusts the test certificate, and only it:
+	 * {@code httpClient.secure((spec) -> spec.sslContext(TargetServer.trustingClientSslContext()))}.
+	 */
+	public static Http11SslContextSpec trustingClientSslContext() {
+		return Http11SslContextSpec.forClient().configure((builder) -> {
+			try (InputStream certificate = resource(CERTIFICATE)) {
+				builder.trustManager(certificate);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		});
+	}
+
 	private static Http11SslContextSpec serverSslContext() {
 		try (InputStream certificate = resource(CERTIFICATE); InputStream key = resource(PRIVATE_KEY)) {
 			return Http11SslContextSpec.forServer(certificate, key);

@@ -8,16 +8,21 @@ import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import javax.net.ssl.SSLHandshakeException;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 class TargetServerTests {
@@ -56,6 +61,33 @@ class TargetServerTests {
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.body()).isEqualTo("127.0.0.1");
 		assertThat(this.server.requestsByPeer()).isEqualTo(Map.of("127.0.0.1", 1));
+	}
+
+	@Test
+	void aTlsServerIsTrustedByAClientThatTrustsItsTestCertificateOnly() {
+		try (TargetServer tls = TargetServer.startTls("127.0.0.1")) {
+			assertThat(tls.baseUrl()).isEqualTo("https://127.0.0.1:" + tls.port());
+			assertThat(tls.wsUrl()).isEqualTo("wss://127.0.0.1:" + tls.port() + "/ws");
+			reactor.netty.http.client.HttpClient trusting = reactor.netty.http.client.HttpClient.create()
+				.secure((spec) -> spec.sslContext(TargetServer.trustingClientSslContext()));
+			assertThat(whoami(trusting, tls)).isEqualTo("127.0.0.1");
+
+			// the JDK's authorities do not know the test certificate
+			reactor.netty.http.client.HttpClient untrusting = reactor.netty.http.client.HttpClient.create().secure();
+			Throwable refused = catchThrowable(() -> whoami(untrusting, tls));
+			assertThat(Stream.iterate(refused, Objects::nonNull, Throwable::getCause))
+				.hasAtLeastOneElementOfType(SSLHandshakeException.class);
+			assertThat(tls.requestsByPeer()).isEqualTo(Map.of("127.0.0.1", 1));
+		}
+	}
+
+	private static String whoami(reactor.netty.http.client.HttpClient client, TargetServer server) {
+		return client.get()
+			.uri(server.baseUrl() + "/whoami")
+			.responseContent()
+			.aggregate()
+			.asString()
+			.block(TIMEOUT);
 	}
 
 	@Test
