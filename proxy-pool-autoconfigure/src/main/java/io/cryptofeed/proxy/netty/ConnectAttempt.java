@@ -79,11 +79,11 @@ final class ConnectAttempt {
 	private boolean answered;
 
 	/**
-	 * Members whose TLS handshake with the exchange stalled, not blamed yet: the exchange may
-	 * be what stalls. Their breakers hear of it once the exchange answers through another
-	 * member; if it never does, they never do.
+	 * Members through which the exchange stalled (the TLS handshake, or the answer to a request
+	 * retried elsewhere), not blamed yet: the exchange may be what stalls. Their breakers hear
+	 * of it once the exchange answers through another member; if it never does, they never do.
 	 */
-	private List<StalledHandshake> unblamed;
+	private List<Stall> unblamed;
 
 	ConnectAttempt(String exchange, ConnectionType type, ProxyOutcomes outcomes, RateLimits rateLimits) {
 		this.exchange = exchange;
@@ -214,7 +214,7 @@ final class ConnectAttempt {
 	synchronized void responded(int status, HttpHeaders headers) {
 		this.answered = true;
 		if (this.unblamed != null) {
-			// the exchange completes TLS through others: those members stalled, not the exchange
+			// the exchange answers through another: those members stalled, not the exchange
 			this.unblamed.forEach((stalled) -> this.outcomes.failed(stalled.pool(), stalled.member(), stalled.elapsed(),
 					stalled.cause()));
 			this.unblamed = null;
@@ -263,12 +263,36 @@ final class ConnectAttempt {
 		if (this.current == null) {
 			return false;
 		}
+		memberFailed(cause, ConnectFailures.tlsHandshakeStalled(cause));
+		return true;
+	}
+
+	/**
+	 * The tunnel through the current member or proxy stalled or closed before the exchange
+	 * answered, and an idempotent request may go once more: counted as {@link #failed}, and
+	 * whether another may take it. A response timeout that another member is to retry is
+	 * blamed on this member only once the exchange answers through the other, as a stalled TLS
+	 * handshake is: when the exchange itself is slow, no breaker hears of it. Without a retry
+	 * it is blamed at once, since nothing else would ever tell.
+	 */
+	synchronized boolean stalledBeforeAnswer(Throwable cause, int maxAttempts) {
+		if (this.current == null) {
+			// a source's proxy (its feedback hears of it at once), or a direct connection
+			return failed(cause) && mayTryAnother(maxAttempts);
+		}
+		this.chosenFailedLast = false;
+		boolean another = mayTryAnother(maxAttempts);
+		memberFailed(cause, another && ConnectFailures.responseTimedOut(cause));
+		return another;
+	}
+
+	private void memberFailed(Throwable cause, boolean blameLater) {
 		this.current.connectFailed();
-		if (ConnectFailures.tlsHandshakeStalled(cause)) {
+		if (blameLater) {
 			if (this.unblamed == null) {
 				this.unblamed = new ArrayList<>(2);
 			}
-			this.unblamed.add(new StalledHandshake(this.pool, this.current.member(), elapsed(), cause));
+			this.unblamed.add(new Stall(this.pool, this.current.member(), elapsed(), cause));
 		}
 		else {
 			this.outcomes.failed(this.pool, this.current.member(), elapsed(), cause);
@@ -280,7 +304,6 @@ final class ConnectAttempt {
 		failure(this.current.endpoint() + " -> " + ProxyConnectFailedException.describe(cause));
 		this.current.release();
 		this.current = null;
-		return true;
 	}
 
 	/**
@@ -359,8 +382,8 @@ final class ConnectAttempt {
 		return Duration.ofNanos(System.nanoTime() - this.currentSince);
 	}
 
-	/** A member whose TLS handshake with the exchange stalled, and what its breaker is to hear. */
-	private record StalledHandshake(ProxyPool pool, PoolMember member, Duration elapsed, Throwable cause) {
+	/** A member through which the exchange stalled, and what its breaker is to hear. */
+	private record Stall(ProxyPool pool, PoolMember member, Duration elapsed, Throwable cause) {
 	}
 
 }

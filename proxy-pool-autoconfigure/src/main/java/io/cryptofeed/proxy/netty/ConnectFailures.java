@@ -43,6 +43,16 @@ final class ConnectFailures {
 		return false;
 	}
 
+	/** No answer came within the response timeout: the proxy stalls, or the exchange is that slow. */
+	static boolean responseTimedOut(Throwable error) {
+		for (Throwable t = error; t != null; t = t.getCause()) {
+			if (t instanceof ReadTimeoutException || t instanceof TimeoutException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	/** The tunnel was up but then stalled or closed without an answer. */
 	static boolean afterTunnel(Throwable error) {
 		for (Throwable t = error; t != null; t = t.getCause()) {

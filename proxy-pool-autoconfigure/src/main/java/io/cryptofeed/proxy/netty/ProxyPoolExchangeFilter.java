@@ -105,8 +105,8 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 			return Mono.error(new WebClientRequestException(failure, request.method(), request.url(),
 					request.headers()));
 		}
-		if (idempotent && ConnectFailures.afterTunnel(error) && !attempt.answered() && attempt.failed(error)
-				&& attempt.mayTryAnother(this.clients.settings().maxAttempts())) {
+		if (idempotent && ConnectFailures.afterTunnel(error) && !attempt.answered()
+				&& attempt.stalledBeforeAnswer(error, this.clients.settings().maxAttempts())) {
 			return this.clients.failover(attempt, () -> next.exchange(request), Mono::error)
 				.onErrorMap(ProxyConnectFailedException.class, (failure) -> new WebClientRequestException(failure,
 						request.method(), request.url(), request.headers()));

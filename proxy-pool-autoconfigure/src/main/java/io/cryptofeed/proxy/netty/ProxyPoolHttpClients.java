@@ -203,7 +203,7 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	private <T> Mono<T> afterStalledHandshake(ConnectAttempt attempt, Supplier<? extends Mono<T>> request,
 			Throwable error) {
 		if (this.settings.retryIdempotent() && ConnectFailures.afterTunnel(error) && !attempt.answered()
-				&& attempt.failed(error) && attempt.mayTryAnother(this.settings.maxAttempts())) {
+				&& attempt.stalledBeforeAnswer(error, this.settings.maxAttempts())) {
 			return failover(attempt, request, Mono::error);
 		}
 		return Mono.error(error);

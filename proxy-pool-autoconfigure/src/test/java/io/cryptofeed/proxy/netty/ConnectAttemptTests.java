@@ -25,7 +25,9 @@ import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import io.netty.handler.timeout.ReadTimeoutException;
 import org.junit.jupiter.api.Test;
+import reactor.netty.http.client.PrematureCloseException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -89,6 +91,61 @@ class ConnectAttemptTests {
 		assertThat(blamed).hasSize(1);
 		assertThat(allStalled.failures()).hasSize(2).allSatisfy((failure) -> assertThat(failure)
 			.contains("SslHandshakeTimeoutException"));
+	}
+
+	@Test
+	void aResponseTimeoutIsBlamedOnItsMemberOnceTheRetryIsAnsweredOrAtOnceWhenNoRetryFollows() {
+		List<String> blamed = new ArrayList<>();
+		ProxyOutcomes breakers = new ProxyOutcomes() {
+
+			@Override
+			public void failed(ProxyPool pool, PoolMember member, Duration elapsed, Throwable cause) {
+				blamed.add(member.endpoint().host());
+			}
+
+		};
+		ConnectAttempt retried = new ConnectAttempt(null, ConnectionType.HTTP, breakers,
+				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()));
+		ProxyPool pool = retried.route(this.pools, () -> "exchange.example");
+		PoolMember stalling = retried.select(pool).member();
+		assertThat(retried.stalledBeforeAnswer(ReadTimeoutException.INSTANCE, 3)).as("the other member may take it")
+			.isTrue();
+		assertThat(blamed).as("the exchange may be what is slow").isEmpty();
+		retried.select(pool);
+		retried.responded(200, EmptyHttpHeaders.INSTANCE);
+		assertThat(blamed).containsExactly(stalling.endpoint().host());
+		retried.releaseAll();
+
+		// the retry times out too: the exchange is slow, and no breaker hears of it
+		blamed.clear();
+		ConnectAttempt bothSlow = new ConnectAttempt(null, ConnectionType.HTTP, breakers,
+				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()));
+		bothSlow.route(this.pools, () -> "exchange.example");
+		bothSlow.select(pool);
+		assertThat(bothSlow.stalledBeforeAnswer(ReadTimeoutException.INSTANCE, 3)).isTrue();
+		bothSlow.select(pool);
+		bothSlow.releaseAll();
+		assertThat(blamed).isEmpty();
+		assertThat(bothSlow.failures()).singleElement().asString().contains("ReadTimeoutException");
+
+		// no member left to retry it: nothing else would ever tell, so the member hears of it now
+		ConnectAttempt last = new ConnectAttempt(null, ConnectionType.HTTP, breakers,
+				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()));
+		last.route(this.pools, () -> "exchange.example");
+		PoolMember alone = last.select(pool).member();
+		assertThat(last.stalledBeforeAnswer(ReadTimeoutException.INSTANCE, 1)).isFalse();
+		last.releaseAll();
+		assertThat(blamed).containsExactly(alone.endpoint().host());
+
+		// a premature close is the tunnel's doing, not the exchange's slowness: blamed at once
+		blamed.clear();
+		ConnectAttempt closed = new ConnectAttempt(null, ConnectionType.HTTP, breakers,
+				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()));
+		closed.route(this.pools, () -> "exchange.example");
+		PoolMember closing = closed.select(pool).member();
+		assertThat(closed.stalledBeforeAnswer(PrematureCloseException.TEST_EXCEPTION, 3)).isTrue();
+		closed.releaseAll();
+		assertThat(blamed).containsExactly(closing.endpoint().host());
 	}
 
 	@Test

@@ -283,6 +283,26 @@ class WebClientThroughPoolTests {
 				.withRootCauseInstanceOf(io.netty.handler.timeout.ReadTimeoutException.class);
 			// the first member's answer never came within the pool timeout; a second member was tried, no third
 			assertThat(this.target.requestsByPeer()).hasSize(2).allSatisfy((peer, count) -> assertThat(count).isOne());
+			// the exchange was slow through both: no proxy is to blame
+			MemberCircuitBreakers breakers = context.getBean(MemberCircuitBreakers.class);
+			assertThat(pool(context).members()).allSatisfy((member) -> assertThat(
+					breakers.breakerOf(member).getMetrics().getNumberOfFailedCalls()).isZero());
+		}, "cryptofeed.proxy.default.http.timeout=300ms");
+	}
+
+	@Test
+	void aMemberWhoseTunnelStallsIsBlamedOnceTheGetItStalledIsAnsweredThroughAnother() {
+		this.first.fault(Fault.STALL);
+		runWithPool((context, client) -> {
+			MemberCircuitBreakers breakers = context.getBean(MemberCircuitBreakers.class);
+			PoolMember stalling = pool(context).members().get(0);
+			// round-robin meets the stalling member within three requests
+			for (int i = 0; i < 3 && this.first.tunnels() == 0; i++) {
+				assertThat(whoami(client)).isIn("127.0.0.12", "127.0.0.13");
+			}
+			assertThat(this.first.tunnels()).isOne();
+			assertThat(breakers.breakerOf(stalling).getMetrics().getNumberOfFailedCalls()).isOne();
+			assertThat(this.target.requestsByPeer()).doesNotContainKey("127.0.0.11");
 		}, "cryptofeed.proxy.default.http.timeout=300ms");
 	}
 

@@ -195,6 +195,11 @@ class WebSocketThroughPoolTests {
 					.isInstanceOf(ReadTimeoutException.class));
 			// the first member's handshake stalled; a second member was tried, no third
 			assertThat(this.target.requestsByPeer()).hasSize(2).allSatisfy((peer, count) -> assertThat(count).isOne());
+			// the exchange was slow through both: no proxy is to blame
+			MemberCircuitBreakers breakers = context.getBean(MemberCircuitBreakers.class);
+			ProxyPool pool = context.getBean(ProxyPools.class).resolve(null, ConnectionType.WEBSOCKET).orElseThrow();
+			assertThat(pool.members()).allSatisfy((member) -> assertThat(
+					breakers.breakerOf(member).getMetrics().getNumberOfFailedCalls()).isZero());
 		}, "cryptofeed.proxy.default.websocket.timeout=300ms");
 	}
 
