@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.Lease;
+import io.cryptofeed.proxy.core.NoProxyAvailableException;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPool;
@@ -81,7 +82,8 @@ final class ConnectAttempt {
 	/**
 	 * Members through which the exchange stalled (the TLS handshake, or the answer to a request
 	 * retried elsewhere), not blamed yet: the exchange may be what stalls. Their breakers hear
-	 * of it once the exchange answers through another member; if it never does, they never do.
+	 * of it once the exchange answers through another member below 500, or when no other member
+	 * can be selected; if the others stall too, or answer with a 5xx, they never do.
 	 */
 	private List<Stall> unblamed;
 
@@ -141,7 +143,15 @@ final class ConnectAttempt {
 	 * throws NoProxyAvailableException (PoolRateLimitedException when only resting ones are left).
 	 */
 	synchronized Lease select(ProxyPool pool) {
-		Lease lease = this.limits.select(pool, this.tried);
+		Lease lease;
+		try {
+			lease = this.limits.select(pool, this.tried);
+		}
+		catch (NoProxyAvailableException ex) {
+			// no other member can take it, so nothing will tell the held-back stalls apart: blame them now
+			blameHeldBack();
+			throw ex;
+		}
 		this.pool = pool;
 		this.current = lease;
 		this.chosen = null;
@@ -213,10 +223,12 @@ final class ConnectAttempt {
 	 */
 	synchronized void responded(int status, HttpHeaders headers) {
 		this.answered = true;
-		if (this.unblamed != null) {
+		if (status < 500) {
 			// the exchange answers through another: those members stalled, not the exchange
-			this.unblamed.forEach((stalled) -> this.outcomes.failed(stalled.pool(), stalled.member(), stalled.elapsed(),
-					stalled.cause()));
+			blameHeldBack();
+		}
+		else {
+			// a 5xx: the exchange is in trouble through this member too, and may have been through those
 			this.unblamed = null;
 		}
 		if (this.current == null) {
@@ -271,9 +283,9 @@ final class ConnectAttempt {
 	 * The tunnel through the current member or proxy stalled or closed before the exchange
 	 * answered, and an idempotent request may go once more: counted as {@link #failed}, and
 	 * whether another may take it. A response timeout that another member is to retry is
-	 * blamed on this member only once the exchange answers through the other, as a stalled TLS
-	 * handshake is: when the exchange itself is slow, no breaker hears of it. Without a retry
-	 * it is blamed at once, since nothing else would ever tell.
+	 * held back as a stalled TLS handshake is (see {@link #unblamed}): when the exchange itself
+	 * is slow, no breaker hears of it. Without a retry it is blamed at once, since nothing else
+	 * would ever tell.
 	 */
 	synchronized boolean stalledBeforeAnswer(Throwable cause, int maxAttempts) {
 		if (this.current == null) {
@@ -284,6 +296,14 @@ final class ConnectAttempt {
 		boolean another = mayTryAnother(maxAttempts);
 		memberFailed(cause, another && ConnectFailures.responseTimedOut(cause));
 		return another;
+	}
+
+	private void blameHeldBack() {
+		if (this.unblamed != null) {
+			this.unblamed.forEach((stalled) -> this.outcomes.failed(stalled.pool(), stalled.member(), stalled.elapsed(),
+					stalled.cause()));
+			this.unblamed = null;
+		}
 	}
 
 	private void memberFailed(Throwable cause, boolean blameLater) {

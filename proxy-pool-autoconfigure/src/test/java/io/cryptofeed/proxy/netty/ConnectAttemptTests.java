@@ -11,6 +11,7 @@ import java.util.Set;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.Lease;
 import io.cryptofeed.proxy.core.MemberSpec;
+import io.cryptofeed.proxy.core.NoProxyAvailableException;
 import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.PoolSpec;
@@ -18,6 +19,7 @@ import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.Unavailability;
 import io.cryptofeed.proxy.core.ratelimit.Budget;
 import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicies;
 import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicy;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import reactor.netty.http.client.PrematureCloseException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** The leases of one logical connection across its attempts. */
 class ConnectAttemptTests {
@@ -94,7 +97,7 @@ class ConnectAttemptTests {
 	}
 
 	@Test
-	void aResponseTimeoutIsBlamedOnItsMemberOnceTheRetryIsAnsweredOrAtOnceWhenNoRetryFollows() {
+	void aResponseTimeoutIsHeldBackUntilAnotherMemberAnswersAndBlamedAtOnceWhenNoneCanRetryIt() {
 		List<String> blamed = new ArrayList<>();
 		ProxyOutcomes breakers = new ProxyOutcomes() {
 
@@ -136,6 +139,32 @@ class ConnectAttemptTests {
 		assertThat(last.stalledBeforeAnswer(ReadTimeoutException.INSTANCE, 1)).isFalse();
 		last.releaseAll();
 		assertThat(blamed).containsExactly(alone.endpoint().host());
+
+		// the other member is set aside before the retry can take it: nothing else will tell
+		blamed.clear();
+		ConnectAttempt noRetry = new ConnectAttempt(null, ConnectionType.HTTP, breakers,
+				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()));
+		noRetry.route(this.pools, () -> "exchange.example");
+		PoolMember first = noRetry.select(pool).member();
+		assertThat(noRetry.stalledBeforeAnswer(ReadTimeoutException.INSTANCE, 3)).isTrue();
+		PoolMember other = pool.members().stream().filter((m) -> m != first).findFirst().orElseThrow();
+		pool.setUnavailable(other, Unavailability.UNHEALTHY, true);
+		assertThatExceptionOfType(NoProxyAvailableException.class).isThrownBy(() -> noRetry.select(pool));
+		pool.setUnavailable(other, Unavailability.UNHEALTHY, false);
+		noRetry.releaseAll();
+		assertThat(blamed).containsExactly(first.endpoint().host());
+
+		// the other member's answer is a 5xx: the exchange is in trouble, not the first proxy
+		blamed.clear();
+		ConnectAttempt troubled = new ConnectAttempt(null, ConnectionType.HTTP, breakers,
+				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()));
+		troubled.route(this.pools, () -> "exchange.example");
+		troubled.select(pool);
+		assertThat(troubled.stalledBeforeAnswer(ReadTimeoutException.INSTANCE, 3)).isTrue();
+		troubled.select(pool);
+		troubled.responded(504, EmptyHttpHeaders.INSTANCE);
+		troubled.releaseAll();
+		assertThat(blamed).isEmpty();
 
 		// a premature close is the tunnel's doing, not the exchange's slowness: blamed at once
 		blamed.clear();

@@ -91,6 +91,27 @@ class WebSocketThroughPoolTests {
 	}
 
 	@Test
+	void aMemberWhoseTunnelStallsIsBlamedOnceTheHandshakeItStalledIsAnsweredThroughAnother() {
+		this.first.fault(Fault.STALL);
+		run((context, client) -> {
+			PoolMember stalling = context.getBean(ProxyPools.class)
+				.resolve(null, ConnectionType.WEBSOCKET)
+				.orElseThrow()
+				.members()
+				.get(0);
+			// round-robin meets the stalling member within three sessions
+			for (int i = 0; i < 3 && this.first.tunnels() == 0; i++) {
+				assertThat(firstFrame(client)).isIn("peer=127.0.0.22", "peer=127.0.0.23");
+			}
+			assertThat(this.first.tunnels()).isOne();
+			assertThat(context.getBean(MemberCircuitBreakers.class)
+				.breakerOf(stalling)
+				.getMetrics()
+				.getNumberOfFailedCalls()).isOne();
+		}, "cryptofeed.proxy.default.websocket.timeout=300ms");
+	}
+
+	@Test
 	void aSocksAuthenticationFailureIsSkipped() {
 		this.third.fault(Fault.AUTH_FAIL);
 		run((context, client) -> {
