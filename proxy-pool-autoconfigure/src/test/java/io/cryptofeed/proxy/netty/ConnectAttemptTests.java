@@ -41,6 +41,8 @@ class ConnectAttemptTests {
 			PoolSpec.Origin.POOL, List.of(member("a"), member("b")), "least-connections", Duration.ofSeconds(30))),
 			Map.of(), SelectionStrategies.builtIn()::create);
 
+	private final List<String> blamed = new ArrayList<>();
+
 	private final ConnectAttempt attempt = new ConnectAttempt(null, ConnectionType.HTTP, ProxyOutcomes.NONE,
 			new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()));
 
@@ -60,121 +62,113 @@ class ConnectAttemptTests {
 
 	@Test
 	void aStalledTlsHandshakeIsBlamedOnItsMemberOnlyOnceTheExchangeAnswersThroughAnother() {
-		List<String> blamed = new ArrayList<>();
-		ProxyOutcomes breakers = new ProxyOutcomes() {
-
-			@Override
-			public void failed(ProxyPool pool, PoolMember member, Duration elapsed, Throwable cause) {
-				blamed.add(member.endpoint().host());
-			}
-
-		};
-		ConnectAttempt stalledThenAnswered = new ConnectAttempt(null, ConnectionType.HTTP, breakers,
-				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()));
-		ProxyPool pool = stalledThenAnswered.route(this.pools, () -> "exchange.example");
-		PoolMember stalling = stalledThenAnswered.select(pool).member();
-		stalledThenAnswered.failed(new SslHandshakeTimeoutException("handshake timed out after 3000ms"));
-		assertThat(blamed).as("the exchange may be what stalls").isEmpty();
+		ConnectAttempt attempt = blamingAttempt();
+		ProxyPool pool = attempt.route(this.pools, () -> "exchange.example");
+		PoolMember stalling = attempt.select(pool).member();
+		attempt.failed(new SslHandshakeTimeoutException("handshake timed out after 3000ms"));
+		assertThat(this.blamed).as("the exchange may be what stalls").isEmpty();
 		assertThat(stalling.failedConnects()).as("a failed connection all the same").isOne();
 
-		stalledThenAnswered.select(pool);
-		stalledThenAnswered.responded(200, EmptyHttpHeaders.INSTANCE);
-		assertThat(blamed).containsExactly(stalling.endpoint().host());
-		stalledThenAnswered.releaseAll();
+		attempt.select(pool);
+		attempt.responded(200, EmptyHttpHeaders.INSTANCE);
+		attempt.releaseAll();
+		assertThat(this.blamed).containsExactly(stalling.endpoint().host());
+	}
 
-		// every member stalls: the exchange does, and no breaker hears of it
-		ConnectAttempt allStalled = new ConnectAttempt(null, ConnectionType.HTTP, breakers,
-				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()));
-		allStalled.route(this.pools, () -> "exchange.example");
+	@Test
+	void whenTheTlsHandshakeStallsThroughEveryMemberNoBreakerHearsOfIt() {
+		ConnectAttempt attempt = blamingAttempt();
+		ProxyPool pool = attempt.route(this.pools, () -> "exchange.example");
 		for (int i = 0; i < 2; i++) {
-			allStalled.select(pool);
-			allStalled.failed(new SslHandshakeTimeoutException("handshake timed out after 3000ms"));
+			attempt.select(pool);
+			attempt.failed(new SslHandshakeTimeoutException("handshake timed out after 3000ms"));
 		}
-		allStalled.releaseAll();
-		assertThat(blamed).hasSize(1);
-		assertThat(allStalled.failures()).hasSize(2).allSatisfy((failure) -> assertThat(failure)
+		attempt.releaseAll();
+		assertThat(this.blamed).isEmpty();
+		assertThat(attempt.failures()).hasSize(2).allSatisfy((failure) -> assertThat(failure)
 			.contains("SslHandshakeTimeoutException"));
 	}
 
 	@Test
-	void aResponseTimeoutIsHeldBackUntilAnotherMemberAnswersAndBlamedAtOnceWhenNoneCanRetryIt() {
-		List<String> blamed = new ArrayList<>();
-		ProxyOutcomes breakers = new ProxyOutcomes() {
-
-			@Override
-			public void failed(ProxyPool pool, PoolMember member, Duration elapsed, Throwable cause) {
-				blamed.add(member.endpoint().host());
-			}
-
-		};
-		ConnectAttempt retried = new ConnectAttempt(null, ConnectionType.HTTP, breakers,
-				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()));
-		ProxyPool pool = retried.route(this.pools, () -> "exchange.example");
-		PoolMember stalling = retried.select(pool).member();
-		assertThat(retried.stalledBeforeAnswer(ReadTimeoutException.INSTANCE, 3)).as("the other member may take it")
+	void aResponseTimeoutRetriedElsewhereIsBlamedOnlyOnceTheOtherMemberIsAnswered() {
+		ConnectAttempt attempt = blamingAttempt();
+		ProxyPool pool = attempt.route(this.pools, () -> "exchange.example");
+		PoolMember stalling = attempt.select(pool).member();
+		assertThat(attempt.stalledBeforeAnswer(ReadTimeoutException.INSTANCE, 3)).as("the other member may take it")
 			.isTrue();
-		assertThat(blamed).as("the exchange may be what is slow").isEmpty();
-		retried.select(pool);
-		retried.responded(200, EmptyHttpHeaders.INSTANCE);
-		assertThat(blamed).containsExactly(stalling.endpoint().host());
-		retried.releaseAll();
+		assertThat(this.blamed).as("the exchange may be what is slow").isEmpty();
 
-		// the retry times out too: the exchange is slow, and no breaker hears of it
-		blamed.clear();
-		ConnectAttempt bothSlow = new ConnectAttempt(null, ConnectionType.HTTP, breakers,
-				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()));
-		bothSlow.route(this.pools, () -> "exchange.example");
+		attempt.select(pool);
+		attempt.responded(200, EmptyHttpHeaders.INSTANCE);
+		attempt.releaseAll();
+		assertThat(this.blamed).containsExactly(stalling.endpoint().host());
+	}
+
+	@Test
+	void whenTheRetryTimesOutTooOrGetsA5xxTheExchangeIsInTroubleAndNoBreakerHearsOfIt() {
+		ConnectAttempt bothSlow = blamingAttempt();
+		ProxyPool pool = bothSlow.route(this.pools, () -> "exchange.example");
 		bothSlow.select(pool);
 		assertThat(bothSlow.stalledBeforeAnswer(ReadTimeoutException.INSTANCE, 3)).isTrue();
 		bothSlow.select(pool);
 		bothSlow.releaseAll();
-		assertThat(blamed).isEmpty();
 		assertThat(bothSlow.failures()).singleElement().asString().contains("ReadTimeoutException");
 
-		// no member left to retry it: nothing else would ever tell, so the member hears of it now
-		ConnectAttempt last = new ConnectAttempt(null, ConnectionType.HTTP, breakers,
-				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()));
-		last.route(this.pools, () -> "exchange.example");
-		PoolMember alone = last.select(pool).member();
-		assertThat(last.stalledBeforeAnswer(ReadTimeoutException.INSTANCE, 1)).isFalse();
-		last.releaseAll();
-		assertThat(blamed).containsExactly(alone.endpoint().host());
-
-		// the other member is set aside before the retry can take it: nothing else will tell
-		blamed.clear();
-		ConnectAttempt noRetry = new ConnectAttempt(null, ConnectionType.HTTP, breakers,
-				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()));
-		noRetry.route(this.pools, () -> "exchange.example");
-		PoolMember first = noRetry.select(pool).member();
-		assertThat(noRetry.stalledBeforeAnswer(ReadTimeoutException.INSTANCE, 3)).isTrue();
-		PoolMember other = pool.members().stream().filter((m) -> m != first).findFirst().orElseThrow();
-		pool.setUnavailable(other, Unavailability.UNHEALTHY, true);
-		assertThatExceptionOfType(NoProxyAvailableException.class).isThrownBy(() -> noRetry.select(pool));
-		pool.setUnavailable(other, Unavailability.UNHEALTHY, false);
-		noRetry.releaseAll();
-		assertThat(blamed).containsExactly(first.endpoint().host());
-
-		// the other member's answer is a 5xx: the exchange is in trouble, not the first proxy
-		blamed.clear();
-		ConnectAttempt troubled = new ConnectAttempt(null, ConnectionType.HTTP, breakers,
-				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()));
+		ConnectAttempt troubled = blamingAttempt();
 		troubled.route(this.pools, () -> "exchange.example");
 		troubled.select(pool);
 		assertThat(troubled.stalledBeforeAnswer(ReadTimeoutException.INSTANCE, 3)).isTrue();
 		troubled.select(pool);
 		troubled.responded(504, EmptyHttpHeaders.INSTANCE);
 		troubled.releaseAll();
-		assertThat(blamed).isEmpty();
 
-		// a premature close is the tunnel's doing, not the exchange's slowness: blamed at once
-		blamed.clear();
-		ConnectAttempt closed = new ConnectAttempt(null, ConnectionType.HTTP, breakers,
+		assertThat(this.blamed).isEmpty();
+	}
+
+	@Test
+	void aResponseTimeoutNoOtherMemberCanRetryIsBlamedAtOnce() {
+		ConnectAttempt lastAllowed = blamingAttempt();
+		ProxyPool pool = lastAllowed.route(this.pools, () -> "exchange.example");
+		PoolMember alone = lastAllowed.select(pool).member();
+		assertThat(lastAllowed.stalledBeforeAnswer(ReadTimeoutException.INSTANCE, 1)).isFalse();
+		lastAllowed.releaseAll();
+		assertThat(this.blamed).containsExactly(alone.endpoint().host());
+
+		// the other member is set aside before the retry can take it: nothing else will tell
+		this.blamed.clear();
+		ConnectAttempt otherSetAside = blamingAttempt();
+		otherSetAside.route(this.pools, () -> "exchange.example");
+		PoolMember first = otherSetAside.select(pool).member();
+		assertThat(otherSetAside.stalledBeforeAnswer(ReadTimeoutException.INSTANCE, 3)).isTrue();
+		PoolMember other = pool.members().stream().filter((m) -> m != first).findFirst().orElseThrow();
+		pool.setUnavailable(other, Unavailability.UNHEALTHY, true);
+		assertThatExceptionOfType(NoProxyAvailableException.class).isThrownBy(() -> otherSetAside.select(pool));
+		otherSetAside.releaseAll();
+		assertThat(this.blamed).containsExactly(first.endpoint().host());
+	}
+
+	@Test
+	void aPrematureCloseIsTheTunnelsDoingAndBlamedAtOnce() {
+		ConnectAttempt attempt = blamingAttempt();
+		ProxyPool pool = attempt.route(this.pools, () -> "exchange.example");
+		PoolMember closing = attempt.select(pool).member();
+		assertThat(attempt.stalledBeforeAnswer(PrematureCloseException.TEST_EXCEPTION, 3)).isTrue();
+		attempt.releaseAll();
+		assertThat(this.blamed).containsExactly(closing.endpoint().host());
+	}
+
+	/** An attempt whose breakers' failures land in {@link #blamed}, by member host. */
+	private ConnectAttempt blamingAttempt() {
+		ProxyOutcomes breakers = new ProxyOutcomes() {
+
+			@Override
+			public void failed(ProxyPool pool, PoolMember member, Duration elapsed, Throwable cause) {
+				ConnectAttemptTests.this.blamed.add(member.endpoint().host());
+			}
+
+		};
+		return new ConnectAttempt(null, ConnectionType.HTTP, breakers,
 				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()));
-		closed.route(this.pools, () -> "exchange.example");
-		PoolMember closing = closed.select(pool).member();
-		assertThat(closed.stalledBeforeAnswer(PrematureCloseException.TEST_EXCEPTION, 3)).isTrue();
-		closed.releaseAll();
-		assertThat(blamed).containsExactly(closing.endpoint().host());
 	}
 
 	@Test
