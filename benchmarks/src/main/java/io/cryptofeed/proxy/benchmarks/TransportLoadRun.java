@@ -205,8 +205,10 @@ public final class TransportLoadRun {
 		System.out.println();
 		a.fault(Fault.STALL);
 		TransportSettings transport = TransportSettings.DEFAULTS;
-		WebClient withStalling = pooledClient((clients) -> clients.newHttpClient()
-			.secure((spec) -> spec.sslContext(TargetServer.trustingClientSslContext())), transport, BreakerSettings.DEFAULTS, a, b, c);
+		WebClient withStalling = pooledClient(
+				(clients) -> clients.newHttpClient()
+					.secure((spec) -> spec.sslContext(TargetServer.trustingClientSslContext())),
+				transport, BreakerSettings.DEFAULTS, a, b, c);
 		Result stalled = sequential(withStalling, url, 1_000);
 		a.fault(Fault.NONE);
 		long timeout = transport.handshakeTimeout().plus(transport.tlsHandshakeTimeout()).toMillis();

@@ -120,7 +120,11 @@ public class ProxyProperties {
 		/** Members tried for one connection before it fails; never more than the pool's enabled members. */
 		private int maxAttempts = 3;
 
-		/** Whether a GET, HEAD or OPTIONS whose tunnel stalled after it was up is sent once more through another member. */
+		/**
+		 * Whether a GET, HEAD or OPTIONS (and a WebSocket opening handshake) whose tunnel stalled
+		 * after it was up is sent once more through another member. A response timeout retried
+		 * this way counts against the first member only once the other gets an answer below 500.
+		 */
 		private boolean retryIdempotent = true;
 
 		public int getMaxAttempts() {

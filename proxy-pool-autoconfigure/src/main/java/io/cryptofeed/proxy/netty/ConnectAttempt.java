@@ -292,6 +292,7 @@ final class ConnectAttempt {
 			// a source's proxy (its feedback hears of it at once), or a direct connection
 			return failed(cause) && mayTryAnother(maxAttempts);
 		}
+		// a member failed last, as failed() records it; mayTryAnother reads it before memberFailed runs
 		this.chosenFailedLast = false;
 		boolean another = mayTryAnother(maxAttempts);
 		memberFailed(cause, another && ConnectFailures.responseTimedOut(cause));

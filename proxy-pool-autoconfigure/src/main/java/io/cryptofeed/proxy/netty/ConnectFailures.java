@@ -21,13 +21,9 @@ final class ConnectFailures {
 	 * Nothing of the request was sent to the target, so another member may carry it.
 	 */
 	static boolean beforeTunnel(Throwable error) {
-		for (Throwable t = error; t != null; t = t.getCause()) {
-			if (t instanceof ConnectException || t instanceof UnknownHostException
-					|| t instanceof SslHandshakeTimeoutException) {
-				return !(t instanceof ProxyConnectFailedException);
-			}
-		}
-		return false;
+		Throwable cause = firstOf(error, ConnectException.class, UnknownHostException.class,
+				SslHandshakeTimeoutException.class);
+		return cause != null && !(cause instanceof ProxyConnectFailedException);
 	}
 
 	/**
@@ -35,33 +31,30 @@ final class ConnectFailures {
 	 * stalls after its handshake, or the target is that slow.
 	 */
 	static boolean tlsHandshakeStalled(Throwable error) {
-		for (Throwable t = error; t != null; t = t.getCause()) {
-			if (t instanceof SslHandshakeTimeoutException) {
-				return true;
-			}
-		}
-		return false;
+		return firstOf(error, SslHandshakeTimeoutException.class) != null;
 	}
 
 	/** No answer came within the response timeout: the proxy stalls, or the exchange is that slow. */
 	static boolean responseTimedOut(Throwable error) {
-		for (Throwable t = error; t != null; t = t.getCause()) {
-			if (t instanceof ReadTimeoutException || t instanceof TimeoutException) {
-				return true;
-			}
-		}
-		return false;
+		return firstOf(error, ReadTimeoutException.class, TimeoutException.class) != null;
 	}
 
 	/** The tunnel was up but then stalled or closed without an answer. */
 	static boolean afterTunnel(Throwable error) {
+		return responseTimedOut(error) || firstOf(error, PrematureCloseException.class) != null;
+	}
+
+	/** The error or the first of its causes that is one of the kinds, or {@code null}. */
+	@SafeVarargs
+	private static Throwable firstOf(Throwable error, Class<? extends Throwable>... kinds) {
 		for (Throwable t = error; t != null; t = t.getCause()) {
-			if (t instanceof ReadTimeoutException || t instanceof PrematureCloseException
-					|| t instanceof TimeoutException) {
-				return true;
+			for (Class<? extends Throwable> kind : kinds) {
+				if (kind.isInstance(t)) {
+					return t;
+				}
 			}
 		}
-		return false;
+		return null;
 	}
 
 }

@@ -207,8 +207,8 @@ class TlsThroughPoolTests {
 	/** The pools' WebSocket client on an HttpClient that trusts the target, as an application would build it. */
 	private static ProxyPoolWebSocketClient trustingWebSocketClient(AssertableApplicationContext context) {
 		ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
-		return new ProxyPoolWebSocketClient(clients,
-				clients.newHttpClient().secure((spec) -> spec.sslContext(TargetServer.trustingClientSslContext())));
+		return new ProxyPoolWebSocketClient(clients, clients.newHttpClient()
+			.secure((spec) -> spec.sslContext(TargetServer.trustingClientSslContext())));
 	}
 
 	private String firstFrame(ProxyPoolWebSocketClient sockets) {
