@@ -123,7 +123,8 @@ public class ProxyProperties {
 		/**
 		 * Whether a GET, HEAD or OPTIONS (and a WebSocket opening handshake) whose tunnel stalled
 		 * after it was up is sent once more through another member. A response timeout retried
-		 * this way counts against the first member only once the other gets an answer below 500.
+		 * this way counts against the first member only once the other gets an answer below 500,
+		 * or when no other member can take the retry.
 		 */
 		private boolean retryIdempotent = true;
 

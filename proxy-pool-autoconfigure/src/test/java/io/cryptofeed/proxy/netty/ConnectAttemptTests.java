@@ -41,7 +41,8 @@ class ConnectAttemptTests {
 			PoolSpec.Origin.POOL, List.of(member("a"), member("b")), "least-connections", Duration.ofSeconds(30))),
 			Map.of(), SelectionStrategies.builtIn()::create);
 
-	private final List<String> blamed = new ArrayList<>();
+	/** The members whose breakers heard of a failure, in order (both members share one host). */
+	private final List<PoolMember> blamed = new ArrayList<>();
 
 	private final ConnectAttempt attempt = new ConnectAttempt(null, ConnectionType.HTTP, ProxyOutcomes.NONE,
 			new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()));
@@ -72,7 +73,7 @@ class ConnectAttemptTests {
 		attempt.select(pool);
 		attempt.responded(200, EmptyHttpHeaders.INSTANCE);
 		attempt.releaseAll();
-		assertThat(this.blamed).containsExactly(stalling.endpoint().host());
+		assertThat(this.blamed).containsExactly(stalling);
 	}
 
 	@Test
@@ -101,7 +102,7 @@ class ConnectAttemptTests {
 		attempt.select(pool);
 		attempt.responded(200, EmptyHttpHeaders.INSTANCE);
 		attempt.releaseAll();
-		assertThat(this.blamed).containsExactly(stalling.endpoint().host());
+		assertThat(this.blamed).containsExactly(stalling);
 	}
 
 	@Test
@@ -132,7 +133,7 @@ class ConnectAttemptTests {
 		PoolMember alone = lastAllowed.select(pool).member();
 		assertThat(lastAllowed.stalledBeforeAnswer(ReadTimeoutException.INSTANCE, 1)).isFalse();
 		lastAllowed.releaseAll();
-		assertThat(this.blamed).containsExactly(alone.endpoint().host());
+		assertThat(this.blamed).containsExactly(alone);
 
 		// the other member is set aside before the retry can take it: nothing else will tell
 		this.blamed.clear();
@@ -144,7 +145,7 @@ class ConnectAttemptTests {
 		pool.setUnavailable(other, Unavailability.UNHEALTHY, true);
 		assertThatExceptionOfType(NoProxyAvailableException.class).isThrownBy(() -> otherSetAside.select(pool));
 		otherSetAside.releaseAll();
-		assertThat(this.blamed).containsExactly(first.endpoint().host());
+		assertThat(this.blamed).containsExactly(first);
 	}
 
 	@Test
@@ -154,16 +155,16 @@ class ConnectAttemptTests {
 		PoolMember closing = attempt.select(pool).member();
 		assertThat(attempt.stalledBeforeAnswer(PrematureCloseException.TEST_EXCEPTION, 3)).isTrue();
 		attempt.releaseAll();
-		assertThat(this.blamed).containsExactly(closing.endpoint().host());
+		assertThat(this.blamed).containsExactly(closing);
 	}
 
-	/** An attempt whose breakers' failures land in {@link #blamed}, by member host. */
+	/** An attempt whose breakers' failures land in {@link #blamed}. */
 	private ConnectAttempt blamingAttempt() {
 		ProxyOutcomes breakers = new ProxyOutcomes() {
 
 			@Override
 			public void failed(ProxyPool pool, PoolMember member, Duration elapsed, Throwable cause) {
-				ConnectAttemptTests.this.blamed.add(member.endpoint().host());
+				ConnectAttemptTests.this.blamed.add(member);
 			}
 
 		};
