@@ -124,7 +124,7 @@ public class ProxyProperties {
 		 * Whether a GET, HEAD or OPTIONS (and a WebSocket opening handshake) whose tunnel stalled
 		 * after it was up is sent once more through another member. A response timeout retried
 		 * this way counts against the first member only once the other gets an answer below 500,
-		 * or when no other member can take the retry.
+		 * or when no other member could carry the retry to the exchange.
 		 */
 		private boolean retryIdempotent = true;
 

@@ -82,8 +82,9 @@ final class ConnectAttempt {
 	/**
 	 * Members through which the exchange stalled (the TLS handshake, or the answer to a request
 	 * retried elsewhere), not blamed yet: the exchange may be what stalls. Their breakers hear
-	 * of it once the exchange answers through another member below 500, or when no other member
-	 * can be selected; if the others stall too, or answer with a 5xx, they never do.
+	 * of it once the exchange answers through another member below 500. When no attempt follows,
+	 * a lone stall is blamed, since nothing else would tell; when two or more members stalled and
+	 * no answer came, or the answer is a 5xx, the exchange is in trouble and none is blamed.
 	 */
 	private List<Stall> unblamed;
 
@@ -148,8 +149,7 @@ final class ConnectAttempt {
 			lease = this.limits.select(pool, this.tried);
 		}
 		catch (NoProxyAvailableException ex) {
-			// no other member can take it, so nothing will tell the held-back stalls apart: blame them now
-			blameHeldBack();
+			settleHeldBack();
 			throw ex;
 		}
 		this.pool = pool;
@@ -260,43 +260,38 @@ final class ConnectAttempt {
 	}
 
 	/**
-	 * The current member failed: counted against it and remembered for the final error.
-	 * @return whether a member had been selected (false for a direct connection)
+	 * The current member or proxy failed: counted against it and remembered for the final
+	 * error. A stall through a member is held back (see {@link #unblamed}).
+	 * @param maxAttempts the attempts this connection may make (1 when nothing retries it)
+	 * @return whether a member or proxy had been selected (false for a direct connection)
 	 */
-	synchronized boolean failed(Throwable cause) {
+	synchronized boolean failed(Throwable cause, int maxAttempts) {
 		this.chosenFailedLast = this.chosen != null;
 		if (this.chosen != null) {
 			this.chosen.feedback().failed(elapsed(), cause);
 			failure(this.chosen.endpoint() + " -> " + ProxyConnectFailedException.describe(cause));
 			this.fallback = this.chosen.fallback();
 			this.chosen = null;
-			return true;
 		}
-		if (this.current == null) {
+		else if (this.current != null) {
+			memberFailed(cause);
+		}
+		else {
 			return false;
 		}
-		memberFailed(cause, ConnectFailures.tlsHandshakeStalled(cause));
+		if (!mayTryAnother(maxAttempts)) {
+			settleHeldBack();
+		}
 		return true;
 	}
 
 	/**
 	 * The tunnel through the current member or proxy stalled or closed before the exchange
-	 * answered, and an idempotent request may go once more: counted as {@link #failed}, and
-	 * whether another may take it. A response timeout that another member is to retry is
-	 * held back as a stalled TLS handshake is (see {@link #unblamed}): when the exchange itself
-	 * is slow, no breaker hears of it. Without a retry it is blamed at once, since nothing else
-	 * would ever tell.
+	 * answered, and an idempotent request may go once more: counted as {@link #failed}.
+	 * @return whether another member or proxy may take the request
 	 */
 	synchronized boolean stalledBeforeAnswer(Throwable cause, int maxAttempts) {
-		if (this.current == null) {
-			// a source's proxy (its feedback hears of it at once), or a direct connection
-			return failed(cause) && mayTryAnother(maxAttempts);
-		}
-		// a member failed last, as failed() records it; mayTryAnother reads it before memberFailed runs
-		this.chosenFailedLast = false;
-		boolean another = mayTryAnother(maxAttempts);
-		memberFailed(cause, another && ConnectFailures.responseTimedOut(cause));
-		return another;
+		return failed(cause, maxAttempts) && mayTryAnother(maxAttempts);
 	}
 
 	private void blameHeldBack() {
@@ -307,9 +302,20 @@ final class ConnectAttempt {
 		}
 	}
 
-	private void memberFailed(Throwable cause, boolean blameLater) {
+	/**
+	 * No attempt follows, so no answer will tell the held-back stalls apart: a lone one is
+	 * blamed, several mean the exchange stalls and are not.
+	 */
+	private void settleHeldBack() {
+		if (this.unblamed != null && this.unblamed.size() == 1) {
+			blameHeldBack();
+		}
+		this.unblamed = null;
+	}
+
+	private void memberFailed(Throwable cause) {
 		this.current.connectFailed();
-		if (blameLater) {
+		if (ConnectFailures.stalled(cause)) {
 			if (this.unblamed == null) {
 				this.unblamed = new ArrayList<>(2);
 			}

@@ -27,21 +27,18 @@ final class ConnectFailures {
 	}
 
 	/**
-	 * The TLS handshake with the target through the tunnel did not finish in time: the proxy
-	 * stalls after its handshake, or the target is that slow.
+	 * The TLS handshake with the target through the tunnel, or the answer to a request, did not
+	 * come in time: the proxy stalls, or the target is that slow.
 	 */
-	static boolean tlsHandshakeStalled(Throwable error) {
-		return firstOf(error, SslHandshakeTimeoutException.class) != null;
-	}
-
-	/** No answer came within the response timeout: the proxy stalls, or the exchange is that slow. */
-	static boolean responseTimedOut(Throwable error) {
-		return firstOf(error, ReadTimeoutException.class, TimeoutException.class) != null;
+	static boolean stalled(Throwable error) {
+		return firstOf(error, SslHandshakeTimeoutException.class, ReadTimeoutException.class,
+				TimeoutException.class) != null;
 	}
 
 	/** The tunnel was up but then stalled or closed without an answer. */
 	static boolean afterTunnel(Throwable error) {
-		return responseTimedOut(error) || firstOf(error, PrematureCloseException.class) != null;
+		return firstOf(error, ReadTimeoutException.class, TimeoutException.class,
+				PrematureCloseException.class) != null;
 	}
 
 	/** The error or the first of its causes that is one of the kinds, or {@code null}. */

@@ -232,7 +232,8 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 			}
 			// once the exchange answered, an error (even a ConnectException from the application's
 			// handler or filter) is no connect failure: the request was sent, or the session opened
-			if (!ConnectFailures.beforeTunnel(error) || attempt.answered() || !attempt.failed(error)) {
+			if (!ConnectFailures.beforeTunnel(error) || attempt.answered()
+					|| !attempt.failed(error, this.settings.maxAttempts())) {
 				return otherwise.apply(error);
 			}
 			if (attempt.mayTryAnother(this.settings.maxAttempts())) {
@@ -268,7 +269,8 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 			this.source.doOnError((error) -> {
 				if (!ExchangeAnswers.refusedHandshake(attempt, error)
 						&& (ConnectFailures.beforeTunnel(error) || ConnectFailures.afterTunnel(error))) {
-					attempt.failed(error);
+					// nothing retries this connect: a stall through the member is blamed at once
+					attempt.failed(error, 1);
 				}
 			})
 				.doFinally((signal) -> attempt.releaseAll())

@@ -51,7 +51,7 @@ class ConnectAttemptTests {
 	void aLeaseAFailoverTakesAfterACancelReleasedEverythingGoesBackAtOnce() {
 		ProxyPool pool = this.attempt.route(this.pools, () -> "exchange.example");
 		Lease first = this.attempt.select(pool);
-		this.attempt.failed(new ConnectException("refused"));
+		this.attempt.failed(new ConnectException("refused"), 3);
 		// the caller cancels while the failover is already on its way to the next member
 		this.attempt.releaseAll();
 		Lease second = this.attempt.select(pool);
@@ -66,7 +66,7 @@ class ConnectAttemptTests {
 		ConnectAttempt attempt = blamingAttempt();
 		ProxyPool pool = attempt.route(this.pools, () -> "exchange.example");
 		PoolMember stalling = attempt.select(pool).member();
-		attempt.failed(new SslHandshakeTimeoutException("handshake timed out after 3000ms"));
+		attempt.failed(new SslHandshakeTimeoutException("handshake timed out after 3000ms"), 3);
 		assertThat(this.blamed).as("the exchange may be what stalls").isEmpty();
 		assertThat(stalling.failedConnects()).as("a failed connection all the same").isOne();
 
@@ -82,12 +82,37 @@ class ConnectAttemptTests {
 		ProxyPool pool = attempt.route(this.pools, () -> "exchange.example");
 		for (int i = 0; i < 2; i++) {
 			attempt.select(pool);
-			attempt.failed(new SslHandshakeTimeoutException("handshake timed out after 3000ms"));
+			attempt.failed(new SslHandshakeTimeoutException("handshake timed out after 3000ms"), 3);
 		}
 		attempt.releaseAll();
 		assertThat(this.blamed).isEmpty();
 		assertThat(attempt.failures()).hasSize(2).allSatisfy((failure) -> assertThat(failure)
 			.contains("SslHandshakeTimeoutException"));
+	}
+
+	@Test
+	void aLoneStallThatNoAttemptFollowsIsBlamedAtOnce() {
+		ConnectAttempt withoutFailover = blamingAttempt();
+		ProxyPool pool = withoutFailover.route(this.pools, () -> "exchange.example");
+		PoolMember stalling = withoutFailover.select(pool).member();
+		withoutFailover.failed(new SslHandshakeTimeoutException("handshake timed out after 3000ms"), 1);
+		assertThat(this.blamed).as("nothing else would ever tell").containsExactly(stalling);
+		withoutFailover.releaseAll();
+		assertThat(this.blamed).hasSize(1);
+	}
+
+	@Test
+	void aStallWhoseRetryNeverReachedTheExchangeIsBlamedWhenNoAttemptIsLeft() {
+		ConnectAttempt attempt = blamingAttempt();
+		ProxyPool pool = attempt.route(this.pools, () -> "exchange.example");
+		PoolMember stalling = attempt.select(pool).member();
+		attempt.failed(new SslHandshakeTimeoutException("handshake timed out after 3000ms"), 2);
+		assertThat(this.blamed).isEmpty();
+
+		PoolMember refusing = attempt.select(pool).member();
+		attempt.failed(new ConnectException("refused"), 2);
+		attempt.releaseAll();
+		assertThat(this.blamed).containsExactly(refusing, stalling);
 	}
 
 	@Test

@@ -19,6 +19,7 @@ import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -145,6 +146,30 @@ class TlsThroughPoolTests {
 				.as("each request sent once").isEqualTo(9);
 		}, SHORT_TLS_HANDSHAKE[0], SHORT_TLS_HANDSHAKE[1],
 				// no trial call while the test runs, however slow the machine
+				"cryptofeed.proxy.circuit-breaker.wait-duration-in-open-state=1m");
+	}
+
+	@Test
+	void withoutFailoverAMemberThatStallsTlsIsBlamedAtOnceAndItsBreakerOpens() {
+		this.trio.first.fault(Fault.STALL);
+		run("default.http", (context) -> {
+			WebClient client = TransportTestSupport.trustingTlsTarget(context);
+			PoolMember stalling = httpPool(context).members().get(0);
+			int stalled = 0;
+			// round-robin meets the stalling member twice in six requests; nothing retries them
+			for (int i = 0; i < 6; i++) {
+				try {
+					assertThat(whoami(client)).isIn("127.0.0.82", "127.0.0.83");
+				}
+				catch (WebClientRequestException ex) {
+					assertThat(ex).hasRootCauseInstanceOf(SslHandshakeTimeoutException.class);
+					stalled++;
+				}
+			}
+			assertThat(stalled).isEqualTo(2);
+			assertThat(breakerState(context, stalling)).isEqualTo(CircuitBreaker.State.OPEN);
+			assertThat(this.trio.first.tunnels()).isEqualTo(2);
+		}, SHORT_TLS_HANDSHAKE[0], SHORT_TLS_HANDSHAKE[1], "cryptofeed.proxy.failover.max-attempts=1",
 				"cryptofeed.proxy.circuit-breaker.wait-duration-in-open-state=1m");
 	}
 
