@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
@@ -63,6 +64,43 @@ class OwnHttpClientThroughPoolTests {
 				}
 				assertThat(this.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.62", 6));
 			});
+	}
+
+	@Test
+	void anOwnClientUsedAloneBlamesAMemberThatStallsItsTlsHandshakesSinceNothingRetriesThem() {
+		try (HttpConnectProxy stalling = HttpConnectProxy.builder()
+			.bindAddress("127.0.0.1")
+			.egressAddress("127.0.0.63")
+			.start(); TargetServer tls = TargetServer.startTls("127.0.0.1")) {
+			stalling.fault(Fault.STALL);
+			TransportTestSupport.runner()
+				.withPropertyValues("cryptofeed.proxy.default.http.url=" + stalling.url(),
+						"cryptofeed.proxy.handshake-timeout=300ms", "cryptofeed.proxy.tls-handshake-timeout=700ms",
+						"cryptofeed.proxy.circuit-breaker.wait-duration-in-open-state=1m")
+				.run((context) -> {
+					ProxyPoolHttpClients pools = context.getBean(ProxyPoolHttpClients.class);
+					HttpClient own = pools.apply(pools.newHttpClient()
+						.secure((spec) -> spec.sslContext(TargetServer.trustingClientSslContext())), ConnectionType.HTTP);
+					for (int i = 0; i < 2; i++) {
+						// used on its own, without withFailover
+						assertThatThrownBy(() -> own.get()
+							.uri(tls.baseUrl() + "/whoami")
+							.responseContent()
+							.aggregate()
+							.asString()
+							.block(Duration.ofSeconds(5))).hasRootCauseInstanceOf(SslHandshakeTimeoutException.class);
+					}
+					PoolMember member = context.getBean(ProxyPools.class)
+						.resolve(null, ConnectionType.HTTP)
+						.orElseThrow()
+						.members()
+						.get(0);
+					assertThat(context.getBean(MemberCircuitBreakers.class).breakerOf(member).getState())
+						.isEqualTo(CircuitBreaker.State.OPEN);
+					assertThat(stalling.tunnels()).isEqualTo(2);
+					assertThat(tls.requestsByPeer()).isEmpty();
+				});
+		}
 	}
 
 	@Test
