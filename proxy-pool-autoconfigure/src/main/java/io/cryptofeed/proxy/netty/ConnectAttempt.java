@@ -286,11 +286,15 @@ final class ConnectAttempt {
 	}
 
 	/**
-	 * The tunnel through the current member or proxy stalled or closed before the exchange
-	 * answered, and an idempotent request may go once more: counted as {@link #failed}.
-	 * @return whether another member or proxy may take the request
+	 * An idempotent request (or a WebSocket opening handshake) failed: when its tunnel stalled
+	 * or closed before the exchange answered, counted as {@link #failed}; any other error, or one
+	 * after the answer, is no proxy failure and counts against nothing.
+	 * @return whether it stalled before the answer and another member or proxy may take it
 	 */
 	synchronized boolean stalledBeforeAnswer(Throwable cause, int maxAttempts) {
+		if (!ConnectFailures.afterTunnel(cause) || this.answered) {
+			return false;
+		}
 		return failed(cause, maxAttempts) && mayTryAnother(maxAttempts);
 	}
 

@@ -105,8 +105,7 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 			return Mono.error(new WebClientRequestException(failure, request.method(), request.url(),
 					request.headers()));
 		}
-		if (idempotent && ConnectFailures.afterTunnel(error) && !attempt.answered()
-				&& attempt.stalledBeforeAnswer(error, this.clients.settings().maxAttempts())) {
+		if (idempotent && attempt.stalledBeforeAnswer(error, this.clients.settings().maxAttempts())) {
 			return this.clients.failover(attempt, () -> next.exchange(request), Mono::error)
 				.onErrorMap(ProxyConnectFailedException.class, (failure) -> new WebClientRequestException(failure,
 						request.method(), request.url(), request.headers()));

@@ -202,8 +202,7 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	 */
 	private <T> Mono<T> afterStalledHandshake(ConnectAttempt attempt, Supplier<? extends Mono<T>> request,
 			Throwable error) {
-		if (this.settings.retryIdempotent() && ConnectFailures.afterTunnel(error) && !attempt.answered()
-				&& attempt.stalledBeforeAnswer(error, this.settings.maxAttempts())) {
+		if (this.settings.retryIdempotent() && attempt.stalledBeforeAnswer(error, this.settings.maxAttempts())) {
 			return failover(attempt, request, Mono::error);
 		}
 		return Mono.error(error);

@@ -183,6 +183,31 @@ class ConnectAttemptTests {
 		assertThat(this.blamed).containsExactly(closing);
 	}
 
+	@Test
+	void anErrorThatIsNoStallBeforeTheAnswerIsNeitherRetriedNorCounted() {
+		ConnectAttempt answered = blamingAttempt();
+		ProxyPool pool = answered.route(this.pools, () -> "exchange.example");
+		PoolMember carrying = answered.select(pool).member();
+		answered.responded(200, EmptyHttpHeaders.INSTANCE);
+		assertThat(answered.stalledBeforeAnswer(ReadTimeoutException.INSTANCE, 3))
+			.as("the body stalled after the exchange answered: the request was served")
+			.isFalse();
+
+		ConnectAttempt refused = blamingAttempt();
+		refused.route(this.pools, () -> "exchange.example");
+		refused.select(pool);
+		assertThat(refused.stalledBeforeAnswer(new ConnectException("refused"), 3))
+			.as("a connect failure is failover's, not a stall's")
+			.isFalse();
+
+		answered.releaseAll();
+		refused.releaseAll();
+		assertThat(this.blamed).isEmpty();
+		assertThat(answered.failures()).isEmpty();
+		assertThat(refused.failures()).isEmpty();
+		assertThat(carrying.failedConnects()).isZero();
+	}
+
 	/** An attempt whose breakers' failures land in {@link #blamed}. */
 	private ConnectAttempt blamingAttempt() {
 		ProxyOutcomes breakers = new ProxyOutcomes() {
