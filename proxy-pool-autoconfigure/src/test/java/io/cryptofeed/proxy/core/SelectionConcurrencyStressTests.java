@@ -2,7 +2,9 @@ package io.cryptofeed.proxy.core;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -15,20 +17,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Many threads select, hold, release (some twice) and flip availability at once. Bounded by
- * an iteration count per thread; the executor's await is a safety net, not synchronisation.
+ * Many threads select, hold, release (some twice), flip availability and reload the pool at
+ * once. Bounded by an iteration count per thread; the executor's await is a safety net, not
+ * synchronisation.
  */
 class SelectionConcurrencyStressTests {
 
 	private static final int SELECTORS = 8;
 
 	private static final int ITERATIONS = 20_000;
+
+	private static final int RELOADS = 2_000;
 
 	private static final java.util.logging.Logger poolLogger = java.util.logging.Logger
 		.getLogger(ProxyPool.class.getName());
@@ -110,6 +116,100 @@ class SelectionConcurrencyStressTests {
 		});
 		assertThat(pool.isPanicking()).isFalse();
 		assertThat(pool.availableMembers()).hasSize(members.size());
+	}
+
+	/**
+	 * Health checks and breakers change members' availability while a reload removes two
+	 * members and adds two, and back, again and again: a change that meets a member the
+	 * reload just dropped is no error, selection never fails, and once everything stops
+	 * the pool selects exactly its configured members.
+	 */
+	@Test
+	void reloadsRacingAvailabilityChangesLeaveAConsistentPool() throws Exception {
+		List<MemberSpec> specs = Members.count(8);
+		List<MemberSpec> all = specs.subList(0, 6);
+		List<MemberSpec> swapped = List.of(specs.get(0), specs.get(1), specs.get(2), specs.get(3), specs.get(6),
+				specs.get(7));
+		ProxyPool pool = Members.pool(all, SelectionStrategies.builtIn().create("round-robin"));
+		ConcurrentLinkedQueue<PoolMember> dropped = new ConcurrentLinkedQueue<>();
+		ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+		CountDownLatch start = new CountDownLatch(1);
+		ExecutorService executor = Executors.newFixedThreadPool(7);
+		List<Future<?>> futures = new ArrayList<>();
+		futures.add(executor.submit(() -> {
+			await(start);
+			for (int i = 0; i < RELOADS; i++) {
+				List<MemberSpec> members = (i % 2 == 0) ? swapped : all;
+				dropped.addAll(pool.reconcile(spec(pool, members), null).removed());
+			}
+			dropped.addAll(pool.reconcile(spec(pool, all), null).removed());
+		}));
+		for (int t = 0; t < 2; t++) {
+			futures.add(executor.submit(() -> {
+				await(start);
+				ThreadLocalRandom random = ThreadLocalRandom.current();
+				List<PoolMember> members = pool.members();
+				for (int i = 0; i < ITERATIONS; i++) {
+					if (i % 100 == 0) {
+						// as a health-check round does: it takes its targets once and reports on
+						// each as its probe ends, by which time reloads may have dropped some
+						members = pool.members();
+					}
+					PoolMember member = members.get(random.nextInt(members.size()));
+					Unavailability reason = Unavailability.values()[random.nextInt(2)];
+					try {
+						pool.setUnavailable(member, reason, random.nextBoolean());
+					}
+					catch (Throwable ex) {
+						errors.add(ex);
+					}
+				}
+			}));
+		}
+		for (int t = 0; t < 4; t++) {
+			futures.add(executor.submit(() -> {
+				await(start);
+				for (int i = 0; i < ITERATIONS; i++) {
+					try {
+						pool.select().release();
+					}
+					catch (Throwable ex) {
+						errors.add(ex);
+					}
+				}
+			}));
+		}
+		start.countDown();
+		executor.shutdown();
+		assertThat(executor.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
+		for (Future<?> future : futures) {
+			future.get(1, TimeUnit.SECONDS);
+		}
+		assertThat(errors).isEmpty();
+
+		List<PoolMember> members = pool.members();
+		assertThat(members).extracting(PoolMember::endpoint)
+			.containsExactlyElementsOf(all.stream().map(MemberSpec::endpoint).toList());
+		assertThat(dropped).hasSize(2 * RELOADS).allSatisfy((member) -> {
+			assertThat(member.isRemoved()).isTrue();
+			assertThat(members).doesNotContain(member);
+		});
+		members.forEach((member) -> {
+			pool.setUnavailable(member, Unavailability.UNHEALTHY, false);
+			pool.setUnavailable(member, Unavailability.CIRCUIT_OPEN, false);
+		});
+		assertThat(pool.isPanicking()).isFalse();
+		Map<PoolMember, Integer> chosen = new HashMap<>();
+		for (int i = 0; i < 100 * members.size(); i++) {
+			Lease lease = pool.select();
+			chosen.merge(lease.member(), 1, Integer::sum);
+			lease.release();
+		}
+		assertThat(chosen).containsOnlyKeys(members).allSatisfy((member, times) -> assertThat(times).isEqualTo(100));
+	}
+
+	private static PoolSpec spec(ProxyPool pool, List<MemberSpec> members) {
+		return new PoolSpec(pool.key(), PoolSpec.Origin.POOL, members, "round-robin", Duration.ofSeconds(30));
 	}
 
 	private static void await(CountDownLatch latch) {
