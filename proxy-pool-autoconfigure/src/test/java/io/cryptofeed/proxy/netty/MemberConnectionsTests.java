@@ -64,6 +64,28 @@ class MemberConnectionsTests {
 		assertThat(this.connections.open(member)).isZero();
 	}
 
+	/**
+	 * The breaker's thread reports the member failing, and a health check brings it back
+	 * before that report reaches the listener: the late report retires nothing, so the
+	 * member's connection carries its next request and stays open after it.
+	 */
+	@Test
+	void aLateReportThatTheMemberLeftRetiresNothingOnceItIsBack() {
+		ProxyPool pool = this.pools.resolve(null, ConnectionType.HTTP).orElseThrow();
+		PoolMember member = pool.members().get(0);
+		EmbeddedChannel channel = idleConnectionThrough(member);
+		assertThat(member.isAvailable()).isTrue();
+
+		this.connections.availabilityChanged(pool, member, false);
+		channel.runPendingTasks();
+		this.connections.acquired(channel);
+		this.connections.released(channel);
+		channel.runPendingTasks();
+
+		assertThat(channel.isOpen()).isTrue();
+		assertThat(this.connections.open(member)).isOne();
+	}
+
 	/** A pooled connection through the member that carried a request and is idle now. */
 	private EmbeddedChannel idleConnectionThrough(PoolMember member) {
 		this.pools.addAvailabilityListener(this.connections);
