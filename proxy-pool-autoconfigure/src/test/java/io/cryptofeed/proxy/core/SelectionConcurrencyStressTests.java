@@ -6,12 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
@@ -25,8 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Many threads select, hold, release (some twice), flip availability and reload the pool at
- * once. Bounded by an iteration count per thread; the executor's await is a safety net, not
- * synchronisation.
+ * once, each bounded by an iteration count (see {@link Together}).
  */
 class SelectionConcurrencyStressTests {
 
@@ -58,54 +52,40 @@ class SelectionConcurrencyStressTests {
 		List<PoolMember> members = pool.members();
 		AtomicBoolean negativeSeen = new AtomicBoolean();
 		ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
-		CountDownLatch start = new CountDownLatch(1);
-		ExecutorService executor = Executors.newFixedThreadPool(SELECTORS + 2);
-		List<Future<?>> futures = new ArrayList<>();
-		for (int t = 0; t < SELECTORS; t++) {
-			futures.add(executor.submit(() -> {
-				await(start);
-				List<Lease> held = new ArrayList<>();
-				ThreadLocalRandom random = ThreadLocalRandom.current();
-				for (int i = 0; i < ITERATIONS; i++) {
-					try {
-						held.add(pool.select());
-						if (held.size() > 4 || random.nextBoolean()) {
-							Lease lease = held.remove(random.nextInt(held.size()));
+		List<Runnable> tasks = new ArrayList<>(Together.times(SELECTORS, () -> {
+			List<Lease> held = new ArrayList<>();
+			ThreadLocalRandom random = ThreadLocalRandom.current();
+			for (int i = 0; i < ITERATIONS; i++) {
+				try {
+					held.add(pool.select());
+					if (held.size() > 4 || random.nextBoolean()) {
+						Lease lease = held.remove(random.nextInt(held.size()));
+						lease.release();
+						if (random.nextInt(4) == 0) {
 							lease.release();
-							if (random.nextInt(4) == 0) {
-								lease.release();
-							}
-						}
-						for (PoolMember member : members) {
-							if (member.activeLeases() < 0) {
-								negativeSeen.set(true);
-							}
 						}
 					}
-					catch (Throwable ex) {
-						errors.add(ex);
+					for (PoolMember member : members) {
+						if (member.activeLeases() < 0) {
+							negativeSeen.set(true);
+						}
 					}
 				}
-				held.forEach(Lease::release);
-			}));
-		}
-		for (int t = 0; t < 2; t++) {
-			futures.add(executor.submit(() -> {
-				await(start);
-				ThreadLocalRandom random = ThreadLocalRandom.current();
-				for (int i = 0; i < ITERATIONS / 4; i++) {
-					PoolMember member = members.get(random.nextInt(members.size()));
-					Unavailability reason = Unavailability.values()[random.nextInt(2)];
-					pool.setUnavailable(member, reason, random.nextBoolean());
+				catch (Throwable ex) {
+					errors.add(ex);
 				}
-			}));
-		}
-		start.countDown();
-		executor.shutdown();
-		assertThat(executor.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
-		for (Future<?> future : futures) {
-			future.get(1, TimeUnit.SECONDS);
-		}
+			}
+			held.forEach(Lease::release);
+		}));
+		tasks.addAll(Together.times(2, () -> {
+			ThreadLocalRandom random = ThreadLocalRandom.current();
+			for (int i = 0; i < ITERATIONS / 4; i++) {
+				PoolMember member = members.get(random.nextInt(members.size()));
+				Unavailability reason = Unavailability.values()[random.nextInt(2)];
+				pool.setUnavailable(member, reason, random.nextBoolean());
+			}
+		}));
+		Together.run(tasks);
 		assertThat(errors).isEmpty();
 		assertThat(negativeSeen).isFalse();
 		assertThat(members).allSatisfy((member) -> assertThat(member.activeLeases()).isZero());
@@ -133,58 +113,44 @@ class SelectionConcurrencyStressTests {
 		ProxyPool pool = Members.pool(all, SelectionStrategies.builtIn().create("round-robin"));
 		ConcurrentLinkedQueue<PoolMember> dropped = new ConcurrentLinkedQueue<>();
 		ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
-		CountDownLatch start = new CountDownLatch(1);
-		ExecutorService executor = Executors.newFixedThreadPool(7);
-		List<Future<?>> futures = new ArrayList<>();
-		futures.add(executor.submit(() -> {
-			await(start);
+		List<Runnable> tasks = new ArrayList<>();
+		tasks.add(() -> {
 			for (int i = 0; i < RELOADS; i++) {
 				List<MemberSpec> members = (i % 2 == 0) ? swapped : all;
 				dropped.addAll(pool.reconcile(spec(pool, members), null).removed());
 			}
 			dropped.addAll(pool.reconcile(spec(pool, all), null).removed());
+		});
+		tasks.addAll(Together.times(2, () -> {
+			ThreadLocalRandom random = ThreadLocalRandom.current();
+			List<PoolMember> members = pool.members();
+			for (int i = 0; i < ITERATIONS; i++) {
+				if (i % 100 == 0) {
+					// as a health-check round does: it takes its targets once and reports on
+					// each as its probe ends, by which time reloads may have dropped some
+					members = pool.members();
+				}
+				PoolMember member = members.get(random.nextInt(members.size()));
+				Unavailability reason = Unavailability.values()[random.nextInt(2)];
+				try {
+					pool.setUnavailable(member, reason, random.nextBoolean());
+				}
+				catch (Throwable ex) {
+					errors.add(ex);
+				}
+			}
 		}));
-		for (int t = 0; t < 2; t++) {
-			futures.add(executor.submit(() -> {
-				await(start);
-				ThreadLocalRandom random = ThreadLocalRandom.current();
-				List<PoolMember> members = pool.members();
-				for (int i = 0; i < ITERATIONS; i++) {
-					if (i % 100 == 0) {
-						// as a health-check round does: it takes its targets once and reports on
-						// each as its probe ends, by which time reloads may have dropped some
-						members = pool.members();
-					}
-					PoolMember member = members.get(random.nextInt(members.size()));
-					Unavailability reason = Unavailability.values()[random.nextInt(2)];
-					try {
-						pool.setUnavailable(member, reason, random.nextBoolean());
-					}
-					catch (Throwable ex) {
-						errors.add(ex);
-					}
+		tasks.addAll(Together.times(4, () -> {
+			for (int i = 0; i < ITERATIONS; i++) {
+				try {
+					pool.select().release();
 				}
-			}));
-		}
-		for (int t = 0; t < 4; t++) {
-			futures.add(executor.submit(() -> {
-				await(start);
-				for (int i = 0; i < ITERATIONS; i++) {
-					try {
-						pool.select().release();
-					}
-					catch (Throwable ex) {
-						errors.add(ex);
-					}
+				catch (Throwable ex) {
+					errors.add(ex);
 				}
-			}));
-		}
-		start.countDown();
-		executor.shutdown();
-		assertThat(executor.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
-		for (Future<?> future : futures) {
-			future.get(1, TimeUnit.SECONDS);
-		}
+			}
+		}));
+		Together.run(tasks);
 		assertThat(errors).isEmpty();
 
 		List<PoolMember> members = pool.members();
@@ -210,16 +176,6 @@ class SelectionConcurrencyStressTests {
 
 	private static PoolSpec spec(ProxyPool pool, List<MemberSpec> members) {
 		return new PoolSpec(pool.key(), PoolSpec.Origin.POOL, members, "round-robin", Duration.ofSeconds(30));
-	}
-
-	private static void await(CountDownLatch latch) {
-		try {
-			assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

@@ -1,15 +1,9 @@
 package io.cryptofeed.proxy.core.ratelimit;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.cryptofeed.proxy.core.Together;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -82,34 +76,18 @@ class BudgetWindowTests {
 	void concurrentTakersNeverSpendMoreThanTheBudget() throws Exception {
 		BudgetWindow shared = new BudgetWindow(new Budget(50, Duration.ofMinutes(1)));
 		AtomicInteger granted = new AtomicInteger();
-		ExecutorService threads = Executors.newFixedThreadPool(4);
-		CountDownLatch start = new CountDownLatch(1);
-		List<Future<?>> done = new ArrayList<>();
-		try {
-			for (int t = 0; t < 4; t++) {
-				done.add(threads.submit(() -> {
-					start.await();
-					for (int i = 0; i < 1_000; i++) {
-						Object owner = new Object();
-						if (shared.take(owner, 1_000)) {
-							granted.incrementAndGet();
-							if (i % 2 == 0) {
-								shared.refund(owner);
-								granted.decrementAndGet();
-							}
-						}
+		Together.run(Together.times(4, () -> {
+			for (int i = 0; i < 1_000; i++) {
+				Object owner = new Object();
+				if (shared.take(owner, 1_000)) {
+					granted.incrementAndGet();
+					if (i % 2 == 0) {
+						shared.refund(owner);
+						granted.decrementAndGet();
 					}
-					return null;
-				}));
+				}
 			}
-			start.countDown();
-			for (Future<?> future : done) {
-				future.get(30, TimeUnit.SECONDS);
-			}
-		}
-		finally {
-			threads.shutdownNow();
-		}
+		}));
 		assertThat(granted.get()).isEqualTo(50);
 		assertThat(shared.tokens(1_000)).isZero();
 	}

@@ -1,17 +1,10 @@
 package io.cryptofeed.proxy.core.ratelimit;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -21,18 +14,22 @@ import io.cryptofeed.proxy.core.Members;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.TestClock;
+import io.cryptofeed.proxy.core.Together;
 import io.cryptofeed.proxy.core.strategy.RoundRobinStrategy;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.RepeatedTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Many threads spend one exchange's budget at once, on a clock that stands still, so no use
  * comes back by itself: the budget is spent exactly, never beyond, and every thread is told
- * the pool is rate limited once it is. Bounded by an attempt count per thread; the
- * executor's await is a safety net, not synchronisation.
+ * the pool is rate limited once it is. Each thread is bounded by an attempt count (see
+ * {@link Together}).
  */
 class ExchangeLimitsConcurrencyStressTests {
+
+	/** A lost race is rare on two cores: each test runs this often, on a new pool and budget. */
+	private static final int ROUNDS = 10;
 
 	private static final int THREADS = 8;
 
@@ -48,7 +45,7 @@ class ExchangeLimitsConcurrencyStressTests {
 			new Budget(BUDGET, Duration.ofMinutes(1)), null), Map.of()), new TestClock())
 		.forExchange("coinbase");
 
-	@Test
+	@RepeatedTest(ROUNDS)
 	void racingSelectionsSpendEachMembersBudgetExactly() throws Exception {
 		Spent spent = spendUntilRateLimited(0);
 
@@ -60,7 +57,7 @@ class ExchangeLimitsConcurrencyStressTests {
 		});
 	}
 
-	@Test
+	@RepeatedTest(ROUNDS)
 	void usesGivenBackWhileOthersSpendAreSpentOnceMore() throws Exception {
 		// every third lease gives its use back, as a request whose proxy failed first does
 		Spent spent = spendUntilRateLimited(3);
@@ -80,51 +77,29 @@ class ExchangeLimitsConcurrencyStressTests {
 	 */
 	private Spent spendUntilRateLimited(int refundEvery) throws Exception {
 		Spent spent = new Spent();
-		CountDownLatch start = new CountDownLatch(1);
-		ExecutorService executor = Executors.newFixedThreadPool(THREADS);
-		List<Future<?>> futures = new ArrayList<>();
-		for (int t = 0; t < THREADS; t++) {
-			futures.add(executor.submit(() -> {
-				await(start);
-				for (int i = 1; i <= ATTEMPTS; i++) {
-					Lease lease;
-					try {
-						lease = this.coinbase.select(this.pool, Exclusion.NONE);
-					}
-					catch (PoolRateLimitedException ex) {
-						spent.rateLimited.incrementAndGet();
-						return;
-					}
-					catch (Throwable ex) {
-						spent.errors.add(ex);
-						return;
-					}
-					spent.taken(lease.member()).increment();
-					if (refundEvery > 0 && i % refundEvery == 0) {
-						this.coinbase.refund(lease);
-						spent.givenBack(lease.member()).increment();
-					}
-					lease.release();
+		Together.run(Together.times(THREADS, () -> {
+			for (int i = 1; i <= ATTEMPTS; i++) {
+				Lease lease;
+				try {
+					lease = this.coinbase.select(this.pool, Exclusion.NONE);
 				}
-			}));
-		}
-		start.countDown();
-		executor.shutdown();
-		assertThat(executor.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
-		for (Future<?> future : futures) {
-			future.get(1, TimeUnit.SECONDS);
-		}
+				catch (PoolRateLimitedException ex) {
+					spent.rateLimited.incrementAndGet();
+					return;
+				}
+				catch (Throwable ex) {
+					spent.errors.add(ex);
+					return;
+				}
+				spent.taken(lease.member()).increment();
+				if (refundEvery > 0 && i % refundEvery == 0) {
+					this.coinbase.refund(lease);
+					spent.givenBack(lease.member()).increment();
+				}
+				lease.release();
+			}
+		}));
 		return spent;
-	}
-
-	private static void await(CountDownLatch latch) {
-		try {
-			assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	/** What the threads spent and gave back, per member, and how they ended. */
