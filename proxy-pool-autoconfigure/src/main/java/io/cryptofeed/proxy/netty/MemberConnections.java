@@ -74,8 +74,9 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 
 	@Override
 	public void availabilityChanged(ProxyPool pool, PoolMember member, boolean available) {
-		// health checks, breakers and reloads report from their own threads, in no common
-		// order: news that the member left may come after it is back, and then retires nothing
+		// health checks, breakers, operators and reloads report from their own threads, in no
+		// common order: news that the member left may come after it is back, and then retires
+		// nothing
 		if (available || member.isAvailable()) {
 			return;
 		}

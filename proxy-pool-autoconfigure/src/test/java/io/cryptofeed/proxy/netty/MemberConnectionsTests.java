@@ -65,9 +65,9 @@ class MemberConnectionsTests {
 	}
 
 	/**
-	 * The breaker's thread reports the member failing, and a health check brings it back
-	 * before that report reaches the listener: the late report retires nothing, so the
-	 * member's connection carries its next request and stays open after it.
+	 * A report that the member left reaches the listener only once the member is back (an
+	 * operator drained it and undrained it at once, say, from two threads): the late report
+	 * retires nothing, so the member's connection carries its next request and stays open.
 	 */
 	@Test
 	void aLateReportThatTheMemberLeftRetiresNothingOnceItIsBack() {
