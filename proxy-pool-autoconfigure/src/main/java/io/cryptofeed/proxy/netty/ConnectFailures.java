@@ -31,14 +31,17 @@ final class ConnectFailures {
 	 * come in time: the proxy stalls, or the target is that slow.
 	 */
 	static boolean stalled(Throwable error) {
-		return firstOf(error, SslHandshakeTimeoutException.class, ReadTimeoutException.class,
-				TimeoutException.class) != null;
+		return firstOf(error, SslHandshakeTimeoutException.class) != null || responseTimedOut(error);
 	}
 
 	/** The tunnel was up but then stalled or closed without an answer. */
 	static boolean afterTunnel(Throwable error) {
-		return firstOf(error, ReadTimeoutException.class, TimeoutException.class,
-				PrematureCloseException.class) != null;
+		return responseTimedOut(error) || firstOf(error, PrematureCloseException.class) != null;
+	}
+
+	/** No answer came within the response timeout: the proxy stalls, or the exchange is that slow. */
+	private static boolean responseTimedOut(Throwable error) {
+		return firstOf(error, ReadTimeoutException.class, TimeoutException.class) != null;
 	}
 
 	/** The error or the first of its causes that is one of the kinds, or {@code null}. */
