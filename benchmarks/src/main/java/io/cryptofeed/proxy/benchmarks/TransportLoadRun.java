@@ -106,9 +106,11 @@ public final class TransportLoadRun {
 		List<List<Double>> ratios = rounds.ratios();
 		int n = clients.size();
 		double fixedCpu = medianCpu(results.get(0));
+		double fixedAllocated = medianAllocated(results.get(0));
 		for (int i = 0; i < n; i++) {
-			System.out.printf("%-46s %s  ratio to (a) %.3f  CPU %+.1f µs%n", names.get(i), median(results.get(i)),
-					medianOf(ratios.get(i)), medianCpu(results.get(i)) - fixedCpu);
+			System.out.printf("%-46s %s  ratio to (a) %.3f  CPU %+.1f µs  allocated %+.0f B%n", names.get(i),
+					median(results.get(i)), medianOf(ratios.get(i)), medianCpu(results.get(i)) - fixedCpu,
+					medianAllocated(results.get(i)) - fixedAllocated);
 		}
 		System.out.printf("(b)/(c) = %.3f, (a')/(a1) = %.3f, (b)/(b') = %.3f%n",
 				medianOf(ratios.get(4)) / medianOf(ratios.get(5)), medianOf(ratios.get(3)) / medianOf(ratios.get(1)),
@@ -163,6 +165,10 @@ public final class TransportLoadRun {
 
 	private static double medianCpu(List<Result> results) {
 		return medianOf(results.stream().map((result) -> result.clientCpuMicros).toList());
+	}
+
+	private static double medianAllocated(List<Result> results) {
+		return medianOf(results.stream().map((result) -> result.clientAllocatedBytes).toList());
 	}
 
 	private static double medianOf(List<Double> values) {
@@ -301,19 +307,22 @@ public final class TransportLoadRun {
 		AtomicInteger errors = new AtomicInteger();
 		AtomicInteger index = new AtomicInteger();
 		long clientBefore = cpuNanos(CLIENT_THREADS);
+		long allocatedBefore = allocatedBytes(CLIENT_THREADS);
 		long proxiesBefore = cpuNanos(TestProxy.THREAD_NAME_PREFIX);
 		long start = System.nanoTime();
 		Flux.range(0, requests).flatMap((i) -> timed(client, url, latencies, index, errors), CONCURRENCY).blockLast();
 		Result result = new Result(requests, System.nanoTime() - start, latencies, errors.get());
 		result.clientCpuMicros = (cpuNanos(CLIENT_THREADS) - clientBefore) / 1e3 / requests;
+		result.clientAllocatedBytes = (allocatedBefore < 0) ? Double.NaN
+				: (allocatedBytes(CLIENT_THREADS) - allocatedBefore) / (double) requests;
 		result.proxiesCpuMicros = (cpuNanos(TestProxy.THREAD_NAME_PREFIX) - proxiesBefore) / 1e3 / requests;
 		return result;
 	}
 
 	/**
 	 * CPU time of the threads whose names start with the prefix: the client's event loops
-	 * ({@link #CLIENT_THREADS}; the target answers on them too, alike for every client), or the
-	 * in-JVM proxies' relay threads, which a real deployment runs on other machines.
+	 * ({@link #CLIENT_THREADS}; the target has event loops of its own), or the in-JVM proxies'
+	 * relay threads, which a real deployment runs on other machines.
 	 */
 	private static long cpuNanos(String threadNamePrefix) {
 		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -321,6 +330,26 @@ public final class TransportLoadRun {
 		for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
 			if (info != null && info.getThreadName().startsWith(threadNamePrefix)) {
 				total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+			}
+		}
+		return total;
+	}
+
+	/**
+	 * Bytes allocated by the threads whose names start with the prefix: unlike CPU time, the
+	 * same from run to run, so it shows a change in what a request costs the client even where
+	 * this machine's noise hides it in requests per second. -1 on a JVM that does not count
+	 * allocations per thread.
+	 */
+	private static long allocatedBytes(String threadNamePrefix) {
+		if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads)
+				|| !threads.isThreadAllocatedMemoryEnabled()) {
+			return -1;
+		}
+		long total = 0;
+		for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+			if (info != null && info.getThreadName().startsWith(threadNamePrefix)) {
+				total += Math.max(0, threads.getThreadAllocatedBytes(info.getThreadId()));
 			}
 		}
 		return total;
@@ -371,6 +400,8 @@ public final class TransportLoadRun {
 
 		double clientCpuMicros = Double.NaN;
 
+		double clientAllocatedBytes = Double.NaN;
+
 		double proxiesCpuMicros = Double.NaN;
 
 		private final long[] sorted;
@@ -392,8 +423,8 @@ public final class TransportLoadRun {
 		@Override
 		public String toString() {
 			String cpu = Double.isNaN(this.clientCpuMicros) ? ""
-					: String.format("  client CPU %.1f µs/request  proxies CPU %.1f µs/request", this.clientCpuMicros,
-							this.proxiesCpuMicros);
+					: String.format("  client CPU %.1f µs/request  allocated %.0f B/request  proxies CPU %.1f µs/request",
+							this.clientCpuMicros, this.clientAllocatedBytes, this.proxiesCpuMicros);
 			return String.format("%8.0f req/s  mean %.3f ms  p50 %.3f ms  p99 %.3f ms  errors %d%s", this.rps,
 					this.meanMillis, this.p50Millis, this.p99Millis, this.errors, cpu);
 		}
