@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.LongUnaryOperator;
 
 import io.cryptofeed.proxy.breaker.BreakerSettings;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
@@ -326,13 +327,7 @@ public final class TransportLoadRun {
 	 */
 	private static long cpuNanos(String threadNamePrefix) {
 		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-		long total = 0;
-		for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-			if (info != null && info.getThreadName().startsWith(threadNamePrefix)) {
-				total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
-			}
-		}
-		return total;
+		return sumOverThreads(threads, threadNamePrefix, threads::getThreadCpuTime);
 	}
 
 	/**
@@ -346,10 +341,15 @@ public final class TransportLoadRun {
 				|| !threads.isThreadAllocatedMemoryEnabled()) {
 			return -1;
 		}
+		return sumOverThreads(threads, threadNamePrefix, threads::getThreadAllocatedBytes);
+	}
+
+	/** The figure summed over the live threads whose names start with the prefix (-1, not counted, as 0). */
+	private static long sumOverThreads(ThreadMXBean threads, String threadNamePrefix, LongUnaryOperator ofThread) {
 		long total = 0;
 		for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
 			if (info != null && info.getThreadName().startsWith(threadNamePrefix)) {
-				total += Math.max(0, threads.getThreadAllocatedBytes(info.getThreadId()));
+				total += Math.max(0, ofThread.applyAsLong(info.getThreadId()));
 			}
 		}
 		return total;
