@@ -344,7 +344,7 @@ public final class TransportLoadRun {
 		return sumOverThreads(threads, threadNamePrefix, threads::getThreadAllocatedBytes);
 	}
 
-	/** The figure summed over the live threads whose names start with the prefix (-1, not counted, as 0). */
+	/** The figure summed over the live threads whose names start with the prefix; a thread without one (-1) adds 0. */
 	private static long sumOverThreads(ThreadMXBean threads, String threadNamePrefix, LongUnaryOperator ofThread) {
 		long total = 0;
 		for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
