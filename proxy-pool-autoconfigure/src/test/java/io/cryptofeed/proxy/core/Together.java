@@ -29,18 +29,24 @@ public final class Together {
 	public static void run(List<Runnable> tasks) throws Exception {
 		CountDownLatch start = new CountDownLatch(1);
 		ExecutorService executor = Executors.newFixedThreadPool(tasks.size());
-		List<Future<?>> futures = new ArrayList<>();
-		for (Runnable task : tasks) {
-			futures.add(executor.submit(() -> {
-				await(start);
-				task.run();
-			}));
+		try {
+			List<Future<?>> futures = new ArrayList<>();
+			for (Runnable task : tasks) {
+				futures.add(executor.submit(() -> {
+					await(start);
+					task.run();
+				}));
+			}
+			start.countDown();
+			executor.shutdown();
+			assertThat(executor.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
+			for (Future<?> future : futures) {
+				future.get(1, TimeUnit.SECONDS);
+			}
 		}
-		start.countDown();
-		executor.shutdown();
-		assertThat(executor.awaitTermination(2, TimeUnit.MINUTES)).isTrue();
-		for (Future<?> future : futures) {
-			future.get(1, TimeUnit.SECONDS);
+		finally {
+			// a task still running after a failure must not run on into the next test
+			executor.shutdownNow();
 		}
 	}
 
