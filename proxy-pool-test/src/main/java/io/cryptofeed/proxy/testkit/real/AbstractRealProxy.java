@@ -1,6 +1,7 @@
 package io.cryptofeed.proxy.testkit.real;
 
 import java.net.InetAddress;
+import java.time.Duration;
 
 /**
  * Addresses, output and shutdown shared by the real proxy launchers.
@@ -39,6 +40,11 @@ abstract class AbstractRealProxy implements RealProxy {
 	@Override
 	public String output() {
 		return this.launched.process().output();
+	}
+
+	@Override
+	public Duration cpuTime() {
+		return this.launched.process().cpuTime();
 	}
 
 	@Override

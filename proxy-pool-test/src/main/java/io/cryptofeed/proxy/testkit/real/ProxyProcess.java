@@ -110,6 +110,17 @@ final class ProxyProcess {
 	}
 
 	/**
+	 * CPU time (user and system) used so far by the process and its live children (Dante's
+	 * workers); a child that has exited no longer counts. Zero for a process the system does
+	 * not report on.
+	 */
+	Duration cpuTime() {
+		return Stream.concat(Stream.of(this.process.toHandle()), this.process.descendants())
+			.map((handle) -> handle.info().totalCpuDuration().orElse(Duration.ZERO))
+			.reduce(Duration.ZERO, Duration::plus);
+	}
+
+	/**
 	 * Terminates the process, forcibly after a bounded wait, then kills any child it left behind
 	 * (without waiting: an orphan is reaped by whichever process adopted it).
 	 */

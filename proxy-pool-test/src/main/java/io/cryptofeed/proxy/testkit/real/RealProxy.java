@@ -1,5 +1,7 @@
 package io.cryptofeed.proxy.testkit.real;
 
+import java.time.Duration;
+
 /**
  * A real proxy server running as a separate process on loopback addresses, stopped by
  * {@link #close()}.
@@ -20,6 +22,13 @@ public interface RealProxy extends AutoCloseable {
 
 	/** What the process printed so far, for diagnostics. */
 	String output();
+
+	/**
+	 * CPU time (user and system) the proxy's processes have used so far, its live child
+	 * processes included: what it costs to relay a load, since it runs outside the JVM.
+	 * Zero where the system does not report it.
+	 */
+	Duration cpuTime();
 
 	/**
 	 * Stops the process with SIGSTOP: it keeps its port, the kernel still completes TCP

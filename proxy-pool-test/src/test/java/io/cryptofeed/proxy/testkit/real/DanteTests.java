@@ -1,14 +1,18 @@
 package io.cryptofeed.proxy.testkit.real;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
 
 import io.cryptofeed.proxy.testkit.support.ProxyClient;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class DanteTests {
 
@@ -37,6 +41,34 @@ class DanteTests {
 				.isEqualTo("127.0.0.42");
 			RealProxyAssertions.assertCloseStopsEverything(proxy, RealProxies.DANTE);
 		}
+	}
+
+	@Test
+	void cpuTimeCountsWhatItsWorkersCost() {
+		try (Dante proxy = Dante.builder().bindAddress("127.0.0.41").egressAddress("127.0.0.43").start()) {
+			ThrowingCallable relay = () -> assertThat(ProxyClient.whoamiThroughSocks5(proxy.host(), proxy.port(),
+					target.host(), target.port(), null, null))
+				.isEqualTo("127.0.0.43");
+			long jvm = ProcessHandle.current().pid();
+			// Dante relays in processes it forks: relay until they have CPU time of their own
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+				for (int i = 0; i < 20; i++) {
+					relay.call();
+				}
+				assertThat(RealProxyAssertions.cpuTimeOf(workers(jvm))).isPositive();
+			});
+			Duration everyProcess = RealProxyAssertions.cpuTimeOf(RealProxyAssertions.processesOf(RealProxies.DANTE));
+
+			assertThat(proxy.cpuTime()).isGreaterThanOrEqualTo(everyProcess);
+		}
+	}
+
+	/** Dante's processes that this JVM did not start itself: the ones Dante forked. */
+	private static List<ProcessHandle> workers(long jvm) {
+		return RealProxyAssertions.processesOf(RealProxies.DANTE)
+			.stream()
+			.filter((process) -> process.parent().map(ProcessHandle::pid).orElse(jvm) != jvm)
+			.toList();
 	}
 
 }

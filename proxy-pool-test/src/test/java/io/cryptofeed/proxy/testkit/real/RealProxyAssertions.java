@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.cryptofeed.proxy.testkit.support.ProxyClient;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -23,10 +24,7 @@ final class RealProxyAssertions {
 	 * it started is still running.
 	 */
 	static void assertCloseStopsEverything(RealProxy proxy, String binary) {
-		List<ProcessHandle> processes = ProcessHandle.current()
-			.descendants()
-			.filter((process) -> process.info().command().map((command) -> command.endsWith("/" + binary)).orElse(false))
-			.toList();
+		List<ProcessHandle> processes = processesOf(binary);
 		assertThat(processes).isNotEmpty();
 
 		proxy.close();
@@ -35,6 +33,35 @@ final class RealProxyAssertions {
 			.untilAsserted(() -> assertThat(processes).noneMatch(ProcessHandle::isAlive));
 		assertThatExceptionOfType(ConnectException.class)
 			.isThrownBy(() -> ProxyClient.open(proxy.host(), proxy.port()).close());
+	}
+
+	/** The live processes of the binary that this JVM started, their children included. */
+	static List<ProcessHandle> processesOf(String binary) {
+		return ProcessHandle.current()
+			.descendants()
+			.filter((process) -> process.info().command().map((command) -> command.endsWith("/" + binary)).orElse(false))
+			.toList();
+	}
+
+	/** The CPU time the processes have used so far. */
+	static Duration cpuTimeOf(List<ProcessHandle> processes) {
+		return processes.stream()
+			.map((process) -> process.info().totalCpuDuration().orElse(Duration.ZERO))
+			.reduce(Duration.ZERO, Duration::plus);
+	}
+
+	/**
+	 * Relays requests until the proxy's CPU time has grown past what it was before the first:
+	 * the system counts in ticks (10 ms on Linux), so one request may not show.
+	 */
+	static void assertCpuTimeGrowsWhileRelaying(RealProxy proxy, ThrowingCallable relayOneRequest) {
+		Duration before = proxy.cpuTime();
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+			for (int i = 0; i < 20; i++) {
+				relayOneRequest.call();
+			}
+			assertThat(proxy.cpuTime()).isGreaterThan(before);
+		});
 	}
 
 }

@@ -40,6 +40,15 @@ class TinyproxyTests {
 	}
 
 	@Test
+	void cpuTimeCountsWhatRelayingCosts() {
+		try (Tinyproxy proxy = Tinyproxy.builder().bindAddress("127.0.0.21").egressAddress("127.0.0.25").start()) {
+			RealProxyAssertions.assertCpuTimeGrowsWhileRelaying(proxy, () -> assertThat(ProxyClient
+				.whoamiThroughHttp(proxy.host(), proxy.port(), target.host(), target.port(), null, null))
+				.isEqualTo("127.0.0.25"));
+		}
+	}
+
+	@Test
 	void basicAuthAcceptsTheRightCredentialsOnly() throws IOException {
 		try (Tinyproxy proxy = Tinyproxy.builder()
 			.bindAddress("127.0.0.21")
