@@ -8,11 +8,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.LongUnaryOperator;
+import java.util.stream.Stream;
 
 import io.cryptofeed.proxy.breaker.BreakerSettings;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
@@ -31,6 +34,8 @@ import io.cryptofeed.proxy.netty.TransportSettings;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.TestProxy;
+import io.cryptofeed.proxy.testkit.real.RealProxy;
+import io.cryptofeed.proxy.testkit.real.Tinyproxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -50,6 +55,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  * after its handshake. Every loop is bounded by a count.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.cryptofeed.proxy.benchmarks.TransportLoadRun}
+ * for the test kit's in-JVM HTTP CONNECT proxies, or with the argument {@code tinyproxy} for
+ * the throughput parts alone through three tinyproxy processes (the failover parts need the
+ * test kit's faults).
  */
 public final class TransportLoadRun {
 
@@ -69,27 +77,59 @@ public final class TransportLoadRun {
 
 	private static final String CLIENT_THREADS = "reactor-http";
 
+	/** Steal up to this share of the CPU time (per cent) leaves a run's figures as the clients made them. */
+	private static final double QUIET_STEAL_PERCENT = 1;
+
 	private TransportLoadRun() {
 	}
 
 	public static void main(String[] args) {
-		try (TargetServer target = TargetServer.start("127.0.0.1");
-				TargetServer tlsTarget = TargetServer.startTls("127.0.0.1");
+		boolean throughTinyproxy = Arrays.asList(args).contains("tinyproxy");
+		try (TargetServer target = TargetServer.start("127.0.0.1")) {
+			String url = target.baseUrl() + "/whoami";
+			String delayedUrl = target.baseUrl() + "/delay/" + TARGET_DELAY.toMillis();
+			System.out.printf("machine: %d cores, %s%n", Runtime.getRuntime().availableProcessors(),
+					System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+			if (throughTinyproxy) {
+				throughTinyproxy(url, delayedUrl);
+			}
+			else {
+				throughInJvmProxies(url, delayedUrl);
+			}
+		}
+	}
+
+	private static void throughInJvmProxies(String url, String delayedUrl) {
+		try (TargetServer tlsTarget = TargetServer.startTls("127.0.0.1");
 				HttpConnectProxy a = proxy("127.0.0.51");
 				HttpConnectProxy b = proxy("127.0.0.52");
 				HttpConnectProxy c = proxy("127.0.0.53")) {
-			String url = target.baseUrl() + "/whoami";
-			System.out.printf("machine: %d cores, %s%n", Runtime.getRuntime().availableProcessors(),
-					System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-			throughput(url, a, b, c);
-			slowerTarget(target.baseUrl() + "/delay/" + TARGET_DELAY.toMillis(), a, b, c);
+			System.out.println("proxies: the test kit's HttpConnectProxy, in this JVM");
+			Proxies proxies = new Proxies(Proxy.of(a), Proxy.of(b), Proxy.of(c),
+					() -> cpuNanos(TestProxy.THREAD_NAME_PREFIX));
+			throughput(url, proxies);
+			slowerTarget(delayedUrl, proxies);
 			refusingMember(url, a, b, c);
 			hungMember(url, a, b, c);
 			stallingMember(tlsTarget.baseUrl() + "/whoami", a, b, c);
 		}
 	}
 
-	private static void throughput(String url, HttpConnectProxy a, HttpConnectProxy b, HttpConnectProxy c) {
+	private static void throughTinyproxy(String url, String delayedUrl) {
+		try (Tinyproxy a = tinyproxy("127.0.0.51"); Tinyproxy b = tinyproxy("127.0.0.52");
+				Tinyproxy c = tinyproxy("127.0.0.53")) {
+			System.out.println("proxies: three tinyproxy processes (their CPU time as the system counts it)");
+			Proxies proxies = new Proxies(Proxy.of(a), Proxy.of(b), Proxy.of(c),
+					() -> Stream.of(a, b, c).mapToLong((proxy) -> proxy.cpuTime().toNanos()).sum());
+			throughput(url, proxies);
+			slowerTarget(delayedUrl, proxies);
+		}
+	}
+
+	private static void throughput(String url, Proxies proxies) {
+		Proxy a = proxies.a();
+		Proxy b = proxies.b();
+		Proxy c = proxies.c();
 		List<String> names = List.of("(a)  one fixed proxy by hand", "(a1) the same proxy through a bare proxyWhen",
 				"(a2) (a1) with Reactor Netty's responseTimeout", "(a') the same proxy as a pool",
 				"(b)  pool of three", "(c)  three fixed proxies rotated by caller",
@@ -102,7 +142,9 @@ public final class TransportLoadRun {
 						b, c));
 		System.out.printf("%nthroughput: %d requests per run, %d in flight, %d rounds, order reversed every round%n",
 				MEASURED_REQUESTS, CONCURRENCY, ROUNDS);
-		Rounds rounds = rounds(clients, url, MEASURED_REQUESTS);
+		StolenCpu before = StolenCpu.now();
+		Rounds rounds = rounds(clients, url, MEASURED_REQUESTS, proxies.cpuNanos());
+		double stolen = StolenCpu.percentSince(before);
 		List<List<Result>> results = rounds.results();
 		List<List<Double>> ratios = rounds.ratios();
 		int n = clients.size();
@@ -116,29 +158,76 @@ public final class TransportLoadRun {
 		System.out.printf("(b)/(c) = %.3f, (a')/(a1) = %.3f, (b)/(b') = %.3f%n",
 				medianOf(ratios.get(4)) / medianOf(ratios.get(5)), medianOf(ratios.get(3)) / medianOf(ratios.get(1)),
 				medianOf(ratios.get(4)) / medianOf(ratios.get(6)));
+		printStolen(stolen, results);
+		for (int i = 1; i < n; i++) {
+			printQuietRatio(names.get(i), rounds, i);
+		}
 	}
 
 	/**
 	 * (a) and (b) against a target that takes {@link #TARGET_DELAY} to answer: what the pool
 	 * costs once a request spends time on the network, as every request to an exchange does.
 	 */
-	private static void slowerTarget(String url, HttpConnectProxy a, HttpConnectProxy b, HttpConnectProxy c) {
-		List<WebClient> clients = List.of(fixedProxyClient(a),
-				pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a, b, c));
+	private static void slowerTarget(String url, Proxies proxies) {
+		List<WebClient> clients = List.of(fixedProxyClient(proxies.a()),
+				pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, proxies.a(), proxies.b(),
+						proxies.c()));
 		System.out.printf("%nthe target answering after %d ms: %d requests per run, %d in flight, %d rounds%n",
 				TARGET_DELAY.toMillis(), DELAYED_REQUESTS, CONCURRENCY, ROUNDS);
-		Rounds rounds = rounds(clients, url, DELAYED_REQUESTS);
+		StolenCpu before = StolenCpu.now();
+		Rounds rounds = rounds(clients, url, DELAYED_REQUESTS, proxies.cpuNanos());
+		double stolen = StolenCpu.percentSince(before);
 		System.out.printf("%-46s %s%n", "(a)  one fixed proxy by hand", median(rounds.results().get(0)));
 		System.out.printf("%-46s %s%n", "(b)  pool of three", median(rounds.results().get(1)));
 		System.out.printf("(b)/(a) = %.3f%n", medianOf(rounds.ratios().get(1)));
+		printStolen(stolen, rounds.results());
+		printQuietRatio("(b)  pool of three", rounds, 1);
+	}
+
+	/**
+	 * The client's ratio to (a) over the rounds in which the hypervisor took at most
+	 * {@link #QUIET_STEAL_PERCENT} of the CPU time during both runs: the comparison that steal
+	 * (which comes and goes within seconds) did not skew.
+	 */
+	private static void printQuietRatio(String name, Rounds rounds, int client) {
+		List<Double> quiet = new ArrayList<>();
+		List<Result> reference = rounds.results().get(0);
+		List<Result> compared = rounds.results().get(client);
+		for (int round = 0; round < reference.size(); round++) {
+			if (reference.get(round).stolenPercent <= QUIET_STEAL_PERCENT
+					&& compared.get(round).stolenPercent <= QUIET_STEAL_PERCENT) {
+				quiet.add(rounds.ratios().get(client).get(round));
+			}
+		}
+		String ratio = quiet.isEmpty() ? "  -  " : String.format("%.3f", medianOf(quiet));
+		System.out.printf("%-46s ratio to (a) %s in the %d of %d rounds with at most %.0f%% steal in both runs%n",
+				name, ratio, quiet.size(), reference.size(), QUIET_STEAL_PERCENT);
+	}
+
+	/**
+	 * How much of the machine's CPU time the hypervisor gave to other machines, over the part
+	 * and per run: a run it took much from is slowed from outside, whichever client it measured.
+	 */
+	private static void printStolen(double overPart, List<List<Result>> results) {
+		DoubleSummaryStatistics perRun = results.stream()
+			.flatMap(List::stream)
+			.mapToDouble((result) -> result.stolenPercent)
+			.filter((percent) -> !Double.isNaN(percent))
+			.summaryStatistics();
+		if (Double.isNaN(overPart) || perRun.getCount() == 0) {
+			System.out.println("CPU time taken by the hypervisor (steal): unknown on this system");
+			return;
+		}
+		System.out.printf("CPU time taken by the hypervisor (steal): %.1f%% over the part, %.1f%% to %.1f%% per run%n",
+				overPart, perRun.getMin(), perRun.getMax());
 	}
 
 	/**
 	 * Warms every client up, then runs each once per round, in reversed order every other
 	 * round. Each client's ratios are to the first client's result of the same round.
 	 */
-	private static Rounds rounds(List<WebClient> clients, String url, int requests) {
-		clients.forEach((client) -> run(client, url, WARMUP_REQUESTS));
+	private static Rounds rounds(List<WebClient> clients, String url, int requests, LongSupplier proxiesCpuNanos) {
+		clients.forEach((client) -> run(client, url, WARMUP_REQUESTS, proxiesCpuNanos));
 		int n = clients.size();
 		List<List<Result>> results = new ArrayList<>();
 		List<List<Double>> ratios = new ArrayList<>();
@@ -150,7 +239,7 @@ public final class TransportLoadRun {
 			Result[] inRound = new Result[n];
 			for (int i = 0; i < n; i++) {
 				int which = (round % 2 == 0) ? i : n - 1 - i;
-				inRound[which] = run(clients.get(which), url, requests);
+				inRound[which] = run(clients.get(which), url, requests, proxiesCpuNanos);
 				results.get(which).add(inRound[which]);
 			}
 			for (int i = 0; i < n; i++) {
@@ -180,11 +269,13 @@ public final class TransportLoadRun {
 
 	private static void refusingMember(String url, HttpConnectProxy a, HttpConnectProxy b, HttpConnectProxy c) {
 		System.out.println();
-		WebClient healthyTwo = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, b, c);
+		WebClient healthyTwo = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, Proxy.of(b),
+				Proxy.of(c));
 		sequential(healthyTwo, url, 200);
 		Result baseline = sequential(healthyTwo, url, 1_000);
 		a.fault(Fault.REFUSE);
-		WebClient withRefusing = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a, b, c);
+		WebClient withRefusing = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, Proxy.of(a),
+				Proxy.of(b), Proxy.of(c));
 		Result refusing = sequential(withRefusing, url, 1_000);
 		a.fault(Fault.NONE);
 		System.out.println("1000 sequential, two healthy members        " + baseline);
@@ -196,7 +287,8 @@ public final class TransportLoadRun {
 	private static void hungMember(String url, HttpConnectProxy a, HttpConnectProxy b, HttpConnectProxy c) {
 		System.out.println();
 		a.fault(Fault.HANG);
-		WebClient withHung = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a, b, c);
+		WebClient withHung = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, Proxy.of(a),
+				Proxy.of(b), Proxy.of(c));
 		Result hung = sequential(withHung, url, 1_000);
 		a.fault(Fault.NONE);
 		System.out.println("1000 sequential, one member hung (handshake timeout 1s) " + hung);
@@ -215,7 +307,7 @@ public final class TransportLoadRun {
 		WebClient withStalling = pooledClient(
 				(clients) -> clients.newHttpClient()
 					.secure((spec) -> spec.sslContext(TargetServer.trustingClientSslContext())),
-				transport, BreakerSettings.DEFAULTS, a, b, c);
+				transport, BreakerSettings.DEFAULTS, Proxy.of(a), Proxy.of(b), Proxy.of(c));
 		Result stalled = sequential(withStalling, url, 1_000);
 		a.fault(Fault.NONE);
 		long timeout = transport.handshakeTimeout().plus(transport.tlsHandshakeTimeout()).toMillis();
@@ -228,7 +320,20 @@ public final class TransportLoadRun {
 		return HttpConnectProxy.builder().bindAddress("127.0.0.1").egressAddress(egress).start();
 	}
 
-	private static WebClient fixedProxyClient(HttpConnectProxy proxy) {
+	/**
+	 * A tinyproxy that takes every tunnel the clients keep (each client keeps its own, up to
+	 * one per request in flight) and closes none while the run lasts.
+	 */
+	private static Tinyproxy tinyproxy(String egress) {
+		return Tinyproxy.builder()
+			.bindAddress("127.0.0.1")
+			.egressAddress(egress)
+			.maxClients(1_000)
+			.idleTimeout(Duration.ofMinutes(30))
+			.start();
+	}
+
+	private static WebClient fixedProxyClient(Proxy proxy) {
 		return WebClient.builder().clientConnector(new ReactorClientHttpConnector(fixedProxy(proxy))).build();
 	}
 
@@ -238,7 +343,7 @@ public final class TransportLoadRun {
 	 * the same with Reactor Netty's own per-request response timeout, which the pools no
 	 * longer use (they arm one handler per connection instead).
 	 */
-	private static WebClient bareProxyWhenClient(HttpConnectProxy proxy, Duration responseTimeout) {
+	private static WebClient bareProxyWhenClient(Proxy proxy, Duration responseTimeout) {
 		InetSocketAddress address = new InetSocketAddress(proxy.host(), proxy.port());
 		HttpClient client = HttpClient.create()
 			.proxyWhen((config, spec) -> Mono.just(spec.type(ProxyProvider.Proxy.HTTP).address(address)));
@@ -249,13 +354,13 @@ public final class TransportLoadRun {
 		return WebClient.builder().clientConnector(new ReactorClientHttpConnector(client)).build();
 	}
 
-	private static HttpClient fixedProxy(HttpConnectProxy proxy) {
+	private static HttpClient fixedProxy(Proxy proxy) {
 		return HttpClient.create()
 			.proxy((spec) -> spec.type(ProxyProvider.Proxy.HTTP).host(proxy.host()).port(proxy.port()));
 	}
 
 	/** One hand-configured connector per proxy, taken in turn: what (b) does without the starter. */
-	private static WebClient rotatedByHand(HttpConnectProxy... proxies) {
+	private static WebClient rotatedByHand(Proxy... proxies) {
 		ExchangeFunction[] exchanges = Arrays.stream(proxies)
 			.map((proxy) -> ExchangeFunctions.create(new ReactorClientHttpConnector(fixedProxy(proxy))))
 			.toArray(ExchangeFunction[]::new);
@@ -267,7 +372,7 @@ public final class TransportLoadRun {
 	}
 
 	private static WebClient pooledClient(TransportSettings transport, BreakerSettings breaker,
-			HttpConnectProxy... members) {
+			Proxy... members) {
 		return pooledClient(ProxyPoolHttpClients::newHttpClient, transport, breaker, members);
 	}
 
@@ -276,7 +381,7 @@ public final class TransportLoadRun {
 	 * client given.
 	 */
 	private static WebClient pooledClient(Function<ProxyPoolHttpClients, HttpClient> base,
-			TransportSettings transport, BreakerSettings breaker, HttpConnectProxy... members) {
+			TransportSettings transport, BreakerSettings breaker, Proxy... members) {
 		List<MemberSpec> specs = Arrays.stream(members)
 			.map((proxy) -> MemberSpec.of(ProxyEndpoint.parse(proxy.url())))
 			.toList();
@@ -303,20 +408,22 @@ public final class TransportLoadRun {
 			.build());
 	}
 
-	private static Result run(WebClient client, String url, int requests) {
+	private static Result run(WebClient client, String url, int requests, LongSupplier proxiesCpuNanos) {
 		long[] latencies = new long[requests];
 		AtomicInteger errors = new AtomicInteger();
 		AtomicInteger index = new AtomicInteger();
 		long clientBefore = cpuNanos(CLIENT_THREADS);
 		long allocatedBefore = allocatedBytes(CLIENT_THREADS);
-		long proxiesBefore = cpuNanos(TestProxy.THREAD_NAME_PREFIX);
+		long proxiesBefore = proxiesCpuNanos.getAsLong();
+		StolenCpu stolenBefore = StolenCpu.now();
 		long start = System.nanoTime();
 		Flux.range(0, requests).flatMap((i) -> timed(client, url, latencies, index, errors), CONCURRENCY).blockLast();
 		Result result = new Result(requests, System.nanoTime() - start, latencies, errors.get());
 		result.clientCpuMicros = (cpuNanos(CLIENT_THREADS) - clientBefore) / 1e3 / requests;
 		result.clientAllocatedBytes = (allocatedBefore < 0) ? Double.NaN
 				: (allocatedBytes(CLIENT_THREADS) - allocatedBefore) / (double) requests;
-		result.proxiesCpuMicros = (cpuNanos(TestProxy.THREAD_NAME_PREFIX) - proxiesBefore) / 1e3 / requests;
+		result.proxiesCpuMicros = (proxiesCpuNanos.getAsLong() - proxiesBefore) / 1e3 / requests;
+		result.stolenPercent = StolenCpu.percentSince(stolenBefore);
 		return result;
 	}
 
@@ -380,6 +487,23 @@ public final class TransportLoadRun {
 		});
 	}
 
+	/** Where a proxy listens, and its URL as a pool member: an in-JVM proxy of the test kit or a real one. */
+	private record Proxy(String host, int port, String url) {
+
+		static Proxy of(TestProxy proxy) {
+			return new Proxy(proxy.host(), proxy.port(), proxy.url());
+		}
+
+		static Proxy of(RealProxy proxy) {
+			return new Proxy(proxy.host(), proxy.port(), proxy.url());
+		}
+
+	}
+
+	/** The three proxies of the throughput parts, and the CPU time they have spent so far. */
+	private record Proxies(Proxy a, Proxy b, Proxy c, LongSupplier cpuNanos) {
+	}
+
 	private static Result median(List<Result> results) {
 		List<Result> sorted = new ArrayList<>(results);
 		sorted.sort((x, y) -> Double.compare(x.rps, y.rps));
@@ -403,6 +527,8 @@ public final class TransportLoadRun {
 		double clientAllocatedBytes = Double.NaN;
 
 		double proxiesCpuMicros = Double.NaN;
+
+		double stolenPercent = Double.NaN;
 
 		private final long[] sorted;
 
