@@ -34,6 +34,7 @@ import io.cryptofeed.proxy.netty.TransportSettings;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.TestProxy;
+import io.cryptofeed.proxy.testkit.real.RealProxies;
 import io.cryptofeed.proxy.testkit.real.RealProxy;
 import io.cryptofeed.proxy.testkit.real.Tinyproxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
@@ -85,6 +86,9 @@ public final class TransportLoadRun {
 
 	public static void main(String[] args) {
 		boolean throughTinyproxy = Arrays.asList(args).contains("tinyproxy");
+		if (throughTinyproxy && RealProxies.find(RealProxies.TINYPROXY).isEmpty()) {
+			throw new IllegalStateException("the tinyproxy mode needs tinyproxy: apt-get install tinyproxy");
+		}
 		try (TargetServer target = TargetServer.start("127.0.0.1")) {
 			String url = target.baseUrl() + "/whoami";
 			String delayedUrl = target.baseUrl() + "/delay/" + TARGET_DELAY.toMillis();
@@ -105,7 +109,7 @@ public final class TransportLoadRun {
 				HttpConnectProxy b = proxy("127.0.0.52");
 				HttpConnectProxy c = proxy("127.0.0.53")) {
 			System.out.println("proxies: the test kit's HttpConnectProxy, in this JVM");
-			Proxies proxies = new Proxies(Proxy.of(a), Proxy.of(b), Proxy.of(c),
+			Proxies proxies = new Proxies(ProxyServer.of(a), ProxyServer.of(b), ProxyServer.of(c),
 					() -> cpuNanos(TestProxy.THREAD_NAME_PREFIX));
 			throughput(url, proxies);
 			slowerTarget(delayedUrl, proxies);
@@ -119,7 +123,7 @@ public final class TransportLoadRun {
 		try (Tinyproxy a = tinyproxy("127.0.0.51"); Tinyproxy b = tinyproxy("127.0.0.52");
 				Tinyproxy c = tinyproxy("127.0.0.53")) {
 			System.out.println("proxies: three tinyproxy processes (their CPU time as the system counts it)");
-			Proxies proxies = new Proxies(Proxy.of(a), Proxy.of(b), Proxy.of(c),
+			Proxies proxies = new Proxies(ProxyServer.of(a), ProxyServer.of(b), ProxyServer.of(c),
 					() -> Stream.of(a, b, c).mapToLong((proxy) -> proxy.cpuTime().toNanos()).sum());
 			throughput(url, proxies);
 			slowerTarget(delayedUrl, proxies);
@@ -127,9 +131,9 @@ public final class TransportLoadRun {
 	}
 
 	private static void throughput(String url, Proxies proxies) {
-		Proxy a = proxies.a();
-		Proxy b = proxies.b();
-		Proxy c = proxies.c();
+		ProxyServer a = proxies.a();
+		ProxyServer b = proxies.b();
+		ProxyServer c = proxies.c();
 		List<String> names = List.of("(a)  one fixed proxy by hand", "(a1) the same proxy through a bare proxyWhen",
 				"(a2) (a1) with Reactor Netty's responseTimeout", "(a') the same proxy as a pool",
 				"(b)  pool of three", "(c)  three fixed proxies rotated by caller",
@@ -269,13 +273,13 @@ public final class TransportLoadRun {
 
 	private static void refusingMember(String url, HttpConnectProxy a, HttpConnectProxy b, HttpConnectProxy c) {
 		System.out.println();
-		WebClient healthyTwo = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, Proxy.of(b),
-				Proxy.of(c));
+		WebClient healthyTwo = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, ProxyServer.of(b),
+				ProxyServer.of(c));
 		sequential(healthyTwo, url, 200);
 		Result baseline = sequential(healthyTwo, url, 1_000);
 		a.fault(Fault.REFUSE);
-		WebClient withRefusing = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, Proxy.of(a),
-				Proxy.of(b), Proxy.of(c));
+		WebClient withRefusing = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, ProxyServer.of(a),
+				ProxyServer.of(b), ProxyServer.of(c));
 		Result refusing = sequential(withRefusing, url, 1_000);
 		a.fault(Fault.NONE);
 		System.out.println("1000 sequential, two healthy members        " + baseline);
@@ -287,8 +291,8 @@ public final class TransportLoadRun {
 	private static void hungMember(String url, HttpConnectProxy a, HttpConnectProxy b, HttpConnectProxy c) {
 		System.out.println();
 		a.fault(Fault.HANG);
-		WebClient withHung = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, Proxy.of(a),
-				Proxy.of(b), Proxy.of(c));
+		WebClient withHung = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, ProxyServer.of(a),
+				ProxyServer.of(b), ProxyServer.of(c));
 		Result hung = sequential(withHung, url, 1_000);
 		a.fault(Fault.NONE);
 		System.out.println("1000 sequential, one member hung (handshake timeout 1s) " + hung);
@@ -307,7 +311,7 @@ public final class TransportLoadRun {
 		WebClient withStalling = pooledClient(
 				(clients) -> clients.newHttpClient()
 					.secure((spec) -> spec.sslContext(TargetServer.trustingClientSslContext())),
-				transport, BreakerSettings.DEFAULTS, Proxy.of(a), Proxy.of(b), Proxy.of(c));
+				transport, BreakerSettings.DEFAULTS, ProxyServer.of(a), ProxyServer.of(b), ProxyServer.of(c));
 		Result stalled = sequential(withStalling, url, 1_000);
 		a.fault(Fault.NONE);
 		long timeout = transport.handshakeTimeout().plus(transport.tlsHandshakeTimeout()).toMillis();
@@ -333,7 +337,7 @@ public final class TransportLoadRun {
 			.start();
 	}
 
-	private static WebClient fixedProxyClient(Proxy proxy) {
+	private static WebClient fixedProxyClient(ProxyServer proxy) {
 		return WebClient.builder().clientConnector(new ReactorClientHttpConnector(fixedProxy(proxy))).build();
 	}
 
@@ -343,7 +347,7 @@ public final class TransportLoadRun {
 	 * the same with Reactor Netty's own per-request response timeout, which the pools no
 	 * longer use (they arm one handler per connection instead).
 	 */
-	private static WebClient bareProxyWhenClient(Proxy proxy, Duration responseTimeout) {
+	private static WebClient bareProxyWhenClient(ProxyServer proxy, Duration responseTimeout) {
 		InetSocketAddress address = new InetSocketAddress(proxy.host(), proxy.port());
 		HttpClient client = HttpClient.create()
 			.proxyWhen((config, spec) -> Mono.just(spec.type(ProxyProvider.Proxy.HTTP).address(address)));
@@ -354,13 +358,13 @@ public final class TransportLoadRun {
 		return WebClient.builder().clientConnector(new ReactorClientHttpConnector(client)).build();
 	}
 
-	private static HttpClient fixedProxy(Proxy proxy) {
+	private static HttpClient fixedProxy(ProxyServer proxy) {
 		return HttpClient.create()
 			.proxy((spec) -> spec.type(ProxyProvider.Proxy.HTTP).host(proxy.host()).port(proxy.port()));
 	}
 
 	/** One hand-configured connector per proxy, taken in turn: what (b) does without the starter. */
-	private static WebClient rotatedByHand(Proxy... proxies) {
+	private static WebClient rotatedByHand(ProxyServer... proxies) {
 		ExchangeFunction[] exchanges = Arrays.stream(proxies)
 			.map((proxy) -> ExchangeFunctions.create(new ReactorClientHttpConnector(fixedProxy(proxy))))
 			.toArray(ExchangeFunction[]::new);
@@ -372,7 +376,7 @@ public final class TransportLoadRun {
 	}
 
 	private static WebClient pooledClient(TransportSettings transport, BreakerSettings breaker,
-			Proxy... members) {
+			ProxyServer... members) {
 		return pooledClient(ProxyPoolHttpClients::newHttpClient, transport, breaker, members);
 	}
 
@@ -381,7 +385,7 @@ public final class TransportLoadRun {
 	 * client given.
 	 */
 	private static WebClient pooledClient(Function<ProxyPoolHttpClients, HttpClient> base,
-			TransportSettings transport, BreakerSettings breaker, Proxy... members) {
+			TransportSettings transport, BreakerSettings breaker, ProxyServer... members) {
 		List<MemberSpec> specs = Arrays.stream(members)
 			.map((proxy) -> MemberSpec.of(ProxyEndpoint.parse(proxy.url())))
 			.toList();
@@ -488,20 +492,20 @@ public final class TransportLoadRun {
 	}
 
 	/** Where a proxy listens, and its URL as a pool member: an in-JVM proxy of the test kit or a real one. */
-	private record Proxy(String host, int port, String url) {
+	private record ProxyServer(String host, int port, String url) {
 
-		static Proxy of(TestProxy proxy) {
-			return new Proxy(proxy.host(), proxy.port(), proxy.url());
+		static ProxyServer of(TestProxy proxy) {
+			return new ProxyServer(proxy.host(), proxy.port(), proxy.url());
 		}
 
-		static Proxy of(RealProxy proxy) {
-			return new Proxy(proxy.host(), proxy.port(), proxy.url());
+		static ProxyServer of(RealProxy proxy) {
+			return new ProxyServer(proxy.host(), proxy.port(), proxy.url());
 		}
 
 	}
 
 	/** The three proxies of the throughput parts, and the CPU time they have spent so far. */
-	private record Proxies(Proxy a, Proxy b, Proxy c, LongSupplier cpuNanos) {
+	private record Proxies(ProxyServer a, ProxyServer b, ProxyServer c, LongSupplier cpuNanos) {
 	}
 
 	private static Result median(List<Result> results) {
