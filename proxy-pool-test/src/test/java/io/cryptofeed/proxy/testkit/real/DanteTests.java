@@ -12,7 +12,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 class DanteTests {
 
@@ -51,12 +50,8 @@ class DanteTests {
 				.isEqualTo("127.0.0.43");
 			long jvm = ProcessHandle.current().pid();
 			// Dante relays in processes it forks: relay until they have CPU time of their own
-			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-				for (int i = 0; i < 20; i++) {
-					relay.call();
-				}
-				assertThat(RealProxyAssertions.cpuTimeOf(workers(jvm))).isPositive();
-			});
+			RealProxyAssertions.relayUntil(relay,
+					() -> assertThat(RealProxyAssertions.cpuTimeOf(workers(jvm))).isPositive());
 			Duration everyProcess = RealProxyAssertions.cpuTimeOf(RealProxyAssertions.processesOf(RealProxies.DANTE));
 
 			assertThat(proxy.cpuTime()).isGreaterThanOrEqualTo(everyProcess);
