@@ -34,8 +34,8 @@ import io.cryptofeed.proxy.netty.TransportSettings;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.TestProxy;
+import io.cryptofeed.proxy.testkit.real.Microsocks;
 import io.cryptofeed.proxy.testkit.real.RealProxies;
-import io.cryptofeed.proxy.testkit.real.RealProxy;
 import io.cryptofeed.proxy.testkit.real.Tinyproxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import reactor.core.publisher.Flux;
@@ -57,8 +57,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.cryptofeed.proxy.benchmarks.TransportLoadRun}
  * for the test kit's in-JVM HTTP CONNECT proxies, or with the argument {@code tinyproxy} for
- * the throughput parts alone through three tinyproxy processes (the failover parts need the
- * test kit's faults).
+ * the throughput parts alone through three tinyproxy processes, or {@code microsocks} for the
+ * same through three microsocks processes, SOCKS5 with a username and password (the failover
+ * parts need the test kit's faults).
  */
 public final class TransportLoadRun {
 
@@ -86,8 +87,12 @@ public final class TransportLoadRun {
 
 	public static void main(String[] args) {
 		boolean throughTinyproxy = Arrays.asList(args).contains("tinyproxy");
+		boolean throughMicrosocks = Arrays.asList(args).contains("microsocks");
 		if (throughTinyproxy && RealProxies.find(RealProxies.TINYPROXY).isEmpty()) {
 			throw new IllegalStateException("the tinyproxy mode needs tinyproxy: apt-get install tinyproxy");
+		}
+		if (throughMicrosocks && RealProxies.find(RealProxies.MICROSOCKS).isEmpty()) {
+			throw new IllegalStateException("the microsocks mode needs microsocks: apt-get install microsocks");
 		}
 		try (TargetServer target = TargetServer.start("127.0.0.1")) {
 			String url = target.baseUrl() + "/whoami";
@@ -96,6 +101,9 @@ public final class TransportLoadRun {
 					System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
 			if (throughTinyproxy) {
 				throughTinyproxy(url, delayedUrl);
+			}
+			else if (throughMicrosocks) {
+				throughMicrosocks(url, delayedUrl);
 			}
 			else {
 				throughInJvmProxies(url, delayedUrl);
@@ -123,6 +131,18 @@ public final class TransportLoadRun {
 		try (Tinyproxy a = tinyproxy("127.0.0.51"); Tinyproxy b = tinyproxy("127.0.0.52");
 				Tinyproxy c = tinyproxy("127.0.0.53")) {
 			System.out.println("proxies: three tinyproxy processes (their CPU time as the system counts it)");
+			Proxies proxies = new Proxies(ProxyServer.of(a), ProxyServer.of(b), ProxyServer.of(c),
+					() -> Stream.of(a, b, c).mapToLong((proxy) -> proxy.cpuTime().toNanos()).sum());
+			throughput(url, proxies);
+			slowerTarget(delayedUrl, proxies);
+		}
+	}
+
+	private static void throughMicrosocks(String url, String delayedUrl) {
+		try (Microsocks a = microsocks("127.0.0.51"); Microsocks b = microsocks("127.0.0.52");
+				Microsocks c = microsocks("127.0.0.53")) {
+			System.out.println("proxies: three microsocks processes, SOCKS5 with username and password"
+					+ " (their CPU time as the system counts it)");
 			Proxies proxies = new Proxies(ProxyServer.of(a), ProxyServer.of(b), ProxyServer.of(c),
 					() -> Stream.of(a, b, c).mapToLong((proxy) -> proxy.cpuTime().toNanos()).sum());
 			throughput(url, proxies);
@@ -337,6 +357,15 @@ public final class TransportLoadRun {
 			.start();
 	}
 
+	/** A microsocks that asks every client for a username and password, as a paid proxy does. */
+	private static Microsocks microsocks(String egress) {
+		return Microsocks.builder()
+			.bindAddress("127.0.0.1")
+			.egressAddress(egress)
+			.credentials("load-run", "load-run-password")
+			.start();
+	}
+
 	private static WebClient fixedProxyClient(ProxyServer proxy) {
 		return WebClient.builder().clientConnector(new ReactorClientHttpConnector(fixedProxy(proxy))).build();
 	}
@@ -350,7 +379,7 @@ public final class TransportLoadRun {
 	private static WebClient bareProxyWhenClient(ProxyServer proxy, Duration responseTimeout) {
 		InetSocketAddress address = new InetSocketAddress(proxy.host(), proxy.port());
 		HttpClient client = HttpClient.create()
-			.proxyWhen((config, spec) -> Mono.just(spec.type(ProxyProvider.Proxy.HTTP).address(address)));
+			.proxyWhen((config, spec) -> Mono.just(proxy.credentials(spec.type(proxy.type()).address(address))));
 		if (responseTimeout != null) {
 			// what every request through a pool has: the pool's timeout as its response timeout
 			client = client.responseTimeout(responseTimeout);
@@ -360,7 +389,7 @@ public final class TransportLoadRun {
 
 	private static HttpClient fixedProxy(ProxyServer proxy) {
 		return HttpClient.create()
-			.proxy((spec) -> spec.type(ProxyProvider.Proxy.HTTP).host(proxy.host()).port(proxy.port()));
+			.proxy((spec) -> proxy.credentials(spec.type(proxy.type()).host(proxy.host()).port(proxy.port())));
 	}
 
 	/** One hand-configured connector per proxy, taken in turn: what (b) does without the starter. */
@@ -491,15 +520,35 @@ public final class TransportLoadRun {
 		});
 	}
 
-	/** Where a proxy listens, and its URL as a pool member: an in-JVM proxy of the test kit or a real one. */
-	private record ProxyServer(String host, int port, String url) {
+	/**
+	 * Where a proxy listens, its kind and credentials as a client configured by hand gives
+	 * them, and its URL as a pool member: an in-JVM proxy of the test kit or a real one.
+	 */
+	private record ProxyServer(String host, int port, ProxyProvider.Proxy type, String user, String password,
+			String url) {
 
 		static ProxyServer of(TestProxy proxy) {
-			return new ProxyServer(proxy.host(), proxy.port(), proxy.url());
+			return new ProxyServer(proxy.host(), proxy.port(), ProxyProvider.Proxy.HTTP, null, null, proxy.url());
 		}
 
-		static ProxyServer of(RealProxy proxy) {
-			return new ProxyServer(proxy.host(), proxy.port(), proxy.url());
+		static ProxyServer of(Tinyproxy proxy) {
+			return new ProxyServer(proxy.host(), proxy.port(), ProxyProvider.Proxy.HTTP, null, null, proxy.url());
+		}
+
+		static ProxyServer of(Microsocks proxy) {
+			return new ProxyServer(proxy.host(), proxy.port(), ProxyProvider.Proxy.SOCKS5, proxy.user(),
+					proxy.password(), proxy.url());
+		}
+
+		/** The proxy settings with this proxy's credentials, when it asks for them. */
+		ProxyProvider.Builder credentials(ProxyProvider.Builder settings) {
+			return (this.user != null) ? settings.username(this.user).password((user) -> this.password) : settings;
+		}
+
+		@Override
+		public String toString() {
+			// the password stays out of anything printed
+			return this.type + " proxy at " + this.host + ":" + this.port;
 		}
 
 	}
