@@ -33,9 +33,11 @@ import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
 import io.cryptofeed.proxy.netty.TransportSettings;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
+import io.cryptofeed.proxy.testkit.Socks5Proxy;
 import io.cryptofeed.proxy.testkit.TestProxy;
 import io.cryptofeed.proxy.testkit.real.Microsocks;
 import io.cryptofeed.proxy.testkit.real.RealProxies;
+import io.cryptofeed.proxy.testkit.real.RealProxy;
 import io.cryptofeed.proxy.testkit.real.Tinyproxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import reactor.core.publisher.Flux;
@@ -52,11 +54,13 @@ import org.springframework.web.reactive.function.client.WebClient;
 /**
  * End-to-end load run on loopback: a WebClient through one proxy configured by hand against
  * the same WebClient through a pool of three proxies of the same kind, then what failover
- * costs with one member refusing, one member hung, and (over https) one member that stalls
- * after its handshake. Every loop is bounded by a count.
+ * costs with one member refusing, one rejecting the client (a 407, or for SOCKS5 its
+ * password), one member hung, and (over https) one member that stalls after its handshake.
+ * Every loop is bounded by a count.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.cryptofeed.proxy.benchmarks.TransportLoadRun}
- * for the test kit's in-JVM HTTP CONNECT proxies, or with the argument {@code tinyproxy} for
+ * for the test kit's in-JVM HTTP CONNECT proxies, with the argument {@code socks5} for its
+ * in-JVM SOCKS5 proxies with a username and password, or with the argument {@code tinyproxy} for
  * the throughput parts alone through three tinyproxy processes, or {@code microsocks} for the
  * same through three microsocks processes, SOCKS5 with a username and password (the failover
  * parts need the test kit's faults).
@@ -88,6 +92,7 @@ public final class TransportLoadRun {
 	public static void main(String[] args) {
 		boolean throughTinyproxy = Arrays.asList(args).contains("tinyproxy");
 		boolean throughMicrosocks = Arrays.asList(args).contains("microsocks");
+		boolean socks5 = Arrays.asList(args).contains("socks5");
 		if (throughTinyproxy && RealProxies.find(RealProxies.TINYPROXY).isEmpty()) {
 			throw new IllegalStateException("the tinyproxy mode needs tinyproxy: apt-get install tinyproxy");
 		}
@@ -106,22 +111,25 @@ public final class TransportLoadRun {
 				throughMicrosocks(url, delayedUrl);
 			}
 			else {
-				throughInJvmProxies(url, delayedUrl);
+				throughInJvmProxies(url, delayedUrl, socks5);
 			}
 		}
 	}
 
-	private static void throughInJvmProxies(String url, String delayedUrl) {
+	private static void throughInJvmProxies(String url, String delayedUrl, boolean socks5) {
 		try (TargetServer tlsTarget = TargetServer.startTls("127.0.0.1");
-				HttpConnectProxy a = proxy("127.0.0.51");
-				HttpConnectProxy b = proxy("127.0.0.52");
-				HttpConnectProxy c = proxy("127.0.0.53")) {
-			System.out.println("proxies: the test kit's HttpConnectProxy, in this JVM");
+				TestProxy a = proxy("127.0.0.51", socks5);
+				TestProxy b = proxy("127.0.0.52", socks5);
+				TestProxy c = proxy("127.0.0.53", socks5)) {
+			System.out.println(socks5 ? "proxies: the test kit's Socks5Proxy with username and password, in this JVM"
+					: "proxies: the test kit's HttpConnectProxy, in this JVM");
 			Proxies proxies = new Proxies(ProxyServer.of(a), ProxyServer.of(b), ProxyServer.of(c),
 					() -> cpuNanos(TestProxy.THREAD_NAME_PREFIX));
 			throughput(url, proxies);
 			slowerTarget(delayedUrl, proxies);
-			refusingMember(url, a, b, c);
+			failingMember(url, Fault.REFUSE, "refusing", a, b, c);
+			failingMember(url, socks5 ? Fault.AUTH_FAIL : Fault.STATUS_407,
+					socks5 ? "rejecting the password" : "answering 407", a, b, c);
 			hungMember(url, a, b, c);
 			stallingMember(tlsTarget.baseUrl() + "/whoami", a, b, c);
 		}
@@ -291,24 +299,31 @@ public final class TransportLoadRun {
 		return sorted.get(sorted.size() / 2);
 	}
 
-	private static void refusingMember(String url, HttpConnectProxy a, HttpConnectProxy b, HttpConnectProxy c) {
+	/** 1 000 sequential requests through two healthy members, then through them and one that fails every connect. */
+	private static void failingMember(String url, Fault fault, String failing, TestProxy a, TestProxy b,
+			TestProxy c) {
 		System.out.println();
 		WebClient healthyTwo = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, ProxyServer.of(b),
 				ProxyServer.of(c));
 		sequential(healthyTwo, url, 200);
 		Result baseline = sequential(healthyTwo, url, 1_000);
-		a.fault(Fault.REFUSE);
-		WebClient withRefusing = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, ProxyServer.of(a),
+		a.fault(fault);
+		a.resetCounters();
+		WebClient withFailing = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, ProxyServer.of(a),
 				ProxyServer.of(b), ProxyServer.of(c));
-		Result refusing = sequential(withRefusing, url, 1_000);
+		Result failed = sequential(withFailing, url, 1_000);
 		a.fault(Fault.NONE);
 		System.out.println("1000 sequential, two healthy members        " + baseline);
-		System.out.println("1000 sequential, plus one member refusing   " + refusing);
-		System.out.printf("added latency: mean %+.3f ms, p99 %+.3f ms%n", refusing.meanMillis - baseline.meanMillis,
-				refusing.p99Millis - baseline.p99Millis);
+		System.out.printf("%-44s %s%n", "1000 sequential, plus one member " + failing, failed);
+		System.out.printf("added latency: mean %+.3f ms, p99 %+.3f ms%n", failed.meanMillis - baseline.meanMillis,
+				failed.p99Millis - baseline.p99Millis);
+		if (fault != Fault.REFUSE) {
+			// a refusing member accepts no connection to count
+			System.out.printf("connects the failing member took before its breaker opened: %d%n", a.accepted());
+		}
 	}
 
-	private static void hungMember(String url, HttpConnectProxy a, HttpConnectProxy b, HttpConnectProxy c) {
+	private static void hungMember(String url, TestProxy a, TestProxy b, TestProxy c) {
 		System.out.println();
 		a.fault(Fault.HANG);
 		WebClient withHung = pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, ProxyServer.of(a),
@@ -324,7 +339,7 @@ public final class TransportLoadRun {
 	 * each connection through it costs the TLS handshake timeout (handshake-timeout plus
 	 * tls-handshake-timeout, from the TCP connect) until its breaker opens.
 	 */
-	private static void stallingMember(String url, HttpConnectProxy a, HttpConnectProxy b, HttpConnectProxy c) {
+	private static void stallingMember(String url, TestProxy a, TestProxy b, TestProxy c) {
 		System.out.println();
 		a.fault(Fault.STALL);
 		TransportSettings transport = TransportSettings.DEFAULTS;
@@ -340,7 +355,15 @@ public final class TransportLoadRun {
 				stalled.slowerThan(timeout - 100));
 	}
 
-	private static HttpConnectProxy proxy(String egress) {
+	/** An in-JVM proxy: HTTP CONNECT, or SOCKS5 asking for a username and password. */
+	private static TestProxy proxy(String egress, boolean socks5) {
+		if (socks5) {
+			return Socks5Proxy.builder()
+				.bindAddress("127.0.0.1")
+				.egressAddress(egress)
+				.credentials("load-run", "load-run-password")
+				.start();
+		}
 		return HttpConnectProxy.builder().bindAddress("127.0.0.1").egressAddress(egress).start();
 	}
 
@@ -528,16 +551,22 @@ public final class TransportLoadRun {
 			String url) {
 
 		static ProxyServer of(TestProxy proxy) {
-			return new ProxyServer(proxy.host(), proxy.port(), ProxyProvider.Proxy.HTTP, null, null, proxy.url());
+			return of(proxy.host(), proxy.port(), proxy.url());
 		}
 
-		static ProxyServer of(Tinyproxy proxy) {
-			return new ProxyServer(proxy.host(), proxy.port(), ProxyProvider.Proxy.HTTP, null, null, proxy.url());
+		static ProxyServer of(RealProxy proxy) {
+			return of(proxy.host(), proxy.port(), proxy.url());
 		}
 
-		static ProxyServer of(Microsocks proxy) {
-			return new ProxyServer(proxy.host(), proxy.port(), ProxyProvider.Proxy.SOCKS5, proxy.user(),
-					proxy.password(), proxy.url());
+		/** Kind and credentials as the proxy's URL gives them. */
+		private static ProxyServer of(String host, int port, String url) {
+			ProxyEndpoint endpoint = ProxyEndpoint.parse(url);
+			ProxyProvider.Proxy type = switch (endpoint.scheme()) {
+				case HTTP -> ProxyProvider.Proxy.HTTP;
+				case SOCKS4 -> ProxyProvider.Proxy.SOCKS4;
+				case SOCKS5 -> ProxyProvider.Proxy.SOCKS5;
+			};
+			return new ProxyServer(host, port, type, endpoint.username(), endpoint.password(), url);
 		}
 
 		/** The proxy settings with this proxy's credentials, when it asks for them. */
