@@ -90,13 +90,15 @@ public final class TransportLoadRun {
 	}
 
 	public static void main(String[] args) {
-		boolean throughTinyproxy = Arrays.asList(args).contains("tinyproxy");
-		boolean throughMicrosocks = Arrays.asList(args).contains("microsocks");
-		boolean socks5 = Arrays.asList(args).contains("socks5");
-		if (throughTinyproxy && RealProxies.find(RealProxies.TINYPROXY).isEmpty()) {
+		String mode = (args.length == 0) ? "" : args[0];
+		if (args.length > 1 || !List.of("", "socks5", "tinyproxy", "microsocks").contains(mode)) {
+			throw new IllegalArgumentException("usage: TransportLoadRun [socks5 | tinyproxy | microsocks], not "
+					+ String.join(" ", args));
+		}
+		if (mode.equals("tinyproxy") && RealProxies.find(RealProxies.TINYPROXY).isEmpty()) {
 			throw new IllegalStateException("the tinyproxy mode needs tinyproxy: apt-get install tinyproxy");
 		}
-		if (throughMicrosocks && RealProxies.find(RealProxies.MICROSOCKS).isEmpty()) {
+		if (mode.equals("microsocks") && RealProxies.find(RealProxies.MICROSOCKS).isEmpty()) {
 			throw new IllegalStateException("the microsocks mode needs microsocks: apt-get install microsocks");
 		}
 		try (TargetServer target = TargetServer.start("127.0.0.1")) {
@@ -104,14 +106,10 @@ public final class TransportLoadRun {
 			String delayedUrl = target.baseUrl() + "/delay/" + TARGET_DELAY.toMillis();
 			System.out.printf("machine: %d cores, %s%n", Runtime.getRuntime().availableProcessors(),
 					System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-			if (throughTinyproxy) {
-				throughTinyproxy(url, delayedUrl);
-			}
-			else if (throughMicrosocks) {
-				throughMicrosocks(url, delayedUrl);
-			}
-			else {
-				throughInJvmProxies(url, delayedUrl, socks5);
+			switch (mode) {
+				case "tinyproxy" -> throughTinyproxy(url, delayedUrl);
+				case "microsocks" -> throughMicrosocks(url, delayedUrl);
+				default -> throughInJvmProxies(url, delayedUrl, mode.equals("socks5"));
 			}
 		}
 	}
