@@ -95,11 +95,10 @@ public final class TransportLoadRun {
 			throw new IllegalArgumentException("usage: TransportLoadRun [socks5 | tinyproxy | microsocks], not "
 					+ String.join(" ", args));
 		}
-		if (mode.equals("tinyproxy") && RealProxies.find(RealProxies.TINYPROXY).isEmpty()) {
-			throw new IllegalStateException("the tinyproxy mode needs tinyproxy: apt-get install tinyproxy");
-		}
-		if (mode.equals("microsocks") && RealProxies.find(RealProxies.MICROSOCKS).isEmpty()) {
-			throw new IllegalStateException("the microsocks mode needs microsocks: apt-get install microsocks");
+		// the real proxies' modes are named after their binaries and Debian packages
+		boolean throughRealProxies = mode.equals(RealProxies.TINYPROXY) || mode.equals(RealProxies.MICROSOCKS);
+		if (throughRealProxies && RealProxies.find(mode).isEmpty()) {
+			throw new IllegalStateException("the " + mode + " mode needs " + mode + ": apt-get install " + mode);
 		}
 		try (TargetServer target = TargetServer.start("127.0.0.1")) {
 			String url = target.baseUrl() + "/whoami";
@@ -107,8 +106,10 @@ public final class TransportLoadRun {
 			System.out.printf("machine: %d cores, %s%n", Runtime.getRuntime().availableProcessors(),
 					System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
 			switch (mode) {
-				case "tinyproxy" -> throughTinyproxy(url, delayedUrl);
-				case "microsocks" -> throughMicrosocks(url, delayedUrl);
+				case "tinyproxy" -> throughRealProxies(url, delayedUrl, "three tinyproxy processes",
+						TransportLoadRun::tinyproxy);
+				case "microsocks" -> throughRealProxies(url, delayedUrl,
+						"three microsocks processes, SOCKS5 with username and password", TransportLoadRun::microsocks);
 				default -> throughInJvmProxies(url, delayedUrl, mode.equals("socks5"));
 			}
 		}
@@ -133,22 +134,12 @@ public final class TransportLoadRun {
 		}
 	}
 
-	private static void throughTinyproxy(String url, String delayedUrl) {
-		try (Tinyproxy a = tinyproxy("127.0.0.51"); Tinyproxy b = tinyproxy("127.0.0.52");
-				Tinyproxy c = tinyproxy("127.0.0.53")) {
-			System.out.println("proxies: three tinyproxy processes (their CPU time as the system counts it)");
-			Proxies proxies = new Proxies(ProxyServer.of(a), ProxyServer.of(b), ProxyServer.of(c),
-					() -> Stream.of(a, b, c).mapToLong((proxy) -> proxy.cpuTime().toNanos()).sum());
-			throughput(url, proxies);
-			slowerTarget(delayedUrl, proxies);
-		}
-	}
-
-	private static void throughMicrosocks(String url, String delayedUrl) {
-		try (Microsocks a = microsocks("127.0.0.51"); Microsocks b = microsocks("127.0.0.52");
-				Microsocks c = microsocks("127.0.0.53")) {
-			System.out.println("proxies: three microsocks processes, SOCKS5 with username and password"
-					+ " (their CPU time as the system counts it)");
+	/** The throughput parts through three proxy processes, started on their egress addresses. */
+	private static void throughRealProxies(String url, String delayedUrl, String description,
+			Function<String, RealProxy> start) {
+		try (RealProxy a = start.apply("127.0.0.51"); RealProxy b = start.apply("127.0.0.52");
+				RealProxy c = start.apply("127.0.0.53")) {
+			System.out.println("proxies: " + description + " (their CPU time as the system counts it)");
 			Proxies proxies = new Proxies(ProxyServer.of(a), ProxyServer.of(b), ProxyServer.of(c),
 					() -> Stream.of(a, b, c).mapToLong((proxy) -> proxy.cpuTime().toNanos()).sum());
 			throughput(url, proxies);
@@ -315,7 +306,7 @@ public final class TransportLoadRun {
 		System.out.printf("%-44s %s%n", "1000 sequential, plus one member " + failing, failed);
 		System.out.printf("added latency: mean %+.3f ms, p99 %+.3f ms%n", failed.meanMillis - baseline.meanMillis,
 				failed.p99Millis - baseline.p99Millis);
-		if (fault != Fault.REFUSE) {
+		if (fault.kind() != Fault.Kind.REFUSE) {
 			// a refusing member accepts no connection to count
 			System.out.printf("connects the failing member took before its breaker opened: %d%n", a.accepted());
 		}
