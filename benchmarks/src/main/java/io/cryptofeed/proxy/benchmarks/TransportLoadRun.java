@@ -30,6 +30,7 @@ import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.cryptofeed.proxy.netty.ProxyPoolExchangeFilter;
 import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
+import io.cryptofeed.proxy.netty.ProxyProviders;
 import io.cryptofeed.proxy.netty.TransportSettings;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
@@ -390,8 +391,9 @@ public final class TransportLoadRun {
 	 */
 	private static WebClient bareProxyWhenClient(ProxyServer proxy, Duration responseTimeout) {
 		InetSocketAddress address = new InetSocketAddress(proxy.host(), proxy.port());
+		ProxyProvider.Proxy type = proxy.type();
 		HttpClient client = HttpClient.create()
-			.proxyWhen((config, spec) -> Mono.just(proxy.credentials(spec.type(proxy.type()).address(address))));
+			.proxyWhen((config, spec) -> Mono.just(proxy.credentials(spec.type(type).address(address))));
 		if (responseTimeout != null) {
 			// what every request through a pool has: the pool's timeout as its response timeout
 			client = client.responseTimeout(responseTimeout);
@@ -428,7 +430,7 @@ public final class TransportLoadRun {
 	private static WebClient pooledClient(Function<ProxyPoolHttpClients, HttpClient> base,
 			TransportSettings transport, BreakerSettings breaker, ProxyServer... members) {
 		List<MemberSpec> specs = Arrays.stream(members)
-			.map((proxy) -> MemberSpec.of(ProxyEndpoint.parse(proxy.url())))
+			.map((proxy) -> MemberSpec.of(proxy.endpoint()))
 			.toList();
 		PoolSpec spec = new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP), PoolSpec.Origin.POOL, specs,
 				SelectionStrategies.ROUND_ROBIN, Duration.ofSeconds(30));
@@ -533,40 +535,37 @@ public final class TransportLoadRun {
 	}
 
 	/**
-	 * Where a proxy listens, its kind and credentials as a client configured by hand gives
-	 * them, and its URL as a pool member: an in-JVM proxy of the test kit or a real one.
+	 * A proxy of the run as its URL gives it (an in-JVM proxy of the test kit or a real one):
+	 * where it listens, its kind and credentials for the clients configured by hand, and the
+	 * pool member. Printed, it shows the URL masked, as the starter does.
 	 */
-	private record ProxyServer(String host, int port, ProxyProvider.Proxy type, String user, String password,
-			String url) {
+	private record ProxyServer(ProxyEndpoint endpoint) {
 
 		static ProxyServer of(TestProxy proxy) {
-			return of(proxy.host(), proxy.port(), proxy.url());
+			return new ProxyServer(ProxyEndpoint.parse(proxy.url()));
 		}
 
 		static ProxyServer of(RealProxy proxy) {
-			return of(proxy.host(), proxy.port(), proxy.url());
+			return new ProxyServer(ProxyEndpoint.parse(proxy.url()));
 		}
 
-		/** Kind and credentials as the proxy's URL gives them. */
-		private static ProxyServer of(String host, int port, String url) {
-			ProxyEndpoint endpoint = ProxyEndpoint.parse(url);
-			ProxyProvider.Proxy type = switch (endpoint.scheme()) {
-				case HTTP -> ProxyProvider.Proxy.HTTP;
-				case SOCKS4 -> ProxyProvider.Proxy.SOCKS4;
-				case SOCKS5 -> ProxyProvider.Proxy.SOCKS5;
-			};
-			return new ProxyServer(host, port, type, endpoint.username(), endpoint.password(), url);
+		String host() {
+			return this.endpoint.host();
+		}
+
+		int port() {
+			return this.endpoint.port();
+		}
+
+		ProxyProvider.Proxy type() {
+			return ProxyProviders.type(this.endpoint);
 		}
 
 		/** The proxy settings with this proxy's credentials, when it asks for them. */
 		ProxyProvider.Builder credentials(ProxyProvider.Builder settings) {
-			return (this.user != null) ? settings.username(this.user).password((user) -> this.password) : settings;
-		}
-
-		@Override
-		public String toString() {
-			// the password stays out of anything printed
-			return this.type + " proxy at " + this.host + ":" + this.port;
+			String user = this.endpoint.username();
+			String password = this.endpoint.password();
+			return (user != null) ? settings.username(user).password((name) -> password) : settings;
 		}
 
 	}

@@ -32,7 +32,8 @@ public final class ProxyProviders {
 		return builder;
 	}
 
-	private static ProxyProvider.Proxy type(ProxyEndpoint endpoint) {
+	/** Reactor Netty's kind of proxy for the member's scheme. */
+	public static ProxyProvider.Proxy type(ProxyEndpoint endpoint) {
 		return switch (endpoint.scheme()) {
 			case HTTP -> ProxyProvider.Proxy.HTTP;
 			case SOCKS4 -> ProxyProvider.Proxy.SOCKS4;
