@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.LongUnaryOperator;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import io.cryptofeed.proxy.breaker.BreakerSettings;
@@ -36,6 +37,7 @@ import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
 import io.cryptofeed.proxy.testkit.TestProxy;
+import io.cryptofeed.proxy.testkit.real.Dante;
 import io.cryptofeed.proxy.testkit.real.Microsocks;
 import io.cryptofeed.proxy.testkit.real.RealProxies;
 import io.cryptofeed.proxy.testkit.real.RealProxy;
@@ -63,8 +65,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  * for the test kit's in-JVM HTTP CONNECT proxies, with the argument {@code socks5} for its
  * in-JVM SOCKS5 proxies with a username and password, or with the argument {@code tinyproxy} for
  * the throughput parts alone through three tinyproxy processes, or {@code microsocks} for the
- * same through three microsocks processes, SOCKS5 with a username and password (the failover
- * parts need the test kit's faults).
+ * same through three microsocks processes, SOCKS5 with a username and password, or {@code dante}
+ * for the same through three Dante servers, SOCKS5 without authentication (the failover parts
+ * need the test kit's faults).
  */
 public final class TransportLoadRun {
 
@@ -92,14 +95,20 @@ public final class TransportLoadRun {
 
 	public static void main(String[] args) {
 		String mode = (args.length == 0) ? "" : args[0];
-		if (args.length > 1 || !List.of("", "socks5", "tinyproxy", "microsocks").contains(mode)) {
-			throw new IllegalArgumentException("usage: TransportLoadRun [socks5 | tinyproxy | microsocks], not "
+		if (args.length > 1 || !List.of("", "socks5", "tinyproxy", "microsocks", "dante").contains(mode)) {
+			throw new IllegalArgumentException("usage: TransportLoadRun [socks5 | tinyproxy | microsocks | dante], not "
 					+ String.join(" ", args));
 		}
-		// the real proxies' modes are named after their binaries and Debian packages
-		boolean throughRealProxies = mode.equals(RealProxies.TINYPROXY) || mode.equals(RealProxies.MICROSOCKS);
-		if (throughRealProxies && RealProxies.find(mode).isEmpty()) {
-			throw new IllegalStateException("the " + mode + " mode needs " + mode + ": apt-get install " + mode);
+		// the binary each real proxies' mode starts
+		String binary = switch (mode) {
+			case "tinyproxy" -> RealProxies.TINYPROXY;
+			case "microsocks" -> RealProxies.MICROSOCKS;
+			case "dante" -> RealProxies.DANTE;
+			default -> null;
+		};
+		if (binary != null && RealProxies.find(binary).isEmpty()) {
+			throw new IllegalStateException("the " + mode + " mode needs " + binary
+					+ " (Debian's tinyproxy, microsocks or dante-server package)");
 		}
 		try (TargetServer target = TargetServer.start("127.0.0.1")) {
 			String url = target.baseUrl() + "/whoami";
@@ -111,6 +120,8 @@ public final class TransportLoadRun {
 						TransportLoadRun::tinyproxy);
 				case "microsocks" -> throughRealProxies(url, delayedUrl,
 						"three microsocks processes, SOCKS5 with username and password", TransportLoadRun::microsocks);
+				case "dante" -> throughRealProxies(url, delayedUrl, "three Dante servers, SOCKS5 without authentication",
+						TransportLoadRun::dante);
 				default -> throughInJvmProxies(url, delayedUrl, mode.equals("socks5"));
 			}
 		}
@@ -155,13 +166,15 @@ public final class TransportLoadRun {
 		List<String> names = List.of("(a)  one fixed proxy by hand", "(a1) the same proxy through a bare proxyWhen",
 				"(a2) (a1) with Reactor Netty's responseTimeout", "(a') the same proxy as a pool",
 				"(b)  pool of three", "(c)  three fixed proxies rotated by caller",
-				"(b') (b), connections first in, first out");
+				"(b') (b), connections first in, first out", "(c') (c), connections last in, first out");
 		List<WebClient> clients = List.of(fixedProxyClient(a), bareProxyWhenClient(a, null),
 				bareProxyWhenClient(a, Duration.ofSeconds(30)),
 				pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a),
-				pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a, b, c), rotatedByHand(a, b, c),
+				pooledClient(TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a, b, c),
+				rotatedByHand(HttpClient::create, a, b, c),
 				pooledClient((pools) -> firstInFirstOut(), TransportSettings.DEFAULTS, BreakerSettings.DEFAULTS, a,
-						b, c));
+						b, c),
+				rotatedByHand(lastInFirstOut(), a, b, c));
 		System.out.printf("%nthroughput: %d requests per run, %d in flight, %d rounds, order reversed every round%n",
 				MEASURED_REQUESTS, CONCURRENCY, ROUNDS);
 		StolenCpu before = StolenCpu.now();
@@ -177,9 +190,9 @@ public final class TransportLoadRun {
 					median(results.get(i)), medianOf(ratios.get(i)), medianCpu(results.get(i)) - fixedCpu,
 					medianAllocated(results.get(i)) - fixedAllocated);
 		}
-		System.out.printf("(b)/(c) = %.3f, (a')/(a1) = %.3f, (b)/(b') = %.3f%n",
+		System.out.printf("(b)/(c) = %.3f, (a')/(a1) = %.3f, (b)/(b') = %.3f, (b)/(c') = %.3f%n",
 				medianOf(ratios.get(4)) / medianOf(ratios.get(5)), medianOf(ratios.get(3)) / medianOf(ratios.get(1)),
-				medianOf(ratios.get(4)) / medianOf(ratios.get(6)));
+				medianOf(ratios.get(4)) / medianOf(ratios.get(6)), medianOf(ratios.get(4)) / medianOf(ratios.get(7)));
 		printStolen(stolen, results);
 		for (int i = 1; i < n; i++) {
 			printQuietRatio(names.get(i), rounds, i);
@@ -379,8 +392,18 @@ public final class TransportLoadRun {
 			.start();
 	}
 
+	/**
+	 * A Dante server as the tests start it: SOCKS5 without authentication, since Dante checks
+	 * passwords against the system's accounts.
+	 */
+	private static Dante dante(String egress) {
+		return Dante.builder().bindAddress("127.0.0.1").egressAddress(egress).start();
+	}
+
 	private static WebClient fixedProxyClient(ProxyServer proxy) {
-		return WebClient.builder().clientConnector(new ReactorClientHttpConnector(fixedProxy(proxy))).build();
+		return WebClient.builder()
+			.clientConnector(new ReactorClientHttpConnector(fixedProxy(HttpClient.create(), proxy)))
+			.build();
 	}
 
 	/**
@@ -401,15 +424,19 @@ public final class TransportLoadRun {
 		return WebClient.builder().clientConnector(new ReactorClientHttpConnector(client)).build();
 	}
 
-	private static HttpClient fixedProxy(ProxyServer proxy) {
-		return HttpClient.create()
+	private static HttpClient fixedProxy(HttpClient base, ProxyServer proxy) {
+		return base
 			.proxy((spec) -> proxy.credentials(spec.type(proxy.type()).host(proxy.host()).port(proxy.port())));
 	}
 
-	/** One hand-configured connector per proxy, taken in turn: what (b) does without the starter. */
-	private static WebClient rotatedByHand(ProxyServer... proxies) {
+	/**
+	 * One hand-configured connector per proxy, taken in turn: what (b) does without the
+	 * starter. Each proxy's client is made by {@code base}: on Reactor Netty's default
+	 * provider for (c), on one provider shaped like the starter's for (c').
+	 */
+	private static WebClient rotatedByHand(Supplier<HttpClient> base, ProxyServer... proxies) {
 		ExchangeFunction[] exchanges = Arrays.stream(proxies)
-			.map((proxy) -> ExchangeFunctions.create(new ReactorClientHttpConnector(fixedProxy(proxy))))
+			.map((proxy) -> ExchangeFunctions.create(new ReactorClientHttpConnector(fixedProxy(base.get(), proxy))))
 			.toArray(ExchangeFunction[]::new);
 		AtomicInteger next = new AtomicInteger();
 		return WebClient.builder()
@@ -446,13 +473,25 @@ public final class TransportLoadRun {
 
 	/** The starter's connection provider, but lending the connection idle longest first (Reactor Netty's default). */
 	private static HttpClient firstInFirstOut() {
+		return HttpClient.create(startersShape("first-in-first-out").fifo().build());
+	}
+
+	/**
+	 * Clients on one connection provider shaped like the starter's, lending the connection a
+	 * response just freed: with (c'), what three clients with fixed proxies do at best, with
+	 * no choice of proxy made inside the connect.
+	 */
+	private static Supplier<HttpClient> lastInFirstOut() {
+		ConnectionProvider provider = startersShape("last-in-first-out").lifo().build();
+		return () -> HttpClient.create(provider);
+	}
+
+	private static ConnectionProvider.Builder startersShape(String name) {
 		TransportSettings.ConnectionPoolSettings starters = TransportSettings.ConnectionPoolSettings.DEFAULTS;
-		return HttpClient.create(ConnectionProvider.builder("first-in-first-out")
+		return ConnectionProvider.builder(name)
 			.maxConnections(starters.maxConnections())
 			.maxIdleTime(starters.maxIdleTime())
-			.evictInBackground(starters.maxIdleTime())
-			.fifo()
-			.build());
+			.evictInBackground(starters.maxIdleTime());
 	}
 
 	private static Result run(WebClient client, String url, int requests, LongSupplier proxiesCpuNanos) {
