@@ -90,39 +90,39 @@ public final class TransportLoadRun {
 	/** Steal up to this share of the CPU time (per cent) leaves a run's figures as the clients made them. */
 	private static final double QUIET_STEAL_PERCENT = 1;
 
+	/** The modes through real proxy processes, by their argument. */
+	private static final Map<String, RealProxyMode> REAL_PROXY_MODES = Map.of(
+			"tinyproxy", new RealProxyMode(RealProxies.TINYPROXY, "tinyproxy", "three tinyproxy processes",
+					TransportLoadRun::tinyproxy),
+			"microsocks", new RealProxyMode(RealProxies.MICROSOCKS, "microsocks",
+					"three microsocks processes, SOCKS5 with username and password", TransportLoadRun::microsocks),
+			"dante", new RealProxyMode(RealProxies.DANTE, "dante-server",
+					"three Dante servers, SOCKS5 without authentication", TransportLoadRun::dante));
+
 	private TransportLoadRun() {
 	}
 
 	public static void main(String[] args) {
 		String mode = (args.length == 0) ? "" : args[0];
-		if (args.length > 1 || !List.of("", "socks5", "tinyproxy", "microsocks", "dante").contains(mode)) {
+		RealProxyMode real = REAL_PROXY_MODES.get(mode);
+		if (args.length > 1 || !(mode.isEmpty() || mode.equals("socks5") || real != null)) {
 			throw new IllegalArgumentException("usage: TransportLoadRun [socks5 | tinyproxy | microsocks | dante], not "
 					+ String.join(" ", args));
 		}
-		// the binary each real proxies' mode starts
-		String binary = switch (mode) {
-			case "tinyproxy" -> RealProxies.TINYPROXY;
-			case "microsocks" -> RealProxies.MICROSOCKS;
-			case "dante" -> RealProxies.DANTE;
-			default -> null;
-		};
-		if (binary != null && RealProxies.find(binary).isEmpty()) {
-			throw new IllegalStateException("the " + mode + " mode needs " + binary
-					+ " (Debian's tinyproxy, microsocks or dante-server package)");
+		if (real != null && RealProxies.find(real.binary()).isEmpty()) {
+			throw new IllegalStateException("the " + mode + " mode needs " + real.binary() + ": apt-get install "
+					+ real.debianPackage());
 		}
 		try (TargetServer target = TargetServer.start("127.0.0.1")) {
 			String url = target.baseUrl() + "/whoami";
 			String delayedUrl = target.baseUrl() + "/delay/" + TARGET_DELAY.toMillis();
 			System.out.printf("machine: %d cores, %s%n", Runtime.getRuntime().availableProcessors(),
 					System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-			switch (mode) {
-				case "tinyproxy" -> throughRealProxies(url, delayedUrl, "three tinyproxy processes",
-						TransportLoadRun::tinyproxy);
-				case "microsocks" -> throughRealProxies(url, delayedUrl,
-						"three microsocks processes, SOCKS5 with username and password", TransportLoadRun::microsocks);
-				case "dante" -> throughRealProxies(url, delayedUrl, "three Dante servers, SOCKS5 without authentication",
-						TransportLoadRun::dante);
-				default -> throughInJvmProxies(url, delayedUrl, mode.equals("socks5"));
+			if (real != null) {
+				throughRealProxies(url, delayedUrl, real);
+			}
+			else {
+				throughInJvmProxies(url, delayedUrl, mode.equals("socks5"));
 			}
 		}
 	}
@@ -147,11 +147,10 @@ public final class TransportLoadRun {
 	}
 
 	/** The throughput parts through three proxy processes, started on their egress addresses. */
-	private static void throughRealProxies(String url, String delayedUrl, String description,
-			Function<String, RealProxy> start) {
-		try (RealProxy a = start.apply("127.0.0.51"); RealProxy b = start.apply("127.0.0.52");
-				RealProxy c = start.apply("127.0.0.53")) {
-			System.out.println("proxies: " + description + " (their CPU time as the system counts it)");
+	private static void throughRealProxies(String url, String delayedUrl, RealProxyMode mode) {
+		try (RealProxy a = mode.start().apply("127.0.0.51"); RealProxy b = mode.start().apply("127.0.0.52");
+				RealProxy c = mode.start().apply("127.0.0.53")) {
+			System.out.println("proxies: " + mode.description() + " (their CPU time as the system counts it)");
 			Proxies proxies = new Proxies(ProxyServer.of(a), ProxyServer.of(b), ProxyServer.of(c),
 					() -> Stream.of(a, b, c).mapToLong((proxy) -> proxy.cpuTime().toNanos()).sum());
 			throughput(url, proxies);
@@ -573,6 +572,11 @@ public final class TransportLoadRun {
 		});
 	}
 
+	/** A mode through real proxy processes: the binary and Debian package it needs, and how one proxy starts. */
+	private record RealProxyMode(String binary, String debianPackage, String description,
+			Function<String, RealProxy> start) {
+	}
+
 	/**
 	 * A proxy of the run as its URL gives it (an in-JVM proxy of the test kit or a real one):
 	 * where it listens, its kind and credentials for the clients configured by hand, and the
@@ -600,7 +604,11 @@ public final class TransportLoadRun {
 			return ProxyProviders.type(this.endpoint);
 		}
 
-		/** The proxy settings with this proxy's credentials, when it asks for them. */
+		/**
+		 * The proxy settings with this proxy's credentials, when it asks for them, written as
+		 * a user configuring Reactor Netty by hand would (not the starter's
+		 * {@code ProxyProviders.builder}, which also sets the pool's handshake timeout).
+		 */
 		ProxyProvider.Builder credentials(ProxyProvider.Builder settings) {
 			String user = this.endpoint.username();
 			String password = this.endpoint.password();
