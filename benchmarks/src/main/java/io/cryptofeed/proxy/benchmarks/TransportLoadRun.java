@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -106,8 +107,8 @@ public final class TransportLoadRun {
 		String mode = (args.length == 0) ? "" : args[0];
 		RealProxyMode real = REAL_PROXY_MODES.get(mode);
 		if (args.length > 1 || !(mode.isEmpty() || mode.equals("socks5") || real != null)) {
-			throw new IllegalArgumentException("usage: TransportLoadRun [socks5 | tinyproxy | microsocks | dante], not "
-					+ String.join(" ", args));
+			throw new IllegalArgumentException("usage: TransportLoadRun [socks5 | "
+					+ String.join(" | ", new TreeSet<>(REAL_PROXY_MODES.keySet())) + "], not " + String.join(" ", args));
 		}
 		if (real != null && RealProxies.find(real.binary()).isEmpty()) {
 			throw new IllegalStateException("the " + mode + " mode needs " + real.binary() + ": apt-get install "
