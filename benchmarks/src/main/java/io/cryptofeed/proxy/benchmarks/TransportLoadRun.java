@@ -93,12 +93,12 @@ public final class TransportLoadRun {
 
 	/** The modes through real proxy processes, by their argument. */
 	private static final Map<String, RealProxyMode> REAL_PROXY_MODES = Map.of(
-			"tinyproxy", new RealProxyMode(RealProxies.TINYPROXY, "tinyproxy", "three tinyproxy processes",
+			"tinyproxy", new RealProxyMode(RealProxies.TINYPROXY, "three tinyproxy processes",
 					TransportLoadRun::tinyproxy),
-			"microsocks", new RealProxyMode(RealProxies.MICROSOCKS, "microsocks",
+			"microsocks", new RealProxyMode(RealProxies.MICROSOCKS,
 					"three microsocks processes, SOCKS5 with username and password", TransportLoadRun::microsocks),
-			"dante", new RealProxyMode(RealProxies.DANTE, "dante-server",
-					"three Dante servers, SOCKS5 without authentication", TransportLoadRun::dante));
+			"dante", new RealProxyMode(RealProxies.DANTE, "three Dante servers, SOCKS5 without authentication",
+					TransportLoadRun::dante));
 
 	private TransportLoadRun() {
 	}
@@ -112,7 +112,7 @@ public final class TransportLoadRun {
 		}
 		if (real != null && RealProxies.find(real.binary()).isEmpty()) {
 			throw new IllegalStateException("the " + mode + " mode needs " + real.binary() + ": apt-get install "
-					+ real.debianPackage());
+					+ RealProxies.debianPackage(real.binary()));
 		}
 		try (TargetServer target = TargetServer.start("127.0.0.1")) {
 			String url = target.baseUrl() + "/whoami";
@@ -573,9 +573,8 @@ public final class TransportLoadRun {
 		});
 	}
 
-	/** A mode through real proxy processes: the binary and Debian package it needs, and how one proxy starts. */
-	private record RealProxyMode(String binary, String debianPackage, String description,
-			Function<String, RealProxy> start) {
+	/** A mode through real proxy processes: the binary it needs, and how one proxy starts. */
+	private record RealProxyMode(String binary, String description, Function<String, RealProxy> start) {
 	}
 
 	/**

@@ -52,12 +52,17 @@ public final class RealProxies {
 		return find(binary, System::getenv, SYSTEM_DIRECTORIES);
 	}
 
+	/** The Debian package that installs the binary, for messages that say how to get it. */
+	public static String debianPackage(String binary) {
+		return PACKAGES.getOrDefault(binary, binary);
+	}
+
 	static Path require(String binary, Function<String, String> environment, List<String> systemDirectories) {
 		Optional<Path> path = find(binary, environment, systemDirectories);
 		if (path.isPresent()) {
 			return path.get();
 		}
-		String installation = "install the Debian package " + PACKAGES.getOrDefault(binary, binary) + " (searched "
+		String installation = "install the Debian package " + debianPackage(binary) + " (searched "
 				+ directories(environment, systemDirectories) + ")";
 		String ci = environment.apply("CI");
 		if (ci != null && !ci.isEmpty()) {

@@ -43,6 +43,13 @@ class RealProxiesTests {
 	}
 
 	@Test
+	void namesThePackageThatInstallsEachBinary() {
+		assertThat(RealProxies.debianPackage(RealProxies.TINYPROXY)).isEqualTo("tinyproxy");
+		assertThat(RealProxies.debianPackage(RealProxies.MICROSOCKS)).isEqualTo("microsocks");
+		assertThat(RealProxies.debianPackage(RealProxies.DANTE)).isEqualTo("dante-server");
+	}
+
+	@Test
 	void binaryIsFoundOnThePath() {
 		Map<String, String> environment = Map.of("PATH", "/nonexistent:/usr/bin:/bin", "CI", "true");
 
