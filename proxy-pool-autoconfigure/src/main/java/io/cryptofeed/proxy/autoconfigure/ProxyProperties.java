@@ -128,6 +128,16 @@ public class ProxyProperties {
 		 */
 		private boolean retryIdempotent = true;
 
+		/**
+		 * How long an open WebSocket session through a member that failed (its health check,
+		 * or its breaker opened) may read nothing before it is closed, so that the application
+		 * reconnects through another member: a proxy that froze stalls its sessions without
+		 * closing them. 0 keeps them open. A session through a drained member is never closed,
+		 * nor one while its pool is in panic mode. A bare number means seconds.
+		 */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration quietSessionTimeout = Duration.ofSeconds(10);
+
 		public int getMaxAttempts() {
 			return this.maxAttempts;
 		}
@@ -142,6 +152,14 @@ public class ProxyProperties {
 
 		public void setRetryIdempotent(boolean retryIdempotent) {
 			this.retryIdempotent = retryIdempotent;
+		}
+
+		public Duration getQuietSessionTimeout() {
+			return this.quietSessionTimeout;
+		}
+
+		public void setQuietSessionTimeout(Duration quietSessionTimeout) {
+			this.quietSessionTimeout = quietSessionTimeout;
 		}
 
 	}

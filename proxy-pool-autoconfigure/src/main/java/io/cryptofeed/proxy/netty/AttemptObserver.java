@@ -51,8 +51,10 @@ final class AttemptObserver implements ConnectionObserver {
 			ConnectAttempt attempt = response.currentContextView().getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
 			if (attempt != null) {
 				if (attempt.type() == ConnectionType.WEBSOCKET) {
-					// the session is open: it may stay quiet for as long as it likes
-					ResponseTimeoutHandler.remove(connection.channel());
+					// the session is open: it may stay quiet for as long as it likes, unless its
+					// member fails (the handler stays, disarmed, to tell how long it was quiet)
+					ResponseTimeoutHandler.disarm(connection.channel());
+					this.connections.sessionOpened(connection.channel());
 				}
 				carried(attempt, connection);
 				attempt.responded(response.status().code(), response.responseHeaders());

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.PoolsChange;
@@ -20,7 +21,9 @@ import reactor.netty.Connection;
  * busy pooled connections are closed as soon as they are released, and its idle ones at
  * once when it is failing (a proxy that hangs after its tunnels are up would otherwise keep
  * stalling the requests that reuse them), or after {@link #RETIRE_GRACE} when it was drained
- * or removed by a reload. Long-lived WebSocket sessions are never cut; they end on their own.
+ * or removed by a reload. Open WebSocket sessions through a failing member are closed only
+ * once they are quiet (see {@link QuietSessions}); through a drained or removed one they end
+ * on their own.
  */
 final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsListener {
 
@@ -28,10 +31,19 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 
 	private static final AttributeKey<Boolean> RETIRED = AttributeKey.valueOf(MemberConnections.class, "retired");
 
+	private static final AttributeKey<Boolean> SESSION = AttributeKey.valueOf(MemberConnections.class, "session");
+
 	/** How long idle connections of a drained or removed member stay before they are closed. */
 	static final Duration RETIRE_GRACE = Duration.ofSeconds(1);
 
 	private final Map<PoolMember, Set<Channel>> channels = new ConcurrentHashMap<>();
+
+	private final QuietSessions quietSessions;
+
+	/** @param quietSessionTimeout how long a session through a failing member may read nothing; zero for ever */
+	MemberConnections(Supplier<Duration> quietSessionTimeout) {
+		this.quietSessions = new QuietSessions(quietSessionTimeout);
+	}
 
 	/**
 	 * A connection through the member is in use by a request or session.
@@ -57,6 +69,11 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 			channel.attr(RETIRED).set(true);
 		}
 		return fresh;
+	}
+
+	/** The connection carries an open WebSocket session from now on, until it closes. */
+	void sessionOpened(Channel channel) {
+		channel.attr(SESSION).set(true);
 	}
 
 	/** The connection pool lent the connection out. */
@@ -87,7 +104,10 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 				|| member.isSetAsideFor(Unavailability.CIRCUIT_OPEN);
 		for (Channel channel : this.channels.getOrDefault(member, Set.of())) {
 			channel.attr(RETIRED).set(true);
-			if (failing) {
+			if (failing && Boolean.TRUE.equals(channel.attr(SESSION).get())) {
+				this.quietSessions.watch(channel, pool, member);
+			}
+			else if (failing) {
 				// on the channel's event loop, which lends it out: checked here, on the caller's
 				// thread, it could be lent out between the check and the close
 				channel.eventLoop().execute(() -> closeIfIdle(channel));

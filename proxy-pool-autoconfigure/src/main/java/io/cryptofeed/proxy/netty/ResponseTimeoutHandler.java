@@ -16,7 +16,8 @@ import reactor.netty.NettyPipeline;
  * The response timeout of requests through a pool: fails a request when nothing was read for
  * the timeout after it was sent, as Reactor Netty's {@code responseTimeout} does, but it stays
  * on its connection and is armed per request instead of added and removed each time, and it
- * wakes once per timeout instead of being scheduled per request. Used on the channel's event
+ * wakes once per timeout instead of being scheduled per request. The time of the last read
+ * also tells how long an open WebSocket session has been quiet. Used on the channel's event
  * loop only.
  */
 final class ResponseTimeoutHandler extends ChannelInboundHandlerAdapter {
@@ -68,12 +69,14 @@ final class ResponseTimeoutHandler extends ChannelInboundHandlerAdapter {
 		}
 	}
 
-	/** The channel will carry no more requests that need it (an open WebSocket session). */
-	static void remove(Channel channel) {
-		ResponseTimeoutHandler handler = channel.attr(KEY).getAndSet(null);
-		if (handler != null) {
-			channel.pipeline().remove(handler);
-		}
+	/**
+	 * How long the channel has read nothing, in nanoseconds; -1 when it never had a timeout
+	 * armed. On the channel's event loop only. An open WebSocket session keeps the handler,
+	 * disarmed, for this.
+	 */
+	static long quietNanos(Channel channel) {
+		ResponseTimeoutHandler handler = channel.attr(KEY).get();
+		return (handler != null) ? handler.ticker.nanoTime() - handler.lastActivity : -1;
 	}
 
 	private void arm(long timeoutNanos) {

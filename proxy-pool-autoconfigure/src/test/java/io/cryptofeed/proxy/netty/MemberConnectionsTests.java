@@ -3,6 +3,7 @@ package io.cryptofeed.proxy.netty;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.MemberSpec;
@@ -14,6 +15,8 @@ import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.Unavailability;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
+import io.cryptofeed.proxy.testsupport.CapturedLog;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;
 import reactor.netty.Connection;
@@ -27,7 +30,12 @@ class MemberConnectionsTests {
 			PoolSpec.Origin.POOL, List.of(member("a"), member("b")), "round-robin", Duration.ofSeconds(30))),
 			Map.of(), SelectionStrategies.builtIn()::create);
 
-	private final MemberConnections connections = new MemberConnections();
+	private Duration quietSessionTimeout = Duration.ofSeconds(1);
+
+	private final MemberConnections connections = new MemberConnections(() -> this.quietSessionTimeout);
+
+	/** The session channel of the test, whose clock {@link #advance(long)} moves. */
+	private EmbeddedChannel session;
 
 	/**
 	 * The member fails (on a health check or breaker thread) while the connection's event loop
@@ -86,6 +94,119 @@ class MemberConnectionsTests {
 		assertThat(this.connections.open(member)).isOne();
 	}
 
+	@Test
+	void aSessionOfAFailingMemberIsClosedOnceItHasReadNothingForTheQuietSessionTimeout() {
+		ProxyPool pool = this.pools.resolve(null, ConnectionType.HTTP).orElseThrow();
+		PoolMember member = pool.members().get(0);
+		EmbeddedChannel session = sessionThrough(member);
+		advance(400);
+
+		try (CapturedLog log = CapturedLog.of(QuietSessions.class)) {
+			pool.setUnavailable(member, Unavailability.UNHEALTHY, true);
+			advance(599);
+			assertThat(session.isOpen()).isTrue();
+
+			advance(1);
+			assertThat(session.isOpen()).isFalse();
+			assertThat(this.connections.open(member)).isZero();
+			assertThat(log.lines()).containsExactly("WARNING proxy session closed: pool=default/http "
+					+ "member=socks5://***@127.0.0.1:1080 quiet-for=1000ms reason=unhealthy");
+		}
+	}
+
+	@Test
+	void aSessionOfAFailingMemberThatKeepsReadingStaysOpenAndIsClosedOnceItStops() {
+		ProxyPool pool = this.pools.resolve(null, ConnectionType.HTTP).orElseThrow();
+		PoolMember member = pool.members().get(0);
+		EmbeddedChannel session = sessionThrough(member);
+
+		pool.setUnavailable(member, Unavailability.CIRCUIT_OPEN, true);
+		for (int i = 0; i < 10; i++) {
+			advance(500);
+			session.writeInbound(Unpooled.wrappedBuffer(new byte[] { 1 }));
+		}
+		assertThat(session.isOpen()).isTrue();
+
+		advance(999);
+		assertThat(session.isOpen()).isTrue();
+		advance(1);
+		assertThat(session.isOpen()).isFalse();
+	}
+
+	@Test
+	void aSessionIsLeftOpenWhenItsMemberIsBackBeforeTheSessionWasQuietForTheTimeout() {
+		ProxyPool pool = this.pools.resolve(null, ConnectionType.HTTP).orElseThrow();
+		PoolMember member = pool.members().get(0);
+		EmbeddedChannel session = sessionThrough(member);
+
+		pool.setUnavailable(member, Unavailability.UNHEALTHY, true);
+		advance(500);
+		pool.setUnavailable(member, Unavailability.UNHEALTHY, false);
+		advance(5_000);
+
+		assertThat(session.isOpen()).isTrue();
+	}
+
+	@Test
+	void aSessionOfADrainedMemberIsNeverClosed() {
+		ProxyPool pool = this.pools.resolve(null, ConnectionType.HTTP).orElseThrow();
+		PoolMember member = pool.members().get(0);
+		EmbeddedChannel session = sessionThrough(member);
+
+		pool.setUnavailable(member, Unavailability.DRAINED, true);
+		advance(5_000);
+
+		assertThat(session.isOpen()).isTrue();
+	}
+
+	@Test
+	void noSessionIsClosedWhileItsPoolIsInPanicModeButOnceThePanicIsOver() {
+		ProxyPool pool = this.pools.resolve(null, ConnectionType.HTTP).orElseThrow();
+		PoolMember member = pool.members().get(0);
+		PoolMember other = pool.members().get(1);
+		EmbeddedChannel session = sessionThrough(member);
+
+		pool.setUnavailable(member, Unavailability.UNHEALTHY, true);
+		pool.setUnavailable(other, Unavailability.UNHEALTHY, true);
+		session.runPendingTasks();
+		assertThat(pool.isPanicking()).isTrue();
+		advance(5_000);
+		assertThat(session.isOpen()).isTrue();
+
+		pool.setUnavailable(other, Unavailability.UNHEALTHY, false);
+		advance(1_000);
+		assertThat(session.isOpen()).isFalse();
+	}
+
+	@Test
+	void aQuietSessionTimeoutChangedByAReloadAppliesToSessionsAlreadyWatched() {
+		ProxyPool pool = this.pools.resolve(null, ConnectionType.HTTP).orElseThrow();
+		PoolMember member = pool.members().get(0);
+		EmbeddedChannel session = sessionThrough(member);
+
+		pool.setUnavailable(member, Unavailability.UNHEALTHY, true);
+		advance(500);
+		this.quietSessionTimeout = Duration.ofSeconds(3);
+		advance(2_499);
+		assertThat(session.isOpen()).isTrue();
+
+		advance(1);
+		assertThat(session.isOpen()).isFalse();
+	}
+
+	@Test
+	void aZeroQuietSessionTimeoutKeepsSessionsOfFailingMembersOpen() {
+		this.quietSessionTimeout = Duration.ZERO;
+		ProxyPool pool = this.pools.resolve(null, ConnectionType.HTTP).orElseThrow();
+		PoolMember member = pool.members().get(0);
+		EmbeddedChannel session = sessionThrough(member);
+
+		pool.setUnavailable(member, Unavailability.UNHEALTHY, true);
+		advance(5_000);
+
+		assertThat(session.isOpen()).isTrue();
+	}
+
 	/** A pooled connection through the member that carried a request and is idle now. */
 	private EmbeddedChannel idleConnectionThrough(PoolMember member) {
 		this.pools.addAvailabilityListener(this.connections);
@@ -93,6 +214,29 @@ class MemberConnectionsTests {
 		this.connections.inUse(member, Connection.from(channel), false);
 		this.connections.released(channel);
 		return channel;
+	}
+
+	/**
+	 * A WebSocket session through the member, open as the observer leaves it: its opening
+	 * handshake's timeout disarmed, on a channel whose clock stands still until the test moves it.
+	 */
+	private EmbeddedChannel sessionThrough(PoolMember member) {
+		this.pools.addAvailabilityListener(this.connections);
+		EmbeddedChannel channel = new EmbeddedChannel();
+		channel.freezeTime();
+		this.connections.inUse(member, Connection.from(channel), false);
+		ResponseTimeoutHandler.arm(channel, Duration.ofSeconds(30));
+		ResponseTimeoutHandler.disarm(channel);
+		this.connections.sessionOpened(channel);
+		this.session = channel;
+		return channel;
+	}
+
+	/** Moves the session's clock on and runs what falls due. */
+	private void advance(long millis) {
+		this.session.runPendingTasks();
+		this.session.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+		this.session.runPendingTasks();
 	}
 
 	private static MemberSpec member(String user) {

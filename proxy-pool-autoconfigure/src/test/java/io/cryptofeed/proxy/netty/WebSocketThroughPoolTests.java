@@ -4,10 +4,13 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.cryptofeed.proxy.autoconfigure.ProxyPoolHealthAutoConfiguration;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
@@ -30,6 +33,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.web.reactive.socket.WebSocketMessage;
@@ -259,6 +263,46 @@ class WebSocketThroughPoolTests {
 			close.tryEmitEmpty();
 			session.dispose();
 		}, "cryptofeed.proxy.default.websocket.timeout=300ms");
+	}
+
+	/**
+	 * A proxy that freezes stalls the sessions through it without closing them. Once its health
+	 * check finds it, its session, which reads nothing any more, is closed so that the feed can
+	 * reconnect through another member; the sessions through the others stay open.
+	 */
+	@Test
+	void aSessionStalledByAFrozenProxyIsClosedOnceItsHealthCheckFailsAndTheOthersStayOpen() {
+		String check = "cryptofeed.proxy.default.websocket.health-check.";
+		TransportTestSupport.runner()
+			.withConfiguration(AutoConfigurations.of(ProxyPoolHealthAutoConfiguration.class))
+			.withPropertyValues(this.trio.pool("default.websocket"))
+			.withPropertyValues("cryptofeed.proxy.failover.quiet-session-timeout=500ms", check + "interval=1s",
+					check + "timeout=300ms", check + "retry-count=1", check + "unhealthy-threshold=1")
+			.run((context) -> {
+				WebSocketClient client = context.getBean(WebSocketClient.class);
+				Map<String, CompletableFuture<Void>> sessionsByPeer = new HashMap<>();
+				for (int i = 0; i < 3; i++) {
+					Sinks.One<String> peer = Sinks.one();
+					CompletableFuture<Void> session = client
+						.execute(URI.create(this.target.wsUrl()),
+								(s) -> s.receive()
+									.map(WebSocketMessage::getPayloadAsText)
+									.doOnNext(peer::tryEmitValue)
+									.then())
+						.toFuture();
+					sessionsByPeer.put(peer.asMono().block(Duration.ofSeconds(5)), session);
+				}
+				assertThat(sessionsByPeer).containsOnlyKeys("peer=127.0.0.21", "peer=127.0.0.22", "peer=127.0.0.23");
+
+				this.first.fault(Fault.FREEZE);
+				CompletableFuture<Void> frozen = sessionsByPeer.get("peer=127.0.0.21");
+				await().atMost(Duration.ofSeconds(10)).until(frozen::isDone);
+				assertThat(frozen).isCompleted();
+				assertThat(sessionsByPeer.get("peer=127.0.0.22")).isNotDone();
+				assertThat(sessionsByPeer.get("peer=127.0.0.23")).isNotDone();
+				assertThat(firstFrame(client)).isIn("peer=127.0.0.22", "peer=127.0.0.23");
+				sessionsByPeer.values().forEach((session) -> session.cancel(true));
+			});
 	}
 
 	@Test

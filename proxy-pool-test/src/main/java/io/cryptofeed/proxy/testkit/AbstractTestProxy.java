@@ -139,6 +139,8 @@ abstract class AbstractTestProxy implements TestProxy {
 					startAccepting(listener);
 				}
 			}
+			// tunnels held by a freeze carry on
+			this.lifecycleMonitor.notifyAll();
 		}
 	}
 
@@ -184,6 +186,7 @@ abstract class AbstractTestProxy implements TestProxy {
 			if (this.listener != null) {
 				stopListening();
 			}
+			this.lifecycleMonitor.notifyAll();
 		}
 		this.sockets.closeAll();
 		this.executor.shutdownNow();
@@ -249,6 +252,27 @@ abstract class AbstractTestProxy implements TestProxy {
 		this.tunnels.incrementAndGet();
 		output.write(answer);
 		output.flush();
+	}
+
+	/**
+	 * Holds a relay while the proxy is {@linkplain Fault#FREEZE frozen}. Every chunk a tunnel
+	 * relays passes here, so the usual case is one volatile read and no lock.
+	 */
+	private void awaitThaw() throws InterruptedIOException {
+		if (this.fault.kind() != Fault.Kind.FREEZE) {
+			return;
+		}
+		synchronized (this.lifecycleMonitor) {
+			while (this.fault.kind() == Fault.Kind.FREEZE && !this.closed) {
+				try {
+					this.lifecycleMonitor.wait();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new InterruptedIOException("Interrupted while frozen");
+				}
+			}
+		}
 	}
 
 	/** Reads and discards whatever the client sends until it or the proxy closes the connection. */
@@ -380,6 +404,10 @@ abstract class AbstractTestProxy implements TestProxy {
 				return;
 			}
 			InputStream input = new BufferedInputStream(client.getInputStream());
+			if (fault.kind() == Fault.Kind.FREEZE) {
+				hang(input);
+				return;
+			}
 			Socket target = handshake(client, input, client.getOutputStream(), fault);
 			if (target != null && fault.kind() == Fault.Kind.STALL) {
 				// the client was told its tunnel is up; nothing goes through it
@@ -388,7 +416,7 @@ abstract class AbstractTestProxy implements TestProxy {
 			}
 			else if (target != null) {
 				relaying = true;
-				new Relay(client, input, target, this.sockets).run(this.executor);
+				new Relay(client, input, target, this.sockets, this::awaitThaw).run(this.executor);
 			}
 		}
 		catch (IOException ex) {

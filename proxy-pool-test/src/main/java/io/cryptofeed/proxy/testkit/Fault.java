@@ -38,6 +38,14 @@ public final class Fault {
 	 */
 	public static final Fault STALL = new Fault(Kind.STALL, Duration.ZERO);
 
+	/**
+	 * Freezes the proxy, as a stopped process or a machine cut off from the network would: new
+	 * connections are accepted and never answered, and the tunnels already open carry nothing
+	 * more in either direction and stay open. The only fault that reaches open tunnels: what
+	 * they read while frozen is passed on once the proxy gets another fault or {@link #NONE}.
+	 */
+	public static final Fault FREEZE = new Fault(Kind.FREEZE, Duration.ZERO);
+
 	private final Kind kind;
 
 	private final Duration delay;
@@ -89,7 +97,7 @@ public final class Fault {
 	/** The kinds of behaviour a {@link Fault} can select. */
 	public enum Kind {
 
-		NONE, REFUSE, HANG, DELAY, RESET, STATUS_407, STATUS_500, AUTH_FAIL, STALL
+		NONE, REFUSE, HANG, DELAY, RESET, STATUS_407, STATUS_500, AUTH_FAIL, STALL, FREEZE
 
 	}
 

@@ -26,7 +26,7 @@ public final class HttpConnectProxy extends AbstractTestProxy {
 
 	private static final Set<Fault.Kind> SUPPORTED_FAULTS = EnumSet.of(Fault.Kind.NONE, Fault.Kind.REFUSE,
 			Fault.Kind.HANG, Fault.Kind.DELAY, Fault.Kind.RESET, Fault.Kind.STATUS_407, Fault.Kind.STATUS_500,
-			Fault.Kind.STALL);
+			Fault.Kind.STALL, Fault.Kind.FREEZE);
 
 	private HttpConnectProxy(ProxySettings settings) {
 		super("http", settings);

@@ -2,6 +2,7 @@ package io.cryptofeed.proxy.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.util.concurrent.Executor;
@@ -24,13 +25,16 @@ final class Relay {
 
 	private final OpenSockets sockets;
 
+	private final Gate gate;
+
 	private final AtomicInteger runningDirections = new AtomicInteger(2);
 
-	Relay(Socket client, InputStream clientInput, Socket target, OpenSockets sockets) {
+	Relay(Socket client, InputStream clientInput, Socket target, OpenSockets sockets, Gate gate) {
 		this.client = client;
 		this.clientInput = clientInput;
 		this.target = target;
 		this.sockets = sockets;
+		this.gate = gate;
 	}
 
 	/** Relays target to client on the executor and client to target on the calling thread. */
@@ -52,9 +56,11 @@ final class Relay {
 			OutputStream output = to.getOutputStream();
 			int read;
 			while ((read = input.read(buffer)) != -1) {
+				this.gate.awaitOpen();
 				output.write(buffer, 0, read);
 				output.flush();
 			}
+			this.gate.awaitOpen();
 			to.shutdownOutput();
 		}
 		catch (IOException ex) {
@@ -65,6 +71,15 @@ final class Relay {
 				closeBoth();
 			}
 		}
+	}
+
+	/** Holds what a relay read back while the proxy is frozen. */
+	@FunctionalInterface
+	interface Gate {
+
+		/** Returns at once unless the proxy is frozen, else once it is not any more. */
+		void awaitOpen() throws InterruptedIOException;
+
 	}
 
 	private void closeBoth() {

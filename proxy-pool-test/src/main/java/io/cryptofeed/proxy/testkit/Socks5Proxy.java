@@ -58,7 +58,8 @@ public final class Socks5Proxy extends AbstractTestProxy {
 	static final int REPLY_ADDRESS_TYPE_NOT_SUPPORTED = 0x08;
 
 	private static final Set<Fault.Kind> SUPPORTED_FAULTS = EnumSet.of(Fault.Kind.NONE, Fault.Kind.REFUSE,
-			Fault.Kind.HANG, Fault.Kind.DELAY, Fault.Kind.RESET, Fault.Kind.AUTH_FAIL, Fault.Kind.STALL);
+			Fault.Kind.HANG, Fault.Kind.DELAY, Fault.Kind.RESET, Fault.Kind.AUTH_FAIL, Fault.Kind.STALL,
+			Fault.Kind.FREEZE);
 
 	private Socks5Proxy(ProxySettings settings) {
 		super("socks5", settings);

@@ -23,7 +23,7 @@ public interface TestProxy extends AutoCloseable {
 	 */
 	String url();
 
-	/** Switches the behaviour for connections accepted from now on. */
+	/** Switches the behaviour for connections accepted from now on ({@link Fault#FREEZE}: and for open tunnels). */
 	void fault(Fault fault);
 
 	/** The current behaviour. */

@@ -123,6 +123,33 @@ class FaultTests {
 
 	@ParameterizedTest
 	@EnumSource(ProxyKind.class)
+	void freezeHoldsOpenTunnelsAndNewConnectionsUntilTheProxyThaws(ProxyKind kind) throws IOException {
+		TestProxy proxy = kind.start(proxies);
+
+		try (Socket tunnel = kind.tunnel(proxy, target)) {
+			proxy.fault(Fault.FREEZE);
+			target.resetCounters();
+			tunnel.setSoTimeout(SHORT_TIMEOUT_MILLIS);
+			assertThatExceptionOfType(SocketTimeoutException.class)
+				.isThrownBy(() -> ProxyClient.get(tunnel, target.host(), target.port(), "/whoami"));
+			assertThat(target.requestsByPeer()).isEmpty();
+			try (Socket socket = ProxyClient.open(proxy.host(), proxy.port())) {
+				kind.sendOpening(socket, target);
+				socket.setSoTimeout(SHORT_TIMEOUT_MILLIS);
+				assertThatExceptionOfType(SocketTimeoutException.class).isThrownBy(() -> ProxyClient.read(socket));
+			}
+
+			proxy.fault(Fault.NONE);
+			// the request the freeze held reaches the target, and its answer comes back
+			tunnel.setSoTimeout(5_000);
+			assertThat(ProxyClient.readResponse(tunnel).bodyText()).isEqualTo("127.0.0.1");
+		}
+		assertThat(proxy.tunnels()).isEqualTo(1);
+		assertThat(kind.whoami(proxy, target)).isEqualTo("127.0.0.1");
+	}
+
+	@ParameterizedTest
+	@EnumSource(ProxyKind.class)
 	void delayHoldsTheAnswerBack(ProxyKind kind) throws IOException {
 		Duration delay = Duration.ofMillis(400);
 		TestProxy proxy = kind.start(proxies);

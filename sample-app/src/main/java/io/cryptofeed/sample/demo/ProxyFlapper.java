@@ -16,7 +16,8 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Makes one demo proxy fail and recover on a timer: it works for {@code up-for}, then fails
  * for {@code down-for} with the next of the configured faults, and so on. A fault applies to
- * connections the proxy accepts from then on, as when a real proxy stops accepting or hangs.
+ * connections the proxy accepts from then on (a freeze to its open tunnels too), as when a
+ * real proxy stops accepting, hangs or freezes.
  */
 final class ProxyFlapper implements SmartLifecycle {
 
@@ -50,8 +51,9 @@ final class ProxyFlapper implements SmartLifecycle {
 			case STATUS_500 -> Fault.STATUS_500;
 			case AUTH_FAIL -> Fault.AUTH_FAIL;
 			case STALL -> Fault.STALL;
+			case FREEZE -> Fault.FREEZE;
 			case NONE, DELAY -> throw new IllegalArgumentException("demo.flap.faults: " + kind
-					+ " is not a failure; use refuse, hang, reset, status-407, status-500, auth-fail or stall");
+					+ " is not a failure; use refuse, hang, reset, status-407, status-500, auth-fail, stall or freeze");
 		};
 	}
 

@@ -196,6 +196,11 @@ public final class ProxyClient {
 		}
 	}
 
+	/** Reads the response to a request sent earlier over the tunnel. */
+	public static HttpResponse readResponse(Socket tunnel) throws IOException {
+		return HttpResponse.read(tunnel.getInputStream(), false);
+	}
+
 	/** Reads one byte, returning {@code -1} at the end of the stream. */
 	public static int read(Socket socket) throws IOException {
 		return socket.getInputStream().read();
