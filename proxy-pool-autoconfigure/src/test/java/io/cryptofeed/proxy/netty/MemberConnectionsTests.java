@@ -30,6 +30,12 @@ class MemberConnectionsTests {
 			PoolSpec.Origin.POOL, List.of(member("a"), member("b")), "round-robin", Duration.ofSeconds(30))),
 			Map.of(), SelectionStrategies.builtIn()::create);
 
+	private final ProxyPool pool = this.pools.resolve(null, ConnectionType.HTTP).orElseThrow();
+
+	private final PoolMember member = this.pool.members().get(0);
+
+	private final PoolMember other = this.pool.members().get(1);
+
 	private Duration quietSessionTimeout = Duration.ofSeconds(1);
 
 	private final MemberConnections connections = new MemberConnections(() -> this.quietSessionTimeout);
@@ -44,32 +50,28 @@ class MemberConnectionsTests {
 	 */
 	@Test
 	void anIdleConnectionTheEventLoopIsLendingOutWhenItsMemberFailsIsClosedOnlyWhenReleased() {
-		ProxyPool pool = this.pools.resolve(null, ConnectionType.HTTP).orElseThrow();
-		PoolMember member = pool.members().get(0);
-		EmbeddedChannel channel = idleConnectionThrough(member);
+		EmbeddedChannel channel = idleConnectionThrough(this.member);
 		// the event loop's next task lends the idle connection out
 		channel.eventLoop().execute(() -> this.connections.acquired(channel));
 
-		pool.setUnavailable(member, Unavailability.UNHEALTHY, true);
+		this.pool.setUnavailable(this.member, Unavailability.UNHEALTHY, true);
 		channel.runPendingTasks();
 		assertThat(channel.isOpen()).isTrue();
 
 		this.connections.released(channel);
 		channel.runPendingTasks();
 		assertThat(channel.isOpen()).isFalse();
-		assertThat(this.connections.open(member)).isZero();
+		assertThat(this.connections.open(this.member)).isZero();
 	}
 
 	@Test
 	void anIdleConnectionOfAFailingMemberIsClosed() {
-		ProxyPool pool = this.pools.resolve(null, ConnectionType.HTTP).orElseThrow();
-		PoolMember member = pool.members().get(0);
-		EmbeddedChannel channel = idleConnectionThrough(member);
+		EmbeddedChannel channel = idleConnectionThrough(this.member);
 
-		pool.setUnavailable(member, Unavailability.UNHEALTHY, true);
+		this.pool.setUnavailable(this.member, Unavailability.UNHEALTHY, true);
 		channel.runPendingTasks();
 		assertThat(channel.isOpen()).isFalse();
-		assertThat(this.connections.open(member)).isZero();
+		assertThat(this.connections.open(this.member)).isZero();
 	}
 
 	/**
@@ -79,36 +81,32 @@ class MemberConnectionsTests {
 	 */
 	@Test
 	void aLateReportThatTheMemberLeftRetiresNothingOnceItIsBack() {
-		ProxyPool pool = this.pools.resolve(null, ConnectionType.HTTP).orElseThrow();
-		PoolMember member = pool.members().get(0);
-		EmbeddedChannel channel = idleConnectionThrough(member);
-		assertThat(member.isAvailable()).isTrue();
+		EmbeddedChannel channel = idleConnectionThrough(this.member);
+		assertThat(this.member.isAvailable()).isTrue();
 
-		this.connections.availabilityChanged(pool, member, false);
+		this.connections.availabilityChanged(this.pool, this.member, false);
 		channel.runPendingTasks();
 		this.connections.acquired(channel);
 		this.connections.released(channel);
 		channel.runPendingTasks();
 
 		assertThat(channel.isOpen()).isTrue();
-		assertThat(this.connections.open(member)).isOne();
+		assertThat(this.connections.open(this.member)).isOne();
 	}
 
 	@Test
 	void aSessionOfAFailingMemberIsClosedOnceItHasReadNothingForTheQuietSessionTimeout() {
-		ProxyPool pool = this.pools.resolve(null, ConnectionType.HTTP).orElseThrow();
-		PoolMember member = pool.members().get(0);
-		EmbeddedChannel session = sessionThrough(member);
+		EmbeddedChannel session = sessionThrough(this.member);
 		advance(400);
 
 		try (CapturedLog log = CapturedLog.of(QuietSessions.class)) {
-			pool.setUnavailable(member, Unavailability.UNHEALTHY, true);
+			this.pool.setUnavailable(this.member, Unavailability.UNHEALTHY, true);
 			advance(599);
 			assertThat(session.isOpen()).isTrue();
 
 			advance(1);
 			assertThat(session.isOpen()).isFalse();
-			assertThat(this.connections.open(member)).isZero();
+			assertThat(this.connections.open(this.member)).isZero();
 			assertThat(log.lines()).containsExactly("WARNING proxy session closed: pool=default/http "
 					+ "member=socks5://***@127.0.0.1:1080 quiet-for=1000ms reason=unhealthy");
 		}
@@ -116,11 +114,9 @@ class MemberConnectionsTests {
 
 	@Test
 	void aSessionOfAFailingMemberThatKeepsReadingStaysOpenAndIsClosedOnceItStops() {
-		ProxyPool pool = this.pools.resolve(null, ConnectionType.HTTP).orElseThrow();
-		PoolMember member = pool.members().get(0);
-		EmbeddedChannel session = sessionThrough(member);
+		EmbeddedChannel session = sessionThrough(this.member);
 
-		pool.setUnavailable(member, Unavailability.CIRCUIT_OPEN, true);
+		this.pool.setUnavailable(this.member, Unavailability.CIRCUIT_OPEN, true);
 		for (int i = 0; i < 10; i++) {
 			advance(500);
 			session.writeInbound(Unpooled.wrappedBuffer(new byte[] { 1 }));
@@ -135,13 +131,11 @@ class MemberConnectionsTests {
 
 	@Test
 	void aSessionIsLeftOpenWhenItsMemberIsBackBeforeTheSessionWasQuietForTheTimeout() {
-		ProxyPool pool = this.pools.resolve(null, ConnectionType.HTTP).orElseThrow();
-		PoolMember member = pool.members().get(0);
-		EmbeddedChannel session = sessionThrough(member);
+		EmbeddedChannel session = sessionThrough(this.member);
 
-		pool.setUnavailable(member, Unavailability.UNHEALTHY, true);
+		this.pool.setUnavailable(this.member, Unavailability.UNHEALTHY, true);
 		advance(500);
-		pool.setUnavailable(member, Unavailability.UNHEALTHY, false);
+		this.pool.setUnavailable(this.member, Unavailability.UNHEALTHY, false);
 		advance(5_000);
 
 		assertThat(session.isOpen()).isTrue();
@@ -149,11 +143,9 @@ class MemberConnectionsTests {
 
 	@Test
 	void aSessionOfADrainedMemberIsNeverClosed() {
-		ProxyPool pool = this.pools.resolve(null, ConnectionType.HTTP).orElseThrow();
-		PoolMember member = pool.members().get(0);
-		EmbeddedChannel session = sessionThrough(member);
+		EmbeddedChannel session = sessionThrough(this.member);
 
-		pool.setUnavailable(member, Unavailability.DRAINED, true);
+		this.pool.setUnavailable(this.member, Unavailability.DRAINED, true);
 		advance(5_000);
 
 		assertThat(session.isOpen()).isTrue();
@@ -161,30 +153,25 @@ class MemberConnectionsTests {
 
 	@Test
 	void noSessionIsClosedWhileItsPoolIsInPanicModeButOnceThePanicIsOver() {
-		ProxyPool pool = this.pools.resolve(null, ConnectionType.HTTP).orElseThrow();
-		PoolMember member = pool.members().get(0);
-		PoolMember other = pool.members().get(1);
-		EmbeddedChannel session = sessionThrough(member);
+		EmbeddedChannel session = sessionThrough(this.member);
 
-		pool.setUnavailable(member, Unavailability.UNHEALTHY, true);
-		pool.setUnavailable(other, Unavailability.UNHEALTHY, true);
+		this.pool.setUnavailable(this.member, Unavailability.UNHEALTHY, true);
+		this.pool.setUnavailable(this.other, Unavailability.UNHEALTHY, true);
 		session.runPendingTasks();
-		assertThat(pool.isPanicking()).isTrue();
+		assertThat(this.pool.isPanicking()).isTrue();
 		advance(5_000);
 		assertThat(session.isOpen()).isTrue();
 
-		pool.setUnavailable(other, Unavailability.UNHEALTHY, false);
+		this.pool.setUnavailable(this.other, Unavailability.UNHEALTHY, false);
 		advance(1_000);
 		assertThat(session.isOpen()).isFalse();
 	}
 
 	@Test
 	void aQuietSessionTimeoutChangedByAReloadAppliesToSessionsAlreadyWatched() {
-		ProxyPool pool = this.pools.resolve(null, ConnectionType.HTTP).orElseThrow();
-		PoolMember member = pool.members().get(0);
-		EmbeddedChannel session = sessionThrough(member);
+		EmbeddedChannel session = sessionThrough(this.member);
 
-		pool.setUnavailable(member, Unavailability.UNHEALTHY, true);
+		this.pool.setUnavailable(this.member, Unavailability.UNHEALTHY, true);
 		advance(500);
 		this.quietSessionTimeout = Duration.ofSeconds(3);
 		advance(2_499);
@@ -197,11 +184,9 @@ class MemberConnectionsTests {
 	@Test
 	void aZeroQuietSessionTimeoutKeepsSessionsOfFailingMembersOpen() {
 		this.quietSessionTimeout = Duration.ZERO;
-		ProxyPool pool = this.pools.resolve(null, ConnectionType.HTTP).orElseThrow();
-		PoolMember member = pool.members().get(0);
-		EmbeddedChannel session = sessionThrough(member);
+		EmbeddedChannel session = sessionThrough(this.member);
 
-		pool.setUnavailable(member, Unavailability.UNHEALTHY, true);
+		this.pool.setUnavailable(this.member, Unavailability.UNHEALTHY, true);
 		advance(5_000);
 
 		assertThat(session.isOpen()).isTrue();
