@@ -192,7 +192,8 @@ public class ProxyPoolEndpoint {
 		}
 		int available = (int) members.stream().filter(MemberDescriptor::available).count();
 		return new PoolDescriptor(pool.key().settings(), pool.key().type().id(), pool.strategyName(),
-				pool.isPanicking(), pool.panicEpisodes(), pool.failovers(), available, members);
+				pool.isPanicking(), pool.panicEpisodes(), pool.failovers(), pool.quietSessionsClosed(), available,
+				members);
 	}
 
 	private MemberDescriptor describe(ProxyPool pool, int index, String id) {
@@ -266,11 +267,14 @@ public class ProxyPoolEndpoint {
 	 * @param panic whether no member is available, so that selection uses every enabled one
 	 * @param panicEpisodes how many times the pool has entered panic mode
 	 * @param failovers selections for a connection that had already tried another member
+	 * @param quietSessionsClosed WebSocket sessions closed because they were quiet while their
+	 * member failed
 	 * @param available how many members are available
 	 * @param members every member in configuration order, disabled ones included
 	 */
 	public record PoolDescriptor(String exchange, String type, String strategy, boolean panic, long panicEpisodes,
-			long failovers, int available, List<MemberDescriptor> members) implements OperationResponseBody {
+			long failovers, long quietSessionsClosed, int available, List<MemberDescriptor> members)
+			implements OperationResponseBody {
 	}
 
 	/**

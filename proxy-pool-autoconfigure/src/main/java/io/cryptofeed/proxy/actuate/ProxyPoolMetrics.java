@@ -60,6 +60,9 @@ public final class ProxyPoolMetrics implements HealthListener, PoolsListener, Au
 	/** Times the pool entered panic mode. */
 	public static final String PANIC = "cryptofeed.proxy.panic";
 
+	/** WebSocket sessions closed because they were quiet while their member failed. */
+	public static final String QUIET_SESSIONS_CLOSED = "cryptofeed.proxy.sessions.closed";
+
 	private final MeterRegistry registry;
 
 	private final ToIntFunction<PoolMember> openConnections;
@@ -200,6 +203,10 @@ public final class ProxyPoolMetrics implements HealthListener, PoolsListener, Au
 			this.poolMeters.add(FunctionCounter.builder(PANIC, pool, ProxyPool::panicEpisodes)
 				.tags(this.tags)
 				.description("Times the pool entered panic mode: no member available")
+				.register(registry));
+			this.poolMeters.add(FunctionCounter.builder(QUIET_SESSIONS_CLOSED, pool, ProxyPool::quietSessionsClosed)
+				.tags(this.tags)
+				.description("WebSocket sessions closed because they were quiet while their member failed")
 				.register(registry));
 			this.checksPassed = timer("passed");
 			this.checksFailed = timer("failed");

@@ -38,6 +38,8 @@ public final class ProxyPool {
 
 	private final LongAdder failovers = new LongAdder();
 
+	private final LongAdder quietSessionsClosed = new LongAdder();
+
 	private final List<AvailabilityListener> listeners = new CopyOnWriteArrayList<>();
 
 	private volatile Snapshot snapshot;
@@ -244,6 +246,16 @@ public final class ProxyPool {
 	/** Selections for a connection that had already tried another member of this pool. */
 	public long failovers() {
 		return this.failovers.sum();
+	}
+
+	/** A WebSocket session through a failing member was closed because it had been quiet too long. */
+	public void quietSessionClosed() {
+		this.quietSessionsClosed.increment();
+	}
+
+	/** WebSocket sessions closed because they were quiet while their member failed. */
+	public long quietSessionsClosed() {
+		return this.quietSessionsClosed.sum();
 	}
 
 	/** Whether leases are counted, so that {@link PoolMember#activeLeases()} means something. */

@@ -55,6 +55,7 @@ final class QuietSessions {
 			String quietMillis = String.valueOf(TimeUnit.NANOSECONDS.toMillis(quietNanos));
 			log.log(System.Logger.Level.WARNING, "proxy session closed: pool={0} member={1} quiet-for={2}ms reason={3}",
 					pool.key(), member.endpoint(), quietMillis, reason(member));
+			pool.quietSessionClosed();
 			session.close();
 			return;
 		}

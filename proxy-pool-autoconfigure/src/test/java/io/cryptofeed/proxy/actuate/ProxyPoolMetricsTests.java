@@ -50,6 +50,7 @@ class ProxyPoolMetricsTests {
 			.isEqualTo(2);
 		assertThat(this.registry.get(ProxyPoolMetrics.FAILOVERS).functionCounter().count()).isZero();
 		assertThat(this.registry.get(ProxyPoolMetrics.PANIC).functionCounter().count()).isZero();
+		assertThat(this.registry.get(ProxyPoolMetrics.QUIET_SESSIONS_CLOSED).functionCounter().count()).isZero();
 		assertThat(this.registry.get(ProxyPoolMetrics.HEALTH_CHECK).timers()).hasSize(2);
 	}
 
@@ -63,6 +64,7 @@ class ProxyPoolMetricsTests {
 		this.pool.select().connectSucceeded();
 		this.pool.setUnavailable(first, Unavailability.UNHEALTHY, true);
 		this.pool.setUnavailable(second, Unavailability.CIRCUIT_OPEN, true);
+		this.pool.quietSessionClosed();
 
 		double failures = this.registry.get(ProxyPoolMetrics.SELECTIONS).tags("outcome", "failure").functionCounters()
 			.stream().mapToDouble((c) -> c.count()).sum();
@@ -77,6 +79,7 @@ class ProxyPoolMetricsTests {
 		assertThat(gauge(ProxyPoolMetrics.MEMBER_AVAILABLE, "127.0.0.2:1080")).isZero();
 		assertThat(this.registry.get(ProxyPoolMetrics.POOL_AVAILABLE).gauge().value()).isZero();
 		assertThat(this.registry.get(ProxyPoolMetrics.PANIC).functionCounter().count()).isOne();
+		assertThat(this.registry.get(ProxyPoolMetrics.QUIET_SESSIONS_CLOSED).functionCounter().count()).isOne();
 	}
 
 	@Test

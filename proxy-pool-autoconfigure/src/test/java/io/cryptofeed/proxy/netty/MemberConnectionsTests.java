@@ -107,6 +107,7 @@ class MemberConnectionsTests {
 			advance(1);
 			assertThat(session.isOpen()).isFalse();
 			assertThat(this.connections.open(this.member)).isZero();
+			assertThat(this.pool.quietSessionsClosed()).isOne();
 			assertThat(log.lines()).containsExactly("WARNING proxy session closed: pool=default/http "
 					+ "member=socks5://***@127.0.0.1:1080 quiet-for=1000ms reason=unhealthy");
 		}

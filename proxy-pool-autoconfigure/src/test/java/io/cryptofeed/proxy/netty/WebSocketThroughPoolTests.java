@@ -298,6 +298,10 @@ class WebSocketThroughPoolTests {
 				CompletableFuture<Void> frozen = sessionsByPeer.get("peer=127.0.0.21");
 				await().atMost(Duration.ofSeconds(10)).until(frozen::isDone);
 				assertThat(frozen).isCompleted();
+				assertThat(context.getBean(ProxyPools.class)
+					.resolve(null, ConnectionType.WEBSOCKET)
+					.orElseThrow()
+					.quietSessionsClosed()).isOne();
 				assertThat(sessionsByPeer.get("peer=127.0.0.22")).isNotDone();
 				assertThat(sessionsByPeer.get("peer=127.0.0.23")).isNotDone();
 				assertThat(firstFrame(client)).isIn("peer=127.0.0.22", "peer=127.0.0.23");
