@@ -54,7 +54,7 @@ final class AttemptObserver implements ConnectionObserver {
 					// the session is open: it may stay quiet for as long as it likes, unless its
 					// member fails (the handler stays, disarmed, to tell how long it was quiet)
 					ResponseTimeoutHandler.disarm(connection.channel());
-					this.connections.sessionOpened(connection.channel());
+					this.connections.sessionOpened(connection.channel(), attempt.currentPool(), attempt.current());
 				}
 				carried(attempt, connection);
 				attempt.responded(response.status().code(), response.responseHeaders());

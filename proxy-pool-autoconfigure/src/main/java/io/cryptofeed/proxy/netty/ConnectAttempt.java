@@ -201,6 +201,11 @@ final class ConnectAttempt {
 		return this.pool != null && this.pool.isPanicking();
 	}
 
+	/** The pool of the member carrying the connection now, or {@code null} when no member does. */
+	synchronized ProxyPool currentPool() {
+		return (this.current != null) ? this.pool : null;
+	}
+
 	/** The member carrying the connection now, or {@code null} for a direct connection. */
 	synchronized PoolMember current() {
 		return (this.current != null) ? this.current.member() : null;

@@ -11,7 +11,6 @@ import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.PoolsChange;
 import io.cryptofeed.proxy.core.PoolsListener;
 import io.cryptofeed.proxy.core.ProxyPool;
-import io.cryptofeed.proxy.core.Unavailability;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import reactor.netty.Connection;
@@ -71,9 +70,18 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 		return fresh;
 	}
 
-	/** The connection carries an open WebSocket session from now on, until it closes. */
-	void sessionOpened(Channel channel) {
+	/**
+	 * The connection carries an open WebSocket session from now on, until it closes. A session
+	 * opened through a member that is failing already (chosen in panic mode, or set aside while
+	 * its handshake was under way) is watched from the start: no later change will report it.
+	 * @param pool the member's pool, {@code null} when no member carries the session
+	 * @param member the member, {@code null} when none does
+	 */
+	void sessionOpened(Channel channel, ProxyPool pool, PoolMember member) {
 		channel.attr(SESSION).set(true);
+		if (member != null && QuietSessions.failing(member)) {
+			this.quietSessions.watch(channel, pool, member);
+		}
 	}
 
 	/** The connection pool lent the connection out. */
@@ -100,8 +108,7 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 		// a failing proxy may stall whatever reuses its tunnels: close them now; a drained or
 		// removed one still works, so give requests that chose it just before a moment to
 		// acquire their connection, which closing under them would break
-		boolean failing = member.isSetAsideFor(Unavailability.UNHEALTHY)
-				|| member.isSetAsideFor(Unavailability.CIRCUIT_OPEN);
+		boolean failing = QuietSessions.failing(member);
 		for (Channel channel : this.channels.getOrDefault(member, Set.of())) {
 			channel.attr(RETIRED).set(true);
 			if (failing && Boolean.TRUE.equals(channel.attr(SESSION).get())) {

@@ -63,7 +63,8 @@ final class QuietSessions {
 		session.eventLoop().schedule(() -> check(session, pool, member), next, TimeUnit.NANOSECONDS);
 	}
 
-	private static boolean failing(PoolMember member) {
+	/** Unhealthy or its breaker open, whether or not it is drained too. */
+	static boolean failing(PoolMember member) {
 		return !member.isAvailable() && (member.isSetAsideFor(Unavailability.UNHEALTHY)
 				|| member.isSetAsideFor(Unavailability.CIRCUIT_OPEN));
 	}

@@ -142,6 +142,18 @@ class MemberConnectionsTests {
 		assertThat(session.isOpen()).isTrue();
 	}
 
+	/** Chosen in panic mode, or set aside while its handshake was under way: no later change reports it. */
+	@Test
+	void aSessionOpenedThroughAMemberThatFailedAlreadyIsWatchedFromTheStart() {
+		this.pool.setUnavailable(this.member, Unavailability.UNHEALTHY, true);
+		EmbeddedChannel session = sessionThrough(this.member);
+
+		advance(999);
+		assertThat(session.isOpen()).isTrue();
+		advance(1);
+		assertThat(session.isOpen()).isFalse();
+	}
+
 	@Test
 	void aSessionOfADrainedMemberIsNeverClosed() {
 		EmbeddedChannel session = sessionThrough(this.member);
@@ -213,7 +225,7 @@ class MemberConnectionsTests {
 		this.connections.inUse(member, Connection.from(channel), false);
 		ResponseTimeoutHandler.arm(channel, Duration.ofSeconds(30));
 		ResponseTimeoutHandler.disarm(channel);
-		this.connections.sessionOpened(channel);
+		this.connections.sessionOpened(channel, this.pool, member);
 		this.session = channel;
 		return channel;
 	}
