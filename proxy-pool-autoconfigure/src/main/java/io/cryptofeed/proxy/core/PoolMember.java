@@ -113,6 +113,14 @@ public final class PoolMember {
 		return (this.unavailable & reason.bit()) != 0;
 	}
 
+	/**
+	 * Set aside because it fails, unhealthy or its breaker open (drained too, or not), rather
+	 * than only drained by an operator: what it carries now may stall.
+	 */
+	public boolean isFailing() {
+		return isSetAsideFor(Unavailability.UNHEALTHY) || isSetAsideFor(Unavailability.CIRCUIT_OPEN);
+	}
+
 	/** Returns whether {@link #isAvailable()} changed. */
 	boolean mark(Unavailability reason, boolean setAside) {
 		int bit = reason.bit();

@@ -79,7 +79,7 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 	 */
 	void sessionOpened(Channel channel, ProxyPool pool, PoolMember member) {
 		channel.attr(SESSION).set(true);
-		if (member != null && QuietSessions.failing(member)) {
+		if (member != null && member.isFailing()) {
 			this.quietSessions.watch(channel, pool, member);
 		}
 	}
@@ -108,7 +108,7 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 		// a failing proxy may stall whatever reuses its tunnels: close them now; a drained or
 		// removed one still works, so give requests that chose it just before a moment to
 		// acquire their connection, which closing under them would break
-		boolean failing = QuietSessions.failing(member);
+		boolean failing = member.isFailing();
 		for (Channel channel : this.channels.getOrDefault(member, Set.of())) {
 			channel.attr(RETIRED).set(true);
 			if (failing && Boolean.TRUE.equals(channel.attr(SESSION).get())) {

@@ -47,7 +47,7 @@ final class QuietSessions {
 	private void check(Channel session, ProxyPool pool, PoolMember member) {
 		long timeoutNanos = this.timeout.get().toNanos();
 		long quietNanos = ResponseTimeoutHandler.quietNanos(session);
-		if (!session.isActive() || timeoutNanos == 0 || !failing(member) || quietNanos < 0) {
+		if (!session.isActive() || timeoutNanos == 0 || !member.isFailing() || quietNanos < 0) {
 			session.attr(WATCHED).set(null);
 			return;
 		}
@@ -61,12 +61,6 @@ final class QuietSessions {
 		}
 		long next = (quietNanos >= timeoutNanos) ? timeoutNanos : timeoutNanos - quietNanos;
 		session.eventLoop().schedule(() -> check(session, pool, member), next, TimeUnit.NANOSECONDS);
-	}
-
-	/** Unhealthy or its breaker open, whether or not it is drained too. */
-	static boolean failing(PoolMember member) {
-		return !member.isAvailable() && (member.isSetAsideFor(Unavailability.UNHEALTHY)
-				|| member.isSetAsideFor(Unavailability.CIRCUIT_OPEN));
 	}
 
 	private static String reason(PoolMember member) {

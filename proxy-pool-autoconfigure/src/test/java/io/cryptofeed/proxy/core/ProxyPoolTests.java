@@ -39,6 +39,20 @@ class ProxyPoolTests {
 	}
 
 	@Test
+	void aMemberIsFailingWhileUnhealthyOrItsBreakerIsOpenNotWhenOnlyDrained() {
+		PoolMember member = this.members.get(1);
+		this.pool.setUnavailable(member, Unavailability.DRAINED, true);
+		assertThat(member.isFailing()).isFalse();
+		this.pool.setUnavailable(member, Unavailability.UNHEALTHY, true);
+		assertThat(member.isFailing()).isTrue();
+		this.pool.setUnavailable(member, Unavailability.UNHEALTHY, false);
+		this.pool.setUnavailable(member, Unavailability.CIRCUIT_OPEN, true);
+		assertThat(member.isFailing()).isTrue();
+		this.pool.setUnavailable(member, Unavailability.CIRCUIT_OPEN, false);
+		assertThat(member.isFailing()).isFalse();
+	}
+
+	@Test
 	void fallsBackToAllEnabledMembersWhenNoneIsAvailableAndWarnsOncePerEpisode() {
 		this.members.forEach((m) -> this.pool.setUnavailable(m, Unavailability.UNHEALTHY, true));
 		assertThat(this.pool.isPanicking()).isTrue();
