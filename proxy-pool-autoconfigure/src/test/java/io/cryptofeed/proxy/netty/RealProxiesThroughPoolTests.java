@@ -3,9 +3,12 @@ package io.cryptofeed.proxy.netty;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
+import io.cryptofeed.proxy.autoconfigure.ProxyPoolHealthAutoConfiguration;
 import io.cryptofeed.proxy.testkit.real.Dante;
 import io.cryptofeed.proxy.testkit.real.Microsocks;
 import io.cryptofeed.proxy.testkit.real.Tinyproxy;
@@ -16,11 +19,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Sinks;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Debian's tinyproxy (HTTP CONNECT), microsocks (SOCKS5 with a password) and Dante (SOCKS5)
@@ -119,18 +124,55 @@ class RealProxiesThroughPoolTests {
 				WebSocketClient client = context.getBean(WebSocketClient.class);
 				List<String> peers = new ArrayList<>();
 				for (int i = 0; i < 3; i++) {
-					Sinks.One<String> frame = Sinks.one();
-					client
-						.execute(URI.create(target.wsUrl()),
-								(session) -> session.receive()
-									.take(1)
-									.map(WebSocketMessage::getPayloadAsText)
-									.doOnNext(frame::tryEmitValue)
-									.then())
-						.block(Duration.ofSeconds(10));
-					peers.add(frame.asMono().block(Duration.ofSeconds(1)));
+					peers.add(firstFrame(client));
 				}
 				assertThat(peers).containsExactlyInAnyOrder("peer=127.0.0.41", "peer=127.0.0.42", "peer=127.0.0.43");
+			});
+	}
+
+	/**
+	 * A real proxy stopped (SIGSTOP) keeps its sessions' connections open and silent. Once its
+	 * health check fails, the session through it is closed, and the next one goes through
+	 * another; the sessions through the others stay open.
+	 */
+	@Test
+	void aSessionThroughAStoppedRealProxyIsClosedOnceItsHealthCheckFails() {
+		String check = "cryptofeed.proxy.default.websocket.health-check.";
+		TransportTestSupport.runner()
+			.withConfiguration(AutoConfigurations.of(ProxyPoolHealthAutoConfiguration.class))
+			.withPropertyValues(
+					TransportTestSupport.pool("default.websocket", tinyproxy.url(), microsocks.url(), dante.url()))
+			.withPropertyValues("cryptofeed.proxy.failover.quiet-session-timeout=500ms", check + "interval=1s",
+					check + "timeout=300ms", check + "retry-count=1", check + "unhealthy-threshold=1")
+			.run((context) -> {
+				WebSocketClient client = context.getBean(WebSocketClient.class);
+				Map<String, CompletableFuture<Void>> sessionsByPeer = new HashMap<>();
+				for (int i = 0; i < 3; i++) {
+					Sinks.One<String> peer = Sinks.one();
+					CompletableFuture<Void> session = client
+						.execute(URI.create(target.wsUrl()),
+								(s) -> s.receive()
+									.map(WebSocketMessage::getPayloadAsText)
+									.doOnNext(peer::tryEmitValue)
+									.then())
+						.toFuture();
+					sessionsByPeer.put(peer.asMono().block(Duration.ofSeconds(10)), session);
+				}
+				assertThat(sessionsByPeer).containsOnlyKeys("peer=127.0.0.41", "peer=127.0.0.42", "peer=127.0.0.43");
+
+				microsocks.pause();
+				try {
+					CompletableFuture<Void> stopped = sessionsByPeer.get("peer=127.0.0.42");
+					await().atMost(Duration.ofSeconds(15)).until(stopped::isDone);
+					assertThat(stopped).isCompleted();
+					assertThat(sessionsByPeer.get("peer=127.0.0.41")).isNotDone();
+					assertThat(sessionsByPeer.get("peer=127.0.0.43")).isNotDone();
+					assertThat(firstFrame(client)).isIn("peer=127.0.0.41", "peer=127.0.0.43");
+				}
+				finally {
+					microsocks.resume();
+					sessionsByPeer.values().forEach((session) -> session.cancel(true));
+				}
 			});
 	}
 
@@ -165,6 +207,20 @@ class RealProxiesThroughPoolTests {
 				}
 				assertThat(target.requestsByPeer()).containsOnlyKeys("127.0.0.41", "127.0.0.43");
 			});
+	}
+
+	/** Opens a session, reads its first frame (the peer the target saw) and closes it. */
+	private static String firstFrame(WebSocketClient client) {
+		Sinks.One<String> frame = Sinks.one();
+		client
+			.execute(URI.create(target.wsUrl()),
+					(session) -> session.receive()
+						.take(1)
+						.map(WebSocketMessage::getPayloadAsText)
+						.doOnNext(frame::tryEmitValue)
+						.then())
+			.block(Duration.ofSeconds(10));
+		return frame.asMono().block(Duration.ofSeconds(1));
 	}
 
 }
