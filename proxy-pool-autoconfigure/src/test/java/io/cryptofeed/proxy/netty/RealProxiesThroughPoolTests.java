@@ -3,12 +3,10 @@ package io.cryptofeed.proxy.netty;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import io.cryptofeed.proxy.autoconfigure.ProxyPoolHealthAutoConfiguration;
 import io.cryptofeed.proxy.testkit.real.Dante;
 import io.cryptofeed.proxy.testkit.real.Microsocks;
 import io.cryptofeed.proxy.testkit.real.Tinyproxy;
@@ -19,7 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Sinks;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
@@ -137,27 +134,13 @@ class RealProxiesThroughPoolTests {
 	 */
 	@Test
 	void aSessionThroughAStoppedRealProxyIsClosedOnceItsHealthCheckFails() {
-		String check = "cryptofeed.proxy.default.websocket.health-check.";
-		TransportTestSupport.runner()
-			.withConfiguration(AutoConfigurations.of(ProxyPoolHealthAutoConfiguration.class))
+		TransportTestSupport.runnerClosingQuietSessions()
 			.withPropertyValues(
 					TransportTestSupport.pool("default.websocket", tinyproxy.url(), microsocks.url(), dante.url()))
-			.withPropertyValues("cryptofeed.proxy.failover.quiet-session-timeout=500ms", check + "interval=1s",
-					check + "timeout=300ms", check + "retry-count=1", check + "unhealthy-threshold=1")
 			.run((context) -> {
 				WebSocketClient client = context.getBean(WebSocketClient.class);
-				Map<String, CompletableFuture<Void>> sessionsByPeer = new HashMap<>();
-				for (int i = 0; i < 3; i++) {
-					Sinks.One<String> peer = Sinks.one();
-					CompletableFuture<Void> session = client
-						.execute(URI.create(target.wsUrl()),
-								(s) -> s.receive()
-									.map(WebSocketMessage::getPayloadAsText)
-									.doOnNext(peer::tryEmitValue)
-									.then())
-						.toFuture();
-					sessionsByPeer.put(peer.asMono().block(Duration.ofSeconds(10)), session);
-				}
+				Map<String, CompletableFuture<Void>> sessionsByPeer = TransportTestSupport.openSessionsByPeer(client,
+						target, 3);
 				assertThat(sessionsByPeer).containsOnlyKeys("peer=127.0.0.41", "peer=127.0.0.42", "peer=127.0.0.43");
 
 				microsocks.pause();

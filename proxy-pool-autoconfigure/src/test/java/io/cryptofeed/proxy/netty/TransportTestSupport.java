@@ -1,8 +1,16 @@
 package io.cryptofeed.proxy.netty;
 
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolAutoConfiguration;
+import io.cryptofeed.proxy.autoconfigure.ProxyPoolHealthAutoConfiguration;
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolTransportAutoConfiguration;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
+import reactor.core.publisher.Sinks;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
@@ -12,6 +20,8 @@ import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfigurati
 import org.springframework.boot.webclient.autoconfigure.WebClientSsl;
 import org.springframework.context.ApplicationContext;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.client.WebSocketClient;
 
 /** The application context a user of the starter gets, for transport tests. */
 final class TransportTestSupport {
@@ -54,6 +64,37 @@ final class TransportTestSupport {
 			properties[i] = "cryptofeed.proxy." + block + ".pool[" + i + "].url=" + urls[i];
 		}
 		return properties;
+	}
+
+	/**
+	 * {@link #runner()} with health checks of the default WebSocket pool that find a frozen
+	 * member within about a second, and quiet sessions through a failing member closed after
+	 * 500 ms.
+	 */
+	static ApplicationContextRunner runnerClosingQuietSessions() {
+		String check = "cryptofeed.proxy.default.websocket.health-check.";
+		return runner().withConfiguration(AutoConfigurations.of(ProxyPoolHealthAutoConfiguration.class))
+			.withPropertyValues("cryptofeed.proxy.failover.quiet-session-timeout=500ms", check + "interval=1s",
+					check + "timeout=300ms", check + "retry-count=1", check + "unhealthy-threshold=1");
+	}
+
+	/**
+	 * Opens sessions to the target's {@code /ws} one after the other and keeps them open, each
+	 * until the connection closes.
+	 * @return each session's end, by its first frame ({@code peer=<address>}: which proxy carried it)
+	 */
+	static Map<String, CompletableFuture<Void>> openSessionsByPeer(WebSocketClient client, TargetServer target,
+			int sessions) {
+		Map<String, CompletableFuture<Void>> sessionsByPeer = new HashMap<>();
+		for (int i = 0; i < sessions; i++) {
+			Sinks.One<String> peer = Sinks.one();
+			CompletableFuture<Void> session = client
+				.execute(URI.create(target.wsUrl()),
+						(s) -> s.receive().map(WebSocketMessage::getPayloadAsText).doOnNext(peer::tryEmitValue).then())
+				.toFuture();
+			sessionsByPeer.put(peer.asMono().block(Duration.ofSeconds(10)), session);
+		}
+		return sessionsByPeer;
 	}
 
 }

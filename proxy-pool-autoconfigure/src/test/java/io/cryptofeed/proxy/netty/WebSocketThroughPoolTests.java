@@ -4,13 +4,11 @@ import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.cryptofeed.proxy.autoconfigure.ProxyPoolHealthAutoConfiguration;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
@@ -33,7 +31,6 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.web.reactive.socket.WebSocketMessage;
@@ -272,26 +269,12 @@ class WebSocketThroughPoolTests {
 	 */
 	@Test
 	void aSessionStalledByAFrozenProxyIsClosedOnceItsHealthCheckFailsAndTheOthersStayOpen() {
-		String check = "cryptofeed.proxy.default.websocket.health-check.";
-		TransportTestSupport.runner()
-			.withConfiguration(AutoConfigurations.of(ProxyPoolHealthAutoConfiguration.class))
+		TransportTestSupport.runnerClosingQuietSessions()
 			.withPropertyValues(this.trio.pool("default.websocket"))
-			.withPropertyValues("cryptofeed.proxy.failover.quiet-session-timeout=500ms", check + "interval=1s",
-					check + "timeout=300ms", check + "retry-count=1", check + "unhealthy-threshold=1")
 			.run((context) -> {
 				WebSocketClient client = context.getBean(WebSocketClient.class);
-				Map<String, CompletableFuture<Void>> sessionsByPeer = new HashMap<>();
-				for (int i = 0; i < 3; i++) {
-					Sinks.One<String> peer = Sinks.one();
-					CompletableFuture<Void> session = client
-						.execute(URI.create(this.target.wsUrl()),
-								(s) -> s.receive()
-									.map(WebSocketMessage::getPayloadAsText)
-									.doOnNext(peer::tryEmitValue)
-									.then())
-						.toFuture();
-					sessionsByPeer.put(peer.asMono().block(Duration.ofSeconds(5)), session);
-				}
+				Map<String, CompletableFuture<Void>> sessionsByPeer = TransportTestSupport.openSessionsByPeer(client,
+						this.target, 3);
 				assertThat(sessionsByPeer).containsOnlyKeys("peer=127.0.0.21", "peer=127.0.0.22", "peer=127.0.0.23");
 
 				this.first.fault(Fault.FREEZE);
