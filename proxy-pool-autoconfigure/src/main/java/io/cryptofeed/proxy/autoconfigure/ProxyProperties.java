@@ -132,8 +132,8 @@ public class ProxyProperties {
 		 * How long an open WebSocket session through a member that failed (its health check,
 		 * or its breaker opened) may read nothing before it is closed, so that the application
 		 * reconnects through another member: a proxy that froze stalls its sessions without
-		 * closing them. 0 keeps them open. A session through a drained member is never closed,
-		 * nor one while its pool is in panic mode. A bare number means seconds.
+		 * closing them. 0 keeps them open. A session through a member that is only drained is
+		 * never closed, nor one while its pool is in panic mode. A bare number means seconds.
 		 */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration quietSessionTimeout = Duration.ofSeconds(10);

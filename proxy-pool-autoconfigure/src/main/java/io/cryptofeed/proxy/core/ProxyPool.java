@@ -162,11 +162,13 @@ public final class ProxyPool {
 			}
 			throw new IllegalArgumentException(member + " is not a member of pool " + this.key);
 		}
+		boolean wasFailing = member.isFailing();
 		boolean changed = member.mark(reason, unavailable);
 		if (changed || reason == Unavailability.DRAINED) {
 			rebuild();
 		}
-		if (changed) {
+		// a drained member that starts failing is news too: what it still carries may stall now
+		if (changed || (!wasFailing && member.isFailing())) {
 			notifyListeners(member, member.isAvailable());
 		}
 		return changed;
@@ -176,7 +178,10 @@ public final class ProxyPool {
 		this.listeners.forEach((listener) -> listener.availabilityChanged(this, member, available));
 	}
 
-	/** Tells the listener, after each change, that a member became available or unavailable. */
+	/**
+	 * Tells the listener, after each change, that a member became available or unavailable, or
+	 * that an unavailable one started failing.
+	 */
 	public void addAvailabilityListener(AvailabilityListener listener) {
 		this.listeners.add(listener);
 	}
@@ -269,7 +274,10 @@ public final class ProxyPool {
 		return "ProxyPool[" + this.key + ", " + settings.spec.strategy() + ", " + settings.members + "]";
 	}
 
-	/** Hears about members entering or leaving the available set. */
+	/**
+	 * Hears about members entering or leaving the available set, and about one already out
+	 * (drained) that starts failing.
+	 */
 	@FunctionalInterface
 	public interface AvailabilityListener {
 

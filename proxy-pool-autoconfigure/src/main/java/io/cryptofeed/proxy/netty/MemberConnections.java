@@ -21,8 +21,8 @@ import reactor.netty.Connection;
  * once when it is failing (a proxy that hangs after its tunnels are up would otherwise keep
  * stalling the requests that reuse them), or after {@link #RETIRE_GRACE} when it was drained
  * or removed by a reload. Open WebSocket sessions through a failing member are closed only
- * once they are quiet (see {@link QuietSessions}); through a drained or removed one they end
- * on their own.
+ * once they are quiet (see {@link QuietSessions}); through one only drained or removed they
+ * end on their own.
  */
 final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsListener {
 

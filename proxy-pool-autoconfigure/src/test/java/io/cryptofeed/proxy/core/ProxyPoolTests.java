@@ -1,6 +1,7 @@
 package io.cryptofeed.proxy.core;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,23 @@ class ProxyPoolTests {
 
 		this.pool.setUnavailable(this.members.get(2), Unavailability.UNHEALTHY, true);
 		assertThat(this.pool.panicEpisodes()).isEqualTo(2);
+	}
+
+	@Test
+	void listenersHearOfAvailabilityChangesAndOfADrainedMemberThatStartsFailing() {
+		PoolMember member = this.members.get(1);
+		List<Boolean> heard = new ArrayList<>();
+		this.pool.addAvailabilityListener((pool, changed, available) -> heard.add(available));
+
+		this.pool.setUnavailable(member, Unavailability.DRAINED, true);
+		this.pool.setUnavailable(member, Unavailability.UNHEALTHY, true);
+		this.pool.setUnavailable(member, Unavailability.CIRCUIT_OPEN, true);
+		this.pool.setUnavailable(member, Unavailability.UNHEALTHY, false);
+		this.pool.setUnavailable(member, Unavailability.CIRCUIT_OPEN, false);
+		this.pool.setUnavailable(member, Unavailability.DRAINED, false);
+
+		// drained, started failing, back; nothing while it stayed failing or stopped failing drained
+		assertThat(heard).containsExactly(false, false, true);
 	}
 
 	@Test

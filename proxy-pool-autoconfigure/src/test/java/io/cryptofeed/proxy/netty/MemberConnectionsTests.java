@@ -165,6 +165,19 @@ class MemberConnectionsTests {
 	}
 
 	@Test
+	void aSessionOfADrainedMemberThatThenFailsIsClosedOnceQuiet() {
+		EmbeddedChannel session = sessionThrough(this.member);
+
+		this.pool.setUnavailable(this.member, Unavailability.DRAINED, true);
+		advance(5_000);
+		assertThat(session.isOpen()).isTrue();
+
+		this.pool.setUnavailable(this.member, Unavailability.CIRCUIT_OPEN, true);
+		advance(0);
+		assertThat(session.isOpen()).isFalse();
+	}
+
+	@Test
 	void noSessionIsClosedWhileItsPoolIsInPanicModeButOnceThePanicIsOver() {
 		EmbeddedChannel session = sessionThrough(this.member);
 
