@@ -3,6 +3,7 @@ package io.cryptofeed.proxy.autoconfigure;
 import io.cryptofeed.proxy.core.ProxyUrls;
 
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -31,15 +32,39 @@ class ProxyBindFailureAnalyzer extends AbstractFailureAnalyzer<BindException> im
 		if (property != null && property.getOrigin() != null) {
 			description.append("\n    Origin: ").append(property.getOrigin());
 		}
+		if (cause.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
+			return splitList(name, description, unbound, cause);
+		}
 		String type = cause.getTarget().getType().toString();
 		description.append("\n    Reason: the value is not a valid ").append(simpleName(type));
 		return new FailureAnalysis(description.toString(), action(name), cause);
 	}
 
+	/**
+	 * Some elements of a list are set in a source of higher priority than the rest, say an
+	 * environment variable that disables one member of a pool written in application.yml:
+	 * Spring Boot takes a list from one source only, so those elements come without the others.
+	 */
+	private static FailureAnalysis splitList(String name, StringBuilder description,
+			UnboundConfigurationPropertiesException unbound, BindException cause) {
+		description.append("\n    Reason: the list is set in more than one place. Spring Boot takes a list from one")
+			.append(" source only,\n    the one of highest priority, so these elements came without the rest of it:");
+		unbound.getUnboundProperties().forEach((element) -> {
+			description.append("\n        ").append(element.getName());
+			if (element.getOrigin() != null) {
+				description.append(" (").append(element.getOrigin()).append(')');
+			}
+		});
+		String action = "Set the whole list " + name + " in one place: write every element there (each member's url"
+				+ " and the settings you change), or make the change where the list is written. An environment"
+				+ " variable or command-line argument that sets one element replaces the whole list from"
+				+ " application.yml.";
+		return new FailureAnalysis(description.toString(), action, cause);
+	}
+
+	/** The type's name without packages, nested names joined with a dot: List<ProxyProperties.Member>. */
 	private static String simpleName(String type) {
-		int dot = type.lastIndexOf('.');
-		String simple = (dot >= 0) ? type.substring(dot + 1) : type;
-		return simple.replace('$', '.');
+		return type.replaceAll("(?:[a-z_][\\w]*\\.)+", "").replace('$', '.');
 	}
 
 	private static String action(String name) {

@@ -1,10 +1,13 @@
 package io.cryptofeed.proxy.autoconfigure;
 
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.MapPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,6 +50,35 @@ class ProxyBindFailureAnalyzerTests {
 			FailureAnalysis analysis = new ProxyBindFailureAnalyzer().analyze(context.getStartupFailure());
 			assertThat(analysis.getAction()).contains("30s");
 		});
+	}
+
+	/** An override of one member's setting, in a source above the one that holds the pool. */
+	@Test
+	void aListSetInTwoPlacesNamesTheElementsThatCameAloneAndTheFix() {
+		this.runner
+			.withPropertyValues("cryptofeed.proxy.default.http.pool[0].url=http://h:3128",
+					"cryptofeed.proxy.default.http.pool[1].url=socks5://alice:canary@h:1080")
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new MapPropertySource("override",
+						Map.of("cryptofeed.proxy.default.http.pool[1].enabled", "false"))))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new ProxyBindFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("Property: cryptofeed.proxy.default.http.pool")
+					.contains("set in more than one place")
+					.contains("cryptofeed.proxy.default.http.pool[1].enabled")
+					.doesNotContain("canary");
+				assertThat(analysis.getAction()).contains("Set the whole list cryptofeed.proxy.default.http.pool");
+			});
+	}
+
+	@Test
+	void aTypeIsNamedWithoutItsPackages() {
+		this.runner.withPropertyValues("cryptofeed.proxy.default.http.pool=socks5://alice:canary@h:1080")
+			.run((context) -> assertThat(
+					new ProxyBindFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
+				.contains("Reason: the value is not a valid List<ProxyProperties.Member>"));
 	}
 
 	@Test
