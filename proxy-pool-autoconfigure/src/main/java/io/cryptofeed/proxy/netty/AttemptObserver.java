@@ -26,9 +26,6 @@ final class AttemptObserver implements ConnectionObserver {
 	private static final AttributeKey<Boolean> CHOSEN_TUNNEL_REPORTED = AttributeKey.valueOf(AttemptObserver.class,
 			"chosenTunnelReported");
 
-	/** The answer that opens a WebSocket session; any other leaves an HTTP connection. */
-	private static final int SWITCHING_PROTOCOLS = 101;
-
 	private final MemberConnections connections;
 
 	/** The connection type of the client observed: which step arms the response timeout. */
@@ -57,9 +54,7 @@ final class AttemptObserver implements ConnectionObserver {
 					// the session is open: it may stay quiet for as long as it likes, unless its
 					// member fails (the handler stays, disarmed, to tell how long it was quiet)
 					ResponseTimeoutHandler.disarm(connection.channel());
-					if (response.status().code() == SWITCHING_PROTOCOLS) {
-						this.connections.sessionOpened(connection.channel(), attempt.currentPool(), attempt.current());
-					}
+					this.connections.sessionOpened(connection.channel(), attempt.currentPool(), attempt.current());
 				}
 				carried(attempt, connection);
 				attempt.responded(response.status().code(), response.responseHeaders());

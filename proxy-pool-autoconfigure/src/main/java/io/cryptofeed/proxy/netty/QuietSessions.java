@@ -3,6 +3,8 @@ package io.cryptofeed.proxy.netty;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyPool;
@@ -63,11 +65,12 @@ final class QuietSessions {
 		session.eventLoop().schedule(() -> check(session, pool, member), next, TimeUnit.NANOSECONDS);
 	}
 
+	/** Why the member fails: {@code unhealthy}, {@code circuit-open} or both. */
 	private static String reason(PoolMember member) {
-		if (member.isSetAsideFor(Unavailability.UNHEALTHY) && member.isSetAsideFor(Unavailability.CIRCUIT_OPEN)) {
-			return "unhealthy,circuit-open";
-		}
-		return member.isSetAsideFor(Unavailability.UNHEALTHY) ? "unhealthy" : "circuit-open";
+		return Stream.of(Unavailability.UNHEALTHY, Unavailability.CIRCUIT_OPEN)
+			.filter(member::isSetAsideFor)
+			.map(Unavailability::id)
+			.collect(Collectors.joining(","));
 	}
 
 }

@@ -116,7 +116,7 @@ final class ActivityLog implements SmartLifecycle {
 		List<String> reasons = new ArrayList<>();
 		for (Unavailability reason : Unavailability.values()) {
 			if (member.isSetAsideFor(reason)) {
-				reasons.add(reason.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+				reasons.add(reason.id());
 			}
 		}
 		return "set-aside(" + String.join(",", reasons) + ")";
