@@ -192,7 +192,7 @@ public class ProxyPoolEndpoint {
 		}
 		int available = (int) members.stream().filter(MemberDescriptor::available).count();
 		return new PoolDescriptor(pool.key().settings(), pool.key().type().id(), pool.strategyName(),
-				pool.isPanicking(), pool.panicEpisodes(), pool.failovers(), pool.quietSessionsClosed(), available,
+				pool.isPanicking(), pool.panicEpisodes(), pool.failovers(), pool.quietConnectionsCut(), available,
 				members);
 	}
 
@@ -267,13 +267,14 @@ public class ProxyPoolEndpoint {
 	 * @param panic whether no member is available, so that selection uses every enabled one
 	 * @param panicEpisodes how many times the pool has entered panic mode
 	 * @param failovers selections for a connection that had already tried another member
-	 * @param quietSessionsClosed WebSocket sessions closed because they were quiet while their
-	 * member failed
+	 * @param quietConnectionsCut connections cut because they read nothing for the quiet timeout
+	 * while their member failed: WebSocket sessions closed, requests failed and (when
+	 * idempotent) sent again through another member
 	 * @param available how many members are available
 	 * @param members every member in configuration order, disabled ones included
 	 */
 	public record PoolDescriptor(String exchange, String type, String strategy, boolean panic, long panicEpisodes,
-			long failovers, long quietSessionsClosed, int available, List<MemberDescriptor> members)
+			long failovers, long quietConnectionsCut, int available, List<MemberDescriptor> members)
 			implements OperationResponseBody {
 	}
 

@@ -60,8 +60,8 @@ public final class ProxyPoolMetrics implements HealthListener, PoolsListener, Au
 	/** Times the pool entered panic mode. */
 	public static final String PANIC = "cryptofeed.proxy.panic";
 
-	/** WebSocket sessions closed because they were quiet while their member failed. */
-	public static final String QUIET_SESSIONS_CLOSED = "cryptofeed.proxy.sessions.closed";
+	/** Sessions closed and requests failed because they read nothing while their member failed. */
+	public static final String CONNECTIONS_CUT = "cryptofeed.proxy.connections.cut";
 
 	private final MeterRegistry registry;
 
@@ -204,9 +204,9 @@ public final class ProxyPoolMetrics implements HealthListener, PoolsListener, Au
 				.tags(this.tags)
 				.description("Times the pool entered panic mode: no member available")
 				.register(registry));
-			this.poolMeters.add(FunctionCounter.builder(QUIET_SESSIONS_CLOSED, pool, ProxyPool::quietSessionsClosed)
+			this.poolMeters.add(FunctionCounter.builder(CONNECTIONS_CUT, pool, ProxyPool::quietConnectionsCut)
 				.tags(this.tags)
-				.description("WebSocket sessions closed because they were quiet while their member failed")
+				.description("WebSocket sessions closed and requests failed because they read nothing while their member failed")
 				.register(registry));
 			this.checksPassed = timer("passed");
 			this.checksFailed = timer("failed");

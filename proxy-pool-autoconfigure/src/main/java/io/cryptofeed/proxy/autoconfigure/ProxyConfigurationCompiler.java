@@ -115,15 +115,15 @@ public final class ProxyConfigurationCompiler {
 			violations.add(prefix + ".failover.max-attempts", String.valueOf(maxAttempts),
 					"a connection needs at least one attempt", "set 1 (no failover) or more");
 		}
-		Duration quietSessionTimeout = properties.getFailover().getQuietSessionTimeout();
-		if (quietSessionTimeout == null || quietSessionTimeout.isNegative()) {
-			violations.add(prefix + ".failover.quiet-session-timeout", String.valueOf(quietSessionTimeout),
+		Duration quietTimeout = properties.getFailover().getQuietTimeout();
+		if (quietTimeout == null || quietTimeout.isNegative()) {
+			violations.add(prefix + ".failover.quiet-timeout", String.valueOf(quietTimeout),
 					"the duration must not be negative",
-					"set a duration such as 10s (a bare number means seconds), or 0 to keep quiet sessions open");
+					"set a duration such as 10s (a bare number means seconds), or 0 to leave quiet sessions and requests alone");
 		}
 		return new TransportSettings(properties.getConnectTimeout(), properties.getHandshakeTimeout(),
 				properties.getTlsHandshakeTimeout(), maxAttempts, properties.getFailover().isRetryIdempotent(),
-				quietSessionTimeout, connectionPool(properties.getConnectionPool(), violations));
+				quietTimeout, connectionPool(properties.getConnectionPool(), violations));
 	}
 
 	private static TransportSettings.ConnectionPoolSettings connectionPool(ProxyProperties.ConnectionPool pool,

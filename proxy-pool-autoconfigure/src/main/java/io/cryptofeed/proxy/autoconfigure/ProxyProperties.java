@@ -129,14 +129,16 @@ public class ProxyProperties {
 		private boolean retryIdempotent = true;
 
 		/**
-		 * How long an open WebSocket session through a member that failed (its health check,
-		 * or its breaker opened) may read nothing before it is closed, so that the application
-		 * reconnects through another member: a proxy that froze stalls its sessions without
-		 * closing them. 0 keeps them open. A session through a member that is only drained is
-		 * never closed, nor one while its pool is in panic mode. A bare number means seconds.
+		 * How long an open WebSocket session, or a request waiting for its answer, through a
+		 * member that failed (its health check, or its breaker opened) may read nothing before
+		 * it is cut: a proxy that froze stalls them without closing them. A cut session ends so
+		 * that the application reconnects through another member; a cut request fails, and a
+		 * GET, HEAD or OPTIONS is sent again through another member, as after its response
+		 * timeout. 0 leaves them to their own timeouts. Nothing is cut through a member that is
+		 * only drained, nor while its pool is in panic mode. A bare number means seconds.
 		 */
 		@DurationUnit(ChronoUnit.SECONDS)
-		private Duration quietSessionTimeout = Duration.ofSeconds(10);
+		private Duration quietTimeout = Duration.ofSeconds(10);
 
 		public int getMaxAttempts() {
 			return this.maxAttempts;
@@ -154,12 +156,12 @@ public class ProxyProperties {
 			this.retryIdempotent = retryIdempotent;
 		}
 
-		public Duration getQuietSessionTimeout() {
-			return this.quietSessionTimeout;
+		public Duration getQuietTimeout() {
+			return this.quietTimeout;
 		}
 
-		public void setQuietSessionTimeout(Duration quietSessionTimeout) {
-			this.quietSessionTimeout = quietSessionTimeout;
+		public void setQuietTimeout(Duration quietTimeout) {
+			this.quietTimeout = quietTimeout;
 		}
 
 	}

@@ -38,7 +38,7 @@ public final class ProxyPool {
 
 	private final LongAdder failovers = new LongAdder();
 
-	private final LongAdder quietSessionsClosed = new LongAdder();
+	private final LongAdder quietConnectionsCut = new LongAdder();
 
 	private final List<AvailabilityListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -253,14 +253,17 @@ public final class ProxyPool {
 		return this.failovers.sum();
 	}
 
-	/** A WebSocket session through a failing member was closed because it had been quiet too long. */
-	public void quietSessionClosed() {
-		this.quietSessionsClosed.increment();
+	/**
+	 * A connection through a failing member was cut because it had been quiet too long: a
+	 * WebSocket session closed, or a request waiting for its answer failed.
+	 */
+	public void quietConnectionCut() {
+		this.quietConnectionsCut.increment();
 	}
 
-	/** WebSocket sessions closed because they were quiet while their member failed. */
-	public long quietSessionsClosed() {
-		return this.quietSessionsClosed.sum();
+	/** Sessions closed and requests failed because they were quiet while their member failed. */
+	public long quietConnectionsCut() {
+		return this.quietConnectionsCut.sum();
 	}
 
 	/** Whether leases are counted, so that {@link PoolMember#activeLeases()} means something. */

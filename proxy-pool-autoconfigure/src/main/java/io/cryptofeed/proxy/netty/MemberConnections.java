@@ -20,9 +20,9 @@ import reactor.netty.Connection;
  * busy pooled connections are closed as soon as they are released, and its idle ones at
  * once when it is failing (a proxy that hangs after its tunnels are up would otherwise keep
  * stalling the requests that reuse them), or after {@link #RETIRE_GRACE} when it was drained
- * or removed by a reload. Open WebSocket sessions through a failing member are closed only
- * once they are quiet (see {@link QuietSessions}); through one only drained or removed they
- * end on their own.
+ * or removed by a reload. Through a failing member, a request waiting for its answer and an
+ * open WebSocket session are cut once they are quiet (see {@link QuietConnections}); through
+ * one only drained or removed they end on their own.
  */
 final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsListener {
 
@@ -37,11 +37,14 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 
 	private final Map<PoolMember, Set<Channel>> channels = new ConcurrentHashMap<>();
 
-	private final QuietSessions quietSessions;
+	private final QuietConnections quietConnections;
 
-	/** @param quietSessionTimeout how long a session through a failing member may read nothing; zero for ever */
-	MemberConnections(Supplier<Duration> quietSessionTimeout) {
-		this.quietSessions = new QuietSessions(quietSessionTimeout);
+	/**
+	 * @param quietTimeout how long a session or a request waiting for its answer through a
+	 * failing member may read nothing; zero for ever
+	 */
+	MemberConnections(Supplier<Duration> quietTimeout) {
+		this.quietConnections = new QuietConnections(quietTimeout);
 	}
 
 	/**
@@ -80,7 +83,7 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 	void sessionOpened(Channel channel, ProxyPool pool, PoolMember member) {
 		channel.attr(SESSION).set(true);
 		if (member != null && member.isFailing()) {
-			this.quietSessions.watch(channel, pool, member);
+			this.quietConnections.watch(channel, pool, member, true);
 		}
 	}
 
@@ -105,19 +108,20 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 		if (available || member.isAvailable()) {
 			return;
 		}
-		// a failing proxy may stall whatever reuses its tunnels: close them now; a drained or
-		// removed one still works, so give requests that chose it just before a moment to
-		// acquire their connection, which closing under them would break
+		// a failing proxy may stall whatever reuses its tunnels: close the idle ones now, and
+		// cut the busy ones once quiet; a drained or removed one still works, so give requests
+		// that chose it just before a moment to acquire their connection, which closing under
+		// them would break
 		boolean failing = member.isFailing();
 		for (Channel channel : this.channels.getOrDefault(member, Set.of())) {
 			channel.attr(RETIRED).set(true);
 			if (failing && Boolean.TRUE.equals(channel.attr(SESSION).get())) {
-				this.quietSessions.watch(channel, pool, member);
+				this.quietConnections.watch(channel, pool, member, true);
 			}
 			else if (failing) {
 				// on the channel's event loop, which lends it out: checked here, on the caller's
 				// thread, it could be lent out between the check and the close
-				channel.eventLoop().execute(() -> closeIfIdle(channel));
+				channel.eventLoop().execute(() -> closeIfIdleElseWatch(channel, pool, member));
 			}
 			else {
 				channel.eventLoop().schedule(() -> closeIfIdle(channel), RETIRE_GRACE.toNanos(), TimeUnit.NANOSECONDS);
@@ -127,6 +131,16 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 
 	private static void closeIfIdle(Channel channel) {
 		if (!Boolean.TRUE.equals(channel.attr(IN_USE).get())) {
+			channel.close();
+		}
+	}
+
+	/** A busy connection closes once released; until then, its request may wait for an answer that never comes. */
+	private void closeIfIdleElseWatch(Channel channel, ProxyPool pool, PoolMember member) {
+		if (Boolean.TRUE.equals(channel.attr(IN_USE).get())) {
+			this.quietConnections.watch(channel, pool, member, false);
+		}
+		else {
 			channel.close();
 		}
 	}

@@ -54,7 +54,7 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 
 	private final ProxyAddressResolver resolver = new ProxyAddressResolver(Duration.ofMinutes(1), Clock.systemUTC());
 
-	private final MemberConnections connections = new MemberConnections(() -> this.settings.quietSessionTimeout());
+	private final MemberConnections connections = new MemberConnections(() -> this.settings.quietTimeout());
 
 	private final DirectHostLookups directLookups = new DirectHostLookups(Clock.systemUTC());
 

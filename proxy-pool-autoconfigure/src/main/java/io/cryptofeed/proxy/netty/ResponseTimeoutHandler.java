@@ -70,13 +70,27 @@ final class ResponseTimeoutHandler extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
-	 * How long the channel has read nothing, in nanoseconds; -1 when it never had a timeout
-	 * armed. On the channel's event loop only. An open WebSocket session keeps the handler,
-	 * disarmed, for this.
+	 * How long the channel has read nothing (since its request was sent, when it read nothing
+	 * since), in nanoseconds; -1 when it never had a timeout armed. On the channel's event
+	 * loop only. An open WebSocket session keeps the handler, disarmed, for this.
 	 */
 	static long quietNanos(Channel channel) {
 		ResponseTimeoutHandler handler = channel.attr(KEY).get();
 		return (handler != null) ? handler.ticker.nanoTime() - handler.lastActivity : -1;
+	}
+
+	/** Whether a request on the channel waits for (the rest of) its answer. On the channel's event loop only. */
+	static boolean awaitsAnswer(Channel channel) {
+		ResponseTimeoutHandler handler = channel.attr(KEY).get();
+		return handler != null && handler.timeoutNanos != 0;
+	}
+
+	/**
+	 * Fails the request waiting on the channel with the error, as its timeout would, and
+	 * closes the channel. On the channel's event loop only, while {@link #awaitsAnswer} holds.
+	 */
+	static void fail(Channel channel, Throwable error) {
+		channel.attr(KEY).get().failWith(error);
 	}
 
 	private void arm(long timeoutNanos) {
@@ -129,8 +143,12 @@ final class ResponseTimeoutHandler extends ChannelInboundHandlerAdapter {
 			schedule(left);
 			return;
 		}
+		failWith(ReadTimeoutException.INSTANCE);
+	}
+
+	private void failWith(Throwable error) {
 		this.timeoutNanos = 0;
-		this.context.fireExceptionCaught(ReadTimeoutException.INSTANCE);
+		this.context.fireExceptionCaught(error);
 		this.context.close();
 	}
 

@@ -14,13 +14,14 @@ import java.time.Duration;
  * @param maxAttempts members tried for one connection, never more than the pool's enabled members
  * @param retryIdempotent whether a GET, HEAD or OPTIONS whose tunnel stalled after it was up is
  * sent once more through another member
- * @param quietSessionTimeout how long an open WebSocket session through a member that failed
- * may read nothing before it is closed, so that the application reconnects through another
- * member; zero keeps such sessions open
+ * @param quietTimeout how long an open WebSocket session, or a request waiting for its
+ * answer, through a member that failed may read nothing before it is cut, so that the
+ * application reconnects (an idempotent request is sent again) through another member; zero
+ * leaves them to their own timeouts
  * @param connectionPool the keep-alive connections of the auto-configured clients
  */
 public record TransportSettings(Duration connectTimeout, Duration handshakeTimeout, Duration tlsHandshakeTimeout,
-		int maxAttempts, boolean retryIdempotent, Duration quietSessionTimeout, ConnectionPoolSettings connectionPool) {
+		int maxAttempts, boolean retryIdempotent, Duration quietTimeout, ConnectionPoolSettings connectionPool) {
 
 	public static final TransportSettings DEFAULTS = new TransportSettings(Duration.ofSeconds(1),
 			Duration.ofSeconds(1), Duration.ofSeconds(2), 3, true, Duration.ofSeconds(10),

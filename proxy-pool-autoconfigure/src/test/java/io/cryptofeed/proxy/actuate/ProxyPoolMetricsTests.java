@@ -50,7 +50,7 @@ class ProxyPoolMetricsTests {
 			.isEqualTo(2);
 		assertThat(this.registry.get(ProxyPoolMetrics.FAILOVERS).functionCounter().count()).isZero();
 		assertThat(this.registry.get(ProxyPoolMetrics.PANIC).functionCounter().count()).isZero();
-		assertThat(this.registry.get(ProxyPoolMetrics.QUIET_SESSIONS_CLOSED).functionCounter().count()).isZero();
+		assertThat(this.registry.get(ProxyPoolMetrics.CONNECTIONS_CUT).functionCounter().count()).isZero();
 		assertThat(this.registry.get(ProxyPoolMetrics.HEALTH_CHECK).timers()).hasSize(2);
 	}
 
@@ -64,7 +64,7 @@ class ProxyPoolMetricsTests {
 		this.pool.select().connectSucceeded();
 		this.pool.setUnavailable(first, Unavailability.UNHEALTHY, true);
 		this.pool.setUnavailable(second, Unavailability.CIRCUIT_OPEN, true);
-		this.pool.quietSessionClosed();
+		this.pool.quietConnectionCut();
 
 		double failures = this.registry.get(ProxyPoolMetrics.SELECTIONS).tags("outcome", "failure").functionCounters()
 			.stream().mapToDouble((c) -> c.count()).sum();
@@ -79,7 +79,7 @@ class ProxyPoolMetricsTests {
 		assertThat(gauge(ProxyPoolMetrics.MEMBER_AVAILABLE, "127.0.0.2:1080")).isZero();
 		assertThat(this.registry.get(ProxyPoolMetrics.POOL_AVAILABLE).gauge().value()).isZero();
 		assertThat(this.registry.get(ProxyPoolMetrics.PANIC).functionCounter().count()).isOne();
-		assertThat(this.registry.get(ProxyPoolMetrics.QUIET_SESSIONS_CLOSED).functionCounter().count()).isOne();
+		assertThat(this.registry.get(ProxyPoolMetrics.CONNECTIONS_CUT).functionCounter().count()).isOne();
 	}
 
 	@Test

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import reactor.netty.Connection;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** The open connections of members, on embedded channels whose event loop the test runs. */
 class MemberConnectionsTests {
@@ -36,12 +37,12 @@ class MemberConnectionsTests {
 
 	private final PoolMember other = this.pool.members().get(1);
 
-	private Duration quietSessionTimeout = Duration.ofSeconds(1);
+	private Duration quietTimeout = Duration.ofSeconds(1);
 
-	private final MemberConnections connections = new MemberConnections(() -> this.quietSessionTimeout);
+	private final MemberConnections connections = new MemberConnections(() -> this.quietTimeout);
 
-	/** The session channel of the test, whose clock {@link #advance(long)} moves. */
-	private EmbeddedChannel session;
+	/** The connection of the test, whose clock {@link #advance(long)} moves. */
+	private EmbeddedChannel connection;
 
 	/**
 	 * The member fails (on a health check or breaker thread) while the connection's event loop
@@ -95,11 +96,11 @@ class MemberConnectionsTests {
 	}
 
 	@Test
-	void aSessionOfAFailingMemberIsClosedOnceItHasReadNothingForTheQuietSessionTimeout() {
+	void aSessionOfAFailingMemberIsClosedOnceItHasReadNothingForTheQuietTimeout() {
 		EmbeddedChannel session = sessionThrough(this.member);
 		advance(400);
 
-		try (CapturedLog log = CapturedLog.of(QuietSessions.class)) {
+		try (CapturedLog log = CapturedLog.of(QuietConnections.class)) {
 			this.pool.setUnavailable(this.member, Unavailability.UNHEALTHY, true);
 			advance(599);
 			assertThat(session.isOpen()).isTrue();
@@ -107,7 +108,7 @@ class MemberConnectionsTests {
 			advance(1);
 			assertThat(session.isOpen()).isFalse();
 			assertThat(this.connections.open(this.member)).isZero();
-			assertThat(this.pool.quietSessionsClosed()).isOne();
+			assertThat(this.pool.quietConnectionsCut()).isOne();
 			assertThat(log.lines()).containsExactly("WARNING proxy session closed: pool=default/http "
 					+ "member=socks5://***@127.0.0.1:1080 quiet-for=1000ms reason=unhealthy");
 		}
@@ -194,12 +195,12 @@ class MemberConnectionsTests {
 	}
 
 	@Test
-	void aQuietSessionTimeoutChangedByAReloadAppliesToSessionsAlreadyWatched() {
+	void aQuietTimeoutChangedByAReloadAppliesToSessionsAlreadyWatched() {
 		EmbeddedChannel session = sessionThrough(this.member);
 
 		this.pool.setUnavailable(this.member, Unavailability.UNHEALTHY, true);
 		advance(500);
-		this.quietSessionTimeout = Duration.ofSeconds(3);
+		this.quietTimeout = Duration.ofSeconds(3);
 		advance(2_499);
 		assertThat(session.isOpen()).isTrue();
 
@@ -208,8 +209,8 @@ class MemberConnectionsTests {
 	}
 
 	@Test
-	void aZeroQuietSessionTimeoutKeepsSessionsOfFailingMembersOpen() {
-		this.quietSessionTimeout = Duration.ZERO;
+	void aZeroQuietTimeoutKeepsSessionsOfFailingMembersOpen() {
+		this.quietTimeout = Duration.ZERO;
 		EmbeddedChannel session = sessionThrough(this.member);
 
 		this.pool.setUnavailable(this.member, Unavailability.UNHEALTHY, true);
@@ -218,12 +219,109 @@ class MemberConnectionsTests {
 		assertThat(session.isOpen()).isTrue();
 	}
 
+	@Test
+	void aRequestWaitingForItsAnswerThroughAFailingMemberFailsOnceItHasReadNothingForTheQuietTimeout() {
+		EmbeddedChannel request = requestThrough(this.member);
+		advance(400);
+
+		try (CapturedLog log = CapturedLog.of(QuietConnections.class)) {
+			this.pool.setUnavailable(this.member, Unavailability.CIRCUIT_OPEN, true);
+			advance(599);
+			assertThat(request.isOpen()).isTrue();
+
+			advance(1);
+			assertThat(request.isOpen()).isFalse();
+			assertThatExceptionOfType(ProxyStalledException.class).isThrownBy(request::checkException)
+				.withMessage("no answer for 1000ms through proxy socks5://***@127.0.0.1:1080 of pool default/http, "
+						+ "which failed (circuit-open): the request was cut before its response timeout");
+			assertThat(this.pool.quietConnectionsCut()).isOne();
+			assertThat(log.lines()).containsExactly("WARNING proxy request cut: pool=default/http "
+					+ "member=socks5://***@127.0.0.1:1080 quiet-for=1000ms reason=circuit-open");
+		}
+	}
+
+	@Test
+	void aRequestWhoseAnswerKeepsComingIsNotCutUntilItStops() {
+		EmbeddedChannel request = requestThrough(this.member);
+
+		this.pool.setUnavailable(this.member, Unavailability.UNHEALTHY, true);
+		for (int i = 0; i < 10; i++) {
+			advance(500);
+			request.writeInbound(Unpooled.wrappedBuffer(new byte[] { 1 }));
+		}
+		assertThat(request.isOpen()).isTrue();
+
+		advance(1_000);
+		assertThat(request.isOpen()).isFalse();
+	}
+
+	@Test
+	void aRequestAnsweredInTimeIsNotCutAndItsConnectionClosesWhenReleased() {
+		EmbeddedChannel request = requestThrough(this.member);
+
+		this.pool.setUnavailable(this.member, Unavailability.UNHEALTHY, true);
+		advance(500);
+		ResponseTimeoutHandler.disarm(request);
+		advance(5_000);
+		assertThat(request.isOpen()).isTrue();
+
+		this.connections.released(request);
+		assertThat(request.isOpen()).isFalse();
+		assertThat(this.pool.quietConnectionsCut()).isZero();
+	}
+
+	/** Lent out just before its member failed, the connection sends its request only later. */
+	@Test
+	void aRequestSentLaterOnABusyConnectionOfAFailingMemberIsCutOnceQuiet() {
+		EmbeddedChannel request = requestThrough(this.member);
+		ResponseTimeoutHandler.disarm(request);
+
+		this.pool.setUnavailable(this.member, Unavailability.UNHEALTHY, true);
+		advance(2_500);
+		ResponseTimeoutHandler.arm(request, Duration.ofSeconds(30));
+		advance(999);
+		assertThat(request.isOpen()).isTrue();
+
+		advance(1);
+		assertThat(request.isOpen()).isFalse();
+		assertThatExceptionOfType(ProxyStalledException.class).isThrownBy(request::checkException);
+	}
+
+	@Test
+	void noRequestIsCutThroughADrainedMemberOrWithAZeroQuietTimeout() {
+		EmbeddedChannel drained = requestThrough(this.member);
+		this.pool.setUnavailable(this.member, Unavailability.DRAINED, true);
+		advance(5_000);
+		assertThat(drained.isOpen()).isTrue();
+
+		this.quietTimeout = Duration.ZERO;
+		EmbeddedChannel failing = requestThrough(this.other);
+		this.pool.setUnavailable(this.other, Unavailability.UNHEALTHY, true);
+		advance(5_000);
+		assertThat(failing.isOpen()).isTrue();
+		assertThat(this.pool.quietConnectionsCut()).isZero();
+	}
+
 	/** A pooled connection through the member that carried a request and is idle now. */
 	private EmbeddedChannel idleConnectionThrough(PoolMember member) {
 		this.pools.addAvailabilityListener(this.connections);
 		EmbeddedChannel channel = new EmbeddedChannel();
 		this.connections.inUse(member, Connection.from(channel), false);
 		this.connections.released(channel);
+		return channel;
+	}
+
+	/**
+	 * A pooled connection through the member, lent out to a request that was sent and waits
+	 * for its answer, on a channel whose clock stands still until the test moves it.
+	 */
+	private EmbeddedChannel requestThrough(PoolMember member) {
+		this.pools.addAvailabilityListener(this.connections);
+		EmbeddedChannel channel = new EmbeddedChannel();
+		channel.freezeTime();
+		this.connections.inUse(member, Connection.from(channel), false);
+		ResponseTimeoutHandler.arm(channel, Duration.ofSeconds(30));
+		this.connection = channel;
 		return channel;
 	}
 
@@ -239,15 +337,15 @@ class MemberConnectionsTests {
 		ResponseTimeoutHandler.arm(channel, Duration.ofSeconds(30));
 		ResponseTimeoutHandler.disarm(channel);
 		this.connections.sessionOpened(channel, this.pool, member);
-		this.session = channel;
+		this.connection = channel;
 		return channel;
 	}
 
-	/** Moves the session's clock on and runs what falls due. */
+	/** Moves the connection's clock on and runs what falls due. */
 	private void advance(long millis) {
-		this.session.runPendingTasks();
-		this.session.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
-		this.session.runPendingTasks();
+		this.connection.runPendingTasks();
+		this.connection.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+		this.connection.runPendingTasks();
 	}
 
 	private static MemberSpec member(String user) {

@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.testkit.real.Dante;
 import io.cryptofeed.proxy.testkit.real.Microsocks;
 import io.cryptofeed.proxy.testkit.real.Tinyproxy;
@@ -134,7 +137,7 @@ class RealProxiesThroughPoolTests {
 	 */
 	@Test
 	void aSessionThroughAStoppedRealProxyIsClosedOnceItsHealthCheckFails() {
-		TransportTestSupport.runnerClosingQuietSessions()
+		TransportTestSupport.runnerCuttingQuietConnections("default.websocket")
 			.withPropertyValues(
 					TransportTestSupport.pool("default.websocket", tinyproxy.url(), microsocks.url(), dante.url()))
 			.run((context) -> {
@@ -157,6 +160,59 @@ class RealProxiesThroughPoolTests {
 					sessionsByPeer.values().forEach((session) -> session.cancel(true));
 				}
 			});
+	}
+
+	/**
+	 * A real proxy stopped (SIGSTOP) while a GET waits for its answer holds the answer back.
+	 * Once its health check fails, the GET is cut and answered through the other member, long
+	 * before the pool's 30 s response timeout.
+	 */
+	@Test
+	void aGetStalledByAStoppedRealProxyIsAnsweredThroughAnotherOnceItsHealthCheckFails() {
+		TransportTestSupport.runnerCuttingQuietConnections("default.http")
+			.withPropertyValues(TransportTestSupport.pool("default.http", microsocks.url(), dante.url()))
+			.run((context) -> {
+				WebClient client = context.getBean(WebClient.Builder.class).build();
+				// a keep-alive connection through each; round-robin then sends one of the next two
+				// through microsocks
+				whoami(client);
+				whoami(client);
+				target.resetCounters();
+				CompletableFuture<String> first = delayed(client);
+				await().atMost(Duration.ofSeconds(5)).until(() -> !target.requestsByPeer().isEmpty());
+				CompletableFuture<String> stalled = target.requestsByPeer().containsKey("127.0.0.42") ? first
+						: delayed(client);
+				await().atMost(Duration.ofSeconds(5)).until(() -> target.requestsByPeer().containsKey("127.0.0.42"));
+
+				microsocks.pause();
+				try {
+					assertThat(stalled.get(15, TimeUnit.SECONDS)).isEqualTo("delayed 2000");
+					assertThat(target.requestsByPeer()).containsEntry("127.0.0.42", 1);
+					assertThat(context.getBean(ProxyPools.class)
+						.resolve(null, ConnectionType.HTTP)
+						.orElseThrow()
+						.quietConnectionsCut()).isOne();
+				}
+				finally {
+					microsocks.resume();
+				}
+			});
+	}
+
+	private static String whoami(WebClient client) {
+		return client.get()
+			.uri(target.baseUrl() + "/whoami")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(10));
+	}
+
+	private static CompletableFuture<String> delayed(WebClient client) {
+		return client.get()
+			.uri(target.baseUrl() + "/delay/2000")
+			.retrieve()
+			.bodyToMono(String.class)
+			.toFuture();
 	}
 
 	@Test

@@ -67,14 +67,14 @@ final class TransportTestSupport {
 	}
 
 	/**
-	 * {@link #runner()} with health checks of the default WebSocket pool that find a frozen
-	 * member within about a second, and quiet sessions through a failing member closed after
-	 * 500 ms.
+	 * {@link #runner()} with health checks of the block's pool ({@code default.http}, say) that
+	 * find a frozen member within about a second, and quiet connections through a failing
+	 * member cut after 500 ms.
 	 */
-	static ApplicationContextRunner runnerClosingQuietSessions() {
-		String check = "cryptofeed.proxy.default.websocket.health-check.";
+	static ApplicationContextRunner runnerCuttingQuietConnections(String block) {
+		String check = "cryptofeed.proxy." + block + ".health-check.";
 		return runner().withConfiguration(AutoConfigurations.of(ProxyPoolHealthAutoConfiguration.class))
-			.withPropertyValues("cryptofeed.proxy.failover.quiet-session-timeout=500ms", check + "interval=1s",
+			.withPropertyValues("cryptofeed.proxy.failover.quiet-timeout=500ms", check + "interval=1s",
 					check + "timeout=300ms", check + "retry-count=1", check + "unhealthy-threshold=1");
 	}
 

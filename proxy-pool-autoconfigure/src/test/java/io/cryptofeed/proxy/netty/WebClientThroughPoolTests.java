@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
@@ -318,6 +320,67 @@ class WebClientThroughPoolTests {
 				.withRootCauseInstanceOf(io.netty.handler.timeout.ReadTimeoutException.class);
 			assertThat(this.target.requestsByPeer().values()).containsExactly(1);
 		}, "cryptofeed.proxy.default.http.timeout=300ms");
+	}
+
+	/**
+	 * A proxy that freezes while a GET waits for its answer holds the answer back. Once its
+	 * health check finds it, the GET, quiet since, is cut and sent through the other member,
+	 * long before the pool's 30 s response timeout.
+	 */
+	@Test
+	void aGetStalledByAFrozenProxyIsSentThroughAnotherMemberOnceItsHealthCheckFails() {
+		TransportTestSupport.runnerCuttingQuietConnections("default.http")
+			.withPropertyValues(TransportTestSupport.pool("default.http", this.first.url(), this.second.url()))
+			.run((context) -> {
+				WebClient client = context.getBean(WebClient.Builder.class).build();
+				StalledRequest stalled = requestStalledByFrozenMember(client, HttpMethod.GET);
+
+				assertThat(stalled.answer().get(15, TimeUnit.SECONDS)).isEqualTo("delayed 2000");
+				assertThat(this.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.11", 1),
+						Map.entry("127.0.0.12", 1));
+				assertThat(pool(context).quietConnectionsCut()).isOne();
+			});
+	}
+
+	@Test
+	void aPostStalledByAFrozenProxyFailsOnceItsHealthCheckFailsAndIsNeverSentTwice() {
+		TransportTestSupport.runnerCuttingQuietConnections("default.http")
+			.withPropertyValues(TransportTestSupport.pool("default.http", this.first.url(), this.second.url()))
+			.run((context) -> {
+				WebClient client = context.getBean(WebClient.Builder.class).build();
+				StalledRequest stalled = requestStalledByFrozenMember(client, HttpMethod.POST);
+
+				assertThat(stalled.answer()).failsWithin(Duration.ofSeconds(15))
+					.withThrowableThat()
+					.havingRootCause()
+					.isInstanceOf(ProxyStalledException.class)
+					.withMessageContaining("through proxy " + stalled.proxy().url() + " of pool default/http")
+					.withMessageContaining("which failed (unhealthy)");
+				assertThat(this.target.requestsByPeer()).hasSize(1).containsValue(1);
+			});
+	}
+
+	/**
+	 * Sends the request to {@code /delay/2000} on a keep-alive connection (after a request
+	 * through each of the two members) and freezes the member that carried it once the target
+	 * has it.
+	 */
+	private StalledRequest requestStalledByFrozenMember(WebClient client, HttpMethod method) {
+		whoami(client);
+		whoami(client);
+		this.target.resetCounters();
+		CompletableFuture<String> answer = client.method(method)
+			.uri(this.target.baseUrl() + "/delay/2000")
+			.retrieve()
+			.bodyToMono(String.class)
+			.toFuture();
+		await().atMost(Duration.ofSeconds(5)).until(() -> !this.target.requestsByPeer().isEmpty());
+		TestProxy carrier = this.target.requestsByPeer().containsKey("127.0.0.11") ? this.first : this.second;
+		carrier.fault(Fault.FREEZE);
+		return new StalledRequest(answer, carrier);
+	}
+
+	private record StalledRequest(CompletableFuture<String> answer, TestProxy proxy) {
 	}
 
 	@ParameterizedTest(name = "{0} failing with {1}")

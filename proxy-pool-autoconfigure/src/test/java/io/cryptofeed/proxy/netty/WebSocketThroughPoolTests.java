@@ -269,7 +269,7 @@ class WebSocketThroughPoolTests {
 	 */
 	@Test
 	void aSessionStalledByAFrozenProxyIsClosedOnceItsHealthCheckFailsAndTheOthersStayOpen() {
-		TransportTestSupport.runnerClosingQuietSessions()
+		TransportTestSupport.runnerCuttingQuietConnections("default.websocket")
 			.withPropertyValues(this.trio.pool("default.websocket"))
 			.run((context) -> {
 				WebSocketClient client = context.getBean(WebSocketClient.class);
@@ -284,7 +284,7 @@ class WebSocketThroughPoolTests {
 				assertThat(context.getBean(ProxyPools.class)
 					.resolve(null, ConnectionType.WEBSOCKET)
 					.orElseThrow()
-					.quietSessionsClosed()).isOne();
+					.quietConnectionsCut()).isOne();
 				assertThat(sessionsByPeer.get("peer=127.0.0.22")).isNotDone();
 				assertThat(sessionsByPeer.get("peer=127.0.0.23")).isNotDone();
 				assertThat(firstFrame(client)).isIn("peer=127.0.0.22", "peer=127.0.0.23");

@@ -1,0 +1,95 @@
+package io.cryptofeed.proxy.netty;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.Unavailability;
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+
+/**
+ * Cuts the connections through a failing member (unhealthy, or its breaker open) that have
+ * read nothing for the quiet timeout: an open WebSocket session is closed, and a request
+ * waiting for its answer fails with {@link ProxyStalledException}. A proxy that froze, or
+ * whose machine dropped off the network, stalls them without closing them: a session would
+ * wait for the feed's own heartbeat or TCP's keep-alive, a request for its response timeout.
+ * Cut, the session is reopened and an idempotent request sent again through another member.
+ * A connection that still reads is left alone however long its member stays set aside, and
+ * none is cut while its pool is in panic mode, which has nothing better to offer.
+ */
+final class QuietConnections {
+
+	private static final System.Logger log = System.getLogger(QuietConnections.class.getName());
+
+	/** Set while a check is planned for the connection: one watch per connection, however many reports. */
+	private static final AttributeKey<Boolean> WATCHED = AttributeKey.valueOf(QuietConnections.class, "watched");
+
+	private final Supplier<Duration> timeout;
+
+	/** @param timeout read at every check, so a reload applies to connections already watched; zero cuts none */
+	QuietConnections(Supplier<Duration> timeout) {
+		this.timeout = timeout;
+	}
+
+	/**
+	 * The connection's member failed: watch it until it closes, reads, or its member is back.
+	 * @param session whether it carries an open WebSocket session, or else HTTP requests
+	 */
+	void watch(Channel connection, ProxyPool pool, PoolMember member, boolean session) {
+		// the watch mark is read and written on the connection's event loop only, so a check
+		// that ends a watch cannot miss a report that starts the next one
+		connection.eventLoop().execute(() -> {
+			if (connection.attr(WATCHED).setIfAbsent(Boolean.TRUE) == null) {
+				check(connection, pool, member, session);
+			}
+		});
+	}
+
+	private void check(Channel connection, ProxyPool pool, PoolMember member, boolean session) {
+		long timeoutNanos = this.timeout.get().toNanos();
+		long quietNanos = ResponseTimeoutHandler.quietNanos(connection);
+		if (!connection.isActive() || timeoutNanos == 0 || !member.isFailing() || quietNanos < 0) {
+			connection.attr(WATCHED).set(null);
+			return;
+		}
+		// between two requests (lent out, the next not sent yet) a connection has nothing to
+		// wait for: look again later, as it may be about to send one
+		boolean waiting = session || ResponseTimeoutHandler.awaitsAnswer(connection);
+		if (waiting && quietNanos >= timeoutNanos && !pool.isPanicking()) {
+			cut(connection, pool, member, session, quietNanos);
+			return;
+		}
+		long next = (!waiting || quietNanos >= timeoutNanos) ? timeoutNanos : timeoutNanos - quietNanos;
+		connection.eventLoop().schedule(() -> check(connection, pool, member, session), next, TimeUnit.NANOSECONDS);
+	}
+
+	private static void cut(Channel connection, ProxyPool pool, PoolMember member, boolean session, long quietNanos) {
+		String quietMillis = String.valueOf(TimeUnit.NANOSECONDS.toMillis(quietNanos));
+		String reason = reason(member);
+		log.log(System.Logger.Level.WARNING, "proxy {0}: pool={1} member={2} quiet-for={3}ms reason={4}",
+				session ? "session closed" : "request cut", pool.key(), member.endpoint(), quietMillis, reason);
+		pool.quietConnectionCut();
+		if (session) {
+			connection.close();
+		}
+		else {
+			ResponseTimeoutHandler.fail(connection, new ProxyStalledException("no answer for " + quietMillis
+					+ "ms through proxy " + member.endpoint() + " of pool " + pool.key() + ", which failed (" + reason
+					+ "): the request was cut before its response timeout"));
+		}
+	}
+
+	/** Why the member fails: {@code unhealthy}, {@code circuit-open} or both. */
+	private static String reason(PoolMember member) {
+		return Stream.of(Unavailability.UNHEALTHY, Unavailability.CIRCUIT_OPEN)
+			.filter(member::isSetAsideFor)
+			.map(Unavailability::id)
+			.collect(Collectors.joining(","));
+	}
+
+}
