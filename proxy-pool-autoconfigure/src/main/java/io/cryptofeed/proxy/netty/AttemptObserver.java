@@ -14,10 +14,10 @@ import reactor.netty.http.client.HttpClientState;
 /**
  * The one observer the pools add to a client: it tells each request's {@link ConnectAttempt}
  * what happened on the connection that carries it. When the request is sent, its pool's
- * timeout becomes its response timeout (a WebSocket's, for its opening handshake only); when
- * the answer arrives, the connection is tracked under its member (a new tunnel is a success
- * for the member's breaker) and the status is handed to the exchange's limits, reused
- * keep-alive connections included. One observer per client and one context lookup per step,
+ * timeout becomes its response timeout (a WebSocket's, for its opening handshake only) and an
+ * HTTP request's connection is tracked under its member; when the answer arrives, the
+ * connection is tracked (a new tunnel is a success for the member's breaker) and the status
+ * is handed to the exchange's limits, reused keep-alive connections included. One observer per client and one context lookup per step,
  * because this runs for every request.
  */
 final class AttemptObserver implements ConnectionObserver {
@@ -40,12 +40,12 @@ final class AttemptObserver implements ConnectionObserver {
 	public void onStateChange(Connection connection, State newState) {
 		if (newState == HttpClientState.REQUEST_SENT && this.type == ConnectionType.HTTP
 				&& connection instanceof HttpClientRequest request) {
-			armResponseTimeout(connection, request);
+			requestSent(connection, request);
 		}
 		else if (newState == HttpClientState.REQUEST_PREPARED && this.type == ConnectionType.WEBSOCKET
 				&& connection instanceof HttpClientRequest request) {
 			// a WebSocket's opening handshake is sent outside Reactor Netty's request path: arm it now
-			armResponseTimeout(connection, request);
+			requestSent(connection, request);
 		}
 		else if (newState == HttpClientState.RESPONSE_RECEIVED && connection instanceof HttpClientResponse response) {
 			ConnectAttempt attempt = response.currentContextView().getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
@@ -75,14 +75,20 @@ final class AttemptObserver implements ConnectionObserver {
 	/**
 	 * A request through a pool gets the pool's {@code timeout} as its response timeout, from
 	 * the moment it was sent (a WebSocket, for its opening handshake): no operator, and no
-	 * handler added and removed per request.
+	 * handler added and removed per request. An HTTP request's connection is tracked under its
+	 * member from then on, so that the member's failure finds a new tunnel's first request too.
 	 */
-	private void armResponseTimeout(Connection connection, HttpClientRequest request) {
+	private void requestSent(Connection connection, HttpClientRequest request) {
 		ConnectAttempt attempt = request.currentContextView().getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
 		if (attempt != null && attempt.type() == this.type) {
 			Duration timeout = attempt.responseTimeout();
 			if (timeout != null) {
 				ResponseTimeoutHandler.arm(connection.channel(), timeout);
+			}
+			PoolMember member = attempt.current();
+			if (member != null && this.type == ConnectionType.HTTP) {
+				// a new tunnel's first request may wait for an answer that never comes, too
+				this.connections.requestSent(member, connection.channel());
 			}
 		}
 	}

@@ -12,6 +12,7 @@ import io.cryptofeed.proxy.core.PoolsChange;
 import io.cryptofeed.proxy.core.PoolsListener;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.netty.channel.Channel;
+import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
 import reactor.netty.Connection;
 
@@ -32,6 +33,8 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 
 	private static final AttributeKey<Boolean> SESSION = AttributeKey.valueOf(MemberConnections.class, "session");
 
+	private static final AttributeKey<Boolean> ANSWERED = AttributeKey.valueOf(MemberConnections.class, "answered");
+
 	/** How long idle connections of a drained or removed member stay before they are closed. */
 	static final Duration RETIRE_GRACE = Duration.ofSeconds(1);
 
@@ -48,7 +51,20 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 	}
 
 	/**
-	 * A connection through the member is in use by a request or session.
+	 * A request was sent on a connection through the member: the connection is tracked from
+	 * now on, a new one included, so that its member's failure finds it while it waits for
+	 * its first answer.
+	 */
+	void requestSent(PoolMember member, Channel channel) {
+		// a connection that carried an answer is tracked already: one lookup for each request it carries
+		if (channel.attr(ANSWERED).get() == null) {
+			channel.attr(IN_USE).set(true);
+			track(member, channel);
+		}
+	}
+
+	/**
+	 * A connection through the member is in use by a request or session, which got its answer.
 	 * @param retire whether the connection is closed once released instead of kept alive: its
 	 * member is set aside (and its pool not in panic mode, which still relies on it)
 	 * @return whether it is a new connection (its tunnel was just established), not a reused one
@@ -56,21 +72,26 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 	boolean inUse(PoolMember member, Connection connection, boolean retire) {
 		Channel channel = connection.channel();
 		channel.attr(IN_USE).set(true);
+		track(member, channel);
+		if (retire) {
+			channel.attr(RETIRED).set(true);
+		}
+		// the first answer on a connection proves its tunnel new; the later ones reuse it
+		Attribute<Boolean> answered = channel.attr(ANSWERED);
+		return answered.get() == null && answered.setIfAbsent(Boolean.TRUE) == null;
+	}
+
+	private void track(PoolMember member, Channel channel) {
 		Set<Channel> known = this.channels.get(member);
 		Set<Channel> open = (known != null) ? known
 				: this.channels.computeIfAbsent(member, (m) -> ConcurrentHashMap.newKeySet());
-		// a reused connection is found without the lock that adding takes
-		boolean fresh = !open.contains(channel) && open.add(channel);
-		if (fresh) {
+		// a tracked connection is found without the lock that adding takes
+		if (!open.contains(channel) && open.add(channel)) {
 			channel.closeFuture().addListener((future) -> {
 				open.remove(channel);
 				forgetIfGone(member);
 			});
 		}
-		if (retire) {
-			channel.attr(RETIRED).set(true);
-		}
-		return fresh;
 	}
 
 	/**

@@ -240,6 +240,41 @@ class MemberConnectionsTests {
 		}
 	}
 
+	/** A tunnel established just before its proxy froze: its first request never gets an answer. */
+	@Test
+	void aNewTunnelsFirstRequestIsCutOnceQuietToo() {
+		this.pools.addAvailabilityListener(this.connections);
+		EmbeddedChannel request = new EmbeddedChannel();
+		request.freezeTime();
+		this.connection = request;
+		ResponseTimeoutHandler.arm(request, Duration.ofSeconds(30));
+		this.connections.requestSent(this.member, request);
+		assertThat(this.connections.open(this.member)).isOne();
+
+		this.pool.setUnavailable(this.member, Unavailability.UNHEALTHY, true);
+		advance(999);
+		assertThat(request.isOpen()).isTrue();
+		advance(1);
+		assertThat(request.isOpen()).isFalse();
+		assertThatExceptionOfType(ProxyStalledException.class).isThrownBy(request::checkException);
+		assertThat(this.connections.open(this.member)).isZero();
+	}
+
+	/** The breaker hears of a new tunnel once, on its first answer, whenever tracking began. */
+	@Test
+	void onlyTheFirstAnswerOnAConnectionReportsANewTunnel() {
+		EmbeddedChannel tracked = new EmbeddedChannel();
+		this.connections.requestSent(this.member, tracked);
+		assertThat(this.connections.inUse(this.member, Connection.from(tracked), false)).isTrue();
+		this.connections.requestSent(this.member, tracked);
+		assertThat(this.connections.inUse(this.member, Connection.from(tracked), false)).isFalse();
+
+		EmbeddedChannel untracked = new EmbeddedChannel();
+		assertThat(this.connections.inUse(this.member, Connection.from(untracked), false)).isTrue();
+		assertThat(this.connections.inUse(this.member, Connection.from(untracked), false)).isFalse();
+		assertThat(this.connections.open(this.member)).isEqualTo(2);
+	}
+
 	@Test
 	void aRequestWhoseAnswerKeepsComingIsNotCutUntilItStops() {
 		EmbeddedChannel request = requestThrough(this.member);

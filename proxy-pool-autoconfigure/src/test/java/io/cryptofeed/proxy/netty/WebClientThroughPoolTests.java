@@ -325,15 +325,17 @@ class WebClientThroughPoolTests {
 	/**
 	 * A proxy that freezes while a GET waits for its answer holds the answer back. Once its
 	 * health check finds it, the GET, quiet since, is cut and sent through the other member,
-	 * long before the pool's 30 s response timeout.
+	 * long before the pool's 30 s response timeout: on a keep-alive connection, and as the
+	 * first request of a new tunnel.
 	 */
-	@Test
-	void aGetStalledByAFrozenProxyIsSentThroughAnotherMemberOnceItsHealthCheckFails() {
+	@ParameterizedTest(name = "keep-alive connection: {0}")
+	@ValueSource(booleans = { true, false })
+	void aGetStalledByAFrozenProxyIsSentThroughAnotherMemberOnceItsHealthCheckFails(boolean keepAlive) {
 		TransportTestSupport.runnerCuttingQuietConnections("default.http")
 			.withPropertyValues(TransportTestSupport.pool("default.http", this.first.url(), this.second.url()))
 			.run((context) -> {
 				WebClient client = context.getBean(WebClient.Builder.class).build();
-				StalledRequest stalled = requestStalledByFrozenMember(client, HttpMethod.GET);
+				StalledRequest stalled = requestStalledByFrozenMember(client, HttpMethod.GET, keepAlive);
 
 				assertThat(stalled.answer().get(15, TimeUnit.SECONDS)).isEqualTo("delayed 2000");
 				assertThat(this.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.11", 1),
@@ -348,7 +350,7 @@ class WebClientThroughPoolTests {
 			.withPropertyValues(TransportTestSupport.pool("default.http", this.first.url(), this.second.url()))
 			.run((context) -> {
 				WebClient client = context.getBean(WebClient.Builder.class).build();
-				StalledRequest stalled = requestStalledByFrozenMember(client, HttpMethod.POST);
+				StalledRequest stalled = requestStalledByFrozenMember(client, HttpMethod.POST, true);
 
 				assertThat(stalled.answer()).failsWithin(Duration.ofSeconds(15))
 					.withThrowableThat()
@@ -361,14 +363,16 @@ class WebClientThroughPoolTests {
 	}
 
 	/**
-	 * Sends the request to {@code /delay/2000} on a keep-alive connection (after a request
-	 * through each of the two members) and freezes the member that carried it once the target
-	 * has it.
+	 * Sends the request to {@code /delay/2000}, on a keep-alive connection (after a request
+	 * through each of the two members) or a new one, and freezes the member that carried it
+	 * once the target has it.
 	 */
-	private StalledRequest requestStalledByFrozenMember(WebClient client, HttpMethod method) {
-		whoami(client);
-		whoami(client);
-		this.target.resetCounters();
+	private StalledRequest requestStalledByFrozenMember(WebClient client, HttpMethod method, boolean keepAlive) {
+		if (keepAlive) {
+			whoami(client);
+			whoami(client);
+			this.target.resetCounters();
+		}
 		CompletableFuture<String> answer = client.method(method)
 			.uri(this.target.baseUrl() + "/delay/2000")
 			.retrieve()
