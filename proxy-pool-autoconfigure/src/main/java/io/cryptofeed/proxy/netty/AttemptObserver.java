@@ -17,8 +17,8 @@ import reactor.netty.http.client.HttpClientState;
  * timeout becomes its response timeout (a WebSocket's, for its opening handshake only) and an
  * HTTP request's connection is tracked under its member; when the answer arrives, the
  * connection is tracked (a new tunnel is a success for the member's breaker) and the status
- * is handed to the exchange's limits, reused keep-alive connections included. One observer per client and one context lookup per step,
- * because this runs for every request.
+ * is handed to the exchange's limits, reused keep-alive connections included. One observer
+ * per client and one context lookup per step, because this runs for every request.
  */
 final class AttemptObserver implements ConnectionObserver {
 
