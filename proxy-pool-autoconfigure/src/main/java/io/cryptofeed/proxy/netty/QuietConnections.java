@@ -18,7 +18,8 @@ import io.netty.util.AttributeKey;
  * waiting for its answer fails with {@link ProxyStalledException}. A proxy that froze, or
  * whose machine dropped off the network, stalls them without closing them: a session would
  * wait for the feed's own heartbeat or TCP's keep-alive, a request for its response timeout.
- * Cut, the session is reopened and an idempotent request sent again through another member.
+ * Cut, the session ends so that the application reopens it, and an idempotent request is sent
+ * again, through another member.
  * A connection that still reads is left alone however long its member stays set aside, and
  * none is cut while its pool is in panic mode, which has nothing better to offer.
  */
