@@ -14,8 +14,8 @@ import reactor.netty.http.client.HttpClientState;
 /**
  * The one observer the pools add to a client: it tells each request's {@link ConnectAttempt}
  * what happened on the connection that carries it. When the request is sent, its pool's
- * timeout becomes its response timeout (a WebSocket's, for its opening handshake only) and an
- * HTTP request's connection is tracked under its member; when the answer arrives, the
+ * timeout becomes its response timeout (a WebSocket's, for its opening handshake only) and its
+ * connection is tracked under its member; when the answer arrives, the
  * connection is tracked (a new tunnel is a success for the member's breaker) and the status
  * is handed to the exchange's limits, reused keep-alive connections included. One observer
  * per client and one context lookup per step, because this runs for every request.
@@ -75,8 +75,8 @@ final class AttemptObserver implements ConnectionObserver {
 	/**
 	 * A request through a pool gets the pool's {@code timeout} as its response timeout, from
 	 * the moment it was sent (a WebSocket, for its opening handshake): no operator, and no
-	 * handler added and removed per request. An HTTP request's connection is tracked under its
-	 * member from then on, so that the member's failure finds a new tunnel's first request too.
+	 * handler added and removed per request. The connection is tracked under its member from
+	 * then on, so that the member's failure finds a new tunnel's first request too.
 	 */
 	private void requestSent(Connection connection, HttpClientRequest request) {
 		ConnectAttempt attempt = request.currentContextView().getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
@@ -86,7 +86,7 @@ final class AttemptObserver implements ConnectionObserver {
 				ResponseTimeoutHandler.arm(connection.channel(), timeout);
 			}
 			PoolMember member = attempt.current();
-			if (member != null && this.type == ConnectionType.HTTP) {
+			if (member != null) {
 				// a new tunnel's first request may wait for an answer that never comes, too
 				this.connections.requestSent(member, connection.channel());
 			}

@@ -43,17 +43,18 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 	private final QuietConnections quietConnections;
 
 	/**
-	 * @param quietTimeout how long a session or a request waiting for its answer through a
-	 * failing member may read nothing; zero for ever
+	 * @param quietTimeout how long a session, or a request or opening handshake waiting for its
+	 * answer, through a failing member may read nothing; zero for ever
 	 */
 	MemberConnections(Supplier<Duration> quietTimeout) {
-		this.quietConnections = new QuietConnections(quietTimeout);
+		this.quietConnections = new QuietConnections(quietTimeout,
+				(channel) -> Boolean.TRUE.equals(channel.attr(SESSION).get()));
 	}
 
 	/**
-	 * A request was sent on a connection through the member: the connection is tracked from
-	 * now on, a new one included, so that its member's failure finds it while it waits for
-	 * its first answer.
+	 * A request (or a WebSocket opening handshake) goes out on a connection through the member:
+	 * the connection is tracked from now on, a new one included, so that its member's failure
+	 * finds it while it waits for its first answer.
 	 */
 	void requestSent(PoolMember member, Channel channel) {
 		// a connection that carried an answer is tracked already: one lookup for each request it carries
@@ -104,7 +105,7 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 	void sessionOpened(Channel channel, ProxyPool pool, PoolMember member) {
 		channel.attr(SESSION).set(true);
 		if (member != null && member.isFailing()) {
-			this.quietConnections.watch(channel, pool, member, true);
+			this.quietConnections.watch(channel, pool, member);
 		}
 	}
 
@@ -136,10 +137,7 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 		boolean failing = member.isFailing();
 		for (Channel channel : this.channels.getOrDefault(member, Set.of())) {
 			channel.attr(RETIRED).set(true);
-			if (failing && Boolean.TRUE.equals(channel.attr(SESSION).get())) {
-				this.quietConnections.watch(channel, pool, member, true);
-			}
-			else if (failing) {
+			if (failing) {
 				// on the channel's event loop, which lends it out: checked here, on the caller's
 				// thread, it could be lent out between the check and the close
 				channel.eventLoop().execute(() -> closeIfIdleElseWatch(channel, pool, member));
@@ -156,10 +154,13 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 		}
 	}
 
-	/** A busy connection closes once released; until then, its request may wait for an answer that never comes. */
+	/**
+	 * A busy connection closes once released; until then, its request may wait for an answer
+	 * that never comes, and a session for frames that never come.
+	 */
 	private void closeIfIdleElseWatch(Channel channel, ProxyPool pool, PoolMember member) {
-		if (Boolean.TRUE.equals(channel.attr(IN_USE).get())) {
-			this.quietConnections.watch(channel, pool, member, false);
+		if (Boolean.TRUE.equals(channel.attr(IN_USE).get()) || Boolean.TRUE.equals(channel.attr(SESSION).get())) {
+			this.quietConnections.watch(channel, pool, member);
 		}
 		else {
 			channel.close();

@@ -2,6 +2,7 @@ package io.cryptofeed.proxy.netty;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -14,14 +15,14 @@ import io.netty.util.AttributeKey;
 
 /**
  * Cuts the connections through a failing member (unhealthy, or its breaker open) that have
- * read nothing for the quiet timeout: an open WebSocket session is closed, and a request
- * waiting for its answer fails with {@link ProxyStalledException}. A proxy that froze, or
- * whose machine dropped off the network, stalls them without closing them: a session would
- * wait for the feed's own heartbeat or TCP's keep-alive, a request for its response timeout.
- * Cut, the session ends so that the application reopens it, and an idempotent request is sent
- * again, through another member.
- * A connection that still reads is left alone however long its member stays set aside, and
- * none is cut while its pool is in panic mode, which has nothing better to offer.
+ * read nothing for the quiet timeout: an open WebSocket session is closed, and a request (or
+ * a WebSocket opening handshake) waiting for its answer fails with
+ * {@link ProxyStalledException}. A proxy that froze, or whose machine dropped off the network,
+ * stalls them without closing them: a session would wait for the feed's own heartbeat or
+ * TCP's keep-alive, a request for its response timeout. Cut, the session ends so that the
+ * application reopens it, and an idempotent request is sent again, through another member. A
+ * connection that still reads is left alone however long its member stays set aside, and none
+ * is cut while its pool is in panic mode, which has nothing better to offer.
  */
 final class QuietConnections {
 
@@ -32,26 +33,31 @@ final class QuietConnections {
 
 	private final Supplier<Duration> timeout;
 
-	/** @param timeout read at every check, so a reload applies to connections already watched; zero cuts none */
-	QuietConnections(Supplier<Duration> timeout) {
-		this.timeout = timeout;
-	}
+	private final Predicate<Channel> carriesSession;
 
 	/**
-	 * The connection's member failed: watch it until it closes, reads, or its member is back.
-	 * @param session whether it carries an open WebSocket session, or else HTTP requests
+	 * @param timeout read at every check, so a reload applies to connections already watched;
+	 * zero cuts none
+	 * @param carriesSession whether a connection carries an open WebSocket session, asked at
+	 * every check: a handshake watched while it waits for its answer may turn into one
 	 */
-	void watch(Channel connection, ProxyPool pool, PoolMember member, boolean session) {
+	QuietConnections(Supplier<Duration> timeout, Predicate<Channel> carriesSession) {
+		this.timeout = timeout;
+		this.carriesSession = carriesSession;
+	}
+
+	/** The connection's member failed: watch it until it closes, or its member is back. */
+	void watch(Channel connection, ProxyPool pool, PoolMember member) {
 		// the watch mark is read and written on the connection's event loop only, so a check
 		// that ends a watch cannot miss a report that starts the next one
 		connection.eventLoop().execute(() -> {
 			if (connection.attr(WATCHED).setIfAbsent(Boolean.TRUE) == null) {
-				check(connection, pool, member, session);
+				check(connection, pool, member);
 			}
 		});
 	}
 
-	private void check(Channel connection, ProxyPool pool, PoolMember member, boolean session) {
+	private void check(Channel connection, ProxyPool pool, PoolMember member) {
 		long timeoutNanos = this.timeout.get().toNanos();
 		long quietNanos = ResponseTimeoutHandler.quietNanos(connection);
 		if (!connection.isActive() || timeoutNanos == 0 || !member.isFailing() || quietNanos < 0) {
@@ -60,13 +66,14 @@ final class QuietConnections {
 		}
 		// between two requests (lent out, the next not sent yet) a connection has nothing to
 		// wait for: look again later, as it may be about to send one
+		boolean session = this.carriesSession.test(connection);
 		boolean waiting = session || ResponseTimeoutHandler.awaitsAnswer(connection);
 		if (waiting && quietNanos >= timeoutNanos && !pool.isPanicking()) {
 			cut(connection, pool, member, session, quietNanos);
 			return;
 		}
 		long next = (!waiting || quietNanos >= timeoutNanos) ? timeoutNanos : timeoutNanos - quietNanos;
-		connection.eventLoop().schedule(() -> check(connection, pool, member, session), next, TimeUnit.NANOSECONDS);
+		connection.eventLoop().schedule(() -> check(connection, pool, member), next, TimeUnit.NANOSECONDS);
 	}
 
 	private static void cut(Channel connection, ProxyPool pool, PoolMember member, boolean session, long quietNanos) {

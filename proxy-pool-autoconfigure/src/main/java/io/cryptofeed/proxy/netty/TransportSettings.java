@@ -14,8 +14,8 @@ import java.time.Duration;
  * @param maxAttempts members tried for one connection, never more than the pool's enabled members
  * @param retryIdempotent whether a GET, HEAD or OPTIONS whose tunnel stalled after it was up is
  * sent once more through another member
- * @param quietTimeout how long an open WebSocket session, or a request waiting for its
- * answer, through a member that failed may read nothing before it is cut, so that the
+ * @param quietTimeout how long an open WebSocket session, or a request or opening handshake
+ * waiting for its answer, through a member that failed may read nothing before it is cut, so that the
  * application reconnects (an idempotent request is sent again) through another member; zero
  * leaves them to their own timeouts
  * @param connectionPool the keep-alive connections of the auto-configured clients

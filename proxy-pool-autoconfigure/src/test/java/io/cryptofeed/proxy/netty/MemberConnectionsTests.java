@@ -260,6 +260,37 @@ class MemberConnectionsTests {
 		assertThat(this.connections.open(this.member)).isZero();
 	}
 
+	/**
+	 * A WebSocket opening handshake watched while it waited for its answer, which then came: the
+	 * session is closed once quiet, as any session, and fails nothing.
+	 */
+	@Test
+	void aHandshakeAnsweredWhileWatchedBecomesASessionClosedOnceQuiet() {
+		this.pools.addAvailabilityListener(this.connections);
+		EmbeddedChannel handshake = new EmbeddedChannel();
+		handshake.freezeTime();
+		this.connection = handshake;
+		ResponseTimeoutHandler.arm(handshake, Duration.ofSeconds(30));
+		this.connections.requestSent(this.member, handshake);
+		this.pool.setUnavailable(this.member, Unavailability.UNHEALTHY, true);
+		advance(500);
+
+		try (CapturedLog log = CapturedLog.of(QuietConnections.class)) {
+			// the 101 answer, as the observer handles it
+			handshake.writeInbound(Unpooled.wrappedBuffer(new byte[] { 1 }));
+			ResponseTimeoutHandler.disarm(handshake);
+			this.connections.inUse(this.member, Connection.from(handshake), true);
+			this.connections.sessionOpened(handshake, this.pool, this.member);
+			advance(999);
+			assertThat(handshake.isOpen()).isTrue();
+
+			advance(1);
+			assertThat(handshake.isOpen()).isFalse();
+			handshake.checkException();
+			assertThat(log.lines()).singleElement().asString().startsWith("WARNING proxy session closed:");
+		}
+	}
+
 	/** The breaker hears of a new tunnel once, on its first answer, whenever tracking began. */
 	@Test
 	void onlyTheFirstAnswerOnAConnectionReportsANewTunnel() {

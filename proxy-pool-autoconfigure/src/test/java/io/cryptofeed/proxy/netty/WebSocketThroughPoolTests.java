@@ -292,6 +292,39 @@ class WebSocketThroughPoolTests {
 			});
 	}
 
+	/**
+	 * A proxy that freezes while an opening handshake waits for the exchange's answer holds the
+	 * answer back. Once its health check finds it, the handshake is cut and sent through another
+	 * member, whose answer (here a plain 200, which opens no session) comes long before the
+	 * pool's 30 s timeout.
+	 */
+	@Test
+	void aHandshakeStalledByAFrozenProxyIsSentThroughAnotherMemberOnceItsHealthCheckFails() {
+		TransportTestSupport.runnerCuttingQuietConnections("default.websocket")
+			.withPropertyValues(TransportTestSupport.pool("default.websocket", this.first.url(), this.second.url()))
+			.run((context) -> {
+				WebSocketClient client = context.getBean(WebSocketClient.class);
+				// the target answers this path with a 200 after 2 s: no session, but an answer
+				URI slow = URI.create("ws://" + this.target.host() + ":" + this.target.port() + "/delay/2000");
+				CompletableFuture<Void> handshake = client.execute(slow, (session) -> session.receive().then())
+					.toFuture();
+				await().atMost(Duration.ofSeconds(5)).until(() -> !this.target.requestsByPeer().isEmpty());
+				(this.target.requestsByPeer().containsKey("127.0.0.21") ? this.first : this.second)
+					.fault(Fault.FREEZE);
+
+				assertThat(handshake).failsWithin(Duration.ofSeconds(15))
+					.withThrowableThat()
+					.havingRootCause()
+					.withMessageContaining("200 OK");
+				assertThat(this.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.21", 1),
+						Map.entry("127.0.0.22", 1));
+				assertThat(context.getBean(ProxyPools.class)
+					.resolve(null, ConnectionType.WEBSOCKET)
+					.orElseThrow()
+					.quietConnectionsCut()).isOne();
+			});
+	}
+
 	@Test
 	void theExchangeCanBeNamedInTheReactorContext() {
 		String[] properties = { "cryptofeed.proxy.exchanges.kraken.websocket.url=" + this.second.url(),
