@@ -206,7 +206,8 @@ public final class ProxyPoolMetrics implements HealthListener, PoolsListener, Au
 				.register(registry));
 			this.poolMeters.add(FunctionCounter.builder(CONNECTIONS_CUT, pool, ProxyPool::quietConnectionsCut)
 				.tags(this.tags)
-				.description("WebSocket sessions closed and requests failed because they read nothing while their member failed")
+				.description("WebSocket sessions closed and requests failed because they read nothing while their "
+						+ "member failed")
 				.register(registry));
 			this.checksPassed = timer("passed");
 			this.checksFailed = timer("failed");

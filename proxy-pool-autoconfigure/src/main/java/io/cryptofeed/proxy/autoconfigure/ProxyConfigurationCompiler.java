@@ -119,7 +119,8 @@ public final class ProxyConfigurationCompiler {
 		if (quietTimeout == null || quietTimeout.isNegative()) {
 			violations.add(prefix + ".failover.quiet-timeout", String.valueOf(quietTimeout),
 					"the duration must not be negative",
-					"set a duration such as 10s (a bare number means seconds), or 0 to leave quiet sessions and requests alone");
+					"set a duration such as 10s (a bare number means seconds), or 0 to leave quiet sessions and "
+							+ "requests alone");
 		}
 		return new TransportSettings(properties.getConnectTimeout(), properties.getHandshakeTimeout(),
 				properties.getTlsHandshakeTimeout(), maxAttempts, properties.getFailover().isRetryIdempotent(),

@@ -134,8 +134,9 @@ public class ProxyProperties {
 		 * read nothing before it is cut: a proxy that froze stalls them without closing them. A
 		 * cut session ends so that the application reconnects through another member; a cut
 		 * request fails, and a GET, HEAD or OPTIONS (or a handshake) is sent again through
-		 * another member, as after its response timeout. 0 leaves them to their own timeouts. Nothing is cut through a member that is
-		 * only drained, nor while its pool is in panic mode. A bare number means seconds.
+		 * another member, as after its response timeout. 0 leaves them to their own timeouts.
+		 * Nothing is cut through a member that is only drained, nor while its pool is in panic
+		 * mode. A bare number means seconds.
 		 */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration quietTimeout = Duration.ofSeconds(10);

@@ -155,11 +155,12 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 	}
 
 	/**
-	 * A busy connection closes once released; until then, its request may wait for an answer
-	 * that never comes, and a session for frames that never come.
+	 * A busy connection (an open session is busy until it closes) closes once released; until
+	 * then, its request may wait for an answer that never comes, and a session for frames that
+	 * never come.
 	 */
 	private void closeIfIdleElseWatch(Channel channel, ProxyPool pool, PoolMember member) {
-		if (Boolean.TRUE.equals(channel.attr(IN_USE).get()) || Boolean.TRUE.equals(channel.attr(SESSION).get())) {
+		if (Boolean.TRUE.equals(channel.attr(IN_USE).get())) {
 			this.quietConnections.watch(channel, pool, member);
 		}
 		else {
