@@ -144,7 +144,10 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 			.proxyWhen(new PooledProxySelector(this.pools, type, this.resolver, this::settings, this.source,
 					this.directLookups))
 			.observe(new AttemptObserver(this.connections, type))
-			.doOnChannelInit((observer, channel, remote) -> boundTlsHandshake(channel))
+			.doOnChannelInit((observer, channel, remote) -> {
+				boundTlsHandshake(channel);
+				MaskedProxyHandshakeLog.replaceIn(channel);
+			})
 			.mapConnect((connect) -> new OwnAttempt(connect, type));
 	}
 
