@@ -52,8 +52,8 @@ import static org.awaitility.Awaitility.await;
  * A proxy password, a second one brought by a reload, and the proxy service's token are
  * canaries: a whole application runs every connect failure the test kit can make, health
  * checks, breakers, drains, a valid and an invalid reload, and every actuator endpoint of
- * the starter, and none of the canaries may appear in any log line, response body, metric
- * tag or error a caller receives.
+ * the starter, and none of the canaries may appear in any log line (the starter's own at
+ * TRACE), response body, metric tag or error a caller receives.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SecretsCanaryTests {
@@ -191,6 +191,11 @@ class SecretsCanaryTests {
 		properties.put("server.port", "0");
 		properties.put("management.endpoints.web.exposure.include", "health,proxypool,metrics,prometheus,refresh");
 		properties.put("management.endpoint.health.show-details", "always");
+		// the levels a user turns on to troubleshoot (Reactor Netty's at DEBUG: WiretappedClientTests)
+		properties.put("logging.level.io.cryptofeed", "trace");
+		properties.put("logging.level.io.github.resilience4j", "debug");
+		properties.put("logging.level.org.springframework.cloud.context", "debug");
+		properties.put("logging.level.org.springframework.web.reactive.function.client", "debug");
 		properties.put("cryptofeed.proxy.enabled", "true");
 		properties.put("cryptofeed.proxy.handshake-timeout", "300ms");
 		properties.put("cryptofeed.proxy.failover.max-attempts", "4");
