@@ -52,8 +52,9 @@ import static org.awaitility.Awaitility.await;
  * A proxy password, a second one brought by a reload, and the proxy service's token are
  * canaries: a whole application runs every connect failure the test kit can make, health
  * checks, breakers, drains, a valid and an invalid reload, and every actuator endpoint of
- * the starter, and none of the canaries may appear in any log line (the starter's own at
- * TRACE), response body, metric tag or error a caller receives.
+ * the starter (and Boot's {@code env} and {@code configprops}, set to show values), and none
+ * of the canaries may appear in any log line (the starter's own at TRACE), response body,
+ * metric tag or error a caller receives.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SecretsCanaryTests {
@@ -189,7 +190,10 @@ class SecretsCanaryTests {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("server.address", "127.0.0.1");
 		properties.put("server.port", "0");
-		properties.put("management.endpoints.web.exposure.include", "health,proxypool,metrics,prometheus,refresh");
+		properties.put("management.endpoints.web.exposure.include",
+				"health,proxypool,metrics,prometheus,refresh,env,configprops");
+		properties.put("management.endpoint.env.show-values", "always");
+		properties.put("management.endpoint.configprops.show-values", "always");
 		properties.put("management.endpoint.health.show-details", "always");
 		// the levels a user turns on to troubleshoot (Reactor Netty's at DEBUG: WiretappedClientTests)
 		properties.put("logging.level.io.cryptofeed", "trace");
@@ -243,12 +247,15 @@ class SecretsCanaryTests {
 	private void readEveryEndpoint() {
 		for (String path : List.of("/actuator/health", "/actuator/proxypool", "/actuator/proxypool/default/http",
 				"/actuator/proxypool/default/websocket", "/actuator/proxypool/binance/http", "/actuator/metrics",
-				"/actuator/prometheus")) {
+				"/actuator/prometheus", "/actuator/configprops")) {
 			exchange("GET", path, null);
 		}
 		for (String member : memberIds()) {
 			exchange("GET", "/actuator/proxypool/default/http/" + member, null);
 		}
+		// the environment with its values shown: proxy URLs without their credentials
+		assertThat(exchange("GET", "/actuator/env", null)).contains("cryptofeed.proxy.default.http.pool[0].url")
+			.contains("://***@127.0.0.1:");
 		List<String> names = JsonPath.read(exchange("GET", "/actuator/metrics", null), "$.names");
 		names.stream()
 			.filter((name) -> name.startsWith("cryptofeed.proxy") || name.startsWith("resilience4j"))

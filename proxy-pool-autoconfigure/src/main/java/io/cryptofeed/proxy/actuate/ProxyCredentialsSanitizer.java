@@ -1,0 +1,50 @@
+package io.cryptofeed.proxy.actuate;
+
+import java.util.List;
+
+import io.cryptofeed.proxy.core.ProxyUrls;
+
+import org.springframework.boot.actuate.endpoint.SanitizableData;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+
+/**
+ * Keeps proxy credentials out of the {@code env} and {@code configprops} endpoints when they
+ * show values ({@code show-values: always}, or {@code when-authorized} to an authorized
+ * user): for a property under {@code cryptofeed.proxy}, written in any form Boot binds
+ * (properties, YAML, environment variables, the legacy variables), a URL keeps its scheme,
+ * host and port and shows its user info as {@code ***}, and a token, API key or password is
+ * hidden as Boot hides every value by default.
+ */
+public final class ProxyCredentialsSanitizer implements SanitizingFunction {
+
+	/** {@code cryptofeed.proxy}, {@code CRYPTOFEED_PROXY_…} and the like, compacted. */
+	private static final String NAMESPACE = "cryptofeedproxy";
+
+	private static final List<String> SECRET_ENDINGS = List.of("token", "apikey", "password");
+
+	@Override
+	public SanitizableData apply(SanitizableData data) {
+		String key = compact(data.getLowerCaseKey());
+		if (!key.startsWith(NAMESPACE)) {
+			return data;
+		}
+		if (SECRET_ENDINGS.stream().anyMatch(key::endsWith)) {
+			return data.withSanitizedValue();
+		}
+		return (data.getValue() instanceof CharSequence text) ? data.withValue(ProxyUrls.mask(text.toString()))
+				: data;
+	}
+
+	/** The key's letters and digits: {@code pool[0].url}, {@code POOL__0__URL} and {@code pool0url} alike. */
+	private static String compact(String key) {
+		StringBuilder compacted = new StringBuilder(key.length());
+		for (int i = 0; i < key.length(); i++) {
+			char c = key.charAt(i);
+			if (Character.isLetterOrDigit(c)) {
+				compacted.append(c);
+			}
+		}
+		return compacted.toString();
+	}
+
+}

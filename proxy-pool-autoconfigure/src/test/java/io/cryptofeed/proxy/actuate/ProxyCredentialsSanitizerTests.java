@@ -1,0 +1,69 @@
+package io.cryptofeed.proxy.actuate;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.boot.actuate.endpoint.SanitizableData;
+import org.springframework.boot.actuate.endpoint.Sanitizer;
+import org.springframework.core.env.MapPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What the {@code env} and {@code configprops} endpoints show of a property when they show values. */
+class ProxyCredentialsSanitizerTests {
+
+	private final Sanitizer sanitizer = new Sanitizer(List.of(new ProxyCredentialsSanitizer()));
+
+	@ParameterizedTest
+	@CsvSource({ "cryptofeed.proxy.default.http.pool[0].url", "cryptofeed.proxy.exchanges.binance.websocket.url",
+			"cryptofeed.proxy.default.http.pool[3].url", "CRYPTOFEED_PROXY_DEFAULT__HTTP__POOL__0__URL",
+			"CRYPTOFEED_PROXY_BINANCE__HTTP__URL", "cryptofeed.proxy.defaults.http.pool[0].url" })
+	void aProxyUrlShowsItsHostAndPortButNotItsUserInfo(String key) {
+		assertThat(shown(key, "socks5://feed:s3cret@10.0.0.5:1080")).isEqualTo("socks5://***@10.0.0.5:1080");
+	}
+
+	@Test
+	void aMalformedUrlLosesItsCredentialsToo() {
+		assertThat(shown("cryptofeed.proxy.default.http.url", "10.0.0.5:1080:feed:s3cret")).isEqualTo("***");
+		assertThat(shown("cryptofeed.proxy.default.http.url", "feed:s3cret@socks5://10.0.0.5:1080"))
+			.isEqualTo("***@socks5://10.0.0.5:1080");
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "cryptofeed.proxy.external-service.token", "cryptofeed.proxy.externalService.apiKey",
+			"cryptofeed.proxy.external-service.key-store-password", "cryptofeed.proxy.external-service.trust-store-password",
+			"cryptofeed.proxy.service-server.api-key", "CRYPTOFEED_PROXY_EXTERNAL_SERVICE__TOKEN",
+			"CRYPTOFEED_PROXY_SERVICESERVER_APIKEY" })
+	void aTokenAnApiKeyOrAPasswordIsHidden(String key) {
+		assertThat(shown(key, "tok-123")).isEqualTo(SanitizableData.SANITIZED_VALUE);
+	}
+
+	@Test
+	void settingsWithoutCredentialsAreShownAsTheyAre() {
+		assertThat(shown("cryptofeed.proxy.default.http.url", "http://10.0.0.5:3128")).isEqualTo("http://10.0.0.5:3128");
+		assertThat(shown("cryptofeed.proxy.default.http.strategy", "round-robin")).isEqualTo("round-robin");
+		assertThat(shown("cryptofeed.proxy.exchanges.binance.hosts[0]", "*.binance.com")).isEqualTo("*.binance.com");
+		assertThat(shown("cryptofeed.proxy.external-service.endpoints[0]", "https://[::1]:8443"))
+			.isEqualTo("https://[::1]:8443");
+		assertThat(shown("cryptofeed.proxy.failover.quiet-timeout", Duration.ofSeconds(10)))
+			.isEqualTo(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void otherPropertiesAreLeftToBoot() {
+		assertThat(shown("spring.datasource.url", "jdbc:postgresql://app:pw@db/feed"))
+			.isEqualTo("jdbc:postgresql://app:pw@db/feed");
+		assertThat(shown("my.proxy.token", "tok-123")).isEqualTo("tok-123");
+	}
+
+	private Object shown(String key, Object value) {
+		return this.sanitizer.sanitize(new SanitizableData(new MapPropertySource("test", Map.of(key, value)), key, value),
+				true);
+	}
+
+}
