@@ -20,12 +20,15 @@ public final class ProxyCredentialsSanitizer implements SanitizingFunction {
 	/** {@code cryptofeed.proxy}, {@code CRYPTOFEED_PROXY_…} and the like, compacted. */
 	private static final String NAMESPACE = "cryptofeedproxy";
 
+	private static final String DIRECT_HOSTS = NAMESPACE + "directhosts";
+
 	private static final List<String> SECRET_ENDINGS = List.of("token", "apikey", "password");
 
 	@Override
 	public SanitizableData apply(SanitizableData data) {
 		String key = compact(data.getLowerCaseKey());
-		if (!key.startsWith(NAMESPACE)) {
+		if (!key.startsWith(NAMESPACE) || key.startsWith(DIRECT_HOSTS)) {
+			// host patterns hold no credentials, and an IPv6 range would look like one
 			return data;
 		}
 		if (SECRET_ENDINGS.stream().anyMatch(key::endsWith)) {

@@ -92,7 +92,7 @@ public class ProxyPoolEndpoint {
 	@ReadOperation
 	public PoolsDescriptor pools() {
 		return new PoolsDescriptor(this.pools.pools().values().stream().map(this::describe).toList(),
-				this.reloads.get());
+				this.pools.directHosts(), this.reloads.get());
 	}
 
 	/** One pool, or nothing (404) when there is no such pool. */
@@ -252,9 +252,10 @@ public class ProxyPoolEndpoint {
 	 * Every pool, and how the configuration reloads went.
 	 *
 	 * @param pools every pool in configuration order
+	 * @param directHosts the hosts reached without a proxy, as configured
 	 * @param reload the reloads since start-up, or {@code null} when the pools cannot be reloaded
 	 */
-	public record PoolsDescriptor(List<PoolDescriptor> pools, ReloadStatus reload)
+	public record PoolsDescriptor(List<PoolDescriptor> pools, List<String> directHosts, ReloadStatus reload)
 			implements OperationResponseBody {
 	}
 

@@ -22,6 +22,7 @@ import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.InvalidProxyUrlException;
 import io.cryptofeed.proxy.core.MemberSpec;
 import io.cryptofeed.proxy.core.PoolKey;
+import io.cryptofeed.proxy.core.AddressRange;
 import io.cryptofeed.proxy.core.PoolSpec;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyUrls;
@@ -90,12 +91,13 @@ public final class ProxyConfigurationCompiler {
 			hosts.put(normalized, patterns);
 			compileSettings(normalized, path, exchange, pools, healthChecks, violations);
 		});
+		List<String> directHosts = compileDirectHosts(properties.getDirectHosts(), patternOwners, violations);
 		atLeastOne(prefix + ".max-concurrent-health-checks", properties.getMaxConcurrentHealthChecks(), violations);
 		TransportSettings transport = transport(properties, violations);
 		BreakerSettings breaker = breaker(properties.getCircuitBreaker(), violations);
 		RateLimitPolicies rateLimits = RateLimitCompiler.compile(properties, violations);
 		violations.throwIfAny();
-		return new CompiledProxyConfiguration(pools, hosts, transport, breaker, healthChecks,
+		return new CompiledProxyConfiguration(pools, hosts, directHosts, transport, breaker, healthChecks,
 				properties.getMaxConcurrentHealthChecks(), rateLimits);
 	}
 
@@ -203,6 +205,50 @@ public final class ProxyConfigurationCompiler {
 			patterns.add(normalized);
 		}
 		return patterns;
+	}
+
+	/**
+	 * Host patterns as an exchange's {@code hosts} has them, or address ranges; a pattern that
+	 * an exchange claims cannot be direct too.
+	 */
+	private static List<String> compileDirectHosts(List<String> configured, Map<String, String> patternOwners,
+			Violations violations) {
+		List<String> directHosts = new ArrayList<>();
+		for (int i = 0; i < configured.size(); i++) {
+			String entry = configured.get(i);
+			String property = ProxyProperties.PREFIX + ".direct-hosts[" + i + "]";
+			if (entry == null || entry.isBlank()) {
+				violations.add(property, entry, "a direct host is empty",
+						"write a host such as risk.internal, a wildcard such as *.internal or an address range such as 10.0.0.0/8, or remove the entry");
+				continue;
+			}
+			String normalized = entry.strip().toLowerCase(Locale.ROOT);
+			if (AddressRange.looksLikeRange(normalized)) {
+				try {
+					AddressRange.parse(normalized);
+					directHosts.add(normalized);
+				}
+				catch (IllegalArgumentException ex) {
+					violations.add(property, entry, "not an address range: " + ex.getMessage(),
+							"write an IP address and a prefix length, such as 10.0.0.0/8 or fd00::/8");
+				}
+				continue;
+			}
+			if (!HOST_PATTERN.matcher(normalized).matches()) {
+				violations.add(property, entry, "not a host name, '*.' wildcard or address range",
+						"write an exact host (risk.internal), a leading wildcard for subdomains (*.internal) or a range (10.0.0.0/8)");
+				continue;
+			}
+			String key = normalized.endsWith(".") ? normalized.substring(0, normalized.length() - 1) : normalized;
+			String owner = patternOwners.get(key);
+			if (owner != null) {
+				violations.add(property, entry, "the pattern is claimed by exchange '" + owner + "'",
+						"a host either belongs to an exchange or is reached directly: remove it from one of the two");
+				continue;
+			}
+			directHosts.add(normalized);
+		}
+		return directHosts;
 	}
 
 	private void compileSettings(String settingsName, String path, Settings settings, List<PoolSpec> pools,

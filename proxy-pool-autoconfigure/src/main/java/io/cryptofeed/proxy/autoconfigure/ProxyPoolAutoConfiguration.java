@@ -53,11 +53,15 @@ public class ProxyPoolAutoConfiguration {
 		compiled.pools().stream().filter(ProxyPoolAutoConfiguration::ignoresItsWeights).forEach((spec) -> logger
 			.warn("proxy pool: pool=" + spec.key() + " strategy=" + spec.strategy()
 					+ " ignores the members' weights; use strategy: weighted"));
-		ProxyPools pools = ProxyPools.of(compiled.pools(), compiled.hostPatterns(), strategies::create);
+		ProxyPools pools = ProxyPools.of(compiled.pools(), compiled.hostPatterns(), compiled.directHosts(),
+				strategies::create);
 		if (pools.pools().isEmpty()) {
 			logger.info("proxy pools: none configured, every connection goes direct");
 		}
 		pools.describe().forEach((line) -> logger.info("proxy pool: " + line));
+		if (!pools.directHosts().isEmpty()) {
+			logger.info("proxy pools: direct hosts=" + pools.directHosts());
+		}
 		return pools;
 	}
 

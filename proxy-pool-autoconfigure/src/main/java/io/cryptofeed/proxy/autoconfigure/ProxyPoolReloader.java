@@ -85,8 +85,10 @@ public final class ProxyPoolReloader {
 			return reject(List.of(describe(ex)));
 		}
 		this.targets.beforePools(next);
-		PoolsChange change = this.pools.reconcile(next.pools(), next.hostPatterns(), this.strategies::create);
+		PoolsChange change = this.pools.reconcile(next.pools(), next.hostPatterns(), next.directHosts(),
+				this.strategies::create);
 		this.targets.afterPools(next);
+		List<String> previousDirectHosts = this.current.directHosts();
 		this.current = next;
 		this.status = this.status.applied(this.clock.instant());
 		logger.info("proxy config reload applied: pools=" + this.pools.pools().size() + " pools_added="
@@ -98,6 +100,9 @@ public final class ProxyPoolReloader {
 		change.removedMembers()
 			.forEach((removed) -> logger.info("proxy config reload: pool=" + removed.pool().key() + " member="
 					+ removed.member().endpoint() + " change=removed draining=true"));
+		if (!previousDirectHosts.equals(next.directHosts())) {
+			logger.info("proxy config reload: direct hosts=" + next.directHosts());
+		}
 		return true;
 	}
 

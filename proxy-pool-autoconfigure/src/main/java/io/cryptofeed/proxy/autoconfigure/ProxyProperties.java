@@ -29,6 +29,9 @@ public class ProxyProperties {
 	/** Settings per exchange id (case-insensitive), used instead of the default settings. */
 	private final Map<String, ExchangeSettings> exchanges = new LinkedHashMap<>();
 
+	/** Hosts every client reaches directly, never through a proxy (internal services, say): exact hosts, '*.' wildcards for subdomains, or address ranges (10.0.0.0/8, fd00::/8) for hosts written as IP addresses. The most specific pattern wins against the exchanges' hosts; a request that names its exchange still goes through that exchange's proxies. */
+	private List<String> directHosts = new ArrayList<>();
+
 	/** Time the TCP connect to a proxy may take; a bare number means seconds. */
 	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration connectTimeout = Duration.ofSeconds(1);
@@ -68,6 +71,14 @@ public class ProxyProperties {
 
 	public Map<String, ExchangeSettings> getExchanges() {
 		return this.exchanges;
+	}
+
+	public List<String> getDirectHosts() {
+		return this.directHosts;
+	}
+
+	public void setDirectHosts(List<String> directHosts) {
+		this.directHosts = directHosts;
 	}
 
 	public Duration getConnectTimeout() {

@@ -1,5 +1,7 @@
 package io.cryptofeed.proxy.core;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -7,43 +9,71 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Maps request hosts to exchange ids. A pattern is an exact host ({@code binance.com}) or a
- * wildcard for its subdomains ({@code *.binance.com}, which does not match
- * {@code binance.com} itself). An exact match wins, then the longest wildcard.
+ * Maps request hosts to exchange ids, or to a direct connection. A pattern is an exact host
+ * ({@code binance.com}) or a wildcard for its subdomains ({@code *.binance.com}, which does
+ * not match {@code binance.com} itself); a direct host may also be an address range
+ * ({@code 10.0.0.0/8}), which matches hosts written as IP addresses. The most specific
+ * pattern wins: an exact match, then the longest wildcard, then a range.
  */
 public final class HostPatterns {
 
 	static final int MAX_REMEMBERED_HOSTS = 1024;
 
-	private final Map<String, String> exact = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+	private static final Answer NO_MATCH = new Answer(Optional.empty(), false);
+
+	private static final Answer DIRECT = new Answer(Optional.empty(), true);
+
+	private final Map<String, Answer> exact = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
 
 	/** Keyed by the suffix with its leading dot, {@code .binance.com}. */
-	private final Map<String, String> suffixes = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+	private final Map<String, Answer> suffixes = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+
+	private final List<AddressRange> directRanges = new ArrayList<>();
 
 	/**
 	 * Answers already given, by host as requested: a feed talks to a handful of hosts, so
 	 * each is matched once. Bounded, so that a caller with endless host names cannot grow it.
 	 */
-	private final Map<String, Optional<String>> answers = new ConcurrentHashMap<>();
+	private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+
+	/** Exchanges' host patterns, no direct hosts. */
+	public HostPatterns(Map<String, ? extends Iterable<String>> patternsByExchange) {
+		this(patternsByExchange, List.of());
+	}
 
 	/**
 	 * @param patternsByExchange exchange id to its host patterns
-	 * @throws IllegalArgumentException when one pattern is claimed by two exchanges
+	 * @param directHosts patterns and address ranges of hosts reached without a proxy
+	 * @throws IllegalArgumentException when one pattern is claimed twice (by two exchanges, or
+	 * by an exchange and the direct hosts), or a range is malformed
 	 */
-	public HostPatterns(Map<String, ? extends Iterable<String>> patternsByExchange) {
+	public HostPatterns(Map<String, ? extends Iterable<String>> patternsByExchange, Iterable<String> directHosts) {
 		patternsByExchange.forEach((exchange, patterns) -> {
+			Answer answer = new Answer(Optional.of(exchange.toLowerCase(Locale.ROOT)), false);
 			for (String pattern : patterns) {
-				String normalized = normalize(pattern);
-				boolean wildcard = normalized.startsWith("*.");
-				Map<String, String> target = wildcard ? this.suffixes : this.exact;
-				String key = wildcard ? normalized.substring(1) : normalized;
-				String previous = target.putIfAbsent(key, exchange.toLowerCase(Locale.ROOT));
-				if (previous != null && !previous.equalsIgnoreCase(exchange)) {
-					throw new IllegalArgumentException("host pattern '" + pattern + "' belongs to both exchange '"
-							+ previous + "' and exchange '" + exchange + "'");
-				}
+				claim(pattern, answer);
 			}
 		});
+		for (String pattern : directHosts) {
+			if (AddressRange.looksLikeRange(pattern)) {
+				this.directRanges.add(AddressRange.parse(pattern));
+			}
+			else {
+				claim(pattern, DIRECT);
+			}
+		}
+	}
+
+	private void claim(String pattern, Answer answer) {
+		String normalized = normalize(pattern);
+		boolean wildcard = normalized.startsWith("*.");
+		Map<String, Answer> target = wildcard ? this.suffixes : this.exact;
+		String key = wildcard ? normalized.substring(1) : normalized;
+		Answer previous = target.putIfAbsent(key, answer);
+		if (previous != null && !previous.equals(answer)) {
+			throw new IllegalArgumentException("host pattern '" + pattern + "' belongs to both " + previous.owner()
+					+ " and " + answer.owner());
+		}
 	}
 
 	private static String normalize(String host) {
@@ -51,35 +81,58 @@ public final class HostPatterns {
 		return trimmed.endsWith(".") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
 	}
 
-	/** The exchange whose patterns match the host. */
+	/** The exchange whose patterns match the host; empty for a direct host too. */
 	public Optional<String> exchangeFor(String host) {
+		return answer(host).exchange();
+	}
+
+	/** Whether the host is one of the direct hosts: reached without a proxy unless a request names its exchange. */
+	public boolean isDirect(String host) {
+		return answer(host).direct();
+	}
+
+	private Answer answer(String host) {
 		if (host == null || host.isEmpty()) {
-			return Optional.empty();
+			return NO_MATCH;
 		}
-		Optional<String> known = this.answers.get(host);
+		Answer known = this.answers.get(host);
 		if (known != null) {
 			return known;
 		}
-		Optional<String> exchange = match(host);
+		Answer answer = match(host);
 		if (this.answers.size() < MAX_REMEMBERED_HOSTS) {
-			this.answers.put(host, exchange);
+			this.answers.put(host, answer);
 		}
-		return exchange;
+		return answer;
 	}
 
-	private Optional<String> match(String host) {
+	private Answer match(String host) {
 		String normalized = normalize(host);
-		String exchange = this.exact.get(normalized);
-		if (exchange != null) {
-			return Optional.of(exchange);
+		Answer answer = this.exact.get(normalized);
+		if (answer != null) {
+			return answer;
 		}
 		for (int dot = normalized.indexOf('.'); dot >= 0; dot = normalized.indexOf('.', dot + 1)) {
-			exchange = this.suffixes.get(normalized.substring(dot));
-			if (exchange != null) {
-				return Optional.of(exchange);
+			answer = this.suffixes.get(normalized.substring(dot));
+			if (answer != null) {
+				return answer;
 			}
 		}
-		return Optional.empty();
+		for (AddressRange range : this.directRanges) {
+			if (range.contains(normalized)) {
+				return DIRECT;
+			}
+		}
+		return NO_MATCH;
+	}
+
+	/** What a host maps to: an exchange, a direct connection, or neither (the default block's). */
+	private record Answer(Optional<String> exchange, boolean direct) {
+
+		String owner() {
+			return this.direct ? "the direct hosts" : "exchange '" + this.exchange.orElseThrow() + "'";
+		}
+
 	}
 
 }

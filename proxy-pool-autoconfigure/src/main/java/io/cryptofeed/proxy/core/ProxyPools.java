@@ -18,8 +18,9 @@ import java.util.function.Function;
 
 /**
  * Every pool, and which one a connection uses. Per connection type: the exchange's own pool,
- * else the default pool, else none (a direct connection, as without this library). A pool
- * built from a single {@code url} is one fixed proxy.
+ * else the default pool, else none (a direct connection, as without this library); none for
+ * a direct host either, unless the connection names its exchange. A pool built from a single
+ * {@code url} is one fixed proxy.
  */
 public final class ProxyPools {
 
@@ -35,22 +36,41 @@ public final class ProxyPools {
 	/** What routing reads: replaced as a whole by {@link #reconcile}. */
 	private volatile Routing routing;
 
+	/** Pools without direct hosts. */
+	public ProxyPools(Collection<ProxyPool> pools, Map<String, ? extends Collection<String>> hostPatterns) {
+		this(pools, hostPatterns, List.of());
+	}
+
 	/**
 	 * @param pools at most one pool per key
 	 * @param hostPatterns host patterns by exchange id
+	 * @param directHosts host patterns and address ranges reached without a proxy (see {@link HostPatterns})
 	 */
-	public ProxyPools(Collection<ProxyPool> pools, Map<String, ? extends Collection<String>> hostPatterns) {
-		this.routing = new Routing(pools, hostPatterns);
+	public ProxyPools(Collection<ProxyPool> pools, Map<String, ? extends Collection<String>> hostPatterns,
+			List<String> directHosts) {
+		this.routing = new Routing(pools, hostPatterns, directHosts);
 		pools.forEach((pool) -> pool.addAvailabilityListener(this.forwarder));
+	}
+
+	/** Builds the pools from validated specs, each with a new strategy instance, without direct hosts. */
+	public static ProxyPools of(Collection<PoolSpec> specs, Map<String, ? extends Collection<String>> hostPatterns,
+			Function<String, SelectionStrategy> strategies) {
+		return of(specs, hostPatterns, List.of(), strategies);
 	}
 
 	/** Builds the pools from validated specs, each with a new strategy instance. */
 	public static ProxyPools of(Collection<PoolSpec> specs, Map<String, ? extends Collection<String>> hostPatterns,
-			Function<String, SelectionStrategy> strategies) {
+			List<String> directHosts, Function<String, SelectionStrategy> strategies) {
 		List<ProxyPool> pools = specs.stream()
 			.map((spec) -> new ProxyPool(spec, strategies.apply(spec.strategy())))
 			.toList();
-		return new ProxyPools(pools, hostPatterns);
+		return new ProxyPools(pools, hostPatterns, directHosts);
+	}
+
+	/** {@link #reconcile(Collection, Map, List, Function)} without direct hosts. */
+	public PoolsChange reconcile(Collection<PoolSpec> specs, Map<String, ? extends Collection<String>> hostPatterns,
+			Function<String, SelectionStrategy> strategies) {
+		return reconcile(specs, hostPatterns, List.of(), strategies);
 	}
 
 	/**
@@ -58,15 +78,15 @@ public final class ProxyPools {
 	 * {@linkplain ProxyPool#reconcile reconciled} (members kept by identity keep their state),
 	 * new keys get new pools, and pools whose key is gone are {@linkplain ProxyPool#close()
 	 * closed}. A pool keeps its strategy instance (a round-robin keeps its position) unless
-	 * the strategy's name changed. Routing
-	 * switches to the new pools in one step, then {@link PoolsListener}s hear what changed.
+	 * the strategy's name changed. Routing switches to the new pools, host patterns and direct
+	 * hosts in one step, then {@link PoolsListener}s hear what changed.
 	 * Every new strategy is made first: when a factory throws, nothing has changed (strategies
 	 * made before it are dropped unused).
 	 * @param specs validated specs, at most one per key
 	 * @return what changed
 	 */
 	public PoolsChange reconcile(Collection<PoolSpec> specs, Map<String, ? extends Collection<String>> hostPatterns,
-			Function<String, SelectionStrategy> strategies) {
+			List<String> directHosts, Function<String, SelectionStrategy> strategies) {
 		PoolsChange change;
 		synchronized (this.reconcileLock) {
 			Map<PoolKey, ProxyPool> current = this.routing.pools;
@@ -114,7 +134,7 @@ public final class ProxyPools {
 			}
 			// route away from removed pools before closing them: a connection routed in between
 			// would find a closed pool and fail instead of taking the block that now serves it
-			this.routing = new Routing(pools, hostPatterns);
+			this.routing = new Routing(pools, hostPatterns, directHosts);
 			for (ProxyPool pool : removedPools) {
 				for (PoolMember member : pool.close()) {
 					removed.add(new PoolsChange.Member(pool, member));
@@ -144,15 +164,28 @@ public final class ProxyPools {
 		return this.routing.resolve(exchange, type);
 	}
 
-	/** The pool for a connection to this host, found through the exchanges' host patterns. */
+	/** The pool for a connection to this host, found through the exchanges' host patterns; empty for a direct host. */
 	public Optional<ProxyPool> resolveForHost(String host, ConnectionType type) {
 		Routing routing = this.routing;
+		if (routing.hosts.isDirect(host)) {
+			return Optional.empty();
+		}
 		return routing.resolve(routing.hosts.exchangeFor(host).orElse(null), type);
 	}
 
 	/** The exchange whose {@code hosts} patterns match this host. */
 	public Optional<String> exchangeForHost(String host) {
 		return this.routing.hosts.exchangeFor(host);
+	}
+
+	/** Whether this host is one of the direct hosts: a connection to it that names no exchange goes direct. */
+	public boolean isDirectHost(String host) {
+		return this.routing.hosts.isDirect(host);
+	}
+
+	/** The direct hosts' patterns and address ranges, as configured. */
+	public List<String> directHosts() {
+		return this.routing.directHosts;
 	}
 
 	/** Whether any pool serves this connection type; without one every such connection is direct. */
@@ -216,7 +249,10 @@ public final class ProxyPools {
 
 		final HostPatterns hosts;
 
-		Routing(Collection<ProxyPool> pools, Map<String, ? extends Collection<String>> hostPatterns) {
+		final List<String> directHosts;
+
+		Routing(Collection<ProxyPool> pools, Map<String, ? extends Collection<String>> hostPatterns,
+				List<String> directHosts) {
 			Map<PoolKey, ProxyPool> byKey = new LinkedHashMap<>();
 			for (ProxyPool pool : pools) {
 				if (byKey.putIfAbsent(pool.key(), pool) != null) {
@@ -225,7 +261,8 @@ public final class ProxyPools {
 				this.typesWithPools.add(pool.key().type());
 			}
 			this.pools = Collections.unmodifiableMap(byKey);
-			this.hosts = new HostPatterns(hostPatterns);
+			this.hosts = new HostPatterns(hostPatterns, directHosts);
+			this.directHosts = List.copyOf(directHosts);
 			for (ConnectionType type : ConnectionType.values()) {
 				this.defaults.put(type, Optional.ofNullable(byKey.get(PoolKey.ofDefault(type))));
 			}

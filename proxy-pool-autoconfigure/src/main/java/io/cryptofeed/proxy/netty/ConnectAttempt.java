@@ -102,16 +102,24 @@ final class ConnectAttempt {
 	/**
 	 * The pool this connection goes through ({@code null}: direct), resolved on the first call
 	 * and the same on every later one (the connect after the WebClient filter, each failover):
-	 * the named exchange's, else that of the exchange whose {@code hosts} patterns match the
-	 * target host, else the default block's. Also fixes whose limits apply: the exchange the
-	 * connection was routed for, else the pool's settings block.
+	 * the named exchange's, else none for a direct host, else that of the exchange whose
+	 * {@code hosts} patterns match the target host, else the default block's. Also fixes
+	 * whose limits apply: the exchange the connection was routed for, else the pool's
+	 * settings block.
 	 * @param host the target host, asked for only when no exchange was named
 	 */
 	synchronized ProxyPool route(ProxyPools pools, Supplier<String> host) {
 		if (!this.routed) {
-			this.routedExchange = (this.exchange != null) ? this.exchange
-					: pools.exchangeForHost(host.get()).orElse(null);
-			this.route = pools.resolve(this.routedExchange, this.type).orElse(null);
+			if (this.exchange != null) {
+				this.routedExchange = this.exchange;
+				this.route = pools.resolve(this.exchange, this.type).orElse(null);
+			}
+			else {
+				String target = host.get();
+				boolean direct = pools.isDirectHost(target);
+				this.routedExchange = direct ? null : pools.exchangeForHost(target).orElse(null);
+				this.route = direct ? null : pools.resolve(this.routedExchange, this.type).orElse(null);
+			}
 			this.routed = true;
 			if (this.route != null) {
 				this.limits = this.rateLimits

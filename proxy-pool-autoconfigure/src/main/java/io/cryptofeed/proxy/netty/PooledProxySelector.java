@@ -18,8 +18,8 @@ import reactor.netty.transport.ProxyProvider;
 /**
  * Chooses the proxy for each connect, inside the connect itself (Reactor Netty's
  * {@code proxyWhen}), so it can read the {@link ConnectAttempt} from the Reactor context.
- * A {@link ProxySource}, when there is one, is asked first; the embedded pools decide when it
- * says so.
+ * A {@link ProxySource}, when there is one, is asked first (never for a direct host); the
+ * embedded pools decide when it says so.
  */
 final class PooledProxySelector
 		implements BiFunction<HttpClientConfig, ProxyProvider.TypeSpec, Mono<? extends ProxyProvider.Builder>> {
@@ -68,6 +68,10 @@ final class PooledProxySelector
 			ConnectAttempt attempt = context.getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
 			if (this.source == null || attempt == null) {
 				return embedded(attempt, config, spec);
+			}
+			if (attempt.exchange() == null && this.pools.isDirectHost(host(config.uri()))) {
+				// a direct host is never the proxy service's to answer for
+				return direct(config, spec);
 			}
 			ProxyChoice fallback = attempt.fallback();
 			Mono<ProxyChoice> choice = (fallback != null) ? Mono.just(fallback)

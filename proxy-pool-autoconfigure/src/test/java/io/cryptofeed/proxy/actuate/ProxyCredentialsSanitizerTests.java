@@ -50,6 +50,8 @@ class ProxyCredentialsSanitizerTests {
 		assertThat(shown("cryptofeed.proxy.exchanges.binance.hosts[0]", "*.binance.com")).isEqualTo("*.binance.com");
 		assertThat(shown("cryptofeed.proxy.external-service.endpoints[0]", "https://[::1]:8443"))
 			.isEqualTo("https://[::1]:8443");
+		assertThat(shown("cryptofeed.proxy.direct-hosts[1]", "fd00::/8")).isEqualTo("fd00::/8");
+		assertThat(shown("CRYPTOFEED_PROXY_DIRECTHOSTS", "*.internal,fd00::/8")).isEqualTo("*.internal,fd00::/8");
 		assertThat(shown("cryptofeed.proxy.failover.quiet-timeout", Duration.ofSeconds(10)))
 			.isEqualTo(Duration.ofSeconds(10));
 	}

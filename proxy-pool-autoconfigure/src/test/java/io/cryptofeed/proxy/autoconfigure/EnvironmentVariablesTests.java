@@ -39,6 +39,16 @@ class EnvironmentVariablesTests {
 	}
 
 	@Test
+	void directHostsBindFromOneCommaSeparatedVariableOrOneVariablePerEntry() {
+		withEnvironment(Map.of("CRYPTOFEED_PROXY_ENABLED", "true", "CRYPTOFEED_PROXY_DIRECTHOSTS",
+				"*.internal,10.0.0.0/8"), (pools) -> assertThat(pools.directHosts())
+					.containsExactly("*.internal", "10.0.0.0/8"));
+		withEnvironment(Map.of("CRYPTOFEED_PROXY_ENABLED", "true", "CRYPTOFEED_PROXY_DIRECT_HOSTS__0", "*.internal",
+				"CRYPTOFEED_PROXY_DIRECT_HOSTS__1", "10.0.0.0/8"), (pools) -> assertThat(pools.directHosts())
+					.containsExactly("*.internal", "10.0.0.0/8"));
+	}
+
+	@Test
 	void originalDoubleUnderscoreVariablesBind() {
 		Map<String, Object> env = new LinkedHashMap<>();
 		env.put("CRYPTOFEED_PROXY_ENABLED", "true");

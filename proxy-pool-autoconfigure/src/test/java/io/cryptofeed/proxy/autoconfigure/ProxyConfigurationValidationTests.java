@@ -89,6 +89,19 @@ class ProxyConfigurationValidationTests {
 						List.of("cryptofeed.proxy.exchanges.binance.hosts[0]=*.binance.com",
 								"cryptofeed.proxy.exchanges.binanceus.hosts[0]=*.binance.com"),
 						"cryptofeed.proxy.exchanges.binanceus.hosts[0]", "already claimed"),
+				arguments("empty direct host", List.of("cryptofeed.proxy.direct-hosts[0]= "),
+						"cryptofeed.proxy.direct-hosts[0]", "direct host is empty"),
+				arguments("direct host with a path", List.of("cryptofeed.proxy.direct-hosts[0]=risk.internal:8080"),
+						"cryptofeed.proxy.direct-hosts[0]", "not a host name, '*.' wildcard or address range"),
+				arguments("direct range too long", List.of("cryptofeed.proxy.direct-hosts[0]=10.0.0.0/33"),
+						"cryptofeed.proxy.direct-hosts[0]", "not an address range: '/33' is not a prefix length"),
+				arguments("direct range of a name", List.of("cryptofeed.proxy.direct-hosts[0]=intranet/8"),
+						"cryptofeed.proxy.direct-hosts[0]", "'intranet' is not an IPv4 or IPv6 address"),
+				arguments("direct host an exchange claims",
+						List.of("cryptofeed.proxy.exchanges.binance.hosts[0]=*.binance.com",
+								"cryptofeed.proxy.direct-hosts[0]=risk.internal",
+								"cryptofeed.proxy.direct-hosts[1]=*.Binance.com."),
+						"cryptofeed.proxy.direct-hosts[1]", "claimed by exchange 'binance'"),
 				arguments("health interval below a second", List.of(HTTP + ".health-check.interval=500ms"),
 						HTTP + ".health-check.interval", "at least 1 second"),
 				arguments("health timeout not below interval",
@@ -316,6 +329,15 @@ class ProxyConfigurationValidationTests {
 				HTTP + ".health-check.method=http", HTTP + ".health-check.url=https://api.binance.com/api/v3/ping",
 				HTTP + ".health-check.expected-status=200,204", HTTP + ".health-check.jitter=5")
 			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(ProxyPools.class));
+	}
+
+	@Test
+	void directHostsAreKeptNormalized() {
+		this.runner
+			.withPropertyValues(HTTP + ".url=http://h:3128", "cryptofeed.proxy.direct-hosts=Risk.Internal, *.corp.example.,"
+					+ " 10.0.0.0/8, FD00::/8")
+			.run((context) -> assertThat(context.getBean(CompiledProxyConfiguration.class).directHosts())
+				.containsExactly("risk.internal", "*.corp.example.", "10.0.0.0/8", "fd00::/8"));
 	}
 
 	private static InvalidProxyConfigurationException findCause(Throwable failure) {

@@ -117,6 +117,36 @@ class ReloadConfigurationTests {
 	}
 
 	@Test
+	void directHostsChangeOnReloadAndABadOneIsRejectedKeepingTheRunningOnes(CapturedOutput output) {
+		this.reloadable.put("cryptofeed.proxy.default.http.url", "http://127.0.0.1:3128");
+		this.reloadable.put("cryptofeed.proxy.direct-hosts[0]", "risk.internal");
+		this.runner.withConfiguration(AutoConfigurations.of(ProxyPoolEndpointAutoConfiguration.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=proxypool")
+			.run((context) -> {
+				ProxyPools pools = context.getBean(ProxyPools.class);
+				assertThat(pools.isDirectHost("risk.internal")).isTrue();
+				assertThat(output).contains("proxy pools: direct hosts=[risk.internal]");
+
+				this.reloadable.put("cryptofeed.proxy.direct-hosts[1]", "10.0.0.0/8");
+				publishChange(context);
+				assertThat(pools.isDirectHost("10.2.3.4")).isTrue();
+				assertThat(pools.isDirectHost("risk.internal")).isTrue();
+				assertThat(output).contains("proxy config reload: direct hosts=[risk.internal, 10.0.0.0/8]");
+				assertThat(context.getBean(ProxyPoolEndpoint.class).pools().directHosts())
+					.containsExactly("risk.internal", "10.0.0.0/8");
+
+				this.reloadable.put("cryptofeed.proxy.direct-hosts[0]", "oms.internal");
+				this.reloadable.put("cryptofeed.proxy.direct-hosts[1]", "10.0.0.0/64");
+				publishChange(context);
+				assertThat(context.getBean(ProxyPoolReloader.class).status().rejectionReasons()).singleElement()
+					.satisfies((reason) -> assertThat(reason).startsWith("cryptofeed.proxy.direct-hosts[1]"));
+				assertThat(pools.isDirectHost("oms.internal")).isFalse();
+				assertThat(pools.isDirectHost("10.2.3.4")).isTrue();
+				assertThat(pools.resolveForHost("example.org", ConnectionType.HTTP)).isPresent();
+			});
+	}
+
+	@Test
 	void aHealthCheckUrlTheProbeCannotUseIsRejectedBeforeAnythingChanges(CapturedOutput output) {
 		this.reloadable.put("cryptofeed.proxy.default.http.pool[0].url", "http://127.0.0.1:3128");
 		this.reloadable.put("cryptofeed.proxy.default.http.health-check.interval", "1h");

@@ -86,6 +86,47 @@ class ProxyPoolsTests {
 	}
 
 	@Test
+	void aDirectHostHasNoPoolThoughTheDefaultHasOne() {
+		ProxyPools withDirect = ProxyPools.of(
+				List.of(spec("default", ConnectionType.HTTP, 0), spec("binance", ConnectionType.HTTP, 1)),
+				Map.of("binance", List.of("*.binance.com")), List.of("*.internal", "10.0.0.0/8", "risk.example.org"),
+				strategies::create);
+		for (String host : List.of("oms.internal", "10.1.2.3", "risk.example.org")) {
+			assertThat(withDirect.isDirectHost(host)).as(host).isTrue();
+			assertThat(withDirect.resolveForHost(host, ConnectionType.HTTP)).as(host).isEmpty();
+			assertThat(withDirect.exchangeForHost(host)).as(host).isEmpty();
+		}
+		assertThat(memberOf(withDirect.resolveForHost("example.org", ConnectionType.HTTP).orElseThrow())).isZero();
+		assertThat(memberOf(withDirect.resolveForHost("11.1.2.3", ConnectionType.HTTP).orElseThrow())).isZero();
+		assertThat(memberOf(withDirect.resolveForHost("api.binance.com", ConnectionType.HTTP).orElseThrow()))
+			.isEqualTo(1);
+		assertThat(withDirect.isDirectHost("internal")).as("a wildcard does not match its own domain").isFalse();
+		assertThat(withDirect.directHosts()).containsExactly("*.internal", "10.0.0.0/8", "risk.example.org");
+		assertThat(this.pools.directHosts()).isEmpty();
+	}
+
+	@Test
+	void theMostSpecificPatternWinsBetweenAnExchangeAndTheDirectHosts() {
+		HostPatterns patterns = new HostPatterns(
+				Map.of("a", List.of("api.example.com", "*.eu.example.com", "10.0.0.7")),
+				List.of("*.example.com", "gw.eu.example.com", "10.0.0.0/8"));
+		assertThat(patterns.exchangeFor("api.example.com")).as("an exact host beats a wildcard").contains("a");
+		assertThat(patterns.isDirect("api.example.com")).isFalse();
+		assertThat(patterns.isDirect("gw.eu.example.com")).as("an exact host beats a wildcard").isTrue();
+		assertThat(patterns.exchangeFor("x.eu.example.com")).as("the longest wildcard wins").contains("a");
+		assertThat(patterns.isDirect("x.us.example.com")).isTrue();
+		assertThat(patterns.exchangeFor("10.0.0.7")).as("an exact address beats a range").contains("a");
+		assertThat(patterns.isDirect("10.0.0.8")).isTrue();
+	}
+
+	@Test
+	void aPatternClaimedByAnExchangeAndTheDirectHostsIsRejected() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new HostPatterns(Map.of("a", List.of("*.x.com")), List.of("*.X.com")))
+			.withMessage("host pattern '*.X.com' belongs to both exchange 'a' and the direct hosts");
+	}
+
+	@Test
 	void describeShowsPoolsWithoutCredentials() {
 		ProxyPools withSecret = ProxyPools.of(List.of(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP),
 				PoolSpec.Origin.URL, List.of(MemberSpec.of(ProxyEndpoint.parse("socks5://u:canary@10.0.0.5:1080"))),

@@ -273,6 +273,31 @@ class WebClientThroughPoolTests {
 		});
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "localhost", "*.localhost, localhost", "127.0.0.0/8" })
+	void aDirectHostIsReachedWithoutAProxyUnlessTheRequestNamesItsExchange(String directHosts) {
+		String[] properties = { "cryptofeed.proxy.direct-hosts=" + directHosts,
+				"cryptofeed.proxy.default.http.url=" + this.first.url(),
+				"cryptofeed.proxy.exchanges.binance.http.url=" + this.second.url() };
+		boolean byAddress = directHosts.contains("/");
+		String direct = byAddress ? this.target.host() : "localhost";
+		TransportTestSupport.runner().withPropertyValues(properties).run((context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			assertThat(whoamiVia(client, direct)).isEqualTo("127.0.0.1");
+			assertThat(this.first.accepted()).as("the default block's proxy").isZero();
+			if (!byAddress) {
+				assertThat(whoami(client)).as("a host that is not direct").isEqualTo("127.0.0.11");
+			}
+			String named = client.get()
+				.uri("http://" + direct + ":" + this.target.port() + "/whoami")
+				.attribute(ProxyAttributes.EXCHANGE, "binance")
+				.retrieve()
+				.bodyToMono(String.class)
+				.block(Duration.ofSeconds(10));
+			assertThat(named).as("a request that names its exchange").isEqualTo("127.0.0.12");
+		});
+	}
+
 	@Test
 	void aGetWhoseTunnelStallsAfterItIsUpIsSentOnceMoreThroughAnotherMember() {
 		runWithPool((context, client) -> {

@@ -338,6 +338,21 @@ class WebSocketThroughPoolTests {
 		});
 	}
 
+	@Test
+	void aSessionToADirectHostOpensWithoutAProxy() {
+		String[] properties = { "cryptofeed.proxy.direct-hosts=127.0.0.0/8",
+				"cryptofeed.proxy.exchanges.kraken.websocket.url=" + this.second.url(),
+				"cryptofeed.proxy.default.websocket.url=" + this.first.url() };
+		TransportTestSupport.runner().withPropertyValues(properties).run((context) -> {
+			WebSocketClient client = context.getBean(WebSocketClient.class);
+			assertThat(firstFrame(client)).isEqualTo("peer=127.0.0.1");
+			assertThat(this.first.accepted()).isZero();
+			String viaKraken = firstFrame(client, (mono) -> mono.contextWrite((c) -> c.put(ProxyAttributes.EXCHANGE,
+					"kraken")));
+			assertThat(viaKraken).as("a session that names its exchange").isEqualTo("peer=127.0.0.22");
+		});
+	}
+
 	private void run(ContextCallback callback, String... extra) {
 		String[] pool = this.trio.pool("default.websocket");
 		ApplicationContextRunner runner = TransportTestSupport.runner().withPropertyValues(pool);

@@ -82,6 +82,22 @@ class ExternalServiceClientTests {
 	}
 
 	@Test
+	void aDirectHostIsNeverAskedForAndConnectsDirectly() {
+		this.fixture.answerWithProxy(60L, "embedded_fallback");
+		run(this.fixture.runner().withPropertyValues("cryptofeed.proxy.direct-hosts=localhost"), (context, client) -> {
+			String peer = client.get()
+				.uri("http://localhost:" + this.fixture.target.port() + "/whoami")
+				.retrieve()
+				.bodyToMono(String.class)
+				.block(Duration.ofSeconds(10));
+			assertThat(peer).isEqualTo(ServiceFixture.DIRECT_PEER);
+			assertThat(this.fixture.requests()).isEmpty();
+			assertThat(this.fixture.whoami(client)).as("another host is asked for").isEqualTo(SERVICE_PEER);
+			assertThat(this.fixture.requests()).hasSize(1);
+		});
+	}
+
+	@Test
 	void aWebSocketSessionGoesThroughTheProxyTheServiceNames() {
 		this.fixture.answerWithProxy(60L, "embedded_fallback");
 		run(this.fixture.runner(), (context, client) -> {
