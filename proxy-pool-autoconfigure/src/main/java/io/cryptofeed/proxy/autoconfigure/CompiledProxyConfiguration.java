@@ -23,8 +23,8 @@ import io.cryptofeed.proxy.netty.TransportSettings;
  * @param rateLimits cooldowns and budgets of each exchange
  */
 public record CompiledProxyConfiguration(List<PoolSpec> pools, Map<String, List<String>> hostPatterns,
-		List<String> directHosts, TransportSettings transport, BreakerSettings breaker, Map<PoolKey, HealthCheckSettings> healthChecks,
-		int maxConcurrentHealthChecks, RateLimitPolicies rateLimits) {
+		List<String> directHosts, TransportSettings transport, BreakerSettings breaker,
+		Map<PoolKey, HealthCheckSettings> healthChecks, int maxConcurrentHealthChecks, RateLimitPolicies rateLimits) {
 
 	public CompiledProxyConfiguration {
 		pools = List.copyOf(pools);

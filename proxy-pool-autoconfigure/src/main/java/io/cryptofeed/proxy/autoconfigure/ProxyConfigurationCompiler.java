@@ -18,11 +18,11 @@ import io.cryptofeed.proxy.autoconfigure.ProxyProperties.HealthCheck;
 import io.cryptofeed.proxy.autoconfigure.ProxyProperties.Member;
 import io.cryptofeed.proxy.autoconfigure.ProxyProperties.Settings;
 import io.cryptofeed.proxy.breaker.BreakerSettings;
+import io.cryptofeed.proxy.core.AddressRange;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.InvalidProxyUrlException;
 import io.cryptofeed.proxy.core.MemberSpec;
 import io.cryptofeed.proxy.core.PoolKey;
-import io.cryptofeed.proxy.core.AddressRange;
 import io.cryptofeed.proxy.core.PoolSpec;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyUrls;
@@ -218,8 +218,8 @@ public final class ProxyConfigurationCompiler {
 			String entry = configured.get(i);
 			String property = ProxyProperties.PREFIX + ".direct-hosts[" + i + "]";
 			if (entry == null || entry.isBlank()) {
-				violations.add(property, entry, "a direct host is empty",
-						"write a host such as risk.internal, a wildcard such as *.internal or an address range such as 10.0.0.0/8, or remove the entry");
+				violations.add(property, entry, "a direct host is empty", "write a host such as risk.internal, a"
+						+ " wildcard such as *.internal or an address range such as 10.0.0.0/8, or remove the entry");
 				continue;
 			}
 			String normalized = entry.strip().toLowerCase(Locale.ROOT);
@@ -235,8 +235,8 @@ public final class ProxyConfigurationCompiler {
 				continue;
 			}
 			if (!HOST_PATTERN.matcher(normalized).matches()) {
-				violations.add(property, entry, "not a host name, '*.' wildcard or address range",
-						"write an exact host (risk.internal), a leading wildcard for subdomains (*.internal) or a range (10.0.0.0/8)");
+				violations.add(property, entry, "not a host name, '*.' wildcard or address range", "write an exact"
+						+ " host (risk.internal), a leading wildcard for subdomains (*.internal) or a range (10.0.0.0/8)");
 				continue;
 			}
 			String key = normalized.endsWith(".") ? normalized.substring(0, normalized.length() - 1) : normalized;
