@@ -28,6 +28,14 @@ class ProxyCredentialsSanitizerTests {
 	}
 
 	@Test
+	void aPoolWrittenAsTextLosesItsCredentials() {
+		assertThat(shown("cryptofeed.proxy.default.http.pool", "socks5://feed:s3cret@10.0.0.5:1080"))
+			.isEqualTo("socks5://***@10.0.0.5:1080");
+		assertThat(shown("cryptofeed.proxy.default.http.pool[1]", "http://feed:s3cret@10.0.0.6:3128"))
+			.isEqualTo("http://***@10.0.0.6:3128");
+	}
+
+	@Test
 	void aMalformedUrlLosesItsCredentialsToo() {
 		assertThat(shown("cryptofeed.proxy.default.http.url", "10.0.0.5:1080:feed:s3cret")).isEqualTo("***");
 		assertThat(shown("cryptofeed.proxy.default.http.url", "feed:s3cret@socks5://10.0.0.5:1080"))
@@ -51,6 +59,9 @@ class ProxyCredentialsSanitizerTests {
 		assertThat(shown("cryptofeed.proxy.external-service.endpoints[0]", "https://[::1]:8443"))
 			.isEqualTo("https://[::1]:8443");
 		assertThat(shown("cryptofeed.proxy.direct-hosts[1]", "fd00::/8")).isEqualTo("fd00::/8");
+		assertThat(shown("cryptofeed.proxy.external-service.key-store", "file:/etc/feed/client.p12"))
+			.isEqualTo("file:/etc/feed/client.p12");
+		assertThat(shown("cryptofeed.proxy.default.http.pool[0].metadata.zone", "eu:west:1")).isEqualTo("eu:west:1");
 		assertThat(shown("CRYPTOFEED_PROXY_DIRECTHOSTS", "*.internal,fd00::/8")).isEqualTo("*.internal,fd00::/8");
 		assertThat(shown("cryptofeed.proxy.failover.quiet-timeout", Duration.ofSeconds(10)))
 			.isEqualTo(Duration.ofSeconds(10));
