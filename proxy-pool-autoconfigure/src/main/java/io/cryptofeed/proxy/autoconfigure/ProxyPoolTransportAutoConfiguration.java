@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.cryptofeed.proxy.actuate.CooldownMetrics;
+import io.cryptofeed.proxy.actuate.DirectRouteMetrics;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
@@ -99,12 +100,18 @@ public class ProxyPoolTransportAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(MeterRegistry.class)
-	static class CooldownMetricsConfiguration {
+	static class TransportMetricsConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
 		CooldownMetrics proxyCooldownMetrics(RateLimits rateLimits) {
 			return new CooldownMetrics(rateLimits);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		DirectRouteMetrics proxyDirectRouteMetrics(ProxyPoolHttpClients clients) {
+			return new DirectRouteMetrics(clients.directRoutes());
 		}
 
 	}

@@ -43,26 +43,31 @@ final class PooledProxySelector
 
 	private final DirectHostLookups directLookups;
 
+	private final DirectRoutes directRoutes;
+
 	/**
 	 * @param settings the transport settings of the moment, read once per connect (reloads replace them)
 	 * @param source asked before the pools, or {@code null}
 	 * @param directLookups looks the targets of direct connections up off the event loop
+	 * @param directRoutes counts what goes direct
 	 */
 	PooledProxySelector(ProxyPools pools, ConnectionType type, ProxyAddressResolver resolver,
-			Supplier<TransportSettings> settings, ProxySource source, DirectHostLookups directLookups) {
+			Supplier<TransportSettings> settings, ProxySource source, DirectHostLookups directLookups,
+			DirectRoutes directRoutes) {
 		this.pools = pools;
 		this.type = type;
 		this.resolver = resolver;
 		this.settings = settings;
 		this.source = source;
 		this.directLookups = directLookups;
+		this.directRoutes = directRoutes;
 	}
 
 	@Override
 	public Mono<? extends ProxyProvider.Builder> apply(HttpClientConfig config, ProxyProvider.TypeSpec spec) {
 		if (this.source == null && !this.pools.hasPoolFor(this.type)) {
 			// no pool serves this type: direct, answered without reading the context
-			return direct(config, spec);
+			return direct(config, spec, DirectRoutes.Reason.NO_POOL);
 		}
 		return Mono.deferContextual((context) -> {
 			ConnectAttempt attempt = context.getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
@@ -71,7 +76,7 @@ final class PooledProxySelector
 			}
 			if (attempt.exchange() == null && this.pools.isDirectHost(host(config.uri()))) {
 				// a direct host is never the proxy service's to answer for
-				return direct(config, spec);
+				return direct(config, spec, DirectRoutes.Reason.DIRECT_HOST);
 			}
 			ProxyChoice fallback = attempt.fallback();
 			Mono<ProxyChoice> choice = (fallback != null) ? Mono.just(fallback)
@@ -91,7 +96,7 @@ final class PooledProxySelector
 				yield through(spec, choice.endpoint());
 			}
 			case EMBEDDED -> embedded(attempt, config, spec);
-			case DIRECT -> direct(config, spec);
+			case DIRECT -> direct(config, spec, DirectRoutes.Reason.SERVICE);
 			case REFUSED -> Mono.error(choice.refusal());
 		};
 	}
@@ -101,8 +106,10 @@ final class PooledProxySelector
 		ProxyPool pool = (attempt != null) ? attempt.route(this.pools, () -> host(config.uri()))
 				: this.pools.resolveForHost(host(config.uri()), this.type).orElse(null);
 		if (pool == null) {
-			// direct by configuration: this exchange and the default have no proxy for this type
-			return direct(config, spec);
+			// direct by configuration: a direct host, or this exchange and the default have no proxy for this type
+			boolean directHost = (attempt == null || attempt.exchange() == null)
+					&& this.pools.isDirectHost(host(config.uri()));
+			return direct(config, spec, directHost ? DirectRoutes.Reason.DIRECT_HOST : DirectRoutes.Reason.NO_POOL);
 		}
 		if (attempt == null) {
 			throw new IllegalStateException("connect without a ConnectAttempt in its context");
@@ -122,7 +129,9 @@ final class PooledProxySelector
 	}
 
 	/** A direct connection, handed on from a worker thread when its target needs a lookup. */
-	private Mono<ProxyProvider.Builder> direct(HttpClientConfig config, ProxyProvider.TypeSpec spec) {
+	private Mono<ProxyProvider.Builder> direct(HttpClientConfig config, ProxyProvider.TypeSpec spec,
+			DirectRoutes.Reason reason) {
+		this.directRoutes.routed(this.type, reason);
 		ProxyProvider.Builder direct = spec.type(ProxyProvider.Proxy.HTTP)
 			.address(NOWHERE)
 			.nonProxyHostsPredicate((a) -> true);

@@ -58,6 +58,8 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 
 	private final DirectHostLookups directLookups = new DirectHostLookups(Clock.systemUTC());
 
+	private final DirectRoutes directRoutes = new DirectRoutes();
+
 	/** What the connection provider was built with: the settings the clients started with. */
 	private final TransportSettings.ConnectionPoolSettings connectionPoolSettings;
 
@@ -142,7 +144,7 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 		return client.resolver(NoopAddressResolverGroup.INSTANCE)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.settings.connectTimeout().toMillis())
 			.proxyWhen(new PooledProxySelector(this.pools, type, this.resolver, this::settings, this.source,
-					this.directLookups))
+					this.directLookups, this.directRoutes))
 			.observe(new AttemptObserver(this.connections, type))
 			.doOnChannelInit((observer, channel, remote) -> {
 				boundTlsHandshake(channel);
@@ -285,6 +287,11 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	/** Connections through the member that are open now, idle ones in the connection pool included. */
 	public int openConnections(PoolMember member) {
 		return this.connections.open(member);
+	}
+
+	/** What the clients sent without a proxy since start-up, by type and reason. */
+	public DirectRoutes directRoutes() {
+		return this.directRoutes;
 	}
 
 	ConnectAttempt newAttempt(String exchange, ConnectionType type) {

@@ -23,6 +23,9 @@ import io.cryptofeed.proxy.testkit.Socks5Proxy;
 import io.cryptofeed.proxy.testkit.TestProxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -283,8 +286,11 @@ class WebClientThroughPoolTests {
 		String direct = byAddress ? this.target.host() : "localhost";
 		TransportTestSupport.runner().withPropertyValues(properties).run((context) -> {
 			WebClient client = context.getBean(WebClient.Builder.class).build();
+			DirectRoutes routes = context.getBean(ProxyPoolHttpClients.class).directRoutes();
 			assertThat(whoamiVia(client, direct)).isEqualTo("127.0.0.1");
 			assertThat(this.first.accepted()).as("the default block's proxy").isZero();
+			assertThat(routes.count(ConnectionType.HTTP, DirectRoutes.Reason.DIRECT_HOST)).isOne();
+			assertThat(routes.count(ConnectionType.HTTP, DirectRoutes.Reason.NO_POOL)).isZero();
 			if (!byAddress) {
 				assertThat(whoami(client)).as("a host that is not direct").isEqualTo("127.0.0.11");
 			}
@@ -295,6 +301,7 @@ class WebClientThroughPoolTests {
 				.bodyToMono(String.class)
 				.block(Duration.ofSeconds(10));
 			assertThat(named).as("a request that names its exchange").isEqualTo("127.0.0.12");
+			assertThat(routes.count(ConnectionType.HTTP, DirectRoutes.Reason.DIRECT_HOST)).isOne();
 		});
 	}
 
@@ -561,11 +568,23 @@ class WebClientThroughPoolTests {
 	void aTypeWithoutPoolGoesDirectWhileTheOtherUsesItsPool() {
 		String[] properties = { "cryptofeed.proxy.exchanges.other.hosts=example.invalid",
 				"cryptofeed.proxy.exchanges.other.http.url=" + this.first.url() };
-		TransportTestSupport.runner().withPropertyValues(properties).run((context) -> {
-			WebClient client = context.getBean(WebClient.Builder.class).build();
-			assertThat(whoami(client)).isEqualTo("127.0.0.1");
-			assertThat(this.first.accepted()).isZero();
-		});
+		TransportTestSupport.runner()
+			.withPropertyValues(properties)
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				// as Boot's metrics auto-configuration binds them
+				context.getBeansOfType(MeterBinder.class).values().forEach((binder) -> binder.bindTo(registry));
+				WebClient client = context.getBean(WebClient.Builder.class).build();
+				assertThat(whoami(client)).isEqualTo("127.0.0.1");
+				assertThat(whoami(client)).isEqualTo("127.0.0.1");
+				assertThat(this.first.accepted()).isZero();
+				assertThat(registry.get("cryptofeed.proxy.direct")
+					.tags("type", "http", "reason", "no-pool")
+					.functionCounter()
+					.count()).as("counted as direct, and why").isEqualTo(2);
+				assertThat(registry.find("cryptofeed.proxy.direct").functionCounters()).hasSize(6);
+			});
 	}
 
 	private void runWithPool(ContextCallback callback, String... extra) {

@@ -8,7 +8,10 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.jayway.jsonpath.JsonPath;
 import io.cryptofeed.proxy.autoconfigure.CompiledServiceClient;
+import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyAttributes;
+import io.cryptofeed.proxy.netty.DirectRoutes;
+import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
 import io.cryptofeed.proxy.netty.ProxyPoolWebSocketClient;
 import io.cryptofeed.proxy.testsupport.CapturedLog;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -92,6 +95,9 @@ class ExternalServiceClientTests {
 				.block(Duration.ofSeconds(10));
 			assertThat(peer).isEqualTo(ServiceFixture.DIRECT_PEER);
 			assertThat(this.fixture.requests()).isEmpty();
+			assertThat(context.getBean(ProxyPoolHttpClients.class)
+				.directRoutes()
+				.count(ConnectionType.HTTP, DirectRoutes.Reason.DIRECT_HOST)).isOne();
 			assertThat(this.fixture.whoami(client)).as("another host is asked for").isEqualTo(SERVICE_PEER);
 			assertThat(this.fixture.requests()).hasSize(1);
 		});

@@ -5,7 +5,9 @@ import java.time.Duration;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyAttributes;
+import io.cryptofeed.proxy.netty.DirectRoutes;
 import io.cryptofeed.proxy.netty.ProxyConnectFailedException;
+import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
 import io.cryptofeed.proxy.testkit.Fault;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,9 @@ class FallbackPolicyTests {
 					assertThat(this.fixture.whoami(client)).isEqualTo(peer);
 					String to = peer.equals(EMBEDDED_PEER) ? "embedded" : "direct";
 					assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", to)).isOne();
+					assertThat(context.getBean(ProxyPoolHttpClients.class)
+						.directRoutes()
+						.count(ConnectionType.HTTP, DirectRoutes.Reason.SERVICE)).isEqualTo(to.equals("direct") ? 1 : 0);
 				});
 	}
 

@@ -1,0 +1,61 @@
+package io.cryptofeed.proxy.netty;
+
+import java.util.concurrent.atomic.LongAdder;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+
+/**
+ * Counts what went without a proxy, by connection type and reason: each HTTP request and
+ * each WebSocket connect that the pools routed directly. Traffic that leaves directly is
+ * never silent then: a host the pools were meant to carry that no pattern claims, with no
+ * {@code default} block, shows up here.
+ */
+public final class DirectRoutes {
+
+	/** Why a connection went without a proxy. */
+	public enum Reason {
+
+		/** Its host is one of {@code cryptofeed.proxy.direct-hosts}. */
+		DIRECT_HOST("direct-host"),
+
+		/** Neither its exchange's block nor the default block has a pool for its type. */
+		NO_POOL("no-pool"),
+
+		/** The proxy service said so: its answer, or its fallback policy. */
+		SERVICE("service");
+
+		private final String tag;
+
+		Reason(String tag) {
+			this.tag = tag;
+		}
+
+		/** The value of the {@code reason} metric tag. */
+		public String tag() {
+			return this.tag;
+		}
+
+	}
+
+	private final LongAdder[] counts = new LongAdder[ConnectionType.values().length * Reason.values().length];
+
+	DirectRoutes() {
+		for (int i = 0; i < this.counts.length; i++) {
+			this.counts[i] = new LongAdder();
+		}
+	}
+
+	void routed(ConnectionType type, Reason reason) {
+		this.counts[index(type, reason)].increment();
+	}
+
+	/** How many went directly since start-up, of this type and for this reason. */
+	public long count(ConnectionType type, Reason reason) {
+		return this.counts[index(type, reason)].sum();
+	}
+
+	private static int index(ConnectionType type, Reason reason) {
+		return type.ordinal() * Reason.values().length + reason.ordinal();
+	}
+
+}
