@@ -347,6 +347,9 @@ class WebSocketThroughPoolTests {
 			WebSocketClient client = context.getBean(WebSocketClient.class);
 			assertThat(firstFrame(client)).isEqualTo("peer=127.0.0.1");
 			assertThat(this.first.accepted()).isZero();
+			assertThat(context.getBean(ProxyPoolHttpClients.class)
+				.directRoutes()
+				.count(ConnectionType.WEBSOCKET, DirectRoutes.Reason.DIRECT_HOST)).isOne();
 			String viaKraken = firstFrame(client, (mono) -> mono.contextWrite((c) -> c.put(ProxyAttributes.EXCHANGE,
 					"kraken")));
 			assertThat(viaKraken).as("a session that names its exchange").isEqualTo("peer=127.0.0.22");
