@@ -37,7 +37,10 @@ public final class DirectRoutes {
 
 	}
 
-	private final LongAdder[] counts = new LongAdder[ConnectionType.values().length * Reason.values().length];
+	/** {@code values()} copies its array at each call; counting stays allocation-free. */
+	private static final int REASONS = Reason.values().length;
+
+	private final LongAdder[] counts = new LongAdder[ConnectionType.values().length * REASONS];
 
 	DirectRoutes() {
 		for (int i = 0; i < this.counts.length; i++) {
@@ -55,7 +58,7 @@ public final class DirectRoutes {
 	}
 
 	private static int index(ConnectionType type, Reason reason) {
-		return type.ordinal() * Reason.values().length + reason.ordinal();
+		return type.ordinal() * REASONS + reason.ordinal();
 	}
 
 }
