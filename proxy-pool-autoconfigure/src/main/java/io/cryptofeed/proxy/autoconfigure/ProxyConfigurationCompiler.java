@@ -194,9 +194,7 @@ public final class ProxyConfigurationCompiler {
 						"write an exact host (binance.com) or a leading wildcard for subdomains (*.binance.com)");
 				continue;
 			}
-			// a trailing dot names the same host: HostPatterns matches without it
-			String key = normalized.endsWith(".") ? normalized.substring(0, normalized.length() - 1) : normalized;
-			String owner = patternOwners.putIfAbsent(key, exchange);
+			String owner = patternOwners.putIfAbsent(patternKey(normalized), exchange);
 			if (owner != null && !owner.equals(exchange)) {
 				violations.add(property, pattern, "the pattern is already claimed by exchange '" + owner + "'",
 						"give each host pattern to one exchange only");
@@ -205,6 +203,11 @@ public final class ProxyConfigurationCompiler {
 			patterns.add(normalized);
 		}
 		return patterns;
+	}
+
+	/** A trailing dot names the same host: HostPatterns matches without it. */
+	private static String patternKey(String normalized) {
+		return normalized.endsWith(".") ? normalized.substring(0, normalized.length() - 1) : normalized;
 	}
 
 	/**
@@ -239,8 +242,7 @@ public final class ProxyConfigurationCompiler {
 						+ " host (risk.internal), a leading wildcard for subdomains (*.internal) or a range (10.0.0.0/8)");
 				continue;
 			}
-			String key = normalized.endsWith(".") ? normalized.substring(0, normalized.length() - 1) : normalized;
-			String owner = patternOwners.get(key);
+			String owner = patternOwners.get(patternKey(normalized));
 			if (owner != null) {
 				violations.add(property, entry, "the pattern is claimed by exchange '" + owner + "'",
 						"a host either belongs to an exchange or is reached directly: remove it from one of the two");

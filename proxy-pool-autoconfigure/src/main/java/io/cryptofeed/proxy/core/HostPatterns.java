@@ -36,11 +36,6 @@ public final class HostPatterns {
 	 */
 	private final Map<String, Answer> answers = new ConcurrentHashMap<>();
 
-	/** Exchanges' host patterns, no direct hosts. */
-	public HostPatterns(Map<String, ? extends Iterable<String>> patternsByExchange) {
-		this(patternsByExchange, List.of());
-	}
-
 	/**
 	 * @param patternsByExchange exchange id to its host patterns
 	 * @param directHosts patterns and address ranges of hosts reached without a proxy

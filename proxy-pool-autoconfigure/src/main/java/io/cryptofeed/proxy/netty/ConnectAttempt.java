@@ -55,6 +55,9 @@ final class ConnectAttempt {
 	/** The exchange the connection was routed for: the named one, else the one its host patterns match. */
 	private String routedExchange;
 
+	/** Routed to one of the direct hosts: no pool, nor the proxy service, is to carry it. */
+	private boolean toDirectHost;
+
 	/** The proxy a {@link ProxySource} chose, carrying the connection now. */
 	private ProxyChoice chosen;
 
@@ -116,9 +119,9 @@ final class ConnectAttempt {
 			}
 			else {
 				String target = host.get();
-				boolean direct = pools.isDirectHost(target);
-				this.routedExchange = direct ? null : pools.exchangeForHost(target).orElse(null);
-				this.route = direct ? null : pools.resolve(this.routedExchange, this.type).orElse(null);
+				this.toDirectHost = pools.isDirectHost(target);
+				this.routedExchange = this.toDirectHost ? null : pools.exchangeForHost(target).orElse(null);
+				this.route = this.toDirectHost ? null : pools.resolve(this.routedExchange, this.type).orElse(null);
 			}
 			this.routed = true;
 			if (this.route != null) {
@@ -127,6 +130,11 @@ final class ConnectAttempt {
 			}
 		}
 		return this.route;
+	}
+
+	/** Whether {@link #route} found the target to be one of the direct hosts (and no exchange was named). */
+	synchronized boolean toDirectHost() {
+		return this.toDirectHost;
 	}
 
 	/**

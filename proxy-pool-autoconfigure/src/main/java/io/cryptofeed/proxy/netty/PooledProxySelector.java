@@ -74,7 +74,8 @@ final class PooledProxySelector
 			if (this.source == null || attempt == null) {
 				return embedded(attempt, config, spec);
 			}
-			if (attempt.exchange() == null && this.pools.isDirectHost(host(config.uri()))) {
+			attempt.route(this.pools, () -> host(config.uri()));
+			if (attempt.toDirectHost()) {
 				// a direct host is never the proxy service's to answer for
 				return direct(config, spec, DirectRoutes.Reason.DIRECT_HOST);
 			}
@@ -107,8 +108,8 @@ final class PooledProxySelector
 				: this.pools.resolveForHost(host(config.uri()), this.type).orElse(null);
 		if (pool == null) {
 			// direct by configuration: a direct host, or this exchange and the default have no proxy for this type
-			boolean directHost = (attempt == null || attempt.exchange() == null)
-					&& this.pools.isDirectHost(host(config.uri()));
+			boolean directHost = (attempt != null) ? attempt.toDirectHost()
+					: this.pools.isDirectHost(host(config.uri()));
 			return direct(config, spec, directHost ? DirectRoutes.Reason.DIRECT_HOST : DirectRoutes.Reason.NO_POOL);
 		}
 		if (attempt == null) {

@@ -62,14 +62,15 @@ class ProxyPoolsTests {
 	@Test
 	void theMostSpecificWildcardWins() {
 		HostPatterns patterns = new HostPatterns(Map.of("a", List.of("*.example.com"), "b",
-				List.of("*.eu.example.com")));
+				List.of("*.eu.example.com")), List.of());
 		assertThat(patterns.exchangeFor("x.eu.example.com")).contains("b");
 		assertThat(patterns.exchangeFor("x.us.example.com")).contains("a");
 	}
 
 	@Test
 	void answersStayRightWhenRememberedAndPastTheBoundOfRememberedHosts() {
-		HostPatterns patterns = new HostPatterns(Map.of("a", List.of("*.example.com"), "b", List.of("b.org")));
+		HostPatterns patterns = new HostPatterns(Map.of("a", List.of("*.example.com"), "b", List.of("b.org")),
+				List.of());
 		for (int round = 0; round < 2; round++) {
 			for (int i = 0; i < HostPatterns.MAX_REMEMBERED_HOSTS + 10; i++) {
 				assertThat(patterns.exchangeFor("h" + i + ".example.com")).contains("a");
@@ -82,7 +83,7 @@ class ProxyPoolsTests {
 	@Test
 	void aPatternClaimedByTwoExchangesIsRejected() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new HostPatterns(Map.of("a", List.of("*.x.com"), "b", List.of("*.X.com"))));
+			.isThrownBy(() -> new HostPatterns(Map.of("a", List.of("*.x.com"), "b", List.of("*.X.com")), List.of()));
 	}
 
 	@Test
