@@ -15,6 +15,7 @@ import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.netty.ProxyPoolExchangeFilter;
 import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
+import io.cryptofeed.proxy.netty.ProxyPoolRequestInterceptor;
 import io.cryptofeed.proxy.netty.ProxyPoolWebSocketClient;
 import io.cryptofeed.proxy.netty.ProxySource;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -27,18 +28,26 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.ReactorClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
 import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
 import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
+import org.springframework.boot.restclient.RestClientCustomizer;
+import org.springframework.boot.restclient.RestTemplateCustomizer;
 import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
 
 /**
  * Puts the pools under the HTTP and WebSocket clients Spring Boot gives the application:
- * the auto-configured {@code WebClient.Builder} and a {@link WebSocketClient} bean, with
+ * the auto-configured {@code WebClient.Builder}, {@code RestClient.Builder} and
+ * {@code RestTemplateBuilder} (the blocking two where Boot's request factory is Reactor
+ * Netty's), and a {@link WebSocketClient} bean, with
  * connect failover, a circuit breaker per member, and cooldowns and budgets per member and
  * exchange.
  */
@@ -126,6 +135,42 @@ public class ProxyPoolTransportAutoConfiguration {
 				ProxyPoolHttpClients clients) {
 			return (builder) -> builder.withHttpClientFactory(clients::newHttpClient)
 				.withHttpClientCustomizer((client) -> clients.apply(client, ConnectionType.HTTP));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ ReactorClientHttpRequestFactoryBuilder.class, ClientHttpRequestFactoryBuilderCustomizer.class })
+	static class RequestFactoryConfiguration {
+
+		/** Boot's blocking request factory, when it is Reactor Netty's, connects through the pools. */
+		@Bean
+		ClientHttpRequestFactoryBuilderCustomizer<ReactorClientHttpRequestFactoryBuilder> proxyPoolRequestFactoryCustomizer(
+				ProxyPoolHttpClients clients) {
+			return (builder) -> builder.withHttpClientFactory(clients::newHttpClient)
+				.withHttpClientCustomizer((client) -> clients.apply(client, ConnectionType.HTTP));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ RestClient.class, RestClientCustomizer.class, ClientHttpRequestFactoryBuilder.class })
+	static class RestClientConfiguration {
+
+		@Bean
+		RestClientCustomizer proxyPoolRestClientCustomizer(ProxyPoolHttpClients clients) {
+			return (builder) -> builder.requestInterceptor(new ProxyPoolRequestInterceptor(clients));
+		}
+
+		@Bean
+		RestTemplateCustomizer proxyPoolRestTemplateCustomizer(ProxyPoolHttpClients clients) {
+			return (restTemplate) -> restTemplate.getInterceptors().add(new ProxyPoolRequestInterceptor(clients));
+		}
+
+		@Bean
+		UnpooledRequestFactoryWarning proxyPoolUnpooledRequestFactoryWarning(
+				ObjectProvider<ClientHttpRequestFactoryBuilder<?>> builder) {
+			return new UnpooledRequestFactoryWarning(builder);
 		}
 
 	}

@@ -4,8 +4,8 @@ package io.cryptofeed.proxy.core;
 public final class ProxyAttributes {
 
 	/**
-	 * The request attribute (WebClient) and Reactor context key whose value, an exchange id,
-	 * chooses the exchange's pool regardless of the request's host.
+	 * The request attribute (WebClient, RestClient) and Reactor context key whose value, an
+	 * exchange id, chooses the exchange's pool regardless of the request's host.
 	 */
 	public static final String EXCHANGE = "cryptofeed.proxy.exchange";
 

@@ -24,7 +24,8 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
  */
 public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 
-	private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
+	/** What may be sent once more through another member (the blocking clients too). */
+	static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
 	private final ProxyPoolHttpClients clients;
 

@@ -222,9 +222,6 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	<T> Mono<T> failover(ConnectAttempt attempt, Supplier<? extends Mono<T>> request,
 			Function<Throwable, Mono<T>> otherwise) {
 		return request.get().onErrorResume((error) -> {
-			if (error instanceof NoProxyAvailableException && attempt.hasFailures()) {
-				return otherwise.apply(exhausted(attempt, error));
-			}
 			if (ExchangeAnswers.refusedHandshake(attempt, error)) {
 				if (!attempt.retriesOnCooldown() || !attempt.mayTryAnother(this.settings.maxAttempts())) {
 					return otherwise.apply(error);
@@ -234,23 +231,35 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 				return failover(attempt, request, (next) -> otherwise
 					.apply((next instanceof NoProxyAvailableException) ? error : next));
 			}
-			// once the exchange answered, an error (even a ConnectException from the application's
-			// handler or filter) is no connect failure: the request was sent, or the session opened
-			if (!ConnectFailures.beforeTunnel(error) || attempt.answered()
-					|| !attempt.failed(error, this.settings.maxAttempts())) {
-				return otherwise.apply(error);
-			}
-			if (attempt.mayTryAnother(this.settings.maxAttempts())) {
-				return failover(attempt, request, otherwise);
-			}
-			return otherwise.apply(exhausted(attempt, error));
+			Throwable handedOn = afterConnectError(attempt, error);
+			return (handedOn != null) ? otherwise.apply(handedOn) : failover(attempt, request, otherwise);
 		});
+	}
+
+	/**
+	 * Decides after a failed try whether another member is to carry the request; shared by
+	 * {@link #failover} and the blocking clients' {@link ProxyPoolRequestInterceptor}.
+	 * @return {@code null} to try another member; else what the caller is to get: the error
+	 * itself, or the exhausted failover naming every member tried
+	 */
+	Throwable afterConnectError(ConnectAttempt attempt, Throwable error) {
+		int maxAttempts = this.settings.maxAttempts();
+		if (error instanceof NoProxyAvailableException && attempt.hasFailures()) {
+			return exhausted(attempt, error);
+		}
+		// once the exchange answered, an error (even a ConnectException from the application's
+		// handler or filter) is no connect failure: the request was sent, or the session opened
+		if (!ConnectFailures.beforeTunnel(error) || attempt.answered() || !attempt.failed(error, maxAttempts)) {
+			return error;
+		}
+		return attempt.mayTryAnother(maxAttempts) ? null : exhausted(attempt, error);
 	}
 
 	/**
 	 * A connect of a client from {@link #apply} used on its own, without {@link #withFailover}:
 	 * it gets an attempt of its own, whose failures count against the member. Where an
-	 * attempt is already in the context (the usual case) the connect passes through untouched.
+	 * attempt is already in the context (the usual case) the connect passes through untouched;
+	 * a blocking request's attempt waits for it on the caller's thread ({@link CallerAttempt}).
 	 */
 	private final class OwnAttempt extends MonoOperator<Connection, Connection> {
 
@@ -267,6 +276,12 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 			if (context.hasKey(ConnectAttempt.CONTEXT_KEY)) {
 				// the outer layer records failures, since it decides whether to try another member
 				this.source.subscribe(actual);
+				return;
+			}
+			ConnectAttempt callers = CallerAttempt.take();
+			if (callers != null) {
+				// a blocking request's: its interceptor is the outer layer
+				this.source.contextWrite((c) -> c.put(ConnectAttempt.CONTEXT_KEY, callers)).subscribe(actual);
 				return;
 			}
 			ConnectAttempt attempt = newAttempt(context.getOrDefault(ProxyAttributes.EXCHANGE, null), this.type);

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Sinks;
 
+import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
@@ -93,6 +94,20 @@ class RealProxiesThroughPoolTests {
 				}
 				assertThat(target.requestsByPeer()).containsOnly(Map.entry("127.0.0.41", 100),
 						Map.entry("127.0.0.42", 100), Map.entry("127.0.0.43", 100));
+			});
+	}
+
+	@Test
+	void restClientRequestsGoThroughEachRealProxy() {
+		RestClientThroughPoolTests.runner()
+			.withPropertyValues(TransportTestSupport.pool("default.http", tinyproxy.url(), microsocks.url(), dante.url()))
+			.run((context) -> {
+				RestClient client = context.getBean(RestClient.Builder.class).build();
+				for (int i = 0; i < 30; i++) {
+					client.get().uri(target.baseUrl() + "/whoami").retrieve().body(String.class);
+				}
+				assertThat(target.requestsByPeer()).containsOnly(Map.entry("127.0.0.41", 10),
+						Map.entry("127.0.0.42", 10), Map.entry("127.0.0.43", 10));
 			});
 	}
 

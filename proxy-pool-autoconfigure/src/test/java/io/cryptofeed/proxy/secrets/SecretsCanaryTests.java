@@ -16,6 +16,8 @@ import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
+import io.cryptofeed.proxy.netty.ProxyPoolRequestInterceptor;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
@@ -41,11 +43,15 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.ReactorClientHttpRequestFactory;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -144,6 +150,14 @@ class SecretsCanaryTests {
 			.block(WAIT) instanceof Throwable error ? error : null;
 		assertThat(exhausted).as("every member of binance's pool refuses").isNotNull();
 		this.seen.add(stackTrace(exhausted));
+		Throwable blockingExhausted = catchThrowable(() -> blockingClient().get()
+			.uri("/whoami")
+			.attribute(ProxyAttributes.EXCHANGE, "binance")
+			.retrieve()
+			.body(String.class));
+		assertThat(blockingExhausted).as("the same through a blocking client")
+			.isInstanceOf(ResourceAccessException.class);
+		this.seen.add(stackTrace(blockingExhausted));
 
 		await().atMost(WAIT).untilAsserted(() -> assertThat(output.getAll()).contains("state=unhealthy"));
 		readEveryEndpoint();
@@ -186,6 +200,17 @@ class SecretsCanaryTests {
 		}
 	}
 
+	/** A RestClient pooled as the starter pools Boot's (this application is reactive, so Boot builds none). */
+	private RestClient blockingClient() {
+		ProxyPoolHttpClients clients = this.context.getBean(ProxyPoolHttpClients.class);
+		return RestClient.builder()
+			.baseUrl(this.target.baseUrl())
+			.requestFactory(
+					new ReactorClientHttpRequestFactory(clients.apply(clients.newHttpClient(), ConnectionType.HTTP)))
+			.requestInterceptor(new ProxyPoolRequestInterceptor(clients))
+			.build();
+	}
+
 	private void run() throws Exception {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("server.address", "127.0.0.1");
@@ -200,6 +225,7 @@ class SecretsCanaryTests {
 		properties.put("logging.level.io.github.resilience4j", "debug");
 		properties.put("logging.level.org.springframework.cloud.context", "debug");
 		properties.put("logging.level.org.springframework.web.reactive.function.client", "debug");
+		properties.put("logging.level.org.springframework.web.client", "debug");
 		properties.put("cryptofeed.proxy.enabled", "true");
 		properties.put("cryptofeed.proxy.handshake-timeout", "300ms");
 		properties.put("cryptofeed.proxy.failover.max-attempts", "4");

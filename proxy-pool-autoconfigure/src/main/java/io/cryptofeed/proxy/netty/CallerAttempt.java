@@ -1,0 +1,45 @@
+package io.cryptofeed.proxy.netty;
+
+import java.io.IOException;
+
+/**
+ * Hands a blocking request's attempt to its connect. Spring's
+ * {@code ReactorClientHttpRequestFactory} offers no Reactor context to carry it in, but it
+ * subscribes to the connect on the caller's thread, within the call: the connect takes the
+ * attempt from there (see {@link ProxyPoolHttpClients#apply}).
+ */
+final class CallerAttempt {
+
+	private static final ThreadLocal<ConnectAttempt> CURRENT = new ThreadLocal<>();
+
+	private CallerAttempt() {
+	}
+
+	/** Runs the call with the attempt waiting for the first connect on this thread. */
+	static <T> T with(ConnectAttempt attempt, BlockingCall<T> call) throws IOException {
+		CURRENT.set(attempt);
+		try {
+			return call.run();
+		}
+		finally {
+			CURRENT.remove();
+		}
+	}
+
+	/** The attempt waiting on this thread, if any; taken, so that no other connect gets it. */
+	static ConnectAttempt take() {
+		ConnectAttempt attempt = CURRENT.get();
+		if (attempt != null) {
+			CURRENT.remove();
+		}
+		return attempt;
+	}
+
+	@FunctionalInterface
+	interface BlockingCall<T> {
+
+		T run() throws IOException;
+
+	}
+
+}

@@ -1,0 +1,120 @@
+package io.cryptofeed.proxy.netty;
+
+import java.io.IOException;
+import java.util.Objects;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.ProxyAttributes;
+import reactor.core.Exceptions;
+
+import org.springframework.http.HttpRequest;
+import org.springframework.http.client.ClientHttpRequestExecution;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.http.client.ClientHttpResponse;
+
+/**
+ * The blocking side of the pools ({@code RestClient}, {@code RestTemplate}), for clients
+ * whose request factory is a {@code ReactorClientHttpRequestFactory} on a client from
+ * {@link ProxyPoolHttpClients#apply}: what {@link ProxyPoolExchangeFilter} does for a
+ * WebClient. It reads the exchange from the request attribute, routes the request once,
+ * sends it again through another member while connecting fails before the tunnel is up,
+ * once more when an idempotent request stalled after it, and holds the request's leases
+ * until its response arrives.
+ */
+public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInterceptor {
+
+	private final ProxyPoolHttpClients clients;
+
+	public ProxyPoolRequestInterceptor(ProxyPoolHttpClients clients) {
+		this.clients = clients;
+	}
+
+	@Override
+	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
+			throws IOException {
+		Object named = request.getAttributes().get(ProxyAttributes.EXCHANGE);
+		ConnectAttempt attempt = this.clients.newAttempt((named != null) ? named.toString() : null,
+				ConnectionType.HTTP);
+		try {
+			attempt.route(this.clients.pools(), () -> request.getURI().getHost());
+			boolean idempotent = ProxyPoolExchangeFilter.IDEMPOTENT.contains(request.getMethod());
+			ClientHttpResponse answer = send(attempt, () -> execution.execute(request, body), idempotent);
+			return (idempotent && attempt.retriesOnCooldown())
+					? afterCooldown(answer, attempt, () -> execution.execute(request, body)) : answer;
+		}
+		finally {
+			attempt.releaseAll();
+		}
+	}
+
+	/**
+	 * The request, sent again through another member each time connecting fails before the
+	 * tunnel is up, and (idempotent ones, where {@code failover.retry-idempotent} is on) once
+	 * more when the tunnel stalled before the answer. Each try is a new request of the
+	 * factory's, as Spring's execution makes one per call.
+	 */
+	private ClientHttpResponse send(ConnectAttempt attempt, CallerAttempt.BlockingCall<ClientHttpResponse> request,
+			boolean idempotent) throws IOException {
+		boolean resend = idempotent && this.clients.settings().retryIdempotent();
+		while (true) {
+			try {
+				return CallerAttempt.with(attempt, request);
+			}
+			catch (IOException | RuntimeException ex) {
+				Throwable error = original(ex);
+				Throwable handedOn = this.clients.afterConnectError(attempt, error);
+				if (handedOn == null) {
+					continue;
+				}
+				if (handedOn == error && resend && attempt.stalledBeforeAnswer(error, this.clients.settings().maxAttempts())) {
+					resend = false;
+					continue;
+				}
+				if (handedOn == error) {
+					throw ex;
+				}
+				throw asThrown(handedOn);
+			}
+		}
+	}
+
+	/**
+	 * Sends an idempotent request once more through another member when the exchange's answer
+	 * put its member to rest ({@code rate-limit.retry-on-cooldown}). When no other member may
+	 * take it, or the retry fails, the caller gets the exchange's answer.
+	 */
+	private ClientHttpResponse afterCooldown(ClientHttpResponse answer, ConnectAttempt attempt,
+			CallerAttempt.BlockingCall<ClientHttpResponse> request) {
+		ClientHttpResponse latest = answer;
+		while (attempt.takeCooldown() && attempt.mayTryAnother(this.clients.settings().maxAttempts())) {
+			ClientHttpResponse retried;
+			try {
+				retried = send(attempt, request, true);
+			}
+			catch (IOException | RuntimeException ex) {
+				return latest;
+			}
+			latest.close();
+			latest = retried;
+		}
+		return latest;
+	}
+
+	/**
+	 * The error the connect failed with: Spring's request hands on an I/O error as it came,
+	 * and wraps any other in an {@code IOException} that repeats its message.
+	 */
+	private static Throwable original(Exception thrown) {
+		Throwable cause = thrown.getCause();
+		if (thrown.getClass() == IOException.class && cause != null
+				&& Objects.equals(thrown.getMessage(), cause.getMessage())) {
+			return Exceptions.unwrap(cause);
+		}
+		return Exceptions.unwrap(thrown);
+	}
+
+	private static IOException asThrown(Throwable error) {
+		return (error instanceof IOException io) ? io : new IOException(error.getMessage(), error);
+	}
+
+}

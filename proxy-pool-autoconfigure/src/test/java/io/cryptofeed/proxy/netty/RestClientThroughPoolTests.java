@@ -1,0 +1,314 @@
+package io.cryptofeed.proxy.netty;
+
+import java.util.Map;
+
+import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyAttributes;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.testkit.Fault;
+import io.cryptofeed.proxy.testkit.HttpConnectProxy;
+import io.cryptofeed.proxy.testkit.Socks5Proxy;
+import io.cryptofeed.proxy.testkit.target.TargetServer;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
+import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
+import org.springframework.boot.restclient.RestTemplateBuilder;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
+import org.springframework.boot.restclient.autoconfigure.RestTemplateAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.http.client.ReactorClientHttpRequestFactory;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The blocking clients Boot builds (RestClient, RestTemplate) through a pool of in-JVM
+ * proxies (two HTTP CONNECT, one SOCKS5 with a password), each leaving from its own loopback
+ * address so the target can tell which one carried a request.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class RestClientThroughPoolTests {
+
+	private static final String SECRET = "canary-Re5t";
+
+	private ProxyTrio trio;
+
+	private TargetServer target;
+
+	private HttpConnectProxy first;
+
+	private HttpConnectProxy second;
+
+	private Socks5Proxy third;
+
+	@BeforeEach
+	void start() {
+		this.trio = new ProxyTrio("127.0.0.1", SECRET);
+		this.target = this.trio.target;
+		this.first = this.trio.first;
+		this.second = this.trio.second;
+		this.third = this.trio.third;
+	}
+
+	@AfterEach
+	void stop() {
+		this.trio.close();
+	}
+
+	/** Boot's blocking HTTP client and RestClient/RestTemplate auto-configuration, beside the reactive one. */
+	static ApplicationContextRunner runner() {
+		return TransportTestSupport.runner()
+			.withConfiguration(AutoConfigurations.of(HttpClientAutoConfiguration.class,
+					ImperativeHttpClientAutoConfiguration.class, RestClientAutoConfiguration.class,
+					RestTemplateAutoConfiguration.class));
+	}
+
+	@Test
+	void roundRobinSpreadsRequestsEvenlyOverTheMembers() {
+		runWithPool((context, client) -> {
+			for (int i = 0; i < 30; i++) {
+				assertThat(whoami(client)).startsWith("127.0.0.1");
+			}
+			assertThat(this.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.11", 10),
+					Map.entry("127.0.0.12", 10), Map.entry("127.0.0.13", 10));
+		});
+	}
+
+	@Test
+	void aRestTemplateFromBootsBuilderGoesThroughThePoolWithFailoverToo() {
+		this.first.fault(Fault.REFUSE);
+		runWithPool((context, client) -> {
+			RestTemplate restTemplate = context.getBean(RestTemplateBuilder.class).build();
+			for (int i = 0; i < 6; i++) {
+				restTemplate.getForObject(this.target.baseUrl() + "/whoami", String.class);
+			}
+			assertThat(this.target.requestsByPeer()).containsOnlyKeys("127.0.0.12", "127.0.0.13");
+			assertThat(this.target.requestsByPeer().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(6);
+		});
+	}
+
+	/** As docs/migration.md tells a user to build one. */
+	@Test
+	void aBlockingClientBuiltByHandWithTheInterceptorFailsOverToo() {
+		this.first.fault(Fault.REFUSE);
+		runWithPool((context, bootsClient) -> {
+			ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
+			RestClient client = RestClient.builder()
+				.requestFactory(new ReactorClientHttpRequestFactory(
+						clients.apply(clients.newHttpClient(), ConnectionType.HTTP)))
+				.requestInterceptor(new ProxyPoolRequestInterceptor(clients))
+				.build();
+			for (int i = 0; i < 6; i++) {
+				whoami(client);
+			}
+			assertThat(this.target.requestsByPeer()).containsOnlyKeys("127.0.0.12", "127.0.0.13");
+			assertThat(this.target.requestsByPeer().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(6);
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "REFUSE", "HANG", "RESET", "STATUS_407", "STATUS_500" })
+	void aFailingHttpProxyIsSkippedAndEveryRequestSucceeds(String fault) throws Exception {
+		this.first.fault((Fault) Fault.class.getField(fault).get(null));
+		runWithPool((context, client) -> {
+			for (int i = 0; i < 12; i++) {
+				whoami(client);
+			}
+			assertThat(this.target.requestsByPeer()).doesNotContainKey("127.0.0.11");
+			assertThat(this.target.requestsByPeer().values().stream().mapToInt(Integer::intValue).sum())
+				.isEqualTo(12);
+		});
+	}
+
+	@Test
+	void aSocksProxyRefusingTheCredentialsIsSkipped() {
+		this.third.fault(Fault.AUTH_FAIL);
+		runWithPool((context, client) -> {
+			for (int i = 0; i < 12; i++) {
+				whoami(client);
+			}
+			assertThat(this.target.requestsByPeer()).doesNotContainKey("127.0.0.13").hasSize(2);
+		});
+	}
+
+	@Test
+	void theBreakerTakesARefusingMemberOut() {
+		this.first.fault(Fault.REFUSE);
+		runWithPool((context, client) -> {
+			ProxyPool pool = pool(context);
+			PoolMember failing = pool.members().get(0);
+			CircuitBreaker breaker = context.getBean(MemberCircuitBreakers.class).breakerOf(failing);
+			for (int i = 0; i < 9; i++) {
+				whoami(client);
+			}
+			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+			assertThat(pool.availableMembers()).doesNotContain(failing);
+			int failedSoFar = breaker.getMetrics().getNumberOfFailedCalls();
+			for (int i = 0; i < 9; i++) {
+				whoami(client);
+			}
+			assertThat(breaker.getMetrics().getNumberOfFailedCalls()).as("tries of the member whose breaker is open")
+				.isEqualTo(failedSoFar);
+		});
+	}
+
+	@Test
+	void whenEveryMemberFailsTheErrorNamesEachWithoutCredentials() {
+		this.first.fault(Fault.REFUSE);
+		this.second.fault(Fault.STATUS_500);
+		this.third.fault(Fault.AUTH_FAIL);
+		runWithPool((context, client) -> assertThatExceptionOfType(ResourceAccessException.class)
+			.isThrownBy(() -> whoami(client))
+			.havingCause()
+			.isInstanceOfSatisfying(ProxyConnectFailedException.class, (failure) -> {
+				assertThat(failure.getMessage()).contains("exchange=default", "type=http", "tried=3", this.first.url(),
+						this.second.url(), "socks5://***@127.0.0.1:" + this.third.port())
+					.doesNotContain(SECRET);
+				assertThat(failure.failures()).hasSize(3);
+			}));
+	}
+
+	@Test
+	void anExchangeAttributeChoosesThatExchangesPool() {
+		runner().withPropertyValues("cryptofeed.proxy.exchanges.binance.http.url=" + this.second.url(),
+				"cryptofeed.proxy.default.http.url=" + this.first.url())
+			.run((context) -> {
+				RestClient client = context.getBean(RestClient.Builder.class).build();
+				for (int i = 0; i < 3; i++) {
+					client.get()
+						.uri(this.target.baseUrl() + "/whoami")
+						.attribute(ProxyAttributes.EXCHANGE, "binance")
+						.retrieve()
+						.body(String.class);
+					whoami(client);
+				}
+				assertThat(this.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.12", 3),
+						Map.entry("127.0.0.11", 3));
+			});
+	}
+
+	@Test
+	void aDirectHostIsReachedWithoutAProxyAndCounted() {
+		runner().withPropertyValues("cryptofeed.proxy.direct-hosts=localhost",
+				"cryptofeed.proxy.default.http.url=" + this.first.url())
+			.run((context) -> {
+				RestClient client = context.getBean(RestClient.Builder.class).build();
+				DirectRoutes routes = context.getBean(ProxyPoolHttpClients.class).directRoutes();
+				assertThat(client.get()
+					.uri("http://localhost:" + this.target.port() + "/whoami")
+					.retrieve()
+					.body(String.class)).isEqualTo("127.0.0.1");
+				assertThat(this.first.accepted()).isZero();
+				assertThat(routes.count(ConnectionType.HTTP, DirectRoutes.Reason.DIRECT_HOST)).isOne();
+				assertThat(whoami(client)).as("a host that is not direct").isEqualTo("127.0.0.11");
+			});
+	}
+
+	@Test
+	void aGetWhoseTunnelStallsAfterItIsUpIsSentOnceMoreThroughAnotherMember() {
+		runWithPool((context, client) -> {
+			assertThatExceptionOfType(ResourceAccessException.class)
+				.isThrownBy(() -> client.get().uri(this.target.baseUrl() + "/delay/3000").retrieve().body(String.class))
+				.withRootCauseInstanceOf(io.netty.handler.timeout.ReadTimeoutException.class);
+			// the first member's answer never came within the pool timeout; a second member was tried, no third
+			assertThat(this.target.requestsByPeer()).hasSize(2).allSatisfy((peer, count) -> assertThat(count).isOne());
+		}, "cryptofeed.proxy.default.http.timeout=300ms");
+	}
+
+	@Test
+	void aMemberWhoseTunnelStallsIsSkippedForAGet() {
+		this.first.fault(Fault.STALL);
+		runWithPool((context, client) -> {
+			MemberCircuitBreakers breakers = context.getBean(MemberCircuitBreakers.class);
+			PoolMember stalling = pool(context).members().get(0);
+			for (int i = 0; i < 3 && this.first.tunnels() == 0; i++) {
+				assertThat(whoami(client)).isIn("127.0.0.12", "127.0.0.13");
+			}
+			assertThat(this.first.tunnels()).isOne();
+			assertThat(breakers.breakerOf(stalling).getMetrics().getNumberOfFailedCalls()).isOne();
+		}, "cryptofeed.proxy.default.http.timeout=300ms");
+	}
+
+	@Test
+	void aPostWhoseTunnelStallsIsNeverSentTwice() {
+		runWithPool((context, client) -> {
+			assertThatExceptionOfType(ResourceAccessException.class)
+				.isThrownBy(
+						() -> client.post().uri(this.target.baseUrl() + "/delay/3000").retrieve().body(String.class))
+				.withRootCauseInstanceOf(io.netty.handler.timeout.ReadTimeoutException.class);
+			assertThat(this.target.requestsByPeer().values()).containsExactly(1);
+		}, "cryptofeed.proxy.default.http.timeout=300ms");
+	}
+
+	@Test
+	void leasesReturnToZeroAfterSuccessesAndFailures() {
+		this.first.fault(Fault.REFUSE);
+		runWithPool((context, client) -> {
+			for (int i = 0; i < 10; i++) {
+				whoami(client);
+			}
+			PoolMember refusing = pool(context).members().get(0);
+			assertThat(context.getBean(MemberCircuitBreakers.class).breakerOf(refusing).getMetrics()
+				.getNumberOfFailedCalls()).as("the refusing member was tried").isPositive();
+			assertThat(pool(context).members()).allSatisfy((m) -> assertThat(m.activeLeases()).isZero());
+		}, "cryptofeed.proxy.default.http.strategy=least-connections");
+	}
+
+	@Test
+	void anotherRequestFactoryIsNamedInAWarningAndItsRequestsGoDirect(CapturedOutput output) {
+		runWithPool((context, client) -> {
+			assertThat(whoami(client)).isEqualTo("127.0.0.1");
+			assertThat(this.first.accepted() + this.second.accepted() + this.third.accepted()).isZero();
+			assertThat(output).contains("proxy pools: RestClient and RestTemplate requests go direct",
+					"JdkClientHttpRequestFactoryBuilder", "spring.http.clients.imperative.factory=reactor");
+		}, "spring.http.clients.imperative.factory=jdk");
+	}
+
+	@Test
+	void reactorNettysRequestFactoryGivesNoWarning(CapturedOutput output) {
+		runWithPool((context, client) -> {
+			assertThat(whoami(client)).isIn("127.0.0.11", "127.0.0.12", "127.0.0.13");
+			assertThat(output).doesNotContain("requests go direct");
+		});
+	}
+
+	private void runWithPool(ContextCallback callback, String... extra) {
+		runner().withPropertyValues(this.trio.pool("default.http")).withPropertyValues(extra).run((context) -> {
+			assertThat(context).hasNotFailed();
+			callback.accept(context, context.getBean(RestClient.Builder.class).build());
+		});
+	}
+
+	private String whoami(RestClient client) {
+		return client.get().uri(this.target.baseUrl() + "/whoami").retrieve().body(String.class);
+	}
+
+	private static ProxyPool pool(AssertableApplicationContext context) {
+		return context.getBean(ProxyPools.class).resolve(null, ConnectionType.HTTP).orElseThrow();
+	}
+
+	@FunctionalInterface
+	interface ContextCallback {
+
+		void accept(AssertableApplicationContext context, RestClient client) throws Exception;
+
+	}
+
+}
