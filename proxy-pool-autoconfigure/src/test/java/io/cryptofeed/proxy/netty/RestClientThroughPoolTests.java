@@ -1,5 +1,7 @@
 package io.cryptofeed.proxy.netty;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
@@ -272,6 +274,38 @@ class RestClientThroughPoolTests {
 	}
 
 	@Test
+	void withRetryOnCooldownAGetIsAnsweredThroughAnotherMember() {
+		runWithPool((context, client) -> {
+			for (int i = 0; i < 3; i++) {
+				assertThat(status(client.get(), "/status/429?retry-after=30&peer=127.0.0.11")).isEqualTo(200);
+			}
+			// the limited member was asked once, then never again; the retry went elsewhere
+			assertThat(this.target.requestsByPeer()).containsEntry("127.0.0.11", 1);
+			assertThat(this.target.requestsByPeer().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(4);
+		}, "cryptofeed.proxy.default.rate-limit.retry-on-cooldown=true");
+	}
+
+	@Test
+	void withRetryOnCooldownAPostIsNeverSentTwice() {
+		runWithPool((context, client) -> {
+			List<Integer> statuses = new ArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				statuses.add(status(client.post(), "/status/429?peer=127.0.0.11"));
+			}
+			assertThat(statuses).containsExactlyInAnyOrder(429, 200, 200);
+			assertThat(this.target.requestsByPeer().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(3);
+		}, "cryptofeed.proxy.default.rate-limit.retry-on-cooldown=true");
+	}
+
+	@Test
+	void whenEveryMemberIsRefusedTheRetryGivesTheCallerTheExchangesAnswer() {
+		runWithPool((context, client) -> {
+			assertThat(status(client.get(), "/status/429?retry-after=30")).isEqualTo(429);
+			assertThat(this.target.requestsByPeer()).hasSize(3);
+		}, "cryptofeed.proxy.default.rate-limit.retry-on-cooldown=true");
+	}
+
+	@Test
 	void anotherRequestFactoryIsNamedInAWarningAndItsRequestsGoDirect(CapturedOutput output) {
 		runWithPool((context, client) -> {
 			assertThat(whoami(client)).isEqualTo("127.0.0.1");
@@ -298,6 +332,13 @@ class RestClientThroughPoolTests {
 
 	private String whoami(RestClient client) {
 		return client.get().uri(this.target.baseUrl() + "/whoami").retrieve().body(String.class);
+	}
+
+	/** The status of the exchange's answer to a request for binance, whatever it is. */
+	private int status(RestClient.RequestHeadersUriSpec<?> method, String path) {
+		return method.uri(this.target.baseUrl() + path)
+			.attribute(ProxyAttributes.EXCHANGE, "binance")
+			.exchange((request, response) -> response.getStatusCode().value());
 	}
 
 	private static ProxyPool pool(AssertableApplicationContext context) {
