@@ -86,7 +86,7 @@ public final class TransportLoadRun {
 	/** Far less than a real exchange takes to answer, so the pool's own cost is easier to see. */
 	private static final Duration TARGET_DELAY = Duration.ofMillis(1);
 
-	private static final String CLIENT_THREADS = "reactor-http";
+	static final String CLIENT_THREADS = "reactor-http";
 
 	/** Steal up to this share of the CPU time (per cent) leaves a run's figures as the clients made them. */
 	private static final double QUIET_STEAL_PERCENT = 1;
@@ -456,19 +456,24 @@ public final class TransportLoadRun {
 	 */
 	private static WebClient pooledClient(Function<ProxyPoolHttpClients, HttpClient> base,
 			TransportSettings transport, BreakerSettings breaker, ProxyServer... members) {
-		List<MemberSpec> specs = Arrays.stream(members)
-			.map((proxy) -> MemberSpec.of(proxy.endpoint()))
-			.toList();
-		PoolSpec spec = new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP), PoolSpec.Origin.POOL, specs,
-				SelectionStrategies.ROUND_ROBIN, Duration.ofSeconds(30));
-		ProxyPools pools = ProxyPools.of(List.of(spec), Map.of(), SelectionStrategies.builtIn()::create);
-		MemberCircuitBreakers breakers = new MemberCircuitBreakers(MemberCircuitBreakers.registry(breaker), pools);
-		ProxyPoolHttpClients clients = new ProxyPoolHttpClients(pools, transport, breakers,
-				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()), null);
+		ProxyPoolHttpClients clients = pooledClients(transport, breaker,
+				Arrays.stream(members).map(ProxyServer::endpoint).toArray(ProxyEndpoint[]::new));
 		return WebClient.builder()
 			.clientConnector(new ReactorClientHttpConnector(clients.apply(base.apply(clients), ConnectionType.HTTP)))
 			.filter(new ProxyPoolExchangeFilter(clients))
 			.build();
+	}
+
+	/** A round-robin pool of the members with a breaker each, as the auto-configuration makes one. */
+	static ProxyPoolHttpClients pooledClients(TransportSettings transport, BreakerSettings breaker,
+			ProxyEndpoint... members) {
+		List<MemberSpec> specs = Arrays.stream(members).map(MemberSpec::of).toList();
+		PoolSpec spec = new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP), PoolSpec.Origin.POOL, specs,
+				SelectionStrategies.ROUND_ROBIN, Duration.ofSeconds(30));
+		ProxyPools pools = ProxyPools.of(List.of(spec), Map.of(), SelectionStrategies.builtIn()::create);
+		MemberCircuitBreakers breakers = new MemberCircuitBreakers(MemberCircuitBreakers.registry(breaker), pools);
+		return new ProxyPoolHttpClients(pools, transport, breakers,
+				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()), null);
 	}
 
 	/** The starter's connection provider, but lending the connection idle longest first (Reactor Netty's default). */
@@ -518,7 +523,7 @@ public final class TransportLoadRun {
 	 * ({@link #CLIENT_THREADS}; the target has event loops of its own), or the in-JVM proxies'
 	 * relay threads, which a real deployment runs on other machines.
 	 */
-	private static long cpuNanos(String threadNamePrefix) {
+	static long cpuNanos(String threadNamePrefix) {
 		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 		return sumOverThreads(threads, threadNamePrefix, threads::getThreadCpuTime);
 	}
@@ -529,7 +534,7 @@ public final class TransportLoadRun {
 	 * this machine's noise hides it in requests per second. -1 on a JVM that does not count
 	 * allocations per thread.
 	 */
-	private static long allocatedBytes(String threadNamePrefix) {
+	static long allocatedBytes(String threadNamePrefix) {
 		if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads)
 				|| !threads.isThreadAllocatedMemoryEnabled()) {
 			return -1;
@@ -621,13 +626,14 @@ public final class TransportLoadRun {
 	private record Proxies(ProxyServer a, ProxyServer b, ProxyServer c, LongSupplier cpuNanos) {
 	}
 
-	private static Result median(List<Result> results) {
+	static Result median(List<Result> results) {
 		List<Result> sorted = new ArrayList<>(results);
 		sorted.sort((x, y) -> Double.compare(x.rps, y.rps));
 		return sorted.get(sorted.size() / 2);
 	}
 
-	private static final class Result {
+	/** Requests per second and latencies of one run (and what the client spent on it, where measured). */
+	static final class Result {
 
 		final double rps;
 

@@ -11,12 +11,9 @@ import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.testkit.Fault;
-import io.cryptofeed.proxy.testkit.HttpConnectProxy;
-import io.cryptofeed.proxy.testkit.Socks5Proxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,24 +47,9 @@ class RestClientThroughPoolTests {
 
 	private static final String SECRET = "canary-Re5t";
 
-	private ProxyTrio trio;
+	private final ProxyTrio trio = new ProxyTrio("127.0.0.1", SECRET);
 
-	private TargetServer target;
-
-	private HttpConnectProxy first;
-
-	private HttpConnectProxy second;
-
-	private Socks5Proxy third;
-
-	@BeforeEach
-	void start() {
-		this.trio = new ProxyTrio("127.0.0.1", SECRET);
-		this.target = this.trio.target;
-		this.first = this.trio.first;
-		this.second = this.trio.second;
-		this.third = this.trio.third;
-	}
+	private final TargetServer target = this.trio.target;
 
 	@AfterEach
 	void stop() {
@@ -95,7 +77,7 @@ class RestClientThroughPoolTests {
 
 	@Test
 	void aRestTemplateFromBootsBuilderGoesThroughThePoolWithFailoverToo() {
-		this.first.fault(Fault.REFUSE);
+		this.trio.first.fault(Fault.REFUSE);
 		runWithPool((context, client) -> {
 			RestTemplate restTemplate = context.getBean(RestTemplateBuilder.class).build();
 			for (int i = 0; i < 6; i++) {
@@ -109,7 +91,7 @@ class RestClientThroughPoolTests {
 	/** As docs/migration.md tells a user to build one. */
 	@Test
 	void aBlockingClientBuiltByHandWithTheInterceptorFailsOverToo() {
-		this.first.fault(Fault.REFUSE);
+		this.trio.first.fault(Fault.REFUSE);
 		runWithPool((context, bootsClient) -> {
 			ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
 			RestClient client = RestClient.builder()
@@ -128,7 +110,7 @@ class RestClientThroughPoolTests {
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(strings = { "REFUSE", "HANG", "RESET", "STATUS_407", "STATUS_500" })
 	void aFailingHttpProxyIsSkippedAndEveryRequestSucceeds(String fault) throws Exception {
-		this.first.fault((Fault) Fault.class.getField(fault).get(null));
+		this.trio.first.fault((Fault) Fault.class.getField(fault).get(null));
 		runWithPool((context, client) -> {
 			for (int i = 0; i < 12; i++) {
 				whoami(client);
@@ -141,7 +123,7 @@ class RestClientThroughPoolTests {
 
 	@Test
 	void aSocksProxyRefusingTheCredentialsIsSkipped() {
-		this.third.fault(Fault.AUTH_FAIL);
+		this.trio.third.fault(Fault.AUTH_FAIL);
 		runWithPool((context, client) -> {
 			for (int i = 0; i < 12; i++) {
 				whoami(client);
@@ -152,7 +134,7 @@ class RestClientThroughPoolTests {
 
 	@Test
 	void theBreakerTakesARefusingMemberOut() {
-		this.first.fault(Fault.REFUSE);
+		this.trio.first.fault(Fault.REFUSE);
 		runWithPool((context, client) -> {
 			ProxyPool pool = pool(context);
 			PoolMember failing = pool.members().get(0);
@@ -173,15 +155,15 @@ class RestClientThroughPoolTests {
 
 	@Test
 	void whenEveryMemberFailsTheErrorNamesEachWithoutCredentials() {
-		this.first.fault(Fault.REFUSE);
-		this.second.fault(Fault.STATUS_500);
-		this.third.fault(Fault.AUTH_FAIL);
+		this.trio.first.fault(Fault.REFUSE);
+		this.trio.second.fault(Fault.STATUS_500);
+		this.trio.third.fault(Fault.AUTH_FAIL);
 		runWithPool((context, client) -> assertThatExceptionOfType(ResourceAccessException.class)
 			.isThrownBy(() -> whoami(client))
 			.havingCause()
 			.isInstanceOfSatisfying(ProxyConnectFailedException.class, (failure) -> {
-				assertThat(failure.getMessage()).contains("exchange=default", "type=http", "tried=3", this.first.url(),
-						this.second.url(), "socks5://***@127.0.0.1:" + this.third.port())
+				assertThat(failure.getMessage()).contains("exchange=default", "type=http", "tried=3", this.trio.first.url(),
+						this.trio.second.url(), "socks5://***@127.0.0.1:" + this.trio.third.port())
 					.doesNotContain(SECRET);
 				assertThat(failure.failures()).hasSize(3);
 			}));
@@ -189,8 +171,8 @@ class RestClientThroughPoolTests {
 
 	@Test
 	void anExchangeAttributeChoosesThatExchangesPool() {
-		runner().withPropertyValues("cryptofeed.proxy.exchanges.binance.http.url=" + this.second.url(),
-				"cryptofeed.proxy.default.http.url=" + this.first.url())
+		runner().withPropertyValues("cryptofeed.proxy.exchanges.binance.http.url=" + this.trio.second.url(),
+				"cryptofeed.proxy.default.http.url=" + this.trio.first.url())
 			.run((context) -> {
 				RestClient client = context.getBean(RestClient.Builder.class).build();
 				for (int i = 0; i < 3; i++) {
@@ -209,7 +191,7 @@ class RestClientThroughPoolTests {
 	@Test
 	void aDirectHostIsReachedWithoutAProxyAndCounted() {
 		runner().withPropertyValues("cryptofeed.proxy.direct-hosts=localhost",
-				"cryptofeed.proxy.default.http.url=" + this.first.url())
+				"cryptofeed.proxy.default.http.url=" + this.trio.first.url())
 			.run((context) -> {
 				RestClient client = context.getBean(RestClient.Builder.class).build();
 				DirectRoutes routes = context.getBean(ProxyPoolHttpClients.class).directRoutes();
@@ -217,7 +199,7 @@ class RestClientThroughPoolTests {
 					.uri("http://localhost:" + this.target.port() + "/whoami")
 					.retrieve()
 					.body(String.class)).isEqualTo("127.0.0.1");
-				assertThat(this.first.accepted()).isZero();
+				assertThat(this.trio.first.accepted()).isZero();
 				assertThat(routes.count(ConnectionType.HTTP, DirectRoutes.Reason.DIRECT_HOST)).isOne();
 				assertThat(whoami(client)).as("a host that is not direct").isEqualTo("127.0.0.11");
 			});
@@ -236,14 +218,14 @@ class RestClientThroughPoolTests {
 
 	@Test
 	void aMemberWhoseTunnelStallsIsSkippedForAGet() {
-		this.first.fault(Fault.STALL);
+		this.trio.first.fault(Fault.STALL);
 		runWithPool((context, client) -> {
 			MemberCircuitBreakers breakers = context.getBean(MemberCircuitBreakers.class);
 			PoolMember stalling = pool(context).members().get(0);
-			for (int i = 0; i < 3 && this.first.tunnels() == 0; i++) {
+			for (int i = 0; i < 3 && this.trio.first.tunnels() == 0; i++) {
 				assertThat(whoami(client)).isIn("127.0.0.12", "127.0.0.13");
 			}
-			assertThat(this.first.tunnels()).isOne();
+			assertThat(this.trio.first.tunnels()).isOne();
 			assertThat(breakers.breakerOf(stalling).getMetrics().getNumberOfFailedCalls()).isOne();
 		}, "cryptofeed.proxy.default.http.timeout=300ms");
 	}
@@ -261,7 +243,7 @@ class RestClientThroughPoolTests {
 
 	@Test
 	void leasesReturnToZeroAfterSuccessesAndFailures() {
-		this.first.fault(Fault.REFUSE);
+		this.trio.first.fault(Fault.REFUSE);
 		runWithPool((context, client) -> {
 			for (int i = 0; i < 10; i++) {
 				whoami(client);
@@ -309,7 +291,7 @@ class RestClientThroughPoolTests {
 	void anotherRequestFactoryIsNamedInAWarningAndItsRequestsGoDirect(CapturedOutput output) {
 		runWithPool((context, client) -> {
 			assertThat(whoami(client)).isEqualTo("127.0.0.1");
-			assertThat(this.first.accepted() + this.second.accepted() + this.third.accepted()).isZero();
+			assertThat(this.trio.first.accepted() + this.trio.second.accepted() + this.trio.third.accepted()).isZero();
 			assertThat(output).contains("proxy pools: RestClient and RestTemplate requests go direct",
 					"JdkClientHttpRequestFactoryBuilder", "spring.http.clients.imperative.factory=reactor");
 		}, "spring.http.clients.imperative.factory=jdk");
