@@ -66,14 +66,13 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 				if (handedOn == null) {
 					continue;
 				}
-				if (handedOn == error && resend && attempt.stalledBeforeAnswer(error, this.clients.settings().maxAttempts())) {
-					resend = false;
-					continue;
+				if (handedOn != error) {
+					throw asThrown(handedOn);
 				}
-				if (handedOn == error) {
+				if (!resend || !attempt.stalledBeforeAnswer(error, this.clients.settings().maxAttempts())) {
 					throw ex;
 				}
-				throw asThrown(handedOn);
+				resend = false;
 			}
 		}
 	}
