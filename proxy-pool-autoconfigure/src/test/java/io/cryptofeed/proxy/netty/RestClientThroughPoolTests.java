@@ -1,8 +1,11 @@
 package io.cryptofeed.proxy.netty;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
@@ -11,6 +14,7 @@ import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.testkit.Fault;
+import io.cryptofeed.proxy.testkit.TestProxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +33,7 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.client.ReactorClientHttpRequestFactory;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
@@ -36,6 +41,7 @@ import org.springframework.web.client.RestTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The blocking clients Boot builds (RestClient, RestTemplate) through a pool of in-JVM
@@ -58,10 +64,13 @@ class RestClientThroughPoolTests {
 
 	/** Boot's blocking HTTP client and RestClient/RestTemplate auto-configuration, beside the reactive one. */
 	static ApplicationContextRunner runner() {
-		return TransportTestSupport.runner()
-			.withConfiguration(AutoConfigurations.of(HttpClientAutoConfiguration.class,
-					ImperativeHttpClientAutoConfiguration.class, RestClientAutoConfiguration.class,
-					RestTemplateAutoConfiguration.class));
+		return withBlockingClients(TransportTestSupport.runner());
+	}
+
+	private static ApplicationContextRunner withBlockingClients(ApplicationContextRunner runner) {
+		return runner.withConfiguration(AutoConfigurations.of(HttpClientAutoConfiguration.class,
+				ImperativeHttpClientAutoConfiguration.class, RestClientAutoConfiguration.class,
+				RestTemplateAutoConfiguration.class));
 	}
 
 	@Test
@@ -239,6 +248,48 @@ class RestClientThroughPoolTests {
 				.withRootCauseInstanceOf(io.netty.handler.timeout.ReadTimeoutException.class);
 			assertThat(this.target.requestsByPeer().values()).containsExactly(1);
 		}, "cryptofeed.proxy.default.http.timeout=300ms");
+	}
+
+	/**
+	 * A proxy that freezes while a GET waits for its answer on a keep-alive connection: once
+	 * its health check finds it, the GET is cut and sent through the other member, long before
+	 * the pool's 30 s response timeout; a POST fails instead, and is never sent twice.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "GET", "POST" })
+	void aRequestStalledByAFrozenProxyIsCutOnceItsHealthCheckFails(String method) {
+		withBlockingClients(TransportTestSupport.runnerCuttingQuietConnections("default.http"))
+			.withPropertyValues(TransportTestSupport.pool("default.http", this.trio.first.url(), this.trio.second.url()))
+			.run((context) -> {
+				RestClient client = context.getBean(RestClient.Builder.class).build();
+				whoami(client);
+				whoami(client);
+				this.target.resetCounters();
+				CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> client
+					.method(HttpMethod.valueOf(method))
+					.uri(this.target.baseUrl() + "/delay/2000")
+					.retrieve()
+					.body(String.class));
+				await().atMost(Duration.ofSeconds(5)).until(() -> !this.target.requestsByPeer().isEmpty());
+				TestProxy carrier = this.target.requestsByPeer().containsKey("127.0.0.11") ? this.trio.first
+						: this.trio.second;
+				carrier.fault(Fault.FREEZE);
+
+				if (method.equals("GET")) {
+					assertThat(answer.get(15, TimeUnit.SECONDS)).isEqualTo("delayed 2000");
+					assertThat(this.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.11", 1),
+							Map.entry("127.0.0.12", 1));
+				}
+				else {
+					assertThat(answer).failsWithin(Duration.ofSeconds(15))
+						.withThrowableThat()
+						.havingRootCause()
+						.isInstanceOf(ProxyStalledException.class)
+						.withMessageContaining("through proxy " + carrier.url() + " of pool default/http");
+					assertThat(this.target.requestsByPeer()).hasSize(1).containsValue(1);
+				}
+				assertThat(pool(context).quietConnectionsCut()).isOne();
+			});
 	}
 
 	@Test
