@@ -179,8 +179,8 @@ public class ProxyProperties {
 	}
 
 	/**
-	 * The keep-alive connections of the auto-configured WebClient and WebSocket clients. Read
-	 * at start-up: a reload leaves them as they are.
+	 * The keep-alive connections of the auto-configured WebClient, RestClient and WebSocket
+	 * clients. Read at start-up: a reload leaves them as they are.
 	 */
 	public static class ConnectionPool {
 

@@ -29,8 +29,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * The external proxy service's client ({@code cryptofeed.proxy.external-service.enabled=true}):
- * the auto-configured WebClient and WebSocket client ask it for each connection's proxy before
- * the embedded pools.
+ * the auto-configured WebClient, RestClient and WebSocket client ask it for each connection's
+ * proxy before the embedded pools.
  */
 @AutoConfiguration(after = ProxyPoolAutoConfiguration.class, before = ProxyPoolTransportAutoConfiguration.class)
 @ConditionalOnClass({ HttpClient.class, WebClient.class, JsonProperty.class })

@@ -29,8 +29,9 @@ import reactor.util.context.ContextView;
 /**
  * Applies the pools to Reactor Netty {@link HttpClient}s: each connection goes through the
  * member chosen for it, passing over members that rest for the connection's exchange. The
- * auto-configured WebClient and WebSocket clients use this; so can an {@code HttpClient} you
- * build yourself, with {@link #withFailover} around each request for failover.
+ * auto-configured WebClient, RestClient and WebSocket clients use this; so can an
+ * {@code HttpClient} you build yourself, with {@link #withFailover} around each request for
+ * failover.
  */
 public final class ProxyPoolHttpClients implements AutoCloseable {
 

@@ -22,7 +22,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
+import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
@@ -67,6 +72,27 @@ class ExternalServiceClientTests {
 			assertThat(this.fixture.embeddedProxy.accepted()).isZero();
 			assertThat(requestCount(context, "success", "none")).isOne();
 		});
+	}
+
+	@Test
+	void aRestClientRequestGoesThroughTheProxyTheServiceNames() {
+		this.fixture.answerWithProxy(60L, "embedded_fallback");
+		this.fixture.runner()
+			.withConfiguration(AutoConfigurations.of(HttpClientAutoConfiguration.class,
+					ImperativeHttpClientAutoConfiguration.class, RestClientAutoConfiguration.class))
+			.run((context) -> {
+				RestClient client = context.getBean(RestClient.Builder.class).build();
+				String peer = client.get()
+					.uri(this.fixture.target.baseUrl() + "/whoami")
+					.attribute(ProxyAttributes.EXCHANGE, "binance")
+					.retrieve()
+					.body(String.class);
+				assertThat(peer).isEqualTo(SERVICE_PEER);
+				assertThat((String) JsonPath.read(this.fixture.requests().get(0).getBodyAsString(), "$.exchange_id"))
+					.isEqualTo("binance");
+				assertThat(this.fixture.serviceProxy.tunnels()).isEqualTo(1);
+				assertThat(this.fixture.embeddedProxy.accepted()).isZero();
+			});
 	}
 
 	@Test
