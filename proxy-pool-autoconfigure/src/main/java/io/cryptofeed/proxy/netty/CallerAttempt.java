@@ -15,14 +15,18 @@ final class CallerAttempt {
 	private CallerAttempt() {
 	}
 
-	/** Runs the call with the attempt waiting for the first connect on this thread. */
+	/**
+	 * Runs the call with the attempt waiting for the first connect on this thread. Cleared by
+	 * setting {@code null}, not removed: a thread that sends request after request then keeps
+	 * its entry, where removing it would have each request's set sweep the thread's map.
+	 */
 	static <T> T with(ConnectAttempt attempt, BlockingCall<T> call) throws IOException {
 		CURRENT.set(attempt);
 		try {
 			return call.run();
 		}
 		finally {
-			CURRENT.remove();
+			CURRENT.set(null);
 		}
 	}
 
@@ -30,7 +34,7 @@ final class CallerAttempt {
 	static ConnectAttempt take() {
 		ConnectAttempt attempt = CURRENT.get();
 		if (attempt != null) {
-			CURRENT.remove();
+			CURRENT.set(null);
 		}
 		return attempt;
 	}
