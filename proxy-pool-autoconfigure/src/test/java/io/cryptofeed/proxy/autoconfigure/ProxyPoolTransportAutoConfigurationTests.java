@@ -8,18 +8,28 @@ import org.junit.jupiter.api.Test;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
+import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
+import org.springframework.boot.restclient.RestClientCustomizer;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
+import org.springframework.boot.restclient.autoconfigure.RestTemplateAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ProxyPoolTransportAutoConfigurationTests {
+
+	private static final AutoConfigurations BLOCKING_CLIENTS = AutoConfigurations.of(HttpClientAutoConfiguration.class,
+			ImperativeHttpClientAutoConfiguration.class, RestClientAutoConfiguration.class,
+			RestTemplateAutoConfiguration.class);
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ProxyPoolAutoConfiguration.class,
@@ -41,6 +51,38 @@ class ProxyPoolTransportAutoConfigurationTests {
 		this.runner.run((context) -> assertThat(context).doesNotHaveBean(ProxyPoolHttpClients.class)
 			.doesNotHaveBean(WebSocketClient.class)
 			.doesNotHaveBean(MemberCircuitBreakers.class));
+	}
+
+	@Test
+	void enabledPoolsCustomizeBootsBlockingClientsToo() {
+		this.runner.withConfiguration(BLOCKING_CLIENTS)
+			.withPropertyValues("cryptofeed.proxy.enabled=true")
+			.run((context) -> assertThat(context).hasBean("proxyPoolRequestFactoryCustomizer")
+				.hasBean("proxyPoolRestClientCustomizer")
+				.hasBean("proxyPoolRestTemplateCustomizer")
+				.hasSingleBean(UnpooledRequestFactoryWarning.class)
+				.hasSingleBean(RestClient.Builder.class));
+	}
+
+	@Test
+	void disabledPoolsLeaveTheBlockingClientsAlone() {
+		this.runner.withConfiguration(BLOCKING_CLIENTS)
+			.run((context) -> assertThat(context).hasSingleBean(RestClient.Builder.class)
+				.doesNotHaveBean("proxyPoolRequestFactoryCustomizer")
+				.doesNotHaveBean("proxyPoolRestClientCustomizer")
+				.doesNotHaveBean("proxyPoolRestTemplateCustomizer")
+				.doesNotHaveBean(UnpooledRequestFactoryWarning.class));
+	}
+
+	@Test
+	void withoutBootsRestClientModuleTheReactiveClientsAreStillPooled() {
+		this.runner.withPropertyValues("cryptofeed.proxy.enabled=true")
+			.withClassLoader(new FilteredClassLoader(RestClientCustomizer.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(ProxyPoolHttpClients.class)
+				.doesNotHaveBean("proxyPoolRestClientCustomizer")
+				.getBean(WebSocketClient.class)
+				.isInstanceOf(ProxyPoolWebSocketClient.class));
 	}
 
 	@Test
