@@ -16,17 +16,26 @@ final class CallerAttempt {
 	}
 
 	/**
-	 * Runs the call with the attempt waiting for the first connect on this thread. Cleared by
-	 * setting {@code null}, not removed: a thread that sends request after request then keeps
-	 * its entry, where removing it would have each request's set sweep the thread's map.
+	 * Runs the call with the attempt waiting for the first connect on this thread, and
+	 * restores what waited before (a pooled call made within another's, by an interceptor of
+	 * the application's). Cleared by setting, not removed: a thread that sends request after
+	 * request keeps its entry, where removing it would have each request's set sweep the
+	 * thread's map.
+	 * @param notTaken run when the call succeeded without any connect taking the attempt: its
+	 * request factory is not one on a client from {@link ProxyPoolHttpClients#apply}
 	 */
-	static <T> T with(ConnectAttempt attempt, BlockingCall<T> call) throws IOException {
+	static <T> T with(ConnectAttempt attempt, BlockingCall<T> call, Runnable notTaken) throws IOException {
+		ConnectAttempt outer = CURRENT.get();
 		CURRENT.set(attempt);
 		try {
-			return call.run();
+			T result = call.run();
+			if (CURRENT.get() == attempt) {
+				notTaken.run();
+			}
+			return result;
 		}
 		finally {
-			CURRENT.set(null);
+			CURRENT.set(outer);
 		}
 	}
 

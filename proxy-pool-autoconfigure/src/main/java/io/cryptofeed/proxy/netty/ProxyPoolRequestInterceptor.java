@@ -2,6 +2,7 @@ package io.cryptofeed.proxy.netty;
 
 import java.io.IOException;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyAttributes;
@@ -18,12 +19,21 @@ import org.springframework.http.client.ClientHttpResponse;
  * {@link ProxyPoolHttpClients#apply}: what {@link ProxyPoolExchangeFilter} does for a
  * WebClient. It reads the exchange from the request attribute, routes the request once,
  * sends it again through another member while connecting fails before the tunnel is up,
- * once more when an idempotent request stalled after it, and holds the request's leases
- * until its response arrives.
+ * once more when an idempotent request stalled after it or (where the exchange's policy
+ * says so) its answer put the member to rest, and holds the request's leases until its
+ * response arrives. A client whose request factory turns out not to be pooled is named in
+ * a warning, once: its requests go out without the pools.
  */
 public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInterceptor {
 
+	private static final System.Logger log = System.getLogger(ProxyPoolRequestInterceptor.class.getName());
+
 	private final ProxyPoolHttpClients clients;
+
+	private final AtomicBoolean warnedUnpooled = new AtomicBoolean();
+
+	/** Kept, so that a request does not allocate it. */
+	private final Runnable unpooled = this::warnUnpooled;
 
 	public ProxyPoolRequestInterceptor(ProxyPoolHttpClients clients) {
 		this.clients = clients;
@@ -58,7 +68,7 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 		boolean resend = idempotent && this.clients.settings().retryIdempotent();
 		while (true) {
 			try {
-				return CallerAttempt.with(attempt, request);
+				return CallerAttempt.with(attempt, request, this.unpooled);
 			}
 			catch (IOException | RuntimeException ex) {
 				Throwable error = original(ex);
@@ -97,6 +107,15 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 			latest = retried;
 		}
 		return latest;
+	}
+
+	private void warnUnpooled() {
+		if (!this.warnedUnpooled.getAndSet(true)) {
+			log.log(System.Logger.Level.WARNING, "proxy pools: a RestClient or RestTemplate request went out without "
+					+ "the pools: its request factory is not Reactor Netty's on a pooled HttpClient; keep the one "
+					+ "Boot's builder sets, or give the client new ReactorClientHttpRequestFactory("
+					+ "proxyPoolHttpClients.apply(proxyPoolHttpClients.newHttpClient(), ConnectionType.HTTP))");
+		}
 	}
 
 	/**

@@ -16,6 +16,7 @@ import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.TestProxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
+import io.cryptofeed.proxy.testsupport.CapturedLog;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,12 +29,14 @@ import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfigur
 import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
 import org.springframework.boot.restclient.RestTemplateBuilder;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
+import org.springframework.boot.restclient.autoconfigure.RestClientSsl;
 import org.springframework.boot.restclient.autoconfigure.RestTemplateAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.http.client.ReactorClientHttpRequestFactory;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
@@ -346,6 +349,41 @@ class RestClientThroughPoolTests {
 			assertThat(output).contains("proxy pools: RestClient and RestTemplate requests go direct",
 					"JdkClientHttpRequestFactoryBuilder", "spring.http.clients.imperative.factory=reactor");
 		}, "spring.http.clients.imperative.factory=jdk");
+	}
+
+	@Test
+	void aRequestFactorySetByHandOnBootsBuilderIsNamedInAWarningOnce() {
+		runWithPool((context, bootsClient) -> {
+			RestClient client = context.getBean(RestClient.Builder.class)
+				.requestFactory(new JdkClientHttpRequestFactory())
+				.build();
+			try (CapturedLog log = CapturedLog.of(ProxyPoolRequestInterceptor.class)) {
+				assertThat(whoami(client)).isEqualTo("127.0.0.1");
+				assertThat(whoami(client)).isEqualTo("127.0.0.1");
+				assertThat(log.warnings()).singleElement()
+					.asString()
+					.contains("a RestClient or RestTemplate request went out without the pools");
+				assertThat(whoami(bootsClient)).as("the pooled client").isNotEqualTo("127.0.0.1");
+				assertThat(log.warnings()).hasSize(1);
+			}
+		});
+	}
+
+	@Test
+	void httpsRequestsGoThroughThePoolWithBootsSslBundle() {
+		try (TargetServer tls = TargetServer.startTls("127.0.0.1")) {
+			runWithPool((context, pooled) -> {
+				RestClient client = context.getBean(RestClient.Builder.class)
+					.apply(context.getBean(RestClientSsl.class).fromBundle(TransportTestSupport.TLS_TARGET_BUNDLE))
+					.build();
+				for (int i = 0; i < 6; i++) {
+					client.get().uri(tls.baseUrl() + "/whoami").retrieve().body(String.class);
+				}
+				assertThat(tls.baseUrl()).startsWith("https://");
+				assertThat(tls.requestsByPeer()).containsOnly(Map.entry("127.0.0.11", 2), Map.entry("127.0.0.12", 2),
+						Map.entry("127.0.0.13", 2));
+			});
+		}
 	}
 
 	@Test
