@@ -16,6 +16,7 @@ import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.netty.ProxyConnectFailedException;
 import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
 import io.cryptofeed.proxy.netty.ProxyPoolRequestInterceptor;
 import io.cryptofeed.proxy.testkit.Fault;
@@ -156,7 +157,8 @@ class SecretsCanaryTests {
 			.retrieve()
 			.body(String.class));
 		assertThat(blockingExhausted).as("the same through a blocking client")
-			.isInstanceOf(ResourceAccessException.class);
+			.isInstanceOf(ResourceAccessException.class)
+			.hasCauseInstanceOf(ProxyConnectFailedException.class);
 		this.seen.add(stackTrace(blockingExhausted));
 
 		await().atMost(WAIT).untilAsserted(() -> assertThat(output.getAll()).contains("state=unhealthy"));
