@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
@@ -141,6 +142,23 @@ class RestClientThroughPoolTests {
 				whoami(client);
 			}
 			assertThat(this.target.requestsByPeer()).doesNotContainKey("127.0.0.13").hasSize(2);
+		});
+	}
+
+	@Test
+	void interceptorsAddedToBootsBuilderRunAgainForEachTry() {
+		this.trio.first.fault(Fault.STATUS_407);
+		runWithPool((context, bootsClient) -> {
+			AtomicInteger signed = new AtomicInteger();
+			RestClient client = context.getBean(RestClient.Builder.class).requestInterceptor((request, body, next) -> {
+				signed.incrementAndGet();
+				return next.execute(request, body);
+			}).build();
+			for (int i = 0; i < 6; i++) {
+				whoami(client);
+			}
+			assertThat(this.trio.first.accepted()).as("tries through the member answering 407").isPositive();
+			assertThat(signed).hasValue(6 + this.trio.first.accepted());
 		});
 	}
 
