@@ -21,8 +21,8 @@ import org.springframework.http.client.ClientHttpResponse;
  * sends it again through another member while connecting fails before the tunnel is up,
  * once more when an idempotent request stalled after it or (where the exchange's policy
  * says so) its answer put the member to rest, and holds the request's leases until its
- * response arrives. A client whose request factory turns out not to be pooled is named in
- * a warning, once: its requests go out without the pools.
+ * response arrives. A client whose request factory turns out not to be pooled gets one
+ * warning: its requests go out without the pools.
  */
 public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInterceptor {
 
