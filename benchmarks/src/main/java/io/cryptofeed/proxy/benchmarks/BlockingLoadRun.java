@@ -27,11 +27,11 @@ import org.springframework.web.client.RestClient;
 /**
  * The blocking clients' load run on loopback: a RestClient on Reactor Netty's request
  * factory through one HTTP CONNECT proxy configured by hand (a), the same with an interceptor
- * that does nothing (ai: Spring buffers the requests of a client with interceptors), and the
- * same through a pool of three with the starter's interceptor (b), {@value #THREADS} caller threads each
- * sending one request at a time; then what failover costs with one of three members refusing,
- * and with one hung. The proxies are the test kit's, in this JVM. Every loop is bounded by a
- * count.
+ * that does nothing (ai: Spring wraps and buffers each request of a client with interceptors),
+ * and the same through a pool of three with the starter's interceptor (b), {@value #THREADS}
+ * caller threads each sending one request at a time; then what failover costs with one of
+ * three members refusing, and with one hung. The proxies are the test kit's, in this JVM.
+ * Every loop is bounded by a count.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.cryptofeed.proxy.benchmarks.BlockingLoadRun}
  */
@@ -74,7 +74,7 @@ public final class BlockingLoadRun {
 	private static void throughput(ExecutorService callers, String url, TestProxy a, TestProxy b, TestProxy c) {
 		ProxyEndpoint first = ProxyEndpoint.parse(a.url());
 		RestClient fixed = fixedProxyClient(first).build();
-		// Spring buffers every request of a client with an interceptor: what any interceptor costs
+		// Spring wraps and buffers each request of a client with an interceptor: what any interceptor costs
 		RestClient intercepted = fixedProxyClient(first)
 			.requestInterceptor((request, body, execution) -> execution.execute(request, body))
 			.build();
