@@ -24,10 +24,11 @@ public final class ProxyCredentialsSanitizer implements SanitizingFunction {
 	private static final List<String> SECRET_ENDINGS = List.of("token", "apikey", "password");
 
 	/**
-	 * Keys that hold proxy URLs: a {@code url}, and a {@code pool} or pool entry written as
-	 * text, which fails to bind but stays in the environment.
+	 * Keys that hold URLs: a {@code url}; a {@code pool} or pool entry written as text, which
+	 * fails to bind but stays in the environment; the proxy service's {@code endpoints}, which
+	 * refuse credentials, but a reload that refused one leaves it in the environment.
 	 */
-	private static final Pattern PROXY_URL_KEY = Pattern.compile(".*(url|pool\\d*)");
+	private static final Pattern PROXY_URL_KEY = Pattern.compile(".*(url|pool\\d*|endpoints\\d*)");
 
 	@Override
 	public SanitizableData apply(SanitizableData data) {

@@ -47,9 +47,8 @@ import org.springframework.web.reactive.socket.client.WebSocketClient;
  * Puts the pools under the HTTP and WebSocket clients Spring Boot gives the application:
  * the auto-configured {@code WebClient.Builder}, {@code RestClient.Builder} and
  * {@code RestTemplateBuilder} (the blocking two where Boot's request factory is Reactor
- * Netty's), and a {@link WebSocketClient} bean, with
- * connect failover, a circuit breaker per member, and cooldowns and budgets per member and
- * exchange.
+ * Netty's), and a {@link WebSocketClient} bean, with connect failover, a circuit breaker per
+ * member, and cooldowns and budgets per member and exchange.
  */
 @AutoConfiguration(after = ProxyPoolAutoConfiguration.class,
 		beforeName = { "org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration",

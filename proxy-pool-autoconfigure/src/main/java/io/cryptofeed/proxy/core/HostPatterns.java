@@ -86,7 +86,8 @@ public final class HostPatterns {
 		return answer(host).direct();
 	}
 
-	private Answer answer(String host) {
+	/** Both at once, from one look at the answers already given: what a connection's routing asks. */
+	public Answer answer(String host) {
 		if (host == null || host.isEmpty()) {
 			return NO_MATCH;
 		}
@@ -121,8 +122,12 @@ public final class HostPatterns {
 		return NO_MATCH;
 	}
 
-	/** What a host maps to: an exchange, a direct connection, or neither (the default block's). */
-	private record Answer(Optional<String> exchange, boolean direct) {
+	/**
+	 * What a host maps to: an exchange, a direct connection, or neither (the default block's).
+	 * @param exchange the exchange whose patterns match; empty for a direct host
+	 * @param direct whether the host is one of the direct hosts
+	 */
+	public record Answer(Optional<String> exchange, boolean direct) {
 
 		String owner() {
 			return this.direct ? "the direct hosts" : "exchange '" + this.exchange.orElseThrow() + "'";

@@ -167,10 +167,13 @@ public final class ProxyPools {
 	/** The pool for a connection to this host, found through the exchanges' host patterns; empty for a direct host. */
 	public Optional<ProxyPool> resolveForHost(String host, ConnectionType type) {
 		Routing routing = this.routing;
-		if (routing.hosts.isDirect(host)) {
-			return Optional.empty();
-		}
-		return routing.resolve(routing.hosts.exchangeFor(host).orElse(null), type);
+		HostPatterns.Answer answer = routing.hosts.answer(host);
+		return answer.direct() ? Optional.empty() : routing.resolve(answer.exchange().orElse(null), type);
+	}
+
+	/** Which exchange the host belongs to, and whether it is a direct host, in one lookup. */
+	public HostPatterns.Answer hostAnswer(String host) {
+		return this.routing.hosts.answer(host);
 	}
 
 	/** The exchange whose {@code hosts} patterns match this host. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.HostPatterns;
 import io.cryptofeed.proxy.core.Lease;
 import io.cryptofeed.proxy.core.NoProxyAvailableException;
 import io.cryptofeed.proxy.core.PoolMember;
@@ -118,9 +119,9 @@ final class ConnectAttempt {
 				this.route = pools.resolve(this.exchange, this.type).orElse(null);
 			}
 			else {
-				String target = host.get();
-				this.toDirectHost = pools.isDirectHost(target);
-				this.routedExchange = this.toDirectHost ? null : pools.exchangeForHost(target).orElse(null);
+				HostPatterns.Answer answer = pools.hostAnswer(host.get());
+				this.toDirectHost = answer.direct();
+				this.routedExchange = answer.exchange().orElse(null);
 				this.route = this.toDirectHost ? null : pools.resolve(this.routedExchange, this.type).orElse(null);
 			}
 			this.routed = true;

@@ -35,6 +35,15 @@ class ProxyCredentialsSanitizerTests {
 			.isEqualTo("http://***@10.0.0.6:3128");
 	}
 
+	/** Refused at start-up and on reload, but a refused reload leaves the value in the environment. */
+	@Test
+	void aServiceEndpointWrittenWithCredentialsLosesThem() {
+		assertThat(shown("cryptofeed.proxy.external-service.endpoints[0]", "https://feed:s3cret@svc.internal:8443"))
+			.isEqualTo("https://***@svc.internal:8443");
+		assertThat(shown("CRYPTOFEED_PROXY_EXTERNALSERVICE_ENDPOINTS", "https://feed:s3cret@svc.internal:8443"))
+			.isEqualTo("https://***@svc.internal:8443");
+	}
+
 	@Test
 	void aMalformedUrlLosesItsCredentialsToo() {
 		assertThat(shown("cryptofeed.proxy.default.http.url", "10.0.0.5:1080:feed:s3cret")).isEqualTo("***");
