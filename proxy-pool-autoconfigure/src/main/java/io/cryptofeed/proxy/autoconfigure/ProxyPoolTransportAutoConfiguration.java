@@ -32,6 +32,7 @@ import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.ReactorClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
 import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
+import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.boot.restclient.RestTemplateCustomizer;
@@ -167,20 +168,28 @@ public class ProxyPoolTransportAutoConfiguration {
 		}
 
 		@Bean
-		UnpooledRequestFactoryWarning proxyPoolUnpooledRequestFactoryWarning(
+		UnpooledClientsWarning proxyPoolUnpooledRequestFactoryWarning(
 				ObjectProvider<ClientHttpRequestFactoryBuilder<?>> builder) {
-			return new UnpooledRequestFactoryWarning(builder);
+			return new UnpooledClientsWarning(builder, ReactorClientHttpRequestFactoryBuilder.class,
+					"RestClient and RestTemplate requests", "request factory",
+					"spring.http.clients.imperative.factory=reactor");
 		}
 
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ WebClient.class, WebClientCustomizer.class })
+	@ConditionalOnClass({ WebClient.class, WebClientCustomizer.class, ClientHttpConnectorBuilder.class })
 	static class WebClientConfiguration {
 
 		@Bean
 		WebClientCustomizer proxyPoolWebClientCustomizer(ProxyPoolHttpClients clients) {
 			return (builder) -> builder.filter(new ProxyPoolExchangeFilter(clients));
+		}
+
+		@Bean
+		UnpooledClientsWarning proxyPoolUnpooledConnectorWarning(ObjectProvider<ClientHttpConnectorBuilder<?>> builder) {
+			return new UnpooledClientsWarning(builder, ReactorClientHttpConnectorBuilder.class, "WebClient requests",
+					"connector", "spring.http.clients.reactive.connector=reactor");
 		}
 
 	}

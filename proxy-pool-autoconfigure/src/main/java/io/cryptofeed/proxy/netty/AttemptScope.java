@@ -22,6 +22,10 @@ abstract class AttemptScope<T> extends Mono<T> {
 	/** The connection, run with the attempt in its context. */
 	abstract Mono<T> run(ConnectAttempt attempt);
 
+	/** Called with the connection's answer (a response, a session) before it is handed on. */
+	void answered(ConnectAttempt attempt) {
+	}
+
 	@Override
 	public final void subscribe(CoreSubscriber<? super T> actual) {
 		ConnectAttempt attempt;
@@ -41,12 +45,14 @@ abstract class AttemptScope<T> extends Mono<T> {
 			Operators.error(actual, ex);
 			return;
 		}
-		source.subscribe(new ScopeSubscriber<>(actual, attempt));
+		source.subscribe(new ScopeSubscriber<>(actual, this, attempt));
 	}
 
 	private static final class ScopeSubscriber<T> implements CoreSubscriber<T>, Subscription {
 
 		private final CoreSubscriber<? super T> actual;
+
+		private final AttemptScope<T> scope;
 
 		private final ConnectAttempt attempt;
 
@@ -54,8 +60,9 @@ abstract class AttemptScope<T> extends Mono<T> {
 
 		private Subscription upstream;
 
-		ScopeSubscriber(CoreSubscriber<? super T> actual, ConnectAttempt attempt) {
+		ScopeSubscriber(CoreSubscriber<? super T> actual, AttemptScope<T> scope, ConnectAttempt attempt) {
 			this.actual = actual;
+			this.scope = scope;
 			this.attempt = attempt;
 			this.context = actual.currentContext().put(ConnectAttempt.CONTEXT_KEY, attempt);
 		}
@@ -75,6 +82,7 @@ abstract class AttemptScope<T> extends Mono<T> {
 
 		@Override
 		public void onNext(T value) {
+			this.scope.answered(this.attempt);
 			this.actual.onNext(value);
 		}
 

@@ -21,18 +21,12 @@ final class CallerAttempt {
 	 * the application's). Cleared by setting, not removed: a thread that sends request after
 	 * request keeps its entry, where removing it would have each request's set sweep the
 	 * thread's map.
-	 * @param notTaken run when the call succeeded without any connect taking the attempt: its
-	 * request factory is not one on a client from {@link ProxyPoolHttpClients#apply}
 	 */
-	static <T> T with(ConnectAttempt attempt, BlockingCall<T> call, Runnable notTaken) throws IOException {
+	static <T> T with(ConnectAttempt attempt, BlockingCall<T> call) throws IOException {
 		ConnectAttempt outer = CURRENT.get();
 		CURRENT.set(attempt);
 		try {
-			T result = call.run();
-			if (CURRENT.get() == attempt) {
-				notTaken.run();
-			}
-			return result;
+			return call.run();
 		}
 		finally {
 			CURRENT.set(outer);

@@ -84,6 +84,12 @@ final class ConnectAttempt {
 	private boolean answered;
 
 	/**
+	 * Set when a connect of a client from {@link ProxyPoolHttpClients#apply} took the
+	 * attempt. Volatile since the connect and the code that asks may run on different threads.
+	 */
+	private volatile boolean pooledConnect;
+
+	/**
 	 * Members through which the exchange stalled (the TLS handshake, or the answer to a request
 	 * retried elsewhere), not blamed yet: the exchange may be what stalls. Their breakers hear
 	 * of it once the exchange answers through another member below 500. When no attempt follows,
@@ -267,6 +273,19 @@ final class ConnectAttempt {
 	/** Whether the exchange answered through the member or proxy carrying the connection now. */
 	synchronized boolean answered() {
 		return this.answered;
+	}
+
+	/** A connect of a pooled client takes the attempt (each request, a kept-alive connection's too). */
+	void markPooledConnect() {
+		this.pooledConnect = true;
+	}
+
+	/**
+	 * Whether a pooled connect carried this connection: not so when the client's connector is
+	 * not on a client from {@link ProxyPoolHttpClients#apply}, whose requests go direct.
+	 */
+	boolean hadPooledConnect() {
+		return this.pooledConnect;
 	}
 
 	/** Whether the last answer put its member to rest; clears the mark for the next attempt. */

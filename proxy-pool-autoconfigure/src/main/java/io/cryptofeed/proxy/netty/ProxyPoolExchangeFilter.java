@@ -1,6 +1,7 @@
 package io.cryptofeed.proxy.netty;
 
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyAttributes;
@@ -20,14 +21,19 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
  * an idempotent request once more through another member when its tunnel stalled after it
  * was up, or (where the exchange's policy says so) when the exchange's answer put its member
  * to rest. (The pool's timeout becomes the response timeout when the request is sent, in
- * {@link AttemptObserver}.)
+ * {@link AttemptObserver}.) A client whose connector turns out not to be pooled gets one
+ * warning: its requests go out without the pools.
  */
 public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
+
+	private static final System.Logger log = System.getLogger(ProxyPoolExchangeFilter.class.getName());
 
 	/** What may be sent once more through another member (the blocking clients too). */
 	static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
 	private final ProxyPoolHttpClients clients;
+
+	private final AtomicBoolean warnedUnpooled = new AtomicBoolean();
 
 	public ProxyPoolExchangeFilter(ProxyPoolHttpClients clients) {
 		this.clients = clients;
@@ -69,6 +75,23 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 			return response;
 		}
 
+		@Override
+		void answered(ConnectAttempt attempt) {
+			if (!attempt.hadPooledConnect()) {
+				warnUnpooled();
+			}
+		}
+
+	}
+
+	private void warnUnpooled() {
+		if (!this.warnedUnpooled.getAndSet(true)) {
+			log.log(System.Logger.Level.WARNING, "proxy pools: a WebClient request was answered without the pools: "
+					+ "its connector is not Reactor Netty's on a pooled HttpClient; keep the one Boot's builder "
+					+ "sets (and declare no ClientHttpConnector bean of your own), or give the client new "
+					+ "ReactorClientHttpConnector(proxyPoolHttpClients.apply(proxyPoolHttpClients.newHttpClient(), "
+					+ "ConnectionType.HTTP))");
+		}
 	}
 
 	private Mono<ClientResponse> exchange(ConnectAttempt attempt, ExchangeFunction next, ClientRequest request,

@@ -274,14 +274,17 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 		@Override
 		public void subscribe(CoreSubscriber<? super Connection> actual) {
 			Context context = actual.currentContext();
-			if (context.hasKey(ConnectAttempt.CONTEXT_KEY)) {
+			ConnectAttempt outer = context.getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
+			if (outer != null) {
 				// the outer layer records failures, since it decides whether to try another member
+				outer.markPooledConnect();
 				this.source.subscribe(actual);
 				return;
 			}
 			ConnectAttempt callers = CallerAttempt.take();
 			if (callers != null) {
 				// a blocking request's: its interceptor is the outer layer
+				callers.markPooledConnect();
 				this.source.contextWrite((c) -> c.put(ConnectAttempt.CONTEXT_KEY, callers)).subscribe(actual);
 				return;
 			}

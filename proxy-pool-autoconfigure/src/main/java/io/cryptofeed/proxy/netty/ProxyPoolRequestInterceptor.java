@@ -32,9 +32,6 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 
 	private final AtomicBoolean warnedUnpooled = new AtomicBoolean();
 
-	/** Kept, so that a request does not allocate it. */
-	private final Runnable unpooled = this::warnUnpooled;
-
 	public ProxyPoolRequestInterceptor(ProxyPoolHttpClients clients) {
 		this.clients = clients;
 	}
@@ -49,6 +46,9 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 			attempt.route(this.clients.pools(), () -> request.getURI().getHost());
 			boolean idempotent = ProxyPoolExchangeFilter.IDEMPOTENT.contains(request.getMethod());
 			ClientHttpResponse answer = send(attempt, () -> execution.execute(request, body), idempotent);
+			if (!attempt.hadPooledConnect()) {
+				warnUnpooled();
+			}
 			return (idempotent && attempt.retriesOnCooldown())
 					? afterCooldown(answer, attempt, () -> execution.execute(request, body)) : answer;
 		}
@@ -68,7 +68,7 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 		boolean resend = idempotent && this.clients.settings().retryIdempotent();
 		while (true) {
 			try {
-				return CallerAttempt.with(attempt, request, this.unpooled);
+				return CallerAttempt.with(attempt, request);
 			}
 			catch (IOException | RuntimeException ex) {
 				Throwable error = original(ex);

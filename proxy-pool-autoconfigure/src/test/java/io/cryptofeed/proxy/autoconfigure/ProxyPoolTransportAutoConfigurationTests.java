@@ -42,6 +42,8 @@ class ProxyPoolTransportAutoConfigurationTests {
 		this.runner.withPropertyValues("cryptofeed.proxy.enabled=true")
 			.run((context) -> assertThat(context).hasSingleBean(ProxyPoolHttpClients.class)
 				.hasSingleBean(MemberCircuitBreakers.class)
+				.hasBean("proxyPoolWebClientCustomizer")
+				.hasBean("proxyPoolUnpooledConnectorWarning")
 				.getBean(WebSocketClient.class)
 				.isInstanceOf(ProxyPoolWebSocketClient.class));
 	}
@@ -49,6 +51,7 @@ class ProxyPoolTransportAutoConfigurationTests {
 	@Test
 	void disabledPoolsLeaveEveryClientAlone() {
 		this.runner.run((context) -> assertThat(context).doesNotHaveBean(ProxyPoolHttpClients.class)
+			.doesNotHaveBean("proxyPoolUnpooledConnectorWarning")
 			.doesNotHaveBean(WebSocketClient.class)
 			.doesNotHaveBean(MemberCircuitBreakers.class));
 	}
@@ -60,7 +63,7 @@ class ProxyPoolTransportAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasBean("proxyPoolRequestFactoryCustomizer")
 				.hasBean("proxyPoolRestClientCustomizer")
 				.hasBean("proxyPoolRestTemplateCustomizer")
-				.hasSingleBean(UnpooledRequestFactoryWarning.class)
+				.hasBean("proxyPoolUnpooledRequestFactoryWarning")
 				.hasSingleBean(RestClient.Builder.class));
 	}
 
@@ -71,7 +74,7 @@ class ProxyPoolTransportAutoConfigurationTests {
 				.doesNotHaveBean("proxyPoolRequestFactoryCustomizer")
 				.doesNotHaveBean("proxyPoolRestClientCustomizer")
 				.doesNotHaveBean("proxyPoolRestTemplateCustomizer")
-				.doesNotHaveBean(UnpooledRequestFactoryWarning.class));
+				.doesNotHaveBean("proxyPoolUnpooledRequestFactoryWarning"));
 	}
 
 	@Test

@@ -22,6 +22,7 @@ import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
 import io.cryptofeed.proxy.testkit.TestProxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
+import io.cryptofeed.proxy.testsupport.CapturedLog;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -29,15 +30,22 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
 
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.http.client.reactive.JdkClientHttpConnector;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
@@ -51,6 +59,7 @@ import static org.awaitility.Awaitility.await;
  * SOCKS5 with a password), each leaving from its own loopback address so the target can
  * tell which one carried a request.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class WebClientThroughPoolTests {
 
 	private static final String SECRET = "canary-Pa55";
@@ -585,6 +594,55 @@ class WebClientThroughPoolTests {
 					.count()).as("counted as direct, and why").isEqualTo(2);
 				assertThat(registry.find("cryptofeed.proxy.direct").functionCounters()).hasSize(6);
 			});
+	}
+
+	@Test
+	void anotherConnectorIsNamedInAWarningAndItsRequestsGoDirect(CapturedOutput output) {
+		runWithPool((context, client) -> {
+			assertThat(whoami(client)).isEqualTo("127.0.0.1");
+			assertThat(this.first.accepted() + this.second.accepted() + this.third.accepted()).isZero();
+			assertThat(output).contains("proxy pools: WebClient requests go direct", "JdkClientHttpConnectorBuilder",
+					"spring.http.clients.reactive.connector=reactor");
+		}, "spring.http.clients.reactive.connector=jdk");
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "bean", "builder" })
+	void aConnectorOfTheApplicationsIsNamedInAWarningOnce(String where) {
+		ApplicationContextRunner runner = TransportTestSupport.runner().withPropertyValues(this.trio.pool("default.http"));
+		if (where.equals("bean")) {
+			// an application's own connector bean replaces Boot's, and Boot's WebClient.Builder takes it
+			runner = runner.withBean(ClientHttpConnector.class,
+					() -> new ReactorClientHttpConnector(HttpClient.create().responseTimeout(Duration.ofSeconds(5))));
+		}
+		runner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			WebClient.Builder builder = context.getBean(WebClient.Builder.class);
+			WebClient client = where.equals("bean") ? builder.build()
+					: builder.clientConnector(new JdkClientHttpConnector()).build();
+			try (CapturedLog log = CapturedLog.of(ProxyPoolExchangeFilter.class)) {
+				assertThat(whoami(client)).isEqualTo("127.0.0.1");
+				assertThat(whoami(client)).isEqualTo("127.0.0.1");
+				assertThat(log.warnings()).singleElement()
+					.asString()
+					.contains("a WebClient request was answered without the pools");
+				assertThat(this.first.accepted() + this.second.accepted() + this.third.accepted()).isZero();
+			}
+		});
+	}
+
+	@Test
+	void reactorNettysConnectorGivesNoWarning(CapturedOutput output) {
+		runWithPool((context, client) -> {
+			try (CapturedLog log = CapturedLog.of(ProxyPoolExchangeFilter.class)) {
+				for (int i = 0; i < 6; i++) {
+					assertThat(whoami(client)).isIn("127.0.0.11", "127.0.0.12", "127.0.0.13");
+				}
+				assertThat(whoamiVia(client, "localhost")).as("a direct host").isEqualTo("127.0.0.1");
+				assertThat(log.warnings()).isEmpty();
+			}
+			assertThat(output).doesNotContain("requests go direct");
+		}, "cryptofeed.proxy.direct-hosts=localhost");
 	}
 
 	private void runWithPool(ContextCallback callback, String... extra) {
