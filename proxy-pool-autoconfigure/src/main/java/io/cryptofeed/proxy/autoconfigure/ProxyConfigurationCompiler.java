@@ -31,6 +31,8 @@ import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.cryptofeed.proxy.health.HealthCheckSettings;
 import io.cryptofeed.proxy.netty.TransportSettings;
 
+import org.springframework.util.unit.DataSize;
+
 /**
  * Checks bound {@link ProxyProperties} against every rule and turns them into immutable pool
  * specs. All violations are collected, so one start-up reports every mistake at once.
@@ -126,7 +128,19 @@ public final class ProxyConfigurationCompiler {
 		}
 		return new TransportSettings(properties.getConnectTimeout(), properties.getHandshakeTimeout(),
 				properties.getTlsHandshakeTimeout(), maxAttempts, properties.getFailover().isRetryIdempotent(),
-				quietTimeout, connectionPool(properties.getConnectionPool(), violations));
+				quietTimeout, connectionPool(properties.getConnectionPool(), violations),
+				maxFramePayloadLength(properties.getWebsocketClient().getMaxFramePayloadLength(), violations));
+	}
+
+	/** Netty takes the frame limit as an int of bytes. */
+	private static int maxFramePayloadLength(DataSize size, Violations violations) {
+		String path = ProxyProperties.PREFIX + ".websocket-client.max-frame-payload-length";
+		if (size == null || size.toBytes() < 1 || size.toBytes() > Integer.MAX_VALUE) {
+			violations.add(path, String.valueOf(size), "the size must be from 1B to 2GB",
+					"set a size such as 64KB or 8MB");
+			return TransportSettings.DEFAULTS.maxFramePayloadLength();
+		}
+		return (int) size.toBytes();
 	}
 
 	private static TransportSettings.ConnectionPoolSettings connectionPool(ProxyProperties.ConnectionPool pool,

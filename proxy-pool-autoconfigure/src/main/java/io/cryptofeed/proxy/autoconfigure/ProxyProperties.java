@@ -11,6 +11,7 @@ import io.cryptofeed.proxy.health.HealthCheckSettings;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Proxy pools for outgoing exchange connections. Bound as given, then checked and turned
@@ -52,6 +53,8 @@ public class ProxyProperties {
 	private final CircuitBreaker circuitBreaker = new CircuitBreaker();
 
 	private final ConnectionPool connectionPool = new ConnectionPool();
+
+	private final WebsocketClient websocketClient = new WebsocketClient();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -123,6 +126,10 @@ public class ProxyProperties {
 
 	public ConnectionPool getConnectionPool() {
 		return this.connectionPool;
+	}
+
+	public WebsocketClient getWebsocketClient() {
+		return this.websocketClient;
 	}
 
 	/** Retrying a connection through other members. */
@@ -205,6 +212,25 @@ public class ProxyProperties {
 
 		public void setMaxIdleTime(Duration maxIdleTime) {
 			this.maxIdleTime = maxIdleTime;
+		}
+
+	}
+
+	/**
+	 * The sessions of the auto-configured WebSocket client (and of one built by hand without a
+	 * WebSocket spec of its own). A reload applies to the sessions opened after it.
+	 */
+	public static class WebsocketClient {
+
+		/** Largest frame, and message, a session accepts; a larger one fails the session. Reactor Netty's default, 64KB, is below the order book snapshots some exchanges send. A bare number means bytes. */
+		private DataSize maxFramePayloadLength = DataSize.ofKilobytes(64);
+
+		public DataSize getMaxFramePayloadLength() {
+			return this.maxFramePayloadLength;
+		}
+
+		public void setMaxFramePayloadLength(DataSize maxFramePayloadLength) {
+			this.maxFramePayloadLength = maxFramePayloadLength;
 		}
 
 	}

@@ -1,11 +1,13 @@
 package io.cryptofeed.proxy.netty;
 
 import java.net.URI;
+import java.util.function.Supplier;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyAttributes;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.WebsocketClientSpec;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.socket.WebSocketHandler;
@@ -23,9 +25,24 @@ public final class ProxyPoolWebSocketClient implements WebSocketClient {
 
 	private final ReactorNettyWebSocketClient delegate;
 
+	/**
+	 * Sessions whose frame limit is the pools' setting at the time each opens
+	 * ({@code cryptofeed.proxy.websocket-client.max-frame-payload-length}), so that a reload
+	 * applies to the next session.
+	 */
 	public ProxyPoolWebSocketClient(ProxyPoolHttpClients clients, HttpClient httpClient) {
+		this(clients, httpClient,
+				() -> WebsocketClientSpec.builder().maxFramePayloadLength(clients.settings().maxFramePayloadLength()));
+	}
+
+	/**
+	 * Sessions with a WebSocket spec of the caller's (frame limit, compression, subprotocols),
+	 * asked for at each session.
+	 */
+	public ProxyPoolWebSocketClient(ProxyPoolHttpClients clients, HttpClient httpClient,
+			Supplier<WebsocketClientSpec.Builder> spec) {
 		this.clients = clients;
-		this.delegate = new ReactorNettyWebSocketClient(clients.apply(httpClient, ConnectionType.WEBSOCKET));
+		this.delegate = new ReactorNettyWebSocketClient(clients.apply(httpClient, ConnectionType.WEBSOCKET), spec);
 	}
 
 	@Override

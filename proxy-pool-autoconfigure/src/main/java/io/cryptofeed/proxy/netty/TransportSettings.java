@@ -19,13 +19,17 @@ import java.time.Duration;
  * application reconnects (an idempotent request is sent again) through another member; zero
  * leaves them to their own timeouts
  * @param connectionPool the keep-alive connections of the auto-configured clients
+ * @param maxFramePayloadLength the largest WebSocket frame, and message, in bytes, that a
+ * session of a {@link ProxyPoolWebSocketClient} without a spec of its own accepts
  */
 public record TransportSettings(Duration connectTimeout, Duration handshakeTimeout, Duration tlsHandshakeTimeout,
-		int maxAttempts, boolean retryIdempotent, Duration quietTimeout, ConnectionPoolSettings connectionPool) {
+		int maxAttempts, boolean retryIdempotent, Duration quietTimeout, ConnectionPoolSettings connectionPool,
+		int maxFramePayloadLength) {
 
+	/** Reactor Netty's own frame limit. */
 	public static final TransportSettings DEFAULTS = new TransportSettings(Duration.ofSeconds(1),
 			Duration.ofSeconds(1), Duration.ofSeconds(2), 3, true, Duration.ofSeconds(10),
-			ConnectionPoolSettings.DEFAULTS);
+			ConnectionPoolSettings.DEFAULTS, 65536);
 
 	/**
 	 * The keep-alive connections of the auto-configured clients, per member and target.

@@ -5,10 +5,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.cryptofeed.proxy.autoconfigure.ProxyPoolReloadAutoConfiguration;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
@@ -30,9 +32,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.netty.http.client.WebsocketClientSpec;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
 
@@ -45,6 +51,9 @@ import static org.awaitility.Awaitility.await;
 class WebSocketThroughPoolTests {
 
 	private ProxyTrio trio;
+
+	/** An order book's snapshot, above Reactor Netty's default frame limit of 64 KB. */
+	private static final int SNAPSHOT_BYTES = 200_000;
 
 	private TargetServer target;
 
@@ -354,6 +363,65 @@ class WebSocketThroughPoolTests {
 					"kraken")));
 			assertThat(viaKraken).as("a session that names its exchange").isEqualTo("peer=127.0.0.22");
 		});
+	}
+
+	@Test
+	void aSnapshotAboveReactorNettysFrameLimitFailsTheSessionUnlessTheLimitIsRaised() {
+		run((context, client) -> {
+			assertThatThrownBy(() -> snapshotFrames(client, SNAPSHOT_BYTES)).as("Reactor Netty's 64 KB by default")
+				.hasStackTraceContaining("Max frame length of 65536 has been exceeded");
+		});
+		run((context, client) -> {
+			List<String> frames = snapshotFrames(client, SNAPSHOT_BYTES);
+			assertThat(frames.get(0)).isIn("peer=127.0.0.21", "peer=127.0.0.22", "peer=127.0.0.23");
+			assertThat(frames.get(1)).hasSize(SNAPSHOT_BYTES);
+		}, "cryptofeed.proxy.websocket-client.max-frame-payload-length=1MB");
+	}
+
+	@Test
+	void aReloadRaisesTheFrameLimitForTheNextSession() {
+		Map<String, Object> reloadable = new LinkedHashMap<>();
+		TransportTestSupport.runner()
+			.withPropertyValues(this.trio.pool("default.websocket"))
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new MapPropertySource("reloadable", reloadable)))
+			.withConfiguration(AutoConfigurations.of(ProxyPoolReloadAutoConfiguration.class))
+			.run((context) -> {
+				WebSocketClient client = context.getBean(WebSocketClient.class);
+				assertThatThrownBy(() -> snapshotFrames(client, SNAPSHOT_BYTES))
+					.hasStackTraceContaining("Max frame length");
+				reloadable.put("cryptofeed.proxy.websocket-client.max-frame-payload-length", "1MB");
+				context.publishEvent(new EnvironmentChangeEvent(context, reloadable.keySet()));
+				assertThat(snapshotFrames(client, SNAPSHOT_BYTES).get(1)).hasSize(SNAPSHOT_BYTES);
+			});
+	}
+
+	/** As docs/migration.md tells a user to build one with a WebSocket spec of their own. */
+	@Test
+	void aClientBuiltByHandWithItsOwnSpecGoesThroughThePool() {
+		run((context, bootsClient) -> {
+			ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
+			WebSocketClient client = new ProxyPoolWebSocketClient(clients, clients.newHttpClient(),
+					() -> WebsocketClientSpec.builder().maxFramePayloadLength(1 << 20));
+			this.first.fault(Fault.REFUSE);
+			for (int i = 0; i < 4; i++) {
+				List<String> frames = snapshotFrames(client, SNAPSHOT_BYTES);
+				assertThat(frames.get(0)).isIn("peer=127.0.0.22", "peer=127.0.0.23");
+				assertThat(frames.get(1)).hasSize(SNAPSHOT_BYTES);
+			}
+		});
+	}
+
+	/** The first two frames of a session to {@code /ws?snapshot=<bytes>}: the peer, then the snapshot. */
+	private List<String> snapshotFrames(WebSocketClient client, int bytes) {
+		List<String> frames = new CopyOnWriteArrayList<>();
+		client
+			.execute(URI.create(this.target.wsUrl() + "?snapshot=" + bytes),
+					(s) -> s.receive().take(2).map(WebSocketMessage::getPayloadAsText).doOnNext(frames::add).then())
+			.block(Duration.ofSeconds(15));
+		assertThat(frames).hasSize(2);
+		return frames;
 	}
 
 	private void run(ContextCallback callback, String... extra) {

@@ -41,8 +41,10 @@ import reactor.netty.resources.LoopResources;
  * <li>{@code GET} or {@code POST /delay/{millis}}: 200 after that delay, at most one minute</li>
  * <li>{@code POST /echo}: 200 with the request body</li>
  * <li>WebSocket {@code /ws}: first a text frame {@code peer=<ip>}, then every text frame echoed;
- * with {@code ?status=<code>} the handshake is refused with that status instead (the
- * {@code retry-after} and {@code peer} parameters work as for {@code /status})</li>
+ * with {@code ?snapshot=<bytes>} a text frame of that many bytes after the first (as an
+ * exchange sends an order book's snapshot; at most 16 MiB); with {@code ?status=<code>} the
+ * handshake is refused with that status instead (the {@code retry-after} and {@code peer}
+ * parameters work as for {@code /status})</li>
  * </ul>
  *
  * <p>{@link #startTls} serves the same over TLS ({@code https://} and {@code wss://}) with a
@@ -58,6 +60,9 @@ public final class TargetServer implements AutoCloseable {
 	 * is public.
 	 */
 	public static final String CERTIFICATE = "io/cryptofeed/proxy/testkit/target/target-certificate.pem";
+
+	/** The largest {@code snapshot} frame {@code /ws} sends. */
+	private static final int MAX_SNAPSHOT = 16 * 1024 * 1024;
 
 	private static final String PRIVATE_KEY = "io/cryptofeed/proxy/testkit/target/target-key.pem";
 
@@ -212,12 +217,18 @@ public final class TargetServer implements AutoCloseable {
 				if (refusal != null && refusal >= 200 && refusal <= 599 && aimedAt(query, peer)) {
 					return refuse(response, refusal, query);
 				}
+				Integer snapshot = query.containsKey("snapshot") ? parse(query.get("snapshot").get(0)) : null;
+				Flux<String> greeting = Flux.just("peer=" + peer);
+				if (snapshot != null && snapshot > 0 && snapshot <= MAX_SNAPSHOT) {
+					greeting = greeting.concatWith(Mono.fromSupplier(() -> "s".repeat(snapshot)));
+				}
+				Flux<String> first = greeting;
 				return response.sendWebsocket((in, out) -> {
 					Flux<String> echoes = in.aggregateFrames()
 						.receiveFrames()
 						.ofType(TextWebSocketFrame.class)
 						.map(TextWebSocketFrame::text);
-					return out.sendString(Mono.just("peer=" + peer).concatWith(echoes));
+					return out.sendString(first.concatWith(echoes));
 				});
 			});
 	}
