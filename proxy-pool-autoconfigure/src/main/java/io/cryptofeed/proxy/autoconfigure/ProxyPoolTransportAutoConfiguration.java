@@ -22,6 +22,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.netty.http.client.HttpClient;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -202,6 +203,12 @@ public class ProxyPoolTransportAutoConfiguration {
 		@ConditionalOnMissingBean(WebSocketClient.class)
 		ProxyPoolWebSocketClient proxyPoolWebSocketClient(ProxyPoolHttpClients clients) {
 			return new ProxyPoolWebSocketClient(clients, clients.newHttpClient());
+		}
+
+		@Bean
+		UnpooledWebSocketClientWarning proxyPoolUnpooledWebSocketClientWarning(ListableBeanFactory beans,
+				ProxyPoolHttpClients clients, ProxyPools pools, ObjectProvider<ProxySource> source) {
+			return new UnpooledWebSocketClientWarning(beans, clients, pools, source);
 		}
 
 	}

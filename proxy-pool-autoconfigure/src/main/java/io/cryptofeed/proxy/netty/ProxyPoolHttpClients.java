@@ -2,6 +2,8 @@ package io.cryptofeed.proxy.netty;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -60,6 +62,9 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	private final DirectHostLookups directLookups = new DirectHostLookups(Clock.systemUTC());
 
 	private final DirectRoutes directRoutes = new DirectRoutes();
+
+	/** The connection types {@link #apply} built a client for, so that start-up can tell an unpooled one. */
+	private final Set<ConnectionType> appliedTypes = ConcurrentHashMap.newKeySet();
 
 	/** What the connection provider was built with: the settings the clients started with. */
 	private final TransportSettings.ConnectionPoolSettings connectionPoolSettings;
@@ -138,6 +143,7 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	 * key, else from the request host's {@code hosts} patterns.
 	 */
 	public HttpClient apply(HttpClient client, ConnectionType type) {
+		this.appliedTypes.add(type);
 		// A resolver already set (Boot's runOn(...) sets one) would resolve exchange hosts here
 		// even when a proxy carries the connection; without one, names go to the proxy (remote
 		// DNS), and Reactor Netty resolves them itself for a connection that goes direct, after
@@ -306,6 +312,11 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	/** Connections through the member that are open now, idle ones in the connection pool included. */
 	public int openConnections(PoolMember member) {
 		return this.connections.open(member);
+	}
+
+	/** Whether a client for this connection type was built by {@link #apply} since start-up. */
+	public boolean applied(ConnectionType type) {
+		return this.appliedTypes.contains(type);
 	}
 
 	/** What the clients sent without a proxy since start-up, by type and reason. */

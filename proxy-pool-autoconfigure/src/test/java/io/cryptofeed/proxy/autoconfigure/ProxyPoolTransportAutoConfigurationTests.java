@@ -44,6 +44,7 @@ class ProxyPoolTransportAutoConfigurationTests {
 				.hasSingleBean(MemberCircuitBreakers.class)
 				.hasBean("proxyPoolWebClientCustomizer")
 				.hasBean("proxyPoolUnpooledConnectorWarning")
+				.hasBean("proxyPoolUnpooledWebSocketClientWarning")
 				.getBean(WebSocketClient.class)
 				.isInstanceOf(ProxyPoolWebSocketClient.class));
 	}

@@ -27,19 +27,26 @@ import io.netty.handler.timeout.ReadTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,6 +55,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The auto-configured WebSocketClient bean through a pool of in-JVM proxies. */
+@ExtendWith(OutputCaptureExtension.class)
 class WebSocketThroughPoolTests {
 
 	private ProxyTrio trio;
@@ -413,6 +421,39 @@ class WebSocketThroughPoolTests {
 		});
 	}
 
+	@Test
+	void aWebSocketClientBeanOfTheApplicationsIsNamedInAWarningAndItsSessionsGoDirect(CapturedOutput output) {
+		TransportTestSupport.runner()
+			.withPropertyValues(this.trio.pool("default.websocket"))
+			.withBean("feedSocket", WebSocketClient.class, ReactorNettyWebSocketClient::new)
+			.run((context) -> {
+				assertThat(context).hasNotFailed().doesNotHaveBean(ProxyPoolWebSocketClient.class);
+				assertThat(firstFrame(context.getBean(WebSocketClient.class))).isEqualTo("peer=127.0.0.1");
+				assertThat(output).contains("proxy pools: WebSocket sessions of the bean 'feedSocket' "
+						+ "(ReactorNettyWebSocketClient) go direct, not through the pools");
+			});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "built on ProxyPoolWebSocketClient", "without a WebSocket pool" })
+	void noWarningForAWebSocketClientBeanThatIsPooledOrHasNoPoolToUse(String kind, CapturedOutput output) {
+		boolean pooled = kind.startsWith("built");
+		ApplicationContextRunner runner = TransportTestSupport.runner()
+			.withPropertyValues(this.trio.pool(pooled ? "default.websocket" : "default.http"));
+		runner = pooled ? runner.withUserConfiguration(PooledFeedSocket.class)
+				: runner.withBean("feedSocket", WebSocketClient.class, ReactorNettyWebSocketClient::new);
+		runner.run((context) -> {
+			String peer = firstFrame(context.getBean(WebSocketClient.class));
+			if (pooled) {
+				assertThat(peer).isIn("peer=127.0.0.21", "peer=127.0.0.22", "peer=127.0.0.23");
+			}
+			else {
+				assertThat(peer).isEqualTo("peer=127.0.0.1");
+			}
+			assertThat(output).doesNotContain("go direct, not through the pools");
+		});
+	}
+
 	/** The first two frames of a session to {@code /ws?snapshot=<bytes>}: the peer, then the snapshot. */
 	private List<String> snapshotFrames(WebSocketClient client, int bytes) {
 		List<String> frames = new CopyOnWriteArrayList<>();
@@ -443,6 +484,17 @@ class WebSocketThroughPoolTests {
 				(s) -> s.receive().take(1).map(WebSocketMessage::getPayloadAsText).doOnNext(frame::tryEmitValue).then());
 		decorate.apply(session).block(Duration.ofSeconds(15));
 		return frame.asMono().block(Duration.ofSeconds(1));
+	}
+
+	/** As docs/migration.md tells a user to declare a WebSocketClient bean of their own. */
+	@Configuration(proxyBeanMethods = false)
+	static class PooledFeedSocket {
+
+		@Bean
+		WebSocketClient feedSocket(ProxyPoolHttpClients clients) {
+			return new ProxyPoolWebSocketClient(clients, HttpClient.create());
+		}
+
 	}
 
 	@FunctionalInterface
