@@ -22,7 +22,7 @@ abstract class AttemptScope<T> extends Mono<T> {
 	/** The connection, run with the attempt in its context. */
 	abstract Mono<T> run(ConnectAttempt attempt);
 
-	/** Called with the connection's answer (a response, a session) before it is handed on. */
+	/** Called when the connection's answer (a response) arrives, before it is handed on. */
 	void answered(ConnectAttempt attempt) {
 	}
 

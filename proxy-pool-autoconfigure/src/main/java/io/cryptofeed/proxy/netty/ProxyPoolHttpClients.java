@@ -112,9 +112,10 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 
 	/**
 	 * Takes new transport settings from a reload. Every connection made after it uses them,
-	 * except the TCP connect timeout, which is set on each {@link HttpClient} by
-	 * {@link #apply} and so holds for clients built afterwards, and the connection pool
-	 * settings, which hold until the application restarts.
+	 * except a direct connection's TCP connect timeout, which is set on each
+	 * {@link HttpClient} by {@link #apply} (where it has none of its own) and so holds for
+	 * clients built afterwards, and the connection pool settings, which hold until the
+	 * application restarts.
 	 */
 	public void update(TransportSettings settings) {
 		TransportSettings.ConnectionPoolSettings running = this.connectionPoolSettings;
@@ -148,16 +149,41 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 		// even when a proxy carries the connection; without one, names go to the proxy (remote
 		// DNS), and Reactor Netty resolves them itself for a connection that goes direct, after
 		// DirectHostLookups has looked them up off the event loop.
-		return client.resolver(NoopAddressResolverGroup.INSTANCE)
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.settings.connectTimeout().toMillis())
+		return withConnectTimeout(client).resolver(NoopAddressResolverGroup.INSTANCE)
 			.proxyWhen(new PooledProxySelector(this.pools, type, this.resolver, this::settings, this.source,
 					this.directLookups, this.directRoutes))
 			.observe(new AttemptObserver(this.connections, type))
 			.doOnChannelInit((observer, channel, remote) -> {
+				boundProxyConnect(channel);
 				boundTlsHandshake(channel);
 				MaskedProxyHandshakeLog.replaceIn(channel);
 			})
 			.mapConnect((connect) -> new OwnAttempt(connect, type));
+	}
+
+	/**
+	 * A client without a connect timeout of its own gets the pools' for its direct connections
+	 * too; one it has (Boot's {@code spring.http.clients.connect-timeout}, set before the
+	 * pools' customizer runs, or the application's) stays for them. Connects to a proxy get
+	 * the pools' either way (see {@link #boundProxyConnect}).
+	 */
+	private HttpClient withConnectTimeout(HttpClient client) {
+		if (client.configuration().options().containsKey(ChannelOption.CONNECT_TIMEOUT_MILLIS)) {
+			return client;
+		}
+		return client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) this.settings.connectTimeout().toMillis());
+	}
+
+	/**
+	 * The TCP connect to a proxy is bounded by {@code connect-timeout}, whatever connect
+	 * timeout the client has of its own, so that a proxy that drops the connect costs no
+	 * longer, and a reload applies to the next connection. Netty reads the option when the
+	 * connect starts, after this.
+	 */
+	private void boundProxyConnect(Channel channel) {
+		if (channel.pipeline().get(NettyPipeline.ProxyHandler) != null) {
+			channel.config().setConnectTimeoutMillis((int) this.settings.connectTimeout().toMillis());
+		}
 	}
 
 	/**

@@ -14,6 +14,7 @@ import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.testkit.BlackholeProxy;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.TestProxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
@@ -386,6 +387,29 @@ class RestClientThroughPoolTests {
 				assertThat(log.warnings()).hasSize(1);
 			}
 		});
+	}
+
+	@Test
+	void bootsOwnConnectTimeoutBoundsDirectConnectionsAndThePoolsOneTheConnectToAProxy() {
+		try (BlackholeProxy one = BlackholeProxy.start(); BlackholeProxy other = BlackholeProxy.start()) {
+			String[] properties = { "cryptofeed.proxy.default.http.pool[0].url=" + one.url(),
+					"cryptofeed.proxy.default.http.pool[1].url=" + other.url(), "cryptofeed.proxy.direct-hosts=localhost",
+					"cryptofeed.proxy.connect-timeout=300ms", "cryptofeed.proxy.handshake-timeout=30s",
+					"spring.http.clients.connect-timeout=700ms" };
+			runner().withPropertyValues(properties).run((context) -> {
+				RestClient client = context.getBean(RestClient.Builder.class).build();
+				assertThatExceptionOfType(ResourceAccessException.class).isThrownBy(() -> whoami(client))
+					.havingCause()
+					.isInstanceOfSatisfying(ProxyConnectFailedException.class,
+							(failure) -> assertThat(failure.failures()).hasSize(2)
+								.allSatisfy((tried) -> assertThat(tried)
+									.contains("ConnectTimeoutException: connection timed out after 300 ms")));
+				String unreachable = "http://localhost:" + one.port() + "/whoami";
+				assertThatExceptionOfType(ResourceAccessException.class)
+					.isThrownBy(() -> client.get().uri(unreachable).retrieve().toBodilessEntity())
+					.withMessageContaining("connection timed out after 700 ms");
+			});
+		}
 	}
 
 	@Test

@@ -38,6 +38,8 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -244,6 +246,33 @@ class WebClientThroughPoolTests {
 						.containsExactlyInAnyOrder(one.url() + " -> ConnectTimeoutException: connection timed out after 300 ms: /" + one.host() + ":" + one.port(),
 								other.url() + " -> ConnectTimeoutException: connection timed out after 300 ms: /" + other.host() + ":" + other.port()));
 			});
+		}
+	}
+
+	@Test
+	void bootsOwnConnectTimeoutBoundsDirectConnectionsAndThePoolsOneTheConnectToAProxy() {
+		try (BlackholeProxy one = BlackholeProxy.start(); BlackholeProxy other = BlackholeProxy.start()) {
+			String[] properties = { "cryptofeed.proxy.default.http.pool[0].url=" + one.url(),
+					"cryptofeed.proxy.default.http.pool[1].url=" + other.url(), "cryptofeed.proxy.direct-hosts=localhost",
+					"cryptofeed.proxy.connect-timeout=300ms", "cryptofeed.proxy.handshake-timeout=30s",
+					"spring.http.clients.connect-timeout=700ms" };
+			TransportTestSupport.runner()
+				.withConfiguration(AutoConfigurations.of(HttpClientAutoConfiguration.class))
+				.withPropertyValues(properties)
+				.run((context) -> {
+					WebClient client = context.getBean(WebClient.Builder.class).build();
+					assertThatExceptionOfType(WebClientRequestException.class).isThrownBy(() -> whoami(client))
+						.havingCause()
+						.isInstanceOfSatisfying(ProxyConnectFailedException.class,
+								(failure) -> assertThat(failure.failures()).hasSize(2)
+									.allSatisfy((tried) -> assertThat(tried)
+										.contains("ConnectTimeoutException: connection timed out after 300 ms")));
+					assertThat(whoamiVia(client, "localhost")).as("a direct connection").isEqualTo("127.0.0.1");
+					String unreachable = "http://localhost:" + one.port() + "/whoami";
+					assertThatExceptionOfType(WebClientRequestException.class)
+						.isThrownBy(() -> client.get().uri(unreachable).retrieve().toBodilessEntity().block())
+						.withMessageContaining("connection timed out after 700 ms");
+				});
 		}
 	}
 
