@@ -3,12 +3,14 @@ package io.cryptofeed.proxy.netty;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.cryptofeed.proxy.autoconfigure.ProxyPoolReloadAutoConfiguration;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
@@ -44,6 +46,8 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.http.client.reactive.JdkClientHttpConnector;
@@ -272,6 +276,30 @@ class WebClientThroughPoolTests {
 					assertThatExceptionOfType(WebClientRequestException.class)
 						.isThrownBy(() -> client.get().uri(unreachable).retrieve().toBodilessEntity().block())
 						.withMessageContaining("connection timed out after 700 ms");
+				});
+		}
+	}
+
+	@Test
+	void aReloadedConnectTimeoutBoundsTheNextConnectToAProxy() {
+		try (BlackholeProxy blackhole = BlackholeProxy.start()) {
+			Map<String, Object> reloadable = new LinkedHashMap<>();
+			reloadable.put("cryptofeed.proxy.connect-timeout", "300ms");
+			TransportTestSupport.runner()
+				.withPropertyValues("cryptofeed.proxy.default.http.url=" + blackhole.url(),
+						"cryptofeed.proxy.handshake-timeout=30s")
+				.withInitializer((context) -> context.getEnvironment()
+					.getPropertySources()
+					.addFirst(new MapPropertySource("reloadable", reloadable)))
+				.withConfiguration(AutoConfigurations.of(ProxyPoolReloadAutoConfiguration.class))
+				.run((context) -> {
+					WebClient client = context.getBean(WebClient.Builder.class).build();
+					assertThatExceptionOfType(WebClientRequestException.class).isThrownBy(() -> whoami(client))
+						.withMessageContaining("connection timed out after 300 ms");
+					reloadable.put("cryptofeed.proxy.connect-timeout", "600ms");
+					context.publishEvent(new EnvironmentChangeEvent(context, reloadable.keySet()));
+					assertThatExceptionOfType(WebClientRequestException.class).isThrownBy(() -> whoami(client))
+						.withMessageContaining("connection timed out after 600 ms");
 				});
 		}
 	}
