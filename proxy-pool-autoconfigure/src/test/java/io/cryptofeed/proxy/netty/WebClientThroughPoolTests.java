@@ -700,6 +700,13 @@ class WebClientThroughPoolTests {
 					assertThat(whoami(client)).isIn("127.0.0.11", "127.0.0.12", "127.0.0.13");
 				}
 				assertThat(whoamiVia(client, "localhost")).as("a direct host").isEqualTo("127.0.0.1");
+				ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
+				WebClient byHand = context.getBean(WebClient.Builder.class)
+					.clientConnector(new ReactorClientHttpConnector(
+							clients.apply(clients.newHttpClient(), ConnectionType.HTTP)))
+					.build();
+				assertThat(whoami(byHand)).as("a connector built on the pools by hand")
+					.isIn("127.0.0.11", "127.0.0.12", "127.0.0.13");
 				assertThat(log.warnings()).isEmpty();
 			}
 			assertThat(output).doesNotContain("requests go direct");
