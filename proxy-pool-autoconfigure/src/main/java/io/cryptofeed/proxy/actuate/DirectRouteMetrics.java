@@ -8,8 +8,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
  * {@value #DIRECT}: HTTP requests and WebSocket connects that went without a proxy, by
- * {@code type} and {@code reason} ({@code direct-host}, {@code no-pool}, {@code service}).
- * Six series, read from the transport's counts when the registry publishes.
+ * {@code type} and {@code reason} ({@code direct-host}, {@code no-pool}, {@code service},
+ * {@code unpooled-client}). Eight series, read from the transport's counts when the registry
+ * publishes.
  */
 public final class DirectRouteMetrics implements MeterBinder {
 

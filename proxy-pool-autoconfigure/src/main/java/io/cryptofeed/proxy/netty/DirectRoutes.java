@@ -6,9 +6,10 @@ import io.cryptofeed.proxy.core.ConnectionType;
 
 /**
  * Counts what went without a proxy, by connection type and reason: each HTTP request and
- * each WebSocket connect that the pools routed directly. Traffic that leaves directly is
- * never silent then: a host the pools were meant to carry that no pattern claims, with no
- * {@code default} block, shows up here.
+ * each WebSocket connect that the pools routed directly, and each HTTP request of a Boot
+ * client whose connector or request factory is not on the pools. Traffic that leaves directly
+ * is never silent then: a host the pools were meant to carry that no pattern claims, with no
+ * {@code default} block, shows up here, and so does a client that bypasses the pools.
  */
 public final class DirectRoutes {
 
@@ -22,7 +23,13 @@ public final class DirectRoutes {
 		NO_POOL("no-pool"),
 
 		/** The proxy service said so: its answer, or its fallback policy. */
-		SERVICE("service");
+		SERVICE("service"),
+
+		/**
+		 * A client from Boot's builders whose connector or request factory is not on the pools
+		 * sent it: counted when its answer arrives, as no pooled connect took it.
+		 */
+		UNPOOLED_CLIENT("unpooled-client");
 
 		private final String tag;
 

@@ -78,6 +78,8 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 		@Override
 		void answered(ConnectAttempt attempt) {
 			if (!attempt.hadPooledConnect()) {
+				ProxyPoolExchangeFilter.this.clients.directRoutes()
+					.routed(ConnectionType.HTTP, DirectRoutes.Reason.UNPOOLED_CLIENT);
 				warnUnpooled();
 			}
 		}

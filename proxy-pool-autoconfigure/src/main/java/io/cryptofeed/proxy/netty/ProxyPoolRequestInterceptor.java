@@ -47,6 +47,7 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 			boolean idempotent = ProxyPoolExchangeFilter.IDEMPOTENT.contains(request.getMethod());
 			ClientHttpResponse answer = send(attempt, () -> execution.execute(request, body), idempotent);
 			if (!attempt.hadPooledConnect()) {
+				this.clients.directRoutes().routed(ConnectionType.HTTP, DirectRoutes.Reason.UNPOOLED_CLIENT);
 				warnUnpooled();
 			}
 			return (idempotent && attempt.retriesOnCooldown())

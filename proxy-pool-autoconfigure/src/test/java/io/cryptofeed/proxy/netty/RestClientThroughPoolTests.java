@@ -385,6 +385,10 @@ class RestClientThroughPoolTests {
 					.contains("a RestClient or RestTemplate request went out without the pools");
 				assertThat(whoami(bootsClient)).as("the pooled client").isNotEqualTo("127.0.0.1");
 				assertThat(log.warnings()).hasSize(1);
+				assertThat(context.getBean(ProxyPoolHttpClients.class)
+					.directRoutes()
+					.count(ConnectionType.HTTP, DirectRoutes.Reason.UNPOOLED_CLIENT)).as("counted as direct, and why")
+					.isEqualTo(2);
 			}
 		});
 	}

@@ -653,7 +653,7 @@ class WebClientThroughPoolTests {
 					.tags("type", "http", "reason", "no-pool")
 					.functionCounter()
 					.count()).as("counted as direct, and why").isEqualTo(2);
-				assertThat(registry.find("cryptofeed.proxy.direct").functionCounters()).hasSize(6);
+				assertThat(registry.find("cryptofeed.proxy.direct").functionCounters()).hasSize(8);
 			});
 	}
 
@@ -688,6 +688,10 @@ class WebClientThroughPoolTests {
 					.asString()
 					.contains("a WebClient request was answered without the pools");
 				assertThat(this.first.accepted() + this.second.accepted() + this.third.accepted()).isZero();
+				assertThat(context.getBean(ProxyPoolHttpClients.class)
+					.directRoutes()
+					.count(ConnectionType.HTTP, DirectRoutes.Reason.UNPOOLED_CLIENT)).as("counted as direct, and why")
+					.isEqualTo(2);
 			}
 		});
 	}
@@ -708,6 +712,8 @@ class WebClientThroughPoolTests {
 				assertThat(whoami(byHand)).as("a connector built on the pools by hand")
 					.isIn("127.0.0.11", "127.0.0.12", "127.0.0.13");
 				assertThat(log.warnings()).isEmpty();
+				assertThat(clients.directRoutes().count(ConnectionType.HTTP, DirectRoutes.Reason.UNPOOLED_CLIENT))
+					.isZero();
 			}
 			assertThat(output).doesNotContain("requests go direct");
 		}, "cryptofeed.proxy.direct-hosts=localhost");
