@@ -664,6 +664,9 @@ class WebClientThroughPoolTests {
 			assertThat(this.first.accepted() + this.second.accepted() + this.third.accepted()).isZero();
 			assertThat(output).contains("proxy pools: WebClient requests go direct", "JdkClientHttpConnectorBuilder",
 					"spring.http.clients.reactive.connector=reactor");
+			assertThat(context.getBean(ProxyPoolHttpClients.class)
+				.directRoutes()
+				.count(ConnectionType.HTTP, DirectRoutes.Reason.UNPOOLED_CLIENT)).isOne();
 		}, "spring.http.clients.reactive.connector=jdk");
 	}
 
