@@ -1,7 +1,5 @@
 package io.cryptofeed.proxy.autoconfigure;
 
-import java.util.Map;
-
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
@@ -12,18 +10,22 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
 
 /**
- * Says at startup when the application's own {@link WebSocketClient} bean took the pooled
- * one's place and nothing in the application built a WebSocket client on the pools: its
- * sessions go direct although WebSocket connections have a pool (or the proxy service).
- * A bean built on {@code ProxyPoolWebSocketClient} or {@code ProxyPoolHttpClients.apply}
- * is pooled and named in no warning.
+ * Says at startup which WebSocket client beans of the application go direct although
+ * WebSocket connections have a pool (or the proxy service): a reactive {@link WebSocketClient}
+ * bean that took the pooled one's place while nothing in the application built a WebSocket
+ * client on the pools (one built on {@code ProxyPoolWebSocketClient} or
+ * {@code ProxyPoolHttpClients.apply} is pooled and named in no warning), and any WebSocket
+ * client bean of the servlet stack ({@code spring-websocket}), which cannot be pooled.
  */
 final class UnpooledWebSocketClientWarning implements SmartInitializingSingleton {
 
 	private static final Log log = LogFactory.getLog(UnpooledWebSocketClientWarning.class);
+
+	private static final String SERVLET_CLIENT = "org.springframework.web.socket.client.WebSocketClient";
 
 	private final ListableBeanFactory beans;
 
@@ -43,16 +45,26 @@ final class UnpooledWebSocketClientWarning implements SmartInitializingSingleton
 
 	@Override
 	public void afterSingletonsInstantiated() {
-		if (this.clients.applied(ConnectionType.WEBSOCKET)
-				|| (!this.pools.hasPoolFor(ConnectionType.WEBSOCKET) && this.source.getIfUnique() == null)) {
+		if (!this.pools.hasPoolFor(ConnectionType.WEBSOCKET) && this.source.getIfUnique() == null) {
 			return;
 		}
-		Map<String, WebSocketClient> own = this.beans.getBeansOfType(WebSocketClient.class, false, false);
-		own.forEach((name, client) -> log.warn("proxy pools: WebSocket sessions of the bean '" + name + "' ("
-				+ client.getClass().getSimpleName() + ") go direct, not through the pools: it took the place of the "
-				+ "pooled WebSocketClient; remove it, or build it as new ProxyPoolWebSocketClient("
-				+ "proxyPoolHttpClients, HttpClient.create()) (for larger frames, set "
-				+ "cryptofeed.proxy.websocket-client.max-frame-payload-length instead)"));
+		if (!this.clients.applied(ConnectionType.WEBSOCKET)) {
+			warnOfEach(WebSocketClient.class, "it took the place of the pooled WebSocketClient; remove it, or build "
+					+ "it as new ProxyPoolWebSocketClient(proxyPoolHttpClients, HttpClient.create()) (for larger "
+					+ "frames, set cryptofeed.proxy.websocket-client.max-frame-payload-length instead)");
+		}
+		ClassLoader classLoader = getClass().getClassLoader();
+		if (ClassUtils.isPresent(SERVLET_CLIENT, classLoader)) {
+			warnOfEach(ClassUtils.resolveClassName(SERVLET_CLIENT, classLoader),
+					"the servlet stack's WebSocket clients cannot be pooled; open the sessions with the pooled "
+							+ "reactive WebSocketClient bean instead");
+		}
+	}
+
+	private void warnOfEach(Class<?> type, String why) {
+		this.beans.getBeansOfType(type, false, false)
+			.forEach((name, client) -> log.warn("proxy pools: WebSocket sessions of the bean '" + name + "' ("
+					+ client.getClass().getSimpleName() + ") go direct, not through the pools: " + why));
 	}
 
 }

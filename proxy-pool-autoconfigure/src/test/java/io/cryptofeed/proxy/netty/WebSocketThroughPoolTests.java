@@ -48,6 +48,9 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.WebSocketHttpHeaders;
+import org.springframework.web.socket.WebSocketSession;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -434,6 +437,20 @@ class WebSocketThroughPoolTests {
 			});
 	}
 
+	@Test
+	void aServletStackWebSocketClientBeanIsNamedInAWarningBesideThePooledOne(CapturedOutput output) {
+		TransportTestSupport.runner()
+			.withPropertyValues(this.trio.pool("default.websocket"))
+			.withBean("stompSocket", org.springframework.web.socket.client.WebSocketClient.class,
+					ServletStackClient::new)
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(ProxyPoolWebSocketClient.class);
+				assertThat(output).contains("proxy pools: WebSocket sessions of the bean 'stompSocket' "
+						+ "(ServletStackClient) go direct, not through the pools: the servlet stack's")
+					.doesNotContain("took the place of the pooled WebSocketClient");
+			});
+	}
+
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(strings = { "built on ProxyPoolWebSocketClient", "without a WebSocket pool" })
 	void noWarningForAWebSocketClientBeanThatIsPooledOrHasNoPoolToUse(String kind, CapturedOutput output) {
@@ -484,6 +501,26 @@ class WebSocketThroughPoolTests {
 				(s) -> s.receive().take(1).map(WebSocketMessage::getPayloadAsText).doOnNext(frame::tryEmitValue).then());
 		decorate.apply(session).block(Duration.ofSeconds(15));
 		return frame.asMono().block(Duration.ofSeconds(1));
+	}
+
+	/**
+	 * A WebSocket client of the servlet stack, as a bean: Spring's own need a JSR-356 container
+	 * to be built, and the warning is about the bean's type, not what it does.
+	 */
+	static class ServletStackClient implements org.springframework.web.socket.client.WebSocketClient {
+
+		@Override
+		public CompletableFuture<WebSocketSession> execute(WebSocketHandler handler, String uriTemplate,
+				Object... uriVariables) {
+			return CompletableFuture.failedFuture(new UnsupportedOperationException("never opened by the test"));
+		}
+
+		@Override
+		public CompletableFuture<WebSocketSession> execute(WebSocketHandler handler, WebSocketHttpHeaders headers,
+				URI uri) {
+			return CompletableFuture.failedFuture(new UnsupportedOperationException("never opened by the test"));
+		}
+
 	}
 
 	/** As docs/migration.md tells a user to declare a WebSocketClient bean of their own. */
