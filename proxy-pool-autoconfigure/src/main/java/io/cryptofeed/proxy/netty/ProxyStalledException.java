@@ -7,8 +7,7 @@ import java.util.concurrent.TimeoutException;
  * breaker opened), and the request was failed before its response timeout: the proxy froze
  * with the tunnel open. Like a response timeout, it sends a GET, HEAD or OPTIONS (or a
  * WebSocket opening handshake) once more through another member; any other request fails
- * with it. The message names the member with
- * its credentials masked.
+ * with it. The message names the member with its credentials masked.
  */
 public final class ProxyStalledException extends TimeoutException {
 
