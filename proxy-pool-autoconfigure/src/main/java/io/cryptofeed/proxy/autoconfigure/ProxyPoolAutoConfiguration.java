@@ -14,6 +14,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.ClassUtils;
 
 /**
  * Proxy pools from {@code cryptofeed.proxy.*}. Nothing is created unless
@@ -25,6 +27,9 @@ import org.springframework.context.annotation.Bean;
 public class ProxyPoolAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(ProxyPoolAutoConfiguration.class);
+
+	/** What every pooled client is built on. */
+	private static final String REACTOR_NETTY_CLIENT = "reactor.netty.http.client.HttpClient";
 
 	/** The built-in strategies plus every {@link SelectionStrategyFactory} bean. */
 	@Bean
@@ -49,7 +54,8 @@ public class ProxyPoolAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	public ProxyPools proxyPools(CompiledProxyConfiguration compiled, SelectionStrategies strategies) {
+	public ProxyPools proxyPools(CompiledProxyConfiguration compiled, SelectionStrategies strategies,
+			ResourceLoader resourceLoader) {
 		compiled.pools().stream().filter(ProxyPoolAutoConfiguration::ignoresItsWeights).forEach((spec) -> logger
 			.warn("proxy pool: pool=" + spec.key() + " strategy=" + spec.strategy()
 					+ " ignores the members' weights; use strategy: weighted"));
@@ -57,6 +63,11 @@ public class ProxyPoolAutoConfiguration {
 				strategies::create);
 		if (pools.pools().isEmpty()) {
 			logger.info("proxy pools: none configured, every connection goes direct");
+		}
+		else if (!ClassUtils.isPresent(REACTOR_NETTY_CLIENT, resourceLoader.getClassLoader())) {
+			logger.warn("proxy pools: Reactor Netty is not on the classpath, so no client goes through the pools "
+					+ "and every connection goes direct; add io.projectreactor.netty:reactor-netty-http (the starter "
+					+ "brings it: keep it when you exclude dependencies)");
 		}
 		pools.describe().forEach((line) -> logger.info("proxy pool: " + line));
 		if (!pools.directHosts().isEmpty()) {

@@ -5,6 +5,7 @@ import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
 import io.cryptofeed.proxy.netty.ProxyPoolWebSocketClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -16,6 +17,8 @@ import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfigura
 import org.springframework.boot.restclient.autoconfigure.RestTemplateAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,6 +28,7 @@ import org.springframework.web.reactive.socket.client.WebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(OutputCaptureExtension.class)
 class ProxyPoolTransportAutoConfigurationTests {
 
 	private static final AutoConfigurations BLOCKING_CLIENTS = AutoConfigurations.of(HttpClientAutoConfiguration.class,
@@ -106,11 +110,20 @@ class ProxyPoolTransportAutoConfigurationTests {
 	}
 
 	@Test
-	void withoutReactorNettyOnlyThePoolsRemain() {
+	void withoutReactorNettyOnlyThePoolsRemainAndStartUpSaysSo(CapturedOutput output) {
 		this.runner.withPropertyValues("cryptofeed.proxy.enabled=true")
 			.withClassLoader(new FilteredClassLoader(HttpClient.class))
 			.run((context) -> assertThat(context).hasSingleBean(ProxyPools.class)
 				.doesNotHaveBean(ProxyPoolHttpClients.class));
+		assertThat(output).contains("proxy pools: Reactor Netty is not on the classpath, so no client goes "
+				+ "through the pools");
+	}
+
+	@Test
+	void withReactorNettyStartUpSaysNothingOfIt(CapturedOutput output) {
+		this.runner.withPropertyValues("cryptofeed.proxy.enabled=true")
+			.run((context) -> assertThat(context).hasSingleBean(ProxyPoolHttpClients.class));
+		assertThat(output).contains("proxy pool: pool=default/http").doesNotContain("Reactor Netty is not");
 	}
 
 	@Test
