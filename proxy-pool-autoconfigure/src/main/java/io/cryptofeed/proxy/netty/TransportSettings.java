@@ -26,7 +26,7 @@ public record TransportSettings(Duration connectTimeout, Duration handshakeTimeo
 		int maxAttempts, boolean retryIdempotent, Duration quietTimeout, ConnectionPoolSettings connectionPool,
 		int maxFramePayloadLength) {
 
-	/** Reactor Netty's own frame limit. */
+	/** The defaults of the properties; the frame limit, 64 KB, is Reactor Netty's own. */
 	public static final TransportSettings DEFAULTS = new TransportSettings(Duration.ofSeconds(1),
 			Duration.ofSeconds(1), Duration.ofSeconds(2), 3, true, Duration.ofSeconds(10),
 			ConnectionPoolSettings.DEFAULTS, 65536);
