@@ -210,6 +210,29 @@ class ExternalServiceClientTests {
 				});
 	}
 
+	/**
+	 * As docs/external-service.md says: quiet-timeout does not watch the service's proxies, the
+	 * response timeout does, and a GET is then sent once more as the answer's policy says
+	 * (here direct, where no pool's timeout applies).
+	 */
+	@Test
+	void aGetStalledThroughTheServicesProxyIsSentOnceMoreAfterItsResponseTimeout() {
+		this.fixture.answerWithProxy(60L, "direct_connection");
+		run(this.fixture.runner().withPropertyValues("cryptofeed.proxy.default.http.timeout=1s"), (context, client) -> {
+			client.get()
+				.uri(this.fixture.target.baseUrl() + "/delay/2000")
+				.attribute(ProxyAttributes.EXCHANGE, "binance")
+				.retrieve()
+				.toBodilessEntity()
+				.block(Duration.ofSeconds(10));
+			assertThat(this.fixture.serviceProxy.tunnels()).as("the first try").isOne();
+			assertThat(context.getBean(ProxyPoolHttpClients.class)
+				.directRoutes()
+				.count(ConnectionType.HTTP, DirectRoutes.Reason.SERVICE)).as("the resend, direct by the policy")
+				.isOne();
+		});
+	}
+
 	@Test
 	void aStalledWebSocketHandshakeThroughTheServicesProxyGetsTheResolvedPoolsTimeout() {
 		this.fixture.answerWithProxy(60L, "direct_connection");
