@@ -394,7 +394,7 @@ class RestClientThroughPoolTests {
 	}
 
 	@Test
-	void bootsOwnConnectTimeoutBoundsDirectConnectionsAndThePoolsOneTheConnectToAProxy() {
+	void bootsConnectTimeoutBoundsDirectConnectsAndThePoolsOneEachConnectToAProxy() {
 		try (BlackholeProxy one = BlackholeProxy.start(); BlackholeProxy other = BlackholeProxy.start()) {
 			String[] properties = { "cryptofeed.proxy.default.http.pool[0].url=" + one.url(),
 					"cryptofeed.proxy.default.http.pool[1].url=" + other.url(),

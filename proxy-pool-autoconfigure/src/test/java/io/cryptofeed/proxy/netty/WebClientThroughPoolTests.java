@@ -254,7 +254,7 @@ class WebClientThroughPoolTests {
 	}
 
 	@Test
-	void bootsOwnConnectTimeoutBoundsDirectConnectionsAndThePoolsOneTheConnectToAProxy() {
+	void bootsConnectTimeoutBoundsDirectConnectsAndThePoolsOneEachConnectToAProxy() {
 		try (BlackholeProxy one = BlackholeProxy.start(); BlackholeProxy other = BlackholeProxy.start()) {
 			String[] properties = { "cryptofeed.proxy.default.http.pool[0].url=" + one.url(),
 					"cryptofeed.proxy.default.http.pool[1].url=" + other.url(),
