@@ -129,7 +129,13 @@ public final class ProxyConfigurationCompiler {
 		return new TransportSettings(properties.getConnectTimeout(), properties.getHandshakeTimeout(),
 				properties.getTlsHandshakeTimeout(), maxAttempts, properties.getFailover().isRetryIdempotent(),
 				quietTimeout, connectionPool(properties.getConnectionPool(), violations),
-				maxFramePayloadLength(properties.getWebsocketClient().getMaxFramePayloadLength(), violations));
+				webSocketClient(properties.getWebsocketClient(), violations));
+	}
+
+	private static TransportSettings.WebSocketClientSettings webSocketClient(ProxyProperties.WebsocketClient client,
+			Violations violations) {
+		return new TransportSettings.WebSocketClientSettings(
+				maxFramePayloadLength(client.getMaxFramePayloadLength(), violations), client.isCompress());
 	}
 
 	/** Netty takes the frame limit as an int of bytes. */
@@ -138,7 +144,7 @@ public final class ProxyConfigurationCompiler {
 		if (size == null || size.toBytes() < 1 || size.toBytes() > Integer.MAX_VALUE) {
 			violations.add(path, String.valueOf(size), "the size must be from 1B to 2GB",
 					"set a size such as 64KB or 8MB");
-			return TransportSettings.DEFAULTS.maxFramePayloadLength();
+			return TransportSettings.WebSocketClientSettings.DEFAULTS.maxFramePayloadLength();
 		}
 		return (int) size.toBytes();
 	}

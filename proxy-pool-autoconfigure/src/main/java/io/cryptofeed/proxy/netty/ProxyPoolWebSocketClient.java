@@ -26,13 +26,12 @@ public final class ProxyPoolWebSocketClient implements WebSocketClient {
 	private final ReactorNettyWebSocketClient delegate;
 
 	/**
-	 * Sessions whose frame limit is the pools' setting at the time each opens
-	 * ({@code cryptofeed.proxy.websocket-client.max-frame-payload-length}), so that a reload
-	 * applies to the next session.
+	 * Sessions whose frame limit and compression are the pools' settings at the time each
+	 * opens ({@code cryptofeed.proxy.websocket-client.*}), so that a reload applies to the next
+	 * session.
 	 */
 	public ProxyPoolWebSocketClient(ProxyPoolHttpClients clients, HttpClient httpClient) {
-		this(clients, httpClient,
-				() -> WebsocketClientSpec.builder().maxFramePayloadLength(clients.settings().maxFramePayloadLength()));
+		this(clients, httpClient, () -> spec(clients.settings().webSocketClient()));
 	}
 
 	/**
@@ -43,6 +42,12 @@ public final class ProxyPoolWebSocketClient implements WebSocketClient {
 			Supplier<WebsocketClientSpec.Builder> spec) {
 		this.clients = clients;
 		this.delegate = new ReactorNettyWebSocketClient(clients.apply(httpClient, ConnectionType.WEBSOCKET), spec);
+	}
+
+	private static WebsocketClientSpec.Builder spec(TransportSettings.WebSocketClientSettings settings) {
+		return WebsocketClientSpec.builder()
+			.maxFramePayloadLength(settings.maxFramePayloadLength())
+			.compress(settings.compress());
 	}
 
 	@Override

@@ -19,17 +19,30 @@ import java.time.Duration;
  * application reconnects (an idempotent request is sent again) through another member; zero
  * leaves them to their own timeouts
  * @param connectionPool the keep-alive connections of the auto-configured clients
- * @param maxFramePayloadLength the largest WebSocket frame, and message, in bytes, that a
- * session of a {@link ProxyPoolWebSocketClient} without a spec of its own accepts
+ * @param webSocketClient the sessions of a {@link ProxyPoolWebSocketClient} without a
+ * WebSocket spec of its own
  */
 public record TransportSettings(Duration connectTimeout, Duration handshakeTimeout, Duration tlsHandshakeTimeout,
 		int maxAttempts, boolean retryIdempotent, Duration quietTimeout, ConnectionPoolSettings connectionPool,
-		int maxFramePayloadLength) {
+		WebSocketClientSettings webSocketClient) {
 
-	/** The defaults of the properties; the frame limit, 64 KB, is Reactor Netty's own. */
 	public static final TransportSettings DEFAULTS = new TransportSettings(Duration.ofSeconds(1),
 			Duration.ofSeconds(1), Duration.ofSeconds(2), 3, true, Duration.ofSeconds(10),
-			ConnectionPoolSettings.DEFAULTS, 65536);
+			ConnectionPoolSettings.DEFAULTS, WebSocketClientSettings.DEFAULTS);
+
+	/**
+	 * The sessions of a {@link ProxyPoolWebSocketClient} without a WebSocket spec of its own,
+	 * read as each session opens, so that a reload applies to the next one.
+	 *
+	 * @param maxFramePayloadLength the largest frame, and message, in bytes, a session accepts
+	 * @param compress whether a session offers permessage-deflate compression
+	 */
+	public record WebSocketClientSettings(int maxFramePayloadLength, boolean compress) {
+
+		/** Reactor Netty's own: 64 KB frames, no compression. */
+		public static final WebSocketClientSettings DEFAULTS = new WebSocketClientSettings(65536, false);
+
+	}
 
 	/**
 	 * The keep-alive connections of the auto-configured clients, per member and target.

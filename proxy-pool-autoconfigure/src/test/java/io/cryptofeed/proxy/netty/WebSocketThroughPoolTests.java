@@ -389,6 +389,29 @@ class WebSocketThroughPoolTests {
 		}, "cryptofeed.proxy.websocket-client.max-frame-payload-length=1MB");
 	}
 
+	@ParameterizedTest(name = "compress={0}")
+	@ValueSource(booleans = { true, false })
+	void sessionsOfferCompressionWhereConfigured(boolean compress) {
+		run((context, client) -> {
+			Sinks.One<String> extensions = Sinks.one();
+			Sinks.One<String> first = Sinks.one();
+			client.execute(URI.create(this.target.wsUrl()), (session) -> {
+				extensions.tryEmitValue(String.valueOf(
+						session.getHandshakeInfo().getHeaders().getFirst("Sec-WebSocket-Extensions")));
+				return session.receive().take(1).map(WebSocketMessage::getPayloadAsText).doOnNext(first::tryEmitValue).then();
+			}).block(Duration.ofSeconds(15));
+			assertThat(first.asMono().block(Duration.ofSeconds(1))).isIn("peer=127.0.0.21", "peer=127.0.0.22",
+					"peer=127.0.0.23");
+			String negotiated = extensions.asMono().block(Duration.ofSeconds(1));
+			if (compress) {
+				assertThat(negotiated).contains("permessage-deflate");
+			}
+			else {
+				assertThat(negotiated).isEqualTo("null");
+			}
+		}, "cryptofeed.proxy.websocket-client.compress=" + compress);
+	}
+
 	@Test
 	void aReloadRaisesTheFrameLimitForTheNextSession() {
 		Map<String, Object> reloadable = new LinkedHashMap<>();

@@ -26,6 +26,7 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServerRoutes;
+import reactor.netty.http.server.WebsocketServerSpec;
 import reactor.netty.resources.LoopResources;
 
 /**
@@ -44,7 +45,8 @@ import reactor.netty.resources.LoopResources;
  * with {@code ?snapshot=<bytes>} a text frame of that many bytes after the first (as an
  * exchange sends an order book's snapshot; at most 16 MiB); with {@code ?status=<code>} the
  * handshake is refused with that status instead (the {@code retry-after} and {@code peer}
- * parameters work as for {@code /status})</li>
+ * parameters work as for {@code /status}); frames are compressed when the client offers
+ * permessage-deflate</li>
  * </ul>
  *
  * <p>{@link #startTls} serves the same over TLS ({@code https://} and {@code wss://}) with a
@@ -60,6 +62,9 @@ public final class TargetServer implements AutoCloseable {
 	 * is public.
 	 */
 	public static final String CERTIFICATE = "io/cryptofeed/proxy/testkit/target/target-certificate.pem";
+
+	/** {@code /ws} compresses its frames when the client offers permessage-deflate, as many exchanges do. */
+	private static final WebsocketServerSpec COMPRESSING = WebsocketServerSpec.builder().compress(true).build();
 
 	/** The largest {@code snapshot} frame {@code /ws} sends. */
 	private static final int MAX_SNAPSHOT = 16 * 1024 * 1024;
@@ -229,7 +234,7 @@ public final class TargetServer implements AutoCloseable {
 						.ofType(TextWebSocketFrame.class)
 						.map(TextWebSocketFrame::text);
 					return out.sendString(first.concatWith(echoes));
-				});
+				}, COMPRESSING);
 			});
 	}
 
