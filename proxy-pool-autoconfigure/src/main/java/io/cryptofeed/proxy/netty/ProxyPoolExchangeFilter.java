@@ -1,7 +1,6 @@
 package io.cryptofeed.proxy.netty;
 
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyAttributes;
@@ -33,10 +32,15 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 
 	private final ProxyPoolHttpClients clients;
 
-	private final AtomicBoolean warnedUnpooled = new AtomicBoolean();
+	private final UnpooledRequests unpooled;
 
 	public ProxyPoolExchangeFilter(ProxyPoolHttpClients clients) {
 		this.clients = clients;
+		this.unpooled = new UnpooledRequests(log, clients.directRoutes(),
+				"proxy pools: a WebClient request was answered without the pools: its connector is not Reactor "
+						+ "Netty's on a pooled HttpClient; keep the one Boot's builder sets (and declare no "
+						+ "ClientHttpConnector bean of your own), or give the client new ReactorClientHttpConnector("
+						+ "proxyPoolHttpClients.apply(proxyPoolHttpClients.newHttpClient(), ConnectionType.HTTP))");
 	}
 
 	@Override
@@ -77,23 +81,9 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 
 		@Override
 		void answered(ConnectAttempt attempt) {
-			if (!attempt.hadPooledConnect()) {
-				ProxyPoolExchangeFilter.this.clients.directRoutes()
-					.routed(ConnectionType.HTTP, DirectRoutes.Reason.UNPOOLED_CLIENT);
-				warnUnpooled();
-			}
+			ProxyPoolExchangeFilter.this.unpooled.answered(attempt);
 		}
 
-	}
-
-	private void warnUnpooled() {
-		if (!this.warnedUnpooled.getAndSet(true)) {
-			log.log(System.Logger.Level.WARNING, "proxy pools: a WebClient request was answered without the pools: "
-					+ "its connector is not Reactor Netty's on a pooled HttpClient; keep the one Boot's builder "
-					+ "sets (and declare no ClientHttpConnector bean of your own), or give the client new "
-					+ "ReactorClientHttpConnector(proxyPoolHttpClients.apply(proxyPoolHttpClients.newHttpClient(), "
-					+ "ConnectionType.HTTP))");
-		}
 	}
 
 	private Mono<ClientResponse> exchange(ConnectAttempt attempt, ExchangeFunction next, ClientRequest request,

@@ -2,7 +2,6 @@ package io.cryptofeed.proxy.netty;
 
 import java.io.IOException;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyAttributes;
@@ -30,10 +29,15 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 
 	private final ProxyPoolHttpClients clients;
 
-	private final AtomicBoolean warnedUnpooled = new AtomicBoolean();
+	private final UnpooledRequests unpooled;
 
 	public ProxyPoolRequestInterceptor(ProxyPoolHttpClients clients) {
 		this.clients = clients;
+		this.unpooled = new UnpooledRequests(log, clients.directRoutes(),
+				"proxy pools: a RestClient or RestTemplate request went out without the pools: its request factory "
+						+ "is not Reactor Netty's on a pooled HttpClient; keep the one Boot's builder sets, or give "
+						+ "the client new ReactorClientHttpRequestFactory(proxyPoolHttpClients.apply("
+						+ "proxyPoolHttpClients.newHttpClient(), ConnectionType.HTTP))");
 	}
 
 	@Override
@@ -46,10 +50,7 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 			attempt.route(this.clients.pools(), () -> request.getURI().getHost());
 			boolean idempotent = ProxyPoolExchangeFilter.IDEMPOTENT.contains(request.getMethod());
 			ClientHttpResponse answer = send(attempt, () -> execution.execute(request, body), idempotent);
-			if (!attempt.hadPooledConnect()) {
-				this.clients.directRoutes().routed(ConnectionType.HTTP, DirectRoutes.Reason.UNPOOLED_CLIENT);
-				warnUnpooled();
-			}
+			this.unpooled.answered(attempt);
 			return (idempotent && attempt.retriesOnCooldown())
 					? afterCooldown(answer, attempt, () -> execution.execute(request, body)) : answer;
 		}
@@ -108,15 +109,6 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 			latest = retried;
 		}
 		return latest;
-	}
-
-	private void warnUnpooled() {
-		if (!this.warnedUnpooled.getAndSet(true)) {
-			log.log(System.Logger.Level.WARNING, "proxy pools: a RestClient or RestTemplate request went out without "
-					+ "the pools: its request factory is not Reactor Netty's on a pooled HttpClient; keep the one "
-					+ "Boot's builder sets, or give the client new ReactorClientHttpRequestFactory("
-					+ "proxyPoolHttpClients.apply(proxyPoolHttpClients.newHttpClient(), ConnectionType.HTTP))");
-		}
 	}
 
 	/**
