@@ -10,6 +10,7 @@ import io.cryptofeed.proxy.autoconfigure.ProxyPoolAutoConfiguration;
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolHealthAutoConfiguration;
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolTransportAutoConfiguration;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import reactor.core.publisher.Sinks;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -22,6 +23,8 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The application context a user of the starter gets, for transport tests. */
 final class TransportTestSupport {
@@ -56,6 +59,17 @@ final class TransportTestSupport {
 		return context.getBean(WebClient.Builder.class)
 			.apply(context.getBean(WebClientSsl.class).fromBundle(TLS_TARGET_BUNDLE))
 			.build();
+	}
+
+	/**
+	 * Sends at least ten requests, and goes on until the member behind these breaker metrics
+	 * failed one: least-connections breaks ties at random, so ten alone may never try it.
+	 */
+	static void sendUntilFailedThrough(CircuitBreaker.Metrics member, Runnable request) {
+		for (int i = 0; i < 10 || member.getNumberOfFailedCalls() == 0; i++) {
+			assertThat(i).as("requests before the refusing member was tried").isLessThan(200);
+			request.run();
+		}
 	}
 
 	static String[] pool(String block, String... urls) {
