@@ -21,6 +21,7 @@ import io.cryptofeed.proxy.health.HealthCheckSettings;
 import io.cryptofeed.proxy.health.HealthChecker;
 import io.cryptofeed.proxy.health.HealthListener;
 import io.cryptofeed.proxy.health.probe.HealthProbes;
+import io.cryptofeed.proxy.netty.ProxyTls;
 import io.cryptofeed.proxy.testkit.real.Dante;
 import io.cryptofeed.proxy.testkit.real.Microsocks;
 import io.cryptofeed.proxy.testkit.real.RealProxy;
@@ -79,7 +80,8 @@ public final class HealthDetectionRun {
 					Map.of(), SelectionStrategies.builtIn()::create);
 			ProxyPool pool = pools.pools().get(key);
 			HealthCheckSettings settings = new HealthCheckSettings(HealthCheckSettings.Method.TCP, INTERVAL, TIMEOUT, 1,
-					threshold, threshold, 0.1, null, (status) -> true);
+					threshold, threshold, 0.1, null, (status) -> true,
+					ProxyTls.systemDefault());
 			try (HealthChecker checker = new HealthChecker(pools, Map.of(key, settings), (s) -> HealthProbes.tcp(),
 					Schedulers.newParallel("proxy-health", 2, true), Clock.systemUTC(),
 					() -> ThreadLocalRandom.current().nextDouble(), 64, HealthListener.NONE)) {

@@ -31,6 +31,7 @@ import io.cryptofeed.proxy.health.HealthCheckSettings;
 import io.cryptofeed.proxy.health.HealthChecker;
 import io.cryptofeed.proxy.health.HealthListener;
 import io.cryptofeed.proxy.health.probe.ProbeResources;
+import io.cryptofeed.proxy.netty.ProxyTls;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -63,11 +64,12 @@ public final class HealthScaleRun {
 					List.of(new PoolSpec(key, PoolSpec.Origin.POOL, members, "round-robin", Duration.ofSeconds(30))),
 					Map.of(), SelectionStrategies.builtIn()::create);
 			HealthCheckSettings settings = new HealthCheckSettings(HealthCheckSettings.Method.TCP,
-					Duration.ofSeconds(30), Duration.ofSeconds(5), 1, 2, 2, 0.1, null, (status) -> true);
+					Duration.ofSeconds(30), Duration.ofSeconds(5), 1, 2, 2, 0.1, null, (status) -> true,
+					ProxyTls.systemDefault());
 			// the same resources and limits as the auto-configuration
 			try (ProbeResources probes = ProbeResources.create("proxy-health-io", 2);
-					HealthChecker checker = new HealthChecker(pools, Map.of(key, settings), (s) -> probes.tcp(),
-							Schedulers.newParallel("proxy-health", 1, true), Clock.systemUTC(),
+					HealthChecker checker = new HealthChecker(pools, Map.of(key, settings),
+							(s) -> probes.tcp(s.proxyTls()), Schedulers.newParallel("proxy-health", 1, true), Clock.systemUTC(),
 							() -> ThreadLocalRandom.current().nextDouble(), Integer.getInteger("concurrency", 256),
 							HealthListener.NONE)) {
 				List<PoolMember> all = pools.pools().get(key).members();

@@ -15,6 +15,7 @@ import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.health.HealthCheckSettings;
 import io.cryptofeed.proxy.health.HealthChecker;
 import io.cryptofeed.proxy.health.HealthListener;
+import io.cryptofeed.proxy.netty.ProxyTls;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -56,7 +57,8 @@ public class SelectionWhileCheckingBenchmark {
 		if (this.checks.equals("on")) {
 			ProxyPools pools = new ProxyPools(java.util.List.of(this.pool), Map.of());
 			HealthCheckSettings settings = new HealthCheckSettings(HealthCheckSettings.Method.TCP, Duration.ofSeconds(1),
-					Duration.ofMillis(500), 1, 2, 2, 0.1, null, (status) -> true);
+					Duration.ofMillis(500), 1, 2, 2, 0.1, null, (status) -> true,
+					ProxyTls.systemDefault());
 			this.checker = new HealthChecker(pools, Map.of(PoolKey.ofDefault(ConnectionType.HTTP), settings),
 					(s) -> (endpoint, timeout) -> Mono.just(Duration.ofMillis(1)),
 					Schedulers.newParallel("proxy-health", 2, true), Clock.systemUTC(),

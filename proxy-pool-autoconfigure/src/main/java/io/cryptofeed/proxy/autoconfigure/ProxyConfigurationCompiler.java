@@ -29,8 +29,10 @@ import io.cryptofeed.proxy.core.ProxyUrls;
 import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicies;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.cryptofeed.proxy.health.HealthCheckSettings;
+import io.cryptofeed.proxy.netty.ProxyTls;
 import io.cryptofeed.proxy.netty.TransportSettings;
 
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -48,8 +50,17 @@ public final class ProxyConfigurationCompiler {
 
 	private final SelectionStrategies strategies;
 
+	private final SslBundles sslBundles;
+
+	/** A compiler for an application without SSL bundles: {@code proxy-tls.bundle} cannot be set. */
 	public ProxyConfigurationCompiler(SelectionStrategies strategies) {
+		this(strategies, null);
+	}
+
+	/** @param sslBundles where {@code proxy-tls.bundle} is looked up, or {@code null} */
+	public ProxyConfigurationCompiler(SelectionStrategies strategies, SslBundles sslBundles) {
 		this.strategies = strategies;
+		this.sslBundles = sslBundles;
 	}
 
 	/**
@@ -62,7 +73,9 @@ public final class ProxyConfigurationCompiler {
 		Map<PoolKey, HealthCheckSettings> healthChecks = new LinkedHashMap<>();
 		Map<String, List<String>> hosts = new LinkedHashMap<>();
 		String prefix = ProxyProperties.PREFIX;
-		compileSettings(PoolKey.DEFAULT, prefix + ".default", properties.getDefault(), pools, healthChecks, violations);
+		ProxyTls proxyTls = ProxyTlsCompiler.compile(properties.getProxyTls(), this.sslBundles, violations);
+		compileSettings(PoolKey.DEFAULT, prefix + ".default", properties.getDefault(), proxyTls, pools, healthChecks,
+				violations);
 		Map<String, String> exchangeIds = new HashMap<>();
 		Map<String, String> patternOwners = new HashMap<>();
 		properties.getExchanges().forEach((id, exchange) -> {
@@ -91,11 +104,11 @@ public final class ProxyConfigurationCompiler {
 			}
 			List<String> patterns = compileHosts(normalized, path, exchange, patternOwners, violations);
 			hosts.put(normalized, patterns);
-			compileSettings(normalized, path, exchange, pools, healthChecks, violations);
+			compileSettings(normalized, path, exchange, proxyTls, pools, healthChecks, violations);
 		});
 		List<String> directHosts = compileDirectHosts(properties.getDirectHosts(), patternOwners, violations);
 		atLeastOne(prefix + ".max-concurrent-health-checks", properties.getMaxConcurrentHealthChecks(), violations);
-		TransportSettings transport = transport(properties, violations);
+		TransportSettings transport = transport(properties, proxyTls, violations);
 		BreakerSettings breaker = breaker(properties.getCircuitBreaker(), violations);
 		RateLimitPolicies rateLimits = RateLimitCompiler.compile(properties, violations);
 		violations.throwIfAny();
@@ -103,7 +116,7 @@ public final class ProxyConfigurationCompiler {
 				properties.getMaxConcurrentHealthChecks(), rateLimits);
 	}
 
-	private TransportSettings transport(ProxyProperties properties, Violations violations) {
+	private TransportSettings transport(ProxyProperties properties, ProxyTls proxyTls, Violations violations) {
 		String prefix = ProxyProperties.PREFIX;
 		// Netty takes the connect timeout as an int of milliseconds, where 0 means none at all
 		Duration connectTimeout = properties.getConnectTimeout();
@@ -129,7 +142,7 @@ public final class ProxyConfigurationCompiler {
 		return new TransportSettings(properties.getConnectTimeout(), properties.getHandshakeTimeout(),
 				properties.getTlsHandshakeTimeout(), maxAttempts, properties.getFailover().isRetryIdempotent(),
 				quietTimeout, connectionPool(properties.getConnectionPool(), violations),
-				webSocketClient(properties.getWebsocketClient(), violations));
+				webSocketClient(properties.getWebsocketClient(), violations), proxyTls);
 	}
 
 	private static TransportSettings.WebSocketClientSettings webSocketClient(ProxyProperties.WebsocketClient client,
@@ -273,16 +286,17 @@ public final class ProxyConfigurationCompiler {
 		return directHosts;
 	}
 
-	private void compileSettings(String settingsName, String path, Settings settings, List<PoolSpec> pools,
-			Map<PoolKey, HealthCheckSettings> healthChecks, Violations violations) {
-		compileConnection(new PoolKey(settingsName, ConnectionType.HTTP), path + ".http", settings.getHttp(), pools,
-				healthChecks, violations);
+	private void compileSettings(String settingsName, String path, Settings settings, ProxyTls proxyTls,
+			List<PoolSpec> pools, Map<PoolKey, HealthCheckSettings> healthChecks, Violations violations) {
+		compileConnection(new PoolKey(settingsName, ConnectionType.HTTP), path + ".http", settings.getHttp(),
+				proxyTls, pools, healthChecks, violations);
 		compileConnection(new PoolKey(settingsName, ConnectionType.WEBSOCKET), path + ".websocket",
-				settings.getWebsocket(), pools, healthChecks, violations);
+				settings.getWebsocket(), proxyTls, pools, healthChecks, violations);
 	}
 
-	private void compileConnection(PoolKey key, String path, Connection connection, List<PoolSpec> pools,
-			Map<PoolKey, HealthCheckSettings> healthChecks, Violations violations) {
+	/** @param proxyTls what the pool's health checks speak to its {@code https} members */
+	private void compileConnection(PoolKey key, String path, Connection connection, ProxyTls proxyTls,
+			List<PoolSpec> pools, Map<PoolKey, HealthCheckSettings> healthChecks, Violations violations) {
 		Duration timeout = timeout(path, connection, violations);
 		String strategy = connection.getStrategy();
 		if (strategy == null || this.strategies.find(strategy).isEmpty()) {
@@ -308,15 +322,15 @@ public final class ProxyConfigurationCompiler {
 			pools.add(new PoolSpec(key, PoolSpec.Origin.URL, List.of(MemberSpec.of(single)), strategyName, timeout));
 		}
 		if ((pooled || single != null) && connection.getHealthCheck().isEnabled()) {
-			healthChecks.put(key, healthCheck(connection.getHealthCheck()));
+			healthChecks.put(key, healthCheck(connection.getHealthCheck(), proxyTls));
 		}
 	}
 
-	private static HealthCheckSettings healthCheck(HealthCheck check) {
+	private static HealthCheckSettings healthCheck(HealthCheck check, ProxyTls proxyTls) {
 		URI url = (check.getUrl() != null && !check.getUrl().isBlank()) ? URI.create(check.getUrl().strip()) : null;
 		return new HealthCheckSettings(check.getMethod(), check.getInterval(), check.getTimeout(), check.getRetryCount(),
 				check.getUnhealthyThreshold(), check.getHealthyThreshold(), parseJitterPercent(check.getJitter()) / 100,
-				url, statusPredicate(check.getExpectedStatus()));
+				url, statusPredicate(check.getExpectedStatus()), proxyTls);
 	}
 
 	/** A predicate for validated ranges such as {@code 200-299,204}. */

@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.ClassUtils;
@@ -40,8 +41,9 @@ public class ProxyPoolAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	public ProxyConfigurationCompiler proxyConfigurationCompiler(SelectionStrategies strategies) {
-		return new ProxyConfigurationCompiler(strategies);
+	public ProxyConfigurationCompiler proxyConfigurationCompiler(SelectionStrategies strategies,
+			ObjectProvider<SslBundles> sslBundles) {
+		return new ProxyConfigurationCompiler(strategies, sslBundles.getIfAvailable());
 	}
 
 	/** The validated configuration: start-up fails here, naming each bad property. */

@@ -54,8 +54,8 @@ public class ProxyPoolHealthAutoConfiguration {
 
 	static HealthProbe probe(ProbeResources probes, HealthCheckSettings settings) {
 		return switch (settings.method()) {
-			case TCP -> probes.tcp();
-			case HTTP -> probes.http(settings.url(), settings.expectedStatus());
+			case TCP -> probes.tcp(settings.proxyTls());
+			case HTTP -> probes.http(settings.url(), settings.expectedStatus(), settings.proxyTls());
 			case PING -> probes.ping();
 		};
 	}

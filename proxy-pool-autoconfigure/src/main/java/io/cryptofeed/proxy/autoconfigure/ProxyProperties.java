@@ -56,6 +56,8 @@ public class ProxyProperties {
 
 	private final WebsocketClient websocketClient = new WebsocketClient();
 
+	private final ProxyTlsSettings proxyTls = new ProxyTlsSettings();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -130,6 +132,10 @@ public class ProxyProperties {
 
 	public WebsocketClient getWebsocketClient() {
 		return this.websocketClient;
+	}
+
+	public ProxyTlsSettings getProxyTls() {
+		return this.proxyTls;
 	}
 
 	/** Retrying a connection through other members. */
@@ -242,6 +248,26 @@ public class ProxyProperties {
 
 		public void setCompress(boolean compress) {
 			this.compress = compress;
+		}
+
+	}
+
+	/**
+	 * TLS to the proxies of {@code https://} members (and of the proxy service's {@code https}
+	 * answers); TLS to the exchange is the client's own. A reload applies to the next
+	 * connection to such a proxy.
+	 */
+	public static class ProxyTlsSettings {
+
+		/** SSL bundle (spring.ssl.bundle.*) whose trust material verifies the certificates of https:// proxies, and whose key, if any, is presented to them; the JDK's trust store when not set. */
+		private String bundle;
+
+		public String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(String bundle) {
+			this.bundle = bundle;
 		}
 
 	}
@@ -438,7 +464,7 @@ public class ProxyProperties {
 	/** One proxy of a pool. */
 	public static class Member {
 
-		/** The proxy, scheme://[user:password@]host:port with scheme http, socks4, socks5 or socks5h. */
+		/** The proxy, scheme://[user:password@]host:port with scheme http, https (TLS to the proxy), socks4, socks5 or socks5h. */
 		private String url;
 
 		/** Relative share of selections under the weighted strategy, at least 1. */

@@ -52,7 +52,7 @@ public final class ProxyEndpoint {
 
 	/**
 	 * Parses {@code scheme://[user[:password]@]host:port}. Schemes: {@code http},
-	 * {@code socks4}, {@code socks5} and {@code socks5h}. Credentials are percent-decoded.
+	 * {@code https} (TLS to the proxy), {@code socks4}, {@code socks5} and {@code socks5h}. Credentials are percent-decoded.
 	 * @throws InvalidProxyUrlException with a message that does not repeat the URL
 	 */
 	public static ProxyEndpoint parse(String url) {
@@ -63,7 +63,7 @@ public final class ProxyEndpoint {
 		int schemeEnd = trimmed.indexOf("://");
 		if (schemeEnd <= 0) {
 			throw new InvalidProxyUrlException("the URL has no scheme",
-					"start it with http://, socks4://, socks5:// or socks5h://");
+					"start it with http://, https://, socks4://, socks5:// or socks5h://");
 		}
 		String schemeText = trimmed.substring(0, schemeEnd);
 		ProxyScheme scheme = ProxyScheme.fromUrlScheme(schemeText);
@@ -73,7 +73,7 @@ public final class ProxyEndpoint {
 				.allMatch((c) -> Character.isLetterOrDigit(c) || c == '+' || c == '-' || c == '.');
 			throw new InvalidProxyUrlException(word ? "scheme '" + schemeText + "' is not supported"
 					: "the text before :// is not a scheme, so it is not supported",
-					"use http (CONNECT), socks4, socks5 or socks5h; the connection to the proxy itself is never TLS");
+					"use http (CONNECT), https (CONNECT over TLS to the proxy), socks4, socks5 or socks5h");
 		}
 		String rest = trimmed.substring(schemeEnd + 3);
 		int at = rest.lastIndexOf('@');

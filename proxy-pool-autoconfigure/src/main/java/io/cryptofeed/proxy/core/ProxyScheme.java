@@ -8,6 +8,12 @@ public enum ProxyScheme {
 	/** HTTP proxy, always used as a CONNECT tunnel. */
 	HTTP("http"),
 
+	/**
+	 * HTTP proxy reached over TLS, used as a CONNECT tunnel: the CONNECT request and its
+	 * credentials travel encrypted to the proxy.
+	 */
+	HTTPS("https"),
+
 	/** SOCKS version 4 (no password support in the protocol). */
 	SOCKS4("socks4"),
 
@@ -32,6 +38,7 @@ public enum ProxyScheme {
 	static ProxyScheme fromUrlScheme(String scheme) {
 		return switch (scheme.toLowerCase(Locale.ROOT)) {
 			case "http" -> HTTP;
+			case "https" -> HTTPS;
 			case "socks4" -> SOCKS4;
 			case "socks5", "socks5h" -> SOCKS5;
 			default -> null;

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.function.IntPredicate;
 
+import io.cryptofeed.proxy.netty.ProxyTls;
+
 /**
  * How one pool's members are checked.
  *
@@ -16,9 +18,11 @@ import java.util.function.IntPredicate;
  * @param jitter fraction of the interval by which each check moves at random, 0 to 0.5
  * @param url what the http method requests through the proxy, else {@code null}
  * @param expectedStatus statuses that pass the http method
+ * @param proxyTls the TLS spoken to {@code https} members
  */
 public record HealthCheckSettings(Method method, Duration interval, Duration timeout, int attempts,
-		int unhealthyThreshold, int healthyThreshold, double jitter, URI url, IntPredicate expectedStatus) {
+		int unhealthyThreshold, int healthyThreshold, double jitter, URI url, IntPredicate expectedStatus,
+		ProxyTls proxyTls) {
 
 	/** Ways to check a member. */
 	public enum Method {

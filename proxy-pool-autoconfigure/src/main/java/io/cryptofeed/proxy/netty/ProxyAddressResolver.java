@@ -14,7 +14,8 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Resolves proxy host names off the event loop and caches the answers for a while; IP
  * literals need no lookup. Reactor Netty would otherwise resolve the proxy with a blocking
- * JDK lookup on the event loop at every connect.
+ * JDK lookup on the event loop at every connect. An {@code https} member's address is
+ * {@link ProxyTls#address one that asks for TLS}.
  */
 final class ProxyAddressResolver {
 
@@ -47,7 +48,8 @@ final class ProxyAddressResolver {
 		}
 		if (endpoint.hasIpLiteralHost()) {
 			// a literal is parsed, never looked up
-			InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port());
+			InetSocketAddress address = ProxyTls.address(endpoint,
+					new InetSocketAddress(endpoint.host(), endpoint.port()));
 			if (this.literals.size() < MAX_KEPT) {
 				this.literals.putIfAbsent(endpoint, address);
 			}
@@ -55,7 +57,7 @@ final class ProxyAddressResolver {
 		}
 		Resolved cached = this.cache.get(endpoint.host());
 		if (cached != null && cached.until > this.clock.millis()) {
-			return new InetSocketAddress(cached.address, endpoint.port());
+			return ProxyTls.address(endpoint, new InetSocketAddress(cached.address, endpoint.port()));
 		}
 		return null;
 	}
@@ -69,7 +71,7 @@ final class ProxyAddressResolver {
 		return Mono.fromCallable(() -> InetAddress.getByName(endpoint.host()))
 			.subscribeOn(Schedulers.boundedElastic())
 			.doOnNext((address) -> keep(endpoint.host(), address))
-			.map((address) -> new InetSocketAddress(address, endpoint.port()));
+			.map((address) -> ProxyTls.address(endpoint, new InetSocketAddress(address, endpoint.port())));
 	}
 
 	/** Keeps a looked-up address for the TTL, within the bound. */

@@ -154,8 +154,10 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 					this.directLookups, this.directRoutes))
 			.observe(new AttemptObserver(this.connections, type))
 			.doOnChannelInit((observer, channel, remote) -> {
-				boundProxyConnect(channel);
-				boundTlsHandshake(channel);
+				TransportSettings settings = this.settings;
+				settings.proxyTls().secure(channel);
+				boundProxyConnect(channel, settings);
+				boundTlsHandshake(channel, settings);
 				MaskedProxyHandshakeLog.replaceIn(channel);
 			})
 			.mapConnect((connect) -> new OwnAttempt(connect, type));
@@ -180,9 +182,9 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	 * longer, and a reload applies to the next connection. Netty reads the option when the
 	 * connect starts, after this.
 	 */
-	private void boundProxyConnect(Channel channel) {
+	private static void boundProxyConnect(Channel channel, TransportSettings settings) {
 		if (channel.pipeline().get(NettyPipeline.ProxyHandler) != null) {
-			channel.config().setConnectTimeoutMillis((int) this.settings.connectTimeout().toMillis());
+			channel.config().setConnectTimeoutMillis((int) settings.connectTimeout().toMillis());
 		}
 	}
 
@@ -194,10 +196,9 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	 * {@code handshake-timeout} plus {@code tls-handshake-timeout}. A shorter timeout of the
 	 * client's own TLS settings stays; a direct connection keeps them whole.
 	 */
-	private void boundTlsHandshake(Channel channel) {
+	private static void boundTlsHandshake(Channel channel, TransportSettings settings) {
 		if (channel.pipeline().get(NettyPipeline.ProxyHandler) != null
 				&& channel.pipeline().get(NettyPipeline.SslHandler) instanceof SslHandler tls) {
-			TransportSettings settings = this.settings;
 			long bound = settings.handshakeTimeout().toMillis() + settings.tlsHandshakeTimeout().toMillis();
 			long own = tls.getHandshakeTimeoutMillis();
 			if (own <= 0 || own > bound) {

@@ -35,7 +35,8 @@ public final class ProxyProviders {
 	/** Reactor Netty's kind of proxy for the member's scheme. */
 	public static ProxyProvider.Proxy type(ProxyEndpoint endpoint) {
 		return switch (endpoint.scheme()) {
-			case HTTP -> ProxyProvider.Proxy.HTTP;
+			// an https member's TLS is put under the CONNECT handshake by ProxyTls
+			case HTTP, HTTPS -> ProxyProvider.Proxy.HTTP;
 			case SOCKS4 -> ProxyProvider.Proxy.SOCKS4;
 			case SOCKS5 -> ProxyProvider.Proxy.SOCKS5;
 		};

@@ -21,14 +21,16 @@ import java.time.Duration;
  * @param connectionPool the keep-alive connections of the auto-configured clients
  * @param webSocketClient the sessions of a {@link ProxyPoolWebSocketClient} without a
  * WebSocket spec of its own
+ * @param proxyTls the TLS spoken to {@code https} members, read as each connection to one is
+ * initialized
  */
 public record TransportSettings(Duration connectTimeout, Duration handshakeTimeout, Duration tlsHandshakeTimeout,
 		int maxAttempts, boolean retryIdempotent, Duration quietTimeout, ConnectionPoolSettings connectionPool,
-		WebSocketClientSettings webSocketClient) {
+		WebSocketClientSettings webSocketClient, ProxyTls proxyTls) {
 
 	public static final TransportSettings DEFAULTS = new TransportSettings(Duration.ofSeconds(1),
 			Duration.ofSeconds(1), Duration.ofSeconds(2), 3, true, Duration.ofSeconds(10),
-			ConnectionPoolSettings.DEFAULTS, WebSocketClientSettings.DEFAULTS);
+			ConnectionPoolSettings.DEFAULTS, WebSocketClientSettings.DEFAULTS, ProxyTls.systemDefault());
 
 	/**
 	 * The sessions of a {@link ProxyPoolWebSocketClient} without a WebSocket spec of its own,

@@ -18,16 +18,17 @@ import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.Lease;
 import io.cryptofeed.proxy.core.PoolKey;
-import io.cryptofeed.proxy.core.ratelimit.LimitState;
-import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicies;
-import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.ratelimit.LimitState;
+import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicies;
+import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.health.HealthCheckSettings;
 import io.cryptofeed.proxy.health.HealthChecker;
 import io.cryptofeed.proxy.health.HealthListener;
 import io.cryptofeed.proxy.health.probe.ProbeFailedException;
+import io.cryptofeed.proxy.netty.ProxyTls;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -236,7 +237,8 @@ class ProxyPoolEndpointTests {
 
 	private ProxyPoolEndpoint withChecker() {
 		HealthCheckSettings settings = new HealthCheckSettings(HealthCheckSettings.Method.TCP, Duration.ofHours(1),
-				Duration.ofSeconds(1), 1, 2, 2, 0.0, null, (status) -> true);
+				Duration.ofSeconds(1), 1, 2, 2, 0.0, null, (status) -> true,
+				ProxyTls.systemDefault());
 		this.checker = new HealthChecker(this.pools, Map.of(this.http.key(), settings),
 				(s) -> (endpoint, timeout) -> endpoint.hasCredentials() && endpoint.username().equals("feed")
 						? Mono.error(new ProbeFailedException(endpoint + " rejected the credentials of "

@@ -42,8 +42,8 @@ class ProxyConfigurationValidationTests {
 		return Stream.of(
 				arguments("unsupported scheme", List.of(HTTP + ".url=ftp://u:canary@h:21"), HTTP + ".url",
 						"scheme 'ftp' is not supported"),
-				arguments("TLS to the proxy", List.of(HTTP + ".url=https://h:443"), HTTP + ".url",
-						"scheme 'https' is not supported"),
+				arguments("a secure scheme of a target", List.of(HTTP + ".url=wss://u:canary@h:443"), HTTP + ".url",
+						"scheme 'wss' is not supported"),
 				arguments("no scheme", List.of(HTTP + ".pool[0].url=u:canary@h:1080"), HTTP + ".pool[0].url",
 						"no scheme"),
 				arguments("missing host", List.of(HTTP + ".url=socks5://u:canary@:1080"), HTTP + ".url", "no host"),

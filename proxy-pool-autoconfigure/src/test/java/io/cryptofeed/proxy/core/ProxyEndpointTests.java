@@ -10,13 +10,23 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class ProxyEndpointTests {
 
 	@ParameterizedTest
-	@CsvSource({ "http://10.0.0.7:8080, HTTP", "socks4://10.0.0.7:1080, SOCKS4", "socks5://10.0.0.7:1080, SOCKS5",
+	@CsvSource({ "http://10.0.0.7:8080, HTTP", "https://10.0.0.7:8443, HTTPS", "HTTPS://10.0.0.7:443, HTTPS",
+			"socks4://10.0.0.7:1080, SOCKS4", "socks5://10.0.0.7:1080, SOCKS5",
 			"socks5h://10.0.0.7:1080, SOCKS5", "SOCKS5://10.0.0.7:1080, SOCKS5" })
 	void parsesEachSupportedScheme(String url, ProxyScheme scheme) {
 		ProxyEndpoint endpoint = ProxyEndpoint.parse(url);
 		assertThat(endpoint.scheme()).isEqualTo(scheme);
 		assertThat(endpoint.host()).isEqualTo("10.0.0.7");
 		assertThat(endpoint.hasCredentials()).isFalse();
+	}
+
+	@Test
+	void anHttpsMemberIsShownWithItsSchemeAndWithoutItsCredentials() {
+		ProxyEndpoint endpoint = ProxyEndpoint.parse("https://feed:s3cret@proxy.example:8443");
+		assertThat(endpoint.scheme()).isEqualTo(ProxyScheme.HTTPS);
+		assertThat(endpoint).hasToString("https://***@proxy.example:8443");
+		assertThat(endpoint.identity())
+			.isNotEqualTo(ProxyEndpoint.parse("http://feed:s3cret@proxy.example:8443").identity());
 	}
 
 	@Test
@@ -61,7 +71,7 @@ class ProxyEndpointTests {
 
 	@ParameterizedTest
 	@CsvSource(delimiter = '|', value = { "ftp://u:secret@h:21 | scheme 'ftp' is not supported",
-			"https://u:secret@h:443 | scheme 'https' is not supported", "u:secret@h:1080 | no scheme",
+			"wss://u:secret@h:443 | scheme 'wss' is not supported", "u:secret@h:1080 | no scheme",
 			"socks5://u:secret@:1080 | no host", "socks5://u:secret@h | no port", "socks5://u:secret@h: | no port",
 			"socks5://u:secret@h:0 | out of range", "socks5://u:secret@h:65536 | out of range",
 			"socks5://u:secret@h:80a | not a number", "http://u:secret@h:3128/path | path",

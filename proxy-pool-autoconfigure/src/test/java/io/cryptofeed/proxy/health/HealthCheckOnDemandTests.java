@@ -25,6 +25,7 @@ import io.cryptofeed.proxy.core.ProxyScheme;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.cryptofeed.proxy.health.probe.HealthProbe;
 import io.cryptofeed.proxy.health.probe.ProbeFailedException;
+import io.cryptofeed.proxy.netty.ProxyTls;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -213,7 +214,8 @@ class HealthCheckOnDemandTests {
 	private void start(Duration checkTakes, int maxConcurrentChecks) {
 		this.probe = new TimedProbe(this.time, checkTakes);
 		this.settings = new HealthCheckSettings(HealthCheckSettings.Method.TCP, INTERVAL, Duration.ofSeconds(5), 1,
-				2, 2, 0.0, null, (status) -> true);
+				2, 2, 0.0, null, (status) -> true,
+				ProxyTls.systemDefault());
 		HealthListener listener = new HealthListener() {
 
 			@Override

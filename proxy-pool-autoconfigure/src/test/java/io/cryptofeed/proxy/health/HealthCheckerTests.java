@@ -25,6 +25,7 @@ import io.cryptofeed.proxy.core.ProxyScheme;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.cryptofeed.proxy.health.probe.HealthProbe;
 import io.cryptofeed.proxy.health.probe.ProbeFailedException;
+import io.cryptofeed.proxy.netty.ProxyTls;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -228,7 +229,8 @@ class HealthCheckerTests {
 		assertThat(this.probe.calls(watched)).isEqualTo(2);
 
 		this.checker.reconcile(Map.of(KEY, new HealthCheckSettings(HealthCheckSettings.Method.TCP,
-				Duration.ofSeconds(2), Duration.ofSeconds(1), 1, 2, 2, 0.0, null, (status) -> true)), 64);
+				Duration.ofSeconds(2), Duration.ofSeconds(1), 1, 2, 2, 0.0, null, (status) -> true,
+				ProxyTls.systemDefault())), 64);
 		this.time.advanceTimeBy(Duration.ofSeconds(19));
 
 		// the check due at 10.5 s was scheduled before the reload; from it on, every 2 s
@@ -264,7 +266,8 @@ class HealthCheckerTests {
 
 	private static HealthCheckSettings settings(int attempts, double jitter) {
 		return new HealthCheckSettings(HealthCheckSettings.Method.TCP, Duration.ofSeconds(10), Duration.ofSeconds(1),
-				attempts, 2, 2, jitter, null, (status) -> true);
+				attempts, 2, 2, jitter, null, (status) -> true,
+				ProxyTls.systemDefault());
 	}
 
 	private static MemberSpec member(int i) {

@@ -10,8 +10,10 @@ import java.util.concurrent.TimeUnit;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.testkit.ProxyCertificate;
 import io.cryptofeed.proxy.testkit.real.Dante;
 import io.cryptofeed.proxy.testkit.real.Microsocks;
+import io.cryptofeed.proxy.testkit.real.Stunnel;
 import io.cryptofeed.proxy.testkit.real.Tinyproxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import org.junit.jupiter.api.AfterAll;
@@ -95,6 +97,45 @@ class RealProxiesThroughPoolTests {
 				assertThat(target.requestsByPeer()).containsOnly(Map.entry("127.0.0.41", 100),
 						Map.entry("127.0.0.42", 100), Map.entry("127.0.0.43", 100));
 			});
+	}
+
+	@Test
+	void httpsMembersSpeakTlsToRealTinyproxiesBehindStunnel() {
+		// a provider's TLS front: stunnel (OpenSSL) before tinyproxy, which asks for a password
+		try (Stunnel first = Stunnel.builder(Tinyproxy.builder()
+			.bindAddress("127.0.0.1")
+			.egressAddress("127.0.0.44")
+			.credentials("feed", "tls-real-secret")
+			.start()).start();
+				Stunnel second = Stunnel.builder(Tinyproxy.builder()
+					.bindAddress("127.0.0.1")
+					.egressAddress("127.0.0.45")
+					.credentials("feed", "tls-real-secret")
+					.start()).start()) {
+			assertThat(first.url()).startsWith("https://feed:tls-real-secret@127.0.0.1:");
+			TransportTestSupport.runner()
+				.withPropertyValues(TransportTestSupport.pool("default.http", first.url(), second.url()))
+				.withPropertyValues(
+						"spring.ssl.bundle.pem.proxies.truststore.certificate=classpath:" + ProxyCertificate.CERTIFICATE,
+						"cryptofeed.proxy.proxy-tls.bundle=proxies")
+				.run((context) -> {
+					WebClient client = context.getBean(WebClient.Builder.class).build();
+					WebClient trustingTarget = TransportTestSupport.trustingTlsTarget(context);
+					for (int i = 0; i < 10; i++) {
+						client.get().uri(target.baseUrl() + "/whoami").retrieve().bodyToMono(String.class)
+							.block(Duration.ofSeconds(10));
+					}
+					// TLS in TLS: the exchange's inside the tunnel, the proxy's around it
+					for (int i = 0; i < 10; i++) {
+						trustingTarget.get().uri(tlsTarget.baseUrl() + "/whoami").retrieve().bodyToMono(String.class)
+							.block(Duration.ofSeconds(10));
+					}
+					assertThat(target.requestsByPeer()).containsOnly(Map.entry("127.0.0.44", 5),
+							Map.entry("127.0.0.45", 5));
+					assertThat(tlsTarget.requestsByPeer()).containsOnly(Map.entry("127.0.0.44", 5),
+							Map.entry("127.0.0.45", 5));
+				});
+		}
 	}
 
 	@Test

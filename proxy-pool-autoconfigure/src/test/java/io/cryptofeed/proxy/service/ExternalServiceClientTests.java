@@ -13,6 +13,8 @@ import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.netty.DirectRoutes;
 import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
 import io.cryptofeed.proxy.netty.ProxyPoolWebSocketClient;
+import io.cryptofeed.proxy.testkit.HttpConnectProxy;
+import io.cryptofeed.proxy.testkit.ProxyCertificate;
 import io.cryptofeed.proxy.testsupport.CapturedLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.timeout.ReadTimeoutException;
@@ -23,6 +25,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
@@ -195,6 +198,28 @@ class ExternalServiceClientTests {
 	}
 
 	@Test
+	void anHttpsProxyTheServiceNamesIsSpokenToOverTlsWithTheProxyTlsBundle() {
+		try (HttpConnectProxy tlsProxy = HttpConnectProxy.builder()
+			.tls()
+			.bindAddress("127.0.0.1")
+			.egressAddress(SERVICE_PEER)
+			.credentials("feed", SECRET)
+			.start()) {
+			assertThat(tlsProxy.url()).startsWith("https://feed:");
+			this.fixture.answer(okJson(ServiceFixture.json(tlsProxy.url(), 60L, "embedded_fallback")));
+			run(this.fixture.runner()
+				.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+				.withPropertyValues(
+						"spring.ssl.bundle.pem.proxies.truststore.certificate=classpath:" + ProxyCertificate.CERTIFICATE,
+						"cryptofeed.proxy.proxy-tls.bundle=proxies"),
+					(context, client) -> {
+						assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+						assertThat(tlsProxy.tunnels()).isOne();
+					});
+		}
+	}
+
+	@Test
 	void aStalledRequestThroughTheServicesProxyGetsTheResolvedPoolsTimeoutAndIsReported() {
 		this.fixture.answerWithProxy(60L, "direct_connection");
 		run(this.fixture.runner().withPropertyValues("cryptofeed.proxy.default.http.timeout=1s",
@@ -279,7 +304,7 @@ class ExternalServiceClientTests {
 				arguments("negative TTL", okJson(ServiceFixture.json("socks5://127.0.0.1:1", -5L, "fail")),
 						"malformed"),
 				arguments("unsupported proxy scheme",
-						okJson(ServiceFixture.json("https://u:" + SECRET + "@127.0.0.1:443", 60L, null)),
+						okJson(ServiceFixture.json("ftp://u:" + SECRET + "@127.0.0.1:21", 60L, null)),
 						"unsupported_proxy"),
 				arguments("proxy URL without port",
 						okJson(ServiceFixture.json("socks5://u:" + SECRET + "@127.0.0.1", 60L, null)),

@@ -69,7 +69,7 @@ abstract class AbstractTestProxy implements TestProxy {
 
 	/** Binds the listener, so that the port is known; {@link #start()} begins accepting. */
 	AbstractTestProxy(String scheme, ProxySettings settings) {
-		this.scheme = scheme;
+		this.scheme = settings.tls() ? scheme + "s" : scheme;
 		this.settings = settings;
 		this.fault = settings.fault();
 		this.listener = listen(settings.port());
@@ -397,18 +397,26 @@ abstract class AbstractTestProxy implements TestProxy {
 
 	private void serve(Socket client, Fault fault) {
 		boolean relaying = false;
+		Socket conversation = client;
 		try {
 			if (fault.kind() == Fault.Kind.REFUSE) {
 				// Accepted just before the listener closed: refuse as the kernel would have
 				reset(client);
 				return;
 			}
-			InputStream input = new BufferedInputStream(client.getInputStream());
 			if (fault.kind() == Fault.Kind.FREEZE) {
-				hang(input);
+				// nothing is answered, not even a TLS handshake
+				hang(client.getInputStream());
 				return;
 			}
-			Socket target = handshake(client, input, client.getOutputStream(), fault);
+			if (this.settings.tls()) {
+				conversation = ProxyCertificate.accept(client);
+				if (!this.sockets.replace(client, conversation)) {
+					return;
+				}
+			}
+			InputStream input = new BufferedInputStream(conversation.getInputStream());
+			Socket target = handshake(conversation, input, conversation.getOutputStream(), fault);
 			if (target != null && fault.kind() == Fault.Kind.STALL) {
 				// the client was told its tunnel is up; nothing goes through it
 				this.sockets.close(target);
@@ -416,7 +424,7 @@ abstract class AbstractTestProxy implements TestProxy {
 			}
 			else if (target != null) {
 				relaying = true;
-				new Relay(client, input, target, this.sockets, this::awaitThaw).run(this.executor);
+				new Relay(conversation, input, target, this.sockets, this::awaitThaw).run(this.executor);
 			}
 		}
 		catch (IOException ex) {
@@ -424,6 +432,8 @@ abstract class AbstractTestProxy implements TestProxy {
 		}
 		finally {
 			if (!relaying) {
+				this.sockets.close(conversation);
+				// a TLS handshake that failed leaves the connection it was layered on
 				this.sockets.close(client);
 			}
 		}

@@ -177,6 +177,15 @@ public final class HttpConnectProxy extends AbstractTestProxy {
 		private Builder() {
 		}
 
+		/**
+		 * Makes clients speak TLS to the proxy ({@code https://} URL) with the certificate of
+		 * {@link ProxyCertificate}. {@link Fault#FREEZE} then answers no TLS handshake either;
+		 * the other faults come after it.
+		 */
+		public Builder tls() {
+			return withTls();
+		}
+
 		@Override
 		HttpConnectProxy create(ProxySettings settings) {
 			HttpConnectProxy proxy = new HttpConnectProxy(settings);

@@ -32,6 +32,18 @@ final class OpenSockets {
 		return false;
 	}
 
+	/**
+	 * Tracks a socket layered on a tracked one (TLS over TCP) in its place: closing it closes
+	 * both.
+	 * @return {@code false} if everything was closed already, both sockets then too
+	 */
+	boolean replace(Closeable tracked, Closeable layered) {
+		synchronized (this.open) {
+			this.open.remove(tracked);
+		}
+		return track(layered);
+	}
+
 	void close(Closeable socket) {
 		synchronized (this.open) {
 			this.open.remove(socket);

@@ -4,7 +4,9 @@ import java.net.InetAddress;
 
 /**
  * What a {@link TestProxyBuilder} collected, handed to the proxy it starts.
+ *
+ * @param tls whether clients speak TLS to the proxy before its handshake
  */
 record ProxySettings(InetAddress bindAddress, int port, InetAddress egressAddress, Credentials credentials,
-		Fault fault) {
+		Fault fault, boolean tls) {
 }

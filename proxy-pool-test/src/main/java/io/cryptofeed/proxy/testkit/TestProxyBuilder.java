@@ -21,6 +21,8 @@ public abstract class TestProxyBuilder<B extends TestProxyBuilder<B, P>, P exten
 
 	private Fault fault = Fault.NONE;
 
+	private boolean tls;
+
 	private Consumer<? super P> startListener = (proxy) -> {
 	};
 
@@ -68,9 +70,16 @@ public abstract class TestProxyBuilder<B extends TestProxyBuilder<B, P>, P exten
 	/** Binds the listener and starts accepting connections. */
 	public final P start() {
 		P proxy = create(new ProxySettings(this.bindAddress, this.port,
-				(this.egressAddress != null) ? this.egressAddress : this.bindAddress, this.credentials, this.fault));
+				(this.egressAddress != null) ? this.egressAddress : this.bindAddress, this.credentials, this.fault,
+				this.tls));
 		this.startListener.accept(proxy);
 		return proxy;
+	}
+
+	/** Makes clients speak TLS to the proxy, for the protocols that have such a variant. */
+	B withTls() {
+		this.tls = true;
+		return self();
 	}
 
 	B whenStarted(Consumer<? super P> listener) {

@@ -13,7 +13,7 @@ interface Greeting {
 	/** The greeting for the endpoint's scheme, with its credentials. */
 	static Greeting of(ProxyEndpoint endpoint) {
 		return switch (endpoint.scheme()) {
-			case HTTP -> new HttpConnectGreeting(endpoint);
+			case HTTP, HTTPS -> new HttpConnectGreeting(endpoint);
 			case SOCKS5 -> new Socks5Greeting(endpoint);
 			case SOCKS4 -> new Socks4Greeting(endpoint);
 		};

@@ -4,9 +4,11 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 
 import io.cryptofeed.proxy.core.ProxyEndpoint;
+import io.cryptofeed.proxy.netty.ProxyTls;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import reactor.core.publisher.Flux;
@@ -32,7 +34,8 @@ import reactor.core.scheduler.Schedulers;
  * command, see {@link Socks5Greeting};</li>
  * <li>SOCKS4: a CONNECT to {@code 127.0.0.1:1}, any reply passes, see {@link Socks4Greeting}.</li>
  * </ul>
- * Name lookup, connect and greeting together are bounded by the timeout. Non-blocking: Reactor
+ * An {@code https} member is greeted over TLS, which its certificate must pass. Name lookup,
+ * connect, TLS and greeting together are bounded by the timeout. Non-blocking: Reactor
  * Netty's event loops do the I/O, a host name is looked up on the bounded-elastic scheduler.
  */
 final class GreetingProbe implements HealthProbe {
@@ -41,15 +44,21 @@ final class GreetingProbe implements HealthProbe {
 
 	private final Scheduler timer;
 
+	private final ProxyTls tls;
+
 	/** Unpooled connections on the event loops Reactor Netty's HTTP clients share. */
-	GreetingProbe() {
-		this(TcpClient.newConnection().runOn(HttpResources.get()), Schedulers.parallel());
+	GreetingProbe(ProxyTls tls) {
+		this(TcpClient.newConnection().runOn(HttpResources.get()), Schedulers.parallel(), tls);
 	}
 
-	/** Uses the given client (unpooled, without a remote address) for every check, and the timer for timeouts. */
-	GreetingProbe(TcpClient client, Scheduler timer) {
+	/**
+	 * Uses the given client (unpooled, without a remote address) for every check, the timer
+	 * for timeouts, and the TLS for {@code https} members, whose greeting is spoken over it.
+	 */
+	GreetingProbe(TcpClient client, Scheduler timer, ProxyTls tls) {
 		this.client = client;
 		this.timer = timer;
+		this.tls = Objects.requireNonNull(tls, "tls");
 	}
 
 	@Override
@@ -70,6 +79,7 @@ final class GreetingProbe implements HealthProbe {
 	private Mono<? extends Connection> connect(InetSocketAddress address, Duration timeout) {
 		return this.client.remoteAddress(() -> address)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, ProbeSupport.millis(timeout))
+			.doOnChannelInit((observer, channel, remote) -> this.tls.secureDirect(channel, address))
 			.connect();
 	}
 

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.util.Objects;
 import java.util.function.IntPredicate;
 
+import io.cryptofeed.proxy.netty.ProxyTls;
+
 /** Creates the built-in {@link HealthProbe health probes}. */
 public final class HealthProbes {
 
@@ -16,7 +18,12 @@ public final class HealthProbes {
 	 * while the kernel still accepts its TCP connections counts as dead.
 	 */
 	public static HealthProbe tcp() {
-		return new GreetingProbe();
+		return tcp(ProxyTls.systemDefault());
+	}
+
+	/** {@link #tcp()}, greeting {@code https} members over the given TLS. */
+	public static HealthProbe tcp(ProxyTls tls) {
+		return new GreetingProbe(tls);
 	}
 
 	/**
@@ -26,9 +33,14 @@ public final class HealthProbes {
 	 * @param expectedStatus which status codes mean healthy, for example {@code (s) -> s >= 200 && s < 300}
 	 */
 	public static HealthProbe http(URI url, IntPredicate expectedStatus) {
+		return http(url, expectedStatus, ProxyTls.systemDefault());
+	}
+
+	/** {@link #http(URI, IntPredicate)}, through {@code https} members over the given TLS. */
+	public static HealthProbe http(URI url, IntPredicate expectedStatus, ProxyTls tls) {
 		Objects.requireNonNull(url, "url");
 		Objects.requireNonNull(expectedStatus, "expectedStatus");
-		return new HttpThroughProxyProbe(url, expectedStatus);
+		return new HttpThroughProxyProbe(url, expectedStatus, tls);
 	}
 
 	/**

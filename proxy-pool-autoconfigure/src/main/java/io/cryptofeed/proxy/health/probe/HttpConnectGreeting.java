@@ -29,6 +29,13 @@ final class HttpConnectGreeting implements Greeting {
 
 	private static final byte[] PREFIX = "HTTP/".getBytes(StandardCharsets.US_ASCII);
 
+	/** A TLS record's first bytes, as a proxy that speaks TLS answers plain text: alert or handshake, version 3.x. */
+	private static final byte TLS_ALERT = 0x15;
+
+	private static final byte TLS_HANDSHAKE = 0x16;
+
+	private static final byte TLS_MAJOR = 0x03;
+
 	private static final Pattern STATUS_LINE = Pattern.compile("HTTP/\\d(?:\\.\\d)? (\\d{3})(?: .*)?");
 
 	private final boolean credentials;
@@ -62,6 +69,9 @@ final class HttpConnectGreeting implements Greeting {
 	public Step receive(byte[] bytes) {
 		this.received.write(bytes, 0, bytes.length);
 		byte[] answer = this.received.toByteArray();
+		if (answer.length >= 2 && (answer[0] == TLS_ALERT || answer[0] == TLS_HANDSHAKE) && answer[1] == TLS_MAJOR) {
+			return Step.fail("answered with a TLS record: it speaks TLS, so the member's URL starts with https://");
+		}
 		for (int i = 0; i < Math.min(answer.length, PREFIX.length); i++) {
 			if (answer[i] != PREFIX[i]) {
 				return Step.fail("answered with something other than an HTTP status line: " + excerpt(answer));

@@ -10,6 +10,7 @@ import java.util.function.IntPredicate;
 
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.netty.ProxyProviders;
+import io.cryptofeed.proxy.netty.ProxyTls;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.timeout.ReadTimeoutException;
 import reactor.core.publisher.Mono;
@@ -42,13 +43,19 @@ final class HttpThroughProxyProbe implements HealthProbe {
 
 	private final Scheduler timer;
 
-	HttpThroughProxyProbe(URI url, IntPredicate expectedStatus) {
-		this(url, expectedStatus, HttpClient.newConnection(), Schedulers.parallel());
+	private final ProxyTls tls;
+
+	HttpThroughProxyProbe(URI url, IntPredicate expectedStatus, ProxyTls tls) {
+		this(url, expectedStatus, HttpClient.newConnection(), Schedulers.parallel(), tls);
 	}
 
-	/** Uses the given client as the base of every check, with keep-alive switched off, and the timer for timeouts. */
-	HttpThroughProxyProbe(URI url, IntPredicate expectedStatus, HttpClient client, Scheduler timer) {
+	/**
+	 * Uses the given client as the base of every check, with keep-alive switched off, the
+	 * timer for timeouts, and the TLS for {@code https} members.
+	 */
+	HttpThroughProxyProbe(URI url, IntPredicate expectedStatus, HttpClient client, Scheduler timer, ProxyTls tls) {
 		this.timer = timer;
+		this.tls = Objects.requireNonNull(tls, "tls");
 		this.url = checkUrl(url);
 		this.shown = shown(url);
 		this.expectedStatus = Objects.requireNonNull(expectedStatus, "expectedStatus");
@@ -102,6 +109,7 @@ final class HttpThroughProxyProbe implements HealthProbe {
 		return this.client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, ProbeSupport.millis(timeout))
 			.responseTimeout(timeout)
 			.proxy((spec) -> ProxyProviders.builder(spec, endpoint, address, timeout))
+			.doOnChannelInit((observer, channel, remote) -> this.tls.secure(channel))
 			.get()
 			.uri(this.url)
 			.response()

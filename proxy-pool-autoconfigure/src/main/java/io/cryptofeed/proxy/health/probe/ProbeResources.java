@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.function.IntPredicate;
 
+import io.cryptofeed.proxy.netty.ProxyTls;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
@@ -34,17 +35,17 @@ public final class ProbeResources implements AutoCloseable {
 		return new ProbeResources(LoopResources.create(prefix, threads, true));
 	}
 
-	/** See {@link HealthProbes#tcp()}. */
-	public HealthProbe tcp() {
-		return new GreetingProbe(TcpClient.newConnection().runOn(this.loops), this.timer);
+	/** See {@link HealthProbes#tcp(ProxyTls)}. */
+	public HealthProbe tcp(ProxyTls tls) {
+		return new GreetingProbe(TcpClient.newConnection().runOn(this.loops), this.timer, tls);
 	}
 
-	/** See {@link HealthProbes#http(URI, IntPredicate)}. */
-	public HealthProbe http(URI url, IntPredicate expectedStatus) {
+	/** See {@link HealthProbes#http(URI, IntPredicate, ProxyTls)}. */
+	public HealthProbe http(URI url, IntPredicate expectedStatus, ProxyTls tls) {
 		Objects.requireNonNull(url, "url");
 		Objects.requireNonNull(expectedStatus, "expectedStatus");
 		return new HttpThroughProxyProbe(url, expectedStatus, HttpClient.newConnection().runOn(this.loops),
-				this.timer);
+				this.timer, tls);
 	}
 
 	/** See {@link HealthProbes#ping()}: blocking, so it runs on Reactor's bounded elastic threads. */

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyUrls;
+import io.cryptofeed.proxy.netty.ProxyTls;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -39,10 +40,11 @@ final class ProbeSupport {
 	/**
 	 * The proxy's socket address; a host name is looked up on the bounded-elastic scheduler,
 	 * never on the caller's thread (which may be an event loop), an IP literal needs no lookup.
+	 * An {@code https} member's address asks for TLS ({@link ProxyTls#address}).
 	 */
 	static Mono<InetSocketAddress> resolve(ProxyEndpoint endpoint) {
-		Callable<InetSocketAddress> lookup = () -> new InetSocketAddress(InetAddress.getByName(endpoint.host()),
-				endpoint.port());
+		Callable<InetSocketAddress> lookup = () -> ProxyTls.address(endpoint,
+				new InetSocketAddress(InetAddress.getByName(endpoint.host()), endpoint.port()));
 		return endpoint.hasIpLiteralHost() ? Mono.fromCallable(lookup)
 				: Mono.fromCallable(lookup).subscribeOn(Schedulers.boundedElastic());
 	}

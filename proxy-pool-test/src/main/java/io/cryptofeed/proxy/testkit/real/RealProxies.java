@@ -28,8 +28,11 @@ public final class RealProxies {
 	/** The Dante server binary, Debian package {@code dante-server}. */
 	public static final String DANTE = "danted";
 
+	/** The stunnel binary, Debian package {@code stunnel4}: TLS in front of another proxy. */
+	public static final String STUNNEL = "stunnel4";
+
 	private static final Map<String, String> PACKAGES = Map.of(TINYPROXY, "tinyproxy", MICROSOCKS, "microsocks",
-			DANTE, "dante-server");
+			DANTE, "dante-server", STUNNEL, "stunnel4");
 
 	/** Searched after {@code PATH}, since daemons such as danted live in sbin directories. */
 	private static final List<String> SYSTEM_DIRECTORIES = List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin",

@@ -1,0 +1,137 @@
+package io.cryptofeed.proxy.netty;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+
+import javax.net.ssl.SSLException;
+
+import io.cryptofeed.proxy.core.ProxyEndpoint;
+import io.cryptofeed.proxy.core.ProxyScheme;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.proxy.ProxyHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import reactor.netty.NettyPipeline;
+
+/**
+ * TLS to the proxy itself, for {@code https://} members: the CONNECT request, and the
+ * credentials in its {@code Proxy-Authorization} header, travel encrypted, where an
+ * {@code http://} member sends them in the clear to anyone on the path to the proxy. The
+ * proxy's certificate is verified against its host name (or IP address). The exchange's own
+ * TLS runs inside the tunnel as before: an {@code https} target through an {@code https}
+ * proxy is TLS in TLS.
+ *
+ * <p>Reactor Netty's proxy settings carry nothing but an address to the channel, so an
+ * {@code https} member's address is one of {@link #address}'s, which names the proxy for the
+ * certificate check; {@link #secure} finds it there when the channel is initialized and puts
+ * TLS under the proxy handshake. That handshake's timeout then bounds the TLS handshake with
+ * the proxy too.
+ */
+public final class ProxyTls {
+
+	/** The name of the TLS handler in a channel's pipeline. */
+	static final String HANDLER_NAME = "cryptofeed.ProxyTls";
+
+	private final SslContext context;
+
+	private final String trust;
+
+	private ProxyTls(SslContext context, String trust) {
+		this.context = context;
+		this.trust = trust;
+	}
+
+	/** Certificates signed by an authority of the JDK's trust store, and no client certificate. */
+	public static ProxyTls systemDefault() {
+		return SystemDefault.INSTANCE;
+	}
+
+	/**
+	 * TLS with the given client context.
+	 * @param trust what the context trusts, for messages (for example "SSL bundle 'proxies'")
+	 */
+	public static ProxyTls of(SslContext context, String trust) {
+		if (!Objects.requireNonNull(context, "context").isClient()) {
+			throw new IllegalArgumentException("TLS to a proxy needs a client context");
+		}
+		return new ProxyTls(context, Objects.requireNonNull(trust, "trust"));
+	}
+
+	/**
+	 * The socket address to connect to the endpoint at: for an {@code https} member, one that
+	 * tells {@link #secure} to speak TLS to it, and with which name to check its certificate.
+	 */
+	public static InetSocketAddress address(ProxyEndpoint endpoint, InetSocketAddress resolved) {
+		if (endpoint.scheme() != ProxyScheme.HTTPS || resolved instanceof TlsAddress) {
+			return resolved;
+		}
+		return new TlsAddress(resolved.getAddress(), resolved.getPort(), endpoint.host());
+	}
+
+	/**
+	 * Puts TLS under the proxy handshake of a channel being initialized when its proxy is an
+	 * {@code https} member; leaves any other channel alone.
+	 */
+	public void secure(Channel channel) {
+		ChannelPipeline pipeline = channel.pipeline();
+		if (pipeline.get(NettyPipeline.ProxyHandler) instanceof ProxyHandler proxy
+				&& proxy.proxyAddress() instanceof TlsAddress address && pipeline.get(HANDLER_NAME) == null) {
+			// first, nearest the socket: the proxy handshake, and any wiretap of it, run above it
+			pipeline.addFirst(HANDLER_NAME, newHandler(channel, address));
+		}
+	}
+
+	/**
+	 * Puts TLS first in a channel being initialized that connects to the proxy itself, with no
+	 * proxy handler (a health probe's), when the address is an {@code https} member's.
+	 */
+	public void secureDirect(Channel channel, InetSocketAddress proxy) {
+		if (proxy instanceof TlsAddress address && channel.pipeline().get(HANDLER_NAME) == null) {
+			channel.pipeline().addFirst(HANDLER_NAME, newHandler(channel, address));
+		}
+	}
+
+	private SslHandler newHandler(Channel channel, TlsAddress address) {
+		// the name given here is the one the certificate is checked against and sent as SNI
+		return this.context.newHandler(channel.alloc(), address.serverName, address.getPort());
+	}
+
+	@Override
+	public String toString() {
+		return "ProxyTls[" + this.trust + "]";
+	}
+
+	/** An {@code https} member's address, with the name its certificate is checked against. */
+	private static final class TlsAddress extends InetSocketAddress {
+
+		private static final long serialVersionUID = 1L;
+
+		private final String serverName;
+
+		TlsAddress(InetAddress address, int port, String serverName) {
+			super(address, port);
+			this.serverName = serverName;
+		}
+
+	}
+
+	/** Built on first use: most applications have no {@code https} member. */
+	private static final class SystemDefault {
+
+		static final ProxyTls INSTANCE = new ProxyTls(jdkTrust(), "the JDK's trust store");
+
+		private static SslContext jdkTrust() {
+			try {
+				return SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build();
+			}
+			catch (SSLException ex) {
+				throw new IllegalStateException("The JDK's default TLS client context cannot be built", ex);
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,145 @@
+package io.cryptofeed.proxy.health.probe;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+import io.cryptofeed.proxy.core.ProxyEndpoint;
+import io.cryptofeed.proxy.core.ProxyScheme;
+import io.cryptofeed.proxy.netty.ProxyTls;
+import io.cryptofeed.proxy.testkit.Fault;
+import io.cryptofeed.proxy.testkit.HttpConnectProxy;
+import io.cryptofeed.proxy.testkit.ProxyCertificate;
+import io.cryptofeed.proxy.testkit.TestProxiesExtension;
+import io.cryptofeed.proxy.testkit.target.TargetServer;
+import io.netty.handler.ssl.SslContextBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * Both probes against {@code https://} members: the tcp probe's greeting and the http probe's
+ * request go over TLS to the proxy, whose certificate must pass the probe's trust.
+ */
+class HttpsProxyProbeTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+	@RegisterExtension
+	final TestProxiesExtension proxies = new TestProxiesExtension();
+
+	private final ProxyTls trusting = trustingTestProxies();
+
+	private TargetServer target;
+
+	@BeforeEach
+	void startTarget() {
+		this.target = TargetServer.start("127.0.0.1");
+	}
+
+	@AfterEach
+	void stopTarget() {
+		this.target.close();
+	}
+
+	@Test
+	void theGreetingIsSpokenOverTlsAndPassesWithTheProxysTrust() {
+		HttpConnectProxy proxy = tlsProxy();
+		assertThat(HealthProbes.tcp(this.trusting).check(endpoint(proxy), TIMEOUT).block(Duration.ofSeconds(5)))
+			.isPositive();
+		assertThat(proxy.accepted()).isEqualTo(1);
+		assertThat(proxy.tunnels()).isZero();
+	}
+
+	@Test
+	void wrongCredentialsSentOverTlsFailTheGreeting() {
+		HttpConnectProxy proxy = tlsProxy();
+		ProxyEndpoint wrong = new ProxyEndpoint(ProxyScheme.HTTPS, proxy.host(), proxy.port(), Canary.USER,
+				"not-" + Canary.PASSWORD);
+		ProbeFailedException failure = failure(HealthProbes.tcp(this.trusting), wrong);
+		assertThat(failure).hasMessage(wrong + " rejected the credentials (HTTP 407)");
+	}
+
+	@Test
+	void aCertificateTheProbeDoesNotTrustFailsTheGreeting() {
+		HttpConnectProxy proxy = tlsProxy();
+		ProbeFailedException failure = failure(HealthProbes.tcp(), endpoint(proxy));
+		assertThat(failure.getMessage()).startsWith(endpoint(proxy) + " ").contains("SSLHandshakeException");
+		Canary.assertAbsent(failure);
+		assertThat(proxy.tunnels()).isZero();
+	}
+
+	@Test
+	void aProxyThatNeverAnswersTlsFailsWithinTheTimeout() {
+		HttpConnectProxy proxy = tlsProxy();
+		proxy.fault(Fault.FREEZE);
+		ProbeFailedException failure = failure(HealthProbes.tcp(this.trusting), endpoint(proxy));
+		assertThat(failure).hasMessage(endpoint(proxy) + " did not answer within PT2S");
+	}
+
+	@Test
+	void anHttpUrlForAProxyThatSpeaksTlsFailsTheGreeting() {
+		HttpConnectProxy proxy = tlsProxy();
+		ProxyEndpoint plain = new ProxyEndpoint(ProxyScheme.HTTP, proxy.host(), proxy.port(), Canary.USER,
+				Canary.PASSWORD);
+		ProbeFailedException failure = failure(HealthProbes.tcp(this.trusting), plain);
+		assertThat(failure).hasMessage(plain + " answered with a TLS record: it speaks TLS, so the member's URL starts"
+				+ " with https://");
+	}
+
+	@Test
+	void theHttpCheckGoesThroughTheTlsProxy() {
+		HttpConnectProxy proxy = tlsProxy();
+		HealthProbe probe = HealthProbes.http(URI.create(this.target.baseUrl() + "/status/200"),
+				(status) -> status == 200, this.trusting);
+		assertThat(probe.check(endpoint(proxy), TIMEOUT).block(Duration.ofSeconds(5))).isPositive();
+		assertThat(this.target.requestsByPeer()).containsExactly(Map.entry("127.0.0.21", 1));
+		assertThat(proxy.tunnels()).isEqualTo(1);
+	}
+
+	@Test
+	void theHttpCheckFailsWhenTheProxysCertificateIsNotTrusted() {
+		HttpConnectProxy proxy = tlsProxy();
+		HealthProbe probe = HealthProbes.http(URI.create(this.target.baseUrl() + "/status/200"),
+				(status) -> status == 200);
+		ProbeFailedException failure = failure(probe, endpoint(proxy));
+		assertThat(failure.getMessage()).contains("SSLHandshakeException");
+		Canary.assertAbsent(failure);
+		assertThat(this.target.requestsByPeer()).isEmpty();
+	}
+
+	private HttpConnectProxy tlsProxy() {
+		return this.proxies.httpBuilder()
+			.tls()
+			.egressAddress("127.0.0.21")
+			.credentials(Canary.USER, Canary.PASSWORD)
+			.start();
+	}
+
+	private static ProxyEndpoint endpoint(HttpConnectProxy proxy) {
+		return ProxyEndpoint.parse(proxy.url());
+	}
+
+	private static ProbeFailedException failure(HealthProbe probe, ProxyEndpoint endpoint) {
+		Throwable error = catchThrowable(() -> probe.check(endpoint, TIMEOUT).block(Duration.ofSeconds(10)));
+		assertThat(error).isInstanceOf(ProbeFailedException.class);
+		return (ProbeFailedException) error;
+	}
+
+	private static ProxyTls trustingTestProxies() {
+		try (InputStream certificate = HttpsProxyProbeTests.class.getClassLoader()
+			.getResourceAsStream(ProxyCertificate.CERTIFICATE)) {
+			return ProxyTls.of(SslContextBuilder.forClient().trustManager(certificate).build(), "the test proxies");
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
