@@ -63,7 +63,7 @@ class SpringApplicationIntegrationTests {
 		assertThat(output).contains("APPLICATION FAILED TO START")
 			.contains("Property: cryptofeed.proxy.default.http.pool[0].url")
 			.contains("ftp://***@10.0.0.5:21")
-			.contains("use http (CONNECT), socks4, socks5 or socks5h")
+			.contains("use http (CONNECT), https (CONNECT over TLS to the proxy), socks4, socks5 or socks5h")
 			.doesNotContain("canary");
 	}
 

@@ -13,11 +13,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolHealthAutoConfiguration;
+import io.cryptofeed.proxy.autoconfigure.ProxyPoolReloadAutoConfiguration;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolKey;
@@ -40,6 +43,8 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ContextConsumer;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
@@ -260,6 +265,36 @@ class HttpsProxyThroughPoolTests {
 			.run((context) -> await().atMost(Duration.ofSeconds(10))
 				.until(() -> member(context, 0).isSetAsideFor(Unavailability.UNHEALTHY)));
 		assertThat(trusted.tunnels() + untrusted.tunnels()).isZero();
+	}
+
+	@Test
+	void aReloadedBundleAppliesToTheNextConnectionAndAMissingOneIsRejected(CapturedOutput output) {
+		HttpConnectProxy proxy = tlsProxy("127.0.0.91");
+		Map<String, Object> reloadable = new LinkedHashMap<>();
+		reloadable.put("cryptofeed.proxy.default.http.url", proxy.url());
+		TransportTestSupport.runner()
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new MapPropertySource("reloadable", reloadable)))
+			.withConfiguration(AutoConfigurations.of(ProxyPoolReloadAutoConfiguration.class))
+			.withPropertyValues(TRUSTING_PROXIES[0])
+			.run((context) -> {
+				WebClient client = context.getBean(WebClient.Builder.class).build();
+				// started without the bundle: the JDK's authorities did not sign the proxy's certificate
+				assertThatExceptionOfType(WebClientRequestException.class).isThrownBy(() -> whoami(client, this.target))
+					.withMessageContaining("SSLHandshakeException");
+				reloadable.put("cryptofeed.proxy.proxy-tls.bundle", "proxies");
+				context.publishEvent(new EnvironmentChangeEvent(context, reloadable.keySet()));
+				assertThat(whoami(client, this.target)).isEqualTo("127.0.0.91");
+
+				reloadable.put("cryptofeed.proxy.proxy-tls.bundle", "nowhere");
+				context.publishEvent(new EnvironmentChangeEvent(context, reloadable.keySet()));
+				assertThat(output).contains("proxy config reload rejected", "cryptofeed.proxy.proxy-tls.bundle");
+				// the running TLS settings stay: a new connection (to another target) is trusted as before
+				assertThat(whoami(TransportTestSupport.trustingTlsTarget(context), this.tlsTarget))
+					.isEqualTo("127.0.0.91");
+				assertThat(proxy.tunnels()).isEqualTo(2);
+			});
 	}
 
 	@Test
