@@ -23,8 +23,8 @@ import io.cryptofeed.sample.activity.MemberTraffic;
 
 /**
  * Everything the demo profile runs in-process, on loopback: the demo exchange and five
- * proxies from the proxy-pool test kit, two HTTP CONNECT and three SOCKS5, three of them with
- * credentials (a random password per run, so none is committed and a leak would show).
+ * proxies from the proxy-pool test kit, two HTTP CONNECT (one over TLS) and three SOCKS5, three
+ * of them with credentials (a random password per run, so none is committed and a leak would show).
  */
 public final class DemoNetwork implements MemberTraffic, AutoCloseable {
 
@@ -59,7 +59,8 @@ public final class DemoNetwork implements MemberTraffic, AutoCloseable {
 			DemoExchange exchange = new DemoExchange(settings);
 			started.add(exchange);
 			Map<String, DemoProxy> proxies = new LinkedHashMap<>();
-			add(proxies, started, "alpha", egress.apply(0), HttpConnectProxy.builder(), false);
+			// spoken to over TLS (https://), with the test kit's certificate, which the demo trusts
+			add(proxies, started, "alpha", egress.apply(0), HttpConnectProxy.builder().tls(), false);
 			add(proxies, started, "bravo", egress.apply(1), HttpConnectProxy.builder(), true);
 			add(proxies, started, "charlie", egress.apply(2), Socks5Proxy.builder(), true);
 			add(proxies, started, "delta", egress.apply(3), Socks5Proxy.builder(), true);
