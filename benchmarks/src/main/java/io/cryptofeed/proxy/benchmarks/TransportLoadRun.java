@@ -243,7 +243,7 @@ public final class TransportLoadRun {
 	 * How much of the machine's CPU time the hypervisor gave to other machines, over the part
 	 * and per run: a run it took much from is slowed from outside, whichever client it measured.
 	 */
-	private static void printStolen(double overPart, List<List<Result>> results) {
+	static void printStolen(double overPart, List<List<Result>> results) {
 		DoubleSummaryStatistics perRun = results.stream()
 			.flatMap(List::stream)
 			.mapToDouble((result) -> result.stolenPercent)
@@ -261,7 +261,7 @@ public final class TransportLoadRun {
 	 * Warms every client up, then runs each once per round, in reversed order every other
 	 * round. Each client's ratios are to the first client's result of the same round.
 	 */
-	private static Rounds rounds(List<WebClient> clients, String url, int requests, LongSupplier proxiesCpuNanos) {
+	static Rounds rounds(List<WebClient> clients, String url, int requests, LongSupplier proxiesCpuNanos) {
 		clients.forEach((client) -> run(client, url, WARMUP_REQUESTS, proxiesCpuNanos));
 		int n = clients.size();
 		List<List<Result>> results = new ArrayList<>();
@@ -285,18 +285,18 @@ public final class TransportLoadRun {
 	}
 
 	/** Per client, its result in every round and its ratio to the first client in every round. */
-	private record Rounds(List<List<Result>> results, List<List<Double>> ratios) {
+	record Rounds(List<List<Result>> results, List<List<Double>> ratios) {
 	}
 
-	private static double medianCpu(List<Result> results) {
+	static double medianCpu(List<Result> results) {
 		return medianOf(results.stream().map((result) -> result.clientCpuMicros).toList());
 	}
 
-	private static double medianAllocated(List<Result> results) {
+	static double medianAllocated(List<Result> results) {
 		return medianOf(results.stream().map((result) -> result.clientAllocatedBytes).toList());
 	}
 
-	private static double medianOf(List<Double> values) {
+	static double medianOf(List<Double> values) {
 		List<Double> sorted = new ArrayList<>(values);
 		sorted.sort(Double::compare);
 		return sorted.get(sorted.size() / 2);
@@ -553,7 +553,7 @@ public final class TransportLoadRun {
 		return total;
 	}
 
-	private static Result sequential(WebClient client, String url, int requests) {
+	static Result sequential(WebClient client, String url, int requests) {
 		long[] latencies = new long[requests];
 		AtomicInteger errors = new AtomicInteger();
 		AtomicInteger index = new AtomicInteger();

@@ -43,6 +43,9 @@ public final class ProxyCertificate {
 
 	/** Speaks TLS as the server on an accepted connection, and returns the socket to talk through. */
 	static SSLSocket accept(Socket client) throws IOException {
+		// the handshake's records go out as several small writes: Nagle's algorithm would hold
+		// them for the client's delayed acknowledgement, 40 ms at each new tunnel
+		client.setTcpNoDelay(true);
 		SSLSocket tls = (SSLSocket) ServerContext.INSTANCE.getSocketFactory()
 			.createSocket(client, client.getInetAddress().getHostAddress(), client.getPort(), true);
 		tls.setUseClientMode(false);

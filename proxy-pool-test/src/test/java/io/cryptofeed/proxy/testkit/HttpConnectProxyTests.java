@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 class HttpConnectProxyTests {
 
@@ -51,6 +52,30 @@ class HttpConnectProxyTests {
 		assertThat(proxy.tunnels()).isEqualTo(1);
 		assertThat(proxy.accepted()).isEqualTo(1);
 		assertThat(target.requestsByPeer()).isEqualTo(Map.of("127.0.0.3", 1));
+	}
+
+	@Test
+	void aTlsProxyIsSpokenToOverTlsFirstAndPresentsTheKitsCertificate() throws IOException {
+		HttpConnectProxy proxy = proxies.httpBuilder()
+			.tls()
+			.bindAddress("127.0.0.2")
+			.egressAddress("127.0.0.3")
+			.credentials("alice", "s3cret")
+			.start();
+		assertThat(proxy.url()).isEqualTo("https://alice:s3cret@127.0.0.2:" + proxy.port());
+
+		String peer = ProxyClient.whoamiThroughTlsHttp(proxy.host(), proxy.port(), target.host(), target.port(),
+				"alice", "s3cret");
+
+		assertThat(peer).isEqualTo("127.0.0.3");
+		assertThat(proxy.tunnels()).isEqualTo(1);
+		// in plain text, the CONNECT gets no HTTP answer: the proxy expected a TLS handshake
+		try (Socket plain = ProxyClient.open(proxy.host(), proxy.port())) {
+			assertThat(catchThrowable(() -> ProxyClient.sendHttpRequestHead(plain, "CONNECT",
+					target.host() + ":" + target.port(), "alice", "s3cret")))
+				.isInstanceOf(IOException.class);
+		}
+		assertThat(proxy.tunnels()).isEqualTo(1);
 	}
 
 	@Test

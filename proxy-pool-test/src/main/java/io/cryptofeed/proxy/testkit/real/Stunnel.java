@@ -35,7 +35,8 @@ public final class Stunnel extends AbstractRealProxy {
 	@Override
 	public String url() {
 		String url = this.behind.url();
-		String userInfo = url.substring(url.indexOf("://") + 3, url.lastIndexOf('@') + 1);
+		int at = url.lastIndexOf('@');
+		String userInfo = (at < 0) ? "" : url.substring(url.indexOf("://") + 3, at + 1);
 		return "https://" + userInfo + host() + ":" + port();
 	}
 

@@ -3,14 +3,25 @@ package io.cryptofeed.proxy.testkit.support;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.util.Base64;
 import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+import io.cryptofeed.proxy.testkit.ProxyCertificate;
 
 /**
  * A deliberately plain client that speaks HTTP CONNECT, SOCKS5 and HTTP/1.1 over raw sockets, so
@@ -39,6 +50,42 @@ public final class ProxyClient {
 		catch (IOException ex) {
 			socket.close();
 			throw ex;
+		}
+	}
+
+	/**
+	 * Opens a TCP connection and speaks TLS over it, trusting only the certificate of the test
+	 * kit's proxies and checking that it names the host.
+	 */
+	public static SSLSocket openTls(String host, int port) throws IOException {
+		Socket socket = open(host, port);
+		try {
+			SSLSocket tls = (SSLSocket) trustingTestProxies().getSocketFactory().createSocket(socket, host, port, true);
+			SSLParameters parameters = tls.getSSLParameters();
+			parameters.setEndpointIdentificationAlgorithm("HTTPS");
+			tls.setSSLParameters(parameters);
+			tls.startHandshake();
+			return tls;
+		}
+		catch (IOException ex) {
+			socket.close();
+			throw ex;
+		}
+	}
+
+	private static SSLContext trustingTestProxies() throws IOException {
+		try (InputStream pem = ProxyClient.class.getClassLoader().getResourceAsStream(ProxyCertificate.CERTIFICATE)) {
+			KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+			trusted.load(null, null);
+			trusted.setCertificateEntry("proxy", CertificateFactory.getInstance("X.509").generateCertificate(pem));
+			TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+			trust.init(trusted);
+			SSLContext context = SSLContext.getInstance("TLS");
+			context.init(null, trust.getTrustManagers(), null);
+			return context;
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IOException(ex);
 		}
 	}
 
@@ -185,6 +232,22 @@ public final class ProxyClient {
 			String user, String password) throws IOException {
 		try (Socket tunnel = httpTunnel(proxyHost, proxyPort, targetHost, targetPort, user, password)) {
 			return okBody(get(tunnel, targetHost, targetPort, "/whoami"));
+		}
+	}
+
+	/**
+	 * Speaks TLS to an HTTP proxy ({@link #openTls}), opens a tunnel through it, asks the
+	 * target's {@code /whoami} and returns the answer.
+	 */
+	public static String whoamiThroughTlsHttp(String proxyHost, int proxyPort, String targetHost, int targetPort,
+			String user, String password) throws IOException {
+		try (Socket socket = openTls(proxyHost, proxyPort)) {
+			HttpResponse response = sendHttpRequestHead(socket, "CONNECT", authority(targetHost, targetPort), user,
+					password);
+			if (response.status() != 200) {
+				throw new IOException("CONNECT answered " + response.status());
+			}
+			return okBody(get(socket, targetHost, targetPort, "/whoami"));
 		}
 	}
 
