@@ -1,8 +1,5 @@
 package io.cryptofeed.proxy.benchmarks;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
@@ -22,7 +19,6 @@ import io.cryptofeed.proxy.testkit.real.Stunnel;
 import io.cryptofeed.proxy.testkit.real.Tinyproxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import io.netty.handler.ssl.OpenSsl;
-import io.netty.handler.ssl.SslContextBuilder;
 
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -140,13 +136,7 @@ public final class HttpsMembersRun {
 
 	/** Trusts the test kit's certificate, as an application's SSL bundle trusts its provider's authority. */
 	private static ProxyTls trustingTestProxies() {
-		try (InputStream certificate = HttpsMembersRun.class.getClassLoader()
-			.getResourceAsStream(ProxyCertificate.CERTIFICATE)) {
-			return ProxyTls.of(SslContextBuilder.forClient().trustManager(certificate).build(), "the test proxies");
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		return ProxyTls.of(ProxyCertificate.trustingClientSslContext(), "the test proxies");
 	}
 
 }

@@ -31,12 +31,12 @@ import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.ProxyCertificate;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
+import io.cryptofeed.proxy.testsupport.WebSocketFrames;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import reactor.core.publisher.Sinks;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -234,7 +234,7 @@ class HttpsProxyThroughPoolTests {
 				WebSocketClient sockets = context.getBean(WebSocketClient.class);
 				List<String> frames = new ArrayList<>();
 				for (int i = 0; i < 4; i++) {
-					frames.add(firstFrame(sockets));
+					frames.add(WebSocketFrames.firstFrame(sockets, URI.create(this.target.wsUrl()), Duration.ofSeconds(5)));
 				}
 				assertThat(frames).containsOnly("peer=127.0.0.91", "peer=127.0.0.92");
 				assertThat(frames.stream().distinct()).hasSize(2);
@@ -351,18 +351,6 @@ class HttpsProxyThroughPoolTests {
 			.retrieve()
 			.bodyToMono(String.class)
 			.block(Duration.ofSeconds(5));
-	}
-
-	private String firstFrame(WebSocketClient sockets) {
-		Sinks.One<String> first = Sinks.one();
-		sockets
-			.execute(URI.create(this.target.wsUrl()),
-					(session) -> session.receive()
-						.next()
-						.doOnNext((message) -> first.tryEmitValue(message.getPayloadAsText()))
-						.then())
-			.block(Duration.ofSeconds(5));
-		return first.asMono().block(Duration.ofSeconds(1));
 	}
 
 	private static PoolMember member(AssertableApplicationContext context, int index) {

@@ -18,6 +18,9 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+
 /**
  * The certificate an in-JVM proxy started with {@code tls()} presents: self-signed, for
  * {@code localhost}, {@code 127.0.0.1} to {@code 127.0.0.32} and {@code ::1}, valid until 2126.
@@ -41,6 +44,19 @@ public final class ProxyCertificate {
 	private ProxyCertificate() {
 	}
 
+	/**
+	 * A Netty client context that trusts this certificate, and only it, for a client of your own
+	 * (the starter's {@code ProxyTls.of(ProxyCertificate.trustingClientSslContext(), "test proxies")}).
+	 */
+	public static SslContext trustingClientSslContext() {
+		try (InputStream certificate = resource(CERTIFICATE)) {
+			return SslContextBuilder.forClient().trustManager(certificate).build();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
 	/** Speaks TLS as the server on an accepted connection, and returns the socket to talk through. */
 	static SSLSocket accept(Socket client) throws IOException {
 		// the handshake's records go out as several small writes: Nagle's algorithm would hold
@@ -51,6 +67,14 @@ public final class ProxyCertificate {
 		tls.setUseClientMode(false);
 		tls.startHandshake();
 		return tls;
+	}
+
+	private static InputStream resource(String location) {
+		InputStream stream = ProxyCertificate.class.getClassLoader().getResourceAsStream(location);
+		if (stream == null) {
+			throw new UncheckedIOException(new IOException(location + " is missing from the class path"));
+		}
+		return stream;
 	}
 
 	/** Built on first use: most proxies speak no TLS. */
@@ -85,14 +109,6 @@ public final class ProxyCertificate {
 				String pem = new String(stream.readAllBytes(), StandardCharsets.US_ASCII);
 				return Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
 			}
-		}
-
-		private static InputStream resource(String location) {
-			InputStream stream = ProxyCertificate.class.getClassLoader().getResourceAsStream(location);
-			if (stream == null) {
-				throw new UncheckedIOException(new IOException(location + " is missing from the class path"));
-			}
-			return stream;
 		}
 
 	}

@@ -1,7 +1,5 @@
 package io.cryptofeed.proxy.health.probe;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -14,7 +12,6 @@ import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.ProxyCertificate;
 import io.cryptofeed.proxy.testkit.TestProxiesExtension;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
-import io.netty.handler.ssl.SslContextBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -133,13 +130,7 @@ class HttpsProxyProbeTests {
 	}
 
 	private static ProxyTls trustingTestProxies() {
-		try (InputStream certificate = HttpsProxyProbeTests.class.getClassLoader()
-			.getResourceAsStream(ProxyCertificate.CERTIFICATE)) {
-			return ProxyTls.of(SslContextBuilder.forClient().trustManager(certificate).build(), "the test proxies");
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return ProxyTls.of(ProxyCertificate.trustingClientSslContext(), "the test proxies");
 	}
 
 }
