@@ -52,7 +52,8 @@ public final class ProxyEndpoint {
 
 	/**
 	 * Parses {@code scheme://[user[:password]@]host:port}. Schemes: {@code http},
-	 * {@code https} (TLS to the proxy), {@code socks4}, {@code socks5} and {@code socks5h}. Credentials are percent-decoded.
+	 * {@code https} (TLS to the proxy), {@code socks4}, {@code socks5} and {@code socks5h}.
+	 * Credentials are percent-decoded.
 	 * @throws InvalidProxyUrlException with a message that does not repeat the URL
 	 */
 	public static ProxyEndpoint parse(String url) {

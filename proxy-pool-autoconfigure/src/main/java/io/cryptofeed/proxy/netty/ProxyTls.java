@@ -63,10 +63,14 @@ public final class ProxyTls {
 	/**
 	 * The socket address to connect to the endpoint at: for an {@code https} member, one that
 	 * tells {@link #secure} to speak TLS to it, and with which name to check its certificate.
+	 * @param resolved the endpoint's address, looked up (or an IP literal's)
 	 */
 	public static InetSocketAddress address(ProxyEndpoint endpoint, InetSocketAddress resolved) {
 		if (endpoint.scheme() != ProxyScheme.HTTPS || resolved instanceof TlsAddress) {
 			return resolved;
+		}
+		if (resolved.isUnresolved()) {
+			throw new IllegalArgumentException("the address of " + endpoint + " is not looked up yet");
 		}
 		return new TlsAddress(resolved.getAddress(), resolved.getPort(), endpoint.host());
 	}
