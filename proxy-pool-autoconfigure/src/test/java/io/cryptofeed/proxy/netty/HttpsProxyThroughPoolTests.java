@@ -45,6 +45,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
@@ -138,6 +139,23 @@ class HttpsProxyThroughPoolTests {
 					.containsIgnoringCase("Proxy-Authorization: Basic " + basicCredentials());
 			});
 		}
+	}
+
+	@Test
+	void restClientRequestsLeaveThroughHttpsMembersToo() {
+		HttpConnectProxy first = tlsProxy("127.0.0.91");
+		HttpConnectProxy second = tlsProxy("127.0.0.92");
+		RestClientThroughPoolTests.runner()
+			.withPropertyValues(pool(first, second))
+			.withPropertyValues(TRUSTING_PROXIES)
+			.run((context) -> {
+				RestClient client = context.getBean(RestClient.Builder.class).build();
+				List<String> peers = new ArrayList<>();
+				for (int i = 0; i < 4; i++) {
+					peers.add(client.get().uri(this.target.baseUrl() + "/whoami").retrieve().body(String.class));
+				}
+				assertThat(peers).containsExactlyInAnyOrder("127.0.0.91", "127.0.0.91", "127.0.0.92", "127.0.0.92");
+			});
 	}
 
 	@Test

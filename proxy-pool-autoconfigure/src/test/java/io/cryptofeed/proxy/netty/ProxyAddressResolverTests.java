@@ -7,11 +7,20 @@ import java.time.Duration;
 
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.TestClock;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.proxy.HttpProxyHandler;
+import io.netty.handler.ssl.SslHandler;
 import org.junit.jupiter.api.Test;
+import reactor.netty.NettyPipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-/** Proxy addresses: IP literals parsed without a lookup, and kept within a bound. */
+/**
+ * Proxy addresses: IP literals parsed without a lookup, and kept within a bound; an
+ * {@code https} member's address asks for TLS to the proxy.
+ */
 class ProxyAddressResolverTests {
 
 	private final ProxyAddressResolver resolver = new ProxyAddressResolver(Duration.ofMinutes(1), Clock.systemUTC());
@@ -25,6 +34,33 @@ class ProxyAddressResolverTests {
 		assertThat(first.getAddress().getHostAddress()).isEqualTo("10.0.0.7");
 		assertThat(first.getPort()).isEqualTo(1080);
 		assertThat(this.resolver.ready(endpoint)).isSameAs(first);
+	}
+
+	@Test
+	void anHttpsMembersAddressPutsTlsUnderTheProxyHandshakeAndAnHttpMembersDoesNot() {
+		InetSocketAddress https = this.resolver.ready(ProxyEndpoint.parse("https://feed:secret@10.0.0.7:8443"));
+		InetSocketAddress http = this.resolver.ready(ProxyEndpoint.parse("http://feed:secret@10.0.0.7:8443"));
+		TestClock clock = new TestClock();
+		ProxyAddressResolver names = new ProxyAddressResolver(Duration.ofMinutes(1), clock);
+		names.keep("proxy.example", InetAddress.getLoopbackAddress());
+		InetSocketAddress named = names.ready(ProxyEndpoint.parse("https://proxy.example:8443"));
+
+		assertThat(firstHandlerAfterSecuring(https)).isInstanceOf(SslHandler.class);
+		assertThat(firstHandlerAfterSecuring(named)).isInstanceOf(SslHandler.class);
+		assertThat(firstHandlerAfterSecuring(http)).isNotInstanceOf(SslHandler.class);
+		assertThat(https).as("the same socket address, whichever the scheme").isEqualTo(http);
+		assertThatIllegalArgumentException().isThrownBy(() -> ProxyTls.address(
+				ProxyEndpoint.parse("https://proxy.example:8443"),
+				InetSocketAddress.createUnresolved("proxy.example", 8443)));
+	}
+
+	/** The handler nearest the socket once the pools' channel initializer has seen a proxy handler to the address. */
+	private static ChannelHandler firstHandlerAfterSecuring(InetSocketAddress proxy) {
+		// never registered, as when the pools' initializer runs: the handlers start nothing
+		EmbeddedChannel channel = new EmbeddedChannel(false, false);
+		channel.pipeline().addLast(NettyPipeline.ProxyHandler, new HttpProxyHandler(proxy));
+		ProxyTls.systemDefault().secure(channel);
+		return channel.pipeline().first();
 	}
 
 	@Test
