@@ -16,6 +16,8 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -397,6 +399,8 @@ class HttpsProxyThroughPoolTests {
 
 		private final ExecutorService threads = Executors.newCachedThreadPool();
 
+		private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+
 		Tap(int proxyPort) throws IOException {
 			this.proxyPort = proxyPort;
 			this.listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
@@ -419,7 +423,9 @@ class HttpsProxyThroughPoolTests {
 			while (!this.listener.isClosed()) {
 				try {
 					Socket client = this.listener.accept();
+					this.open.add(client);
 					Socket proxy = new Socket("127.0.0.1", this.proxyPort);
+					this.open.add(proxy);
 					this.threads.execute(() -> copy(client, proxy, true));
 					this.threads.execute(() -> copy(proxy, client, false));
 				}
@@ -461,10 +467,12 @@ class HttpsProxyThroughPoolTests {
 			}
 		}
 
+		/** Stops listening and closes every relayed connection, which ends the copying threads. */
 		@Override
 		public void close() throws IOException {
 			this.listener.close();
-			this.threads.shutdownNow();
+			this.open.forEach(Tap::closeQuietly);
+			this.threads.shutdown();
 		}
 
 	}

@@ -69,7 +69,7 @@ abstract class AbstractTestProxy implements TestProxy {
 
 	/** Binds the listener, so that the port is known; {@link #start()} begins accepting. */
 	AbstractTestProxy(String scheme, ProxySettings settings) {
-		this.scheme = settings.tls() ? scheme + "s" : scheme;
+		this.scheme = scheme;
 		this.settings = settings;
 		this.fault = settings.fault();
 		this.listener = listen(settings.port());

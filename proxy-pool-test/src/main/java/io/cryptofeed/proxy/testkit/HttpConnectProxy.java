@@ -29,7 +29,7 @@ public final class HttpConnectProxy extends AbstractTestProxy {
 			Fault.Kind.STALL, Fault.Kind.FREEZE);
 
 	private HttpConnectProxy(ProxySettings settings) {
-		super("http", settings);
+		super(settings.tls() ? "https" : "http", settings);
 	}
 
 	/** Starts configuring a proxy on {@code 127.0.0.1} and an ephemeral port. */
