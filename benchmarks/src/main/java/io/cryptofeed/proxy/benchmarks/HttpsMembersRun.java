@@ -53,8 +53,8 @@ public final class HttpsMembersRun {
 			System.out.printf("machine: %d cores, %s%n", Runtime.getRuntime().availableProcessors(),
 					System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
 			// Netty takes OpenSSL where netty-tcnative is on the class path, else the JDK's TLS
-			System.out.println("client TLS: " + (OpenSsl.isAvailable() ? "OpenSSL (netty-tcnative " + OpenSsl.versionString()
-					+ ")" : "the JDK's"));
+			System.out.println("client TLS: "
+					+ (OpenSsl.isAvailable() ? "OpenSSL (netty-tcnative " + OpenSsl.versionString() + ")" : "the JDK's"));
 			if (real) {
 				throughRealProxies(target.baseUrl() + "/whoami");
 			}
@@ -121,7 +121,8 @@ public final class HttpsMembersRun {
 		for (int i = 0; i < clients.size(); i++) {
 			WebClient closing = clients.get(i).mutate().defaultHeader("Connection", "close").build();
 			TransportLoadRun.sequential(closing, url, NEW_TUNNEL_REQUESTS / 10);
-			System.out.printf("%-38s %s%n", names.get(i), TransportLoadRun.sequential(closing, url, NEW_TUNNEL_REQUESTS));
+			System.out.printf("%-38s %s%n", names.get(i),
+					TransportLoadRun.sequential(closing, url, NEW_TUNNEL_REQUESTS));
 		}
 	}
 
@@ -129,7 +130,8 @@ public final class HttpsMembersRun {
 		ProxyPoolHttpClients clients = TransportLoadRun.pooledClients(transport, BreakerSettings.DEFAULTS,
 				members.stream().map(ProxyEndpoint::parse).toArray(ProxyEndpoint[]::new));
 		return WebClient.builder()
-			.clientConnector(new ReactorClientHttpConnector(clients.apply(clients.newHttpClient(), ConnectionType.HTTP)))
+			.clientConnector(
+					new ReactorClientHttpConnector(clients.apply(clients.newHttpClient(), ConnectionType.HTTP)))
 			.filter(new ProxyPoolExchangeFilter(clients))
 			.build();
 	}

@@ -144,6 +144,39 @@ class HttpsProxyThroughPoolTests {
 	}
 
 	@Test
+	void aMemberNamedByHostNameIsLookedUpAndItsCertificateCheckedAgainstThatName() {
+		HttpConnectProxy proxy = tlsProxy("127.0.0.91");
+		String byName = "https://feed:" + PASSWORD + "@localhost:" + proxy.port();
+		run(pool(byName), (context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			assertThat(whoami(client, this.target)).isEqualTo("127.0.0.91");
+		});
+	}
+
+	@Test
+	void wssSessionsRunTlsInTlsThroughHttpsMembers() {
+		HttpConnectProxy first = tlsProxy("127.0.0.91");
+		HttpConnectProxy second = tlsProxy("127.0.0.92");
+		TransportTestSupport.runner()
+			.withPropertyValues(TransportTestSupport.pool("default.websocket", first.url(), second.url()))
+			.withPropertyValues(TRUSTING_PROXIES)
+			.run((context) -> {
+				// the pools' WebSocket client on an HttpClient that trusts the target, as an application builds it
+				ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
+				WebSocketClient sockets = new ProxyPoolWebSocketClient(clients, clients.newHttpClient()
+					.secure((spec) -> spec.sslContext(TargetServer.trustingClientSslContext())));
+				List<String> frames = new ArrayList<>();
+				for (int i = 0; i < 4; i++) {
+					frames.add(WebSocketFrames.firstFrame(sockets, URI.create(this.tlsTarget.wsUrl()),
+							Duration.ofSeconds(5)));
+				}
+				assertThat(this.tlsTarget.wsUrl()).startsWith("wss://");
+				assertThat(frames).containsOnly("peer=127.0.0.91", "peer=127.0.0.92");
+				assertThat(frames.stream().distinct()).hasSize(2);
+			});
+	}
+
+	@Test
 	void restClientRequestsLeaveThroughHttpsMembersToo() {
 		HttpConnectProxy first = tlsProxy("127.0.0.91");
 		HttpConnectProxy second = tlsProxy("127.0.0.92");
@@ -254,7 +287,8 @@ class HttpsProxyThroughPoolTests {
 				WebSocketClient sockets = context.getBean(WebSocketClient.class);
 				List<String> frames = new ArrayList<>();
 				for (int i = 0; i < 4; i++) {
-					frames.add(WebSocketFrames.firstFrame(sockets, URI.create(this.target.wsUrl()), Duration.ofSeconds(5)));
+					frames.add(WebSocketFrames.firstFrame(sockets, URI.create(this.target.wsUrl()),
+							Duration.ofSeconds(5)));
 				}
 				assertThat(frames).containsOnly("peer=127.0.0.91", "peer=127.0.0.92");
 				assertThat(frames.stream().distinct()).hasSize(2);
