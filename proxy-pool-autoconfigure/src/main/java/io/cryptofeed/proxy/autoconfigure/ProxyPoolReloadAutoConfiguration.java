@@ -14,6 +14,8 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -23,7 +25,7 @@ import org.springframework.core.env.Environment;
  * Cloud Context on the classpath a listener that runs it on every refresh that changes a
  * {@code cryptofeed.proxy.*} property.
  */
-@AutoConfiguration(after = ProxyPoolHealthAutoConfiguration.class)
+@AutoConfiguration(after = { ProxyPoolHealthAutoConfiguration.class, SslAutoConfiguration.class })
 @ConditionalOnBean(ProxyPools.class)
 public class ProxyPoolReloadAutoConfiguration {
 
@@ -38,6 +40,15 @@ public class ProxyPoolReloadAutoConfiguration {
 				rateLimits.getIfAvailable(() -> null));
 		return new ProxyPoolReloader(environment, compiler, strategies, pools, configuration, targets,
 				Clock.systemUTC());
+	}
+
+	/** Reloads when the SSL bundle of {@code proxy-tls.bundle} is updated, where there are SSL bundles. */
+	@Bean(initMethod = "listen")
+	@ConditionalOnBean(SslBundles.class)
+	@ConditionalOnMissingBean
+	ProxyTlsBundleUpdates proxyTlsBundleUpdates(SslBundles bundles, Environment environment,
+			ProxyPoolReloader reloader) {
+		return new ProxyTlsBundleUpdates(bundles, environment, reloader);
 	}
 
 	@Configuration(proxyBeanMethods = false)

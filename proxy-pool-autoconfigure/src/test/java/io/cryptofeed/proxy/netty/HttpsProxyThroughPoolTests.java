@@ -41,6 +41,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundleRegistry;
+import org.springframework.boot.ssl.pem.PemSslStoreBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ContextConsumer;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -348,6 +352,28 @@ class HttpsProxyThroughPoolTests {
 				assertThat(whoami(TransportTestSupport.trustingTlsTarget(context), this.tlsTarget))
 					.isEqualTo("127.0.0.91");
 				assertThat(proxy.tunnels()).isEqualTo(2);
+			});
+	}
+
+	@Test
+	void anUpdatedBundleAppliesToTheNextConnectionWithoutARestart(CapturedOutput output) {
+		HttpConnectProxy proxy = tlsProxy("127.0.0.91");
+		TransportTestSupport.runner()
+			.withConfiguration(AutoConfigurations.of(ProxyPoolReloadAutoConfiguration.class))
+			// the bundle first trusts another authority (the TLS target's), as before a provider's rotation
+			.withPropertyValues("spring.ssl.bundle.pem.proxies.truststore.certificate=classpath:"
+					+ TargetServer.CERTIFICATE, "cryptofeed.proxy.proxy-tls.bundle=proxies",
+					"cryptofeed.proxy.default.http.url=" + proxy.url())
+			.run((context) -> {
+				WebClient client = context.getBean(WebClient.Builder.class).build();
+				assertThatExceptionOfType(WebClientRequestException.class).isThrownBy(() -> whoami(client, this.target))
+					.withMessageContaining("SSLHandshakeException");
+				// what Boot does when reload-on-update sees the bundle's files change
+				SslBundle rotated = SslBundle.of(new PemSslStoreBundle(null,
+						PemSslStoreDetails.forCertificate("classpath:" + ProxyCertificate.CERTIFICATE)));
+				context.getBean(SslBundleRegistry.class).updateBundle("proxies", rotated);
+				assertThat(output).contains("proxy config reload: SSL bundle 'proxies'", "proxy config reload applied");
+				assertThat(whoami(client, this.target)).isEqualTo("127.0.0.91");
 			});
 	}
 
