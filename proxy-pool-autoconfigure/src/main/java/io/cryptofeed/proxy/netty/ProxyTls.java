@@ -80,21 +80,21 @@ public final class ProxyTls {
 	 * {@code https} member; leaves any other channel alone.
 	 */
 	public void secure(Channel channel) {
-		ChannelPipeline pipeline = channel.pipeline();
-		if (pipeline.get(NettyPipeline.ProxyHandler) instanceof ProxyHandler proxy
-				&& proxy.proxyAddress() instanceof TlsAddress address && pipeline.get(HANDLER_NAME) == null) {
-			// first, nearest the socket: the proxy handshake, and any wiretap of it, run above it
-			pipeline.addFirst(HANDLER_NAME, newHandler(channel, address));
+		if (channel.pipeline().get(NettyPipeline.ProxyHandler) instanceof ProxyHandler proxy
+				&& proxy.proxyAddress() instanceof InetSocketAddress address) {
+			secure(channel, address);
 		}
 	}
 
 	/**
-	 * Puts TLS first in a channel being initialized that connects to the proxy itself, with no
-	 * proxy handler (a health probe's), when the address is an {@code https} member's.
+	 * Puts TLS first in a channel being initialized when the proxy address it talks to, through
+	 * its proxy handler or directly (a health probe's greeting), is an {@code https} member's.
 	 */
-	public void secureDirect(Channel channel, InetSocketAddress proxy) {
-		if (proxy instanceof TlsAddress address && channel.pipeline().get(HANDLER_NAME) == null) {
-			channel.pipeline().addFirst(HANDLER_NAME, newHandler(channel, address));
+	public void secure(Channel channel, InetSocketAddress proxy) {
+		ChannelPipeline pipeline = channel.pipeline();
+		if (proxy instanceof TlsAddress address && pipeline.get(HANDLER_NAME) == null) {
+			// first, nearest the socket: the proxy handshake, and any wiretap of it, run above it
+			pipeline.addFirst(HANDLER_NAME, newHandler(channel, address));
 		}
 	}
 

@@ -158,29 +158,6 @@ class HttpsProxyThroughPoolTests {
 	}
 
 	@Test
-	void wssSessionsRunTlsInTlsThroughHttpsMembers() {
-		HttpConnectProxy first = tlsProxy("127.0.0.91");
-		HttpConnectProxy second = tlsProxy("127.0.0.92");
-		TransportTestSupport.runner()
-			.withPropertyValues(TransportTestSupport.pool("default.websocket", first.url(), second.url()))
-			.withPropertyValues(TRUSTING_PROXIES)
-			.run((context) -> {
-				// the pools' WebSocket client on an HttpClient that trusts the target, as an application builds it
-				ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
-				WebSocketClient sockets = new ProxyPoolWebSocketClient(clients, clients.newHttpClient()
-					.secure((spec) -> spec.sslContext(TargetServer.trustingClientSslContext())));
-				List<String> frames = new ArrayList<>();
-				for (int i = 0; i < 4; i++) {
-					frames.add(WebSocketFrames.firstFrame(sockets, URI.create(this.tlsTarget.wsUrl()),
-							Duration.ofSeconds(5)));
-				}
-				assertThat(this.tlsTarget.wsUrl()).startsWith("wss://");
-				assertThat(frames).containsOnly("peer=127.0.0.91", "peer=127.0.0.92");
-				assertThat(frames.stream().distinct()).hasSize(2);
-			});
-	}
-
-	@Test
 	void restClientRequestsLeaveThroughHttpsMembersToo() {
 		HttpConnectProxy first = tlsProxy("127.0.0.91");
 		HttpConnectProxy second = tlsProxy("127.0.0.92");
@@ -281,22 +258,32 @@ class HttpsProxyThroughPoolTests {
 	}
 
 	@Test
-	void webSocketSessionsOpenThroughHttpsMembers() {
+	void webSocketSessionsOpenThroughHttpsMembersToWsAndWssTargets() {
 		HttpConnectProxy first = tlsProxy("127.0.0.91");
 		HttpConnectProxy second = tlsProxy("127.0.0.92");
 		TransportTestSupport.runner()
 			.withPropertyValues(TransportTestSupport.pool("default.websocket", first.url(), second.url()))
 			.withPropertyValues(TRUSTING_PROXIES)
 			.run((context) -> {
-				WebSocketClient sockets = context.getBean(WebSocketClient.class);
-				List<String> frames = new ArrayList<>();
-				for (int i = 0; i < 4; i++) {
-					frames.add(WebSocketFrames.firstFrame(sockets, URI.create(this.target.wsUrl()),
-							Duration.ofSeconds(5)));
-				}
-				assertThat(frames).containsOnly("peer=127.0.0.91", "peer=127.0.0.92");
-				assertThat(frames.stream().distinct()).hasSize(2);
+				// ws:// through the auto-configured client
+				assertSessionsSpreadOverBothMembers(context.getBean(WebSocketClient.class), this.target);
+				// wss://, TLS in TLS, through the pools' WebSocket client on an HttpClient that trusts
+				// the target, as an application builds it
+				ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
+				WebSocketClient trustingTarget = new ProxyPoolWebSocketClient(clients, clients.newHttpClient()
+					.secure((spec) -> spec.sslContext(TargetServer.trustingClientSslContext())));
+				assertThat(this.tlsTarget.wsUrl()).startsWith("wss://");
+				assertSessionsSpreadOverBothMembers(trustingTarget, this.tlsTarget);
 			});
+	}
+
+	private static void assertSessionsSpreadOverBothMembers(WebSocketClient sockets, TargetServer target) {
+		List<String> frames = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			frames.add(WebSocketFrames.firstFrame(sockets, URI.create(target.wsUrl()), Duration.ofSeconds(5)));
+		}
+		assertThat(frames).containsOnly("peer=127.0.0.91", "peer=127.0.0.92");
+		assertThat(frames.stream().distinct()).hasSize(2);
 	}
 
 	@Test

@@ -79,7 +79,7 @@ final class GreetingProbe implements HealthProbe {
 	private Mono<? extends Connection> connect(InetSocketAddress address, Duration timeout) {
 		return this.client.remoteAddress(() -> address)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, ProbeSupport.millis(timeout))
-			.doOnChannelInit((observer, channel, remote) -> this.tls.secureDirect(channel, address))
+			.doOnChannelInit((observer, channel, remote) -> this.tls.secure(channel, address))
 			.connect();
 	}
 
