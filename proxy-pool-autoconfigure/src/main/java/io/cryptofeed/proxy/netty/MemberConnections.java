@@ -12,6 +12,7 @@ import io.cryptofeed.proxy.core.PoolsChange;
 import io.cryptofeed.proxy.core.PoolsListener;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
 import reactor.netty.Connection;
@@ -24,6 +25,11 @@ import reactor.netty.Connection;
  * or removed by a reload. Through a failing member, a request waiting for its answer and an
  * open WebSocket session are cut once they are quiet (see {@link QuietConnections}); through
  * one only drained or removed they end on their own.
+ *
+ * <p>Over HTTP/2 a request is a stream, a child channel of the connection that carries it:
+ * the streams are tracked and cut like requests, and their connection, the tunnel, like a
+ * connection that is busy while it carries a stream. It is never released to a pool, so a
+ * retired one is closed when its last stream ends.
  */
 final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsListener {
 
@@ -34,6 +40,10 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 	private static final AttributeKey<Boolean> SESSION = AttributeKey.valueOf(MemberConnections.class, "session");
 
 	private static final AttributeKey<Boolean> ANSWERED = AttributeKey.valueOf(MemberConnections.class, "answered");
+
+	/** Marks an HTTP/2 connection: its streams carry the requests, and it is closed, not released, when retired. */
+	private static final AttributeKey<Boolean> MULTIPLEXED = AttributeKey.valueOf(MemberConnections.class,
+			"multiplexed");
 
 	/** How long idle connections of a drained or removed member stay before they are closed. */
 	static final Duration RETIRE_GRACE = Duration.ofSeconds(1);
@@ -57,10 +67,12 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 	 * finds it while it waits for its first answer.
 	 */
 	void requestSent(PoolMember member, Channel channel) {
-		// a connection that carried an answer is tracked already: one lookup for each request it carries
+		// a connection that carried an answer is tracked already: one lookup for each request it
+		// carries (an HTTP/2 stream carries one, and is new every time)
 		if (channel.attr(ANSWERED).get() == null) {
 			channel.attr(IN_USE).set(true);
 			track(member, channel);
+			trackTunnelOfStream(member, channel);
 		}
 	}
 
@@ -74,12 +86,30 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 		Channel channel = connection.channel();
 		channel.attr(IN_USE).set(true);
 		track(member, channel);
+		Channel tunnel = trackTunnelOfStream(member, channel);
 		if (retire) {
 			channel.attr(RETIRED).set(true);
+			tunnel.attr(RETIRED).set(true);
 		}
 		// the first answer on a connection proves its tunnel new; the later ones reuse it
-		Attribute<Boolean> answered = channel.attr(ANSWERED);
+		Attribute<Boolean> answered = tunnel.attr(ANSWERED);
 		return answered.get() == null && answered.setIfAbsent(Boolean.TRUE) == null;
+	}
+
+	/**
+	 * Tracks the connection that carries an HTTP/2 stream under the member too.
+	 * @return the connection through the proxy: the stream's parent, else the channel itself
+	 */
+	private Channel trackTunnelOfStream(PoolMember member, Channel channel) {
+		Channel tunnel = channel.parent();
+		if (tunnel == null) {
+			return channel;
+		}
+		if (tunnel.attr(MULTIPLEXED).get() == null) {
+			tunnel.attr(MULTIPLEXED).set(Boolean.TRUE);
+			track(member, tunnel);
+		}
+		return tunnel;
 	}
 
 	private void track(PoolMember member, Channel channel) {
@@ -91,6 +121,11 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 			channel.closeFuture().addListener((future) -> {
 				open.remove(channel);
 				forgetIfGone(member);
+				Channel tunnel = channel.parent();
+				if (tunnel != null && Boolean.TRUE.equals(tunnel.attr(RETIRED).get())) {
+					// once Netty has counted the stream out
+					tunnel.eventLoop().execute(() -> closeIfNoStreams(tunnel));
+				}
 			});
 		}
 	}
@@ -137,7 +172,12 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 		boolean failing = member.isFailing();
 		for (Channel channel : this.channels.getOrDefault(member, Set.of())) {
 			channel.attr(RETIRED).set(true);
-			if (failing) {
+			if (Boolean.TRUE.equals(channel.attr(MULTIPLEXED).get())) {
+				// closed once it carries no stream; its streams are tracked themselves, and a busy
+				// one finishes, or is cut when quiet, like any request
+				retireMultiplexed(channel, failing);
+			}
+			else if (failing) {
 				// on the channel's event loop, which lends it out: checked here, on the caller's
 				// thread, it could be lent out between the check and the close
 				channel.eventLoop().execute(() -> closeIfIdleElseWatch(channel, pool, member));
@@ -145,6 +185,24 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 			else {
 				channel.eventLoop().schedule(() -> closeIfIdle(channel), RETIRE_GRACE.toNanos(), TimeUnit.NANOSECONDS);
 			}
+		}
+	}
+
+	private static void retireMultiplexed(Channel connection, boolean failing) {
+		if (failing) {
+			connection.eventLoop().execute(() -> closeIfNoStreams(connection));
+		}
+		else {
+			connection.eventLoop()
+				.schedule(() -> closeIfNoStreams(connection), RETIRE_GRACE.toNanos(), TimeUnit.NANOSECONDS);
+		}
+	}
+
+	/** Closes an HTTP/2 connection unless a stream is still under way on it, whose end closes it. */
+	private static void closeIfNoStreams(Channel connection) {
+		Http2FrameCodec codec = connection.pipeline().get(Http2FrameCodec.class);
+		if (codec == null || codec.connection().numActiveStreams() == 0) {
+			connection.close();
 		}
 	}
 
@@ -185,9 +243,15 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 		return this.channels.size();
 	}
 
-	/** Connections through the member that are still open. */
+	/** Connections through the member that are still open: its tunnels, not the HTTP/2 streams they carry. */
 	int open(PoolMember member) {
-		return this.channels.getOrDefault(member, Set.of()).size();
+		int open = 0;
+		for (Channel channel : this.channels.getOrDefault(member, Set.of())) {
+			if (channel.parent() == null) {
+				open++;
+			}
+		}
+		return open;
 	}
 
 }

@@ -42,6 +42,8 @@ class RealProxiesThroughPoolTests {
 
 	private static TargetServer tlsTarget;
 
+	private static TargetServer http2Target;
+
 	private static Tinyproxy tinyproxy;
 
 	private static Microsocks microsocks;
@@ -52,6 +54,7 @@ class RealProxiesThroughPoolTests {
 	static void start() {
 		target = TargetServer.start("127.0.0.1");
 		tlsTarget = TargetServer.startTls("127.0.0.1");
+		http2Target = TargetServer.startHttp2("127.0.0.1");
 		tinyproxy = Tinyproxy.builder().bindAddress("127.0.0.1").egressAddress("127.0.0.41").start();
 		microsocks = Microsocks.builder()
 			.bindAddress("127.0.0.1")
@@ -63,7 +66,8 @@ class RealProxiesThroughPoolTests {
 
 	@AfterAll
 	static void stop() {
-		for (AutoCloseable closeable : new AutoCloseable[] { dante, microsocks, tinyproxy, target, tlsTarget }) {
+		for (AutoCloseable closeable : new AutoCloseable[] { dante, microsocks, tinyproxy, target, tlsTarget,
+				http2Target }) {
 			try {
 				if (closeable != null) {
 					closeable.close();
@@ -79,6 +83,7 @@ class RealProxiesThroughPoolTests {
 	void resetCounters() {
 		target.resetCounters();
 		tlsTarget.resetCounters();
+		http2Target.resetCounters();
 	}
 
 	@Test
@@ -168,6 +173,28 @@ class RealProxiesThroughPoolTests {
 				assertThat(tlsTarget.baseUrl()).startsWith("https://");
 				assertThat(tlsTarget.requestsByPeer()).containsOnly(Map.entry("127.0.0.41", 10),
 						Map.entry("127.0.0.42", 10), Map.entry("127.0.0.43", 10));
+			});
+	}
+
+	/** HTTP/2 streams multiplexed on one tunnel through each real proxy. */
+	@Test
+	void http2RequestsGoThroughEachRealProxyOnOneTunnelEach() {
+		Http2ThroughPoolTests.http2(TransportTestSupport.runner())
+			.withPropertyValues(TransportTestSupport.pool("default.http", tinyproxy.url(), microsocks.url(), dante.url()))
+			.run((context) -> {
+				WebClient client = context.getBean(WebClient.Builder.class).build();
+				for (int i = 0; i < 30; i++) {
+					assertThat(client.get()
+						.uri(http2Target.baseUrl() + "/protocol")
+						.retrieve()
+						.bodyToMono(String.class)
+						.block(Duration.ofSeconds(10))).isEqualTo("HTTP/2.0");
+				}
+				assertThat(http2Target.requestsByPeer()).containsOnly(Map.entry("127.0.0.41", 10),
+						Map.entry("127.0.0.42", 10), Map.entry("127.0.0.43", 10));
+				ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
+				assertThat(context.getBean(ProxyPools.class).resolve(null, ConnectionType.HTTP).orElseThrow().members())
+					.allSatisfy((member) -> assertThat(clients.openConnections(member)).isOne());
 			});
 	}
 

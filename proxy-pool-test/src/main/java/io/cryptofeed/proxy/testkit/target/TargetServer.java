@@ -11,17 +11,21 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 
 import io.cryptofeed.proxy.testkit.Loopback;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.ssl.SslContextBuilder;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.Http11SslContextSpec;
+import reactor.netty.http.Http2SslContextSpec;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -35,6 +39,8 @@ import reactor.netty.resources.LoopResources;
  *
  * <ul>
  * <li>{@code GET /whoami}: 200 with the peer's IP address as body, e.g. {@code 127.0.0.3}</li>
+ * <li>{@code GET /protocol}: 200 with the HTTP version of the request as body, e.g.
+ * {@code HTTP/2.0}</li>
  * <li>{@code GET} or {@code POST /status/{code}}: that status, 200 to 599; with
  * {@code ?retry-after=<value>} also that {@code Retry-After} header, and with
  * {@code ?peer=<ip>} only for requests from that peer (others get 200, so a test can make an
@@ -53,6 +59,8 @@ import reactor.netty.resources.LoopResources;
  * self-signed certificate for {@code 127.0.0.1} and {@code localhost}, found on the class
  * path at {@link #CERTIFICATE}: trust it in the client, for example with a Spring Boot PEM SSL
  * bundle ({@code spring.ssl.bundle.pem.<name>.truststore.certificate=classpath:<CERTIFICATE>}).
+ * {@link #startHttp2} offers HTTP/2 besides HTTP/1.1 on TLS (ALPN {@code h2}), as most
+ * exchanges' REST endpoints do.
  */
 public final class TargetServer implements AutoCloseable {
 
@@ -86,7 +94,7 @@ public final class TargetServer implements AutoCloseable {
 
 	private final boolean tls;
 
-	private TargetServer(InetAddress address, boolean tls) {
+	private TargetServer(InetAddress address, boolean tls, boolean http2) {
 		this.tls = tls;
 		this.loops = LoopResources.create(THREAD_NAME_PREFIX + address.getHostAddress().replace(':', '.'), 1, 1,
 				true, false);
@@ -95,8 +103,13 @@ public final class TargetServer implements AutoCloseable {
 				.runOn(this.loops, false)
 				.bindAddress(() -> new InetSocketAddress(address, 0))
 				.route(this::routes);
-			if (tls) {
-				server = server.secure((spec) -> spec.sslContext(serverSslContext()));
+			if (http2) {
+				Http2SslContextSpec ssl = serverSslContext(Http2SslContextSpec::forServer);
+				server = server.protocol(HttpProtocol.H2, HttpProtocol.HTTP11).secure((spec) -> spec.sslContext(ssl));
+			}
+			else if (tls) {
+				Http11SslContextSpec ssl = serverSslContext(Http11SslContextSpec::forServer);
+				server = server.secure((spec) -> spec.sslContext(ssl));
 			}
 			this.server = server.bindNow();
 		}
@@ -113,7 +126,7 @@ public final class TargetServer implements AutoCloseable {
 
 	/** Starts a server on the given loopback address and an ephemeral port. */
 	public static TargetServer start(String address) {
-		return new TargetServer(Loopback.address(address), false);
+		return new TargetServer(Loopback.address(address), false, false);
 	}
 
 	/**
@@ -121,7 +134,16 @@ public final class TargetServer implements AutoCloseable {
 	 * presenting the certificate at {@link #CERTIFICATE}.
 	 */
 	public static TargetServer startTls(String address) {
-		return new TargetServer(Loopback.address(address), true);
+		return new TargetServer(Loopback.address(address), true, false);
+	}
+
+	/**
+	 * Starts a server like {@link #startTls} that offers HTTP/2 besides HTTP/1.1 in its TLS
+	 * handshake (ALPN), so that a client that asks for {@code h2} speaks HTTP/2 with it. Its
+	 * WebSocket {@code /ws} works over HTTP/1.1.
+	 */
+	public static TargetServer startHttp2(String address) {
+		return new TargetServer(Loopback.address(address), true, true);
 	}
 
 	/**
@@ -129,19 +151,31 @@ public final class TargetServer implements AutoCloseable {
 	 * {@code httpClient.secure((spec) -> spec.sslContext(TargetServer.trustingClientSslContext()))}.
 	 */
 	public static Http11SslContextSpec trustingClientSslContext() {
-		return Http11SslContextSpec.forClient().configure((builder) -> {
-			try (InputStream certificate = resource(CERTIFICATE)) {
-				builder.trustManager(certificate);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
-		});
+		return Http11SslContextSpec.forClient().configure(TargetServer::trustCertificate);
 	}
 
-	private static Http11SslContextSpec serverSslContext() {
+	/**
+	 * TLS settings for a Reactor Netty client that trusts the test certificate, and only it,
+	 * and offers HTTP/2 in its handshake: {@code httpClient.protocol(HttpProtocol.H2,
+	 * HttpProtocol.HTTP11).secure((spec) -> spec.sslContext(TargetServer.trustingHttp2ClientSslContext()))}.
+	 */
+	public static Http2SslContextSpec trustingHttp2ClientSslContext() {
+		return Http2SslContextSpec.forClient().configure(TargetServer::trustCertificate);
+	}
+
+	private static void trustCertificate(SslContextBuilder builder) {
+		try (InputStream certificate = resource(CERTIFICATE)) {
+			builder.trustManager(certificate);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** @param spec the server settings of the certificate and its key */
+	private static <T> T serverSslContext(BiFunction<InputStream, InputStream, T> spec) {
 		try (InputStream certificate = resource(CERTIFICATE); InputStream key = resource(PRIVATE_KEY)) {
-			return Http11SslContextSpec.forServer(certificate, key);
+			return spec.apply(certificate, key);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -207,6 +241,10 @@ public final class TargetServer implements AutoCloseable {
 
 	private void routes(HttpServerRoutes routes) {
 		routes.get("/whoami", (request, response) -> response.sendString(Mono.just(peer(request))))
+			.get("/protocol", (request, response) -> {
+				peer(request);
+				return response.sendString(Mono.just(request.version().text()));
+			})
 			.get("/status/{code}", this::status)
 			.post("/status/{code}", this::status)
 			.get("/delay/{millis}", this::delay)

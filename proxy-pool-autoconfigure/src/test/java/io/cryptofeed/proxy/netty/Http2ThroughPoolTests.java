@@ -1,0 +1,317 @@
+package io.cryptofeed.proxy.netty;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.Unavailability;
+import io.cryptofeed.proxy.testkit.Fault;
+import io.cryptofeed.proxy.testkit.TestProxy;
+import io.cryptofeed.proxy.testkit.target.TargetServer;
+import io.netty.handler.timeout.ReadTimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.publisher.Flux;
+import reactor.netty.http.HttpProtocol;
+
+import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
+import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * HTTP/2 to an exchange through the pools, as an application turns it on for the
+ * auto-configured WebClient: every request a stream, many at once on one tunnel per member.
+ * What the pools promise for HTTP/1.1 connections holds for those tunnels: a new tunnel is
+ * one success for its member's breaker, a member set aside has its tunnels closed (the streams
+ * under way finish first), and a request stalled by a frozen proxy is cut and sent again
+ * through another member.
+ */
+class Http2ThroughPoolTests {
+
+	private ProxyTrio trio;
+
+	@BeforeEach
+	void start() {
+		this.trio = new ProxyTrio("127.0.0.3", "h2-secret", TargetServer.startHttp2("127.0.0.1"));
+	}
+
+	@AfterEach
+	void stop() {
+		this.trio.close();
+	}
+
+	@Test
+	void requestsTakeTheMembersInTurnOnOneTunnelEachAndEachTunnelIsOneSuccessForItsBreaker() {
+		http2(TransportTestSupport.runner()).withPropertyValues(this.trio.pool("default.http")).run((context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			assertThat(get(client, "/protocol")).isEqualTo("HTTP/2.0");
+			this.trio.target.resetCounters();
+			for (int i = 0; i < 9; i++) {
+				get(client, "/whoami");
+			}
+
+			assertThat(this.trio.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.31", 3),
+					Map.entry("127.0.0.32", 3), Map.entry("127.0.0.33", 3));
+			MemberCircuitBreakers breakers = context.getBean(MemberCircuitBreakers.class);
+			ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
+			for (PoolMember member : pool(context).members()) {
+				assertThat(breakers.breakerOf(member).getMetrics().getNumberOfSuccessfulCalls()).isOne();
+				assertThat(clients.openConnections(member)).isOne();
+				assertThat(member.activeLeases()).isZero();
+			}
+			assertThat(proxies()).allSatisfy((proxy) -> assertThat(proxy.tunnels()).isOne());
+		});
+	}
+
+	/**
+	 * A burst of requests opens more tunnels than one per member (Reactor Netty's HTTP/2 pool
+	 * does so without the pools too): each is tracked under its member, and closed with the
+	 * others when the member fails.
+	 */
+	@Test
+	void manyRequestsAtOnceReleaseEveryLeaseAndEveryTunnelOfAFailingMemberIsClosed() {
+		http2(TransportTestSupport.runner()).withPropertyValues(this.trio.pool("default.http")).run((context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			List<String> protocols = Flux.range(0, 90)
+				.flatMap((i) -> client.get().uri(this.trio.target.baseUrl() + "/protocol").retrieve().bodyToMono(String.class))
+				.collectList()
+				.block(Duration.ofSeconds(30));
+
+			assertThat(protocols).hasSize(90).containsOnly("HTTP/2.0");
+			ProxyPool pool = pool(context);
+			ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
+			for (int i = 0; i < 3; i++) {
+				PoolMember member = pool.members().get(i);
+				assertThat(member.activeLeases()).isZero();
+				assertThat(clients.openConnections(member)).isEqualTo(proxies().get(i).tunnels());
+			}
+			PoolMember failing = pool.members().get(0);
+			pool.setUnavailable(failing, Unavailability.UNHEALTHY, true);
+			await().atMost(Duration.ofSeconds(5)).until(() -> clients.openConnections(failing) == 0);
+			assertThat(clients.openConnections(pool.members().get(1))).isEqualTo(this.trio.second.tunnels());
+		});
+	}
+
+	/**
+	 * The member's tunnel is closed when it fails, as an idle HTTP/1.1 connection is, and a
+	 * while after it is drained: back in the snapshot, it carries its next request on a new
+	 * tunnel, not on one through a proxy that may have dropped it.
+	 */
+	@ParameterizedTest
+	@EnumSource(value = Unavailability.class, names = { "UNHEALTHY", "DRAINED" })
+	void aMemberSetAsideHasItsTunnelClosedAndOpensANewOneOnceBack(Unavailability reason) {
+		http2(TransportTestSupport.runner()).withPropertyValues(this.trio.pool("default.http")).run((context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			ProxyPool pool = pool(context);
+			PoolMember member = pool.members().get(0);
+			ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
+			for (int i = 0; i < 3; i++) {
+				get(client, "/whoami");
+			}
+			assertThat(clients.openConnections(member)).isOne();
+
+			pool.setUnavailable(member, reason, true);
+			await().atMost(Duration.ofSeconds(5)).until(() -> clients.openConnections(member) == 0);
+			pool.setUnavailable(member, reason, false);
+			this.trio.target.resetCounters();
+			for (int i = 0; i < 3; i++) {
+				get(client, "/whoami");
+			}
+
+			assertThat(this.trio.target.requestsByPeer()).containsOnlyKeys("127.0.0.31", "127.0.0.32", "127.0.0.33");
+			assertThat(this.trio.first.tunnels()).isEqualTo(2);
+			assertThat(this.trio.second.tunnels()).isOne();
+			assertThat(this.trio.third.tunnels()).isOne();
+		});
+	}
+
+	/** Closing a drained member's tunnel lets the request it carries finish: nothing is sent twice. */
+	@Test
+	void aRequestUnderWayThroughAMemberThatIsDrainedGetsItsAnswerBeforeTheTunnelCloses() {
+		http2(TransportTestSupport.runner()).withPropertyValues(this.trio.pool("default.http")).run((context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			ProxyPool pool = pool(context);
+			ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
+			CompletableFuture<String> slow = client.get()
+				.uri(this.trio.target.baseUrl() + "/delay/1500")
+				.retrieve()
+				.bodyToMono(String.class)
+				.toFuture();
+			String peer = peerOfTheOnlyRequest();
+			PoolMember member = pool.members().get(memberIndex(peer));
+
+			pool.setUnavailable(member, Unavailability.DRAINED, true);
+
+			assertThat(slow.get(10, TimeUnit.SECONDS)).isEqualTo("delayed 1500");
+			await().atMost(Duration.ofSeconds(5)).until(() -> clients.openConnections(member) == 0);
+			assertThat(this.trio.target.requestsByPeer()).containsOnly(Map.entry(peer, 1));
+		});
+	}
+
+	/**
+	 * A proxy freezes under a GET: once its health check finds it, the quiet stream is cut and
+	 * the GET sent through another member, and the frozen tunnel is closed, so that the member,
+	 * back once it answers checks again, carries its next request on a new tunnel.
+	 */
+	@Test
+	void aGetStalledByAFrozenProxyIsAnsweredThroughAnotherAndTheFrozenTunnelIsClosed() {
+		http2(TransportTestSupport.runnerCuttingQuietConnections("default.http"))
+			.withPropertyValues(this.trio.pool("default.http"))
+			.run((context) -> {
+				WebClient client = context.getBean(WebClient.Builder.class).build();
+				ProxyPool pool = pool(context);
+				ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
+				CompletableFuture<String> stalled = client.get()
+					.uri(this.trio.target.baseUrl() + "/delay/1000")
+					.retrieve()
+					.bodyToMono(String.class)
+					.toFuture();
+				String peer = peerOfTheOnlyRequest();
+				PoolMember member = pool.members().get(memberIndex(peer));
+				TestProxy frozen = proxies().get(memberIndex(peer));
+				frozen.fault(Fault.FREEZE);
+
+				assertThat(stalled.get(15, TimeUnit.SECONDS)).isEqualTo("delayed 1000");
+				assertThat(this.trio.target.requestsByPeer()).hasSize(2).containsEntry(peer, 1).containsValue(1);
+				assertThat(pool.quietConnectionsCut()).isOne();
+				await().atMost(Duration.ofSeconds(5)).until(() -> clients.openConnections(member) == 0);
+
+				frozen.fault(Fault.NONE);
+				await().atMost(Duration.ofSeconds(10)).until(member::isAvailable);
+				this.trio.target.resetCounters();
+				for (int i = 0; i < 3; i++) {
+					get(client, "/whoami");
+				}
+				assertThat(this.trio.target.requestsByPeer()).containsKey(peer);
+				assertThat(frozen.tunnels()).isEqualTo(2);
+			});
+	}
+
+	/**
+	 * The response timeout holds per stream: a GET the exchange is too slow to answer is sent
+	 * once more through another member, a POST never twice, and no member is blamed.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "GET", "POST" })
+	void aRequestTheExchangeIsTooSlowToAnswerTimesOutAndOnlyAGetIsSentOnceMore(String methodName) {
+		HttpMethod method = HttpMethod.valueOf(methodName);
+		http2(TransportTestSupport.runner()).withPropertyValues(this.trio.pool("default.http"))
+			.withPropertyValues("cryptofeed.proxy.default.http.timeout=300ms")
+			.run((context) -> {
+				WebClient client = context.getBean(WebClient.Builder.class).build();
+				assertThatExceptionOfType(WebClientRequestException.class)
+					.isThrownBy(() -> client.method(method)
+						.uri(this.trio.target.baseUrl() + "/delay/3000")
+						.retrieve()
+						.bodyToMono(String.class)
+						.block(Duration.ofSeconds(10)))
+					.withRootCauseInstanceOf(ReadTimeoutException.class);
+
+				int tries = (method == HttpMethod.GET) ? 2 : 1;
+				assertThat(this.trio.target.requestsByPeer()).hasSize(tries).allSatisfy((peer, count) -> assertThat(count).isOne());
+				MemberCircuitBreakers breakers = context.getBean(MemberCircuitBreakers.class);
+				assertThat(pool(context).members()).allSatisfy((member) -> assertThat(
+						breakers.breakerOf(member).getMetrics().getNumberOfFailedCalls()).isZero());
+			});
+	}
+
+	/**
+	 * A proxy that freezes with its tunnel up stalls the next stream through it: the GET is
+	 * answered through another member, and the frozen one is blamed for it.
+	 */
+	@Test
+	void aGetStalledOnAFrozenTunnelIsAnsweredThroughAnotherAndItsMemberBlamed() {
+		http2(TransportTestSupport.runner()).withPropertyValues(this.trio.pool("default.http"))
+			.withPropertyValues("cryptofeed.proxy.default.http.timeout=300ms")
+			.run((context) -> {
+				WebClient client = context.getBean(WebClient.Builder.class).build();
+				for (int i = 0; i < 3; i++) {
+					get(client, "/whoami");
+				}
+				this.trio.first.fault(Fault.FREEZE);
+				this.trio.target.resetCounters();
+				for (int i = 0; i < 3; i++) {
+					assertThat(get(client, "/whoami")).isIn("127.0.0.32", "127.0.0.33");
+				}
+
+				assertThat(this.trio.target.requestsByPeer()).doesNotContainKey("127.0.0.31");
+				PoolMember frozen = pool(context).members().get(0);
+				assertThat(context.getBean(MemberCircuitBreakers.class).breakerOf(frozen).getMetrics().getNumberOfFailedCalls())
+					.isOne();
+			});
+	}
+
+	@Test
+	void aRefusingMemberIsPassedOverAndBlamed() {
+		this.trio.first.fault(Fault.REFUSE);
+		http2(TransportTestSupport.runner()).withPropertyValues(this.trio.pool("default.http")).run((context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			for (int i = 0; i < 6; i++) {
+				assertThat(get(client, "/protocol")).isEqualTo("HTTP/2.0");
+			}
+
+			assertThat(this.trio.target.requestsByPeer()).containsOnlyKeys("127.0.0.32", "127.0.0.33");
+			PoolMember refusing = pool(context).members().get(0);
+			assertThat(context.getBean(MemberCircuitBreakers.class).breakerOf(refusing).getMetrics().getNumberOfFailedCalls())
+				.isPositive();
+		});
+	}
+
+	/**
+	 * HTTP/2 turned on as an application does it, on top of the pools' customizer: TLS settings
+	 * that offer {@code h2}, which an SSL bundle's do not (its client falls back to HTTP/1.1).
+	 */
+	static ApplicationContextRunner http2(ApplicationContextRunner runner) {
+		ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> http2 = (builder) -> builder
+			.withHttpClientCustomizer((client) -> client.protocol(HttpProtocol.H2, HttpProtocol.HTTP11)
+				.secure((spec) -> spec.sslContext(TargetServer.trustingHttp2ClientSslContext())));
+		return runner.withBean(ClientHttpConnectorBuilderCustomizer.class, () -> http2);
+	}
+
+	private String get(WebClient client, String path) {
+		return client.get()
+			.uri(this.trio.target.baseUrl() + path)
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(10));
+	}
+
+	/** Waits until the target has one request, and tells which proxy's egress address sent it. */
+	private String peerOfTheOnlyRequest() {
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.trio.target.requestsByPeer().size() == 1);
+		return this.trio.target.requestsByPeer().keySet().iterator().next();
+	}
+
+	/** The member (and proxy) behind an egress address: 127.0.0.31 is the first. */
+	private static int memberIndex(String peer) {
+		return peer.charAt(peer.length() - 1) - '1';
+	}
+
+	private List<TestProxy> proxies() {
+		return List.of(this.trio.first, this.trio.second, this.trio.third);
+	}
+
+	private static ProxyPool pool(AssertableApplicationContext context) {
+		return context.getBean(ProxyPools.class).resolve(null, ConnectionType.HTTP).orElseThrow();
+	}
+
+}
