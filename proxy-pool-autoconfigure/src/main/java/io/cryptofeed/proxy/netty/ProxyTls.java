@@ -9,11 +9,15 @@ import javax.net.ssl.SSLException;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyScheme;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.proxy.ProxyHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import reactor.netty.NettyPipeline;
 
 /**
@@ -34,6 +38,8 @@ public final class ProxyTls {
 
 	/** The name of the TLS handler in a channel's pipeline. */
 	static final String HANDLER_NAME = "cryptofeed.ProxyTls";
+
+	private static final String COMPLETION_NAME = "cryptofeed.ProxyTlsCompletion";
 
 	private final SslContext context;
 
@@ -95,6 +101,7 @@ public final class ProxyTls {
 		if (proxy instanceof TlsAddress address && pipeline.get(HANDLER_NAME) == null) {
 			// first, nearest the socket: the proxy handshake, and any wiretap of it, run above it
 			pipeline.addFirst(HANDLER_NAME, newHandler(channel, address));
+			pipeline.addAfter(HANDLER_NAME, COMPLETION_NAME, ProxyHandshakeCompletion.KEPT);
 		}
 	}
 
@@ -106,6 +113,26 @@ public final class ProxyTls {
 	@Override
 	public String toString() {
 		return "ProxyTls[" + this.trust + "]";
+	}
+
+	/**
+	 * Keeps the proxy's TLS handshake to itself. Reactor Netty takes a TLS handshake that
+	 * completed for the exchange's: the handshake with an {@code https} target (and the
+	 * HTTP/2 it agrees to) would be taken as done before it started.
+	 */
+	@Sharable
+	private static final class ProxyHandshakeCompletion extends ChannelInboundHandlerAdapter {
+
+		static final ProxyHandshakeCompletion KEPT = new ProxyHandshakeCompletion();
+
+		@Override
+		public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+			// a failure goes on, to fail the connect
+			if (!(event instanceof SslHandshakeCompletionEvent completion && completion.isSuccess())) {
+				ctx.fireUserEventTriggered(event);
+			}
+		}
+
 	}
 
 	/** An {@code https} member's address, with the name its certificate is checked against. */

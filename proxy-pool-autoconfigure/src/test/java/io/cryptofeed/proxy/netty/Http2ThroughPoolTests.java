@@ -1,9 +1,12 @@
 package io.cryptofeed.proxy.netty;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
@@ -13,8 +16,11 @@ import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.Unavailability;
 import io.cryptofeed.proxy.testkit.Fault;
+import io.cryptofeed.proxy.testkit.HttpConnectProxy;
+import io.cryptofeed.proxy.testkit.ProxyCertificate;
 import io.cryptofeed.proxy.testkit.TestProxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
+import io.netty.channel.Channel;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,6 +29,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
+import reactor.netty.Connection;
+import reactor.netty.ConnectionObserver;
 import reactor.netty.http.HttpProtocol;
 
 import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
@@ -84,31 +92,35 @@ class Http2ThroughPoolTests {
 
 	/**
 	 * A burst of requests opens more tunnels than one per member (Reactor Netty's HTTP/2 pool
-	 * does so without the pools too): each is tracked under its member, and closed with the
-	 * others when the member fails.
+	 * does so without the pools too): each one open is tracked under its member, and closed
+	 * with the others when the member fails.
 	 */
 	@Test
 	void manyRequestsAtOnceReleaseEveryLeaseAndEveryTunnelOfAFailingMemberIsClosed() {
-		http2(TransportTestSupport.runner()).withPropertyValues(this.trio.pool("default.http")).run((context) -> {
-			WebClient client = context.getBean(WebClient.Builder.class).build();
-			List<String> protocols = Flux.range(0, 90)
-				.flatMap((i) -> client.get().uri(this.trio.target.baseUrl() + "/protocol").retrieve().bodyToMono(String.class))
-				.collectList()
-				.block(Duration.ofSeconds(30));
+		OpenTunnels tunnels = new OpenTunnels();
+		tunnels.observe(http2(TransportTestSupport.runner()))
+			.withPropertyValues(this.trio.pool("default.http"))
+			.run((context) -> {
+				WebClient client = context.getBean(WebClient.Builder.class).build();
+				List<String> protocols = Flux.range(0, 90)
+					.flatMap((i) -> client.get().uri(this.trio.target.baseUrl() + "/protocol").retrieve().bodyToMono(String.class))
+					.collectList()
+					.block(Duration.ofSeconds(30));
 
-			assertThat(protocols).hasSize(90).containsOnly("HTTP/2.0");
-			ProxyPool pool = pool(context);
-			ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
-			for (int i = 0; i < 3; i++) {
-				PoolMember member = pool.members().get(i);
-				assertThat(member.activeLeases()).isZero();
-				assertThat(clients.openConnections(member)).isEqualTo(proxies().get(i).tunnels());
-			}
-			PoolMember failing = pool.members().get(0);
-			pool.setUnavailable(failing, Unavailability.UNHEALTHY, true);
-			await().atMost(Duration.ofSeconds(5)).until(() -> clients.openConnections(failing) == 0);
-			assertThat(clients.openConnections(pool.members().get(1))).isEqualTo(this.trio.second.tunnels());
-		});
+				assertThat(protocols).hasSize(90).containsOnly("HTTP/2.0");
+				ProxyPool pool = pool(context);
+				ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
+				for (int i = 0; i < 3; i++) {
+					PoolMember member = pool.members().get(i);
+					assertThat(member.activeLeases()).isZero();
+					assertThat(clients.openConnections(member)).isPositive().isEqualTo(tunnels.to(proxies().get(i)));
+				}
+				PoolMember failing = pool.members().get(0);
+				pool.setUnavailable(failing, Unavailability.UNHEALTHY, true);
+				await().atMost(Duration.ofSeconds(5)).until(() -> tunnels.to(this.trio.first) == 0);
+				assertThat(clients.openConnections(failing)).isZero();
+				assertThat(tunnels.to(this.trio.second)).isPositive().isEqualTo(clients.openConnections(pool.members().get(1)));
+			});
 	}
 
 	/**
@@ -276,6 +288,38 @@ class Http2ThroughPoolTests {
 		});
 	}
 
+	/** HTTP/2 with the exchange inside TLS with the proxy: the exchange's ALPN runs end to end in the tunnel. */
+	@Test
+	void http2RunsInsideTheTunnelsOfHttpsMembers() {
+		try (HttpConnectProxy first = tlsProxy("127.0.0.34"); HttpConnectProxy second = tlsProxy("127.0.0.35")) {
+			http2(TransportTestSupport.runner())
+				.withPropertyValues(TransportTestSupport.pool("default.http", first.url(), second.url()))
+				.withPropertyValues("spring.ssl.bundle.pem.proxies.truststore.certificate=classpath:"
+						+ ProxyCertificate.CERTIFICATE, "cryptofeed.proxy.proxy-tls.bundle=proxies")
+				.run((context) -> {
+					WebClient client = context.getBean(WebClient.Builder.class).build();
+					for (int i = 0; i < 4; i++) {
+						assertThat(get(client, "/protocol")).isEqualTo("HTTP/2.0");
+					}
+
+					assertThat(first.url()).startsWith("https://");
+					assertThat(this.trio.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.34", 2),
+							Map.entry("127.0.0.35", 2));
+					assertThat(first.tunnels()).isOne();
+					assertThat(second.tunnels()).isOne();
+				});
+		}
+	}
+
+	private static HttpConnectProxy tlsProxy(String egressAddress) {
+		return HttpConnectProxy.builder()
+			.tls()
+			.bindAddress("127.0.0.1")
+			.egressAddress(egressAddress)
+			.credentials("feed", "h2-secret")
+			.start();
+	}
+
 	/**
 	 * HTTP/2 turned on as an application does it, on top of the pools' customizer: TLS settings
 	 * that offer {@code h2}, which an SSL bundle's do not (its client falls back to HTTP/1.1).
@@ -284,7 +328,7 @@ class Http2ThroughPoolTests {
 		ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> http2 = (builder) -> builder
 			.withHttpClientCustomizer((client) -> client.protocol(HttpProtocol.H2, HttpProtocol.HTTP11)
 				.secure((spec) -> spec.sslContext(TargetServer.trustingHttp2ClientSslContext())));
-		return runner.withBean(ClientHttpConnectorBuilderCustomizer.class, () -> http2);
+		return runner.withBean("http2", ClientHttpConnectorBuilderCustomizer.class, () -> http2);
 	}
 
 	private String get(WebClient client, String path) {
@@ -293,6 +337,35 @@ class Http2ThroughPoolTests {
 			.retrieve()
 			.bodyToMono(String.class)
 			.block(Duration.ofSeconds(10));
+	}
+
+	/** The client's open connections to each proxy, as its channels report them. */
+	private static final class OpenTunnels implements ConnectionObserver {
+
+		private final Set<Channel> open = ConcurrentHashMap.newKeySet();
+
+		/** The runner with this observer on the client that Boot's connector builder makes. */
+		ApplicationContextRunner observe(ApplicationContextRunner runner) {
+			ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> customizer = (builder) -> builder
+				.withHttpClientCustomizer((client) -> client.observe(this));
+			return runner.withBean("openTunnels", ClientHttpConnectorBuilderCustomizer.class, () -> customizer);
+		}
+
+		@Override
+		public void onStateChange(Connection connection, State newState) {
+			Channel channel = connection.channel();
+			// a connection, not a stream; its remote address is the proxy's
+			if (newState == State.CONNECTED && channel.parent() == null && this.open.add(channel)) {
+				channel.closeFuture().addListener((closed) -> this.open.remove(channel));
+			}
+		}
+
+		int to(TestProxy proxy) {
+			return (int) this.open.stream()
+				.filter((channel) -> ((InetSocketAddress) channel.remoteAddress()).getPort() == proxy.port())
+				.count();
+		}
+
 	}
 
 	/** Waits until the target has one request, and tells which proxy's egress address sent it. */

@@ -38,6 +38,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -239,6 +241,35 @@ class HttpsProxyThroughPoolTests {
 			assertThat(breaker(context, member(context, 0)).getMetrics().getNumberOfFailedCalls()).isPositive();
 			assertThat(misnamed.tunnels()).isZero();
 		});
+	}
+
+	/**
+	 * An {@code https} target behind an {@code https} member that refuses the tunnel, or
+	 * stalls once it is up: the POST goes through the other member, since nothing of it
+	 * reached the exchange (the proxy's TLS handshake is not the exchange's), and reaches the
+	 * exchange once.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "STATUS_407", "STATUS_500", "RESET", "STALL" })
+	void aPostToAnHttpsTargetThroughAnHttpsMemberThatRefusesTheTunnelGoesThroughTheOther(String faultName)
+			throws ReflectiveOperationException {
+		HttpConnectProxy refusing = tlsProxy("127.0.0.91");
+		refusing.fault((Fault) Fault.class.getField(faultName).get(null));
+		HttpConnectProxy working = tlsProxy("127.0.0.92");
+		run(pool(refusing, working), (context) -> {
+			WebClient client = TransportTestSupport.trustingTlsTarget(context);
+			for (int i = 0; i < 4; i++) {
+				assertThat(client.post()
+					.uri(this.tlsTarget.baseUrl() + "/echo")
+					.bodyValue("order-" + i)
+					.retrieve()
+					.bodyToMono(String.class)
+					.block(Duration.ofSeconds(5))).isEqualTo("order-" + i);
+			}
+			assertThat(this.tlsTarget.requestsByPeer()).containsOnly(Map.entry("127.0.0.92", 4));
+			assertThat(breaker(context, member(context, 0)).getMetrics().getNumberOfFailedCalls()).isPositive();
+		}, "cryptofeed.proxy.circuit-breaker.wait-duration-in-open-state=1m",
+				"cryptofeed.proxy.tls-handshake-timeout=500ms");
 	}
 
 	@Test
