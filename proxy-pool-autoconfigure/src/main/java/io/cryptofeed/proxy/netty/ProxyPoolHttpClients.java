@@ -336,7 +336,10 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 
 	}
 
-	/** Connections through the member that are open now, idle ones in the connection pool included. */
+	/**
+	 * Connections through the member that are open now, idle ones in the connection pool
+	 * included; over HTTP/2, its tunnels, however many streams each carries.
+	 */
 	public int openConnections(PoolMember member) {
 		return this.connections.open(member);
 	}

@@ -33,11 +33,14 @@ import reactor.netty.Connection;
 import reactor.netty.ConnectionObserver;
 import reactor.netty.http.HttpProtocol;
 
+import org.springframework.boot.http.client.ReactorClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
 import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
 import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.http.HttpMethod;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
@@ -286,6 +289,29 @@ class Http2ThroughPoolTests {
 			assertThat(context.getBean(MemberCircuitBreakers.class).breakerOf(refusing).getMetrics().getNumberOfFailedCalls())
 				.isPositive();
 		});
+	}
+
+	/** A RestClient on Reactor Netty's request factory, given HTTP/2 as an application does. */
+	@Test
+	void restClientRequestsSpeakHttp2ThroughEachMemberInTurn() {
+		ClientHttpRequestFactoryBuilderCustomizer<ReactorClientHttpRequestFactoryBuilder> http2 = (builder) -> builder
+			.withHttpClientCustomizer((client) -> client.protocol(HttpProtocol.H2, HttpProtocol.HTTP11)
+				.secure((spec) -> spec.sslContext(TargetServer.trustingHttp2ClientSslContext())));
+		RestClientThroughPoolTests.runner()
+			.withBean(ClientHttpRequestFactoryBuilderCustomizer.class, () -> http2)
+			.withPropertyValues(this.trio.pool("default.http"))
+			.run((context) -> {
+				RestClient client = context.getBean(RestClient.Builder.class).build();
+				for (int i = 0; i < 6; i++) {
+					assertThat(client.get().uri(this.trio.target.baseUrl() + "/protocol").retrieve().body(String.class))
+						.isEqualTo("HTTP/2.0");
+				}
+
+				assertThat(this.trio.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.31", 2),
+						Map.entry("127.0.0.32", 2), Map.entry("127.0.0.33", 2));
+				assertThat(proxies()).allSatisfy((proxy) -> assertThat(proxy.tunnels()).isOne());
+				assertThat(pool(context).members()).allSatisfy((member) -> assertThat(member.activeLeases()).isZero());
+			});
 	}
 
 	/** HTTP/2 with the exchange inside TLS with the proxy: the exchange's ALPN runs end to end in the tunnel. */
