@@ -89,6 +89,7 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 		Channel tunnel = trackTunnelOfStream(member, channel);
 		if (retire) {
 			channel.attr(RETIRED).set(true);
+			// an HTTP/2 stream's tunnel then closes when its last stream does
 			tunnel.attr(RETIRED).set(true);
 		}
 		// the first answer on a connection proves its tunnel new; the later ones reuse it

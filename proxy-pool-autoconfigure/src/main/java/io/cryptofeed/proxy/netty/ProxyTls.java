@@ -116,9 +116,11 @@ public final class ProxyTls {
 	}
 
 	/**
-	 * Keeps the proxy's TLS handshake to itself. Reactor Netty takes a TLS handshake that
-	 * completed for the exchange's: the handshake with an {@code https} target (and the
-	 * HTTP/2 it agrees to) would be taken as done before it started.
+	 * Keeps the news that the TLS handshake with the proxy succeeded below the proxy handler.
+	 * Reactor Netty takes any completed TLS handshake on a channel for the exchange's: an
+	 * {@code https} target's connect would complete before its tunnel is even up (a proxy
+	 * that then resets it would fail a request that was never sent), and HTTP/2 would be
+	 * looked for before the exchange agreed to it.
 	 */
 	@Sharable
 	private static final class ProxyHandshakeCompletion extends ChannelInboundHandlerAdapter {
