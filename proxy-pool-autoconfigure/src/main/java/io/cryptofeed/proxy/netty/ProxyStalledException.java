@@ -15,4 +15,14 @@ public final class ProxyStalledException extends TimeoutException {
 		super(message);
 	}
 
+	/**
+	 * None: it is raised by a timer on the event loop, whose frames say nothing of the request,
+	 * and Reactor Netty logs it with them at WARN for every request cut (as Netty's
+	 * {@code ReadTimeoutException} has none either).
+	 */
+	@Override
+	public synchronized Throwable fillInStackTrace() {
+		return this;
+	}
+
 }
