@@ -59,8 +59,8 @@ import reactor.netty.resources.LoopResources;
  * self-signed certificate for {@code 127.0.0.1} and {@code localhost}, found on the class
  * path at {@link #CERTIFICATE}: trust it in the client, for example with a Spring Boot PEM SSL
  * bundle ({@code spring.ssl.bundle.pem.<name>.truststore.certificate=classpath:<CERTIFICATE>}).
- * {@link #startHttp2} offers HTTP/2 besides HTTP/1.1 on TLS (ALPN {@code h2}), as most
- * exchanges' REST endpoints do.
+ * {@link #startHttp2} offers HTTP/2 besides HTTP/1.1 on TLS (ALPN {@code h2}), as an
+ * exchange's REST endpoint may.
  */
 public final class TargetServer implements AutoCloseable {
 
