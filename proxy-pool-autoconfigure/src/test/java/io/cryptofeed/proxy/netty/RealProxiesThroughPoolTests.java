@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Sinks;
+import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.client.HttpClient;
 
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -139,6 +141,19 @@ class RealProxiesThroughPoolTests {
 							Map.entry("127.0.0.45", 5));
 					assertThat(tlsTarget.requestsByPeer()).containsOnly(Map.entry("127.0.0.44", 5),
 							Map.entry("127.0.0.45", 5));
+
+					// HTTP/2, agreed with the exchange inside those tunnels
+					ProxyPoolHttpClients pools = context.getBean(ProxyPoolHttpClients.class);
+					HttpClient http2 = pools.apply(pools.newHttpClient()
+						.protocol(HttpProtocol.H2, HttpProtocol.HTTP11)
+						.secure((spec) -> spec.sslContext(TargetServer.trustingHttp2ClientSslContext())),
+							ConnectionType.HTTP);
+					for (int i = 0; i < 4; i++) {
+						assertThat(http2.get().uri(http2Target.baseUrl() + "/protocol").responseContent().aggregate()
+							.asString().block(Duration.ofSeconds(10))).isEqualTo("HTTP/2.0");
+					}
+					assertThat(http2Target.requestsByPeer()).containsOnly(Map.entry("127.0.0.44", 2),
+							Map.entry("127.0.0.45", 2));
 				});
 		}
 	}
