@@ -96,13 +96,19 @@ class Http2ThroughPoolTests {
 	/**
 	 * A burst of requests opens more tunnels than one per member (Reactor Netty's HTTP/2 pool
 	 * does so without the pools too): each one open is tracked under its member, and closed
-	 * with the others when the member fails.
+	 * with the others when the member fails. Handshakes get time and the breakers a window
+	 * they cannot fill: on a busy machine ninety tunnels at once take longer than the
+	 * runner's 500 ms, and a breaker that opened would close its member's tunnels before the
+	 * test looks at them.
 	 */
 	@Test
 	void manyRequestsAtOnceReleaseEveryLeaseAndEveryTunnelOfAFailingMemberIsClosed() {
 		OpenTunnels tunnels = new OpenTunnels();
 		tunnels.observe(http2(TransportTestSupport.runner()))
 			.withPropertyValues(this.trio.pool("default.http"))
+			.withPropertyValues("cryptofeed.proxy.handshake-timeout=10s", "cryptofeed.proxy.tls-handshake-timeout=10s",
+					"cryptofeed.proxy.circuit-breaker.sliding-window-size=1000",
+					"cryptofeed.proxy.circuit-breaker.minimum-number-of-calls=1000")
 			.run((context) -> {
 				WebClient client = context.getBean(WebClient.Builder.class).build();
 				List<String> protocols = Flux.range(0, 90)
