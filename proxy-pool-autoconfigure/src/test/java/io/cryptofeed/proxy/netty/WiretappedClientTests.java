@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
+import io.cryptofeed.proxy.testkit.ProxyCertificate;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import org.junit.jupiter.api.AfterEach;
@@ -110,6 +111,41 @@ class WiretappedClientTests {
 		for (String secret : List.of(this.password, this.wrongPassword)) {
 			assertThat(output.getAll()).doesNotContain(secret).doesNotContain(basic("feed:" + secret));
 		}
+	}
+
+	/**
+	 * TLS to an {@code https} member goes under the proxy handshake, so the wiretap and the
+	 * proxy handshake's log still see the CONNECT in plain text above it: masked as for an
+	 * {@code http} member.
+	 */
+	@Test
+	void anHttpsMembersHandshakeIsLoggedWithItsCredentialMaskedToo(CapturedOutput output) {
+		ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> wiretap = (builder) -> builder
+			.withHttpClientCustomizer((client) -> client.wiretap(true));
+		try (HttpConnectProxy https = HttpConnectProxy.builder()
+			.tls()
+			.bindAddress("127.0.0.1")
+			.egressAddress("127.0.0.83")
+			.credentials("feed", this.password)
+			.start()) {
+			TransportTestSupport.runner()
+				.withPropertyValues("cryptofeed.proxy.default.http.url=" + https.url(),
+						"spring.ssl.bundle.pem.proxies.truststore.certificate=classpath:" + ProxyCertificate.CERTIFICATE,
+						"cryptofeed.proxy.proxy-tls.bundle=proxies")
+				.withBean(ClientHttpConnectorBuilderCustomizer.class, () -> wiretap)
+				.run((context) -> {
+					WebClient client = context.getBean(WebClient.Builder.class).baseUrl(this.target.baseUrl()).build();
+					for (int i = 0; i < 2; i++) {
+						assertThat(client.get().uri("/whoami").retrieve().bodyToMono(String.class)
+							.block(Duration.ofSeconds(10))).isEqualTo("127.0.0.83");
+					}
+				});
+		}
+
+		assertThat(output.getAll()).as("the wiretap logged the handshake")
+			.contains("CONNECT 127.0.0.1:" + this.target.port())
+			.contains("proxy-authorization: ***");
+		assertThat(output.getAll()).doesNotContain(this.password).doesNotContain(basic("feed:" + this.password));
 	}
 
 	private String withWrongPassword(String scheme, int port) {
