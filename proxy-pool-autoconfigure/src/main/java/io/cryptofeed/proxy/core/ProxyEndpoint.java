@@ -77,6 +77,11 @@ public final class ProxyEndpoint {
 					"use http (CONNECT), https (CONNECT over TLS to the proxy), socks4, socks5 or socks5h");
 		}
 		String rest = trimmed.substring(schemeEnd + 3);
+		if (rest.contains("://")) {
+			// two URLs joined (a comma, a space) would parse as one, the first taken for credentials
+			throw new InvalidProxyUrlException("the value holds more than one URL",
+					"give one URL per member: write each one as an element of pool");
+		}
 		int at = rest.lastIndexOf('@');
 		int authorityEnd = indexOfAny(rest, "/?#", at + 1);
 		String path = rest.substring(authorityEnd);

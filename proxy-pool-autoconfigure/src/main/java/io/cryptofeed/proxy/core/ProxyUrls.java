@@ -12,7 +12,9 @@ public final class ProxyUrls {
 	 * Masks the user-info part of anything that looks like a URL, even a malformed one,
 	 * so that it can be shown in an error message: {@code socks5://u:p@h:1} becomes
 	 * {@code socks5://***@h:1}. Credentials without an {@code @} ({@code h:1:u:p}, as some
-	 * sellers write them, or {@code u:p}) mask the whole host part.
+	 * sellers write them, or {@code u:p}) mask the whole host part, and so does a host part
+	 * after the {@code @} that is not a plain {@code host:port}: a password typed on the
+	 * wrong side of the {@code @} ({@code u@p:h:1}, {@code h:1@u:p}).
 	 */
 	public static String mask(String raw) {
 		if (raw == null) {
@@ -22,7 +24,9 @@ public final class ProxyUrls {
 		start = (start < 0) ? 0 : start + 3;
 		int at = raw.lastIndexOf('@');
 		if (at >= start) {
-			return raw.substring(0, start) + MASK + raw.substring(at);
+			int end = authorityEnd(raw, at + 1);
+			String hostPart = mayHoldCredentials(raw.substring(at + 1, end)) ? MASK : raw.substring(at + 1, end);
+			return raw.substring(0, start) + MASK + "@" + hostPart + raw.substring(end);
 		}
 		if (at >= 0) {
 			// credentials written before the scheme: u:p@socks5://h:1080

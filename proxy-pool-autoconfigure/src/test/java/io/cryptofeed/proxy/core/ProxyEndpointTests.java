@@ -91,7 +91,9 @@ class ProxyEndpointTests {
 			"socks5://u:secret@proxy.-1.example.com:1080 | starts with '-'",
 			"socks5://u:secret@proxy..example.com:1080 | empty label",
 			"socks5://u:secret@[fe80::1%25]:1080 | not a valid IPv6 address",
-			"socks5://proxy.example.com:1080:user:1234 | the host contains ':'" })
+			"socks5://proxy.example.com:1080:user:1234 | the host contains ':'",
+			"'socks5://u:secret@10.0.0.1:1080,socks5://u:secret@10.0.0.2:1080' | more than one URL",
+			"'http://10.0.0.1:3128 http://u:secret@10.0.0.2:3128' | more than one URL" })
 	void rejectsWithAMessageThatDoesNotRepeatTheCredentials(String url, String problem) {
 		assertThatExceptionOfType(InvalidProxyUrlException.class).isThrownBy(() -> ProxyEndpoint.parse(url))
 			.withMessageContaining(problem)
@@ -128,6 +130,11 @@ class ProxyEndpointTests {
 		assertThat(ProxyUrls.mask("socks5://user:secret")).isEqualTo("socks5://***");
 		assertThat(ProxyUrls.mask("u:secret@socks5://h:1080")).isEqualTo("***@socks5://h:1080");
 		assertThat(ProxyUrls.mask("https://svc:8443/?api_key=k")).isEqualTo("https://svc:8443/?api_key=k");
+		// a password typed on the wrong side of the @ leaves a host part that is not host:port
+		assertThat(ProxyUrls.mask("socks5://user@secret:127.0.0.1:1080")).isEqualTo("socks5://***@***");
+		assertThat(ProxyUrls.mask("socks5://127.0.0.1:1080@user:secret")).isEqualTo("socks5://***@***");
+		assertThat(ProxyUrls.mask("socks5://user@secret")).isEqualTo("socks5://***@secret");
+		assertThat(ProxyUrls.mask("socks5://u:p@[::1]:1080")).isEqualTo("socks5://***@[::1]:1080");
 	}
 
 	@Test
