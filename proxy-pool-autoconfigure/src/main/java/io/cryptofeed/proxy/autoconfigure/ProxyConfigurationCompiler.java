@@ -68,7 +68,18 @@ public final class ProxyConfigurationCompiler {
 	 * @throws InvalidProxyConfigurationException listing every rule broken
 	 */
 	public CompiledProxyConfiguration compile(ProxyProperties properties) {
+		return compile(properties, List.of());
+	}
+
+	/**
+	 * The pools and host patterns the properties describe.
+	 * @param earlier violations found before binding (names that no property binds), reported
+	 * with the rest
+	 * @throws InvalidProxyConfigurationException listing every rule broken
+	 */
+	public CompiledProxyConfiguration compile(ProxyProperties properties, List<ConfigurationViolation> earlier) {
 		Violations violations = new Violations();
+		violations.list.addAll(earlier);
 		List<PoolSpec> pools = new ArrayList<>();
 		Map<PoolKey, HealthCheckSettings> healthChecks = new LinkedHashMap<>();
 		Map<String, List<String>> hosts = new LinkedHashMap<>();

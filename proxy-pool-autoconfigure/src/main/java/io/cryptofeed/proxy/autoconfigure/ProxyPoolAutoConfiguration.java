@@ -15,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.ClassUtils;
 
@@ -50,8 +51,10 @@ public class ProxyPoolAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	public CompiledProxyConfiguration compiledProxyConfiguration(ProxyProperties properties,
-			ProxyConfigurationCompiler compiler) {
-		return compiler.compile(properties);
+			ProxyConfigurationCompiler compiler, Environment environment) {
+		UnknownProxyProperties unknown = UnknownProxyProperties.in(environment);
+		unknown.environmentVariables().forEach((variable) -> logger.warn("proxy config: " + variable));
+		return compiler.compile(properties, unknown.written());
 	}
 
 	@Bean

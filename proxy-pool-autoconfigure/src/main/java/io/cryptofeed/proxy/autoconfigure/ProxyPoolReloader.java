@@ -76,7 +76,9 @@ public final class ProxyPoolReloader {
 	public synchronized boolean reload() {
 		CompiledProxyConfiguration next;
 		try {
-			next = this.compiler.compile(bind());
+			UnknownProxyProperties unknown = UnknownProxyProperties.in(this.environment);
+			unknown.environmentVariables().forEach((variable) -> logger.warn("proxy config reload: " + variable));
+			next = this.compiler.compile(bind(), unknown.written());
 		}
 		catch (InvalidProxyConfigurationException ex) {
 			return reject(ex.violations().stream().map(ConfigurationViolation::toString).toList());

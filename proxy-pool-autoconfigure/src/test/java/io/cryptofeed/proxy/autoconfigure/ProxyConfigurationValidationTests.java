@@ -354,7 +354,7 @@ class ProxyConfigurationValidationTests {
 				.containsExactly("risk.internal", "*.corp.example.", "10.0.0.0/8", "fd00::/8"));
 	}
 
-	private static InvalidProxyConfigurationException findCause(Throwable failure) {
+	static InvalidProxyConfigurationException findCause(Throwable failure) {
 		List<Throwable> chain = new ArrayList<>();
 		for (Throwable t = failure; t != null; t = t.getCause()) {
 			chain.add(t);

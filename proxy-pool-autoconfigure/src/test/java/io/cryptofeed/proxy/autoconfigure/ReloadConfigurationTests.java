@@ -77,6 +77,25 @@ class ReloadConfigurationTests {
 	}
 
 	@Test
+	void aMisspeltNameIsRejectedAndTheRunningPoolsKeepTheirStrategy(CapturedOutput output) {
+		this.reloadable.put("cryptofeed.proxy.default.http.pool[0].url", "socks5://127.0.0.1:1080");
+		this.reloadable.put("cryptofeed.proxy.default.http.strategy", "random");
+		this.runner.run((context) -> {
+			ProxyPool before = pool(context);
+			this.reloadable.remove("cryptofeed.proxy.default.http.strategy");
+			this.reloadable.put("cryptofeed.proxy.default.http.stratgy", "least-connections");
+			publishChange(context);
+
+			assertThat(context.getBean(ProxyPoolReloader.class).status().rejectionReasons()).singleElement()
+				.satisfies((reason) -> assertThat(reason).startsWith("cryptofeed.proxy.default.http.stratgy")
+					.contains("did you mean cryptofeed.proxy.default.http.strategy?"));
+			assertThat(pool(context)).isSameAs(before);
+			assertThat(before.strategyName()).isEqualTo("random");
+			assertThat(output).contains("proxy config reload rejected");
+		});
+	}
+
+	@Test
 	void aValueThatCannotBeBoundIsRejectedWithoutQuotingIt(CapturedOutput output) {
 		this.reloadable.put("cryptofeed.proxy.default.http.url", "http://127.0.0.1:3128");
 		this.runner.run((context) -> {

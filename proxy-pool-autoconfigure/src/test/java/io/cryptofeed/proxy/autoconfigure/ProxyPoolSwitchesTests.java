@@ -1,0 +1,96 @@
+package io.cryptofeed.proxy.autoconfigure;
+
+import io.cryptofeed.proxy.core.ProxyPools;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The pools must never be off without a word while proxies are configured: every connection
+ * would go direct, from the application's own address.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class ProxyPoolSwitchesTests {
+
+	private static final String POOL = "cryptofeed.proxy.default.http.pool[0].url=socks5://u:canary@10.0.0.5:1080";
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations
+		.of(ProxyPoolSwitchesAutoConfiguration.class, ProxyPoolAutoConfiguration.class,
+				ProxyServiceClientAutoConfiguration.class));
+
+	@ParameterizedTest
+	@ValueSource(strings = { "cryptofeed.proxy.enabled", "cryptofeed.proxy.external-service.enabled",
+			"cryptofeed.proxy.external-service.circuit-breaker-enabled", "cryptofeed.proxy.service-server.enabled" })
+	void aSwitchThatIsNeitherTrueNorFalseStopsTheStart(String name) {
+		this.runner.withPropertyValues(POOL, name + "=ture").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(ProxyConfigurationValidationTests.findCause(context.getStartupFailure()).violations())
+				.singleElement()
+				.satisfies((violation) -> {
+					assertThat(violation.property()).isEqualTo(name);
+					assertThat(violation.value()).isEqualTo("ture");
+					assertThat(violation.fix()).isEqualTo("set " + name + " to true or false");
+				});
+			FailureAnalysis analysis = new InvalidProxyConfigurationFailureAnalyzer()
+				.analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("Property: " + name).doesNotContain("canary");
+		});
+	}
+
+	@Test
+	void yesIsNotTrueToSpringBootsConditionsSoItStopsTheStartToo() {
+		this.runner.withPropertyValues(POOL, "cryptofeed.proxy.enabled=yes")
+			.run((context) -> assertThat(context).hasFailed());
+		this.runner.withPropertyValues(POOL, "cryptofeed.proxy.enabled= TRUE ")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(ProxyPools.class));
+	}
+
+	@Test
+	void poolsConfiguredWithoutTheSwitchAreNamedInAWarning(CapturedOutput output) {
+		this.runner
+			.withPropertyValues(POOL, "cryptofeed.proxy.exchanges.binance.websocket.url=socks5://10.0.0.6:1080",
+					"cryptofeed.proxy.default.http.health-check.url=https://api.example.com/ping")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().doesNotHaveBean(ProxyPools.class);
+				assertThat(output).contains("WARN")
+					.contains("proxy pools: off, so every connection goes direct, although proxies are configured "
+							+ "(default.http, exchanges.binance.websocket): cryptofeed.proxy.enabled is not set")
+					.doesNotContain("canary");
+			});
+	}
+
+	@Test
+	void poolsTurnedOffOnPurposeAreNamedAtInfo(CapturedOutput output) {
+		this.runner.withPropertyValues(POOL, "cryptofeed.proxy.enabled=false").run((context) -> {
+			assertThat(context).hasNotFailed().doesNotHaveBean(ProxyPools.class);
+			assertThat(output).contains("INFO")
+				.contains("proxies are configured (default.http): cryptofeed.proxy.enabled=false")
+				.doesNotContain("WARN");
+		});
+	}
+
+	@Test
+	void aMisspeltSwitchIsNamedWithTheOneMeant(CapturedOutput output) {
+		this.runner.withPropertyValues(POOL, "cryptofeed.proxy.enabeld=true").run((context) -> {
+			assertThat(context).hasNotFailed().doesNotHaveBean(ProxyPools.class);
+			assertThat(output).contains("proxy config: cryptofeed.proxy.enabeld: no property of the starter")
+				.contains("did you mean cryptofeed.proxy.enabled?");
+		});
+	}
+
+	@Test
+	void nothingIsSaidWithoutProxies(CapturedOutput output) {
+		this.runner.withPropertyValues("cryptofeed.proxy.connect-timeout=2s")
+			.run((context) -> assertThat(output).doesNotContain("proxy pools:").doesNotContain("proxy config:"));
+	}
+
+}
