@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
  * Proxy credentials masked in the actuator's {@code env} and {@code configprops} endpoints
@@ -19,8 +20,8 @@ public class ProxyCredentialsSanitizingAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	public ProxyCredentialsSanitizer proxyCredentialsSanitizer() {
-		return new ProxyCredentialsSanitizer();
+	public ProxyCredentialsSanitizer proxyCredentialsSanitizer(ConfigurableEnvironment environment) {
+		return new ProxyCredentialsSanitizer(environment);
 	}
 
 }

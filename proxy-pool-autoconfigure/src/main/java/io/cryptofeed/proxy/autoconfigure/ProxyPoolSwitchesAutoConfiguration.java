@@ -1,6 +1,7 @@
 package io.cryptofeed.proxy.autoconfigure;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
@@ -13,6 +14,7 @@ public class ProxyPoolSwitchesAutoConfiguration {
 
 	/** A marker that the switches were checked; the check itself happens on creation. */
 	@Bean
+	@ConditionalOnMissingBean
 	public ProxyPoolSwitchesChecked proxyPoolSwitchesChecked(Environment environment) {
 		ProxyPoolSwitches.check(environment);
 		return new ProxyPoolSwitchesChecked();

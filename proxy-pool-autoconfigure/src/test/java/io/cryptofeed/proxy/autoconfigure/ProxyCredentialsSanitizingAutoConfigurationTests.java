@@ -35,6 +35,31 @@ class ProxyCredentialsSanitizingAutoConfigurationTests {
 	}
 
 	@Test
+	void whatACredentialTakesThroughAPlaceholderIsHiddenUnderItsOwnName() {
+		this.runner
+			.withPropertyValues("cryptofeed.proxy.default.websocket.pool[0].url=socks5://feed:${TP_PASSWORD}@10.0.0.6:1080",
+					"cryptofeed.proxy.exchanges.binance.http.url=http://${desk.proxy-user}:${desk.proxy-password:x}@10.0.1.1:3128",
+					"cryptofeed.proxy.external-service.api-key=${SERVICE_KEY}",
+					"cryptofeed.proxy.default.http.health-check.url=https://${PING_HOST}/ping",
+					"TP_PASSWORD=canary-1", "desk.proxy-user=feed", "desk.proxy-password=canary-2",
+					"SERVICE_KEY=canary-3", "PING_HOST=api.example.com", "OTHER_PASSWORD=not-ours")
+			.run((context) -> {
+				EnvironmentEndpoint env = context.getBean(EnvironmentEndpoint.class);
+				assertThat(env.environmentEntry("TP_PASSWORD").getProperty().getValue()).isEqualTo("******");
+				assertThat(env.environmentEntry("desk.proxy-user").getProperty().getValue()).isEqualTo("******");
+				assertThat(env.environmentEntry("desk.proxy-password").getProperty().getValue()).isEqualTo("******");
+				assertThat(env.environmentEntry("SERVICE_KEY").getProperty().getValue()).isEqualTo("******");
+				assertThat(env.environmentEntry("PING_HOST").getProperty().getValue()).as("not a credential")
+					.isEqualTo("api.example.com");
+				assertThat(env.environmentEntry("OTHER_PASSWORD").getProperty().getValue())
+					.as("Boot's own rules, not ours, decide on what no credential of ours refers to")
+					.isEqualTo("not-ours");
+				assertThat(env.environmentEntry("cryptofeed.proxy.default.websocket.pool[0].url").getProperty().getValue())
+					.isEqualTo("socks5://***@10.0.0.6:1080");
+			});
+	}
+
+	@Test
 	void thereWhetherOrNotThePoolsAreEnabled() {
 		this.runner.withPropertyValues("cryptofeed.proxy.enabled=false")
 			.run((context) -> assertThat(context).hasSingleBean(ProxyCredentialsSanitizer.class));
