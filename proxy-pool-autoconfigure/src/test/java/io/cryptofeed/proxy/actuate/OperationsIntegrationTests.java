@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -20,6 +21,7 @@ import java.util.stream.Stream;
 import com.jayway.jsonpath.Configuration;
 import com.jayway.jsonpath.JsonPath;
 import com.jayway.jsonpath.Option;
+import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
@@ -240,6 +242,57 @@ class OperationsIntegrationTests {
 			.forEach((query) -> metric.matcher(query).results().map(MatchResult::group).forEach(used::add));
 		assertThat(used).hasSizeGreaterThanOrEqualTo(9);
 		assertThat(published).containsAll(used);
+
+		// the dashboard's variables filter every panel; only what went direct has no exchange
+		assertThat(panelQueries).allSatisfy((query) -> assertThat(query).contains("$type"))
+			.filteredOn((query) -> !query.contains("cryptofeed_proxy_direct_total"))
+			.allSatisfy((query) -> assertThat(query).contains("$exchange"));
+		String breakers = panelQueries.stream()
+			.filter((query) -> query.startsWith("resilience4j_circuitbreaker_state"))
+			.findFirst()
+			.orElseThrow();
+		Matcher nameFilter = Pattern.compile("name=~\"([^\"]+)\"").matcher(breakers);
+		assertThat(nameFilter.find()).isTrue();
+		Pattern httpOfDefault = Pattern.compile(nameFilter.group(1).replace("$exchange", "default").replace("$type", "http"));
+		List<String> breakerNames = get("/actuator/prometheus").lines()
+			.filter((line) -> line.startsWith("resilience4j_circuitbreaker_state{"))
+			.map((line) -> line.replaceAll(".*name=\"([^\"]+)\".*", "$1"))
+			.distinct()
+			.toList();
+		assertThat(breakerNames).filteredOn((name) -> httpOfDefault.matcher(name).matches())
+			.hasSize(3)
+			.allSatisfy((name) -> assertThat(name).startsWith("default/http#"));
+		assertNoCanary(context, output);
+	}
+
+	@Test
+	void aMemberAnExchangeRateLimitedShowsItsCooldownForThatExchangeOnlyInTheEndpoint(CapturedOutput output) {
+		ConfigurableApplicationContext context = run();
+		WebClient webClient = context.getBean(WebClient.Builder.class).baseUrl(this.target.baseUrl()).build();
+		webClient.get()
+			.uri("/status/429")
+			.attribute(ProxyAttributes.EXCHANGE, "binance")
+			.retrieve()
+			.toBodilessEntity()
+			.onErrorComplete()
+			.block(WAIT);
+
+		List<String> members = Stream.<TestProxy>of(this.first, this.second, this.third)
+			.map((proxy) -> get("/actuator/proxypool/default/http/" + id(proxy)))
+			.toList();
+		List<String> rested = members.stream()
+			.filter((member) -> read(member, "$.exchangeLimits.binance", Map.class) != null)
+			.toList();
+		assertThat(rested).hasSize(1);
+		String limits = rested.get(0);
+		assertThat(read(limits, "$.exchangeLimits.binance.lastStatus", Integer.class)).isEqualTo(429);
+		assertThat(read(limits, "$.exchangeLimits.binance.strikes", Integer.class)).isEqualTo(1);
+		assertThat(read(limits, "$.exchangeLimits.binance.coolingUntil", String.class))
+			.satisfies((until) -> assertThat(Instant.parse(until)).isAfter(Instant.now()));
+		assertThat(read(limits, "$.exchangeLimits.binance.cooldownRemaining", String.class))
+			.satisfies((remaining) -> assertThat(Duration.parse(remaining)).isPositive());
+		assertThat(members).filteredOn((member) -> !member.equals(limits))
+			.allSatisfy((member) -> assertThat(read(member, "$.exchangeLimits", Map.class)).isEmpty());
 		assertNoCanary(context, output);
 	}
 
