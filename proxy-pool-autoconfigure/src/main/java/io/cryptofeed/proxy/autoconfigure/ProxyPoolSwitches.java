@@ -26,11 +26,11 @@ import org.springframework.core.env.Environment;
  * {@code cryptofeed.proxy.enabled} is not {@code true} are named in a log line, with any name
  * under {@code cryptofeed.proxy} that no property binds ({@code enabeld}, say).
  */
-public final class ProxyPoolSwitches {
+final class ProxyPoolSwitches {
 
 	private static final Log logger = LogFactory.getLog(ProxyPoolSwitches.class);
 
-	static final String ENABLED = ProxyProperties.PREFIX + ".enabled";
+	private static final String ENABLED = ProxyProperties.PREFIX + ".enabled";
 
 	private static final List<String> SWITCHES = List.of(ENABLED, ExternalServiceProperties.PREFIX + ".enabled",
 			ExternalServiceProperties.PREFIX + ".circuit-breaker-enabled", ServiceServerProperties.PREFIX + ".enabled");
@@ -47,7 +47,7 @@ public final class ProxyPoolSwitches {
 	 * @throws InvalidProxyConfigurationException naming each switch that is neither
 	 * {@code true} nor {@code false}
 	 */
-	public static void check(Environment environment) {
+	static void check(Environment environment) {
 		List<ConfigurationViolation> violations = new ArrayList<>();
 		for (String name : SWITCHES) {
 			String value = environment.getProperty(name);

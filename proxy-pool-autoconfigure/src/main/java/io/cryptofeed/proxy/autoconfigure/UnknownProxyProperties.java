@@ -90,6 +90,7 @@ final class UnknownProxyProperties {
 		return this.environmentVariables;
 	}
 
+	/** The violation of a name no property binds, with the name meant; {@code null} for a known name. */
 	static ConfigurationViolation check(ConfigurationPropertyName name, ConfigurationProperty property) {
 		List<String> elements = new ArrayList<>();
 		for (int i = PREFIX.getNumberOfElements(); i < name.getNumberOfElements(); i++) {
