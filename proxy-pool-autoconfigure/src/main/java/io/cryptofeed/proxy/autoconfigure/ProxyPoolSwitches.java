@@ -70,7 +70,7 @@ final class ProxyPoolSwitches {
 		}
 		if (!pools.isEmpty()) {
 			String line = "proxy pools: off, so every connection goes direct, although proxies are configured ("
-					+ String.join(", ", pools) + "): " + ((enabled != null) ? ENABLED + "=false"
+					+ ProxyUrls.maskWords(String.join(", ", pools)) + "): " + ((enabled != null) ? ENABLED + "=false"
 							: ENABLED + " is not set; set it to true to use them, or to false to say they are off");
 			if (enabled != null) {
 				logger.info(line);

@@ -1,7 +1,6 @@
 package io.cryptofeed.proxy.autoconfigure;
 
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
+import java.beans.PropertyDescriptor;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
@@ -12,6 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.cryptofeed.proxy.core.ProxyUrls;
+
+import org.springframework.beans.BeanUtils;
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
@@ -104,8 +107,10 @@ final class UnknownProxyProperties {
 		String suggestion = (miss.closest() != null) ? name.chop(at) + "." + miss.closest()
 				+ name.toString().substring(name.chop(at + 1).toString().length()) : null;
 		String origin = (property != null && property.getOrigin() != null) ? " (" + property.getOrigin() + ")" : "";
-		return new ConfigurationViolation(name.toString(), null,
-				"no property of the starter has this name, so it configures nothing" + origin, fix(suggestion));
+		// a map key may be anything, a proxy URL written as one included
+		return new ConfigurationViolation(ProxyUrls.maskWords(name.toString()), null,
+				"no property of the starter has this name, so it configures nothing" + origin,
+				fix(ProxyUrls.maskWords(suggestion)));
 	}
 
 	private void checkVariables(PropertySource<?> systemEnvironment) {
@@ -217,7 +222,7 @@ final class UnknownProxyProperties {
 		return new Bean(children);
 	}
 
-	/** The names a properties type binds, read off its getters as Spring Boot's binder reads them. */
+	/** The names a properties type binds, read off its getters, named as Spring Boot's binder names them. */
 	private static Node node(Type type) {
 		Class<?> raw = (type instanceof ParameterizedType parameterized) ? (Class<?>) parameterized.getRawType()
 				: (Class<?>) type;
@@ -229,47 +234,14 @@ final class UnknownProxyProperties {
 			return new Leaf();
 		}
 		Map<String, Child> children = new TreeMap<>();
-		for (Method method : raw.getMethods()) {
-			String property = propertyName(method);
-			if (property != null) {
-				children.put(uniform(property), new Child(property, node(method.getGenericReturnType())));
+		for (PropertyDescriptor descriptor : BeanUtils.getPropertyDescriptors(raw)) {
+			if (descriptor.getReadMethod() != null && !descriptor.getName().equals("class")) {
+				String property = DataObjectPropertyName.toDashedForm(descriptor.getName());
+				children.put(ConfigurationPropertyName.of(property).getElement(0, Form.UNIFORM),
+						new Child(property, node(descriptor.getReadMethod().getGenericReturnType())));
 			}
 		}
 		return new Bean(children);
-	}
-
-	/** {@code getConnectTimeout} gives {@code connect-timeout}; {@code null} for what is not a getter. */
-	private static String propertyName(Method method) {
-		if (Modifier.isStatic(method.getModifiers()) || method.getParameterCount() > 0
-				|| method.getDeclaringClass() == Object.class) {
-			return null;
-		}
-		String name = method.getName();
-		int start = (name.startsWith("get") && name.length() > 3) ? 3
-				: (name.startsWith("is") && name.length() > 2) ? 2 : -1;
-		if (start < 0) {
-			return null;
-		}
-		StringBuilder kebab = new StringBuilder();
-		for (int i = start; i < name.length(); i++) {
-			char c = name.charAt(i);
-			if (Character.isUpperCase(c) && i > start) {
-				kebab.append('-');
-			}
-			kebab.append(Character.toLowerCase(c));
-		}
-		return kebab.toString();
-	}
-
-	/** Lower-case letters and digits: the form in which Spring Boot compares names. */
-	private static String uniform(String name) {
-		StringBuilder uniform = new StringBuilder(name.length());
-		for (char c : name.toCharArray()) {
-			if (Character.isLetterOrDigit(c)) {
-				uniform.append(Character.toLowerCase(c));
-			}
-		}
-		return uniform.toString();
 	}
 
 	private sealed interface Node permits Bean, Entries, Leaf {

@@ -147,9 +147,9 @@ public final class ProxyEndpoint {
 		}
 		for (int i = 0; i < host.length(); i++) {
 			char c = host.charAt(i);
-			if (Character.isWhitespace(c) || c == '@' || c == '[' || c == ']') {
+			if (Character.isWhitespace(c) || c == '[' || c == ']') {
 				throw new InvalidProxyUrlException("the host contains '" + c + "'",
-						"write a plain host name or IP address; percent-encode special characters in credentials");
+						"write a plain host name or IP address, an IPv6 address in brackets: [::1]:1080");
 			}
 		}
 		return new String[] { host, port };

@@ -96,6 +96,13 @@ class UnknownProxyPropertiesTests {
 	}
 
 	@Test
+	void aProxyUrlWrittenAsAMapKeyIsMaskedInTheReport() {
+		ConfigurationViolation violation = check("cryptofeed.proxy.exchanges[socks5://u:canary@10.0.0.5:1080].htp.url");
+		assertThat(violation).isNotNull();
+		assertThat(violation.toString()).doesNotContain("canary");
+	}
+
+	@Test
 	void anEnvironmentVariableNoPropertyMatchesIsAWarningNamingTheVariableMeant(CapturedOutput output) {
 		Map<String, Object> variables = new LinkedHashMap<>();
 		variables.put("CRYPTOFEED_PROXY_DEFAULT_HTTP_URL", "socks5://10.0.0.5:1080");
