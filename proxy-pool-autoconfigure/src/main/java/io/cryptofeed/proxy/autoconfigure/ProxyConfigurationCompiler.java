@@ -166,7 +166,7 @@ public final class ProxyConfigurationCompiler {
 	private static int maxFramePayloadLength(DataSize size, Violations violations) {
 		String path = ProxyProperties.PREFIX + ".websocket-client.max-frame-payload-length";
 		if (size == null || size.toBytes() < 1 || size.toBytes() > Integer.MAX_VALUE) {
-			violations.add(path, String.valueOf(size), "the size must be from 1B to 2GB",
+			violations.add(path, String.valueOf(size), "the size must be at least 1B and below 2GB",
 					"set a size such as 64KB or 8MB");
 			return TransportSettings.WebSocketClientSettings.DEFAULTS.maxFramePayloadLength();
 		}
