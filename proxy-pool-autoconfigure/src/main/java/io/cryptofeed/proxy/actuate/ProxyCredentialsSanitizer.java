@@ -1,7 +1,11 @@
 package io.cryptofeed.proxy.actuate;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,9 +24,11 @@ import org.springframework.core.env.PropertySource;
  * (properties, YAML, environment variables, the legacy variables), a proxy URL keeps its
  * scheme, host and port and shows its user info as {@code ***}, a token, API key or password
  * is hidden as Boot hides every value by default, and the rest is shown as it is. With the
- * environment given, the properties and variables that such a credential takes through a
- * placeholder ({@code socks5://feed:${PROXY_PASSWORD}@…}) are hidden too, whatever their
- * names: they hold the same password.
+ * environment given, the same goes for the properties and variables these take through
+ * placeholders, whatever their names, and for those that their values name in turn: one that
+ * a credential takes ({@code socks5://feed:${PROXY_PASSWORD}@…}) is hidden, since it holds the
+ * same password; one that gives a proxy URL or part of it ({@code url: ${PROXY_1_URL}}, a
+ * secret mounted whole) is shown masked as a proxy URL is.
  */
 public final class ProxyCredentialsSanitizer implements SanitizingFunction {
 
@@ -57,7 +63,14 @@ public final class ProxyCredentialsSanitizer implements SanitizingFunction {
 	public SanitizableData apply(SanitizableData data) {
 		String key = compact(data.getLowerCaseKey());
 		if (!key.startsWith(NAMESPACE)) {
-			return referencedByACredential(key) ? data.withSanitizedValue() : data;
+			References references = references();
+			if (references.secrets().contains(key)) {
+				return data.withSanitizedValue();
+			}
+			if (references.urls().contains(key) && data.getValue() instanceof CharSequence text) {
+				return data.withValue(ProxyUrls.mask(text.toString()));
+			}
+			return data;
 		}
 		if (SECRET_ENDINGS.stream().anyMatch(key::endsWith)) {
 			return data.withSanitizedValue();
@@ -69,14 +82,18 @@ public final class ProxyCredentialsSanitizer implements SanitizingFunction {
 	}
 
 	/**
-	 * Whether a credential of the starter takes this key's value through a placeholder: the
-	 * user info of a proxy URL, or a token, API key or password. Read from the raw values at
-	 * each call, so a reload's new placeholders count at once; the endpoints are read rarely.
+	 * The properties and variables that the starter's credentials and proxy URLs take through
+	 * placeholders, followed through the placeholders of their own values. Read from the raw
+	 * values at each call, so a reload's new placeholders count at once; the endpoints are
+	 * read rarely.
 	 */
-	private boolean referencedByACredential(String key) {
+	private References references() {
+		References references = new References(new HashSet<>(), new HashSet<>());
 		if (this.environment == null) {
-			return false;
+			return references;
 		}
+		Deque<String> secrets = new ArrayDeque<>();
+		Deque<String> urls = new ArrayDeque<>();
 		for (PropertySource<?> source : this.environment.getPropertySources()) {
 			if (!(source instanceof EnumerablePropertySource<?> enumerable)) {
 				continue;
@@ -86,25 +103,54 @@ public final class ProxyCredentialsSanitizer implements SanitizingFunction {
 				if (!compacted.startsWith(NAMESPACE) || !(enumerable.getProperty(name) instanceof String raw)) {
 					continue;
 				}
-				String secret = SECRET_ENDINGS.stream().anyMatch(compacted::endsWith) ? raw
-						: PROXY_URL_KEY.matcher(compacted).matches() ? userInfo(raw) : "";
-				Matcher placeholder = PLACEHOLDER.matcher(secret);
-				while (placeholder.find()) {
-					if (compact(placeholder.group(1).toLowerCase(Locale.ROOT)).equals(key)) {
-						return true;
+				if (SECRET_ENDINGS.stream().anyMatch(compacted::endsWith)) {
+					placeholders(raw, secrets);
+				}
+				else if (PROXY_URL_KEY.matcher(compacted).matches()) {
+					urlPlaceholders(raw, secrets, urls);
+				}
+			}
+		}
+		// a placeholder's value may be a placeholder again: what it names holds the same text
+		while (!secrets.isEmpty() || !urls.isEmpty()) {
+			boolean secret = !secrets.isEmpty();
+			String name = secret ? secrets.poll() : urls.poll();
+			if (!(secret ? references.secrets() : references.urls()).add(compact(name.toLowerCase(Locale.ROOT)))) {
+				continue;
+			}
+			for (PropertySource<?> source : this.environment.getPropertySources()) {
+				if (source.getProperty(name) instanceof String raw) {
+					if (secret) {
+						placeholders(raw, secrets);
+					}
+					else {
+						urlPlaceholders(raw, secrets, urls);
 					}
 				}
 			}
 		}
-		return false;
+		return references;
 	}
 
-	/** What comes between {@code ://} and the last {@code @}: where a URL keeps its credentials. */
-	private static String userInfo(String url) {
+	/** A URL's placeholders: those in its user info name secrets, the others (all of it, or its host) parts of a URL. */
+	private static void urlPlaceholders(String url, Deque<String> secrets, Deque<String> urls) {
 		int scheme = url.indexOf("://");
 		int from = (scheme < 0) ? 0 : scheme + 3;
 		int at = url.lastIndexOf('@');
-		return (at > from) ? url.substring(from, at) : "";
+		if (at > from) {
+			placeholders(url.substring(from, at), secrets);
+			placeholders(url.substring(0, from) + url.substring(at), urls);
+		}
+		else {
+			placeholders(url, urls);
+		}
+	}
+
+	private static void placeholders(String text, Deque<String> names) {
+		Matcher placeholder = PLACEHOLDER.matcher(text);
+		while (placeholder.find()) {
+			names.add(placeholder.group(1));
+		}
 	}
 
 	/** The key's letters and digits: {@code pool[0].url}, {@code POOL__0__URL} and {@code pool0url} alike. */
@@ -117,6 +163,10 @@ public final class ProxyCredentialsSanitizer implements SanitizingFunction {
 			}
 		}
 		return compacted.toString();
+	}
+
+	/** Compacted names of what holds a secret (hidden) and what holds a proxy URL or part of one (masked). */
+	private record References(Set<String> secrets, Set<String> urls) {
 	}
 
 }

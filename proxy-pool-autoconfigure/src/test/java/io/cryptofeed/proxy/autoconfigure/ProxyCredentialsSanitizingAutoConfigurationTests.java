@@ -60,6 +60,32 @@ class ProxyCredentialsSanitizingAutoConfigurationTests {
 	}
 
 	@Test
+	void aWholeUrlOrAChainOfPlaceholdersIsMaskedUnderEveryName() {
+		this.runner
+			.withPropertyValues("cryptofeed.proxy.default.websocket.pool[0].url=${PROXY_1_URL}",
+					"PROXY_1_URL=http://feed:canary-4@10.0.0.7:3128",
+					"cryptofeed.proxy.default.websocket.pool[1].url=${desk.url}", "desk.url=${desk.url-raw}",
+					"desk.url-raw=socks5://feed:canary-5@10.0.0.8:1080",
+					"cryptofeed.proxy.exchanges.okx.http.url=socks5://feed:${desk.pw}@10.0.0.9:1080",
+					"desk.pw=${DESK_PW_RAW}", "DESK_PW_RAW=canary-6",
+					"cryptofeed.proxy.external-service.token=${desk.token}", "desk.token=${desk.token-raw:none}",
+					"desk.token-raw=canary-7")
+			.run((context) -> {
+				EnvironmentEndpoint env = context.getBean(EnvironmentEndpoint.class);
+				assertThat(env.environmentEntry("PROXY_1_URL").getProperty().getValue())
+					.isEqualTo("http://***@10.0.0.7:3128");
+				assertThat(env.environmentEntry("desk.url").getProperty().getValue()).as("shown resolved")
+					.isEqualTo("socks5://***@10.0.0.8:1080");
+				assertThat(env.environmentEntry("desk.url-raw").getProperty().getValue())
+					.isEqualTo("socks5://***@10.0.0.8:1080");
+				assertThat(env.environmentEntry("desk.pw").getProperty().getValue()).isEqualTo("******");
+				assertThat(env.environmentEntry("DESK_PW_RAW").getProperty().getValue()).isEqualTo("******");
+				assertThat(env.environmentEntry("desk.token").getProperty().getValue()).isEqualTo("******");
+				assertThat(env.environmentEntry("desk.token-raw").getProperty().getValue()).isEqualTo("******");
+			});
+	}
+
+	@Test
 	void thereWhetherOrNotThePoolsAreEnabled() {
 		this.runner.withPropertyValues("cryptofeed.proxy.enabled=false")
 			.run((context) -> assertThat(context).hasSingleBean(ProxyCredentialsSanitizer.class));
