@@ -254,6 +254,31 @@ class WebClientThroughPoolTests {
 	}
 
 	@Test
+	void toAnHttpsTargetTheErrorNamesWhatEachProxyDidNotTheTlsHandlersWrapper() {
+		this.first.fault(Fault.STATUS_407);
+		this.second.fault(Fault.HANG);
+		this.third.fault(Fault.AUTH_FAIL);
+		try (TargetServer tlsTarget = TargetServer.startTls("127.0.0.1")) {
+			runWithPool((context, client) -> assertThatExceptionOfType(WebClientRequestException.class)
+				.isThrownBy(() -> TransportTestSupport.trustingTlsTarget(context)
+					.get()
+					.uri(tlsTarget.baseUrl() + "/whoami")
+					.retrieve()
+					.bodyToMono(String.class)
+					.block())
+				.havingCause()
+				.isInstanceOfSatisfying(ProxyConnectFailedException.class, (failure) -> assertThat(failure.failures())
+					.hasSize(3)
+					.noneSatisfy((entry) -> assertThat(entry).contains("SSLException"))
+					.anySatisfy((entry) -> assertThat(entry).startsWith(this.first.url() + " -> HttpProxyConnectException")
+						.contains("status: 407"))
+					.anySatisfy((entry) -> assertThat(entry).startsWith(this.second.url() + " -> ProxyConnectException")
+						.endsWith("timeout"))
+					.anySatisfy((entry) -> assertThat(entry).startsWith("socks5://***@").contains("authStatus"))));
+		}
+	}
+
+	@Test
 	void bootsConnectTimeoutBoundsDirectConnectsAndThePoolsOneEachConnectToAProxy() {
 		try (BlackholeProxy one = BlackholeProxy.start(); BlackholeProxy other = BlackholeProxy.start()) {
 			String[] properties = { "cryptofeed.proxy.default.http.pool[0].url=" + one.url(),
