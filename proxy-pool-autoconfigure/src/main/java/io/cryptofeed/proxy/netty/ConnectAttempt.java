@@ -139,6 +139,21 @@ final class ConnectAttempt {
 		return this.route;
 	}
 
+	/**
+	 * Whether a connection to this host would go where this one went: through the same pool,
+	 * or directly alike. A named exchange routes every host alike.
+	 */
+	synchronized boolean routesAlike(ProxyPools pools, String host) {
+		if (!this.routed || this.exchange != null) {
+			return true;
+		}
+		HostPatterns.Answer answer = pools.hostAnswer(host);
+		if (answer.direct() || this.toDirectHost) {
+			return answer.direct() == this.toDirectHost;
+		}
+		return pools.resolve(answer.exchange().orElse(null), this.type).orElse(null) == this.route;
+	}
+
 	/** Whether {@link #route} found the target to be one of the direct hosts (and no exchange was named). */
 	synchronized boolean toDirectHost() {
 		return this.toDirectHost;

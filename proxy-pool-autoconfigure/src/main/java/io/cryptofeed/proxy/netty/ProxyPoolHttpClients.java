@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -24,6 +25,9 @@ import reactor.core.publisher.MonoOperator;
 import reactor.netty.Connection;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientConfig;
+import reactor.netty.http.client.HttpClientRequest;
+import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.util.context.Context;
 import reactor.util.context.ContextView;
@@ -62,6 +66,9 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	private final DirectHostLookups directLookups = new DirectHostLookups(Clock.systemUTC());
 
 	private final DirectRoutes directRoutes = new DirectRoutes();
+
+	/** Target hosts of redirects not followed, warned about once each. */
+	private final Set<String> redirectWarnings = ConcurrentHashMap.newKeySet();
 
 	/** The connection types {@link #apply} built a client for, so that start-up can tell an unpooled one. */
 	private final Set<ConnectionType> appliedTypes = ConcurrentHashMap.newKeySet();
@@ -149,7 +156,7 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 		// even when a proxy carries the connection; without one, names go to the proxy (remote
 		// DNS), and Reactor Netty resolves them itself for a connection that goes direct, after
 		// DirectHostLookups has looked them up off the event loop.
-		return withConnectTimeout(client).resolver(NoopAddressResolverGroup.INSTANCE)
+		return keepingRoutesOnRedirects(withConnectTimeout(client)).resolver(NoopAddressResolverGroup.INSTANCE)
 			.proxyWhen(new PooledProxySelector(this.pools, type, this.resolver, this::settings, this.source,
 					this.directLookups, this.directRoutes))
 			.observe(new AttemptObserver(this.connections, type))
@@ -161,6 +168,23 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 				MaskedProxyHandshakeLog.replaceIn(channel);
 			})
 			.mapConnect((connect) -> new OwnAttempt(connect, type));
+	}
+
+	/**
+	 * A client that follows redirects (Boot's {@code spring.http.clients.redirects}, set before
+	 * the pools' customizer runs, or the application's) follows only those that keep the
+	 * route of the request redirected (see {@link RouteKeepingRedirects}).
+	 */
+	private HttpClient keepingRoutesOnRedirects(HttpClient client) {
+		HttpClientConfig config = client.configuration();
+		BiPredicate<HttpClientRequest, HttpClientResponse> follows = config.followRedirectPredicate();
+		if (follows == null || follows instanceof RouteKeepingRedirects) {
+			return client;
+		}
+		RouteKeepingRedirects guarded = new RouteKeepingRedirects(follows, this.pools, this.redirectWarnings);
+		return (config.redirectRequestBiConsumer() != null)
+				? client.followRedirect(guarded, config.redirectRequestBiConsumer())
+				: client.followRedirect(guarded, config.redirectRequestConsumer());
 	}
 
 	/**

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolReloadAutoConfiguration;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
@@ -38,7 +39,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.server.HttpServer;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
@@ -49,6 +52,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.http.client.reactive.JdkClientHttpConnector;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -367,6 +371,51 @@ class WebClientThroughPoolTests {
 			assertThat(viaHostname).isEqualTo("127.0.0.12");
 			assertThat(whoami(client)).isEqualTo("127.0.0.11");
 		});
+	}
+
+	@ParameterizedTest(name = "{0}: {1} -> {2}")
+	@CsvSource({ "direct-hosts=example.invalid, localhost, 127.0.0.1, 127.0.0.11",
+			"exchanges.local.hosts=localhost, localhost, localhost, 127.0.0.12",
+			"direct-hosts=localhost, localhost, 127.0.0.1, ",
+			"direct-hosts=localhost, 127.0.0.1, localhost, ",
+			"exchanges.local.hosts=localhost, 127.0.0.1, localhost, ",
+			"exchanges.local.hosts=localhost, localhost, 127.0.0.1, " })
+	void aRedirectIsFollowedOnlyWhereItsHostTakesTheSameRoute(String routing, String from, String to, String peer) {
+		String[] properties = { "cryptofeed.proxy." + routing, "cryptofeed.proxy.default.http.url=" + this.first.url(),
+				"cryptofeed.proxy.exchanges.local.http.url=" + this.second.url() };
+		DisposableServer redirecting = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.route((routes) -> routes.get("/to/{host}", (request, response) -> response.status(302)
+				.header("Location", "http://" + request.param("host") + ":" + this.target.port() + "/whoami")
+				.send()))
+			.bindNow();
+		try (CapturedLog log = CapturedLog.of(RouteKeepingRedirects.class)) {
+			TransportTestSupport.runner().withPropertyValues(properties).run((context) -> {
+				WebClient client = context.getBean(WebClient.Builder.class).build();
+				Supplier<ResponseEntity<String>> request = () -> client.get()
+					.uri("http://" + from + ":" + redirecting.port() + "/to/" + to)
+					.retrieve()
+					.toEntity(String.class)
+					.block(Duration.ofSeconds(10));
+				ResponseEntity<String> answer = request.get();
+				if (peer != null) {
+					assertThat(answer.getBody()).as("the peer the target saw after the redirect").isEqualTo(peer);
+				}
+				else {
+					assertThat(answer.getStatusCode().value()).as("the redirect, not followed").isEqualTo(302);
+					assertThat(request.get().getStatusCode().value()).isEqualTo(302);
+					assertThat(this.target.requestsByPeer()).isEmpty();
+					assertThat(log.warnings()).singleElement()
+						.asString()
+						.contains("proxy pools: a redirect from " + from + " to " + to
+								+ " was not followed: the pools route that host another way");
+				}
+			});
+		}
+		finally {
+			redirecting.disposeNow();
+		}
 	}
 
 	@ParameterizedTest(name = "{0}")
