@@ -10,7 +10,8 @@ import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.netty.ProxyChoice;
 
 /**
- * The service's latest answer per exchange and connection type, reused until its TTL ends.
+ * The service's latest answer per exchange and connection type, reused until its TTL ends,
+ * whether it names a proxy or not: an answer without one is as much the service's decision.
  * The fallback policy of the latest answer is remembered past the TTL: it describes the
  * exchange, not the proxy, and decides what happens while the service cannot answer.
  */
@@ -25,12 +26,13 @@ final class AnswerCache {
 	}
 
 	/**
-	 * Keeps the answer for {@code ttl}, as the choice made from it: reusing it costs no
-	 * allocation. A proxy-less answer or a zero TTL only updates the policy.
+	 * Keeps the answer for {@code ttl}, a proxy as the choice made from it: reusing it costs no
+	 * allocation. A zero TTL only updates the policy.
+	 * @param choice the answer's proxy, or {@code null} for an answer without one
 	 */
 	void put(Key key, ProxyChoice choice, FallbackPolicy policy, Duration ttl) {
 		long until = Long.MIN_VALUE;
-		if (choice != null && !ttl.isZero()) {
+		if (!ttl.isZero()) {
 			long now = this.clock.millis();
 			// a TTL beyond what a long counts in milliseconds from now is kept for as long as one can
 			until = (ttl.compareTo(Duration.ofMillis(Long.MAX_VALUE - now)) < 0) ? now + ttl.toMillis()
@@ -39,10 +41,10 @@ final class AnswerCache {
 		this.entries.put(key, new Entry(choice, policy, until));
 	}
 
-	/** An unexpired answer with a proxy, or {@code null}. */
+	/** An unexpired answer, with a proxy or without one ({@link Entry#choice} {@code null}), or {@code null}. */
 	Entry fresh(Key key) {
 		Entry entry = this.entries.get(key);
-		return (entry != null && entry.choice != null && this.clock.millis() < entry.until) ? entry : null;
+		return (entry != null && this.clock.millis() < entry.until) ? entry : null;
 	}
 
 	/** The policy of the latest answer, expired or not, or {@code null} before any answer. */
@@ -60,6 +62,7 @@ final class AnswerCache {
 	record Key(String exchange, ConnectionType type) {
 	}
 
+	/** @param choice the answer's proxy, or {@code null}: its policy applies */
 	record Entry(ProxyChoice choice, FallbackPolicy policy, long until) {
 	}
 

@@ -16,13 +16,16 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The client side of the external proxy service, asked by the transport before the embedded
- * pools at every connect. For each exchange and connection type: an unexpired answer is
- * reused; otherwise the service is asked (through its breaker, with failover between its
- * endpoints); when it cannot answer, or has no proxy, its fallback policy decides: the
- * embedded pools (when {@code fallback-to-embedded} allows), a direct connection, or failing
- * the connection. A connect through the service's proxy reports its outcome as feedback.
+ * pools at every connect. For each exchange and connection type: an unexpired answer, with a
+ * proxy or without one, is reused; otherwise the service is asked (through its breaker, with
+ * failover between its endpoints); when it cannot answer, or has no proxy, its fallback
+ * policy decides: the embedded pools (when {@code fallback-to-embedded} allows), a direct
+ * connection, or failing the connection. A connect through the service's proxy reports its
+ * outcome as feedback.
  */
 public final class ServiceProxySource implements ProxySource, AutoCloseable {
+
+	private static final String NO_PROXY = "the service has no proxy for this connection";
 
 	private final ServiceClientSettings settings;
 
@@ -62,8 +65,7 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 				(exchange != null) ? exchange.toLowerCase(Locale.ROOT) : PoolKey.DEFAULT, type);
 		AnswerCache.Entry cached = this.cache.fresh(key);
 		if (cached != null) {
-			this.metrics.cached();
-			return Mono.just(cached.choice());
+			return Mono.just(reuse(key, cached));
 		}
 		ProxyRequest request = new ProxyRequest(key.exchange(), type.id(), this.settings.region(),
 				this.settings.clientId(), this.settings.metadata());
@@ -85,7 +87,13 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 		if (choice != null) {
 			return choice;
 		}
-		return fallback(key, answer.policy(), "the service has no proxy for this connection", true);
+		return fallback(key, answer.policy(), NO_PROXY, true);
+	}
+
+	/** What an unexpired answer says: its proxy, or without one its policy, as when it came. */
+	private ProxyChoice reuse(AnswerCache.Key key, AnswerCache.Entry cached) {
+		this.metrics.cached();
+		return (cached.choice() != null) ? cached.choice() : fallback(key, cached.policy(), NO_PROXY, true);
 	}
 
 	private Mono<ProxyChoice> unanswered(AnswerCache.Key key, ServiceCallException failure, Duration elapsed) {
@@ -94,8 +102,7 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 		AnswerCache.Entry cached = this.cache.fresh(key);
 		if (cached != null) {
 			this.status.failed(failure, key.exchange(), key.type(), "cached answer");
-			this.metrics.cached();
-			return Mono.just(cached.choice());
+			return Mono.just(reuse(key, cached));
 		}
 		FallbackPolicy policy = this.cache.lastPolicy(key);
 		ProxyChoice fallback = fallback(key, policy, failure.getMessage(), true);

@@ -9,15 +9,23 @@ import io.cryptofeed.proxy.testkit.target.TargetServer;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static io.cryptofeed.proxy.service.ServiceFixture.DIRECT_PEER;
 import static io.cryptofeed.proxy.service.ServiceFixture.EMBEDDED_PEER;
 import static io.cryptofeed.proxy.service.ServiceFixture.SERVICE_PEER;
 import static io.cryptofeed.proxy.service.ServiceFixture.counter;
 import static io.cryptofeed.proxy.service.ServiceFixture.requestCount;
 import static io.cryptofeed.proxy.service.ServiceFixture.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
-/** Answers reused within their TTL, asked for again after it, and forgotten when their proxy fails. */
+/**
+ * Answers, with a proxy or without, reused within their TTL, asked for again after it, and
+ * forgotten when their proxy fails.
+ */
 class ServiceAnswerCacheTests {
 
 	@AutoClose
@@ -41,6 +49,51 @@ class ServiceAnswerCacheTests {
 			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
 			assertThat(this.fixture.requests()).hasSize(2);
 			assertThat(counter(context, "cryptofeed.proxy.service.cached")).isEqualTo(3);
+		});
+	}
+
+	@Test
+	void anAnswerWithoutProxyIsReusedWithinItsTtlAndAskedForAgainAfter() {
+		// how the starter's own server answers for a type without pool
+		this.fixture.answer(okJson(ServiceFixture.json(null, 60L, "direct_connection")));
+		run(this.fixture.runner(this.clock), (context, client) -> {
+			for (int i = 0; i < 3; i++) {
+				assertThat(this.fixture.whoami(client)).isEqualTo(DIRECT_PEER);
+			}
+			assertThat(this.fixture.requests()).hasSize(1);
+			assertThat(counter(context, "cryptofeed.proxy.service.cached")).isEqualTo(2);
+			assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", "direct")).isEqualTo(3);
+			this.clock.advance(Duration.ofSeconds(61));
+			assertThat(this.fixture.whoami(client)).isEqualTo(DIRECT_PEER);
+			assertThat(this.fixture.requests()).hasSize(2);
+		});
+	}
+
+	@Test
+	void aCachedAnswerWithoutProxyKeepsItsFailPolicy() {
+		this.fixture.answer(okJson(ServiceFixture.json(null, 60L, "fail")));
+		run(this.fixture.runner(this.clock), (context, client) -> {
+			for (int i = 0; i < 2; i++) {
+				assertThatExceptionOfType(WebClientRequestException.class)
+					.isThrownBy(() -> this.fixture.whoami(client))
+					.havingRootCause()
+					.isInstanceOf(ProxyServiceUnavailableException.class)
+					.withMessageContaining("no proxy for this connection");
+			}
+			assertThat(this.fixture.requests()).hasSize(1);
+			assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", "fail")).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void aZeroTtlAnswerWithoutProxyAsksTheServiceForEveryConnection() {
+		this.fixture.answer(okJson(ServiceFixture.json(null, 0L, "direct_connection")));
+		run(this.fixture.runner(this.clock), (context, client) -> {
+			for (int i = 0; i < 3; i++) {
+				assertThat(this.fixture.whoami(client)).isEqualTo(DIRECT_PEER);
+			}
+			assertThat(this.fixture.requests()).hasSize(3);
+			assertThat(counter(context, "cryptofeed.proxy.service.cached")).isZero();
 		});
 	}
 
