@@ -65,6 +65,9 @@ final class ConnectAttempt {
 	/** Set once a chosen proxy failed: what every further attempt uses. */
 	private ProxyChoice fallback;
 
+	/** The failed proxy's feedback, until a further attempt uses its fallback: told once. */
+	private ProxyChoice.Feedback fallingBack;
+
 	private int chosenTried;
 
 	private boolean chosenFailedLast;
@@ -224,8 +227,15 @@ final class ConnectAttempt {
 		this.chosenTried++;
 	}
 
-	/** What this attempt must use because a chosen proxy failed, or {@code null}: ask the source. */
-	synchronized ProxyChoice fallback() {
+	/**
+	 * What this try must use because a chosen proxy failed, or {@code null}: ask the source.
+	 * The first try to use it tells the failed proxy's feedback that the connection falls back.
+	 */
+	synchronized ProxyChoice useFallback() {
+		if (this.fallingBack != null) {
+			this.fallingBack.fallingBack();
+			this.fallingBack = null;
+		}
 		return this.fallback;
 	}
 
@@ -327,6 +337,7 @@ final class ConnectAttempt {
 			this.chosen.feedback().failed(elapsed(), cause);
 			failure(this.chosen.endpoint() + " -> " + ProxyConnectFailedException.describe(cause));
 			this.fallback = this.chosen.fallback();
+			this.fallingBack = this.chosen.feedback();
 			this.chosen = null;
 		}
 		else if (this.current != null) {

@@ -79,7 +79,7 @@ final class PooledProxySelector
 				// a direct host is never the proxy service's to answer for
 				return direct(config, spec, DirectRoutes.Reason.DIRECT_HOST);
 			}
-			ProxyChoice fallback = attempt.fallback();
+			ProxyChoice fallback = attempt.useFallback();
 			Mono<ProxyChoice> choice = (fallback != null) ? Mono.just(fallback)
 					: this.source.choose(exchange(attempt, config), this.type);
 			return choice.defaultIfEmpty(ProxyChoice.embedded()).flatMap((chosen) -> follow(chosen, attempt, config, spec));

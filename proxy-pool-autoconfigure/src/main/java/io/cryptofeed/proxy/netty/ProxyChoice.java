@@ -124,6 +124,14 @@ public final class ProxyChoice {
 		/** Connecting through the proxy failed, or its tunnel stalled. */
 		void failed(Duration elapsed, Throwable cause);
 
+		/**
+		 * After {@link #failed}, a further attempt of the same connection uses the choice's
+		 * {@link ProxyChoice#fallback() fallback}: called once per connection, and never when
+		 * no attempt follows the failure.
+		 */
+		default void fallingBack() {
+		}
+
 	}
 
 }

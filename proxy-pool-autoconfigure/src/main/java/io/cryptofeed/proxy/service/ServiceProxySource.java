@@ -182,10 +182,15 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 		public void failed(Duration elapsed, Throwable cause) {
 			// a proxy that failed is not reused from the cache: the next connection asks the service
 			ServiceProxySource.this.cache.evict(this.key, this.endpoint);
-			ServiceProxySource.this.metrics.fallbackUsed(this.fallback);
 			String message = cause.getMessage();
 			report(false, elapsed,
 					cause.getClass().getSimpleName() + ((message != null) ? ": " + ProxyUrls.maskWords(message) : ""));
+		}
+
+		/** Counted only now: when no attempt follows the failure, the connection used no fallback. */
+		@Override
+		public void fallingBack() {
+			ServiceProxySource.this.metrics.fallbackUsed(this.fallback);
 		}
 
 		private void report(boolean success, Duration elapsed, String error) {

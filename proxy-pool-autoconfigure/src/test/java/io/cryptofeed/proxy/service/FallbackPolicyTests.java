@@ -105,6 +105,8 @@ class FallbackPolicyTests {
 		run(this.fixture.runner(), (context, client) -> {
 			assertThat(this.fixture.whoami(client)).isEqualTo(peer);
 			assertThat(this.fixture.serviceProxy.accepted()).isZero();
+			String to = peer.equals(EMBEDDED_PEER) ? "embedded" : "direct";
+			assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", to)).isOne();
 		});
 	}
 
@@ -121,6 +123,8 @@ class FallbackPolicyTests {
 						.doesNotContain(SECRET);
 				});
 			assertThat(this.fixture.embeddedProxy.accepted()).isZero();
+			// the connection failed with the proxy's error: no fallback was used
+			assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", "fail")).isZero();
 		});
 	}
 
@@ -135,6 +139,7 @@ class FallbackPolicyTests {
 						.havingCause()
 						.isInstanceOf(ProxyConnectFailedException.class);
 					assertThat(this.fixture.embeddedProxy.accepted()).isZero();
+					assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", "embedded")).isZero();
 				});
 	}
 
