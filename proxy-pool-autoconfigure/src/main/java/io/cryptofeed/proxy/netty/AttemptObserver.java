@@ -85,7 +85,7 @@ final class AttemptObserver implements ConnectionObserver {
 			if (timeout != null) {
 				ResponseTimeoutHandler.arm(connection.channel(), timeout);
 			}
-			PoolMember member = attempt.current();
+			PoolMember member = attempt.requestSent();
 			if (member != null) {
 				// a new tunnel's first request may wait for an answer that never comes, too
 				this.connections.requestSent(member, connection.channel());

@@ -80,6 +80,9 @@ final class ConnectAttempt {
 
 	private long currentSince;
 
+	/** Nanoseconds from the start of the current try until its request was sent, or -1 before. */
+	private long sentAfter = -1;
+
 	/** Whether the exchange's last answer put the current member to rest. */
 	private boolean cooledDown;
 
@@ -198,6 +201,7 @@ final class ConnectAttempt {
 		this.chosen = null;
 		this.answered = false;
 		this.currentSince = System.nanoTime();
+		this.sentAfter = -1;
 		this.tried.add(lease.member());
 		if (this.firstLease == null) {
 			this.firstLease = lease;
@@ -224,6 +228,7 @@ final class ConnectAttempt {
 		this.current = null;
 		this.answered = false;
 		this.currentSince = System.nanoTime();
+		this.sentAfter = -1;
 		this.chosenTried++;
 	}
 
@@ -259,14 +264,28 @@ final class ConnectAttempt {
 		return (this.current != null) ? this.current.member() : null;
 	}
 
-	/** A new tunnel is up: a success for the current member's counters and breaker, or the source's feedback. */
+	/**
+	 * The request was sent (a WebSocket's opening handshake prepared): the connection is up,
+	 * and how long that took is what a new tunnel's success reports, not the wait for the answer.
+	 * @return the member carrying the connection now, as {@link #current()}
+	 */
+	synchronized PoolMember requestSent() {
+		this.sentAfter = System.nanoTime() - this.currentSince;
+		return current();
+	}
+
+	/**
+	 * A new tunnel is up (the exchange answered through it): a success for the current
+	 * member's counters and breaker, or the source's feedback, taking as long as connecting took.
+	 */
 	synchronized void tunnelUp() {
+		Duration connecting = (this.sentAfter >= 0) ? Duration.ofNanos(this.sentAfter) : elapsed();
 		if (this.current != null) {
 			this.current.connectSucceeded();
-			this.outcomes.succeeded(this.pool, this.current.member(), elapsed());
+			this.outcomes.succeeded(this.pool, this.current.member(), connecting);
 		}
 		else if (this.chosen != null) {
-			this.chosen.feedback().connected(elapsed());
+			this.chosen.feedback().connected(connecting);
 		}
 	}
 

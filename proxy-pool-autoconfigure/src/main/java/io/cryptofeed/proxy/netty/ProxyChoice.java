@@ -118,7 +118,11 @@ public final class ProxyChoice {
 	/** Hears how connecting through a chosen proxy went. Called on an event loop: must not block. */
 	public interface Feedback {
 
-		/** A new tunnel through the proxy is up. */
+		/**
+		 * A new tunnel through the proxy is up: told once the exchange answered through it.
+		 * @param elapsed from the start of the try until its request was sent (a WebSocket's
+		 * opening handshake prepared): connecting, without the wait for the answer
+		 */
 		void connected(Duration elapsed);
 
 		/** Connecting through the proxy failed, or its tunnel stalled. */

@@ -11,7 +11,8 @@ import io.cryptofeed.proxy.core.ProxyUrls;
  * @param exchangeId the exchange the connection was for
  * @param connectionType {@code http} or {@code websocket}
  * @param success whether the tunnel through the proxy came up
- * @param latencyMs how long connecting took
+ * @param latencyMs how long connecting took: on success from the start of the try until the
+ * request was sent through the new tunnel (not the wait for its answer), on failure until it failed
  * @param errorDetails why it failed (type and message, URLs masked), or {@code null}
  * @param timestamp when, ISO-8601 in UTC
  * @param clientId who reports

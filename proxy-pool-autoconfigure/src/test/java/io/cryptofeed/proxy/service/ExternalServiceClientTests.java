@@ -2,6 +2,8 @@ package io.cryptofeed.proxy.service;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -9,7 +11,10 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.jayway.jsonpath.JsonPath;
 import io.cryptofeed.proxy.autoconfigure.CompiledServiceClient;
 import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyAttributes;
+import io.cryptofeed.proxy.core.ProxyOutcomes;
+import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.netty.DirectRoutes;
 import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
 import io.cryptofeed.proxy.netty.ProxyPoolWebSocketClient;
@@ -31,6 +36,7 @@ import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeH
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
@@ -56,6 +62,9 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  * answer ending in the embedded pool with one clear log line and no credential anywhere.
  */
 class ExternalServiceClientTests {
+
+	/** How long the target waits before it answers: far longer than connecting on loopback takes. */
+	private static final Duration DELAY = Duration.ofMillis(1200);
 
 	@AutoClose
 	private final ServiceFixture fixture = new ServiceFixture();
@@ -179,6 +188,47 @@ class ExternalServiceClientTests {
 			assertThat((String) JsonPath.read(report, "$.timestamp")).endsWith("Z");
 			assertThat(report).doesNotContain(SECRET);
 		});
+	}
+
+	@Test
+	void feedbackLatencyIsHowLongConnectingTookWithoutTheWaitForTheAnswer() {
+		this.fixture.answerWithProxy(60L, "embedded_fallback");
+		run(this.fixture.runner(), (context, client) -> {
+			assertThat(delayed(client, DELAY)).isEqualTo("delayed " + DELAY.toMillis());
+			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.fixture.feedback()).hasSize(1));
+			String report = this.fixture.feedback().get(0).getBodyAsString();
+			assertThat((Boolean) JsonPath.read(report, "$.success")).isTrue();
+			assertThat(JsonPath.<Number>read(report, "$.latency_ms").longValue()).isNotNegative()
+				.isLessThan(DELAY.toMillis());
+		});
+	}
+
+	@Test
+	void aPoolMembersSuccessTakesAsLongAsConnectingTookWithoutTheWaitForTheAnswer() {
+		this.fixture.answer(okJson(ServiceFixture.json(null, 60L, "embedded_fallback")));
+		List<Duration> successes = new CopyOnWriteArrayList<>();
+		run(this.fixture.runner().withBean(ProxyOutcomes.class, () -> new ProxyOutcomes() {
+
+			@Override
+			public void succeeded(ProxyPool pool, PoolMember member, Duration elapsed) {
+				successes.add(elapsed);
+			}
+
+		}), (context, client) -> {
+			assertThat(delayed(client, DELAY)).isEqualTo("delayed " + DELAY.toMillis());
+			assertThat(this.fixture.embeddedProxy.tunnels()).isOne();
+			assertThat(successes).singleElement().satisfies((elapsed) -> assertThat(elapsed).isLessThan(DELAY));
+		});
+	}
+
+	/** GET /delay/{millis} through the application's WebClient as binance's connection. */
+	private String delayed(WebClient client, Duration delay) {
+		return client.get()
+			.uri(this.fixture.target.baseUrl() + "/delay/" + delay.toMillis())
+			.attribute(ProxyAttributes.EXCHANGE, "binance")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(10));
 	}
 
 	@Test
