@@ -22,8 +22,9 @@ import org.springframework.core.env.Environment;
  * switch that is off leaves nothing else to notice a mistake. Spring Boot's conditions turn a
  * part on only for the text {@code true}: any other value, {@code ture} or {@code yes}, would
  * leave it off without a word, and the pools' traffic would go direct from the application's
- * own address. Such a value stops the start. Pools that are configured while
- * {@code cryptofeed.proxy.enabled} is not {@code true} are named in a log line, with any name
+ * own address. Such a value stops the start. Pools that are configured, and the proxy
+ * service's client or server switched on, while {@code cryptofeed.proxy.enabled} is not
+ * {@code true} are named in a log line (a warning when it is not set at all), with any name
  * under {@code cryptofeed.proxy} that no property binds ({@code enabeld}, say).
  */
 final class ProxyPoolSwitches {
@@ -32,8 +33,12 @@ final class ProxyPoolSwitches {
 
 	private static final String ENABLED = ProxyProperties.PREFIX + ".enabled";
 
-	private static final List<String> SWITCHES = List.of(ENABLED, ExternalServiceProperties.PREFIX + ".enabled",
-			ExternalServiceProperties.PREFIX + ".circuit-breaker-enabled", ServiceServerProperties.PREFIX + ".enabled");
+	private static final String SERVICE_CLIENT = ExternalServiceProperties.PREFIX + ".enabled";
+
+	private static final String SERVICE_SERVER = ServiceServerProperties.PREFIX + ".enabled";
+
+	private static final List<String> SWITCHES = List.of(ENABLED, SERVICE_CLIENT,
+			ExternalServiceProperties.PREFIX + ".circuit-breaker-enabled", SERVICE_SERVER);
 
 	/** Where pools are configured: the blocks whose properties mean nothing while the pools are off. */
 	private static final List<ConfigurationPropertyName> POOL_BLOCKS = List.of(
@@ -60,26 +65,44 @@ final class ProxyPoolSwitches {
 			throw new InvalidProxyConfigurationException(violations);
 		}
 		String enabled = environment.getProperty(ENABLED);
-		if (enabled != null && enabled.strip().equalsIgnoreCase("true")) {
+		if (isTrue(enabled)) {
 			return;
 		}
 		Set<String> pools = configuredPools(environment);
-		List<ConfigurationViolation> unknown = UnknownProxyProperties.in(environment).written();
-		if (pools.isEmpty() && unknown.isEmpty()) {
-			return;
-		}
 		if (!pools.isEmpty()) {
-			String line = "proxy pools: off, so every connection goes direct, although proxies are configured ("
-					+ ProxyUrls.maskWords(String.join(", ", pools)) + "): " + ((enabled != null) ? ENABLED + "=false"
-							: ENABLED + " is not set; set it to true to use them, or to false to say they are off");
-			if (enabled != null) {
-				logger.info(line);
-			}
-			else {
-				logger.warn(line);
-			}
+			off("every connection goes direct, although proxies are configured ("
+					+ ProxyUrls.maskWords(String.join(", ", pools)) + ")", enabled);
 		}
-		unknown.forEach((violation) -> logger.warn("proxy config: " + violation));
+		// both parts run only with the pools
+		if (isTrue(environment.getProperty(SERVICE_CLIENT))) {
+			off("the proxy service is never asked and every connection goes direct, although " + SERVICE_CLIENT
+					+ "=true", enabled);
+		}
+		if (isTrue(environment.getProperty(SERVICE_SERVER))) {
+			off("the proxy service's server does not run, although " + SERVICE_SERVER + "=true", enabled);
+		}
+		UnknownProxyProperties.in(environment)
+			.written()
+			.forEach((violation) -> logger.warn("proxy config: " + violation));
+	}
+
+	/**
+	 * Says what the pools being off costs: a warning while {@code cryptofeed.proxy.enabled} is
+	 * not set, since nobody may have meant it; INFO when it is {@code false}, as written.
+	 */
+	private static void off(String lost, String enabled) {
+		String line = "proxy pools: off, so " + lost + ": " + ((enabled != null) ? ENABLED + "=false"
+				: ENABLED + " is not set; set it to true to use them, or to false to say they are off");
+		if (enabled != null) {
+			logger.info(line);
+		}
+		else {
+			logger.warn(line);
+		}
+	}
+
+	private static boolean isTrue(String value) {
+		return value != null && value.strip().equalsIgnoreCase("true");
 	}
 
 	/** The connections with proxies configured in the environment, by their block: {@code default.http}. */

@@ -4,6 +4,7 @@ import io.cryptofeed.proxy.core.ProxyPools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -15,8 +16,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The pools must never be off without a word while proxies are configured: every connection
- * would go direct, from the application's own address.
+ * The pools must never be off without a word while proxies or the proxy service are
+ * configured: every connection would go direct, from the application's own address.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ProxyPoolSwitchesTests {
@@ -76,6 +77,40 @@ class ProxyPoolSwitchesTests {
 				.contains("proxies are configured (default.http): cryptofeed.proxy.enabled=false")
 				.doesNotContain("WARN");
 		});
+	}
+
+	@ParameterizedTest
+	@CsvSource(quoteCharacter = '"', value = {
+			"cryptofeed.proxy.external-service.enabled, the proxy service is never asked and every connection goes direct",
+			"cryptofeed.proxy.service-server.enabled, the proxy service's server does not run" })
+	void theProxyServiceSwitchedOnWithoutThePoolsIsNamedInAWarning(String name, String lost, CapturedOutput output) {
+		this.runner.withPropertyValues(name + "=true", "cryptofeed.proxy.external-service.token=canary")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().doesNotHaveBean(ProxyPools.class);
+				assertThat(output).contains("WARN")
+					.contains("proxy pools: off, so " + lost + ", although " + name
+							+ "=true: cryptofeed.proxy.enabled is not set; set it to true")
+					.doesNotContain("canary");
+			});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "cryptofeed.proxy.external-service.enabled", "cryptofeed.proxy.service-server.enabled" })
+	void theProxyServiceSwitchedOnWithThePoolsTurnedOffOnPurposeIsNamedAtInfo(String name, CapturedOutput output) {
+		this.runner.withPropertyValues(name + "=true", "cryptofeed.proxy.enabled=false").run((context) -> {
+			assertThat(context).hasNotFailed().doesNotHaveBean(ProxyPools.class);
+			assertThat(output).contains("INFO")
+				.contains(", although " + name + "=true: cryptofeed.proxy.enabled=false")
+				.doesNotContain("WARN");
+		});
+	}
+
+	@Test
+	void theProxyServiceSwitchedOffSaysNothing(CapturedOutput output) {
+		this.runner
+			.withPropertyValues("cryptofeed.proxy.external-service.enabled=false",
+					"cryptofeed.proxy.service-server.enabled=false")
+			.run((context) -> assertThat(output).doesNotContain("proxy pools:"));
 	}
 
 	@Test
