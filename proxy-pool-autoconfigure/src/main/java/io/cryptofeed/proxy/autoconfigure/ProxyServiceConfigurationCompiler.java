@@ -177,7 +177,31 @@ public final class ProxyServiceConfigurationCompiler {
 			case MUTUAL_TLS:
 				return ServiceCredentials.mutualTls();
 			default:
+				unusedCredentials(properties, violations);
 				return ServiceCredentials.NONE;
+		}
+	}
+
+	/**
+	 * A credential set while {@code auth-method} is left at {@code none} would never be sent:
+	 * every call would be refused (or, worse, served) without a word about the reason. Named
+	 * by the method, never by its value.
+	 */
+	private static void unusedCredentials(ExternalServiceProperties properties,
+			List<ConfigurationViolation> violations) {
+		String property = ExternalServiceProperties.PREFIX + ".auth-method";
+		if (!isBlank(properties.getToken())) {
+			violations.add(new ConfigurationViolation(property, "none",
+					"a token is set, but auth-method none sends no credential", "set auth-method: bearer-token"));
+		}
+		if (!isBlank(properties.getApiKey())) {
+			violations.add(new ConfigurationViolation(property, "none",
+					"an API key is set, but auth-method none sends no credential", "set auth-method: api-key"));
+		}
+		if (!isBlank(properties.getKeyStore())) {
+			violations.add(new ConfigurationViolation(property, "none",
+					"a key store is set, which holds the client certificate of auth-method mutual-tls",
+					"set auth-method: mutual-tls"));
 		}
 	}
 

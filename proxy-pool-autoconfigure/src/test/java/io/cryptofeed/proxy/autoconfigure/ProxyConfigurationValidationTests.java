@@ -243,6 +243,15 @@ class ProxyConfigurationValidationTests {
 						SERVICE + ".token", "needs a token"),
 				arguments("api key missing", List.of(SERVICE_ON, ENDPOINT, SERVICE + ".auth-method=api-key"),
 						SERVICE + ".api-key", "needs an API key"),
+				arguments("token with auth-method left at none", List.of(SERVICE_ON, ENDPOINT, SERVICE + ".token=canary"),
+						SERVICE + ".auth-method", "a token is set, but auth-method none sends no credential"),
+				arguments("API key with auth-method left at none",
+						List.of(SERVICE_ON, ENDPOINT, SERVICE + ".api-key=canary"), SERVICE + ".auth-method",
+						"an API key is set, but auth-method none sends no credential"),
+				arguments("key store with auth-method left at none",
+						List.of(SERVICE_ON, ENDPOINT, SERVICE + ".key-store=classpath:none.p12",
+								SERVICE + ".key-store-password=canary"),
+						SERVICE + ".auth-method", "client certificate of auth-method mutual-tls"),
 				arguments("mutual TLS without key store", List.of(SERVICE_ON, ENDPOINT, SERVICE + ".auth-method=mutual-tls"),
 						SERVICE + ".key-store", "needs a key store"),
 				arguments("mutual TLS over http",
@@ -295,6 +304,20 @@ class ProxyConfigurationValidationTests {
 			assertThat(analysis.getDescription()).contains("Property: " + property).doesNotContain("canary");
 			assertThat(analysis.getAction()).contains(property);
 		});
+	}
+
+	@Test
+	void aCredentialWithAuthMethodLeftAtNoneNamesTheMethodToSetAndNotTheSecret() {
+		this.runner.withPropertyValues(SERVICE_ON, ENDPOINT, SERVICE + ".token=canary", SERVICE + ".api-key=canary")
+			.run((context) -> {
+				assertThat(findCause(context.getStartupFailure()).violations()).allSatisfy((violation) -> {
+					assertThat(violation.property()).isEqualTo(SERVICE + ".auth-method");
+					assertThat(violation.value()).isEqualTo("none");
+				})
+					.extracting(ConfigurationViolation::fix)
+					.containsExactlyInAnyOrder("set auth-method: bearer-token", "set auth-method: api-key");
+				assertThat(context.getStartupFailure()).rootCause().message().doesNotContain("canary");
+			});
 	}
 
 	@Test
