@@ -16,7 +16,8 @@ import reactor.core.scheduler.Scheduler;
  * Feedback reports on their way to the service, one at a time, off the connection's path:
  * {@link #offer} never waits. While the service is down or its breaker is open, reports wait
  * here and are retried with a growing pause; when the queue is full the oldest is dropped and
- * counted. A report the service refuses for good (a 4xx) is dropped too.
+ * counted. A report the service refuses for good (401, 403, 404 or another 4xx; a 429 is only
+ * busy and is retried) is dropped too.
  */
 final class FeedbackQueue implements AutoCloseable {
 
