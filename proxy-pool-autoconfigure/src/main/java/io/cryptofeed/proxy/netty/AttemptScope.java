@@ -10,7 +10,7 @@ import reactor.util.context.ContextView;
 /**
  * One logical connection (a request or a WebSocket session) run with its
  * {@link ConnectAttempt} in the Reactor context, whose leases are released when it ends,
- * however it ends: completed, failed or cancelled. One operator where
+ * however it ends: completed, failed (the attempt hears the error first) or cancelled. One operator where
  * {@code deferContextual}, {@code contextWrite} and {@code doFinally} would be three, since
  * every request through the pools passes through it.
  */
@@ -89,6 +89,7 @@ abstract class AttemptScope<T> extends Mono<T> {
 		@Override
 		public void onError(Throwable error) {
 			try {
+				this.attempt.ended(error);
 				this.actual.onError(error);
 			}
 			finally {

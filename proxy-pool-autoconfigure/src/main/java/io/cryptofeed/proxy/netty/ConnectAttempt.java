@@ -372,6 +372,19 @@ final class ConnectAttempt {
 	}
 
 	/**
+	 * The connection ends with this error. A tunnel through a source's proxy that stalled or
+	 * closed before the exchange answered, and that no retry took over (a POST, or retries
+	 * off), is reported to the source as failed: the pools watch no such proxy, and the source
+	 * would hand it out again.
+	 */
+	synchronized void ended(Throwable error) {
+		if (this.chosen != null && !this.answered && ConnectFailures.afterTunnel(error)) {
+			this.chosen.feedback().failed(elapsed(), error);
+			this.chosen = null;
+		}
+	}
+
+	/**
 	 * An idempotent request (or a WebSocket opening handshake) failed: when its tunnel stalled
 	 * or closed before the exchange answered, counted as {@link #failed}; any other error, or one
 	 * after the answer, is no proxy failure and counts against nothing.

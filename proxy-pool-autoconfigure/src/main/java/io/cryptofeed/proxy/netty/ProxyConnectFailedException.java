@@ -55,9 +55,10 @@ public class ProxyConnectFailedException extends ConnectException {
 	 * chain that says what the proxy or the tunnel did (refused, timed out, answered 407,
 	 * closed) is named, since wrappers do not: the TLS handler of an https target fails its
 	 * first write with an {@code SSLException} of its own when the proxy fails the connect. Else
-	 * a wrapper that only repeats its cause's message, or has none, is looked through.
+	 * a wrapper that only repeats its cause's message, or has none, is looked through. How
+	 * {@link #failures()} and the proxy service's feedback name a cause.
 	 */
-	static String describe(Throwable error) {
+	public static String describe(Throwable error) {
 		Throwable cause = firstTelling(error);
 		if (cause == null) {
 			cause = error;

@@ -54,6 +54,10 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 			return (idempotent && attempt.retriesOnCooldown())
 					? afterCooldown(answer, attempt, () -> execution.execute(request, body)) : answer;
 		}
+		catch (IOException | RuntimeException ex) {
+			attempt.ended(original(ex));
+			throw ex;
+		}
 		finally {
 			attempt.releaseAll();
 		}

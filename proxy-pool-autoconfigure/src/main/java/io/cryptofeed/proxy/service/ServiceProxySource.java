@@ -8,8 +8,8 @@ import java.util.Locale;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
-import io.cryptofeed.proxy.core.ProxyUrls;
 import io.cryptofeed.proxy.netty.ProxyChoice;
+import io.cryptofeed.proxy.netty.ProxyConnectFailedException;
 import io.cryptofeed.proxy.netty.ProxySource;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -182,9 +182,7 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 		public void failed(Duration elapsed, Throwable cause) {
 			// a proxy that failed is not reused from the cache: the next connection asks the service
 			ServiceProxySource.this.cache.evict(this.key, this.endpoint);
-			String message = cause.getMessage();
-			report(false, elapsed,
-					cause.getClass().getSimpleName() + ((message != null) ? ": " + ProxyUrls.maskWords(message) : ""));
+			report(false, elapsed, ProxyConnectFailedException.describe(cause));
 		}
 
 		/** Counted only now: when no attempt follows the failure, the connection used no fallback. */

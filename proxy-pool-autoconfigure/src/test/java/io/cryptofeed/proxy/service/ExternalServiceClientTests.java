@@ -18,6 +18,7 @@ import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.netty.DirectRoutes;
 import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
 import io.cryptofeed.proxy.netty.ProxyPoolWebSocketClient;
+import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.ProxyCertificate;
 import io.cryptofeed.proxy.testsupport.CapturedLog;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
@@ -35,6 +37,7 @@ import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfigur
 import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.http.HttpMethod;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
@@ -221,6 +224,32 @@ class ExternalServiceClientTests {
 		});
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "POST", "GET" })
+	void aTunnelThroughTheServicesProxyThatStallsIsReportedAndItsAnswerNotReused(String method) {
+		this.fixture.answerWithProxy(60L, "embedded_fallback");
+		this.fixture.serviceProxy.fault(Fault.STALL);
+		run(this.fixture.runner().withPropertyValues("cryptofeed.proxy.default.http.timeout=500ms",
+				"cryptofeed.proxy.failover.retry-idempotent=false"), (context, client) -> {
+					assertThatExceptionOfType(WebClientRequestException.class).isThrownBy(() -> client
+						.method(HttpMethod.valueOf(method))
+						.uri(this.fixture.target.baseUrl() + "/whoami")
+						.attribute(ProxyAttributes.EXCHANGE, "binance")
+						.retrieve()
+						.bodyToMono(String.class)
+						.block(Duration.ofSeconds(10)));
+					await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.fixture.feedback()).hasSize(1));
+					String report = this.fixture.feedback().get(0).getBodyAsString();
+					assertThat((Boolean) JsonPath.read(report, "$.success")).isFalse();
+					assertThat(JsonPath.<String>read(report, "$.error_details")).contains("ReadTimeoutException");
+					this.fixture.serviceProxy.fault(Fault.NONE);
+					int asked = this.fixture.requests().size();
+					this.fixture.whoami(client);
+					assertThat(this.fixture.requests()).as("the service is asked again, not its answer reused")
+						.hasSize(asked + 1);
+				});
+	}
+
 	/** GET /delay/{millis} through the application's WebClient as binance's connection. */
 	private String delayed(WebClient client, Duration delay) {
 		return client.get()
@@ -261,7 +290,9 @@ class ExternalServiceClientTests {
 				.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
 				.withPropertyValues(
 						"spring.ssl.bundle.pem.proxies.truststore.certificate=classpath:" + ProxyCertificate.CERTIFICATE,
-						"cryptofeed.proxy.proxy-tls.bundle=proxies"),
+						"cryptofeed.proxy.proxy-tls.bundle=proxies",
+						// the JVM's first TLS handshake may take longer on a busy machine than the fixture's 500ms
+						"cryptofeed.proxy.handshake-timeout=5s"),
 					(context, client) -> {
 						assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
 						assertThat(tlsProxy.tunnels()).isOne();
@@ -282,6 +313,10 @@ class ExternalServiceClientTests {
 						.block(Duration.ofSeconds(10)))
 						.withRootCauseInstanceOf(ReadTimeoutException.class);
 					assertThat(this.fixture.serviceProxy.tunnels()).isOne();
+					await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.fixture.feedback())
+						.singleElement()
+						.satisfies((report) -> assertThat((Boolean) JsonPath.read(report.getBodyAsString(), "$.success"))
+							.isFalse()));
 				});
 	}
 
