@@ -169,8 +169,10 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 		// a failing proxy may stall whatever reuses its tunnels: close the idle ones now, and
 		// cut the busy ones once quiet; a drained or removed one still works, so give requests
 		// that chose it just before a moment to acquire their connection, which closing under
-		// them would break
+		// them would break. A removed one's busy ones are watched too: nothing checks its
+		// health any more, so a stall through it would never be noticed otherwise
 		boolean failing = member.isFailing();
+		boolean removed = member.isRemoved();
 		for (Channel channel : this.channels.getOrDefault(member, Set.of())) {
 			channel.attr(RETIRED).set(true);
 			if (Boolean.TRUE.equals(channel.attr(MULTIPLEXED).get())) {
@@ -182,6 +184,11 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 				// on the channel's event loop, which lends it out: checked here, on the caller's
 				// thread, it could be lent out between the check and the close
 				channel.eventLoop().execute(() -> closeIfIdleElseWatch(channel, pool, member));
+			}
+			else if (removed) {
+				channel.eventLoop()
+					.schedule(() -> closeIfIdleElseWatch(channel, pool, member), RETIRE_GRACE.toNanos(),
+							TimeUnit.NANOSECONDS);
 			}
 			else {
 				channel.eventLoop().schedule(() -> closeIfIdle(channel), RETIRE_GRACE.toNanos(), TimeUnit.NANOSECONDS);

@@ -14,8 +14,9 @@ import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 
 /**
- * Cuts the connections through a failing member (unhealthy, or its breaker open) that have
- * read nothing for the quiet timeout: an open WebSocket session is closed, and a request (or
+ * Cuts the connections through a failing member (unhealthy, or its breaker open) or one a
+ * reload removed (whose health nobody checks any more) that have read nothing for the quiet
+ * timeout: an open WebSocket session is closed, and a request (or
  * a WebSocket opening handshake) waiting for its answer fails with
  * {@link ProxyStalledException}. A proxy that froze, or whose machine dropped off the network,
  * stalls them without closing them: a session would wait for the feed's own heartbeat or
@@ -60,7 +61,8 @@ final class QuietConnections {
 	private void check(Channel connection, ProxyPool pool, PoolMember member) {
 		long timeoutNanos = this.timeout.get().toNanos();
 		long quietNanos = ResponseTimeoutHandler.quietNanos(connection);
-		if (!connection.isActive() || timeoutNanos == 0 || !member.isFailing() || quietNanos < 0) {
+		if (!connection.isActive() || timeoutNanos == 0 || !(member.isFailing() || member.isRemoved())
+				|| quietNanos < 0) {
 			connection.attr(WATCHED).set(null);
 			return;
 		}
@@ -87,16 +89,18 @@ final class QuietConnections {
 		}
 		else {
 			ResponseTimeoutHandler.fail(connection, new ProxyStalledException("no answer for " + quietMillis
-					+ "ms through proxy " + member.endpoint() + " of pool " + pool.key() + ", which failed (" + reason
+					+ "ms through proxy " + member.endpoint() + " of pool " + pool.key()
+					+ (member.isFailing() ? ", which failed (" : ", which a reload removed (") + reason
 					+ "): the request was cut before its response timeout"));
 		}
 	}
 
-	/** Why the member fails: {@code unhealthy}, {@code circuit-open} or both. */
+	/** Why the member is watched: {@code unhealthy}, {@code circuit-open}, {@code removed}, or several. */
 	private static String reason(PoolMember member) {
-		return Stream.of(Unavailability.UNHEALTHY, Unavailability.CIRCUIT_OPEN)
+		Stream<String> failing = Stream.of(Unavailability.UNHEALTHY, Unavailability.CIRCUIT_OPEN)
 			.filter(member::isSetAsideFor)
-			.map(Unavailability::id)
+			.map(Unavailability::id);
+		return Stream.concat(failing, member.isRemoved() ? Stream.of("removed") : Stream.empty())
 			.collect(Collectors.joining(","));
 	}
 

@@ -155,6 +155,43 @@ class MemberConnectionsTests {
 		assertThat(session.isOpen()).isFalse();
 	}
 
+	/** Nothing checks a removed member's health any more: a stall through it would go unnoticed. */
+	@Test
+	void aSessionOfAMemberAReloadRemovedIsClosedOnceQuietAfterTheGrace() {
+		EmbeddedChannel session = sessionThrough(this.member);
+
+		try (CapturedLog log = CapturedLog.of(QuietConnections.class)) {
+			this.pools.reconcile(List.of(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP), PoolSpec.Origin.POOL,
+					List.of(member("b")), "round-robin", Duration.ofSeconds(30))), Map.of(),
+					SelectionStrategies.builtIn()::create);
+			assertThat(this.member.isRemoved()).isTrue();
+			advance(MemberConnections.RETIRE_GRACE.toMillis() - 1);
+			assertThat(session.isOpen()).isTrue();
+
+			advance(1);
+			// the grace's end starts the watch, whose first check is a task of its own
+			advance(0);
+			assertThat(session.isOpen()).isFalse();
+			assertThat(log.lines()).containsExactly("WARNING proxy session closed: pool=default/http "
+					+ "member=socks5://***@127.0.0.1:1080 quiet-for=1000ms reason=removed");
+		}
+	}
+
+	@Test
+	void aSessionOfAMemberAReloadRemovedThatKeepsReadingStaysOpen() {
+		EmbeddedChannel session = sessionThrough(this.member);
+
+		this.pools.reconcile(List.of(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP), PoolSpec.Origin.POOL,
+				List.of(member("b")), "round-robin", Duration.ofSeconds(30))), Map.of(),
+				SelectionStrategies.builtIn()::create);
+		for (int i = 0; i < 10; i++) {
+			advance(500);
+			session.writeInbound(Unpooled.wrappedBuffer(new byte[] { 1 }));
+		}
+
+		assertThat(session.isOpen()).isTrue();
+	}
+
 	@Test
 	void aSessionOfADrainedMemberIsNeverClosed() {
 		EmbeddedChannel session = sessionThrough(this.member);
