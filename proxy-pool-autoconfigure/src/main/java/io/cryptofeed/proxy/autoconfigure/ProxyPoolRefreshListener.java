@@ -5,15 +5,21 @@ import java.util.Set;
 
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.context.ApplicationListener;
+import org.springframework.core.Ordered;
 
 /**
  * Reloads the pools when a Spring Cloud refresh ({@code /actuator/refresh},
  * {@code ContextRefresher.refresh()}) or any other {@link EnvironmentChangeEvent} changes a
  * {@code cryptofeed.proxy.*} property. The pools are ordinary singletons, so they keep their
  * state; the fresh configuration is bound from the environment, not read from the rebound
- * properties bean, whose rebinding may run after this listener.
+ * properties bean.
+ *
+ * <p>It runs first: Spring Cloud's {@code ConfigurationPropertiesRebinder} has no order and
+ * throws on a value it cannot bind ({@code weight: abc}), which would stop the event before
+ * this listener could reject the configuration and say why. The refresh itself still fails
+ * then, after the rejection was recorded and logged.
  */
-class ProxyPoolRefreshListener implements ApplicationListener<EnvironmentChangeEvent> {
+class ProxyPoolRefreshListener implements ApplicationListener<EnvironmentChangeEvent>, Ordered {
 
 	static final String EVENT_CLASS = "org.springframework.cloud.context.environment.EnvironmentChangeEvent";
 
@@ -21,6 +27,11 @@ class ProxyPoolRefreshListener implements ApplicationListener<EnvironmentChangeE
 
 	ProxyPoolRefreshListener(ProxyPoolReloader reloader) {
 		this.reloader = reloader;
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
 	}
 
 	@Override

@@ -21,19 +21,25 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBindException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.cloud.autoconfigure.ConfigurationPropertiesRebinderAutoConfiguration;
 import org.springframework.cloud.autoconfigure.RefreshAutoConfiguration;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
+import org.springframework.cloud.context.properties.ConfigurationPropertiesRebinder;
 import org.springframework.cloud.context.refresh.ContextRefresher;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.MapPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** What a reload accepts, what it rejects, and how it is triggered. */
 @ExtendWith(OutputCaptureExtension.class)
@@ -284,10 +290,54 @@ class ReloadConfigurationTests {
 		}
 	}
 
+	@Test
+	void aValueSpringCloudCannotRebindIsStillRejectedAndRecorded(@TempDir Path directory, CapturedOutput output)
+			throws IOException {
+		String pool = "cryptofeed.proxy.default.http.pool";
+		String members = pool + "[0].url=http://127.0.0.1:3128\n" + pool + "[1].url=http://127.0.0.1:3129\n" + pool
+				+ "[2].url=http://127.0.0.1:3130\n";
+		Path file = directory.resolve("proxies.properties");
+		Files.writeString(file, members);
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(RebindingApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties("cryptofeed.proxy.enabled=true", "cryptofeed.proxy.default.http.health-check.enabled=false",
+					"spring.config.import=file:" + file)
+			.run()) {
+			ProxyPool running = context.getBean(ProxyPools.class).resolve(null, ConnectionType.HTTP).orElseThrow();
+			Files.writeString(file, members + pool + "[2].weight=abc\n");
+
+			// Spring Cloud's rebinder runs after the reload and fails on the same value
+			assertThatExceptionOfType(ConfigurationPropertiesBindException.class)
+				.isThrownBy(() -> context.getBean(ContextRefresher.class).refresh());
+
+			ReloadStatus status = context.getBean(ProxyPoolReloader.class).status();
+			assertThat(status.lastRejected()).isNotNull();
+			assertThat(status.rejectionReasons()).singleElement()
+				.satisfies((reason) -> assertThat(reason).startsWith(pool + "[2].weight = 'abc'"));
+			assertThat(output).contains("ERROR").contains("proxy config reload rejected");
+			assertThat(running.members()).hasSize(3).allSatisfy((member) -> assertThat(member.weight()).isOne());
+		}
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ ProxyPoolAutoConfiguration.class, ProxyPoolReloadAutoConfiguration.class,
-			RefreshAutoConfiguration.class })
+			RefreshAutoConfiguration.class, ConfigurationPropertiesRebinderAutoConfiguration.class })
 	static class RefreshableApplication {
+
+	}
+
+	/**
+	 * Listeners without an order are called in the order they were created, which the
+	 * application decides: here a bean of its own needs the rebinder, so it comes first.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@Import(RefreshableApplication.class)
+	static class RebindingApplication {
+
+		@Bean
+		Runnable rebindsOnItsOwn(ConfigurationPropertiesRebinder rebinder) {
+			return rebinder::rebind;
+		}
 
 	}
 
