@@ -36,6 +36,8 @@ public final class ProxyPoolReloader {
 
 	private static final Log logger = LogFactory.getLog(ProxyPoolReloader.class);
 
+	private static final String ENABLED = ProxyProperties.PREFIX + ".enabled";
+
 	private final Environment environment;
 
 	private final ProxyConfigurationCompiler compiler;
@@ -109,14 +111,32 @@ public final class ProxyPoolReloader {
 	}
 
 	private ProxyProperties bind() {
-		if (!this.environment.getProperty(ProxyProperties.PREFIX + ".enabled", Boolean.class, false)) {
-			throw new InvalidProxyConfigurationException(List.of(new ConfigurationViolation(
-					ProxyProperties.PREFIX + ".enabled", "false", "pools cannot be turned off while running",
-					"set it back to true and leave pools empty for direct connections, or restart the application")));
+		ConfigurationViolation off = switchedOff();
+		if (off != null) {
+			throw new InvalidProxyConfigurationException(List.of(off));
 		}
 		return Binder.get(this.environment)
 			.bind(ProxyProperties.PREFIX, Bindable.ofInstance(new ProxyProperties()))
 			.orElseGet(ProxyProperties::new);
+	}
+
+	/**
+	 * Why the main switch no longer reads {@code true}, or {@code null}. Read as text, as Boot
+	 * binds a boolean: {@code true} or {@code false} in any case; anything else would throw
+	 * a conversion error instead of a reason.
+	 */
+	private ConfigurationViolation switchedOff() {
+		String value = this.environment.getProperty(ENABLED);
+		String text = (value != null) ? value.strip() : null;
+		if ("true".equalsIgnoreCase(text)) {
+			return null;
+		}
+		if (text == null || "false".equalsIgnoreCase(text)) {
+			return new ConfigurationViolation(ENABLED, text, "pools cannot be turned off while running",
+					"set it back to true and leave pools empty for direct connections, or restart the application");
+		}
+		return new ConfigurationViolation(ENABLED, ProxyUrls.mask(value), "neither true nor false",
+				"set " + ENABLED + " to true: pools cannot be turned off while running");
 	}
 
 	private boolean reject(List<String> reasons) {

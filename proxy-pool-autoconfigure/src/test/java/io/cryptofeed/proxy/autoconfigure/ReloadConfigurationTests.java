@@ -237,6 +237,29 @@ class ReloadConfigurationTests {
 	}
 
 	@Test
+	void anUnreadableMainSwitchIsRejectedWithoutAnException() {
+		this.reloadable.put("cryptofeed.proxy.default.http.url", "http://127.0.0.1:3128");
+		this.runner.run((context) -> {
+			ProxyPoolReloader reloader = context.getBean(ProxyPoolReloader.class);
+			this.reloadable.put("cryptofeed.proxy.enabled", "ture");
+			this.reloadable.put("cryptofeed.proxy.default.http.url", "http://127.0.0.1:3129");
+
+			assertThat(reloader.reload()).isFalse();
+
+			assertThat(reloader.status().rejectionReasons()).singleElement()
+				.satisfies((reason) -> assertThat(reason).startsWith("cryptofeed.proxy.enabled = 'ture'")
+					.contains("set cryptofeed.proxy.enabled to true"));
+			assertThat(pool(context).members()).singleElement()
+				.satisfies((member) -> assertThat(member.endpoint().port()).isEqualTo(3128));
+
+			this.reloadable.put("cryptofeed.proxy.enabled", " TRUE ");
+			assertThat(reloader.reload()).as("Boot reads booleans in any case").isTrue();
+			assertThat(pool(context).members()).singleElement()
+				.satisfies((member) -> assertThat(member.endpoint().port()).isEqualTo(3129));
+		});
+	}
+
+	@Test
 	void changesOutsideTheProxyPropertiesDoNotReload() {
 		this.runner.run((context) -> {
 			context.publishEvent(new EnvironmentChangeEvent(context, java.util.Set.of("logging.level.root")));
