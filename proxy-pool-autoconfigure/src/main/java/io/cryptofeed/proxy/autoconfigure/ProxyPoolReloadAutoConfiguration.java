@@ -19,6 +19,7 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * Reloading the pools without a restart: a {@link ProxyPoolReloader} always, and with Spring
@@ -34,12 +35,12 @@ public class ProxyPoolReloadAutoConfiguration {
 	public ProxyPoolReloader proxyPoolReloader(Environment environment, ProxyConfigurationCompiler compiler,
 			SelectionStrategies strategies, ProxyPools pools, CompiledProxyConfiguration configuration,
 			ObjectProvider<ProxyPoolHttpClients> transport, ObjectProvider<MemberCircuitBreakers> breakers,
-			ObjectProvider<HealthChecker> health, ObjectProvider<RateLimits> rateLimits) {
+			ObjectProvider<HealthChecker> health, ObjectProvider<RateLimits> rateLimits, ResourceLoader resources) {
 		ProxyPoolReloader.Targets targets = new ProxyPoolReloader.Targets(transport.getIfAvailable(() -> null),
 				breakers.getIfAvailable(() -> null), health.getIfAvailable(() -> null),
 				rateLimits.getIfAvailable(() -> null));
 		return new ProxyPoolReloader(environment, compiler, strategies, pools, configuration, targets,
-				Clock.systemUTC());
+				Clock.systemUTC(), StartOnlySettings.boundAt(environment, resources));
 	}
 
 	/** Reloads when the SSL bundle of {@code proxy-tls.bundle} is updated, where there are SSL bundles. */

@@ -1,7 +1,9 @@
 package io.cryptofeed.proxy.autoconfigure;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -21,13 +23,16 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.DefaultResourceLoader;
 
 /**
  * Applies the {@code cryptofeed.proxy.*} configuration the environment holds now to the running
  * pools, without a restart. The new configuration is bound and validated in full first; if
  * any rule is broken nothing changes, the running pools keep serving, and the rejection is
  * logged and kept in {@link #status()}. A valid one is reconciled in place: members kept by
- * proxy identity keep their health, breaker, counters and leases.
+ * proxy identity keep their health, breaker, counters and leases. The settings read at start
+ * only ({@link StartOnlySettings}: the switches, the external service's client and server)
+ * are validated with the rest, and a change to them is logged as waiting for the next start.
  *
  * <p>Spring Cloud's refresh calls this on its own (see {@code ProxyPoolReloadAutoConfiguration});
  * without Spring Cloud, call {@link #reload()} after changing a property source.
@@ -50,18 +55,31 @@ public final class ProxyPoolReloader {
 
 	private final Clock clock;
 
+	private final StartOnlySettings startOnly;
+
 	private volatile CompiledProxyConfiguration current;
 
 	private volatile ReloadStatus status = ReloadStatus.NONE;
 
 	/**
+	 * @param environment where new configurations are read; the settings read at start only
+	 * are taken as it holds them now
 	 * @param current the configuration the pools were built from
 	 * @param targets the parts besides the pools that take a new configuration
 	 */
 	public ProxyPoolReloader(Environment environment, ProxyConfigurationCompiler compiler,
 			SelectionStrategies strategies, ProxyPools pools, CompiledProxyConfiguration current, Targets targets,
 			Clock clock) {
+		this(environment, compiler, strategies, pools, current, targets, clock,
+				StartOnlySettings.boundAt(environment, new DefaultResourceLoader()));
+	}
+
+	/** @param startOnly the settings read at start, as the environment holds them now */
+	ProxyPoolReloader(Environment environment, ProxyConfigurationCompiler compiler, SelectionStrategies strategies,
+			ProxyPools pools, CompiledProxyConfiguration current, Targets targets, Clock clock,
+			StartOnlySettings startOnly) {
 		this.environment = environment;
+		this.startOnly = startOnly;
 		this.compiler = compiler;
 		this.strategies = strategies;
 		this.pools = pools;
@@ -76,17 +94,17 @@ public final class ProxyPoolReloader {
 	 * {@link #status()}
 	 */
 	public synchronized boolean reload() {
-		CompiledProxyConfiguration next;
-		try {
-			UnknownProxyProperties unknown = UnknownProxyProperties.in(this.environment);
-			unknown.environmentVariables().forEach((variable) -> logger.warn("proxy config reload: " + variable));
-			next = this.compiler.compile(bind(), unknown.written());
+		UnknownProxyProperties unknown = UnknownProxyProperties.in(this.environment);
+		unknown.environmentVariables().forEach((variable) -> logger.warn("proxy config reload: " + variable));
+		List<String> reasons = new ArrayList<>();
+		CompiledProxyConfiguration next = check(reasons, () -> this.compiler.compile(bind(), unknown.written()));
+		List<String> waiting = check(reasons, () -> this.startOnly.changes(this.environment));
+		if (!reasons.isEmpty()) {
+			return reject(reasons);
 		}
-		catch (InvalidProxyConfigurationException ex) {
-			return reject(ex.violations().stream().map(ConfigurationViolation::toString).toList());
-		}
-		catch (BindException ex) {
-			return reject(List.of(describe(ex)));
+		if (!waiting.isEmpty()) {
+			logger.warn("proxy config reload: settings read at start only apply at the next start: changed="
+					+ String.join(",", waiting));
 		}
 		this.targets.beforePools(next);
 		PoolsChange change = this.pools.reconcile(next.pools(), next.hostPatterns(), next.directHosts(),
@@ -108,6 +126,20 @@ public final class ProxyPoolReloader {
 			logger.info("proxy config reload: direct hosts=" + next.directHosts());
 		}
 		return true;
+	}
+
+	/** The step's result, or {@code null} with the reasons it failed added. */
+	private static <T> T check(List<String> reasons, Supplier<T> step) {
+		try {
+			return step.get();
+		}
+		catch (InvalidProxyConfigurationException ex) {
+			ex.violations().forEach((violation) -> reasons.add(violation.toString()));
+		}
+		catch (BindException ex) {
+			reasons.add(describe(ex));
+		}
+		return null;
 	}
 
 	private ProxyProperties bind() {

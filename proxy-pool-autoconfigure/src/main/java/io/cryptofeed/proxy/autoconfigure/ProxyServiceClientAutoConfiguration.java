@@ -39,13 +39,16 @@ import org.springframework.web.reactive.function.client.WebClient;
 @EnableConfigurationProperties(ExternalServiceProperties.class)
 public class ProxyServiceClientAutoConfiguration {
 
+	/** The property whose value starts the default client id. */
+	static final String APPLICATION_NAME = "spring.application.name";
+
 	/** The validated settings: start-up fails here, naming each bad property. */
 	@Bean
 	@ConditionalOnMissingBean
 	public CompiledServiceClient compiledProxyServiceClient(ExternalServiceProperties properties,
 			Environment environment, ResourceLoader resources) {
 		return new ProxyServiceConfigurationCompiler(resources).compileClient(properties,
-				environment.getProperty("spring.application.name"));
+				environment.getProperty(APPLICATION_NAME));
 	}
 
 	@Bean

@@ -23,6 +23,7 @@ import io.cryptofeed.proxy.service.ServiceClientSettings;
 import io.cryptofeed.proxy.service.ServiceCredentials;
 import io.cryptofeed.proxy.service.ServiceTls;
 
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 
@@ -102,6 +103,11 @@ public final class ProxyServiceConfigurationCompiler {
 		if (!violations.isEmpty()) {
 			throw new InvalidProxyConfigurationException(violations);
 		}
+	}
+
+	/** Whether Boot's server asks every caller for a certificate, which protects the endpoints too. */
+	static boolean clientCertificatesRequired(Environment environment) {
+		return "need".equalsIgnoreCase(environment.getProperty("server.ssl.client-auth"));
 	}
 
 	private static List<URI> endpoints(List<String> configured, AuthMethod method,

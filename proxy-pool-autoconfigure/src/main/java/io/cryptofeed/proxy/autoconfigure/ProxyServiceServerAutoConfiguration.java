@@ -38,8 +38,8 @@ public class ProxyServiceServerAutoConfiguration {
 	@ConditionalOnMissingBean
 	public ServiceServerSettings proxyServiceServerSettings(ServiceServerProperties properties,
 			Environment environment, ResourceLoader resources) {
-		boolean clientCertificates = "need".equalsIgnoreCase(environment.getProperty("server.ssl.client-auth"));
-		new ProxyServiceConfigurationCompiler(resources).checkServer(properties, clientCertificates);
+		new ProxyServiceConfigurationCompiler(resources).checkServer(properties,
+				ProxyServiceConfigurationCompiler.clientCertificatesRequired(environment));
 		return new ServiceServerSettings(blankToNull(properties.getToken()), blankToNull(properties.getApiKey()),
 				properties.getAnswerTtl(), properties.getFallbackPolicy());
 	}
