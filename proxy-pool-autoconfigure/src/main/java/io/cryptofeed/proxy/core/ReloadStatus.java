@@ -9,7 +9,8 @@ import java.util.List;
  * @param reloads reloads attempted since start-up
  * @param lastApplied when a new configuration was last applied, or {@code null}
  * @param lastRejected when a new configuration was last rejected, or {@code null}
- * @param rejectionReasons why it was rejected: one line per broken rule, values masked
+ * @param rejectionReasons why the configuration of {@code lastRejected} was rejected: one line
+ * per broken rule, values masked; kept when a later reload applies, as {@code lastRejected} is
  */
 public record ReloadStatus(long reloads, Instant lastApplied, Instant lastRejected, List<String> rejectionReasons) {
 

@@ -142,6 +142,27 @@ class ReloadConfigurationTests {
 	}
 
 	@Test
+	void theReasonsStayWithTheLastRejectionAfterALaterReloadApplies() {
+		this.reloadable.put("cryptofeed.proxy.default.http.url", "http://127.0.0.1:3128");
+		this.runner.run((context) -> {
+			ProxyPoolReloader reloader = context.getBean(ProxyPoolReloader.class);
+			this.reloadable.put("cryptofeed.proxy.default.http.strategy", "fastest");
+			assertThat(reloader.reload()).isFalse();
+			this.reloadable.put("cryptofeed.proxy.default.http.strategy", "random");
+
+			assertThat(reloader.reload()).isTrue();
+
+			ReloadStatus status = reloader.status();
+			assertThat(status.reloads()).isEqualTo(2);
+			assertThat(status.lastApplied()).isAfterOrEqualTo(status.lastRejected());
+			assertThat(status.rejectionReasons()).as("why lastRejected was rejected")
+				.singleElement()
+				.satisfies((reason) -> assertThat(reason).startsWith("cryptofeed.proxy.default.http.strategy = 'fastest'"));
+			assertThat(pool(context).strategyName()).isEqualTo("random");
+		});
+	}
+
+	@Test
 	void directHostsChangeOnReloadAndABadOneIsRejectedKeepingTheRunningOnes(CapturedOutput output) {
 		this.reloadable.put("cryptofeed.proxy.default.http.url", "http://127.0.0.1:3128");
 		this.reloadable.put("cryptofeed.proxy.direct-hosts[0]", "risk.internal");
