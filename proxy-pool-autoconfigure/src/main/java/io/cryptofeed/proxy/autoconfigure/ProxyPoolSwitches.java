@@ -37,8 +37,22 @@ final class ProxyPoolSwitches {
 
 	private static final String SERVICE_SERVER = ServiceServerProperties.PREFIX + ".enabled";
 
-	private static final List<String> SWITCHES = List.of(ENABLED, SERVICE_CLIENT,
-			ExternalServiceProperties.PREFIX + ".circuit-breaker-enabled", SERVICE_SERVER);
+	/** The switches besides the pools' own, each read by a condition of Spring Boot's. */
+	static final List<String> PART_SWITCHES = List.of(ProxyProperties.PREFIX + ".circuit-breaker.enabled",
+			SERVICE_CLIENT, ExternalServiceProperties.PREFIX + ".circuit-breaker-enabled", SERVICE_SERVER);
+
+	/** Each of these switches that is set to neither {@code true} nor {@code false}, in any case. */
+	static List<ConfigurationViolation> unreadable(Environment environment, List<String> switches) {
+		List<ConfigurationViolation> violations = new ArrayList<>();
+		for (String name : switches) {
+			String value = environment.getProperty(name);
+			if (value != null && !value.strip().equalsIgnoreCase("true") && !value.strip().equalsIgnoreCase("false")) {
+				violations.add(new ConfigurationViolation(name, ProxyUrls.mask(value),
+						"only true turns this on; any other value leaves it off", "set " + name + " to true or false"));
+			}
+		}
+		return violations;
+	}
 
 	/** Where pools are configured: the blocks whose properties mean nothing while the pools are off. */
 	private static final List<ConfigurationPropertyName> POOL_BLOCKS = List.of(
@@ -53,14 +67,8 @@ final class ProxyPoolSwitches {
 	 * {@code true} nor {@code false}
 	 */
 	static void check(Environment environment) {
-		List<ConfigurationViolation> violations = new ArrayList<>();
-		for (String name : SWITCHES) {
-			String value = environment.getProperty(name);
-			if (value != null && !value.strip().equalsIgnoreCase("true") && !value.strip().equalsIgnoreCase("false")) {
-				violations.add(new ConfigurationViolation(name, ProxyUrls.mask(value),
-						"only true turns this on; any other value leaves it off", "set " + name + " to true or false"));
-			}
-		}
+		List<ConfigurationViolation> violations = unreadable(environment, List.of(ENABLED));
+		violations.addAll(unreadable(environment, PART_SWITCHES));
 		if (!violations.isEmpty()) {
 			throw new InvalidProxyConfigurationException(violations);
 		}

@@ -3,13 +3,10 @@ package io.cryptofeed.proxy.autoconfigure;
 import java.beans.PropertyDescriptor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
-
-import io.cryptofeed.proxy.core.ProxyUrls;
 
 import org.springframework.beans.BeanUtils;
 import org.springframework.beans.BeanWrapper;
@@ -38,16 +35,9 @@ final class StartOnlySettings {
 
 	private static final String SERVER = ServiceServerProperties.PREFIX;
 
-	/** Each switch with the value its condition takes when it is not set. */
-	private static final Map<String, Boolean> SWITCHES = Map.of(ProxyProperties.PREFIX + ".circuit-breaker.enabled",
-			true, CLIENT + ".enabled", false, CLIENT + ".circuit-breaker-enabled", true, SERVER + ".enabled", false);
-
-	/**
-	 * The switches the start stops on unless they read true or false. The breaker's is a field
-	 * of the pools' properties, whose binding refuses what is not a boolean.
-	 */
-	private static final List<String> CHECKED_SWITCHES = List.of(CLIENT + ".enabled",
-			CLIENT + ".circuit-breaker-enabled", SERVER + ".enabled");
+	/** The switches that are on unless set: the breakers'; the others are off unless set. */
+	private static final Set<String> ON_BY_DEFAULT = Set.of(ProxyProperties.PREFIX + ".circuit-breaker.enabled",
+			CLIENT + ".circuit-breaker-enabled");
 
 	private final Set<String> onAtStart;
 
@@ -81,14 +71,14 @@ final class StartOnlySettings {
 	 * @throws BindException when a value cannot be read
 	 */
 	List<String> changes(Environment environment) {
-		List<ConfigurationViolation> unreadable = unreadableSwitches(environment);
+		List<ConfigurationViolation> unreadable = ProxyPoolSwitches.unreadable(environment,
+				ProxyPoolSwitches.PART_SWITCHES);
 		if (!unreadable.isEmpty()) {
 			throw new InvalidProxyConfigurationException(unreadable);
 		}
 		Set<String> changed = new TreeSet<>();
 		Set<String> on = on(environment);
-		SWITCHES.keySet()
-			.stream()
+		ProxyPoolSwitches.PART_SWITCHES.stream()
 			.filter((name) -> on.contains(name) != this.onAtStart.contains(name))
 			.forEach(changed::add);
 		List<ConfigurationViolation> violations = new ArrayList<>();
@@ -109,29 +99,17 @@ final class StartOnlySettings {
 	/** The switches that are on, read as Boot's conditions read them: {@code true} in any case. */
 	private static Set<String> on(Environment environment) {
 		Set<String> on = new TreeSet<>();
-		SWITCHES.forEach((name, byDefault) -> {
-			if (isOn(environment, name, byDefault)) {
+		for (String name : ProxyPoolSwitches.PART_SWITCHES) {
+			if (isOn(environment, name, ON_BY_DEFAULT.contains(name))) {
 				on.add(name);
 			}
-		});
+		}
 		return on;
 	}
 
 	private static boolean isOn(Environment environment, String name, boolean byDefault) {
 		String value = environment.getProperty(name);
 		return (value != null) ? value.strip().equalsIgnoreCase("true") : byDefault;
-	}
-
-	private static List<ConfigurationViolation> unreadableSwitches(Environment environment) {
-		List<ConfigurationViolation> violations = new ArrayList<>();
-		for (String name : CHECKED_SWITCHES) {
-			String value = environment.getProperty(name);
-			if (value != null && !value.strip().equalsIgnoreCase("true") && !value.strip().equalsIgnoreCase("false")) {
-				violations.add(new ConfigurationViolation(name, ProxyUrls.mask(value),
-						"only true turns this on; any other value leaves it off", "set " + name + " to true or false"));
-			}
-		}
-		return violations;
 	}
 
 	/**

@@ -30,7 +30,8 @@ class ProxyPoolSwitchesTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "cryptofeed.proxy.enabled", "cryptofeed.proxy.external-service.enabled",
-			"cryptofeed.proxy.external-service.circuit-breaker-enabled", "cryptofeed.proxy.service-server.enabled" })
+			"cryptofeed.proxy.external-service.circuit-breaker-enabled", "cryptofeed.proxy.service-server.enabled",
+			"cryptofeed.proxy.circuit-breaker.enabled" })
 	void aSwitchThatIsNeitherTrueNorFalseStopsTheStart(String name) {
 		this.runner.withPropertyValues(POOL, name + "=ture").run((context) -> {
 			assertThat(context).hasFailed();
