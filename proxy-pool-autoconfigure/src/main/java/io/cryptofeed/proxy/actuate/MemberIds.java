@@ -10,9 +10,11 @@ import io.cryptofeed.proxy.core.ProxyPool;
 
 /**
  * Names the members of a pool for operators and metric tags, never with credentials: the
- * member's {@code host:port}, or {@code host:port#index} when another member of the same pool
+ * member's {@code host:port}, or {@code host:port#serial} when another member of the same pool
  * has that {@code host:port} too (a proxy service that picks the exit by username). The
- * index is the member's position in configuration order, from 0.
+ * serial is the member's number in its pool: its position in configuration order at start,
+ * the next one for a member a reload adds, kept by a member a reload keeps and never reused,
+ * so that an id never moves to another proxy (nor a metric series, nor an operator's drain).
  */
 final class MemberIds {
 
@@ -26,8 +28,9 @@ final class MemberIds {
 		members.forEach((member) -> seen.merge(member.endpoint().hostAndPort(), 1, Integer::sum));
 		List<String> ids = new ArrayList<>(members.size());
 		for (int i = 0; i < members.size(); i++) {
-			String hostAndPort = members.get(i).endpoint().hostAndPort();
-			ids.add((seen.get(hostAndPort) > 1) ? hostAndPort + "#" + i : hostAndPort);
+			PoolMember member = members.get(i);
+			String hostAndPort = member.endpoint().hostAndPort();
+			ids.add((seen.get(hostAndPort) > 1) ? hostAndPort + "#" + member.serial() : hostAndPort);
 		}
 		return ids;
 	}

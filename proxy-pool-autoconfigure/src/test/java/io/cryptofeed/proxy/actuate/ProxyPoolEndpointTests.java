@@ -24,6 +24,7 @@ import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.ratelimit.LimitState;
 import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicies;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
+import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.cryptofeed.proxy.health.HealthCheckSettings;
 import io.cryptofeed.proxy.health.HealthChecker;
 import io.cryptofeed.proxy.health.HealthListener;
@@ -93,6 +94,23 @@ class ProxyPoolEndpointTests {
 		assertThat(first.openConnections()).as("no transport").isNull();
 		assertThat(first.activeLeases()).as("round-robin counts no leases").isNull();
 		assertThat(first.lastCheck()).as("not checked").isNull();
+	}
+
+	/** An id that moved to another proxy would drain the wrong one, and move its metric series. */
+	@Test
+	void anIdNamesTheSameProxyAcrossReloadsThatAddAndRemoveMembers() {
+		String feed = "socks5://feed:" + TestPools.CANARY + "@127.0.0.2:1080";
+		String other = "socks5://other:" + TestPools.CANARY + "@127.0.0.2:1080";
+		String third = "socks5://third:" + TestPools.CANARY + "@127.0.0.2:1080";
+		this.pools.reconcile(TestPools.specs(Map.of("default/http", List.of(feed, other, third), "binance/websocket",
+				List.of("http://127.0.0.4:3128"))), Map.of(), SelectionStrategies.builtIn()::create);
+
+		assertThat(this.endpoint.pool("default", "http").members())
+			.extracting(MemberDescriptor::index, MemberDescriptor::id)
+			.containsExactly(tuple(0, "127.0.0.2:1080#1"), tuple(1, "127.0.0.2:1080#2"), tuple(2, "127.0.0.2:1080#3"));
+		assertThat(this.http.members()).extracting((member) -> member.endpoint().username())
+			.containsExactly("feed", "other", "third");
+		assertThat(this.endpoint.member("default", "http", "127.0.0.2:1080#0")).as("never reused").isNull();
 	}
 
 	@Test

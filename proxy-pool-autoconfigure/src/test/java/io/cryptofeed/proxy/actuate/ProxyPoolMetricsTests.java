@@ -159,7 +159,7 @@ class ProxyPoolMetricsTests {
 	}
 
 	@Test
-	void aReloadThatOnlyReordersMembersSharingAnAddressKeepsTheirIdsInStep() {
+	void aReloadThatOnlyReordersMembersSharingAnAddressKeepsEachIdOnItsProxy() {
 		ProxyPools shared = TestPools.of(Map.of("default/websocket",
 				List.of("socks5://a:" + TestPools.CANARY + "@127.0.0.5:1080",
 						"socks5://b:" + TestPools.CANARY + "@127.0.0.5:1080")));
@@ -176,10 +176,10 @@ class ProxyPoolMetricsTests {
 				Duration.ofSeconds(30))), Map.of(), SelectionStrategies.builtIn()::create);
 		pool.setUnavailable(a, Unavailability.UNHEALTHY, true);
 
-		// a is pool[1] now, as the endpoint and the actuator call it
+		// a is pool[1] now, and keeps its id, #0, and the series that goes with it
 		assertThat(pool.members().get(1)).isSameAs(a);
-		assertThat(gauge(ProxyPoolMetrics.MEMBER_HEALTHY, "127.0.0.5:1080#1")).isZero();
-		assertThat(gauge(ProxyPoolMetrics.MEMBER_HEALTHY, "127.0.0.5:1080#0")).isOne();
+		assertThat(gauge(ProxyPoolMetrics.MEMBER_HEALTHY, "127.0.0.5:1080#0")).isZero();
+		assertThat(gauge(ProxyPoolMetrics.MEMBER_HEALTHY, "127.0.0.5:1080#1")).isOne();
 	}
 
 	@Test

@@ -24,6 +24,11 @@ final class TestPools {
 
 	/** Pools keyed "settings/type", e.g. "binance/http", each with its member URLs. */
 	static ProxyPools of(Map<String, List<String>> pools) {
+		return ProxyPools.of(specs(pools), Map.of(), SelectionStrategies.builtIn()::create);
+	}
+
+	/** What a reload of the pools to these member URLs hands the pools. */
+	static List<PoolSpec> specs(Map<String, List<String>> pools) {
 		List<PoolSpec> specs = new ArrayList<>();
 		pools.forEach((key, urls) -> {
 			String[] parts = key.split("/");
@@ -32,7 +37,7 @@ final class TestPools {
 			specs.add(new PoolSpec(new PoolKey(parts[0], type), PoolSpec.Origin.POOL, members, "round-robin",
 					Duration.ofSeconds(30)));
 		});
-		return ProxyPools.of(specs, Map.of(), SelectionStrategies.builtIn()::create);
+		return specs;
 	}
 
 }
