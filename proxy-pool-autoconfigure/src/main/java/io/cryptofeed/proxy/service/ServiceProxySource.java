@@ -175,6 +175,7 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 
 		@Override
 		public void connected(Duration elapsed) {
+			ServiceProxySource.this.status.proxyConnected(this.endpoint);
 			report(true, elapsed, null);
 		}
 
@@ -182,7 +183,10 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 		public void failed(Duration elapsed, Throwable cause) {
 			// a proxy that failed is not reused from the cache: the next connection asks the service
 			ServiceProxySource.this.cache.evict(this.key, this.endpoint);
-			report(false, elapsed, ProxyConnectFailedException.describe(cause));
+			String described = ProxyConnectFailedException.describe(cause);
+			ServiceProxySource.this.status.proxyFailed(this.endpoint, this.key.exchange(), this.key.type(), described,
+					this.fallback);
+			report(false, elapsed, described);
 		}
 
 		/** Counted only now: when no attempt follows the failure, the connection used no fallback. */

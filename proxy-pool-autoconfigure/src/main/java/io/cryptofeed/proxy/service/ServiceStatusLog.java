@@ -1,20 +1,31 @@
 package io.cryptofeed.proxy.service;
 
 import java.lang.System.Logger.Level;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.ProxyEndpoint;
 
 /**
  * One log line when the service stops giving usable answers (and again when the reason
- * changes), one when it answers again; per-call detail only at debug level.
+ * changes), one when it answers again; likewise for each proxy it gave: one when connecting
+ * through it fails, one when a tunnel through it is up again. Per-call detail only at debug
+ * level.
  */
 final class ServiceStatusLog {
+
+	/** Bounds the proxies remembered as failing; past it, failures are logged at debug level only. */
+	private static final int MAX_FAILING_PROXIES = 1000;
 
 	/** Under the name of the class users know: the source is what falls back. */
 	private static final System.Logger log = System.getLogger(ServiceProxySource.class.getName());
 
 	private final AtomicReference<ServiceCallException.Reason> failing = new AtomicReference<>();
+
+	/** The service's proxies that failed and have not connected since: nothing else logs them. */
+	private final Set<ProxyEndpoint> failingProxies = ConcurrentHashMap.newKeySet();
 
 	void failed(ServiceCallException failure, String exchange, ConnectionType type, String fallback) {
 		ServiceCallException.Reason reason = failure.reason();
@@ -36,6 +47,24 @@ final class ServiceStatusLog {
 	void answered(String exchange, ConnectionType type) {
 		if (this.failing.getAndSet(null) != null) {
 			log.log(Level.INFO, "proxy service answers again: exchange={0} type={1}", exchange, type);
+		}
+	}
+
+	/**
+	 * Connecting through a proxy the service gave failed (its tunnel stalled, too).
+	 * @param fallback what the connection's next attempt uses, if one follows
+	 */
+	void proxyFailed(ProxyEndpoint proxy, String exchange, ConnectionType type, String cause, String fallback) {
+		boolean first = this.failingProxies.size() < MAX_FAILING_PROXIES && this.failingProxies.add(proxy);
+		log.log(first ? Level.WARNING : Level.DEBUG,
+				"proxy service''s proxy failed: proxy={0} exchange={1} type={2} cause=\"{3}\" fallback={4}", proxy,
+				exchange, type, cause, fallback);
+	}
+
+	/** A new tunnel through a proxy the service gave is up. */
+	void proxyConnected(ProxyEndpoint proxy) {
+		if (!this.failingProxies.isEmpty() && this.failingProxies.remove(proxy)) {
+			log.log(Level.INFO, "proxy service''s proxy connects again: proxy={0}", proxy);
 		}
 	}
 

@@ -1,6 +1,7 @@
 package io.cryptofeed.proxy.service;
 
 import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.service.ServiceCallException.Reason;
 import io.cryptofeed.proxy.testsupport.CapturedLog;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,28 @@ class ServiceStatusLogTests {
 			fail(Reason.TIMEOUT);
 			assertThat(captured.warnings()).hasSize(2);
 			assertThat(captured.lines()).anyMatch((line) -> line.contains("proxy service answers again"));
+		}
+	}
+
+	/** Nothing else logs the service's proxies: no health check, no breaker watches them. */
+	@Test
+	void aFailingProxyOfTheServiceIsOneWarningUntilATunnelThroughItIsUpAgain() {
+		ProxyEndpoint proxy = ProxyEndpoint.parse("socks5://feed:canary-9@10.0.0.6:1080");
+		ProxyEndpoint other = ProxyEndpoint.parse("http://10.0.0.7:3128");
+		try (CapturedLog captured = CapturedLog.of(ServiceProxySource.class)) {
+			for (int i = 0; i < 3; i++) {
+				this.log.proxyFailed(proxy, "binance", ConnectionType.HTTP, "ProxyConnectException: timeout", "direct");
+			}
+			this.log.proxyConnected(other);
+			assertThat(captured.warnings()).singleElement()
+				.isEqualTo("WARNING proxy service's proxy failed: proxy=socks5://***@10.0.0.6:1080 exchange=binance "
+						+ "type=http cause=\"ProxyConnectException: timeout\" fallback=direct");
+
+			this.log.proxyConnected(proxy);
+			this.log.proxyFailed(proxy, "binance", ConnectionType.HTTP, "ProxyConnectException: timeout", "direct");
+			assertThat(captured.warnings()).hasSize(2);
+			assertThat(captured.lines()).contains("INFO proxy service's proxy connects again: proxy=socks5://***@10.0.0.6:1080")
+				.noneMatch((line) -> line.contains("canary"));
 		}
 	}
 
