@@ -38,6 +38,7 @@ import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeH
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.http.HttpMethod;
+import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
@@ -107,6 +108,29 @@ class ExternalServiceClientTests {
 					.isEqualTo("binance");
 				assertThat(this.fixture.serviceProxy.tunnels()).isEqualTo(1);
 				assertThat(this.fixture.embeddedProxy.accepted()).isZero();
+			});
+	}
+
+	@Test
+	void aRestClientPostWhoseTunnelThroughTheServicesProxyStallsIsReported() {
+		this.fixture.answerWithProxy(60L, "embedded_fallback");
+		this.fixture.serviceProxy.fault(Fault.STALL);
+		this.fixture.runner()
+			.withConfiguration(AutoConfigurations.of(HttpClientAutoConfiguration.class,
+					ImperativeHttpClientAutoConfiguration.class, RestClientAutoConfiguration.class))
+			.withPropertyValues("cryptofeed.proxy.default.http.timeout=500ms")
+			.run((context) -> {
+				RestClient client = context.getBean(RestClient.Builder.class).build();
+				assertThatExceptionOfType(ResourceAccessException.class).isThrownBy(() -> client.post()
+					.uri(this.fixture.target.baseUrl() + "/echo")
+					.attribute(ProxyAttributes.EXCHANGE, "binance")
+					.body("order")
+					.retrieve()
+					.body(String.class));
+				await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.fixture.feedback())
+					.singleElement()
+					.satisfies((report) -> assertThat((Boolean) JsonPath.read(report.getBodyAsString(), "$.success"))
+						.isFalse()));
 			});
 	}
 
