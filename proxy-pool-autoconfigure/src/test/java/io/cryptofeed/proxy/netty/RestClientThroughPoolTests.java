@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
@@ -38,6 +40,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.http.client.ReactorClientHttpRequestFactory;
 import org.springframework.web.client.ResourceAccessException;
@@ -76,6 +79,42 @@ class RestClientThroughPoolTests {
 		return runner.withConfiguration(AutoConfigurations.of(HttpClientAutoConfiguration.class,
 				ImperativeHttpClientAutoConfiguration.class, RestClientAutoConfiguration.class,
 				RestTemplateAutoConfiguration.class));
+	}
+
+	@Test
+	void aRedirectFromADirectHostToAPooledOneIsNotFollowedButAnswered() {
+		DisposableServer redirecting = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.route((routes) -> routes.get("/to/{host}", (request, response) -> response.status(302)
+				.header("Location", "http://" + request.param("host") + ":" + this.target.port() + "/whoami")
+				.send()))
+			.bindNow();
+		try (CapturedLog log = CapturedLog.of(RouteKeepingRedirects.class)) {
+			runner().withPropertyValues("cryptofeed.proxy.default.http.url=" + this.trio.first.url(),
+					"cryptofeed.proxy.direct-hosts=localhost")
+				.run((context) -> {
+					RestClient client = context.getBean(RestClient.Builder.class).build();
+					ResponseEntity<String> answer = client.get()
+						.uri("http://localhost:" + redirecting.port() + "/to/127.0.0.1")
+						.retrieve()
+						.toEntity(String.class);
+					assertThat(answer.getStatusCode().value()).isEqualTo(302);
+					assertThat(this.target.requestsByPeer()).isEmpty();
+					assertThat(log.warnings()).singleElement()
+						.asString()
+						.contains("a redirect from localhost to 127.0.0.1 was not followed");
+					String followed = client.get()
+						.uri("http://127.0.0.1:" + redirecting.port() + "/to/localhost")
+						.attribute(ProxyAttributes.EXCHANGE, "binance")
+						.retrieve()
+						.body(String.class);
+					assertThat(followed).as("a named exchange routes every hop alike").isEqualTo("127.0.0.11");
+				});
+		}
+		finally {
+			redirecting.disposeNow();
+		}
 	}
 
 	@Test
