@@ -14,7 +14,8 @@ import io.cryptofeed.proxy.core.ProxyPool;
  * has that {@code host:port} too (a proxy service that picks the exit by username). The
  * serial is the member's number in its pool: its position in configuration order at start,
  * the next one for a member a reload adds, kept by a member a reload keeps and never reused,
- * so that an id never moves to another proxy (nor a metric series, nor an operator's drain).
+ * so that a {@code #serial} id never moves to another proxy (nor its metric series, nor an
+ * operator's drain).
  */
 final class MemberIds {
 

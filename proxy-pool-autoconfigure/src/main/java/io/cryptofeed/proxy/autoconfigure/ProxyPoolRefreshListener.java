@@ -3,6 +3,11 @@ package io.cryptofeed.proxy.autoconfigure;
 import java.util.Locale;
 import java.util.Set;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.cryptofeed.proxy.core.ProxyUrls;
+
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.Ordered;
@@ -21,6 +26,8 @@ import org.springframework.core.Ordered;
  */
 class ProxyPoolRefreshListener implements ApplicationListener<EnvironmentChangeEvent>, Ordered {
 
+	private static final Log logger = LogFactory.getLog(ProxyPoolRefreshListener.class);
+
 	static final String EVENT_CLASS = "org.springframework.cloud.context.environment.EnvironmentChangeEvent";
 
 	private final ProxyPoolReloader reloader;
@@ -37,7 +44,15 @@ class ProxyPoolRefreshListener implements ApplicationListener<EnvironmentChangeE
 	@Override
 	public void onApplicationEvent(EnvironmentChangeEvent event) {
 		if (concernsProxies(event.getKeys())) {
-			this.reloader.reload();
+			try {
+				this.reloader.reload();
+			}
+			catch (RuntimeException ex) {
+				// running first, a failure here must not keep Spring Cloud's own listeners from the
+				// event; the message is masked, and the exception not logged whole, as it may quote a value
+				logger.error("proxy config reload failed: " + ex.getClass().getName() + ": "
+						+ ProxyUrls.maskWords(ex.getMessage()));
+			}
 		}
 	}
 

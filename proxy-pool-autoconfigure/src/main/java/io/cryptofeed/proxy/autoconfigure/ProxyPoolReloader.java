@@ -159,16 +159,14 @@ public final class ProxyPoolReloader {
 	 */
 	private ConfigurationViolation switchedOff() {
 		String value = this.environment.getProperty(ENABLED);
-		String text = (value != null) ? value.strip() : null;
-		if ("true".equalsIgnoreCase(text)) {
+		if (ProxyPoolSwitches.isTrue(value)) {
 			return null;
 		}
-		if (text == null || "false".equalsIgnoreCase(text)) {
-			return new ConfigurationViolation(ENABLED, text, "pools cannot be turned off while running",
+		if (value == null || value.equalsIgnoreCase("false")) {
+			return new ConfigurationViolation(ENABLED, value, "pools cannot be turned off while running",
 					"set it back to true and leave pools empty for direct connections, or restart the application");
 		}
-		return new ConfigurationViolation(ENABLED, ProxyUrls.mask(value), "neither true nor false",
-				"set " + ENABLED + " to true: pools cannot be turned off while running");
+		return ProxyPoolSwitches.unreadable(this.environment, List.of(ENABLED)).get(0);
 	}
 
 	private boolean reject(List<String> reasons) {

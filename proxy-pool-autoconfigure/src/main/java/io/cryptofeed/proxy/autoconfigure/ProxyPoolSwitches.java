@@ -41,14 +41,21 @@ final class ProxyPoolSwitches {
 	static final List<String> PART_SWITCHES = List.of(ProxyProperties.PREFIX + ".circuit-breaker.enabled",
 			SERVICE_CLIENT, ExternalServiceProperties.PREFIX + ".circuit-breaker-enabled", SERVICE_SERVER);
 
-	/** Each of these switches that is set to neither {@code true} nor {@code false}, in any case. */
+	/**
+	 * Each of these switches that is set to neither {@code true} nor {@code false}, in any
+	 * case. Spaces around the word count: Boot's conditions compare the text as it is, while
+	 * binding trims it, so {@code "true "} would leave the part off with its properties on.
+	 */
 	static List<ConfigurationViolation> unreadable(Environment environment, List<String> switches) {
 		List<ConfigurationViolation> violations = new ArrayList<>();
 		for (String name : switches) {
 			String value = environment.getProperty(name);
-			if (value != null && !value.strip().equalsIgnoreCase("true") && !value.strip().equalsIgnoreCase("false")) {
+			if (value != null && !isTrue(value) && !value.equalsIgnoreCase("false")) {
+				boolean spaced = value.strip().equalsIgnoreCase("true") || value.strip().equalsIgnoreCase("false");
 				violations.add(new ConfigurationViolation(name, ProxyUrls.mask(value),
-						"only true turns this on; any other value leaves it off", "set " + name + " to true or false"));
+						spaced ? "Spring Boot's conditions read the spaces around it, so it leaves this off"
+								: "only true turns this on; any other value leaves it off",
+						"set " + name + " to true or false" + (spaced ? ", without spaces" : "")));
 			}
 		}
 		return violations;
@@ -109,8 +116,9 @@ final class ProxyPoolSwitches {
 		}
 	}
 
-	private static boolean isTrue(String value) {
-		return value != null && value.strip().equalsIgnoreCase("true");
+	/** As Boot's conditions read a switch: the text {@code true} in any case, nothing around it. */
+	static boolean isTrue(String value) {
+		return value != null && value.equalsIgnoreCase("true");
 	}
 
 	/** The connections with proxies configured in the environment, by their block: {@code default.http}. */

@@ -42,11 +42,22 @@ public final class ProxyServiceConfigurationCompiler {
 	}
 
 	/**
-	 * The client's settings.
+	 * The client's settings, with a warning for a credential sent over plain http.
 	 * @param applicationName {@code spring.application.name}, or {@code null}: part of the default client id
 	 * @throws InvalidProxyConfigurationException listing every rule broken
 	 */
 	public CompiledServiceClient compileClient(ExternalServiceProperties properties, String applicationName) {
+		CompiledServiceClient compiled = checkClient(properties, applicationName);
+		warnAboutCleartextSecrets(compiled.settings().endpoints(),
+				(properties.getAuthMethod() != null) ? properties.getAuthMethod() : AuthMethod.NONE);
+		return compiled;
+	}
+
+	/**
+	 * {@link #compileClient} without its warning: what a reload checks, as often as it runs.
+	 * @throws InvalidProxyConfigurationException listing every rule broken
+	 */
+	CompiledServiceClient checkClient(ExternalServiceProperties properties, String applicationName) {
 		String prefix = ExternalServiceProperties.PREFIX;
 		List<ConfigurationViolation> violations = new ArrayList<>();
 		AuthMethod method = (properties.getAuthMethod() != null) ? properties.getAuthMethod() : AuthMethod.NONE;
@@ -68,7 +79,6 @@ public final class ProxyServiceConfigurationCompiler {
 		if (!violations.isEmpty()) {
 			throw new InvalidProxyConfigurationException(violations);
 		}
-		warnAboutCleartextSecrets(endpoints, method);
 		String clientId = (properties.getClientId() != null && !properties.getClientId().isBlank())
 				? properties.getClientId().strip() : defaultClientId(applicationName);
 		ServiceClientSettings settings = new ServiceClientSettings(endpoints, credentials, properties.getTimeout(),

@@ -18,6 +18,7 @@ import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 import org.springframework.boot.web.context.reactive.ConfigurableReactiveWebEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.ClassUtils;
 
 /**
  * The settings under {@code cryptofeed.proxy} that a reload cannot apply, because the starter
@@ -35,6 +36,16 @@ final class StartOnlySettings {
 
 	private static final String SERVER = ServiceServerProperties.PREFIX;
 
+	/** What the client's auto-configuration needs on the class path. */
+	private static final List<String> CLIENT_CLASSES = List.of("reactor.netty.http.client.HttpClient",
+			"org.springframework.web.reactive.function.client.WebClient",
+			"com.fasterxml.jackson.annotation.JsonProperty");
+
+	/** What the server's auto-configuration needs on the class path, in a reactive web application. */
+	private static final List<String> SERVER_CLASSES = List.of(
+			"org.springframework.web.reactive.function.server.RouterFunction",
+			"com.fasterxml.jackson.annotation.JsonProperty");
+
 	/** The switches that are on unless set: the breakers'; the others are off unless set. */
 	private static final Set<String> ON_BY_DEFAULT = Set.of(ProxyProperties.PREFIX + ".circuit-breaker.enabled",
 			CLIENT + ".circuit-breaker-enabled");
@@ -51,11 +62,14 @@ final class StartOnlySettings {
 	/** The settings the environment holds now, as the ones the application runs on. */
 	static StartOnlySettings boundAt(Environment environment, ResourceLoader resources) {
 		ProxyServiceConfigurationCompiler compiler = new ProxyServiceConfigurationCompiler(resources);
-		// the server's auto-configuration needs a reactive web application; elsewhere its settings mean nothing
-		boolean serverCanRun = environment instanceof ConfigurableReactiveWebEnvironment;
+		// as their auto-configurations' conditions say: elsewhere their settings mean nothing
+		ClassLoader classes = resources.getClassLoader();
+		boolean clientCanRun = CLIENT_CLASSES.stream().allMatch((name) -> ClassUtils.isPresent(name, classes));
+		boolean serverCanRun = environment instanceof ConfigurableReactiveWebEnvironment
+				&& SERVER_CLASSES.stream().allMatch((name) -> ClassUtils.isPresent(name, classes));
 		List<Block<?>> blocks = List.of(
-				Block.at(environment, CLIENT, ExternalServiceProperties.class, true,
-						(properties, now) -> compiler.compileClient(properties,
+				Block.at(environment, CLIENT, ExternalServiceProperties.class, clientCanRun,
+						(properties, now) -> compiler.checkClient(properties,
 								now.getProperty(ProxyServiceClientAutoConfiguration.APPLICATION_NAME))),
 				Block.at(environment, SERVER, ServiceServerProperties.class, serverCanRun,
 						(properties, now) -> compiler.checkServer(properties,
@@ -109,7 +123,7 @@ final class StartOnlySettings {
 
 	private static boolean isOn(Environment environment, String name, boolean byDefault) {
 		String value = environment.getProperty(name);
-		return (value != null) ? value.strip().equalsIgnoreCase("true") : byDefault;
+		return (value != null) ? ProxyPoolSwitches.isTrue(value) : byDefault;
 	}
 
 	/**

@@ -89,7 +89,13 @@ abstract class AttemptScope<T> extends Mono<T> {
 		@Override
 		public void onError(Throwable error) {
 			try {
-				this.attempt.ended(error);
+				this.attempt.endedWith(error);
+			}
+			catch (RuntimeException ex) {
+				// a source's feedback that throws must not keep the error from the caller
+				error.addSuppressed(ex);
+			}
+			try {
 				this.actual.onError(error);
 			}
 			finally {

@@ -3,6 +3,7 @@ package io.cryptofeed.proxy.netty;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 import io.cryptofeed.proxy.core.ConnectionType;
@@ -146,8 +147,9 @@ final class ConnectAttempt {
 	}
 
 	/**
-	 * Whether a connection to this host would go where this one went: through the same pool,
-	 * or directly alike. A named exchange routes every host alike.
+	 * Whether a connection to this host would go where this one went: for the same exchange
+	 * (whose limits, and whose answer of a proxy service, apply) through the same pool, or
+	 * directly alike. A named exchange routes every host alike.
 	 */
 	synchronized boolean routesAlike(ProxyPools pools, String host) {
 		if (!this.routed || this.exchange != null) {
@@ -157,7 +159,9 @@ final class ConnectAttempt {
 		if (answer.direct() || this.toDirectHost) {
 			return answer.direct() == this.toDirectHost;
 		}
-		return pools.resolve(answer.exchange().orElse(null), this.type).orElse(null) == this.route;
+		String exchange = answer.exchange().orElse(null);
+		return Objects.equals(exchange, this.routedExchange)
+				&& pools.resolve(exchange, this.type).orElse(null) == this.route;
 	}
 
 	/** Whether {@link #route} found the target to be one of the direct hosts (and no exchange was named). */
@@ -377,7 +381,7 @@ final class ConnectAttempt {
 	 * off), is reported to the source as failed: the pools watch no such proxy, and the source
 	 * would hand it out again.
 	 */
-	synchronized void ended(Throwable error) {
+	synchronized void endedWith(Throwable error) {
 		if (this.chosen != null && !this.answered && ConnectFailures.afterTunnel(error)) {
 			this.chosen.feedback().failed(elapsed(), error);
 			this.chosen = null;

@@ -22,9 +22,10 @@ import reactor.netty.Connection;
  * busy pooled connections are closed as soon as they are released, and its idle ones at
  * once when it is failing (a proxy that hangs after its tunnels are up would otherwise keep
  * stalling the requests that reuse them), or after {@link #RETIRE_GRACE} when it was drained
- * or removed by a reload. Through a failing member, a request waiting for its answer and an
- * open WebSocket session are cut once they are quiet (see {@link QuietConnections}); through
- * one only drained or removed they end on their own.
+ * or removed by a reload. Through a failing member, or one a reload removed (whose health
+ * nobody checks any more), a request waiting for its answer and an open WebSocket session are
+ * cut once they are quiet (see {@link QuietConnections}); through one only drained they end
+ * on their own.
  *
  * <p>Over HTTP/2 a request is a stream, a child channel of the connection that carries it:
  * the streams are tracked and cut like requests, and their connection, the tunnel, like a
@@ -134,13 +135,14 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 	/**
 	 * The connection carries an open WebSocket session from now on, until it closes. A session
 	 * opened through a member that is failing already (chosen in panic mode, or set aside while
-	 * its handshake was under way) is watched from the start: no later change will report it.
+	 * its handshake was under way), or that a reload removed meanwhile, is watched from the
+	 * start: no later change will report it.
 	 * @param pool the member's pool, {@code null} when no member carries the session
 	 * @param member the member, {@code null} when none does
 	 */
 	void sessionOpened(Channel channel, ProxyPool pool, PoolMember member) {
 		channel.attr(SESSION).set(true);
-		if (member != null && member.isFailing()) {
+		if (member != null && (member.isFailing() || member.isRemoved())) {
 			this.quietConnections.watch(channel, pool, member);
 		}
 	}

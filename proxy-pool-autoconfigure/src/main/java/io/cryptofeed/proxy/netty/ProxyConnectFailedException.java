@@ -73,7 +73,7 @@ public class ProxyConnectFailedException extends ConnectException {
 	}
 
 	private static Throwable firstTelling(Throwable error) {
-		for (Throwable t = error; t != null; t = (t.getCause() != t) ? t.getCause() : null) {
+		for (Throwable t = error; t != null; t = t.getCause()) {
 			for (Class<? extends Throwable> kind : TELLING) {
 				if (kind.isInstance(t)) {
 					return t;

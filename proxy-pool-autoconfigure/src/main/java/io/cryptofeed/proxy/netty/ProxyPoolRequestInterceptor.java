@@ -55,7 +55,13 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 					? afterCooldown(answer, attempt, () -> execution.execute(request, body)) : answer;
 		}
 		catch (IOException | RuntimeException ex) {
-			attempt.ended(original(ex));
+			try {
+				attempt.endedWith(original(ex));
+			}
+			catch (RuntimeException feedbackFailed) {
+				// a source's feedback that throws must not replace the caller's error
+				ex.addSuppressed(feedbackFailed);
+			}
 			throw ex;
 		}
 		finally {

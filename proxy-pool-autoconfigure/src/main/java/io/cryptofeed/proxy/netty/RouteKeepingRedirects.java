@@ -1,6 +1,7 @@
 package io.cryptofeed.proxy.netty;
 
 import java.net.URI;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.BiPredicate;
 
@@ -13,9 +14,11 @@ import reactor.netty.http.client.HttpClientResponse;
  * Follows a redirect only where the connection it needs takes the route of the request that
  * was redirected. Reactor Netty connects a followed redirect through the proxy chosen for the
  * first request, or directly when that one went direct: the proxy is chosen once per request.
- * A redirect to a host that the pools route otherwise (another pool, a direct host, or a
- * pooled host after a direct one) would leave the wrong way, so it is not followed: the caller
- * gets the 3xx, and a WARN names both hosts, once per target host.
+ * A redirect to a host that the pools route otherwise (another exchange, another pool, a
+ * direct host, or a pooled host after a direct one) would leave the wrong way, so it is not
+ * followed: the caller gets the 3xx, and a WARN names both hosts, once per target host. Only
+ * the rule for following a client has when the pools are applied is guarded; one set on the
+ * client afterwards replaces this one.
  */
 final class RouteKeepingRedirects implements BiPredicate<HttpClientRequest, HttpClientResponse> {
 
@@ -51,7 +54,7 @@ final class RouteKeepingRedirects implements BiPredicate<HttpClientRequest, Http
 		if (attempt == null || host == null || attempt.routesAlike(this.pools, host)) {
 			return true;
 		}
-		boolean first = this.warnedHosts.size() < MAX_WARNED_HOSTS && this.warnedHosts.add(host.toLowerCase());
+		boolean first = this.warnedHosts.size() < MAX_WARNED_HOSTS && this.warnedHosts.add(host.toLowerCase(Locale.ROOT));
 		log.log(first ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
 				() -> "proxy pools: a redirect from " + PooledProxySelector.host(request.resourceUrl()) + " to " + host
 						+ " was not followed: the pools route that host another way (another pool, or direct), and "
@@ -60,13 +63,17 @@ final class RouteKeepingRedirects implements BiPredicate<HttpClientRequest, Http
 		return false;
 	}
 
-	/** The host of an absolute (or scheme-relative) location; {@code null} for a relative one, which stays on its host. */
+	/**
+	 * The host of an absolute location; {@code null} for any other, which Reactor Netty
+	 * follows on the same host (a scheme-relative {@code //host/path} included).
+	 */
 	private static String absoluteHost(String location) {
 		if (location == null) {
 			return null;
 		}
 		try {
-			return URI.create(location.strip()).getHost();
+			URI uri = URI.create(location.strip());
+			return uri.isAbsolute() ? uri.getHost() : null;
 		}
 		catch (IllegalArgumentException ex) {
 			// Reactor Netty reports a location it cannot follow

@@ -16,7 +16,7 @@ import io.cryptofeed.proxy.core.ProxyEndpoint;
  */
 final class ServiceStatusLog {
 
-	/** Bounds the proxies remembered as failing; past it, failures are logged at debug level only. */
+	/** Bounds the proxies remembered as failing: past it they are forgotten, and each warned about anew. */
 	private static final int MAX_FAILING_PROXIES = 1000;
 
 	/** Under the name of the class users know: the source is what falls back. */
@@ -52,13 +52,16 @@ final class ServiceStatusLog {
 
 	/**
 	 * Connecting through a proxy the service gave failed (its tunnel stalled, too).
-	 * @param fallback what the connection's next attempt uses, if one follows
+	 * @param policy what a further attempt of the connection uses, when one follows
 	 */
-	void proxyFailed(ProxyEndpoint proxy, String exchange, ConnectionType type, String cause, String fallback) {
-		boolean first = this.failingProxies.size() < MAX_FAILING_PROXIES && this.failingProxies.add(proxy);
-		log.log(first ? Level.WARNING : Level.DEBUG,
-				"proxy service''s proxy failed: proxy={0} exchange={1} type={2} cause=\"{3}\" fallback={4}", proxy,
-				exchange, type, cause, fallback);
+	void proxyFailed(ProxyEndpoint proxy, String exchange, ConnectionType type, String cause, String policy) {
+		if (this.failingProxies.size() >= MAX_FAILING_PROXIES) {
+			// a service that rotates its proxies may never hand a dead one out again
+			this.failingProxies.clear();
+		}
+		log.log(this.failingProxies.add(proxy) ? Level.WARNING : Level.DEBUG,
+				"proxy service''s proxy failed: proxy={0} exchange={1} type={2} cause=\"{3}\" next-attempt={4}", proxy,
+				exchange, type, cause, policy);
 	}
 
 	/** A new tunnel through a proxy the service gave is up. */

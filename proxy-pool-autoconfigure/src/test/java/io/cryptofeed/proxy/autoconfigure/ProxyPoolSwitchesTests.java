@@ -1,5 +1,7 @@
 package io.cryptofeed.proxy.autoconfigure;
 
+import java.util.Map;
+
 import io.cryptofeed.proxy.core.ProxyPools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -12,6 +14,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.core.env.MapPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,6 +57,25 @@ class ProxyPoolSwitchesTests {
 			.run((context) -> assertThat(context).hasFailed());
 		this.runner.withPropertyValues(POOL, "cryptofeed.proxy.enabled= TRUE ")
 			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(ProxyPools.class));
+	}
+
+	/** Binding trims the text, Boot's conditions do not: the breakers' properties on, the breakers off. */
+	@Test
+	void aSwitchWithSpacesAroundItStopsTheStart() {
+		this.runner.withPropertyValues(POOL)
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new MapPropertySource("raw", Map.of("cryptofeed.proxy.circuit-breaker.enabled", "true "))))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(ProxyConfigurationValidationTests.findCause(context.getStartupFailure()).violations())
+					.singleElement()
+					.satisfies((violation) -> {
+						assertThat(violation.property()).isEqualTo("cryptofeed.proxy.circuit-breaker.enabled");
+						assertThat(violation.problem()).contains("read the spaces around it");
+						assertThat(violation.fix()).endsWith("true or false, without spaces");
+					});
+			});
 	}
 
 	@Test

@@ -273,7 +273,12 @@ class ReloadConfigurationTests {
 			assertThat(pool(context).members()).singleElement()
 				.satisfies((member) -> assertThat(member.endpoint().port()).isEqualTo(3128));
 
-			this.reloadable.put("cryptofeed.proxy.enabled", " TRUE ");
+			this.reloadable.put("cryptofeed.proxy.enabled", "true ");
+			assertThat(reloader.reload()).as("Boot's conditions would read it as off").isFalse();
+			assertThat(reloader.status().rejectionReasons()).singleElement()
+				.satisfies((reason) -> assertThat(reason).contains("to true or false, without spaces"));
+
+			this.reloadable.put("cryptofeed.proxy.enabled", "TRUE");
 			assertThat(reloader.reload()).as("Boot reads booleans in any case").isTrue();
 			assertThat(pool(context).members()).singleElement()
 				.satisfies((member) -> assertThat(member.endpoint().port()).isEqualTo(3129));

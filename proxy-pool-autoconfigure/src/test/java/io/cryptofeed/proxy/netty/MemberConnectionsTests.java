@@ -177,6 +177,21 @@ class MemberConnectionsTests {
 		}
 	}
 
+	/** Its connect was under way at the reload: no tracked connection was there to retire. */
+	@Test
+	void aSessionOpenedThroughAMemberAReloadRemovedMeanwhileIsWatchedFromTheStart() {
+		this.pools.addAvailabilityListener(this.connections);
+		this.pools.reconcile(List.of(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP), PoolSpec.Origin.POOL,
+				List.of(member("b")), "round-robin", Duration.ofSeconds(30))), Map.of(),
+				SelectionStrategies.builtIn()::create);
+		EmbeddedChannel session = sessionThrough(this.member);
+
+		advance(999);
+		assertThat(session.isOpen()).isTrue();
+		advance(1);
+		assertThat(session.isOpen()).isFalse();
+	}
+
 	@Test
 	void aSessionOfAMemberAReloadRemovedThatKeepsReadingStaysOpen() {
 		EmbeddedChannel session = sessionThrough(this.member);

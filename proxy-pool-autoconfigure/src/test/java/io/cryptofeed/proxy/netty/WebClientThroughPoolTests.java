@@ -375,14 +375,18 @@ class WebClientThroughPoolTests {
 
 	@ParameterizedTest(name = "{0}: {1} -> {2}")
 	@CsvSource({ "direct-hosts=example.invalid, localhost, 127.0.0.1, 127.0.0.11",
-			"exchanges.local.hosts=localhost, localhost, localhost, 127.0.0.12",
+			"exchanges.local.hosts=localhost;exchanges.local.http.url={second}, localhost, localhost, 127.0.0.12",
 			"direct-hosts=localhost, localhost, 127.0.0.1, ",
 			"direct-hosts=localhost, 127.0.0.1, localhost, ",
-			"exchanges.local.hosts=localhost, 127.0.0.1, localhost, ",
-			"exchanges.local.hosts=localhost, localhost, 127.0.0.1, " })
+			"exchanges.local.hosts=localhost;exchanges.local.http.url={second}, 127.0.0.1, localhost, ",
+			"exchanges.local.hosts=localhost;exchanges.local.http.url={second}, localhost, 127.0.0.1, ",
+			"exchanges.local.hosts=localhost, 127.0.0.1, localhost, " })
 	void aRedirectIsFollowedOnlyWhereItsHostTakesTheSameRoute(String routing, String from, String to, String peer) {
-		String[] properties = { "cryptofeed.proxy." + routing, "cryptofeed.proxy.default.http.url=" + this.first.url(),
-				"cryptofeed.proxy.exchanges.local.http.url=" + this.second.url() };
+		// the last: the same default pool, but another exchange, whose limits (and proxy service answer) differ
+		List<String> properties = new ArrayList<>(List.of("cryptofeed.proxy.default.http.url=" + this.first.url()));
+		for (String property : routing.split(";")) {
+			properties.add("cryptofeed.proxy." + property.replace("{second}", this.second.url()));
+		}
 		DisposableServer redirecting = HttpServer.create()
 			.host("127.0.0.1")
 			.port(0)
@@ -391,7 +395,7 @@ class WebClientThroughPoolTests {
 				.send()))
 			.bindNow();
 		try (CapturedLog log = CapturedLog.of(RouteKeepingRedirects.class)) {
-			TransportTestSupport.runner().withPropertyValues(properties).run((context) -> {
+			TransportTestSupport.runner().withPropertyValues(properties.toArray(String[]::new)).run((context) -> {
 				WebClient client = context.getBean(WebClient.Builder.class).build();
 				Supplier<ResponseEntity<String>> request = () -> client.get()
 					.uri("http://" + from + ":" + redirecting.port() + "/to/" + to)

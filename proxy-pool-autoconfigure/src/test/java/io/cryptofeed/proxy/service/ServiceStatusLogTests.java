@@ -51,7 +51,7 @@ class ServiceStatusLogTests {
 			this.log.proxyConnected(other);
 			assertThat(captured.warnings()).singleElement()
 				.isEqualTo("WARNING proxy service's proxy failed: proxy=socks5://***@10.0.0.6:1080 exchange=binance "
-						+ "type=http cause=\"ProxyConnectException: timeout\" fallback=direct");
+						+ "type=http cause=\"ProxyConnectException: timeout\" next-attempt=direct");
 
 			this.log.proxyConnected(proxy);
 			this.log.proxyFailed(proxy, "binance", ConnectionType.HTTP, "ProxyConnectException: timeout", "direct");
