@@ -10,8 +10,12 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import reactor.core.publisher.Mono;
 
 /**
- * A Resilience4j circuit breaker around the proxy service: when most recent calls failed,
- * connections stop waiting for it and fall back at once until trial calls succeed again.
+ * A Resilience4j circuit breaker around the proxy service: when most recent calls found it
+ * unavailable (timed out, unreachable, 5xx or 429), connections stop waiting for it and fall
+ * back at once until trial calls succeed again. An answer it gave that cannot be used (a 401,
+ * another 4xx, malformed, a proxy URL the transport cannot use) falls back too, but counts as
+ * an answer: the service is there, and one exchange's bad answer must not stop every
+ * exchange from asking.
  */
 public final class ServiceCircuitBreaker implements ServiceGuard {
 
@@ -32,7 +36,7 @@ public final class ServiceCircuitBreaker implements ServiceGuard {
 			.permittedNumberOfCallsInHalfOpenState(1)
 			// feedback only looks at the state: without it the breaker would stay open while the cache serves
 			.automaticTransitionFromOpenToHalfOpenEnabled(true)
-			.recordExceptions(Throwable.class)
+			.recordException(ServiceCircuitBreaker::unavailable)
 			.build());
 		this.breaker.getEventPublisher().onStateTransition((event) -> {
 			CircuitBreaker.State to = event.getStateTransition().getToState();
@@ -72,6 +76,11 @@ public final class ServiceCircuitBreaker implements ServiceGuard {
 				}
 			});
 		});
+	}
+
+	/** Whether the call found the service unavailable: any error but an answer it gave. */
+	private static boolean unavailable(Throwable error) {
+		return !(error instanceof ServiceCallException failure) || failure.reason().transientFailure();
 	}
 
 	@Override

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static io.cryptofeed.proxy.service.ServiceFixture.EMBEDDED_PEER;
 import static io.cryptofeed.proxy.service.ServiceFixture.SERVICE_PEER;
 import static io.cryptofeed.proxy.service.ServiceFixture.counter;
@@ -49,6 +50,21 @@ class ServiceCircuitBreakerTests {
 						assertThat(counter(context, "cryptofeed.proxy.service.breaker.opens")).isOne();
 					});
 		}
+	}
+
+	/** The service is there: one exchange's unusable answers must not stop every exchange from asking. */
+	@Test
+	void answersThatCannotBeUsedFallBackButLeaveTheBreakerClosed() {
+		this.fixture.answer(okJson(ServiceFixture.json("gopher://10.0.0.9:70", 60L, "embedded_fallback")));
+		run(this.fixture.runner(), (context, client) -> {
+			CircuitBreaker breaker = ((ServiceCircuitBreaker) context.getBean(ServiceGuard.class)).breaker();
+			for (int i = 0; i < 8; i++) {
+				assertThat(this.fixture.whoami(client)).isEqualTo(EMBEDDED_PEER);
+			}
+			assertThat(this.fixture.requests()).hasSize(8);
+			assertThat(requestCount(context, "failed", "unsupported_proxy")).isEqualTo(8);
+			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		});
 	}
 
 	@Test
