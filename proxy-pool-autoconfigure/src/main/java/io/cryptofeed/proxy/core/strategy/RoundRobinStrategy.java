@@ -30,8 +30,8 @@ public final class RoundRobinStrategy implements SelectionStrategy {
 		AtomicInteger position = this.position;
 		return (exclusion) -> {
 			// masking keeps the index non-negative when the counter wraps past MAX_VALUE
-			int index = (position.getAndIncrement() & Integer.MAX_VALUE) % n;
-			return Scan.from(candidates, index, exclusion);
+			PoolMember pick = candidates[(position.getAndIncrement() & Integer.MAX_VALUE) % n];
+			return exclusion.excludes(pick) ? AllowedMembers.pick(candidates, exclusion, false) : pick;
 		};
 	}
 

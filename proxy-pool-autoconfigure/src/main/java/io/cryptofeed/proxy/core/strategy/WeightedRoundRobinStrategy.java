@@ -44,9 +44,8 @@ public final class WeightedRoundRobinStrategy implements SelectionStrategy {
 		int length = order.length;
 		AtomicInteger position = this.position;
 		return (exclusion) -> {
-			int slot = (position.getAndIncrement() & Integer.MAX_VALUE) % length;
-			// on failover the member after the one whose turn it is stands in
-			return Scan.from(candidates, order[slot], exclusion);
+			PoolMember pick = candidates[order[(position.getAndIncrement() & Integer.MAX_VALUE) % length]];
+			return exclusion.excludes(pick) ? AllowedMembers.pick(candidates, exclusion, true) : pick;
 		};
 	}
 

@@ -2,7 +2,9 @@ package io.cryptofeed.proxy.core.strategy;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.cryptofeed.proxy.core.Exclusion;
 import io.cryptofeed.proxy.core.Members;
@@ -51,10 +53,31 @@ class RoundRobinStrategyTests {
 		Selector selector = new RoundRobinStrategy(0).prepare(this.members);
 		TriedMembers tried = new TriedMembers();
 		tried.add(this.members[0]);
-		assertThat(selector.select(tried)).isEqualTo(this.members[1]);
+		assertThat(selector.select(tried)).isIn(this.members[1], this.members[2]);
 		tried.add(this.members[1]);
+		assertThat(selector.select(tried)).isSameAs(this.members[2]);
 		tried.add(this.members[2]);
 		assertThat(selector.select(tried)).isNull();
+	}
+
+	/**
+	 * A member resting for an exchange stays a candidate for hours: its turns must not all go
+	 * to the member after it.
+	 */
+	@Test
+	void theTurnsOfAnExcludedMemberAreSharedEvenlyByTheOthers() {
+		PoolMember[] four = Members.candidates(Members.count(4));
+		Selector selector = new RoundRobinStrategy(0).prepare(four);
+		Exclusion resting = (member) -> member == four[1];
+		int draws = 30_000;
+		Map<PoolMember, Integer> counts = new IdentityHashMap<>();
+		for (int i = 0; i < draws; i++) {
+			counts.merge(selector.select(resting), 1, Integer::sum);
+		}
+		assertThat(counts).doesNotContainKey(four[1]);
+		// 99.99th percentile of chi-square with 2 degrees of freedom is 18.4
+		assertThat(Distribution.chiSquare(counts, new PoolMember[] { four[0], four[2], four[3] },
+				new double[] { 1 / 3.0, 1 / 3.0, 1 / 3.0 }, draws)).isLessThan(18.4);
 	}
 
 	private static List<PoolMember> pick(Selector selector, int n) {

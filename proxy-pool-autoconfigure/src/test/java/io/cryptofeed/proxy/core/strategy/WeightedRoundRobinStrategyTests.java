@@ -1,8 +1,11 @@
 package io.cryptofeed.proxy.core.strategy;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import io.cryptofeed.proxy.core.Exclusion;
 import io.cryptofeed.proxy.core.Members;
@@ -10,6 +13,8 @@ import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.Selector;
 import io.cryptofeed.proxy.core.TriedMembers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -86,8 +91,30 @@ class WeightedRoundRobinStrategyTests {
 				org.assertj.core.data.Offset.offset(0.001));
 	}
 
+	/** A heavy member resting for an exchange must not hand its turns to the member after it. */
+	@ParameterizedTest(name = "weights {0}, {1} excluded")
+	@CsvSource({ "1;1;10, 2", "1;10;1, 0", "3;1;1, 1" })
+	void theTurnsOfAnExcludedMemberAreSharedByTheOthersWeights(String weights, int excluded) {
+		int[] w = Arrays.stream(weights.split(";")).mapToInt(Integer::parseInt).toArray();
+		PoolMember[] members = Members.candidates(Members.weighted(w));
+		Selector selector = new WeightedRoundRobinStrategy(0).prepare(members);
+		Exclusion resting = (member) -> member == members[excluded];
+		int draws = 30_000;
+		Map<PoolMember, Integer> counts = new IdentityHashMap<>();
+		for (int i = 0; i < draws; i++) {
+			counts.merge(selector.select(resting), 1, Integer::sum);
+		}
+		assertThat(counts).doesNotContainKey(members[excluded]);
+		PoolMember[] others = IntStream.range(0, w.length).filter((i) -> i != excluded).mapToObj((i) -> members[i])
+			.toArray(PoolMember[]::new);
+		double total = Arrays.stream(others).mapToInt(PoolMember::weight).sum();
+		double[] shares = Arrays.stream(others).mapToDouble((member) -> member.weight() / total).toArray();
+		// 99.99th percentile of chi-square with 1 degree of freedom is 15.1
+		assertThat(Distribution.chiSquare(counts, others, shares, draws)).isLessThan(15.1);
+	}
+
 	@Test
-	void failoverTakesTheNextUntriedMember() {
+	void failoverTakesAnUntriedMember() {
 		PoolMember[] members = Members.candidates(Members.weighted(5, 1, 1));
 		Selector selector = new WeightedRoundRobinStrategy(0).prepare(members);
 		TriedMembers tried = new TriedMembers();
