@@ -129,6 +129,11 @@ public final class ExchangeLimits {
 		}
 		long now = this.clock.millis();
 		Duration delay = RetryAfter.parse(retryAfter, Instant.ofEpochMilli(now));
+		if (delay != null && delay.isZero()) {
+			// 0, or a date already past, says when not to wait, not how long to rest after a
+			// limit: the policy decides, as without the header
+			delay = null;
+		}
 		MemberLimit limit = limit(member, this.policy.budget(pool.key().type()));
 		MemberLimit.Started started = limit.coolDown(status, delay, this.policy, now);
 		this.coolingUntil.accumulateAndGet(limit.coolingUntil(), Math::max);

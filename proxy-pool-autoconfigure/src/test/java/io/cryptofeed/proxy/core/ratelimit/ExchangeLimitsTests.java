@@ -52,6 +52,22 @@ class ExchangeLimitsTests {
 		assertThat(select(binance, 30)).contains(banned);
 	}
 
+	/** A zero wait is no rest: a cooldown of nothing would strike and warn on every limited answer. */
+	@Test
+	void aRetryAfterOfZeroOrOfADatePastCountsAsNone() {
+		ExchangeLimits binance = this.limits.forExchange("binance");
+		PoolMember limited = this.members.get(1);
+		binance.responded(this.pool, limited, 429, "0");
+		binance.responded(this.pool, limited, 429, "Thu, 01 Jan 1970 00:00:00 GMT");
+
+		assertThat(this.cooldowns).singleElement().satisfies((cooldown) -> {
+			assertThat(cooldown.duration()).isEqualTo(RateLimitPolicy.DEFAULTS.cooldown());
+			assertThat(cooldown.retryAfter()).isFalse();
+			assertThat(cooldown.strikes()).isOne();
+		});
+		assertThat(select(binance, 30)).doesNotContain(limited);
+	}
+
 	@Test
 	void aFailoverCountsOnceWhileAMemberRests() {
 		ExchangeLimits binance = this.limits.forExchange("binance");
