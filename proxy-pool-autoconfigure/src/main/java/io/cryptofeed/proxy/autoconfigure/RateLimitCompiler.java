@@ -125,6 +125,11 @@ final class RateLimitCompiler {
 					"use " + budgetPath + "." + name);
 		}
 		Duration window = own.getWindow();
+		if (inherited != null) {
+			// like every other value, each of the two comes from the default block when unset
+			max = (max != null) ? max : Integer.valueOf(inherited.max());
+			window = (window != null) ? window : inherited.window();
+		}
 		if (max == null) {
 			if (window != null) {
 				violations.add(budgetPath + "." + name, null, "a window is set without " + name,

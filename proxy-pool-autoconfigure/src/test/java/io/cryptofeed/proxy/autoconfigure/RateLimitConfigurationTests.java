@@ -62,6 +62,18 @@ class RateLimitConfigurationTests {
 	}
 
 	@Test
+	void anExchangeTakesTheBudgetValueItDoesNotSetFromTheDefaultBlock() {
+		policies((policies) -> {
+			assertThat(policies.of("binance").httpBudget()).isEqualTo(new Budget(10, Duration.ofSeconds(2)));
+			assertThat(policies.of("okx").httpBudget()).isEqualTo(new Budget(5, Duration.ofSeconds(1)));
+			assertThat(policies.of("kraken").httpBudget()).isEqualTo(new Budget(10, Duration.ofSeconds(1)));
+		}, "cryptofeed.proxy.default.http.budget.max-requests=10", "cryptofeed.proxy.default.http.budget.window=1s",
+				"cryptofeed.proxy.exchanges.binance.http.budget.window=2s",
+				"cryptofeed.proxy.exchanges.okx.http.budget.max-requests=5",
+				"cryptofeed.proxy.exchanges.kraken.rate-limit.cooldown=1m");
+	}
+
+	@Test
 	void anEmptyStatusListTurnsCooldownsOffForThatExchange() {
 		policies((policies) -> {
 			assertThat(policies.of("kraken").statuses()).isEmpty();
