@@ -19,7 +19,7 @@ public class PoolRateLimitedException extends NoProxyAvailableException {
 
 	public PoolRateLimitedException(PoolKey pool, String exchange, int cooling, int spent, Instant retryAt,
 			Duration retryIn) {
-		super(pool, "every member is resting for exchange=" + exchange + " (cooling down " + cooling
+		super(pool, "every available member is resting for exchange=" + exchange + " (cooling down " + cooling
 				+ ", budget spent " + spent + "); earliest retry at " + retryAt + " (in " + retryIn + ")");
 		this.exchange = exchange;
 		this.retryAt = retryAt;
