@@ -284,7 +284,7 @@ public class ProxyPoolEndpoint {
 	 * and before its first check.
 	 *
 	 * @param index its position in configuration order, from 0
-	 * @param id what names it in a request: {@code host:port}, with {@code #index} when that is ambiguous
+	 * @param id what names it in a request: {@code host:port}, with {@code #serial} when that is ambiguous
 	 * @param url the proxy URL, credentials masked
 	 * @param weight its relative share under the weighted strategy
 	 * @param enabled whether configuration allows selecting it

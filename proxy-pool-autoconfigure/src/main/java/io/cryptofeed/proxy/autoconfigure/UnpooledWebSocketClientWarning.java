@@ -50,7 +50,7 @@ final class UnpooledWebSocketClientWarning implements SmartInitializingSingleton
 		}
 		if (!this.clients.applied(ConnectionType.WEBSOCKET)) {
 			warnOfEach(WebSocketClient.class, "it took the place of the pooled WebSocketClient; remove it, or build "
-					+ "it as new ProxyPoolWebSocketClient(proxyPoolHttpClients, HttpClient.create()) (for larger "
+					+ "it as new ProxyPoolWebSocketClient(proxyPoolHttpClients, proxyPoolHttpClients.newHttpClient()) (for larger "
 					+ "frames, set cryptofeed.proxy.websocket-client.max-frame-payload-length instead)");
 		}
 		ClassLoader classLoader = getClass().getClassLoader();

@@ -15,13 +15,15 @@ final class ExchangeAnswers {
 
 	/**
 	 * Whether the error is a WebSocket handshake that the exchange answered with a status
-	 * through the attempt's member; the status is recorded like any answer's.
+	 * through the attempt's member; the new tunnel counts as a success of the member, as an
+	 * HTTP answer's does, and the status is recorded like any answer's.
 	 * @return whether that status put the member to rest
 	 */
 	static boolean refusedHandshake(ConnectAttempt attempt, Throwable error) {
 		for (Throwable t = error; t != null; t = t.getCause()) {
 			if (t instanceof WebSocketClientHandshakeException handshake && handshake.response() != null) {
 				HttpResponse response = handshake.response();
+				attempt.tunnelUp();
 				attempt.responded(response.status().code(), response.headers());
 				return attempt.takeCooldown();
 			}

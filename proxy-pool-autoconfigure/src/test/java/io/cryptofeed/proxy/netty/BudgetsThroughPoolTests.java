@@ -143,6 +143,9 @@ class BudgetsThroughPoolTests {
 			assertThat(pool(context).members()).allSatisfy((member) -> {
 				assertThat(breakers.breakerOf(member).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
 				assertThat(breakers.breakerOf(member).getMetrics().getNumberOfFailedCalls()).isZero();
+				// the exchange answered through a new tunnel: the proxy worked
+				assertThat(member.succeededConnects()).as("new connections through " + member.endpoint())
+					.isGreaterThanOrEqualTo(1);
 			});
 		});
 	}
