@@ -161,9 +161,7 @@ class MemberConnectionsTests {
 		EmbeddedChannel session = sessionThrough(this.member);
 
 		try (CapturedLog log = CapturedLog.of(QuietConnections.class)) {
-			this.pools.reconcile(List.of(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP), PoolSpec.Origin.POOL,
-					List.of(member("b")), "round-robin", Duration.ofSeconds(30))), Map.of(),
-					SelectionStrategies.builtIn()::create);
+			removeFirstMemberByReload();
 			assertThat(this.member.isRemoved()).isTrue();
 			advance(MemberConnections.RETIRE_GRACE.toMillis() - 1);
 			assertThat(session.isOpen()).isTrue();
@@ -181,9 +179,7 @@ class MemberConnectionsTests {
 	@Test
 	void aSessionOpenedThroughAMemberAReloadRemovedMeanwhileIsWatchedFromTheStart() {
 		this.pools.addAvailabilityListener(this.connections);
-		this.pools.reconcile(List.of(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP), PoolSpec.Origin.POOL,
-				List.of(member("b")), "round-robin", Duration.ofSeconds(30))), Map.of(),
-				SelectionStrategies.builtIn()::create);
+		removeFirstMemberByReload();
 		EmbeddedChannel session = sessionThrough(this.member);
 
 		advance(999);
@@ -196,9 +192,7 @@ class MemberConnectionsTests {
 	void aSessionOfAMemberAReloadRemovedThatKeepsReadingStaysOpen() {
 		EmbeddedChannel session = sessionThrough(this.member);
 
-		this.pools.reconcile(List.of(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP), PoolSpec.Origin.POOL,
-				List.of(member("b")), "round-robin", Duration.ofSeconds(30))), Map.of(),
-				SelectionStrategies.builtIn()::create);
+		removeFirstMemberByReload();
 		for (int i = 0; i < 10; i++) {
 			advance(500);
 			session.writeInbound(Unpooled.wrappedBuffer(new byte[] { 1 }));
@@ -418,6 +412,13 @@ class MemberConnectionsTests {
 		advance(5_000);
 		assertThat(failing.isOpen()).isTrue();
 		assertThat(this.pool.quietConnectionsCut()).isZero();
+	}
+
+	/** A reload that keeps only the second member ("b"). */
+	private void removeFirstMemberByReload() {
+		this.pools.reconcile(List.of(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP), PoolSpec.Origin.POOL,
+				List.of(member("b")), "round-robin", Duration.ofSeconds(30))), Map.of(),
+				SelectionStrategies.builtIn()::create);
 	}
 
 	/** A pooled connection through the member that carried a request and is idle now. */

@@ -26,7 +26,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
@@ -83,13 +82,7 @@ class RestClientThroughPoolTests {
 
 	@Test
 	void aRedirectFromADirectHostToAPooledOneIsNotFollowedButAnswered() {
-		DisposableServer redirecting = HttpServer.create()
-			.host("127.0.0.1")
-			.port(0)
-			.route((routes) -> routes.get("/to/{host}", (request, response) -> response.status(302)
-				.header("Location", "http://" + request.param("host") + ":" + this.target.port() + "/whoami")
-				.send()))
-			.bindNow();
+		DisposableServer redirecting = TransportTestSupport.redirecting(this.target);
 		try (CapturedLog log = CapturedLog.of(RouteKeepingRedirects.class)) {
 			runner().withPropertyValues("cryptofeed.proxy.default.http.url=" + this.trio.first.url(),
 					"cryptofeed.proxy.direct-hosts=localhost")

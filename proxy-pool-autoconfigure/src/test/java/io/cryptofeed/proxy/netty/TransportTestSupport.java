@@ -12,6 +12,8 @@ import io.cryptofeed.proxy.autoconfigure.ProxyPoolTransportAutoConfiguration;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import reactor.core.publisher.Sinks;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
@@ -52,6 +54,20 @@ final class TransportTestSupport {
 					"cryptofeed.proxy.circuit-breaker.sliding-window-size=2",
 					"cryptofeed.proxy.circuit-breaker.wait-duration-in-open-state=1s",
 					"cryptofeed.proxy.circuit-breaker.permitted-calls-in-half-open-state=1");
+	}
+
+	/**
+	 * A server on 127.0.0.1 whose {@code /to/{host}} answers 302 to the target's
+	 * {@code /whoami} at that host: a redirect to a host of the test's choosing.
+	 */
+	static DisposableServer redirecting(TargetServer target) {
+		return HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.route((routes) -> routes.get("/to/{host}", (request, response) -> response.status(302)
+				.header("Location", "http://" + request.param("host") + ":" + target.port() + "/whoami")
+				.send()))
+			.bindNow();
 	}
 
 	/** A WebClient from the auto-configured builder that trusts a TLS target, as a Boot SSL bundle makes one. */

@@ -41,7 +41,6 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
-import reactor.netty.http.server.HttpServer;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
@@ -387,13 +386,7 @@ class WebClientThroughPoolTests {
 		for (String property : routing.split(";")) {
 			properties.add("cryptofeed.proxy." + property.replace("{second}", this.second.url()));
 		}
-		DisposableServer redirecting = HttpServer.create()
-			.host("127.0.0.1")
-			.port(0)
-			.route((routes) -> routes.get("/to/{host}", (request, response) -> response.status(302)
-				.header("Location", "http://" + request.param("host") + ":" + this.target.port() + "/whoami")
-				.send()))
-			.bindNow();
+		DisposableServer redirecting = TransportTestSupport.redirecting(this.target);
 		try (CapturedLog log = CapturedLog.of(RouteKeepingRedirects.class)) {
 			TransportTestSupport.runner().withPropertyValues(properties.toArray(String[]::new)).run((context) -> {
 				WebClient client = context.getBean(WebClient.Builder.class).build();
