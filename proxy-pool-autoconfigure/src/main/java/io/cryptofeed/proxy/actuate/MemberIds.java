@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.cryptofeed.proxy.core.PoolMember;
-import io.cryptofeed.proxy.core.ProxyPool;
 
 /**
  * Names the members of a pool for operators and metric tags, never with credentials: the
@@ -22,9 +21,11 @@ final class MemberIds {
 	private MemberIds() {
 	}
 
-	/** The id of each member of the pool, in configuration order. */
-	static List<String> of(ProxyPool pool) {
-		List<PoolMember> members = pool.members();
+	/**
+	 * The id of each member, in order.
+	 * @param members one read of a pool's members: a reload may change them between two
+	 */
+	static List<String> of(List<PoolMember> members) {
 		Map<String, Integer> seen = new HashMap<>();
 		members.forEach((member) -> seen.merge(member.endpoint().hostAndPort(), 1, Integer::sum));
 		List<String> ids = new ArrayList<>(members.size());
@@ -38,16 +39,17 @@ final class MemberIds {
 
 	/**
 	 * The index of the member a selector names: its id, or its index.
+	 * @param ids the members' ids, from {@link #of} on the same read of the members
 	 * @return the index, or -1 when no member matches
 	 */
-	static int find(ProxyPool pool, String selector) {
-		int index = of(pool).indexOf(selector);
+	static int find(List<String> ids, String selector) {
+		int index = ids.indexOf(selector);
 		if (index >= 0) {
 			return index;
 		}
 		if (!selector.isEmpty() && selector.length() <= 9 && selector.chars().allMatch(Character::isDigit)) {
 			int position = Integer.parseInt(selector);
-			return (position < pool.members().size()) ? position : -1;
+			return (position < ids.size()) ? position : -1;
 		}
 		return -1;
 	}

@@ -106,8 +106,13 @@ public class ProxyPoolEndpoint {
 	@ReadOperation
 	public MemberDescriptor member(@Selector String exchange, @Selector String type, @Selector String member) {
 		ProxyPool pool = find(exchange, type);
-		int index = (pool != null) ? MemberIds.find(pool, member) : -1;
-		return (index >= 0) ? describe(pool, index, MemberIds.of(pool).get(index)) : null;
+		if (pool == null) {
+			return null;
+		}
+		List<PoolMember> members = pool.members();
+		List<String> ids = MemberIds.of(members);
+		int index = MemberIds.find(ids, member);
+		return (index >= 0) ? describe(pool, members.get(index), index, ids.get(index)) : null;
 	}
 
 	/** Checks every member of the pool now and answers when the checks ended. */
@@ -124,20 +129,23 @@ public class ProxyPoolEndpoint {
 	public MemberDescriptor memberAction(@Selector String exchange, @Selector String type, @Selector String member,
 			MemberAction action) {
 		ProxyPool pool = require(exchange, type);
-		int index = MemberIds.find(pool, member);
+		// one read of the members: a reload between two could put another member at the index
+		List<PoolMember> members = pool.members();
+		List<String> ids = MemberIds.of(members);
+		int index = MemberIds.find(ids, member);
 		if (index < 0) {
 			throw new InvalidEndpointRequestException("Pool " + pool.key() + " has no member " + member,
 					"no such member");
 		}
-		PoolMember target = pool.members().get(index);
-		String id = MemberIds.of(pool).get(index);
+		PoolMember target = members.get(index);
+		String id = ids.get(index);
 		switch (action) {
 			case DRAIN, UNDRAIN -> pool.setUnavailable(target, Unavailability.DRAINED, action == MemberAction.DRAIN);
 			case CHECK -> await(checks(pool, () -> this.healthChecker.checkNow(target)));
 		}
 		log.log(Level.INFO, "proxy pool operator: action={0} pool={1} member={2} available={3}", name(action),
 				pool.key(), id, target.isAvailable());
-		return describe(pool, index, id);
+		return describe(pool, target, index, id);
 	}
 
 	private ProxyPool find(String exchange, String type) {
@@ -185,10 +193,11 @@ public class ProxyPoolEndpoint {
 	}
 
 	private PoolDescriptor describe(ProxyPool pool) {
-		List<String> ids = MemberIds.of(pool);
+		List<PoolMember> current = pool.members();
+		List<String> ids = MemberIds.of(current);
 		List<MemberDescriptor> members = new ArrayList<>(ids.size());
 		for (int i = 0; i < ids.size(); i++) {
-			members.add(describe(pool, i, ids.get(i)));
+			members.add(describe(pool, current.get(i), i, ids.get(i)));
 		}
 		int available = (int) members.stream().filter(MemberDescriptor::available).count();
 		return new PoolDescriptor(pool.key().settings(), pool.key().type().id(), pool.strategyName(),
@@ -196,8 +205,7 @@ public class ProxyPoolEndpoint {
 				members);
 	}
 
-	private MemberDescriptor describe(ProxyPool pool, int index, String id) {
-		PoolMember member = pool.members().get(index);
+	private MemberDescriptor describe(ProxyPool pool, PoolMember member, int index, String id) {
 		MemberHealth.Snapshot health = (this.healthChecker != null)
 				? this.healthChecker.healthOf(member).map(MemberHealth::snapshot).orElse(null) : null;
 		// a member not checked yet has no health figures to show, not zeros that look like a passed check

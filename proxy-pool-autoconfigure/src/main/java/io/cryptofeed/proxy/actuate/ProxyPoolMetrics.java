@@ -229,7 +229,7 @@ public final class ProxyPoolMetrics implements HealthListener, PoolsListener, Au
 
 		void bindMembers() {
 			List<PoolMember> current = this.pool.members();
-			List<String> ids = MemberIds.of(this.pool);
+			List<String> ids = MemberIds.of(current);
 			String strategy = this.pool.strategyName();
 			Map<PoolMember, MemberMeters> kept = new IdentityHashMap<>();
 			for (int i = 0; i < current.size(); i++) {

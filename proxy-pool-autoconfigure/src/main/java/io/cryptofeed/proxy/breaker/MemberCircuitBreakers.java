@@ -85,13 +85,23 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListene
 		// the serial keeps names unique when two members differ only in their user name
 		CircuitBreaker breaker = this.registry.circuitBreaker(pool.key() + "#" + member.serial() + " " + member.endpoint(),
 				this.config);
+		Object marking = new Object();
 		breaker.getEventPublisher().onStateTransition((event) -> {
 			CircuitBreaker.State to = event.getStateTransition().getToState();
 			if (to == CircuitBreaker.State.DISABLED) {
 				return;
 			}
+			// Resilience4j changes the state before it publishes, unlocked: two threads' events
+			// (a connect opening it, a passed check half-opening it) may come in either order.
+			// The mark follows the state read now, under a lock, so the last event sets it right
+			synchronized (marking) {
+				CircuitBreaker.State now = breaker.getState();
+				if (now != CircuitBreaker.State.DISABLED) {
+					pool.setUnavailable(member, Unavailability.CIRCUIT_OPEN,
+							now == CircuitBreaker.State.OPEN || now == CircuitBreaker.State.FORCED_OPEN);
+				}
+			}
 			boolean open = to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN;
-			pool.setUnavailable(member, Unavailability.CIRCUIT_OPEN, open);
 			log.log(open ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
 					"proxy breaker: pool={0} member={1} from={2} to={3}", pool.key(), member.endpoint(),
 					event.getStateTransition().getFromState(), to);
