@@ -1,5 +1,8 @@
 package io.cryptofeed.proxy.netty;
 
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.cryptofeed.proxy.core.ConnectionType;
@@ -44,8 +47,16 @@ public final class DirectRoutes {
 
 	}
 
+	private static final System.Logger log = System.getLogger(DirectRoutes.class.getName());
+
 	/** {@code values()} copies its array at each call; counting stays allocation-free. */
 	private static final int REASONS = Reason.values().length;
+
+	/** Bounds the exchange ids warned about; past it, later ones are logged at DEBUG. */
+	private static final int MAX_WARNED_EXCHANGES = 1000;
+
+	/** {@code exchange/type} pairs already warned about. */
+	private final Set<String> warnedExchanges = ConcurrentHashMap.newKeySet();
 
 	private final LongAdder[] counts = new LongAdder[ConnectionType.values().length * REASONS];
 
@@ -57,6 +68,20 @@ public final class DirectRoutes {
 
 	void routed(ConnectionType type, Reason reason) {
 		this.counts[index(type, reason)].increment();
+	}
+
+	/**
+	 * A request that named its exchange went direct because neither that exchange's block
+	 * nor the default block has a pool for its type: most often a misspelt exchange id, so it
+	 * is named in a warning, once per exchange and type.
+	 */
+	void namedExchangeWithoutPool(String exchange, ConnectionType type) {
+		String key = exchange.toLowerCase(Locale.ROOT) + "/" + type.id();
+		boolean first = this.warnedExchanges.size() < MAX_WARNED_EXCHANGES && this.warnedExchanges.add(key);
+		log.log(first ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+				() -> "proxy pools: " + type.id() + " connections that name exchange '" + exchange + "' go direct: "
+						+ "neither cryptofeed.proxy.exchanges." + exchange + " nor cryptofeed.proxy.default has a pool"
+						+ " for " + type.id() + " (is the exchange id spelt as in the configuration?)");
 	}
 
 	/** How many went directly since start-up, of this type and for this reason. */

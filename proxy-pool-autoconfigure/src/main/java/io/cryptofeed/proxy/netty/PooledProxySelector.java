@@ -110,6 +110,9 @@ final class PooledProxySelector
 			// direct by configuration: a direct host, or this exchange and the default have no proxy for this type
 			boolean directHost = (attempt != null) ? attempt.toDirectHost()
 					: this.pools.isDirectHost(host(config.uri()));
+			if (!directHost && attempt != null && attempt.exchange() != null) {
+				this.directRoutes.namedExchangeWithoutPool(attempt.exchange(), this.type);
+			}
 			return direct(config, spec, directHost ? DirectRoutes.Reason.DIRECT_HOST : DirectRoutes.Reason.NO_POOL);
 		}
 		if (attempt == null) {

@@ -355,6 +355,31 @@ class WebClientThroughPoolTests {
 		});
 	}
 
+	/** Most often a misspelt id: without a default block the request would go direct unnoticed. */
+	@Test
+	void aRequestNamingAnExchangeWithoutAPoolGoesDirectWithAWarningOncePerExchange() {
+		try (CapturedLog log = CapturedLog.of(DirectRoutes.class)) {
+			TransportTestSupport.runner()
+				.withPropertyValues("cryptofeed.proxy.exchanges.alpha.http.url=" + this.first.url())
+				.run((context) -> {
+					WebClient client = context.getBean(WebClient.Builder.class).build();
+					for (int i = 0; i < 2; i++) {
+						String peer = client.get()
+							.uri(this.target.baseUrl() + "/whoami")
+							.attribute(ProxyAttributes.EXCHANGE, "alhpa")
+							.retrieve()
+							.bodyToMono(String.class)
+							.block(Duration.ofSeconds(10));
+						assertThat(peer).isEqualTo("127.0.0.1");
+					}
+					assertThat(log.warnings()).singleElement()
+						.asString()
+						.contains("connections that name exchange 'alhpa' go direct")
+						.contains("neither cryptofeed.proxy.exchanges.alhpa nor cryptofeed.proxy.default has a pool");
+				});
+		}
+	}
+
 	@Test
 	void hostPatternsChooseTheExchangesPool() {
 		String[] properties = { "cryptofeed.proxy.exchanges.local.hosts=localhost",
