@@ -24,16 +24,20 @@ import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
  * test ({@link AfterEachCallback}). A proxy created in a {@code @BeforeAll} method is closed after
  * all tests of its class ({@link AfterAllCallback}), which requires registering the extension on a
  * static field: on an instance field JUnit calls no class-level callbacks, so a proxy created
- * outside a test (in a field initializer or constructor) is then closed after the test. Not meant
- * for tests of one class running in parallel.
+ * outside a test (in a field initializer or constructor) is then closed after the test. Tests
+ * of one class may run in parallel: a proxy belongs to the test whose thread started it, as
+ * JUnit runs each test with its {@code @BeforeEach} and {@code @AfterEach} methods on one thread.
  */
 public final class TestProxiesExtension
 		implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
 
 	private static final Namespace NAMESPACE = Namespace.create(TestProxiesExtension.class);
 
-	/** The proxies of the open scopes, innermost first: classes, nested classes, the running test. */
+	/** The proxies of the open class scopes, innermost first: classes, nested classes. */
 	private final Deque<List<TestProxy>> scopes = new ArrayDeque<>();
+
+	/** The proxies of the test running on this thread, while one runs. */
+	private final ThreadLocal<List<TestProxy>> testScope = new ThreadLocal<>();
 
 	/** Proxies created while no scope was open. */
 	private final List<TestProxy> unscoped = new ArrayList<>();
@@ -70,40 +74,52 @@ public final class TestProxiesExtension
 
 	@Override
 	public synchronized void beforeAll(ExtensionContext context) {
-		openScope(context);
-	}
-
-	@Override
-	public synchronized void beforeEach(ExtensionContext context) {
-		openScope(context);
-	}
-
-	@Override
-	public void afterEach(ExtensionContext context) {
-		closeScope(context);
-	}
-
-	@Override
-	public void afterAll(ExtensionContext context) {
-		closeScope(context);
-	}
-
-	/** Must hold this extension's monitor. */
-	private void openScope(ExtensionContext context) {
 		this.scopes.push(new ArrayList<>());
 		context.getStore(NAMESPACE).put(this, Boolean.TRUE);
 	}
 
+	@Override
+	public void beforeEach(ExtensionContext context) {
+		this.testScope.set(new ArrayList<>());
+		context.getStore(NAMESPACE).put(this, Boolean.TRUE);
+	}
+
 	/**
-	 * Closes the scope this context opened, if it opened one: JUnit calls every after callback
-	 * even when an earlier extension's before callback failed and this one's never ran.
+	 * Closes the test's proxies, if this extension's before callback ran for it: JUnit calls
+	 * every after callback even when an earlier extension's before callback failed.
 	 */
-	private void closeScope(ExtensionContext context) {
+	@Override
+	public void afterEach(ExtensionContext context) {
+		List<TestProxy> own = this.testScope.get();
+		this.testScope.remove();
+		List<TestProxy> toClose = new ArrayList<>();
+		if (context.getStore(NAMESPACE).remove(this) != null && own != null) {
+			toClose.addAll(own);
+		}
+		synchronized (this) {
+			if (this.scopes.isEmpty()) {
+				// an extension on an instance field: no class scope, so what was created outside the test goes too
+				toClose.addAll(this.unscoped);
+				this.unscoped.clear();
+			}
+		}
+		closeAll(toClose);
+	}
+
+	@Override
+	public void afterAll(ExtensionContext context) {
 		closeInnermostScope(context.getStore(NAMESPACE).remove(this) != null);
 	}
 
-	private synchronized void register(TestProxy proxy) {
-		(this.scopes.isEmpty() ? this.unscoped : this.scopes.peek()).add(proxy);
+	private void register(TestProxy proxy) {
+		List<TestProxy> own = this.testScope.get();
+		if (own != null) {
+			own.add(proxy);
+			return;
+		}
+		synchronized (this) {
+			(this.scopes.isEmpty() ? this.unscoped : this.scopes.peek()).add(proxy);
+		}
 	}
 
 	private void closeInnermostScope(boolean opened) {

@@ -31,7 +31,9 @@ public interface TestProxy extends AutoCloseable {
 
 	/**
 	 * How many tunnels the proxy told its clients are open since start or the last reset; it
-	 * relays them unless it {@linkplain Fault#STALL stalls}.
+	 * relays them unless it {@linkplain Fault#STALL stalls}. Counted when the proxy answers: a
+	 * client that gave up during a {@linkplain Fault#delay delay} counts too, once the delay is
+	 * over, which may be after a reset.
 	 */
 	int tunnels();
 

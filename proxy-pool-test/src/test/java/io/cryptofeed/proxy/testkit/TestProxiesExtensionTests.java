@@ -1,8 +1,11 @@
 package io.cryptofeed.proxy.testkit;
 
 import java.net.ConnectException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.cryptofeed.proxy.testkit.support.ProxyClient;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,11 +18,14 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 class TestProxiesExtensionTests {
@@ -65,6 +71,21 @@ class TestProxiesExtensionTests {
 			.assertStatistics((stats) -> stats.started(2).failed(1).succeeded(1));
 
 		assertClosed(FailingBeforeEach.classProxy);
+	}
+
+	@Test
+	void testsRunningInParallelCloseOnlyTheirOwnProxies() {
+		EngineTestKit.engine("junit-jupiter")
+			.configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
+			.configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
+			.configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "2")
+			.selectors(selectClass(ParallelRegistration.class))
+			.execute()
+			.testEvents()
+			.assertStatistics((stats) -> stats.started(2).succeeded(2));
+
+		assertThat(ParallelRegistration.quick).isNotNull().satisfies(TestProxiesExtensionTests::assertClosed);
+		assertThat(ParallelRegistration.slow).isNotNull().satisfies(TestProxiesExtensionTests::assertClosed);
 	}
 
 	private static void assertClosed(TestProxy proxy) {
@@ -156,6 +177,50 @@ class TestProxiesExtensionTests {
 		@Order(2)
 		void second() {
 			assertOpen(classProxy);
+		}
+
+	}
+
+	/**
+	 * Run by the engine test kit only: two tests at once, each with a proxy of its own. The
+	 * slow one outlives the quick one's end, whose proxies close, and still has its own.
+	 */
+	@Execution(ExecutionMode.CONCURRENT)
+	static class ParallelRegistration {
+
+		@RegisterExtension
+		static final TestProxiesExtension proxies = new TestProxiesExtension();
+
+		static final CountDownLatch bothStarted = new CountDownLatch(2);
+
+		static volatile TestProxy quick;
+
+		static volatile TestProxy slow;
+
+		@Test
+		void quick() throws InterruptedException {
+			quick = proxies.http();
+			bothStarted.countDown();
+			assertThat(bothStarted.await(10, TimeUnit.SECONDS)).as("the other test runs at the same time").isTrue();
+		}
+
+		@Test
+		void slow() throws InterruptedException {
+			slow = proxies.socks5();
+			bothStarted.countDown();
+			assertThat(bothStarted.await(10, TimeUnit.SECONDS)).as("the other test runs at the same time").isTrue();
+			await().atMost(Duration.ofSeconds(10)).until(() -> isClosed(quick));
+			assertOpen(slow);
+		}
+
+		private static boolean isClosed(TestProxy proxy) {
+			try {
+				proxy.fault(Fault.NONE);
+				return false;
+			}
+			catch (IllegalStateException ex) {
+				return true;
+			}
 		}
 
 	}
