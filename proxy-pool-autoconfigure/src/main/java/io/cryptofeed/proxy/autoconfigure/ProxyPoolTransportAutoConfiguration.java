@@ -4,6 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import io.cryptofeed.proxy.actuate.CooldownMetrics;
 import io.cryptofeed.proxy.actuate.DirectRouteMetrics;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
@@ -59,6 +62,8 @@ import org.springframework.web.reactive.socket.client.WebSocketClient;
 @ConditionalOnBean(ProxyPools.class)
 public class ProxyPoolTransportAutoConfiguration {
 
+	private static final Log logger = LogFactory.getLog(ProxyPoolTransportAutoConfiguration.class);
+
 	/** Cooldowns and budgets per member and exchange, which selection respects. */
 	@Bean
 	@ConditionalOnMissingBean
@@ -72,8 +77,13 @@ public class ProxyPoolTransportAutoConfiguration {
 	@ConditionalOnMissingBean
 	public ProxyPoolHttpClients proxyPoolHttpClients(ProxyPools pools, CompiledProxyConfiguration configuration,
 			ObjectProvider<ProxyOutcomes> outcomes, RateLimits rateLimits, ObjectProvider<ProxySource> source) {
+		ProxySource unique = source.getIfUnique();
+		if (unique == null && source.stream().findAny().isPresent()) {
+			logger.warn("proxy pools: several ProxySource beans and none is @Primary, so none is asked: every "
+					+ "connection uses the embedded pools; mark the one to use @Primary");
+		}
 		return new ProxyPoolHttpClients(pools, configuration.transport(), all(outcomes.orderedStream().toList()),
-				rateLimits, source.getIfUnique());
+				rateLimits, unique);
 	}
 
 	private static ProxyOutcomes all(List<ProxyOutcomes> outcomes) {

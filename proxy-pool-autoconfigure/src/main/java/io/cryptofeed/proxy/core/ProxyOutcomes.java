@@ -4,7 +4,9 @@ import java.time.Duration;
 
 /**
  * Receives what happened when a connection went through a member: the circuit breakers
- * listen here, later also metrics.
+ * listen here, and so does every bean of this type an application declares, besides them.
+ * A failure's cause is the error as the client saw it, often a wrapper (WebClient's request
+ * exception): look through its causes to classify it.
  */
 public interface ProxyOutcomes {
 

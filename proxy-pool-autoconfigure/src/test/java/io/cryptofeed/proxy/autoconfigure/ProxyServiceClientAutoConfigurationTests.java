@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.netty.ProxyChoice;
+import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
 import io.cryptofeed.proxy.netty.ProxySource;
 import io.cryptofeed.proxy.service.MicrometerServiceMetrics;
 import io.cryptofeed.proxy.service.ServiceCircuitBreaker;
@@ -14,14 +15,18 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(OutputCaptureExtension.class)
 class ProxyServiceClientAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -85,6 +90,16 @@ class ProxyServiceClientAutoConfigurationTests {
 			.withBean(ProxySource.class, () -> (exchange, type) -> Mono.just(ProxyChoice.direct()))
 			.run((context) -> assertThat(context).hasSingleBean(ProxySource.class)
 				.doesNotHaveBean(ServiceProxySource.class));
+	}
+
+	@Test
+	void twoSourcesWithoutAPrimaryOneAreNamedInAWarningAndNoneIsAsked(CapturedOutput output) {
+		this.runner.withBean("one", ProxySource.class, () -> (exchange, type) -> Mono.just(ProxyChoice.direct()))
+			.withBean("two", ProxySource.class, () -> (exchange, type) -> Mono.just(ProxyChoice.direct()))
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(ProxyPoolHttpClients.class);
+				assertThat(output).contains("several ProxySource beans and none is @Primary, so none is asked");
+			});
 	}
 
 	@Test
