@@ -291,7 +291,7 @@ public class ProxyProperties {
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration waitDurationInOpenState = Duration.ofSeconds(30);
 
-		/** Trial connects, after the wait, that decide between closing and reopening the breaker. */
+		/** Connect outcomes of a half-open member that decide between closing and reopening the breaker. */
 		private int permittedCallsInHalfOpenState = 2;
 
 		public boolean isEnabled() {
