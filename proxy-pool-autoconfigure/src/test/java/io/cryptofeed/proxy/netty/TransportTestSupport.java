@@ -58,13 +58,16 @@ final class TransportTestSupport {
 
 	/**
 	 * A server on 127.0.0.1 whose {@code /to/{host}} answers 302 to the target's
-	 * {@code /whoami} at that host: a redirect to a host of the test's choosing.
+	 * {@code /whoami} at that host: a redirect to a host of the test's choosing. It closes
+	 * each connection after its answer; stop it with {@code dispose()}, which does not wait
+	 * for the tunnels a proxy may still hold to it.
 	 */
 	static DisposableServer redirecting(TargetServer target) {
 		return HttpServer.create()
 			.host("127.0.0.1")
 			.port(0)
 			.route((routes) -> routes.get("/to/{host}", (request, response) -> response.status(302)
+				.keepAlive(false)
 				.header("Location", "http://" + request.param("host") + ":" + target.port() + "/whoami")
 				.send()))
 			.bindNow();
