@@ -1,8 +1,5 @@
 package io.cryptofeed.proxy.netty;
 
-import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.cryptofeed.proxy.core.ConnectionType;
@@ -52,17 +49,17 @@ public final class DirectRoutes {
 	/** {@code values()} copies its array at each call; counting stays allocation-free. */
 	private static final int REASONS = Reason.values().length;
 
-	/** Bounds the exchange ids warned about; past it, later ones are logged at DEBUG. */
-	private static final int MAX_WARNED_EXCHANGES = 1000;
-
-	/** {@code exchange/type} pairs already warned about. */
-	private final Set<String> warnedExchanges = ConcurrentHashMap.newKeySet();
+	/** Exchange ids warned about, one set per connection type, so a repeat builds no key. */
+	private final FirstSightings[] namedWithoutPool = new FirstSightings[ConnectionType.values().length];
 
 	private final LongAdder[] counts = new LongAdder[ConnectionType.values().length * REASONS];
 
 	DirectRoutes() {
 		for (int i = 0; i < this.counts.length; i++) {
 			this.counts[i] = new LongAdder();
+		}
+		for (int i = 0; i < this.namedWithoutPool.length; i++) {
+			this.namedWithoutPool[i] = new FirstSightings();
 		}
 	}
 
@@ -76,12 +73,13 @@ public final class DirectRoutes {
 	 * is named in a warning, once per exchange and type.
 	 */
 	void namedExchangeWithoutPool(String exchange, ConnectionType type) {
-		String key = exchange.toLowerCase(Locale.ROOT) + "/" + type.id();
-		boolean first = this.warnedExchanges.size() < MAX_WARNED_EXCHANGES && this.warnedExchanges.add(key);
-		log.log(first ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
-				() -> "proxy pools: " + type.id() + " connections that name exchange '" + exchange + "' go direct: "
-						+ "neither cryptofeed.proxy.exchanges." + exchange + " nor cryptofeed.proxy.default has a pool"
-						+ " for " + type.id() + " (is the exchange id spelt as in the configuration?)");
+		// a repeat, on the path of every such request, costs one lookup: the count above keeps it
+		if (this.namedWithoutPool[type.ordinal()].first(exchange)) {
+			log.log(System.Logger.Level.WARNING, "proxy pools: " + type.id() + " connections that name exchange '"
+					+ exchange + "' go direct: neither cryptofeed.proxy.exchanges." + exchange
+					+ " nor cryptofeed.proxy.default has a pool for " + type.id()
+					+ " (is the exchange id spelt as in the configuration?)");
+		}
 	}
 
 	/** How many went directly since start-up, of this type and for this reason. */

@@ -68,7 +68,7 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	private final DirectRoutes directRoutes = new DirectRoutes();
 
 	/** Target hosts of redirects not followed, warned about once each. */
-	private final Set<String> redirectWarnings = ConcurrentHashMap.newKeySet();
+	private final FirstSightings redirectWarnings = new FirstSightings();
 
 	/** The connection types {@link #apply} built a client for, so that start-up can tell an unpooled one. */
 	private final Set<ConnectionType> appliedTypes = ConcurrentHashMap.newKeySet();

@@ -2,7 +2,6 @@ package io.cryptofeed.proxy.netty;
 
 import java.net.URI;
 import java.util.Locale;
-import java.util.Set;
 import java.util.function.BiPredicate;
 
 import io.cryptofeed.proxy.core.ProxyPools;
@@ -24,21 +23,18 @@ final class RouteKeepingRedirects implements BiPredicate<HttpClientRequest, Http
 
 	private static final System.Logger log = System.getLogger(RouteKeepingRedirects.class.getName());
 
-	/** Bounds the hosts remembered as warned about; past it, later ones are logged at DEBUG. */
-	private static final int MAX_WARNED_HOSTS = 1000;
-
 	private final BiPredicate<HttpClientRequest, HttpClientResponse> follows;
 
 	private final ProxyPools pools;
 
-	private final Set<String> warnedHosts;
+	private final FirstSightings warnedHosts;
 
 	/**
 	 * @param follows the client's own rule for which redirects to follow
 	 * @param warnedHosts the target hosts warned about so far, shared by the pools' clients
 	 */
 	RouteKeepingRedirects(BiPredicate<HttpClientRequest, HttpClientResponse> follows, ProxyPools pools,
-			Set<String> warnedHosts) {
+			FirstSightings warnedHosts) {
 		this.follows = follows;
 		this.pools = pools;
 		this.warnedHosts = warnedHosts;
@@ -54,7 +50,7 @@ final class RouteKeepingRedirects implements BiPredicate<HttpClientRequest, Http
 		if (attempt == null || host == null || attempt.routesAlike(this.pools, host)) {
 			return true;
 		}
-		boolean first = this.warnedHosts.size() < MAX_WARNED_HOSTS && this.warnedHosts.add(host.toLowerCase(Locale.ROOT));
+		boolean first = this.warnedHosts.first(host.toLowerCase(Locale.ROOT));
 		log.log(first ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
 				() -> "proxy pools: a redirect from " + PooledProxySelector.host(request.resourceUrl()) + " to " + host
 						+ " was not followed: the pools route that host another way (another pool, or direct), and "
