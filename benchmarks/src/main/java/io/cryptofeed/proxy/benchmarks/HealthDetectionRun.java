@@ -9,6 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
 import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.MemberSpec;
 import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
@@ -118,7 +119,7 @@ public final class HealthDetectionRun {
 		long deadline = System.nanoTime() + LIMIT.toNanos();
 		while (!condition.getAsBoolean()) {
 			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("not reached within " + LIMIT);
+				throw new IllegalStateException("not reached within " + Durations.format(LIMIT));
 			}
 			try {
 				Thread.sleep(10);

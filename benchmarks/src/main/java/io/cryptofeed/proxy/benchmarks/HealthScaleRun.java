@@ -19,6 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
 import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.MemberSpec;
 import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
@@ -78,7 +79,7 @@ public final class HealthScaleRun {
 				long deadline = start + LIMIT.toNanos();
 				while (!all.stream().allMatch((m) -> checker.healthOf(m).orElseThrow().snapshot().totalChecks() >= 1)) {
 					if (System.nanoTime() > deadline) {
-						throw new IllegalStateException("round not finished within " + LIMIT);
+						throw new IllegalStateException("round not finished within " + Durations.format(LIMIT));
 					}
 					Thread.sleep(10);
 				}

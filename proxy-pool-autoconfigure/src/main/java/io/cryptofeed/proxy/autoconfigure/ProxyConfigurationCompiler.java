@@ -20,6 +20,7 @@ import io.cryptofeed.proxy.autoconfigure.ProxyProperties.Settings;
 import io.cryptofeed.proxy.breaker.BreakerSettings;
 import io.cryptofeed.proxy.core.AddressRange;
 import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.InvalidProxyUrlException;
 import io.cryptofeed.proxy.core.MemberSpec;
 import io.cryptofeed.proxy.core.PoolKey;
@@ -133,7 +134,7 @@ public final class ProxyConfigurationCompiler {
 		Duration connectTimeout = properties.getConnectTimeout();
 		milliseconds(prefix + ".connect-timeout", connectTimeout, "1s", violations);
 		if (connectTimeout != null && connectTimeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
-			violations.add(prefix + ".connect-timeout", connectTimeout.toString(),
+			violations.add(prefix + ".connect-timeout", Durations.format(connectTimeout),
 					"the duration must be at most 24 days (Netty's limit)", "set a duration such as 1s");
 		}
 		milliseconds(prefix + ".handshake-timeout", properties.getHandshakeTimeout(), "1s", violations);
@@ -145,7 +146,7 @@ public final class ProxyConfigurationCompiler {
 		}
 		Duration quietTimeout = properties.getFailover().getQuietTimeout();
 		if (quietTimeout == null || quietTimeout.isNegative()) {
-			violations.add(prefix + ".failover.quiet-timeout", String.valueOf(quietTimeout),
+			violations.add(prefix + ".failover.quiet-timeout", Durations.format(quietTimeout),
 					"the duration must not be negative",
 					"set a duration such as 10s (a bare number means seconds), or 0 to leave quiet sessions and "
 							+ "requests alone");
@@ -200,7 +201,7 @@ public final class ProxyConfigurationCompiler {
 
 	private static void positive(String property, Duration value, String example, Violations violations) {
 		if (value == null || value.isZero() || value.isNegative()) {
-			violations.add(property, String.valueOf(value), "the duration must be positive",
+			violations.add(property, Durations.format(value), "the duration must be positive",
 					"set a duration such as " + example + " (a bare number means seconds)");
 		}
 	}
@@ -209,7 +210,7 @@ public final class ProxyConfigurationCompiler {
 	private static void milliseconds(String property, Duration value, String example, Violations violations) {
 		positive(property, value, example, violations);
 		if (value != null && !value.isNegative() && !value.isZero() && value.toMillis() < 1) {
-			violations.add(property, value.toString(), "the duration must be at least 1ms",
+			violations.add(property, Durations.format(value), "the duration must be at least 1ms",
 					"set a duration such as " + example + " (a bare number means seconds)");
 		}
 	}
@@ -360,7 +361,7 @@ public final class ProxyConfigurationCompiler {
 		Duration timeout = connection.getTimeout();
 		Integer seconds = connection.getTimeoutSeconds();
 		if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
-			violations.add(path + ".timeout", timeout.toString(), "the timeout must be positive",
+			violations.add(path + ".timeout", Durations.format(timeout), "the timeout must be positive",
 					"set a duration such as 30s (a bare number means seconds)");
 		}
 		if (seconds != null && seconds <= 0) {
@@ -369,7 +370,7 @@ public final class ProxyConfigurationCompiler {
 		}
 		if (timeout != null && seconds != null && !timeout.equals(Duration.ofSeconds(seconds))) {
 			violations.add(path + ".timeout-seconds", seconds.toString(),
-					"contradicts " + path + ".timeout = " + timeout, "keep only 'timeout'");
+					"contradicts " + path + ".timeout = " + Durations.format(timeout), "keep only 'timeout'");
 		}
 		if (timeout != null) {
 			return timeout;
@@ -430,16 +431,17 @@ public final class ProxyConfigurationCompiler {
 		Duration interval = check.getInterval();
 		Duration timeout = check.getTimeout();
 		if (interval == null || interval.compareTo(Duration.ofSeconds(1)) < 0) {
-			violations.add(path + ".interval", String.valueOf(interval), "the interval must be at least 1 second",
-					"set a duration such as 30s");
+			violations.add(path + ".interval", Durations.format(interval),
+					"the interval must be at least 1 second", "set a duration such as 30s");
 		}
 		if (timeout == null || timeout.isZero() || timeout.isNegative()) {
-			violations.add(path + ".timeout", String.valueOf(timeout), "the timeout must be positive",
+			violations.add(path + ".timeout", Durations.format(timeout), "the timeout must be positive",
 					"set a duration such as 5s");
 		}
 		else if (interval != null && timeout.compareTo(interval) >= 0) {
-			violations.add(path + ".timeout", timeout.toString(), "the timeout must be shorter than the interval ("
-					+ interval + ")", "lower the timeout or raise the interval");
+			violations.add(path + ".timeout", Durations.format(timeout),
+					"the timeout must be shorter than the interval (" + Durations.format(interval) + ")",
+					"lower the timeout or raise the interval");
 		}
 		if (check.getRetryCount() < 1) {
 			violations.add(path + ".retry-count", String.valueOf(check.getRetryCount()),

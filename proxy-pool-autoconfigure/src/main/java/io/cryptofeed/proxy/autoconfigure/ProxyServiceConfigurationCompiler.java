@@ -17,6 +17,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.ProxyUrls;
 import io.cryptofeed.proxy.service.AuthMethod;
 import io.cryptofeed.proxy.service.ServiceClientSettings;
@@ -68,7 +69,7 @@ public final class ProxyServiceConfigurationCompiler {
 				violations);
 		Duration cacheTtl = properties.getCacheTtl();
 		if (cacheTtl == null || cacheTtl.isNegative()) {
-			violations.add(new ConfigurationViolation(prefix + ".cache-ttl", String.valueOf(cacheTtl),
+			violations.add(new ConfigurationViolation(prefix + ".cache-ttl", Durations.format(cacheTtl),
 					"the TTL cannot be negative", "set a duration such as 300s, or 0 to ask the service for every connection"));
 		}
 		if (properties.getFeedbackQueueCapacity() < 1) {
@@ -103,7 +104,7 @@ public final class ProxyServiceConfigurationCompiler {
 		}
 		Duration ttl = properties.getAnswerTtl();
 		if (ttl == null || ttl.isNegative()) {
-			violations.add(new ConfigurationViolation(prefix + ".answer-ttl", String.valueOf(ttl),
+			violations.add(new ConfigurationViolation(prefix + ".answer-ttl", Durations.format(ttl),
 					"the TTL cannot be negative", "set a duration such as 60s, or 0 to be asked for every connection"));
 		}
 		if (properties.getFallbackPolicy() == null) {
@@ -297,11 +298,13 @@ public final class ProxyServiceConfigurationCompiler {
 	private static void milliseconds(String property, Duration value, String example,
 			List<ConfigurationViolation> violations) {
 		if (value == null || value.isZero() || value.isNegative()) {
-			violations.add(new ConfigurationViolation(property, String.valueOf(value), "the duration must be positive",
+			violations.add(new ConfigurationViolation(property, Durations.format(value),
+					"the duration must be positive",
 					"set a duration such as " + example + " (a bare number means seconds)"));
 		}
 		else if (value.toMillis() < 1) {
-			violations.add(new ConfigurationViolation(property, value.toString(), "the duration must be at least 1ms",
+			violations.add(new ConfigurationViolation(property, Durations.format(value),
+					"the duration must be at least 1ms",
 					"set a duration such as " + example + " (a bare number means seconds)"));
 		}
 	}

@@ -13,6 +13,7 @@ import io.cryptofeed.proxy.autoconfigure.ProxyProperties.Connection;
 import io.cryptofeed.proxy.autoconfigure.ProxyProperties.RateLimit;
 import io.cryptofeed.proxy.autoconfigure.ProxyProperties.Settings;
 import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.ratelimit.Budget;
 import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicies;
@@ -67,8 +68,9 @@ final class RateLimitCompiler {
 				inherited.geoBlockCooldown(), violations);
 		if (max.compareTo(cooldown) < 0) {
 			boolean ownMax = own.getMaxCooldown() != null;
-			violations.add(limitPath + (ownMax ? ".max-cooldown" : ".cooldown"), (ownMax ? max : cooldown).toString(),
-					"max-cooldown " + max + " is shorter than cooldown " + cooldown,
+			violations.add(limitPath + (ownMax ? ".max-cooldown" : ".cooldown"),
+					Durations.format(ownMax ? max : cooldown),
+					"max-cooldown " + Durations.format(max) + " is shorter than cooldown " + Durations.format(cooldown),
 					"raise max-cooldown or lower cooldown");
 			max = cooldown;
 		}
@@ -103,8 +105,8 @@ final class RateLimitCompiler {
 			return inherited;
 		}
 		if (own.isZero() || own.isNegative()) {
-			violations.add(property, own.toString(), "the duration must be positive",
-					"set a duration such as " + inherited + " (a bare number means seconds)");
+			violations.add(property, Durations.format(own), "the duration must be positive",
+					"set a duration such as " + Durations.format(inherited) + " (a bare number means seconds)");
 			return inherited;
 		}
 		return own;
@@ -145,13 +147,13 @@ final class RateLimitCompiler {
 			valid = false;
 		}
 		if (window == null || window.isZero() || window.isNegative()) {
-			violations.add(budgetPath + ".window", String.valueOf(window), "a budget needs a positive window",
+			violations.add(budgetPath + ".window", Durations.format(window), "a budget needs a positive window",
 					"set the window " + name + " counts in, e.g. " + (http ? "1s" : "5m"));
 			valid = false;
 		}
 		else if (window.toMillis() < 1) {
 			// uses are counted in whole milliseconds: a shorter window would count nothing
-			violations.add(budgetPath + ".window", window.toString(), "a budget window must be at least 1ms",
+			violations.add(budgetPath + ".window", Durations.format(window), "a budget window must be at least 1ms",
 					"set the window " + name + " counts in, e.g. " + (http ? "1s" : "5m"));
 			valid = false;
 		}

@@ -9,6 +9,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.NoProxyAvailableException;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyAttributes;
@@ -130,9 +131,9 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 		if (!configured.equals(running)) {
 			log.log(System.Logger.Level.WARNING,
 					() -> "proxy config reload: connection-pool settings apply at the next start: running max-connections="
-							+ running.maxConnections() + " max-idle-time=" + running.maxIdleTime()
+							+ running.maxConnections() + " max-idle-time=" + Durations.format(running.maxIdleTime())
 							+ ", configured max-connections=" + configured.maxConnections() + " max-idle-time="
-							+ configured.maxIdleTime());
+							+ Durations.format(configured.maxIdleTime()));
 		}
 		this.settings = settings;
 	}

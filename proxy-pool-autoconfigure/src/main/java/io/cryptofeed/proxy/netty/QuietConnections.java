@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.Unavailability;
@@ -79,17 +80,17 @@ final class QuietConnections {
 	}
 
 	private static void cut(Channel connection, ProxyPool pool, PoolMember member, boolean session, long quietNanos) {
-		String quietMillis = String.valueOf(TimeUnit.NANOSECONDS.toMillis(quietNanos));
+		String quiet = Durations.format(Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(quietNanos)));
 		String reason = reason(member);
-		log.log(System.Logger.Level.WARNING, "proxy {0}: pool={1} member={2} quiet-for={3}ms reason={4}",
-				session ? "session closed" : "request cut", pool.key(), member.endpoint(), quietMillis, reason);
+		log.log(System.Logger.Level.WARNING, "proxy {0}: pool={1} member={2} quiet-for={3} reason={4}",
+				session ? "session closed" : "request cut", pool.key(), member.endpoint(), quiet, reason);
 		pool.quietConnectionCut();
 		if (session) {
 			connection.close();
 		}
 		else {
-			ResponseTimeoutHandler.fail(connection, new ProxyStalledException("no answer for " + quietMillis
-					+ "ms through proxy " + member.endpoint() + " of pool " + pool.key()
+			ResponseTimeoutHandler.fail(connection, new ProxyStalledException("no answer for " + quiet
+					+ " through proxy " + member.endpoint() + " of pool " + pool.key()
 					+ (member.isFailing() ? ", which failed (" : ", which a reload removed (") + reason
 					+ "): the request was cut before its response timeout"));
 		}

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
+import io.cryptofeed.proxy.core.Durations;
 import io.netty.channel.ChannelOption;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.Http11SslContextSpec;
@@ -136,7 +137,7 @@ final class ProxyServiceClient implements AutoCloseable {
 	private ServiceCallException classify(String endpoint, Throwable error) {
 		if (error instanceof TimeoutException) {
 			return new ServiceCallException(ServiceCallException.Reason.TIMEOUT, endpoint,
-					"no answer within " + this.timeout.toMillis() + "ms");
+					"no answer within " + Durations.format(this.timeout));
 		}
 		if (error instanceof CodecException) {
 			// the parser's message may quote the body, and with it a proxy password: name the kind only

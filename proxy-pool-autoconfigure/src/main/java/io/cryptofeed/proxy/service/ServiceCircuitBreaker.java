@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.cryptofeed.proxy.core.Durations;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import reactor.core.publisher.Mono;
@@ -48,7 +49,7 @@ public final class ServiceCircuitBreaker implements ServiceGuard {
 			}
 			log.log((to == CircuitBreaker.State.OPEN) ? Level.WARNING : Level.INFO,
 					"proxy service circuit breaker from={0} to={1} wait={2}",
-					event.getStateTransition().getFromState(), to, waitInOpenState);
+					event.getStateTransition().getFromState(), to, Durations.format(waitInOpenState));
 		});
 	}
 

@@ -2,6 +2,8 @@ package io.cryptofeed.proxy.service;
 
 import java.time.Duration;
 
+import io.cryptofeed.proxy.core.Durations;
+
 /**
  * How this application serves the proxy service protocol.
  *
@@ -17,8 +19,8 @@ public record ServiceServerSettings(String token, String apiKey, Duration answer
 	@Override
 	public String toString() {
 		return "ServiceServerSettings[token=" + ((this.token != null) ? "***" : "none") + ", apiKey="
-				+ ((this.apiKey != null) ? "***" : "none") + ", answerTtl=" + this.answerTtl + ", fallbackPolicy="
-				+ this.fallbackPolicy + "]";
+				+ ((this.apiKey != null) ? "***" : "none") + ", answerTtl=" + Durations.format(this.answerTtl)
+				+ ", fallbackPolicy=" + this.fallbackPolicy + "]";
 	}
 
 }

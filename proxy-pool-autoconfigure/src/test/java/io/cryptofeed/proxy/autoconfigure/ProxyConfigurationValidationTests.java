@@ -81,7 +81,7 @@ class ProxyConfigurationValidationTests {
 				arguments("negative timeout_seconds", List.of(HTTP + ".timeout_seconds=-1"),
 						HTTP + ".timeout-seconds", "must be positive"),
 				arguments("contradicting timeouts", List.of(HTTP + ".timeout=10s", HTTP + ".timeout-seconds=20"),
-						HTTP + ".timeout-seconds", "contradicts"),
+						HTTP + ".timeout-seconds", "contradicts " + HTTP + ".timeout = 10s"),
 				arguments("empty exchange id", List.of("cryptofeed.proxy.exchanges[ ].http.url=http://h:3128"),
 						"cryptofeed.proxy.exchanges", "exchange id is empty"),
 				arguments("exchange named default", List.of("cryptofeed.proxy.exchanges.default.http.url=http://h:1"),
@@ -115,7 +115,7 @@ class ProxyConfigurationValidationTests {
 						HTTP + ".health-check.interval", "at least 1 second"),
 				arguments("health timeout not below interval",
 						List.of(HTTP + ".health-check.interval=5s", HTTP + ".health-check.timeout=5s"),
-						HTTP + ".health-check.timeout", "shorter than the interval"),
+						HTTP + ".health-check.timeout", "shorter than the interval (5s)"),
 				arguments("health threshold zero", List.of(HTTP + ".health-check.unhealthy-threshold=0"),
 						HTTP + ".health-check.unhealthy-threshold", "at least 1"),
 				arguments("healthy threshold zero", List.of(HTTP + ".health-check.healthy-threshold=0"),
@@ -198,10 +198,11 @@ class ProxyConfigurationValidationTests {
 				arguments("zero geo-block cooldown", List.of(LIMIT + ".geo-block-cooldown=0s"),
 						LIMIT + ".geo-block-cooldown", "must be positive"),
 				arguments("max cooldown below cooldown", List.of(LIMIT + ".cooldown=5m", LIMIT + ".max-cooldown=1m"),
-						LIMIT + ".max-cooldown", "shorter than cooldown"),
+						LIMIT + ".max-cooldown", "max-cooldown 1m is shorter than cooldown 5m"),
 				arguments("exchange cooldown above the default max",
 						List.of("cryptofeed.proxy.exchanges.bybit.rate-limit.cooldown=1h"),
-						"cryptofeed.proxy.exchanges.bybit.rate-limit.cooldown", "shorter than cooldown"),
+						"cryptofeed.proxy.exchanges.bybit.rate-limit.cooldown",
+						"max-cooldown 10m is shorter than cooldown 1h"),
 				arguments("no connects", List.of(WS_BUDGET + ".max-connects=0", WS_BUDGET + ".window=5m"),
 						WS_BUDGET + ".max-connects", "from 1 to 100000"),
 				arguments("too many requests to remember",
@@ -304,6 +305,42 @@ class ProxyConfigurationValidationTests {
 			assertThat(analysis.getDescription()).contains("Property: " + property).doesNotContain("canary");
 			assertThat(analysis.getAction()).contains(property);
 		});
+	}
+
+	static Stream<Arguments> badDurations() {
+		String connectTimeout = "cryptofeed.proxy.connect-timeout";
+		String quietTimeout = "cryptofeed.proxy.failover.quiet-timeout";
+		return Stream.of(
+				arguments(List.of(HTTP + ".health-check.interval=500ms"), HTTP + ".health-check.interval", "500ms"),
+				arguments(List.of(HTTP + ".timeout=-5s"), HTTP + ".timeout", "-5s"),
+				arguments(List.of(connectTimeout + "=500us"), connectTimeout, "500us"),
+				arguments(List.of(connectTimeout + "=30d"), connectTimeout, "30d"),
+				arguments(List.of(quietTimeout + "=-1s"), quietTimeout, "-1s"),
+				arguments(List.of(LIMIT + ".cooldown=90s", LIMIT + ".max-cooldown=1m"), LIMIT + ".max-cooldown", "1m"),
+				arguments(List.of(HTTP + ".budget.max-requests=10", HTTP + ".budget.window=500us"),
+						HTTP + ".budget.window", "500us"),
+				arguments(List.of(SERVICE_ON, ENDPOINT, SERVICE + ".timeout=500us"), SERVICE + ".timeout", "500us"),
+				arguments(List.of(SERVICE_ON, ENDPOINT, SERVICE + ".cache-ttl=-2m"), SERVICE + ".cache-ttl", "-2m"));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("badDurations")
+	void aBadDurationIsShownAsWrittenNotInIso8601(List<String> properties, String property, String value) {
+		this.runner.withPropertyValues(properties.toArray(String[]::new)).run((context) -> {
+			assertThat(findCause(context.getStartupFailure()).violations())
+				.anySatisfy((violation) -> assertThat(violation).extracting(ConfigurationViolation::property,
+						ConfigurationViolation::value).containsExactly(property, value));
+			assertThat(new InvalidProxyConfigurationFailureAnalyzer().analyze(context.getStartupFailure())
+				.getDescription()).contains("Value: \"" + value + "\"").doesNotContainPattern("PT-?[0-9]");
+		});
+	}
+
+	@Test
+	void aDurationNoLargerUnitHoldsReadsAsWritten() {
+		this.runner.withPropertyValues(LIMIT + ".cooldown=90s", LIMIT + ".max-cooldown=1m")
+			.run((context) -> assertThat(findCause(context.getStartupFailure()).violations()).singleElement()
+				.satisfies((violation) -> assertThat(violation.problem())
+					.isEqualTo("max-cooldown 1m is shorter than cooldown 90s")));
 	}
 
 	@Test

@@ -77,7 +77,7 @@ class StartOnlySettingsReloadTests {
 
 			assertThat(reloader.status().rejectionReasons()).hasSize(4)
 				.anySatisfy((reason) -> assertThat(reason).startsWith("cryptofeed.proxy.default.http.strategy"))
-				.anySatisfy((reason) -> assertThat(reason).startsWith(CLIENT + ".timeout = 'PT-1S'"))
+				.anySatisfy((reason) -> assertThat(reason).startsWith(CLIENT + ".timeout = '-1s'"))
 				.anySatisfy((reason) -> assertThat(reason).startsWith(CLIENT + ".endpoints[0]"))
 				.anySatisfy((reason) -> assertThat(reason).startsWith(CLIENT + ".token")
 					.contains("bearer-token needs a token"));

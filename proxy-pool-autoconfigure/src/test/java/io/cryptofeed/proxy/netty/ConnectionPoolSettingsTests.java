@@ -99,8 +99,8 @@ class ConnectionPoolSettingsTests {
 					assertThat(log.warnings()).singleElement()
 						.asString()
 						.contains("apply at the next start")
-						.contains("running max-connections=500 max-idle-time=PT30S")
-						.contains("configured max-connections=1000 max-idle-time=PT5S");
+						.contains("running max-connections=500 max-idle-time=30s")
+						.contains("configured max-connections=1000 max-idle-time=5s");
 				}
 				// the rest of the reload applied
 				assertThat(context.getBean(ProxyPoolHttpClients.class).settings().handshakeTimeout())

@@ -112,7 +112,7 @@ class MemberConnectionsTests {
 			assertThat(this.connections.open(this.member)).isZero();
 			assertThat(this.pool.quietConnectionsCut()).isOne();
 			assertThat(log.lines()).containsExactly("WARNING proxy session closed: pool=default/http "
-					+ "member=socks5://***@127.0.0.1:1080 quiet-for=1000ms reason=unhealthy");
+					+ "member=socks5://***@127.0.0.1:1080 quiet-for=1s reason=unhealthy");
 		}
 	}
 
@@ -182,7 +182,7 @@ class MemberConnectionsTests {
 			advance(0);
 			assertThat(session.isOpen()).isFalse();
 			assertThat(log.lines()).containsExactly("WARNING proxy session closed: pool=default/http "
-					+ "member=socks5://***@127.0.0.1:1080 quiet-for=1000ms reason=removed");
+					+ "member=socks5://***@127.0.0.1:1080 quiet-for=1s reason=removed");
 		}
 	}
 
@@ -276,11 +276,11 @@ class MemberConnectionsTests {
 			advance(1);
 			assertThat(request.isOpen()).isFalse();
 			assertThatExceptionOfType(ProxyStalledException.class).isThrownBy(request::checkException)
-				.withMessage("no answer for 1000ms through proxy socks5://***@127.0.0.1:1080 of pool default/http, "
+				.withMessage("no answer for 1s through proxy socks5://***@127.0.0.1:1080 of pool default/http, "
 						+ "which failed (circuit-open): the request was cut before its response timeout");
 			assertThat(this.pool.quietConnectionsCut()).isOne();
 			assertThat(log.lines()).containsExactly("WARNING proxy request cut: pool=default/http "
-					+ "member=socks5://***@127.0.0.1:1080 quiet-for=1000ms reason=circuit-open");
+					+ "member=socks5://***@127.0.0.1:1080 quiet-for=1s reason=circuit-open");
 		}
 	}
 

@@ -9,9 +9,9 @@ class ProxyStalledExceptionTests {
 	/** A log line per cut request, not a screen of event-loop frames. */
 	@Test
 	void carriesItsMessageAndNoStackTrace() {
-		ProxyStalledException stalled = new ProxyStalledException("no answer for 10000ms through proxy");
+		ProxyStalledException stalled = new ProxyStalledException("no answer for 10s through proxy");
 
-		assertThat(stalled).hasMessage("no answer for 10000ms through proxy");
+		assertThat(stalled).hasMessage("no answer for 10s through proxy");
 		assertThat(stalled.getStackTrace()).isEmpty();
 	}
 

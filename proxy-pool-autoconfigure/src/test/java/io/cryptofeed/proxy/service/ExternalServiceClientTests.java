@@ -440,6 +440,9 @@ class ExternalServiceClientTests {
 							.contains("reason=" + reason, "endpoint=" + this.fixture.serviceUrl(), "exchange=binance",
 									"type=http", "fallback=embedded")
 							.doesNotContain(SECRET);
+						if (reason.equals("timeout")) {
+							assertThat(log.warnings()).singleElement().asString().contains("no answer within 1s");
+						}
 						assertThat(log.lines()).noneMatch((line) -> line.contains(SECRET));
 						assertThat(requestCount(context, "failed", reason)).isEqualTo(2);
 						assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", "embedded")).isEqualTo(2);

@@ -65,6 +65,12 @@ class ProxyServiceHandlerTests {
 	}
 
 	@Test
+	void theSettingsPrintNeitherTokenNorKeyAndTheirTtlAsConfigurationWritesIt() {
+		assertThat(new ServiceServerSettings("tok", "key", Duration.ofSeconds(90), FallbackPolicy.FAIL))
+			.hasToString("ServiceServerSettings[token=***, apiKey=***, answerTtl=90s, fallbackPolicy=FAIL]");
+	}
+
+	@Test
 	void withoutTokenAndKeyMutualTlsHasCheckedTheCaller() {
 		ask(client(new ServiceServerSettings(null, null, Duration.ofSeconds(60), FallbackPolicy.FAIL))).exchange()
 			.expectStatus()

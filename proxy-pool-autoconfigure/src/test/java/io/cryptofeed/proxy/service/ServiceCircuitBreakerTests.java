@@ -41,7 +41,7 @@ class ServiceCircuitBreakerTests {
 						assertThat(this.fixture.requests()).hasSize(5);
 						assertThat(requestCount(context, "failed", "circuit_open")).isEqualTo(5);
 						assertThat(counter(context, "cryptofeed.proxy.service.breaker.opens")).isOne();
-						assertThat(log.warnings()).singleElement().asString().contains("from=CLOSED to=OPEN");
+						assertThat(log.warnings()).singleElement().asString().contains("from=CLOSED to=OPEN wait=1s");
 
 						this.fixture.answerWithProxy(0L, "embedded_fallback");
 						await().atMost(Duration.ofSeconds(10))

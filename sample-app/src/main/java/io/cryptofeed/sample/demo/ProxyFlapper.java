@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.testkit.Fault;
 
 import org.springframework.context.SmartLifecycle;
@@ -65,8 +66,8 @@ final class ProxyFlapper implements SmartLifecycle {
 			return thread;
 		});
 		Duration cycle = this.flap.upFor().plus(this.flap.downFor());
-		logger.info("demo: proxy " + this.proxy + " will fail every " + print(cycle) + " for "
-				+ print(this.flap.downFor()) + ", faults in turn " + this.faults);
+		logger.info("demo: proxy " + this.proxy + " will fail every " + Durations.format(cycle) + " for "
+				+ Durations.format(this.flap.downFor()) + ", faults in turn " + this.faults);
 		schedule(this::fail, this.flap.upFor());
 	}
 
@@ -74,13 +75,13 @@ final class ProxyFlapper implements SmartLifecycle {
 		Fault fault = this.faults.get(this.failures++ % this.faults.size());
 		this.proxy.proxy().fault(fault);
 		logger.info("demo: proxy " + this.proxy.name() + " fails now, fault=" + fault + " for "
-				+ print(this.flap.downFor()));
+				+ Durations.format(this.flap.downFor()));
 		schedule(this::recover, this.flap.downFor());
 	}
 
 	private synchronized void recover() {
 		this.proxy.proxy().fault(Fault.NONE);
-		logger.info("demo: proxy " + this.proxy.name() + " works again, for " + print(this.flap.upFor()));
+		logger.info("demo: proxy " + this.proxy.name() + " works again, for " + Durations.format(this.flap.upFor()));
 		schedule(this::fail, this.flap.upFor());
 	}
 
@@ -88,11 +89,6 @@ final class ProxyFlapper implements SmartLifecycle {
 		if (this.timer != null && !this.timer.isShutdown()) {
 			this.timer.schedule(step, delay.toMillis(), TimeUnit.MILLISECONDS);
 		}
-	}
-
-	/** As the configuration writes it: {@code 15s}, {@code 1500ms}. */
-	private static String print(Duration duration) {
-		return (duration.toMillis() % 1000 == 0) ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
 	}
 
 	@Override

@@ -3,6 +3,8 @@ package io.cryptofeed.proxy.core.ratelimit;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.cryptofeed.proxy.core.Durations;
+
 /**
  * At most {@code max} uses of one member for one exchange within any {@code window}: a spent
  * use comes back one window after it was spent. A use is a selection: on a websocket pool a
@@ -20,13 +22,13 @@ public record Budget(int max, Duration window) {
 			throw new IllegalArgumentException("max must be at least 1, but was " + max);
 		}
 		if (window.isZero() || window.isNegative()) {
-			throw new IllegalArgumentException("window must be positive, but was " + window);
+			throw new IllegalArgumentException("window must be positive, but was " + Durations.format(window));
 		}
 	}
 
 	@Override
 	public String toString() {
-		return this.max + " per " + this.window;
+		return this.max + " per " + Durations.format(this.window);
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.Exclusion;
 import io.cryptofeed.proxy.core.Lease;
 import io.cryptofeed.proxy.core.NoProxyAvailableException;
@@ -143,8 +144,8 @@ public final class ExchangeLimits {
 			log.log(Level.WARNING,
 					"proxy cooldown: exchange={0} pool={1} proxy={2} status={3} cooldown={4} until={5} strikes={6} "
 							+ "source={7}",
-					this.exchange, pool.key(), member.endpoint(), status, started.cooldown(), cooldown.until(),
-					started.strikes(), (delay != null) ? "retry-after" : "policy");
+					this.exchange, pool.key(), member.endpoint(), status, Durations.format(started.cooldown()),
+					cooldown.until(), started.strikes(), (delay != null) ? "retry-after" : "policy");
 			this.listeners.forEach((listener) -> listener.cooledDown(cooldown));
 		}
 		return true;

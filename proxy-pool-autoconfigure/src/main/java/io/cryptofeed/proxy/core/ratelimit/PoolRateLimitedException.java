@@ -3,6 +3,7 @@ package io.cryptofeed.proxy.core.ratelimit;
 import java.time.Duration;
 import java.time.Instant;
 
+import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.NoProxyAvailableException;
 import io.cryptofeed.proxy.core.PoolKey;
 
@@ -20,7 +21,8 @@ public class PoolRateLimitedException extends NoProxyAvailableException {
 	public PoolRateLimitedException(PoolKey pool, String exchange, int cooling, int spent, Instant retryAt,
 			Duration retryIn) {
 		super(pool, "every available member is resting for exchange=" + exchange + " (cooling down " + cooling
-				+ ", budget spent " + spent + "); earliest retry at " + retryAt + " (in " + retryIn + ")");
+				+ ", budget spent " + spent + "); earliest retry at " + retryAt + " (in " + Durations.format(retryIn)
+				+ ")");
 		this.exchange = exchange;
 		this.retryAt = retryAt;
 	}

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Set;
 
 import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.Durations;
 
 /**
  * How one exchange's answers and budgets steer its traffic away from members it does
@@ -43,7 +44,8 @@ public record RateLimitPolicy(Set<Integer> statuses, Set<Integer> geoBlockStatus
 		Objects.requireNonNull(geoBlockCooldown, "geoBlockCooldown");
 		if (cooldown.isNegative() || cooldown.isZero() || maxCooldown.compareTo(cooldown) < 0) {
 			throw new IllegalArgumentException(
-					"cooldown must be positive and at most maxCooldown, but was " + cooldown + " / " + maxCooldown);
+					"cooldown must be positive and at most maxCooldown, but was " + Durations.format(cooldown) + " / "
+							+ Durations.format(maxCooldown));
 		}
 	}
 

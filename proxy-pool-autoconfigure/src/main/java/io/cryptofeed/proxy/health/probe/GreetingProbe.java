@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 
+import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.netty.ProxyTls;
 import io.netty.channel.ChannelOption;
@@ -117,7 +118,7 @@ final class GreetingProbe implements HealthProbe {
 			return ex;
 		}
 		if (ex instanceof TimeoutException || ex instanceof ConnectTimeoutException) {
-			return new ProbeFailedException(endpoint + " did not answer within " + timeout, ex);
+			return new ProbeFailedException(endpoint + " did not answer within " + Durations.format(timeout), ex);
 		}
 		if (ex instanceof UnknownHostException) {
 			return new ProbeFailedException(endpoint + " could not be resolved: " + ProbeSupport.describe(ex), ex);

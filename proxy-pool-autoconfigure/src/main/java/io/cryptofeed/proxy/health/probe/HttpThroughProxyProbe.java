@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 import java.util.function.IntPredicate;
 
+import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.netty.ProxyProviders;
 import io.cryptofeed.proxy.netty.ProxyTls;
@@ -121,7 +122,8 @@ final class HttpThroughProxyProbe implements HealthProbe {
 			return ex;
 		}
 		if (ex instanceof TimeoutException || ex instanceof ReadTimeoutException) {
-			return new ProbeFailedException(describeRequest(endpoint) + " did not complete within " + timeout, ex);
+			return new ProbeFailedException(
+					describeRequest(endpoint) + " did not complete within " + Durations.format(timeout), ex);
 		}
 		return new ProbeFailedException(describeRequest(endpoint) + " failed: " + ProbeSupport.describe(ex), ex);
 	}

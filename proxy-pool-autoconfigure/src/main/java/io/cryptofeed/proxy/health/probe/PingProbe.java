@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
+import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -58,14 +59,14 @@ final class PingProbe implements HealthProbe {
 				.flatMap((reachable) -> reachable ? Mono.just(ProbeSupport.since(start))
 						: Mono.error(new ProbeFailedException(endpoint + ": host " + endpoint.host()
 								+ " did not answer a ping (ICMP echo, or TCP port 7 without privileges) within "
-								+ timeout, null)));
+								+ Durations.format(timeout), null)));
 		});
 	}
 
 	private static Throwable failure(ProxyEndpoint endpoint, Duration timeout, Throwable ex) {
 		if (ex instanceof TimeoutException) {
 			return new ProbeFailedException(endpoint + ": host " + endpoint.host() + " did not answer a ping within "
-					+ timeout, ex);
+					+ Durations.format(timeout), ex);
 		}
 		if (ex instanceof UnknownHostException) {
 			return new ProbeFailedException(endpoint + ": host " + endpoint.host() + " could not be resolved: "

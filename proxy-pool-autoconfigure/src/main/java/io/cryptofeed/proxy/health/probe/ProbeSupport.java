@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 
+import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyUrls;
 import io.cryptofeed.proxy.netty.ProxyTls;
@@ -23,7 +24,7 @@ final class ProbeSupport {
 		Objects.requireNonNull(endpoint, "endpoint");
 		Objects.requireNonNull(timeout, "timeout");
 		if (timeout.isZero() || timeout.isNegative()) {
-			throw new IllegalArgumentException("timeout must be positive: " + timeout);
+			throw new IllegalArgumentException("timeout must be positive: " + Durations.format(timeout));
 		}
 	}
 

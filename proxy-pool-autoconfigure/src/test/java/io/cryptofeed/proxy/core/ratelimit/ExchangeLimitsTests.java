@@ -20,6 +20,7 @@ import io.cryptofeed.proxy.core.TestClock;
 import io.cryptofeed.proxy.core.TriedMembers;
 import io.cryptofeed.proxy.core.strategy.RoundRobinStrategy;
 import io.cryptofeed.proxy.core.strategy.WeightedRoundRobinStrategy;
+import io.cryptofeed.proxy.testsupport.CapturedLog;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -183,8 +184,27 @@ class ExchangeLimitsTests {
 			.withMessageContaining("default/http")
 			.withMessageContaining("exchange=binance")
 			.withMessageContaining("cooling down 3")
-			.withMessageContaining("earliest retry at " + start.plusSeconds(5));
+			.withMessageContaining("earliest retry at " + start.plusSeconds(5) + " (in 5s)");
 		assertThat(select(this.limits.forExchange("kraken"), 3)).hasSize(3);
+	}
+
+	/** The warning and the fail-fast say how long as configuration writes it, to the millisecond. */
+	@Test
+	void theCooldownWarningAndTheFailFastGiveDurationsInConfigurationUnits() {
+		ExchangeLimits binance = this.limits.forExchange("binance");
+		this.clock.advance(Duration.ofMillis(987));
+		try (CapturedLog log = CapturedLog.of(ExchangeLimits.class)) {
+			for (PoolMember member : this.members) {
+				binance.responded(this.pool, member, 429, "Mon, 02 Nov 2026 09:05:00 GMT");
+			}
+			assertThat(log.warnings()).filteredOn((line) -> line.contains("proxy cooldown:"))
+				.hasSize(3)
+				.allSatisfy((line) -> assertThat(line).contains(" cooldown=299013ms "));
+		}
+		this.clock.advance(Duration.ofMinutes(4));
+		assertThatExceptionOfType(PoolRateLimitedException.class)
+			.isThrownBy(() -> binance.select(this.pool, Exclusion.NONE))
+			.withMessageEndingWith(" (in 59013ms)");
 	}
 
 	@Test

@@ -38,7 +38,8 @@ class HealthProbesTests {
 				.isThrownBy(() -> probe.check(null, Duration.ofSeconds(1)));
 			assertThatExceptionOfType(NullPointerException.class).isThrownBy(() -> probe.check(ENDPOINT, null));
 			assertThatIllegalArgumentException().isThrownBy(() -> probe.check(ENDPOINT, Duration.ZERO));
-			assertThatIllegalArgumentException().isThrownBy(() -> probe.check(ENDPOINT, Duration.ofMillis(-1)));
+			assertThatIllegalArgumentException().isThrownBy(() -> probe.check(ENDPOINT, Duration.ofMillis(-1)))
+				.withMessage("timeout must be positive: -1ms");
 		}
 	}
 

@@ -77,7 +77,7 @@ class HttpsProxyProbeTests {
 		HttpConnectProxy proxy = tlsProxy();
 		proxy.fault(Fault.FREEZE);
 		ProbeFailedException failure = failure(HealthProbes.tcp(this.trusting), endpoint(proxy));
-		assertThat(failure).hasMessage(endpoint(proxy) + " did not answer within PT2S");
+		assertThat(failure).hasMessage(endpoint(proxy) + " did not answer within 2s");
 	}
 
 	@Test

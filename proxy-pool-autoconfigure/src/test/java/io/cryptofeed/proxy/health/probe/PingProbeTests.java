@@ -53,7 +53,7 @@ class PingProbeTests {
 		PingProbe probe = new PingProbe((address, millis) -> false);
 		ProbeFailedException failure = failure(probe, Duration.ofMillis(300));
 		assertThat(failure).hasMessage("socks5://***@127.0.0.1:1080: host 127.0.0.1 did not answer a ping "
-				+ "(ICMP echo, or TCP port 7 without privileges) within PT0.3S");
+				+ "(ICMP echo, or TCP port 7 without privileges) within 300ms");
 		Canary.assertAbsent(failure);
 	}
 
@@ -87,7 +87,7 @@ class PingProbeTests {
 			Duration took = StepVerifier.create(probe.check(LOOPBACK, Duration.ofMillis(300)))
 				.expectErrorSatisfies((error) -> {
 					assertThat(error).isInstanceOf(ProbeFailedException.class)
-						.hasMessage("socks5://***@127.0.0.1:1080: host 127.0.0.1 did not answer a ping within PT0.3S");
+						.hasMessage("socks5://***@127.0.0.1:1080: host 127.0.0.1 did not answer a ping within 300ms");
 					Canary.assertAbsent(error);
 				})
 				.verify(Duration.ofSeconds(3));

@@ -118,7 +118,7 @@ class RealProxyGreetingProbeTests {
 			Duration took = StepVerifier.create(this.probe.check(endpoint, SHORT_TIMEOUT))
 				.expectErrorSatisfies((error) -> {
 					assertThat(error).isInstanceOf(ProbeFailedException.class)
-						.hasMessage(endpoint + " did not answer within PT0.3S");
+						.hasMessage(endpoint + " did not answer within 300ms");
 					Canary.assertAbsent(error);
 				})
 				.verify(SHORT_TIMEOUT_BOUND);
