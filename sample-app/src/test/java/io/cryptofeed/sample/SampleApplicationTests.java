@@ -39,10 +39,12 @@ import static org.awaitility.Awaitility.await;
 /**
  * The sample app as the README runs it: its main method, its embedded defaults (the demo
  * profile), a real server on a random port. Only the demo's timers are shortened so that the
- * flapping proxy fails and recovers within seconds.
+ * flapping proxy fails and recovers within seconds. The outage stays long enough that, after
+ * the health checks took seconds to set the member aside, streams (ended every 2s) still
+ * reopen before it is back, on a loaded machine too.
  */
 @SpringBootTest(useMainMethod = UseMainMethod.ALWAYS, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "demo.flap.up-for=2s", "demo.flap.down-for=6s", "demo.exchange.session-lifetime=2s",
+		properties = { "demo.flap.up-for=2s", "demo.flap.down-for=10s", "demo.exchange.session-lifetime=2s",
 				"feed.summary-interval=2s" })
 @ExtendWith(OutputCaptureExtension.class)
 class SampleApplicationTests {
