@@ -2,8 +2,11 @@ package io.cryptofeed.proxy.autoconfigure;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -37,9 +40,18 @@ final class ProxyPoolSwitches {
 
 	private static final String SERVICE_SERVER = ServiceServerProperties.PREFIX + ".enabled";
 
+	private static final String BREAKERS = ProxyProperties.PREFIX + ".circuit-breaker.enabled";
+
+	private static final String SERVICE_CLIENT_BREAKER = ExternalServiceProperties.PREFIX + ".circuit-breaker-enabled";
+
 	/** The switches besides the pools' own, each read by a condition of Spring Boot's. */
-	static final List<String> PART_SWITCHES = List.of(ProxyProperties.PREFIX + ".circuit-breaker.enabled",
-			SERVICE_CLIENT, ExternalServiceProperties.PREFIX + ".circuit-breaker-enabled", SERVICE_SERVER);
+	static final List<String> PART_SWITCHES = List.of(BREAKERS, SERVICE_CLIENT, SERVICE_CLIENT_BREAKER,
+			SERVICE_SERVER);
+
+	/** What each switch turns on or off, for the reasons of {@link #changedSinceDefinition}. */
+	private static final Map<String, String> PARTS = Map.of(ENABLED, "the pools", BREAKERS,
+			"the members' circuit breakers", SERVICE_CLIENT, "the proxy service's client", SERVICE_CLIENT_BREAKER,
+			"the proxy service's circuit breaker", SERVICE_SERVER, "the proxy service's server");
 
 	/**
 	 * Each of these switches that is set to neither {@code true} nor {@code false}, in any
@@ -70,12 +82,17 @@ final class ProxyPoolSwitches {
 	}
 
 	/**
+	 * @param atDefinition the switches when the beans were defined: at build time under AOT
 	 * @throws InvalidProxyConfigurationException naming each switch that is neither
-	 * {@code true} nor {@code false}
+	 * {@code true} nor {@code false}, or that turns a part on or off otherwise than it was
+	 * when the beans were defined
 	 */
-	static void check(Environment environment) {
+	static void check(Environment environment, SwitchesAtDefinition atDefinition) {
 		List<ConfigurationViolation> violations = unreadable(environment, List.of(ENABLED));
 		violations.addAll(unreadable(environment, PART_SWITCHES));
+		if (violations.isEmpty()) {
+			violations.addAll(changedSinceDefinition(environment, atDefinition.values()));
+		}
 		if (!violations.isEmpty()) {
 			throw new InvalidProxyConfigurationException(violations);
 		}
@@ -99,6 +116,77 @@ final class ProxyPoolSwitches {
 		UnknownProxyProperties.in(environment)
 			.written()
 			.forEach((violation) -> logger.warn("proxy config: " + violation));
+	}
+
+	/** Each switch that is set, as written: what {@link SwitchesAtDefinition} keeps. */
+	static Map<String, String> values(Environment environment) {
+		Map<String, String> values = new TreeMap<>();
+		for (String name : PARTS.keySet()) {
+			String value = environment.getProperty(name);
+			if (value != null) {
+				values.put(name, value);
+			}
+		}
+		return values;
+	}
+
+	/**
+	 * The switches that turn a part on or off otherwise than they did when the beans were
+	 * defined. On the JVM that was a moment ago, from the same environment; in an application
+	 * processed ahead of time it was the build, whose conditions fixed the beans for good: the
+	 * pools would run although {@code cryptofeed.proxy.enabled=false} says off, or be missing
+	 * although it says on, and every connection would go direct. A part that needs another
+	 * (every part needs the pools) is named only when the one it needs is unchanged.
+	 */
+	static List<ConfigurationViolation> changedSinceDefinition(Environment environment,
+			Map<String, String> atDefinition) {
+		Map<String, Boolean> then = partsOn(atDefinition::get);
+		Map<String, Boolean> now = partsOn(environment::getProperty);
+		List<ConfigurationViolation> violations = new ArrayList<>();
+		if (!then.get(ENABLED).equals(now.get(ENABLED))) {
+			violations.add(changed(ENABLED, environment, atDefinition, then.get(ENABLED)));
+			return violations;
+		}
+		for (String name : List.of(BREAKERS, SERVICE_CLIENT, SERVICE_SERVER)) {
+			if (!then.get(name).equals(now.get(name))) {
+				violations.add(changed(name, environment, atDefinition, then.get(name)));
+			}
+		}
+		if (then.get(SERVICE_CLIENT).equals(now.get(SERVICE_CLIENT))
+				&& !then.get(SERVICE_CLIENT_BREAKER).equals(now.get(SERVICE_CLIENT_BREAKER))) {
+			violations.add(changed(SERVICE_CLIENT_BREAKER, environment, atDefinition,
+					then.get(SERVICE_CLIENT_BREAKER)));
+		}
+		return violations;
+	}
+
+	/** Which parts the switches turn on, as the auto-configurations' conditions read them. */
+	private static Map<String, Boolean> partsOn(Function<String, String> switches) {
+		boolean pools = isTrue(switches.apply(ENABLED));
+		boolean client = pools && isTrue(switches.apply(SERVICE_CLIENT));
+		// the two breakers are on unless switched off
+		return Map.of(ENABLED, pools, BREAKERS, pools && !isFalse(switches.apply(BREAKERS)), SERVICE_CLIENT, client,
+				SERVICE_CLIENT_BREAKER, client && !isFalse(switches.apply(SERVICE_CLIENT_BREAKER)), SERVICE_SERVER,
+				pools && isTrue(switches.apply(SERVICE_SERVER)));
+	}
+
+	private static ConfigurationViolation changed(String name, Environment environment,
+			Map<String, String> atDefinition, boolean onThen) {
+		String now = environment.getProperty(name);
+		String then = atDefinition.get(name);
+		String part = PARTS.get(name);
+		return new ConfigurationViolation(name, (now != null) ? ProxyUrls.mask(now) : null,
+				"the application was processed ahead of time (Spring AOT) with "
+						+ ((then != null) ? name + "=" + ProxyUrls.mask(then) : name + " not set")
+						+ ", and its beans were fixed then: " + part
+						+ ((onThen) ? " would run although this says off" : " would not run although this says on"),
+				"process it ahead of time with the switches it runs with (spring-boot:process-aot reads the "
+						+ "build's application.yml, profiles and jvmArguments), or run it without "
+						+ "-Dspring.aot.enabled=true");
+	}
+
+	private static boolean isFalse(String value) {
+		return value != null && value.equalsIgnoreCase("false");
 	}
 
 	/**

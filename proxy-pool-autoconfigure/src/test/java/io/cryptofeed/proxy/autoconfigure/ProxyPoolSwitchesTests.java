@@ -1,5 +1,6 @@
 package io.cryptofeed.proxy.autoconfigure;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.cryptofeed.proxy.core.ProxyPools;
@@ -15,8 +16,12 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatNoException;
+import static org.assertj.core.api.Assertions.entry;
 
 /**
  * The pools must never be off without a word while proxies or the proxy service are
@@ -143,6 +148,82 @@ class ProxyPoolSwitchesTests {
 			assertThat(output).contains("proxy config: cryptofeed.proxy.enabeld: no property of the starter")
 				.contains("did you mean cryptofeed.proxy.enabled?");
 		});
+	}
+
+	/**
+	 * Processed ahead of time, the beans are those of the build's switches: a switch that says
+	 * otherwise at the start would be ignored, so it stops the start, naming what it would not do.
+	 */
+	@ParameterizedTest
+	@CsvSource(quoteCharacter = '"', value = {
+			"cryptofeed.proxy.enabled=true, cryptofeed.proxy.enabled=false, cryptofeed.proxy.enabled, "
+					+ "\"with cryptofeed.proxy.enabled=true, and its beans were fixed then: the pools would run although this says off\"",
+			"\"\", cryptofeed.proxy.enabled=true, cryptofeed.proxy.enabled, "
+					+ "\"with cryptofeed.proxy.enabled not set, and its beans were fixed then: the pools would not run although this says on\"",
+			"cryptofeed.proxy.enabled=true, cryptofeed.proxy.enabled=true;cryptofeed.proxy.circuit-breaker.enabled=false, "
+					+ "cryptofeed.proxy.circuit-breaker.enabled, the members' circuit breakers would run although this says off",
+			"cryptofeed.proxy.enabled=true, cryptofeed.proxy.enabled=true;cryptofeed.proxy.external-service.enabled=true, "
+					+ "cryptofeed.proxy.external-service.enabled, the proxy service's client would not run although this says on",
+			"cryptofeed.proxy.enabled=true;cryptofeed.proxy.external-service.enabled=true, "
+					+ "cryptofeed.proxy.enabled=true;cryptofeed.proxy.external-service.enabled=true;"
+					+ "cryptofeed.proxy.external-service.circuit-breaker-enabled=false, "
+					+ "cryptofeed.proxy.external-service.circuit-breaker-enabled, the proxy service's circuit breaker would run",
+			"cryptofeed.proxy.enabled=true;cryptofeed.proxy.service-server.enabled=true, cryptofeed.proxy.enabled=true, "
+					+ "cryptofeed.proxy.service-server.enabled, the proxy service's server would run although this says off",
+			// the parts need the pools: only the pools' switch is named
+			"cryptofeed.proxy.enabled=true;cryptofeed.proxy.external-service.enabled=true, "
+					+ "cryptofeed.proxy.enabled=false;cryptofeed.proxy.external-service.enabled=true, "
+					+ "cryptofeed.proxy.enabled, the pools would run although this says off" })
+	void aSwitchThatTurnsAPartOtherwiseThanTheBuildDidStopsTheStart(String atBuild, String atStart, String name,
+			String reason) {
+		assertThatExceptionOfType(InvalidProxyConfigurationException.class)
+			.isThrownBy(() -> ProxyPoolSwitches.check(environment(atStart), new SwitchesAtDefinition(values(atBuild))))
+			.satisfies((ex) -> assertThat(ex.violations()).singleElement().satisfies((violation) -> {
+				assertThat(violation.property()).isEqualTo(name);
+				assertThat(violation.problem()).startsWith("the application was processed ahead of time")
+					.contains(reason);
+				assertThat(violation.fix()).contains("spring-boot:process-aot").contains("-Dspring.aot.enabled=true");
+			}));
+	}
+
+	/** What counts is whether a part runs, not how the switch is written. */
+	@ParameterizedTest
+	@CsvSource(quoteCharacter = '"', value = { "cryptofeed.proxy.enabled=TRUE, cryptofeed.proxy.enabled=true",
+			"cryptofeed.proxy.enabled=false, \"\"",
+			// off either way: the breakers need the pools
+			"cryptofeed.proxy.circuit-breaker.enabled=true, cryptofeed.proxy.circuit-breaker.enabled=false",
+			"cryptofeed.proxy.enabled=true, cryptofeed.proxy.enabled=true;cryptofeed.proxy.circuit-breaker.enabled=true",
+			"\"\", cryptofeed.proxy.service-server.enabled=true" })
+	void switchesThatTurnThePartsAsTheBuildDidPass(String atBuild, String atStart) {
+		assertThatNoException()
+			.isThrownBy(() -> ProxyPoolSwitches.check(environment(atStart), new SwitchesAtDefinition(values(atBuild))));
+	}
+
+	/** On the JVM the switches are read when the beans are defined, from the start's environment. */
+	@Test
+	void theSwitchesAtDefinitionAreTheStartsOnTheJvm() {
+		this.runner.withPropertyValues(POOL, "cryptofeed.proxy.enabled=true", "cryptofeed.proxy.connect-timeout=2s")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(ProxyPools.class);
+				assertThat(context.getBean(SwitchesAtDefinition.class).values())
+					.containsExactly(entry("cryptofeed.proxy.enabled", "true"));
+			});
+	}
+
+	private static Map<String, String> values(String pairs) {
+		Map<String, String> values = new LinkedHashMap<>();
+		for (String pair : pairs.split(";")) {
+			if (!pair.isEmpty()) {
+				values.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+			}
+		}
+		return values;
+	}
+
+	private static MockEnvironment environment(String pairs) {
+		MockEnvironment environment = new MockEnvironment();
+		values(pairs).forEach(environment::setProperty);
+		return environment;
 	}
 
 	@Test
