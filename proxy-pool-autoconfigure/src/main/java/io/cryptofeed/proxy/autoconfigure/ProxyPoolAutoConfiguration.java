@@ -31,7 +31,7 @@ public class ProxyPoolAutoConfiguration {
 	private static final Log logger = LogFactory.getLog(ProxyPoolAutoConfiguration.class);
 
 	/** What every pooled client is built on. */
-	private static final String REACTOR_NETTY_CLIENT = "reactor.netty.http.client.HttpClient";
+	static final String REACTOR_NETTY_CLIENT = "reactor.netty.http.client.HttpClient";
 
 	/** The built-in strategies plus every {@link SelectionStrategyFactory} bean. */
 	@Bean

@@ -37,12 +37,12 @@ final class StartOnlySettings {
 	private static final String SERVER = ServiceServerProperties.PREFIX;
 
 	/** What the client's auto-configuration needs on the class path. */
-	private static final List<String> CLIENT_CLASSES = List.of("reactor.netty.http.client.HttpClient",
+	static final List<String> CLIENT_CLASSES = List.of("reactor.netty.http.client.HttpClient",
 			"org.springframework.web.reactive.function.client.WebClient",
 			"com.fasterxml.jackson.annotation.JsonProperty");
 
 	/** What the server's auto-configuration needs on the class path, in a reactive web application. */
-	private static final List<String> SERVER_CLASSES = List.of(
+	static final List<String> SERVER_CLASSES = List.of(
 			"org.springframework.web.reactive.function.server.RouterFunction",
 			"com.fasterxml.jackson.annotation.JsonProperty");
 

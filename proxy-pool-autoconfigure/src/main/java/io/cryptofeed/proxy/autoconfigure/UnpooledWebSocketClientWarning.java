@@ -25,7 +25,7 @@ final class UnpooledWebSocketClientWarning implements SmartInitializingSingleton
 
 	private static final Log log = LogFactory.getLog(UnpooledWebSocketClientWarning.class);
 
-	private static final String SERVLET_CLIENT = "org.springframework.web.socket.client.WebSocketClient";
+	static final String SERVLET_CLIENT = "org.springframework.web.socket.client.WebSocketClient";
 
 	private final ListableBeanFactory beans;
 

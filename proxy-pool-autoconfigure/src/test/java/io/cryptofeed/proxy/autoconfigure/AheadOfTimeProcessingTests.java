@@ -9,6 +9,7 @@ import org.springframework.aot.generate.ClassNameGenerator;
 import org.springframework.aot.generate.DefaultGenerationContext;
 import org.springframework.aot.generate.GeneratedFiles.Kind;
 import org.springframework.aot.generate.InMemoryGeneratedFiles;
+import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
 import org.springframework.context.annotation.AnnotationConfigUtils;
 import org.springframework.context.aot.ApplicationContextAotGenerator;
 import org.springframework.context.support.GenericApplicationContext;
@@ -19,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What Spring AOT makes of the starter at build time: the switches it was processed with
- * kept in the generated code, for the start to compare with its own.
+ * kept in the generated code, for the start to compare with its own, and the starter's
+ * runtime hints, found through {@code META-INF/spring/aot.factories}.
  */
 class AheadOfTimeProcessingTests {
 
@@ -37,6 +39,14 @@ class AheadOfTimeProcessingTests {
 		assertThat(definitions).contains("\"cryptofeed.proxy.enabled\", \"true\"")
 			.contains("\"cryptofeed.proxy.circuit-breaker.enabled\", \"false\"")
 			.doesNotContain("connect-timeout");
+	}
+
+	@Test
+	void theStartersRuntimeHintsAreRegisteredWithTheBuild() throws NoSuchMethodException {
+		process(Map.of());
+		assertThat(RuntimeHintsPredicates.reflection()
+			.onMethodInvocation(ExternalServiceProperties.class.getMethod("getEndpoints")))
+			.accepts(this.generation.getRuntimeHints());
 	}
 
 	private void process(Map<String, Object> properties) {
