@@ -42,7 +42,7 @@ public final class HostPatterns {
 	 * @throws IllegalArgumentException when one pattern is claimed twice (by two exchanges, or
 	 * by an exchange and the direct hosts), or a range is malformed
 	 */
-	public HostPatterns(Map<String, ? extends Iterable<String>> patternsByExchange, Iterable<String> directHosts) {
+	HostPatterns(Map<String, ? extends Iterable<String>> patternsByExchange, Iterable<String> directHosts) {
 		patternsByExchange.forEach((exchange, patterns) -> {
 			Answer answer = new Answer(Optional.of(exchange.toLowerCase(Locale.ROOT)), false);
 			for (String pattern : patterns) {
@@ -77,17 +77,17 @@ public final class HostPatterns {
 	}
 
 	/** The exchange whose patterns match the host; empty for a direct host too. */
-	public Optional<String> exchangeFor(String host) {
+	Optional<String> exchangeFor(String host) {
 		return answer(host).exchange();
 	}
 
 	/** Whether the host is one of the direct hosts: reached without a proxy unless a request names its exchange. */
-	public boolean isDirect(String host) {
+	boolean isDirect(String host) {
 		return answer(host).direct();
 	}
 
 	/** Both at once, from one look at the answers already given: what a connection's routing asks. */
-	public Answer answer(String host) {
+	Answer answer(String host) {
 		if (host == null || host.isEmpty()) {
 			return NO_MATCH;
 		}

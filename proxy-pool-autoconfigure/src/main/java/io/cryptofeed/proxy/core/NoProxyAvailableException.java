@@ -9,6 +9,7 @@ public class NoProxyAvailableException extends RuntimeException {
 
 	private final PoolKey pool;
 
+	/** Public for the exchange limits (package {@code core.ratelimit}); applications catch it, not throw it. */
 	public NoProxyAvailableException(PoolKey pool, String reason) {
 		super("proxy pool " + pool + ": " + reason);
 		this.pool = pool;

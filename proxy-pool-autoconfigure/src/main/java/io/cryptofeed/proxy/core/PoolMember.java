@@ -53,6 +53,8 @@ public final class PoolMember {
 	/**
 	 * A number unique within its pool for the pool's lifetime, never reused: it names the
 	 * member where its position would shift as members come and go (its circuit breaker, say).
+	 * The {@code #serial} of the ids and breaker names operators see; public for the packages
+	 * that make those ids and names ({@code actuate}, {@code breaker}).
 	 */
 	public int serial() {
 		return this.serial;

@@ -64,7 +64,7 @@ public final class ProxyPool {
 	 * @param strategy the strategy to use, or {@code null} to keep the current instance
 	 * @return the members that joined and left
 	 */
-	public MemberChanges reconcile(PoolSpec spec, SelectionStrategy strategy) {
+	MemberChanges reconcile(PoolSpec spec, SelectionStrategy strategy) {
 		if (!spec.key().equals(this.key)) {
 			throw new IllegalArgumentException("spec of " + spec.key() + " given to pool " + this.key);
 		}
@@ -105,7 +105,7 @@ public final class ProxyPool {
 	 * finish; selection finds nothing.
 	 * @return the members dropped
 	 */
-	public List<PoolMember> close() {
+	List<PoolMember> close() {
 		List<PoolMember> removed;
 		synchronized (this.rebuildLock) {
 			Settings current = this.settings;
@@ -182,7 +182,7 @@ public final class ProxyPool {
 	 * Tells the listener, after each change, that a member became available or unavailable, or
 	 * that an unavailable one started failing.
 	 */
-	public void addAvailabilityListener(AvailabilityListener listener) {
+	void addAvailabilityListener(AvailabilityListener listener) {
 		this.listeners.add(listener);
 	}
 
@@ -289,9 +289,9 @@ public final class ProxyPool {
 	}
 
 	/** The members who joined and left a pool in one reconciliation. */
-	public record MemberChanges(List<PoolMember> added, List<PoolMember> removed) {
+	record MemberChanges(List<PoolMember> added, List<PoolMember> removed) {
 
-		public boolean isEmpty() {
+		boolean isEmpty() {
 			return this.added.isEmpty() && this.removed.isEmpty();
 		}
 

@@ -18,7 +18,7 @@ public class PoolRateLimitedException extends NoProxyAvailableException {
 
 	private final Instant retryAt;
 
-	public PoolRateLimitedException(PoolKey pool, String exchange, int cooling, int spent, Instant retryAt,
+	PoolRateLimitedException(PoolKey pool, String exchange, int cooling, int spent, Instant retryAt,
 			Duration retryIn) {
 		super(pool, "every available member is resting for exchange=" + exchange + " (cooling down " + cooling
 				+ ", budget spent " + spent + "); earliest retry at " + retryAt + " (in " + Durations.format(retryIn)

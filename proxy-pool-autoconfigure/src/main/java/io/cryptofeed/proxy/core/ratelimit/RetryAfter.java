@@ -7,7 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /** Reads an HTTP {@code Retry-After} value: delay seconds or an HTTP date. */
-public final class RetryAfter {
+final class RetryAfter {
 
 	private RetryAfter() {
 	}
@@ -16,7 +16,7 @@ public final class RetryAfter {
 	 * The delay the value asks for, or {@code null} when it is absent or malformed. A date in
 	 * the past means no delay.
 	 */
-	public static Duration parse(String value, Instant now) {
+	static Duration parse(String value, Instant now) {
 		if (value == null) {
 			return null;
 		}

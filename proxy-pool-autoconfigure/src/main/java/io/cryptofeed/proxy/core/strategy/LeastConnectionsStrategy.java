@@ -20,7 +20,7 @@ import io.cryptofeed.proxy.core.Selector;
 public final class LeastConnectionsStrategy implements SelectionStrategy {
 
 	/** Largest candidate set scanned exactly. */
-	public static final int EXACT_SCAN_LIMIT = 128;
+	static final int EXACT_SCAN_LIMIT = 128;
 
 	@Override
 	public boolean countsLeases() {

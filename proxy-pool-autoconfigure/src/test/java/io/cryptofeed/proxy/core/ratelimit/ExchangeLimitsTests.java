@@ -16,6 +16,7 @@ import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.PoolsChange;
 import io.cryptofeed.proxy.core.PoolSpec;
 import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.TestClock;
 import io.cryptofeed.proxy.core.TriedMembers;
 import io.cryptofeed.proxy.core.strategy.RoundRobinStrategy;
@@ -376,11 +377,12 @@ class ExchangeLimitsTests {
 		PoolMember leaving = this.members.get(1);
 		// a request through the member is in flight when the reload removes it
 		Lease inFlight = binance.select(this.pool, (member) -> member != leaving);
-		ProxyPool.MemberChanges changes = this.pool.reconcile(new PoolSpec(this.pool.key(), PoolSpec.Origin.POOL,
-				List.of(Members.count(3).get(0), Members.count(3).get(2)), "test", Duration.ofSeconds(30)), null);
-		assertThat(changes.removed()).containsExactly(leaving);
-		this.limits.poolsChanged(new PoolsChange(List.of(), List.of(), List.of(),
-				List.of(new PoolsChange.Member(this.pool, leaving))));
+		ProxyPools pools = new ProxyPools(List.of(this.pool), Map.of());
+		PoolsChange change = pools.reconcile(List.of(new PoolSpec(this.pool.key(), PoolSpec.Origin.POOL,
+				List.of(Members.count(3).get(0), Members.count(3).get(2)), "test", Duration.ofSeconds(30))), Map.of(),
+				(strategy) -> null);
+		assertThat(change.removedMembers()).containsExactly(new PoolsChange.Member(this.pool, leaving));
+		this.limits.poolsChanged(change);
 		assertThat(this.limits.stateOf(leaving)).isEmpty();
 
 		// its answer comes back afterwards: the member is gone, nothing may keep state for it
