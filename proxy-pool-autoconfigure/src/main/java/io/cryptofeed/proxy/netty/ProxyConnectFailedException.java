@@ -28,7 +28,7 @@ public class ProxyConnectFailedException extends ConnectException {
 
 	private final List<String> failures;
 
-	public ProxyConnectFailedException(String exchange, ConnectionType type, List<String> failures, Throwable last) {
+	ProxyConnectFailedException(String exchange, ConnectionType type, List<String> failures, Throwable last) {
 		super("no proxy could connect: exchange=" + ((exchange != null) ? exchange : "(default)") + " type=" + type
 				+ " tried=" + failures.size() + " " + failures);
 		this.exchange = exchange;
@@ -56,7 +56,8 @@ public class ProxyConnectFailedException extends ConnectException {
 	 * closed) is named, since wrappers do not: the TLS handler of an https target fails its
 	 * first write with an {@code SSLException} of its own when the proxy fails the connect. Else
 	 * a wrapper that only repeats its cause's message, or has none, is looked through. How
-	 * {@link #failures()} and the proxy service's feedback name a cause.
+	 * {@link #failures()} and the proxy service's feedback name a cause. Public for that
+	 * feedback (package {@code service}), not for applications.
 	 */
 	public static String describe(Throwable error) {
 		Throwable cause = firstTelling(error);

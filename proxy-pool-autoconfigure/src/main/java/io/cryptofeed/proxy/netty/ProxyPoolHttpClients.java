@@ -81,6 +81,8 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	private final ConnectionProvider connectionProvider;
 
 	/**
+	 * How the auto-configuration builds the bean, and how a bean of yours that replaces it
+	 * would: start from the {@code CompiledProxyConfiguration} bean's {@code transport()}.
 	 * @param rateLimits the exchanges' cooldowns and budgets, which selection respects
 	 * @param source asked before the pools at every connect (the external proxy service), or
 	 * {@code null}
@@ -123,7 +125,8 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	 * except a direct connection's TCP connect timeout, which is set on each
 	 * {@link HttpClient} by {@link #apply} (where it has none of its own) and so holds for
 	 * clients built afterwards, and the connection pool settings, which hold until the
-	 * application restarts.
+	 * application restarts. Public for the reload (package {@code autoconfigure}), not for
+	 * applications: change the properties and reload instead.
 	 */
 	public void update(TransportSettings settings) {
 		TransportSettings.ConnectionPoolSettings running = this.connectionPoolSettings;
@@ -369,7 +372,11 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 		return this.connections.open(member);
 	}
 
-	/** Whether a client for this connection type was built by {@link #apply} since start-up. */
+	/**
+	 * Whether a client for this connection type was built by {@link #apply} since start-up.
+	 * Public for the start-up check of WebSocket clients (package {@code autoconfigure}), not
+	 * for applications.
+	 */
 	public boolean applied(ConnectionType type) {
 		return this.appliedTypes.contains(type);
 	}

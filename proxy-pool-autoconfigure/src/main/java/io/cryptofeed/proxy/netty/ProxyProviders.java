@@ -6,7 +6,10 @@ import java.time.Duration;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import reactor.netty.transport.ProxyProvider;
 
-/** Maps a pool member to Reactor Netty's proxy settings; shared by the transport and the http health probe. */
+/**
+ * Maps a pool member to Reactor Netty's proxy settings; shared by the transport and the http
+ * health probe (package {@code health.probe}), and not for applications.
+ */
 public final class ProxyProviders {
 
 	private ProxyProviders() {

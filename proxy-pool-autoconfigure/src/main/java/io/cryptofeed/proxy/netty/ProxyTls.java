@@ -69,6 +69,7 @@ public final class ProxyTls {
 	/**
 	 * The socket address to connect to the endpoint at: for an {@code https} member, one that
 	 * tells {@link #secure} to speak TLS to it, and with which name to check its certificate.
+	 * Public for the health probes (package {@code health.probe}), not for applications.
 	 * @param resolved the endpoint's address, looked up (or an IP literal's)
 	 */
 	public static InetSocketAddress address(ProxyEndpoint endpoint, InetSocketAddress resolved) {
@@ -85,7 +86,7 @@ public final class ProxyTls {
 	 * Puts TLS under the proxy handshake of a channel being initialized when its proxy is an
 	 * {@code https} member; leaves any other channel alone.
 	 */
-	public void secure(Channel channel) {
+	void secure(Channel channel) {
 		if (channel.pipeline().get(NettyPipeline.ProxyHandler) instanceof ProxyHandler proxy
 				&& proxy.proxyAddress() instanceof InetSocketAddress address) {
 			secure(channel, address);
@@ -95,6 +96,7 @@ public final class ProxyTls {
 	/**
 	 * Puts TLS first in a channel being initialized when the proxy address it talks to, through
 	 * its proxy handler or directly (a health probe's greeting), is an {@code https} member's.
+	 * Public for the health probes (package {@code health.probe}), not for applications.
 	 */
 	public void secure(Channel channel, InetSocketAddress proxy) {
 		ChannelPipeline pipeline = channel.pipeline();

@@ -110,7 +110,7 @@ final class HttpThroughProxyProbe implements HealthProbe {
 		return this.client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, ProbeSupport.millis(timeout))
 			.responseTimeout(timeout)
 			.proxy((spec) -> ProxyProviders.builder(spec, endpoint, address, timeout))
-			.doOnChannelInit((observer, channel, remote) -> this.tls.secure(channel))
+			.doOnChannelInit((observer, channel, remote) -> this.tls.secure(channel, address))
 			.get()
 			.uri(this.url)
 			.response()
