@@ -93,11 +93,7 @@ public final class HttpsMembersRun {
 	}
 
 	private static void compare(String url, List<String> plain, List<String> tls, LongSupplier proxiesCpuNanos) {
-		TransportSettings transport = new TransportSettings(TransportSettings.DEFAULTS.connectTimeout(),
-				TransportSettings.DEFAULTS.handshakeTimeout(), TransportSettings.DEFAULTS.tlsHandshakeTimeout(),
-				TransportSettings.DEFAULTS.maxAttempts(), TransportSettings.DEFAULTS.retryIdempotent(),
-				TransportSettings.DEFAULTS.quietTimeout(), TransportSettings.DEFAULTS.connectionPool(),
-				TransportSettings.DEFAULTS.webSocketClient(), trustingTestProxies());
+		TransportSettings transport = TransportSettings.DEFAULTS.withProxyTls(trustingTestProxies());
 		List<String> names = List.of("(b)  pool of three http:// members", "(t)  pool of three https:// members");
 		List<WebClient> clients = List.of(pooled(transport, plain), pooled(transport, tls));
 

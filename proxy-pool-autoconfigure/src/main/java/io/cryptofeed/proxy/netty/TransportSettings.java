@@ -32,6 +32,59 @@ public record TransportSettings(Duration connectTimeout, Duration handshakeTimeo
 			Duration.ofSeconds(1), Duration.ofSeconds(2), 3, true, Duration.ofSeconds(10),
 			ConnectionPoolSettings.DEFAULTS, WebSocketClientSettings.DEFAULTS, ProxyTls.systemDefault());
 
+	// copies with one setting changed, for a bean that replaces the pooled clients: it starts
+	// from the CompiledProxyConfiguration bean's transport() and changes what it must
+
+	public TransportSettings withConnectTimeout(Duration connectTimeout) {
+		return new TransportSettings(connectTimeout, this.handshakeTimeout, this.tlsHandshakeTimeout, this.maxAttempts,
+				this.retryIdempotent, this.quietTimeout, this.connectionPool, this.webSocketClient, this.proxyTls);
+	}
+
+	public TransportSettings withHandshakeTimeout(Duration handshakeTimeout) {
+		return new TransportSettings(this.connectTimeout, handshakeTimeout, this.tlsHandshakeTimeout, this.maxAttempts,
+				this.retryIdempotent, this.quietTimeout, this.connectionPool, this.webSocketClient, this.proxyTls);
+	}
+
+	public TransportSettings withTlsHandshakeTimeout(Duration tlsHandshakeTimeout) {
+		return new TransportSettings(this.connectTimeout, this.handshakeTimeout, tlsHandshakeTimeout, this.maxAttempts,
+				this.retryIdempotent, this.quietTimeout, this.connectionPool, this.webSocketClient, this.proxyTls);
+	}
+
+	public TransportSettings withMaxAttempts(int maxAttempts) {
+		return new TransportSettings(this.connectTimeout, this.handshakeTimeout, this.tlsHandshakeTimeout, maxAttempts,
+				this.retryIdempotent, this.quietTimeout, this.connectionPool, this.webSocketClient, this.proxyTls);
+	}
+
+	public TransportSettings withRetryIdempotent(boolean retryIdempotent) {
+		return new TransportSettings(this.connectTimeout, this.handshakeTimeout, this.tlsHandshakeTimeout,
+				this.maxAttempts, retryIdempotent, this.quietTimeout, this.connectionPool, this.webSocketClient,
+				this.proxyTls);
+	}
+
+	public TransportSettings withQuietTimeout(Duration quietTimeout) {
+		return new TransportSettings(this.connectTimeout, this.handshakeTimeout, this.tlsHandshakeTimeout,
+				this.maxAttempts, this.retryIdempotent, quietTimeout, this.connectionPool, this.webSocketClient,
+				this.proxyTls);
+	}
+
+	public TransportSettings withConnectionPool(ConnectionPoolSettings connectionPool) {
+		return new TransportSettings(this.connectTimeout, this.handshakeTimeout, this.tlsHandshakeTimeout,
+				this.maxAttempts, this.retryIdempotent, this.quietTimeout, connectionPool, this.webSocketClient,
+				this.proxyTls);
+	}
+
+	public TransportSettings withWebSocketClient(WebSocketClientSettings webSocketClient) {
+		return new TransportSettings(this.connectTimeout, this.handshakeTimeout, this.tlsHandshakeTimeout,
+				this.maxAttempts, this.retryIdempotent, this.quietTimeout, this.connectionPool, webSocketClient,
+				this.proxyTls);
+	}
+
+	public TransportSettings withProxyTls(ProxyTls proxyTls) {
+		return new TransportSettings(this.connectTimeout, this.handshakeTimeout, this.tlsHandshakeTimeout,
+				this.maxAttempts, this.retryIdempotent, this.quietTimeout, this.connectionPool, this.webSocketClient,
+				proxyTls);
+	}
+
 	/**
 	 * The sessions of a {@link ProxyPoolWebSocketClient} without a WebSocket spec of its own,
 	 * read as each session opens, so that a reload applies to the next one.
