@@ -15,14 +15,14 @@ public enum FallbackPolicy {
 	FAIL;
 
 	/** The protocol's name: {@code direct_connection}, {@code embedded_fallback} or {@code fail}. */
-	public String wireName() {
+	String wireName() {
 		return name().toLowerCase(Locale.ROOT);
 	}
 
 	/**
 	 * The policy for a protocol name, or {@code null} when the name is not one.
 	 */
-	public static FallbackPolicy fromWireName(String name) {
+	static FallbackPolicy fromWireName(String name) {
 		for (FallbackPolicy policy : values()) {
 			if (policy.wireName().equals(name)) {
 				return policy;

@@ -14,7 +14,7 @@ public class ProxyServiceUnavailableException extends ConnectException {
 
 	private final ConnectionType type;
 
-	public ProxyServiceUnavailableException(String exchange, ConnectionType type, String cause) {
+	ProxyServiceUnavailableException(String exchange, ConnectionType type, String cause) {
 		super("the proxy service gave no proxy and its fallback policy is fail: exchange=" + exchange + " type="
 				+ type + " cause=" + cause);
 		this.exchange = exchange;

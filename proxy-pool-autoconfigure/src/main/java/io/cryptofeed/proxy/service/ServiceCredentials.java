@@ -12,7 +12,7 @@ import org.springframework.http.HttpHeaders;
 public final class ServiceCredentials {
 
 	/** The header an API key travels in. */
-	public static final String API_KEY_HEADER = "X-API-Key";
+	static final String API_KEY_HEADER = "X-API-Key";
 
 	/** No header credentials. */
 	public static final ServiceCredentials NONE = new ServiceCredentials(AuthMethod.NONE, null);
