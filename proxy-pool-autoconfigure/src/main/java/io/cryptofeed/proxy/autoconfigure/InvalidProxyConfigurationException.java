@@ -8,7 +8,7 @@ public class InvalidProxyConfigurationException extends RuntimeException {
 
 	private final List<ConfigurationViolation> violations;
 
-	public InvalidProxyConfigurationException(List<ConfigurationViolation> violations) {
+	InvalidProxyConfigurationException(List<ConfigurationViolation> violations) {
 		super(violations.stream()
 			.map(ConfigurationViolation::toString)
 			.collect(Collectors.joining("\n  - ", "Invalid proxy configuration:\n  - ", "")));

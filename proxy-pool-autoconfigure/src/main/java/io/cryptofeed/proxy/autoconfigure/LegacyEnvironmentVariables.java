@@ -21,7 +21,7 @@ import org.springframework.core.env.StandardEnvironment;
 public class LegacyEnvironmentVariables implements EnvironmentPostProcessor {
 
 	/** Name of the property source this adds. */
-	public static final String PROPERTY_SOURCE_NAME = "cryptofeedProxyLegacyEnvironment";
+	static final String PROPERTY_SOURCE_NAME = "cryptofeedProxyLegacyEnvironment";
 
 	private static final String ENV_PREFIX = "CRYPTOFEED_PROXY_";
 

@@ -43,7 +43,7 @@ import org.springframework.util.unit.DataSize;
 public final class ProxyConfigurationCompiler {
 
 	/** Used when neither {@code timeout} nor {@code timeout-seconds} is set. */
-	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+	static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
 	private static final Pattern HOST_PATTERN = Pattern.compile("(\\*\\.)?[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?\\.?");
 

@@ -36,7 +36,7 @@ public class ProxyPoolHealthIndicatorProperties {
 			this.status = status;
 		}
 
-		public Status status() {
+		Status status() {
 			return this.status;
 		}
 

@@ -32,13 +32,13 @@ import org.springframework.core.io.ResourceLoader;
  * Checks the external proxy service's properties, client and server side, collecting every
  * violation so that one start-up reports every mistake; loads the client's key and trust stores.
  */
-public final class ProxyServiceConfigurationCompiler {
+final class ProxyServiceConfigurationCompiler {
 
 	private static final Log logger = LogFactory.getLog(ProxyServiceConfigurationCompiler.class);
 
 	private final ResourceLoader resources;
 
-	public ProxyServiceConfigurationCompiler(ResourceLoader resources) {
+	ProxyServiceConfigurationCompiler(ResourceLoader resources) {
 		this.resources = resources;
 	}
 
@@ -47,7 +47,7 @@ public final class ProxyServiceConfigurationCompiler {
 	 * @param applicationName {@code spring.application.name}, or {@code null}: part of the default client id
 	 * @throws InvalidProxyConfigurationException listing every rule broken
 	 */
-	public CompiledServiceClient compileClient(ExternalServiceProperties properties, String applicationName) {
+	CompiledServiceClient compileClient(ExternalServiceProperties properties, String applicationName) {
 		CompiledServiceClient compiled = checkClient(properties, applicationName);
 		warnAboutCleartextSecrets(compiled.settings().endpoints(),
 				(properties.getAuthMethod() != null) ? properties.getAuthMethod() : AuthMethod.NONE);
@@ -93,7 +93,7 @@ public final class ProxyServiceConfigurationCompiler {
 	 * @param clientCertificatesRequired whether {@code server.ssl.client-auth} is {@code need}
 	 * @throws InvalidProxyConfigurationException listing every rule broken
 	 */
-	public void checkServer(ServiceServerProperties properties, boolean clientCertificatesRequired) {
+	void checkServer(ServiceServerProperties properties, boolean clientCertificatesRequired) {
 		String prefix = ServiceServerProperties.PREFIX;
 		List<ConfigurationViolation> violations = new ArrayList<>();
 		if (isBlank(properties.getToken()) && isBlank(properties.getApiKey()) && !clientCertificatesRequired) {
