@@ -22,7 +22,7 @@ import java.util.Set;
 public final class HttpConnectProxy extends AbstractTestProxy {
 
 	/** The realm announced in {@code Proxy-Authenticate}. */
-	public static final String REALM = "proxy-pool-test";
+	static final String REALM = "proxy-pool-test";
 
 	private static final Set<Fault.Kind> SUPPORTED_FAULTS = EnumSet.of(Fault.Kind.NONE, Fault.Kind.REFUSE,
 			Fault.Kind.HANG, Fault.Kind.DELAY, Fault.Kind.RESET, Fault.Kind.STATUS_407, Fault.Kind.STATUS_500,

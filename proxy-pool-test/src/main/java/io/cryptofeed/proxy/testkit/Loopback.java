@@ -4,7 +4,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * Parses the addresses the kit binds to, which must all be loopback addresses.
+ * Parses the addresses the kit binds to, which must all be loopback addresses. Public only
+ * for the kit's other packages (real proxies, the target server); not for tests.
  */
 public final class Loopback {
 

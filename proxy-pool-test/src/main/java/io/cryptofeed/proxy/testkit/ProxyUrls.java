@@ -3,7 +3,8 @@ package io.cryptofeed.proxy.testkit;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Builds proxy URLs with percent-encoded user information.
+ * Builds proxy URLs with percent-encoded user information. Public only for the kit's real
+ * proxies (package {@code real}); not for tests: a proxy's {@code url()} gives its URL.
  */
 public final class ProxyUrls {
 
@@ -27,7 +28,7 @@ public final class ProxyUrls {
 	}
 
 	/** Percent-encodes everything except RFC 3986 unreserved characters, as UTF-8. */
-	public static String encode(String value) {
+	private static String encode(String value) {
 		StringBuilder encoded = new StringBuilder();
 		for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
 			char c = (char) (b & 0xFF);
