@@ -9,7 +9,6 @@ import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ratelimit.Cooldown;
 import io.cryptofeed.proxy.core.ratelimit.CooldownListener;
-import io.cryptofeed.proxy.core.ratelimit.ExchangeLimits;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -80,8 +79,10 @@ public final class CooldownMetrics implements MeterBinder {
 			// a reload removed it meanwhile
 			return;
 		}
-		ExchangeLimits limits = this.rateLimits.forExchange(watched.exchange());
-		Gauge gauge = Gauge.builder(REMAINING, limits, (exchange) -> exchange.remainingCooldownSeconds(member))
+		// read through the exchange's id: its limits may be forgotten and made anew (see RateLimits)
+		String exchange = watched.exchange();
+		Gauge gauge = Gauge
+			.builder(REMAINING, this.rateLimits, (limits) -> limits.remainingCooldownSeconds(exchange, member))
 			.description("Seconds a pool member still rests for an exchange")
 			.baseUnit("seconds")
 			.tags(Tags.of("exchange", watched.exchange(), "pool", watched.pool().key().toString(), "member",

@@ -45,6 +45,24 @@ class CooldownMetricsTests {
 
 	private final MeterRegistry registry = new SimpleMeterRegistry();
 
+	/** Past their bound, the limits of an exchange resting nobody are made anew: its gauge must follow. */
+	@Test
+	void theGaugeFollowsAnExchangeWhoseLimitsWereForgottenAndMadeAnew() {
+		new CooldownMetrics(this.limits).bindTo(this.registry);
+		PoolMember member = this.pool.members().get(0);
+		this.limits.forExchange("binance").responded(this.pool, member, 429, "2");
+		this.clock.advance(Duration.ofSeconds(2));
+		// more exchanges named than RateLimits keeps
+		for (int i = 0; i < 10_000; i++) {
+			this.limits.forExchange("named" + i);
+		}
+
+		this.limits.forExchange("binance").responded(this.pool, member, 429, "5");
+
+		assertThat(this.registry.get("cryptofeed.proxy.cooldown.remaining").tags("exchange", "binance").gauge().value())
+			.isEqualTo(5.0);
+	}
+
 	@Test
 	void countsCooldownsByExchangeAndStatusAndGaugesTheRestOfEachMember() {
 		new CooldownMetrics(this.limits).bindTo(this.registry);

@@ -165,6 +165,12 @@ public final class ExchangeLimits {
 				(window != null) ? window.tokens(now) : null, limit.budget);
 	}
 
+	/** Whether no member rests or has a use in its budget's window now: forgetting this changes no selection. */
+	boolean restrictsNobody() {
+		long now = this.clock.millis();
+		return this.members.values().stream().allMatch((limit) -> limit.restrictsNothing(now));
+	}
+
 	/** Seconds the member still rests for this exchange; 0 when it does not. */
 	public double remainingCooldownSeconds(PoolMember member) {
 		MemberLimit limit = this.members.get(member);

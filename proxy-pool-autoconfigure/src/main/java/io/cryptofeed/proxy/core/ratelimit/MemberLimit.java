@@ -58,6 +58,11 @@ final class MemberLimit {
 		return now < this.coolingUntil || (spends(budget) && !this.window.hasToken(now));
 	}
 
+	/** Whether no cooldown runs and no use is in the window: only past strikes would be lost with this. */
+	boolean restrictsNothing(long now) {
+		return now >= coolingUntil() && (this.window == null || this.window.tokens(now) == this.budget.max());
+	}
+
 	/** When the member may be selected again: the end of its cooldown or of its spent budget, whichever is later. */
 	long restrictedUntil(long now, Budget budget) {
 		long until = Math.max(now, this.coolingUntil);

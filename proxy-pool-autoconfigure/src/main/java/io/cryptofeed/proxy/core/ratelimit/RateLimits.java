@@ -31,6 +31,12 @@ public final class RateLimits implements PoolsListener {
 
 	private final Map<String, ExchangeLimits> exchanges = new ConcurrentHashMap<>();
 
+	/**
+	 * How many exchanges are kept before those that restrict no member are forgotten: the ids
+	 * come from requests, which may name any, and from blocks a reload removed.
+	 */
+	static final int EXCHANGES_KEPT = 1024;
+
 	public RateLimits(RateLimitPolicies policies, Clock clock) {
 		this.policies = Objects.requireNonNull(policies, "policies");
 		this.clock = Objects.requireNonNull(clock, "clock");
@@ -48,8 +54,19 @@ public final class RateLimits implements PoolsListener {
 		if (limits != null) {
 			return limits;
 		}
+		if (this.exchanges.size() >= EXCHANGES_KEPT) {
+			// forgetting one loses only the strikes of its past cooldowns; a connect that holds it
+			// and is answered with a cooldown status now tells an exchange no later one asks
+			this.exchanges.values().removeIf(ExchangeLimits::restrictsNobody);
+		}
 		return this.exchanges.computeIfAbsent(id,
 				(key) -> new ExchangeLimits(key, this.policies.of(key), this.clock, this.listeners));
+	}
+
+	/** Seconds the member still rests for the exchange; 0 when it does not, or the exchange never limited it. */
+	public double remainingCooldownSeconds(String exchange, PoolMember member) {
+		ExchangeLimits limits = this.exchanges.get(exchange.toLowerCase(Locale.ROOT));
+		return (limits != null) ? limits.remainingCooldownSeconds(member) : 0;
 	}
 
 	/**

@@ -393,6 +393,46 @@ class ExchangeLimitsTests {
 		assertThat(this.limits.stateOf(leaving)).isEmpty();
 	}
 
+	/** Requests may name any exchange: the limits of those that restrict nobody are not kept for good. */
+	@Test
+	void exchangesThatRestrictNobodyAreForgottenPastTheBound() {
+		ExchangeLimits first = this.limits.forExchange("named0");
+		for (int i = 1; i < 10_000; i++) {
+			this.limits.forExchange("named" + i);
+		}
+
+		assertThat(this.limits.exchanges()).hasSizeLessThanOrEqualTo(RateLimits.EXCHANGES_KEPT);
+		assertThat(this.limits.forExchange("named0")).isNotSameAs(first);
+	}
+
+	@Test
+	void anExchangeWithAMemberRestingOrABudgetInUseIsKeptPastTheBound() {
+		this.limits = limits(new RateLimitPolicy(Set.of(429), Set.of(), Duration.ofSeconds(30), Duration.ofHours(1),
+				Duration.ofHours(1), false, new Budget(5, Duration.ofMinutes(1)), null));
+		ExchangeLimits binance = this.limits.forExchange("binance");
+		binance.responded(this.pool, this.members.get(1), 429, null);
+		ExchangeLimits kraken = this.limits.forExchange("kraken");
+		kraken.select(this.pool, Exclusion.NONE).release();
+		ExchangeLimits bybit = this.limits.forExchange("bybit");
+		bybit.responded(this.pool, this.members.get(2), 200, null);
+
+		for (int i = 0; i < 2 * RateLimits.EXCHANGES_KEPT; i++) {
+			this.limits.forExchange("named" + i);
+		}
+
+		assertThat(this.limits.forExchange("binance")).isSameAs(binance);
+		assertThat(this.limits.remainingCooldownSeconds("BINANCE", this.members.get(1))).isEqualTo(30.0);
+		assertThat(this.limits.forExchange("kraken")).isSameAs(kraken);
+		assertThat(this.limits.forExchange("bybit")).isNotSameAs(bybit);
+		// once the rest is over and the use left the window, they restrict nobody either
+		this.clock.advance(Duration.ofMinutes(1));
+		for (int i = 0; i < 2 * RateLimits.EXCHANGES_KEPT; i++) {
+			this.limits.forExchange("other" + i);
+		}
+		assertThat(this.limits.exchanges()).doesNotContainKeys("binance", "kraken");
+		assertThat(this.limits.remainingCooldownSeconds("binance", this.members.get(1))).isZero();
+	}
+
 	private RateLimits limits(RateLimitPolicy defaults) {
 		RateLimits limits = new RateLimits(new RateLimitPolicies(defaults, Map.of()), this.clock);
 		limits.addListener(this.cooldowns::add);
