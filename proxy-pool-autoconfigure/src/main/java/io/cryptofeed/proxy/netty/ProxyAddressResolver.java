@@ -50,9 +50,12 @@ final class ProxyAddressResolver {
 			// a literal is parsed, never looked up
 			InetSocketAddress address = ProxyTls.address(endpoint,
 					new InetSocketAddress(endpoint.host(), endpoint.port()));
-			if (this.literals.size() < MAX_KEPT) {
-				this.literals.putIfAbsent(endpoint, address);
+			if (this.literals.size() >= MAX_KEPT) {
+				// most are members reloads removed, or users of past sessions: start over, and the
+				// members in use come back at their next connect (keys hold credentials, too)
+				this.literals.clear();
 			}
+			this.literals.putIfAbsent(endpoint, address);
 			return address;
 		}
 		Resolved cached = this.cache.get(endpoint.host());

@@ -71,7 +71,21 @@ class ProxyAddressResolverTests {
 			assertThat(this.resolver.ready(endpoint).getAddress().getHostAddress()).isEqualTo("10.0.0.7");
 		}
 
-		assertThat(this.resolver.keptLiterals()).isEqualTo(ProxyAddressResolver.MAX_KEPT);
+		assertThat(this.resolver.keptLiterals()).isBetween(1, ProxyAddressResolver.MAX_KEPT);
+	}
+
+	/** Reloads that swap members, run after run, must not leave the proxies in use uncached. */
+	@Test
+	void aProxyNewAfterTheBoundWasReachedIsStillKept() {
+		for (int member = 0; member < ProxyAddressResolver.MAX_KEPT; member++) {
+			this.resolver.ready(ProxyEndpoint.parse("http://10.0." + (member / 250) + "." + (member % 250) + ":3128"));
+		}
+		ProxyEndpoint added = ProxyEndpoint.parse("http://10.9.9.9:3128");
+
+		InetSocketAddress first = this.resolver.ready(added);
+
+		assertThat(this.resolver.ready(added)).isSameAs(first);
+		assertThat(this.resolver.keptLiterals()).isOne();
 	}
 
 	@Test
