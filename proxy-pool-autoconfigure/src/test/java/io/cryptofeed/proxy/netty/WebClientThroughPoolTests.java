@@ -167,6 +167,32 @@ class WebClientThroughPoolTests {
 	}
 
 	@Test
+	void aMemberThatCrashesAfterWarmUpIsSkippedAndCarriesAgainOnceItComesBack() {
+		runWithPool((context, client) -> {
+			for (int i = 0; i < 3; i++) {
+				whoami(client);
+			}
+			// each member keeps its tunnel alive now, which only a crash or a freeze reaches
+			assertThat(this.first.tunnels()).isOne();
+			this.first.fault(Fault.CRASH);
+			this.target.resetCounters();
+
+			for (int i = 0; i < 12; i++) {
+				whoami(client);
+			}
+			assertThat(this.target.requestsByPeer()).doesNotContainKey("127.0.0.11");
+			assertThat(this.first.tunnels()).isOne();
+
+			this.first.fault(Fault.NONE);
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+				whoami(client);
+				assertThat(this.target.requestsByPeer()).containsKey("127.0.0.11");
+			});
+			assertThat(this.first.tunnels()).isEqualTo(2);
+		});
+	}
+
+	@Test
 	void whenEveryMemberFailsTheErrorNamesEachWithoutCredentials() {
 		this.first.fault(Fault.REFUSE);
 		this.second.fault(Fault.STATUS_500);

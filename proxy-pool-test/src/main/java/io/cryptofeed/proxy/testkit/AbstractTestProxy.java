@@ -58,7 +58,7 @@ abstract class AbstractTestProxy implements TestProxy {
 
 	private volatile Fault fault;
 
-	/** Guarded by {@link #lifecycleMonitor}; {@code null} while refusing or closed. */
+	/** Guarded by {@link #lifecycleMonitor}; {@code null} while refusing, crashed or closed. */
 	private ServerSocket listener;
 
 	/** Guarded by {@link #lifecycleMonitor}; the task accepting on {@link #listener}. */
@@ -72,13 +72,22 @@ abstract class AbstractTestProxy implements TestProxy {
 		this.scheme = scheme;
 		this.settings = settings;
 		this.fault = settings.fault();
-		this.listener = listen(settings.port());
+		try {
+			this.listener = listen(settings.bindAddress(), settings.port());
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(
+					"Cannot listen on " + settings.bindAddress().getHostAddress() + ":" + settings.port(), ex);
+		}
 		this.port = this.listener.getLocalPort();
 		this.threads = new ProxyThreads(THREAD_NAME_PREFIX + scheme + "-" + this.port + "-");
 		this.executor = Executors.newCachedThreadPool(this.threads);
 	}
 
-	/** Starts accepting, or closes the listener at once when starting with {@link Fault#REFUSE}. */
+	/**
+	 * Starts accepting, or closes the listener at once when starting with {@link Fault#REFUSE}
+	 * or {@link Fault#CRASH}.
+	 */
 	final void start() {
 		synchronized (this.lifecycleMonitor) {
 			try {
@@ -90,12 +99,12 @@ abstract class AbstractTestProxy implements TestProxy {
 				throw ex;
 			}
 			ServerSocket listener = this.listener;
-			if (this.fault.kind() == Fault.Kind.REFUSE) {
-				OpenSockets.closeQuietly(listener);
-				this.listener = null;
+			if (listens(this.fault)) {
+				startAccepting(listener);
 			}
 			else {
-				startAccepting(listener);
+				OpenSockets.closeQuietly(listener);
+				this.listener = null;
 			}
 		}
 	}
@@ -126,20 +135,24 @@ abstract class AbstractTestProxy implements TestProxy {
 			if (this.closed) {
 				throw new IllegalStateException(this + " is closed");
 			}
-			if (fault.kind() == Fault.Kind.REFUSE) {
-				this.fault = fault;
-				if (this.listener != null) {
-					stopListening();
-				}
-			}
-			else {
-				ServerSocket listener = (this.listener == null) ? listen(this.port) : null;
+			if (listens(fault)) {
+				ServerSocket listener = (this.listener == null) ? listenAgain() : null;
 				this.fault = fault;
 				if (listener != null) {
 					startAccepting(listener);
 				}
 			}
-			// tunnels held by a freeze carry on
+			else {
+				this.fault = fault;
+				if (this.listener != null) {
+					stopListening();
+				}
+				if (fault.kind() == Fault.Kind.CRASH) {
+					// once the accept loop has ended, so that what it accepted last is reset too
+					this.sockets.resetAll();
+				}
+			}
+			// tunnels held by a freeze carry on, or find their sockets reset by a crash
 			this.lifecycleMonitor.notifyAll();
 		}
 	}
@@ -211,8 +224,8 @@ abstract class AbstractTestProxy implements TestProxy {
 	/**
 	 * Speaks the proxy protocol with a freshly accepted client and connects the target.
 	 * @return the connected target once the client was told so with
-	 * {@link #confirmTunnel(OutputStream, byte[])}, or {@code null} when the conversation ended
-	 * without a tunnel (the client is then closed)
+	 * {@link #confirmTunnel(Socket, Socket, OutputStream, byte[])}, or {@code null} when the
+	 * conversation ended without a tunnel (the client is then closed)
 	 */
 	abstract Socket handshake(Socket client, InputStream input, OutputStream output, Fault fault)
 			throws IOException;
@@ -246,12 +259,21 @@ abstract class AbstractTestProxy implements TestProxy {
 
 	/**
 	 * Counts the tunnel and then tells the client that it is open, so that a client which saw the
-	 * answer also sees the count.
+	 * answer also sees the count. A client that a {@linkplain Fault#CRASH crash} reset meanwhile
+	 * counts no tunnel; the target is closed whenever the client cannot be told.
 	 */
-	void confirmTunnel(OutputStream output, byte[] answer) throws IOException {
-		this.tunnels.incrementAndGet();
-		output.write(answer);
-		output.flush();
+	void confirmTunnel(Socket client, Socket target, OutputStream output, byte[] answer) throws IOException {
+		try {
+			if (!this.sockets.runIfOpen(client, this.tunnels::incrementAndGet)) {
+				throw new SocketException("Reset by a crash of the proxy");
+			}
+			output.write(answer);
+			output.flush();
+		}
+		catch (IOException ex) {
+			this.sockets.close(target);
+			throw ex;
+		}
 	}
 
 	/**
@@ -310,16 +332,34 @@ abstract class AbstractTestProxy implements TestProxy {
 		}
 	}
 
-	private ServerSocket listen(int port) {
+	/** Whether a proxy with this fault has a listener: not while it refuses or has crashed. */
+	private static boolean listens(Fault fault) {
+		return fault.kind() != Fault.Kind.REFUSE && fault.kind() != Fault.Kind.CRASH;
+	}
+
+	private static ServerSocket listen(InetAddress address, int port) throws IOException {
+		ServerSocket listener = new ServerSocket();
 		try {
-			ServerSocket listener = new ServerSocket();
 			listener.setReuseAddress(true);
-			listener.bind(new InetSocketAddress(this.settings.bindAddress(), port), 128);
+			listener.bind(new InetSocketAddress(address, port), 128);
 			return listener;
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException(
-					"Cannot listen on " + this.settings.bindAddress().getHostAddress() + ":" + port, ex);
+			listener.close();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Binds the proxy's port again when it comes back from {@link Fault#REFUSE} or
+	 * {@link Fault#CRASH}. Must hold {@link #lifecycleMonitor}.
+	 */
+	private ServerSocket listenAgain() {
+		try {
+			return listen(this.settings.bindAddress(), this.port);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot listen on " + host() + ":" + this.port, ex);
 		}
 	}
 
@@ -399,7 +439,7 @@ abstract class AbstractTestProxy implements TestProxy {
 		boolean relaying = false;
 		Socket conversation = client;
 		try {
-			if (fault.kind() == Fault.Kind.REFUSE) {
+			if (!listens(fault)) {
 				// Accepted just before the listener closed: refuse as the kernel would have
 				reset(client);
 				return;

@@ -41,10 +41,19 @@ public final class Fault {
 	/**
 	 * Freezes the proxy, as a stopped process or a machine cut off from the network would: new
 	 * connections are accepted and never answered, and the tunnels already open carry nothing
-	 * more in either direction and stay open. The only fault that reaches open tunnels: what
-	 * they read while frozen is passed on once the proxy gets another fault or {@link #NONE}.
+	 * more in either direction and stay open. With {@link #CRASH}, the only fault that reaches
+	 * open tunnels: what they read while frozen is passed on once the proxy gets another fault
+	 * or {@link #NONE}.
 	 */
 	public static final Fault FREEZE = new Fault(Kind.FREEZE, Duration.ZERO);
+
+	/**
+	 * Crashes the proxy, as a proxy process that died: every connection it has open, its
+	 * tunnels included, is aborted with a TCP RST, and new connections are refused, since the
+	 * listener is closed. Any other fault, {@link #NONE} say, brings it back on the same port, as
+	 * a restarted process; the counters go on across the crash.
+	 */
+	public static final Fault CRASH = new Fault(Kind.CRASH, Duration.ZERO);
 
 	private final Kind kind;
 
@@ -97,7 +106,7 @@ public final class Fault {
 	/** The kinds of behaviour a {@link Fault} can select. */
 	public enum Kind {
 
-		NONE, REFUSE, HANG, DELAY, RESET, STATUS_407, STATUS_500, AUTH_FAIL, STALL, FREEZE
+		NONE, REFUSE, HANG, DELAY, RESET, STATUS_407, STATUS_500, AUTH_FAIL, STALL, FREEZE, CRASH
 
 	}
 

@@ -26,7 +26,7 @@ public final class HttpConnectProxy extends AbstractTestProxy {
 
 	private static final Set<Fault.Kind> SUPPORTED_FAULTS = EnumSet.of(Fault.Kind.NONE, Fault.Kind.REFUSE,
 			Fault.Kind.HANG, Fault.Kind.DELAY, Fault.Kind.RESET, Fault.Kind.STATUS_407, Fault.Kind.STATUS_500,
-			Fault.Kind.STALL, Fault.Kind.FREEZE);
+			Fault.Kind.STALL, Fault.Kind.FREEZE, Fault.Kind.CRASH);
 
 	private HttpConnectProxy(ProxySettings settings) {
 		super(settings.tls() ? "https" : "http", settings);
@@ -105,7 +105,8 @@ public final class HttpConnectProxy extends AbstractTestProxy {
 			respond(output, 502, "Bad Gateway", "");
 			return null;
 		}
-		confirmTunnel(output, "HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+		confirmTunnel(client, target, output,
+				"HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
 		return target;
 	}
 

@@ -59,7 +59,7 @@ public final class Socks5Proxy extends AbstractTestProxy {
 
 	private static final Set<Fault.Kind> SUPPORTED_FAULTS = EnumSet.of(Fault.Kind.NONE, Fault.Kind.REFUSE,
 			Fault.Kind.HANG, Fault.Kind.DELAY, Fault.Kind.RESET, Fault.Kind.AUTH_FAIL, Fault.Kind.STALL,
-			Fault.Kind.FREEZE);
+			Fault.Kind.FREEZE, Fault.Kind.CRASH);
 
 	private Socks5Proxy(ProxySettings settings) {
 		super("socks5", settings);
@@ -115,7 +115,7 @@ public final class Socks5Proxy extends AbstractTestProxy {
 				return null;
 			}
 		}
-		return connect(in, output);
+		return connect(client, in, output);
 	}
 
 	/**
@@ -141,7 +141,7 @@ public final class Socks5Proxy extends AbstractTestProxy {
 		return (version == AUTH_VERSION) ? new Credentials(user, password) : null;
 	}
 
-	private Socket connect(DataInputStream in, OutputStream output) throws IOException {
+	private Socket connect(Socket client, DataInputStream in, OutputStream output) throws IOException {
 		int version = in.readUnsignedByte();
 		int command = in.readUnsignedByte();
 		in.readUnsignedByte();
@@ -191,7 +191,7 @@ public final class Socks5Proxy extends AbstractTestProxy {
 			reply(output, REPLY_GENERAL_FAILURE, null);
 			return null;
 		}
-		confirmTunnel(output, reply(REPLY_SUCCEEDED, (InetSocketAddress) target.getLocalSocketAddress()));
+		confirmTunnel(client, target, output, reply(REPLY_SUCCEEDED, (InetSocketAddress) target.getLocalSocketAddress()));
 		return target;
 	}
 

@@ -14,7 +14,7 @@ public interface TestProxy extends AutoCloseable {
 	/** The loopback address the proxy listens on, for example {@code 127.0.0.1}. */
 	String host();
 
-	/** The port the proxy listens on, kept across {@link Fault#REFUSE}. */
+	/** The port the proxy listens on, kept across {@link Fault#REFUSE} and {@link Fault#CRASH}. */
 	int port();
 
 	/**
@@ -23,7 +23,10 @@ public interface TestProxy extends AutoCloseable {
 	 */
 	String url();
 
-	/** Switches the behaviour for connections accepted from now on ({@link Fault#FREEZE}: and for open tunnels). */
+	/**
+	 * Switches the behaviour for connections accepted from now on; {@link Fault#FREEZE} holds
+	 * the open tunnels too, {@link Fault#CRASH} resets them.
+	 */
 	void fault(Fault fault);
 
 	/** The current behaviour. */

@@ -2,13 +2,17 @@ package io.cryptofeed.proxy.testkit;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import io.cryptofeed.proxy.testkit.support.HttpResponse;
 import io.cryptofeed.proxy.testkit.support.ProxyClient;
+import io.cryptofeed.proxy.testkit.support.Threads;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,6 +87,89 @@ class FaultTests {
 		proxy.fault(Fault.NONE);
 		assertThat(kind.whoami(proxy, target)).isEqualTo("127.0.0.1");
 		assertThat(proxy.accepted()).isEqualTo(1);
+	}
+
+	@ParameterizedTest
+	@EnumSource(ProxyKind.class)
+	void crashResetsEveryOpenConnectionAndRefusesUntilTheProxyComesBackOnTheSamePort(ProxyKind kind)
+			throws IOException {
+		TestProxy proxy = kind.start(proxies);
+		int port = proxy.port();
+
+		try (Socket tunnel = kind.tunnel(proxy, target); Socket handshaking = ProxyClient.open(proxy.host(), port)) {
+			await().atMost(Duration.ofSeconds(5)).until(() -> proxy.accepted() == 2);
+			proxy.fault(Fault.CRASH);
+
+			assertThat(proxy.fault()).isEqualTo(Fault.CRASH);
+			assertThatExceptionOfType(SocketException.class).isThrownBy(() -> ProxyClient.read(tunnel))
+				.withMessageContaining("reset");
+			assertThatExceptionOfType(SocketException.class).isThrownBy(() -> ProxyClient.read(handshaking))
+				.withMessageContaining("reset");
+			assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> ProxyClient.open(proxy.host(), port));
+		}
+
+		proxy.fault(Fault.NONE);
+
+		assertThat(proxy.port()).isEqualTo(port);
+		assertThat(kind.whoami(proxy, target)).isEqualTo("127.0.0.1");
+		// the counters go on across the crash; the refused connect counts nothing
+		assertThat(proxy.tunnels()).isEqualTo(2);
+		assertThat(proxy.accepted()).isEqualTo(3);
+	}
+
+	@ParameterizedTest
+	@EnumSource(ProxyKind.class)
+	void crashResetsTunnelsHeldByAFreeze(ProxyKind kind) throws IOException {
+		TestProxy proxy = kind.start(proxies);
+
+		try (Socket tunnel = kind.tunnel(proxy, target)) {
+			proxy.fault(Fault.FREEZE);
+			proxy.fault(Fault.CRASH);
+
+			assertThatExceptionOfType(SocketException.class).isThrownBy(() -> ProxyClient.read(tunnel))
+				.withMessageContaining("reset");
+		}
+		proxy.fault(Fault.NONE);
+		assertThat(kind.whoami(proxy, target)).isEqualTo("127.0.0.1");
+	}
+
+	@Test
+	void aHandshakeCutByACrashCountsNoTunnelAndLeavesNoConnectionToTheTarget() throws IOException {
+		// long enough that the crash comes during the delay even on a busy machine
+		HttpConnectProxy proxy = proxies.httpBuilder().fault(Fault.delay(Duration.ofSeconds(3))).start();
+		String prefix = TestProxy.THREAD_NAME_PREFIX + "http-" + proxy.port() + "-";
+
+		try (ServerSocket lateTarget = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+				Socket client = ProxyClient.open(proxy.host(), proxy.port())) {
+			lateTarget.setSoTimeout(ProxyClient.READ_TIMEOUT_MILLIS);
+			String authority = "127.0.0.1:" + lateTarget.getLocalPort();
+			client.getOutputStream()
+				.write(("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n")
+					.getBytes(StandardCharsets.US_ASCII));
+			await().atMost(Duration.ofSeconds(5)).until(() -> Threads.inMethod(prefix, "pause"));
+
+			proxy.fault(Fault.CRASH);
+
+			assertThatExceptionOfType(SocketException.class).isThrownBy(() -> ProxyClient.read(client))
+				.withMessageContaining("reset");
+			// the delayed handshake still connects the target, and then finds its client gone
+			try (Socket fromProxy = lateTarget.accept()) {
+				fromProxy.setSoTimeout(ProxyClient.READ_TIMEOUT_MILLIS);
+				assertThat(fromProxy.getInputStream().read()).isEqualTo(-1);
+			}
+		}
+		assertThat(proxy.tunnels()).isZero();
+	}
+
+	@ParameterizedTest
+	@EnumSource(ProxyKind.class)
+	void crashCanBeTheInitialFault(ProxyKind kind) throws IOException {
+		TestProxy proxy = kind.builder(proxies).fault(Fault.CRASH).start();
+
+		assertThatExceptionOfType(ConnectException.class)
+			.isThrownBy(() -> ProxyClient.open(proxy.host(), proxy.port()));
+		proxy.fault(Fault.NONE);
+		assertThat(kind.whoami(proxy, target)).isEqualTo("127.0.0.1");
 	}
 
 	@ParameterizedTest

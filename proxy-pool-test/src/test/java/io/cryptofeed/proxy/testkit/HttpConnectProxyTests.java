@@ -2,8 +2,11 @@ package io.cryptofeed.proxy.testkit;
 
 import java.io.IOException;
 import java.net.Socket;
+import java.net.SocketException;
 import java.util.Map;
 import java.util.Random;
+
+import javax.net.ssl.SSLSocket;
 
 import io.cryptofeed.proxy.testkit.support.HttpResponse;
 import io.cryptofeed.proxy.testkit.support.Ports;
@@ -16,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -76,6 +80,23 @@ class HttpConnectProxyTests {
 				.isInstanceOf(IOException.class);
 		}
 		assertThat(proxy.tunnels()).isEqualTo(1);
+	}
+
+	@Test
+	void aCrashResetsATlsTunnelWithoutClosingItsTlsFirst() throws IOException {
+		HttpConnectProxy proxy = proxies.httpBuilder().tls().start();
+
+		try (SSLSocket tunnel = ProxyClient.openTls(proxy.host(), proxy.port())) {
+			assertThat(ProxyClient
+				.sendHttpRequestHead(tunnel, "CONNECT", target.host() + ":" + target.port(), null, null)
+				.status()).isEqualTo(200);
+
+			proxy.fault(Fault.CRASH);
+
+			// a close_notify first would end the stream (-1), as a proxy closing in good order does
+			assertThatExceptionOfType(SocketException.class).isThrownBy(() -> ProxyClient.read(tunnel))
+				.withMessageContaining("reset");
+		}
 	}
 
 	@Test

@@ -1,18 +1,24 @@
 package io.cryptofeed.proxy.testkit;
 
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.transport.ProxyProvider;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The in-JVM proxies work with Netty's proxy handlers, the client side the starter routes through.
@@ -66,6 +72,33 @@ class ReactorNettyClientTests {
 
 		assertThat(webSocketExchange(client(proxy, ProxyProvider.Proxy.SOCKS5))).containsExactly("peer=127.0.0.54",
 				"hello");
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = ProxyProvider.Proxy.class, names = { "HTTP", "SOCKS5" })
+	void aCrashResetsTheOpenTunnelRefusesNewOnesAndTheProxyComesBackOnItsPort(ProxyProvider.Proxy type) {
+		TestProxy proxy = ((type == ProxyProvider.Proxy.HTTP) ? proxies.httpBuilder() : proxies.socks5Builder())
+			.egressAddress("127.0.0.55")
+			.credentials("alice", "s3cret")
+			.start();
+		HttpClient client = client(proxy, type);
+		target.resetCounters();
+		// the target holds the answer back, so the request's tunnel is open when the proxy crashes
+		CompletableFuture<String> inFlight = client.get()
+			.uri(target.baseUrl() + "/delay/60000")
+			.responseContent()
+			.aggregate()
+			.asString()
+			.toFuture();
+		await().atMost(TIMEOUT).until(() -> target.requestsByPeer().containsKey("127.0.0.55"));
+
+		proxy.fault(Fault.CRASH);
+
+		assertThat(inFlight).failsWithin(TIMEOUT).withThrowableThat().withMessageContaining("reset");
+		assertThatThrownBy(() -> whoami(client)).hasCauseInstanceOf(ConnectException.class);
+		proxy.fault(Fault.NONE);
+		assertThat(whoami(client)).isEqualTo("127.0.0.55");
+		assertThat(proxy.tunnels()).isEqualTo(2);
 	}
 
 	private static HttpClient client(TestProxy proxy, ProxyProvider.Proxy type) {

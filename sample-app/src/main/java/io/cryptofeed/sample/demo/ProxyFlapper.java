@@ -17,8 +17,8 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Makes one demo proxy fail and recover on a timer: it works for {@code up-for}, then fails
  * for {@code down-for} with the next of the configured faults, and so on. A fault applies to
- * connections the proxy accepts from then on (a freeze to its open tunnels too), as when a
- * real proxy stops accepting, hangs or freezes.
+ * connections the proxy accepts from then on (a freeze or a crash to its open tunnels too), as
+ * when a real proxy stops accepting, hangs, freezes or dies.
  */
 final class ProxyFlapper implements SmartLifecycle {
 
@@ -53,8 +53,9 @@ final class ProxyFlapper implements SmartLifecycle {
 			case AUTH_FAIL -> Fault.AUTH_FAIL;
 			case STALL -> Fault.STALL;
 			case FREEZE -> Fault.FREEZE;
+			case CRASH -> Fault.CRASH;
 			case NONE, DELAY -> throw new IllegalArgumentException("demo.flap.faults: " + kind
-					+ " is not a failure; use refuse, hang, reset, status-407, status-500, auth-fail, stall or freeze");
+					+ " is not a failure; use refuse, hang, reset, status-407, status-500, auth-fail, stall, freeze or crash");
 		};
 	}
 
