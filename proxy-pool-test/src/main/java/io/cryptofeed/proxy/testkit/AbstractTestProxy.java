@@ -76,8 +76,8 @@ abstract class AbstractTestProxy implements TestProxy {
 			this.listener = listen(settings.bindAddress(), settings.port());
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException(
-					"Cannot listen on " + settings.bindAddress().getHostAddress() + ":" + settings.port(), ex);
+			throw new IllegalStateException(getClass().getSimpleName() + " cannot listen on "
+					+ settings.bindAddress().getHostAddress() + ":" + settings.port(), ex);
 		}
 		this.port = this.listener.getLocalPort();
 		this.threads = new ProxyThreads(THREAD_NAME_PREFIX + scheme + "-" + this.port + "-");
@@ -352,14 +352,20 @@ abstract class AbstractTestProxy implements TestProxy {
 
 	/**
 	 * Binds the proxy's port again when it comes back from {@link Fault#REFUSE} or
-	 * {@link Fault#CRASH}. Must hold {@link #lifecycleMonitor}.
+	 * {@link Fault#CRASH}; the proxy keeps its fault if that fails. Must hold
+	 * {@link #lifecycleMonitor}.
 	 */
 	private ServerSocket listenAgain() {
 		try {
 			return listen(this.settings.bindAddress(), this.port);
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("Cannot listen on " + host() + ":" + this.port, ex);
+			// the usual cause: the port was ephemeral, and the kernel handed it to another socket meanwhile
+			throw new IllegalStateException(this + " cannot take its port " + host() + ":" + this.port
+					+ " back: another socket took it while the proxy was down (" + ex.getMessage()
+					+ "). The proxy stays " + this.fault + ": close that socket and switch the fault again, or"
+					+ " start the proxy on a fixed port outside the ephemeral range (its builder's port(int)),"
+					+ " which the kernel never hands out by itself", ex);
 		}
 	}
 

@@ -26,6 +26,8 @@ public interface TestProxy extends AutoCloseable {
 	/**
 	 * Switches the behaviour for connections accepted from now on; {@link Fault#FREEZE} holds
 	 * the open tunnels too, {@link Fault#CRASH} resets them.
+	 * @throws IllegalStateException if the proxy is closed, or cannot take its port back after
+	 * {@link Fault#REFUSE} or {@link Fault#CRASH} (it then keeps that fault)
 	 */
 	void fault(Fault fault);
 

@@ -1,6 +1,7 @@
 package io.cryptofeed.proxy.testkit;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -19,11 +20,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 class FaultTests {
@@ -170,6 +173,32 @@ class FaultTests {
 			.isThrownBy(() -> ProxyClient.open(proxy.host(), proxy.port()));
 		proxy.fault(Fault.NONE);
 		assertThat(kind.whoami(proxy, target)).isEqualTo("127.0.0.1");
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "HTTP, REFUSE", "HTTP, CRASH", "SOCKS5, REFUSE", "SOCKS5, CRASH" })
+	void aPortTakenWhileTheProxyWasDownFailsItsComebackWithWhatToDo(ProxyKind kind, String down)
+			throws IOException {
+		Fault fault = "CRASH".equals(down) ? Fault.CRASH : Fault.REFUSE;
+		TestProxy proxy = kind.builder(proxies).credentials("alice", "s3cret").start();
+		String address = proxy.host() + ":" + proxy.port();
+		proxy.fault(fault);
+
+		try (ServerSocket taker = new ServerSocket(proxy.port(), 1, InetAddress.getByName(proxy.host()))) {
+			assertThatIllegalStateException().isThrownBy(() -> proxy.fault(Fault.NONE))
+				.withMessageStartingWith(proxy.toString())
+				.withMessageContaining("cannot take its port " + address + " back: another socket took it while the"
+						+ " proxy was down")
+				.withMessageContaining("The proxy stays " + down + ": close that socket and switch the fault again")
+				.withMessageContaining("fixed port outside the ephemeral range")
+				.withMessageNotContaining("s3cret")
+				.withCauseInstanceOf(BindException.class);
+			assertThat(proxy.fault()).isEqualTo(fault);
+		}
+
+		proxy.fault(Fault.NONE);
+		ProxyClient.open(proxy.host(), proxy.port()).close();
+		await().atMost(Duration.ofSeconds(5)).until(() -> proxy.accepted() == 1);
 	}
 
 	@ParameterizedTest
