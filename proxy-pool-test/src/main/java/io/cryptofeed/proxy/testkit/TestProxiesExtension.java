@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Objects;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -13,7 +14,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 
 /**
- * Creates in-JVM proxies for tests and closes each one at the end of the scope that created it.
+ * Creates in-JVM proxies for tests and closes each one at the end of the scope that created it;
+ * {@link #manage(AutoCloseable)} hands it the kit's other servers and processes (a target
+ * server, a blackhole, a real proxy) to close alike.
  *
  * <pre class="code">
  * &#64;RegisterExtension
@@ -21,26 +24,28 @@ import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
  * </pre>
  *
  * A proxy created during a test, including its {@code @BeforeEach} methods, is closed after that
- * test ({@link AfterEachCallback}). A proxy created in a {@code @BeforeAll} method is closed after
- * all tests of its class ({@link AfterAllCallback}), which requires registering the extension on a
- * static field: on an instance field JUnit calls no class-level callbacks, so a proxy created
- * outside a test (in a field initializer or constructor) is then closed after the test. Tests
- * of one class may run in parallel: a proxy belongs to the test whose thread started it, as
- * JUnit runs each test with its {@code @BeforeEach} and {@code @AfterEach} methods on one thread.
+ * test ({@link AfterEachCallback}), whether the test passed or failed. A proxy created in a
+ * {@code @BeforeAll} method is closed after all tests of its class ({@link AfterAllCallback}),
+ * which requires registering the extension on a static field: on an instance field JUnit calls
+ * no class-level callbacks, so a proxy created outside a test (in a field initializer or
+ * constructor) is then closed after the test. Tests of one class may run in parallel: a proxy
+ * belongs to the test whose thread started it, as JUnit runs each test with its
+ * {@code @BeforeEach} and {@code @AfterEach} methods on one thread. What a scope holds is closed
+ * in reverse order, the latest first, as try-with-resources does.
  */
 public final class TestProxiesExtension
 		implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
 
 	private static final Namespace NAMESPACE = Namespace.create(TestProxiesExtension.class);
 
-	/** The proxies of the open class scopes, innermost first: classes, nested classes. */
-	private final Deque<List<TestProxy>> scopes = new ArrayDeque<>();
+	/** What the open class scopes hold, innermost first: classes, nested classes. */
+	private final Deque<List<AutoCloseable>> scopes = new ArrayDeque<>();
 
-	/** The proxies of the test running on this thread, while one runs. */
-	private final ThreadLocal<List<TestProxy>> testScope = new ThreadLocal<>();
+	/** What the test running on this thread holds, while one runs. */
+	private final ThreadLocal<List<AutoCloseable>> testScope = new ThreadLocal<>();
 
-	/** Proxies created while no scope was open. */
-	private final List<TestProxy> unscoped = new ArrayList<>();
+	/** What was created while no scope was open. */
+	private final List<AutoCloseable> unscoped = new ArrayList<>();
 
 	/** An HTTP CONNECT proxy on {@code 127.0.0.1} without credentials. */
 	public HttpConnectProxy http() {
@@ -72,6 +77,24 @@ public final class TestProxiesExtension
 		return Socks5Proxy.builder().whenStarted(this::register);
 	}
 
+	/**
+	 * Closes the resource at the end of the scope this is called in, as if this extension had
+	 * created it: after the test, or after the class when called in {@code @BeforeAll}. For the
+	 * kit's servers and processes that do not come from this extension:
+	 *
+	 * <pre class="code">
+	 * TargetServer target = proxies.manage(TargetServer.start("127.0.0.1"));
+	 * Tinyproxy tinyproxy = proxies.manage(Tinyproxy.builder().bindAddress("127.0.0.4").start());
+	 * </pre>
+	 * @param resource what to close; the kit's servers and proxies may be closed by the test
+	 * before, closing them again does nothing
+	 * @return the resource
+	 */
+	public <T extends AutoCloseable> T manage(T resource) {
+		register(Objects.requireNonNull(resource, "resource"));
+		return resource;
+	}
+
 	@Override
 	public synchronized void beforeAll(ExtensionContext context) {
 		this.scopes.push(new ArrayList<>());
@@ -85,23 +108,23 @@ public final class TestProxiesExtension
 	}
 
 	/**
-	 * Closes the test's proxies, if this extension's before callback ran for it: JUnit calls
+	 * Closes what the test holds, if this extension's before callback ran for it: JUnit calls
 	 * every after callback even when an earlier extension's before callback failed.
 	 */
 	@Override
 	public void afterEach(ExtensionContext context) {
-		List<TestProxy> own = this.testScope.get();
+		List<AutoCloseable> own = this.testScope.get();
 		this.testScope.remove();
-		List<TestProxy> toClose = new ArrayList<>();
-		if (context.getStore(NAMESPACE).remove(this) != null && own != null) {
-			toClose.addAll(own);
-		}
+		List<AutoCloseable> toClose = new ArrayList<>();
 		synchronized (this) {
 			if (this.scopes.isEmpty()) {
 				// an extension on an instance field: no class scope, so what was created outside the test goes too
 				toClose.addAll(this.unscoped);
 				this.unscoped.clear();
 			}
+		}
+		if (context.getStore(NAMESPACE).remove(this) != null && own != null) {
+			toClose.addAll(own);
 		}
 		closeAll(toClose);
 	}
@@ -111,43 +134,46 @@ public final class TestProxiesExtension
 		closeInnermostScope(context.getStore(NAMESPACE).remove(this) != null);
 	}
 
-	private void register(TestProxy proxy) {
-		List<TestProxy> own = this.testScope.get();
+	private void register(AutoCloseable resource) {
+		List<AutoCloseable> own = this.testScope.get();
 		if (own != null) {
-			own.add(proxy);
+			own.add(resource);
 			return;
 		}
 		synchronized (this) {
-			(this.scopes.isEmpty() ? this.unscoped : this.scopes.peek()).add(proxy);
+			(this.scopes.isEmpty() ? this.unscoped : this.scopes.peek()).add(resource);
 		}
 	}
 
 	private void closeInnermostScope(boolean opened) {
-		List<TestProxy> toClose = new ArrayList<>();
+		List<AutoCloseable> toClose = new ArrayList<>();
 		synchronized (this) {
-			if (opened && !this.scopes.isEmpty()) {
-				toClose.addAll(this.scopes.pop());
-			}
+			List<AutoCloseable> innermost = (opened && !this.scopes.isEmpty()) ? this.scopes.pop() : List.of();
 			if (this.scopes.isEmpty()) {
+				// created before any scope opened, so closed after the outermost scope's
 				toClose.addAll(this.unscoped);
 				this.unscoped.clear();
 			}
+			toClose.addAll(innermost);
 		}
 		closeAll(toClose);
 	}
 
-	private static void closeAll(List<TestProxy> proxies) {
+	/** Closes every resource, the last one first, and throws the first failure once all were tried. */
+	private static void closeAll(List<AutoCloseable> resources) {
 		RuntimeException failure = null;
-		for (TestProxy proxy : proxies) {
+		for (int i = resources.size() - 1; i >= 0; i--) {
 			try {
-				proxy.close();
+				resources.get(i).close();
 			}
-			catch (RuntimeException ex) {
+			catch (Exception ex) {
+				RuntimeException unchecked = (ex instanceof RuntimeException runtime) ? runtime
+						: new IllegalStateException("Cannot close " + resources.get(i), ex);
 				if (failure == null) {
-					failure = ex;
+					failure = unchecked;
 				}
 				else {
-					failure.addSuppressed(ex);
+					failure.addSuppressed(unchecked);
 				}
 			}
 		}

@@ -1,5 +1,6 @@
 package io.cryptofeed.proxy.testkit;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,7 +8,11 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.cryptofeed.proxy.testkit.real.Microsocks;
+import io.cryptofeed.proxy.testkit.real.RealProxies;
+import io.cryptofeed.proxy.testkit.real.RealProxy;
 import io.cryptofeed.proxy.testkit.support.ProxyClient;
+import io.cryptofeed.proxy.testkit.target.TargetServer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -20,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,10 +94,70 @@ class TestProxiesExtensionTests {
 		assertThat(ParallelRegistration.slow).isNotNull().satisfies(TestProxiesExtensionTests::assertClosed);
 	}
 
+	@Test
+	void managedServersAndProcessesAreClosedAtTheEndOfTheirScopeEvenWhenTheTestFails() {
+		RealProxies.require(RealProxies.MICROSOCKS);
+
+		EngineTestKit.engine("junit-jupiter")
+			.selectors(selectClass(ManagedResources.class))
+			.execute()
+			.testEvents()
+			.assertStatistics((stats) -> stats.started(2).failed(1).succeeded(1));
+
+		assertThat(ManagedResources.failedTestResources).hasSize(3).allSatisfy(TestProxiesExtensionTests::assertRefused);
+		assertThat(ManagedResources.classTarget).isNotNull().satisfies(TestProxiesExtensionTests::assertRefused);
+		assertThat(ManagedResources.failedTestProcesses).isNotEmpty().noneMatch(ProcessHandle::isAlive);
+	}
+
+	@Test
+	void managedResourcesAreClosedLatestFirstAndEveryOneIsTriedWhenOneFails() {
+		List<Throwable> failures = EngineTestKit.engine("junit-jupiter")
+			.selectors(selectClass(ClosingOrder.class))
+			.execute()
+			.testEvents()
+			.failed()
+			.map((event) -> event.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow())
+			.toList();
+
+		assertThat(ClosingOrder.closed).containsExactly("third", "second", "first");
+		assertThat(failures).singleElement()
+			.isInstanceOf(IllegalStateException.class)
+			.extracting(Throwable::getCause)
+			.extracting(Throwable::getMessage)
+			.isEqualTo("cannot close the second");
+	}
+
 	private static void assertClosed(TestProxy proxy) {
 		assertThatIllegalStateException().isThrownBy(() -> proxy.fault(Fault.NONE));
 		assertThatExceptionOfType(ConnectException.class)
 			.isThrownBy(() -> ProxyClient.open(proxy.host(), proxy.port()).close());
+	}
+
+	/** Refused at once: nothing listens on the port of the server or proxy any more. */
+	private static void assertRefused(Object resource) {
+		String host;
+		int port;
+		if (resource instanceof TargetServer server) {
+			host = server.host();
+			port = server.port();
+		}
+		else if (resource instanceof BlackholeProxy blackhole) {
+			host = blackhole.host();
+			port = blackhole.port();
+		}
+		else {
+			RealProxy proxy = (RealProxy) resource;
+			host = proxy.host();
+			port = proxy.port();
+		}
+		assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> ProxyClient.open(host, port).close());
+	}
+
+	private static List<ProcessHandle> descendantsRunning(String binary) {
+		return ProcessHandle.current()
+			.descendants()
+			.filter((process) -> process.info().command().map((command) -> command.endsWith("/" + binary)).orElse(false))
+			.toList();
 	}
 
 	private static void assertOpen(TestProxy proxy) {
@@ -197,20 +263,26 @@ class TestProxiesExtensionTests {
 
 		static volatile TestProxy slow;
 
+		static volatile TargetServer quickTarget;
+
 		@Test
 		void quick() throws InterruptedException {
 			quick = proxies.http();
+			quickTarget = proxies.manage(TargetServer.start("127.0.0.1"));
 			bothStarted.countDown();
 			assertThat(bothStarted.await(10, TimeUnit.SECONDS)).as("the other test runs at the same time").isTrue();
 		}
 
 		@Test
-		void slow() throws InterruptedException {
+		void slow() throws InterruptedException, IOException {
 			slow = proxies.socks5();
+			TargetServer slowTarget = proxies.manage(TargetServer.start("127.0.0.1"));
 			bothStarted.countDown();
 			assertThat(bothStarted.await(10, TimeUnit.SECONDS)).as("the other test runs at the same time").isTrue();
 			await().atMost(Duration.ofSeconds(10)).until(() -> isClosed(quick));
+			assertRefused(quickTarget);
 			assertOpen(slow);
+			ProxyClient.open(slowTarget.host(), slowTarget.port()).close();
 		}
 
 		private static boolean isClosed(TestProxy proxy) {
@@ -221,6 +293,70 @@ class TestProxiesExtensionTests {
 			catch (IllegalStateException ex) {
 				return true;
 			}
+		}
+
+	}
+
+	/**
+	 * Run by the engine test kit only: a target for the class, and a test that starts a target,
+	 * a blackhole and a real proxy and then fails half-way.
+	 */
+	@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+	static class ManagedResources {
+
+		@RegisterExtension
+		static final TestProxiesExtension proxies = new TestProxiesExtension();
+
+		static TargetServer classTarget;
+
+		static final List<Object> failedTestResources = new ArrayList<>();
+
+		static final List<ProcessHandle> failedTestProcesses = new ArrayList<>();
+
+		@BeforeAll
+		static void startClassTarget() {
+			failedTestResources.clear();
+			failedTestProcesses.clear();
+			classTarget = proxies.manage(TargetServer.start("127.0.0.1"));
+		}
+
+		@Test
+		@Order(1)
+		void failsHalfWay() throws IOException {
+			failedTestResources.add(proxies.manage(TargetServer.start("127.0.0.9")));
+			failedTestResources.add(proxies.manage(BlackholeProxy.start()));
+			failedTestResources.add(proxies.manage(Microsocks.builder().credentials("alice", "s3cret").start()));
+			failedTestProcesses.addAll(descendantsRunning(RealProxies.MICROSOCKS));
+			ProxyClient.open(classTarget.host(), classTarget.port()).close();
+			throw new AssertionError("failing half-way, with everything still running");
+		}
+
+		@Test
+		@Order(2)
+		void classResourcesOutliveATest() throws IOException {
+			assertThat(failedTestProcesses).isNotEmpty().noneMatch(ProcessHandle::isAlive);
+			ProxyClient.open(classTarget.host(), classTarget.port()).close();
+		}
+
+	}
+
+	/** Run by the engine test kit only: closing one resource fails. */
+	static class ClosingOrder {
+
+		@RegisterExtension
+		static final TestProxiesExtension proxies = new TestProxiesExtension();
+
+		static final List<String> closed = new ArrayList<>();
+
+		@Test
+		void manageThree() {
+			closed.clear();
+			proxies.manage((AutoCloseable) () -> closed.add("first"));
+			proxies.manage((AutoCloseable) () -> {
+				closed.add("second");
+				throw new Exception("cannot close the second");
+			});
+			proxies.manage((AutoCloseable) () -> closed.add("third"));
 		}
 
 	}
