@@ -81,9 +81,9 @@ class FaultTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(ProxyKind.class)
-	void refuseCanBeTheInitialFault(ProxyKind kind) throws IOException {
-		TestProxy proxy = kind.builder(proxies).fault(Fault.REFUSE).start();
+	@CsvSource({ "HTTP, REFUSE", "HTTP, CRASH", "SOCKS5, REFUSE", "SOCKS5, CRASH" })
+	void refuseOrCrashCanBeTheInitialFault(ProxyKind kind, String down) throws IOException {
+		TestProxy proxy = kind.builder(proxies).fault(listenerDown(down)).start();
 
 		assertThatExceptionOfType(ConnectException.class)
 			.isThrownBy(() -> ProxyClient.open(proxy.host(), proxy.port()));
@@ -165,21 +165,10 @@ class FaultTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(ProxyKind.class)
-	void crashCanBeTheInitialFault(ProxyKind kind) throws IOException {
-		TestProxy proxy = kind.builder(proxies).fault(Fault.CRASH).start();
-
-		assertThatExceptionOfType(ConnectException.class)
-			.isThrownBy(() -> ProxyClient.open(proxy.host(), proxy.port()));
-		proxy.fault(Fault.NONE);
-		assertThat(kind.whoami(proxy, target)).isEqualTo("127.0.0.1");
-	}
-
-	@ParameterizedTest
 	@CsvSource({ "HTTP, REFUSE", "HTTP, CRASH", "SOCKS5, REFUSE", "SOCKS5, CRASH" })
 	void aPortTakenWhileTheProxyWasDownFailsItsComebackWithWhatToDo(ProxyKind kind, String down)
 			throws IOException {
-		Fault fault = "CRASH".equals(down) ? Fault.CRASH : Fault.REFUSE;
+		Fault fault = listenerDown(down);
 		TestProxy proxy = kind.builder(proxies).credentials("alice", "s3cret").start();
 		String address = proxy.host() + ":" + proxy.port();
 		proxy.fault(fault);
@@ -377,6 +366,11 @@ class FaultTests {
 		try (Socket socket = ProxyClient.open(proxy.host(), proxy.port())) {
 			return ProxyClient.sendHttpRequestHead(socket, "CONNECT", target.host() + ":" + target.port(), null, null);
 		}
+	}
+
+	/** The two faults that take a proxy's listener down. */
+	private static Fault listenerDown(String name) {
+		return "CRASH".equals(name) ? Fault.CRASH : Fault.REFUSE;
 	}
 
 }
