@@ -311,9 +311,12 @@ final class ConnectAttempt {
 			return;
 		}
 		// the header is read only for the few statuses that need it
-		String retryAfter = this.limits.policy().coolsDown(status) ? headers.get(HttpHeaderNames.RETRY_AFTER)
-				: null;
-		if (this.limits.responded(this.pool, this.current.member(), status, retryAfter)) {
+		boolean coolsDown = this.limits.policy().coolsDown(status);
+		String retryAfter = coolsDown ? headers.get(HttpHeaderNames.RETRY_AFTER) : null;
+		// a rest goes to the limits later connects read: past their bound, the ones read at
+		// routing may have been forgotten since (see RateLimits)
+		ExchangeLimits limits = coolsDown ? this.rateLimits.forExchange(this.limits.exchange()) : this.limits;
+		if (limits.responded(this.pool, this.current.member(), status, retryAfter)) {
 			this.cooledDown = true;
 		}
 	}

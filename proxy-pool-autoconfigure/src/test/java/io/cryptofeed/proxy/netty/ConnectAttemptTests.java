@@ -61,6 +61,25 @@ class ConnectAttemptTests {
 		assertThat(pool.members()).extracting(PoolMember::activeLeases).containsOnly(0);
 	}
 
+	/** Past their bound, limits that restrict nobody are forgotten: a 429 must still rest the member for the next connects. */
+	@Test
+	void aCooldownAnswerReachesTheLimitsLaterConnectsReadAfterTheExchangesWereForgotten() {
+		RateLimits limits = new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC());
+		ConnectAttempt attempt = new ConnectAttempt("binance", ConnectionType.HTTP, ProxyOutcomes.NONE, limits);
+		ProxyPool pool = attempt.route(this.pools, () -> "exchange.example");
+		PoolMember limited = attempt.select(pool).member();
+		// requests that named many other exchanges meanwhile
+		for (int i = 0; i < 10_000; i++) {
+			limits.forExchange("named" + i);
+		}
+
+		attempt.responded(429, EmptyHttpHeaders.INSTANCE);
+		attempt.releaseAll();
+
+		assertThat(limits.remainingCooldownSeconds("binance", limited)).isPositive();
+		assertThat(limits.forExchange("binance").stateOf(limited).strikes()).isOne();
+	}
+
 	@Test
 	void aStalledTlsHandshakeIsBlamedOnItsMemberOnlyOnceTheExchangeAnswersThroughAnother() {
 		ConnectAttempt attempt = blamingAttempt();

@@ -23,6 +23,12 @@ import io.cryptofeed.proxy.core.PoolsListener;
  */
 public final class RateLimits implements PoolsListener {
 
+	/**
+	 * How many exchanges are kept before those that restrict no member are forgotten: the ids
+	 * come from requests, which may name any, and from blocks a reload removed.
+	 */
+	static final int EXCHANGES_KEPT = 1024;
+
 	private volatile RateLimitPolicies policies;
 
 	private final Clock clock;
@@ -31,11 +37,8 @@ public final class RateLimits implements PoolsListener {
 
 	private final Map<String, ExchangeLimits> exchanges = new ConcurrentHashMap<>();
 
-	/**
-	 * How many exchanges are kept before those that restrict no member are forgotten: the ids
-	 * come from requests, which may name any, and from blocks a reload removed.
-	 */
-	static final int EXCHANGES_KEPT = 1024;
+	/** When the next new exchange makes the map forget the ones that restrict nobody. */
+	private volatile int forgetAt = EXCHANGES_KEPT;
 
 	public RateLimits(RateLimitPolicies policies, Clock clock) {
 		this.policies = Objects.requireNonNull(policies, "policies");
@@ -54,10 +57,12 @@ public final class RateLimits implements PoolsListener {
 		if (limits != null) {
 			return limits;
 		}
-		if (this.exchanges.size() >= EXCHANGES_KEPT) {
-			// forgetting one loses only the strikes of its past cooldowns; a connect that holds it
-			// and is answered with a cooldown status now tells an exchange no later one asks
+		if (this.exchanges.size() >= this.forgetAt) {
+			// forgetting one loses only the strikes of its past cooldowns (a connect still holding
+			// it looks it up again for a cooldown); while most restrict someone, the next sweep
+			// waits for the map to double, so that a new id does not scan every time
 			this.exchanges.values().removeIf(ExchangeLimits::restrictsNobody);
+			this.forgetAt = Math.max(EXCHANGES_KEPT, 2 * this.exchanges.size());
 		}
 		return this.exchanges.computeIfAbsent(id,
 				(key) -> new ExchangeLimits(key, this.policies.of(key), this.clock, this.listeners));
