@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.cryptofeed.proxy.core.PoolsChange;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -50,12 +51,9 @@ final class ProxyAddressResolver {
 			// a literal is parsed, never looked up
 			InetSocketAddress address = ProxyTls.address(endpoint,
 					new InetSocketAddress(endpoint.host(), endpoint.port()));
-			if (this.literals.size() >= MAX_KEPT) {
-				// most are members reloads removed, or users of past sessions: start over, and the
-				// members in use come back at their next connect (keys hold credentials, too)
-				this.literals.clear();
+			if (this.literals.size() < MAX_KEPT) {
+				this.literals.putIfAbsent(endpoint, address);
 			}
-			this.literals.putIfAbsent(endpoint, address);
 			return address;
 		}
 		Resolved cached = this.cache.get(endpoint.host());
@@ -87,6 +85,14 @@ final class ProxyAddressResolver {
 		if (this.cache.size() < MAX_KEPT || this.cache.containsKey(host)) {
 			this.cache.put(host, new Resolved(address, this.clock.millis() + this.ttl.toMillis()));
 		}
+	}
+
+	/**
+	 * Drops the addresses of members a reload removed, so that reloads which swap members do
+	 * not fill the bound with gone ones (whose keys hold their credentials, too).
+	 */
+	void forget(PoolsChange change) {
+		change.removedMembers().forEach((removed) -> this.literals.remove(removed.member().endpoint()));
 	}
 
 	/** Proxy host names whose address is kept. */

@@ -98,6 +98,7 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 		this.connectionProvider = connectionProvider(this.connectionPoolSettings);
 		pools.addAvailabilityListener(this.connections);
 		pools.addPoolsListener(this.connections);
+		pools.addPoolsListener(this.resolver::forget);
 	}
 
 	/**
