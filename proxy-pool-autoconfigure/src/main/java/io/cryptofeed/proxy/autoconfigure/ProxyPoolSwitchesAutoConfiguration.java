@@ -1,5 +1,6 @@
 package io.cryptofeed.proxy.autoconfigure;
 
+import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -23,6 +24,18 @@ public class ProxyPoolSwitchesAutoConfiguration {
 		ProxyPoolSwitches.check(environment, atDefinition);
 		return new ProxyPoolSwitchesChecked();
 	}
+
+	/**
+	 * Keeps the starter's beans out of {@code spring.main.lazy-initialization}: its checks must
+	 * stop a bad start, and its pools, health checks and warnings begin with the application,
+	 * not with the first request. Static, as a bean factory post-processor reads it early.
+	 */
+	@Bean
+	static LazyInitializationExcludeFilter proxyPoolEagerBeans() {
+		return (name, definition, type) -> type.getName().startsWith(STARTER_PACKAGE);
+	}
+
+	private static final String STARTER_PACKAGE = "io.cryptofeed.proxy.";
 
 	/** The bean that stands for the check, so that it runs at start-up once. */
 	public static final class ProxyPoolSwitchesChecked {

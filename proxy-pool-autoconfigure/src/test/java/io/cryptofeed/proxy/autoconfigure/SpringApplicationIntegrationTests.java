@@ -76,6 +76,30 @@ class SpringApplicationIntegrationTests {
 			.doesNotContain("canary");
 	}
 
+	/** spring.main.lazy-initialization=true would otherwise leave every check to the first request. */
+	@Test
+	void aLazyStartStillStopsOnBadConfiguration(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> application().run("--spring.main.lazy-initialization=true",
+				"--cryptofeed.proxy.enabled=ture", "--cryptofeed.proxy.default.http.url=http://10.0.0.5:3128"));
+		assertThatException().isThrownBy(() -> application().run("--spring.main.lazy-initialization=true",
+				"--cryptofeed.proxy.enabled=true", "--cryptofeed.proxy.default.http.pool[0].url=ftp://10.0.0.5:21"));
+		assertThatException().isThrownBy(() -> application().run("--spring.main.lazy-initialization=true",
+				"--cryptofeed.proxy.enabled=true", "--cryptofeed.proxy.default.http.pool[0].url=http://10.0.0.5:3128",
+				"--cryptofeed.proxy.default.http.stratgy=random"));
+		assertThat(output).contains("cryptofeed.proxy.enabled")
+			.contains("Property: cryptofeed.proxy.default.http.pool[0].url")
+			.contains("did you mean cryptofeed.proxy.default.http.strategy?");
+	}
+
+	/** The pools, and their health checks, run from the start, not from the first request. */
+	@Test
+	void aLazyStartBuildsThePoolsAtOnce(CapturedOutput output) {
+		try (ConfigurableApplicationContext context = application().run("--spring.main.lazy-initialization=true",
+				"--cryptofeed.proxy.enabled=true", "--cryptofeed.proxy.default.http.url=http://10.0.0.5:3128")) {
+			assertThat(output).contains("proxy pool: pool=default/http single=http://10.0.0.5:3128");
+		}
+	}
+
 	private static SpringApplicationBuilder application() {
 		return new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.NONE);
 	}
@@ -93,7 +117,7 @@ class SpringApplicationIntegrationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ImportAutoConfiguration(ProxyPoolAutoConfiguration.class)
+	@ImportAutoConfiguration({ ProxyPoolSwitchesAutoConfiguration.class, ProxyPoolAutoConfiguration.class })
 	static class TestApplication {
 
 	}
