@@ -13,6 +13,7 @@ import org.apache.commons.logging.LogFactory;
 
 import io.cryptofeed.proxy.core.ProxyUrls;
 
+import org.springframework.aot.AotDetector;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
@@ -88,10 +89,15 @@ final class ProxyPoolSwitches {
 	 * when the beans were defined
 	 */
 	static void check(Environment environment, SwitchesAtDefinition atDefinition) {
+		check(environment, atDefinition, AotDetector.useGeneratedArtifacts());
+	}
+
+	/** @param aheadOfTime whether the beans come from code generated at build time (Spring AOT) */
+	static void check(Environment environment, SwitchesAtDefinition atDefinition, boolean aheadOfTime) {
 		List<ConfigurationViolation> violations = unreadable(environment, List.of(ENABLED));
 		violations.addAll(unreadable(environment, PART_SWITCHES));
 		if (violations.isEmpty()) {
-			violations.addAll(changedSinceDefinition(environment, atDefinition.values()));
+			violations.addAll(changedSinceDefinition(environment, atDefinition.values(), aheadOfTime));
 		}
 		if (!violations.isEmpty()) {
 			throw new InvalidProxyConfigurationException(violations);
@@ -139,22 +145,22 @@ final class ProxyPoolSwitches {
 	 * (every part needs the pools) is named only when the one it needs is unchanged.
 	 */
 	static List<ConfigurationViolation> changedSinceDefinition(Environment environment,
-			Map<String, String> atDefinition) {
+			Map<String, String> atDefinition, boolean aheadOfTime) {
 		Map<String, Boolean> then = partsOn(atDefinition::get);
 		Map<String, Boolean> now = partsOn(environment::getProperty);
 		List<ConfigurationViolation> violations = new ArrayList<>();
 		if (!then.get(ENABLED).equals(now.get(ENABLED))) {
-			violations.add(changed(ENABLED, environment, atDefinition, then.get(ENABLED)));
+			violations.add(changed(ENABLED, environment, atDefinition, aheadOfTime, then.get(ENABLED)));
 			return violations;
 		}
 		for (String name : List.of(BREAKERS, SERVICE_CLIENT, SERVICE_SERVER)) {
 			if (!then.get(name).equals(now.get(name))) {
-				violations.add(changed(name, environment, atDefinition, then.get(name)));
+				violations.add(changed(name, environment, atDefinition, aheadOfTime, then.get(name)));
 			}
 		}
 		if (then.get(SERVICE_CLIENT).equals(now.get(SERVICE_CLIENT))
 				&& !then.get(SERVICE_CLIENT_BREAKER).equals(now.get(SERVICE_CLIENT_BREAKER))) {
-			violations.add(changed(SERVICE_CLIENT_BREAKER, environment, atDefinition,
+			violations.add(changed(SERVICE_CLIENT_BREAKER, environment, atDefinition, aheadOfTime,
 					then.get(SERVICE_CLIENT_BREAKER)));
 		}
 		return violations;
@@ -171,18 +177,24 @@ final class ProxyPoolSwitches {
 	}
 
 	private static ConfigurationViolation changed(String name, Environment environment,
-			Map<String, String> atDefinition, boolean onThen) {
+			Map<String, String> atDefinition, boolean aheadOfTime, boolean onThen) {
 		String now = environment.getProperty(name);
-		String then = atDefinition.get(name);
-		String part = PARTS.get(name);
-		return new ConfigurationViolation(name, (now != null) ? ProxyUrls.mask(now) : null,
-				"the application was processed ahead of time (Spring AOT) with "
-						+ ((then != null) ? name + "=" + ProxyUrls.mask(then) : name + " not set")
-						+ ", and its beans were fixed then: " + part
-						+ ((onThen) ? " would run although this says off" : " would not run although this says on"),
-				"process it ahead of time with the switches it runs with (spring-boot:process-aot reads the "
-						+ "build's application.yml, profiles and jvmArguments), or run it without "
-						+ "-Dspring.aot.enabled=true");
+		String then = ((atDefinition.get(name) != null) ? name + "=" + ProxyUrls.mask(atDefinition.get(name))
+				: name + " not set");
+		String outcome = PARTS.get(name)
+				+ ((onThen) ? " would run although this says off" : " would not run although this says on");
+		String value = (now != null) ? ProxyUrls.mask(now) : null;
+		if (aheadOfTime) {
+			return new ConfigurationViolation(name, value, "the application was processed ahead of time (Spring AOT) "
+					+ "with " + then + ", and its beans were fixed then: " + outcome,
+					"process it ahead of time with the switches it runs with (spring-boot:process-aot reads the "
+							+ "build's application.yml, profiles and jvmArguments), or run it without "
+							+ "-Dspring.aot.enabled=true");
+		}
+		// on the JVM: a property source added after the conditions ran, by a post-processor or a test's registrar
+		return new ConfigurationViolation(name, value, "the switch changed after the beans were defined, with " + then
+				+ ": " + outcome, "set it where the conditions read it: application properties, the command line, "
+						+ "@SpringBootTest(properties) or @DynamicPropertySource, not a property source added later");
 	}
 
 	private static boolean isFalse(String value) {

@@ -177,12 +177,27 @@ class ProxyPoolSwitchesTests {
 	void aSwitchThatTurnsAPartOtherwiseThanTheBuildDidStopsTheStart(String atBuild, String atStart, String name,
 			String reason) {
 		assertThatExceptionOfType(InvalidProxyConfigurationException.class)
-			.isThrownBy(() -> ProxyPoolSwitches.check(environment(atStart), new SwitchesAtDefinition(values(atBuild))))
+			.isThrownBy(() -> ProxyPoolSwitches.check(environment(atStart), new SwitchesAtDefinition(values(atBuild)),
+					true))
 			.satisfies((ex) -> assertThat(ex.violations()).singleElement().satisfies((violation) -> {
 				assertThat(violation.property()).isEqualTo(name);
 				assertThat(violation.problem()).startsWith("the application was processed ahead of time")
 					.contains(reason);
 				assertThat(violation.fix()).contains("spring-boot:process-aot").contains("-Dspring.aot.enabled=true");
+			}));
+	}
+
+	/** On the JVM a switch can differ only when set after the conditions ran: that, not AOT, is named. */
+	@Test
+	void onTheJvmASwitchSetAfterTheBeansWereDefinedIsNamedAsSuch() {
+		assertThatExceptionOfType(InvalidProxyConfigurationException.class)
+			.isThrownBy(() -> ProxyPoolSwitches.check(environment("cryptofeed.proxy.enabled=true"),
+					new SwitchesAtDefinition(values("")), false))
+			.satisfies((ex) -> assertThat(ex.violations()).singleElement().satisfies((violation) -> {
+				assertThat(violation.problem()).isEqualTo("the switch changed after the beans were defined, with "
+						+ "cryptofeed.proxy.enabled not set: the pools would not run although this says on")
+					.doesNotContain("ahead of time");
+				assertThat(violation.fix()).contains("@DynamicPropertySource").doesNotContain("spring.aot");
 			}));
 	}
 
