@@ -24,6 +24,8 @@ final class ProxyFlapper implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(ProxyFlapper.class);
 
+	private static final Duration RETRY = Duration.ofSeconds(1);
+
 	private final DemoProxy proxy;
 
 	private final DemoProperties.Flap flap;
@@ -81,7 +83,15 @@ final class ProxyFlapper implements SmartLifecycle {
 	}
 
 	private synchronized void recover() {
-		this.proxy.proxy().fault(Fault.NONE);
+		try {
+			this.proxy.proxy().fault(Fault.NONE);
+		}
+		catch (IllegalStateException ex) {
+			// a refusing or crashed proxy whose port another socket took meanwhile: try again soon
+			logger.warn("demo: proxy " + this.proxy.name() + " cannot work again yet: " + ex.getMessage());
+			schedule(this::recover, RETRY);
+			return;
+		}
 		logger.info("demo: proxy " + this.proxy.name() + " works again, for " + Durations.format(this.flap.upFor()));
 		schedule(this::fail, this.flap.upFor());
 	}
