@@ -43,6 +43,7 @@ import org.springframework.boot.restclient.RestTemplateCustomizer;
 import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
@@ -209,10 +210,19 @@ public class ProxyPoolTransportAutoConfiguration {
 	@ConditionalOnClass(ReactorNettyWebSocketClient.class)
 	static class WebSocketConfiguration {
 
+		/**
+		 * Sessions on the application's event loops where it has Boot's Reactor Netty resources,
+		 * as Boot's WebClient: they stop with the context, so a handshake the shutdown cut is not
+		 * failed over onto global loops that Reactor Netty would start anew and nothing stops.
+		 */
 		@Bean
 		@ConditionalOnMissingBean(WebSocketClient.class)
-		ProxyPoolWebSocketClient proxyPoolWebSocketClient(ProxyPoolHttpClients clients) {
-			return new ProxyPoolWebSocketClient(clients, clients.newHttpClient());
+		ProxyPoolWebSocketClient proxyPoolWebSocketClient(ProxyPoolHttpClients clients,
+				ObjectProvider<ReactorResourceFactory> resources) {
+			HttpClient client = clients.newHttpClient();
+			ReactorResourceFactory factory = resources.getIfUnique();
+			return new ProxyPoolWebSocketClient(clients,
+					(factory != null) ? client.runOn(factory.getLoopResources()) : client);
 		}
 
 		@Bean
