@@ -2,11 +2,14 @@ package io.cryptofeed.proxy.netty;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolHealthAutoConfiguration;
@@ -15,21 +18,38 @@ import io.cryptofeed.proxy.testkit.TestProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
-/** Closing the application while its traffic through the pools is stuck in hanging proxies. */
+/**
+ * Closing the application while its traffic through the pools is stuck in frozen and hanging
+ * proxies. Reactor Netty's event loops close every connection when they shut down, and nothing
+ * of the starter waits for one or keeps a loop busy, so the close takes Boot's
+ * {@code spring.reactor.netty.shutdown-quiet-period} (zero here, to measure the rest) plus
+ * milliseconds. A close that lasts the whole 15 s shutdown timeout comes from requests the
+ * application still starts meanwhile (see docs/operations.md#shutdown).
+ */
 class ShutdownThroughPoolTests {
 
 	/** Far above the tens of milliseconds measured, far below Spring's 15 s shutdown timeout. */
 	private static final Duration PROMPT = Duration.ofSeconds(3);
+
+	private static final String STARTERS_THREADS = "proxy-health";
 
 	private ProxyTrio trio;
 
@@ -41,6 +61,47 @@ class ShutdownThroughPoolTests {
 	@AfterEach
 	void stop() {
 		this.trio.close();
+	}
+
+	@Test
+	void closesPromptlyWithRequestsAndSessionsStuckInFrozenAndHangingProxies() {
+		Set<Thread> before = threadsNamed(STARTERS_THREADS);
+		runner().run((assertable) -> {
+			ConfigurableApplicationContext context = assertable.getSourceApplicationContext();
+			Set<Thread> starters = threadsNamed(STARTERS_THREADS);
+			starters.removeAll(before);
+			assertThat(starters).as("the health checker's and its probes' threads").isNotEmpty();
+			WebClient web = context.getBean(WebClient.Builder.class).baseUrl(this.trio.target.baseUrl()).build();
+			WebSocketClient webSocket = context.getBean(WebSocketClient.class);
+			Map<String, CompletableFuture<?>> traffic = new LinkedHashMap<>();
+			for (int i = 0; i < 6; i++) {
+				traffic.put("request " + i, web.get().uri("/delay/60000").retrieve().toBodilessEntity().toFuture());
+			}
+			await().atMost(Duration.ofSeconds(10)).until(() -> targetRequests() >= 6);
+			Map<String, CompletableFuture<Void>> sessions = TransportTestSupport
+				.openSessionsByPeer(webSocket, this.trio.target, 3);
+			assertThat(sessions).hasSize(3);
+			sessions.forEach((peer, session) -> traffic.put("session " + peer, session));
+			// the open tunnels stop relaying; new handshakes are never answered
+			this.trio.first.fault(Fault.FREEZE);
+			this.trio.second.fault(Fault.FREEZE);
+			this.trio.third.fault(Fault.HANG);
+			int accepted = accepted();
+			for (int i = 0; i < 3; i++) {
+				traffic.put("handshake " + i, web.get().uri("/whoami").retrieve().toBodilessEntity().toFuture());
+			}
+			traffic.put("session handshake", webSocket
+				.execute(URI.create(this.trio.target.wsUrl()), (session) -> session.receive().then())
+				.toFuture());
+			await().atMost(Duration.ofSeconds(10)).until(() -> accepted() >= accepted + 4);
+			assertThat(traffic).as("stuck before the close").noneSatisfy((name, call) -> assertThat(call).isDone());
+
+			assertClosesPromptly(context);
+
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(traffic).allSatisfy((name, call) -> assertThat(call).as(name).isDone()));
+			await().atMost(Duration.ofSeconds(5)).until(() -> starters.stream().noneMatch(Thread::isAlive));
+		});
 	}
 
 	@Test
@@ -69,6 +130,22 @@ class ShutdownThroughPoolTests {
 		});
 	}
 
+	@Test
+	void closesPromptlyUnderLoadThroughAFrozenProxyOnceTheApplicationStopsItsLoad() {
+		runner().withUserConfiguration(LoadConfiguration.class).run((assertable) -> {
+			ConfigurableApplicationContext context = assertable.getSourceApplicationContext();
+			Load load = context.getBean(Load.class);
+			int sent = load.requests.get();
+			await().atMost(Duration.ofSeconds(10)).until(() -> load.requests.get() >= sent + 50);
+			int accepted = this.trio.first.accepted();
+			this.trio.first.fault(Fault.FREEZE);
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.trio.first.accepted() > accepted);
+
+			// the load stops before Boot's Reactor Netty resources, whose phase is 0
+			assertClosesPromptly(context);
+		});
+	}
+
 	/**
 	 * {@link TransportTestSupport#runner()} with pools for REST and WebSocket through the three
 	 * proxies, running health checks, and handshakes and answers that wait for longer than the
@@ -82,7 +159,8 @@ class ShutdownThroughPoolTests {
 			.withPropertyValues(this.trio.pool("default.websocket"))
 			.withPropertyValues("cryptofeed.proxy.default.http.health-check.method=ping",
 					"cryptofeed.proxy.default.websocket.health-check.method=ping",
-					"cryptofeed.proxy.handshake-timeout=30s", "spring.reactor.netty.shutdown-quiet-period=0s");
+					"cryptofeed.proxy.handshake-timeout=30s", "spring.reactor.netty.shutdown-quiet-period=0s",
+					"load.url=" + this.trio.target.baseUrl() + "/whoami");
 	}
 
 	/** Closes the context, and on a slow close fails with what the threads were doing meanwhile. */
@@ -97,6 +175,10 @@ class ShutdownThroughPoolTests {
 			closed.get(1, TimeUnit.MINUTES);
 			fail("closing took longer than " + PROMPT + "; meanwhile:\n" + threads);
 		}
+	}
+
+	private int targetRequests() {
+		return this.trio.target.requestsByPeer().values().stream().mapToInt(Integer::intValue).sum();
 	}
 
 	private int accepted() {
@@ -120,7 +202,7 @@ class ShutdownThroughPoolTests {
 		Thread.getAllStackTraces().forEach((thread, frames) -> {
 			String name = thread.getName();
 			if (name.startsWith("context-close") || name.startsWith("reactor-") || name.startsWith("parallel-")
-					|| name.startsWith("boundedElastic-") || name.startsWith("proxy-health")) {
+					|| name.startsWith("boundedElastic-") || name.startsWith(STARTERS_THREADS)) {
 				dump.append('"').append(name).append("\" ").append(thread.getState()).append('\n');
 				for (int i = 0; i < Math.min(frames.length, 16); i++) {
 					dump.append("    at ").append(frames[i]).append('\n');
@@ -128,6 +210,61 @@ class ShutdownThroughPoolTests {
 			}
 		});
 		return dump.toString();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class LoadConfiguration {
+
+		@Bean
+		Load load(WebClient.Builder builder, @Value("${load.url}") String url) {
+			return new Load(builder.build(), url);
+		}
+
+	}
+
+	/**
+	 * Sixteen callers that each send the next request as soon as the last one ended, as a
+	 * feed's pollers and reconnect loops do, stopped with the application as a
+	 * {@link SmartLifecycle} of the default phase.
+	 */
+	static final class Load implements SmartLifecycle {
+
+		private static final int CALLERS = 16;
+
+		final AtomicInteger requests = new AtomicInteger();
+
+		private final WebClient client;
+
+		private final String url;
+
+		private volatile Disposable running;
+
+		Load(WebClient client, String url) {
+			this.client = client;
+			this.url = url;
+		}
+
+		@Override
+		public void start() {
+			this.running = Flux.range(0, CALLERS)
+				.flatMap((caller) -> Mono.defer(() -> {
+					this.requests.incrementAndGet();
+					return this.client.get().uri(this.url).retrieve().toBodilessEntity();
+				}).onErrorResume((error) -> Mono.empty()).repeat(), CALLERS)
+				.subscribe();
+		}
+
+		@Override
+		public void stop() {
+			this.running.dispose();
+			this.running = null;
+		}
+
+		@Override
+		public boolean isRunning() {
+			return this.running != null;
+		}
+
 	}
 
 }
