@@ -1,6 +1,9 @@
 package io.cryptofeed.proxy.core;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Shows a duration to people the way they write it in configuration ({@code 300ms},
@@ -16,13 +19,10 @@ import java.time.Duration;
  */
 public final class Durations {
 
-	private static final long[] SECONDS_PER_UNIT = { 86_400, 3_600, 60 };
-
-	private static final String[] SECOND_UNITS = { "d", "h", "m" };
-
-	private static final long[] NANOS_PER_UNIT = { 1_000_000, 1_000, 1 };
-
-	private static final String[] FRACTION_UNITS = { "ms", "us", "ns" };
+	/** Spring Boot's units, largest first. */
+	private static final List<Map.Entry<ChronoUnit, String>> UNITS = List.of(Map.entry(ChronoUnit.DAYS, "d"),
+			Map.entry(ChronoUnit.HOURS, "h"), Map.entry(ChronoUnit.MINUTES, "m"), Map.entry(ChronoUnit.SECONDS, "s"),
+			Map.entry(ChronoUnit.MILLIS, "ms"), Map.entry(ChronoUnit.MICROS, "us"), Map.entry(ChronoUnit.NANOS, "ns"));
 
 	private Durations() {
 	}
@@ -39,23 +39,17 @@ public final class Durations {
 			// Duration.ofSeconds(Long.MIN_VALUE) has no positive counterpart
 			return (duration.getSeconds() == Long.MIN_VALUE) ? duration.toString() : "-" + format(duration.negated());
 		}
-		long seconds = duration.getSeconds();
-		int nanos = duration.getNano();
-		if (nanos == 0) {
-			for (int unit = 0; unit < SECONDS_PER_UNIT.length; unit++) {
-				if (seconds % SECONDS_PER_UNIT[unit] == 0) {
-					return seconds / SECONDS_PER_UNIT[unit] + SECOND_UNITS[unit];
+		for (Map.Entry<ChronoUnit, String> unit : UNITS) {
+			if (duration.truncatedTo(unit.getKey()).equals(duration)) {
+				try {
+					return duration.dividedBy(unit.getKey().getDuration()) + unit.getValue();
+				}
+				catch (ArithmeticException ex) {
+					// beyond 292 years, with a fraction of a second: no one unit holds it in a long
+					break;
 				}
 			}
-			return seconds + "s";
 		}
-		for (int unit = 0; unit < NANOS_PER_UNIT.length; unit++) {
-			long perSecond = 1_000_000_000 / NANOS_PER_UNIT[unit];
-			if (nanos % NANOS_PER_UNIT[unit] == 0 && seconds <= (Long.MAX_VALUE - perSecond) / perSecond) {
-				return seconds * perSecond + nanos / NANOS_PER_UNIT[unit] + FRACTION_UNITS[unit];
-			}
-		}
-		// beyond 292 years, with a fraction of a second: no one unit holds it in a long
 		return duration.toString();
 	}
 
