@@ -172,7 +172,7 @@ public final class ExchangeLimits {
 	}
 
 	/** Seconds the member still rests for this exchange; 0 when it does not. */
-	public double remainingCooldownSeconds(PoolMember member) {
+	double remainingCooldownSeconds(PoolMember member) {
 		MemberLimit limit = this.members.get(member);
 		return (limit != null) ? Math.max(0, limit.coolingUntil() - this.clock.millis()) / 1000.0 : 0;
 	}
