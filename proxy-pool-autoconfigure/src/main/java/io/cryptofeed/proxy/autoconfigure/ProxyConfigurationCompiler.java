@@ -128,8 +128,10 @@ public final class ProxyConfigurationCompiler {
 				properties.getMaxConcurrentHealthChecks(), rateLimits);
 	}
 
+	/** The settings, or {@code null} when a value is invalid: the record refuses it, and its violation says why. */
 	private TransportSettings transport(ProxyProperties properties, ProxyTls proxyTls, Violations violations) {
 		String prefix = ProxyProperties.PREFIX;
+		int found = violations.count();
 		// Netty takes the connect timeout as an int of milliseconds, where 0 means none at all
 		Duration connectTimeout = properties.getConnectTimeout();
 		milliseconds(prefix + ".connect-timeout", connectTimeout, "1s", violations);
@@ -151,10 +153,16 @@ public final class ProxyConfigurationCompiler {
 					"set a duration such as 10s (a bare number means seconds), or 0 to leave quiet sessions and "
 							+ "requests alone");
 		}
+		TransportSettings.ConnectionPoolSettings connectionPool = connectionPool(properties.getConnectionPool(),
+				violations);
+		TransportSettings.WebSocketClientSettings webSocketClient = webSocketClient(properties.getWebsocketClient(),
+				violations);
+		if (violations.count() > found) {
+			return null;
+		}
 		return new TransportSettings(properties.getConnectTimeout(), properties.getHandshakeTimeout(),
 				properties.getTlsHandshakeTimeout(), maxAttempts, properties.getFailover().isRetryIdempotent(),
-				quietTimeout, connectionPool(properties.getConnectionPool(), violations),
-				webSocketClient(properties.getWebsocketClient(), violations), proxyTls);
+				quietTimeout, connectionPool, webSocketClient, proxyTls);
 	}
 
 	private static TransportSettings.WebSocketClientSettings webSocketClient(ProxyProperties.WebsocketClient client,
@@ -177,13 +185,19 @@ public final class ProxyConfigurationCompiler {
 	private static TransportSettings.ConnectionPoolSettings connectionPool(ProxyProperties.ConnectionPool pool,
 			Violations violations) {
 		String path = ProxyProperties.PREFIX + ".connection-pool";
+		int found = violations.count();
 		atLeastOne(path + ".max-connections", pool.getMaxConnections(), violations);
 		positive(path + ".max-idle-time", pool.getMaxIdleTime(), "30s", violations);
+		if (violations.count() > found) {
+			return null;
+		}
 		return new TransportSettings.ConnectionPoolSettings(pool.getMaxConnections(), pool.getMaxIdleTime());
 	}
 
+	/** The settings, or {@code null} when a value is invalid: the record refuses it, and its violation says why. */
 	private BreakerSettings breaker(ProxyProperties.CircuitBreaker breaker, Violations violations) {
 		String path = ProxyProperties.PREFIX + ".circuit-breaker";
+		int found = violations.count();
 		if (breaker.getFailureRateThreshold() < 1 || breaker.getFailureRateThreshold() > 100) {
 			violations.add(path + ".failure-rate-threshold", String.valueOf(breaker.getFailureRateThreshold()),
 					"not a percentage from 1 to 100", "set e.g. 50");
@@ -194,6 +208,9 @@ public final class ProxyConfigurationCompiler {
 				violations);
 		// Resilience4j refuses less than a millisecond, and only once a breaker is built: after a reload has begun
 		milliseconds(path + ".wait-duration-in-open-state", breaker.getWaitDurationInOpenState(), "30s", violations);
+		if (violations.count() > found) {
+			return null;
+		}
 		return new BreakerSettings(breaker.getFailureRateThreshold(), breaker.getSlidingWindowSize(),
 				breaker.getMinimumNumberOfCalls(), breaker.getWaitDurationInOpenState(),
 				breaker.getPermittedCallsInHalfOpenState());
@@ -533,6 +550,10 @@ public final class ProxyConfigurationCompiler {
 
 		boolean any() {
 			return !this.list.isEmpty();
+		}
+
+		int count() {
+			return this.list.size();
 		}
 
 		void throwIfAny() {

@@ -1,6 +1,9 @@
 package io.cryptofeed.proxy.breaker;
 
 import java.time.Duration;
+import java.util.Objects;
+
+import io.cryptofeed.proxy.core.Durations;
 
 /**
  * How a member's circuit breaker judges it.
@@ -11,10 +14,34 @@ import java.time.Duration;
  * @param minimumNumberOfCalls outcomes needed before the rate is judged
  * @param waitDurationInOpenState how long an open breaker keeps its member out before trial connects
  * @param permittedCallsInHalfOpenState trial connects that decide between closing and reopening
+ * @throws IllegalArgumentException for a value the configuration would refuse too, since a
+ * bean that builds its own settings skips the configuration's checks and Resilience4j would
+ * refuse the value later, once a reload that carries it has begun
  */
 public record BreakerSettings(int failureRateThreshold, int slidingWindowSize, int minimumNumberOfCalls,
 		Duration waitDurationInOpenState, int permittedCallsInHalfOpenState) {
 
 	public static final BreakerSettings DEFAULTS = new BreakerSettings(50, 10, 5, Duration.ofSeconds(30), 2);
+
+	public BreakerSettings {
+		if (failureRateThreshold < 1 || failureRateThreshold > 100) {
+			throw new IllegalArgumentException(
+					"failureRateThreshold must be a percentage from 1 to 100, but was " + failureRateThreshold);
+		}
+		atLeastOne("slidingWindowSize", slidingWindowSize);
+		atLeastOne("minimumNumberOfCalls", minimumNumberOfCalls);
+		atLeastOne("permittedCallsInHalfOpenState", permittedCallsInHalfOpenState);
+		Objects.requireNonNull(waitDurationInOpenState, "waitDurationInOpenState");
+		if (waitDurationInOpenState.toMillis() < 1) {
+			throw new IllegalArgumentException(
+					"waitDurationInOpenState must be at least 1ms, but was " + Durations.format(waitDurationInOpenState));
+		}
+	}
+
+	private static void atLeastOne(String name, int value) {
+		if (value < 1) {
+			throw new IllegalArgumentException(name + " must be at least 1, but was " + value);
+		}
+	}
 
 }

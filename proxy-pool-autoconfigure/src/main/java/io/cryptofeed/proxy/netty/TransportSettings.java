@@ -1,6 +1,9 @@
 package io.cryptofeed.proxy.netty;
 
 import java.time.Duration;
+import java.util.Objects;
+
+import io.cryptofeed.proxy.core.Durations;
 
 /**
  * How connections through pools are made.
@@ -23,6 +26,8 @@ import java.time.Duration;
  * WebSocket spec of its own
  * @param proxyTls the TLS spoken to {@code https} members, read as each connection to one is
  * initialized
+ * @throws IllegalArgumentException for a value the configuration would refuse too, since a
+ * bean that builds its own copy skips the configuration's checks
  */
 public record TransportSettings(Duration connectTimeout, Duration handshakeTimeout, Duration tlsHandshakeTimeout,
 		int maxAttempts, boolean retryIdempotent, Duration quietTimeout, ConnectionPoolSettings connectionPool,
@@ -31,6 +36,36 @@ public record TransportSettings(Duration connectTimeout, Duration handshakeTimeo
 	public static final TransportSettings DEFAULTS = new TransportSettings(Duration.ofSeconds(1),
 			Duration.ofSeconds(1), Duration.ofSeconds(2), 3, true, Duration.ofSeconds(10),
 			ConnectionPoolSettings.DEFAULTS, WebSocketClientSettings.DEFAULTS, ProxyTls.systemDefault());
+
+	public TransportSettings {
+		// Netty takes the connect timeout as an int of milliseconds, where 0 means none at all
+		wholeMilliseconds("connectTimeout", connectTimeout);
+		if (connectTimeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+			throw new IllegalArgumentException(
+					"connectTimeout must be at most 24 days (Netty's limit), but was " + Durations.format(connectTimeout));
+		}
+		wholeMilliseconds("handshakeTimeout", handshakeTimeout);
+		wholeMilliseconds("tlsHandshakeTimeout", tlsHandshakeTimeout);
+		if (maxAttempts < 1) {
+			throw new IllegalArgumentException("maxAttempts must be at least 1, but was " + maxAttempts);
+		}
+		Objects.requireNonNull(quietTimeout, "quietTimeout");
+		if (quietTimeout.isNegative()) {
+			throw new IllegalArgumentException(
+					"quietTimeout must not be negative (0 turns it off), but was " + Durations.format(quietTimeout));
+		}
+		Objects.requireNonNull(connectionPool, "connectionPool");
+		Objects.requireNonNull(webSocketClient, "webSocketClient");
+		Objects.requireNonNull(proxyTls, "proxyTls");
+	}
+
+	/** A timer's duration: below a millisecond, Netty would take it as none. */
+	private static void wholeMilliseconds(String name, Duration value) {
+		Objects.requireNonNull(value, name);
+		if (value.toMillis() < 1) {
+			throw new IllegalArgumentException(name + " must be at least 1ms, but was " + Durations.format(value));
+		}
+	}
 
 	// copies with one setting changed, for a bean that replaces the pooled clients: it starts
 	// from the CompiledProxyConfiguration bean's transport() and changes what it must
@@ -97,6 +132,13 @@ public record TransportSettings(Duration connectTimeout, Duration handshakeTimeo
 		/** Reactor Netty's own: 64 KB frames, no compression. */
 		public static final WebSocketClientSettings DEFAULTS = new WebSocketClientSettings(65536, false);
 
+		public WebSocketClientSettings {
+			if (maxFramePayloadLength < 1) {
+				throw new IllegalArgumentException(
+						"maxFramePayloadLength must be at least 1, but was " + maxFramePayloadLength);
+			}
+		}
+
 	}
 
 	/**
@@ -119,6 +161,17 @@ public record TransportSettings(Duration connectTimeout, Duration handshakeTimeo
 		 * idle connections.
 		 */
 		public static final ConnectionPoolSettings DEFAULTS = new ConnectionPoolSettings(500, Duration.ofSeconds(30));
+
+		public ConnectionPoolSettings {
+			if (maxConnections < 1) {
+				throw new IllegalArgumentException("maxConnections must be at least 1, but was " + maxConnections);
+			}
+			Objects.requireNonNull(maxIdleTime, "maxIdleTime");
+			if (maxIdleTime.isZero() || maxIdleTime.isNegative()) {
+				throw new IllegalArgumentException(
+						"maxIdleTime must be positive, but was " + Durations.format(maxIdleTime));
+			}
+		}
 
 	}
 

@@ -6,8 +6,10 @@ import io.netty.handler.ssl.SslContextBuilder;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
-/** Each copy changes its own setting and keeps the others. */
+/** Each copy changes its own setting and keeps the others, and no copy takes what the configuration refuses. */
 class TransportSettingsTests {
 
 	@Test
@@ -33,6 +35,37 @@ class TransportSettingsTests {
 				Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2), 5, true, Duration.ofSeconds(10),
 				TransportSettings.ConnectionPoolSettings.DEFAULTS, TransportSettings.WebSocketClientSettings.DEFAULTS,
 				ProxyTls.systemDefault()));
+	}
+
+	@Test
+	void aCopyRefusesWhatTheConfigurationWouldRefuseAndNamesTheSetting() {
+		TransportSettings defaults = TransportSettings.DEFAULTS;
+
+		assertThatIllegalArgumentException().isThrownBy(() -> defaults.withMaxAttempts(0))
+			.withMessage("maxAttempts must be at least 1, but was 0");
+		// below a millisecond Netty would take the timeout as none at all
+		assertThatIllegalArgumentException().isThrownBy(() -> defaults.withHandshakeTimeout(Duration.ofNanos(500)))
+			.withMessage("handshakeTimeout must be at least 1ms, but was 500ns");
+		assertThatIllegalArgumentException().isThrownBy(() -> defaults.withConnectTimeout(Duration.ofDays(25)))
+			.withMessage("connectTimeout must be at most 24 days (Netty's limit), but was 25d");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> defaults.withTlsHandshakeTimeout(Duration.ofSeconds(-1)))
+			.withMessage("tlsHandshakeTimeout must be at least 1ms, but was -1s");
+		assertThatIllegalArgumentException().isThrownBy(() -> defaults.withQuietTimeout(Duration.ofSeconds(-1)))
+			.withMessage("quietTimeout must not be negative (0 turns it off), but was -1s");
+		assertThatNullPointerException().isThrownBy(() -> defaults.withConnectTimeout(null))
+			.withMessage("connectTimeout");
+		assertThatNullPointerException().isThrownBy(() -> defaults.withProxyTls(null)).withMessage("proxyTls");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new TransportSettings.ConnectionPoolSettings(0, Duration.ofSeconds(30)))
+			.withMessage("maxConnections must be at least 1, but was 0");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new TransportSettings.ConnectionPoolSettings(1, Duration.ZERO))
+			.withMessage("maxIdleTime must be positive, but was 0s");
+		assertThatIllegalArgumentException().isThrownBy(() -> new TransportSettings.WebSocketClientSettings(0, false))
+			.withMessage("maxFramePayloadLength must be at least 1, but was 0");
+		// zero turns the quiet timeout off rather than being refused
+		assertThat(defaults.withQuietTimeout(Duration.ZERO).quietTimeout()).isZero();
 	}
 
 }

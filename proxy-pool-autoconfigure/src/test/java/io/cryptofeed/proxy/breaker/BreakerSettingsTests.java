@@ -1,0 +1,49 @@
+package io.cryptofeed.proxy.breaker;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+
+/**
+ * Settings built in code refuse at once what the configuration refuses, rather than when a
+ * reload builds the first breaker with them.
+ */
+class BreakerSettingsTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	@Test
+	void refusesWhatResilience4jOrTheConfigurationWouldAndNamesTheSetting() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new BreakerSettings(0, 10, 5, WAIT, 2))
+			.withMessage("failureRateThreshold must be a percentage from 1 to 100, but was 0");
+		assertThatIllegalArgumentException().isThrownBy(() -> new BreakerSettings(101, 10, 5, WAIT, 2))
+			.withMessage("failureRateThreshold must be a percentage from 1 to 100, but was 101");
+		assertThatIllegalArgumentException().isThrownBy(() -> new BreakerSettings(50, 0, 5, WAIT, 2))
+			.withMessage("slidingWindowSize must be at least 1, but was 0");
+		assertThatIllegalArgumentException().isThrownBy(() -> new BreakerSettings(50, 10, 0, WAIT, 2))
+			.withMessage("minimumNumberOfCalls must be at least 1, but was 0");
+		assertThatIllegalArgumentException().isThrownBy(() -> new BreakerSettings(50, 10, 5, WAIT, 0))
+			.withMessage("permittedCallsInHalfOpenState must be at least 1, but was 0");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new BreakerSettings(50, 10, 5, Duration.ofNanos(999_999), 2))
+			.withMessage("waitDurationInOpenState must be at least 1ms, but was 999999ns");
+		assertThatNullPointerException().isThrownBy(() -> new BreakerSettings(50, 10, 5, null, 2))
+			.withMessage("waitDurationInOpenState");
+	}
+
+	@Test
+	void theBoundsThemselvesAreAccepted() {
+		BreakerSettings lowest = new BreakerSettings(1, 1, 1, Duration.ofMillis(1), 1);
+		BreakerSettings highest = new BreakerSettings(100, 10, 5, WAIT, 2);
+
+		// what the record accepts, Resilience4j takes too
+		assertThat(MemberCircuitBreakers.registry(lowest).getDefaultConfig().getMinimumNumberOfCalls()).isEqualTo(1);
+		assertThat(MemberCircuitBreakers.registry(highest).getDefaultConfig().getFailureRateThreshold())
+			.isEqualTo(100f);
+	}
+
+}
