@@ -2,7 +2,9 @@ package io.cryptofeed.proxy.autoconfigure;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import com.jayway.jsonpath.JsonPath;
@@ -31,6 +33,55 @@ class ConfigurationMetadataTests {
 		List<String> methods = JsonPath.read(json,
 				"$.hints[?(@.name == 'cryptofeed.proxy.default.websocket.health-check.method')].values[*].value");
 		assertThat(methods).containsExactly("tcp", "http", "ping");
+	}
+
+	/**
+	 * An IDE completes an enum's constants by itself, but shows what each one means only from
+	 * a hint: every enum of the starter's own gets one, a value and a description per constant.
+	 */
+	@Test
+	void everyEnumPropertyOfTheStarterHasAHintPerConstant() throws IOException {
+		String json = metadata();
+		List<Map<String, Object>> properties = JsonPath.read(json, "$.properties[*]");
+		List<Map<String, Object>> enums = properties.stream()
+			.filter((property) -> starterEnum((String) property.get("type")) != null)
+			.toList();
+		assertThat(enums).hasSizeGreaterThan(4).allSatisfy((property) -> {
+			String name = (String) property.get("name");
+			List<String> expected = Arrays.stream(starterEnum((String) property.get("type")).getEnumConstants())
+				.map((constant) -> ((Enum<?>) constant).name().toLowerCase(Locale.ROOT).replace('_', '-'))
+				.toList();
+			List<Map<String, Object>> values = JsonPath.read(json,
+					"$.hints[?(@.name == '" + name + "')].values[*]");
+			assertThat(values).as("hint values of %s", name)
+				.extracting((value) -> value.get("value"))
+				.containsExactlyInAnyOrderElementsOf(expected);
+			assertThat(values).as("hint descriptions of %s", name)
+				.allSatisfy((value) -> assertThat((String) value.get("description")).isNotBlank());
+		});
+	}
+
+	@Test
+	void keyAndTrustStoreTypesHaveHints() throws IOException {
+		String json = metadata();
+		for (String name : List.of("cryptofeed.proxy.external-service.key-store-type",
+				"cryptofeed.proxy.external-service.trust-store-type")) {
+			List<String> types = JsonPath.read(json, "$.hints[?(@.name == '" + name + "')].values[*].value");
+			assertThat(types).as(name).containsExactly("PKCS12", "JKS");
+		}
+	}
+
+	private static Class<?> starterEnum(String type) {
+		if (type == null || !type.startsWith("io.cryptofeed.")) {
+			return null;
+		}
+		try {
+			Class<?> found = Class.forName(type, false, ConfigurationMetadataTests.class.getClassLoader());
+			return found.isEnum() ? found : null;
+		}
+		catch (ClassNotFoundException ex) {
+			return null;
+		}
 	}
 
 	@Test
