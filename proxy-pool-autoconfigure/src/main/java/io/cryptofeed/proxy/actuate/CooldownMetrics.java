@@ -1,8 +1,11 @@
 package io.cryptofeed.proxy.actuate;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.cryptofeed.proxy.core.PoolMember;
@@ -19,7 +22,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
  * Cooldowns as meters: {@value #COOLDOWNS} counts the cooldowns that began, by exchange and
- * status; {@value #REMAINING} tells, per member and exchange, the seconds it still rests.
+ * status, and goes when {@link RateLimits} forgets the exchange, which keeps the series as
+ * bounded as the exchanges it keeps (a later cooldown starts it again from zero);
+ * {@value #REMAINING} tells, per member and exchange, the seconds it still rests.
  * A member's gauge appears with its first cooldown for that exchange, tagged with its pool,
  * its position there (members behind one gateway may share an address) and {@code proxy}
  * = {@code host:port}, which never holds a credential. A reload that moves a member within
@@ -35,6 +40,9 @@ public final class CooldownMetrics implements MeterBinder {
 
 	/** Every remaining-cooldown gauge, and the member and exchange it reads. */
 	private final Map<Meter.Id, Watched> gauges = new ConcurrentHashMap<>();
+
+	/** Each exchange's cooldown counters, one per status: they go when the exchange is forgotten. */
+	private final Map<String, Set<Meter.Id>> counters = new HashMap<>();
 
 	public CooldownMetrics(RateLimits rateLimits) {
 		this.rateLimits = rateLimits;
@@ -55,6 +63,11 @@ public final class CooldownMetrics implements MeterBinder {
 			}
 
 			@Override
+			public void exchangesForgotten(Set<String> exchanges) {
+				forgetExchanges(registry, exchanges);
+			}
+
+			@Override
 			public void reloaded() {
 				retag(registry);
 			}
@@ -62,12 +75,14 @@ public final class CooldownMetrics implements MeterBinder {
 		});
 	}
 
-	private void record(MeterRegistry registry, Cooldown cooldown) {
-		Counter.builder(COOLDOWNS)
+	/** Under the lock that forgetting exchanges takes: a cooldown's meters are never half gone. */
+	private synchronized void record(MeterRegistry registry, Cooldown cooldown) {
+		Counter counter = Counter.builder(COOLDOWNS)
 			.description("Cooldowns of pool members that an exchange rate-limited, banned or geo-blocked")
 			.tags("exchange", cooldown.exchange(), "status", String.valueOf(cooldown.status()))
-			.register(registry)
-			.increment();
+			.register(registry);
+		counter.increment();
+		this.counters.computeIfAbsent(cooldown.exchange(), (exchange) -> new HashSet<>()).add(counter.getId());
 		watch(registry, new Watched(cooldown.pool(), cooldown.exchange(), cooldown.member()));
 	}
 
@@ -100,6 +115,20 @@ public final class CooldownMetrics implements MeterBinder {
 			registry.remove(entry.getKey());
 			return true;
 		});
+	}
+
+	/**
+	 * Removes the counters of exchanges that are still forgotten: a cooldown may have made one
+	 * anew since, and recorded under this lock, its counter stays.
+	 */
+	private synchronized void forgetExchanges(MeterRegistry registry, Set<String> exchanges) {
+		Set<String> kept = this.rateLimits.exchanges().keySet();
+		for (String exchange : exchanges) {
+			Set<Meter.Id> ids = kept.contains(exchange) ? null : this.counters.remove(exchange);
+			if (ids != null) {
+				ids.forEach(registry::remove);
+			}
+		}
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolAutoConfiguration;
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolTransportAutoConfiguration;
@@ -16,6 +17,8 @@ import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.TestClock;
+import io.cryptofeed.proxy.core.ratelimit.Cooldown;
+import io.cryptofeed.proxy.core.ratelimit.CooldownListener;
 import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicies;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.core.strategy.RoundRobinStrategy;
@@ -61,6 +64,58 @@ class CooldownMetricsTests {
 
 		assertThat(this.registry.get("cryptofeed.proxy.cooldown.remaining").tags("exchange", "binance").gauge().value())
 			.isEqualTo(5.0);
+	}
+
+	/** Requests may name any exchange: its counters go with it when RateLimits forgets it. */
+	@Test
+	void theCountersOfAnExchangeGoWhenItIsForgotten() {
+		new CooldownMetrics(this.limits).bindTo(this.registry);
+		PoolMember member = this.pool.members().get(0);
+		for (int i = 0; i < 5_000; i++) {
+			this.limits.forExchange("named" + i).responded(this.pool, member, 429, "1");
+			this.clock.advance(Duration.ofSeconds(1));
+		}
+		this.limits.forExchange("binance").responded(this.pool, member, 418, "60");
+
+		Set<String> kept = this.limits.exchanges().keySet();
+		assertThat(this.registry.find("cryptofeed.proxy.cooldowns").counters())
+			.as("one counter per exchange kept, none for those forgotten")
+			.hasSizeLessThanOrEqualTo(kept.size())
+			.allSatisfy((counter) -> assertThat(kept).contains(counter.getId().getTag("exchange")));
+		assertThat(this.registry.find("cryptofeed.proxy.cooldowns").tag("exchange", "named0").counters()).isEmpty();
+		assertThat(this.registry.get("cryptofeed.proxy.cooldowns").tags("exchange", "binance").counter().count())
+			.isEqualTo(1);
+	}
+
+	/** A request may name a forgotten exchange again, and its member cool down, before the metrics hear of the forgetting. */
+	@Test
+	void aCounterOfAnExchangeMadeAnewBeforeTheMetricsHeardItWasForgottenStays() {
+		PoolMember member = this.pool.members().get(0);
+		this.limits.addListener(new CooldownListener() {
+
+			@Override
+			public void cooledDown(Cooldown cooldown) {
+			}
+
+			@Override
+			public void exchangesForgotten(Set<String> exchanges) {
+				if (exchanges.contains("binance")) {
+					CooldownMetricsTests.this.limits.forExchange("binance").responded(CooldownMetricsTests.this.pool,
+							member, 429, "60");
+				}
+			}
+
+		});
+		new CooldownMetrics(this.limits).bindTo(this.registry);
+		this.limits.forExchange("binance").responded(this.pool, member, 429, "2");
+		this.clock.advance(Duration.ofSeconds(2));
+
+		for (int i = 0; i < 10_000; i++) {
+			this.limits.forExchange("named" + i);
+		}
+
+		assertThat(this.registry.get("cryptofeed.proxy.cooldowns").tags("exchange", "binance").counter().count())
+			.as("both cooldowns").isEqualTo(2);
 	}
 
 	@Test

@@ -1,5 +1,7 @@
 package io.cryptofeed.proxy.core.ratelimit;
 
+import java.util.Set;
+
 import io.cryptofeed.proxy.core.PoolMember;
 
 /** Hears about each cooldown as it begins; called on the thread that saw the answer, so keep it short. */
@@ -10,6 +12,14 @@ public interface CooldownListener {
 
 	/** A reload removed the member: whatever was kept about its cooldowns can go. */
 	default void forgotten(PoolMember member) {
+	}
+
+	/**
+	 * The exchanges were forgotten (see {@link RateLimits}): none restricted any member. Called
+	 * on the thread of the request whose new exchange made room; one of them may be made anew
+	 * meanwhile, by a request that names it.
+	 */
+	default void exchangesForgotten(Set<String> exchanges) {
 	}
 
 	/** A reload took effect (after {@link #forgotten} for each member it removed): members may have moved in their pools. */

@@ -2,10 +2,12 @@ package io.cryptofeed.proxy.core.ratelimit;
 
 import java.time.Clock;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -61,11 +63,26 @@ public final class RateLimits implements PoolsListener {
 			// forgetting one loses only the strikes of its past cooldowns (a connect still holding
 			// it looks it up again for a cooldown); while most restrict someone, the next sweep
 			// waits for the map to double, so that a new id does not scan every time
-			this.exchanges.values().removeIf(ExchangeLimits::restrictsNobody);
+			forgetUnrestricting();
 			this.forgetAt = Math.max(EXCHANGES_KEPT, 2 * this.exchanges.size());
 		}
 		return this.exchanges.computeIfAbsent(id,
 				(key) -> new ExchangeLimits(key, this.policies.of(key), this.clock, this.listeners));
+	}
+
+	/** Forgets the exchanges that restrict nobody now, then tells the listeners which went. */
+	private void forgetUnrestricting() {
+		Set<String> forgotten = new HashSet<>();
+		this.exchanges.forEach((id, limits) -> {
+			// removed only as seen: a request may have made them anew since
+			if (limits.restrictsNobody() && this.exchanges.remove(id, limits)) {
+				forgotten.add(id);
+			}
+		});
+		if (!forgotten.isEmpty()) {
+			Set<String> ids = Collections.unmodifiableSet(forgotten);
+			this.listeners.forEach((listener) -> listener.exchangesForgotten(ids));
+		}
 	}
 
 	/** Seconds the member still rests for the exchange; 0 when it does not, or the exchange never limited it. */

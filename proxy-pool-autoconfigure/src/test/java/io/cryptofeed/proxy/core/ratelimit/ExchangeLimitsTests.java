@@ -3,6 +3,7 @@ package io.cryptofeed.proxy.core.ratelimit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -403,6 +404,32 @@ class ExchangeLimitsTests {
 
 		assertThat(this.limits.exchanges()).hasSizeLessThanOrEqualTo(RateLimits.EXCHANGES_KEPT);
 		assertThat(this.limits.forExchange("named0")).isNotSameAs(first);
+	}
+
+	@Test
+	void listenersHearWhichExchangesWereForgotten() {
+		this.limits.forExchange("binance").responded(this.pool, this.members.get(1), 429, "60");
+		Set<String> forgotten = new HashSet<>();
+		this.limits.addListener(new CooldownListener() {
+
+			@Override
+			public void cooledDown(Cooldown cooldown) {
+			}
+
+			@Override
+			public void exchangesForgotten(Set<String> exchanges) {
+				assertThat(forgotten).as("each is heard of once").doesNotContainAnyElementsOf(exchanges);
+				forgotten.addAll(exchanges);
+			}
+
+		});
+
+		for (int i = 0; i < 2 * RateLimits.EXCHANGES_KEPT; i++) {
+			this.limits.forExchange("named" + i);
+		}
+
+		assertThat(forgotten).isNotEmpty().contains("named0").doesNotContain("binance");
+		assertThat(this.limits.exchanges().keySet()).doesNotContainAnyElementsOf(forgotten);
 	}
 
 	@Test
