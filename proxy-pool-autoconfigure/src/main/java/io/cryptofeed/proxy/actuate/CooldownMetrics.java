@@ -28,7 +28,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * A member's gauge appears with its first cooldown for that exchange, tagged with its pool,
  * its position there (members behind one gateway may share an address) and {@code proxy}
  * = {@code host:port}, which never holds a credential. A reload that moves a member within
- * its pool moves its gauges to its new position.
+ * its pool moves its gauges to its new position; the gauge goes when a reload removes the
+ * member or when the exchange is forgotten, whichever comes first.
  */
 public final class CooldownMetrics implements MeterBinder {
 
@@ -118,17 +119,26 @@ public final class CooldownMetrics implements MeterBinder {
 	}
 
 	/**
-	 * Removes the counters of exchanges that are still forgotten: a cooldown may have made one
-	 * anew since, and recorded under this lock, its counter stays.
+	 * Removes the counters and gauges of exchanges that are still forgotten: a cooldown may
+	 * have made one anew since, and recorded under this lock, its meters stay.
 	 */
 	private synchronized void forgetExchanges(MeterRegistry registry, Set<String> exchanges) {
-		Set<String> kept = this.rateLimits.exchanges().keySet();
-		for (String exchange : exchanges) {
-			Set<Meter.Id> ids = kept.contains(exchange) ? null : this.counters.remove(exchange);
+		Set<String> gone = new HashSet<>(exchanges);
+		gone.removeAll(this.rateLimits.exchanges().keySet());
+		for (String exchange : gone) {
+			Set<Meter.Id> ids = this.counters.remove(exchange);
 			if (ids != null) {
 				ids.forEach(registry::remove);
 			}
 		}
+		// one pass for them all: a sweep may forget a thousand exchanges at once
+		this.gauges.entrySet().removeIf((entry) -> {
+			if (!gone.contains(entry.getValue().exchange())) {
+				return false;
+			}
+			registry.remove(entry.getKey());
+			return true;
+		});
 	}
 
 	/**

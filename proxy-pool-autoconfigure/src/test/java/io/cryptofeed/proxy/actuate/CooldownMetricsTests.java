@@ -87,6 +87,27 @@ class CooldownMetricsTests {
 			.isEqualTo(1);
 	}
 
+	/** A member kept across reloads may rest for many exchanges over time: its gauges go with them. */
+	@Test
+	void theGaugesOfAnExchangeGoWhenItIsForgottenThoughTheMemberStays() {
+		new CooldownMetrics(this.limits).bindTo(this.registry);
+		PoolMember member = this.pool.members().get(0);
+		for (int i = 0; i < 5_000; i++) {
+			this.limits.forExchange("named" + i).responded(this.pool, member, 429, "1");
+			this.clock.advance(Duration.ofSeconds(1));
+		}
+		this.limits.forExchange("binance").responded(this.pool, member, 418, "60");
+
+		Set<String> kept = this.limits.exchanges().keySet();
+		assertThat(this.registry.find("cryptofeed.proxy.cooldown.remaining").gauges())
+			.as("one gauge per exchange kept, none for those forgotten")
+			.hasSizeLessThanOrEqualTo(kept.size())
+			.allSatisfy((gauge) -> assertThat(kept).contains(gauge.getId().getTag("exchange")));
+		assertThat(this.registry.find("cryptofeed.proxy.cooldown.remaining").tag("exchange", "named0").gauges())
+			.isEmpty();
+		assertThat(remaining("binance", "0")).isEqualTo(60.0);
+	}
+
 	/** A request may name a forgotten exchange again, and its member cool down, before the metrics hear of the forgetting. */
 	@Test
 	void aCounterOfAnExchangeMadeAnewBeforeTheMetricsHeardItWasForgottenStays() {
@@ -116,6 +137,7 @@ class CooldownMetricsTests {
 
 		assertThat(this.registry.get("cryptofeed.proxy.cooldowns").tags("exchange", "binance").counter().count())
 			.as("both cooldowns").isEqualTo(2);
+		assertThat(remaining("binance", "0")).isEqualTo(60.0);
 	}
 
 	@Test
