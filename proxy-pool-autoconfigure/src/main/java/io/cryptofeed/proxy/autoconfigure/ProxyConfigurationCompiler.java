@@ -435,6 +435,14 @@ public final class ProxyConfigurationCompiler {
 	}
 
 	private ProxyEndpoint endpoint(String property, String url, Violations violations) {
+		if (holdsPlaceholder(url)) {
+			// Spring binds a placeholder nothing defines as written: the proxy would be sent
+			// "${PROXY_PASSWORD}" as the password, and refuse every connect
+			violations.add(property, ProxyUrls.mask(url), "the value holds a ${...} placeholder that nothing resolved",
+					"set the environment variable or property the placeholder names, or give it a default"
+							+ " (${NAME:value}); a $ meant literally in a password is written %24");
+			return null;
+		}
 		try {
 			return ProxyEndpoint.parse(url);
 		}
@@ -442,6 +450,11 @@ public final class ProxyConfigurationCompiler {
 			violations.add(property, ProxyUrls.mask(url), ex.getMessage(), ex.fix());
 			return null;
 		}
+	}
+
+	private static boolean holdsPlaceholder(String value) {
+		int start = value.indexOf("${");
+		return start >= 0 && value.indexOf('}', start + 2) > start + 2;
 	}
 
 	private void checkHealthCheck(String path, HealthCheck check, Violations violations) {

@@ -51,6 +51,11 @@ class ProxyConfigurationValidationTests {
 						"cryptofeed.proxy.proxy-tls.bundle", "the application has no SSL bundles"),
 				arguments("missing host", List.of(HTTP + ".url=socks5://u:canary@:1080"), HTTP + ".url", "no host"),
 				arguments("missing port", List.of(HTTP + ".url=socks5://u:canary@h"), HTTP + ".url", "no port"),
+				arguments("a password placeholder nothing defines",
+						List.of(HTTP + ".pool[0].url=socks5://canary:${PROXY_POOL_TEST_UNSET}@10.0.0.5:1080"),
+						HTTP + ".pool[0].url", "placeholder that nothing resolved"),
+				arguments("a URL placeholder nothing defines", List.of(HTTP + ".url=${PROXY_POOL_TEST_UNSET}"),
+						HTTP + ".url", "placeholder that nothing resolved"),
 				arguments("a password typed after the @", List.of(HTTP + ".url=socks5://u@canary:10.0.0.5:1080"),
 						HTTP + ".url", "the host contains ':'"),
 				arguments("host and credentials swapped", List.of(HTTP + ".url=socks5://10.0.0.5:1080@u:canary"),
@@ -379,6 +384,14 @@ class ProxyConfigurationValidationTests {
 				.extracting(ConfigurationViolation::property)
 				.containsExactlyInAnyOrder(HTTP + ".url", HTTP + ".strategy",
 						"cryptofeed.proxy.default.websocket.pool[0].url"));
+	}
+
+	@Test
+	void aDollarInAPasswordPassesWhenPercentEncodedOrWithoutBraces() {
+		this.runner
+			.withPropertyValues(HTTP + ".pool[0].url=socks5://u:p%24{x}@10.0.0.5:1080",
+					HTTP + ".pool[1].url=socks5://u:p$x@10.0.0.6:1080")
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test
