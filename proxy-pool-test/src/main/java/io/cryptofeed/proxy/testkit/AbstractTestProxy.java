@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
@@ -35,6 +36,10 @@ abstract class AbstractTestProxy implements TestProxy {
 	private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
 
 	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+	private static final Set<Fault.Kind> FROZEN = EnumSet.of(Fault.Kind.FREEZE);
+
+	private static final Set<Fault.Kind> HELD = EnumSet.of(Fault.Kind.HOLD, Fault.Kind.FREEZE);
 
 	private final String scheme;
 
@@ -152,7 +157,7 @@ abstract class AbstractTestProxy implements TestProxy {
 					this.sockets.resetAll();
 				}
 			}
-			// tunnels held by a freeze carry on, or find their sockets reset by a crash
+			// frozen tunnels and held handshakes carry on, or find their sockets reset by a crash
 			this.lifecycleMonitor.notifyAll();
 		}
 	}
@@ -281,17 +286,28 @@ abstract class AbstractTestProxy implements TestProxy {
 	 * relays passes here, so the usual case is one volatile read and no lock.
 	 */
 	private void awaitThaw() throws InterruptedIOException {
-		if (this.fault.kind() != Fault.Kind.FREEZE) {
-			return;
+		if (this.fault.kind() == Fault.Kind.FREEZE) {
+			awaitFaultOtherThan(FROZEN);
 		}
+	}
+
+	/**
+	 * Holds a handshake accepted under {@link Fault#HOLD} until the proxy gets a fault other than
+	 * that or {@link Fault#FREEZE}, or is closed.
+	 */
+	void awaitRelease() throws InterruptedIOException {
+		awaitFaultOtherThan(HELD);
+	}
+
+	private void awaitFaultOtherThan(Set<Fault.Kind> waiting) throws InterruptedIOException {
 		synchronized (this.lifecycleMonitor) {
-			while (this.fault.kind() == Fault.Kind.FREEZE && !this.closed) {
+			while (waiting.contains(this.fault.kind()) && !this.closed) {
 				try {
 					this.lifecycleMonitor.wait();
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
-					throw new InterruptedIOException("Interrupted while frozen");
+					throw new InterruptedIOException("Interrupted while " + this.fault);
 				}
 			}
 		}

@@ -18,6 +18,15 @@ public final class Fault {
 	/** Accepts and reads the handshake, then never answers until the client or the proxy closes. */
 	public static final Fault HANG = new Fault(Kind.HANG, Duration.ZERO);
 
+	/**
+	 * Reads the handshake and holds its answer until the proxy gets another fault, then answers
+	 * as with {@link #NONE}: a proxy that answers late, at the moment the test chooses, with no
+	 * clock for a busy machine to outrun (unlike {@link #delay(Duration)}). A {@link #CRASH}
+	 * resets the held clients before it lets their handshakes go on, so these count no tunnel,
+	 * and a {@link #FREEZE} goes on holding them.
+	 */
+	public static final Fault HOLD = new Fault(Kind.HOLD, Duration.ZERO);
+
 	/** Aborts the connection with a TCP RST (SO_LINGER 0) in the middle of the handshake. */
 	public static final Fault RESET = new Fault(Kind.RESET, Duration.ZERO);
 
@@ -106,7 +115,7 @@ public final class Fault {
 	/** The kinds of behaviour a {@link Fault} can select. */
 	public enum Kind {
 
-		NONE, REFUSE, HANG, DELAY, RESET, STATUS_407, STATUS_500, AUTH_FAIL, STALL, FREEZE, CRASH
+		NONE, REFUSE, HANG, DELAY, HOLD, RESET, STATUS_407, STATUS_500, AUTH_FAIL, STALL, FREEZE, CRASH
 
 	}
 

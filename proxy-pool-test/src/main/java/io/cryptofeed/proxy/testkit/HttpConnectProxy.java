@@ -25,7 +25,7 @@ public final class HttpConnectProxy extends AbstractTestProxy {
 	static final String REALM = "proxy-pool-test";
 
 	private static final Set<Fault.Kind> SUPPORTED_FAULTS = EnumSet.of(Fault.Kind.NONE, Fault.Kind.REFUSE,
-			Fault.Kind.HANG, Fault.Kind.DELAY, Fault.Kind.RESET, Fault.Kind.STATUS_407, Fault.Kind.STATUS_500,
+			Fault.Kind.HANG, Fault.Kind.DELAY, Fault.Kind.HOLD, Fault.Kind.RESET, Fault.Kind.STATUS_407, Fault.Kind.STATUS_500,
 			Fault.Kind.STALL, Fault.Kind.FREEZE, Fault.Kind.CRASH);
 
 	private HttpConnectProxy(ProxySettings settings) {
@@ -65,6 +65,7 @@ public final class HttpConnectProxy extends AbstractTestProxy {
 				return null;
 			}
 			case DELAY -> pause(fault.delay());
+			case HOLD -> awaitRelease();
 			case STATUS_407 -> {
 				respond(output, 407, "Proxy Authentication Required", proxyAuthenticate());
 				return null;

@@ -58,7 +58,7 @@ public final class Socks5Proxy extends AbstractTestProxy {
 	static final int REPLY_ADDRESS_TYPE_NOT_SUPPORTED = 0x08;
 
 	private static final Set<Fault.Kind> SUPPORTED_FAULTS = EnumSet.of(Fault.Kind.NONE, Fault.Kind.REFUSE,
-			Fault.Kind.HANG, Fault.Kind.DELAY, Fault.Kind.RESET, Fault.Kind.AUTH_FAIL, Fault.Kind.STALL,
+			Fault.Kind.HANG, Fault.Kind.DELAY, Fault.Kind.HOLD, Fault.Kind.RESET, Fault.Kind.AUTH_FAIL, Fault.Kind.STALL,
 			Fault.Kind.FREEZE, Fault.Kind.CRASH);
 
 	private Socks5Proxy(ProxySettings settings) {
@@ -93,6 +93,7 @@ public final class Socks5Proxy extends AbstractTestProxy {
 				return null;
 			}
 			case DELAY -> pause(fault.delay());
+			case HOLD -> awaitRelease();
 			case AUTH_FAIL -> {
 				if (select(output, methods, METHOD_USERNAME_PASSWORD)) {
 					readCredentials(in);

@@ -10,6 +10,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 
 import io.cryptofeed.proxy.testkit.support.HttpResponse;
 import io.cryptofeed.proxy.testkit.support.ProxyClient;
@@ -138,8 +139,7 @@ class FaultTests {
 
 	@Test
 	void aHandshakeCutByACrashCountsNoTunnelAndLeavesNoConnectionToTheTarget() throws IOException {
-		// long enough that the crash comes during the delay even on a busy machine
-		HttpConnectProxy proxy = proxies.httpBuilder().fault(Fault.delay(Duration.ofSeconds(3))).start();
+		HttpConnectProxy proxy = proxies.httpBuilder().fault(Fault.HOLD).start();
 		String prefix = TestProxy.THREAD_NAME_PREFIX + "http-" + proxy.port() + "-";
 
 		try (ServerSocket lateTarget = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
@@ -149,13 +149,13 @@ class FaultTests {
 			client.getOutputStream()
 				.write(("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n")
 					.getBytes(StandardCharsets.US_ASCII));
-			await().atMost(Duration.ofSeconds(5)).until(() -> Threads.inMethod(prefix, "pause"));
+			await().atMost(Duration.ofSeconds(5)).until(() -> Threads.inMethod(prefix, "awaitRelease"));
 
 			proxy.fault(Fault.CRASH);
 
 			assertThatExceptionOfType(SocketException.class).isThrownBy(() -> ProxyClient.read(client))
 				.withMessageContaining("reset");
-			// the delayed handshake still connects the target, and then finds its client gone
+			// the held handshake still connects the target, and then finds its client gone
 			try (Socket fromProxy = lateTarget.accept()) {
 				fromProxy.setSoTimeout(ProxyClient.READ_TIMEOUT_MILLIS);
 				assertThat(fromProxy.getInputStream().read()).isEqualTo(-1);
@@ -268,6 +268,27 @@ class FaultTests {
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(delay);
 		}
 		assertThat(kind.whoami(proxy, target)).isEqualTo("127.0.0.1");
+		proxy.fault(Fault.NONE);
+		assertThat(kind.whoami(proxy, target)).isEqualTo("127.0.0.1");
+	}
+
+	@ParameterizedTest
+	@EnumSource(ProxyKind.class)
+	void holdAnswersOnlyOnceTheProxyGetsAnotherFaultThenAsWithNone(ProxyKind kind) throws IOException {
+		TestProxy proxy = kind.start(proxies);
+		String prefix = TestProxy.THREAD_NAME_PREFIX + kind.name().toLowerCase(Locale.ROOT) + "-" + proxy.port() + "-";
+		proxy.fault(Fault.HOLD);
+
+		try (Socket socket = ProxyClient.open(proxy.host(), proxy.port())) {
+			kind.sendOpening(socket, target);
+			await().atMost(Duration.ofSeconds(5)).until(() -> Threads.inMethod(prefix, "awaitRelease"));
+			assertThat(socket.getInputStream().available()).isZero();
+
+			// released by a fault that answers nothing, and answered all the same
+			proxy.fault(Fault.HANG);
+
+			assertThat(ProxyClient.read(socket)).isNotEqualTo(-1);
+		}
 		proxy.fault(Fault.NONE);
 		assertThat(kind.whoami(proxy, target)).isEqualTo("127.0.0.1");
 	}

@@ -36,9 +36,9 @@ public record DemoProperties(@DefaultValue Exchange exchange, @DefaultValue Flap
 	 * @param proxy the demo proxy's name
 	 * @param upFor how long it works between two failures
 	 * @param downFor how long each failure lasts
-	 * @param faults the failures, taken in turn: refuse, hang, reset, status-407, status-500,
-	 * auth-fail, stall, freeze or crash (auth-fail for a SOCKS5 proxy only, the two statuses for
-	 * an HTTP proxy only)
+	 * @param faults the failures, taken in turn: refuse, hang, hold (answered when it recovers), reset,
+	 * status-407, status-500, auth-fail, stall, freeze or crash (auth-fail for a SOCKS5 proxy only,
+	 * the two statuses for an HTTP proxy only)
 	 */
 	public record Flap(@DefaultValue("bravo") String proxy, @DefaultValue("20s") Duration upFor,
 			@DefaultValue("15s") Duration downFor,

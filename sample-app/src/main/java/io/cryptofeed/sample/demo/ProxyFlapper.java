@@ -49,6 +49,7 @@ final class ProxyFlapper implements SmartLifecycle {
 		return switch (kind) {
 			case REFUSE -> Fault.REFUSE;
 			case HANG -> Fault.HANG;
+			case HOLD -> Fault.HOLD;
 			case RESET -> Fault.RESET;
 			case STATUS_407 -> Fault.STATUS_407;
 			case STATUS_500 -> Fault.STATUS_500;
@@ -57,7 +58,7 @@ final class ProxyFlapper implements SmartLifecycle {
 			case FREEZE -> Fault.FREEZE;
 			case CRASH -> Fault.CRASH;
 			case NONE, DELAY -> throw new IllegalArgumentException("demo.flap.faults: " + kind
-					+ " is not a failure; use refuse, hang, reset, status-407, status-500, auth-fail, stall, freeze or crash");
+					+ " is not a failure; use refuse, hang, hold, reset, status-407, status-500, auth-fail, stall, freeze or crash");
 		};
 	}
 
