@@ -1,5 +1,7 @@
 package io.cryptofeed.sample.demo;
 
+import reactor.core.scheduler.Schedulers;
+
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,7 +18,8 @@ class DemoConfiguration {
 
 	@Bean
 	ProxyFlapper proxyFlapper(DemoNetwork demoNetwork, DemoProperties properties) {
-		return new ProxyFlapper(demoNetwork, properties.flap());
+		return new ProxyFlapper(demoNetwork.proxy(properties.flap().proxy()), properties.flap(),
+				() -> Schedulers.newSingle("demo-flapper", true));
 	}
 
 }

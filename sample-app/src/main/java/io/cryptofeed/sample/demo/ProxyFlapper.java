@@ -2,15 +2,15 @@ package io.cryptofeed.sample.demo;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.testkit.Fault;
+import reactor.core.scheduler.Scheduler;
 
 import org.springframework.context.SmartLifecycle;
 
@@ -18,7 +18,8 @@ import org.springframework.context.SmartLifecycle;
  * Makes one demo proxy fail and recover on a timer: it works for {@code up-for}, then fails
  * for {@code down-for} with the next of the configured faults, and so on. A fault applies to
  * connections the proxy accepts from then on (a freeze or a crash to its open tunnels too), as
- * when a real proxy stops accepting, hangs, freezes or dies.
+ * when a real proxy stops accepting, hangs, freezes or dies. Its timer is a Reactor
+ * {@link Scheduler}, so that a test can drive it with a {@code VirtualTimeScheduler}.
  */
 final class ProxyFlapper implements SmartLifecycle {
 
@@ -32,13 +33,19 @@ final class ProxyFlapper implements SmartLifecycle {
 
 	private final List<Fault> faults;
 
-	private ScheduledExecutorService timer;
+	private final Supplier<Scheduler> timers;
+
+	private Scheduler timer;
 
 	private int failures;
 
-	ProxyFlapper(DemoNetwork network, DemoProperties.Flap flap) {
-		this.proxy = network.proxy(flap.proxy());
+	/**
+	 * @param timers makes the timer each {@link #start()} runs on; {@link #stop()} disposes of it
+	 */
+	ProxyFlapper(DemoProxy proxy, DemoProperties.Flap flap, Supplier<Scheduler> timers) {
+		this.proxy = proxy;
 		this.flap = flap;
+		this.timers = timers;
 		this.faults = flap.faults().stream().map(ProxyFlapper::fault).toList();
 		if (this.faults.isEmpty()) {
 			throw new IllegalArgumentException("demo.flap.faults is empty: name at least one, e.g. refuse");
@@ -64,11 +71,7 @@ final class ProxyFlapper implements SmartLifecycle {
 
 	@Override
 	public synchronized void start() {
-		this.timer = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "demo-flapper");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.timer = this.timers.get();
 		Duration cycle = this.flap.upFor().plus(this.flap.downFor());
 		logger.info("demo: proxy " + this.proxy + " will fail every " + Durations.format(cycle) + " for "
 				+ Durations.format(this.flap.downFor()) + ", faults in turn " + this.faults);
@@ -98,14 +101,14 @@ final class ProxyFlapper implements SmartLifecycle {
 	}
 
 	private void schedule(Runnable step, Duration delay) {
-		if (this.timer != null && !this.timer.isShutdown()) {
+		if (this.timer != null && !this.timer.isDisposed()) {
 			this.timer.schedule(step, delay.toMillis(), TimeUnit.MILLISECONDS);
 		}
 	}
 
 	@Override
 	public synchronized void stop() {
-		this.timer.shutdownNow();
+		this.timer.dispose();
 		this.timer = null;
 	}
 
