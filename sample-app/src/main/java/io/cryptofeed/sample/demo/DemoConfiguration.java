@@ -1,7 +1,10 @@
 package io.cryptofeed.sample.demo;
 
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,12 +17,21 @@ import org.springframework.context.annotation.Profile;
 @Configuration(proxyBeanMethods = false)
 @Profile(DemoNetworkInitializer.PROFILE)
 @EnableConfigurationProperties(DemoProperties.class)
-class DemoConfiguration {
+public class DemoConfiguration {
 
+	/** The name of a {@link Scheduler} bean that, if there is one, times the flapper. */
+	public static final String FLAPPER_TIMER = "demoFlapperTimer";
+
+	/**
+	 * The flapper, on a timer thread of its own, or on the {@link Scheduler} bean named
+	 * {@value #FLAPPER_TIMER} if there is one: a test's {@code VirtualTimeScheduler} makes it
+	 * fail and recover when the test advances the time.
+	 */
 	@Bean
-	ProxyFlapper proxyFlapper(DemoNetwork demoNetwork, DemoProperties properties) {
+	ProxyFlapper proxyFlapper(DemoNetwork demoNetwork, DemoProperties properties,
+			@Qualifier(FLAPPER_TIMER) ObjectProvider<Scheduler> timer) {
 		return new ProxyFlapper(demoNetwork.proxy(properties.flap().proxy()), properties.flap(),
-				() -> Schedulers.newSingle("demo-flapper", true));
+				() -> timer.getIfAvailable(() -> Schedulers.newSingle("demo-flapper", true)));
 	}
 
 }
