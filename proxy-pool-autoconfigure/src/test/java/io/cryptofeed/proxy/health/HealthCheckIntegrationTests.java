@@ -75,9 +75,8 @@ class HealthCheckIntegrationTests {
 		withPool((pool) -> {
 			PoolMember failing = pool.members().get(0);
 			await().atMost(DETECTION).until(() -> pool.availableMembers().size() == 2);
-			// SLOW answers, but only after the check's 300 ms timeout
-			this.http.fault(fault.equals("SLOW") ? Fault.delay(Duration.ofSeconds(2))
-					: (Fault) Fault.class.getField(fault).get(null));
+			// SLOW answers, but only once the proxy recovers, whenever the check's 300 ms timeout fires
+			this.http.fault(fault.equals("SLOW") ? Fault.HOLD : (Fault) Fault.class.getField(fault).get(null));
 			await().atMost(DETECTION).until(() -> !pool.availableMembers().contains(failing));
 			assertThat(pool.availableMembers()).hasSize(1);
 			this.http.fault(Fault.NONE);
