@@ -67,7 +67,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  */
 class ExternalServiceClientTests {
 
-	/** How long the target waits before it answers: far longer than connecting on loopback takes. */
+	/** How long the target waits before it answers: longer than connecting on loopback takes. */
 	private static final Duration DELAY = Duration.ofMillis(1200);
 
 	@AutoClose
@@ -221,12 +221,13 @@ class ExternalServiceClientTests {
 	void feedbackLatencyIsHowLongConnectingTookWithoutTheWaitForTheAnswer() {
 		this.fixture.answerWithProxy(60L, "embedded_fallback");
 		run(this.fixture.runner(), (context, client) -> {
-			assertThat(delayed(client, DELAY)).isEqualTo("delayed " + DELAY.toMillis());
+			Duration outsideTheWait = outsideTheWait(() -> assertThat(delayed(client, DELAY))
+				.isEqualTo("delayed " + DELAY.toMillis()));
 			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.fixture.feedback()).hasSize(1));
 			String report = this.fixture.feedback().get(0).getBodyAsString();
 			assertThat((Boolean) JsonPath.read(report, "$.success")).isTrue();
 			assertThat(JsonPath.<Number>read(report, "$.latency_ms").longValue()).isNotNegative()
-				.isLessThan(DELAY.toMillis());
+				.isLessThanOrEqualTo(outsideTheWait.toMillis());
 		});
 	}
 
@@ -242,9 +243,11 @@ class ExternalServiceClientTests {
 			}
 
 		}), (context, client) -> {
-			assertThat(delayed(client, DELAY)).isEqualTo("delayed " + DELAY.toMillis());
+			Duration outsideTheWait = outsideTheWait(() -> assertThat(delayed(client, DELAY))
+				.isEqualTo("delayed " + DELAY.toMillis()));
 			assertThat(this.fixture.embeddedProxy.tunnels()).isOne();
-			assertThat(successes).singleElement().satisfies((elapsed) -> assertThat(elapsed).isLessThan(DELAY));
+			assertThat(successes).singleElement()
+				.satisfies((elapsed) -> assertThat(elapsed).isLessThanOrEqualTo(outsideTheWait));
 		});
 	}
 
@@ -275,6 +278,18 @@ class ExternalServiceClientTests {
 	}
 
 	/** GET /delay/{millis} through the application's WebClient as binance's connection. */
+	/**
+	 * How long the request took beside the target's {@link #DELAY}: connecting happens before the
+	 * target starts waiting, so it takes at most that long, however busy the machine, while a
+	 * measure that took in the wait takes longer unless the machine stalled for the whole
+	 * {@link #DELAY}.
+	 */
+	private static Duration outsideTheWait(Runnable request) {
+		long start = System.nanoTime();
+		request.run();
+		return Duration.ofNanos(System.nanoTime() - start).minus(DELAY);
+	}
+
 	private String delayed(WebClient client, Duration delay) {
 		return client.get()
 			.uri(this.fixture.target.baseUrl() + "/delay/" + delay.toMillis())
@@ -505,11 +520,11 @@ class ExternalServiceClientTests {
 	@Test
 	void theConnectionIsNotHeldUpByASlowFeedbackEndpoint() {
 		this.fixture.answerWithProxy(60L, "embedded_fallback");
-		this.fixture.answer(post(urlEqualTo(ProxyFeedback.PATH)), aResponse().withStatus(202).withFixedDelay(3_000));
+		// answered only after whoami's own 10 s bound, which a connection waiting for it would miss
+		this.fixture.answer(post(urlEqualTo(ProxyFeedback.PATH)), aResponse().withStatus(202).withFixedDelay(20_000));
 		run(this.fixture.runner(), (context, client) -> {
-			long start = System.nanoTime();
 			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
-			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1_500));
+			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.fixture.feedback()).hasSize(1));
 		});
 	}
 
