@@ -329,9 +329,7 @@ class ExternalServiceClientTests {
 				.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
 				.withPropertyValues(
 						"spring.ssl.bundle.pem.proxies.truststore.certificate=classpath:" + ProxyCertificate.CERTIFICATE,
-						"cryptofeed.proxy.proxy-tls.bundle=proxies",
-						// the JVM's first TLS handshake may take longer on a busy machine than the fixture's 500ms
-						"cryptofeed.proxy.handshake-timeout=5s"),
+						"cryptofeed.proxy.proxy-tls.bundle=proxies"),
 					(context, client) -> {
 						assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
 						assertThat(tlsProxy.tunnels()).isOne();

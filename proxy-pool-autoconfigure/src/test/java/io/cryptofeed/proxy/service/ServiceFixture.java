@@ -80,11 +80,13 @@ final class ServiceFixture implements AutoCloseable {
 
 	/**
 	 * The application: pools with the embedded proxy as default for both connection types, the
-	 * service's client pointed at WireMock, short timeouts, a meter registry.
+	 * service's client pointed at WireMock, a meter registry. No test here waits for a proxy's
+	 * handshake to time out, so its timeout is generous: a busy machine's first handshakes take
+	 * more than half a second.
 	 */
 	ApplicationContextRunner runner() {
 		return clientRunner()
-			.withPropertyValues("cryptofeed.proxy.enabled=true", "cryptofeed.proxy.handshake-timeout=500ms",
+			.withPropertyValues("cryptofeed.proxy.enabled=true", "cryptofeed.proxy.handshake-timeout=5s",
 					"cryptofeed.proxy.default.http.url=" + this.embeddedProxy.url(),
 					"cryptofeed.proxy.default.websocket.url=" + this.embeddedProxy.url(),
 					"cryptofeed.proxy.default.http.health-check.enabled=false",

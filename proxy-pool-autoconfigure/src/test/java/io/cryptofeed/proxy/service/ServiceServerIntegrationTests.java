@@ -193,7 +193,7 @@ class ServiceServerIntegrationTests {
 
 	private ApplicationContextRunner client(String token) {
 		return ServiceFixture.clientRunner()
-			.withPropertyValues("cryptofeed.proxy.enabled=true", "cryptofeed.proxy.handshake-timeout=500ms",
+			.withPropertyValues("cryptofeed.proxy.enabled=true", "cryptofeed.proxy.handshake-timeout=5s",
 					"cryptofeed.proxy.external-service.enabled=true",
 					"cryptofeed.proxy.external-service.endpoints=http://127.0.0.1:" + port(),
 					"cryptofeed.proxy.external-service.auth-method=bearer-token",
