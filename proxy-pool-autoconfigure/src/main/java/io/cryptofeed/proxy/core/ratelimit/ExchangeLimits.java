@@ -123,7 +123,7 @@ public final class ExchangeLimits {
 		if (!this.policy.coolsDown(status)) {
 			MemberLimit limit = this.members.get(member);
 			if (limit != null && limit.welcomed(this.clock.millis())) {
-				log.log(Level.INFO, "proxy cooldown over: exchange={0} pool={1} proxy={2} status={3}", this.exchange,
+				log.log(Level.INFO, "proxy cooldown over: exchange={0} pool={1} member={2} status={3}", this.exchange,
 						pool.key(), member.endpoint(), status);
 			}
 			return false;
@@ -142,7 +142,7 @@ public final class ExchangeLimits {
 			Cooldown cooldown = new Cooldown(pool, member, this.exchange, status, started.cooldown(),
 					Instant.ofEpochMilli(started.until()), started.strikes(), delay != null);
 			log.log(Level.WARNING,
-					"proxy cooldown: exchange={0} pool={1} proxy={2} status={3} cooldown={4} until={5} strikes={6} "
+					"proxy cooldown: exchange={0} pool={1} member={2} status={3} cooldown={4} until={5} strikes={6} "
 							+ "source={7}",
 					this.exchange, pool.key(), member.endpoint(), status, Durations.format(started.cooldown()),
 					cooldown.until(), started.strikes(), (delay != null) ? "retry-after" : "policy");
