@@ -122,9 +122,12 @@ public final class ExchangeLimits {
 	public boolean responded(ProxyPool pool, PoolMember member, int status, String retryAfter) {
 		if (!this.policy.coolsDown(status)) {
 			MemberLimit limit = this.members.get(member);
-			if (limit != null && limit.welcomed(this.clock.millis())) {
-				log.log(Level.INFO, "proxy cooldown over: exchange={0} pool={1} member={2} status={3}", this.exchange,
-						pool.key(), member.endpoint(), status);
+			MemberLimit.RunEnd ended = (limit != null) ? limit.welcomed(this.clock.millis()) : MemberLimit.RunEnd.NONE;
+			if (ended != MemberLimit.RunEnd.NONE) {
+				// the end of a run nobody was warned of is as quiet as its start
+				log.log((ended == MemberLimit.RunEnd.WARNED) ? Level.INFO : Level.DEBUG,
+						"proxy cooldown over: exchange={0} pool={1} member={2} status={3}", this.exchange, pool.key(),
+						member.endpoint(), status);
 			}
 			return false;
 		}
@@ -141,11 +144,11 @@ public final class ExchangeLimits {
 		if (started != null) {
 			Cooldown cooldown = new Cooldown(pool, member, this.exchange, status, started.cooldown(),
 					Instant.ofEpochMilli(started.until()), started.strikes(), delay != null);
-			log.log(Level.WARNING,
+			log.log(started.warn() ? Level.WARNING : Level.DEBUG,
 					"proxy cooldown: exchange={0} pool={1} member={2} status={3} cooldown={4} until={5} strikes={6} "
-							+ "source={7}",
+							+ "source={7} repeats-at-debug={8}",
 					this.exchange, pool.key(), member.endpoint(), status, Durations.format(started.cooldown()),
-					cooldown.until(), started.strikes(), (delay != null) ? "retry-after" : "policy");
+					cooldown.until(), started.strikes(), (delay != null) ? "retry-after" : "policy", started.unwarned());
 			this.listeners.forEach((listener) -> listener.cooledDown(cooldown));
 		}
 		return true;

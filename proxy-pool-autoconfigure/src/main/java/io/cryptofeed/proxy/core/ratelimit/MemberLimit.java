@@ -8,6 +8,9 @@ import java.time.Duration;
  */
 final class MemberLimit {
 
+	/** The least time between two WARN lines about one member's cooldowns for one exchange. */
+	static final Duration WARN_INTERVAL = Duration.ofMinutes(1);
+
 	/** {@code null} when the member's pool has no budget for this exchange. */
 	final Budget budget;
 
@@ -22,6 +25,18 @@ final class MemberLimit {
 
 	/** The status that started or last extended the cooldown. */
 	private volatile int status;
+
+	/** When a cooldown of this member was last logged at WARN, epoch milliseconds. */
+	private long warnedAt;
+
+	/** The status of that cooldown; 0 before the first. */
+	private int warnedStatus;
+
+	/** Cooldowns logged at DEBUG since then. */
+	private int unwarned;
+
+	/** Whether a cooldown of the current run was logged at WARN: its end is then news too. */
+	private boolean runWarned;
 
 	/**
 	 * What replaced this one when a reload changed the budget: a cooldown or welcome that
@@ -44,6 +59,10 @@ final class MemberLimit {
 			next.coolingUntil = this.coolingUntil;
 			next.strikes = this.strikes;
 			next.status = this.status;
+			next.warnedAt = this.warnedAt;
+			next.warnedStatus = this.warnedStatus;
+			next.unwarned = this.unwarned;
+			next.runWarned = this.runWarned;
 			this.successor = next;
 		}
 		return this.successor;
@@ -116,22 +135,42 @@ final class MemberLimit {
 		}
 		// a new cooldown, or one that a different answer (429 then 418) made longer, is news
 		if (!cooling || (longer && status != previousStatus)) {
-			return new Started(cooldown, until, this.strikes);
+			return started(cooldown, until, status, now);
 		}
 		return null;
 	}
 
 	/**
-	 * The exchange answered through the member without telling it off.
-	 * @return whether that ended a run of cooldowns
+	 * A steady trickle of limited answers would be a WARN line per cooldown: one per member
+	 * and {@link #WARN_INTERVAL}, or at once for another status (429 then 418), the others at
+	 * DEBUG, counted in the next WARN.
 	 */
-	boolean welcomed(long now) {
+	private Started started(Duration cooldown, long until, int status, long now) {
+		boolean warn = status != this.warnedStatus || now - this.warnedAt >= WARN_INTERVAL.toMillis();
+		int unwarnedBefore = this.unwarned;
+		if (warn) {
+			this.warnedAt = now;
+			this.warnedStatus = status;
+			this.unwarned = 0;
+			this.runWarned = true;
+		}
+		else {
+			this.unwarned++;
+		}
+		return new Started(cooldown, until, this.strikes, warn, unwarnedBefore);
+	}
+
+	/**
+	 * The exchange answered through the member without telling it off.
+	 * @return whether that ended a run of cooldowns, and whether one of them was logged at WARN
+	 */
+	RunEnd welcomed(long now) {
 		MemberLimit next = this.successor;
 		if (next != null) {
 			return next.welcomed(now);
 		}
 		if (this.strikes == 0) {
-			return false;
+			return RunEnd.NONE;
 		}
 		synchronized (this) {
 			if (this.successor != null) {
@@ -139,10 +178,12 @@ final class MemberLimit {
 			}
 			// a late answer to a request sent before the cooldown proves nothing
 			if (this.strikes == 0 || now < this.coolingUntil) {
-				return false;
+				return RunEnd.NONE;
 			}
 			this.strikes = 0;
-			return true;
+			boolean warned = this.runWarned;
+			this.runWarned = false;
+			return warned ? RunEnd.WARNED : RunEnd.UNWARNED;
 		}
 	}
 
@@ -156,8 +197,26 @@ final class MemberLimit {
 		return (((a ^ sum) & (b ^ sum)) < 0) ? Long.MAX_VALUE : sum;
 	}
 
-	/** A cooldown that began, or grew because of a different status. */
-	record Started(Duration cooldown, long until, int strikes) {
+	/**
+	 * A cooldown that began, or grew because of a different status.
+	 * @param warn whether it is logged at WARN, else at DEBUG
+	 * @param unwarned how many of this member's cooldowns were logged at DEBUG since the last WARN
+	 */
+	record Started(Duration cooldown, long until, int strikes, boolean warn, int unwarned) {
+	}
+
+	/** What a welcome answer ended. */
+	enum RunEnd {
+
+		/** No run of cooldowns, or not yet: the answer was to a request sent before the cooldown. */
+		NONE,
+
+		/** A run whose cooldowns were all logged at DEBUG. */
+		UNWARNED,
+
+		/** A run of which a cooldown was logged at WARN. */
+		WARNED
+
 	}
 
 }

@@ -11,10 +11,12 @@ import java.util.Set;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.Exclusion;
 import io.cryptofeed.proxy.core.Lease;
+import io.cryptofeed.proxy.core.MemberSpec;
 import io.cryptofeed.proxy.core.Members;
 import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.PoolsChange;
+import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.PoolSpec;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
@@ -207,6 +209,50 @@ class ExchangeLimitsTests {
 		assertThatExceptionOfType(PoolRateLimitedException.class)
 			.isThrownBy(() -> binance.select(this.pool, Exclusion.NONE))
 			.withMessageEndingWith(" (in 59013ms)");
+	}
+
+	/**
+	 * A steady trickle of limited answers (4% of requests in a soak) made a WARN line per
+	 * cooldown: now one per member and minute, the others at DEBUG and counted in the next WARN,
+	 * each run's end at the level of its start; another status is news at once.
+	 */
+	@Test
+	void aTrickleOfLimitsWarnsOncePerMemberAndMinuteAndTheRestAtDebug() {
+		ProxyPool credentialed = Members.pool(List.of(MemberSpec.of(ProxyEndpoint.parse("socks5://feed:canary-pw@10.0.0.9:1080")),
+				MemberSpec.of(ProxyEndpoint.parse("socks5://10.0.0.10:1080"))), new RoundRobinStrategy(0));
+		PoolMember limited = credentialed.members().get(0);
+		PoolMember other = credentialed.members().get(1);
+		ExchangeLimits binance = this.limits.forExchange("binance");
+		Instant firstUntil = this.clock.instant().plusSeconds(1);
+		try (CapturedLog log = CapturedLog.of(ExchangeLimits.class)) {
+			for (int i = 0; i < 6; i++) {
+				assertThat(binance.responded(credentialed, limited, 429, "1")).isTrue();
+				this.clock.advance(Duration.ofSeconds(1));
+				binance.responded(credentialed, limited, 200, null);
+				this.clock.advance(Duration.ofSeconds(5));
+			}
+			assertThat(this.cooldowns).as("each is still a cooldown for the listeners").hasSize(6);
+			assertThat(log.lines()).filteredOn((line) -> line.startsWith("WARNING"))
+				.containsExactly("WARNING proxy cooldown: exchange=binance pool=default/http member=socks5://***@10.0.0.9:1080 "
+						+ "status=429 cooldown=1s until=" + firstUntil + " strikes=1 source=retry-after "
+						+ "repeats-at-debug=0");
+			assertThat(log.lines()).filteredOn((line) -> line.startsWith("INFO"))
+				.containsExactly("INFO proxy cooldown over: exchange=binance pool=default/http "
+						+ "member=socks5://***@10.0.0.9:1080 status=200");
+			assertThat(log.lines()).filteredOn((line) -> line.startsWith("FINE"))
+				.hasSize(10);
+
+			binance.responded(credentialed, other, 429, "1");
+			binance.responded(credentialed, limited, 418, "1");
+			assertThat(log.warnings()).as("another member, and another status, are news").hasSize(3);
+			this.clock.advance(Duration.ofSeconds(30));
+			binance.responded(credentialed, limited, 418, "1");
+			assertThat(log.warnings()).hasSize(3);
+			this.clock.advance(MemberLimit.WARN_INTERVAL);
+			binance.responded(credentialed, limited, 418, "1");
+			assertThat(log.warnings()).hasSize(4).last().asString().contains("status=418", "strikes=3", "repeats-at-debug=1");
+			assertThat(log.lines()).noneMatch((line) -> line.contains("canary-pw"));
+		}
 	}
 
 	@Test

@@ -44,7 +44,7 @@ class MemberLimitTests {
 		assertThat(old.coolingUntil()).as("read through to the successor").isEqualTo(61_000);
 
 		// a welcome afterwards ends the run of cooldowns on the successor as well
-		assertThat(old.welcomed(62_000)).isTrue();
+		assertThat(old.welcomed(62_000)).isEqualTo(MemberLimit.RunEnd.WARNED);
 		assertThat(replaced.strikes()).isZero();
 	}
 
