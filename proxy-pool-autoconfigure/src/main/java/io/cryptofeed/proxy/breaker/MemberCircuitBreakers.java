@@ -101,12 +101,25 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListene
 							now == CircuitBreaker.State.OPEN || now == CircuitBreaker.State.FORCED_OPEN);
 				}
 			}
-			boolean open = to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN;
-			log.log(open ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
-					"proxy breaker: pool={0} member={1} from={2} to={3}", pool.key(), member.endpoint(),
-					event.getStateTransition().getFromState(), to);
+			CircuitBreaker.State from = event.getStateTransition().getFromState();
+			log.log(level(from, to), "proxy breaker: pool={0} member={1} from={2} to={3}", pool.key(),
+					member.endpoint(), from, to);
 		});
 		this.breakers.put(member, breaker);
+	}
+
+	/**
+	 * WARN when the member goes out, INFO when it is back. The trial rounds between (half-open,
+	 * and open again when a trial fails) leave it out as before, and for a proxy that passes its
+	 * health checks but fails real connects they repeat at every check: DEBUG.
+	 */
+	private static System.Logger.Level level(CircuitBreaker.State from, CircuitBreaker.State to) {
+		if (to == CircuitBreaker.State.HALF_OPEN
+				|| (from == CircuitBreaker.State.HALF_OPEN && to == CircuitBreaker.State.OPEN)) {
+			return System.Logger.Level.DEBUG;
+		}
+		boolean open = to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN;
+		return open ? System.Logger.Level.WARNING : System.Logger.Level.INFO;
 	}
 
 	/** Disabling cancels a pending automatic transition; removal drops it from the registry and its metrics. */

@@ -218,8 +218,10 @@ class ExchangeLimitsTests {
 	 */
 	@Test
 	void aTrickleOfLimitsWarnsOncePerMemberAndMinuteAndTheRestAtDebug() {
-		ProxyPool credentialed = Members.pool(List.of(MemberSpec.of(ProxyEndpoint.parse("socks5://feed:canary-pw@10.0.0.9:1080")),
-				MemberSpec.of(ProxyEndpoint.parse("socks5://10.0.0.10:1080"))), new RoundRobinStrategy(0));
+		ProxyPool credentialed = Members.pool(
+				List.of(MemberSpec.of(ProxyEndpoint.parse("socks5://feed:canary-pw@10.0.0.9:1080")),
+						MemberSpec.of(ProxyEndpoint.parse("socks5://10.0.0.10:1080"))),
+				new RoundRobinStrategy(0));
 		PoolMember limited = credentialed.members().get(0);
 		PoolMember other = credentialed.members().get(1);
 		ExchangeLimits binance = this.limits.forExchange("binance");

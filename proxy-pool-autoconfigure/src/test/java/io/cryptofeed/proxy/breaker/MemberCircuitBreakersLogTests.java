@@ -1,0 +1,78 @@
+package io.cryptofeed.proxy.breaker;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.MemberSpec;
+import io.cryptofeed.proxy.core.PoolKey;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.PoolSpec;
+import io.cryptofeed.proxy.core.ProxyEndpoint;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
+import io.cryptofeed.proxy.testsupport.CapturedLog;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What an operator reads of a breaker: the member going out and coming back, not each trial. */
+class MemberCircuitBreakersLogTests {
+
+	private static final PoolKey KEY = PoolKey.ofDefault(ConnectionType.HTTP);
+
+	private final ProxyPools pools = ProxyPools.of(
+			List.of(new PoolSpec(KEY, PoolSpec.Origin.POOL,
+					List.of(MemberSpec.of(ProxyEndpoint.parse("http://feed:breaker-canary@127.0.0.1:3128"))),
+					"round-robin", Duration.ofSeconds(30))),
+			Map.of(), SelectionStrategies.builtIn()::create);
+
+	private final MemberCircuitBreakers breakers = new MemberCircuitBreakers(
+			MemberCircuitBreakers.registry(new BreakerSettings(50, 2, 2, Duration.ofMinutes(5), 1)), this.pools);
+
+	@AfterEach
+	void close() {
+		this.breakers.close();
+	}
+
+	/**
+	 * A proxy that passes its health checks but fails real connects half-opens its breaker at
+	 * every passed check, and the trial opens it again: that was a WARN and an INFO line per
+	 * check interval for as long as the proxy stayed broken.
+	 */
+	@Test
+	void outAtWarnBackAtInfoAndTheFailedTrialsBetweenAtDebug() {
+		ProxyPool pool = this.pools.pools().get(KEY);
+		PoolMember member = pool.members().get(0);
+		try (CapturedLog log = CapturedLog.of(MemberCircuitBreakers.class)) {
+			fail(pool, member);
+			fail(pool, member);
+			for (int trial = 0; trial < 3; trial++) {
+				this.breakers.checkPassed(pool, member);
+				fail(pool, member);
+				assertThat(this.breakers.breakerOf(member).getState()).isEqualTo(CircuitBreaker.State.OPEN);
+			}
+			this.breakers.checkPassed(pool, member);
+			this.breakers.succeeded(pool, member, Duration.ofMillis(5));
+			assertThat(this.breakers.breakerOf(member).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+
+			assertThat(log.lines()).filteredOn((line) -> !line.startsWith("FINE"))
+				.containsExactly(
+						"WARNING proxy breaker: pool=default/http member=http://***@127.0.0.1:3128 from=CLOSED to=OPEN",
+						"INFO proxy breaker: pool=default/http member=http://***@127.0.0.1:3128 from=HALF_OPEN to=CLOSED");
+			assertThat(log.lines()).filteredOn((line) -> line.startsWith("FINE"))
+				.hasSize(7)
+				.contains("FINE proxy breaker: pool=default/http member=http://***@127.0.0.1:3128 from=HALF_OPEN to=OPEN");
+			assertThat(log.lines()).noneMatch((line) -> line.contains("breaker-canary"));
+		}
+	}
+
+	private void fail(ProxyPool pool, PoolMember member) {
+		this.breakers.failed(pool, member, Duration.ofMillis(5), new IllegalStateException("refused"));
+	}
+
+}
