@@ -47,9 +47,14 @@ public final class ServiceCircuitBreaker implements ServiceGuard {
 			if (to == CircuitBreaker.State.OPEN) {
 				metrics.breakerOpened();
 			}
-			log.log((to == CircuitBreaker.State.OPEN) ? Level.WARNING : Level.INFO,
-					"proxy service circuit breaker from={0} to={1} wait={2}",
-					event.getStateTransition().getFromState(), to, Durations.format(waitInOpenState));
+			CircuitBreaker.State from = event.getStateTransition().getFromState();
+			// while the service stays down, a trial every wait half-opens the breaker and opens it
+			// again: only leaving and coming back are news
+			boolean trial = to == CircuitBreaker.State.HALF_OPEN
+					|| (from == CircuitBreaker.State.HALF_OPEN && to == CircuitBreaker.State.OPEN);
+			log.log(trial ? Level.DEBUG : (to == CircuitBreaker.State.OPEN) ? Level.WARNING : Level.INFO,
+					"proxy service circuit breaker from={0} to={1} wait={2}", from, to,
+					Durations.format(waitInOpenState));
 		});
 	}
 

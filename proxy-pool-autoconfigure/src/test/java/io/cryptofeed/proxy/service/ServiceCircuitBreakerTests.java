@@ -52,6 +52,27 @@ class ServiceCircuitBreakerTests {
 		}
 	}
 
+	/** A service down for an hour made a WARN and an INFO line per wait, one trial each. */
+	@Test
+	void whileTheServiceStaysDownTheTrialsLogAtDebug() {
+		ServiceCircuitBreaker guard = new ServiceCircuitBreaker(Duration.ofSeconds(30), ServiceMetrics.NONE);
+		CircuitBreaker breaker = guard.breaker();
+		try (CapturedLog log = CapturedLog.of(ServiceCircuitBreaker.class)) {
+			breaker.transitionToOpenState();
+			for (int trial = 0; trial < 3; trial++) {
+				breaker.transitionToHalfOpenState();
+				breaker.transitionToOpenState();
+			}
+			breaker.transitionToHalfOpenState();
+			breaker.transitionToClosedState();
+
+			assertThat(log.lines()).filteredOn((line) -> !line.startsWith("FINE"))
+				.containsExactly("WARNING proxy service circuit breaker from=CLOSED to=OPEN wait=30s",
+						"INFO proxy service circuit breaker from=HALF_OPEN to=CLOSED wait=30s");
+			assertThat(log.lines()).filteredOn((line) -> line.startsWith("FINE")).hasSize(7);
+		}
+	}
+
 	/** The service is there: one exchange's unusable answers must not stop every exchange from asking. */
 	@Test
 	void answersThatCannotBeUsedFallBackButLeaveTheBreakerClosed() {
