@@ -118,7 +118,7 @@ public final class ProxyPoolReloader {
 				+ change.addedMembers().size() + " members_removed=" + change.removedMembers().size());
 		change.addedMembers()
 			.forEach((added) -> logger.info("proxy config reload: pool=" + added.pool().key() + " member="
-					+ added.member().endpoint() + " change=added"));
+					+ added.pool().nameOf(added.member()) + " change=added"));
 		change.removedMembers()
 			.forEach((removed) -> logger.info("proxy config reload: pool=" + removed.pool().key() + " member="
 					+ removed.member().endpoint() + " change=removed draining=true"));

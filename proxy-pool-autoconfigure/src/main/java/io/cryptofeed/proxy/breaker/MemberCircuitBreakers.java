@@ -103,7 +103,7 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListene
 			}
 			CircuitBreaker.State from = event.getStateTransition().getFromState();
 			log.log(level(from, to), "proxy breaker: pool={0} member={1} from={2} to={3}", pool.key(),
-					member.endpoint(), from, to);
+					pool.nameOf(member), from, to);
 		});
 		this.breakers.put(member, breaker);
 	}

@@ -265,6 +265,23 @@ public final class ProxyPool {
 		return this.settings.members;
 	}
 
+	/**
+	 * How log lines name a member: its URL with the credential masked, followed by
+	 * {@code #serial} when another member of this pool has the same {@code host:port}, as the
+	 * {@code proxypool} endpoint's ids do. Members told apart by their user name alone (a proxy
+	 * service that picks the exit by it) would otherwise read the same.
+	 */
+	public String nameOf(PoolMember member) {
+		ProxyEndpoint endpoint = member.endpoint();
+		for (PoolMember other : members()) {
+			if (other != member && other.endpoint().port() == endpoint.port()
+					&& other.endpoint().host().equals(endpoint.host())) {
+				return endpoint + "#" + member.serial();
+			}
+		}
+		return endpoint.toString();
+	}
+
 	/** The members selection currently uses without panic, in configuration order. */
 	public List<PoolMember> availableMembers() {
 		List<PoolMember> available = new ArrayList<>();

@@ -287,11 +287,11 @@ public final class HealthChecker implements AutoCloseable {
 			target.pool.setUnavailable(target.member, Unavailability.UNHEALTHY, !passed);
 			if (passed) {
 				log.log(Level.INFO, "proxy health: pool={0} member={1} state=healthy latency={2}ms", target.pool.key(),
-						target.member.endpoint(), String.format("%.1f", latency.toNanos() / 1e6));
+						target.pool.nameOf(target.member), String.format("%.1f", latency.toNanos() / 1e6));
 			}
 			else {
 				log.log(Level.WARNING, "proxy health: pool={0} member={1} state=unhealthy reason=\"{2}\"",
-						target.pool.key(), target.member.endpoint(), error);
+						target.pool.key(), target.pool.nameOf(target.member), error);
 			}
 		}
 		target.checking.set(false);
@@ -311,7 +311,7 @@ public final class HealthChecker implements AutoCloseable {
 		}
 		catch (RuntimeException ex) {
 			log.log(Level.WARNING, "proxy health: pool={0} member={1} listener failed: {2}", target.pool.key(),
-					target.member.endpoint(), describe(ex));
+					target.pool.nameOf(target.member), describe(ex));
 		}
 	}
 

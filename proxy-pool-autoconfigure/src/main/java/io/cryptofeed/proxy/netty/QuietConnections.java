@@ -83,7 +83,7 @@ final class QuietConnections {
 		String quiet = Durations.format(Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(quietNanos)));
 		String reason = reason(member);
 		log.log(System.Logger.Level.WARNING, "proxy {0}: pool={1} member={2} quiet-for={3} reason={4}",
-				session ? "session closed" : "request cut", pool.key(), member.endpoint(), quiet, reason);
+				session ? "session closed" : "request cut", pool.key(), pool.nameOf(member), quiet, reason);
 		pool.quietConnectionCut();
 		if (session) {
 			connection.close();

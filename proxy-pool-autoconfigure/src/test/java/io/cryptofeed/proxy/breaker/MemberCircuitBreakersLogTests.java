@@ -71,6 +71,22 @@ class MemberCircuitBreakersLogTests {
 		}
 	}
 
+	@Test
+	void membersThatDifferOnlyInTheirUserNameAreToldApart() {
+		this.pools.reconcile(List.of(new PoolSpec(KEY, PoolSpec.Origin.POOL,
+				List.of(MemberSpec.of(ProxyEndpoint.parse("http://feed:breaker-canary@127.0.0.1:3128")),
+						MemberSpec.of(ProxyEndpoint.parse("http://other:breaker-canary@127.0.0.1:3128"))),
+				"round-robin", Duration.ofSeconds(30))), Map.of(), SelectionStrategies.builtIn()::create);
+		ProxyPool pool = this.pools.pools().get(KEY);
+		try (CapturedLog log = CapturedLog.of(MemberCircuitBreakers.class)) {
+			fail(pool, pool.members().get(1));
+			fail(pool, pool.members().get(1));
+
+			assertThat(log.lines()).containsExactly(
+					"WARNING proxy breaker: pool=default/http member=http://***@127.0.0.1:3128#1 from=CLOSED to=OPEN");
+		}
+	}
+
 	private void fail(ProxyPool pool, PoolMember member) {
 		this.breakers.failed(pool, member, Duration.ofMillis(5), new IllegalStateException("refused"));
 	}

@@ -102,6 +102,17 @@ class ProxyPoolTests {
 	}
 
 	@Test
+	void logLinesTellApartMembersThatDifferOnlyInTheirUserNameAsTheEndpointsIdsDo() {
+		ProxyPool gateway = Members.pool(List.of(MemberSpec.of(ProxyEndpoint.parse("socks5://de:pw@10.0.0.5:1080")),
+				MemberSpec.of(ProxyEndpoint.parse("socks5://fr:pw@10.0.0.5:1080")),
+				MemberSpec.of(ProxyEndpoint.parse("socks5://de:pw@10.0.0.6:1080"))), new RoundRobinStrategy(0));
+
+		assertThat(gateway.members()).extracting(gateway::nameOf)
+			.containsExactly("socks5://***@10.0.0.5:1080#0", "socks5://***@10.0.0.5:1080#1",
+					"socks5://***@10.0.0.6:1080");
+	}
+
+	@Test
 	void listenersHearOfAvailabilityChangesAndOfADrainedMemberThatStartsFailing() {
 		PoolMember member = this.members.get(1);
 		List<Boolean> heard = new ArrayList<>();

@@ -112,7 +112,7 @@ class MemberConnectionsTests {
 			assertThat(this.connections.open(this.member)).isZero();
 			assertThat(this.pool.quietConnectionsCut()).isOne();
 			assertThat(log.lines()).containsExactly("WARNING proxy session closed: pool=default/http "
-					+ "member=socks5://***@127.0.0.1:1080 quiet-for=1s reason=unhealthy");
+					+ "member=socks5://***@127.0.0.1:1080#0 quiet-for=1s reason=unhealthy");
 		}
 	}
 
@@ -182,7 +182,7 @@ class MemberConnectionsTests {
 			advance(0);
 			assertThat(session.isOpen()).isFalse();
 			assertThat(log.lines()).containsExactly("WARNING proxy session closed: pool=default/http "
-					+ "member=socks5://***@127.0.0.1:1080 quiet-for=1s reason=removed");
+					+ "member=socks5://***@127.0.0.1:1080#0 quiet-for=1s reason=removed");
 		}
 	}
 
@@ -280,7 +280,7 @@ class MemberConnectionsTests {
 						+ "which failed (circuit-open): the request was cut before its response timeout");
 			assertThat(this.pool.quietConnectionsCut()).isOne();
 			assertThat(log.lines()).containsExactly("WARNING proxy request cut: pool=default/http "
-					+ "member=socks5://***@127.0.0.1:1080 quiet-for=1s reason=circuit-open");
+					+ "member=socks5://***@127.0.0.1:1080#0 quiet-for=1s reason=circuit-open");
 		}
 	}
 

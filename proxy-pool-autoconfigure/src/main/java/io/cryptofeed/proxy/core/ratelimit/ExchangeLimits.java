@@ -127,7 +127,7 @@ public final class ExchangeLimits {
 				// the end of a run nobody was warned of is as quiet as its start
 				log.log((ended == MemberLimit.RunEnd.WARNED) ? Level.INFO : Level.DEBUG,
 						"proxy cooldown over: exchange={0} pool={1} member={2} status={3}", this.exchange, pool.key(),
-						member.endpoint(), status);
+						pool.nameOf(member), status);
 			}
 			return false;
 		}
@@ -147,7 +147,7 @@ public final class ExchangeLimits {
 			log.log(started.warn() ? Level.WARNING : Level.DEBUG,
 					"proxy cooldown: exchange={0} pool={1} member={2} status={3} cooldown={4} until={5} strikes={6} "
 							+ "source={7} repeats-at-debug={8}",
-					this.exchange, pool.key(), member.endpoint(), status, Durations.format(started.cooldown()),
+					this.exchange, pool.key(), pool.nameOf(member), status, Durations.format(started.cooldown()),
 					cooldown.until(), started.strikes(), (delay != null) ? "retry-after" : "policy", started.unwarned());
 			this.listeners.forEach((listener) -> listener.cooledDown(cooldown));
 		}
