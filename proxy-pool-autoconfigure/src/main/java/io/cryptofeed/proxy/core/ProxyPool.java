@@ -11,7 +11,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongSupplier;
 
 /**
  * The members configured for one (settings, connection type) and the strategy that chooses
@@ -26,9 +25,6 @@ public final class ProxyPool {
 
 	private static final System.Logger log = System.getLogger(ProxyPool.class.getName());
 
-	/** The least time between two WARN lines about one pool entering panic mode. */
-	static final Duration PANIC_WARN_INTERVAL = Duration.ofMinutes(1);
-
 	private final PoolKey key;
 
 	private final Object rebuildLock = new Object();
@@ -40,21 +36,6 @@ public final class ProxyPool {
 
 	private final AtomicLong panicEpisodes = new AtomicLong();
 
-	/** Reads the time for {@link #PANIC_WARN_INTERVAL}; tests move it. */
-	private final LongSupplier nanoTime;
-
-	/** When an episode was last logged at WARN, by {@link #nanoTime}; guarded by the rebuild lock. */
-	private long panicWarnedAt;
-
-	/** Whether any episode was logged at WARN yet; guarded by the rebuild lock. */
-	private boolean panicWarnedOnce;
-
-	/** Episodes logged at DEBUG since then; guarded by the rebuild lock. */
-	private int panicRepeats;
-
-	/** Whether the current or last episode was logged at WARN, and so its end at INFO; guarded by the rebuild lock. */
-	private boolean panicEpisodeWarned;
-
 	private final LongAdder failovers = new LongAdder();
 
 	private final LongAdder quietConnectionsCut = new LongAdder();
@@ -64,11 +45,6 @@ public final class ProxyPool {
 	private volatile Snapshot snapshot;
 
 	public ProxyPool(PoolSpec spec, SelectionStrategy strategy) {
-		this(spec, strategy, System::nanoTime);
-	}
-
-	ProxyPool(PoolSpec spec, SelectionStrategy strategy, LongSupplier nanoTime) {
-		this.nanoTime = nanoTime;
 		this.key = spec.key();
 		List<PoolMember> members = spec.members().stream().map(this::newMember).toList();
 		this.settings = new Settings(spec, strategy, members);
@@ -218,27 +194,13 @@ public final class ProxyPool {
 			this.snapshot = next;
 			if (next.panic && (previous == null || !previous.panic)) {
 				this.panicEpisodes.incrementAndGet();
-				long now = this.nanoTime.getAsLong();
-				// when every member fails its connects but passes its checks (the exchange is down),
-				// each passed check ends the episode for a trial and the failed trial starts the next
-				this.panicEpisodeWarned = !this.panicWarnedOnce
-						|| now - this.panicWarnedAt >= PANIC_WARN_INTERVAL.toNanos();
-				log.log(this.panicEpisodeWarned ? Level.WARNING : Level.DEBUG,
-						"proxy pool panic: pool={0} state=entered candidates={1} repeats-at-debug={2} "
-								+ "reason=\"no member available, selecting among every enabled one\"",
-						this.key, next.candidates.length, this.panicRepeats);
-				if (this.panicEpisodeWarned) {
-					this.panicWarnedOnce = true;
-					this.panicWarnedAt = now;
-					this.panicRepeats = 0;
-				}
-				else {
-					this.panicRepeats++;
-				}
+				log.log(Level.WARNING, "proxy pool panic: pool={0} state=entered candidates={1} "
+						+ "reason=\"no member available, selecting among every enabled one\"", this.key,
+						next.candidates.length);
 			}
 			else if (!next.panic && previous != null && previous.panic) {
-				log.log(this.panicEpisodeWarned ? Level.INFO : Level.DEBUG,
-						"proxy pool panic: pool={0} state=over available={1}", this.key, next.candidates.length);
+				log.log(Level.INFO, "proxy pool panic: pool={0} state=over available={1}", this.key,
+						next.candidates.length);
 			}
 		}
 	}

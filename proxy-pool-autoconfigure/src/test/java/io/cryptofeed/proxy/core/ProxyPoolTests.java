@@ -9,7 +9,6 @@ import java.util.Set;
 
 import io.cryptofeed.proxy.core.strategy.LeastConnectionsStrategy;
 import io.cryptofeed.proxy.core.strategy.RoundRobinStrategy;
-import io.cryptofeed.proxy.testsupport.CapturedLog;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,37 +67,6 @@ class ProxyPoolTests {
 
 		this.pool.setUnavailable(this.members.get(2), Unavailability.UNHEALTHY, true);
 		assertThat(this.pool.panicEpisodes()).isEqualTo(2);
-	}
-
-	/**
-	 * When the exchange is down every member fails its connects and passes its checks: each
-	 * passed check ends the episode for a trial, and the failed trial starts the next. That was
-	 * a WARN and an INFO line per member and check interval.
-	 */
-	@Test
-	void aPoolThatFlapsInAndOutOfPanicWarnsOnceAMinuteWithTheRepeatsCounted() {
-		long[] nanos = { 0 };
-		ProxyPool flapping = new ProxyPool(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP), PoolSpec.Origin.POOL,
-				Members.count(2), "test", Duration.ofSeconds(30)), new RoundRobinStrategy(0), () -> nanos[0]);
-		List<PoolMember> two = flapping.members();
-		try (CapturedLog log = CapturedLog.of(ProxyPool.class)) {
-			flapping.setUnavailable(two.get(0), Unavailability.CIRCUIT_OPEN, true);
-			for (int trial = 0; trial < 4; trial++) {
-				flapping.setUnavailable(two.get(1), Unavailability.CIRCUIT_OPEN, true);
-				nanos[0] += Duration.ofSeconds(10).toNanos();
-				flapping.setUnavailable(two.get(1), Unavailability.CIRCUIT_OPEN, false);
-			}
-			assertThat(flapping.panicEpisodes()).isEqualTo(4);
-			assertThat(log.lines()).filteredOn((line) -> !line.startsWith("FINE"))
-				.containsExactly("WARNING proxy pool panic: pool=default/http state=entered candidates=2 "
-						+ "repeats-at-debug=0 reason=\"no member available, selecting among every enabled one\"",
-						"INFO proxy pool panic: pool=default/http state=over available=1");
-			assertThat(log.lines()).filteredOn((line) -> line.startsWith("FINE")).hasSize(6);
-
-			nanos[0] += ProxyPool.PANIC_WARN_INTERVAL.toNanos();
-			flapping.setUnavailable(two.get(1), Unavailability.CIRCUIT_OPEN, true);
-			assertThat(log.warnings()).hasSize(2).last().asString().contains("repeats-at-debug=3");
-		}
 	}
 
 	@Test
