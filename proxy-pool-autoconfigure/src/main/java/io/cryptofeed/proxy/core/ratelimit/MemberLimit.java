@@ -143,10 +143,12 @@ final class MemberLimit {
 	/**
 	 * A steady trickle of limited answers would be a WARN line per cooldown: one per member
 	 * and {@link #WARN_INTERVAL}, or at once for another status (429 then 418), the others at
-	 * DEBUG, counted in the next WARN.
+	 * DEBUG, counted in the next WARN. A cooldown as long as that interval always warns: after
+	 * a WARN and its INFO end, a rest the log does not show lasts less than a minute.
 	 */
 	private Started started(Duration cooldown, long until, int status, long now) {
-		boolean warn = status != this.warnedStatus || now - this.warnedAt >= WARN_INTERVAL.toMillis();
+		boolean warn = status != this.warnedStatus || now - this.warnedAt >= WARN_INTERVAL.toMillis()
+				|| cooldown.compareTo(WARN_INTERVAL) >= 0;
 		int unwarnedBefore = this.unwarned;
 		if (warn) {
 			this.warnedAt = now;

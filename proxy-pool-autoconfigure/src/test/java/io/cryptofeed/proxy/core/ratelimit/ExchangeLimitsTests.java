@@ -258,6 +258,30 @@ class ExchangeLimitsTests {
 	}
 
 	@Test
+	void aCooldownOfAMinuteOrMoreWarnsWithinTheMinuteToo() {
+		ExchangeLimits binance = this.limits.forExchange("binance");
+		PoolMember member = this.members.get(0);
+		try (CapturedLog log = CapturedLog.of(ExchangeLimits.class)) {
+			binance.responded(this.pool, member, 429, "1");
+			this.clock.advance(Duration.ofSeconds(1));
+			binance.responded(this.pool, member, 200, null);
+			this.clock.advance(Duration.ofSeconds(5));
+			binance.responded(this.pool, member, 429, "2");
+			this.clock.advance(Duration.ofSeconds(2));
+			binance.responded(this.pool, member, 200, null);
+			this.clock.advance(Duration.ofSeconds(5));
+
+			// the log said the run was over: a long rest must not pass unseen
+			binance.responded(this.pool, member, 429, "60");
+
+			assertThat(log.warnings()).hasSize(2)
+				.last()
+				.asString()
+				.contains("status=429", "cooldown=1m", "repeats-at-debug=1");
+		}
+	}
+
+	@Test
 	void membersAlreadyTriedAreNotCountedAsResting() {
 		ExchangeLimits binance = this.limits.forExchange("binance");
 		binance.responded(this.pool, this.members.get(1), 429, "5");
