@@ -69,15 +69,7 @@ class CooldownMetricsTests {
 	/** Requests may name any exchange: its counters go with it when RateLimits forgets it. */
 	@Test
 	void theCountersOfAnExchangeGoWhenItIsForgotten() {
-		new CooldownMetrics(this.limits).bindTo(this.registry);
-		PoolMember member = this.pool.members().get(0);
-		for (int i = 0; i < 5_000; i++) {
-			this.limits.forExchange("named" + i).responded(this.pool, member, 429, "1");
-			this.clock.advance(Duration.ofSeconds(1));
-		}
-		this.limits.forExchange("binance").responded(this.pool, member, 418, "60");
-
-		Set<String> kept = this.limits.exchanges().keySet();
+		Set<String> kept = restForManyExchangesThenBinance();
 		assertThat(this.registry.find("cryptofeed.proxy.cooldowns").counters())
 			.as("one counter per exchange kept, none for those forgotten")
 			.hasSizeLessThanOrEqualTo(kept.size())
@@ -90,15 +82,7 @@ class CooldownMetricsTests {
 	/** A member kept across reloads may rest for many exchanges over time: its gauges go with them. */
 	@Test
 	void theGaugesOfAnExchangeGoWhenItIsForgottenThoughTheMemberStays() {
-		new CooldownMetrics(this.limits).bindTo(this.registry);
-		PoolMember member = this.pool.members().get(0);
-		for (int i = 0; i < 5_000; i++) {
-			this.limits.forExchange("named" + i).responded(this.pool, member, 429, "1");
-			this.clock.advance(Duration.ofSeconds(1));
-		}
-		this.limits.forExchange("binance").responded(this.pool, member, 418, "60");
-
-		Set<String> kept = this.limits.exchanges().keySet();
+		Set<String> kept = restForManyExchangesThenBinance();
 		assertThat(this.registry.find("cryptofeed.proxy.cooldown.remaining").gauges())
 			.as("one gauge per exchange kept, none for those forgotten")
 			.hasSizeLessThanOrEqualTo(kept.size())
@@ -230,6 +214,22 @@ class CooldownMetricsTests {
 		runner.withClassLoader(new FilteredClassLoader("io.micrometer"))
 			.run((context) -> assertThat(context).doesNotHaveBean(CooldownMetrics.class)
 				.hasSingleBean(RateLimits.class));
+	}
+
+
+	/**
+	 * One member rests a second for each of 5 000 exchange ids, one after the other, then a
+	 * minute for binance: the exchanges kept are those RateLimits did not forget meanwhile.
+	 */
+	private Set<String> restForManyExchangesThenBinance() {
+		new CooldownMetrics(this.limits).bindTo(this.registry);
+		PoolMember member = this.pool.members().get(0);
+		for (int i = 0; i < 5_000; i++) {
+			this.limits.forExchange("named" + i).responded(this.pool, member, 429, "1");
+			this.clock.advance(Duration.ofSeconds(1));
+		}
+		this.limits.forExchange("binance").responded(this.pool, member, 418, "60");
+		return this.limits.exchanges().keySet();
 	}
 
 }
