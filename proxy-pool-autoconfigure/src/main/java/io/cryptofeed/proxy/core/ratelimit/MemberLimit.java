@@ -133,8 +133,10 @@ final class MemberLimit {
 			this.coolingUntil = until;
 			this.status = status;
 		}
-		// a new cooldown, or one that a different answer (429 then 418) made longer, is news
-		if (!cooling || (longer && status != previousStatus)) {
+		// a new cooldown, or one that a different answer (429 then 418) made longer, is news; so is
+		// a run the log has not shown that now rests a minute or more
+		boolean unseenLongRest = !this.runWarned && cooldown.compareTo(WARN_INTERVAL) >= 0;
+		if (!cooling || (longer && (status != previousStatus || unseenLongRest))) {
 			return started(cooldown, until, status, now);
 		}
 		return null;

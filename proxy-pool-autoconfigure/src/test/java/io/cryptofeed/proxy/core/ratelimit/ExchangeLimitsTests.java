@@ -282,6 +282,29 @@ class ExchangeLimitsTests {
 	}
 
 	@Test
+	void aShortRestTheLogDidNotShowWarnsWhenAnAnswerStretchesItToAMinuteOrMore() {
+		ExchangeLimits binance = this.limits.forExchange("binance");
+		PoolMember member = this.members.get(0);
+		try (CapturedLog log = CapturedLog.of(ExchangeLimits.class)) {
+			binance.responded(this.pool, member, 429, "1");
+			this.clock.advance(Duration.ofSeconds(1));
+			binance.responded(this.pool, member, 200, null);
+			this.clock.advance(Duration.ofSeconds(5));
+			// within the minute: at DEBUG
+			binance.responded(this.pool, member, 429, "2");
+			this.clock.advance(Duration.ofSeconds(1));
+
+			// the tail of that burst stretches the unseen rest to an hour
+			binance.responded(this.pool, member, 429, "3600");
+			this.clock.advance(Duration.ofHours(1));
+			binance.responded(this.pool, member, 200, null);
+
+			assertThat(log.warnings()).hasSize(2).last().asString().contains("status=429", "cooldown=1h");
+			assertThat(log.lines()).filteredOn((line) -> line.startsWith("INFO")).hasSize(2);
+		}
+	}
+
+	@Test
 	void membersAlreadyTriedAreNotCountedAsResting() {
 		ExchangeLimits binance = this.limits.forExchange("binance");
 		binance.responded(this.pool, this.members.get(1), 429, "5");
