@@ -42,6 +42,11 @@ import org.springframework.util.unit.DataSize;
  */
 public final class ProxyConfigurationCompiler {
 
+	private static final Duration ONE_MILLISECOND = Duration.ofMillis(1);
+
+	/** Netty's connect timeout is an int of milliseconds: about 24 days. */
+	private static final Duration LONGEST_TIMER = Duration.ofMillis(Integer.MAX_VALUE);
+
 	/** Used when neither {@code timeout} nor {@code timeout-seconds} is set. */
 	static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -135,10 +140,6 @@ public final class ProxyConfigurationCompiler {
 		// Netty takes the connect timeout as an int of milliseconds, where 0 means none at all
 		Duration connectTimeout = properties.getConnectTimeout();
 		milliseconds(prefix + ".connect-timeout", connectTimeout, "1s", violations);
-		if (connectTimeout != null && connectTimeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
-			violations.add(prefix + ".connect-timeout", Durations.format(connectTimeout),
-					"the duration must be at most 24 days (Netty's limit)", "set a duration such as 1s");
-		}
 		milliseconds(prefix + ".handshake-timeout", properties.getHandshakeTimeout(), "1s", violations);
 		milliseconds(prefix + ".tls-handshake-timeout", properties.getTlsHandshakeTimeout(), "2s", violations);
 		int maxAttempts = properties.getFailover().getMaxAttempts();
@@ -223,11 +224,22 @@ public final class ProxyConfigurationCompiler {
 		}
 	}
 
-	/** A positive duration of whole milliseconds: what is below one would be taken as zero. */
+	/**
+	 * A positive duration of whole milliseconds: what is below one would be taken as zero, and
+	 * what is beyond an int of them overflows Netty's connect timeout (and, far beyond, the
+	 * milliseconds Netty and Resilience4j count every timer in).
+	 */
 	private static void milliseconds(String property, Duration value, String example, Violations violations) {
 		positive(property, value, example, violations);
-		if (value != null && !value.isNegative() && !value.isZero() && value.toMillis() < 1) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			return;
+		}
+		if (value.compareTo(ONE_MILLISECOND) < 0) {
 			violations.add(property, Durations.format(value), "the duration must be at least 1ms",
+					"set a duration such as " + example + " (a bare number means seconds)");
+		}
+		else if (value.compareTo(LONGEST_TIMER) > 0) {
+			violations.add(property, Durations.format(value), "the duration must be at most 24 days",
 					"set a duration such as " + example + " (a bare number means seconds)");
 		}
 	}

@@ -151,7 +151,7 @@ final class RateLimitCompiler {
 					"set the window " + name + " counts in, e.g. " + (http ? "1s" : "5m"));
 			valid = false;
 		}
-		else if (window.toMillis() < 1) {
+		else if (window.compareTo(Duration.ofMillis(1)) < 0) {
 			// uses are counted in whole milliseconds: a shorter window would count nothing
 			violations.add(budgetPath + ".window", Durations.format(window), "a budget window must be at least 1ms",
 					"set the window " + name + " counts in, e.g. " + (http ? "1s" : "5m"));

@@ -32,9 +32,14 @@ public record BreakerSettings(int failureRateThreshold, int slidingWindowSize, i
 		atLeastOne("minimumNumberOfCalls", minimumNumberOfCalls);
 		atLeastOne("permittedCallsInHalfOpenState", permittedCallsInHalfOpenState);
 		Objects.requireNonNull(waitDurationInOpenState, "waitDurationInOpenState");
-		if (waitDurationInOpenState.toMillis() < 1) {
+		if (waitDurationInOpenState.compareTo(Duration.ofMillis(1)) < 0) {
 			throw new IllegalArgumentException(
 					"waitDurationInOpenState must be at least 1ms, but was " + Durations.format(waitDurationInOpenState));
+		}
+		if (waitDurationInOpenState.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+			// as the configuration bounds it; far beyond, Resilience4j's milliseconds overflow
+			throw new IllegalArgumentException(
+					"waitDurationInOpenState must be at most 24 days, but was " + Durations.format(waitDurationInOpenState));
 		}
 	}
 

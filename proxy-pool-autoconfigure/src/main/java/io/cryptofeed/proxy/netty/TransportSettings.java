@@ -38,12 +38,7 @@ public record TransportSettings(Duration connectTimeout, Duration handshakeTimeo
 			ConnectionPoolSettings.DEFAULTS, WebSocketClientSettings.DEFAULTS, ProxyTls.systemDefault());
 
 	public TransportSettings {
-		// Netty takes the connect timeout as an int of milliseconds, where 0 means none at all
 		wholeMilliseconds("connectTimeout", connectTimeout);
-		if (connectTimeout.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
-			throw new IllegalArgumentException(
-					"connectTimeout must be at most 24 days (Netty's limit), but was " + Durations.format(connectTimeout));
-		}
 		wholeMilliseconds("handshakeTimeout", handshakeTimeout);
 		wholeMilliseconds("tlsHandshakeTimeout", tlsHandshakeTimeout);
 		if (maxAttempts < 1) {
@@ -59,11 +54,17 @@ public record TransportSettings(Duration connectTimeout, Duration handshakeTimeo
 		Objects.requireNonNull(proxyTls, "proxyTls");
 	}
 
-	/** A timer's duration: below a millisecond, Netty would take it as none. */
+	/**
+	 * A timer's duration, as the configuration takes it: below a millisecond Netty would take
+	 * it as none, and it takes the connect timeout as an int of milliseconds (about 24 days).
+	 */
 	private static void wholeMilliseconds(String name, Duration value) {
 		Objects.requireNonNull(value, name);
-		if (value.toMillis() < 1) {
+		if (value.compareTo(Duration.ofMillis(1)) < 0) {
 			throw new IllegalArgumentException(name + " must be at least 1ms, but was " + Durations.format(value));
+		}
+		if (value.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+			throw new IllegalArgumentException(name + " must be at most 24 days, but was " + Durations.format(value));
 		}
 	}
 

@@ -31,6 +31,9 @@ class BreakerSettingsTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new BreakerSettings(50, 10, 5, Duration.ofNanos(999_999), 2))
 			.withMessage("waitDurationInOpenState must be at least 1ms, but was 999999ns");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new BreakerSettings(50, 10, 5, Duration.ofDays(9_999_999_999_999L), 2))
+			.withMessageStartingWith("waitDurationInOpenState must be at most 24 days");
 		assertThatNullPointerException().isThrownBy(() -> new BreakerSettings(50, 10, 5, null, 2))
 			.withMessage("waitDurationInOpenState");
 	}

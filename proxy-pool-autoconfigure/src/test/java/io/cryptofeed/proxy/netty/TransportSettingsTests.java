@@ -47,7 +47,11 @@ class TransportSettingsTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> defaults.withHandshakeTimeout(Duration.ofNanos(500)))
 			.withMessage("handshakeTimeout must be at least 1ms, but was 500ns");
 		assertThatIllegalArgumentException().isThrownBy(() -> defaults.withConnectTimeout(Duration.ofDays(25)))
-			.withMessage("connectTimeout must be at most 24 days (Netty's limit), but was 25d");
+			.withMessage("connectTimeout must be at most 24 days, but was 25d");
+		// beyond what a long of milliseconds holds: refused, not an ArithmeticException
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> defaults.withHandshakeTimeout(Duration.ofDays(9_999_999_999_999L)))
+			.withMessageStartingWith("handshakeTimeout must be at most 24 days");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> defaults.withTlsHandshakeTimeout(Duration.ofSeconds(-1)))
 			.withMessage("tlsHandshakeTimeout must be at least 1ms, but was -1s");
