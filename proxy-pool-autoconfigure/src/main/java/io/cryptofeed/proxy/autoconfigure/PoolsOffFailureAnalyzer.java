@@ -1,6 +1,7 @@
 package io.cryptofeed.proxy.autoconfigure;
 
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
+import org.springframework.beans.factory.NoUniqueBeanDefinitionException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.analyzer.AbstractInjectionFailureAnalyzer;
 import org.springframework.core.Ordered;
@@ -28,13 +29,17 @@ class PoolsOffFailureAnalyzer extends AbstractInjectionFailureAnalyzer<NoSuchBea
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, NoSuchBeanDefinitionException cause, String description) {
+		// two beans where one was wanted is Spring Boot's to explain: nothing is missing
+		if (cause instanceof NoUniqueBeanDefinitionException) {
+			return null;
+		}
 		Class<?> type = cause.getBeanType();
 		String enabled = this.environment.getProperty(ENABLED);
 		if (type == null || ProxyPoolSwitches.isTrue(enabled)) {
 			return null;
 		}
 		boolean webSocketClient = type.getName().equals(WEB_SOCKET_CLIENT);
-		if (!webSocketClient && !type.getName().startsWith("io.cryptofeed.proxy.")) {
+		if (!webSocketClient && !starterBean(type)) {
 			return null;
 		}
 		String message = ((description != null) ? description : "A component") + " required a bean of type '"
@@ -46,6 +51,12 @@ class PoolsOffFailureAnalyzer extends AbstractInjectionFailureAnalyzer<NoSuchBea
 						+ "\", havingValue = false, matchIfMissing = true), so that the pooled one is used when they"
 						+ " are on." : "");
 		return new FailureAnalysis(message, action, cause);
+	}
+
+	/** A type whose bean only the starter defines (the test kit's are for tests to make). */
+	private static boolean starterBean(Class<?> type) {
+		String name = type.getName();
+		return name.startsWith("io.cryptofeed.proxy.") && !name.startsWith("io.cryptofeed.proxy.testkit.");
 	}
 
 	/** Before Spring Boot's analysis of a missing bean, which would otherwise answer first. */

@@ -10,6 +10,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.mock.env.MockEnvironment;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,6 +59,12 @@ class PoolsOffFailureAnalyzerTests {
 			.run((context) -> assertThat(analyze(context.getStartupFailure(), new MockEnvironment())).isNull());
 	}
 
+	@Test
+	void twoWebSocketClientsWhereOneWasWantedAreLeftToSpringBoot() {
+		new ApplicationContextRunner().withUserConfiguration(TwoClients.class, TradeStream.class)
+			.run((context) -> assertThat(analyze(context.getStartupFailure(), new MockEnvironment())).isNull());
+	}
+
 	private static FailureAnalysis analyze(Throwable failure, MockEnvironment environment) {
 		assertThat(failure).isNotNull();
 		return new PoolsOffFailureAnalyzer(environment).analyze(failure);
@@ -69,6 +76,21 @@ class PoolsOffFailureAnalyzerTests {
 		@Bean
 		String tradeStream(WebSocketClient client) {
 			return "trades";
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwoClients {
+
+		@Bean
+		WebSocketClient first() {
+			return new ReactorNettyWebSocketClient();
+		}
+
+		@Bean
+		WebSocketClient second() {
+			return new ReactorNettyWebSocketClient();
 		}
 
 	}
