@@ -30,8 +30,12 @@ public class DemoConfiguration {
 	@Bean
 	ProxyFlapper proxyFlapper(DemoNetwork demoNetwork, DemoProperties properties,
 			@Qualifier(FLAPPER_TIMER) ObjectProvider<Scheduler> timer) {
-		return new ProxyFlapper(demoNetwork.proxy(properties.flap().proxy()), properties.flap(),
-				() -> timer.getIfAvailable(() -> Schedulers.newSingle("demo-flapper", true)));
+		DemoProxy proxy = demoNetwork.proxy(properties.flap().proxy());
+		Scheduler lent = timer.getIfAvailable();
+		if (lent != null) {
+			return new ProxyFlapper(proxy, properties.flap(), () -> lent, false);
+		}
+		return new ProxyFlapper(proxy, properties.flap(), () -> Schedulers.newSingle("demo-flapper", true), true);
 	}
 
 }

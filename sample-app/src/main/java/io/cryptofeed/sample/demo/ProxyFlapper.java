@@ -10,6 +10,7 @@ import org.apache.commons.logging.LogFactory;
 
 import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.testkit.Fault;
+import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 
 import org.springframework.context.SmartLifecycle;
@@ -35,17 +36,26 @@ final class ProxyFlapper implements SmartLifecycle {
 
 	private final Supplier<Scheduler> timers;
 
+	/** Whether each timer is the flapper's own, to dispose of at stop, or lent by the context. */
+	private final boolean ownsTimers;
+
 	private Scheduler timer;
+
+	/** The next step, cancelled at stop: a lent timer goes on running. */
+	private Disposable pending;
 
 	private int failures;
 
 	/**
-	 * @param timers makes the timer each {@link #start()} runs on; {@link #stop()} disposes of it
+	 * @param timers gives the timer each {@link #start()} runs on
+	 * @param ownsTimers whether {@link #stop()} disposes of that timer (one it made) or leaves it
+	 * running (one the context lends, such as a test's virtual time)
 	 */
-	ProxyFlapper(DemoProxy proxy, DemoProperties.Flap flap, Supplier<Scheduler> timers) {
+	ProxyFlapper(DemoProxy proxy, DemoProperties.Flap flap, Supplier<Scheduler> timers, boolean ownsTimers) {
 		this.proxy = proxy;
 		this.flap = flap;
 		this.timers = timers;
+		this.ownsTimers = ownsTimers;
 		this.faults = flap.faults().stream().map(ProxyFlapper::fault).toList();
 		if (this.faults.isEmpty()) {
 			throw new IllegalArgumentException("demo.flap.faults is empty: name at least one, e.g. refuse");
@@ -102,13 +112,16 @@ final class ProxyFlapper implements SmartLifecycle {
 
 	private void schedule(Runnable step, Duration delay) {
 		if (this.timer != null && !this.timer.isDisposed()) {
-			this.timer.schedule(step, delay.toMillis(), TimeUnit.MILLISECONDS);
+			this.pending = this.timer.schedule(step, delay.toMillis(), TimeUnit.MILLISECONDS);
 		}
 	}
 
 	@Override
 	public synchronized void stop() {
-		this.timer.dispose();
+		this.pending.dispose();
+		if (this.ownsTimers) {
+			this.timer.dispose();
+		}
 		this.timer = null;
 	}
 

@@ -50,6 +50,13 @@ class ProxyFlapperTests {
 		flapper.stop();
 		this.time.advanceTimeBy(DOWN_FOR);
 		assertThat(proxy.fault()).as("stopped while down").isEqualTo(Fault.STATUS_500);
+
+		// the timer was lent, not the flapper's: a context started again flaps again
+		proxy.fault(Fault.NONE);
+		flapper.start();
+		this.time.advanceTimeBy(UP_FOR);
+		assertThat(proxy.fault()).isEqualTo(Fault.HANG);
+		flapper.stop();
 	}
 
 	@Test
@@ -80,7 +87,7 @@ class ProxyFlapperTests {
 
 	private ProxyFlapper start(HttpConnectProxy proxy, Fault.Kind... faults) {
 		DemoProperties.Flap flap = new DemoProperties.Flap("bravo", UP_FOR, DOWN_FOR, List.of(faults));
-		ProxyFlapper flapper = new ProxyFlapper(new DemoProxy("bravo", proxy, proxy.host()), flap, () -> this.time);
+		ProxyFlapper flapper = new ProxyFlapper(new DemoProxy("bravo", proxy, proxy.host()), flap, () -> this.time, false);
 		flapper.start();
 		return flapper;
 	}
