@@ -23,7 +23,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 /**
  * Cooldowns as meters: {@value #COOLDOWNS} counts the cooldowns that began, by exchange and
  * status, and goes when {@link RateLimits} forgets the exchange, which keeps the series as
- * bounded as the exchanges it keeps (a later cooldown starts it again from zero);
+ * bounded as the exchanges it keeps (a later cooldown registers it anew, at one);
  * {@value #REMAINING} tells, per member and exchange, the seconds it still rests.
  * A member's gauge appears with its first cooldown for that exchange, tagged with its pool,
  * its position there (members behind one gateway may share an address) and {@code proxy}
@@ -124,7 +124,7 @@ public final class CooldownMetrics implements MeterBinder {
 	 */
 	private synchronized void forgetExchanges(MeterRegistry registry, Set<String> exchanges) {
 		Set<String> gone = new HashSet<>(exchanges);
-		gone.removeAll(this.rateLimits.exchanges().keySet());
+		gone.removeIf(this.rateLimits::knows);
 		for (String exchange : gone) {
 			Set<Meter.Id> ids = this.counters.remove(exchange);
 			if (ids != null) {

@@ -106,6 +106,11 @@ public final class RateLimits implements PoolsListener {
 		return Collections.unmodifiableMap(states);
 	}
 
+	/** Whether the exchange's limits are kept now (not yet seen, or forgotten, otherwise). */
+	public boolean knows(String exchange) {
+		return this.exchanges.containsKey(exchange.toLowerCase(Locale.ROOT));
+	}
+
 	/** The exchanges seen so far with their limits, by id. */
 	public Map<String, ExchangeLimits> exchanges() {
 		return Collections.unmodifiableMap(new TreeMap<>(this.exchanges));
