@@ -42,11 +42,6 @@ import org.springframework.util.unit.DataSize;
  */
 public final class ProxyConfigurationCompiler {
 
-	private static final Duration ONE_MILLISECOND = Duration.ofMillis(1);
-
-	/** Netty's connect timeout is an int of milliseconds: about 24 days. */
-	private static final Duration LONGEST_TIMER = Duration.ofMillis(Integer.MAX_VALUE);
-
 	/** Used when neither {@code timeout} nor {@code timeout-seconds} is set. */
 	static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -224,22 +219,15 @@ public final class ProxyConfigurationCompiler {
 		}
 	}
 
-	/**
-	 * A positive duration of whole milliseconds: what is below one would be taken as zero, and
-	 * what is beyond an int of them overflows Netty's connect timeout (and, far beyond, the
-	 * milliseconds Netty and Resilience4j count every timer in).
-	 */
+	/** A positive timer's duration (see {@link Durations#timerProblem}). */
 	private static void milliseconds(String property, Duration value, String example, Violations violations) {
 		positive(property, value, example, violations);
 		if (value == null || value.isNegative() || value.isZero()) {
 			return;
 		}
-		if (value.compareTo(ONE_MILLISECOND) < 0) {
-			violations.add(property, Durations.format(value), "the duration must be at least 1ms",
-					"set a duration such as " + example + " (a bare number means seconds)");
-		}
-		else if (value.compareTo(LONGEST_TIMER) > 0) {
-			violations.add(property, Durations.format(value), "the duration must be at most 24 days",
+		String problem = Durations.timerProblem(value);
+		if (problem != null) {
+			violations.add(property, Durations.format(value), "the duration " + problem,
 					"set a duration such as " + example + " (a bare number means seconds)");
 		}
 	}

@@ -302,15 +302,9 @@ final class ProxyServiceConfigurationCompiler {
 					"the duration must be positive",
 					"set a duration such as " + example + " (a bare number means seconds)"));
 		}
-		else if (value.compareTo(Duration.ofMillis(1)) < 0) {
+		else if (Durations.timerProblem(value) != null) {
 			violations.add(new ConfigurationViolation(property, Durations.format(value),
-					"the duration must be at least 1ms",
-					"set a duration such as " + example + " (a bare number means seconds)"));
-		}
-		else if (value.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
-			// the client's timers count milliseconds: far beyond, they overflow
-			violations.add(new ConfigurationViolation(property, Durations.format(value),
-					"the duration must be at most 24 days",
+					"the duration " + Durations.timerProblem(value),
 					"set a duration such as " + example + " (a bare number means seconds)"));
 		}
 	}

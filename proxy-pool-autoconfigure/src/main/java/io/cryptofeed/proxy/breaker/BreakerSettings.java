@@ -32,14 +32,10 @@ public record BreakerSettings(int failureRateThreshold, int slidingWindowSize, i
 		atLeastOne("minimumNumberOfCalls", minimumNumberOfCalls);
 		atLeastOne("permittedCallsInHalfOpenState", permittedCallsInHalfOpenState);
 		Objects.requireNonNull(waitDurationInOpenState, "waitDurationInOpenState");
-		if (waitDurationInOpenState.compareTo(Duration.ofMillis(1)) < 0) {
+		String problem = Durations.timerProblem(waitDurationInOpenState);
+		if (problem != null) {
 			throw new IllegalArgumentException(
-					"waitDurationInOpenState must be at least 1ms, but was " + Durations.format(waitDurationInOpenState));
-		}
-		if (waitDurationInOpenState.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
-			// as the configuration bounds it; far beyond, Resilience4j's milliseconds overflow
-			throw new IllegalArgumentException(
-					"waitDurationInOpenState must be at most 24 days, but was " + Durations.format(waitDurationInOpenState));
+					"waitDurationInOpenState " + problem + ", but was " + Durations.format(waitDurationInOpenState));
 		}
 	}
 

@@ -24,7 +24,26 @@ public final class Durations {
 			Map.entry(ChronoUnit.HOURS, "h"), Map.entry(ChronoUnit.MINUTES, "m"), Map.entry(ChronoUnit.SECONDS, "s"),
 			Map.entry(ChronoUnit.MILLIS, "ms"), Map.entry(ChronoUnit.MICROS, "us"), Map.entry(ChronoUnit.NANOS, "ns"));
 
+	private static final Duration SHORTEST_TIMER = Duration.ofMillis(1);
+
+	/** Netty takes a connect timeout as an int of milliseconds: about 24 days. */
+	private static final Duration LONGEST_TIMER = Duration.ofMillis(Integer.MAX_VALUE);
+
 	private Durations() {
+	}
+
+	/**
+	 * What is wrong with a timer's duration (a timeout, a breaker's wait), or {@code null}: below
+	 * a millisecond Netty takes it as none at all, and beyond an int of milliseconds its connect
+	 * timeout overflows (far beyond, so do the milliseconds Netty and Resilience4j count in).
+	 * Compared as durations, since {@code toMillis()} itself overflows on the largest.
+	 * @param duration not {@code null}
+	 */
+	public static String timerProblem(Duration duration) {
+		if (duration.compareTo(SHORTEST_TIMER) < 0) {
+			return "must be at least 1ms";
+		}
+		return (duration.compareTo(LONGEST_TIMER) > 0) ? "must be at most 24 days" : null;
 	}
 
 	/** The duration as described above; {@code null} shows as {@code null}, as in string concatenation. */

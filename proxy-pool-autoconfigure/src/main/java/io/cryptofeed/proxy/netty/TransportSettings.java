@@ -54,17 +54,12 @@ public record TransportSettings(Duration connectTimeout, Duration handshakeTimeo
 		Objects.requireNonNull(proxyTls, "proxyTls");
 	}
 
-	/**
-	 * A timer's duration, as the configuration takes it: below a millisecond Netty would take
-	 * it as none, and it takes the connect timeout as an int of milliseconds (about 24 days).
-	 */
+	/** A timer's duration, as the configuration takes it (see {@link Durations#timerProblem}). */
 	private static void wholeMilliseconds(String name, Duration value) {
 		Objects.requireNonNull(value, name);
-		if (value.compareTo(Duration.ofMillis(1)) < 0) {
-			throw new IllegalArgumentException(name + " must be at least 1ms, but was " + Durations.format(value));
-		}
-		if (value.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
-			throw new IllegalArgumentException(name + " must be at most 24 days, but was " + Durations.format(value));
+		String problem = Durations.timerProblem(value);
+		if (problem != null) {
+			throw new IllegalArgumentException(name + " " + problem + ", but was " + Durations.format(value));
 		}
 	}
 

@@ -85,4 +85,15 @@ class DurationsTests {
 		assertThat(Durations.format(null)).isEqualTo("null");
 	}
 
+	@Test
+	void aTimerTakesOneMillisecondToAnIntOfThem() {
+		assertThat(Durations.timerProblem(Duration.ofMillis(1))).isNull();
+		assertThat(Durations.timerProblem(Duration.ofMillis(Integer.MAX_VALUE))).isNull();
+		assertThat(Durations.timerProblem(Duration.ofNanos(999_999))).isEqualTo("must be at least 1ms");
+		assertThat(Durations.timerProblem(Duration.ZERO)).isEqualTo("must be at least 1ms");
+		assertThat(Durations.timerProblem(Duration.ofMillis(Integer.MAX_VALUE + 1L))).isEqualTo("must be at most 24 days");
+		// beyond what toMillis() holds: still an answer, not an ArithmeticException
+		assertThat(Durations.timerProblem(Duration.ofDays(9_999_999_999_999L))).isEqualTo("must be at most 24 days");
+	}
+
 }
