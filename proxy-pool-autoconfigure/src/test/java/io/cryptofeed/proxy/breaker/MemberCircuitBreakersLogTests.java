@@ -2,17 +2,13 @@ package io.cryptofeed.proxy.breaker;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
-import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.MemberSpec;
 import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
-import io.cryptofeed.proxy.core.PoolSpec;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
-import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.cryptofeed.proxy.testsupport.CapturedLog;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
@@ -23,16 +19,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** What an operator reads of a breaker: the member going out and coming back, not each trial. */
 class MemberCircuitBreakersLogTests {
 
-	private static final PoolKey KEY = PoolKey.ofDefault(ConnectionType.HTTP);
+	private static final PoolKey KEY = BreakerTestPools.KEY;
 
-	private final ProxyPools pools = ProxyPools.of(
-			List.of(new PoolSpec(KEY, PoolSpec.Origin.POOL,
-					List.of(MemberSpec.of(ProxyEndpoint.parse("http://feed:breaker-canary@127.0.0.1:3128"))),
-					"round-robin", Duration.ofSeconds(30))),
-			Map.of(), SelectionStrategies.builtIn()::create);
+	private final ProxyPools pools = BreakerTestPools
+		.pools(List.of(MemberSpec.of(ProxyEndpoint.parse("http://feed:breaker-canary@127.0.0.1:3128"))));
 
-	private final MemberCircuitBreakers breakers = new MemberCircuitBreakers(
-			MemberCircuitBreakers.registry(new BreakerSettings(50, 2, 2, Duration.ofMinutes(5), 1)), this.pools);
+	private final MemberCircuitBreakers breakers = BreakerTestPools.openingAfterTwoFailures(this.pools);
 
 	@AfterEach
 	void close() {
@@ -73,10 +65,9 @@ class MemberCircuitBreakersLogTests {
 
 	@Test
 	void membersThatDifferOnlyInTheirUserNameAreToldApart() {
-		this.pools.reconcile(List.of(new PoolSpec(KEY, PoolSpec.Origin.POOL,
+		BreakerTestPools.reload(this.pools,
 				List.of(MemberSpec.of(ProxyEndpoint.parse("http://feed:breaker-canary@127.0.0.1:3128")),
-						MemberSpec.of(ProxyEndpoint.parse("http://other:breaker-canary@127.0.0.1:3128"))),
-				"round-robin", Duration.ofSeconds(30))), Map.of(), SelectionStrategies.builtIn()::create);
+						MemberSpec.of(ProxyEndpoint.parse("http://other:breaker-canary@127.0.0.1:3128"))));
 		ProxyPool pool = this.pools.pools().get(KEY);
 		try (CapturedLog log = CapturedLog.of(MemberCircuitBreakers.class)) {
 			fail(pool, pool.members().get(1));

@@ -3,19 +3,15 @@ package io.cryptofeed.proxy.breaker;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.MemberSpec;
-import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
-import io.cryptofeed.proxy.core.PoolSpec;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
-import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
 import org.junit.jupiter.api.AfterEach;
@@ -29,13 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MemberCircuitBreakersRaceTests {
 
-	private final ProxyPools pools = ProxyPools.of(
-			List.of(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP), PoolSpec.Origin.POOL,
-					List.of(member("a"), member("b")), "round-robin", Duration.ofSeconds(30))),
-			Map.of(), SelectionStrategies.builtIn()::create);
+	private final ProxyPools pools = BreakerTestPools.pools(List.of(member("a"), member("b")));
 
-	private final MemberCircuitBreakers breakers = new MemberCircuitBreakers(
-			MemberCircuitBreakers.registry(new BreakerSettings(50, 2, 2, Duration.ofMinutes(5), 1)), this.pools);
+	private final MemberCircuitBreakers breakers = BreakerTestPools.openingAfterTwoFailures(this.pools);
 
 	@AfterEach
 	void close() {

@@ -2,18 +2,14 @@ package io.cryptofeed.proxy.breaker;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
-import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.MemberSpec;
 import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
-import io.cryptofeed.proxy.core.PoolSpec;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.Unavailability;
-import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,13 +19,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Breakers follow members through reloads: kept ones keep theirs, removed ones leave the registry. */
 class MemberCircuitBreakersReloadTests {
 
-	private static final PoolKey KEY = PoolKey.ofDefault(ConnectionType.HTTP);
+	private static final PoolKey KEY = BreakerTestPools.KEY;
 
-	private final ProxyPools pools = ProxyPools.of(List.of(spec("a", "b")), Map.of(),
-			SelectionStrategies.builtIn()::create);
+	private final ProxyPools pools = BreakerTestPools.pools(members("a", "b"));
 
-	private final MemberCircuitBreakers breakers = new MemberCircuitBreakers(
-			MemberCircuitBreakers.registry(new BreakerSettings(50, 2, 2, Duration.ofMinutes(5), 1)), this.pools);
+	private final MemberCircuitBreakers breakers = BreakerTestPools.openingAfterTwoFailures(this.pools);
 
 	@AfterEach
 	void close() {
@@ -47,7 +41,7 @@ class MemberCircuitBreakersReloadTests {
 		assertThat(breakerOfA.getState()).isEqualTo(CircuitBreaker.State.OPEN);
 		String nameOfB = this.breakers.breakerOf(b).getName();
 
-		this.pools.reconcile(List.of(spec("a", "c")), Map.of(), SelectionStrategies.builtIn()::create);
+		BreakerTestPools.reload(this.pools, members("a", "c"));
 		PoolMember c = pool.members().get(1);
 
 		assertThat(this.breakers.breakerOf(a)).isSameAs(breakerOfA);
@@ -61,7 +55,7 @@ class MemberCircuitBreakersReloadTests {
 	@Test
 	void newBreakerSettingsApplyToMembersThatJoinAfterThem() {
 		this.breakers.reconfigure(new BreakerSettings(50, 20, 10, Duration.ofMinutes(5), 1));
-		this.pools.reconcile(List.of(spec("a", "b", "c")), Map.of(), SelectionStrategies.builtIn()::create);
+		BreakerTestPools.reload(this.pools, members("a", "b", "c"));
 		ProxyPool pool = this.pools.pools().get(KEY);
 
 		assertThat(this.breakers.breakerOf(pool.members().get(0)).getCircuitBreakerConfig().getSlidingWindowSize())
@@ -72,9 +66,9 @@ class MemberCircuitBreakersReloadTests {
 
 	@Test
 	void namesStayUniqueWhenMembersDifferOnlyInTheirUserName() {
-		this.pools.reconcile(List.of(spec("u1", "u2")), Map.of(), SelectionStrategies.builtIn()::create);
-		this.pools.reconcile(List.of(spec("u2")), Map.of(), SelectionStrategies.builtIn()::create);
-		this.pools.reconcile(List.of(spec("u2", "u3")), Map.of(), SelectionStrategies.builtIn()::create);
+		BreakerTestPools.reload(this.pools, members("u1", "u2"));
+		BreakerTestPools.reload(this.pools, members("u2"));
+		BreakerTestPools.reload(this.pools, members("u2", "u3"));
 		ProxyPool pool = this.pools.pools().get(KEY);
 
 		CircuitBreaker second = this.breakers.breakerOf(pool.members().get(0));
@@ -84,11 +78,10 @@ class MemberCircuitBreakersReloadTests {
 	}
 
 	/** Members on one host and port, told apart by user name. */
-	private static PoolSpec spec(String... users) {
-		List<MemberSpec> members = java.util.Arrays.stream(users)
+	private static List<MemberSpec> members(String... users) {
+		return java.util.Arrays.stream(users)
 			.map((user) -> MemberSpec.of(ProxyEndpoint.parse("socks5://" + user + ":secret@127.0.0.1:1080")))
 			.toList();
-		return new PoolSpec(KEY, PoolSpec.Origin.POOL, members, "round-robin", Duration.ofSeconds(30));
 	}
 
 }

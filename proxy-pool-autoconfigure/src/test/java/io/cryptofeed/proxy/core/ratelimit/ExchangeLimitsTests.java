@@ -257,17 +257,26 @@ class ExchangeLimitsTests {
 		}
 	}
 
+	/**
+	 * A 1 s rest at WARN and its end at INFO, then within the minute a 2 s rest at DEBUG, the
+	 * clock a second into it: the log says the member is back while it rests.
+	 */
+	private void warnedRestThenUnseenOne(ExchangeLimits binance, PoolMember member) {
+		binance.responded(this.pool, member, 429, "1");
+		this.clock.advance(Duration.ofSeconds(1));
+		binance.responded(this.pool, member, 200, null);
+		this.clock.advance(Duration.ofSeconds(5));
+		binance.responded(this.pool, member, 429, "2");
+		this.clock.advance(Duration.ofSeconds(1));
+	}
+
 	@Test
 	void aCooldownOfAMinuteOrMoreWarnsWithinTheMinuteToo() {
 		ExchangeLimits binance = this.limits.forExchange("binance");
 		PoolMember member = this.members.get(0);
 		try (CapturedLog log = CapturedLog.of(ExchangeLimits.class)) {
-			binance.responded(this.pool, member, 429, "1");
+			warnedRestThenUnseenOne(binance, member);
 			this.clock.advance(Duration.ofSeconds(1));
-			binance.responded(this.pool, member, 200, null);
-			this.clock.advance(Duration.ofSeconds(5));
-			binance.responded(this.pool, member, 429, "2");
-			this.clock.advance(Duration.ofSeconds(2));
 			binance.responded(this.pool, member, 200, null);
 			this.clock.advance(Duration.ofSeconds(5));
 
@@ -286,13 +295,7 @@ class ExchangeLimitsTests {
 		ExchangeLimits binance = this.limits.forExchange("binance");
 		PoolMember member = this.members.get(0);
 		try (CapturedLog log = CapturedLog.of(ExchangeLimits.class)) {
-			binance.responded(this.pool, member, 429, "1");
-			this.clock.advance(Duration.ofSeconds(1));
-			binance.responded(this.pool, member, 200, null);
-			this.clock.advance(Duration.ofSeconds(5));
-			// within the minute: at DEBUG
-			binance.responded(this.pool, member, 429, "2");
-			this.clock.advance(Duration.ofSeconds(1));
+			warnedRestThenUnseenOne(binance, member);
 
 			// the tail of that burst stretches the unseen rest to an hour
 			binance.responded(this.pool, member, 429, "3600");
