@@ -2,14 +2,20 @@ package io.cryptofeed.proxy.autoconfigure;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
+import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.PoolsChange;
+import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.ProxyUrls;
 import io.cryptofeed.proxy.core.ReloadStatus;
@@ -119,13 +125,22 @@ public final class ProxyPoolReloader {
 		change.addedMembers()
 			.forEach((added) -> logger.info("proxy config reload: pool=" + added.pool().key() + " member="
 					+ added.pool().nameOf(added.member()) + " change=added"));
-		change.removedMembers()
-			.forEach((removed) -> logger.info("proxy config reload: pool=" + removed.pool().key() + " member="
-					+ removed.member().endpoint() + " change=removed draining=true"));
+		logRemoved(change.removedMembers());
 		if (!previousDirectHosts.equals(next.directHosts())) {
 			logger.info("proxy config reload: direct hosts=" + next.directHosts());
 		}
 		return true;
+	}
+
+	/** A line per member that left, per pool in configuration order. */
+	private static void logRemoved(List<PoolsChange.Member> removed) {
+		Map<ProxyPool, List<PoolMember>> byPool = removed.stream()
+			.collect(Collectors.groupingBy(PoolsChange.Member::pool, LinkedHashMap::new,
+					Collectors.mapping(PoolsChange.Member::member, Collectors.toList())));
+		byPool.forEach((pool, members) -> members.stream()
+			.sorted(Comparator.comparingInt(PoolMember::serial))
+			.forEach((member) -> logger.info("proxy config reload: pool=" + pool.key() + " member="
+					+ pool.nameOfDeparted(member, members) + " change=removed draining=true")));
 	}
 
 	/** The step's result, or {@code null} with the reasons it failed added. */

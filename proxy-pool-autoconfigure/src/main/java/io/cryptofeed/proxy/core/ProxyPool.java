@@ -234,14 +234,29 @@ public final class ProxyPool {
 	 * service that picks the exit by it) would otherwise read the same.
 	 */
 	public String nameOf(PoolMember member) {
+		return sharesAddress(member, members()) ? member.endpoint() + "#" + member.serial()
+				: member.endpoint().toString();
+	}
+
+	/**
+	 * How log lines name a member that left this pool in a reload: as {@link #nameOf}, among
+	 * the members it left behind and those that left with it, so that two members behind one
+	 * {@code host:port} that both left still read apart.
+	 */
+	public String nameOfDeparted(PoolMember member, Collection<PoolMember> departedWith) {
+		return (sharesAddress(member, members()) || sharesAddress(member, departedWith))
+				? member.endpoint() + "#" + member.serial() : member.endpoint().toString();
+	}
+
+	private static boolean sharesAddress(PoolMember member, Collection<PoolMember> others) {
 		ProxyEndpoint endpoint = member.endpoint();
-		for (PoolMember other : members()) {
+		for (PoolMember other : others) {
 			if (other != member && other.endpoint().port() == endpoint.port()
 					&& other.endpoint().host().equals(endpoint.host())) {
-				return endpoint + "#" + member.serial();
+				return true;
 			}
 		}
-		return endpoint.toString();
+		return false;
 	}
 
 	/** The members selection currently uses without panic, in configuration order. */

@@ -208,7 +208,8 @@ public final class ProxyPools {
 
 	/**
 	 * One line per pool with masked members, for start-up logs, in the key=value form of the
-	 * other log lines: {@code pool=binance/http strategy=round-robin members=[…]}, or
+	 * other log lines, and with members named as they are ({@link ProxyPool#nameOf}):
+	 * {@code pool=binance/http strategy=round-robin members=[…]}, or
 	 * {@code pool=default/http single=socks5://***@10.0.0.5:1080} for a single {@code url}.
 	 */
 	public List<String> describe() {
@@ -222,7 +223,7 @@ public final class ProxyPools {
 				line.append("strategy=").append(pool.strategyName()).append(" members=[");
 				for (int i = 0; i < pool.members().size(); i++) {
 					PoolMember member = pool.members().get(i);
-					line.append((i > 0) ? ", " : "").append(member.endpoint());
+					line.append((i > 0) ? ", " : "").append(pool.nameOf(member));
 					if (member.weight() != 1) {
 						line.append(" weight=").append(member.weight());
 					}

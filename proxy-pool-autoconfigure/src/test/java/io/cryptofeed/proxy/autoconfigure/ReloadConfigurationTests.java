@@ -193,6 +193,25 @@ class ReloadConfigurationTests {
 	}
 
 	@Test
+	void membersThatLeaveFromBehindOneAddressReadApartInTheReloadLog(CapturedOutput output) {
+		this.reloadable.put("cryptofeed.proxy.default.http.pool[0].url", "socks5://de:" + CANARY + "@127.0.0.1:1080");
+		this.reloadable.put("cryptofeed.proxy.default.http.pool[1].url", "socks5://fr:" + CANARY + "@127.0.0.1:1080");
+		this.reloadable.put("cryptofeed.proxy.default.http.pool[2].url", "http://127.0.0.1:3128");
+		this.runner.run((context) -> {
+			this.reloadable.put("cryptofeed.proxy.default.http.pool[0].url", "http://127.0.0.1:3128");
+			this.reloadable.remove("cryptofeed.proxy.default.http.pool[1].url");
+			this.reloadable.remove("cryptofeed.proxy.default.http.pool[2].url");
+			publishChange(context);
+
+			assertThat(pool(context).members()).hasSize(1);
+			String first = "member=socks5://***@127.0.0.1:1080#0 change=removed";
+			String second = "member=socks5://***@127.0.0.1:1080#1 change=removed";
+			assertThat(output).contains(first).contains(second).doesNotContain(CANARY);
+			assertThat(output.getOut().indexOf(first)).isLessThan(output.getOut().indexOf(second));
+		});
+	}
+
+	@Test
 	void aHealthCheckUrlTheProbeCannotUseIsRejectedBeforeAnythingChanges(CapturedOutput output) {
 		this.reloadable.put("cryptofeed.proxy.default.http.pool[0].url", "http://127.0.0.1:3128");
 		this.reloadable.put("cryptofeed.proxy.default.http.health-check.interval", "1h");

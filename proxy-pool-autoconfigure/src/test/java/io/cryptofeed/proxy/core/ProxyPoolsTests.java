@@ -146,6 +146,17 @@ class ProxyPoolsTests {
 				+ "http://***@10.0.1.2:3128 weight=3, http://10.0.1.3:3128 disabled]");
 	}
 
+	@Test
+	void describeNamesMembersBehindOneAddressAsTheOtherLogLinesDo() {
+		List<MemberSpec> members = List.of(MemberSpec.of(ProxyEndpoint.parse("socks5://de:canary@10.0.0.5:1080")),
+				MemberSpec.of(ProxyEndpoint.parse("socks5://fr:canary@10.0.0.5:1080")),
+				MemberSpec.of(ProxyEndpoint.parse("socks5://de:canary@10.0.0.6:1080")));
+		ProxyPools pools = ProxyPools.of(List.of(new PoolSpec(new PoolKey("kraken", ConnectionType.WEBSOCKET),
+				PoolSpec.Origin.POOL, members, "round-robin", Duration.ofSeconds(30))), Map.of(), strategies::create);
+		assertThat(pools.describe()).containsExactly("pool=kraken/websocket strategy=round-robin members=["
+				+ "socks5://***@10.0.0.5:1080#0, socks5://***@10.0.0.5:1080#1, socks5://***@10.0.0.6:1080]");
+	}
+
 	private static PoolSpec spec(String settings, ConnectionType type, int member) {
 		return new PoolSpec(new PoolKey(settings, type), PoolSpec.Origin.POOL,
 				List.of(MemberSpec.of(Members.endpoint(member))), "round-robin", Duration.ofSeconds(30));
