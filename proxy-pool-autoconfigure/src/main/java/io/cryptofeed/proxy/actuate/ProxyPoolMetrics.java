@@ -130,10 +130,6 @@ public final class ProxyPoolMetrics implements HealthListener, PoolsListener, Au
 	}
 
 	@Override
-	public void checkPassed(ProxyPool pool, PoolMember member) {
-	}
-
-	@Override
 	public void checkCompleted(ProxyPool pool, PoolMember member, Duration elapsed, boolean passed) {
 		PoolMeters meters = this.bound.get(pool.key());
 		if (meters != null) {

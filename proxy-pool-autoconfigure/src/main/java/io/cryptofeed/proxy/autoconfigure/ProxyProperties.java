@@ -287,7 +287,10 @@ public class ProxyProperties {
 		/** Connect outcomes needed before a member's failure rate is judged. */
 		private int minimumNumberOfCalls = 5;
 
-		/** How long an open breaker keeps its member out before letting trial connects through; a bare number means seconds. */
+		/**
+		 * How long an open breaker keeps its member out before letting trial connects through; a
+		 * health check that shows a recovery ends it early. A bare number means seconds.
+		 */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration waitDurationInOpenState = Duration.ofSeconds(30);
 

@@ -92,8 +92,9 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListene
 				return;
 			}
 			// Resilience4j changes the state before it publishes, unlocked: two threads' events
-			// (a connect opening it, a passed check half-opening it) may come in either order.
-			// The mark follows the state read now, under a lock, so the last event sets it right
+			// (a connect opening it, a check that saw a recovery half-opening it) may come in
+			// either order. The mark follows the state read now, under a lock, so the last event
+			// sets it right
 			synchronized (marking) {
 				CircuitBreaker.State now = breaker.getState();
 				if (now != CircuitBreaker.State.DISABLED) {
@@ -110,8 +111,8 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListene
 
 	/**
 	 * WARN when the member goes out, INFO when it is back. The trial rounds between (half-open,
-	 * and open again when a trial fails) leave it out as before, and for a proxy that passes its
-	 * health checks but fails real connects they repeat at every check: DEBUG.
+	 * and open again when a trial fails) leave it out as before, and for a proxy that cannot
+	 * carry connects they repeat at every wait of the open state: DEBUG.
 	 */
 	private static System.Logger.Level level(CircuitBreaker.State from, CircuitBreaker.State to) {
 		if (to == CircuitBreaker.State.HALF_OPEN
@@ -148,11 +149,14 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListene
 	}
 
 	/**
-	 * A passed health check lets an open breaker try again now instead of waiting out its
-	 * open state: the member returns to selection half-open, and real connects decide.
+	 * A check that shows a recovery lets an open breaker try again now instead of waiting out
+	 * its open state: the member returns to selection half-open, and real connects decide. A
+	 * check that only shows the proxy process alive, as it was when connects failed, leaves
+	 * the breaker its wait: otherwise a proxy that answers its greeting but cannot carry
+	 * connects would cost real requests a failed trial at every check.
 	 */
 	@Override
-	public void checkPassed(ProxyPool pool, PoolMember member) {
+	public void recoverySeen(ProxyPool pool, PoolMember member) {
 		CircuitBreaker breaker = this.breakers.get(member);
 		if (breaker != null && breaker.getState() == CircuitBreaker.State.OPEN) {
 			try {

@@ -275,12 +275,14 @@ public final class HealthChecker implements AutoCloseable {
 			return;
 		}
 		boolean passed = error == null;
+		boolean failedBefore = target.health.failedLastCheck();
 		boolean changed = target.health.record(this.clock.instant(), latency, error, target.settings);
 		Duration elapsed = Duration.ofNanos(this.scheduler.now(TimeUnit.NANOSECONDS) - started);
 		// a failing listener must not stop the check here: Reactor would hand its error to the
 		// error callback, and the passed check would be recorded a second time, as failed
-		if (passed) {
-			tell(target, () -> this.listener.checkPassed(target.pool, target.member));
+		if (passed && (failedBefore || target.settings.method() == HealthCheckSettings.Method.HTTP
+				|| target.answering != null)) {
+			tell(target, () -> this.listener.recoverySeen(target.pool, target.member));
 		}
 		tell(target, () -> this.listener.checkCompleted(target.pool, target.member, elapsed, passed));
 		if (changed) {

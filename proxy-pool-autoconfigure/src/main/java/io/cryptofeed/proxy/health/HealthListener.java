@@ -7,23 +7,31 @@ import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyPool;
 
 /**
- * Hears health checks as they end: the circuit breakers use passed checks to give an open
- * member a trial sooner, metrics time every check.
+ * Hears health checks as they end: the circuit breakers use checks that show a recovery to
+ * give an open member a trial sooner, metrics time every check.
  */
-@FunctionalInterface
 public interface HealthListener {
 
 	/** Ignores every check. */
-	HealthListener NONE = (pool, member) -> {
+	HealthListener NONE = new HealthListener() {
 	};
-
-	void checkPassed(ProxyPool pool, PoolMember member);
 
 	/**
 	 * A check ended, passed or failed, retries included.
 	 * @param elapsed from the first attempt's start to the check's end
 	 */
 	default void checkCompleted(ProxyPool pool, PoolMember member, Duration elapsed, boolean passed) {
+	}
+
+	/**
+	 * A passed check that can show a recovery the member's connects have not seen yet: the
+	 * member failed its previous check, the check carried a request through the proxy
+	 * ({@code method: http}), or an operator asked for it. Told before
+	 * {@link #checkCompleted}. A {@code tcp} or {@code ping} check that passes after passed
+	 * ones only shows again that the proxy process is alive, which says nothing of connects
+	 * that failed through it: it is not told here.
+	 */
+	default void recoverySeen(ProxyPool pool, PoolMember member) {
 	}
 
 	/** One listener that tells each of these, in order. */
@@ -35,13 +43,13 @@ public interface HealthListener {
 		return new HealthListener() {
 
 			@Override
-			public void checkPassed(ProxyPool pool, PoolMember member) {
-				copy.forEach((listener) -> listener.checkPassed(pool, member));
+			public void checkCompleted(ProxyPool pool, PoolMember member, Duration elapsed, boolean passed) {
+				copy.forEach((listener) -> listener.checkCompleted(pool, member, elapsed, passed));
 			}
 
 			@Override
-			public void checkCompleted(ProxyPool pool, PoolMember member, Duration elapsed, boolean passed) {
-				copy.forEach((listener) -> listener.checkCompleted(pool, member, elapsed, passed));
+			public void recoverySeen(ProxyPool pool, PoolMember member) {
+				copy.forEach((listener) -> listener.recoverySeen(pool, member));
 			}
 
 		};

@@ -56,6 +56,11 @@ public final class MemberHealth {
 		return false;
 	}
 
+	/** Whether the member's last check failed: a pass now shows a recovery. */
+	synchronized boolean failedLastCheck() {
+		return this.consecutiveFailures > 0;
+	}
+
 	/** A consistent copy for operators and tests. */
 	public synchronized Snapshot snapshot() {
 		return new Snapshot(this.healthy, this.consecutiveFailures, this.consecutiveSuccesses, this.totalChecks,

@@ -32,9 +32,9 @@ class MemberCircuitBreakersLogTests {
 	}
 
 	/**
-	 * A proxy that passes its health checks but fails real connects half-opens its breaker at
-	 * every passed check, and the trial opens it again: that was a WARN and an INFO line per
-	 * check interval for as long as the proxy stayed broken.
+	 * A proxy that fails real connects goes through a trial round at every end of its open
+	 * state (and at every passed {@code http} check), and the trial opens it again: that was a
+	 * WARN and an INFO line per round for as long as the proxy stayed broken.
 	 */
 	@Test
 	void outAtWarnBackAtInfoAndTheFailedTrialsBetweenAtDebug() {
@@ -44,11 +44,11 @@ class MemberCircuitBreakersLogTests {
 			fail(pool, member);
 			fail(pool, member);
 			for (int trial = 0; trial < 3; trial++) {
-				this.breakers.checkPassed(pool, member);
+				this.breakers.recoverySeen(pool, member);
 				fail(pool, member);
 				assertThat(this.breakers.breakerOf(member).getState()).isEqualTo(CircuitBreaker.State.OPEN);
 			}
-			this.breakers.checkPassed(pool, member);
+			this.breakers.recoverySeen(pool, member);
 			this.breakers.succeeded(pool, member, Duration.ofMillis(5));
 			assertThat(this.breakers.breakerOf(member).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
 

@@ -62,7 +62,7 @@ class MemberCircuitBreakersRaceTests {
 		eventLoop.start();
 		assertThat(opened.await(5, TimeUnit.SECONDS)).isTrue();
 
-		this.breakers.checkPassed(pool, member);
+		this.breakers.recoverySeen(pool, member);
 		halfOpened.countDown();
 		eventLoop.join(5_000);
 

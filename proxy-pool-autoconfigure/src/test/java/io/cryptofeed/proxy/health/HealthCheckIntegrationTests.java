@@ -85,15 +85,31 @@ class HealthCheckIntegrationTests {
 	}
 
 	@Test
-	void aPassedCheckGivesAnOpenBreakerItsTrialAtOnce() {
+	void aCheckThatPassesAfterAFailedOneGivesAnOpenBreakerItsTrialAtOnce() {
 		withPool((pool) -> {
 			PoolMember member = pool.members().get(0);
 			CircuitBreaker breaker = this.context.getBean(MemberCircuitBreakers.class).breakerOf(member);
+			this.http.fault(Fault.REFUSE);
+			await().atMost(DETECTION).until(() -> checks(member).consecutiveFailures() > 0);
 			breaker.transitionToOpenState();
-			assertThat(pool.availableMembers()).doesNotContain(member);
+			this.http.fault(Fault.NONE);
 			// the breaker's own wait is 30 s; the next passed check (interval 1 s) ends it sooner
 			await().atMost(DETECTION).until(() -> breaker.getState() == CircuitBreaker.State.HALF_OPEN);
-			assertThat(pool.availableMembers()).contains(member);
+		});
+	}
+
+	@Test
+	void checksThatOnlyShowTheProxyAliveAgainLeaveAnOpenBreakerItsWait() {
+		withPool((pool) -> {
+			PoolMember member = pool.members().get(0);
+			CircuitBreaker breaker = this.context.getBean(MemberCircuitBreakers.class).breakerOf(member);
+			await().atMost(DETECTION).until(() -> checks(member).totalChecks() > 0);
+			breaker.transitionToOpenState();
+			long before = checks(member).totalChecks();
+			await().atMost(DETECTION).until(() -> checks(member).totalChecks() >= before + 2);
+			assertThat(checks(member).consecutiveFailures()).isZero();
+			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+			assertThat(pool.availableMembers()).doesNotContain(member);
 		});
 	}
 
@@ -161,6 +177,10 @@ class HealthCheckIntegrationTests {
 				this.context = context;
 				callback.accept(pool(context));
 			});
+	}
+
+	private MemberHealth.Snapshot checks(PoolMember member) {
+		return this.context.getBean(HealthChecker.class).healthOf(member).orElseThrow().snapshot();
 	}
 
 	private static ProxyPool pool(AssertableApplicationContext context) {

@@ -219,10 +219,6 @@ class HealthCheckOnDemandTests {
 		HealthListener listener = new HealthListener() {
 
 			@Override
-			public void checkPassed(ProxyPool pool, PoolMember member) {
-			}
-
-			@Override
 			public void checkCompleted(ProxyPool pool, PoolMember member, Duration elapsed, boolean passed) {
 				HealthCheckOnDemandTests.this.completed
 					.add((passed ? "passed" : "failed") + " in " + elapsed.toMillis() + " ms");

@@ -50,7 +50,9 @@ class HealthCheckerTests {
 
 	private final ProxyPool pool = this.pools.pools().get(KEY);
 
-	private final List<PoolMember> passed = new ArrayList<>();
+	private final List<String> completed = new ArrayList<>();
+
+	private final List<PoolMember> recoveries = new ArrayList<>();
 
 	private HealthChecker checker;
 
@@ -121,18 +123,75 @@ class HealthCheckerTests {
 	}
 
 	@Test
-	void passedChecksAreReportedToTheListener() {
+	void everyCheckIsReportedToTheListenerWithItsOutcome() {
+		this.probe.script(this.pool.members().get(1), false);
 		start(settings(1, 0.0), () -> 0.5);
 		this.time.advanceTimeBy(Duration.ofSeconds(1));
-		assertThat(this.passed).containsExactlyInAnyOrderElementsOf(this.pool.members());
+		assertThat(this.completed).containsExactlyInAnyOrder("10.0.0.1 passed", "10.0.0.2 failed", "10.0.0.3 passed");
+	}
+
+	@Test
+	void tcpChecksThatPassAfterPassedOnesShowNoRecovery() {
+		start(settings(1, 0.0), () -> 0.5);
+		this.time.advanceTimeBy(Duration.ofSeconds(45));
+		assertThat(this.probe.totalCalls()).isGreaterThanOrEqualTo(12);
+		// the process answering as it did when connects failed says nothing of those connects
+		assertThat(this.recoveries).isEmpty();
+	}
+
+	@Test
+	void aPassAfterAFailedCheckShowsARecoveryOnce() {
+		PoolMember watched = this.pool.members().get(2);
+		this.probe.script(watched, true, false, true, true);
+		start(settings(1, 0.0), () -> 0.5);
+		this.time.advanceTimeBy(Duration.ofSeconds(45));
+		assertThat(this.probe.calls(watched)).isGreaterThanOrEqualTo(4);
+		assertThat(this.recoveries).containsExactly(watched);
+	}
+
+	@Test
+	void everyPassedHttpCheckMayShowARecovery() {
+		HealthCheckSettings http = new HealthCheckSettings(HealthCheckSettings.Method.HTTP, Duration.ofSeconds(10),
+				Duration.ofSeconds(1), 1, 2, 2, 0.0, java.net.URI.create("https://api.exchange.test/ping"),
+				(status) -> status == 200, ProxyTls.systemDefault());
+		PoolMember watched = this.pool.members().get(0);
+		this.probe.script(watched, true, false, true);
+		start(http, () -> 0.5);
+		this.time.advanceTimeBy(Duration.ofSeconds(45));
+		// a request through the proxy shows its path working, whatever the check before
+		assertThat(this.recoveries).filteredOn(watched::equals).hasSize(this.probe.calls(watched) - 1);
+		assertThat(this.recoveries).filteredOn((member) -> member != watched)
+			.hasSize(this.probe.totalCalls() - this.probe.calls(watched));
+	}
+
+	@Test
+	void aCheckAnOperatorAskedForShowsARecovery() {
+		PoolMember watched = this.pool.members().get(1);
+		start(settings(1, 0.0), () -> 0.5);
+		this.time.advanceTimeBy(Duration.ofSeconds(15));
+		assertThat(this.recoveries).isEmpty();
+
+		this.checker.checkNow(watched);
+		this.time.advanceTime();
+		assertThat(this.recoveries).containsExactly(watched);
 	}
 
 	@Test
 	void aListenerThatThrowsDoesNotTurnAPassedCheckIntoAFailedOne() {
 		PoolMember watched = this.pool.members().get(0);
 		this.checker = new HealthChecker(this.pools, Map.of(KEY, settings(1, 0.0)), (s) -> this.probe, this.time,
-				clock(), () -> 0.5, 64, (pool, member) -> {
-					throw new IllegalStateException("a listener of the application failed");
+				clock(), () -> 0.5, 64, new HealthListener() {
+
+					@Override
+					public void checkCompleted(ProxyPool pool, PoolMember member, Duration elapsed, boolean passed) {
+						throw new IllegalStateException("a listener of the application failed");
+					}
+
+					@Override
+					public void recoverySeen(ProxyPool pool, PoolMember member) {
+						throw new IllegalStateException("a listener of the application failed");
+					}
+
 				});
 		this.checker.start();
 		this.time.advanceTimeBy(Duration.ofSeconds(21));
@@ -160,8 +219,7 @@ class HealthCheckerTests {
 	void closingStopsTheCheckerThreads() {
 		this.checker = new HealthChecker(this.pools, Map.of(KEY, settings(1, 0.0)), (settings) -> this.probe,
 				Schedulers.newParallel("proxy-health-test", 2, true), Clock.systemUTC(), () -> 0.5, 64,
-				(pool, member) -> {
-				});
+				HealthListener.NONE);
 		this.checker.start();
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.probe.totalCalls() >= 3);
 		assertThat(threadsNamed("proxy-health-test")).isPositive();
@@ -172,8 +230,7 @@ class HealthCheckerTests {
 	@Test
 	void membersWithoutSettingsAreNotChecked() {
 		this.checker = new HealthChecker(this.pools, Map.of(), (settings) -> this.probe, this.time, clock(), () -> 0.5,
-				64, (pool, member) -> {
-				});
+				64, HealthListener.NONE);
 		this.checker.start();
 		this.time.advanceTimeBy(Duration.ofSeconds(60));
 		assertThat(this.checker.checkedMembers()).isZero();
@@ -238,8 +295,21 @@ class HealthCheckerTests {
 	}
 
 	private void start(HealthCheckSettings settings, java.util.function.DoubleSupplier random) {
+		HealthListener listener = new HealthListener() {
+
+			@Override
+			public void checkCompleted(ProxyPool pool, PoolMember member, Duration elapsed, boolean passed) {
+				HealthCheckerTests.this.completed.add(member.endpoint().host() + (passed ? " passed" : " failed"));
+			}
+
+			@Override
+			public void recoverySeen(ProxyPool pool, PoolMember member) {
+				HealthCheckerTests.this.recoveries.add(member);
+			}
+
+		};
 		this.checker = new HealthChecker(this.pools, Map.of(KEY, settings), (s) -> this.probe, this.time, clock(),
-				random, 64, (pool, member) -> this.passed.add(member));
+				random, 64, listener);
 		this.checker.start();
 	}
 
