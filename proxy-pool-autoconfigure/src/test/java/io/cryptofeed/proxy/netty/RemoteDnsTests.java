@@ -3,15 +3,18 @@ package io.cryptofeed.proxy.netty;
 import java.net.URI;
 import java.time.Duration;
 
+import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
 import io.cryptofeed.proxy.testkit.TestProxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import io.cryptofeed.proxy.testsupport.WebSocketFrames;
+import io.netty.resolver.DefaultAddressResolverGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import reactor.netty.http.client.HttpClient;
 
 import org.springframework.context.ApplicationContext;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -24,7 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * resolves it (remote DNS), so the client's own resolver never sees exchange host names. SOCKS5
  * is the telling case: its request carries either a name or an address, whereas a CONNECT line
  * shows the name either way. (Boot's WebClient once resolved names locally through SOCKS5:
- * the resolver that {@code runOn} sets kept Reactor Netty from skipping resolution.)
+ * the resolver that {@code runOn} sets kept Reactor Netty from skipping resolution.) The pools
+ * set the no-op resolver themselves rather than rely on Reactor Netty's {@code proxyWhen}: before
+ * 1.3.4 (Boot 4.0.0 to 4.0.3) it resolves targets locally, and since then it still does for a
+ * client that has a resolver of its own.
  */
 class RemoteDnsTests {
 
@@ -62,6 +68,28 @@ class RemoteDnsTests {
 				assertThat(firstFrame(context, byName)).startsWith("peer=");
 
 				assertThat(this.proxy.requestedTargets()).as("REST, then WebSocket").containsExactly(byName, byName);
+			});
+	}
+
+	// "none" fails on Reactor Netty before 1.3.4 without the pools' own resolver, "the JDK's" on any
+	@ParameterizedTest
+	@ValueSource(strings = { "none", "the JDK's" })
+	void anOwnClientAsksTheProxyByNameWhateverResolverItHadBefore(String resolver) {
+		this.proxy = Socks5Proxy.builder().bindAddress("127.0.0.1").credentials("feed", "secret").start();
+		String byName = "localhost:" + this.target.port();
+		HttpClient before = resolver.equals("none") ? HttpClient.create()
+				: HttpClient.create().resolver(DefaultAddressResolverGroup.INSTANCE);
+		TransportTestSupport.runner()
+			.withPropertyValues(TransportTestSupport.pool("default.http", this.proxy.url()))
+			.run((context) -> {
+				ProxyPoolHttpClients pools = context.getBean(ProxyPoolHttpClients.class);
+				HttpClient own = pools.apply(before, ConnectionType.HTTP);
+				String peer = pools
+					.withFailover(ConnectionType.HTTP,
+							() -> own.get().uri("http://" + byName + "/whoami").responseContent().aggregate().asString())
+					.block(WAIT);
+				assertThat(peer).isNotBlank();
+				assertThat(this.proxy.requestedTargets()).containsExactly(byName);
 			});
 	}
 
