@@ -28,7 +28,7 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBean(ProxyPools.class)
 public class ProxyPoolHealthAutoConfiguration {
 
-	/** The checker's timer thread; checks are non-blocking (ping borrows Reactor's bounded elastic pool). */
+	/** The checker's timer thread; checks are non-blocking (ping blocks on threads of its own). */
 	static final int TIMER_THREADS = 1;
 
 	/** Event-loop threads of the probes, which also run their timeouts. */

@@ -9,12 +9,13 @@ import java.util.concurrent.TimeoutException;
 import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * Checks that the proxy's host answers {@link InetAddress#isReachable(int)}, which blocks, so it
- * runs on the bounded-elastic scheduler. Says nothing about the proxy process or its port; use
- * it only as a coarse host check.
+ * runs on platform threads of its own ({@code proxy-ping-N}). Says nothing about the proxy
+ * process or its port; use it only as a coarse host check.
  *
  * <p>What {@code isReachable} does depends on privileges. Observed with OpenJDK 17.0.15 on
  * Linux 6.18 (Debian 12, traced with strace):
@@ -31,6 +32,12 @@ import reactor.core.scheduler.Schedulers;
  * </ul>
  * Hence, as non-root, any host that answers TCP with a reset passes, and a live host behind a
  * firewall that silently drops port 7 fails.
+ *
+ * <p>Not Reactor's bounded-elastic scheduler: Spring Boot puts that on virtual threads when
+ * {@code spring.threads.virtual.enabled} is on (Java 21 and later), and {@code isReachable}
+ * waits in native code, which holds a virtual thread's carrier for the whole timeout. On
+ * Temurin 25 with one carrier, a ping to a silent host kept every other virtual thread waiting
+ * until its timeout.
  */
 final class PingProbe implements HealthProbe {
 
@@ -53,7 +60,7 @@ final class PingProbe implements HealthProbe {
 			long start = System.nanoTime();
 			return Mono
 				.fromCallable(() -> this.reachability.isReachable(InetAddress.getByName(endpoint.host()), millis))
-				.subscribeOn(Schedulers.boundedElastic())
+				.subscribeOn(PingThreads.SCHEDULER)
 				.timeout(timeout)
 				.onErrorMap((ex) -> failure(endpoint, timeout, ex))
 				.flatMap((reachable) -> reachable ? Mono.just(ProbeSupport.since(start))
@@ -79,6 +86,18 @@ final class PingProbe implements HealthProbe {
 	@Override
 	public String toString() {
 		return "ping (InetAddress.isReachable)";
+	}
+
+	/**
+	 * The pings' platform threads, started on the first ping and gone after a minute idle;
+	 * as many as Reactor's bounded-elastic scheduler would allow. Daemons: they never hold up
+	 * the JVM's exit.
+	 */
+	private static final class PingThreads {
+
+		static final Scheduler SCHEDULER = Schedulers.newBoundedElastic(Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE,
+				Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE, "proxy-ping", 60, true);
+
 	}
 
 	/** Whether a host answers within a timeout; blocking. */

@@ -48,7 +48,7 @@ public final class ProbeResources implements AutoCloseable {
 				this.timer, tls);
 	}
 
-	/** See {@link HealthProbes#ping()}: blocking, so it runs on Reactor's bounded elastic threads. */
+	/** See {@link HealthProbes#ping()}: blocking, so it runs on platform threads of its own. */
 	public HealthProbe ping() {
 		return HealthProbes.ping();
 	}

@@ -45,7 +45,23 @@ class PingProbeTests {
 			return true;
 		});
 		assertThat(probe.check(LOOPBACK, Duration.ofMillis(1500)).block(Duration.ofSeconds(5))).isPositive();
-		assertThat(seen.get()).startsWith("127.0.0.1 1500 boundedElastic-");
+		assertThat(seen.get()).startsWith("127.0.0.1 1500 proxy-ping-");
+	}
+
+	/**
+	 * The name above: not Reactor's bounded-elastic threads, which Spring Boot makes virtual
+	 * with {@code spring.threads.virtual.enabled}, while a ping blocks in native code and would
+	 * hold a virtual thread's carrier for its whole timeout. Daemons, like those.
+	 */
+	@Test
+	void pingsOnDaemonThreads() {
+		AtomicReference<Thread> pinger = new AtomicReference<>();
+		PingProbe probe = new PingProbe((address, millis) -> {
+			pinger.set(Thread.currentThread());
+			return true;
+		});
+		assertThat(probe.check(LOOPBACK, Duration.ofSeconds(1)).block(Duration.ofSeconds(5))).isPositive();
+		assertThat(pinger.get().isDaemon()).isTrue();
 	}
 
 	@Test
