@@ -1,10 +1,14 @@
 package io.cryptofeed.proxy.netty;
 
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,6 +26,8 @@ import io.cryptofeed.proxy.testsupport.CapturedLog;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -165,6 +171,43 @@ class RestClientThroughPoolTests {
 			assertThat(this.target.requestsByPeer()).doesNotContainKey("127.0.0.11");
 			assertThat(this.target.requestsByPeer().values().stream().mapToInt(Integer::intValue).sum())
 				.isEqualTo(12);
+		});
+	}
+
+	/**
+	 * With {@code spring.threads.virtual.enabled} the blocking clients are called from virtual
+	 * threads: each request's attempt still reaches its connect (a thread-local of the caller's)
+	 * and fails over. Java 21 and later; the executor is looked up by name, as the tests compile
+	 * for Java 17.
+	 */
+	@Test
+	@EnabledForJreRange(min = JRE.JAVA_21)
+	void requestsFromVirtualThreadsFailOverToo() throws Exception {
+		this.trio.first.fault(Fault.REFUSE);
+		Method isVirtual = Thread.class.getMethod("isVirtual");
+		runWithPool((context, client) -> {
+			ExecutorService virtualThreads = (ExecutorService) Executors.class
+				.getMethod("newVirtualThreadPerTaskExecutor")
+				.invoke(null);
+			try {
+				List<Future<String>> answers = new ArrayList<>();
+				for (int i = 0; i < 12; i++) {
+					answers.add(virtualThreads
+						.submit(() -> isVirtual.invoke(Thread.currentThread()) + " " + whoami(client)));
+				}
+				for (Future<String> answer : answers) {
+					assertThat(answer.get(10, TimeUnit.SECONDS)).matches("true 127\\.0\\.0\\.1[23]");
+				}
+			}
+			finally {
+				virtualThreads.shutdownNow();
+			}
+			PoolMember refusing = pool(context).members().get(0);
+			assertThat(context.getBean(MemberCircuitBreakers.class).breakerOf(refusing).getMetrics().getNumberOfFailedCalls())
+				.as("tries through the refusing member")
+				.isPositive();
+			assertThat(this.target.requestsByPeer()).doesNotContainKey("127.0.0.11");
+			assertThat(pool(context).members()).allSatisfy((member) -> assertThat(member.activeLeases()).isZero());
 		});
 	}
 
