@@ -171,7 +171,7 @@ class RestClientThroughPoolTests {
 			assertThat(this.target.requestsByPeer()).doesNotContainKey("127.0.0.11");
 			assertThat(this.target.requestsByPeer().values().stream().mapToInt(Integer::intValue).sum())
 				.isEqualTo(12);
-		});
+		}, TransportTestSupport.FAILED_OVER_HANDSHAKE_TIMEOUT);
 	}
 
 	/**

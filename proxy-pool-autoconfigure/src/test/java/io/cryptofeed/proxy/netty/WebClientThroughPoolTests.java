@@ -119,7 +119,7 @@ class WebClientThroughPoolTests {
 			assertThat(this.target.requestsByPeer()).doesNotContainKey("127.0.0.11");
 			assertThat(this.target.requestsByPeer().values().stream().mapToInt(Integer::intValue).sum())
 				.isEqualTo(12);
-		});
+		}, TransportTestSupport.FAILED_OVER_HANDSHAKE_TIMEOUT);
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -131,7 +131,7 @@ class WebClientThroughPoolTests {
 				whoami(client);
 			}
 			assertThat(this.target.requestsByPeer()).doesNotContainKey("127.0.0.13").hasSize(2);
-		});
+		}, TransportTestSupport.FAILED_OVER_HANDSHAKE_TIMEOUT);
 	}
 
 	@Test
@@ -303,7 +303,8 @@ class WebClientThroughPoolTests {
 						.contains("status: 407"))
 					.anySatisfy((entry) -> assertThat(entry).startsWith(this.second.url() + " -> ProxyConnectException")
 						.endsWith("timeout"))
-					.anySatisfy((entry) -> assertThat(entry).startsWith("socks5://***@").contains("authStatus"))));
+					.anySatisfy((entry) -> assertThat(entry).startsWith("socks5://***@").contains("authStatus"))),
+					TransportTestSupport.HUNG_HANDSHAKE_TIMEOUT);
 		}
 	}
 

@@ -108,7 +108,7 @@ class WebSocketThroughPoolTests {
 			for (int i = 0; i < 6; i++) {
 				assertThat(firstFrame(client)).isIn("peer=127.0.0.22", "peer=127.0.0.23");
 			}
-		});
+		}, TransportTestSupport.FAILED_OVER_HANDSHAKE_TIMEOUT);
 	}
 
 	@Test
