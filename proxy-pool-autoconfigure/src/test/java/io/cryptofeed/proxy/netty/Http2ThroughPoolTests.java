@@ -262,7 +262,7 @@ class Http2ThroughPoolTests {
 	@Test
 	void aGetStalledOnAFrozenTunnelIsAnsweredThroughAnotherAndItsMemberBlamed() {
 		http2(TransportTestSupport.runner()).withPropertyValues(this.trio.pool("default.http"))
-			.withPropertyValues("cryptofeed.proxy.default.http.timeout=300ms")
+			.withPropertyValues("cryptofeed.proxy.default.http.timeout=" + TransportTestSupport.STALLED_ANSWER_TIMEOUT)
 			.run((context) -> {
 				WebClient client = context.getBean(WebClient.Builder.class).build();
 				for (int i = 0; i < 3; i++) {

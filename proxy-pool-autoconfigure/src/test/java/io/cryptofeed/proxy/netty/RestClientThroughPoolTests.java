@@ -334,7 +334,7 @@ class RestClientThroughPoolTests {
 			}
 			assertThat(this.trio.first.tunnels()).isOne();
 			assertThat(breakers.breakerOf(stalling).getMetrics().getNumberOfFailedCalls()).isOne();
-		}, "cryptofeed.proxy.default.http.timeout=300ms");
+		}, "cryptofeed.proxy.default.http.timeout=" + TransportTestSupport.STALLED_ANSWER_TIMEOUT);
 	}
 
 	@Test

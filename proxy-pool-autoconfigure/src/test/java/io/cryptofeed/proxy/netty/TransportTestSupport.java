@@ -54,6 +54,14 @@ final class TransportTestSupport {
 	static final String FAILED_OVER_HANDSHAKE_TIMEOUT = "cryptofeed.proxy.handshake-timeout=500ms";
 
 	/**
+	 * A response timeout ({@code default.http.timeout}, say) for the tests in which a member
+	 * stalls a request or opening handshake that another member then answers: short, so that
+	 * waiting for the stall is quick, yet long enough for the other member's answer on a busy
+	 * machine, which has to come within it too.
+	 */
+	static final String STALLED_ANSWER_TIMEOUT = "1500ms";
+
+	/**
 	 * Boot's SSL bundles, reactive HTTP client and WebClient auto-configuration plus ours,
 	 * with a breaker that opens after two failures in a row, and the
 	 * {@link #TLS_TARGET_BUNDLE} bundle. Its handshake timeout is generous, since most tests

@@ -529,7 +529,7 @@ class WebClientThroughPoolTests {
 			assertThat(this.first.tunnels()).isOne();
 			assertThat(breakers.breakerOf(stalling).getMetrics().getNumberOfFailedCalls()).isOne();
 			assertThat(this.target.requestsByPeer()).doesNotContainKey("127.0.0.11");
-		}, "cryptofeed.proxy.default.http.timeout=300ms");
+		}, "cryptofeed.proxy.default.http.timeout=" + TransportTestSupport.STALLED_ANSWER_TIMEOUT);
 	}
 
 	@Test

@@ -129,7 +129,7 @@ class WebSocketThroughPoolTests {
 				.breakerOf(stalling)
 				.getMetrics()
 				.getNumberOfFailedCalls()).isOne();
-		}, "cryptofeed.proxy.default.websocket.timeout=300ms");
+		}, "cryptofeed.proxy.default.websocket.timeout=" + TransportTestSupport.STALLED_ANSWER_TIMEOUT);
 	}
 
 	@Test
@@ -273,13 +273,14 @@ class WebSocketThroughPoolTests {
 						.then())
 				.subscribe();
 			await().atMost(Duration.ofSeconds(5)).until(() -> frames.size() == 1);
-			// quiet for three times the timeout: the handshake's timer must be gone
-			await().during(Duration.ofMillis(900))
-				.atMost(Duration.ofSeconds(3))
+			// quiet for longer than the timeout (1 s, which a healthy handshake meets on a busy
+			// machine): a handshake timer left running would fire meanwhile
+			await().during(Duration.ofMillis(1500))
+				.atMost(Duration.ofSeconds(5))
 				.until(() -> !session.isDisposed() && frames.size() == 1);
 			close.tryEmitEmpty();
 			session.dispose();
-		}, "cryptofeed.proxy.default.websocket.timeout=300ms");
+		}, "cryptofeed.proxy.default.websocket.timeout=1s");
 	}
 
 	/**
