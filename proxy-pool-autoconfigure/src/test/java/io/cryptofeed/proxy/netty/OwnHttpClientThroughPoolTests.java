@@ -73,9 +73,11 @@ class OwnHttpClientThroughPoolTests {
 			.egressAddress("127.0.0.63")
 			.start(); TargetServer tls = TargetServer.startTls("127.0.0.1")) {
 			stalling.fault(Fault.STALL);
+			// each stall costs both timeouts; nearly all of it is the first, which bounds the
+			// proxy's own handshake alone
 			TransportTestSupport.runner()
 				.withPropertyValues("cryptofeed.proxy.default.http.url=" + stalling.url(),
-						"cryptofeed.proxy.handshake-timeout=300ms", "cryptofeed.proxy.tls-handshake-timeout=700ms",
+						"cryptofeed.proxy.handshake-timeout=1s", "cryptofeed.proxy.tls-handshake-timeout=200ms",
 						"cryptofeed.proxy.circuit-breaker.wait-duration-in-open-state=1m")
 				.run((context) -> {
 					ProxyPoolHttpClients pools = context.getBean(ProxyPoolHttpClients.class);
