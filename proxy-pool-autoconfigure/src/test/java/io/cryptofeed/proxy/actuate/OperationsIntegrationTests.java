@@ -330,7 +330,8 @@ class OperationsIntegrationTests {
 		properties.put("management.endpoints.web.exposure.include", "health,proxypool,metrics");
 		properties.put("management.endpoint.health.show-details", "always");
 		properties.put("cryptofeed.proxy.enabled", "true");
-		properties.put("cryptofeed.proxy.handshake-timeout", "500ms");
+		// no member here hangs, so nothing waits for a timeout: each is generous
+		properties.put("cryptofeed.proxy.handshake-timeout", "5s");
 		properties.put("cryptofeed.proxy.circuit-breaker.minimum-number-of-calls", "2");
 		properties.put("cryptofeed.proxy.circuit-breaker.sliding-window-size", "2");
 		properties.put("cryptofeed.proxy.circuit-breaker.wait-duration-in-open-state", "60s");
@@ -341,7 +342,7 @@ class OperationsIntegrationTests {
 		}
 		properties.put("cryptofeed.proxy.default.http.health-check.enabled", "false");
 		properties.put("cryptofeed.proxy.default.websocket.health-check.interval", "1h");
-		properties.put("cryptofeed.proxy.default.websocket.health-check.timeout", "500ms");
+		properties.put("cryptofeed.proxy.default.websocket.health-check.timeout", "5s");
 		properties.put("cryptofeed.proxy.default.websocket.health-check.retry-count", "1");
 		properties.put("cryptofeed.proxy.default.websocket.health-check.unhealthy-threshold", "1");
 		properties.put("cryptofeed.proxy.default.websocket.health-check.healthy-threshold", "1");

@@ -324,7 +324,8 @@ class HttpsProxyThroughPoolTests {
 		// the same kind of proxy, checked without the bundle: its certificate fails the check
 		HttpConnectProxy untrusted = tlsProxy("127.0.0.92");
 		String check = "cryptofeed.proxy.default.http.health-check.";
-		String[] checkedSoon = { check + "interval=1s", check + "timeout=500ms", check + "retry-count=1",
+		// the trusted member has to pass each check within the timeout: nothing waits for it
+		String[] checkedSoon = { check + "interval=1s", check + "timeout=900ms", check + "retry-count=1",
 				check + "unhealthy-threshold=1" };
 		TransportTestSupport.runner()
 			.withConfiguration(AutoConfigurations.of(ProxyPoolHealthAutoConfiguration.class))

@@ -128,14 +128,15 @@ final class TransportTestSupport {
 
 	/**
 	 * {@link #runner()} with health checks of the block's pool ({@code default.http}, say) that
-	 * find a frozen member within about a second, and quiet connections through a failing
-	 * member cut after 500 ms.
+	 * find a frozen member within two seconds, and quiet connections through a failing member
+	 * cut after 500 ms. A check has one attempt, which a healthy member has to pass too, or its
+	 * quiet connections are cut as well: 900 ms, not the 300 ms a busy machine can miss.
 	 */
 	static ApplicationContextRunner runnerCuttingQuietConnections(String block) {
 		String check = "cryptofeed.proxy." + block + ".health-check.";
 		return runner().withConfiguration(AutoConfigurations.of(ProxyPoolHealthAutoConfiguration.class))
 			.withPropertyValues("cryptofeed.proxy.failover.quiet-timeout=500ms", check + "interval=1s",
-					check + "timeout=300ms", check + "retry-count=1", check + "unhealthy-threshold=1");
+					check + "timeout=900ms", check + "retry-count=1", check + "unhealthy-threshold=1");
 	}
 
 	/**
