@@ -93,8 +93,10 @@ final class ServiceFixture implements AutoCloseable {
 					"cryptofeed.proxy.default.websocket.health-check.enabled=false",
 					"cryptofeed.proxy.external-service.enabled=true",
 					"cryptofeed.proxy.external-service.endpoints=" + serviceUrl(),
-					// generous: the first call in a JVM warms up WebClient, Jackson and WireMock
-					"cryptofeed.proxy.external-service.timeout=3s",
+					// the default: the first call in a JVM warms up WebClient, Jackson and WireMock,
+					// which took more than 3 s on a busy machine; a test that waits for the
+					// timeout sets a shorter one
+					"cryptofeed.proxy.external-service.timeout=10s",
 					"cryptofeed.proxy.external-service.client-id=feed-7");
 	}
 

@@ -124,7 +124,7 @@ class ServiceMutualTlsTests {
 					"cryptofeed.proxy.external-service.key-store-password=" + certificates.password,
 					"cryptofeed.proxy.external-service.trust-store=" + file(trustStore),
 					"cryptofeed.proxy.external-service.trust-store-password=" + certificates.password,
-					"cryptofeed.proxy.external-service.timeout=3s");
+					"cryptofeed.proxy.external-service.timeout=10s");
 	}
 
 	private String whoami(WebClient client) {

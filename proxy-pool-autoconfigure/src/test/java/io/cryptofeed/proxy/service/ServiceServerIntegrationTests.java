@@ -198,7 +198,7 @@ class ServiceServerIntegrationTests {
 					"cryptofeed.proxy.external-service.endpoints=http://127.0.0.1:" + port(),
 					"cryptofeed.proxy.external-service.auth-method=bearer-token",
 					"cryptofeed.proxy.external-service.token=" + token,
-					"cryptofeed.proxy.external-service.timeout=3s");
+					"cryptofeed.proxy.external-service.timeout=10s");
 	}
 
 	private String whoami(WebClient client) {
