@@ -1,9 +1,11 @@
 package io.cryptofeed.proxy.netty;
 
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.util.concurrent.TimeoutException;
 
+import io.netty.channel.unix.Errors;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import reactor.netty.http.client.PrematureCloseException;
@@ -34,9 +36,30 @@ final class ConnectFailures {
 		return firstOf(error, SslHandshakeTimeoutException.class) != null || responseTimedOut(error);
 	}
 
-	/** The tunnel was up but then stalled or closed without an answer. */
+	/** The tunnel was up but then stalled, or closed or was reset without an answer. */
 	static boolean afterTunnel(Throwable error) {
-		return responseTimedOut(error) || firstOf(error, PrematureCloseException.class) != null;
+		return responseTimedOut(error) || firstOf(error, PrematureCloseException.class) != null
+				|| resetAfterConnect(error);
+	}
+
+	/**
+	 * The tunnel was reset (a TCP RST), as a proxy that crashes aborts its tunnels: Netty reports
+	 * it as the read's I/O error, not as a premature close. A reset while connecting is no
+	 * such thing: Netty wraps it in a {@link ConnectException}.
+	 */
+	private static boolean resetAfterConnect(Throwable error) {
+		if (firstOf(error, ConnectException.class) != null) {
+			return false;
+		}
+		for (Throwable t = error; t != null; t = t.getCause()) {
+			if ((t instanceof Errors.NativeIoException nativeError
+					&& nativeError.expectedErr() == Errors.ERRNO_ECONNRESET_NEGATIVE)
+					|| (t instanceof SocketException && t.getMessage() != null
+							&& t.getMessage().startsWith("Connection reset"))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/** No answer came within the response timeout: the proxy stalls, or the exchange is that slow. */

@@ -166,6 +166,37 @@ class WebClientThroughPoolTests {
 		});
 	}
 
+	/**
+	 * A proxy that crashes resets its tunnels: a GET that waits for its answer through one sees
+	 * the reset, not a close, and is sent once more through another member, as after a
+	 * premature close.
+	 */
+	@Test
+	void aGetWaitingForItsAnswerThroughAMemberThatCrashesIsSentOnceMoreThroughAnother() {
+		TransportTestSupport.runner()
+			.withPropertyValues(TransportTestSupport.pool("default.http", this.first.url(), this.second.url()))
+			.run((context) -> {
+				WebClient client = context.getBean(WebClient.Builder.class).build();
+				CompletableFuture<String> answer = client.get()
+					.uri(this.target.baseUrl() + "/delay/1000")
+					.retrieve()
+					.bodyToMono(String.class)
+					.toFuture();
+				await().atMost(Duration.ofSeconds(5)).until(() -> !this.target.requestsByPeer().isEmpty());
+				HttpConnectProxy carrier = this.target.requestsByPeer().containsKey("127.0.0.11") ? this.first
+						: this.second;
+				carrier.fault(Fault.CRASH);
+
+				assertThat(answer).succeedsWithin(Duration.ofSeconds(10)).isEqualTo("delayed 1000");
+				assertThat(this.target.requestsByPeer()).hasSize(2).allSatisfy((peer, count) -> assertThat(count).isOne());
+				PoolMember crashed = pool(context).members().get((carrier == this.first) ? 0 : 1);
+				assertThat(context.getBean(MemberCircuitBreakers.class)
+					.breakerOf(crashed)
+					.getMetrics()
+					.getNumberOfFailedCalls()).isOne();
+			});
+	}
+
 	@Test
 	void aMemberThatCrashesAfterWarmUpIsSkippedAndCarriesAgainOnceItComesBack() {
 		runWithPool((context, client) -> {
