@@ -49,6 +49,12 @@ class ShutdownThroughPoolTests {
 	/** Far above the tens of milliseconds measured, far below Spring's 15 s shutdown timeout. */
 	private static final Duration PROMPT = Duration.ofSeconds(3);
 
+	/**
+	 * How long what the close cut may take to end: a third of the 30 s handshake timeout that
+	 * a connect failed over after the close would wait for, and room for a busy machine.
+	 */
+	private static final Duration CUT_ENDS = Duration.ofSeconds(10);
+
 	private static final String STARTERS_THREADS = "proxy-health";
 
 	private ProxyTrio trio;
@@ -98,9 +104,9 @@ class ShutdownThroughPoolTests {
 
 			assertClosesPromptly(context);
 
-			await().atMost(Duration.ofSeconds(5))
+			await().atMost(CUT_ENDS)
 				.untilAsserted(() -> assertThat(traffic).allSatisfy((name, call) -> assertThat(call).as(name).isDone()));
-			await().atMost(Duration.ofSeconds(5)).until(() -> starters.stream().noneMatch(Thread::isAlive));
+			await().atMost(CUT_ENDS).until(() -> starters.stream().noneMatch(Thread::isAlive));
 		});
 	}
 
@@ -121,7 +127,7 @@ class ShutdownThroughPoolTests {
 
 			// failed over onto Reactor Netty's global loops started anew, it went on through the
 			// other members for a handshake timeout each
-			await().atMost(Duration.ofSeconds(5)).until(session::isDone);
+			await().atMost(CUT_ENDS).until(session::isDone);
 			assertThat(session).isCompletedExceptionally();
 			assertThat(accepted()).as("connections to the proxies").isOne();
 			assertThat(threadsNamed("reactor-")).as("event loops started after the close")
