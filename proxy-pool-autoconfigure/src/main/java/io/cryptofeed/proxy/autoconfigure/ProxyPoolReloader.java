@@ -140,7 +140,7 @@ public final class ProxyPoolReloader {
 		byPool.forEach((pool, members) -> members.stream()
 			.sorted(Comparator.comparingInt(PoolMember::serial))
 			.forEach((member) -> logger.info("proxy config reload: pool=" + pool.key() + " member="
-					+ pool.nameOfDeparted(member, members) + " change=removed draining=true")));
+					+ pool.nameOf(member) + " change=removed draining=true")));
 	}
 
 	/** The step's result, or {@code null} with the reasons it failed added. */

@@ -230,27 +230,18 @@ public final class ProxyPool {
 	/**
 	 * How log lines name a member: its URL with the credential masked, followed by
 	 * {@code #serial} when another member of this pool has the same {@code host:port}, as the
-	 * {@code proxypool} endpoint's ids do. Members told apart by their user name alone (a proxy
-	 * service that picks the exit by it) would otherwise read the same.
+	 * {@code proxypool} endpoint's ids do, or when a reload removed it (another member behind its
+	 * {@code host:port} may have taken its place, or left with it). Members told apart by their
+	 * user name alone (a proxy service that picks the exit by it) would otherwise read the same.
 	 */
 	public String nameOf(PoolMember member) {
-		return sharesAddress(member, members()) ? member.endpoint() + "#" + member.serial()
+		return (member.isRemoved() || sharesAddress(member)) ? member.endpoint() + "#" + member.serial()
 				: member.endpoint().toString();
 	}
 
-	/**
-	 * How log lines name a member that left this pool in a reload: as {@link #nameOf}, among
-	 * the members it left behind and those that left with it, so that two members behind one
-	 * {@code host:port} that both left still read apart.
-	 */
-	public String nameOfDeparted(PoolMember member, Collection<PoolMember> departedWith) {
-		return (sharesAddress(member, members()) || sharesAddress(member, departedWith))
-				? member.endpoint() + "#" + member.serial() : member.endpoint().toString();
-	}
-
-	private static boolean sharesAddress(PoolMember member, Collection<PoolMember> others) {
+	private boolean sharesAddress(PoolMember member) {
 		ProxyEndpoint endpoint = member.endpoint();
-		for (PoolMember other : others) {
+		for (PoolMember other : members()) {
 			if (other != member && other.endpoint().port() == endpoint.port()
 					&& other.endpoint().host().equals(endpoint.host())) {
 				return true;

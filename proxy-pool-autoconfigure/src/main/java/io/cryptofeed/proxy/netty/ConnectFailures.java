@@ -45,7 +45,9 @@ final class ConnectFailures {
 	/**
 	 * The tunnel was reset (a TCP RST), as a proxy that crashes aborts its tunnels: Netty reports
 	 * it as the read's I/O error, not as a premature close. A reset while connecting is no
-	 * such thing: Netty wraps it in a {@link ConnectException}.
+	 * such thing: Netty wraps it in a {@link ConnectException}. Read by errno on the native
+	 * transports (whose error text the C library may translate), by the JDK's wording on NIO;
+	 * a write that meets the reset first ({@code EPIPE}) is not recognised.
 	 */
 	private static boolean resetAfterConnect(Throwable error) {
 		if (firstOf(error, ConnectException.class) != null) {

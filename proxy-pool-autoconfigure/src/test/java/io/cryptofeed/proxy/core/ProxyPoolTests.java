@@ -81,6 +81,21 @@ class ProxyPoolTests {
 	}
 
 	@Test
+	void aMemberAReloadRemovedIsNamedWithItsSerialWhateverStayed() {
+		MemberSpec leaving = MemberSpec.of(ProxyEndpoint.parse("socks5://de:pw@10.0.0.5:1080"));
+		MemberSpec staying = MemberSpec.of(ProxyEndpoint.parse("socks5://de:pw@10.0.0.6:1080"));
+		ProxyPool gateway = Members.pool(List.of(leaving, staying), new RoundRobinStrategy(0));
+		PoolMember removed = gateway.members().get(0);
+
+		gateway.reconcile(new PoolSpec(gateway.key(), PoolSpec.Origin.POOL, List.of(staying), "test",
+				Duration.ofSeconds(30)), null);
+
+		// its lines after the reload (a connection cut through it) read as its reload line does
+		assertThat(gateway.nameOf(removed)).isEqualTo("socks5://***@10.0.0.5:1080#0");
+		assertThat(gateway.nameOf(gateway.members().get(0))).isEqualTo("socks5://***@10.0.0.6:1080");
+	}
+
+	@Test
 	void listenersHearOfAvailabilityChangesAndOfADrainedMemberThatStartsFailing() {
 		PoolMember member = this.members.get(1);
 		List<Boolean> heard = new ArrayList<>();

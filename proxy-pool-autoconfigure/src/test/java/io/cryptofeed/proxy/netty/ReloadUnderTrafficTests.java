@@ -152,8 +152,8 @@ class ReloadUnderTrafficTests {
 	@Test
 	void keptMembersKeepTheirStateAcrossReloads() {
 		configure(0, 1, 2);
-		// no health checks: the first falls within a second and, passing, half-opens the breaker
-		// this test opened, before the reload on a busy machine
+		// no health checks: one that times out on a busy machine and then passes shows a
+		// recovery and half-opens the breaker this test opened, before the reload
 		this.runner.withPropertyValues("cryptofeed.proxy.default.http.health-check.enabled=false").run((context) -> {
 			ProxyPool pool = context.getBean(ProxyPools.class).resolve(null, ConnectionType.HTTP).orElseThrow();
 			PoolMember first = pool.members().get(0);

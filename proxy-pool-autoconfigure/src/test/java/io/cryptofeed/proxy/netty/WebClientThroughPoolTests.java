@@ -177,8 +177,9 @@ class WebClientThroughPoolTests {
 			.withPropertyValues(TransportTestSupport.pool("default.http", this.first.url(), this.second.url()))
 			.run((context) -> {
 				WebClient client = context.getBean(WebClient.Builder.class).build();
+				// the answer waits long enough for the test to crash the carrier first, even on a busy machine
 				CompletableFuture<String> answer = client.get()
-					.uri(this.target.baseUrl() + "/delay/1000")
+					.uri(this.target.baseUrl() + "/delay/3000")
 					.retrieve()
 					.bodyToMono(String.class)
 					.toFuture();
@@ -187,7 +188,7 @@ class WebClientThroughPoolTests {
 						: this.second;
 				carrier.fault(Fault.CRASH);
 
-				assertThat(answer).succeedsWithin(Duration.ofSeconds(10)).isEqualTo("delayed 1000");
+				assertThat(answer).succeedsWithin(Duration.ofSeconds(15)).isEqualTo("delayed 3000");
 				assertThat(this.target.requestsByPeer()).hasSize(2).allSatisfy((peer, count) -> assertThat(count).isOne());
 				PoolMember crashed = pool(context).members().get((carrier == this.first) ? 0 : 1);
 				assertThat(context.getBean(MemberCircuitBreakers.class)

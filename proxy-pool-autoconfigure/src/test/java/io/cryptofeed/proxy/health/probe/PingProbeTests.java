@@ -49,9 +49,9 @@ class PingProbeTests {
 	}
 
 	/**
-	 * The name above: not Reactor's bounded-elastic threads, which Spring Boot makes virtual
-	 * with {@code spring.threads.virtual.enabled}, while a ping blocks in native code and would
-	 * hold a virtual thread's carrier for its whole timeout. Daemons, like those.
+	 * The ping threads are never disposed (a ping may be asked for without a checker to close
+	 * them), so they must be daemons, which never hold up the JVM's exit. That they are not
+	 * Reactor's bounded-elastic threads, which Spring Boot makes virtual, the name above shows.
 	 */
 	@Test
 	void pingsOnDaemonThreads() {
