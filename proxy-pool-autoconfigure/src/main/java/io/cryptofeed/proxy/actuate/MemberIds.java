@@ -1,11 +1,11 @@
 package io.cryptofeed.proxy.actuate;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.SharedAddresses;
 
 /**
  * Names the members of a pool for operators and metric tags, never with credentials: the
@@ -26,13 +26,11 @@ final class MemberIds {
 	 * @param members one read of a pool's members: a reload may change them between two
 	 */
 	static List<String> of(List<PoolMember> members) {
-		Map<String, Integer> seen = new HashMap<>();
-		members.forEach((member) -> seen.merge(member.endpoint().hostAndPort(), 1, Integer::sum));
+		Set<String> shared = SharedAddresses.of(members);
 		List<String> ids = new ArrayList<>(members.size());
-		for (int i = 0; i < members.size(); i++) {
-			PoolMember member = members.get(i);
+		for (PoolMember member : members) {
 			String hostAndPort = member.endpoint().hostAndPort();
-			ids.add((seen.get(hostAndPort) > 1) ? hostAndPort + "#" + member.serial() : hostAndPort);
+			ids.add(shared.contains(hostAndPort) ? hostAndPort + "#" + member.serial() : hostAndPort);
 		}
 		return ids;
 	}

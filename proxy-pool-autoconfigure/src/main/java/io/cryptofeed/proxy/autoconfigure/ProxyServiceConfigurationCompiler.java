@@ -291,20 +291,13 @@ final class ProxyServiceConfigurationCompiler {
 		}
 	}
 
-	/**
-	 * A positive duration of whole milliseconds: Netty would take a connect timeout below one
-	 * as none at all, and Resilience4j refuses such a breaker wait.
-	 */
+	/** A positive timer's duration (see {@link Durations#timerProblem}). */
 	private static void milliseconds(String property, Duration value, String example,
 			List<ConfigurationViolation> violations) {
-		if (value == null || value.isZero() || value.isNegative()) {
-			violations.add(new ConfigurationViolation(property, Durations.format(value),
-					"the duration must be positive",
-					"set a duration such as " + example + " (a bare number means seconds)"));
-		}
-		else if (Durations.timerProblem(value) != null) {
-			violations.add(new ConfigurationViolation(property, Durations.format(value),
-					"the duration " + Durations.timerProblem(value),
+		String problem = (value == null || value.isZero() || value.isNegative()) ? "must be positive"
+				: Durations.timerProblem(value);
+		if (problem != null) {
+			violations.add(new ConfigurationViolation(property, Durations.format(value), "the duration " + problem,
 					"set a duration such as " + example + " (a bare number means seconds)"));
 		}
 	}

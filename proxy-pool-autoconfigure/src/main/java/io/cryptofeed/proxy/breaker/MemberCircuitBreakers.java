@@ -103,24 +103,10 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListene
 				}
 			}
 			CircuitBreaker.State from = event.getStateTransition().getFromState();
-			log.log(level(from, to), "proxy breaker: pool={0} member={1} from={2} to={3}", pool.key(),
+			log.log(TransitionLogLevel.of(from, to), "proxy breaker: pool={0} member={1} from={2} to={3}", pool.key(),
 					pool.nameOf(member), from, to);
 		});
 		this.breakers.put(member, breaker);
-	}
-
-	/**
-	 * WARN when the member goes out, INFO when it is back. The trial rounds between (half-open,
-	 * and open again when a trial fails) leave it out as before, and for a proxy that cannot
-	 * carry connects they repeat at every wait of the open state: DEBUG.
-	 */
-	private static System.Logger.Level level(CircuitBreaker.State from, CircuitBreaker.State to) {
-		if (to == CircuitBreaker.State.HALF_OPEN
-				|| (from == CircuitBreaker.State.HALF_OPEN && to == CircuitBreaker.State.OPEN)) {
-			return System.Logger.Level.DEBUG;
-		}
-		boolean open = to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN;
-		return open ? System.Logger.Level.WARNING : System.Logger.Level.INFO;
 	}
 
 	/** Disabling cancels a pending automatic transition; removal drops it from the registry and its metrics. */

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,7 +48,7 @@ public final class ProxyPool {
 	public ProxyPool(PoolSpec spec, SelectionStrategy strategy) {
 		this.key = spec.key();
 		List<PoolMember> members = spec.members().stream().map(this::newMember).toList();
-		this.settings = new Settings(spec, strategy, members);
+		this.settings = Settings.of(spec, strategy, members);
 		rebuild();
 	}
 
@@ -92,7 +93,7 @@ public final class ProxyPool {
 				members.add(member);
 			}
 			removed = retire(kept.values());
-			this.settings = new Settings(spec, (strategy != null) ? strategy : current.strategy, List.copyOf(members));
+			this.settings = Settings.of(spec, (strategy != null) ? strategy : current.strategy, List.copyOf(members));
 			rebuild();
 		}
 		removed.forEach((member) -> notifyListeners(member, false));
@@ -110,7 +111,7 @@ public final class ProxyPool {
 		synchronized (this.rebuildLock) {
 			Settings current = this.settings;
 			removed = retire(current.members);
-			this.settings = new Settings(current.spec, current.strategy, List.of());
+			this.settings = Settings.of(current.spec, current.strategy, List.of());
 			rebuild();
 		}
 		removed.forEach((member) -> notifyListeners(member, false));
@@ -235,19 +236,9 @@ public final class ProxyPool {
 	 * user name alone (a proxy service that picks the exit by it) would otherwise read the same.
 	 */
 	public String nameOf(PoolMember member) {
-		return (member.isRemoved() || sharesAddress(member)) ? member.endpoint() + "#" + member.serial()
+		boolean shared = this.settings.sharedAddresses.contains(member.endpoint().hostAndPort());
+		return (member.isRemoved() || shared) ? member.endpoint() + "#" + member.serial()
 				: member.endpoint().toString();
-	}
-
-	private boolean sharesAddress(PoolMember member) {
-		ProxyEndpoint endpoint = member.endpoint();
-		for (PoolMember other : members()) {
-			if (other != member && other.endpoint().port() == endpoint.port()
-					&& other.endpoint().host().equals(endpoint.host())) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	/** The members selection currently uses without panic, in configuration order. */
@@ -321,7 +312,13 @@ public final class ProxyPool {
 	}
 
 	/** The configuration a pool runs on. */
-	private record Settings(PoolSpec spec, SelectionStrategy strategy, List<PoolMember> members) {
+	private record Settings(PoolSpec spec, SelectionStrategy strategy, List<PoolMember> members,
+			Set<String> sharedAddresses) {
+
+		static Settings of(PoolSpec spec, SelectionStrategy strategy, List<PoolMember> members) {
+			return new Settings(spec, strategy, members, SharedAddresses.of(members));
+		}
+
 	}
 
 	/** What selection reads: immutable, replaced as a whole. */

@@ -1,10 +1,10 @@
 package io.cryptofeed.proxy.service;
 
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.cryptofeed.proxy.breaker.TransitionLogLevel;
 import io.cryptofeed.proxy.core.Durations;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -48,13 +48,8 @@ public final class ServiceCircuitBreaker implements ServiceGuard {
 				metrics.breakerOpened();
 			}
 			CircuitBreaker.State from = event.getStateTransition().getFromState();
-			// while the service stays down, a trial every wait half-opens the breaker and opens it
-			// again: only leaving and coming back are news
-			boolean trial = to == CircuitBreaker.State.HALF_OPEN
-					|| (from == CircuitBreaker.State.HALF_OPEN && to == CircuitBreaker.State.OPEN);
-			log.log(trial ? Level.DEBUG : (to == CircuitBreaker.State.OPEN) ? Level.WARNING : Level.INFO,
-					"proxy service circuit breaker from={0} to={1} wait={2}", from, to,
-					Durations.format(waitInOpenState));
+			log.log(TransitionLogLevel.of(from, to), "proxy service circuit breaker from={0} to={1} wait={2}", from,
+					to, Durations.format(waitInOpenState));
 		});
 	}
 
