@@ -15,6 +15,8 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 
 /**
@@ -58,8 +60,13 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 	 * answer, through a failing member may read nothing; zero for ever
 	 */
 	MemberConnections(Supplier<Duration> quietTimeout) {
+		this(quietTimeout, Schedulers.parallel());
+	}
+
+	/** @param timer ends the bursts of cut connections in the log */
+	MemberConnections(Supplier<Duration> quietTimeout, Scheduler timer) {
 		this.quietConnections = new QuietConnections(quietTimeout,
-				(channel) -> Boolean.TRUE.equals(channel.attr(SESSION).get()));
+				(channel) -> Boolean.TRUE.equals(channel.attr(SESSION).get()), timer);
 	}
 
 	/**

@@ -13,6 +13,7 @@ import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.Unavailability;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * Cuts the connections through a failing member (unhealthy, or its breaker open) or one a
@@ -28,8 +29,6 @@ import io.netty.util.AttributeKey;
  */
 final class QuietConnections {
 
-	private static final System.Logger log = System.getLogger(QuietConnections.class.getName());
-
 	/** Set while a check is planned for the connection: one watch per connection, however many reports. */
 	private static final AttributeKey<Boolean> WATCHED = AttributeKey.valueOf(QuietConnections.class, "watched");
 
@@ -37,15 +36,19 @@ final class QuietConnections {
 
 	private final Predicate<Channel> carriesSession;
 
+	private final QuietCutLog cutLog;
+
 	/**
 	 * @param timeout read at every check, so a reload applies to connections already watched;
 	 * zero cuts none
 	 * @param carriesSession whether a connection carries an open WebSocket session, asked at
 	 * every check: a handshake watched while it waits for its answer may turn into one
+	 * @param timer ends the bursts of cuts in the log
 	 */
-	QuietConnections(Supplier<Duration> timeout, Predicate<Channel> carriesSession) {
+	QuietConnections(Supplier<Duration> timeout, Predicate<Channel> carriesSession, Scheduler timer) {
 		this.timeout = timeout;
 		this.carriesSession = carriesSession;
+		this.cutLog = new QuietCutLog(timer);
 	}
 
 	/** The connection's member failed: watch it until it closes, or its member is back. */
@@ -72,18 +75,18 @@ final class QuietConnections {
 		boolean session = this.carriesSession.test(connection);
 		boolean waiting = session || ResponseTimeoutHandler.awaitsAnswer(connection);
 		if (waiting && quietNanos >= timeoutNanos && !pool.isPanicking()) {
-			cut(connection, pool, member, session, quietNanos);
+			cut(connection, pool, member, session, quietNanos, Duration.ofNanos(timeoutNanos));
 			return;
 		}
 		long next = (!waiting || quietNanos >= timeoutNanos) ? timeoutNanos : timeoutNanos - quietNanos;
 		connection.eventLoop().schedule(() -> check(connection, pool, member), next, TimeUnit.NANOSECONDS);
 	}
 
-	private static void cut(Channel connection, ProxyPool pool, PoolMember member, boolean session, long quietNanos) {
+	private void cut(Channel connection, ProxyPool pool, PoolMember member, boolean session, long quietNanos,
+			Duration timeout) {
 		String quiet = Durations.format(Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(quietNanos)));
 		String reason = reason(member);
-		log.log(System.Logger.Level.WARNING, "proxy {0}: pool={1} member={2} quiet-for={3} reason={4}",
-				session ? "session closed" : "request cut", pool.key(), pool.nameOf(member), quiet, reason);
+		this.cutLog.cut(pool, member, session, quiet, reason, timeout);
 		pool.quietConnectionCut();
 		if (session) {
 			connection.close();

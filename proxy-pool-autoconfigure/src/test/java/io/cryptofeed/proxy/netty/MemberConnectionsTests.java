@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.netty.Connection;
+import reactor.test.scheduler.VirtualTimeScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -41,7 +42,10 @@ class MemberConnectionsTests {
 
 	private Duration quietTimeout = Duration.ofSeconds(1);
 
-	private final MemberConnections connections = new MemberConnections(() -> this.quietTimeout);
+	/** Ends the bursts of cuts in the log. */
+	private final VirtualTimeScheduler timer = VirtualTimeScheduler.create();
+
+	private final MemberConnections connections = new MemberConnections(() -> this.quietTimeout, this.timer);
 
 	/** The connection of the test, whose clock {@link #advance(long)} moves. */
 	private EmbeddedChannel connection;
@@ -102,7 +106,7 @@ class MemberConnectionsTests {
 		EmbeddedChannel session = sessionThrough(this.member);
 		advance(400);
 
-		try (CapturedLog log = CapturedLog.of(QuietConnections.class)) {
+		try (CapturedLog log = CapturedLog.of(QuietCutLog.class)) {
 			this.pool.setUnavailable(this.member, Unavailability.UNHEALTHY, true);
 			advance(599);
 			assertThat(session.isOpen()).isTrue();
@@ -113,6 +117,72 @@ class MemberConnectionsTests {
 			assertThat(this.pool.quietConnectionsCut()).isOne();
 			assertThat(log.lines()).containsExactly("WARNING proxy session closed: pool=default/http "
 					+ "member=socks5://***@127.0.0.1:1080#0 quiet-for=1s reason=unhealthy");
+		}
+	}
+
+	/**
+	 * A proxy froze with several streams on it: one WARN for the first cut, the rest at DEBUG,
+	 * and once a quiet timeout has passed one WARN that counts them. Another member's cut within
+	 * that time is a burst of its own.
+	 */
+	@Test
+	void theCutsThroughOneMemberWithinAQuietTimeoutAreLoggedAsOneBurst() {
+		EmbeddedChannel first = sessionThrough(this.member);
+		EmbeddedChannel second = sessionThrough(this.member);
+		EmbeddedChannel request = requestThrough(this.member);
+		EmbeddedChannel otherSession = sessionThrough(this.other);
+
+		try (CapturedLog log = CapturedLog.of(QuietCutLog.class)) {
+			this.pool.setUnavailable(this.member, Unavailability.UNHEALTHY, true);
+			advance(1_000, first, second, request);
+			// back, so that the other member failing puts the pool in no panic mode
+			this.pool.setUnavailable(this.member, Unavailability.UNHEALTHY, false);
+			this.pool.setUnavailable(this.other, Unavailability.CIRCUIT_OPEN, true);
+			advance(1_000, otherSession);
+			assertThat(List.of(first, second, request, otherSession)).noneMatch(EmbeddedChannel::isOpen);
+			assertThat(log.lines()).containsExactly(
+					"WARNING proxy session closed: pool=default/http member=socks5://***@127.0.0.1:1080#0 "
+							+ "quiet-for=1s reason=unhealthy",
+					"FINE proxy session closed: pool=default/http member=socks5://***@127.0.0.1:1080#0 "
+							+ "quiet-for=1s reason=unhealthy",
+					"FINE proxy request cut: pool=default/http member=socks5://***@127.0.0.1:1080#0 "
+							+ "quiet-for=1s reason=unhealthy",
+					"WARNING proxy session closed: pool=default/http member=socks5://***@127.0.0.1:1080#1 "
+							+ "quiet-for=1s reason=circuit-open");
+
+			// each burst ends a quiet timeout after its first cut
+			this.timer.advanceTimeBy(Duration.ofMillis(999));
+			assertThat(log.lines()).hasSize(4);
+			this.timer.advanceTimeBy(Duration.ofMillis(1));
+			assertThat(log.lines()).hasSize(5)
+				.last()
+				.isEqualTo("WARNING proxy connections cut: pool=default/http member=socks5://***@127.0.0.1:1080#0 "
+						+ "sessions=2 requests=1 within=1s repeats-at-debug=2");
+			assertThat(this.pool.quietConnectionsCut()).isEqualTo(4);
+		}
+	}
+
+	/** The count comes only after a burst of several cuts: a lone cut said all there was to say. */
+	@Test
+	void aCutAfterTheBurstEndedIsAWarningOfItsOwn() {
+		EmbeddedChannel first = sessionThrough(this.member);
+		EmbeddedChannel later = sessionThrough(this.member);
+
+		try (CapturedLog log = CapturedLog.of(QuietCutLog.class)) {
+			this.pool.setUnavailable(this.member, Unavailability.UNHEALTHY, true);
+			advance(500, first, later);
+			later.writeInbound(Unpooled.wrappedBuffer(new byte[] { 1 }));
+			advance(500, first, later);
+			assertThat(first.isOpen()).isFalse();
+			assertThat(later.isOpen()).isTrue();
+			// the first cut's burst is over
+			this.timer.advanceTimeBy(Duration.ofSeconds(1));
+
+			advance(500, later);
+			assertThat(later.isOpen()).isFalse();
+			assertThat(log.lines()).hasSize(2).allMatch((line) -> line.startsWith("WARNING proxy session closed:"));
+			this.timer.advanceTimeBy(Duration.ofSeconds(1));
+			assertThat(log.lines()).hasSize(2);
 		}
 	}
 
@@ -171,7 +241,7 @@ class MemberConnectionsTests {
 	void aSessionOfAMemberAReloadRemovedIsClosedOnceQuietAfterTheGrace() {
 		EmbeddedChannel session = sessionThrough(this.member);
 
-		try (CapturedLog log = CapturedLog.of(QuietConnections.class)) {
+		try (CapturedLog log = CapturedLog.of(QuietCutLog.class)) {
 			removeFirstMemberByReload();
 			assertThat(this.member.isRemoved()).isTrue();
 			advance(MemberConnections.RETIRE_GRACE.toMillis() - 1);
@@ -268,7 +338,7 @@ class MemberConnectionsTests {
 		EmbeddedChannel request = requestThrough(this.member);
 		advance(400);
 
-		try (CapturedLog log = CapturedLog.of(QuietConnections.class)) {
+		try (CapturedLog log = CapturedLog.of(QuietCutLog.class)) {
 			this.pool.setUnavailable(this.member, Unavailability.CIRCUIT_OPEN, true);
 			advance(599);
 			assertThat(request.isOpen()).isTrue();
@@ -319,7 +389,7 @@ class MemberConnectionsTests {
 		this.pool.setUnavailable(this.member, Unavailability.UNHEALTHY, true);
 		advance(500);
 
-		try (CapturedLog log = CapturedLog.of(QuietConnections.class)) {
+		try (CapturedLog log = CapturedLog.of(QuietCutLog.class)) {
 			// the 101 answer, as the observer handles it
 			handshake.writeInbound(Unpooled.wrappedBuffer(new byte[] { 1 }));
 			ResponseTimeoutHandler.disarm(handshake);
@@ -456,6 +526,15 @@ class MemberConnectionsTests {
 		this.connections.sessionOpened(channel, this.pool, member);
 		this.connection = channel;
 		return channel;
+	}
+
+	/** Moves the clocks of these connections on, one after the other, and runs what falls due. */
+	private static void advance(long millis, EmbeddedChannel... channels) {
+		for (EmbeddedChannel channel : channels) {
+			channel.runPendingTasks();
+			channel.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
+			channel.runPendingTasks();
+		}
 	}
 
 	/** Moves the connection's clock on and runs what falls due. */
