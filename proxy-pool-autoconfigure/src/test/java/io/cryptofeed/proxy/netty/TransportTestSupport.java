@@ -2,7 +2,9 @@ package io.cryptofeed.proxy.netty;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -147,15 +149,27 @@ final class TransportTestSupport {
 	static Map<String, CompletableFuture<Void>> openSessionsByPeer(WebSocketClient client, TargetServer target,
 			int sessions) {
 		Map<String, CompletableFuture<Void>> sessionsByPeer = new HashMap<>();
+		openSessions(client, target, sessions).forEach((session) -> sessionsByPeer.put(session.getKey(),
+				session.getValue()));
+		return sessionsByPeer;
+	}
+
+	/**
+	 * Opens sessions as {@link #openSessionsByPeer} does, several through one proxy if need be.
+	 * @return each session's first frame ({@code peer=<address>}) and its end, in the order opened
+	 */
+	static List<Map.Entry<String, CompletableFuture<Void>>> openSessions(WebSocketClient client, TargetServer target,
+			int sessions) {
+		List<Map.Entry<String, CompletableFuture<Void>>> opened = new ArrayList<>();
 		for (int i = 0; i < sessions; i++) {
 			Sinks.One<String> peer = Sinks.one();
 			CompletableFuture<Void> session = client
 				.execute(URI.create(target.wsUrl()),
 						(s) -> s.receive().map(WebSocketMessage::getPayloadAsText).doOnNext(peer::tryEmitValue).then())
 				.toFuture();
-			sessionsByPeer.put(peer.asMono().block(Duration.ofSeconds(10)), session);
+			opened.add(Map.entry(peer.asMono().block(Duration.ofSeconds(10)), session));
 		}
-		return sessionsByPeer;
+		return opened;
 	}
 
 }

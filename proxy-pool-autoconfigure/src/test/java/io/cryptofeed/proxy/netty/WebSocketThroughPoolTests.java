@@ -22,6 +22,7 @@ import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
+import io.cryptofeed.proxy.testsupport.CapturedLog;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -310,6 +311,40 @@ class WebSocketThroughPoolTests {
 				assertThat(sessionsByPeer.get("peer=127.0.0.23")).isNotDone();
 				assertThat(firstFrame(client)).isIn("peer=127.0.0.22", "peer=127.0.0.23");
 				sessionsByPeer.values().forEach((session) -> session.cancel(true));
+			});
+	}
+
+	/**
+	 * A proxy that freezes with several sessions on it: the first one closed is a WARN, the
+	 * others DEBUG, and one WARN counts them once the quiet timeout has passed.
+	 */
+	@Test
+	void theSessionsAFrozenProxyStalledAreLoggedAsOneBurst() {
+		TransportTestSupport.runnerCuttingQuietConnections("default.websocket")
+			.withPropertyValues(this.trio.pool("default.websocket"))
+			.run((context) -> {
+				WebSocketClient client = context.getBean(WebSocketClient.class);
+				try (CapturedLog log = CapturedLog.of(QuietCutLog.class)) {
+					List<CompletableFuture<Void>> throughFirst = TransportTestSupport.openSessions(client, this.target, 9)
+						.stream()
+						.filter((session) -> session.getKey().equals("peer=127.0.0.21"))
+						.map(Map.Entry::getValue)
+						.toList();
+					assertThat(throughFirst).hasSize(3);
+
+					this.first.fault(Fault.FREEZE);
+					await().atMost(Duration.ofSeconds(10))
+						.until(() -> throughFirst.stream().allMatch(CompletableFuture::isDone));
+					await().atMost(Duration.ofSeconds(5)).until(() -> log.warnings().size() == 2);
+					assertThat(log.warnings()).satisfiesExactly(
+							(line) -> assertThat(line).startsWith("WARNING proxy session closed: "
+									+ "pool=default/websocket member=" + this.first.url() + " quiet-for="),
+							(line) -> assertThat(line).isEqualTo("WARNING proxy connections cut: "
+									+ "pool=default/websocket member=" + this.first.url()
+									+ " sessions=3 requests=0 within=500ms repeats-at-debug=2"));
+					assertThat(log.lines()).filteredOn((line) -> line.startsWith("FINE proxy session closed:"))
+						.hasSize(2);
+				}
 			});
 	}
 
