@@ -140,8 +140,12 @@ public final class HealthChecker implements AutoCloseable {
 			for (Target target : List.copyOf(this.targets.values())) {
 				if (!wanted.containsKey(target.member)) {
 					this.targets.remove(target.member);
-					target.cancel("the member is no longer health-checked");
-					target.pool.setUnavailable(target.member, Unavailability.UNHEALTHY, false);
+					// under the target's lock: a check ending now marks the member before this
+					// lifts the mark, or sees the target cancelled and leaves the mark alone
+					synchronized (target) {
+						target.cancel("the member is no longer health-checked");
+						target.pool.setUnavailable(target.member, Unavailability.UNHEALTHY, false);
+					}
 				}
 			}
 			wanted.forEach((member, target) -> {
@@ -286,7 +290,14 @@ public final class HealthChecker implements AutoCloseable {
 		}
 		tell(target, () -> this.listener.checkCompleted(target.pool, target.member, elapsed, passed));
 		if (changed) {
-			target.pool.setUnavailable(target.member, Unavailability.UNHEALTHY, !passed);
+			synchronized (target) {
+				if (target.cancelled) {
+					// a reload stopped checking the member while this check ended: nothing would
+					// ever lift a mark set now
+					return;
+				}
+				target.pool.setUnavailable(target.member, Unavailability.UNHEALTHY, !passed);
+			}
 			if (passed) {
 				log.log(Level.INFO, "proxy health: pool={0} member={1} state=healthy latency={2}ms", target.pool.key(),
 						target.pool.nameOf(target.member), String.format("%.1f", latency.toNanos() / 1e6));

@@ -11,7 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.MemberSpec;
@@ -276,6 +278,49 @@ class HealthCheckerTests {
 		assertThat(this.probe.totalCalls()).isEqualTo(calls);
 		assertThat(this.checker.checkedMembers()).isZero();
 		assertThat(this.pool.availableMembers()).contains(sick);
+	}
+
+	@Test
+	void aCheckThatEndsWhileAReloadTurnsChecksOffLeavesNoUnhealthyMarkBehind() throws InterruptedException {
+		PoolMember sick = this.pool.members().get(1);
+		this.probe.script(sick, false, false);
+		AtomicInteger failures = new AtomicInteger();
+		CountDownLatch ending = new CountDownLatch(1);
+		CountDownLatch reloaded = new CountDownLatch(1);
+		this.checker = new HealthChecker(this.pools, Map.of(KEY, settings(1, 0.0)), (s) -> this.probe, this.time,
+				clock(), () -> 0.5, 64, new HealthListener() {
+
+					@Override
+					public void checkCompleted(ProxyPool pool, PoolMember member, Duration elapsed, boolean passed) {
+						if (member == sick && !passed && failures.incrementAndGet() == 2) {
+							// the check that crosses the threshold has ended; the reload comes now
+							ending.countDown();
+							awaitLatch(reloaded);
+						}
+					}
+
+				});
+		this.checker.start();
+		Thread checks = new Thread(() -> this.time.advanceTimeBy(Duration.ofSeconds(12)), "health-check-test");
+		checks.start();
+		assertThat(ending.await(10, TimeUnit.SECONDS)).isTrue();
+
+		this.checker.reconcile(Map.of(), 64);
+		reloaded.countDown();
+		checks.join(10_000);
+
+		assertThat(this.checker.checkedMembers()).isZero();
+		// nothing checks the member any more: a mark set now would never be lifted
+		assertThat(this.pool.availableMembers()).contains(sick);
+	}
+
+	private static void awaitLatch(CountDownLatch latch) {
+		try {
+			assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Test
