@@ -296,7 +296,9 @@ public final class HealthChecker implements AutoCloseable {
 					// ever lift a mark set now
 					return;
 				}
-				target.pool.setUnavailable(target.member, Unavailability.UNHEALTHY, !passed);
+				// the pool's availability listeners run in this call: like a health listener, one
+				// that fails must neither stop this member's checks nor count this check twice
+				tell(target, () -> target.pool.setUnavailable(target.member, Unavailability.UNHEALTHY, !passed));
 			}
 			if (passed) {
 				log.log(Level.INFO, "proxy health: pool={0} member={1} state=healthy latency={2}ms", target.pool.key(),

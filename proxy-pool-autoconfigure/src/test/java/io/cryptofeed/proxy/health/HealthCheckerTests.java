@@ -207,6 +207,27 @@ class HealthCheckerTests {
 	}
 
 	@Test
+	void anAvailabilityListenerThatThrowsNeitherStopsTheChecksNorCountsAPassedCheckAsFailed() {
+		PoolMember watched = this.pool.members().get(0);
+		this.pools.addAvailabilityListener((pool, member, available) -> {
+			throw new IllegalStateException("an availability listener of the application failed");
+		});
+		this.probe.script(watched, false, false, true, true);
+		start(settings(1, 0.0), () -> 0.5);
+
+		this.time.advanceTimeBy(Duration.ofSeconds(11));
+		assertThat(this.pool.availableMembers()).doesNotContain(watched);
+		this.time.advanceTimeBy(Duration.ofSeconds(40));
+
+		MemberHealth.Snapshot health = this.checker.healthOf(watched).orElseThrow().snapshot();
+		assertThat(this.probe.calls(watched)).isEqualTo(6);
+		assertThat(health.totalChecks()).isEqualTo(6);
+		assertThat(health.consecutiveSuccesses()).isEqualTo(4);
+		assertThat(health.healthy()).isTrue();
+		assertThat(this.pool.availableMembers()).contains(watched);
+	}
+
+	@Test
 	void closingStopsEveryTimer() {
 		start(settings(1, 0.0), () -> 0.5);
 		this.time.advanceTimeBy(Duration.ofSeconds(21));
