@@ -2,6 +2,7 @@ package io.cryptofeed.proxy.health;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyPool;
@@ -34,7 +35,10 @@ public interface HealthListener {
 	default void recoverySeen(ProxyPool pool, PoolMember member) {
 	}
 
-	/** One listener that tells each of these, in order. */
+	/**
+	 * One listener that tells each of these, in order. One that throws does not keep the
+	 * others from hearing the check: its exception is thrown once every listener was told.
+	 */
 	static HealthListener all(List<? extends HealthListener> listeners) {
 		if (listeners.size() <= 1) {
 			return listeners.isEmpty() ? NONE : listeners.get(0);
@@ -44,15 +48,35 @@ public interface HealthListener {
 
 			@Override
 			public void checkCompleted(ProxyPool pool, PoolMember member, Duration elapsed, boolean passed) {
-				copy.forEach((listener) -> listener.checkCompleted(pool, member, elapsed, passed));
+				tellEach(copy, (listener) -> listener.checkCompleted(pool, member, elapsed, passed));
 			}
 
 			@Override
 			public void recoverySeen(ProxyPool pool, PoolMember member) {
-				copy.forEach((listener) -> listener.recoverySeen(pool, member));
+				tellEach(copy, (listener) -> listener.recoverySeen(pool, member));
 			}
 
 		};
+	}
+
+	private static void tellEach(List<HealthListener> listeners, Consumer<HealthListener> call) {
+		RuntimeException failure = null;
+		for (HealthListener listener : listeners) {
+			try {
+				call.accept(listener);
+			}
+			catch (RuntimeException ex) {
+				if (failure == null) {
+					failure = ex;
+				}
+				else {
+					failure.addSuppressed(ex);
+				}
+			}
+		}
+		if (failure != null) {
+			throw failure;
+		}
 	}
 
 }

@@ -207,6 +207,48 @@ class HealthCheckerTests {
 	}
 
 	@Test
+	void aListenerThatThrowsDoesNotKeepTheOthersFromHearingTheCheck() {
+		PoolMember watched = this.pool.members().get(2);
+		this.probe.script(watched, false, true);
+		HealthListener failing = new HealthListener() {
+
+			@Override
+			public void checkCompleted(ProxyPool pool, PoolMember member, Duration elapsed, boolean passed) {
+				throw new IllegalStateException("a listener of the application failed");
+			}
+
+			@Override
+			public void recoverySeen(ProxyPool pool, PoolMember member) {
+				throw new IllegalStateException("a listener of the application failed");
+			}
+
+		};
+		HealthListener recording = new HealthListener() {
+
+			@Override
+			public void checkCompleted(ProxyPool pool, PoolMember member, Duration elapsed, boolean passed) {
+				HealthCheckerTests.this.completed.add(member.endpoint().host() + (passed ? " passed" : " failed"));
+			}
+
+			@Override
+			public void recoverySeen(ProxyPool pool, PoolMember member) {
+				HealthCheckerTests.this.recoveries.add(member);
+			}
+
+		};
+		// an application's listener ordered before the breakers and the metrics
+		this.checker = new HealthChecker(this.pools, Map.of(KEY, settings(1, 0.0)), (s) -> this.probe, this.time,
+				clock(), () -> 0.5, 64, HealthListener.all(List.of(failing, recording)));
+		this.checker.start();
+		this.time.advanceTimeBy(Duration.ofSeconds(11));
+
+		assertThat(this.completed).filteredOn((line) -> line.startsWith("10.0.0.3 "))
+			.containsExactly("10.0.0.3 failed", "10.0.0.3 passed");
+		assertThat(this.completed).hasSize(6);
+		assertThat(this.recoveries).containsExactly(watched);
+	}
+
+	@Test
 	void anAvailabilityListenerThatThrowsNeitherStopsTheChecksNorCountsAPassedCheckAsFailed() {
 		PoolMember watched = this.pool.members().get(0);
 		this.pools.addAvailabilityListener((pool, member, available) -> {
