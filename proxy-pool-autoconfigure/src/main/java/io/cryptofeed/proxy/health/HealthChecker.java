@@ -144,7 +144,8 @@ public final class HealthChecker implements AutoCloseable {
 					// lifts the mark, or sees the target cancelled and leaves the mark alone
 					synchronized (target) {
 						target.cancel("the member is no longer health-checked");
-						target.pool.setUnavailable(target.member, Unavailability.UNHEALTHY, false);
+						// a failing availability listener must not leave the reload half done
+						tell(target, () -> target.pool.setUnavailable(target.member, Unavailability.UNHEALTHY, false));
 					}
 				}
 			}

@@ -24,6 +24,7 @@ import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.ProxyScheme;
+import io.cryptofeed.proxy.core.Unavailability;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.cryptofeed.proxy.health.probe.HealthProbe;
 import io.cryptofeed.proxy.health.probe.ProbeFailedException;
@@ -267,6 +268,31 @@ class HealthCheckerTests {
 		assertThat(health.consecutiveSuccesses()).isEqualTo(4);
 		assertThat(health.healthy()).isTrue();
 		assertThat(this.pool.availableMembers()).contains(watched);
+	}
+
+	@Test
+	void anAvailabilityListenerThatThrowsDoesNotKeepAReloadFromStartingTheChecksOfNewMembers() {
+		PoolMember disabled = this.pool.members().get(0);
+		this.probe.script(disabled, false, false);
+		this.pools.addAvailabilityListener((pool, member, available) -> {
+			throw new IllegalStateException("an availability listener of the application failed");
+		});
+		start(settings(1, 0.0), () -> 0.5);
+		this.time.advanceTimeBy(Duration.ofSeconds(11));
+		assertThat(this.pool.availableMembers()).doesNotContain(disabled);
+
+		MemberSpec off = new MemberSpec(member(1).endpoint(), 1, false, Map.of());
+		this.pools.reconcile(List.of(new PoolSpec(KEY, PoolSpec.Origin.POOL,
+				List.of(off, member(2), member(3), member(4)), "round-robin", Duration.ofSeconds(30))), Map.of(),
+				SelectionStrategies.builtIn()::create);
+		this.checker.reconcile(Map.of(KEY, settings(1, 0.0)), 64);
+		PoolMember joined = this.pool.members().get(3);
+		this.time.advanceTimeBy(Duration.ofSeconds(30));
+
+		assertThat(this.checker.checkedMembers()).isEqualTo(3);
+		assertThat(this.checker.healthOf(disabled)).isEmpty();
+		assertThat(this.probe.calls(joined)).isEqualTo(3);
+		assertThat(disabled.isSetAsideFor(Unavailability.UNHEALTHY)).isFalse();
 	}
 
 	@Test
