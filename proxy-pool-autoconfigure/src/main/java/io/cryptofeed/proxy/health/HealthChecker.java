@@ -189,6 +189,12 @@ public final class HealthChecker implements AutoCloseable {
 		if (waiting != null) {
 			return waiting;
 		}
+		if (target.cancelled && target.requested.compareAndSet(request, null)) {
+			// a reload or close cancelled the member's checks after it failed what it found
+			// waiting: nothing would ever start this check
+			request.completeExceptionally(new CancellationException("the member is no longer health-checked"));
+			return request;
+		}
 		schedule(() -> run(target, false), Duration.ZERO);
 		return request;
 	}
@@ -310,10 +316,11 @@ public final class HealthChecker implements AutoCloseable {
 						target.pool.key(), target.pool.nameOf(target.member), error);
 			}
 		}
-		target.checking.set(false);
+		// taken before the member is free for its next check, which may take a request of its own
 		CompletableFuture<MemberHealth.Snapshot> answering = target.answering;
+		target.answering = null;
+		target.checking.set(false);
 		if (answering != null) {
-			target.answering = null;
 			answering.complete(target.health.snapshot());
 		}
 		if (timer) {
