@@ -1,5 +1,10 @@
 package io.cryptofeed.proxy.autoconfigure;
 
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
 import io.cryptofeed.proxy.core.ProxyUrls;
 
 import org.springframework.boot.context.properties.bind.BindException;
@@ -8,6 +13,8 @@ import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.core.Ordered;
+import org.springframework.core.ResolvableType;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Reports values under {@code cryptofeed.proxy} that cannot even be bound (a word where a
@@ -35,9 +42,9 @@ class ProxyBindFailureAnalyzer extends AbstractFailureAnalyzer<BindException> im
 		if (cause.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
 			return splitList(name, description, unbound, cause);
 		}
-		String type = cause.getTarget().getType().toString();
-		description.append("\n    Reason: the value is not a valid ").append(simpleName(type));
-		return new FailureAnalysis(description.toString(), action(name), cause);
+		ResolvableType type = cause.getTarget().getType();
+		description.append("\n    Reason: the value is not a valid ").append(simpleName(type.toString()));
+		return new FailureAnalysis(description.toString(), action(name, type.resolve(Object.class)), cause);
 	}
 
 	/**
@@ -67,14 +74,36 @@ class ProxyBindFailureAnalyzer extends AbstractFailureAnalyzer<BindException> im
 		return type.replaceAll("(?:[a-z_][\\w]*\\.)+", "").replace('$', '.');
 	}
 
-	private static String action(String name) {
+	/**
+	 * The fix for the value's type first, so that a member's {@code enabled} or a cooldown gets
+	 * the fix of a switch or a duration, not the one of a pool or of nothing in particular.
+	 */
+	private static String action(String name, Class<?> type) {
 		if (name.endsWith(".weight")) {
 			return "Set " + name + " to a whole number of 1 or more.";
 		}
-		if (name.endsWith("timeout") || name.endsWith(".interval")) {
+		if (type == boolean.class || type == Boolean.class) {
+			return "Set " + name + " to true or false.";
+		}
+		if (type == Duration.class) {
 			return "Set " + name + " to a duration such as 30s (a bare number means seconds).";
 		}
-		if (name.contains(".pool")) {
+		if (type == DataSize.class) {
+			return "Set " + name + " to a size such as 8MB or 64KB.";
+		}
+		if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+			return "Set " + name + " to a whole number.";
+		}
+		if (type.isEnum()) {
+			return "Set " + name + " to one of " + Arrays.stream(type.getEnumConstants())
+				.map((constant) -> ((Enum<?>) constant).name().toLowerCase(Locale.ROOT).replace('_', '-'))
+				.collect(Collectors.joining(", ")) + ".";
+		}
+		if (name.matches(".*\\.pool\\[\\d+]")) {
+			return "Write " + name + " as one member with a url, e.g.\n"
+					+ "    pool:\n      - url: socks5://10.0.0.6:1080\n        weight: 2";
+		}
+		if (name.endsWith(".pool")) {
 			return "Write " + name + " as a list of members, each with a url, e.g.\n"
 					+ "    pool:\n      - url: socks5://10.0.0.6:1080\n        weight: 2";
 		}

@@ -52,6 +52,53 @@ class ProxyBindFailureAnalyzerTests {
 		});
 	}
 
+	/** A member's switch is not a list: its fix is the switch's, not how to write a pool. */
+	@Test
+	void aMembersBadSwitchGetsTheSwitchFixNotThePoolOne() {
+		this.runner
+			.withPropertyValues("cryptofeed.proxy.default.http.pool[0].url=http://h:3128",
+					"cryptofeed.proxy.default.http.pool[0].enabled=maybe")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new ProxyBindFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getAction()).contains("cryptofeed.proxy.default.http.pool[0].enabled")
+					.contains("true or false")
+					.doesNotContain("list of members");
+			});
+	}
+
+	@Test
+	void aBadDurationWhoseNameSaysNothingOfTimeStillGetsTheDurationFix() {
+		this.runner.withPropertyValues("cryptofeed.proxy.default.rate-limit.cooldown=5 minutes").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new ProxyBindFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getAction()).contains("cryptofeed.proxy.default.rate-limit.cooldown")
+				.contains("duration such as 30s");
+		});
+	}
+
+	@Test
+	void aBadHealthCheckMethodListsTheMethods() {
+		this.runner
+			.withPropertyValues("cryptofeed.proxy.default.http.pool[0].url=http://h:3128",
+					"cryptofeed.proxy.default.http.health-check.method=icmp")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new ProxyBindFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getAction()).contains("one of tcp, http, ping");
+			});
+	}
+
+	@Test
+	void aBadFrameSizeGetsTheSizeFix() {
+		this.runner.withPropertyValues("cryptofeed.proxy.websocket-client.max-frame-payload-length=big")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new ProxyBindFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getAction()).contains("size such as 8MB");
+			});
+	}
+
 	/** An override of one member's setting, in a source above the one that holds the pool. */
 	@Test
 	void aListSetInTwoPlacesNamesTheElementsThatCameAloneAndTheFix() {
