@@ -468,7 +468,8 @@ public final class ProxyConfigurationCompiler {
 			violations.add(path + ".timeout", Durations.format(timeout), "the timeout must be positive",
 					"set a duration such as 5s");
 		}
-		else if (interval != null && timeout.compareTo(interval) >= 0) {
+		else if (interval != null && !interval.isNegative() && !interval.isZero() && timeout.compareTo(interval) >= 0) {
+			// an interval of 0 or less is reported above: "lower the timeout" would be no fix for it
 			violations.add(path + ".timeout", Durations.format(timeout),
 					"the timeout must be shorter than the interval (" + Durations.format(interval) + ")",
 					"lower the timeout or raise the interval");

@@ -357,6 +357,14 @@ class ProxyConfigurationValidationTests {
 					.isEqualTo("max-cooldown 1m is shorter than cooldown 90s")));
 	}
 
+	/** "Lower the timeout" would be wrong: no timeout is shorter than an interval of -5s. */
+	@Test
+	void aNegativeHealthCheckIntervalIsTheOnlyViolationNotAlsoTheTimeoutsFault() {
+		this.runner.withPropertyValues(HTTP + ".health-check.interval=-5s")
+			.run((context) -> assertThat(findCause(context.getStartupFailure()).violations()).singleElement()
+				.satisfies((violation) -> assertThat(violation.property()).isEqualTo(HTTP + ".health-check.interval")));
+	}
+
 	@Test
 	void aCredentialWithAuthMethodLeftAtNoneNamesTheMethodToSetAndNotTheSecret() {
 		this.runner.withPropertyValues(SERVICE_ON, ENDPOINT, SERVICE + ".token=canary", SERVICE + ".api-key=canary")
