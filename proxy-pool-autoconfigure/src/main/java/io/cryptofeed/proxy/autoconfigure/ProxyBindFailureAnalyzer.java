@@ -70,7 +70,7 @@ class ProxyBindFailureAnalyzer extends AbstractFailureAnalyzer<BindException> im
 	}
 
 	/** The type's name without packages, nested names joined with a dot: List<ProxyProperties.Member>. */
-	private static String simpleName(String type) {
+	static String simpleName(String type) {
 		return type.replaceAll("(?:[a-z_][\\w]*\\.)+", "").replace('$', '.');
 	}
 

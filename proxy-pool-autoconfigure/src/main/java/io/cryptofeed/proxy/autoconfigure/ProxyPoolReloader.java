@@ -27,6 +27,7 @@ import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.DefaultResourceLoader;
@@ -197,7 +198,15 @@ public final class ProxyPoolReloader {
 		String name = (property != null) ? property.getName().toString() : ex.getName().toString();
 		String value = (property != null && property.getValue() != null)
 				? " = '" + ProxyUrls.mask(property.getValue().toString()) + "'" : "";
-		return name + value + ": cannot be read as " + ex.getTarget().getType();
+		if (ex.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
+			return name + ": the list is set in more than one place, and Spring Boot takes a list from the source of"
+					+ " highest priority only, so " + unbound.getUnboundProperties()
+						.stream()
+						.map((element) -> element.getName().toString())
+						.collect(Collectors.joining(", "))
+					+ " came without the rest of it (set the whole list in one place)";
+		}
+		return name + value + ": cannot be read as " + ProxyBindFailureAnalyzer.simpleName(ex.getTarget().getType().toString());
 	}
 
 	/** The configuration the pools run on now. */

@@ -117,6 +117,25 @@ class ReloadConfigurationTests {
 		});
 	}
 
+	/** A member added in a source above the one that holds the pool, as an env POST or a config server does. */
+	@Test
+	void aListSetInTwoPlacesIsRejectedWithTheElementsThatCameAlone(CapturedOutput output) {
+		this.runner.withPropertyValues("cryptofeed.proxy.default.http.pool[0].url=http://127.0.0.1:3128").run((context) -> {
+			this.reloadable.put("cryptofeed.proxy.default.http.pool[1].url", "socks5://u:" + CANARY + "@127.0.0.1:1080");
+			publishChange(context);
+
+			assertThat(context.getBean(ProxyPoolReloader.class).status().rejectionReasons()).singleElement()
+				.satisfies((reason) -> assertThat(reason).startsWith("cryptofeed.proxy.default.http.pool:")
+					.contains("set in more than one place")
+					.contains("cryptofeed.proxy.default.http.pool[1].url")
+					.doesNotContain("java.util")
+					.doesNotContain(CANARY));
+			assertThat(output).contains("proxy config reload rejected").doesNotContain(CANARY);
+			assertThat(pool(context).members()).singleElement()
+				.satisfies((member) -> assertThat(member.endpoint().port()).isEqualTo(3128));
+		});
+	}
+
 	@Test
 	void theEndpointShowsWhenAndWhyAReloadWasRejected() {
 		this.reloadable.put("cryptofeed.proxy.default.http.url", "http://127.0.0.1:3128");
