@@ -268,8 +268,11 @@ public final class ProxyEndpoint {
 				i += 2;
 			}
 			else {
-				byte[] bytes = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+				// a whole code point: the two halves of a surrogate pair encoded apart are two '?'
+				int end = i + Character.charCount(s.codePointAt(i));
+				byte[] bytes = s.substring(i, end).getBytes(StandardCharsets.UTF_8);
 				out.write(bytes, 0, bytes.length);
+				i = end - 1;
 			}
 		}
 		return out.toString(StandardCharsets.UTF_8);

@@ -20,6 +20,13 @@ class ProxyEndpointTests {
 		assertThat(endpoint.hasCredentials()).isFalse();
 	}
 
+	/** A character outside the BMP is two chars in Java: decoded one at a time, each became '?'. */
+	@Test
+	void aPasswordWithAnEscapeKeepsItsCharactersOutsideTheBasicPlane() {
+		ProxyEndpoint endpoint = ProxyEndpoint.parse("socks5://feed:k\uD83D\uDD11%25x@proxy.example:1080");
+		assertThat(endpoint.password()).isEqualTo("k\uD83D\uDD11%x");
+	}
+
 	@Test
 	void anHttpsMemberIsShownWithItsSchemeAndWithoutItsCredentials() {
 		ProxyEndpoint endpoint = ProxyEndpoint.parse("https://feed:s3cret@proxy.example:8443");
