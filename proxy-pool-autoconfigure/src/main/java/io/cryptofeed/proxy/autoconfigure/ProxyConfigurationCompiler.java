@@ -413,7 +413,8 @@ public final class ProxyConfigurationCompiler {
 			}
 			if (member.getUrl() == null || member.getUrl().isBlank()) {
 				violations.add(memberPath + ".url", null, "the pool member has no url",
-						"set url: scheme://host:port, e.g. socks5://10.0.0.6:1080");
+						"set url: scheme://host:port, e.g. socks5://10.0.0.6:1080, or remove the entry"
+								+ " (a stray '-' in YAML is a member with nothing set)");
 				continue;
 			}
 			ProxyEndpoint endpoint = endpoint(memberPath + ".url", member.getUrl(), violations);

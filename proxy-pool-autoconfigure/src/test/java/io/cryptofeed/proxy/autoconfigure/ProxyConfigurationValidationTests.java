@@ -1,5 +1,8 @@
 package io.cryptofeed.proxy.autoconfigure;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -12,7 +15,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.core.io.ByteArrayResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -355,6 +360,31 @@ class ProxyConfigurationValidationTests {
 			.run((context) -> assertThat(findCause(context.getStartupFailure()).violations()).singleElement()
 				.satisfies((violation) -> assertThat(violation.problem())
 					.isEqualTo("max-cooldown 1m is shorter than cooldown 90s")));
+	}
+
+	/** YAML's "-" with nothing after it binds as a member with nothing set, not as an empty entry. */
+	@Test
+	void aStrayDashInYamlIsToldToBeRemoved() {
+		String yaml = """
+				cryptofeed.proxy.default.http.pool:
+				  - url: http://10.0.0.7:3128
+				  -
+				  - url: http://10.0.0.8:3128
+				""";
+		this.runner.withInitializer((context) -> {
+			try {
+				new YamlPropertySourceLoader()
+					.load("stray", new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)))
+					.forEach(context.getEnvironment().getPropertySources()::addFirst);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}).run((context) -> assertThat(findCause(context.getStartupFailure()).violations()).singleElement()
+			.satisfies((violation) -> {
+				assertThat(violation.property()).startsWith(HTTP + ".pool[1]");
+				assertThat(violation.fix()).contains("remove");
+			}));
 	}
 
 	/** "Lower the timeout" would be wrong: no timeout is shorter than an interval of -5s. */
