@@ -206,7 +206,8 @@ public final class ProxyPoolReloader {
 						.collect(Collectors.joining(", "))
 					+ " came without the rest of it (set the whole list in one place)";
 		}
-		return name + value + ": cannot be read as " + ProxyBindFailureAnalyzer.simpleName(ex.getTarget().getType().toString());
+		return name + value + ": cannot be read as "
+				+ ProxyBindFailureAnalyzer.simpleName(ex.getTarget().getType().toString());
 	}
 
 	/** The configuration the pools run on now. */
