@@ -1,8 +1,11 @@
 package io.cryptofeed.proxy.autoconfigure;
 
+import java.time.Clock;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.service.ProxyServiceHandler;
 import io.cryptofeed.proxy.service.ServiceServerSettings;
 
@@ -23,7 +26,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 /**
  * This application as the proxy service ({@code cryptofeed.proxy.service-server.enabled=true}):
  * {@code POST /api/v1/proxy/request} and {@code /api/v1/proxy/feedback} answered from its own
- * pools, whose member breakers the feedback feeds.
+ * pools, through the exchanges' cooldowns and budgets its own connections use, whose member
+ * breakers the feedback feeds.
  */
 @AutoConfiguration(after = { ProxyPoolAutoConfiguration.class, ProxyPoolTransportAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
@@ -44,11 +48,25 @@ public class ProxyServiceServerAutoConfiguration {
 				properties.getAnswerTtl(), properties.getFallbackPolicy());
 	}
 
+	/**
+	 * The exchanges' cooldowns and budgets when the transport's auto-configuration made none
+	 * (it is excluded, or Reactor Netty's client is absent): the same bean, so that a reload
+	 * reconfigures it and the budgets apply to answers. No local connection puts a member to
+	 * rest then; the budgets still count the answers.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	public RateLimits proxyRateLimits(CompiledProxyConfiguration configuration, ProxyPools pools) {
+		RateLimits rateLimits = new RateLimits(configuration.rateLimits(), Clock.systemUTC());
+		pools.addPoolsListener(rateLimits);
+		return rateLimits;
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	public ProxyServiceHandler proxyServiceHandler(ProxyPools pools, ObjectProvider<ProxyOutcomes> outcomes,
-			ServiceServerSettings settings) {
-		return new ProxyServiceHandler(pools, outcomes.orderedStream().toList(), settings);
+			RateLimits rateLimits, ServiceServerSettings settings) {
+		return new ProxyServiceHandler(pools, outcomes.orderedStream().toList(), rateLimits, settings);
 	}
 
 	@Bean

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.Exclusion;
 import io.cryptofeed.proxy.core.InvalidProxyUrlException;
 import io.cryptofeed.proxy.core.Lease;
 import io.cryptofeed.proxy.core.NoProxyAvailableException;
@@ -16,6 +17,8 @@ import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.ratelimit.PoolRateLimitedException;
+import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.codec.CodecException;
@@ -29,8 +32,10 @@ import org.springframework.web.server.ServerWebInputException;
 
 /**
  * The server side of the protocol, answered from this application's pools: a request selects a
- * member of the pool its exchange and connection type resolve to; feedback feeds the reported
- * member's outcomes (its circuit breaker) as if this application had connected through it.
+ * member of the pool its exchange and connection type resolve to, through that exchange's limits
+ * as a local connection does (members resting for the exchange are passed over, each answer
+ * spends one use of a budget); feedback feeds the reported member's outcomes (its circuit
+ * breaker) as if this application had connected through it.
  */
 public final class ProxyServiceHandler {
 
@@ -38,11 +43,20 @@ public final class ProxyServiceHandler {
 
 	private final List<ProxyOutcomes> outcomes;
 
+	private final RateLimits rateLimits;
+
 	private final ServiceServerSettings settings;
 
-	public ProxyServiceHandler(ProxyPools pools, List<ProxyOutcomes> outcomes, ServiceServerSettings settings) {
+	/**
+	 * @param rateLimits the cooldowns and budgets this application's own connections use: a
+	 * member resting for an exchange here is refused by it for a caller too, since the
+	 * exchange limits the proxy's address
+	 */
+	public ProxyServiceHandler(ProxyPools pools, List<ProxyOutcomes> outcomes, RateLimits rateLimits,
+			ServiceServerSettings settings) {
 		this.pools = pools;
 		this.outcomes = List.copyOf(outcomes);
+		this.rateLimits = rateLimits;
 		this.settings = settings;
 	}
 
@@ -67,7 +81,8 @@ public final class ProxyServiceHandler {
 		if (type == null) {
 			return badRequest("connection_type must be http or websocket");
 		}
-		Optional<ProxyPool> pool = this.pools.resolve(exchange(request.exchangeId()), type);
+		String exchange = exchange(request.exchangeId());
+		Optional<ProxyPool> pool = this.pools.resolve(exchange, type);
 		long ttl = this.settings.answerTtl().toSeconds();
 		if (pool.isEmpty()) {
 			// direct by configuration here, so direct for the caller too
@@ -76,19 +91,43 @@ public final class ProxyServiceHandler {
 		}
 		Lease lease;
 		try {
-			lease = pool.get().select();
+			// the limits a local connection routed here uses: the named exchange's, else the
+			// pool's settings block (a request names no host for the hosts patterns)
+			lease = this.rateLimits.forExchange((exchange != null) ? exchange : pool.get().key().settings())
+				.select(pool.get(), Exclusion.NONE);
+		}
+		catch (PoolRateLimitedException ex) {
+			// the exchange refuses these addresses whoever connects: the caller follows the
+			// policy and asks again when the first member may serve the exchange, or after
+			// answer-ttl (a drained member may come back, a reload add members)
+			Map<String, Object> metadata = new LinkedHashMap<>();
+			metadata.put("reason", ex.getMessage());
+			metadata.put("retry_at", ex.retryAt().toString());
+			return json(HttpStatus.OK, new ProxyResponse(null, null, restingTtl(ex.retryIn(), ttl),
+					this.settings.fallbackPolicy().wireName(), metadata));
 		}
 		catch (NoProxyAvailableException ex) {
 			return json(HttpStatus.OK, new ProxyResponse(null, null, 0L, this.settings.fallbackPolicy().wireName(),
 					Map.of("reason", "every member of " + pool.get().key() + " is drained")));
 		}
-		// the caller's connection is out of sight: the lease only marks the selection
+		// the caller's connection is out of sight: the lease only marks the selection (the use
+		// of a budget it spent stays spent)
 		lease.release();
 		PoolMember member = lease.member();
 		Map<String, Object> metadata = new LinkedHashMap<>(member.metadata());
 		metadata.put("pool", pool.get().key().toString());
 		return json(HttpStatus.OK, new ProxyResponse(ProxyUrlFormat.withCredentials(member.endpoint()),
 				pool.get().strategyName(), ttl, this.settings.fallbackPolicy().wireName(), metadata));
+	}
+
+	/**
+	 * Seconds until the first resting member may serve the exchange again, rounded up: at
+	 * least 1, so that the caller does not ask again at once, and at most the answer TTL.
+	 */
+	static long restingTtl(Duration retryIn, long answerTtl) {
+		long millis = Math.max(0, retryIn.toMillis());
+		long seconds = millis / 1000 + ((millis % 1000 != 0) ? 1 : 0);
+		return Math.max(1, Math.min(seconds, answerTtl));
 	}
 
 	Mono<ServerResponse> feedback(ServerRequest request) {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.cryptofeed.proxy.core.ConnectionType;
@@ -15,7 +16,12 @@ import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.TestClock;
 import io.cryptofeed.proxy.core.Unavailability;
+import io.cryptofeed.proxy.core.ratelimit.Budget;
+import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicies;
+import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicy;
+import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +41,14 @@ class ProxyServiceHandlerTests {
 			List.of(MemberSpec.of(ProxyEndpoint.parse("socks5://feed:p%40ss%3Acanary@127.0.0.1:1080")),
 					MemberSpec.of(ProxyEndpoint.parse("http://127.0.0.1:3128"))),
 			"round-robin", Duration.ofSeconds(30))), Map.of(), SelectionStrategies.withAdditional(List.of())::create);
+
+	private static final String SOCKS = "socks5://feed:p%40ss%3Acanary@127.0.0.1:1080";
+
+	private static final String HTTP = "http://127.0.0.1:3128";
+
+	private final TestClock clock = new TestClock();
+
+	private final RateLimits rateLimits = new RateLimits(RateLimitPolicies.DEFAULTS, this.clock);
 
 	private final List<String> outcomes = new CopyOnWriteArrayList<>();
 
@@ -96,7 +110,94 @@ class ProxyServiceHandlerTests {
 		ProxyPool pool = this.pools.resolve(null, ConnectionType.HTTP).orElseThrow();
 		pool.members().forEach((member) -> pool.setUnavailable(member, Unavailability.DRAINED, true));
 		ask(open()).exchange().expectStatus().isOk().expectBody().jsonPath("$.proxy_url").doesNotExist()
-			.jsonPath("$.fallback_policy").isEqualTo("embedded_fallback");
+			.jsonPath("$.fallback_policy").isEqualTo("embedded_fallback")
+			.jsonPath("$.ttl_seconds").isEqualTo(0)
+			.jsonPath("$.metadata.reason").isEqualTo("every member of default/http is drained");
+	}
+
+	@Test
+	void membersRestingForTheExchangeAreNotAnsweredAndStillServeOtherExchanges() {
+		ProxyPool pool = defaultPool();
+		this.rateLimits.forExchange("binance").responded(pool, pool.members().get(0), 429, null);
+		WebTestClient client = open();
+		for (int i = 0; i < 4; i++) {
+			assertThat(proxyUrl(client, "binance")).isEqualTo(HTTP);
+		}
+		// the default pool's member rests for binance alone
+		assertThat(List.of(proxyUrl(client, "kraken"), proxyUrl(client, "kraken"))).containsExactlyInAnyOrder(SOCKS,
+				HTTP);
+	}
+
+	@Test
+	void aRequestWithoutExchangeUsesTheLimitsOfItsPoolsSettingsBlock() {
+		ProxyPool pool = defaultPool();
+		this.rateLimits.forExchange(PoolKey.DEFAULT).responded(pool, pool.members().get(1), 418, "120");
+		WebTestClient client = open();
+		for (int i = 0; i < 3; i++) {
+			assertThat(proxyUrl(client, PoolKey.DEFAULT)).isEqualTo(SOCKS);
+			assertThat(proxyUrl(client, "")).isEqualTo(SOCKS);
+		}
+	}
+
+	@Test
+	void whenEveryMemberRestsTheAnswerHasNoProxyTheConfiguredPolicyAndTheTimeUntilTheFirstMayServe() {
+		ProxyPool pool = defaultPool();
+		this.rateLimits.forExchange("binance").responded(pool, pool.members().get(0), 429, "30");
+		this.rateLimits.forExchange("binance").responded(pool, pool.members().get(1), 418, "45");
+		this.clock.advance(Duration.ofMillis(10_500));
+		String body = body(ask(client(new ServiceServerSettings(null, null, Duration.ofSeconds(60),
+				FallbackPolicy.FAIL))).exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.proxy_url").doesNotExist()
+			.jsonPath("$.fallback_policy").isEqualTo("fail")
+			// 19.5s until the first rest ends, rounded up
+			.jsonPath("$.ttl_seconds").isEqualTo(20)
+			.jsonPath("$.metadata.retry_at").isEqualTo("2026-11-02T09:00:30Z")
+			.jsonPath("$.metadata.reason")
+			.isEqualTo("proxy pool default/http: every available member is resting for exchange=binance "
+					+ "(cooling down 2, budget spent 0); earliest retry at 2026-11-02T09:00:30Z (in 19500ms)")
+			.returnResult());
+		assertThat(body).doesNotContain("canary").doesNotContain("feed");
+		// once the first rest is over, that member is answered again
+		this.clock.advance(Duration.ofMillis(19_500));
+		assertThat(proxyUrl(open(), "binance")).isEqualTo(SOCKS);
+	}
+
+	@Test
+	void theRestingAnswersTtlIsAtLeastOneSecondAndAtMostTheAnswerTtl() {
+		ProxyPool pool = defaultPool();
+		pool.members().forEach((member) -> this.rateLimits.forExchange("binance").responded(pool, member, 429, "600"));
+		WebTestClient shortTtl = client(new ServiceServerSettings(null, null, Duration.ofSeconds(15),
+				FallbackPolicy.EMBEDDED_FALLBACK));
+		ask(shortTtl).exchange().expectBody().jsonPath("$.proxy_url").doesNotExist().jsonPath("$.ttl_seconds")
+			.isEqualTo(15);
+		this.clock.advance(Duration.ofMillis(599_800));
+		ask(open()).exchange().expectBody().jsonPath("$.proxy_url").doesNotExist().jsonPath("$.ttl_seconds")
+			.isEqualTo(1);
+	}
+
+	@Test
+	void eachAnswerSpendsOneUseOfTheMembersBudgetForTheExchange() {
+		RateLimits oneUseAMinute = new RateLimits(new RateLimitPolicies(new RateLimitPolicy(Set.of(429), Set.of(),
+				Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofHours(1), false,
+				new Budget(1, Duration.ofMinutes(1)), null), Map.of()), this.clock);
+		WebTestClient client = client(new ServiceServerSettings(null, null, Duration.ofSeconds(300),
+				FallbackPolicy.EMBEDDED_FALLBACK), oneUseAMinute);
+		assertThat(List.of(proxyUrl(client, "binance"), proxyUrl(client, "binance")))
+			.containsExactlyInAnyOrder(SOCKS, HTTP);
+		this.clock.advance(Duration.ofSeconds(15));
+		ask(client).exchange()
+			.expectBody()
+			.jsonPath("$.proxy_url").doesNotExist()
+			.jsonPath("$.ttl_seconds").isEqualTo(45)
+			.jsonPath("$.metadata.reason").value((reason) -> assertThat((String) reason)
+				.contains("resting for exchange=binance (cooling down 0, budget spent 2)"));
+		// another exchange has budgets of its own
+		assertThat(proxyUrl(client, "kraken")).isIn(SOCKS, HTTP);
+		this.clock.advance(Duration.ofSeconds(45));
+		assertThat(proxyUrl(client, "binance")).isIn(SOCKS, HTTP);
 	}
 
 	@Test
@@ -137,8 +238,34 @@ class ProxyServiceHandlerTests {
 	}
 
 	private WebTestClient client(ServiceServerSettings settings) {
-		return WebTestClient.bindToRouterFunction(new ProxyServiceHandler(this.pools, List.of(this.recorder), settings)
-			.routes()).build();
+		return client(settings, this.rateLimits);
+	}
+
+	private WebTestClient client(ServiceServerSettings settings, RateLimits rateLimits) {
+		return WebTestClient.bindToRouterFunction(
+				new ProxyServiceHandler(this.pools, List.of(this.recorder), rateLimits, settings).routes())
+			.build();
+	}
+
+	private ProxyPool defaultPool() {
+		return this.pools.resolve(null, ConnectionType.HTTP).orElseThrow();
+	}
+
+	/** The proxy URL of an answer for the exchange, which must have one. */
+	private static String proxyUrl(WebTestClient client, String exchange) {
+		String url = client.post()
+			.uri(ProxyRequest.PATH)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("exchange_id", exchange, "connection_type", "http", "client_id", "feed-7"))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(ProxyResponse.class)
+			.returnResult()
+			.getResponseBody()
+			.proxyUrl();
+		assertThat(url).as("the answer's proxy_url").isNotNull();
+		return url;
 	}
 
 	private static WebTestClient.RequestHeadersSpec<?> ask(WebTestClient client) {

@@ -18,6 +18,8 @@ public class PoolRateLimitedException extends NoProxyAvailableException {
 
 	private final Instant retryAt;
 
+	private final Duration retryIn;
+
 	PoolRateLimitedException(PoolKey pool, String exchange, int cooling, int spent, Instant retryAt,
 			Duration retryIn) {
 		super(pool, "every available member is resting for exchange=" + exchange + " (cooling down " + cooling
@@ -25,6 +27,7 @@ public class PoolRateLimitedException extends NoProxyAvailableException {
 				+ ")");
 		this.exchange = exchange;
 		this.retryAt = retryAt;
+		this.retryIn = retryIn;
 	}
 
 	/** The exchange, lower case. */
@@ -35,6 +38,11 @@ public class PoolRateLimitedException extends NoProxyAvailableException {
 	/** When the first member may serve the exchange again. */
 	public Instant retryAt() {
 		return this.retryAt;
+	}
+
+	/** How long after the failed selection {@link #retryAt} is, by the clock that selection read. */
+	public Duration retryIn() {
+		return this.retryIn;
 	}
 
 }
