@@ -1,11 +1,14 @@
 package io.cryptofeed.proxy.autoconfigure;
 
+import java.time.Clock;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import io.cryptofeed.proxy.core.PoolSpec;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.SelectionStrategyFactory;
+import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -79,6 +82,19 @@ public class ProxyPoolAutoConfiguration {
 			logger.info("proxy pools: direct hosts=" + pools.directHosts());
 		}
 		return pools;
+	}
+
+	/**
+	 * Cooldowns and budgets per member and exchange, which the transport's selection respects,
+	 * and the service server's answers too (with the transport excluded, no local connection
+	 * puts a member to rest, and the budgets count the answers).
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	public RateLimits proxyRateLimits(CompiledProxyConfiguration configuration, ProxyPools pools) {
+		RateLimits rateLimits = new RateLimits(configuration.rateLimits(), Clock.systemUTC());
+		pools.addPoolsListener(rateLimits);
+		return rateLimits;
 	}
 
 	private static boolean ignoresItsWeights(PoolSpec spec) {

@@ -1,6 +1,5 @@
 package io.cryptofeed.proxy.autoconfigure;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -64,15 +63,6 @@ import org.springframework.web.reactive.socket.client.WebSocketClient;
 public class ProxyPoolTransportAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(ProxyPoolTransportAutoConfiguration.class);
-
-	/** Cooldowns and budgets per member and exchange, which selection respects. */
-	@Bean
-	@ConditionalOnMissingBean
-	public RateLimits proxyRateLimits(CompiledProxyConfiguration configuration, ProxyPools pools) {
-		RateLimits rateLimits = new RateLimits(configuration.rateLimits(), Clock.systemUTC());
-		pools.addPoolsListener(rateLimits);
-		return rateLimits;
-	}
 
 	@Bean
 	@ConditionalOnMissingBean

@@ -1,7 +1,5 @@
 package io.cryptofeed.proxy.autoconfigure;
 
-import java.time.Clock;
-
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPools;
@@ -46,20 +44,6 @@ public class ProxyServiceServerAutoConfiguration {
 				ProxyServiceConfigurationCompiler.clientCertificatesRequired(environment));
 		return new ServiceServerSettings(blankToNull(properties.getToken()), blankToNull(properties.getApiKey()),
 				properties.getAnswerTtl(), properties.getFallbackPolicy());
-	}
-
-	/**
-	 * The exchanges' cooldowns and budgets when the transport's auto-configuration made none
-	 * (it is excluded, or Reactor Netty's client is absent): the same bean, so that a reload
-	 * reconfigures it and the budgets apply to answers. No local connection puts a member to
-	 * rest then; the budgets still count the answers.
-	 */
-	@Bean
-	@ConditionalOnMissingBean
-	public RateLimits proxyRateLimits(CompiledProxyConfiguration configuration, ProxyPools pools) {
-		RateLimits rateLimits = new RateLimits(configuration.rateLimits(), Clock.systemUTC());
-		pools.addPoolsListener(rateLimits);
-		return rateLimits;
 	}
 
 	@Bean
