@@ -4,10 +4,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.function.IntPredicate;
 
+import io.cryptofeed.proxy.core.ProxyUrls;
 import io.cryptofeed.proxy.netty.ProxyTls;
 
 /**
- * How one pool's members are checked.
+ * How one pool's members are checked. {@link #toString()} shows the check URL without its user
+ * info, query and fragment, any of which may hold a key ({@code ?apikey=…}).
  *
  * @param method how a member is checked
  * @param interval time between two checks of a member
@@ -23,6 +25,31 @@ import io.cryptofeed.proxy.netty.ProxyTls;
 public record HealthCheckSettings(Method method, Duration interval, Duration timeout, int attempts,
 		int unhealthyThreshold, int healthyThreshold, double jitter, URI url, IntPredicate expectedStatus,
 		ProxyTls proxyTls) {
+
+	@Override
+	public String toString() {
+		return "HealthCheckSettings[method=" + this.method + ", interval=" + this.interval + ", timeout=" + this.timeout
+				+ ", attempts=" + this.attempts + ", unhealthyThreshold=" + this.unhealthyThreshold
+				+ ", healthyThreshold=" + this.healthyThreshold + ", jitter=" + this.jitter + ", url="
+				+ shown(this.url) + ", expectedStatus=" + this.expectedStatus + ", proxyTls=" + this.proxyTls + "]";
+	}
+
+	/** The URL with its user info masked, and its query and fragment replaced by {@code ***}. */
+	private static String shown(URI url) {
+		if (url == null) {
+			return null;
+		}
+		String raw = url.toString();
+		int cut = raw.length();
+		for (char c : new char[] { '?', '#' }) {
+			int at = raw.indexOf(c);
+			if (at >= 0 && at < cut) {
+				cut = at;
+			}
+		}
+		String shown = ProxyUrls.mask(raw.substring(0, cut));
+		return (cut < raw.length()) ? shown + raw.charAt(cut) + "***" : shown;
+	}
 
 	/** Ways to check a member. */
 	public enum Method {
