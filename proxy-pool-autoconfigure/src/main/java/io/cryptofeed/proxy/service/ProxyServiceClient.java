@@ -15,6 +15,7 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.core.codec.CodecException;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -28,6 +29,9 @@ import org.springframework.web.reactive.function.client.WebClient;
  * connections, never through the pools. Every failure becomes a {@link ServiceCallException}.
  */
 final class ProxyServiceClient implements AutoCloseable {
+
+	/** The most of an answer the client reads (the codecs' default, made explicit): a larger one is malformed. */
+	static final int MAX_ANSWER_BYTES = 256 * 1024;
 
 	private final List<URI> endpoints;
 
@@ -65,7 +69,10 @@ final class ProxyServiceClient implements AutoCloseable {
 					}
 				})));
 		}
-		this.webClient = WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
+		this.webClient = WebClient.builder()
+			.clientConnector(new ReactorClientHttpConnector(http))
+			.codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(MAX_ANSWER_BYTES))
+			.build();
 	}
 
 	/**
@@ -145,6 +152,12 @@ final class ProxyServiceClient implements AutoCloseable {
 					"the answer is not JSON of the protocol (" + rootCause(error).getClass().getSimpleName() + ")");
 		}
 		Throwable root = rootCause(error);
+		if (root instanceof DataBufferLimitException) {
+			// it answered, whole, with more than the protocol's answer can be: as wrong as any
+			// other answer that cannot be read, and asking again would get the same
+			return new ServiceCallException(ServiceCallException.Reason.MALFORMED, endpoint,
+					"the answer is larger than " + (MAX_ANSWER_BYTES / 1024) + " KB, the most the client reads");
+		}
 		if (root instanceof UnsupportedMediaTypeException unsupported) {
 			// it answered, with something else than JSON (a login page, a gateway's error page):
 			// retrying the same service cannot help, and it is not down

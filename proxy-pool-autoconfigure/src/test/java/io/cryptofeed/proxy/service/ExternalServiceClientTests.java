@@ -421,6 +421,7 @@ class ExternalServiceClientTests {
 						"malformed"),
 				arguments("empty body", aResponse().withStatus(200).withHeader("Content-Type", "application/json"),
 						"malformed"),
+				arguments("an answer over 256 KB", okJson(ServiceFixture.oversizedJson()), "malformed"),
 				arguments("wrong type", okJson("{\"proxy_url\": [1, 2], \"ttl_seconds\": \"soon\"}"), "malformed"),
 				arguments("unknown fallback policy", okJson(ServiceFixture.json("socks5://127.0.0.1:1", 60L, "pray")),
 						"malformed"),

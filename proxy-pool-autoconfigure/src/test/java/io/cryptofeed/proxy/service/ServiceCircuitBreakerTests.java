@@ -88,6 +88,21 @@ class ServiceCircuitBreakerTests {
 		});
 	}
 
+	/** An answer too large to read came whole from a service that is up: as malformed, not unreachable. */
+	@Test
+	void anAnswerOverTheSizeLimitFallsBackButLeavesTheBreakerClosed() {
+		this.fixture.answer(okJson(ServiceFixture.oversizedJson()));
+		run(this.fixture.runner(), (context, client) -> {
+			CircuitBreaker breaker = ((ServiceCircuitBreaker) context.getBean(ServiceGuard.class)).breaker();
+			for (int i = 0; i < 8; i++) {
+				assertThat(this.fixture.whoami(client)).isEqualTo(EMBEDDED_PEER);
+			}
+			assertThat(this.fixture.requests()).hasSize(8);
+			assertThat(requestCount(context, "failed", "malformed")).isEqualTo(8);
+			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		});
+	}
+
 	@Test
 	void withTheBreakerOffEveryConnectionAsks() {
 		this.fixture.answer(aResponse().withStatus(503));

@@ -136,6 +136,15 @@ final class ServiceFixture implements AutoCloseable {
 				+ ",\"fallback_policy\":" + quoted(policy) + ",\"metadata\":{\"region\":\"eu\"}}";
 	}
 
+	/**
+	 * An answer of the protocol, a usable proxy with a password in it, that is larger than the
+	 * 256 KB the client reads: its metadata carries the bulk.
+	 */
+	static String oversizedJson() {
+		return "{\"proxy_url\":\"socks5://u:" + SECRET + "@127.0.0.1:1\",\"ttl_seconds\":60,\"fallback_policy\":null,"
+				+ "\"metadata\":{\"padding\":\"" + "x".repeat(300 * 1024) + "\"}}";
+	}
+
 	private static String quoted(String value) {
 		return (value != null) ? "\"" + value + "\"" : "null";
 	}
