@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolKey;
@@ -46,15 +47,28 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 	/**
 	 * @param tls key and trust material for https endpoints, or {@code null} for the JDK's defaults
 	 * @param guard wraps every call, e.g. a {@link ServiceCircuitBreaker}
+	 * @param clock the wall clock, for the times feedback reports; answers' TTLs run on
+	 * {@link System#nanoTime()}
 	 */
 	public ServiceProxySource(ServiceClientSettings settings, ServiceTls tls, ServiceGuard guard,
 			ServiceMetrics metrics, Clock clock) {
+		this(settings, tls, guard, metrics, clock, System::nanoTime);
+	}
+
+	/**
+	 * @param tls key and trust material for https endpoints, or {@code null} for the JDK's defaults
+	 * @param guard wraps every call, e.g. a {@link ServiceCircuitBreaker}
+	 * @param clock the wall clock, for the times feedback reports
+	 * @param nanoTime monotonic nanoseconds, as {@link System#nanoTime()}, on which answers' TTLs run
+	 */
+	public ServiceProxySource(ServiceClientSettings settings, ServiceTls tls, ServiceGuard guard,
+			ServiceMetrics metrics, Clock clock, LongSupplier nanoTime) {
 		this.settings = settings;
 		this.client = new ProxyServiceClient(settings, tls);
 		this.guard = guard;
 		this.metrics = metrics;
 		this.clock = clock;
-		this.cache = new AnswerCache(clock);
+		this.cache = new AnswerCache(nanoTime);
 		this.feedback = new FeedbackQueue(settings.feedbackQueueCapacity(), this.client::feedback, guard::isOpen,
 				metrics, Schedulers.parallel());
 	}

@@ -53,6 +53,22 @@ class ServiceAnswerCacheTests {
 	}
 
 	@Test
+	void aStepOfTheWallClockNeitherLengthensNorShortensAnAnswersTtl() {
+		this.fixture.answerWithProxy(60L, "embedded_fallback");
+		run(this.fixture.runner(this.clock), (context, client) -> {
+			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+			this.clock.step(Duration.ofHours(2));
+			this.clock.advance(Duration.ofSeconds(30));
+			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+			assertThat(this.fixture.requests()).hasSize(1);
+			this.clock.step(Duration.ofHours(-3));
+			this.clock.advance(Duration.ofSeconds(31));
+			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+			assertThat(this.fixture.requests()).hasSize(2);
+		});
+	}
+
+	@Test
 	void anAnswerWithoutProxyIsReusedWithinItsTtlAndAskedForAgainAfter() {
 		// how the starter's own server answers for a type without pool
 		this.fixture.answer(okJson(ServiceFixture.json(null, 60L, "direct_connection")));

@@ -226,7 +226,7 @@ final class ServiceFixture implements AutoCloseable {
 				ObjectProvider<ServiceMetrics> metrics, Clock clock) {
 			return new ServiceProxySource(compiled.settings(), compiled.tls(),
 					guard.getIfAvailable(() -> ServiceGuard.NONE), metrics.getIfAvailable(() -> ServiceMetrics.NONE),
-					clock);
+					clock, (clock instanceof TestClock test) ? test.ticker() : System::nanoTime);
 		}
 
 	}
