@@ -43,7 +43,9 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * undrain it, and check a member or a whole pool at once. A pool is named by its exchange
  * ({@code default} for the default settings) and connection type; a member by its id
  * ({@code host:port}, see {@link MemberIds}) or its index in configuration order. Nothing
- * shown holds a credential.
+ * shown holds a credential. A refused action throws an {@link InvalidEndpointRequestException}
+ * that says what is wrong; over HTTP, {@link ProxyPoolEndpointWebExtension} answers it with
+ * its status and reason.
  */
 @Endpoint(id = "proxypool")
 public class ProxyPoolEndpoint {
@@ -134,14 +136,24 @@ public class ProxyPoolEndpoint {
 		List<String> ids = MemberIds.of(members);
 		int index = MemberIds.find(ids, member);
 		if (index < 0) {
-			throw new InvalidEndpointRequestException("Pool " + pool.key() + " has no member " + member,
-					"no such member");
+			throw new RejectedActionException(RejectedActionException.NOT_FOUND,
+					"Pool " + pool.key() + " has no member " + ProxyUrls.mask(member),
+					"name a member by its id or its index"
+							+ (ids.isEmpty() ? "; the pool has no member now"
+									: " (0 to " + (ids.size() - 1) + "); its members now: " + listed(ids)));
 		}
 		PoolMember target = members.get(index);
 		String id = ids.get(index);
 		switch (action) {
 			case DRAIN, UNDRAIN -> pool.setUnavailable(target, Unavailability.DRAINED, action == MemberAction.DRAIN);
-			case CHECK -> await(checks(pool, () -> this.healthChecker.checkNow(target)));
+			case CHECK -> {
+				if (this.healthChecker != null && !target.enabled()) {
+					throw new RejectedActionException(RejectedActionException.BAD_REQUEST,
+							"Member " + id + " of pool " + pool.key() + " is disabled: it is not health-checked",
+							"set its enabled: true in configuration to have it selected and checked");
+				}
+				await(checks(pool, () -> this.healthChecker.checkNow(target)));
+			}
 		}
 		log.log(Level.INFO, "proxy pool operator: action={0} pool={1} member={2} available={3}", name(action),
 				pool.key(), id, target.isAvailable());
@@ -160,7 +172,11 @@ public class ProxyPoolEndpoint {
 	private ProxyPool require(String exchange, String type) {
 		ProxyPool pool = find(exchange, type);
 		if (pool == null) {
-			throw new InvalidEndpointRequestException("No proxy pool " + exchange + "/" + type, "no such pool");
+			List<String> keys = this.pools.pools().keySet().stream().map(PoolKey::toString).toList();
+			throw new RejectedActionException(RejectedActionException.NOT_FOUND,
+					"No proxy pool " + ProxyUrls.mask(exchange) + "/" + ProxyUrls.mask(type),
+					"name a pool as {exchange}/{type}: an exchange id or default, then http or websocket"
+							+ (keys.isEmpty() ? "; there is no pool now" : "; the pools now: " + listed(keys)));
 		}
 		return pool;
 	}
@@ -168,15 +184,29 @@ public class ProxyPoolEndpoint {
 	/** Starts checks, or refuses when the pool or member is not health-checked. */
 	private CompletableFuture<?> checks(ProxyPool pool, Supplier<CompletableFuture<?>> start) {
 		if (this.healthChecker == null) {
-			throw new InvalidEndpointRequestException("Pool " + pool.key() + " is not health-checked",
-					"health checks are off");
+			throw new RejectedActionException(RejectedActionException.BAD_REQUEST,
+					"Pool " + pool.key() + " is not health-checked: this application runs no health checks",
+					"health checks need Reactor Netty (reactor-netty-core) on the class path; "
+							+ "drain and undrain work without them");
 		}
 		try {
 			return start.get();
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidEndpointRequestException(ex.getMessage(), "not health-checked");
+			String block = PoolKey.DEFAULT.equals(pool.key().settings()) ? PoolKey.DEFAULT
+					: "exchanges." + pool.key().settings();
+			throw new RejectedActionException(RejectedActionException.BAD_REQUEST,
+					"Pool " + pool.key() + " is not health-checked",
+					"turn its checks on with cryptofeed.proxy." + block + "." + pool.key().type().id()
+							+ ".health-check.enabled=true; drain and undrain work without them");
 		}
+	}
+
+	/** Ids or pool names for a reason: the first ten, then how many more. */
+	private static String listed(List<String> names) {
+		int shown = Math.min(names.size(), 10);
+		return String.join(", ", names.subList(0, shown))
+				+ ((names.size() > shown) ? " and " + (names.size() - shown) + " more" : "");
 	}
 
 	/** Waits for the checks, at most {@code checkWait}: after that the answer shows the state so far. */
@@ -238,7 +268,17 @@ public class ProxyPoolEndpoint {
 	public enum PoolAction {
 
 		/** Check every member now. */
-		CHECK
+		CHECK;
+
+		/**
+		 * The action a request names, in any case.
+		 * @throws InvalidEndpointRequestException when it names none, or one that is not a pool's
+		 */
+		public static PoolAction of(String action) {
+			return parse(PoolAction.class, action, "a pool",
+					"send {\"action\":\"check\"}: a pool can only be checked; drain and undrain are sent "
+							+ "to one member, at {exchange}/{type}/{member}");
+		}
 
 	}
 
@@ -252,8 +292,31 @@ public class ProxyPoolEndpoint {
 		UNDRAIN,
 
 		/** Check it now. */
-		CHECK
+		CHECK;
 
+		/**
+		 * The action a request names, in any case.
+		 * @throws InvalidEndpointRequestException when it names none, or one that is not a member's
+		 */
+		public static MemberAction of(String action) {
+			return parse(MemberAction.class, action, "a member",
+					"send {\"action\":\"drain\"}, {\"action\":\"undrain\"} or {\"action\":\"check\"}");
+		}
+
+	}
+
+	private static <A extends Enum<A>> A parse(Class<A> type, String action, String target, String fix) {
+		if (action == null || action.isBlank()) {
+			throw new RejectedActionException(RejectedActionException.BAD_REQUEST, "No action given for " + target,
+					fix);
+		}
+		for (A candidate : type.getEnumConstants()) {
+			if (candidate.name().equalsIgnoreCase(action.strip())) {
+				return candidate;
+			}
+		}
+		throw new RejectedActionException(RejectedActionException.BAD_REQUEST,
+				"Unknown action '" + ProxyUrls.mask(action.strip()) + "' for " + target, fix);
 	}
 
 	/**

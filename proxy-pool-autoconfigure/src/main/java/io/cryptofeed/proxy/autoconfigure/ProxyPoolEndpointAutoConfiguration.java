@@ -1,6 +1,7 @@
 package io.cryptofeed.proxy.autoconfigure;
 
 import io.cryptofeed.proxy.actuate.ProxyPoolEndpoint;
+import io.cryptofeed.proxy.actuate.ProxyPoolEndpointWebExtension;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
@@ -9,6 +10,7 @@ import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -36,6 +38,14 @@ public class ProxyPoolEndpointAutoConfiguration {
 		return new ProxyPoolEndpoint(pools, healthChecker.getIfAvailable(), breakers.getIfAvailable(),
 				clients.getIfAvailable(), ProxyPoolEndpoint.CHECK_WAIT,
 				(reloads != null) ? reloads::status : null, rateLimits.getIfAvailable());
+	}
+
+	/** Over HTTP, a refused action answers its status with what is wrong and what to do. */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
+	public ProxyPoolEndpointWebExtension proxyPoolEndpointWebExtension(ProxyPoolEndpoint endpoint) {
+		return new ProxyPoolEndpointWebExtension(endpoint);
 	}
 
 }

@@ -297,29 +297,55 @@ class OperationsIntegrationTests {
 	}
 
 	@Test
-	void badWritesAreBadRequests() {
+	void aRefusedActionAnswersItsStatusWithWhatIsWrongAndWhatToDo() {
 		run();
-		this.actuator.post()
-			.uri("/actuator/proxypool/default/http/0")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("action", "explode"))
-			.exchange()
-			.expectStatus()
-			.isBadRequest();
-		this.actuator.post()
-			.uri("/actuator/proxypool/default/http/127.0.0.9:1")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("action", "drain"))
-			.exchange()
-			.expectStatus()
-			.isBadRequest();
-		this.actuator.post()
-			.uri("/actuator/proxypool/default/http/0")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("action", "check"))
-			.exchange()
-			.expectStatus()
-			.isBadRequest();
+		String id = id(this.first);
+		String unknownAction = refused("/actuator/proxypool/default/http/0", Map.of("action", "explode"), 400);
+		assertThat(read(unknownAction, "$.status", Integer.class)).isEqualTo(400);
+		assertThat(read(unknownAction, "$.error", String.class)).isEqualTo("Bad Request");
+		assertThat(read(unknownAction, "$.message", String.class)).isEqualTo("Unknown action 'explode' for a member");
+		assertThat(read(unknownAction, "$.fix", String.class)).contains("\"drain\"", "\"undrain\"", "\"check\"");
+
+		String noAction = refused("/actuator/proxypool/default/http/0", Map.of(), 400);
+		assertThat(read(noAction, "$.message", String.class)).isEqualTo("No action given for a member");
+		assertThat(read(noAction, "$.fix", String.class)).contains("\"drain\"");
+
+		String poolDrain = refused("/actuator/proxypool/default/http", Map.of("action", "drain"), 400);
+		assertThat(read(poolDrain, "$.message", String.class)).isEqualTo("Unknown action 'drain' for a pool");
+		assertThat(read(poolDrain, "$.fix", String.class)).contains("{\"action\":\"check\"}", "{member}");
+
+		String unknownMember = refused("/actuator/proxypool/default/http/127.0.0.9:1", Map.of("action", "drain"), 404);
+		assertThat(read(unknownMember, "$.status", Integer.class)).isEqualTo(404);
+		assertThat(read(unknownMember, "$.error", String.class)).isEqualTo("Not Found");
+		assertThat(read(unknownMember, "$.message", String.class)).isEqualTo("Pool default/http has no member 127.0.0.9:1");
+		assertThat(read(unknownMember, "$.fix", String.class)).contains("(0 to 2)", id, id(this.third));
+
+		String unknownPool = refused("/actuator/proxypool/kraken/http", Map.of("action", "check"), 404);
+		assertThat(read(unknownPool, "$.message", String.class)).isEqualTo("No proxy pool kraken/http");
+		assertThat(read(unknownPool, "$.fix", String.class)).contains("default/http", "default/websocket");
+		String unknownType = refused("/actuator/proxypool/default/ftp/0", Map.of("action", "drain"), 404);
+		assertThat(read(unknownType, "$.message", String.class)).isEqualTo("No proxy pool default/ftp");
+		assertThat(read(unknownType, "$.fix", String.class)).contains("http or websocket");
+
+		String notChecked = refused("/actuator/proxypool/default/http/" + id, Map.of("action", "check"), 400);
+		assertThat(read(notChecked, "$.message", String.class)).isEqualTo("Pool default/http is not health-checked");
+		assertThat(read(notChecked, "$.fix", String.class))
+			.contains("cryptofeed.proxy.default.http.health-check.enabled=true");
+		String poolNotChecked = refused("/actuator/proxypool/default/http", Map.of("action", "check"), 400);
+		assertThat(read(poolNotChecked, "$.message", String.class)).isEqualTo("Pool default/http is not health-checked");
+
+		// what the request names is shown masked: a member named by its URL keeps its password
+		String byUrl = refused("/actuator/proxypool/default/websocket/feed:" + TestPools.CANARY + "@" + id(this.third),
+				Map.of("action", "drain"), 404);
+		assertThat(read(byUrl, "$.message", String.class))
+			.isEqualTo("Pool default/websocket has no member ***@" + id(this.third));
+		String actionWithSecret = refused("/actuator/proxypool/default/http/0",
+				Map.of("action", "socks5://feed:" + TestPools.CANARY + "@10.0.0.1:1080"), 400);
+		assertThat(read(actionWithSecret, "$.message", String.class)).contains("socks5://***@10.0.0.1:1080");
+		assertThat(this.bodies).hasSize(10).noneMatch((body) -> body.contains(TestPools.CANARY));
+
+		// nothing refused changed anything, and a GET of an unknown pool still answers 404
+		assertThat(read(get("/actuator/proxypool/default/http/0"), "$.drained", Boolean.class)).isFalse();
 		this.actuator.get().uri("/actuator/proxypool/kraken/http").exchange().expectStatus().isNotFound();
 	}
 
@@ -372,6 +398,18 @@ class OperationsIntegrationTests {
 			.exchange()
 			.expectStatus()
 			.isOk()
+			.expectBody(String.class));
+	}
+
+	/** A POST the endpoint refuses with this status: its JSON body. */
+	private String refused(String path, Map<String, String> body, int status) {
+		return keep(this.actuator.post()
+			.uri(path)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(body)
+			.exchange()
+			.expectStatus()
+			.isEqualTo(status)
 			.expectBody(String.class));
 	}
 

@@ -17,8 +17,11 @@ import io.cryptofeed.proxy.breaker.BreakerSettings;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.Lease;
+import io.cryptofeed.proxy.core.MemberSpec;
 import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.PoolSpec;
+import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.ratelimit.LimitState;
@@ -37,6 +40,8 @@ import reactor.test.scheduler.VirtualTimeScheduler;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -228,19 +233,65 @@ class ProxyPoolEndpointTests {
 			.isThrownBy(() -> this.endpoint.memberAction("default", "http", "0", MemberAction.CHECK))
 			.withMessageContaining("default/http is not health-checked");
 		ProxyPoolEndpoint endpoint = withChecker();
-		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+		assertThatExceptionOfType(RejectedActionException.class)
 			.isThrownBy(() -> endpoint.poolAction("binance", "websocket", PoolAction.CHECK))
-			.withMessageContaining("binance/websocket is not health-checked");
+			.withMessage("Pool binance/websocket is not health-checked")
+			.satisfies((ex) -> assertThat(ex.status()).isEqualTo(400))
+			.satisfies((ex) -> assertThat(ex.fix())
+				.contains("cryptofeed.proxy.exchanges.binance.websocket.health-check.enabled=true"));
 	}
 
 	@Test
-	void writesToUnknownPoolsOrMembersAreBadRequests() {
-		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+	void aCheckOfADisabledMemberIsRefusedWithWhy() {
+		ProxyPools pools = ProxyPools.of(List.of(new PoolSpec(this.http.key(), PoolSpec.Origin.POOL,
+				List.of(MemberSpec.of(ProxyEndpoint.parse("http://127.0.0.1:3128")),
+						new MemberSpec(ProxyEndpoint.parse("http://127.0.0.5:3128"), 1, false, Map.of())),
+				"round-robin", Duration.ofSeconds(30))), Map.of(), SelectionStrategies.builtIn()::create);
+		this.checker = new HealthChecker(pools, Map.of(this.http.key(), tcpChecks()),
+				(s) -> (endpoint, timeout) -> Mono.just(Duration.ofMillis(7)), this.time,
+				Clock.fixed(NOW, ZoneOffset.UTC), () -> 0.5, 64, HealthListener.NONE);
+		ProxyPoolEndpointWebExtension web = new ProxyPoolEndpointWebExtension(
+				new ProxyPoolEndpoint(pools, this.checker, null, null, Duration.ofSeconds(1), null, null));
+		WebEndpointResponse<OperationResponseBody> answer = web.memberAction("default", "http", "127.0.0.5:3128",
+				"check");
+		assertThat(answer.getStatus()).isEqualTo(400);
+		assertThat(answer.getBody()).isEqualTo(new ProxyPoolEndpointWebExtension.Rejection(400, "Bad Request",
+				"Member 127.0.0.5:3128 of pool default/http is disabled: it is not health-checked",
+				"set its enabled: true in configuration to have it selected and checked"));
+	}
+
+	@Test
+	void writesToUnknownPoolsOrMembersAreNotFound() {
+		assertThatExceptionOfType(RejectedActionException.class)
 			.isThrownBy(() -> this.endpoint.memberAction("kraken", "http", "0", MemberAction.DRAIN))
-			.withMessageContaining("No proxy pool kraken/http");
-		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.withMessage("No proxy pool kraken/http")
+			.satisfies((ex) -> assertThat(ex.status()).isEqualTo(404))
+			.satisfies((ex) -> assertThat(ex.fix()).contains("an exchange id or default, then http or websocket",
+					"the pools now: ", "default/http", "binance/websocket"));
+		assertThatExceptionOfType(RejectedActionException.class)
 			.isThrownBy(() -> this.endpoint.memberAction("default", "http", "127.0.0.9:1", MemberAction.DRAIN))
-			.withMessageContaining("has no member 127.0.0.9:1");
+			.withMessage("Pool default/http has no member 127.0.0.9:1")
+			.satisfies((ex) -> assertThat(ex.status()).isEqualTo(404))
+			.satisfies((ex) -> assertThat(ex.fix()).isEqualTo("name a member by its id or its index (0 to 2); "
+					+ "its members now: 127.0.0.1:3128, 127.0.0.2:1080#1, 127.0.0.2:1080#2"));
+	}
+
+	@Test
+	void overHttpARefusalIsAnsweredWithItsStatusAndReasonAndASuccessWithTheState() {
+		ProxyPoolEndpointWebExtension web = new ProxyPoolEndpointWebExtension(this.endpoint);
+		WebEndpointResponse<OperationResponseBody> unknown = web.memberAction("default", "http", "0", "Explode");
+		assertThat(unknown.getStatus()).isEqualTo(400);
+		assertThat(unknown.getBody()).isEqualTo(new ProxyPoolEndpointWebExtension.Rejection(400, "Bad Request",
+				"Unknown action 'Explode' for a member",
+				"send {\"action\":\"drain\"}, {\"action\":\"undrain\"} or {\"action\":\"check\"}"));
+		assertThat(web.poolAction("default", "http", null).getBody()).extracting("message")
+			.isEqualTo("No action given for a pool");
+		assertThat(web.memberAction("kraken", "http", "0", "drain").getStatus()).isEqualTo(404);
+
+		WebEndpointResponse<OperationResponseBody> drained = web.memberAction("default", "http", "1", " DRAIN ");
+		assertThat(drained.getStatus()).isEqualTo(200);
+		assertThat(drained.getBody()).isInstanceOfSatisfying(MemberDescriptor.class,
+				(member) -> assertThat(member.drained()).isTrue());
 	}
 
 	@Test
@@ -253,11 +304,13 @@ class ProxyPoolEndpointTests {
 			.doesNotContain("other:");
 	}
 
+	private static HealthCheckSettings tcpChecks() {
+		return new HealthCheckSettings(HealthCheckSettings.Method.TCP, Duration.ofHours(1), Duration.ofSeconds(1), 1, 2,
+				2, 0.0, null, (status) -> true, ProxyTls.systemDefault());
+	}
+
 	private ProxyPoolEndpoint withChecker() {
-		HealthCheckSettings settings = new HealthCheckSettings(HealthCheckSettings.Method.TCP, Duration.ofHours(1),
-				Duration.ofSeconds(1), 1, 2, 2, 0.0, null, (status) -> true,
-				ProxyTls.systemDefault());
-		this.checker = new HealthChecker(this.pools, Map.of(this.http.key(), settings),
+		this.checker = new HealthChecker(this.pools, Map.of(this.http.key(), tcpChecks()),
 				(s) -> (endpoint, timeout) -> endpoint.hasCredentials() && endpoint.username().equals("feed")
 						? Mono.error(new ProbeFailedException(endpoint + " rejected the credentials of "
 								+ "socks5://feed:" + TestPools.CANARY + "@127.0.0.2:1080", null))

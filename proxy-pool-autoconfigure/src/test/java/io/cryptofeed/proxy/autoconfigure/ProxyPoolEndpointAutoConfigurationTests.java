@@ -3,6 +3,7 @@ package io.cryptofeed.proxy.autoconfigure;
 import java.time.Duration;
 
 import io.cryptofeed.proxy.actuate.ProxyPoolEndpoint;
+import io.cryptofeed.proxy.actuate.ProxyPoolEndpointWebExtension;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.health.HealthChecker;
 import org.junit.jupiter.api.Test;
@@ -37,9 +38,12 @@ class ProxyPoolEndpointAutoConfigurationTests {
 	@Test
 	void thereWhenExposedOverHttpOrJmx() {
 		this.runner.withPropertyValues("management.endpoints.web.exposure.include=health,proxypool")
-			.run((context) -> assertThat(context).hasSingleBean(ProxyPoolEndpoint.class));
+			.run((context) -> assertThat(context).hasSingleBean(ProxyPoolEndpoint.class)
+				.hasSingleBean(ProxyPoolEndpointWebExtension.class));
+		// the web extension only answers HTTP requests: over JMX a refusal is the endpoint's exception
 		this.runner.withPropertyValues("spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=*")
-			.run((context) -> assertThat(context).hasSingleBean(ProxyPoolEndpoint.class));
+			.run((context) -> assertThat(context).hasSingleBean(ProxyPoolEndpoint.class)
+				.doesNotHaveBean(ProxyPoolEndpointWebExtension.class));
 	}
 
 	@Test
@@ -56,7 +60,8 @@ class ProxyPoolEndpointAutoConfigurationTests {
 			.withUserConfiguration(OwnEndpoint.class)
 			.run((context) -> assertThat(context).hasSingleBean(ProxyPoolEndpoint.class)
 				.hasBean("myProxyPoolEndpoint")
-				.doesNotHaveBean("proxyPoolEndpoint"));
+				.doesNotHaveBean("proxyPoolEndpoint")
+				.hasSingleBean(ProxyPoolEndpointWebExtension.class));
 	}
 
 	@Test
