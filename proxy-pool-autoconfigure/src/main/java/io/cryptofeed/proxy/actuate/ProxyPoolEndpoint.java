@@ -76,7 +76,7 @@ public class ProxyPoolEndpoint {
 	 * @param clients the transport that counts open connections, or {@code null} without one
 	 * @param checkWait how long a check request waits for its checks
 	 * @param reloads how the configuration reloads went, or {@code null} when it cannot be reloaded
-	 * @param rateLimits the exchanges' cooldowns and budgets, or {@code null} without the transport
+	 * @param rateLimits the exchanges' cooldowns and budgets, or {@code null} without them
 	 */
 	public ProxyPoolEndpoint(ProxyPools pools, HealthChecker healthChecker, MemberCircuitBreakers breakers,
 			ProxyPoolHttpClients clients, Duration checkWait, Supplier<ReloadStatus> reloads,
@@ -195,10 +195,12 @@ public class ProxyPoolEndpoint {
 		catch (IllegalArgumentException ex) {
 			String block = PoolKey.DEFAULT.equals(pool.key().settings()) ? PoolKey.DEFAULT
 					: "exchanges." + pool.key().settings();
+			// the checker checks no member of the pool: its checks are off, or none is enabled
 			throw new RejectedActionException(RejectedActionException.BAD_REQUEST,
 					"Pool " + pool.key() + " is not health-checked",
 					"turn its checks on with cryptofeed.proxy." + block + "." + pool.key().type().id()
-							+ ".health-check.enabled=true; drain and undrain work without them");
+							+ ".health-check.enabled=true, or enable a member (a disabled one is never checked); "
+							+ "drain and undrain work without checks");
 		}
 	}
 

@@ -1,11 +1,35 @@
 package io.cryptofeed.proxy.core;
 
-/** Helpers for showing proxy URLs without their credentials. */
+import java.net.URI;
+
+/** Helpers for showing proxy URLs, and other configured URLs, without their credentials. */
 public final class ProxyUrls {
 
 	static final String MASK = "***";
 
 	private ProxyUrls() {
+	}
+
+	/**
+	 * A URL someone configured (a health check's), shown as scheme, host, port and path only:
+	 * its user info, query and fragment may hold a key ({@code ?apikey=…}) and are left out.
+	 */
+	public static String withoutSecrets(URI url) {
+		StringBuilder shown = new StringBuilder();
+		if (url.getScheme() != null) {
+			shown.append(url.getScheme()).append("://");
+		}
+		if (url.getHost() != null) {
+			shown.append(url.getHost().contains(":") && !url.getHost().startsWith("[") ? "[" + url.getHost() + "]"
+					: url.getHost());
+			if (url.getPort() >= 0) {
+				shown.append(':').append(url.getPort());
+			}
+		}
+		if (url.getRawPath() != null) {
+			shown.append(url.getRawPath());
+		}
+		return shown.toString();
 	}
 
 	/**

@@ -8,8 +8,8 @@ import io.cryptofeed.proxy.core.ProxyUrls;
 import io.cryptofeed.proxy.netty.ProxyTls;
 
 /**
- * How one pool's members are checked. {@link #toString()} shows the check URL without its user
- * info, query and fragment, any of which may hold a key ({@code ?apikey=…}).
+ * How one pool's members are checked. {@link #toString()} shows the check URL as
+ * {@link ProxyUrls#withoutSecrets} does.
  *
  * @param method how a member is checked
  * @param interval time between two checks of a member
@@ -31,24 +31,8 @@ public record HealthCheckSettings(Method method, Duration interval, Duration tim
 		return "HealthCheckSettings[method=" + this.method + ", interval=" + this.interval + ", timeout=" + this.timeout
 				+ ", attempts=" + this.attempts + ", unhealthyThreshold=" + this.unhealthyThreshold
 				+ ", healthyThreshold=" + this.healthyThreshold + ", jitter=" + this.jitter + ", url="
-				+ shown(this.url) + ", expectedStatus=" + this.expectedStatus + ", proxyTls=" + this.proxyTls + "]";
-	}
-
-	/** The URL with its user info masked, and its query and fragment replaced by {@code ***}. */
-	private static String shown(URI url) {
-		if (url == null) {
-			return null;
-		}
-		String raw = url.toString();
-		int cut = raw.length();
-		for (char c : new char[] { '?', '#' }) {
-			int at = raw.indexOf(c);
-			if (at >= 0 && at < cut) {
-				cut = at;
-			}
-		}
-		String shown = ProxyUrls.mask(raw.substring(0, cut));
-		return (cut < raw.length()) ? shown + raw.charAt(cut) + "***" : shown;
+				+ ((this.url != null) ? ProxyUrls.withoutSecrets(this.url) : null) + ", expectedStatus="
+				+ this.expectedStatus + ", proxyTls=" + this.proxyTls + "]";
 	}
 
 	/** Ways to check a member. */

@@ -140,13 +140,11 @@ public final class HealthChecker implements AutoCloseable {
 			for (Target target : List.copyOf(this.targets.values())) {
 				if (!wanted.containsKey(target.member)) {
 					this.targets.remove(target.member);
-					// under the target's lock: a check ending now marks the member before this
-					// lifts the mark, or sees the target cancelled and leaves the mark alone
-					synchronized (target) {
-						target.cancel("the member is no longer health-checked");
-						// a failing availability listener must not leave the reload half done
-						tell(target, () -> target.pool.setUnavailable(target.member, Unavailability.UNHEALTHY, false));
-					}
+					// cancelled before the mark is lifted: a check that marks the member meanwhile
+					// sees it cancelled afterwards and lifts the mark itself (see finish)
+					target.cancel("the member is no longer health-checked");
+					// a failing availability listener must not leave the reload half done
+					tell(target, () -> target.pool.setUnavailable(target.member, Unavailability.UNHEALTHY, false));
 				}
 			}
 			wanted.forEach((member, target) -> {
@@ -283,6 +281,7 @@ public final class HealthChecker implements AutoCloseable {
 			Runnable releaseSlot) {
 		releaseSlot.run();
 		if (this.closed || target.cancelled) {
+			abandon(target);
 			return;
 		}
 		boolean passed = error == null;
@@ -297,15 +296,16 @@ public final class HealthChecker implements AutoCloseable {
 		}
 		tell(target, () -> this.listener.checkCompleted(target.pool, target.member, elapsed, passed));
 		if (changed) {
-			synchronized (target) {
-				if (target.cancelled) {
-					// a reload stopped checking the member while this check ended: nothing would
-					// ever lift a mark set now
-					return;
-				}
-				// the pool's availability listeners run in this call: like a health listener, one
-				// that fails must neither stop this member's checks nor count this check twice
-				tell(target, () -> target.pool.setUnavailable(target.member, Unavailability.UNHEALTHY, !passed));
+			// the pool's availability listeners run in this call, so no lock is held: like a health
+			// listener, one that fails must neither stop this member's checks nor count this check
+			// twice
+			tell(target, () -> target.pool.setUnavailable(target.member, Unavailability.UNHEALTHY, !passed));
+			if (target.cancelled) {
+				// a reload stopped checking the member while this check ended, and may have lifted
+				// the mark before this set it: nothing would ever lift it now
+				tell(target, () -> target.pool.setUnavailable(target.member, Unavailability.UNHEALTHY, false));
+				abandon(target);
+				return;
 			}
 			if (passed) {
 				log.log(Level.INFO, "proxy health: pool={0} member={1} state=healthy latency={2}ms", target.pool.key(),
@@ -325,6 +325,15 @@ public final class HealthChecker implements AutoCloseable {
 		}
 		if (timer) {
 			schedule(() -> run(target, true), nextDelay(target.settings));
+		}
+	}
+
+	/** A check that ended after its member's checks were cancelled: its caller, if any, hears so. */
+	private static void abandon(Target target) {
+		CompletableFuture<MemberHealth.Snapshot> answering = target.answering;
+		target.answering = null;
+		if (answering != null) {
+			answering.completeExceptionally(new CancellationException("the member's checks were stopped"));
 		}
 	}
 

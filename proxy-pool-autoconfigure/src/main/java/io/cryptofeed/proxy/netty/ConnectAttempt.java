@@ -139,8 +139,7 @@ final class ConnectAttempt {
 			}
 			this.routed = true;
 			if (this.route != null) {
-				this.limits = this.rateLimits
-					.forExchange((this.routedExchange != null) ? this.routedExchange : this.route.key().settings());
+				this.limits = this.rateLimits.forRoute(this.routedExchange, this.route.key());
 			}
 		}
 		return this.route;

@@ -39,11 +39,12 @@ final class QuietCutLog {
 	 * @param window how long the burst this cut begins lasts: the quiet timeout
 	 */
 	void cut(ProxyPool pool, PoolMember member, boolean session, String quiet, String reason, Duration window) {
-		Burst burst = this.bursts.compute(member, (m, current) -> (current == null) ? new Burst(session)
+		String name = pool.nameOf(member);
+		Burst burst = this.bursts.compute(member, (m, current) -> (current == null) ? new Burst(name, session)
 				: current.plus(session));
 		boolean first = burst.cuts() == 1;
 		log.log(first ? Level.WARNING : Level.DEBUG, "proxy {0}: pool={1} member={2} quiet-for={3} reason={4}",
-				session ? "session closed" : "request cut", pool.key(), pool.nameOf(member), quiet, reason);
+				session ? "session closed" : "request cut", pool.key(), name, quiet, reason);
 		if (first) {
 			try {
 				this.timer.schedule(() -> end(pool, member, window), window.toNanos(), TimeUnit.NANOSECONDS);
@@ -62,20 +63,24 @@ final class QuietCutLog {
 			log.log(Level.WARNING,
 					"proxy connections cut: pool={0} member={1} sessions={2} requests={3} within={4} "
 							+ "repeats-at-debug={5}",
-					pool.key(), pool.nameOf(member), burst.sessions(), burst.requests(), Durations.format(window),
+					pool.key(), burst.name(), burst.sessions(), burst.requests(), Durations.format(window),
 					burst.cuts() - 1);
 		}
 	}
 
-	/** The cuts of one burst: sessions closed and requests (or opening handshakes) failed. */
-	private record Burst(int sessions, int requests) {
+	/**
+	 * The cuts of one burst: sessions closed and requests (or opening handshakes) failed.
+	 * @param name the member as its first line named it, which the count repeats though a reload
+	 * removed the member meanwhile (a removed member is named with its serial)
+	 */
+	private record Burst(String name, int sessions, int requests) {
 
-		Burst(boolean session) {
-			this(session ? 1 : 0, session ? 0 : 1);
+		Burst(String name, boolean session) {
+			this(name, session ? 1 : 0, session ? 0 : 1);
 		}
 
 		Burst plus(boolean session) {
-			return new Burst(this.sessions + (session ? 1 : 0), this.requests + (session ? 0 : 1));
+			return new Burst(this.name, this.sessions + (session ? 1 : 0), this.requests + (session ? 0 : 1));
 		}
 
 		int cuts() {

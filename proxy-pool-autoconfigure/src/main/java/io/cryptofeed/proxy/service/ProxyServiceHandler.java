@@ -91,10 +91,9 @@ public final class ProxyServiceHandler {
 		}
 		Lease lease;
 		try {
-			// the limits a local connection routed here uses: the named exchange's, else the
-			// pool's settings block (a request names no host for the hosts patterns)
-			lease = this.rateLimits.forExchange((exchange != null) ? exchange : pool.get().key().settings())
-				.select(pool.get(), Exclusion.NONE);
+			// the limits a local connection routed here goes through (a request names no host
+			// for the hosts patterns)
+			lease = this.rateLimits.forRoute(exchange, pool.get().key()).select(pool.get(), Exclusion.NONE);
 		}
 		catch (PoolRateLimitedException ex) {
 			// the exchange refuses these addresses whoever connects: the caller follows the

@@ -412,6 +412,47 @@ class HealthCheckerTests {
 		}
 	}
 
+	/**
+	 * An application's availability listener that reloads the pools when a member turns
+	 * unhealthy, behind the reloader's lock ({@code reloadLock} here), while another thread's
+	 * reload, holding that lock, stops checking the same member: no lock of the checker is held
+	 * around the listeners, so both end, and the member is left unmarked.
+	 */
+	@Test
+	void aListenerThatWaitsForAReloadWhichStopsCheckingItsMemberDoesNotDeadlockIt() throws InterruptedException {
+		PoolMember sick = this.pool.members().get(1);
+		this.probe.script(sick, false, false);
+		Object reloadLock = new Object();
+		CountDownLatch listenerInside = new CountDownLatch(1);
+		CountDownLatch reloadHoldsLock = new CountDownLatch(1);
+		this.pools.addAvailabilityListener((pool, member, available) -> {
+			if (member == sick && !available) {
+				listenerInside.countDown();
+				awaitLatch(reloadHoldsLock);
+				synchronized (reloadLock) {
+					// the application's reload on unhealthy
+				}
+			}
+		});
+		start(settings(1, 0.0), () -> 0.5);
+		Thread checks = new Thread(() -> this.time.advanceTimeBy(Duration.ofSeconds(12)), "health-check-test");
+		checks.setDaemon(true);
+		checks.start();
+		assertThat(listenerInside.await(10, TimeUnit.SECONDS)).isTrue();
+		Thread reload = new Thread(() -> {
+			synchronized (reloadLock) {
+				reloadHoldsLock.countDown();
+				this.checker.reconcile(Map.of(), 64);
+			}
+		}, "reload-test");
+		reload.setDaemon(true);
+		reload.start();
+
+		await().atMost(Duration.ofSeconds(10)).until(() -> !reload.isAlive() && !checks.isAlive());
+		assertThat(this.checker.checkedMembers()).isZero();
+		assertThat(sick.isAvailable()).isTrue();
+	}
+
 	@Test
 	void newSettingsApplyFromTheNextCheck() {
 		PoolMember watched = this.pool.members().get(0);

@@ -47,6 +47,14 @@ public final class RateLimits implements PoolsListener {
 		this.clock = Objects.requireNonNull(clock, "clock");
 	}
 
+	/**
+	 * The limits a connection routed to the pool goes through: those of the exchange it was
+	 * routed for, else, with no exchange named or matched, those of the pool's settings block.
+	 */
+	public ExchangeLimits forRoute(String exchange, PoolKey pool) {
+		return forExchange((exchange != null) ? exchange : pool.settings());
+	}
+
 	/** The limits of an exchange, created on first use with its policy. */
 	public ExchangeLimits forExchange(String exchange) {
 		// ids from the routing are lower case already: found without a copy

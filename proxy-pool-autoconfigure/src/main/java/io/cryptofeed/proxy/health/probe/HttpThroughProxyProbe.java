@@ -10,6 +10,7 @@ import java.util.function.IntPredicate;
 
 import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
+import io.cryptofeed.proxy.core.ProxyUrls;
 import io.cryptofeed.proxy.netty.ProxyProviders;
 import io.cryptofeed.proxy.netty.ProxyTls;
 import io.netty.channel.ChannelOption;
@@ -58,7 +59,7 @@ final class HttpThroughProxyProbe implements HealthProbe {
 		this.timer = timer;
 		this.tls = Objects.requireNonNull(tls, "tls");
 		this.url = checkUrl(url);
-		this.shown = shown(url);
+		this.shown = ProxyUrls.withoutSecrets(url);
 		this.expectedStatus = Objects.requireNonNull(expectedStatus, "expectedStatus");
 		this.client = client.keepAlive(false).followRedirect(false);
 	}
@@ -68,27 +69,10 @@ final class HttpThroughProxyProbe implements HealthProbe {
 		String scheme = (url.getScheme() != null) ? url.getScheme().toLowerCase(Locale.ROOT) : "";
 		if (!url.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
 			throw new IllegalArgumentException(
-					"The health check URL must be an absolute http or https URL with a host: " + shown(url));
+					"The health check URL must be an absolute http or https URL with a host: "
+							+ ProxyUrls.withoutSecrets(url));
 		}
 		return url;
-	}
-
-	private static String shown(URI url) {
-		StringBuilder shown = new StringBuilder();
-		if (url.getScheme() != null) {
-			shown.append(url.getScheme()).append("://");
-		}
-		if (url.getHost() != null) {
-			shown.append(url.getHost().contains(":") && !url.getHost().startsWith("[") ? "[" + url.getHost() + "]"
-					: url.getHost());
-			if (url.getPort() >= 0) {
-				shown.append(':').append(url.getPort());
-			}
-		}
-		if (url.getRawPath() != null) {
-			shown.append(url.getRawPath());
-		}
-		return shown.toString();
 	}
 
 	@Override
