@@ -224,19 +224,7 @@ class HealthCheckerTests {
 			}
 
 		};
-		HealthListener recording = new HealthListener() {
-
-			@Override
-			public void checkCompleted(ProxyPool pool, PoolMember member, Duration elapsed, boolean passed) {
-				HealthCheckerTests.this.completed.add(member.endpoint().host() + (passed ? " passed" : " failed"));
-			}
-
-			@Override
-			public void recoverySeen(ProxyPool pool, PoolMember member) {
-				HealthCheckerTests.this.recoveries.add(member);
-			}
-
-		};
+		HealthListener recording = recording();
 		// an application's listener ordered before the breakers and the metrics
 		this.checker = new HealthChecker(this.pools, Map.of(KEY, settings(1, 0.0)), (s) -> this.probe, this.time,
 				clock(), () -> 0.5, 64, HealthListener.all(List.of(failing, recording)));
@@ -469,8 +457,9 @@ class HealthCheckerTests {
 		assertThat(this.probe.calls(watched)).isEqualTo(2 + 1 + 4);
 	}
 
-	private void start(HealthCheckSettings settings, java.util.function.DoubleSupplier random) {
-		HealthListener listener = new HealthListener() {
+	/** Records every check in {@link #completed} and every recovery in {@link #recoveries}. */
+	private HealthListener recording() {
+		return new HealthListener() {
 
 			@Override
 			public void checkCompleted(ProxyPool pool, PoolMember member, Duration elapsed, boolean passed) {
@@ -483,6 +472,10 @@ class HealthCheckerTests {
 			}
 
 		};
+	}
+
+	private void start(HealthCheckSettings settings, java.util.function.DoubleSupplier random) {
+		HealthListener listener = recording();
 		this.checker = new HealthChecker(this.pools, Map.of(KEY, settings), (s) -> this.probe, this.time, clock(),
 				random, 64, listener);
 		this.checker.start();
