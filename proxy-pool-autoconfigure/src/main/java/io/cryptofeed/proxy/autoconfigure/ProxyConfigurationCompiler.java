@@ -461,7 +461,8 @@ public final class ProxyConfigurationCompiler {
 	private void checkHealthCheck(String path, HealthCheck check, Violations violations) {
 		Duration interval = check.getInterval();
 		Duration timeout = check.getTimeout();
-		if (interval == null || interval.compareTo(Duration.ofSeconds(1)) < 0) {
+		boolean intervalValid = interval != null && interval.compareTo(Duration.ofSeconds(1)) >= 0;
+		if (!intervalValid) {
 			violations.add(path + ".interval", Durations.format(interval),
 					"the interval must be at least 1 second", "set a duration such as 30s");
 		}
@@ -469,8 +470,9 @@ public final class ProxyConfigurationCompiler {
 			violations.add(path + ".timeout", Durations.format(timeout), "the timeout must be positive",
 					"set a duration such as 5s");
 		}
-		else if (interval != null && !interval.isNegative() && !interval.isZero() && timeout.compareTo(interval) >= 0) {
-			// an interval of 0 or less is reported above: "lower the timeout" would be no fix for it
+		else if (intervalValid && timeout.compareTo(interval) >= 0) {
+			// against an interval reported above, "lower the timeout" would be no fix: its own fix
+			// comes first (the 30s it suggests is above every usual timeout)
 			violations.add(path + ".timeout", Durations.format(timeout),
 					"the timeout must be shorter than the interval (" + Durations.format(interval) + ")",
 					"lower the timeout or raise the interval");

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -388,9 +389,10 @@ class ProxyConfigurationValidationTests {
 	}
 
 	/** "Lower the timeout" would be wrong: no timeout is shorter than an interval of -5s. */
-	@Test
-	void aNegativeHealthCheckIntervalIsTheOnlyViolationNotAlsoTheTimeoutsFault() {
-		this.runner.withPropertyValues(HTTP + ".health-check.interval=-5s")
+	@ParameterizedTest
+	@ValueSource(strings = { "-5s", "0s", "500ms" })
+	void anIntervalUnderASecondIsTheOnlyViolationNotAlsoTheTimeoutsFault(String interval) {
+		this.runner.withPropertyValues(HTTP + ".health-check.interval=" + interval)
 			.run((context) -> assertThat(findCause(context.getStartupFailure()).violations()).singleElement()
 				.satisfies((violation) -> assertThat(violation.property()).isEqualTo(HTTP + ".health-check.interval")));
 	}
