@@ -26,7 +26,9 @@ public class ServiceServerProperties {
 	/** API key clients must send in 'X-API-Key'; set this, token, or server.ssl.client-auth=need. */
 	private String apiKey;
 
-	/** How long clients may reuse an answer (its ttl_seconds); a bare number means seconds. */
+	/**
+	 * How long clients may reuse an answer (its ttl_seconds), and the longest one without a proxy because every member rests; a bare number means seconds.
+	 */
 	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration answerTtl = Duration.ofSeconds(60);
 

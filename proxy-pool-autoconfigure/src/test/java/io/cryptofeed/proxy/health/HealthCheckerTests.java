@@ -183,19 +183,7 @@ class HealthCheckerTests {
 	void aListenerThatThrowsDoesNotTurnAPassedCheckIntoAFailedOne() {
 		PoolMember watched = this.pool.members().get(0);
 		this.checker = new HealthChecker(this.pools, Map.of(KEY, settings(1, 0.0)), (s) -> this.probe, this.time,
-				clock(), () -> 0.5, 64, new HealthListener() {
-
-					@Override
-					public void checkCompleted(ProxyPool pool, PoolMember member, Duration elapsed, boolean passed) {
-						throw new IllegalStateException("a listener of the application failed");
-					}
-
-					@Override
-					public void recoverySeen(ProxyPool pool, PoolMember member) {
-						throw new IllegalStateException("a listener of the application failed");
-					}
-
-				});
+				clock(), () -> 0.5, 64, failing());
 		this.checker.start();
 		this.time.advanceTimeBy(Duration.ofSeconds(21));
 
@@ -211,23 +199,9 @@ class HealthCheckerTests {
 	void aListenerThatThrowsDoesNotKeepTheOthersFromHearingTheCheck() {
 		PoolMember watched = this.pool.members().get(2);
 		this.probe.script(watched, false, true);
-		HealthListener failing = new HealthListener() {
-
-			@Override
-			public void checkCompleted(ProxyPool pool, PoolMember member, Duration elapsed, boolean passed) {
-				throw new IllegalStateException("a listener of the application failed");
-			}
-
-			@Override
-			public void recoverySeen(ProxyPool pool, PoolMember member) {
-				throw new IllegalStateException("a listener of the application failed");
-			}
-
-		};
-		HealthListener recording = recording();
 		// an application's listener ordered before the breakers and the metrics
 		this.checker = new HealthChecker(this.pools, Map.of(KEY, settings(1, 0.0)), (s) -> this.probe, this.time,
-				clock(), () -> 0.5, 64, HealthListener.all(List.of(failing, recording)));
+				clock(), () -> 0.5, 64, HealthListener.all(List.of(failing(), recording())));
 		this.checker.start();
 		this.time.advanceTimeBy(Duration.ofSeconds(11));
 
@@ -455,6 +429,23 @@ class HealthCheckerTests {
 
 		// the check due at 10.5 s was scheduled before the reload; from it on, every 2 s
 		assertThat(this.probe.calls(watched)).isEqualTo(2 + 1 + 4);
+	}
+
+	/** An application's listener that throws at every check and recovery. */
+	private static HealthListener failing() {
+		return new HealthListener() {
+
+			@Override
+			public void checkCompleted(ProxyPool pool, PoolMember member, Duration elapsed, boolean passed) {
+				throw new IllegalStateException("a listener of the application failed");
+			}
+
+			@Override
+			public void recoverySeen(ProxyPool pool, PoolMember member) {
+				throw new IllegalStateException("a listener of the application failed");
+			}
+
+		};
 	}
 
 	/** Records every check in {@link #completed} and every recovery in {@link #recoveries}. */
