@@ -38,7 +38,7 @@ class CooldownMetricsTests {
 
 	private final TestClock clock = new TestClock();
 
-	private final RateLimits limits = new RateLimits(RateLimitPolicies.DEFAULTS, this.clock);
+	private final RateLimits limits = new RateLimits(RateLimitPolicies.DEFAULTS, this.clock, this.clock.ticker());
 
 	private final ProxyPool pool = new ProxyPool(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP),
 			PoolSpec.Origin.POOL,

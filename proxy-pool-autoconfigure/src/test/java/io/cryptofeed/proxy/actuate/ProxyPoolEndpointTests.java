@@ -120,7 +120,7 @@ class ProxyPoolEndpointTests {
 
 	@Test
 	void eachMemberShowsItsCooldownsPerExchange() {
-		RateLimits rateLimits = new RateLimits(RateLimitPolicies.DEFAULTS, Clock.fixed(NOW, ZoneOffset.UTC));
+		RateLimits rateLimits = new RateLimits(RateLimitPolicies.DEFAULTS, Clock.fixed(NOW, ZoneOffset.UTC), () -> 0L);
 		ProxyPoolEndpoint withLimits = new ProxyPoolEndpoint(this.pools, null, this.breakers, null,
 				Duration.ofSeconds(1), null, rateLimits);
 		rateLimits.forExchange("binance").responded(this.http, this.http.members().get(0), 429, "30");

@@ -25,7 +25,7 @@ final class RateLimitTestSupport {
 
 		@Bean
 		RateLimits proxyRateLimits(CompiledProxyConfiguration configuration, TestClock clock) {
-			return new RateLimits(configuration.rateLimits(), clock);
+			return new RateLimits(configuration.rateLimits(), clock, clock.ticker());
 		}
 
 	}

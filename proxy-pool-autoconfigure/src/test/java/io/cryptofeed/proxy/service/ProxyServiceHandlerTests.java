@@ -48,7 +48,7 @@ class ProxyServiceHandlerTests {
 
 	private final TestClock clock = new TestClock();
 
-	private final RateLimits rateLimits = new RateLimits(RateLimitPolicies.DEFAULTS, this.clock);
+	private final RateLimits rateLimits = new RateLimits(RateLimitPolicies.DEFAULTS, this.clock, this.clock.ticker());
 
 	private final List<String> outcomes = new CopyOnWriteArrayList<>();
 
@@ -182,7 +182,7 @@ class ProxyServiceHandlerTests {
 	void eachAnswerSpendsOneUseOfTheMembersBudgetForTheExchange() {
 		RateLimits oneUseAMinute = new RateLimits(new RateLimitPolicies(new RateLimitPolicy(Set.of(429), Set.of(),
 				Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofHours(1), false,
-				new Budget(1, Duration.ofMinutes(1)), null), Map.of()), this.clock);
+				new Budget(1, Duration.ofMinutes(1)), null), Map.of()), this.clock, this.clock.ticker());
 		WebTestClient client = client(new ServiceServerSettings(null, null, Duration.ofSeconds(300),
 				FallbackPolicy.EMBEDDED_FALLBACK), oneUseAMinute);
 		assertThat(List.of(proxyUrl(client, "binance"), proxyUrl(client, "binance")))

@@ -1,9 +1,7 @@
 package io.cryptofeed.proxy.core.ratelimit;
 
 import java.lang.System.Logger.Level;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +32,7 @@ public final class ExchangeLimits {
 	/** Replaced by a reload; members' budgets follow at their next use. */
 	private volatile RateLimitPolicy policy;
 
-	private final Clock clock;
+	private final LimitClock clock;
 
 	private final List<CooldownListener> listeners;
 
@@ -43,7 +41,7 @@ public final class ExchangeLimits {
 	/** The latest end of any member's cooldown; 0 once every cooldown is over. */
 	private final AtomicLong coolingUntil = new AtomicLong();
 
-	ExchangeLimits(String exchange, RateLimitPolicy policy, Clock clock, List<CooldownListener> listeners) {
+	ExchangeLimits(String exchange, RateLimitPolicy policy, LimitClock clock, List<CooldownListener> listeners) {
 		this.exchange = exchange;
 		this.policy = policy;
 		this.clock = clock;
@@ -132,7 +130,7 @@ public final class ExchangeLimits {
 			return false;
 		}
 		long now = this.clock.millis();
-		Duration delay = RetryAfter.parse(retryAfter, Instant.ofEpochMilli(now));
+		Duration delay = RetryAfter.parse(retryAfter, this.clock.wallNow());
 		if (delay != null && delay.isZero()) {
 			// 0, or a date already past, says when not to wait, not how long to rest after a
 			// limit: the policy decides, as without the header
@@ -143,7 +141,7 @@ public final class ExchangeLimits {
 		this.coolingUntil.accumulateAndGet(limit.coolingUntil(), Math::max);
 		if (started != null) {
 			Cooldown cooldown = new Cooldown(pool, member, this.exchange, status, started.cooldown(),
-					Instant.ofEpochMilli(started.until()), started.strikes(), delay != null);
+					this.clock.toInstant(started.until(), now), started.strikes(), delay != null);
 			log.log(started.warn() ? Level.WARNING : Level.DEBUG,
 					"proxy cooldown: exchange={0} pool={1} member={2} status={3} cooldown={4} until={5} strikes={6} "
 							+ "source={7} repeats-at-debug={8}",
@@ -164,7 +162,7 @@ public final class ExchangeLimits {
 		long until = limit.coolingUntil();
 		BudgetWindow window = limit.window;
 		return new LimitState(Duration.ofMillis(Math.max(0, until - now)),
-				(until > 0) ? Instant.ofEpochMilli(until) : null, limit.status(), limit.strikes(),
+				(until > 0) ? this.clock.toInstant(until, now) : null, limit.status(), limit.strikes(),
 				(window != null) ? window.tokens(now) : null, limit.budget);
 	}
 
@@ -253,8 +251,8 @@ public final class ExchangeLimits {
 		if (cooling + spent == 0) {
 			return ex;
 		}
-		return new PoolRateLimitedException(pool.key(), this.exchange, cooling, spent, Instant.ofEpochMilli(earliest),
-				Duration.ofMillis(earliest - now));
+		return new PoolRateLimitedException(pool.key(), this.exchange, cooling, spent,
+				this.clock.toInstant(earliest, now), Duration.ofMillis(earliest - now));
 	}
 
 }

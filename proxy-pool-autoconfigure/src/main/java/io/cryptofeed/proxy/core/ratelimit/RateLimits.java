@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
 
 import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
@@ -33,7 +34,7 @@ public final class RateLimits implements PoolsListener {
 
 	private volatile RateLimitPolicies policies;
 
-	private final Clock clock;
+	private final LimitClock clock;
 
 	private final List<CooldownListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -42,9 +43,20 @@ public final class RateLimits implements PoolsListener {
 	/** When the next new exchange makes the map forget the ones that restrict nobody. */
 	private volatile int forgetAt = EXCHANGES_KEPT;
 
+	/** Cooldowns and budgets timed by {@link System#nanoTime()}; the clock dates their ends. */
 	public RateLimits(RateLimitPolicies policies, Clock clock) {
+		this(policies, clock, System::nanoTime);
+	}
+
+	/**
+	 * @param clock the wall clock: dates the ends of rests, and reads a {@code Retry-After} date
+	 * @param nanoTime monotonic nanoseconds, as {@link System#nanoTime()}, which time rests and
+	 * budgets' windows: a step of the wall clock moves neither
+	 */
+	public RateLimits(RateLimitPolicies policies, Clock clock, LongSupplier nanoTime) {
 		this.policies = Objects.requireNonNull(policies, "policies");
-		this.clock = Objects.requireNonNull(clock, "clock");
+		this.clock = new LimitClock(Objects.requireNonNull(clock, "clock"),
+				Objects.requireNonNull(nanoTime, "nanoTime"));
 	}
 
 	/**

@@ -42,7 +42,7 @@ class ExchangeLimitsConcurrencyStressTests {
 
 	private final ExchangeLimits coinbase = new RateLimits(new RateLimitPolicies(new RateLimitPolicy(Set.of(429),
 			Set.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofHours(1), false,
-			new Budget(BUDGET, Duration.ofMinutes(1)), null), Map.of()), new TestClock())
+			new Budget(BUDGET, Duration.ofMinutes(1)), null), Map.of()), new TestClock(), () -> 0L)
 		.forExchange("coinbase");
 
 	@RepeatedTest(ROUNDS)

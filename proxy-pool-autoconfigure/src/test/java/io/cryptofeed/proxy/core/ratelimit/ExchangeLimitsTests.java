@@ -349,6 +349,36 @@ class ExchangeLimitsTests {
 		assertThat(binance.select(websocket, Exclusion.NONE)).isNotNull();
 	}
 
+	/**
+	 * The wall clock may be stepped (NTP, an operator): a rest lasts as long as the exchange
+	 * asked and a use leaves the budget's window one window later, however the clock moves.
+	 */
+	@Test
+	void aStepOfTheWallClockNeitherShortensARestNorHoldsABudgetsWindowLonger() {
+		this.limits = limits(new RateLimitPolicy(Set.of(418), Set.of(), Duration.ofSeconds(30),
+				Duration.ofMinutes(10), Duration.ofHours(1), false, new Budget(1, Duration.ofMinutes(1)), null));
+		ExchangeLimits binance = this.limits.forExchange("binance");
+		PoolMember banned = this.members.get(1);
+		binance.responded(this.pool, banned, 418, "600");
+
+		this.clock.step(Duration.ofHours(1));
+		assertThat(binance.stateOf(banned).cooldownRemaining()).isEqualTo(Duration.ofMinutes(10));
+		assertThat(binance.stateOf(banned).coolingUntil()).isEqualTo(this.clock.instant().plus(Duration.ofMinutes(10)));
+		assertThat(select(binance, 2)).doesNotContain(banned);
+		assertThatExceptionOfType(PoolRateLimitedException.class)
+			.isThrownBy(() -> binance.select(this.pool, Exclusion.NONE))
+			.satisfies((ex) -> assertThat(ex.retryIn()).isEqualTo(Duration.ofMinutes(1)));
+
+		// an hour back: the uses spent leave the window one minute on all the same
+		this.clock.step(Duration.ofHours(-2));
+		this.clock.advance(Duration.ofMinutes(1));
+		assertThat(select(binance, 2)).doesNotContain(banned).hasSize(2);
+		this.clock.advance(Duration.ofMillis(9 * 60_000 - 1));
+		assertThat(binance.stateOf(banned).cooldownRemaining()).isEqualTo(Duration.ofMillis(1));
+		this.clock.advance(Duration.ofMillis(1));
+		assertThat(select(binance, 3)).contains(banned);
+	}
+
 	@Test
 	void aRefundedUseCanBeSpentAgain() {
 		this.limits = limits(new RateLimitPolicy(Set.of(429), Set.of(), Duration.ofSeconds(1), Duration.ofSeconds(1),
@@ -367,7 +397,7 @@ class ExchangeLimitsTests {
 	void eachExchangeGetsItsOwnPolicyOrTheDefault() {
 		RateLimitPolicy bybit = policy(Set.of(403), Duration.ofMinutes(10), Duration.ofMinutes(10));
 		RateLimits limits = new RateLimits(new RateLimitPolicies(RateLimitPolicy.DEFAULTS, Map.of("Bybit", bybit)),
-				this.clock);
+				this.clock, this.clock.ticker());
 		assertThat(limits.forExchange("BYBIT").policy()).isSameAs(bybit);
 		assertThat(limits.forExchange("bybit")).isSameAs(limits.forExchange("ByBit"));
 		assertThat(limits.forExchange("kraken").policy()).isSameAs(RateLimitPolicy.DEFAULTS);
@@ -559,7 +589,7 @@ class ExchangeLimitsTests {
 	}
 
 	private RateLimits limits(RateLimitPolicy defaults) {
-		RateLimits limits = new RateLimits(new RateLimitPolicies(defaults, Map.of()), this.clock);
+		RateLimits limits = new RateLimits(new RateLimitPolicies(defaults, Map.of()), this.clock, this.clock.ticker());
 		limits.addListener(this.cooldowns::add);
 		return limits;
 	}
