@@ -234,10 +234,15 @@ public final class ExchangeLimits {
 		int cooling = 0;
 		int spent = 0;
 		long earliest = Long.MAX_VALUE;
+		// the members selection uses: the available ones, or in panic mode every enabled one not
+		// drained; a member set aside is no candidate when its rest ends, so it neither counts
+		// nor dates the retry
+		boolean panicking = pool.isPanicking();
 		for (PoolMember member : pool.members()) {
 			MemberLimit limit = this.members.get(member);
-			if (limit == null || !member.enabled() || member.isSetAsideFor(Unavailability.DRAINED)
-					|| exclusion.excludes(member) || !limit.restricted(now, budget)) {
+			boolean candidate = panicking ? member.enabled() && !member.isSetAsideFor(Unavailability.DRAINED)
+					: member.isAvailable();
+			if (limit == null || !candidate || exclusion.excludes(member) || !limit.restricted(now, budget)) {
 				continue;
 			}
 			if (now < limit.coolingUntil()) {

@@ -12,6 +12,7 @@ import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.Exclusion;
 import io.cryptofeed.proxy.core.Lease;
 import io.cryptofeed.proxy.core.MemberSpec;
+import io.cryptofeed.proxy.core.NoProxyAvailableException;
 import io.cryptofeed.proxy.core.Members;
 import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
@@ -22,6 +23,7 @@ import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.TestClock;
 import io.cryptofeed.proxy.core.TriedMembers;
+import io.cryptofeed.proxy.core.Unavailability;
 import io.cryptofeed.proxy.core.strategy.RoundRobinStrategy;
 import io.cryptofeed.proxy.core.strategy.WeightedRoundRobinStrategy;
 import io.cryptofeed.proxy.testsupport.CapturedLog;
@@ -317,6 +319,44 @@ class ExchangeLimitsTests {
 		tried.add(this.members.get(2));
 		assertThatExceptionOfType(PoolRateLimitedException.class).isThrownBy(() -> binance.select(this.pool, tried))
 			.withMessageContaining("cooling down 1,");
+	}
+
+	/**
+	 * A member set aside (unhealthy, breaker open) is no candidate however its rest runs: the
+	 * error counts and dates the members selection would use, so that a caller retrying at
+	 * retryAt finds one free, and not the same error again.
+	 */
+	@Test
+	void aMemberSetAsideIsNeitherCountedNorDatedWhenTheAvailableOnesRest() {
+		ExchangeLimits binance = this.limits.forExchange("binance");
+		binance.responded(this.pool, this.members.get(0), 429, "600");
+		binance.responded(this.pool, this.members.get(1), 429, "300");
+		binance.responded(this.pool, this.members.get(2), 429, "5");
+		this.pool.setUnavailable(this.members.get(2), Unavailability.UNHEALTHY, true);
+
+		assertThatExceptionOfType(PoolRateLimitedException.class)
+			.isThrownBy(() -> binance.select(this.pool, Exclusion.NONE))
+			.withMessageContaining("cooling down 2,")
+			.satisfies((ex) -> assertThat(ex.retryIn()).isEqualTo(Duration.ofMinutes(5)));
+		// the only candidate left untried is set aside: the pool's own error, not a rest
+		TriedMembers tried = new TriedMembers();
+		this.clock.advance(Duration.ofMinutes(10));
+		tried.add(binance.select(this.pool, tried).member());
+		tried.add(binance.select(this.pool, tried).member());
+		binance.responded(this.pool, this.members.get(2), 429, "5");
+		assertThatExceptionOfType(NoProxyAvailableException.class)
+			.isThrownBy(() -> binance.select(this.pool, tried))
+			.isNotInstanceOf(PoolRateLimitedException.class);
+
+		// in panic mode the set-aside members are the candidates, and they count
+		this.pool.setUnavailable(this.members.get(0), Unavailability.CIRCUIT_OPEN, true);
+		this.pool.setUnavailable(this.members.get(1), Unavailability.UNHEALTHY, true);
+		binance.responded(this.pool, this.members.get(0), 429, "60");
+		binance.responded(this.pool, this.members.get(1), 429, "60");
+		assertThatExceptionOfType(PoolRateLimitedException.class)
+			.isThrownBy(() -> binance.select(this.pool, Exclusion.NONE))
+			.withMessageContaining("cooling down 3,")
+			.satisfies((ex) -> assertThat(ex.retryIn()).isEqualTo(Duration.ofSeconds(5)));
 	}
 
 	@Test
