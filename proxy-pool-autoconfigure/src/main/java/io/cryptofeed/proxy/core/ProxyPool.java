@@ -141,7 +141,9 @@ public final class ProxyPool {
 		Snapshot snapshot = this.snapshot;
 		PoolMember member = snapshot.selector.select(exclusion);
 		if (member == null) {
-			throw new NoProxyAvailableException(this.key, (exclusion == Exclusion.NONE)
+			// told by what the snapshot holds, not by the exclusion: a connection's first
+			// selection passes one too (its tried members, none yet)
+			throw new NoProxyAvailableException(this.key, (snapshot.candidates.length == 0)
 					? "every enabled member is drained" : "every candidate member has already been tried");
 		}
 		if (exclusion != Exclusion.NONE && exclusion.failover()) {

@@ -127,6 +127,9 @@ class ProxyPoolTests {
 		assertThatExceptionOfType(NoProxyAvailableException.class).isThrownBy(this.pool::select)
 			.withMessageContaining("default/http")
 			.withMessageContaining("drained");
+		// also through an exclusion that has tried nothing yet, as each connection's first selection
+		assertThatExceptionOfType(NoProxyAvailableException.class).isThrownBy(() -> this.pool.select(new TriedMembers()))
+			.withMessageContaining("every enabled member is drained");
 	}
 
 	@Test

@@ -61,6 +61,19 @@ class ConnectAttemptTests {
 		assertThat(pool.members()).extracting(PoolMember::activeLeases).containsOnly(0);
 	}
 
+	/**
+	 * A connection's first selection names the reason operators look for: every member
+	 * drained, not a failover that used them all up (troubleshooting tells the two apart).
+	 */
+	@Test
+	void aFirstSelectionFromAPoolWhoseMembersAreAllDrainedSaysSo() {
+		ProxyPool pool = this.attempt.route(this.pools, () -> "exchange.example");
+		pool.members().forEach((member) -> pool.setUnavailable(member, Unavailability.DRAINED, true));
+
+		assertThatExceptionOfType(NoProxyAvailableException.class).isThrownBy(() -> this.attempt.select(pool))
+			.withMessageContaining("every enabled member is drained");
+	}
+
 	/** Past their bound, limits that restrict nobody are forgotten: a 429 must still rest the member for the next connects. */
 	@Test
 	void aCooldownAnswerReachesTheLimitsLaterConnectsReadAfterTheExchangesWereForgotten() {
