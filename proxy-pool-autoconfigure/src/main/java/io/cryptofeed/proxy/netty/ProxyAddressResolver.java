@@ -33,8 +33,13 @@ final class ProxyAddressResolver {
 	 */
 	static final int MAX_KEPT = 1024;
 
-	/** Addresses of proxies given as IP literals never change: built once, reused at every connect. */
-	private final Map<ProxyEndpoint, InetSocketAddress> literals = new ConcurrentHashMap<>();
+	/**
+	 * Addresses of proxies given as IP literals never change: built once, reused at every
+	 * connect. Keyed by the masked URL (a field of the endpoint, so no key is built per
+	 * connect): the address does not depend on the credentials, so a password a reload
+	 * rotated, which keeps its member, stays in no key, and the users of one proxy share a place.
+	 */
+	private final Map<String, InetSocketAddress> literals = new ConcurrentHashMap<>();
 
 	ProxyAddressResolver(Duration ttl, Clock clock) {
 		this.ttl = ttl;
@@ -43,7 +48,7 @@ final class ProxyAddressResolver {
 
 	/** The address when it is known without a lookup (an IP literal, or a name still cached), else {@code null}. */
 	InetSocketAddress ready(ProxyEndpoint endpoint) {
-		InetSocketAddress parsed = this.literals.get(endpoint);
+		InetSocketAddress parsed = this.literals.get(endpoint.toString());
 		if (parsed != null) {
 			return parsed;
 		}
@@ -52,7 +57,7 @@ final class ProxyAddressResolver {
 			InetSocketAddress address = ProxyTls.address(endpoint,
 					new InetSocketAddress(endpoint.host(), endpoint.port()));
 			if (this.literals.size() < MAX_KEPT) {
-				this.literals.putIfAbsent(endpoint, address);
+				this.literals.putIfAbsent(endpoint.toString(), address);
 			}
 			return address;
 		}
@@ -89,10 +94,10 @@ final class ProxyAddressResolver {
 
 	/**
 	 * Drops the addresses of members a reload removed, so that reloads which swap members do
-	 * not fill the bound with gone ones (whose keys hold their credentials, too).
+	 * not fill the bound with gone ones.
 	 */
 	void forget(PoolsChange change) {
-		change.removedMembers().forEach((removed) -> this.literals.remove(removed.member().endpoint()));
+		change.removedMembers().forEach((removed) -> this.literals.remove(removed.member().endpoint().toString()));
 	}
 
 	/** Proxy host names whose address is kept. */

@@ -80,7 +80,24 @@ class ProxyAddressResolverTests {
 			assertThat(this.resolver.ready(endpoint).getAddress().getHostAddress()).isEqualTo("10.0.0.7");
 		}
 
-		assertThat(this.resolver.keptLiterals()).isEqualTo(ProxyAddressResolver.MAX_KEPT);
+		// the users of one proxy share its place; the bound itself is reached below, by addresses
+		assertThat(this.resolver.keptLiterals()).isOne();
+	}
+
+	/**
+	 * A reload that changes only a member's password keeps the member (docs/operations.md), so
+	 * no removal tells the resolver: the address kept for the old URL must not hold the old
+	 * password, nor each rotation take another place in the bound.
+	 */
+	@Test
+	void aRotatedPasswordTakesNoNewPlaceAndLeavesNoOldCredentialBehind() {
+		for (int rotation = 0; rotation < 10; rotation++) {
+			ProxyEndpoint endpoint = ProxyEndpoint.parse("http://feed:secret-" + rotation + "@10.0.0.7:3128");
+			assertThat(this.resolver.ready(endpoint).getPort()).isEqualTo(3128);
+		}
+
+		// one place, whatever the password: a key of its own per URL would hold each old password
+		assertThat(this.resolver.keptLiterals()).isOne();
 	}
 
 	/** Reloads that swap members, run after run, must not fill the bound with gone ones. */
