@@ -3,6 +3,7 @@ package io.cryptofeed.proxy.breaker;
 import java.time.Duration;
 import java.util.List;
 
+import io.cryptofeed.proxy.actuate.CircuitBreakerMetrics;
 import io.cryptofeed.proxy.core.MemberSpec;
 import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
@@ -11,6 +12,7 @@ import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.Unavailability;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +77,35 @@ class MemberCircuitBreakersReloadTests {
 		CircuitBreaker third = this.breakers.breakerOf(pool.members().get(1));
 		assertThat(second).isNotSameAs(third);
 		assertThat(second.getName()).doesNotContain("secret");
+	}
+
+	/**
+	 * A password rotated by a reload keeps the member, so its open breaker and its meters
+	 * stay; a removed member's meters go with its breaker.
+	 */
+	@Test
+	void aRotatedPasswordKeepsTheOpenBreakerAndItsMetersARemovedMembersMetersGo() {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		new CircuitBreakerMetrics(this.breakers, meters);
+		ProxyPool pool = this.pools.pools().get(KEY);
+		PoolMember a = pool.members().get(0);
+		CircuitBreaker breakerOfA = this.breakers.breakerOf(a);
+		String nameOfB = this.breakers.breakerOf(pool.members().get(1)).getName();
+		this.breakers.failed(pool, a, Duration.ofMillis(5), new IllegalStateException("refused"));
+		this.breakers.failed(pool, a, Duration.ofMillis(5), new IllegalStateException("refused"));
+
+		BreakerTestPools.reload(this.pools, List.of(MemberSpec.of(ProxyEndpoint.parse("socks5://a:rotated@127.0.0.1:1080"))));
+
+		assertThat(pool.members()).containsExactly(a);
+		assertThat(a.endpoint().password()).isEqualTo("rotated");
+		assertThat(this.breakers.breakerOf(a)).isSameAs(breakerOfA);
+		assertThat(breakerOfA.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+		assertThat(a.isSetAsideFor(Unavailability.CIRCUIT_OPEN)).isTrue();
+		assertThat(meters.find("resilience4j.circuitbreaker.state").tag("name", breakerOfA.getName()).gauges())
+			.isNotEmpty();
+		assertThat(meters.find("resilience4j.circuitbreaker.state").tag("name", nameOfB).gauges()).isEmpty();
+		assertThat(meters.getMeters()).allSatisfy((meter) -> assertThat(meter.getId().getTags().toString())
+			.doesNotContain("secret", "rotated"));
 	}
 
 	/** Members on one host and port, told apart by user name. */
