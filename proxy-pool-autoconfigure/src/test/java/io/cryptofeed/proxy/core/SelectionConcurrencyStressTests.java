@@ -174,6 +174,58 @@ class SelectionConcurrencyStressTests {
 		assertThat(chosen).containsOnlyKeys(members).allSatisfy((member, times) -> assertThat(times).isEqualTo(100));
 	}
 
+	/**
+	 * Reloads switch the pool between a strategy that counts leases and one that does not
+	 * while leases are taken and released: each lease gives back what it took, so no count
+	 * ever goes negative and every count is zero once all are released.
+	 */
+	@Test
+	void leaseCountsSurviveReloadsThatSwitchBetweenCountingAndNonCountingStrategies() throws Exception {
+		List<MemberSpec> specs = Members.count(4);
+		ProxyPools pools = ProxyPools.of(List.of(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP),
+				PoolSpec.Origin.POOL, specs, "least-connections", Duration.ofSeconds(30))), Map.of(),
+				SelectionStrategies.builtIn()::create);
+		ProxyPool pool = pools.pools().values().iterator().next();
+		List<PoolMember> members = pool.members();
+		AtomicBoolean negativeSeen = new AtomicBoolean();
+		ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+		List<Runnable> tasks = new ArrayList<>();
+		tasks.add(() -> {
+			for (int i = 0; i < RELOADS; i++) {
+				String strategy = (i % 2 == 0) ? "round-robin" : "least-connections";
+				pools.reconcile(List.of(new PoolSpec(pool.key(), PoolSpec.Origin.POOL, specs, strategy,
+						Duration.ofSeconds(30))), Map.of(), SelectionStrategies.builtIn()::create);
+			}
+		});
+		tasks.addAll(Together.times(SELECTORS, () -> {
+			List<Lease> held = new ArrayList<>();
+			ThreadLocalRandom random = ThreadLocalRandom.current();
+			for (int i = 0; i < ITERATIONS; i++) {
+				try {
+					held.add(pool.select());
+					if (held.size() > 8 || random.nextBoolean()) {
+						held.remove(random.nextInt(held.size())).release();
+					}
+					for (PoolMember member : members) {
+						if (member.activeLeases() < 0) {
+							negativeSeen.set(true);
+						}
+					}
+				}
+				catch (Throwable ex) {
+					errors.add(ex);
+				}
+			}
+			held.forEach(Lease::release);
+		}));
+		Together.run(tasks);
+
+		assertThat(errors).isEmpty();
+		assertThat(negativeSeen).isFalse();
+		assertThat(pool.members()).isEqualTo(members);
+		assertThat(members).allSatisfy((member) -> assertThat(member.activeLeases()).isZero());
+	}
+
 	private static PoolSpec spec(ProxyPool pool, List<MemberSpec> members) {
 		return new PoolSpec(pool.key(), PoolSpec.Origin.POOL, members, "round-robin", Duration.ofSeconds(30));
 	}
