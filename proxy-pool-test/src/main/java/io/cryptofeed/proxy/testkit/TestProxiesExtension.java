@@ -28,18 +28,26 @@ import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
  * {@code @BeforeAll} method is closed after all tests of its class ({@link AfterAllCallback}),
  * which requires registering the extension on a static field: on an instance field JUnit calls
  * no class-level callbacks, so a proxy created outside a test (in a field initializer or
- * constructor) is then closed after the test. Tests of one class may run in parallel: a proxy
- * belongs to the test whose thread started it, as JUnit runs each test with its
- * {@code @BeforeEach} and {@code @AfterEach} methods on one thread. What a scope holds is closed
- * in reverse order, the latest first, as try-with-resources does.
+ * constructor) is then closed after the test. Tests may run in parallel, and so may classes that
+ * share one extension (a static field of a common base class): a proxy belongs to the test whose
+ * thread started it, as JUnit runs each test with its {@code @BeforeEach} and {@code @AfterEach}
+ * methods on one thread, and one started in a {@code @BeforeAll} method to that method's class.
+ * What a scope holds is closed in reverse order, the latest first, as try-with-resources does.
  */
 public final class TestProxiesExtension
 		implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
 
 	private static final Namespace NAMESPACE = Namespace.create(TestProxiesExtension.class);
 
-	/** What the open class scopes hold, innermost first: classes, nested classes. */
-	private final Deque<List<AutoCloseable>> scopes = new ArrayDeque<>();
+	/** The class scopes open now, in the order they opened; several at once when classes run in parallel. */
+	private final List<ClassScope> openClassScopes = new ArrayList<>();
+
+	/**
+	 * The class scopes this thread opened and has not closed, innermost first: the one its
+	 * {@code @BeforeAll} methods register in. JUnit runs a class's before and after callbacks
+	 * and its {@code @BeforeAll} methods on one thread, nested classes inside their outer one's.
+	 */
+	private final ThreadLocal<Deque<ClassScope>> classScopesOfThread = new ThreadLocal<>();
 
 	/** What the test running on this thread holds, while one runs. */
 	private final ThreadLocal<List<AutoCloseable>> testScope = new ThreadLocal<>();
@@ -96,9 +104,16 @@ public final class TestProxiesExtension
 	}
 
 	@Override
-	public synchronized void beforeAll(ExtensionContext context) {
-		this.scopes.push(new ArrayList<>());
-		context.getStore(NAMESPACE).put(this, Boolean.TRUE);
+	public void beforeAll(ExtensionContext context) {
+		ClassScope scope = new ClassScope();
+		synchronized (this) {
+			this.openClassScopes.add(scope);
+		}
+		if (this.classScopesOfThread.get() == null) {
+			this.classScopesOfThread.set(new ArrayDeque<>());
+		}
+		this.classScopesOfThread.get().push(scope);
+		context.getStore(NAMESPACE).put(this, scope);
 	}
 
 	@Override
@@ -117,7 +132,7 @@ public final class TestProxiesExtension
 		this.testScope.remove();
 		List<AutoCloseable> toClose = new ArrayList<>();
 		synchronized (this) {
-			if (this.scopes.isEmpty()) {
+			if (this.openClassScopes.isEmpty()) {
 				// an extension on an instance field: no class scope, so what was created outside the test goes too
 				toClose.addAll(this.unscoped);
 				this.unscoped.clear();
@@ -131,7 +146,16 @@ public final class TestProxiesExtension
 
 	@Override
 	public void afterAll(ExtensionContext context) {
-		closeInnermostScope(context.getStore(NAMESPACE).remove(this) != null);
+		// its own scope, not the latest opened: a class running beside it may have opened one since
+		ClassScope scope = context.getStore(NAMESPACE).remove(this, ClassScope.class);
+		Deque<ClassScope> ofThisThread = this.classScopesOfThread.get();
+		if (ofThisThread != null) {
+			ofThisThread.remove(scope);
+			if (ofThisThread.isEmpty()) {
+				this.classScopesOfThread.remove();
+			}
+		}
+		closeClassScope(scope);
 	}
 
 	private void register(AutoCloseable resource) {
@@ -140,21 +164,36 @@ public final class TestProxiesExtension
 			own.add(resource);
 			return;
 		}
+		Deque<ClassScope> classScopes = this.classScopesOfThread.get();
+		ClassScope ofThisThread = (classScopes != null) ? classScopes.peek() : null;
 		synchronized (this) {
-			(this.scopes.isEmpty() ? this.unscoped : this.scopes.peek()).add(resource);
+			if (ofThisThread != null && this.openClassScopes.contains(ofThisThread)) {
+				ofThisThread.resources.add(resource);
+			}
+			else if (!this.openClassScopes.isEmpty()) {
+				// started on a thread of no class (a thread of the test's own): the latest class opened
+				this.openClassScopes.get(this.openClassScopes.size() - 1).resources.add(resource);
+			}
+			else {
+				this.unscoped.add(resource);
+			}
 		}
 	}
 
-	private void closeInnermostScope(boolean opened) {
+	private void closeClassScope(ClassScope scope) {
 		List<AutoCloseable> toClose = new ArrayList<>();
 		synchronized (this) {
-			List<AutoCloseable> innermost = (opened && !this.scopes.isEmpty()) ? this.scopes.pop() : List.of();
-			if (this.scopes.isEmpty()) {
-				// created before any scope opened, so closed after the outermost scope's
+			if (scope != null) {
+				this.openClassScopes.remove(scope);
+			}
+			if (this.openClassScopes.isEmpty()) {
+				// created before any scope opened, so closed after the last scope's
 				toClose.addAll(this.unscoped);
 				this.unscoped.clear();
 			}
-			toClose.addAll(innermost);
+			if (scope != null) {
+				toClose.addAll(scope.resources);
+			}
 		}
 		closeAll(toClose);
 	}
@@ -180,6 +219,13 @@ public final class TestProxiesExtension
 		if (failure != null) {
 			throw failure;
 		}
+	}
+
+	/** What one class holds; compared by identity, as two classes may hold equal lists. */
+	private static final class ClassScope {
+
+		private final List<AutoCloseable> resources = new ArrayList<>();
+
 	}
 
 }

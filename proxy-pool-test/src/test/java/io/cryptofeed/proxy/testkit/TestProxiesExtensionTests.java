@@ -95,6 +95,22 @@ class TestProxiesExtensionTests {
 	}
 
 	@Test
+	void classesSharingOneExtensionAndRunningInParallelCloseOnlyTheirOwnClassProxies() {
+		EngineTestKit.engine("junit-jupiter")
+			.configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
+			.configurationParameter("junit.jupiter.execution.parallel.mode.classes.default", "concurrent")
+			.configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
+			.configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "2")
+			.selectors(selectClass(EarlyClass.class), selectClass(LateClass.class))
+			.execute()
+			.testEvents()
+			.assertStatistics((stats) -> stats.started(2).succeeded(2));
+
+		assertThat(EarlyClass.classProxy).isNotNull().satisfies(TestProxiesExtensionTests::assertClosed);
+		assertThat(LateClass.classProxy).isNotNull().satisfies(TestProxiesExtensionTests::assertClosed);
+	}
+
+	@Test
 	void managedServersAndProcessesAreClosedAtTheEndOfTheirScopeEvenWhenTheTestFails() {
 		RealProxies.require(RealProxies.MICROSOCKS);
 
@@ -158,6 +174,16 @@ class TestProxiesExtensionTests {
 			.descendants()
 			.filter((process) -> process.info().command().map((command) -> command.endsWith("/" + binary)).orElse(false))
 			.toList();
+	}
+
+	private static boolean isClosed(TestProxy proxy) {
+		try {
+			proxy.fault(Fault.NONE);
+			return false;
+		}
+		catch (IllegalStateException ex) {
+			return true;
+		}
 	}
 
 	private static void assertOpen(TestProxy proxy) {
@@ -285,14 +311,64 @@ class TestProxiesExtensionTests {
 			ProxyClient.open(slowTarget.host(), slowTarget.port()).close();
 		}
 
-		private static boolean isClosed(TestProxy proxy) {
-			try {
-				proxy.fault(Fault.NONE);
-				return false;
-			}
-			catch (IllegalStateException ex) {
-				return true;
-			}
+	}
+
+	/**
+	 * A base class whose extension its test classes share, as a suite's common base class does:
+	 * each class's {@code @BeforeAll} starts a proxy once both classes are open, and neither goes on
+	 * before both have, so that their class scopes overlap.
+	 */
+	abstract static class SharedExtension {
+
+		@RegisterExtension
+		static final TestProxiesExtension proxies = new TestProxiesExtension();
+
+		static final CountDownLatch bothOpen = new CountDownLatch(2);
+
+		static final CountDownLatch bothStarted = new CountDownLatch(2);
+
+		static TestProxy startOnceBothClassesAreOpen() throws InterruptedException {
+			bothOpen.countDown();
+			assertThat(bothOpen.await(10, TimeUnit.SECONDS)).as("the other class runs at the same time").isTrue();
+			TestProxy proxy = proxies.http();
+			bothStarted.countDown();
+			assertThat(bothStarted.await(10, TimeUnit.SECONDS)).as("the other class started its proxy").isTrue();
+			return proxy;
+		}
+
+	}
+
+	/** Run by the engine test kit only: ends while {@link LateClass} still runs. */
+	static class EarlyClass extends SharedExtension {
+
+		static volatile TestProxy classProxy;
+
+		@BeforeAll
+		static void startClassProxy() throws InterruptedException {
+			classProxy = startOnceBothClassesAreOpen();
+		}
+
+		@Test
+		void quick() {
+			assertOpen(classProxy);
+		}
+
+	}
+
+	/** Run by the engine test kit only: outlives {@link EarlyClass}, whose end must leave its proxy open. */
+	static class LateClass extends SharedExtension {
+
+		static volatile TestProxy classProxy;
+
+		@BeforeAll
+		static void startClassProxy() throws InterruptedException {
+			classProxy = startOnceBothClassesAreOpen();
+		}
+
+		@Test
+		void slow() {
+			await().atMost(Duration.ofSeconds(10)).until(() -> EarlyClass.classProxy != null && isClosed(EarlyClass.classProxy));
+			assertOpen(classProxy);
 		}
 
 	}
