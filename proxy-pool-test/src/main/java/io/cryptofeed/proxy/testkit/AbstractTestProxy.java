@@ -30,8 +30,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Listener, lifecycle, faults and counters shared by the in-JVM proxies; a subclass only speaks
  * its handshake protocol in {@link #handshake(Socket, InputStream, OutputStream, Fault)}.
+ * <p>
+ * Public because the compiler names it as the type of an expression that mixes the two kinds,
+ * such as {@code List.of(httpProxy, socks5Proxy)}, which would not compile outside this package
+ * otherwise; only the kit can extend it.
  */
-abstract class AbstractTestProxy implements TestProxy {
+public abstract class AbstractTestProxy implements TestProxy {
 
 	private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
 

@@ -5,8 +5,12 @@ import java.time.Duration;
 
 /**
  * Addresses, output and shutdown shared by the real proxy launchers.
+ * <p>
+ * Public because the compiler names it as the type of an expression that mixes launchers, such
+ * as {@code List.of(tinyproxy, microsocks)}, which would not compile outside this package
+ * otherwise; only the kit can extend it.
  */
-abstract class AbstractRealProxy implements RealProxy {
+public abstract class AbstractRealProxy implements RealProxy {
 
 	private final InetAddress host;
 
