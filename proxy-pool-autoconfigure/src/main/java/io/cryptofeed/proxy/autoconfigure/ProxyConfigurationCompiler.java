@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntPredicate;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.cryptofeed.proxy.autoconfigure.ProxyProperties.Connection;
@@ -48,6 +49,9 @@ public final class ProxyConfigurationCompiler {
 	private static final Pattern HOST_PATTERN = Pattern.compile("(\\*\\.)?[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?\\.?");
 
 	private static final Pattern STATUS_RANGE = Pattern.compile("\\d{3}(-\\d{3})?");
+
+	/** A decimal number and an optional percent sign: what Double.parseDouble reads besides (10d, 1e1, NaN) is refused. */
+	private static final Pattern JITTER = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)\\s*(%)?");
 
 	private final SelectionStrategies strategies;
 
@@ -489,7 +493,12 @@ public final class ProxyConfigurationCompiler {
 			violations.add(path + ".healthy-threshold", String.valueOf(check.getHealthyThreshold()),
 					"the threshold must be at least 1", "set 1 or more consecutive passed checks");
 		}
-		if (parseJitterPercent(check.getJitter()) < 0) {
+		if (isBareNumberOtherThanZero(check.getJitter())) {
+			violations.add(path + ".jitter", check.getJitter(),
+					"a number without % is ambiguous: 0.1 may mean a tenth of the interval or 0.1% of it",
+					"write it with %, e.g. 10% for a tenth of the interval (0 alone turns jitter off)");
+		}
+		else if (parseJitterPercent(check.getJitter()) < 0) {
 			violations.add(path + ".jitter", check.getJitter(), "not a percentage from 0% to 50%",
 					"write e.g. 10%");
 		}
@@ -522,20 +531,24 @@ public final class ProxyConfigurationCompiler {
 		}
 	}
 
-	/** The percentage, or -1 when malformed or outside 0..50. */
+	/**
+	 * The percentage, or -1 when malformed, outside 0..50, or a number other than 0 without a
+	 * percent sign: 0.1 was once read as 0.1% where a tenth was meant, so only 0 may go without.
+	 */
 	static double parseJitterPercent(String jitter) {
-		if (jitter == null) {
+		Matcher matcher = (jitter != null) ? JITTER.matcher(jitter.strip()) : null;
+		if (matcher == null || !matcher.matches()) {
 			return -1;
 		}
-		String number = jitter.strip();
-		number = number.endsWith("%") ? number.substring(0, number.length() - 1).strip() : number;
-		try {
-			double percent = Double.parseDouble(number);
-			return (percent >= 0 && percent <= 50) ? percent : -1;
-		}
-		catch (NumberFormatException ex) {
-			return -1;
-		}
+		double percent = Double.parseDouble(matcher.group(1));
+		boolean bare = matcher.group(2) == null;
+		return ((bare && percent != 0) || percent > 50) ? -1 : percent;
+	}
+
+	private static boolean isBareNumberOtherThanZero(String jitter) {
+		Matcher matcher = (jitter != null) ? JITTER.matcher(jitter.strip()) : null;
+		return matcher != null && matcher.matches() && matcher.group(2) == null
+				&& Double.parseDouble(matcher.group(1)) != 0;
 	}
 
 	static boolean isStatusRanges(String ranges) {

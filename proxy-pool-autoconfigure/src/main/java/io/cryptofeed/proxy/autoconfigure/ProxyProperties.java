@@ -539,7 +539,10 @@ public class ProxyProperties {
 		/** Consecutive passed checks that make an unhealthy member healthy again. */
 		private int healthyThreshold = 2;
 
-		/** Random spread of check times, as a percentage of the interval (e.g. 10%). */
+		/**
+		 * Random spread of check times, as a percentage of the interval from 0% to 50%, e.g. 10% for a
+		 * tenth; a number without % other than 0 is refused, as 0.1 could mean a tenth or 0.1%.
+		 */
 		private String jitter = "10%";
 
 		/** URL requested through the proxy by the http method. */

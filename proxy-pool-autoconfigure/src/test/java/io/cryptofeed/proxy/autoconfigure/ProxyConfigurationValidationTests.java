@@ -141,6 +141,12 @@ class ProxyConfigurationValidationTests {
 						HTTP + ".health-check.expected-status", "not a status range"),
 				arguments("jitter above half", List.of(HTTP + ".health-check.jitter=80%"),
 						HTTP + ".health-check.jitter", "percentage"),
+				arguments("jitter as a bare fraction (a tenth meant, 0.1% read before)",
+						List.of(HTTP + ".health-check.jitter=0.1"), HTTP + ".health-check.jitter", "without %"),
+				arguments("jitter as a bare whole number", List.of(HTTP + ".health-check.jitter=10"),
+						HTTP + ".health-check.jitter", "without %"),
+				arguments("jitter in a number format Java reads but no one writes",
+						List.of(HTTP + ".health-check.jitter=10d%"), HTTP + ".health-check.jitter", "percentage"),
 				arguments("health check URL without a host name",
 						List.of(HTTP + ".url=socks5://h:1080", HTTP + ".health-check.method=http",
 								HTTP + ".health-check.url=https://api_v3.binance.test/api/v3/ping"),
@@ -466,8 +472,34 @@ class ProxyConfigurationValidationTests {
 	void aValidConfigurationStarts() {
 		this.runner.withPropertyValues(HTTP + ".pool[0].url=socks5h://u:p%40ss@h:1080", HTTP + ".strategy=weighted",
 				HTTP + ".health-check.method=http", HTTP + ".health-check.url=https://api.binance.com/api/v3/ping",
-				HTTP + ".health-check.expected-status=200,204", HTTP + ".health-check.jitter=5")
+				HTTP + ".health-check.expected-status=200,204", HTTP + ".health-check.jitter=5%")
 			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(ProxyPools.class));
+	}
+
+	@Test
+	void aBareJitterIsToldToBeWrittenWithAPercentSign() {
+		this.runner.withPropertyValues(HTTP + ".health-check.jitter=0.1")
+			.run((context) -> assertThat(findCause(context.getStartupFailure()).violations()).singleElement()
+				.satisfies((violation) -> {
+					assertThat(violation.property()).isEqualTo(HTTP + ".health-check.jitter");
+					assertThat(violation.value()).isEqualTo("0.1");
+					assertThat(violation.fix()).contains("10% for a tenth of the interval");
+				}));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "0", "0.0", "0%", "10%", " 12.5 % ", "50%" })
+	void jitterIsAPercentageOrZero(String jitter) {
+		double expected = switch (jitter.strip()) {
+			case "10%" -> 0.1;
+			case "12.5 %" -> 0.125;
+			case "50%" -> 0.5;
+			default -> 0;
+		};
+		this.runner.withPropertyValues(HTTP + ".url=socks5://h:1080", HTTP + ".health-check.jitter=" + jitter)
+			.run((context) -> assertThat(context.getBean(CompiledProxyConfiguration.class).healthChecks().values())
+				.singleElement()
+				.satisfies((settings) -> assertThat(settings.jitter()).isEqualTo(expected)));
 	}
 
 	@Test

@@ -259,6 +259,32 @@ class ReloadConfigurationTests {
 		});
 	}
 
+	/** A tenth meant, a thousandth read: the reload says so instead of checking almost on the beat. */
+	@Test
+	void aBareJitterIsRejectedAndTheRunningChecksKeepTheirs(CapturedOutput output) {
+		this.reloadable.put("cryptofeed.proxy.default.http.pool[0].url", "http://127.0.0.1:3128");
+		this.reloadable.put("cryptofeed.proxy.default.http.health-check.interval", "1h");
+		this.reloadable.put("cryptofeed.proxy.default.http.health-check.jitter", "20%");
+		this.runner.withConfiguration(AutoConfigurations.of(ProxyPoolHealthAutoConfiguration.class)).run((context) -> {
+			ProxyPool before = pool(context);
+			HealthChecker health = context.getBean(HealthChecker.class);
+			ProxyPoolReloader reloader = context.getBean(ProxyPoolReloader.class);
+			this.reloadable.put("cryptofeed.proxy.default.http.health-check.jitter", "0.1");
+
+			assertThat(reloader.reload()).isFalse();
+
+			assertThat(reloader.status().rejectionReasons()).singleElement()
+				.satisfies((reason) -> assertThat(reason).startsWith("cryptofeed.proxy.default.http.health-check.jitter")
+					.contains("10% for a tenth of the interval"));
+			assertThat(reloader.current().healthChecks().values()).singleElement()
+				.satisfies((settings) -> assertThat(settings.jitter()).isEqualTo(0.2));
+			assertThat(pool(context)).isSameAs(before);
+			assertThat(before.members()).singleElement()
+				.satisfies((member) -> assertThat(health.healthOf(member)).isPresent());
+			assertThat(output).contains("proxy config reload rejected");
+		});
+	}
+
 	@Test
 	void aBreakerSettingResilience4jRefusesIsRejectedBeforeAnythingChanges(CapturedOutput output) {
 		this.reloadable.put("cryptofeed.proxy.default.http.url", "http://127.0.0.1:3128");
