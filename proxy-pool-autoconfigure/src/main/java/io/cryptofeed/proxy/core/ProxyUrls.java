@@ -1,6 +1,7 @@
 package io.cryptofeed.proxy.core;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 
 /** Helpers for showing proxy URLs, and other configured URLs, without their credentials. */
 public final class ProxyUrls {
@@ -30,6 +31,34 @@ public final class ProxyUrls {
 			shown.append(url.getRawPath());
 		}
 		return shown.toString();
+	}
+
+	/**
+	 * A configured URL as written, shown as {@link #withoutSecrets(URI)} shows it; one that
+	 * {@link URI} cannot parse, or parses without a host, keeps its host part with the user
+	 * info {@linkplain #mask masked} and loses its query and fragment.
+	 */
+	public static String withoutSecrets(String raw) {
+		if (raw == null) {
+			return null;
+		}
+		try {
+			URI url = new URI(raw.strip());
+			if (url.getHost() != null || (url.getScheme() == null && url.getRawAuthority() == null)) {
+				return withoutSecrets(url);
+			}
+		}
+		catch (URISyntaxException ex) {
+			// not quoted: the message repeats the URL; shown as written, less its secrets, below
+		}
+		String masked = mask(raw);
+		int start = masked.indexOf("://");
+		for (int i = (start < 0) ? 0 : start + 3; i < masked.length(); i++) {
+			if (masked.charAt(i) == '?' || masked.charAt(i) == '#') {
+				return masked.substring(0, i);
+			}
+		}
+		return masked;
 	}
 
 	/**

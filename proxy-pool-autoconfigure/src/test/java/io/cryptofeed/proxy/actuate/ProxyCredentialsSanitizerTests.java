@@ -44,6 +44,36 @@ class ProxyCredentialsSanitizerTests {
 			.isEqualTo("https://***@svc.internal:8443");
 	}
 
+	/** As the http probe and the health check's settings show it: its query or fragment may hold a key. */
+	@ParameterizedTest
+	@CsvSource({ "cryptofeed.proxy.default.http.health-check.url",
+			"cryptofeed.proxy.exchanges.binance.websocket.health-check.url",
+			"cryptofeed.proxy.exchanges.binance.http.healthCheck.url", "CRYPTOFEED_PROXY_DEFAULT_HTTP_HEALTHCHECK_URL",
+			"CRYPTOFEED_PROXY_EXCHANGES_BINANCE_WEBSOCKET_HEALTH_CHECK_URL" })
+	void aHealthCheckUrlShowsNeitherUserInfoNorQueryNorFragment(String key) {
+		assertThat(shown(key, "https://feed:s3cret@api.binance.com:443/api/v3/ping?apikey=s3cret#s3cret"))
+			.isEqualTo("https://api.binance.com:443/api/v3/ping");
+		assertThat(shown(key, "https://api.example.com/status?signature=s3cret"))
+			.isEqualTo("https://api.example.com/status");
+		assertThat(shown(key, "https://api.binance.com/api/v3/ping")).isEqualTo("https://api.binance.com/api/v3/ping");
+	}
+
+	/** Refused at start-up and on reload, but a refused reload leaves it in the environment. */
+	@Test
+	void aHealthCheckUrlJavaCannotParseLosesItsSecretsToo() {
+		assertThat(shown("cryptofeed.proxy.default.http.health-check.url",
+				"https://feed:s3cret@api.binance.com/api/v3/ticker?symbols=BTC|ETH&apikey=s3cret"))
+			.isEqualTo("https://***@api.binance.com/api/v3/ticker");
+		assertThat(shown("cryptofeed.proxy.default.http.health-check.url", "https://api binance com/ping#s3cret"))
+			.isEqualTo("https://api binance com/ping");
+	}
+
+	@Test
+	void aProxyUrlKeepsItsQueryAsBefore() {
+		assertThat(shown("cryptofeed.proxy.default.http.url", "http://feed:s3cret@10.0.0.5:3128/?x=1"))
+			.isEqualTo("http://***@10.0.0.5:3128/?x=1");
+	}
+
 	@Test
 	void aMalformedUrlLosesItsCredentialsToo() {
 		assertThat(shown("cryptofeed.proxy.default.http.url", "10.0.0.5:1080:feed:s3cret")).isEqualTo("***");

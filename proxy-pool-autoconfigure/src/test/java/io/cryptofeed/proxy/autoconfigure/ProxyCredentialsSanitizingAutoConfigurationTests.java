@@ -3,13 +3,17 @@ package io.cryptofeed.proxy.autoconfigure;
 import io.cryptofeed.proxy.actuate.ProxyCredentialsSanitizer;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.actuate.autoconfigure.context.properties.ConfigurationPropertiesReportEndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.env.EnvironmentEndpointAutoConfiguration;
+import org.springframework.boot.actuate.context.properties.ConfigurationPropertiesReportEndpoint;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.env.EnvironmentEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,6 +87,60 @@ class ProxyCredentialsSanitizingAutoConfigurationTests {
 				assertThat(env.environmentEntry("desk.token").getProperty().getValue()).isEqualTo("******");
 				assertThat(env.environmentEntry("desk.token-raw").getProperty().getValue()).isEqualTo("******");
 			});
+	}
+
+	@Test
+	void theEnvEndpointShowsAHealthCheckUrlWithoutItsQueryAndHidesWhatItsQueryTakes() {
+		this.runner
+			.withPropertyValues("cryptofeed.proxy.default.http.health-check.url=https://api.example.com/ping?apikey=canary-8",
+					"cryptofeed.proxy.exchanges.binance.http.health-check.url=${BINANCE_PING_URL}",
+					"BINANCE_PING_URL=https://feed:canary-9@api.binance.com/api/v3/ping?signature=canary-10#canary-11",
+					"cryptofeed.proxy.exchanges.okx.http.health-check.url=https://${OKX_HOST}/ping?apikey=${OKX_KEY}",
+					"OKX_HOST=www.okx.com", "OKX_KEY=canary-12")
+			.run((context) -> {
+				EnvironmentEndpoint env = context.getBean(EnvironmentEndpoint.class);
+				assertThat(env.environmentEntry("cryptofeed.proxy.default.http.health-check.url").getProperty().getValue())
+					.isEqualTo("https://api.example.com/ping");
+				assertThat(env.environmentEntry("cryptofeed.proxy.exchanges.binance.http.health-check.url")
+					.getProperty()
+					.getValue()).as("shown resolved").isEqualTo("https://api.binance.com/api/v3/ping");
+				assertThat(env.environmentEntry("BINANCE_PING_URL").getProperty().getValue())
+					.isEqualTo("https://api.binance.com/api/v3/ping");
+				assertThat(env.environmentEntry("OKX_KEY").getProperty().getValue()).isEqualTo("******");
+				assertThat(env.environmentEntry("OKX_HOST").getProperty().getValue()).as("not a secret")
+					.isEqualTo("www.okx.com");
+				assertThat(env.environment(null).toString()).doesNotContain("canary");
+			});
+	}
+
+	@Test
+	void theConfigpropsEndpointShowsAHealthCheckUrlWithoutItsQuery() {
+		this.runner.withConfiguration(AutoConfigurations.of(ConfigurationPropertiesReportEndpointAutoConfiguration.class))
+			.withUserConfiguration(BoundProperties.class)
+			.withPropertyValues("management.endpoints.web.exposure.include=env,configprops",
+					"management.endpoint.configprops.show-values=always",
+					"cryptofeed.proxy.exchanges.binance.http.health-check.url=https://feed:canary-13@api.binance.com/api/v3/ping?apikey=canary-14")
+			.run((context) -> {
+				ConfigurationPropertiesReportEndpoint endpoint = context
+					.getBean(ConfigurationPropertiesReportEndpoint.class);
+				String report = endpoint.configurationPropertiesWithPrefix("cryptofeed.proxy")
+					.getContexts()
+					.values()
+					.stream()
+					.flatMap((beans) -> beans.getBeans().values().stream())
+					.map((bean) -> bean.getProperties() + " " + bean.getInputs())
+					.reduce("", String::concat);
+				assertThat(report).contains("https://api.binance.com/api/v3/ping")
+					.contains("socks5://***@10.0.0.5:1080")
+					.doesNotContain("canary")
+					.doesNotContain("s3cret");
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableConfigurationProperties(ProxyProperties.class)
+	static class BoundProperties {
+
 	}
 
 	@Test
