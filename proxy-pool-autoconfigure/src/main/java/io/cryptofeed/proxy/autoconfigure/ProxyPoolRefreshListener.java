@@ -11,11 +11,14 @@ import io.cryptofeed.proxy.core.ProxyUrls;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
 
 /**
  * Reloads the pools when a Spring Cloud refresh ({@code /actuator/refresh},
  * {@code ContextRefresher.refresh()}) or any other {@link EnvironmentChangeEvent} changes a
- * {@code cryptofeed.proxy.*} property. The pools are ordinary singletons, so they keep their
+ * {@code cryptofeed.proxy.*} property, or a property or variable one of them takes through a
+ * placeholder. The pools are ordinary singletons, so they keep their
  * state; the fresh configuration is bound from the environment, not read from the rebound
  * properties bean.
  *
@@ -32,8 +35,12 @@ class ProxyPoolRefreshListener implements ApplicationListener<EnvironmentChangeE
 
 	private final ProxyPoolReloader reloader;
 
-	ProxyPoolRefreshListener(ProxyPoolReloader reloader) {
+	private final Environment environment;
+
+	/** @param environment where the placeholders of the proxy properties are read */
+	ProxyPoolRefreshListener(ProxyPoolReloader reloader, Environment environment) {
 		this.reloader = reloader;
+		this.environment = environment;
 	}
 
 	@Override
@@ -43,17 +50,30 @@ class ProxyPoolRefreshListener implements ApplicationListener<EnvironmentChangeE
 
 	@Override
 	public void onApplicationEvent(EnvironmentChangeEvent event) {
-		if (concernsProxies(event.getKeys())) {
-			try {
+		try {
+			if (concernsProxies(event.getKeys()) || namesAPlaceholderTarget(event.getKeys())) {
 				this.reloader.reload();
 			}
-			catch (RuntimeException ex) {
-				// running first, a failure here must not keep Spring Cloud's own listeners from the
-				// event; the message is masked, and the exception not logged whole, as it may quote a value
-				logger.error("proxy config reload failed: " + ex.getClass().getName() + ": "
-						+ ProxyUrls.maskWords(ex.getMessage()));
-			}
 		}
+		catch (RuntimeException ex) {
+			// running first, a failure here must not keep Spring Cloud's own listeners from the
+			// event; the message is masked, and the exception not logged whole, as it may quote a value
+			logger.error("proxy config reload failed: " + ex.getClass().getName() + ": "
+					+ ProxyUrls.maskWords(ex.getMessage()));
+		}
+	}
+
+	/**
+	 * Whether a key is what a proxy property takes through a placeholder, directly or through
+	 * another: a password rotated where it is kept ({@code PROXY_PASSWORD}) changes no
+	 * {@code cryptofeed.proxy.*} key, but it changes the pools.
+	 */
+	private boolean namesAPlaceholderTarget(Set<String> keys) {
+		if (!(this.environment instanceof ConfigurableEnvironment configurable)) {
+			return false;
+		}
+		Set<String> referenced = ProxyPlaceholderReferences.in(configurable);
+		return keys.stream().map(ProxyPlaceholderReferences::compact).anyMatch(referenced::contains);
 	}
 
 	/** Property names as their sources spell them: {@code cryptofeed.proxy.x} or {@code CRYPTOFEED_PROXY_X}. */

@@ -24,7 +24,7 @@ import org.springframework.core.io.ResourceLoader;
 /**
  * Reloading the pools without a restart: a {@link ProxyPoolReloader} always, and with Spring
  * Cloud Context on the classpath a listener that runs it on every refresh that changes a
- * {@code cryptofeed.proxy.*} property.
+ * {@code cryptofeed.proxy.*} property or what one takes through a placeholder.
  */
 @AutoConfiguration(after = { ProxyPoolHealthAutoConfiguration.class, SslAutoConfiguration.class })
 @ConditionalOnBean(ProxyPools.class)
@@ -58,8 +58,8 @@ public class ProxyPoolReloadAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		ProxyPoolRefreshListener proxyPoolRefreshListener(ProxyPoolReloader reloader) {
-			return new ProxyPoolRefreshListener(reloader);
+		ProxyPoolRefreshListener proxyPoolRefreshListener(ProxyPoolReloader reloader, Environment environment) {
+			return new ProxyPoolRefreshListener(reloader, environment);
 		}
 
 	}

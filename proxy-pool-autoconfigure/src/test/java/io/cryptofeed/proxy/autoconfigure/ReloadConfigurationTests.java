@@ -9,6 +9,7 @@ import java.util.Map;
 import io.cryptofeed.proxy.actuate.ProxyPoolEndpoint;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.ReloadStatus;
@@ -401,6 +402,51 @@ class ReloadConfigurationTests {
 				.satisfies((member) -> assertThat(member.endpoint().port()).isEqualTo(3130));
 			assertThat(context.getBean(ProxyPoolReloader.class).status().lastApplied()).isNotNull();
 		}
+	}
+
+	/** The quickstart's placeholder: a password rotated where it is kept is a change to the pools too. */
+	@Test
+	void aRefreshThatChangesOnlyWhatAPlaceholderNamesReloadsThePools(@TempDir Path directory) throws IOException {
+		Path file = directory.resolve("secrets.properties");
+		Files.writeString(file, "PROXY_PASSWORD=old-" + CANARY + "\n");
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(RefreshableApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties("cryptofeed.proxy.enabled=true", "cryptofeed.proxy.default.http.health-check.enabled=false",
+					"cryptofeed.proxy.default.http.url=socks5://feed:${PROXY_PASSWORD}@127.0.0.1:1080",
+					"spring.config.import=file:" + file)
+			.run()) {
+			ProxyPool pool = context.getBean(ProxyPools.class).resolve(null, ConnectionType.HTTP).orElseThrow();
+			PoolMember member = pool.members().get(0);
+			assertThat(member.endpoint().password()).isEqualTo("old-" + CANARY);
+			Files.writeString(file, "PROXY_PASSWORD=new-" + CANARY + "\n");
+
+			assertThat(context.getBean(ContextRefresher.class).refresh()).containsExactly("PROXY_PASSWORD");
+
+			assertThat(context.getBean(ProxyPoolReloader.class).status().lastApplied()).isNotNull();
+			assertThat(pool.members()).singleElement().isSameAs(member);
+			assertThat(member.endpoint().password()).isEqualTo("new-" + CANARY);
+		}
+	}
+
+	@Test
+	void aChangeToWhatAPlaceholderNamesInTurnReloadsThePools() {
+		this.reloadable.put("cryptofeed.proxy.default.http.url", "${desk.proxy-url}");
+		this.reloadable.put("desk.proxy-url", "http://feed:${DESK_PROXY_PASSWORD}@127.0.0.1:3128");
+		this.reloadable.put("DESK_PROXY_PASSWORD", "old");
+		this.reloadable.put("unrelated.setting", "a");
+		this.runner.run((context) -> {
+			ProxyPoolReloader reloader = context.getBean(ProxyPoolReloader.class);
+			this.reloadable.put("unrelated.setting", "b");
+			context.publishEvent(new EnvironmentChangeEvent(context, java.util.Set.of("unrelated.setting")));
+			assertThat(reloader.status().reloads()).isZero();
+
+			this.reloadable.put("DESK_PROXY_PASSWORD", "new");
+			context.publishEvent(new EnvironmentChangeEvent(context, java.util.Set.of("DESK_PROXY_PASSWORD")));
+
+			assertThat(reloader.status().reloads()).isOne();
+			assertThat(pool(context).members()).singleElement()
+				.satisfies((member) -> assertThat(member.endpoint().password()).isEqualTo("new"));
+		});
 	}
 
 	@Test
