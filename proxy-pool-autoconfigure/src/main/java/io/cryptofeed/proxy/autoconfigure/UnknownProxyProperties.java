@@ -159,6 +159,10 @@ final class UnknownProxyProperties {
 			return (index == elements.size()) ? null : new Miss(index, null);
 		}
 		if (node instanceof Entries entries) {
+			// Boot binds the rest of the name as one key of a map of text: metadata.zone.primary is key zone.primary
+			if (entries.keyTakesTheRest() && entries.value() instanceof Leaf) {
+				return null;
+			}
 			// any map key or list index
 			return walk(entries.value(), elements, index + 1, joinElements);
 		}
@@ -228,7 +232,7 @@ final class UnknownProxyProperties {
 				: (Class<?>) type;
 		if (Map.class.isAssignableFrom(raw) || Collection.class.isAssignableFrom(raw)) {
 			Type[] arguments = ((ParameterizedType) type).getActualTypeArguments();
-			return new Entries(node(arguments[arguments.length - 1]));
+			return new Entries(node(arguments[arguments.length - 1]), Map.class.isAssignableFrom(raw));
 		}
 		if (raw.isEnum() || !raw.getPackageName().equals(UnknownProxyProperties.class.getPackageName())) {
 			return new Leaf();
@@ -251,8 +255,12 @@ final class UnknownProxyProperties {
 	private record Bean(Map<String, Child> children) implements Node {
 	}
 
-	/** A map or list: any key or index, then its values. */
-	private record Entries(Node value) implements Node {
+	/**
+	 * A map or list: any key or index, then its values.
+	 * @param keyTakesTheRest whether a key may span several elements (a map's, where its values
+	 * are text)
+	 */
+	private record Entries(Node value, boolean keyTakesTheRest) implements Node {
 	}
 
 	/** A value: nothing below it. */

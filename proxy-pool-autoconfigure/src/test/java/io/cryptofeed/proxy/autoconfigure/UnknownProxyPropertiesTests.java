@@ -95,6 +95,24 @@ class UnknownProxyPropertiesTests {
 		assertThat(check(HTTP + ".url.host").fix()).doesNotContain("did you mean");
 	}
 
+	/** Boot binds every name below a map of text as one key: metadata.zone.primary is the key zone.primary. */
+	@Test
+	void aMetadataKeyWithDotsIsKnownAsBootBindsIt() {
+		assertThat(check(HTTP + ".pool[0].metadata.zone.primary")).isNull();
+		assertThat(check("cryptofeed.proxy.external-service.metadata.desk.name")).isNull();
+		assertThat(check("cryptofeed.proxy.direct-hosts[0].host")).as("below a list of text, nothing binds")
+			.isNotNull();
+		this.runner
+			.withPropertyValues(HTTP + ".pool[0].url=socks5://10.0.0.5:1080", HTTP + ".pool[0].metadata.zone.primary=eu",
+					HTTP + ".pool[0].metadata.region=eu-west")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.getBean(ProxyPools.class)
+				.satisfies((pools) -> assertThat(pools.pools().values()).singleElement()
+					.satisfies((pool) -> assertThat(pool.members().get(0).metadata())
+						.containsEntry("zone.primary", "eu")
+						.containsEntry("region", "eu-west"))));
+	}
+
 	@Test
 	void aProxyUrlWrittenAsAMapKeyIsMaskedInTheReport() {
 		ConfigurationViolation violation = check("cryptofeed.proxy.exchanges[socks5://u:canary@10.0.0.5:1080].htp.url");
