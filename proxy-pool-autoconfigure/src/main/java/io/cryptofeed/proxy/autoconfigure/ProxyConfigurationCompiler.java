@@ -508,7 +508,8 @@ public final class ProxyConfigurationCompiler {
 					"set health-check.url, e.g. the exchange's ping endpoint, or use method: tcp");
 		}
 		if (check.getUrl() != null && !check.getUrl().isBlank() && !isHttpUrlWithHost(check.getUrl())) {
-			violations.add(path + ".url", ProxyUrls.mask(check.getUrl()), "not an http or https URL",
+			// shown as the probe would show it: a query or fragment may hold a key
+			violations.add(path + ".url", ProxyUrls.withoutSecrets(check.getUrl()), "not an http or https URL",
 					"write e.g. https://api.binance.com/api/v3/ping, with a host name and %-encoded special characters");
 		}
 		if (!isStatusRanges(check.getExpectedStatus())) {

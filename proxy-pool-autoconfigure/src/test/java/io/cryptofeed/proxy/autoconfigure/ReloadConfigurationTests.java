@@ -243,7 +243,7 @@ class ReloadConfigurationTests {
 			this.reloadable.put("cryptofeed.proxy.default.http.pool[0].url", "http://127.0.0.1:3129");
 			this.reloadable.put("cryptofeed.proxy.default.http.health-check.method", "http");
 			this.reloadable.put("cryptofeed.proxy.default.http.health-check.url",
-					"https://feed:" + CANARY + "@api_v3.binance.test/api/v3/ping");
+					"https://feed:" + CANARY + "@api_v3.binance.test/api/v3/ping?apikey=" + CANARY);
 			ProxyPoolReloader reloader = context.getBean(ProxyPoolReloader.class);
 
 			assertThat(reloader.reload()).isFalse();
