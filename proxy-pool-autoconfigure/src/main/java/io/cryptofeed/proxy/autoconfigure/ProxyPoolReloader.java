@@ -19,6 +19,7 @@ import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.ProxyUrls;
 import io.cryptofeed.proxy.core.ReloadStatus;
+import io.cryptofeed.proxy.core.SelectionStrategy;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.cryptofeed.proxy.health.HealthChecker;
@@ -114,8 +115,15 @@ public final class ProxyPoolReloader {
 					+ String.join(",", waiting));
 		}
 		this.targets.beforePools(next);
-		PoolsChange change = this.pools.reconcile(next.pools(), next.hostPatterns(), next.directHosts(),
-				this.strategies::create);
+		PoolsChange change;
+		try {
+			change = this.pools.reconcile(next.pools(), next.hostPatterns(), next.directHosts(), this::strategy);
+		}
+		catch (UnmakeableStrategyException ex) {
+			// the pools are untouched (they make every strategy first): so must the rest be
+			this.targets.beforePools(this.current);
+			return reject(List.of(ex.reason(next)));
+		}
 		this.targets.afterPools(next);
 		List<String> previousDirectHosts = this.current.directHosts();
 		this.current = next;
@@ -131,6 +139,16 @@ public final class ProxyPoolReloader {
 			logger.info("proxy config reload: direct hosts=" + next.directHosts());
 		}
 		return true;
+	}
+
+	/** A strategy for a pool: an application's own factory may throw, which rejects the reload. */
+	private SelectionStrategy strategy(String name) {
+		try {
+			return this.strategies.create(name);
+		}
+		catch (RuntimeException ex) {
+			throw new UnmakeableStrategyException(name, ex);
+		}
 	}
 
 	/** A line per member that left, per pool in configuration order. */
@@ -208,6 +226,35 @@ public final class ProxyPoolReloader {
 		}
 		return name + value + ": cannot be read as "
 				+ ProxyBindFailureAnalyzer.simpleName(ex.getTarget().getType().toString());
+	}
+
+	/** A strategy's factory threw while the pools took a new configuration. */
+	private static final class UnmakeableStrategyException extends RuntimeException {
+
+		private final String strategy;
+
+		UnmakeableStrategyException(String strategy, RuntimeException cause) {
+			super(cause);
+			this.strategy = strategy;
+		}
+
+		/** Named by the first pool that asked for the strategy; the factory's message masked, as it is not ours. */
+		String reason(CompiledProxyConfiguration next) {
+			String property = next.pools()
+				.stream()
+				.filter((spec) -> spec.strategy().equals(this.strategy))
+				.findFirst()
+				.map((spec) -> ProxyProperties.PREFIX + (spec.key().isDefault() ? ".default"
+						: ".exchanges." + spec.key().settings()) + "." + spec.key().type().id() + ".strategy")
+				.orElse(ProxyProperties.PREFIX + ".*.strategy");
+			Throwable cause = getCause();
+			return new ConfigurationViolation(property, this.strategy,
+					"its factory failed to make a strategy: " + cause.getClass().getName() + ": "
+							+ ProxyUrls.maskWords(cause.getMessage()),
+					"fix the application's SelectionStrategyFactory '" + this.strategy + "', or use another strategy")
+				.toString();
+		}
+
 	}
 
 	/** The configuration the pools run on now. */

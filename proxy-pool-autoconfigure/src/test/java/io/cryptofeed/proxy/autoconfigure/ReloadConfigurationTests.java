@@ -13,6 +13,9 @@ import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.ReloadStatus;
+import io.cryptofeed.proxy.core.SelectionStrategyFactory;
+import io.cryptofeed.proxy.core.ratelimit.RateLimits;
+import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.cryptofeed.proxy.health.HealthChecker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -284,6 +287,44 @@ class ReloadConfigurationTests {
 				.satisfies((member) -> assertThat(health.healthOf(member)).isPresent());
 			assertThat(output).contains("proxy config reload rejected");
 		});
+	}
+
+	/** The application's own strategy may fail to be made: nothing else may have changed by then. */
+	@Test
+	void aStrategyTheApplicationCannotMakeRejectsTheReloadAndLeavesEveryTargetAsItWas(CapturedOutput output) {
+		this.reloadable.put("cryptofeed.proxy.default.http.url", "http://127.0.0.1:3128");
+		this.runner.withUserConfiguration(UnmakeableStrategyConfiguration.class).run((context) -> {
+			ProxyPool before = pool(context);
+			RateLimits rateLimits = context.getBean(RateLimits.class);
+			assertThat(rateLimits.forExchange("binance").policy().cooldown()).hasSeconds(30);
+			ProxyPoolReloader reloader = context.getBean(ProxyPoolReloader.class);
+			this.reloadable.put("cryptofeed.proxy.default.rate-limit.cooldown", "45s");
+			this.reloadable.put("cryptofeed.proxy.default.http.strategy", "unmakeable");
+
+			assertThat(reloader.reload()).isFalse();
+
+			assertThat(reloader.status().rejectionReasons()).singleElement()
+				.satisfies((reason) -> assertThat(reason).startsWith("cryptofeed.proxy.default.http.strategy = 'unmakeable'")
+					.contains("IllegalStateException"));
+			assertThat(rateLimits.forExchange("binance").policy().cooldown()).as("back to the running one")
+				.hasSeconds(30);
+			assertThat(reloader.current().rateLimits().defaults().cooldown()).hasSeconds(30);
+			assertThat(pool(context)).isSameAs(before);
+			assertThat(before.strategyName()).isEqualTo("round-robin");
+			assertThat(output).contains("proxy config reload rejected");
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UnmakeableStrategyConfiguration {
+
+		@Bean
+		SelectionStrategyFactory unmakeable() {
+			return SelectionStrategies.factory("unmakeable", () -> {
+				throw new IllegalStateException("no strategy today");
+			});
+		}
+
 	}
 
 	@Test
