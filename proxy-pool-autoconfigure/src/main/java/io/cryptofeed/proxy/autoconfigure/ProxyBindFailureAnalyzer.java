@@ -2,18 +2,22 @@ package io.cryptofeed.proxy.autoconfigure;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
 import io.cryptofeed.proxy.core.ProxyUrls;
 
+import org.springframework.beans.BeanUtils;
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.core.Ordered;
 import org.springframework.core.ResolvableType;
+import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -24,6 +28,12 @@ import org.springframework.util.unit.DataSize;
  */
 class ProxyBindFailureAnalyzer extends AbstractFailureAnalyzer<BindException> implements Ordered {
 
+	private final Environment environment;
+
+	ProxyBindFailureAnalyzer(Environment environment) {
+		this.environment = environment;
+	}
+
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, BindException cause) {
 		ConfigurationProperty property = cause.getProperty();
@@ -33,8 +43,9 @@ class ProxyBindFailureAnalyzer extends AbstractFailureAnalyzer<BindException> im
 		}
 		StringBuilder description = new StringBuilder("A proxy property could not be bound:\n\n    Property: ")
 			.append(name);
-		if (property != null && property.getValue() != null) {
-			description.append("\n    Value: \"").append(ProxyUrls.mask(property.getValue().toString())).append('"');
+		String value = valueOf(cause, this.environment);
+		if (value != null) {
+			description.append("\n    Value: \"").append(shown(value)).append('"');
 		}
 		if (property != null && property.getOrigin() != null) {
 			description.append("\n    Origin: ").append(property.getOrigin());
@@ -44,7 +55,44 @@ class ProxyBindFailureAnalyzer extends AbstractFailureAnalyzer<BindException> im
 		}
 		ResolvableType type = cause.getTarget().getType();
 		description.append("\n    Reason: the value is not a valid ").append(simpleName(type.toString()));
-		return new FailureAnalysis(description.toString(), action(name, type.resolve(Object.class)), cause);
+		return new FailureAnalysis(description.toString(),
+				action(name, type.resolve(Object.class), (value != null) ? value.strip() : ""), cause);
+	}
+
+	/**
+	 * The value that could not be bound: Boot forgets it when it tried a block's settings after
+	 * the value ({@code health-check: false}), so it is then read from the environment.
+	 */
+	static String valueOf(BindException cause, Environment environment) {
+		ConfigurationProperty property = cause.getProperty();
+		if (property != null) {
+			return (property.getValue() != null) ? property.getValue().toString() : null;
+		}
+		try {
+			return environment.getProperty(cause.getName().toString());
+		}
+		catch (RuntimeException ex) {
+			// a placeholder nothing resolves: no value to show
+			return null;
+		}
+	}
+
+	/**
+	 * A value that could not be bound, as a report may show it: a URL's user info masked and
+	 * its query and fragment left out, as either may hold a key ({@code ?apikey=…}).
+	 */
+	static String shown(String value) {
+		String masked = ProxyUrls.mask(value);
+		int scheme = masked.indexOf("://");
+		if (scheme < 0) {
+			return masked;
+		}
+		for (int i = scheme + 3; i < masked.length(); i++) {
+			if (masked.charAt(i) == '?' || masked.charAt(i) == '#') {
+				return masked.substring(0, i);
+			}
+		}
+		return masked;
 	}
 
 	/**
@@ -78,7 +126,7 @@ class ProxyBindFailureAnalyzer extends AbstractFailureAnalyzer<BindException> im
 	 * The fix for the value's type first, so that a member's {@code enabled} or a cooldown gets
 	 * the fix of a switch or a duration, not the one of a pool or of nothing in particular.
 	 */
-	private static String action(String name, Class<?> type) {
+	private static String action(String name, Class<?> type, String value) {
 		if (name.endsWith(".weight")) {
 			return "Set " + name + " to a whole number of 1 or more.";
 		}
@@ -107,7 +155,31 @@ class ProxyBindFailureAnalyzer extends AbstractFailureAnalyzer<BindException> im
 			return "Write " + name + " as a list of members, each with a url, e.g.\n"
 					+ "    pool:\n      - url: socks5://10.0.0.6:1080\n        weight: 2";
 		}
+		if (type.getPackageName().equals(ProxyBindFailureAnalyzer.class.getPackageName())) {
+			return blockAction(name, type, value);
+		}
 		return "Update " + name + " in your application's configuration; see the proxy-pool configuration reference.";
+	}
+
+	/**
+	 * A block of settings written as one value: {@code health-check: false} meant its switch,
+	 * {@code http: socks5://…} its url.
+	 */
+	private static String blockAction(String name, Class<?> type, String value) {
+		List<String> settings = Arrays.stream(BeanUtils.getPropertyDescriptors(type))
+			.filter((descriptor) -> descriptor.getReadMethod() != null && !descriptor.getName().equals("class"))
+			.map((descriptor) -> DataObjectPropertyName.toDashedForm(descriptor.getName()))
+			.sorted()
+			.toList();
+		String block = name + " is a block of settings (" + String.join(", ", settings) + "), not one value";
+		boolean switchValue = value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false");
+		if (switchValue && settings.contains("enabled")) {
+			return "Set " + name + ".enabled to " + value.toLowerCase(Locale.ROOT) + ": " + block + ".";
+		}
+		if (value.contains("://") && settings.contains("url")) {
+			return "Set " + name + ".url to the URL: " + block + ".";
+		}
+		return "Write " + name + " as its settings, e.g. " + name + "." + settings.get(0) + ": " + block + ".";
 	}
 
 	@Override

@@ -163,7 +163,7 @@ public final class ProxyPoolReloader {
 	}
 
 	/** The step's result, or {@code null} with the reasons it failed added. */
-	private static <T> T check(List<String> reasons, Supplier<T> step) {
+	private <T> T check(List<String> reasons, Supplier<T> step) {
 		try {
 			return step.get();
 		}
@@ -211,11 +211,11 @@ public final class ProxyPoolReloader {
 	}
 
 	/** The property and the target type; never the converter's message, which may quote a password. */
-	private static String describe(BindException ex) {
+	private String describe(BindException ex) {
 		ConfigurationProperty property = ex.getProperty();
 		String name = (property != null) ? property.getName().toString() : ex.getName().toString();
-		String value = (property != null && property.getValue() != null)
-				? " = '" + ProxyUrls.mask(property.getValue().toString()) + "'" : "";
+		String written = ProxyBindFailureAnalyzer.valueOf(ex, this.environment);
+		String value = (written != null) ? " = '" + ProxyBindFailureAnalyzer.shown(written) + "'" : "";
 		if (ex.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
 			return name + ": the list is set in more than one place, and Spring Boot takes a list from the source of"
 					+ " highest priority only, so " + unbound.getUnboundProperties()

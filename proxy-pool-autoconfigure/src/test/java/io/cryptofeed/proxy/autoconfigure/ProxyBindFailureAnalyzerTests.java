@@ -7,14 +7,19 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.Environment;
 import org.springframework.core.env.MapPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ProxyBindFailureAnalyzerTests {
 
+	/** The environment of the last context run, as the analyzer is given it when the start fails. */
+	private Environment environment;
+
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ProxyPoolAutoConfiguration.class))
+		.withInitializer((context) -> this.environment = context.getEnvironment())
 		.withPropertyValues("cryptofeed.proxy.enabled=true");
 
 	@Test
@@ -24,7 +29,7 @@ class ProxyBindFailureAnalyzerTests {
 					"cryptofeed.proxy.default.http.pool[0].weight=heavy")
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				FailureAnalysis analysis = new ProxyBindFailureAnalyzer().analyze(context.getStartupFailure());
+				FailureAnalysis analysis = new ProxyBindFailureAnalyzer(this.environment).analyze(context.getStartupFailure());
 				assertThat(analysis.getDescription()).contains("cryptofeed.proxy.default.http.pool[0].weight")
 					.contains("\"heavy\"");
 				assertThat(analysis.getAction()).contains("whole number of 1 or more");
@@ -36,7 +41,7 @@ class ProxyBindFailureAnalyzerTests {
 		this.runner.withPropertyValues("cryptofeed.proxy.default.http.pool=socks5://alice:canary@h:1080")
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				FailureAnalysis analysis = new ProxyBindFailureAnalyzer().analyze(context.getStartupFailure());
+				FailureAnalysis analysis = new ProxyBindFailureAnalyzer(this.environment).analyze(context.getStartupFailure());
 				assertThat(analysis.getDescription()).contains("cryptofeed.proxy.default.http.pool")
 					.contains("socks5://***@h:1080")
 					.doesNotContain("canary");
@@ -44,10 +49,54 @@ class ProxyBindFailureAnalyzerTests {
 			});
 	}
 
+	/** 'health-check: false' meant the switch inside the block: the fix names it. */
+	@Test
+	void aBlockWrittenAsASwitchIsToldToSetItsEnabled() {
+		this.runner
+			.withPropertyValues("cryptofeed.proxy.default.http.url=http://h:3128",
+					"cryptofeed.proxy.default.http.health-check=false")
+			.run((context) -> {
+				FailureAnalysis analysis = new ProxyBindFailureAnalyzer(this.environment).analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("Property: cryptofeed.proxy.default.http.health-check");
+				assertThat(analysis.getAction())
+					.contains("Set cryptofeed.proxy.default.http.health-check.enabled to false")
+					.contains("interval");
+			});
+	}
+
+	/** 'http: socks5://…' meant the block's url: the fix names it, and the report shows no secret. */
+	@Test
+	void aBlockWrittenAsAUrlIsToldToSetItsUrlWithoutShowingItsSecrets() {
+		this.runner.withPropertyValues("cryptofeed.proxy.exchanges.binance.http=socks5://alice:canary@h:1080")
+			.run((context) -> {
+				FailureAnalysis analysis = new ProxyBindFailureAnalyzer(this.environment).analyze(context.getStartupFailure());
+				assertThat(analysis.getAction()).contains("Set cryptofeed.proxy.exchanges.binance.http.url to the URL");
+				assertThat(analysis.getDescription() + analysis.getAction()).doesNotContain("canary");
+			});
+		this.runner
+			.withPropertyValues("cryptofeed.proxy.default.http.url=http://h:3128",
+					"cryptofeed.proxy.default.http.health-check=https://api.binance.com/api/v3/ping?apikey=canary")
+			.run((context) -> {
+				FailureAnalysis analysis = new ProxyBindFailureAnalyzer(this.environment).analyze(context.getStartupFailure());
+				assertThat(analysis.getAction()).contains("Set cryptofeed.proxy.default.http.health-check.url to the URL");
+				assertThat(analysis.getDescription()).contains("https://api.binance.com/api/v3/ping")
+					.doesNotContain("canary");
+			});
+	}
+
+	@Test
+	void aBlockWrittenAsAnythingElseListsItsSettings() {
+		this.runner
+			.withPropertyValues("cryptofeed.proxy.default.http.url=http://h:3128", "cryptofeed.proxy.failover=5")
+			.run((context) -> assertThat(new ProxyBindFailureAnalyzer(this.environment).analyze(context.getStartupFailure())
+				.getAction()).contains("cryptofeed.proxy.failover is a block of settings")
+				.contains("max-attempts"));
+	}
+
 	@Test
 	void aBadDurationGetsTheDurationFix() {
 		this.runner.withPropertyValues("cryptofeed.proxy.default.http.timeout=soon").run((context) -> {
-			FailureAnalysis analysis = new ProxyBindFailureAnalyzer().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new ProxyBindFailureAnalyzer(this.environment).analyze(context.getStartupFailure());
 			assertThat(analysis.getAction()).contains("30s");
 		});
 	}
@@ -60,7 +109,7 @@ class ProxyBindFailureAnalyzerTests {
 					"cryptofeed.proxy.default.http.pool[0].enabled=maybe")
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				FailureAnalysis analysis = new ProxyBindFailureAnalyzer().analyze(context.getStartupFailure());
+				FailureAnalysis analysis = new ProxyBindFailureAnalyzer(this.environment).analyze(context.getStartupFailure());
 				assertThat(analysis.getAction()).contains("cryptofeed.proxy.default.http.pool[0].enabled")
 					.contains("true or false")
 					.doesNotContain("list of members");
@@ -71,7 +120,7 @@ class ProxyBindFailureAnalyzerTests {
 	void aBadDurationWhoseNameSaysNothingOfTimeStillGetsTheDurationFix() {
 		this.runner.withPropertyValues("cryptofeed.proxy.default.rate-limit.cooldown=5 minutes").run((context) -> {
 			assertThat(context).hasFailed();
-			FailureAnalysis analysis = new ProxyBindFailureAnalyzer().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new ProxyBindFailureAnalyzer(this.environment).analyze(context.getStartupFailure());
 			assertThat(analysis.getAction()).contains("cryptofeed.proxy.default.rate-limit.cooldown")
 				.contains("duration such as 30s");
 		});
@@ -84,7 +133,7 @@ class ProxyBindFailureAnalyzerTests {
 					"cryptofeed.proxy.default.http.health-check.method=icmp")
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				FailureAnalysis analysis = new ProxyBindFailureAnalyzer().analyze(context.getStartupFailure());
+				FailureAnalysis analysis = new ProxyBindFailureAnalyzer(this.environment).analyze(context.getStartupFailure());
 				assertThat(analysis.getAction()).contains("one of tcp, http, ping");
 			});
 	}
@@ -94,7 +143,7 @@ class ProxyBindFailureAnalyzerTests {
 		this.runner.withPropertyValues("cryptofeed.proxy.websocket-client.max-frame-payload-length=big")
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				FailureAnalysis analysis = new ProxyBindFailureAnalyzer().analyze(context.getStartupFailure());
+				FailureAnalysis analysis = new ProxyBindFailureAnalyzer(this.environment).analyze(context.getStartupFailure());
 				assertThat(analysis.getAction()).contains("size such as 8MB");
 			});
 	}
@@ -111,7 +160,7 @@ class ProxyBindFailureAnalyzerTests {
 						Map.of("cryptofeed.proxy.default.http.pool[1].enabled", "false"))))
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				FailureAnalysis analysis = new ProxyBindFailureAnalyzer().analyze(context.getStartupFailure());
+				FailureAnalysis analysis = new ProxyBindFailureAnalyzer(this.environment).analyze(context.getStartupFailure());
 				assertThat(analysis.getDescription()).contains("Property: cryptofeed.proxy.default.http.pool")
 					.contains("set in more than one place")
 					.contains("cryptofeed.proxy.default.http.pool[1].enabled")
@@ -124,7 +173,7 @@ class ProxyBindFailureAnalyzerTests {
 	void aTypeIsNamedWithoutItsPackages() {
 		this.runner.withPropertyValues("cryptofeed.proxy.default.http.pool=socks5://alice:canary@h:1080")
 			.run((context) -> assertThat(
-					new ProxyBindFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
+					new ProxyBindFailureAnalyzer(this.environment).analyze(context.getStartupFailure()).getDescription())
 				.contains("Reason: the value is not a valid List<ProxyProperties.Member>"));
 	}
 
@@ -134,7 +183,7 @@ class ProxyBindFailureAnalyzerTests {
 			.withPropertyValues("other.count=many")
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				assertThat(new ProxyBindFailureAnalyzer().analyze(context.getStartupFailure())).isNull();
+				assertThat(new ProxyBindFailureAnalyzer(this.environment).analyze(context.getStartupFailure())).isNull();
 			});
 	}
 
