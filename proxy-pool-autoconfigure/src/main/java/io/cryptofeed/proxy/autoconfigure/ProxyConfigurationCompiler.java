@@ -48,6 +48,9 @@ public final class ProxyConfigurationCompiler {
 
 	private static final Pattern HOST_PATTERN = Pattern.compile("(\\*\\.)?[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?\\.?");
 
+	/** A placeholder's name, without its default: {@code ${PING_KEY}} or {@code ${ping.key:x}}. */
+	private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}:]+)");
+
 	private static final Pattern STATUS_RANGE = Pattern.compile("\\d{3}(-\\d{3})?");
 
 	/** A decimal number and an optional percent sign: what Double.parseDouble reads besides (10d, 1e1, NaN) is refused. */
@@ -457,6 +460,16 @@ public final class ProxyConfigurationCompiler {
 		}
 	}
 
+	/** The names of the placeholders in a value, which are no secret: {@code ${PING_KEY}}. */
+	private static String placeholders(String value) {
+		List<String> names = new ArrayList<>();
+		Matcher placeholder = PLACEHOLDER.matcher(value);
+		while (placeholder.find()) {
+			names.add("${" + placeholder.group(1) + "}");
+		}
+		return String.join(", ", names);
+	}
+
 	private static boolean holdsPlaceholder(String value) {
 		int start = value.indexOf("${");
 		return start >= 0 && value.indexOf('}', start + 2) > start + 2;
@@ -507,7 +520,14 @@ public final class ProxyConfigurationCompiler {
 			violations.add(path + ".url", null, "the http method needs a URL to request through the proxy",
 					"set health-check.url, e.g. the exchange's ping endpoint, or use method: tcp");
 		}
-		if (check.getUrl() != null && !check.getUrl().isBlank() && !isHttpUrlWithHost(check.getUrl())) {
+		if (check.getUrl() != null && holdsPlaceholder(check.getUrl())) {
+			// else reported as not an http URL, shown as one without the query that held the placeholder
+			violations.add(path + ".url", ProxyUrls.withoutSecrets(check.getUrl()),
+					"the value holds a ${...} placeholder that nothing resolved: " + placeholders(check.getUrl()),
+					"set the environment variable or property the placeholder names, or give it a default"
+							+ " (${NAME:value})");
+		}
+		else if (check.getUrl() != null && !check.getUrl().isBlank() && !isHttpUrlWithHost(check.getUrl())) {
 			// shown as the probe would show it: a query or fragment may hold a key
 			violations.add(path + ".url", ProxyUrls.withoutSecrets(check.getUrl()), "not an http or https URL",
 					"write e.g. https://api.binance.com/api/v3/ping, with a host name and %-encoded special characters");
