@@ -6,6 +6,7 @@ import java.util.Set;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import io.cryptofeed.proxy.actuate.PlaceholderTargets;
 import io.cryptofeed.proxy.core.ProxyUrls;
 
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
@@ -72,8 +73,8 @@ class ProxyPoolRefreshListener implements ApplicationListener<EnvironmentChangeE
 		if (!(this.environment instanceof ConfigurableEnvironment configurable)) {
 			return false;
 		}
-		Set<String> referenced = ProxyPlaceholderReferences.in(configurable);
-		return keys.stream().map(ProxyPlaceholderReferences::compact).anyMatch(referenced::contains);
+		PlaceholderTargets targets = PlaceholderTargets.in(configurable);
+		return keys.stream().anyMatch(targets::contains);
 	}
 
 	/** Property names as their sources spell them: {@code cryptofeed.proxy.x} or {@code CRYPTOFEED_PROXY_X}. */
