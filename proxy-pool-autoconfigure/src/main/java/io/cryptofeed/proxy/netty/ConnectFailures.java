@@ -5,6 +5,7 @@ import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.util.concurrent.TimeoutException;
 
+import io.cryptofeed.proxy.core.NoProxyAvailableException;
 import io.netty.channel.unix.Errors;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
@@ -62,6 +63,14 @@ final class ConnectFailures {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * The selection of the next member found none left to try (the others set aside, resting
+	 * or drained), as the error or one of its causes; {@code null} when it is no such error.
+	 */
+	static NoProxyAvailableException noMemberLeft(Throwable error) {
+		return (NoProxyAvailableException) firstOf(error, NoProxyAvailableException.class);
 	}
 
 	/** No answer came within the response timeout: the proxy stalls, or the exchange is that slow. */

@@ -307,8 +307,10 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	 */
 	Throwable afterConnectError(ConnectAttempt attempt, Throwable error) {
 		int maxAttempts = this.settings.maxAttempts();
-		if (error instanceof NoProxyAvailableException && attempt.hasFailures()) {
-			return exhausted(attempt, error);
+		// WebClient hands the selection's error on wrapped in a WebClientRequestException
+		NoProxyAvailableException noneLeft = ConnectFailures.noMemberLeft(error);
+		if (noneLeft != null && attempt.hasFailures()) {
+			return exhausted(attempt, noneLeft);
 		}
 		// once the exchange answered, an error (even a ConnectException from the application's
 		// handler or filter) is no connect failure: the request was sent, or the session opened

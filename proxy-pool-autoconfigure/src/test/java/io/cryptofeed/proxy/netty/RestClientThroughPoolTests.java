@@ -18,6 +18,7 @@ import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.Unavailability;
 import io.cryptofeed.proxy.testkit.BlackholeProxy;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.TestProxy;
@@ -274,6 +275,24 @@ class RestClientThroughPoolTests {
 					.doesNotContain(SECRET);
 				assertThat(failure.failures()).hasSize(3);
 			}));
+	}
+
+	@Test
+	void whenEveryMemberLeftToTryFailsTheErrorNamesEachThoughAnotherIsSetAside() {
+		this.trio.first.fault(Fault.REFUSE);
+		this.trio.second.fault(Fault.STATUS_500);
+		runWithPool((context, client) -> {
+			ProxyPool pool = pool(context);
+			// the third is set aside: once the others failed, selection finds no member left
+			pool.setUnavailable(pool.members().get(2), Unavailability.UNHEALTHY, true);
+			assertThatExceptionOfType(ResourceAccessException.class).isThrownBy(() -> whoami(client))
+				.havingCause()
+				.isInstanceOfSatisfying(ProxyConnectFailedException.class, (failure) -> {
+					assertThat(failure.getMessage()).contains("exchange=default", "type=http", "tried=2",
+							this.trio.first.url(), this.trio.second.url());
+					assertThat(failure.failures()).hasSize(2);
+				});
+		});
 	}
 
 	@Test

@@ -242,6 +242,24 @@ class WebClientThroughPoolTests {
 		});
 	}
 
+	@Test
+	void whenEveryMemberLeftToTryFailsTheErrorNamesEachThoughAnotherIsSetAside() {
+		this.first.fault(Fault.REFUSE);
+		this.second.fault(Fault.STATUS_500);
+		runWithPool((context, client) -> {
+			ProxyPool pool = pool(context);
+			// the third is set aside: once the others failed, selection finds no member left
+			pool.setUnavailable(pool.members().get(2), Unavailability.UNHEALTHY, true);
+			assertThatExceptionOfType(WebClientRequestException.class).isThrownBy(() -> whoami(client))
+				.havingCause()
+				.isInstanceOfSatisfying(ProxyConnectFailedException.class, (failure) -> {
+					assertThat(failure.getMessage()).contains("exchange=default", "type=http", "tried=2",
+							this.first.url(), this.second.url());
+					assertThat(failure.failures()).hasSize(2);
+				});
+		});
+	}
+
 	@ParameterizedTest(name = "max-attempts={0}")
 	@ValueSource(ints = { 1, 2, 5 })
 	void maxAttemptsBoundsTheMembersTriedAndThePoolSizeBoundsMaxAttempts(int maxAttempts) {
