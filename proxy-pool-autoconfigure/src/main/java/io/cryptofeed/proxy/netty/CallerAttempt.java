@@ -16,14 +16,15 @@ final class CallerAttempt {
 	}
 
 	/**
-	 * Runs the call with the attempt waiting for the first connect on this thread, and
-	 * restores what waited before (a pooled call made within another's, by an interceptor of
-	 * the application's). Cleared by setting, not removed: a thread that sends request after
-	 * request keeps its entry, where removing it would have each request's set sweep the
-	 * thread's map.
+	 * Runs the call as a try of the attempt, whose first connect on this thread takes it (see
+	 * {@link ConnectAttempt#takeTry}), and restores what was there before (a pooled call made
+	 * within another's, by an interceptor of the application's). Cleared by setting, not
+	 * removed: a thread that sends request after request keeps its entry, where removing it
+	 * would have each request's set sweep the thread's map.
 	 */
 	static <T> T with(ConnectAttempt attempt, BlockingCall<T> call) throws IOException {
 		ConnectAttempt outer = CURRENT.get();
+		attempt.openTry();
 		CURRENT.set(attempt);
 		try {
 			return call.run();
@@ -33,13 +34,13 @@ final class CallerAttempt {
 		}
 	}
 
-	/** The attempt waiting on this thread, if any; taken, so that no other connect gets it. */
-	static ConnectAttempt take() {
-		ConnectAttempt attempt = CURRENT.get();
-		if (attempt != null) {
-			CURRENT.set(null);
-		}
-		return attempt;
+	/**
+	 * The attempt of the call under way on this thread, if any. Its try goes to the first
+	 * connect; a later one within the same call (an interceptor of the application's sends the
+	 * request again) reads only its exchange.
+	 */
+	static ConnectAttempt current() {
+		return CURRENT.get();
 	}
 
 	@FunctionalInterface

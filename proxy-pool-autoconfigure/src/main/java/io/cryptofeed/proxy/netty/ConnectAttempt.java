@@ -97,6 +97,13 @@ final class ConnectAttempt {
 	private volatile boolean pooledConnect;
 
 	/**
+	 * Set when the pools start a try of this connection, and cleared by the connect that takes
+	 * it: a connect that finds none open is one the pools did not start, such as a request that
+	 * a filter or interceptor of the application's sends again.
+	 */
+	private boolean tryOpen;
+
+	/**
 	 * Members through which the exchange stalled (the TLS handshake, or the answer to a request
 	 * retried elsewhere), not blamed yet: the exchange may be what stalls. Their breakers hear
 	 * of it once the exchange answers through another member below 500. When no attempt follows,
@@ -325,9 +332,22 @@ final class ConnectAttempt {
 		return this.answered;
 	}
 
-	/** A connect of a pooled client takes the attempt (each request, a kept-alive connection's too). */
-	void markPooledConnect() {
+	/** The pools start a try of this connection: its first connect is to take the attempt. */
+	synchronized void openTry() {
+		this.tryOpen = true;
+	}
+
+	/**
+	 * A connect of a pooled client takes the try the pools started, if one is open.
+	 * @return whether it did; {@code false} for a second connect within one try
+	 */
+	synchronized boolean takeTry() {
+		if (!this.tryOpen) {
+			return false;
+		}
+		this.tryOpen = false;
 		this.pooledConnect = true;
+		return true;
 	}
 
 	/**

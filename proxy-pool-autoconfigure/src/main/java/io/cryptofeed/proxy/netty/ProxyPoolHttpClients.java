@@ -284,6 +284,8 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	 */
 	<T> Mono<T> failover(ConnectAttempt attempt, Supplier<? extends Mono<T>> request,
 			Function<Throwable, Mono<T>> otherwise) {
+		// subscribed as soon as it is made, wherever this is called: the try's connect follows
+		attempt.openTry();
 		return request.get().onErrorResume((error) -> {
 			if (ExchangeAnswers.refusedHandshake(attempt, error)) {
 				if (!attempt.retriesOnCooldown() || !attempt.mayTryAnother(this.settings.maxAttempts())) {
@@ -322,9 +324,13 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 
 	/**
 	 * A connect of a client from {@link #apply} used on its own, without {@link #withFailover}:
-	 * it gets an attempt of its own, whose failures count against the member. Where an
-	 * attempt is already in the context (the usual case) the connect passes through untouched;
-	 * a blocking request's attempt waits for it on the caller's thread ({@link CallerAttempt}).
+	 * it gets an attempt of its own, whose failures count against the member. Where a try of
+	 * the attempt in the context waits for its connect (the usual case) the connect passes
+	 * through untouched; a blocking request's attempt waits for it on the caller's thread
+	 * ({@link CallerAttempt}). A second connect within one try (a filter of the application's
+	 * sends the request again) gets an attempt of its own too, for the same exchange, as a
+	 * blocking request's interceptor that sends it again does: it is no failover, so it passes
+	 * over none of the members the try went through.
 	 */
 	private final class OwnAttempt extends MonoOperator<Connection, Connection> {
 
@@ -339,20 +345,20 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 		public void subscribe(CoreSubscriber<? super Connection> actual) {
 			Context context = actual.currentContext();
 			ConnectAttempt outer = context.getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
-			if (outer != null) {
+			if (outer != null && outer.takeTry()) {
 				// the outer layer records failures, since it decides whether to try another member
-				outer.markPooledConnect();
 				this.source.subscribe(actual);
 				return;
 			}
-			ConnectAttempt callers = CallerAttempt.take();
-			if (callers != null) {
+			ConnectAttempt callers = (outer == null) ? CallerAttempt.current() : null;
+			if (callers != null && callers.takeTry()) {
 				// a blocking request's: its interceptor is the outer layer
-				callers.markPooledConnect();
 				this.source.contextWrite((c) -> c.put(ConnectAttempt.CONTEXT_KEY, callers)).subscribe(actual);
 				return;
 			}
-			ConnectAttempt attempt = newAttempt(context.getOrDefault(ProxyAttributes.EXCHANGE, null), this.type);
+			ConnectAttempt named = (outer != null) ? outer : callers;
+			ConnectAttempt attempt = newAttempt((named != null) ? named.exchange()
+					: context.getOrDefault(ProxyAttributes.EXCHANGE, null), this.type);
 			this.source.doOnError((error) -> {
 				if (!ExchangeAnswers.refusedHandshake(attempt, error)
 						&& (ConnectFailures.beforeTunnel(error) || ConnectFailures.afterTunnel(error))) {

@@ -47,6 +47,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.http.client.ReactorClientHttpRequestFactory;
 import org.springframework.web.client.ResourceAccessException;
@@ -238,6 +239,34 @@ class RestClientThroughPoolTests {
 			assertThat(this.trio.first.accepted()).as("tries through the member answering 407").isPositive();
 			assertThat(signed).hasValue(6 + this.trio.first.accepted());
 		});
+	}
+
+	@Test
+	void aRequestThatAnInterceptorOfTheApplicationsSendsAgainGoesThroughItsExchangesPoolAgain() {
+		runner().withPropertyValues("cryptofeed.proxy.exchanges.binance.http.pool[0].url=" + this.trio.second.url(),
+				"cryptofeed.proxy.default.http.url=" + this.trio.first.url())
+			.run((context) -> {
+				// sends a request that the exchange answers with a 5xx twice more, as an interceptor
+				// that retries, or signs anew after a refusal, does
+				RestClient client = context.getBean(RestClient.Builder.class).requestInterceptor((request, body, next) -> {
+					ClientHttpResponse response = next.execute(request, body);
+					for (int i = 0; i < 2 && response.getStatusCode().is5xxServerError(); i++) {
+						response.close();
+						response = next.execute(request, body);
+					}
+					return response;
+				}).build();
+				int status = client.get()
+					.uri(this.target.baseUrl() + "/status/503")
+					.attribute(ProxyAttributes.EXCHANGE, "binance")
+					.exchange((request, response) -> response.getStatusCode().value());
+				assertThat(status).isEqualTo(503);
+				assertThat(this.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.12", 3));
+				ProxyPool binance = context.getBean(ProxyPools.class)
+					.resolve("binance", ConnectionType.HTTP)
+					.orElseThrow();
+				assertThat(binance.failovers()).as("sends the application repeats are no failovers").isZero();
+			});
 	}
 
 	@Test

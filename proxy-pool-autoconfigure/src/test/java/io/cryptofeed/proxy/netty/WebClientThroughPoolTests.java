@@ -55,6 +55,9 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.http.client.reactive.JdkClientHttpConnector;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
@@ -770,6 +773,29 @@ class WebClientThroughPoolTests {
 	}
 
 	@Test
+	void aRequestThatAFilterOfTheApplicationsSendsAgainGoesThroughThePoolAgain() {
+		String[] properties = TransportTestSupport.pool("default.http", this.first.url());
+		TransportTestSupport.runner()
+			.withPropertyValues(properties)
+			.withPropertyValues("cryptofeed.proxy.default.http.strategy=least-connections")
+			.run((context) -> {
+				WebClient client = context.getBean(WebClient.Builder.class)
+					.filter((request, next) -> sendAgainOn5xx(request, next, 2))
+					.build();
+				Integer status = client.get()
+					.uri(this.target.baseUrl() + "/status/503")
+					.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))
+					.block(Duration.ofSeconds(10));
+				assertThat(status).isEqualTo(503);
+				assertThat(this.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.11", 3));
+				ProxyPool pool = pool(context);
+				assertThat(pool.failovers()).as("sends the application repeats are no failovers").isZero();
+				await().atMost(Duration.ofSeconds(5))
+					.untilAsserted(() -> assertThat(pool.members().get(0).activeLeases()).isZero());
+			});
+	}
+
+	@Test
 	void leasesAreReleasedWhenARequestIsCancelled() {
 		runWithPool((context, client) -> {
 			Disposable request = client.get()
@@ -913,6 +939,16 @@ class WebClientThroughPoolTests {
 			.retrieve()
 			.bodyToMono(String.class)
 			.block(Duration.ofSeconds(15));
+	}
+
+	/**
+	 * Sends a request that the exchange answers with a 5xx up to {@code more} times again, as
+	 * a filter that retries, or signs anew after a refusal, does.
+	 */
+	private static Mono<ClientResponse> sendAgainOn5xx(ClientRequest request, ExchangeFunction next, int more) {
+		return next.exchange(request)
+			.flatMap((response) -> (more > 0 && response.statusCode().is5xxServerError())
+					? response.releaseBody().then(sendAgainOn5xx(request, next, more - 1)) : Mono.just(response));
 	}
 
 	private static ProxyPool pool(AssertableApplicationContext context) {
