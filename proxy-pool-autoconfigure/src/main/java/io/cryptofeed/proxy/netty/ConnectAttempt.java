@@ -512,6 +512,11 @@ final class ConnectAttempt {
 		return this.failures != null;
 	}
 
+	/** How many members and source proxies failed so far. */
+	synchronized int failureCount() {
+		return (this.failures != null) ? this.failures.size() : 0;
+	}
+
 	synchronized List<String> failures() {
 		return (this.failures != null) ? List.copyOf(this.failures) : List.of();
 	}

@@ -117,16 +117,18 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 	 */
 	private Mono<ClientResponse> afterFailover(Throwable error, ConnectAttempt attempt, ExchangeFunction next,
 			ClientRequest request, boolean idempotent) {
-		if (error instanceof ProxyConnectFailedException failure) {
-			return Mono.error(new WebClientRequestException(failure, request.method(), request.url(),
-					request.headers()));
-		}
-		if (idempotent && attempt.stalledBeforeAnswer(error, this.clients.settings().maxAttempts())) {
+		Throwable handedOn = (idempotent && !(error instanceof ProxyConnectFailedException))
+				? this.clients.afterStall(attempt, error) : error;
+		if (handedOn == null) {
 			return this.clients.failover(attempt, () -> next.exchange(request), Mono::error)
 				.onErrorMap(ProxyConnectFailedException.class, (failure) -> new WebClientRequestException(failure,
 						request.method(), request.url(), request.headers()));
 		}
-		return Mono.error(error);
+		if (handedOn instanceof ProxyConnectFailedException failure) {
+			return Mono.error(new WebClientRequestException(failure, request.method(), request.url(),
+					request.headers()));
+		}
+		return Mono.error(handedOn);
 	}
 
 }

@@ -270,10 +270,11 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	 */
 	private <T> Mono<T> afterStalledHandshake(ConnectAttempt attempt, Supplier<? extends Mono<T>> request,
 			Throwable error) {
-		if (this.settings.retryIdempotent() && attempt.stalledBeforeAnswer(error, this.settings.maxAttempts())) {
-			return failover(attempt, request, Mono::error);
+		if (!this.settings.retryIdempotent()) {
+			return Mono.error(error);
 		}
-		return Mono.error(error);
+		Throwable handedOn = afterStall(attempt, error);
+		return (handedOn != null) ? Mono.error(handedOn) : failover(attempt, request, Mono::error);
 	}
 
 	/**
@@ -320,6 +321,27 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 			return error;
 		}
 		return attempt.mayTryAnother(maxAttempts) ? null : exhausted(attempt, error);
+	}
+
+	/**
+	 * Decides after an error of a request that may be sent once more (a GET, HEAD or OPTIONS,
+	 * or a WebSocket opening handshake, with {@code failover.retry-idempotent}) whether another
+	 * member is to carry it, because its tunnel stalled or closed before the exchange answered;
+	 * shared by the WebClient filter, the blocking clients' interceptor and the WebSocket client.
+	 * @return {@code null} to send it once more; else what the caller is to get: the error
+	 * itself, or, when the stall ended a request that other members had failed before, the
+	 * exhausted failover naming each, as when the last of them had failed to connect
+	 */
+	Throwable afterStall(ConnectAttempt attempt, Throwable error) {
+		if (error instanceof ProxyConnectFailedException) {
+			return error;
+		}
+		int failedBefore = attempt.failureCount();
+		if (attempt.stalledBeforeAnswer(error, this.settings.maxAttempts())) {
+			return null;
+		}
+		boolean counted = attempt.failureCount() > failedBefore;
+		return (counted && failedBefore > 0) ? exhausted(attempt, error) : error;
 	}
 
 	/**

@@ -88,13 +88,17 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 				if (handedOn == null) {
 					continue;
 				}
+				if (handedOn == error && resend) {
+					handedOn = this.clients.afterStall(attempt, error);
+					if (handedOn == null) {
+						resend = false;
+						continue;
+					}
+				}
 				if (handedOn != error) {
 					throw asThrown(handedOn);
 				}
-				if (!resend || !attempt.stalledBeforeAnswer(error, this.clients.settings().maxAttempts())) {
-					throw ex;
-				}
-				resend = false;
+				throw ex;
 			}
 		}
 	}

@@ -1,5 +1,6 @@
 package io.cryptofeed.proxy.netty;
 
+import java.io.IOException;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -369,6 +370,39 @@ class RestClientThroughPoolTests {
 			// the first member's answer never came within the pool timeout; a second member was tried, no third
 			assertThat(this.target.requestsByPeer()).hasSize(2).allSatisfy((peer, count) -> assertThat(count).isOne());
 		}, "cryptofeed.proxy.default.http.timeout=300ms");
+	}
+
+	@Test
+	void whenAGetStallsThroughTheLastMemberLeftAfterAnotherFailedToConnectTheErrorNamesBoth() {
+		this.trio.first.fault(Fault.REFUSE);
+		this.trio.second.fault(Fault.STALL);
+		runner().withPropertyValues(TransportTestSupport.pool("default.http", this.trio.first.url(),
+				this.trio.second.url()))
+			.withPropertyValues("cryptofeed.proxy.default.http.timeout=" + TransportTestSupport.STALLED_ANSWER_TIMEOUT)
+			.run((context) -> {
+				ProxyPool pool = pool(context);
+				PoolMember stalling = pool.members().get(1);
+				// the refusing member is tried first: the stalling one is back once it refused
+				pool.setUnavailable(stalling, Unavailability.DRAINED, true);
+				RestClient client = context.getBean(RestClient.Builder.class).requestInterceptor((request, body, next) -> {
+					try {
+						return next.execute(request, body);
+					}
+					catch (IOException ex) {
+						pool.setUnavailable(stalling, Unavailability.DRAINED, false);
+						throw ex;
+					}
+				}).build();
+				assertThatExceptionOfType(ResourceAccessException.class).isThrownBy(() -> whoami(client))
+					.havingCause()
+					.isInstanceOfSatisfying(ProxyConnectFailedException.class, (failure) -> {
+						assertThat(failure.getMessage()).contains("exchange=default", "type=http", "tried=2");
+						assertThat(failure.failures()).satisfiesExactly(
+								(refused) -> assertThat(refused).startsWith(this.trio.first.url() + " -> "),
+								(stalled) -> assertThat(stalled)
+									.isEqualTo(this.trio.second.url() + " -> ReadTimeoutException"));
+					});
+			});
 	}
 
 	@Test

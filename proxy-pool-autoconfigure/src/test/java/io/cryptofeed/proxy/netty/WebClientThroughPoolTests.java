@@ -570,6 +570,34 @@ class WebClientThroughPoolTests {
 	}
 
 	@Test
+	void whenAGetStallsThroughTheLastMemberLeftAfterAnotherFailedToConnectTheErrorNamesBoth() {
+		this.first.fault(Fault.REFUSE);
+		this.second.fault(Fault.STALL);
+		TransportTestSupport.runner()
+			.withPropertyValues(TransportTestSupport.pool("default.http", this.first.url(), this.second.url()))
+			.withPropertyValues("cryptofeed.proxy.default.http.timeout=" + TransportTestSupport.STALLED_ANSWER_TIMEOUT)
+			.run((context) -> {
+				ProxyPool pool = pool(context);
+				PoolMember stalling = pool.members().get(1);
+				// the refusing member is tried first: the stalling one is back once it refused
+				pool.setUnavailable(stalling, Unavailability.DRAINED, true);
+				WebClient client = context.getBean(WebClient.Builder.class)
+					.filter((request, next) -> next.exchange(request)
+						.doOnError((error) -> pool.setUnavailable(stalling, Unavailability.DRAINED, false)))
+					.build();
+				assertThatExceptionOfType(WebClientRequestException.class).isThrownBy(() -> whoami(client))
+					.havingCause()
+					.isInstanceOfSatisfying(ProxyConnectFailedException.class, (failure) -> {
+						assertThat(failure.getMessage()).contains("exchange=default", "type=http", "tried=2");
+						assertThat(failure.failures()).satisfiesExactly(
+								(refused) -> assertThat(refused).startsWith(this.first.url() + " -> "),
+								(stalled) -> assertThat(stalled)
+									.isEqualTo(this.second.url() + " -> ReadTimeoutException"));
+					});
+			});
+	}
+
+	@Test
 	void aMemberWhoseTunnelStallsIsBlamedOnceTheGetItStalledIsAnsweredThroughAnother() {
 		this.first.fault(Fault.STALL);
 		runWithPool((context, client) -> {
