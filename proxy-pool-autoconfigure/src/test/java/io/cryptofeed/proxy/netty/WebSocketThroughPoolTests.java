@@ -15,8 +15,10 @@ import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyAttributes;
+import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.Unavailability;
 import io.cryptofeed.proxy.testkit.BlackholeProxy;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
@@ -244,6 +246,42 @@ class WebSocketThroughPoolTests {
 			assertThat(pool.members()).allSatisfy((member) -> assertThat(
 					breakers.breakerOf(member).getMetrics().getNumberOfFailedCalls()).isZero());
 		}, "cryptofeed.proxy.default.websocket.timeout=300ms");
+	}
+
+	@Test
+	void whenAHandshakeStallsThroughTheLastMemberLeftAfterAnotherFailedToConnectTheErrorNamesBoth() {
+		this.trio.first.fault(Fault.REFUSE);
+		this.trio.second.fault(Fault.STALL);
+		// the stalling member is drained until the refusing one failed, so that it comes second
+		ProxyOutcomes undrainOnFailure = new ProxyOutcomes() {
+
+			@Override
+			public void failed(ProxyPool pool, PoolMember member, Duration elapsed, Throwable cause) {
+				pool.setUnavailable(pool.members().get(1), Unavailability.DRAINED, false);
+			}
+
+		};
+		TransportTestSupport.runner()
+			.withPropertyValues(TransportTestSupport.pool("default.websocket", this.trio.first.url(),
+					this.trio.second.url()))
+			.withPropertyValues("cryptofeed.proxy.default.websocket.timeout=" + TransportTestSupport.STALLED_ANSWER_TIMEOUT)
+			.withBean(ProxyOutcomes.class, () -> undrainOnFailure)
+			.run((context) -> {
+				ProxyPool pool = context.getBean(ProxyPools.class).resolve(null, ConnectionType.WEBSOCKET).orElseThrow();
+				pool.setUnavailable(pool.members().get(1), Unavailability.DRAINED, true);
+				Mono<Void> session = context.getBean(WebSocketClient.class)
+					.execute(URI.create(this.target.wsUrl()), (s) -> s.receive().then());
+				// block() wraps the checked exception
+				assertThatExceptionOfType(RuntimeException.class).isThrownBy(() -> session.block(Duration.ofSeconds(10)))
+					.havingCause()
+					.isInstanceOfSatisfying(ProxyConnectFailedException.class, (failure) -> {
+						assertThat(failure.getMessage()).contains("exchange=default", "type=websocket", "tried=2");
+						assertThat(failure.failures()).satisfiesExactly(
+								(refused) -> assertThat(refused).startsWith(this.trio.first.url() + " -> "),
+								(stalled) -> assertThat(stalled)
+									.isEqualTo(this.trio.second.url() + " -> ReadTimeoutException"));
+					});
+			});
 	}
 
 	@Test
