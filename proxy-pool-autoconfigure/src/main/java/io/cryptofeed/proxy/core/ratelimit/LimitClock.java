@@ -46,11 +46,13 @@ final class LimitClock {
 	 * @param now a reading of {@link #millis()} taken with the one converted
 	 */
 	Instant toInstant(long millis, long now) {
-		long wallNow = this.wall.millis();
-		long delta = millis - now;
-		long sum = wallNow + delta;
-		// a rest until the end of time (a huge Retry-After) stays there
-		return Instant.ofEpochMilli((((wallNow ^ sum) & (delta ^ sum)) < 0) ? Long.MAX_VALUE : sum);
+		try {
+			return Instant.ofEpochMilli(Math.addExact(this.wall.millis(), millis - now));
+		}
+		catch (ArithmeticException ex) {
+			// a rest until the end of time (a huge Retry-After) stays there
+			return Instant.ofEpochMilli(Long.MAX_VALUE);
+		}
 	}
 
 }
