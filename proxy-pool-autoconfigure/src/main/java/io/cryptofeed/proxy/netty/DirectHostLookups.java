@@ -3,10 +3,10 @@ package io.cryptofeed.proxy.netty;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.Security;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 import io.netty.util.NetUtil;
 import reactor.core.publisher.Mono;
@@ -19,6 +19,8 @@ import reactor.core.scheduler.Schedulers;
  * together with every pooled connection on it. So the host is looked up first on a worker
  * thread, where the connect then goes on, and Reactor Netty finds the answer in the JDK's
  * cache. A host looked up a moment ago needs no second lookup, and no change of thread.
+ * "A moment" runs on a monotonic ticker, as the JDK's cache does: a step of the wall clock
+ * does not make a host whose answer the JDK dropped look ready.
  */
 final class DirectHostLookups {
 
@@ -27,20 +29,21 @@ final class DirectHostLookups {
 
 	private static final Duration MAX_FRESH = Duration.ofSeconds(10);
 
-	private final Clock clock;
+	private final LongSupplier nanoTime;
 
 	/** How long a successful lookup surely stays in the JDK's cache. */
-	private final long freshMillis;
+	private final long freshNanos;
 
 	private final Map<String, Long> lookedUpAt = new ConcurrentHashMap<>();
 
-	DirectHostLookups(Clock clock) {
-		this(clock, freshFor(jdkCacheSeconds()));
+	/** @param nanoTime monotonic nanoseconds, as {@link System#nanoTime()} */
+	DirectHostLookups(LongSupplier nanoTime) {
+		this(nanoTime, freshFor(jdkCacheSeconds()));
 	}
 
-	DirectHostLookups(Clock clock, Duration fresh) {
-		this.clock = clock;
-		this.freshMillis = fresh.toMillis();
+	DirectHostLookups(LongSupplier nanoTime, Duration fresh) {
+		this.nanoTime = nanoTime;
+		this.freshNanos = fresh.toNanos();
 	}
 
 	/**
@@ -53,7 +56,7 @@ final class DirectHostLookups {
 			return true;
 		}
 		Long at = this.lookedUpAt.get(host);
-		return at != null && this.clock.millis() - at < this.freshMillis;
+		return at != null && this.nanoTime.getAsLong() - at < this.freshNanos;
 	}
 
 	/**
@@ -79,7 +82,7 @@ final class DirectHostLookups {
 		if (this.lookedUpAt.size() >= MAX_HOSTS) {
 			this.lookedUpAt.clear();
 		}
-		this.lookedUpAt.put(host, this.clock.millis());
+		this.lookedUpAt.put(host, this.nanoTime.getAsLong());
 	}
 
 	/** Half the JDK's positive cache time, at most {@link #MAX_FRESH}; zero when the JDK caches nothing. */

@@ -2,10 +2,10 @@ package io.cryptofeed.proxy.netty;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 import io.cryptofeed.proxy.core.PoolsChange;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
@@ -16,13 +16,14 @@ import reactor.core.scheduler.Schedulers;
  * Resolves proxy host names off the event loop and caches the answers for a while; IP
  * literals need no lookup. Reactor Netty would otherwise resolve the proxy with a blocking
  * JDK lookup on the event loop at every connect. An {@code https} member's address is
- * {@link ProxyTls#address one that asks for TLS}.
+ * {@link ProxyTls#address one that asks for TLS}. The time an answer is kept runs on a
+ * monotonic ticker: a step of the wall clock neither keeps an old address nor drops a new one.
  */
 final class ProxyAddressResolver {
 
-	private final Duration ttl;
+	private final long ttlNanos;
 
-	private final Clock clock;
+	private final LongSupplier nanoTime;
 
 	private final Map<String, Resolved> cache = new ConcurrentHashMap<>();
 
@@ -41,9 +42,10 @@ final class ProxyAddressResolver {
 	 */
 	private final Map<String, InetSocketAddress> literals = new ConcurrentHashMap<>();
 
-	ProxyAddressResolver(Duration ttl, Clock clock) {
-		this.ttl = ttl;
-		this.clock = clock;
+	/** @param nanoTime monotonic nanoseconds, as {@link System#nanoTime()} */
+	ProxyAddressResolver(Duration ttl, LongSupplier nanoTime) {
+		this.ttlNanos = ttl.toNanos();
+		this.nanoTime = nanoTime;
 	}
 
 	/** The address when it is known without a lookup (an IP literal, or a name still cached), else {@code null}. */
@@ -62,7 +64,7 @@ final class ProxyAddressResolver {
 			return address;
 		}
 		Resolved cached = this.cache.get(endpoint.host());
-		if (cached != null && cached.until > this.clock.millis()) {
+		if (cached != null && cached.isFresh(this.nanoTime.getAsLong())) {
 			return ProxyTls.address(endpoint, new InetSocketAddress(cached.address, endpoint.port()));
 		}
 		return null;
@@ -84,11 +86,11 @@ final class ProxyAddressResolver {
 	void keep(String host, InetAddress address) {
 		if (this.cache.size() >= MAX_KEPT) {
 			// names whose time is up go first; a new name waits for room
-			long now = this.clock.millis();
-			this.cache.values().removeIf((resolved) -> resolved.until <= now);
+			long now = this.nanoTime.getAsLong();
+			this.cache.values().removeIf((resolved) -> !resolved.isFresh(now));
 		}
 		if (this.cache.size() < MAX_KEPT || this.cache.containsKey(host)) {
-			this.cache.put(host, new Resolved(address, this.clock.millis() + this.ttl.toMillis()));
+			this.cache.put(host, new Resolved(address, this.nanoTime.getAsLong() + this.ttlNanos));
 		}
 	}
 
@@ -110,7 +112,14 @@ final class ProxyAddressResolver {
 		return this.literals.size();
 	}
 
+	/** @param until the ticker's reading when the answer's time is up */
 	private record Resolved(InetAddress address, long until) {
+
+		boolean isFresh(long now) {
+			// a difference, as ticker readings may wrap
+			return this.until - now > 0;
+		}
+
 	}
 
 }

@@ -1,6 +1,5 @@
 package io.cryptofeed.proxy.netty;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,11 +59,11 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 
 	private final ProxySource source;
 
-	private final ProxyAddressResolver resolver = new ProxyAddressResolver(Duration.ofMinutes(1), Clock.systemUTC());
+	private final ProxyAddressResolver resolver = new ProxyAddressResolver(Duration.ofMinutes(1), System::nanoTime);
 
 	private final MemberConnections connections = new MemberConnections(() -> this.settings.quietTimeout());
 
-	private final DirectHostLookups directLookups = new DirectHostLookups(Clock.systemUTC());
+	private final DirectHostLookups directLookups = new DirectHostLookups(System::nanoTime);
 
 	private final DirectRoutes directRoutes = new DirectRoutes();
 

@@ -2,7 +2,6 @@ package io.cryptofeed.proxy.netty;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -32,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  */
 class ProxyAddressResolverTests {
 
-	private final ProxyAddressResolver resolver = new ProxyAddressResolver(Duration.ofMinutes(1), Clock.systemUTC());
+	private final ProxyAddressResolver resolver = new ProxyAddressResolver(Duration.ofMinutes(1), System::nanoTime);
 
 	@Test
 	void anIpLiteralIsReadyWithoutALookupAndKeptForTheNextConnect() {
@@ -50,7 +49,7 @@ class ProxyAddressResolverTests {
 		InetSocketAddress https = this.resolver.ready(ProxyEndpoint.parse("https://feed:secret@10.0.0.7:8443"));
 		InetSocketAddress http = this.resolver.ready(ProxyEndpoint.parse("http://feed:secret@10.0.0.7:8443"));
 		TestClock clock = new TestClock();
-		ProxyAddressResolver names = new ProxyAddressResolver(Duration.ofMinutes(1), clock);
+		ProxyAddressResolver names = new ProxyAddressResolver(Duration.ofMinutes(1), clock.ticker());
 		names.keep("proxy.example", InetAddress.getLoopbackAddress());
 		InetSocketAddress named = names.ready(ProxyEndpoint.parse("https://proxy.example:8443"));
 
@@ -121,10 +120,25 @@ class ProxyAddressResolverTests {
 		assertThat(this.resolver.keptLiterals()).isEqualTo(ProxyAddressResolver.MAX_KEPT);
 	}
 
+	/** An NTP step or an operator sets the clock back: a proxy that moved must still be looked up again in a minute. */
+	@Test
+	void aStepOfTheWallClockNeitherKeepsAnAddressLongerNorDropsItSooner() {
+		TestClock clock = new TestClock();
+		ProxyAddressResolver names = new ProxyAddressResolver(Duration.ofMinutes(1), clock.ticker());
+		ProxyEndpoint proxy = ProxyEndpoint.parse("http://proxy.example:3128");
+		names.keep(proxy.host(), InetAddress.getLoopbackAddress());
+
+		clock.step(Duration.ofHours(1));
+		assertThat(names.ready(proxy)).as("kept after a step forward").isNotNull();
+		clock.step(Duration.ofHours(-2));
+		clock.advance(Duration.ofMinutes(1));
+		assertThat(names.ready(proxy)).as("its minute is over, whatever the wall clock says").isNull();
+	}
+
 	@Test
 	void proxyHostNamesAreKeptWithinTheSameBoundAndExpiredOnesMakeRoom() {
 		TestClock clock = new TestClock();
-		ProxyAddressResolver names = new ProxyAddressResolver(Duration.ofMinutes(1), clock);
+		ProxyAddressResolver names = new ProxyAddressResolver(Duration.ofMinutes(1), clock.ticker());
 		InetAddress loopback = InetAddress.getLoopbackAddress();
 		for (int i = 0; i < ProxyAddressResolver.MAX_KEPT + 10; i++) {
 			names.keep("proxy-" + i + ".example", loopback);
