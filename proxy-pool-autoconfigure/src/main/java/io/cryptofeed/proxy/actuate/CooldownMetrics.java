@@ -87,8 +87,15 @@ public final class CooldownMetrics implements MeterBinder {
 		watch(registry, new Watched(cooldown.pool(), cooldown.exchange(), cooldown.member()));
 	}
 
-	/** Registers the member's gauge under its position now; registering an existing one again returns it. */
+	/**
+	 * Registers the member's gauge under its position now, unless it has one: the gauge reads
+	 * every later cooldown too, and Micrometer warns of a gauge registered twice.
+	 */
 	private synchronized void watch(MeterRegistry registry, Watched watched) {
+		if (this.gauges.containsValue(watched)) {
+			// a moved gauge is taken out before it is watched again (retag)
+			return;
+		}
 		PoolMember member = watched.member();
 		int index = watched.pool().members().indexOf(member);
 		if (index < 0) {

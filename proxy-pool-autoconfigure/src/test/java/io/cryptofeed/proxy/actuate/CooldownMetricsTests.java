@@ -26,7 +26,12 @@ import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -64,6 +69,38 @@ class CooldownMetricsTests {
 
 		assertThat(this.registry.get("cryptofeed.proxy.cooldown.remaining").tags("exchange", "binance").gauge().value())
 			.isEqualTo(5.0);
+	}
+
+	/**
+	 * A member limited again reads the gauge it has. Registering that gauge anew made Micrometer
+	 * log "This Gauge has been already registered" at WARN from the sample app's second 429 on.
+	 */
+	@Test
+	void aMembersNextCooldownKeepsItsGaugeWithoutRegisteringItAgain() {
+		Logger micrometer = (Logger) LoggerFactory.getLogger(MeterRegistry.class);
+		ListAppender<ILoggingEvent> logged = new ListAppender<>();
+		logged.start();
+		Level level = micrometer.getLevel();
+		// Micrometer warns once per JVM, then logs the same at DEBUG
+		micrometer.setLevel(Level.DEBUG);
+		micrometer.addAppender(logged);
+		try {
+			new CooldownMetrics(this.limits).bindTo(this.registry);
+			PoolMember member = this.pool.members().get(0);
+			this.limits.forExchange("binance").responded(this.pool, member, 429, "2");
+			this.clock.advance(Duration.ofSeconds(3));
+			this.limits.forExchange("binance").responded(this.pool, member, 429, "4");
+
+			assertThat(this.registry.get("cryptofeed.proxy.cooldown.remaining").tags("member", "0").gauge().value())
+				.isEqualTo(4.0);
+			assertThat(this.registry.get("cryptofeed.proxy.cooldowns").counter().count()).isEqualTo(2);
+		}
+		finally {
+			micrometer.detachAppender(logged);
+			micrometer.setLevel(level);
+		}
+		assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage)
+			.noneMatch((message) -> message.contains("already registered"));
 	}
 
 	/** Requests may name any exchange: its counters go with it when RateLimits forgets it. */
