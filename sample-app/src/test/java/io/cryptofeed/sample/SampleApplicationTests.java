@@ -149,7 +149,7 @@ class SampleApplicationTests {
 	}
 
 	@Test
-	void actuatorEndpointsOfTheDemoProfileAnswer() throws Exception {
+	void actuatorEndpointsOfTheDemoProfileAnswer(CapturedOutput output) throws Exception {
 		HttpResponse<String> health = get("/actuator/health");
 		assertThat(health.statusCode()).isEqualTo(200);
 		assertThat((String) JsonPath.read(health.body(), "$.status")).isEqualTo("UP");
@@ -160,6 +160,8 @@ class SampleApplicationTests {
 				HttpRequest.newBuilder(uri("/actuator/refresh")).POST(HttpRequest.BodyPublishers.noBody()).build(),
 				HttpResponse.BodyHandlers.ofString());
 		assertThat(refresh.statusCode()).isEqualTo(200);
+		assertThat(output).as("a refresh rebinds no demo setting, and says nothing about them")
+			.doesNotContain("Cannot create default instance");
 		assertThat(get("/actuator/env").statusCode()).as("not exposed").isEqualTo(404);
 	}
 
