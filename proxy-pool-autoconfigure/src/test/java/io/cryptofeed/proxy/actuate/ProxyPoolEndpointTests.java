@@ -33,6 +33,7 @@ import io.cryptofeed.proxy.health.HealthChecker;
 import io.cryptofeed.proxy.health.HealthListener;
 import io.cryptofeed.proxy.health.probe.ProbeFailedException;
 import io.cryptofeed.proxy.netty.ProxyTls;
+import io.cryptofeed.proxy.testsupport.CapturedLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -239,6 +240,25 @@ class ProxyPoolEndpointTests {
 			.satisfies((ex) -> assertThat(ex.status()).isEqualTo(400))
 			.satisfies((ex) -> assertThat(ex.fix())
 				.contains("cryptofeed.proxy.exchanges.binance.websocket.health-check.enabled=true"));
+	}
+
+	/**
+	 * The operator line is the audit trail: a check the endpoint refused never ran. A refused
+	 * pool check was logged as {@code action=check pool=demo-b/http} all the same (sample app,
+	 * a pool whose checks a reload had turned off).
+	 */
+	@Test
+	void onlyAnActionThatRanLeavesAnOperatorLine() {
+		ProxyPoolEndpoint endpoint = withChecker();
+		try (CapturedLog log = CapturedLog.of(ProxyPoolEndpoint.class)) {
+			assertThatExceptionOfType(RejectedActionException.class)
+				.isThrownBy(() -> endpoint.poolAction("binance", "websocket", PoolAction.CHECK));
+			assertThatExceptionOfType(RejectedActionException.class)
+				.isThrownBy(() -> endpoint.memberAction("binance", "websocket", "0", MemberAction.CHECK));
+			endpoint.poolAction("default", "http", PoolAction.CHECK);
+
+			assertThat(log.lines()).containsExactly("INFO proxy pool operator: action=check pool=default/http");
+		}
 	}
 
 	@Test
