@@ -63,8 +63,9 @@ final class TradeStream {
 		Mono<Void> subscribed = (subscribe != null && !subscribe.isBlank())
 				? session.send(Mono.just(session.textMessage(subscribe))) : Mono.empty();
 		return subscribed.thenMany(session.receive().doOnNext((message) -> this.stats.trade()))
-			.then(Mono.fromRunnable(() -> logger
-				.info("feed: exchange=" + this.exchange + " trade stream closed by the exchange, reconnecting")));
+			// the exchange may have closed it, or the pool, whose member froze (its own WARN says so)
+			.then(Mono.fromRunnable(
+					() -> logger.info("feed: exchange=" + this.exchange + " trade stream ended, reconnecting")));
 	}
 
 	private void failed(Throwable error) {
