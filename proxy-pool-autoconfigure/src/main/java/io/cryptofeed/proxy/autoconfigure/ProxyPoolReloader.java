@@ -114,14 +114,14 @@ public final class ProxyPoolReloader {
 			logger.warn("proxy config reload: settings read at start only apply at the next start: changed="
 					+ String.join(",", waiting));
 		}
-		this.targets.beforePools(next);
 		PoolsChange change;
 		try {
-			change = this.pools.reconcile(next.pools(), next.hostPatterns(), next.directHosts(), this::strategy);
+			// the targets change once every strategy is made: a factory that throws leaves them
+			// as they were, never half applied to the requests under way meanwhile
+			change = this.pools.reconcile(next.pools(), next.hostPatterns(), next.directHosts(), this::strategy,
+					() -> this.targets.beforePools(next));
 		}
 		catch (UnmakeableStrategyException ex) {
-			// the pools are untouched (they make every strategy first): so must the rest be
-			this.targets.beforePools(this.current);
 			return reject(List.of(ex.reason(next)));
 		}
 		this.targets.afterPools(next);

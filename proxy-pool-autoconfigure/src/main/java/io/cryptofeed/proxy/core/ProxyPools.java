@@ -87,6 +87,17 @@ public final class ProxyPools {
 	 */
 	public PoolsChange reconcile(Collection<PoolSpec> specs, Map<String, ? extends Collection<String>> hostPatterns,
 			List<String> directHosts, Function<String, SelectionStrategy> strategies) {
+		return reconcile(specs, hostPatterns, directHosts, strategies, () -> {
+		});
+	}
+
+	/**
+	 * {@link #reconcile(Collection, Map, List, Function)}, running {@code strategiesMade} once
+	 * every new strategy is made and before the pools change: what must change with the pools
+	 * changes there, and nothing has when a factory throws.
+	 */
+	public PoolsChange reconcile(Collection<PoolSpec> specs, Map<String, ? extends Collection<String>> hostPatterns,
+			List<String> directHosts, Function<String, SelectionStrategy> strategies, Runnable strategiesMade) {
 		PoolsChange change;
 		synchronized (this.reconcileLock) {
 			Map<PoolKey, ProxyPool> current = this.routing.pools;
@@ -99,6 +110,7 @@ public final class ProxyPools {
 					newStrategies.put(spec.key(), strategies.apply(spec.strategy()));
 				}
 			}
+			strategiesMade.run();
 			List<ProxyPool> pools = new ArrayList<>();
 			List<ProxyPool> addedPools = new ArrayList<>();
 			List<PoolsChange.Member> added = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.cryptofeed.proxy.autoconfigure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -321,6 +323,42 @@ class ReloadConfigurationTests {
 		@Bean
 		SelectionStrategyFactory unmakeable() {
 			return SelectionStrategies.factory("unmakeable", () -> {
+				throw new IllegalStateException("no strategy today");
+			});
+		}
+
+	}
+
+	@Test
+	void aStrategyTheApplicationCannotMakeChangesNoTargetWhileItIsBeingMade(CapturedOutput output) {
+		this.reloadable.put("cryptofeed.proxy.default.http.url", "http://127.0.0.1:3128");
+		this.runner.withConfiguration(AutoConfigurations.of(ProxyPoolTransportAutoConfiguration.class))
+			.withUserConfiguration(WatchingUnmakeableStrategyConfiguration.class)
+			.run((context) -> {
+				this.reloadable.put("cryptofeed.proxy.default.rate-limit.cooldown", "45s");
+				this.reloadable.put("cryptofeed.proxy.connection-pool.max-connections", "10");
+				this.reloadable.put("cryptofeed.proxy.default.http.strategy", "unmakeable");
+
+				assertThat(context.getBean(ProxyPoolReloader.class).reload()).isFalse();
+
+				// what every other thread's request ran with while the factory was asked
+				assertThat(context.getBean(WatchingUnmakeableStrategyConfiguration.class).cooldownSeen)
+					.as("the exchange's cooldown while the strategy was being made")
+					.hasSeconds(30);
+				assertThat(output).contains("proxy config reload rejected")
+					.doesNotContain("connection-pool settings apply at the next start");
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class WatchingUnmakeableStrategyConfiguration {
+
+		volatile Duration cooldownSeen;
+
+		@Bean
+		SelectionStrategyFactory unmakeable(ObjectProvider<RateLimits> rateLimits) {
+			return SelectionStrategies.factory("unmakeable", () -> {
+				this.cooldownSeen = rateLimits.getObject().forExchange("binance").policy().cooldown();
 				throw new IllegalStateException("no strategy today");
 			});
 		}
