@@ -254,6 +254,14 @@ public final class ProxyPool {
 		return available;
 	}
 
+	/**
+	 * The members selection chooses from now, in configuration order: the available ones, or
+	 * in panic mode every enabled one not drained.
+	 */
+	public List<PoolMember> candidates() {
+		return List.of(this.snapshot.candidates);
+	}
+
 	/** Whether no member is available and selection falls back to all enabled ones. */
 	public boolean isPanicking() {
 		return this.snapshot.panic;

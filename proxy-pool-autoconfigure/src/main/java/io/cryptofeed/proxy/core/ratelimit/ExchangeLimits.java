@@ -13,7 +13,6 @@ import io.cryptofeed.proxy.core.Lease;
 import io.cryptofeed.proxy.core.NoProxyAvailableException;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyPool;
-import io.cryptofeed.proxy.core.Unavailability;
 
 /**
  * One exchange's view of the members that carry its traffic, in whichever pools: which rest
@@ -234,15 +233,10 @@ public final class ExchangeLimits {
 		int cooling = 0;
 		int spent = 0;
 		long earliest = Long.MAX_VALUE;
-		// the members selection uses: the available ones, or in panic mode every enabled one not
-		// drained; a member set aside is no candidate when its rest ends, so it neither counts
-		// nor dates the retry
-		boolean panicking = pool.isPanicking();
-		for (PoolMember member : pool.members()) {
+		// a member set aside is no candidate when its rest ends, so it neither counts nor dates the retry
+		for (PoolMember member : pool.candidates()) {
 			MemberLimit limit = this.members.get(member);
-			boolean candidate = panicking ? member.enabled() && !member.isSetAsideFor(Unavailability.DRAINED)
-					: member.isAvailable();
-			if (limit == null || !candidate || exclusion.excludes(member) || !limit.restricted(now, budget)) {
+			if (limit == null || exclusion.excludes(member) || !limit.restricted(now, budget)) {
 				continue;
 			}
 			if (now < limit.coolingUntil()) {
