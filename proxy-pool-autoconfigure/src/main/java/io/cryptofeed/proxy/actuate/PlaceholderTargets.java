@@ -140,21 +140,12 @@ public final class PlaceholderTargets {
 			placeholders(url.substring(from, at), Kind.SECRET, pending);
 			rest = url.substring(0, from) + url.substring(at);
 		}
-		int query = (kind == Kind.HEALTH_CHECK_URL) ? queryOrFragment(rest, from) : -1;
+		int query = (kind == Kind.HEALTH_CHECK_URL) ? ProxyUrls.queryOrFragment(rest, from) : -1;
 		if (query >= 0) {
 			placeholders(rest.substring(query), Kind.SECRET, pending);
 			rest = rest.substring(0, query);
 		}
 		placeholders(rest, kind, pending);
-	}
-
-	private static int queryOrFragment(String url, int from) {
-		for (int i = from; i < url.length(); i++) {
-			if (url.charAt(i) == '?' || url.charAt(i) == '#') {
-				return i;
-			}
-		}
-		return -1;
 	}
 
 	private static void placeholders(String text, Kind kind, Deque<Reference> pending) {

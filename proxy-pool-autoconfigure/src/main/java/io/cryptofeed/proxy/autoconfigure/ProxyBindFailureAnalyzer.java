@@ -82,17 +82,7 @@ class ProxyBindFailureAnalyzer extends AbstractFailureAnalyzer<BindException> im
 	 * its query and fragment left out, as either may hold a key ({@code ?apikey=…}).
 	 */
 	static String shown(String value) {
-		String masked = ProxyUrls.mask(value);
-		int scheme = masked.indexOf("://");
-		if (scheme < 0) {
-			return masked;
-		}
-		for (int i = scheme + 3; i < masked.length(); i++) {
-			if (masked.charAt(i) == '?' || masked.charAt(i) == '#') {
-				return masked.substring(0, i);
-			}
-		}
-		return masked;
+		return value.contains("://") ? ProxyUrls.maskedWithoutQuery(value) : ProxyUrls.mask(value);
 	}
 
 	/**

@@ -51,14 +51,29 @@ public final class ProxyUrls {
 		catch (URISyntaxException ex) {
 			// not quoted: the message repeats the URL; shown as written, less its secrets, below
 		}
+		return maskedWithoutQuery(raw);
+	}
+
+	/**
+	 * Anything that looks like a URL, even a malformed one, with its user info
+	 * {@linkplain #mask masked} and without its query and fragment, either of which may hold a
+	 * key ({@code ?apikey=…}).
+	 */
+	public static String maskedWithoutQuery(String raw) {
 		String masked = mask(raw);
 		int start = masked.indexOf("://");
-		for (int i = (start < 0) ? 0 : start + 3; i < masked.length(); i++) {
-			if (masked.charAt(i) == '?' || masked.charAt(i) == '#') {
-				return masked.substring(0, i);
+		int end = queryOrFragment(masked, (start < 0) ? 0 : start + 3);
+		return (end < 0) ? masked : masked.substring(0, end);
+	}
+
+	/** Where a URL's query or fragment starts, looked for from {@code from} on; -1 when it has neither. */
+	public static int queryOrFragment(String url, int from) {
+		for (int i = from; i < url.length(); i++) {
+			if (url.charAt(i) == '?' || url.charAt(i) == '#') {
+				return i;
 			}
 		}
-		return masked;
+		return -1;
 	}
 
 	/**
