@@ -117,8 +117,7 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 	 */
 	private Mono<ClientResponse> afterFailover(Throwable error, ConnectAttempt attempt, ExchangeFunction next,
 			ClientRequest request, boolean idempotent) {
-		Throwable handedOn = (idempotent && !(error instanceof ProxyConnectFailedException))
-				? this.clients.afterStall(attempt, error) : error;
+		Throwable handedOn = idempotent ? this.clients.afterStall(attempt, error) : error;
 		if (handedOn == null) {
 			return this.clients.failover(attempt, () -> next.exchange(request), Mono::error)
 				.onErrorMap(ProxyConnectFailedException.class, (failure) -> new WebClientRequestException(failure,
