@@ -34,6 +34,7 @@ class KitFromAnotherPackageTests {
 	@Test
 	void realProxiesOfBothKindsGoInOneList() {
 		RealProxies.require(RealProxies.TINYPROXY);
+		RealProxies.require(RealProxies.MICROSOCKS);
 		Tinyproxy tinyproxy = proxies.manage(Tinyproxy.builder().start());
 		Microsocks microsocks = proxies.manage(Microsocks.builder().credentials("user", "pass").start());
 
