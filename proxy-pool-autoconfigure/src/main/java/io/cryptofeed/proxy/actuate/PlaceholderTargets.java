@@ -35,11 +35,16 @@ public final class PlaceholderTargets {
 	private static final List<String> SECRET_ENDINGS = List.of("token", "apikey", "password");
 
 	/**
-	 * Keys that hold URLs: a {@code url}; a {@code pool} or pool entry written as text, which
-	 * fails to bind but stays in the environment; the proxy service's {@code endpoints}, which
-	 * refuse credentials, but a reload that refused one leaves it in the environment.
+	 * Keys that hold proxy URLs: a {@code url}; a {@code pool} or pool entry written as text,
+	 * which fails to bind but stays in the environment.
 	 */
-	private static final Pattern PROXY_URL_KEY = Pattern.compile(".*(url|pool\\d*|endpoints\\d*)");
+	private static final Pattern PROXY_URL_KEY = Pattern.compile(".*(url|pool\\d*)");
+
+	/**
+	 * The proxy service's {@code endpoints}: they refuse credentials and a query, but a reload
+	 * that refused one leaves it in the environment, where the query may hold the service's key.
+	 */
+	private static final Pattern SERVICE_ENDPOINT_KEY = Pattern.compile(".*endpoints\\d*");
 
 	/**
 	 * A health check's URL ({@code health-check.url}, {@code healthCheck.url} in
@@ -103,6 +108,9 @@ public final class PlaceholderTargets {
 		if (HEALTH_CHECK_URL_KEY.matcher(compactedKey).matches()) {
 			return Kind.HEALTH_CHECK_URL;
 		}
+		if (SERVICE_ENDPOINT_KEY.matcher(compactedKey).matches()) {
+			return Kind.SERVICE_ENDPOINT;
+		}
 		return PROXY_URL_KEY.matcher(compactedKey).matches() ? Kind.PROXY_URL : Kind.SETTING;
 	}
 
@@ -128,8 +136,8 @@ public final class PlaceholderTargets {
 	}
 
 	/**
-	 * A URL's placeholders: those in its user info name secrets, and so, for a health check's
-	 * URL, do those in its query and fragment; the others name parts of a URL of its kind.
+	 * A URL's placeholders: those in its user info name secrets, and so, but for a proxy URL,
+	 * do those in its query and fragment; the others name parts of a URL of its kind.
 	 */
 	private static void urlPlaceholders(String url, Kind kind, Deque<Reference> pending) {
 		int scheme = url.indexOf("://");
@@ -140,7 +148,7 @@ public final class PlaceholderTargets {
 			placeholders(url.substring(from, at), Kind.SECRET, pending);
 			rest = url.substring(0, from) + url.substring(at);
 		}
-		int query = (kind == Kind.HEALTH_CHECK_URL) ? ProxyUrls.queryOrFragment(rest, from) : -1;
+		int query = (kind != Kind.PROXY_URL) ? ProxyUrls.queryOrFragment(rest, from) : -1;
 		if (query >= 0) {
 			placeholders(rest.substring(query), Kind.SECRET, pending);
 			rest = rest.substring(0, query);
@@ -167,6 +175,9 @@ public final class PlaceholderTargets {
 		/** A health check's URL or part of one: without user info, query and fragment. */
 		HEALTH_CHECK_URL(ProxyUrls::withoutSecrets),
 
+		/** The proxy service's endpoint or part of one: its user info masked, without query and fragment. */
+		SERVICE_ENDPOINT(ProxyUrls::maskedWithoutQuery),
+
 		/** A proxy URL or part of one: its user info masked. */
 		PROXY_URL(ProxyUrls::mask),
 
@@ -181,7 +192,7 @@ public final class PlaceholderTargets {
 
 		/** Adds the placeholders of a value of this kind, each with the kind of what it names. */
 		void placeholders(String value, Deque<Reference> pending) {
-			if (this == HEALTH_CHECK_URL || this == PROXY_URL) {
+			if (this == HEALTH_CHECK_URL || this == SERVICE_ENDPOINT || this == PROXY_URL) {
 				urlPlaceholders(value, this, pending);
 			}
 			else {

@@ -44,6 +44,16 @@ class ProxyCredentialsSanitizerTests {
 			.isEqualTo("https://***@svc.internal:8443");
 	}
 
+	/** Refused too, but kept in the environment by a refused reload: a query may hold the service's key. */
+	@Test
+	void aServiceEndpointWrittenWithAQueryLosesIt() {
+		assertThat(shown("cryptofeed.proxy.external-service.endpoints[0]", "https://svc.internal:8443/v1?token=s3cret"))
+			.isEqualTo("https://svc.internal:8443/v1");
+		assertThat(shown("CRYPTOFEED_PROXY_EXTERNALSERVICE_ENDPOINTS",
+				"https://feed:s3cret@svc.internal:8443/v1#key=s3cret"))
+			.isEqualTo("https://***@svc.internal:8443/v1");
+	}
+
 	/** As the http probe and the health check's settings show it: its query or fragment may hold a key. */
 	@ParameterizedTest
 	@CsvSource({ "cryptofeed.proxy.default.http.health-check.url",
