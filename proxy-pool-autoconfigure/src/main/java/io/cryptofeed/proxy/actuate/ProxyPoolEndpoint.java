@@ -195,12 +195,10 @@ public class ProxyPoolEndpoint {
 			return start.get();
 		}
 		catch (IllegalArgumentException ex) {
-			String block = PoolKey.DEFAULT.equals(pool.key().settings()) ? PoolKey.DEFAULT
-					: "exchanges." + pool.key().settings();
 			// the checker checks no member of the pool: its checks are off, or none is enabled
 			throw new RejectedActionException(RejectedActionException.BAD_REQUEST,
 					"Pool " + pool.key() + " is not health-checked",
-					"turn its checks on with cryptofeed.proxy." + block + "." + pool.key().type().id()
+					"turn its checks on with cryptofeed.proxy." + pool.key().settingsPath()
 							+ ".health-check.enabled=true, or enable a member (a disabled one is never checked); "
 							+ "drain and undrain work without checks");
 		}

@@ -506,7 +506,8 @@ public final class ProxyConfigurationCompiler {
 			violations.add(path + ".healthy-threshold", String.valueOf(check.getHealthyThreshold()),
 					"the threshold must be at least 1", "set 1 or more consecutive passed checks");
 		}
-		if (isBareNumberOtherThanZero(check.getJitter())) {
+		Matcher jitter = jitterMatch(check.getJitter());
+		if (jitter != null && isBareNumberOtherThanZero(jitter)) {
 			violations.add(path + ".jitter", check.getJitter(),
 					"a number without % is ambiguous: 0.1 may mean a tenth of the interval or 0.1% of it",
 					"write it with %, e.g. 10% for a tenth of the interval (0 alone turns jitter off)");
@@ -557,19 +558,22 @@ public final class ProxyConfigurationCompiler {
 	 * percent sign: 0.1 was once read as 0.1% where a tenth was meant, so only 0 may go without.
 	 */
 	static double parseJitterPercent(String jitter) {
-		Matcher matcher = (jitter != null) ? JITTER.matcher(jitter.strip()) : null;
-		if (matcher == null || !matcher.matches()) {
+		Matcher matcher = jitterMatch(jitter);
+		if (matcher == null) {
 			return -1;
 		}
 		double percent = Double.parseDouble(matcher.group(1));
-		boolean bare = matcher.group(2) == null;
-		return ((bare && percent != 0) || percent > 50) ? -1 : percent;
+		return (isBareNumberOtherThanZero(matcher) || percent > 50) ? -1 : percent;
 	}
 
-	private static boolean isBareNumberOtherThanZero(String jitter) {
+	/** The jitter read as a number and an optional percent sign, or {@code null} when it is none. */
+	private static Matcher jitterMatch(String jitter) {
 		Matcher matcher = (jitter != null) ? JITTER.matcher(jitter.strip()) : null;
-		return matcher != null && matcher.matches() && matcher.group(2) == null
-				&& Double.parseDouble(matcher.group(1)) != 0;
+		return (matcher != null && matcher.matches()) ? matcher : null;
+	}
+
+	private static boolean isBareNumberOtherThanZero(Matcher jitter) {
+		return jitter.group(2) == null && Double.parseDouble(jitter.group(1)) != 0;
 	}
 
 	static boolean isStatusRanges(String ranges) {

@@ -244,8 +244,7 @@ public final class ProxyPoolReloader {
 				.stream()
 				.filter((spec) -> spec.strategy().equals(this.strategy))
 				.findFirst()
-				.map((spec) -> ProxyProperties.PREFIX + (spec.key().isDefault() ? ".default"
-						: ".exchanges." + spec.key().settings()) + "." + spec.key().type().id() + ".strategy")
+				.map((spec) -> ProxyProperties.PREFIX + "." + spec.key().settingsPath() + ".strategy")
 				.orElse(ProxyProperties.PREFIX + ".*.strategy");
 			Throwable cause = getCause();
 			return new ConfigurationViolation(property, this.strategy,

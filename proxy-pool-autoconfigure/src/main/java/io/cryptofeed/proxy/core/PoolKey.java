@@ -26,6 +26,14 @@ public record PoolKey(String settings, ConnectionType type) {
 		return DEFAULT.equals(this.settings);
 	}
 
+	/**
+	 * Where the pool's settings are under {@code cryptofeed.proxy}: {@code default.http} or
+	 * {@code exchanges.binance.websocket}, for messages that name a property to change.
+	 */
+	public String settingsPath() {
+		return (isDefault() ? DEFAULT : "exchanges." + this.settings) + "." + this.type.id();
+	}
+
 	@Override
 	public String toString() {
 		return this.settings + "/" + this.type.id();
