@@ -13,7 +13,11 @@ import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyUrls;
 import io.cryptofeed.proxy.netty.ProxyProviders;
 import io.cryptofeed.proxy.netty.ProxyTls;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.timeout.ReadTimeoutException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -34,10 +38,14 @@ import reactor.netty.http.client.HttpClient;
  */
 final class HttpThroughProxyProbe implements HealthProbe {
 
-	private final URI url;
+	/**
+	 * The URL without user info, query or fragment: what Reactor Netty is given, as it logs
+	 * the URI of each request at DEBUG, and what messages show.
+	 */
+	private final URI shown;
 
-	/** The URL without user info, query or fragment, fit for messages. */
-	private final String shown;
+	/** The URL's raw query, which may hold a key, or {@code null}. */
+	private final String query;
 
 	private final IntPredicate expectedStatus;
 
@@ -58,8 +66,8 @@ final class HttpThroughProxyProbe implements HealthProbe {
 	HttpThroughProxyProbe(URI url, IntPredicate expectedStatus, HttpClient client, Scheduler timer, ProxyTls tls) {
 		this.timer = timer;
 		this.tls = Objects.requireNonNull(tls, "tls");
-		this.url = checkUrl(url);
-		this.shown = ProxyUrls.withoutSecrets(url);
+		this.shown = URI.create(ProxyUrls.withoutSecrets(checkUrl(url)));
+		this.query = url.getRawQuery();
 		this.expectedStatus = Objects.requireNonNull(expectedStatus, "expectedStatus");
 		this.client = client.keepAlive(false).followRedirect(false);
 	}
@@ -95,8 +103,13 @@ final class HttpThroughProxyProbe implements HealthProbe {
 			.responseTimeout(timeout)
 			.proxy((spec) -> ProxyProviders.builder(spec, endpoint, address, timeout))
 			.doOnChannelInit((observer, channel, remote) -> this.tls.secure(channel, address))
+			.doOnRequest((request, connection) -> {
+				if (this.query != null) {
+					connection.addHandlerLast(new QueryOnRequestLine(this.query));
+				}
+			})
 			.get()
-			.uri(this.url)
+			.uri(this.shown)
 			.response()
 			.map((response) -> response.status().code());
 	}
@@ -119,6 +132,25 @@ final class HttpThroughProxyProbe implements HealthProbe {
 	@Override
 	public String toString() {
 		return "http (GET " + this.shown + ")";
+	}
+
+	/** Puts the query on the request line, below Reactor Netty's log of the request's URI. */
+	private static final class QueryOnRequestLine extends ChannelOutboundHandlerAdapter {
+
+		private final String query;
+
+		QueryOnRequestLine(String query) {
+			this.query = query;
+		}
+
+		@Override
+		public void write(ChannelHandlerContext ctx, Object message, ChannelPromise promise) {
+			if (message instanceof HttpRequest request) {
+				request.setUri(request.uri() + "?" + this.query);
+			}
+			ctx.write(message, promise);
+		}
+
 	}
 
 }

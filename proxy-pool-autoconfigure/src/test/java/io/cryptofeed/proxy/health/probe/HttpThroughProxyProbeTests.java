@@ -19,16 +19,23 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import reactor.test.StepVerifier;
+
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** The http probe: real GETs through the test kit's proxies to the kit's target server. */
+@ExtendWith(OutputCaptureExtension.class)
 class HttpThroughProxyProbeTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(2);
@@ -208,6 +215,30 @@ class HttpThroughProxyProbeTests {
 			.hasMessageContaining("answered 503");
 		Canary.assertAbsent(failure);
 		assertThat(probe.toString()).isEqualTo("http (GET " + target.baseUrl() + "/status/503)");
+	}
+
+	/**
+	 * Reactor Netty logs each request's URI at DEBUG ({@code HttpClientConnect}: "Handler is
+	 * being applied: {uri=…}"): a check URL's query, which may hold an API key, must not be
+	 * in it, yet still reach the target ({@code peer} names another address, so only a
+	 * request that carries it gets 200).
+	 */
+	@Test
+	void reactorNettysDebugLogLeavesOutTheQueryThatStillReachesTheTarget(CapturedOutput output) {
+		TestProxy proxy = Kind.HTTP_WITH_CREDENTIALS.start(this.proxies);
+		HealthProbe probe = HealthProbes.http(url("/status/503?peer=127.0.0.250&apikey=" + Canary.PASSWORD), SUCCESS);
+		LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
+		logging.setLogLevel("reactor.netty", LogLevel.TRACE);
+		try {
+			assertThat(probe.check(ProxyEndpoint.parse(proxy.url()), TIMEOUT).block(Duration.ofSeconds(5)))
+				.isPositive();
+		}
+		finally {
+			logging.setLogLevel("reactor.netty", null);
+		}
+		assertThat(output.getAll()).as("Reactor Netty logged the request")
+			.contains("uri=" + target.baseUrl() + "/status/503")
+			.doesNotContain(Canary.PASSWORD);
 	}
 
 	@Test
