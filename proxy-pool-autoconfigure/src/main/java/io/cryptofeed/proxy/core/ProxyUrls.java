@@ -44,7 +44,9 @@ public final class ProxyUrls {
 		}
 		try {
 			URI url = new URI(raw.strip());
-			if (url.getHost() != null || (url.getScheme() == null && url.getRawAuthority() == null)) {
+			// a relative path with an '@' is user info that lost its scheme's colon (https//u:p@h)
+			if (url.getHost() != null
+					|| (url.getScheme() == null && url.getRawAuthority() == null && raw.indexOf('@') < 0)) {
 				return withoutSecrets(url);
 			}
 		}
@@ -82,7 +84,9 @@ public final class ProxyUrls {
 	 * {@code socks5://***@h:1}. Credentials without an {@code @} ({@code h:1:u:p}, as some
 	 * sellers write them, or {@code u:p}) mask the whole host part, and so does a host part
 	 * after the {@code @} that is not a plain {@code host:port}: a password typed on the
-	 * wrong side of the {@code @} ({@code u@p:h:1}, {@code h:1@u:p}).
+	 * wrong side of the {@code @} ({@code u@p:h:1}, {@code h:1@u:p}). A host part masked so
+	 * hides the rest of the value too: a {@code /}, {@code ?}, {@code #} or space in the
+	 * password ends the host part there, and what follows is the password's tail.
 	 */
 	public static String mask(String raw) {
 		if (raw == null) {
@@ -93,16 +97,16 @@ public final class ProxyUrls {
 		int at = raw.lastIndexOf('@');
 		if (at >= start) {
 			int end = authorityEnd(raw, at + 1);
-			String hostPart = mayHoldCredentials(raw.substring(at + 1, end)) ? MASK : raw.substring(at + 1, end);
-			return raw.substring(0, start) + MASK + "@" + hostPart + raw.substring(end);
+			String hostPart = raw.substring(at + 1, end);
+			return raw.substring(0, start) + MASK + "@"
+					+ (mayHoldCredentials(hostPart) ? MASK : hostPart + raw.substring(end));
 		}
 		if (at >= 0) {
 			// credentials written before the scheme: u:p@socks5://h:1080
 			return MASK + raw.substring(at);
 		}
 		int end = authorityEnd(raw, start);
-		return mayHoldCredentials(raw.substring(start, end)) ? raw.substring(0, start) + MASK + raw.substring(end)
-				: raw;
+		return mayHoldCredentials(raw.substring(start, end)) ? raw.substring(0, start) + MASK : raw;
 	}
 
 	private static int authorityEnd(String raw, int start) {

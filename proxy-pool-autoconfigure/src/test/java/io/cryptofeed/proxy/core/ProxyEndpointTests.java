@@ -142,6 +142,11 @@ class ProxyEndpointTests {
 		assertThat(ProxyUrls.mask("socks5://127.0.0.1:1080@user:secret")).isEqualTo("socks5://***@***");
 		assertThat(ProxyUrls.mask("socks5://user@secret")).isEqualTo("socks5://***@secret");
 		assertThat(ProxyUrls.mask("socks5://u:p@[::1]:1080")).isEqualTo("socks5://***@[::1]:1080");
+		// a '/', '?', '#' or space in such a password ends the host part: its tail is masked too
+		assertThat(ProxyUrls.mask("socks5://10.0.0.1:1080:u:pw#secret")).isEqualTo("socks5://***");
+		assertThat(ProxyUrls.mask("u:pw secret")).isEqualTo("***");
+		assertThat(ProxyUrls.mask("socks5://127.0.0.1:1080@u:pw/secret")).isEqualTo("socks5://***@***");
+		assertThat(ProxyUrls.withoutSecrets("https//u:pw/secret@h/ping")).isEqualTo("***@h/ping");
 	}
 
 	@Test
