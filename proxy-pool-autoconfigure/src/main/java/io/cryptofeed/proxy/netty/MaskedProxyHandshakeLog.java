@@ -7,6 +7,10 @@ import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.socksx.v4.DefaultSocks4CommandRequest;
+import io.netty.handler.codec.socksx.v4.Socks4CommandRequest;
+import io.netty.handler.codec.socksx.v5.DefaultSocks5PasswordAuthRequest;
+import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthRequest;
 import io.netty.handler.logging.LogLevel;
 import io.netty.handler.logging.LoggingHandler;
 import reactor.netty.NettyPipeline;
@@ -16,11 +20,15 @@ import reactor.netty.NettyPipeline;
  * {@code wiretap} on, Reactor Netty logs the handshake with each proxy under
  * {@code reactor.netty.proxy} at DEBUG, and an HTTP CONNECT carries its
  * {@code Proxy-Authorization} header (user and password in Base64) there in full; Netty
- * already masks a SOCKS5 password. This takes the place of that handler and logs the same
- * events, the header's value shown as {@code ***}.
+ * masks a SOCKS5 password but prints the user name, and a SOCKS4 user id, which some
+ * providers take as the token itself ({@code socks5://token@host:port}). This takes the place
+ * of that handler and logs the same events, the header's value and the user shown as
+ * {@code ***}.
  */
 @ChannelHandler.Sharable
 final class MaskedProxyHandshakeLog extends LoggingHandler {
+
+	private static final String MASK = "***";
 
 	private static final MaskedProxyHandshakeLog INSTANCE = new MaskedProxyHandshakeLog();
 
@@ -42,8 +50,14 @@ final class MaskedProxyHandshakeLog extends LoggingHandler {
 
 	private static Object masked(Object message) {
 		if (message instanceof HttpRequest request && request.headers().contains(HttpHeaderNames.PROXY_AUTHORIZATION)) {
-			HttpHeaders headers = request.headers().copy().set(HttpHeaderNames.PROXY_AUTHORIZATION, "***");
+			HttpHeaders headers = request.headers().copy().set(HttpHeaderNames.PROXY_AUTHORIZATION, MASK);
 			return new DefaultHttpRequest(request.protocolVersion(), request.method(), request.uri(), headers);
+		}
+		if (message instanceof Socks5PasswordAuthRequest) {
+			return new DefaultSocks5PasswordAuthRequest(MASK, MASK);
+		}
+		if (message instanceof Socks4CommandRequest request && !request.userId().isEmpty()) {
+			return new DefaultSocks4CommandRequest(request.type(), request.dstAddr(), request.dstPort(), MASK);
 		}
 		return message;
 	}

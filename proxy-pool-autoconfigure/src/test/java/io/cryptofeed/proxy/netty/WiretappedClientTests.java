@@ -105,7 +105,7 @@ class WiretappedClientTests {
 			.contains("CONNECT 127.0.0.1:" + this.target.port())
 			.contains("proxy-authorization: ***")
 			.contains("407 Proxy Authentication Required")
-			.contains("DefaultSocks5PasswordAuthRequest(username: feed")
+			.contains("DefaultSocks5PasswordAuthRequest(username: ***, password: ****)")
 			.contains("DefaultSocks5PasswordAuthResponse(status: SUCCESS")
 			.contains("DefaultSocks5PasswordAuthResponse(status: UNKNOWN(1))");
 		for (String secret : List.of(this.password, this.wrongPassword)) {
@@ -146,6 +146,44 @@ class WiretappedClientTests {
 			.contains("CONNECT 127.0.0.1:" + this.target.port())
 			.contains("proxy-authorization: ***");
 		assertThat(output.getAll()).doesNotContain(this.password).doesNotContain(basic("feed:" + this.password));
+	}
+
+	/**
+	 * Some providers take a token as the user name, without a password
+	 * ({@code socks5://token@host:port}): Netty prints a SOCKS5 user name and a SOCKS4 user id
+	 * in clear, so the handshake's log masks them as the URL's user info is masked everywhere.
+	 */
+	@Test
+	void aTokenGivenAsTheUserNameIsMaskedInTheSocksHandshakes(CapturedOutput output) {
+		String token = canary();
+		ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> wiretap = (builder) -> builder
+			.withHttpClientCustomizer((client) -> client.wiretap(true));
+		try (Socks5Proxy tokenOnly = Socks5Proxy.builder()
+			.bindAddress("127.0.0.1")
+			.egressAddress("127.0.0.82")
+			.credentials(token, "")
+			.start()) {
+			// the SOCKS5 proxy does not speak SOCKS4: the request is logged as it is sent, and refused
+			String socks4 = "socks4://" + token + "@127.0.0.1:" + this.socks.port();
+			TransportTestSupport.runner()
+				.withPropertyValues(TransportTestSupport.pool("default.http", socks4,
+						"socks5://" + token + "@127.0.0.1:" + tokenOnly.port()))
+				.withPropertyValues("cryptofeed.proxy.failover.max-attempts=2")
+				.withBean(ClientHttpConnectorBuilderCustomizer.class, () -> wiretap)
+				.run((context) -> {
+					WebClient client = context.getBean(WebClient.Builder.class).baseUrl(this.target.baseUrl()).build();
+					for (int i = 0; i < 2; i++) {
+						assertThat(client.get().uri("/whoami").retrieve().bodyToMono(String.class)
+							.block(Duration.ofSeconds(10))).isEqualTo("127.0.0.82");
+					}
+				});
+		}
+
+		assertThat(output.getAll()).as("the wiretap logged both handshakes")
+			.contains("userId: ***)")
+			.contains("DefaultSocks5PasswordAuthRequest(username: ***")
+			.contains("DefaultSocks5PasswordAuthResponse(status: SUCCESS")
+			.doesNotContain(token);
 	}
 
 	private String withWrongPassword(String scheme, int port) {
