@@ -1,5 +1,7 @@
 package io.cryptofeed.proxy.autoconfigure;
 
+import java.util.Map;
+
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
@@ -48,23 +50,26 @@ final class UnpooledWebSocketClientWarning implements SmartInitializingSingleton
 		if (!this.pools.hasPoolFor(ConnectionType.WEBSOCKET) && this.source.getIfUnique() == null) {
 			return;
 		}
+		// made before the pools are asked: a lazy client (spring.main.lazy-initialization) is
+		// built, on the pools or not, only now
+		Map<String, WebSocketClient> reactive = this.beans.getBeansOfType(WebSocketClient.class, false, false);
 		if (!this.clients.applied(ConnectionType.WEBSOCKET)) {
-			warnOfEach(WebSocketClient.class, "it took the place of the pooled WebSocketClient; remove it, or build "
+			warnOfEach(reactive, "it took the place of the pooled WebSocketClient; remove it, or build "
 					+ "it as new ProxyPoolWebSocketClient(proxyPoolHttpClients, proxyPoolHttpClients.newHttpClient()) (for larger "
 					+ "frames, set cryptofeed.proxy.websocket-client.max-frame-payload-length instead)");
 		}
 		ClassLoader classLoader = getClass().getClassLoader();
 		if (ClassUtils.isPresent(SERVLET_CLIENT, classLoader)) {
-			warnOfEach(ClassUtils.resolveClassName(SERVLET_CLIENT, classLoader),
+			Class<?> servletClient = ClassUtils.resolveClassName(SERVLET_CLIENT, classLoader);
+			warnOfEach(this.beans.getBeansOfType(servletClient, false, false),
 					"the servlet stack's WebSocket clients cannot be pooled; open the sessions with the pooled "
 							+ "reactive WebSocketClient bean instead");
 		}
 	}
 
-	private void warnOfEach(Class<?> type, String why) {
-		this.beans.getBeansOfType(type, false, false)
-			.forEach((name, client) -> log.warn("proxy pools: WebSocket sessions of the bean '" + name + "' ("
-					+ client.getClass().getSimpleName() + ") go direct, not through the pools: " + why));
+	private static void warnOfEach(Map<String, ?> clients, String why) {
+		clients.forEach((name, client) -> log.warn("proxy pools: WebSocket sessions of the bean '" + name + "' ("
+				+ client.getClass().getSimpleName() + ") go direct, not through the pools: " + why));
 	}
 
 }

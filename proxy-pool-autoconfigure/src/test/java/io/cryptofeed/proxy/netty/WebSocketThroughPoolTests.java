@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolReloadAutoConfiguration;
+import io.cryptofeed.proxy.autoconfigure.ProxyPoolSwitchesAutoConfiguration;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
@@ -39,6 +40,7 @@ import reactor.core.publisher.Sinks;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
 
+import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -566,6 +568,25 @@ class WebSocketThroughPoolTests {
 			}
 			assertThat(output).doesNotContain("go direct, not through the pools");
 		});
+	}
+
+	/**
+	 * With {@code spring.main.lazy-initialization=true} the application's pooled client is made
+	 * only when asked for, after the start-up check: the check must not take it for unpooled.
+	 */
+	@Test
+	void noWarningForAPooledWebSocketClientBeanOfALazyApplication(CapturedOutput output) {
+		TransportTestSupport.runner()
+			.withConfiguration(AutoConfigurations.of(ProxyPoolSwitchesAutoConfiguration.class))
+			.withInitializer((context) -> context
+				.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor()))
+			.withPropertyValues(this.trio.pool("default.websocket"))
+			.withUserConfiguration(PooledFeedSocket.class)
+			.run((context) -> {
+				assertThat(firstFrame(context.getBean(WebSocketClient.class))).isIn("peer=127.0.0.21",
+						"peer=127.0.0.22", "peer=127.0.0.23");
+				assertThat(output).doesNotContain("go direct, not through the pools");
+			});
 	}
 
 	/** The first two frames of a session to {@code /ws?snapshot=<bytes>}: the peer, then the snapshot. */
