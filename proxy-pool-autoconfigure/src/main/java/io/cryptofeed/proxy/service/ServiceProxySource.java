@@ -86,10 +86,27 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
 			return this.guard
-				.guard(this.client.request(request, (response) -> Answer.of(response, this.settings.cacheTtl())))
+				.guard(this.client.request(request, (response) -> read(key, response)))
 				.map((answer) -> answered(key, answer, elapsedSince(start)))
 				.onErrorResume(ServiceCallException.class, (failure) -> unanswered(key, failure, elapsedSince(start)));
 		});
+	}
+
+	/**
+	 * The answer, checked; one that cannot be used still sets the fallback policy it names: the
+	 * service's latest word on the exchange (a {@code fail} must never become a direct connection).
+	 */
+	private Answer read(AnswerCache.Key key, ProxyResponse response) {
+		try {
+			return Answer.of(response, this.settings.cacheTtl());
+		}
+		catch (ServiceCallException ex) {
+			FallbackPolicy named = FallbackPolicy.fromWireName(response.fallbackPolicy());
+			if (named != null) {
+				this.cache.put(key, null, named, Duration.ZERO);
+			}
+			throw ex;
+		}
 	}
 
 	private ProxyChoice answered(AnswerCache.Key key, Answer answer, Duration elapsed) {

@@ -425,7 +425,7 @@ class ExternalServiceClientTests {
 				arguments("wrong type", okJson("{\"proxy_url\": [1, 2], \"ttl_seconds\": \"soon\"}"), "malformed"),
 				arguments("unknown fallback policy", okJson(ServiceFixture.json("socks5://127.0.0.1:1", 60L, "pray")),
 						"malformed"),
-				arguments("negative TTL", okJson(ServiceFixture.json("socks5://127.0.0.1:1", -5L, "fail")),
+				arguments("negative TTL", okJson(ServiceFixture.json("socks5://127.0.0.1:1", -5L, "embedded_fallback")),
 						"malformed"),
 				arguments("unsupported proxy scheme",
 						okJson(ServiceFixture.json("ftp://u:" + SECRET + "@127.0.0.1:21", 60L, null)),

@@ -71,6 +71,32 @@ class FallbackPolicyTests {
 		});
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@CsvSource({ "a proxy URL without port, socks5://u:" + SECRET + "@127.0.0.1, 60",
+			"a negative TTL, socks5://127.0.0.1:1080, -5" })
+	void anAnswerThatCannotBeUsedStillHasItsFailPolicyFollowedAndRemembered(String name, String proxyUrl,
+			long ttl) {
+		this.fixture.answer(okJson(ServiceFixture.json(proxyUrl, ttl, "fail")));
+		run(this.fixture.runner().withPropertyValues("cryptofeed.proxy.external-service.fallback-to-embedded=false"),
+				(context, client) -> {
+					assertThatExceptionOfType(WebClientRequestException.class)
+						.isThrownBy(() -> this.fixture.whoami(client))
+						.havingRootCause()
+						.isInstanceOf(ProxyServiceUnavailableException.class)
+						.withMessageContaining("fallback policy is fail")
+						.withMessageNotContaining(SECRET);
+					// the service goes down: the policy its last answer named still holds
+					this.fixture.answer(aResponse().withStatus(503));
+					assertThatExceptionOfType(WebClientRequestException.class)
+						.isThrownBy(() -> this.fixture.whoami(client))
+						.havingRootCause()
+						.isInstanceOf(ProxyServiceUnavailableException.class)
+						.withMessageContaining("reason=server_error");
+					assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", "fail")).isEqualTo(2);
+					assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", "direct")).isZero();
+				});
+	}
+
 	@Test
 	void whileTheServiceIsDownTheLastAnswersFailPolicyStillHolds() {
 		this.fixture.answerWithProxy(0L, "fail");
