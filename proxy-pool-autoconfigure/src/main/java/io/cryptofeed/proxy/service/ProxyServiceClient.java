@@ -54,6 +54,10 @@ final class ProxyServiceClient implements AutoCloseable {
 		this.timeout = settings.timeout();
 		this.connections = ConnectionProvider.builder("proxy-service")
 			.maxConnections(64)
+			// a burst of connections asking at once (ttl_seconds 0, a start-up) waits for a free
+			// connection, each within its timeout: Reactor Netty's bound (128 waiting) failed the
+			// rest at once as if the service were unreachable, and opened the breaker
+			.pendingAcquireMaxCount(-1)
 			.maxIdleTime(Duration.ofSeconds(30))
 			.build();
 		HttpClient http = HttpClient.create(this.connections)

@@ -16,6 +16,7 @@ import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.netty.DirectRoutes;
+import io.cryptofeed.proxy.netty.ProxyChoice;
 import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
 import io.cryptofeed.proxy.netty.ProxyPoolWebSocketClient;
 import io.cryptofeed.proxy.testkit.Fault;
@@ -25,6 +26,7 @@ import io.cryptofeed.proxy.testsupport.CapturedLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.junit.jupiter.api.AutoClose;
+import reactor.core.publisher.Flux;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -398,6 +400,24 @@ class ExternalServiceClientTests {
 							.isInstanceOf(ReadTimeoutException.class));
 					assertThat(this.fixture.serviceProxy.tunnels()).isOne();
 				});
+	}
+
+	@Test
+	void aBurstOfConnectionsAskingAtOnceIsAnsweredInFullWithoutOpeningTheBreaker() {
+		// ttl 0: every connection asks, as a service that wants a choice per connection says
+		this.fixture.answer(okJson(ServiceFixture.json(this.fixture.serviceProxy.url(), 0L, "fail"))
+			.withFixedDelay(100));
+		run(this.fixture.runner(), (context, client) -> {
+			ServiceProxySource source = context.getBean(ServiceProxySource.class);
+			List<ProxyChoice.Kind> kinds = Flux.range(0, 300)
+				.flatMap((i) -> source.choose("binance", ConnectionType.HTTP), 300)
+				.map(ProxyChoice::kind)
+				.collectList()
+				.block(Duration.ofSeconds(60));
+			assertThat(kinds).hasSize(300).containsOnly(ProxyChoice.Kind.PROXY);
+			assertThat(requestCount(context, "success", "none")).isEqualTo(300);
+			assertThat(counter(context, "cryptofeed.proxy.service.breaker.opens")).isZero();
+		});
 	}
 
 	static Stream<Arguments> badAnswers() {
