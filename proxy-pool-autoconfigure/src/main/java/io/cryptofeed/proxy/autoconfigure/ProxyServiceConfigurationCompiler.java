@@ -100,7 +100,7 @@ final class ProxyServiceConfigurationCompiler {
 			violations.add(new ConfigurationViolation(prefix + ".token", null,
 					"the service would hand out proxies and their credentials to any caller",
 					"set " + prefix + ".token or " + prefix
-							+ ".api-key, or require client certificates with server.ssl.client-auth=need"));
+							+ ".api-key, or require client certificates with server.ssl.client-auth=need (TLS on)"));
 		}
 		Duration ttl = properties.getAnswerTtl();
 		if (ttl == null || ttl.isNegative()) {
@@ -116,9 +116,13 @@ final class ProxyServiceConfigurationCompiler {
 		}
 	}
 
-	/** Whether Boot's server asks every caller for a certificate, which protects the endpoints too. */
+	/**
+	 * Whether Boot's server asks every caller for a certificate, which protects the endpoints
+	 * too: {@code client-auth} means nothing while {@code server.ssl.enabled} is false.
+	 */
 	static boolean clientCertificatesRequired(Environment environment) {
-		return "need".equalsIgnoreCase(environment.getProperty("server.ssl.client-auth"));
+		return "need".equalsIgnoreCase(environment.getProperty("server.ssl.client-auth"))
+				&& !"false".equalsIgnoreCase(environment.getProperty("server.ssl.enabled", "true").strip());
 	}
 
 	private static List<URI> endpoints(List<String> configured, AuthMethod method,
