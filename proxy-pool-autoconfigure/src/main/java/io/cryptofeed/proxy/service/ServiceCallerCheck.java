@@ -7,6 +7,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.SslInfo;
 import org.springframework.web.reactive.function.server.HandlerFilterFunction;
 import org.springframework.web.reactive.function.server.HandlerFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -14,8 +15,9 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * Lets a call through only with the configured bearer token or API key, compared in constant
- * time; with neither configured, mutual TLS has already checked the caller. A refused call
- * gets 401 and is not logged above debug: it says nothing about the pools.
+ * time; with neither configured, only over a connection whose client certificate TLS has
+ * checked. A refused call gets 401 and is not logged above debug: it says nothing about the
+ * pools.
  */
 final class ServiceCallerCheck implements HandlerFilterFunction<ServerResponse, ServerResponse> {
 
@@ -33,7 +35,7 @@ final class ServiceCallerCheck implements HandlerFilterFunction<ServerResponse, 
 
 	@Override
 	public Mono<ServerResponse> filter(ServerRequest request, HandlerFunction<ServerResponse> next) {
-		if (allowed(request.headers().asHttpHeaders())) {
+		if (allowed(request)) {
 			return next.handle(request);
 		}
 		log.log(System.Logger.Level.DEBUG, "proxy service call refused: path={0} remote={1}", request.path(),
@@ -43,10 +45,14 @@ final class ServiceCallerCheck implements HandlerFilterFunction<ServerResponse, 
 			.build();
 	}
 
-	private boolean allowed(HttpHeaders headers) {
+	private boolean allowed(ServerRequest request) {
 		if (this.bearer == null && this.apiKey == null) {
-			return true;
+			// the routes answer on every port of the application, Boot's management port too,
+			// which may be plain http: a certificate on this connection is the only proof
+			SslInfo tls = request.exchange().getRequest().getSslInfo();
+			return tls != null && tls.getPeerCertificates() != null && tls.getPeerCertificates().length > 0;
 		}
+		HttpHeaders headers = request.headers().asHttpHeaders();
 		return matches(this.bearer, headers.getFirst(HttpHeaders.AUTHORIZATION))
 				|| matches(this.apiKey, headers.getFirst(ServiceCredentials.API_KEY_HEADER));
 	}

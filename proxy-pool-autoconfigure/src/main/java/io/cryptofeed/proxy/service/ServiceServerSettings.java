@@ -8,8 +8,8 @@ import io.cryptofeed.proxy.core.Durations;
  * How this application serves the proxy service protocol.
  *
  * @param token the bearer token callers must send, or {@code null}
- * @param apiKey the API key callers must send, or {@code null}; with neither, callers are
- * trusted (the port is protected by mutual TLS)
+ * @param apiKey the API key callers must send, or {@code null}; with neither, callers whose
+ * connection brought a client certificate are trusted (the port is protected by mutual TLS)
  * @param answerTtl the {@code ttl_seconds} of each answer
  * @param fallbackPolicy the {@code fallback_policy} of each answer that has a proxy
  */

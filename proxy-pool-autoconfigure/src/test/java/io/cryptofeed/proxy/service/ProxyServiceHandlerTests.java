@@ -1,11 +1,17 @@
 package io.cryptofeed.proxy.service;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.MemberSpec;
@@ -26,6 +32,7 @@ import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.SslInfo;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -45,6 +52,29 @@ class ProxyServiceHandlerTests {
 	private static final String SOCKS = "socks5://feed:p%40ss%3Acanary@127.0.0.1:1080";
 
 	private static final String HTTP = "http://127.0.0.1:3128";
+
+	/** Any certificate does: TLS has checked it before the endpoints see the call. */
+	private static final SslInfo CLIENT_CERTIFICATE = new SslInfo() {
+
+		@Override
+		public String getSessionId() {
+			return "session";
+		}
+
+		@Override
+		public X509Certificate[] getPeerCertificates() {
+			try {
+				TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+				trust.init((KeyStore) null);
+				return new X509Certificate[] {
+						((X509TrustManager) trust.getTrustManagers()[0]).getAcceptedIssuers()[0] };
+			}
+			catch (GeneralSecurityException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+	};
 
 	private final TestClock clock = new TestClock();
 
@@ -92,6 +122,17 @@ class ProxyServiceHandlerTests {
 			.expectBody()
 			.jsonPath("$.fallback_policy")
 			.isEqualTo("fail");
+	}
+
+	@Test
+	void withoutTokenAndKeyACallWithoutClientCertificateGets401() {
+		WebTestClient plain = WebTestClient.bindToRouterFunction(new ProxyServiceHandler(this.pools,
+				List.of(this.recorder), this.rateLimits, new ServiceServerSettings(null, null, Duration.ofSeconds(60),
+						FallbackPolicy.FAIL)).routes())
+			.build();
+		ask(plain).exchange().expectStatus().isUnauthorized().expectBody().isEmpty();
+		report(plain, HTTP, false, "refused").exchange().expectStatus().isUnauthorized();
+		assertThat(this.outcomes).isEmpty();
 	}
 
 	@Test
@@ -241,9 +282,13 @@ class ProxyServiceHandlerTests {
 		return client(settings, this.rateLimits);
 	}
 
+	/** The endpoints as a server with mutual TLS serves them: each call comes with a checked client certificate. */
 	private WebTestClient client(ServiceServerSettings settings, RateLimits rateLimits) {
 		return WebTestClient.bindToRouterFunction(
 				new ProxyServiceHandler(this.pools, List.of(this.recorder), rateLimits, settings).routes())
+			.webFilter((exchange, chain) -> chain.filter(exchange.mutate()
+				.request(exchange.getRequest().mutate().sslInfo(CLIENT_CERTIFICATE).build())
+				.build()))
 			.build();
 	}
 

@@ -1,6 +1,8 @@
 package io.cryptofeed.proxy.service;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
@@ -14,6 +16,7 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static io.cryptofeed.proxy.service.ServiceFixture.requestCount;
@@ -57,9 +60,10 @@ class ServiceMutualTlsTests {
 		this.server = server(certificates.serverKeyStore);
 	}
 
-	private ConfigurableApplicationContext server(Path keyStore) {
+	private ConfigurableApplicationContext server(Path keyStore, String... more) {
 		return new SpringApplicationBuilder(ServiceServerIntegrationTests.ServiceApplication.class)
 			.web(WebApplicationType.REACTIVE)
+			.properties(more)
 			.properties("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
 					"server.ssl.key-store=" + file(keyStore),
 					"server.ssl.key-store-password=" + certificates.password, "server.ssl.key-store-type=PKCS12",
@@ -112,6 +116,27 @@ class ServiceMutualTlsTests {
 			assertThat(whoami(client)).isEqualTo("127.0.0.1");
 			assertThat(requestCount(context, "failed", "unreachable")).isOne();
 		});
+	}
+
+	@Test
+	void theManagementPortWithoutTlsRefusesTheServicesCallsWithoutACertificate() {
+		this.server.close();
+		// Boot's management port serves the application's routes too; plain http for a scraper, as often
+		this.server = server(certificates.serverKeyStore, "management.server.port=0",
+				"management.server.address=127.0.0.1", "management.server.ssl.enabled=false");
+		String answer = WebClient.create("http://127.0.0.1:" + this.server.getEnvironment()
+			.getProperty("local.management.port"))
+			.post()
+			.uri(ProxyRequest.PATH)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("exchange_id", "binance", "connection_type", "http"))
+			.exchangeToMono((response) -> response.bodyToMono(String.class)
+				.defaultIfEmpty("")
+				.map((body) -> response.statusCode().value() + " " + body))
+			.block(Duration.ofSeconds(10));
+		assertThat(answer).isEqualTo("401 ");
+		run(client(certificates.clientKeyStore, certificates.clientTrustStore),
+				(context, client) -> assertThat(whoami(client)).isEqualTo(MEMBER_PEER));
 	}
 
 	private ApplicationContextRunner client(Path keyStore, Path trustStore) {
