@@ -19,7 +19,9 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
+import org.springframework.boot.web.context.reactive.ConfigurableReactiveWebEnvironment;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 /**
  * Checks the starter's on-off switches at start-up, whether or not they are on, since a
@@ -104,6 +106,11 @@ final class ProxyPoolSwitches {
 		}
 		String enabled = environment.getProperty(ENABLED);
 		if (isTrue(enabled)) {
+			if (isTrue(environment.getProperty(SERVICE_SERVER)) && !canServe(environment)) {
+				logger.warn("proxy service: the proxy service's server does not run, although " + SERVICE_SERVER
+						+ "=true: it needs a reactive web application (spring-boot-starter-webflux, and "
+						+ "spring.main.web-application-type=reactive beside Spring MVC); its callers get 404");
+			}
 			return;
 		}
 		Set<String> pools = configuredPools(environment);
@@ -122,6 +129,12 @@ final class ProxyPoolSwitches {
 		UnknownProxyProperties.in(environment)
 			.written()
 			.forEach((violation) -> logger.warn("proxy config: " + violation));
+	}
+
+	/** Whether the service's server can run here, as its auto-configuration's conditions say. */
+	private static boolean canServe(Environment environment) {
+		return environment instanceof ConfigurableReactiveWebEnvironment && StartOnlySettings.SERVER_CLASSES.stream()
+			.allMatch((name) -> ClassUtils.isPresent(name, ProxyPoolSwitches.class.getClassLoader()));
 	}
 
 	/** Each switch that is set, as written: what {@link SwitchesAtDefinition} keeps. */

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.service.ProxyServiceHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,6 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.env.MapPropertySource;
@@ -131,6 +133,30 @@ class ProxyPoolSwitchesTests {
 				.contains(", although " + name + "=true: cryptofeed.proxy.enabled=false")
 				.doesNotContain("WARN");
 		});
+	}
+
+	@Test
+	void theProxyServiceServerSwitchedOnOutsideAReactiveWebApplicationIsNamedInAWarning(CapturedOutput output) {
+		this.runner.withConfiguration(AutoConfigurations.of(ProxyServiceServerAutoConfiguration.class))
+			.withPropertyValues(POOL, "cryptofeed.proxy.enabled=true", "cryptofeed.proxy.service-server.enabled=true",
+					"cryptofeed.proxy.service-server.token=canary")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(ProxyPools.class)
+					.doesNotHaveBean(ProxyServiceHandler.class);
+				assertThat(output).contains("WARN")
+					.contains("the proxy service's server does not run, although "
+							+ "cryptofeed.proxy.service-server.enabled=true: it needs a reactive web application")
+					.doesNotContain("canary");
+			});
+		new ReactiveWebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ProxyPoolSwitchesAutoConfiguration.class,
+					ProxyPoolAutoConfiguration.class, ProxyServiceServerAutoConfiguration.class))
+			.withPropertyValues(POOL, "cryptofeed.proxy.enabled=true", "cryptofeed.proxy.service-server.enabled=true",
+					"cryptofeed.proxy.service-server.token=canary")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(ProxyServiceHandler.class);
+				assertThat(output).containsOnlyOnce("the proxy service's server does not run");
+			});
 	}
 
 	@Test
