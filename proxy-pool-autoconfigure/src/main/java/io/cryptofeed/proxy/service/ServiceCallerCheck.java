@@ -28,8 +28,7 @@ final class ServiceCallerCheck implements HandlerFilterFunction<ServerResponse, 
 	private final byte[] apiKey;
 
 	ServiceCallerCheck(ServiceServerSettings settings) {
-		this.bearer = (settings.token() != null) ? ("Bearer " + settings.token()).getBytes(StandardCharsets.UTF_8)
-				: null;
+		this.bearer = (settings.token() != null) ? settings.token().getBytes(StandardCharsets.UTF_8) : null;
 		this.apiKey = (settings.apiKey() != null) ? settings.apiKey().getBytes(StandardCharsets.UTF_8) : null;
 	}
 
@@ -53,8 +52,15 @@ final class ServiceCallerCheck implements HandlerFilterFunction<ServerResponse, 
 			return tls != null && tls.getPeerCertificates() != null && tls.getPeerCertificates().length > 0;
 		}
 		HttpHeaders headers = request.headers().asHttpHeaders();
-		return matches(this.bearer, headers.getFirst(HttpHeaders.AUTHORIZATION))
+		return matches(this.bearer, bearerToken(headers.getFirst(HttpHeaders.AUTHORIZATION)))
 				|| matches(this.apiKey, headers.getFirst(ServiceCredentials.API_KEY_HEADER));
+	}
+
+	/** The token after the scheme, which HTTP reads in any case ({@code bearer} too), or {@code null}. */
+	private static String bearerToken(String authorization) {
+		String scheme = "Bearer ";
+		return (authorization != null && authorization.regionMatches(true, 0, scheme, 0, scheme.length()))
+				? authorization.substring(scheme.length()) : null;
 	}
 
 	private static boolean matches(byte[] expected, String given) {

@@ -109,6 +109,17 @@ class ProxyServiceHandlerTests {
 	}
 
 	@Test
+	void theBearerSchemeIsReadInAnyCaseAsHttpSaysTheTokenExactly() {
+		WebTestClient client = client(new ServiceServerSettings("tok", null, Duration.ofSeconds(60),
+				FallbackPolicy.EMBEDDED_FALLBACK));
+		ask(client).header("Authorization", "bearer tok").exchange().expectStatus().isOk();
+		ask(client).header("Authorization", "BEARER tok").exchange().expectStatus().isOk();
+		ask(client).header("Authorization", "Bearer TOK").exchange().expectStatus().isUnauthorized();
+		ask(client).header("Authorization", "Basic tok").exchange().expectStatus().isUnauthorized();
+		ask(client).header("Authorization", "tok").exchange().expectStatus().isUnauthorized();
+	}
+
+	@Test
 	void theSettingsPrintNeitherTokenNorKeyAndTheirTtlAsConfigurationWritesIt() {
 		assertThat(new ServiceServerSettings("tok", "key", Duration.ofSeconds(90), FallbackPolicy.FAIL))
 			.hasToString("ServiceServerSettings[token=***, apiKey=***, answerTtl=90s, fallbackPolicy=FAIL]");
