@@ -20,6 +20,7 @@ import java.util.function.Function;
 
 import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.ProxyUrls;
@@ -270,18 +271,26 @@ public final class HealthChecker implements AutoCloseable {
 				this.inFlight.decrementAndGet();
 			}
 		};
-		target.inFlight = Mono.defer(() -> target.probe.check(target.member.endpoint(), settings.timeout()))
+		// every attempt sends the credentials the check started with, so that its result speaks of them
+		ProxyEndpoint endpoint = target.member.endpoint();
+		target.inFlight = Mono.defer(() -> target.probe.check(endpoint, settings.timeout()))
 			.retry(settings.attempts() - 1L)
 			.doOnCancel(releaseSlot)
-			.subscribe((latency) -> finish(target, timer, started, latency, null, releaseSlot),
-					(error) -> finish(target, timer, started, null, describe(error), releaseSlot));
+			.subscribe((latency) -> finish(target, timer, endpoint, started, latency, null, releaseSlot),
+					(error) -> finish(target, timer, endpoint, started, null, describe(error), releaseSlot));
 	}
 
-	private void finish(Target target, boolean timer, long started, Duration latency, String error,
-			Runnable releaseSlot) {
+	private void finish(Target target, boolean timer, ProxyEndpoint endpoint, long started, Duration latency,
+			String error, Runnable releaseSlot) {
 		releaseSlot.run();
 		if (this.closed || target.cancelled) {
 			abandon(target);
+			return;
+		}
+		if (!endpoint.equals(target.member.endpoint())) {
+			// a reload changed the member's password during the check: a 407 for the old one
+			// must not condemn the new one, nor a pass with the old one vouch for it
+			checkAgain(target, timer);
 			return;
 		}
 		boolean passed = error == null;
@@ -326,6 +335,31 @@ public final class HealthChecker implements AutoCloseable {
 		if (timer) {
 			schedule(() -> run(target, true), nextDelay(target.settings));
 		}
+	}
+
+	/** Runs a check whose result was stale once more at once; its caller, if any, waits for that one. */
+	private void checkAgain(Target target, boolean timer) {
+		CompletableFuture<MemberHealth.Snapshot> answering = target.answering;
+		target.answering = null;
+		if (answering != null) {
+			CompletableFuture<MemberHealth.Snapshot> waiting = target.requested.compareAndExchange(null, answering);
+			if (waiting != null) {
+				waiting.whenComplete((snapshot, failure) -> {
+					if (failure != null) {
+						answering.completeExceptionally(failure);
+					}
+					else {
+						answering.complete(snapshot);
+					}
+				});
+			}
+			else if (target.cancelled && target.requested.compareAndSet(answering, null)) {
+				// cancelled since this check ended: nothing would start the next one
+				answering.completeExceptionally(new CancellationException("the member's checks were stopped"));
+			}
+		}
+		target.checking.set(false);
+		schedule(() -> run(target, timer), Duration.ZERO);
 	}
 
 	/** A check that ended after its member's checks were cancelled: its caller, if any, hears so. */

@@ -10,6 +10,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -312,6 +313,48 @@ class HealthCheckerTests {
 		assertThat(this.checker.healthOf(removed)).isEmpty();
 		assertThat(this.probe.calls(joined)).isEqualTo(3);
 		assertThat(this.checker.checkedMembers()).isEqualTo(3);
+	}
+
+	@Test
+	void aCheckSentWithTheCredentialsAReloadReplacedIsNotCountedAndTheNewOnesAreCheckedAtOnce() {
+		ProxyEndpoint oldPassword = new ProxyEndpoint(ProxyScheme.HTTP, "10.0.0.9", 3128, "feed", "old");
+		ProxyEndpoint newPassword = new ProxyEndpoint(ProxyScheme.HTTP, "10.0.0.9", 3128, "feed", "new");
+		ProxyPools pools = ProxyPools.of(List.of(new PoolSpec(KEY, PoolSpec.Origin.POOL,
+				List.of(MemberSpec.of(oldPassword)), "round-robin", Duration.ofSeconds(30))), Map.of(),
+				SelectionStrategies.builtIn()::create);
+		PoolMember member = pools.pools().get(KEY).members().get(0);
+		List<String> sent = new ArrayList<>();
+		// the proxy took the new password already: the old one gets a 407, a second after it was sent
+		HealthProbe rotated = (endpoint, timeout) -> Mono.defer(() -> {
+			sent.add(endpoint.password());
+			return Mono.delay(Duration.ofSeconds(1), this.time)
+				.then(endpoint.password().equals("new") ? Mono.just(Duration.ofMillis(5))
+						: Mono.error(new ProbeFailedException(endpoint + " rejected the credentials (HTTP 407)", null)));
+		});
+		HealthCheckSettings onceUnhealthy = new HealthCheckSettings(HealthCheckSettings.Method.TCP,
+				Duration.ofSeconds(10), Duration.ofSeconds(2), 1, 1, 2, 0.0, null, (status) -> true,
+				ProxyTls.systemDefault());
+		this.checker = new HealthChecker(pools, Map.of(KEY, onceUnhealthy), (s) -> rotated, this.time, clock(),
+				() -> 0.5, 64, HealthListener.NONE);
+		this.checker.start();
+		this.time.advanceTimeBy(Duration.ofMillis(700));
+		assertThat(sent).containsExactly("old");
+
+		// the operator fixes the password while that check is under way
+		pools.reconcile(List.of(new PoolSpec(KEY, PoolSpec.Origin.POOL, List.of(MemberSpec.of(newPassword)),
+				"round-robin", Duration.ofSeconds(30))), Map.of(), SelectionStrategies.builtIn()::create);
+		this.checker.reconcile(Map.of(KEY, onceUnhealthy), 64);
+		assertThat(pools.pools().get(KEY).members()).containsExactly(member);
+		CompletableFuture<MemberHealth.Snapshot> asked = this.checker.checkNow(member);
+		this.time.advanceTimeBy(Duration.ofSeconds(3));
+
+		MemberHealth.Snapshot health = this.checker.healthOf(member).orElseThrow().snapshot();
+		assertThat(health.lastError()).as("what the old password got says nothing of the new one").isNull();
+		assertThat(health.healthy()).isTrue();
+		assertThat(member.isAvailable()).isTrue();
+		assertThat(sent).as("the new password is checked at once, not an interval later").containsExactly("old", "new");
+		assertThat(health.consecutiveSuccesses()).isOne();
+		assertThat(asked).as("the operator's check is answered by the new password's").isCompletedWithValue(health);
 	}
 
 	@Test
