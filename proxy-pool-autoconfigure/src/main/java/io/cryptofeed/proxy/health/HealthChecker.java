@@ -146,6 +146,12 @@ public final class HealthChecker implements AutoCloseable {
 					target.cancel("the member is no longer health-checked");
 					// a failing availability listener must not leave the reload half done
 					tell(target, () -> target.pool.setUnavailable(target.member, Unavailability.UNHEALTHY, false));
+					if (!target.health.snapshot().healthy() && !target.member.isRemoved()) {
+						// its mark is lifted: the log's last word on the member must not be "unhealthy"
+						log.log(Level.INFO, "proxy health: pool={0} member={1} state=unchecked reason=\"{2}\"",
+								target.pool.key(), target.pool.nameOf(target.member),
+								target.member.enabled() ? "health checks are off for its pool" : "it is disabled");
+					}
 				}
 			}
 			wanted.forEach((member, target) -> {

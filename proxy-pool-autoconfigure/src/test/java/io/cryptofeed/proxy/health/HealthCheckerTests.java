@@ -30,6 +30,7 @@ import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.cryptofeed.proxy.health.probe.HealthProbe;
 import io.cryptofeed.proxy.health.probe.ProbeFailedException;
 import io.cryptofeed.proxy.netty.ProxyTls;
+import io.cryptofeed.proxy.testsupport.CapturedLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -372,6 +373,28 @@ class HealthCheckerTests {
 		assertThat(this.probe.totalCalls()).isEqualTo(calls);
 		assertThat(this.checker.checkedMembers()).isZero();
 		assertThat(this.pool.availableMembers()).contains(sick);
+	}
+
+	@Test
+	void aMemberThatTurningChecksOffPutsBackIntoSelectionSaysSoInTheLog() {
+		PoolMember sick = this.pool.members().get(1);
+		this.probe.script(sick, false, false, false, false, false, false);
+		try (CapturedLog log = CapturedLog.of(HealthChecker.class)) {
+			start(settings(1, 0.0), () -> 0.5);
+			this.time.advanceTimeBy(Duration.ofSeconds(12));
+			assertThat(log.warnings()).singleElement()
+				.asString()
+				.startsWith("WARNING proxy health: pool=default/http member=socks5://10.0.0.2:1080 state=unhealthy");
+
+			this.checker.reconcile(Map.of(), 64);
+
+			assertThat(this.pool.availableMembers()).contains(sick);
+			// the last line about the member must not leave it out of selection in the operator's eyes
+			assertThat(log.lines()).last()
+				.isEqualTo("INFO proxy health: pool=default/http member=socks5://10.0.0.2:1080 state=unchecked "
+						+ "reason=\"health checks are off for its pool\"");
+			assertThat(log.lines()).filteredOn((line) -> line.contains("state=unchecked")).hasSize(1);
+		}
 	}
 
 	@Test
