@@ -19,6 +19,7 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.resolver.NoopAddressResolverGroup;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -33,7 +34,8 @@ import reactor.netty.http.client.HttpClient;
  * choose a target that is always up. Each check opens a new connection through the proxy
  * (no connection pool, no keep-alive) and closes it once the status line and headers have
  * arrived; the body is not read, so a large or streaming body does not slow the check. Redirects
- * are not followed: a 3xx is judged like any other status. Name lookup of the proxy, connect,
+ * are not followed: a 3xx is judged like any other status. The URL's host is resolved by the
+ * proxy, never here, as for the application's connections. Name lookup of the proxy, connect,
  * proxy handshake, TLS and response together are bounded by the timeout.
  */
 final class HttpThroughProxyProbe implements HealthProbe {
@@ -69,7 +71,9 @@ final class HttpThroughProxyProbe implements HealthProbe {
 		this.shown = URI.create(ProxyUrls.withoutSecrets(checkUrl(url)));
 		this.query = url.getRawQuery();
 		this.expectedStatus = Objects.requireNonNull(expectedStatus, "expectedStatus");
-		this.client = client.keepAlive(false).followRedirect(false);
+		// the proxy resolves the URL's host, as for the application's connections: a resolver the
+		// client brings (runOn sets one) would look it up here and hand SOCKS proxies an address
+		this.client = client.keepAlive(false).followRedirect(false).resolver(NoopAddressResolverGroup.INSTANCE);
 	}
 
 	private static URI checkUrl(URI url) {

@@ -11,6 +11,7 @@ import java.util.function.IntPredicate;
 
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyScheme;
+import io.cryptofeed.proxy.netty.ProxyTls;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.TestProxiesExtension;
 import io.cryptofeed.proxy.testkit.TestProxy;
@@ -97,6 +98,21 @@ class HttpThroughProxyProbeTests {
 			.isLessThan(TIMEOUT);
 		assertThat(target.requestsByPeer()).containsExactly(Map.entry("127.0.0.21", 1));
 		assertThat(proxy.tunnels()).isEqualTo(1);
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = Kind.class, names = { "HTTP", "SOCKS5" })
+	void theProxyIsAskedForTheCheckUrlsHostByNameAsTheApplicationsConnectionsAre(Kind kind) {
+		TestProxy proxy = kind.start(this.proxies);
+		String byName = "localhost:" + target.port();
+		URI url = URI.create("http://" + byName + "/status/200");
+		// the starter's probes run on event loops of their own, as ProbeResources makes them
+		try (ProbeResources resources = ProbeResources.create("dns-test-probe", 1)) {
+			HealthProbe probe = resources.http(url, SUCCESS, ProxyTls.systemDefault());
+			assertThat(probe.check(ProxyEndpoint.parse(proxy.url()), TIMEOUT).block(Duration.ofSeconds(5))).isPositive();
+		}
+		// an address would mean a lookup on this host, which may not resolve what only the proxy's network does
+		assertThat(proxy.requestedTargets()).containsExactly(byName);
 	}
 
 	@ParameterizedTest
