@@ -2,6 +2,7 @@ package io.cryptofeed.proxy.actuate;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyPool;
@@ -21,13 +22,22 @@ public final class ProxyPoolHealthIndicator implements HealthIndicator {
 
 	private final ProxyPools pools;
 
-	private final Status withoutAvailableMember;
+	private final Supplier<Status> withoutAvailableMember;
 
 	/**
 	 * @param pools the pools to report on
 	 * @param withoutAvailableMember the status when some pool has no available member
 	 */
 	public ProxyPoolHealthIndicator(ProxyPools pools, Status withoutAvailableMember) {
+		this(pools, () -> withoutAvailableMember);
+	}
+
+	/**
+	 * @param pools the pools to report on
+	 * @param withoutAvailableMember the status when some pool has no available member, asked
+	 * at each report, so that a refreshed setting applies to the next one
+	 */
+	public ProxyPoolHealthIndicator(ProxyPools pools, Supplier<Status> withoutAvailableMember) {
 		this.pools = pools;
 		this.withoutAvailableMember = withoutAvailableMember;
 	}
@@ -39,7 +49,7 @@ public final class ProxyPoolHealthIndicator implements HealthIndicator {
 		for (ProxyPool pool : this.pools.pools().values()) {
 			Counts counts = Counts.of(pool);
 			if (counts.available == 0) {
-				status = this.withoutAvailableMember;
+				status = this.withoutAvailableMember.get();
 			}
 			details.put(pool.key().toString(), counts.asMap());
 		}

@@ -29,7 +29,8 @@ public class ProxyPoolHealthContributorAutoConfiguration {
 	@ConditionalOnMissingBean(name = { "proxyPoolHealthIndicator", "proxyPoolHealthContributor" })
 	public ProxyPoolHealthIndicator proxyPoolHealthIndicator(ProxyPools pools,
 			ProxyPoolHealthIndicatorProperties properties) {
-		return new ProxyPoolHealthIndicator(pools, properties.getUnavailableStatus().status());
+		// read at each report: Spring Cloud's refresh rebinds the properties in place
+		return new ProxyPoolHealthIndicator(pools, () -> properties.getUnavailableStatus().status());
 	}
 
 }

@@ -1,5 +1,9 @@
 package io.cryptofeed.proxy.autoconfigure;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
 import io.cryptofeed.proxy.actuate.ProxyPoolHealthIndicator;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyPool;
@@ -8,6 +12,7 @@ import io.cryptofeed.proxy.core.Unavailability;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
@@ -16,8 +21,11 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.health.registry.HealthContributorRegistry;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cloud.autoconfigure.ConfigurationPropertiesRebinderAutoConfiguration;
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.MapPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -77,6 +85,32 @@ class ProxyPoolHealthContributorAutoConfigurationTests {
 		this.runner.withPropertyValues("management.health.proxypool.unavailable-status=up")
 			.run((context) -> assertThat(healthWithTheOnlyMemberDrained(context.getBean(ProxyPools.class),
 					context.getBean(ProxyPoolHealthIndicator.class))).isEqualTo(Status.UP));
+	}
+
+	@Test
+	void aRefreshedStatusWithoutAnAvailableMemberAppliesToTheNextReport() {
+		Map<String, Object> refreshed = new LinkedHashMap<>();
+		String key = "management.health.proxypool.unavailable-status";
+		this.runner
+			.withConfiguration(AutoConfigurations.of(ConfigurationPropertiesAutoConfiguration.class,
+					ConfigurationPropertiesRebinderAutoConfiguration.class))
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new MapPropertySource("refreshed", refreshed)))
+			.run((context) -> {
+				ProxyPoolHealthIndicator indicator = context.getBean(ProxyPoolHealthIndicator.class);
+				assertThat(healthWithTheOnlyMemberDrained(context.getBean(ProxyPools.class), indicator))
+					.isEqualTo(Status.DOWN);
+
+				// an outage: ride it out in panic mode rather than have the platform restart the feed
+				refreshed.put(key, "up");
+				context.publishEvent(new EnvironmentChangeEvent(context.getSourceApplicationContext(), Set.of(key)));
+
+				assertThat(context.getBean(ProxyPoolHealthIndicatorProperties.class).getUnavailableStatus())
+					.as("what configprops shows")
+					.isEqualTo(ProxyPoolHealthIndicatorProperties.UnavailableStatus.UP);
+				assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+			});
 	}
 
 	@Test
