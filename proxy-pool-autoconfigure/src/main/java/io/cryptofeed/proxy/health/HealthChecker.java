@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -324,7 +325,7 @@ public final class HealthChecker implements AutoCloseable {
 			}
 			if (passed) {
 				log.log(Level.INFO, "proxy health: pool={0} member={1} state=healthy latency={2}ms", target.pool.key(),
-						target.pool.nameOf(target.member), String.format("%.1f", latency.toNanos() / 1e6));
+						target.pool.nameOf(target.member), String.format(Locale.ROOT, "%.1f", latency.toNanos() / 1e6));
 			}
 			else {
 				log.log(Level.WARNING, "proxy health: pool={0} member={1} state=unhealthy reason=\"{2}\"",

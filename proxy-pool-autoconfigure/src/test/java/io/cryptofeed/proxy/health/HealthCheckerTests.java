@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,6 +92,25 @@ class HealthCheckerTests {
 		assertThat(well.healthy()).isTrue();
 		assertThat(well.totalChecks()).isEqualTo(4);
 		assertThat(well.latencyMillis()).isEqualTo(5.0);
+	}
+
+	@Test
+	void theLatencyOfARecoveryIsLoggedWithADecimalPointWhateverTheLocale() {
+		PoolMember watched = this.pool.members().get(0);
+		this.probe.script(watched, false, false, true, true);
+		Locale locale = Locale.getDefault();
+		Locale.setDefault(Locale.GERMANY);
+		try (CapturedLog log = CapturedLog.of(HealthChecker.class)) {
+			start(settings(1, 0.0), () -> 0.5);
+			this.time.advanceTimeBy(Duration.ofSeconds(31));
+			// a log pipeline reads latency=([0-9.]+)ms; "5,0" is no number to it
+			assertThat(log.lines()).filteredOn((line) -> line.contains("state=healthy"))
+				.containsExactly("INFO proxy health: pool=default/http member=socks5://10.0.0.1:1080 state=healthy "
+						+ "latency=5.0ms");
+		}
+		finally {
+			Locale.setDefault(locale);
+		}
 	}
 
 	@Test
