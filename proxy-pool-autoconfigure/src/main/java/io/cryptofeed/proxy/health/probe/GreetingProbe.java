@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
@@ -68,12 +69,17 @@ final class GreetingProbe implements HealthProbe {
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
 			Greeting greeting = Greeting.of(endpoint);
+			// a timeout names the step it cut: a dropped connect is a network matter, a silent
+			// greeting the proxy process's
+			AtomicReference<Step> step = new AtomicReference<>(Step.RESOLVING);
 			return ProbeSupport.resolve(endpoint)
-				.flatMap((address) -> Mono.usingWhen(connect(address, timeout),
+				.doOnNext((address) -> step.set(Step.CONNECTING))
+				.flatMap((address) -> Mono.usingWhen(
+						connect(address, timeout).doOnNext((connection) -> step.set(Step.GREETING)),
 						(connection) -> greet(connection, greeting, endpoint), GreetingProbe::close))
 				.timeout(timeout, this.timer)
 				.map((alive) -> ProbeSupport.since(start))
-				.onErrorMap((ex) -> failure(endpoint, timeout, ex));
+				.onErrorMap((ex) -> failure(endpoint, timeout, ex, step.get()));
 		});
 	}
 
@@ -113,12 +119,18 @@ final class GreetingProbe implements HealthProbe {
 		return Mono.fromRunnable(connection::dispose);
 	}
 
-	private static Throwable failure(ProxyEndpoint endpoint, Duration timeout, Throwable ex) {
+	private static Throwable failure(ProxyEndpoint endpoint, Duration timeout, Throwable ex, Step step) {
 		if (ex instanceof ProbeFailedException) {
 			return ex;
 		}
 		if (ex instanceof TimeoutException || ex instanceof ConnectTimeoutException) {
-			return new ProbeFailedException(endpoint + " did not answer within " + Durations.format(timeout), ex);
+			String within = Durations.format(timeout);
+			return new ProbeFailedException(switch (step) {
+				case RESOLVING -> endpoint + " could not be resolved within " + within;
+				case CONNECTING -> endpoint + " could not be connected within " + within
+						+ " (no answer to the TCP connect)";
+				case GREETING -> endpoint + " did not answer within " + within;
+			}, ex);
 		}
 		if (ex instanceof UnknownHostException) {
 			return new ProbeFailedException(endpoint + " could not be resolved: " + ProbeSupport.describe(ex), ex);
@@ -132,6 +144,13 @@ final class GreetingProbe implements HealthProbe {
 	@Override
 	public String toString() {
 		return "tcp (protocol greeting)";
+	}
+
+	/** How far a check got. */
+	private enum Step {
+
+		RESOLVING, CONNECTING, GREETING
+
 	}
 
 }

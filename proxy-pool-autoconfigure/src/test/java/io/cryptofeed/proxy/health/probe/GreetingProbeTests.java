@@ -1,10 +1,15 @@
 package io.cryptofeed.proxy.health.probe;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyScheme;
@@ -252,6 +257,34 @@ class GreetingProbeTests {
 			}
 			ProbeFailedException failure = failure("socks5://127.0.0.1:" + server.port(), SHORT_TIMEOUT);
 			assertThat(failure).hasMessageEndingWith(" did not answer within 300ms");
+		}
+	}
+
+	@Test
+	void aConnectNobodyAnswersIsToldApartFromAProxyThatAcceptedAndNeverAnswered() throws Exception {
+		// a full accept queue drops further SYNs, as a firewall or a host that is down does
+		try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+			List<Socket> queued = new ArrayList<>();
+			try {
+				while (queued.size() < 16) {
+					Socket socket = new Socket();
+					queued.add(socket);
+					try {
+						socket.connect(new InetSocketAddress("127.0.0.1", full.getLocalPort()), 200);
+					}
+					catch (SocketTimeoutException ex) {
+						break;
+					}
+				}
+				ProbeFailedException failure = failure("http://127.0.0.1:" + full.getLocalPort(), SHORT_TIMEOUT);
+				assertThat(failure).hasMessage("http://127.0.0.1:" + full.getLocalPort()
+						+ " could not be connected within 300ms (no answer to the TCP connect)");
+			}
+			finally {
+				for (Socket socket : queued) {
+					socket.close();
+				}
+			}
 		}
 	}
 
