@@ -119,7 +119,9 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 			ClientRequest request, boolean idempotent) {
 		Throwable handedOn = idempotent ? this.clients.afterStall(attempt, error) : error;
 		if (handedOn == null) {
-			return this.clients.failover(attempt, () -> next.exchange(request), Mono::error)
+			return this.clients
+				.failover(attempt, () -> next.exchange(request),
+						(again) -> Mono.error(this.clients.afterStalledAgain(attempt, again)))
 				.onErrorMap(ProxyConnectFailedException.class, (failure) -> new WebClientRequestException(failure,
 						request.method(), request.url(), request.headers()));
 		}

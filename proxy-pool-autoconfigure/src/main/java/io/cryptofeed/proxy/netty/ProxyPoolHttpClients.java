@@ -273,7 +273,8 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 			return Mono.error(error);
 		}
 		Throwable handedOn = afterStall(attempt, error);
-		return (handedOn != null) ? Mono.error(handedOn) : failover(attempt, request, Mono::error);
+		return (handedOn != null) ? Mono.error(handedOn)
+				: failover(attempt, request, (again) -> Mono.error(afterStalledAgain(attempt, again)));
 	}
 
 	/**
@@ -341,6 +342,22 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 		}
 		boolean counted = attempt.failureCount() > failedBefore;
 		return (counted && failedBefore > 0) ? exhausted(attempt, error) : error;
+	}
+
+	/**
+	 * What the caller gets when the request sent once more after a stall failed too; shared as
+	 * {@link #afterStall} is. When its tunnel stalled as well and a member failed to connect
+	 * along the way, the exhausted failover naming each member tried, as when the first stall
+	 * had no member left to take it. Two stalls and nothing else mean the exchange stalls: the
+	 * error itself, which names no proxy.
+	 */
+	Throwable afterStalledAgain(ConnectAttempt attempt, Throwable error) {
+		// the first stall is one failure: any other is a member that failed to connect
+		if (error instanceof ProxyConnectFailedException || attempt.failureCount() < 2 || attempt.answered()
+				|| !ConnectFailures.afterTunnel(error) || !attempt.failed(error, this.settings.maxAttempts())) {
+			return error;
+		}
+		return exhausted(attempt, error);
 	}
 
 	/**

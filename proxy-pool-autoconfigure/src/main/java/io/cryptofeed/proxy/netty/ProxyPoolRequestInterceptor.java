@@ -78,6 +78,7 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 	private ClientHttpResponse send(ConnectAttempt attempt, CallerAttempt.BlockingCall<ClientHttpResponse> request,
 			boolean idempotent) throws IOException {
 		boolean resend = idempotent && this.clients.settings().retryIdempotent();
+		boolean resent = false;
 		while (true) {
 			try {
 				return CallerAttempt.with(attempt, request);
@@ -92,8 +93,12 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 					handedOn = this.clients.afterStall(attempt, error);
 					if (handedOn == null) {
 						resend = false;
+						resent = true;
 						continue;
 					}
+				}
+				else if (handedOn == error && resent) {
+					handedOn = this.clients.afterStalledAgain(attempt, error);
 				}
 				if (handedOn != error) {
 					throw asThrown(handedOn);

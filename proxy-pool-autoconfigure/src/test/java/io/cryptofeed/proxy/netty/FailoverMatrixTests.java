@@ -1,0 +1,322 @@
+package io.cryptofeed.proxy.netty;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import io.cryptofeed.proxy.testkit.Fault;
+import io.cryptofeed.proxy.testkit.HttpConnectProxy;
+import io.cryptofeed.proxy.testkit.target.TargetServer;
+import io.netty.handler.timeout.ReadTimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import reactor.core.publisher.Sinks;
+
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ApplicationContext;
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.client.WebSocketClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * What the caller gets for each sequence of member outcomes, in the order round-robin tries the
+ * members, as docs/how-it-works.md (Failover) promises: a failed connect is tried through the
+ * next member, up to {@code max-attempts} and the pool's size; a GET or opening handshake whose
+ * tunnel stalls is sent once more, a POST never; a request that fails after a member failed to
+ * connect names each member tried, with its cause and without its password; two stalls and
+ * nothing else are the exchange's, and reach the caller as the timeout itself.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class FailoverMatrixTests {
+
+	private static final String PASSWORD = "matrix-s3cret";
+
+	/** Short, so that a hung handshake or a stalled answer costs little; a healthy member's beats it. */
+	private static final String WAIT = "1s";
+
+	private final TargetServer target = TargetServer.start("127.0.0.1");
+
+	private final List<HttpConnectProxy> proxies = new ArrayList<>();
+
+	@BeforeEach
+	void startProxies() {
+		for (int i = 1; i <= 3; i++) {
+			this.proxies.add(HttpConnectProxy.builder()
+				.bindAddress("127.0.0.1")
+				.egressAddress("127.0.0.9" + i)
+				.credentials("feed", PASSWORD)
+				.start());
+		}
+	}
+
+	@AfterEach
+	void stop() {
+		this.proxies.forEach(HttpConnectProxy::close);
+		this.target.close();
+	}
+
+	/** What a member does with the connection it is given. */
+	enum Outcome {
+
+		REFUSE(Fault.REFUSE, "refused"), HANG(Fault.HANG, "timeout"), STATUS_407(Fault.STATUS_407, "407"),
+		RESET(Fault.RESET, "Exception"), STALL(Fault.STALL, "ReadTimeoutException"), OK(Fault.NONE, null);
+
+		final Fault fault;
+
+		/** What the failure's entry for the member says of its cause. */
+		final String cause;
+
+		Outcome(Fault fault, String cause) {
+			this.fault = fault;
+			this.cause = cause;
+		}
+
+		boolean failsToConnect() {
+			return this != STALL && this != OK;
+		}
+
+	}
+
+	/** The members' outcomes in the order they are tried, the pool being as large as the list. */
+	record Row(int maxAttempts, List<Outcome> outcomes) {
+
+		@Override
+		public String toString() {
+			return this.outcomes + " max-attempts=" + this.maxAttempts;
+		}
+
+	}
+
+	/**
+	 * What the documented contract gives the caller for a row: the member that answers, or
+	 * how many members the error names, or that the error is the timeout itself.
+	 */
+	record Expected(int answeredBy, int named, boolean timeoutItself) {
+
+		boolean succeeds() {
+			return this.answeredBy >= 0;
+		}
+
+		static Expected of(Row row, boolean resendsStall) {
+			int limit = Math.min(row.maxAttempts(), row.outcomes().size());
+			boolean resent = false;
+			for (int tried = 1;; tried++) {
+				Outcome outcome = row.outcomes().get(tried - 1);
+				boolean more = tried < limit;
+				if (outcome == Outcome.OK) {
+					return new Expected(tried - 1, 0, false);
+				}
+				if (outcome.failsToConnect() && more) {
+					continue;
+				}
+				if (outcome == Outcome.STALL && resendsStall && !resent && more) {
+					resent = true;
+					continue;
+				}
+				boolean connectFailed = row.outcomes().subList(0, tried).stream().anyMatch(Outcome::failsToConnect);
+				if (outcome == Outcome.STALL && (!resendsStall || !connectFailed)) {
+					return new Expected(-1, 0, true);
+				}
+				return new Expected(-1, tried, false);
+			}
+		}
+
+	}
+
+	static Stream<Row> rows() {
+		return Stream.of(
+				// a pool of three, max-attempts 3
+				row(3, Outcome.OK), row(3, Outcome.REFUSE, Outcome.OK),
+				row(3, Outcome.HANG, Outcome.STATUS_407, Outcome.OK),
+				row(3, Outcome.RESET, Outcome.REFUSE, Outcome.STATUS_407),
+				row(3, Outcome.REFUSE, Outcome.STALL, Outcome.OK),
+				row(3, Outcome.REFUSE, Outcome.STALL, Outcome.STALL),
+				row(3, Outcome.STALL, Outcome.REFUSE, Outcome.STALL),
+				row(3, Outcome.STALL, Outcome.STALL, Outcome.OK),
+				row(3, Outcome.STALL, Outcome.RESET, Outcome.OK),
+				// max-attempts 2 and 1
+				row(2, Outcome.REFUSE, Outcome.REFUSE, Outcome.OK),
+				row(2, Outcome.REFUSE, Outcome.STALL, Outcome.OK),
+				row(2, Outcome.STALL, Outcome.STATUS_407, Outcome.OK),
+				row(1, Outcome.REFUSE, Outcome.OK, Outcome.OK),
+				row(1, Outcome.STALL, Outcome.OK, Outcome.OK),
+				// a pool of two: max-attempts 3 tries both
+				row(3, Outcome.REFUSE, Outcome.REFUSE), row(3, Outcome.REFUSE, Outcome.STALL),
+				row(3, Outcome.STALL, Outcome.OK));
+	}
+
+	private static Row row(int maxAttempts, Outcome... outcomes) {
+		return new Row(maxAttempts, Arrays.asList(outcomes));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("rows")
+	void webClientGet(Row row, CapturedOutput output) {
+		run(TransportTestSupport.runner(), "http", row, true, output, (context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			return new Client(() -> whoami(client, "close"), () -> whoami(client, "keep-alive"));
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("rows")
+	void webClientPost(Row row, CapturedOutput output) {
+		run(TransportTestSupport.runner(), "http", row, false, output, (context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			return new Client(() -> whoami(client, "close"), () -> client.post()
+				.uri(this.target.baseUrl() + "/echo")
+				.bodyValue("order")
+				.retrieve()
+				.bodyToMono(String.class)
+				.block(Duration.ofSeconds(10)));
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("rows")
+	void restClientGet(Row row, CapturedOutput output) {
+		run(RestClientThroughPoolTests.runner(), "http", row, true, output, (context) -> {
+			RestClient client = context.getBean(RestClient.Builder.class).build();
+			return new Client(() -> whoami(client, "close"), () -> whoami(client, "keep-alive"));
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("rows")
+	void webSocketHandshake(Row row, CapturedOutput output) {
+		run(TransportTestSupport.runner(), "websocket", row, true, output, (context) -> {
+			WebSocketClient client = context.getBean(WebSocketClient.class);
+			return new Client(() -> firstFrame(client), () -> firstFrame(client));
+		});
+	}
+
+	/** The proxy's egress address; a probe closes its connection, so that no pooled one carries the row's request. */
+	private String whoami(WebClient client, String connection) {
+		return client.get()
+			.uri(this.target.baseUrl() + "/whoami")
+			.header("Connection", connection)
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(10));
+	}
+
+	private String whoami(RestClient client, String connection) {
+		return client.get()
+			.uri(this.target.baseUrl() + "/whoami")
+			.header("Connection", connection)
+			.retrieve()
+			.body(String.class);
+	}
+
+	/** The session's first frame ({@code peer=<address>}); the session ends with it. */
+	private String firstFrame(WebSocketClient client) {
+		Sinks.One<String> peer = Sinks.one();
+		client
+			.execute(URI.create(this.target.wsUrl()),
+					(session) -> session.receive()
+						.map(WebSocketMessage::getPayloadAsText)
+						.next()
+						.doOnNext(peer::tryEmitValue)
+						.then(session.close()))
+			.block(Duration.ofSeconds(10));
+		return peer.asMono().block(Duration.ofSeconds(1)).substring("peer=".length());
+	}
+
+	/** A request to learn where round-robin stands, and the request of the row. */
+	record Client(Supplier<String> probe, Supplier<String> request) {
+	}
+
+	private void run(ApplicationContextRunner runner, String type, Row row, boolean resendsStall,
+			CapturedOutput output, Function<ApplicationContext, Client> clients) {
+		List<HttpConnectProxy> members = this.proxies.subList(0, row.outcomes().size());
+		String block = "default." + type;
+		String[] pool = TransportTestSupport.pool(block,
+				members.stream().map(HttpConnectProxy::url).toArray(String[]::new));
+		runner.withPropertyValues(pool)
+			.withPropertyValues("cryptofeed.proxy.handshake-timeout=" + WAIT,
+					"cryptofeed.proxy." + block + ".timeout=" + WAIT,
+					"cryptofeed.proxy.failover.max-attempts=" + row.maxAttempts())
+			.run((context) -> {
+				Client client = clients.apply(context);
+				// round-robin starts anywhere: the member after the probe's is tried first
+				int first = (egressIndex(client.probe().get()) + 1) % members.size();
+				List<HttpConnectProxy> inOrder = new ArrayList<>();
+				for (int i = 0; i < members.size(); i++) {
+					inOrder.add(members.get((first + i) % members.size()));
+					inOrder.get(i).fault(row.outcomes().get(i).fault);
+				}
+				this.target.resetCounters();
+				Expected expected = Expected.of(row, resendsStall);
+
+				Throwable error = catchThrowable(() -> assertThat(client.request().get()).isNotNull());
+				assertThat(output.getAll()).as("the log").doesNotContain(PASSWORD);
+
+				if (expected.succeeds()) {
+					assertThat(error).as("the request's error").isNull();
+					assertThat(this.target.requestsByPeer()).as("requests the target saw, by proxy")
+						.containsOnly(Map.entry(egress(inOrder.get(expected.answeredBy())), 1));
+					return;
+				}
+				assertThat(this.target.requestsByPeer()).as("requests the target saw").isEmpty();
+				assertThat(error).isNotNull();
+				assertThat(chain(error)).as("the error's messages").doesNotContain(PASSWORD);
+				if (expected.timeoutItself()) {
+					assertThat(NestedExceptionUtils.getMostSpecificCause(error)).as("the error's cause")
+						.isInstanceOf(ReadTimeoutException.class);
+					return;
+				}
+				ProxyConnectFailedException failure = failure(error);
+				assertThat(failure).as("the error naming the members, in " + chain(error)).isNotNull();
+				assertThat(failure.getMessage()).contains("exchange=default", "type=" + type,
+						"tried=" + expected.named());
+				assertThat(failure.failures()).hasSize(expected.named());
+				for (int i = 0; i < expected.named(); i++) {
+					String entry = failure.failures().get(i);
+					assertThat(entry).contains(":" + inOrder.get(i).port() + " -> ", row.outcomes().get(i).cause)
+						.doesNotContain(PASSWORD);
+				}
+			});
+	}
+
+	private static int egressIndex(String peer) {
+		return Integer.parseInt(peer.substring("127.0.0.9".length())) - 1;
+	}
+
+	private String egress(HttpConnectProxy proxy) {
+		return "127.0.0.9" + (this.proxies.indexOf(proxy) + 1);
+	}
+
+	private static ProxyConnectFailedException failure(Throwable error) {
+		for (Throwable t = error; t != null; t = t.getCause()) {
+			if (t instanceof ProxyConnectFailedException failure) {
+				return failure;
+			}
+		}
+		return null;
+	}
+
+	private static String chain(Throwable error) {
+		StringBuilder messages = new StringBuilder();
+		for (Throwable t = error; t != null; t = t.getCause()) {
+			messages.append(t).append(" <- ");
+		}
+		return messages.toString();
+	}
+
+}
