@@ -5,11 +5,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
@@ -33,6 +39,7 @@ import org.springframework.web.reactive.socket.client.WebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What the caller gets for each sequence of member outcomes, in the order round-robin tries the
@@ -40,7 +47,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * next member, up to {@code max-attempts} and the pool's size; a GET or opening handshake whose
  * tunnel stalls is sent once more, a POST never; a request that fails after a member failed to
  * connect names each member tried, with its cause and without its password; two stalls and
- * nothing else are the exchange's, and reach the caller as the timeout itself.
+ * nothing else are the exchange's, and reach the caller as the timeout itself. No failure
+ * reaches the target directly, and each member's breaker counts what the docs say it does.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class FailoverMatrixTests {
@@ -104,10 +112,10 @@ class FailoverMatrixTests {
 	}
 
 	/**
-	 * What the documented contract gives the caller for a row: the member that answers, or
-	 * how many members the error names, or that the error is the timeout itself.
+	 * What the documented contract gives the caller for a row: how many members were tried, and
+	 * the one that answers, or how many the error names, or that the error is the timeout itself.
 	 */
-	record Expected(int answeredBy, int named, boolean timeoutItself) {
+	record Expected(int tried, int answeredBy, int named, boolean timeoutItself) {
 
 		boolean succeeds() {
 			return this.answeredBy >= 0;
@@ -120,7 +128,7 @@ class FailoverMatrixTests {
 				Outcome outcome = row.outcomes().get(tried - 1);
 				boolean more = tried < limit;
 				if (outcome == Outcome.OK) {
-					return new Expected(tried - 1, 0, false);
+					return new Expected(tried, tried - 1, 0, false);
 				}
 				if (outcome.failsToConnect() && more) {
 					continue;
@@ -131,12 +139,25 @@ class FailoverMatrixTests {
 				}
 				boolean connectFailed = row.outcomes().subList(0, tried).stream().anyMatch(Outcome::failsToConnect);
 				if (outcome == Outcome.STALL && (!resendsStall || !connectFailed)) {
-					return new Expected(-1, 0, true);
+					return new Expected(tried, -1, 0, true);
 				}
-				return new Expected(-1, tried, false);
+				return new Expected(tried, -1, tried, false);
 			}
 		}
 
+	}
+
+	/**
+	 * Failures the breaker of each member tried counts, in the order tried: every failed
+	 * connect; a stall only when it is the one stall of a GET or opening handshake (two mean
+	 * the exchange stalls, and a POST's counts against no member).
+	 */
+	static List<Integer> blamed(Row row, boolean resendsStall, int tried) {
+		List<Outcome> outcomes = row.outcomes().subList(0, tried);
+		long stalls = outcomes.stream().filter((outcome) -> outcome == Outcome.STALL).count();
+		return outcomes.stream()
+			.map((outcome) -> outcome.failsToConnect() || (outcome == Outcome.STALL && resendsStall && stalls == 1) ? 1 : 0)
+			.toList();
 	}
 
 	static Stream<Row> rows() {
@@ -150,6 +171,7 @@ class FailoverMatrixTests {
 				row(3, Outcome.STALL, Outcome.REFUSE, Outcome.STALL),
 				row(3, Outcome.STALL, Outcome.STALL, Outcome.OK),
 				row(3, Outcome.STALL, Outcome.RESET, Outcome.OK),
+				row(3, Outcome.STALL, Outcome.REFUSE, Outcome.STATUS_407),
 				// max-attempts 2 and 1
 				row(2, Outcome.REFUSE, Outcome.REFUSE, Outcome.OK),
 				row(2, Outcome.REFUSE, Outcome.STALL, Outcome.OK),
@@ -266,6 +288,7 @@ class FailoverMatrixTests {
 
 				Throwable error = catchThrowable(() -> assertThat(client.request().get()).isNotNull());
 				assertThat(output.getAll()).as("the log").doesNotContain(PASSWORD);
+				assertBlamed(context, type, members, inOrder, blamed(row, resendsStall, expected.tried()));
 
 				if (expected.succeeds()) {
 					assertThat(error).as("the request's error").isNull();
@@ -292,6 +315,21 @@ class FailoverMatrixTests {
 						.doesNotContain(PASSWORD);
 				}
 			});
+	}
+
+	private static void assertBlamed(ApplicationContext context, String type, List<HttpConnectProxy> members,
+			List<HttpConnectProxy> inOrder, List<Integer> blamed) {
+		ProxyPool pool = context.getBean(ProxyPools.class)
+			.resolve(null, ConnectionType.valueOf(type.toUpperCase(Locale.ROOT)))
+			.orElseThrow();
+		MemberCircuitBreakers breakers = context.getBean(MemberCircuitBreakers.class);
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+			for (int i = 0; i < blamed.size(); i++) {
+				PoolMember member = pool.members().get(members.indexOf(inOrder.get(i)));
+				assertThat(breakers.breakerOf(member).getMetrics().getNumberOfFailedCalls())
+					.as("failures counted against member " + (i + 1) + " tried").isEqualTo(blamed.get(i));
+			}
+		});
 	}
 
 	private static int egressIndex(String peer) {
