@@ -18,6 +18,8 @@ import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
+import io.cryptofeed.proxy.testkit.Socks5Proxy;
+import io.cryptofeed.proxy.testkit.TestProxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -60,26 +62,35 @@ class FailoverMatrixTests {
 
 	private final TargetServer target = TargetServer.start("127.0.0.1");
 
-	private final List<HttpConnectProxy> proxies = new ArrayList<>();
+	private final List<TestProxy> proxies = new ArrayList<>();
 
 	@BeforeEach
 	void startProxies() {
-		for (int i = 1; i <= 3; i++) {
+		for (int i = 1; i <= 2; i++) {
 			this.proxies.add(HttpConnectProxy.builder()
 				.bindAddress("127.0.0.1")
 				.egressAddress("127.0.0.9" + i)
 				.credentials("feed", PASSWORD)
 				.start());
 		}
+		// wherever round-robin puts it in a pool of three
+		this.proxies.add(Socks5Proxy.builder()
+			.bindAddress("127.0.0.1")
+			.egressAddress("127.0.0.93")
+			.credentials("feed", PASSWORD)
+			.start());
 	}
 
 	@AfterEach
 	void stop() {
-		this.proxies.forEach(HttpConnectProxy::close);
+		this.proxies.forEach(TestProxy::close);
 		this.target.close();
 	}
 
-	/** What a member does with the connection it is given. */
+	/**
+	 * What a member does with the connection it is given; a SOCKS5 member rejects the
+	 * credentials where an HTTP one answers 407.
+	 */
 	enum Outcome {
 
 		REFUSE(Fault.REFUSE, "refused"), HANG(Fault.HANG, "timeout"), STATUS_407(Fault.STATUS_407, "407"),
@@ -93,6 +104,14 @@ class FailoverMatrixTests {
 		Outcome(Fault fault, String cause) {
 			this.fault = fault;
 			this.cause = cause;
+		}
+
+		Fault faultOf(TestProxy proxy) {
+			return (this == STATUS_407 && proxy instanceof Socks5Proxy) ? Fault.AUTH_FAIL : this.fault;
+		}
+
+		String causeOf(TestProxy proxy) {
+			return (this == STATUS_407 && proxy instanceof Socks5Proxy) ? "authStatus: UNKNOWN(1)" : this.cause;
 		}
 
 		boolean failsToConnect() {
@@ -266,10 +285,10 @@ class FailoverMatrixTests {
 
 	private void run(ApplicationContextRunner runner, String type, Row row, boolean resendsStall,
 			CapturedOutput output, Function<ApplicationContext, Client> clients) {
-		List<HttpConnectProxy> members = this.proxies.subList(0, row.outcomes().size());
+		List<TestProxy> members = this.proxies.subList(0, row.outcomes().size());
 		String block = "default." + type;
 		String[] pool = TransportTestSupport.pool(block,
-				members.stream().map(HttpConnectProxy::url).toArray(String[]::new));
+				members.stream().map(TestProxy::url).toArray(String[]::new));
 		runner.withPropertyValues(pool)
 			.withPropertyValues("cryptofeed.proxy.handshake-timeout=" + WAIT,
 					"cryptofeed.proxy." + block + ".timeout=" + WAIT,
@@ -278,10 +297,10 @@ class FailoverMatrixTests {
 				Client client = clients.apply(context);
 				// round-robin starts anywhere: the member after the probe's is tried first
 				int first = (egressIndex(client.probe().get()) + 1) % members.size();
-				List<HttpConnectProxy> inOrder = new ArrayList<>();
+				List<TestProxy> inOrder = new ArrayList<>();
 				for (int i = 0; i < members.size(); i++) {
 					inOrder.add(members.get((first + i) % members.size()));
-					inOrder.get(i).fault(row.outcomes().get(i).fault);
+					inOrder.get(i).fault(row.outcomes().get(i).faultOf(inOrder.get(i)));
 				}
 				this.target.resetCounters();
 				Expected expected = Expected.of(row, resendsStall);
@@ -311,14 +330,14 @@ class FailoverMatrixTests {
 				assertThat(failure.failures()).hasSize(expected.named());
 				for (int i = 0; i < expected.named(); i++) {
 					String entry = failure.failures().get(i);
-					assertThat(entry).contains(":" + inOrder.get(i).port() + " -> ", row.outcomes().get(i).cause)
+					assertThat(entry).contains(":" + inOrder.get(i).port() + " -> ", row.outcomes().get(i).causeOf(inOrder.get(i)))
 						.doesNotContain(PASSWORD);
 				}
 			});
 	}
 
-	private static void assertBlamed(ApplicationContext context, String type, List<HttpConnectProxy> members,
-			List<HttpConnectProxy> inOrder, List<Integer> blamed) {
+	private static void assertBlamed(ApplicationContext context, String type, List<TestProxy> members,
+			List<TestProxy> inOrder, List<Integer> blamed) {
 		ProxyPool pool = context.getBean(ProxyPools.class)
 			.resolve(null, ConnectionType.valueOf(type.toUpperCase(Locale.ROOT)))
 			.orElseThrow();
@@ -336,7 +355,7 @@ class FailoverMatrixTests {
 		return Integer.parseInt(peer.substring("127.0.0.9".length())) - 1;
 	}
 
-	private String egress(HttpConnectProxy proxy) {
+	private String egress(TestProxy proxy) {
 		return "127.0.0.9" + (this.proxies.indexOf(proxy) + 1);
 	}
 
