@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Sinks;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -34,8 +35,10 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationContext;
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
 
@@ -211,7 +214,8 @@ class FailoverMatrixTests {
 	void webClientGet(Row row, CapturedOutput output) {
 		run(TransportTestSupport.runner(), "http", row, true, output, (context) -> {
 			WebClient client = context.getBean(WebClient.Builder.class).build();
-			return new Client(() -> whoami(client, "close"), () -> whoami(client, "keep-alive"));
+			return new Client(() -> whoami(client, "close"), () -> whoami(client, "keep-alive"),
+					WebClientRequestException.class);
 		});
 	}
 
@@ -225,7 +229,7 @@ class FailoverMatrixTests {
 				.bodyValue("order")
 				.retrieve()
 				.bodyToMono(String.class)
-				.block(Duration.ofSeconds(10)));
+				.block(Duration.ofSeconds(10)), WebClientRequestException.class);
 		});
 	}
 
@@ -234,7 +238,8 @@ class FailoverMatrixTests {
 	void restClientGet(Row row, CapturedOutput output) {
 		run(RestClientThroughPoolTests.runner(), "http", row, true, output, (context) -> {
 			RestClient client = context.getBean(RestClient.Builder.class).build();
-			return new Client(() -> whoami(client, "close"), () -> whoami(client, "keep-alive"));
+			return new Client(() -> whoami(client, "close"), () -> whoami(client, "keep-alive"),
+					ResourceAccessException.class);
 		});
 	}
 
@@ -243,7 +248,8 @@ class FailoverMatrixTests {
 	void webSocketHandshake(Row row, CapturedOutput output) {
 		run(TransportTestSupport.runner(), "websocket", row, true, output, (context) -> {
 			WebSocketClient client = context.getBean(WebSocketClient.class);
-			return new Client(() -> firstFrame(client), () -> firstFrame(client));
+			// the error is not wrapped, and block() wraps it only as it is checked
+			return new Client(() -> firstFrame(client), () -> firstFrame(client), null);
 		});
 	}
 
@@ -279,8 +285,19 @@ class FailoverMatrixTests {
 		return peer.asMono().block(Duration.ofSeconds(1)).substring("peer=".length());
 	}
 
-	/** A request to learn where round-robin stands, and the request of the row. */
-	record Client(Supplier<String> probe, Supplier<String> request) {
+	/**
+	 * A request to learn where round-robin stands, the request of the row, and what the client
+	 * wraps a failed connect in ({@code null}: nothing).
+	 */
+	record Client(Supplier<String> probe, Supplier<String> request, Class<? extends Exception> wrapper) {
+
+		/** What the client's caller gets in place of the transport's error. */
+		Throwable unwrapped(Throwable thrown) {
+			Throwable error = Exceptions.unwrap(thrown);
+			assertThat(error).as("the error").isInstanceOf((this.wrapper != null) ? this.wrapper : Exception.class);
+			return (this.wrapper != null) ? error.getCause() : error;
+		}
+
 	}
 
 	private void run(ApplicationContextRunner runner, String type, Row row, boolean resendsStall,
@@ -319,12 +336,14 @@ class FailoverMatrixTests {
 				assertThat(error).isNotNull();
 				assertThat(chain(error)).as("the error's messages").doesNotContain(PASSWORD);
 				if (expected.timeoutItself()) {
+					client.unwrapped(error);
 					assertThat(NestedExceptionUtils.getMostSpecificCause(error)).as("the error's cause")
 						.isInstanceOf(ReadTimeoutException.class);
 					return;
 				}
-				ProxyConnectFailedException failure = failure(error);
-				assertThat(failure).as("the error naming the members, in " + chain(error)).isNotNull();
+				assertThat(client.unwrapped(error)).as("the error naming the members, in " + chain(error))
+					.isInstanceOf(ProxyConnectFailedException.class);
+				ProxyConnectFailedException failure = (ProxyConnectFailedException) client.unwrapped(error);
 				assertThat(failure.getMessage()).contains("exchange=default", "type=" + type,
 						"tried=" + expected.named());
 				assertThat(failure.failures()).hasSize(expected.named());
@@ -357,15 +376,6 @@ class FailoverMatrixTests {
 
 	private String egress(TestProxy proxy) {
 		return "127.0.0.9" + (this.proxies.indexOf(proxy) + 1);
-	}
-
-	private static ProxyConnectFailedException failure(Throwable error) {
-		for (Throwable t = error; t != null; t = t.getCause()) {
-			if (t instanceof ProxyConnectFailedException failure) {
-				return failure;
-			}
-		}
-		return null;
 	}
 
 	private static String chain(Throwable error) {
