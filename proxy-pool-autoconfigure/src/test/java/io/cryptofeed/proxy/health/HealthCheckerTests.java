@@ -336,6 +336,51 @@ class HealthCheckerTests {
 		assertThat(this.checker.checkedMembers()).isEqualTo(3);
 	}
 
+	/**
+	 * A check on demand that a reload made stale is sent again for its caller, and for one who
+	 * asked while it was under way: each hears of the new password's check, none is lost or
+	 * answered by the old one's, and the member is checked once more, not in a loop.
+	 */
+	@Test
+	void aStaleCheckOnDemandIsSentAgainForItsCallerAndForOneWhoAskedMeanwhile() {
+		ProxyEndpoint oldPassword = new ProxyEndpoint(ProxyScheme.HTTP, "10.0.0.9", 3128, "feed", "old");
+		ProxyEndpoint newPassword = new ProxyEndpoint(ProxyScheme.HTTP, "10.0.0.9", 3128, "feed", "new");
+		ProxyPools pools = ProxyPools.of(List.of(new PoolSpec(KEY, PoolSpec.Origin.POOL,
+				List.of(MemberSpec.of(oldPassword)), "round-robin", Duration.ofSeconds(30))), Map.of(),
+				SelectionStrategies.builtIn()::create);
+		PoolMember member = pools.pools().get(KEY).members().get(0);
+		List<String> sent = new ArrayList<>();
+		HealthProbe rotated = (endpoint, timeout) -> Mono.defer(() -> {
+			sent.add(endpoint.password());
+			return Mono.delay(Duration.ofSeconds(1), this.time)
+				.then(endpoint.password().equals("new") ? Mono.just(Duration.ofMillis(5))
+						: Mono.error(new ProbeFailedException(endpoint + " rejected the credentials (HTTP 407)", null)));
+		});
+		HealthCheckSettings onceUnhealthy = new HealthCheckSettings(HealthCheckSettings.Method.TCP,
+				Duration.ofSeconds(60), Duration.ofSeconds(2), 1, 1, 2, 0.0, null, (status) -> true,
+				ProxyTls.systemDefault());
+		this.checker = new HealthChecker(pools, Map.of(KEY, onceUnhealthy), (s) -> rotated, this.time, clock(),
+				() -> 0.5, 64, HealthListener.NONE);
+		this.checker.start();
+		// the operator's check starts before the first timer round (half a second in)
+		CompletableFuture<MemberHealth.Snapshot> first = this.checker.checkNow(member);
+		this.time.advanceTimeBy(Duration.ofMillis(100));
+		assertThat(sent).containsExactly("old");
+
+		pools.reconcile(List.of(new PoolSpec(KEY, PoolSpec.Origin.POOL, List.of(MemberSpec.of(newPassword)),
+				"round-robin", Duration.ofSeconds(30))), Map.of(), SelectionStrategies.builtIn()::create);
+		this.checker.reconcile(Map.of(KEY, onceUnhealthy), 64);
+		CompletableFuture<MemberHealth.Snapshot> second = this.checker.checkNow(member);
+		this.time.advanceTimeBy(Duration.ofSeconds(3));
+
+		MemberHealth.Snapshot health = this.checker.healthOf(member).orElseThrow().snapshot();
+		assertThat(sent).as("sent again once, at once, with the new password").containsExactly("old", "new");
+		assertThat(health.healthy()).isTrue();
+		assertThat(health.totalChecks()).as("the old password's check is not counted").isOne();
+		assertThat(first).as("the caller whose check went stale").isCompletedWithValue(health);
+		assertThat(second).as("the caller who asked meanwhile").isCompletedWithValue(health);
+	}
+
 	@Test
 	void aCheckSentWithTheCredentialsAReloadReplacedIsNotCountedAndTheNewOnesAreCheckedAtOnce() {
 		ProxyEndpoint oldPassword = new ProxyEndpoint(ProxyScheme.HTTP, "10.0.0.9", 3128, "feed", "old");
