@@ -56,11 +56,20 @@ final class ServiceCallerCheck implements HandlerFilterFunction<ServerResponse, 
 				|| matches(this.apiKey, headers.getFirst(ServiceCredentials.API_KEY_HEADER));
 	}
 
-	/** The token after the scheme, which HTTP reads in any case ({@code bearer} too), or {@code null}. */
+	/**
+	 * The token after the scheme, which HTTP reads in any case ({@code bearer} too) and
+	 * separates from the token by one or more spaces, or {@code null}.
+	 */
 	private static String bearerToken(String authorization) {
 		String scheme = "Bearer ";
-		return (authorization != null && authorization.regionMatches(true, 0, scheme, 0, scheme.length()))
-				? authorization.substring(scheme.length()) : null;
+		if (authorization == null || !authorization.regionMatches(true, 0, scheme, 0, scheme.length())) {
+			return null;
+		}
+		int start = scheme.length();
+		while (start < authorization.length() && authorization.charAt(start) == ' ') {
+			start++;
+		}
+		return authorization.substring(start);
 	}
 
 	private static boolean matches(byte[] expected, String given) {

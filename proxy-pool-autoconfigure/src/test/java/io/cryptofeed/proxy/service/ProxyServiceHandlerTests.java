@@ -119,6 +119,18 @@ class ProxyServiceHandlerTests {
 		ask(client).header("Authorization", "tok").exchange().expectStatus().isUnauthorized();
 	}
 
+	/** HTTP separates the scheme from the token by one or more spaces; a scheme alone is no token. */
+	@Test
+	void theBearerTokenMayFollowMoreThanOneSpaceAndASchemeAloneIsRefused() {
+		WebTestClient client = client(new ServiceServerSettings("tok", null, Duration.ofSeconds(60),
+				FallbackPolicy.EMBEDDED_FALLBACK));
+		ask(client).header("Authorization", "Bearer  tok").exchange().expectStatus().isOk();
+		ask(client).header("Authorization", "Bearer").exchange().expectStatus().isUnauthorized();
+		ask(client).header("Authorization", "Bearer ").exchange().expectStatus().isUnauthorized();
+		ask(client).header("Authorization", "Bearer\ttok").exchange().expectStatus().isUnauthorized();
+		ask(client).header("Authorization", "Bearertok").exchange().expectStatus().isUnauthorized();
+	}
+
 	@Test
 	void theSettingsPrintNeitherTokenNorKeyAndTheirTtlAsConfigurationWritesIt() {
 		assertThat(new ServiceServerSettings("tok", "key", Duration.ofSeconds(90), FallbackPolicy.FAIL))
