@@ -58,6 +58,9 @@ final class ProxyServiceClient implements AutoCloseable {
 			// connection, each within its timeout: Reactor Netty's bound (128 waiting) failed the
 			// rest at once as if the service were unreachable, and opened the breaker
 			.pendingAcquireMaxCount(-1)
+			// and no other bound than the call's: Reactor Netty's own 45s would cut a longer
+			// timeout short and report a busy client as an unreachable service
+			.pendingAcquireTimeout(this.timeout)
 			.maxIdleTime(Duration.ofSeconds(30))
 			.build();
 		HttpClient http = HttpClient.create(this.connections)
