@@ -366,7 +366,7 @@ public class ProxyPoolEndpoint {
 	 * @param drained whether an operator drained it
 	 * @param breaker its circuit breaker's state, {@code null} when breakers are off
 	 * @param openConnections connections open through it, idle pooled ones included; {@code null} without the transport
-	 * @param activeLeases requests and sessions it carries now; {@code null} unless the strategy counts them
+	 * @param activeLeases requests and sessions it carries now; {@code null} unless the strategy reads them
 	 * @param selections new connections through it, failed ones included
 	 * @param failures new connections through it that failed
 	 * @param lastCheck when its last health check ended

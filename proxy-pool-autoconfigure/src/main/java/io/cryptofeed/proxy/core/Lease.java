@@ -9,17 +9,12 @@ public final class Lease implements AutoCloseable {
 
 	private final PoolMember member;
 
-	private final boolean counted;
-
 	/** Guarded by this lease's own monitor, which only the lease's connection ever takes. */
 	private boolean released;
 
-	Lease(PoolMember member, boolean counted) {
+	Lease(PoolMember member) {
 		this.member = member;
-		this.counted = counted;
-		if (counted) {
-			member.leaseAcquired();
-		}
+		member.leaseAcquired();
 	}
 
 	public PoolMember member() {
@@ -53,9 +48,7 @@ public final class Lease implements AutoCloseable {
 			}
 			this.released = true;
 		}
-		if (this.counted) {
-			this.member.leaseReleased();
-		}
+		this.member.leaseReleased();
 		return true;
 	}
 

@@ -79,7 +79,8 @@ public final class PoolMember {
 
 	/**
 	 * Leases handed out and not yet released: the requests and sessions this member carries
-	 * now. Counted only in pools whose strategy reads it (least-connections); zero elsewhere.
+	 * now. Counted whatever the strategy: a reload may turn the pool to least-connections
+	 * while sessions opened before it are still open.
 	 */
 	public int activeLeases() {
 		return this.activeLeases;

@@ -149,7 +149,7 @@ public final class ProxyPool {
 		if (exclusion != Exclusion.NONE && exclusion.failover()) {
 			this.failovers.increment();
 		}
-		return new Lease(member, snapshot.countLeases);
+		return new Lease(member);
 	}
 
 	/**
@@ -290,7 +290,7 @@ public final class ProxyPool {
 		return this.quietConnectionsCut.sum();
 	}
 
-	/** Whether leases are counted, so that {@link PoolMember#activeLeases()} means something. */
+	/** Whether the strategy reads {@link PoolMember#activeLeases()}, which the endpoint then shows. */
 	public boolean countsLeases() {
 		return this.settings.strategy.countsLeases();
 	}
@@ -342,27 +342,24 @@ public final class ProxyPool {
 
 		final boolean panic;
 
-		final boolean countLeases;
-
-		private Snapshot(PoolMember[] candidates, Selector selector, boolean panic, boolean countLeases) {
+		private Snapshot(PoolMember[] candidates, Selector selector, boolean panic) {
 			this.candidates = candidates;
 			this.selector = selector;
 			this.panic = panic;
-			this.countLeases = countLeases;
 		}
 
 		static Snapshot of(List<PoolMember> members, SelectionStrategy strategy) {
 			PoolMember[] available = members.stream().filter(PoolMember::isAvailable).toArray(PoolMember[]::new);
 			if (available.length > 0) {
-				return new Snapshot(available, strategy.prepare(available), false, strategy.countsLeases());
+				return new Snapshot(available, strategy.prepare(available), false);
 			}
 			PoolMember[] fallback = members.stream()
 				.filter((m) -> m.enabled() && !m.isSetAsideFor(Unavailability.DRAINED))
 				.toArray(PoolMember[]::new);
 			if (fallback.length == 0) {
-				return new Snapshot(fallback, NONE, false, false);
+				return new Snapshot(fallback, NONE, false);
 			}
-			return new Snapshot(fallback, strategy.prepare(fallback), true, strategy.countsLeases());
+			return new Snapshot(fallback, strategy.prepare(fallback), true);
 		}
 
 	}

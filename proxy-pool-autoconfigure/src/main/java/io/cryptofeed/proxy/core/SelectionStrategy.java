@@ -14,9 +14,8 @@ public interface SelectionStrategy {
 	Selector prepare(PoolMember[] candidates);
 
 	/**
-	 * Whether selection reads {@link PoolMember#activeLeases()}. Pools count leases only for
-	 * strategies that do: the count costs two atomic updates per connection, which would
-	 * double the cost of a round-robin pick.
+	 * Whether selection reads {@link PoolMember#activeLeases()}; the endpoint shows the count
+	 * only then. Pools count leases whatever their strategy.
 	 */
 	default boolean countsLeases() {
 		return false;

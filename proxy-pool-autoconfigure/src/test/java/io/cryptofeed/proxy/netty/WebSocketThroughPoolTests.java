@@ -217,6 +217,69 @@ class WebSocketThroughPoolTests {
 		}, "cryptofeed.proxy.default.websocket.strategy=least-connections");
 	}
 
+	/**
+	 * A feed's sessions opened under round-robin, then a reload that adds a member and turns
+	 * the pool to least-connections: the sessions already open count, so the new member takes
+	 * the next ones until it carries as many.
+	 */
+	@Test
+	void aReloadToLeastConnectionsCountsTheSessionsAlreadyOpen() {
+		Map<String, Object> reloadable = new LinkedHashMap<>();
+		reloadable.put("cryptofeed.proxy.default.websocket.pool[0].url", this.first.url());
+		reloadable.put("cryptofeed.proxy.default.websocket.pool[1].url", this.second.url());
+		TransportTestSupport.runner()
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new MapPropertySource("reloadable", reloadable)))
+			.withConfiguration(AutoConfigurations.of(ProxyPoolReloadAutoConfiguration.class))
+			.run((context) -> {
+				WebSocketClient client = context.getBean(WebSocketClient.class);
+				ProxyPool pool = context.getBean(ProxyPools.class)
+					.resolve(null, ConnectionType.WEBSOCKET)
+					.orElseThrow();
+				Sinks.Empty<Void> closeAll = Sinks.empty();
+				List<String> peers = new CopyOnWriteArrayList<>();
+				List<Disposable> sessions = new ArrayList<>();
+				Runnable open = () -> sessions.add(client
+					.execute(URI.create(this.target.wsUrl()),
+							(session) -> session.receive()
+								.take(1)
+								.map(WebSocketMessage::getPayloadAsText)
+								.doOnNext(peers::add)
+								.then(closeAll.asMono())
+								.then(session.close()))
+					.subscribe());
+				for (int i = 0; i < 20; i++) {
+					open.run();
+				}
+				await().atMost(Duration.ofSeconds(10)).until(() -> peers.size() == 20);
+
+				reloadable.put("cryptofeed.proxy.default.websocket.pool[2].url", this.third.url());
+				reloadable.put("cryptofeed.proxy.default.websocket.strategy", "least-connections");
+				context.publishEvent(new EnvironmentChangeEvent(context, reloadable.keySet()));
+				assertThat(pool.strategyName()).isEqualTo("least-connections");
+				for (int i = 0; i < 10; i++) {
+					open.run();
+					int opened = 21 + i;
+					await().atMost(Duration.ofSeconds(10)).until(() -> peers.size() == opened);
+				}
+				try {
+					assertThat(pool.members()).extracting(PoolMember::activeLeases)
+						.as("leases of the open sessions, by member")
+						.containsExactly(10, 10, 10);
+					assertThat(peers.subList(20, 30)).as("the sessions opened after the reload")
+						.containsOnly("peer=127.0.0.23");
+				}
+				finally {
+					closeAll.tryEmitEmpty();
+					sessions.forEach(Disposable::dispose);
+				}
+				await().atMost(Duration.ofSeconds(10))
+					.untilAsserted(() -> assertThat(pool.members()).extracting(PoolMember::activeLeases)
+						.containsOnly(0));
+			});
+	}
+
 	@Test
 	void aCancelledSessionReleasesItsLease() {
 		run((context, client) -> {
