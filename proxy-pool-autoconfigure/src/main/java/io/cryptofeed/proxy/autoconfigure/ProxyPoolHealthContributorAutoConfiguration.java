@@ -25,8 +25,9 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(ProxyPoolHealthIndicatorProperties.class)
 public class ProxyPoolHealthContributorAutoConfiguration {
 
+	/** Boot reports each of these bean names as {@code proxyPool}: two would stop the start. */
 	@Bean
-	@ConditionalOnMissingBean(name = { "proxyPoolHealthIndicator", "proxyPoolHealthContributor" })
+	@ConditionalOnMissingBean(name = { "proxyPool", "proxyPoolHealthIndicator", "proxyPoolHealthContributor" })
 	public ProxyPoolHealthIndicator proxyPoolHealthIndicator(ProxyPools pools,
 			ProxyPoolHealthIndicatorProperties properties) {
 		// read at each report: Spring Cloud's refresh rebinds the properties in place

@@ -10,6 +10,8 @@ import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.Unavailability;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
@@ -73,6 +75,17 @@ class ProxyPoolHealthContributorAutoConfigurationTests {
 		this.runner.withUserConfiguration(OwnIndicator.class)
 			.run((context) -> assertThat(context).doesNotHaveBean(ProxyPoolHealthIndicator.class)
 				.hasBean("proxyPoolHealthIndicator"));
+	}
+
+	/** Boot names a contributor after its bean, without the suffix: all three names report as proxyPool. */
+	@ParameterizedTest
+	@ValueSource(strings = { "proxyPool", "proxyPoolHealthIndicator", "proxyPoolHealthContributor" })
+	void anIndicatorOfYourOwnReportingAsProxyPoolWins(String name) {
+		HealthIndicator own = () -> Health.up().build();
+		this.runner.withBean(name, HealthIndicator.class, () -> own).run((context) -> {
+			assertThat(context).hasNotFailed().doesNotHaveBean(ProxyPoolHealthIndicator.class);
+			assertThat(context.getBean(HealthContributorRegistry.class).getContributor("proxyPool")).isSameAs(own);
+		});
 	}
 
 	@Test
