@@ -2,7 +2,6 @@ package io.cryptofeed.proxy.autoconfigure;
 
 import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
@@ -16,9 +15,11 @@ import org.springframework.core.env.Environment;
 @Import(SwitchesAtDefinition.Registrar.class)
 public class ProxyPoolSwitchesAutoConfiguration {
 
-	/** A marker that the switches were checked; the check itself happens on creation. */
+	/**
+	 * A marker that the switches were checked; the check itself happens on creation. Not
+	 * conditional: a start-up check, which a bean of the application's must not skip.
+	 */
 	@Bean
-	@ConditionalOnMissingBean
 	public ProxyPoolSwitchesChecked proxyPoolSwitchesChecked(Environment environment,
 			SwitchesAtDefinition atDefinition) {
 		ProxyPoolSwitches.check(environment, atDefinition);

@@ -58,6 +58,14 @@ class ProxyPoolSwitchesTests {
 		});
 	}
 
+	/** The check is a start-up check like the warnings: a bean of the application's does not switch it off. */
+	@Test
+	void aMarkerBeanOfYourOwnDoesNotSkipTheCheck() {
+		this.runner.withPropertyValues(POOL, "cryptofeed.proxy.enabled=ture")
+			.withBean(ProxyPoolSwitchesAutoConfiguration.ProxyPoolSwitchesChecked.class)
+			.run((context) -> assertThat(context).hasFailed());
+	}
+
 	@Test
 	void yesIsNotTrueToSpringBootsConditionsSoItStopsTheStartToo() {
 		this.runner.withPropertyValues(POOL, "cryptofeed.proxy.enabled=yes")
