@@ -13,6 +13,7 @@ import reactor.core.scheduler.Schedulers;
 import reactor.netty.tcp.TcpClient;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -42,7 +43,7 @@ public class ProxyPoolHealthAutoConfiguration {
 	}
 
 	/** Tells every {@link HealthListener} bean (the circuit breakers, metrics) about each check. */
-	@Bean(initMethod = "start")
+	@Bean
 	@ConditionalOnMissingBean
 	public HealthChecker proxyHealthChecker(ProxyPools pools, CompiledProxyConfiguration configuration,
 			ProbeResources probes, ObjectProvider<HealthListener> listeners) {
@@ -52,12 +53,36 @@ public class ProxyPoolHealthAutoConfiguration {
 				HealthListener.all(listeners.orderedStream().toList()));
 	}
 
+	/**
+	 * Starts the checker, the application's too: one declared without an init method would
+	 * never check, and dead members would stay in rotation.
+	 */
+	@Bean
+	HealthCheckerStart proxyHealthCheckerStart(ObjectProvider<HealthChecker> checker) {
+		return new HealthCheckerStart(checker);
+	}
+
 	static HealthProbe probe(ProbeResources probes, HealthCheckSettings settings) {
 		return switch (settings.method()) {
 			case TCP -> probes.tcp(settings.proxyTls());
 			case HTTP -> probes.http(settings.url(), settings.expectedStatus(), settings.proxyTls());
 			case PING -> probes.ping();
 		};
+	}
+
+	static final class HealthCheckerStart implements SmartInitializingSingleton {
+
+		private final ObjectProvider<HealthChecker> checker;
+
+		HealthCheckerStart(ObjectProvider<HealthChecker> checker) {
+			this.checker = checker;
+		}
+
+		@Override
+		public void afterSingletonsInstantiated() {
+			this.checker.ifAvailable(HealthChecker::start);
+		}
+
 	}
 
 }

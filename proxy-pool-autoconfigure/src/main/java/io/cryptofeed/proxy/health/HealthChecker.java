@@ -98,9 +98,12 @@ public final class HealthChecker implements AutoCloseable {
 		reconcile(settings, maxConcurrentChecks);
 	}
 
-	/** Starts every member's timer. */
+	/** Starts every member's timer; once, however often it is called. */
 	public void start() {
 		synchronized (this.reconcileLock) {
+			if (this.started) {
+				return;
+			}
 			this.started = true;
 			this.targets.values().forEach(this::scheduleFirst);
 		}

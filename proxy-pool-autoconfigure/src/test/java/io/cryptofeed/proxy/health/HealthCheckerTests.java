@@ -113,6 +113,17 @@ class HealthCheckerTests {
 		}
 	}
 
+	/** The starter starts any checker, so one an application starts itself as well checks as often. */
+	@Test
+	void aSecondStartChecksNoMoreOften() {
+		PoolMember watched = this.pool.members().get(0);
+		start(settings(1, 0.0), () -> 0.5);
+		this.checker.start();
+
+		this.time.advanceTimeBy(Duration.ofSeconds(21));
+		assertThat(this.checker.healthOf(watched).orElseThrow().snapshot().totalChecks()).isEqualTo(3);
+	}
+
 	@Test
 	void aCheckRetriesWithinItselfBeforeItCountsAsFailed() {
 		PoolMember watched = this.pool.members().get(1);
