@@ -2,16 +2,34 @@ package io.cryptofeed.proxy.autoconfigure;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 
+import io.cryptofeed.proxy.actuate.CircuitBreakerMetrics;
+import io.cryptofeed.proxy.actuate.CooldownMetrics;
+import io.cryptofeed.proxy.actuate.DirectRouteMetrics;
+import io.cryptofeed.proxy.actuate.ProxyPoolMetrics;
+import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
+import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.ratelimit.RateLimits;
+import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.cryptofeed.proxy.health.HealthChecker;
 import io.cryptofeed.proxy.health.HealthListener;
 import io.cryptofeed.proxy.health.probe.ProbeResources;
+import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
+import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.TestProxiesExtension;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -20,6 +38,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -34,7 +53,43 @@ class BeanReplacementTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ProxyPoolSwitchesAutoConfiguration.class,
 				ProxyPoolAutoConfiguration.class, ProxyPoolTransportAutoConfiguration.class,
-				ProxyPoolHealthAutoConfiguration.class, ProxyPoolReloadAutoConfiguration.class));
+				ProxyPoolHealthAutoConfiguration.class, ProxyPoolReloadAutoConfiguration.class,
+				ProxyPoolMetricsAutoConfiguration.class));
+
+	static Stream<Arguments> replaceable() {
+		return Stream.of(Arguments.of(SelectionStrategies.class, OwnStrategies.class),
+				Arguments.of(ProxyConfigurationCompiler.class, OwnCompiler.class),
+				Arguments.of(CompiledProxyConfiguration.class, OwnCompiled.class),
+				Arguments.of(RateLimits.class, OwnRateLimits.class),
+				Arguments.of(ProxyPoolHttpClients.class, OwnClients.class),
+				Arguments.of(MemberCircuitBreakers.class, OwnBreakers.class),
+				Arguments.of(CooldownMetrics.class, OwnCooldownMetrics.class),
+				Arguments.of(DirectRouteMetrics.class, OwnDirectRouteMetrics.class),
+				Arguments.of(ProbeResources.class, OwnProbeResources.class),
+				Arguments.of(ProxyPoolMetrics.class, OwnPoolMetrics.class),
+				Arguments.of(CircuitBreakerMetrics.class, OwnBreakerMetrics.class));
+	}
+
+	/** The application's bean, named own, is the only one of its type, and the rest of the starter is there. */
+	@ParameterizedTest
+	@MethodSource("replaceable")
+	void aBeanOfYourOwnReplacesTheStartersOne(Class<?> type, Class<?> own) {
+		this.runner.withUserConfiguration(own)
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withPropertyValues("cryptofeed.proxy.enabled=true", "cryptofeed.proxy.default.http.url=http://127.0.0.1:3128",
+					"cryptofeed.proxy.default.http.health-check.enabled=false")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBeanNamesForType(type)).containsExactly("own");
+				assertThat(context).hasSingleBean(ProxyPools.class)
+					.hasSingleBean(ProxyPoolHttpClients.class)
+					.hasSingleBean(MemberCircuitBreakers.class)
+					.hasSingleBean(HealthChecker.class)
+					.hasSingleBean(ProxyPoolReloader.class)
+					.hasSingleBean(ProxyPoolMetrics.class)
+					.hasSingleBean(CircuitBreakerMetrics.class);
+			});
+	}
 
 	/** Declared as the docs say, without an init method: its checks must run all the same. */
 	@Test
@@ -54,6 +109,30 @@ class BeanReplacementTests {
 			});
 	}
 
+	/** The breakers hear the outcomes of the pooled clients through the ProxyOutcomes beans. */
+	@Test
+	void breakersOfYourOwnHearTheConnectOutcomes() {
+		HttpConnectProxy proxy = this.proxies.http();
+		proxy.fault(Fault.REFUSE);
+		this.runner.withUserConfiguration(OwnBreakers.class)
+			.withPropertyValues("cryptofeed.proxy.enabled=true", "cryptofeed.proxy.default.http.url=" + proxy.url(),
+					"cryptofeed.proxy.default.http.health-check.enabled=false")
+			.run((context) -> {
+				assertThat(context.getBeanNamesForType(MemberCircuitBreakers.class)).containsExactly("own");
+				PoolMember member = context.getBean(ProxyPools.class).pools().values().iterator().next().members().get(0);
+				ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
+				assertThatException().isThrownBy(() -> clients.apply(clients.newHttpClient(), ConnectionType.HTTP)
+					.get()
+					.uri("http://127.0.0.1:9/")
+					.response()
+					.block(Duration.ofSeconds(10)));
+				assertThat(context.getBean(MemberCircuitBreakers.class)
+					.breakerOf(member)
+					.getMetrics()
+					.getNumberOfFailedCalls()).isPositive();
+			});
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class OwnHealthChecker {
 
@@ -63,6 +142,116 @@ class BeanReplacementTests {
 			return new HealthChecker(pools, configuration.healthChecks(), (settings) -> probes.tcp(settings.proxyTls()),
 					Schedulers.newParallel("own-health", 1, true), Clock.systemUTC(), () -> 0.5, 2,
 					HealthListener.NONE);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnStrategies {
+
+		@Bean
+		SelectionStrategies own() {
+			return SelectionStrategies.withAdditional(List.of());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnCompiler {
+
+		@Bean
+		ProxyConfigurationCompiler own(SelectionStrategies strategies) {
+			return new ProxyConfigurationCompiler(strategies);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnCompiled {
+
+		@Bean
+		CompiledProxyConfiguration own(ProxyConfigurationCompiler compiler, ProxyProperties properties) {
+			return compiler.compile(properties);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnRateLimits {
+
+		@Bean
+		RateLimits own(CompiledProxyConfiguration configuration) {
+			return new RateLimits(configuration.rateLimits(), Clock.systemUTC());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnClients {
+
+		@Bean
+		ProxyPoolHttpClients own(ProxyPools pools, CompiledProxyConfiguration configuration, RateLimits rateLimits) {
+			return new ProxyPoolHttpClients(pools, configuration.transport(), ProxyOutcomes.NONE, rateLimits, null);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnBreakers {
+
+		@Bean
+		MemberCircuitBreakers own(ProxyPools pools, CompiledProxyConfiguration configuration) {
+			return new MemberCircuitBreakers(MemberCircuitBreakers.registry(configuration.breaker()), pools);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnCooldownMetrics {
+
+		@Bean
+		CooldownMetrics own(RateLimits rateLimits) {
+			return new CooldownMetrics(rateLimits);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnDirectRouteMetrics {
+
+		@Bean
+		DirectRouteMetrics own(ProxyPoolHttpClients clients) {
+			return new DirectRouteMetrics(clients.directRoutes());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnProbeResources {
+
+		@Bean
+		ProbeResources own() {
+			return ProbeResources.create("own-probes", 1);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnPoolMetrics {
+
+		@Bean
+		ProxyPoolMetrics own(MeterRegistry registry) {
+			return new ProxyPoolMetrics(registry, PoolMember::activeLeases);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnBreakerMetrics {
+
+		@Bean
+		CircuitBreakerMetrics own(MemberCircuitBreakers breakers, MeterRegistry registry) {
+			return new CircuitBreakerMetrics(breakers, registry);
 		}
 
 	}
