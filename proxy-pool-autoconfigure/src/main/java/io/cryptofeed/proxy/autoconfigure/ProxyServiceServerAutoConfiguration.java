@@ -42,7 +42,7 @@ public class ProxyServiceServerAutoConfiguration {
 			Environment environment, ResourceLoader resources) {
 		new ProxyServiceConfigurationCompiler(resources).checkServer(properties,
 				ProxyServiceConfigurationCompiler.clientCertificatesRequired(environment));
-		return new ServiceServerSettings(blankToNull(properties.getToken()), blankToNull(properties.getApiKey()),
+		return new ServiceServerSettings(properties.getToken(), properties.getApiKey(),
 				properties.getAnswerTtl(), properties.getFallbackPolicy());
 	}
 
@@ -57,10 +57,6 @@ public class ProxyServiceServerAutoConfiguration {
 	@ConditionalOnMissingBean(name = "proxyServiceRoutes")
 	public RouterFunction<ServerResponse> proxyServiceRoutes(ProxyServiceHandler handler) {
 		return handler.routes();
-	}
-
-	private static String blankToNull(String value) {
-		return (value == null || value.isBlank()) ? null : value.strip();
 	}
 
 }

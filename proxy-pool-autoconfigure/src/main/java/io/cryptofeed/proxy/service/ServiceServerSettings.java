@@ -7,7 +7,7 @@ import io.cryptofeed.proxy.core.Durations;
 /**
  * How this application serves the proxy service protocol.
  *
- * @param token the bearer token callers must send, or {@code null}
+ * @param token the bearer token callers must send, or {@code null} (blank is none)
  * @param apiKey the API key callers must send, or {@code null}; with neither, callers whose
  * connection brought a client certificate are trusted (the port is protected by mutual TLS)
  * @param answerTtl the {@code ttl_seconds} of each answer
@@ -15,12 +15,22 @@ import io.cryptofeed.proxy.core.Durations;
  */
 public record ServiceServerSettings(String token, String apiKey, Duration answerTtl, FallbackPolicy fallbackPolicy) {
 
+	/** A blank token or key is none, stripped otherwise: an empty one that a caller sends must match nothing. */
+	public ServiceServerSettings {
+		token = blankToNull(token);
+		apiKey = blankToNull(apiKey);
+	}
+
 	/** Never shows the token or the key. */
 	@Override
 	public String toString() {
 		return "ServiceServerSettings[token=" + ((this.token != null) ? "***" : "none") + ", apiKey="
 				+ ((this.apiKey != null) ? "***" : "none") + ", answerTtl=" + Durations.format(this.answerTtl)
 				+ ", fallbackPolicy=" + this.fallbackPolicy + "]";
+	}
+
+	private static String blankToNull(String value) {
+		return (value == null || value.isBlank()) ? null : value.strip();
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.cryptofeed.proxy.autoconfigure;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +12,11 @@ import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicies;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
+import io.cryptofeed.proxy.service.FallbackPolicy;
 import io.cryptofeed.proxy.service.ProxyRequest;
 import io.cryptofeed.proxy.service.ProxyResponse;
 import io.cryptofeed.proxy.service.ProxyServiceHandler;
+import io.cryptofeed.proxy.service.ServiceServerSettings;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -76,6 +79,22 @@ class ProxyServiceServerAutoConfigurationTests {
 				assertThat(context).getBean(RateLimits.class).isSameAs(own);
 				assertSkipsMemberRestingIn(context, own);
 			});
+	}
+
+	/** Settings of the application's skip the start-up check: a blank key, as from ${key:}, must not let an empty one in. */
+	@Test
+	void aBlankKeyInSettingsOfYourOwnLetsNoCallerIn() {
+		this.runner
+			.withBean(ServiceServerSettings.class,
+					() -> new ServiceServerSettings("tok", "", Duration.ofSeconds(60), FallbackPolicy.FAIL))
+			.run((context) -> client(context).post()
+				.uri(ProxyRequest.PATH)
+				.header("X-API-Key", "")
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(Map.of("exchange_id", "binance", "connection_type", "http"))
+				.exchange()
+				.expectStatus()
+				.isUnauthorized());
 	}
 
 	private static void assertSkipsMemberRestingIn(AssertableReactiveWebApplicationContext context,
