@@ -354,33 +354,16 @@ class HealthCheckerTests {
 	 */
 	@Test
 	void aStaleCheckOnDemandIsSentAgainForItsCallerAndForOneWhoAskedMeanwhile() {
-		ProxyEndpoint oldPassword = new ProxyEndpoint(ProxyScheme.HTTP, "10.0.0.9", 3128, "feed", "old");
-		ProxyEndpoint newPassword = new ProxyEndpoint(ProxyScheme.HTTP, "10.0.0.9", 3128, "feed", "new");
-		ProxyPools pools = ProxyPools.of(List.of(new PoolSpec(KEY, PoolSpec.Origin.POOL,
-				List.of(MemberSpec.of(oldPassword)), "round-robin", Duration.ofSeconds(30))), Map.of(),
-				SelectionStrategies.builtIn()::create);
-		PoolMember member = pools.pools().get(KEY).members().get(0);
-		List<String> sent = new ArrayList<>();
-		HealthProbe rotated = (endpoint, timeout) -> Mono.defer(() -> {
-			sent.add(endpoint.password());
-			return Mono.delay(Duration.ofSeconds(1), this.time)
-				.then(endpoint.password().equals("new") ? Mono.just(Duration.ofMillis(5))
-						: Mono.error(new ProbeFailedException(endpoint + " rejected the credentials (HTTP 407)", null)));
-		});
-		HealthCheckSettings onceUnhealthy = new HealthCheckSettings(HealthCheckSettings.Method.TCP,
-				Duration.ofSeconds(60), Duration.ofSeconds(2), 1, 1, 2, 0.0, null, (status) -> true,
-				ProxyTls.systemDefault());
-		this.checker = new HealthChecker(pools, Map.of(KEY, onceUnhealthy), (s) -> rotated, this.time, clock(),
-				() -> 0.5, 64, HealthListener.NONE);
+		PasswordRotation rotation = new PasswordRotation(Duration.ofSeconds(60));
+		PoolMember member = rotation.member;
+		List<String> sent = rotation.sent;
 		this.checker.start();
 		// the operator's check starts before the first timer round (half a second in)
 		CompletableFuture<MemberHealth.Snapshot> first = this.checker.checkNow(member);
 		this.time.advanceTimeBy(Duration.ofMillis(100));
 		assertThat(sent).containsExactly("old");
 
-		pools.reconcile(List.of(new PoolSpec(KEY, PoolSpec.Origin.POOL, List.of(MemberSpec.of(newPassword)),
-				"round-robin", Duration.ofSeconds(30))), Map.of(), SelectionStrategies.builtIn()::create);
-		this.checker.reconcile(Map.of(KEY, onceUnhealthy), 64);
+		rotation.rotate();
 		CompletableFuture<MemberHealth.Snapshot> second = this.checker.checkNow(member);
 		this.time.advanceTimeBy(Duration.ofSeconds(3));
 
@@ -394,34 +377,16 @@ class HealthCheckerTests {
 
 	@Test
 	void aCheckSentWithTheCredentialsAReloadReplacedIsNotCountedAndTheNewOnesAreCheckedAtOnce() {
-		ProxyEndpoint oldPassword = new ProxyEndpoint(ProxyScheme.HTTP, "10.0.0.9", 3128, "feed", "old");
-		ProxyEndpoint newPassword = new ProxyEndpoint(ProxyScheme.HTTP, "10.0.0.9", 3128, "feed", "new");
-		ProxyPools pools = ProxyPools.of(List.of(new PoolSpec(KEY, PoolSpec.Origin.POOL,
-				List.of(MemberSpec.of(oldPassword)), "round-robin", Duration.ofSeconds(30))), Map.of(),
-				SelectionStrategies.builtIn()::create);
-		PoolMember member = pools.pools().get(KEY).members().get(0);
-		List<String> sent = new ArrayList<>();
-		// the proxy took the new password already: the old one gets a 407, a second after it was sent
-		HealthProbe rotated = (endpoint, timeout) -> Mono.defer(() -> {
-			sent.add(endpoint.password());
-			return Mono.delay(Duration.ofSeconds(1), this.time)
-				.then(endpoint.password().equals("new") ? Mono.just(Duration.ofMillis(5))
-						: Mono.error(new ProbeFailedException(endpoint + " rejected the credentials (HTTP 407)", null)));
-		});
-		HealthCheckSettings onceUnhealthy = new HealthCheckSettings(HealthCheckSettings.Method.TCP,
-				Duration.ofSeconds(10), Duration.ofSeconds(2), 1, 1, 2, 0.0, null, (status) -> true,
-				ProxyTls.systemDefault());
-		this.checker = new HealthChecker(pools, Map.of(KEY, onceUnhealthy), (s) -> rotated, this.time, clock(),
-				() -> 0.5, 64, HealthListener.NONE);
+		PasswordRotation rotation = new PasswordRotation(Duration.ofSeconds(10));
+		PoolMember member = rotation.member;
+		List<String> sent = rotation.sent;
 		this.checker.start();
 		this.time.advanceTimeBy(Duration.ofMillis(700));
 		assertThat(sent).containsExactly("old");
 
 		// the operator fixes the password while that check is under way
-		pools.reconcile(List.of(new PoolSpec(KEY, PoolSpec.Origin.POOL, List.of(MemberSpec.of(newPassword)),
-				"round-robin", Duration.ofSeconds(30))), Map.of(), SelectionStrategies.builtIn()::create);
-		this.checker.reconcile(Map.of(KEY, onceUnhealthy), 64);
-		assertThat(pools.pools().get(KEY).members()).containsExactly(member);
+		rotation.rotate();
+		assertThat(rotation.pools.pools().get(KEY).members()).containsExactly(member);
 		CompletableFuture<MemberHealth.Snapshot> asked = this.checker.checkNow(member);
 		this.time.advanceTimeBy(Duration.ofSeconds(3));
 
@@ -571,6 +536,50 @@ class HealthCheckerTests {
 
 		// the check due at 10.5 s was scheduled before the reload; from it on, every 2 s
 		assertThat(this.probe.calls(watched)).isEqualTo(2 + 1 + 4);
+	}
+
+	/**
+	 * One member whose proxy took a new password already: a check sent with the old one gets
+	 * a 407 a second after it was sent, one with the new one passes. Makes {@link #checker}.
+	 */
+	private final class PasswordRotation {
+
+		final ProxyPools pools;
+
+		final PoolMember member;
+
+		/** The password of each check, in the order they were sent. */
+		final List<String> sent = new ArrayList<>();
+
+		private final HealthCheckSettings settings;
+
+		PasswordRotation(Duration interval) {
+			this.pools = ProxyPools.of(List.of(spec("old")), Map.of(), SelectionStrategies.builtIn()::create);
+			this.member = this.pools.pools().get(KEY).members().get(0);
+			HealthProbe rotated = (endpoint, timeout) -> Mono.defer(() -> {
+				this.sent.add(endpoint.password());
+				return Mono.delay(Duration.ofSeconds(1), HealthCheckerTests.this.time)
+					.then(endpoint.password().equals("new") ? Mono.just(Duration.ofMillis(5)) : Mono.error(
+							new ProbeFailedException(endpoint + " rejected the credentials (HTTP 407)", null)));
+			});
+			this.settings = new HealthCheckSettings(HealthCheckSettings.Method.TCP, interval, Duration.ofSeconds(2),
+					1, 1, 2, 0.0, null, (status) -> true, ProxyTls.systemDefault());
+			HealthCheckerTests.this.checker = new HealthChecker(this.pools, Map.of(KEY, this.settings),
+					(s) -> rotated, HealthCheckerTests.this.time, clock(), () -> 0.5, 64, HealthListener.NONE);
+		}
+
+		/** The reload that gives the member its new password, the same member kept. */
+		void rotate() {
+			this.pools.reconcile(List.of(spec("new")), Map.of(), SelectionStrategies.builtIn()::create);
+			HealthCheckerTests.this.checker.reconcile(Map.of(KEY, this.settings), 64);
+		}
+
+		private static PoolSpec spec(String password) {
+			return new PoolSpec(KEY, PoolSpec.Origin.POOL,
+					List.of(MemberSpec.of(new ProxyEndpoint(ProxyScheme.HTTP, "10.0.0.9", 3128, "feed", password))),
+					"round-robin", Duration.ofSeconds(30));
+		}
+
 	}
 
 	/** An application's listener that throws at every check and recovery. */
