@@ -194,6 +194,20 @@ public final class HealthChecker implements AutoCloseable {
 			return CompletableFuture.failedFuture(new CancellationException("the health checker is closed"));
 		}
 		CompletableFuture<MemberHealth.Snapshot> request = new CompletableFuture<>();
+		CompletableFuture<MemberHealth.Snapshot> answering = request(target, request);
+		if (answering == request && !request.isDone()) {
+			schedule(() -> run(target, false), Duration.ZERO);
+		}
+		return answering;
+	}
+
+	/**
+	 * Asks for the member's next check on demand with this future: the one already asking
+	 * answers it instead when there is one; it fails when the member's checks were cancelled.
+	 * @return the future that the next check completes
+	 */
+	private static CompletableFuture<MemberHealth.Snapshot> request(Target target,
+			CompletableFuture<MemberHealth.Snapshot> request) {
 		CompletableFuture<MemberHealth.Snapshot> waiting = target.requested.compareAndExchange(null, request);
 		if (waiting != null) {
 			return waiting;
@@ -202,9 +216,7 @@ public final class HealthChecker implements AutoCloseable {
 			// a reload or close cancelled the member's checks after it failed what it found
 			// waiting: nothing would ever start this check
 			request.completeExceptionally(new CancellationException("the member is no longer health-checked"));
-			return request;
 		}
-		schedule(() -> run(target, false), Duration.ZERO);
 		return request;
 	}
 
@@ -352,9 +364,9 @@ public final class HealthChecker implements AutoCloseable {
 		CompletableFuture<MemberHealth.Snapshot> answering = target.answering;
 		target.answering = null;
 		if (answering != null) {
-			CompletableFuture<MemberHealth.Snapshot> waiting = target.requested.compareAndExchange(null, answering);
-			if (waiting != null) {
-				waiting.whenComplete((snapshot, failure) -> {
+			CompletableFuture<MemberHealth.Snapshot> next = request(target, answering);
+			if (next != answering) {
+				next.whenComplete((snapshot, failure) -> {
 					if (failure != null) {
 						answering.completeExceptionally(failure);
 					}
@@ -362,10 +374,6 @@ public final class HealthChecker implements AutoCloseable {
 						answering.complete(snapshot);
 					}
 				});
-			}
-			else if (target.cancelled && target.requested.compareAndSet(answering, null)) {
-				// cancelled since this check ended: nothing would start the next one
-				answering.completeExceptionally(new CancellationException("the member's checks were stopped"));
 			}
 		}
 		target.checking.set(false);
