@@ -112,9 +112,10 @@ public final class HealthChecker implements AutoCloseable {
 	/**
 	 * Checks what the pools hold now with these settings, after a reload. Members checked
 	 * before keep their record and their timer, and take the new settings from their next
-	 * check; newly checked members start within a second; members no longer checked (removed,
-	 * disabled, or in a pool whose checks were turned off) stop, and lose the unhealthy mark
-	 * that only checks could lift.
+	 * check; a shorter interval moves that check up to one new interval from now, since
+	 * whoever lowers it wants it now; newly checked members start within a second; members
+	 * no longer checked (removed, disabled, or in a pool whose checks were turned off) stop,
+	 * and lose the unhealthy mark that only checks could lift.
 	 * @param maxConcurrentChecks the bound on checks in flight from now on
 	 */
 	public void reconcile(Map<PoolKey, HealthCheckSettings> settings, int maxConcurrentChecks) {
@@ -137,7 +138,7 @@ public final class HealthChecker implements AutoCloseable {
 						target = new Target(pool, member, poolSettings, probe);
 					}
 					else if (!target.settings.equals(poolSettings)) {
-						target.reconfigure(poolSettings, probe);
+						reconfigure(target, poolSettings, probe);
 					}
 					wanted.put(member, target);
 				}
@@ -168,7 +169,51 @@ public final class HealthChecker implements AutoCloseable {
 
 	private void scheduleFirst(Target target) {
 		Duration firstRound = min(target.settings.interval(), Duration.ofSeconds(1));
-		schedule(() -> run(target, true), scaled(firstRound, this.random.getAsDouble()));
+		scheduleRound(target, scaled(firstRound, this.random.getAsDouble()));
+	}
+
+	/**
+	 * Gives a checked member new settings. A shorter interval also moves its waiting round up
+	 * to one new interval from now, in its place: the member keeps one timer.
+	 */
+	private void reconfigure(Target target, HealthCheckSettings settings, HealthProbe probe) {
+		synchronized (target) {
+			boolean shorter = settings.interval().compareTo(target.settings.interval()) < 0;
+			target.reconfigure(settings, probe);
+			Round waiting = target.nextRound.get();
+			if (!shorter || waiting == null) {
+				// a longer interval applies after the round already due; a running round
+				// schedules its next one with the new settings
+				return;
+			}
+			Duration delay = nextDelay(settings);
+			if (this.scheduler.now(TimeUnit.NANOSECONDS) + delay.toNanos() < waiting.dueNanos
+					&& target.nextRound.compareAndSet(waiting, null)) {
+				waiting.cancel();
+				scheduleRound(target, delay);
+			}
+		}
+	}
+
+	/** The member's next timer round, {@code interval ± jitter} from now with its settings of this moment. */
+	private void scheduleNextRound(Target target) {
+		synchronized (target) {
+			scheduleRound(target, nextDelay(target.settings));
+		}
+	}
+
+	/** Schedules the member's timer round as the one waiting, which a reload may move up. */
+	private void scheduleRound(Target target, Duration delay) {
+		synchronized (target) {
+			Round round = new Round(this.scheduler.now(TimeUnit.NANOSECONDS) + delay.toNanos());
+			target.nextRound.set(round);
+			round.task = schedule(() -> {
+				// a round that a reload moved up was replaced: the one in its place runs instead
+				if (target.nextRound.compareAndSet(round, null)) {
+					run(target, true);
+				}
+			}, delay);
+		}
 	}
 
 	/** The health record of a member, if it is checked. */
@@ -249,15 +294,27 @@ public final class HealthChecker implements AutoCloseable {
 		this.scheduler.dispose();
 	}
 
-	private void schedule(Runnable task, Duration delay) {
+	/** @return the scheduled task, or {@code null} when closing */
+	private Disposable schedule(Runnable task, Duration delay) {
 		if (this.closed) {
-			return;
+			return null;
 		}
 		try {
-			this.scheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+			return this.scheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
 		}
 		catch (RuntimeException ex) {
 			// the scheduler was disposed between the check above and this call: we are closing
+			return null;
+		}
+	}
+
+	/** Runs a timer round after the delay, or {@code checkNow}'s check. */
+	private void retry(Target target, boolean timer, Duration delay) {
+		if (timer) {
+			scheduleRound(target, delay);
+		}
+		else {
+			schedule(() -> run(target, false), delay);
 		}
 	}
 
@@ -274,13 +331,18 @@ public final class HealthChecker implements AutoCloseable {
 		}
 		if (!target.checking.compareAndSet(false, true)) {
 			// a timer round that meets a check on demand has nothing left to do this round
-			schedule(() -> run(target, timer), timer ? nextDelay(target.settings) : BUSY_RETRY);
+			if (timer) {
+				scheduleNextRound(target);
+			}
+			else {
+				retry(target, false, BUSY_RETRY);
+			}
 			return;
 		}
 		if (this.inFlight.incrementAndGet() > this.maxConcurrentChecks) {
 			this.inFlight.decrementAndGet();
 			target.checking.set(false);
-			schedule(() -> run(target, timer), BUSY_RETRY);
+			retry(target, timer, BUSY_RETRY);
 			return;
 		}
 		target.answering = target.requested.getAndSet(null);
@@ -355,7 +417,7 @@ public final class HealthChecker implements AutoCloseable {
 			answering.complete(target.health.snapshot());
 		}
 		if (timer) {
-			schedule(() -> run(target, true), nextDelay(target.settings));
+			scheduleNextRound(target);
 		}
 	}
 
@@ -377,7 +439,7 @@ public final class HealthChecker implements AutoCloseable {
 			}
 		}
 		target.checking.set(false);
-		schedule(() -> run(target, timer), Duration.ZERO);
+		retry(target, timer, Duration.ZERO);
 	}
 
 	/** A check that ended after its member's checks were cancelled: its caller, if any, hears so. */
@@ -446,6 +508,9 @@ public final class HealthChecker implements AutoCloseable {
 
 		volatile Disposable inFlight;
 
+		/** The timer's round waiting on the scheduler; {@code null} while one runs. */
+		final AtomicReference<Round> nextRound = new AtomicReference<>();
+
 		volatile boolean cancelled;
 
 		Target(ProxyPool pool, PoolMember member, HealthCheckSettings settings, HealthProbe probe) {
@@ -475,6 +540,26 @@ public final class HealthChecker implements AutoCloseable {
 			CompletableFuture<MemberHealth.Snapshot> answering = this.answering;
 			if (answering != null) {
 				answering.completeExceptionally(closed);
+			}
+		}
+
+	}
+
+	/** A timer round of one member, due at a time of the scheduler's clock. */
+	private static final class Round {
+
+		final long dueNanos;
+
+		volatile Disposable task;
+
+		Round(long dueNanos) {
+			this.dueNanos = dueNanos;
+		}
+
+		void cancel() {
+			Disposable scheduled = this.task;
+			if (scheduled != null) {
+				scheduled.dispose();
 			}
 		}
 

@@ -523,19 +523,47 @@ class HealthCheckerTests {
 	}
 
 	@Test
-	void newSettingsApplyFromTheNextCheck() {
+	void aLongerIntervalAppliesFromTheNextCheck() {
 		PoolMember watched = this.pool.members().get(0);
 		start(settings(1, 0.0), () -> 0.5);
 		this.time.advanceTimeBy(Duration.ofSeconds(11));
-		assertThat(this.probe.calls(watched)).isEqualTo(2);
+		assertThat(this.probe.times(watched)).containsExactly(500L, 10_500L);
 
-		this.checker.reconcile(Map.of(KEY, new HealthCheckSettings(HealthCheckSettings.Method.TCP,
-				Duration.ofSeconds(2), Duration.ofSeconds(1), 1, 2, 2, 0.0, null, (status) -> true,
-				ProxyTls.systemDefault())), 64);
-		this.time.advanceTimeBy(Duration.ofSeconds(19));
+		this.checker.reconcile(Map.of(KEY, every(Duration.ofSeconds(20))), 64);
+		this.time.advanceTimeBy(Duration.ofSeconds(50));
 
-		// the check due at 10.5 s was scheduled before the reload; from it on, every 2 s
-		assertThat(this.probe.calls(watched)).isEqualTo(2 + 1 + 4);
+		// the check due at 20.5 s was scheduled before the reload; from it on, every 20 s
+		assertThat(this.probe.times(watched)).containsExactly(500L, 10_500L, 20_500L, 40_500L, 60_500L);
+	}
+
+	/**
+	 * An operator who lowers the interval during an incident wants it now, not after the
+	 * check the old interval scheduled: each member's next check moves up to one new interval
+	 * after the reload, and the old timer does not fire besides.
+	 */
+	@Test
+	void aShorterIntervalAppliesAtOnceInPlaceOfTheTimerScheduledBeforeIt() {
+		PoolMember sick = this.pool.members().get(1);
+		this.probe.script(sick, false);
+		start(every(Duration.ofMinutes(5)), () -> 0.5);
+		this.time.advanceTimeBy(Duration.ofSeconds(10));
+		assertThat(this.probe.totalCalls()).isEqualTo(3);
+
+		this.checker.reconcile(Map.of(KEY, every(Duration.ofSeconds(5))), 64);
+		this.time.advanceTimeBy(Duration.ofMinutes(6));
+
+		for (PoolMember member : this.pool.members()) {
+			List<Long> at = this.probe.times(member);
+			assertThat(at.subList(0, 2)).as("the first check, then one new interval after the reload at 10 s")
+				.containsExactly(500L, 15_000L);
+			for (int i = 2; i < at.size(); i++) {
+				assertThat(at.get(i) - at.get(i - 1)).as("check %d of %s", i, member).isEqualTo(5_000L);
+			}
+			assertThat(at).as("one check every 5 s from 15 s to 370 s").hasSize(1 + 72);
+		}
+		MemberHealth.Snapshot record = this.checker.healthOf(sick).orElseThrow().snapshot();
+		assertThat(record.totalChecks()).as("the record kept through the reload").isEqualTo(73);
+		assertThat(record.healthy()).isTrue();
 	}
 
 	/**
@@ -648,6 +676,12 @@ class HealthCheckerTests {
 		return new HealthCheckSettings(HealthCheckSettings.Method.TCP, Duration.ofSeconds(10), Duration.ofSeconds(1),
 				attempts, 2, 2, jitter, null, (status) -> true,
 				ProxyTls.systemDefault());
+	}
+
+	/** Checks without jitter or retries at this interval. */
+	private static HealthCheckSettings every(Duration interval) {
+		return new HealthCheckSettings(HealthCheckSettings.Method.TCP, interval, Duration.ofSeconds(1), 1, 2, 2, 0.0,
+				null, (status) -> true, ProxyTls.systemDefault());
 	}
 
 	private static MemberSpec member(int i) {
