@@ -27,8 +27,9 @@ public class ServiceServerProperties {
 	private String apiKey;
 
 	/**
-	 * How long clients may reuse an answer (its ttl_seconds), and the longest one without a
-	 * proxy because every member rests; a bare number means seconds.
+	 * How long clients may reuse an answer (its ttl_seconds, whole seconds: a fraction rounds
+	 * up), and the longest one without a proxy because every member rests; a bare number means
+	 * seconds.
 	 */
 	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration answerTtl = Duration.ofSeconds(60);

@@ -83,7 +83,7 @@ public final class ProxyServiceHandler {
 		}
 		String exchange = exchange(request.exchangeId());
 		Optional<ProxyPool> pool = this.pools.resolve(exchange, type);
-		long ttl = this.settings.answerTtl().toSeconds();
+		long ttl = this.settings.answerTtlSeconds();
 		if (pool.isEmpty()) {
 			// direct by configuration here, so direct for the caller too
 			return json(HttpStatus.OK, new ProxyResponse(null, null, ttl, FallbackPolicy.DIRECT_CONNECTION.wireName(),

@@ -10,7 +10,7 @@ import io.cryptofeed.proxy.core.Durations;
  * @param token the bearer token callers must send, or {@code null} (blank is none)
  * @param apiKey the API key callers must send, or {@code null}; with neither, callers whose
  * connection brought a client certificate are trusted (the port is protected by mutual TLS)
- * @param answerTtl the {@code ttl_seconds} of each answer
+ * @param answerTtl the {@code ttl_seconds} of each answer, in whole seconds rounded up
  * @param fallbackPolicy the {@code fallback_policy} of each answer that has a proxy
  */
 public record ServiceServerSettings(String token, String apiKey, Duration answerTtl, FallbackPolicy fallbackPolicy) {
@@ -19,6 +19,15 @@ public record ServiceServerSettings(String token, String apiKey, Duration answer
 	public ServiceServerSettings {
 		token = blankToNull(token);
 		apiKey = blankToNull(apiKey);
+	}
+
+	/**
+	 * The {@code ttl_seconds} of each answer: the protocol counts whole seconds, and a
+	 * fraction rounds up, since {@code 0} means asking for every connection, not a short reuse.
+	 */
+	public long answerTtlSeconds() {
+		long seconds = this.answerTtl.toSeconds();
+		return (this.answerTtl.toNanosPart() > 0) ? seconds + 1 : seconds;
 	}
 
 	/** Never shows the token or the key. */

@@ -242,6 +242,20 @@ class ProxyServiceHandlerTests {
 			.isEqualTo(1);
 	}
 
+	/**
+	 * ttl_seconds is a whole number: an answer-ttl with a fraction of a second is rounded up,
+	 * since 0 means something else (ask for every connection).
+	 */
+	@Test
+	void anAnswerTtlWithAFractionOfASecondIsRoundedUpNotDownToNoReuse() {
+		ask(client(new ServiceServerSettings(null, null, Duration.ofMillis(500), FallbackPolicy.EMBEDDED_FALLBACK)))
+			.exchange().expectBody().jsonPath("$.proxy_url").exists().jsonPath("$.ttl_seconds").isEqualTo(1);
+		ask(client(new ServiceServerSettings(null, null, Duration.ofMillis(1500), FallbackPolicy.EMBEDDED_FALLBACK)))
+			.exchange().expectBody().jsonPath("$.ttl_seconds").isEqualTo(2);
+		ask(client(new ServiceServerSettings(null, null, Duration.ZERO, FallbackPolicy.EMBEDDED_FALLBACK)))
+			.exchange().expectBody().jsonPath("$.ttl_seconds").isEqualTo(0);
+	}
+
 	@Test
 	void eachAnswerSpendsOneUseOfTheMembersBudgetForTheExchange() {
 		RateLimits oneUseAMinute = new RateLimits(new RateLimitPolicies(new RateLimitPolicy(Set.of(429), Set.of(),
