@@ -69,8 +69,9 @@ public final class ProxyEndpoint {
 		String schemeText = trimmed.substring(0, schemeEnd);
 		ProxyScheme scheme = ProxyScheme.fromUrlScheme(schemeText);
 		if (scheme == null) {
-			// quoted only when it is a word: text before :// may be credentials written before the scheme
-			boolean word = schemeText.chars()
+			// quoted only when it is a short word: text before :// may be credentials written
+			// before the scheme, and a proxy service's answer may send any length
+			boolean word = schemeText.length() <= 32 && schemeText.chars()
 				.allMatch((c) -> Character.isLetterOrDigit(c) || c == '+' || c == '-' || c == '.');
 			throw new InvalidProxyUrlException(word ? "scheme '" + schemeText + "' is not supported"
 					: "the text before :// is not a scheme, so it is not supported",

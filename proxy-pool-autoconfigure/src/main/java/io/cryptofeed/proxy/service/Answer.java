@@ -12,6 +12,9 @@ import io.cryptofeed.proxy.core.ProxyUrls;
  */
 record Answer(ProxyEndpoint proxy, String feedbackUrl, FallbackPolicy policy, Duration ttl) {
 
+	/** The most of a field of the answer a message quotes: enough to recognise it. */
+	private static final int QUOTED_CHARS = 64;
+
 	/**
 	 * @param defaultTtl the TTL when the answer gives none
 	 * @throws ServiceCallException {@code malformed} or {@code unsupported_proxy}, without endpoint
@@ -22,7 +25,7 @@ record Answer(ProxyEndpoint proxy, String feedbackUrl, FallbackPolicy policy, Du
 			policy = FallbackPolicy.fromWireName(response.fallbackPolicy());
 			if (policy == null) {
 				throw new ServiceCallException(ServiceCallException.Reason.MALFORMED, null,
-						"fallback_policy '" + response.fallbackPolicy()
+						"fallback_policy '" + UntrustedText.excerpt(response.fallbackPolicy(), QUOTED_CHARS)
 								+ "' is not direct_connection, embedded_fallback or fail");
 			}
 		}
@@ -44,7 +47,8 @@ record Answer(ProxyEndpoint proxy, String feedbackUrl, FallbackPolicy policy, Du
 			catch (InvalidProxyUrlException ex) {
 				// the parser's message never repeats the URL; the masked URL names it
 				throw new ServiceCallException(ServiceCallException.Reason.UNSUPPORTED_PROXY, null,
-						"proxy_url '" + ProxyUrls.mask(response.proxyUrl().strip()) + "': " + ex.getMessage());
+						"proxy_url '" + UntrustedText.excerpt(ProxyUrls.mask(response.proxyUrl().strip()), QUOTED_CHARS)
+								+ "': " + ex.getMessage());
 			}
 		}
 		return new Answer(proxy, feedbackUrl, policy, ttl);

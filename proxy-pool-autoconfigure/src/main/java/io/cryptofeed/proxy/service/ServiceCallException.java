@@ -10,6 +10,9 @@ import io.cryptofeed.proxy.core.ProxyUrls;
  */
 final class ServiceCallException extends RuntimeException {
 
+	/** The most of a detail a message keeps: it may quote an answer of up to 256 KB. */
+	private static final int MAX_DETAIL = 512;
+
 	private final Reason reason;
 
 	private final String endpoint;
@@ -19,10 +22,13 @@ final class ServiceCallException extends RuntimeException {
 	/**
 	 * @param endpoint the endpoint that failed, or {@code null} when no call was made or the
 	 * caller adds it with {@link #at}
+	 * @param detail what went wrong; it may quote the answer, and is shown masked, on one
+	 * line and cut short
 	 */
 	ServiceCallException(Reason reason, String endpoint, String detail) {
 		super("reason=" + reason.id() + ((endpoint != null) ? " endpoint=" + ProxyUrls.mask(endpoint) : "")
-				+ " detail=\"" + ProxyUrls.maskWords(detail) + "\"", null, false, false);
+				+ " detail=\"" + UntrustedText.oneLine(UntrustedText.excerpt(detail, MAX_DETAIL)) + "\"", null,
+				false, false);
 		this.reason = reason;
 		this.endpoint = endpoint;
 		this.detail = detail;
