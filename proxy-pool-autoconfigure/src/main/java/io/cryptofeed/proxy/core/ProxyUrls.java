@@ -6,7 +6,8 @@ import java.net.URISyntaxException;
 /** Helpers for showing proxy URLs, and other configured URLs, without their credentials. */
 public final class ProxyUrls {
 
-	static final String MASK = "***";
+	/** What stands in for a credential wherever one would show. */
+	public static final String MASK = "***";
 
 	private ProxyUrls() {
 	}

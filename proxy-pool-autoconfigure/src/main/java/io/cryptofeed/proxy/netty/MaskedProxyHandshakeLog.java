@@ -1,5 +1,6 @@
 package io.cryptofeed.proxy.netty;
 
+import io.cryptofeed.proxy.core.ProxyUrls;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -28,8 +29,6 @@ import reactor.netty.NettyPipeline;
 @ChannelHandler.Sharable
 final class MaskedProxyHandshakeLog extends LoggingHandler {
 
-	private static final String MASK = "***";
-
 	private static final MaskedProxyHandshakeLog INSTANCE = new MaskedProxyHandshakeLog();
 
 	private MaskedProxyHandshakeLog() {
@@ -50,14 +49,14 @@ final class MaskedProxyHandshakeLog extends LoggingHandler {
 
 	private static Object masked(Object message) {
 		if (message instanceof HttpRequest request && request.headers().contains(HttpHeaderNames.PROXY_AUTHORIZATION)) {
-			HttpHeaders headers = request.headers().copy().set(HttpHeaderNames.PROXY_AUTHORIZATION, MASK);
+			HttpHeaders headers = request.headers().copy().set(HttpHeaderNames.PROXY_AUTHORIZATION, ProxyUrls.MASK);
 			return new DefaultHttpRequest(request.protocolVersion(), request.method(), request.uri(), headers);
 		}
 		if (message instanceof Socks5PasswordAuthRequest) {
-			return new DefaultSocks5PasswordAuthRequest(MASK, MASK);
+			return new DefaultSocks5PasswordAuthRequest(ProxyUrls.MASK, ProxyUrls.MASK);
 		}
 		if (message instanceof Socks4CommandRequest request && !request.userId().isEmpty()) {
-			return new DefaultSocks4CommandRequest(request.type(), request.dstAddr(), request.dstPort(), MASK);
+			return new DefaultSocks4CommandRequest(request.type(), request.dstAddr(), request.dstPort(), ProxyUrls.MASK);
 		}
 		return message;
 	}
