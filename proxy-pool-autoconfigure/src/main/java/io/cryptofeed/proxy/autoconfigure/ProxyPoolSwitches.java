@@ -19,9 +19,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyN
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
-import org.springframework.boot.web.context.reactive.ConfigurableReactiveWebEnvironment;
 import org.springframework.core.env.Environment;
-import org.springframework.util.ClassUtils;
 
 /**
  * Checks the starter's on-off switches at start-up, whether or not they are on, since a
@@ -106,7 +104,8 @@ final class ProxyPoolSwitches {
 		}
 		String enabled = environment.getProperty(ENABLED);
 		if (isTrue(enabled)) {
-			if (isTrue(environment.getProperty(SERVICE_SERVER)) && !canServe(environment)) {
+			if (isTrue(environment.getProperty(SERVICE_SERVER))
+					&& !StartOnlySettings.serverCanRun(environment, ProxyPoolSwitches.class.getClassLoader())) {
 				logger.warn("proxy service: the proxy service's server does not run, although " + SERVICE_SERVER
 						+ "=true: it needs a reactive web application (spring-boot-starter-webflux, and "
 						+ "spring.main.web-application-type=reactive beside Spring MVC); its callers get 404");
@@ -129,12 +128,6 @@ final class ProxyPoolSwitches {
 		UnknownProxyProperties.in(environment)
 			.written()
 			.forEach((violation) -> logger.warn("proxy config: " + violation));
-	}
-
-	/** Whether the service's server can run here, as its auto-configuration's conditions say. */
-	private static boolean canServe(Environment environment) {
-		return environment instanceof ConfigurableReactiveWebEnvironment && StartOnlySettings.SERVER_CLASSES.stream()
-			.allMatch((name) -> ClassUtils.isPresent(name, ProxyPoolSwitches.class.getClassLoader()));
 	}
 
 	/** Each switch that is set, as written: what {@link SwitchesAtDefinition} keeps. */

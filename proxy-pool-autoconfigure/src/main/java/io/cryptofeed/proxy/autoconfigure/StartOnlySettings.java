@@ -36,12 +36,15 @@ final class StartOnlySettings {
 
 	private static final String SERVER = ServiceServerProperties.PREFIX;
 
-	/** What the client's auto-configuration needs on the class path. */
+	/** What the client's auto-configuration needs on the class path: its {@code @ConditionalOnClass}. */
 	static final List<String> CLIENT_CLASSES = List.of("reactor.netty.http.client.HttpClient",
 			"org.springframework.web.reactive.function.client.WebClient",
 			"com.fasterxml.jackson.annotation.JsonProperty");
 
-	/** What the server's auto-configuration needs on the class path, in a reactive web application. */
+	/**
+	 * What the server's auto-configuration needs on the class path, in a reactive web
+	 * application: its {@code @ConditionalOnClass}.
+	 */
 	static final List<String> SERVER_CLASSES = List.of(
 			"org.springframework.web.reactive.function.server.RouterFunction",
 			"com.fasterxml.jackson.annotation.JsonProperty");
@@ -59,19 +62,27 @@ final class StartOnlySettings {
 		this.blocks = blocks;
 	}
 
+	/**
+	 * Whether the service's server can run here, as its auto-configuration's conditions say: a
+	 * reactive web application with {@link #SERVER_CLASSES} present. The one place that
+	 * restates them, for the start-up warning and the reload's checks alike.
+	 */
+	static boolean serverCanRun(Environment environment, ClassLoader classes) {
+		return environment instanceof ConfigurableReactiveWebEnvironment
+				&& SERVER_CLASSES.stream().allMatch((name) -> ClassUtils.isPresent(name, classes));
+	}
+
 	/** The settings the environment holds now, as the ones the application runs on. */
 	static StartOnlySettings boundAt(Environment environment, ResourceLoader resources) {
 		ProxyServiceConfigurationCompiler compiler = new ProxyServiceConfigurationCompiler(resources);
 		// as their auto-configurations' conditions say: elsewhere their settings mean nothing
 		ClassLoader classes = resources.getClassLoader();
 		boolean clientCanRun = CLIENT_CLASSES.stream().allMatch((name) -> ClassUtils.isPresent(name, classes));
-		boolean serverCanRun = environment instanceof ConfigurableReactiveWebEnvironment
-				&& SERVER_CLASSES.stream().allMatch((name) -> ClassUtils.isPresent(name, classes));
 		List<Block<?>> blocks = List.of(
 				Block.at(environment, CLIENT, ExternalServiceProperties.class, clientCanRun,
 						(properties, now) -> compiler.checkClient(properties,
 								now.getProperty(ProxyServiceClientAutoConfiguration.APPLICATION_NAME))),
-				Block.at(environment, SERVER, ServiceServerProperties.class, serverCanRun,
+				Block.at(environment, SERVER, ServiceServerProperties.class, serverCanRun(environment, classes),
 						(properties, now) -> compiler.checkServer(properties,
 								ProxyServiceConfigurationCompiler.clientCertificatesRequired(now))));
 		return new StartOnlySettings(on(environment), blocks);

@@ -1,7 +1,9 @@
 package io.cryptofeed.proxy.autoconfigure;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.service.ProxyServiceHandler;
@@ -12,6 +14,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
@@ -165,6 +169,22 @@ class ProxyPoolSwitchesTests {
 				assertThat(context).hasNotFailed().hasSingleBean(ProxyServiceHandler.class);
 				assertThat(output).containsOnlyOnce("the proxy service's server does not run");
 			});
+	}
+
+	/** The warning and the reload's checks restate these conditions: they must not drift apart. */
+	@Test
+	void theClassesTheServiceSidesAreCheckedForAreThoseTheirConditionsName() {
+		assertThat(conditionalClasses(ProxyServiceServerAutoConfiguration.class))
+			.containsExactlyInAnyOrderElementsOf(StartOnlySettings.SERVER_CLASSES);
+		assertThat(ProxyServiceServerAutoConfiguration.class.getAnnotation(ConditionalOnWebApplication.class).type())
+			.isEqualTo(ConditionalOnWebApplication.Type.REACTIVE);
+		assertThat(conditionalClasses(ProxyServiceClientAutoConfiguration.class))
+			.containsExactlyInAnyOrderElementsOf(StartOnlySettings.CLIENT_CLASSES);
+	}
+
+	private static List<String> conditionalClasses(Class<?> autoConfiguration) {
+		ConditionalOnClass condition = autoConfiguration.getAnnotation(ConditionalOnClass.class);
+		return Stream.concat(Stream.of(condition.value()).map(Class::getName), Stream.of(condition.name())).toList();
 	}
 
 	@Test
