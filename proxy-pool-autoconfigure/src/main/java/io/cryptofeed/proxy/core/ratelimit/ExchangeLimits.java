@@ -4,9 +4,11 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.Exclusion;
 import io.cryptofeed.proxy.core.Lease;
@@ -93,10 +95,14 @@ public final class ExchangeLimits {
 			catch (NoProxyAvailableException ex) {
 				throw restingOr(ex, pool, exclusion, budget, now);
 			}
-			if (budget == null || limit(lease.member(), budget).window.take(lease, now)) {
+			if (budget == null || spend(lease, pool, now)) {
 				return lease;
 			}
 			lease.release();
+			if (!budget.equals(this.policy.budget(pool.key().type()))) {
+				// a reload changed the budget since this selection began: select under the new one
+				return select(pool, exclusion);
+			}
 		}
 		throw restingOr(new NoProxyAvailableException(pool.key(), "no member kept a use"), pool, exclusion, budget,
 				now);
@@ -135,7 +141,7 @@ public final class ExchangeLimits {
 			// limit: the policy decides, as without the header
 			delay = null;
 		}
-		MemberLimit limit = limit(member, this.policy.budget(pool.key().type()));
+		MemberLimit limit = limit(member, pool.key().type());
 		MemberLimit.Started started = limit.coolDown(status, delay, this.policy, now);
 		this.coolingUntil.accumulateAndGet(limit.coolingUntil(), Math::max);
 		if (started != null) {
@@ -196,17 +202,36 @@ public final class ExchangeLimits {
 		return false;
 	}
 
-	private MemberLimit limit(PoolMember member, Budget budget) {
+	/**
+	 * Spends one use of the lease's member under the budget of the policy now, when it has one.
+	 * @return false when that budget is spent
+	 */
+	private boolean spend(Lease lease, ProxyPool pool, long now) {
+		BudgetWindow window = limit(lease.member(), pool.key().type()).window;
+		return window == null || window.take(lease, now);
+	}
+
+	/**
+	 * What this exchange thinks of the member under the budget of the policy now. Read here,
+	 * not by the caller: a caller that read the policy before a reload would put back a limit
+	 * under the old budget, and the next caller one under the new budget with its window
+	 * afresh, forgetting the uses already spent under it.
+	 */
+	private MemberLimit limit(PoolMember member, ConnectionType type) {
+		Budget budget = this.policy.budget(type);
 		MemberLimit limit = this.members.get(member);
 		if (limit != null) {
 			if (limit.keeps(budget)) {
 				return limit;
 			}
 			// a reload changed the budget: the cooldown carries over, the window starts afresh;
-			// read again, since another thread may have put the successor in first, or removed
-			// the member
-			this.members.replace(member, limit, limit.withBudget(budget));
-			return limit(member, budget);
+			// only forward, to the budget still in force after the limit was read (the limit may
+			// have been made under a newer one meanwhile); read again, since another thread may
+			// have put the successor in first, or removed the member
+			if (Objects.equals(budget, this.policy.budget(type))) {
+				this.members.replace(member, limit, limit.withBudget(budget));
+			}
+			return limit(member, type);
 		}
 		MemberLimit created = this.members.computeIfAbsent(member, (m) -> new MemberLimit(budget));
 		if (member.isRemoved()) {
@@ -214,7 +239,7 @@ public final class ExchangeLimits {
 			this.members.remove(member, created);
 		}
 		// another thread may have put one in first, under the budget before or after a reload
-		return created.keeps(budget) ? created : limit(member, budget);
+		return created.keeps(budget) ? created : limit(member, type);
 	}
 
 	/** Takes this exchange's policy from a reload. */
