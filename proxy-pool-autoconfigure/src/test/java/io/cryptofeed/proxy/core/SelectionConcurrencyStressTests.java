@@ -2,12 +2,18 @@ package io.cryptofeed.proxy.core;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import org.junit.jupiter.api.AfterEach;
@@ -216,6 +222,113 @@ class SelectionConcurrencyStressTests {
 		assertThat(negativeSeen).isFalse();
 		assertThat(pool.members()).isEqualTo(members);
 		assertThat(members).allSatisfy((member) -> assertThat(member.activeLeases()).isZero());
+	}
+
+	/**
+	 * Reloads remove and add members, re-weight them, rotate their passwords, disable and
+	 * enable them and switch the strategy, while health checks and breakers flip availability
+	 * and selectors hold and release leases. A selection that ran wholly between two reloads
+	 * (told by a sequence number the reloader makes odd while it reloads) picks an enabled
+	 * member of the configuration the last reload left; every lease ever taken is given back.
+	 */
+	@Test
+	void selectionAfterAReloadReturnedPicksOnlyMembersThatReloadKeptEnabled() throws Exception {
+		String[] strategies = { "round-robin", "random", "least-connections", "weighted" };
+		PoolKey key = PoolKey.ofDefault(ConnectionType.HTTP);
+		ProxyPools pools = ProxyPools.of(List.of(layout(key, 0, strategies[0])), Map.of(),
+				SelectionStrategies.builtIn()::create);
+		ProxyPool pool = pools.pools().get(key);
+		Set<PoolMember> everyMember = ConcurrentHashMap.newKeySet();
+		everyMember.addAll(pool.members());
+		AtomicLong reloading = new AtomicLong();
+		AtomicReference<Set<PoolMember>> enabled = new AtomicReference<>(enabledMembers(pool));
+		ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
+		ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+		List<Runnable> tasks = new ArrayList<>();
+		tasks.add(() -> {
+			for (int i = 1; i <= RELOADS / 4; i++) {
+				// selections between reloads too, which alone can be checked
+				for (int s = 0; s < 50; s++) {
+					pool.select().release();
+				}
+				reloading.incrementAndGet();
+				pools.reconcile(List.of(layout(key, i, strategies[i % strategies.length])), Map.of(),
+						SelectionStrategies.builtIn()::create);
+				everyMember.addAll(pool.members());
+				enabled.set(enabledMembers(pool));
+				reloading.incrementAndGet();
+			}
+		});
+		tasks.add(() -> {
+			ThreadLocalRandom random = ThreadLocalRandom.current();
+			for (int i = 0; i < ITERATIONS; i++) {
+				List<PoolMember> members = pool.members();
+				PoolMember member = members.get(random.nextInt(members.size()));
+				try {
+					pool.setUnavailable(member, Unavailability.values()[random.nextInt(2)], random.nextBoolean());
+				}
+				catch (Throwable ex) {
+					errors.add(ex);
+				}
+			}
+		});
+		tasks.addAll(Together.times(4, () -> {
+			List<Lease> held = new ArrayList<>();
+			ThreadLocalRandom random = ThreadLocalRandom.current();
+			int checkedHere = 0;
+			// on until some selections ran between reloads: after the last one, they all do
+			for (int i = 0; i < ITERATIONS || checkedHere < 100; i++) {
+				long before = reloading.get();
+				Set<PoolMember> allowed = enabled.get();
+				try {
+					Lease lease = pool.select();
+					held.add(lease);
+					boolean betweenReloads = before % 2 == 0 && reloading.get() == before;
+					if (betweenReloads) {
+						checkedHere++;
+					}
+					if (betweenReloads && !allowed.contains(lease.member())) {
+						violations.add(lease.member() + " removed=" + lease.member().isRemoved() + " enabled="
+								+ lease.member().enabled());
+					}
+					if (held.size() > 4 || random.nextBoolean()) {
+						held.remove(random.nextInt(held.size())).release();
+					}
+				}
+				catch (Throwable ex) {
+					errors.add(ex);
+				}
+			}
+			held.forEach(Lease::release);
+		}));
+		Together.run(tasks);
+
+		assertThat(errors).isEmpty();
+		assertThat(violations).isEmpty();
+		assertThat(everyMember).hasSizeGreaterThan(8)
+			.allSatisfy((member) -> assertThat(member.activeLeases()).isZero());
+	}
+
+	/**
+	 * The members of the i-th reload: six to eight of eight proxies, one of the first five
+	 * disabled in turn, with weights from 1 to 4 and the password of that reload.
+	 */
+	private static PoolSpec layout(PoolKey key, int i, String strategy) {
+		List<MemberSpec> members = new ArrayList<>();
+		for (int m = 0; m < 8; m++) {
+			if (m >= 5 && (i + m) % 3 == 0) {
+				continue;
+			}
+			ProxyEndpoint endpoint = new ProxyEndpoint(ProxyScheme.HTTP, "10.0.0." + m, 3128, "feed", "secret-" + i);
+			members.add(new MemberSpec(endpoint, 1 + (i + m) % 4, m != i % 5, Map.of()));
+		}
+		return new PoolSpec(key, PoolSpec.Origin.POOL, members, strategy, Duration.ofSeconds(30));
+	}
+
+	private static Set<PoolMember> enabledMembers(ProxyPool pool) {
+		Set<PoolMember> enabled = Collections.newSetFromMap(new IdentityHashMap<>());
+		pool.members().stream().filter(PoolMember::enabled).forEach(enabled::add);
+		return enabled;
 	}
 
 	/** A count below zero, even for a moment, is a lease given back twice or one that never took. */
