@@ -37,14 +37,20 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  * reader would paste them: every key binds to a property that exists (Spring ignores unknown
  * keys, so a misspelled example would silently do nothing) and the configuration starts.
  * A {@code health-check} or indented {@code exchanges} fragment is read in the document it
- * belongs in; blocks with {@code ...} placeholders, or of other formats (alert rules), are left
- * out. {@code ${...}} references get a stand-in value.
+ * belongs in; a block that sets Spring properties before its {@code cryptofeed} ones is read
+ * whole. A {@code [ ... ]} pool gets a stand-in member; blocks with other {@code ...}
+ * placeholders, or of other formats (alert rules), are left out. {@code ${...}} references get a
+ * stand-in value.
  */
 class DocumentationExamplesTests {
 
 	private static final Pattern YAML_BLOCK = Pattern.compile("(?ms)^```yaml\\n(.*?)^```");
 
 	private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{[A-Z_]+}");
+
+	private static final String ANY_POOL = "[ ... ]";
+
+	private static final String STAND_IN_POOL = "[ { url: \"http://10.0.1.1:3128\" } ]";
 
 	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ProxyPoolAutoConfiguration.class,
@@ -59,8 +65,9 @@ class DocumentationExamplesTests {
 		for (Path file : files) {
 			Matcher block = YAML_BLOCK.matcher(Files.readString(file, StandardCharsets.UTF_8));
 			while (block.find()) {
-				String yaml = wholeDocument(block.group(1));
-				if (yaml.startsWith("cryptofeed:") && !yaml.contains("...")) {
+				String yaml = wholeDocument(block.group(1)).replace(ANY_POOL, STAND_IN_POOL);
+				boolean proxies = yaml.startsWith("cryptofeed:") || yaml.contains("\ncryptofeed:");
+				if (proxies && !yaml.contains("...")) {
 					examples.add(arguments(file.getFileName() + " at offset " + block.start(), yaml));
 				}
 			}
