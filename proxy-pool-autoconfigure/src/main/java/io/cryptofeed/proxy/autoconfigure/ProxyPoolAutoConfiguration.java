@@ -63,14 +63,18 @@ public class ProxyPoolAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	public ProxyPools proxyPools(CompiledProxyConfiguration compiled, SelectionStrategies strategies,
-			ResourceLoader resourceLoader) {
+			ResourceLoader resourceLoader, Environment environment) {
 		compiled.pools().stream().filter(ProxyPoolAutoConfiguration::ignoresItsWeights).forEach((spec) -> logger
 			.warn("proxy pool: pool=" + spec.key() + " strategy=" + spec.strategy()
 					+ " ignores the members' weights; use strategy: weighted"));
 		ProxyPools pools = ProxyPools.of(compiled.pools(), compiled.hostPatterns(), compiled.directHosts(),
 				strategies::create);
 		if (pools.pools().isEmpty()) {
-			logger.info("proxy pools: none configured, every connection goes direct");
+			// with the proxy service's client on, its answers route the connections, not the pools
+			logger.info(ProxyPoolSwitches.isTrue(environment.getProperty(ExternalServiceProperties.PREFIX + ".enabled"))
+					? "proxy pools: none configured, so every connection asks the proxy service, with no embedded "
+							+ "pool to fall back on"
+					: "proxy pools: none configured, every connection goes direct");
 		}
 		else if (!ClassUtils.isPresent(REACTOR_NETTY_CLIENT, resourceLoader.getClassLoader())) {
 			logger.warn("proxy pools: Reactor Netty is not on the classpath, so no client goes through the pools "

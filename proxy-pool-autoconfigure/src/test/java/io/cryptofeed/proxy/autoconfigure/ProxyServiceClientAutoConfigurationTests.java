@@ -58,6 +58,15 @@ class ProxyServiceClientAutoConfigurationTests {
 	}
 
 	@Test
+	void withoutPoolsTheStartUpLineSaysTheServiceIsAskedNotThatEveryConnectionGoesDirect(CapturedOutput output) {
+		this.runner.withPropertyValues("cryptofeed.proxy.external-service.enabled=true").run((context) -> {
+			assertThat(context).hasSingleBean(ServiceProxySource.class);
+			assertThat(output).doesNotContain("every connection goes direct")
+				.contains("proxy pools: none configured, so every connection asks the proxy service");
+		});
+	}
+
+	@Test
 	void theBreakerWaitsAsConfigured() {
 		this.runner
 			.withPropertyValues("cryptofeed.proxy.external-service.enabled=true",
