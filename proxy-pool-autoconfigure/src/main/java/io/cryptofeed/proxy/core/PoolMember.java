@@ -102,7 +102,11 @@ public final class PoolMember {
 		return this.succeededConnects.sum();
 	}
 
-	/** New connections that failed at this member: refused, timed out, handshake rejected. */
+	/**
+	 * Tries that failed at this member: connects refused, timed out or whose handshake was
+	 * rejected, and requests whose tunnel stalled or closed before the answer, on a reused
+	 * pooled connection too.
+	 */
 	public long failedConnects() {
 		return this.failedConnects.sum();
 	}
