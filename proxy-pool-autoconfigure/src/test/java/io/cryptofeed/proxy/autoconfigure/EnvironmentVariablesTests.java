@@ -100,6 +100,28 @@ class EnvironmentVariablesTests {
 		}
 	}
 
+	/**
+	 * Spring binds coinbase-pro, coinbase_pro and coinbasepro as one name, and a variable cannot
+	 * hold the dash: its form of an id application.yml writes with one is that exchange.
+	 */
+	@Test
+	void variablesOverrideAnExchangeWhoseIdHasADashOrUnderscore() {
+		for (String id : List.of("coinbase-pro", "gate_io")) {
+			String variable = "CRYPTOFEED_PROXY_EXCHANGES_" + id.replaceAll("[-_]", "").toUpperCase() + "_HTTP_URL";
+			ApplicationContextRunner yaml = this.runner.withPropertyValues(
+					"cryptofeed.proxy.exchanges." + id + ".hosts[0]=*.exchange.test",
+					"cryptofeed.proxy.exchanges." + id + ".http.strategy=random");
+			withEnvironment(yaml, Map.of("CRYPTOFEED_PROXY_ENABLED", "true", variable, "http://10.0.1.1:3128"),
+					(pools) -> {
+						assertThat(pools.exchangeForHost("api.exchange.test")).as(variable).contains(id);
+						ProxyPool pool = pools.resolve(id, ConnectionType.HTTP).orElseThrow();
+						assertThat(address(pool)).isEqualTo("10.0.1.1:3128");
+						assertThat(pool.strategyName()).isEqualTo("random");
+						assertThat(pools.pools()).as("one exchange, not one per spelling").hasSize(1);
+					});
+		}
+	}
+
 	@Test
 	void unrelatedVariablesAreLeftAlone() {
 		assertThat(LegacyEnvironmentVariables.map(Map.of("PATH", "/bin", "CRYPTOFEED_PROXY_ENABLED", "true",
