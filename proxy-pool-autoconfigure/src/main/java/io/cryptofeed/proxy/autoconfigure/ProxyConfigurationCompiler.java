@@ -282,7 +282,8 @@ public final class ProxyConfigurationCompiler {
 			}
 			String normalized = pattern.strip().toLowerCase(Locale.ROOT);
 			if (!HOST_PATTERN.matcher(normalized).matches()) {
-				violations.add(property, pattern, "not a host name or '*.' wildcard",
+				// masked: a proxy URL pasted here by mistake brings its password
+				violations.add(property, ProxyBindFailureAnalyzer.shown(pattern), "not a host name or '*.' wildcard",
 						"write an exact host (binance.com) or a leading wildcard for subdomains (*.binance.com)");
 				continue;
 			}
@@ -324,13 +325,16 @@ public final class ProxyConfigurationCompiler {
 					directHosts.add(normalized);
 				}
 				catch (IllegalArgumentException ex) {
-					violations.add(property, entry, "not an address range: " + ex.getMessage(),
+					// masked: a proxy URL pasted here by mistake brings its password
+					violations.add(property, ProxyBindFailureAnalyzer.shown(entry),
+							"not an address range: " + ProxyUrls.maskWords(ex.getMessage()),
 							"write an IP address and a prefix length, such as 10.0.0.0/8 or fd00::/8");
 				}
 				continue;
 			}
 			if (!HOST_PATTERN.matcher(normalized).matches()) {
-				violations.add(property, entry, "not a host name, '*.' wildcard or address range", "write an exact"
+				violations.add(property, ProxyBindFailureAnalyzer.shown(entry),
+						"not a host name, '*.' wildcard or address range", "write an exact"
 						+ " host (risk.internal), a leading wildcard for subdomains (*.internal) or a range (10.0.0.0/8)");
 				continue;
 			}
