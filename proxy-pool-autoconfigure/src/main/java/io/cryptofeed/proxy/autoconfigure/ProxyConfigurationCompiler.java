@@ -560,6 +560,13 @@ public final class ProxyConfigurationCompiler {
 			violations.add(path + ".url", ProxyUrls.withoutSecrets(check.getUrl()), "not an http or https URL",
 					"write e.g. https://api.binance.com/api/v3/ping, with a host name and %-encoded special characters");
 		}
+		else if (check.getUrl() != null && !check.getUrl().isBlank()
+				&& !hasPortInRange(URI.create(check.getUrl().strip()))) {
+			// URI takes any number as the port: every check would fail, and take the members out
+			violations.add(path + ".url", ProxyUrls.withoutSecrets(check.getUrl()),
+					"the port " + URI.create(check.getUrl().strip()).getPort() + " is out of range (1 to 65535)",
+					"write the exchange's port, or leave it out for the scheme's own");
+		}
 		if (!isStatusRanges(check.getExpectedStatus())) {
 			violations.add(path + ".expected-status", check.getExpectedStatus(), "not a status range or list",
 					"write e.g. 200-299 or 200,204 with statuses from 100 to 599");
@@ -578,6 +585,12 @@ public final class ProxyConfigurationCompiler {
 			// not quoted: the message repeats the URL, credentials and all
 			return false;
 		}
+	}
+
+	/** Whether a parseable URL has no port, or one a connection can use. */
+	static boolean hasPortInRange(URI url) {
+		int port = url.getPort();
+		return port == -1 || (port >= 1 && port <= 65535);
 	}
 
 	/**

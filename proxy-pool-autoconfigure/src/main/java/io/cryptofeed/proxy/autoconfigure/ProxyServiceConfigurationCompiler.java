@@ -154,6 +154,12 @@ final class ProxyServiceConfigurationCompiler {
 				violations.add(new ConfigurationViolation(property, withoutQueryOrFragment(value) + "…",
 						"a base URL cannot have a query or fragment", "remove everything from '?' or '#'"));
 			}
+			else if (!ProxyConfigurationCompiler.hasPortInRange(uri)) {
+				// URI takes any number as the port: every call would fail
+				violations.add(new ConfigurationViolation(property, ProxyUrls.mask(withoutQueryOrFragment(value)),
+						"the port " + uri.getPort() + " is out of range (1 to 65535)",
+						"write the service's port, e.g. https://proxy-service.internal:8443"));
+			}
 			else if (method == AuthMethod.MUTUAL_TLS && "http".equals(scheme)) {
 				violations.add(new ConfigurationViolation(property, value, "mutual TLS needs an https endpoint",
 						"use https://, or another auth-method"));
