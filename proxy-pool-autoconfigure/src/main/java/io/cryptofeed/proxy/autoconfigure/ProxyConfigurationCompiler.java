@@ -46,7 +46,9 @@ public final class ProxyConfigurationCompiler {
 	/** Used when neither {@code timeout} nor {@code timeout-seconds} is set. */
 	static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
-	private static final Pattern HOST_PATTERN = Pattern.compile("(\\*\\.)?[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?\\.?");
+	/** An exact host or a '*.' wildcard; no empty label ({@code api..binance.com} would match no host). */
+	private static final Pattern HOST_PATTERN = Pattern
+		.compile("(?!.*\\.\\.)(\\*\\.)?[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?\\.?");
 
 	/** A placeholder's name, without its default: {@code ${PING_KEY}} or {@code ${ping.key:x}}. */
 	private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}:]+)");
