@@ -198,6 +198,10 @@ final class ConnectAttempt {
 	 * throws NoProxyAvailableException (PoolRateLimitedException when only resting ones are left).
 	 */
 	synchronized Lease select(ProxyPool pool) {
+		// spends go to the limits later connects read: past their bound, the ones read at routing
+		// (or for the last try) may have been forgotten since (see RateLimits); a kept exchange's
+		// lookup neither locks nor allocates
+		this.limits = this.rateLimits.forExchange(this.limits.exchange());
 		Lease lease;
 		try {
 			lease = this.limits.select(pool, this.tried);

@@ -19,8 +19,10 @@ import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.TestClock;
 import io.cryptofeed.proxy.core.Unavailability;
 import io.cryptofeed.proxy.core.ratelimit.Budget;
+import io.cryptofeed.proxy.core.ratelimit.PoolRateLimitedException;
 import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicies;
 import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicy;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
@@ -267,6 +269,41 @@ class ConnectAttemptTests {
 
 		assertThat(late.isReleased()).isTrue();
 		assertThat(limits.stateOf(late.member()).get("binance").budgetTokens()).isOne();
+	}
+
+	/**
+	 * Limits that restrict nobody are forgotten past their bound, also while a connection
+	 * routed through them still runs: its failover must spend where later connects look, or a
+	 * window holds more uses than the budget.
+	 */
+	@Test
+	void aFailoverAfterTheExchangesWereForgottenSpendsWhereLaterConnectsLook() {
+		TestClock clock = new TestClock();
+		RateLimitPolicy oneRequest = new RateLimitPolicy(Set.of(429), Set.of(), Duration.ofSeconds(30),
+				Duration.ofMinutes(10), Duration.ofHours(1), false, new Budget(1, Duration.ofSeconds(1)), null);
+		RateLimits limits = new RateLimits(new RateLimitPolicies(oneRequest, Map.of()), clock, clock.ticker());
+		ConnectAttempt slow = new ConnectAttempt("binance", ConnectionType.HTTP, ProxyOutcomes.NONE, limits);
+		ProxyPool pool = slow.route(this.pools, () -> "exchange.example");
+		PoolMember stalled = slow.select(pool).member();
+		// the answer does not come: by its timeout the window is over, and requests that named
+		// many other exchanges made the limits of this one forgotten meanwhile
+		clock.advance(Duration.ofSeconds(2));
+		for (int i = 0; i < 2 * 1024; i++) {
+			limits.forExchange("named" + i);
+		}
+		assertThat(slow.stalledBeforeAnswer(ReadTimeoutException.INSTANCE, 3)).isTrue();
+		PoolMember failover = slow.select(pool).member();
+		assertThat(failover).isNotSameAs(stalled);
+
+		ConnectAttempt next = new ConnectAttempt("binance", ConnectionType.HTTP, ProxyOutcomes.NONE, limits);
+		next.route(this.pools, () -> "exchange.example");
+		assertThat(next.select(pool).member()).as("the only member with a use left").isSameAs(stalled);
+		ConnectAttempt last = new ConnectAttempt("binance", ConnectionType.HTTP, ProxyOutcomes.NONE, limits);
+		last.route(this.pools, () -> "exchange.example");
+		assertThatExceptionOfType(PoolRateLimitedException.class).as("one use per member and second")
+			.isThrownBy(() -> last.select(pool));
+		slow.releaseAll();
+		next.releaseAll();
 	}
 
 	@Test

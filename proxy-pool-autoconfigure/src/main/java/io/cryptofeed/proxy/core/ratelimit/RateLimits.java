@@ -81,8 +81,8 @@ public final class RateLimits implements PoolsListener {
 		}
 		if (this.exchanges.size() >= this.forgetAt) {
 			// forgetting one loses only the strikes of its past cooldowns (a connect still holding
-			// it looks it up again for a cooldown); while most restrict someone, the next sweep
-			// waits for the map to double, so that a new id does not scan every time
+			// it looks it up again for each selection and cooldown); while most restrict someone,
+			// the next sweep waits for the map to double, so that a new id does not scan every time
 			forgetUnrestricting();
 			this.forgetAt = Math.max(EXCHANGES_KEPT, 2 * this.exchanges.size());
 		}
