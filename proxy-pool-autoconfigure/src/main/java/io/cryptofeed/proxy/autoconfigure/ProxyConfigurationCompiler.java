@@ -99,7 +99,7 @@ public final class ProxyConfigurationCompiler {
 				violations);
 		Map<String, String> exchangeIds = new HashMap<>();
 		Map<String, String> patternOwners = new HashMap<>();
-		Map<String, ExchangeSettings> spelledOut = spelledOut(properties.getExchanges());
+		VariableSpellings variableSpellings = new VariableSpellings(properties.getExchanges());
 		properties.getExchanges().forEach((id, exchange) -> {
 			String path = prefix + ".exchanges." + id;
 			String normalized = id.strip().toLowerCase(Locale.ROOT);
@@ -108,7 +108,7 @@ public final class ProxyConfigurationCompiler {
 						"name the exchange, e.g. cryptofeed.proxy.exchanges.binance");
 				return;
 			}
-			if (BoundValues.same(spelledOut.get(normalized), exchange)) {
+			if (variableSpellings.spellsAnother(normalized, exchange)) {
 				// an environment variable's spelling (COINBASEPRO) of an id written with a dash
 				return;
 			}
@@ -140,24 +140,6 @@ public final class ProxyConfigurationCompiler {
 		violations.throwIfAny();
 		return new CompiledProxyConfiguration(pools, hosts, directHosts, transport, breaker, healthChecks,
 				properties.getMaxConcurrentHealthChecks(), rateLimits);
-	}
-
-	/**
-	 * The exchanges whose ids hold a {@code -} or {@code _}, by the id without them. Spring
-	 * binds {@code coinbase-pro}, {@code coinbase_pro} and {@code coinbasepro} as one name, and
-	 * an environment variable cannot hold a dash: {@code CRYPTOFEED_PROXY_EXCHANGES_COINBASEPRO_…}
-	 * adds the id {@code coinbasepro}, bound with the same values, which is that exchange.
-	 */
-	private static Map<String, ExchangeSettings> spelledOut(Map<String, ExchangeSettings> exchanges) {
-		Map<String, ExchangeSettings> spelledOut = new HashMap<>();
-		exchanges.forEach((id, exchange) -> {
-			String normalized = id.strip().toLowerCase(Locale.ROOT);
-			String joined = normalized.replaceAll("[-_]", "");
-			if (!joined.equals(normalized)) {
-				spelledOut.putIfAbsent(joined, exchange);
-			}
-		});
-		return spelledOut;
 	}
 
 	/** The settings, or {@code null} when a value is invalid: the record refuses it, and its violation says why. */

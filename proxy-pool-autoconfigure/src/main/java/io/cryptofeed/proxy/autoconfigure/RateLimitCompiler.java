@@ -36,10 +36,13 @@ final class RateLimitCompiler {
 		RateLimitPolicy defaults = policy(prefix + ".default", properties.getDefault(), RateLimitPolicy.DEFAULTS,
 				violations);
 		Map<String, RateLimitPolicy> exchanges = new LinkedHashMap<>();
+		VariableSpellings variableSpellings = new VariableSpellings(properties.getExchanges());
 		properties.getExchanges().forEach((id, settings) -> {
 			String normalized = id.strip().toLowerCase(Locale.ROOT);
-			// empty, 'default' and duplicate ids are reported with the pools
-			if (!normalized.isEmpty() && !normalized.equals(PoolKey.DEFAULT) && !exchanges.containsKey(normalized)) {
+			// empty, 'default' and duplicate ids are reported with the pools; a variable's
+			// spelling of an id with a dash is that exchange, compiled under the id written
+			if (!normalized.isEmpty() && !normalized.equals(PoolKey.DEFAULT) && !exchanges.containsKey(normalized)
+					&& !variableSpellings.spellsAnother(normalized, settings)) {
 				exchanges.put(normalized, policy(prefix + ".exchanges." + id, settings, defaults, violations));
 			}
 		});

@@ -9,11 +9,14 @@ import java.util.function.Consumer;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicies;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ContextConsumer;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
@@ -122,6 +125,29 @@ class EnvironmentVariablesTests {
 		}
 	}
 
+	/**
+	 * The variable's spelling of such an id is that exchange for its rate limits too: one
+	 * policy, and a bad value reported once, under the id written.
+	 */
+	@Test
+	void anExchangeWhoseIdHasADashGetsOneRateLimitPolicyWhateverTheSpelling() {
+		Map<String, Object> variables = Map.of("CRYPTOFEED_PROXY_ENABLED", "true",
+				"CRYPTOFEED_PROXY_EXCHANGES_COINBASEPRO_HTTP_URL", "http://10.0.1.1:3128");
+		run(this.runner.withPropertyValues("cryptofeed.proxy.exchanges.coinbase-pro.rate-limit.cooldown=2m"),
+				variables, (context) -> {
+					assertThat(context).hasNotFailed();
+					RateLimitPolicies policies = context.getBean(CompiledProxyConfiguration.class).rateLimits();
+					assertThat(policies.exchanges()).containsOnlyKeys("coinbase-pro");
+					assertThat(policies.of("coinbase-pro").cooldown()).isEqualTo(Duration.ofMinutes(2));
+				});
+		run(this.runner.withPropertyValues("cryptofeed.proxy.exchanges.coinbase-pro.rate-limit.cooldown=0s"),
+				variables, (context) -> assertThat(
+						ProxyConfigurationValidationTests.findCause(context.getStartupFailure()).violations())
+					.singleElement()
+					.satisfies((violation) -> assertThat(violation.property())
+						.isEqualTo("cryptofeed.proxy.exchanges.coinbase-pro.rate-limit.cooldown")));
+	}
+
 	@Test
 	void unrelatedVariablesAreLeftAlone() {
 		assertThat(LegacyEnvironmentVariables.map(Map.of("PATH", "/bin", "CRYPTOFEED_PROXY_ENABLED", "true",
@@ -134,16 +160,21 @@ class EnvironmentVariablesTests {
 
 	private static void withEnvironment(ApplicationContextRunner runner, Map<String, Object> variables,
 			Consumer<ProxyPools> assertions) {
+		run(runner, variables, (context) -> {
+			assertThat(context).hasNotFailed();
+			assertions.accept(context.getBean(ProxyPools.class));
+		});
+	}
+
+	private static void run(ApplicationContextRunner runner, Map<String, Object> variables,
+			ContextConsumer<AssertableApplicationContext> assertions) {
 		runner.withInitializer((context) -> {
 			ConfigurableEnvironment environment = context.getEnvironment();
 			environment.getPropertySources()
 				.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
 						StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
 			new LegacyEnvironmentVariables().postProcessEnvironment(environment, new SpringApplication());
-		}).run((context) -> {
-			assertThat(context).hasNotFailed();
-			assertions.accept(context.getBean(ProxyPools.class));
-		});
+		}).run(assertions);
 	}
 
 	private static String address(ProxyPool pool) {
