@@ -60,7 +60,10 @@ public final class ProxyPoolMetrics implements HealthListener, PoolsListener, Au
 	/** Times the pool entered panic mode. */
 	public static final String PANIC = "cryptofeed.proxy.panic";
 
-	/** Sessions closed and requests failed because they read nothing while their member failed. */
+	/**
+	 * WebSocket sessions closed, and opening handshakes and requests failed, because they read
+	 * nothing while their member failed or after a reload removed it.
+	 */
 	public static final String CONNECTIONS_CUT = "cryptofeed.proxy.connections.cut";
 
 	private final MeterRegistry registry;
@@ -202,8 +205,8 @@ public final class ProxyPoolMetrics implements HealthListener, PoolsListener, Au
 				.register(registry));
 			this.poolMeters.add(FunctionCounter.builder(CONNECTIONS_CUT, pool, ProxyPool::quietConnectionsCut)
 				.tags(this.tags)
-				.description("WebSocket sessions closed and requests failed because they read nothing while their "
-						+ "member failed")
+				.description("WebSocket sessions closed, and opening handshakes and requests failed, because they "
+						+ "read nothing while their member failed or after a reload removed it")
 				.register(registry));
 			this.checksPassed = timer("passed");
 			this.checksFailed = timer("failed");

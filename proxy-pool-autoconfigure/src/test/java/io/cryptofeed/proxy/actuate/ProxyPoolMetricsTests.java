@@ -54,6 +54,14 @@ class ProxyPoolMetricsTests {
 		assertThat(this.registry.get(ProxyPoolMetrics.HEALTH_CHECK).timers()).hasSize(2);
 	}
 
+	/** Its HELP line names every kind of connection it counts and both reasons, as operations.md does. */
+	@Test
+	void theCutConnectionsMeterSaysWhatItCounts() {
+		this.metrics.bind(this.pool);
+		assertThat(this.registry.get(ProxyPoolMetrics.CONNECTIONS_CUT).functionCounter().getId().getDescription())
+			.contains("WebSocket sessions", "opening handshakes", "requests", "member failed", "reload removed");
+	}
+
 	@Test
 	void metersReadTheLiveState() {
 		this.metrics.bind(this.pool);
