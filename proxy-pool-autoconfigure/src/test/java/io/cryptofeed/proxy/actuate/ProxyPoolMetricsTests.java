@@ -3,6 +3,8 @@ package io.cryptofeed.proxy.actuate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.Lease;
@@ -10,6 +12,7 @@ import io.cryptofeed.proxy.core.MemberSpec;
 import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.PoolSpec;
+import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.TriedMembers;
@@ -147,6 +150,45 @@ class ProxyPoolMetricsTests {
 		this.metrics.bind(shared);
 		assertThat(proxyTags(ProxyPoolMetrics.CONNECTIONS_ACTIVE)).containsExactlyInAnyOrder("127.0.0.5:1080#0",
 				"127.0.0.5:1080#1");
+	}
+
+	/**
+	 * What operations.md says next to its ProxyPoolHalfGone rule: a member disabled by
+	 * configuration reads, on every member meter, as a drained one does.
+	 */
+	@Test
+	void noMemberMeterTellsADisabledMemberFromADrainedOne() {
+		ProxyPool pool = ProxyPools.of(List.of(new PoolSpec(new PoolKey("okx", ConnectionType.HTTP),
+				PoolSpec.Origin.POOL,
+				List.of(MemberSpec.of(ProxyEndpoint.parse("http://127.0.0.7:3128")),
+						new MemberSpec(ProxyEndpoint.parse("http://127.0.0.8:3128"), 1, false, Map.of())),
+				"round-robin", Duration.ofSeconds(30))), Map.of(), SelectionStrategies.builtIn()::create)
+			.pools()
+			.values()
+			.iterator()
+			.next();
+		pool.setUnavailable(pool.members().get(0), Unavailability.DRAINED, true);
+		this.metrics.bind(pool);
+
+		assertThat(memberReadings(pool, "127.0.0.8:3128")).as("disabled")
+			.containsEntry(ProxyPoolMetrics.MEMBER_AVAILABLE, 0.0)
+			.isEqualTo(memberReadings(pool, "127.0.0.7:3128"));
+	}
+
+	/** Every meter of the member, by name and the tags that do not name the pool or member, with what it reads. */
+	private Map<String, Double> memberReadings(ProxyPool pool, String proxy) {
+		Map<String, Double> readings = new TreeMap<>();
+		this.registry.getMeters()
+			.stream()
+			.filter((meter) -> pool.key().settings().equals(meter.getId().getTag("exchange"))
+					&& proxy.equals(meter.getId().getTag("proxy")))
+			.forEach((meter) -> readings.put(meter.getId().getName() + meter.getId()
+				.getTags()
+				.stream()
+				.filter((tag) -> !List.of("exchange", "type", "proxy").contains(tag.getKey()))
+				.map((tag) -> " " + tag.getKey() + "=" + tag.getValue())
+				.collect(Collectors.joining()), meter.measure().iterator().next().getValue()));
+		return readings;
 	}
 
 	@Test
