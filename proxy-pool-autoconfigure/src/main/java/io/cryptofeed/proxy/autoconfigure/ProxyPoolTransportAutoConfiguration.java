@@ -31,17 +31,23 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.ReactorClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
+import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientsProperties;
 import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
 import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.boot.http.client.reactive.ReactorClientHttpConnectorBuilder;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.boot.restclient.RestTemplateCustomizer;
+import org.springframework.boot.util.LambdaSafe;
 import org.springframework.boot.webclient.WebClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -151,6 +157,45 @@ public class ProxyPoolTransportAutoConfiguration {
 				ProxyPoolHttpClients clients) {
 			return (builder) -> builder.withHttpClientFactory(clients::newHttpClient)
 				.withHttpClientCustomizer((client) -> clients.apply(client, ConnectionType.HTTP));
+		}
+
+	}
+
+	/**
+	 * Boot makes a {@code RestClient.Builder} in a reactive application too, but the request
+	 * factory builder that the customizer above customizes only in one that is not: without
+	 * this bean the {@code RestClient.Builder} picks a factory of its own, and its requests go
+	 * direct. It is chosen as Boot chooses it elsewhere, so that the start-up warning names a
+	 * factory other than Reactor Netty's and its property applies.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+	@ConditionalOnClass({ RestClientCustomizer.class, ClientHttpRequestFactoryBuilderCustomizer.class,
+			ImperativeHttpClientsProperties.class })
+	static class ReactiveApplicationRequestFactoryConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ClientHttpRequestFactoryBuilder<?> proxyPoolClientHttpRequestFactoryBuilder(Environment environment,
+				ResourceLoader resourceLoader, ObjectProvider<ClientHttpRequestFactoryBuilderCustomizer<?>> customizers) {
+			ClientHttpRequestFactoryBuilder<?>[] builder = { Binder.get(environment)
+				.bind("spring.http.clients.imperative.factory", ImperativeHttpClientsProperties.Factory.class)
+				.map(ReactiveApplicationRequestFactoryConfiguration::builder)
+				.orElseGet(() -> ClientHttpRequestFactoryBuilder.detect(resourceLoader.getClassLoader())) };
+			LambdaSafe.callbacks(ClientHttpRequestFactoryBuilderCustomizer.class, customizers.orderedStream().toList(),
+					builder[0])
+				.invoke((customizer) -> builder[0] = customizer.customize(builder[0]));
+			return builder[0];
+		}
+
+		private static ClientHttpRequestFactoryBuilder<?> builder(ImperativeHttpClientsProperties.Factory factory) {
+			return switch (factory) {
+				case HTTP_COMPONENTS -> ClientHttpRequestFactoryBuilder.httpComponents();
+				case JETTY -> ClientHttpRequestFactoryBuilder.jetty();
+				case REACTOR -> ClientHttpRequestFactoryBuilder.reactor();
+				case JDK -> ClientHttpRequestFactoryBuilder.jdk();
+				case SIMPLE -> ClientHttpRequestFactoryBuilder.simple();
+			};
 		}
 
 	}

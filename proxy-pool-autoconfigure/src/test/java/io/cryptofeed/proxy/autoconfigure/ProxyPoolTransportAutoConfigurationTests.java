@@ -9,6 +9,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.ReactorClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
@@ -17,6 +19,7 @@ import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfigura
 import org.springframework.boot.restclient.autoconfigure.RestTemplateAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
@@ -69,7 +72,44 @@ class ProxyPoolTransportAutoConfigurationTests {
 				.hasBean("proxyPoolRestClientCustomizer")
 				.hasBean("proxyPoolRestTemplateCustomizer")
 				.hasBean("proxyPoolUnpooledRequestFactoryWarning")
-				.hasSingleBean(RestClient.Builder.class));
+				.hasSingleBean(RestClient.Builder.class)
+				.doesNotHaveBean("proxyPoolClientHttpRequestFactoryBuilder")
+				.hasSingleBean(ClientHttpRequestFactoryBuilder.class));
+	}
+
+	/** Boot makes no request factory builder in a reactive application, but a RestClient.Builder. */
+	@Test
+	void inAReactiveApplicationEnabledPoolsGiveBootsRestClientARequestFactoryBuilder() {
+		new ReactiveWebApplicationContextRunner().withConfiguration(AutoConfigurations.of(
+				ProxyPoolAutoConfiguration.class, ProxyPoolTransportAutoConfiguration.class))
+			.withConfiguration(BLOCKING_CLIENTS)
+			.withPropertyValues("cryptofeed.proxy.default.http.url=http://127.0.0.1:3128")
+			.withPropertyValues("cryptofeed.proxy.enabled=true")
+			.run((context) -> assertThat(context).hasSingleBean(RestClient.Builder.class)
+				.hasBean("proxyPoolClientHttpRequestFactoryBuilder")
+				.getBean(ClientHttpRequestFactoryBuilder.class)
+				.isInstanceOf(ReactorClientHttpRequestFactoryBuilder.class));
+	}
+
+	@Test
+	void inAReactiveApplicationWithoutBootsRestClientModuleNoRequestFactoryBuilderIsMade() {
+		new ReactiveWebApplicationContextRunner().withConfiguration(AutoConfigurations.of(
+				ProxyPoolAutoConfiguration.class, ProxyPoolTransportAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader(RestClientCustomizer.class))
+			.withPropertyValues("cryptofeed.proxy.default.http.url=http://127.0.0.1:3128")
+			.withPropertyValues("cryptofeed.proxy.enabled=true")
+			.run((context) -> assertThat(context).hasSingleBean(ProxyPoolHttpClients.class)
+				.doesNotHaveBean(ClientHttpRequestFactoryBuilder.class));
+	}
+
+	@Test
+	void inAReactiveApplicationDisabledPoolsLeaveTheRequestFactoryToBoot() {
+		new ReactiveWebApplicationContextRunner().withConfiguration(AutoConfigurations.of(
+				ProxyPoolAutoConfiguration.class, ProxyPoolTransportAutoConfiguration.class))
+			.withConfiguration(BLOCKING_CLIENTS)
+			.withPropertyValues("cryptofeed.proxy.default.http.url=http://127.0.0.1:3128")
+			.run((context) -> assertThat(context).hasSingleBean(RestClient.Builder.class)
+				.doesNotHaveBean(ClientHttpRequestFactoryBuilder.class));
 	}
 
 	@Test

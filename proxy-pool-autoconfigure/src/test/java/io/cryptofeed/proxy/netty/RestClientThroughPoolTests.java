@@ -36,6 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import reactor.netty.DisposableServer;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
 import org.springframework.boot.restclient.RestTemplateBuilder;
@@ -43,9 +44,12 @@ import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfigura
 import org.springframework.boot.restclient.autoconfigure.RestClientSsl;
 import org.springframework.boot.restclient.autoconfigure.RestTemplateAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.AbstractApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ApplicationContext;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.ClientHttpResponse;
@@ -83,7 +87,16 @@ class RestClientThroughPoolTests {
 		return withBlockingClients(TransportTestSupport.runner());
 	}
 
-	private static ApplicationContextRunner withBlockingClients(ApplicationContextRunner runner) {
+	/**
+	 * The same in a reactive web application: Boot still makes a {@code RestClient.Builder}
+	 * there, though neither its blocking HTTP client auto-configuration nor a
+	 * {@code RestTemplateBuilder}.
+	 */
+	static ReactiveWebApplicationContextRunner reactiveRunner() {
+		return withBlockingClients(TransportTestSupport.reactiveRunner());
+	}
+
+	private static <R extends AbstractApplicationContextRunner<R, ?, ?>> R withBlockingClients(R runner) {
 		return runner.withConfiguration(AutoConfigurations.of(HttpClientAutoConfiguration.class,
 				ImperativeHttpClientAutoConfiguration.class, RestClientAutoConfiguration.class,
 				RestTemplateAutoConfiguration.class));
@@ -604,6 +617,58 @@ class RestClientThroughPoolTests {
 		});
 	}
 
+	@Test
+	void inAReactiveApplicationBootsRestClientGoesThroughThePoolWithFailover() {
+		this.trio.first.fault(Fault.REFUSE);
+		try (CapturedLog log = CapturedLog.of(ProxyPoolRequestInterceptor.class)) {
+			reactiveRunner().withPropertyValues(this.trio.pool("default.http")).run((context) -> {
+				assertThat(context).hasNotFailed().doesNotHaveBean(RestTemplateBuilder.class);
+				RestClient client = context.getBean(RestClient.Builder.class).build();
+				for (int i = 0; i < 6; i++) {
+					assertThat(whoami(client)).isIn("127.0.0.12", "127.0.0.13");
+				}
+				PoolMember refusing = pool(context).members().get(0);
+				assertThat(context.getBean(MemberCircuitBreakers.class)
+					.breakerOf(refusing)
+					.getMetrics()
+					.getNumberOfFailedCalls()).as("the refusing member was tried").isPositive();
+				assertThat(this.trio.second.tunnels() + this.trio.third.tunnels()).isPositive();
+				assertThat(this.target.requestsByPeer()).doesNotContainKeys("127.0.0.1", "127.0.0.11");
+				assertThat(this.target.requestsByPeer().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(6);
+				assertThat(context.getBean(ProxyPoolHttpClients.class)
+					.directRoutes()
+					.count(ConnectionType.HTTP, DirectRoutes.Reason.UNPOOLED_CLIENT)).isZero();
+				assertThat(log.warnings()).isEmpty();
+			});
+		}
+	}
+
+	@Test
+	void inAReactiveApplicationAnotherRequestFactoryIsNamedInAWarning(CapturedOutput output) {
+		reactiveRunner().withPropertyValues(this.trio.pool("default.http"))
+			.withPropertyValues("spring.http.clients.imperative.factory=jdk")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(whoami(context.getBean(RestClient.Builder.class).build())).isEqualTo("127.0.0.1");
+				assertThat(output).contains("proxy pools: RestClient and RestTemplate requests go direct",
+						"JdkClientHttpRequestFactoryBuilder", "spring.http.clients.imperative.factory=reactor");
+			});
+	}
+
+	@Test
+	void inAReactiveApplicationARequestFactoryBuilderOfTheApplicationsWinsAndIsNamedInAWarning(
+			CapturedOutput output) {
+		ClientHttpRequestFactoryBuilder<?> own = ClientHttpRequestFactoryBuilder.simple();
+		reactiveRunner().withPropertyValues(this.trio.pool("default.http"))
+			.withBean(ClientHttpRequestFactoryBuilder.class, () -> own)
+			.run((context) -> {
+				assertThat(context).getBean(ClientHttpRequestFactoryBuilder.class).isSameAs(own);
+				assertThat(whoami(context.getBean(RestClient.Builder.class).build())).isEqualTo("127.0.0.1");
+				assertThat(output).contains("proxy pools: RestClient and RestTemplate requests go direct",
+						"SimpleClientHttpRequestFactoryBuilder");
+			});
+	}
+
 	private void runWithPool(ContextCallback callback, String... extra) {
 		runner().withPropertyValues(this.trio.pool("default.http")).withPropertyValues(extra).run((context) -> {
 			assertThat(context).hasNotFailed();
@@ -622,7 +687,7 @@ class RestClientThroughPoolTests {
 			.exchange((request, response) -> response.getStatusCode().value());
 	}
 
-	private static ProxyPool pool(AssertableApplicationContext context) {
+	private static ProxyPool pool(ApplicationContext context) {
 		return context.getBean(ProxyPools.class).resolve(null, ConnectionType.HTTP).orElseThrow();
 	}
 

@@ -20,7 +20,9 @@ import reactor.netty.http.server.HttpServer;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
+import org.springframework.boot.test.context.runner.AbstractApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.boot.webclient.autoconfigure.WebClientSsl;
 import org.springframework.context.ApplicationContext;
@@ -72,7 +74,16 @@ final class TransportTestSupport {
 	 * {@link #FAILED_OVER_HANDSHAKE_TIMEOUT}.
 	 */
 	static ApplicationContextRunner runner() {
-		return new ApplicationContextRunner()
+		return withPools(new ApplicationContextRunner());
+	}
+
+	/** {@link #runner()} in a reactive web application, as with {@code spring-boot-starter-webflux}. */
+	static ReactiveWebApplicationContextRunner reactiveRunner() {
+		return withPools(new ReactiveWebApplicationContextRunner());
+	}
+
+	private static <R extends AbstractApplicationContextRunner<R, ?, ?>> R withPools(R runner) {
+		return runner
 			.withConfiguration(AutoConfigurations.of(ProxyPoolAutoConfiguration.class,
 					ProxyPoolTransportAutoConfiguration.class, SslAutoConfiguration.class,
 					ReactiveHttpClientAutoConfiguration.class, WebClientAutoConfiguration.class))
