@@ -309,7 +309,10 @@ class FailoverMatrixTests {
 		runner.withPropertyValues(pool)
 			.withPropertyValues("cryptofeed.proxy.handshake-timeout=" + WAIT,
 					"cryptofeed.proxy." + block + ".timeout=" + WAIT,
-					"cryptofeed.proxy.failover.max-attempts=" + row.maxAttempts())
+					"cryptofeed.proxy.failover.max-attempts=" + row.maxAttempts(),
+					// the probe's member has a success: one failure opens its breaker, whose move to
+					// half-open would clear the count the row asserts
+					"cryptofeed.proxy.circuit-breaker.wait-duration-in-open-state=1m")
 			.run((context) -> {
 				Client client = clients.apply(context);
 				// round-robin starts anywhere: the member after the probe's is tried first
