@@ -43,6 +43,11 @@ final class ProxyTrio implements AutoCloseable {
 		return TransportTestSupport.pool(block, this.first.url(), this.second.url(), this.third.url());
 	}
 
+	/** Tunnels the three proxies opened so far: each counted before its client heard it was up. */
+	int tunnels() {
+		return this.first.tunnels() + this.second.tunnels() + this.third.tunnels();
+	}
+
 	@Override
 	public void close() {
 		this.first.close();

@@ -304,7 +304,11 @@ class WebSocketThroughPoolTests {
 				.satisfies((error) -> assertThat(NestedExceptionUtils.getMostSpecificCause(error))
 					.isInstanceOf(ReadTimeoutException.class));
 			// the first member's handshake stalled; a second member was tried, no third
-			assertThat(this.target.requestsByPeer()).hasSize(2).allSatisfy((peer, count) -> assertThat(count).isOne());
+			assertThat(this.trio.tunnels()).isEqualTo(2);
+			// each handshake was sent before its timeout fired, yet a busy proxy may relay it later
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(this.target.requestsByPeer()).hasSize(2)
+					.allSatisfy((peer, count) -> assertThat(count).isOne()));
 			// the exchange was slow through both: no proxy is to blame
 			MemberCircuitBreakers breakers = context.getBean(MemberCircuitBreakers.class);
 			ProxyPool pool = context.getBean(ProxyPools.class).resolve(null, ConnectionType.WEBSOCKET).orElseThrow();
