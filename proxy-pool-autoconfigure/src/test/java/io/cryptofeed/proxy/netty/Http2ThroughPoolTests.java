@@ -266,7 +266,9 @@ class Http2ThroughPoolTests {
 	@Test
 	void aGetStalledOnAFrozenTunnelIsAnsweredThroughAnotherAndItsMemberBlamed() {
 		http2(TransportTestSupport.runner()).withPropertyValues(this.trio.pool("default.http"))
-			.withPropertyValues("cryptofeed.proxy.default.http.timeout=" + TransportTestSupport.STALLED_ANSWER_TIMEOUT)
+			.withPropertyValues("cryptofeed.proxy.default.http.timeout=" + TransportTestSupport.STALLED_ANSWER_TIMEOUT,
+					// a success and the stall open its breaker: half-open would clear the count asserted
+					"cryptofeed.proxy.circuit-breaker.wait-duration-in-open-state=1m")
 			.run((context) -> {
 				WebClient client = context.getBean(WebClient.Builder.class).build();
 				for (int i = 0; i < 3; i++) {
@@ -288,17 +290,20 @@ class Http2ThroughPoolTests {
 	@Test
 	void aRefusingMemberIsPassedOverAndBlamed() {
 		this.trio.first.fault(Fault.REFUSE);
-		http2(TransportTestSupport.runner()).withPropertyValues(this.trio.pool("default.http")).run((context) -> {
-			WebClient client = context.getBean(WebClient.Builder.class).build();
-			for (int i = 0; i < 6; i++) {
-				assertThat(get(client, "/protocol")).isEqualTo("HTTP/2.0");
-			}
+		// two refusals open its breaker: half-open would clear the count asserted
+		http2(TransportTestSupport.runner()).withPropertyValues(this.trio.pool("default.http"))
+			.withPropertyValues("cryptofeed.proxy.circuit-breaker.wait-duration-in-open-state=1m")
+			.run((context) -> {
+				WebClient client = context.getBean(WebClient.Builder.class).build();
+				for (int i = 0; i < 6; i++) {
+					assertThat(get(client, "/protocol")).isEqualTo("HTTP/2.0");
+				}
 
-			assertThat(this.trio.target.requestsByPeer()).containsOnlyKeys("127.0.0.32", "127.0.0.33");
-			PoolMember refusing = pool(context).members().get(0);
-			assertThat(context.getBean(MemberCircuitBreakers.class).breakerOf(refusing).getMetrics().getNumberOfFailedCalls())
-				.isPositive();
-		});
+				assertThat(this.trio.target.requestsByPeer()).containsOnlyKeys("127.0.0.32", "127.0.0.33");
+				PoolMember refusing = pool(context).members().get(0);
+				assertThat(context.getBean(MemberCircuitBreakers.class).breakerOf(refusing).getMetrics().getNumberOfFailedCalls())
+					.isPositive();
+			});
 	}
 
 	/** A RestClient on Reactor Netty's request factory, given HTTP/2 as an application does. */
