@@ -245,18 +245,26 @@ class SelectionConcurrencyStressTests {
 		ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
 		ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
 		List<Runnable> tasks = new ArrayList<>();
+		AtomicBoolean reloaderFailed = new AtomicBoolean();
 		tasks.add(() -> {
-			for (int i = 1; i <= RELOADS / 4; i++) {
-				// selections between reloads too, which alone can be checked
-				for (int s = 0; s < 50; s++) {
-					pool.select().release();
+			try {
+				for (int i = 1; i <= RELOADS / 4; i++) {
+					// selections between reloads too, which alone can be checked
+					for (int s = 0; s < 50; s++) {
+						pool.select().release();
+					}
+					reloading.incrementAndGet();
+					pools.reconcile(List.of(layout(key, i, strategies[i % strategies.length])), Map.of(),
+							SelectionStrategies.builtIn()::create);
+					everyMember.addAll(pool.members());
+					enabled.set(enabledMembers(pool));
+					reloading.incrementAndGet();
 				}
-				reloading.incrementAndGet();
-				pools.reconcile(List.of(layout(key, i, strategies[i % strategies.length])), Map.of(),
-						SelectionStrategies.builtIn()::create);
-				everyMember.addAll(pool.members());
-				enabled.set(enabledMembers(pool));
-				reloading.incrementAndGet();
+			}
+			catch (Throwable ex) {
+				// left odd, the sequence would keep the selectors waiting for a check for ever
+				errors.add(ex);
+				reloaderFailed.set(true);
 			}
 		});
 		tasks.add(() -> {
@@ -277,7 +285,7 @@ class SelectionConcurrencyStressTests {
 			ThreadLocalRandom random = ThreadLocalRandom.current();
 			int checkedHere = 0;
 			// on until some selections ran between reloads: after the last one, they all do
-			for (int i = 0; i < ITERATIONS || checkedHere < 100; i++) {
+			for (int i = 0; i < ITERATIONS || (checkedHere < 100 && !reloaderFailed.get()); i++) {
 				long before = reloading.get();
 				Set<PoolMember> allowed = enabled.get();
 				try {
