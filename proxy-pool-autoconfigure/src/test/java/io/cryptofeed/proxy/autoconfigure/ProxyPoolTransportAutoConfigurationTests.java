@@ -80,10 +80,8 @@ class ProxyPoolTransportAutoConfigurationTests {
 	/** Boot makes no request factory builder in a reactive application, but a RestClient.Builder. */
 	@Test
 	void inAReactiveApplicationEnabledPoolsGiveBootsRestClientARequestFactoryBuilder() {
-		new ReactiveWebApplicationContextRunner().withConfiguration(AutoConfigurations.of(
-				ProxyPoolAutoConfiguration.class, ProxyPoolTransportAutoConfiguration.class))
+		reactiveApplication()
 			.withConfiguration(BLOCKING_CLIENTS)
-			.withPropertyValues("cryptofeed.proxy.default.http.url=http://127.0.0.1:3128")
 			.withPropertyValues("cryptofeed.proxy.enabled=true")
 			.run((context) -> assertThat(context).hasSingleBean(RestClient.Builder.class)
 				.hasBean("proxyPoolClientHttpRequestFactoryBuilder")
@@ -93,10 +91,8 @@ class ProxyPoolTransportAutoConfigurationTests {
 
 	@Test
 	void inAReactiveApplicationWithoutBootsRestClientModuleNoRequestFactoryBuilderIsMade() {
-		new ReactiveWebApplicationContextRunner().withConfiguration(AutoConfigurations.of(
-				ProxyPoolAutoConfiguration.class, ProxyPoolTransportAutoConfiguration.class))
+		reactiveApplication()
 			.withClassLoader(new FilteredClassLoader(RestClientCustomizer.class))
-			.withPropertyValues("cryptofeed.proxy.default.http.url=http://127.0.0.1:3128")
 			.withPropertyValues("cryptofeed.proxy.enabled=true")
 			.run((context) -> assertThat(context).hasSingleBean(ProxyPoolHttpClients.class)
 				.doesNotHaveBean(ClientHttpRequestFactoryBuilder.class));
@@ -104,12 +100,18 @@ class ProxyPoolTransportAutoConfigurationTests {
 
 	@Test
 	void inAReactiveApplicationDisabledPoolsLeaveTheRequestFactoryToBoot() {
-		new ReactiveWebApplicationContextRunner().withConfiguration(AutoConfigurations.of(
-				ProxyPoolAutoConfiguration.class, ProxyPoolTransportAutoConfiguration.class))
+		reactiveApplication()
 			.withConfiguration(BLOCKING_CLIENTS)
-			.withPropertyValues("cryptofeed.proxy.default.http.url=http://127.0.0.1:3128")
 			.run((context) -> assertThat(context).hasSingleBean(RestClient.Builder.class)
 				.doesNotHaveBean(ClientHttpRequestFactoryBuilder.class));
+	}
+
+	/** A reactive application with one fixed proxy, the pools switched on or not by each test. */
+	private static ReactiveWebApplicationContextRunner reactiveApplication() {
+		return new ReactiveWebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ProxyPoolAutoConfiguration.class,
+					ProxyPoolTransportAutoConfiguration.class))
+			.withPropertyValues("cryptofeed.proxy.default.http.url=http://127.0.0.1:3128");
 	}
 
 	@Test
