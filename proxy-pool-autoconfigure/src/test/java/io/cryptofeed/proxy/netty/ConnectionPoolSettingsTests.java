@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.cryptofeed.proxy.autoconfigure.ProxyPoolReloadAutoConfiguration;
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolReloader;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
@@ -17,9 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
-import org.springframework.core.env.MapPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -81,11 +78,7 @@ class ConnectionPoolSettingsTests {
 	void aReloadThatChangesTheConnectionPoolSettingsSaysTheyApplyAtTheNextStart() {
 		Map<String, Object> reloadable = new LinkedHashMap<>();
 		reloadable.put("cryptofeed.proxy.default.http.url", this.proxy.url());
-		TransportTestSupport.runner()
-			.withConfiguration(AutoConfigurations.of(ProxyPoolReloadAutoConfiguration.class))
-			.withInitializer((context) -> context.getEnvironment()
-				.getPropertySources()
-				.addFirst(new MapPropertySource("reloadable", reloadable)))
+		TransportTestSupport.reloadableRunner(reloadable)
 			.run((context) -> {
 				ProxyPoolReloader reloader = context.getBean(ProxyPoolReloader.class);
 				try (CapturedLog log = CapturedLog.of(ProxyPoolHttpClients.class)) {

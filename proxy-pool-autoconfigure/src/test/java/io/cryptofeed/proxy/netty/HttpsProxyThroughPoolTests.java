@@ -52,7 +52,6 @@ import org.springframework.boot.test.context.runner.ContextConsumer;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
-import org.springframework.core.env.MapPropertySource;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
@@ -351,11 +350,7 @@ class HttpsProxyThroughPoolTests {
 		HttpConnectProxy proxy = tlsProxy("127.0.0.91");
 		Map<String, Object> reloadable = new LinkedHashMap<>();
 		reloadable.put("cryptofeed.proxy.default.http.url", proxy.url());
-		TransportTestSupport.runner()
-			.withInitializer((context) -> context.getEnvironment()
-				.getPropertySources()
-				.addFirst(new MapPropertySource("reloadable", reloadable)))
-			.withConfiguration(AutoConfigurations.of(ProxyPoolReloadAutoConfiguration.class))
+		TransportTestSupport.reloadableRunner(reloadable)
 			.withPropertyValues(TRUSTING_PROXIES[0])
 			.run((context) -> {
 				WebClient client = context.getBean(WebClient.Builder.class).build();

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolAutoConfiguration;
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolHealthAutoConfiguration;
+import io.cryptofeed.proxy.autoconfigure.ProxyPoolReloadAutoConfiguration;
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolTransportAutoConfiguration;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -26,6 +27,7 @@ import org.springframework.boot.test.context.runner.ReactiveWebApplicationContex
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.boot.webclient.autoconfigure.WebClientSsl;
 import org.springframework.context.ApplicationContext;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
@@ -80,6 +82,18 @@ final class TransportTestSupport {
 	/** {@link #runner()} in a reactive web application, as with {@code spring-boot-starter-webflux}. */
 	static ReactiveWebApplicationContextRunner reactiveRunner() {
 		return withPools(new ReactiveWebApplicationContextRunner());
+	}
+
+	/**
+	 * {@link #runner()} with the reload auto-configuration and a property source, ahead of
+	 * every other, that a test changes before it publishes an {@code EnvironmentChangeEvent}.
+	 */
+	static ApplicationContextRunner reloadableRunner(Map<String, Object> reloadable) {
+		return runner()
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new MapPropertySource("reloadable", reloadable)))
+			.withConfiguration(AutoConfigurations.of(ProxyPoolReloadAutoConfiguration.class));
 	}
 
 	private static <R extends AbstractApplicationContextRunner<R, ?, ?>> R withPools(R runner) {

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
-import io.cryptofeed.proxy.autoconfigure.ProxyPoolReloadAutoConfiguration;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
@@ -49,7 +48,6 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
-import org.springframework.core.env.MapPropertySource;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.reactive.ClientHttpConnector;
@@ -395,13 +393,9 @@ class WebClientThroughPoolTests {
 		try (BlackholeProxy blackhole = BlackholeProxy.start()) {
 			Map<String, Object> reloadable = new LinkedHashMap<>();
 			reloadable.put("cryptofeed.proxy.connect-timeout", "300ms");
-			TransportTestSupport.runner()
+			TransportTestSupport.reloadableRunner(reloadable)
 				.withPropertyValues("cryptofeed.proxy.default.http.url=" + blackhole.url(),
 						"cryptofeed.proxy.handshake-timeout=30s")
-				.withInitializer((context) -> context.getEnvironment()
-					.getPropertySources()
-					.addFirst(new MapPropertySource("reloadable", reloadable)))
-				.withConfiguration(AutoConfigurations.of(ProxyPoolReloadAutoConfiguration.class))
 				.run((context) -> {
 					WebClient client = context.getBean(WebClient.Builder.class).build();
 					assertThatExceptionOfType(WebClientRequestException.class).isThrownBy(() -> whoami(client))

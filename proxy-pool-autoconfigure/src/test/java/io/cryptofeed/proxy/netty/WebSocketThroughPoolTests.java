@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.cryptofeed.proxy.autoconfigure.ProxyPoolReloadAutoConfiguration;
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolSwitchesAutoConfiguration;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
@@ -49,7 +48,6 @@ import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.NestedExceptionUtils;
-import org.springframework.core.env.MapPropertySource;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
@@ -227,11 +225,7 @@ class WebSocketThroughPoolTests {
 		Map<String, Object> reloadable = new LinkedHashMap<>();
 		reloadable.put("cryptofeed.proxy.default.websocket.pool[0].url", this.first.url());
 		reloadable.put("cryptofeed.proxy.default.websocket.pool[1].url", this.second.url());
-		TransportTestSupport.runner()
-			.withInitializer((context) -> context.getEnvironment()
-				.getPropertySources()
-				.addFirst(new MapPropertySource("reloadable", reloadable)))
-			.withConfiguration(AutoConfigurations.of(ProxyPoolReloadAutoConfiguration.class))
+		TransportTestSupport.reloadableRunner(reloadable)
 			.run((context) -> {
 				WebSocketClient client = context.getBean(WebSocketClient.class);
 				ProxyPool pool = context.getBean(ProxyPools.class)
@@ -558,12 +552,8 @@ class WebSocketThroughPoolTests {
 	@Test
 	void aReloadRaisesTheFrameLimitForTheNextSession() {
 		Map<String, Object> reloadable = new LinkedHashMap<>();
-		TransportTestSupport.runner()
+		TransportTestSupport.reloadableRunner(reloadable)
 			.withPropertyValues(this.trio.pool("default.websocket"))
-			.withInitializer((context) -> context.getEnvironment()
-				.getPropertySources()
-				.addFirst(new MapPropertySource("reloadable", reloadable)))
-			.withConfiguration(AutoConfigurations.of(ProxyPoolReloadAutoConfiguration.class))
 			.run((context) -> {
 				WebSocketClient client = context.getBean(WebSocketClient.class);
 				assertThatThrownBy(() -> snapshotFrames(client, SNAPSHOT_BYTES))
