@@ -71,7 +71,7 @@ public class ProxyPoolAutoConfiguration {
 				strategies::create);
 		if (pools.pools().isEmpty()) {
 			// with the proxy service's client on, its answers route the connections, not the pools
-			logger.info(ProxyPoolSwitches.isTrue(environment.getProperty(ExternalServiceProperties.PREFIX + ".enabled"))
+			logger.info(ProxyPoolSwitches.serviceClientOn(environment)
 					? "proxy pools: none configured, so every connection asks the proxy service, with no embedded "
 							+ "pool to fall back on"
 					: "proxy pools: none configured, every connection goes direct");

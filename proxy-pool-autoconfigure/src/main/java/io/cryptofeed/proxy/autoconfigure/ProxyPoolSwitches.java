@@ -118,7 +118,7 @@ final class ProxyPoolSwitches {
 					+ ProxyUrls.maskWords(String.join(", ", pools)) + ")", enabled);
 		}
 		// both parts run only with the pools
-		if (isTrue(environment.getProperty(SERVICE_CLIENT))) {
+		if (serviceClientOn(environment)) {
 			off("the proxy service is never asked and every connection goes direct, although " + SERVICE_CLIENT
 					+ "=true", enabled);
 		}
@@ -128,6 +128,11 @@ final class ProxyPoolSwitches {
 		UnknownProxyProperties.in(environment)
 			.written()
 			.forEach((violation) -> logger.warn("proxy config: " + violation));
+	}
+
+	/** Whether the proxy service's client is switched on, as its auto-configuration reads it. */
+	static boolean serviceClientOn(Environment environment) {
+		return isTrue(environment.getProperty(SERVICE_CLIENT));
 	}
 
 	/** Each switch that is set, as written: what {@link SwitchesAtDefinition} keeps. */
