@@ -48,6 +48,9 @@ public final class ProxyPoolMetrics implements HealthListener, PoolsListener, Au
 	/** 1 while selection may choose the member, else 0. */
 	public static final String MEMBER_AVAILABLE = "cryptofeed.proxy.member.available";
 
+	/** 1 while configuration lets the member be selected ({@code enabled: true}), else 0. */
+	public static final String MEMBER_ENABLED = "cryptofeed.proxy.member.enabled";
+
 	/** 1 while the member passes its health checks (or is not checked), else 0. */
 	public static final String MEMBER_HEALTHY = "cryptofeed.proxy.member.healthy";
 
@@ -277,6 +280,11 @@ public final class ProxyPoolMetrics implements HealthListener, PoolsListener, Au
 					Gauge.builder(MEMBER_AVAILABLE, member, (m) -> m.isAvailable() ? 1 : 0)
 						.tags(tags)
 						.description("1 while selection may choose the member")
+						.register(registry),
+					// read at each publish, so a reload that flips the flag moves it on the same series
+					Gauge.builder(MEMBER_ENABLED, member, (m) -> m.enabled() ? 1 : 0)
+						.tags(tags)
+						.description("1 while configuration lets the member be selected (enabled: true)")
 						.register(registry),
 					Gauge.builder(MEMBER_HEALTHY, member, (m) -> m.isSetAsideFor(Unavailability.UNHEALTHY) ? 0 : 1)
 						.tags(tags)

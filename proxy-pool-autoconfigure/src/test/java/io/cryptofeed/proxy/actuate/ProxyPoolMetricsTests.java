@@ -3,8 +3,6 @@ package io.cryptofeed.proxy.actuate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.Lease;
@@ -49,6 +47,7 @@ class ProxyPoolMetricsTests {
 		assertThat(this.registry.get(ProxyPoolMetrics.CONNECTIONS_ACTIVE).gauges()).hasSize(2);
 		assertThat(this.registry.get(ProxyPoolMetrics.MEMBER_AVAILABLE).gauges()).hasSize(2);
 		assertThat(this.registry.get(ProxyPoolMetrics.MEMBER_HEALTHY).gauges()).hasSize(2);
+		assertThat(this.registry.get(ProxyPoolMetrics.MEMBER_ENABLED).gauges()).hasSize(2);
 		assertThat(this.registry.get(ProxyPoolMetrics.POOL_AVAILABLE).tags("exchange", "binance").gauge().value())
 			.isEqualTo(2);
 		assertThat(this.registry.get(ProxyPoolMetrics.FAILOVERS).functionCounter().count()).isZero();
@@ -153,42 +152,73 @@ class ProxyPoolMetricsTests {
 	}
 
 	/**
-	 * What operations.md says next to its ProxyPoolHalfGone rule: a member disabled by
-	 * configuration reads, on every member meter, as a drained one does.
+	 * Members parked with {@code enabled: false} read 0 on {@code member.enabled}, a drained one
+	 * 1: operations.md's ProxyPoolHalfGone rule divides the available members by the enabled
+	 * ones, so two of three parked is no alert, and the third drained is.
 	 */
 	@Test
-	void noMemberMeterTellsADisabledMemberFromADrainedOne() {
+	void theEnabledGaugeTellsMembersDisabledByConfigurationFromDrainedOnes() {
 		ProxyPool pool = ProxyPools.of(List.of(new PoolSpec(new PoolKey("okx", ConnectionType.HTTP),
 				PoolSpec.Origin.POOL,
 				List.of(MemberSpec.of(ProxyEndpoint.parse("http://127.0.0.7:3128")),
-						new MemberSpec(ProxyEndpoint.parse("http://127.0.0.8:3128"), 1, false, Map.of())),
+						new MemberSpec(ProxyEndpoint.parse("http://127.0.0.8:3128"), 1, false, Map.of()),
+						new MemberSpec(ProxyEndpoint.parse("http://127.0.0.9:3128"), 1, false, Map.of())),
 				"round-robin", Duration.ofSeconds(30))), Map.of(), SelectionStrategies.builtIn()::create)
 			.pools()
 			.values()
 			.iterator()
 			.next();
-		pool.setUnavailable(pool.members().get(0), Unavailability.DRAINED, true);
 		this.metrics.bind(pool);
 
-		assertThat(memberReadings(pool, "127.0.0.8:3128")).as("disabled")
-			.containsEntry(ProxyPoolMetrics.MEMBER_AVAILABLE, 0.0)
-			.isEqualTo(memberReadings(pool, "127.0.0.7:3128"));
+		assertThat(gauge(ProxyPoolMetrics.MEMBER_ENABLED, "127.0.0.7:3128")).isOne();
+		assertThat(gauge(ProxyPoolMetrics.MEMBER_ENABLED, "127.0.0.8:3128")).isZero();
+		assertThat(gauge(ProxyPoolMetrics.MEMBER_ENABLED, "127.0.0.9:3128")).isZero();
+		assertThat(availableShareOfEnabled()).isOne();
+
+		pool.setUnavailable(pool.members().get(0), Unavailability.DRAINED, true);
+		assertThat(gauge(ProxyPoolMetrics.MEMBER_ENABLED, "127.0.0.7:3128")).as("drained, still enabled").isOne();
+		assertThat(availableShareOfEnabled()).isZero();
 	}
 
-	/** Every meter of the member, by name and the tags that do not name the pool or member, with what it reads. */
-	private Map<String, Double> memberReadings(ProxyPool pool, String proxy) {
-		Map<String, Double> readings = new TreeMap<>();
-		this.registry.getMeters()
-			.stream()
-			.filter((meter) -> pool.key().settings().equals(meter.getId().getTag("exchange"))
-					&& proxy.equals(meter.getId().getTag("proxy")))
-			.forEach((meter) -> readings.put(meter.getId().getName() + meter.getId()
-				.getTags()
-				.stream()
-				.filter((tag) -> !List.of("exchange", "type", "proxy").contains(tag.getKey()))
-				.map((tag) -> " " + tag.getKey() + "=" + tag.getValue())
-				.collect(Collectors.joining()), meter.measure().iterator().next().getValue()));
-		return readings;
+	/**
+	 * A reload that disables a member and one that enables it again: its gauges follow, it
+	 * keeps its series, and no series is added or left behind.
+	 */
+	@Test
+	void aReloadThatDisablesAMemberAndEnablesItAgainMovesItsGaugesOnTheSameSeries() {
+		this.pools.pools().values().forEach(this.metrics::bind);
+		this.pools.addPoolsListener(this.metrics);
+		List<Meter> bound = this.registry.getMeters();
+
+		reloadWithSecondMemberEnabled(false);
+		assertThat(gauge(ProxyPoolMetrics.MEMBER_ENABLED, "127.0.0.2:1080")).isZero();
+		assertThat(gauge(ProxyPoolMetrics.MEMBER_AVAILABLE, "127.0.0.2:1080")).isZero();
+		assertThat(gauge(ProxyPoolMetrics.MEMBER_ENABLED, "127.0.0.1:3128")).isOne();
+		assertThat(this.registry.get(ProxyPoolMetrics.POOL_AVAILABLE).gauge().value()).isOne();
+		assertThat(availableShareOfEnabled()).isOne();
+		assertThat(this.registry.getMeters()).containsExactlyInAnyOrderElementsOf(bound);
+
+		reloadWithSecondMemberEnabled(true);
+		assertThat(gauge(ProxyPoolMetrics.MEMBER_ENABLED, "127.0.0.2:1080")).isOne();
+		assertThat(gauge(ProxyPoolMetrics.MEMBER_AVAILABLE, "127.0.0.2:1080")).isOne();
+		assertThat(this.registry.get(ProxyPoolMetrics.POOL_AVAILABLE).gauge().value()).isEqualTo(2);
+		assertThat(this.registry.getMeters()).containsExactlyInAnyOrderElementsOf(bound);
+	}
+
+	private void reloadWithSecondMemberEnabled(boolean enabled) {
+		List<MemberSpec> members = List.of(MemberSpec.of(this.pool.members().get(0).endpoint()),
+				new MemberSpec(this.pool.members().get(1).endpoint(), 1, enabled, Map.of()));
+		this.pools.reconcile(List.of(new PoolSpec(this.pool.key(), PoolSpec.Origin.POOL, members, "round-robin",
+				Duration.ofSeconds(30))), Map.of(), SelectionStrategies.builtIn()::create);
+	}
+
+	/** What ProxyPoolHalfGone compares with 0.5: the available members over the enabled ones. */
+	private double availableShareOfEnabled() {
+		return sum(ProxyPoolMetrics.MEMBER_AVAILABLE) / sum(ProxyPoolMetrics.MEMBER_ENABLED);
+	}
+
+	private double sum(String gauge) {
+		return this.registry.find(gauge).gauges().stream().mapToDouble((g) -> g.value()).sum();
 	}
 
 	@Test
