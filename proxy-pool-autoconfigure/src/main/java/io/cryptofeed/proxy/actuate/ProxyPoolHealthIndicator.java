@@ -69,6 +69,9 @@ public final class ProxyPoolHealthIndicator implements HealthIndicator {
 
 		int drained;
 
+		/** Set {@code enabled: false}: not available either, on purpose. */
+		int disabled;
+
 		static Counts of(ProxyPool pool) {
 			Counts counts = new Counts();
 			for (PoolMember member : pool.members()) {
@@ -77,6 +80,7 @@ public final class ProxyPoolHealthIndicator implements HealthIndicator {
 				counts.unhealthy += member.isSetAsideFor(Unavailability.UNHEALTHY) ? 1 : 0;
 				counts.openBreakers += member.isSetAsideFor(Unavailability.CIRCUIT_OPEN) ? 1 : 0;
 				counts.drained += member.isSetAsideFor(Unavailability.DRAINED) ? 1 : 0;
+				counts.disabled += member.enabled() ? 0 : 1;
 			}
 			return counts;
 		}
@@ -88,6 +92,7 @@ public final class ProxyPoolHealthIndicator implements HealthIndicator {
 			map.put("unhealthy", this.unhealthy);
 			map.put("openBreakers", this.openBreakers);
 			map.put("drained", this.drained);
+			map.put("disabled", this.disabled);
 			return map;
 		}
 

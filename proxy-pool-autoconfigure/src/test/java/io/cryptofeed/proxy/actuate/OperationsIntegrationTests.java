@@ -265,6 +265,42 @@ class OperationsIntegrationTests {
 		assertNoCanary(context, output);
 	}
 
+	/**
+	 * A member set enabled: false shows as disabled, not as out, wherever operators look: the
+	 * health details count it apart, the endpoint says enabled false, the scrape reads 0 on
+	 * its member.enabled series; the pool stays up.
+	 */
+	@Test
+	void aMemberDisabledByConfigurationShowsAsDisabledInHealthEndpointAndScrape(CapturedOutput output) {
+		ConfigurableApplicationContext context = run("cryptofeed.proxy.default.websocket.pool[1].enabled=false",
+				"management.endpoints.web.exposure.include=health,proxypool,prometheus");
+
+		String health = get("/actuator/health");
+		assertThat(read(health, "$.components.proxyPool.status", String.class)).isEqualTo("UP");
+		assertThat(read(health, "$.components.proxyPool.details['default/websocket']", Map.class))
+			.containsEntry("members", 3)
+			.containsEntry("available", 2)
+			.containsEntry("disabled", 1)
+			.containsEntry("drained", 0);
+		assertThat(read(health, "$.components.proxyPool.details['default/http']", Map.class))
+			.containsEntry("disabled", 0);
+
+		String member = get("/actuator/proxypool/default/websocket/" + id(this.second));
+		assertThat(read(member, "$.enabled", Boolean.class)).isFalse();
+		assertThat(read(member, "$.available", Boolean.class)).isFalse();
+		assertThat(read(member, "$.drained", Boolean.class)).isFalse();
+
+		Map<String, String> enabledByMember = get("/actuator/prometheus").lines()
+			.filter((line) -> line.startsWith("cryptofeed_proxy_member_enabled{") && line.contains("type=\"websocket\""))
+			.collect(Collectors.toMap((line) -> line.replaceAll(".*proxy=\"([^\"]+)\".*", "$1"),
+					(line) -> line.substring(line.lastIndexOf(' ') + 1)));
+		assertThat(enabledByMember).containsOnlyKeys(id(this.first), id(this.second), id(this.third))
+			.containsEntry(id(this.second), "0.0")
+			.containsEntry(id(this.first), "1.0")
+			.containsEntry(id(this.third), "1.0");
+		assertNoCanary(context, output);
+	}
+
 	@Test
 	void aMemberAnExchangeRateLimitedShowsItsCooldownForThatExchangeOnlyInTheEndpoint(CapturedOutput output) {
 		ConfigurableApplicationContext context = run();

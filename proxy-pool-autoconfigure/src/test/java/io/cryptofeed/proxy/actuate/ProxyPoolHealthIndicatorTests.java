@@ -1,13 +1,18 @@
 package io.cryptofeed.proxy.actuate;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.MemberSpec;
 import io.cryptofeed.proxy.core.PoolKey;
+import io.cryptofeed.proxy.core.PoolSpec;
+import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.Unavailability;
+import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.Health;
@@ -34,9 +39,9 @@ class ProxyPoolHealthIndicatorTests {
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
 		assertThat(health.getDetails()).containsOnlyKeys("default/http", "binance/websocket");
 		assertThat(health.getDetails().get("default/http")).isEqualTo(
-				Map.of("members", 3, "available", 1, "unhealthy", 1, "openBreakers", 1, "drained", 0));
+				Map.of("members", 3, "available", 1, "unhealthy", 1, "openBreakers", 1, "drained", 0, "disabled", 0));
 		assertThat(health.getDetails().get("binance/websocket")).isEqualTo(
-				Map.of("members", 1, "available", 1, "unhealthy", 0, "openBreakers", 0, "drained", 0));
+				Map.of("members", 1, "available", 1, "unhealthy", 0, "openBreakers", 0, "drained", 0, "disabled", 0));
 	}
 
 	@Test
@@ -47,9 +52,27 @@ class ProxyPoolHealthIndicatorTests {
 		Health health = indicator.health();
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails().get("binance/websocket")).isEqualTo(
-				Map.of("members", 1, "available", 0, "unhealthy", 0, "openBreakers", 0, "drained", 1));
+				Map.of("members", 1, "available", 0, "unhealthy", 0, "openBreakers", 0, "drained", 1, "disabled", 0));
 		this.binance.setUnavailable(this.binance.members().get(0), Unavailability.DRAINED, false);
 		assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+	}
+
+	/**
+	 * Members set {@code enabled: false} leave the pool up and are counted apart, so that the
+	 * numbers say why they are not available.
+	 */
+	@Test
+	void membersDisabledByConfigurationAreCountedApart() {
+		ProxyPools pools = ProxyPools.of(List.of(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP),
+				PoolSpec.Origin.POOL,
+				List.of(MemberSpec.of(ProxyEndpoint.parse("http://127.0.0.1:3128")),
+						new MemberSpec(ProxyEndpoint.parse("http://127.0.0.2:3128"), 1, false, Map.of()),
+						new MemberSpec(ProxyEndpoint.parse("http://127.0.0.3:3128"), 1, false, Map.of())),
+				"round-robin", Duration.ofSeconds(30))), Map.of(), SelectionStrategies.builtIn()::create);
+		Health health = new ProxyPoolHealthIndicator(pools, Status.DOWN).health();
+		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(health.getDetails().get("default/http")).isEqualTo(
+				Map.of("members", 3, "available", 1, "unhealthy", 0, "openBreakers", 0, "drained", 0, "disabled", 2));
 	}
 
 	@Test
