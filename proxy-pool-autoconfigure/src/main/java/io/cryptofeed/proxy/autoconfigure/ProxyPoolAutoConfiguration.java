@@ -1,6 +1,8 @@
 package io.cryptofeed.proxy.autoconfigure;
 
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -10,8 +12,10 @@ import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.SelectionStrategyFactory;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
+import io.cryptofeed.proxy.netty.ProxySource;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -35,6 +39,9 @@ public class ProxyPoolAutoConfiguration {
 
 	/** What every pooled client is built on. */
 	static final String REACTOR_NETTY_CLIENT = "reactor.netty.http.client.HttpClient";
+
+	/** The proxy service's client's {@code ProxySource} bean. */
+	private static final String SERVICE_SOURCE = "proxyServiceSource";
 
 	/** The built-in strategies plus every {@link SelectionStrategyFactory} bean. */
 	@Bean
@@ -63,20 +70,24 @@ public class ProxyPoolAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	public ProxyPools proxyPools(CompiledProxyConfiguration compiled, SelectionStrategies strategies,
-			ResourceLoader resourceLoader, Environment environment) {
+			ResourceLoader resourceLoader, Environment environment, ConfigurableListableBeanFactory beans) {
 		compiled.pools().stream().filter(ProxyPoolAutoConfiguration::ignoresItsWeights).forEach((spec) -> logger
 			.warn("proxy pool: pool=" + spec.key() + " strategy=" + spec.strategy()
 					+ " ignores the members' weights; use strategy: weighted"));
 		ProxyPools pools = ProxyPools.of(compiled.pools(), compiled.hostPatterns(), compiled.directHosts(),
 				strategies::create);
+		boolean transport = ClassUtils.isPresent(REACTOR_NETTY_CLIENT, resourceLoader.getClassLoader());
 		if (pools.pools().isEmpty()) {
-			// with the proxy service's client on, its answers route the connections, not the pools
-			logger.info(ProxyPoolSwitches.serviceClientOn(environment)
-					? "proxy pools: none configured, so every connection asks the proxy service, with no embedded "
-							+ "pool to fall back on"
-					: "proxy pools: none configured, every connection goes direct");
+			// a source the transport asks (the proxy service's client, or the application's) routes
+			// the connections, not the pools
+			String source = transport ? askedSource(beans) : null;
+			logger.info((source == null) ? "proxy pools: none configured, every connection goes direct"
+					: "proxy pools: none configured, so every connection asks "
+							+ ((source.equals(SERVICE_SOURCE) && ProxyPoolSwitches.serviceClientOn(environment))
+									? "the proxy service" : "the ProxySource bean '" + source + "'")
+							+ ", with no embedded pool to fall back on");
 		}
-		else if (!ClassUtils.isPresent(REACTOR_NETTY_CLIENT, resourceLoader.getClassLoader())) {
+		else if (!transport) {
 			logger.warn("proxy pools: Reactor Netty is not on the classpath, so no client goes through the pools "
 					+ "and every connection goes direct; add io.projectreactor.netty:reactor-netty-http (the starter "
 					+ "brings it: keep it when you exclude dependencies)");
@@ -99,6 +110,21 @@ public class ProxyPoolAutoConfiguration {
 		RateLimits rateLimits = new RateLimits(configuration.rateLimits(), Clock.systemUTC());
 		pools.addPoolsListener(rateLimits);
 		return rateLimits;
+	}
+
+	/**
+	 * The {@code ProxySource} bean the transport asks, as it picks it (the only one, else the
+	 * one marked primary), read from the definitions without making any; {@code null} for none.
+	 */
+	private static String askedSource(ConfigurableListableBeanFactory beans) {
+		String[] names = beans.getBeanNamesForType(ProxySource.class, true, false);
+		if (names.length == 1) {
+			return names[0];
+		}
+		List<String> primary = Arrays.stream(names)
+			.filter((name) -> beans.containsBeanDefinition(name) && beans.getBeanDefinition(name).isPrimary())
+			.toList();
+		return (primary.size() == 1) ? primary.get(0) : null;
 	}
 
 	private static boolean ignoresItsWeights(PoolSpec spec) {

@@ -16,8 +16,11 @@ import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Mono;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A {@link ProxySource} (the external proxy service's role) asked before the pools of three
  * in-JVM proxies (egress 127.0.0.71, .72, .73), with a proxy of its own (egress 127.0.0.74).
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ProxySourceThroughPoolTests {
 
 	private ProxyTrio trio;
@@ -74,6 +78,41 @@ class ProxySourceThroughPoolTests {
 					.mapToInt((member) -> breakers.breakerOf(member).getMetrics().getNumberOfSuccessfulCalls())
 					.sum()).isOne();
 			});
+	}
+
+	/**
+	 * No pool, the proxy service's client off, and a source of the application's: the
+	 * transport asks it, so the start-up line must not say that every connection goes direct.
+	 */
+	@Test
+	void withoutPoolsASourceOfTheApplicationsCarriesTheRequestsAndTheStartUpLineSaysItIsAsked(CapturedOutput output) {
+		ProxyEndpoint sourcedProxy = ProxyEndpoint.parse(this.sourced.url());
+		ProxySource source = (exchange, type) -> Mono
+			.just(ProxyChoice.proxy(sourcedProxy, ProxyChoice.direct(), new ProxyChoice.Feedback() {
+
+				@Override
+				public void connected(Duration elapsed) {
+				}
+
+				@Override
+				public void failed(Duration elapsed, Throwable cause) {
+				}
+
+			}));
+		TransportTestSupport.runner().withBean("ownSource", ProxySource.class, () -> source).run((context) -> {
+			assertThat(context).hasNotFailed();
+			String peer = context.getBean(WebClient.Builder.class)
+				.build()
+				.get()
+				.uri(this.trio.target.baseUrl() + "/whoami")
+				.retrieve()
+				.bodyToMono(String.class)
+				.block(Duration.ofSeconds(10));
+			assertThat(peer).isEqualTo("127.0.0.74");
+			assertThat(output).contains("proxy pools: none configured, so every connection asks the ProxySource bean "
+					+ "'ownSource', with no embedded pool to fall back on")
+				.doesNotContain("every connection goes direct");
+		});
 	}
 
 	/** Leaves the first connect to the embedded pools and names its own proxy for every later one. */
