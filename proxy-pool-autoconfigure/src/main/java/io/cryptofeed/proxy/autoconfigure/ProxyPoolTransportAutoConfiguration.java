@@ -201,7 +201,8 @@ public class ProxyPoolTransportAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ RestClient.class, RestClientCustomizer.class, ClientHttpRequestFactoryBuilder.class })
+	@ConditionalOnClass({ RestClient.class, RestClientCustomizer.class, ClientHttpRequestFactoryBuilder.class,
+			ClientHttpRequestFactoryBuilderCustomizer.class })
 	static class RestClientConfiguration {
 
 		@Bean
@@ -215,17 +216,35 @@ public class ProxyPoolTransportAutoConfiguration {
 		}
 
 		@Bean
-		UnpooledClientsWarning proxyPoolUnpooledRequestFactoryWarning(
-				ObjectProvider<ClientHttpRequestFactoryBuilder<?>> builder) {
-			return new UnpooledClientsWarning(builder, ReactorClientHttpRequestFactoryBuilder.class,
-					"RestClient and RestTemplate requests", "request factory",
-					"spring.http.clients.imperative.factory=reactor");
+		RequestFactoryBuildersCustomized proxyPoolRequestFactoryBuildersCustomized() {
+			return new RequestFactoryBuildersCustomized();
+		}
+
+		@Bean
+		UnpooledClientsWarning proxyPoolUnpooledRequestFactoryWarning(ListableBeanFactory beans,
+				RequestFactoryBuildersCustomized customized) {
+			return new UnpooledClientsWarning(beans, ClientHttpRequestFactoryBuilder.class,
+					ReactorClientHttpRequestFactoryBuilder.class, customized, "RestClient and RestTemplate requests",
+					"request factory", "spring.http.clients.imperative.factory=reactor",
+					"ClientHttpRequestFactoryBuilderCustomizer<ReactorClientHttpRequestFactoryBuilder>");
+		}
+
+	}
+
+	/** Hears each request factory builder Boot customizes, for {@link UnpooledClientsWarning}. */
+	static final class RequestFactoryBuildersCustomized extends UnpooledClientsWarning.CustomizedByBoot
+			implements ClientHttpRequestFactoryBuilderCustomizer<ClientHttpRequestFactoryBuilder<?>> {
+
+		@Override
+		public ClientHttpRequestFactoryBuilder<?> customize(ClientHttpRequestFactoryBuilder<?> builder) {
+			return customized(builder);
 		}
 
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ WebClient.class, WebClientCustomizer.class, ClientHttpConnectorBuilder.class })
+	@ConditionalOnClass({ WebClient.class, WebClientCustomizer.class, ClientHttpConnectorBuilder.class,
+			ClientHttpConnectorBuilderCustomizer.class })
 	static class WebClientConfiguration {
 
 		@Bean
@@ -234,9 +253,28 @@ public class ProxyPoolTransportAutoConfiguration {
 		}
 
 		@Bean
-		UnpooledClientsWarning proxyPoolUnpooledConnectorWarning(ObjectProvider<ClientHttpConnectorBuilder<?>> builder) {
-			return new UnpooledClientsWarning(builder, ReactorClientHttpConnectorBuilder.class, "WebClient requests",
-					"connector", "spring.http.clients.reactive.connector=reactor");
+		ConnectorBuildersCustomized proxyPoolConnectorBuildersCustomized() {
+			return new ConnectorBuildersCustomized();
+		}
+
+		@Bean
+		UnpooledClientsWarning proxyPoolUnpooledConnectorWarning(ListableBeanFactory beans,
+				ConnectorBuildersCustomized customized) {
+			return new UnpooledClientsWarning(beans, ClientHttpConnectorBuilder.class,
+					ReactorClientHttpConnectorBuilder.class, customized, "WebClient requests", "connector",
+					"spring.http.clients.reactive.connector=reactor",
+					"ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder>");
+		}
+
+	}
+
+	/** Hears each connector builder Boot customizes, for {@link UnpooledClientsWarning}. */
+	static final class ConnectorBuildersCustomized extends UnpooledClientsWarning.CustomizedByBoot
+			implements ClientHttpConnectorBuilderCustomizer<ClientHttpConnectorBuilder<?>> {
+
+		@Override
+		public ClientHttpConnectorBuilder<?> customize(ClientHttpConnectorBuilder<?> builder) {
+			return customized(builder);
 		}
 
 	}

@@ -676,6 +676,47 @@ class RestClientThroughPoolTests {
 			});
 	}
 
+	/**
+	 * Boot customizes only the request factory builder it makes: one of the application's
+	 * takes its place as it is, so its requests go direct, though it is Reactor Netty's.
+	 */
+	@Test
+	void aReactorRequestFactoryBuilderOfTheApplicationsIsNamedAtStartUp(CapturedOutput output) {
+		runner().withPropertyValues(this.trio.pool("default.http"))
+			.withBean("ownRequestFactoryBuilder", ClientHttpRequestFactoryBuilder.class,
+					ClientHttpRequestFactoryBuilder::reactor)
+			.run((context) -> assertOwnRequestFactoryBuilderNamed(context, output, "ReactorClientHttpRequestFactoryBuilder"));
+	}
+
+	@Test
+	void inAReactiveApplicationAReactorRequestFactoryBuilderOfTheApplicationsIsNamedAtStartUp(CapturedOutput output) {
+		reactiveRunner().withPropertyValues(this.trio.pool("default.http"))
+			.withBean("ownRequestFactoryBuilder", ClientHttpRequestFactoryBuilder.class,
+					ClientHttpRequestFactoryBuilder::reactor)
+			.run((context) -> assertOwnRequestFactoryBuilderNamed(context, output, "ReactorClientHttpRequestFactoryBuilder"));
+	}
+
+	/** The property that chooses Boot's factory does not change the application's: the warning must not offer it. */
+	@Test
+	void anotherRequestFactoryBuilderOfTheApplicationsIsNamedAtStartUpWithoutTheProperty(CapturedOutput output) {
+		runner().withPropertyValues(this.trio.pool("default.http"))
+			.withBean("ownRequestFactoryBuilder", ClientHttpRequestFactoryBuilder.class,
+					ClientHttpRequestFactoryBuilder::jdk)
+			.run((context) -> {
+				assertOwnRequestFactoryBuilderNamed(context, output, "JdkClientHttpRequestFactoryBuilder");
+				assertThat(output).doesNotContain("spring.http.clients.imperative.factory=reactor");
+			});
+	}
+
+	private void assertOwnRequestFactoryBuilderNamed(ApplicationContext context, CapturedOutput output, String type) {
+		assertThat(whoami(context.getBean(RestClient.Builder.class).build())).isEqualTo("127.0.0.1");
+		assertThat(this.trio.first.accepted() + this.trio.second.accepted() + this.trio.third.accepted()).isZero();
+		assertThat(output).contains("proxy pools: RestClient and RestTemplate requests go direct, not through the pools: "
+				+ "the ClientHttpRequestFactoryBuilder bean 'ownRequestFactoryBuilder' (" + type
+				+ ") is the application's own",
+				"ClientHttpRequestFactoryBuilderCustomizer<ReactorClientHttpRequestFactoryBuilder>");
+	}
+
 	private void runWithPool(ContextCallback callback, String... extra) {
 		runner().withPropertyValues(this.trio.pool("default.http")).withPropertyValues(extra).run((context) -> {
 			assertThat(context).hasNotFailed();

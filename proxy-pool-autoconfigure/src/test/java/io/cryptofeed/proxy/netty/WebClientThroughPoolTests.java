@@ -43,6 +43,7 @@ import reactor.netty.http.client.HttpClient;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
+import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -895,6 +896,25 @@ class WebClientThroughPoolTests {
 				.directRoutes()
 				.count(ConnectionType.HTTP, DirectRoutes.Reason.UNPOOLED_CLIENT)).isOne();
 		}, "spring.http.clients.reactive.connector=jdk");
+	}
+
+	/**
+	 * Boot customizes only the connector builder it makes: one of the application's takes its
+	 * place as it is, so its requests go direct, though it is Reactor Netty's.
+	 */
+	@Test
+	void aReactorConnectorBuilderOfTheApplicationsIsNamedAtStartUp(CapturedOutput output) {
+		TransportTestSupport.runner()
+			.withPropertyValues(this.trio.pool("default.http"))
+			.withBean("ownConnectorBuilder", ClientHttpConnectorBuilder.class, ClientHttpConnectorBuilder::reactor)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(whoami(context.getBean(WebClient.Builder.class).build())).isEqualTo("127.0.0.1");
+				assertThat(this.first.accepted() + this.second.accepted() + this.third.accepted()).isZero();
+				assertThat(output).contains("proxy pools: WebClient requests go direct, not through the pools: the "
+						+ "ClientHttpConnectorBuilder bean 'ownConnectorBuilder' (ReactorClientHttpConnectorBuilder) is "
+						+ "the application's own", "ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder>");
+			});
 	}
 
 	@ParameterizedTest(name = "{0}")
