@@ -19,7 +19,8 @@ import reactor.core.scheduler.Schedulers;
  * The client side of the external proxy service, asked by the transport before the embedded
  * pools at every connect. For each exchange and connection type: an unexpired answer, with a
  * proxy or without one, is reused; otherwise the service is asked (through its breaker, with
- * failover between its endpoints); when it cannot answer, or has no proxy, its fallback
+ * failover between its endpoints, one ask at a time that the connections arriving meanwhile
+ * wait for); when it cannot answer, or has no proxy, its fallback
  * policy decides: the embedded pools (when {@code fallback-to-embedded} allows), a direct
  * connection, or failing the connection. A connect through the service's proxy reports its
  * outcome as feedback.
@@ -43,6 +44,8 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 	private final FeedbackQueue feedback;
 
 	private final ServiceStatusLog status = new ServiceStatusLog();
+
+	private final SharedAsks<AnswerCache.Key, Asked> asks = new SharedAsks<>();
 
 	/**
 	 * @param tls key and trust material for https endpoints, or {@code null} for the JDK's defaults
@@ -81,15 +84,42 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 		if (cached != null) {
 			return Mono.just(reuse(key, cached));
 		}
-		ProxyRequest request = new ProxyRequest(key.exchange(), type.id(), this.settings.region(),
+		return this.asks.join(key, () -> ask(key)).flatMap((shared) -> {
+			Asked asked = shared.value();
+			if (!shared.joined() || asked.failure() != null) {
+				return Mono.just(use(key, asked));
+			}
+			if (asked.forOneConnection()) {
+				// the service wants a choice per connection (ttl_seconds 0): its answer is not shared
+				return ask(key).map((own) -> use(key, own));
+			}
+			this.metrics.cached();
+			return Mono.just(use(key, asked));
+		});
+	}
+
+	/** One call to the service, its outcome recorded (metrics, status, cache) once, whoever waits for it. */
+	private Mono<Asked> ask(AnswerCache.Key key) {
+		ProxyRequest request = new ProxyRequest(key.exchange(), key.type().id(), this.settings.region(),
 				this.settings.clientId(), this.settings.metadata());
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
 			return this.guard
 				.guard(this.client.request(request, (response) -> read(key, response)))
 				.map((answer) -> answered(key, answer, elapsedSince(start)))
-				.onErrorResume(ServiceCallException.class, (failure) -> unanswered(key, failure, elapsedSince(start)));
+				.onErrorResume(ServiceCallException.class, (failure) -> {
+					this.metrics.requestFailed(failure.reason().id(), elapsedSince(start));
+					return Mono.just(new Asked(null, null, failure));
+				});
 		});
+	}
+
+	/** What an ask's outcome means for one connection. */
+	private ProxyChoice use(AnswerCache.Key key, Asked asked) {
+		if (asked.failure() != null) {
+			return unanswered(key, asked.failure());
+		}
+		return (asked.choice() != null) ? asked.choice() : fallback(key, asked.answer().policy(), NO_PROXY, true);
 	}
 
 	/**
@@ -109,16 +139,13 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 		}
 	}
 
-	private ProxyChoice answered(AnswerCache.Key key, Answer answer, Duration elapsed) {
+	private Asked answered(AnswerCache.Key key, Answer answer, Duration elapsed) {
 		this.metrics.requestSucceeded(elapsed);
 		this.status.answered(key.exchange(), key.type());
 		ProxyChoice choice = (answer.proxy() != null)
 				? proxy(key, answer.proxy(), answer.feedbackUrl(), answer.policy()) : null;
 		this.cache.put(key, choice, answer.policy(), answer.ttl());
-		if (choice != null) {
-			return choice;
-		}
-		return fallback(key, answer.policy(), NO_PROXY, true);
+		return new Asked(answer, choice, null);
 	}
 
 	/** What an unexpired answer says: its proxy, or without one its policy, as when it came. */
@@ -127,18 +154,17 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 		return (cached.choice() != null) ? cached.choice() : fallback(key, cached.policy(), NO_PROXY, true);
 	}
 
-	private Mono<ProxyChoice> unanswered(AnswerCache.Key key, ServiceCallException failure, Duration elapsed) {
-		this.metrics.requestFailed(failure.reason().id(), elapsed);
+	private ProxyChoice unanswered(AnswerCache.Key key, ServiceCallException failure) {
 		// another connection may have stored an answer meanwhile
 		AnswerCache.Entry cached = this.cache.fresh(key);
 		if (cached != null) {
 			this.status.failed(failure, key.exchange(), key.type(), "cached answer");
-			return Mono.just(reuse(key, cached));
+			return reuse(key, cached);
 		}
 		FallbackPolicy policy = this.cache.lastPolicy(key);
 		ProxyChoice fallback = fallback(key, policy, failure.getMessage(), true);
 		this.status.failed(failure, key.exchange(), key.type(), describe(fallback));
-		return Mono.just(fallback);
+		return fallback;
 	}
 
 	/** @param url the proxy as the service gave it, without its password: what feedback names */
@@ -184,6 +210,21 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 	public void close() {
 		this.feedback.close();
 		this.client.close();
+	}
+
+	/**
+	 * What one ask found: the answer with its proxy as the choice made from it, or the failure.
+	 * @param answer the answer, or {@code null} when it failed
+	 * @param choice the answer's proxy, or {@code null}
+	 * @param failure why there is no answer, or {@code null}
+	 */
+	private record Asked(Answer answer, ProxyChoice choice, ServiceCallException failure) {
+
+		/** An answer the service gave for the connection that asked only: reused by none. */
+		boolean forOneConnection() {
+			return this.answer != null && this.answer.ttl().isZero();
+		}
+
 	}
 
 	/** Turns the connect outcomes through one of the service's proxies into feedback reports. */

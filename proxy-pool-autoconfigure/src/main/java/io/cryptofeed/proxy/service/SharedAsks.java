@@ -1,0 +1,56 @@
+package io.cryptofeed.proxy.service;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * At most one ask in flight per key: a caller that finds one under way waits for its outcome
+ * instead of asking too, so that a burst of connections with nothing cached (a start-up, an
+ * expired answer) makes one call to the service, not one each, and feeds its breaker once.
+ * An ask runs to its end even when every caller waiting for it gives up: its outcome is
+ * cached for the next, and a call cancelled mid-connect would leave nothing to learn from.
+ */
+final class SharedAsks<K, V> {
+
+	private final Map<K, Sinks.One<V>> inFlight = new ConcurrentHashMap<>();
+
+	/**
+	 * The outcome of the ask under way for the key ({@link Shared#joined()}), or of a new one
+	 * made with {@code ask}, which must not be empty.
+	 */
+	Mono<Shared<V>> join(K key, Supplier<Mono<V>> ask) {
+		return Mono.defer(() -> {
+			Sinks.One<V> started = Sinks.one();
+			Sinks.One<V> underWay = this.inFlight.putIfAbsent(key, started);
+			if (underWay != null) {
+				return underWay.asMono().map((value) -> new Shared<>(value, true));
+			}
+			// out of the map before the outcome is out: a caller coming later finds the cache
+			// the ask filled, or makes an ask of its own, never an outcome already used
+			ask.get().subscribe((value) -> {
+				this.inFlight.remove(key, started);
+				started.tryEmitValue(value);
+			}, (error) -> {
+				this.inFlight.remove(key, started);
+				started.tryEmitError(error);
+			}, () -> {
+				if (this.inFlight.remove(key, started)) {
+					started.tryEmitError(new IllegalStateException("the ask ended without an outcome"));
+				}
+			});
+			return started.asMono().map((value) -> new Shared<>(value, false));
+		});
+	}
+
+	/**
+	 * @param value the ask's outcome
+	 * @param joined whether the caller waited for another caller's ask rather than making it
+	 */
+	record Shared<V>(V value, boolean joined) {
+	}
+
+}

@@ -1,0 +1,143 @@
+package io.cryptofeed.proxy.service;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.ProxyAttributes;
+import io.cryptofeed.proxy.netty.ProxyChoice;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.NestedExceptionUtils;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static io.cryptofeed.proxy.service.ServiceFixture.counter;
+import static io.cryptofeed.proxy.service.ServiceFixture.requestCount;
+import static io.cryptofeed.proxy.service.ServiceFixture.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A burst of connections for one exchange and connection type while no answer is cached (a
+ * start-up, an expired TTL) makes one ask, which every connection of the burst waits for.
+ */
+class ServiceAskCoalescingTests {
+
+	private static final int BURST = 200;
+
+	@AutoClose
+	private final ServiceFixture fixture = new ServiceFixture();
+
+	@Test
+	void aBurstOfConnectionsAsksOnceAndEachUsesTheAnswer() {
+		this.fixture.answer(okJson(ServiceFixture.json(this.fixture.serviceProxy.url(), 60L, "embedded_fallback"))
+			.withFixedDelay(500));
+		run(this.fixture.runner(), (context, client) -> {
+			List<ProxyChoice> choices = burst(context.getBean(ServiceProxySource.class), "binance");
+
+			assertThat(choices).hasSize(BURST)
+				.allSatisfy((choice) -> assertThat(choice.kind()).isEqualTo(ProxyChoice.Kind.PROXY))
+				.allSatisfy((choice) -> assertThat(choice.endpoint().port()).isEqualTo(this.fixture.serviceProxy.port()));
+			assertThat(this.fixture.requests()).hasSize(1);
+			assertThat(requestCount(context, "success", "none")).isOne();
+			assertThat(counter(context, "cryptofeed.proxy.service.cached")).isEqualTo(BURST - 1);
+		});
+	}
+
+	@Test
+	void whenTheOneAskTimesOutEveryWaiterFallsBackAndTheBreakerCountsOneFailure() {
+		this.fixture.answer(okJson(ServiceFixture.json(this.fixture.serviceProxy.url(), 60L, "embedded_fallback"))
+			.withFixedDelay(5_000));
+		run(this.fixture.runner().withPropertyValues("cryptofeed.proxy.external-service.timeout=1s"),
+				(context, client) -> {
+					CircuitBreaker breaker = ((ServiceCircuitBreaker) context.getBean(ServiceGuard.class)).breaker();
+					long start = System.nanoTime();
+					List<ProxyChoice> choices = burst(context.getBean(ServiceProxySource.class), "binance");
+
+					assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+					assertThat(choices).hasSize(BURST)
+						.allSatisfy((choice) -> assertThat(choice.kind()).isEqualTo(ProxyChoice.Kind.EMBEDDED));
+					assertThat(this.fixture.requests()).hasSize(1);
+					assertThat(requestCount(context, "failed", "timeout")).isOne();
+					assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isOne();
+					assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", "embedded")).isEqualTo(BURST);
+				});
+	}
+
+	@Test
+	void whenTheOneAskFailsUnderFailEveryWaiterFailsWithItsOwnErrorNamingTheCause() {
+		// the latest answer says fail; the next ask, at once since its TTL is 0, finds the service down
+		this.fixture.answer(okJson(ServiceFixture.json(null, 0L, "fail")));
+		run(this.fixture.runner(), (context, client) -> {
+			ServiceProxySource source = context.getBean(ServiceProxySource.class);
+			assertThat(source.choose("binance", ConnectionType.HTTP).block().kind())
+				.isEqualTo(ProxyChoice.Kind.REFUSED);
+			this.fixture.service.resetRequests();
+			this.fixture.answer(aResponse().withStatus(503).withFixedDelay(500));
+
+			List<Throwable> errors = Flux.merge(Flux.range(0, 50)
+				.map((i) -> client.get()
+					.uri(this.fixture.target.baseUrl() + "/whoami")
+					.attribute(ProxyAttributes.EXCHANGE, "binance")
+					.retrieve()
+					.bodyToMono(String.class)
+					.map(Object.class::cast)
+					.onErrorResume((error) -> Mono.just(NestedExceptionUtils.getMostSpecificCause(error)))), 50)
+				.cast(Throwable.class)
+				.collectList()
+				.block(Duration.ofSeconds(30));
+
+			assertThat(this.fixture.requests()).hasSize(1);
+			assertThat(errors).hasSize(50)
+				.doesNotHaveDuplicates()
+				.allSatisfy((error) -> assertThat(error).isInstanceOf(ProxyServiceUnavailableException.class)
+					.hasMessageContaining("HTTP 503"));
+		});
+	}
+
+	@Test
+	void aZeroTtlAnswerIsNotSharedEachConnectionAsksForItsOwn() {
+		this.fixture.answer(okJson(ServiceFixture.json(this.fixture.serviceProxy.url(), 0L, "embedded_fallback"))
+			.withFixedDelay(200));
+		run(this.fixture.runner(), (context, client) -> {
+			List<ProxyChoice> choices = burst(context.getBean(ServiceProxySource.class), "binance", 20);
+
+			assertThat(choices).hasSize(20)
+				.allSatisfy((choice) -> assertThat(choice.kind()).isEqualTo(ProxyChoice.Kind.PROXY));
+			assertThat(this.fixture.requests()).hasSize(20);
+			assertThat(counter(context, "cryptofeed.proxy.service.cached")).isZero();
+		});
+	}
+
+	@Test
+	void eachExchangeHasItsOwnAsk() {
+		this.fixture.answer(okJson(ServiceFixture.json(this.fixture.serviceProxy.url(), 60L, "embedded_fallback"))
+			.withFixedDelay(300));
+		run(this.fixture.runner(), (context, client) -> {
+			ServiceProxySource source = context.getBean(ServiceProxySource.class);
+			List<ProxyChoice> choices = Flux.merge(Flux.range(0, 20)
+				.map((i) -> source.choose((i % 2 == 0) ? "binance" : "kraken", ConnectionType.HTTP)), 20)
+				.collectList()
+				.block(Duration.ofSeconds(30));
+
+			assertThat(choices).hasSize(20);
+			assertThat(this.fixture.requests()).hasSize(2);
+		});
+	}
+
+	private static List<ProxyChoice> burst(ServiceProxySource source, String exchange) {
+		return burst(source, exchange, BURST);
+	}
+
+	/** {@code count} connections asking at once, each subscribed before any answer comes. */
+	private static List<ProxyChoice> burst(ServiceProxySource source, String exchange, int count) {
+		return Flux.merge(Flux.range(0, count).map((i) -> source.choose(exchange, ConnectionType.HTTP)), count)
+			.collectList()
+			.block(Duration.ofSeconds(30));
+	}
+
+}
