@@ -22,6 +22,7 @@ import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.codec.CodecException;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -73,6 +74,8 @@ public final class ProxyServiceHandler {
 		return request.bodyToMono(ProxyRequest.class)
 			.flatMap(this::answer)
 			.switchIfEmpty(Mono.defer(() -> badRequest("the request has no body")))
+			.onErrorResume(ProxyServiceHandler::tooLarge, (error) -> json(HttpStatus.CONTENT_TOO_LARGE,
+					Map.of("error", "the body is larger than the server reads")))
 			.onErrorResume(this::unreadable, (error) -> badRequest("the body is not JSON of the protocol"));
 	}
 
@@ -133,6 +136,8 @@ public final class ProxyServiceHandler {
 		return request.bodyToMono(ProxyFeedback.class)
 			.flatMap(this::record)
 			.switchIfEmpty(Mono.defer(() -> badRequest("the request has no body")))
+			.onErrorResume(ProxyServiceHandler::tooLarge, (error) -> json(HttpStatus.CONTENT_TOO_LARGE,
+					Map.of("error", "the body is larger than the server reads")))
 			.onErrorResume(this::unreadable, (error) -> badRequest("the body is not JSON of the protocol"));
 	}
 
@@ -172,6 +177,19 @@ public final class ProxyServiceHandler {
 
 	private boolean unreadable(Throwable error) {
 		return error instanceof ServerWebInputException || error instanceof CodecException;
+	}
+
+	/**
+	 * A body past the codecs' limit ({@code spring.codec.max-in-memory-size}): the caller's
+	 * mistake, not the server's, and no 500 for a monitor to page about.
+	 */
+	private static boolean tooLarge(Throwable error) {
+		for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+			if (cause instanceof DataBufferLimitException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static String exchange(String id) {

@@ -307,6 +307,23 @@ class ProxyServiceHandlerTests {
 		report(client, "ftp://127.0.0.1:21", true, null).exchange().expectStatus().isBadRequest();
 	}
 
+	/** A body past what the server reads (Boot's {@code spring.codec.max-in-memory-size}) is the caller's mistake. */
+	@Test
+	void aBodyLargerThanTheServerReadsIs413() {
+		WebTestClient client = open();
+		String padding = "x".repeat(300 * 1024);
+		client.post().uri(ProxyRequest.PATH).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("exchange_id", "binance", "connection_type", "http", "metadata", Map.of("pad", padding)))
+			.exchange().expectStatus().isEqualTo(413).expectBody().jsonPath("$.error")
+			.isEqualTo("the body is larger than the server reads");
+		client.post().uri(ProxyFeedback.PATH).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(new ProxyFeedback("http://127.0.0.1:3128", "binance", "http", false, 12, padding,
+					"2026-11-02T08:00:00Z", "feed-7"))
+			.exchange().expectStatus().isEqualTo(413).expectBody().jsonPath("$.error")
+			.isEqualTo("the body is larger than the server reads");
+		assertThat(this.outcomes).isEmpty();
+	}
+
 	private static String body(EntityExchangeResult<byte[]> result) {
 		return new String(result.getResponseBodyContent(), StandardCharsets.UTF_8);
 	}
