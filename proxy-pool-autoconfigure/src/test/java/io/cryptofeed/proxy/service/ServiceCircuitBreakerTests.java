@@ -1,11 +1,15 @@
 package io.cryptofeed.proxy.service;
 
 import java.time.Duration;
+import java.util.List;
 
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.netty.ProxyChoice;
 import io.cryptofeed.proxy.testsupport.CapturedLog;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -114,6 +118,31 @@ class ServiceCircuitBreakerTests {
 					}
 					assertThat(this.fixture.requests()).hasSize(8);
 				});
+	}
+
+	/** Half-open, the service still slow to come back: one trial call, not one per connection. */
+	@Test
+	void halfOpenLetsOneTrialAskThroughWhileOtherExchangesFallBack() {
+		this.fixture.answer(okJson(ServiceFixture.json(this.fixture.serviceProxy.url(), 60L, "embedded_fallback"))
+			.withFixedDelay(500));
+		run(this.fixture.runner(), (context, client) -> {
+			CircuitBreaker breaker = ((ServiceCircuitBreaker) context.getBean(ServiceGuard.class)).breaker();
+			ServiceProxySource source = context.getBean(ServiceProxySource.class);
+			breaker.transitionToOpenState();
+			breaker.transitionToHalfOpenState();
+
+			List<ProxyChoice.Kind> kinds = Flux.merge(Flux.range(0, 10)
+				.map((i) -> source.choose("exchange-" + i, ConnectionType.HTTP)), 10)
+				.map(ProxyChoice::kind)
+				.collectList()
+				.block(Duration.ofSeconds(30));
+
+			assertThat(this.fixture.requests()).hasSize(1);
+			assertThat(kinds).containsOnlyOnce(ProxyChoice.Kind.PROXY);
+			assertThat(kinds).filteredOn((kind) -> kind == ProxyChoice.Kind.EMBEDDED).hasSize(9);
+			assertThat(requestCount(context, "failed", "circuit_open")).isEqualTo(9);
+			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		});
 	}
 
 }
