@@ -19,6 +19,9 @@ import io.cryptofeed.proxy.netty.ProxyChoice;
  */
 final class AnswerCache {
 
+	/** The TTL of an entry that only keeps a policy: never fresh, and no word on how often to ask. */
+	private static final long NOT_REUSED = -1;
+
 	private final LongSupplier nanoTime;
 
 	private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
@@ -45,11 +48,25 @@ final class AnswerCache {
 		this.entries.put(key, new Entry(choice, policy, this.nanoTime.getAsLong(), ttlNanos));
 	}
 
+	/** Keeps the policy an answer named, not the answer: it could not be used. */
+	void putPolicy(Key key, FallbackPolicy policy) {
+		this.entries.put(key, new Entry(null, policy, this.nanoTime.getAsLong(), NOT_REUSED));
+	}
+
 	/** An unexpired answer, with a proxy or without one ({@link Entry#choice} {@code null}), or {@code null}. */
 	Entry fresh(Key key) {
 		Entry entry = this.entries.get(key);
 		// elapsed time as a difference of two readings: right however the ticker's origin lies
 		return (entry != null && this.nanoTime.getAsLong() - entry.since < entry.ttlNanos) ? entry : null;
+	}
+
+	/**
+	 * Whether the latest answer came with a zero TTL: the service wants to be asked for every
+	 * connection, so no connection should wait for another's answer.
+	 */
+	boolean askedForEachConnection(Key key) {
+		Entry entry = this.entries.get(key);
+		return entry != null && entry.ttlNanos == 0;
 	}
 
 	/** The policy of the latest answer, expired or not, or {@code null} before any answer. */
@@ -61,7 +78,7 @@ final class AnswerCache {
 	/** Forgets the answer's proxy when it is this one, keeping its policy: a proxy that failed is not reused. */
 	void evict(Key key, ProxyEndpoint proxy) {
 		this.entries.computeIfPresent(key, (k, entry) -> (entry.choice != null && proxy.equals(entry.choice.endpoint()))
-				? new Entry(null, entry.policy, entry.since, 0) : entry);
+				? new Entry(null, entry.policy, entry.since, NOT_REUSED) : entry);
 	}
 
 	record Key(String exchange, ConnectionType type) {
@@ -70,7 +87,8 @@ final class AnswerCache {
 	/**
 	 * @param choice the answer's proxy, or {@code null}: its policy applies
 	 * @param since the ticker's reading when the answer came
-	 * @param ttlNanos how long it is reused, 0 for not at all
+	 * @param ttlNanos how long it is reused: 0 for not at all (an answer per connection), -1 for an
+	 * entry that only keeps the policy of an answer that could not be used or whose proxy failed
 	 */
 	record Entry(ProxyChoice choice, FallbackPolicy policy, long since, long ttlNanos) {
 	}

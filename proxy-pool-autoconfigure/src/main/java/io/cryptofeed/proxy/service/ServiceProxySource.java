@@ -84,6 +84,10 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 		if (cached != null) {
 			return Mono.just(reuse(key, cached));
 		}
+		if (this.cache.askedForEachConnection(key)) {
+			// the service wants a choice per connection (ttl_seconds 0): each asks for its own at once
+			return ask(key).map((own) -> use(key, own));
+		}
 		return this.asks.join(key, () -> ask(key)).flatMap((shared) -> {
 			Asked asked = shared.value();
 			if (!shared.joined() || asked.failure() != null) {
@@ -133,7 +137,7 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 		catch (ServiceCallException ex) {
 			FallbackPolicy named = FallbackPolicy.fromWireName(response.fallbackPolicy());
 			if (named != null) {
-				this.cache.put(key, null, named, Duration.ZERO);
+				this.cache.putPolicy(key, named);
 			}
 			throw ex;
 		}

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyAttributes;
+import io.cryptofeed.proxy.core.TestClock;
 import io.cryptofeed.proxy.netty.ProxyChoice;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AutoClose;
@@ -31,6 +32,8 @@ class ServiceAskCoalescingTests {
 
 	@AutoClose
 	private final ServiceFixture fixture = new ServiceFixture();
+
+	private final TestClock clock = new TestClock();
 
 	@Test
 	void aBurstOfConnectionsAsksOnceAndEachUsesTheAnswer() {
@@ -70,12 +73,13 @@ class ServiceAskCoalescingTests {
 
 	@Test
 	void whenTheOneAskFailsUnderFailEveryWaiterFailsWithItsOwnErrorNamingTheCause() {
-		// the latest answer says fail; the next ask, at once since its TTL is 0, finds the service down
-		this.fixture.answer(okJson(ServiceFixture.json(null, 0L, "fail")));
-		run(this.fixture.runner(), (context, client) -> {
+		// the latest answer says fail; the next ask, after its TTL, finds the service down
+		this.fixture.answer(okJson(ServiceFixture.json(null, 60L, "fail")));
+		run(this.fixture.runner(this.clock), (context, client) -> {
 			ServiceProxySource source = context.getBean(ServiceProxySource.class);
 			assertThat(source.choose("binance", ConnectionType.HTTP).block().kind())
 				.isEqualTo(ProxyChoice.Kind.REFUSED);
+			this.clock.advance(Duration.ofSeconds(61));
 			this.fixture.service.resetRequests();
 			this.fixture.answer(aResponse().withStatus(503).withFixedDelay(500));
 
@@ -110,6 +114,32 @@ class ServiceAskCoalescingTests {
 				.allSatisfy((choice) -> assertThat(choice.kind()).isEqualTo(ProxyChoice.Kind.PROXY));
 			assertThat(this.fixture.requests()).hasSize(20);
 			assertThat(counter(context, "cryptofeed.proxy.service.cached")).isZero();
+		});
+	}
+
+	/**
+	 * Once the service has said it wants a choice per connection, a burst asks at once, each
+	 * connection for its own: waiting for another's ask first would double each one's wait.
+	 */
+	@Test
+	void afterAZeroTtlAnswerABurstAsksAtOnceWithoutWaitingForOneAnother() {
+		this.fixture.answer(okJson(ServiceFixture.json(this.fixture.serviceProxy.url(), 0L, "embedded_fallback")));
+		run(this.fixture.runner(), (context, client) -> {
+			ServiceProxySource source = context.getBean(ServiceProxySource.class);
+			assertThat(source.choose("binance", ConnectionType.HTTP).block().kind()).isEqualTo(ProxyChoice.Kind.PROXY);
+			this.fixture.service.resetRequests();
+			this.fixture.answer(okJson(ServiceFixture.json(this.fixture.serviceProxy.url(), 0L, "embedded_fallback"))
+				.withFixedDelay(2_000));
+
+			// fewer than WireMock serves at once: its threads would hold the rest back
+			burst(source, "binance", 8);
+
+			List<Long> arrivals = this.fixture.requests().stream().map((r) -> r.getLoggedDate().getTime()).toList();
+			assertThat(arrivals).hasSize(8);
+			assertThat(arrivals.stream().mapToLong(Long::longValue).max().getAsLong()
+					- arrivals.stream().mapToLong(Long::longValue).min().getAsLong())
+				.as("ms between the first and the last ask")
+				.isLessThan(1_500);
 		});
 	}
 
