@@ -307,6 +307,19 @@ class ProxyServiceHandlerTests {
 		report(client, "ftp://127.0.0.1:21", true, null).exchange().expectStatus().isBadRequest();
 	}
 
+	/** A report that does not say how connecting went is not a failure: it would take members out for every client. */
+	@Test
+	void feedbackWithoutItsOutcomeIs400AndFeedsNoBreaker() {
+		WebTestClient client = open();
+		for (String success : new String[] { "", ",\"success\":null" }) {
+			client.post().uri(ProxyFeedback.PATH).contentType(MediaType.APPLICATION_JSON)
+				.bodyValue("{\"proxy_url\":\"http://127.0.0.1:3128\",\"exchange_id\":\"binance\","
+						+ "\"connection_type\":\"http\",\"latency_ms\":12" + success + "}")
+				.exchange().expectStatus().isBadRequest();
+		}
+		assertThat(this.outcomes).isEmpty();
+	}
+
 	/** A body past what the server reads (Boot's {@code spring.codec.max-in-memory-size}) is the caller's mistake. */
 	@Test
 	void aBodyLargerThanTheServerReadsIs413() {
