@@ -83,6 +83,12 @@ public class ProxyPoolTransportAutoConfiguration {
 				rateLimits, unique);
 	}
 
+	/** No failover once the application's event loops begin to close (see {@link FailoverStop}). */
+	@Bean
+	FailoverStop proxyPoolFailoverStop(ProxyPoolHttpClients clients) {
+		return new FailoverStop(clients);
+	}
+
 	private static ProxyOutcomes all(List<ProxyOutcomes> outcomes) {
 		if (outcomes.size() <= 1) {
 			return outcomes.isEmpty() ? ProxyOutcomes.NONE : outcomes.get(0);

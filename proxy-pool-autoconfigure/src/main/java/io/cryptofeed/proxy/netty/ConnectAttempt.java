@@ -402,6 +402,19 @@ final class ConnectAttempt {
 	}
 
 	/**
+	 * The connect failed while the application stops, which most likely closed it: the error
+	 * the caller gets, naming the proxy (masked). Neither the member nor the source's proxy is
+	 * blamed; the lease goes back when the connection ends.
+	 */
+	synchronized ConnectStoppedException stoppedConnect(Throwable cause) {
+		Object through = (this.current != null) ? this.current.endpoint()
+				: (this.chosen != null) ? this.chosen.endpoint() : "no proxy";
+		// the source's proxy is not to hear of it when the connection ends either
+		this.chosen = null;
+		return new ConnectStoppedException(String.valueOf(through), cause);
+	}
+
+	/**
 	 * The connection ends with this error. A tunnel through a source's proxy that stalled or
 	 * closed before the exchange answered, and that no retry took over (a POST, or retries
 	 * off), is reported to the source as failed: the pools watch no such proxy, and the source

@@ -101,7 +101,8 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 	 */
 	private Mono<ClientResponse> afterCooldown(ClientResponse answer, ConnectAttempt attempt, ExchangeFunction next,
 			ClientRequest request) {
-		if (!attempt.takeCooldown() || !attempt.mayTryAnother(this.clients.settings().maxAttempts())) {
+		if (!attempt.takeCooldown() || this.clients.stopping()
+				|| !attempt.mayTryAnother(this.clients.settings().maxAttempts())) {
 			return Mono.just(answer);
 		}
 		return exchange(attempt, next, request, true)
@@ -112,8 +113,8 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 
 	/**
 	 * Sends an idempotent request once more through another member when its tunnel stalled
-	 * after it was up; turns an exhausted failover into the WebClientRequestException that
-	 * WebClient callers expect for any connect failure.
+	 * after it was up; turns an exhausted failover, or one the application's stop ended, into
+	 * the WebClientRequestException that WebClient callers expect for any connect failure.
 	 */
 	private Mono<ClientResponse> afterFailover(Throwable error, ConnectAttempt attempt, ExchangeFunction next,
 			ClientRequest request, boolean idempotent) {
@@ -125,8 +126,8 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 				.onErrorMap(ProxyConnectFailedException.class, (failure) -> new WebClientRequestException(failure,
 						request.method(), request.url(), request.headers()));
 		}
-		if (handedOn instanceof ProxyConnectFailedException failure) {
-			return Mono.error(new WebClientRequestException(failure, request.method(), request.url(),
+		if (handedOn instanceof ProxyConnectFailedException || handedOn instanceof ConnectStoppedException) {
+			return Mono.error(new WebClientRequestException(handedOn, request.method(), request.url(),
 					request.headers()));
 		}
 		return Mono.error(handedOn);

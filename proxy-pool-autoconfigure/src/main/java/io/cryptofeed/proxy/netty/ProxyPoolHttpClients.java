@@ -79,6 +79,9 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	/** Built once; a reload keeps it, since its pools hold live connections (see {@link #connectionProvider}). */
 	private final ConnectionProvider connectionProvider;
 
+	/** Set as the application stops: a connect that fails then is tried through no other member. */
+	private volatile boolean stopping;
+
 	/**
 	 * How the auto-configuration builds the bean, and how a bean of yours that replaces it
 	 * would: start from the {@code CompiledProxyConfiguration} bean's {@code transport()}.
@@ -139,6 +142,22 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 							+ Durations.format(configured.maxIdleTime()));
 		}
 		this.settings = settings;
+	}
+
+	/**
+	 * Whether the application is stopping: from then on a connect that fails before its tunnel
+	 * is up (its event loops close what is open) ends with a {@link ConnectStoppedException}
+	 * that blames no member, and no request is tried through another member, so that no
+	 * connection through a proxy is opened as the application goes away. Public for the
+	 * auto-configuration, which sets it before Boot's Reactor Netty resources stop, not for
+	 * applications.
+	 */
+	public void stopping(boolean stopping) {
+		this.stopping = stopping;
+	}
+
+	boolean stopping() {
+		return this.stopping;
 	}
 
 	/**
@@ -289,7 +308,8 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 		attempt.openTry();
 		return request.get().onErrorResume((error) -> {
 			if (ExchangeAnswers.refusedHandshake(attempt, error)) {
-				if (!attempt.retriesOnCooldown() || !attempt.mayTryAnother(this.settings.maxAttempts())) {
+				if (this.stopping || !attempt.retriesOnCooldown()
+						|| !attempt.mayTryAnother(this.settings.maxAttempts())) {
 					return otherwise.apply(error);
 				}
 				attempt.refused();
@@ -317,7 +337,14 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 		}
 		// once the exchange answered, an error (even a ConnectException from the application's
 		// handler or filter) is no connect failure: the request was sent, or the session opened
-		if (!ConnectFailures.beforeTunnel(error) || attempt.answered() || !attempt.failed(error, maxAttempts)) {
+		if (!ConnectFailures.beforeTunnel(error) || attempt.answered()) {
+			return error;
+		}
+		if (this.stopping) {
+			// most likely the stop closed it: the member is not to blame, and no other is tried
+			return attempt.stoppedConnect(error);
+		}
+		if (!attempt.failed(error, maxAttempts)) {
 			return error;
 		}
 		return attempt.mayTryAnother(maxAttempts) ? null : exhausted(attempt, error);
@@ -333,7 +360,8 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	 * exhausted failover naming each, as when the last of them had failed to connect
 	 */
 	Throwable afterStall(ConnectAttempt attempt, Throwable error) {
-		if (error instanceof ProxyConnectFailedException) {
+		if (this.stopping || error instanceof ProxyConnectFailedException
+				|| error instanceof ConnectStoppedException) {
 			return error;
 		}
 		int failedBefore = attempt.failureCount();
@@ -398,7 +426,8 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 			ConnectAttempt attempt = newAttempt((named != null) ? named.exchange()
 					: context.getOrDefault(ProxyAttributes.EXCHANGE, null), this.type);
 			this.source.doOnError((error) -> {
-				if (!ExchangeAnswers.refusedHandshake(attempt, error)
+				// while the application stops, its event loops are what closes a connect
+				if (!ProxyPoolHttpClients.this.stopping && !ExchangeAnswers.refusedHandshake(attempt, error)
 						&& (ConnectFailures.beforeTunnel(error) || ConnectFailures.afterTunnel(error))) {
 					// nothing retries this connect: a stall through the member is blamed at once
 					attempt.failed(error, 1);
