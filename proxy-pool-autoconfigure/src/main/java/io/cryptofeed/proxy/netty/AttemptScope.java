@@ -10,7 +10,8 @@ import reactor.util.context.ContextView;
 /**
  * One logical connection (a request or a WebSocket session) run with its
  * {@link ConnectAttempt} in the Reactor context, whose leases are released when it ends,
- * however it ends: completed, failed (the attempt hears the error first) or cancelled. One operator where
+ * however it ends: completed, failed (the attempt hears the error first) or cancelled, and
+ * before the caller hears of the end. One operator where
  * {@code deferContextual}, {@code contextWrite} and {@code doFinally} would be three, since
  * every request through the pools passes through it.
  */
@@ -95,22 +96,16 @@ abstract class AttemptScope<T> extends Mono<T> {
 				// a source's feedback that throws must not keep the error from the caller
 				error.addSuppressed(ex);
 			}
-			try {
-				this.actual.onError(error);
-			}
-			finally {
-				this.attempt.releaseAll();
-			}
+			// released before the caller hears of the end: a feed that reconnects from there
+			// (repeat, retryWhen) selects again, and must not find its closed session counted
+			this.attempt.releaseAll();
+			this.actual.onError(error);
 		}
 
 		@Override
 		public void onComplete() {
-			try {
-				this.actual.onComplete();
-			}
-			finally {
-				this.attempt.releaseAll();
-			}
+			this.attempt.releaseAll();
+			this.actual.onComplete();
 		}
 
 		@Override

@@ -288,6 +288,33 @@ class WebSocketThroughPoolTests {
 		}, "cryptofeed.proxy.default.websocket.strategy=least-connections");
 	}
 
+	/**
+	 * A feed reconnects from the session's end (repeat, retryWhen, then): by then the session
+	 * closed, so least-connections must not count it against its member any more.
+	 */
+	@Test
+	void aSessionNoLongerCountsOnceItsEndReachesTheFeedThatReconnects() {
+		run((context, client) -> {
+			ProxyPool pool = context.getBean(ProxyPools.class).resolve(null, ConnectionType.WEBSOCKET).orElseThrow();
+			URI url = URI.create(this.target.wsUrl());
+			Mono<Integer> afterClose = client.execute(url, (s) -> s.receive().take(1).then())
+				.then(Mono.fromSupplier(() -> activeLeases(pool)));
+			assertThat(afterClose.block(Duration.ofSeconds(10))).as("leases when the closed session completes").isZero();
+
+			IllegalStateException handlerFailure = new IllegalStateException("feed handler failed");
+			Mono<Integer> afterError = client.execute(url, (s) -> s.receive().take(1).then(Mono.error(handlerFailure)))
+				.then(Mono.<Integer>error(new AssertionError("the handler's error was swallowed")))
+				.onErrorResume((error) -> error != handlerFailure && error.getCause() != handlerFailure,
+						Mono::error)
+				.onErrorResume((error) -> Mono.fromSupplier(() -> activeLeases(pool)));
+			assertThat(afterError.block(Duration.ofSeconds(10))).as("leases when the failed session errors").isZero();
+		}, "cryptofeed.proxy.default.websocket.strategy=least-connections");
+	}
+
+	private static int activeLeases(ProxyPool pool) {
+		return pool.members().stream().mapToInt(PoolMember::activeLeases).sum();
+	}
+
 	@Test
 	void aHandshakeTheExchangeNeverAnswersTimesOutAndIsTriedOnceMoreThroughAnotherMember() {
 		run((context, client) -> {
