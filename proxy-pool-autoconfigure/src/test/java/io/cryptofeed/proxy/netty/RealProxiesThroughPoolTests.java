@@ -26,10 +26,12 @@ import reactor.netty.http.client.HttpClient;
 
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -325,6 +327,30 @@ class RealProxiesThroughPoolTests {
 				.bodyToMono(String.class)
 				.block(Duration.ofSeconds(10));
 			assertThat(peer).isEqualTo("127.0.0.43");
+		});
+	}
+
+	/**
+	 * SOCKS4 carries an IPv4 address only: a host name goes as SOCKS4a, for the proxy to
+	 * resolve, never looked up here. Dante 1.4 speaks SOCKS4 without the 4a extension, so it
+	 * takes the request for the address 0.0.0.1 and refuses it (91), as the docs warn.
+	 */
+	@Test
+	void socks4SendsAHostNameTargetForTheProxyToResolveWhichDanteWithoutSocks4aRefuses() {
+		String socks4 = "socks4://" + dante.host() + ":" + dante.port();
+		TransportTestSupport.runner().withPropertyValues("cryptofeed.proxy.default.http.url=" + socks4).run((context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			String byName = "localhost:" + target.port();
+
+			assertThatExceptionOfType(WebClientRequestException.class)
+				.isThrownBy(() -> client.get()
+					.uri("http://" + byName + "/whoami")
+					.retrieve()
+					.bodyToMono(String.class)
+					.block(Duration.ofSeconds(10)))
+				.withMessageContaining("=> localhost/<unresolved>:" + target.port())
+				.withMessageContaining("status: REJECTED_OR_FAILED(91)");
+			assertThat(target.requestsByPeer()).isEmpty();
 		});
 	}
 
