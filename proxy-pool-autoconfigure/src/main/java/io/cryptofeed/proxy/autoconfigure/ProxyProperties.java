@@ -33,7 +33,7 @@ public class ProxyProperties {
 	/** Hosts every client reaches directly, never through a proxy (internal services, say): exact hosts, '*.' wildcards for subdomains, or address ranges (10.0.0.0/8, fd00::/8) for hosts written as IP addresses. The most specific pattern wins against the exchanges' hosts; a request that names its exchange still goes through that exchange's proxies. */
 	private List<String> directHosts = new ArrayList<>();
 
-	/** Time the TCP connect to a proxy may take; a bare number means seconds. */
+	/** Time the TCP connect to a proxy may take, and the lookup of its host name before it; a bare number means seconds. */
 	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration connectTimeout = Duration.ofSeconds(1);
 

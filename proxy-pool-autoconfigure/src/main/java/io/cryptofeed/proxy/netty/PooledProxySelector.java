@@ -123,12 +123,13 @@ final class PooledProxySelector
 	}
 
 	private Mono<? extends ProxyProvider.Builder> through(ProxyProvider.TypeSpec spec, ProxyEndpoint endpoint) {
-		Duration handshakeTimeout = this.settings.get().handshakeTimeout();
+		TransportSettings settings = this.settings.get();
+		Duration handshakeTimeout = settings.handshakeTimeout();
 		InetSocketAddress ready = this.resolver.ready(endpoint);
 		if (ready != null) {
 			return Mono.just(ProxyProviders.builder(spec, endpoint, ready, handshakeTimeout));
 		}
-		return this.resolver.resolve(endpoint)
+		return this.resolver.resolve(endpoint, settings.connectTimeout())
 			.map((address) -> ProxyProviders.builder(spec, endpoint, address, handshakeTimeout));
 	}
 

@@ -2,11 +2,13 @@ package io.cryptofeed.proxy.netty;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
+import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.PoolsChange;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import reactor.core.publisher.Mono;
@@ -42,10 +44,18 @@ final class ProxyAddressResolver {
 	 */
 	private final Map<String, InetSocketAddress> literals = new ConcurrentHashMap<>();
 
+	private final Lookup lookup;
+
 	/** @param nanoTime monotonic nanoseconds, as {@link System#nanoTime()} */
 	ProxyAddressResolver(Duration ttl, LongSupplier nanoTime) {
+		this(ttl, nanoTime, InetAddress::getByName);
+	}
+
+	/** @param lookup the blocking lookup of a host name: the JDK's, or a test's */
+	ProxyAddressResolver(Duration ttl, LongSupplier nanoTime, Lookup lookup) {
 		this.ttlNanos = ttl.toNanos();
 		this.nanoTime = nanoTime;
+		this.lookup = lookup;
 	}
 
 	/** The address when it is known without a lookup (an IP literal, or a name still cached), else {@code null}. */
@@ -70,14 +80,23 @@ final class ProxyAddressResolver {
 		return null;
 	}
 
-	/** The address, looked up off the event loop when {@link #ready} has none. */
-	Mono<InetSocketAddress> resolve(ProxyEndpoint endpoint) {
+	/**
+	 * The address, looked up off the event loop when {@link #ready} has none.
+	 * @param within how long the lookup may take
+	 */
+	Mono<InetSocketAddress> resolve(ProxyEndpoint endpoint, Duration within) {
 		InetSocketAddress ready = ready(endpoint);
 		if (ready != null) {
 			return Mono.just(ready);
 		}
-		return Mono.fromCallable(() -> InetAddress.getByName(endpoint.host()))
+		return Mono.fromCallable(() -> this.lookup.byName(endpoint.host()))
 			.subscribeOn(Schedulers.boundedElastic())
+			// a DNS server that does not answer holds the JDK's lookup for the system resolver's
+			// retries (10 s and more): the connect gives up, as for a name that does not resolve,
+			// so that the next member is tried (the lookup's thread runs on to its end)
+			.timeout(within, Mono.error(() -> new UnknownHostException(endpoint.host()
+					+ ": the lookup of the proxy's host name did not answer within " + Durations.format(within)
+					+ " (connect-timeout)")))
 			.doOnNext((address) -> keep(endpoint.host(), address))
 			.map((address) -> ProxyTls.address(endpoint, new InetSocketAddress(address, endpoint.port())));
 	}
@@ -110,6 +129,14 @@ final class ProxyAddressResolver {
 	/** IP-literal proxies whose address is kept. */
 	int keptLiterals() {
 		return this.literals.size();
+	}
+
+	/** A blocking lookup of a host name, as {@link InetAddress#getByName(String)}. */
+	@FunctionalInterface
+	interface Lookup {
+
+		InetAddress byName(String host) throws UnknownHostException;
+
 	}
 
 	/** @param until the ticker's reading when the answer's time is up */

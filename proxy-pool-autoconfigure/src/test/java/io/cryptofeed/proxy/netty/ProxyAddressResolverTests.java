@@ -2,8 +2,11 @@ package io.cryptofeed.proxy.netty;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.MemberSpec;
@@ -20,6 +23,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.proxy.HttpProxyHandler;
 import io.netty.handler.ssl.SslHandler;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 import reactor.netty.NettyPipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -153,6 +157,48 @@ class ProxyAddressResolverTests {
 		names.keep(late.host(), loopback);
 		assertThat(names.ready(late)).isNotNull();
 		assertThat(names.keptNames()).isOne();
+	}
+
+	/**
+	 * A DNS server that does not answer holds the JDK's lookup for as long as the system
+	 * resolver waits (5 s a try, twice per server, by glibc's defaults): the connect through the
+	 * member must give up after the connect timeout, as an unresolved name, so that the next
+	 * member carries the request and the breaker counts the failure. The lookup runs on a
+	 * worker thread, never on the connecting one (an event loop).
+	 */
+	@Test
+	void aLookupThatDoesNotAnswerFailsWithinTheConnectTimeoutOffTheCallersThread() throws Exception {
+		CountDownLatch answer = new CountDownLatch(1);
+		List<String> lookupThreads = new CopyOnWriteArrayList<>();
+		ProxyAddressResolver names = new ProxyAddressResolver(Duration.ofMinutes(1), System::nanoTime, (host) -> {
+			lookupThreads.add(Thread.currentThread().getName());
+			try {
+				answer.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return InetAddress.getLoopbackAddress();
+		});
+		try {
+			long start = System.nanoTime();
+			Throwable failure = names.resolve(ProxyEndpoint.parse("socks5://feed:secret@slow-dns.example:1080"),
+					Duration.ofMillis(300))
+				.map((address) -> (Throwable) new AssertionError("resolved to " + address))
+				.onErrorResume(Mono::just)
+				.block(Duration.ofSeconds(10));
+
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+			assertThat(failure).isInstanceOf(UnknownHostException.class)
+				.hasMessageContaining("slow-dns.example")
+				.hasMessageContaining("300ms")
+				.hasMessageNotContaining("secret");
+			assertThat(ConnectFailures.beforeTunnel(failure)).as("failed over, blamed on the member").isTrue();
+			assertThat(lookupThreads).singleElement().asString().startsWith("boundedElastic");
+		}
+		finally {
+			answer.countDown();
+		}
 	}
 
 }
