@@ -18,9 +18,11 @@ import reactor.netty.http.client.HttpClient;
 
 import org.springframework.context.ApplicationContext;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The target's host name goes to the proxy as a name, for REST and WebSocket alike: the proxy
@@ -68,6 +70,29 @@ class RemoteDnsTests {
 				assertThat(firstFrame(context, byName)).startsWith("peer=");
 
 				assertThat(this.proxy.requestedTargets()).as("REST, then WebSocket").containsExactly(byName, byName);
+			});
+	}
+
+	/**
+	 * A name this machine cannot resolve still reaches the proxy: a local lookup would fail
+	 * before any connect. (A CONNECT line shows a name either way, so only this tells that an
+	 * http member's target was not looked up here.) The proxy cannot resolve it either, and
+	 * refuses the target.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "http", "socks5" })
+	void aNameThatDoesNotResolveHereStillReachesTheProxy(String kind) {
+		this.proxy = kind.equals("http") ? HttpConnectProxy.builder().bindAddress("127.0.0.1").start()
+				: Socks5Proxy.builder().bindAddress("127.0.0.1").credentials("feed", "secret").start();
+		String unresolvable = "some-name.invalid:" + this.target.port();
+		TransportTestSupport.runner()
+			.withPropertyValues(TransportTestSupport.pool("default.http", this.proxy.url()))
+			.withPropertyValues("cryptofeed.proxy.default.http.health-check.enabled=false")
+			.run((context) -> {
+				assertThatExceptionOfType(WebClientRequestException.class)
+					.isThrownBy(() -> whoami(context, unresolvable))
+					.withMessageContaining("no proxy could connect");
+				assertThat(this.proxy.requestedTargets()).containsExactly(unresolvable);
 			});
 	}
 
