@@ -106,10 +106,18 @@ public class ProxyPoolAutoConfiguration {
 	 */
 	@Bean
 	@ConditionalOnMissingBean
-	public RateLimits proxyRateLimits(CompiledProxyConfiguration configuration, ProxyPools pools) {
-		RateLimits rateLimits = new RateLimits(configuration.rateLimits(), Clock.systemUTC());
-		pools.addPoolsListener(rateLimits);
-		return rateLimits;
+	public RateLimits proxyRateLimits(CompiledProxyConfiguration configuration) {
+		return new RateLimits(configuration.rateLimits(), Clock.systemUTC());
+	}
+
+	/**
+	 * Registers the rate limits with the pools, the application's too: limits that hear no
+	 * reload never forget the members it removes, nor do the cooldown meters.
+	 */
+	@Bean
+	PoolsListenerRegistration<RateLimits> proxyRateLimitsRegistration(ProxyPools pools,
+			ObjectProvider<RateLimits> rateLimits) {
+		return new PoolsListenerRegistration<>(pools, rateLimits);
 	}
 
 	/**

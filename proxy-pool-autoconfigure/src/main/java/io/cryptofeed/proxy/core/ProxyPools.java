@@ -26,7 +26,7 @@ public final class ProxyPools {
 
 	private final Object reconcileLock = new Object();
 
-	private final List<PoolsListener> listeners = new CopyOnWriteArrayList<>();
+	private final CopyOnWriteArrayList<PoolsListener> listeners = new CopyOnWriteArrayList<>();
 
 	private final List<ProxyPool.AvailabilityListener> availabilityListeners = new CopyOnWriteArrayList<>();
 
@@ -158,9 +158,9 @@ public final class ProxyPools {
 		return change;
 	}
 
-	/** Tells the listener what each later {@link #reconcile} changed. */
+	/** Tells the listener what each later {@link #reconcile} changed; once, however often it is added. */
 	public void addPoolsListener(PoolsListener listener) {
-		this.listeners.add(listener);
+		this.listeners.addIfAbsent(listener);
 	}
 
 	/** Tells the listener about availability changes of the members of every pool, present and future. */

@@ -2,7 +2,9 @@ package io.cryptofeed.proxy.autoconfigure;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import io.cryptofeed.proxy.actuate.CircuitBreakerMetrics;
@@ -11,8 +13,10 @@ import io.cryptofeed.proxy.actuate.DirectRouteMetrics;
 import io.cryptofeed.proxy.actuate.ProxyPoolMetrics;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyOutcomes;
+import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
@@ -30,12 +34,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.MapPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -131,6 +137,59 @@ class BeanReplacementTests {
 					.getMetrics()
 					.getNumberOfFailedCalls()).isPositive();
 			});
+	}
+
+	/**
+	 * A reload that removes a member: the rate limits forget it and its cooldown gauge goes, the
+	 * application's limits as the starter's (they once heard of no reload, and kept both).
+	 */
+	@ParameterizedTest
+	@ValueSource(booleans = { false, true })
+	void rateLimitsForgetTheMembersAReloadRemoves(boolean own) {
+		Map<String, Object> reloadable = twoMembers();
+		reloadableRunner(reloadable, own ? OwnRateLimits.class : None.class).run((context) -> {
+			ProxyPool pool = defaultHttpPool(context.getBean(ProxyPools.class));
+			PoolMember leaving = pool.members().get(1);
+			RateLimits limits = context.getBean(RateLimits.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			// as Boot's metrics binds every MeterBinder bean
+			context.getBean(CooldownMetrics.class).bindTo(registry);
+			limits.forExchange("binance").responded(pool, leaving, 429, "60");
+			assertThat(limits.stateOf(leaving)).containsOnlyKeys("binance");
+			assertThat(registry.find("cryptofeed.proxy.cooldown.remaining").gauges()).hasSize(1);
+
+			reloadable.remove("cryptofeed.proxy.default.http.pool[1].url");
+			assertThat(context.getBean(ProxyPoolReloader.class).reload()).isTrue();
+
+			assertThat(limits.stateOf(leaving)).isEmpty();
+			assertThat(registry.find("cryptofeed.proxy.cooldown.remaining").gauges()).isEmpty();
+		});
+	}
+
+	private static Map<String, Object> twoMembers() {
+		Map<String, Object> reloadable = new LinkedHashMap<>();
+		reloadable.put("cryptofeed.proxy.default.http.pool[0].url", "http://127.0.0.1:3128");
+		reloadable.put("cryptofeed.proxy.default.http.pool[1].url", "http://127.0.0.1:3129");
+		return reloadable;
+	}
+
+	private ApplicationContextRunner reloadableRunner(Map<String, Object> reloadable, Class<?> configuration) {
+		return this.runner.withUserConfiguration(configuration)
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new MapPropertySource("reloadable", reloadable)))
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withPropertyValues("cryptofeed.proxy.enabled=true",
+					"cryptofeed.proxy.default.http.health-check.enabled=false");
+	}
+
+	private static ProxyPool defaultHttpPool(ProxyPools pools) {
+		return pools.pools().get(PoolKey.ofDefault(ConnectionType.HTTP));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class None {
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

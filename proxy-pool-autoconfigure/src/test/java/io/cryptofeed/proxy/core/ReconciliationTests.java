@@ -120,6 +120,25 @@ class ReconciliationTests {
 			.isThrownBy(() -> pool.reconcile(spec(BINANCE_WS, "round-robin", member(0, 1)), null));
 	}
 
+	/**
+	 * The starter registers every listening bean of a kind, the application's too: one that
+	 * also registered itself must not hear each change twice.
+	 */
+	@Test
+	void aListenerAddedTwiceHearsEachChangeOnce() {
+		ProxyPools pools = ProxyPools.of(List.of(spec(HTTP, "round-robin", member(0, 1))), Map.of(),
+				strategies::create);
+		List<PoolsChange> heard = new ArrayList<>();
+		PoolsListener listener = heard::add;
+		pools.addPoolsListener(listener);
+		pools.addPoolsListener(listener);
+
+		PoolsChange change = pools.reconcile(List.of(spec(HTTP, "round-robin", member(1, 1))), Map.of(),
+				strategies::create);
+
+		assertThat(heard).containsExactly(change);
+	}
+
 	@Test
 	void poolsKeepTheirObjectsJoinAndLeaveAndRoutingSwitches() {
 		ProxyPools pools = ProxyPools.of(List.of(spec(HTTP, "round-robin", member(0, 1), member(1, 1))), Map.of(),
