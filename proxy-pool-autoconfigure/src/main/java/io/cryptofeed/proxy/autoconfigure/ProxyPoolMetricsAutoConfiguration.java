@@ -28,17 +28,24 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnBean({ ProxyPools.class, MeterRegistry.class })
 public class ProxyPoolMetricsAutoConfiguration {
 
-	/** Meters for every pool now, kept in step with reloads. */
+	/** Meters for every pool, bound and kept in step with reloads by the registration below. */
 	@Bean
 	@ConditionalOnMissingBean
-	public ProxyPoolMetrics proxyPoolMetrics(MeterRegistry registry, ProxyPools pools,
-			ObjectProvider<ProxyPoolHttpClients> clients) {
+	public ProxyPoolMetrics proxyPoolMetrics(MeterRegistry registry, ObjectProvider<ProxyPoolHttpClients> clients) {
 		ProxyPoolHttpClients transport = clients.getIfAvailable();
-		ProxyPoolMetrics metrics = new ProxyPoolMetrics(registry,
+		return new ProxyPoolMetrics(registry,
 				(transport != null) ? transport::openConnections : PoolMember::activeLeases);
-		pools.pools().values().forEach(metrics::bind);
-		pools.addPoolsListener(metrics);
-		return metrics;
+	}
+
+	/**
+	 * Binds the pool metrics to every pool and registers them with the pools, the
+	 * application's too: made with the public constructor, they would meter nothing.
+	 */
+	@Bean
+	PoolsListenerRegistration<ProxyPoolMetrics> proxyPoolMetricsRegistration(ProxyPools pools,
+			ObjectProvider<ProxyPoolMetrics> metrics) {
+		return new PoolsListenerRegistration<>(pools, metrics,
+				(listener, current) -> current.pools().values().forEach(listener::bind));
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -166,6 +166,26 @@ class BeanReplacementTests {
 		});
 	}
 
+	/**
+	 * The application's pool metrics, made with the public constructor, meter every pool and
+	 * follow reloads, as the starter's (they once metered nothing, silently).
+	 */
+	@ParameterizedTest
+	@ValueSource(booleans = { false, true })
+	void poolMetricsMeterThePoolsAndFollowReloads(boolean own) {
+		Map<String, Object> reloadable = twoMembers();
+		reloadableRunner(reloadable, own ? OwnPoolMetrics.class : None.class).run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.find(ProxyPoolMetrics.MEMBER_AVAILABLE).gauges()).hasSize(2);
+			assertThat(registry.find(ProxyPoolMetrics.POOL_AVAILABLE).gauge()).isNotNull();
+
+			reloadable.remove("cryptofeed.proxy.default.http.pool[1].url");
+			assertThat(context.getBean(ProxyPoolReloader.class).reload()).isTrue();
+
+			assertThat(registry.find(ProxyPoolMetrics.MEMBER_AVAILABLE).gauges()).hasSize(1);
+		});
+	}
+
 	private static Map<String, Object> twoMembers() {
 		Map<String, Object> reloadable = new LinkedHashMap<>();
 		reloadable.put("cryptofeed.proxy.default.http.pool[0].url", "http://127.0.0.1:3128");
