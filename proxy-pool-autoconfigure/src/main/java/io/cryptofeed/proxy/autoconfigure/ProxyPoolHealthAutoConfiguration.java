@@ -62,6 +62,12 @@ public class ProxyPoolHealthAutoConfiguration {
 		return new HealthCheckerStart(checker);
 	}
 
+	/** No health check once the application is stopping (see {@link HealthCheckerStop}). */
+	@Bean
+	HealthCheckerStop proxyHealthCheckerStop(ObjectProvider<HealthChecker> checker) {
+		return new HealthCheckerStop(checker);
+	}
+
 	static HealthProbe probe(ProbeResources probes, HealthCheckSettings settings) {
 		return switch (settings.method()) {
 			case TCP -> probes.tcp(settings.proxyTls());

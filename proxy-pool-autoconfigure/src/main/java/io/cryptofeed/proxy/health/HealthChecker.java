@@ -79,6 +79,15 @@ public final class HealthChecker implements AutoCloseable {
 
 	private volatile boolean closed;
 
+	/** Set by {@link #stop()} until the next {@link #start()}: the application is stopping. */
+	private volatile boolean stopped;
+
+	/**
+	 * Counts the stops: a check that started before the last one ends without a trace, even
+	 * when the checker has started again since.
+	 */
+	private volatile int stops;
+
 	/**
 	 * @param pools the pools whose members to check
 	 * @param settings health checking per pool; pools without an entry are not checked
@@ -98,14 +107,41 @@ public final class HealthChecker implements AutoCloseable {
 		reconcile(settings, maxConcurrentChecks);
 	}
 
-	/** Starts every member's timer; once, however often it is called. */
+	/** Starts every member's timer, also after a {@link #stop()}; once, however often it is called. */
 	public void start() {
 		synchronized (this.reconcileLock) {
 			if (this.started) {
 				return;
 			}
 			this.started = true;
+			this.stopped = false;
 			this.targets.values().forEach(this::scheduleFirst);
+		}
+	}
+
+	/**
+	 * Stops every timer, as the application stops, until {@link #start()}: what a check sees
+	 * then may be the stop (a proxy going away with the application, a probe its shutdown ends),
+	 * not the proxy, so none starts, checks on demand are refused, and a check under way ends
+	 * without being recorded. Members keep their records and marks.
+	 */
+	public void stop() {
+		synchronized (this.reconcileLock) {
+			this.stopped = true;
+			this.stops++;
+			this.started = false;
+			for (Target target : this.targets.values()) {
+				synchronized (target) {
+					Round waiting = target.nextRound.getAndSet(null);
+					if (waiting != null) {
+						waiting.cancel();
+					}
+				}
+				CompletableFuture<MemberHealth.Snapshot> requested = target.requested.getAndSet(null);
+				if (requested != null) {
+					requested.completeExceptionally(new CancellationException("the application is stopping"));
+				}
+			}
 		}
 	}
 
@@ -238,6 +274,9 @@ public final class HealthChecker implements AutoCloseable {
 		if (this.closed) {
 			return CompletableFuture.failedFuture(new CancellationException("the health checker is closed"));
 		}
+		if (this.stopped) {
+			return CompletableFuture.failedFuture(new CancellationException("the application is stopping"));
+		}
 		CompletableFuture<MemberHealth.Snapshot> request = new CompletableFuture<>();
 		CompletableFuture<MemberHealth.Snapshot> answering = request(target, request);
 		if (answering == request && !request.isDone()) {
@@ -325,8 +364,10 @@ public final class HealthChecker implements AutoCloseable {
 	 * {@link #checkNow} did
 	 */
 	private void run(Target target, boolean timer) {
-		if (this.closed || target.cancelled || (!timer && target.requested.get() == null)) {
-			// closing, or a check that started after the request has taken it
+		// read before the stop flag: a stop in between is then one the check's finish sees
+		int stops = this.stops;
+		if (this.closed || this.stopped || target.cancelled || (!timer && target.requested.get() == null)) {
+			// closing or stopping, or a check that started after the request has taken it
 			return;
 		}
 		if (!target.checking.compareAndSet(false, true)) {
@@ -360,15 +401,23 @@ public final class HealthChecker implements AutoCloseable {
 		target.inFlight = Mono.defer(() -> target.probe.check(endpoint, settings.timeout()))
 			.retry(settings.attempts() - 1L)
 			.doOnCancel(releaseSlot)
-			.subscribe((latency) -> finish(target, timer, endpoint, started, latency, null, releaseSlot),
-					(error) -> finish(target, timer, endpoint, started, null, describe(error), releaseSlot));
+			.subscribe((latency) -> finish(target, timer, stops, endpoint, started, latency, null, releaseSlot),
+					(error) -> finish(target, timer, stops, endpoint, started, null, describe(error), releaseSlot));
 	}
 
-	private void finish(Target target, boolean timer, ProxyEndpoint endpoint, long started, Duration latency,
-			String error, Runnable releaseSlot) {
+	/** @param stops the checker's stops when the check started */
+	private void finish(Target target, boolean timer, int stops, ProxyEndpoint endpoint, long started,
+			Duration latency, String error, Runnable releaseSlot) {
 		releaseSlot.run();
 		if (this.closed || target.cancelled) {
 			abandon(target);
+			return;
+		}
+		if (stops != this.stops) {
+			// the application stopped during the check, which may have seen the stop: not recorded,
+			// and no next round (a start schedules the member's rounds anew)
+			abandon(target);
+			target.checking.set(false);
 			return;
 		}
 		if (!endpoint.equals(target.member.endpoint())) {

@@ -3,6 +3,7 @@ package io.cryptofeed.proxy.service;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
@@ -536,6 +537,41 @@ class ExternalServiceClientTests {
 					assertThat(this.fixture.requests().get(0).getHeader("X-API-Key")).isEqualTo("key-" + SECRET);
 					assertThat(this.fixture.requests().get(0).containsHeader("Authorization")).isFalse();
 				});
+	}
+
+	/**
+	 * As the application stops, its event loops close every connection still open, a tunnel
+	 * through the service's proxy waiting for the exchange's answer too: that proxy did not
+	 * fail, and the service is not to demote it at every restart. The stop is the one the
+	 * starter's FailoverStop announces before the loops close; the proxy cuts the tunnel.
+	 */
+	@Test
+	void aTunnelThroughTheServicesProxyCutWhileTheApplicationStopsIsNotReported() {
+		this.fixture.answerWithProxy(60L, "embedded_fallback");
+		run(this.fixture.runner(), (context, client) -> {
+			CompletableFuture<String> waiting = client.get()
+				.uri(this.fixture.target.baseUrl() + "/delay/60000")
+				.attribute(ProxyAttributes.EXCHANGE, "binance")
+				.retrieve()
+				.bodyToMono(String.class)
+				.toFuture();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> this.fixture.target.requestsByPeer().getOrDefault(SERVICE_PEER, 0) == 1);
+			ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
+			clients.stopping(true);
+			this.fixture.serviceProxy.fault(Fault.CRASH);
+			await().atMost(Duration.ofSeconds(10)).until(waiting::isDone);
+			assertThat(waiting).isCompletedExceptionally();
+			this.fixture.serviceProxy.fault(Fault.NONE);
+			clients.stopping(false);
+			// reports go one at a time, in order: once this success is in, a report of the cut would be
+			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+			await().atMost(Duration.ofSeconds(5)).until(() -> !this.fixture.feedback().isEmpty());
+			assertThat(this.fixture.feedback()).as("reports of the service's proxy")
+				.singleElement()
+				.satisfies((report) -> assertThat((Boolean) JsonPath.read(report.getBodyAsString(), "$.success"))
+					.isTrue());
+		});
 	}
 
 	@Test
