@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import io.cryptofeed.proxy.core.ConnectionType;
@@ -36,6 +37,9 @@ final class ConnectAttempt {
 	private final ProxyOutcomes outcomes;
 
 	private final RateLimits rateLimits;
+
+	/** Whether the application is stopping: its event loops then close what is open. */
+	private final BooleanSupplier stopping;
 
 	private final TriedMembers tried = new TriedMembers();
 
@@ -112,11 +116,13 @@ final class ConnectAttempt {
 	 */
 	private List<Stall> unblamed;
 
-	ConnectAttempt(String exchange, ConnectionType type, ProxyOutcomes outcomes, RateLimits rateLimits) {
+	ConnectAttempt(String exchange, ConnectionType type, ProxyOutcomes outcomes, RateLimits rateLimits,
+			BooleanSupplier stopping) {
 		this.exchange = exchange;
 		this.type = type;
 		this.outcomes = outcomes;
 		this.rateLimits = rateLimits;
+		this.stopping = stopping;
 	}
 
 	String exchange() {
@@ -418,10 +424,12 @@ final class ConnectAttempt {
 	 * The connection ends with this error. A tunnel through a source's proxy that stalled or
 	 * closed before the exchange answered, and that no retry took over (a POST, or retries
 	 * off), is reported to the source as failed: the pools watch no such proxy, and the source
-	 * would hand it out again.
+	 * would hand it out again. Not while the application stops: its event loops closed the
+	 * tunnel most likely, and the source would demote a good proxy at every restart.
 	 */
 	synchronized void endedWith(Throwable error) {
-		if (this.chosen != null && !this.answered && ConnectFailures.afterTunnel(error)) {
+		if (this.chosen != null && !this.answered && ConnectFailures.afterTunnel(error)
+				&& !this.stopping.getAsBoolean()) {
 			this.chosen.feedback().failed(elapsed(), error);
 			this.chosen = null;
 		}

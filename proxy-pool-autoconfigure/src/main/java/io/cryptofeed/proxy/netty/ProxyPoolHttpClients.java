@@ -487,7 +487,7 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	}
 
 	ConnectAttempt newAttempt(String exchange, ConnectionType type) {
-		return new ConnectAttempt(exchange, type, this.outcomes, this.rateLimits);
+		return new ConnectAttempt(exchange, type, this.outcomes, this.rateLimits, this::stopping);
 	}
 
 	private static ProxyConnectFailedException exhausted(ConnectAttempt attempt, Throwable last) {

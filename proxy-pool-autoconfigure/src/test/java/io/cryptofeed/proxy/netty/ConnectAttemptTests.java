@@ -47,7 +47,7 @@ class ConnectAttemptTests {
 	private final List<PoolMember> blamed = new ArrayList<>();
 
 	private final ConnectAttempt attempt = new ConnectAttempt(null, ConnectionType.HTTP, ProxyOutcomes.NONE,
-			new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()));
+			new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()), () -> false);
 
 	@Test
 	void aLeaseAFailoverTakesAfterACancelReleasedEverythingGoesBackAtOnce() {
@@ -80,7 +80,7 @@ class ConnectAttemptTests {
 	@Test
 	void aCooldownAnswerReachesTheLimitsLaterConnectsReadAfterTheExchangesWereForgotten() {
 		RateLimits limits = new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC());
-		ConnectAttempt attempt = new ConnectAttempt("binance", ConnectionType.HTTP, ProxyOutcomes.NONE, limits);
+		ConnectAttempt attempt = new ConnectAttempt("binance", ConnectionType.HTTP, ProxyOutcomes.NONE, limits, () -> false);
 		ProxyPool pool = attempt.route(this.pools, () -> "exchange.example");
 		PoolMember limited = attempt.select(pool).member();
 		// requests that named many other exchanges meanwhile
@@ -253,7 +253,7 @@ class ConnectAttemptTests {
 
 		};
 		return new ConnectAttempt(null, ConnectionType.HTTP, breakers,
-				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()));
+				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()), () -> false);
 	}
 
 	@Test
@@ -262,7 +262,7 @@ class ConnectAttemptTests {
 		RateLimitPolicy oneRequest = new RateLimitPolicy(Set.of(429), Set.of(), Duration.ofSeconds(30),
 				Duration.ofMinutes(10), Duration.ofHours(1), false, new Budget(1, Duration.ofMinutes(1)), null);
 		RateLimits limits = new RateLimits(new RateLimitPolicies(oneRequest, Map.of()), Clock.systemUTC());
-		ConnectAttempt cancelled = new ConnectAttempt("binance", ConnectionType.HTTP, ProxyOutcomes.NONE, limits);
+		ConnectAttempt cancelled = new ConnectAttempt("binance", ConnectionType.HTTP, ProxyOutcomes.NONE, limits, () -> false);
 		ProxyPool pool = cancelled.route(this.pools, () -> "exchange.example");
 		cancelled.releaseAll();
 		Lease late = cancelled.select(pool);
@@ -282,7 +282,7 @@ class ConnectAttemptTests {
 		RateLimitPolicy oneRequest = new RateLimitPolicy(Set.of(429), Set.of(), Duration.ofSeconds(30),
 				Duration.ofMinutes(10), Duration.ofHours(1), false, new Budget(1, Duration.ofSeconds(1)), null);
 		RateLimits limits = new RateLimits(new RateLimitPolicies(oneRequest, Map.of()), clock, clock.ticker());
-		ConnectAttempt slow = new ConnectAttempt("binance", ConnectionType.HTTP, ProxyOutcomes.NONE, limits);
+		ConnectAttempt slow = new ConnectAttempt("binance", ConnectionType.HTTP, ProxyOutcomes.NONE, limits, () -> false);
 		ProxyPool pool = slow.route(this.pools, () -> "exchange.example");
 		PoolMember stalled = slow.select(pool).member();
 		// the answer does not come: by its timeout the window is over, and requests that named
@@ -295,10 +295,10 @@ class ConnectAttemptTests {
 		PoolMember failover = slow.select(pool).member();
 		assertThat(failover).isNotSameAs(stalled);
 
-		ConnectAttempt next = new ConnectAttempt("binance", ConnectionType.HTTP, ProxyOutcomes.NONE, limits);
+		ConnectAttempt next = new ConnectAttempt("binance", ConnectionType.HTTP, ProxyOutcomes.NONE, limits, () -> false);
 		next.route(this.pools, () -> "exchange.example");
 		assertThat(next.select(pool).member()).as("the only member with a use left").isSameAs(stalled);
-		ConnectAttempt last = new ConnectAttempt("binance", ConnectionType.HTTP, ProxyOutcomes.NONE, limits);
+		ConnectAttempt last = new ConnectAttempt("binance", ConnectionType.HTTP, ProxyOutcomes.NONE, limits, () -> false);
 		last.route(this.pools, () -> "exchange.example");
 		assertThatExceptionOfType(PoolRateLimitedException.class).as("one use per member and second")
 			.isThrownBy(() -> last.select(pool));
