@@ -302,6 +302,29 @@ class HealthCheckerTests {
 	}
 
 	@Test
+	void stoppingStopsEveryTimerAndRefusesChecksOnDemandUntilStartedAgainWithOneTimerPerMember() {
+		PoolMember member = this.pool.members().get(0);
+		start(settings(1, 0.0), () -> 0.5);
+		this.time.advanceTimeBy(Duration.ofSeconds(21));
+		int before = this.probe.totalCalls();
+		assertThat(before).isEqualTo(9);
+
+		this.checker.stop();
+		this.time.advanceTimeBy(Duration.ofSeconds(60));
+		assertThat(this.probe.totalCalls()).isEqualTo(before);
+		assertThat(this.checker.checkNow(member)).isCompletedExceptionally();
+		this.time.advanceTimeBy(Duration.ofSeconds(1));
+		assertThat(this.probe.totalCalls()).isEqualTo(before);
+		assertThat(this.checker.healthOf(member).orElseThrow().snapshot().totalChecks()).isEqualTo(3);
+
+		this.checker.start();
+		this.time.advanceTimeBy(Duration.ofSeconds(1));
+		assertThat(this.probe.totalCalls()).isEqualTo(before + 3);
+		this.time.advanceTimeBy(Duration.ofSeconds(10));
+		assertThat(this.probe.totalCalls()).as("one round per member and interval").isEqualTo(before + 6);
+	}
+
+	@Test
 	void closingStopsTheCheckerThreads() {
 		this.checker = new HealthChecker(this.pools, Map.of(KEY, settings(1, 0.0)), (settings) -> this.probe,
 				Schedulers.newParallel("proxy-health-test", 2, true), Clock.systemUTC(), () -> 0.5, 64,
