@@ -182,6 +182,42 @@ class ShutdownThroughPoolTests {
 	}
 
 	/**
+	 * A request on a kept-alive connection, its tunnel up long before, that the close cuts
+	 * while the exchange has not answered: neither sent again (the stop's error) nor blamed.
+	 */
+	@Test
+	void aRequestOnAKeptAliveTunnelTheShutdownCutsBlamesNoMember() {
+		runner().run((assertable) -> {
+			ConfigurableApplicationContext context = assertable.getSourceApplicationContext();
+			List<PoolMember> members = context.getBean(ProxyPools.class)
+				.resolve(null, ConnectionType.HTTP)
+				.orElseThrow()
+				.members();
+			MemberCircuitBreakers all = context.getBean(MemberCircuitBreakers.class);
+			List<CircuitBreaker> breakers = members.stream().map(all::breakerOf).toList();
+			WebClient client = context.getBean(WebClient.Builder.class).baseUrl(this.trio.target.baseUrl()).build();
+			// one request through each member (round robin), whose tunnels are kept alive
+			for (int i = 0; i < members.size(); i++) {
+				client.get().uri("/whoami").retrieve().toBodilessEntity().block(Duration.ofSeconds(10));
+			}
+			int accepted = accepted();
+			CompletableFuture<?> request = client.get().uri("/delay/60000").retrieve().toBodilessEntity().toFuture();
+			await().atMost(Duration.ofSeconds(10)).until(() -> targetRequests() == members.size() + 1);
+			assertThat(accepted()).as("the kept-alive tunnel carries it").isEqualTo(accepted);
+
+			assertClosesPromptly(context);
+
+			await().atMost(CUT_ENDS).until(request::isDone);
+			assertThat(request).isCompletedExceptionally();
+			assertThat(accepted()).as("connections to the proxies").isEqualTo(accepted);
+			assertThat(members).as("members blamed for what the stop cut")
+				.allSatisfy((member) -> assertThat(member.failedConnects()).isZero());
+			assertThat(breakers).as("breakers that heard of a failure")
+				.allSatisfy((breaker) -> assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero());
+		});
+	}
+
+	/**
 	 * The blocking clients' connects find Reactor Netty's global loops anew at each connect,
 	 * so that one failed over after the close went out on loops started for it, through each
 	 * other member in turn. Boot's quiet period (two seconds) keeps the close from ending
