@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiPredicate;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -82,6 +83,9 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 
 	/** Set as the application stops: a connect that fails then is tried through no other member. */
 	private volatile boolean stopping;
+
+	/** The flag as every connect's attempt reads it: made once, not per request. */
+	private final BooleanSupplier stoppingFlag = this::stopping;
 
 	/**
 	 * How the auto-configuration builds the bean, and how a bean of yours that replaces it
@@ -487,7 +491,7 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	}
 
 	ConnectAttempt newAttempt(String exchange, ConnectionType type) {
-		return new ConnectAttempt(exchange, type, this.outcomes, this.rateLimits, this::stopping);
+		return new ConnectAttempt(exchange, type, this.outcomes, this.rateLimits, this.stoppingFlag);
 	}
 
 	private static ProxyConnectFailedException exhausted(ConnectAttempt attempt, Throwable last) {
