@@ -3,7 +3,6 @@ package io.cryptofeed.proxy.netty;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiPredicate;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -430,40 +429,17 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 			ConnectAttempt named = (outer != null) ? outer : callers;
 			ConnectAttempt attempt = newAttempt((named != null) ? named.exchange()
 					: context.getOrDefault(ProxyAttributes.EXCHANGE, null), this.type);
-			Mono<? extends Connection> connect = this.source.doOnError((error) -> {
+			this.source.doOnError((error) -> {
 				// while the application stops, its event loops are what closes a connect
 				if (!ProxyPoolHttpClients.this.stopping && !ExchangeAnswers.refusedHandshake(attempt, error)
 						&& (ConnectFailures.beforeTunnel(error) || ConnectFailures.afterTunnel(error))) {
 					// nothing retries this connect: a stall through the member is blamed at once
 					attempt.failed(error, 1);
 				}
-			});
-			releasedWhenDone(connect, attempt).contextWrite((c) -> c.put(ConnectAttempt.CONTEXT_KEY, attempt))
-				.subscribe(actual);
-		}
-
-		/**
-		 * A WebSocket session holds its member until its connection closes (a session's
-		 * connection is never lent again), not only while connecting, so that least-connections
-		 * counts it as it counts the sessions of {@link #withFailover}.
-		 */
-		private Mono<? extends Connection> releasedWhenDone(Mono<? extends Connection> connect,
-				ConnectAttempt attempt) {
-			if (this.type != ConnectionType.WEBSOCKET) {
-				return connect.doFinally((signal) -> attempt.releaseAll());
-			}
-			AtomicBoolean connected = new AtomicBoolean();
-			return connect.doOnNext((connection) -> {
-				connected.set(true);
-				connection.channel().closeFuture().addListener((closed) -> attempt.releaseAll());
 			})
-				.doOnError((error) -> attempt.releaseAll())
-				// a cancel after the connection came (Reactor Netty takes only the first) ends nothing
-				.doOnCancel(() -> {
-					if (!connected.get()) {
-						attempt.releaseAll();
-					}
-				});
+				.doFinally((signal) -> attempt.releaseAll())
+				.contextWrite((c) -> c.put(ConnectAttempt.CONTEXT_KEY, attempt))
+				.subscribe(actual);
 		}
 
 	}

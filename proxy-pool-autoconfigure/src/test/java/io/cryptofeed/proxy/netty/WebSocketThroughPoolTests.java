@@ -311,40 +311,6 @@ class WebSocketThroughPoolTests {
 		}, "cryptofeed.proxy.default.websocket.strategy=least-connections");
 	}
 
-	/** A Reactor Netty client of the application's own, from {@code apply}, used without {@code withFailover}. */
-	@Test
-	void aSessionOfAnOwnClientFromApplyHoldsItsMemberUntilItCloses() {
-		run((context, client) -> {
-			ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
-			ProxyPool pool = context.getBean(ProxyPools.class).resolve(null, ConnectionType.WEBSOCKET).orElseThrow();
-			HttpClient own = clients.apply(clients.newHttpClient(), ConnectionType.WEBSOCKET);
-			Sinks.One<String> greeting = Sinks.one();
-			Sinks.Empty<Void> close = Sinks.empty();
-			Disposable session = own.websocket()
-				.uri(this.target.wsUrl())
-				.handle((in, out) -> in.receive()
-					.asString()
-					.take(1)
-					.doOnNext(greeting::tryEmitValue)
-					.then(close.asMono()))
-				.subscribe();
-			assertThat(greeting.asMono().block(Duration.ofSeconds(10))).isIn("peer=127.0.0.21", "peer=127.0.0.22",
-					"peer=127.0.0.23");
-			assertThat(activeLeases(pool)).as("leases while the session is open").isOne();
-			close.tryEmitEmpty();
-			await().atMost(Duration.ofSeconds(5)).until(() -> activeLeases(pool) == 0);
-			session.dispose();
-
-			// a handshake the exchange refuses ends the session before it opens
-			Mono<Void> refused = own.websocket()
-				.uri(this.target.wsUrl() + "?status=403")
-				.handle((in, out) -> in.receive().then())
-				.then();
-			assertThatThrownBy(() -> refused.block(Duration.ofSeconds(10))).hasMessageContaining("403");
-			await().atMost(Duration.ofSeconds(5)).until(() -> activeLeases(pool) == 0);
-		}, "cryptofeed.proxy.default.websocket.strategy=least-connections");
-	}
-
 	private static int activeLeases(ProxyPool pool) {
 		return pool.members().stream().mapToInt(PoolMember::activeLeases).sum();
 	}
