@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
@@ -490,6 +491,220 @@ class RestClientThroughPoolTests {
 				}
 				assertThat(pool(context).quietConnectionsCut()).isOne();
 			});
+	}
+
+	/**
+	 * A poller that gives up on a request ({@code Future.cancel(true)}, an executor's
+	 * {@code shutdownNow()}) while its connect waits for a hung member's handshake: the call
+	 * ends at once with the interrupt kept for the caller, no other member is tried, no member
+	 * is blamed for the caller's interrupt, and the lease returns.
+	 */
+	@Test
+	void anInterruptedRequestEndsAtOnceWithoutBlameOrFailover() throws Exception {
+		this.trio.first.fault(Fault.HANG);
+		this.trio.second.fault(Fault.HANG);
+		runner().withPropertyValues(TransportTestSupport.pool("default.http", this.trio.first.url(), this.trio.second.url()))
+			.withPropertyValues("cryptofeed.proxy.handshake-timeout=20s")
+			.run((context) -> {
+				RestClient client = context.getBean(RestClient.Builder.class).build();
+				ExecutorService poller = Executors.newSingleThreadExecutor();
+				CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+				AtomicBoolean interruptKept = new AtomicBoolean();
+				try {
+					Future<?> request = poller.submit(() -> {
+						try {
+							whoami(client);
+							thrown.complete(null);
+						}
+						catch (RuntimeException ex) {
+							interruptKept.set(Thread.currentThread().isInterrupted());
+							thrown.complete(ex);
+						}
+					});
+					await().atMost(Duration.ofSeconds(5))
+						.until(() -> this.trio.first.accepted() + this.trio.second.accepted() == 1);
+					request.cancel(true);
+					assertThat(thrown.get(3, TimeUnit.SECONDS)).isInstanceOf(ResourceAccessException.class)
+						.hasRootCauseInstanceOf(InterruptedException.class);
+				}
+				finally {
+					poller.shutdownNow();
+				}
+				assertThat(interruptKept).as("the interrupt, kept for the caller").isTrue();
+				assertThat(this.trio.first.accepted() + this.trio.second.accepted()).as("members tried").isOne();
+				MemberCircuitBreakers breakers = context.getBean(MemberCircuitBreakers.class);
+				assertThat(pool(context).members()).allSatisfy((member) -> {
+					assertThat(breakers.breakerOf(member).getMetrics().getNumberOfFailedCalls()).isZero();
+					assertThat(member.activeLeases()).isZero();
+				});
+			});
+	}
+
+	/**
+	 * The same while a failover is under way: a member answered its handshake with 407, the
+	 * request went on to a hung one, and there the caller gives up. No third member is tried,
+	 * and only the member that refused is blamed.
+	 */
+	@Test
+	void aRequestInterruptedDuringItsFailoverTriesNoFurtherMember() {
+		this.trio.first.fault(Fault.STATUS_407);
+		this.trio.second.fault(Fault.HANG);
+		this.trio.third.fault(Fault.HANG);
+		runWithPool((context, client) -> {
+			ExecutorService poller = Executors.newSingleThreadExecutor();
+			MemberCircuitBreakers breakers = context.getBean(MemberCircuitBreakers.class);
+			boolean interruptedAfterFailover = false;
+			try {
+				// round-robin starts anywhere: within three requests one starts at the refusing member
+				for (int i = 0; i < 3 && !interruptedAfterFailover; i++) {
+					this.trio.first.resetCounters();
+					this.trio.second.resetCounters();
+					this.trio.third.resetCounters();
+					CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+					Future<?> request = poller.submit(() -> {
+						try {
+							thrown.complete(new AssertionError("answered: " + whoami(client)));
+						}
+						catch (RuntimeException ex) {
+							thrown.complete(ex);
+						}
+					});
+					await().atMost(Duration.ofSeconds(5))
+						.until(() -> this.trio.second.accepted() + this.trio.third.accepted() == 1);
+					interruptedAfterFailover = this.trio.first.accepted() == 1;
+					request.cancel(true);
+					assertThat(thrown.get(3, TimeUnit.SECONDS)).isInstanceOf(ResourceAccessException.class)
+						.hasRootCauseInstanceOf(InterruptedException.class);
+					assertThat(this.trio.second.accepted() + this.trio.third.accepted()).as("hung members tried")
+						.isOne();
+				}
+			}
+			finally {
+				poller.shutdownNow();
+			}
+			assertThat(interruptedAfterFailover).isTrue();
+			List<PoolMember> members = pool(context).members();
+			assertThat(breakers.breakerOf(members.get(0)).getMetrics().getNumberOfFailedCalls()).isOne();
+			assertThat(members.subList(1, 3)).allSatisfy((member) -> {
+				assertThat(breakers.breakerOf(member).getMetrics().getNumberOfFailedCalls()).isZero();
+				assertThat(member.activeLeases()).isZero();
+			});
+			assertThat(members.get(0).activeLeases()).isZero();
+		}, "cryptofeed.proxy.handshake-timeout=20s");
+	}
+
+	/** The other way round: a read timeout of Boot's longer than the pool's leaves the pool's to end it. */
+	@Test
+	void thePoolsShorterTimeoutEndsARequestDespiteALongerReadTimeout() {
+		runWithPool((context, client) -> {
+			long started = System.nanoTime();
+			assertThatExceptionOfType(ResourceAccessException.class)
+				.isThrownBy(
+						() -> client.post().uri(this.target.baseUrl() + "/delay/8000").retrieve().body(String.class))
+				.withRootCauseInstanceOf(io.netty.handler.timeout.ReadTimeoutException.class);
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+			assertThat(this.trio.tunnels()).isOne();
+		}, "cryptofeed.proxy.default.http.timeout=300ms", "spring.http.clients.read-timeout=20s");
+	}
+
+	/**
+	 * A GET ended by the caller's short read timeout is sent once more through another member
+	 * (as after the pool's own response timeout); when that stalls too, the exchange is what
+	 * stalls, and no member is blamed.
+	 */
+	@Test
+	void aCallersShortReadTimeoutSendsAGetOnceMoreWithoutBlame() {
+		runWithPool((context, client) -> {
+			assertThatExceptionOfType(ResourceAccessException.class)
+				.isThrownBy(() -> client.get().uri(this.target.baseUrl() + "/delay/5000").retrieve().body(String.class))
+				.withRootCauseInstanceOf(io.netty.handler.timeout.ReadTimeoutException.class);
+			assertThat(this.trio.tunnels()).isEqualTo(2);
+			MemberCircuitBreakers breakers = context.getBean(MemberCircuitBreakers.class);
+			assertThat(pool(context).members()).allSatisfy((member) -> {
+				assertThat(breakers.breakerOf(member).getMetrics().getNumberOfFailedCalls()).isZero();
+				assertThat(member.activeLeases()).isZero();
+			});
+		}, "spring.http.clients.read-timeout=300ms");
+	}
+
+	/**
+	 * A caller that takes the response with {@code exchange(…, false)} and leaves it unread
+	 * and open: the lease is back once the answer arrived, not held until the body is closed,
+	 * and the member goes on carrying requests.
+	 */
+	@Test
+	void aResponseLeftOpenDoesNotHoldItsLease() {
+		runner().withPropertyValues(TransportTestSupport.pool("default.http", this.trio.first.url())).run((context) -> {
+			RestClient client = context.getBean(RestClient.Builder.class).build();
+			PoolMember member = pool(context).members().get(0);
+			try (ClientHttpResponse open = client.get()
+				.uri(this.target.baseUrl() + "/whoami")
+				.exchange((request, response) -> response, false)) {
+				assertThat(open.getStatusCode().value()).isEqualTo(200);
+				assertThat(member.activeLeases()).isZero();
+				assertThat(whoami(client)).isEqualTo("127.0.0.11");
+				assertThat(member.activeLeases()).isZero();
+			}
+		});
+	}
+
+	/**
+	 * Boot's {@code spring.http.clients.read-timeout}, shorter than the pool's {@code timeout}:
+	 * it wins, and a POST it ends is never sent again through another member, nor is its
+	 * member blamed for the caller's impatience.
+	 */
+	@Test
+	void aCallersShortReadTimeoutEndsAPostOnceWithoutBlame() {
+		runWithPool((context, client) -> {
+			long started = System.nanoTime();
+			assertThatExceptionOfType(ResourceAccessException.class)
+				.isThrownBy(
+						() -> client.post().uri(this.target.baseUrl() + "/delay/5000").retrieve().body(String.class))
+				.withRootCauseInstanceOf(io.netty.handler.timeout.ReadTimeoutException.class);
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+			assertThat(this.trio.tunnels()).isOne();
+			MemberCircuitBreakers breakers = context.getBean(MemberCircuitBreakers.class);
+			assertThat(pool(context).members()).allSatisfy((member) -> {
+				assertThat(breakers.breakerOf(member).getMetrics().getNumberOfFailedCalls()).isZero();
+				assertThat(member.activeLeases()).isZero();
+			});
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(this.target.requestsByPeer().values()).containsExactly(1));
+		}, "spring.http.clients.read-timeout=300ms");
+	}
+
+	/**
+	 * A feed handler's poller of 64 threads through a pool of three whose first member hangs:
+	 * no request waits much longer than the handshake timeout and a success, every request is
+	 * answered, and the leases and the hung member's connections are back to zero afterwards.
+	 */
+	@Test
+	void sixtyFourThreadsThroughAPoolWithAHungMemberAreEachAnsweredAndLeaveNothingBehind() {
+		this.trio.first.fault(Fault.HANG);
+		runWithPool((context, client) -> {
+			ExecutorService poller = Executors.newFixedThreadPool(64);
+			try {
+				List<Future<Duration>> requests = new ArrayList<>();
+				for (int i = 0; i < 64; i++) {
+					requests.add(poller.submit(() -> {
+						long started = System.nanoTime();
+						assertThat(whoami(client)).isIn("127.0.0.12", "127.0.0.13");
+						return Duration.ofNanos(System.nanoTime() - started);
+					}));
+				}
+				for (Future<Duration> request : requests) {
+					assertThat(request.get(20, TimeUnit.SECONDS)).isLessThan(Duration.ofSeconds(5));
+				}
+			}
+			finally {
+				poller.shutdownNow();
+			}
+			assertThat(this.target.requestsByPeer().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(64);
+			ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
+			PoolMember hung = pool(context).members().get(0);
+			assertThat(pool(context).members()).allSatisfy((member) -> assertThat(member.activeLeases()).isZero());
+			await().atMost(Duration.ofSeconds(5)).until(() -> clients.openConnections(hung) == 0);
+		}, TransportTestSupport.FAILED_OVER_HANDSHAKE_TIMEOUT);
 	}
 
 	@Test
