@@ -541,6 +541,68 @@ class RestClientThroughPoolTests {
 	}
 
 	/**
+	 * A GET interrupted while it waits for the exchange's answer through a tunnel that is up:
+	 * it is no stall, so it is not sent once more, and the member is not blamed.
+	 */
+	@Test
+	void aGetInterruptedWhileWaitingForItsAnswerIsNotSentAgain() {
+		runWithPool((context, client) -> {
+			ExecutorService poller = Executors.newSingleThreadExecutor();
+			CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+			try {
+				Future<?> request = poller.submit(() -> {
+					try {
+						thrown.complete(new AssertionError(
+								"answered: " + client.get().uri(this.target.baseUrl() + "/delay/5000").retrieve().body(String.class)));
+					}
+					catch (RuntimeException ex) {
+						thrown.complete(ex);
+					}
+				});
+				await().atMost(Duration.ofSeconds(5)).until(() -> !this.target.requestsByPeer().isEmpty());
+				request.cancel(true);
+				assertThat(thrown.get(3, TimeUnit.SECONDS)).isInstanceOf(ResourceAccessException.class)
+					.hasRootCauseInstanceOf(InterruptedException.class);
+			}
+			finally {
+				poller.shutdownNow();
+			}
+			assertThat(this.trio.tunnels()).isOne();
+			assertThat(this.target.requestsByPeer().values()).containsExactly(1);
+			MemberCircuitBreakers breakers = context.getBean(MemberCircuitBreakers.class);
+			assertThat(pool(context).members()).allSatisfy((member) -> {
+				assertThat(breakers.breakerOf(member).getMetrics().getNumberOfFailedCalls()).isZero();
+				assertThat(member.activeLeases()).isZero();
+			});
+		});
+	}
+
+	/**
+	 * A request made on a thread already interrupted (a pool's worker after
+	 * {@code shutdownNow()}) fails at once, the interrupt still set, and no member is blamed.
+	 */
+	@Test
+	void aRequestOnAnInterruptedThreadFailsAtOnceWithoutBlame() {
+		runWithPool((context, client) -> {
+			Thread.currentThread().interrupt();
+			try {
+				assertThatExceptionOfType(ResourceAccessException.class).isThrownBy(() -> whoami(client))
+					.withRootCauseInstanceOf(InterruptedException.class);
+				assertThat(Thread.currentThread().isInterrupted()).isTrue();
+			}
+			finally {
+				Thread.interrupted();
+			}
+			MemberCircuitBreakers breakers = context.getBean(MemberCircuitBreakers.class);
+			assertThat(pool(context).members()).allSatisfy((member) -> {
+				assertThat(breakers.breakerOf(member).getMetrics().getNumberOfFailedCalls()).isZero();
+				assertThat(member.activeLeases()).isZero();
+			});
+			assertThat(whoami(client)).as("the next request, not interrupted").startsWith("127.0.0.1");
+		});
+	}
+
+	/**
 	 * The same while a failover is under way: a member answered its handshake with 407, the
 	 * request went on to a hung one, and there the caller gives up. No third member is tried,
 	 * and only the member that refused is blamed.
