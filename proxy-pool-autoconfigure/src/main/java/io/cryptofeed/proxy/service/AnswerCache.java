@@ -75,10 +75,15 @@ final class AnswerCache {
 		return (entry != null) ? entry.policy : null;
 	}
 
-	/** Forgets the answer's proxy when it is this one, keeping its policy: a proxy that failed is not reused. */
+	/**
+	 * Forgets the answer's proxy when it is this one, keeping its policy: a proxy that failed is
+	 * not reused. An answer per connection (TTL 0) is kept as it is: it is never reused anyway,
+	 * and the service still wants each connection to ask at once.
+	 */
 	void evict(Key key, ProxyEndpoint proxy) {
-		this.entries.computeIfPresent(key, (k, entry) -> (entry.choice != null && proxy.equals(entry.choice.endpoint()))
-				? new Entry(null, entry.policy, entry.since, NOT_REUSED) : entry);
+		this.entries.computeIfPresent(key, (k, entry) -> (entry.ttlNanos != 0 && entry.choice != null
+				&& proxy.equals(entry.choice.endpoint())) ? new Entry(null, entry.policy, entry.since, NOT_REUSED)
+						: entry);
 	}
 
 	record Key(String exchange, ConnectionType type) {

@@ -7,6 +7,7 @@ import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.core.TestClock;
 import io.cryptofeed.proxy.netty.ProxyChoice;
+import io.cryptofeed.proxy.testkit.Fault;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -133,6 +134,32 @@ class ServiceAskCoalescingTests {
 
 			// fewer than WireMock serves at once: its threads would hold the rest back
 			burst(source, "binance", 8);
+
+			List<Long> arrivals = this.fixture.requests().stream().map((r) -> r.getLoggedDate().getTime()).toList();
+			assertThat(arrivals).hasSize(8);
+			assertThat(arrivals.stream().mapToLong(Long::longValue).max().getAsLong()
+					- arrivals.stream().mapToLong(Long::longValue).min().getAsLong())
+				.as("ms between the first and the last ask")
+				.isLessThan(1_500);
+		});
+	}
+
+	/**
+	 * A proxy of a zero-TTL answer that fails is forgotten, but the service's wish for a choice
+	 * per connection stands: the next burst still asks at once.
+	 */
+	@Test
+	void afterAZeroTtlAnswersProxyFailedABurstStillAsksAtOnce() {
+		this.fixture.answer(okJson(ServiceFixture.json(this.fixture.serviceProxy.url(), 0L, "embedded_fallback")));
+		run(this.fixture.runner(), (context, client) -> {
+			this.fixture.serviceProxy.fault(Fault.REFUSE);
+			assertThat(this.fixture.whoami(client)).isEqualTo(ServiceFixture.EMBEDDED_PEER);
+			this.fixture.serviceProxy.fault(Fault.NONE);
+			this.fixture.service.resetRequests();
+			this.fixture.answer(okJson(ServiceFixture.json(this.fixture.serviceProxy.url(), 0L, "embedded_fallback"))
+				.withFixedDelay(2_000));
+
+			burst(context.getBean(ServiceProxySource.class), "binance", 8);
 
 			List<Long> arrivals = this.fixture.requests().stream().map((r) -> r.getLoggedDate().getTime()).toList();
 			assertThat(arrivals).hasSize(8);
