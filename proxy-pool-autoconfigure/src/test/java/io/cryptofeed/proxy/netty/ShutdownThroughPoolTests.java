@@ -150,13 +150,7 @@ class ShutdownThroughPoolTests {
 	void aWebClientRequestTheShutdownCutIsNotFailedOver() {
 		runner().run((assertable) -> {
 			ConfigurableApplicationContext context = assertable.getSourceApplicationContext();
-			List<PoolMember> members = context.getBean(ProxyPools.class)
-				.resolve(null, ConnectionType.HTTP)
-				.orElseThrow()
-				.members();
-			// the breakers go with the context: kept to read what they heard
-			MemberCircuitBreakers all = context.getBean(MemberCircuitBreakers.class);
-			List<CircuitBreaker> breakers = members.stream().map(all::breakerOf).toList();
+			Blame blame = Blame.of(context);
 			hangAll();
 			CompletableFuture<?> request = context.getBean(WebClient.Builder.class)
 				.build()
@@ -174,10 +168,7 @@ class ShutdownThroughPoolTests {
 			await().atMost(CUT_ENDS).until(request::isDone);
 			assertCutByTheStop(request);
 			assertThat(accepted()).as("connections to the proxies").isOne();
-			assertThat(members).as("members blamed for what the stop cut")
-				.allSatisfy((member) -> assertThat(member.failedConnects()).isZero());
-			assertThat(breakers).as("breakers that heard of a failure")
-				.allSatisfy((breaker) -> assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero());
+			blame.assertNone();
 		});
 	}
 
@@ -189,12 +180,8 @@ class ShutdownThroughPoolTests {
 	void aRequestOnAKeptAliveTunnelTheShutdownCutsBlamesNoMember() {
 		runner().run((assertable) -> {
 			ConfigurableApplicationContext context = assertable.getSourceApplicationContext();
-			List<PoolMember> members = context.getBean(ProxyPools.class)
-				.resolve(null, ConnectionType.HTTP)
-				.orElseThrow()
-				.members();
-			MemberCircuitBreakers all = context.getBean(MemberCircuitBreakers.class);
-			List<CircuitBreaker> breakers = members.stream().map(all::breakerOf).toList();
+			Blame blame = Blame.of(context);
+			List<PoolMember> members = blame.members();
 			WebClient client = context.getBean(WebClient.Builder.class).baseUrl(this.trio.target.baseUrl()).build();
 			// one request through each member (round robin), whose tunnels are kept alive
 			for (int i = 0; i < members.size(); i++) {
@@ -210,10 +197,7 @@ class ShutdownThroughPoolTests {
 			await().atMost(CUT_ENDS).until(request::isDone);
 			assertThat(request).isCompletedExceptionally();
 			assertThat(accepted()).as("connections to the proxies").isEqualTo(accepted);
-			assertThat(members).as("members blamed for what the stop cut")
-				.allSatisfy((member) -> assertThat(member.failedConnects()).isZero());
-			assertThat(breakers).as("breakers that heard of a failure")
-				.allSatisfy((breaker) -> assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero());
+			blame.assertNone();
 		});
 	}
 
@@ -314,6 +298,30 @@ class ShutdownThroughPoolTests {
 
 	private int targetRequests() {
 		return this.trio.target.requestsByPeer().values().stream().mapToInt(Integer::intValue).sum();
+	}
+
+	/**
+	 * The HTTP pool's members and their breakers, read before the close: the breakers go with
+	 * the context, so they are kept to read what they heard.
+	 */
+	private record Blame(List<PoolMember> members, List<CircuitBreaker> breakers) {
+
+		static Blame of(ConfigurableApplicationContext context) {
+			List<PoolMember> members = context.getBean(ProxyPools.class)
+				.resolve(null, ConnectionType.HTTP)
+				.orElseThrow()
+				.members();
+			MemberCircuitBreakers all = context.getBean(MemberCircuitBreakers.class);
+			return new Blame(members, members.stream().map(all::breakerOf).toList());
+		}
+
+		void assertNone() {
+			assertThat(this.members).as("members blamed for what the stop cut")
+				.allSatisfy((member) -> assertThat(member.failedConnects()).isZero());
+			assertThat(this.breakers).as("breakers that heard of a failure")
+				.allSatisfy((breaker) -> assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero());
+		}
+
 	}
 
 	private int accepted() {
