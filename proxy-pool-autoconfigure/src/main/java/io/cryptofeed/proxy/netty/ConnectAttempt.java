@@ -502,9 +502,13 @@ final class ConnectAttempt {
 	/**
 	 * Whether another attempt may follow: fewer tried than {@code maxAttempts}, and fewer
 	 * members than the pool's enabled ones, or after a chosen proxy failed, a fallback that
-	 * does not refuse.
+	 * does not refuse; never while the application stops, so that no retry opens a connection
+	 * through a proxy as it goes away.
 	 */
 	synchronized boolean mayTryAnother(int maxAttempts) {
+		if (this.stopping.getAsBoolean()) {
+			return false;
+		}
 		if (this.chosenFailedLast) {
 			return attempts() < maxAttempts && this.fallback.kind() != ProxyChoice.Kind.REFUSED;
 		}

@@ -101,8 +101,7 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 	 */
 	private Mono<ClientResponse> afterCooldown(ClientResponse answer, ConnectAttempt attempt, ExchangeFunction next,
 			ClientRequest request) {
-		if (!attempt.takeCooldown() || this.clients.stopping()
-				|| !attempt.mayTryAnother(this.clients.settings().maxAttempts())) {
+		if (!attempt.takeCooldown() || !attempt.mayTryAnother(this.clients.settings().maxAttempts())) {
 			return Mono.just(answer);
 		}
 		return exchange(attempt, next, request, true)

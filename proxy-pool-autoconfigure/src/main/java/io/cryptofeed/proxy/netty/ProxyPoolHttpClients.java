@@ -84,7 +84,7 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	private volatile boolean stopping;
 
 	/** The flag as every connect's attempt reads it: made once, not per request. */
-	private final BooleanSupplier stoppingFlag = this::stopping;
+	private final BooleanSupplier stoppingFlag = () -> this.stopping;
 
 	/**
 	 * How the auto-configuration builds the bean, and how a bean of yours that replaces it
@@ -158,10 +158,6 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	 */
 	public void stopping(boolean stopping) {
 		this.stopping = stopping;
-	}
-
-	boolean stopping() {
-		return this.stopping;
 	}
 
 	/**
@@ -312,8 +308,7 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 		attempt.openTry();
 		return request.get().onErrorResume((error) -> {
 			if (ExchangeAnswers.refusedHandshake(attempt, error)) {
-				if (this.stopping || !attempt.retriesOnCooldown()
-						|| !attempt.mayTryAnother(this.settings.maxAttempts())) {
+				if (!attempt.retriesOnCooldown() || !attempt.mayTryAnother(this.settings.maxAttempts())) {
 					return otherwise.apply(error);
 				}
 				attempt.refused();

@@ -116,8 +116,7 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 	private ClientHttpResponse afterCooldown(ClientHttpResponse answer, ConnectAttempt attempt,
 			CallerAttempt.BlockingCall<ClientHttpResponse> request) {
 		ClientHttpResponse latest = answer;
-		while (attempt.takeCooldown() && !this.clients.stopping()
-				&& attempt.mayTryAnother(this.clients.settings().maxAttempts())) {
+		while (attempt.takeCooldown() && attempt.mayTryAnother(this.clients.settings().maxAttempts())) {
 			ClientHttpResponse retried;
 			try {
 				retried = send(attempt, request, true);
