@@ -17,7 +17,8 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Resolves proxy host names off the event loop and caches the answers for a while; IP
  * literals need no lookup. Reactor Netty would otherwise resolve the proxy with a blocking
- * JDK lookup on the event loop at every connect. An {@code https} member's address is
+ * JDK lookup on the event loop at every connect. The connects that find no answer share one
+ * lookup ({@link SharedHostLookups}). An {@code https} member's address is
  * {@link ProxyTls#address one that asks for TLS}. The time an answer is kept runs on a
  * monotonic ticker: a step of the wall clock neither keeps an old address nor drops a new one.
  */
@@ -44,7 +45,7 @@ final class ProxyAddressResolver {
 	 */
 	private final Map<String, InetSocketAddress> literals = new ConcurrentHashMap<>();
 
-	private final Lookup lookup;
+	private final SharedHostLookups lookups;
 
 	/** @param nanoTime monotonic nanoseconds, as {@link System#nanoTime()} */
 	ProxyAddressResolver(Duration ttl, LongSupplier nanoTime) {
@@ -55,7 +56,7 @@ final class ProxyAddressResolver {
 	ProxyAddressResolver(Duration ttl, LongSupplier nanoTime, Lookup lookup) {
 		this.ttlNanos = ttl.toNanos();
 		this.nanoTime = nanoTime;
-		this.lookup = lookup;
+		this.lookups = new SharedHostLookups(lookup, Schedulers.boundedElastic(), this::keep);
 	}
 
 	/** The address when it is known without a lookup (an IP literal, or a name still cached), else {@code null}. */
@@ -89,16 +90,26 @@ final class ProxyAddressResolver {
 		if (ready != null) {
 			return Mono.just(ready);
 		}
-		return Mono.fromCallable(() -> this.lookup.byName(endpoint.host()))
-			.subscribeOn(Schedulers.boundedElastic())
+		// the connects of a burst share one lookup; giving up does not cancel it (suppressCancel)
+		return Mono.fromFuture(() -> this.lookups.join(endpoint.host()), true)
+			.onErrorMap(UnknownHostException.class, ProxyAddressResolver::ownCopy)
 			// a DNS server that does not answer holds the JDK's lookup for the system resolver's
 			// retries (10 s and more): the connect gives up, as for a name that does not resolve,
-			// so that the next member is tried (the lookup's thread runs on to its end)
+			// so that the next member is tried (the lookup runs on to its end, and keeps its answer)
 			.timeout(within, Mono.error(() -> new UnknownHostException(endpoint.host()
 					+ ": the lookup of the proxy's host name did not answer within " + Durations.format(within)
 					+ " (connect-timeout)")))
-			.doOnNext((address) -> keep(endpoint.host(), address))
 			.map((address) -> ProxyTls.address(endpoint, new InetSocketAddress(address, endpoint.port())));
+	}
+
+	/**
+	 * A failure of its own for each waiting connect: the connect's error handling adds to the
+	 * exception it gets (suppressed failures), which must not pile up on one shared by a burst.
+	 */
+	private static UnknownHostException ownCopy(UnknownHostException shared) {
+		UnknownHostException own = new UnknownHostException(shared.getMessage());
+		own.initCause(shared);
+		return own;
 	}
 
 	/** Keeps a looked-up address for the TTL, within the bound. */

@@ -6,7 +6,11 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.MemberSpec;
@@ -28,6 +32,7 @@ import reactor.netty.NettyPipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Proxy addresses: IP literals parsed without a lookup, and kept within a bound; an
@@ -36,6 +41,113 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 class ProxyAddressResolverTests {
 
 	private final ProxyAddressResolver resolver = new ProxyAddressResolver(Duration.ofMinutes(1), System::nanoTime);
+
+	/**
+	 * A burst of connects through a named proxy whose answer expired (or was never there): one
+	 * lookup, whose answer they all take. A lookup each would hold a worker thread each (the
+	 * bounded-elastic scheduler has ten per core) for as long as a DNS server that does not
+	 * answer keeps the JDK's lookup, and the application's own blocking work would queue behind them.
+	 */
+	@Test
+	void aBurstOfConnectsThroughOneNameMakesOneLookupAndAllTakeItsAnswer() throws Exception {
+		CountDownLatch answer = new CountDownLatch(1);
+		AtomicInteger lookups = new AtomicInteger();
+		InetAddress proxyAddress = InetAddress.getByAddress("proxy.example", new byte[] { 10, 0, 0, 9 });
+		ProxyAddressResolver names = new ProxyAddressResolver(Duration.ofMinutes(1), System::nanoTime, (host) -> {
+			lookups.incrementAndGet();
+			awaitQuietly(answer);
+			return proxyAddress;
+		});
+		ProxyEndpoint endpoint = ProxyEndpoint.parse("http://feed:secret@proxy.example:3128");
+		try {
+			List<CompletableFuture<InetSocketAddress>> connects = IntStream.range(0, 200)
+				.mapToObj((connect) -> names.resolve(endpoint, Duration.ofSeconds(30)).toFuture())
+				.toList();
+			answer.countDown();
+
+			for (CompletableFuture<InetSocketAddress> connect : connects) {
+				assertThat(connect.get(10, TimeUnit.SECONDS)).isEqualTo(new InetSocketAddress(proxyAddress, 3128));
+			}
+			assertThat(lookups).as("lookups for 200 connects").hasValue(1);
+		}
+		finally {
+			answer.countDown();
+		}
+	}
+
+	/**
+	 * The connects that waited for a lookup gave up at their connect timeout, and then the
+	 * answer came: it is kept for its minute, so the next connect takes it rather than looking
+	 * up again (and giving up again on the same slow DNS server).
+	 */
+	@Test
+	void anAnswerThatCameAfterEveryConnectGaveUpIsKeptForTheNext() throws Exception {
+		CountDownLatch answer = new CountDownLatch(1);
+		AtomicInteger lookups = new AtomicInteger();
+		InetAddress proxyAddress = InetAddress.getByAddress("slow-dns.example", new byte[] { 10, 0, 0, 9 });
+		ProxyAddressResolver names = new ProxyAddressResolver(Duration.ofMinutes(1), System::nanoTime, (host) -> {
+			lookups.incrementAndGet();
+			awaitQuietly(answer);
+			return proxyAddress;
+		});
+		ProxyEndpoint endpoint = ProxyEndpoint.parse("socks5://feed:secret@slow-dns.example:1080");
+		try {
+			Throwable failure = names.resolve(endpoint, Duration.ofMillis(100))
+				.map((address) -> (Throwable) new AssertionError("resolved to " + address))
+				.onErrorResume(Mono::just)
+				.block(Duration.ofSeconds(10));
+			assertThat(failure).isInstanceOf(UnknownHostException.class);
+			answer.countDown();
+
+			await().atMost(Duration.ofSeconds(10)).until(() -> names.ready(endpoint) != null);
+			assertThat(names.ready(endpoint)).isEqualTo(new InetSocketAddress(proxyAddress, 1080));
+			assertThat(lookups).hasValue(1);
+		}
+		finally {
+			answer.countDown();
+		}
+	}
+
+	/**
+	 * The connects that shared a lookup which failed each get a failure of their own: failover
+	 * adds to the exception a connect ends with, and one shared by a burst would pile up with
+	 * every connect's additions.
+	 */
+	@Test
+	void connectsThatSharedAFailedLookupEachGetAFailureOfTheirOwn() {
+		CountDownLatch answer = new CountDownLatch(1);
+		ProxyAddressResolver names = new ProxyAddressResolver(Duration.ofMinutes(1), System::nanoTime, (host) -> {
+			awaitQuietly(answer);
+			throw new UnknownHostException(host + ": Name or service not known");
+		});
+		ProxyEndpoint endpoint = ProxyEndpoint.parse("http://feed:secret@gone.example:3128");
+		try {
+			List<CompletableFuture<InetSocketAddress>> connects = IntStream.range(0, 2)
+				.mapToObj((connect) -> names.resolve(endpoint, Duration.ofSeconds(30)).toFuture())
+				.toList();
+			answer.countDown();
+
+			List<Throwable> failures = connects.stream()
+				.map((connect) -> connect.handle((address, failure) -> failure).join())
+				.toList();
+			assertThat(failures).allSatisfy((failure) -> assertThat(failure).isInstanceOf(UnknownHostException.class)
+				.hasMessage("gone.example: Name or service not known"));
+			assertThat(failures.get(0)).isNotSameAs(failures.get(1));
+		}
+		finally {
+			answer.countDown();
+		}
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
 
 	@Test
 	void anIpLiteralIsReadyWithoutALookupAndKeptForTheNextConnect() {
