@@ -26,6 +26,8 @@ final class ProxyAddressResolver {
 
 	private final long ttlNanos;
 
+	private final long standsInNanos;
+
 	private final LongSupplier nanoTime;
 
 	private final Map<String, Resolved> cache = new ConcurrentHashMap<>();
@@ -36,6 +38,15 @@ final class ProxyAddressResolver {
 	 * stay here for good.
 	 */
 	static final int MAX_KEPT = 1024;
+
+	/**
+	 * How long after its time is up a name's last answer may stand in while the name cannot be
+	 * looked up again (a DNS server that fails or does not answer): long enough to ride out an
+	 * outage while the health checks' warnings bring someone, short enough that a name taken
+	 * away on purpose (a retired proxy, whose address may go to someone else) does not receive
+	 * the credentials for long.
+	 */
+	static final Duration STANDS_IN_FOR = Duration.ofHours(1);
 
 	/**
 	 * Addresses of proxies given as IP literals never change: built once, reused at every
@@ -55,11 +66,17 @@ final class ProxyAddressResolver {
 	/** @param lookup the blocking lookup of a host name: the JDK's, or a test's */
 	ProxyAddressResolver(Duration ttl, LongSupplier nanoTime, Lookup lookup) {
 		this.ttlNanos = ttl.toNanos();
+		this.standsInNanos = STANDS_IN_FOR.toNanos();
 		this.nanoTime = nanoTime;
 		this.lookups = new SharedHostLookups(lookup, Schedulers.boundedElastic(), this::keep);
 	}
 
-	/** The address when it is known without a lookup (an IP literal, or a name still cached), else {@code null}. */
+	/**
+	 * The address when it is known without waiting for a lookup (an IP literal, or a name
+	 * cached), else {@code null}. A name whose time is up is looked up again in the background,
+	 * its last answer standing in meanwhile, and for at most {@link #STANDS_IN_FOR} should the
+	 * lookups fail.
+	 */
 	InetSocketAddress ready(ProxyEndpoint endpoint) {
 		InetSocketAddress parsed = this.literals.get(endpoint.toString());
 		if (parsed != null) {
@@ -75,10 +92,19 @@ final class ProxyAddressResolver {
 			return address;
 		}
 		Resolved cached = this.cache.get(endpoint.host());
-		if (cached != null && cached.isFresh(this.nanoTime.getAsLong())) {
-			return ProxyTls.address(endpoint, new InetSocketAddress(cached.address, endpoint.port()));
+		if (cached == null) {
+			return null;
 		}
-		return null;
+		long now = this.nanoTime.getAsLong();
+		if (!cached.isFresh(now)) {
+			if (!cached.mayStandIn(now, this.standsInNanos)) {
+				return null;
+			}
+			// a connect does not wait for a slow DNS server while an answer is known: a proxy
+			// that moved is found one lookup later, and a DNS outage does not stall the feed
+			this.lookups.join(endpoint.host());
+		}
+		return ProxyTls.address(endpoint, new InetSocketAddress(cached.address, endpoint.port()));
 	}
 
 	/**
@@ -115,7 +141,7 @@ final class ProxyAddressResolver {
 	/** Keeps a looked-up address for the TTL, within the bound. */
 	void keep(String host, InetAddress address) {
 		if (this.cache.size() >= MAX_KEPT) {
-			// names whose time is up go first; a new name waits for room
+			// names whose time is up go first (an answer that could stand in too); a new name waits for room
 			long now = this.nanoTime.getAsLong();
 			this.cache.values().removeIf((resolved) -> !resolved.isFresh(now));
 		}
@@ -137,6 +163,11 @@ final class ProxyAddressResolver {
 		return this.cache.size();
 	}
 
+	/** Proxy host names whose lookup is under way. */
+	int lookupsUnderWay() {
+		return this.lookups.underWay();
+	}
+
 	/** IP-literal proxies whose address is kept. */
 	int keptLiterals() {
 		return this.literals.size();
@@ -156,6 +187,10 @@ final class ProxyAddressResolver {
 		boolean isFresh(long now) {
 			// a difference, as ticker readings may wrap
 			return this.until - now > 0;
+		}
+
+		boolean mayStandIn(long now, long standsInNanos) {
+			return this.until + standsInNanos - now > 0;
 		}
 
 	}

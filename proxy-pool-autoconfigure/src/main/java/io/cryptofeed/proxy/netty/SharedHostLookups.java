@@ -43,6 +43,11 @@ final class SharedHostLookups {
 	 * stops waiting must not cancel it (others may wait for it too).
 	 */
 	CompletableFuture<InetAddress> join(String host) {
+		CompletableFuture<InetAddress> joined = this.underWay.get(host);
+		if (joined != null) {
+			// no allocation for the connects that find the lookup under way
+			return joined;
+		}
 		CompletableFuture<InetAddress> started = new CompletableFuture<>();
 		CompletableFuture<InetAddress> current = this.underWay.putIfAbsent(host, started);
 		if (current != null) {

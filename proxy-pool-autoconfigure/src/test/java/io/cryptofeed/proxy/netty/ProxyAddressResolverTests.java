@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.netty.NettyPipeline;
 
+import static io.cryptofeed.proxy.netty.ProxyAddressResolver.STANDS_IN_FOR;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
@@ -240,15 +242,112 @@ class ProxyAddressResolverTests {
 	@Test
 	void aStepOfTheWallClockNeitherKeepsAnAddressLongerNorDropsItSooner() {
 		TestClock clock = new TestClock();
-		ProxyAddressResolver names = new ProxyAddressResolver(Duration.ofMinutes(1), clock.ticker());
+		AtomicInteger lookups = new AtomicInteger();
+		ProxyAddressResolver names = new ProxyAddressResolver(Duration.ofMinutes(1), clock.ticker(), (host) -> {
+			lookups.incrementAndGet();
+			return InetAddress.getLoopbackAddress();
+		});
 		ProxyEndpoint proxy = ProxyEndpoint.parse("http://proxy.example:3128");
 		names.keep(proxy.host(), InetAddress.getLoopbackAddress());
 
 		clock.step(Duration.ofHours(1));
 		assertThat(names.ready(proxy)).as("kept after a step forward").isNotNull();
+		assertThat(lookups).as("looked up again after a step forward").hasValue(0);
 		clock.step(Duration.ofHours(-2));
 		clock.advance(Duration.ofMinutes(1));
-		assertThat(names.ready(proxy)).as("its minute is over, whatever the wall clock says").isNull();
+		names.ready(proxy);
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(lookups)
+			.as("its minute is over, whatever the wall clock says: looked up again")
+			.hasValue(1));
+	}
+
+	/**
+	 * A name's minute is over: its last answer stands in at once while the name is looked up
+	 * again (a connect does not wait for a slow DNS server), and the new answer replaces it as
+	 * soon as it comes; the connects meanwhile share that one lookup.
+	 */
+	@Test
+	void anExpiredAnswerStandsInWhileTheNameIsLookedUpAgainAndTheNewAnswerReplacesIt() throws Exception {
+		TestClock clock = new TestClock();
+		CountDownLatch answer = new CountDownLatch(1);
+		AtomicInteger lookups = new AtomicInteger();
+		InetAddress before = InetAddress.getByAddress("proxy.example", new byte[] { 10, 0, 0, 8 });
+		InetAddress moved = InetAddress.getByAddress("proxy.example", new byte[] { 10, 0, 0, 9 });
+		ProxyAddressResolver names = new ProxyAddressResolver(Duration.ofMinutes(1), clock.ticker(), (host) -> {
+			lookups.incrementAndGet();
+			awaitQuietly(answer);
+			return moved;
+		});
+		ProxyEndpoint endpoint = ProxyEndpoint.parse("http://feed:secret@proxy.example:3128");
+		names.keep(endpoint.host(), before);
+		clock.advance(Duration.ofMinutes(1));
+		try {
+			for (int connect = 0; connect < 50; connect++) {
+				assertThat(names.ready(endpoint)).isEqualTo(new InetSocketAddress(before, 3128));
+			}
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(lookups).hasValue(1));
+			answer.countDown();
+
+			await().atMost(Duration.ofSeconds(10))
+				.untilAsserted(() -> assertThat(names.ready(endpoint)).isEqualTo(new InetSocketAddress(moved, 3128)));
+			assertThat(lookups).as("one lookup for 50 connects").hasValue(1);
+		}
+		finally {
+			answer.countDown();
+		}
+	}
+
+	/**
+	 * The DNS server fails: the feed stays on the name's last answer for {@link
+	 * ProxyAddressResolver#STANDS_IN_FOR} after its minute, looking the name up again (one lookup
+	 * at a time) at the connects meanwhile; after that the name is as one that does not resolve,
+	 * until the DNS server answers again.
+	 */
+	@Test
+	void whileTheDnsServerFailsTheLastAnswerStandsInForABoundedTime() throws Exception {
+		TestClock clock = new TestClock();
+		AtomicBoolean dnsDown = new AtomicBoolean(true);
+		AtomicInteger lookups = new AtomicInteger();
+		InetAddress last = InetAddress.getByAddress("proxy.example", new byte[] { 10, 0, 0, 8 });
+		InetAddress back = InetAddress.getByAddress("proxy.example", new byte[] { 10, 0, 0, 9 });
+		ProxyAddressResolver names = new ProxyAddressResolver(Duration.ofMinutes(1), clock.ticker(), (host) -> {
+			lookups.incrementAndGet();
+			if (dnsDown.get()) {
+				throw new UnknownHostException(host + ": Temporary failure in name resolution");
+			}
+			return back;
+		});
+		ProxyEndpoint endpoint = ProxyEndpoint.parse("socks5://feed:secret@proxy.example:1080");
+		names.keep(endpoint.host(), last);
+
+		clock.advance(Duration.ofMinutes(1));
+		assertThat(names.ready(endpoint)).isEqualTo(new InetSocketAddress(last, 1080));
+		awaitFailedLookups(names, lookups, 1);
+		clock.advance(STANDS_IN_FOR.minusSeconds(1));
+		assertThat(names.ready(endpoint)).as("after a failed lookup, within the bound")
+			.isEqualTo(new InetSocketAddress(last, 1080));
+		awaitFailedLookups(names, lookups, 2);
+
+		clock.advance(Duration.ofSeconds(1));
+		assertThat(names.ready(endpoint)).as("the bound is reached").isNull();
+		Throwable failure = names.resolve(endpoint, Duration.ofSeconds(30))
+			.map((address) -> (Throwable) new AssertionError("resolved to " + address))
+			.onErrorResume(Mono::just)
+			.block(Duration.ofSeconds(10));
+		assertThat(failure).isInstanceOf(UnknownHostException.class)
+			.hasMessageContaining("proxy.example")
+			.hasMessageNotContaining("secret");
+
+		dnsDown.set(false);
+		assertThat(names.resolve(endpoint, Duration.ofSeconds(30)).block(Duration.ofSeconds(10)))
+			.isEqualTo(new InetSocketAddress(back, 1080));
+	}
+
+	private static void awaitFailedLookups(ProxyAddressResolver names, AtomicInteger lookups, int count) {
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			assertThat(lookups).hasValue(count);
+			assertThat(names.lookupsUnderWay()).isZero();
+		});
 	}
 
 	@Test
