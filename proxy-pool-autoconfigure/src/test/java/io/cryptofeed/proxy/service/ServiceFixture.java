@@ -59,6 +59,9 @@ final class ServiceFixture implements AutoCloseable {
 
 	final WireMockServer service;
 
+	/** Answers of the stubs that ask for it ({@code withTransformers(HeldAnswers.NAME)}) wait for the test. */
+	final HeldAnswers held = new HeldAnswers();
+
 	final TargetServer target;
 
 	final Socks5Proxy serviceProxy;
@@ -66,7 +69,7 @@ final class ServiceFixture implements AutoCloseable {
 	final HttpConnectProxy embeddedProxy;
 
 	ServiceFixture() {
-		this.service = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+		this.service = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(this.held));
 		this.service.start();
 		this.target = TargetServer.start("127.0.0.1");
 		this.serviceProxy = Socks5Proxy.builder()
@@ -233,6 +236,7 @@ final class ServiceFixture implements AutoCloseable {
 
 	@Override
 	public void close() {
+		this.held.release();
 		this.serviceProxy.close();
 		this.embeddedProxy.close();
 		this.target.close();
