@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.util.context.Context;
 
 /**
  * At most one ask in flight per key: a caller that finds one under way waits for its outcome
@@ -13,6 +14,9 @@ import reactor.core.publisher.Sinks;
  * expired answer) makes one call to the service, not one each, and feeds its breaker once.
  * An ask runs to its end even when every caller waiting for it gives up: its outcome is
  * cached for the next, and a call cancelled mid-connect would leave nothing to learn from.
+ * It runs in the Reactor context of the caller that made it, as that caller's own ask would
+ * (what the application put there reaches a guard of its own); a caller that joins keeps its
+ * own context downstream.
  */
 final class SharedAsks<K, V> {
 
@@ -23,7 +27,7 @@ final class SharedAsks<K, V> {
 	 * made with {@code ask}, which must not be empty.
 	 */
 	Mono<Shared<V>> join(K key, Supplier<Mono<V>> ask) {
-		return Mono.defer(() -> {
+		return Mono.deferContextual((context) -> {
 			Sinks.One<V> started = Sinks.one();
 			Sinks.One<V> underWay = this.inFlight.putIfAbsent(key, started);
 			if (underWay != null) {
@@ -41,7 +45,7 @@ final class SharedAsks<K, V> {
 				if (this.inFlight.remove(key, started)) {
 					started.tryEmitError(new IllegalStateException("the ask ended without an outcome"));
 				}
-			});
+			}, Context.of(context));
 			return started.asMono().map((value) -> new Shared<>(value, false));
 		});
 	}

@@ -3,6 +3,7 @@ package io.cryptofeed.proxy.service;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.cryptofeed.proxy.core.ConnectionType;
@@ -13,8 +14,10 @@ import io.cryptofeed.proxy.testkit.Fault;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 import org.springframework.core.NestedExceptionUtils;
 
@@ -33,6 +36,9 @@ import static org.awaitility.Awaitility.await;
 class ServiceAskCoalescingTests {
 
 	private static final int BURST = 200;
+
+	/** A key of the application's in the Reactor context. */
+	private static final String TENANT = "tenant";
 
 	@AutoClose
 	private final ServiceFixture fixture = new ServiceFixture();
@@ -175,6 +181,72 @@ class ServiceAskCoalescingTests {
 	}
 
 	/**
+	 * The ask runs in the Reactor context of the connection that started it, as each
+	 * connection's own ask did before asks were shared: what the application put there (a
+	 * tenant, a token) reaches a guard of its own around the call. A connection that joins the
+	 * ask under way keeps its own context downstream.
+	 */
+	@Test
+	void theAskRunsInTheContextOfTheConnectionThatStartedIt() {
+		this.fixture.answer(okJson(ServiceFixture.json(this.fixture.serviceProxy.url(), 60L, "embedded_fallback"))
+			.withTransformers(HeldAnswers.NAME));
+		ContextReadingGuard guard = new ContextReadingGuard();
+		run(this.fixture.runner().withBean(ServiceGuard.class, () -> guard), (context, client) -> {
+			CompletableFuture<String> first = client.get()
+				.uri(this.fixture.target.baseUrl() + "/whoami")
+				.attribute(ProxyAttributes.EXCHANGE, "binance")
+				.retrieve()
+				.bodyToMono(String.class)
+				.contextWrite(Context.of(TENANT, "desk-7"))
+				.toFuture();
+			await("the first connection's ask").atMost(Duration.ofSeconds(20))
+				.until(() -> this.fixture.held.arrived() == 1);
+			CompletableFuture<String> joined = context.getBean(ServiceProxySource.class)
+				.choose("binance", ConnectionType.HTTP)
+				.flatMap((choice) -> Mono.deferContextual((view) -> Mono.just(choice.kind() + " " + view.get(TENANT))))
+				.contextWrite(Context.of(TENANT, "desk-9"))
+				.toFuture();
+			this.fixture.held.release();
+
+			assertThat(first.get(20, TimeUnit.SECONDS)).isEqualTo(ServiceFixture.SERVICE_PEER);
+			assertThat(joined.get(20, TimeUnit.SECONDS)).isEqualTo("PROXY desk-9");
+			assertThat(this.fixture.requests()).hasSize(1);
+			assertThat(guard.tenants).containsExactly("desk-7");
+		});
+	}
+
+	/**
+	 * Every connection waiting for the ask gives up (cancelled), the ask runs on in its
+	 * starter's context: its answer fills the cache, and the next connection uses it without
+	 * asking.
+	 */
+	@Test
+	void theAskRunsToItsEndWhenEveryConnectionWaitingForItGivesUp() {
+		this.fixture.answer(okJson(ServiceFixture.json(this.fixture.serviceProxy.url(), 60L, "embedded_fallback"))
+			.withTransformers(HeldAnswers.NAME));
+		ContextReadingGuard guard = new ContextReadingGuard();
+		run(this.fixture.runner().withBean(ServiceGuard.class, () -> guard), (context, client) -> {
+			ServiceProxySource source = context.getBean(ServiceProxySource.class);
+			Disposable first = source.choose("binance", ConnectionType.HTTP)
+				.contextWrite(Context.of(TENANT, "desk-7"))
+				.subscribe();
+			Disposable joined = source.choose("binance", ConnectionType.HTTP).subscribe();
+			await("the first connection's ask").atMost(Duration.ofSeconds(20))
+				.until(() -> this.fixture.held.arrived() == 1);
+			first.dispose();
+			joined.dispose();
+			this.fixture.held.release();
+
+			await("the abandoned ask's answer").atMost(Duration.ofSeconds(20))
+				.until(() -> requestCount(context, "success", "none") == 1);
+			assertThat(source.choose("binance", ConnectionType.HTTP).block(Duration.ofSeconds(20)).kind())
+				.isEqualTo(ProxyChoice.Kind.PROXY);
+			assertThat(this.fixture.requests()).hasSize(1);
+			assertThat(guard.tenants).containsExactly("desk-7");
+		});
+	}
+
+	/**
 	 * A burst of {@code asks} connections, each of whose asks reaches the service while the
 	 * service holds every answer: none waited for another's answer first. Then each gets its
 	 * service's proxy.
@@ -191,6 +263,30 @@ class ServiceAskCoalescingTests {
 		assertThat(choices.get(20, TimeUnit.SECONDS)).hasSize(asks)
 			.allSatisfy((choice) -> assertThat(choice.kind()).isEqualTo(ProxyChoice.Kind.PROXY));
 		assertThat(this.fixture.requests()).hasSize(asks);
+	}
+
+	/** Lets every call through, noting the tenant in the context each call runs in. */
+	private static final class ContextReadingGuard implements ServiceGuard {
+
+		final List<String> tenants = new CopyOnWriteArrayList<>();
+
+		@Override
+		public <T> Mono<T> guard(Mono<T> call) {
+			return Mono.deferContextual((view) -> {
+				this.tenants.add(view.getOrDefault(TENANT, "no tenant"));
+				return call;
+			});
+		}
+
+		@Override
+		public boolean isOpen() {
+			return false;
+		}
+
+		@Override
+		public void close() {
+		}
+
 	}
 
 	private static List<ProxyChoice> burst(ServiceProxySource source, String exchange) {
