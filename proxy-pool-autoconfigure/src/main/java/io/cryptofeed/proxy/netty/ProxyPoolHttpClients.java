@@ -395,7 +395,8 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	 * ({@link CallerAttempt}). A second connect within one try (a filter of the application's
 	 * sends the request again) gets an attempt of its own too, for the same exchange, as a
 	 * blocking request's interceptor that sends it again does: it is no failover, so it passes
-	 * over none of the members the try went through.
+	 * over none of the members the try went through. Its leases go back as
+	 * {@link OwnConnectLeases} tells: a WebSocket session's when it closes.
 	 */
 	private final class OwnAttempt extends MonoOperator<Connection, Connection> {
 
@@ -431,10 +432,7 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 					// nothing retries this connect: a stall through the member is blamed at once
 					attempt.failed(error, 1);
 				}
-			})
-				.doFinally((signal) -> attempt.releaseAll())
-				.contextWrite((c) -> c.put(ConnectAttempt.CONTEXT_KEY, attempt))
-				.subscribe(actual);
+			}).subscribe(new OwnConnectLeases(actual, attempt));
 		}
 
 	}

@@ -23,6 +23,7 @@ import io.cryptofeed.proxy.testkit.BlackholeProxy;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
+import io.cryptofeed.proxy.testkit.TestProxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import io.cryptofeed.proxy.testsupport.CapturedLog;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -309,6 +310,147 @@ class WebSocketThroughPoolTests {
 				.onErrorResume((error) -> Mono.fromSupplier(() -> activeLeases(pool)));
 			assertThat(afterError.block(Duration.ofSeconds(10))).as("leases when the failed session errors").isZero();
 		}, "cryptofeed.proxy.default.websocket.strategy=least-connections");
+	}
+
+	/**
+	 * A Reactor Netty client of the application's own, from {@code apply}, used without
+	 * {@code withFailover}: its sessions count on their members as the pooled client's do, so
+	 * least-connections opens the next one through another member.
+	 */
+	@Test
+	void aSessionOfAnOwnClientFromApplyHoldsItsMemberUntilItCloses() {
+		run((context, client) -> {
+			ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
+			ProxyPool pool = context.getBean(ProxyPools.class).resolve(null, ConnectionType.WEBSOCKET).orElseThrow();
+			HttpClient own = clients.apply(clients.newHttpClient(), ConnectionType.WEBSOCKET);
+			Sinks.Empty<Void> closeAll = Sinks.empty();
+			OpenSession first = OpenSession.open(own, this.target.wsUrl(), closeAll.asMono());
+			String firstPeer = first.greeting();
+			assertThat(pool.members()).extracting(PoolMember::activeLeases)
+				.as("leases by member while one session is open")
+				.containsExactlyElementsOf(leasesOn(firstPeer));
+
+			OpenSession second = OpenSession.open(own, this.target.wsUrl(), closeAll.asMono());
+			assertThat(second.greeting()).as("the second session's member").isNotEqualTo(firstPeer);
+			assertThat(activeLeases(pool)).as("leases while two sessions are open").isEqualTo(2);
+
+			closeAll.tryEmitEmpty();
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(pool.members()).extracting(PoolMember::activeLeases)
+					.containsOnly(0));
+			first.session().dispose();
+			second.session().dispose();
+		}, "cryptofeed.proxy.default.websocket.strategy=least-connections");
+	}
+
+	/**
+	 * A session of an own client from {@code apply} gives its lease back however it ends: a
+	 * handshake the exchange refuses, the proxy that carries it crashing, a cancel before the
+	 * connection came.
+	 */
+	@Test
+	void aSessionOfAnOwnClientFromApplyGivesItsMemberBackHoweverItEnds() {
+		run((context, client) -> {
+			ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
+			ProxyPool pool = context.getBean(ProxyPools.class).resolve(null, ConnectionType.WEBSOCKET).orElseThrow();
+			HttpClient own = clients.apply(clients.newHttpClient(), ConnectionType.WEBSOCKET);
+
+			Mono<Void> refused = own.websocket()
+				.uri(this.target.wsUrl() + "?status=403")
+				.handle((in, out) -> in.receive().then())
+				.then();
+			assertThatThrownBy(() -> refused.block(Duration.ofSeconds(10))).hasMessageContaining("403");
+			assertThat(pool.members()).extracting(PoolMember::activeLeases)
+				.as("leases once the refusal reached the caller")
+				.containsOnly(0);
+
+			OpenSession crashed = OpenSession.open(own, this.target.wsUrl(), Mono.never());
+			proxyOf(crashed.greeting()).fault(Fault.CRASH);
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(pool.members()).extracting(PoolMember::activeLeases)
+					.as("leases once the proxy carrying the session crashed")
+					.containsOnly(0));
+			crashed.session().dispose();
+
+			this.first.fault(Fault.HANG);
+			this.second.fault(Fault.HANG);
+			this.third.fault(Fault.HANG);
+			Disposable connecting = own.websocket()
+				.uri(this.target.wsUrl())
+				.handle((in, out) -> in.receive().then())
+				.subscribe();
+			await().atMost(Duration.ofSeconds(5)).until(() -> activeLeases(pool) == 1);
+			connecting.dispose();
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(pool.members()).extracting(PoolMember::activeLeases)
+					.as("leases once the connect was cancelled")
+					.containsOnly(0));
+		}, "cryptofeed.proxy.default.websocket.strategy=least-connections");
+	}
+
+	/**
+	 * A client applied for WebSocket connections that also sends plain requests keeps their
+	 * connection in the pool for the next one: a lease per request held until the connection
+	 * closes would pile up on its member while it carries nothing.
+	 */
+	@Test
+	void aRequestOfAnOwnWebSocketClientFromApplyHoldsNoMemberOnceItsConnectionIsBackInThePool() {
+		run((context, client) -> {
+			ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
+			ProxyPool pool = context.getBean(ProxyPools.class).resolve(null, ConnectionType.WEBSOCKET).orElseThrow();
+			HttpClient own = clients.apply(clients.newHttpClient(), ConnectionType.WEBSOCKET);
+			for (int i = 0; i < 3; i++) {
+				String peer = own.get()
+					.uri(this.target.baseUrl() + "/whoami")
+					.responseContent()
+					.aggregate()
+					.asString()
+					.block(Duration.ofSeconds(10));
+				assertThat(peer).isIn("127.0.0.21", "127.0.0.22", "127.0.0.23");
+			}
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(pool.members()).extracting(PoolMember::activeLeases)
+					.containsOnly(0));
+		}, "cryptofeed.proxy.default.websocket.strategy=least-connections");
+	}
+
+	/** The leases each member holds when only the session whose greeting this is is open. */
+	private static List<Integer> leasesOn(String greeting) {
+		return List.of("peer=127.0.0.21", "peer=127.0.0.22", "peer=127.0.0.23")
+			.stream()
+			.map((peer) -> peer.equals(greeting) ? 1 : 0)
+			.toList();
+	}
+
+	/** The proxy of the trio that left from the peer a greeting names. */
+	private TestProxy proxyOf(String greeting) {
+		return switch (greeting) {
+			case "peer=127.0.0.21" -> this.first;
+			case "peer=127.0.0.22" -> this.second;
+			case "peer=127.0.0.23" -> this.third;
+			default -> throw new AssertionError("no proxy of the trio left from " + greeting);
+		};
+	}
+
+	/**
+	 * A session of a Reactor Netty client, open until {@code closed} ends: it keeps reading, so
+	 * that nothing but {@code closed} (or the session's own end) closes it.
+	 */
+	private record OpenSession(Disposable session, Mono<String> firstFrame) {
+
+		static OpenSession open(HttpClient client, String url, Mono<Void> closed) {
+			Sinks.One<String> greeting = Sinks.one();
+			Disposable session = client.websocket()
+				.uri(url)
+				.handle((in, out) -> in.receive().asString().doOnNext(greeting::tryEmitValue).takeUntilOther(closed))
+				.subscribe();
+			return new OpenSession(session, greeting.asMono());
+		}
+
+		String greeting() {
+			return this.firstFrame.block(Duration.ofSeconds(10));
+		}
+
 	}
 
 	private static int activeLeases(ProxyPool pool) {
