@@ -1,5 +1,8 @@
 package io.cryptofeed.proxy.core;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Strict, lookup-free checks of IP address literals. The JDK parses what it recognises as a
  * literal and sends anything else to DNS, so a mistyped address such as {@code 999.1.1.1}
@@ -71,6 +74,90 @@ final class IpLiterals {
 		int headGroups = head.isEmpty() ? 0 : groups(head, false);
 		int tailGroups = tail.isEmpty() ? 0 : groups(tail, true);
 		return headGroups >= 0 && tailGroups >= 0 && headGroups + tailGroups <= 7;
+	}
+
+	/**
+	 * The one text of a well-formed IPv6 literal ({@link #isIpv6}), so that one address written
+	 * two ways is seen as one proxy: RFC 5952's form (lower-case hex without leading zeros, the
+	 * longest run of two or more zero groups, the first of equal ones, as {@code ::}), the zone
+	 * kept as written. An IPv4-mapped address without a zone ({@code ::ffff:10.0.0.1}) becomes
+	 * the IPv4 address, which is what the JDK connects to.
+	 */
+	static String canonicalIpv6(String host) {
+		int percent = host.indexOf('%');
+		String zone = (percent >= 0) ? host.substring(percent) : "";
+		int[] groups = ipv6Groups((percent >= 0) ? host.substring(0, percent) : host);
+		if (zone.isEmpty() && isIpv4Mapped(groups)) {
+			return (groups[6] >> 8) + "." + (groups[6] & 0xff) + "." + (groups[7] >> 8) + "." + (groups[7] & 0xff);
+		}
+		int runStart = -1;
+		int runLength = 1;
+		for (int i = 0; i < 8; i++) {
+			int length = 0;
+			while (i + length < 8 && groups[i + length] == 0) {
+				length++;
+			}
+			if (length > runLength) {
+				runStart = i;
+				runLength = length;
+			}
+			i += length;
+		}
+		StringBuilder text = new StringBuilder();
+		for (int i = 0; i < 8; i++) {
+			if (i == runStart) {
+				text.append("::");
+				i += runLength - 1;
+				continue;
+			}
+			if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
+				text.append(':');
+			}
+			text.append(Integer.toHexString(groups[i]));
+		}
+		return text.append(zone).toString();
+	}
+
+	private static boolean isIpv4Mapped(int[] groups) {
+		for (int i = 0; i < 5; i++) {
+			if (groups[i] != 0) {
+				return false;
+			}
+		}
+		return groups[5] == 0xffff;
+	}
+
+	/** The eight 16-bit groups of a well-formed IPv6 address without its zone. */
+	private static int[] ipv6Groups(String address) {
+		int doubleColon = address.indexOf("::");
+		List<Integer> head = groupValues((doubleColon < 0) ? address : address.substring(0, doubleColon));
+		List<Integer> tail = groupValues((doubleColon < 0) ? "" : address.substring(doubleColon + 2));
+		int[] groups = new int[8];
+		for (int i = 0; i < head.size(); i++) {
+			groups[i] = head.get(i);
+		}
+		for (int i = 0; i < tail.size(); i++) {
+			groups[8 - tail.size() + i] = tail.get(i);
+		}
+		return groups;
+	}
+
+	private static List<Integer> groupValues(String run) {
+		List<Integer> values = new ArrayList<>();
+		if (run.isEmpty()) {
+			return values;
+		}
+		for (String part : run.split(":")) {
+			if (part.indexOf('.') >= 0) {
+				String[] octets = part.split("\\.");
+				values.add(Integer.parseInt(octets[0]) << 8 | Integer.parseInt(octets[1]));
+				values.add(Integer.parseInt(octets[2]) << 8 | Integer.parseInt(octets[3]));
+			}
+			else {
+				values.add(Integer.parseInt(part, 16));
+			}
+		}
+		return values;
 	}
 
 	/**

@@ -30,7 +30,7 @@ public final class ProxyEndpoint {
 
 	public ProxyEndpoint(ProxyScheme scheme, String host, int port, String username, String password) {
 		this.scheme = Objects.requireNonNull(scheme, "scheme");
-		this.host = lowerCaseAddress(Objects.requireNonNull(host, "host"));
+		this.host = canonicalAddress(Objects.requireNonNull(host, "host"));
 		this.port = port;
 		this.username = username;
 		this.password = password;
@@ -39,11 +39,16 @@ public final class ProxyEndpoint {
 		this.ipLiteral = isIpLiteral(this.host);
 	}
 
-	/** Host names and addresses ignore case; an IPv6 zone, an interface name, does not. */
-	private static String lowerCaseAddress(String host) {
+	/**
+	 * Host names and addresses ignore case; an IPv6 zone, an interface name, does not. An IPv6
+	 * address is kept in one text ({@link IpLiterals#canonicalIpv6}): one proxy written two
+	 * ways is one member, with one name in ids, tags and logs.
+	 */
+	private static String canonicalAddress(String host) {
 		int zone = host.indexOf('%');
-		return (zone < 0) ? host.toLowerCase(Locale.ROOT)
+		String lowerCase = (zone < 0) ? host.toLowerCase(Locale.ROOT)
 				: host.substring(0, zone).toLowerCase(Locale.ROOT) + host.substring(zone);
+		return IpLiterals.isIpv6(lowerCase) ? IpLiterals.canonicalIpv6(lowerCase) : lowerCase;
 	}
 
 	private static boolean isIpLiteral(String host) {
@@ -283,7 +288,7 @@ public final class ProxyEndpoint {
 		return this.scheme;
 	}
 
-	/** Lower-case host name or IP literal (IPv6 without brackets). */
+	/** Lower-case host name or IP literal (IPv6 without brackets, in its one text: see the constructor). */
 	public String host() {
 		return this.host;
 	}
@@ -318,10 +323,15 @@ public final class ProxyEndpoint {
 
 	/**
 	 * What makes two configured members the same proxy: scheme, address and username.
-	 * A password change does not make a new member.
+	 * A password change does not make a new member, nor a trailing dot on a host name.
 	 */
 	public Identity identity() {
-		return new Identity(this.scheme, this.host, this.port, this.username);
+		return new Identity(this.scheme, withoutTrailingDot(this.host), this.port, this.username);
+	}
+
+	/** {@code proxy.example.} is the fully qualified spelling of {@code proxy.example}: one proxy. */
+	private static String withoutTrailingDot(String host) {
+		return (host.length() > 1 && host.endsWith(".")) ? host.substring(0, host.length() - 1) : host;
 	}
 
 	@Override

@@ -35,6 +35,11 @@ class IpLiteralsTests {
 			"fe80::1%eth0", "fe80::1%2" })
 	void wellFormedIpv6Literals(String host) {
 		assertThat(IpLiterals.isIpv6(host)).isTrue();
+		String canonical = IpLiterals.canonicalIpv6(host);
+		assertThat(IpLiterals.isIpv6(canonical) || IpLiterals.isIpv4(canonical)).as(canonical).isTrue();
+		if (IpLiterals.isIpv6(canonical)) {
+			assertThat(IpLiterals.canonicalIpv6(canonical)).isEqualTo(canonical);
+		}
 	}
 
 	@ParameterizedTest

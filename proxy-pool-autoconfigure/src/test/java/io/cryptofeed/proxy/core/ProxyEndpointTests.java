@@ -59,6 +59,31 @@ class ProxyEndpointTests {
 		assertThat(endpoint.hostAndPort()).isEqualTo("[::1]:1080");
 	}
 
+	/** One proxy has one name in ids, tags and logs, and one identity, however its address was written. */
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = { "http://[0:0:0:0:0:0:0:1]:3128 | [::1]:3128",
+			"http://[2001:0DB8:0:0:1:0:0:7]:3128 | [2001:db8::1:0:0:7]:3128",
+			"http://[2001:db8:0:0:0:0:2:1]:3128 | [2001:db8::2:1]:3128",
+			"http://[1:0:2:3:4:5:6:7]:3128 | [1:0:2:3:4:5:6:7]:3128", "http://[0::0]:3128 | [::]:3128",
+			"http://[::127.0.0.1]:3128 | [::7f00:1]:3128",
+			"http://[FE80:0:0:0:0:0:0:1%25eth0]:3128 | [fe80::1%eth0]:3128",
+			"http://[::ffff:127.0.0.1]:3128 | 127.0.0.1:3128", "http://[0:0:0:0:0:FFFF:7F00:1]:3128 | 127.0.0.1:3128" })
+	void anIpv6AddressIsKeptInItsCanonicalText(String url, String hostAndPort) {
+		ProxyEndpoint endpoint = ProxyEndpoint.parse(url);
+		assertThat(endpoint.hostAndPort()).isEqualTo(hostAndPort);
+		assertThat(endpoint.identity()).isEqualTo(ProxyEndpoint.parse("http://" + hostAndPort).identity());
+		assertThat(endpoint.hasIpLiteralHost()).isTrue();
+	}
+
+	@Test
+	void aTrailingDotNamesTheSameProxy() {
+		ProxyEndpoint dotted = ProxyEndpoint.parse("socks5://feed:one@Proxy.Example.:1080");
+		assertThat(dotted.identity()).isEqualTo(ProxyEndpoint.parse("socks5://feed:two@proxy.example:1080").identity());
+		assertThat(dotted.host()).as("looked up as written").isEqualTo("proxy.example.");
+		assertThat(dotted.identity())
+			.isNotEqualTo(ProxyEndpoint.parse("socks5://feed:one@proxy.example.net:1080").identity());
+	}
+
 	@Test
 	void toStringMasksCredentials() {
 		ProxyEndpoint endpoint = ProxyEndpoint.parse("socks5://alice:s3cret@10.0.0.5:1080");
