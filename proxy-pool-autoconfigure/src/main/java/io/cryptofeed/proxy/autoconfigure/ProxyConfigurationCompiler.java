@@ -353,8 +353,17 @@ public final class ProxyConfigurationCompiler {
 		checkHealthCheck(path + ".health-check", connection.getHealthCheck(), violations);
 		List<MemberSpec> members = members(path, connection.getPool(), violations);
 		ProxyEndpoint single = null;
-		if (connection.getUrl() != null && !connection.getUrl().isBlank()) {
+		boolean hasUrl = connection.getUrl() != null && !connection.getUrl().isBlank();
+		if (hasUrl) {
 			single = endpoint(path + ".url", connection.getUrl(), violations);
+		}
+		if (!key.isDefault() && !hasUrl && connection.getPool().isEmpty()) {
+			OwnProxySettings.setIn(connection)
+				.forEach((setting, value) -> violations.add(path + "." + setting, value,
+						"applies to nothing: the block has no url or pool of its own, so exchange '" + key.settings()
+								+ "' connects through the default block's proxies, with the default block's settings",
+						"give this block a url or pool of its own, or set it under " + ProxyProperties.PREFIX
+								+ ".default." + key.type().id() + " (for every exchange without proxies of its own)"));
 		}
 		if (violations.any()) {
 			return;

@@ -93,6 +93,21 @@ class ProxyConfigurationValidationTests {
 						List.of(HTTP + ".pool[0].url=http://proxy.example:3128",
 								HTTP + ".pool[1].url=http://Proxy.Example.:3128"),
 						HTTP + ".pool[1].url", "already member pool[0]"),
+				arguments("an exchange's timeout where the exchange has no proxies of its own",
+						List.of(HTTP + ".url=http://u:canary@10.0.0.5:3128",
+								"cryptofeed.proxy.exchanges.binance.hosts[0]=*.binance.com",
+								"cryptofeed.proxy.exchanges.binance.http.timeout=5s"),
+						"cryptofeed.proxy.exchanges.binance.http.timeout", "has no url or pool of its own"),
+				arguments("an exchange's health check where the exchange has no proxies of its own",
+						List.of(HTTP + ".url=http://u:canary@10.0.0.5:3128",
+								"cryptofeed.proxy.exchanges.binance.hosts[0]=*.binance.com",
+								"cryptofeed.proxy.exchanges.binance.websocket.health-check.interval=10s"),
+						"cryptofeed.proxy.exchanges.binance.websocket.health-check.interval",
+						"has no url or pool of its own"),
+				arguments("an exchange's strategy where the exchange has no proxies of its own",
+						List.of(HTTP + ".url=http://u:canary@10.0.0.5:3128",
+								"cryptofeed.proxy.exchanges.binance.http.strategy=least-connections"),
+						"cryptofeed.proxy.exchanges.binance.http.strategy", "has no url or pool of its own"),
 				arguments("weight zero", List.of(HTTP + ".pool[0].url=socks5://h:1080", HTTP + ".pool[0].weight=0"),
 						HTTP + ".pool[0].weight", "at least 1"),
 				arguments("weight negative",
@@ -544,6 +559,18 @@ class ProxyConfigurationValidationTests {
 		this.runner.withPropertyValues(HTTP + ".pool[0].url=socks5h://u:p%40ss@h:1080", HTTP + ".strategy=weighted",
 				HTTP + ".health-check.method=http", HTTP + ".health-check.url=https://api.binance.com/api/v3/ping",
 				HTTP + ".health-check.expected-status=200,204", HTTP + ".health-check.jitter=5%")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(ProxyPools.class));
+	}
+
+	/** Budgets and rate limits count per member and exchange, so they apply to the default block's members too. */
+	@Test
+	void anExchangeWithoutProxiesOfItsOwnKeepsItsBudgetsAndRateLimitsAndADisabledPoolItsSettings() {
+		String binance = "cryptofeed.proxy.exchanges.binance";
+		this.runner
+			.withPropertyValues(HTTP + ".url=http://10.0.0.5:3128", binance + ".hosts[0]=*.binance.com",
+					binance + ".http.budget.max-requests=100", binance + ".http.budget.window=1s",
+					binance + ".rate-limit.cooldown=1m", binance + ".websocket.pool[0].url=socks5://10.0.0.6:1080",
+					binance + ".websocket.pool[0].enabled=false", binance + ".websocket.timeout=5s")
 			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(ProxyPools.class));
 	}
 
