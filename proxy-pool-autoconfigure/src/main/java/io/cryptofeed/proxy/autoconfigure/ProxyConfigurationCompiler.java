@@ -214,6 +214,14 @@ public final class ProxyConfigurationCompiler {
 		}
 		atLeastOne(path + ".sliding-window-size", breaker.getSlidingWindowSize(), violations);
 		atLeastOne(path + ".minimum-number-of-calls", breaker.getMinimumNumberOfCalls(), violations);
+		if (breaker.getSlidingWindowSize() >= 1 && breaker.getMinimumNumberOfCalls() > breaker.getSlidingWindowSize()) {
+			// Resilience4j would judge after a full window without a word, however many calls were asked for
+			violations.add(path + ".minimum-number-of-calls", String.valueOf(breaker.getMinimumNumberOfCalls()),
+					"more than sliding-window-size (" + breaker.getSlidingWindowSize()
+							+ ") remembers: the failure rate would be judged after " + breaker.getSlidingWindowSize()
+							+ " outcomes",
+					"lower it to sliding-window-size or less, or raise sliding-window-size");
+		}
 		atLeastOne(path + ".permitted-calls-in-half-open-state", breaker.getPermittedCallsInHalfOpenState(),
 				violations);
 		// Resilience4j refuses less than a millisecond, and only once a breaker is built: after a reload has begun

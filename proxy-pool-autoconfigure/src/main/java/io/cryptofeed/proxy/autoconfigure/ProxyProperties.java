@@ -284,7 +284,7 @@ public class ProxyProperties {
 		/** Number of recent connect outcomes remembered per member. */
 		private int slidingWindowSize = 10;
 
-		/** Connect outcomes needed before a member's failure rate is judged. */
+		/** Connect outcomes needed before a member's failure rate is judged; at most sliding-window-size. */
 		private int minimumNumberOfCalls = 5;
 
 		/**
