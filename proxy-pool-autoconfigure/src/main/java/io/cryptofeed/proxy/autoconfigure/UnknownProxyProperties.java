@@ -103,6 +103,10 @@ final class UnknownProxyProperties {
 		if (miss == null) {
 			return null;
 		}
+		ConfigurationViolation dotted = dottedExchangeId(name, elements);
+		if (dotted != null) {
+			return dotted;
+		}
 		int at = PREFIX.getNumberOfElements() + miss.index();
 		String suggestion = (miss.closest() != null) ? name.chop(at) + "." + miss.closest()
 				+ name.toString().substring(name.chop(at + 1).toString().length()) : null;
@@ -111,6 +115,42 @@ final class UnknownProxyProperties {
 		return new ConfigurationViolation(ProxyUrls.maskWords(name.toString()), null,
 				"no property of the starter has this name, so it configures nothing" + origin,
 				fix(ProxyUrls.maskWords(suggestion)));
+	}
+
+	/**
+	 * The violation of a name whose exchange id holds a dot, written as a plain YAML key
+	 * ({@code binance.us:}), which YAML flattens into two names: Boot binds an exchange
+	 * {@code binance} and finds no property {@code us}. {@code null} when the name reads as
+	 * no such id.
+	 */
+	private static ConfigurationViolation dottedExchangeId(ConfigurationPropertyName name, List<String> elements) {
+		Child exchanges = ((Bean) STARTER).children().get("exchanges");
+		if (elements.size() < 4 || !elements.get(0).equals("exchanges")) {
+			return null;
+		}
+		Node exchange = ((Entries) exchanges.node()).value();
+		if (((Bean) exchange).children().containsKey(elements.get(2))) {
+			// a property in the wrong place (binance.http.hosts), not a second part of the id
+			return null;
+		}
+		int first = PREFIX.getNumberOfElements() + 1;
+		for (int last = 2; last < elements.size() - 1; last++) {
+			if (walk(exchange, elements, last + 1, false) == null) {
+				List<String> id = new ArrayList<>();
+				for (int i = first; i <= PREFIX.getNumberOfElements() + last; i++) {
+					id.add(name.getElement(i, Form.ORIGINAL));
+				}
+				String key = ProxyUrls.maskWords(String.join(".", id));
+				String rest = name.toString().substring(name.chop(first + id.size()).toString().length());
+				return new ConfigurationViolation(ProxyUrls.maskWords(name.toString()), null,
+						ProxyUrls.maskWords("an exchange id with a dot is read as two names: exchange '" + id.get(0)
+								+ "', and a property '" + id.get(1) + "' that it does not have"),
+						"write the id in brackets: \"[" + key + "]\": as the key in YAML, quotes and all, or "
+								+ ProxyProperties.PREFIX + ".exchanges[" + key + "]" + ProxyUrls.maskWords(rest)
+								+ " in a properties file");
+			}
+		}
+		return null;
 	}
 
 	private void checkVariables(PropertySource<?> systemEnvironment) {

@@ -113,6 +113,32 @@ class UnknownProxyPropertiesTests {
 						.containsEntry("region", "eu-west"))));
 	}
 
+	/** YAML flattens the key binance.us: into two names, so Boot reads an exchange 'binance' with a property 'us'. */
+	@Test
+	void anExchangeIdWithADotIsToldToBeWrittenInBrackets() {
+		String exchange = "cryptofeed.proxy.exchanges";
+		this.runner
+			.withPropertyValues(exchange + ".binance.us.hosts[0]=api.binance.us",
+					exchange + ".binance.us.http.pool[0].url=socks5://u:canary@10.0.0.5:1080")
+			.run((context) -> {
+				List<ConfigurationViolation> violations = ProxyConfigurationValidationTests
+					.findCause(context.getStartupFailure())
+					.violations();
+				assertThat(violations).extracting(ConfigurationViolation::property)
+					.containsExactlyInAnyOrder(exchange + ".binance.us.hosts[0]",
+							exchange + ".binance.us.http.pool[0].url");
+				assertThat(violations).allSatisfy((violation) -> {
+					assertThat(violation.problem()).contains("exchange id with a dot");
+					assertThat(violation.fix()).contains("\"[binance.us]\":");
+				});
+				assertThat(violations).extracting(ConfigurationViolation::fix)
+					.anySatisfy((fix) -> assertThat(fix).contains(exchange + "[binance.us].hosts[0]"))
+					.anySatisfy((fix) -> assertThat(fix).contains(exchange + "[binance.us].http.pool[0].url"));
+			});
+		assertThat(check(exchange + ".binance.http.hosts[0]").problem()).as("a property in the wrong place")
+			.doesNotContain("exchange id with a dot");
+	}
+
 	@Test
 	void aProxyUrlWrittenAsAMapKeyIsMaskedInTheReport() {
 		ConfigurationViolation violation = check("cryptofeed.proxy.exchanges[socks5://u:canary@10.0.0.5:1080].htp.url");
