@@ -24,6 +24,11 @@ import io.github.resilience4j.circuitbreaker.IllegalStateTransitionException;
  * takes its member out of the pool's snapshot; the automatic move to half-open lets trial
  * connects through, and closing brings the member back. Selection never asks a breaker: it
  * only reads the snapshot these transitions maintain.
+ *
+ * <p>The breaker of a member set {@code enabled: false} is DISABLED: configuration keeps the
+ * member out, not its connects, and an open or half-open state would stay for good with no
+ * traffic to end it. Enabled again, the member starts closed with no outcome remembered, as
+ * its health checks start afresh.
  */
 public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListener, PoolsListener, AutoCloseable {
 
@@ -31,7 +36,7 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListene
 
 	private final CircuitBreakerRegistry registry;
 
-	private final Map<PoolMember, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+	private final Map<PoolMember, MemberBreaker> breakers = new ConcurrentHashMap<>();
 
 	private volatile CircuitBreakerConfig config;
 
@@ -72,12 +77,14 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListene
 	/**
 	 * Members that joined get a breaker; those that left lose theirs. Breakers are created
 	 * with the breaker configuration of the moment, so changed breaker settings apply to
-	 * members that join after the change, and kept members keep their breaker and its state.
+	 * members that join after the change, and kept members keep their breaker and its state,
+	 * unless the reload disabled or enabled them.
 	 */
 	@Override
 	public void poolsChanged(PoolsChange change) {
 		change.addedMembers().forEach((added) -> register(added.pool(), added.member()));
 		change.removedMembers().forEach((removed) -> remove(removed.member()));
+		this.breakers.values().forEach(MemberBreaker::followEnabled);
 	}
 
 	private void register(ProxyPool pool, PoolMember member) {
@@ -85,34 +92,30 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListene
 		// the serial keeps names unique when two members differ only in their user name
 		CircuitBreaker breaker = this.registry.circuitBreaker(pool.key() + "#" + member.serial() + " " + member.endpoint(),
 				this.config);
-		Object marking = new Object();
+		MemberBreaker memberBreaker = new MemberBreaker(pool, member, breaker);
 		breaker.getEventPublisher().onStateTransition((event) -> {
+			CircuitBreaker.State from = event.getStateTransition().getFromState();
 			CircuitBreaker.State to = event.getStateTransition().getToState();
 			if (to == CircuitBreaker.State.DISABLED) {
 				return;
 			}
-			// Resilience4j changes the state before it publishes, unlocked: two threads' events
-			// (a connect opening it, a check that saw a recovery half-opening it) may come in
-			// either order. The mark follows the state read now, under a lock, so the last event
-			// sets it right
-			synchronized (marking) {
-				CircuitBreaker.State now = breaker.getState();
-				if (now != CircuitBreaker.State.DISABLED) {
-					pool.setUnavailable(member, Unavailability.CIRCUIT_OPEN,
-							now == CircuitBreaker.State.OPEN || now == CircuitBreaker.State.FORCED_OPEN);
-				}
+			memberBreaker.markFromState();
+			if (from == CircuitBreaker.State.DISABLED) {
+				// a reload enabled the member: nothing its connects did
+				return;
 			}
-			CircuitBreaker.State from = event.getStateTransition().getFromState();
 			log.log(TransitionLogLevel.of(from, to), "proxy breaker: pool={0} member={1} from={2} to={3}", pool.key(),
 					pool.nameOf(member), from, to);
 		});
-		this.breakers.put(member, breaker);
+		this.breakers.put(member, memberBreaker);
+		memberBreaker.followEnabled();
 	}
 
 	/** Disabling cancels a pending automatic transition; removal drops it from the registry and its metrics. */
 	private void remove(PoolMember member) {
-		CircuitBreaker breaker = this.breakers.remove(member);
-		if (breaker != null) {
+		MemberBreaker removed = this.breakers.remove(member);
+		if (removed != null) {
+			CircuitBreaker breaker = removed.breaker;
 			breaker.transitionToDisabledState();
 			this.registry.remove(breaker.getName());
 		}
@@ -120,7 +123,7 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListene
 
 	@Override
 	public void succeeded(ProxyPool pool, PoolMember member, Duration elapsed) {
-		CircuitBreaker breaker = this.breakers.get(member);
+		CircuitBreaker breaker = breakerOf(member);
 		if (breaker != null) {
 			breaker.onSuccess(elapsed.toNanos(), TimeUnit.NANOSECONDS);
 		}
@@ -128,7 +131,7 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListene
 
 	@Override
 	public void failed(ProxyPool pool, PoolMember member, Duration elapsed, Throwable cause) {
-		CircuitBreaker breaker = this.breakers.get(member);
+		CircuitBreaker breaker = breakerOf(member);
 		if (breaker != null) {
 			breaker.onError(elapsed.toNanos(), TimeUnit.NANOSECONDS, cause);
 		}
@@ -143,7 +146,7 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListene
 	 */
 	@Override
 	public void recoverySeen(ProxyPool pool, PoolMember member) {
-		CircuitBreaker breaker = this.breakers.get(member);
+		CircuitBreaker breaker = breakerOf(member);
 		if (breaker != null && breaker.getState() == CircuitBreaker.State.OPEN) {
 			try {
 				breaker.transitionToHalfOpenState();
@@ -156,7 +159,8 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListene
 
 	/** The breaker of a member, for operators and tests. */
 	public CircuitBreaker breakerOf(PoolMember member) {
-		return this.breakers.get(member);
+		MemberBreaker memberBreaker = this.breakers.get(member);
+		return (memberBreaker != null) ? memberBreaker.breaker : null;
 	}
 
 	public CircuitBreakerRegistry registry() {
@@ -170,6 +174,59 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListene
 	@Override
 	public void close() {
 		List.copyOf(this.breakers.keySet()).forEach(this::remove);
+	}
+
+	/** A member's breaker and the mark it keeps on the member in its pool. */
+	private static final class MemberBreaker {
+
+		private final ProxyPool pool;
+
+		private final PoolMember member;
+
+		private final CircuitBreaker breaker;
+
+		/** Held while the mark follows the state, so that the last state read sets it. */
+		private final Object marking = new Object();
+
+		MemberBreaker(ProxyPool pool, PoolMember member, CircuitBreaker breaker) {
+			this.pool = pool;
+			this.member = member;
+			this.breaker = breaker;
+		}
+
+		/**
+		 * Sets the member's circuit-open mark from the state now. Resilience4j changes the state
+		 * before it publishes, unlocked: two threads' events (a connect opening it, a check that
+		 * saw a recovery half-opening it) may come in either order, and the state read now, under
+		 * a lock, sets the mark right whichever comes last.
+		 */
+		void markFromState() {
+			synchronized (this.marking) {
+				CircuitBreaker.State now = this.breaker.getState();
+				if (now != CircuitBreaker.State.DISABLED) {
+					this.pool.setUnavailable(this.member, Unavailability.CIRCUIT_OPEN,
+							now == CircuitBreaker.State.OPEN || now == CircuitBreaker.State.FORCED_OPEN);
+				}
+			}
+		}
+
+		/**
+		 * DISABLED while configuration disables the member, which lifts its circuit-open mark
+		 * (and cancels a pending move to half-open); closed and empty once it is enabled again.
+		 */
+		void followEnabled() {
+			synchronized (this.marking) {
+				boolean disabled = this.breaker.getState() == CircuitBreaker.State.DISABLED;
+				if (this.member.enabled() && disabled) {
+					this.breaker.transitionToClosedState();
+				}
+				else if (!this.member.enabled() && !disabled) {
+					this.breaker.transitionToDisabledState();
+					this.pool.setUnavailable(this.member, Unavailability.CIRCUIT_OPEN, false);
+				}
+			}
+		}
+
 	}
 
 }

@@ -108,6 +108,106 @@ class MemberCircuitBreakersReloadTests {
 			.doesNotContain("secret", "rotated"));
 	}
 
+	/**
+	 * A member a reload disables is out by configuration, not by its connects: its breaker
+	 * shows DISABLED (not an open or half-open state that would stay for good, with no traffic
+	 * to end it) and holds no circuit-open mark. Enabled again, it starts closed with no
+	 * outcome remembered, as its health checks start afresh.
+	 */
+	@Test
+	void aMemberDisabledWithItsBreakerOpenShowsItDisabledAndComesBackClosedAndFresh() {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		new CircuitBreakerMetrics(this.breakers, meters);
+		ProxyPool pool = this.pools.pools().get(KEY);
+		PoolMember a = pool.members().get(0);
+		CircuitBreaker breakerOfA = this.breakers.breakerOf(a);
+		this.breakers.failed(pool, a, Duration.ofMillis(5), new IllegalStateException("refused"));
+		this.breakers.failed(pool, a, Duration.ofMillis(5), new IllegalStateException("refused"));
+		assertThat(breakerOfA.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+
+		BreakerTestPools.reload(this.pools, List.of(disabled(member("a")), member("b")));
+
+		assertThat(this.breakers.breakerOf(a)).isSameAs(breakerOfA);
+		assertThat(breakerOfA.getState()).isEqualTo(CircuitBreaker.State.DISABLED);
+		assertThat(a.isSetAsideFor(Unavailability.CIRCUIT_OPEN)).isFalse();
+		assertThat(stateGauge(meters, breakerOfA, "disabled")).isEqualTo(1.0);
+		assertThat(stateGauge(meters, breakerOfA, "open")).isEqualTo(0.0);
+		// a session it still carries fails: no state to earn while the configuration keeps it out
+		this.breakers.failed(pool, a, Duration.ofMillis(5), new IllegalStateException("reset"));
+		this.breakers.failed(pool, a, Duration.ofMillis(5), new IllegalStateException("reset"));
+
+		BreakerTestPools.reload(this.pools, members("a", "b"));
+
+		assertThat(breakerOfA.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		assertThat(breakerOfA.getMetrics().getNumberOfBufferedCalls()).isZero();
+		assertThat(pool.candidates()).contains(a);
+		this.breakers.failed(pool, a, Duration.ofMillis(5), new IllegalStateException("refused"));
+		assertThat(breakerOfA.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+	}
+
+	/** A half-open member disabled keeps none of its trial outcomes for when it is enabled again. */
+	@Test
+	void aMemberDisabledWhileHalfOpenComesBackWithoutItsTrialOutcomes() {
+		this.breakers.close();
+		MemberCircuitBreakers twoTrials = new MemberCircuitBreakers(
+				MemberCircuitBreakers.registry(new BreakerSettings(50, 2, 2, Duration.ofMinutes(5), 2)), this.pools);
+		try {
+			ProxyPool pool = this.pools.pools().get(KEY);
+			PoolMember a = pool.members().get(0);
+			CircuitBreaker breakerOfA = twoTrials.breakerOf(a);
+			breakerOfA.transitionToOpenState();
+			twoTrials.recoverySeen(pool, a);
+			twoTrials.succeeded(pool, a, Duration.ofMillis(5));
+			assertThat(breakerOfA.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+
+			BreakerTestPools.reload(this.pools, List.of(disabled(member("a")), member("b")));
+			assertThat(breakerOfA.getState()).isEqualTo(CircuitBreaker.State.DISABLED);
+			BreakerTestPools.reload(this.pools, members("a", "b"));
+
+			assertThat(breakerOfA.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+			assertThat(breakerOfA.getMetrics().getNumberOfBufferedCalls()).isZero();
+		}
+		finally {
+			twoTrials.close();
+		}
+	}
+
+	/** A member configured disabled from the start, or added disabled by a reload, has a DISABLED breaker. */
+	@Test
+	void aMemberDisabledInConfigurationHasADisabledBreakerFromTheStart() {
+		ProxyPools withDisabled = BreakerTestPools.pools(List.of(member("a"), disabled(member("b"))));
+		MemberCircuitBreakers breakersAtStart = BreakerTestPools.openingAfterTwoFailures(withDisabled);
+		try {
+			ProxyPool pool = withDisabled.pools().get(KEY);
+			assertThat(breakersAtStart.breakerOf(pool.members().get(0)).getState())
+				.isEqualTo(CircuitBreaker.State.CLOSED);
+			assertThat(breakersAtStart.breakerOf(pool.members().get(1)).getState())
+				.isEqualTo(CircuitBreaker.State.DISABLED);
+
+			BreakerTestPools.reload(withDisabled, List.of(member("a"), disabled(member("b")), disabled(member("c"))));
+
+			assertThat(breakersAtStart.breakerOf(pool.members().get(2)).getState())
+				.isEqualTo(CircuitBreaker.State.DISABLED);
+		}
+		finally {
+			breakersAtStart.close();
+		}
+	}
+
+	private static double stateGauge(SimpleMeterRegistry meters, CircuitBreaker breaker, String state) {
+		return meters.get("resilience4j.circuitbreaker.state").tag("name", breaker.getName()).tag("state", state)
+			.gauge()
+			.value();
+	}
+
+	private static MemberSpec member(String user) {
+		return MemberSpec.of(ProxyEndpoint.parse("socks5://" + user + ":secret@127.0.0.1:1080"));
+	}
+
+	private static MemberSpec disabled(MemberSpec member) {
+		return new MemberSpec(member.endpoint(), member.weight(), false, member.metadata());
+	}
+
 	/** Members on one host and port, told apart by user name. */
 	private static List<MemberSpec> members(String... users) {
 		return java.util.Arrays.stream(users)
