@@ -37,6 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.scheduler.Schedulers;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -97,11 +98,15 @@ class BeanReplacementTests {
 			});
 	}
 
-	/** Declared as the docs say, without an init method: its checks must run all the same. */
+	/**
+	 * Declared as the docs say, without an init method: its checks must run all the same, and
+	 * reach the HealthListener beans (here the metrics) it was given.
+	 */
 	@Test
 	void aHealthCheckerOfYourOwnChecks() {
 		HttpConnectProxy proxy = this.proxies.http();
 		this.runner.withUserConfiguration(OwnHealthChecker.class)
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 			.withPropertyValues("cryptofeed.proxy.enabled=true", "cryptofeed.proxy.default.http.url=" + proxy.url())
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -112,6 +117,12 @@ class BeanReplacementTests {
 					.untilAsserted(() -> assertThat(checker.healthOf(member)).hasValueSatisfying(
 							(health) -> assertThat(health.snapshot().totalChecks()).isPositive()));
 				assertThat(proxy.accepted()).isPositive();
+				await().atMost(Duration.ofSeconds(10))
+					.untilAsserted(() -> assertThat(context.getBean(MeterRegistry.class)
+						.get(ProxyPoolMetrics.HEALTH_CHECK)
+						.tag("result", "passed")
+						.timer()
+						.count()).isPositive());
 			});
 	}
 
@@ -217,10 +228,10 @@ class BeanReplacementTests {
 
 		@Bean
 		HealthChecker ownHealthChecker(ProxyPools pools, CompiledProxyConfiguration configuration,
-				ProbeResources probes) {
+				ProbeResources probes, ObjectProvider<HealthListener> listeners) {
 			return new HealthChecker(pools, configuration.healthChecks(), (settings) -> probes.tcp(settings.proxyTls()),
 					Schedulers.newParallel("own-health", 1, true), Clock.systemUTC(), () -> 0.5, 2,
-					HealthListener.NONE);
+					HealthListener.all(listeners.orderedStream().toList()));
 		}
 
 	}
