@@ -96,8 +96,8 @@ public final class ProxyPool {
 			this.settings = Settings.of(spec, (strategy != null) ? strategy : current.strategy, List.copyOf(members));
 			rebuild();
 		}
-		removed.forEach((member) -> notifyListeners(member, false));
-		toggled.forEach((member) -> notifyListeners(member, member.isAvailable()));
+		removed.forEach((member) -> notifyDuringReload(member, false));
+		toggled.forEach((member) -> notifyDuringReload(member, member.isAvailable()));
 		return new MemberChanges(List.copyOf(added), removed);
 	}
 
@@ -114,7 +114,7 @@ public final class ProxyPool {
 			this.settings = Settings.of(current.spec, current.strategy, List.of());
 			rebuild();
 		}
-		removed.forEach((member) -> notifyListeners(member, false));
+		removed.forEach((member) -> notifyDuringReload(member, false));
 		return removed;
 	}
 
@@ -179,6 +179,22 @@ public final class ProxyPool {
 
 	private void notifyListeners(PoolMember member, boolean available) {
 		this.listeners.forEach((listener) -> listener.availabilityChanged(this, member, available));
+	}
+
+	/**
+	 * A listener that throws (an application's) must not leave a reload half done: the other
+	 * pools, the routing and the pools listeners (breakers, metrics) still take it.
+	 */
+	private void notifyDuringReload(PoolMember member, boolean available) {
+		try {
+			notifyListeners(member, available);
+		}
+		catch (RuntimeException ex) {
+			String message = ex.getMessage();
+			log.log(Level.WARNING, "proxy pool: pool={0} member={1} availability listener failed: {2}", this.key,
+					nameOf(member),
+					ex.getClass().getSimpleName() + ((message != null) ? ": " + ProxyUrls.maskWords(message) : ""));
+		}
 	}
 
 	/**

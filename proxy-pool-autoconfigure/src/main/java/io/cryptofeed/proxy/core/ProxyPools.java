@@ -30,8 +30,7 @@ public final class ProxyPools {
 
 	private final List<ProxyPool.AvailabilityListener> availabilityListeners = new CopyOnWriteArrayList<>();
 
-	private final ProxyPool.AvailabilityListener forwarder = (pool, member, available) -> this.availabilityListeners
-		.forEach((listener) -> listener.availabilityChanged(pool, member, available));
+	private final ProxyPool.AvailabilityListener forwarder = this::tellEach;
 
 	/** What routing reads: replaced as a whole by {@link #reconcile}. */
 	private volatile Routing routing;
@@ -156,6 +155,31 @@ public final class ProxyPools {
 		}
 		this.listeners.forEach((listener) -> listener.poolsChanged(change));
 		return change;
+	}
+
+	/**
+	 * Tells every availability listener, also when one throws (an application's): the
+	 * transport's, which retires the member's connections, must hear it all the same. The
+	 * first exception is thrown once each was told.
+	 */
+	private void tellEach(ProxyPool pool, PoolMember member, boolean available) {
+		RuntimeException failure = null;
+		for (ProxyPool.AvailabilityListener listener : this.availabilityListeners) {
+			try {
+				listener.availabilityChanged(pool, member, available);
+			}
+			catch (RuntimeException ex) {
+				if (failure == null) {
+					failure = ex;
+				}
+				else {
+					failure.addSuppressed(ex);
+				}
+			}
+		}
+		if (failure != null) {
+			throw failure;
+		}
 	}
 
 	/** Tells the listener what each later {@link #reconcile} changed; once, however often it is added. */

@@ -246,6 +246,36 @@ class ReconciliationTests {
 		assertThat(heard).isEmpty();
 	}
 
+	/**
+	 * An availability listener of the application that throws while a reload removes or
+	 * disables members: the reload is still done whole (every pool, routing, the pools
+	 * listeners: breakers, metrics, health checks), and the listeners after it hear the change.
+	 */
+	@Test
+	void anAvailabilityListenerThatThrowsLeavesNoReloadHalfDone() {
+		ProxyPools pools = ProxyPools.of(List.of(spec(HTTP, "round-robin", member(0, 1), member(1, 1), member(2, 1))),
+				Map.of(), strategies::create);
+		ProxyPool http = pools.pools().get(HTTP);
+		PoolMember removed = http.members().get(0);
+		PoolMember disabled = http.members().get(1);
+		pools.addAvailabilityListener((pool, member, available) -> {
+			throw new IllegalStateException("an availability listener of the application failed");
+		});
+		List<PoolMember> heard = new ArrayList<>();
+		pools.addAvailabilityListener((pool, member, available) -> heard.add(member));
+		List<PoolsChange> changes = new ArrayList<>();
+		pools.addPoolsListener(changes::add);
+
+		pools.reconcile(List.of(spec(HTTP, "round-robin", new MemberSpec(Members.endpoint(1), 1, false, Map.of()),
+				member(2, 1)), spec(BINANCE_WS, "random", member(3, 1))), Map.of(), strategies::create);
+
+		assertThat(heard).containsExactlyInAnyOrder(removed, disabled);
+		assertThat(pools.pools()).containsKey(BINANCE_WS);
+		assertThat(changes).singleElement()
+			.satisfies((change) -> assertThat(change.removedMembers()).extracting(PoolsChange.Member::member)
+				.containsExactly(removed));
+	}
+
 	@Test
 	void availabilityListenersOfThePoolsHearPoolsAddedLater() {
 		ProxyPools pools = ProxyPools.of(List.of(), Map.of(), strategies::create);
