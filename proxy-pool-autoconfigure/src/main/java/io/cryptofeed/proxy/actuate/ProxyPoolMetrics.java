@@ -65,7 +65,7 @@ public final class ProxyPoolMetrics implements HealthListener, PoolsListener, Au
 
 	/**
 	 * WebSocket sessions closed, and opening handshakes and requests failed, because they read
-	 * nothing while their member failed or after a reload removed it.
+	 * nothing while their member failed or after a reload removed or disabled it.
 	 */
 	public static final String CONNECTIONS_CUT = "cryptofeed.proxy.connections.cut";
 
@@ -209,7 +209,7 @@ public final class ProxyPoolMetrics implements HealthListener, PoolsListener, Au
 			this.poolMeters.add(FunctionCounter.builder(CONNECTIONS_CUT, pool, ProxyPool::quietConnectionsCut)
 				.tags(this.tags)
 				.description("WebSocket sessions closed, and opening handshakes and requests failed, because they "
-						+ "read nothing while their member failed or after a reload removed it")
+						+ "read nothing while their member failed or after a reload removed or disabled it")
 				.register(registry));
 			this.checksPassed = timer("passed");
 			this.checksFailed = timer("failed");

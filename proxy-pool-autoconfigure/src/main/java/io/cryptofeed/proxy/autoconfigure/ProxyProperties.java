@@ -154,8 +154,8 @@ public class ProxyProperties {
 
 		/**
 		 * How long an open WebSocket session, or a request or opening handshake waiting for its
-		 * answer, through a member that failed (its health check, or its breaker opened) may
-		 * read nothing before it is cut: a proxy that froze stalls them without closing them. A
+		 * answer, through a member that failed (its health check, or its breaker opened) or
+		 * that a reload removed or disabled may read nothing before it is cut: a proxy that froze stalls them without closing them. A
 		 * cut session ends so that the application reconnects through another member; a cut
 		 * request fails, and a GET, HEAD or OPTIONS (or a handshake) is sent again through
 		 * another member, as after its response timeout. 0 leaves them to their own timeouts.

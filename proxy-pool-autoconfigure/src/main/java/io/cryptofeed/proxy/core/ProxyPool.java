@@ -81,8 +81,11 @@ public final class ProxyPool {
 				PoolMember member = kept.remove(memberSpec.endpoint().identity());
 				if (member != null) {
 					boolean wasAvailable = member.isAvailable();
+					boolean wasEnabled = member.enabled();
 					member.update(memberSpec);
-					if (member.isAvailable() != wasAvailable) {
+					// one already out (drained, failing) that is disabled is news too: nothing
+					// checks it from now on, so what it carries must be watched
+					if (member.isAvailable() != wasAvailable || (wasEnabled && !member.enabled())) {
 						toggled.add(member);
 					}
 				}
@@ -199,7 +202,7 @@ public final class ProxyPool {
 
 	/**
 	 * Tells the listener, after each change, that a member became available or unavailable, or
-	 * that an unavailable one started failing.
+	 * that an unavailable one started failing or was disabled.
 	 */
 	void addAvailabilityListener(AvailabilityListener listener) {
 		this.listeners.add(listener);
@@ -319,7 +322,7 @@ public final class ProxyPool {
 
 	/**
 	 * Hears about members entering or leaving the available set, and about one already out
-	 * (drained) that starts failing.
+	 * (drained) that starts failing or that a reload disables.
 	 */
 	@FunctionalInterface
 	public interface AvailabilityListener {

@@ -23,9 +23,9 @@ import reactor.netty.Connection;
  * The open connections through each member. When a member leaves the available set, its
  * busy pooled connections are closed as soon as they are released, and its idle ones at
  * once when it is failing (a proxy that hangs after its tunnels are up would otherwise keep
- * stalling the requests that reuse them), or after {@link #RETIRE_GRACE} when it was drained
- * or removed by a reload. Through a failing member, or one a reload removed (whose health
- * nobody checks any more), a request waiting for its answer and an open WebSocket session are
+ * stalling the requests that reuse them), or after {@link #RETIRE_GRACE} when it was drained,
+ * or removed or disabled by a reload. Through a failing member, or one a reload removed or
+ * disabled (whose health nobody checks any more), a request waiting for its answer and an open WebSocket session are
  * cut once they are quiet (see {@link QuietConnections}); through one only drained they end
  * on their own.
  *
@@ -142,14 +142,14 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 	/**
 	 * The connection carries an open WebSocket session from now on, until it closes. A session
 	 * opened through a member that is failing already (chosen in panic mode, or set aside while
-	 * its handshake was under way), or that a reload removed meanwhile, is watched from the
+	 * its handshake was under way), or that a reload removed or disabled meanwhile, is watched from the
 	 * start: no later change will report it.
 	 * @param pool the member's pool, {@code null} when no member carries the session
 	 * @param member the member, {@code null} when none does
 	 */
 	void sessionOpened(Channel channel, ProxyPool pool, PoolMember member) {
 		channel.attr(SESSION).set(true);
-		if (member != null && (member.isFailing() || member.isRemoved())) {
+		if (member != null && QuietConnections.watches(member)) {
 			this.quietConnections.watch(channel, pool, member);
 		}
 	}
@@ -178,10 +178,10 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 		// a failing proxy may stall whatever reuses its tunnels: close the idle ones now, and
 		// cut the busy ones once quiet; a drained or removed one still works, so give requests
 		// that chose it just before a moment to acquire their connection, which closing under
-		// them would break. A removed one's busy ones are watched too: nothing checks its
-		// health any more, so a stall through it would never be noticed otherwise
+		// them would break. A removed or disabled one's busy ones are watched too: nothing
+		// checks its health any more, so a stall through it would never be noticed otherwise
 		boolean failing = member.isFailing();
-		boolean removed = member.isRemoved();
+		boolean unchecked = member.isRemoved() || !member.enabled();
 		for (Channel channel : this.channels.getOrDefault(member, Set.of())) {
 			channel.attr(RETIRED).set(true);
 			if (Boolean.TRUE.equals(channel.attr(MULTIPLEXED).get())) {
@@ -194,7 +194,7 @@ final class MemberConnections implements ProxyPool.AvailabilityListener, PoolsLi
 				// thread, it could be lent out between the check and the close
 				channel.eventLoop().execute(() -> closeIfIdleElseWatch(channel, pool, member));
 			}
-			else if (removed) {
+			else if (unchecked) {
 				channel.eventLoop()
 					.schedule(() -> closeIfIdleElseWatch(channel, pool, member), RETIRE_GRACE.toNanos(),
 							TimeUnit.NANOSECONDS);

@@ -17,8 +17,8 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * Cuts the connections through a failing member (unhealthy, or its breaker open) or one a
- * reload removed (whose health nobody checks any more) that have read nothing for the quiet
- * timeout: an open WebSocket session is closed, and a request (or
+ * reload removed or disabled (whose health nobody checks any more) that have read nothing for
+ * the quiet timeout: an open WebSocket session is closed, and a request (or
  * a WebSocket opening handshake) waiting for its answer fails with
  * {@link ProxyStalledException}. A proxy that froze, or whose machine dropped off the network,
  * stalls them without closing them: a session would wait for the feed's own heartbeat or
@@ -51,6 +51,15 @@ final class QuietConnections {
 		this.cutLog = new QuietCutLog(timer);
 	}
 
+	/**
+	 * Whether connections through the member are watched: it fails, or nothing would notice it
+	 * fail any more, since a reload removed or disabled it (which stops its health checks and
+	 * its breaker).
+	 */
+	static boolean watches(PoolMember member) {
+		return member.isFailing() || member.isRemoved() || !member.enabled();
+	}
+
 	/** The connection's member failed: watch it until it closes, or its member is back. */
 	void watch(Channel connection, ProxyPool pool, PoolMember member) {
 		// the watch mark is read and written on the connection's event loop only, so a check
@@ -65,7 +74,7 @@ final class QuietConnections {
 	private void check(Channel connection, ProxyPool pool, PoolMember member) {
 		long timeoutNanos = this.timeout.get().toNanos();
 		long quietNanos = ResponseTimeoutHandler.quietNanos(connection);
-		if (!connection.isActive() || timeoutNanos == 0 || !(member.isFailing() || member.isRemoved())
+		if (!connection.isActive() || timeoutNanos == 0 || !watches(member)
 				|| quietNanos < 0) {
 			connection.attr(WATCHED).set(null);
 			return;
@@ -94,18 +103,24 @@ final class QuietConnections {
 		else {
 			ResponseTimeoutHandler.fail(connection, new ProxyStalledException("no answer for " + quiet
 					+ " through proxy " + member.endpoint() + " of pool " + pool.key()
-					+ (member.isFailing() ? ", which failed (" : ", which a reload removed (") + reason
+					+ (member.isFailing() ? ", which failed ("
+							: member.isRemoved() ? ", which a reload removed (" : ", which a reload disabled (")
+					+ reason
 					+ "): the request was cut before its response timeout"));
 		}
 	}
 
-	/** Why the member is watched: {@code unhealthy}, {@code circuit-open}, {@code removed}, or several. */
+	/**
+	 * Why the member is watched: {@code unhealthy}, {@code circuit-open}, {@code removed},
+	 * {@code disabled}, or several.
+	 */
 	private static String reason(PoolMember member) {
 		Stream<String> failing = Stream.of(Unavailability.UNHEALTHY, Unavailability.CIRCUIT_OPEN)
 			.filter(member::isSetAsideFor)
 			.map(Unavailability::id);
-		return Stream.concat(failing, member.isRemoved() ? Stream.of("removed") : Stream.empty())
-			.collect(Collectors.joining(","));
+		Stream<String> unchecked = member.isRemoved() ? Stream.of("removed")
+				: !member.enabled() ? Stream.of("disabled") : Stream.empty();
+		return Stream.concat(failing, unchecked).collect(Collectors.joining(","));
 	}
 
 }

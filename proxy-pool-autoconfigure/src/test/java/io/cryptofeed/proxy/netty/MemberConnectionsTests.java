@@ -256,6 +256,67 @@ class MemberConnectionsTests {
 		}
 	}
 
+	/**
+	 * A member a reload disables is no longer health-checked either, nor watched by its breaker:
+	 * a stall through it would go unnoticed, as through a removed one.
+	 */
+	@Test
+	void aSessionOfAMemberAReloadDisabledIsClosedOnceQuietAfterTheGrace() {
+		EmbeddedChannel session = sessionThrough(this.member);
+
+		try (CapturedLog log = CapturedLog.of(QuietCutLog.class)) {
+			disableFirstMemberByReload(false);
+			assertThat(this.member.enabled()).isFalse();
+			advance(MemberConnections.RETIRE_GRACE.toMillis() - 1);
+			assertThat(session.isOpen()).isTrue();
+
+			advance(1);
+			advance(0);
+			assertThat(session.isOpen()).isFalse();
+			assertThat(log.lines()).containsExactly("WARNING proxy session closed: pool=default/http "
+					+ "member=socks5://***@127.0.0.1:1080#0 quiet-for=1s reason=disabled");
+		}
+	}
+
+	/** Drained first, it was out already: the reload that disables it still starts the watch. */
+	@Test
+	void aSessionOfADrainedMemberThatAReloadThenDisablesIsClosedOnceQuiet() {
+		EmbeddedChannel session = sessionThrough(this.member);
+		this.pool.setUnavailable(this.member, Unavailability.DRAINED, true);
+		advance(MemberConnections.RETIRE_GRACE.toMillis());
+
+		disableFirstMemberByReload(false);
+		advance(MemberConnections.RETIRE_GRACE.toMillis());
+		advance(0);
+
+		assertThat(session.isOpen()).isFalse();
+	}
+
+	/** Enabled again, the member is checked again: its session is left to the checks. */
+	@Test
+	void aSessionOfAMemberEnabledAgainBeforeItWasQuietForTheTimeoutStaysOpen() {
+		EmbeddedChannel session = sessionThrough(this.member);
+
+		disableFirstMemberByReload(false);
+		advance(MemberConnections.RETIRE_GRACE.toMillis() + 500);
+		disableFirstMemberByReload(true);
+		advance(5_000);
+
+		assertThat(session.isOpen()).isTrue();
+	}
+
+	/** Its handshake was under way when the reload disabled it: no later change reports it. */
+	@Test
+	void aSessionOpenedThroughAMemberAlreadyDisabledIsWatchedFromTheStart() {
+		disableFirstMemberByReload(false);
+		EmbeddedChannel session = sessionThrough(this.member);
+
+		advance(999);
+		assertThat(session.isOpen()).isTrue();
+		advance(1);
+		assertThat(session.isOpen()).isFalse();
+	}
+
 	@Test
 	void aSessionOfAMemberAReloadRemovedThatKeepsReadingStaysOpen() {
 		EmbeddedChannel session = sessionThrough(this.member);
@@ -487,6 +548,14 @@ class MemberConnectionsTests {
 		this.pools.reconcile(List.of(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP), PoolSpec.Origin.POOL,
 				List.of(member("b")), "round-robin", Duration.ofSeconds(30))), Map.of(),
 				SelectionStrategies.builtIn()::create);
+	}
+
+	/** A reload that sets the first member's enabled flag. */
+	private void disableFirstMemberByReload(boolean enabled) {
+		MemberSpec first = member("a");
+		this.pools.reconcile(List.of(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP), PoolSpec.Origin.POOL,
+				List.of(new MemberSpec(first.endpoint(), 1, enabled, Map.of()), member("b")), "round-robin",
+				Duration.ofSeconds(30))), Map.of(), SelectionStrategies.builtIn()::create);
 	}
 
 	/** A pooled connection through the member that carried a request and is idle now. */
