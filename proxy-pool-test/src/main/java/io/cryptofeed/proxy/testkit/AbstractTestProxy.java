@@ -330,10 +330,9 @@ public abstract class AbstractTestProxy implements TestProxy {
 		}
 	}
 
-	/** Aborts the connection with a TCP RST instead of the usual FIN. */
-	static void reset(Socket client) throws IOException {
-		client.setSoLinger(true, 0);
-		client.close();
+	/** Aborts the connection with a TCP RST instead of the usual FIN, beneath TLS if it speaks TLS. */
+	void reset(Socket client) {
+		this.sockets.reset(client);
 	}
 
 	static void pause(Duration delay) throws InterruptedIOException {

@@ -27,7 +27,7 @@ public final class Fault {
 	 */
 	public static final Fault HOLD = new Fault(Kind.HOLD, Duration.ZERO);
 
-	/** Aborts the connection with a TCP RST (SO_LINGER 0) in the middle of the handshake. */
+	/** Aborts the connection with a TCP RST (SO_LINGER 0) in the middle of the handshake, beneath TLS if the proxy speaks it. */
 	public static final Fault RESET = new Fault(Kind.RESET, Duration.ZERO);
 
 	/** HTTP proxy only: answers the CONNECT with 407 Proxy Authentication Required. */

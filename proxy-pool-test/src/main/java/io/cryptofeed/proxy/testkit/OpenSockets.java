@@ -75,6 +75,21 @@ final class OpenSockets {
 	}
 
 	/**
+	 * Aborts the socket with a TCP RST and nothing before it: beneath a TLS socket, whose own
+	 * close would first send a close_notify alert, as a proxy closing in good order does.
+	 */
+	void reset(Socket socket) {
+		Socket tcp;
+		synchronized (this.open) {
+			tcp = this.open.remove(socket);
+		}
+		Socket beneath = (tcp != null) ? tcp : socket;
+		abortOnClose(beneath);
+		closeQuietly(beneath);
+		closeQuietly(socket);
+	}
+
+	/**
 	 * Aborts every open socket with a TCP RST, and goes on tracking the sockets opened from now
 	 * on.
 	 */

@@ -100,6 +100,21 @@ class HttpConnectProxyTests {
 	}
 
 	@Test
+	void aResetOfATlsProxyIsATcpRstWithoutClosingItsTlsFirst() throws IOException {
+		HttpConnectProxy proxy = proxies.httpBuilder().tls().fault(Fault.RESET).start();
+
+		// the TLS socket kept open to the end: a finalizer of the JDK's closes one left unreachable
+		try (Socket tcp = ProxyClient.open(proxy.host(), proxy.port()); SSLSocket tls = ProxyClient.speakTls12(tcp)) {
+			ProxyKind.HTTP.sendOpening(tls, target);
+
+			// read beneath TLS: a close_notify alert first would be a proxy closing in good order
+			assertThatExceptionOfType(SocketException.class).isThrownBy(() -> ProxyClient.read(tcp))
+				.withMessageContaining("reset");
+		}
+		assertThat(proxy.tunnels()).isZero();
+	}
+
+	@Test
 	void egressAddressDefaultsToTheBindAddress() throws IOException {
 		HttpConnectProxy proxy = proxies.httpBuilder().bindAddress("127.0.0.4").start();
 

@@ -58,11 +58,26 @@ public final class ProxyClient {
 	 * kit's proxies and checking that it names the host.
 	 */
 	public static SSLSocket openTls(String host, int port) throws IOException {
-		Socket socket = open(host, port);
+		return speakTls(open(host, port), host, port, null);
+	}
+
+	/**
+	 * Speaks TLS 1.2 over a connected socket, as {@link #openTls(String, int)} does. Unlike TLS
+	 * 1.3, it sends nothing after its handshake (no session ticket), so that a test can read
+	 * beneath it whether the peer sent a TLS alert or only reset the connection.
+	 */
+	public static SSLSocket speakTls12(Socket socket) throws IOException {
+		return speakTls(socket, socket.getInetAddress().getHostAddress(), socket.getPort(), "TLSv1.2");
+	}
+
+	private static SSLSocket speakTls(Socket socket, String host, int port, String protocol) throws IOException {
 		try {
 			SSLSocket tls = (SSLSocket) trustingTestProxies().getSocketFactory().createSocket(socket, host, port, true);
 			SSLParameters parameters = tls.getSSLParameters();
 			parameters.setEndpointIdentificationAlgorithm("HTTPS");
+			if (protocol != null) {
+				parameters.setProtocols(new String[] { protocol });
+			}
 			tls.setSSLParameters(parameters);
 			tls.startHandshake();
 			return tls;
