@@ -1,5 +1,6 @@
 package io.cryptofeed.proxy.testkit;
 
+import java.lang.reflect.Method;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
+import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 
 /**
  * Creates in-JVM proxies for tests and closes each one at the end of the scope that created it;
@@ -31,13 +34,17 @@ import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
  * constructor) is then closed after the test. Tests may run in parallel, and so may classes that
  * share one extension (a static field of a common base class): a proxy belongs to the test whose
  * thread started it, as JUnit runs each test with its {@code @BeforeEach} and {@code @AfterEach}
- * methods on one thread, and one started in a {@code @BeforeAll} method to that method's class.
+ * methods on one thread (or on a thread of their own for a {@code @Timeout} in
+ * {@code SEPARATE_THREAD} mode), and one started in a {@code @BeforeAll} method to that method's class.
  * What a scope holds is closed in reverse order, the latest first, as try-with-resources does.
  */
 public final class TestProxiesExtension
-		implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
+		implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback, InvocationInterceptor {
 
 	private static final Namespace NAMESPACE = Namespace.create(TestProxiesExtension.class);
+
+	/** Where a test's scope is kept for the threads that run its methods. */
+	private static final Namespace TEST_NAMESPACE = Namespace.create(TestProxiesExtension.class, "test");
 
 	/** The class scopes open now, in the order they opened; several at once when classes run in parallel. */
 	private final List<ClassScope> openClassScopes = new ArrayList<>();
@@ -118,8 +125,33 @@ public final class TestProxiesExtension
 
 	@Override
 	public void beforeEach(ExtensionContext context) {
-		this.testScope.set(new ArrayList<>());
-		context.getStore(NAMESPACE).put(this, Boolean.TRUE);
+		List<AutoCloseable> own = new ArrayList<>();
+		this.testScope.set(own);
+		context.getStore(TEST_NAMESPACE).put(this, own);
+	}
+
+	@Override
+	public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
+			ExtensionContext extensionContext) throws Throwable {
+		proceedInTestScope(invocation, extensionContext);
+	}
+
+	@Override
+	public void interceptTestTemplateMethod(Invocation<Void> invocation,
+			ReflectiveInvocationContext<Method> invocationContext, ExtensionContext extensionContext) throws Throwable {
+		proceedInTestScope(invocation, extensionContext);
+	}
+
+	@Override
+	public void interceptBeforeEachMethod(Invocation<Void> invocation,
+			ReflectiveInvocationContext<Method> invocationContext, ExtensionContext extensionContext) throws Throwable {
+		proceedInTestScope(invocation, extensionContext);
+	}
+
+	@Override
+	public void interceptAfterEachMethod(Invocation<Void> invocation,
+			ReflectiveInvocationContext<Method> invocationContext, ExtensionContext extensionContext) throws Throwable {
+		proceedInTestScope(invocation, extensionContext);
 	}
 
 	/**
@@ -127,9 +159,10 @@ public final class TestProxiesExtension
 	 * every after callback even when an earlier extension's before callback failed.
 	 */
 	@Override
+	@SuppressWarnings("unchecked")
 	public void afterEach(ExtensionContext context) {
-		List<AutoCloseable> own = this.testScope.get();
 		this.testScope.remove();
+		List<AutoCloseable> own = context.getStore(TEST_NAMESPACE).remove(this, List.class);
 		List<AutoCloseable> toClose = new ArrayList<>();
 		synchronized (this) {
 			if (this.openClassScopes.isEmpty()) {
@@ -138,7 +171,7 @@ public final class TestProxiesExtension
 				this.unscoped.clear();
 			}
 		}
-		if (context.getStore(NAMESPACE).remove(this) != null && own != null) {
+		if (own != null) {
 			toClose.addAll(own);
 		}
 		closeAll(toClose);
@@ -156,6 +189,27 @@ public final class TestProxiesExtension
 			}
 		}
 		closeClassScope(scope);
+	}
+
+	/**
+	 * Runs a method of a test with the test's scope on the calling thread: not the thread of the
+	 * test's callbacks when a {@code @Timeout} in {@code SEPARATE_THREAD} mode runs the method on
+	 * a thread of its own.
+	 */
+	@SuppressWarnings("unchecked")
+	private void proceedInTestScope(Invocation<Void> invocation, ExtensionContext context) throws Throwable {
+		List<AutoCloseable> own = context.getStore(TEST_NAMESPACE).get(this, List.class);
+		if (own == null || this.testScope.get() != null) {
+			invocation.proceed();
+			return;
+		}
+		this.testScope.set(own);
+		try {
+			invocation.proceed();
+		}
+		finally {
+			this.testScope.remove();
+		}
 	}
 
 	private void register(AutoCloseable resource) {

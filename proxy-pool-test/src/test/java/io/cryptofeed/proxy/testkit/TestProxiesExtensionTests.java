@@ -19,6 +19,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -41,6 +42,7 @@ class TestProxiesExtensionTests {
 		StaticRegistration.classProxy = null;
 		StaticRegistration.testProxies.clear();
 		InstanceRegistration.created.clear();
+		SeparateThreadTimeout.testProxies.clear();
 	}
 
 	@Test
@@ -66,6 +68,18 @@ class TestProxiesExtensionTests {
 
 		assertThat(InstanceRegistration.created).hasSize(3);
 		assertThat(InstanceRegistration.created).allSatisfy(TestProxiesExtensionTests::assertClosed);
+	}
+
+	@Test
+	void aTestRunOnAThreadOfItsOwnByATimeoutClosesItsProxiesWhenItEnds() {
+		EngineTestKit.engine("junit-jupiter")
+			.selectors(selectClass(SeparateThreadTimeout.class))
+			.execute()
+			.testEvents()
+			.assertStatistics((stats) -> stats.started(2).succeeded(2));
+
+		assertThat(SeparateThreadTimeout.testProxies).hasSize(2);
+		assertThat(SeparateThreadTimeout.testProxies).allSatisfy(TestProxiesExtensionTests::assertClosed);
 	}
 
 	@Test
@@ -225,6 +239,34 @@ class TestProxiesExtensionTests {
 			assertClosed(testProxies.get(0));
 			assertOpen(testProxies.get(1));
 			assertOpen(classProxy);
+		}
+
+	}
+
+	/**
+	 * Run by the engine test kit only: JUnit runs each test method on a thread of its own, not
+	 * the one of its before and after callbacks, for the timeout.
+	 */
+	@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+	@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	static class SeparateThreadTimeout {
+
+		@RegisterExtension
+		static final TestProxiesExtension proxies = new TestProxiesExtension();
+
+		static final List<TestProxy> testProxies = new ArrayList<>();
+
+		@Test
+		@Order(1)
+		void first() {
+			testProxies.add(proxies.http());
+		}
+
+		@Test
+		@Order(2)
+		void second() {
+			assertClosed(testProxies.get(0));
+			testProxies.add(proxies.socks5());
 		}
 
 	}
