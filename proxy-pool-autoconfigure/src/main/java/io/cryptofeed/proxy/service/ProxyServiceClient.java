@@ -9,6 +9,7 @@ import java.util.function.Function;
 
 import io.cryptofeed.proxy.core.Durations;
 import io.netty.channel.ChannelOption;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
@@ -16,6 +17,7 @@ import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.core.codec.CodecException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -85,6 +87,8 @@ final class ProxyServiceClient implements AutoCloseable {
 	/**
 	 * Asks for a proxy and reads the answer with {@code interpret}, whose
 	 * {@link ServiceCallException} (without endpoint) counts as a failure of the endpoint that answered.
+	 * An answer that cannot be decoded fails as {@code malformed}, with the fallback policy it
+	 * names if that field alone can be read ({@link ServiceCallException#namedPolicy()}).
 	 */
 	<T> Mono<T> request(ProxyRequest request, Function<ProxyResponse, T> interpret) {
 		return post(ProxyRequest.PATH, request, ProxyResponse.class, interpret);
@@ -99,7 +103,7 @@ final class ProxyServiceClient implements AutoCloseable {
 	}
 
 	private <A, T> Mono<T> post(String path, Object body, Class<A> answer, Function<A, T> interpret, int index,
-			int attempt, String earlier) {
+			int attempt, ServiceCallException earlier) {
 		URI endpoint = this.endpoints.get(index);
 		return once(endpoint, path, body, answer).map(interpret)
 			.onErrorMap(ServiceCallException.class, (failure) -> (failure.endpoint() != null) ? failure
@@ -110,8 +114,7 @@ final class ProxyServiceClient implements AutoCloseable {
 				if (attempt >= this.endpoints.size()) {
 					return Mono.error(all);
 				}
-				return post(path, body, answer, interpret, (index + 1) % this.endpoints.size(), attempt + 1,
-						all.getMessage());
+				return post(path, body, answer, interpret, (index + 1) % this.endpoints.size(), attempt + 1, all);
 			});
 	}
 
@@ -137,7 +140,14 @@ final class ProxyServiceClient implements AutoCloseable {
 			if (answer == Void.class) {
 				return Mono.empty();
 			}
-			return response.bodyToMono(answer)
+			// read whole first (within MAX_ANSWER_BYTES), so that an answer the codecs cannot decode
+			// can be read again for the fallback policy it names: a fail must not become direct
+			return response.bodyToMono(byte[].class)
+				.flatMap((body) -> decode(response, body, answer).onErrorResume(CodecException.class,
+						(error) -> namedPolicy(response, body)
+							.map((policy) -> classify(endpoint, error).naming(policy))
+							.switchIfEmpty(Mono.fromSupplier(() -> classify(endpoint, error)))
+							.flatMap(Mono::error)))
 				.switchIfEmpty(Mono.error(() -> new ServiceCallException(ServiceCallException.Reason.MALFORMED,
 						endpoint, "HTTP " + status.value() + " without a body")));
 		}
@@ -146,6 +156,22 @@ final class ProxyServiceClient implements AutoCloseable {
 				: (status.is5xxServerError() || status.value() == 429) ? ServiceCallException.Reason.SERVER_ERROR
 						: ServiceCallException.Reason.REJECTED;
 		return Mono.error(new ServiceCallException(reason, endpoint, "HTTP " + status.value()));
+	}
+
+	/** A body read whole, decoded by the same codecs as the response it came with. */
+	private static <T> Mono<T> decode(ClientResponse response, byte[] body, Class<T> type) {
+		return ClientResponse.create(response.statusCode(), response.strategies())
+			.headers((headers) -> headers.addAll(response.headers().asHttpHeaders()))
+			.body(Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(body)))
+			.build()
+			.bodyToMono(type);
+	}
+
+	/** The fallback policy a body names, read alone; empty when it names none that can be read. */
+	private static Mono<FallbackPolicy> namedPolicy(ClientResponse response, byte[] body) {
+		return decode(response, body, NamedPolicy.class)
+			.mapNotNull((named) -> FallbackPolicy.fromWireName(named.fallbackPolicy()))
+			.onErrorComplete();
 	}
 
 	private ServiceCallException classify(String endpoint, Throwable error) {

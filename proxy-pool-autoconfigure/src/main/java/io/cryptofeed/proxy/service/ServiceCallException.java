@@ -19,6 +19,8 @@ final class ServiceCallException extends RuntimeException {
 
 	private final String detail;
 
+	private final FallbackPolicy namedPolicy;
+
 	/**
 	 * @param endpoint the endpoint that failed, or {@code null} when no call was made or the
 	 * caller adds it with {@link #at}
@@ -26,19 +28,25 @@ final class ServiceCallException extends RuntimeException {
 	 * line and cut short
 	 */
 	ServiceCallException(Reason reason, String endpoint, String detail) {
+		this(reason, endpoint, detail, null);
+	}
+
+	private ServiceCallException(Reason reason, String endpoint, String detail, FallbackPolicy namedPolicy) {
 		super("reason=" + reason.id() + ((endpoint != null) ? " endpoint=" + ProxyUrls.mask(endpoint) : "")
 				+ " detail=\"" + UntrustedText.oneLine(UntrustedText.excerpt(detail, MAX_DETAIL)) + "\"", null,
 				false, false);
 		this.reason = reason;
 		this.endpoint = endpoint;
 		this.detail = detail;
+		this.namedPolicy = namedPolicy;
 	}
 
-	private ServiceCallException(String message, Reason reason, String endpoint) {
+	private ServiceCallException(String message, Reason reason, String endpoint, FallbackPolicy namedPolicy) {
 		super(message, null, false, false);
 		this.reason = reason;
 		this.endpoint = endpoint;
 		this.detail = null;
+		this.namedPolicy = namedPolicy;
 	}
 
 	Reason reason() {
@@ -49,14 +57,31 @@ final class ServiceCallException extends RuntimeException {
 		return this.endpoint;
 	}
 
-	/** The same failure, naming the endpoint whose answer it is about. */
-	ServiceCallException at(String endpoint) {
-		return new ServiceCallException(this.reason, endpoint, this.detail);
+	/**
+	 * The fallback policy that the answer which could not be used named, or {@code null}: the
+	 * service's latest word on the exchange all the same.
+	 */
+	FallbackPolicy namedPolicy() {
+		return this.namedPolicy;
 	}
 
-	/** This failure, its message preceded by those of the endpoints tried before. */
-	ServiceCallException after(String earlier) {
-		return new ServiceCallException(earlier + "; then " + getMessage(), this.reason, this.endpoint);
+	/** The same failure, of an answer that named this fallback policy. */
+	ServiceCallException naming(FallbackPolicy policy) {
+		return new ServiceCallException(this.reason, this.endpoint, this.detail, policy);
+	}
+
+	/** The same failure, naming the endpoint whose answer it is about. */
+	ServiceCallException at(String endpoint) {
+		return new ServiceCallException(this.reason, endpoint, this.detail, this.namedPolicy);
+	}
+
+	/**
+	 * This failure, its message preceded by those of the endpoints tried before, and the
+	 * policy named last: an endpoint that did not answer leaves the policy another one named.
+	 */
+	ServiceCallException after(ServiceCallException earlier) {
+		return new ServiceCallException(earlier.getMessage() + "; then " + getMessage(), this.reason, this.endpoint,
+				(this.namedPolicy != null) ? this.namedPolicy : earlier.namedPolicy);
 	}
 
 	/** Why a call failed; the id becomes a metric tag and a log field. */

@@ -109,9 +109,13 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
 			return this.guard
-				.guard(this.client.request(request, (response) -> read(key, response)))
+				.guard(this.client.request(request, this::read))
 				.map((answer) -> answered(key, answer, elapsedSince(start)))
 				.onErrorResume(ServiceCallException.class, (failure) -> {
+					if (failure.namedPolicy() != null) {
+						// an answer that cannot be used is still the service's latest word on the exchange
+						this.cache.putPolicy(key, failure.namedPolicy());
+					}
 					this.metrics.requestFailed(failure.reason().id(), elapsedSince(start));
 					return Mono.just(new Asked(null, null, failure));
 				});
@@ -127,19 +131,16 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 	}
 
 	/**
-	 * The answer, checked; one that cannot be used still sets the fallback policy it names: the
-	 * service's latest word on the exchange (a {@code fail} must never become a direct connection).
+	 * The answer, checked; one that cannot be used still names its fallback policy, which
+	 * {@link #ask} records (a {@code fail} must never become a direct connection).
 	 */
-	private Answer read(AnswerCache.Key key, ProxyResponse response) {
+	private Answer read(ProxyResponse response) {
 		try {
 			return Answer.of(response, this.settings.cacheTtl());
 		}
 		catch (ServiceCallException ex) {
 			FallbackPolicy named = FallbackPolicy.fromWireName(response.fallbackPolicy());
-			if (named != null) {
-				this.cache.putPolicy(key, named);
-			}
-			throw ex;
+			throw (named != null) ? ex.naming(named) : ex;
 		}
 	}
 

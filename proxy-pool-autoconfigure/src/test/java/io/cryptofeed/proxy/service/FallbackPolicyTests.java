@@ -2,6 +2,7 @@ package io.cryptofeed.proxy.service;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.stream.Stream;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyAttributes;
@@ -12,7 +13,10 @@ import io.cryptofeed.proxy.testkit.Fault;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
@@ -24,9 +28,11 @@ import static io.cryptofeed.proxy.service.ServiceFixture.EMBEDDED_PEER;
 import static io.cryptofeed.proxy.service.ServiceFixture.SECRET;
 import static io.cryptofeed.proxy.service.ServiceFixture.SERVICE_PEER;
 import static io.cryptofeed.proxy.service.ServiceFixture.counter;
+import static io.cryptofeed.proxy.service.ServiceFixture.requestCount;
 import static io.cryptofeed.proxy.service.ServiceFixture.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * What a connection uses when the service gives no proxy, cannot answer, or its proxy fails:
@@ -95,6 +101,55 @@ class FallbackPolicyTests {
 					assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", "fail")).isEqualTo(2);
 					assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", "direct")).isZero();
 				});
+	}
+
+	static Stream<Arguments> undecodableAnswersNamingFail() {
+		return Stream.of(arguments("a TTL that is a word",
+				"{\"proxy_url\":\"socks5://u:" + SECRET + "@127.0.0.1:1\",\"ttl_seconds\":\"soon\",\"fallback_policy\":\"fail\"}"),
+				arguments("a TTL out of range", "{\"ttl_seconds\":1e30,\"fallback_policy\":\"fail\"}"),
+				arguments("metadata that is not an object", "{\"fallback_policy\":\"fail\",\"metadata\":\"eu\"}"),
+				arguments("a proxy URL that is an object", "{\"proxy_url\":{},\"fallback_policy\":\"fail\"}"));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("undecodableAnswersNamingFail")
+	void anAnswerThatCannotBeDecodedStillHasItsFailPolicyFollowedAndRemembered(String name, String body) {
+		this.fixture.answer(okJson(body));
+		run(this.fixture.runner().withPropertyValues("cryptofeed.proxy.external-service.fallback-to-embedded=false"),
+				(context, client) -> {
+					assertThatExceptionOfType(WebClientRequestException.class)
+						.isThrownBy(() -> this.fixture.whoami(client))
+						.havingRootCause()
+						.isInstanceOf(ProxyServiceUnavailableException.class)
+						.withMessageContaining("fallback policy is fail")
+						.withMessageContaining("reason=malformed")
+						.withMessageNotContaining(SECRET);
+					// the service goes down: the policy its last answer named still holds
+					this.fixture.answer(aResponse().withStatus(503));
+					assertThatExceptionOfType(WebClientRequestException.class)
+						.isThrownBy(() -> this.fixture.whoami(client))
+						.havingRootCause()
+						.isInstanceOf(ProxyServiceUnavailableException.class)
+						.withMessageContaining("reason=server_error");
+					assertThat(context.getBean(ProxyPoolHttpClients.class)
+						.directRoutes()
+						.count(ConnectionType.HTTP, DirectRoutes.Reason.SERVICE)).isZero();
+					assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", "fail")).isEqualTo(2);
+					assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", "direct")).isZero();
+				});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "{\"ttl_seconds\":\"soon\"}", "{\"ttl_seconds\":\"soon\",\"fallback_policy\":[\"fail\"]}",
+			"{\"fallback_policy\":\"fail\",\"proxy_url\":" })
+	void anAnswerThatCannotBeDecodedWithoutAReadablePolicyLeavesTheLastPolicy(String body) {
+		this.fixture.answerWithProxy(0L, "direct_connection");
+		run(this.fixture.runner(), (context, client) -> {
+			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+			this.fixture.answer(okJson(body));
+			assertThat(this.fixture.whoami(client)).isEqualTo(DIRECT_PEER);
+			assertThat(requestCount(context, "failed", "malformed")).isOne();
+		});
 	}
 
 	@Test

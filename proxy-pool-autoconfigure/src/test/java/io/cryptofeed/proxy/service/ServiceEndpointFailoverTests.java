@@ -15,7 +15,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Hooks;
+
+import org.springframework.web.reactive.function.client.WebClientRequestException;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -27,6 +30,7 @@ import static io.cryptofeed.proxy.service.ServiceFixture.EMBEDDED_PEER;
 import static io.cryptofeed.proxy.service.ServiceFixture.SERVICE_PEER;
 import static io.cryptofeed.proxy.service.ServiceFixture.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /** Endpoints tried in order, each call starting at the one that answered last. */
 class ServiceEndpointFailoverTests {
@@ -123,6 +127,26 @@ class ServiceEndpointFailoverTests {
 									"reason=unauthorized", "HTTP 401");
 					});
 		}
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "{\"ttl_seconds\":\"soon\",\"fallback_policy\":\"fail\"}",
+			"{\"ttl_seconds\":-5,\"fallback_policy\":\"fail\"}" })
+	void aFailPolicyNamedByABadAnswerHoldsWhenTheNextEndpointCannotAnswer(String badAnswer) {
+		this.fixture.answer(okJson(badAnswer));
+		this.second.stubFor(post(urlEqualTo(ProxyRequest.PATH)).willReturn(aResponse().withStatus(503)));
+		run(this.fixture.runner()
+			.withPropertyValues(endpoints(this.fixture.serviceUrl(), secondUrl()))
+			.withPropertyValues("cryptofeed.proxy.external-service.fallback-to-embedded=false"),
+				(context, client) -> {
+					assertThatExceptionOfType(WebClientRequestException.class)
+						.isThrownBy(() -> this.fixture.whoami(client))
+						.havingRootCause()
+						.isInstanceOf(ProxyServiceUnavailableException.class)
+						.withMessageContaining("reason=malformed")
+						.withMessageContaining("reason=server_error");
+					assertThat(requestsTo(this.second)).isOne();
+				});
 	}
 
 	private String secondUrl() {
