@@ -13,6 +13,7 @@ import org.springframework.aot.hint.MemberCategory;
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
 import org.springframework.boot.context.properties.bind.BindableRuntimeHintsRegistrar;
+import org.springframework.util.ClassUtils;
 
 /**
  * What the starter reads by reflection at run time, for a native image (the JVM needs none of
@@ -23,6 +24,9 @@ class ProxyPoolRuntimeHints implements RuntimeHintsRegistrar {
 
 	/** The class names the starter looks up at run time (a lookup of an unregistered class fails in an image). */
 	static final List<String> CLASSES_LOOKED_UP = classesLookedUp();
+
+	/** The JSON of an answer's fallback policy read alone (package-private, so named here). */
+	static final String NAMED_POLICY = "io.cryptofeed.proxy.service.NamedPolicy";
 
 	@Override
 	public void registerHints(RuntimeHints hints, ClassLoader classLoader) {
@@ -39,7 +43,7 @@ class ProxyPoolRuntimeHints implements RuntimeHintsRegistrar {
 			.registerType(PoolMember.class, (type) -> type.withField("unavailable").withField("activeLeases"));
 		// the proxy service's JSON, read and written by WebClient and a router function, which register nothing
 		new BindingReflectionHintsRegistrar().registerReflectionHints(hints.reflection(), ProxyRequest.class,
-				ProxyResponse.class, ProxyFeedback.class);
+				ProxyResponse.class, ProxyFeedback.class, ClassUtils.resolveClassName(NAMED_POLICY, classLoader));
 	}
 
 	private static void registerDeclaredFields(RuntimeHints hints, Class<?> type) {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.predicate.ReflectionHintsPredicates;
 import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
+import org.springframework.util.ClassUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,6 +59,13 @@ class ProxyPoolRuntimeHintsTests {
 	void theProxyServicesJson() throws NoSuchMethodException {
 		assertThat(this.reflection.onMethodInvocation(ProxyResponse.class.getMethod("proxyUrl"))).accepts(this.hints);
 		assertThat(this.reflection.onType(ProxyFeedback.class)).accepts(this.hints);
+	}
+
+	@Test
+	void theFallbackPolicyOfAnAnswerReadAlone() throws Exception {
+		Class<?> namedPolicy = ClassUtils.forName(ProxyPoolRuntimeHints.NAMED_POLICY, getClass().getClassLoader());
+		assertThat(this.reflection.onMethodInvocation(namedPolicy.getDeclaredMethod("fallbackPolicy")))
+			.accepts(this.hints);
 	}
 
 }
