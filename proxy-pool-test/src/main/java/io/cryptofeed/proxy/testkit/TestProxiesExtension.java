@@ -57,7 +57,7 @@ public final class TestProxiesExtension
 	private final ThreadLocal<Deque<ClassScope>> classScopesOfThread = new ThreadLocal<>();
 
 	/** What the test running on this thread holds, while one runs. */
-	private final ThreadLocal<List<AutoCloseable>> testScope = new ThreadLocal<>();
+	private final ThreadLocal<TestScope> testScope = new ThreadLocal<>();
 
 	/** What was created while no scope was open. */
 	private final List<AutoCloseable> unscoped = new ArrayList<>();
@@ -125,7 +125,7 @@ public final class TestProxiesExtension
 
 	@Override
 	public void beforeEach(ExtensionContext context) {
-		List<AutoCloseable> own = new ArrayList<>();
+		TestScope own = new TestScope();
 		this.testScope.set(own);
 		context.getStore(TEST_NAMESPACE).put(this, own);
 	}
@@ -159,10 +159,9 @@ public final class TestProxiesExtension
 	 * every after callback even when an earlier extension's before callback failed.
 	 */
 	@Override
-	@SuppressWarnings("unchecked")
 	public void afterEach(ExtensionContext context) {
 		this.testScope.remove();
-		List<AutoCloseable> own = context.getStore(TEST_NAMESPACE).remove(this, List.class);
+		TestScope own = context.getStore(TEST_NAMESPACE).remove(this, TestScope.class);
 		List<AutoCloseable> toClose = new ArrayList<>();
 		synchronized (this) {
 			if (this.openClassScopes.isEmpty()) {
@@ -172,7 +171,7 @@ public final class TestProxiesExtension
 			}
 		}
 		if (own != null) {
-			toClose.addAll(own);
+			toClose.addAll(own.end());
 		}
 		closeAll(toClose);
 	}
@@ -196,9 +195,8 @@ public final class TestProxiesExtension
 	 * test's callbacks when a {@code @Timeout} in {@code SEPARATE_THREAD} mode runs the method on
 	 * a thread of its own.
 	 */
-	@SuppressWarnings("unchecked")
 	private void proceedInTestScope(Invocation<Void> invocation, ExtensionContext context) throws Throwable {
-		List<AutoCloseable> own = context.getStore(TEST_NAMESPACE).get(this, List.class);
+		TestScope own = context.getStore(TEST_NAMESPACE).get(this, TestScope.class);
 		if (own == null || this.testScope.get() != null) {
 			invocation.proceed();
 			return;
@@ -213,7 +211,7 @@ public final class TestProxiesExtension
 	}
 
 	private void register(AutoCloseable resource) {
-		List<AutoCloseable> own = this.testScope.get();
+		TestScope own = this.testScope.get();
 		if (own != null) {
 			own.add(resource);
 			return;
@@ -273,6 +271,38 @@ public final class TestProxiesExtension
 		if (failure != null) {
 			throw failure;
 		}
+	}
+
+	/**
+	 * What one test holds. A method that a {@code @Timeout} in {@code SEPARATE_THREAD} mode gave
+	 * up on runs on in the thread JUnit leaves behind, and may add to it while, or after, the
+	 * test's after callback ends it: what comes after is closed at once, as nothing would close
+	 * it later.
+	 */
+	private static final class TestScope {
+
+		private final List<AutoCloseable> resources = new ArrayList<>();
+
+		private boolean ended;
+
+		void add(AutoCloseable resource) {
+			synchronized (this) {
+				if (!this.ended) {
+					this.resources.add(resource);
+					return;
+				}
+			}
+			closeAll(List.of(resource));
+		}
+
+		/** Ends the scope: what it holds, to close. */
+		synchronized List<AutoCloseable> end() {
+			this.ended = true;
+			List<AutoCloseable> held = new ArrayList<>(this.resources);
+			this.resources.clear();
+			return held;
+		}
+
 	}
 
 	/** What one class holds; compared by identity, as two classes may hold equal lists. */

@@ -82,6 +82,34 @@ class TestProxiesExtensionTests {
 		assertThat(SeparateThreadTimeout.testProxies).allSatisfy(TestProxiesExtensionTests::assertClosed);
 	}
 
+	/**
+	 * A test that a {@code @Timeout} in {@code SEPARATE_THREAD} mode gave up on runs on: JUnit
+	 * leaves its thread behind, and the test's callbacks end its scope meanwhile. A proxy it
+	 * starts after that is closed at once, not added to a scope that nothing closes any more.
+	 */
+	@Test
+	void aProxyStartedByATimedOutTestAfterItsScopeEndedIsClosedAtOnce() throws Exception {
+		EngineTestKit.engine("junit-jupiter")
+			.selectors(selectClass(TimedOutSeparateThread.class))
+			.execute()
+			.testEvents()
+			.assertStatistics((stats) -> stats.started(1).failed(1));
+		// the test's after callbacks and the class's have all run: let the left-behind thread on
+		TimedOutSeparateThread.scopeEnded.countDown();
+
+		assertThat(TimedOutSeparateThread.started.await(30, TimeUnit.SECONDS)).as("the left-behind test went on")
+			.isTrue();
+		TestProxy late = TimedOutSeparateThread.lateProxy;
+		assertThat(late).as("the proxy it started").isNotNull();
+		try {
+			assertClosed(late);
+		}
+		finally {
+			// closing again does nothing: only a proxy left open is closed here
+			late.close();
+		}
+	}
+
 	@Test
 	void aFailingBeforeEachOfAnotherExtensionLeavesClassProxiesOpenForTheNextTests() {
 		EngineTestKit.engine("junit-jupiter")
@@ -267,6 +295,48 @@ class TestProxiesExtensionTests {
 		void second() {
 			assertClosed(testProxies.get(0));
 			testProxies.add(proxies.socks5());
+		}
+
+	}
+
+	/**
+	 * Run by the engine test kit only: its one test outlasts its timeout, in a thread of its own
+	 * that JUnit leaves behind, and starts a proxy once the test's scope ended.
+	 */
+	@Timeout(value = 200, unit = TimeUnit.MILLISECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+	static class TimedOutSeparateThread {
+
+		@RegisterExtension
+		static final TestProxiesExtension proxies = new TestProxiesExtension();
+
+		static final CountDownLatch scopeEnded = new CountDownLatch(1);
+
+		static final CountDownLatch started = new CountDownLatch(1);
+
+		static volatile TestProxy lateProxy;
+
+		@Test
+		void outlastsItsTimeout() {
+			boolean interrupted = false;
+			while (true) {
+				try {
+					scopeEnded.await();
+					break;
+				}
+				catch (InterruptedException ex) {
+					// JUnit interrupts the thread it gives up on: this test runs on regardless
+					interrupted = true;
+				}
+			}
+			try {
+				lateProxy = proxies.http();
+			}
+			finally {
+				started.countDown();
+				if (interrupted) {
+					Thread.currentThread().interrupt();
+				}
+			}
 		}
 
 	}
