@@ -1,5 +1,6 @@
 package io.cryptofeed.proxy.core;
 
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -23,6 +24,8 @@ import java.util.function.Function;
  * {@code url} is one fixed proxy.
  */
 public final class ProxyPools {
+
+	private static final System.Logger log = System.getLogger(ProxyPools.class.getName());
 
 	private final Object reconcileLock = new Object();
 
@@ -153,8 +156,26 @@ public final class ProxyPools {
 			}
 			change = new PoolsChange(addedPools, removedPools, added, removed);
 		}
-		this.listeners.forEach((listener) -> listener.poolsChanged(change));
+		tellEach(change);
 		return change;
+	}
+
+	/**
+	 * Tells every pools listener, also when one throws (an application's): the pools changed
+	 * already, so the listeners after it (the metrics, the rate limits) must hear it all the
+	 * same, and the reload must go on to its end (its health checks) rather than stop half done.
+	 */
+	private void tellEach(PoolsChange change) {
+		for (PoolsListener listener : this.listeners) {
+			try {
+				listener.poolsChanged(change);
+			}
+			catch (RuntimeException ex) {
+				String message = ex.getMessage();
+				log.log(Level.WARNING, "proxy pools: pools listener {0} failed: {1}", listener.getClass().getName(),
+						ex.getClass().getSimpleName() + ((message != null) ? ": " + ProxyUrls.maskWords(message) : ""));
+			}
+		}
 	}
 
 	/**

@@ -276,6 +276,31 @@ class ReconciliationTests {
 				.containsExactly(removed));
 	}
 
+	/**
+	 * A pools listener of the application (added with addPoolsListener) that throws: the
+	 * listeners after it, the metrics' and the rate limits' among them (they register once
+	 * the context is up, after a listener an application bean added as it was made), still hear
+	 * the change, and the reload goes on to its end (health checks of the new members, the
+	 * configuration it compares the next reload with) instead of taking the exception.
+	 */
+	@Test
+	void aPoolsListenerThatThrowsLeavesNoReloadHalfDone() {
+		ProxyPools pools = ProxyPools.of(List.of(spec(HTTP, "round-robin", member(0, 1), member(1, 1))), Map.of(),
+				strategies::create);
+		PoolMember removed = pools.pools().get(HTTP).members().get(0);
+		pools.addPoolsListener((change) -> {
+			throw new IllegalStateException("a pools listener of the application failed");
+		});
+		List<PoolsChange> changes = new ArrayList<>();
+		pools.addPoolsListener(changes::add);
+
+		PoolsChange change = pools.reconcile(List.of(spec(HTTP, "round-robin", member(1, 1), member(2, 1))), Map.of(),
+				strategies::create);
+
+		assertThat(change.removedMembers()).extracting(PoolsChange.Member::member).containsExactly(removed);
+		assertThat(changes).containsExactly(change);
+	}
+
 	@Test
 	void availabilityListenersOfThePoolsHearPoolsAddedLater() {
 		ProxyPools pools = ProxyPools.of(List.of(), Map.of(), strategies::create);
