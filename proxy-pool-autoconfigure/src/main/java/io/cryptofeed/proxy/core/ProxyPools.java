@@ -193,7 +193,8 @@ public final class ProxyPools {
 				if (failure == null) {
 					failure = ex;
 				}
-				else {
+				else if (ex != failure) {
+					// one exception thrown twice (a listener added twice) cannot suppress itself
 					failure.addSuppressed(ex);
 				}
 			}

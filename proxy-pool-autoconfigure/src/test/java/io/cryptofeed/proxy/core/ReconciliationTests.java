@@ -301,6 +301,32 @@ class ReconciliationTests {
 		assertThat(changes).containsExactly(change);
 	}
 
+	/**
+	 * The same failure thrown by two availability listeners (one listener added twice, or two
+	 * that rethrow one exception kept by the application): the listeners after them still hear
+	 * the change. Adding the failure to itself as suppressed throws, which stopped the telling.
+	 */
+	@Test
+	void oneFailureThrownByTwoAvailabilityListenersStopsNoListenerAfterThem() {
+		ProxyPools pools = ProxyPools.of(List.of(spec(HTTP, "round-robin", member(0, 1), member(1, 1))), Map.of(),
+				strategies::create);
+		ProxyPool http = pools.pools().get(HTTP);
+		IllegalStateException kept = new IllegalStateException("the application's feed registry is closed");
+		ProxyPool.AvailabilityListener failing = (pool, member, available) -> {
+			throw kept;
+		};
+		pools.addAvailabilityListener(failing);
+		pools.addAvailabilityListener(failing);
+		List<PoolMember> heard = new ArrayList<>();
+		pools.addAvailabilityListener((pool, member, available) -> heard.add(member));
+
+		assertThatExceptionOfType(IllegalStateException.class)
+			.isThrownBy(() -> http.setUnavailable(http.members().get(1), Unavailability.CIRCUIT_OPEN, true))
+			.isSameAs(kept);
+		assertThat(heard).containsExactly(http.members().get(1));
+		assertThat(kept.getSuppressed()).isEmpty();
+	}
+
 	@Test
 	void availabilityListenersOfThePoolsHearPoolsAddedLater() {
 		ProxyPools pools = ProxyPools.of(List.of(), Map.of(), strategies::create);
