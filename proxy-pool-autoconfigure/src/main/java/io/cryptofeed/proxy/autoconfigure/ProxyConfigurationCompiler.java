@@ -365,7 +365,9 @@ public final class ProxyConfigurationCompiler {
 		if (hasUrl) {
 			single = endpoint(path + ".url", connection.getUrl(), violations);
 		}
-		if (!key.isDefault() && !hasUrl && connection.getPool().isEmpty()) {
+		// a url left empty (a placeholder nothing sets: ${BINANCE_PROXY:}) keeps the settings
+		// for when it is set, as a pool whose members are all disabled does
+		if (!key.isDefault() && connection.getUrl() == null && connection.getPool().isEmpty()) {
 			OwnProxySettings.setIn(connection)
 				.forEach((setting, value) -> violations.add(path + "." + setting, value,
 						"applies to nothing: the block has no url or pool of its own, so exchange '" + key.settings()

@@ -567,6 +567,23 @@ class ProxyConfigurationValidationTests {
 			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(ProxyPools.class));
 	}
 
+	/**
+	 * An exchange's url left empty by a placeholder nothing sets ({@code url: ${BINANCE_PROXY:}}),
+	 * as an environment without the exchange's own proxy has it, or as an operator empties it
+	 * to fall back to the default block: the block's timeout, strategy and health checks are
+	 * for when the url is set, as a disabled pool's are, and must not stop the start (nor a
+	 * reload, which would keep the proxy the operator meant to leave).
+	 */
+	@Test
+	void anExchangeWhoseUrlIsLeftEmptyKeepsItsSettingsForWhenItIsSet() {
+		String binance = "cryptofeed.proxy.exchanges.binance";
+		this.runner
+			.withPropertyValues(HTTP + ".url=http://10.0.0.5:3128", binance + ".hosts[0]=*.binance.com",
+					binance + ".http.url=", binance + ".http.timeout=5s", binance + ".http.strategy=least-connections",
+					binance + ".http.health-check.interval=10s")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(ProxyPools.class));
+	}
+
 	/** Budgets and rate limits count per member and exchange, so they apply to the default block's members too. */
 	@Test
 	void anExchangeWithoutProxiesOfItsOwnKeepsItsBudgetsAndRateLimitsAndADisabledPoolItsSettings() {
