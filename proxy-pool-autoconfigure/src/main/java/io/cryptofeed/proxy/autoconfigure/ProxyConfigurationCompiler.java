@@ -214,7 +214,12 @@ public final class ProxyConfigurationCompiler {
 		}
 		atLeastOne(path + ".sliding-window-size", breaker.getSlidingWindowSize(), violations);
 		atLeastOne(path + ".minimum-number-of-calls", breaker.getMinimumNumberOfCalls(), violations);
-		if (breaker.getSlidingWindowSize() >= 1 && breaker.getMinimumNumberOfCalls() > breaker.getSlidingWindowSize()) {
+		int minimumNumberOfCalls = breaker.getMinimumNumberOfCalls();
+		if (!breaker.minimumNumberOfCallsWasSet() && breaker.getSlidingWindowSize() >= 1) {
+			// the default follows a smaller window: nobody asked for more outcomes than it holds
+			minimumNumberOfCalls = Math.min(minimumNumberOfCalls, breaker.getSlidingWindowSize());
+		}
+		if (breaker.getSlidingWindowSize() >= 1 && minimumNumberOfCalls > breaker.getSlidingWindowSize()) {
 			// Resilience4j would judge after a full window without a word, however many calls were asked for
 			violations.add(path + ".minimum-number-of-calls", String.valueOf(breaker.getMinimumNumberOfCalls()),
 					"more than sliding-window-size (" + breaker.getSlidingWindowSize()
@@ -230,7 +235,7 @@ public final class ProxyConfigurationCompiler {
 			return null;
 		}
 		return new BreakerSettings(breaker.getFailureRateThreshold(), breaker.getSlidingWindowSize(),
-				breaker.getMinimumNumberOfCalls(), breaker.getWaitDurationInOpenState(),
+				minimumNumberOfCalls, breaker.getWaitDurationInOpenState(),
 				breaker.getPermittedCallsInHalfOpenState());
 	}
 

@@ -284,8 +284,14 @@ public class ProxyProperties {
 		/** Number of recent connect outcomes remembered per member. */
 		private int slidingWindowSize = 10;
 
-		/** Connect outcomes needed before a member's failure rate is judged; at most sliding-window-size. */
+		/**
+		 * Connect outcomes needed before a member's failure rate is judged; at most
+		 * sliding-window-size (left unset, 5 or sliding-window-size if that is smaller).
+		 */
 		private int minimumNumberOfCalls = 5;
+
+		/** Whether the configuration sets minimum-number-of-calls: only then is one above the window a mistake. */
+		private boolean minimumNumberOfCallsSet;
 
 		/**
 		 * How long an open breaker keeps its member out before letting trial connects through; a
@@ -327,6 +333,12 @@ public class ProxyProperties {
 
 		public void setMinimumNumberOfCalls(int minimumNumberOfCalls) {
 			this.minimumNumberOfCalls = minimumNumberOfCalls;
+			this.minimumNumberOfCallsSet = true;
+		}
+
+		/** Whether {@link #setMinimumNumberOfCalls} was called: the binder calls it for a value written only. */
+		boolean minimumNumberOfCallsWasSet() {
+			return this.minimumNumberOfCallsSet;
 		}
 
 		public Duration getWaitDurationInOpenState() {

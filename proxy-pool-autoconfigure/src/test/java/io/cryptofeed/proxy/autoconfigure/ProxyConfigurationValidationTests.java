@@ -584,6 +584,22 @@ class ProxyConfigurationValidationTests {
 			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(ProxyPools.class));
 	}
 
+	/**
+	 * A window smaller than the default minimum number of calls (5), the minimum left as it is:
+	 * it was never written, so there is nothing to correct. It follows the window, as
+	 * Resilience4j always had it (a breaker judged after a full window), and the start goes on.
+	 * Only a minimum the user wrote above the window is a mistake.
+	 */
+	@Test
+	void aSmallWindowWithTheDefaultMinimumNumberOfCallsJudgesAfterAFullWindow() {
+		this.runner
+			.withPropertyValues(HTTP + ".url=http://10.0.0.5:3128", "cryptofeed.proxy.circuit-breaker.sliding-window-size=3")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(CompiledProxyConfiguration.class).breaker().minimumNumberOfCalls()).isEqualTo(3);
+			});
+	}
+
 	/** Budgets and rate limits count per member and exchange, so they apply to the default block's members too. */
 	@Test
 	void anExchangeWithoutProxiesOfItsOwnKeepsItsBudgetsAndRateLimitsAndADisabledPoolItsSettings() {
