@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.proxy.ProxyHandler;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Ticker;
@@ -44,9 +45,21 @@ final class ResponseTimeoutHandler extends ChannelInboundHandlerAdapter {
 	/**
 	 * A request was sent on the channel: its answer must start, and keep coming, within the
 	 * timeout. The channel's handler is added (before the HTTP codec, so every read counts)
-	 * the first time.
+	 * the first time. On a channel whose proxy has not opened its tunnel yet, the timeout starts
+	 * once the tunnel is up, since the request is only written then.
 	 */
 	static void arm(Channel channel, Duration timeout) {
+		ProxyHandler proxy = channel.pipeline().get(ProxyHandler.class);
+		if (proxy != null && !proxy.isConnected()) {
+			// the request waits in the proxy's handler until the tunnel is up, and the proxy's
+			// handshake has its own timeout: the answer is waited for from then on
+			proxy.connectFuture().addListener((tunnel) -> {
+				if (tunnel.isSuccess() && channel.isActive()) {
+					arm(channel, timeout);
+				}
+			});
+			return;
+		}
 		ResponseTimeoutHandler handler = channel.attr(KEY).get();
 		if (handler == null) {
 			handler = new ResponseTimeoutHandler();

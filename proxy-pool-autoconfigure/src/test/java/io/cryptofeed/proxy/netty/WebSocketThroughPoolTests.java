@@ -480,6 +480,25 @@ class WebSocketThroughPoolTests {
 		}, "cryptofeed.proxy.default.websocket.timeout=300ms");
 	}
 
+	/**
+	 * A proxy slower to open its tunnel than the pool's {@code timeout}, though within
+	 * {@code handshake-timeout}: the opening handshake waits in the client until the tunnel is
+	 * up, so its timeout counts from then and the session opens.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "http", "socks5" })
+	void aTunnelSlowerToOpenThanThePoolsTimeoutButWithinTheHandshakeTimeoutCarriesTheSession(String kind) {
+		TestProxy slow = kind.equals("http") ? this.first : this.third;
+		slow.fault(Fault.delay(Duration.ofMillis(900)));
+		String[] properties = { "cryptofeed.proxy.default.websocket.url=" + slow.url(),
+				"cryptofeed.proxy.default.websocket.timeout=300ms", "cryptofeed.proxy.handshake-timeout=10s" };
+		TransportTestSupport.runner().withPropertyValues(properties).run((context) -> {
+			assertThat(firstFrame(context.getBean(WebSocketClient.class)))
+				.isEqualTo(kind.equals("http") ? "peer=127.0.0.21" : "peer=127.0.0.23");
+			assertThat(slow.tunnels()).isOne();
+		});
+	}
+
 	@Test
 	void whenAHandshakeStallsThroughTheLastMemberLeftAfterAnotherFailedToConnectTheErrorNamesBoth() {
 		this.trio.first.fault(Fault.REFUSE);
