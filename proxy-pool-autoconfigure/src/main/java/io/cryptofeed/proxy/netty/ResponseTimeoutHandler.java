@@ -49,19 +49,21 @@ final class ResponseTimeoutHandler extends ChannelInboundHandlerAdapter {
 	 * once the tunnel is up, since the request is only written then.
 	 */
 	static void arm(Channel channel, Duration timeout) {
-		ProxyHandler proxy = channel.pipeline().get(ProxyHandler.class);
-		if (proxy != null && !proxy.isConnected()) {
-			// the request waits in the proxy's handler until the tunnel is up, and the proxy's
-			// handshake has its own timeout: the answer is waited for from then on
-			proxy.connectFuture().addListener((tunnel) -> {
-				if (tunnel.isSuccess() && channel.isActive()) {
-					arm(channel, timeout);
-				}
-			});
-			return;
-		}
 		ResponseTimeoutHandler handler = channel.attr(KEY).get();
 		if (handler == null) {
+			// only a channel's first request can find its tunnel still opening: the handler is
+			// added once it is up, so a reused connection skips the pipeline lookup
+			ProxyHandler proxy = channel.pipeline().get(ProxyHandler.class);
+			if (proxy != null && !proxy.isConnected()) {
+				// the request waits in the proxy's handler until the tunnel is up, and the proxy's
+				// handshake has its own timeout: the answer is waited for from then on
+				proxy.connectFuture().addListener((tunnel) -> {
+					if (tunnel.isSuccess() && channel.isActive()) {
+						arm(channel, timeout);
+					}
+				});
+				return;
+			}
 			handler = new ResponseTimeoutHandler();
 			if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
 				channel.pipeline().addBefore(NettyPipeline.HttpCodec, NAME, handler);
