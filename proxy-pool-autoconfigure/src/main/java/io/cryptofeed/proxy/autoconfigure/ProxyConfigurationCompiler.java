@@ -34,6 +34,9 @@ import io.cryptofeed.proxy.health.HealthCheckSettings;
 import io.cryptofeed.proxy.netty.ProxyTls;
 import io.cryptofeed.proxy.netty.TransportSettings;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.util.unit.DataSize;
 
@@ -42,6 +45,8 @@ import org.springframework.util.unit.DataSize;
  * specs. All violations are collected, so one start-up reports every mistake at once.
  */
 public final class ProxyConfigurationCompiler {
+
+	private static final Log logger = LogFactory.getLog(ProxyConfigurationCompiler.class);
 
 	/** Used when neither {@code timeout} nor {@code timeout-seconds} is set. */
 	static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -371,14 +376,16 @@ public final class ProxyConfigurationCompiler {
 			single = endpoint(path + ".url", connection.getUrl(), violations);
 		}
 		// a url left empty (a placeholder nothing sets: ${BINANCE_PROXY:}) keeps the settings
-		// for when it is set, as a pool whose members are all disabled does
+		// for when it is set, as a pool whose members are all disabled does. A warning, not a
+		// violation: a profile that brings the pool (application-prod.yml) leaves the settings of
+		// the shared file without one elsewhere, and that must still start
 		if (!key.isDefault() && connection.getUrl() == null && connection.getPool().isEmpty()) {
 			OwnProxySettings.setIn(connection)
-				.forEach((setting, value) -> violations.add(path + "." + setting, value,
-						"applies to nothing: the block has no url or pool of its own, so exchange '" + key.settings()
-								+ "' connects through the default block's proxies, with the default block's settings",
-						"give this block a url or pool of its own, or set it under " + ProxyProperties.PREFIX
-								+ ".default." + key.type().id() + " (for every exchange without proxies of its own)"));
+				.forEach((setting, value) -> logger.warn("proxy config: " + path + "." + setting + "=" + value
+						+ " applies to nothing: the block has no url or pool of its own, so exchange '" + key.settings()
+						+ "' connects through the default block's proxies, with the default block's settings; give this"
+						+ " block a url or pool of its own, or set it under " + ProxyProperties.PREFIX + ".default."
+						+ key.type().id()));
 		}
 		if (violations.any()) {
 			return;

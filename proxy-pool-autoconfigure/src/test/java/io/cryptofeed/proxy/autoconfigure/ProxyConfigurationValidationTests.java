@@ -9,6 +9,7 @@ import java.util.stream.Stream;
 
 import io.cryptofeed.proxy.core.ProxyPools;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -18,12 +19,15 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.io.ByteArrayResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** Every rule that makes start-up fail, with the property it must name. */
+@ExtendWith(OutputCaptureExtension.class)
 class ProxyConfigurationValidationTests {
 
 	private static final String HTTP = "cryptofeed.proxy.default.http";
@@ -93,26 +97,6 @@ class ProxyConfigurationValidationTests {
 						List.of(HTTP + ".pool[0].url=http://proxy.example:3128",
 								HTTP + ".pool[1].url=http://Proxy.Example.:3128"),
 						HTTP + ".pool[1].url", "already member pool[0]"),
-				arguments("an exchange's timeout where the exchange has no proxies of its own",
-						List.of(HTTP + ".url=http://u:canary@10.0.0.5:3128",
-								"cryptofeed.proxy.exchanges.binance.hosts[0]=*.binance.com",
-								"cryptofeed.proxy.exchanges.binance.http.timeout=5s"),
-						"cryptofeed.proxy.exchanges.binance.http.timeout", "has no url or pool of its own"),
-				arguments("an exchange's health check where the exchange has no proxies of its own",
-						List.of(HTTP + ".url=http://u:canary@10.0.0.5:3128",
-								"cryptofeed.proxy.exchanges.binance.hosts[0]=*.binance.com",
-								"cryptofeed.proxy.exchanges.binance.websocket.health-check.interval=10s"),
-						"cryptofeed.proxy.exchanges.binance.websocket.health-check.interval",
-						"has no url or pool of its own"),
-				arguments("an exchange's strategy where the exchange has no proxies of its own",
-						List.of(HTTP + ".url=http://u:canary@10.0.0.5:3128",
-								"cryptofeed.proxy.exchanges.binance.http.strategy=least-connections"),
-						"cryptofeed.proxy.exchanges.binance.http.strategy", "has no url or pool of its own"),
-				arguments("a breaker's minimum number of calls above what its window remembers",
-						List.of(HTTP + ".url=http://10.0.0.5:3128",
-								"cryptofeed.proxy.circuit-breaker.minimum-number-of-calls=20"),
-						"cryptofeed.proxy.circuit-breaker.minimum-number-of-calls",
-						"more than sliding-window-size (10) remembers"),
 				arguments("weight zero", List.of(HTTP + ".pool[0].url=socks5://h:1080", HTTP + ".pool[0].weight=0"),
 						HTTP + ".pool[0].weight", "at least 1"),
 				arguments("weight negative",
@@ -575,13 +559,16 @@ class ProxyConfigurationValidationTests {
 	 * reload, which would keep the proxy the operator meant to leave).
 	 */
 	@Test
-	void anExchangeWhoseUrlIsLeftEmptyKeepsItsSettingsForWhenItIsSet() {
+	void anExchangeWhoseUrlIsLeftEmptyKeepsItsSettingsForWhenItIsSet(CapturedOutput output) {
 		String binance = "cryptofeed.proxy.exchanges.binance";
 		this.runner
 			.withPropertyValues(HTTP + ".url=http://10.0.0.5:3128", binance + ".hosts[0]=*.binance.com",
 					binance + ".http.url=", binance + ".http.timeout=5s", binance + ".http.strategy=least-connections",
 					binance + ".http.health-check.interval=10s")
-			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(ProxyPools.class));
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(ProxyPools.class);
+				assertThat(output).doesNotContain("applies to nothing");
+			});
 	}
 
 	/**
@@ -597,6 +584,27 @@ class ProxyConfigurationValidationTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(CompiledProxyConfiguration.class).breaker().minimumNumberOfCalls()).isEqualTo(3);
+			});
+	}
+
+	/**
+	 * A pool-only setting in an exchange's block that has no url or pool reaches nothing; a
+	 * profile may bring the pool elsewhere, so it is named in a warning and the start goes on.
+	 */
+	@Test
+	void anExchangeSettingThatAppliesToNothingIsNamedInAWarningAndTheStartGoesOn(CapturedOutput output) {
+		String binance = "cryptofeed.proxy.exchanges.binance";
+		this.runner
+			.withPropertyValues(HTTP + ".url=http://u:canary@10.0.0.5:3128", binance + ".hosts[0]=*.binance.com",
+					binance + ".http.timeout=5s", binance + ".http.strategy=least-connections",
+					binance + ".websocket.health-check.interval=10s")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(ProxyPools.class);
+				assertThat(output).contains(binance + ".http.timeout=5s applies to nothing")
+					.contains(binance + ".http.strategy=least-connections applies to nothing")
+					.contains(binance + ".websocket.health-check.interval=10s applies to nothing")
+					.contains("set it under cryptofeed.proxy.default.http")
+					.doesNotContain("canary");
 			});
 	}
 
