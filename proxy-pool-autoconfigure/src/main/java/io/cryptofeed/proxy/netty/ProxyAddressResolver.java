@@ -11,6 +11,7 @@ import java.util.function.LongSupplier;
 import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.PoolsChange;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
+import io.cryptofeed.proxy.core.SharedAsks;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -18,8 +19,8 @@ import reactor.core.scheduler.Schedulers;
  * Resolves proxy host names off the event loop and caches the answers for a while; IP
  * literals need no lookup. Reactor Netty would otherwise resolve the proxy with a blocking
  * JDK lookup on the event loop at every connect. The connects that find no answer share one
- * lookup ({@link SharedHostLookups}). An {@code https} member's address is
- * {@link ProxyTls#address one that asks for TLS}. The time an answer is kept runs on a
+ * lookup ({@link SharedAsks}), which keeps its answer even when they all gave up. An
+ * {@code https} member's address is {@link ProxyTls#address one that asks for TLS}. The time an answer is kept runs on a
  * monotonic ticker: a step of the wall clock neither keeps an old address nor drops a new one.
  */
 final class ProxyAddressResolver {
@@ -56,7 +57,9 @@ final class ProxyAddressResolver {
 	 */
 	private final Map<String, InetSocketAddress> literals = new ConcurrentHashMap<>();
 
-	private final SharedHostLookups lookups;
+	private final Lookup lookup;
+
+	private final SharedAsks<String, InetAddress> lookups = new SharedAsks<>();
 
 	/** @param nanoTime monotonic nanoseconds, as {@link System#nanoTime()} */
 	ProxyAddressResolver(Duration ttl, LongSupplier nanoTime) {
@@ -68,7 +71,7 @@ final class ProxyAddressResolver {
 		this.ttlNanos = ttl.toNanos();
 		this.standsInNanos = STANDS_IN_FOR.toNanos();
 		this.nanoTime = nanoTime;
-		this.lookups = new SharedHostLookups(lookup, Schedulers.boundedElastic(), this::keep);
+		this.lookup = lookup;
 	}
 
 	/**
@@ -102,7 +105,10 @@ final class ProxyAddressResolver {
 			}
 			// a connect does not wait for a slow DNS server while an answer is known: a proxy
 			// that moved is found one lookup later, and a DNS outage does not stall the feed
-			this.lookups.join(endpoint.host());
+			lookUp(endpoint.host()).subscribe((address) -> {
+			}, (error) -> {
+				// the last answer stands in, within its bound
+			});
 		}
 		return ProxyTls.address(endpoint, new InetSocketAddress(cached.address, endpoint.port()));
 	}
@@ -116,8 +122,8 @@ final class ProxyAddressResolver {
 		if (ready != null) {
 			return Mono.just(ready);
 		}
-		// the connects of a burst share one lookup; giving up does not cancel it (suppressCancel)
-		return Mono.fromFuture(() -> this.lookups.join(endpoint.host()), true)
+		// the connects of a burst share one lookup; giving up does not cancel it
+		return lookUp(endpoint.host())
 			.onErrorMap(UnknownHostException.class, ProxyAddressResolver::ownCopy)
 			// a DNS server that does not answer holds the JDK's lookup for the system resolver's
 			// retries (10 s and more): the connect gives up, as for a name that does not resolve,
@@ -126,6 +132,16 @@ final class ProxyAddressResolver {
 					+ ": the lookup of the proxy's host name did not answer within " + Durations.format(within)
 					+ " (connect-timeout)")))
 			.map((address) -> ProxyTls.address(endpoint, new InetSocketAddress(address, endpoint.port())));
+	}
+
+	/**
+	 * The lookup of the host under way, or a new one: on a worker thread, never an event loop,
+	 * and its answer kept before anyone waiting hears it.
+	 */
+	private Mono<InetAddress> lookUp(String host) {
+		return this.lookups.join(host, () -> Mono.fromCallable(() -> this.lookup.byName(host))
+			.subscribeOn(Schedulers.boundedElastic())
+			.doOnNext((address) -> keep(host, address))).map(SharedAsks.Shared::value);
 	}
 
 	/**

@@ -1,4 +1,4 @@
-package io.cryptofeed.proxy.service;
+package io.cryptofeed.proxy.core;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,15 +10,18 @@ import reactor.util.context.Context;
 
 /**
  * At most one ask in flight per key: a caller that finds one under way waits for its outcome
- * instead of asking too, so that a burst of connections with nothing cached (a start-up, an
- * expired answer) makes one call to the service, not one each, and feeds its breaker once.
+ * instead of asking too. A burst of connections with nothing cached (a start-up, an expired
+ * answer) then makes one call to the proxy service, not one each, and feeds its breaker once;
+ * and one lookup of a proxy's host name, holding one worker thread, not one each.
  * An ask runs to its end even when every caller waiting for it gives up: its outcome is
- * cached for the next, and a call cancelled mid-connect would leave nothing to learn from.
+ * kept for the next (by the ask itself, before its callers hear it), and a call cancelled
+ * mid-connect would leave nothing to learn from.
  * It runs in the Reactor context of the caller that made it, as that caller's own ask would
  * (what the application put there reaches a guard of its own); a caller that joins keeps its
- * own context downstream.
+ * own context downstream. Public for the transport and the proxy service's client, not for
+ * applications.
  */
-final class SharedAsks<K, V> {
+public final class SharedAsks<K, V> {
 
 	private final Map<K, Sinks.One<V>> inFlight = new ConcurrentHashMap<>();
 
@@ -26,7 +29,7 @@ final class SharedAsks<K, V> {
 	 * The outcome of the ask under way for the key ({@link Shared#joined()}), or of a new one
 	 * made with {@code ask}, which must not be empty.
 	 */
-	Mono<Shared<V>> join(K key, Supplier<Mono<V>> ask) {
+	public Mono<Shared<V>> join(K key, Supplier<Mono<V>> ask) {
 		return Mono.deferContextual((context) -> {
 			Sinks.One<V> started = Sinks.one();
 			Sinks.One<V> underWay = this.inFlight.putIfAbsent(key, started);
@@ -50,11 +53,16 @@ final class SharedAsks<K, V> {
 		});
 	}
 
+	/** Keys whose ask is under way. */
+	public int underWay() {
+		return this.inFlight.size();
+	}
+
 	/**
 	 * @param value the ask's outcome
 	 * @param joined whether the caller waited for another caller's ask rather than making it
 	 */
-	record Shared<V>(V value, boolean joined) {
+	public record Shared<V>(V value, boolean joined) {
 	}
 
 }
