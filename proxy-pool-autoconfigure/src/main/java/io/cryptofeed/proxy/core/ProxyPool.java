@@ -193,10 +193,8 @@ public final class ProxyPool {
 			notifyListeners(member, available);
 		}
 		catch (RuntimeException ex) {
-			String message = ex.getMessage();
 			log.log(Level.WARNING, "proxy pool: pool={0} member={1} availability listener failed: {2}", this.key,
-					nameOf(member),
-					ex.getClass().getSimpleName() + ((message != null) ? ": " + ProxyUrls.maskWords(message) : ""));
+					nameOf(member), ProxyUrls.maskedSummary(ex));
 		}
 	}
 

@@ -171,9 +171,8 @@ public final class ProxyPools {
 				listener.poolsChanged(change);
 			}
 			catch (RuntimeException ex) {
-				String message = ex.getMessage();
 				log.log(Level.WARNING, "proxy pools: pools listener {0} failed: {1}", listener.getClass().getName(),
-						ex.getClass().getSimpleName() + ((message != null) ? ": " + ProxyUrls.maskWords(message) : ""));
+						ProxyUrls.maskedSummary(ex));
 			}
 		}
 	}

@@ -132,6 +132,12 @@ public final class ProxyUrls {
 		return port.isEmpty() || !port.chars().allMatch(Character::isDigit);
 	}
 
+	/** A failure's class and message, masked: what a log line or a reason may show of it. */
+	public static String maskedSummary(Throwable error) {
+		String message = error.getMessage();
+		return error.getClass().getSimpleName() + ((message != null) ? ": " + maskWords(message) : "");
+	}
+
 	/**
 	 * Masks every word of a free text that carries user info ({@code user:pass@host}), for
 	 * error messages from libraries that may quote a URL.

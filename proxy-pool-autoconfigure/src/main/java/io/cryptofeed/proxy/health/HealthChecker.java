@@ -529,8 +529,7 @@ public final class HealthChecker implements AutoCloseable {
 			// probes leave credentials out; masking again costs nothing on this path
 			return ProxyUrls.maskWords(error.getMessage());
 		}
-		String message = error.getMessage();
-		return error.getClass().getSimpleName() + ((message != null) ? ": " + ProxyUrls.maskWords(message) : "");
+		return ProxyUrls.maskedSummary(error);
 	}
 
 	/** One member to check, with its record. */

@@ -68,9 +68,8 @@ public class ProxyConnectFailedException extends ConnectException {
 				cause = cause.getCause();
 			}
 		}
-		String message = cause.getMessage();
 		// Netty quotes proxy and target addresses, never URLs with user info; masked defensively anyway
-		return cause.getClass().getSimpleName() + ((message != null) ? ": " + ProxyUrls.maskWords(message) : "");
+		return ProxyUrls.maskedSummary(cause);
 	}
 
 	private static Throwable firstTelling(Throwable error) {
