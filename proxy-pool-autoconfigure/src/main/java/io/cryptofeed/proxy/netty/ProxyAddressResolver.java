@@ -11,7 +11,6 @@ import java.util.function.LongSupplier;
 import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.PoolsChange;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
-import io.cryptofeed.proxy.core.SharedAsks;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 

@@ -9,10 +9,10 @@ import java.util.function.LongSupplier;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
-import io.cryptofeed.proxy.core.SharedAsks;
 import io.cryptofeed.proxy.netty.ProxyChoice;
 import io.cryptofeed.proxy.netty.ProxyConnectFailedException;
 import io.cryptofeed.proxy.netty.ProxySource;
+import io.cryptofeed.proxy.netty.SharedAsks;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 

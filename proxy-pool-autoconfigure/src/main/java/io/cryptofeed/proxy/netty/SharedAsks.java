@@ -1,4 +1,4 @@
-package io.cryptofeed.proxy.core;
+package io.cryptofeed.proxy.netty;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
