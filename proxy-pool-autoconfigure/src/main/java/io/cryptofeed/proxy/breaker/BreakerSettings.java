@@ -30,6 +30,11 @@ public record BreakerSettings(int failureRateThreshold, int slidingWindowSize, i
 		}
 		atLeastOne("slidingWindowSize", slidingWindowSize);
 		atLeastOne("minimumNumberOfCalls", minimumNumberOfCalls);
+		if (minimumNumberOfCalls > slidingWindowSize) {
+			// Resilience4j would judge after a full window without a word, as the configuration says
+			throw new IllegalArgumentException("minimumNumberOfCalls must be at most slidingWindowSize ("
+					+ slidingWindowSize + "), but was " + minimumNumberOfCalls);
+		}
 		atLeastOne("permittedCallsInHalfOpenState", permittedCallsInHalfOpenState);
 		Objects.requireNonNull(waitDurationInOpenState, "waitDurationInOpenState");
 		String problem = Durations.timerProblem(waitDurationInOpenState);

@@ -26,6 +26,8 @@ class BreakerSettingsTests {
 			.withMessage("slidingWindowSize must be at least 1, but was 0");
 		assertThatIllegalArgumentException().isThrownBy(() -> new BreakerSettings(50, 10, 0, WAIT, 2))
 			.withMessage("minimumNumberOfCalls must be at least 1, but was 0");
+		assertThatIllegalArgumentException().isThrownBy(() -> new BreakerSettings(50, 3, 5, WAIT, 2))
+			.withMessage("minimumNumberOfCalls must be at most slidingWindowSize (3), but was 5");
 		assertThatIllegalArgumentException().isThrownBy(() -> new BreakerSettings(50, 10, 5, WAIT, 0))
 			.withMessage("permittedCallsInHalfOpenState must be at least 1, but was 0");
 		assertThatIllegalArgumentException()
@@ -42,11 +44,13 @@ class BreakerSettingsTests {
 	void theBoundsThemselvesAreAccepted() {
 		BreakerSettings lowest = new BreakerSettings(1, 1, 1, Duration.ofMillis(1), 1);
 		BreakerSettings highest = new BreakerSettings(100, 10, 5, WAIT, 2);
+		BreakerSettings fullWindow = new BreakerSettings(50, 3, 3, WAIT, 2);
 
 		// what the record accepts, Resilience4j takes too
 		assertThat(MemberCircuitBreakers.registry(lowest).getDefaultConfig().getMinimumNumberOfCalls()).isEqualTo(1);
 		assertThat(MemberCircuitBreakers.registry(highest).getDefaultConfig().getFailureRateThreshold())
 			.isEqualTo(100f);
+		assertThat(MemberCircuitBreakers.registry(fullWindow).getDefaultConfig().getMinimumNumberOfCalls()).isEqualTo(3);
 	}
 
 }
