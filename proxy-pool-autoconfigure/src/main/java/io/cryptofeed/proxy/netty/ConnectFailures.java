@@ -7,6 +7,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.cryptofeed.proxy.core.NoProxyAvailableException;
 import io.netty.channel.unix.Errors;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import reactor.netty.http.client.PrematureCloseException;
@@ -40,7 +41,19 @@ final class ConnectFailures {
 	/** The tunnel was up but then stalled, or closed or was reset without an answer. */
 	static boolean afterTunnel(Throwable error) {
 		return responseTimedOut(error) || firstOf(error, PrematureCloseException.class) != null
-				|| resetAfterConnect(error);
+				|| closedBeforeHandshakeAnswer(error) || resetAfterConnect(error);
+	}
+
+	/**
+	 * A WebSocket opening handshake whose connection closed before its answer: Reactor Netty
+	 * reports that as a handshake exception without a response, where a request gets a
+	 * {@link PrematureCloseException}. Told by its wording from the handshake exceptions of
+	 * WebSocket over HTTP/2, which have no response either and are no proxy's doing.
+	 */
+	private static boolean closedBeforeHandshakeAnswer(Throwable error) {
+		Throwable handshake = firstOf(error, WebSocketClientHandshakeException.class);
+		return handshake != null && ((WebSocketClientHandshakeException) handshake).response() == null
+				&& handshake.getMessage() != null && handshake.getMessage().startsWith("Connection prematurely closed");
 	}
 
 	/**

@@ -28,6 +28,7 @@ import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicy;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.junit.jupiter.api.Test;
@@ -214,6 +215,28 @@ class ConnectAttemptTests {
 		PoolMember closing = attempt.select(pool).member();
 		assertThat(attempt.stalledBeforeAnswer(PrematureCloseException.TEST_EXCEPTION, 3)).isTrue();
 		attempt.releaseAll();
+		assertThat(this.blamed).containsExactly(closing);
+	}
+
+	@Test
+	void aWebSocketHandshakeClosedBeforeItsAnswerIsThePrematureCloseOfItsTunnel() {
+		ConnectAttempt attempt = blamingAttempt();
+		ProxyPool pool = attempt.route(this.pools, () -> "exchange.example");
+		PoolMember closing = attempt.select(pool).member();
+		// as Reactor Netty reports the close of a WebSocket's connection before its answer
+		assertThat(attempt.stalledBeforeAnswer(new WebSocketClientHandshakeException(
+				"Connection prematurely closed BEFORE opening handshake is complete."), 3)).isTrue();
+		attempt.releaseAll();
+		assertThat(this.blamed).containsExactly(closing);
+
+		ConnectAttempt overHttp2 = blamingAttempt();
+		overHttp2.route(this.pools, () -> "exchange.example");
+		overHttp2.select(pool);
+		assertThat(overHttp2.stalledBeforeAnswer(new WebSocketClientHandshakeException(
+				"Websocket is not supported by the server. Missing SETTINGS_ENABLE_CONNECT_PROTOCOL(0x8)."), 3))
+			.as("the exchange's HTTP/2 offers no WebSocket: no proxy's doing")
+			.isFalse();
+		overHttp2.releaseAll();
 		assertThat(this.blamed).containsExactly(closing);
 	}
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolSwitchesAutoConfiguration;
@@ -37,8 +38,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
+import reactor.netty.http.server.HttpServer;
 
 import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -457,6 +460,52 @@ class WebSocketThroughPoolTests {
 		return pool.members().stream().mapToInt(PoolMember::activeLeases).sum();
 	}
 
+	/**
+	 * A tunnel that closes before the opening handshake is answered, as a proxy that drops it
+	 * after its CONNECT does: Reactor Netty reports it as a handshake exception without a
+	 * response, not as the premature close a GET gets, and it is failed over as that is.
+	 */
+	@Test
+	void aHandshakeWhoseTunnelClosesBeforeTheAnswerIsOpenedThroughAnotherMemberAndBlamesTheFirst() {
+		Map<String, Integer> upgrades = new ConcurrentHashMap<>();
+		DisposableServer exchange = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.route((routes) -> routes.get("/ws", (request, response) -> {
+				String peer = request.remoteAddress().getAddress().getHostAddress();
+				upgrades.merge(peer, 1, Integer::sum);
+				if (peer.equals("127.0.0.21")) {
+					// the connection through the first member ends before any answer
+					return response.withConnection((connection) -> connection.channel().close()).then();
+				}
+				return response.sendWebsocket((in, out) -> out.sendString(Mono.just("peer=" + peer)));
+			}))
+			.bindNow();
+		try {
+			run((context, client) -> {
+				PoolMember closing = context.getBean(ProxyPools.class)
+					.resolve(null, ConnectionType.WEBSOCKET)
+					.orElseThrow()
+					.members()
+					.get(0);
+				URI url = URI.create("ws://127.0.0.1:" + exchange.port() + "/ws");
+				// round-robin meets the first member within three sessions
+				for (int i = 0; i < 3; i++) {
+					assertThat(firstFrame(client, url)).isIn("peer=127.0.0.22", "peer=127.0.0.23");
+				}
+				assertThat(upgrades).containsKey("127.0.0.21");
+				// each handshake it closed counts against it (round-robin may choose it twice)
+				assertThat(context.getBean(MemberCircuitBreakers.class)
+					.breakerOf(closing)
+					.getMetrics()
+					.getNumberOfFailedCalls()).isEqualTo(upgrades.get("127.0.0.21"));
+			});
+		}
+		finally {
+			exchange.disposeNow();
+		}
+	}
+
 	@Test
 	void aHandshakeTheExchangeNeverAnswersTimesOutAndIsTriedOnceMoreThroughAnotherMember() {
 		run((context, client) -> {
@@ -859,8 +908,16 @@ class WebSocketThroughPoolTests {
 	}
 
 	private String firstFrame(WebSocketClient client, java.util.function.UnaryOperator<Mono<Void>> decorate) {
+		return firstFrame(client, URI.create(this.target.wsUrl()), decorate);
+	}
+
+	private String firstFrame(WebSocketClient client, URI url) {
+		return firstFrame(client, url, (mono) -> mono);
+	}
+
+	private String firstFrame(WebSocketClient client, URI url, java.util.function.UnaryOperator<Mono<Void>> decorate) {
 		Sinks.One<String> frame = Sinks.one();
-		Mono<Void> session = client.execute(URI.create(this.target.wsUrl()),
+		Mono<Void> session = client.execute(url,
 				(s) -> s.receive().take(1).map(WebSocketMessage::getPayloadAsText).doOnNext(frame::tryEmitValue).then());
 		decorate.apply(session).block(Duration.ofSeconds(15));
 		return frame.asMono().block(Duration.ofSeconds(1));
