@@ -24,7 +24,7 @@ public class ProxyPoolHealthIndicatorProperties {
 		/** The application's health goes down with the pool. */
 		DOWN(Status.DOWN),
 
-		/** Taken out of service, for load balancers that treat this apart from down. */
+		/** Reported as out of service: over HTTP Boot answers 503 for it as for down; the JSON status tells them apart. */
 		OUT_OF_SERVICE(Status.OUT_OF_SERVICE),
 
 		/** Reported up: the pools show in the details only. */

@@ -52,6 +52,7 @@ import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -332,6 +333,44 @@ class OperationsIntegrationTests {
 		assertNoCanary(context, output);
 	}
 
+	/**
+	 * What a platform's probes see while a pool has no available member, set to
+	 * out-of-service: Boot answers 503 for it as for down, so a probe of /actuator/health
+	 * fails all the same; the readiness group takes the application out of rotation while the
+	 * liveness group, which the contributor is not part of, keeps it running.
+	 */
+	@Test
+	void aPoolOutOfServiceFailsTheHealthStatusCodeAndReadinessButNotLiveness(CapturedOutput output) {
+		ConfigurableApplicationContext context = run("management.health.proxypool.unavailable-status=out-of-service",
+				"management.endpoint.health.probes.enabled=true",
+				"management.endpoint.health.group.readiness.include=readinessState,proxyPool");
+		assertThat(read(health("/actuator/health", 200), "$.status", String.class)).isEqualTo("UP");
+		for (TestProxy proxy : List.<TestProxy>of(this.first, this.second, this.third)) {
+			post("/actuator/proxypool/default/http/" + id(proxy), "drain");
+		}
+
+		String health = health("/actuator/health", 503);
+		assertThat(read(health, "$.status", String.class)).isEqualTo("OUT_OF_SERVICE");
+		assertThat(read(health, "$.components.proxyPool.status", String.class)).isEqualTo("OUT_OF_SERVICE");
+		assertThat(read(health("/actuator/health/readiness", 503), "$.status", String.class))
+			.isEqualTo("OUT_OF_SERVICE");
+		assertThat(read(health("/actuator/health/liveness", 200), "$.status", String.class)).isEqualTo("UP");
+		assertNoCanary(context, output);
+	}
+
+	/** Boot checks a group's members at start: one naming the contributor needs it there. */
+	@Test
+	void aHealthGroupNamingTheContributorStopsTheStartWhereItIsOff() {
+		assertThatExceptionOfType(RuntimeException.class)
+			.isThrownBy(() -> run("management.health.proxypool.enabled=false",
+					"management.endpoint.health.group.readiness.include=readinessState,proxyPool"))
+			.withStackTraceContaining("proxyPool");
+		run("management.health.proxypool.enabled=false",
+				"management.endpoint.health.group.readiness.include=readinessState,proxyPool",
+				"management.endpoint.health.validate-group-membership=false");
+		assertThat(read(health("/actuator/health/readiness", 200), "$.status", String.class)).isEqualTo("UP");
+	}
+
 	@Test
 	void aRefusedActionAnswersItsStatusWithWhatIsWrongAndWhatToDo() {
 		run();
@@ -424,6 +463,11 @@ class OperationsIntegrationTests {
 
 	private String get(String path) {
 		return keep(this.actuator.get().uri(path).exchange().expectStatus().isOk().expectBody(String.class));
+	}
+
+	/** A health read answered with this status: its JSON body. */
+	private String health(String path, int status) {
+		return keep(this.actuator.get().uri(path).exchange().expectStatus().isEqualTo(status).expectBody(String.class));
 	}
 
 	private String post(String path, String action) {
