@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.SharedAddresses;
 
 /**
@@ -36,7 +37,8 @@ final class MemberIds {
 	}
 
 	/**
-	 * The index of the member a selector names: its id, or its index.
+	 * The index of the member a selector names: its id, the same id written another way (the
+	 * host in another case, an IPv6 address in another form), or its index.
 	 * @param ids the members' ids, from {@link #of} on the same read of the members
 	 * @return the index, or -1 when no member matches
 	 */
@@ -49,7 +51,28 @@ final class MemberIds {
 			int position = Integer.parseInt(selector);
 			return (position < ids.size()) ? position : -1;
 		}
-		return -1;
+		String canonical = canonical(selector);
+		return (canonical != null) ? ids.indexOf(canonical) : -1;
+	}
+
+	/**
+	 * The selector as {@link #of} writes ids, {@code #serial} kept; {@code null} when it is not
+	 * a plain {@code host:port}: one with user info names no member.
+	 */
+	private static String canonical(String selector) {
+		int hash = selector.indexOf('#');
+		String hostAndPort = (hash < 0) ? selector : selector.substring(0, hash);
+		if (hostAndPort.indexOf('@') >= 0) {
+			return null;
+		}
+		try {
+			// parsed as a proxy URL is: the same host and address rules, so the same spelling
+			String id = ProxyEndpoint.parse("http://" + hostAndPort).hostAndPort();
+			return (hash < 0) ? id : id + selector.substring(hash);
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
 	}
 
 }

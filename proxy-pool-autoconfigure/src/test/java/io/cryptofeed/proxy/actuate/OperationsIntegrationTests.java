@@ -334,6 +334,39 @@ class OperationsIntegrationTests {
 	}
 
 	/**
+	 * Over HTTP a member is named by its id as the endpoint shows it, in another spelling of
+	 * its host, or with the {@code #} of its serial percent-encoded (a bare one ends the path).
+	 */
+	@Test
+	void aMemberIsNamedOverHttpByItsIdInAnySpellingOrWithItsSerial(CapturedOutput output) {
+		ConfigurableApplicationContext context = run(
+				"cryptofeed.proxy.default.http.pool[3].url=http://feed:" + TestPools.CANARY + "@" + id(this.first),
+				"cryptofeed.proxy.default.http.pool[4].url=http://Proxy-EU.Example.COM:3128");
+		String base = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port")
+				+ "/actuator/proxypool/default/http/";
+
+		String twin = keep(this.actuator.get()
+			.uri(URI.create(base + id(this.first) + "%233"))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class));
+		assertThat(read(twin, "$.index", Integer.class)).isEqualTo(3);
+		assertThat(read(twin, "$.id", String.class)).isEqualTo(id(this.first) + "#3");
+		String drained = keep(this.actuator.post()
+			.uri(URI.create(base + "PROXY-EU.example.com:3128"))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("action", "drain"))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class));
+		assertThat(read(drained, "$.id", String.class)).isEqualTo("proxy-eu.example.com:3128");
+		assertThat(read(drained, "$.drained", Boolean.class)).isTrue();
+		assertNoCanary(context, output);
+	}
+
+	/**
 	 * What a platform's probes see while a pool has no available member, set to
 	 * out-of-service: Boot answers 503 for it as for down, so a probe of /actuator/health
 	 * fails all the same; the readiness group takes the application out of rotation while the

@@ -148,6 +148,34 @@ class ProxyPoolEndpointTests {
 		assertThat(this.endpoint.member("kraken", "http", "0")).isNull();
 	}
 
+	/**
+	 * Host names and addresses ignore case, and an IPv6 address has many spellings: a member
+	 * named as configuration or an inventory writes it is that member, not "no member".
+	 */
+	@Test
+	void aMemberIsFoundByItsHostInAnyCaseAndItsIpv6AddressInAnyForm() {
+		ProxyPools pools = TestPools.of(Map.of("default/http",
+				List.of("http://Proxy-EU.Example.COM:3128", "socks5://[0:0:0:0:0:0:0:1]:1080",
+						"http://feed:" + TestPools.CANARY + "@GW.example.net:7777",
+						"http://other:" + TestPools.CANARY + "@gw.example.net:7777")));
+		ProxyPoolEndpoint endpoint = new ProxyPoolEndpoint(pools, null, null, null, Duration.ofSeconds(1), null,
+				null);
+
+		assertThat(endpoint.member("default", "http", "PROXY-EU.example.com:3128").id())
+			.isEqualTo("proxy-eu.example.com:3128");
+		assertThat(endpoint.member("default", "http", "[0:0:0:0:0:0:0:1]:1080").id()).isEqualTo("[::1]:1080");
+		assertThat(endpoint.member("default", "http", "[::0:1]:1080").id()).isEqualTo("[::1]:1080");
+		assertThat(endpoint.member("default", "http", "GW.Example.Net:7777#3").id()).isEqualTo("gw.example.net:7777#3");
+		assertThat(endpoint.memberAction("default", "http", "Proxy-EU.Example.COM:3128", MemberAction.DRAIN).drained())
+			.isTrue();
+
+		// still no member: another port, an ambiguous address, or one named with credentials
+		assertThat(endpoint.member("default", "http", "PROXY-EU.example.com:3129")).isNull();
+		assertThat(endpoint.member("default", "http", "GW.example.net:7777")).isNull();
+		assertThat(endpoint.member("default", "http", "x:y@PROXY-EU.example.com:3128")).isNull();
+		assertThat(endpoint.member("default", "http", "proxy-eu.example.com")).isNull();
+	}
+
 	@Test
 	void aDrainedMemberLeavesSelectionUntilUndrained() {
 		MemberDescriptor drained = this.endpoint.memberAction("default", "http", "127.0.0.1:3128", MemberAction.DRAIN);
