@@ -341,6 +341,26 @@ class ProxyServiceHandlerTests {
 		return new String(result.getResponseBodyContent(), StandardCharsets.UTF_8);
 	}
 
+	/** What configuration.md says of a member's metadata: the client gets it with the member's proxy. */
+	@Test
+	void anAnswerCarriesTheMembersMetadataBesideItsPool() {
+		ProxyPools labelled = ProxyPools.of(List.of(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP),
+				PoolSpec.Origin.POOL,
+				List.of(new MemberSpec(ProxyEndpoint.parse(HTTP), 1, true, Map.of("region", "eu-west"))),
+				"round-robin", Duration.ofSeconds(30))), Map.of(), SelectionStrategies.withAdditional(List.of())::create);
+		WebTestClient client = client(labelled,
+				new ServiceServerSettings(null, null, Duration.ofSeconds(60), FallbackPolicy.EMBEDDED_FALLBACK),
+				this.rateLimits);
+
+		ask(client).exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.proxy_url").isEqualTo(HTTP)
+			.jsonPath("$.metadata.region").isEqualTo("eu-west")
+			.jsonPath("$.metadata.pool").isEqualTo("default/http");
+	}
+
 	private WebTestClient open() {
 		return client(new ServiceServerSettings(null, null, Duration.ofSeconds(60), FallbackPolicy.EMBEDDED_FALLBACK));
 	}
@@ -351,8 +371,12 @@ class ProxyServiceHandlerTests {
 
 	/** The endpoints as a server with mutual TLS serves them: each call comes with a checked client certificate. */
 	private WebTestClient client(ServiceServerSettings settings, RateLimits rateLimits) {
+		return client(this.pools, settings, rateLimits);
+	}
+
+	private WebTestClient client(ProxyPools pools, ServiceServerSettings settings, RateLimits rateLimits) {
 		return WebTestClient.bindToRouterFunction(
-				new ProxyServiceHandler(this.pools, List.of(this.recorder), rateLimits, settings).routes())
+				new ProxyServiceHandler(pools, List.of(this.recorder), rateLimits, settings).routes())
 			.webFilter((exchange, chain) -> chain.filter(exchange.mutate()
 				.request(exchange.getRequest().mutate().sslInfo(CLIENT_CERTIFICATE).build())
 				.build()))
