@@ -10,6 +10,7 @@ import org.apache.commons.logging.LogFactory;
 
 import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.testkit.Fault;
+import io.cryptofeed.proxy.testkit.Socks5Proxy;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 
@@ -59,6 +60,22 @@ final class ProxyFlapper implements SmartLifecycle {
 		this.faults = flap.faults().stream().map(ProxyFlapper::fault).toList();
 		if (this.faults.isEmpty()) {
 			throw new IllegalArgumentException("demo.flap.faults is empty: name at least one, e.g. refuse");
+		}
+		// found now, not at the first failure, where the timer's thread would end the flapping with it
+		this.faults.forEach((fault) -> checkAnswerable(fault, proxy));
+	}
+
+	/** The two statuses are answers to an HTTP CONNECT, auth-fail a SOCKS5 status. */
+	private static void checkAnswerable(Fault fault, DemoProxy proxy) {
+		boolean socks = proxy.proxy() instanceof Socks5Proxy;
+		boolean httpAnswer = fault.kind() == Fault.Kind.STATUS_407 || fault.kind() == Fault.Kind.STATUS_500;
+		if (httpAnswer && socks) {
+			throw new IllegalArgumentException("demo.flap.faults: " + fault.kind() + " is an HTTP CONNECT answer, and demo"
+					+ " proxy " + proxy.name() + " speaks SOCKS5; choose another fault, or an HTTP proxy with demo.flap.proxy");
+		}
+		if (fault.kind() == Fault.Kind.AUTH_FAIL && !socks) {
+			throw new IllegalArgumentException("demo.flap.faults: " + fault.kind() + " is a SOCKS5 answer, and demo proxy "
+					+ proxy.name() + " speaks HTTP CONNECT; choose another fault, or a SOCKS5 proxy with demo.flap.proxy");
 		}
 	}
 

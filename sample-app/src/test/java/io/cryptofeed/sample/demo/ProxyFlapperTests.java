@@ -9,7 +9,9 @@ import java.util.List;
 
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
+import io.cryptofeed.proxy.testkit.Socks5Proxy;
 import io.cryptofeed.proxy.testkit.TestProxiesExtension;
+import io.cryptofeed.proxy.testkit.TestProxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -19,6 +21,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
 @ExtendWith(OutputCaptureExtension.class)
@@ -85,7 +88,21 @@ class ProxyFlapperTests {
 		flapper.stop();
 	}
 
-	private ProxyFlapper start(HttpConnectProxy proxy, Fault.Kind... faults) {
+	@Test
+	void aFaultTheProxyCannotAnswerWithStopsTheStartInsteadOfTheFlapping() {
+		HttpConnectProxy http = this.proxies.http();
+		assertThatIllegalArgumentException().isThrownBy(() -> start(http, Fault.Kind.HANG, Fault.Kind.AUTH_FAIL))
+			.withMessage("demo.flap.faults: AUTH_FAIL is a SOCKS5 answer, and demo proxy bravo speaks HTTP CONNECT;"
+					+ " choose another fault, or a SOCKS5 proxy with demo.flap.proxy");
+		assertThat(http.fault()).isEqualTo(Fault.NONE);
+
+		Socks5Proxy socks = this.proxies.socks5();
+		assertThatIllegalArgumentException().isThrownBy(() -> start(socks, Fault.Kind.STATUS_407))
+			.withMessage("demo.flap.faults: STATUS_407 is an HTTP CONNECT answer, and demo proxy bravo speaks SOCKS5;"
+					+ " choose another fault, or an HTTP proxy with demo.flap.proxy");
+	}
+
+	private ProxyFlapper start(TestProxy proxy, Fault.Kind... faults) {
 		DemoProperties.Flap flap = new DemoProperties.Flap("bravo", UP_FOR, DOWN_FOR, List.of(faults));
 		ProxyFlapper flapper = new ProxyFlapper(new DemoProxy("bravo", proxy, proxy.host()), flap, () -> this.time, false);
 		flapper.start();
