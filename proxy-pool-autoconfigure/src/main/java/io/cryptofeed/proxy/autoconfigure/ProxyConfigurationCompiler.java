@@ -380,12 +380,19 @@ public final class ProxyConfigurationCompiler {
 		// violation: a profile that brings the pool (application-prod.yml) leaves the settings of
 		// the shared file without one elsewhere, and that must still start
 		if (!key.isDefault() && connection.getUrl() == null && connection.getPool().isEmpty()) {
+			// the default block was compiled first: its pool of this type, if any, is in pools
+			PoolKey fallback = new PoolKey(PoolKey.DEFAULT, key.type());
+			boolean defaultPool = pools.stream().anyMatch((pool) -> pool.key().equals(fallback));
+			String type = key.type().id();
+			String consequence = defaultPool ? "the block has no url or pool of its own, so exchange '" + key.settings()
+					+ "' connects through the default block's proxies, with the default block's settings; give this"
+					+ " block a url or pool of its own, or set it under " + ProxyProperties.PREFIX + ".default." + type
+					: "neither this block nor the default block has a url or pool for " + type + ", so exchange '"
+							+ key.settings() + "' has no " + type + " pool; give this block a url or pool of its own,"
+							+ " or remove the setting";
 			OwnProxySettings.setIn(connection)
-				.forEach((setting, value) -> logger.warn("proxy config: " + path + "." + setting + "=" + value
-						+ " applies to nothing: the block has no url or pool of its own, so exchange '" + key.settings()
-						+ "' connects through the default block's proxies, with the default block's settings; give this"
-						+ " block a url or pool of its own, or set it under " + ProxyProperties.PREFIX + ".default."
-						+ key.type().id()));
+				.forEach((setting, value) -> logger
+					.warn("proxy config: " + path + "." + setting + "=" + value + " applies to nothing: " + consequence));
 		}
 		if (violations.any()) {
 			return;

@@ -608,6 +608,26 @@ class ProxyConfigurationValidationTests {
 			});
 	}
 
+	/**
+	 * With no proxies of that type in the default block either, the exchange's connections of
+	 * that type use no pool: the warning must not say they go through the default block's
+	 * proxies, nor send the setting there, where it would reach nothing too.
+	 */
+	@Test
+	void anExchangeSettingWithNoPoolOfItsTypeAnywhereIsNotSaidToUseTheDefaultBlocksProxies(CapturedOutput output) {
+		String binance = "cryptofeed.proxy.exchanges.binance";
+		this.runner
+			.withPropertyValues(HTTP + ".url=http://10.0.0.5:3128", binance + ".hosts[0]=*.binance.com",
+					binance + ".websocket.strategy=least-connections")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(ProxyPools.class);
+				assertThat(output).contains(binance + ".websocket.strategy=least-connections applies to nothing: "
+						+ "neither this block nor the default block has a url or pool for websocket, so exchange "
+						+ "'binance' has no websocket pool; give this block a url or pool of its own, or remove the setting")
+					.doesNotContain("default block's proxies");
+			});
+	}
+
 	/** Budgets and rate limits count per member and exchange, so they apply to the default block's members too. */
 	@Test
 	void anExchangeWithoutProxiesOfItsOwnKeepsItsBudgetsAndRateLimitsAndADisabledPoolItsSettings() {
