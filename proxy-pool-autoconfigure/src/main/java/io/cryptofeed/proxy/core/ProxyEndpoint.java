@@ -119,7 +119,16 @@ public final class ProxyEndpoint {
 			throw new InvalidProxyUrlException("socks4 carries a user id but no password",
 					"use socks5:// for username/password authentication");
 		}
+		if (scheme == ProxyScheme.SOCKS5 && (longerThanSocks5Allows(username) || longerThanSocks5Allows(password))) {
+			// RFC 1929 sends each with a length byte: such a member could never connect
+			throw new InvalidProxyUrlException("SOCKS5 carries at most 255 bytes of user name and of password (RFC 1929)",
+					"shorten the credential, or reach this proxy over http:// or https:// if it speaks CONNECT too");
+		}
 		return new ProxyEndpoint(scheme, hostAndPort[0], port, username, password);
+	}
+
+	private static boolean longerThanSocks5Allows(String credential) {
+		return credential != null && credential.getBytes(StandardCharsets.UTF_8).length > 255;
 	}
 
 	private static int indexOfAny(String s, String chars, int from) {

@@ -1,5 +1,7 @@
 package io.cryptofeed.proxy.core;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -131,6 +133,25 @@ class ProxyEndpointTests {
 			.withMessageContaining(problem)
 			.withMessageNotContaining("secret")
 			.satisfies((ex) -> assertThat(ex.fix()).isNotBlank());
+	}
+
+	/**
+	 * RFC 1929 gives a SOCKS5 user name and password a length byte each: a longer one (a
+	 * provider's token) can never be sent, so the URL is refused where it is written rather than
+	 * the member failing every connect and check.
+	 */
+	@Test
+	void aSocks5CredentialLongerThan255BytesIsRefusedAndAnHttpOneIsNot() {
+		String longest = "secret" + "x".repeat(249);
+		assertThat(ProxyEndpoint.parse("socks5://u:" + longest + "@h:1080").password()).hasSize(255);
+		assertThat(ProxyEndpoint.parse("socks5://" + longest + "@h:1080").username()).hasSize(255);
+		for (String url : List.of("socks5://u:" + longest + "x@h:1080", "socks5h://" + longest + "x:p@h:1080",
+				"socks5://u:" + "secret%C3%A9".repeat(32) + "@h:1080")) {
+			assertThatExceptionOfType(InvalidProxyUrlException.class).isThrownBy(() -> ProxyEndpoint.parse(url))
+				.withMessage("SOCKS5 carries at most 255 bytes of user name and of password (RFC 1929)")
+				.satisfies((ex) -> assertThat(ex.fix()).contains("shorten").doesNotContain("secret"));
+		}
+		assertThat(ProxyEndpoint.parse("http://u:" + longest + "x@h:3128").password()).hasSize(256);
 	}
 
 	@Test
