@@ -16,6 +16,12 @@ public final class PoolMember {
 
 	private static final VarHandle ACTIVE_LEASES;
 
+	/**
+	 * Added to the count of a member whose leases a successor took over: a count below zero
+	 * then tells acquire and release to count at the successor, with no extra read when not.
+	 */
+	private static final int HANDED_OVER = Integer.MIN_VALUE / 2;
+
 	static {
 		try {
 			MethodHandles.Lookup lookup = MethodHandles.lookup();
@@ -36,6 +42,9 @@ public final class PoolMember {
 
 	/** A field rather than an AtomicInteger: least-connections scans it, one load less per member. */
 	private volatile int activeLeases;
+
+	/** The member of the same proxy that took this removed member's leases over, if any. */
+	private volatile PoolMember successor;
 
 	/** Bit set of {@link Unavailability} reasons; zero means available. */
 	private volatile int unavailable;
@@ -80,10 +89,14 @@ public final class PoolMember {
 	/**
 	 * Leases handed out and not yet released: the requests and sessions this member carries
 	 * now. Counted whatever the strategy: a reload may turn the pool to least-connections
-	 * while sessions opened before it are still open.
+	 * while sessions opened before it are still open. A member a reload removed reads 0 once
+	 * a member of the same proxy configured again took its leases over.
 	 */
 	public int activeLeases() {
-		return this.activeLeases;
+		int active = this.activeLeases;
+		// the successor is read only below zero; without one, a count below zero (a lease given
+		// back twice) still shows
+		return (active >= 0 || this.successor == null) ? active : 0;
 	}
 
 	/**
@@ -157,11 +170,33 @@ public final class PoolMember {
 	}
 
 	void leaseAcquired() {
-		ACTIVE_LEASES.getAndAdd(this, 1);
+		if ((int) ACTIVE_LEASES.getAndAdd(this, 1) < 0 && this.successor != null) {
+			this.successor.leaseAcquired();
+		}
 	}
 
 	void leaseReleased() {
-		ACTIVE_LEASES.getAndAdd(this, -1);
+		if ((int) ACTIVE_LEASES.getAndAdd(this, -1) < 0 && this.successor != null) {
+			this.successor.leaseReleased();
+		}
+	}
+
+	/**
+	 * A removed member's leases, still open, count at the member that a later reload made for
+	 * the same proxy: its sessions still go through that proxy. Leases taken or released from
+	 * now on count there too, so none is counted twice or lost.
+	 * @param successor a member no selection has seen yet
+	 */
+	void handLeasesOver(PoolMember successor) {
+		this.successor = successor;
+		int open;
+		do {
+			// the successor's count is set before any lease counts there: one that went below
+			// zero, even for a moment, would read as handed over itself
+			open = this.activeLeases;
+			successor.activeLeases = open;
+		}
+		while (!ACTIVE_LEASES.compareAndSet(this, open, open + HANDED_OVER));
 	}
 
 	void connected(boolean succeeded) {

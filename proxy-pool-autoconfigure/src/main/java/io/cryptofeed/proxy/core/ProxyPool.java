@@ -43,6 +43,12 @@ public final class ProxyPool {
 
 	private final List<AvailabilityListener> listeners = new CopyOnWriteArrayList<>();
 
+	/**
+	 * Members a reload removed while they still carried leases, by proxy; guarded by the
+	 * rebuild lock. One configured again hands them to its new member.
+	 */
+	private final Map<ProxyEndpoint.Identity, PoolMember> retired = new HashMap<>();
+
 	private volatile Snapshot snapshot;
 
 	public ProxyPool(PoolSpec spec, SelectionStrategy strategy) {
@@ -61,7 +67,8 @@ public final class ProxyPool {
 	 * {@linkplain ProxyEndpoint#identity() proxy identity}: a kept member is the same object,
 	 * with its availability, leases and everything else that is keyed by it, and takes the
 	 * new weight, flag, metadata and password; new members join; removed ones are drained
-	 * and dropped (leases already taken finish).
+	 * and dropped (leases already taken finish). A new member of a proxy removed before counts
+	 * the leases still open through it.
 	 * @param strategy the strategy to use, or {@code null} to keep the current instance
 	 * @return the members that joined and left
 	 */
@@ -91,11 +98,19 @@ public final class ProxyPool {
 				}
 				else {
 					member = newMember(memberSpec);
+					PoolMember previous = this.retired.remove(memberSpec.endpoint().identity());
+					if (previous != null) {
+						previous.handLeasesOver(member);
+					}
 					added.add(member);
 				}
 				members.add(member);
 			}
 			removed = retire(kept.values());
+			// kept until the reload after the one that removed them, however few their leases: a
+			// selection that read the pool before this reload may still take one
+			this.retired.values().removeIf((member) -> member.activeLeases() == 0);
+			removed.forEach((member) -> this.retired.put(member.endpoint().identity(), member));
 			this.settings = Settings.of(spec, (strategy != null) ? strategy : current.strategy, List.copyOf(members));
 			rebuild();
 		}

@@ -86,6 +86,43 @@ class ReconciliationTests {
 		assertThat(pool.setUnavailable(leaving, Unavailability.UNHEALTHY, false)).isFalse();
 	}
 
+	/**
+	 * Sessions through a member a reload removed stay open; when a later reload configures the
+	 * proxy again, its new member carries them: least-connections must count them, not pile
+	 * the next sessions onto a proxy that reads 0 while it carries as many as the others.
+	 */
+	@Test
+	void aMemberConfiguredAgainCountsTheLeasesItsProxyStillCarries() {
+		ProxyPool pool = new ProxyPool(spec(HTTP, "least-connections", member(0, 1), member(1, 1)),
+				strategies.create("least-connections"));
+		PoolMember removed = pool.members().get(0);
+		List<Lease> before = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			before.add(pool.select());
+		}
+		pool.reconcile(spec(HTTP, "least-connections", member(1, 1)), null);
+		PoolMember other = pool.members().get(0);
+		pool.reconcile(spec(HTTP, "least-connections", member(0, 1), member(1, 1)), null);
+		PoolMember back = pool.members().get(0);
+
+		assertThat(back).isNotSameAs(removed);
+		assertThat(back.activeLeases()).isEqualTo(2);
+		List<Lease> after = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			after.add(pool.select());
+		}
+		assertThat(after).filteredOn((lease) -> lease.member() == back).hasSize(2);
+		assertThat(back.activeLeases()).isEqualTo(4);
+		assertThat(other.activeLeases()).isEqualTo(4);
+
+		before.forEach(Lease::release);
+		assertThat(back.activeLeases()).isEqualTo(2);
+		assertThat(removed.activeLeases()).isZero();
+		after.forEach(Lease::release);
+		assertThat(back.activeLeases()).isZero();
+		assertThat(other.activeLeases()).isZero();
+	}
+
 	@Test
 	void disablingAKeptMemberTakesItOutOfSelectionAndTellsListeners() {
 		ProxyPool pool = new ProxyPool(spec(HTTP, "round-robin", member(0, 1), member(1, 1)),

@@ -225,6 +225,55 @@ class SelectionConcurrencyStressTests {
 	}
 
 	/**
+	 * Reloads remove a proxy and configure it again, over and over, while selectors take leases
+	 * and give them back, holding some to the end: each member then counts exactly the leases
+	 * still open through its proxy, whichever of the proxy's members took them.
+	 */
+	@Test
+	void aProxyRemovedAndConfiguredAgainCountsExactlyTheLeasesStillOpenThroughIt() throws Exception {
+		List<MemberSpec> all = Members.count(3);
+		List<MemberSpec> withoutFirst = all.subList(1, 3);
+		ProxyPool pool = Members.pool(all, SelectionStrategies.builtIn().create("least-connections"));
+		ConcurrentLinkedQueue<Lease> stillOpen = new ConcurrentLinkedQueue<>();
+		ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+		List<Runnable> tasks = new ArrayList<>();
+		tasks.add(() -> {
+			for (int i = 0; i < RELOADS; i++) {
+				pool.reconcile(spec(pool, (i % 2 == 0) ? withoutFirst : all), null);
+			}
+			pool.reconcile(spec(pool, all), null);
+		});
+		tasks.addAll(Together.times(SELECTORS, () -> {
+			List<Lease> held = new ArrayList<>();
+			ThreadLocalRandom random = ThreadLocalRandom.current();
+			for (int i = 0; i < ITERATIONS; i++) {
+				try {
+					held.add(pool.select());
+					if (held.size() > 6 || random.nextBoolean()) {
+						held.remove(random.nextInt(held.size())).release();
+					}
+				}
+				catch (Throwable ex) {
+					errors.add(ex);
+				}
+			}
+			stillOpen.addAll(held);
+		}));
+		Together.run(tasks);
+
+		assertThat(errors).isEmpty();
+		assertThat(stillOpen).isNotEmpty();
+		for (PoolMember member : pool.members()) {
+			long open = stillOpen.stream()
+				.filter((lease) -> lease.endpoint().identity().equals(member.endpoint().identity()))
+				.count();
+			assertThat(member.activeLeases()).as(member.toString()).isEqualTo(open);
+		}
+		stillOpen.forEach(Lease::release);
+		assertThat(pool.members()).allSatisfy((member) -> assertThat(member.activeLeases()).isZero());
+	}
+
+	/**
 	 * Reloads remove and add members, re-weight them, rotate their passwords, disable and
 	 * enable them and switch the strategy, while health checks and breakers flip availability
 	 * and selectors hold and release leases. A selection that ran wholly between two reloads
