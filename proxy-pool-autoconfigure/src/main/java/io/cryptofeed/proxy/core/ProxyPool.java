@@ -98,19 +98,13 @@ public final class ProxyPool {
 				}
 				else {
 					member = newMember(memberSpec);
-					PoolMember previous = this.retired.remove(memberSpec.endpoint().identity());
-					if (previous != null) {
-						previous.handLeasesOver(member);
-					}
+					takeLeasesOver(this.retired, member);
 					added.add(member);
 				}
 				members.add(member);
 			}
 			removed = retire(kept.values());
-			// kept until the reload after the one that removed them, however few their leases: a
-			// selection that read the pool before this reload may still take one
-			this.retired.values().removeIf((member) -> member.activeLeases() == 0);
-			removed.forEach((member) -> this.retired.put(member.endpoint().identity(), member));
+			keepWhileLeased(this.retired, removed);
 			this.settings = Settings.of(spec, (strategy != null) ? strategy : current.strategy, List.copyOf(members));
 			rebuild();
 		}
@@ -129,11 +123,51 @@ public final class ProxyPool {
 		synchronized (this.rebuildLock) {
 			Settings current = this.settings;
 			removed = retire(current.members);
+			keepWhileLeased(this.retired, removed);
 			this.settings = Settings.of(current.spec, current.strategy, List.of());
 			rebuild();
 		}
 		removed.forEach((member) -> notifyDuringReload(member, false));
 		return removed;
+	}
+
+	/**
+	 * Members a reload removed that may still carry leases: those of the reloads before that
+	 * carry none any more are dropped, those it removed now are kept however few their leases,
+	 * since a selection that read the pool before this reload may still take one.
+	 */
+	private static void keepWhileLeased(Map<ProxyEndpoint.Identity, PoolMember> retired, List<PoolMember> removed) {
+		retired.values().removeIf((member) -> member.activeLeases() == 0);
+		removed.forEach((member) -> retired.put(member.endpoint().identity(), member));
+	}
+
+	/** A new member counts the leases still open through a removed member of its proxy. */
+	private static void takeLeasesOver(Map<ProxyEndpoint.Identity, PoolMember> retired, PoolMember member) {
+		PoolMember previous = retired.remove(member.endpoint().identity());
+		if (previous != null) {
+			previous.handLeasesOver(member);
+		}
+	}
+
+	/**
+	 * This new pool, of a key configured again, counts the leases still open through the
+	 * members of the pool closed before; called before any selection sees this pool.
+	 */
+	void takeLeasesOver(ProxyPool closed) {
+		synchronized (closed.rebuildLock) {
+			this.settings.members.forEach((member) -> takeLeasesOver(closed.retired, member));
+		}
+	}
+
+	/**
+	 * Whether some member this pool removed, or dropped when it closed, may still carry leases;
+	 * asked at each reload, which forgets those of earlier reloads that carry none.
+	 */
+	boolean mayStillCarryLeases() {
+		synchronized (this.rebuildLock) {
+			keepWhileLeased(this.retired, List.of());
+			return !this.retired.isEmpty();
+		}
 	}
 
 	/** Marks members removed and drained. */

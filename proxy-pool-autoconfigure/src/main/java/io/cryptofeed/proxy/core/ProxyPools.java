@@ -35,6 +35,12 @@ public final class ProxyPools {
 
 	private final ProxyPool.AvailabilityListener forwarder = this::tellEach;
 
+	/**
+	 * Pools a reload closed whose members may still carry leases, by key; guarded by the
+	 * reconcile lock. A pool of the same key configured again counts them.
+	 */
+	private final Map<PoolKey, ProxyPool> closedPools = new HashMap<>();
+
 	/** What routing reads: replaced as a whole by {@link #reconcile}. */
 	private volatile Routing routing;
 
@@ -79,7 +85,7 @@ public final class ProxyPools {
 	 * Takes a new configuration in place: pools whose key stays are
 	 * {@linkplain ProxyPool#reconcile reconciled} (members kept by identity keep their state),
 	 * new keys get new pools, and pools whose key is gone are {@linkplain ProxyPool#close()
-	 * closed}. A pool keeps its strategy instance (a round-robin keeps its position) unless
+	 * closed} (a pool of the key configured again counts the leases still open through them). A pool keeps its strategy instance (a round-robin keeps its position) unless
 	 * the strategy's name changed. Routing switches to the new pools, host patterns and direct
 	 * hosts in one step, then {@link PoolsListener}s hear what changed.
 	 * Every new strategy is made first: when a factory throws, nothing has changed (strategies
@@ -113,6 +119,7 @@ public final class ProxyPools {
 				}
 			}
 			strategiesMade.run();
+			this.closedPools.values().removeIf((pool) -> !pool.mayStillCarryLeases());
 			List<ProxyPool> pools = new ArrayList<>();
 			List<ProxyPool> addedPools = new ArrayList<>();
 			List<PoolsChange.Member> added = new ArrayList<>();
@@ -121,6 +128,10 @@ public final class ProxyPools {
 				ProxyPool pool = current.get(spec.key());
 				if (pool == null) {
 					pool = new ProxyPool(spec, newStrategies.get(spec.key()));
+					ProxyPool closed = this.closedPools.remove(spec.key());
+					if (closed != null) {
+						pool.takeLeasesOver(closed);
+					}
 					pool.addAvailabilityListener(this.forwarder);
 					addedPools.add(pool);
 					for (PoolMember member : pool.members()) {
@@ -153,6 +164,7 @@ public final class ProxyPools {
 				for (PoolMember member : pool.close()) {
 					removed.add(new PoolsChange.Member(pool, member));
 				}
+				this.closedPools.put(pool.key(), pool);
 			}
 			change = new PoolsChange(addedPools, removedPools, added, removed);
 		}

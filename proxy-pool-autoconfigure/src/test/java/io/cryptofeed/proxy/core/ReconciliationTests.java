@@ -123,6 +123,35 @@ class ReconciliationTests {
 		assertThat(other.activeLeases()).isZero();
 	}
 
+	/**
+	 * The same when a reload removes a whole pool (an exchange's websocket block, whose
+	 * sessions stay open) and a later one configures it again: its new members count the
+	 * sessions still open through their proxies.
+	 */
+	@Test
+	void aPoolConfiguredAgainCountsTheLeasesItsProxiesStillCarry() {
+		PoolSpec binance = spec(BINANCE_WS, "least-connections", member(0, 1), member(1, 1));
+		ProxyPools pools = ProxyPools.of(List.of(binance), Map.of(), strategies::create);
+		List<Lease> before = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			before.add(pools.resolve("binance", ConnectionType.WEBSOCKET).orElseThrow().select());
+		}
+		pools.reconcile(List.of(), Map.of(), strategies::create);
+		pools.reconcile(List.of(binance), Map.of(), strategies::create);
+		ProxyPool again = pools.resolve("binance", ConnectionType.WEBSOCKET).orElseThrow();
+
+		assertThat(again.members()).extracting(PoolMember::activeLeases)
+			.containsExactlyInAnyOrder(1, 2)
+			.containsExactlyElementsOf(again.members()
+				.stream()
+				.map((member) -> (int) before.stream()
+					.filter((lease) -> lease.endpoint().identity().equals(member.endpoint().identity()))
+					.count())
+				.toList());
+		before.forEach(Lease::release);
+		assertThat(again.members()).extracting(PoolMember::activeLeases).containsOnly(0);
+	}
+
 	@Test
 	void disablingAKeptMemberTakesItOutOfSelectionAndTellsListeners() {
 		ProxyPool pool = new ProxyPool(spec(HTTP, "round-robin", member(0, 1), member(1, 1)),
