@@ -51,6 +51,9 @@ public final class ProxyPool {
 
 	private volatile Snapshot snapshot;
 
+	/** Set when a reload dropped this pool's key: connections routed to it route anew. */
+	private volatile boolean closed;
+
 	public ProxyPool(PoolSpec spec, SelectionStrategy strategy) {
 		this.key = spec.key();
 		List<PoolMember> members = spec.members().stream().map(this::newMember).toList();
@@ -125,6 +128,7 @@ public final class ProxyPool {
 			removed = retire(current.members);
 			keepWhileLeased(this.retired, removed);
 			this.settings = Settings.of(current.spec, current.strategy, List.of());
+			this.closed = true;
 			rebuild();
 		}
 		removed.forEach((member) -> notifyDuringReload(member, false));
@@ -276,6 +280,14 @@ public final class ProxyPool {
 
 	public PoolKey key() {
 		return this.key;
+	}
+
+	/**
+	 * Whether a reload closed this pool, its key no longer configured: a connection routed to
+	 * it before that tries no member of it again, but goes where its exchange is routed now.
+	 */
+	public boolean isClosed() {
+		return this.closed;
 	}
 
 	public PoolSpec.Origin origin() {

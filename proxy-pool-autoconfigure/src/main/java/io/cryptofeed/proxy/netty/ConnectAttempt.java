@@ -135,11 +135,12 @@ final class ConnectAttempt {
 	 * the named exchange's, else none for a direct host, else that of the exchange whose
 	 * {@code hosts} patterns match the target host, else the default block's. Also fixes
 	 * whose limits apply: the exchange the connection was routed for, else the pool's
-	 * settings block.
+	 * settings block. Routed anew when a reload closed that pool: a try after that goes where
+	 * the new configuration sends the connection.
 	 * @param host the target host, asked for only when no exchange was named
 	 */
 	synchronized ProxyPool route(ProxyPools pools, Supplier<String> host) {
-		if (!this.routed) {
+		if (!this.routed || (this.route != null && this.route.isClosed())) {
 			if (this.exchange != null) {
 				this.routedExchange = this.exchange;
 				this.route = pools.resolve(this.exchange, this.type).orElse(null);
@@ -515,8 +516,12 @@ final class ConnectAttempt {
 		if (this.pool == null) {
 			return false;
 		}
-		long enabled = this.pool.members().stream().filter((m) -> m.enabled()).count();
-		return attempts() < maxAttempts && this.tried.size() < enabled;
+		if (this.pool.isClosed()) {
+			// the next try routes anew, to a pool whose members it has not tried
+			return attempts() < maxAttempts;
+		}
+		boolean untried = this.pool.members().stream().anyMatch((m) -> m.enabled() && !this.tried.excludes(m));
+		return attempts() < maxAttempts && untried;
 	}
 
 	/**

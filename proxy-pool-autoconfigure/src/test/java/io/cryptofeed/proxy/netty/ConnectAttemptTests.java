@@ -65,6 +65,38 @@ class ConnectAttemptTests {
 	}
 
 	/**
+	 * A reload closed the pool the connection was routed to (its exchange's block removed)
+	 * while a member of it failed: the next try routes anew, to the pool that serves the
+	 * exchange now, and may try each of that pool's members.
+	 */
+	@Test
+	void aConnectionWhosePoolAReloadClosedRoutesAnewAndMayTryEachMemberThere() {
+		PoolSpec defaults = new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP), PoolSpec.Origin.POOL,
+				List.of(member("b"), member("c")), "round-robin", Duration.ofSeconds(30));
+		PoolSpec binance = new PoolSpec(new PoolKey("binance", ConnectionType.HTTP), PoolSpec.Origin.POOL,
+				List.of(member("a")), "round-robin", Duration.ofSeconds(30));
+		ProxyPools pools = ProxyPools.of(List.of(defaults, binance), Map.of(), SelectionStrategies.builtIn()::create);
+		ConnectAttempt attempt = new ConnectAttempt("binance", ConnectionType.HTTP, ProxyOutcomes.NONE,
+				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()), () -> false);
+		ProxyPool routed = attempt.route(pools, () -> "api.binance.com");
+		attempt.select(routed);
+		pools.reconcile(List.of(defaults), Map.of(), SelectionStrategies.builtIn()::create);
+
+		assertThat(attempt.failed(new ConnectException("refused"), 3)).isTrue();
+		assertThat(attempt.mayTryAnother(3)).isTrue();
+		ProxyPool now = attempt.route(pools, () -> "api.binance.com");
+		assertThat(now).isNotSameAs(routed).isSameAs(pools.resolve("binance", ConnectionType.HTTP).orElseThrow());
+		attempt.select(now);
+		attempt.failed(new ConnectException("refused"), 3);
+		assertThat(attempt.mayTryAnother(3)).isTrue();
+		attempt.select(now);
+		attempt.failed(new ConnectException("refused"), 3);
+		assertThat(attempt.mayTryAnother(3)).isFalse();
+		attempt.releaseAll();
+		assertThat(now.members()).extracting(PoolMember::activeLeases).containsOnly(0);
+	}
+
+	/**
 	 * A connection's first selection names the reason operators look for: every member
 	 * drained, not a failover that used them all up (troubleshooting tells the two apart).
 	 */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -407,6 +408,38 @@ class WebClientThroughPoolTests {
 						.withMessageContaining("connection timed out after 600 ms");
 				});
 		}
+	}
+
+	/**
+	 * A reload removes the exchange's own pool while a request's first try waits on a proxy of
+	 * it: the try after that one fails goes where the exchange is routed now (the default
+	 * pool), not into the closed pool, where no proxy is left to take it.
+	 */
+	@Test
+	void aTryAfterAReloadRemovedTheRequestsPoolGoesWhereItsExchangeIsRoutedNow() {
+		String binanceUrl = "cryptofeed.proxy.exchanges.binance.http.url";
+		Map<String, Object> reloadable = new LinkedHashMap<>();
+		reloadable.put(binanceUrl, this.first.url());
+		this.first.fault(Fault.HOLD);
+		TransportTestSupport.reloadableRunner(reloadable)
+			.withPropertyValues("cryptofeed.proxy.default.http.url=" + this.second.url())
+			.run((context) -> {
+				WebClient client = context.getBean(WebClient.Builder.class).build();
+				CompletableFuture<String> answer = client.get()
+					.uri(this.target.baseUrl() + "/whoami")
+					.attribute(ProxyAttributes.EXCHANGE, "binance")
+					.retrieve()
+					.bodyToMono(String.class)
+					.toFuture();
+				await().atMost(Duration.ofSeconds(10)).until(() -> this.first.accepted() == 1);
+				reloadable.remove(binanceUrl);
+				context.publishEvent(new EnvironmentChangeEvent(context, Set.of(binanceUrl)));
+				assertThat(context.getBean(ProxyPools.class).exchanges()).doesNotContain("binance");
+				// the held handshake is reset: the first try fails
+				this.first.fault(Fault.CRASH);
+
+				assertThat(answer.get(15, TimeUnit.SECONDS)).isEqualTo("127.0.0.12");
+			});
 	}
 
 	@Test
