@@ -106,7 +106,7 @@ public final class ProxyConfigurationCompiler {
 		Map<String, String> patternOwners = new HashMap<>();
 		VariableSpellings variableSpellings = new VariableSpellings(properties.getExchanges());
 		properties.getExchanges().forEach((id, exchange) -> {
-			String path = prefix + ".exchanges." + id;
+			String path = prefix + "." + PoolKey.exchangePath(id);
 			String normalized = id.strip().toLowerCase(Locale.ROOT);
 			if (normalized.isEmpty()) {
 				violations.add(prefix + ".exchanges", id, "an exchange id is empty",

@@ -43,7 +43,7 @@ final class RateLimitCompiler {
 			// spelling of an id with a dash is that exchange, compiled under the id written
 			if (!normalized.isEmpty() && !normalized.equals(PoolKey.DEFAULT) && !exchanges.containsKey(normalized)
 					&& !variableSpellings.spellsAnother(normalized, settings)) {
-				exchanges.put(normalized, policy(prefix + ".exchanges." + id, settings, defaults, violations));
+				exchanges.put(normalized, policy(prefix + "." + PoolKey.exchangePath(id), settings, defaults, violations));
 			}
 		});
 		return new RateLimitPolicies(defaults, exchanges);

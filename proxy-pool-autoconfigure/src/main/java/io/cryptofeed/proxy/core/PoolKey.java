@@ -2,6 +2,7 @@ package io.cryptofeed.proxy.core;
 
 import java.util.Locale;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * Names a pool: the settings block it comes from ({@value #DEFAULT} or an exchange id, lower
@@ -11,6 +12,9 @@ public record PoolKey(String settings, ConnectionType type) {
 
 	/** The settings name of the pools used for exchanges without settings of their own. */
 	public static final String DEFAULT = "default";
+
+	/** An exchange id that a property name holds as one plain element: no dot, space or bracket. */
+	private static final Pattern PLAIN_ID = Pattern.compile("[A-Za-z0-9_-]+");
 
 	public PoolKey {
 		Objects.requireNonNull(settings, "settings");
@@ -31,7 +35,16 @@ public record PoolKey(String settings, ConnectionType type) {
 	 * {@code exchanges.binance.websocket}, for messages that name a property to change.
 	 */
 	public String settingsPath() {
-		return (isDefault() ? DEFAULT : "exchanges." + this.settings) + "." + this.type.id();
+		return (isDefault() ? DEFAULT : exchangePath(this.settings)) + "." + this.type.id();
+	}
+
+	/**
+	 * An exchange's block under {@code cryptofeed.proxy} as a property name writes it:
+	 * {@code exchanges.binance}, or {@code exchanges[binance.us]} for an id with a dot, which
+	 * would otherwise read as exchange {@code binance} with a property {@code us}.
+	 */
+	public static String exchangePath(String exchange) {
+		return PLAIN_ID.matcher(exchange).matches() ? "exchanges." + exchange : "exchanges[" + exchange + "]";
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package io.cryptofeed.proxy.netty;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.PoolKey;
 
 /**
  * Counts what went without a proxy, by connection type and reason: each HTTP request and
@@ -76,7 +77,7 @@ public final class DirectRoutes {
 		// a repeat, on the path of every such request, costs one lookup: the count above keeps it
 		if (this.namedWithoutPool[type.ordinal()].first(exchange)) {
 			log.log(System.Logger.Level.WARNING, "proxy pools: " + type.id() + " connections that name exchange '"
-					+ exchange + "' go direct: neither cryptofeed.proxy.exchanges." + exchange
+					+ exchange + "' go direct: neither cryptofeed.proxy." + PoolKey.exchangePath(exchange)
 					+ " nor cryptofeed.proxy.default has a pool for " + type.id()
 					+ " (is the exchange id spelt as in the configuration?)");
 		}
