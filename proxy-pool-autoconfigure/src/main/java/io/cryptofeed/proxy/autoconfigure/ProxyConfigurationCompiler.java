@@ -168,6 +168,9 @@ public final class ProxyConfigurationCompiler {
 					"set a duration such as 10s (a bare number means seconds), or 0 to leave quiet sessions and "
 							+ "requests alone");
 		}
+		else if (!quietTimeout.isZero()) {
+			milliseconds(prefix + ".failover.quiet-timeout", quietTimeout, "10s", violations);
+		}
 		TransportSettings.ConnectionPoolSettings connectionPool = connectionPool(properties.getConnectionPool(),
 				violations);
 		TransportSettings.WebSocketClientSettings webSocketClient = webSocketClient(properties.getWebsocketClient(),
@@ -437,8 +440,18 @@ public final class ProxyConfigurationCompiler {
 			violations.add(path + ".timeout", Durations.format(timeout), "the timeout must be positive",
 					"set a duration such as 30s (a bare number means seconds)");
 		}
+		else if (timeout != null && Durations.timerProblem(timeout) != null) {
+			// beyond about 292 years its nanoseconds overflow on each request: a huge value for "none" hung requests
+			violations.add(path + ".timeout", Durations.format(timeout), "the duration " + Durations.timerProblem(timeout),
+					"set a duration such as 30s (a bare number means seconds)");
+		}
 		if (seconds != null && seconds <= 0) {
 			violations.add(path + ".timeout-seconds", seconds.toString(), "the timeout must be positive",
+					"set a number of seconds such as 30, or use 'timeout: 30s'");
+		}
+		else if (seconds != null && Durations.timerProblem(Duration.ofSeconds(seconds)) != null) {
+			violations.add(path + ".timeout-seconds", seconds.toString(),
+					"the duration " + Durations.timerProblem(Duration.ofSeconds(seconds)),
 					"set a number of seconds such as 30, or use 'timeout: 30s'");
 		}
 		if (timeout != null && seconds != null && !timeout.equals(Duration.ofSeconds(seconds))) {

@@ -49,6 +49,9 @@ public record TransportSettings(Duration connectTimeout, Duration handshakeTimeo
 			throw new IllegalArgumentException(
 					"quietTimeout must not be negative (0 turns it off), but was " + Durations.format(quietTimeout));
 		}
+		if (!quietTimeout.isZero()) {
+			wholeMilliseconds("quietTimeout", quietTimeout);
+		}
 		Objects.requireNonNull(connectionPool, "connectionPool");
 		Objects.requireNonNull(webSocketClient, "webSocketClient");
 		Objects.requireNonNull(proxyTls, "proxyTls");

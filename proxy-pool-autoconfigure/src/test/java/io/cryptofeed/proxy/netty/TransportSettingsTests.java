@@ -57,6 +57,10 @@ class TransportSettingsTests {
 			.withMessage("tlsHandshakeTimeout must be at least 1ms, but was -1s");
 		assertThatIllegalArgumentException().isThrownBy(() -> defaults.withQuietTimeout(Duration.ofSeconds(-1)))
 			.withMessage("quietTimeout must not be negative (0 turns it off), but was -1s");
+		// its nanoseconds would overflow when a member fails, instead of cutting anything
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> defaults.withQuietTimeout(Duration.ofSeconds(99_999_999_999L)))
+			.withMessageStartingWith("quietTimeout must be at most 24 days");
 		assertThatNullPointerException().isThrownBy(() -> defaults.withConnectTimeout(null))
 			.withMessage("connectTimeout");
 		assertThatNullPointerException().isThrownBy(() -> defaults.withProxyTls(null)).withMessage("proxyTls");
