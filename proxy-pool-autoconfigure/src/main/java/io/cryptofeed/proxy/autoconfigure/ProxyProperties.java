@@ -411,7 +411,7 @@ public class ProxyProperties {
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration timeout;
 
-		/** Connection timeout in seconds, the original key; prefer 'timeout'. */
+		/** Response timeout in seconds, the original key for 'timeout'; prefer 'timeout'. Setting both to different values is an error. */
 		private Integer timeoutSeconds;
 
 		/** Pool members; a pool with at least one enabled member takes precedence over 'url'. */

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param origin whether it came from a {@code pool} list or a single {@code url}
  * @param members the members in configuration order, disabled ones included
  * @param strategy the name of the selection strategy
- * @param timeout the connection timeout for connections through this pool
+ * @param timeout the response timeout of requests (and WebSocket opening handshakes) through this pool
  */
 public record PoolSpec(PoolKey key, Origin origin, List<MemberSpec> members, String strategy, Duration timeout) {
 

@@ -61,6 +61,19 @@ class ConfigurationMetadataTests {
 		});
 	}
 
+	/** connect-timeout is the connection's: the original key is the response timeout, as 'timeout' is. */
+	@Test
+	void theOriginalTimeoutKeyIsDescribedAsTheResponseTimeoutItSets() throws IOException {
+		for (String type : List.of("http", "websocket")) {
+			List<String> description = JsonPath.read(metadata(),
+					"$.properties[?(@.name == 'cryptofeed.proxy.default." + type + ".timeout-seconds')].description");
+			assertThat(description).singleElement()
+				.asString()
+				.startsWith("Response timeout")
+				.doesNotContainIgnoringCase("connection timeout");
+		}
+	}
+
 	@Test
 	void keyAndTrustStoreTypesHaveHints() throws IOException {
 		String json = metadata();
