@@ -5,10 +5,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -17,6 +19,8 @@ import java.util.regex.Pattern;
 
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.convert.DurationUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,7 +40,7 @@ class ConfigurationReferenceTests {
 	private static final Path REFERENCE = Path.of("..", "docs", "configuration.md");
 
 	private static final Pattern ROW = Pattern
-		.compile("^\\|\\s*`((?:cryptofeed\\.proxy|management\\.)[^`]*)`\\s*\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|.*$");
+		.compile("^\\|\\s*`((?:cryptofeed\\.proxy|management\\.)[^`]*)`\\s*\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|(.*)$");
 
 	private static final Pattern BRACES = Pattern.compile("\\{([^{}]*)}");
 
@@ -99,6 +103,45 @@ class ConfigurationReferenceTests {
 		assertThat(wrong).as("rows of %s that disagree with the metadata", REFERENCE).isEmpty();
 	}
 
+	/**
+	 * The page says a bare number of a duration means seconds, as every {@code @DurationUnit}
+	 * of the starter's properties makes it: a duration that reads one otherwise (Boot's own,
+	 * such as an endpoint's cache time-to-live) says so in its row.
+	 */
+	@Test
+	void aDurationWhoseBareNumberIsNotSecondsSaysSoInItsRow() throws IOException {
+		Map<String, Map<String, Object>> metadata = metadata();
+		List<String> silent = new ArrayList<>();
+		documented().forEach((name, row) -> {
+			Map<String, Object> property = metadata.get(name);
+			if (property != null && "java.time.Duration".equals(property.get("type"))
+					&& bareNumberUnit(property) != ChronoUnit.SECONDS
+					&& !row.meaning().contains("a bare number means milliseconds")) {
+				silent.add(name + " reads a bare number as milliseconds");
+			}
+		});
+		assertThat(silent).as("durations in %s that the page's rule (a bare number means seconds) misleads about",
+				REFERENCE)
+			.isEmpty();
+	}
+
+	/** The unit of the property's {@code @DurationUnit}, else Boot's default: milliseconds. */
+	private static ChronoUnit bareNumberUnit(Map<String, Object> property) {
+		String name = (String) property.get("name");
+		String field = Pattern.compile("-(.)")
+			.matcher(name.substring(name.lastIndexOf('.') + 1))
+			.replaceAll((dash) -> dash.group(1).toUpperCase(Locale.ROOT));
+		try {
+			Class<?> source = Class.forName((String) property.get("sourceType"));
+			DurationUnit unit = source.getDeclaredField(field).getAnnotation(DurationUnit.class);
+			return (unit != null) ? unit.value() : ChronoUnit.MILLIS;
+		}
+		catch (ReflectiveOperationException ex) {
+			// bound by Boot without a field of the starter's (an endpoint's cache time-to-live)
+			return ChronoUnit.MILLIS;
+		}
+	}
+
 	/** Documented properties by full name, braces expanded. */
 	private static Map<String, Row> documented() throws IOException {
 		Map<String, Row> rows = new LinkedHashMap<>();
@@ -106,7 +149,7 @@ class ConfigurationReferenceTests {
 			Matcher row = ROW.matcher(line);
 			if (row.matches()) {
 				for (String name : expand(row.group(1))) {
-					Row previous = rows.put(name, new Row(row.group(2), row.group(3), row.group(4)));
+					Row previous = rows.put(name, new Row(row.group(2), row.group(3), row.group(4), row.group(5)));
 					assertThat(previous).as("%s is documented twice", name).isNull();
 				}
 			}
@@ -196,7 +239,7 @@ class ConfigurationReferenceTests {
 		}
 	}
 
-	private record Row(String type, String defaultValue, String example) {
+	private record Row(String type, String defaultValue, String example, String meaning) {
 	}
 
 }
