@@ -546,8 +546,11 @@ public final class ProxyConfigurationCompiler {
 					"the interval must be at least 1 second", "set a duration such as 30s");
 		}
 		if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+			// the default 5s would be no fix beside an interval of 5s or less: it must be shorter
+			Duration suggested = (intervalValid && interval.compareTo(Duration.ofSeconds(5)) <= 0)
+					? interval.dividedBy(2) : Duration.ofSeconds(5);
 			violations.add(path + ".timeout", Durations.format(timeout), "the timeout must be positive",
-					"set a duration such as 5s");
+					"set a duration such as " + Durations.format(suggested));
 		}
 		else if (intervalValid && timeout.compareTo(interval) >= 0) {
 			// against an interval reported above, "lower the timeout" would be no fix: its own fix

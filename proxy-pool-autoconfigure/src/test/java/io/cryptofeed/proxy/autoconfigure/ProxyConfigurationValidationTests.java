@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.cryptofeed.proxy.core.ProxyPools;
@@ -494,6 +496,23 @@ class ProxyConfigurationValidationTests {
 		this.runner.withPropertyValues(HTTP + ".health-check.interval=" + interval)
 			.run((context) -> assertThat(findCause(context.getStartupFailure()).violations()).singleElement()
 				.satisfies((violation) -> assertThat(violation.property()).isEqualTo(HTTP + ".health-check.interval")));
+	}
+
+	/** The timeout the fix suggests, set as it says, must pass beside a short interval too. */
+	@ParameterizedTest
+	@ValueSource(strings = { "30s", "5s", "2s", "1s" })
+	void theHealthCheckTimeoutItSuggestsIsShorterThanTheInterval(String interval) {
+		String timeout = HTTP + ".health-check.timeout";
+		String[] properties = { HTTP + ".url=http://10.0.0.7:3128", HTTP + ".health-check.interval=" + interval };
+		this.runner.withPropertyValues(properties).withPropertyValues(timeout + "=0s").run((context) -> {
+			ConfigurationViolation violation = findCause(context.getStartupFailure()).violations().get(0);
+			assertThat(violation.property()).isEqualTo(timeout);
+			Matcher suggested = Pattern.compile("such as (\\S+)").matcher(violation.fix());
+			assertThat(suggested.find()).as(violation.fix()).isTrue();
+			this.runner.withPropertyValues(properties)
+				.withPropertyValues(timeout + "=" + suggested.group(1))
+				.run((fixed) -> assertThat(fixed).as("%s: %s", interval, violation.fix()).hasNotFailed());
+		});
 	}
 
 	@Test
