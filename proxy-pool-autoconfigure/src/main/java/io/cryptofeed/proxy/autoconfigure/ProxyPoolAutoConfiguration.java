@@ -71,9 +71,7 @@ public class ProxyPoolAutoConfiguration {
 	@ConditionalOnMissingBean
 	public ProxyPools proxyPools(CompiledProxyConfiguration compiled, SelectionStrategies strategies,
 			ResourceLoader resourceLoader, Environment environment, ConfigurableListableBeanFactory beans) {
-		compiled.pools().stream().filter(ProxyPoolAutoConfiguration::ignoresItsWeights).forEach((spec) -> logger
-			.warn("proxy pool: pool=" + spec.key() + " strategy=" + spec.strategy()
-					+ " ignores the members' weights; use strategy: weighted"));
+		warnOfIgnoredWeights(compiled.pools());
 		ProxyPools pools = ProxyPools.of(compiled.pools(), compiled.hostPatterns(), compiled.directHosts(),
 				strategies::create);
 		boolean transport = ClassUtils.isPresent(REACTOR_NETTY_CLIENT, resourceLoader.getClassLoader());
@@ -133,6 +131,13 @@ public class ProxyPoolAutoConfiguration {
 			.filter((name) -> beans.containsBeanDefinition(name) && beans.getBeanDefinition(name).isPrimary())
 			.toList();
 		return (primary.size() == 1) ? primary.get(0) : null;
+	}
+
+	/** At start-up and at each reload: weights under a strategy that reads none would go unseen. */
+	static void warnOfIgnoredWeights(List<PoolSpec> pools) {
+		pools.stream().filter(ProxyPoolAutoConfiguration::ignoresItsWeights).forEach((spec) -> logger
+			.warn("proxy pool: pool=" + spec.key() + " strategy=" + spec.strategy()
+					+ " ignores the members' weights; use strategy: weighted"));
 	}
 
 	private static boolean ignoresItsWeights(PoolSpec spec) {

@@ -125,6 +125,7 @@ public final class ProxyPoolReloader {
 			return reject(List.of(ex.reason(next)));
 		}
 		this.targets.afterPools(next);
+		ProxyPoolAutoConfiguration.warnOfIgnoredWeights(next.pools());
 		List<String> previousDirectHosts = this.current.directHosts();
 		this.current = next;
 		this.status = this.status.applied(this.clock.instant());

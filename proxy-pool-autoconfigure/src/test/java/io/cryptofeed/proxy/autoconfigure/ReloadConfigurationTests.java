@@ -88,6 +88,23 @@ class ReloadConfigurationTests {
 		});
 	}
 
+	/** Weights a reload brings to a pool whose strategy reads none are as silently ignored as at start-up. */
+	@Test
+	void weightsAReloadGivesAPoolWhoseStrategyIgnoresThemAreNamedInAWarning(CapturedOutput output) {
+		this.reloadable.put("cryptofeed.proxy.default.http.pool[0].url", "socks5://127.0.0.1:1080");
+		this.reloadable.put("cryptofeed.proxy.default.http.pool[1].url", "socks5://127.0.0.1:1081");
+		String warning = "proxy pool: pool=default/http strategy=round-robin ignores the members' weights";
+		this.runner.run((context) -> {
+			assertThat(output).doesNotContain(warning);
+			this.reloadable.put("cryptofeed.proxy.default.http.pool[1].weight", "3");
+			publishChange(context);
+
+			assertThat(context.getBean(ProxyPoolReloader.class).status().lastApplied()).isNotNull();
+			assertThat(pool(context).members().get(1).weight()).isEqualTo(3);
+			assertThat(output).contains(warning + "; use strategy: weighted");
+		});
+	}
+
 	@Test
 	void aMisspeltNameIsRejectedAndTheRunningPoolsKeepTheirStrategy(CapturedOutput output) {
 		this.reloadable.put("cryptofeed.proxy.default.http.pool[0].url", "socks5://127.0.0.1:1080");
