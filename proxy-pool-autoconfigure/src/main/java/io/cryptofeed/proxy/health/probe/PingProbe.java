@@ -5,10 +5,12 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -39,6 +41,11 @@ import reactor.core.scheduler.Schedulers;
  * waits in native code, which holds a virtual thread's carrier for the whole timeout. On
  * Temurin 25 with one carrier, a ping to a silent host kept every other virtual thread waiting
  * until its timeout.
+ *
+ * <p>The timeout and the latency count from the moment a ping thread takes the check: pings of
+ * silent hosts hold their threads for the whole timeout, and a check waiting behind them would
+ * otherwise fail a host that answers. Such a check may therefore end later than
+ * {@code timeout} after it was subscribed to.
  */
 final class PingProbe implements HealthProbe {
 
@@ -58,13 +65,19 @@ final class PingProbe implements HealthProbe {
 		ProbeSupport.checkArguments(endpoint, timeout);
 		int millis = ProbeSupport.millis(timeout);
 		return Mono.defer(() -> {
-			long start = System.nanoTime();
-			return Mono
-				.fromCallable(() -> this.reachability.isReachable(InetAddress.getByName(endpoint.host()), millis))
+			AtomicLong start = new AtomicLong();
+			Sinks.Empty<Void> pinging = Sinks.empty();
+			return Mono.fromCallable(() -> {
+				start.set(System.nanoTime());
+				pinging.tryEmitEmpty();
+				return this.reachability.isReachable(InetAddress.getByName(endpoint.host()), millis);
+			})
 				.subscribeOn(PingThreads.SCHEDULER)
-				.timeout(timeout)
+				// timed from the moment a ping thread takes it: a ping still waiting for one, behind
+				// pings of silent hosts that hold every thread, has asked its own host nothing yet
+				.timeout(pinging.asMono().then(Mono.delay(timeout)))
 				.onErrorMap((ex) -> failure(endpoint, timeout, ex))
-				.flatMap((reachable) -> reachable ? Mono.just(ProbeSupport.since(start))
+				.flatMap((reachable) -> reachable ? Mono.just(ProbeSupport.since(start.get()))
 						: Mono.error(new ProbeFailedException(endpoint + ": host " + endpoint.host()
 								+ " did not answer a ping (ICMP echo, or TCP port 7 without privileges) within "
 								+ Durations.format(timeout), null)));

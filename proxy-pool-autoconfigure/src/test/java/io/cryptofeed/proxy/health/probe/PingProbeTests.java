@@ -3,6 +3,8 @@ package io.cryptofeed.proxy.health.probe;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,6 +12,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -112,6 +117,53 @@ class PingProbeTests {
 		}
 		finally {
 			release.countDown();
+		}
+	}
+
+	/**
+	 * Pings of silent hosts hold every ping thread for their whole timeout; a ping of a host
+	 * that answers, waiting for a thread meanwhile, has asked its host nothing yet and must not
+	 * fail for the others' silence (a member would go unhealthy while its host answers).
+	 */
+	@Test
+	void aPingWaitingForAThreadBehindSilentHostsIsTimedFromItsStart() throws InterruptedException {
+		ProxyEndpoint silent = ProxyEndpoint.parse("socks5://127.0.0.2:1080");
+		int threads = Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE;
+		CountDownLatch everyThreadBusy = new CountDownLatch(threads);
+		CountDownLatch release = new CountDownLatch(1);
+		PingProbe probe = new PingProbe((address, millis) -> {
+			if (!address.equals(InetAddress.getByName("127.0.0.2"))) {
+				return true;
+			}
+			everyThreadBusy.countDown();
+			try {
+				// stands in for a silent host, which keeps its ping until the timeout
+				release.await(millis, TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return false;
+		});
+		List<Disposable> silentPings = new ArrayList<>();
+		try {
+			for (int i = 0; i < threads; i++) {
+				silentPings.add(probe.check(silent, Duration.ofSeconds(10)).subscribe((took) -> {
+				}, (error) -> {
+				}));
+			}
+			assertThat(everyThreadBusy.await(5, TimeUnit.SECONDS)).isTrue();
+			// the silent pings give their threads back after twice the waiting ping's timeout
+			Mono.delay(Duration.ofMillis(600)).subscribe((tick) -> release.countDown());
+
+			Duration took = probe.check(LOOPBACK, Duration.ofMillis(300)).block(Duration.ofSeconds(5));
+
+			assertThat(release.getCount()).isZero();
+			assertThat(took).isPositive().isLessThan(Duration.ofMillis(300));
+		}
+		finally {
+			release.countDown();
+			silentPings.forEach(Disposable::dispose);
 		}
 	}
 
