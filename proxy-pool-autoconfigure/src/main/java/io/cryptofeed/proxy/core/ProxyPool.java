@@ -155,11 +155,17 @@ public final class ProxyPool {
 
 	/**
 	 * This new pool, of a key configured again, counts the leases still open through the
-	 * members of the pool closed before; called before any selection sees this pool.
+	 * members of the pool closed before; called before any selection sees this pool. The
+	 * closed pool's members of proxies it leaves out stay retired here: a later reload that
+	 * adds one of those proxies back counts its leases too.
 	 */
 	void takeLeasesOver(ProxyPool closed) {
 		synchronized (closed.rebuildLock) {
-			this.settings.members.forEach((member) -> takeLeasesOver(closed.retired, member));
+			synchronized (this.rebuildLock) {
+				this.settings.members.forEach((member) -> takeLeasesOver(closed.retired, member));
+				this.retired.putAll(closed.retired);
+				closed.retired.clear();
+			}
 		}
 	}
 

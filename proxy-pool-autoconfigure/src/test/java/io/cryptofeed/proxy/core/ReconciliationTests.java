@@ -152,6 +152,32 @@ class ReconciliationTests {
 		assertThat(again.members()).extracting(PoolMember::activeLeases).containsOnly(0);
 	}
 
+	/**
+	 * A pool configured again without one of its proxies, that proxy still carrying a session,
+	 * and a later reload that adds the proxy back: its new member counts that session too, not
+	 * 0, though the pool that carried it was closed and another made in between.
+	 */
+	@Test
+	void aProxyLeftOutWhenItsPoolIsConfiguredAgainCountsItsLeasesWhenAddedBackLater() {
+		PoolSpec both = spec(BINANCE_WS, "least-connections", member(0, 1), member(1, 1));
+		ProxyPools pools = ProxyPools.of(List.of(both), Map.of(), strategies::create);
+		ProxyPool first = pools.resolve("binance", ConnectionType.WEBSOCKET).orElseThrow();
+		Lease held = first.select();
+		ProxyEndpoint.Identity carrying = held.endpoint().identity();
+		int index = first.members().get(0).endpoint().identity().equals(carrying) ? 0 : 1;
+		pools.reconcile(List.of(), Map.of(), strategies::create);
+		pools.reconcile(List.of(spec(BINANCE_WS, "least-connections", member(1 - index, 1))), Map.of(),
+				strategies::create);
+		pools.reconcile(List.of(both), Map.of(), strategies::create);
+		ProxyPool again = pools.resolve("binance", ConnectionType.WEBSOCKET).orElseThrow();
+		PoolMember back = again.members().get(index);
+
+		assertThat(back.endpoint().identity()).isEqualTo(carrying);
+		assertThat(back.activeLeases()).isEqualTo(1);
+		assertThat(held.release()).isTrue();
+		assertThat(again.members()).extracting(PoolMember::activeLeases).containsOnly(0);
+	}
+
 	@Test
 	void disablingAKeptMemberTakesItOutOfSelectionAndTellsListeners() {
 		ProxyPool pool = new ProxyPool(spec(HTTP, "round-robin", member(0, 1), member(1, 1)),
