@@ -501,10 +501,11 @@ final class ConnectAttempt {
 	}
 
 	/**
-	 * Whether another attempt may follow: fewer tried than {@code maxAttempts}, and fewer
-	 * members than the pool's enabled ones, or after a chosen proxy failed, a fallback that
-	 * does not refuse; never while the application stops, so that no retry opens a connection
-	 * through a proxy as it goes away.
+	 * Whether another attempt may follow: fewer tried than {@code maxAttempts}, and an enabled
+	 * member of the pool this connection tried last that it has not tried yet (any, when a reload
+	 * closed that pool: the next try routes anew), or after a chosen proxy failed, a fallback
+	 * that does not refuse; never while the application stops, so that no retry opens a
+	 * connection through a proxy as it goes away.
 	 */
 	synchronized boolean mayTryAnother(int maxAttempts) {
 		if (this.stopping.getAsBoolean()) {
