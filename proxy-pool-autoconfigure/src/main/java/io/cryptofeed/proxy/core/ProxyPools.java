@@ -85,8 +85,9 @@ public final class ProxyPools {
 	 * Takes a new configuration in place: pools whose key stays are
 	 * {@linkplain ProxyPool#reconcile reconciled} (members kept by identity keep their state),
 	 * new keys get new pools, and pools whose key is gone are {@linkplain ProxyPool#close()
-	 * closed} (a pool of the key configured again counts the leases still open through them). A pool keeps its strategy instance (a round-robin keeps its position) unless
-	 * the strategy's name changed. Routing switches to the new pools, host patterns and direct
+	 * closed} (a pool of the key configured again counts the leases still open through them).
+	 * A pool keeps its strategy instance (a round-robin keeps its position) unless the
+	 * strategy's name changed. Routing switches to the new pools, host patterns and direct
 	 * hosts in one step, then {@link PoolsListener}s hear what changed.
 	 * Every new strategy is made first: when a factory throws, nothing has changed (strategies
 	 * made before it are dropped unused).
