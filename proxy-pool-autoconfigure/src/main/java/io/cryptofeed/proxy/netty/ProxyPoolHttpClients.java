@@ -20,6 +20,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.resolver.NoopAddressResolverGroup;
+import io.netty.util.AttributeKey;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoOperator;
@@ -70,6 +71,9 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 
 	/** Target hosts of redirects not followed, warned about once each. */
 	private final FirstSightings redirectWarnings = new FirstSightings();
+
+	/** Marks a client {@link #apply} built, with its pools and connection type, so that applying them again can tell. */
+	private static final AttributeKey<Applied> APPLIED = AttributeKey.valueOf(ProxyPoolHttpClients.class, "applied");
 
 	/** The connection types {@link #apply} built a client for, so that start-up can tell an unpooled one. */
 	private final Set<ConnectionType> appliedTypes = ConcurrentHashMap.newKeySet();
@@ -171,15 +175,30 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	/**
 	 * The client with every connection routed through the pool for its exchange and this
 	 * connection type. The exchange comes from the {@link ProxyAttributes#EXCHANGE} context
-	 * key, else from the request host's {@code hosts} patterns.
+	 * key, else from the request host's {@code hosts} patterns. A client that already goes
+	 * through these pools for this type is returned as it is.
+	 * @throws IllegalArgumentException if the client already goes through the pools for the
+	 * other connection type (or through another instance's)
 	 */
 	public HttpClient apply(HttpClient client, ConnectionType type) {
+		Applied applied = new Applied(this, type);
+		Object before = client.configuration().attributes().get(APPLIED);
+		if (applied.equals(before)) {
+			// applied again (a customizer of the application's on Boot's client, say): once is
+			// enough, and a second selector would choose each connect's member twice
+			return client;
+		}
+		if (before != null) {
+			throw new IllegalArgumentException("proxy pools: this HttpClient already goes through the pools for "
+					+ ((Applied) before).type() + "; apply them once, to a client without them, for each connection type");
+		}
 		this.appliedTypes.add(type);
 		// A resolver already set (Boot's runOn(...) sets one) would resolve exchange hosts here
 		// even when a proxy carries the connection; without one, names go to the proxy (remote
 		// DNS), and Reactor Netty resolves them itself for a connection that goes direct, after
 		// DirectHostLookups has looked them up off the event loop.
-		return keepingRoutesOnRedirects(withConnectTimeout(client)).resolver(NoopAddressResolverGroup.INSTANCE)
+		return keepingRoutesOnRedirects(withConnectTimeout(client)).attr(APPLIED, applied)
+			.resolver(NoopAddressResolverGroup.INSTANCE)
 			.proxyWhen(new PooledProxySelector(this.pools, type, this.resolver, this::settings, this.source,
 					this.directLookups, this.directRoutes))
 			.observe(new AttemptObserver(this.connections, type))
@@ -435,6 +454,10 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 			}).subscribe(new OwnConnectLeases(actual, attempt));
 		}
 
+	}
+
+	/** What {@link #apply} marks a client with. */
+	private record Applied(ProxyPoolHttpClients clients, ConnectionType type) {
 	}
 
 	/**

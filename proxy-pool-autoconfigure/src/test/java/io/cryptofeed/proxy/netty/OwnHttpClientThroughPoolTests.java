@@ -66,6 +66,47 @@ class OwnHttpClientThroughPoolTests {
 			});
 	}
 
+	/**
+	 * A client the pools were applied to twice (a customizer of the application's that calls
+	 * {@code apply} on Boot's client, which the starter's customizer already did): each connect
+	 * chooses its member once, so round-robin still takes each member in turn. A second
+	 * selection would take a lease on a member the connect never uses, and in a pool of two
+	 * send every request through the same member.
+	 */
+	@Test
+	void applyingThePoolsTwiceChoosesEachConnectsMemberOnce() {
+		try (HttpConnectProxy first = HttpConnectProxy.builder()
+			.bindAddress("127.0.0.1")
+			.egressAddress("127.0.0.64")
+			.start();
+				HttpConnectProxy second = HttpConnectProxy.builder()
+					.bindAddress("127.0.0.1")
+					.egressAddress("127.0.0.65")
+					.start()) {
+			TransportTestSupport.runner()
+				.withPropertyValues(TransportTestSupport.pool("default.http", first.url(), second.url()))
+				.withPropertyValues("cryptofeed.proxy.default.http.strategy=round-robin")
+				.run((context) -> {
+					ProxyPoolHttpClients pools = context.getBean(ProxyPoolHttpClients.class);
+					HttpClient once = pools.apply(HttpClient.create(), ConnectionType.HTTP);
+					HttpClient twice = pools.apply(once, ConnectionType.HTTP);
+					for (int i = 0; i < 4; i++) {
+						twice.get()
+							.uri(this.target.baseUrl() + "/whoami")
+							.responseContent()
+							.aggregate()
+							.asString()
+							.block(Duration.ofSeconds(10));
+					}
+					assertThat(this.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.64", 2),
+							Map.entry("127.0.0.65", 2));
+					assertThatThrownBy(() -> pools.apply(once, ConnectionType.WEBSOCKET))
+						.isInstanceOf(IllegalArgumentException.class)
+						.hasMessageContaining("already goes through the pools for http");
+				});
+		}
+	}
+
 	@Test
 	void anOwnClientUsedAloneBlamesAMemberThatStallsItsTlsHandshakesSinceNothingRetriesThem() {
 		try (HttpConnectProxy stalling = HttpConnectProxy.builder()
