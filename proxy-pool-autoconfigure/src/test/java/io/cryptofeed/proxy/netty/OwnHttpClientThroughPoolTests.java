@@ -2,6 +2,8 @@ package io.cryptofeed.proxy.netty;
 
 import java.net.ConnectException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
@@ -19,6 +21,10 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -64,6 +70,48 @@ class OwnHttpClientThroughPoolTests {
 				}
 				assertThat(this.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.62", 6));
 			});
+	}
+
+	/**
+	 * A WebClient of the application's on the pooled connector but without the pools' filter
+	 * (docs/migration.md): its requests go through the pools, yet a connect refused by one
+	 * member is not tried through another; with the filter it is.
+	 */
+	@Test
+	void aWebClientOnThePooledConnectorWithoutTheFilterDoesNotFailOver() {
+		TransportTestSupport.runner()
+			.withPropertyValues(TransportTestSupport.pool("default.http", this.refusing.url(), this.working.url()))
+			.run((context) -> {
+				ProxyPoolHttpClients pools = context.getBean(ProxyPoolHttpClients.class);
+				WebClient.Builder builder = WebClient.builder()
+					.clientConnector(new ReactorClientHttpConnector(
+							pools.apply(pools.newHttpClient(), ConnectionType.HTTP)));
+				WebClient withoutFilter = builder.build();
+				WebClient withFilter = builder.filter(new ProxyPoolExchangeFilter(pools)).build();
+				List<Throwable> failures = new ArrayList<>();
+				// round-robin over two members: one of two requests goes to the refusing one
+				for (int i = 0; i < 2; i++) {
+					try {
+						whoami(withoutFilter);
+					}
+					catch (WebClientRequestException ex) {
+						failures.add(ex);
+					}
+				}
+				assertThat(failures).singleElement()
+					.satisfies((failure) -> assertThat(failure).hasRootCauseInstanceOf(ConnectException.class));
+				for (int i = 0; i < 2; i++) {
+					assertThat(whoami(withFilter)).isEqualTo("127.0.0.62");
+				}
+			});
+	}
+
+	private String whoami(WebClient client) {
+		return client.get()
+			.uri(this.target.baseUrl() + "/whoami")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(10));
 	}
 
 	/**
