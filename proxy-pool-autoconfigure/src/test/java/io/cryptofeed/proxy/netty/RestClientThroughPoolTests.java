@@ -256,6 +256,30 @@ class RestClientThroughPoolTests {
 		});
 	}
 
+	/**
+	 * Boot's {@code RestTemplateBuilder} sets the interceptors given to it before the
+	 * customizers run, so the pools' interceptor comes after the application's: those run once
+	 * per request, however many members its tries go through.
+	 */
+	@Test
+	void interceptorsGivenToBootsRestTemplateBuilderRunOncePerRequest() {
+		this.trio.first.fault(Fault.STATUS_407);
+		runWithPool((context, bootsClient) -> {
+			AtomicInteger signed = new AtomicInteger();
+			RestTemplate restTemplate = context.getBean(RestTemplateBuilder.class)
+				.additionalInterceptors((request, body, next) -> {
+					signed.incrementAndGet();
+					return next.execute(request, body);
+				})
+				.build();
+			for (int i = 0; i < 6; i++) {
+				restTemplate.getForObject(this.target.baseUrl() + "/whoami", String.class);
+			}
+			assertThat(this.trio.first.accepted()).as("tries through the member answering 407").isPositive();
+			assertThat(signed).hasValue(6);
+		});
+	}
+
 	@Test
 	void aRequestThatAnInterceptorOfTheApplicationsSendsAgainGoesThroughItsExchangesPoolAgain() {
 		runner().withPropertyValues("cryptofeed.proxy.exchanges.binance.http.pool[0].url=" + this.trio.second.url(),
