@@ -1,6 +1,7 @@
 package io.cryptofeed.proxy.netty;
 
 import java.io.IOException;
+import java.util.Map;
 import java.util.Objects;
 
 import io.cryptofeed.proxy.core.ConnectionType;
@@ -27,6 +28,9 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 
 	private static final System.Logger log = System.getLogger(ProxyPoolRequestInterceptor.class.getName());
 
+	/** The request attribute that marks a request one of the pools' interceptors is routing. */
+	private static final String ROUTING = ProxyPoolRequestInterceptor.class.getName() + ".routing";
+
 	private final ProxyPoolHttpClients clients;
 
 	private final UnpooledRequests unpooled;
@@ -43,7 +47,14 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 	@Override
 	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 			throws IOException {
-		Object named = request.getAttributes().get(ProxyAttributes.EXCHANGE);
+		Map<String, Object> attributes = request.getAttributes();
+		if (attributes.putIfAbsent(ROUTING, Boolean.TRUE) != null) {
+			// a second of the pools' interceptors on the client (added again to Boot's builder,
+			// which has one): the first routes it; routed here as well, the first would find no
+			// pooled connect of its own and call the request unpooled
+			return execution.execute(request, body);
+		}
+		Object named = attributes.get(ProxyAttributes.EXCHANGE);
 		ConnectAttempt attempt = this.clients.newAttempt((named != null) ? named.toString() : null,
 				ConnectionType.HTTP);
 		try {
@@ -65,6 +76,7 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 			throw ex;
 		}
 		finally {
+			attributes.remove(ROUTING);
 			attempt.releaseAll();
 		}
 	}

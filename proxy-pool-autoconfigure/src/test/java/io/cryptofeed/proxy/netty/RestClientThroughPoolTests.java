@@ -280,6 +280,29 @@ class RestClientThroughPoolTests {
 		});
 	}
 
+	/**
+	 * The pools' interceptor added once more to Boot's builder, which has it already (as
+	 * docs/migration.md tells for a client built by hand): the request goes through the pools
+	 * once, fails over, and is neither named in the warning of requests that went out without
+	 * the pools nor counted as such.
+	 */
+	@Test
+	void thePoolsInterceptorAddedAgainToBootsBuilderRoutesEachRequestOnce(CapturedOutput output) {
+		this.trio.first.fault(Fault.REFUSE);
+		runWithPool((context, bootsClient) -> {
+			ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
+			RestClient client = context.getBean(RestClient.Builder.class)
+				.requestInterceptor(new ProxyPoolRequestInterceptor(clients))
+				.build();
+			for (int i = 0; i < 6; i++) {
+				assertThat(whoami(client)).isIn("127.0.0.12", "127.0.0.13");
+			}
+			assertThat(pool(context).failovers()).as("tries failed over from the refusing member").isPositive();
+			assertThat(clients.directRoutes().count(ConnectionType.HTTP, DirectRoutes.Reason.UNPOOLED_CLIENT)).isZero();
+			assertThat(output).doesNotContain("went out without the pools");
+		});
+	}
+
 	@Test
 	void aRequestThatAnInterceptorOfTheApplicationsSendsAgainGoesThroughItsExchangesPoolAgain() {
 		runner().withPropertyValues("cryptofeed.proxy.exchanges.binance.http.pool[0].url=" + this.trio.second.url(),
