@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * The members configured for one (settings, connection type) and the strategy that chooses
@@ -76,6 +77,15 @@ public final class ProxyPool {
 	 * @return the members that joined and left
 	 */
 	MemberChanges reconcile(PoolSpec spec, SelectionStrategy strategy) {
+		return reconcile(spec, strategy, (member) -> {
+		});
+	}
+
+	/**
+	 * {@link #reconcile(PoolSpec, SelectionStrategy)}, giving each new member to
+	 * {@code joining} before any selection can see it.
+	 */
+	MemberChanges reconcile(PoolSpec spec, SelectionStrategy strategy, Consumer<PoolMember> joining) {
 		if (!spec.key().equals(this.key)) {
 			throw new IllegalArgumentException("spec of " + spec.key() + " given to pool " + this.key);
 		}
@@ -102,6 +112,7 @@ public final class ProxyPool {
 				else {
 					member = newMember(memberSpec);
 					takeLeasesOver(this.retired, member);
+					joining.accept(member);
 					added.add(member);
 				}
 				members.add(member);

@@ -88,7 +88,8 @@ public final class ProxyPools {
 	 * closed} (a pool of the key configured again counts the leases still open through them).
 	 * A pool keeps its strategy instance (a round-robin keeps its position) unless the
 	 * strategy's name changed. Routing switches to the new pools, host patterns and direct
-	 * hosts in one step, then {@link PoolsListener}s hear what changed.
+	 * hosts in one step, then {@link PoolsListener}s hear what changed (of each member that
+	 * joins, they hear before any selection can see it: {@link PoolsListener#joining}).
 	 * Every new strategy is made first: when a factory throws, nothing has changed (strategies
 	 * made before it are dropped unused).
 	 * @param specs validated specs, at most one per key
@@ -133,6 +134,9 @@ public final class ProxyPools {
 					if (closed != null) {
 						pool.takeLeasesOver(closed);
 					}
+					for (PoolMember member : pool.members()) {
+						tellJoining(pool, member);
+					}
 					pool.addAvailabilityListener(this.forwarder);
 					addedPools.add(pool);
 					for (PoolMember member : pool.members()) {
@@ -140,7 +144,9 @@ public final class ProxyPools {
 					}
 				}
 				else {
-					ProxyPool.MemberChanges changes = pool.reconcile(spec, newStrategies.get(spec.key()));
+					ProxyPool reconciled = pool;
+					ProxyPool.MemberChanges changes = pool.reconcile(spec, newStrategies.get(spec.key()),
+							(member) -> tellJoining(reconciled, member));
 					for (PoolMember member : changes.added()) {
 						added.add(new PoolsChange.Member(pool, member));
 					}
@@ -186,6 +192,22 @@ public final class ProxyPools {
 			catch (RuntimeException ex) {
 				log.log(Level.WARNING, "proxy pools: pools listener {0} failed: {1}", listener.getClass().getName(),
 						ProxyUrls.maskedSummary(ex));
+			}
+		}
+	}
+
+	/**
+	 * Tells every pools listener of a member joining in a reload, also when one throws (an
+	 * application's): the member joins all the same, and the listeners after it must hear it.
+	 */
+	private void tellJoining(ProxyPool pool, PoolMember member) {
+		for (PoolsListener listener : this.listeners) {
+			try {
+				listener.joining(pool, member);
+			}
+			catch (RuntimeException ex) {
+				log.log(Level.WARNING, "proxy pools: pools listener {0} failed on a joining member: {1}",
+						listener.getClass().getName(), ProxyUrls.maskedSummary(ex));
 			}
 		}
 	}

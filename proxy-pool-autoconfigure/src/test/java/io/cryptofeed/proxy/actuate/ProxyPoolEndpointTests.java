@@ -135,6 +135,27 @@ class ProxyPoolEndpointTests {
 		assertThat(this.endpoint.member("default", "http", "0").exchangeLimits()).as("without the transport").isNull();
 	}
 
+	/** The exchange still bans the address: the member a reload made for it anew shows the rest it took over. */
+	@Test
+	void aProxyConfiguredAgainShowsTheCooldownItsRemovedMemberHad() {
+		RateLimits rateLimits = new RateLimits(RateLimitPolicies.DEFAULTS, Clock.fixed(NOW, ZoneOffset.UTC), () -> 0L);
+		this.pools.addPoolsListener(rateLimits);
+		ProxyPoolEndpoint withLimits = new ProxyPoolEndpoint(this.pools, null, this.breakers, null,
+				Duration.ofSeconds(1), null, rateLimits);
+		rateLimits.forExchange("binance").responded(this.http, this.http.members().get(0), 418, "600");
+		String websocket = "http://127.0.0.4:3128";
+		this.pools.reconcile(TestPools.specs(Map.of("default/http", List.of("http://127.0.0.5:3128"),
+				"binance/websocket", List.of(websocket))), Map.of(), SelectionStrategies.builtIn()::create);
+		this.pools.reconcile(TestPools.specs(Map.of("default/http", List.of("http://127.0.0.1:3128"),
+				"binance/websocket", List.of(websocket))), Map.of(), SelectionStrategies.builtIn()::create);
+
+		MemberDescriptor again = withLimits.member("default", "http", "127.0.0.1:3128");
+
+		assertThat(again.exchangeLimits()).containsOnlyKeys("binance");
+		assertThat(again.exchangeLimits().get("binance").cooldownRemaining()).isEqualTo(Duration.ofSeconds(600));
+		assertThat(again.exchangeLimits().get("binance").lastStatus()).isEqualTo(418);
+	}
+
 	@Test
 	void poolsAndMembersAreFoundByNameIdOrIndexAndUnknownOnesAreNotFound() {
 		assertThat(this.endpoint.pool("BINANCE", "WebSocket")).isNotNull();

@@ -394,6 +394,52 @@ class ReconciliationTests {
 	}
 
 	/**
+	 * Pools listeners hear of each joining member before any selection can see it, in a pool
+	 * kept and in one added; one that throws (an application's) stops neither the others nor
+	 * the reload.
+	 */
+	@Test
+	void poolsListenersHearOfEachJoiningMemberBeforeItCanBeSelected() {
+		ProxyPools pools = ProxyPools.of(List.of(spec(HTTP, "round-robin", member(0, 1))), Map.of(),
+				strategies::create);
+		List<PoolMember> joining = new ArrayList<>();
+		pools.addPoolsListener(new PoolsListener() {
+
+			@Override
+			public void poolsChanged(PoolsChange change) {
+			}
+
+			@Override
+			public void joining(ProxyPool pool, PoolMember member) {
+				throw new IllegalStateException("a pools listener of the application failed");
+			}
+
+		});
+		pools.addPoolsListener(new PoolsListener() {
+
+			@Override
+			public void poolsChanged(PoolsChange change) {
+				assertThat(joining).as("heard before the change")
+					.containsExactlyElementsOf(change.addedMembers().stream().map(PoolsChange.Member::member).toList());
+			}
+
+			@Override
+			public void joining(ProxyPool pool, PoolMember member) {
+				// a kept pool does not hold it yet, or a new pool is not routed to yet
+				assertThat(!pool.members().contains(member) || !pools.pools().containsValue(pool)).isTrue();
+				joining.add(member);
+			}
+
+		});
+
+		PoolsChange change = pools.reconcile(List.of(spec(HTTP, "round-robin", member(0, 1), member(1, 1)),
+				spec(BINANCE_WS, "round-robin", member(2, 1))), Map.of(), strategies::create);
+
+		assertThat(change.addedMembers()).hasSize(2);
+		assertThat(joining).extracting(PoolMember::endpoint).containsExactly(Members.endpoint(1), Members.endpoint(2));
+	}
+
+	/**
 	 * The same failure thrown by two availability listeners (one listener added twice, or two
 	 * that rethrow one exception kept by the application): the listeners after them still hear
 	 * the change. Adding the failure to itself as suppressed throws, which stopped the telling.

@@ -247,9 +247,23 @@ public final class ExchangeLimits {
 		this.policy = policy;
 	}
 
-	/** Drops what this exchange knew of a member a reload removed. */
-	void forget(PoolMember member) {
-		this.members.remove(member);
+	/**
+	 * Drops what this exchange knew of a member a reload removed.
+	 * @return what it knew, or {@code null}
+	 */
+	MemberLimit forget(PoolMember member) {
+		return this.members.remove(member);
+	}
+
+	/**
+	 * A member a reload adds for a proxy removed before takes over what this exchange knew of
+	 * that proxy's removed member: the exchange still limits its address. Called before any
+	 * selection sees the member, so it has nothing of its own yet.
+	 */
+	void takeOver(PoolMember member, MemberLimit limit) {
+		this.members.putIfAbsent(member, limit);
+		// selection passes resting members over only while a cooldown is known to run
+		this.coolingUntil.accumulateAndGet(limit.coolingUntil(), Math::max);
 	}
 
 	/** A rate-limit error when resting members are what is left, else the pool's own error. */

@@ -17,12 +17,14 @@ import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.PoolsChange;
 import io.cryptofeed.proxy.core.PoolsListener;
+import io.cryptofeed.proxy.core.ProxyPool;
 
 /**
  * Every exchange's cooldowns and budgets, keyed by the exchange a connection was
  * routed for: the exchange it names, else the one whose host patterns match, else the settings
  * block of its pool ({@value PoolKey#DEFAULT}). A member banned by one exchange keeps serving
- * the others.
+ * the others. A proxy a reload removed while an exchange limited it is still limited when a
+ * later reload configures it again in the same pool (see {@link #joining}).
  */
 public final class RateLimits implements PoolsListener {
 
@@ -31,6 +33,12 @@ public final class RateLimits implements PoolsListener {
 	 * come from requests, which may name any, and from blocks a reload removed.
 	 */
 	static final int EXCHANGES_KEPT = 1024;
+
+	/**
+	 * How many proxies a reload removed while an exchange limited them are remembered for one
+	 * configured again: an external proxy service may rotate through any number of them.
+	 */
+	static final int RETIRED_PROXIES_KEPT = 1024;
 
 	private volatile RateLimitPolicies policies;
 
@@ -42,6 +50,8 @@ public final class RateLimits implements PoolsListener {
 
 	/** When the next new exchange makes the map forget the ones that restrict nobody. */
 	private volatile int forgetAt = EXCHANGES_KEPT;
+
+	private final RetiredLimits retired = new RetiredLimits(RETIRED_PROXIES_KEPT);
 
 	/** Cooldowns and budgets timed by {@link System#nanoTime()}; the clock dates their ends. */
 	public RateLimits(RateLimitPolicies policies, Clock clock) {
@@ -145,14 +155,44 @@ public final class RateLimits implements PoolsListener {
 		this.exchanges.forEach((id, limits) -> limits.reconfigure(policies.of(id)));
 	}
 
-	/** Members a reload removed are forgotten by every exchange; then the listeners hear of the reload. */
+	/**
+	 * A member a reload adds for a proxy that a reload removed from the same pool takes over
+	 * what every exchange knew of it, while that still restricts something: a rest, its
+	 * strikes, the uses in a budget's window. Exchanges limit the address, whichever member
+	 * stands for it.
+	 */
+	@Override
+	public void joining(ProxyPool pool, PoolMember member) {
+		long now = this.clock.millis();
+		this.retired.takeOver(pool.key(), member.endpoint().identity(), now)
+			.forEach((exchange, limit) -> forExchange(exchange).takeOver(member, limit));
+	}
+
+	/**
+	 * Members a reload removed are forgotten by every exchange; what still restricts them is
+	 * kept for a member a later reload may add for the same proxy (forgotten at the first
+	 * reload after it restricts nothing). Then the listeners hear of the reload.
+	 */
 	@Override
 	public void poolsChanged(PoolsChange change) {
+		long now = this.clock.millis();
 		for (PoolsChange.Member removed : change.removedMembers()) {
-			this.exchanges.values().forEach((limits) -> limits.forget(removed.member()));
-			this.listeners.forEach((listener) -> listener.forgotten(removed.member()));
+			PoolMember member = removed.member();
+			this.exchanges.forEach((exchange, limits) -> {
+				MemberLimit limit = limits.forget(member);
+				if (limit != null) {
+					this.retired.keep(removed.pool().key(), member.endpoint().identity(), exchange, limit, now);
+				}
+			});
+			this.listeners.forEach((listener) -> listener.forgotten(member));
 		}
+		this.retired.forgetUnrestricting(now);
 		this.listeners.forEach(CooldownListener::reloaded);
+	}
+
+	/** Proxies whose limits are kept after a reload removed their member; for tests. */
+	int retiredProxies() {
+		return this.retired.size();
 	}
 
 	/** Tells the listener about every cooldown that begins from now on. */

@@ -1,0 +1,276 @@
+package io.cryptofeed.proxy.core.ratelimit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.Exclusion;
+import io.cryptofeed.proxy.core.Lease;
+import io.cryptofeed.proxy.core.MemberSpec;
+import io.cryptofeed.proxy.core.Members;
+import io.cryptofeed.proxy.core.PoolKey;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.PoolSpec;
+import io.cryptofeed.proxy.core.ProxyEndpoint;
+import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.TestClock;
+import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * A proxy an exchange told off, removed by a reload and configured again by a later one: the
+ * exchange still limits its address, so the new member rests as the removed one would have.
+ */
+class LimitsAcrossReloadsTests {
+
+	private static final PoolKey BINANCE_HTTP = new PoolKey("binance", ConnectionType.HTTP);
+
+	private final TestClock clock = new TestClock();
+
+	private final RateLimits limits = new RateLimits(RateLimitPolicies.DEFAULTS, this.clock, this.clock.ticker());
+
+	private final ProxyPools pools = ProxyPools.of(List.of(spec(BINANCE_HTTP, 0, 1, 2)), Map.of(),
+			SelectionStrategies.builtIn()::create);
+
+	{
+		this.pools.addPoolsListener(this.limits);
+	}
+
+	@Test
+	void aProxyBannedThenRemovedAndConfiguredAgainRestsUntilItsBanEndsThenServes() {
+		ProxyPool pool = pool();
+		PoolMember banned = pool.members().get(1);
+		this.limits.forExchange("binance").responded(pool, banned, 418, "3600");
+
+		reload(spec(BINANCE_HTTP, 0, 2));
+		this.clock.advance(Duration.ofMinutes(10));
+		reload(spec(BINANCE_HTTP, 0, 1, 2));
+
+		PoolMember again = pool.members().get(1);
+		assertThat(again).isNotSameAs(banned);
+		assertThat(select("binance", 30)).doesNotContain(again).hasSize(30);
+		assertThat(select("kraken", 30)).as("banned by binance only").contains(again);
+		assertThat(this.limits.stateOf(again)).containsOnlyKeys("binance").satisfies((states) -> {
+			assertThat(states.get("binance").cooldownRemaining()).isEqualTo(Duration.ofMinutes(50));
+			assertThat(states.get("binance").lastStatus()).isEqualTo(418);
+			assertThat(states.get("binance").strikes()).isOne();
+		});
+		assertThat(this.limits.remainingCooldownSeconds("binance", again)).isEqualTo(3000.0);
+
+		this.clock.advance(Duration.ofMinutes(50).minusMillis(1));
+		assertThat(select("binance", 30)).doesNotContain(again);
+		this.clock.advance(Duration.ofMillis(1));
+		assertThat(select("binance", 30)).contains(again);
+	}
+
+	@Test
+	void aProxyOfAPoolRemovedWhileItRestedRestsWhenThePoolIsConfiguredAgain() {
+		ProxyPool pool = pool();
+		PoolMember geoBlocked = pool.members().get(2);
+		this.limits.forExchange("binance").responded(pool, geoBlocked, 451, null);
+
+		reload();
+		this.clock.advance(Duration.ofMinutes(10));
+		reload(spec(BINANCE_HTTP, 0, 1, 2));
+
+		assertThat(pool()).isNotSameAs(pool);
+		PoolMember again = pool().members().get(2);
+		assertThat(select("binance", 30)).doesNotContain(again).hasSize(30);
+		assertThat(this.limits.remainingCooldownSeconds("binance", again)).isEqualTo(3000.0);
+		this.clock.advance(Duration.ofMinutes(50));
+		assertThat(select("binance", 30)).contains(again);
+	}
+
+	/** A proxy the configured pool left out when it came back is added back by a reload after that. */
+	@Test
+	void aProxyLeftOutWhenItsPoolCameBackRestsWhenAddedBackLater() {
+		PoolMember banned = pool().members().get(0);
+		this.limits.forExchange("binance").responded(pool(), banned, 418, "600");
+
+		reload();
+		reload(spec(BINANCE_HTTP, 1, 2));
+		reload(spec(BINANCE_HTTP, 0, 1, 2));
+
+		assertThat(this.limits.remainingCooldownSeconds("binance", pool().members().get(0))).isEqualTo(600.0);
+	}
+
+	@Test
+	void aProxyConfiguredAgainAfterItsCooldownEndedIsSelectedAtOnceWithNothingCarried() {
+		PoolMember limited = pool().members().get(1);
+		this.limits.forExchange("binance").responded(pool(), limited, 429, "60");
+
+		reload(spec(BINANCE_HTTP, 0, 2));
+		this.clock.advance(Duration.ofSeconds(60));
+		reload(spec(BINANCE_HTTP, 0, 1, 2));
+
+		PoolMember again = pool().members().get(1);
+		assertThat(select("binance", 3)).contains(again);
+		assertThat(this.limits.stateOf(again)).isEmpty();
+	}
+
+	/** The strikes that make the next cooldown longer come along with the cooldown. */
+	@Test
+	void aProxyConfiguredAgainWhileItRestedKeepsItsStrikes() {
+		policy(new RateLimitPolicy(Set.of(429), Set.of(), Duration.ofSeconds(10), Duration.ofHours(1),
+				Duration.ofHours(1), false, null, null));
+		ExchangeLimits binance = this.limits.forExchange("binance");
+		PoolMember limited = pool().members().get(1);
+		binance.responded(pool(), limited, 429, null);
+		this.clock.advance(Duration.ofSeconds(10));
+		binance.responded(pool(), limited, 429, null);
+
+		reload(spec(BINANCE_HTTP, 0, 2));
+		reload(spec(BINANCE_HTTP, 0, 1, 2));
+		this.clock.advance(Duration.ofSeconds(20));
+		binance.responded(pool(), pool().members().get(1), 429, null);
+
+		assertThat(binance.stateOf(pool().members().get(1)).strikes()).isEqualTo(3);
+		assertThat(binance.stateOf(pool().members().get(1)).cooldownRemaining()).isEqualTo(Duration.ofSeconds(40));
+	}
+
+	/** The exchange counts the uses its address spent, whichever member spent them. */
+	@Test
+	void aProxyConfiguredAgainKeepsTheUsesItsBudgetSpentWithinTheWindow() {
+		policy(new RateLimitPolicy(Set.of(429), Set.of(), Duration.ofSeconds(1), Duration.ofSeconds(1),
+				Duration.ofHours(1), false, new Budget(1, Duration.ofMinutes(5)), null));
+		ExchangeLimits coinbase = this.limits.forExchange("coinbase");
+		PoolMember spent = pool().members().get(0);
+		Lease lease = coinbase.select(pool(), (member) -> member != spent);
+		assertThat(lease.member()).isSameAs(spent);
+		lease.release();
+
+		reload(spec(BINANCE_HTTP, 1, 2));
+		reload(spec(BINANCE_HTTP, 0, 1, 2));
+
+		PoolMember again = pool().members().get(0);
+		assertThat(this.limits.stateOf(again).get("coinbase").budgetTokens()).isZero();
+		assertThatExceptionOfType(PoolRateLimitedException.class)
+			.isThrownBy(() -> coinbase.select(pool(), (member) -> member != again));
+		this.clock.advance(Duration.ofMinutes(5));
+		assertThat(coinbase.select(pool(), (member) -> member != again).member()).isSameAs(again);
+	}
+
+	/** The same rule as a reload's for keeping a member: another user name, or another pool, is another proxy. */
+	@Test
+	void onlyTheSameProxyInTheSamePoolTakesTheCooldownOver() {
+		PoolMember banned = pool().members().get(1);
+		this.limits.forExchange("binance").responded(pool(), banned, 418, "600");
+
+		reload(spec(BINANCE_HTTP, 0, 2), spec(PoolKey.ofDefault(ConnectionType.HTTP), 1));
+		PoolMember otherPool = this.pools.pools().get(PoolKey.ofDefault(ConnectionType.HTTP)).members().get(0);
+		assertThat(this.limits.stateOf(otherPool)).isEmpty();
+
+		ProxyEndpoint sameAddress = Members.endpoint(1);
+		reload(new PoolSpec(BINANCE_HTTP, PoolSpec.Origin.POOL,
+				List.of(MemberSpec.of(new ProxyEndpoint(sameAddress.scheme(), sameAddress.host(), sameAddress.port(),
+						"other", "secret"))),
+				"round-robin", Duration.ofSeconds(30)));
+		assertThat(this.limits.stateOf(pool().members().get(0))).isEmpty();
+	}
+
+	/**
+	 * The routing switches before the pools' listeners hear of the reload: a member that
+	 * took the rest over only when told would be selectable in between.
+	 */
+	@Test
+	void noSelectionSeesTheMemberConfiguredAgainBeforeItTookTheCooldownOver() {
+		PoolMember banned = pool().members().get(1);
+		this.limits.forExchange("binance").responded(pool(), banned, 418, "600");
+		reload(spec(BINANCE_HTTP, 0, 2));
+		List<PoolMember> selectedMeanwhile = new ArrayList<>();
+		ProxyPools pools = ProxyPools.of(List.of(spec(BINANCE_HTTP, 0, 2)), Map.of(),
+				SelectionStrategies.builtIn()::create);
+		// a listener heard before the limits: selections under way on other threads meanwhile
+		pools.addPoolsListener((change) -> selectedMeanwhile.addAll(select(pools, "binance", 30)));
+		pools.addPoolsListener(this.limits);
+		pools.reconcile(List.of(spec(BINANCE_HTTP, 0, 1, 2)), Map.of(), SelectionStrategies.builtIn()::create);
+
+		assertThat(selectedMeanwhile).hasSize(30).doesNotContain(pools.pools().get(BINANCE_HTTP).members().get(1));
+	}
+
+	@Test
+	void aProxyRemovedForGoodIsForgottenAtTheFirstReloadAfterItsRestEnded() {
+		this.limits.forExchange("binance").responded(pool(), pool().members().get(1), 429, "60");
+		this.limits.forExchange("bybit").responded(pool(), pool().members().get(2), 403, null);
+
+		reload(spec(BINANCE_HTTP, 0));
+		assertThat(this.limits.retiredProxies()).isEqualTo(2);
+		this.clock.advance(Duration.ofSeconds(30));
+		reload(spec(BINANCE_HTTP, 0));
+		assertThat(this.limits.retiredProxies()).as("the bybit rest of 30s ended").isOne();
+		this.clock.advance(Duration.ofSeconds(30));
+		reload(spec(BINANCE_HTTP, 0));
+		assertThat(this.limits.retiredProxies()).isZero();
+	}
+
+	@Test
+	void aProxyRemovedAfterItsRestEndedLeavesNothingBehind() {
+		this.limits.forExchange("binance").responded(pool(), pool().members().get(1), 429, "1");
+		this.clock.advance(Duration.ofSeconds(1));
+
+		reload(spec(BINANCE_HTTP, 0));
+
+		assertThat(this.limits.retiredProxies()).isZero();
+	}
+
+	/** Proxies may come and go by the thousand (an external service's list): what is kept of them is bounded. */
+	@Test
+	void atMostTheBoundOfRemovedProxiesIsKeptTheLastRemovedAmongThem() {
+		int removed = RateLimits.RETIRED_PROXIES_KEPT + 10;
+		for (int i = 0; i < removed; i++) {
+			int proxy = 100 + i;
+			reload(spec(BINANCE_HTTP, 0, proxy));
+			this.limits.forExchange("binance").responded(pool(), pool().members().get(1), 418, "3600");
+			reload(spec(BINANCE_HTTP, 0));
+		}
+		assertThat(this.limits.retiredProxies()).isEqualTo(RateLimits.RETIRED_PROXIES_KEPT);
+
+		reload(spec(BINANCE_HTTP, 0, 100, 100 + removed - 1));
+		assertThat(this.limits.stateOf(pool().members().get(1))).as("the longest gone is forgotten").isEmpty();
+		assertThat(this.limits.stateOf(pool().members().get(2))).containsOnlyKeys("binance");
+	}
+
+	private ProxyPool pool() {
+		return this.pools.pools().get(BINANCE_HTTP);
+	}
+
+	private void reload(PoolSpec... specs) {
+		this.pools.reconcile(List.of(specs), Map.of(), SelectionStrategies.builtIn()::create);
+	}
+
+	private List<PoolMember> select(String exchange, int times) {
+		return select(this.pools, exchange, times);
+	}
+
+	private List<PoolMember> select(ProxyPools pools, String exchange, int times) {
+		ExchangeLimits limits = this.limits.forExchange(exchange);
+		ProxyPool pool = pools.pools().get(BINANCE_HTTP);
+		List<PoolMember> chosen = new ArrayList<>();
+		for (int i = 0; i < times; i++) {
+			Lease lease = limits.select(pool, Exclusion.NONE);
+			chosen.add(lease.member());
+			lease.release();
+		}
+		return chosen;
+	}
+
+	private void policy(RateLimitPolicy defaults) {
+		this.limits.reconfigure(new RateLimitPolicies(defaults, Map.of()));
+	}
+
+	private static PoolSpec spec(PoolKey key, int... proxies) {
+		List<MemberSpec> members = new ArrayList<>();
+		for (int proxy : proxies) {
+			members.add(MemberSpec.of(Members.endpoint(proxy)));
+		}
+		return new PoolSpec(key, PoolSpec.Origin.POOL, members, "round-robin", Duration.ofSeconds(30));
+	}
+
+}
