@@ -25,7 +25,8 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * status, and goes when {@link RateLimits} forgets the exchange, which keeps the series as
  * bounded as the exchanges it keeps (a later cooldown registers it anew, at one);
  * {@value #REMAINING} tells, per member and exchange, the seconds it still rests.
- * A member's gauge appears with its first cooldown for that exchange, tagged with its pool,
+ * A member's gauge appears with its first cooldown for that exchange (or with the reload that
+ * made it for a proxy still resting, see {@link RateLimits#joining}), tagged with its pool,
  * its position there (members behind one gateway may share an address) and {@code proxy}
  * = {@code host:port}, which never holds a credential. A reload that moves a member within
  * its pool moves its gauges to its new position; the gauge goes when a reload removes the
@@ -61,6 +62,11 @@ public final class CooldownMetrics implements MeterBinder {
 			@Override
 			public void forgotten(PoolMember member) {
 				forget(registry, member);
+			}
+
+			@Override
+			public void resumed(ProxyPool pool, PoolMember member, String exchange) {
+				watch(registry, new Watched(pool, exchange, member));
 			}
 
 			@Override

@@ -215,6 +215,26 @@ class CooldownMetricsTests {
 			.hasSize(2);
 	}
 
+	/** The exchange still bans the address: the member a reload made for it anew gauges the rest it took over. */
+	@Test
+	void aProxyConfiguredAgainGaugesTheCooldownItTookOver() {
+		ProxyPools pools = ProxyPools.of(List.of(sharedSpec("alice", "bob")), Map.of(),
+				SelectionStrategies.builtIn()::create);
+		pools.addPoolsListener(this.limits);
+		ProxyPool shared = pools.pools().values().iterator().next();
+		new CooldownMetrics(this.limits).bindTo(this.registry);
+		this.limits.forExchange("binance").responded(shared, shared.members().get(1), 418, "600");
+
+		pools.reconcile(List.of(sharedSpec("alice")), Map.of(), SelectionStrategies.builtIn()::create);
+		assertThat(this.registry.find("cryptofeed.proxy.cooldown.remaining").gauges()).as("bob's gauge went").isEmpty();
+		this.clock.advance(Duration.ofSeconds(60));
+		pools.reconcile(List.of(sharedSpec("alice", "bob")), Map.of(), SelectionStrategies.builtIn()::create);
+
+		assertThat(remaining("binance", "1")).isEqualTo(540.0);
+		this.clock.advance(Duration.ofSeconds(40));
+		assertThat(remaining("binance", "1")).isEqualTo(500.0);
+	}
+
 	private double remaining(String exchange, String member) {
 		return this.registry.get("cryptofeed.proxy.cooldown.remaining")
 			.tags("exchange", exchange, "member", member, "proxy", "10.0.0.1:1080")

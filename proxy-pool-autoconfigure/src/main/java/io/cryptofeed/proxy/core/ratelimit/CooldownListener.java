@@ -3,6 +3,7 @@ package io.cryptofeed.proxy.core.ratelimit;
 import java.util.Set;
 
 import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyPool;
 
 /** Hears about each cooldown as it begins; called on the thread that saw the answer, so keep it short. */
 @FunctionalInterface
@@ -20,6 +21,14 @@ public interface CooldownListener {
 	 * meanwhile, by a request that names it.
 	 */
 	default void exchangesForgotten(Set<String> exchanges) {
+	}
+
+	/**
+	 * A member a reload added took over the running cooldown of the member a reload removed
+	 * for the same proxy (see {@link RateLimits#joining}): it rests for the exchange as that
+	 * one did. Called with the reload, before {@link #reloaded}.
+	 */
+	default void resumed(ProxyPool pool, PoolMember member, String exchange) {
 	}
 
 	/** A reload took effect (after {@link #forgotten} for each member it removed): members may have moved in their pools. */

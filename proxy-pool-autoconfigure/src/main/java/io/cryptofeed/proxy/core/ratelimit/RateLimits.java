@@ -53,6 +53,9 @@ public final class RateLimits implements PoolsListener {
 
 	private final RetiredLimits retired = new RetiredLimits(RETIRED_PROXIES_KEPT);
 
+	/** Cooldowns members took over in the reload under way: listeners hear of them with it. */
+	private final List<Resumed> resumed = new CopyOnWriteArrayList<>();
+
 	/** Cooldowns and budgets timed by {@link System#nanoTime()}; the clock dates their ends. */
 	public RateLimits(RateLimitPolicies policies, Clock clock) {
 		this(policies, clock, System::nanoTime);
@@ -164,8 +167,12 @@ public final class RateLimits implements PoolsListener {
 	@Override
 	public void joining(ProxyPool pool, PoolMember member) {
 		long now = this.clock.millis();
-		this.retired.takeOver(pool.key(), member.endpoint().identity(), now)
-			.forEach((exchange, limit) -> forExchange(exchange).takeOver(member, limit));
+		this.retired.takeOver(pool.key(), member.endpoint().identity(), now).forEach((exchange, limit) -> {
+			forExchange(exchange).takeOver(member, limit);
+			if (now < limit.coolingUntil()) {
+				this.resumed.add(new Resumed(pool, member, exchange));
+			}
+		});
 	}
 
 	/**
@@ -187,6 +194,10 @@ public final class RateLimits implements PoolsListener {
 			this.listeners.forEach((listener) -> listener.forgotten(member));
 		}
 		this.retired.forgetUnrestricting(now);
+		for (Resumed taken : this.resumed) {
+			this.resumed.remove(taken);
+			this.listeners.forEach((listener) -> listener.resumed(taken.pool(), taken.member(), taken.exchange()));
+		}
 		this.listeners.forEach(CooldownListener::reloaded);
 	}
 
@@ -198,6 +209,10 @@ public final class RateLimits implements PoolsListener {
 	/** Tells the listener about every cooldown that begins from now on. */
 	public void addListener(CooldownListener listener) {
 		this.listeners.add(listener);
+	}
+
+	/** A cooldown a member joining in a reload took over. */
+	private record Resumed(ProxyPool pool, PoolMember member, String exchange) {
 	}
 
 }
