@@ -62,8 +62,8 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 
 		@Override
 		ConnectAttempt open(ContextView context) {
-			Object named = this.request.attributes().get(ProxyAttributes.EXCHANGE);
-			String exchange = (named != null) ? named.toString() : context.getOrDefault(ProxyAttributes.EXCHANGE, null);
+			String named = NamedExchange.of(this.request.attributes().get(ProxyAttributes.EXCHANGE));
+			String exchange = (named != null) ? named : NamedExchange.in(context);
 			ConnectAttempt attempt = ProxyPoolExchangeFilter.this.clients.newAttempt(exchange, ConnectionType.HTTP);
 			attempt.route(ProxyPoolExchangeFilter.this.clients.pools(), () -> this.request.url().getHost());
 			return attempt;

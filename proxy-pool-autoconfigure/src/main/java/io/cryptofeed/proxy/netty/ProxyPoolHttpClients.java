@@ -288,7 +288,7 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 
 			@Override
 			ConnectAttempt open(ContextView context) {
-				return newAttempt(context.getOrDefault(ProxyAttributes.EXCHANGE, null), type);
+				return newAttempt(NamedExchange.in(context), type);
 			}
 
 			@Override
@@ -442,8 +442,8 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 				return;
 			}
 			ConnectAttempt named = (outer != null) ? outer : callers;
-			ConnectAttempt attempt = newAttempt((named != null) ? named.exchange()
-					: context.getOrDefault(ProxyAttributes.EXCHANGE, null), this.type);
+			ConnectAttempt attempt = newAttempt((named != null) ? named.exchange() : NamedExchange.in(context),
+					this.type);
 			this.source.doOnError((error) -> {
 				// while the application stops, its event loops are what closes a connect
 				if (!ProxyPoolHttpClients.this.stopping && !ExchangeAnswers.refusedHandshake(attempt, error)

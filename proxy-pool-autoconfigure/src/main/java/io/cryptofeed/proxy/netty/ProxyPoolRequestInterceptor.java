@@ -54,8 +54,7 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 			// pooled connect of its own and call the request unpooled
 			return execution.execute(request, body);
 		}
-		Object named = attributes.get(ProxyAttributes.EXCHANGE);
-		ConnectAttempt attempt = this.clients.newAttempt((named != null) ? named.toString() : null,
+		ConnectAttempt attempt = this.clients.newAttempt(NamedExchange.of(attributes.get(ProxyAttributes.EXCHANGE)),
 				ConnectionType.HTTP);
 		try {
 			attempt.route(this.clients.pools(), () -> request.getURI().getHost());

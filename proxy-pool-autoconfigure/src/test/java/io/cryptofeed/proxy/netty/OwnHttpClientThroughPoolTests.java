@@ -9,6 +9,7 @@ import java.util.Map;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
@@ -21,6 +22,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+import reactor.util.context.Context;
 
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -69,6 +71,32 @@ class OwnHttpClientThroughPoolTests {
 					assertThat(peer).isEqualTo("127.0.0.62");
 				}
 				assertThat(this.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.62", 6));
+			});
+	}
+
+	/**
+	 * A client of the application's used without withFailover reads the exchange from the
+	 * Reactor context itself: a value of the application's own type (an enum) by its
+	 * toString, as a request attribute is. The default pool refuses, so a request that lost
+	 * its exchange would fail.
+	 */
+	@Test
+	void anOwnClientReadsAnExchangeNamedInTheReactorContextByAnEnum() {
+		TransportTestSupport.runner()
+			.withPropertyValues("cryptofeed.proxy.default.http.url=" + this.refusing.url(),
+					"cryptofeed.proxy.exchanges.binance.http.url=" + this.working.url())
+			.run((context) -> {
+				ProxyPoolHttpClients pools = context.getBean(ProxyPoolHttpClients.class);
+				HttpClient own = pools.apply(HttpClient.create().responseTimeout(Duration.ofSeconds(5)),
+						ConnectionType.HTTP);
+				String peer = own.get()
+					.uri(this.target.baseUrl() + "/whoami")
+					.responseContent()
+					.aggregate()
+					.asString()
+					.contextWrite(Context.of(ProxyAttributes.EXCHANGE, Venue.BINANCE))
+					.block(Duration.ofSeconds(10));
+				assertThat(peer).isEqualTo("127.0.0.62");
 			});
 	}
 

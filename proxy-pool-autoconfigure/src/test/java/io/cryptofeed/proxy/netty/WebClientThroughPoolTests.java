@@ -41,6 +41,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
+import reactor.util.context.Context;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
@@ -298,6 +299,28 @@ class WebClientThroughPoolTests {
 			}
 			assertThat(this.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.12", 3),
 					Map.entry("127.0.0.11", 3));
+		});
+	}
+
+	/**
+	 * An exchange named in the Reactor context by a value of the application's own type (an
+	 * enum, as trading code has): read by its toString, as a request attribute is, and matched
+	 * case-insensitively, so that BINANCE takes exchange binance's pool.
+	 */
+	@Test
+	void anExchangeNamedInTheReactorContextByAnEnumChoosesThatExchangesPool() {
+		String[] properties = { "cryptofeed.proxy.exchanges.binance.http.url=" + this.second.url(),
+				"cryptofeed.proxy.default.http.url=" + this.first.url() };
+		TransportTestSupport.runner().withPropertyValues(properties).run((context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			String peer = client.get()
+				.uri(this.target.baseUrl() + "/whoami")
+				.retrieve()
+				.bodyToMono(String.class)
+				.contextWrite(Context.of(ProxyAttributes.EXCHANGE, Venue.BINANCE))
+				.block(Duration.ofSeconds(10));
+			assertThat(peer).isEqualTo("127.0.0.12");
+			assertThat(whoami(client)).isEqualTo("127.0.0.11");
 		});
 	}
 

@@ -732,6 +732,19 @@ class WebSocketThroughPoolTests {
 		});
 	}
 
+	/** A value of the application's own type (an enum) is read by its toString, as a WebClient request attribute is. */
+	@Test
+	void theExchangeCanBeNamedInTheReactorContextByAnEnum() {
+		String[] properties = { "cryptofeed.proxy.exchanges.kraken.websocket.url=" + this.second.url(),
+				"cryptofeed.proxy.default.websocket.url=" + this.first.url() };
+		TransportTestSupport.runner().withPropertyValues(properties).run((context) -> {
+			WebSocketClient client = context.getBean(WebSocketClient.class);
+			String viaKraken = firstFrame(client, (mono) -> mono.contextWrite((c) -> c.put(ProxyAttributes.EXCHANGE,
+					Venue.KRAKEN)));
+			assertThat(viaKraken).isEqualTo("peer=127.0.0.22");
+		});
+	}
+
 	@Test
 	void aSessionToADirectHostOpensWithoutAProxy() {
 		String[] properties = { "cryptofeed.proxy.direct-hosts=127.0.0.0/8",
