@@ -232,8 +232,9 @@ public class ExternalServiceProperties {
 		return this.metadata;
 	}
 
+	/** @param metadata the labels; {@code null} (set in code) is none, as when nothing is bound */
 	public void setMetadata(Map<String, String> metadata) {
-		this.metadata = metadata;
+		this.metadata = (metadata != null) ? metadata : new LinkedHashMap<>();
 	}
 
 	public int getFeedbackQueueCapacity() {

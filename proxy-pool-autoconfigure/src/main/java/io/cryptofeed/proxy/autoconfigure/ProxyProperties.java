@@ -82,8 +82,9 @@ public class ProxyProperties {
 		return this.directHosts;
 	}
 
+	/** @param directHosts the patterns; {@code null} (set in code) is none, as when nothing is bound */
 	public void setDirectHosts(List<String> directHosts) {
-		this.directHosts = directHosts;
+		this.directHosts = (directHosts != null) ? directHosts : new ArrayList<>();
 	}
 
 	public Duration getConnectTimeout() {
@@ -395,8 +396,9 @@ public class ProxyProperties {
 			return this.hosts;
 		}
 
+		/** @param hosts the patterns; {@code null} (set in code) is none, as when nothing is bound */
 		public void setHosts(List<String> hosts) {
-			this.hosts = hosts;
+			this.hosts = (hosts != null) ? hosts : new ArrayList<>();
 		}
 
 	}
@@ -454,8 +456,9 @@ public class ProxyProperties {
 			return this.pool;
 		}
 
+		/** @param pool the members; {@code null} (set in code) is no pool, as when nothing is bound */
 		public void setPool(List<Member> pool) {
-			this.pool = pool;
+			this.pool = (pool != null) ? pool : new ArrayList<>();
 		}
 
 		public String getStrategy() {
@@ -519,8 +522,9 @@ public class ProxyProperties {
 			return this.metadata;
 		}
 
+		/** @param metadata the labels; {@code null} (set in code) is none, as when nothing is bound */
 		public void setMetadata(Map<String, String> metadata) {
-			this.metadata = metadata;
+			this.metadata = (metadata != null) ? metadata : new LinkedHashMap<>();
 		}
 
 	}
