@@ -497,7 +497,10 @@ public final class ProxyConfigurationCompiler {
 						"remove the duplicate, or raise the first one's weight");
 				continue;
 			}
-			if (weightValid) {
+			List<ConfigurationViolation> labels = MetadataLabels.violations(memberPath + ".metadata",
+					member.getMetadata());
+			violations.list.addAll(labels);
+			if (weightValid && labels.isEmpty()) {
 				members.add(new MemberSpec(endpoint, weight, member.isEnabled(), member.getMetadata()));
 			}
 		}

@@ -77,6 +77,7 @@ final class ProxyServiceConfigurationCompiler {
 					String.valueOf(properties.getFeedbackQueueCapacity()), "must be at least 1", "set e.g. 1000"));
 		}
 		ServiceTls tls = tls(properties, method, violations);
+		violations.addAll(MetadataLabels.violations(prefix + ".metadata", properties.getMetadata()));
 		if (!violations.isEmpty()) {
 			throw new InvalidProxyConfigurationException(violations);
 		}

@@ -102,6 +102,35 @@ class UnsetListsAndMapsTests {
 				.isEmpty());
 	}
 
+	/** No YAML or variable can bind a label without a value: only code can, and it is told where. */
+	@Test
+	void aMembersLabelWithoutAValueSetInCodeIsNamedInAViolation() {
+		inCode((properties) -> {
+			ProxyProperties.Member member = new ProxyProperties.Member();
+			member.setUrl(URL);
+			member.getMetadata().put("region", null);
+			properties.getDefault().getHttp().getPool().add(member);
+		}).run((context) -> assertThat(ProxyConfigurationValidationTests.findCause(context.getStartupFailure())
+			.violations()).singleElement().satisfies((violation) -> {
+				assertThat(violation.property()).isEqualTo(HTTP + ".pool[0].metadata.region");
+				assertThat(violation.problem()).isEqualTo("the label has no value");
+				assertThat(violation.fix()).contains("remove it");
+			}));
+	}
+
+	@Test
+	void aServiceClientLabelWithoutAValueSetInCodeIsNamedInAViolation() {
+		this.runner
+			.withPropertyValues("cryptofeed.proxy.external-service.enabled=true",
+					"cryptofeed.proxy.external-service.endpoints=https://proxy-service.test:8443")
+			.withBean(BeanPostProcessor.class, () -> changing(ExternalServiceProperties.class,
+					(properties) -> properties.getMetadata().put("Team.Name", null)))
+			.run((context) -> assertThat(ProxyConfigurationValidationTests.findCause(context.getStartupFailure())
+				.violations()).singleElement()
+				.satisfies((violation) -> assertThat(violation.property())
+					.isEqualTo("cryptofeed.proxy.external-service.metadata[Team.Name]")));
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "pool:", "pool: []" })
 	void aPoolWrittenEmptyInYamlIsNoPool(String pool) {
