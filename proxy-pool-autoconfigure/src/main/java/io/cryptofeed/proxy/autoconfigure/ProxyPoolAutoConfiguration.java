@@ -19,6 +19,7 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBindHandlerAdvisor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
@@ -42,6 +43,15 @@ public class ProxyPoolAutoConfiguration {
 
 	/** The proxy service's client's {@code ProxySource} bean. */
 	private static final String SERVICE_SOURCE = "proxyServiceSource";
+
+	/**
+	 * A map of the proxy properties written empty in YAML ({@code metadata: {}}) binds as no
+	 * entries, as an empty list does, instead of failing the start.
+	 */
+	@Bean
+	public static ConfigurationPropertiesBindHandlerAdvisor proxyPropertiesEmptyMaps() {
+		return EmptyMapsBindHandler::new;
+	}
 
 	/** The built-in strategies plus every {@link SelectionStrategyFactory} bean. */
 	@Bean

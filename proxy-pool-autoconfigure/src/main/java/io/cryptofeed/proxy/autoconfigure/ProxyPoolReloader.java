@@ -26,6 +26,7 @@ import io.cryptofeed.proxy.health.HealthChecker;
 import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
 
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
@@ -183,7 +184,8 @@ public final class ProxyPoolReloader {
 			throw new InvalidProxyConfigurationException(List.of(off));
 		}
 		return Binder.get(this.environment)
-			.bind(ProxyProperties.PREFIX, Bindable.ofInstance(new ProxyProperties()))
+			.bind(ProxyProperties.PREFIX, Bindable.ofInstance(new ProxyProperties()),
+					new EmptyMapsBindHandler(BindHandler.DEFAULT))
 			.orElseGet(ProxyProperties::new);
 	}
 

@@ -12,6 +12,7 @@ import org.springframework.beans.BeanUtils;
 import org.springframework.beans.BeanWrapper;
 import org.springframework.beans.PropertyAccessorFactory;
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
@@ -176,7 +177,8 @@ final class StartOnlySettings {
 				return null;
 			}
 			return Binder.get(environment)
-				.bind(prefix, Bindable.ofInstance(BeanUtils.instantiateClass(type)))
+				.bind(prefix, Bindable.ofInstance(BeanUtils.instantiateClass(type)),
+						new EmptyMapsBindHandler(BindHandler.DEFAULT))
 				.orElseGet(() -> BeanUtils.instantiateClass(type));
 		}
 

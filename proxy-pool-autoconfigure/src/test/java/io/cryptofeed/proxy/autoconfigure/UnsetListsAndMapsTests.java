@@ -168,6 +168,46 @@ class UnsetListsAndMapsTests {
 		});
 	}
 
+	/** Spring Boot 4.1.0 binds an empty YAML value as a list, not as a map: the labels are none all the same. */
+	@ParameterizedTest
+	@ValueSource(strings = { "metadata:", "metadata: {}" })
+	void aMembersMetadataWrittenEmptyInYamlIsNoLabels(String metadata) {
+		yaml(HTTP + ".pool:\n  - url: " + URL + "\n    " + metadata + "\n")
+			.run((context) -> assertThat(defaultHttpPool(context).members()).singleElement()
+				.satisfies((member) -> assertThat(member.metadata()).isEmpty()));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "exchanges:", "exchanges: {}" })
+	void exchangesWrittenEmptyInYamlAreNone(String exchanges) {
+		yaml("cryptofeed.proxy:\n  default.http.url: " + URL + "\n  " + exchanges + "\n")
+			.run((context) -> assertThat(context.getBean(ProxyPools.class).exchanges()).isEmpty());
+	}
+
+	@Test
+	void theServiceClientsMetadataWrittenEmptyInYamlIsNoLabels() {
+		yaml("cryptofeed.proxy.external-service:\n  enabled: true\n  endpoints: https://proxy-service.test:8443\n"
+				+ "  metadata:\n")
+			.run((context) -> assertThat(context.getBean(CompiledServiceClient.class).settings().metadata())
+				.isEmpty());
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { HTTP + ".pool[0].metadata", "cryptofeed.proxy.exchanges" })
+	void aReloadThatEmptiesAMapAppliesAsIfItWereNotSet(String property) {
+		this.reloadable.put(HTTP + ".pool[0].url", URL);
+		this.reloadable.put(HTTP + ".pool[0].metadata.region", "eu");
+		this.runner.run((context) -> {
+			this.reloadable.keySet().removeIf((name) -> name.startsWith(property + "."));
+			this.reloadable.put(property, "");
+			this.reloadable.put(HTTP + ".strategy", "random");
+			context.publishEvent(new EnvironmentChangeEvent(context, this.reloadable.keySet()));
+
+			assertThat(context.getBean(ProxyPoolReloader.class).status().rejectionReasons()).isEmpty();
+			assertThat(defaultHttpPool(context).strategyName()).isEqualTo("random");
+		});
+	}
+
 	private ApplicationContextRunner inCode(Consumer<ProxyProperties> change) {
 		return this.runner.withBean(BeanPostProcessor.class, () -> changing(ProxyProperties.class, change));
 	}
