@@ -90,6 +90,11 @@ public final class ServiceCircuitBreaker implements ServiceGuard {
 		return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN;
 	}
 
+	@Override
+	public boolean isHalfOpen() {
+		return this.breaker.getState() == CircuitBreaker.State.HALF_OPEN;
+	}
+
 	/** The breaker, for operators and tests. */
 	public CircuitBreaker breaker() {
 		return this.breaker;

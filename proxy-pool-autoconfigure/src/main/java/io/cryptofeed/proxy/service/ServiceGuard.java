@@ -30,6 +30,15 @@ public interface ServiceGuard extends AutoCloseable {
 	/** Whether calls are refused now; a look that changes nothing. */
 	boolean isOpen();
 
+	/**
+	 * Whether only trial calls go through now, as a half-open breaker lets them: a connection
+	 * then asks on its own, which the guard refuses at once while a trial is under way, rather
+	 * than wait for another connection's ask, which may be that trial. A look that changes nothing.
+	 */
+	default boolean isHalfOpen() {
+		return false;
+	}
+
 	@Override
 	void close();
 

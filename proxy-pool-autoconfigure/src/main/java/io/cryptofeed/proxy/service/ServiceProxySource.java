@@ -85,8 +85,10 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 		if (cached != null) {
 			return Mono.just(reuse(key, cached));
 		}
-		if (this.cache.askedForEachConnection(key)) {
-			// the service wants a choice per connection (ttl_seconds 0): each asks for its own at once
+		if (this.cache.askedForEachConnection(key) || this.guard.isHalfOpen()) {
+			// the service wants a choice per connection (ttl_seconds 0): each asks for its own at once;
+			// or its breaker lets one trial through: waiting for it could take timeout × endpoints,
+			// where the guard falls the others back at once
 			return ask(key).map((own) -> use(key, own));
 		}
 		return this.asks.join(key, () -> ask(key)).flatMap((shared) -> {

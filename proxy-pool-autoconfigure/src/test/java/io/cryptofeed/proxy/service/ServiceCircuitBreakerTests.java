@@ -2,6 +2,8 @@ package io.cryptofeed.proxy.service;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.netty.ProxyChoice;
@@ -141,6 +143,37 @@ class ServiceCircuitBreakerTests {
 			assertThat(kinds).containsOnlyOnce(ProxyChoice.Kind.PROXY);
 			assertThat(kinds).filteredOn((kind) -> kind == ProxyChoice.Kind.EMBEDDED).hasSize(9);
 			assertThat(requestCount(context, "failed", "circuit_open")).isEqualTo(9);
+			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		});
+	}
+
+	/**
+	 * Half-open, the trial call for an exchange under way and the service still hung: the
+	 * exchange's next connections fall back at once, as while the breaker is open, rather than
+	 * wait up to timeout × endpoints for the trial (every wait-duration, the busiest exchange
+	 * stalled that long).
+	 */
+	@Test
+	void halfOpenTheExchangesNextConnectionsDoNotWaitForItsTrial() {
+		this.fixture.answer(okJson(ServiceFixture.json(this.fixture.serviceProxy.url(), 60L, "embedded_fallback"))
+			.withTransformers(HeldAnswers.NAME));
+		run(this.fixture.runner(), (context, client) -> {
+			CircuitBreaker breaker = ((ServiceCircuitBreaker) context.getBean(ServiceGuard.class)).breaker();
+			ServiceProxySource source = context.getBean(ServiceProxySource.class);
+			breaker.transitionToOpenState();
+			breaker.transitionToHalfOpenState();
+
+			CompletableFuture<ProxyChoice> trial = source.choose("binance", ConnectionType.HTTP).toFuture();
+			await("the trial reaching the service").atMost(Duration.ofSeconds(20))
+				.until(() -> this.fixture.held.arrived() == 1);
+			// well under the 10s timeout the trial may take
+			ProxyChoice next = source.choose("binance", ConnectionType.HTTP).block(Duration.ofSeconds(5));
+
+			assertThat(next.kind()).isEqualTo(ProxyChoice.Kind.EMBEDDED);
+			assertThat(requestCount(context, "failed", "circuit_open")).isOne();
+			this.fixture.held.release();
+			assertThat(trial.get(20, TimeUnit.SECONDS).kind()).isEqualTo(ProxyChoice.Kind.PROXY);
+			assertThat(this.fixture.requests()).hasSize(1);
 			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
 		});
 	}
