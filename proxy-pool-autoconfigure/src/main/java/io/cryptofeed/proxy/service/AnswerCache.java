@@ -15,16 +15,27 @@ import io.cryptofeed.proxy.netty.ProxyChoice;
  * The fallback policy of the latest answer is remembered past the TTL: it describes the
  * exchange, not the proxy, and decides what happens while the service cannot answer. A TTL
  * is measured on a monotonic ticker, so that a step of the wall clock (NTP, an operator)
- * neither lengthens nor shortens it.
+ * neither lengthens nor shortens it. Bounded, as far as forgetting changes nothing: see
+ * {@link #KEYS_KEPT}.
  */
 final class AnswerCache {
 
 	/** The TTL of an entry that only keeps a policy: never fresh, and no word on how often to ask. */
 	private static final long NOT_REUSED = -1;
 
+	/**
+	 * How many exchanges and connection types are kept before the expired answers whose
+	 * forgetting changes nothing are forgotten: the exchange ids come from requests, which may
+	 * name any.
+	 */
+	static final int KEYS_KEPT = 1024;
+
 	private final LongSupplier nanoTime;
 
 	private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
+
+	/** When the next new key makes the cache forget what it can. */
+	private volatile int forgetAt = KEYS_KEPT;
 
 	/** @param nanoTime monotonic nanoseconds, as {@link System#nanoTime()} */
 	AnswerCache(LongSupplier nanoTime) {
@@ -45,19 +56,37 @@ final class AnswerCache {
 			// a TTL beyond what a long counts in nanoseconds (292 years) is kept for as long as one can
 			ttlNanos = Long.MAX_VALUE;
 		}
+		makeRoomFor(key);
 		this.entries.put(key, new Entry(choice, policy, this.nanoTime.getAsLong(), ttlNanos));
 	}
 
 	/** Keeps the policy an answer named, not the answer: it could not be used. */
 	void putPolicy(Key key, FallbackPolicy policy) {
+		makeRoomFor(key);
 		this.entries.put(key, new Entry(null, policy, this.nanoTime.getAsLong(), NOT_REUSED));
+	}
+
+	/**
+	 * Past the bound, forgets the expired answers that only say what no answer says
+	 * ({@code embedded_fallback}); a {@code fail} or {@code direct_connection} is kept, since
+	 * it decides what a connection does while the service cannot answer. While most are kept,
+	 * the next sweep waits for the cache to double, so that a new key does not scan every time.
+	 */
+	private void makeRoomFor(Key key) {
+		if (this.entries.size() < this.forgetAt || this.entries.containsKey(key)) {
+			return;
+		}
+		long now = this.nanoTime.getAsLong();
+		// removed only as seen: an answer may have come for the key since
+		this.entries.values()
+			.removeIf((entry) -> entry.policy == FallbackPolicy.EMBEDDED_FALLBACK && !entry.isFresh(now));
+		this.forgetAt = Math.max(KEYS_KEPT, 2 * this.entries.size());
 	}
 
 	/** An unexpired answer, with a proxy or without one ({@link Entry#choice} {@code null}), or {@code null}. */
 	Entry fresh(Key key) {
 		Entry entry = this.entries.get(key);
-		// elapsed time as a difference of two readings: right however the ticker's origin lies
-		return (entry != null && this.nanoTime.getAsLong() - entry.since < entry.ttlNanos) ? entry : null;
+		return (entry != null && entry.isFresh(this.nanoTime.getAsLong())) ? entry : null;
 	}
 
 	/**
@@ -86,6 +115,11 @@ final class AnswerCache {
 						: entry);
 	}
 
+	/** Exchanges and connection types with an answer or a policy kept. */
+	int size() {
+		return this.entries.size();
+	}
+
 	record Key(String exchange, ConnectionType type) {
 	}
 
@@ -96,6 +130,12 @@ final class AnswerCache {
 	 * entry that only keeps the policy of an answer that could not be used or whose proxy failed
 	 */
 	record Entry(ProxyChoice choice, FallbackPolicy policy, long since, long ttlNanos) {
+
+		boolean isFresh(long now) {
+			// elapsed time as a difference of two readings: right however the ticker's origin lies
+			return now - this.since < this.ttlNanos;
+		}
+
 	}
 
 }
