@@ -1,6 +1,7 @@
 package io.cryptofeed.proxy.service;
 
 import java.lang.System.Logger.Level;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -9,10 +10,11 @@ import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 
 /**
- * One log line when the service stops giving usable answers (and again when the reason
- * changes), one when it answers again; likewise for each proxy it gave: one when connecting
- * through it fails, one when a tunnel through it is up again. Per-call detail only at debug
- * level.
+ * One log line when the service stops answering (and again when the reason changes), one when
+ * it answers again; an answer an exchange cannot use (refused, malformed, a proxy the transport
+ * cannot use) is the exchange's own episode, which other exchanges' answers neither end nor
+ * start anew. Likewise for each proxy it gave: one when connecting through it fails, one when
+ * a tunnel through it is up again. Per-call detail only at debug level.
  */
 final class ServiceStatusLog {
 
@@ -22,7 +24,14 @@ final class ServiceStatusLog {
 	/** Under the name of the class users know: the source is what falls back. */
 	private static final System.Logger log = System.getLogger(ServiceProxySource.class.getName());
 
+	/** Bounds the exchanges remembered with unusable answers: past it they are forgotten, and each warned about anew. */
+	private static final int MAX_UNUSABLE = 1000;
+
+	/** Why the service is unavailable (it did not answer), or {@code null} while it answers. */
 	private final AtomicReference<ServiceCallException.Reason> failing = new AtomicReference<>();
+
+	/** Why the latest answer for an exchange and type could not be used, by {@code exchange/type}. */
+	private final Map<String, ServiceCallException.Reason> unusable = new ConcurrentHashMap<>();
 
 	/** The service's proxies that failed and have not connected since: nothing else logs them. */
 	private final Set<ProxyEndpoint> failingProxies = ConcurrentHashMap.newKeySet();
@@ -36,8 +45,15 @@ final class ServiceStatusLog {
 			this.failing.compareAndSet(null, reason);
 			transition = false;
 		}
-		else {
+		else if (reason.transientFailure()) {
 			transition = this.failing.getAndSet(reason) != reason;
+		}
+		else {
+			// the service answered: another exchange's answers, usable or not, say nothing of this one's
+			if (this.unusable.size() >= MAX_UNUSABLE) {
+				this.unusable.clear();
+			}
+			transition = this.unusable.put(key(exchange, type), reason) != reason;
 		}
 		log.log(transition ? Level.WARNING : Level.DEBUG,
 				"proxy service gave no usable answer: {0} exchange={1} type={2} fallback={3}", failure.getMessage(),
@@ -45,9 +61,14 @@ final class ServiceStatusLog {
 	}
 
 	void answered(String exchange, ConnectionType type) {
-		if (this.failing.getAndSet(null) != null) {
+		boolean wasFailing = this.failing.getAndSet(null) != null;
+		if ((!this.unusable.isEmpty() && this.unusable.remove(key(exchange, type)) != null) || wasFailing) {
 			log.log(Level.INFO, "proxy service answers again: exchange={0} type={1}", exchange, type);
 		}
+	}
+
+	private static String key(String exchange, ConnectionType type) {
+		return exchange + "/" + type.id();
 	}
 
 	/**

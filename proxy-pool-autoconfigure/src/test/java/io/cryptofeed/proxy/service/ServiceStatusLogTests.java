@@ -39,6 +39,36 @@ class ServiceStatusLogTests {
 		}
 	}
 
+	/**
+	 * The service answers, but two exchanges' answers cannot be used (a proxy URL of a scheme
+	 * the transport does not speak, a malformed answer) while a third's can: one WARN for each
+	 * of the two. Each of the third's answers ended the episode, and each next unusable answer
+	 * (or another exchange's other reason) began one anew: a WARN and an INFO per request where
+	 * their requests interleave.
+	 */
+	@Test
+	void anExchangeWhoseAnswersCannotBeUsedIsOneWarningWhileOtherExchangesAreAnswered() {
+		try (CapturedLog captured = CapturedLog.of(ServiceProxySource.class)) {
+			for (int i = 0; i < 3; i++) {
+				fail(Reason.UNSUPPORTED_PROXY, "kraken");
+				fail(Reason.MALFORMED, "bybit");
+				this.log.answered("binance", ConnectionType.HTTP);
+			}
+			assertThat(captured.warnings()).hasSize(2)
+				.anyMatch((line) -> line.contains("reason=unsupported_proxy") && line.contains("exchange=kraken"))
+				.anyMatch((line) -> line.contains("reason=malformed") && line.contains("exchange=bybit"));
+			assertThat(captured.lines()).noneMatch((line) -> line.contains("answers again"));
+
+			this.log.answered("kraken", ConnectionType.HTTP);
+			fail(Reason.MALFORMED, "bybit");
+			assertThat(captured.lines()).filteredOn((line) -> line.startsWith("INFO"))
+				.singleElement()
+				.asString()
+				.contains("proxy service answers again: exchange=kraken type=http");
+			assertThat(captured.warnings()).hasSize(2);
+		}
+	}
+
 	/** Nothing else logs the service's proxies: no health check, no breaker watches them. */
 	@Test
 	void aFailingProxyOfTheServiceIsOneWarningUntilATunnelThroughItIsUpAgain() {
@@ -62,7 +92,11 @@ class ServiceStatusLogTests {
 	}
 
 	private void fail(Reason reason) {
-		this.log.failed(new ServiceCallException(reason, "https://svc:8443", "test"), "binance", ConnectionType.HTTP,
+		fail(reason, "binance");
+	}
+
+	private void fail(Reason reason, String exchange) {
+		this.log.failed(new ServiceCallException(reason, "https://svc:8443", "test"), exchange, ConnectionType.HTTP,
 				"embedded");
 	}
 
