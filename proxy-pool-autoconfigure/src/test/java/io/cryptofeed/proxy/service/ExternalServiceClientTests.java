@@ -94,6 +94,20 @@ class ExternalServiceClientTests {
 	}
 
 	@Test
+	void theRegionAndMetadataTravelWithEachRequest() {
+		this.fixture.answerWithProxy(60L, "embedded_fallback");
+		run(this.fixture.runner()
+			.withPropertyValues("cryptofeed.proxy.external-service.region=eu-west",
+					"cryptofeed.proxy.external-service.metadata.desk=spot"),
+				(context, client) -> {
+					assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+					String body = this.fixture.requests().get(0).getBodyAsString();
+					assertThat((String) JsonPath.read(body, "$.region")).isEqualTo("eu-west");
+					assertThat((String) JsonPath.read(body, "$.metadata.desk")).isEqualTo("spot");
+				});
+	}
+
+	@Test
 	void aRestClientRequestGoesThroughTheProxyTheServiceNames() {
 		this.fixture.answerWithProxy(60L, "embedded_fallback");
 		this.fixture.runner()

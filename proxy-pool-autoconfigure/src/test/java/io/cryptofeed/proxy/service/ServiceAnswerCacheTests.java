@@ -140,6 +140,20 @@ class ServiceAnswerCacheTests {
 				});
 	}
 
+	/** {@code cache-ttl: 0}: an answer without {@code ttl_seconds} is not reused either. */
+	@Test
+	void aConfiguredCacheTtlOfZeroAsksTheServiceForEveryConnection() {
+		this.fixture.answerWithProxy(null, "embedded_fallback");
+		run(this.fixture.runner(this.clock).withPropertyValues("cryptofeed.proxy.external-service.cache-ttl=0"),
+				(context, client) -> {
+					for (int i = 0; i < 3; i++) {
+						assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+					}
+					assertThat(this.fixture.requests()).hasSize(3);
+					assertThat(counter(context, "cryptofeed.proxy.service.cached")).isZero();
+				});
+	}
+
 	@Test
 	void aZeroTtlAsksTheServiceForEveryConnection() {
 		this.fixture.answerWithProxy(0L, "embedded_fallback");

@@ -15,6 +15,8 @@ import reactor.core.publisher.Flux;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.cryptofeed.proxy.service.ServiceFixture.EMBEDDED_PEER;
 import static io.cryptofeed.proxy.service.ServiceFixture.SERVICE_PEER;
 import static io.cryptofeed.proxy.service.ServiceFixture.counter;
@@ -106,6 +108,23 @@ class ServiceCircuitBreakerTests {
 			assertThat(this.fixture.requests()).hasSize(8);
 			assertThat(requestCount(context, "failed", "malformed")).isEqualTo(8);
 			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		});
+	}
+
+	/** Feedback is advice: a service that refuses it (503) is retried, and its breaker does not hear of it. */
+	@Test
+	void feedbackTheServiceFailsToTakeDoesNotCountInItsBreaker() {
+		this.fixture.answerWithProxy(60L, "embedded_fallback");
+		this.fixture.answer(post(urlEqualTo(ProxyFeedback.PATH)), aResponse().withStatus(503));
+		run(this.fixture.runner(), (context, client) -> {
+			CircuitBreaker breaker = ((ServiceCircuitBreaker) context.getBean(ServiceGuard.class)).breaker();
+			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+			// one report, sent and retried: more failures than open the breaker
+			await().atMost(Duration.ofSeconds(20)).until(() -> this.fixture.feedback().size() >= 6);
+
+			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+			assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
+			assertThat(breaker.getMetrics().getNumberOfBufferedCalls()).isOne();
 		});
 	}
 
