@@ -48,9 +48,6 @@ public final class ProxyConfigurationCompiler {
 
 	private static final Log logger = LogFactory.getLog(ProxyConfigurationCompiler.class);
 
-	/** Used when neither {@code timeout} nor {@code timeout-seconds} is set. */
-	static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-
 	/** An exact host or a '*.' wildcard; no empty label ({@code api..binance.com} would match no host). */
 	private static final Pattern HOST_PATTERN = Pattern
 		.compile("(?!.*\\.\\.)(\\*\\.)?[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?\\.?");
@@ -461,7 +458,7 @@ public final class ProxyConfigurationCompiler {
 		if (timeout != null) {
 			return timeout;
 		}
-		return (seconds != null) ? Duration.ofSeconds(seconds) : DEFAULT_TIMEOUT;
+		return (seconds != null) ? Duration.ofSeconds(seconds) : PoolSpec.DEFAULT_TIMEOUT;
 	}
 
 	private List<MemberSpec> members(String path, List<Member> pool, Violations violations) {

@@ -15,6 +15,12 @@ import java.util.Objects;
  */
 public record PoolSpec(PoolKey key, Origin origin, List<MemberSpec> members, String strategy, Duration timeout) {
 
+	/**
+	 * The response timeout of a block that sets none, and of a request through a proxy
+	 * service's proxy where no block resolves.
+	 */
+	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
 	public PoolSpec {
 		Objects.requireNonNull(key, "key");
 		Objects.requireNonNull(origin, "origin");

@@ -12,6 +12,7 @@ import io.cryptofeed.proxy.core.HostPatterns;
 import io.cryptofeed.proxy.core.Lease;
 import io.cryptofeed.proxy.core.NoProxyAvailableException;
 import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.PoolSpec;
 import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
@@ -528,13 +529,17 @@ final class ConnectAttempt {
 	/**
 	 * The response timeout of the request carried now (for a WebSocket, of its opening
 	 * handshake): the timeout of its member's pool, or for a source's proxy that of the pool
-	 * the request resolved to; {@code null} when neither.
+	 * the request resolved to, else the blocks' default (nothing else bounds a tunnel through
+	 * it that stalls once up); {@code null} for a direct connection.
 	 */
 	synchronized Duration responseTimeout() {
 		if (this.current != null && this.pool != null) {
 			return this.pool.timeout();
 		}
-		return (this.chosen != null && this.route != null) ? this.route.timeout() : null;
+		if (this.chosen == null) {
+			return null;
+		}
+		return (this.route != null) ? this.route.timeout() : PoolSpec.DEFAULT_TIMEOUT;
 	}
 
 	/** Members and source proxies tried so far. */

@@ -50,6 +50,34 @@ class ConnectAttemptTests {
 	private final ConnectAttempt attempt = new ConnectAttempt(null, ConnectionType.HTTP, ProxyOutcomes.NONE,
 			new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()), () -> false);
 
+	/**
+	 * A proxy service's proxy carries a connection whose exchange resolves to no pool block (a
+	 * setup with the service and no embedded pools): its request gets the blocks' default
+	 * response timeout. It had none, so a tunnel through it that stalled once up held the
+	 * request until the application gave up, if it ever did.
+	 */
+	@Test
+	void aSourcesProxyWhereNoPoolBlockResolvesGetsTheBlocksDefaultResponseTimeout() {
+		ProxyPools none = ProxyPools.of(List.of(), Map.of(), SelectionStrategies.builtIn()::create);
+		ConnectAttempt attempt = new ConnectAttempt("binance", ConnectionType.HTTP, ProxyOutcomes.NONE,
+				new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()), () -> false);
+		assertThat(attempt.route(none, () -> "api.binance.com")).isNull();
+		attempt.use(ProxyChoice.proxy(ProxyEndpoint.parse("socks5://10.0.0.6:1080"), ProxyChoice.embedded(),
+				new ProxyChoice.Feedback() {
+
+					@Override
+					public void connected(Duration elapsed) {
+					}
+
+					@Override
+					public void failed(Duration elapsed, Throwable cause) {
+					}
+
+				}));
+
+		assertThat(attempt.responseTimeout()).isEqualTo(Duration.ofSeconds(30));
+	}
+
 	@Test
 	void aLeaseAFailoverTakesAfterACancelReleasedEverythingGoesBackAtOnce() {
 		ProxyPool pool = this.attempt.route(this.pools, () -> "exchange.example");
