@@ -326,8 +326,10 @@ final class ProxyServiceConfigurationCompiler {
 		}
 	}
 
+	/** {@code localhost}, an IPv4 address in 127/8 or {@code ::1}; a host name that begins with {@code 127.} may be anywhere. */
 	private static boolean isLoopback(String host) {
-		return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1");
+		return host.equalsIgnoreCase("localhost") || host.matches("127(\\.[0-9]{1,3}){3}") || host.equals("[::1]")
+				|| host.equals("::1");
 	}
 
 	static String defaultClientId(String applicationName) {

@@ -111,6 +111,28 @@ class ProxyServiceClientAutoConfigurationTests {
 			});
 	}
 
+	/**
+	 * The token travels in the clear to a plain-http endpoint: warned about, unless it stays on
+	 * the machine. A host name that begins like a loopback address ({@code 127.}) may be anywhere.
+	 */
+	@Test
+	void aTokenForAPlainHttpEndpointOffTheMachineIsWarnedAbout(CapturedOutput output) {
+		this.runner
+			.withPropertyValues("cryptofeed.proxy.external-service.enabled=true",
+					"cryptofeed.proxy.external-service.auth-method=bearer-token",
+					"cryptofeed.proxy.external-service.token=canary-token",
+					"cryptofeed.proxy.external-service.endpoints=http://127.0.0.1:9,http://localhost:9,"
+							+ "http://[::1]:9,http://127.proxy-service.example:9,https://proxy-service.example:8443,"
+							+ "http://proxy-service.example:8080")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output).contains("Proxy service endpoint http://127.proxy-service.example:9 is plain http",
+						"Proxy service endpoint http://proxy-service.example:8080 is plain http")
+					.doesNotContain("endpoint http://127.0.0.1:9 is plain", "endpoint http://localhost:9 is plain",
+							"endpoint http://[::1]:9 is plain", "endpoint https://", "canary-token");
+			});
+	}
+
 	@Test
 	void theClientIdDefaultsToTheApplicationNameAndHost() {
 		this.runner.withPropertyValues("cryptofeed.proxy.external-service.enabled=true", "spring.application.name=feed")
