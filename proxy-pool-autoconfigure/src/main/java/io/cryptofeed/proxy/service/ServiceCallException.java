@@ -1,6 +1,7 @@
 package io.cryptofeed.proxy.service;
 
 import java.util.Locale;
+import java.util.concurrent.TimeoutException;
 
 import io.cryptofeed.proxy.core.ProxyUrls;
 
@@ -47,6 +48,15 @@ final class ServiceCallException extends RuntimeException {
 		this.endpoint = endpoint;
 		this.detail = null;
 		this.namedPolicy = namedPolicy;
+	}
+
+	/**
+	 * An error other than this one that a call ended with: one a guard of the application's own
+	 * failed it with. Shown by class and masked message; a timeout counts as one.
+	 */
+	static ServiceCallException ofGuard(Throwable error) {
+		Reason reason = (error instanceof TimeoutException) ? Reason.TIMEOUT : Reason.UNREACHABLE;
+		return new ServiceCallException(reason, null, "the guard failed the call: " + ProxyUrls.maskedSummary(error));
 	}
 
 	Reason reason() {

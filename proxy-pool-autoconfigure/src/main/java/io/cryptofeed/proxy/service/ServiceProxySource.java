@@ -114,6 +114,8 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 			return this.guard
 				.guard(this.client.request(request, this::read))
 				.map((answer) -> answered(key, answer, elapsedSince(start)))
+				// a guard of the application's own may fail the call with an error of its own
+				.onErrorMap((error) -> !(error instanceof ServiceCallException), ServiceCallException::ofGuard)
 				.onErrorResume(ServiceCallException.class, (failure) -> {
 					if (failure.namedPolicy() != null) {
 						// an answer that cannot be used is still the service's latest word on the exchange

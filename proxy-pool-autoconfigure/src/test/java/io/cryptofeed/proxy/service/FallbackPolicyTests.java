@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.publisher.Mono;
 
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
@@ -165,6 +166,39 @@ class FallbackPolicyTests {
 				.withMessageContaining("HTTP 503");
 			// another exchange has no answer yet: embedded_fallback until the service says otherwise
 			assertThat(this.fixture.whoami(client, "kraken")).isEqualTo(EMBEDDED_PEER);
+		});
+	}
+
+	/**
+	 * A guard of the application's own (a bulkhead, a rate limiter) fails the call with an error
+	 * of its own: the connection follows the policy, as for any call that found no answer. The
+	 * error reached the connection, whatever the policy.
+	 */
+	@Test
+	void aGuardOfTheApplicationsOwnThatFailsTheCallLeavesTheConnectionToThePolicy() {
+		this.fixture.answerWithProxy(60L, "embedded_fallback");
+		ServiceGuard refusing = new ServiceGuard() {
+
+			@Override
+			public <T> Mono<T> guard(Mono<T> call) {
+				return Mono.error(new IllegalStateException("bulkhead full"));
+			}
+
+			@Override
+			public boolean isOpen() {
+				return false;
+			}
+
+			@Override
+			public void close() {
+			}
+
+		};
+		run(this.fixture.runner().withBean(ServiceGuard.class, () -> refusing), (context, client) -> {
+			assertThat(this.fixture.whoami(client)).isEqualTo(EMBEDDED_PEER);
+			assertThat(this.fixture.requests()).isEmpty();
+			assertThat(requestCount(context, "failed", "unreachable")).isOne();
+			assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", "embedded")).isOne();
 		});
 	}
 
