@@ -24,6 +24,11 @@ final class QuietCutLog {
 
 	private static final System.Logger log = System.getLogger(QuietCutLog.class.getName());
 
+	// each line whole, as the docs quote it, so that a grep of the sources finds it
+	private static final String SESSION_CLOSED = "proxy session closed: pool={0} member={1} quiet-for={2} reason={3}";
+
+	private static final String REQUEST_CUT = "proxy request cut: pool={0} member={1} quiet-for={2} reason={3}";
+
 	/** The bursts under way, by member, each with its latest counts. */
 	private final Map<PoolMember, Burst> bursts = new ConcurrentHashMap<>();
 
@@ -43,8 +48,8 @@ final class QuietCutLog {
 		Burst burst = this.bursts.compute(member, (m, current) -> (current == null) ? new Burst(name, session)
 				: current.plus(session));
 		boolean first = burst.cuts() == 1;
-		log.log(first ? Level.WARNING : Level.DEBUG, "proxy {0}: pool={1} member={2} quiet-for={3} reason={4}",
-				session ? "session closed" : "request cut", pool.key(), name, quiet, reason);
+		log.log(first ? Level.WARNING : Level.DEBUG, session ? SESSION_CLOSED : REQUEST_CUT, pool.key(), name, quiet,
+				reason);
 		if (first) {
 			try {
 				this.timer.schedule(() -> end(pool, member, window), window.toNanos(), TimeUnit.NANOSECONDS);
