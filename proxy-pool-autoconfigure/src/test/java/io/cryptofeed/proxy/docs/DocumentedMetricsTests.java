@@ -200,7 +200,7 @@ class DocumentedMetricsTests {
 	}
 
 	/** The Micrometer names of both tables, with their type and tag keys. */
-	private static Map<String, Documented> documentedMeters() {
+	static Map<String, Documented> documentedMeters() {
 		Map<String, Documented> meters = new LinkedHashMap<>();
 		for (List<String> row : OperatorDocs.table(OperatorDocs.section(OperatorDocs.OPERATIONS, "## Metrics"),
 				"meter")) {
@@ -249,7 +249,7 @@ class DocumentedMetricsTests {
 		return names;
 	}
 
-	private record Documented(Path page, String type, Set<String> tags) {
+	record Documented(Path page, String type, Set<String> tags) {
 	}
 
 }
