@@ -51,7 +51,10 @@ class DocumentedEndpointFieldsTests {
 			}
 		}
 		// the requests' bodies are no answer
-		JSON_KEY.matcher(REQUEST_BODY.matcher(section).replaceAll("")).results().map((key) -> key.group(1)).forEach(exampleKeys::add);
+		JSON_KEY.matcher(REQUEST_BODY.matcher(section).replaceAll(""))
+			.results()
+			.map((key) -> key.group(1))
+			.forEach(exampleKeys::add);
 		String reloading = OperatorDocs.section(OperatorDocs.OPERATIONS, "## Reloading configuration");
 		Matcher reloadFields = Pattern.compile("shows the rejection under `reload`\\s*\\(([^)]*)\\)").matcher(reloading);
 		assertThat(reloadFields.find()).as("%s names the reload fields", OperatorDocs.OPERATIONS).isTrue();

@@ -32,7 +32,10 @@ class DocumentedLogLinesTests {
 
 	private static final Pattern HEADING = Pattern.compile("(?m)^#{2,4} `([^`]+)`(.*)$");
 
-	/** The start of a quote that a grep of the sources must find: up to three words, before a {@code :}, {@code =} or gap. */
+	/**
+	 * The start of a quote that a grep of the sources must find: up to three words, before a
+	 * {@code :}, {@code =} or gap.
+	 */
 	private static final Pattern KEY = Pattern.compile("(?<=[ " + GAP + "])[a-z][a-z-]*=");
 
 	private static final Pattern PREFIX = Pattern.compile("^[^:=" + GAP + " ]*(?: [^:=" + GAP + " ]+){0,2}:?");

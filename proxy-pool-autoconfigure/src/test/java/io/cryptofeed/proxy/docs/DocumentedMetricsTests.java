@@ -1,17 +1,21 @@
 package io.cryptofeed.proxy.docs;
 
+import java.lang.reflect.Method;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.cryptofeed.proxy.service.ServiceMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -41,6 +45,11 @@ class DocumentedMetricsTests {
 
 	private static final Pattern PROMETHEUS_NAME = Pattern
 		.compile("\\b((?:cryptofeed|resilience4j)_[a-z0-9_]*[a-z0-9])(_\\{[a-z,]+})?(\\{[^}]*})?");
+
+	private static final Pattern TAG_VALUES = Pattern.compile("`([a-z]+)`\\s*\\(((?:`?[a-z_-]+`?(?:,\\s*)?)+)\\)");
+
+	private static final Pattern SERIES_COUNTS = Pattern
+		.compile("each pool adds (\\d+) series and each member (\\d+),.*?`cryptofeed\\.proxy\\.direct` adds (\\d+)");
 
 	private static final Pattern LABEL = Pattern.compile("([A-Za-z_]\\w*)\\s*(?:=~|!~|!=|=)");
 
@@ -86,6 +95,46 @@ class DocumentedMetricsTests {
 		});
 	}
 
+	/**
+	 * The values the tables list for a tag are the ones the code tags with, both ways. The proxy
+	 * service's calls are tagged as they fail: each reason the code knows is made to fail once.
+	 */
+	@Test
+	void everyDocumentedTagValueIsTheCodesAndNothingElseIs() {
+		Map<String, Documented> documented = documentedMeters();
+		RunningStarter.run((context) -> {
+			ServiceMetrics service = context.getBean(ServiceMetrics.class);
+			for (Object reason : Class.forName("io.cryptofeed.proxy.service.ServiceCallException$Reason")
+				.getEnumConstants()) {
+				Method id = reason.getClass().getDeclaredMethod("id");
+				id.setAccessible(true);
+				service.requestFailed((String) id.invoke(reason), Duration.ofMillis(1));
+			}
+			service.fallbackUsed("direct");
+			service.fallbackUsed("fail");
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			List<String> drifts = new ArrayList<>();
+			int listed = 0;
+			for (Map.Entry<String, Documented> meter : documented.entrySet()) {
+				for (Map.Entry<String, Set<String>> tag : meter.getValue().values().entrySet()) {
+					listed++;
+					Set<String> tagged = new TreeSet<>(registry.find(meter.getKey())
+						.meters()
+						.stream()
+						.map((registered) -> registered.getId().getTag(tag.getKey()))
+						.filter(Objects::nonNull)
+						.toList());
+					if (!tagged.equals(tag.getValue())) {
+						drifts.add(meter.getValue().page() + ": `" + meter.getKey() + "` is documented with "
+								+ tag.getKey() + " " + tag.getValue() + ", the code tags it " + tagged);
+					}
+				}
+			}
+			assertThat(listed).as("tags whose values the tables list").isGreaterThanOrEqualTo(7);
+			assertThat(drifts).as("tag values documented and registered").isEmpty();
+		});
+	}
+
 	@Test
 	void everyDocumentedPrometheusNameIsScrapedAndEveryScrapedOneIsDocumented() {
 		Set<String> documented = documentedPrometheusNames();
@@ -107,6 +156,37 @@ class DocumentedMetricsTests {
 				.forEach((name) -> drifts.add("`" + name + "` is scraped, but the metrics table of "
 						+ OperatorDocs.OPERATIONS + " does not name it"));
 			assertThat(drifts).as("Prometheus names of the metrics table and of the scrape").isEmpty();
+		});
+	}
+
+	/**
+	 * The series counts operators size their Prometheus by: per pool, per member, and for what
+	 * went direct. The starter runs two pools, of two members and of one.
+	 */
+	@Test
+	void theSeriesCountsAreTheDocumentedOnes() {
+		String metrics = OperatorDocs.section(OperatorDocs.OPERATIONS, "## Metrics").replaceAll("\\s+", " ");
+		Matcher counts = SERIES_COUNTS.matcher(metrics);
+		assertThat(counts.find()).as("%s says how many series a pool, a member and direct add", OperatorDocs.OPERATIONS)
+			.isTrue();
+		int perPool = Integer.parseInt(counts.group(1));
+		int perMember = Integer.parseInt(counts.group(2));
+		int direct = Integer.parseInt(counts.group(3));
+		RunningStarter.run((context) -> {
+			List<String> series = context.getBean(PrometheusMeterRegistry.class)
+				.scrape()
+				.lines()
+				.filter((line) -> line.startsWith("cryptofeed_proxy_"))
+				.toList();
+			assertThat(series.stream().filter((line) -> line.startsWith("cryptofeed_proxy_direct_total")))
+				.as("%s: series of cryptofeed.proxy.direct", OperatorDocs.OPERATIONS)
+				.hasSize(direct);
+			// the pools' own: neither what went direct, nor cooldowns, nor the proxy service's
+			assertThat(series.stream()
+				.filter((line) -> !line.startsWith("cryptofeed_proxy_direct_") && !line.startsWith("cryptofeed_proxy_cooldown")
+						&& !line.startsWith("cryptofeed_proxy_service_")))
+				.as("%s: series of two pools, of two members and one", OperatorDocs.OPERATIONS)
+				.hasSize(2 * perPool + 3 * perMember);
 		});
 	}
 
@@ -218,14 +298,28 @@ class DocumentedMetricsTests {
 					tags.addAll(OperatorDocs.quoted(part));
 				}
 			}
-			meters.put(name, new Documented(OperatorDocs.OPERATIONS, typeWord(row.get(2)), tags));
+			meters.put(name, new Documented(OperatorDocs.OPERATIONS, typeWord(row.get(2)), tags, values(row.get(3))));
 		}
 		for (List<String> row : OperatorDocs.table(OperatorDocs.read(OperatorDocs.EXTERNAL_SERVICE), "meter")) {
 			String name = OperatorDocs.quoted(row.get(0)).get(0);
 			Set<String> tags = new TreeSet<>(OperatorDocs.quoted(row.get(2).replaceAll("\\([^)]*\\)", "")));
-			meters.put(name, new Documented(OperatorDocs.EXTERNAL_SERVICE, typeWord(row.get(1)), tags));
+			meters.put(name, new Documented(OperatorDocs.EXTERNAL_SERVICE, typeWord(row.get(1)), tags, values(row.get(2))));
 		}
 		return meters;
+	}
+
+	/**
+	 * The values a tags cell lists in parentheses after a tag: {@code `outcome` (`success`,
+	 * `failure`)} or {@code `to` (embedded, direct, fail)}; a parenthesis that explains rather
+	 * than lists ({@code `member` (its index)}) lists nothing.
+	 */
+	private static Map<String, Set<String>> values(String cell) {
+		Map<String, Set<String>> values = new TreeMap<>();
+		Matcher listed = TAG_VALUES.matcher(cell);
+		while (listed.find()) {
+			values.put(listed.group(1), new TreeSet<>(List.of(listed.group(2).replace("`", "").split("\\s*,\\s*"))));
+		}
+		return values;
 	}
 
 	/** {@code gauge 1/0} and {@code timer: count = calls, ...} as {@code gauge} and {@code timer}. */
@@ -249,7 +343,11 @@ class DocumentedMetricsTests {
 		return names;
 	}
 
-	record Documented(Path page, String type, Set<String> tags) {
+	/**
+	 * @param values the values the row lists for some of its tags ({@code `outcome` (`success`,
+	 * `failure`)}), by tag
+	 */
+	record Documented(Path page, String type, Set<String> tags, Map<String, Set<String>> values) {
 	}
 
 }

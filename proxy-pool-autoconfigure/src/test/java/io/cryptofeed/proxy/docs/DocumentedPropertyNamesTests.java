@@ -80,7 +80,8 @@ class DocumentedPropertyNamesTests {
 			.stream()
 			.filter((name) -> name.startsWith("cryptofeed.proxy."))
 			.forEach((name) -> groups.addAll(List.of(name.substring("cryptofeed.proxy.".length()).split("\\."))));
-		groups.removeIf((group) -> !group.contains("-") && !Set.of("failover", "budget", "http", "websocket").contains(group));
+		Set<String> plainGroups = Set.of("failover", "budget", "http", "websocket");
+		groups.removeIf((group) -> !group.contains("-") && !plainGroups.contains(group));
 		Set<String> suffixes = new TreeSet<>();
 		metadata.keySet().forEach((name) -> {
 			String[] parts = name.split("\\.");
