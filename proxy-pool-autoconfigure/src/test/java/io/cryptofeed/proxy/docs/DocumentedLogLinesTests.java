@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The log lines and messages operators grep for, as the pages quote them (operations.md's log
- * table, troubleshooting.md's headings), against the string literals of the sources: some
+ * table, troubleshooting.md's headings, any page's prose), against the string literals of the sources: some
  * message the code writes must read as the quote, and hold the quote's prefix (up to three
  * words, before the first {@code :}, {@code =} or varying part) in a literal, where a grep of
  * the sources finds it. In a quote, {@code …}, {@code ...}, {@code <placeholders>} and URLs stand for what
@@ -29,6 +29,9 @@ class DocumentedLogLinesTests {
 
 	/** What a quote shows as varying, and a URL, which is always an example. */
 	private static final Pattern VARIES = Pattern.compile("<[^<>]*>|…|\\.\\.\\.|[a-z0-9]+://[^\\s]*");
+
+	/** A quote that starts as the starter's lines do: {@code proxy}, words, then {@code :} or {@code =}. */
+	private static final Pattern QUOTED_LINE = Pattern.compile("`(proxy [a-z' -]+[:=][^`]*)`");
 
 	private static final Pattern HEADING = Pattern.compile("(?m)^#{2,4} `([^`]+)`(.*)$");
 
@@ -81,6 +84,22 @@ class DocumentedLogLinesTests {
 		}
 		assertThat(checked).as("lines quoted in headings of %s", OperatorDocs.TROUBLESHOOTING).isGreaterThan(30);
 		assertThat(drifts).as("lines explained in %s", OperatorDocs.TROUBLESHOOTING).isEmpty();
+	}
+
+	/** Lines the pages quote in their prose, as {@code `proxy cooldown: …`}. */
+	@Test
+	void everyLineAPageQuotesIsWrittenByTheCode() {
+		List<String> drifts = new ArrayList<>();
+		int checked = 0;
+		for (Path page : OperatorDocs.pages()) {
+			Matcher line = QUOTED_LINE.matcher(OperatorDocs.read(page));
+			while (line.find()) {
+				checked++;
+				check(page, line.group(1), drifts);
+			}
+		}
+		assertThat(checked).as("lines of the starter quoted in the pages").isGreaterThan(50);
+		assertThat(drifts).as("lines the pages quote").isEmpty();
 	}
 
 	private void check(Path page, String quoted, List<String> drifts) {
