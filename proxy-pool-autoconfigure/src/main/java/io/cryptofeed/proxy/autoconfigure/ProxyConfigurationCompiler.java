@@ -390,9 +390,13 @@ public final class ProxyConfigurationCompiler {
 					: "neither this block nor the default block has a url or pool for " + type + ", so exchange '"
 							+ key.settings() + "' has no " + type + " pool; give this block a url or pool of its own,"
 							+ " or remove the setting";
-			OwnProxySettings.setIn(connection)
-				.forEach((setting, value) -> logger
-					.warn("proxy config: " + path + "." + setting + "=" + value + " applies to nothing: " + consequence));
+			Map<String, String> unreached = new LinkedHashMap<>(OwnProxySettings.setIn(connection));
+			if (!defaultPool) {
+				// a budget counts the uses of members: without any, the exchange connects directly
+				unreached.putAll(budgetSetIn(connection));
+			}
+			unreached.forEach((setting, value) -> logger
+				.warn("proxy config: " + path + "." + setting + "=" + value + " applies to nothing: " + consequence));
 		}
 		if (violations.any()) {
 			return;
@@ -409,6 +413,22 @@ public final class ProxyConfigurationCompiler {
 		if ((pooled || single != null) && connection.getHealthCheck().isEnabled()) {
 			healthChecks.put(key, healthCheck(connection.getHealthCheck(), proxyTls));
 		}
+	}
+
+	/** The block's budget values that are set, by name under the block. */
+	private static Map<String, String> budgetSetIn(Connection connection) {
+		ProxyProperties.Budget budget = connection.getBudget();
+		Map<String, String> set = new LinkedHashMap<>();
+		if (budget.getMaxRequests() != null) {
+			set.put("budget.max-requests", budget.getMaxRequests().toString());
+		}
+		if (budget.getMaxConnects() != null) {
+			set.put("budget.max-connects", budget.getMaxConnects().toString());
+		}
+		if (budget.getWindow() != null) {
+			set.put("budget.window", Durations.format(budget.getWindow()));
+		}
+		return set;
 	}
 
 	private static HealthCheckSettings healthCheck(HealthCheck check, ProxyTls proxyTls) {

@@ -665,6 +665,26 @@ class ProxyConfigurationValidationTests {
 			});
 	}
 
+	/**
+	 * A budget counts the uses of members: where neither the exchange's block nor the default
+	 * block has proxies of its type, the exchange connects directly, and its budget limits nothing.
+	 */
+	@Test
+	void anExchangeBudgetWithNoPoolOfItsTypeAnywhereIsNamedInAWarning(CapturedOutput output) {
+		String binance = "cryptofeed.proxy.exchanges.binance";
+		this.runner
+			.withPropertyValues(HTTP + ".url=http://10.0.0.5:3128", binance + ".hosts[0]=*.binance.com",
+					binance + ".websocket.budget.max-connects=300", binance + ".websocket.budget.window=5m",
+					binance + ".http.budget.max-requests=10", binance + ".http.budget.window=1s")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(ProxyPools.class);
+				assertThat(output).contains(binance + ".websocket.budget.max-connects=300 applies to nothing: "
+						+ "neither this block nor the default block has a url or pool for websocket")
+					.contains(binance + ".websocket.budget.window=5m applies to nothing")
+					.doesNotContain(binance + ".http.budget");
+			});
+	}
+
 	/** Budgets and rate limits count per member and exchange, so they apply to the default block's members too. */
 	@Test
 	void anExchangeWithoutProxiesOfItsOwnKeepsItsBudgetsAndRateLimitsAndADisabledPoolItsSettings() {
