@@ -101,7 +101,11 @@ class SettingsInheritanceTests {
 				(route) -> route.health().unhealthyThreshold()),
 		HEALTH_CHECK_HEALTHY_THRESHOLD("health-check.healthy-threshold", "1", 1, "4", 4, 2,
 				(route) -> route.health().healthyThreshold()),
-		HEALTH_CHECK_JITTER("health-check.jitter", "20%", 0.2, "30%", 0.3, 0.1, (route) -> route.health().jitter());
+		HEALTH_CHECK_JITTER("health-check.jitter", "20%", 0.2, "30%", 0.3, 0.1, (route) -> route.health().jitter()),
+		// read as whether 200 and 204 pass
+		HEALTH_CHECK_EXPECTED_STATUS("health-check.expected-status", "200", List.of(true, false), "204",
+				List.of(false, true), List.of(true, true), (route) -> List
+					.of(route.health().expectedStatus().test(200), route.health().expectedStatus().test(204)));
 
 		final String name;
 
@@ -366,6 +370,36 @@ class SettingsInheritanceTests {
 					assertThat(defaults.members().get(0).weight()).isEqualTo(3);
 					assertThat(defaults.members().get(0).metadata()).containsEntry("region", "eu-west");
 				}, null);
+	}
+
+	/**
+	 * The settings a block without proxies kept (and the WARN named) shape the pool a reload
+	 * gives it; a reload that takes the pool away sends its connections back to the default
+	 * pool, with the default block's settings.
+	 */
+	@Test
+	void aReloadThatGivesABlockAPoolAppliesTheSettingsItKeptAndOneThatTakesItAwayFallsBack() {
+		put(List.of(BARE + ".http.timeout=7s", BARE + ".http.strategy=random", BARE + ".http.health-check.interval=20s"));
+		this.runner.run((context) -> {
+			Routes routes = new Routes(context);
+			ProxyPoolReloader reloader = context.getBean(ProxyPoolReloader.class);
+			assertThat(routes.http("bare").pool()).isSameAs(routes.http(null).pool());
+
+			put(List.of(BARE + ".http.pool[0].url=http://127.0.0.1:9"));
+			assertThat(reloader.reload()).isTrue();
+			Route own = routes.http("bare");
+			assertThat(own.pool().key().settings()).isEqualTo("bare");
+			assertThat(own.pool().timeout()).isEqualTo(Duration.ofSeconds(7));
+			assertThat(own.pool().strategyName()).isEqualTo("random");
+			assertThat(own.health().interval()).isEqualTo(Duration.ofSeconds(20));
+
+			this.reloadable.remove(BARE + ".http.pool[0].url");
+			assertThat(reloader.reload()).isTrue();
+			Route fallback = routes.http("bare");
+			assertThat(fallback.pool()).isSameAs(routes.http(null).pool());
+			assertThat(fallback.pool().timeout()).isEqualTo(Duration.ofSeconds(30));
+			assertThat(fallback.health().interval()).isEqualTo(Duration.ofSeconds(30));
+		});
 	}
 
 	/**
