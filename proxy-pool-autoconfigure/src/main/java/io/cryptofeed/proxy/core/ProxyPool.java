@@ -92,6 +92,7 @@ public final class ProxyPool {
 		List<PoolMember> removed;
 		List<PoolMember> added = new ArrayList<>();
 		List<PoolMember> toggled = new ArrayList<>();
+		List<PoolMember> newCredentials = new ArrayList<>();
 		synchronized (this.rebuildLock) {
 			Settings current = this.settings;
 			Map<ProxyEndpoint.Identity, PoolMember> kept = new HashMap<>();
@@ -102,6 +103,10 @@ public final class ProxyPool {
 				if (member != null) {
 					boolean wasAvailable = member.isAvailable();
 					boolean wasEnabled = member.enabled();
+					if (!memberSpec.endpoint().equals(member.endpoint())) {
+						// the identity is kept, so only the password differs
+						newCredentials.add(member);
+					}
 					member.update(memberSpec);
 					// one already out (drained, failing) that is disabled is news too: nothing
 					// checks it from now on, so what it carries must be watched
@@ -124,7 +129,7 @@ public final class ProxyPool {
 		}
 		removed.forEach((member) -> notifyDuringReload(member, false));
 		toggled.forEach((member) -> notifyDuringReload(member, member.isAvailable()));
-		return new MemberChanges(List.copyOf(added), removed);
+		return new MemberChanges(List.copyOf(added), removed, List.copyOf(newCredentials));
 	}
 
 	/**
@@ -407,9 +412,13 @@ public final class ProxyPool {
 
 	}
 
-	/** The members who joined and left a pool in one reconciliation. */
-	record MemberChanges(List<PoolMember> added, List<PoolMember> removed) {
+	/**
+	 * The members who joined and left a pool in one reconciliation, and the kept ones that
+	 * took a new password.
+	 */
+	record MemberChanges(List<PoolMember> added, List<PoolMember> removed, List<PoolMember> newCredentials) {
 
+		/** Whether no member joined or left. */
 		boolean isEmpty() {
 			return this.added.isEmpty() && this.removed.isEmpty();
 		}

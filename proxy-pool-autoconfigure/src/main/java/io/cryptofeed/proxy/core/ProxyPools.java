@@ -126,6 +126,7 @@ public final class ProxyPools {
 			List<ProxyPool> addedPools = new ArrayList<>();
 			List<PoolsChange.Member> added = new ArrayList<>();
 			List<PoolsChange.Member> removed = new ArrayList<>();
+			List<PoolsChange.Member> newCredentials = new ArrayList<>();
 			for (PoolSpec spec : specs) {
 				ProxyPool pool = current.get(spec.key());
 				if (pool == null) {
@@ -153,6 +154,9 @@ public final class ProxyPools {
 					for (PoolMember member : changes.removed()) {
 						removed.add(new PoolsChange.Member(pool, member));
 					}
+					for (PoolMember member : changes.newCredentials()) {
+						newCredentials.add(new PoolsChange.Member(pool, member));
+					}
 				}
 				pools.add(pool);
 			}
@@ -173,7 +177,7 @@ public final class ProxyPools {
 				}
 				this.closedPools.put(pool.key(), pool);
 			}
-			change = new PoolsChange(addedPools, removedPools, added, removed);
+			change = new PoolsChange(addedPools, removedPools, added, removed, newCredentials);
 		}
 		tellEach(change);
 		return change;

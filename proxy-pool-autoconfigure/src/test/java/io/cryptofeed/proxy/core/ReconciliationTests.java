@@ -54,6 +54,7 @@ class ReconciliationTests {
 		ProxyPool.MemberChanges changes = pool.reconcile(spec(HTTP, "round-robin", MemberSpec.of(after)), null);
 
 		assertThat(changes.isEmpty()).isTrue();
+		assertThat(changes.newCredentials()).containsExactly(member);
 		assertThat(pool.members()).containsExactly(member);
 		assertThat(member.endpoint().password()).isEqualTo("new-secret");
 	}
