@@ -1,5 +1,6 @@
 package io.cryptofeed.proxy.breaker;
 
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,11 @@ import io.github.resilience4j.circuitbreaker.IllegalStateTransitionException;
  * member out, not its connects, and an open or half-open state would stay for good with no
  * traffic to end it. Enabled again, the member starts closed with no outcome remembered, as
  * its health checks start afresh.
+ *
+ * <p>A reload that gives a kept member a new password makes its breaker forget what it met
+ * with the old one: the rejections of a rotated password would otherwise keep the member
+ * the operator just fixed out for the rest of its open state, or open its breaker at its
+ * first successes, whose rate they would drag below the threshold.
  */
 public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListener, PoolsListener, AutoCloseable {
 
@@ -85,6 +91,25 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListene
 		change.addedMembers().forEach((added) -> register(added.pool(), added.member()));
 		change.removedMembers().forEach((removed) -> remove(removed.member()));
 		this.breakers.values().forEach(MemberBreaker::followEnabled);
+		change.newCredentials().forEach((kept) -> forgetOldCredentials(kept.pool(), kept.member()));
+	}
+
+	/**
+	 * An open (or half-open) breaker goes half-open, so that trial connects with the new
+	 * password decide at once: half-open rather than closed, since a password mistyped again
+	 * then costs one round of trials, not a full window of failed connects. A closed one
+	 * starts with an empty window. A disabled one has nothing to forget.
+	 */
+	private void forgetOldCredentials(ProxyPool pool, PoolMember member) {
+		MemberBreaker memberBreaker = this.breakers.get(member);
+		CircuitBreaker.State from = (memberBreaker != null) ? memberBreaker.startAfresh() : null;
+		if (from != null) {
+			CircuitBreaker.State to = (from == CircuitBreaker.State.CLOSED) ? from : CircuitBreaker.State.HALF_OPEN;
+			log.log(Level.INFO,
+					"proxy breaker: pool={0} member={1} from={2} to={3} reason=\"a reload changed its password;"
+							+ " outcomes with the old one forgotten\"",
+					pool.key(), pool.nameOf(member), from, to);
+		}
 	}
 
 	private void register(ProxyPool pool, PoolMember member) {
@@ -100,8 +125,9 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListene
 				return;
 			}
 			memberBreaker.markFromState();
-			if (from == CircuitBreaker.State.DISABLED) {
-				// a reload enabled the member: nothing its connects did
+			if (from == CircuitBreaker.State.DISABLED || from == to) {
+				// a reload enabled the member, or gave it a new password (logged with its reason):
+				// nothing its connects did
 				return;
 			}
 			log.log(TransitionLogLevel.of(from, to), "proxy breaker: pool={0} member={1} from={2} to={3}", pool.key(),
@@ -207,6 +233,35 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListene
 					this.pool.setUnavailable(this.member, Unavailability.CIRCUIT_OPEN,
 							now == CircuitBreaker.State.OPEN || now == CircuitBreaker.State.FORCED_OPEN);
 				}
+			}
+		}
+
+		/**
+		 * Forgets the outcomes the breaker remembers: an open or half-open one goes half-open
+		 * for fresh trials, a closed one that remembers any starts closed and empty.
+		 * @return the state it left, or {@code null} when it had nothing to forget or a connect
+		 * moved it meanwhile
+		 */
+		CircuitBreaker.State startAfresh() {
+			synchronized (this.marking) {
+				CircuitBreaker.State from = this.breaker.getState();
+				try {
+					if (from == CircuitBreaker.State.OPEN || from == CircuitBreaker.State.HALF_OPEN) {
+						this.breaker.transitionToHalfOpenState();
+					}
+					else if (from == CircuitBreaker.State.CLOSED
+							&& this.breaker.getMetrics().getNumberOfBufferedCalls() > 0) {
+						this.breaker.transitionToClosedState();
+					}
+					else {
+						return null;
+					}
+				}
+				catch (IllegalStateTransitionException ex) {
+					// a trial closed it after the read: nothing left to forget
+					return null;
+				}
+				return from;
 			}
 		}
 

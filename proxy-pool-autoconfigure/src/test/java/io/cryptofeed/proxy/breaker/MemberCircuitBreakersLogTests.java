@@ -63,6 +63,28 @@ class MemberCircuitBreakersLogTests {
 		}
 	}
 
+	/**
+	 * A reload that brings a new password says, in one line, that the breaker forgot what the
+	 * old one met: an operator watching the endpoint sees why it is half-open, not open.
+	 */
+	@Test
+	void aNewPasswordIsOneInfoLineWithTheCredentialsMasked() {
+		ProxyPool pool = this.pools.pools().get(KEY);
+		PoolMember member = pool.members().get(0);
+		fail(pool, member);
+		fail(pool, member);
+		try (CapturedLog log = CapturedLog.of(MemberCircuitBreakers.class)) {
+			BreakerTestPools.reload(this.pools,
+					List.of(MemberSpec.of(ProxyEndpoint.parse("http://feed:rotated-canary@127.0.0.1:3128"))));
+
+			assertThat(this.breakers.breakerOf(member).getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+			assertThat(log.lines()).filteredOn((line) -> !line.startsWith("FINE"))
+				.containsExactly("INFO proxy breaker: pool=default/http member=http://***@127.0.0.1:3128 from=OPEN"
+						+ " to=HALF_OPEN reason=\"a reload changed its password; outcomes with the old one forgotten\"");
+			assertThat(log.lines()).noneMatch((line) -> line.contains("canary"));
+		}
+	}
+
 	@Test
 	void membersThatDifferOnlyInTheirUserNameAreToldApart() {
 		BreakerTestPools.reload(this.pools,

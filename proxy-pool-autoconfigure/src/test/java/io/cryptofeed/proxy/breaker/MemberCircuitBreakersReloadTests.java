@@ -80,11 +80,12 @@ class MemberCircuitBreakersReloadTests {
 	}
 
 	/**
-	 * A password rotated by a reload keeps the member, so its open breaker and its meters
-	 * stay; a removed member's meters go with its breaker.
+	 * A password rotated by a reload keeps the member, so its breaker and its meters stay; the
+	 * breaker, open on the old password's rejections, goes half-open for trials with the new
+	 * one. A removed member's meters go with its breaker.
 	 */
 	@Test
-	void aRotatedPasswordKeepsTheOpenBreakerAndItsMetersARemovedMembersMetersGo() {
+	void aRotatedPasswordKeepsTheBreakerAndItsMetersHalfOpenARemovedMembersMetersGo() {
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
 		new CircuitBreakerMetrics(this.breakers, meters);
 		ProxyPool pool = this.pools.pools().get(KEY);
@@ -99,13 +100,54 @@ class MemberCircuitBreakersReloadTests {
 		assertThat(pool.members()).containsExactly(a);
 		assertThat(a.endpoint().password()).isEqualTo("rotated");
 		assertThat(this.breakers.breakerOf(a)).isSameAs(breakerOfA);
-		assertThat(breakerOfA.getState()).isEqualTo(CircuitBreaker.State.OPEN);
-		assertThat(a.isSetAsideFor(Unavailability.CIRCUIT_OPEN)).isTrue();
+		assertThat(breakerOfA.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+		assertThat(a.isSetAsideFor(Unavailability.CIRCUIT_OPEN)).isFalse();
 		assertThat(meters.find("resilience4j.circuitbreaker.state").tag("name", breakerOfA.getName()).gauges())
 			.isNotEmpty();
 		assertThat(meters.find("resilience4j.circuitbreaker.state").tag("name", nameOfB).gauges()).isEmpty();
 		assertThat(meters.getMeters()).allSatisfy((meter) -> assertThat(meter.getId().getTags().toString())
 			.doesNotContain("secret", "rotated"));
+	}
+
+	/**
+	 * A closed breaker forgets the old password's failures too: with them, the first success
+	 * with the new one made a failure rate at the threshold, and opened it.
+	 */
+	@Test
+	void aRotatedPasswordEmptiesAClosedBreakersWindow() {
+		ProxyPool pool = this.pools.pools().get(KEY);
+		PoolMember a = pool.members().get(0);
+		CircuitBreaker breakerOfA = this.breakers.breakerOf(a);
+		this.breakers.failed(pool, a, Duration.ofMillis(5), new IllegalStateException("407"));
+
+		BreakerTestPools.reload(this.pools,
+				List.of(MemberSpec.of(ProxyEndpoint.parse("socks5://a:rotated@127.0.0.1:1080")), member("b")));
+		this.breakers.succeeded(pool, a, Duration.ofMillis(5));
+
+		assertThat(breakerOfA.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		assertThat(breakerOfA.getMetrics().getNumberOfFailedCalls()).isZero();
+		assertThat(breakerOfA.getMetrics().getNumberOfSuccessfulCalls()).isOne();
+	}
+
+	/** Only a new password is news to a breaker: a new weight or metadata leaves its state and window alone. */
+	@Test
+	void aReloadThatChangesOnlyWeightAndMetadataLeavesTheBreakerAlone() {
+		ProxyPool pool = this.pools.pools().get(KEY);
+		PoolMember a = pool.members().get(0);
+		PoolMember b = pool.members().get(1);
+		this.breakers.failed(pool, a, Duration.ofMillis(5), new IllegalStateException("refused"));
+		this.breakers.failed(pool, a, Duration.ofMillis(5), new IllegalStateException("refused"));
+		this.breakers.failed(pool, b, Duration.ofMillis(5), new IllegalStateException("refused"));
+
+		BreakerTestPools.reload(this.pools,
+				List.of(new MemberSpec(member("a").endpoint(), 3, true, java.util.Map.of("region", "ap-northeast-1")),
+						new MemberSpec(member("b").endpoint(), 2, true, java.util.Map.of("region", "eu-west-1"))));
+
+		assertThat(a.weight()).isEqualTo(3);
+		assertThat(this.breakers.breakerOf(a).getState()).isEqualTo(CircuitBreaker.State.OPEN);
+		assertThat(a.isSetAsideFor(Unavailability.CIRCUIT_OPEN)).isTrue();
+		assertThat(this.breakers.breakerOf(b).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		assertThat(this.breakers.breakerOf(b).getMetrics().getNumberOfFailedCalls()).isOne();
 	}
 
 	/**

@@ -1,0 +1,111 @@
+package io.cryptofeed.proxy.netty;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.testkit.HttpConnectProxy;
+import io.cryptofeed.proxy.testkit.TestProxy;
+import io.cryptofeed.proxy.testkit.target.TargetServer;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A desk's proxy whose password was rotated at the provider answers 407 to the old one; the
+ * operator puts the new one in the property source and reloads. The member comes back at
+ * once, not after its breaker's wait, minutes here.
+ */
+class RotatedPasswordReloadTests {
+
+	private static final String ROTATED_PEER = "127.0.0.61";
+
+	private static final String BLOCK = "cryptofeed.proxy.default.http.";
+
+	private final Map<String, Object> reloadable = new LinkedHashMap<>();
+
+	private final ApplicationContextRunner runner = TransportTestSupport.reloadableRunner(this.reloadable)
+		.withPropertyValues("cryptofeed.proxy.circuit-breaker.wait-duration-in-open-state=5m");
+
+	private TargetServer target;
+
+	private TestProxy rotated;
+
+	private TestProxy healthy;
+
+	@BeforeEach
+	void start() {
+		this.target = TargetServer.start("127.0.0.1");
+		this.rotated = HttpConnectProxy.builder()
+			.bindAddress("127.0.0.1")
+			.egressAddress(ROTATED_PEER)
+			.credentials("desk", "new-secret")
+			.start();
+		this.healthy = HttpConnectProxy.builder().bindAddress("127.0.0.1").egressAddress("127.0.0.62").start();
+		this.reloadable.put(BLOCK + "pool[0].url", rotatedUrl("old-secret"));
+		this.reloadable.put(BLOCK + "pool[1].url", this.healthy.url());
+	}
+
+	@AfterEach
+	void stop() {
+		this.rotated.close();
+		this.healthy.close();
+		this.target.close();
+	}
+
+	/** Its 407s opened its breaker; the new password lets it try at once, and a passed trial closes it. */
+	@Test
+	void aReloadThatFixesThePasswordLetsTheOpenBreakerTryAtOnce() {
+		this.runner.withPropertyValues(BLOCK + "health-check.enabled=false").run((context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			PoolMember member = rotatedMember(context);
+			CircuitBreaker breaker = context.getBean(MemberCircuitBreakers.class).breakerOf(member);
+			for (int i = 0; breaker.getState() != CircuitBreaker.State.OPEN; i++) {
+				assertThat(i).as("requests before the 407s opened the breaker").isLessThan(50);
+				request(client);
+			}
+			assertThat(this.target.requestsByPeer()).doesNotContainKey(ROTATED_PEER);
+
+			reload(context, "new-secret");
+
+			await().atMost(Duration.ofSeconds(10)).until(() -> {
+				request(client);
+				return this.target.requestsByPeer().containsKey(ROTATED_PEER);
+			});
+			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		});
+	}
+
+	private String rotatedUrl(String password) {
+		return "http://desk:" + password + "@127.0.0.1:" + this.rotated.url().replaceAll(".*:", "");
+	}
+
+	private void reload(AssertableApplicationContext context, String password) {
+		this.reloadable.put(BLOCK + "pool[0].url", rotatedUrl(password));
+		context.publishEvent(new EnvironmentChangeEvent(context, this.reloadable.keySet()));
+		assertThat(rotatedMember(context).endpoint().password()).isEqualTo(password);
+	}
+
+	private void request(WebClient client) {
+		client.get().uri(this.target.baseUrl() + "/whoami").retrieve().bodyToMono(String.class)
+			.block(Duration.ofSeconds(10));
+	}
+
+	private static PoolMember rotatedMember(AssertableApplicationContext context) {
+		return context.getBean(ProxyPools.class).resolve(null, ConnectionType.HTTP).orElseThrow().members().get(0);
+	}
+
+}
