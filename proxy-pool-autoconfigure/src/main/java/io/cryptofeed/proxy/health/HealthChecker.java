@@ -173,8 +173,13 @@ public final class HealthChecker implements AutoCloseable {
 					if (target == null) {
 						target = new Target(pool, member, poolSettings, probe);
 					}
-					else if (!target.settings.equals(poolSettings)) {
-						reconfigure(target, poolSettings, probe);
+					else {
+						if (!target.settings.equals(poolSettings)) {
+							reconfigure(target, poolSettings, probe);
+						}
+						if (!target.endpoint.equals(member.endpoint())) {
+							newCredentials(target);
+						}
 					}
 					wanted.put(member, target);
 				}
@@ -227,6 +232,26 @@ public final class HealthChecker implements AutoCloseable {
 					&& target.nextRound.compareAndSet(waiting, null)) {
 				waiting.cancel();
 				scheduleRound(target, delay);
+			}
+		}
+	}
+
+	/**
+	 * A reload gave a checked member a new password: its record forgets the streaks of the old
+	 * one, and its next check is moved up to now. An unhealthy mark the old password earned
+	 * then lifts within a check's time if the new one passes, not after
+	 * {@code healthy-threshold} intervals.
+	 */
+	private void newCredentials(Target target) {
+		synchronized (target) {
+			target.endpoint = target.member.endpoint();
+			target.health.newCredentials();
+			Round waiting = target.nextRound.get();
+			// without a waiting round the member's check runs now: with the old password, it is
+			// sent again at once (see finish); with the new one, it decides
+			if (this.started && waiting != null && target.nextRound.compareAndSet(waiting, null)) {
+				waiting.cancel();
+				scheduleRound(target, Duration.ZERO);
 			}
 		}
 	}
@@ -543,6 +568,9 @@ public final class HealthChecker implements AutoCloseable {
 
 		volatile HealthProbe probe;
 
+		/** The member's endpoint as the last reload left it: another one is a new password. */
+		volatile ProxyEndpoint endpoint;
+
 		final MemberHealth health = new MemberHealth();
 
 		/** Whether a check of this member is running: its checks never overlap. */
@@ -566,6 +594,7 @@ public final class HealthChecker implements AutoCloseable {
 			this.member = member;
 			this.settings = settings;
 			this.probe = probe;
+			this.endpoint = member.endpoint();
 		}
 
 		void reconfigure(HealthCheckSettings settings, HealthProbe probe) {

@@ -26,6 +26,9 @@ public final class MemberHealth {
 
 	private String lastError;
 
+	/** Set by a new password until the next check, whose pass then brings an unhealthy member back alone. */
+	private boolean newCredentials;
+
 	/**
 	 * Records one check.
 	 * @param error why it failed (credentials already masked), or {@code null} when it passed
@@ -34,13 +37,16 @@ public final class MemberHealth {
 	synchronized boolean record(Instant at, Duration latency, String error, HealthCheckSettings settings) {
 		this.totalChecks++;
 		this.lastCheck = at;
+		boolean firstWithNewCredentials = this.newCredentials;
+		this.newCredentials = false;
 		if (error == null) {
 			this.consecutiveSuccesses++;
 			this.consecutiveFailures = 0;
 			double millis = latency.toNanos() / 1e6;
 			this.latencyMillis = Double.isNaN(this.latencyMillis) ? millis
 					: LATENCY_SMOOTHING * millis + (1 - LATENCY_SMOOTHING) * this.latencyMillis;
-			if (!this.healthy && this.consecutiveSuccesses >= settings.healthyThreshold()) {
+			if (!this.healthy
+					&& (firstWithNewCredentials || this.consecutiveSuccesses >= settings.healthyThreshold())) {
 				this.healthy = true;
 				return true;
 			}
@@ -54,6 +60,18 @@ public final class MemberHealth {
 			return true;
 		}
 		return false;
+	}
+
+	/**
+	 * The member's password changed: the checks in a row so far were of the old one, so they
+	 * count no more. If the next check passes, it brings an unhealthy member back alone: a
+	 * member that joins gets no more proof than that (it starts healthy), and the failures
+	 * that made this one unhealthy were the old password's.
+	 */
+	synchronized void newCredentials() {
+		this.consecutiveFailures = 0;
+		this.consecutiveSuccesses = 0;
+		this.newCredentials = true;
 	}
 
 	/** Whether the member's last check failed: a pass now shows a recovery. */

@@ -398,6 +398,30 @@ class HealthCheckerTests {
 		assertThat(second).as("the caller who asked meanwhile").isCompletedWithValue(health);
 	}
 
+	/**
+	 * The old password's 407s made the member unhealthy; the reload that brings the new one
+	 * checks it at once, not an interval later, and its one pass brings the member back,
+	 * though {@code healthy-threshold} is 2: the failures were the old password's.
+	 */
+	@Test
+	void aReloadThatFixesThePasswordOfAnUnhealthyMemberChecksItAtOnceAndOnePassBringsItBack() {
+		PasswordRotation rotation = new PasswordRotation(Duration.ofSeconds(60));
+		PoolMember member = rotation.member;
+		this.checker.start();
+		this.time.advanceTimeBy(Duration.ofSeconds(2));
+		assertThat(member.isSetAsideFor(Unavailability.UNHEALTHY)).isTrue();
+
+		rotation.rotate();
+		this.time.advanceTimeBy(Duration.ofMillis(1500));
+
+		MemberHealth.Snapshot health = this.checker.healthOf(member).orElseThrow().snapshot();
+		assertThat(rotation.sent).as("the new password is checked at once").containsExactly("old", "new");
+		assertThat(health.healthy()).isTrue();
+		assertThat(member.isAvailable()).isTrue();
+		this.time.advanceTimeBy(Duration.ofSeconds(30));
+		assertThat(rotation.sent).as("then the timer goes on at its interval").hasSize(2);
+	}
+
 	@Test
 	void aCheckSentWithTheCredentialsAReloadReplacedIsNotCountedAndTheNewOnesAreCheckedAtOnce() {
 		PasswordRotation rotation = new PasswordRotation(Duration.ofSeconds(10));

@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.cryptofeed.proxy.autoconfigure.ProxyPoolHealthAutoConfiguration;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.Unavailability;
+import io.cryptofeed.proxy.health.HealthChecker;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.TestProxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
@@ -16,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
@@ -27,7 +31,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * A desk's proxy whose password was rotated at the provider answers 407 to the old one; the
  * operator puts the new one in the property source and reloads. The member comes back at
- * once, not after its breaker's wait, minutes here.
+ * once, not after its breaker's wait or its health checks' next rounds, both minutes here.
  */
 class RotatedPasswordReloadTests {
 
@@ -87,6 +91,29 @@ class RotatedPasswordReloadTests {
 			});
 			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
 		});
+	}
+
+	/** Its failed checks marked it unhealthy; the new password is checked at once, and one pass brings it back. */
+	@Test
+	void aReloadThatFixesThePasswordLiftsTheUnhealthyMarkAtOnce() {
+		this.runner.withConfiguration(AutoConfigurations.of(ProxyPoolHealthAutoConfiguration.class))
+			.withPropertyValues(BLOCK + "health-check.interval=2m", BLOCK + "health-check.retry-count=1",
+					BLOCK + "health-check.unhealthy-threshold=1", BLOCK + "health-check.healthy-threshold=2")
+			.run((context) -> {
+				WebClient client = context.getBean(WebClient.Builder.class).build();
+				PoolMember member = rotatedMember(context);
+				await().atMost(Duration.ofSeconds(10)).until(() -> member.isSetAsideFor(Unavailability.UNHEALTHY));
+
+				reload(context, "new-secret");
+
+				await().atMost(Duration.ofSeconds(10)).until(() -> !member.isSetAsideFor(Unavailability.UNHEALTHY));
+				assertThat(context.getBean(HealthChecker.class).healthOf(member).orElseThrow().snapshot().healthy())
+					.isTrue();
+				await().atMost(Duration.ofSeconds(10)).until(() -> {
+					request(client);
+					return this.target.requestsByPeer().containsKey(ROTATED_PEER);
+				});
+			});
 	}
 
 	private String rotatedUrl(String password) {
