@@ -296,7 +296,8 @@ public class ProxyProperties {
 
 		/**
 		 * How long an open breaker keeps its member out before letting trial connects through; a
-		 * health check that shows a recovery ends it early. A bare number means seconds.
+		 * health check that shows a recovery, or a reload that changes the member's password, ends
+		 * it early. A bare number means seconds.
 		 */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration waitDurationInOpenState = Duration.ofSeconds(30);
@@ -552,7 +553,10 @@ public class ProxyProperties {
 		/** Consecutive failed checks that make a member unhealthy. */
 		private int unhealthyThreshold = 2;
 
-		/** Consecutive passed checks that make an unhealthy member healthy again. */
+		/**
+		 * Consecutive passed checks that make an unhealthy member healthy again; after a reload
+		 * that changes its password, the check sent at once with the new one is enough.
+		 */
 		private int healthyThreshold = 2;
 
 		/**
