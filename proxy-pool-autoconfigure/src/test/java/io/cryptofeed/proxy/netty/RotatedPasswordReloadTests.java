@@ -12,12 +12,15 @@ import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.Unavailability;
 import io.cryptofeed.proxy.health.HealthChecker;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
+import io.cryptofeed.proxy.testkit.Socks5Proxy;
 import io.cryptofeed.proxy.testkit.TestProxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -53,26 +56,26 @@ class RotatedPasswordReloadTests {
 	@BeforeEach
 	void start() {
 		this.target = TargetServer.start("127.0.0.1");
-		this.rotated = HttpConnectProxy.builder()
-			.bindAddress("127.0.0.1")
-			.egressAddress(ROTATED_PEER)
-			.credentials("desk", "new-secret")
-			.start();
 		this.healthy = HttpConnectProxy.builder().bindAddress("127.0.0.1").egressAddress("127.0.0.62").start();
-		this.reloadable.put(BLOCK + "pool[0].url", rotatedUrl("old-secret"));
-		this.reloadable.put(BLOCK + "pool[1].url", this.healthy.url());
 	}
 
 	@AfterEach
 	void stop() {
-		this.rotated.close();
+		if (this.rotated != null) {
+			this.rotated.close();
+		}
 		this.healthy.close();
 		this.target.close();
 	}
 
-	/** Its 407s opened its breaker; the new password lets it try at once, and a passed trial closes it. */
-	@Test
-	void aReloadThatFixesThePasswordLetsTheOpenBreakerTryAtOnce() {
+	/**
+	 * Its 407s (through SOCKS5, its rejected user name and password) opened its breaker; the
+	 * new password lets it try at once, and a passed trial closes it.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "http", "socks5" })
+	void aReloadThatFixesThePasswordLetsTheOpenBreakerTryAtOnce(String scheme) {
+		startRotated(scheme);
 		this.runner.withPropertyValues(BLOCK + "health-check.enabled=false").run((context) -> {
 			WebClient client = context.getBean(WebClient.Builder.class).build();
 			PoolMember member = rotatedMember(context);
@@ -96,6 +99,7 @@ class RotatedPasswordReloadTests {
 	/** Its failed checks marked it unhealthy; the new password is checked at once, and one pass brings it back. */
 	@Test
 	void aReloadThatFixesThePasswordLiftsTheUnhealthyMarkAtOnce() {
+		startRotated("http");
 		this.runner.withConfiguration(AutoConfigurations.of(ProxyPoolHealthAutoConfiguration.class))
 			.withPropertyValues(BLOCK + "health-check.interval=2m", BLOCK + "health-check.retry-count=1",
 					BLOCK + "health-check.unhealthy-threshold=1", BLOCK + "health-check.healthy-threshold=2")
@@ -116,8 +120,19 @@ class RotatedPasswordReloadTests {
 			});
 	}
 
+	/** A proxy that wants the new password, and a pool that holds the old one beside a healthy member. */
+	private void startRotated(String scheme) {
+		this.rotated = scheme.equals("http")
+				? HttpConnectProxy.builder().bindAddress("127.0.0.1").egressAddress(ROTATED_PEER)
+					.credentials("desk", "new-secret").start()
+				: Socks5Proxy.builder().bindAddress("127.0.0.1").egressAddress(ROTATED_PEER)
+					.credentials("desk", "new-secret").start();
+		this.reloadable.put(BLOCK + "pool[0].url", rotatedUrl("old-secret"));
+		this.reloadable.put(BLOCK + "pool[1].url", this.healthy.url());
+	}
+
 	private String rotatedUrl(String password) {
-		return "http://desk:" + password + "@127.0.0.1:" + this.rotated.url().replaceAll(".*:", "");
+		return this.rotated.url().replaceFirst("//.*@", "//").replaceFirst("//", "//desk:" + password + "@");
 	}
 
 	private void reload(AssertableApplicationContext context, String password) {
