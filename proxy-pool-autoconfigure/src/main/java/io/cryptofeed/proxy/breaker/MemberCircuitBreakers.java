@@ -84,7 +84,8 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListene
 	 * Members that joined get a breaker; those that left lose theirs. Breakers are created
 	 * with the breaker configuration of the moment, so changed breaker settings apply to
 	 * members that join after the change, and kept members keep their breaker and its state,
-	 * unless the reload disabled or enabled them.
+	 * unless the reload disabled or enabled them, or changed their password (whose breakers
+	 * forget what the old one met).
 	 */
 	@Override
 	public void poolsChanged(PoolsChange change) {
