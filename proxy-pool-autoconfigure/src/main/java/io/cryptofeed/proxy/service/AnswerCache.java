@@ -15,7 +15,8 @@ import io.cryptofeed.proxy.netty.ProxyChoice;
  * The fallback policy of the latest answer is remembered past the TTL: it describes the
  * exchange, not the proxy, and decides what happens while the service cannot answer. A TTL
  * is measured on a monotonic ticker, so that a step of the wall clock (NTP, an operator)
- * neither lengthens nor shortens it. Bounded, as far as forgetting changes nothing: see
+ * neither lengthens nor shortens it. An answer that could not be used is held for a short
+ * while too, so that a wrong token does not cost every connection a round trip. Bounded, as far as forgetting changes nothing: see
  * {@link #KEYS_KEPT}.
  */
 final class AnswerCache {
@@ -57,18 +58,29 @@ final class AnswerCache {
 			ttlNanos = Long.MAX_VALUE;
 		}
 		makeRoomFor(key);
-		this.entries.put(key, new Entry(choice, policy, this.nanoTime.getAsLong(), ttlNanos));
+		this.entries.put(key, new Entry(choice, policy, this.nanoTime.getAsLong(), ttlNanos, null));
 	}
 
-	/** Keeps the policy an answer named, not the answer: it could not be used. */
+	/** Keeps the policy an answer named, not the answer: the service could not give one. */
 	void putPolicy(Key key, FallbackPolicy policy) {
 		makeRoomFor(key);
-		this.entries.put(key, new Entry(null, policy, this.nanoTime.getAsLong(), NOT_REUSED));
+		this.entries.put(key, new Entry(null, policy, this.nanoTime.getAsLong(), NOT_REUSED, null));
+	}
+
+	/**
+	 * Keeps an answer that could not be used for {@code hold}: until then connections follow
+	 * the policy it named, or without one the latest answer's, rather than ask again for what
+	 * would most likely be the same answer.
+	 */
+	void putUnusable(Key key, ServiceCallException unusable, Duration hold) {
+		FallbackPolicy policy = (unusable.namedPolicy() != null) ? unusable.namedPolicy() : lastPolicy(key);
+		makeRoomFor(key);
+		this.entries.put(key, new Entry(null, policy, this.nanoTime.getAsLong(), hold.toNanos(), unusable));
 	}
 
 	/**
 	 * Past the bound, forgets the expired answers that only say what no answer says
-	 * ({@code embedded_fallback}); a {@code fail} or {@code direct_connection} is kept, since
+	 * ({@code embedded_fallback}, or no policy at all); a {@code fail} or {@code direct_connection} is kept, since
 	 * it decides what a connection does while the service cannot answer. While most are kept,
 	 * the next sweep waits for the cache to double, so that a new key does not scan every time.
 	 */
@@ -79,11 +91,15 @@ final class AnswerCache {
 		long now = this.nanoTime.getAsLong();
 		// removed only as seen: an answer may have come for the key since
 		this.entries.values()
-			.removeIf((entry) -> entry.policy == FallbackPolicy.EMBEDDED_FALLBACK && !entry.isFresh(now));
+			.removeIf((entry) -> (entry.policy == null || entry.policy == FallbackPolicy.EMBEDDED_FALLBACK)
+					&& !entry.isFresh(now));
 		this.forgetAt = Math.max(KEYS_KEPT, 2 * this.entries.size());
 	}
 
-	/** An unexpired answer, with a proxy or without one ({@link Entry#choice} {@code null}), or {@code null}. */
+	/**
+	 * An unexpired answer, with a proxy or without one ({@link Entry#choice} {@code null}), or one
+	 * that could not be used ({@link Entry#unusable}), or {@code null}.
+	 */
 	Entry fresh(Key key) {
 		Entry entry = this.entries.get(key);
 		return (entry != null && entry.isFresh(this.nanoTime.getAsLong())) ? entry : null;
@@ -111,7 +127,7 @@ final class AnswerCache {
 	 */
 	void evict(Key key, ProxyEndpoint proxy) {
 		this.entries.computeIfPresent(key, (k, entry) -> (entry.ttlNanos != 0 && entry.choice != null
-				&& proxy.equals(entry.choice.endpoint())) ? new Entry(null, entry.policy, entry.since, NOT_REUSED)
+				&& proxy.equals(entry.choice.endpoint())) ? new Entry(null, entry.policy, entry.since, NOT_REUSED, null)
 						: entry);
 	}
 
@@ -127,9 +143,10 @@ final class AnswerCache {
 	 * @param choice the answer's proxy, or {@code null}: its policy applies
 	 * @param since the ticker's reading when the answer came
 	 * @param ttlNanos how long it is reused: 0 for not at all (an answer per connection), -1 for an
-	 * entry that only keeps the policy of an answer that could not be used or whose proxy failed
+	 * entry that only keeps the policy of an answer the service could not give or whose proxy failed
+	 * @param unusable why the answer could not be used, or {@code null} for one that could
 	 */
-	record Entry(ProxyChoice choice, FallbackPolicy policy, long since, long ttlNanos) {
+	record Entry(ProxyChoice choice, FallbackPolicy policy, long since, long ttlNanos, ServiceCallException unusable) {
 
 		boolean isFresh(long now) {
 			// elapsed time as a difference of two readings: right however the ticker's origin lies

@@ -19,7 +19,8 @@ import reactor.core.scheduler.Schedulers;
 /**
  * The client side of the external proxy service, asked by the transport before the embedded
  * pools at every connect. For each exchange and connection type: an unexpired answer, with a
- * proxy or without one, is reused; otherwise the service is asked (through its breaker, with
+ * proxy or without one, is reused, and one that could not be used is followed by its fallback
+ * for {@link #UNUSABLE_ANSWER_HOLD}; otherwise the service is asked (through its breaker, with
  * failover between its endpoints, one ask at a time that the connections arriving meanwhile
  * wait for); when it cannot answer, or has no proxy, its fallback
  * policy decides: the embedded pools (when {@code fallback-to-embedded} allows), a direct
@@ -29,6 +30,14 @@ import reactor.core.scheduler.Schedulers;
 public final class ServiceProxySource implements ProxySource, AutoCloseable {
 
 	private static final String NO_PROXY = "the service has no proxy for this connection";
+
+	/**
+	 * How long an answer that could not be used (401/403, another 4xx, malformed, a proxy the
+	 * transport cannot use) is held: asked again at once, it would most likely be the same, and a
+	 * wrong token would add the service's round trip to every connect. Short, so that a fix on
+	 * the service's side is picked up soon.
+	 */
+	static final Duration UNUSABLE_ANSWER_HOLD = Duration.ofSeconds(10);
 
 	private final ServiceClientSettings settings;
 
@@ -83,7 +92,7 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 				(exchange != null) ? exchange.toLowerCase(Locale.ROOT) : PoolKey.DEFAULT, type);
 		AnswerCache.Entry cached = this.cache.fresh(key);
 		if (cached != null) {
-			return Mono.just(reuse(key, cached));
+			return Mono.just((cached.unusable() != null) ? heldBack(key, cached) : reuse(key, cached));
 		}
 		if (this.cache.askedForEachConnection(key) || this.guard.isHalfOpen()) {
 			// the service wants a choice per connection (ttl_seconds 0): each asks for its own at once;
@@ -117,7 +126,11 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 				// a guard of the application's own may fail the call with an error of its own
 				.onErrorMap((error) -> !(error instanceof ServiceCallException), ServiceCallException::ofGuard)
 				.onErrorResume(ServiceCallException.class, (failure) -> {
-					if (failure.namedPolicy() != null) {
+					if (!failure.reason().transientFailure()) {
+						// the service answered, and would most likely answer the same again at once
+						this.cache.putUnusable(key, failure, UNUSABLE_ANSWER_HOLD);
+					}
+					else if (failure.namedPolicy() != null) {
 						// an answer that cannot be used is still the service's latest word on the exchange
 						this.cache.putPolicy(key, failure.namedPolicy());
 					}
@@ -164,10 +177,18 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 		return (cached.choice() != null) ? cached.choice() : fallback(key, cached.policy(), NO_PROXY, true);
 	}
 
+	/** While an answer that could not be used is held: its fallback at once, without asking. */
+	private ProxyChoice heldBack(AnswerCache.Key key, AnswerCache.Entry held) {
+		this.metrics.cached();
+		ProxyChoice fallback = fallback(key, held.policy(), held.unusable().getMessage(), true);
+		this.status.failed(held.unusable(), key.exchange(), key.type(), describe(fallback));
+		return fallback;
+	}
+
 	private ProxyChoice unanswered(AnswerCache.Key key, ServiceCallException failure) {
 		// another connection may have stored an answer meanwhile
 		AnswerCache.Entry cached = this.cache.fresh(key);
-		if (cached != null) {
+		if (cached != null && cached.unusable() == null) {
 			this.status.failed(failure, key.exchange(), key.type(), "cached answer");
 			return reuse(key, cached);
 		}

@@ -38,6 +38,20 @@ class AnswerCacheTests {
 		assertThat(this.cache.fresh(key(latest))).isNotNull();
 	}
 
+	/** Held refusals of ever more exchanges, none with a policy of its own, go as well once no longer held. */
+	@Test
+	void heldAnswersThatCannotBeUsedOfEverMoreExchangesAreForgottenOnceNoLongerHeld() {
+		ServiceCallException refused = new ServiceCallException(ServiceCallException.Reason.UNAUTHORIZED, null,
+				"HTTP 401");
+		for (int i = 0; i < 4 * AnswerCache.KEYS_KEPT; i++) {
+			this.nanos.addAndGet(Duration.ofSeconds(11).toNanos());
+			this.cache.putUnusable(key("refused-" + i), refused, Duration.ofSeconds(10));
+		}
+
+		assertThat(this.cache.size()).isLessThanOrEqualTo(AnswerCache.KEYS_KEPT);
+		assertThat(this.cache.fresh(key("refused-" + (4 * AnswerCache.KEYS_KEPT - 1))).unusable()).isSameAs(refused);
+	}
+
 	private static AnswerCache.Key key(String exchange) {
 		return new AnswerCache.Key(exchange, ConnectionType.HTTP);
 	}

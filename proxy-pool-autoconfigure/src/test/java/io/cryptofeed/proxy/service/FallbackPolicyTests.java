@@ -6,6 +6,7 @@ import java.util.stream.Stream;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyAttributes;
+import io.cryptofeed.proxy.core.TestClock;
 import io.cryptofeed.proxy.netty.DirectRoutes;
 import io.cryptofeed.proxy.netty.ProxyConnectFailedException;
 import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
@@ -43,6 +44,8 @@ class FallbackPolicyTests {
 
 	@AutoClose
 	private final ServiceFixture fixture = new ServiceFixture();
+
+	private final TestClock clock = new TestClock();
 
 	@ParameterizedTest(name = "{0}, fallback-to-embedded={1} -> {2}")
 	@CsvSource({ "embedded_fallback, true, " + EMBEDDED_PEER, "embedded_fallback, false, " + DIRECT_PEER,
@@ -84,15 +87,16 @@ class FallbackPolicyTests {
 	void anAnswerThatCannotBeUsedStillHasItsFailPolicyFollowedAndRemembered(String name, String proxyUrl,
 			long ttl) {
 		this.fixture.answer(okJson(ServiceFixture.json(proxyUrl, ttl, "fail")));
-		run(this.fixture.runner().withPropertyValues("cryptofeed.proxy.external-service.fallback-to-embedded=false"),
-				(context, client) -> {
+		run(this.fixture.runner(this.clock)
+			.withPropertyValues("cryptofeed.proxy.external-service.fallback-to-embedded=false"), (context, client) -> {
 					assertThatExceptionOfType(WebClientRequestException.class)
 						.isThrownBy(() -> this.fixture.whoami(client))
 						.havingRootCause()
 						.isInstanceOf(ProxyServiceUnavailableException.class)
 						.withMessageContaining("fallback policy is fail")
 						.withMessageNotContaining(SECRET);
-					// the service goes down: the policy its last answer named still holds
+					// the service goes down once the answer is no longer held: the policy it named still holds
+					this.clock.advance(ServiceProxySource.UNUSABLE_ANSWER_HOLD);
 					this.fixture.answer(aResponse().withStatus(503));
 					assertThatExceptionOfType(WebClientRequestException.class)
 						.isThrownBy(() -> this.fixture.whoami(client))
@@ -116,8 +120,8 @@ class FallbackPolicyTests {
 	@MethodSource("undecodableAnswersNamingFail")
 	void anAnswerThatCannotBeDecodedStillHasItsFailPolicyFollowedAndRemembered(String name, String body) {
 		this.fixture.answer(okJson(body));
-		run(this.fixture.runner().withPropertyValues("cryptofeed.proxy.external-service.fallback-to-embedded=false"),
-				(context, client) -> {
+		run(this.fixture.runner(this.clock)
+			.withPropertyValues("cryptofeed.proxy.external-service.fallback-to-embedded=false"), (context, client) -> {
 					assertThatExceptionOfType(WebClientRequestException.class)
 						.isThrownBy(() -> this.fixture.whoami(client))
 						.havingRootCause()
@@ -125,7 +129,8 @@ class FallbackPolicyTests {
 						.withMessageContaining("fallback policy is fail")
 						.withMessageContaining("reason=malformed")
 						.withMessageNotContaining(SECRET);
-					// the service goes down: the policy its last answer named still holds
+					// the service goes down once the answer is no longer held: the policy it named still holds
+					this.clock.advance(ServiceProxySource.UNUSABLE_ANSWER_HOLD);
 					this.fixture.answer(aResponse().withStatus(503));
 					assertThatExceptionOfType(WebClientRequestException.class)
 						.isThrownBy(() -> this.fixture.whoami(client))

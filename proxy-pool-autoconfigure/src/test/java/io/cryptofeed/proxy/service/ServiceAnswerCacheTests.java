@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static io.cryptofeed.proxy.service.ServiceFixture.DIRECT_PEER;
 import static io.cryptofeed.proxy.service.ServiceFixture.EMBEDDED_PEER;
@@ -95,6 +96,48 @@ class ServiceAnswerCacheTests {
 					.havingRootCause()
 					.isInstanceOf(ProxyServiceUnavailableException.class)
 					.withMessageContaining("no proxy for this connection");
+			}
+			assertThat(this.fixture.requests()).hasSize(1);
+			assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", "fail")).isEqualTo(2);
+		});
+	}
+
+	/** A wrong token cost every connection a round trip to the service before it fell back, for good. */
+	@Test
+	void aRefusalIsHeldBrieflyForItsExchangeWhoseConnectionsFallBackWithoutAsking() {
+		this.fixture.answer(aResponse().withStatus(401));
+		run(this.fixture.runner(this.clock), (context, client) -> {
+			for (int i = 0; i < 3; i++) {
+				assertThat(this.fixture.whoami(client)).isEqualTo(EMBEDDED_PEER);
+			}
+			assertThat(this.fixture.requests()).hasSize(1);
+			assertThat(requestCount(context, "failed", "unauthorized")).isOne();
+			assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", "embedded")).isEqualTo(3);
+			// another exchange's answer is its own
+			this.fixture.whoami(client, "kraken");
+			assertThat(this.fixture.requests()).hasSize(2);
+
+			this.fixture.answerWithProxy(60L, "embedded_fallback");
+			this.clock.advance(Duration.ofSeconds(9));
+			assertThat(this.fixture.whoami(client)).isEqualTo(EMBEDDED_PEER);
+			assertThat(this.fixture.requests()).hasSize(2);
+			this.clock.advance(Duration.ofSeconds(2));
+			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+			assertThat(this.fixture.requests()).hasSize(3);
+		});
+	}
+
+	/** Held, an unusable answer's {@code fail} still fails each connection: never a direct one. */
+	@Test
+	void aHeldAnswerThatCannotBeUsedKeepsTheFailPolicyItNamed() {
+		this.fixture.answer(okJson(ServiceFixture.json("gopher://10.0.0.9:70", 60L, "fail")));
+		run(this.fixture.runner(this.clock), (context, client) -> {
+			for (int i = 0; i < 2; i++) {
+				assertThatExceptionOfType(WebClientRequestException.class)
+					.isThrownBy(() -> this.fixture.whoami(client))
+					.havingRootCause()
+					.isInstanceOf(ProxyServiceUnavailableException.class)
+					.withMessageContaining("reason=unsupported_proxy");
 			}
 			assertThat(this.fixture.requests()).hasSize(1);
 			assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", "fail")).isEqualTo(2);

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.TestClock;
 import io.cryptofeed.proxy.netty.ProxyChoice;
 import io.cryptofeed.proxy.testsupport.CapturedLog;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -30,6 +31,8 @@ class ServiceCircuitBreakerTests {
 
 	@AutoClose
 	private final ServiceFixture fixture = new ServiceFixture();
+
+	private final TestClock clock = new TestClock();
 
 	@Test
 	void repeatedFailuresOpenTheBreakerAndConnectionsStopAskingUntilItRecovers() {
@@ -81,14 +84,18 @@ class ServiceCircuitBreakerTests {
 		}
 	}
 
-	/** The service is there: one exchange's unusable answers must not stop every exchange from asking. */
+	/**
+	 * The service is there: one exchange's unusable answers must not stop every exchange from
+	 * asking. Each is held for a while (see ServiceAnswerCacheTests), so each ask here comes after one.
+	 */
 	@Test
 	void answersThatCannotBeUsedFallBackButLeaveTheBreakerClosed() {
 		this.fixture.answer(okJson(ServiceFixture.json("gopher://10.0.0.9:70", 60L, "embedded_fallback")));
-		run(this.fixture.runner(), (context, client) -> {
+		run(this.fixture.runner(this.clock), (context, client) -> {
 			CircuitBreaker breaker = ((ServiceCircuitBreaker) context.getBean(ServiceGuard.class)).breaker();
 			for (int i = 0; i < 8; i++) {
 				assertThat(this.fixture.whoami(client)).isEqualTo(EMBEDDED_PEER);
+				this.clock.advance(ServiceProxySource.UNUSABLE_ANSWER_HOLD);
 			}
 			assertThat(this.fixture.requests()).hasSize(8);
 			assertThat(requestCount(context, "failed", "unsupported_proxy")).isEqualTo(8);
@@ -100,10 +107,11 @@ class ServiceCircuitBreakerTests {
 	@Test
 	void anAnswerOverTheSizeLimitFallsBackButLeavesTheBreakerClosed() {
 		this.fixture.answer(okJson(ServiceFixture.oversizedJson()));
-		run(this.fixture.runner(), (context, client) -> {
+		run(this.fixture.runner(this.clock), (context, client) -> {
 			CircuitBreaker breaker = ((ServiceCircuitBreaker) context.getBean(ServiceGuard.class)).breaker();
 			for (int i = 0; i < 8; i++) {
 				assertThat(this.fixture.whoami(client)).isEqualTo(EMBEDDED_PEER);
+				this.clock.advance(ServiceProxySource.UNUSABLE_ANSWER_HOLD);
 			}
 			assertThat(this.fixture.requests()).hasSize(8);
 			assertThat(requestCount(context, "failed", "malformed")).isEqualTo(8);
