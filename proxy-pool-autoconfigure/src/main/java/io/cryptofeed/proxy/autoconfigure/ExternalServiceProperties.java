@@ -58,7 +58,7 @@ public class ExternalServiceProperties {
 	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration timeout = Duration.ofSeconds(10);
 
-	/** How long an answer is reused for its exchange and connection type when it gives no ttl_seconds; a bare number means seconds. */
+	/** How long an answer is reused for its exchange and connection type when it gives no ttl_seconds, and the longest its ttl_seconds may keep it where that is over 1h (else 1h); a bare number means seconds. */
 	@DurationUnit(ChronoUnit.SECONDS)
 	private Duration cacheTtl = Duration.ofSeconds(300);
 

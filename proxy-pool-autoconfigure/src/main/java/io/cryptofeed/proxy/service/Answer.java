@@ -16,7 +16,15 @@ record Answer(ProxyEndpoint proxy, String feedbackUrl, FallbackPolicy policy, Du
 	private static final int QUOTED_CHARS = 64;
 
 	/**
-	 * @param defaultTtl the TTL when the answer gives none
+	 * The longest a {@code ttl_seconds} holds, unless {@code cache-ttl} is longer: nothing else
+	 * makes the client ask again, so "forever" (or milliseconds sent as seconds) would keep an
+	 * answer, a {@code fail} without proxy too, until the application stops.
+	 */
+	static final Duration LONGEST_TTL = Duration.ofHours(1);
+
+	/**
+	 * @param defaultTtl the TTL when the answer gives none, and the longest it may give where
+	 * longer than {@link #LONGEST_TTL}
 	 * @throws ServiceCallException {@code malformed} or {@code unsupported_proxy}, without endpoint
 	 */
 	static Answer of(ProxyResponse response, Duration defaultTtl) {
@@ -35,7 +43,8 @@ record Answer(ProxyEndpoint proxy, String feedbackUrl, FallbackPolicy policy, Du
 				throw new ServiceCallException(ServiceCallException.Reason.MALFORMED, null,
 						"ttl_seconds " + response.ttlSeconds() + " is negative");
 			}
-			ttl = Duration.ofSeconds(response.ttlSeconds());
+			long longest = Math.max(LONGEST_TTL.toSeconds(), defaultTtl.toSeconds());
+			ttl = Duration.ofSeconds(Math.min(response.ttlSeconds(), longest));
 		}
 		ProxyEndpoint proxy = null;
 		String feedbackUrl = null;

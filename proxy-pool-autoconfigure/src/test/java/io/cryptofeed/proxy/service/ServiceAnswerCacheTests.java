@@ -210,19 +210,41 @@ class ServiceAnswerCacheTests {
 		});
 	}
 
+	/**
+	 * A TTL of "forever" (or seconds meant as milliseconds) kept an answer, a {@code fail} or
+	 * {@code direct_connection} without proxy too, until the application stopped: nothing else
+	 * makes the client ask again. It is now cut to an hour, the longest the service's word holds.
+	 */
 	@Test
-	void aTtlTooLongForTheClockIsKeptAsLongAsPossibleInsteadOfFailingTheConnection() {
-		// a service that means "forever" may well say so with the largest number it has
+	void aTtlTooLongIsCutToTheLongestAnAnswerIsReusedInsteadOfFailingTheConnection() {
 		this.fixture.answerWithProxy(Long.MAX_VALUE, "embedded_fallback");
 		run(this.fixture.runner(this.clock), (context, client) -> {
 			for (int i = 0; i < 3; i++) {
 				assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
 			}
-			this.clock.advance(Duration.ofDays(3650));
+			this.clock.advance(Duration.ofMinutes(59));
 			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
 			assertThat(this.fixture.requests()).hasSize(1);
-			assertThat(counter(context, "cryptofeed.proxy.service.cached")).isEqualTo(3);
+			this.clock.advance(Duration.ofMinutes(2));
+			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+			assertThat(this.fixture.requests()).hasSize(2);
 		});
+	}
+
+	/** A cache-ttl configured longer than the cut is the longest instead: the operator asked for it. */
+	@Test
+	void aCacheTtlLongerThanTheCutLetsTheServicesTtlRunAsLong() {
+		this.fixture.answer(okJson(ServiceFixture.json(null, 86_400L, "direct_connection")));
+		run(this.fixture.runner(this.clock).withPropertyValues("cryptofeed.proxy.external-service.cache-ttl=3h"),
+				(context, client) -> {
+					assertThat(this.fixture.whoami(client)).isEqualTo(DIRECT_PEER);
+					this.clock.advance(Duration.ofMinutes(179));
+					assertThat(this.fixture.whoami(client)).isEqualTo(DIRECT_PEER);
+					assertThat(this.fixture.requests()).hasSize(1);
+					this.clock.advance(Duration.ofMinutes(2));
+					assertThat(this.fixture.whoami(client)).isEqualTo(DIRECT_PEER);
+					assertThat(this.fixture.requests()).hasSize(2);
+				});
 	}
 
 	@Test
