@@ -11,7 +11,8 @@ import java.util.Map;
  * @param endpoints base URLs of the service, tried in order (the last one that answered first)
  * @param credentials the token or API key sent with each call, or none
  * @param timeout bound on one call to one endpoint
- * @param cacheTtl how long an answer is reused when it does not say ({@code ttl_seconds})
+ * @param cacheTtl how long an answer is reused when it does not say ({@code ttl_seconds}), and the
+ * longest it may say where that is over an hour
  * @param fallbackToEmbedded whether the {@code embedded_fallback} policy may use the embedded
  * pools (else it connects directly)
  * @param clientId how the client names itself to the service
