@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -103,8 +104,8 @@ public final class ProxyPool {
 				if (member != null) {
 					boolean wasAvailable = member.isAvailable();
 					boolean wasEnabled = member.enabled();
-					if (!memberSpec.endpoint().equals(member.endpoint())) {
-						// the identity is kept, so only the password differs
+					if (!Objects.equals(memberSpec.endpoint().password(), member.endpoint().password())) {
+						// not a new spelling of the host (a trailing dot), which the identity allows too
 						newCredentials.add(member);
 					}
 					member.update(memberSpec);

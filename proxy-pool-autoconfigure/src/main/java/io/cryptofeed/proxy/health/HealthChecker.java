@@ -8,6 +8,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -177,7 +178,7 @@ public final class HealthChecker implements AutoCloseable {
 						if (!target.settings.equals(poolSettings)) {
 							reconfigure(target, poolSettings, probe);
 						}
-						if (!target.endpoint.equals(member.endpoint())) {
+						if (!Objects.equals(target.endpoint.password(), member.endpoint().password())) {
 							newCredentials(target);
 						}
 					}
@@ -568,7 +569,7 @@ public final class HealthChecker implements AutoCloseable {
 
 		volatile HealthProbe probe;
 
-		/** The member's endpoint as the last reload left it: another one is a new password. */
+		/** The member's endpoint as the last new password left it: another password is news. */
 		volatile ProxyEndpoint endpoint;
 
 		final MemberHealth health = new MemberHealth();

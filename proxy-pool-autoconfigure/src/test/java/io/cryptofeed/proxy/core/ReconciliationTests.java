@@ -60,6 +60,19 @@ class ReconciliationTests {
 	}
 
 	@Test
+	void aHostSpelledWithATrailingDotIsTheSameMemberWithTheSamePassword() {
+		ProxyEndpoint before = ProxyEndpoint.parse("socks5://feed:secret@proxy.example:1080");
+		ProxyEndpoint after = ProxyEndpoint.parse("socks5://feed:secret@proxy.example.:1080");
+		ProxyPool pool = new ProxyPool(spec(HTTP, "round-robin", MemberSpec.of(before)), strategies.create("random"));
+		PoolMember member = pool.members().get(0);
+
+		ProxyPool.MemberChanges changes = pool.reconcile(spec(HTTP, "round-robin", MemberSpec.of(after)), null);
+
+		assertThat(pool.members()).containsExactly(member);
+		assertThat(changes.newCredentials()).as("no new password: the breaker keeps what it met").isEmpty();
+	}
+
+	@Test
 	void removedMembersAreDrainedNeverSelectedAndTheirLeasesStillRelease() {
 		ProxyPool pool = new ProxyPool(spec(HTTP, "least-connections", member(0, 1), member(1, 1)),
 				strategies.create("least-connections"));

@@ -422,6 +422,22 @@ class HealthCheckerTests {
 		assertThat(rotation.sent).as("then the timer goes on at its interval").hasSize(2);
 	}
 
+	/** {@code proxy.example.} is the same proxy with the same password: nothing to check again. */
+	@Test
+	void aReloadThatOnlyAddsATrailingDotToTheHostLeavesTheChecksAlone() {
+		PasswordRotation rotation = new PasswordRotation(Duration.ofSeconds(60), "proxy.example");
+		PoolMember member = rotation.member;
+		this.checker.start();
+		this.time.advanceTimeBy(Duration.ofSeconds(2));
+		assertThat(member.isSetAsideFor(Unavailability.UNHEALTHY)).isTrue();
+
+		rotation.reload(PasswordRotation.spec("proxy.example.", "old"));
+		this.time.advanceTimeBy(Duration.ofSeconds(5));
+
+		assertThat(rotation.sent).as("no check moved up: the password is the same").containsExactly("old");
+		assertThat(member.isSetAsideFor(Unavailability.UNHEALTHY)).isTrue();
+	}
+
 	@Test
 	void aCheckSentWithTheCredentialsAReloadReplacedIsNotCountedAndTheNewOnesAreCheckedAtOnce() {
 		PasswordRotation rotation = new PasswordRotation(Duration.ofSeconds(10));
@@ -629,7 +645,11 @@ class HealthCheckerTests {
 		private final HealthCheckSettings settings;
 
 		PasswordRotation(Duration interval) {
-			this.pools = ProxyPools.of(List.of(spec("old")), Map.of(), SelectionStrategies.builtIn()::create);
+			this(interval, "10.0.0.9");
+		}
+
+		PasswordRotation(Duration interval, String host) {
+			this.pools = ProxyPools.of(List.of(spec(host, "old")), Map.of(), SelectionStrategies.builtIn()::create);
 			this.member = this.pools.pools().get(KEY).members().get(0);
 			HealthProbe rotated = (endpoint, timeout) -> Mono.defer(() -> {
 				this.sent.add(endpoint.password());
@@ -645,13 +665,17 @@ class HealthCheckerTests {
 
 		/** The reload that gives the member its new password, the same member kept. */
 		void rotate() {
-			this.pools.reconcile(List.of(spec("new")), Map.of(), SelectionStrategies.builtIn()::create);
+			reload(spec("10.0.0.9", "new"));
+		}
+
+		void reload(PoolSpec spec) {
+			this.pools.reconcile(List.of(spec), Map.of(), SelectionStrategies.builtIn()::create);
 			HealthCheckerTests.this.checker.reconcile(Map.of(KEY, this.settings), 64);
 		}
 
-		private static PoolSpec spec(String password) {
+		static PoolSpec spec(String host, String password) {
 			return new PoolSpec(KEY, PoolSpec.Origin.POOL,
-					List.of(MemberSpec.of(new ProxyEndpoint(ProxyScheme.HTTP, "10.0.0.9", 3128, "feed", password))),
+					List.of(MemberSpec.of(new ProxyEndpoint(ProxyScheme.HTTP, host, 3128, "feed", password))),
 					"round-robin", Duration.ofSeconds(30));
 		}
 
