@@ -235,6 +235,32 @@ class CooldownMetricsTests {
 		assertThat(remaining("binance", "1")).isEqualTo(500.0);
 	}
 
+	/**
+	 * The proxy configured again takes the place another member moved to when it went: that
+	 * one's gauge moves on first, so each gauge reads its own member.
+	 */
+	@Test
+	void aProxyConfiguredAgainWhereAnotherMemberStandsNowGaugesItsOwnRest() {
+		ProxyPools pools = ProxyPools.of(List.of(sharedSpec("alice", "bob")), Map.of(),
+				SelectionStrategies.builtIn()::create);
+		pools.addPoolsListener(this.limits);
+		ProxyPool shared = pools.pools().values().iterator().next();
+		PoolMember bob = shared.members().get(1);
+		new CooldownMetrics(this.limits).bindTo(this.registry);
+		this.limits.forExchange("binance").responded(shared, shared.members().get(0), 418, "600");
+		this.limits.forExchange("binance").responded(shared, bob, 429, "300");
+
+		pools.reconcile(List.of(sharedSpec("bob")), Map.of(), SelectionStrategies.builtIn()::create);
+		assertThat(remaining("binance", "0")).as("bob moved to 0").isEqualTo(300.0);
+		pools.reconcile(List.of(sharedSpec("alice", "bob")), Map.of(), SelectionStrategies.builtIn()::create);
+
+		assertThat(shared.members().get(1)).isSameAs(bob);
+		assertThat(remaining("binance", "0")).as("alice, again at 0").isEqualTo(600.0);
+		assertThat(remaining("binance", "1")).as("bob, moved on to 1").isEqualTo(300.0);
+		assertThat(this.registry.get("cryptofeed.proxy.cooldown.remaining").gauges()).as("one gauge per member")
+			.hasSize(2);
+	}
+
 	private double remaining(String exchange, String member) {
 		return this.registry.get("cryptofeed.proxy.cooldown.remaining")
 			.tags("exchange", exchange, "member", member, "proxy", "10.0.0.1:1080")

@@ -26,7 +26,8 @@ public interface CooldownListener {
 	/**
 	 * A member a reload added took over the running cooldown of the member a reload removed
 	 * for the same proxy (see {@link RateLimits#joining}): it rests for the exchange as that
-	 * one did. Called with the reload, before {@link #reloaded}.
+	 * one did. Called with the reload, after {@link #reloaded}: the members it moved have moved
+	 * by then, and the new one may stand where one of them stood.
 	 */
 	default void resumed(ProxyPool pool, PoolMember member, String exchange) {
 	}

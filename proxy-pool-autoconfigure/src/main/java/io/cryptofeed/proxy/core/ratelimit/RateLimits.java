@@ -1,5 +1,6 @@
 package io.cryptofeed.proxy.core.ratelimit;
 
+import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.HashSet;
@@ -11,6 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import io.cryptofeed.proxy.core.PoolKey;
@@ -18,6 +20,7 @@ import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.PoolsChange;
 import io.cryptofeed.proxy.core.PoolsListener;
 import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyUrls;
 
 /**
  * Every exchange's cooldowns and budgets, keyed by the exchange a connection was
@@ -27,6 +30,8 @@ import io.cryptofeed.proxy.core.ProxyPool;
  * later reload configures it again in the same pool (see {@link #joining}).
  */
 public final class RateLimits implements PoolsListener {
+
+	private static final System.Logger log = System.getLogger(RateLimits.class.getName());
 
 	/**
 	 * How many exchanges are kept before those that restrict no member are forgotten: the ids
@@ -178,7 +183,8 @@ public final class RateLimits implements PoolsListener {
 	/**
 	 * Members a reload removed are forgotten by every exchange; what still restricts them is
 	 * kept for a member a later reload may add for the same proxy (forgotten at the first
-	 * reload after it restricts nothing). Then the listeners hear of the reload.
+	 * reload after it restricts nothing). Then the listeners hear of the reload, and last of
+	 * the rests members that joined took over.
 	 */
 	@Override
 	public void poolsChanged(PoolsChange change) {
@@ -191,14 +197,31 @@ public final class RateLimits implements PoolsListener {
 					this.retired.keep(removed.pool().key(), member.endpoint().identity(), exchange, limit, now);
 				}
 			});
-			this.listeners.forEach((listener) -> listener.forgotten(member));
+			tellEach((listener) -> listener.forgotten(member));
 		}
 		this.retired.forgetUnrestricting(now);
+		tellEach(CooldownListener::reloaded);
+		// after the members the reload moved: one configured again may stand where another stood
 		for (Resumed taken : this.resumed) {
 			this.resumed.remove(taken);
-			this.listeners.forEach((listener) -> listener.resumed(taken.pool(), taken.member(), taken.exchange()));
+			tellEach((listener) -> listener.resumed(taken.pool(), taken.member(), taken.exchange()));
 		}
-		this.listeners.forEach(CooldownListener::reloaded);
+	}
+
+	/**
+	 * Tells every cooldown listener of a reload, also when one throws (an application's): the
+	 * metrics' gauges must follow the reload all the same.
+	 */
+	private void tellEach(Consumer<CooldownListener> call) {
+		for (CooldownListener listener : this.listeners) {
+			try {
+				call.accept(listener);
+			}
+			catch (RuntimeException ex) {
+				log.log(Level.WARNING, "proxy cooldown: cooldown listener {0} failed in a reload: {1}",
+						listener.getClass().getName(), ProxyUrls.maskedSummary(ex));
+			}
+		}
 	}
 
 	/** Proxies whose limits are kept after a reload removed their member; for tests. */

@@ -237,6 +237,65 @@ class LimitsAcrossReloadsTests {
 		assertThat(this.limits.stateOf(pool().members().get(2))).containsOnlyKeys("binance");
 	}
 
+	/** An application's cooldown listener that throws costs the listeners after it nothing of the reload. */
+	@Test
+	void aCooldownListenerThatThrowsLeavesTheOthersToHearTheWholeReload() {
+		ProxyPool pool = pool();
+		PoolMember banned = pool.members().get(1);
+		this.limits.forExchange("binance").responded(pool, banned, 418, "3600");
+		List<String> heard = new ArrayList<>();
+		this.limits.addListener(new CooldownListener() {
+
+			@Override
+			public void cooledDown(Cooldown cooldown) {
+			}
+
+			@Override
+			public void forgotten(PoolMember member) {
+				throw new IllegalStateException("the application's listener");
+			}
+
+			@Override
+			public void resumed(ProxyPool pool, PoolMember member, String exchange) {
+				throw new IllegalStateException("the application's listener");
+			}
+
+			@Override
+			public void reloaded() {
+				throw new IllegalStateException("the application's listener");
+			}
+
+		});
+		this.limits.addListener(new CooldownListener() {
+
+			@Override
+			public void cooledDown(Cooldown cooldown) {
+			}
+
+			@Override
+			public void forgotten(PoolMember member) {
+				heard.add("forgotten");
+			}
+
+			@Override
+			public void resumed(ProxyPool pool, PoolMember member, String exchange) {
+				heard.add("resumed " + exchange);
+			}
+
+			@Override
+			public void reloaded() {
+				heard.add("reloaded");
+			}
+
+		});
+
+		reload(spec(BINANCE_HTTP, 0, 2));
+		reload(spec(BINANCE_HTTP, 0, 1, 2));
+
+		assertThat(heard).containsExactly("forgotten", "reloaded", "reloaded", "resumed binance");
+		assertThat(select("binance", 30)).doesNotContain(pool.members().get(1)).hasSize(30);
+	}
+
 	private ProxyPool pool() {
 		return this.pools.pools().get(BINANCE_HTTP);
 	}
