@@ -239,9 +239,11 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListene
 
 		/**
 		 * Forgets the outcomes the breaker remembers: an open or half-open one goes half-open
-		 * for fresh trials, a closed one that remembers any starts closed and empty.
-		 * @return the state it left, or {@code null} when it had nothing to forget or a connect
-		 * moved it meanwhile
+		 * for fresh trials, a closed one that remembers any starts closed and empty. A connect
+		 * that opens a closed breaker between the read and the reset is forgotten with the rest:
+		 * which password it used cannot be told.
+		 * @return the state it left as read, or {@code null} when it had nothing to forget or a
+		 * trial closed it after the read
 		 */
 		CircuitBreaker.State startAfresh() {
 			synchronized (this.marking) {
