@@ -53,8 +53,10 @@ public final class RateLimits implements PoolsListener {
 
 	private final Map<String, ExchangeLimits> exchanges = new ConcurrentHashMap<>();
 
+	private final int exchangesKept;
+
 	/** When the next new exchange makes the map forget the ones that restrict nobody. */
-	private volatile int forgetAt = EXCHANGES_KEPT;
+	private volatile int forgetAt;
 
 	private final RetiredLimits retired = new RetiredLimits(RETIRED_PROXIES_KEPT);
 
@@ -72,6 +74,13 @@ public final class RateLimits implements PoolsListener {
 	 * budgets' windows: a step of the wall clock moves neither
 	 */
 	public RateLimits(RateLimitPolicies policies, Clock clock, LongSupplier nanoTime) {
+		this(policies, clock, nanoTime, EXCHANGES_KEPT);
+	}
+
+	/** @param exchangesKept how many exchanges are kept before those restricting nobody are forgotten; for tests */
+	RateLimits(RateLimitPolicies policies, Clock clock, LongSupplier nanoTime, int exchangesKept) {
+		this.exchangesKept = exchangesKept;
+		this.forgetAt = exchangesKept;
 		this.policies = Objects.requireNonNull(policies, "policies");
 		this.clock = new LimitClock(Objects.requireNonNull(clock, "clock"),
 				Objects.requireNonNull(nanoTime, "nanoTime"));
@@ -102,21 +111,27 @@ public final class RateLimits implements PoolsListener {
 			// it looks it up again for each selection and cooldown); while most restrict someone,
 			// the next sweep waits for the map to double, so that a new id does not scan every time
 			forgetUnrestricting();
-			this.forgetAt = Math.max(EXCHANGES_KEPT, 2 * this.exchanges.size());
+			this.forgetAt = Math.max(this.exchangesKept, 2 * this.exchanges.size());
 		}
-		return this.exchanges.computeIfAbsent(id,
-				(key) -> new ExchangeLimits(key, this.policies.of(key), this.clock, this.listeners));
+		return this.exchanges.computeIfAbsent(id, this::newLimits);
+	}
+
+	private ExchangeLimits newLimits(String id) {
+		return new ExchangeLimits(id, this.policies.of(id), this.clock, this.listeners);
 	}
 
 	/** Forgets the exchanges that restrict nobody now, then tells the listeners which went. */
 	private void forgetUnrestricting() {
 		Set<String> forgotten = new HashSet<>();
-		this.exchanges.forEach((id, limits) -> {
-			// removed only as seen: a request may have made them anew since
-			if (limits.restrictsNobody() && this.exchanges.remove(id, limits)) {
-				forgotten.add(id);
+		this.exchanges.forEach((id, seen) -> this.exchanges.computeIfPresent(id, (key, limits) -> {
+			// checked and removed in one step with the id's entry held, as a member taking a rest
+			// over holds it (see takeOver); and only as seen: a request may have made them anew since
+			if (limits == seen && limits.restrictsNobody()) {
+				forgotten.add(key);
+				return null;
 			}
-		});
+			return limits;
+		}));
 		if (!forgotten.isEmpty()) {
 			Set<String> ids = Collections.unmodifiableSet(forgotten);
 			this.listeners.forEach((listener) -> listener.exchangesForgotten(ids));
@@ -173,10 +188,25 @@ public final class RateLimits implements PoolsListener {
 	public void joining(ProxyPool pool, PoolMember member) {
 		long now = this.clock.millis();
 		this.retired.takeOver(pool.key(), member.endpoint().identity(), now).forEach((exchange, limit) -> {
-			forExchange(exchange).takeOver(member, limit);
+			takeOver(exchange, member, limit);
 			if (now < limit.coolingUntil()) {
 				this.resumed.add(new Resumed(pool, member, exchange));
 			}
+		});
+	}
+
+	/**
+	 * Puts what the exchange knew of a proxy into its limits in the same step that finds them,
+	 * holding the exchange's entry: until the member is in they restrict nobody, and a sweep
+	 * for a request's new exchange id, which holds the entry to check and remove, would
+	 * otherwise drop them in between, leaving the rest where no selection reads it.
+	 */
+	private void takeOver(String exchange, PoolMember member, MemberLimit limit) {
+		this.exchanges.compute(exchange, (id, limits) -> {
+			ExchangeLimits into = (limits != null) ? limits : newLimits(id);
+			this.takingOver.run();
+			into.takeOver(member, limit);
+			return into;
 		});
 	}
 
@@ -223,6 +253,10 @@ public final class RateLimits implements PoolsListener {
 			}
 		}
 	}
+
+	/** Runs while a joining member takes an exchange's limit over, before it is in; for tests. */
+	Runnable takingOver = () -> {
+	};
 
 	/** Proxies whose limits are kept after a reload removed their member; for tests. */
 	int retiredProxies() {

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A proxy an exchange told off, removed by a reload and configured again by a later one: the
@@ -235,6 +236,47 @@ class LimitsAcrossReloadsTests {
 		reload(spec(BINANCE_HTTP, 0, 100, 100 + removed - 1));
 		assertThat(this.limits.stateOf(pool().members().get(1))).as("the longest gone is forgotten").isEmpty();
 		assertThat(this.limits.stateOf(pool().members().get(2))).containsOnlyKeys("binance");
+	}
+
+	/**
+	 * A request naming a new exchange, once the bound of kept exchanges is reached, forgets
+	 * those restricting nobody, as the exchange a banned proxy configured again takes its rest
+	 * back into does until the rest is in: the sweep must not drop it in between.
+	 */
+	@Test
+	void aSweepForANewExchangeWhileABannedProxyTakesItsRestBackLeavesItResting() throws InterruptedException {
+		RateLimits limits = new RateLimits(RateLimitPolicies.DEFAULTS, this.clock, this.clock.ticker(), 1);
+		ProxyPools pools = ProxyPools.of(List.of(spec(BINANCE_HTTP, 0, 1, 2)), Map.of(),
+				SelectionStrategies.builtIn()::create);
+		pools.addPoolsListener(limits);
+		limits.forExchange("binance").responded(pools.pools().get(BINANCE_HTTP),
+				pools.pools().get(BINANCE_HTTP).members().get(1), 418, "3600");
+		pools.reconcile(List.of(spec(BINANCE_HTTP, 0, 2)), Map.of(), SelectionStrategies.builtIn()::create);
+		Thread sweep = new Thread(() -> limits.forExchange("kraken"), "new-exchange-request");
+		limits.takingOver = () -> {
+			limits.takingOver = () -> {
+			};
+			sweep.start();
+			// it sweeps now, or waits its turn
+			await()
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> Set.of(Thread.State.TERMINATED, Thread.State.BLOCKED, Thread.State.WAITING)
+					.contains(sweep.getState()));
+		};
+
+		pools.reconcile(List.of(spec(BINANCE_HTTP, 0, 1, 2)), Map.of(), SelectionStrategies.builtIn()::create);
+		sweep.join(10_000);
+
+		assertThat(sweep.isAlive()).isFalse();
+		PoolMember again = pools.pools().get(BINANCE_HTTP).members().get(1);
+		assertThat(limits.remainingCooldownSeconds("binance", again)).isEqualTo(3600.0);
+		assertThat(limits.knows("kraken")).isTrue();
+		ExchangeLimits binance = limits.forExchange("binance");
+		for (int i = 0; i < 30; i++) {
+			Lease lease = binance.select(pools.pools().get(BINANCE_HTTP), Exclusion.NONE);
+			assertThat(lease.member()).isNotSameAs(again);
+			lease.release();
+		}
 	}
 
 	/** An application's cooldown listener that throws costs the listeners after it nothing of the reload. */
