@@ -75,16 +75,8 @@ public final class ProxyPool {
 	 * and dropped (leases already taken finish). A new member of a proxy removed before counts
 	 * the leases still open through it.
 	 * @param strategy the strategy to use, or {@code null} to keep the current instance
+	 * @param joining given each new member before any selection can see it
 	 * @return the members that joined and left
-	 */
-	MemberChanges reconcile(PoolSpec spec, SelectionStrategy strategy) {
-		return reconcile(spec, strategy, (member) -> {
-		});
-	}
-
-	/**
-	 * {@link #reconcile(PoolSpec, SelectionStrategy)}, giving each new member to
-	 * {@code joining} before any selection can see it.
 	 */
 	MemberChanges reconcile(PoolSpec spec, SelectionStrategy strategy, Consumer<PoolMember> joining) {
 		if (!spec.key().equals(this.key)) {
@@ -418,12 +410,6 @@ public final class ProxyPool {
 	 * took a new password.
 	 */
 	record MemberChanges(List<PoolMember> added, List<PoolMember> removed, List<PoolMember> newCredentials) {
-
-		/** Whether no member joined or left. */
-		boolean isEmpty() {
-			return this.added.isEmpty() && this.removed.isEmpty();
-		}
-
 	}
 
 	/** The configuration a pool runs on. */

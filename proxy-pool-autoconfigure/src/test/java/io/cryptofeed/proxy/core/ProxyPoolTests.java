@@ -11,6 +11,7 @@ import io.cryptofeed.proxy.core.strategy.LeastConnectionsStrategy;
 import io.cryptofeed.proxy.core.strategy.RoundRobinStrategy;
 import org.junit.jupiter.api.Test;
 
+import static io.cryptofeed.proxy.core.Reconciling.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -87,7 +88,7 @@ class ProxyPoolTests {
 		ProxyPool gateway = Members.pool(List.of(leaving, staying), new RoundRobinStrategy(0));
 		PoolMember removed = gateway.members().get(0);
 
-		gateway.reconcile(new PoolSpec(gateway.key(), PoolSpec.Origin.POOL, List.of(staying), "test",
+		reconcile(gateway, new PoolSpec(gateway.key(), PoolSpec.Origin.POOL, List.of(staying), "test",
 				Duration.ofSeconds(30)), null);
 
 		// its lines after the reload (a connection cut through it) read as its reload line does

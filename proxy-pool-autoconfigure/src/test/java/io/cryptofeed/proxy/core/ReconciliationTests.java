@@ -10,6 +10,7 @@ import java.util.Set;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import org.junit.jupiter.api.Test;
 
+import static io.cryptofeed.proxy.core.Reconciling.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -31,7 +32,7 @@ class ReconciliationTests {
 		pool.setUnavailable(second, Unavailability.UNHEALTHY, true);
 		Lease held = pool.select();
 
-		ProxyPool.MemberChanges changes = pool.reconcile(
+		ProxyPool.MemberChanges changes = reconcile(pool, 
 				spec(HTTP, "round-robin", member(1, 5), member(0, 1), member(3, 1)), null);
 
 		assertThat(pool.members()).hasSize(3);
@@ -51,9 +52,10 @@ class ReconciliationTests {
 		ProxyPool pool = new ProxyPool(spec(HTTP, "round-robin", MemberSpec.of(before)), strategies.create("random"));
 		PoolMember member = pool.members().get(0);
 
-		ProxyPool.MemberChanges changes = pool.reconcile(spec(HTTP, "round-robin", MemberSpec.of(after)), null);
+		ProxyPool.MemberChanges changes = reconcile(pool, spec(HTTP, "round-robin", MemberSpec.of(after)), null);
 
-		assertThat(changes.isEmpty()).isTrue();
+		assertThat(changes.added()).isEmpty();
+		assertThat(changes.removed()).isEmpty();
 		assertThat(changes.newCredentials()).containsExactly(member);
 		assertThat(pool.members()).containsExactly(member);
 		assertThat(member.endpoint().password()).isEqualTo("new-secret");
@@ -66,7 +68,7 @@ class ReconciliationTests {
 		ProxyPool pool = new ProxyPool(spec(HTTP, "round-robin", MemberSpec.of(before)), strategies.create("random"));
 		PoolMember member = pool.members().get(0);
 
-		ProxyPool.MemberChanges changes = pool.reconcile(spec(HTTP, "round-robin", MemberSpec.of(after)), null);
+		ProxyPool.MemberChanges changes = reconcile(pool, spec(HTTP, "round-robin", MemberSpec.of(after)), null);
 
 		assertThat(pool.members()).containsExactly(member);
 		assertThat(changes.newCredentials()).as("no new password: the breaker keeps what it met").isEmpty();
@@ -85,7 +87,7 @@ class ReconciliationTests {
 		List<Boolean> heard = new ArrayList<>();
 		pool.addAvailabilityListener((p, m, available) -> heard.add(m == leaving && !available));
 
-		pool.reconcile(spec(HTTP, "least-connections", member(0, 1)), null);
+		reconcile(pool, spec(HTTP, "least-connections", member(0, 1)), null);
 
 		assertThat(leaving.isRemoved()).isTrue();
 		assertThat(leaving.isSetAsideFor(Unavailability.DRAINED)).isTrue();
@@ -114,9 +116,9 @@ class ReconciliationTests {
 		for (int i = 0; i < 4; i++) {
 			before.add(pool.select());
 		}
-		pool.reconcile(spec(HTTP, "least-connections", member(1, 1)), null);
+		reconcile(pool, spec(HTTP, "least-connections", member(1, 1)), null);
 		PoolMember other = pool.members().get(0);
-		pool.reconcile(spec(HTTP, "least-connections", member(0, 1), member(1, 1)), null);
+		reconcile(pool, spec(HTTP, "least-connections", member(0, 1), member(1, 1)), null);
 		PoolMember back = pool.members().get(0);
 
 		assertThat(back).isNotSameAs(removed);
@@ -200,7 +202,7 @@ class ReconciliationTests {
 		List<Boolean> heard = new ArrayList<>();
 		pool.addAvailabilityListener((p, m, available) -> heard.add(available));
 
-		pool.reconcile(spec(HTTP, "round-robin", member(0, 1),
+		reconcile(pool, spec(HTTP, "round-robin", member(0, 1),
 				new MemberSpec(Members.endpoint(1), 1, false, Map.of())), null);
 
 		assertThat(second.isAvailable()).isFalse();
@@ -212,8 +214,8 @@ class ReconciliationTests {
 	void serialsAreNeverReused() {
 		ProxyPool pool = new ProxyPool(spec(HTTP, "round-robin", member(0, 1), member(1, 1)),
 				strategies.create("round-robin"));
-		pool.reconcile(spec(HTTP, "round-robin", member(0, 1)), null);
-		pool.reconcile(spec(HTTP, "round-robin", member(0, 1), member(1, 1)), null);
+		reconcile(pool, spec(HTTP, "round-robin", member(0, 1)), null);
+		reconcile(pool, spec(HTTP, "round-robin", member(0, 1), member(1, 1)), null);
 		Set<Integer> serials = new HashSet<>();
 		pool.members().forEach((member) -> serials.add(member.serial()));
 		assertThat(serials).containsExactlyInAnyOrder(0, 2);
@@ -223,7 +225,7 @@ class ReconciliationTests {
 	void aPoolOnlyTakesItsOwnSpec() {
 		ProxyPool pool = new ProxyPool(spec(HTTP, "round-robin", member(0, 1)), strategies.create("round-robin"));
 		assertThatExceptionOfType(IllegalArgumentException.class)
-			.isThrownBy(() -> pool.reconcile(spec(BINANCE_WS, "round-robin", member(0, 1)), null));
+			.isThrownBy(() -> reconcile(pool, spec(BINANCE_WS, "round-robin", member(0, 1)), null));
 	}
 
 	/**

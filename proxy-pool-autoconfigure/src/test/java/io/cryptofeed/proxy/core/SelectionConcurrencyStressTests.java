@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import static io.cryptofeed.proxy.core.Reconciling.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -119,9 +120,9 @@ class SelectionConcurrencyStressTests {
 		tasks.add(() -> {
 			for (int i = 0; i < RELOADS; i++) {
 				List<MemberSpec> members = (i % 2 == 0) ? swapped : all;
-				dropped.addAll(pool.reconcile(spec(pool, members), null).removed());
+				dropped.addAll(reconcile(pool, spec(pool, members), null).removed());
 			}
-			dropped.addAll(pool.reconcile(spec(pool, all), null).removed());
+			dropped.addAll(reconcile(pool, spec(pool, all), null).removed());
 		});
 		tasks.addAll(Together.times(2, () -> {
 			ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -239,9 +240,9 @@ class SelectionConcurrencyStressTests {
 		List<Runnable> tasks = new ArrayList<>();
 		tasks.add(() -> {
 			for (int i = 0; i < RELOADS; i++) {
-				pool.reconcile(spec(pool, (i % 2 == 0) ? withoutFirst : all), null);
+				reconcile(pool, spec(pool, (i % 2 == 0) ? withoutFirst : all), null);
 			}
-			pool.reconcile(spec(pool, all), null);
+			reconcile(pool, spec(pool, all), null);
 		});
 		tasks.addAll(Together.times(SELECTORS, () -> {
 			List<Lease> held = new ArrayList<>();
