@@ -63,6 +63,10 @@ public final class RateLimits implements PoolsListener {
 	/** Cooldowns members took over in the reload under way: listeners hear of them with it. */
 	private final List<Resumed> resumed = new CopyOnWriteArrayList<>();
 
+	/** Runs while a joining member takes an exchange's limit over, before it is in; for tests. */
+	Runnable takingOver = () -> {
+	};
+
 	/** Cooldowns and budgets timed by {@link System#nanoTime()}; the clock dates their ends. */
 	public RateLimits(RateLimitPolicies policies, Clock clock) {
 		this(policies, clock, System::nanoTime);
@@ -253,10 +257,6 @@ public final class RateLimits implements PoolsListener {
 			}
 		}
 	}
-
-	/** Runs while a joining member takes an exchange's limit over, before it is in; for tests. */
-	Runnable takingOver = () -> {
-	};
 
 	/** Proxies whose limits are kept after a reload removed their member; for tests. */
 	int retiredProxies() {
