@@ -1,8 +1,11 @@
 package io.cryptofeed.proxy.service;
 
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntConsumer;
 import java.util.function.LongSupplier;
 
 import io.cryptofeed.proxy.core.ConnectionType;
@@ -16,8 +19,9 @@ import io.cryptofeed.proxy.netty.ProxyChoice;
  * exchange, not the proxy, and decides what happens while the service cannot answer. A TTL
  * is measured on a monotonic ticker, so that a step of the wall clock (NTP, an operator)
  * neither lengthens nor shortens it. An answer that could not be used is held for a short
- * while too, so that a wrong token does not cost every connection a round trip. Bounded, as far as forgetting changes nothing: see
- * {@link #KEYS_KEPT}.
+ * while too, so that a wrong token does not cost every connection a round trip. Bounded: past
+ * {@link #KEYS_KEPT} by forgetting what changes nothing, past {@link #KEYS_AT_MOST} whatever it
+ * changes.
  */
 final class AnswerCache {
 
@@ -31,16 +35,31 @@ final class AnswerCache {
 	 */
 	static final int KEYS_KEPT = 1024;
 
+	/**
+	 * How many exchanges and connection types are kept at most: past it the longest expired
+	 * (else the oldest) entries are forgotten whatever their policy, down to half of it, since a
+	 * service may answer {@code fail} for every id a request names.
+	 */
+	static final int KEYS_AT_MOST = 4 * KEYS_KEPT;
+
 	private final LongSupplier nanoTime;
+
+	/** Told after each sweep how many {@code fail} or {@code direct_connection} policies it forgot. */
+	private final IntConsumer policiesForgotten;
 
 	private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
 
 	/** When the next new key makes the cache forget what it can. */
 	private volatile int forgetAt = KEYS_KEPT;
 
-	/** @param nanoTime monotonic nanoseconds, as {@link System#nanoTime()} */
-	AnswerCache(LongSupplier nanoTime) {
+	/**
+	 * @param nanoTime monotonic nanoseconds, as {@link System#nanoTime()}
+	 * @param policiesForgotten told after each sweep how many policies other than
+	 * {@code embedded_fallback} (what no answer means) it forgot, {@code 0} included
+	 */
+	AnswerCache(LongSupplier nanoTime, IntConsumer policiesForgotten) {
 		this.nanoTime = nanoTime;
+		this.policiesForgotten = policiesForgotten;
 	}
 
 	/**
@@ -78,22 +97,51 @@ final class AnswerCache {
 		this.entries.put(key, new Entry(null, policy, this.nanoTime.getAsLong(), hold.toNanos(), unusable));
 	}
 
+	private void makeRoomFor(Key key) {
+		if (this.entries.size() >= this.forgetAt && !this.entries.containsKey(key)) {
+			sweep();
+		}
+	}
+
 	/**
 	 * Past the bound, forgets the expired answers that only say what no answer says
 	 * ({@code embedded_fallback}, or no policy at all); a {@code fail} or {@code direct_connection} is kept, since
-	 * it decides what a connection does while the service cannot answer. While most are kept,
-	 * the next sweep waits for the cache to double, so that a new key does not scan every time.
+	 * it decides what a connection does while the service cannot answer, unless the cache
+	 * reached {@link #KEYS_AT_MOST}. While most are kept, the next sweep waits for the cache to
+	 * double, so that a new key does not scan every time.
 	 */
-	private void makeRoomFor(Key key) {
-		if (this.entries.size() < this.forgetAt || this.entries.containsKey(key)) {
+	private synchronized void sweep() {
+		int size = this.entries.size();
+		if (size < this.forgetAt) {
+			// another sweep made room meanwhile
 			return;
 		}
 		long now = this.nanoTime.getAsLong();
 		// removed only as seen: an answer may have come for the key since
-		this.entries.values()
-			.removeIf((entry) -> (entry.policy == null || entry.policy == FallbackPolicy.EMBEDDED_FALLBACK)
-					&& !entry.isFresh(now));
-		this.forgetAt = Math.max(KEYS_KEPT, 2 * this.entries.size());
+		this.entries.values().removeIf((entry) -> !entry.decides() && !entry.isFresh(now));
+		int forgotten = (size >= KEYS_AT_MOST) ? forgetLongestExpired(now, this.entries.size() - KEYS_AT_MOST / 2) : 0;
+		this.forgetAt = Math.min(KEYS_AT_MOST, Math.max(KEYS_KEPT, 2 * this.entries.size()));
+		this.policiesForgotten.accept(forgotten);
+	}
+
+	/** @return how many of the entries forgotten had a policy that {@link Entry#decides() decides} */
+	private int forgetLongestExpired(long now, int count) {
+		if (count <= 0) {
+			return 0;
+		}
+		List<Map.Entry<Key, Entry>> longestExpired = this.entries.entrySet()
+			.stream()
+			.sorted(Comparator.comparingLong((Map.Entry<Key, Entry> kept) -> kept.getValue().expiredFor(now))
+				.reversed())
+			.limit(count)
+			.toList();
+		int forgotten = 0;
+		for (Map.Entry<Key, Entry> old : longestExpired) {
+			if (this.entries.remove(old.getKey(), old.getValue()) && old.getValue().decides()) {
+				forgotten++;
+			}
+		}
+		return forgotten;
 	}
 
 	/**
@@ -151,6 +199,19 @@ final class AnswerCache {
 		boolean isFresh(long now) {
 			// elapsed time as a difference of two readings: right however the ticker's origin lies
 			return now - this.since < this.ttlNanos;
+		}
+
+		/** How long ago it expired; negative while fresh. */
+		long expiredFor(long now) {
+			// never below 0, so that subtracting the longest TTL cannot overflow: a reading taken
+			// on another thread may come after now
+			long elapsed = Math.max(0, now - this.since);
+			return elapsed - Math.max(0, this.ttlNanos);
+		}
+
+		/** Whether forgetting the policy changes what a connection does: no answer means {@code embedded_fallback}. */
+		boolean decides() {
+			return this.policy != null && this.policy != FallbackPolicy.EMBEDDED_FALLBACK;
 		}
 
 	}

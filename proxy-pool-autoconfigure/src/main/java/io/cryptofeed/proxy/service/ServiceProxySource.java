@@ -81,7 +81,10 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 		this.guard = guard;
 		this.metrics = metrics;
 		this.clock = clock;
-		this.cache = new AnswerCache(nanoTime);
+		String forgottenFallback = settings.fallbackToEmbedded() ? "the embedded pools"
+				: "a direct connection, cryptofeed.proxy.external-service.fallback-to-embedded being false";
+		this.cache = new AnswerCache(nanoTime,
+				(forgotten) -> this.status.policiesForgotten(forgotten, forgottenFallback));
 		this.feedback = new FeedbackQueue(settings.feedbackQueueCapacity(), this.client::feedback, guard::isOpen,
 				metrics, Schedulers.parallel());
 	}

@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.cryptofeed.proxy.core.ConnectionType;
@@ -14,7 +15,8 @@ import io.cryptofeed.proxy.core.ProxyEndpoint;
  * it answers again; an answer an exchange cannot use (refused, malformed, a proxy the transport
  * cannot use) is the exchange's own episode, which other exchanges' answers neither end nor
  * start anew. Likewise for each proxy it gave: one when connecting through it fails, one when
- * a tunnel through it is up again. Per-call detail only at debug level.
+ * a tunnel through it is up again. And one when the answer cache, full, starts forgetting
+ * policies, until a sweep needs to forget none. Per-call detail only at debug level.
  */
 final class ServiceStatusLog {
 
@@ -35,6 +37,9 @@ final class ServiceStatusLog {
 
 	/** The service's proxies that failed and have not connected since: nothing else logs them. */
 	private final Set<ProxyEndpoint> failingProxies = ConcurrentHashMap.newKeySet();
+
+	/** Whether the latest sweep of the answer cache forgot policies. */
+	private final AtomicBoolean forgettingPolicies = new AtomicBoolean();
 
 	void failed(ServiceCallException failure, String exchange, ConnectionType type, String fallback) {
 		ServiceCallException.Reason reason = failure.reason();
@@ -69,6 +74,25 @@ final class ServiceStatusLog {
 
 	private static String key(String exchange, ConnectionType type) {
 		return exchange + "/" + type.id();
+	}
+
+	/**
+	 * A sweep of the full answer cache forgot {@code count} {@code fail} or
+	 * {@code direct_connection} policies; {@code 0} ends the episode.
+	 * @param fallback what {@code embedded_fallback}, which their exchanges now follow, means
+	 */
+	void policiesForgotten(int count, String fallback) {
+		if (count == 0) {
+			this.forgettingPolicies.set(false);
+			return;
+		}
+		boolean episodeStarts = !this.forgettingPolicies.getAndSet(true);
+		log.log(episodeStarts ? Level.WARNING : Level.DEBUG,
+				"proxy service answers forgotten: the fail or direct_connection policies of {0} exchanges and types, "
+						+ "the client keeping at most {1}; while the service cannot answer for one of them its "
+						+ "connections follow embedded_fallback ({2}) until it answers again. Requests name these "
+						+ "exchange ids: set ProxyAttributes.EXCHANGE to the exchange, not to a symbol or request id",
+				Integer.toString(count), Integer.toString(AnswerCache.KEYS_AT_MOST), fallback);
 	}
 
 	/**

@@ -1,6 +1,8 @@
 package io.cryptofeed.proxy.service;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.cryptofeed.proxy.core.ConnectionType;
@@ -13,7 +15,10 @@ class AnswerCacheTests {
 
 	private final AtomicLong nanos = new AtomicLong();
 
-	private final AnswerCache cache = new AnswerCache(this.nanos::get);
+	/** What each sweep forgot of the policies that decide a connection. */
+	private final List<Integer> policiesForgotten = new CopyOnWriteArrayList<>();
+
+	private final AnswerCache cache = new AnswerCache(this.nanos::get, this.policiesForgotten::add);
 
 	/**
 	 * The exchange ids come from requests, which may name any (a symbol, a request id set by
@@ -50,6 +55,52 @@ class AnswerCacheTests {
 
 		assertThat(this.cache.size()).isLessThanOrEqualTo(AnswerCache.KEYS_KEPT);
 		assertThat(this.cache.fresh(key("refused-" + (4 * AnswerCache.KEYS_KEPT - 1))).unusable()).isSameAs(refused);
+	}
+
+	/**
+	 * A service that answers {@code fail} for every id a request names kept each policy for
+	 * good, expired or not: the cache grew without bound. Past its hard bound the longest
+	 * expired go, whatever their policy, and each sweep says how many policies it forgot; the
+	 * latest answers stay.
+	 */
+	@Test
+	void everMoreExchangesAnsweredFailAreForgottenPastTheHardBound() {
+		int hardBound = AnswerCache.KEYS_AT_MOST;
+		int largest = 0;
+		for (int i = 0; i < 3 * hardBound; i++) {
+			this.nanos.addAndGet(Duration.ofSeconds(61).toNanos());
+			this.cache.put(key("request-" + i), null, FallbackPolicy.FAIL, Duration.ofSeconds(60));
+			largest = Math.max(largest, this.cache.size());
+		}
+
+		assertThat(largest).isLessThanOrEqualTo(hardBound);
+		String latest = "request-" + (3 * hardBound - 1);
+		assertThat(this.cache.fresh(key(latest)).policy()).isEqualTo(FallbackPolicy.FAIL);
+		assertThat(this.cache.lastPolicy(key("request-" + (3 * hardBound - 2)))).isEqualTo(FallbackPolicy.FAIL);
+		assertThat(this.cache.lastPolicy(key("request-0"))).isNull();
+		assertThat(this.policiesForgotten).contains(hardBound / 2)
+			.hasSizeGreaterThan(2)
+			.allSatisfy((forgotten) -> assertThat(forgotten).isLessThanOrEqualTo(hardBound / 2));
+	}
+
+	/** Forgetting a fresh answer only costs a round trip: the longest expired go first, whatever their policy. */
+	@Test
+	void pastTheHardBoundTheLongestExpiredGoBeforeTheFreshOnes() {
+		int pairs = AnswerCache.KEYS_AT_MOST / 2;
+		for (int i = 0; i < pairs; i++) {
+			this.nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+			this.cache.put(key("fresh-" + i), null, FallbackPolicy.DIRECT_CONNECTION, Duration.ofHours(1));
+			this.cache.putPolicy(key("expired-" + i), FallbackPolicy.FAIL);
+		}
+		assertThat(this.cache.size()).isEqualTo(AnswerCache.KEYS_AT_MOST);
+		assertThat(this.policiesForgotten).containsOnly(0);
+
+		this.cache.put(key("latest"), null, FallbackPolicy.FAIL, Duration.ofSeconds(60));
+
+		assertThat(this.cache.size()).isEqualTo(pairs + 1);
+		assertThat(this.cache.lastPolicy(key("expired-" + (pairs - 1)))).isNull();
+		assertThat(this.cache.fresh(key("fresh-0"))).isNotNull();
+		assertThat(this.policiesForgotten).last().isEqualTo(AnswerCache.KEYS_AT_MOST / 2);
 	}
 
 	private static AnswerCache.Key key(String exchange) {

@@ -91,6 +91,24 @@ class ServiceStatusLogTests {
 		}
 	}
 
+	/** A cache that forgets at every sweep while requests name ever more exchanges is one WARN, not one per sweep. */
+	@Test
+	void forgottenPoliciesAreOneWarningUntilASweepForgetsNone() {
+		try (CapturedLog captured = CapturedLog.of(ServiceProxySource.class)) {
+			this.log.policiesForgotten(2048, "the embedded pools");
+			this.log.policiesForgotten(1900, "the embedded pools");
+			assertThat(captured.warnings()).singleElement()
+				.asString()
+				.contains("proxy service answers forgotten: the fail or direct_connection policies of 2048 exchanges",
+						"at most " + AnswerCache.KEYS_AT_MOST, "embedded_fallback (the embedded pools)");
+			assertThat(captured.lines()).filteredOn((line) -> line.startsWith("FINE")).hasSize(1);
+
+			this.log.policiesForgotten(0, "the embedded pools");
+			this.log.policiesForgotten(7, "the embedded pools");
+			assertThat(captured.warnings()).hasSize(2);
+		}
+	}
+
 	private void fail(Reason reason) {
 		fail(reason, "binance");
 	}
