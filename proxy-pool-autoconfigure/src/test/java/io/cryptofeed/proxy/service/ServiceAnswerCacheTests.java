@@ -9,6 +9,7 @@ import io.cryptofeed.proxy.testkit.target.TargetServer;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -38,17 +39,12 @@ class ServiceAnswerCacheTests {
 	void anAnswerIsReusedWithinItsTtlAndAskedForAgainAfter() {
 		this.fixture.answerWithProxy(60L, "embedded_fallback");
 		run(this.fixture.runner(this.clock), (context, client) -> {
-			for (int i = 0; i < 3; i++) {
-				assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
-			}
-			assertThat(this.fixture.requests()).hasSize(1);
+			assertServedBy(client, 3, SERVICE_PEER, 1);
 			assertThat(counter(context, "cryptofeed.proxy.service.cached")).isEqualTo(2);
 			this.clock.advance(Duration.ofSeconds(59));
-			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
-			assertThat(this.fixture.requests()).hasSize(1);
+			assertServedBy(client, 1, SERVICE_PEER, 1);
 			this.clock.advance(Duration.ofSeconds(2));
-			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
-			assertThat(this.fixture.requests()).hasSize(2);
+			assertServedBy(client, 1, SERVICE_PEER, 2);
 			assertThat(counter(context, "cryptofeed.proxy.service.cached")).isEqualTo(3);
 		});
 	}
@@ -60,12 +56,10 @@ class ServiceAnswerCacheTests {
 			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
 			this.clock.step(Duration.ofHours(2));
 			this.clock.advance(Duration.ofSeconds(30));
-			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
-			assertThat(this.fixture.requests()).hasSize(1);
+			assertServedBy(client, 1, SERVICE_PEER, 1);
 			this.clock.step(Duration.ofHours(-3));
 			this.clock.advance(Duration.ofSeconds(31));
-			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
-			assertThat(this.fixture.requests()).hasSize(2);
+			assertServedBy(client, 1, SERVICE_PEER, 2);
 		});
 	}
 
@@ -74,15 +68,11 @@ class ServiceAnswerCacheTests {
 		// how the starter's own server answers for a type without pool
 		this.fixture.answer(okJson(ServiceFixture.json(null, 60L, "direct_connection")));
 		run(this.fixture.runner(this.clock), (context, client) -> {
-			for (int i = 0; i < 3; i++) {
-				assertThat(this.fixture.whoami(client)).isEqualTo(DIRECT_PEER);
-			}
-			assertThat(this.fixture.requests()).hasSize(1);
+			assertServedBy(client, 3, DIRECT_PEER, 1);
 			assertThat(counter(context, "cryptofeed.proxy.service.cached")).isEqualTo(2);
 			assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", "direct")).isEqualTo(3);
 			this.clock.advance(Duration.ofSeconds(61));
-			assertThat(this.fixture.whoami(client)).isEqualTo(DIRECT_PEER);
-			assertThat(this.fixture.requests()).hasSize(2);
+			assertServedBy(client, 1, DIRECT_PEER, 2);
 		});
 	}
 
@@ -90,13 +80,7 @@ class ServiceAnswerCacheTests {
 	void aCachedAnswerWithoutProxyKeepsItsFailPolicy() {
 		this.fixture.answer(okJson(ServiceFixture.json(null, 60L, "fail")));
 		run(this.fixture.runner(this.clock), (context, client) -> {
-			for (int i = 0; i < 2; i++) {
-				assertThatExceptionOfType(WebClientRequestException.class)
-					.isThrownBy(() -> this.fixture.whoami(client))
-					.havingRootCause()
-					.isInstanceOf(ProxyServiceUnavailableException.class)
-					.withMessageContaining("no proxy for this connection");
-			}
+			assertEachFails(client, 2, "no proxy for this connection");
 			assertThat(this.fixture.requests()).hasSize(1);
 			assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", "fail")).isEqualTo(2);
 		});
@@ -107,10 +91,7 @@ class ServiceAnswerCacheTests {
 	void aRefusalIsHeldBrieflyForItsExchangeWhoseConnectionsFallBackWithoutAsking() {
 		this.fixture.answer(aResponse().withStatus(401));
 		run(this.fixture.runner(this.clock), (context, client) -> {
-			for (int i = 0; i < 3; i++) {
-				assertThat(this.fixture.whoami(client)).isEqualTo(EMBEDDED_PEER);
-			}
-			assertThat(this.fixture.requests()).hasSize(1);
+			assertServedBy(client, 3, EMBEDDED_PEER, 1);
 			assertThat(requestCount(context, "failed", "unauthorized")).isOne();
 			assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", "embedded")).isEqualTo(3);
 			// another exchange's answer is its own
@@ -119,11 +100,9 @@ class ServiceAnswerCacheTests {
 
 			this.fixture.answerWithProxy(60L, "embedded_fallback");
 			this.clock.advance(Duration.ofSeconds(9));
-			assertThat(this.fixture.whoami(client)).isEqualTo(EMBEDDED_PEER);
-			assertThat(this.fixture.requests()).hasSize(2);
+			assertServedBy(client, 1, EMBEDDED_PEER, 2);
 			this.clock.advance(Duration.ofSeconds(2));
-			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
-			assertThat(this.fixture.requests()).hasSize(3);
+			assertServedBy(client, 1, SERVICE_PEER, 3);
 		});
 	}
 
@@ -132,13 +111,7 @@ class ServiceAnswerCacheTests {
 	void aHeldAnswerThatCannotBeUsedKeepsTheFailPolicyItNamed() {
 		this.fixture.answer(okJson(ServiceFixture.json("gopher://10.0.0.9:70", 60L, "fail")));
 		run(this.fixture.runner(this.clock), (context, client) -> {
-			for (int i = 0; i < 2; i++) {
-				assertThatExceptionOfType(WebClientRequestException.class)
-					.isThrownBy(() -> this.fixture.whoami(client))
-					.havingRootCause()
-					.isInstanceOf(ProxyServiceUnavailableException.class)
-					.withMessageContaining("reason=unsupported_proxy");
-			}
+			assertEachFails(client, 2, "reason=unsupported_proxy");
 			assertThat(this.fixture.requests()).hasSize(1);
 			assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", "fail")).isEqualTo(2);
 		});
@@ -148,10 +121,7 @@ class ServiceAnswerCacheTests {
 	void aZeroTtlAnswerWithoutProxyAsksTheServiceForEveryConnection() {
 		this.fixture.answer(okJson(ServiceFixture.json(null, 0L, "direct_connection")));
 		run(this.fixture.runner(this.clock), (context, client) -> {
-			for (int i = 0; i < 3; i++) {
-				assertThat(this.fixture.whoami(client)).isEqualTo(DIRECT_PEER);
-			}
-			assertThat(this.fixture.requests()).hasSize(3);
+			assertServedBy(client, 3, DIRECT_PEER, 3);
 			assertThat(counter(context, "cryptofeed.proxy.service.cached")).isZero();
 		});
 	}
@@ -189,10 +159,7 @@ class ServiceAnswerCacheTests {
 		this.fixture.answerWithProxy(null, "embedded_fallback");
 		run(this.fixture.runner(this.clock).withPropertyValues("cryptofeed.proxy.external-service.cache-ttl=0"),
 				(context, client) -> {
-					for (int i = 0; i < 3; i++) {
-						assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
-					}
-					assertThat(this.fixture.requests()).hasSize(3);
+					assertServedBy(client, 3, SERVICE_PEER, 3);
 					assertThat(counter(context, "cryptofeed.proxy.service.cached")).isZero();
 				});
 	}
@@ -201,10 +168,7 @@ class ServiceAnswerCacheTests {
 	void aZeroTtlAsksTheServiceForEveryConnection() {
 		this.fixture.answerWithProxy(0L, "embedded_fallback");
 		run(this.fixture.runner(this.clock), (context, client) -> {
-			for (int i = 0; i < 3; i++) {
-				assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
-			}
-			assertThat(this.fixture.requests()).hasSize(3);
+			assertServedBy(client, 3, SERVICE_PEER, 3);
 			assertThat(counter(context, "cryptofeed.proxy.service.cached")).isZero();
 			assertThat(requestCount(context, "success", "none")).isEqualTo(3);
 		});
@@ -223,11 +187,9 @@ class ServiceAnswerCacheTests {
 				assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
 			}
 			this.clock.advance(Duration.ofMinutes(59));
-			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
-			assertThat(this.fixture.requests()).hasSize(1);
+			assertServedBy(client, 1, SERVICE_PEER, 1);
 			this.clock.advance(Duration.ofMinutes(2));
-			assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
-			assertThat(this.fixture.requests()).hasSize(2);
+			assertServedBy(client, 1, SERVICE_PEER, 2);
 		});
 	}
 
@@ -239,11 +201,9 @@ class ServiceAnswerCacheTests {
 				(context, client) -> {
 					assertThat(this.fixture.whoami(client)).isEqualTo(DIRECT_PEER);
 					this.clock.advance(Duration.ofMinutes(179));
-					assertThat(this.fixture.whoami(client)).isEqualTo(DIRECT_PEER);
-					assertThat(this.fixture.requests()).hasSize(1);
+					assertServedBy(client, 1, DIRECT_PEER, 1);
 					this.clock.advance(Duration.ofMinutes(2));
-					assertThat(this.fixture.whoami(client)).isEqualTo(DIRECT_PEER);
-					assertThat(this.fixture.requests()).hasSize(2);
+					assertServedBy(client, 1, DIRECT_PEER, 2);
 				});
 	}
 
@@ -252,10 +212,7 @@ class ServiceAnswerCacheTests {
 		// large enough that now + TTL in milliseconds no longer fits a long
 		this.fixture.answerWithProxy(Long.MAX_VALUE / 1000, "embedded_fallback");
 		run(this.fixture.runner(this.clock), (context, client) -> {
-			for (int i = 0; i < 3; i++) {
-				assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
-			}
-			assertThat(this.fixture.requests()).hasSize(1);
+			assertServedBy(client, 3, SERVICE_PEER, 1);
 		});
 	}
 
@@ -278,6 +235,28 @@ class ServiceAnswerCacheTests {
 						.allSatisfy((r) -> assertThat((String) JsonPath.read(r.getBodyAsString(), "$.error_details"))
 							.contains("Exception")));
 			});
+		}
+	}
+
+	/**
+	 * {@code connections} connections in a row, each through {@code peer}, after which the
+	 * service has been asked {@code asked} times in all.
+	 */
+	private void assertServedBy(WebClient client, int connections, String peer, int asked) {
+		for (int i = 0; i < connections; i++) {
+			assertThat(this.fixture.whoami(client)).isEqualTo(peer);
+		}
+		assertThat(this.fixture.requests()).hasSize(asked);
+	}
+
+	/** {@code connections} connections in a row, each failed by the proxy service client, saying {@code message}. */
+	private void assertEachFails(WebClient client, int connections, String message) {
+		for (int i = 0; i < connections; i++) {
+			assertThatExceptionOfType(WebClientRequestException.class)
+				.isThrownBy(() -> this.fixture.whoami(client))
+				.havingRootCause()
+				.isInstanceOf(ProxyServiceUnavailableException.class)
+				.withMessageContaining(message);
 		}
 	}
 
