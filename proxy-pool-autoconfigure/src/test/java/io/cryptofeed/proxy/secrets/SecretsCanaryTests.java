@@ -188,12 +188,7 @@ class SecretsCanaryTests {
 			.contains("proxy config reload rejected")
 			.contains("operator: action=drain");
 		assertThat(this.seen).hasSizeGreaterThan(20);
-		List<String> tags = this.context.getBean(MeterRegistry.class)
-			.getMeters()
-			.stream()
-			.flatMap((meter) -> meter.getId().getTags().stream())
-			.map((tag) -> tag.getKey() + "=" + tag.getValue())
-			.toList();
+		List<String> tags = meterTags(this.context);
 		assertThat(tags).anyMatch((tag) -> tag.startsWith("proxy="));
 		for (String canary : List.of(this.password, this.reloadedPassword, this.token)) {
 			assertThat(output.getAll()).doesNotContain(canary);
@@ -214,19 +209,8 @@ class SecretsCanaryTests {
 	}
 
 	private void run() throws Exception {
-		Map<String, Object> properties = new LinkedHashMap<>();
-		properties.put("server.address", "127.0.0.1");
-		properties.put("server.port", "0");
-		properties.put("management.endpoints.web.exposure.include",
-				"health,proxypool,metrics,prometheus,refresh,env,configprops");
-		properties.put("management.endpoint.env.show-values", "always");
-		properties.put("management.endpoint.configprops.show-values", "always");
-		properties.put("management.endpoint.health.show-details", "always");
-		// the levels a user turns on to troubleshoot (Reactor Netty's at DEBUG: WiretappedClientTests)
-		properties.put("logging.level.io.cryptofeed", "trace");
-		properties.put("logging.level.io.github.resilience4j", "debug");
+		Map<String, Object> properties = showingEverything("health,proxypool,metrics,prometheus,refresh,env,configprops");
 		properties.put("logging.level.org.springframework.cloud.context", "debug");
-		properties.put("logging.level.org.springframework.web.reactive.function.client", "debug");
 		properties.put("logging.level.org.springframework.web.client", "debug");
 		properties.put("cryptofeed.proxy.enabled", "true");
 		properties.put("cryptofeed.proxy.handshake-timeout", "300ms");
@@ -356,6 +340,35 @@ class SecretsCanaryTests {
 		StringWriter out = new StringWriter();
 		error.printStackTrace(new PrintWriter(out));
 		return out.toString();
+	}
+
+	/**
+	 * What a canary application starts with: a server on a free loopback port, the
+	 * {@code exposed} actuator endpoints showing their values and details, and the levels a user
+	 * turns on to troubleshoot (Reactor Netty's at DEBUG: WiretappedClientTests).
+	 */
+	static Map<String, Object> showingEverything(String exposed) {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("server.address", "127.0.0.1");
+		properties.put("server.port", "0");
+		properties.put("management.endpoints.web.exposure.include", exposed);
+		properties.put("management.endpoint.env.show-values", "always");
+		properties.put("management.endpoint.configprops.show-values", "always");
+		properties.put("management.endpoint.health.show-details", "always");
+		properties.put("logging.level.io.cryptofeed", "trace");
+		properties.put("logging.level.io.github.resilience4j", "debug");
+		properties.put("logging.level.org.springframework.web.reactive.function.client", "debug");
+		return properties;
+	}
+
+	/** Every tag of every meter the application registered, as {@code key=value}. */
+	static List<String> meterTags(ConfigurableApplicationContext context) {
+		return context.getBean(MeterRegistry.class)
+			.getMeters()
+			.stream()
+			.flatMap((meter) -> meter.getId().getTags().stream())
+			.map((tag) -> tag.getKey() + "=" + tag.getValue())
+			.toList();
 	}
 
 	@SpringBootConfiguration

@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -18,7 +17,6 @@ import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import io.cryptofeed.proxy.testsupport.OwnReactorResources;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -133,29 +131,15 @@ class ServiceAnswerCanaryTests {
 				"$.proxy_url")).doesNotContain(this.password)
 			.satisfiesAnyOf((url) -> assertThat(url).startsWith("socks5://feed@"),
 					(url) -> assertThat(url).startsWith("http://feed@")));
-		List<String> tags = this.context.getBean(MeterRegistry.class)
-			.getMeters()
-			.stream()
-			.flatMap((meter) -> meter.getId().getTags().stream())
-			.map((tag) -> tag.getKey() + "=" + tag.getValue())
-			.toList();
+		List<String> tags = SecretsCanaryTests.meterTags(this.context);
 		assertThat(output.getAll()).doesNotContain(this.password);
 		assertThat(this.seen).hasSizeGreaterThan(10).noneMatch((text) -> text.contains(this.password));
 		assertThat(tags).noneMatch((tag) -> tag.contains(this.password));
 	}
 
 	private void run() {
-		Map<String, Object> properties = new LinkedHashMap<>();
-		properties.put("server.address", "127.0.0.1");
-		properties.put("server.port", "0");
-		properties.put("management.endpoints.web.exposure.include",
-				"health,proxypool,metrics,prometheus,env,configprops");
-		properties.put("management.endpoint.env.show-values", "always");
-		properties.put("management.endpoint.configprops.show-values", "always");
-		properties.put("management.endpoint.health.show-details", "always");
-		properties.put("logging.level.io.cryptofeed", "trace");
-		properties.put("logging.level.io.github.resilience4j", "debug");
-		properties.put("logging.level.org.springframework.web.reactive.function.client", "debug");
+		Map<String, Object> properties = SecretsCanaryTests
+			.showingEverything("health,proxypool,metrics,prometheus,env,configprops");
 		properties.put("cryptofeed.proxy.enabled", "true");
 		properties.put("cryptofeed.proxy.handshake-timeout", "2s");
 		properties.put("cryptofeed.proxy.external-service.enabled", "true");
