@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.jayway.jsonpath.JsonPath;
+import io.cryptofeed.proxy.docs.OperatorDocs;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.convert.DurationUnit;
@@ -41,8 +41,6 @@ class ConfigurationReferenceTests {
 
 	private static final Pattern ROW = Pattern
 		.compile("^\\|\\s*`((?:cryptofeed\\.proxy|management\\.)[^`]*)`\\s*\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|(.*)$");
-
-	private static final Pattern BRACES = Pattern.compile("\\{([^{}]*)}");
 
 	private static final Pattern FIRST_CODE = Pattern.compile("^\\s*`([^`]*)`");
 
@@ -148,7 +146,7 @@ class ConfigurationReferenceTests {
 		for (String line : Files.readAllLines(REFERENCE, StandardCharsets.UTF_8)) {
 			Matcher row = ROW.matcher(line);
 			if (row.matches()) {
-				for (String name : expand(row.group(1))) {
+				for (String name : OperatorDocs.expand(row.group(1))) {
 					Row previous = rows.put(name, new Row(row.group(2), row.group(3), row.group(4), row.group(5)));
 					assertThat(previous).as("%s is documented twice", name).isNull();
 				}
@@ -156,18 +154,6 @@ class ConfigurationReferenceTests {
 		}
 		assertThat(rows).as("property rows in %s", REFERENCE).isNotEmpty();
 		return rows;
-	}
-
-	static Set<String> expand(String name) {
-		Matcher braces = BRACES.matcher(name);
-		if (!braces.find()) {
-			return Set.of(name);
-		}
-		Set<String> names = new LinkedHashSet<>();
-		for (String choice : braces.group(1).split(",")) {
-			names.addAll(expand(name.substring(0, braces.start()) + choice.strip() + name.substring(braces.end())));
-		}
-		return names;
 	}
 
 	/** The map or list property whose entries the name documents, or {@code null}. */

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * quoted in a cell are its backticked parts. Paths are relative to the module's basedir, where
  * Surefire runs.
  */
-final class OperatorDocs {
+public final class OperatorDocs {
 
 	static final Path OPERATIONS = Path.of("..", "docs", "operations.md");
 
@@ -32,6 +32,8 @@ final class OperatorDocs {
 	static final Path DASHBOARD = Path.of("..", "docs", "grafana", "proxy-pool-dashboard.json");
 
 	private static final Pattern CODE = Pattern.compile("`([^`]+)`");
+
+	private static final Pattern BRACES = Pattern.compile("\\{([^{}]*)}");
 
 	private OperatorDocs() {
 	}
@@ -107,10 +109,10 @@ final class OperatorDocs {
 
 	/**
 	 * {@code a_{x,y}} as {@code a_x} and {@code a_y}: the one shorthand the tables use for
-	 * several names.
+	 * several names (configuration.md's property rows use it too).
 	 */
-	static Set<String> expand(String name) {
-		Matcher braces = Pattern.compile("\\{([^{}]*)}").matcher(name);
+	public static Set<String> expand(String name) {
+		Matcher braces = BRACES.matcher(name);
 		if (!braces.find()) {
 			return Set.of(name);
 		}
