@@ -22,7 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code <placeholders>} and URLs stand for what varies, and a quote may be part of its line;
  * in the code, MessageFormat arguments and concatenated values vary. So
  * {@code state=unhealthy} matches {@code state=unhealthy} and {@code state={2}}, but not
- * {@code state=sick}.
+ * {@code state=sick}. Every literal part of a quote, between what varies, is in the message,
+ * in order: a value of the code may hold an example the quote shows, as {@code unhealthy}
+ * there, but not a literal part of the quote on its own, so {@code of … exchangez and types}
+ * does not match {@code of {0} exchanges and types, … at most {1}; …}.
  */
 class DocumentedLogLinesTests {
 
@@ -153,13 +156,22 @@ class DocumentedLogLinesTests {
 	 * their first {@code i} and {@code j} characters. Each {@link #GAP} stands for any text, the
 	 * other's gaps included, except that a value the code fills in holds no {@code key=} of the
 	 * quote (unless a literal starts with it): else {@code member={1}} would read as
-	 * {@code member=… state=sick}.
+	 * {@code member=… state=sick}; it starts after literal text of the quote
+	 * ({@link #afterLiteral}), and past one of the quote's gaps it holds no further word
+	 * ({@link #wordStarts}). So each literal part of the quote, between its gaps, is in the
+	 * template, in order, but for the examples of values it shows.
 	 */
 	private boolean[][] reads(String quote, String template) {
 		int n = quote.length();
 		int m = template.length();
 		boolean[] keyEquals = keyEquals(quote);
+		boolean[] afterLiteral = afterLiteral(quote);
+		boolean[] wordStarts = wordStarts(quote);
 		boolean[][] reads = new boolean[n + 1][m + 1];
+		// [i][j]: reads, with the template's gap j - 1 holding the quote's character i - 1 and
+		// no gap of the quote before it (inValue), or one (pastGap)
+		boolean[][] inValue = new boolean[n + 1][m + 1];
+		boolean[][] pastGap = new boolean[n + 1][m + 1];
 		reads[0][0] = true;
 		for (int i = 0; i <= n; i++) {
 			for (int j = 0; j <= m; j++) {
@@ -168,12 +180,50 @@ class DocumentedLogLinesTests {
 				}
 				boolean gapInQuote = i > 0 && quote.charAt(i - 1) == GAP;
 				boolean gapInTemplate = j > 0 && template.charAt(j - 1) == GAP;
+				if (gapInTemplate && i > 0 && !keyEquals[i - 1]) {
+					boolean holds = inValue[i - 1][j] || (afterLiteral[i - 1] && reads[i - 1][j - 1]);
+					inValue[i][j] = holds && !gapInQuote;
+					pastGap[i][j] = (gapInQuote && holds) || (pastGap[i - 1][j] && !wordStarts[i - 1]);
+				}
 				reads[i][j] = (gapInQuote && (reads[i - 1][j] || (j > 0 && reads[i][j - 1])))
-						|| (gapInTemplate && (reads[i][j - 1] || (i > 0 && !keyEquals[i - 1] && reads[i - 1][j])))
+						|| (gapInTemplate && (reads[i][j - 1] || inValue[i][j] || pastGap[i][j]))
 						|| (i > 0 && j > 0 && quote.charAt(i - 1) == template.charAt(j - 1) && reads[i - 1][j - 1]);
 			}
 		}
 		return reads;
+	}
+
+	/**
+	 * Where a value the code fills in may start to hold the quote's text: after literal text of
+	 * the quote (more than spaces) since its last gap, as {@code unhealthy} in
+	 * {@code state=unhealthy}. Else {@code … exchangez} would read as {@code {0} exchanges … at
+	 * most {1}}, the value {@code {1}} holding {@code exchangez}.
+	 */
+	private static boolean[] afterLiteral(String quote) {
+		boolean[] afterLiteral = new boolean[quote.length()];
+		boolean literal = false;
+		for (int i = 0; i < quote.length(); i++) {
+			afterLiteral[i] = literal;
+			char c = quote.charAt(i);
+			literal = (c != GAP) && (literal || c != ' ');
+		}
+		return afterLiteral;
+	}
+
+	/**
+	 * Where a word of the quote starts, after a space, unless it is a {@code key=} some literal
+	 * starts with: a value that holds one of the quote's gaps holds no such word after it, as
+	 * {@code {0}} may hold {@code …ms} or {@code […, …]}, but not {@code … exchangez} after
+	 * {@code of}.
+	 */
+	private boolean[] wordStarts(String quote) {
+		boolean[] wordStarts = new boolean[quote.length()];
+		for (int i = 1; i < quote.length(); i++) {
+			int at = i;
+			wordStarts[i] = quote.charAt(i - 1) == ' ' && Character.isLetterOrDigit(quote.charAt(i))
+					&& this.partKeys.stream().noneMatch((key) -> quote.startsWith(key, at));
+		}
+		return wordStarts;
 	}
 
 	/**
