@@ -1,13 +1,17 @@
 package io.cryptofeed.proxy.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
 import io.cryptofeed.proxy.autoconfigure.ProxyProperties.Connection;
 import io.cryptofeed.proxy.core.Durations;
+import io.cryptofeed.proxy.core.PoolSpec;
 import io.cryptofeed.proxy.core.ProxyUrls;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 
@@ -60,6 +64,84 @@ final class OwnProxySettings {
 			}
 		});
 		return set;
+	}
+
+	/**
+	 * The settings an exchange's block with a url or pool of its own keeps at the built-in value
+	 * where the default block sets another (by the documented rule, the block takes none of the
+	 * default block's): each as the pool uses it, with the default block's value. A value the
+	 * exchange's block sets other than the built-in one is what the operator wrote, and not
+	 * named; nor a health-check value where either block has no checks, nor the strategy of a
+	 * block with a url, whose one proxy makes it moot.
+	 * @param single whether the block has a url rather than a pool
+	 */
+	static List<Kept> keptBuiltIn(Connection own, Connection defaults, boolean single) {
+		List<Kept> kept = new ArrayList<>();
+		if (!single) {
+			keep(kept, "strategy", (c) -> SelectionStrategies.canonicalName(c.getStrategy()), String::valueOf, own,
+					defaults);
+		}
+		keep(kept, "timeout", OwnProxySettings::timeout, Durations::format, own, defaults);
+		keep(kept, "health-check.enabled", (c) -> c.getHealthCheck().isEnabled(), String::valueOf, own, defaults);
+		if (!own.getHealthCheck().isEnabled() || !defaults.getHealthCheck().isEnabled()) {
+			return kept;
+		}
+		keep(kept, "health-check.method", (c) -> c.getHealthCheck().getMethod().name().toLowerCase(Locale.ROOT),
+				String::valueOf, own, defaults);
+		keep(kept, "health-check.interval", (c) -> c.getHealthCheck().getInterval(), Durations::format, own,
+				defaults);
+		keep(kept, "health-check.timeout", (c) -> c.getHealthCheck().getTimeout(), Durations::format, own, defaults);
+		keep(kept, "health-check.retry-count", (c) -> c.getHealthCheck().getRetryCount(), String::valueOf, own,
+				defaults);
+		keep(kept, "health-check.unhealthy-threshold", (c) -> c.getHealthCheck().getUnhealthyThreshold(),
+				String::valueOf, own, defaults);
+		keep(kept, "health-check.healthy-threshold", (c) -> c.getHealthCheck().getHealthyThreshold(),
+				String::valueOf, own, defaults);
+		// 10% and 10.0 % are one jitter: compared as read, shown as written
+		keepShown(kept, "health-check.jitter",
+				(c) -> ProxyConfigurationCompiler.parseJitterPercent(c.getHealthCheck().getJitter()),
+				(c) -> c.getHealthCheck().getJitter().strip(), own, defaults);
+		// as violations show it: its query or fragment may hold a key
+		keep(kept, "health-check.url", (c) -> blankless(ProxyUrls.withoutSecrets(c.getHealthCheck().getUrl())),
+				(url) -> (url != null) ? url : "none", own, defaults);
+		keep(kept, "health-check.expected-status",
+				(c) -> c.getHealthCheck().getExpectedStatus().replaceAll("\\s", ""), String::valueOf, own, defaults);
+		return kept;
+	}
+
+	private static <T> void keep(List<Kept> kept, String name, Function<Connection, T> value,
+			Function<T, String> shown, Connection own, Connection defaults) {
+		keepShown(kept, name, value, (c) -> shown.apply(value.apply(c)), own, defaults);
+	}
+
+	private static <T> void keepShown(List<Kept> kept, String name, Function<Connection, T> value,
+			Function<Connection, String> shown, Connection own, Connection defaults) {
+		T builtIn = value.apply(DEFAULTS);
+		if (!Objects.equals(value.apply(defaults), builtIn) && Objects.equals(value.apply(own), builtIn)) {
+			kept.add(new Kept(name, shown.apply(own), shown.apply(defaults)));
+		}
+	}
+
+	/** The timeout the pool uses: {@code timeout}, else {@code timeout-seconds}, else the built-in one. */
+	private static Duration timeout(Connection connection) {
+		if (connection.getTimeout() != null) {
+			return connection.getTimeout();
+		}
+		Integer seconds = connection.getTimeoutSeconds();
+		return (seconds != null) ? Duration.ofSeconds(seconds) : PoolSpec.DEFAULT_TIMEOUT;
+	}
+
+	private static String blankless(String value) {
+		return (value == null || value.isBlank()) ? null : value.strip();
+	}
+
+	/**
+	 * A setting an exchange's pool keeps at the built-in value.
+	 * @param used the value the pool uses, as a violation shows it
+	 * @param defaults the default block's value
+	 */
+	record Kept(String name, String used, String defaults) {
+
 	}
 
 	private static String shown(Object value) {

@@ -97,8 +97,10 @@ public final class ProxyConfigurationCompiler {
 		Map<String, List<String>> hosts = new LinkedHashMap<>();
 		String prefix = ProxyProperties.PREFIX;
 		ProxyTls proxyTls = ProxyTlsCompiler.compile(properties.getProxyTls(), this.sslBundles, violations);
-		compileSettings(PoolKey.DEFAULT, prefix + ".default", properties.getDefault(), proxyTls, pools, healthChecks,
-				violations);
+		// logged once the whole configuration compiled: a failed one shapes no pool
+		List<String> notes = new ArrayList<>();
+		compileSettings(PoolKey.DEFAULT, prefix + ".default", properties.getDefault(), null, proxyTls, pools,
+				healthChecks, notes, violations);
 		Map<String, String> exchangeIds = new HashMap<>();
 		Map<String, String> patternOwners = new HashMap<>();
 		VariableSpellings variableSpellings = new VariableSpellings(properties.getExchanges());
@@ -132,7 +134,8 @@ public final class ProxyConfigurationCompiler {
 			}
 			List<String> patterns = compileHosts(normalized, path, exchange, patternOwners, violations);
 			hosts.put(normalized, patterns);
-			compileSettings(normalized, path, exchange, proxyTls, pools, healthChecks, violations);
+			compileSettings(normalized, path, exchange, properties.getDefault(), proxyTls, pools, healthChecks, notes,
+					violations);
 		});
 		List<String> directHosts = compileDirectHosts(properties.getDirectHosts(), patternOwners, violations);
 		atLeastOne(prefix + ".max-concurrent-health-checks", properties.getMaxConcurrentHealthChecks(), violations);
@@ -140,6 +143,7 @@ public final class ProxyConfigurationCompiler {
 		BreakerSettings breaker = breaker(properties.getCircuitBreaker(), violations);
 		RateLimitPolicies rateLimits = RateLimitCompiler.compile(properties, violations);
 		violations.throwIfAny();
+		notes.forEach(logger::info);
 		return new CompiledProxyConfiguration(pools, hosts, directHosts, transport, breaker, healthChecks,
 				properties.getMaxConcurrentHealthChecks(), rateLimits);
 	}
@@ -351,17 +355,26 @@ public final class ProxyConfigurationCompiler {
 		return directHosts;
 	}
 
-	private void compileSettings(String settingsName, String path, Settings settings, ProxyTls proxyTls,
-			List<PoolSpec> pools, Map<PoolKey, HealthCheckSettings> healthChecks, Violations violations) {
+	/** @param defaults the default block, or {@code null} when {@code settings} is it */
+	private void compileSettings(String settingsName, String path, Settings settings, Settings defaults,
+			ProxyTls proxyTls, List<PoolSpec> pools, Map<PoolKey, HealthCheckSettings> healthChecks,
+			List<String> notes, Violations violations) {
 		compileConnection(new PoolKey(settingsName, ConnectionType.HTTP), path + ".http", settings.getHttp(),
-				proxyTls, pools, healthChecks, violations);
+				(defaults != null) ? defaults.getHttp() : null, proxyTls, pools, healthChecks, notes, violations);
 		compileConnection(new PoolKey(settingsName, ConnectionType.WEBSOCKET), path + ".websocket",
-				settings.getWebsocket(), proxyTls, pools, healthChecks, violations);
+				settings.getWebsocket(), (defaults != null) ? defaults.getWebsocket() : null, proxyTls, pools,
+				healthChecks, notes, violations);
 	}
 
-	/** @param proxyTls what the pool's health checks speak to its {@code https} members */
-	private void compileConnection(PoolKey key, String path, Connection connection, ProxyTls proxyTls,
-			List<PoolSpec> pools, Map<PoolKey, HealthCheckSettings> healthChecks, Violations violations) {
+	/**
+	 * @param defaults the default block's connection block of this type, or {@code null} when
+	 * {@code connection} is it
+	 * @param proxyTls what the pool's health checks speak to its {@code https} members
+	 * @param notes where the INFO lines about the block go, logged once everything compiled
+	 */
+	private void compileConnection(PoolKey key, String path, Connection connection, Connection defaults,
+			ProxyTls proxyTls, List<PoolSpec> pools, Map<PoolKey, HealthCheckSettings> healthChecks,
+			List<String> notes, Violations violations) {
 		Duration timeout = timeout(path, connection, violations);
 		String strategy = connection.getStrategy();
 		if (strategy == null || this.strategies.find(strategy).isEmpty()) {
@@ -412,6 +425,35 @@ public final class ProxyConfigurationCompiler {
 		}
 		if ((pooled || single != null) && connection.getHealthCheck().isEnabled()) {
 			healthChecks.put(key, healthCheck(connection.getHealthCheck(), proxyTls));
+		}
+		if (defaults != null && (pooled || single != null)) {
+			keptBuiltIn(path, OwnProxySettings.keptBuiltIn(connection, defaults, !pooled), pooled, notes);
+		}
+	}
+
+	/**
+	 * An INFO, not a WARN: the documented rule (an exchange's pool takes none of the default
+	 * block's settings), which an operator may mean; it names what the rule gives the pool where
+	 * the default block sets otherwise, and how to take the default block's values.
+	 */
+	private static void keptBuiltIn(String path, List<OwnProxySettings.Kept> kept, boolean pooled,
+			List<String> notes) {
+		if (kept.isEmpty()) {
+			return;
+		}
+		String used = String.join(", ",
+				kept.stream().map((setting) -> setting.name() + "=" + setting.used()).toList());
+		String defaults = String.join(", ", kept.stream().map(OwnProxySettings.Kept::defaults).toList());
+		String fix = (kept.size() == 1) ? "set it in " + path + " to use that"
+				: "set them in " + path + " to use those";
+		// each line whole, as the pages quote it
+		if (pooled) {
+			notes.add("proxy config: " + path + " has a pool of its own and uses " + used + " (the default block sets "
+					+ defaults + "); " + fix);
+		}
+		else {
+			notes.add("proxy config: " + path + " has a url of its own and uses " + used + " (the default block sets "
+					+ defaults + "); " + fix);
 		}
 	}
 

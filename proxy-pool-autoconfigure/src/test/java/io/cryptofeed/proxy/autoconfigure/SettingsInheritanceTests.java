@@ -146,6 +146,24 @@ class SettingsInheritanceTests {
 			return this.reader.apply(route);
 		}
 
+		/**
+		 * How the INFO about an exchange pool that keeps the built-in value names it, with the
+		 * default block's first value (a timeout in seconds is named as the timeout it is).
+		 */
+		String reported() {
+			String name = (this == TIMEOUT_SECONDS) ? "timeout" : this.name;
+			String builtIn = switch (this) {
+				case TIMEOUT, TIMEOUT_SECONDS, HEALTH_CHECK_INTERVAL -> "30s";
+				case HEALTH_CHECK_TIMEOUT -> "5s";
+				case HEALTH_CHECK_JITTER -> "10%";
+				case HEALTH_CHECK_EXPECTED_STATUS -> "200-299";
+				case HEALTH_CHECK_METHOD -> "tcp";
+				default -> String.valueOf(this.builtIn);
+			};
+			String first = (this == TIMEOUT_SECONDS) ? this.first + "s" : this.first;
+			return name + "=" + builtIn + " (the default block sets " + first + ")";
+		}
+
 	}
 
 	/** A rate-limit or budget value: each unset one comes from {@code default}, whatever pool carries the traffic. */
@@ -222,6 +240,11 @@ class SettingsInheritanceTests {
 			.flatMap((setting) -> Arrays.stream(When.values()).map((when) -> Arguments.of(setting, when)));
 	}
 
+	static Stream<Arguments> poolSettingsAtStartAndByAReload() {
+		return Arrays.stream(PoolSetting.values())
+			.flatMap((setting) -> Stream.of(When.AT_START, When.BY_A_RELOAD).map((when) -> Arguments.of(setting, when)));
+	}
+
 	static Stream<Arguments> limitSettings() {
 		return Arrays.stream(LimitSetting.values())
 			.flatMap((setting) -> Arrays.stream(When.values()).map((when) -> Arguments.of(setting, when)));
@@ -260,6 +283,71 @@ class SettingsInheritanceTests {
 			assertThat(setting.read(routes.http("bare"))).isEqualTo(setting.firstRead);
 			assertThat(setting.read(routes.http("own"))).isEqualTo(setting.secondRead);
 		}, everywhereBuiltIn(setting));
+	}
+
+	/**
+	 * The exchange's own pool keeps the built-in value, silently by the documented rule: an INFO
+	 * names it, the default block's value and the fix, once per block and type.
+	 */
+	@ParameterizedTest(name = "{0} {1}")
+	@MethodSource("poolSettingsAtStartAndByAReload")
+	void aPoolSettingOnlyInTheDefaultBlockIsNamedInAnInfoForEachExchangeBlockWithAPoolOfItsOwn(PoolSetting setting,
+			When when, CapturedOutput output) {
+		applied(when, setting.in(DEFAULT + ".http", false), (routes) -> {
+			assertThat(setting.read(routes.http("own"))).as("not inherited").isEqualTo(setting.builtIn);
+			assertThat(ownPoolLines(output)).containsExactly("proxy config: " + OWN + ".http has a pool of its own and"
+					+ " uses " + setting.reported() + "; set it in " + OWN + ".http to use that");
+			assertThat(output.getOut().lines().filter((line) -> line.contains(" has a pool of its own and uses ")))
+				.allMatch((line) -> line.contains(" INFO "));
+		}, null);
+	}
+
+	/** The same value in both blocks, and a value only in the exchange's, are what the operator wrote. */
+	@ParameterizedTest(name = "{0} {1}")
+	@MethodSource("poolSettingsAtStartAndByAReload")
+	void aPoolSettingAlikeInBothBlocksOrOnlyInTheExchangeBlockIsNamedInNoInfo(PoolSetting setting, When when,
+			CapturedOutput output) {
+		List<String> properties = new ArrayList<>(setting.in(DEFAULT + ".http", false));
+		properties.addAll(setting.in(OWN + ".http", false));
+		properties.addAll(setting.in(OWN + ".websocket", false));
+		applied(when, properties, (routes) -> {
+			assertThat(setting.read(routes.http("own"))).isEqualTo(setting.firstRead);
+			assertThat(ownPoolLines(output)).isEmpty();
+		}, null);
+	}
+
+	/**
+	 * Several values in one line; a block with a url (one proxy) is not told of the strategy,
+	 * which one proxy makes moot; an exchange's value of its own, other than default's, is what
+	 * the operator wrote and named in no line.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@EnumSource(value = When.class, names = { "AT_START", "BY_A_RELOAD" })
+	void theInfoNamesEveryValueAnExchangePoolKeepsInOneLine(When when, CapturedOutput output) {
+		String single = "cryptofeed.proxy.exchanges.single";
+		this.reloadable.put(single + ".hosts[0]", "single.example");
+		this.reloadable.put(single + ".http.url", "http://user:secret@127.0.0.1:6");
+		applied(when, List.of(DEFAULT + ".http.strategy=least-connections", DEFAULT + ".http.timeout-seconds=10",
+				DEFAULT + ".http.health-check.interval=20s", DEFAULT + ".http.health-check.retry-count=1",
+				DEFAULT + ".websocket.strategy=random", OWN + ".websocket.strategy=weighted",
+				OWN + ".http.health-check.retry-count=5"), (routes) -> {
+					assertThat(ownPoolLines(output)).containsExactlyInAnyOrder("proxy config: " + OWN + ".http has a pool of its"
+							+ " own and uses strategy=round-robin, timeout=30s, health-check.interval=30s (the default"
+							+ " block sets least-connections, 10s, 20s); set them in " + OWN + ".http to use those",
+							"proxy config: " + single + ".http has a url of its own and uses timeout=30s,"
+									+ " health-check.interval=30s, health-check.retry-count=3 (the default block sets"
+									+ " 10s, 20s, 1); set them in " + single + ".http to use those");
+					assertThat(output).doesNotContain("secret");
+				}, null);
+	}
+
+	/** The INFO lines about exchange pools that keep a built-in value, from the line's own start. */
+	private static List<String> ownPoolLines(CapturedOutput output) {
+		return output.getOut()
+			.lines()
+			.filter((line) -> line.contains(" of its own and uses "))
+			.map((line) -> line.substring(line.indexOf("proxy config: ")))
+			.toList();
 	}
 
 	/** The exchange's connections go through the default pool, with its settings; the WARN says so. */
