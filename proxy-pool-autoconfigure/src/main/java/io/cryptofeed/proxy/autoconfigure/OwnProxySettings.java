@@ -11,7 +11,6 @@ import java.util.function.Function;
 
 import io.cryptofeed.proxy.autoconfigure.ProxyProperties.Connection;
 import io.cryptofeed.proxy.core.Durations;
-import io.cryptofeed.proxy.core.PoolSpec;
 import io.cryptofeed.proxy.core.ProxyUrls;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 
@@ -81,7 +80,7 @@ final class OwnProxySettings {
 			keep(kept, "strategy", (c) -> SelectionStrategies.canonicalName(c.getStrategy()), String::valueOf, own,
 					defaults);
 		}
-		keep(kept, "timeout", OwnProxySettings::timeout, Durations::format, own, defaults);
+		keep(kept, "timeout", ProxyConfigurationCompiler::timeoutOf, Durations::format, own, defaults);
 		keep(kept, "health-check.enabled", (c) -> c.getHealthCheck().isEnabled(), String::valueOf, own, defaults);
 		if (!own.getHealthCheck().isEnabled() || !defaults.getHealthCheck().isEnabled()) {
 			return kept;
@@ -120,15 +119,6 @@ final class OwnProxySettings {
 		if (!Objects.equals(value.apply(defaults), builtIn) && Objects.equals(value.apply(own), builtIn)) {
 			kept.add(new Kept(name, shown.apply(own), shown.apply(defaults)));
 		}
-	}
-
-	/** The timeout the pool uses: {@code timeout}, else {@code timeout-seconds}, else the built-in one. */
-	private static Duration timeout(Connection connection) {
-		if (connection.getTimeout() != null) {
-			return connection.getTimeout();
-		}
-		Integer seconds = connection.getTimeoutSeconds();
-		return (seconds != null) ? Duration.ofSeconds(seconds) : PoolSpec.DEFAULT_TIMEOUT;
 	}
 
 	private static String blankless(String value) {

@@ -517,9 +517,15 @@ public final class ProxyConfigurationCompiler {
 			violations.add(path + ".timeout-seconds", seconds.toString(),
 					"contradicts " + path + ".timeout = " + Durations.format(timeout), "keep only 'timeout'");
 		}
-		if (timeout != null) {
-			return timeout;
+		return timeoutOf(connection);
+	}
+
+	/** The timeout the block's pool uses: {@code timeout}, else {@code timeout-seconds}, else the built-in one. */
+	static Duration timeoutOf(Connection connection) {
+		if (connection.getTimeout() != null) {
+			return connection.getTimeout();
 		}
+		Integer seconds = connection.getTimeoutSeconds();
 		return (seconds != null) ? Duration.ofSeconds(seconds) : PoolSpec.DEFAULT_TIMEOUT;
 	}
 

@@ -32,8 +32,8 @@ final class ServiceStatusLog {
 	/** Why the service is unavailable (it did not answer), or {@code null} while it answers. */
 	private final AtomicReference<ServiceCallException.Reason> failing = new AtomicReference<>();
 
-	/** Why the latest answer for an exchange and type could not be used, by {@code exchange/type}. */
-	private final Map<String, ServiceCallException.Reason> unusable = new ConcurrentHashMap<>();
+	/** Why the latest answer for an exchange and type could not be used, by exchange and type. */
+	private final Map<AnswerCache.Key, ServiceCallException.Reason> unusable = new ConcurrentHashMap<>();
 
 	/** The service's proxies that failed and have not connected since: nothing else logs them. */
 	private final Set<ProxyEndpoint> failingProxies = ConcurrentHashMap.newKeySet();
@@ -58,7 +58,7 @@ final class ServiceStatusLog {
 			if (this.unusable.size() >= MAX_UNUSABLE) {
 				this.unusable.clear();
 			}
-			transition = this.unusable.put(key(exchange, type), reason) != reason;
+			transition = this.unusable.put(new AnswerCache.Key(exchange, type), reason) != reason;
 		}
 		log.log(transition ? Level.WARNING : Level.DEBUG,
 				"proxy service gave no usable answer: {0} exchange={1} type={2} fallback={3}", failure.getMessage(),
@@ -67,13 +67,9 @@ final class ServiceStatusLog {
 
 	void answered(String exchange, ConnectionType type) {
 		boolean wasFailing = this.failing.getAndSet(null) != null;
-		if ((!this.unusable.isEmpty() && this.unusable.remove(key(exchange, type)) != null) || wasFailing) {
+		if ((!this.unusable.isEmpty() && this.unusable.remove(new AnswerCache.Key(exchange, type)) != null) || wasFailing) {
 			log.log(Level.INFO, "proxy service answers again: exchange={0} type={1}", exchange, type);
 		}
-	}
-
-	private static String key(String exchange, ConnectionType type) {
-		return exchange + "/" + type.id();
 	}
 
 	/**
