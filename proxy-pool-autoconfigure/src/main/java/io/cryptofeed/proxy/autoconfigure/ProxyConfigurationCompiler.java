@@ -608,10 +608,13 @@ public final class ProxyConfigurationCompiler {
 	private void checkHealthCheck(String path, HealthCheck check, Violations violations) {
 		Duration interval = check.getInterval();
 		Duration timeout = check.getTimeout();
-		boolean intervalValid = interval != null && interval.compareTo(Duration.ofSeconds(1)) >= 0;
+		// the checker counts in nanoseconds: far beyond 24 days (292 years) the count overflows
+		String intervalProblem = (interval == null || interval.compareTo(Duration.ofSeconds(1)) < 0)
+				? "must be at least 1 second" : Durations.timerProblem(interval);
+		boolean intervalValid = intervalProblem == null;
 		if (!intervalValid) {
-			violations.add(path + ".interval", Durations.format(interval),
-					"the interval must be at least 1 second", "set a duration such as 30s");
+			violations.add(path + ".interval", Durations.format(interval), "the interval " + intervalProblem,
+					"set a duration such as 30s");
 		}
 		if (timeout == null || timeout.isZero() || timeout.isNegative()) {
 			// the default 5s would be no fix beside an interval of 5s or less: it must be shorter

@@ -539,7 +539,7 @@ public class ProxyProperties {
 		/** How to check a member: tcp (connect and protocol greeting), http (a request through it) or ping. */
 		private HealthCheckSettings.Method method = HealthCheckSettings.Method.TCP;
 
-		/** Time between two checks of a member; a bare number means seconds. */
+		/** Time between two checks of a member, from 1s to 24 days; a bare number means seconds. */
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration interval = Duration.ofSeconds(30);
 
