@@ -11,6 +11,7 @@ import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.HostPatterns;
 import io.cryptofeed.proxy.core.Lease;
 import io.cryptofeed.proxy.core.NoProxyAvailableException;
+import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.PoolSpec;
 import io.cryptofeed.proxy.core.ProxyOutcomes;
@@ -18,6 +19,7 @@ import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.TriedMembers;
 import io.cryptofeed.proxy.core.ratelimit.ExchangeLimits;
+import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicy;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -301,13 +303,12 @@ final class ConnectAttempt {
 	 * member's counters and breaker, or the source's feedback, taking as long as connecting took.
 	 */
 	synchronized void tunnelUp() {
-		Duration connecting = (this.sentAfter >= 0) ? Duration.ofNanos(this.sentAfter) : elapsed();
 		if (this.current != null) {
 			this.current.connectSucceeded();
-			this.outcomes.succeeded(this.pool, this.current.member(), connecting);
+			this.outcomes.succeeded(this.pool, this.current.member(), connecting());
 		}
 		else if (this.chosen != null) {
-			this.chosen.feedback().connected(connecting);
+			this.chosen.feedback().connected(connecting());
 		}
 	}
 
@@ -326,6 +327,9 @@ final class ConnectAttempt {
 			this.unblamed = null;
 		}
 		if (this.current == null) {
+			if (this.chosen != null) {
+				chosenResponded(status, headers);
+			}
 			return;
 		}
 		// the header is read only for the few statuses that need it
@@ -336,6 +340,19 @@ final class ConnectAttempt {
 		ExchangeLimits limits = coolsDown ? this.rateLimits.forExchange(this.limits.exchange()) : this.limits;
 		if (limits.responded(this.pool, this.current.member(), status, retryAfter)) {
 			this.cooledDown = true;
+		}
+	}
+
+	/**
+	 * The exchange answered through a source's proxy. The pools keep no rest for a proxy they do
+	 * not own: a status that would put a member to rest for the exchange (the same policy's
+	 * statuses) goes to the source, which owns it.
+	 */
+	private void chosenResponded(int status, HttpHeaders headers) {
+		RateLimitPolicy policy = (this.limits != null) ? this.limits.policy()
+				: this.rateLimits.policyOf((this.routedExchange != null) ? this.routedExchange : PoolKey.DEFAULT);
+		if (policy.coolsDown(status)) {
+			this.chosen.feedback().rateLimited(connecting(), status, headers.get(HttpHeaderNames.RETRY_AFTER));
 		}
 	}
 
@@ -577,6 +594,11 @@ final class ConnectAttempt {
 		if (this.moreLeases != null) {
 			this.moreLeases.forEach(Lease::release);
 		}
+	}
+
+	/** How long connecting took: until the request was sent, or until now before that. */
+	private Duration connecting() {
+		return (this.sentAfter >= 0) ? Duration.ofNanos(this.sentAfter) : elapsed();
 	}
 
 	private Duration elapsed() {

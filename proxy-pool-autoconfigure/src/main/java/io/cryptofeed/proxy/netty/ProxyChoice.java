@@ -129,6 +129,18 @@ public final class ProxyChoice {
 		void failed(Duration elapsed, Throwable cause);
 
 		/**
+		 * The exchange answered through the proxy with a status of its
+		 * {@code rate-limit.statuses}: it limits, bans or refuses the proxy's address. Told for
+		 * every such answer, through a new tunnel or a pooled one, so a burst of requests tells
+		 * it many times at once.
+		 * @param elapsed as for {@link #connected}, for the try that got the answer
+		 * @param status the exchange's status
+		 * @param retryAfter the answer's {@code Retry-After} header as it came, or {@code null}
+		 */
+		default void rateLimited(Duration elapsed, int status, String retryAfter) {
+		}
+
+		/**
 		 * After {@link #failed}, a further attempt of the same connection uses the choice's
 		 * {@link ProxyChoice#fallback() fallback}: called once per connection, and never when
 		 * no attempt follows the failure.

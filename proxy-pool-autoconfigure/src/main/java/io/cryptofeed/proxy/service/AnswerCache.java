@@ -175,8 +175,17 @@ final class AnswerCache {
 	 */
 	void evict(Key key, ProxyEndpoint proxy) {
 		this.entries.computeIfPresent(key, (k, entry) -> (entry.ttlNanos != 0 && entry.choice != null
-				&& proxy.equals(entry.choice.endpoint())) ? new Entry(null, entry.policy, entry.since, NOT_REUSED, null)
-						: entry);
+				&& proxy.equals(entry.choice.endpoint())) ? entry.policyOnly() : entry);
+	}
+
+	/**
+	 * Forgets this answer when it is still the latest, keeping its policy: the exchange limits
+	 * its proxy's address. A newer answer stays, even one naming the same proxy: a connection
+	 * through it tells of its own limited answer. An answer per connection is kept, as {@link #evict} keeps it.
+	 */
+	void evictAnswer(Key key, ProxyChoice answer) {
+		this.entries.computeIfPresent(key,
+				(k, entry) -> (entry.ttlNanos != 0 && entry.choice == answer) ? entry.policyOnly() : entry);
 	}
 
 	/** Exchanges and connection types with an answer or a policy kept. */
@@ -207,6 +216,11 @@ final class AnswerCache {
 			// on another thread may come after now
 			long elapsed = Math.max(0, now - this.since);
 			return elapsed - Math.max(0, this.ttlNanos);
+		}
+
+		/** The policy alone, as after an answer the service could not give: never reused. */
+		Entry policyOnly() {
+			return new Entry(null, this.policy, this.since, NOT_REUSED, null);
 		}
 
 		/** Whether forgetting the policy changes what a connection does: no answer means {@code embedded_fallback}. */

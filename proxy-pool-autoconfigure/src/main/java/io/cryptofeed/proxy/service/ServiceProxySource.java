@@ -4,11 +4,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
+import io.cryptofeed.proxy.core.ratelimit.RetryAfter;
 import io.cryptofeed.proxy.netty.ProxyChoice;
 import io.cryptofeed.proxy.netty.ProxyConnectFailedException;
 import io.cryptofeed.proxy.netty.ProxySource;
@@ -25,7 +27,9 @@ import reactor.core.scheduler.Schedulers;
  * wait for); when it cannot answer, or has no proxy, its fallback
  * policy decides: the embedded pools (when {@code fallback-to-embedded} allows), a direct
  * connection, or failing the connection. A connect through the service's proxy reports its
- * outcome as feedback.
+ * outcome as feedback; an answer of the exchange through it with a status that would put a
+ * pool's member to rest for the exchange drops the answer that named the proxy and is reported
+ * once per answer.
  */
 public final class ServiceProxySource implements ProxySource, AutoCloseable {
 
@@ -53,7 +57,7 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 
 	private final FeedbackQueue feedback;
 
-	private final ServiceStatusLog status = new ServiceStatusLog();
+	private final ServiceStatusLog status;
 
 	private final SharedAsks<AnswerCache.Key, Asked> asks = new SharedAsks<>();
 
@@ -81,6 +85,7 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 		this.guard = guard;
 		this.metrics = metrics;
 		this.clock = clock;
+		this.status = new ServiceStatusLog(nanoTime);
 		String forgottenFallback = settings.fallbackToEmbedded() ? "the embedded pools"
 				: "a direct connection, cryptofeed.proxy.external-service.fallback-to-embedded being false";
 		this.cache = new AnswerCache(nanoTime,
@@ -205,7 +210,10 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 	private ProxyChoice proxy(AnswerCache.Key key, ProxyEndpoint endpoint, String url, FallbackPolicy policy) {
 		ProxyChoice fallback = fallback(key, policy, "connecting through the service's proxy " + endpoint + " failed",
 				false);
-		return ProxyChoice.proxy(endpoint, fallback, new Reporter(key, endpoint, url, describe(fallback)));
+		Reporter reporter = new Reporter(key, endpoint, url, describe(fallback));
+		ProxyChoice answer = ProxyChoice.proxy(endpoint, fallback, reporter);
+		reporter.answer = answer;
+		return answer;
 	}
 
 	/**
@@ -239,6 +247,14 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 		return Duration.ofNanos(System.nanoTime() - start);
 	}
 
+	/** A wait rounded up to whole seconds; {@code null} for none, as for 0, which asks for no wait. */
+	private static Long wholeSeconds(Duration wait) {
+		if (wait == null || wait.isZero()) {
+			return null;
+		}
+		return wait.getSeconds() + ((wait.getNano() > 0) ? 1 : 0);
+	}
+
 	/** Stops sending feedback and closes the connections to the service; the guard is its owner's to close. */
 	@Override
 	public void close() {
@@ -261,7 +277,10 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 
 	}
 
-	/** Turns the connect outcomes through one of the service's proxies into feedback reports. */
+	/**
+	 * Turns the connect outcomes through one answer's proxy, and the exchange's limiting its
+	 * address, into feedback reports.
+	 */
 	private final class Reporter implements ProxyChoice.Feedback {
 
 		private final AnswerCache.Key key;
@@ -271,6 +290,12 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 		private final String url;
 
 		private final String fallback;
+
+		/** The answer this reports for: set before the answer is handed out. */
+		private volatile ProxyChoice answer;
+
+		/** Set by the first limited answer through the proxy: the burst's others tell nothing new. */
+		private final AtomicBoolean limited = new AtomicBoolean();
 
 		Reporter(AnswerCache.Key key, ProxyEndpoint endpoint, String url, String fallback) {
 			this.key = key;
@@ -295,6 +320,27 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 			report(false, elapsed, described);
 		}
 
+		/**
+		 * The exchange limits the proxy's address: this answer is not reused, and the service hears
+		 * of it once, as a tunnel that came up with the exchange's status (a report of failure
+		 * would count against a proxy that works).
+		 */
+		@Override
+		public void rateLimited(Duration elapsed, int status, String retryAfter) {
+			if (!this.limited.compareAndSet(false, true)) {
+				return;
+			}
+			// only this answer: a newer one, whatever its proxy, stays
+			ServiceProxySource.this.cache.evictAnswer(this.key, this.answer);
+			Long retryAfterSeconds = wholeSeconds(
+					RetryAfter.parse(retryAfter, Instant.now(ServiceProxySource.this.clock)));
+			ServiceProxySource.this.status.proxyRateLimited(this.endpoint, this.key.exchange(), this.key.type(), status,
+					retryAfterSeconds);
+			ServiceProxySource.this.feedback.offer(new ProxyFeedback(this.url, this.key.exchange(),
+					this.key.type().id(), true, elapsed.toMillis(), null, now(),
+					ServiceProxySource.this.settings.clientId(), status, retryAfterSeconds));
+		}
+
 		/** Counted only now: when no attempt follows the failure, the connection used no fallback. */
 		@Override
 		public void fallingBack() {
@@ -303,9 +349,12 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 
 		private void report(boolean success, Duration elapsed, String error) {
 			ServiceProxySource.this.feedback.offer(new ProxyFeedback(this.url, this.key.exchange(),
-					this.key.type().id(), success, elapsed.toMillis(), error,
-					Instant.now(ServiceProxySource.this.clock).toString(),
+					this.key.type().id(), success, elapsed.toMillis(), error, now(),
 					ServiceProxySource.this.settings.clientId()));
+		}
+
+		private String now() {
+			return Instant.now(ServiceProxySource.this.clock).toString();
 		}
 
 	}

@@ -4,8 +4,10 @@ import java.lang.System.Logger.Level;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
@@ -15,7 +17,8 @@ import io.cryptofeed.proxy.core.ProxyEndpoint;
  * it answers again; an answer an exchange cannot use (refused, malformed, a proxy the transport
  * cannot use) is the exchange's own episode, which other exchanges' answers neither end nor
  * start anew. Likewise for each proxy it gave: one when connecting through it fails, one when
- * a tunnel through it is up again. And one when the answer cache, full, starts forgetting
+ * a tunnel through it is up again; when the exchange limits its address, at most one a minute
+ * per exchange and type. And one when the answer cache, full, starts forgetting
  * policies, until a sweep needs to forget none. Per-call detail only at debug level.
  */
 final class ServiceStatusLog {
@@ -25,6 +28,9 @@ final class ServiceStatusLog {
 
 	/** Under the name of the class users know: the source is what falls back. */
 	private static final System.Logger log = System.getLogger(ServiceProxySource.class.getName());
+
+	/** How long after a WARN about a limited proxy its next one comes at the earliest. */
+	private static final long LIMITED_WARNING_SPACING = TimeUnit.MINUTES.toNanos(1);
 
 	/** Bounds the exchanges remembered with unusable answers: past it they are forgotten, and each warned about anew. */
 	private static final int MAX_UNUSABLE = 1000;
@@ -40,6 +46,16 @@ final class ServiceStatusLog {
 
 	/** Whether the latest sweep of the answer cache forgot policies. */
 	private final AtomicBoolean forgettingPolicies = new AtomicBoolean();
+
+	/** When each of the service's proxies was last warned about as limited, per exchange and type. */
+	private final Map<LimitedProxy, Long> limitedWarnedAt = new ConcurrentHashMap<>();
+
+	private final LongSupplier nanoTime;
+
+	/** @param nanoTime monotonic nanoseconds, as {@link System#nanoTime()}, which space the warnings about limited proxies */
+	ServiceStatusLog(LongSupplier nanoTime) {
+		this.nanoTime = nanoTime;
+	}
 
 	void failed(ServiceCallException failure, String exchange, ConnectionType type, String fallback) {
 		ServiceCallException.Reason reason = failure.reason();
@@ -105,11 +121,39 @@ final class ServiceStatusLog {
 				exchange, type, cause, policy);
 	}
 
+	/**
+	 * The exchange answered through a proxy the service gave with one of its limiting statuses.
+	 * At most one WARN per proxy, exchange and type a minute, as for a pool's member: the others
+	 * at DEBUG, since a service that keeps giving the proxy makes each answer through it limited.
+	 * @param retryAfterSeconds the wait the exchange asked for, or {@code null}
+	 */
+	void proxyRateLimited(ProxyEndpoint proxy, String exchange, ConnectionType type, int status,
+			Long retryAfterSeconds) {
+		if (this.limitedWarnedAt.size() >= MAX_FAILING_PROXIES) {
+			this.limitedWarnedAt.clear();
+		}
+		LimitedProxy limited = new LimitedProxy(proxy, exchange, type);
+		long now = this.nanoTime.getAsLong();
+		Long warnedAt = this.limitedWarnedAt.get(limited);
+		// of two answers limited at once, the one that takes the minute warns
+		boolean warn = (warnedAt == null) ? this.limitedWarnedAt.putIfAbsent(limited, now) == null
+				: now - warnedAt >= LIMITED_WARNING_SPACING && this.limitedWarnedAt.replace(limited, warnedAt, now);
+		log.log(warn ? Level.WARNING : Level.DEBUG,
+				"proxy service''s proxy rate-limited: proxy={0} exchange={1} type={2} status={3} retry-after={4}; "
+						+ "the service is told, and the answer naming it is not reused",
+				proxy, exchange, type, Integer.toString(status),
+				(retryAfterSeconds != null) ? retryAfterSeconds + "s" : "none");
+	}
+
 	/** A new tunnel through a proxy the service gave is up. */
 	void proxyConnected(ProxyEndpoint proxy) {
 		if (!this.failingProxies.isEmpty() && this.failingProxies.remove(proxy)) {
 			log.log(Level.INFO, "proxy service''s proxy connects again: proxy={0}", proxy);
 		}
+	}
+
+	/** A proxy the service gave, for one exchange and type. */
+	private record LimitedProxy(ProxyEndpoint proxy, String exchange, ConnectionType type) {
 	}
 
 }

@@ -44,7 +44,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * A proxy password that comes from the proxy service's answers is a canary: an application
  * without embedded pools connects through the service's proxies (one that works, one that
- * answers 407, one that refuses), gets answers that cannot be used (a scheme the transport does
+ * answers 407, one that refuses, one through which the exchange answers 429), gets answers that cannot be used (a scheme the transport does
  * not speak, malformed JSON, a field of the wrong type), each carrying the password, with the
  * starter's logs at TRACE; then every actuator endpoint of the starter, and Boot's
  * {@code env}, {@code configprops} and metrics, are read. The password may appear in no log
@@ -105,6 +105,7 @@ class ServiceAnswerCanaryTests {
 		this.service.start();
 		this.service.stubFor(post(urlEqualTo(FEEDBACK)).willReturn(aResponse().withStatus(202)));
 		answer("binance", json(withPassword("socks5", this.working.port()), "fail"));
+		answer("coinbase", json(withPassword("socks5", this.working.port()), "fail"));
 		answer("kraken", json(withPassword("http", this.refusingCredentials.port()), "fail"));
 		answer("bybit", json(withPassword("socks5", this.refusing.port()), "direct_connection"));
 		answer("okx", json(withPassword("ftp", 21), "fail"));
@@ -120,11 +121,19 @@ class ServiceAnswerCanaryTests {
 		}
 		assertThat(whoami(client, "bybit")).isEqualTo("127.0.0.1");
 		assertThat(whoami(client, "bitmex")).isEqualTo("127.0.0.1");
-		await().atMost(WAIT).until(() -> feedback().size() >= 3);
+		assertThat(client.get()
+			.uri("/status/429?retry-after=60")
+			.attribute(ProxyAttributes.EXCHANGE, "coinbase")
+			.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))
+			.block(WAIT)).isEqualTo(429);
+		await().atMost(WAIT)
+			.until(() -> feedback().size() >= 4
+					&& feedback().stream().anyMatch((report) -> report.getBodyAsString().contains("\"status\":429")));
 		readEveryEndpoint();
 
 		assertThat(output.getAll()).as("the scenario really ran")
 			.contains("proxy service's proxy failed")
+			.contains("proxy service's proxy rate-limited")
 			.contains("reason=unsupported_proxy")
 			.contains("reason=malformed");
 		assertThat(feedback()).allSatisfy((report) -> assertThat((String) JsonPath.read(report.getBodyAsString(),

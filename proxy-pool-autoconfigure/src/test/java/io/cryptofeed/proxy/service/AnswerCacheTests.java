@@ -6,6 +6,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.ProxyEndpoint;
+import io.cryptofeed.proxy.netty.ProxyChoice;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,6 +21,18 @@ class AnswerCacheTests {
 	private final List<Integer> policiesForgotten = new CopyOnWriteArrayList<>();
 
 	private final AnswerCache cache = new AnswerCache(this.nanos::get, this.policiesForgotten::add);
+
+	private static final ProxyChoice.Feedback NO_FEEDBACK = new ProxyChoice.Feedback() {
+
+		@Override
+		public void connected(Duration elapsed) {
+		}
+
+		@Override
+		public void failed(Duration elapsed, Throwable cause) {
+		}
+
+	};
 
 	/**
 	 * The exchange ids come from requests, which may name any (a symbol, a request id set by
@@ -101,6 +115,25 @@ class AnswerCacheTests {
 		assertThat(this.cache.lastPolicy(key("expired-" + (pairs - 1)))).isNull();
 		assertThat(this.cache.fresh(key("fresh-0"))).isNotNull();
 		assertThat(this.policiesForgotten).last().isEqualTo(AnswerCache.KEYS_AT_MOST / 2);
+	}
+
+	/**
+	 * A limited answer drops the answer it came through, and only that one: a newer answer
+	 * stays, even one naming the same proxy, and the policy of the dropped one is kept.
+	 */
+	@Test
+	void evictingAnAnswerLeavesANewerOneForTheSameProxyAndKeepsThePolicy() {
+		ProxyEndpoint proxy = ProxyEndpoint.parse("socks5://10.0.0.6:1080");
+		ProxyChoice older = ProxyChoice.proxy(proxy, ProxyChoice.direct(), NO_FEEDBACK);
+		ProxyChoice newer = ProxyChoice.proxy(proxy, ProxyChoice.direct(), NO_FEEDBACK);
+		this.cache.put(key("binance"), newer, FallbackPolicy.FAIL, Duration.ofSeconds(60));
+		this.cache.evictAnswer(key("binance"), older);
+		assertThat(this.cache.fresh(key("binance")).choice()).isSameAs(newer);
+
+		this.cache.evictAnswer(key("binance"), newer);
+		assertThat(this.cache.fresh(key("binance"))).isNull();
+		assertThat(this.cache.askedForEachConnection(key("binance"))).isFalse();
+		assertThat(this.cache.lastPolicy(key("binance"))).isEqualTo(FallbackPolicy.FAIL);
 	}
 
 	private static AnswerCache.Key key(String exchange) {

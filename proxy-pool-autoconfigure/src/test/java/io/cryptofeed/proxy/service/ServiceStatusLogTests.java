@@ -1,7 +1,10 @@
 package io.cryptofeed.proxy.service;
 
+import java.time.Duration;
+
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
+import io.cryptofeed.proxy.core.TestClock;
 import io.cryptofeed.proxy.service.ServiceCallException.Reason;
 import io.cryptofeed.proxy.testsupport.CapturedLog;
 import org.junit.jupiter.api.Test;
@@ -10,7 +13,41 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ServiceStatusLogTests {
 
-	private final ServiceStatusLog log = new ServiceStatusLog();
+	private final TestClock clock = new TestClock();
+
+	private final ServiceStatusLog log = new ServiceStatusLog(this.clock.ticker());
+
+	/**
+	 * A service that keeps giving a proxy the exchange limits makes each answer through it
+	 * limited: one WARN per proxy, exchange and type a minute, the others at DEBUG.
+	 */
+	@Test
+	void aLimitedProxyIsOneWarningAMinutePerExchangeAndType() {
+		ProxyEndpoint proxy = ProxyEndpoint.parse("socks5://feed:canary@10.0.0.6:1080");
+		try (CapturedLog captured = CapturedLog.of(ServiceProxySource.class)) {
+			for (int i = 0; i < 3; i++) {
+				this.log.proxyRateLimited(proxy, "binance", ConnectionType.HTTP, 429, 30L);
+				this.clock.advance(Duration.ofSeconds(10));
+			}
+			this.log.proxyRateLimited(proxy, "binance", ConnectionType.WEBSOCKET, 418, null);
+			this.log.proxyRateLimited(proxy, "bybit", ConnectionType.HTTP, 403, null);
+			this.clock.advance(Duration.ofSeconds(30));
+			this.log.proxyRateLimited(proxy, "binance", ConnectionType.HTTP, 429, null);
+
+			assertThat(captured.warnings()).containsExactly(
+					warning("exchange=binance type=http status=429 retry-after=30s"),
+					warning("exchange=binance type=websocket status=418 retry-after=none"),
+					warning("exchange=bybit type=http status=403 retry-after=none"),
+					warning("exchange=binance type=http status=429 retry-after=none"));
+			assertThat(captured.lines()).filteredOn((line) -> line.startsWith("FINE proxy service's proxy rate-limited"))
+				.hasSize(2);
+		}
+	}
+
+	private static String warning(String limited) {
+		return "WARNING proxy service's proxy rate-limited: proxy=socks5://***@10.0.0.6:1080 " + limited
+				+ "; the service is told, and the answer naming it is not reused";
+	}
 
 	@Test
 	void anOutageIsOneWarningAlthoughItsBreakerLetsTrialsFailTheSameWay() {

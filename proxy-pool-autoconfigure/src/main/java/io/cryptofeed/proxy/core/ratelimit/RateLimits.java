@@ -120,6 +120,14 @@ public final class RateLimits implements PoolsListener {
 		return this.exchanges.computeIfAbsent(id, this::newLimits);
 	}
 
+	/**
+	 * The policy an exchange's limits follow, without keeping anything for the exchange: what a
+	 * proxy the pools do not own (the proxy service's) is judged by.
+	 */
+	public RateLimitPolicy policyOf(String exchange) {
+		return this.policies.of(exchange.toLowerCase(Locale.ROOT));
+	}
+
 	private ExchangeLimits newLimits(String id) {
 		return new ExchangeLimits(id, this.policies.of(id), this.clock, this.listeners);
 	}

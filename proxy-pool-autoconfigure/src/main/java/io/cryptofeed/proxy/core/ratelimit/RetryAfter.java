@@ -12,9 +12,10 @@ import java.util.Locale;
 /**
  * Reads an HTTP {@code Retry-After} value: delay seconds or an HTTP date, in any of the three
  * formats RFC 9110 has a recipient accept (the preferred one, and the obsolete RFC 850 and
- * asctime ones).
+ * asctime ones). Public for the proxy service's client, which tells the service how long the
+ * exchange asked its proxy to wait, not for applications.
  */
-final class RetryAfter {
+public final class RetryAfter {
 
 	/** RFC 850 after its weekday: {@code 06-Nov-94 08:49:37 GMT}. */
 	private static final DateTimeFormatter RFC_850 = DateTimeFormatter.ofPattern("dd-MMM-yy HH:mm:ss 'GMT'",
@@ -30,7 +31,7 @@ final class RetryAfter {
 	 * The delay the value asks for, or {@code null} when it is absent or malformed. A date in
 	 * the past means no delay.
 	 */
-	static Duration parse(String value, Instant now) {
+	public static Duration parse(String value, Instant now) {
 		if (value == null) {
 			return null;
 		}
