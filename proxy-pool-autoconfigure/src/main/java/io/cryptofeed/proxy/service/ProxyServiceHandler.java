@@ -17,6 +17,7 @@ import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.ratelimit.ExchangeLimits;
 import io.cryptofeed.proxy.core.ratelimit.PoolRateLimitedException;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import reactor.core.publisher.Mono;
@@ -36,7 +37,9 @@ import org.springframework.web.server.ServerWebInputException;
  * member of the pool its exchange and connection type resolve to, through that exchange's limits
  * as a local connection does (members resting for the exchange are passed over, each answer
  * spends one use of a budget); feedback feeds the reported member's outcomes (its circuit
- * breaker) as if this application had connected through it.
+ * breaker) as if this application had connected through it, and a report of the exchange's
+ * limiting status puts the member to rest for the exchange as if it had answered this
+ * application so.
  */
 public final class ProxyServiceHandler {
 
@@ -162,6 +165,10 @@ public final class ProxyServiceHandler {
 			return json(HttpStatus.NOT_FOUND,
 					Map.of("error", "the proxy is not a member of the pool for this exchange and connection type"));
 		}
+		if (feedback.status() != null) {
+			exchangeAnswered(pool.get(), member, feedback);
+			return ServerResponse.accepted().build();
+		}
 		Duration latency = Duration.ofMillis(Math.max(0, feedback.latencyMs()));
 		for (ProxyOutcomes outcome : this.outcomes) {
 			if (feedback.success()) {
@@ -173,6 +180,22 @@ public final class ProxyServiceHandler {
 			}
 		}
 		return ServerResponse.accepted().build();
+	}
+
+	/**
+	 * The exchange answered a client through the member with this status: one of the exchange's
+	 * {@code rate-limit.statuses} puts the member to rest for it as an answer to this
+	 * application's own connection would (its {@code Retry-After}, strikes, a geo-block's
+	 * cooldown), any other changes nothing. An answer, not a connect: the breaker hears nothing.
+	 */
+	private void exchangeAnswered(ProxyPool pool, PoolMember member, ProxyFeedback feedback) {
+		int status = feedback.status();
+		ExchangeLimits limits = this.rateLimits.forRoute(exchange(feedback.exchangeId()), pool.key());
+		if (limits.policy().coolsDown(status)) {
+			Long wait = feedback.retryAfterSeconds();
+			// the exchange's Retry-After, in seconds as the header's first form writes them
+			limits.responded(pool, member, status, (wait != null && wait > 0) ? wait.toString() : null);
+		}
 	}
 
 	private boolean unreadable(Throwable error) {

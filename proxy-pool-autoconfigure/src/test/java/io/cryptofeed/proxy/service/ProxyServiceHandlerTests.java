@@ -289,6 +289,46 @@ class ProxyServiceHandlerTests {
 				+ "ConnectException: refused", "ok http://127.0.0.1:3128 12");
 	}
 
+	/**
+	 * A report of the exchange's limited answer through a member rests the member for that
+	 * exchange as this application's own answer would (the Retry-After it carries, else the
+	 * policy's cooldown), and is no connect outcome: its breaker hears nothing.
+	 */
+	@Test
+	void feedbackWithALimitedStatusRestsTheMemberForItsExchangeAndFeedsNoBreaker() {
+		WebTestClient client = open();
+		limited(client, "socks5://feed@127.0.0.1:1080", "binance", ",\"status\":418,\"retry_after_seconds\":120")
+			.exchange()
+			.expectStatus()
+			.isAccepted();
+		limited(client, HTTP, "kraken", ",\"status\":429").exchange().expectStatus().isAccepted();
+
+		ProxyPool pool = defaultPool();
+		assertThat(this.rateLimits.remainingCooldownSeconds("binance", pool.members().get(0))).isEqualTo(120);
+		assertThat(this.rateLimits.remainingCooldownSeconds("kraken", pool.members().get(1)))
+			.isEqualTo(RateLimitPolicy.DEFAULTS.cooldown().toSeconds());
+		assertThat(this.rateLimits.stateOf(pool.members().get(0)).get("binance").lastStatus()).isEqualTo(418);
+		assertThat(this.outcomes).isEmpty();
+		for (int i = 0; i < 3; i++) {
+			assertThat(proxyUrl(client, "binance")).isEqualTo(HTTP);
+			assertThat(proxyUrl(client, "kraken")).isEqualTo(SOCKS);
+		}
+		assertThat(List.of(proxyUrl(client, "okx"), proxyUrl(client, "okx"))).containsExactlyInAnyOrder(SOCKS, HTTP);
+	}
+
+	/** A status that does not limit the exchange here changes nothing, its breaker included. */
+	@Test
+	void feedbackWithAStatusOutsideTheExchangesStatusesChangesNothing() {
+		WebTestClient client = open();
+		for (String status : new String[] { "500", "200", "-1" }) {
+			limited(client, HTTP, "binance", ",\"status\":" + status + ",\"retry_after_seconds\":60").exchange()
+				.expectStatus()
+				.isAccepted();
+		}
+		assertThat(this.rateLimits.stateOf(defaultPool().members().get(1))).isEmpty();
+		assertThat(this.outcomes).isEmpty();
+	}
+
 	@Test
 	void feedbackAboutAnotherUserOfTheSameAddressIsNotApplied() {
 		report(open(), "socks5://other@127.0.0.1:1080", false, "refused").exchange().expectStatus().isNotFound();
@@ -409,6 +449,17 @@ class ProxyServiceHandlerTests {
 			.uri(ProxyRequest.PATH)
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Map.of("exchange_id", "binance", "connection_type", "http", "client_id", "feed-7"));
+	}
+
+	/** A report of a tunnel that worked, for the exchange, with the fields {@code more} adds. */
+	private static WebTestClient.RequestHeadersSpec<?> limited(WebTestClient client, String url, String exchange,
+			String more) {
+		return client.post()
+			.uri(ProxyFeedback.PATH)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"proxy_url\":\"" + url + "\",\"exchange_id\":\"" + exchange + "\",\"connection_type\":\"http\","
+					+ "\"success\":true,\"latency_ms\":12,\"timestamp\":\"2026-11-02T08:00:00Z\",\"client_id\":\"feed-7\""
+					+ more + "}");
 	}
 
 	private static WebTestClient.RequestHeadersSpec<?> report(WebTestClient client, String url, boolean success,

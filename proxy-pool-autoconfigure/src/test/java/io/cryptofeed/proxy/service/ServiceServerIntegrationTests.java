@@ -9,8 +9,10 @@ import com.jayway.jsonpath.JsonPath;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
@@ -118,6 +120,37 @@ class ServiceServerIntegrationTests {
 				whoami(client);
 			}
 			assertThat(this.target.requestsByPeer()).containsOnly(Map.entry(SECOND_PEER, 6));
+		});
+	}
+
+	/**
+	 * The exchange limits the first member's address for a client: the client's report rests
+	 * the member for that exchange here, as an answer to this application's own connection
+	 * would, so the server's next answers for it name the other member; its breaker stays closed.
+	 */
+	@Test
+	void aLimitedAnswerAClientReportsRestsTheMemberForThatExchange() {
+		ProxyPool pool = serverPool();
+		PoolMember limited = pool.members().get(0);
+		RateLimits rateLimits = this.server.getBean(RateLimits.class);
+		run(client(TOKEN), (context, client) -> {
+			await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+				// round-robin on the server: the first member's turn comes within two connections
+				client.get()
+					.uri(this.target.baseUrl() + "/status/429?retry-after=300&peer=" + FIRST_PEER)
+					.attribute(ProxyAttributes.EXCHANGE, "binance")
+					.exchangeToMono((response) -> response.releaseBody())
+					.block(Duration.ofSeconds(10));
+				assertThat(rateLimits.remainingCooldownSeconds("binance", limited)).isGreaterThan(290);
+			});
+			assertThat(this.server.getBean(MemberCircuitBreakers.class).breakerOf(limited).getState())
+				.isEqualTo(CircuitBreaker.State.CLOSED);
+			assertThat(rateLimits.remainingCooldownSeconds("kraken", limited)).isZero();
+			this.target.resetCounters();
+			for (int i = 0; i < 4; i++) {
+				whoami(client);
+			}
+			assertThat(this.target.requestsByPeer()).containsOnly(Map.entry(SECOND_PEER, 4));
 		});
 	}
 
