@@ -22,6 +22,7 @@ import io.cryptofeed.proxy.breaker.BreakerSettings;
 import io.cryptofeed.proxy.core.AddressRange;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.Durations;
+import io.cryptofeed.proxy.core.ExchangeIds;
 import io.cryptofeed.proxy.core.InvalidProxyUrlException;
 import io.cryptofeed.proxy.core.MemberSpec;
 import io.cryptofeed.proxy.core.PoolKey;
@@ -121,15 +122,18 @@ public final class ProxyConfigurationCompiler {
 						"put settings for every exchange under cryptofeed.proxy.default");
 				return;
 			}
-			String clash = exchangeIds.putIfAbsent(normalized, id);
+			// requests name an exchange by the rule of ExchangeIds: one id per exchange
+			String clash = exchangeIds.putIfAbsent(ExchangeIds.fold(normalized), id);
 			if (clash != null) {
 				// Spring binds each spelling with the values of every spelling: the same values are
 				// one exchange written in two cases in two sources (Binance in YAML, BINANCE in a variable)
 				if (BoundValues.same(properties.getExchanges().get(clash), exchange)) {
 					return;
 				}
-				violations.add(path, null, "exchange ids are case-insensitive and '" + clash + "' is configured too",
-						"merge the two into one exchange block");
+				violations.add(path, null,
+						prefix + "." + PoolKey.exchangePath(clash)
+								+ " names this exchange too: exchange ids match ignoring case, '-' and '_'",
+						"merge the two blocks into one, under one spelling of the id");
 				return;
 			}
 			List<String> patterns = compileHosts(normalized, path, exchange, patternOwners, violations);

@@ -1,6 +1,7 @@
 package io.cryptofeed.proxy.autoconfigure;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,6 +15,7 @@ import io.cryptofeed.proxy.autoconfigure.ProxyProperties.RateLimit;
 import io.cryptofeed.proxy.autoconfigure.ProxyProperties.Settings;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.Durations;
+import io.cryptofeed.proxy.core.ExchangeIds;
 import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.ratelimit.Budget;
 import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicies;
@@ -36,13 +38,16 @@ final class RateLimitCompiler {
 		RateLimitPolicy defaults = policy(prefix + ".default", properties.getDefault(), RateLimitPolicy.DEFAULTS,
 				violations);
 		Map<String, RateLimitPolicy> exchanges = new LinkedHashMap<>();
+		Set<String> folded = new HashSet<>();
 		VariableSpellings variableSpellings = new VariableSpellings(properties.getExchanges());
 		properties.getExchanges().forEach((id, settings) -> {
 			String normalized = id.strip().toLowerCase(Locale.ROOT);
-			// empty, 'default' and duplicate ids are reported with the pools; a variable's
-			// spelling of an id with a dash is that exchange, compiled under the id written
-			if (!normalized.isEmpty() && !normalized.equals(PoolKey.DEFAULT) && !exchanges.containsKey(normalized)
-					&& !variableSpellings.spellsAnother(normalized, settings)) {
+			// empty, 'default' and duplicate ids (by the rule of ExchangeIds) are reported with the
+			// pools; a variable's spelling of an id with a dash is that exchange, compiled under the
+			// id written
+			if (!normalized.isEmpty() && !normalized.equals(PoolKey.DEFAULT)
+					&& !variableSpellings.spellsAnother(normalized, settings)
+					&& folded.add(ExchangeIds.fold(normalized))) {
 				exchanges.put(normalized, policy(prefix + "." + PoolKey.exchangePath(id), settings, defaults, violations));
 			}
 		});

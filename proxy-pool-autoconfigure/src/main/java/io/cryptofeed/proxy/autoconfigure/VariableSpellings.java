@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.cryptofeed.proxy.autoconfigure.ProxyProperties.ExchangeSettings;
+import io.cryptofeed.proxy.core.ExchangeIds;
 
 /**
  * Which exchange ids are only an environment variable's spelling of another. Spring binds
@@ -20,7 +21,7 @@ final class VariableSpellings {
 	VariableSpellings(Map<String, ExchangeSettings> exchanges) {
 		exchanges.forEach((id, exchange) -> {
 			String normalized = id.strip().toLowerCase(Locale.ROOT);
-			String joined = normalized.replaceAll("[-_]", "");
+			String joined = ExchangeIds.fold(normalized);
 			if (!joined.equals(normalized)) {
 				this.joined.putIfAbsent(joined, exchange);
 			}

@@ -148,6 +148,25 @@ class EnvironmentVariablesTests {
 						.isEqualTo("cryptofeed.proxy.exchanges.coinbase-pro.rate-limit.cooldown")));
 	}
 
+	/**
+	 * The original form keeps an id's underscore, in brackets, where Spring fills in nothing from
+	 * another spelling: next to a YAML block written with a dash it is a second block for the
+	 * exchange, which requests find by either spelling, so start-up stops naming both.
+	 */
+	@Test
+	void anOriginalVariableForAnExchangeThatYamlSpellsWithADashFailsStartupNamingBoth() {
+		run(this.runner.withPropertyValues("cryptofeed.proxy.exchanges.coinbase-pro.hosts[0]=*.coinbase.com"),
+				Map.of("CRYPTOFEED_PROXY_ENABLED", "true", "CRYPTOFEED_PROXY_EXCHANGES__COINBASE_PRO__HTTP__URL",
+						"http://10.0.1.1:3128"),
+				(context) -> assertThat(
+						ProxyConfigurationValidationTests.findCause(context.getStartupFailure()).violations())
+					.singleElement()
+					.asString()
+					.contains("cryptofeed.proxy.exchanges.coinbase-pro")
+					.contains("cryptofeed.proxy.exchanges.coinbase_pro")
+					.contains("merge the two blocks into one"));
+	}
+
 	@Test
 	void unrelatedVariablesAreLeftAlone() {
 		assertThat(LegacyEnvironmentVariables.map(Map.of("PATH", "/bin", "CRYPTOFEED_PROXY_ENABLED", "true",

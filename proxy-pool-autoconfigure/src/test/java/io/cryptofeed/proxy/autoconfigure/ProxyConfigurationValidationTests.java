@@ -130,7 +130,7 @@ class ProxyConfigurationValidationTests {
 				arguments("exchange ids differing in case",
 						List.of("cryptofeed.proxy.exchanges[Binance].http.url=http://h:1",
 								"cryptofeed.proxy.exchanges[binance].http.url=http://h:2"),
-						"cryptofeed.proxy.exchanges.binance", "case-insensitive"),
+						"cryptofeed.proxy.exchanges.binance", "cryptofeed.proxy.exchanges.Binance names this exchange too"),
 				// named as written, in brackets: exchanges.binance.us.… would be exchange 'binance' with a property 'us'
 				arguments("a member of an exchange whose id holds a dot",
 						List.of("cryptofeed.proxy.exchanges[binance.us].http.pool[0].url=ftp://u:canary@h:21"),
@@ -465,6 +465,43 @@ class ProxyConfigurationValidationTests {
 			.run((context) -> assertThat(findCause(context.getStartupFailure()).violations()).singleElement()
 				.satisfies((violation) -> assertThat(violation.problem())
 					.isEqualTo("max-cooldown 1m is shorter than cooldown 90s")));
+	}
+
+	/**
+	 * Ids match ignoring case, '-' and '_', as requests name them: two blocks that Spring binds
+	 * with different values (it fills what one spelling lacks from another, but never in
+	 * brackets, and never a value both set) would be one exchange with two settings. The report
+	 * names both blocks, whichever Spring bound first.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "binance_us", "\"[binance_us]\"", "binanceus", "BinanceUS", "\"[BINANCE_US]\"" })
+	void twoBlocksWhoseIdsDifferInCaseDashesOrUnderscoresFailStartupNamingBoth(String spelling) {
+		String yaml = """
+				cryptofeed.proxy.exchanges:
+				  binance-us:
+				    hosts: [ "*.binance.us" ]
+				    http.url: http://10.0.0.7:3128
+				  %s:
+				    http.url: http://10.0.0.8:3128
+				""".formatted(spelling);
+		this.runner.withInitializer((context) -> {
+			try {
+				new YamlPropertySourceLoader()
+					.load("application.yml", new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)))
+					.forEach(context.getEnvironment().getPropertySources()::addFirst);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}).run((context) -> assertThat(findCause(context.getStartupFailure()).violations()).singleElement()
+			.satisfies((violation) -> {
+				String other = "cryptofeed.proxy.exchanges." + spelling.replaceAll("[\"\\[\\]]", "");
+				assertThat(List.of(violation.property(), violation.problem())).anySatisfy(
+						(text) -> assertThat(text).contains("cryptofeed.proxy.exchanges.binance-us"))
+					.anySatisfy((text) -> assertThat(text).contains(other));
+				assertThat(violation.problem()).contains("ignoring case, '-' and '_'");
+				assertThat(violation.fix()).contains("merge the two blocks into one");
+			}));
 	}
 
 	/** YAML's "-" with nothing after it binds as a member with nothing set, not as an empty entry. */

@@ -88,6 +88,29 @@ class ReloadConfigurationTests {
 		});
 	}
 
+	/** Ids match ignoring case, '-' and '_': a reload that adds a second block for one exchange is refused. */
+	@Test
+	void aSecondBlockForOneExchangeSpeltAnotherWayIsRejectedAndTheRunningPoolKeepsServing(CapturedOutput output) {
+		this.reloadable.put("cryptofeed.proxy.exchanges.coinbase-pro.http.url", "http://127.0.0.1:3128");
+		this.runner.run((context) -> {
+			ProxyPools pools = context.getBean(ProxyPools.class);
+			ProxyPool before = pools.resolve("coinbase-pro", ConnectionType.HTTP).orElseThrow();
+
+			this.reloadable.put("cryptofeed.proxy.exchanges[COINBASE_PRO].http.url", "http://127.0.0.1:3129");
+			publishChange(context);
+
+			assertThat(context.getBean(ProxyPoolReloader.class).status().rejectionReasons()).singleElement()
+				.satisfies((reason) -> assertThat(reason).contains("cryptofeed.proxy.exchanges.coinbase-pro")
+					.contains("cryptofeed.proxy.exchanges.COINBASE_PRO")
+					.contains("merge the two blocks into one"));
+			assertThat(output).contains("proxy config reload rejected");
+			assertThat(pools.pools()).hasSize(1);
+			assertThat(pools.resolve("coinbase-pro", ConnectionType.HTTP)).containsSame(before);
+			assertThat(before.members()).singleElement()
+				.satisfies((member) -> assertThat(member.endpoint().port()).isEqualTo(3128));
+		});
+	}
+
 	/** Weights a reload brings to a pool whose strategy reads none are as silently ignored as at start-up. */
 	@Test
 	void weightsAReloadGivesAPoolWhoseStrategyIgnoresThemAreNamedInAWarning(CapturedOutput output) {
