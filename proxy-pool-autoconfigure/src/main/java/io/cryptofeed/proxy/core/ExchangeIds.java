@@ -63,8 +63,11 @@ public final class ExchangeIds {
 		return c == '-' || c == '_';
 	}
 
-	/** A character as {@link String#CASE_INSENSITIVE_ORDER} compares it. */
+	/** A character as {@link String#CASE_INSENSITIVE_ORDER} compares it; ids are ASCII, the fast case. */
 	private static char fold(char c) {
+		if (c < 0x80) {
+			return (c >= 'A' && c <= 'Z') ? (char) (c + ('a' - 'A')) : c;
+		}
 		return Character.toLowerCase(Character.toUpperCase(c));
 	}
 

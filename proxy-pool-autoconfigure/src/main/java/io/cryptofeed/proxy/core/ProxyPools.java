@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -254,17 +255,39 @@ public final class ProxyPools {
 
 	/**
 	 * The pool for a connection of this type to this exchange; empty means connect directly.
-	 * @param exchange an exchange id in any case, or {@code null} for the default settings
+	 * @param exchange an exchange id spelt any way {@link ExchangeIds} matches, or {@code null}
+	 * for the default settings
 	 */
 	public Optional<ProxyPool> resolve(String exchange, ConnectionType type) {
-		return this.routing.resolve(exchange, type);
+		return this.routing.route(exchange, type).pool();
+	}
+
+	/**
+	 * Where a connection of this type that names this exchange goes, and the id the
+	 * configuration spells the exchange with, found without allocating: the ids match by the
+	 * rule of {@link ExchangeIds}, so {@code COINBASE_PRO} finds {@code coinbase-pro}. An id
+	 * named as configured, or in another case, costs what it did before the rule.
+	 * @param exchange the id a request names, or {@code null} for the default settings
+	 */
+	public Route route(String exchange, ConnectionType type) {
+		return this.routing.route(exchange, type);
+	}
+
+	/**
+	 * The id the configuration spells the named exchange with, by the rule of
+	 * {@link ExchangeIds}; the named id in lower case when no exchange has settings of its own
+	 * under it (as {@value PoolKey#DEFAULT}).
+	 */
+	public String exchangeId(String named) {
+		Route route = this.routing.route(named, ConnectionType.HTTP);
+		return (route.exchange() != null) ? route.exchange() : named.toLowerCase(Locale.ROOT);
 	}
 
 	/** The pool for a connection to this host, found through the exchanges' host patterns; empty for a direct host. */
 	public Optional<ProxyPool> resolveForHost(String host, ConnectionType type) {
 		Routing routing = this.routing;
 		HostPatterns.Answer answer = routing.hosts.answer(host);
-		return answer.direct() ? Optional.empty() : routing.resolve(answer.exchange().orElse(null), type);
+		return answer.direct() ? Optional.empty() : routing.route(answer.exchange().orElse(null), type).pool();
 	}
 
 	/** Which exchange the host belongs to, and whether it is a direct host, in one lookup. */
@@ -335,15 +358,36 @@ public final class ProxyPools {
 	}
 
 
+	/**
+	 * Where connections that name an exchange go, for one connection type.
+	 * @param exchange the exchange's id as the configuration spells it, lower case; {@code null}
+	 * for the default settings, which also serve an exchange without settings of its own
+	 * @param pool the pool; empty means connect directly
+	 */
+	public record Route(String exchange, Optional<ProxyPool> pool) {
+
+		/** The exchange a connection that names this id belongs to: the configured id, else the one named. */
+		public String exchangeOr(String named) {
+			return (this.exchange != null) ? this.exchange : named;
+		}
+
+	}
+
 	/** Pools by key and the routes to them: immutable, replaced as a whole. */
 	private static final class Routing {
 
 		final Map<PoolKey, ProxyPool> pools;
 
-		final Map<ConnectionType, Optional<ProxyPool>> defaults = new EnumMap<>(ConnectionType.class);
+		final Map<ConnectionType, Route> defaults = new EnumMap<>(ConnectionType.class);
 
-		final Map<String, Map<ConnectionType, Optional<ProxyPool>>> exchanges = new TreeMap<>(
-				String.CASE_INSENSITIVE_ORDER);
+		/** By id ignoring case: an id named as configured, or in another case, costs one lookup. */
+		final Map<String, Map<ConnectionType, Route>> exchanges = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+
+		/**
+		 * The same by the rule of ExchangeIds, asked only when the first misses: COINBASE_PRO and
+		 * coinbasepro find coinbase-pro without allocating, at about the cost of a second lookup.
+		 */
+		final Map<String, Map<ConnectionType, Route>> byRule = new TreeMap<>(ExchangeIds.ORDER);
 
 		final Set<ConnectionType> typesWithPools = EnumSet.noneOf(ConnectionType.class);
 
@@ -364,23 +408,38 @@ public final class ProxyPools {
 			this.hosts = new HostPatterns(hostPatterns, directHosts);
 			this.directHosts = List.copyOf(directHosts);
 			for (ConnectionType type : ConnectionType.values()) {
-				this.defaults.put(type, Optional.ofNullable(byKey.get(PoolKey.ofDefault(type))));
+				this.defaults.put(type, new Route(null, Optional.ofNullable(byKey.get(PoolKey.ofDefault(type)))));
 			}
 			List<String> exchangeIds = new ArrayList<>(hostPatterns.keySet());
 			byKey.keySet().stream().filter((key) -> !key.isDefault()).map(PoolKey::settings).forEach(exchangeIds::add);
-			for (String exchange : exchangeIds) {
-				Map<ConnectionType, Optional<ProxyPool>> routes = new EnumMap<>(ConnectionType.class);
+			for (String configured : exchangeIds) {
+				String exchange = configured.toLowerCase(Locale.ROOT);
+				Map<ConnectionType, Route> known = this.byRule.get(exchange);
+				if (known != null) {
+					String other = known.get(ConnectionType.HTTP).exchange();
+					if (!other.equals(exchange)) {
+						throw new IllegalArgumentException("exchange ids '" + other + "' and '" + exchange
+								+ "' name one exchange: ids match ignoring case, '-' and '_'");
+					}
+					continue;
+				}
+				Map<ConnectionType, Route> routes = new EnumMap<>(ConnectionType.class);
 				for (ConnectionType type : ConnectionType.values()) {
 					ProxyPool own = byKey.get(new PoolKey(exchange, type));
-					routes.put(type, (own != null) ? Optional.of(own) : this.defaults.get(type));
+					routes.put(type, new Route(exchange,
+							(own != null) ? Optional.of(own) : this.defaults.get(type).pool()));
 				}
 				this.exchanges.put(exchange, routes);
+				this.byRule.put(exchange, routes);
 			}
 		}
 
-		Optional<ProxyPool> resolve(String exchange, ConnectionType type) {
+		Route route(String exchange, ConnectionType type) {
 			if (exchange != null) {
-				Map<ConnectionType, Optional<ProxyPool>> routes = this.exchanges.get(exchange);
+				Map<ConnectionType, Route> routes = this.exchanges.get(exchange);
+				if (routes == null) {
+					routes = this.byRule.get(exchange);
+				}
 				if (routes != null) {
 					return routes.get(type);
 				}

@@ -61,7 +61,10 @@ final class ConnectAttempt {
 
 	private boolean routed;
 
-	/** The exchange the connection was routed for: the named one, else the one its host patterns match. */
+	/**
+	 * The exchange the connection was routed for: the named one as the configuration spells it
+	 * (as named where it has no settings of its own), else the one its host patterns match.
+	 */
 	private String routedExchange;
 
 	/** Routed to one of the direct hosts: no pool, nor the proxy service, is to carry it. */
@@ -145,8 +148,12 @@ final class ConnectAttempt {
 	synchronized ProxyPool route(ProxyPools pools, Supplier<String> host) {
 		if (!this.routed || (this.route != null && this.route.isClosed())) {
 			if (this.exchange != null) {
-				this.routedExchange = this.exchange;
-				this.route = pools.resolve(this.exchange, this.type).orElse(null);
+				// the one lookup that finds the pool also finds how the configuration spells the
+				// exchange (COINBASE_PRO is coinbase-pro): limits, the proxy service, errors and
+				// meters all see that one id
+				ProxyPools.Route named = pools.route(this.exchange, this.type);
+				this.routedExchange = named.exchangeOr(this.exchange);
+				this.route = named.pool().orElse(null);
 			}
 			else {
 				HostPatterns.Answer answer = pools.hostAnswer(host.get());
@@ -180,21 +187,31 @@ final class ConnectAttempt {
 				&& pools.resolve(exchange, this.type).orElse(null) == this.route;
 	}
 
+	/**
+	 * The exchange {@link #route} routed the connection for: a named one as the configuration
+	 * spells it (as named where it has no settings of its own), else the one whose host
+	 * patterns match; {@code null} before routing, or when neither names one.
+	 */
+	synchronized String routedFor() {
+		return this.routedExchange;
+	}
+
 	/** Whether {@link #route} found the target to be one of the direct hosts (and no exchange was named). */
 	synchronized boolean toDirectHost() {
 		return this.toDirectHost;
 	}
 
 	/**
-	 * The exchange as errors name it: the named one, else the one whose host patterns
-	 * matched, else the settings block of the pool the connection went through.
+	 * The exchange as errors name it: once routed, the one it was routed for (a named one as
+	 * the configuration spells it); before, the named one; else the settings block of the pool
+	 * the connection went through.
 	 */
 	synchronized String routedExchange() {
-		if (this.exchange != null) {
-			return this.exchange;
-		}
 		if (this.routedExchange != null) {
 			return this.routedExchange;
+		}
+		if (this.exchange != null) {
+			return this.exchange;
 		}
 		return (this.pool != null) ? this.pool.key().settings() : null;
 	}

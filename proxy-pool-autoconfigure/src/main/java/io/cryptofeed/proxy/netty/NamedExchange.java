@@ -6,7 +6,9 @@ import reactor.util.context.ContextView;
 /**
  * The exchange a request names under {@link ProxyAttributes#EXCHANGE}, as a request attribute
  * or in the Reactor context. Both read any value by its {@code toString()}, so that an enum of
- * the application's names its exchange in either place, as a String does.
+ * the application's names its exchange in either place, as a String does; the connection's
+ * routing then finds the id as configured ({@code COINBASE_PRO} is {@code coinbase-pro}, see
+ * {@link io.cryptofeed.proxy.core.ExchangeIds}).
  */
 final class NamedExchange {
 

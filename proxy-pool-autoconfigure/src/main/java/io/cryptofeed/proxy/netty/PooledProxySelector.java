@@ -81,7 +81,7 @@ final class PooledProxySelector
 			}
 			ProxyChoice fallback = attempt.useFallback();
 			Mono<ProxyChoice> choice = (fallback != null) ? Mono.just(fallback)
-					: this.source.choose(exchange(attempt, config), this.type);
+					: this.source.choose(attempt.routedFor(), this.type);
 			return choice.defaultIfEmpty(ProxyChoice.embedded()).flatMap((chosen) -> follow(chosen, attempt, config, spec));
 		});
 	}
@@ -111,7 +111,7 @@ final class PooledProxySelector
 			boolean directHost = (attempt != null) ? attempt.toDirectHost()
 					: this.pools.isDirectHost(host(config.uri()));
 			if (!directHost && attempt != null && attempt.exchange() != null) {
-				this.directRoutes.namedExchangeWithoutPool(attempt.exchange(), this.type);
+				this.directRoutes.namedExchangeWithoutPool(attempt.routedFor(), this.type);
 			}
 			return direct(config, spec, directHost ? DirectRoutes.Reason.DIRECT_HOST : DirectRoutes.Reason.NO_POOL);
 		}
@@ -142,12 +142,6 @@ final class PooledProxySelector
 			.nonProxyHostsPredicate((a) -> true);
 		String host = host(config.uri());
 		return this.directLookups.ready(host) ? Mono.just(direct) : this.directLookups.thenOnWorker(host, direct);
-	}
-
-	/** The exchange the source is asked about: the request's, else the one whose host patterns match. */
-	private String exchange(ConnectAttempt attempt, HttpClientConfig config) {
-		return (attempt.exchange() != null) ? attempt.exchange()
-				: this.pools.exchangeForHost(host(config.uri())).orElse(null);
 	}
 
 	static String host(String uri) {

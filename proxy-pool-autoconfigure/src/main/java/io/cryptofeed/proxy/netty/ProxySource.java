@@ -12,8 +12,10 @@ public interface ProxySource {
 
 	/**
 	 * The choice for one connect.
-	 * @param exchange the exchange id, or {@code null} when neither the request nor the host
-	 * patterns name one
+	 * @param exchange the exchange id, as the configuration spells it where the exchange has
+	 * settings of its own (a request that names {@code COINBASE_PRO} is asked about as
+	 * {@code coinbase-pro}, see {@link io.cryptofeed.proxy.core.ExchangeIds}), or {@code null}
+	 * when neither the request nor the host patterns name one
 	 * @param type the connection type
 	 * @return the choice; an error only to fail the connection on purpose
 	 */

@@ -32,6 +32,41 @@ class ProxyPoolsTests {
 				this.pools.resolve("binance", ConnectionType.WEBSOCKET).orElseThrow());
 	}
 
+	/**
+	 * Ids match ignoring case, '-' and '_' (ExchangeIds): an enum constant's name finds the
+	 * exchange configured with a dash, and the route tells the id as configured, also for an
+	 * exchange with host patterns only, whose connections take the default pool.
+	 */
+	@Test
+	void anIdSpeltWithUnderscoresOrWithoutDashesFindsTheExchangeAndItsConfiguredId() {
+		ProxyPools spelt = ProxyPools.of(
+				List.of(spec("default", ConnectionType.HTTP, 0), spec("coinbase-pro", ConnectionType.HTTP, 1)),
+				Map.of("coinbase-pro", List.of(), "gate_io", List.of("*.gate.io")), strategies::create);
+		for (String named : List.of("COINBASE_PRO", "CoinbasePro", "coinbasepro", "coinbase_pro", "Coinbase-Pro")) {
+			ProxyPools.Route route = spelt.route(named, ConnectionType.HTTP);
+			assertThat(route.exchange()).as(named).isEqualTo("coinbase-pro");
+			assertThat(memberOf(route.pool().orElseThrow())).as(named).isEqualTo(1);
+			assertThat(spelt.exchangeId(named)).as(named).isEqualTo("coinbase-pro");
+		}
+		ProxyPools.Route gate = spelt.route("GATE-IO", ConnectionType.HTTP);
+		assertThat(gate.exchange()).isEqualTo("gate_io");
+		assertThat(memberOf(gate.pool().orElseThrow())).isZero();
+		ProxyPools.Route unknown = spelt.route("COINBASE", ConnectionType.HTTP);
+		assertThat(unknown.exchange()).as("no settings of its own: the default's route").isNull();
+		assertThat(unknown.exchangeOr("COINBASE")).isEqualTo("COINBASE");
+		assertThat(spelt.exchangeId("COINBASE")).isEqualTo("coinbase");
+		assertThat(spelt.exchangeId("DEFAULT")).isEqualTo(PoolKey.DEFAULT);
+	}
+
+	/** Compiled configuration never gets here (start-up names both blocks): one id per exchange. */
+	@Test
+	void twoIdsThatNameOneExchangeAreRejected() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ProxyPools.of(List.of(spec("coinbase-pro", ConnectionType.HTTP, 1)),
+					Map.of("coinbasepro", List.of()), strategies::create))
+			.withMessageContaining("'coinbasepro' and 'coinbase-pro' name one exchange");
+	}
+
 	@Test
 	void anExchangeWithoutAPoolForTheTypeUsesTheDefault() {
 		assertThat(memberOf(this.pools.resolve("kraken", ConnectionType.HTTP).orElseThrow())).isZero();

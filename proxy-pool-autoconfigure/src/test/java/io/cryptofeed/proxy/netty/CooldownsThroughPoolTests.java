@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.cryptofeed.proxy.actuate.CooldownMetrics;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
@@ -15,6 +16,8 @@ import io.cryptofeed.proxy.core.ratelimit.LimitState;
 import io.cryptofeed.proxy.core.ratelimit.PoolRateLimitedException;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -136,6 +139,33 @@ class CooldownsThroughPoolTests {
 		});
 	}
 
+	/**
+	 * Ids match ignoring case, '-' and '_': a 429 to a request that names its exchange by the
+	 * enum constant COINBASE_PRO rests the member for exchange coinbase-pro, for that exchange's
+	 * cooldown, counted under that one id; a request naming it as configured passes it over.
+	 */
+	@Test
+	void aCooldownUnderAnEnumConstantRestsTheMemberForTheExchangeConfiguredWithADash() {
+		run((context, client) -> {
+			RateLimits limits = context.getBean(RateLimits.class);
+			MeterRegistry registry = new SimpleMeterRegistry();
+			new CooldownMetrics(limits).bindTo(registry);
+			for (int i = 0; i < 3; i++) {
+				get(client, Venue.COINBASE_PRO, "/status/429?peer=" + FIRST);
+			}
+			PoolMember limited = pool(context).members().get(0);
+			assertThat(limits.stateOf(limited)).containsOnlyKeys("coinbase-pro");
+			assertThat(limits.stateOf(limited).get("coinbase-pro").cooldownRemaining()).isEqualTo(Duration.ofSeconds(42));
+			assertThat(registry.find("cryptofeed.proxy.cooldowns").counters()).singleElement()
+				.satisfies((counter) -> assertThat(counter.getId().getTag("exchange")).isEqualTo("coinbase-pro"));
+			this.trio.target.resetCounters();
+
+			assertThat(whoami(client, "coinbase-pro", 12)).doesNotContain(FIRST).hasSize(12);
+			assertThat(whoami(client, Venue.COINBASE_PRO, 12)).doesNotContain(FIRST).hasSize(12);
+			assertThat(whoami(client, Venue.KRAKEN, 6)).contains(FIRST);
+		}, "cryptofeed.proxy.exchanges.coinbase-pro.rate-limit.cooldown=42s");
+	}
+
 	@Test
 	void withRetryOnCooldownAGetIsAnsweredThroughAnotherMember() {
 		run((context, client) -> {
@@ -185,7 +215,7 @@ class CooldownsThroughPoolTests {
 			});
 	}
 
-	private List<String> whoami(WebClient client, String exchange, int times) {
+	private List<String> whoami(WebClient client, Object exchange, int times) {
 		List<String> peers = new ArrayList<>();
 		for (int i = 0; i < times; i++) {
 			peers.add(get(client, exchange, "/whoami").body());
@@ -193,7 +223,8 @@ class CooldownsThroughPoolTests {
 		return peers;
 	}
 
-	private Answer get(WebClient client, String exchange, String path) {
+	/** @param exchange named as a request attribute: an id, or an enum constant of the application's */
+	private Answer get(WebClient client, Object exchange, String path) {
 		WebClient.RequestHeadersSpec<?> request = client.get().uri(this.trio.target.baseUrl() + path);
 		if (exchange != null) {
 			request = request.attribute(ProxyAttributes.EXCHANGE, exchange);

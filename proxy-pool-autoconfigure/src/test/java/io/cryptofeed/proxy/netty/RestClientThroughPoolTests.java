@@ -405,6 +405,23 @@ class RestClientThroughPoolTests {
 			});
 	}
 
+	/** Ids match ignoring case, '-' and '_': the enum constant COINBASE_PRO names exchange coinbase-pro. */
+	@Test
+	void anEnumConstantAttributeNamesTheExchangeConfiguredWithADash() {
+		runner().withPropertyValues("cryptofeed.proxy.exchanges.coinbase-pro.http.url=" + this.trio.second.url(),
+				"cryptofeed.proxy.default.http.url=" + this.trio.first.url())
+			.run((context) -> {
+				RestClient client = context.getBean(RestClient.Builder.class).build();
+				String peer = client.get()
+					.uri(this.target.baseUrl() + "/whoami")
+					.attribute(ProxyAttributes.EXCHANGE, Venue.COINBASE_PRO)
+					.retrieve()
+					.body(String.class);
+				assertThat(peer).isEqualTo("127.0.0.12");
+				assertThat(this.trio.first.tunnels()).isZero();
+			});
+	}
+
 	@Test
 	void aDirectHostIsReachedWithoutAProxyAndCounted() {
 		runner().withPropertyValues("cryptofeed.proxy.direct-hosts=localhost",

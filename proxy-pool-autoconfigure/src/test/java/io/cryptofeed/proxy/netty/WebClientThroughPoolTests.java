@@ -305,7 +305,7 @@ class WebClientThroughPoolTests {
 	/**
 	 * An exchange named in the Reactor context by a value of the application's own type (an
 	 * enum, as trading code has): read by its toString, as a request attribute is, and matched
-	 * case-insensitively, so that BINANCE takes exchange binance's pool.
+	 * ignoring case, '-' and '_', so that BINANCE takes exchange binance's pool.
 	 */
 	@Test
 	void anExchangeNamedInTheReactorContextByAnEnumChoosesThatExchangesPool() {
@@ -321,6 +321,40 @@ class WebClientThroughPoolTests {
 				.block(Duration.ofSeconds(10));
 			assertThat(peer).isEqualTo("127.0.0.12");
 			assertThat(whoami(client)).isEqualTo("127.0.0.11");
+		});
+	}
+
+	/**
+	 * Ids match ignoring case, '-' and '_', as Spring binds them: an enum constant names the
+	 * exchange configured with a dash or underscore, as a request attribute and in the Reactor
+	 * context, and its pool's proxy carries the request (the default's opens no tunnel).
+	 */
+	@ParameterizedTest(name = "{0} names {1}")
+	@CsvSource({ "COINBASE_PRO, coinbase-pro", "COINBASE_PRO, coinbasepro", "GATE_IO, gate-io", "GATE_IO, gate_io" })
+	void anEnumConstantNamesTheExchangeConfiguredWithADashOrUnderscore(Venue venue, String configured) {
+		String[] properties = { "cryptofeed.proxy.exchanges." + configured + ".http.url=" + this.second.url(),
+				"cryptofeed.proxy.default.http.url=" + this.first.url() };
+		TransportTestSupport.runner().withPropertyValues(properties).run((context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			String byAttribute = client.get()
+				.uri(this.target.baseUrl() + "/whoami")
+				.attribute(ProxyAttributes.EXCHANGE, venue)
+				.retrieve()
+				.bodyToMono(String.class)
+				.block(Duration.ofSeconds(10));
+			String byContext = client.get()
+				.uri(this.target.baseUrl() + "/whoami")
+				.retrieve()
+				.bodyToMono(String.class)
+				.contextWrite(Context.of(ProxyAttributes.EXCHANGE, venue))
+				.block(Duration.ofSeconds(10));
+			assertThat(byAttribute).isEqualTo("127.0.0.12");
+			assertThat(byContext).isEqualTo("127.0.0.12");
+			assertThat(this.second.tunnels()).isPositive();
+			assertThat(this.first.tunnels()).isZero();
+			assertThat(context.getBean(ProxyPoolHttpClients.class)
+				.directRoutes()
+				.count(ConnectionType.HTTP, DirectRoutes.Reason.NO_POOL)).isZero();
 		});
 	}
 

@@ -745,6 +745,21 @@ class WebSocketThroughPoolTests {
 		});
 	}
 
+	/** Ids match ignoring case, '-' and '_': the enum constant COINBASE_PRO names exchange coinbase-pro. */
+	@Test
+	void anEnumConstantInTheReactorContextNamesTheExchangeConfiguredWithADash() {
+		String[] properties = { "cryptofeed.proxy.exchanges.coinbase-pro.websocket.url=" + this.second.url(),
+				"cryptofeed.proxy.default.websocket.url=" + this.first.url() };
+		TransportTestSupport.runner().withPropertyValues(properties).run((context) -> {
+			WebSocketClient client = context.getBean(WebSocketClient.class);
+			String viaCoinbase = firstFrame(client, (mono) -> mono.contextWrite((c) -> c.put(ProxyAttributes.EXCHANGE,
+					Venue.COINBASE_PRO)));
+			assertThat(viaCoinbase).isEqualTo("peer=127.0.0.22");
+			assertThat(this.second.tunnels()).isOne();
+			assertThat(this.first.tunnels()).isZero();
+		});
+	}
+
 	@Test
 	void aSessionToADirectHostOpensWithoutAProxy() {
 		String[] properties = { "cryptofeed.proxy.direct-hosts=127.0.0.0/8",

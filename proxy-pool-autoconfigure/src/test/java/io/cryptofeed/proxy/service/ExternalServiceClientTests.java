@@ -94,6 +94,38 @@ class ExternalServiceClientTests {
 		});
 	}
 
+	/**
+	 * Ids match ignoring case, '-' and '_': a request naming its exchange by the enum constant
+	 * COINBASE_PRO asks the service for the id the configuration spells, and a request naming
+	 * it so reuses that answer.
+	 */
+	@Test
+	void theServiceIsAskedForTheConfiguredIdOfAnExchangeNamedByAnEnumConstant() {
+		this.fixture.answerWithProxy(60L, "embedded_fallback");
+		run(this.fixture.runner().withPropertyValues("cryptofeed.proxy.exchanges.coinbase-pro.hosts=*.coinbase.test"),
+				(context, client) -> {
+					String peer = client.get()
+						.uri(this.fixture.target.baseUrl() + "/whoami")
+						.attribute(ProxyAttributes.EXCHANGE, Desk.COINBASE_PRO)
+						.retrieve()
+						.bodyToMono(String.class)
+						.block(Duration.ofSeconds(10));
+					assertThat(peer).isEqualTo(SERVICE_PEER);
+					assertThat(this.fixture.whoami(client, "coinbase-pro")).isEqualTo(SERVICE_PEER);
+					assertThat(this.fixture.requests()).singleElement()
+						.satisfies((request) -> assertThat(
+								(String) JsonPath.read(request.getBodyAsString(), "$.exchange_id"))
+							.isEqualTo("coinbase-pro"));
+				});
+	}
+
+	/** Exchanges as trading code names them. */
+	private enum Desk {
+
+		COINBASE_PRO
+
+	}
+
 	@Test
 	void theRegionAndMetadataTravelWithEachRequest() {
 		this.fixture.answerWithProxy(60L, "embedded_fallback");
