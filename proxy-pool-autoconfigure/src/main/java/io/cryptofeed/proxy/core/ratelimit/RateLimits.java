@@ -98,18 +98,18 @@ public final class RateLimits implements PoolsListener {
 		return forExchange((exchange != null) ? exchange : pool.settings());
 	}
 
-	/** The limits of an exchange, created on first use with its policy. */
+	/**
+	 * The limits of an exchange, created on first use with its policy. An exchange with
+	 * settings of its own has one set of limits, kept under its id as configured, whichever
+	 * way {@link io.cryptofeed.proxy.core.ExchangeIds} lets a request spell it; another is
+	 * kept under the id named, in lower case.
+	 */
 	public ExchangeLimits forExchange(String exchange) {
-		// ids from the routing are lower case already: found without a copy
-		ExchangeLimits limits = this.exchanges.get(exchange);
+		ExchangeLimits limits = kept(exchange);
 		if (limits != null) {
 			return limits;
 		}
-		String id = exchange.toLowerCase(Locale.ROOT);
-		limits = this.exchanges.get(id);
-		if (limits != null) {
-			return limits;
-		}
+		String id = idOf(exchange);
 		if (this.exchanges.size() >= this.forgetAt) {
 			// forgetting one loses only the strikes of its past cooldowns (a connect still holding
 			// it looks it up again for each selection and cooldown); while most restrict someone,
@@ -122,10 +122,37 @@ public final class RateLimits implements PoolsListener {
 
 	/**
 	 * The policy an exchange's limits follow, without keeping anything for the exchange: what a
-	 * proxy the pools do not own (the proxy service's) is judged by.
+	 * proxy the pools do not own (the proxy service's) is judged by. Found in any spelling the
+	 * rule of {@link io.cryptofeed.proxy.core.ExchangeIds} matches, without a copy.
 	 */
 	public RateLimitPolicy policyOf(String exchange) {
-		return this.policies.of(exchange.toLowerCase(Locale.ROOT));
+		return this.policies.of(exchange);
+	}
+
+	/**
+	 * The exchange's limits if they are kept: found without a copy under the id as configured,
+	 * which is what the routing hands on (COINBASE_PRO is routed as coinbase-pro); an id in
+	 * another case costs a lower-case copy, and one spelt otherwise a look at the policies too.
+	 */
+	private ExchangeLimits kept(String exchange) {
+		ExchangeLimits limits = this.exchanges.get(exchange);
+		if (limits != null) {
+			return limits;
+		}
+		String lowerCase = exchange.toLowerCase(Locale.ROOT);
+		limits = this.exchanges.get(lowerCase);
+		if (limits != null) {
+			return limits;
+		}
+		String configured = this.policies.exchangeId(lowerCase);
+		return (configured != null) ? this.exchanges.get(configured) : null;
+	}
+
+	/** The id the exchange's limits are kept under: as configured, else as named in lower case. */
+	private String idOf(String exchange) {
+		String lowerCase = exchange.toLowerCase(Locale.ROOT);
+		String configured = this.policies.exchangeId(lowerCase);
+		return (configured != null) ? configured : lowerCase;
 	}
 
 	private ExchangeLimits newLimits(String id) {
@@ -152,7 +179,7 @@ public final class RateLimits implements PoolsListener {
 
 	/** Seconds the member still rests for the exchange; 0 when it does not, or the exchange never limited it. */
 	public double remainingCooldownSeconds(String exchange, PoolMember member) {
-		ExchangeLimits limits = this.exchanges.get(exchange.toLowerCase(Locale.ROOT));
+		ExchangeLimits limits = kept(exchange);
 		return (limits != null) ? limits.remainingCooldownSeconds(member) : 0;
 	}
 
@@ -173,7 +200,7 @@ public final class RateLimits implements PoolsListener {
 
 	/** Whether the exchange's limits are kept now (not yet seen, or forgotten, otherwise). */
 	public boolean knows(String exchange) {
-		return this.exchanges.containsKey(exchange.toLowerCase(Locale.ROOT));
+		return kept(exchange) != null;
 	}
 
 	/** The exchanges seen so far with their limits, by id. */

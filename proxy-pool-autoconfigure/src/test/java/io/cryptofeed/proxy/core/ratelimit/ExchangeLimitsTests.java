@@ -173,6 +173,33 @@ class ExchangeLimitsTests {
 		assertThat(this.cooldowns).isEmpty();
 	}
 
+	/**
+	 * Ids match ignoring case, '-' and '_' (ExchangeIds): COINBASE_PRO, as an enum of the
+	 * application's spells it, is the exchange configured as coinbase-pro, with its policy and
+	 * its rests, kept under the id as configured.
+	 */
+	@Test
+	void anExchangeSpeltAnotherWayHasTheLimitsAndPolicyOfTheExchangeAsConfigured() {
+		RateLimitPolicy coinbase = policy(Set.of(429), Duration.ofSeconds(42), Duration.ofMinutes(10));
+		this.limits = new RateLimits(new RateLimitPolicies(RateLimitPolicy.DEFAULTS, Map.of("coinbase-pro", coinbase)),
+				this.clock, this.clock.ticker());
+		ExchangeLimits named = this.limits.forExchange("COINBASE_PRO");
+		assertThat(named.exchange()).isEqualTo("coinbase-pro");
+		assertThat(named.policy()).isSameAs(coinbase);
+		named.responded(this.pool, this.members.get(1), 429, null);
+
+		for (String spelling : List.of("coinbase-pro", "coinbasepro", "CoinbasePro", "coinbase_pro")) {
+			assertThat(this.limits.forExchange(spelling)).as(spelling).isSameAs(named);
+			assertThat(this.limits.remainingCooldownSeconds(spelling, this.members.get(1))).as(spelling)
+				.isEqualTo(42.0);
+			assertThat(this.limits.knows(spelling)).as(spelling).isTrue();
+		}
+		assertThat(this.limits.exchanges()).containsOnlyKeys("coinbase-pro");
+		assertThat(this.limits.stateOf(this.members.get(1))).containsOnlyKeys("coinbase-pro");
+		// an exchange without settings of its own keeps the id named, in lower case
+		assertThat(this.limits.forExchange("GATE_IO").exchange()).isEqualTo("gate_io");
+	}
+
 	@Test
 	void whenEveryMemberRestsSelectionFailsFastNamingTheExchangeAndTheEarliestRetry() {
 		ExchangeLimits binance = this.limits.forExchange("Binance");

@@ -1,6 +1,9 @@
 package io.cryptofeed.proxy.core.ratelimit;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -44,6 +47,30 @@ class RateLimitPolicyTests {
 	private static RateLimitPolicy policy(Set<Integer> statuses) {
 		return new RateLimitPolicy(statuses, Set.of(), Duration.ofSeconds(1), Duration.ofSeconds(1),
 				Duration.ofHours(1), false, null, null);
+	}
+
+
+	/** Ids match ignoring case, '-' and '_': a policy is found by any spelling of its exchange's id. */
+	@Test
+	void anExchangesPolicyIsFoundByAnySpellingOfItsId() {
+		RateLimitPolicy coinbase = policy(Set.of(429));
+		RateLimitPolicies policies = new RateLimitPolicies(RateLimitPolicy.DEFAULTS, Map.of("Coinbase-Pro", coinbase));
+		assertThat(policies.exchanges()).containsOnlyKeys("coinbase-pro");
+		for (String spelling : List.of("coinbase-pro", "COINBASE_PRO", "coinbasepro")) {
+			assertThat(policies.of(spelling)).as(spelling).isSameAs(coinbase);
+			assertThat(policies.exchangeId(spelling)).as(spelling).isEqualTo("coinbase-pro");
+		}
+		assertThat(policies.of("coinbase")).isSameAs(RateLimitPolicy.DEFAULTS);
+		assertThat(policies.exchangeId("coinbase")).isNull();
+	}
+
+	@Test
+	void twoIdsThatNameOneExchangeAreRejected() {
+		Map<String, RateLimitPolicy> twice = new LinkedHashMap<>();
+		twice.put("gate-io", policy(Set.of(429)));
+		twice.put("GATE_IO", policy(Set.of(418)));
+		assertThatIllegalArgumentException().isThrownBy(() -> new RateLimitPolicies(RateLimitPolicy.DEFAULTS, twice))
+			.withMessageContaining("'gate-io' and 'gate_io' name one exchange");
 	}
 
 }
