@@ -87,8 +87,11 @@ public final class ProxyServiceHandler {
 		if (type == null) {
 			return badRequest("connection_type must be http or websocket");
 		}
-		String exchange = exchange(request.exchangeId());
-		Optional<ProxyPool> pool = this.pools.resolve(exchange, type);
+		String named = exchange(request.exchangeId());
+		// one lookup finds the pool and the id the configuration spells the exchange with
+		ProxyPools.Route route = this.pools.route(named, type);
+		String exchange = route.exchangeOr(named);
+		Optional<ProxyPool> pool = route.pool();
 		long ttl = this.settings.answerTtlSeconds();
 		if (pool.isEmpty()) {
 			// direct by configuration here, so direct for the caller too

@@ -192,6 +192,28 @@ class ProxyServiceHandlerTests {
 				HTTP);
 	}
 
+	/**
+	 * Ids match ignoring case, '-' and '_': a caller naming COINBASE_PRO, as an enum of its own
+	 * spells it, goes through the limits of the exchange configured as coinbase-pro.
+	 */
+	@Test
+	void anExchangeIdSpeltAnotherWayGoesThroughTheLimitsOfTheExchangeAsConfigured() {
+		ProxyPools withCoinbase = ProxyPools.of(
+				List.of(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP), PoolSpec.Origin.POOL,
+						List.of(MemberSpec.of(ProxyEndpoint.parse(SOCKS)), MemberSpec.of(ProxyEndpoint.parse(HTTP))),
+						"round-robin", Duration.ofSeconds(30))),
+				Map.of("coinbase-pro", List.of("*.coinbase.com")), SelectionStrategies.withAdditional(List.of())::create);
+		ProxyPool pool = withCoinbase.resolve(null, ConnectionType.HTTP).orElseThrow();
+		this.rateLimits.forExchange("coinbase-pro").responded(pool, pool.members().get(0), 429, null);
+		WebTestClient client = client(withCoinbase,
+				new ServiceServerSettings(null, null, Duration.ofSeconds(60), FallbackPolicy.EMBEDDED_FALLBACK),
+				this.rateLimits);
+		for (String named : List.of("COINBASE_PRO", "coinbasepro", "COINBASE_PRO", "Coinbase_Pro")) {
+			assertThat(proxyUrl(client, named)).as(named).isEqualTo(HTTP);
+		}
+		assertThat(this.rateLimits.exchanges()).containsOnlyKeys("coinbase-pro");
+	}
+
 	@Test
 	void aRequestWithoutExchangeUsesTheLimitsOfItsPoolsSettingsBlock() {
 		ProxyPool pool = defaultPool();
