@@ -162,10 +162,11 @@ public class ProxyPoolEndpoint {
 		return describe(pool, target, index, id);
 	}
 
+	/** The pool of the block the exchange id names, spelt as requests may spell it (COINBASE_PRO is coinbase-pro). */
 	private ProxyPool find(String exchange, String type) {
 		for (ConnectionType candidate : ConnectionType.values()) {
 			if (candidate.id().equalsIgnoreCase(type)) {
-				return this.pools.pools().get(new PoolKey(exchange, candidate));
+				return this.pools.pools().get(new PoolKey(this.pools.exchangeId(exchange), candidate));
 			}
 		}
 		return null;

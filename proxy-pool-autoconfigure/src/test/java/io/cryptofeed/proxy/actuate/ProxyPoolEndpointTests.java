@@ -170,6 +170,24 @@ class ProxyPoolEndpointTests {
 	}
 
 	/**
+	 * Exchange ids match ignoring case, '-' and '_', as requests name them: an operator who
+	 * reads COINBASE_PRO in the application's code finds and drains pool coinbase-pro.
+	 */
+	@Test
+	void aPoolIsFoundByAnySpellingOfItsExchangeId() {
+		ProxyPools spelt = TestPools.of(Map.of("coinbase-pro/websocket", List.of("http://127.0.0.4:3128")));
+		ProxyPoolEndpoint endpoint = new ProxyPoolEndpoint(spelt, null, null, null, Duration.ofSeconds(1), null, null);
+		for (String named : List.of("coinbase-pro", "COINBASE_PRO", "coinbasepro", "Coinbase_Pro")) {
+			assertThat(endpoint.pool(named, "websocket")).as(named)
+				.isNotNull()
+				.extracting(PoolDescriptor::exchange)
+				.isEqualTo("coinbase-pro");
+		}
+		assertThat(endpoint.memberAction("COINBASE_PRO", "websocket", "0", MemberAction.DRAIN).drained()).isTrue();
+		assertThat(endpoint.pool("coinbase", "websocket")).isNull();
+	}
+
+	/**
 	 * Host names and addresses ignore case, and an IPv6 address has many spellings: a member
 	 * named as configuration or an inventory writes it is that member, not "no member".
 	 */
