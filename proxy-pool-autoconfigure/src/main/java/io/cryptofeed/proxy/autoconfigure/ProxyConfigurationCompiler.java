@@ -117,7 +117,8 @@ public final class ProxyConfigurationCompiler {
 				// an environment variable's spelling (COINBASEPRO) of an id written with a dash
 				return;
 			}
-			if (normalized.equals(PoolKey.DEFAULT)) {
+			if (ExchangeIds.same(normalized, PoolKey.DEFAULT)) {
+				// however spelt: a request or an operator naming default would get this block
 				violations.add(path, null, "'default' is not an exchange id",
 						"put settings for every exchange under cryptofeed.proxy.default");
 				return;

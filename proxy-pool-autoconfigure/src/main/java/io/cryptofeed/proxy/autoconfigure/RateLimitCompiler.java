@@ -45,7 +45,7 @@ final class RateLimitCompiler {
 			// empty, 'default' and duplicate ids (by the rule of ExchangeIds) are reported with the
 			// pools; a variable's spelling of an id with a dash is that exchange, compiled under the
 			// id written
-			if (!normalized.isEmpty() && !normalized.equals(PoolKey.DEFAULT)
+			if (!normalized.isEmpty() && !ExchangeIds.same(normalized, PoolKey.DEFAULT)
 					&& !variableSpellings.spellsAnother(normalized, settings)
 					&& folded.add(ExchangeIds.fold(normalized))) {
 				exchanges.put(normalized, policy(prefix + "." + PoolKey.exchangePath(id), settings, defaults, violations));

@@ -127,6 +127,10 @@ class ProxyConfigurationValidationTests {
 						"cryptofeed.proxy.exchanges", "exchange id is empty"),
 				arguments("exchange named default", List.of("cryptofeed.proxy.exchanges.default.http.url=http://h:1"),
 						"cryptofeed.proxy.exchanges.default", "not an exchange id"),
+				// ids match ignoring case, '-' and '_': a request or operator naming default would get it
+				arguments("exchange named default another way",
+						List.of("cryptofeed.proxy.exchanges[De_Fault].http.url=http://h:1"),
+						"cryptofeed.proxy.exchanges.De_Fault", "not an exchange id"),
 				arguments("exchange ids differing in case",
 						List.of("cryptofeed.proxy.exchanges[Binance].http.url=http://h:1",
 								"cryptofeed.proxy.exchanges[binance].http.url=http://h:2"),
