@@ -27,7 +27,7 @@ public class ProxyProperties {
 
 	private final Settings defaultSettings = new Settings();
 
-	/** Settings per exchange id (case-insensitive). A block with a url or pool of its own replaces the default block's pool, timeout, strategy and health checks; each rate-limit and budget value left unset comes from the default block. */
+	/** Settings per exchange id, matched ignoring case, '-' and '_' (a request naming COINBASE_PRO gets coinbase-pro). A block with a url or pool of its own replaces the default block's pool, timeout, strategy and health checks; each rate-limit and budget value left unset comes from the default block. */
 	private final Map<String, ExchangeSettings> exchanges = new LinkedHashMap<>();
 
 	/** Hosts every client reaches directly, never through a proxy (internal services, say): exact hosts, '*.' wildcards for subdomains, or address ranges (10.0.0.0/8, fd00::/8) for hosts written as IP addresses. The most specific pattern wins against the exchanges' hosts; a request that names its exchange still goes through that exchange's proxies. */
