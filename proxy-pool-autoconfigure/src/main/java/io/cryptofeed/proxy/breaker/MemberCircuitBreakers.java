@@ -34,7 +34,9 @@ import io.github.resilience4j.circuitbreaker.IllegalStateTransitionException;
  * <p>A reload that gives a kept member a new password makes its breaker forget what it met
  * with the old one: the rejections of a rotated password would otherwise keep the member
  * the operator just fixed out for the rest of its open state, or open its breaker at its
- * first successes, whose rate they would drag below the threshold.
+ * first successes, whose rate they would drag below the threshold. Connects that were under way
+ * with the old password when the reload came are not told here when they fail (see
+ * {@link ProxyOutcomes#failed}), so their 407s do not send the member straight back out.
  */
 public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListener, PoolsListener, AutoCloseable {
 
@@ -240,8 +242,9 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListene
 		/**
 		 * Forgets the outcomes the breaker remembers: an open or half-open one goes half-open
 		 * for fresh trials, a closed one that remembers any starts closed and empty. A connect
-		 * that opens a closed breaker between the read and the reset is forgotten with the rest:
-		 * which password it used cannot be told.
+		 * with the new password that opens a closed breaker between the read and the reset is
+		 * forgotten with the rest: a breaker does not know which password an outcome used (the
+		 * failures of connects that sent the old one are not told once the member has the new one).
 		 * @return the state it left as read, or {@code null} when it had nothing to forget or a
 		 * trial closed it after the read
 		 */

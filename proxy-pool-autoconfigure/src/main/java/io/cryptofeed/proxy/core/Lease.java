@@ -1,5 +1,7 @@
 package io.cryptofeed.proxy.core;
 
+import java.util.Objects;
+
 /**
  * One use of a pool member, from selection until the connection it carried is closed.
  * {@link #release()} is idempotent and thread-safe, so completion, error and cancellation
@@ -9,11 +11,18 @@ public final class Lease implements AutoCloseable {
 
 	private final PoolMember member;
 
+	/**
+	 * The member's endpoint when the lease was taken, with the credentials its connection
+	 * sends: a reload may give the member another password while that connection is under way.
+	 */
+	private final ProxyEndpoint endpoint;
+
 	/** Guarded by this lease's own monitor, which only the lease's connection ever takes. */
 	private boolean released;
 
 	Lease(PoolMember member) {
 		this.member = member;
+		this.endpoint = member.endpoint();
 		member.leaseAcquired();
 	}
 
@@ -21,8 +30,21 @@ public final class Lease implements AutoCloseable {
 		return this.member;
 	}
 
+	/**
+	 * The proxy as the lease was taken, with the credentials its connection uses, though a
+	 * reload may have changed them since.
+	 */
 	public ProxyEndpoint endpoint() {
-		return this.member.endpoint();
+		return this.endpoint;
+	}
+
+	/**
+	 * Whether a reload gave the member another password since the lease was taken: what its
+	 * connection met with the old one says nothing of the member as configured now. Asked when
+	 * the connection failed, not on every connect.
+	 */
+	public boolean credentialsReplaced() {
+		return !Objects.equals(this.endpoint.password(), this.member.endpoint().password());
 	}
 
 	/** A new connection got through the member: counted in {@link PoolMember#succeededConnects()}. */

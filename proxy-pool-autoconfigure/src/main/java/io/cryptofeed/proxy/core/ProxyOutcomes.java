@@ -18,7 +18,11 @@ public interface ProxyOutcomes {
 	default void succeeded(ProxyPool pool, PoolMember member, Duration elapsed) {
 	}
 
-	/** Connecting through the member failed: refused, timed out, handshake rejected. */
+	/**
+	 * Connecting through the member failed: refused, timed out, handshake rejected. Not told
+	 * when the connect sent a password that a reload has replaced since: the proxy's refusal
+	 * of the old one says nothing of the member as configured now.
+	 */
 	default void failed(ProxyPool pool, PoolMember member, Duration elapsed, Throwable cause) {
 	}
 

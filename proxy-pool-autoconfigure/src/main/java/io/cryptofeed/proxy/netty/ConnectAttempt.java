@@ -1,5 +1,6 @@
 package io.cryptofeed.proxy.netty;
 
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,8 @@ import io.netty.handler.codec.http.HttpHeaders;
 final class ConnectAttempt {
 
 	static final Object CONTEXT_KEY = ConnectAttempt.class;
+
+	private static final System.Logger log = System.getLogger(ConnectAttempt.class.getName());
 
 	private final String exchange;
 
@@ -486,10 +489,27 @@ final class ConnectAttempt {
 
 	private void blameHeldBack() {
 		if (this.unblamed != null) {
-			this.unblamed.forEach((stalled) -> this.outcomes.failed(stalled.pool(), stalled.member(), stalled.elapsed(),
-					stalled.cause()));
+			this.unblamed
+				.forEach((stalled) -> blame(stalled.pool(), stalled.lease(), stalled.elapsed(), stalled.cause()));
 			this.unblamed = null;
 		}
+	}
+
+	/**
+	 * Tells the outcomes of a failure through the lease's member, unless a reload has given the
+	 * member another password since the lease was taken: a 407 (or SOCKS5 authentication
+	 * failure) to the old one would send back out the member whose breaker the reload let try
+	 * the new one. Its success is told as any other, with no check: the proxy carried it.
+	 */
+	private void blame(ProxyPool pool, Lease lease, Duration elapsed, Throwable cause) {
+		if (lease.credentialsReplaced()) {
+			log.log(Level.DEBUG,
+					"proxy connect not counted: pool={0} member={1} reason=\"it used the password a reload replaced\""
+							+ " error={2}",
+					pool.key(), pool.nameOf(lease.member()), ProxyConnectFailedException.describe(cause));
+			return;
+		}
+		this.outcomes.failed(pool, lease.member(), elapsed, cause);
 	}
 
 	/**
@@ -509,10 +529,10 @@ final class ConnectAttempt {
 			if (this.unblamed == null) {
 				this.unblamed = new ArrayList<>(2);
 			}
-			this.unblamed.add(new Stall(this.pool, this.current.member(), elapsed(), cause));
+			this.unblamed.add(new Stall(this.pool, this.current, elapsed(), cause));
 		}
 		else {
-			this.outcomes.failed(this.pool, this.current.member(), elapsed(), cause);
+			blame(this.pool, this.current, elapsed(), cause);
 		}
 		if (ConnectFailures.beforeTunnel(cause)) {
 			// the exchange never saw this use of the member's budget
@@ -622,8 +642,8 @@ final class ConnectAttempt {
 		return Duration.ofNanos(System.nanoTime() - this.currentSince);
 	}
 
-	/** A member through which the exchange stalled, and what its breaker is to hear. */
-	private record Stall(ProxyPool pool, PoolMember member, Duration elapsed, Throwable cause) {
+	/** A member's lease through which the exchange stalled, and what its breaker is to hear. */
+	private record Stall(ProxyPool pool, Lease lease, Duration elapsed, Throwable cause) {
 	}
 
 }

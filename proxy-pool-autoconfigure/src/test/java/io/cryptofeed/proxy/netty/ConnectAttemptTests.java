@@ -27,6 +27,7 @@ import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicies;
 import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicy;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
+import io.cryptofeed.proxy.testsupport.CapturedLog;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
@@ -323,6 +324,97 @@ class ConnectAttemptTests {
 		assertThat(answered.failures()).isEmpty();
 		assertThat(refused.failures()).isEmpty();
 		assertThat(carrying.failedConnects()).isZero();
+	}
+
+	/**
+	 * The operator fixed the member's password while a connect with the old one was under way:
+	 * the proxy's 407 to the old one says nothing of the member as configured now, and its
+	 * breaker, which the reload left to try the new one, is not told. It is a failed connect all
+	 * the same, and the connection goes on to another member.
+	 */
+	@Test
+	void aConnectWithThePasswordAReloadReplacedIsBlamedOnNoBreaker() {
+		ConnectAttempt attempt = blamingAttempt();
+		ProxyPool pool = attempt.route(this.pools, () -> "exchange.example");
+		PoolMember rotated = attempt.select(pool).member();
+		rotatePassword(rotated);
+
+		try (CapturedLog log = CapturedLog.of(ConnectAttempt.class)) {
+			assertThat(attempt.failed(rejected(), 3)).isTrue();
+
+			assertThat(log.lines()).singleElement()
+				.isEqualTo("FINE proxy connect not counted: pool=default/http member=" + pool.nameOf(rotated)
+						+ " reason=\"it used the password a reload replaced\" error=ConnectException: http, basic,"
+						+ " /127.0.0.1:1080 => exchange.example:443, status: 407 Proxy Authentication Required");
+			assertThat(pool.nameOf(rotated)).startsWith("socks5://***@127.0.0.1:1080");
+		}
+		assertThat(this.blamed).isEmpty();
+		assertThat(rotated.failedConnects()).as("a failed connection all the same").isOne();
+		assertThat(attempt.failures()).singleElement().asString().contains("407");
+		assertThat(attempt.mayTryAnother(3)).as("failover goes on").isTrue();
+		attempt.releaseAll();
+	}
+
+	/** A stall held back until the exchange answers is not blamed either when the password changed meanwhile. */
+	@Test
+	void aStallWithThePasswordAReloadReplacedIsBlamedOnNoBreakerWhenTheExchangeAnswersThroughAnother() {
+		ConnectAttempt attempt = blamingAttempt();
+		ProxyPool pool = attempt.route(this.pools, () -> "exchange.example");
+		PoolMember rotated = attempt.select(pool).member();
+		attempt.failed(new SslHandshakeTimeoutException("handshake timed out after 3000ms"), 3);
+		rotatePassword(rotated);
+
+		attempt.select(pool);
+		attempt.responded(200, EmptyHttpHeaders.INSTANCE);
+		attempt.releaseAll();
+		assertThat(this.blamed).isEmpty();
+	}
+
+	/**
+	 * A reload that changed something else of the member (its weight), or another member's
+	 * password, leaves its connects under way as they were: their failures count.
+	 */
+	@Test
+	void aConnectWithThePasswordTheMemberStillHasIsBlamedThoughAReloadCameMeanwhile() {
+		ConnectAttempt attempt = blamingAttempt();
+		ProxyPool pool = attempt.route(this.pools, () -> "exchange.example");
+		PoolMember failing = attempt.select(pool).member();
+		PoolMember other = pool.members().stream().filter((member) -> member != failing).findFirst().orElseThrow();
+		this.pools.reconcile(List.of(new PoolSpec(pool.key(), PoolSpec.Origin.POOL,
+				List.of(new MemberSpec(failing.endpoint(), 3, true, Map.of()),
+						MemberSpec.of(withPassword(other.endpoint(), "rotated"))),
+				"least-connections", Duration.ofSeconds(30))), Map.of(), SelectionStrategies.builtIn()::create);
+		assertThat(pool.members()).containsExactlyInAnyOrder(failing, other);
+		assertThat(failing.weight()).isEqualTo(3);
+
+		attempt.failed(rejected(), 3);
+
+		assertThat(this.blamed).containsExactly(failing);
+		attempt.releaseAll();
+	}
+
+	/** A reload that keeps every member of the pool and gives this one a new password. */
+	private void rotatePassword(PoolMember rotated) {
+		ProxyPool pool = this.pools.pools().values().iterator().next();
+		List<MemberSpec> specs = pool.members()
+			.stream()
+			.map((member) -> MemberSpec
+				.of((member == rotated) ? withPassword(member.endpoint(), "rotated") : member.endpoint()))
+			.toList();
+		this.pools.reconcile(List.of(new PoolSpec(pool.key(), PoolSpec.Origin.POOL, specs, "least-connections",
+				Duration.ofSeconds(30))), Map.of(), SelectionStrategies.builtIn()::create);
+		assertThat(pool.members()).as("kept, with the new password").contains(rotated);
+		assertThat(rotated.endpoint().password()).isEqualTo("rotated");
+	}
+
+	private static ProxyEndpoint withPassword(ProxyEndpoint endpoint, String password) {
+		return new ProxyEndpoint(endpoint.scheme(), endpoint.host(), endpoint.port(), endpoint.username(), password);
+	}
+
+	/** As Netty's HttpProxyConnectException, a ConnectException, reads when the proxy refuses the credentials. */
+	private static ConnectException rejected() {
+		return new ConnectException(
+				"http, basic, /127.0.0.1:1080 => exchange.example:443, status: 407 Proxy Authentication Required");
 	}
 
 	/** An attempt whose breakers' failures land in {@link #blamed}. */

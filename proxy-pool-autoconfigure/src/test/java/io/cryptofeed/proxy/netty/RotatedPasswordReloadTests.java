@@ -3,14 +3,18 @@ package io.cryptofeed.proxy.netty;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.cryptofeed.proxy.autoconfigure.ProxyPoolHealthAutoConfiguration;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.Unavailability;
 import io.cryptofeed.proxy.health.HealthChecker;
+import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
 import io.cryptofeed.proxy.testkit.TestProxy;
@@ -40,7 +44,12 @@ class RotatedPasswordReloadTests {
 
 	private static final String ROTATED_PEER = "127.0.0.61";
 
+	private static final String HEALTHY_PEER = "127.0.0.62";
+
 	private static final String BLOCK = "cryptofeed.proxy.default.http.";
+
+	/** One trial decides a half-open breaker: a 407 counted there sends the member out again. */
+	private static final String ONE_TRIAL = "cryptofeed.proxy.circuit-breaker.permitted-calls-in-half-open-state=1";
 
 	private final Map<String, Object> reloadable = new LinkedHashMap<>();
 
@@ -56,7 +65,7 @@ class RotatedPasswordReloadTests {
 	@BeforeEach
 	void start() {
 		this.target = TargetServer.start("127.0.0.1");
-		this.healthy = HttpConnectProxy.builder().bindAddress("127.0.0.1").egressAddress("127.0.0.62").start();
+		this.healthy = HttpConnectProxy.builder().bindAddress("127.0.0.1").egressAddress(HEALTHY_PEER).start();
 	}
 
 	@AfterEach
@@ -118,6 +127,94 @@ class RotatedPasswordReloadTests {
 					return this.target.requestsByPeer().containsKey(ROTATED_PEER);
 				});
 			});
+	}
+
+	/**
+	 * The breaker, open on the old password's rejections, is half-open for a trial when a connect
+	 * with the old password goes out; the operator's reload of the new one lands while the proxy
+	 * holds that handshake, which then gets its 407. That 407 says nothing of the new password:
+	 * the breaker stays half-open (one permitted trial here, which the 407 would have failed,
+	 * keeping the member out for minutes), the request is answered through the other member, and
+	 * the next connects through the member, with the new password, close its breaker.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "http", "socks5" })
+	void aConnectUnderWayWithTheOldPasswordWhenTheReloadLandsCountsNotAgainstTheMember(String scheme) {
+		startRotated(scheme);
+		this.runner.withPropertyValues(BLOCK + "health-check.enabled=false", ONE_TRIAL).run((context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			PoolMember member = rotatedMember(context);
+			CircuitBreaker breaker = context.getBean(MemberCircuitBreakers.class).breakerOf(member);
+			CompletableFuture<String> held = heldThroughRotated(context, client, breaker);
+
+			reload(context, "new-secret");
+			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+			this.rotated.fault(Fault.NONE);
+
+			assertThat(held.get(10, TimeUnit.SECONDS)).as("failed over to the healthy member").isEqualTo(HEALTHY_PEER);
+			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+			assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
+			assertThat(member.failedConnects()).as("a failed connect all the same").isPositive();
+			await().atMost(Duration.ofSeconds(10)).until(() -> {
+				request(client);
+				return this.target.requestsByPeer().containsKey(ROTATED_PEER);
+			});
+			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		});
+	}
+
+	/**
+	 * A reload that leaves the password as it was (a new weight) changes nothing for the connect
+	 * under way: the proxy's 407 to the password the member still has fails its trial.
+	 */
+	@Test
+	void a407ToThePasswordTheMemberStillHasCountsThoughAReloadCameMeanwhile() {
+		startRotated("http");
+		this.runner.withPropertyValues(BLOCK + "health-check.enabled=false", ONE_TRIAL).run((context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			PoolMember member = rotatedMember(context);
+			CircuitBreaker breaker = context.getBean(MemberCircuitBreakers.class).breakerOf(member);
+			CompletableFuture<String> held = heldThroughRotated(context, client, breaker);
+
+			this.reloadable.put(BLOCK + "pool[0].weight", "3");
+			context.publishEvent(new EnvironmentChangeEvent(context, this.reloadable.keySet()));
+			assertThat(member.weight()).isEqualTo(3);
+			this.rotated.fault(Fault.NONE);
+
+			assertThat(held.get(10, TimeUnit.SECONDS)).isEqualTo(HEALTHY_PEER);
+			assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+			assertThat(member.isSetAsideFor(Unavailability.CIRCUIT_OPEN)).isTrue();
+		});
+	}
+
+	/**
+	 * Opens the member's breaker with the old password's 407s, lets it go half-open as its wait
+	 * would end, and sends a request the member takes, whose handshake the proxy holds.
+	 * @return the request, answered once the proxy lets the handshake go on
+	 */
+	private CompletableFuture<String> heldThroughRotated(AssertableApplicationContext context, WebClient client,
+			CircuitBreaker breaker) {
+		for (int i = 0; breaker.getState() != CircuitBreaker.State.OPEN; i++) {
+			assertThat(i).as("requests before the 407s opened the breaker").isLessThan(50);
+			request(client);
+		}
+		breaker.transitionToHalfOpenState();
+		this.rotated.fault(Fault.HOLD);
+		this.rotated.resetCounters();
+		// the healthy member drained while the request is sent, so that the rotated one takes it,
+		// and back before the failover
+		ProxyPool pool = context.getBean(ProxyPools.class).resolve(null, ConnectionType.HTTP).orElseThrow();
+		PoolMember healthyMember = pool.members().get(1);
+		pool.setUnavailable(healthyMember, Unavailability.DRAINED, true);
+		CompletableFuture<String> held = client.get()
+			.uri(this.target.baseUrl() + "/whoami")
+			.retrieve()
+			.bodyToMono(String.class)
+			.toFuture();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.rotated.accepted() == 1);
+		pool.setUnavailable(healthyMember, Unavailability.DRAINED, false);
+		assertThat(held).isNotDone();
+		return held;
 	}
 
 	/** A proxy that wants the new password, and a pool that holds the old one beside a healthy member. */
