@@ -1,6 +1,8 @@
 package io.cryptofeed.proxy.core;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
@@ -54,6 +56,53 @@ class ExchangeIdsTests {
 		assertThat(configured.get("BINANCE")).isEqualTo("binance");
 		assertThat(configured.get("binanceus")).isNull();
 		assertThat(configured.get("coinbase")).isNull();
+	}
+
+	/**
+	 * The order is the folded ids' order, so a TreeMap can rely on it: antisymmetric and
+	 * transitive over random ids made of letters in both cases, digits, dots, '-' and '_' at any
+	 * place (all of an id too, or none of it), and letters whose case folding leaves ASCII
+	 * (dotless i, long s, the Kelvin sign) or is not ASCII at all.
+	 */
+	@Test
+	void theOrderIsTheFoldedIdsOrderAndATotalOrder() {
+		Random random = new Random(20261102L);
+		String alphabet = "aAbBiIkKsSzZ09.-_\u0131\u017f\u212a\u00e9\u00c9\u00df";
+		List<String> ids = new ArrayList<>(List.of("", "-", "_", "--__", "a", "A-", "_a"));
+		for (int i = 0; i < 400; i++) {
+			StringBuilder id = new StringBuilder();
+			for (int n = random.nextInt(6); n > 0; n--) {
+				id.append(alphabet.charAt(random.nextInt(alphabet.length())));
+			}
+			ids.add(id.toString());
+		}
+		for (String a : ids) {
+			for (String b : ids) {
+				int order = Integer.signum(ExchangeIds.ORDER.compare(a, b));
+				assertThat(order).as("%s vs %s", a, b)
+					.isEqualTo(Integer.signum(ExchangeIds.fold(a).compareTo(ExchangeIds.fold(b))))
+					.isEqualTo(-Integer.signum(ExchangeIds.ORDER.compare(b, a)));
+				assertThat(ExchangeIds.same(a, b)).isEqualTo(order == 0);
+			}
+		}
+		// a TreeMap ordered by the rule holds one key per folded id, found by every spelling
+		TreeMap<String, String> byRule = new TreeMap<>(ExchangeIds.ORDER);
+		ids.forEach((id) -> byRule.putIfAbsent(id, id));
+		assertThat(byRule).hasSameSizeAs(ids.stream().map(ExchangeIds::fold).distinct().toList());
+		for (String id : ids) {
+			assertThat(ExchangeIds.fold(byRule.get(id))).isEqualTo(ExchangeIds.fold(id));
+			assertThat(byRule.floorKey(id)).isSameAs(byRule.ceilingKey(id));
+		}
+	}
+
+	/** Where case folding leaves ASCII, the rule folds as String.CASE_INSENSITIVE_ORDER does. */
+	@Test
+	void lettersWhoseCaseFoldingLeavesAsciiMatchTheirAsciiLetter() {
+		for (String[] pair : new String[][] { { "b\u0131nance", "BINANCE" }, { "ok\u017f", "OKS" },
+				{ "\u212araken", "kraken" } }) {
+			assertThat(ExchangeIds.same(pair[0], pair[1])).as(pair[0]).isTrue();
+			assertThat(String.CASE_INSENSITIVE_ORDER.compare(pair[0], pair[1])).as(pair[0]).isZero();
+		}
 	}
 
 }

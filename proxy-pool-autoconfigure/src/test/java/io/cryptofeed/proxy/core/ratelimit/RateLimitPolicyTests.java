@@ -3,9 +3,12 @@ package io.cryptofeed.proxy.core.ratelimit;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 
+import io.cryptofeed.proxy.core.ExchangeIds;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,6 +45,36 @@ class RateLimitPolicyTests {
 		assertThat(new Budget(300, Duration.ofMinutes(5))).hasToString("300 per 5m");
 		assertThatIllegalArgumentException().isThrownBy(() -> new Budget(10, Duration.ofMillis(-500)))
 			.withMessage("window must be positive, but was -500ms");
+	}
+
+	/**
+	 * exchangeId's floorKey finds the key the named id matches, whatever its neighbours in the
+	 * order: ids that are prefixes of one another once folded (gate, gate-io, gateio.x), and
+	 * names that sort between two keys, are checked against a plain search of the keys.
+	 */
+	@Test
+	void exchangeIdFindsTheOneKeyTheRuleMatchesAmongNeighbours() {
+		List<String> configured = List.of("gate", "gate-io", "gate.io.x", "gatex", "a", "a.b", "binance.us",
+				"binance", "coinbase-pro", "coinbase", "okx");
+		Map<String, RateLimitPolicy> exchanges = new LinkedHashMap<>();
+		configured.forEach((id) -> exchanges.put(id, policy(Set.of(429))));
+		RateLimitPolicies policies = new RateLimitPolicies(RateLimitPolicy.DEFAULTS, exchanges);
+		Random random = new Random(7L);
+		String alphabet = "gateGATEio.IO-_xXabBnc";
+		for (int i = 0; i < 5000; i++) {
+			StringBuilder named = new StringBuilder();
+			for (int n = random.nextInt(9); n > 0; n--) {
+				named.append(alphabet.charAt(random.nextInt(alphabet.length())));
+			}
+			String id = named.toString();
+			String expected = configured.stream().filter((c) -> ExchangeIds.same(c, id)).findFirst().orElse(null);
+			assertThat(policies.exchangeId(id)).as(id).isEqualTo(expected);
+			assertThat(policies.of(id)).as(id)
+				.isSameAs((expected != null) ? exchanges.get(expected) : RateLimitPolicy.DEFAULTS);
+		}
+		for (String id : configured) {
+			assertThat(policies.exchangeId(id.toUpperCase(Locale.ROOT).replace('-', '_'))).isEqualTo(id);
+		}
 	}
 
 	private static RateLimitPolicy policy(Set<Integer> statuses) {
