@@ -108,7 +108,8 @@ public final class ProxyConfigurationCompiler {
 		properties.getExchanges().forEach((id, exchange) -> {
 			String path = prefix + "." + PoolKey.exchangePath(id);
 			String normalized = id.strip().toLowerCase(Locale.ROOT);
-			if (normalized.isEmpty()) {
+			// ids match ignoring '-' and '_': one of only those would be what a request naming "" gets
+			if (ExchangeIds.fold(normalized).isEmpty()) {
 				violations.add(prefix + ".exchanges", id, "an exchange id is empty",
 						"name the exchange, e.g. cryptofeed.proxy.exchanges.binance");
 				return;

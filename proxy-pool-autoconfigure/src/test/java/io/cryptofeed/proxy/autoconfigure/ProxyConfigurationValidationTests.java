@@ -125,6 +125,10 @@ class ProxyConfigurationValidationTests {
 						HTTP + ".timeout-seconds", "contradicts " + HTTP + ".timeout = 10s"),
 				arguments("empty exchange id", List.of("cryptofeed.proxy.exchanges[ ].http.url=http://h:3128"),
 						"cryptofeed.proxy.exchanges", "exchange id is empty"),
+				// ids match ignoring '-' and '_': one of only those would be the exchange of a request naming ""
+				arguments("exchange id of dashes and underscores only",
+						List.of("cryptofeed.proxy.exchanges[-_].http.url=http://h:3128"), "cryptofeed.proxy.exchanges",
+						"exchange id is empty"),
 				arguments("exchange named default", List.of("cryptofeed.proxy.exchanges.default.http.url=http://h:1"),
 						"cryptofeed.proxy.exchanges.default", "not an exchange id"),
 				// ids match ignoring case, '-' and '_': a request or operator naming default would get it
