@@ -133,25 +133,35 @@ public final class CooldownMetrics implements MeterBinder {
 
 	/**
 	 * Removes the counters and gauges of exchanges that are still forgotten: a cooldown may
-	 * have made one anew since, and recorded under this lock, its meters stay.
+	 * have made one anew since, and recorded under this lock, its meters stay. The limits of
+	 * one that a reload moved to the id as configured (see {@link RateLimits#reconfigure}) are
+	 * kept under that id: their gauges move to it.
 	 */
 	private synchronized void forgetExchanges(MeterRegistry registry, Set<String> exchanges) {
 		Set<String> gone = new HashSet<>(exchanges);
-		gone.removeIf(this.rateLimits::knows);
+		// under that very id: RateLimits#knows finds an exchange by any spelling
+		gone.removeAll(this.rateLimits.exchanges().keySet());
 		for (String exchange : gone) {
 			Set<Meter.Id> ids = this.counters.remove(exchange);
 			if (ids != null) {
 				ids.forEach(registry::remove);
 			}
 		}
+		List<Watched> moved = new ArrayList<>();
 		// one pass for them all: a sweep may forget a thousand exchanges at once
 		this.gauges.entrySet().removeIf((entry) -> {
-			if (!gone.contains(entry.getValue().exchange())) {
+			Watched watched = entry.getValue();
+			if (!gone.contains(watched.exchange())) {
 				return false;
 			}
 			registry.remove(entry.getKey());
+			if (this.rateLimits.knows(watched.exchange())) {
+				moved.add(watched);
+			}
 			return true;
 		});
+		moved.forEach((watched) -> watch(registry, new Watched(watched.pool(),
+				this.rateLimits.forExchange(watched.exchange()).exchange(), watched.member())));
 	}
 
 	/**

@@ -20,6 +20,7 @@ import io.cryptofeed.proxy.core.TestClock;
 import io.cryptofeed.proxy.core.ratelimit.Cooldown;
 import io.cryptofeed.proxy.core.ratelimit.CooldownListener;
 import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicies;
+import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicy;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.core.strategy.RoundRobinStrategy;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
@@ -101,6 +102,32 @@ class CooldownMetricsTests {
 		}
 		assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage)
 			.noneMatch((message) -> message.contains("already registered"));
+	}
+
+	/**
+	 * A reload that configures an exchange requests named another way (GATE_IO, kept as
+	 * gate_io) moves its rests to the id as configured: the meters of the spelling kept before
+	 * go, a rest still running is gauged under the id as configured, and so is a member's next
+	 * cooldown counted.
+	 */
+	@Test
+	void theMetersOfASpellingAReloadFoldsIntoTheConfiguredIdGo() {
+		new CooldownMetrics(this.limits).bindTo(this.registry);
+		PoolMember member = this.pool.members().get(0);
+		this.limits.forExchange("GATE_IO").responded(this.pool, member, 429, "30");
+		assertThat(remaining("gate_io", "0")).isEqualTo(30.0);
+
+		this.limits.reconfigure(new RateLimitPolicies(RateLimitPolicy.DEFAULTS,
+				Map.of("gate-io", RateLimitPolicy.DEFAULTS)));
+		assertThat(this.registry.find("cryptofeed.proxy.cooldowns").tag("exchange", "gate_io").counters()).isEmpty();
+		assertThat(this.registry.find("cryptofeed.proxy.cooldown.remaining").tag("exchange", "gate_io").gauges())
+			.isEmpty();
+		assertThat(remaining("gate-io", "0")).isEqualTo(30.0);
+		this.clock.advance(Duration.ofSeconds(30));
+		this.limits.forExchange("GATE_IO").responded(this.pool, member, 429, "5");
+		assertThat(remaining("gate-io", "0")).isEqualTo(5.0);
+		assertThat(this.registry.get("cryptofeed.proxy.cooldowns").tags("exchange", "gate-io").counter().count())
+			.isEqualTo(1);
 	}
 
 	/** Requests may name any exchange: its counters go with it when RateLimits forgets it. */

@@ -18,7 +18,9 @@ public interface CooldownListener {
 	/**
 	 * The exchanges were forgotten (see {@link RateLimits}): none restricted any member. Called
 	 * on the thread of the request whose new exchange made room; one of them may be made anew
-	 * meanwhile, by a request that names it.
+	 * meanwhile, by a request that names it. Also called by a reload for the ids whose limits
+	 * it moved to another spelling of the exchange, the id as configured (see
+	 * {@link RateLimits#reconfigure}): those may restrict members, under that id now.
 	 */
 	default void exchangesForgotten(Set<String> exchanges) {
 	}

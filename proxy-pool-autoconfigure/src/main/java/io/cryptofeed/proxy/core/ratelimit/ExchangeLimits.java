@@ -266,6 +266,18 @@ public final class ExchangeLimits {
 		this.coolingUntil.accumulateAndGet(limit.coolingUntil(), Math::max);
 	}
 
+	/**
+	 * Takes over what the limits of another spelling of this exchange knew of each member (a
+	 * reload configured the exchange under this id): of two, the one that rests the member longer.
+	 */
+	void takeOver(ExchangeLimits other) {
+		other.members.forEach((member, limit) -> {
+			this.members.merge(member, limit,
+					(own, taken) -> (taken.coolingUntil() > own.coolingUntil()) ? taken : own);
+			this.coolingUntil.accumulateAndGet(limit.coolingUntil(), Math::max);
+		});
+	}
+
 	/** A rate-limit error when resting members are what is left, else the pool's own error. */
 	private RuntimeException restingOr(NoProxyAvailableException ex, ProxyPool pool, Exclusion exclusion,
 			Budget budget, long now) {

@@ -210,11 +210,33 @@ public final class RateLimits implements PoolsListener {
 
 	/**
 	 * Takes new policies from a reload. Running cooldowns run out as they were; new answers
-	 * and budgets follow the new policies.
+	 * and budgets follow the new policies. Limits kept under another spelling of an exchange
+	 * the reload configures (named GATE_IO before gate-io had settings, or coinbase-pro before
+	 * a reload respelt it coinbase_pro) move to the id as configured, where routing now looks:
+	 * one exchange, one set of rests.
 	 */
 	public void reconfigure(RateLimitPolicies policies) {
 		this.policies = Objects.requireNonNull(policies, "policies");
-		this.exchanges.forEach((id, limits) -> limits.reconfigure(policies.of(id)));
+		Set<String> respelt = new HashSet<>();
+		this.exchanges.forEach((id, limits) -> {
+			String configured = policies.exchangeId(id);
+			if (configured == null || configured.equals(id)) {
+				limits.reconfigure(policies.of(id));
+			}
+			else if (this.exchanges.remove(id, limits)) {
+				// taken over with the entry held, as a joining member's rests are (see takeOver)
+				this.exchanges.compute(configured, (key, kept) -> {
+					ExchangeLimits into = (kept != null) ? kept : newLimits(key);
+					into.takeOver(limits);
+					return into;
+				});
+				respelt.add(id);
+			}
+		});
+		if (!respelt.isEmpty()) {
+			Set<String> ids = Collections.unmodifiableSet(respelt);
+			this.listeners.forEach((listener) -> listener.exchangesForgotten(ids));
+		}
 	}
 
 	/**

@@ -200,6 +200,33 @@ class ExchangeLimitsTests {
 		assertThat(this.limits.forExchange("GATE_IO").exchange()).isEqualTo("gate_io");
 	}
 
+	/**
+	 * Requests named GATE_IO and gate-io while the exchange had no settings of its own (two
+	 * ids then, in lower case as named); a reload then configures it as gate-io, and a later
+	 * one respells it gate_io. Each time it is one exchange: the rests its members took under
+	 * any spelling stay with its limits, kept under the id as configured only, with its policy.
+	 */
+	@Test
+	void aReloadThatConfiguresOrRespellsAnExchangeKeepsItsRestsUnderTheIdAsConfigured() {
+		this.limits.forExchange("GATE_IO").responded(this.pool, this.members.get(1), 429, "300");
+		this.limits.forExchange("gate-io").responded(this.pool, this.members.get(2), 418, "600");
+		assertThat(this.limits.exchanges()).containsOnlyKeys("gate_io", "gate-io");
+		RateLimitPolicy gate = policy(Set.of(429, 418), Duration.ofSeconds(42), Duration.ofMinutes(10));
+
+		this.limits.reconfigure(new RateLimitPolicies(RateLimitPolicy.DEFAULTS, Map.of("gate-io", gate)));
+		assertThat(this.limits.exchanges()).containsOnlyKeys("gate-io");
+		ExchangeLimits configured = this.limits.forExchange("GATE_IO");
+		assertThat(configured.exchange()).isEqualTo("gate-io");
+		assertThat(configured.policy()).isSameAs(gate);
+		assertThat(select(configured, 12)).containsOnly(this.members.get(0));
+		assertThat(this.limits.remainingCooldownSeconds("gate-io", this.members.get(1))).isEqualTo(300.0);
+
+		this.limits.reconfigure(new RateLimitPolicies(RateLimitPolicy.DEFAULTS, Map.of("gate_io", gate)));
+		assertThat(this.limits.exchanges()).containsOnlyKeys("gate_io");
+		assertThat(select(this.limits.forExchange("gate_io"), 12)).containsOnly(this.members.get(0));
+		assertThat(this.limits.stateOf(this.members.get(2))).containsOnlyKeys("gate_io");
+	}
+
 	@Test
 	void whenEveryMemberRestsSelectionFailsFastNamingTheExchangeAndTheEarliestRetry() {
 		ExchangeLimits binance = this.limits.forExchange("Binance");
