@@ -248,7 +248,9 @@ public final class RateLimits implements PoolsListener {
 	@Override
 	public void joining(ProxyPool pool, PoolMember member) {
 		long now = this.clock.millis();
-		this.retired.takeOver(pool.key(), member.endpoint().identity(), now).forEach((exchange, limit) -> {
+		this.retired.takeOver(pool.key(), member.endpoint().identity(), now).forEach((kept, limit) -> {
+			// a reload since may have configured the exchange under another spelling
+			String exchange = idOf(kept);
 			takeOver(exchange, member, limit);
 			if (now < limit.coolingUntil()) {
 				this.resumed.add(new Resumed(pool, member, exchange));

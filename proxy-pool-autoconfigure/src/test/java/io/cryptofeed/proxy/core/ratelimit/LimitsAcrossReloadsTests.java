@@ -89,6 +89,27 @@ class LimitsAcrossReloadsTests {
 		assertThat(select("binance", 30)).contains(again);
 	}
 
+	/**
+	 * A proxy removed while it rested for an exchange requests named GATE_IO, configured again
+	 * after a reload gave the exchange settings as gate-io: its rest is that exchange's, under
+	 * the id as configured, where selection for it looks.
+	 */
+	@Test
+	void aProxyConfiguredAgainRestsForTheExchangeAReloadConfiguredMeanwhileUnderAnotherSpelling() {
+		PoolMember limited = pool().members().get(1);
+		this.limits.forExchange("GATE_IO").responded(pool(), limited, 418, "600");
+
+		reload(spec(BINANCE_HTTP, 0, 2));
+		this.limits.reconfigure(
+				new RateLimitPolicies(RateLimitPolicy.DEFAULTS, Map.of("gate-io", RateLimitPolicy.DEFAULTS)));
+		reload(spec(BINANCE_HTTP, 0, 1, 2));
+
+		PoolMember again = pool().members().get(1);
+		// as routing hands it on: the id as configured
+		assertThat(select("gate-io", 30)).doesNotContain(again).hasSize(30);
+		assertThat(this.limits.stateOf(again)).containsOnlyKeys("gate-io");
+	}
+
 	/** A proxy the configured pool left out when it came back is added back by a reload after that. */
 	@Test
 	void aProxyLeftOutWhenItsPoolCameBackRestsWhenAddedBackLater() {
