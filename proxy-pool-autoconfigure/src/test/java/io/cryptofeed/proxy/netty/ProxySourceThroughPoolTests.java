@@ -1,5 +1,6 @@
 package io.cryptofeed.proxy.netty;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,10 +19,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
+import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.client.WebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -113,6 +122,64 @@ class ProxySourceThroughPoolTests {
 					+ "'ownSource', with no embedded pool to fall back on")
 				.doesNotContain("every connection goes direct");
 		});
+	}
+
+	/**
+	 * Naming no exchange, a connection whose host an exchange's {@code hosts} claim asks the
+	 * source about that exchange, on every client: WebClient, RestClient and WebSocket alike
+	 * (the routing that finds the exchange runs before the source is asked, for each of them).
+	 */
+	@Test
+	void aHostThatAnExchangesPatternsClaimAsksTheSourceAboutThatExchangeOnEveryClient() {
+		ProxyEndpoint sourcedProxy = ProxyEndpoint.parse(this.sourced.url());
+		List<String> asked = new CopyOnWriteArrayList<>();
+		ProxySource source = (exchange, type) -> {
+			asked.add(exchange + "/" + type.id());
+			return Mono.just(ProxyChoice.proxy(sourcedProxy, ProxyChoice.embedded(), new ProxyChoice.Feedback() {
+
+				@Override
+				public void connected(Duration elapsed) {
+				}
+
+				@Override
+				public void failed(Duration elapsed, Throwable cause) {
+				}
+
+			}));
+		};
+		TransportTestSupport.runner()
+			.withConfiguration(AutoConfigurations.of(HttpClientAutoConfiguration.class,
+					ImperativeHttpClientAutoConfiguration.class, RestClientAutoConfiguration.class))
+			.withPropertyValues(this.trio.pool("default.http"))
+			.withPropertyValues("cryptofeed.proxy.exchanges.kraken.hosts=localhost")
+			.withBean(ProxySource.class, () -> source)
+			.run((context) -> {
+				String local = "localhost:" + this.trio.target.port();
+				assertThat(context.getBean(WebClient.Builder.class)
+					.build()
+					.get()
+					.uri("http://" + local + "/whoami")
+					.retrieve()
+					.bodyToMono(String.class)
+					.block(Duration.ofSeconds(10))).isEqualTo("127.0.0.74");
+				assertThat(context.getBean(RestClient.Builder.class)
+					.build()
+					.get()
+					.uri("http://" + local + "/whoami")
+					.retrieve()
+					.body(String.class)).isEqualTo("127.0.0.74");
+				Sinks.One<String> frame = Sinks.one();
+				context.getBean(WebSocketClient.class)
+					.execute(URI.create("ws://" + local + "/ws"),
+							(session) -> session.receive()
+								.take(1)
+								.map(WebSocketMessage::getPayloadAsText)
+								.doOnNext(frame::tryEmitValue)
+								.then())
+					.block(Duration.ofSeconds(10));
+				assertThat(frame.asMono().block(Duration.ofSeconds(1))).isEqualTo("peer=127.0.0.74");
+				assertThat(asked).containsExactly("kraken/http", "kraken/http", "kraken/websocket");
+			});
 	}
 
 	/** Leaves the first connect to the embedded pools and names its own proxy for every later one. */
