@@ -338,6 +338,42 @@ class ProxyServiceHandlerTests {
 		assertThat(List.of(proxyUrl(client, "okx"), proxyUrl(client, "okx"))).containsExactlyInAnyOrder(SOCKS, HTTP);
 	}
 
+	/**
+	 * A report naming the exchange another way (COINBASE_PRO for coinbase-pro) rests the member
+	 * for the exchange as configured, by its policy; a Retry-After of centuries or beyond what a
+	 * long holds is no error: the first rests the member for as long as it says, the second is
+	 * read as none, so the policy decides.
+	 */
+	@Test
+	void feedbackWithALimitedStatusFindsTheExchangeByAnySpellingAndTakesAnyRetryAfter() {
+		ProxyPools withCoinbase = ProxyPools.of(
+				List.of(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP), PoolSpec.Origin.POOL,
+						List.of(MemberSpec.of(ProxyEndpoint.parse(SOCKS)), MemberSpec.of(ProxyEndpoint.parse(HTTP))),
+						"round-robin", Duration.ofSeconds(30))),
+				Map.of("coinbase-pro", List.of("*.coinbase.com")), SelectionStrategies.withAdditional(List.of())::create);
+		RateLimitPolicy coinbase = new RateLimitPolicy(Set.of(429), Set.of(), Duration.ofSeconds(42),
+				Duration.ofMinutes(10), Duration.ofHours(1), false, null, null);
+		RateLimits limits = new RateLimits(new RateLimitPolicies(RateLimitPolicy.DEFAULTS, Map.of("coinbase-pro", coinbase)),
+				this.clock, this.clock.ticker());
+		WebTestClient client = client(withCoinbase,
+				new ServiceServerSettings(null, null, Duration.ofSeconds(60), FallbackPolicy.EMBEDDED_FALLBACK), limits);
+		ProxyPool pool = withCoinbase.resolve(null, ConnectionType.HTTP).orElseThrow();
+
+		limited(client, HTTP, "COINBASE_PRO", ",\"status\":429,\"retry_after_seconds\":" + Long.MAX_VALUE).exchange()
+			.expectStatus()
+			.isAccepted();
+		limited(client, SOCKS, "coinbasepro", ",\"status\":429,\"retry_after_seconds\":999999999999999999")
+			.exchange()
+			.expectStatus()
+			.isAccepted();
+
+		assertThat(limits.exchanges()).containsOnlyKeys("coinbase-pro");
+		assertThat(limits.remainingCooldownSeconds("coinbase-pro", pool.members().get(1))).isEqualTo(42.0);
+		assertThat(limits.remainingCooldownSeconds("coinbase-pro", pool.members().get(0)))
+			.isGreaterThan(Duration.ofDays(365 * 1000L).toSeconds());
+		assertThat(proxyUrl(client, "binance")).isIn(SOCKS, HTTP);
+	}
+
 	/** A status that does not limit the exchange here changes nothing, its breaker included. */
 	@Test
 	void feedbackWithAStatusOutsideTheExchangesStatusesChangesNothing() {
