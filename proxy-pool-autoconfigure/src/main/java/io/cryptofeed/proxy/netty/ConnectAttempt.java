@@ -369,6 +369,10 @@ final class ConnectAttempt {
 	 * statuses) goes to the source, which owns it.
 	 */
 	private void chosenResponded(int status, HttpHeaders headers) {
+		if (status < 400) {
+			// most answers: no policy limits on them, so none is looked up (a map's, without a pool)
+			return;
+		}
 		RateLimitPolicy policy = (this.limits != null) ? this.limits.policy()
 				: this.rateLimits.policyOf((this.routedExchange != null) ? this.routedExchange : PoolKey.DEFAULT);
 		if (policy.coolsDown(status)) {
