@@ -149,6 +149,10 @@ class BudgetsThroughPoolTests {
 				.as("new connections through the members")
 				.satisfies((counts) -> assertThat(counts.stream().mapToLong(Long::longValue).sum()).isEqualTo(4))
 				.allSatisfy((count) -> assertThat(count).isPositive());
+			// and each was one success for its member's breaker too, not one more for the refusal
+			assertThat(pool(context).members()).allSatisfy((member) -> assertThat(
+					breakers.breakerOf(member).getMetrics().getNumberOfSuccessfulCalls())
+				.isEqualTo((int) member.succeededConnects()));
 		});
 	}
 

@@ -190,7 +190,10 @@ class ServiceRateLimitedProxyTests {
 		});
 	}
 
-	/** A WebSocket handshake the exchange refuses with a limiting status counts as a REST answer does. */
+	/**
+	 * A WebSocket handshake the exchange refuses with a limiting status counts as a REST answer
+	 * does: its new tunnel is reported once, then the status.
+	 */
 	@Test
 	void aWebSocketHandshakeRefusedWithALimitingStatusDropsTheAnswer() {
 		answerFirstThenSecond(3600L, 3600L);
@@ -200,6 +203,14 @@ class ServiceRateLimitedProxyTests {
 				.isThrownBy(() -> greeting(sockets, "?status=418&retry-after=7200&peer=" + SERVICE_PEER));
 			assertThat(greeting(sockets, "")).isEqualTo("peer=" + SECOND_PEER);
 			assertThat(this.fixture.requests()).hasSize(2);
+			// reports go one at a time in turn: the second proxy's tunnel is reported after the refusal's
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> !connectReportsThrough(this.secondProxy.port()).isEmpty());
+			assertThat(this.fixture.serviceProxy.tunnels()).isOne();
+			assertThat(connectReportsThrough(this.fixture.serviceProxy.port())).as("one report of the refused tunnel")
+				.singleElement()
+				.satisfies((report) -> assertThat((Boolean) JsonPath.read(report.getBodyAsString(), "$.success"))
+					.isTrue());
 			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(limitedReports()).singleElement()
 				.satisfies((report) -> {
 					assertThat((String) JsonPath.read(report.getBodyAsString(), "$.connection_type"))
@@ -258,6 +269,16 @@ class ServiceRateLimitedProxyTests {
 
 	private List<LoggedRequest> limitedReports() {
 		return this.fixture.feedback().stream().filter(ServiceRateLimitedProxyTests::isLimitedReport).toList();
+	}
+
+	/** The reports of a connect (not of an answer's status) through the test kit's proxy on this port. */
+	private List<LoggedRequest> connectReportsThrough(int port) {
+		String reported = "socks5://feed@127.0.0.1:" + port;
+		return this.fixture.feedback()
+			.stream()
+			.filter((report) -> !isLimitedReport(report)
+					&& reported.equals(JsonPath.read(report.getBodyAsString(), "$.proxy_url")))
+			.toList();
 	}
 
 	private static boolean isLimitedReport(LoggedRequest report) {
