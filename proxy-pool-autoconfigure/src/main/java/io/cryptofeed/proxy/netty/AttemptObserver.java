@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
+import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import reactor.netty.Connection;
 import reactor.netty.ConnectionObserver;
@@ -22,7 +23,10 @@ import reactor.netty.http.client.HttpClientState;
  */
 final class AttemptObserver implements ConnectionObserver {
 
-	/** Marks a connection through a source's proxy whose new tunnel was reported: reuse proves nothing new. */
+	/**
+	 * Marks a connection through a source's proxy whose new tunnel was reported: reuse, or another
+	 * HTTP/2 stream on it, proves nothing new.
+	 */
 	private static final AttributeKey<Boolean> CHOSEN_TUNNEL_REPORTED = AttributeKey.valueOf(AttemptObserver.class,
 			"chosenTunnelReported");
 
@@ -107,9 +111,15 @@ final class AttemptObserver implements ConnectionObserver {
 			attempt.tunnelUp();
 		}
 		else if (member == null && attempt.carriedByChosen()
-				&& connection.channel().attr(CHOSEN_TUNNEL_REPORTED).setIfAbsent(Boolean.TRUE) == null) {
+				&& tunnelOf(connection.channel()).attr(CHOSEN_TUNNEL_REPORTED).setIfAbsent(Boolean.TRUE) == null) {
 			attempt.tunnelUp();
 		}
+	}
+
+	/** The connection through the proxy: an HTTP/2 stream's parent, whose streams are all new. */
+	private static Channel tunnelOf(Channel channel) {
+		Channel tunnel = channel.parent();
+		return (tunnel != null) ? tunnel : channel;
 	}
 
 }
