@@ -198,11 +198,7 @@ class ProxyServiceHandlerTests {
 	 */
 	@Test
 	void anExchangeIdSpeltAnotherWayGoesThroughTheLimitsOfTheExchangeAsConfigured() {
-		ProxyPools withCoinbase = ProxyPools.of(
-				List.of(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP), PoolSpec.Origin.POOL,
-						List.of(MemberSpec.of(ProxyEndpoint.parse(SOCKS)), MemberSpec.of(ProxyEndpoint.parse(HTTP))),
-						"round-robin", Duration.ofSeconds(30))),
-				Map.of("coinbase-pro", List.of("*.coinbase.com")), SelectionStrategies.withAdditional(List.of())::create);
+		ProxyPools withCoinbase = defaultPoolWithCoinbasePro();
 		ProxyPool pool = withCoinbase.resolve(null, ConnectionType.HTTP).orElseThrow();
 		this.rateLimits.forExchange("coinbase-pro").responded(pool, pool.members().get(0), 429, null);
 		WebTestClient client = client(withCoinbase,
@@ -346,11 +342,7 @@ class ProxyServiceHandlerTests {
 	 */
 	@Test
 	void feedbackWithALimitedStatusFindsTheExchangeByAnySpellingAndTakesAnyRetryAfter() {
-		ProxyPools withCoinbase = ProxyPools.of(
-				List.of(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP), PoolSpec.Origin.POOL,
-						List.of(MemberSpec.of(ProxyEndpoint.parse(SOCKS)), MemberSpec.of(ProxyEndpoint.parse(HTTP))),
-						"round-robin", Duration.ofSeconds(30))),
-				Map.of("coinbase-pro", List.of("*.coinbase.com")), SelectionStrategies.withAdditional(List.of())::create);
+		ProxyPools withCoinbase = defaultPoolWithCoinbasePro();
 		RateLimitPolicy coinbase = new RateLimitPolicy(Set.of(429), Set.of(), Duration.ofSeconds(42),
 				Duration.ofMinutes(10), Duration.ofHours(1), false, null, null);
 		RateLimits limits = new RateLimits(new RateLimitPolicies(RateLimitPolicy.DEFAULTS, Map.of("coinbase-pro", coinbase)),
@@ -433,6 +425,15 @@ class ProxyServiceHandlerTests {
 			.exchange().expectStatus().isEqualTo(413).expectBody().jsonPath("$.error")
 			.isEqualTo("the body is larger than the server reads");
 		assertThat(this.outcomes).isEmpty();
+	}
+
+	/** The default http pool of both members, and exchange coinbase-pro with no pool of its own. */
+	private static ProxyPools defaultPoolWithCoinbasePro() {
+		return ProxyPools.of(
+				List.of(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP), PoolSpec.Origin.POOL,
+						List.of(MemberSpec.of(ProxyEndpoint.parse(SOCKS)), MemberSpec.of(ProxyEndpoint.parse(HTTP))),
+						"round-robin", Duration.ofSeconds(30))),
+				Map.of("coinbase-pro", List.of("*.coinbase.com")), SelectionStrategies.withAdditional(List.of())::create);
 	}
 
 	private static String body(EntityExchangeResult<byte[]> result) {
