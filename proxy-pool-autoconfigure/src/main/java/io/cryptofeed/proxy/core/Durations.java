@@ -46,6 +46,15 @@ public final class Durations {
 		return (duration.compareTo(LONGEST_TIMER) > 0) ? "must be at most 24 days" : null;
 	}
 
+	/**
+	 * The duration in whole seconds, a fraction rounded up: what a protocol that counts seconds
+	 * is sent ({@code ttl_seconds}, {@code retry_after_seconds}), where rounding 0.5s down to
+	 * {@code 0} would mean no wait at all.
+	 */
+	public static long secondsRoundedUp(Duration duration) {
+		return (duration.getNano() > 0) ? duration.getSeconds() + 1 : duration.getSeconds();
+	}
+
 	/** The duration as described above; {@code null} shows as {@code null}, as in string concatenation. */
 	public static String format(Duration duration) {
 		if (duration == null) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.Exclusion;
 import io.cryptofeed.proxy.core.InvalidProxyUrlException;
 import io.cryptofeed.proxy.core.Lease;
@@ -133,9 +134,7 @@ public final class ProxyServiceHandler {
 	 * least 1, so that the caller does not ask again at once, and at most the answer TTL.
 	 */
 	static long restingTtl(Duration retryIn, long answerTtl) {
-		long millis = Math.max(0, retryIn.toMillis());
-		long seconds = millis / 1000 + ((millis % 1000 != 0) ? 1 : 0);
-		return Math.max(1, Math.min(seconds, answerTtl));
+		return Math.max(1, Math.min(Durations.secondsRoundedUp(retryIn), answerTtl));
 	}
 
 	Mono<ServerResponse> feedback(ServerRequest request) {

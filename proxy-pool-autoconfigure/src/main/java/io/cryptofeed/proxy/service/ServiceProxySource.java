@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ratelimit.RetryAfter;
@@ -249,10 +250,7 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 
 	/** A wait rounded up to whole seconds; {@code null} for none, as for 0, which asks for no wait. */
 	private static Long wholeSeconds(Duration wait) {
-		if (wait == null || wait.isZero()) {
-			return null;
-		}
-		return wait.getSeconds() + ((wait.getNano() > 0) ? 1 : 0);
+		return (wait == null || wait.isZero()) ? null : Durations.secondsRoundedUp(wait);
 	}
 
 	/** Stops sending feedback and closes the connections to the service; the guard is its owner's to close. */

@@ -26,8 +26,7 @@ public record ServiceServerSettings(String token, String apiKey, Duration answer
 	 * fraction rounds up, since {@code 0} means asking for every connection, not a short reuse.
 	 */
 	public long answerTtlSeconds() {
-		long seconds = this.answerTtl.toSeconds();
-		return (this.answerTtl.toNanosPart() > 0) ? seconds + 1 : seconds;
+		return Durations.secondsRoundedUp(this.answerTtl);
 	}
 
 	/** Never shows the token or the key. */

@@ -96,4 +96,13 @@ class DurationsTests {
 		assertThat(Durations.timerProblem(Duration.ofDays(9_999_999_999_999L))).isEqualTo("must be at most 24 days");
 	}
 
+	@Test
+	void secondsSentToAProtocolRoundAFractionUp() {
+		assertThat(Durations.secondsRoundedUp(Duration.ofSeconds(90))).isEqualTo(90);
+		assertThat(Durations.secondsRoundedUp(Duration.ofMillis(500))).isEqualTo(1);
+		assertThat(Durations.secondsRoundedUp(Duration.ofMillis(90_001))).isEqualTo(91);
+		assertThat(Durations.secondsRoundedUp(Duration.ZERO)).isZero();
+		assertThat(Durations.secondsRoundedUp(Duration.ofMillis(-500))).isZero();
+	}
+
 }
