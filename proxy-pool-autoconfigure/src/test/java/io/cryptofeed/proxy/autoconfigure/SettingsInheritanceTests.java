@@ -76,6 +76,18 @@ class SettingsInheritanceTests {
 
 	}
 
+	/**
+	 * A setting's name under its block, the two values the tests write (as written and as read
+	 * back) and its built-in value.
+	 */
+	record Sample(String name, String first, Object firstRead, String second, Object secondRead, Object builtIn) {
+
+		String written(boolean second) {
+			return second ? this.second : this.first;
+		}
+
+	}
+
 	/** A setting that shapes a block's own pool: never inherited, and reaching nothing in a block without one. */
 	enum PoolSetting {
 
@@ -107,35 +119,20 @@ class SettingsInheritanceTests {
 				List.of(false, true), List.of(true, true), (route) -> List
 					.of(route.health().expectedStatus().test(200), route.health().expectedStatus().test(204)));
 
-		final String name;
-
-		final String first;
-
-		final Object firstRead;
-
-		final String second;
-
-		final Object secondRead;
-
-		final Object builtIn;
+		final Sample sample;
 
 		final Function<Route, Object> reader;
 
 		PoolSetting(String name, String first, Object firstRead, String second, Object secondRead, Object builtIn,
 				Function<Route, Object> reader) {
-			this.name = name;
-			this.first = first;
-			this.firstRead = firstRead;
-			this.second = second;
-			this.secondRead = secondRead;
-			this.builtIn = builtIn;
+			this.sample = new Sample(name, first, firstRead, second, secondRead, builtIn);
 			this.reader = reader;
 		}
 
 		/** The properties that set it in a connection block (http method checks need a URL). */
 		List<String> in(String block, boolean second) {
 			List<String> properties = new ArrayList<>();
-			properties.add(block + "." + this.name + "=" + (second ? this.second : this.first));
+			properties.add(block + "." + this.sample.name() + "=" + this.sample.written(second));
 			if (second && this == HEALTH_CHECK_METHOD) {
 				properties.add(block + ".health-check.url=http://127.0.0.1:5/ping");
 			}
@@ -151,16 +148,16 @@ class SettingsInheritanceTests {
 		 * default block's first value (a timeout in seconds is named as the timeout it is).
 		 */
 		String reported() {
-			String name = (this == TIMEOUT_SECONDS) ? "timeout" : this.name;
+			String name = (this == TIMEOUT_SECONDS) ? "timeout" : this.sample.name();
 			String builtIn = switch (this) {
 				case TIMEOUT, TIMEOUT_SECONDS, HEALTH_CHECK_INTERVAL -> "30s";
 				case HEALTH_CHECK_TIMEOUT -> "5s";
 				case HEALTH_CHECK_JITTER -> "10%";
 				case HEALTH_CHECK_EXPECTED_STATUS -> "200-299";
 				case HEALTH_CHECK_METHOD -> "tcp";
-				default -> String.valueOf(this.builtIn);
+				default -> String.valueOf(this.sample.builtIn());
 			};
-			String first = (this == TIMEOUT_SECONDS) ? this.first + "s" : this.first;
+			String first = (this == TIMEOUT_SECONDS) ? this.sample.first() + "s" : this.sample.first();
 			return name + "=" + builtIn + " (the default block sets " + first + ")";
 		}
 
@@ -186,41 +183,26 @@ class SettingsInheritanceTests {
 		WEBSOCKET_BUDGET("websocket.budget", "300/5m", new Budget(300, Duration.ofMinutes(5)), "30/1m",
 				new Budget(30, Duration.ofMinutes(1)), null, RateLimitPolicy::websocketBudget);
 
-		final String name;
-
-		final String first;
-
-		final Object firstRead;
-
-		final String second;
-
-		final Object secondRead;
-
-		final Object builtIn;
+		final Sample sample;
 
 		final Function<RateLimitPolicy, Object> reader;
 
 		LimitSetting(String name, String first, Object firstRead, String second, Object secondRead, Object builtIn,
 				Function<RateLimitPolicy, Object> reader) {
-			this.name = name;
-			this.first = first;
-			this.firstRead = firstRead;
-			this.second = second;
-			this.secondRead = secondRead;
-			this.builtIn = builtIn;
+			this.sample = new Sample(name, first, firstRead, second, secondRead, builtIn);
 			this.reader = reader;
 		}
 
 		/** The properties that set it in a settings block ({@code default} or an exchange's). */
 		List<String> in(String block, boolean second) {
-			String value = second ? this.second : this.first;
-			if (!this.name.endsWith(".budget")) {
-				return List.of(block + "." + this.name + "=" + value);
+			String value = this.sample.written(second);
+			if (!this.sample.name().endsWith(".budget")) {
+				return List.of(block + "." + this.sample.name() + "=" + value);
 			}
 			String[] budget = value.split("/");
 			String max = (this == HTTP_BUDGET) ? "max-requests" : "max-connects";
-			return List.of(block + "." + this.name + "." + max + "=" + budget[0],
-					block + "." + this.name + ".window=" + budget[1]);
+			return List.of(block + "." + this.sample.name() + "." + max + "=" + budget[0],
+					block + "." + this.sample.name() + ".window=" + budget[1]);
 		}
 
 		/** The connection type whose traffic the value is read for: a budget is per type. */
@@ -255,10 +237,11 @@ class SettingsInheritanceTests {
 	void aPoolSettingOnlyInTheDefaultBlockShapesTheDefaultPoolsAndNoExchangePoolOfItsOwn(PoolSetting setting,
 			When when) {
 		applied(when, setting.in(DEFAULT + ".http", false), (routes) -> {
-			assertThat(setting.read(routes.http(null))).isEqualTo(setting.firstRead);
-			assertThat(setting.read(routes.http("bare"))).as("bare uses the default pool").isEqualTo(setting.firstRead);
-			assertThat(setting.read(routes.http("own"))).as("not inherited").isEqualTo(setting.builtIn);
-			assertThat(setting.read(routes.websocket(null))).as("http only").isEqualTo(setting.builtIn);
+			assertThat(setting.read(routes.http(null))).isEqualTo(setting.sample.firstRead());
+			assertThat(setting.read(routes.http("bare"))).as("bare uses the default pool")
+				.isEqualTo(setting.sample.firstRead());
+			assertThat(setting.read(routes.http("own"))).as("not inherited").isEqualTo(setting.sample.builtIn());
+			assertThat(setting.read(routes.websocket(null))).as("http only").isEqualTo(setting.sample.builtIn());
 		}, everywhereBuiltIn(setting));
 	}
 
@@ -266,10 +249,10 @@ class SettingsInheritanceTests {
 	@MethodSource("poolSettings")
 	void aPoolSettingInAnExchangeBlockWithItsOwnPoolShapesThatPoolAlone(PoolSetting setting, When when) {
 		applied(when, setting.in(OWN + ".http", false), (routes) -> {
-			assertThat(setting.read(routes.http("own"))).isEqualTo(setting.firstRead);
-			assertThat(setting.read(routes.http(null))).isEqualTo(setting.builtIn);
-			assertThat(setting.read(routes.http("bare"))).isEqualTo(setting.builtIn);
-			assertThat(setting.read(routes.websocket("own"))).as("http only").isEqualTo(setting.builtIn);
+			assertThat(setting.read(routes.http("own"))).isEqualTo(setting.sample.firstRead());
+			assertThat(setting.read(routes.http(null))).isEqualTo(setting.sample.builtIn());
+			assertThat(setting.read(routes.http("bare"))).isEqualTo(setting.sample.builtIn());
+			assertThat(setting.read(routes.websocket("own"))).as("http only").isEqualTo(setting.sample.builtIn());
 		}, everywhereBuiltIn(setting));
 	}
 
@@ -279,9 +262,9 @@ class SettingsInheritanceTests {
 		List<String> properties = new ArrayList<>(setting.in(DEFAULT + ".http", false));
 		properties.addAll(setting.in(OWN + ".http", true));
 		applied(when, properties, (routes) -> {
-			assertThat(setting.read(routes.http(null))).isEqualTo(setting.firstRead);
-			assertThat(setting.read(routes.http("bare"))).isEqualTo(setting.firstRead);
-			assertThat(setting.read(routes.http("own"))).isEqualTo(setting.secondRead);
+			assertThat(setting.read(routes.http(null))).isEqualTo(setting.sample.firstRead());
+			assertThat(setting.read(routes.http("bare"))).isEqualTo(setting.sample.firstRead());
+			assertThat(setting.read(routes.http("own"))).isEqualTo(setting.sample.secondRead());
 		}, everywhereBuiltIn(setting));
 	}
 
@@ -294,7 +277,7 @@ class SettingsInheritanceTests {
 	void aPoolSettingOnlyInTheDefaultBlockIsNamedInAnInfoForEachExchangeBlockWithAPoolOfItsOwn(PoolSetting setting,
 			When when, CapturedOutput output) {
 		applied(when, setting.in(DEFAULT + ".http", false), (routes) -> {
-			assertThat(setting.read(routes.http("own"))).as("not inherited").isEqualTo(setting.builtIn);
+			assertThat(setting.read(routes.http("own"))).as("not inherited").isEqualTo(setting.sample.builtIn());
 			assertThat(ownPoolLines(output)).containsExactly("proxy config: " + OWN + ".http has a pool of its own and"
 					+ " uses " + setting.reported() + "; set it in " + OWN + ".http to use that");
 			assertThat(output.getOut().lines().filter((line) -> line.contains(" has a pool of its own and uses ")))
@@ -311,7 +294,7 @@ class SettingsInheritanceTests {
 		properties.addAll(setting.in(OWN + ".http", false));
 		properties.addAll(setting.in(OWN + ".websocket", false));
 		applied(when, properties, (routes) -> {
-			assertThat(setting.read(routes.http("own"))).isEqualTo(setting.firstRead);
+			assertThat(setting.read(routes.http("own"))).isEqualTo(setting.sample.firstRead());
 			assertThat(ownPoolLines(output)).isEmpty();
 		}, null);
 	}
@@ -358,8 +341,8 @@ class SettingsInheritanceTests {
 		List<String> properties = setting.in(BARE + ".http", false);
 		applied(when, properties, (routes) -> {
 			assertThat(routes.http("bare").pool()).isSameAs(routes.http(null).pool());
-			assertThat(setting.read(routes.http("bare"))).isEqualTo(setting.builtIn);
-			assertThat(output).contains(BARE + ".http." + setting.name + "=")
+			assertThat(setting.read(routes.http("bare"))).isEqualTo(setting.sample.builtIn());
+			assertThat(output).contains(BARE + ".http." + setting.sample.name() + "=")
 				.contains("applies to nothing: the block has no url or pool of its own");
 		}, everywhereBuiltIn(setting));
 	}
@@ -369,7 +352,7 @@ class SettingsInheritanceTests {
 	void aLimitOnlyInTheDefaultBlockReachesEveryExchange(LimitSetting setting, When when) {
 		applied(when, setting.in(DEFAULT, false), (routes) -> {
 			for (String exchange : new String[] { null, "own", "bare", "kraken" }) {
-				assertThat(setting.read(routes.of(exchange, setting.type()))).as(exchange).isEqualTo(setting.firstRead);
+				assertThat(setting.read(routes.of(exchange, setting.type()))).as(exchange).isEqualTo(setting.sample.firstRead());
 			}
 		}, everywhereBuiltIn(setting));
 	}
@@ -378,9 +361,9 @@ class SettingsInheritanceTests {
 	@MethodSource("limitSettings")
 	void aLimitInAnExchangeBlockWithItsOwnPoolReachesThatExchangeAlone(LimitSetting setting, When when) {
 		applied(when, setting.in(OWN, false), (routes) -> {
-			assertThat(setting.read(routes.of("own", setting.type()))).isEqualTo(setting.firstRead);
+			assertThat(setting.read(routes.of("own", setting.type()))).isEqualTo(setting.sample.firstRead());
 			for (String exchange : new String[] { null, "bare", "kraken" }) {
-				assertThat(setting.read(routes.of(exchange, setting.type()))).as(exchange).isEqualTo(setting.builtIn);
+				assertThat(setting.read(routes.of(exchange, setting.type()))).as(exchange).isEqualTo(setting.sample.builtIn());
 			}
 		}, everywhereBuiltIn(setting));
 	}
@@ -391,10 +374,10 @@ class SettingsInheritanceTests {
 		List<String> properties = new ArrayList<>(setting.in(DEFAULT, false));
 		properties.addAll(setting.in(OWN, true));
 		applied(when, properties, (routes) -> {
-			assertThat(setting.read(routes.of("own", setting.type()))).isEqualTo(setting.secondRead);
+			assertThat(setting.read(routes.of("own", setting.type()))).isEqualTo(setting.sample.secondRead());
 			for (String exchange : new String[] { null, "bare", "kraken" }) {
 				assertThat(setting.read(routes.of(exchange, setting.type()))).as(exchange)
-					.isEqualTo(setting.firstRead);
+					.isEqualTo(setting.sample.firstRead());
 			}
 		}, everywhereBuiltIn(setting));
 	}
@@ -407,9 +390,9 @@ class SettingsInheritanceTests {
 		applied(when, setting.in(BARE, false), (routes) -> {
 			Route bare = routes.of("bare", setting.type());
 			assertThat(bare.pool()).isSameAs(routes.of(null, setting.type()).pool());
-			assertThat(setting.read(bare)).isEqualTo(setting.firstRead);
-			assertThat(setting.read(routes.of(null, setting.type()))).isEqualTo(setting.builtIn);
-			assertThat(setting.read(routes.of("own", setting.type()))).isEqualTo(setting.builtIn);
+			assertThat(setting.read(bare)).isEqualTo(setting.sample.firstRead());
+			assertThat(setting.read(routes.of(null, setting.type()))).isEqualTo(setting.sample.builtIn());
+			assertThat(setting.read(routes.of("own", setting.type()))).isEqualTo(setting.sample.builtIn());
 			assertThat(output).doesNotContain("applies to nothing");
 		}, everywhereBuiltIn(setting));
 	}
@@ -512,7 +495,7 @@ class SettingsInheritanceTests {
 			for (String exchange : new String[] { null, "own", "bare" }) {
 				for (ConnectionType type : ConnectionType.values()) {
 					assertThat(setting.read(routes.of(exchange, type))).as(exchange + "/" + type)
-						.isEqualTo(setting.builtIn);
+						.isEqualTo(setting.sample.builtIn());
 				}
 			}
 		};
@@ -521,7 +504,7 @@ class SettingsInheritanceTests {
 	private static Consumer<Routes> everywhereBuiltIn(LimitSetting setting) {
 		return (routes) -> {
 			for (String exchange : new String[] { null, "own", "bare", "kraken" }) {
-				assertThat(setting.read(routes.of(exchange, setting.type()))).as(exchange).isEqualTo(setting.builtIn);
+				assertThat(setting.read(routes.of(exchange, setting.type()))).as(exchange).isEqualTo(setting.sample.builtIn());
 			}
 		};
 	}
