@@ -1,6 +1,7 @@
 package io.cryptofeed.proxy.core.ratelimit;
 
 import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -53,6 +54,21 @@ public record RateLimitPolicies(RateLimitPolicy defaults, Map<String, RateLimitP
 		// the map is ordered by the rule: the key that compares equal is the one named
 		String id = ((NavigableMap<String, RateLimitPolicy>) this.exchanges).floorKey(named);
 		return (id != null && ExchangeIds.same(id, named)) ? id : null;
+	}
+
+	/**
+	 * Equal when the ids are spelt alike: the maps' own equality looks ids up by the rule, so
+	 * {@code gate-io} and {@code gate_io} would be equal while their hash codes differ.
+	 */
+	@Override
+	public boolean equals(Object other) {
+		return other instanceof RateLimitPolicies that && this.defaults.equals(that.defaults)
+				&& List.copyOf(this.exchanges.entrySet()).equals(List.copyOf(that.exchanges.entrySet()));
+	}
+
+	@Override
+	public int hashCode() {
+		return 31 * this.defaults.hashCode() + this.exchanges.hashCode();
 	}
 
 }

@@ -97,6 +97,19 @@ class RateLimitPolicyTests {
 		assertThat(policies.exchangeId("coinbase")).isNull();
 	}
 
+	/** Policies compare by the ids as written, so that equal ones also hash alike. */
+	@Test
+	void policiesAreEqualOnlyWithTheirIdsSpeltAlike() {
+		RateLimitPolicy gate = policy(Set.of(429));
+		RateLimitPolicies dashed = new RateLimitPolicies(RateLimitPolicy.DEFAULTS, Map.of("gate-io", gate));
+		RateLimitPolicies dashedAgain = new RateLimitPolicies(RateLimitPolicy.DEFAULTS, Map.of("Gate-IO", gate));
+		RateLimitPolicies underscored = new RateLimitPolicies(RateLimitPolicy.DEFAULTS, Map.of("gate_io", gate));
+		assertThat(dashed).isEqualTo(dashedAgain).hasSameHashCodeAs(dashedAgain);
+		assertThat(dashed).isNotEqualTo(underscored);
+		assertThat(underscored).isNotEqualTo(dashed);
+		assertThat(dashed).isNotEqualTo(new RateLimitPolicies(RateLimitPolicy.DEFAULTS, Map.of("gate-io", policy(Set.of(418)))));
+	}
+
 	@Test
 	void twoIdsThatNameOneExchangeAreRejected() {
 		Map<String, RateLimitPolicy> twice = new LinkedHashMap<>();
