@@ -14,6 +14,7 @@ import org.apache.commons.logging.LogFactory;
 
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.PoolSpec;
 import io.cryptofeed.proxy.core.PoolsChange;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
@@ -117,6 +118,10 @@ public final class ProxyPoolReloader {
 		}
 		PoolsChange change;
 		try {
+			List<String> refused = refusedMembers(next);
+			if (!refused.isEmpty()) {
+				return reject(refused);
+			}
 			// the targets change once every strategy is made: a factory that throws leaves them
 			// as they were, never half applied to the requests under way meanwhile
 			change = this.pools.reconcile(next.pools(), next.hostPatterns(), next.directHosts(), this::strategy,
@@ -151,6 +156,41 @@ public final class ProxyPoolReloader {
 		catch (RuntimeException ex) {
 			throw new UnmakeableStrategyException(name, ex);
 		}
+	}
+
+	/**
+	 * Why a pool's strategy, made afresh, refuses the pool's members as a start would build
+	 * them: an application's strategy may throw at them (a metadata label it needs is missing),
+	 * which would stop a start. Asked before anything changes, since a pool that met it half
+	 * way through would keep the members it took without their breakers, and the targets the
+	 * settings they took.
+	 */
+	private List<String> refusedMembers(CompiledProxyConfiguration next) {
+		List<String> reasons = new ArrayList<>();
+		for (PoolSpec spec : next.pools()) {
+			try {
+				new ProxyPool(spec, strategy(spec.strategy()));
+			}
+			catch (UnmakeableStrategyException ex) {
+				throw ex;
+			}
+			catch (RuntimeException ex) {
+				reasons.add(strategyViolation(spec, spec.strategy(), "it refused the pool's members", ex,
+						"give the members what the application's strategy '" + spec.strategy()
+								+ "' needs, or fix its SelectionStrategy"));
+			}
+		}
+		return reasons;
+	}
+
+	/** A strategy's failure, named by its pool's strategy property; the message masked, as it is not ours. */
+	private static String strategyViolation(PoolSpec spec, String strategy, String problem, Throwable cause,
+			String fix) {
+		String property = (spec != null) ? ProxyProperties.PREFIX + "." + spec.key().settingsPath() + ".strategy"
+				: ProxyProperties.PREFIX + ".*.strategy";
+		return new ConfigurationViolation(property, strategy,
+				problem + ": " + cause.getClass().getName() + ": " + ProxyUrls.maskWords(cause.getMessage()), fix)
+			.toString();
 	}
 
 	/** A line per member that left, per pool in configuration order. */
@@ -241,20 +281,15 @@ public final class ProxyPoolReloader {
 			this.strategy = strategy;
 		}
 
-		/** Named by the first pool that asked for the strategy; the factory's message masked, as it is not ours. */
+		/** Named by the first pool that asked for the strategy. */
 		String reason(CompiledProxyConfiguration next) {
-			String property = next.pools()
+			PoolSpec first = next.pools()
 				.stream()
 				.filter((spec) -> spec.strategy().equals(this.strategy))
 				.findFirst()
-				.map((spec) -> ProxyProperties.PREFIX + "." + spec.key().settingsPath() + ".strategy")
-				.orElse(ProxyProperties.PREFIX + ".*.strategy");
-			Throwable cause = getCause();
-			return new ConfigurationViolation(property, this.strategy,
-					"its factory failed to make a strategy: " + cause.getClass().getName() + ": "
-							+ ProxyUrls.maskWords(cause.getMessage()),
-					"fix the application's SelectionStrategyFactory '" + this.strategy + "', or use another strategy")
-				.toString();
+				.orElse(null);
+			return strategyViolation(first, this.strategy, "its factory failed to make a strategy", getCause(),
+					"fix the application's SelectionStrategyFactory '" + this.strategy + "', or use another strategy");
 		}
 
 	}

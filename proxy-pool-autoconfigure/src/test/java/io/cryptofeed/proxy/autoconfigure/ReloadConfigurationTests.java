@@ -11,6 +11,7 @@ import io.cryptofeed.proxy.actuate.ProxyPoolEndpoint;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.ReloadStatus;
@@ -400,6 +401,73 @@ class ReloadConfigurationTests {
 			return SelectionStrategies.factory("unmakeable", () -> {
 				this.cooldownSeen = rateLimits.getObject().forExchange("binance").policy().cooldown();
 				throw new IllegalStateException("no strategy today");
+			});
+		}
+
+	}
+
+	/**
+	 * The application's own strategy may refuse the members a reload brings (a label it needs
+	 * is missing), as it would stop the start: the reload is rejected before anything changes,
+	 * not left half done with members in the pool that no breaker watches.
+	 */
+	@Test
+	void membersTheApplicationsStrategyRefusesRejectTheReloadAndLeaveEveryTargetAsItWas(CapturedOutput output) {
+		this.reloadable.put("cryptofeed.proxy.default.http.pool[0].url", "http://127.0.0.1:3128");
+		this.reloadable.put("cryptofeed.proxy.default.http.pool[0].metadata.region", "eu");
+		this.reloadable.put("cryptofeed.proxy.default.http.strategy", "by-region");
+		this.runner.withConfiguration(AutoConfigurations.of(ProxyPoolTransportAutoConfiguration.class))
+			.withUserConfiguration(RegionStrategyConfiguration.class)
+			.run((context) -> {
+				ProxyPool before = pool(context);
+				PoolMember kept = before.members().get(0);
+				RateLimits rateLimits = context.getBean(RateLimits.class);
+				ProxyPoolReloader reloader = context.getBean(ProxyPoolReloader.class);
+				this.reloadable.put("cryptofeed.proxy.default.rate-limit.cooldown", "45s");
+				this.reloadable.put("cryptofeed.proxy.default.http.pool[0].weight", "2");
+				this.reloadable.put("cryptofeed.proxy.default.http.pool[1].url",
+						"http://feed:" + CANARY + "@127.0.0.1:3129");
+
+				assertThat(reloader.reload()).isFalse();
+
+				assertThat(reloader.status().rejectionReasons()).singleElement()
+					.satisfies((reason) -> assertThat(reason)
+						.startsWith("cryptofeed.proxy.default.http.strategy = 'by-region'")
+						.contains("IllegalArgumentException")
+						.contains("has no region")
+						.doesNotContain(CANARY));
+				assertThat(pool(context)).isSameAs(before);
+				assertThat(before.members()).containsExactly(kept);
+				assertThat(kept.weight()).isEqualTo(1);
+				assertThat(before.select().member()).isSameAs(kept);
+				assertThat(rateLimits.forExchange("binance").policy().cooldown()).hasSeconds(30);
+				assertThat(output).contains("proxy config reload rejected").doesNotContain(CANARY);
+
+				// fixed, the reload applies, and the member it adds has a breaker like any other
+				this.reloadable.put("cryptofeed.proxy.default.http.pool[1].metadata.region", "us");
+				assertThat(reloader.reload()).isTrue();
+				assertThat(before.members()).hasSize(2)
+					.allSatisfy((member) -> assertThat(context.getBean(MemberCircuitBreakers.class).breakerOf(member))
+						.isNotNull());
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RegionStrategyConfiguration {
+
+		/** Round-robin among members that each name their region, as a region-aware strategy would need. */
+		@Bean
+		SelectionStrategyFactory byRegion() {
+			return SelectionStrategies.factory("by-region", () -> (candidates) -> {
+				for (PoolMember candidate : candidates) {
+					if (!candidate.metadata().containsKey("region")) {
+						// a message of the application's own, which may quote the member's URL whole
+						ProxyEndpoint endpoint = candidate.endpoint();
+						throw new IllegalArgumentException("member http://" + endpoint.username() + ":"
+								+ endpoint.password() + "@" + endpoint.hostAndPort() + " has no region");
+					}
+				}
+				return SelectionStrategies.builtIn().create("round-robin").prepare(candidates);
 			});
 		}
 
