@@ -11,14 +11,18 @@ import io.cryptofeed.proxy.actuate.ProxyPoolEndpoint;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.PoolSpec;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.ReloadStatus;
 import io.cryptofeed.proxy.core.SelectionStrategyFactory;
+import io.cryptofeed.proxy.core.Unavailability;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.cryptofeed.proxy.health.HealthChecker;
+import io.cryptofeed.proxy.health.MemberHealth;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -404,6 +408,65 @@ class ReloadConfigurationTests {
 			});
 		}
 
+	}
+
+	/**
+	 * A single url turned into a pool that lists it, and back: the proxy stays the same member
+	 * throughout, with its breaker and its state, its health record and its drained flag; the
+	 * member that came and went with the pool loses its breaker again.
+	 */
+	@Test
+	void aUrlTurnedIntoAPoolAndBackKeepsItsMemberWithItsState() {
+		String url = "cryptofeed.proxy.default.http.url";
+		String pool = "cryptofeed.proxy.default.http.pool";
+		this.reloadable.put(url, "http://127.0.0.1:3128");
+		this.runner.withConfiguration(AutoConfigurations.of(ProxyPoolTransportAutoConfiguration.class,
+				ProxyPoolHealthAutoConfiguration.class))
+			.run((context) -> {
+				ProxyPool running = pool(context);
+				PoolMember member = running.members().get(0);
+				MemberCircuitBreakers breakers = context.getBean(MemberCircuitBreakers.class);
+				HealthChecker health = context.getBean(HealthChecker.class);
+				CircuitBreaker breaker = breakers.breakerOf(member);
+				breaker.transitionToOpenState();
+				running.setUnavailable(member, Unavailability.DRAINED, true);
+				MemberHealth record = health.healthOf(member).orElseThrow();
+				ProxyPoolReloader reloader = context.getBean(ProxyPoolReloader.class);
+
+				this.reloadable.remove(url);
+				this.reloadable.put(pool + "[0].url", "http://127.0.0.1:3129");
+				this.reloadable.put(pool + "[1].url", "http://127.0.0.1:3128");
+				assertThat(reloader.reload()).isTrue();
+
+				assertThat(pool(context)).isSameAs(running);
+				assertThat(running.origin()).isEqualTo(PoolSpec.Origin.POOL);
+				assertThat(running.members()).hasSize(2).element(1).isSameAs(member);
+				PoolMember joined = running.members().get(0);
+				assertThat(breakers.breakerOf(joined)).isNotNull();
+				assertKept(member, breaker, record, breakers, health);
+
+				this.reloadable.remove(pool + "[0].url");
+				this.reloadable.remove(pool + "[1].url");
+				this.reloadable.put(url, "http://127.0.0.1:3128");
+				assertThat(reloader.reload()).isTrue();
+
+				assertThat(pool(context)).isSameAs(running);
+				assertThat(running.origin()).isEqualTo(PoolSpec.Origin.URL);
+				assertThat(running.members()).containsExactly(member);
+				assertKept(member, breaker, record, breakers, health);
+				assertThat(breakers.breakerOf(joined)).isNull();
+				assertThat(breakers.registry().getAllCircuitBreakers()).containsExactly(breaker);
+				assertThat(health.checkedMembers()).isOne();
+			});
+	}
+
+	private static void assertKept(PoolMember member, CircuitBreaker breaker, MemberHealth record,
+			MemberCircuitBreakers breakers, HealthChecker health) {
+		assertThat(breakers.breakerOf(member)).isSameAs(breaker);
+		assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+		assertThat(member.isSetAsideFor(Unavailability.CIRCUIT_OPEN)).isTrue();
+		assertThat(member.isSetAsideFor(Unavailability.DRAINED)).isTrue();
+		assertThat(health.healthOf(member)).containsSame(record);
 	}
 
 	/**
