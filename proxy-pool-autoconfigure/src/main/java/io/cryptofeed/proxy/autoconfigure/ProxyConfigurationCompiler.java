@@ -192,8 +192,23 @@ public final class ProxyConfigurationCompiler {
 
 	private static TransportSettings.WebSocketClientSettings webSocketClient(ProxyProperties.WebsocketClient client,
 			Violations violations) {
-		return new TransportSettings.WebSocketClientSettings(
-				maxFramePayloadLength(client.getMaxFramePayloadLength(), violations), client.isCompress());
+		int found = violations.count();
+		int maxFramePayloadLength = maxFramePayloadLength(client.getMaxFramePayloadLength(), violations);
+		Duration directHandshakeTimeout = client.getDirectHandshakeTimeout();
+		String path = ProxyProperties.PREFIX + ".websocket-client.direct-handshake-timeout";
+		if (directHandshakeTimeout == null || directHandshakeTimeout.isNegative()) {
+			violations.add(path, Durations.format(directHandshakeTimeout), "the duration must not be negative",
+					"set a duration such as 30s (a bare number means seconds), or 0 to let a direct handshake wait "
+							+ "for ever");
+		}
+		else if (!directHandshakeTimeout.isZero()) {
+			milliseconds(path, directHandshakeTimeout, "30s", violations);
+		}
+		if (violations.count() > found) {
+			return null;
+		}
+		return new TransportSettings.WebSocketClientSettings(maxFramePayloadLength, client.isCompress(),
+				directHandshakeTimeout);
 	}
 
 	/** Netty takes the frame limit as an int of bytes. */

@@ -225,7 +225,8 @@ public class ProxyProperties {
 
 	/**
 	 * The sessions of the auto-configured WebSocket client (and of one built by hand without a
-	 * WebSocket spec of its own). A reload applies to the sessions opened after it.
+	 * WebSocket spec of its own; the direct handshake's bound holds for every pooled WebSocket
+	 * client). A reload applies to the sessions opened after it.
 	 */
 	public static class WebsocketClient {
 
@@ -234,6 +235,10 @@ public class ProxyProperties {
 
 		/** Whether sessions offer the exchange permessage-deflate compression: less traffic through the proxies, for some CPU. Off, as in Reactor Netty. */
 		private boolean compress;
+
+		/** How long the opening handshake of a session that goes without a proxy (a direct host, an exchange with no pool, the proxy service's direct answer) may wait for the exchange's answer; through a proxy, the block's timeout bounds it. 0 waits for ever. */
+		@DurationUnit(ChronoUnit.SECONDS)
+		private Duration directHandshakeTimeout = Duration.ofSeconds(30);
 
 		public DataSize getMaxFramePayloadLength() {
 			return this.maxFramePayloadLength;
@@ -249,6 +254,14 @@ public class ProxyProperties {
 
 		public void setCompress(boolean compress) {
 			this.compress = compress;
+		}
+
+		public Duration getDirectHandshakeTimeout() {
+			return this.directHandshakeTimeout;
+		}
+
+		public void setDirectHandshakeTimeout(Duration directHandshakeTimeout) {
+			this.directHandshakeTimeout = directHandshakeTimeout;
 		}
 
 	}

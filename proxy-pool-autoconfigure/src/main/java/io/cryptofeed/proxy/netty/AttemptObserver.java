@@ -1,6 +1,7 @@
 package io.cryptofeed.proxy.netty;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
@@ -35,9 +36,13 @@ final class AttemptObserver implements ConnectionObserver {
 	/** The connection type of the client observed: which step arms the response timeout. */
 	private final ConnectionType type;
 
-	AttemptObserver(MemberConnections connections, ConnectionType type) {
+	/** The settings now, read for a direct WebSocket's handshake only. */
+	private final Supplier<TransportSettings> settings;
+
+	AttemptObserver(MemberConnections connections, ConnectionType type, Supplier<TransportSettings> settings) {
 		this.connections = connections;
 		this.type = type;
+		this.settings = settings;
 	}
 
 	@Override
@@ -80,12 +85,19 @@ final class AttemptObserver implements ConnectionObserver {
 	 * A request through a pool gets the pool's {@code timeout} as its response timeout, from
 	 * the moment it was sent (a WebSocket, for its opening handshake): no operator, and no
 	 * handler added and removed per request. The connection is tracked under its member from
-	 * then on, so that the member's failure finds a new tunnel's first request too.
+	 * then on, so that the member's failure finds a new tunnel's first request too. A WebSocket
+	 * that goes direct gets {@code websocket-client.direct-handshake-timeout} for its handshake:
+	 * nothing else would bound it, and a feed whose handshake is never answered would wait for
+	 * ever. A direct HTTP request keeps its client's own response timeout (Boot's read timeout).
 	 */
 	private void requestSent(Connection connection, HttpClientRequest request) {
 		ConnectAttempt attempt = request.currentContextView().getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
 		if (attempt != null && attempt.type() == this.type) {
 			Duration timeout = attempt.responseTimeout();
+			if (timeout == null && this.type == ConnectionType.WEBSOCKET) {
+				Duration direct = this.settings.get().webSocketClient().directHandshakeTimeout();
+				timeout = direct.isZero() ? null : direct;
+			}
 			if (timeout != null) {
 				ResponseTimeoutHandler.arm(connection.channel(), timeout);
 			}

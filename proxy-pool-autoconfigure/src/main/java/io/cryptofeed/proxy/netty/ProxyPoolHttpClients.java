@@ -201,7 +201,7 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 			.resolver(NoopAddressResolverGroup.INSTANCE)
 			.proxyWhen(new PooledProxySelector(this.pools, type, this.resolver, this::settings, this.source,
 					this.directLookups, this.directRoutes))
-			.observe(new AttemptObserver(this.connections, type))
+			.observe(new AttemptObserver(this.connections, type, this::settings))
 			.doOnChannelInit((observer, channel, remote) -> {
 				TransportSettings settings = this.settings;
 				settings.proxyTls().secure(channel);

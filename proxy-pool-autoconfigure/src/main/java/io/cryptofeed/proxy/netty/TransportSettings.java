@@ -121,21 +121,48 @@ public record TransportSettings(Duration connectTimeout, Duration handshakeTimeo
 
 	/**
 	 * The sessions of a {@link ProxyPoolWebSocketClient} without a WebSocket spec of its own,
-	 * read as each session opens, so that a reload applies to the next one.
+	 * read as each session opens, so that a reload applies to the next one; the bound on a
+	 * direct session's opening handshake holds for every WebSocket client from
+	 * {@link ProxyPoolHttpClients#apply}.
 	 *
 	 * @param maxFramePayloadLength the largest frame, and message, in bytes, a session accepts
 	 * @param compress whether a session offers permessage-deflate compression
+	 * @param directHandshakeTimeout how long the opening handshake of a session that goes
+	 * without a proxy may wait for the exchange's answer (through a proxy, its pool's
+	 * {@code timeout} bounds it); zero for ever
 	 */
-	public record WebSocketClientSettings(int maxFramePayloadLength, boolean compress) {
+	public record WebSocketClientSettings(int maxFramePayloadLength, boolean compress,
+			Duration directHandshakeTimeout) {
 
-		/** Reactor Netty's own: 64 KB frames, no compression. */
-		public static final WebSocketClientSettings DEFAULTS = new WebSocketClientSettings(65536, false);
+		/**
+		 * Reactor Netty's own frame limit and compression (64 KB frames, none), and for a direct
+		 * handshake the 30 s a pool's {@code timeout} gives one through a proxy.
+		 */
+		public static final WebSocketClientSettings DEFAULTS = new WebSocketClientSettings(65536, false,
+				Duration.ofSeconds(30));
 
 		public WebSocketClientSettings {
 			if (maxFramePayloadLength < 1) {
 				throw new IllegalArgumentException(
 						"maxFramePayloadLength must be at least 1, but was " + maxFramePayloadLength);
 			}
+			Objects.requireNonNull(directHandshakeTimeout, "directHandshakeTimeout");
+			if (directHandshakeTimeout.isNegative()) {
+				throw new IllegalArgumentException("directHandshakeTimeout must not be negative (0 turns it off), but was "
+						+ Durations.format(directHandshakeTimeout));
+			}
+			// checked here, not by the outer record's helper: calling it would initialize that
+			// record, whose defaults need these before they are built
+			String problem = directHandshakeTimeout.isZero() ? null : Durations.timerProblem(directHandshakeTimeout);
+			if (problem != null) {
+				throw new IllegalArgumentException(
+						"directHandshakeTimeout " + problem + ", but was " + Durations.format(directHandshakeTimeout));
+			}
+		}
+
+		/** The frame limit and compression given, and the default bound on a direct handshake. */
+		public WebSocketClientSettings(int maxFramePayloadLength, boolean compress) {
+			this(maxFramePayloadLength, compress, DEFAULTS.directHandshakeTimeout());
 		}
 
 	}

@@ -72,8 +72,16 @@ class TransportSettingsTests {
 			.withMessage("maxIdleTime must be positive, but was 0s");
 		assertThatIllegalArgumentException().isThrownBy(() -> new TransportSettings.WebSocketClientSettings(0, false))
 			.withMessage("maxFramePayloadLength must be at least 1, but was 0");
-		// zero turns the quiet timeout off rather than being refused
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new TransportSettings.WebSocketClientSettings(1, false, Duration.ofSeconds(-1)))
+			.withMessage("directHandshakeTimeout must not be negative (0 turns it off), but was -1s");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new TransportSettings.WebSocketClientSettings(1, false, Duration.ofNanos(500)))
+			.withMessage("directHandshakeTimeout must be at least 1ms, but was 500ns");
+		// zero turns the quiet timeout, and the direct handshake's, off rather than being refused
 		assertThat(defaults.withQuietTimeout(Duration.ZERO).quietTimeout()).isZero();
+		assertThat(new TransportSettings.WebSocketClientSettings(1, false, Duration.ZERO).directHandshakeTimeout())
+			.isZero();
 	}
 
 }

@@ -778,6 +778,56 @@ class WebSocketThroughPoolTests {
 		});
 	}
 
+	/**
+	 * A direct host that accepts the connection and does not answer the opening handshake: the
+	 * handshake is bounded, as one through a proxy is by its pool's timeout, so that a feed
+	 * hears of it and reconnects instead of waiting for ever.
+	 */
+	@Test
+	void aHandshakeADirectHostDoesNotAnswerTimesOut() {
+		String[] properties = { "cryptofeed.proxy.direct-hosts=127.0.0.0/8",
+				"cryptofeed.proxy.default.websocket.url=" + this.first.url(),
+				"cryptofeed.proxy.websocket-client.direct-handshake-timeout=300ms" };
+		TransportTestSupport.runner().withPropertyValues(properties).run((context) -> {
+			WebSocketClient client = context.getBean(WebSocketClient.class);
+			// the target answers this path after 3 s, long after the bound
+			URI stalling = URI.create("ws://" + this.target.host() + ":" + this.target.port() + "/delay/3000");
+			Mono<Void> session = client.execute(stalling, (s) -> s.receive().then());
+			assertThatExceptionOfType(Exception.class).isThrownBy(() -> session.block(Duration.ofSeconds(10)))
+				.satisfies((error) -> assertThat(NestedExceptionUtils.getMostSpecificCause(error))
+					.isInstanceOf(ReadTimeoutException.class));
+			assertThat(this.first.accepted()).isZero();
+			assertThat(this.target.requestsByPeer()).containsOnly(Map.entry("127.0.0.1", 1));
+		});
+	}
+
+	/** The bound on a direct handshake ends with the handshake: the open session may stay quiet. */
+	@Test
+	void anOpenSessionToADirectHostMayStayQuietForLongerThanItsHandshakeBound() {
+		String[] properties = { "cryptofeed.proxy.direct-hosts=127.0.0.0/8",
+				"cryptofeed.proxy.default.websocket.url=" + this.first.url(),
+				"cryptofeed.proxy.websocket-client.direct-handshake-timeout=1s" };
+		TransportTestSupport.runner().withPropertyValues(properties).run((context) -> {
+			WebSocketClient client = context.getBean(WebSocketClient.class);
+			Sinks.Empty<Void> close = Sinks.empty();
+			List<String> frames = new CopyOnWriteArrayList<>();
+			Disposable session = client.execute(URI.create(this.target.wsUrl()),
+					(s) -> s.receive()
+						.map(WebSocketMessage::getPayloadAsText)
+						.doOnNext(frames::add)
+						.takeUntilOther(close.asMono())
+						.then())
+				.subscribe();
+			await().atMost(Duration.ofSeconds(5)).until(() -> frames.size() == 1);
+			assertThat(frames).containsExactly("peer=127.0.0.1");
+			await().during(Duration.ofMillis(1500))
+				.atMost(Duration.ofSeconds(5))
+				.until(() -> !session.isDisposed() && frames.size() == 1);
+			close.tryEmitEmpty();
+			session.dispose();
+		});
+	}
+
 	@Test
 	void aSnapshotAboveReactorNettysFrameLimitFailsTheSessionUnlessTheLimitIsRaised() {
 		run((context, client) -> {
