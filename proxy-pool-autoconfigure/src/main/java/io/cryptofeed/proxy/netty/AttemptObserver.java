@@ -19,8 +19,9 @@ import reactor.netty.http.client.HttpClientState;
  * timeout becomes its response timeout (a WebSocket's, for its opening handshake only) and its
  * connection is tracked under its member; when the answer arrives, the
  * connection is tracked (a new tunnel is a success for the member's breaker) and the status
- * is handed to the exchange's limits, reused keep-alive connections included. One observer
- * per client and one context lookup per step, because this runs for every request.
+ * is handed to the exchange's limits, reused keep-alive connections included; a WebSocket
+ * session's leases go back when its connection closes. One observer per client and one
+ * context lookup per step, because this runs for every request.
  */
 final class AttemptObserver implements ConnectionObserver {
 
@@ -64,6 +65,9 @@ final class AttemptObserver implements ConnectionObserver {
 					// member fails (the handler stays, disarmed, to tell how long it was quiet)
 					ResponseTimeoutHandler.disarm(connection.channel());
 					this.connections.sessionOpened(connection.channel(), attempt.currentPool(), attempt.current());
+					// its leases go back when it closes, even where the application's handler (and
+					// so the session's Mono, whose end releases them too) outlives it
+					connection.channel().closeFuture().addListener((closed) -> attempt.releaseAll());
 				}
 				carried(attempt, connection);
 				attempt.responded(response.status().code(), response.responseHeaders());

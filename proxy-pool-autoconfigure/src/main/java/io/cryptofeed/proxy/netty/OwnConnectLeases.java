@@ -52,10 +52,9 @@ final class OwnConnectLeases implements CoreSubscriber<Connection>, Subscription
 	@Override
 	public void onNext(Connection connection) {
 		// Reactor Netty hands the connection on once the answer arrived: for a WebSocket, the
-		// session is open
+		// session is open, and AttemptObserver releases its leases when it closes
 		if (connection instanceof WebsocketInbound) {
 			this.heldBySession = true;
-			connection.channel().closeFuture().addListener((closed) -> this.attempt.releaseAll());
 		}
 		else {
 			this.attempt.releaseAll();

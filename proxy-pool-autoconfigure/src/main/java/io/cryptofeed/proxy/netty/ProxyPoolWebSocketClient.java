@@ -57,7 +57,8 @@ public final class ProxyPoolWebSocketClient implements WebSocketClient {
 
 	@Override
 	public Mono<Void> execute(URI url, HttpHeaders headers, WebSocketHandler handler) {
-		// the session's leases are released when execute completes, that is when the session closes
+		// the session's leases are released when execute completes or the session's connection
+		// closes, whichever comes first (a handler's Mono may outlive its session)
 		return this.clients.withFailover(ConnectionType.WEBSOCKET, () -> this.delegate.execute(url, headers, handler));
 	}
 

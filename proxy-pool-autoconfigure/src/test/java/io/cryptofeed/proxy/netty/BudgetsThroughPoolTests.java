@@ -196,10 +196,10 @@ class BudgetsThroughPoolTests {
 					sessions.add(client
 						.execute(url,
 								(s) -> s.receive()
-									.take(1)
 									.map(WebSocketMessage::getPayloadAsText)
 									.doOnNext(frame::tryEmitValue)
-									.then(closeAll.asMono()))
+									.takeUntilOther(closeAll.asMono())
+									.then())
 						.contextWrite((c) -> c.put(ProxyAttributes.EXCHANGE, exchange))
 						.subscribe());
 					assertThat(frame.asMono().block(Duration.ofSeconds(10))).isIn("peer=127.0.0.52", "peer=127.0.0.53");

@@ -204,7 +204,7 @@ class WebSocketThroughPoolTests {
 			for (int i = 0; i < 6; i++) {
 				sessions.add(client
 					.execute(URI.create(this.target.wsUrl()),
-							(session) -> session.receive().take(1).then(closeAll.asMono()).then(session.close()))
+							(session) -> session.receive().takeUntilOther(closeAll.asMono()).then())
 					.subscribe());
 				int opened = i + 1;
 				await().atMost(Duration.ofSeconds(5))
@@ -241,11 +241,10 @@ class WebSocketThroughPoolTests {
 				Runnable open = () -> sessions.add(client
 					.execute(URI.create(this.target.wsUrl()),
 							(session) -> session.receive()
-								.take(1)
 								.map(WebSocketMessage::getPayloadAsText)
 								.doOnNext(peers::add)
-								.then(closeAll.asMono())
-								.then(session.close()))
+								.takeUntilOther(closeAll.asMono())
+								.then())
 					.subscribe());
 				for (int i = 0; i < 20; i++) {
 					open.run();
@@ -312,6 +311,38 @@ class WebSocketThroughPoolTests {
 						Mono::error)
 				.onErrorResume((error) -> Mono.fromSupplier(() -> activeLeases(pool)));
 			assertThat(afterError.block(Duration.ofSeconds(10))).as("leases when the failed session errors").isZero();
+		}, "cryptofeed.proxy.default.websocket.strategy=least-connections");
+	}
+
+	/**
+	 * A handler whose Mono outlives its session (it ends on a stop signal of the application's,
+	 * say): once the session is closed its member no longer counts it, though execute has not
+	 * completed, so least-connections does not steer new sessions away from a member for one
+	 * that is gone.
+	 */
+	@Test
+	void aSessionClosedUnderAHandlerThatOutlivesItNoLongerCounts() {
+		run((context, client) -> {
+			ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
+			ProxyPool pool = context.getBean(ProxyPools.class).resolve(null, ConnectionType.WEBSOCKET).orElseThrow();
+			Sinks.Empty<Void> stop = Sinks.empty();
+			CompletableFuture<Void> execute = client
+				.execute(URI.create(this.target.wsUrl()), (s) -> s.receive().take(1).then(s.close()).then(stop.asMono()))
+				.toFuture();
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(pool.members()).extracting(clients::openConnections)
+					.as("connections once the session closed")
+					.containsOnly(0));
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(pool.members()).extracting(PoolMember::activeLeases)
+					.as("leases once the session closed")
+					.containsOnly(0));
+			assertThat(execute).as("the handler still runs").isNotDone();
+			stop.tryEmitEmpty();
+			assertThat(execute).succeedsWithin(Duration.ofSeconds(5));
+			assertThat(pool.members()).extracting(PoolMember::activeLeases)
+				.as("leases once execute completed")
+				.containsOnly(0);
 		}, "cryptofeed.proxy.default.websocket.strategy=least-connections");
 	}
 
