@@ -76,8 +76,14 @@ final class ConnectAttempt {
 	/** The proxy a {@link ProxySource} chose, carrying the connection now. */
 	private ProxyChoice chosen;
 
-	/** Set once a chosen proxy failed: what every further attempt uses. */
+	/**
+	 * Set once a chosen proxy failed, or a member of the embedded pools the source left the
+	 * connection to: what every further attempt uses, without asking the source again.
+	 */
 	private ProxyChoice fallback;
+
+	/** Whether the {@link ProxySource} left a try of this connection to the embedded pools. */
+	private boolean leftToPools;
 
 	/** The failed proxy's feedback, until a further attempt uses its fallback: told once. */
 	private ProxyChoice.Feedback fallingBack;
@@ -288,6 +294,17 @@ final class ConnectAttempt {
 		return this.fallback;
 	}
 
+	/**
+	 * The {@link ProxySource} left this try to the embedded pools: when their member fails, a
+	 * further attempt stays with them rather than ask again, which would wait once more for a
+	 * service that could not answer and count the connection's fallback twice. A member the
+	 * exchange put to rest is no failure: the source is asked again, and may have a proxy the
+	 * exchange does not limit.
+	 */
+	synchronized void leftToPools() {
+		this.leftToPools = true;
+	}
+
 	/** Whether a proxy chosen by a {@link ProxySource} carries the connection now. */
 	synchronized boolean carriedByChosen() {
 		return this.chosen != null;
@@ -440,6 +457,9 @@ final class ConnectAttempt {
 		}
 		else if (this.current != null) {
 			memberFailed(cause);
+			if (this.leftToPools) {
+				this.fallback = ProxyChoice.embedded();
+			}
 		}
 		else {
 			return false;

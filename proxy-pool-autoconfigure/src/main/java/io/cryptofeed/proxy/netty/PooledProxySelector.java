@@ -96,7 +96,10 @@ final class PooledProxySelector
 				attempt.use(choice);
 				yield through(spec, choice.endpoint());
 			}
-			case EMBEDDED -> embedded(attempt, config, spec);
+			case EMBEDDED -> {
+				attempt.leftToPools();
+				yield embedded(attempt, config, spec);
+			}
 			case DIRECT -> direct(config, spec, DirectRoutes.Reason.SERVICE);
 			case REFUSED -> Mono.error(choice.refusal());
 		};

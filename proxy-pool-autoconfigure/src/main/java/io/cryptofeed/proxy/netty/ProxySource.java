@@ -11,7 +11,10 @@ import reactor.core.publisher.Mono;
 public interface ProxySource {
 
 	/**
-	 * The choice for one connect.
+	 * The choice for one connect. After a failure the source is not asked again for the same
+	 * connection: its further attempts (failover) use the {@linkplain ProxyChoice#fallback()
+	 * fallback} of the proxy named that failed, or stay with the embedded pools whose member
+	 * failed when they were the choice.
 	 * @param exchange the exchange id, as the configuration spells it where the exchange has
 	 * settings of its own (a request that names {@code COINBASE_PRO} is asked about as
 	 * {@code coinbase-pro}, see {@link io.cryptofeed.proxy.core.ExchangeIds}), or {@code null}

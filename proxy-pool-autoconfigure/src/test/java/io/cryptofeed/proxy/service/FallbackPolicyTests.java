@@ -11,6 +11,7 @@ import io.cryptofeed.proxy.netty.DirectRoutes;
 import io.cryptofeed.proxy.netty.ProxyConnectFailedException;
 import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
 import io.cryptofeed.proxy.testkit.Fault;
+import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -205,6 +206,39 @@ class FallbackPolicyTests {
 			assertThat(requestCount(context, "failed", "unreachable")).isOne();
 			assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", "embedded")).isOne();
 		});
+	}
+
+	/**
+	 * The service could not answer, or answered without proxy for this connection only
+	 * (ttl_seconds 0), so the embedded pools carry the connection: when their member fails, the
+	 * next attempt stays with them rather than wait for the service again (up to timeout ×
+	 * endpoints while it hangs), and the connection is counted once.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@CsvSource({ "the service down, 503", "an answer without proxy, 200" })
+	void aConnectionLeftToTheEmbeddedPoolsAsksTheServiceOnceWhateverItsAttempts(String name, int status) {
+		try (HttpConnectProxy first = refusing(); HttpConnectProxy second = refusing()) {
+			this.fixture.answer((status == 200) ? okJson(ServiceFixture.json(null, 0L, "embedded_fallback"))
+					: aResponse().withStatus(status));
+			run(this.fixture.runner()
+				.withPropertyValues("cryptofeed.proxy.default.http.pool[0].url=" + first.url(),
+						"cryptofeed.proxy.default.http.pool[1].url=" + second.url()),
+					(context, client) -> {
+						assertThatExceptionOfType(WebClientRequestException.class)
+							.isThrownBy(() -> this.fixture.whoami(client))
+							.havingCause()
+							.isInstanceOf(ProxyConnectFailedException.class)
+							.withMessageContaining("tried=2");
+						assertThat(this.fixture.requests()).hasSize(1);
+						assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", "embedded")).isOne();
+					});
+		}
+	}
+
+	private static HttpConnectProxy refusing() {
+		HttpConnectProxy proxy = HttpConnectProxy.builder().bindAddress("127.0.0.1").start();
+		proxy.fault(Fault.REFUSE);
+		return proxy;
 	}
 
 	@Test
