@@ -136,6 +136,33 @@ class AnswerCacheTests {
 		assertThat(this.cache.lastPolicy(key("binance"))).isEqualTo(FallbackPolicy.FAIL);
 	}
 
+	/**
+	 * A proxy that failed is forgotten where the exchange's answer names it, policy kept; a newer
+	 * answer naming the same address with other credentials (rotated meanwhile) is another proxy
+	 * and stays, and so do the answers of other exchanges and connection types naming it: a
+	 * connection through each tells of its own failure.
+	 */
+	@Test
+	void evictingAFailedProxyLeavesItsOtherCredentialsAndTheOtherExchangesAnswers() {
+		ProxyEndpoint failed = ProxyEndpoint.parse("socks5://feed:old@10.0.0.6:1080");
+		ProxyEndpoint rotated = ProxyEndpoint.parse("socks5://feed:new@10.0.0.6:1080");
+		ProxyChoice rotatedAnswer = ProxyChoice.proxy(rotated, ProxyChoice.direct(), NO_FEEDBACK);
+		ProxyChoice sameProxy = ProxyChoice.proxy(failed, ProxyChoice.direct(), NO_FEEDBACK);
+		AnswerCache.Key websocket = new AnswerCache.Key("binance", ConnectionType.WEBSOCKET);
+		this.cache.put(key("binance"), rotatedAnswer, FallbackPolicy.FAIL, Duration.ofSeconds(60));
+		this.cache.put(key("kraken"), sameProxy, FallbackPolicy.EMBEDDED_FALLBACK, Duration.ofSeconds(60));
+		this.cache.put(websocket, sameProxy, FallbackPolicy.EMBEDDED_FALLBACK, Duration.ofSeconds(60));
+
+		this.cache.evict(key("binance"), failed);
+		assertThat(this.cache.fresh(key("binance")).choice()).isSameAs(rotatedAnswer);
+		assertThat(this.cache.fresh(key("kraken")).choice()).isSameAs(sameProxy);
+		assertThat(this.cache.fresh(websocket).choice()).isSameAs(sameProxy);
+
+		this.cache.evict(key("binance"), rotated);
+		assertThat(this.cache.fresh(key("binance"))).isNull();
+		assertThat(this.cache.lastPolicy(key("binance"))).isEqualTo(FallbackPolicy.FAIL);
+	}
+
 	private static AnswerCache.Key key(String exchange) {
 		return new AnswerCache.Key(exchange, ConnectionType.HTTP);
 	}
