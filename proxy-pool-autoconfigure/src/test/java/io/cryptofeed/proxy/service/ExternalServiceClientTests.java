@@ -52,6 +52,7 @@ import org.springframework.web.reactive.socket.client.WebSocketClient;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.cryptofeed.proxy.service.ServiceFixture.EMBEDDED_PEER;
 import static io.cryptofeed.proxy.service.ServiceFixture.SECRET;
@@ -489,6 +490,7 @@ class ExternalServiceClientTests {
 						"malformed"),
 				arguments("empty body", aResponse().withStatus(200).withHeader("Content-Type", "application/json"),
 						"malformed"),
+				arguments("no content", aResponse().withStatus(204), "malformed"),
 				arguments("an answer over 256 KB", okJson(ServiceFixture.oversizedJson()), "malformed"),
 				arguments("wrong type", okJson("{\"proxy_url\": [1, 2], \"ttl_seconds\": \"soon\"}"), "malformed"),
 				arguments("unknown fallback policy", okJson(ServiceFixture.json("socks5://127.0.0.1:1", 60L, "pray")),
@@ -535,6 +537,27 @@ class ExternalServiceClientTests {
 						assertThat(counter(context, "cryptofeed.proxy.service.fallback", "to", "embedded")).isEqualTo(2);
 						assertThat(this.fixture.serviceProxy.accepted()).isZero();
 					});
+		}
+	}
+
+	/**
+	 * A redirect is not followed: it is no answer of the protocol, and the client's credential
+	 * goes to the configured endpoints only. It is rejected, as another 4xx, and held.
+	 */
+	@Test
+	void aRedirectIsNotFollowedButRejectedAndTheEmbeddedPoolCarriesTheRequest() {
+		this.fixture.answer(post(urlEqualTo("/elsewhere")),
+				okJson(ServiceFixture.json(this.fixture.serviceProxy.url(), 60L, "embedded_fallback")));
+		this.fixture.answer(aResponse().withStatus(302).withHeader("Location", this.fixture.serviceUrl() + "/elsewhere"));
+		try (CapturedLog log = CapturedLog.of(ServiceProxySource.class)) {
+			run(this.fixture.runner(), (context, client) -> {
+				assertThat(this.fixture.whoami(client)).isEqualTo(EMBEDDED_PEER);
+				assertThat(log.warnings()).singleElement()
+					.asString()
+					.contains("reason=rejected", "detail=\"HTTP 302\"", "fallback=embedded");
+				assertThat(this.fixture.service.findAll(postRequestedFor(urlEqualTo("/elsewhere")))).isEmpty();
+				assertThat(requestCount(context, "failed", "rejected")).isOne();
+			});
 		}
 	}
 
