@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
+import io.cryptofeed.proxy.core.strategy.RoundRobinStrategy;
+
 /**
  * The members configured for one (settings, connection type) and the strategy that chooses
  * among them.
@@ -52,6 +54,12 @@ public final class ProxyPool {
 	private final Map<ProxyEndpoint.Identity, PoolMember> retired = new HashMap<>();
 
 	private volatile Snapshot snapshot;
+
+	/**
+	 * Selects while the strategy refuses the candidates an availability change left (an
+	 * application's may throw at them): selection must still leave out the members set aside.
+	 */
+	private final SelectionStrategy inTurn = new RoundRobinStrategy();
 
 	/** Set when a reload dropped this pool's key: connections routed to it route anew. */
 	private volatile boolean closed;
@@ -278,8 +286,21 @@ public final class ProxyPool {
 		synchronized (this.rebuildLock) {
 			Snapshot previous = this.snapshot;
 			Settings settings = this.settings;
-			Snapshot next = Snapshot.of(settings.members, settings.strategy);
+			Snapshot next = Snapshot.of(settings.members, settings.strategy, this.inTurn);
+			if (previous == null && next.refusal != null) {
+				// a start, or a reload trying the strategy first, refuses the members
+				throw next.refusal;
+			}
 			this.snapshot = next;
+			if (next.refusal != null && previous.refusal == null) {
+				log.log(Level.WARNING, "proxy pool: pool={0} strategy={1} refused its candidates={2}, "
+						+ "selecting each in turn until it accepts them: {3}", this.key, settings.spec.strategy(),
+						next.candidates.length, ProxyUrls.maskedSummary(next.refusal));
+			}
+			else if (next.refusal == null && previous != null && previous.refusal != null) {
+				log.log(Level.INFO, "proxy pool: pool={0} strategy={1} accepts its candidates again", this.key,
+						settings.spec.strategy());
+			}
 			if (next.panic && (previous == null || !previous.panic)) {
 				this.panicEpisodes.incrementAndGet();
 				log.log(Level.WARNING, "proxy pool panic: pool={0} state=entered candidates={1} "
@@ -433,24 +454,38 @@ public final class ProxyPool {
 
 		final boolean panic;
 
-		private Snapshot(PoolMember[] candidates, Selector selector, boolean panic) {
+		/** Why the strategy refused the candidates, which are then selected in turn; {@code null} when it took them. */
+		final RuntimeException refusal;
+
+		private Snapshot(PoolMember[] candidates, Selector selector, boolean panic, RuntimeException refusal) {
 			this.candidates = candidates;
 			this.selector = selector;
 			this.panic = panic;
+			this.refusal = refusal;
 		}
 
-		static Snapshot of(List<PoolMember> members, SelectionStrategy strategy) {
+		static Snapshot of(List<PoolMember> members, SelectionStrategy strategy, SelectionStrategy inTurn) {
 			PoolMember[] available = members.stream().filter(PoolMember::isAvailable).toArray(PoolMember[]::new);
 			if (available.length > 0) {
-				return new Snapshot(available, strategy.prepare(available), false);
+				return prepared(available, strategy, inTurn, false);
 			}
 			PoolMember[] fallback = members.stream()
 				.filter((m) -> m.enabled() && !m.isSetAsideFor(Unavailability.DRAINED))
 				.toArray(PoolMember[]::new);
 			if (fallback.length == 0) {
-				return new Snapshot(fallback, NONE, false);
+				return new Snapshot(fallback, NONE, false, null);
 			}
-			return new Snapshot(fallback, strategy.prepare(fallback), true);
+			return prepared(fallback, strategy, inTurn, true);
+		}
+
+		private static Snapshot prepared(PoolMember[] candidates, SelectionStrategy strategy, SelectionStrategy inTurn,
+				boolean panic) {
+			try {
+				return new Snapshot(candidates, strategy.prepare(candidates), panic, null);
+			}
+			catch (RuntimeException ex) {
+				return new Snapshot(candidates, inTurn.prepare(candidates), panic, ex);
+			}
 		}
 
 	}

@@ -8,7 +8,10 @@ public interface SelectionStrategy {
 
 	/**
 	 * Prepares selection over a new candidate set. Called whenever availability changes,
-	 * never concurrently for one pool and off the hot path, so it may precompute.
+	 * never concurrently for one pool and off the hot path, so it may precompute. A strategy
+	 * that throws refuses the set: at a start or a reload that refuses the configuration; at a
+	 * set that a health check, a breaker or a drain made, the pool selects among the set in turn,
+	 * with one warning, until the strategy accepts a set again.
 	 * @param candidates the members to choose from, never empty; do not modify
 	 */
 	Selector prepare(PoolMember[] candidates);

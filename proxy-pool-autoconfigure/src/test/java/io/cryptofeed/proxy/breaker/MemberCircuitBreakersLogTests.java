@@ -2,6 +2,7 @@ package io.cryptofeed.proxy.breaker;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import io.cryptofeed.proxy.core.MemberSpec;
 import io.cryptofeed.proxy.core.PoolKey;
@@ -9,6 +10,7 @@ import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.SelectionStrategy;
 import io.cryptofeed.proxy.testsupport.CapturedLog;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
@@ -97,6 +99,45 @@ class MemberCircuitBreakersLogTests {
 
 			assertThat(log.lines()).containsExactly(
 					"WARNING proxy breaker: pool=default/http member=http://***@127.0.0.1:3128#1 from=CLOSED to=OPEN");
+		}
+	}
+
+	/**
+	 * An application's strategy that throws at the members an open breaker leaves (none of its
+	 * primary tier left) must not keep the member in selection, nor cost the breaker's line.
+	 */
+	@Test
+	void aStrategyThatRefusesTheMembersAnOpenBreakerLeavesKeepsNeitherTheMemberInNorTheLineOut() {
+		MemberSpec primary = new MemberSpec(ProxyEndpoint.parse("http://feed:breaker-canary@127.0.0.1:3128"), 1, true,
+				Map.of("tier", "primary"));
+		MemberSpec backup = MemberSpec.of(ProxyEndpoint.parse("http://127.0.0.1:3129"));
+		SelectionStrategy primaryOnly = (candidates) -> {
+			for (PoolMember candidate : candidates) {
+				if ("primary".equals(candidate.metadata().get("tier"))) {
+					return (exclusion) -> candidate;
+				}
+			}
+			throw new IllegalStateException("no primary member among " + candidates.length);
+		};
+		ProxyPools tiered = ProxyPools.of(List.of(BreakerTestPools.spec(List.of(primary, backup))), Map.of(),
+				(name) -> primaryOnly);
+		MemberCircuitBreakers tieredBreakers = BreakerTestPools.openingAfterTwoFailures(tiered);
+		ProxyPool pool = tiered.pools().get(KEY);
+		PoolMember primaryMember = pool.members().get(0);
+		try (CapturedLog log = CapturedLog.of(MemberCircuitBreakers.class)) {
+			tieredBreakers.failed(pool, primaryMember, Duration.ofMillis(5), new IllegalStateException("refused"));
+			tieredBreakers.failed(pool, primaryMember, Duration.ofMillis(5), new IllegalStateException("refused"));
+
+			assertThat(tieredBreakers.breakerOf(primaryMember).getState()).isEqualTo(CircuitBreaker.State.OPEN);
+			assertThat(pool.select().member()).isSameAs(pool.members().get(1));
+			assertThat(log.lines()).containsExactly(
+					"WARNING proxy breaker: pool=default/http member=http://***@127.0.0.1:3128 from=CLOSED to=OPEN");
+
+			tieredBreakers.recoverySeen(pool, primaryMember);
+			assertThat(pool.select().member()).isSameAs(primaryMember);
+		}
+		finally {
+			tieredBreakers.close();
 		}
 	}
 

@@ -355,6 +355,43 @@ class ReconciliationTests {
 	}
 
 	/**
+	 * An application's strategy that refuses the members left while one is set aside (none of
+	 * its home region): a reload that comes meanwhile is done whole, its pools listeners told,
+	 * and selection leaves the member set aside out.
+	 */
+	@Test
+	void aStrategyThatRefusesTheMembersLeftWhileOneIsSetAsideLeavesNoReloadHalfDone() {
+		SelectionStrategy homeFirst = (candidates) -> {
+			for (PoolMember candidate : candidates) {
+				if ("eu".equals(candidate.metadata().get("region"))) {
+					return (exclusion) -> candidate;
+				}
+			}
+			throw new IllegalStateException("no eu member among " + candidates.length);
+		};
+		MemberSpec home = new MemberSpec(Members.endpoint(0), 1, true, Map.of("region", "eu"));
+		ProxyPools pools = ProxyPools.of(List.of(spec(HTTP, "home-first", home, member(1, 1))), Map.of(),
+				(name) -> homeFirst);
+		ProxyPool http = pools.pools().get(HTTP);
+		PoolMember homeMember = http.members().get(0);
+		List<PoolsChange> changes = new ArrayList<>();
+		pools.addPoolsListener(changes::add);
+
+		http.setUnavailable(homeMember, Unavailability.UNHEALTHY, true);
+		pools.reconcile(List.of(spec(HTTP, "home-first", home, member(1, 1), member(2, 1))), Map.of(),
+				(name) -> homeFirst);
+
+		assertThat(changes).singleElement()
+			.satisfies((change) -> assertThat(change.addedMembers()).extracting(PoolsChange.Member::member)
+				.containsExactly(http.members().get(2)));
+		assertThat(http.candidates()).containsExactly(http.members().get(1), http.members().get(2));
+		assertThat(http.select().member()).isNotSameAs(homeMember);
+
+		http.setUnavailable(homeMember, Unavailability.UNHEALTHY, false);
+		assertThat(http.select().member()).isSameAs(homeMember);
+	}
+
+	/**
 	 * An availability listener of the application that throws while a reload removes or
 	 * disables members: the reload is still done whole (every pool, routing, the pools
 	 * listeners: breakers, metrics, health checks), and the listeners after it hear the change.

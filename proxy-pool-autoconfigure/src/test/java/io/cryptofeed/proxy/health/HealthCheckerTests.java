@@ -26,6 +26,7 @@ import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.ProxyScheme;
+import io.cryptofeed.proxy.core.SelectionStrategy;
 import io.cryptofeed.proxy.core.Unavailability;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.cryptofeed.proxy.health.probe.HealthProbe;
@@ -288,6 +289,63 @@ class HealthCheckerTests {
 		assertThat(this.checker.healthOf(disabled)).isEmpty();
 		assertThat(this.probe.calls(joined)).isEqualTo(3);
 		assertThat(disabled.isSetAsideFor(Unavailability.UNHEALTHY)).isFalse();
+	}
+
+	/**
+	 * An application's strategy may refuse a candidate set that a health transition makes (here
+	 * one with no member of its home region left): the checks go on, selection leaves the
+	 * unhealthy member out all the same, and the log says so once, masked, until it accepts again.
+	 */
+	@Test
+	void aStrategyThatRefusesTheMembersAHealthTransitionLeavesNeitherStopsTheChecksNorKeepsTheMemberSelectable() {
+		MemberSpec home = new MemberSpec(new ProxyEndpoint(ProxyScheme.HTTP, "10.0.0.1", 3128, "feed", "s3cret-pw"), 1,
+				true, Map.of("region", "eu"));
+		MemberSpec away = new MemberSpec(member(2).endpoint(), 1, true, Map.of("region", "us"));
+		SelectionStrategy homeFirst = (candidates) -> {
+			for (PoolMember candidate : candidates) {
+				if ("eu".equals(candidate.metadata().get("region"))) {
+					return (exclusion) -> candidate;
+				}
+			}
+			// a message of the application's own, which may quote a member's URL whole
+			ProxyEndpoint endpoint = candidates[0].endpoint();
+			throw new IllegalStateException("no eu member, only http://" + endpoint.host() + ":" + endpoint.port()
+					+ " and http://feed:s3cret-pw@10.0.0.1:3128 is out");
+		};
+		ProxyPools regional = ProxyPools.of(List.of(new PoolSpec(KEY, PoolSpec.Origin.POOL, List.of(home, away),
+				"home-first", Duration.ofSeconds(30))), Map.of(), (name) -> homeFirst);
+		ProxyPool pool = regional.pools().get(KEY);
+		PoolMember homeMember = pool.members().get(0);
+		PoolMember awayMember = pool.members().get(1);
+		List<String> told = new ArrayList<>();
+		regional.addAvailabilityListener((p, member, available) -> told.add(member.endpoint().host() + " " + available));
+		this.probe.script(homeMember, false, false, true, true);
+
+		try (CapturedLog log = CapturedLog.of(HealthChecker.class, ProxyPool.class)) {
+			this.checker = new HealthChecker(regional, Map.of(KEY, settings(1, 0.0)), (s) -> this.probe, this.time,
+					clock(), () -> 0.5, 64, HealthListener.NONE);
+			this.checker.start();
+			this.time.advanceTimeBy(Duration.ofSeconds(11));
+
+			assertThat(homeMember.isSetAsideFor(Unavailability.UNHEALTHY)).isTrue();
+			assertThat(pool.candidates()).containsExactly(awayMember);
+			assertThat(pool.select().member()).isSameAs(awayMember);
+			assertThat(told).containsExactly("10.0.0.1 false");
+
+			this.time.advanceTimeBy(Duration.ofSeconds(60));
+			MemberHealth.Snapshot health = this.checker.healthOf(homeMember).orElseThrow().snapshot();
+			assertThat(health.totalChecks()).isEqualTo(8);
+			assertThat(health.healthy()).isTrue();
+			assertThat(pool.select().member()).isSameAs(homeMember);
+			assertThat(told).containsExactly("10.0.0.1 false", "10.0.0.1 true");
+			assertThat(log.lines()).filteredOn((line) -> line.contains("strategy="))
+				.containsExactly("WARNING proxy pool: pool=default/http strategy=home-first refused its candidates=1, "
+						+ "selecting each in turn until it accepts them: IllegalStateException: no eu member, "
+						+ "only http://10.0.0.2:1080 and http://***@10.0.0.1:3128 is out",
+						"INFO proxy pool: pool=default/http strategy=home-first accepts its candidates again");
+			assertThat(log.lines()).noneMatch((line) -> line.contains("s3cret-pw"))
+				.noneMatch((line) -> line.contains("listener failed"));
+		}
 	}
 
 	@Test
