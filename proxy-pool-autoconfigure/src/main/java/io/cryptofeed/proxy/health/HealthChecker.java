@@ -10,9 +10,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,11 +47,13 @@ import reactor.core.scheduler.Scheduler;
  * interval, if shorter), and every later one {@code interval ± jitter} after the previous
  * one ended, so a thousand members are not checked in one burst. At most
  * {@code maxConcurrentChecks} checks are in flight; a member whose turn comes while all are
- * busy waits {@link #BUSY_RETRY} and tries again. Operators may {@link #checkNow check now}
- * besides the timers, within the same bound; two checks of one member never overlap.
+ * busy waits in line, and the first in line starts when a check ends. Operators may
+ * {@link #checkNow check now} besides the timers, within the same bound; two checks of one
+ * member never overlap.
  */
 public final class HealthChecker implements AutoCloseable {
 
+	/** How soon a check on demand that meets its member's running check tries again. */
 	static final Duration BUSY_RETRY = Duration.ofMillis(50);
 
 	private static final System.Logger log = System.getLogger(HealthChecker.class.getName());
@@ -77,6 +81,13 @@ public final class HealthChecker implements AutoCloseable {
 	private volatile boolean started;
 
 	private final AtomicInteger inFlight = new AtomicInteger();
+
+	/**
+	 * Checks whose turn came while every slot was busy, first come first served: they wait
+	 * here rather than wake the timer every few milliseconds to look for a slot, which with
+	 * thousands of members behind frozen proxies kept the timer thread busy.
+	 */
+	private final Queue<WaitingCheck> waitingForSlot = new ConcurrentLinkedQueue<>();
 
 	private volatile boolean closed;
 
@@ -207,6 +218,8 @@ public final class HealthChecker implements AutoCloseable {
 				}
 			});
 		}
+		// a higher bound frees slots for the checks in line now, not when the next check ends
+		admitWaiting();
 	}
 
 	private void scheduleFirst(Target target) {
@@ -373,6 +386,74 @@ public final class HealthChecker implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Takes a slot for a check, unless every one is busy or checks are waiting in line, which
+	 * come first.
+	 */
+	private boolean takeSlot() {
+		if (!this.waitingForSlot.isEmpty()) {
+			return false;
+		}
+		int taken;
+		do {
+			taken = this.inFlight.get();
+			if (taken >= this.maxConcurrentChecks) {
+				return false;
+			}
+		}
+		while (!this.inFlight.compareAndSet(taken, taken + 1));
+		return true;
+	}
+
+	/** Gives a check's slot back, to the first check in line if there is one. */
+	private void releaseSlot() {
+		this.inFlight.decrementAndGet();
+		admitWaiting();
+	}
+
+	/** Takes a slot for each check in line while slots are free, and starts them. */
+	private void admitWaiting() {
+		while (!this.waitingForSlot.isEmpty()) {
+			int taken = this.inFlight.get();
+			if (taken >= this.maxConcurrentChecks) {
+				return;
+			}
+			if (!this.inFlight.compareAndSet(taken, taken + 1)) {
+				continue;
+			}
+			WaitingCheck waiting = nextInLine();
+			if (waiting == null) {
+				// another thread took the last one: the loop looks again, since one that joined
+				// the line meanwhile may have found this slot counted as busy
+				this.inFlight.decrementAndGet();
+				continue;
+			}
+			if (schedule(() -> runAdmitted(waiting), Duration.ZERO) == null) {
+				// closing
+				return;
+			}
+		}
+	}
+
+	/** The first check in line whose turn no stop cancelled since, taken off the line. */
+	private WaitingCheck nextInLine() {
+		WaitingCheck waiting = this.waitingForSlot.poll();
+		while (waiting != null && waiting.stops != this.stops) {
+			waiting = this.waitingForSlot.poll();
+		}
+		return waiting;
+	}
+
+	/** Runs a check from the line in the slot taken for it. */
+	private void runAdmitted(WaitingCheck waiting) {
+		if (waiting.stops != this.stops) {
+			// a stop cancelled its turn while it was handed the slot (a start schedules anew)
+			releaseSlot();
+			return;
+		}
+		run(waiting.target, waiting.timer, true);
+	}
+
 	/** Runs a timer round after the delay, or {@code checkNow}'s check. */
 	private void retry(Target target, boolean timer, Duration delay) {
 		if (timer) {
@@ -390,13 +471,24 @@ public final class HealthChecker implements AutoCloseable {
 	 * {@link #checkNow} did
 	 */
 	private void run(Target target, boolean timer) {
+		run(target, timer, false);
+	}
+
+	/** @param slotHeld whether the check comes from the line with a slot taken for it */
+	private void run(Target target, boolean timer, boolean slotHeld) {
 		// read before the stop flag: a stop in between is then one the check's finish sees
 		int stops = this.stops;
 		if (this.closed || this.stopped || target.cancelled || (!timer && target.requested.get() == null)) {
 			// closing or stopping, or a check that started after the request has taken it
+			if (slotHeld) {
+				releaseSlot();
+			}
 			return;
 		}
 		if (!target.checking.compareAndSet(false, true)) {
+			if (slotHeld) {
+				releaseSlot();
+			}
 			// a timer round that meets a check on demand has nothing left to do this round
 			if (timer) {
 				scheduleNextRound(target);
@@ -406,10 +498,11 @@ public final class HealthChecker implements AutoCloseable {
 			}
 			return;
 		}
-		if (this.inFlight.incrementAndGet() > this.maxConcurrentChecks) {
-			this.inFlight.decrementAndGet();
+		if (!slotHeld && !takeSlot()) {
 			target.checking.set(false);
-			retry(target, timer, BUSY_RETRY);
+			this.waitingForSlot.add(new WaitingCheck(target, timer, stops));
+			// a check that ended since the slots were counted found nobody in line to hand its slot to
+			admitWaiting();
 			return;
 		}
 		target.answering = target.requested.getAndSet(null);
@@ -419,7 +512,7 @@ public final class HealthChecker implements AutoCloseable {
 		AtomicBoolean slotTaken = new AtomicBoolean(true);
 		Runnable releaseSlot = () -> {
 			if (slotTaken.compareAndSet(true, false)) {
-				this.inFlight.decrementAndGet();
+				releaseSlot();
 			}
 		};
 		// every attempt sends the credentials the check started with, so that its result speaks of them
@@ -621,6 +714,13 @@ public final class HealthChecker implements AutoCloseable {
 			}
 		}
 
+	}
+
+	/**
+	 * A check whose turn came while every slot was busy.
+	 * @param stops the checker's stops when its turn came
+	 */
+	private record WaitingCheck(Target target, boolean timer, int stops) {
 	}
 
 	/** A timer round of one member, due at a time of the scheduler's clock. */
