@@ -2,8 +2,10 @@ package io.cryptofeed.proxy.health;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.function.IntPredicate;
 
+import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.ProxyUrls;
 import io.cryptofeed.proxy.netty.ProxyTls;
 
@@ -25,6 +27,34 @@ import io.cryptofeed.proxy.netty.ProxyTls;
 public record HealthCheckSettings(Method method, Duration interval, Duration timeout, int attempts,
 		int unhealthyThreshold, int healthyThreshold, double jitter, URI url, IntPredicate expectedStatus,
 		ProxyTls proxyTls) {
+
+	/**
+	 * Refuses what would run a member's checks without pause (a jitter of {@code 10} meant as
+	 * 10% makes nearly half the delays negative) or never decide: the configuration checks
+	 * these too, but an application that makes its own checker makes its own settings.
+	 */
+	public HealthCheckSettings {
+		Objects.requireNonNull(method, "method");
+		Objects.requireNonNull(interval, "interval");
+		String intervalProblem = Durations.timerProblem(interval);
+		if (intervalProblem != null) {
+			throw new IllegalArgumentException(
+					"interval " + intervalProblem + ", but was " + Durations.format(interval));
+		}
+		if (!(jitter >= 0 && jitter <= 0.5)) {
+			throw new IllegalArgumentException(
+					"jitter must be a fraction of the interval from 0 to 0.5 (0.1 for 10%), but was " + jitter);
+		}
+		atLeastOne("attempts", attempts);
+		atLeastOne("unhealthyThreshold", unhealthyThreshold);
+		atLeastOne("healthyThreshold", healthyThreshold);
+	}
+
+	private static void atLeastOne(String name, int value) {
+		if (value < 1) {
+			throw new IllegalArgumentException(name + " must be at least 1, but was " + value);
+		}
+	}
 
 	@Override
 	public String toString() {
