@@ -46,7 +46,7 @@ public final class ProxyUrls {
 		try {
 			URI url = new URI(raw.strip());
 			// a relative path with an '@' is user info that lost its scheme's colon (https//u:p@h)
-			if (url.getHost() != null
+			if ((url.getHost() != null && !userInfoCutShort(url))
 					|| (url.getScheme() == null && url.getRawAuthority() == null && raw.indexOf('@') < 0)) {
 				return withoutSecrets(url);
 			}
@@ -55,6 +55,25 @@ public final class ProxyUrls {
 			// not quoted: the message repeats the URL; shown as written, less its secrets, below
 		}
 		return maskedWithoutQuery(raw);
+	}
+
+	/**
+	 * Whether the URL's '@' ends user info that a '/', '?' or '#' of its password cut short
+	 * ({@code https://u:12/34@h/ping}, {@code https://u:12#34@h/ping}): {@link URI} then took
+	 * the user name and the password's start for host and port, and the '@' lies in the path,
+	 * or in the query or fragment of a URL without a path. An '@' in the query of a URL with a
+	 * path is the query's.
+	 */
+	private static boolean userInfoCutShort(URI url) {
+		if (url.getRawUserInfo() != null) {
+			return false;
+		}
+		String path = url.getRawPath();
+		if (path != null && !path.isEmpty()) {
+			return path.indexOf('@') >= 0;
+		}
+		return (url.getRawQuery() != null && url.getRawQuery().indexOf('@') >= 0)
+				|| (url.getRawFragment() != null && url.getRawFragment().indexOf('@') >= 0);
 	}
 
 	/**

@@ -78,6 +78,25 @@ class ProxyCredentialsSanitizerTests {
 			.isEqualTo("https://api binance com/ping");
 	}
 
+	/**
+	 * A password with a '/', '#' or '?' not percent-encoded: Java's URI ends the authority
+	 * there and reads the user name and the password's start as host and port, the rest as
+	 * path, query or fragment.
+	 */
+	@Test
+	void aHealthCheckUrlWhosePasswordHoldsASlashAHashOrAQuestionMarkLosesItsCredentials() {
+		String key = "cryptofeed.proxy.default.http.health-check.url";
+		assertThat(shown(key, "https://probe:12/34s3cret@api.binance.com/api/v3/ping"))
+			.isEqualTo("https://***@api.binance.com/api/v3/ping");
+		assertThat(shown(key, "https://probe:1234#s3cret@api.binance.com/api/v3/ping"))
+			.isEqualTo("https://***@api.binance.com/api/v3/ping");
+		assertThat(shown(key, "https://probe:1234?s3cret@api.binance.com/api/v3/ping?apikey=s3cret"))
+			.isEqualTo("https://***@api.binance.com/api/v3/ping");
+		// an '@' in the query of a URL with a path is the query's: the URL shows as before
+		assertThat(shown(key, "https://api.example.com/status?owner=ops@example.com"))
+			.isEqualTo("https://api.example.com/status");
+	}
+
 	@Test
 	void aProxyUrlKeepsItsQueryAsBefore() {
 		assertThat(shown("cryptofeed.proxy.default.http.url", "http://feed:s3cret@10.0.0.5:3128/?x=1"))
