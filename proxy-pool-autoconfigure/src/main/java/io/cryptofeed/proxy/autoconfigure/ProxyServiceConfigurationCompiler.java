@@ -151,8 +151,9 @@ final class ProxyServiceConfigurationCompiler {
 						"credentials in the URL would end up in logs", "remove them and use auth-method with token or api-key"));
 			}
 			else if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-				// a query may carry a key: the report shows the URL up to it
-				violations.add(new ConfigurationViolation(property, withoutQueryOrFragment(value) + "…",
+				// a query may carry a key: the report shows the URL up to it, and as user info what a
+				// password's '#' or '?' cut short (https://u:12#34@h), which URI takes for host and port
+				violations.add(new ConfigurationViolation(property, ProxyUrls.withoutSecrets(value) + "…",
 						"a base URL cannot have a query or fragment", "remove everything from '?' or '#'"));
 			}
 			else if (!ProxyConfigurationCompiler.hasPortInRange(uri)) {

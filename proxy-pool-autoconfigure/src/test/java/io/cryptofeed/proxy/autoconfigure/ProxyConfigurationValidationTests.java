@@ -445,6 +445,24 @@ class ProxyConfigurationValidationTests {
 		});
 	}
 
+	/**
+	 * A password of digits, then a '#' or '?' not percent-encoded: Java's URI reads the user
+	 * name and the digits as host and port, the rest as fragment or query, so the endpoint is
+	 * refused for its query, and the value shown must not stop just before it.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "https://alice:20261122#s3cret@proxy-service.test:8443",
+			"https://alice:20261122?s3cret@proxy-service.test:8443" })
+	void aServiceEndpointWhosePasswordHoldsAHashOrAQuestionMarkIsShownWithoutIt(String endpoint) {
+		this.runner.withPropertyValues(SERVICE_ON, SERVICE + ".endpoints=" + endpoint).run((context) -> {
+			assertThat(context).hasFailed();
+			InvalidProxyConfigurationException failure = findCause(context.getStartupFailure());
+			assertThat(failure.violations()).isNotEmpty()
+				.allSatisfy((violation) -> assertThat(violation.toString()).doesNotContain("20261122", "alice"))
+				.anySatisfy((violation) -> assertThat(violation.value()).startsWith("https://***@proxy-service.test:8443"));
+		});
+	}
+
 	static Stream<Arguments> badDurations() {
 		String connectTimeout = "cryptofeed.proxy.connect-timeout";
 		String quietTimeout = "cryptofeed.proxy.failover.quiet-timeout";
