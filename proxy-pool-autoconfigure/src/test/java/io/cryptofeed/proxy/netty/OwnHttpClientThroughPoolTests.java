@@ -21,7 +21,10 @@ import org.junit.jupiter.api.Test;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.transport.ProxyProvider;
 import reactor.util.context.Context;
 
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -244,6 +247,82 @@ class OwnHttpClientThroughPoolTests {
 				CircuitBreaker breaker = context.getBean(MemberCircuitBreakers.class).breakerOf(member);
 				assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
 			});
+	}
+
+	/**
+	 * A proxy set on the client by hand gives way to the pools: a pooled host goes through
+	 * the pool's member, and one of the direct hosts directly, not through that proxy.
+	 */
+	@Test
+	void applyReplacesAProxySetOnTheClientByHand() {
+		try (HttpConnectProxy byHand = HttpConnectProxy.builder()
+			.bindAddress("127.0.0.1")
+			.egressAddress("127.0.0.66")
+			.start()) {
+			TransportTestSupport.runner()
+				.withPropertyValues("cryptofeed.proxy.default.http.url=" + this.working.url(),
+						"cryptofeed.proxy.direct-hosts=localhost")
+				.run((context) -> {
+					ProxyPoolHttpClients pools = context.getBean(ProxyPoolHttpClients.class);
+					HttpClient own = pools.apply(HttpClient.create()
+						.proxy((proxy) -> proxy.type(ProxyProvider.Proxy.HTTP).host("127.0.0.1").port(byHand.port())),
+							ConnectionType.HTTP);
+					assertThat(whoami(own, this.target.baseUrl())).isEqualTo("127.0.0.62");
+					assertThat(whoami(own, "http://localhost:" + this.target.port())).isEqualTo("127.0.0.1");
+					assertThat(byHand.tunnels()).isZero();
+				});
+		}
+	}
+
+	/**
+	 * A client on a connection provider of the application's, used with and without
+	 * withFailover, with a member that refuses: every lease goes back, so least-connections
+	 * counts each member at 0 again.
+	 */
+	@Test
+	void anOwnClientOnItsOwnConnectionProviderGivesBackEveryLease() {
+		ConnectionProvider provider = ConnectionProvider.create("own", 4);
+		try {
+			TransportTestSupport.runner()
+				.withPropertyValues(TransportTestSupport.pool("default.http", this.refusing.url(), this.working.url()))
+				.withPropertyValues("cryptofeed.proxy.default.http.strategy=least-connections")
+				.run((context) -> {
+					ProxyPoolHttpClients pools = context.getBean(ProxyPoolHttpClients.class);
+					HttpClient own = pools.apply(HttpClient.create(provider), ConnectionType.HTTP);
+					int failed = 0;
+					for (int i = 0; i < 10; i++) {
+						String body = "failed-over-" + i;
+						try {
+							post(own, "alone-" + i).block(Duration.ofSeconds(10));
+						}
+						catch (RuntimeException ex) {
+							// nothing fails it over
+							failed++;
+						}
+						assertThat(pools.withFailover(ConnectionType.HTTP, () -> post(own, body))
+							.block(Duration.ofSeconds(10))).isEqualTo(body);
+					}
+					assertThat(failed).as("requests alone through the refusing member").isPositive();
+					assertThat(context.getBean(ProxyPools.class).resolve(null, ConnectionType.HTTP).orElseThrow().members())
+						.allSatisfy((member) -> assertThat(member.activeLeases()).isZero());
+				});
+		}
+		finally {
+			provider.disposeLater().block(Duration.ofSeconds(10));
+		}
+	}
+
+	private Mono<String> post(HttpClient client, String body) {
+		return client.post()
+			.uri(this.target.baseUrl() + "/echo")
+			.send(ByteBufFlux.fromString(Mono.just(body)))
+			.responseContent()
+			.aggregate()
+			.asString();
+	}
+
+	private static String whoami(HttpClient client, String baseUrl) {
+		return client.get().uri(baseUrl + "/whoami").responseContent().aggregate().asString().block(Duration.ofSeconds(10));
 	}
 
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -52,10 +53,12 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationContext;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.http.client.ReactorClientHttpRequestFactory;
+import org.springframework.http.client.MultipartBodyBuilder;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestTemplate;
@@ -189,6 +192,48 @@ class RestClientThroughPoolTests {
 			assertThat(this.target.requestsByPeer().values().stream().mapToInt(Integer::intValue).sum())
 				.isEqualTo(12);
 		}, TransportTestSupport.FAILED_OVER_HANDSHAKE_TIMEOUT);
+	}
+
+	/**
+	 * A POST whose body is streamed (written in two parts, a MiB in all) or multipart goes
+	 * through another member when the first refuses the connect: nothing of it was sent yet,
+	 * and the next member's tunnel carries all of it, once.
+	 */
+	@Test
+	void aStreamedOrMultipartPostRefusedByOneMemberReachesTheTargetWholeOnceThroughAnother() {
+		this.trio.first.fault(Fault.REFUSE);
+		byte[] streamed = new byte[1024 * 1024];
+		Arrays.fill(streamed, (byte) 'x');
+		streamed[streamed.length - 1] = 'y';
+		runWithPool((context, client) -> {
+			for (int i = 0; i < 3; i++) {
+				byte[] echoed = client.post()
+					.uri(this.target.baseUrl() + "/echo")
+					.contentType(MediaType.APPLICATION_OCTET_STREAM)
+					.body((out) -> {
+						out.write(streamed, 0, 1000);
+						out.write(streamed, 1000, streamed.length - 1000);
+					})
+					.retrieve()
+					.body(byte[].class);
+				assertThat(echoed).isEqualTo(streamed);
+				MultipartBodyBuilder parts = new MultipartBodyBuilder();
+				parts.part("order", "order-" + i);
+				String multipart = client.post()
+					.uri(this.target.baseUrl() + "/echo")
+					.contentType(MediaType.MULTIPART_FORM_DATA)
+					.body(parts.build())
+					.retrieve()
+					.body(String.class);
+				assertThat(multipart).contains("name=\"order\"", "order-" + i);
+			}
+			PoolMember refusing = pool(context).members().get(0);
+			assertThat(context.getBean(MemberCircuitBreakers.class).breakerOf(refusing).getMetrics().getNumberOfFailedCalls())
+				.as("requests failed over from the refusing member")
+				.isPositive();
+			assertThat(this.target.requestsByPeer()).doesNotContainKey("127.0.0.11");
+			assertThat(this.target.requestsByPeer().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(6);
+		}, "cryptofeed.proxy.default.http.strategy=round-robin");
 	}
 
 	/**
