@@ -3,6 +3,8 @@ package io.cryptofeed.proxy.netty;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.cryptofeed.proxy.actuate.CooldownMetrics;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
@@ -21,6 +23,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
 
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -28,6 +33,7 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The auto-configured WebClient through three in-JVM proxies (egress 127.0.0.41, .42, .43)
@@ -203,6 +209,44 @@ class CooldownsThroughPoolTests {
 			assertThat(answer.status()).isEqualTo(429);
 			assertThat(this.trio.target.requestsByPeer()).hasSize(3);
 		}, "cryptofeed.proxy.default.rate-limit.retry-on-cooldown=true");
+	}
+
+	/**
+	 * A caller that gives up while its request is sent again after a cooldown (the exchange
+	 * answers the first member with 429, and never answers the retry) leaves no connection
+	 * behind: the first answer's goes back to the connection pool, and closes once idle.
+	 */
+	@Test
+	void aCallerGivingUpDuringTheRetryAfterACooldownLeavesNoConnectionBehind() {
+		AtomicBoolean limited = new AtomicBoolean();
+		DisposableServer exchange = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.route((routes) -> routes.get("/limited", (request, response) -> limited.compareAndSet(false, true)
+					? response.status(429).header("Retry-After", "30").sendString(Mono.just("slow down"))
+					: Mono.never()))
+			.bindNow();
+		try {
+			run((context, client) -> {
+				Mono<?> request = client.get()
+					.uri("http://127.0.0.1:" + exchange.port() + "/limited")
+					.attribute(ProxyAttributes.EXCHANGE, "binance")
+					.retrieve()
+					.toBodilessEntity()
+					.timeout(Duration.ofMillis(500));
+				assertThatExceptionOfType(RuntimeException.class).isThrownBy(() -> request.block(Duration.ofSeconds(10)))
+					.withRootCauseInstanceOf(TimeoutException.class);
+				assertThat(limited).isTrue();
+				ProxyPoolHttpClients clients = context.getBean(ProxyPoolHttpClients.class);
+				await().atMost(Duration.ofSeconds(5))
+					.untilAsserted(() -> assertThat(pool(context).members())
+						.allSatisfy((member) -> assertThat(clients.openConnections(member)).isZero()));
+			}, "cryptofeed.proxy.default.rate-limit.retry-on-cooldown=true",
+					"cryptofeed.proxy.connection-pool.max-idle-time=200ms");
+		}
+		finally {
+			exchange.dispose();
+		}
 	}
 
 	private void run(ContextCallback callback, String... extra) {
