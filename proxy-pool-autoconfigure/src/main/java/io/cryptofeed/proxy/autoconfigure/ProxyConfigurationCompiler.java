@@ -242,7 +242,7 @@ public final class ProxyConfigurationCompiler {
 			violations.add(path + ".failure-rate-threshold", String.valueOf(breaker.getFailureRateThreshold()),
 					"not a percentage from 1 to 100", "set e.g. 50");
 		}
-		atLeastOne(path + ".sliding-window-size", breaker.getSlidingWindowSize(), violations);
+		outcomes(path + ".sliding-window-size", breaker.getSlidingWindowSize(), "e.g. 10", violations);
 		atLeastOne(path + ".minimum-number-of-calls", breaker.getMinimumNumberOfCalls(), violations);
 		int minimumNumberOfCalls = breaker.getMinimumNumberOfCalls();
 		if (!breaker.minimumNumberOfCallsWasSet() && breaker.getSlidingWindowSize() >= 1) {
@@ -257,7 +257,7 @@ public final class ProxyConfigurationCompiler {
 							+ " outcomes",
 					"lower it to sliding-window-size or less, or raise sliding-window-size");
 		}
-		atLeastOne(path + ".permitted-calls-in-half-open-state", breaker.getPermittedCallsInHalfOpenState(),
+		outcomes(path + ".permitted-calls-in-half-open-state", breaker.getPermittedCallsInHalfOpenState(), "e.g. 2",
 				violations);
 		// Resilience4j refuses less than a millisecond, and only once a breaker is built: after a reload has begun
 		milliseconds(path + ".wait-duration-in-open-state", breaker.getWaitDurationInOpenState(), "30s", violations);
@@ -267,6 +267,14 @@ public final class ProxyConfigurationCompiler {
 		return new BreakerSettings(breaker.getFailureRateThreshold(), breaker.getSlidingWindowSize(),
 				minimumNumberOfCalls, breaker.getWaitDurationInOpenState(),
 				breaker.getPermittedCallsInHalfOpenState());
+	}
+
+	/** A count of outcomes a breaker keeps a slot for each of (see {@link BreakerSettings#MAX_OUTCOMES}). */
+	private static void outcomes(String property, int value, String example, Violations violations) {
+		if (value < 1 || value > BreakerSettings.MAX_OUTCOMES) {
+			violations.add(property, String.valueOf(value), "not a number from 1 to " + BreakerSettings.MAX_OUTCOMES,
+					"set " + example + "; Resilience4j keeps a slot for each outcome, per member");
+		}
 	}
 
 	private static void positive(String property, Duration value, String example, Violations violations) {

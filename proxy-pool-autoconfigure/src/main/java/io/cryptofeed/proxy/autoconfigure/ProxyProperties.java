@@ -295,7 +295,7 @@ public class ProxyProperties {
 		/** Percentage of failed connects within the sliding window that opens a member's breaker. */
 		private int failureRateThreshold = 50;
 
-		/** Number of recent connect outcomes remembered per member. */
+		/** Number of recent connect outcomes remembered per member, from 1 to 10000. */
 		private int slidingWindowSize = 10;
 
 		/**
@@ -315,7 +315,10 @@ public class ProxyProperties {
 		@DurationUnit(ChronoUnit.SECONDS)
 		private Duration waitDurationInOpenState = Duration.ofSeconds(30);
 
-		/** Connect outcomes of a half-open member that decide between closing and reopening the breaker. */
+		/**
+		 * Connect outcomes of a half-open member that decide between closing and reopening the
+		 * breaker, from 1 to 10000.
+		 */
 		private int permittedCallsInHalfOpenState = 2;
 
 		public boolean isEnabled() {
