@@ -166,11 +166,36 @@ final class UnknownProxyProperties {
 				.of(variable.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).split("_"));
 			Miss miss = walk(STARTER, elements, 0, true);
 			if (miss != null) {
+				String joinedId = (miss.index() == 2) ? variableWithJoinedExchangeId(elements) : null;
 				this.environmentVariables.add(new ConfigurationViolation(variable, null,
 						"no property of the starter has this name, so it configures nothing",
-						fix(variableFor(elements, miss))));
+						(joinedId != null) ? "did you mean " + joinedId + "? A variable writes an exchange id without"
+								+ " its '-' and '_', which Spring reads as dots" : fix(variableFor(elements, miss))));
 			}
 		}
+	}
+
+	/**
+	 * The variable with the words of an exchange id joined, where they make a known name:
+	 * {@code EXCHANGES_GATE_IO_HTTP_URL} is exchange {@code gate} with a property {@code io} to
+	 * Spring, and {@code EXCHANGES_GATEIO_HTTP_URL} the exchange {@code gate_io} (or
+	 * {@code gate-io}); {@code null} when no joining does.
+	 */
+	private static String variableWithJoinedExchangeId(List<String> words) {
+		if (!words.get(0).equals("exchanges")) {
+			return null;
+		}
+		// the id takes two words or more, and leaves at least one for the property
+		for (int idEnd = 3; idEnd < words.size(); idEnd++) {
+			List<String> joined = new ArrayList<>();
+			joined.add("exchanges");
+			joined.add(String.join("", words.subList(1, idEnd)));
+			joined.addAll(words.subList(idEnd, words.size()));
+			if (walk(STARTER, joined, 0, true) == null) {
+				return ENV_PREFIX + String.join("_", joined).toUpperCase(Locale.ROOT);
+			}
+		}
+		return null;
 	}
 
 	/** The variable with the closest name in place of the word that matched none, if there is one. */

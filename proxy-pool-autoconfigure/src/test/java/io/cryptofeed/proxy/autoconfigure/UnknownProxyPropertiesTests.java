@@ -21,6 +21,7 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * A name under cryptofeed.proxy that no property binds stops the start, with the name meant:
@@ -179,6 +180,35 @@ class UnknownProxyPropertiesTests {
 				.doesNotContain("CACHE_TTL:")
 				.doesNotContain("[coinbase_pro].http.url: no property");
 		});
+	}
+
+	/**
+	 * Spring reads each '_' of a variable as a dot, so an exchange id written with its
+	 * underscore or dash (GATE_IO for gate_io) splits in two: the warning names the variable
+	 * that binds, the id without them.
+	 */
+	@Test
+	void aVariableThatKeepsTheUnderscoreOfAnExchangeIdIsToldTheSpellingThatBinds() {
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources()
+			.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+					new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+							Map.of("CRYPTOFEED_PROXY_EXCHANGES_GATE_IO_HTTP_POOL_0_URL", "socks5://10.0.0.6:1080",
+									"CRYPTOFEED_PROXY_EXCHANGES_COINBASE_PRO_WEBSOCKET_HEALTH_CHECK_INTERVAL", "45s",
+									"CRYPTOFEED_PROXY_EXCHANGES_BINANCE_HTTP_STRATGY", "random")));
+		assertThat(UnknownProxyProperties.in(environment).environmentVariables())
+			.extracting(ConfigurationViolation::property, ConfigurationViolation::fix)
+			.containsExactlyInAnyOrder(
+					tuple("CRYPTOFEED_PROXY_EXCHANGES_GATE_IO_HTTP_POOL_0_URL",
+							"did you mean CRYPTOFEED_PROXY_EXCHANGES_GATEIO_HTTP_POOL_0_URL? A variable writes an"
+									+ " exchange id without its '-' and '_', which Spring reads as dots"),
+					tuple("CRYPTOFEED_PROXY_EXCHANGES_COINBASE_PRO_WEBSOCKET_HEALTH_CHECK_INTERVAL",
+							"did you mean CRYPTOFEED_PROXY_EXCHANGES_COINBASEPRO_WEBSOCKET_HEALTH_CHECK_INTERVAL? A"
+									+ " variable writes an exchange id without its '-' and '_', which Spring reads as dots"),
+					// a misspelt property after a whole id keeps the guess at the property
+					tuple("CRYPTOFEED_PROXY_EXCHANGES_BINANCE_HTTP_STRATGY",
+							"did you mean CRYPTOFEED_PROXY_EXCHANGES_BINANCE_HTTP_STRATEGY? Correct or remove it;"
+									+ " the configuration reference lists every property"));
 	}
 
 	private static ConfigurationViolation check(String name) {
