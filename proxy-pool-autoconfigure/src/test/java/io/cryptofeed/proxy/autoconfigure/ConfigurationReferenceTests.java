@@ -20,6 +20,7 @@ import com.jayway.jsonpath.JsonPath;
 import io.cryptofeed.proxy.docs.OperatorDocs;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.convert.DurationUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,7 +68,8 @@ class ConfigurationReferenceTests {
 		List<String> unknown = new ArrayList<>();
 		for (String name : documented().keySet()) {
 			String container = container(name);
-			if (container == null ? !metadata.containsKey(name) : !isMapOrList(metadata.get(container))) {
+			if (container == null ? !metadata.containsKey(name)
+					: !isMapOrList(metadata.get(container)) || !isBoundBelowTheEntry(name)) {
 				unknown.add(name);
 			}
 		}
@@ -154,6 +156,17 @@ class ConfigurationReferenceTests {
 		}
 		assertThat(rows).as("property rows in %s", REFERENCE).isNotEmpty();
 		return rows;
+	}
+
+	/**
+	 * Whether the name binds as an entry would: {@code pool[n].weight} as {@code pool[0].weight},
+	 * {@code exchanges.<id>.hosts} as {@code exchanges.binance.hosts}. The metadata has no name
+	 * below an entry, so a misspelt one there ({@code pool[n].wieght}) is caught by the names the
+	 * properties classes bind.
+	 */
+	private static boolean isBoundBelowTheEntry(String name) {
+		String entry = name.replace("[n]", "[0]").replace("<id>", "binance").replaceAll("\\.\\*$", "");
+		return UnknownProxyProperties.check(ConfigurationPropertyName.of(entry), null) == null;
 	}
 
 	/** The map or list property whose entries the name documents, or {@code null}. */
