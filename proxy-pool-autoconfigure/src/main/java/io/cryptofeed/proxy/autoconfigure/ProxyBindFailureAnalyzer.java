@@ -2,8 +2,10 @@ package io.cryptofeed.proxy.autoconfigure;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.cryptofeed.proxy.core.ProxyUrls;
@@ -13,10 +15,16 @@ import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.core.Ordered;
 import org.springframework.core.ResolvableType;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
 
@@ -27,6 +35,9 @@ import org.springframework.util.unit.DataSize;
  * proxy password.
  */
 class ProxyBindFailureAnalyzer extends AbstractFailureAnalyzer<BindException> implements Ordered {
+
+	/** Far beyond any pool: the loop looks for a gap, not through every index a typo may hold. */
+	private static final int MAX_INDEX_CHECKED = 10_000;
 
 	private final Environment environment;
 
@@ -51,7 +62,9 @@ class ProxyBindFailureAnalyzer extends AbstractFailureAnalyzer<BindException> im
 			description.append("\n    Origin: ").append(property.getOrigin());
 		}
 		if (cause.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
-			return splitList(name, description, unbound, cause);
+			Integer missing = missingIndex(name, unbound, this.environment);
+			return (missing != null) ? listWithAGap(name, missing, description, unbound, cause)
+					: splitList(name, description, unbound, cause);
 		}
 		ResolvableType type = cause.getTarget().getType();
 		description.append("\n    Reason: the value is not a valid ").append(simpleName(type.toString()));
@@ -104,6 +117,75 @@ class ProxyBindFailureAnalyzer extends AbstractFailureAnalyzer<BindException> im
 				+ " and the settings you change), or make the change where the list is written. An environment"
 				+ " variable or command-line argument that sets one element replaces the whole list from"
 				+ " application.yml.";
+		return new FailureAnalysis(description.toString(), action, cause);
+	}
+
+	/**
+	 * The index below the elements left unbound that their source skips, or {@code null} when
+	 * the elements below them are set in another source. Spring Boot binds a list's elements
+	 * from {@code [0]} up to the first index missing, and from one source only: {@code pool[0]}
+	 * and {@code pool[2]} in one file leave {@code pool[2]} unbound, as {@code pool[1].enabled}
+	 * in an environment variable beside a pool in application.yml does, for another reason.
+	 */
+	static Integer missingIndex(String list, UnboundConfigurationPropertiesException unbound, Environment environment) {
+		if (!(environment instanceof ConfigurableEnvironment)) {
+			return null;
+		}
+		ConfigurationPropertyName listName = ConfigurationPropertyName.of(list);
+		int lowestUnbound = Integer.MAX_VALUE;
+		Set<Object> unboundSources = new HashSet<>();
+		for (ConfigurationProperty element : unbound.getUnboundProperties()) {
+			ConfigurationPropertyName name = element.getName();
+			if (name.getNumberOfElements() > listName.getNumberOfElements()
+					&& name.isNumericIndex(listName.getNumberOfElements())) {
+				String index = name.getElement(listName.getNumberOfElements(), Form.ORIGINAL);
+				lowestUnbound = Math.min(lowestUnbound, Integer.parseInt(index));
+			}
+			if (element.getSource() != null) {
+				unboundSources.add(element.getSource().getUnderlyingSource());
+			}
+		}
+		Integer missing = null;
+		for (int i = 0; i < lowestUnbound && i < MAX_INDEX_CHECKED; i++) {
+			ConfigurationPropertyName element = ConfigurationPropertyName.of(list + "[" + i + "]");
+			boolean inTheirSource = false;
+			boolean elsewhere = false;
+			for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+				if (isSet(element, source)) {
+					inTheirSource |= unboundSources.contains(source.getUnderlyingSource());
+					elsewhere |= !unboundSources.contains(source.getUnderlyingSource());
+				}
+			}
+			if (elsewhere && !inTheirSource) {
+				return null;
+			}
+			if (!inTheirSource && missing == null) {
+				missing = i;
+			}
+		}
+		return missing;
+	}
+
+	private static boolean isSet(ConfigurationPropertyName element, ConfigurationPropertySource source) {
+		return source.getConfigurationProperty(element) != null
+				|| source.containsDescendantOf(element) == ConfigurationPropertyState.PRESENT;
+	}
+
+	/** Elements set after an index their source skips: Spring Boot stops at the gap. */
+	private static FailureAnalysis listWithAGap(String name, int missing, StringBuilder description,
+			UnboundConfigurationPropertiesException unbound, BindException cause) {
+		description.append("\n    Reason: the list has no element [")
+			.append(missing)
+			.append("]. Spring Boot binds a list's elements from [0] up to the first index\n    missing,")
+			.append(" so these elements after it were left out:");
+		unbound.getUnboundProperties().forEach((element) -> {
+			description.append("\n        ").append(element.getName());
+			if (element.getOrigin() != null) {
+				description.append(" (").append(element.getOrigin()).append(')');
+			}
+		});
+		String action = "Number the elements of " + name + " from [0] without a gap: renumber the ones after ["
+				+ missing + "], or write the list in YAML as a list of '- ' entries, which has no indexes to skip.";
 		return new FailureAnalysis(description.toString(), action, cause);
 	}
 

@@ -260,12 +260,19 @@ public final class ProxyPoolReloader {
 		String written = ProxyBindFailureAnalyzer.valueOf(ex, this.environment);
 		String value = (written != null) ? " = '" + ProxyBindFailureAnalyzer.shown(written) + "'" : "";
 		if (ex.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
+			String elements = unbound.getUnboundProperties()
+				.stream()
+				.map((element) -> element.getName().toString())
+				.collect(Collectors.joining(", "));
+			Integer missing = ProxyBindFailureAnalyzer.missingIndex(name, unbound, this.environment);
+			if (missing != null) {
+				return name + ": the list has no element [" + missing + "], and Spring Boot binds a list's elements"
+						+ " from [0] up to the first index missing, so " + elements
+						+ " were left out (number the elements from [0] without a gap)";
+			}
 			return name + ": the list is set in more than one place, and Spring Boot takes a list from the source of"
-					+ " highest priority only, so " + unbound.getUnboundProperties()
-						.stream()
-						.map((element) -> element.getName().toString())
-						.collect(Collectors.joining(", "))
-					+ " came without the rest of it (set the whole list in one place)";
+					+ " highest priority only, so " + elements + " came without the rest of it (set the whole list in"
+					+ " one place)";
 		}
 		return name + value + ": cannot be read as "
 				+ ProxyBindFailureAnalyzer.simpleName(ex.getTarget().getType().toString());

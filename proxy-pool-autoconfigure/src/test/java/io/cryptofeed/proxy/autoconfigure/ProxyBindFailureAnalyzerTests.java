@@ -169,6 +169,44 @@ class ProxyBindFailureAnalyzerTests {
 			});
 	}
 
+	/**
+	 * One source, an index skipped (a member's lines deleted from a properties file): Spring Boot
+	 * binds up to the gap and leaves the rest, which no second source explains.
+	 */
+	@Test
+	void aListWhoseIndexesSkipOneIsToldWhichIndexIsMissing() {
+		this.runner
+			.withPropertyValues("cryptofeed.proxy.default.http.pool[0].url=http://h:3128",
+					"cryptofeed.proxy.default.http.pool[2].url=socks5://alice:canary@g:1080")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new ProxyBindFailureAnalyzer(this.environment).analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("Property: cryptofeed.proxy.default.http.pool")
+					.contains("Reason: the list has no element [1]")
+					.contains("cryptofeed.proxy.default.http.pool[2].url")
+					.doesNotContain("more than one place")
+					.doesNotContain("canary");
+				assertThat(analysis.getAction())
+					.contains("Number the elements of cryptofeed.proxy.default.http.pool from [0] without a gap");
+			});
+	}
+
+	/** The elements below the one left alone sit in another source: that, not the gap, is the cause. */
+	@Test
+	void aListSetInTwoPlacesWithAGapIsStillToldItIsSetInTwoPlaces() {
+		this.runner.withPropertyValues("cryptofeed.proxy.default.http.pool[0].url=http://h:3128")
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new MapPropertySource("override",
+						Map.of("cryptofeed.proxy.default.http.pool[2].url", "http://g:3128"))))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new ProxyBindFailureAnalyzer(this.environment).analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("set in more than one place")
+					.contains("cryptofeed.proxy.default.http.pool[2].url");
+			});
+	}
+
 	@Test
 	void aTypeIsNamedWithoutItsPackages() {
 		this.runner.withPropertyValues("cryptofeed.proxy.default.http.pool=socks5://alice:canary@h:1080")

@@ -168,6 +168,23 @@ class ReloadConfigurationTests {
 		});
 	}
 
+	/** One source that skips an index: Spring Boot binds up to the gap, with no second source to blame. */
+	@Test
+	void aListWhoseIndexesSkipOneIsRejectedNamingTheMissingIndex() {
+		this.runner.run((context) -> {
+			this.reloadable.put("cryptofeed.proxy.default.http.pool[0].url", "http://127.0.0.1:3128");
+			this.reloadable.put("cryptofeed.proxy.default.http.pool[2].url", "socks5://u:" + CANARY + "@127.0.0.1:1080");
+			publishChange(context);
+
+			assertThat(context.getBean(ProxyPoolReloader.class).status().rejectionReasons()).singleElement()
+				.satisfies((reason) -> assertThat(reason).startsWith("cryptofeed.proxy.default.http.pool:")
+					.contains("the list has no element [1]")
+					.contains("cryptofeed.proxy.default.http.pool[2].url")
+					.doesNotContain("more than one place")
+					.doesNotContain(CANARY));
+		});
+	}
+
 	/** A member added in a source above the one that holds the pool, as an env POST or a config server does. */
 	@Test
 	void aListSetInTwoPlacesIsRejectedWithTheElementsThatCameAlone(CapturedOutput output) {
