@@ -1,9 +1,11 @@
 package io.cryptofeed.proxy.netty;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import io.cryptofeed.proxy.core.ProxyEndpoint;
+import io.cryptofeed.proxy.core.ProxyScheme;
 import reactor.netty.transport.ProxyProvider;
 
 /**
@@ -25,14 +27,31 @@ public final class ProxyProviders {
 			.address(address)
 			.connectTimeoutMillis(handshakeTimeout.toMillis());
 		if (endpoint.username() != null) {
-			builder.username(endpoint.username());
+			boolean socks = endpoint.scheme() == ProxyScheme.SOCKS4 || endpoint.scheme() == ProxyScheme.SOCKS5;
+			builder.username(socks ? socksWireForm(endpoint.username()) : endpoint.username());
 			// a user without password (scheme://token@host:port) authenticates with an empty one,
 			// as the health probe does: Reactor Netty sends no HTTP or SOCKS5 credentials at all
 			// unless both are set
 			String password = (endpoint.password() != null) ? endpoint.password() : "";
-			builder.password((username) -> password);
+			String sent = socks ? socksWireForm(password) : password;
+			builder.password((username) -> sent);
 		}
 		return builder;
+	}
+
+	/**
+	 * A SOCKS credential as Netty must be given it to send its UTF-8 bytes, as the health probe
+	 * does and as the URL percent-encoded them: Netty writes each char of a SOCKS user, password
+	 * or user id as one byte (a char beyond U+00FF as '?'), so the string handed to it has one
+	 * char per UTF-8 byte. ASCII, the common case, is the same string.
+	 */
+	static String socksWireForm(String credential) {
+		for (int i = 0; i < credential.length(); i++) {
+			if (credential.charAt(i) >= 0x80) {
+				return new String(credential.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+			}
+		}
+		return credential;
 	}
 
 	/** Reactor Netty's kind of proxy for the member's scheme. */
