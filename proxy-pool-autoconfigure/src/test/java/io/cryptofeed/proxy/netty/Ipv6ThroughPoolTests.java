@@ -8,6 +8,7 @@ import java.time.Duration;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.testkit.ProxyCertificate;
 import io.cryptofeed.proxy.testkit.TestProxiesExtension;
 import io.cryptofeed.proxy.testkit.TestProxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
@@ -39,28 +40,34 @@ class Ipv6ThroughPoolTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "http", "socks5" })
+	@ValueSource(strings = { "http", "https", "socks5" })
 	void anIpv6MemberCarriesIpv4AndIpv6TargetsAndIsShownInBrackets(String kind) {
 		TargetServer v4 = proxies.manage(TargetServer.start("127.0.0.1"));
 		TargetServer v6 = proxies.manage(TargetServer.start("::1"));
-		TestProxy proxy = kind.equals("http") ? proxies.httpBuilder().bindAddress("::1").start()
-				: proxies.socks5Builder().bindAddress("::1").credentials("feed", "v6-secret").start();
-		String url = kind.equals("http") ? "http://[::1]:" + proxy.port()
-				: "socks5://feed:v6-secret@[::1]:" + proxy.port();
+		boolean connect = !kind.equals("socks5");
+		TestProxy proxy = switch (kind) {
+			case "http" -> proxies.httpBuilder().bindAddress("::1").start();
+			// its certificate names ::1: checked against the bracketed address of the URL
+			case "https" -> proxies.httpBuilder().bindAddress("::1").tls().start();
+			default -> proxies.socks5Builder().bindAddress("::1").credentials("feed", "v6-secret").start();
+		};
+		String url = connect ? kind + "://[::1]:" + proxy.port() : "socks5://feed:v6-secret@[::1]:" + proxy.port();
 		// no health checks: an http member's asks its proxy for localhost:1, which would count as a target
 		TransportTestSupport.runner()
 			.withPropertyValues("cryptofeed.proxy.default.http.url=" + url,
-					"cryptofeed.proxy.default.http.health-check.enabled=false")
+					"cryptofeed.proxy.default.http.health-check.enabled=false",
+					"spring.ssl.bundle.pem.proxies.truststore.certificate=classpath:" + ProxyCertificate.CERTIFICATE,
+					"cryptofeed.proxy.proxy-tls.bundle=proxies")
 			.run((context) -> {
 				WebClient client = context.getBean(WebClient.Builder.class).build();
 				assertThat(whoami(client, "http://[::1]:" + v6.port())).isEqualTo("0:0:0:0:0:0:0:1");
 				assertThat(whoami(client, v4.baseUrl())).isEqualTo("127.0.0.1");
 				assertThat(context.getBean(ProxyPools.class).resolve(null, ConnectionType.HTTP).orElseThrow().members())
 					.extracting((member) -> member.endpoint().toString())
-					.containsExactly(kind.equals("http") ? url : "socks5://***@[::1]:" + proxy.port());
+					.containsExactly(connect ? url : "socks5://***@[::1]:" + proxy.port());
 			});
 		// a CONNECT authority brackets the address; SOCKS5 sends its 16 bytes (address type 4)
-		String v6Target = kind.equals("http") ? "[::1]:" + v6.port() : "0:0:0:0:0:0:0:1:" + v6.port();
+		String v6Target = connect ? "[::1]:" + v6.port() : "0:0:0:0:0:0:0:1:" + v6.port();
 		assertThat(proxy.requestedTargets()).containsExactly(v6Target, "127.0.0.1:" + v4.port());
 	}
 
