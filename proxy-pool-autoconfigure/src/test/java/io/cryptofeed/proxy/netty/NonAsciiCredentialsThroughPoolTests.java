@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.cryptofeed.proxy.testkit.TestProxiesExtension;
 import io.cryptofeed.proxy.testkit.TestProxy;
+import io.cryptofeed.proxy.testkit.real.Microsocks;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,6 +26,7 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Credentials beyond ASCII, percent-encoded as UTF-8 in the URL, reach the proxy as the UTF-8
@@ -64,6 +66,26 @@ class NonAsciiCredentialsThroughPoolTests {
 				assertThat(peer).isEqualTo("127.0.0.1");
 			});
 		assertThat(proxy.requestedTargets()).containsExactly("127.0.0.1:" + target.port());
+	}
+
+	/** microsocks compares the bytes its command line gave, as any real SOCKS5 server compares bytes. */
+	@Test
+	void aUserAndPasswordBeyondAsciiAuthenticateWithMicrosocks() {
+		// the command line carries the credentials in the JVM's encoding for file names and arguments
+		assumeTrue("UTF-8".equals(System.getProperty("sun.jnu.encoding")), "arguments are not passed as UTF-8");
+		TargetServer target = proxies.manage(TargetServer.start("127.0.0.1"));
+		try (Microsocks microsocks = Microsocks.builder().credentials(USER, PASSWORD).start()) {
+			String url = "socks5://" + USER_INFO + "@127.0.0.1:" + microsocks.port();
+			TransportTestSupport.runner()
+				.withPropertyValues("cryptofeed.proxy.default.http.url=" + url)
+				.run((context) -> assertThat(context.getBean(WebClient.Builder.class)
+					.build()
+					.get()
+					.uri(target.baseUrl() + "/whoami")
+					.retrieve()
+					.bodyToMono(String.class)
+					.block(Duration.ofSeconds(10))).isEqualTo("127.0.0.1"));
+		}
 	}
 
 	/** SOCKS4 has no in-JVM proxy in the kit: a listener reads the request's user id, and refuses it. */
