@@ -49,10 +49,30 @@ class NonAsciiCredentialsThroughPoolTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "http", "socks5" })
 	void aUserAndPasswordBeyondAsciiAuthenticate(String kind) {
+		authenticates(kind, USER, PASSWORD, USER_INFO);
+	}
+
+	/**
+	 * An '@' in the user name percent-encoded, and a ':' where the protocol carries one (HTTP
+	 * Basic authentication cannot: the proxy reads the user name up to the first ':'); the
+	 * URL's delimiters in the password as written or encoded.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "http", "socks5" })
+	void aUserAndPasswordWithTheUrlsDelimitersAuthenticate(String kind) {
+		if (kind.equals("http")) {
+			authenticates(kind, "fe@d", "p@ss:w/rd%#?", "fe%40d:p@ss:w/rd%25%23%3F");
+		}
+		else {
+			authenticates(kind, "fe@d:1", "p@ss:w/rd%#?", "fe%40d%3A1:p@ss:w/rd%25%23%3F");
+		}
+	}
+
+	private static void authenticates(String kind, String user, String password, String userInfo) {
 		TargetServer target = proxies.manage(TargetServer.start("127.0.0.1"));
-		TestProxy proxy = kind.equals("http") ? proxies.httpBuilder().credentials(USER, PASSWORD).start()
-				: proxies.socks5Builder().credentials(USER, PASSWORD).start();
-		String url = kind + "://" + USER_INFO + "@127.0.0.1:" + proxy.port();
+		TestProxy proxy = kind.equals("http") ? proxies.httpBuilder().credentials(user, password).start()
+				: proxies.socks5Builder().credentials(user, password).start();
+		String url = kind + "://" + userInfo + "@127.0.0.1:" + proxy.port();
 		TransportTestSupport.runner()
 			.withPropertyValues("cryptofeed.proxy.default.http.url=" + url,
 					"cryptofeed.proxy.default.http.health-check.enabled=false")
