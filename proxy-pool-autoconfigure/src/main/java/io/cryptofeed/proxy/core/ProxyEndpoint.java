@@ -119,6 +119,13 @@ public final class ProxyEndpoint {
 			throw new InvalidProxyUrlException("socks4 carries a user id but no password",
 					"use socks5:// for username/password authentication");
 		}
+		if ((scheme == ProxyScheme.HTTP || scheme == ProxyScheme.HTTPS) && username != null
+				&& username.indexOf(':') >= 0) {
+			// Basic authentication sends user:password, read up to the first ':': such a member could never connect
+			throw new InvalidProxyUrlException("an HTTP proxy's user name cannot hold a ':' (RFC 7617)",
+					"check the credentials: a ':' written as %3A in the user name still reaches the proxy as one;"
+							+ " the password may hold one");
+		}
 		if (scheme == ProxyScheme.SOCKS5 && (longerThanSocks5Allows(username) || longerThanSocks5Allows(password))) {
 			// RFC 1929 sends each with a length byte: such a member could never connect
 			throw new InvalidProxyUrlException("SOCKS5 carries at most 255 bytes of user name and of password (RFC 1929)",

@@ -154,6 +154,22 @@ class ProxyEndpointTests {
 		assertThat(ProxyEndpoint.parse("http://u:" + longest + "x@h:3128").password()).hasSize(256);
 	}
 
+	/**
+	 * HTTP Basic authentication joins user name and password with a ':' (RFC 7617), and the
+	 * proxy reads the user name up to the first one: a user name holding one could never
+	 * authenticate. SOCKS5 carries each apart, so it may hold one there.
+	 */
+	@Test
+	void anHttpUserNameWithAColonIsRefusedAndASocks5OneIsNot() {
+		for (String url : List.of("http://fe%3Ad:secret@h:3128", "https://fe%3ad@h:3128")) {
+			assertThatExceptionOfType(InvalidProxyUrlException.class).isThrownBy(() -> ProxyEndpoint.parse(url))
+				.withMessage("an HTTP proxy's user name cannot hold a ':' (RFC 7617)")
+				.satisfies((ex) -> assertThat(ex.fix()).doesNotContain("secret").doesNotContain("fe"));
+		}
+		assertThat(ProxyEndpoint.parse("socks5://fe%3Ad:secret@h:1080").username()).isEqualTo("fe:d");
+		assertThat(ProxyEndpoint.parse("http://fed:se:cret@h:3128").password()).isEqualTo("se:cret");
+	}
+
 	@Test
 	void readsAZoneWrittenAsAUrlWritesIt() {
 		ProxyEndpoint escaped = ProxyEndpoint.parse("socks5://[FE80::1%25enP1s0]:1080");
