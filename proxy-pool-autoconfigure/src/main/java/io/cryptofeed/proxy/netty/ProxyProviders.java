@@ -45,7 +45,7 @@ public final class ProxyProviders {
 	 * or user id as one byte (a char beyond U+00FF as '?'), so the string handed to it has one
 	 * char per UTF-8 byte. ASCII, the common case, is the same string.
 	 */
-	static String socksWireForm(String credential) {
+	private static String socksWireForm(String credential) {
 		for (int i = 0; i < credential.length(); i++) {
 			if (credential.charAt(i) >= 0x80) {
 				return new String(credential.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
