@@ -107,12 +107,7 @@ class ProxyBindFailureAnalyzer extends AbstractFailureAnalyzer<BindException> im
 			UnboundConfigurationPropertiesException unbound, BindException cause) {
 		description.append("\n    Reason: the list is set in more than one place. Spring Boot takes a list from one")
 			.append(" source only,\n    the one of highest priority, so these elements came without the rest of it:");
-		unbound.getUnboundProperties().forEach((element) -> {
-			description.append("\n        ").append(element.getName());
-			if (element.getOrigin() != null) {
-				description.append(" (").append(element.getOrigin()).append(')');
-			}
-		});
+		appendUnbound(description, unbound);
 		String action = "Set the whole list " + name + " in one place: write every element there (each member's url"
 				+ " and the settings you change), or make the change where the list is written. An environment"
 				+ " variable or command-line argument that sets one element replaces the whole list from"
@@ -178,15 +173,20 @@ class ProxyBindFailureAnalyzer extends AbstractFailureAnalyzer<BindException> im
 			.append(missing)
 			.append("]. Spring Boot binds a list's elements from [0] up to the first index\n    missing,")
 			.append(" so these elements after it were left out:");
+		appendUnbound(description, unbound);
+		String action = "Number the elements of " + name + " from [0] without a gap: renumber the ones after ["
+				+ missing + "], or write the list in YAML as a list of '- ' entries, which has no indexes to skip.";
+		return new FailureAnalysis(description.toString(), action, cause);
+	}
+
+	/** Lists the elements left unbound, each with where it was set. */
+	private static void appendUnbound(StringBuilder description, UnboundConfigurationPropertiesException unbound) {
 		unbound.getUnboundProperties().forEach((element) -> {
 			description.append("\n        ").append(element.getName());
 			if (element.getOrigin() != null) {
 				description.append(" (").append(element.getOrigin()).append(')');
 			}
 		});
-		String action = "Number the elements of " + name + " from [0] without a gap: renumber the ones after ["
-				+ missing + "], or write the list in YAML as a list of '- ' entries, which has no indexes to skip.";
-		return new FailureAnalysis(description.toString(), action, cause);
 	}
 
 	/** The type's name without packages, nested names joined with a dot: List<ProxyProperties.Member>. */
