@@ -169,15 +169,8 @@ public final class ProxyConfigurationCompiler {
 					"a connection needs at least one attempt", "set 1 (no failover) or more");
 		}
 		Duration quietTimeout = properties.getFailover().getQuietTimeout();
-		if (quietTimeout == null || quietTimeout.isNegative()) {
-			violations.add(prefix + ".failover.quiet-timeout", Durations.format(quietTimeout),
-					"the duration must not be negative",
-					"set a duration such as 10s (a bare number means seconds), or 0 to leave quiet sessions and "
-							+ "requests alone");
-		}
-		else if (!quietTimeout.isZero()) {
-			milliseconds(prefix + ".failover.quiet-timeout", quietTimeout, "10s", violations);
-		}
+		millisecondsOrZero(prefix + ".failover.quiet-timeout", quietTimeout, "10s",
+				"to leave quiet sessions and requests alone", violations);
 		TransportSettings.ConnectionPoolSettings connectionPool = connectionPool(properties.getConnectionPool(),
 				violations);
 		TransportSettings.WebSocketClientSettings webSocketClient = webSocketClient(properties.getWebsocketClient(),
@@ -195,15 +188,8 @@ public final class ProxyConfigurationCompiler {
 		int found = violations.count();
 		int maxFramePayloadLength = maxFramePayloadLength(client.getMaxFramePayloadLength(), violations);
 		Duration directHandshakeTimeout = client.getDirectHandshakeTimeout();
-		String path = ProxyProperties.PREFIX + ".websocket-client.direct-handshake-timeout";
-		if (directHandshakeTimeout == null || directHandshakeTimeout.isNegative()) {
-			violations.add(path, Durations.format(directHandshakeTimeout), "the duration must not be negative",
-					"set a duration such as 30s (a bare number means seconds), or 0 to let a direct handshake wait "
-							+ "for ever");
-		}
-		else if (!directHandshakeTimeout.isZero()) {
-			milliseconds(path, directHandshakeTimeout, "30s", violations);
-		}
+		millisecondsOrZero(ProxyProperties.PREFIX + ".websocket-client.direct-handshake-timeout",
+				directHandshakeTimeout, "30s", "to let a direct handshake wait for ever", violations);
 		if (violations.count() > found) {
 			return null;
 		}
@@ -294,6 +280,18 @@ public final class ProxyConfigurationCompiler {
 		if (problem != null) {
 			violations.add(property, Durations.format(value), "the duration " + problem,
 					"set a duration such as " + example + " (a bare number means seconds)");
+		}
+	}
+
+	/** A timeout that 0 turns off: otherwise as {@link #milliseconds}. */
+	private static void millisecondsOrZero(String property, Duration value, String example, String zeroDoes,
+			Violations violations) {
+		if (value == null || value.isNegative()) {
+			violations.add(property, Durations.format(value), "the duration must not be negative",
+					"set a duration such as " + example + " (a bare number means seconds), or 0 " + zeroDoes);
+		}
+		else if (!value.isZero()) {
+			milliseconds(property, value, example, violations);
 		}
 	}
 
