@@ -739,7 +739,7 @@ public final class ProxyConfigurationCompiler {
 			return -1;
 		}
 		double percent = Double.parseDouble(matcher.group(1));
-		return (isBareNumberOtherThanZero(matcher) || percent > 50) ? -1 : percent;
+		return (isBareNumberOtherThanZero(matcher) || percent > HealthCheckSettings.MAX_JITTER * 100) ? -1 : percent;
 	}
 
 	/** The jitter read as a number and an optional percent sign, or {@code null} when it is none. */

@@ -28,6 +28,9 @@ public record HealthCheckSettings(Method method, Duration interval, Duration tim
 		int unhealthyThreshold, int healthyThreshold, double jitter, URI url, IntPredicate expectedStatus,
 		ProxyTls proxyTls) {
 
+	/** The largest jitter, as a fraction of the interval: no check comes sooner than half an interval after the last. */
+	public static final double MAX_JITTER = 0.5;
+
 	/**
 	 * Refuses what would run a member's checks without pause (a jitter of {@code 10} meant as
 	 * 10% makes nearly half the delays negative) or never decide: the configuration checks
@@ -41,9 +44,9 @@ public record HealthCheckSettings(Method method, Duration interval, Duration tim
 			throw new IllegalArgumentException(
 					"interval " + intervalProblem + ", but was " + Durations.format(interval));
 		}
-		if (!(jitter >= 0 && jitter <= 0.5)) {
-			throw new IllegalArgumentException(
-					"jitter must be a fraction of the interval from 0 to 0.5 (0.1 for 10%), but was " + jitter);
+		if (!(jitter >= 0 && jitter <= MAX_JITTER)) {
+			throw new IllegalArgumentException("jitter must be a fraction of the interval from 0 to " + MAX_JITTER
+					+ " (0.1 for 10%), but was " + jitter);
 		}
 		atLeastOne("attempts", attempts);
 		atLeastOne("unhealthyThreshold", unhealthyThreshold);
