@@ -119,6 +119,11 @@ public final class ProxyEndpoint {
 			throw new InvalidProxyUrlException("socks4 carries a user id but no password",
 					"use socks5:// for username/password authentication");
 		}
+		if (scheme == ProxyScheme.SOCKS4 && username != null && username.indexOf('\0') >= 0) {
+			// the user id goes NUL-terminated: the proxy would read only what comes before it
+			throw new InvalidProxyUrlException("a SOCKS4 user id cannot hold a NUL byte (%00), which ends it on the wire",
+					"check the user id: remove the %00, or use socks5:// whose credentials carry their length");
+		}
 		if ((scheme == ProxyScheme.HTTP || scheme == ProxyScheme.HTTPS) && username != null
 				&& username.indexOf(':') >= 0) {
 			// Basic authentication sends user:password, read up to the first ':': such a member could never connect

@@ -170,6 +170,21 @@ class ProxyEndpointTests {
 		assertThat(ProxyEndpoint.parse("http://fed:se:cret@h:3128").password()).isEqualTo("se:cret");
 	}
 
+	/**
+	 * SOCKS4 ends its user id with a NUL byte (no length), so a proxy would read a user id
+	 * written with %00 only up to it, and such a member could never be told apart from the
+	 * shorter id. SOCKS5 carries a length, so a NUL may stand there.
+	 */
+	@Test
+	void aSocks4UserIdWithANulIsRefusedAndASocks5OneIsNot() {
+		assertThatExceptionOfType(InvalidProxyUrlException.class)
+			.isThrownBy(() -> ProxyEndpoint.parse("socks4://desk%00secret@h:1080"))
+			.withMessage("a SOCKS4 user id cannot hold a NUL byte (%00), which ends it on the wire")
+			.satisfies((ex) -> assertThat(ex.fix()).doesNotContain("secret").doesNotContain("desk"));
+		assertThat(ProxyEndpoint.parse("socks4://desk@h:1080").username()).isEqualTo("desk");
+		assertThat(ProxyEndpoint.parse("socks5://desk%00x:p@h:1080").username()).isEqualTo("desk\0x");
+	}
+
 	@Test
 	void readsAZoneWrittenAsAUrlWritesIt() {
 		ProxyEndpoint escaped = ProxyEndpoint.parse("socks5://[FE80::1%25enP1s0]:1080");
