@@ -59,6 +59,12 @@ public class ProxyServiceClientAutoConfiguration {
 				metrics.getIfAvailable(() -> ServiceMetrics.NONE), Clock.systemUTC());
 	}
 
+	/** A call to the service that the application's stop cuts ends its connection (see {@link ServiceAsksStop}). */
+	@Bean
+	ServiceAsksStop proxyServiceAsksStop(ObjectProvider<ServiceProxySource> source) {
+		return new ServiceAsksStop(source);
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(CircuitBreaker.class)
 	@ConditionalOnBooleanProperty(prefix = ExternalServiceProperties.PREFIX, name = "circuit-breaker-enabled",

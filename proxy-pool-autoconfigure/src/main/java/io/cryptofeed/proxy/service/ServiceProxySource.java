@@ -1,5 +1,6 @@
 package io.cryptofeed.proxy.service;
 
+import java.net.ConnectException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +62,9 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 	private final ServiceStatusLog status;
 
 	private final SharedAsks<AnswerCache.Key, Asked> asks = new SharedAsks<>();
+
+	/** Set as the application stops: a call that fails then was most likely closed by the stop. */
+	private volatile boolean stopping;
 
 	/**
 	 * @param tls key and trust material for https endpoints, or {@code null} for the JDK's defaults
@@ -135,6 +139,10 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 				// a guard of the application's own may fail the call with an error of its own
 				.onErrorMap((error) -> !(error instanceof ServiceCallException), ServiceCallException::ofGuard)
 				.onErrorResume(ServiceCallException.class, (failure) -> {
+					if (cutByTheStop(failure)) {
+						// nothing is recorded of a service that most likely did nothing wrong
+						return Mono.just(new Asked(null, null, failure));
+					}
 					if (!failure.reason().transientFailure()) {
 						// the service answered, and would most likely answer the same again at once
 						this.cache.putUnusable(key, failure, UNUSABLE_ANSWER_HOLD);
@@ -195,6 +203,11 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 	}
 
 	private ProxyChoice unanswered(AnswerCache.Key key, ServiceCallException failure) {
+		if (cutByTheStop(failure)) {
+			// no fallback either: it would open a connection as the application goes away
+			return ProxyChoice.refuse(() -> new ConnectException(
+					"the proxy service's call ended while the application is stopping: " + failure.getMessage()));
+		}
 		// another connection may have stored an answer meanwhile
 		AnswerCache.Entry cached = this.cache.fresh(key);
 		if (cached != null && cached.unusable() == null) {
@@ -251,6 +264,24 @@ public final class ServiceProxySource implements ProxySource, AutoCloseable {
 	/** A wait rounded up to whole seconds; {@code null} for none, as for 0, which asks for no wait. */
 	private static Long wholeSeconds(Duration wait) {
 		return (wait == null || wait.isZero()) ? null : Durations.secondsRoundedUp(wait);
+	}
+
+	/**
+	 * Whether the application is stopping: from then on a call that fails to reach the service
+	 * (its event loops close the connections still open) is neither logged nor counted, and fails
+	 * its connection as stopped instead of falling back, as the transport does with a connect the
+	 * stop cut. Public for the auto-configuration, which sets it with the transport's, not for
+	 * applications.
+	 */
+	public void stopping(boolean stopping) {
+		this.stopping = stopping;
+	}
+
+	/** The call found no service while the application stops: most likely the stop closed it. */
+	private boolean cutByTheStop(ServiceCallException failure) {
+		ServiceCallException.Reason reason = failure.reason();
+		return this.stopping
+				&& (reason == ServiceCallException.Reason.UNREACHABLE || reason == ServiceCallException.Reason.TIMEOUT);
 	}
 
 	/** Stops sending feedback and closes the connections to the service; the guard is its owner's to close. */
