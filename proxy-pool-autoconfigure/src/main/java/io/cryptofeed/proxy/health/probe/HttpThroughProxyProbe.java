@@ -103,10 +103,14 @@ final class HttpThroughProxyProbe implements HealthProbe {
 	}
 
 	private Mono<Integer> status(ProxyEndpoint endpoint, InetSocketAddress address, Duration timeout) {
+		AbandonedHandshake abandoned = new AbandonedHandshake();
 		return this.client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, ProbeSupport.millis(timeout))
 			.responseTimeout(timeout)
 			.proxy((spec) -> ProxyProviders.builder(spec, endpoint, address, timeout))
-			.doOnChannelInit((observer, channel, remote) -> this.tls.secure(channel, address))
+			.doOnChannelInit((observer, channel, remote) -> {
+				this.tls.secure(channel, address);
+				abandoned.watch(channel);
+			})
 			.doOnRequest((request, connection) -> {
 				if (this.query != null) {
 					connection.addHandlerLast(new QueryOnRequestLine(this.query));
@@ -115,7 +119,9 @@ final class HttpThroughProxyProbe implements HealthProbe {
 			.get()
 			.uri(this.shown)
 			.response()
-			.map((response) -> response.status().code());
+			.map((response) -> response.status().code())
+			// before the cancel reaches the connection, whose close then fails the handshake
+			.doOnCancel(abandoned::abandon);
 	}
 
 	private Throwable failure(ProxyEndpoint endpoint, Duration timeout, Throwable ex) {
