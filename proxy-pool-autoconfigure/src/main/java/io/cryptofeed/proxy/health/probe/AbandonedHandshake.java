@@ -1,6 +1,7 @@
 package io.cryptofeed.proxy.health.probe;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.proxy.ProxyConnectException;
@@ -11,8 +12,10 @@ import reactor.netty.NettyPipeline;
  * close or a reload disposed it) from Reactor Netty: the connection's close fails the handshake
  * after the check has ended, and Reactor Netty would log that at WARN as an exception observed
  * after termination, once at every check of a hanging proxy and at every shutdown that meets
- * a check of a slow one. One per check, for its one connection.
+ * a check of a slow one. One per check; shared by its connections, should Reactor Netty open
+ * another one for it.
  */
+@ChannelHandler.Sharable
 final class AbandonedHandshake extends ChannelInboundHandlerAdapter {
 
 	private static final String NAME = "proxy-health.abandonedHandshake";
