@@ -1,5 +1,6 @@
 package io.cryptofeed.proxy.testkit;
 
+import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
+import org.junit.jupiter.api.extension.TestInstancePreDestroyCallback;
 
 /**
  * Creates in-JVM proxies for tests and closes each one at the end of the scope that created it;
@@ -26,12 +29,13 @@ import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
  * static final TestProxiesExtension proxies = new TestProxiesExtension();
  * </pre>
  *
- * A proxy created during a test, including its {@code @BeforeEach} methods, is closed after that
- * test ({@link AfterEachCallback}), whether the test passed or failed. A proxy created in a
- * {@code @BeforeAll} method is closed after all tests of its class ({@link AfterAllCallback}),
- * which requires registering the extension on a static field: on an instance field JUnit calls
- * no class-level callbacks, so a proxy created outside a test (in a field initializer or
- * constructor) is then closed after the test. Tests may run in parallel, and so may classes that
+ * A proxy created during a test, including its {@code @BeforeEach} methods and the field
+ * initializers and constructor of its instance (one per test, unless the class asks for one per
+ * class), is closed after that test ({@link AfterEachCallback}), whether the test passed or
+ * failed. A proxy created in a {@code @BeforeAll} method is closed after all tests of its class
+ * ({@link AfterAllCallback}), which requires registering the extension on a static field: on an
+ * instance field JUnit calls no class-level callbacks, so a proxy created outside a test (in a
+ * field initializer or constructor) is then closed after the test. Tests may run in parallel, and so may classes that
  * share one extension (a static field of a common base class): a proxy belongs to the test whose
  * thread started it, as JUnit runs each test with its {@code @BeforeEach} and {@code @AfterEach}
  * methods on one thread (or on a thread of their own for a {@code @Timeout} in
@@ -39,7 +43,8 @@ import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
  * What a scope holds is closed in reverse order, the latest first, as try-with-resources does.
  */
 public final class TestProxiesExtension
-		implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback, InvocationInterceptor {
+		implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback, InvocationInterceptor,
+		TestInstancePreDestroyCallback {
 
 	private static final Namespace NAMESPACE = Namespace.create(TestProxiesExtension.class);
 
@@ -123,10 +128,37 @@ public final class TestProxiesExtension
 		context.getStore(NAMESPACE).put(this, scope);
 	}
 
+	/**
+	 * Opens the test's scope already while JUnit creates the instance of a test class that has
+	 * one per test, so that a proxy its field initializers or constructor start is the test's.
+	 */
+	@Override
+	public <T> T interceptTestClassConstructor(Invocation<T> invocation,
+			ReflectiveInvocationContext<Constructor<T>> invocationContext, ExtensionContext extensionContext)
+			throws Throwable {
+		if (this.testScope.get() != null || extensionContext.getTestInstanceLifecycle()
+			.orElse(TestInstance.Lifecycle.PER_METHOD) != TestInstance.Lifecycle.PER_METHOD) {
+			// an outer instance opened it already, or the instance is the class's
+			return invocation.proceed();
+		}
+		this.testScope.set(new TestScope());
+		try {
+			return invocation.proceed();
+		}
+		catch (Throwable ex) {
+			// no test callbacks follow a failed construction: close what the initializers started
+			endTestScopeOfThisThread();
+			throw ex;
+		}
+	}
+
 	@Override
 	public void beforeEach(ExtensionContext context) {
-		TestScope own = new TestScope();
-		this.testScope.set(own);
+		TestScope own = this.testScope.get();
+		if (own == null) {
+			own = new TestScope();
+			this.testScope.set(own);
+		}
 		context.getStore(TEST_NAMESPACE).put(this, own);
 	}
 
@@ -160,8 +192,13 @@ public final class TestProxiesExtension
 	 */
 	@Override
 	public void afterEach(ExtensionContext context) {
+		TestScope onThisThread = this.testScope.get();
 		this.testScope.remove();
 		TestScope own = context.getStore(TEST_NAMESPACE).remove(this, TestScope.class);
+		if (own == null) {
+			// this extension's before callback did not run: the scope the test's instance opened, if any
+			own = onThisThread;
+		}
 		List<AutoCloseable> toClose = new ArrayList<>();
 		synchronized (this) {
 			if (this.openClassScopes.isEmpty()) {
@@ -174,6 +211,15 @@ public final class TestProxiesExtension
 			toClose.addAll(own.end());
 		}
 		closeAll(toClose);
+	}
+
+	/**
+	 * Closes what the instance of a test that JUnit skipped started: no test callbacks ran for
+	 * it, but its instance was created.
+	 */
+	@Override
+	public void preDestroyTestInstance(ExtensionContext context) {
+		endTestScopeOfThisThread();
 	}
 
 	@Override
@@ -207,6 +253,14 @@ public final class TestProxiesExtension
 		}
 		finally {
 			this.testScope.remove();
+		}
+	}
+
+	private void endTestScopeOfThisThread() {
+		TestScope pending = this.testScope.get();
+		this.testScope.remove();
+		if (pending != null) {
+			closeAll(pending.end());
 		}
 	}
 

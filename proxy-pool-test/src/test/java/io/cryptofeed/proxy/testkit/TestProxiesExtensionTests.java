@@ -19,6 +19,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.DisabledIf;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -43,6 +44,7 @@ class TestProxiesExtensionTests {
 		StaticRegistration.testProxies.clear();
 		InstanceRegistration.created.clear();
 		SeparateThreadTimeout.testProxies.clear();
+		InstanceProxies.created.clear();
 	}
 
 	@Test
@@ -56,6 +58,34 @@ class TestProxiesExtensionTests {
 		assertThat(StaticRegistration.testProxies).hasSize(2);
 		assertThat(StaticRegistration.testProxies).allSatisfy(TestProxiesExtensionTests::assertClosed);
 		assertClosed(StaticRegistration.classProxy);
+	}
+
+	/**
+	 * A test class has one instance per test: with the extension on a static field, a proxy its
+	 * field initializer starts is that test's, closed after it rather than piling up until
+	 * the class ends, and so is one started for a test that JUnit then skips.
+	 */
+	@Test
+	void staticRegistrationClosesAProxyStartedByTheTestInstanceAfterItsTest() {
+		EngineTestKit.engine("junit-jupiter")
+			.selectors(selectClass(InstanceProxies.class))
+			.execute()
+			.testEvents()
+			.assertStatistics((stats) -> stats.skipped(1).started(2).succeeded(2));
+
+		assertThat(InstanceProxies.created).hasSize(3);
+		assertThat(InstanceProxies.created).allSatisfy(TestProxiesExtensionTests::assertClosed);
+	}
+
+	@Test
+	void aProxyStartedByATestInstanceWhoseConstructorThenFailsIsClosed() {
+		EngineTestKit.engine("junit-jupiter")
+			.selectors(selectClass(FailingConstructor.class))
+			.execute()
+			.testEvents()
+			.assertStatistics((stats) -> stats.started(1).failed(1));
+
+		assertThat(FailingConstructor.started).isNotNull().satisfies(TestProxiesExtensionTests::assertClosed);
 	}
 
 	@Test
@@ -545,6 +575,67 @@ class TestProxiesExtensionTests {
 				throw new Exception("cannot close the second");
 			});
 			proxies.manage((AutoCloseable) () -> closed.add("third"));
+		}
+
+	}
+
+	/** Run by the engine test kit only: surefire skips nested classes. */
+	@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+	static class InstanceProxies {
+
+		static final List<TestProxy> created = new ArrayList<>();
+
+		@RegisterExtension
+		static final TestProxiesExtension proxies = new TestProxiesExtension();
+
+		final TestProxy fieldProxy = proxies.http();
+
+		InstanceProxies() {
+			created.add(this.fieldProxy);
+		}
+
+		@Test
+		@Order(1)
+		void first() {
+			assertOpen(this.fieldProxy);
+		}
+
+		@Test
+		@Order(2)
+		@DisabledIf("always")
+		void skipped() {
+		}
+
+		@Test
+		@Order(3)
+		void last() {
+			assertOpen(this.fieldProxy);
+			assertThat(created).hasSize(3);
+			assertThat(created.subList(0, 2)).as("the earlier tests' proxies")
+				.allSatisfy(TestProxiesExtensionTests::assertClosed);
+		}
+
+		static boolean always() {
+			return true;
+		}
+
+	}
+
+	/** Run by the engine test kit only: surefire skips nested classes. */
+	static class FailingConstructor {
+
+		@RegisterExtension
+		static final TestProxiesExtension proxies = new TestProxiesExtension();
+
+		static TestProxy started;
+
+		FailingConstructor() {
+			started = proxies.http();
+			throw new IllegalStateException("cannot set the test up");
+		}
+
+		@Test
+		void test() {
 		}
 
 	}
