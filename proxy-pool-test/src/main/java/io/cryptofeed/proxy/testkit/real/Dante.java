@@ -33,6 +33,8 @@ public final class Dante extends AbstractRealProxy {
 	/** Configures and starts a {@link Dante} server. */
 	public static final class Builder extends RealProxyBuilder<Builder, Dante> {
 
+		private static final List<String> LOOPBACK_NETWORKS = List.of("127.0.0.0/8", "::1/128");
+
 		private Builder() {
 		}
 
@@ -63,8 +65,13 @@ public final class Dante extends AbstractRealProxy {
 				config.append("user.privileged: root\n");
 				config.append("user.unprivileged: nobody\n");
 			}
-			config.append("client pass {\n\tfrom: 127.0.0.0/8 to: 127.0.0.0/8\n\tlog: error\n}\n");
-			config.append("socks pass {\n\tfrom: 127.0.0.0/8 to: 127.0.0.0/8\n\tcommand: connect\n\tlog: error\n}\n");
+			// a rule matches one address family: one pair for IPv4 loopback, one for ::1
+			for (String loopback : LOOPBACK_NETWORKS) {
+				config.append("client pass {\n\tfrom: ").append(loopback).append(" to: ").append(loopback)
+					.append("\n\tlog: error\n}\n");
+				config.append("socks pass {\n\tfrom: ").append(loopback).append(" to: ").append(loopback)
+					.append("\n\tcommand: connect\n\tlog: error\n}\n");
+			}
 			return config.toString();
 		}
 

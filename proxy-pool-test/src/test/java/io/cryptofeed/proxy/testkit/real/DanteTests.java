@@ -42,6 +42,17 @@ class DanteTests {
 		}
 	}
 
+	/** Every launcher takes {@code ::1}, as the builder does: Dante lets its clients in there too. */
+	@Test
+	void tunnelWorksOnTheIpv6Loopback() throws IOException {
+		try (TargetServer ipv6Target = TargetServer.start("::1"); Dante proxy = Dante.builder().bindAddress("::1").start()) {
+			assertThat(proxy.url()).isEqualTo("socks5://[0:0:0:0:0:0:0:1]:" + proxy.port());
+
+			assertThat(ProxyClient.whoamiThroughSocks5(proxy.host(), proxy.port(), "::1", ipv6Target.port(), null, null))
+				.isEqualTo("0:0:0:0:0:0:0:1");
+		}
+	}
+
 	@Test
 	void cpuTimeCountsWhatItsWorkersCost() {
 		try (Dante proxy = Dante.builder().bindAddress("127.0.0.41").egressAddress("127.0.0.43").start()) {
