@@ -10,6 +10,7 @@ import java.util.Objects;
 
 import io.cryptofeed.proxy.testkit.Loopback;
 import io.cryptofeed.proxy.testkit.ProxyCertificate;
+import io.cryptofeed.proxy.testkit.ProxyUrls;
 
 /**
  * Runs stunnel in front of another real proxy, as a provider puts TLS in front of an HTTP
@@ -37,7 +38,8 @@ public final class Stunnel extends AbstractRealProxy {
 		String url = this.behind.url();
 		int at = url.lastIndexOf('@');
 		String userInfo = (at < 0) ? "" : url.substring(url.indexOf("://") + 3, at + 1);
-		return "https://" + userInfo + host() + ":" + port();
+		// brackets an IPv6 address, as the URL of the proxy behind does
+		return ProxyUrls.url("https", null, null, host(), port()).replace("://", "://" + userInfo);
 	}
 
 	@Override

@@ -60,4 +60,18 @@ class StunnelTests {
 		}
 	}
 
+	/** On {@code ::1} its URL brackets the address, as the URL of the proxy behind it does. */
+	@Test
+	void onTheIpv6LoopbackItsUrlBracketsTheAddress() throws IOException {
+		try (TargetServer ipv6Target = TargetServer.start("::1");
+				Stunnel stunnel = Stunnel.builder(Tinyproxy.builder().bindAddress("::1").start())
+					.bindAddress("::1")
+					.start()) {
+			assertThat(stunnel.url()).isEqualTo("https://[0:0:0:0:0:0:0:1]:" + stunnel.port());
+			assertThat(ProxyClient.whoamiThroughTlsHttp(stunnel.host(), stunnel.port(), "::1", ipv6Target.port(), null,
+					null))
+				.isEqualTo("0:0:0:0:0:0:0:1");
+		}
+	}
+
 }
