@@ -2,7 +2,6 @@ package io.cryptofeed.proxy.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -38,7 +37,8 @@ public final class BlackholeProxy implements AutoCloseable {
 		ServerSocket listener = null;
 		List<Socket> fillers = new ArrayList<>();
 		try {
-			listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+			// not InetAddress.getLoopbackAddress(), which is ::1 in a JVM that prefers IPv6
+			listener = new ServerSocket(0, 1, Loopback.address("127.0.0.1"));
 			InetSocketAddress address = new InetSocketAddress(listener.getInetAddress(), listener.getLocalPort());
 			for (int i = 0; i < MAX_FILLERS; i++) {
 				Socket probe = new Socket();
