@@ -33,9 +33,11 @@ import org.junit.jupiter.api.extension.TestInstancePreDestroyCallback;
  * initializers and constructor of its instance (one per test, unless the class asks for one per
  * class), is closed after that test ({@link AfterEachCallback}), whether the test passed or
  * failed. A proxy created in a {@code @BeforeAll} method is closed after all tests of its class
- * ({@link AfterAllCallback}), which requires registering the extension on a static field: on an
- * instance field JUnit calls no class-level callbacks, so a proxy created outside a test (in a
- * field initializer or constructor) is then closed after the test. Tests may run in parallel, and so may classes that
+ * ({@link AfterAllCallback}), which requires registering the extension on a static field, or on
+ * an instance field of a class with one instance for all its tests
+ * ({@code @TestInstance(PER_CLASS)}): on an instance field of a class with one instance per test
+ * JUnit calls no class-level callbacks, so a proxy created outside a test (in a field
+ * initializer or constructor) is then closed after the test. Tests may run in parallel, and so may classes that
  * share one extension (a static field of a common base class): a proxy belongs to the test whose
  * thread started it, as JUnit runs each test with its {@code @BeforeEach} and {@code @AfterEach}
  * methods on one thread (or on a thread of their own for a {@code @Timeout} in

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.DisabledIf;
 import org.junit.jupiter.api.Timeout;
@@ -45,6 +46,7 @@ class TestProxiesExtensionTests {
 		InstanceRegistration.created.clear();
 		SeparateThreadTimeout.testProxies.clear();
 		InstanceProxies.created.clear();
+		PerClassInstanceRegistration.created.clear();
 	}
 
 	@Test
@@ -98,6 +100,22 @@ class TestProxiesExtensionTests {
 
 		assertThat(InstanceRegistration.created).hasSize(3);
 		assertThat(InstanceRegistration.created).allSatisfy(TestProxiesExtensionTests::assertClosed);
+	}
+
+	/**
+	 * With one test instance per class, JUnit calls class-level callbacks on an instance field's
+	 * extension too: what the instance and its {@code @BeforeAll} methods start is the class's.
+	 */
+	@Test
+	void instanceRegistrationInAClassWithOneInstanceClosesClassProxiesAfterAll() {
+		EngineTestKit.engine("junit-jupiter")
+			.selectors(selectClass(PerClassInstanceRegistration.class))
+			.execute()
+			.testEvents()
+			.assertStatistics((stats) -> stats.started(2).succeeded(2));
+
+		assertThat(PerClassInstanceRegistration.created).hasSize(4)
+			.allSatisfy(TestProxiesExtensionTests::assertClosed);
 	}
 
 	@Test
@@ -636,6 +654,44 @@ class TestProxiesExtensionTests {
 
 		@Test
 		void test() {
+		}
+
+	}
+
+	/** Run by the engine test kit only: surefire skips nested classes. */
+	@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+	@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+	static class PerClassInstanceRegistration {
+
+		static final List<TestProxy> created = new ArrayList<>();
+
+		@RegisterExtension
+		final TestProxiesExtension proxies = new TestProxiesExtension();
+
+		final TestProxy fieldProxy = this.proxies.http();
+
+		TestProxy classProxy;
+
+		@BeforeAll
+		void createClassProxy() {
+			this.classProxy = this.proxies.socks5();
+			created.add(this.fieldProxy);
+			created.add(this.classProxy);
+		}
+
+		@Test
+		@Order(1)
+		void first() {
+			created.add(this.proxies.http());
+		}
+
+		@Test
+		@Order(2)
+		void second() {
+			assertClosed(created.get(2));
+			assertOpen(this.fieldProxy);
+			assertOpen(this.classProxy);
+			created.add(this.proxies.http());
 		}
 
 	}
