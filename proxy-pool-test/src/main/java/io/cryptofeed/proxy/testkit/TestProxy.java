@@ -26,6 +26,9 @@ public interface TestProxy extends AutoCloseable {
 	/**
 	 * Switches the behaviour for connections accepted from now on; {@link Fault#FREEZE} holds
 	 * the open tunnels too, {@link Fault#CRASH} resets them.
+	 * @throws IllegalArgumentException if the proxy's protocol has no such fault:
+	 * {@link Fault#STATUS_407} and {@link Fault#STATUS_500} are HTTP's, {@link Fault#AUTH_FAIL}
+	 * SOCKS5's
 	 * @throws IllegalStateException if the proxy is closed, or cannot take its port back after
 	 * {@link Fault#REFUSE} or {@link Fault#CRASH} (it then keeps that fault)
 	 */

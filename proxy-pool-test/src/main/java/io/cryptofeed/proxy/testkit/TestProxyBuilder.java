@@ -61,7 +61,10 @@ public abstract class TestProxyBuilder<B extends TestProxyBuilder<B, P>, P exten
 		return self();
 	}
 
-	/** Sets the behaviour the proxy starts with, {@link Fault#NONE} by default. */
+	/**
+	 * Sets the behaviour the proxy starts with, {@link Fault#NONE} by default; {@link #start()}
+	 * throws {@link IllegalArgumentException} for a fault the proxy's protocol does not have.
+	 */
 	public B fault(Fault fault) {
 		this.fault = Objects.requireNonNull(fault, "fault");
 		return self();

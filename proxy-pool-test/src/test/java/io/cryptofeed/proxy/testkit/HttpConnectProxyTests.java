@@ -235,6 +235,7 @@ class HttpConnectProxyTests {
 
 		assertThatIllegalArgumentException().isThrownBy(() -> proxy.fault(Fault.AUTH_FAIL));
 		assertThat(proxy.fault()).isEqualTo(Fault.NONE);
+		assertThatIllegalArgumentException().isThrownBy(() -> proxies.httpBuilder().fault(Fault.AUTH_FAIL).start());
 	}
 
 	private static HttpResponse connect(HttpConnectProxy proxy, String user, String password) throws IOException {
