@@ -1,5 +1,6 @@
 package io.cryptofeed.proxy.testkit.real;
 
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,9 @@ public final class Dante extends AbstractRealProxy {
 			config.append("logoutput: stderr\n");
 			config.append("internal: ").append(bindAddress().getHostAddress()).append(" port = ").append(port)
 				.append('\n');
-			config.append("external: ").append(egressAddress().getHostAddress()).append('\n');
+			for (InetAddress egress : egressAddresses()) {
+				config.append("external: ").append(egress.getHostAddress()).append('\n');
+			}
 			config.append("clientmethod: none\n");
 			config.append("socksmethod: none\n");
 			if ("root".equals(System.getProperty("user.name"))) {
@@ -65,12 +68,15 @@ public final class Dante extends AbstractRealProxy {
 				config.append("user.privileged: root\n");
 				config.append("user.unprivileged: nobody\n");
 			}
-			// a rule matches one address family: one pair for IPv4 loopback, one for ::1
-			for (String loopback : LOOPBACK_NETWORKS) {
-				config.append("client pass {\n\tfrom: ").append(loopback).append(" to: ").append(loopback)
+			// an address in a rule matches its own family only: a rule for each family, and for each
+			// pair of families from client to target
+			for (String client : LOOPBACK_NETWORKS) {
+				config.append("client pass {\n\tfrom: ").append(client).append(" to: ").append(client)
 					.append("\n\tlog: error\n}\n");
-				config.append("socks pass {\n\tfrom: ").append(loopback).append(" to: ").append(loopback)
-					.append("\n\tcommand: connect\n\tlog: error\n}\n");
+				for (String target : LOOPBACK_NETWORKS) {
+					config.append("socks pass {\n\tfrom: ").append(client).append(" to: ").append(target)
+						.append("\n\tcommand: connect\n\tlog: error\n}\n");
+				}
 			}
 			return config.toString();
 		}

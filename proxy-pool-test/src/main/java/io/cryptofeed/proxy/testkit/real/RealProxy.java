@@ -14,7 +14,11 @@ public interface RealProxy extends AutoCloseable {
 	/** The free port picked for the proxy. */
 	int port();
 
-	/** The loopback address the proxy's connections to targets come from. */
+	/**
+	 * The loopback address the proxy's connections to targets come from; those to a target of
+	 * the other address family (IPv4 from an IPv6 egress address) come from {@code 127.0.0.1}
+	 * or {@code ::1}.
+	 */
 	String egressAddress();
 
 	/** The proxy's URL, with percent-encoded credentials when it requires them. */

@@ -90,7 +90,10 @@ public final class Tinyproxy extends AbstractRealProxy {
 			StringBuilder config = new StringBuilder();
 			config.append("Port ").append(port).append('\n');
 			config.append("Listen ").append(address(bindAddress())).append('\n');
-			config.append("Bind ").append(address(egressAddress())).append('\n');
+			// tinyproxy binds a connection to the first of these of the target's family
+			for (InetAddress egress : egressAddresses()) {
+				config.append("Bind ").append(address(egress)).append('\n');
+			}
 			config.append("Timeout ").append(Math.max(1, this.idleTimeout.toSeconds())).append('\n');
 			config.append("MaxClients ").append(this.maxClients).append('\n');
 			config.append("Allow 127.0.0.0/8\n");

@@ -50,6 +50,10 @@ class DanteTests {
 
 			assertThat(ProxyClient.whoamiThroughSocks5(proxy.host(), proxy.port(), "::1", ipv6Target.port(), null, null))
 				.isEqualTo("0:0:0:0:0:0:0:1");
+			// an IPv4 target as well, from the IPv4 loopback address
+			assertThat(ProxyClient.whoamiThroughSocks5(proxy.host(), proxy.port(), target.host(), target.port(), null,
+					null))
+				.isEqualTo("127.0.0.1");
 		}
 	}
 

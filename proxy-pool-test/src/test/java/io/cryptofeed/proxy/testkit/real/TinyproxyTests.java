@@ -40,6 +40,16 @@ class TinyproxyTests {
 		}
 	}
 
+	/** A proxy on {@code ::1} reaches an IPv4 target as well, from the IPv4 loopback address. */
+	@Test
+	void onTheIpv6LoopbackItReachesAnIpv4TargetToo() throws IOException {
+		try (Tinyproxy proxy = Tinyproxy.builder().bindAddress("::1").start()) {
+			assertThat(ProxyClient.whoamiThroughHttp(proxy.host(), proxy.port(), target.host(), target.port(), null,
+					null))
+				.isEqualTo("127.0.0.1");
+		}
+	}
+
 	@Test
 	void cpuTimeCountsWhatRelayingCosts() {
 		try (Tinyproxy proxy = Tinyproxy.builder().bindAddress("127.0.0.21").egressAddress("127.0.0.25").start()) {
