@@ -1,5 +1,6 @@
 package io.cryptofeed.proxy.testkit.real;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -76,8 +77,10 @@ public final class Microsocks extends AbstractRealProxy {
 
 		private static String requireValue(String value, String name) {
 			Objects.requireNonNull(value, name);
-			if (value.isEmpty() || value.length() > 255) {
-				throw new IllegalArgumentException("A SOCKS5 " + name + " must have 1 to 255 characters");
+			// RFC 1929 sends each with a length byte: bytes of UTF-8, as clients send them, not characters
+			int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+			if (bytes == 0 || bytes > 255) {
+				throw new IllegalArgumentException("A SOCKS5 " + name + " must have 1 to 255 bytes in UTF-8");
 			}
 			return value;
 		}

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 class MicrosocksTests {
@@ -80,6 +81,18 @@ class MicrosocksTests {
 	void credentialsAreRequired() {
 		assertThatIllegalStateException().isThrownBy(() -> Microsocks.builder().start())
 			.withMessageContaining("credentials");
+	}
+
+	/** RFC 1929 gives each credential a length byte: at most 255 bytes of UTF-8, not characters. */
+	@Test
+	void aCredentialLongerThan255BytesIsRejected() {
+		String twoBytesEach = "\u00e9".repeat(128);
+
+		assertThatIllegalArgumentException().isThrownBy(() -> Microsocks.builder().credentials("alice", twoBytesEach))
+			.withMessageContaining("255 bytes")
+			.withMessageNotContaining(twoBytesEach);
+		assertThatIllegalArgumentException().isThrownBy(() -> Microsocks.builder().credentials(twoBytesEach, "s3cret"));
+		Microsocks.builder().credentials("alice", "\u00e9".repeat(127));
 	}
 
 }
