@@ -235,6 +235,10 @@ public final class Socks5Proxy extends AbstractTestProxy {
 		output.flush();
 	}
 
+	private static boolean longerThanRfc1929Allows(String credential) {
+		return credential.getBytes(StandardCharsets.UTF_8).length > 255;
+	}
+
 	/** Configures and starts a {@link Socks5Proxy}. */
 	public static final class Builder extends TestProxyBuilder<Builder, Socks5Proxy> {
 
@@ -243,6 +247,13 @@ public final class Socks5Proxy extends AbstractTestProxy {
 
 		@Override
 		Socks5Proxy create(ProxySettings settings) {
+			Credentials credentials = settings.credentials();
+			if (credentials != null && (longerThanRfc1929Allows(credentials.user())
+					|| longerThanRfc1929Allows(credentials.password()))) {
+				// each goes with a length byte: no client could authenticate
+				throw new IllegalArgumentException(
+						"SOCKS5 carries at most 255 bytes of user name and of password (RFC 1929), in UTF-8");
+			}
 			Socks5Proxy proxy = new Socks5Proxy(settings);
 			proxy.start();
 			return proxy;

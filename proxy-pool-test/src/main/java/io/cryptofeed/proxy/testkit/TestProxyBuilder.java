@@ -55,7 +55,11 @@ public abstract class TestProxyBuilder<B extends TestProxyBuilder<B, P>, P exten
 		return self();
 	}
 
-	/** Requires these credentials from every client. */
+	/**
+	 * Requires these credentials from every client; a SOCKS5 proxy's {@link #start()} throws
+	 * {@link IllegalArgumentException} for more than 255 bytes of either in UTF-8, which RFC 1929
+	 * cannot carry.
+	 */
 	public B credentials(String user, String password) {
 		this.credentials = new Credentials(user, password);
 		return self();

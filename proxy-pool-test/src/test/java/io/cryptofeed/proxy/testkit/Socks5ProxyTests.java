@@ -187,6 +187,25 @@ class Socks5ProxyTests {
 		assertThat(proxies.socks5().url()).startsWith("socks5://127.0.0.1:");
 	}
 
+	/**
+	 * RFC 1929 gives each credential a length byte: a proxy requiring more than 255 bytes of
+	 * UTF-8 could authenticate no client, so it does not start.
+	 */
+	@Test
+	void credentialsLongerThan255BytesAreRefusedAtStart() throws IOException {
+		String twoBytesEach = "\u00e9".repeat(128);
+
+		assertThatIllegalArgumentException().isThrownBy(() -> proxies.socks5("user", twoBytesEach))
+			.withMessageContaining("255 bytes")
+			.withMessageNotContaining(twoBytesEach);
+		assertThatIllegalArgumentException().isThrownBy(() -> proxies.socks5(twoBytesEach, "pass"));
+		String longest = "\u00e9".repeat(127);
+		Socks5Proxy proxy = proxies.socks5(longest, longest);
+		assertThat(ProxyClient.whoamiThroughSocks5(proxy.host(), proxy.port(), target.host(), target.port(), longest,
+				longest))
+			.isEqualTo("127.0.0.1");
+	}
+
 	@Test
 	void httpOnlyFaultsAreRejected() {
 		Socks5Proxy proxy = proxies.socks5();
