@@ -190,6 +190,10 @@ public final class HttpConnectProxy extends AbstractTestProxy {
 
 		@Override
 		HttpConnectProxy create(ProxySettings settings) {
+			if (settings.credentials() != null && settings.credentials().user().indexOf(':') >= 0) {
+				// Basic authentication sends user:password, read up to the first ':': no client could authenticate
+				throw new IllegalArgumentException("An HTTP proxy's user name cannot hold a ':' (RFC 7617)");
+			}
 			HttpConnectProxy proxy = new HttpConnectProxy(settings);
 			proxy.start();
 			return proxy;

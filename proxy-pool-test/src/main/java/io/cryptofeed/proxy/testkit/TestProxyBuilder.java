@@ -56,9 +56,9 @@ public abstract class TestProxyBuilder<B extends TestProxyBuilder<B, P>, P exten
 	}
 
 	/**
-	 * Requires these credentials from every client; a SOCKS5 proxy's {@link #start()} throws
-	 * {@link IllegalArgumentException} for more than 255 bytes of either in UTF-8, which RFC 1929
-	 * cannot carry.
+	 * Requires these credentials from every client. {@link #start()} throws
+	 * {@link IllegalArgumentException} for what the protocol cannot carry: an HTTP proxy's user
+	 * name with a ':' (RFC 7617), more than 255 bytes of either in UTF-8 for SOCKS5 (RFC 1929).
 	 */
 	public B credentials(String user, String password) {
 		this.credentials = new Credentials(user, password);

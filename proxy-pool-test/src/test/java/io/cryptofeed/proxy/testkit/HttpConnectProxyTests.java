@@ -229,6 +229,19 @@ class HttpConnectProxyTests {
 		assertThat(proxies.http().url()).startsWith("http://127.0.0.1:");
 	}
 
+	/**
+	 * Basic authentication sends {@code user:password}, read up to the first ':' (RFC 7617): a
+	 * proxy requiring a user name with one could authenticate no client, so it does not start.
+	 */
+	@Test
+	void aUserNameWithAColonIsRefusedAtStart() throws IOException {
+		assertThatIllegalArgumentException().isThrownBy(() -> proxies.http("fe:ed", "s3cret"))
+			.withMessageContaining("':'")
+			.withMessageNotContaining("s3cret");
+		HttpConnectProxy proxy = proxies.http("feed", "s3:cr:et");
+		assertThat(connect(proxy, "feed", "s3:cr:et").status()).isEqualTo(200);
+	}
+
 	@Test
 	void socksOnlyFaultIsRejected() {
 		HttpConnectProxy proxy = proxies.http();
