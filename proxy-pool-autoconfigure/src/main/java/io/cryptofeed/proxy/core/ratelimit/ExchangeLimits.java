@@ -13,6 +13,7 @@ import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.Exclusion;
 import io.cryptofeed.proxy.core.Lease;
 import io.cryptofeed.proxy.core.NoProxyAvailableException;
+import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyPool;
 
@@ -39,11 +40,16 @@ public final class ExchangeLimits {
 
 	private final Map<PoolMember, MemberLimit> members = new ConcurrentHashMap<>();
 
+	/** What the exchanges know of proxies whose members a reload removed, shared by every exchange. */
+	private final RetiredLimits retired;
+
 	/** The latest end of any member's cooldown; 0 once every cooldown is over. */
 	private final AtomicLong coolingUntil = new AtomicLong();
 
-	ExchangeLimits(String exchange, RateLimitPolicy policy, LimitClock clock, List<CooldownListener> listeners) {
+	ExchangeLimits(String exchange, RateLimitPolicy policy, LimitClock clock, List<CooldownListener> listeners,
+			RetiredLimits retired) {
 		this.exchange = exchange;
+		this.retired = retired;
 		this.policy = policy;
 		this.clock = clock;
 		this.listeners = listeners;
@@ -141,7 +147,7 @@ public final class ExchangeLimits {
 			// limit: the policy decides, as without the header
 			delay = null;
 		}
-		MemberLimit limit = limit(member, pool.key().type());
+		MemberLimit limit = limit(member, pool.key());
 		MemberLimit.Started started = limit.coolDown(status, delay, this.policy, now);
 		this.coolingUntil.accumulateAndGet(limit.coolingUntil(), Math::max);
 		if (started != null) {
@@ -207,7 +213,7 @@ public final class ExchangeLimits {
 	 * @return false when that budget is spent
 	 */
 	private boolean spend(Lease lease, ProxyPool pool, long now) {
-		BudgetWindow window = limit(lease.member(), pool.key().type()).window;
+		BudgetWindow window = limit(lease.member(), pool.key()).window;
 		return window == null || window.take(lease, now);
 	}
 
@@ -217,7 +223,8 @@ public final class ExchangeLimits {
 	 * under the old budget, and the next caller one under the new budget with its window
 	 * afresh, forgetting the uses already spent under it.
 	 */
-	private MemberLimit limit(PoolMember member, ConnectionType type) {
+	private MemberLimit limit(PoolMember member, PoolKey pool) {
+		ConnectionType type = pool.type();
 		Budget budget = this.policy.budget(type);
 		MemberLimit limit = this.members.get(member);
 		if (limit != null) {
@@ -231,15 +238,22 @@ public final class ExchangeLimits {
 			if (Objects.equals(budget, this.policy.budget(type))) {
 				this.members.replace(member, limit, limit.withBudget(budget));
 			}
-			return limit(member, type);
+			return limit(member, pool);
+		}
+		if (member.isRemoved()) {
+			// a reload removed it (an answer to a request sent before, a lease taken before): kept
+			// here it would never be forgotten; the exchange limits the proxy's address all the
+			// same, so it is kept for a member a later reload configures for that proxy
+			return this.retired.limitOf(pool, member.endpoint().identity(), this.exchange, budget);
 		}
 		MemberLimit created = this.members.computeIfAbsent(member, (m) -> new MemberLimit(budget));
 		if (member.isRemoved()) {
-			// a reload removed it (a late answer, a lease taken before): it would never be forgotten
+			// removed meanwhile, and maybe forgotten already
 			this.members.remove(member, created);
+			return limit(member, pool);
 		}
 		// another thread may have put one in first, under the budget before or after a reload
-		return created.keeps(budget) ? created : limit(member, type);
+		return created.keeps(budget) ? created : limit(member, pool);
 	}
 
 	/** Takes this exchange's policy from a reload. */

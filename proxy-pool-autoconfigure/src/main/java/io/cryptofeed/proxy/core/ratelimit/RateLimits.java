@@ -156,7 +156,7 @@ public final class RateLimits implements PoolsListener {
 	}
 
 	private ExchangeLimits newLimits(String id) {
-		return new ExchangeLimits(id, this.policies.of(id), this.clock, this.listeners);
+		return new ExchangeLimits(id, this.policies.of(id), this.clock, this.listeners, this.retired);
 	}
 
 	/** Forgets the exchanges that restrict nobody now, then tells the listeners which went. */

@@ -12,8 +12,9 @@ import io.cryptofeed.proxy.core.ProxyEndpoint;
  * What the exchanges knew of members a reload removed while one still rested or had uses in
  * a budget's window, by pool and proxy: exchanges limit the address, so a member a later
  * reload adds to that pool for the same proxy takes it over. Kept only while it restricts
- * something, and for at most {@code kept} proxies, the longest gone forgotten first. Changed
- * by reloads only; guarded by this.
+ * something, and for at most {@code kept} proxies, the longest gone forgotten first (at each
+ * reload). Changed by reloads, and by answers through members after a reload removed them;
+ * guarded by this.
  */
 final class RetiredLimits {
 
@@ -40,6 +41,17 @@ final class RetiredLimits {
 		}
 		byExchange.put(exchange, limit);
 		this.limits.put(key, byExchange);
+	}
+
+	/**
+	 * What the exchange knows of the proxy whose member a reload removed from that pool, made
+	 * when it knows nothing: an answer through that member after the reload (to a request sent
+	 * before it) still limits the proxy's address. Forgotten as the others once it restricts
+	 * nothing.
+	 */
+	synchronized MemberLimit limitOf(PoolKey pool, ProxyEndpoint.Identity proxy, String exchange, Budget budget) {
+		return this.limits.computeIfAbsent(new Proxy(pool, proxy), (key) -> new TreeMap<>())
+			.computeIfAbsent(exchange, (id) -> new MemberLimit(budget));
 	}
 
 	/**

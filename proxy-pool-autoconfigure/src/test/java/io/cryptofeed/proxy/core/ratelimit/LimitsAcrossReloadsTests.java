@@ -71,6 +71,33 @@ class LimitsAcrossReloadsTests {
 		assertThat(select("binance", 30)).contains(again);
 	}
 
+	/**
+	 * A request sent through a member before a reload removed it is answered after: the
+	 * exchange's ban still falls on the proxy's address, and a member configured again for it
+	 * must rest, however late the answer came.
+	 */
+	@Test
+	void aBanAnsweredThroughAMemberAfterAReloadRemovedItRestsTheProxyConfiguredAgain() {
+		ProxyPool pool = pool();
+		PoolMember removed = pool.members().get(1);
+		PoolMember limitedBefore = pool.members().get(2);
+		this.limits.forExchange("binance").responded(pool, limitedBefore, 429, "60");
+		reload(spec(BINANCE_HTTP, 0));
+
+		assertThat(this.limits.forExchange("binance").responded(pool, removed, 418, "3600")).isTrue();
+		assertThat(this.limits.forExchange("binance").responded(pool, limitedBefore, 418, "3600")).isTrue();
+		this.clock.advance(Duration.ofMinutes(10));
+		reload(spec(BINANCE_HTTP, 0, 1, 2));
+
+		PoolMember again = pool.members().get(1);
+		PoolMember limitedAgain = pool.members().get(2);
+		assertThat(select("binance", 30)).doesNotContain(again, limitedAgain).hasSize(30);
+		assertThat(this.limits.remainingCooldownSeconds("binance", again)).isEqualTo(3000.0);
+		assertThat(this.limits.remainingCooldownSeconds("binance", limitedAgain)).isEqualTo(3000.0);
+		assertThat(this.limits.stateOf(again).get("binance").lastStatus()).isEqualTo(418);
+		assertThat(select("kraken", 30)).as("banned by binance only").contains(again, limitedAgain);
+	}
+
 	@Test
 	void aProxyOfAPoolRemovedWhileItRestedRestsWhenThePoolIsConfiguredAgain() {
 		ProxyPool pool = pool();
