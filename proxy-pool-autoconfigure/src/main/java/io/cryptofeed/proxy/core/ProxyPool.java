@@ -357,6 +357,20 @@ public final class ProxyPool {
 				: member.endpoint().toString();
 	}
 
+	/**
+	 * The member that stands for this proxy now, or {@code null} when none does: a member a
+	 * reload removed may still carry a request, and what the exchange answers concerns the
+	 * proxy's address, whichever member a later reload configured for it.
+	 */
+	public PoolMember memberFor(ProxyEndpoint.Identity proxy) {
+		for (PoolMember member : this.settings.members) {
+			if (member.endpoint().identity().equals(proxy)) {
+				return member;
+			}
+		}
+		return null;
+	}
+
 	/** The members selection currently uses without panic, in configuration order. */
 	public List<PoolMember> availableMembers() {
 		List<PoolMember> available = new ArrayList<>();

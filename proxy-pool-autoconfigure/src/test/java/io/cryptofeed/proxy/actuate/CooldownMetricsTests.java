@@ -263,6 +263,27 @@ class CooldownMetricsTests {
 	}
 
 	/**
+	 * A ban answered through a removed member once a later reload configured its proxy again:
+	 * the member standing for the proxy now rests, and its gauge shows it.
+	 */
+	@Test
+	void aBanAnsweredThroughARemovedMemberIsGaugedAtTheMemberStandingForItsProxyNow() {
+		ProxyPools pools = ProxyPools.of(List.of(sharedSpec("alice", "bob")), Map.of(),
+				SelectionStrategies.builtIn()::create);
+		pools.addPoolsListener(this.limits);
+		ProxyPool shared = pools.pools().values().iterator().next();
+		PoolMember removed = shared.members().get(1);
+		new CooldownMetrics(this.limits).bindTo(this.registry);
+		pools.reconcile(List.of(sharedSpec("alice")), Map.of(), SelectionStrategies.builtIn()::create);
+		pools.reconcile(List.of(sharedSpec("alice", "bob")), Map.of(), SelectionStrategies.builtIn()::create);
+
+		this.limits.forExchange("binance").responded(shared, removed, 418, "600");
+
+		assertThat(remaining("binance", "1")).isEqualTo(600.0);
+		assertThat(this.registry.get("cryptofeed.proxy.cooldown.remaining").gauges()).hasSize(1);
+	}
+
+	/**
 	 * The proxy configured again takes the place another member moved to when it went: that
 	 * one's gauge moves on first, so each gauge reads its own member.
 	 */

@@ -147,16 +147,17 @@ public final class ExchangeLimits {
 			// limit: the policy decides, as without the header
 			delay = null;
 		}
-		MemberLimit limit = limit(member, pool.key());
+		PoolMember limited = standingFor(member, pool);
+		MemberLimit limit = limit(limited, pool.key());
 		MemberLimit.Started started = limit.coolDown(status, delay, this.policy, now);
 		this.coolingUntil.accumulateAndGet(limit.coolingUntil(), Math::max);
 		if (started != null) {
-			Cooldown cooldown = new Cooldown(pool, member, this.exchange, status, started.cooldown(),
+			Cooldown cooldown = new Cooldown(pool, limited, this.exchange, status, started.cooldown(),
 					this.clock.toInstant(started.until(), now), started.strikes(), delay != null);
 			log.log(started.warn() ? Level.WARNING : Level.DEBUG,
 					"proxy cooldown: exchange={0} pool={1} member={2} status={3} cooldown={4} until={5} strikes={6} "
 							+ "source={7} repeats-at-debug={8}",
-					this.exchange, pool.key(), pool.nameOf(member), status, Durations.format(started.cooldown()),
+					this.exchange, pool.key(), pool.nameOf(limited), status, Durations.format(started.cooldown()),
 					cooldown.until(), started.strikes(), (delay != null) ? "retry-after" : "policy", started.unwarned());
 			this.listeners.forEach((listener) -> listener.cooledDown(cooldown));
 		}
@@ -213,8 +214,21 @@ public final class ExchangeLimits {
 	 * @return false when that budget is spent
 	 */
 	private boolean spend(Lease lease, ProxyPool pool, long now) {
-		BudgetWindow window = limit(lease.member(), pool.key()).window;
+		BudgetWindow window = limit(standingFor(lease.member(), pool), pool.key()).window;
 		return window == null || window.take(lease, now);
+	}
+
+	/**
+	 * The member that stands for the proxy of one a reload removed, when a later reload
+	 * configured the proxy again in the pool: an answer to a request sent through the removed
+	 * one (a use it spent) concerns the address, which that member carries now.
+	 */
+	private static PoolMember standingFor(PoolMember member, ProxyPool pool) {
+		if (!member.isRemoved()) {
+			return member;
+		}
+		PoolMember standing = pool.memberFor(member.endpoint().identity());
+		return (standing != null) ? standing : member;
 	}
 
 	/**

@@ -98,6 +98,25 @@ class LimitsAcrossReloadsTests {
 		assertThat(select("kraken", 30)).as("banned by binance only").contains(again, limitedAgain);
 	}
 
+	/**
+	 * The same, answered only once a later reload configured the proxy again: the member that
+	 * stands for the proxy now rests, the answer having come from its address.
+	 */
+	@Test
+	void aBanAnsweredThroughARemovedMemberRestsTheMemberConfiguredAgainForItsProxy() {
+		ProxyPool pool = pool();
+		PoolMember removed = pool.members().get(1);
+		reload(spec(BINANCE_HTTP, 0, 2));
+		reload(spec(BINANCE_HTTP, 0, 1, 2));
+		PoolMember again = pool.members().get(1);
+
+		assertThat(this.limits.forExchange("binance").responded(pool, removed, 418, "3600")).isTrue();
+
+		assertThat(select("binance", 30)).doesNotContain(again).hasSize(30);
+		assertThat(this.limits.remainingCooldownSeconds("binance", again)).isEqualTo(3600.0);
+		assertThat(select("kraken", 30)).as("banned by binance only").contains(again);
+	}
+
 	@Test
 	void aProxyOfAPoolRemovedWhileItRestedRestsWhenThePoolIsConfiguredAgain() {
 		ProxyPool pool = pool();
