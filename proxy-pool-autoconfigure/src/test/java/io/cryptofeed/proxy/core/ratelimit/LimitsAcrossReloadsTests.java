@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.Exclusion;
@@ -17,6 +18,7 @@ import io.cryptofeed.proxy.core.PoolSpec;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.SelectionStrategy;
 import io.cryptofeed.proxy.core.TestClock;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import org.junit.jupiter.api.Test;
@@ -223,6 +225,35 @@ class LimitsAcrossReloadsTests {
 			.isThrownBy(() -> coinbase.select(pool(), (member) -> member != again));
 		this.clock.advance(Duration.ofMinutes(5));
 		assertThat(coinbase.select(pool(), (member) -> member != again).member()).isSameAs(again);
+	}
+
+	/**
+	 * A selection that read the pool before a reload removed the member it chose spends that
+	 * member's budget after the reload: the use reached the proxy's address, and counts for the
+	 * member a later reload configures for it.
+	 */
+	@Test
+	void aUseSpentThroughAMemberAfterAReloadRemovedItCountsForTheProxyConfiguredAgain() {
+		policy(new RateLimitPolicy(Set.of(429), Set.of(), Duration.ofSeconds(1), Duration.ofSeconds(1),
+				Duration.ofHours(1), false, new Budget(1, Duration.ofMinutes(5)), null));
+		AtomicReference<PoolMember> readBefore = new AtomicReference<>();
+		SelectionStrategy stale = (candidates) -> {
+			readBefore.compareAndSet(null, candidates[0]);
+			return (exclusion) -> readBefore.get();
+		};
+		ProxyPools pools = ProxyPools.of(List.of(spec(BINANCE_HTTP, 0, 1, 2)), Map.of(), (name) -> stale);
+		pools.addPoolsListener(this.limits);
+		ProxyPool pool = pools.pools().get(BINANCE_HTTP);
+		pools.reconcile(List.of(spec(BINANCE_HTTP, 1, 2)), Map.of(), (name) -> stale);
+
+		Lease lease = this.limits.forExchange("coinbase").select(pool, Exclusion.NONE);
+		assertThat(lease.member()).isSameAs(readBefore.get()).matches(PoolMember::isRemoved);
+		lease.release();
+		pools.reconcile(List.of(spec(BINANCE_HTTP, 0, 1, 2)), Map.of(), (name) -> stale);
+
+		PoolMember again = pool.members().get(0);
+		assertThat(this.limits.stateOf(again)).containsKey("coinbase");
+		assertThat(this.limits.stateOf(again).get("coinbase").budgetTokens()).isZero();
 	}
 
 	/** The same rule as a reload's for keeping a member: another user name, or another pool, is another proxy. */
