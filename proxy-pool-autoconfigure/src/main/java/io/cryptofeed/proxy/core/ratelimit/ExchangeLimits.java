@@ -150,7 +150,11 @@ public final class ExchangeLimits {
 		PoolMember limited = standingFor(member, pool);
 		MemberLimit limit = limit(limited, pool.key());
 		MemberLimit.Started started = limit.coolDown(status, delay, this.policy, now);
-		this.coolingUntil.accumulateAndGet(limit.coolingUntil(), Math::max);
+		if (!limited.isRemoved()) {
+			// a removed member's rest waits for a reload to configure its proxy again (see
+			// takeOver): until then no selection reads it, and all may take the path without rests
+			this.coolingUntil.accumulateAndGet(limit.coolingUntil(), Math::max);
+		}
 		if (started != null) {
 			Cooldown cooldown = new Cooldown(pool, limited, this.exchange, status, started.cooldown(),
 					this.clock.toInstant(started.until(), now), started.strikes(), delay != null);

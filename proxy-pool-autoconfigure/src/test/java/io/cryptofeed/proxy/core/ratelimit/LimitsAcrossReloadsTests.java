@@ -101,6 +101,30 @@ class LimitsAcrossReloadsTests {
 	}
 
 	/**
+	 * A ban answered through a removed member rests only the proxy, for when a reload configures
+	 * it again: while no member selection reads rests, the exchange's selections stay on the
+	 * path that passes the caller's exclusion straight to the pool.
+	 */
+	@Test
+	void aBanAnsweredThroughARemovedMemberLeavesTheExchangesSelectionOnItsFastPath() {
+		List<Exclusion> seen = new ArrayList<>();
+		SelectionStrategy watching = (candidates) -> (exclusion) -> {
+			seen.add(exclusion);
+			return candidates[0];
+		};
+		ProxyPools pools = ProxyPools.of(List.of(spec(BINANCE_HTTP, 0, 1, 2)), Map.of(), (name) -> watching);
+		pools.addPoolsListener(this.limits);
+		ProxyPool pool = pools.pools().get(BINANCE_HTTP);
+		PoolMember removed = pool.members().get(1);
+		pools.reconcile(List.of(spec(BINANCE_HTTP, 0, 2)), Map.of(), (name) -> watching);
+
+		this.limits.forExchange("binance").responded(pool, removed, 418, "3600");
+		this.limits.forExchange("binance").select(pool, Exclusion.NONE).release();
+
+		assertThat(seen).containsExactly(Exclusion.NONE);
+	}
+
+	/**
 	 * The same, answered only once a later reload configured the proxy again: the member that
 	 * stands for the proxy now rests, the answer having come from its address.
 	 */
