@@ -10,8 +10,8 @@ import reactor.util.context.ContextView;
 /**
  * One logical connection (a request or a WebSocket session) run with its
  * {@link ConnectAttempt} in the Reactor context, whose leases are released when it ends,
- * however it ends: completed, failed (the attempt hears the error first) or cancelled, and
- * before the caller hears of the end. One operator where
+ * however it ends: answered, completed, failed (the attempt hears the error first) or
+ * cancelled, and before the caller hears of the end. One operator where
  * {@code deferContextual}, {@code contextWrite} and {@code doFinally} would be three, since
  * every request through the pools passes through it.
  */
@@ -84,6 +84,9 @@ abstract class AttemptScope<T> extends Mono<T> {
 		@Override
 		public void onNext(T value) {
 			this.scope.answered(this.attempt);
+			// a Mono's value is its end for most callers (block and toFuture return at it, before
+			// onComplete): released first, so that one selecting again at once finds it uncounted
+			this.attempt.releaseAll();
 			this.actual.onNext(value);
 		}
 
