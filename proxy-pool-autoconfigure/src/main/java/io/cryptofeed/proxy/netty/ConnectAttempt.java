@@ -131,6 +131,13 @@ final class ConnectAttempt {
 	 */
 	private List<Stall> unblamed;
 
+	/**
+	 * The error of the stall after which the request (or opening handshake) is being sent once
+	 * more, or {@code null}: what the caller gets when no member is left to send it and none
+	 * failed to connect, as when the pool has no other member.
+	 */
+	private Throwable resentAfter;
+
 	ConnectAttempt(String exchange, ConnectionType type, ProxyOutcomes outcomes, RateLimits rateLimits,
 			BooleanSupplier stopping) {
 		this.exchange = exchange;
@@ -508,7 +515,20 @@ final class ConnectAttempt {
 		if (!ConnectFailures.afterTunnel(cause) || this.answered) {
 			return false;
 		}
-		return failed(cause, maxAttempts) && mayTryAnother(maxAttempts);
+		if (!failed(cause, maxAttempts) || !mayTryAnother(maxAttempts)) {
+			return false;
+		}
+		this.resentAfter = cause;
+		return true;
+	}
+
+	/**
+	 * The stall the request is being sent once more after, when that stall is the only
+	 * failure: no member failed to connect, so nothing but the stall went wrong. {@code null}
+	 * otherwise.
+	 */
+	synchronized Throwable loneStallResent() {
+		return (this.resentAfter != null && failureCount() == 1) ? this.resentAfter : null;
 	}
 
 	private void blameHeldBack() {

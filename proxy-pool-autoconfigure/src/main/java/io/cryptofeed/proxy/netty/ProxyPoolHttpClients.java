@@ -351,7 +351,10 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 		// WebClient hands the selection's error on wrapped in a WebClientRequestException
 		NoProxyAvailableException noneLeft = ConnectFailures.noMemberLeft(error);
 		if (noneLeft != null && attempt.hasFailures()) {
-			return exhausted(attempt, noneLeft);
+			// a request sent once more after a stall, with every other member set aside: the
+			// stall is all that went wrong, and reads as itself, as in a pool of one member
+			Throwable stall = attempt.loneStallResent();
+			return (stall != null) ? stall : exhausted(attempt, noneLeft);
 		}
 		// once the exchange answered, an error (even a ConnectException from the application's
 		// handler or filter) is no connect failure: the request was sent, or the session opened

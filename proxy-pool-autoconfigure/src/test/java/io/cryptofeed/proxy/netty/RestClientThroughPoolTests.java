@@ -532,6 +532,20 @@ class RestClientThroughPoolTests {
 			});
 	}
 
+	/** As {@code WebClientThroughPoolTests#aGetThatStalledWithEveryOtherMemberSetAsideFailsWithTheTimeoutItself}. */
+	@Test
+	void aGetThatStalledWithEveryOtherMemberSetAsideFailsWithTheTimeoutItself() {
+		this.trio.first.fault(Fault.STALL);
+		runWithPool((context, client) -> {
+			ProxyPool pool = pool(context);
+			pool.setUnavailable(pool.members().get(1), Unavailability.UNHEALTHY, true);
+			pool.setUnavailable(pool.members().get(2), Unavailability.UNHEALTHY, true);
+			assertThatExceptionOfType(ResourceAccessException.class).isThrownBy(() -> whoami(client))
+				.withRootCauseExactlyInstanceOf(io.netty.handler.timeout.ReadTimeoutException.class);
+			assertThat(this.trio.first.tunnels()).isOne();
+		}, "cryptofeed.proxy.default.http.timeout=" + TransportTestSupport.STALLED_ANSWER_TIMEOUT);
+	}
+
 	@Test
 	void aMemberWhoseTunnelStallsIsSkippedForAGet() {
 		this.trio.first.fault(Fault.STALL);

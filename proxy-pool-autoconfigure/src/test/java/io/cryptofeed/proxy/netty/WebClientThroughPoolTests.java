@@ -686,6 +686,29 @@ class WebClientThroughPoolTests {
 			});
 	}
 
+	/**
+	 * A GET that stalled, to be sent once more while every other member is set aside: the
+	 * stall is all that went wrong, and reaches the caller as itself, as through a pool of one
+	 * member, not as a failed connect (which a caller may take as never sent).
+	 */
+	@Test
+	void aGetThatStalledWithEveryOtherMemberSetAsideFailsWithTheTimeoutItself() {
+		this.first.fault(Fault.STALL);
+		runWithPool((context, client) -> {
+			ProxyPool pool = pool(context);
+			pool.setUnavailable(pool.members().get(1), Unavailability.UNHEALTHY, true);
+			pool.setUnavailable(pool.members().get(2), Unavailability.UNHEALTHY, true);
+			assertThatExceptionOfType(WebClientRequestException.class).isThrownBy(() -> whoami(client))
+				.withCauseExactlyInstanceOf(io.netty.handler.timeout.ReadTimeoutException.class);
+			assertThat(this.first.tunnels()).isOne();
+			// nothing else could tell: the lone stall is blamed, as the docs say
+			assertThat(context.getBean(MemberCircuitBreakers.class)
+				.breakerOf(pool.members().get(0))
+				.getMetrics()
+				.getNumberOfFailedCalls()).isOne();
+		}, "cryptofeed.proxy.default.http.timeout=" + TransportTestSupport.STALLED_ANSWER_TIMEOUT);
+	}
+
 	@Test
 	void aMemberWhoseTunnelStallsIsBlamedOnceTheGetItStalledIsAnsweredThroughAnother() {
 		this.first.fault(Fault.STALL);

@@ -615,6 +615,21 @@ class WebSocketThroughPoolTests {
 			});
 	}
 
+	/** As {@code WebClientThroughPoolTests#aGetThatStalledWithEveryOtherMemberSetAsideFailsWithTheTimeoutItself}. */
+	@Test
+	void aHandshakeThatStalledWithEveryOtherMemberSetAsideFailsWithTheTimeoutItself() {
+		this.first.fault(Fault.STALL);
+		run((context, client) -> {
+			ProxyPool pool = context.getBean(ProxyPools.class).resolve(null, ConnectionType.WEBSOCKET).orElseThrow();
+			pool.setUnavailable(pool.members().get(1), Unavailability.UNHEALTHY, true);
+			pool.setUnavailable(pool.members().get(2), Unavailability.UNHEALTHY, true);
+			Mono<Void> session = client.execute(URI.create(this.target.wsUrl()), (s) -> s.receive().then());
+			assertThatThrownBy(() -> session.block(Duration.ofSeconds(10)))
+				.isExactlyInstanceOf(io.netty.handler.timeout.ReadTimeoutException.class);
+			assertThat(this.first.tunnels()).isOne();
+		}, "cryptofeed.proxy.default.websocket.timeout=" + TransportTestSupport.STALLED_ANSWER_TIMEOUT);
+	}
+
 	@Test
 	void aSessionWhoseHandlerFailsIsNeverOpenedAgainBehindIt() {
 		ConnectException applicationFailure = new ConnectException("application lost its database");
