@@ -331,9 +331,11 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 					return otherwise.apply(error);
 				}
 				attempt.refused();
-				// when no other member may take it, the exchange's refusal is the answer
+				// when no other member may take it, or the ones that did could not connect, the
+				// exchange's refusal is the answer (a later refusal is handed on as the latest)
 				return failover(attempt, request, (next) -> otherwise
-					.apply((next instanceof NoProxyAvailableException) ? error : next));
+					.apply((next instanceof NoProxyAvailableException || next instanceof ProxyConnectFailedException)
+							? error : next));
 			}
 			Throwable handedOn = afterConnectError(attempt, error);
 			return (handedOn != null) ? otherwise.apply(handedOn) : failover(attempt, request, otherwise);

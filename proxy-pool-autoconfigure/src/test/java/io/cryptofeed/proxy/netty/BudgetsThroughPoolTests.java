@@ -10,11 +10,14 @@ import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyAttributes;
+import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.TestClock;
+import io.cryptofeed.proxy.core.Unavailability;
 import io.cryptofeed.proxy.core.ratelimit.PoolRateLimitedException;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
+import io.cryptofeed.proxy.testkit.Fault;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import org.junit.jupiter.api.AfterEach;
@@ -173,6 +176,45 @@ class BudgetsThroughPoolTests {
 				assertThat(this.trio.target.requestsByPeer()).containsEntry("127.0.0.51", 1);
 				assertThat(this.trio.target.requestsByPeer().values().stream().mapToInt(Integer::intValue).sum())
 					.isEqualTo(4);
+			});
+	}
+
+	/**
+	 * With retry-on-cooldown, a handshake the exchange refused, opened again through the member
+	 * left, which refuses the connect: the caller gets the exchange's refusal, as a WebClient's
+	 * and a RestClient's caller gets the exchange's answer (docs/exchange-limits.md), not a
+	 * failed connect that names only the member that could not connect.
+	 */
+	@Test
+	void withRetryOnCooldownARefusedHandshakeWhoseRetryFailsToConnectEndsWithTheExchangesRefusal() {
+		this.trio.second.fault(Fault.REFUSE);
+		// the refusing proxy is drained until the exchange refused the other member, so that it comes second
+		ProxyOutcomes undrainOnTunnel = new ProxyOutcomes() {
+
+			@Override
+			public void succeeded(ProxyPool pool, PoolMember member, Duration elapsed) {
+				pool.setUnavailable(pool.members().get(1), Unavailability.DRAINED, false);
+			}
+
+		};
+		RateLimitTestSupport.runner(this.clock)
+			.withPropertyValues(TransportTestSupport.pool("default.websocket", this.trio.first.url(),
+					this.trio.second.url()))
+			.withPropertyValues("cryptofeed.proxy.default.rate-limit.retry-on-cooldown=true")
+			.withBean(ProxyOutcomes.class, () -> undrainOnTunnel)
+			.run((context) -> {
+				PoolMember refusingConnects = pool(context).members().get(1);
+				pool(context).setUnavailable(refusingConnects, Unavailability.DRAINED, true);
+				URI url = URI.create(this.trio.target.wsUrl() + "?status=403&peer=127.0.0.51");
+				assertThatThrownBy(
+						() -> session(context.getBean(WebSocketClient.class), url, "bybit").block(Duration.ofSeconds(10)))
+					.isInstanceOf(WebSocketClientHandshakeException.class)
+					.hasMessageContaining("403");
+				// the failed connect still counts against its member
+				assertThat(context.getBean(MemberCircuitBreakers.class)
+					.breakerOf(refusingConnects)
+					.getMetrics()
+					.getNumberOfFailedCalls()).isOne();
 			});
 	}
 
