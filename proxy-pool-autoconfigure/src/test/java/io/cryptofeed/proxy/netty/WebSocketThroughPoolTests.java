@@ -68,6 +68,9 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class WebSocketThroughPoolTests {
 
+	/** Reactor Netty's own 3 s can run out on a busy 2-core machine while it closes the sessions still open. */
+	private static final Duration SERVER_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
 	private ProxyTrio trio;
 
 	/** An order book's snapshot, above Reactor Netty's default frame limit of 64 KB. */
@@ -533,7 +536,7 @@ class WebSocketThroughPoolTests {
 			});
 		}
 		finally {
-			exchange.disposeNow();
+			exchange.disposeNow(SERVER_CLOSE_TIMEOUT);
 		}
 	}
 
