@@ -73,6 +73,27 @@ class CooldownMetricsTests {
 	}
 
 	/**
+	 * Requests that name ever new exchange ids, each answered 429 (a symbol set as the exchange),
+	 * do not add series without end while the rests run: the meters go with the rests forgotten.
+	 */
+	@Test
+	void idsNamedFasterThanTheirRestsEndAddNoSeriesWithoutEnd() {
+		new CooldownMetrics(this.limits).bindTo(this.registry);
+		PoolMember member = this.pool.members().get(0);
+		int named = 10_000;
+		for (int i = 0; i < named; i++) {
+			this.limits.forExchange("symbol" + i).responded(this.pool, member, 429, "60");
+		}
+
+		int kept = this.limits.exchanges().size();
+		assertThat(kept).isLessThan(named / 2);
+		// a counter and a gauge per exchange kept
+		assertThat(this.registry.getMeters()).hasSize(2 * kept);
+		assertThat(this.registry.find("cryptofeed.proxy.cooldowns").tag("exchange", "symbol" + (named - 1)).counter())
+			.isNotNull();
+	}
+
+	/**
 	 * A member limited again reads the gauge it has. Registering that gauge anew made Micrometer
 	 * log "This Gauge has been already registered" at WARN from the sample app's second 429 on.
 	 */

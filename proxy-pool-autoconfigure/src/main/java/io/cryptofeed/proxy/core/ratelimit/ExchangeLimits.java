@@ -188,6 +188,15 @@ public final class ExchangeLimits {
 		return this.members.values().stream().allMatch((limit) -> limit.restrictsNothing(now));
 	}
 
+	/** When the last of the members this exchange restricts may serve it again; {@code now} when it restricts nobody. */
+	long restrictsUntil(long now) {
+		long until = now;
+		for (MemberLimit limit : this.members.values()) {
+			until = Math.max(until, limit.restrictedUntil(now, limit.budget));
+		}
+		return until;
+	}
+
 	/** Seconds the member still rests for this exchange; 0 when it does not. */
 	double remainingCooldownSeconds(PoolMember member) {
 		MemberLimit limit = this.members.get(member);

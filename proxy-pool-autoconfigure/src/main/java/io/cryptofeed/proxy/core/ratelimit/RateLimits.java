@@ -2,7 +2,9 @@ package io.cryptofeed.proxy.core.ratelimit;
 
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
@@ -40,6 +43,14 @@ public final class RateLimits implements PoolsListener {
 	static final int EXCHANGES_KEPT = 1024;
 
 	/**
+	 * How many exchanges are kept at most: past it, those whose rests end first are forgotten,
+	 * down to half of it, except exchanges configured with settings of their own. Requests may
+	 * name ever new ids faster than their rests end (a symbol or a request id set as the
+	 * exchange, each answered 429), and each would keep its limits and its meters until then.
+	 */
+	static final int EXCHANGES_AT_MOST = 4 * EXCHANGES_KEPT;
+
+	/**
 	 * How many proxies a reload removed while an exchange limited them are remembered for one
 	 * configured again: an external proxy service may rotate through any number of them.
 	 */
@@ -54,6 +65,8 @@ public final class RateLimits implements PoolsListener {
 	private final Map<String, ExchangeLimits> exchanges = new ConcurrentHashMap<>();
 
 	private final int exchangesKept;
+
+	private final int exchangesAtMost;
 
 	/** When the next new exchange makes the map forget the ones that restrict nobody. */
 	private volatile int forgetAt;
@@ -84,6 +97,8 @@ public final class RateLimits implements PoolsListener {
 	/** @param exchangesKept how many exchanges are kept before those restricting nobody are forgotten; for tests */
 	RateLimits(RateLimitPolicies policies, Clock clock, LongSupplier nanoTime, int exchangesKept) {
 		this.exchangesKept = exchangesKept;
+		// as EXCHANGES_AT_MOST is to EXCHANGES_KEPT
+		this.exchangesAtMost = 4 * exchangesKept;
 		this.forgetAt = exchangesKept;
 		this.policies = Objects.requireNonNull(policies, "policies");
 		this.clock = new LimitClock(Objects.requireNonNull(clock, "clock"),
@@ -113,9 +128,10 @@ public final class RateLimits implements PoolsListener {
 		if (this.exchanges.size() >= this.forgetAt) {
 			// forgetting one loses only the strikes of its past cooldowns (a connect still holding
 			// it looks it up again for each selection and cooldown); while most restrict someone,
-			// the next sweep waits for the map to double, so that a new id does not scan every time
-			forgetUnrestricting();
-			this.forgetAt = Math.max(this.exchangesKept, 2 * this.exchanges.size());
+			// the next sweep waits for the map to double, so that a new id does not scan every
+			// time, up to the hard bound
+			forget();
+			this.forgetAt = Math.min(this.exchangesAtMost, Math.max(this.exchangesKept, 2 * this.exchanges.size()));
 		}
 		return this.exchanges.computeIfAbsent(id, this::newLimits);
 	}
@@ -159,22 +175,64 @@ public final class RateLimits implements PoolsListener {
 		return new ExchangeLimits(id, this.policies.of(id), this.clock, this.listeners, this.retired);
 	}
 
-	/** Forgets the exchanges that restrict nobody now, then tells the listeners which went. */
-	private void forgetUnrestricting() {
+	/**
+	 * Forgets the exchanges that restrict nobody now; at the hard bound, also those whose
+	 * rests end first, down to half of it, except the exchanges configured with settings of
+	 * their own. Then tells the listeners which went.
+	 */
+	private void forget() {
 		Set<String> forgotten = new HashSet<>();
-		this.exchanges.forEach((id, seen) -> this.exchanges.computeIfPresent(id, (key, limits) -> {
-			// checked and removed in one step with the id's entry held, as a member taking a rest
-			// over holds it (see takeOver); and only as seen: a request may have made them anew since
-			if (limits == seen && limits.restrictsNobody()) {
-				forgotten.add(key);
-				return null;
-			}
-			return limits;
-		}));
+		this.exchanges.forEach((id, seen) -> forget(id, seen, ExchangeLimits::restrictsNobody, forgotten));
+		if (this.exchanges.size() >= this.exchangesAtMost) {
+			forgetSoonestFree(this.exchanges.size() - this.exchangesAtMost / 2, forgotten);
+		}
 		if (!forgotten.isEmpty()) {
 			Set<String> ids = Collections.unmodifiableSet(forgotten);
 			this.listeners.forEach((listener) -> listener.exchangesForgotten(ids));
 		}
+	}
+
+	/**
+	 * Forgets the exchanges whose rests end first, but none configured with settings of its
+	 * own (the configuration names few), and warns of it: a member may then be chosen for such
+	 * an exchange while it still rests.
+	 */
+	private void forgetSoonestFree(int count, Set<String> forgotten) {
+		long now = this.clock.millis();
+		// each end read once: a rest that begins meanwhile must not change the order under the sort
+		List<Resting> resting = new ArrayList<>();
+		this.exchanges.forEach((id, limits) -> {
+			if (this.policies.exchangeId(id) == null) {
+				resting.add(new Resting(id, limits, limits.restrictsUntil(now)));
+			}
+		});
+		resting.sort(Comparator.comparingLong(Resting::until));
+		int before = forgotten.size();
+		for (Resting first : resting.subList(0, Math.min(count, resting.size()))) {
+			forget(first.id(), first.limits(), (limits) -> true, forgotten);
+		}
+		int dropped = forgotten.size() - before;
+		if (dropped > 0) {
+			log.log(Level.WARNING, "proxy cooldown: rests for {0} exchanges forgotten, the limits of at most {1} "
+					+ "exchanges being kept; their members may be chosen for them again. Requests name these "
+					+ "exchange ids: set ProxyAttributes.EXCHANGE to the exchange, not to a symbol or request id",
+					Integer.toString(dropped), Integer.toString(this.exchangesAtMost));
+		}
+	}
+
+	/**
+	 * Forgets the exchange's limits if the test holds, checked and removed in one step with the
+	 * id's entry held, as a member taking a rest over holds it (see takeOver); and only as seen:
+	 * a request may have made them anew since. Its id goes into {@code forgotten}.
+	 */
+	private void forget(String id, ExchangeLimits seen, Predicate<ExchangeLimits> test, Set<String> forgotten) {
+		this.exchanges.computeIfPresent(id, (key, limits) -> {
+			if (limits == seen && test.test(limits)) {
+				forgotten.add(key);
+				return null;
+			}
+			return limits;
+		});
 	}
 
 	/** Seconds the member still rests for the exchange; 0 when it does not, or the exchange never limited it. */
@@ -325,6 +383,10 @@ public final class RateLimits implements PoolsListener {
 	/** Tells the listener about every cooldown that begins from now on. */
 	public void addListener(CooldownListener listener) {
 		this.listeners.add(listener);
+	}
+
+	/** An exchange's limits and when the last member they restrict may serve it again. */
+	private record Resting(String id, ExchangeLimits limits, long until) {
 	}
 
 	/** A cooldown a member joining in a reload took over. */

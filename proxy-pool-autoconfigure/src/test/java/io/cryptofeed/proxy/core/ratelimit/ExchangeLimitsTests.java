@@ -628,6 +628,43 @@ class ExchangeLimitsTests {
 		assertThat(this.limits.forExchange("named0")).isNotSameAs(first);
 	}
 
+	/**
+	 * Requests may name ever new ids faster than their rests end (a symbol or a request id set
+	 * as the exchange, each answered 429): past the hard bound the rests that end first go,
+	 * never those of an exchange configured with settings of its own.
+	 */
+	@Test
+	void exchangesStillRestingAreForgottenPastTheHardBoundExceptConfiguredOnes() {
+		this.limits = new RateLimits(
+				new RateLimitPolicies(RateLimitPolicy.DEFAULTS, Map.of("binance", RateLimitPolicy.DEFAULTS)),
+				this.clock, this.clock.ticker());
+		Set<String> forgotten = new HashSet<>();
+		this.limits.addListener(new CooldownListener() {
+
+			@Override
+			public void cooledDown(Cooldown cooldown) {
+			}
+
+			@Override
+			public void exchangesForgotten(Set<String> exchanges) {
+				forgotten.addAll(exchanges);
+			}
+
+		});
+		this.limits.forExchange("binance").responded(this.pool, this.members.get(1), 429, "60");
+		PoolMember limited = this.members.get(0);
+		for (int i = 0; i < 10_000; i++) {
+			// the later an id is named, the longer it rests
+			this.limits.forExchange("symbol" + i).responded(this.pool, limited, 429, String.valueOf(60 + i));
+		}
+
+		assertThat(this.limits.exchanges()).hasSizeLessThanOrEqualTo(RateLimits.EXCHANGES_AT_MOST);
+		assertThat(this.limits.remainingCooldownSeconds("binance", this.members.get(1))).isEqualTo(60.0);
+		assertThat(forgotten).contains("symbol0").doesNotContain("binance", "symbol9999");
+		assertThat(this.limits.exchanges().keySet()).doesNotContainAnyElementsOf(forgotten);
+		assertThat(this.limits.remainingCooldownSeconds("symbol9999", limited)).isEqualTo(60.0 + 9_999);
+	}
+
 	@Test
 	void listenersHearWhichExchangesWereForgotten() {
 		this.limits.forExchange("binance").responded(this.pool, this.members.get(1), 429, "60");
