@@ -653,9 +653,14 @@ class ExchangeLimitsTests {
 		});
 		this.limits.forExchange("binance").responded(this.pool, this.members.get(1), 429, "60");
 		PoolMember limited = this.members.get(0);
-		for (int i = 0; i < 10_000; i++) {
-			// the later an id is named, the longer it rests
-			this.limits.forExchange("symbol" + i).responded(this.pool, limited, 429, String.valueOf(60 + i));
+		try (CapturedLog log = CapturedLog.of(RateLimits.class)) {
+			for (int i = 0; i < 10_000; i++) {
+				// the later an id is named, the longer it rests
+				this.limits.forExchange("symbol" + i).responded(this.pool, limited, 429, String.valueOf(60 + i));
+			}
+			assertThat(log.warnings()).isNotEmpty()
+				.allSatisfy((line) -> assertThat(line).startsWith("WARNING proxy cooldown: rests for ")
+					.contains("at most " + RateLimits.EXCHANGES_AT_MOST + " exchanges"));
 		}
 
 		assertThat(this.limits.exchanges()).hasSizeLessThanOrEqualTo(RateLimits.EXCHANGES_AT_MOST);
