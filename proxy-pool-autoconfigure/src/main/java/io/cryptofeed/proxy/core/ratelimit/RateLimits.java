@@ -44,7 +44,8 @@ public final class RateLimits implements PoolsListener {
 
 	/**
 	 * How many exchanges are kept at most: past it, those whose rests end first are forgotten,
-	 * down to half of it, except exchanges configured with settings of their own. Requests may
+	 * down to half of it, except those of the default block and of exchanges configured with
+	 * settings of their own. Requests may
 	 * name ever new ids faster than their rests end (a symbol or a request id set as the
 	 * exchange, each answered 429), and each would keep its limits and its meters until then.
 	 */
@@ -177,8 +178,8 @@ public final class RateLimits implements PoolsListener {
 
 	/**
 	 * Forgets the exchanges that restrict nobody now; at the hard bound, also those whose
-	 * rests end first, down to half of it, except the exchanges configured with settings of
-	 * their own. Then tells the listeners which went.
+	 * rests end first, down to half of it (see {@link #forgetSoonestFree}). Then tells the
+	 * listeners which went.
 	 */
 	private void forget() {
 		Set<String> forgotten = new HashSet<>();
@@ -194,15 +195,15 @@ public final class RateLimits implements PoolsListener {
 
 	/**
 	 * Forgets the exchanges whose rests end first, but none configured with settings of its
-	 * own (the configuration names few), and warns of it: a member may then be chosen for such
-	 * an exchange while it still rests.
+	 * own (the configuration names few) nor the default block's, and warns of it: a member may
+	 * then be chosen for such an exchange while it still rests.
 	 */
 	private void forgetSoonestFree(int count, Set<String> forgotten) {
 		long now = this.clock.millis();
 		// each end read once: a rest that begins meanwhile must not change the order under the sort
 		List<Resting> resting = new ArrayList<>();
 		this.exchanges.forEach((id, limits) -> {
-			if (this.policies.exchangeId(id) == null) {
+			if (this.policies.exchangeId(id) == null && !id.equals(PoolKey.DEFAULT)) {
 				resting.add(new Resting(id, limits, limits.restrictsUntil(now)));
 			}
 		});

@@ -631,10 +631,10 @@ class ExchangeLimitsTests {
 	/**
 	 * Requests may name ever new ids faster than their rests end (a symbol or a request id set
 	 * as the exchange, each answered 429): past the hard bound the rests that end first go,
-	 * never those of an exchange configured with settings of its own.
+	 * never those of an exchange configured with settings of its own or of the default block.
 	 */
 	@Test
-	void exchangesStillRestingAreForgottenPastTheHardBoundExceptConfiguredOnes() {
+	void exchangesStillRestingAreForgottenPastTheHardBoundExceptConfiguredOnesAndTheDefaultBlock() {
 		this.limits = new RateLimits(
 				new RateLimitPolicies(RateLimitPolicy.DEFAULTS, Map.of("binance", RateLimitPolicy.DEFAULTS)),
 				this.clock, this.clock.ticker());
@@ -652,6 +652,7 @@ class ExchangeLimitsTests {
 
 		});
 		this.limits.forExchange("binance").responded(this.pool, this.members.get(1), 429, "60");
+		this.limits.forRoute(null, this.pool.key()).responded(this.pool, this.members.get(2), 429, "60");
 		PoolMember limited = this.members.get(0);
 		try (CapturedLog log = CapturedLog.of(RateLimits.class)) {
 			for (int i = 0; i < 10_000; i++) {
@@ -665,7 +666,8 @@ class ExchangeLimitsTests {
 
 		assertThat(this.limits.exchanges()).hasSizeLessThanOrEqualTo(RateLimits.EXCHANGES_AT_MOST);
 		assertThat(this.limits.remainingCooldownSeconds("binance", this.members.get(1))).isEqualTo(60.0);
-		assertThat(forgotten).contains("symbol0").doesNotContain("binance", "symbol9999");
+		assertThat(this.limits.remainingCooldownSeconds(PoolKey.DEFAULT, this.members.get(2))).isEqualTo(60.0);
+		assertThat(forgotten).contains("symbol0").doesNotContain("binance", PoolKey.DEFAULT, "symbol9999");
 		assertThat(this.limits.exchanges().keySet()).doesNotContainAnyElementsOf(forgotten);
 		assertThat(this.limits.remainingCooldownSeconds("symbol9999", limited)).isEqualTo(60.0 + 9_999);
 	}
