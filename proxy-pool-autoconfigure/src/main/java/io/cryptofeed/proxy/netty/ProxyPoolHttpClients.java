@@ -1,6 +1,9 @@
 package io.cryptofeed.proxy.netty;
 
+import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiPredicate;
@@ -24,7 +27,9 @@ import io.netty.util.AttributeKey;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoOperator;
+import reactor.netty.ChannelPipelineConfigurer;
 import reactor.netty.Connection;
+import reactor.netty.ConnectionObserver;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientConfig;
@@ -75,6 +80,16 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	/** Marks a client {@link #apply} built, with its pools and connection type, so that applying them again can tell. */
 	private static final AttributeKey<Applied> APPLIED = AttributeKey.valueOf(ProxyPoolHttpClients.class, "applied");
 
+	/**
+	 * The observer and channel set-up of every client {@link #apply} builds, one of each per
+	 * connection type: Reactor Netty keys its connection pools by them (by their hash codes),
+	 * so clients built one after another (each {@code RestClient.Builder} makes its own) share
+	 * their tunnels instead of each opening its own and leaving it idle when it is dropped.
+	 */
+	private final Map<ConnectionType, AttemptObserver> observers = new EnumMap<>(ConnectionType.class);
+
+	private final ChannelPipelineConfigurer channelInit = this::initChannel;
+
 	/** The connection types {@link #apply} built a client for, so that start-up can tell an unpooled one. */
 	private final Set<ConnectionType> appliedTypes = ConcurrentHashMap.newKeySet();
 
@@ -106,6 +121,9 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 		this.source = source;
 		this.connectionPoolSettings = settings.connectionPool();
 		this.connectionProvider = connectionProvider(this.connectionPoolSettings);
+		for (ConnectionType type : ConnectionType.values()) {
+			this.observers.put(type, new AttemptObserver(this.connections, type, this::settings));
+		}
 		pools.addAvailabilityListener(this.connections);
 		pools.addPoolsListener(this.connections);
 		pools.addPoolsListener(this.resolver::forget);
@@ -201,15 +219,18 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 			.resolver(NoopAddressResolverGroup.INSTANCE)
 			.proxyWhen(new PooledProxySelector(this.pools, type, this.resolver, this::settings, this.source,
 					this.directLookups, this.directRoutes))
-			.observe(new AttemptObserver(this.connections, type, this::settings))
-			.doOnChannelInit((observer, channel, remote) -> {
-				TransportSettings settings = this.settings;
-				settings.proxyTls().secure(channel);
-				boundProxyConnect(channel, settings);
-				boundTlsHandshake(channel, settings);
-				MaskedProxyHandshakeLog.replaceIn(channel);
-			})
+			.observe(this.observers.get(type))
+			.doOnChannelInit(this.channelInit)
 			.mapConnect((connect) -> new OwnAttempt(connect, type));
+	}
+
+	/** What every connection of a client from {@link #apply} gets on its channel, with the settings now. */
+	private void initChannel(ConnectionObserver observer, Channel channel, SocketAddress remote) {
+		TransportSettings settings = this.settings;
+		settings.proxyTls().secure(channel);
+		boundProxyConnect(channel, settings);
+		boundTlsHandshake(channel, settings);
+		MaskedProxyHandshakeLog.replaceIn(channel);
 	}
 
 	/**

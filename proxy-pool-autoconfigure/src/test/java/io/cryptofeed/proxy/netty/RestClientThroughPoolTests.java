@@ -106,6 +106,24 @@ class RestClientThroughPoolTests {
 				RestTemplateAutoConfiguration.class));
 	}
 
+	/**
+	 * Each {@code RestClient.Builder} makes a client of its own: built one after another, they
+	 * share the tunnels through a member as one client would, rather than each opening one and
+	 * leaving it idle in a connection pool of its own once it is dropped.
+	 */
+	@Test
+	void clientsOfBuildersMadeOneAfterAnotherShareTheirTunnels() {
+		runner().withPropertyValues("cryptofeed.proxy.default.http.url=" + this.trio.first.url()).run((context) -> {
+			int clients = 10;
+			for (int i = 0; i < clients; i++) {
+				RestClient client = context.getBean(RestClient.Builder.class).build();
+				assertThat(client.get().uri(this.target.baseUrl() + "/whoami").retrieve().body(String.class))
+					.isEqualTo("127.0.0.11");
+			}
+			assertThat(this.trio.first.tunnels()).as("tunnels for %d clients", clients).isLessThan(clients);
+		});
+	}
+
 	@Test
 	void aRedirectFromADirectHostToAPooledOneIsNotFollowedButAnswered() {
 		DisposableServer redirecting = TransportTestSupport.redirecting(this.target);
