@@ -3,6 +3,7 @@ package io.cryptofeed.proxy.netty;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.LogText;
 import io.cryptofeed.proxy.core.PoolKey;
 
 /**
@@ -76,8 +77,10 @@ public final class DirectRoutes {
 	void namedExchangeWithoutPool(String exchange, ConnectionType type) {
 		// a repeat, on the path of every such request, costs one lookup: the count above keeps it
 		if (this.namedWithoutPool[type.ordinal()].first(exchange)) {
+			// the request's own text: it may hold anything
+			String shown = LogText.oneLine(exchange);
 			log.log(System.Logger.Level.WARNING, "proxy pools: " + type.id() + " connections that name exchange '"
-					+ exchange + "' go direct: neither cryptofeed.proxy." + PoolKey.exchangePath(exchange)
+					+ shown + "' go direct: neither cryptofeed.proxy." + PoolKey.exchangePath(shown)
 					+ " nor cryptofeed.proxy.default has a pool for " + type.id()
 					+ " (is the exchange id spelt as in the configuration?)");
 		}

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.LogText;
 import io.cryptofeed.proxy.core.ProxyUrls;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
@@ -29,7 +30,7 @@ public class ProxyConnectFailedException extends ConnectException {
 	private final List<String> failures;
 
 	ProxyConnectFailedException(String exchange, ConnectionType type, List<String> failures, Throwable last) {
-		super("no proxy could connect: exchange=" + ((exchange != null) ? exchange : "(default)") + " type=" + type
+		super("no proxy could connect: exchange=" + ((exchange != null) ? LogText.oneLine(exchange) : "(default)") + " type=" + type
 				+ " tried=" + failures.size() + " " + failures);
 		this.exchange = exchange;
 		this.type = type;

@@ -3,6 +3,7 @@ package io.cryptofeed.proxy.service;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 
+import io.cryptofeed.proxy.core.LogText;
 import io.cryptofeed.proxy.core.ProxyUrls;
 
 /**
@@ -34,7 +35,7 @@ final class ServiceCallException extends RuntimeException {
 
 	private ServiceCallException(Reason reason, String endpoint, String detail, FallbackPolicy namedPolicy) {
 		super("reason=" + reason.id() + ((endpoint != null) ? " endpoint=" + ProxyUrls.mask(endpoint) : "")
-				+ " detail=\"" + UntrustedText.oneLine(UntrustedText.excerpt(detail, MAX_DETAIL)) + "\"", null,
+				+ " detail=\"" + LogText.oneLine(UntrustedText.excerpt(detail, MAX_DETAIL)) + "\"", null,
 				false, false);
 		this.reason = reason;
 		this.endpoint = endpoint;

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.LogText;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 
 /**
@@ -78,13 +79,13 @@ final class ServiceStatusLog {
 		}
 		log.log(transition ? Level.WARNING : Level.DEBUG,
 				"proxy service gave no usable answer: {0} exchange={1} type={2} fallback={3}", failure.getMessage(),
-				exchange, type, fallback);
+				LogText.oneLine(exchange), type, fallback);
 	}
 
 	void answered(String exchange, ConnectionType type) {
 		boolean wasFailing = this.failing.getAndSet(null) != null;
 		if ((!this.unusable.isEmpty() && this.unusable.remove(new AnswerCache.Key(exchange, type)) != null) || wasFailing) {
-			log.log(Level.INFO, "proxy service answers again: exchange={0} type={1}", exchange, type);
+			log.log(Level.INFO, "proxy service answers again: exchange={0} type={1}", LogText.oneLine(exchange), type);
 		}
 	}
 
@@ -118,7 +119,7 @@ final class ServiceStatusLog {
 		}
 		log.log(this.failingProxies.add(proxy) ? Level.WARNING : Level.DEBUG,
 				"proxy service''s proxy failed: proxy={0} exchange={1} type={2} cause=\"{3}\" next-attempt={4}", proxy,
-				exchange, type, cause, policy);
+				LogText.oneLine(exchange), type, cause, policy);
 	}
 
 	/**
@@ -141,7 +142,7 @@ final class ServiceStatusLog {
 		log.log(warn ? Level.WARNING : Level.DEBUG,
 				"proxy service''s proxy rate-limited: proxy={0} exchange={1} type={2} status={3} retry-after={4}; "
 						+ "the service is told, and the answer naming it is not reused",
-				proxy, exchange, type, Integer.toString(status),
+				proxy, LogText.oneLine(exchange), type, Integer.toString(status),
 				(retryAfterSeconds != null) ? retryAfterSeconds + "s" : "none");
 	}
 

@@ -545,6 +545,33 @@ class WebClientThroughPoolTests {
 		}
 	}
 
+	/**
+	 * The exchange is the request's own text: one holding a line break (a symbol taken from a
+	 * user's input) must not forge a log line of its own in the warning.
+	 */
+	@Test
+	void anExchangeNamedWithALineBreakIsWarnedOfOnOneLine() {
+		try (CapturedLog log = CapturedLog.of(DirectRoutes.class)) {
+			TransportTestSupport.runner()
+				.withPropertyValues("cryptofeed.proxy.exchanges.alpha.http.url=" + this.first.url())
+				.run((context) -> {
+					String peer = context.getBean(WebClient.Builder.class)
+						.build()
+						.get()
+						.uri(this.target.baseUrl() + "/whoami")
+						.attribute(ProxyAttributes.EXCHANGE, "alhpa\nWARNING proxy health: state=unhealthy")
+						.retrieve()
+						.bodyToMono(String.class)
+						.block(Duration.ofSeconds(10));
+					assertThat(peer).isEqualTo("127.0.0.1");
+					assertThat(log.warnings()).singleElement()
+						.asString()
+						.doesNotContain("\n")
+						.contains("connections that name exchange 'alhpa\\nWARNING proxy health: state=unhealthy' go direct");
+				});
+		}
+	}
+
 	@Test
 	void hostPatternsChooseTheExchangesPool() {
 		String[] properties = { "cryptofeed.proxy.exchanges.local.hosts=localhost",

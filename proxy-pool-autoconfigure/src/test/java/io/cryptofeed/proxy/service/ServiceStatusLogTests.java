@@ -44,6 +44,20 @@ class ServiceStatusLogTests {
 		}
 	}
 
+	/** An exchange id is the request's own text: a line break in it must not start a forged line. */
+	@Test
+	void anExchangeIdWithALineBreakStaysOnItsLine() {
+		ProxyEndpoint proxy = ProxyEndpoint.parse("socks5://10.0.0.6:1080");
+		try (CapturedLog captured = CapturedLog.of(ServiceProxySource.class)) {
+			this.log.proxyRateLimited(proxy, "binance\nWARNING forged", ConnectionType.HTTP, 429, null);
+			this.log.proxyFailed(proxy, "binance\rforged", ConnectionType.HTTP, "refused", "embedded");
+			assertThat(captured.warnings()).hasSize(2)
+				.allSatisfy((line) -> assertThat(line).doesNotContain("\n").doesNotContain("\r"))
+				.anySatisfy((line) -> assertThat(line).contains("exchange=binance\\nWARNING forged type=http"))
+				.anySatisfy((line) -> assertThat(line).contains("exchange=binance\\rforged type=http"));
+		}
+	}
+
 	private static String warning(String limited) {
 		return "WARNING proxy service's proxy rate-limited: proxy=socks5://***@10.0.0.6:1080 " + limited
 				+ "; the service is told, and the answer naming it is not reused";

@@ -12,6 +12,7 @@ import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.Exclusion;
 import io.cryptofeed.proxy.core.Lease;
+import io.cryptofeed.proxy.core.LogText;
 import io.cryptofeed.proxy.core.NoProxyAvailableException;
 import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
@@ -135,7 +136,7 @@ public final class ExchangeLimits {
 			if (ended != MemberLimit.RunEnd.NONE) {
 				// the end of a run nobody was warned of is as quiet as its start
 				log.log((ended == MemberLimit.RunEnd.WARNED) ? Level.INFO : Level.DEBUG,
-						"proxy cooldown over: exchange={0} pool={1} member={2} status={3}", this.exchange, pool.key(),
+						"proxy cooldown over: exchange={0} pool={1} member={2} status={3}", LogText.oneLine(this.exchange), pool.key(),
 						pool.nameOf(member), status);
 			}
 			return false;
@@ -161,7 +162,8 @@ public final class ExchangeLimits {
 			log.log(started.warn() ? Level.WARNING : Level.DEBUG,
 					"proxy cooldown: exchange={0} pool={1} member={2} status={3} cooldown={4} until={5} strikes={6} "
 							+ "source={7} repeats-at-debug={8}",
-					this.exchange, pool.key(), pool.nameOf(limited), status, Durations.format(started.cooldown()),
+					LogText.oneLine(this.exchange), pool.key(), pool.nameOf(limited), status,
+					Durations.format(started.cooldown()),
 					cooldown.until(), started.strikes(), (delay != null) ? "retry-after" : "policy", started.unwarned());
 			this.listeners.forEach((listener) -> listener.cooledDown(cooldown));
 		}

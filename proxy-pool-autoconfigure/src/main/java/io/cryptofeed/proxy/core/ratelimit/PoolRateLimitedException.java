@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import io.cryptofeed.proxy.core.Durations;
+import io.cryptofeed.proxy.core.LogText;
 import io.cryptofeed.proxy.core.NoProxyAvailableException;
 import io.cryptofeed.proxy.core.PoolKey;
 
@@ -22,7 +23,7 @@ public class PoolRateLimitedException extends NoProxyAvailableException {
 
 	PoolRateLimitedException(PoolKey pool, String exchange, int cooling, int spent, Instant retryAt,
 			Duration retryIn) {
-		super(pool, "every available member is resting for exchange=" + exchange + " (cooling down " + cooling
+		super(pool, "every available member is resting for exchange=" + LogText.oneLine(exchange) + " (cooling down " + cooling
 				+ ", budget spent " + spent + "); earliest retry at " + retryAt + " (in " + Durations.format(retryIn)
 				+ ")");
 		this.exchange = exchange;
