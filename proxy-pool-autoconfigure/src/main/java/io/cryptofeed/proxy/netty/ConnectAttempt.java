@@ -491,6 +491,21 @@ final class ConnectAttempt {
 	}
 
 	/**
+	 * No connection through the current member (or the source's proxy) was free: the error
+	 * the caller gets, naming it (masked). Nothing is blamed; the lease goes back when the
+	 * connection ends.
+	 */
+	synchronized ProxyConnectionsExhaustedException connectionsExhausted(Throwable cause) {
+		if (cause instanceof ProxyConnectionsExhaustedException exhausted) {
+			return exhausted;
+		}
+		Object through = (this.current != null) ? this.current.endpoint()
+				: (this.chosen != null) ? this.chosen.endpoint() : "no proxy";
+		return new ProxyConnectionsExhaustedException(String.valueOf(through),
+				(this.routedExchange != null) ? this.routedExchange : "(default)", cause);
+	}
+
+	/**
 	 * The connection ends with this error. A tunnel through a source's proxy that stalled or
 	 * closed before the exchange answered, and that no retry took over (a POST, or retries
 	 * off), is reported to the source as failed: the pools watch no such proxy, and the source

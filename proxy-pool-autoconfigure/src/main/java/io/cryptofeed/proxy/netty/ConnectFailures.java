@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import reactor.netty.http.client.PrematureCloseException;
+import reactor.netty.internal.shaded.reactor.pool.PoolAcquirePendingLimitException;
+import reactor.netty.internal.shaded.reactor.pool.PoolAcquireTimeoutException;
 
 /** Tells which errors mean a proxy failed, and whether the request may have reached the target. */
 final class ConnectFailures {
@@ -86,9 +88,23 @@ final class ConnectFailures {
 		return (NoProxyAvailableException) firstOf(error, NoProxyAvailableException.class);
 	}
 
-	/** No answer came within the response timeout: the proxy stalls, or the exchange is that slow. */
+	/**
+	 * No connection through the member was free: the connection provider's pending-acquire
+	 * queue was full, or the wait for a connection ran out. Nothing reached the proxy, so it
+	 * is no failure of the member's.
+	 */
+	static boolean poolExhausted(Throwable error) {
+		return firstOf(error, PoolAcquireTimeoutException.class, PoolAcquirePendingLimitException.class,
+				ProxyConnectionsExhaustedException.class) != null;
+	}
+
+	/**
+	 * No answer came within the response timeout: the proxy stalls, or the exchange is that
+	 * slow. The pending-acquire timeout is a TimeoutException too, but no answer was awaited.
+	 */
 	private static boolean responseTimedOut(Throwable error) {
-		return firstOf(error, ReadTimeoutException.class, TimeoutException.class) != null;
+		Throwable timeout = firstOf(error, ReadTimeoutException.class, TimeoutException.class);
+		return timeout != null && !(timeout instanceof PoolAcquireTimeoutException);
 	}
 
 	/** The error or the first of its causes that is one of the kinds, or {@code null}. */

@@ -125,7 +125,8 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 				.onErrorMap(ProxyConnectFailedException.class, (failure) -> new WebClientRequestException(failure,
 						request.method(), request.url(), request.headers()));
 		}
-		if (handedOn instanceof ProxyConnectFailedException || handedOn instanceof ConnectStoppedException) {
+		if (handedOn instanceof ProxyConnectFailedException || handedOn instanceof ConnectStoppedException
+				|| handedOn instanceof ProxyConnectionsExhaustedException) {
 			return Mono.error(new WebClientRequestException(handedOn, request.method(), request.url(),
 					request.headers()));
 		}

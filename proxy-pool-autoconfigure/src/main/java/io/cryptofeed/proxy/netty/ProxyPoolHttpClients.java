@@ -370,6 +370,10 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	 * itself, or the exhausted failover naming every member tried
 	 */
 	Throwable afterConnectError(ConnectAttempt attempt, Throwable error) {
+		if (ConnectFailures.poolExhausted(error)) {
+			// the application's own limit, before any proxy saw the request: no member to blame
+			return attempt.connectionsExhausted(error);
+		}
 		int maxAttempts = this.settings.maxAttempts();
 		// WebClient hands the selection's error on wrapped in a WebClientRequestException
 		NoProxyAvailableException noneLeft = ConnectFailures.noMemberLeft(error);
@@ -477,7 +481,8 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 					// nothing retries this connect: a stall through the member is blamed at once
 					attempt.failed(error, 1);
 				}
-			}).subscribe(new OwnConnectLeases(actual, attempt));
+			}).onErrorMap(ConnectFailures::poolExhausted, attempt::connectionsExhausted)
+				.subscribe(new OwnConnectLeases(actual, attempt));
 		}
 
 	}
