@@ -2,6 +2,9 @@ package io.cryptofeed.proxy.netty;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
@@ -22,6 +25,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * More requests at once through one member than its connection pool allows: those beyond the
@@ -105,6 +109,62 @@ class ConnectionPoolExhaustionTests {
 				// it waited for the one connection, and was not sent through another tunnel
 				assertThat(this.proxy.tunnels()).isOne();
 			});
+	}
+
+	/**
+	 * A burst of requests, more than the connections allow, half of them cancelled at random
+	 * points (before their connect, waiting in the pending-acquire queue, connecting, waiting
+	 * for the answer): every lease goes back, so least-connections counts each member at 0
+	 * again, and the next request is carried. Reactor Netty's pool frees the place of a
+	 * cancelled request only some time later (its own client does the same without the pools),
+	 * so some requests find the queue full: they fail as exhausted, not as a member's failure.
+	 */
+	@Test
+	void aBurstWithHalfCancelledWhileQueuedOrInFlightGivesBackEveryLease() {
+		try (HttpConnectProxy second = HttpConnectProxy.builder().bindAddress("127.0.0.1").start()) {
+			TransportTestSupport.runner()
+				.withPropertyValues(TransportTestSupport.pool("default.http", this.proxy.url(), second.url()))
+				.withPropertyValues("cryptofeed.proxy.default.http.strategy=least-connections",
+						"cryptofeed.proxy.connection-pool.max-connections=8")
+				.run((context) -> {
+					WebClient client = context.getBean(WebClient.Builder.class).build();
+					Random random = new Random();
+					AtomicInteger answered = new AtomicInteger();
+					List<Throwable> failures = new CopyOnWriteArrayList<>();
+					// 16 connections over two members, and up to 16 more requests waiting for one
+					Flux.range(0, 1000).flatMap((i) -> {
+						Mono<String> request = client.get()
+							.uri(this.target.baseUrl() + "/delay/20")
+							.retrieve()
+							.bodyToMono(String.class)
+							.doOnNext((body) -> answered.incrementAndGet());
+						Mono<String> cut = (i % 2 == 0) ? request
+								: request.timeout(Duration.ofMillis(random.nextInt(60)), Mono.empty());
+						return cut.onErrorResume((error) -> {
+							failures.add(error);
+							return Mono.empty();
+						});
+					}, 32).then().block(Duration.ofSeconds(60));
+					assertThat(answered.get()).isPositive();
+					assertThat(failures).allSatisfy((failure) -> assertThat(failure.getCause())
+						.isInstanceOf(ProxyConnectionsExhaustedException.class));
+					List<PoolMember> members = context.getBean(ProxyPools.class)
+						.resolve(null, ConnectionType.HTTP)
+						.orElseThrow()
+						.members();
+					await().atMost(Duration.ofSeconds(5))
+						.untilAsserted(() -> assertThat(members)
+							.allSatisfy((member) -> assertThat(member.activeLeases()).isZero()));
+					MemberCircuitBreakers breakers = context.getBean(MemberCircuitBreakers.class);
+					assertThat(members).allSatisfy((member) -> assertThat(
+							breakers.breakerOf(member).getMetrics().getNumberOfFailedCalls()).isZero());
+					ProxyPoolHttpClients pools = context.getBean(ProxyPoolHttpClients.class);
+					assertThat(members).allSatisfy(
+							(member) -> assertThat(pools.openConnections(member)).isLessThanOrEqualTo(8));
+					assertThat(client.get().uri(this.target.baseUrl() + "/whoami").retrieve().bodyToMono(String.class)
+						.block(Duration.ofSeconds(10))).isNotEmpty();
+				});
+		}
 	}
 
 	private static void namesTheMemberAndTheLimit(Object error) {
