@@ -2,6 +2,8 @@ package io.cryptofeed.proxy.netty;
 
 import java.io.IOException;
 
+import io.cryptofeed.proxy.core.LogText;
+
 /**
  * A request (or WebSocket session) waited in vain for a connection through its member: every
  * connection the connection provider allows through that member to the target was in use,
@@ -13,7 +15,7 @@ import java.io.IOException;
 public class ProxyConnectionsExhaustedException extends IOException {
 
 	ProxyConnectionsExhaustedException(String through, String exchange, Throwable cause) {
-		super("no free connection through " + through + " for exchange=" + exchange + ": " + cause.getMessage()
+		super("no free connection through " + through + " for exchange=" + LogText.oneLine(exchange) + ": " + cause.getMessage()
 				+ "; every connection allowed through this member to this target is in use (the auto-configured"
 				+ " clients allow cryptofeed.proxy.connection-pool.max-connections): raise it, add members, or send"
 				+ " fewer requests at once. The member is not blamed and no other member is tried", cause);
