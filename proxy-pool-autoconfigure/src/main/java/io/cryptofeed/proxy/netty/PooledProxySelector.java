@@ -1,7 +1,6 @@
 package io.cryptofeed.proxy.netty;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Duration;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
@@ -74,7 +73,7 @@ final class PooledProxySelector
 			if (this.source == null || attempt == null) {
 				return embedded(attempt, config, spec);
 			}
-			attempt.route(this.pools, () -> host(config.uri()));
+			attempt.route(this.pools, () -> host(config));
 			if (attempt.toDirectHost()) {
 				// a direct host is never the proxy service's to answer for
 				return direct(config, spec, DirectRoutes.Reason.DIRECT_HOST);
@@ -92,7 +91,7 @@ final class PooledProxySelector
 			case PROXY -> {
 				// the pool its exchange resolves to gives the response timeout (a WebSocket's attempt
 				// is not routed before its connect, a WebClient request's is)
-				attempt.route(this.pools, () -> host(config.uri()));
+				attempt.route(this.pools, () -> host(config));
 				attempt.use(choice);
 				yield through(spec, choice.endpoint());
 			}
@@ -107,12 +106,12 @@ final class PooledProxySelector
 
 	private Mono<? extends ProxyProvider.Builder> embedded(ConnectAttempt attempt, HttpClientConfig config,
 			ProxyProvider.TypeSpec spec) {
-		ProxyPool pool = (attempt != null) ? attempt.route(this.pools, () -> host(config.uri()))
-				: this.pools.resolveForHost(host(config.uri()), this.type).orElse(null);
+		ProxyPool pool = (attempt != null) ? attempt.route(this.pools, () -> host(config))
+				: this.pools.resolveForHost(host(config), this.type).orElse(null);
 		if (pool == null) {
 			// direct by configuration: a direct host, or this exchange and the default have no proxy for this type
 			boolean directHost = (attempt != null) ? attempt.toDirectHost()
-					: this.pools.isDirectHost(host(config.uri()));
+					: this.pools.isDirectHost(host(config));
 			if (!directHost && attempt != null && attempt.exchange() != null) {
 				this.directRoutes.namedExchangeWithoutPool(attempt.routedFor(), this.type);
 			}
@@ -143,20 +142,18 @@ final class PooledProxySelector
 		ProxyProvider.Builder direct = spec.type(ProxyProvider.Proxy.HTTP)
 			.address(NOWHERE)
 			.nonProxyHostsPredicate((a) -> true);
-		String host = host(config.uri());
+		String host = host(config);
 		return this.directLookups.ready(host) ? Mono.just(direct) : this.directLookups.thenOnWorker(host, direct);
 	}
 
-	static String host(String uri) {
-		if (uri == null) {
-			return null;
-		}
-		try {
-			return URI.create(uri).getHost();
-		}
-		catch (IllegalArgumentException ex) {
-			return null;
-		}
+	/**
+	 * The host the request goes to, as Reactor Netty finds it: a path (or no URI) goes to the
+	 * client's base URL.
+	 */
+	private static String host(HttpClientConfig config) {
+		String uri = config.uri();
+		String baseUrl = config.baseUrl();
+		return UrlHosts.of((baseUrl != null && (uri == null || uri.startsWith("/"))) ? baseUrl : uri);
 	}
 
 }

@@ -52,7 +52,7 @@ final class RouteKeepingRedirects implements BiPredicate<HttpClientRequest, Http
 		}
 		boolean first = this.warnedHosts.first(host.toLowerCase(Locale.ROOT));
 		log.log(first ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
-				() -> "proxy pools: a redirect from " + PooledProxySelector.host(request.resourceUrl()) + " to " + host
+				() -> "proxy pools: a redirect from " + UrlHosts.of(request.resourceUrl()) + " to " + host
 						+ " was not followed: the pools route that host another way (another pool, or direct), and "
 						+ "a followed redirect keeps the first request's proxy; the caller gets the "
 						+ response.status().code() + ". Follow it with a new request, which the pools route by its host");

@@ -18,6 +18,8 @@ import io.cryptofeed.proxy.testkit.target.TargetServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import reactor.core.publisher.Mono;
@@ -99,6 +101,32 @@ class OwnHttpClientThroughPoolTests {
 					.asString()
 					.contextWrite(Context.of(ProxyAttributes.EXCHANGE, Venue.BINANCE))
 					.block(Duration.ofSeconds(10));
+				assertThat(peer).isEqualTo("127.0.0.62");
+			});
+	}
+
+	/**
+	 * An own client's request finds its exchange by the host it goes to, however its URL is
+	 * given: on a base URL ({@code baseUrl(...)} and a path), or with characters a strict URI
+	 * parser rejects, which Reactor Netty sends as they are (Binance's
+	 * {@code symbols=["BTCUSDT","BNBUSDT"]}). Either once lost its host and went through the
+	 * default pool, which refuses here.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "base URL", "unencoded query" })
+	void anOwnClientsRequestFindsItsExchangeByHostHoweverItsUrlIsGiven(String given) {
+		TransportTestSupport.runner()
+			.withPropertyValues("cryptofeed.proxy.default.http.url=" + this.refusing.url(),
+					"cryptofeed.proxy.exchanges.binance.hosts=localhost",
+					"cryptofeed.proxy.exchanges.binance.http.url=" + this.working.url())
+			.run((context) -> {
+				ProxyPoolHttpClients pools = context.getBean(ProxyPoolHttpClients.class);
+				HttpClient own = pools.apply(HttpClient.create().responseTimeout(Duration.ofSeconds(5)),
+						ConnectionType.HTTP);
+				String base = "http://localhost:" + this.target.port();
+				HttpClient.ResponseReceiver<?> request = given.equals("base URL") ? own.baseUrl(base).get().uri("/whoami")
+						: own.get().uri(base + "/whoami?symbols=[\"BTCUSDT\",\"BNBUSDT\"]");
+				String peer = request.responseContent().aggregate().asString().block(Duration.ofSeconds(10));
 				assertThat(peer).isEqualTo("127.0.0.62");
 			});
 	}
