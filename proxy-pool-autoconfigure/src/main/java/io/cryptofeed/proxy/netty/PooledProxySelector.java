@@ -1,6 +1,7 @@
 package io.cryptofeed.proxy.netty;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
@@ -148,12 +149,25 @@ final class PooledProxySelector
 
 	/**
 	 * The host the request goes to, as Reactor Netty finds it: a path (or no URI) goes to the
-	 * client's base URL.
+	 * client's base URL, else to its remote address ({@code host(...)}, {@code port(...)}).
 	 */
 	private static String host(HttpClientConfig config) {
 		String uri = config.uri();
-		String baseUrl = config.baseUrl();
-		return UrlHosts.of((baseUrl != null && (uri == null || uri.startsWith("/"))) ? baseUrl : uri);
+		if (uri != null && !uri.startsWith("/")) {
+			return UrlHosts.of(uri);
+		}
+		if (config.baseUrl() != null) {
+			return UrlHosts.of(config.baseUrl());
+		}
+		Supplier<? extends SocketAddress> remote = config.remoteAddress();
+		SocketAddress address = (remote != null) ? remote.get() : null;
+		return (address instanceof InetSocketAddress inet) ? hostOf(inet) : null;
+	}
+
+	/** The host as written, an IPv6 address in brackets as in a URL, which host patterns match. */
+	private static String hostOf(InetSocketAddress address) {
+		String host = address.getHostString();
+		return (host.indexOf(':') >= 0 && !host.startsWith("[")) ? "[" + host + "]" : host;
 	}
 
 }

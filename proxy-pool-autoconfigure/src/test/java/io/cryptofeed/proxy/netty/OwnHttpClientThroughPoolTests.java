@@ -107,13 +107,14 @@ class OwnHttpClientThroughPoolTests {
 
 	/**
 	 * An own client's request finds its exchange by the host it goes to, however its URL is
-	 * given: on a base URL ({@code baseUrl(...)} and a path), or with characters a strict URI
+	 * given: on a base URL ({@code baseUrl(...)} and a path), on the client's host and port
+	 * ({@code host(...)}, {@code port(...)} and a path), or with characters a strict URI
 	 * parser rejects, which Reactor Netty sends as they are (Binance's
-	 * {@code symbols=["BTCUSDT","BNBUSDT"]}). Either once lost its host and went through the
+	 * {@code symbols=["BTCUSDT","BNBUSDT"]}). Each once lost its host and went through the
 	 * default pool, which refuses here.
 	 */
 	@ParameterizedTest
-	@ValueSource(strings = { "base URL", "unencoded query" })
+	@ValueSource(strings = { "base URL", "host and port", "unencoded query" })
 	void anOwnClientsRequestFindsItsExchangeByHostHoweverItsUrlIsGiven(String given) {
 		TransportTestSupport.runner()
 			.withPropertyValues("cryptofeed.proxy.default.http.url=" + this.refusing.url(),
@@ -124,8 +125,11 @@ class OwnHttpClientThroughPoolTests {
 				HttpClient own = pools.apply(HttpClient.create().responseTimeout(Duration.ofSeconds(5)),
 						ConnectionType.HTTP);
 				String base = "http://localhost:" + this.target.port();
-				HttpClient.ResponseReceiver<?> request = given.equals("base URL") ? own.baseUrl(base).get().uri("/whoami")
-						: own.get().uri(base + "/whoami?symbols=[\"BTCUSDT\",\"BNBUSDT\"]");
+				HttpClient.ResponseReceiver<?> request = switch (given) {
+					case "base URL" -> own.baseUrl(base).get().uri("/whoami");
+					case "host and port" -> own.host("localhost").port(this.target.port()).get().uri("/whoami");
+					default -> own.get().uri(base + "/whoami?symbols=[\"BTCUSDT\",\"BNBUSDT\"]");
+				};
 				String peer = request.responseContent().aggregate().asString().block(Duration.ofSeconds(10));
 				assertThat(peer).isEqualTo("127.0.0.62");
 			});
