@@ -71,6 +71,22 @@ public final class HostPatterns {
 		}
 	}
 
+	/**
+	 * An IPv4-mapped IPv6 address ({@code [::ffff:10.0.0.7]}) as the IPv4 address the JDK
+	 * connects to, which an exact pattern names; any other host as it is.
+	 */
+	private static String asConnected(String host) {
+		if (host.length() < 3 || host.charAt(0) != '[' || host.charAt(host.length() - 1) != ']') {
+			return host;
+		}
+		String bare = host.substring(1, host.length() - 1);
+		if (!IpLiterals.isIpv6(bare)) {
+			return host;
+		}
+		String canonical = IpLiterals.canonicalIpv6(bare);
+		return IpLiterals.isIpv4(canonical) ? canonical : host;
+	}
+
 	private static String normalize(String host) {
 		String trimmed = host.strip();
 		return trimmed.endsWith(".") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
@@ -103,7 +119,7 @@ public final class HostPatterns {
 	}
 
 	private Answer match(String host) {
-		String normalized = normalize(host);
+		String normalized = asConnected(normalize(host));
 		Answer answer = this.exact.get(normalized);
 		if (answer != null) {
 			return answer;

@@ -155,6 +155,22 @@ class ProxyPoolsTests {
 		assertThat(patterns.isDirect("10.0.0.8")).isTrue();
 	}
 
+	/**
+	 * A host written as an IPv4-mapped IPv6 address is the IPv4 address the JDK connects to:
+	 * an exact address pattern claims it as an address range does, so that the spelling of a
+	 * target does not move it off its exchange's pool, or off the direct route.
+	 */
+	@Test
+	void anIpv4MappedHostMatchesTheExactAddressItConnectsTo() {
+		HostPatterns patterns = new HostPatterns(Map.of("a", List.of("10.0.0.7")), List.of("192.168.1.5"));
+		assertThat(patterns.exchangeFor("[::ffff:10.0.0.7]")).contains("a");
+		assertThat(patterns.exchangeFor("[0:0:0:0:0:FFFF:0a00:0007]")).contains("a");
+		assertThat(patterns.isDirect("[::ffff:192.168.1.5]")).isTrue();
+		assertThat(patterns.exchangeFor("[::ffff:10.0.0.8]")).isEmpty();
+		assertThat(patterns.exchangeFor("[::10.0.0.7]")).as("not IPv4-mapped").isEmpty();
+		assertThat(patterns.exchangeFor("[::ffff:10.0.0.7%eth0]")).as("a zone: not the IPv4 address").isEmpty();
+	}
+
 	@Test
 	void aPatternClaimedByAnExchangeAndTheDirectHostsIsRejected() {
 		assertThatIllegalArgumentException()
