@@ -83,10 +83,10 @@ public class ProxyPoolTransportAutoConfiguration {
 				rateLimits, unique);
 	}
 
-	/** No failover once the application's event loops begin to close (see {@link FailoverStop}). */
+	/** No failover once the application's event loops begin to close (see {@link StoppingFlag}). */
 	@Bean
-	FailoverStop proxyPoolFailoverStop(ProxyPoolHttpClients clients) {
-		return new FailoverStop(clients);
+	StoppingFlag proxyPoolFailoverStop(ProxyPoolHttpClients clients) {
+		return new StoppingFlag(clients::stopping);
 	}
 
 	private static ProxyOutcomes all(List<ProxyOutcomes> outcomes) {

@@ -59,10 +59,13 @@ public class ProxyServiceClientAutoConfiguration {
 				metrics.getIfAvailable(() -> ServiceMetrics.NONE), Clock.systemUTC());
 	}
 
-	/** A call to the service that the application's stop cuts ends its connection (see {@link ServiceAsksStop}). */
+	/**
+	 * A call to the service that the application's stop cuts ends its connection as stopped, with
+	 * failover (see {@link StoppingFlag}), rather than being warned of and fallen back from.
+	 */
 	@Bean
-	ServiceAsksStop proxyServiceAsksStop(ObjectProvider<ServiceProxySource> source) {
-		return new ServiceAsksStop(source);
+	StoppingFlag proxyServiceAsksStop(ObjectProvider<ServiceProxySource> source) {
+		return new StoppingFlag((stopping) -> source.ifAvailable((service) -> service.stopping(stopping)));
 	}
 
 	@Configuration(proxyBeanMethods = false)

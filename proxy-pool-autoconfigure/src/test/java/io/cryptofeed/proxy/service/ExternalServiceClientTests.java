@@ -616,7 +616,7 @@ class ExternalServiceClientTests {
 	 * As the application stops, its event loops close every connection still open, a tunnel
 	 * through the service's proxy waiting for the exchange's answer too: that proxy did not
 	 * fail, and the service is not to demote it at every restart. The stop is the one the
-	 * starter's FailoverStop announces before the loops close; the proxy cuts the tunnel.
+	 * starter's stopping flag (proxyPoolFailoverStop) announces before the loops close; the proxy cuts the tunnel.
 	 */
 	@Test
 	void aTunnelThroughTheServicesProxyCutWhileTheApplicationStopsIsNotReported() {
