@@ -523,26 +523,10 @@ class WebClientThroughPoolTests {
 	/** Most often a misspelt id: without a default block the request would go direct unnoticed. */
 	@Test
 	void aRequestNamingAnExchangeWithoutAPoolGoesDirectWithAWarningOncePerExchange() {
-		try (CapturedLog log = CapturedLog.of(DirectRoutes.class)) {
-			TransportTestSupport.runner()
-				.withPropertyValues("cryptofeed.proxy.exchanges.alpha.http.url=" + this.first.url())
-				.run((context) -> {
-					WebClient client = context.getBean(WebClient.Builder.class).build();
-					for (int i = 0; i < 2; i++) {
-						String peer = client.get()
-							.uri(this.target.baseUrl() + "/whoami")
-							.attribute(ProxyAttributes.EXCHANGE, "alhpa")
-							.retrieve()
-							.bodyToMono(String.class)
-							.block(Duration.ofSeconds(10));
-						assertThat(peer).isEqualTo("127.0.0.1");
-					}
-					assertThat(log.warnings()).singleElement()
-						.asString()
-						.contains("connections that name exchange 'alhpa' go direct")
-						.contains("neither cryptofeed.proxy.exchanges.alhpa nor cryptofeed.proxy.default has a pool");
-				});
-		}
+		assertThat(warningsOfRequestsNaming("alhpa", 2)).singleElement()
+			.asString()
+			.contains("connections that name exchange 'alhpa' go direct")
+			.contains("neither cryptofeed.proxy.exchanges.alhpa nor cryptofeed.proxy.default has a pool");
 	}
 
 	/**
@@ -551,24 +535,30 @@ class WebClientThroughPoolTests {
 	 */
 	@Test
 	void anExchangeNamedWithALineBreakIsWarnedOfOnOneLine() {
+		assertThat(warningsOfRequestsNaming("alhpa\nWARNING proxy health: state=unhealthy", 1)).singleElement()
+			.asString()
+			.doesNotContain("\n")
+			.contains("connections that name exchange 'alhpa\\nWARNING proxy health: state=unhealthy' go direct");
+	}
+
+	/** The warnings of requests that name an exchange only the default block could carry, and it has no pool: each goes direct. */
+	private List<String> warningsOfRequestsNaming(String exchange, int requests) {
 		try (CapturedLog log = CapturedLog.of(DirectRoutes.class)) {
 			TransportTestSupport.runner()
 				.withPropertyValues("cryptofeed.proxy.exchanges.alpha.http.url=" + this.first.url())
 				.run((context) -> {
-					String peer = context.getBean(WebClient.Builder.class)
-						.build()
-						.get()
-						.uri(this.target.baseUrl() + "/whoami")
-						.attribute(ProxyAttributes.EXCHANGE, "alhpa\nWARNING proxy health: state=unhealthy")
-						.retrieve()
-						.bodyToMono(String.class)
-						.block(Duration.ofSeconds(10));
-					assertThat(peer).isEqualTo("127.0.0.1");
-					assertThat(log.warnings()).singleElement()
-						.asString()
-						.doesNotContain("\n")
-						.contains("connections that name exchange 'alhpa\\nWARNING proxy health: state=unhealthy' go direct");
+					WebClient client = context.getBean(WebClient.Builder.class).build();
+					for (int i = 0; i < requests; i++) {
+						String peer = client.get()
+							.uri(this.target.baseUrl() + "/whoami")
+							.attribute(ProxyAttributes.EXCHANGE, exchange)
+							.retrieve()
+							.bodyToMono(String.class)
+							.block(Duration.ofSeconds(10));
+						assertThat(peer).isEqualTo("127.0.0.1");
+					}
 				});
+			return log.warnings();
 		}
 	}
 
