@@ -44,6 +44,19 @@ public final class LogText {
 		return line.toString();
 	}
 
+	/**
+	 * Whether the text holds no control character, line break or invisible formatting
+	 * character, which {@link #oneLine} writes as escapes (quotes and backslashes aside).
+	 */
+	public static boolean fitsOneLine(String text) {
+		for (int i = 0; i < text.length(); i++) {
+			if (invisible(text.charAt(i))) {
+				return false;
+			}
+		}
+		return true;
+	}
+
 	private static int firstToEscape(String text) {
 		for (int i = 0; i < text.length(); i++) {
 			char c = text.charAt(i);

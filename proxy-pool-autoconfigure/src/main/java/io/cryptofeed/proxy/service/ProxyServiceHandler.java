@@ -11,6 +11,7 @@ import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.Exclusion;
 import io.cryptofeed.proxy.core.InvalidProxyUrlException;
 import io.cryptofeed.proxy.core.Lease;
+import io.cryptofeed.proxy.core.LogText;
 import io.cryptofeed.proxy.core.NoProxyAvailableException;
 import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
@@ -43,6 +44,15 @@ import org.springframework.web.server.ServerWebInputException;
  * application so.
  */
 public final class ProxyServiceHandler {
+
+	/**
+	 * The longest {@code exchange_id} served: well beyond any exchange's id, short enough that
+	 * the limits kept for an id and the log lines that name it stay small.
+	 */
+	static final int MAX_EXCHANGE_ID = 128;
+
+	private static final String EXCHANGE_ID_PROBLEM = "exchange_id must be at most " + MAX_EXCHANGE_ID
+			+ " characters, none of them a control character";
 
 	private final ProxyPools pools;
 
@@ -87,6 +97,9 @@ public final class ProxyServiceHandler {
 		ConnectionType type = type(request.connectionType());
 		if (type == null) {
 			return badRequest("connection_type must be http or websocket");
+		}
+		if (!servable(request.exchangeId())) {
+			return badRequest(EXCHANGE_ID_PROBLEM);
 		}
 		String named = exchange(request.exchangeId());
 		// one lookup finds the pool and the id the configuration spells the exchange with
@@ -150,6 +163,9 @@ public final class ProxyServiceHandler {
 		ConnectionType type = type(feedback.connectionType());
 		if (type == null) {
 			return badRequest("connection_type must be http or websocket");
+		}
+		if (!servable(feedback.exchangeId())) {
+			return badRequest(EXCHANGE_ID_PROBLEM);
 		}
 		ProxyEndpoint reported;
 		try {
@@ -215,6 +231,15 @@ public final class ProxyServiceHandler {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Whether the named id may be served: the limits of an exchange no block configures are
+	 * kept under the id as named, and the {@code proxy cooldown} line prints it, so a line break
+	 * in it would forge log lines.
+	 */
+	private static boolean servable(String id) {
+		return id == null || (id.length() <= MAX_EXCHANGE_ID && LogText.fitsOneLine(id));
 	}
 
 	private static String exchange(String id) {

@@ -397,6 +397,31 @@ class ProxyServiceHandlerTests {
 		report(client, "ftp://127.0.0.1:21", true, null).exchange().expectStatus().isBadRequest();
 	}
 
+	/**
+	 * An exchange id the caller names is kept and printed (the {@code proxy cooldown} line, the
+	 * limits kept per exchange): one that could break a log line or is longer than any id gets
+	 * 400, names nothing back, and neither spends a budget nor puts a member to rest.
+	 */
+	@Test
+	void anExchangeIdWithControlCharactersOrBeyondTheLongestIsRefused() {
+		WebTestClient client = open();
+		for (String exchange : new String[] { "bin\nance", "x\r\nproxy breaker: from=CLOSED to=OPEN", "bin\u2028ance",
+				"b".repeat(ProxyServiceHandler.MAX_EXCHANGE_ID + 1) }) {
+			client.post().uri(ProxyRequest.PATH).contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(Map.of("exchange_id", exchange, "connection_type", "http"))
+				.exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.error")
+				.isEqualTo("exchange_id must be at most " + ProxyServiceHandler.MAX_EXCHANGE_ID
+						+ " characters, none of them a control character");
+			limited(client, HTTP, exchange.replace("\n", "\\n").replace("\r", "\\r"), ",\"status\":429").exchange()
+				.expectStatus().isBadRequest();
+		}
+		assertThat(this.rateLimits.exchanges()).isEmpty();
+		assertThat(this.rateLimits.stateOf(defaultPool().members().get(1))).isEmpty();
+		String longest = "b".repeat(ProxyServiceHandler.MAX_EXCHANGE_ID);
+		assertThat(proxyUrl(client, longest)).isIn(SOCKS, HTTP);
+		limited(client, HTTP, longest, ",\"status\":429").exchange().expectStatus().isAccepted();
+	}
+
 	/** A report that does not say how connecting went is not a failure: it would take members out for every client. */
 	@Test
 	void feedbackWithoutItsOutcomeIs400AndFeedsNoBreaker() {
