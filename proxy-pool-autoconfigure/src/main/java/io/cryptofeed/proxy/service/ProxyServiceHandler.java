@@ -51,6 +51,9 @@ public final class ProxyServiceHandler {
 	 */
 	static final int MAX_EXCHANGE_ID = 128;
 
+	/** The longest latency a breaker records: it counts in nanoseconds, which a long holds for 292 years. */
+	private static final long MAX_LATENCY_MS = Long.MAX_VALUE / 1_000_000;
+
 	private static final String EXCHANGE_ID_PROBLEM = "exchange_id must be at most " + MAX_EXCHANGE_ID
 			+ " characters, none of them a control character";
 
@@ -187,7 +190,7 @@ public final class ProxyServiceHandler {
 			exchangeAnswered(pool.get(), member, feedback);
 			return ServerResponse.accepted().build();
 		}
-		Duration latency = Duration.ofMillis(Math.max(0, feedback.latencyMs()));
+		Duration latency = Duration.ofMillis(Math.min(Math.max(0, feedback.latencyMs()), MAX_LATENCY_MS));
 		for (ProxyOutcomes outcome : this.outcomes) {
 			if (feedback.success()) {
 				outcome.succeeded(pool.get(), member, latency);

@@ -13,6 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
+import io.cryptofeed.proxy.breaker.BreakerSettings;
+import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.MemberSpec;
 import io.cryptofeed.proxy.core.PoolKey;
@@ -420,6 +422,29 @@ class ProxyServiceHandlerTests {
 		String longest = "b".repeat(ProxyServiceHandler.MAX_EXCHANGE_ID);
 		assertThat(proxyUrl(client, longest)).isIn(SOCKS, HTTP);
 		limited(client, HTTP, longest, ",\"status\":429").exchange().expectStatus().isAccepted();
+	}
+
+	/**
+	 * The breakers record a latency in nanoseconds: one reported beyond what those hold is
+	 * recorded as the longest they do, not a 500 that drops the report.
+	 */
+	@Test
+	void feedbackWithALatencyBeyondWhatTheBreakerRecordsStillReachesIt() {
+		MemberCircuitBreakers breakers = new MemberCircuitBreakers(MemberCircuitBreakers.registry(BreakerSettings.DEFAULTS),
+				this.pools);
+		WebTestClient client = WebTestClient.bindToRouterFunction(new ProxyServiceHandler(this.pools, List.of(breakers),
+				this.rateLimits, new ServiceServerSettings("t0ken", null, Duration.ofSeconds(60), FallbackPolicy.FAIL))
+			.routes()).build();
+		for (boolean success : new boolean[] { true, false }) {
+			client.post().uri(ProxyFeedback.PATH).contentType(MediaType.APPLICATION_JSON).header("Authorization", "Bearer t0ken")
+				.bodyValue(new ProxyFeedback(HTTP, "binance", "http", success, Long.MAX_VALUE, null, "2026-11-02T08:00:00Z",
+						"feed-7"))
+				.exchange().expectStatus().isAccepted();
+		}
+		var metrics = breakers.breakerOf(defaultPool().members().get(1)).getMetrics();
+		assertThat(metrics.getNumberOfSuccessfulCalls()).isEqualTo(1);
+		assertThat(metrics.getNumberOfFailedCalls()).isEqualTo(1);
+		breakers.close();
 	}
 
 	/** A report that does not say how connecting went is not a failure: it would take members out for every client. */
