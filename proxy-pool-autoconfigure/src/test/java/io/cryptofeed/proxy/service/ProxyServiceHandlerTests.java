@@ -337,6 +337,27 @@ class ProxyServiceHandlerTests {
 	}
 
 	/**
+	 * The failure a member's outcomes hear carries the caller's text: an application's own
+	 * {@code ProxyOutcomes} may log it, so it comes on one line, cut, credentials masked.
+	 */
+	@Test
+	void aReportedFailureReachesTheOutcomesOnOneLineCutAndMasked() {
+		WebTestClient client = open();
+		String details = "ProxyConnectException: socks5://feed:hunter2@127.0.0.1:1080 refused\nproxy breaker: forged"
+				+ "x".repeat(10_000);
+		client.post().uri(ProxyFeedback.PATH).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(new ProxyFeedback(HTTP, "binance", "http", false, 12, details, "2026-11-02T08:00:00Z",
+					"feed-7\r\nproxy breaker: forged" + "y".repeat(10_000)))
+			.exchange().expectStatus().isAccepted();
+
+		assertThat(this.outcomes).singleElement().satisfies((outcome) -> assertThat(outcome)
+			.startsWith("failed http://127.0.0.1:3128 reported by client feed-7\\r\\nproxy breaker: forged")
+			.contains(": ProxyConnectException: socks5://***@127.0.0.1:1080 refused\\nproxy breaker: forged")
+			.doesNotContain("hunter2", "\n", "\r")
+			.hasSizeLessThan(1_000));
+	}
+
+	/**
 	 * A report naming the exchange another way (COINBASE_PRO for coinbase-pro) rests the member
 	 * for the exchange as configured, by its policy; a Retry-After of centuries or beyond what a
 	 * long holds is no error: the first rests the member for as long as it says, the second is
