@@ -33,6 +33,7 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 
 /**
  * The server side of the protocol, answered from this application's pools: a request selects a
@@ -88,12 +89,7 @@ public final class ProxyServiceHandler {
 	}
 
 	Mono<ServerResponse> request(ServerRequest request) {
-		return request.bodyToMono(ProxyRequest.class)
-			.flatMap(this::answer)
-			.switchIfEmpty(Mono.defer(() -> badRequest("the request has no body")))
-			.onErrorResume(ProxyServiceHandler::tooLarge, (error) -> json(HttpStatus.CONTENT_TOO_LARGE,
-					Map.of("error", "the body is larger than the server reads")))
-			.onErrorResume(this::unreadable, (error) -> badRequest("the body is not JSON of the protocol"));
+		return readProblems(request.bodyToMono(ProxyRequest.class).flatMap(this::answer));
 	}
 
 	private Mono<ServerResponse> answer(ProxyRequest request) {
@@ -154,12 +150,7 @@ public final class ProxyServiceHandler {
 	}
 
 	Mono<ServerResponse> feedback(ServerRequest request) {
-		return request.bodyToMono(ProxyFeedback.class)
-			.flatMap(this::record)
-			.switchIfEmpty(Mono.defer(() -> badRequest("the request has no body")))
-			.onErrorResume(ProxyServiceHandler::tooLarge, (error) -> json(HttpStatus.CONTENT_TOO_LARGE,
-					Map.of("error", "the body is larger than the server reads")))
-			.onErrorResume(this::unreadable, (error) -> badRequest("the body is not JSON of the protocol"));
+		return readProblems(request.bodyToMono(ProxyFeedback.class).flatMap(this::record));
 	}
 
 	private Mono<ServerResponse> record(ProxyFeedback feedback) {
@@ -219,14 +210,25 @@ public final class ProxyServiceHandler {
 		}
 	}
 
-	private boolean unreadable(Throwable error) {
+	/**
+	 * The call's answer, or what is wrong with its body as the protocol's other mistakes are
+	 * told: the caller's, so a 4xx with the reason, never a 500 for a monitor to page about.
+	 */
+	private static Mono<ServerResponse> readProblems(Mono<ServerResponse> answer) {
+		return answer.switchIfEmpty(Mono.defer(() -> badRequest("the request has no body")))
+			.onErrorResume(ProxyServiceHandler::tooLarge, (error) -> json(HttpStatus.CONTENT_TOO_LARGE,
+					Map.of("error", "the body is larger than the server reads")))
+			.onErrorResume(UnsupportedMediaTypeStatusException.class, (error) -> json(
+					HttpStatus.UNSUPPORTED_MEDIA_TYPE, Map.of("error", "the body must be application/json")))
+			.onErrorResume(ProxyServiceHandler::unreadable,
+					(error) -> badRequest("the body is not JSON of the protocol"));
+	}
+
+	private static boolean unreadable(Throwable error) {
 		return error instanceof ServerWebInputException || error instanceof CodecException;
 	}
 
-	/**
-	 * A body past the codecs' limit ({@code spring.codec.max-in-memory-size}): the caller's
-	 * mistake, not the server's, and no 500 for a monitor to page about.
-	 */
+	/** A body past the codecs' limit ({@code spring.codec.max-in-memory-size}). */
 	private static boolean tooLarge(Throwable error) {
 		for (Throwable cause = error; cause != null; cause = cause.getCause()) {
 			if (cause instanceof DataBufferLimitException) {

@@ -468,6 +468,21 @@ class ProxyServiceHandlerTests {
 		breakers.close();
 	}
 
+	/** A body of another type, or none named, is refused as the protocol's other mistakes are: with what is wrong. */
+	@Test
+	void aBodyThatIsNotJsonIs415WithWhatIsWrong() {
+		WebTestClient client = open();
+		for (String path : new String[] { ProxyRequest.PATH, ProxyFeedback.PATH }) {
+			client.post().uri(path).contentType(MediaType.TEXT_PLAIN).bodyValue("{\"connection_type\":\"http\"}")
+				.exchange().expectStatus().isEqualTo(415).expectBody().jsonPath("$.error")
+				.isEqualTo("the body must be application/json");
+			client.post().uri(path).bodyValue("{\"connection_type\":\"http\"}")
+				.exchange().expectStatus().isEqualTo(415).expectBody().jsonPath("$.error")
+				.isEqualTo("the body must be application/json");
+		}
+		assertThat(this.outcomes).isEmpty();
+	}
+
 	/** A report that does not say how connecting went is not a failure: it would take members out for every client. */
 	@Test
 	void feedbackWithoutItsOutcomeIs400AndFeedsNoBreaker() {
