@@ -71,6 +71,10 @@ public final class MemberCircuitBreakers implements ProxyOutcomes, HealthListene
 			// without it a member that gets no traffic while open would stay out for good
 			.automaticTransitionFromOpenToHalfOpenEnabled(true)
 			.recordExceptions(Throwable.class)
+			// failures alone open a breaker: Resilience4j would count connects of a minute or more
+			// (a slow proxy, a large upload within the span, a client's report) as slow calls and
+			// open it on successes
+			.slowCallDurationThreshold(Duration.ofNanos(Long.MAX_VALUE))
 			.build();
 	}
 

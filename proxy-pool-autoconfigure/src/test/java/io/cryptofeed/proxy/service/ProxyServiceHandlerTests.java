@@ -31,6 +31,7 @@ import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicies;
 import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicy;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.http.MediaType;
@@ -481,6 +482,28 @@ class ProxyServiceHandlerTests {
 				.isEqualTo("the body must be application/json");
 		}
 		assertThat(this.outcomes).isEmpty();
+	}
+
+	/**
+	 * A slow success is a success: connects that took a minute or more (a slow proxy, a large
+	 * upload counted into the span) never open the breaker, as Resilience4j's slow-call rule
+	 * would by default.
+	 */
+	@Test
+	void slowSuccessesDoNotOpenTheBreaker() {
+		MemberCircuitBreakers breakers = new MemberCircuitBreakers(MemberCircuitBreakers.registry(BreakerSettings.DEFAULTS),
+				this.pools);
+		WebTestClient client = WebTestClient.bindToRouterFunction(new ProxyServiceHandler(this.pools, List.of(breakers),
+				this.rateLimits, new ServiceServerSettings("t0ken", null, Duration.ofSeconds(60), FallbackPolicy.FAIL))
+			.routes()).build();
+		for (int i = 0; i < BreakerSettings.DEFAULTS.slidingWindowSize(); i++) {
+			client.post().uri(ProxyFeedback.PATH).contentType(MediaType.APPLICATION_JSON).header("Authorization", "Bearer t0ken")
+				.bodyValue(new ProxyFeedback(HTTP, "binance", "http", true, Duration.ofMinutes(2).toMillis(), null,
+						"2026-11-02T08:00:00Z", "feed-7"))
+				.exchange().expectStatus().isAccepted();
+		}
+		assertThat(breakers.breakerOf(defaultPool().members().get(1)).getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		breakers.close();
 	}
 
 	/** A report that does not say how connecting went is not a failure: it would take members out for every client. */
