@@ -1,6 +1,9 @@
 package io.cryptofeed.proxy.service;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +69,8 @@ public final class ProxyServiceHandler {
 
 	private final ServiceServerSettings settings;
 
+	private final PasswordRotations rotations;
+
 	/**
 	 * @param rateLimits the cooldowns and budgets this application's own connections use: a
 	 * member resting for an exchange here is refused by it for a caller too, since the
@@ -73,10 +78,17 @@ public final class ProxyServiceHandler {
 	 */
 	public ProxyServiceHandler(ProxyPools pools, List<ProxyOutcomes> outcomes, RateLimits rateLimits,
 			ServiceServerSettings settings) {
+		this(pools, outcomes, rateLimits, settings, Clock.systemUTC());
+	}
+
+	ProxyServiceHandler(ProxyPools pools, List<ProxyOutcomes> outcomes, RateLimits rateLimits,
+			ServiceServerSettings settings, Clock clock) {
 		this.pools = pools;
 		this.outcomes = List.copyOf(outcomes);
 		this.rateLimits = rateLimits;
 		this.settings = settings;
+		this.rotations = new PasswordRotations(clock);
+		pools.addPoolsListener(this.rotations);
 	}
 
 	/** Both endpoints, behind the caller check. */
@@ -181,6 +193,12 @@ public final class ProxyServiceHandler {
 			exchangeAnswered(pool.get(), member, feedback);
 			return ServerResponse.accepted().build();
 		}
+		if (!feedback.success() && this.rotations.mayHaveUsedTheOldPassword(member, failedAt(feedback),
+				Duration.ofSeconds(this.settings.answerTtlSeconds()).plus(pool.get().timeout()))) {
+			// as for a local connect (see ProxyOutcomes#failed): the proxy refused a password the
+			// member no longer has
+			return ServerResponse.accepted().build();
+		}
 		Duration latency = Duration.ofMillis(Math.min(Math.max(0, feedback.latencyMs()), MAX_LATENCY_MS));
 		for (ProxyOutcomes outcome : this.outcomes) {
 			if (feedback.success()) {
@@ -192,6 +210,21 @@ public final class ProxyServiceHandler {
 			}
 		}
 		return ServerResponse.accepted().build();
+	}
+
+	/**
+	 * When the reported connect failed: the report's {@code timestamp}, unless it is missing,
+	 * unreadable or later than now (a client's clock ahead of this one's).
+	 */
+	private Instant failedAt(ProxyFeedback feedback) {
+		Instant now = this.rotations.now();
+		try {
+			Instant reported = (feedback.timestamp() != null) ? Instant.parse(feedback.timestamp()) : now;
+			return reported.isBefore(now) ? reported : now;
+		}
+		catch (DateTimeParseException ex) {
+			return now;
+		}
 	}
 
 	/**

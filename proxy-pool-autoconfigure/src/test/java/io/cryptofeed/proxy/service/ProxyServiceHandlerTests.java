@@ -5,6 +5,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -506,6 +507,42 @@ class ProxyServiceHandlerTests {
 		breakers.close();
 	}
 
+	/**
+	 * A client may hold an answer with the old password for {@code answer-ttl} after a reload
+	 * rotated it, and its connect then take up to the pool's timeout: the proxy's refusals of
+	 * the old one say nothing of the member as configured now, as {@link ProxyOutcomes#failed}
+	 * promises, so they reach no outcome; a failure after that window, or that happened after
+	 * it, does, and a success always does.
+	 */
+	@Test
+	void failuresAClientMayHaveMetWithAPasswordAReloadReplacedReachNoOutcome() {
+		WebTestClient client = open();
+		this.clock.advance(Duration.ofMinutes(5));
+		Instant rotated = this.clock.instant();
+		this.pools.reconcile(List.of(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP), PoolSpec.Origin.POOL,
+				List.of(MemberSpec.of(ProxyEndpoint.parse("socks5://feed:rotated@127.0.0.1:1080")),
+						MemberSpec.of(ProxyEndpoint.parse(HTTP))),
+				"round-robin", Duration.ofSeconds(30))), Map.of(), SelectionStrategies.withAdditional(List.of())::create);
+
+		report(client, "socks5://feed@127.0.0.1:1080", false, "407 with the old password").exchange()
+			.expectStatus().isAccepted();
+		report(client, "socks5://feed@127.0.0.1:1080", true, null).exchange().expectStatus().isAccepted();
+		report(client, HTTP, false, "refused").exchange().expectStatus().isAccepted();
+		this.clock.advance(Duration.ofSeconds(60 + 30).plusMillis(1));
+		failedAt(client, rotated.plusSeconds(89), "sent late with the old password").exchange().expectStatus().isAccepted();
+		failedAt(client, rotated.plusSeconds(91), "refused with the new one").exchange().expectStatus().isAccepted();
+
+		assertThat(this.outcomes).containsExactly("ok socks5://***@127.0.0.1:1080 12",
+				"failed http://127.0.0.1:3128 reported by client feed-7: refused",
+				"failed socks5://***@127.0.0.1:1080 reported by client feed-7: refused with the new one");
+	}
+
+	private static WebTestClient.RequestHeadersSpec<?> failedAt(WebTestClient client, Instant at, String error) {
+		return client.post().uri(ProxyFeedback.PATH).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(new ProxyFeedback("socks5://feed@127.0.0.1:1080", "binance", "http", false, 12, error,
+					at.toString(), "feed-7"));
+	}
+
 	/** A report that does not say how connecting went is not a failure: it would take members out for every client. */
 	@Test
 	void feedbackWithoutItsOutcomeIs400AndFeedsNoBreaker() {
@@ -584,7 +621,7 @@ class ProxyServiceHandlerTests {
 
 	private WebTestClient client(ProxyPools pools, ServiceServerSettings settings, RateLimits rateLimits) {
 		return WebTestClient.bindToRouterFunction(
-				new ProxyServiceHandler(pools, List.of(this.recorder), rateLimits, settings).routes())
+				new ProxyServiceHandler(pools, List.of(this.recorder), rateLimits, settings, this.clock).routes())
 			.webFilter((exchange, chain) -> chain.filter(exchange.mutate()
 				.request(exchange.getRequest().mutate().sslInfo(CLIENT_CERTIFICATE).build())
 				.build()))
