@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.Exclusion;
@@ -101,10 +103,10 @@ public final class ProxyServiceHandler {
 	}
 
 	Mono<ServerResponse> request(ServerRequest request) {
-		return readProblems(request.bodyToMono(ProxyRequest.class).flatMap(this::answer));
+		return readProblems(request.bodyToMono(Asked.class).flatMap(this::answer));
 	}
 
-	private Mono<ServerResponse> answer(ProxyRequest request) {
+	private Mono<ServerResponse> answer(Asked request) {
 		ConnectionType type = type(request.connectionType());
 		if (type == null) {
 			return badRequest("connection_type must be http or websocket");
@@ -151,6 +153,15 @@ public final class ProxyServiceHandler {
 		metadata.put("pool", pool.get().key().toString());
 		return json(HttpStatus.OK, new ProxyResponse(ProxyUrlFormat.withCredentials(member.endpoint()),
 				pool.get().strategyName(), ttl, this.settings.fallbackPolicy().wireName(), metadata));
+	}
+
+	/**
+	 * What the server reads of a {@link ProxyRequest}: the fields that choose the pool. The
+	 * others are the client's labels, free-form, so their shape is no reason to refuse a call.
+	 */
+	@JsonIgnoreProperties(ignoreUnknown = true)
+	record Asked(@JsonProperty("exchange_id") String exchangeId,
+			@JsonProperty("connection_type") String connectionType) {
 	}
 
 	/**

@@ -543,6 +543,18 @@ class ProxyServiceHandlerTests {
 					at.toString(), "feed-7"));
 	}
 
+	/**
+	 * The server reads only the fields that choose the pool: a client of another make that
+	 * labels itself in shapes of its own (nested metadata, a numeric region) is answered.
+	 */
+	@Test
+	void aRequestIsAnsweredWhateverShapeTheFieldsTheServerDoesNotReadHave() {
+		open().post().uri(ProxyRequest.PATH).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"exchange_id\":\"binance\",\"connection_type\":\"http\",\"region\":{\"zone\":\"a\"},"
+					+ "\"client_id\":[\"feed\",7],\"metadata\":{\"desk\":{\"floor\":3},\"tags\":[\"spot\"]}}")
+			.exchange().expectStatus().isOk().expectBody().jsonPath("$.metadata.pool").isEqualTo("default/http");
+	}
+
 	/** A report that does not say how connecting went is not a failure: it would take members out for every client. */
 	@Test
 	void feedbackWithoutItsOutcomeIs400AndFeedsNoBreaker() {
