@@ -1,5 +1,7 @@
 package io.cryptofeed.proxy.service;
 
+import io.cryptofeed.proxy.core.LogText;
+
 /**
  * A failed connect through a member as a client reported it, for the member's breaker. The
  * caller's text comes on one line, cut and with credentials masked: an application's own
@@ -17,7 +19,7 @@ final class ReportedConnectFailure extends Exception {
 	}
 
 	private static String quoted(String text, int maxChars) {
-		return UntrustedText.oneLine(UntrustedText.excerpt(text, maxChars));
+		return LogText.oneLine(UntrustedText.excerpt(text, maxChars));
 	}
 
 }
