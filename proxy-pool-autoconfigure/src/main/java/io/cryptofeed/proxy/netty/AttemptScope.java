@@ -61,6 +61,9 @@ abstract class AttemptScope<T> extends Mono<T> {
 
 		private Subscription upstream;
 
+		/** Set once the value released the leases: onComplete, which follows it, need not take the attempt's lock again. */
+		private boolean releasedAtValue;
+
 		ScopeSubscriber(CoreSubscriber<? super T> actual, AttemptScope<T> scope, ConnectAttempt attempt) {
 			this.actual = actual;
 			this.scope = scope;
@@ -87,6 +90,7 @@ abstract class AttemptScope<T> extends Mono<T> {
 			// a Mono's value is its end for most callers (block and toFuture return at it, before
 			// onComplete): released first, so that one selecting again at once finds it uncounted
 			this.attempt.releaseAll();
+			this.releasedAtValue = true;
 			this.actual.onNext(value);
 		}
 
@@ -107,7 +111,10 @@ abstract class AttemptScope<T> extends Mono<T> {
 
 		@Override
 		public void onComplete() {
-			this.attempt.releaseAll();
+			// signals come one after another (Reactive Streams §1.3): the flag needs no fence
+			if (!this.releasedAtValue) {
+				this.attempt.releaseAll();
+			}
 			this.actual.onComplete();
 		}
 
