@@ -122,15 +122,23 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 			return this.clients
 				.failover(attempt, () -> next.exchange(request),
 						(again) -> Mono.error(this.clients.afterStalledAgain(attempt, again)))
-				.onErrorMap(ProxyConnectFailedException.class, (failure) -> new WebClientRequestException(failure,
+				.onErrorMap(ProxyPoolExchangeFilter::ofThePools, (failure) -> new WebClientRequestException(failure,
 						request.method(), request.url(), request.headers()));
 		}
-		if (handedOn instanceof ProxyConnectFailedException || handedOn instanceof ConnectStoppedException
-				|| handedOn instanceof ProxyConnectionsExhaustedException) {
+		if (ofThePools(handedOn)) {
 			return Mono.error(new WebClientRequestException(handedOn, request.method(), request.url(),
 					request.headers()));
 		}
 		return Mono.error(handedOn);
+	}
+
+	/**
+	 * An error the pools made of a failed connect (every member failed, the stop cut it, no
+	 * connection was free), on the first try or on the one after a stall alike.
+	 */
+	private static boolean ofThePools(Throwable error) {
+		return error instanceof ProxyConnectFailedException || error instanceof ConnectStoppedException
+				|| error instanceof ProxyConnectionsExhaustedException;
 	}
 
 }
