@@ -24,8 +24,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
-import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
 
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -219,13 +217,10 @@ class CooldownsThroughPoolTests {
 	@Test
 	void aCallerGivingUpDuringTheRetryAfterACooldownLeavesNoConnectionBehind() {
 		AtomicBoolean limited = new AtomicBoolean();
-		DisposableServer exchange = HttpServer.create()
-			.host("127.0.0.1")
-			.port(0)
-			.route((routes) -> routes.get("/limited", (request, response) -> limited.compareAndSet(false, true)
-					? response.status(429).header("Retry-After", "30").sendString(Mono.just("slow down"))
-					: Mono.never()))
-			.bindNow();
+		OwnLoopsServer exchange = OwnLoopsServer.bind((server) -> server.route((routes) -> routes.get("/limited",
+				(request, response) -> limited.compareAndSet(false, true)
+						? response.status(429).header("Retry-After", "30").sendString(Mono.just("slow down"))
+						: Mono.never())));
 		try {
 			run((context, client) -> {
 				Mono<?> request = client.get()
@@ -245,7 +240,7 @@ class CooldownsThroughPoolTests {
 					"cryptofeed.proxy.connection-pool.max-idle-time=200ms");
 		}
 		finally {
-			exchange.dispose();
+			exchange.close();
 		}
 	}
 

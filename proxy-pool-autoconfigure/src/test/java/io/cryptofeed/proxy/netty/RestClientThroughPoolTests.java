@@ -35,7 +35,6 @@ import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import reactor.netty.DisposableServer;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
@@ -126,7 +125,7 @@ class RestClientThroughPoolTests {
 
 	@Test
 	void aRedirectFromADirectHostToAPooledOneIsNotFollowedButAnswered() {
-		DisposableServer redirecting = TransportTestSupport.redirecting(this.target);
+		OwnLoopsServer redirecting = TransportTestSupport.redirecting(this.target);
 		try (CapturedLog log = CapturedLog.of(RouteKeepingRedirects.class)) {
 			runner().withPropertyValues("cryptofeed.proxy.default.http.url=" + this.trio.first.url(),
 					"cryptofeed.proxy.direct-hosts=localhost")
@@ -151,7 +150,7 @@ class RestClientThroughPoolTests {
 		}
 		finally {
 			// not disposeNow: it would wait for connections the proxies or the pools keep open, and fail
-			redirecting.dispose();
+			redirecting.close();
 		}
 	}
 

@@ -15,8 +15,6 @@ import io.cryptofeed.proxy.autoconfigure.ProxyPoolTransportAutoConfiguration;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import reactor.core.publisher.Sinks;
-import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
@@ -113,18 +111,14 @@ final class TransportTestSupport {
 	/**
 	 * A server on 127.0.0.1 whose {@code /to/{host}} answers 302 to the target's
 	 * {@code /whoami} at that host: a redirect to a host of the test's choosing. It closes
-	 * each connection after its answer; stop it with {@code dispose()}, which does not wait
-	 * for the tunnels a proxy may still hold to it.
+	 * each connection after its answer.
 	 */
-	static DisposableServer redirecting(TargetServer target) {
-		return HttpServer.create()
-			.host("127.0.0.1")
-			.port(0)
-			.route((routes) -> routes.get("/to/{host}", (request, response) -> response.status(302)
-				.keepAlive(false)
-				.header("Location", "http://" + request.param("host") + ":" + target.port() + "/whoami")
-				.send()))
-			.bindNow();
+	static OwnLoopsServer redirecting(TargetServer target) {
+		return OwnLoopsServer.bind((server) -> server.route((routes) -> routes.get("/to/{host}",
+				(request, response) -> response.status(302)
+					.keepAlive(false)
+					.header("Location", "http://" + request.param("host") + ":" + target.port() + "/whoami")
+					.send())));
 	}
 
 	/** A WebClient from the auto-configured builder that trusts a TLS target, as a Boot SSL bundle makes one. */

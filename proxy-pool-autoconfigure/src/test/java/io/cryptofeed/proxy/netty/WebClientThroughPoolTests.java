@@ -39,7 +39,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
-import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
 import reactor.util.context.Context;
 
@@ -593,7 +592,7 @@ class WebClientThroughPoolTests {
 		for (String property : routing.split(";")) {
 			properties.add("cryptofeed.proxy." + property.replace("{second}", this.second.url()));
 		}
-		DisposableServer redirecting = TransportTestSupport.redirecting(this.target);
+		OwnLoopsServer redirecting = TransportTestSupport.redirecting(this.target);
 		try (CapturedLog log = CapturedLog.of(RouteKeepingRedirects.class)) {
 			TransportTestSupport.runner().withPropertyValues(properties.toArray(String[]::new)).run((context) -> {
 				WebClient client = context.getBean(WebClient.Builder.class).build();
@@ -619,7 +618,7 @@ class WebClientThroughPoolTests {
 		}
 		finally {
 			// not disposeNow: it would wait for connections the proxies or the pools keep open, and fail
-			redirecting.dispose();
+			redirecting.close();
 		}
 	}
 

@@ -17,8 +17,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
 
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketSession;
@@ -34,21 +32,16 @@ import static org.awaitility.Awaitility.await;
  */
 class WebSocketSessionEndsTests {
 
-	/** Reactor Netty's own 3 s can run out on a busy 2-core machine while it closes the sessions still open. */
-	private static final Duration SERVER_CLOSE_TIMEOUT = Duration.ofSeconds(30);
-
 	private ProxyTrio trio;
 
 	/** An exchange whose paths end a session in different ways, each after its first frame. */
-	private DisposableServer exchange;
+	private OwnLoopsServer exchange;
 
 	@BeforeEach
 	void start() {
 		this.trio = new ProxyTrio("127.0.0.2", "ends-secret");
-		this.exchange = HttpServer.create()
-			.host("127.0.0.1")
-			.port(0)
-			.route((routes) -> routes.get("/silent", (request, response) -> Mono.never())
+		this.exchange = OwnLoopsServer.bind((server) -> server.route((routes) -> routes
+				.get("/silent", (request, response) -> Mono.never())
 				.get("/open", (request, response) -> response.sendWebsocket((in, out) -> out
 					.sendString(Mono.just("first"))
 					.then(in.receive().then())))
@@ -62,13 +55,12 @@ class WebSocketSessionEndsTests {
 						connection.channel().config().setOption(ChannelOption.SO_LINGER, 0);
 						connection.channel().close();
 					})))
-					.then(Mono.never()))))
-			.bindNow();
+					.then(Mono.never())))));
 	}
 
 	@AfterEach
 	void stop() {
-		this.exchange.disposeNow(SERVER_CLOSE_TIMEOUT);
+		this.exchange.close();
 		this.trio.close();
 	}
 

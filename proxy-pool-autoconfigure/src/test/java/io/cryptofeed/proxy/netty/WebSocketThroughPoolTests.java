@@ -38,10 +38,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.netty.DisposableServer;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
-import reactor.netty.http.server.HttpServer;
 
 import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -67,9 +65,6 @@ import static org.awaitility.Awaitility.await;
 /** The auto-configured WebSocketClient bean through a pool of in-JVM proxies. */
 @ExtendWith(OutputCaptureExtension.class)
 class WebSocketThroughPoolTests {
-
-	/** Reactor Netty's own 3 s can run out on a busy 2-core machine while it closes the sessions still open. */
-	private static final Duration SERVER_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
 	private ProxyTrio trio;
 
@@ -502,10 +497,7 @@ class WebSocketThroughPoolTests {
 	@Test
 	void aHandshakeWhoseTunnelClosesBeforeTheAnswerIsOpenedThroughAnotherMemberAndBlamesTheFirst() {
 		Map<String, Integer> upgrades = new ConcurrentHashMap<>();
-		DisposableServer exchange = HttpServer.create()
-			.host("127.0.0.1")
-			.port(0)
-			.route((routes) -> routes.get("/ws", (request, response) -> {
+		OwnLoopsServer exchange = OwnLoopsServer.bind((server) -> server.route((routes) -> routes.get("/ws", (request, response) -> {
 				String peer = request.remoteAddress().getAddress().getHostAddress();
 				upgrades.merge(peer, 1, Integer::sum);
 				if (peer.equals("127.0.0.21")) {
@@ -513,8 +505,7 @@ class WebSocketThroughPoolTests {
 					return response.withConnection((connection) -> connection.channel().close()).then();
 				}
 				return response.sendWebsocket((in, out) -> out.sendString(Mono.just("peer=" + peer)));
-			}))
-			.bindNow();
+			})));
 		try {
 			run((context, client) -> {
 				PoolMember closing = context.getBean(ProxyPools.class)
@@ -536,7 +527,7 @@ class WebSocketThroughPoolTests {
 			});
 		}
 		finally {
-			exchange.disposeNow(SERVER_CLOSE_TIMEOUT);
+			exchange.close();
 		}
 	}
 
