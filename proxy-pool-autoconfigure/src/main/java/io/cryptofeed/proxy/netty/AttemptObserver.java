@@ -103,7 +103,7 @@ final class AttemptObserver implements ConnectionObserver {
 				timeout = direct.isZero() ? null : direct;
 			}
 			if (timeout != null) {
-				ResponseTimeoutHandler.arm(connection.channel(), timeout);
+				ResponseTimeoutHandler.arm(connection.channel(), timeout, attempt);
 			}
 			PoolMember member = attempt.requestSent();
 			if (member != null) {

@@ -327,6 +327,17 @@ final class ConnectAttempt {
 		return (this.current != null) ? this.pool : null;
 	}
 
+	/**
+	 * What carries the connection now, as an error names it: the member (masked) and its pool,
+	 * the proxy service's proxy, or no proxy.
+	 */
+	synchronized String carrier() {
+		if (this.current != null) {
+			return "proxy " + this.current.endpoint() + ((this.pool != null) ? " of pool " + this.pool.key() : "");
+		}
+		return (this.chosen != null) ? "the proxy service's proxy " + this.chosen.endpoint() : "no proxy (direct)";
+	}
+
 	/** The member carrying the connection now, or {@code null} for a direct connection. */
 	synchronized PoolMember current() {
 		return (this.current != null) ? this.current.member() : null;

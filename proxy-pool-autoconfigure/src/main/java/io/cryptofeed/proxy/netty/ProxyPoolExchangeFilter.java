@@ -113,7 +113,8 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 	/**
 	 * Sends an idempotent request once more through another member when its tunnel stalled
 	 * after it was up; turns an exhausted failover, or one the application's stop ended, into
-	 * the WebClientRequestException that WebClient callers expect for any connect failure.
+	 * the WebClientRequestException that WebClient callers expect for any connect failure, and
+	 * names what a response timeout ran out on.
 	 */
 	private Mono<ClientResponse> afterFailover(Throwable error, ConnectAttempt attempt, ExchangeFunction next,
 			ClientRequest request, boolean idempotent) {
@@ -121,7 +122,7 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 		if (handedOn == null) {
 			return this.clients
 				.failover(attempt, () -> next.exchange(request),
-						(again) -> Mono.error(this.clients.afterStalledAgain(attempt, again)))
+						(again) -> Mono.error(described(this.clients.afterStalledAgain(attempt, again))))
 				.onErrorMap(ProxyPoolExchangeFilter::ofThePools, (failure) -> new WebClientRequestException(failure,
 						request.method(), request.url(), request.headers()));
 		}
@@ -129,7 +130,21 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 			return Mono.error(new WebClientRequestException(handedOn, request.method(), request.url(),
 					request.headers()));
 		}
-		return Mono.error(handedOn);
+		return Mono.error(described(handedOn));
+	}
+
+	/**
+	 * A request that a response timeout of the pools' ended: WebClient's error takes what the
+	 * timeout ran out on as its message, where it would have none.
+	 */
+	private static Throwable described(Throwable error) {
+		if (error instanceof WebClientRequestException failed && failed.getMessage() == null) {
+			String timedOut = ResponseTimedOut.describe(failed.getCause());
+			if (timedOut != null) {
+				return new ResponseTimeoutRequestException(timedOut, failed);
+			}
+		}
+		return error;
 	}
 
 	/**

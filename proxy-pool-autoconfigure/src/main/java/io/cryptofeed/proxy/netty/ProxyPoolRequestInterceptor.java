@@ -72,6 +72,9 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 				// a source's feedback that throws must not replace the caller's error
 				ex.addSuppressed(feedbackFailed);
 			}
+			if (ex instanceof IOException failed) {
+				throw described(failed);
+			}
 			throw ex;
 		}
 		finally {
@@ -152,6 +155,26 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 			return Exceptions.unwrap(cause);
 		}
 		return Exceptions.unwrap(thrown);
+	}
+
+	/**
+	 * A request that a response timeout of the pools' ended: Spring's I/O error takes what the
+	 * timeout ran out on as its message, where it would have none (the timeout has none).
+	 */
+	private static IOException described(IOException error) {
+		if (error.getClass() != IOException.class || error.getMessage() != null) {
+			return error;
+		}
+		String timedOut = ResponseTimedOut.describe(error.getCause());
+		if (timedOut == null) {
+			return error;
+		}
+		IOException described = new IOException(timedOut, error.getCause());
+		described.setStackTrace(error.getStackTrace());
+		for (Throwable suppressed : error.getSuppressed()) {
+			described.addSuppressed(suppressed);
+		}
+		return described;
 	}
 
 	private static IOException asThrown(Throwable error) {

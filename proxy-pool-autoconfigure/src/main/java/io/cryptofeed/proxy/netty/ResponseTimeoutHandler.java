@@ -8,7 +8,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.proxy.ProxyHandler;
-import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Ticker;
 import reactor.netty.NettyPipeline;
@@ -35,6 +34,9 @@ final class ResponseTimeoutHandler extends ChannelInboundHandlerAdapter {
 
 	private ScheduledFuture<?> check;
 
+	/** The request waiting for its answer, which a timeout's error names; {@code null} while none waits. */
+	private ConnectAttempt attempt;
+
 	/** The timeout the pending check was planned for. */
 	private long scheduledFor;
 
@@ -48,7 +50,7 @@ final class ResponseTimeoutHandler extends ChannelInboundHandlerAdapter {
 	 * the first time. On a channel whose proxy has not opened its tunnel yet, the timeout starts
 	 * once the tunnel is up, since the request is only written then.
 	 */
-	static void arm(Channel channel, Duration timeout) {
+	static void arm(Channel channel, Duration timeout, ConnectAttempt attempt) {
 		ResponseTimeoutHandler handler = channel.attr(KEY).get();
 		if (handler == null) {
 			// only a channel's first request can find its tunnel still opening: the handler is
@@ -59,7 +61,7 @@ final class ResponseTimeoutHandler extends ChannelInboundHandlerAdapter {
 				// handshake has its own timeout: the answer is waited for from then on
 				proxy.connectFuture().addListener((tunnel) -> {
 					if (tunnel.isSuccess() && channel.isActive()) {
-						arm(channel, timeout);
+						arm(channel, timeout, attempt);
 					}
 				});
 				return;
@@ -73,7 +75,7 @@ final class ResponseTimeoutHandler extends ChannelInboundHandlerAdapter {
 			}
 			channel.attr(KEY).set(handler);
 		}
-		handler.arm(timeout.toNanos());
+		handler.arm(timeout.toNanos(), attempt);
 	}
 
 	/** The answer on the channel is complete, or the channel went back to its pool. */
@@ -81,6 +83,7 @@ final class ResponseTimeoutHandler extends ChannelInboundHandlerAdapter {
 		ResponseTimeoutHandler handler = channel.attr(KEY).get();
 		if (handler != null) {
 			handler.timeoutNanos = 0;
+			handler.attempt = null;
 		}
 	}
 
@@ -108,8 +111,9 @@ final class ResponseTimeoutHandler extends ChannelInboundHandlerAdapter {
 		channel.attr(KEY).get().failWith(error);
 	}
 
-	private void arm(long timeoutNanos) {
+	private void arm(long timeoutNanos, ConnectAttempt attempt) {
 		this.lastActivity = this.ticker.nanoTime();
+		this.attempt = attempt;
 		if (this.check != null && timeoutNanos < this.scheduledFor) {
 			// a reload shortened the timeout: the check planned for the old one would come too late
 			cancel();
@@ -158,11 +162,12 @@ final class ResponseTimeoutHandler extends ChannelInboundHandlerAdapter {
 			schedule(left);
 			return;
 		}
-		failWith(ReadTimeoutException.INSTANCE);
+		failWith(ResponseTimedOut.readTimeout(this.timeoutNanos, this.attempt));
 	}
 
 	private void failWith(Throwable error) {
 		this.timeoutNanos = 0;
+		this.attempt = null;
 		this.context.fireExceptionCaught(error);
 		this.context.close();
 	}

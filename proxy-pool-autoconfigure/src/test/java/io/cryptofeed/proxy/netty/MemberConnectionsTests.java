@@ -422,7 +422,7 @@ class MemberConnectionsTests {
 		EmbeddedChannel request = new EmbeddedChannel();
 		request.freezeTime();
 		this.connection = request;
-		ResponseTimeoutHandler.arm(request, Duration.ofSeconds(30));
+		ResponseTimeoutHandler.arm(request, Duration.ofSeconds(30), null);
 		this.connections.requestSent(this.member, request);
 		assertThat(this.connections.open(this.member)).isOne();
 
@@ -445,7 +445,7 @@ class MemberConnectionsTests {
 		EmbeddedChannel handshake = new EmbeddedChannel();
 		handshake.freezeTime();
 		this.connection = handshake;
-		ResponseTimeoutHandler.arm(handshake, Duration.ofSeconds(30));
+		ResponseTimeoutHandler.arm(handshake, Duration.ofSeconds(30), null);
 		this.connections.requestSent(this.member, handshake);
 		this.pool.setUnavailable(this.member, Unavailability.UNHEALTHY, true);
 		advance(500);
@@ -519,7 +519,7 @@ class MemberConnectionsTests {
 
 		this.pool.setUnavailable(this.member, Unavailability.UNHEALTHY, true);
 		advance(2_500);
-		ResponseTimeoutHandler.arm(request, Duration.ofSeconds(30));
+		ResponseTimeoutHandler.arm(request, Duration.ofSeconds(30), null);
 		advance(999);
 		assertThat(request.isOpen()).isTrue();
 
@@ -576,7 +576,7 @@ class MemberConnectionsTests {
 		EmbeddedChannel channel = new EmbeddedChannel();
 		channel.freezeTime();
 		this.connections.inUse(member, Connection.from(channel), false);
-		ResponseTimeoutHandler.arm(channel, Duration.ofSeconds(30));
+		ResponseTimeoutHandler.arm(channel, Duration.ofSeconds(30), null);
 		this.connection = channel;
 		return channel;
 	}
@@ -590,7 +590,7 @@ class MemberConnectionsTests {
 		EmbeddedChannel channel = new EmbeddedChannel();
 		channel.freezeTime();
 		this.connections.inUse(member, Connection.from(channel), false);
-		ResponseTimeoutHandler.arm(channel, Duration.ofSeconds(30));
+		ResponseTimeoutHandler.arm(channel, Duration.ofSeconds(30), null);
 		ResponseTimeoutHandler.disarm(channel);
 		this.connections.sessionOpened(channel, this.pool, member);
 		this.connection = channel;

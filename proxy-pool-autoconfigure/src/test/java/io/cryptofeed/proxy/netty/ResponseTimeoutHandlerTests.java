@@ -27,7 +27,7 @@ class ResponseTimeoutHandlerTests {
 
 	@Test
 	void aRequestWithoutAnswerFailsWithReadTimeoutAfterTheTimeout() {
-		ResponseTimeoutHandler.arm(this.channel, TIMEOUT);
+		ResponseTimeoutHandler.arm(this.channel, TIMEOUT, null);
 		advance(299);
 		assertThat(this.channel.isOpen()).isTrue();
 
@@ -38,7 +38,7 @@ class ResponseTimeoutHandlerTests {
 
 	@Test
 	void everyReadOfTheAnswerStartsTheTimeoutAgain() {
-		ResponseTimeoutHandler.arm(this.channel, TIMEOUT);
+		ResponseTimeoutHandler.arm(this.channel, TIMEOUT, null);
 		for (int i = 0; i < 5; i++) {
 			advance(250);
 			this.channel.writeInbound(Unpooled.wrappedBuffer(new byte[] { 1 }));
@@ -51,7 +51,7 @@ class ResponseTimeoutHandlerTests {
 
 	@Test
 	void aCompleteAnswerDisarmsIt() {
-		ResponseTimeoutHandler.arm(this.channel, TIMEOUT);
+		ResponseTimeoutHandler.arm(this.channel, TIMEOUT, null);
 		ResponseTimeoutHandler.disarm(this.channel);
 		advance(10_000);
 		assertThat(this.channel.isOpen()).isTrue();
@@ -60,11 +60,11 @@ class ResponseTimeoutHandlerTests {
 
 	@Test
 	void aKeptAliveConnectionIdleForLongerThanTheTimeoutServesTheNextRequest() {
-		ResponseTimeoutHandler.arm(this.channel, TIMEOUT);
+		ResponseTimeoutHandler.arm(this.channel, TIMEOUT, null);
 		ResponseTimeoutHandler.disarm(this.channel);
 		advance(5_000);
 
-		ResponseTimeoutHandler.arm(this.channel, TIMEOUT);
+		ResponseTimeoutHandler.arm(this.channel, TIMEOUT, null);
 		advance(299);
 		assertThat(this.channel.isOpen()).isTrue();
 		advance(1);
@@ -73,10 +73,10 @@ class ResponseTimeoutHandlerTests {
 
 	@Test
 	void aShorterTimeoutAfterAReloadIsNotHeldBackByTheCheckPlannedForTheLongerOne() {
-		ResponseTimeoutHandler.arm(this.channel, Duration.ofSeconds(30));
+		ResponseTimeoutHandler.arm(this.channel, Duration.ofSeconds(30), null);
 		ResponseTimeoutHandler.disarm(this.channel);
 
-		ResponseTimeoutHandler.arm(this.channel, TIMEOUT);
+		ResponseTimeoutHandler.arm(this.channel, TIMEOUT, null);
 		advance(300);
 		assertThat(this.channel.isOpen()).isFalse();
 	}
@@ -84,7 +84,7 @@ class ResponseTimeoutHandlerTests {
 	@Test
 	void oneHandlerServesEveryRequestOfTheConnection() {
 		for (int i = 0; i < 3; i++) {
-			ResponseTimeoutHandler.arm(this.channel, TIMEOUT);
+			ResponseTimeoutHandler.arm(this.channel, TIMEOUT, null);
 			ResponseTimeoutHandler.disarm(this.channel);
 		}
 		assertThat(this.channel.pipeline().names()).containsOnlyOnce(ResponseTimeoutHandler.NAME);

@@ -1,0 +1,51 @@
+package io.cryptofeed.proxy.netty;
+
+import java.time.Duration;
+
+import io.cryptofeed.proxy.core.Durations;
+import io.cryptofeed.proxy.core.LogText;
+import io.netty.handler.timeout.ReadTimeoutException;
+
+/**
+ * What a response timeout of the pools' ran out on: the timeout, the member (masked), the
+ * exchange and the connection type. Netty's {@code ReadTimeoutException} has no message, and
+ * its constructor that takes one trips an assertion of Netty's, so this rides along as its
+ * suppressed exception: the timeout stays what callers catch, and where it stood in the cause
+ * chain. The WebClient's and the blocking clients' errors take this message as theirs.
+ */
+final class ResponseTimedOut extends RuntimeException {
+
+	ResponseTimedOut(String message) {
+		// no stack trace: a timer on the event loop raises it, and its frames say nothing
+		super(message, null, false, false);
+	}
+
+	/** A new timeout for one request, so that what it ran out on can ride along. */
+	static ReadTimeoutException readTimeout(long timeoutNanos, ConnectAttempt attempt) {
+		ReadTimeoutException timeout = new ReadTimeoutException();
+		if (attempt != null) {
+			String exchange = attempt.routedExchange();
+			timeout.addSuppressed(new ResponseTimedOut("no answer within the response timeout of "
+					+ Durations.format(Duration.ofNanos(timeoutNanos)) + " through " + attempt.carrier()
+					+ ": exchange=" + ((exchange != null) ? LogText.oneLine(exchange) : "(default)") + " type="
+					+ attempt.type()));
+		}
+		return timeout;
+	}
+
+	/** What the response timeout in the error's cause chain ran out on, or {@code null}. */
+	static String describe(Throwable error) {
+		for (Throwable t = error; t != null; t = (t.getCause() != t) ? t.getCause() : null) {
+			if (t instanceof ReadTimeoutException) {
+				for (Throwable suppressed : t.getSuppressed()) {
+					if (suppressed instanceof ResponseTimedOut described) {
+						return described.getMessage();
+					}
+				}
+				return null;
+			}
+		}
+		return null;
+	}
+
+}
