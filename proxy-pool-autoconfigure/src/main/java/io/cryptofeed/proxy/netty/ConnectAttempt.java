@@ -489,6 +489,20 @@ final class ConnectAttempt {
 	}
 
 	/**
+	 * A direct connection failed to connect after a proxy had failed (the proxy service's
+	 * policy sent this attempt direct): remembered, so that the final error names the proxy
+	 * as well as the direct connect, rather than the direct connect alone.
+	 * @return whether a proxy had failed before; nothing is remembered otherwise
+	 */
+	synchronized boolean directFailedAfterProxy(Throwable cause) {
+		if (this.failures == null || this.current != null || this.chosen != null) {
+			return false;
+		}
+		failure("no proxy (direct) -> " + ProxyConnectFailedException.describe(cause));
+		return true;
+	}
+
+	/**
 	 * The connect failed while the application stops, which most likely closed it: the error
 	 * the caller gets, naming the proxy (masked). Neither the member nor the source's proxy is
 	 * blamed; the lease goes back when the connection ends.

@@ -393,7 +393,8 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 			return attempt.stoppedConnect(error);
 		}
 		if (!attempt.failed(error, maxAttempts)) {
-			return error;
+			// a direct connection: nothing to fail over to; one a failed proxy led to names it too
+			return attempt.directFailedAfterProxy(error) ? exhausted(attempt, error) : error;
 		}
 		return attempt.mayTryAnother(maxAttempts) ? null : exhausted(attempt, error);
 	}

@@ -17,8 +17,10 @@ import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPool;
+import io.cryptofeed.proxy.core.ProxyUrls;
 import io.cryptofeed.proxy.netty.DirectRoutes;
 import io.cryptofeed.proxy.netty.ProxyChoice;
+import io.cryptofeed.proxy.netty.ProxyConnectFailedException;
 import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
 import io.cryptofeed.proxy.netty.ProxyPoolWebSocketClient;
 import io.cryptofeed.proxy.testkit.Fault;
@@ -407,6 +409,39 @@ class ExternalServiceClientTests {
 						.satisfies((report) -> assertThat((Boolean) JsonPath.read(report.getBodyAsString(), "$.success"))
 							.isFalse()));
 				});
+	}
+
+	/**
+	 * The service's proxy refuses, and its answer's policy sends the next attempt direct, which
+	 * fails to connect as well: the error names both, as a failover through members does, not
+	 * the direct connect alone (which hid why the proxy was left).
+	 */
+	@Test
+	void whenTheDirectFallbackFailsToConnectTooTheErrorNamesTheServicesProxyThatFailedFirst() throws Exception {
+		this.fixture.answerWithProxy(60L, "direct_connection");
+		this.fixture.serviceProxy.fault(Fault.REFUSE);
+		int closed;
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			closed = socket.getLocalPort();
+		}
+		String unreachable = "http://127.0.0.1:" + closed + "/whoami";
+		run(this.fixture.runner(), (context, client) -> assertThatExceptionOfType(WebClientRequestException.class)
+			.isThrownBy(() -> client.get()
+				.uri(unreachable)
+				.attribute(ProxyAttributes.EXCHANGE, "binance")
+				.retrieve()
+				.bodyToMono(String.class)
+				.block(Duration.ofSeconds(10)))
+			.havingCause()
+			.isInstanceOfSatisfying(ProxyConnectFailedException.class, (failure) -> {
+				assertThat(failure.getMessage()).contains("exchange=binance", "type=http", "tried=2")
+					.doesNotContain(SECRET);
+				assertThat(failure.failures()).satisfiesExactly(
+						(proxy) -> assertThat(proxy)
+							.startsWith(ProxyUrls.mask(this.fixture.serviceProxy.url()) + " -> "),
+						(direct) -> assertThat(direct).startsWith("no proxy (direct) -> ")
+							.contains("Connection refused"));
+			}));
 	}
 
 	/**
