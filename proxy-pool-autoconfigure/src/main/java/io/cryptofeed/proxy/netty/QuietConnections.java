@@ -101,12 +101,14 @@ final class QuietConnections {
 			connection.close();
 		}
 		else {
+			ConnectAttempt request = ResponseTimeoutHandler.waiting(connection);
 			ResponseTimeoutHandler.fail(connection, new ProxyStalledException("no answer for " + quiet
 					+ " through proxy " + member.endpoint() + " of pool " + pool.key()
 					+ (member.isFailing() ? ", which failed ("
 							: member.isRemoved() ? ", which a reload removed (" : ", which a reload disabled (")
 					+ reason
-					+ "): the request was cut before its response timeout"));
+					+ "): the request was cut before its response timeout"
+					+ ((request != null) ? ": " + ResponseTimedOut.exchangeAndType(request) : "")));
 		}
 	}
 

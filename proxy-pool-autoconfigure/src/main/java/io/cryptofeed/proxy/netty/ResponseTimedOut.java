@@ -24,13 +24,17 @@ final class ResponseTimedOut extends RuntimeException {
 	static ReadTimeoutException readTimeout(long timeoutNanos, ConnectAttempt attempt) {
 		ReadTimeoutException timeout = new ReadTimeoutException();
 		if (attempt != null) {
-			String exchange = attempt.routedExchange();
 			timeout.addSuppressed(new ResponseTimedOut("no answer within the response timeout of "
-					+ Durations.format(Duration.ofNanos(timeoutNanos)) + " through " + attempt.carrier()
-					+ ": exchange=" + ((exchange != null) ? LogText.oneLine(exchange) : "(default)") + " type="
-					+ attempt.type()));
+					+ Durations.format(Duration.ofNanos(timeoutNanos)) + " through " + attempt.carrier() + ": "
+					+ exchangeAndType(attempt)));
 		}
 		return timeout;
+	}
+
+	/** The request's exchange and connection type, as the errors of the pools name them. */
+	static String exchangeAndType(ConnectAttempt attempt) {
+		String exchange = attempt.routedExchange();
+		return "exchange=" + ((exchange != null) ? LogText.oneLine(exchange) : "(default)") + " type=" + attempt.type();
 	}
 
 	/** What the response timeout in the error's cause chain ran out on, or {@code null}. */

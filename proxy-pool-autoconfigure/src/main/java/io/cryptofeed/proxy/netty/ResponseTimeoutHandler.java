@@ -104,6 +104,14 @@ final class ResponseTimeoutHandler extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
+	 * The request waiting on the channel for its answer, when its connect named one; on the
+	 * channel's event loop only, while {@link #awaitsAnswer} holds.
+	 */
+	static ConnectAttempt waiting(Channel channel) {
+		return channel.attr(KEY).get().attempt;
+	}
+
+	/**
 	 * Fails the request waiting on the channel with the error, as its timeout would, and
 	 * closes the channel. On the channel's event loop only, while {@link #awaitsAnswer} holds.
 	 */

@@ -1,5 +1,6 @@
 package io.cryptofeed.proxy.netty;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +12,12 @@ import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.PoolSpec;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
+import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.Unavailability;
+import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicies;
+import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.cryptofeed.proxy.testsupport.CapturedLog;
 import io.netty.buffer.Unpooled;
@@ -413,6 +417,21 @@ class MemberConnectionsTests {
 			assertThat(log.lines()).containsExactly("WARNING proxy request cut: pool=default/http "
 					+ "member=socks5://***@127.0.0.1:1080#0 quiet-for=1s reason=circuit-open");
 		}
+	}
+
+	/** The cut request's error names its exchange and type too, as a response timeout's does. */
+	@Test
+	void aCutRequestsErrorNamesItsExchangeAndType() {
+		EmbeddedChannel request = requestThrough(this.member);
+		ResponseTimeoutHandler.arm(request, Duration.ofSeconds(30), new ConnectAttempt("binance", ConnectionType.HTTP,
+				ProxyOutcomes.NONE, new RateLimits(RateLimitPolicies.DEFAULTS, Clock.systemUTC()), () -> false));
+		this.pool.setUnavailable(this.member, Unavailability.UNHEALTHY, true);
+		advance(1000);
+
+		assertThatExceptionOfType(ProxyStalledException.class).isThrownBy(request::checkException)
+			.withMessage("no answer for 1s through proxy socks5://***@127.0.0.1:1080 of pool default/http, "
+					+ "which failed (unhealthy): the request was cut before its response timeout: "
+					+ "exchange=binance type=http");
 	}
 
 	/** A tunnel established just before its proxy froze: its first request never gets an answer. */
