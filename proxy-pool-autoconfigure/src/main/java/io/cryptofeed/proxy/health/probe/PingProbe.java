@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -42,14 +41,21 @@ import reactor.core.scheduler.Schedulers;
  * Temurin 25 with one carrier, a ping to a silent host kept every other virtual thread waiting
  * until its timeout.
  *
- * <p>The timeout and the latency count from the moment a ping thread takes the check: pings of
- * silent hosts hold their threads for the whole timeout, and a check waiting behind them would
- * otherwise fail a host that answers. Such a check may therefore end later than
- * {@code timeout} after it was subscribed to.
+ * <p>Each ping gets a thread of its own at once, up to {@value PingThreads#THREADS} at a time
+ * (threads started as needed, gone after a minute idle): pings of silent hosts hold their
+ * threads for the whole timeout, and a ping of a host that answers must not wait behind them
+ * and fail for their silence. The timeout counts from the subscription and bounds everything,
+ * the host name's lookup and the wait for a thread included: a lookup or an
+ * {@code isReachable} that overruns it (native code, which no interrupt ends) keeps its thread
+ * after the check has failed, and once every thread is kept so, checks fail at their timeout
+ * instead of waiting in line for ever. The latency counts from the moment a thread takes the
+ * ping.
  */
 final class PingProbe implements HealthProbe {
 
 	private final Reachability reachability;
+
+	private final Scheduler threads;
 
 	PingProbe() {
 		this(InetAddress::isReachable);
@@ -57,7 +63,13 @@ final class PingProbe implements HealthProbe {
 
 	/** Uses the given reachability test instead of {@link InetAddress#isReachable(int)}. */
 	PingProbe(Reachability reachability) {
+		this(reachability, PingThreads.SCHEDULER);
+	}
+
+	/** Pings on the given threads instead of the shared {@code proxy-ping-N} ones. */
+	PingProbe(Reachability reachability, Scheduler threads) {
 		this.reachability = reachability;
+		this.threads = threads;
 	}
 
 	@Override
@@ -66,17 +78,13 @@ final class PingProbe implements HealthProbe {
 		int millis = ProbeSupport.millis(timeout);
 		return Mono.defer(() -> {
 			AtomicLong start = new AtomicLong();
-			Sinks.Empty<Void> pinging = Sinks.empty();
 			return Mono.fromCallable(() -> {
 				start.set(System.nanoTime());
-				pinging.tryEmitEmpty();
 				return this.reachability.isReachable(InetAddress.getByName(endpoint.host()), millis);
 			})
-				.subscribeOn(PingThreads.SCHEDULER)
-				// timed from the moment a ping thread takes it: a ping still waiting for one, behind
-				// pings of silent hosts that hold every thread, has asked its own host nothing yet
-				.timeout(pinging.asMono().then(Mono.delay(timeout)))
-				.onErrorMap((ex) -> failure(endpoint, timeout, ex))
+				.subscribeOn(this.threads)
+				.timeout(timeout)
+				.onErrorMap((ex) -> failure(endpoint, timeout, ex, start.get() != 0))
 				.flatMap((reachable) -> reachable ? Mono.just(ProbeSupport.since(start.get()))
 						: Mono.error(new ProbeFailedException(endpoint + ": host " + endpoint.host()
 								+ " did not answer a ping (ICMP echo, or TCP port 7 without privileges) within "
@@ -84,7 +92,12 @@ final class PingProbe implements HealthProbe {
 		});
 	}
 
-	private static Throwable failure(ProxyEndpoint endpoint, Duration timeout, Throwable ex) {
+	/** @param pinged whether a thread took the ping before it failed */
+	private static Throwable failure(ProxyEndpoint endpoint, Duration timeout, Throwable ex, boolean pinged) {
+		if (ex instanceof TimeoutException && !pinged) {
+			return new ProbeFailedException(endpoint + ": host " + endpoint.host() + " was not pinged within "
+					+ Durations.format(timeout) + ": no ping thread was free to take it", ex);
+		}
 		if (ex instanceof TimeoutException) {
 			return new ProbeFailedException(endpoint + ": host " + endpoint.host() + " did not answer a ping within "
 					+ Durations.format(timeout), ex);
@@ -103,13 +116,16 @@ final class PingProbe implements HealthProbe {
 	}
 
 	/**
-	 * The pings' platform threads, started on the first ping and gone after a minute idle;
-	 * as many as Reactor's bounded-elastic scheduler would allow. Daemons: they never hold up
-	 * the JVM's exit.
+	 * The pings' platform threads, started as pings need them and gone after a minute idle.
+	 * As many as the default {@code max-concurrent-health-checks}, so that the checker's pings
+	 * never wait for one unless earlier pings overran their timeouts. Daemons: they never hold
+	 * up the JVM's exit.
 	 */
-	private static final class PingThreads {
+	static final class PingThreads {
 
-		static final Scheduler SCHEDULER = Schedulers.newBoundedElastic(Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE,
+		static final int THREADS = 256;
+
+		static final Scheduler SCHEDULER = Schedulers.newBoundedElastic(THREADS,
 				Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE, "proxy-ping", 60, true);
 
 	}

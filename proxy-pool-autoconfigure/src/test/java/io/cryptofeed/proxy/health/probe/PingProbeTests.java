@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
-import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
@@ -121,49 +121,80 @@ class PingProbeTests {
 	}
 
 	/**
-	 * Pings of silent hosts hold every ping thread for their whole timeout; a ping of a host
-	 * that answers, waiting for a thread meanwhile, has asked its host nothing yet and must not
-	 * fail for the others' silence (a member would go unhealthy while its host answers).
+	 * A ping that never returns (a name lookup or an {@code isReachable} that overruns its
+	 * timeout) keeps its thread after its check has failed. Once as many such pings as Reactor's
+	 * default bound of threads hold theirs, a ping of a host that answers must still get a thread
+	 * of its own and pass, not wait in line with no end in sight (its member's check, and the
+	 * slot it holds among the checks in flight, would never end).
 	 */
 	@Test
-	void aPingWaitingForAThreadBehindSilentHostsIsTimedFromItsStart() throws InterruptedException {
-		ProxyEndpoint silent = ProxyEndpoint.parse("socks5://127.0.0.2:1080");
-		int threads = Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE;
-		CountDownLatch everyThreadBusy = new CountDownLatch(threads);
+	void aPingOfAnAnsweringHostIsNotHeldUpByPingsThatNeverReturn() throws InterruptedException {
+		int stuck = Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE;
+		CountDownLatch everyOneStuck = new CountDownLatch(stuck);
 		CountDownLatch release = new CountDownLatch(1);
 		PingProbe probe = new PingProbe((address, millis) -> {
 			if (!address.equals(InetAddress.getByName("127.0.0.2"))) {
 				return true;
 			}
-			everyThreadBusy.countDown();
-			try {
-				// stands in for a silent host, which keeps its ping until the timeout
-				release.await(millis, TimeUnit.MILLISECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+			everyOneStuck.countDown();
+			// stands in for a ping that ignores its timeout; the test lets it go at its end
+			awaitUninterruptibly(release);
 			return false;
 		});
-		List<Disposable> silentPings = new ArrayList<>();
+		List<Disposable> stuckPings = new ArrayList<>();
 		try {
-			for (int i = 0; i < threads; i++) {
-				silentPings.add(probe.check(silent, Duration.ofSeconds(10)).subscribe((took) -> {
-				}, (error) -> {
-				}));
+			for (int i = 0; i < stuck; i++) {
+				stuckPings.add(probe.check(ProxyEndpoint.parse("socks5://127.0.0.2:1080"), Duration.ofMillis(100))
+					.subscribe((took) -> {
+					}, (error) -> {
+					}));
 			}
-			assertThat(everyThreadBusy.await(5, TimeUnit.SECONDS)).isTrue();
-			// the silent pings give their threads back after twice the waiting ping's timeout
-			Mono.delay(Duration.ofMillis(600)).subscribe((tick) -> release.countDown());
+			assertThat(everyOneStuck.await(5, TimeUnit.SECONDS)).isTrue();
 
-			Duration took = probe.check(LOOPBACK, Duration.ofMillis(300)).block(Duration.ofSeconds(5));
+			Duration took = probe.check(LOOPBACK, Duration.ofMillis(300)).block(Duration.ofSeconds(3));
 
-			assertThat(release.getCount()).isZero();
 			assertThat(took).isPositive().isLessThan(Duration.ofMillis(300));
+			assertThat(release.getCount()).as("the stuck pings still hold their threads").isOne();
 		}
 		finally {
 			release.countDown();
-			silentPings.forEach(Disposable::dispose);
+			stuckPings.forEach(Disposable::dispose);
+		}
+	}
+
+	/**
+	 * When even the ping threads run out, every one held by a ping that never returned, a
+	 * check waiting for one still fails within its timeout, saying why.
+	 */
+	@Test
+	void aPingThatFindsNoFreeThreadFailsWithinItsTimeout() throws InterruptedException {
+		CountDownLatch stuckPing = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		Scheduler oneThread = Schedulers.newBoundedElastic(1, 100, "ping-test", 60, true);
+		PingProbe probe = new PingProbe((address, millis) -> {
+			stuckPing.countDown();
+			awaitUninterruptibly(release);
+			return true;
+		}, oneThread);
+		Disposable stuck = probe.check(LOOPBACK, Duration.ofMillis(100)).subscribe((took) -> {
+		}, (error) -> {
+		});
+		try {
+			assertThat(stuckPing.await(5, TimeUnit.SECONDS)).isTrue();
+			Duration took = StepVerifier.create(probe.check(LOOPBACK, Duration.ofMillis(300)))
+				.expectErrorSatisfies((error) -> {
+					assertThat(error).isInstanceOf(ProbeFailedException.class)
+						.hasMessage("socks5://***@127.0.0.1:1080: host 127.0.0.1 was not pinged within 300ms:"
+								+ " no ping thread was free to take it");
+					Canary.assertAbsent(error);
+				})
+				.verify(Duration.ofSeconds(3));
+			assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofSeconds(3));
+		}
+		finally {
+			release.countDown();
+			stuck.dispose();
+			oneThread.dispose();
 		}
 	}
 
@@ -173,6 +204,23 @@ class PingProbeTests {
 		PingProbe probe = new PingProbe((address, millis) -> calls.incrementAndGet() > 0);
 		probe.check(LOOPBACK, Duration.ofSeconds(1));
 		assertThat(calls).hasValue(0);
+	}
+
+	/** Waits as native code does: a cancel's interrupt does not end the wait. */
+	private static void awaitUninterruptibly(CountDownLatch latch) {
+		boolean interrupted = false;
+		while (true) {
+			try {
+				latch.await();
+				break;
+			}
+			catch (InterruptedException ex) {
+				interrupted = true;
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private static ProbeFailedException failure(HealthProbe probe, Duration timeout) {
