@@ -68,8 +68,10 @@ final class HttpThroughProxyProbe implements HealthProbe {
 	HttpThroughProxyProbe(URI url, IntPredicate expectedStatus, HttpClient client, Scheduler timer, ProxyTls tls) {
 		this.timer = timer;
 		this.tls = Objects.requireNonNull(tls, "tls");
-		this.shown = URI.create(ProxyUrls.withoutSecrets(checkUrl(url)));
-		this.query = url.getRawQuery();
+		// characters outside ASCII may not travel raw on a request line: sent %-encoded in UTF-8
+		URI ascii = URI.create(checkUrl(url).toASCIIString());
+		this.shown = URI.create(ProxyUrls.withoutSecrets(ascii));
+		this.query = ascii.getRawQuery();
 		this.expectedStatus = Objects.requireNonNull(expectedStatus, "expectedStatus");
 		// the proxy resolves the URL's host, as for the application's connections: a resolver the
 		// client brings (runOn sets one) would look it up here and hand SOCKS proxies an address

@@ -5,8 +5,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntPredicate;
 
 import io.cryptofeed.proxy.core.ProxyEndpoint;
@@ -290,6 +293,30 @@ class HttpThroughProxyProbeTests {
 		assertThat(output.getAll()).as("Reactor Netty logged the request")
 			.contains("uri=" + target.baseUrl() + "/status/503")
 			.doesNotContain(Canary.PASSWORD);
+	}
+
+	/**
+	 * The request line carries the URL as written: a %-encoded '/' stays encoded, a '/' in the
+	 * query stays as it is, and characters outside ASCII, which may not travel raw on a request
+	 * line, go %-encoded in UTF-8, as a browser sends them.
+	 */
+	@Test
+	void theRequestLineCarriesTheUrlAsWrittenWithCharactersOutsideAsciiEncoded() throws Exception {
+		TestProxy proxy = Kind.HTTP.start(this.proxies);
+		List<String> requestLines = new CopyOnWriteArrayList<>();
+		try (StubServer origin = StubServer.start((input, output) -> {
+			requestLines.add(StubServer.readHead(input).lines().findFirst().orElseThrow());
+			output.write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+				.getBytes(StandardCharsets.US_ASCII));
+		})) {
+			URI url = URI.create("http://127.0.0.1:" + origin.port()
+					+ "/api/v3/a%2Fb/caf\u00e9?symbol=BTC/USDT&note=%20x&town=K\u00f6ln");
+			HealthProbe probe = HealthProbes.http(url, SUCCESS);
+			assertThat(probe.check(ProxyEndpoint.parse(proxy.url()), TIMEOUT).block(Duration.ofSeconds(5)))
+				.isPositive();
+		}
+		assertThat(requestLines)
+			.containsExactly("GET /api/v3/a%2Fb/caf%C3%A9?symbol=BTC/USDT&note=%20x&town=K%C3%B6ln HTTP/1.1");
 	}
 
 	@Test
