@@ -161,6 +161,28 @@ class HealthCheckIntegrationTests {
 		await().atMost(DETECTION).until(() -> threadsNamed("proxy-health") == 0);
 	}
 
+	/**
+	 * A context stopped and started again (SmartLifecycle) checks as before, on the same
+	 * threads: the probes' event loops outlive the stop, and a start adds none.
+	 */
+	@Test
+	void checksResumeOnTheSameThreadsWhenAStoppedContextStartsAgain() {
+		withPool((pool) -> {
+			PoolMember member = pool.members().get(0);
+			await().atMost(DETECTION).until(() -> checks(member).totalChecks() > 0);
+			long threads = threadsNamed("proxy-health");
+			for (int i = 0; i < 3; i++) {
+				this.context.stop();
+				this.context.start();
+			}
+			this.http.fault(Fault.REFUSE);
+			await().atMost(DETECTION).until(() -> !pool.availableMembers().contains(member));
+			this.http.fault(Fault.NONE);
+			await().atMost(DETECTION).until(() -> pool.availableMembers().contains(member));
+			assertThat(threadsNamed("proxy-health")).isEqualTo(threads);
+		});
+	}
+
 	@Test
 	void disabledHealthChecksCheckNothing() {
 		this.runner.withPropertyValues("cryptofeed.proxy.default.http.health-check.enabled=false",
