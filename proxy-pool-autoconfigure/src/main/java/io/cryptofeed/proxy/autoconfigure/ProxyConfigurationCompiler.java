@@ -697,6 +697,15 @@ public final class ProxyConfigurationCompiler {
 					"write e.g. https://api.binance.com/api/v3/ping, with a host name and %-encoded special characters");
 		}
 		else if (check.getUrl() != null && !check.getUrl().isBlank()
+				&& passwordCutShort(URI.create(check.getUrl().strip()))) {
+			// the check would go to the user name's "host" and the password's digits as port
+			violations.add(path + ".url", ProxyUrls.withoutSecrets(check.getUrl()),
+					"its user info holds a '/', '?' or '#' that is not %-encoded, so Java reads part of it as host"
+							+ " and port",
+					"leave the user info out (the check does not send it), or %-encode those characters"
+							+ " (%2F, %3F, %23)");
+		}
+		else if (check.getUrl() != null && !check.getUrl().isBlank()
 				&& !hasPortInRange(URI.create(check.getUrl().strip()))) {
 			// URI takes any number as the port: every check would fail, and take the members out
 			violations.add(path + ".url", ProxyUrls.withoutSecrets(check.getUrl()),
@@ -721,6 +730,23 @@ public final class ProxyConfigurationCompiler {
 			// not quoted: the message repeats the URL, credentials and all
 			return false;
 		}
+	}
+
+	/**
+	 * Whether the URL's password holds a '/', '?' or '#' not %-encoded
+	 * ({@code https://u:12/34@h/ping}): Java then read the user name as the host and the
+	 * password's digits, if any, as the port, and the '@' lies in the first path segment, or in
+	 * the query or fragment of a URL without a path. An '@' further down the path
+	 * ({@code /users/@me}) or behind no port is the URL's own.
+	 */
+	static boolean passwordCutShort(URI url) {
+		if (!ProxyUrls.userInfoCutShort(url)) {
+			return false;
+		}
+		boolean portWritten = url.getPort() != -1 || url.getRawAuthority().endsWith(":");
+		String path = url.getRawPath();
+		int secondSegment = (path != null) ? path.indexOf('/', 1) : -1;
+		return portWritten && (secondSegment < 0 || path.indexOf('@') < secondSegment);
 	}
 
 	/** Whether a parseable URL has no port, or one a connection can use. */

@@ -64,7 +64,7 @@ public final class ProxyUrls {
 	 * or in the query or fragment of a URL without a path. An '@' in the query of a URL with a
 	 * path is the query's.
 	 */
-	private static boolean userInfoCutShort(URI url) {
+	public static boolean userInfoCutShort(URI url) {
 		if (url.getRawUserInfo() != null) {
 			return false;
 		}

@@ -228,6 +228,14 @@ class ProxyConfigurationValidationTests {
 						List.of(HTTP + ".url=socks5://h:1080", HTTP + ".health-check.method=http",
 								HTTP + ".health-check.url=https://api.binance.com/api/v3/ticker?symbols=BTC|ETH&signature=canary"),
 						HTTP + ".health-check.url", "not an http or https URL"),
+				arguments("health check URL whose password holds a '/' not %-encoded (read as host u, port 2026)",
+						List.of(HTTP + ".url=socks5://h:1080", HTTP + ".health-check.method=http",
+								HTTP + ".health-check.url=https://u:2026/canary@api.binance.com/api/v3/ping"),
+						HTTP + ".health-check.url", "user info holds a '/', '?' or '#' that is not %-encoded"),
+				arguments("health check URL whose password holds a '#' not %-encoded",
+						List.of(HTTP + ".url=socks5://h:1080", HTTP + ".health-check.method=http",
+								HTTP + ".health-check.url=https://u:2026#canary@api.binance.com"),
+						HTTP + ".health-check.url", "user info holds a '/', '?' or '#' that is not %-encoded"),
 				arguments("health check URL with its port out of range",
 						List.of(HTTP + ".url=socks5://h:1080", HTTP + ".health-check.method=http",
 								HTTP + ".health-check.url=https://api.binance.com:70000/api/v3/ping"),
@@ -666,6 +674,17 @@ class ProxyConfigurationValidationTests {
 				HTTP + ".health-check.method=http", HTTP + ".health-check.url=https://api.binance.com/api/v3/ping",
 				HTTP + ".health-check.expected-status=200,204", HTTP + ".health-check.jitter=5%")
 			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(ProxyPools.class));
+	}
+
+	/** An '@' of the path itself ({@code /users/@me}) is no password cut short: such a URL starts. */
+	@ParameterizedTest
+	@ValueSource(strings = { "https://api.example.test/api/users/@me", "https://api.example.test:8443/v1/@me",
+			"https://api.example.test/v1/ping?contact=ops@example.test" })
+	void aHealthCheckUrlWithAnAtSignOfItsOwnStarts(String url) {
+		this.runner
+			.withPropertyValues(HTTP + ".url=socks5://h:1080", HTTP + ".health-check.method=http",
+					HTTP + ".health-check.url=" + url)
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	/**
