@@ -247,6 +247,27 @@ class GreetingProbeTests {
 		}
 	}
 
+	/** A SOCKS4 user id is the member's credential there: failures name the proxy without it. */
+	@Test
+	void socks4FailuresLeaveOutTheUserId() throws Exception {
+		try (StubServer server = StubServer.start((input, output) -> {
+			StubServer.read(input, 9 + Canary.PASSWORD.length());
+			output.write(new byte[] { 0x05, 0x5B, 0, 0, 0, 0, 0, 0 });
+		})) {
+			ProbeFailedException wrongReply = failure("socks4://" + Canary.PASSWORD + "@127.0.0.1:" + server.port(),
+					TIMEOUT);
+			assertThat(wrongReply).hasMessageContaining("reply version 0x05");
+			assertThat(wrongReply.getMessage()).doesNotContain(Canary.PASSWORD);
+			Canary.assertAbsent(wrongReply);
+		}
+		try (StubServer silent = StubServer.start((input, output) -> StubServer.read(input, 9))) {
+			ProbeFailedException timedOut = failure("socks4://" + Canary.PASSWORD + "@127.0.0.1:" + silent.port(),
+					SHORT_TIMEOUT);
+			assertThat(timedOut).hasMessageEndingWith(" did not answer within 300ms");
+			Canary.assertAbsent(timedOut);
+		}
+	}
+
 	@Test
 	void plainTcpListenerThatNeverAnswersFails() throws Exception {
 		// The point of the greeting: a listener that accepts TCP but never speaks is not a proxy
