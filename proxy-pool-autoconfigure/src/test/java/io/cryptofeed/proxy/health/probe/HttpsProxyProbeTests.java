@@ -2,6 +2,7 @@ package io.cryptofeed.proxy.health.probe;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import io.cryptofeed.proxy.core.ProxyEndpoint;
@@ -13,6 +14,7 @@ import io.cryptofeed.proxy.testkit.ProxyCertificate;
 import io.cryptofeed.proxy.testkit.TestProxiesExtension;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,12 +30,35 @@ class HttpsProxyProbeTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
+	private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(30);
+
 	@RegisterExtension
 	final TestProxiesExtension proxies = new TestProxiesExtension();
 
 	private final ProxyTls trusting = trustingTestProxies();
 
 	private TargetServer target;
+
+	/**
+	 * The JVM's first TLS handshakes, the proxy's and the probes', load their classes and keys:
+	 * done here, with a timeout no loaded machine misses, not inside a test's 2 s. A busy
+	 * 2-core machine once took longer than that for the first check through a TLS proxy.
+	 */
+	@BeforeAll
+	static void warmUpTls() {
+		ProxyTls trusting = trustingTestProxies();
+		try (HttpConnectProxy proxy = HttpConnectProxy.builder()
+			.tls()
+			.credentials(Canary.USER, Canary.PASSWORD)
+			.start(); TargetServer target = TargetServer.start("127.0.0.1")) {
+			HealthProbe http = HealthProbes.http(URI.create(target.baseUrl() + "/status/200"),
+					(status) -> status == 200, trusting);
+			for (HealthProbe probe : List.of(HealthProbes.tcp(trusting), http)) {
+				assertThat(probe.check(endpoint(proxy), WARM_UP_TIMEOUT).block(WARM_UP_TIMEOUT.multipliedBy(2)))
+					.isPositive();
+			}
+		}
+	}
 
 	@BeforeEach
 	void startTarget() {
