@@ -49,10 +49,7 @@ class ServiceMutualTlsTests {
 		certificates = TestCertificates.generate(dir);
 	}
 
-	/**
-	 * A server per test: a client context shares Reactor Netty's global event loops with it and
-	 * disposes them when it closes.
-	 */
+	/** A server per test, on event loops of its own (ServiceApplication's). */
 	@BeforeEach
 	void start() {
 		this.target = TargetServer.start("127.0.0.1");

@@ -17,6 +17,7 @@ import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
+import io.cryptofeed.proxy.testsupport.OwnReactorResources;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +29,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -193,20 +195,24 @@ class ServiceServerIntegrationTests {
 
 	@Test
 	void callsWithoutTheTokenAreRefusedAndTheClientFallsBack() {
-		int status = WebClient.create("http://127.0.0.1:" + port())
-			.post()
-			.uri(ProxyRequest.PATH)
-			.headers((headers) -> headers.setBearerAuth("wrong"))
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("exchange_id", "binance", "connection_type", "http"))
-			.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))
-			.block(Duration.ofSeconds(10));
-		assertThat(status).isEqualTo(401);
+		assertThat(refusedStatus()).isEqualTo(401);
 		run(client("wrong"), (context, client) -> {
 			assertThat(whoami(client)).isEqualTo("127.0.0.1");
 			assertThat(requestCount(context, "failed", "unauthorized")).isOne();
 		});
 		assertThat(this.first.accepted() + this.second.accepted()).isZero();
+	}
+
+	/**
+	 * A client application that closes ends only what is its own: the service goes on
+	 * answering. Both once ran on Reactor Netty's global event loops, which the client's
+	 * context disposed when it closed, so that the service stopped listening and closing it
+	 * could time out.
+	 */
+	@Test
+	void theServiceOutlivesAClientApplicationThatCloses() {
+		run(client(TOKEN), (context, client) -> assertThat(whoami(client)).isIn(FIRST_PEER, SECOND_PEER));
+		assertThat(refusedStatus()).isEqualTo(401);
 	}
 
 	@Test
@@ -222,6 +228,18 @@ class ServiceServerIntegrationTests {
 			.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))
 			.block(Duration.ofSeconds(10));
 		assertThat(status).isEqualTo(404);
+	}
+
+	/** The status of a call with a wrong token, straight to the service. */
+	private int refusedStatus() {
+		return WebClient.create("http://127.0.0.1:" + port())
+			.post()
+			.uri(ProxyRequest.PATH)
+			.headers((headers) -> headers.setBearerAuth("wrong"))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("exchange_id", "binance", "connection_type", "http"))
+			.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))
+			.block(Duration.ofSeconds(10));
 	}
 
 	private ApplicationContextRunner client(String token) {
@@ -246,8 +264,10 @@ class ServiceServerIntegrationTests {
 		return Integer.parseInt(this.server.getEnvironment().getProperty("local.server.port"));
 	}
 
+	/** On event loops of its own: a client application's context disposes the global ones when it closes. */
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
+	@Import(OwnReactorResources.class)
 	static class ServiceApplication {
 
 	}
