@@ -83,13 +83,11 @@ final class ServiceFixture implements AutoCloseable {
 
 	/**
 	 * The application: pools with the embedded proxy as default for both connection types, the
-	 * service's client pointed at WireMock, a meter registry. No test here waits for a proxy's
-	 * handshake to time out, so its timeout is generous: a busy machine's first handshakes take
-	 * more than half a second.
+	 * service's client pointed at WireMock, a meter registry.
 	 */
 	ApplicationContextRunner runner() {
 		return clientRunner()
-			.withPropertyValues("cryptofeed.proxy.enabled=true", "cryptofeed.proxy.handshake-timeout=5s",
+			.withPropertyValues("cryptofeed.proxy.enabled=true",
 					"cryptofeed.proxy.default.http.url=" + this.embeddedProxy.url(),
 					"cryptofeed.proxy.default.websocket.url=" + this.embeddedProxy.url(),
 					"cryptofeed.proxy.default.http.health-check.enabled=false",
@@ -104,15 +102,18 @@ final class ServiceFixture implements AutoCloseable {
 	}
 
 	/**
-	 * A feed handler's auto-configurations and a meter registry, without properties: each
-	 * test class points it at its own service.
+	 * A feed handler's auto-configurations and a meter registry: each test class points it at
+	 * its own service. No test here waits for a proxy's handshake to time out, so its timeout
+	 * is generous: a busy machine's first handshakes take more than half a second, and the
+	 * default 1 s was missed by a mutual-TLS test's first connect through the service's proxy.
 	 */
 	static ApplicationContextRunner clientRunner() {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ProxyPoolAutoConfiguration.class,
 					ProxyServiceClientAutoConfiguration.class, ProxyPoolTransportAutoConfiguration.class,
 					ReactiveHttpClientAutoConfiguration.class, WebClientAutoConfiguration.class))
-			.withBean(MeterRegistry.class, SimpleMeterRegistry::new);
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withPropertyValues("cryptofeed.proxy.handshake-timeout=5s");
 	}
 
 	/** WireMock's base URL on its loopback address. */

@@ -244,8 +244,7 @@ class ServiceServerIntegrationTests {
 
 	private ApplicationContextRunner client(String token) {
 		return ServiceFixture.clientRunner()
-			.withPropertyValues("cryptofeed.proxy.enabled=true", "cryptofeed.proxy.handshake-timeout=5s",
-					"cryptofeed.proxy.external-service.enabled=true",
+			.withPropertyValues("cryptofeed.proxy.enabled=true", "cryptofeed.proxy.external-service.enabled=true",
 					"cryptofeed.proxy.external-service.endpoints=http://127.0.0.1:" + port(),
 					"cryptofeed.proxy.external-service.auth-method=bearer-token",
 					"cryptofeed.proxy.external-service.token=" + token,
