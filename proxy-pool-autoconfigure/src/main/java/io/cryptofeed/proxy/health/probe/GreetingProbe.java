@@ -16,7 +16,6 @@ import io.netty.channel.ConnectTimeoutException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
-import reactor.netty.http.HttpResources;
 import reactor.netty.tcp.TcpClient;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -48,9 +47,9 @@ final class GreetingProbe implements HealthProbe {
 
 	private final ProxyTls tls;
 
-	/** Unpooled connections on the event loops Reactor Netty's HTTP clients share. */
+	/** Unpooled connections on the event loops Reactor Netty's HTTP clients share at each check. */
 	GreetingProbe(ProxyTls tls) {
-		this(TcpClient.newConnection().runOn(HttpResources.get()), Schedulers.parallel(), tls);
+		this(TcpClient.newConnection().runOn(CurrentHttpLoops.INSTANCE), Schedulers.parallel(), tls);
 	}
 
 	/**

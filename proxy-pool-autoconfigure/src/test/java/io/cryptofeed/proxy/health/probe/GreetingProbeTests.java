@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import reactor.netty.http.HttpResources;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,6 +67,21 @@ class GreetingProbeTests {
 		assertThat(took).isPositive().isLessThan(TIMEOUT);
 		assertThat(proxy.accepted()).isEqualTo(1);
 		assertThat(proxy.tunnels()).isZero();
+	}
+
+	/**
+	 * A probe an application builds outlives Reactor Netty's shared loops, which an
+	 * application context that closes disposes (another context of the same JVM, a test's):
+	 * it greets on the loops there are at each check, not on those there were when it was built.
+	 */
+	@Test
+	void aProbeKeepsCheckingAfterTheSharedLoopsWereDisposed() {
+		HttpConnectProxy proxy = this.proxies.http();
+		ProxyEndpoint endpoint = ProxyEndpoint.parse(proxy.url());
+		assertThat(this.probe.check(endpoint, TIMEOUT).block(Duration.ofSeconds(5))).isPositive();
+		HttpResources.disposeLoopsAndConnections();
+		assertThat(this.probe.check(endpoint, TIMEOUT).block(Duration.ofSeconds(5))).isPositive();
+		assertThat(proxy.accepted()).isEqualTo(2);
 	}
 
 	@Test
