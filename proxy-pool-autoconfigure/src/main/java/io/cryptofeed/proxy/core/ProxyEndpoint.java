@@ -28,9 +28,23 @@ public final class ProxyEndpoint {
 
 	private final boolean ipLiteral;
 
+	/**
+	 * An endpoint built in code, held to the rules {@link #parse} holds a URL to: a host as a
+	 * URL writes it, but an IPv6 address without brackets ({@code 2001:db8::7}); a port from 1
+	 * to 65535; credentials the scheme can carry.
+	 * @param username the user name, or {@code null} for none
+	 * @param password the password, or {@code null} for none; only with a user name
+	 * @throws InvalidProxyUrlException with a message that does not repeat a credential
+	 */
 	public ProxyEndpoint(ProxyScheme scheme, String host, int port, String username, String password) {
-		this.scheme = Objects.requireNonNull(scheme, "scheme");
-		this.host = canonicalAddress(Objects.requireNonNull(host, "host"));
+		this(checked(scheme, host, port, username, password), host, port, username, password, true);
+	}
+
+	/** @param checked always true: the values passed {@link #checked} or {@link #parse}, which checks more */
+	private ProxyEndpoint(ProxyScheme scheme, String host, int port, String username, String password,
+			boolean checked) {
+		this.scheme = scheme;
+		this.host = canonicalAddress(host);
 		this.port = port;
 		this.username = username;
 		this.password = password;
@@ -115,6 +129,47 @@ public final class ProxyEndpoint {
 						"write user:password@ before the host, or leave the credentials out");
 			}
 		}
+		checkCredentials(scheme, username, password);
+		return new ProxyEndpoint(scheme, hostAndPort[0], port, username, password, true);
+	}
+
+	/** The checks of {@link #parse} that apply to values given one by one; returns the scheme. */
+	private static ProxyScheme checked(ProxyScheme scheme, String host, int port, String username, String password) {
+		Objects.requireNonNull(scheme, "scheme");
+		Objects.requireNonNull(host, "host");
+		if (host.isEmpty()) {
+			throw new InvalidProxyUrlException("the host is empty", "give the proxy's host name or IP address");
+		}
+		if (host.startsWith("[")) {
+			throw new InvalidProxyUrlException("the host is written in brackets",
+					"give an IPv6 address without brackets, such as 2001:db8::7; a URL writes them");
+		}
+		if (host.indexOf(':') >= 0) {
+			if (!IpLiterals.isIpv6(host)) {
+				throw new InvalidProxyUrlException("the host is not a valid IPv6 address",
+						"give an IPv6 address such as 2001:db8::7, a zone as fe80::1%eth0");
+			}
+		}
+		else {
+			checkHost(host, false);
+		}
+		if (port < 1 || port > 65535) {
+			throw new InvalidProxyUrlException("the port " + port + " is out of range", "use a port from 1 to 65535");
+		}
+		if (username == null && password != null) {
+			throw new InvalidProxyUrlException("a password is given without a user name",
+					"give the user name too, or no password");
+		}
+		if (username != null && username.isEmpty()) {
+			throw new InvalidProxyUrlException("the credentials have an empty username",
+					"give the user name, or null for none");
+		}
+		checkCredentials(scheme, username, password);
+		return scheme;
+	}
+
+	/** What the scheme's handshake cannot carry: such a member could never connect. */
+	private static void checkCredentials(ProxyScheme scheme, String username, String password) {
 		if (scheme == ProxyScheme.SOCKS4 && password != null) {
 			throw new InvalidProxyUrlException("socks4 carries a user id but no password",
 					"use socks5:// for username/password authentication");
@@ -136,7 +191,6 @@ public final class ProxyEndpoint {
 			throw new InvalidProxyUrlException("SOCKS5 carries at most 255 bytes of user name and of password (RFC 1929)",
 					"shorten the credential, or reach this proxy over http:// or https:// if it speaks CONNECT too");
 		}
-		return new ProxyEndpoint(scheme, hostAndPort[0], port, username, password);
 	}
 
 	private static boolean longerThanSocks5Allows(String credential) {

@@ -233,8 +233,41 @@ class ProxyEndpointTests {
 		assertThat(ProxyEndpoint.parse("http://proxy-1.example.net:3128").hasIpLiteralHost()).isFalse();
 		assertThat(ProxyEndpoint.parse("http://10.0.0.5.nip.io:3128").hasIpLiteralHost()).isFalse();
 		assertThat(ProxyEndpoint.parse("http://[::ffff:10.0.0.1]:3128").hasIpLiteralHost()).isTrue();
-		// built without parse: not a literal, so it is looked up off the event loop like a name
-		assertThat(new ProxyEndpoint(ProxyScheme.HTTP, "999.1.1.1", 3128, null, null).hasIpLiteralHost()).isFalse();
+		assertThat(new ProxyEndpoint(ProxyScheme.HTTP, "2001:DB8::7", 3128, null, null).hasIpLiteralHost()).isTrue();
+	}
+
+	/**
+	 * An endpoint built in code (a {@code ProxyPools} bean of an application's own) meets the
+	 * rules a URL in the properties meets, where it is built, rather than a member that fails
+	 * every connect, or an IPv6 address shown in two pairs of brackets.
+	 */
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', nullValues = "null", value = { "HTTP | '' | 3128 | null | null | the host is empty",
+			"HTTP | proxy example | 3128 | null | null | the host contains ' '",
+			"HTTP | proxy/1 | 3128 | null | null | the host contains '/'",
+			"HTTP | [::1] | 3128 | null | null | in brackets", "HTTP | zz::1 | 3128 | null | null | not a valid IPv6",
+			"HTTP | 10.0.0.300 | 3128 | null | null | not a valid IPv4 address",
+			"HTTP | proxy..example | 3128 | null | null | empty label",
+			"HTTP | h | 0 | null | null | the port 0 is out of range",
+			"SOCKS5 | h | 65536 | null | null | the port 65536 is out of range",
+			"SOCKS5 | h | 1080 | null | secret | without a user name",
+			"SOCKS5 | h | 1080 | '' | secret | empty username", "SOCKS4 | h | 1080 | u | secret | no password",
+			"HTTPS | h | 8443 | u:secret | secret | cannot hold a ':'" })
+	void anEndpointBuiltInCodeMeetsTheRulesOfAUrl(ProxyScheme scheme, String host, int port, String username,
+			String password, String problem) {
+		assertThatExceptionOfType(InvalidProxyUrlException.class)
+			.isThrownBy(() -> new ProxyEndpoint(scheme, host, port, username, password))
+			.withMessageContaining(problem)
+			.withMessageNotContaining("secret")
+			.satisfies((ex) -> assertThat(ex.fix()).isNotBlank().doesNotContain("secret"));
+	}
+
+	@Test
+	void anEndpointBuiltInCodeIsTheOneItsUrlParsesTo() {
+		assertThat(new ProxyEndpoint(ProxyScheme.SOCKS5, "fe80::1%eth0", 1080, "u", "p@ss"))
+			.isEqualTo(ProxyEndpoint.parse("socks5://u:p%40ss@[fe80::1%25eth0]:1080"));
+		assertThat(new ProxyEndpoint(ProxyScheme.HTTP, "Proxy_1.Example.", 3128, null, null))
+			.hasToString("http://proxy_1.example.:3128");
 	}
 
 }

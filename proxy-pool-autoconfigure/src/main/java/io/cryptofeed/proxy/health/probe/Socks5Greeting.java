@@ -28,8 +28,6 @@ final class Socks5Greeting implements Greeting {
 
 	static final int AUTHENTICATION_VERSION = 0x01;
 
-	private static final int MAX_FIELD = 255;
-
 	/** The RFC 1929 request, {@code null} without credentials. */
 	private final byte[] authentication;
 
@@ -41,14 +39,11 @@ final class Socks5Greeting implements Greeting {
 		this.authentication = endpoint.hasCredentials() ? authentication(endpoint) : null;
 	}
 
+	/** Each field fits its length byte: {@link ProxyEndpoint} refuses a SOCKS5 credential over 255 bytes. */
 	private static byte[] authentication(ProxyEndpoint endpoint) {
 		byte[] username = endpoint.username().getBytes(StandardCharsets.UTF_8);
 		byte[] password = (endpoint.password() != null) ? endpoint.password().getBytes(StandardCharsets.UTF_8)
 				: new byte[0];
-		if (username.length > MAX_FIELD || password.length > MAX_FIELD) {
-			throw new ProbeFailedException(endpoint + " cannot be checked: SOCKS5 allows at most " + MAX_FIELD
-					+ " bytes of username and of password (RFC 1929)", null);
-		}
 		ByteArrayOutputStream request = new ByteArrayOutputStream(3 + username.length + password.length);
 		request.write(AUTHENTICATION_VERSION);
 		request.write(username.length);

@@ -187,15 +187,6 @@ class GreetingsTests {
 	}
 
 	@Test
-	void socks5CredentialsLongerThan255BytesCannotBeSent() {
-		ProxyEndpoint endpoint = new ProxyEndpoint(ProxyScheme.SOCKS5, "127.0.0.1", 1080, Canary.USER,
-				Canary.PASSWORD + "x".repeat(255));
-		assertThatExceptionOfType(ProbeFailedException.class).isThrownBy(() -> Greeting.of(endpoint))
-			.withMessage("socks5://***@127.0.0.1:1080 cannot be checked: SOCKS5 allows at most 255 bytes of "
-					+ "username and of password (RFC 1929)");
-	}
-
-	@Test
 	void socks4ConnectsToLocalhostPortOneWithTheUserAsUserId() {
 		ProxyEndpoint endpoint = new ProxyEndpoint(ProxyScheme.SOCKS4, "127.0.0.1", 1080, "feed", null);
 		assertThat(Greeting.of(endpoint).opening()).containsExactly(0x04, 0x01, 0x00, 0x01, 127, 0, 0, 1, 'f', 'e',
