@@ -18,6 +18,16 @@ public record MemberSpec(ProxyEndpoint endpoint, int weight, boolean enabled, Ma
 		if (weight < 1) {
 			throw new IllegalArgumentException("weight must be at least 1, but was " + weight);
 		}
+		Objects.requireNonNull(metadata, "metadata");
+		// Map.copyOf would throw a bare NullPointerException, naming neither the label nor the fault
+		metadata.forEach((name, value) -> {
+			if (name == null) {
+				throw new IllegalArgumentException("a metadata label has no name");
+			}
+			if (value == null) {
+				throw new IllegalArgumentException("the metadata label '" + name + "' has no value");
+			}
+		});
 		metadata = Map.copyOf(metadata);
 	}
 

@@ -1,8 +1,10 @@
 package io.cryptofeed.proxy.core;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A validated pool as configured: what {@link ProxyPool} is built from.
@@ -26,9 +28,27 @@ public record PoolSpec(PoolKey key, Origin origin, List<MemberSpec> members, Str
 		Objects.requireNonNull(origin, "origin");
 		Objects.requireNonNull(strategy, "strategy");
 		Objects.requireNonNull(timeout, "timeout");
+		if (strategy.isBlank()) {
+			throw new IllegalArgumentException("pool " + key + " has no strategy: name one, such as round-robin");
+		}
+		String timeoutProblem = (timeout.isZero() || timeout.isNegative()) ? "must be positive"
+				: Durations.timerProblem(timeout);
+		if (timeoutProblem != null) {
+			throw new IllegalArgumentException(
+					"pool " + key + ": the timeout " + Durations.format(timeout) + " " + timeoutProblem);
+		}
 		members = List.copyOf(members);
 		if (members.stream().noneMatch(MemberSpec::enabled)) {
 			throw new IllegalArgumentException("pool " + key + " has no enabled member");
+		}
+		// members are told apart by identity (reloads, breakers, health checks): one proxy, one member
+		Set<ProxyEndpoint.Identity> seen = new HashSet<>();
+		for (int i = 0; i < members.size(); i++) {
+			if (!seen.add(members.get(i).endpoint().identity())) {
+				throw new IllegalArgumentException("pool " + key + ": member " + i + " ("
+						+ members.get(i).endpoint().identity() + ") is the same proxy as an earlier member:"
+						+ " remove it, or raise the earlier one's weight");
+			}
 		}
 	}
 

@@ -49,7 +49,7 @@ class CooldownMetricsTests {
 	private final ProxyPool pool = new ProxyPool(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP),
 			PoolSpec.Origin.POOL,
 			List.of(MemberSpec.of(ProxyEndpoint.parse("socks5://feed:canary-pass@10.0.0.1:1080")),
-					MemberSpec.of(ProxyEndpoint.parse("socks5://feed:other-pass@10.0.0.1:1080"))),
+					MemberSpec.of(ProxyEndpoint.parse("socks5://desk:other-pass@10.0.0.1:1080"))),
 			"round-robin", Duration.ofSeconds(30)), new RoundRobinStrategy(0));
 
 	private final MeterRegistry registry = new SimpleMeterRegistry();
