@@ -114,6 +114,13 @@ public final class ProxyConfigurationCompiler {
 						"name the exchange, e.g. cryptofeed.proxy.exchanges.binance");
 				return;
 			}
+			int odd = oddCharacter(normalized);
+			if (odd >= 0) {
+				violations.add(path, null, "the exchange id holds '" + normalized.charAt(odd) + "'",
+						"name the exchange with letters, digits, '-', '_' and '.' only: the id is a path segment of"
+								+ " the proxypool endpoint and a word of the logs (pool=<id>/<type>)");
+				return;
+			}
 			if (variableSpellings.spellsAnother(normalized, exchange)) {
 				// an environment variable's spelling (COINBASEPRO) of an id written with a dash
 				return;
@@ -152,6 +159,17 @@ public final class ProxyConfigurationCompiler {
 		notes.forEach(logger::info);
 		return new CompiledProxyConfiguration(pools, hosts, directHosts, transport, breaker, healthChecks,
 				properties.getMaxConcurrentHealthChecks(), rateLimits);
+	}
+
+	/** Where the id holds a character other than a letter, a digit, '-', '_' or '.', or -1. */
+	private static int oddCharacter(String id) {
+		for (int i = 0; i < id.length(); i++) {
+			char c = id.charAt(i);
+			if (!Character.isLetterOrDigit(c) && c != '-' && c != '_' && c != '.') {
+				return i;
+			}
+		}
+		return -1;
 	}
 
 	/** The settings, or {@code null} when a value is invalid: the record refuses it, and its violation says why. */

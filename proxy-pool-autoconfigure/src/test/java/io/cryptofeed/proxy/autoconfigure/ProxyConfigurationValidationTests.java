@@ -129,6 +129,16 @@ class ProxyConfigurationValidationTests {
 				arguments("exchange id of dashes and underscores only",
 						List.of("cryptofeed.proxy.exchanges[-_].http.url=http://h:3128"), "cryptofeed.proxy.exchanges",
 						"exchange id is empty"),
+				// the id is a path segment of the proxypool endpoint and a word of pool=<id>/<type> in the logs
+				arguments("exchange id with a slash",
+						List.of("cryptofeed.proxy.exchanges[binance/us].http.url=http://u:canary@h:3128"),
+						"cryptofeed.proxy.exchanges[binance/us]", "the exchange id holds '/'"),
+				arguments("exchange id with a space",
+						List.of("cryptofeed.proxy.exchanges[binance us].http.url=http://u:canary@h:3128"),
+						"cryptofeed.proxy.exchanges[binance us]", "the exchange id holds ' '"),
+				arguments("exchange id with a plus",
+						List.of("cryptofeed.proxy.exchanges[binance+futures].hosts[0]=fapi.binance.com"),
+						"cryptofeed.proxy.exchanges[binance+futures]", "the exchange id holds '+'"),
 				arguments("exchange named default", List.of("cryptofeed.proxy.exchanges.default.http.url=http://h:1"),
 						"cryptofeed.proxy.exchanges.default", "not an exchange id"),
 				// ids match ignoring case, '-' and '_': a request or operator naming default would get it
