@@ -1,8 +1,11 @@
 package io.cryptofeed.proxy.autoconfigure;
 
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +16,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
+import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.PoolSpec;
 import io.cryptofeed.proxy.core.PoolsChange;
@@ -118,14 +122,15 @@ public final class ProxyPoolReloader {
 		}
 		PoolsChange change;
 		try {
-			List<String> refused = refusedMembers(next);
+			Map<String, Deque<SelectionStrategy>> tried = new HashMap<>();
+			List<String> refused = refusedMembers(next, tried);
 			if (!refused.isEmpty()) {
 				return reject(refused);
 			}
 			// the targets change once every strategy is made: a factory that throws leaves them
 			// as they were, never half applied to the requests under way meanwhile
-			change = this.pools.reconcile(next.pools(), next.hostPatterns(), next.directHosts(), this::strategy,
-					() -> this.targets.beforePools(next));
+			change = this.pools.reconcile(next.pools(), next.hostPatterns(), next.directHosts(),
+					(name) -> triedOrNew(tried, name), () -> this.targets.beforePools(next));
 		}
 		catch (UnmakeableStrategyException ex) {
 			return reject(List.of(ex.reason(next)));
@@ -158,6 +163,13 @@ public final class ProxyPoolReloader {
 		}
 	}
 
+	/** The strategy a pool's members were tried with, so that a factory is asked once per pool. */
+	private SelectionStrategy triedOrNew(Map<String, Deque<SelectionStrategy>> tried, String name) {
+		Deque<SelectionStrategy> strategies = tried.get(name);
+		SelectionStrategy strategy = (strategies != null) ? strategies.poll() : null;
+		return (strategy != null) ? strategy : strategy(name);
+	}
+
 	/**
 	 * Why a pool's strategy, made afresh, refuses the pool's members as a start would build
 	 * them: an application's strategy may throw at them (a metadata label it needs is missing),
@@ -165,11 +177,18 @@ public final class ProxyPoolReloader {
 	 * way through would keep the members it took without their breakers, and the targets the
 	 * settings they took.
 	 */
-	private List<String> refusedMembers(CompiledProxyConfiguration next) {
+	private List<String> refusedMembers(CompiledProxyConfiguration next, Map<String, Deque<SelectionStrategy>> tried) {
 		List<String> reasons = new ArrayList<>();
+		Map<PoolKey, ProxyPool> running = this.pools.pools();
 		for (PoolSpec spec : next.pools()) {
 			try {
-				new ProxyPool(spec, strategy(spec.strategy()));
+				SelectionStrategy strategy = strategy(spec.strategy());
+				new ProxyPool(spec, strategy);
+				ProxyPool pool = running.get(spec.key());
+				if (pool == null || !pool.strategyName().equals(spec.strategy())) {
+					// the pools ask for a new strategy where this is so, in this order: they get this one
+					tried.computeIfAbsent(spec.strategy(), (name) -> new ArrayDeque<>()).add(strategy);
+				}
 			}
 			catch (UnmakeableStrategyException ex) {
 				throw ex;

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.cryptofeed.proxy.actuate.ProxyPoolEndpoint;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
@@ -548,6 +549,43 @@ class ReloadConfigurationTests {
 					}
 				}
 				return SelectionStrategies.builtIn().create("round-robin").prepare(candidates);
+			});
+		}
+
+	}
+
+	/**
+	 * The strategy a reload tries a new pool's members with is the one the pool then runs on:
+	 * an application's factory (which may count, log or register what it makes) is asked once
+	 * per pool that takes a new strategy, not once for the trial and again for the pool.
+	 */
+	@Test
+	void aPoolThatTakesANewStrategyOnAReloadGetsTheOneItsMembersWereTriedWith() {
+		this.reloadable.put("cryptofeed.proxy.default.http.url", "http://127.0.0.1:3128");
+		this.runner.withUserConfiguration(CountedStrategyConfiguration.class).run((context) -> {
+			CountedStrategyConfiguration counted = context.getBean(CountedStrategyConfiguration.class);
+			assertThat(counted.made).hasValue(0);
+			this.reloadable.put("cryptofeed.proxy.default.http.strategy", "counted");
+			this.reloadable.put("cryptofeed.proxy.exchanges.binance.http.url", "http://127.0.0.1:3129");
+			this.reloadable.put("cryptofeed.proxy.exchanges.binance.http.strategy", "counted");
+
+			assertThat(context.getBean(ProxyPoolReloader.class).reload()).isTrue();
+
+			assertThat(pool(context).strategyName()).isEqualTo("counted");
+			assertThat(counted.made).as("one strategy for each of the two pools").hasValue(2);
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CountedStrategyConfiguration {
+
+		final AtomicInteger made = new AtomicInteger();
+
+		@Bean
+		SelectionStrategyFactory counted() {
+			return SelectionStrategies.factory("counted", () -> {
+				this.made.incrementAndGet();
+				return SelectionStrategies.builtIn().create("round-robin");
 			});
 		}
 
