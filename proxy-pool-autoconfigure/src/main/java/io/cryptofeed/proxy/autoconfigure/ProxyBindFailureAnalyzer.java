@@ -68,8 +68,35 @@ class ProxyBindFailureAnalyzer extends AbstractFailureAnalyzer<BindException> im
 		}
 		ResolvableType type = cause.getTarget().getType();
 		description.append("\n    Reason: the value is not a valid ").append(simpleName(type.toString()));
+		appendTheOthers(name, description);
 		return new FailureAnalysis(description.toString(),
 				action(name, type.resolve(Object.class), (value != null) ? value.strip() : ""), cause);
+	}
+
+	/**
+	 * The other values under {@code cryptofeed.proxy} that cannot be read: Boot stops at the
+	 * first, and each would otherwise take a start of its own to be found.
+	 */
+	private void appendTheOthers(String name, StringBuilder description) {
+		if (!(this.environment instanceof ConfigurableEnvironment)) {
+			return;
+		}
+		List<ConfigurationViolation> others;
+		try {
+			others = UnreadableValues.bind(this.environment)
+				.violations()
+				.stream()
+				.filter((violation) -> !violation.property().equals(name))
+				.toList();
+		}
+		catch (RuntimeException ex) {
+			// a failure of another kind (a list set in two places) ends the search: the first is reported
+			return;
+		}
+		if (!others.isEmpty()) {
+			description.append("\n\nThese proxy properties cannot be bound either:");
+			others.forEach((violation) -> description.append("\n\n    ").append(violation));
+		}
 	}
 
 	/**
@@ -198,7 +225,7 @@ class ProxyBindFailureAnalyzer extends AbstractFailureAnalyzer<BindException> im
 	 * The fix for the value's type first, so that a member's {@code enabled} or a cooldown gets
 	 * the fix of a switch or a duration, not the one of a pool or of nothing in particular.
 	 */
-	private static String action(String name, Class<?> type, String value) {
+	static String action(String name, Class<?> type, String value) {
 		if (name.endsWith(".weight")) {
 			return "Set " + name + " to a whole number of 1 or more.";
 		}

@@ -31,9 +31,6 @@ import io.cryptofeed.proxy.health.HealthChecker;
 import io.cryptofeed.proxy.netty.ProxyPoolHttpClients;
 
 import org.springframework.boot.context.properties.bind.BindException;
-import org.springframework.boot.context.properties.bind.BindHandler;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.core.env.Environment;
@@ -111,7 +108,7 @@ public final class ProxyPoolReloader {
 		UnknownProxyProperties unknown = UnknownProxyProperties.in(this.environment);
 		unknown.environmentVariables().forEach((variable) -> logger.warn("proxy config reload: " + variable));
 		List<String> reasons = new ArrayList<>();
-		CompiledProxyConfiguration next = check(reasons, () -> this.compiler.compile(bind(), unknown.written()));
+		CompiledProxyConfiguration next = check(reasons, () -> compile(unknown));
 		List<String> waiting = check(reasons, () -> this.startOnly.changes(this.environment));
 		if (!reasons.isEmpty()) {
 			return reject(reasons);
@@ -237,15 +234,16 @@ public final class ProxyPoolReloader {
 		return null;
 	}
 
-	private ProxyProperties bind() {
+	/** Every reason at once: the names nothing binds, the values that cannot be read, and the rules broken. */
+	private CompiledProxyConfiguration compile(UnknownProxyProperties unknown) {
 		ConfigurationViolation off = switchedOff();
 		if (off != null) {
 			throw new InvalidProxyConfigurationException(List.of(off));
 		}
-		return Binder.get(this.environment)
-			.bind(ProxyProperties.PREFIX, Bindable.ofInstance(new ProxyProperties()),
-					new EmptyMapsBindHandler(BindHandler.DEFAULT))
-			.orElseGet(ProxyProperties::new);
+		UnreadableValues bound = UnreadableValues.bind(this.environment);
+		List<ConfigurationViolation> earlier = new ArrayList<>(unknown.written());
+		earlier.addAll(bound.violations());
+		return this.compiler.compile(bound.properties(), earlier);
 	}
 
 	/**

@@ -36,6 +36,27 @@ class ProxyBindFailureAnalyzerTests {
 			});
 	}
 
+	/** Boot stops at the first value it cannot read: the others are named too, not one per start. */
+	@Test
+	void everyValueThatCannotBeBoundIsNamedInOneReport() {
+		this.runner
+			.withPropertyValues("cryptofeed.proxy.default.http.pool[0].url=http://h:3128",
+					"cryptofeed.proxy.default.http.pool[0].weight=heavy",
+					"cryptofeed.proxy.default.websocket.pool=socks5://alice:canary@h:1080",
+					"cryptofeed.proxy.connect-timeout=soon")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new ProxyBindFailureAnalyzer(this.environment).analyze(context.getStartupFailure());
+				// the first Boot met heads the report, the others follow it, each once
+				String description = analysis.getDescription();
+				assertThat(description).containsOnlyOnce("These proxy properties cannot be bound either:")
+					.contains("cryptofeed.proxy.default.http.pool[0].weight", "cryptofeed.proxy.default.websocket.pool",
+							"cryptofeed.proxy.connect-timeout", "socks5://***@h:1080")
+					.doesNotContain("canary");
+				assertThat(description.split("the value is not a valid", -1)).as("one reason per value").hasSize(4);
+			});
+	}
+
 	@Test
 	void aPoolWrittenAsAStringIsReportedWithoutItsPassword() {
 		this.runner.withPropertyValues("cryptofeed.proxy.default.http.pool=socks5://alice:canary@h:1080")

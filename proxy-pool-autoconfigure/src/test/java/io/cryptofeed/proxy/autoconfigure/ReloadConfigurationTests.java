@@ -159,11 +159,19 @@ class ReloadConfigurationTests {
 		this.runner.run((context) -> {
 			this.reloadable.put("cryptofeed.proxy.default.http.pool", "socks5://u:" + CANARY + "@127.0.0.1:1080");
 			this.reloadable.put("cryptofeed.proxy.default.http.timeout", "soon");
+			this.reloadable.put("cryptofeed.proxy.default.websocket.strategy", "fastest");
 			publishChange(context);
 
+			// every one at once, rather than the first value that cannot be read
 			ReloadStatus status = context.getBean(ProxyPoolReloader.class).status();
-			assertThat(status.rejectionReasons()).singleElement()
-				.satisfies((reason) -> assertThat(reason).startsWith("cryptofeed.proxy.default.http"));
+			assertThat(status.rejectionReasons()).hasSize(3)
+				.anySatisfy((reason) -> assertThat(reason)
+					.startsWith("cryptofeed.proxy.default.http.pool = 'socks5://***@127.0.0.1:1080': the value is not"))
+				.anySatisfy((reason) -> assertThat(reason)
+					.startsWith("cryptofeed.proxy.default.http.timeout = 'soon': the value is not a valid Duration"))
+				.anySatisfy((reason) -> assertThat(reason).startsWith("cryptofeed.proxy.default.websocket.strategy"))
+				.as("each on one line, as the ERROR line that quotes them").allSatisfy((reason) -> assertThat(reason)
+					.doesNotContain("\n"));
 			assertThat(output).contains("proxy config reload rejected").doesNotContain(CANARY);
 			assertThat(pool(context).members().get(0).endpoint().port()).isEqualTo(3128);
 		});
