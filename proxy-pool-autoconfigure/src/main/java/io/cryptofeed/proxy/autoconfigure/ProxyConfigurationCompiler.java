@@ -114,7 +114,7 @@ public final class ProxyConfigurationCompiler {
 						"name the exchange, e.g. cryptofeed.proxy.exchanges.binance");
 				return;
 			}
-			int odd = oddCharacter(normalized);
+			int odd = ExchangeIds.oddCharacter(normalized);
 			if (odd >= 0) {
 				violations.add(path, null, "the exchange id holds '" + normalized.charAt(odd) + "'",
 						"name the exchange with letters, digits, '-', '_' and '.' only: the id is a path segment of"
@@ -159,17 +159,6 @@ public final class ProxyConfigurationCompiler {
 		notes.forEach(logger::info);
 		return new CompiledProxyConfiguration(pools, hosts, directHosts, transport, breaker, healthChecks,
 				properties.getMaxConcurrentHealthChecks(), rateLimits);
-	}
-
-	/** Where the id holds a character other than a letter, a digit, '-', '_' or '.', or -1. */
-	private static int oddCharacter(String id) {
-		for (int i = 0; i < id.length(); i++) {
-			char c = id.charAt(i);
-			if (!Character.isLetterOrDigit(c) && c != '-' && c != '_' && c != '.') {
-				return i;
-			}
-		}
-		return -1;
 	}
 
 	/** The settings, or {@code null} when a value is invalid: the record refuses it, and its violation says why. */

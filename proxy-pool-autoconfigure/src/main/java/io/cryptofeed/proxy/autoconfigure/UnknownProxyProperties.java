@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.cryptofeed.proxy.core.ExchangeIds;
 import io.cryptofeed.proxy.core.ProxyUrls;
 
 import org.springframework.beans.BeanUtils;
@@ -66,6 +67,9 @@ final class UnknownProxyProperties {
 				unknown.checkVariables((PropertySource<?>) underlying);
 			}
 			else if (source instanceof IterableConfigurationPropertySource iterable) {
+				if (underlying instanceof EnumerablePropertySource<?> enumerable) {
+					droppedCharacters(enumerable).forEach((violation) -> found.putIfAbsent(violation.property(), violation));
+				}
 				List<ConfigurationViolation> into = sourceName.equals(LegacyEnvironmentVariables.PROPERTY_SOURCE_NAME)
 						? unknown.environmentVariables : null;
 				iterable.stream().filter(PREFIX::isAncestorOf).forEach((name) -> {
@@ -81,6 +85,33 @@ final class UnknownProxyProperties {
 		}
 		unknown.written.addAll(found.values());
 		return unknown;
+	}
+
+	/**
+	 * Exchange ids written outside brackets with a character ids may not have
+	 * ({@code binance/us:}, {@code binance us:} in YAML): Boot drops it from the name without a
+	 * word and binds another id ({@code binanceus}), which requests naming the id as written
+	 * would not find. Read from the names as the source writes them, since Boot's have lost it.
+	 */
+	private static List<ConfigurationViolation> droppedCharacters(EnumerablePropertySource<?> source) {
+		String exchanges = ProxyProperties.PREFIX + ".exchanges.";
+		Map<String, ConfigurationViolation> found = new LinkedHashMap<>();
+		for (String written : source.getPropertyNames()) {
+			if (!written.regionMatches(true, 0, exchanges, 0, exchanges.length())) {
+				continue;
+			}
+			int end = written.indexOf('.', exchanges.length());
+			String id = written.substring(exchanges.length(), (end >= 0) ? end : written.length());
+			int odd = ExchangeIds.oddCharacter(id);
+			if (odd >= 0 && !id.startsWith("[")) {
+				String property = ProxyUrls.maskWords(exchanges + id);
+				found.putIfAbsent(property, new ConfigurationViolation(property, null,
+						"the exchange id holds '" + id.charAt(odd) + "', which Spring Boot drops from a key outside"
+								+ " brackets: it would bind another id",
+						"name the exchange with letters, digits, '-', '_' and '.' only, e.g. binance-us"));
+			}
+		}
+		return List.copyOf(found.values());
 	}
 
 	/** Unknown names written in files, arguments and other sources: the configuration is invalid. */

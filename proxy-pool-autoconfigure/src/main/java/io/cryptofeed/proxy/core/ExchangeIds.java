@@ -32,6 +32,21 @@ public final class ExchangeIds {
 		return folded.toString();
 	}
 
+	/**
+	 * Where the id holds a character an id may not have, or -1: an id is letters, digits,
+	 * {@code -}, {@code _} and {@code .}, since it is a path segment of the {@code proxypool}
+	 * endpoint and a word of the logs ({@code pool=<id>/<type>}).
+	 */
+	public static int oddCharacter(String id) {
+		for (int i = 0; i < id.length(); i++) {
+			char c = id.charAt(i);
+			if (!Character.isLetterOrDigit(c) && c != '-' && c != '_' && c != '.') {
+				return i;
+			}
+		}
+		return -1;
+	}
+
 	/** Whether the two ids name one exchange. */
 	public static boolean same(String id, String other) {
 		return compare(id, other) == 0;

@@ -413,6 +413,11 @@ public final class ProxyPools {
 			List<String> exchangeIds = new ArrayList<>(hostPatterns.keySet());
 			byKey.keySet().stream().filter((key) -> !key.isDefault()).map(PoolKey::settings).forEach(exchangeIds::add);
 			for (String configured : exchangeIds) {
+				int odd = ExchangeIds.oddCharacter(configured);
+				if (odd >= 0) {
+					throw new IllegalArgumentException("exchange id '" + configured + "' holds '" + configured.charAt(odd)
+							+ "': name the exchange with letters, digits, '-', '_' and '.' only");
+				}
 				String exchange = configured.toLowerCase(Locale.ROOT);
 				Map<ConnectionType, Route> known = this.byRule.get(exchange);
 				if (known != null) {

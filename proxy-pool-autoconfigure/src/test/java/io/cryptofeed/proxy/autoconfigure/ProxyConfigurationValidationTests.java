@@ -562,6 +562,33 @@ class ProxyConfigurationValidationTests {
 			}));
 	}
 
+	/**
+	 * An exchange id with a character ids may not have, as YAML writes it: in brackets Spring
+	 * keeps the character, and the start stops naming the id; without them Spring drops it
+	 * ({@code binance/us:} binds as {@code binanceus}), which requests naming the id as written
+	 * would not find, so the start stops too.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "\"[binance/us]\"", "\"[binance us]\"", "binance/us", "binance us", "\"binance/us\"" })
+	void anExchangeIdWithACharacterIdsMayNotHaveStopsTheStartAsYamlWritesIt(String key) {
+		String yaml = """
+				cryptofeed.proxy.exchanges:
+				  %s:
+				    http.url: http://10.0.0.7:3128
+				""".formatted(key);
+		this.runner.withInitializer((context) -> {
+			try {
+				new YamlPropertySourceLoader()
+					.load("application.yml", new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)))
+					.forEach(context.getEnvironment().getPropertySources()::addFirst);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}).run((context) -> assertThat(findCause(context.getStartupFailure()).violations()).singleElement()
+			.satisfies((violation) -> assertThat(violation.toString()).containsPattern("binance[/ ]us")));
+	}
+
 	/** YAML's "-" with nothing after it binds as a member with nothing set, not as an empty entry. */
 	@Test
 	void aStrayDashInYamlIsToldToBeRemoved() {

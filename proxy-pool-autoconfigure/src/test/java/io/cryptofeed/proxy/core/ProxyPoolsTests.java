@@ -20,6 +20,22 @@ class ProxyPoolsTests {
 			Map.of("binance", List.of("*.binance.com", "binance.com"), "bybit", List.of("api.bybit.com")),
 			strategies::create);
 
+	/** Pools built in code meet the rule the properties meet: a '/' would put the pool out of the endpoint's reach. */
+	@Test
+	void anExchangeIdWithACharacterAnIdMayNotHaveIsRefused() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ProxyPools.of(List.of(spec("binance/us", ConnectionType.HTTP, 0)), Map.of(),
+					strategies::create))
+			.withMessage("exchange id 'binance/us' holds '/': name the exchange with letters, digits, '-', '_' and '.'"
+					+ " only");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ProxyPools.of(List.of(), Map.of("binance us", List.of("api.binance.us")),
+					strategies::create))
+			.withMessageStartingWith("exchange id 'binance us' holds ' '");
+		assertThat(ProxyPools.of(List.of(spec("binance.us", ConnectionType.HTTP, 0)), Map.of(), strategies::create)
+			.resolve("binance.us", ConnectionType.HTTP)).isPresent();
+	}
+
 	@Test
 	void anExchangesOwnPoolWins() {
 		assertThat(memberOf(this.pools.resolve("binance", ConnectionType.HTTP).orElseThrow())).isEqualTo(1);
