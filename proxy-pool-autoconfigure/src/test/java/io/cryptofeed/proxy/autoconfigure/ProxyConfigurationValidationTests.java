@@ -542,16 +542,7 @@ class ProxyConfigurationValidationTests {
 				  %s:
 				    http.url: http://10.0.0.8:3128
 				""".formatted(spelling);
-		this.runner.withInitializer((context) -> {
-			try {
-				new YamlPropertySourceLoader()
-					.load("application.yml", new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)))
-					.forEach(context.getEnvironment().getPropertySources()::addFirst);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
-		}).run((context) -> assertThat(findCause(context.getStartupFailure()).violations()).singleElement()
+		withYaml(yaml).run((context) -> assertThat(findCause(context.getStartupFailure()).violations()).singleElement()
 			.satisfies((violation) -> {
 				String other = "cryptofeed.proxy.exchanges." + spelling.replaceAll("[\"\\[\\]]", "");
 				assertThat(List.of(violation.property(), violation.problem())).anySatisfy(
@@ -576,16 +567,7 @@ class ProxyConfigurationValidationTests {
 				  %s:
 				    http.url: http://10.0.0.7:3128
 				""".formatted(key);
-		this.runner.withInitializer((context) -> {
-			try {
-				new YamlPropertySourceLoader()
-					.load("application.yml", new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)))
-					.forEach(context.getEnvironment().getPropertySources()::addFirst);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
-		}).run((context) -> assertThat(findCause(context.getStartupFailure()).violations()).singleElement()
+		withYaml(yaml).run((context) -> assertThat(findCause(context.getStartupFailure()).violations()).singleElement()
 			.satisfies((violation) -> assertThat(violation.toString()).containsPattern("binance[/ ]us")));
 	}
 
@@ -598,16 +580,7 @@ class ProxyConfigurationValidationTests {
 				  -
 				  - url: http://10.0.0.8:3128
 				""";
-		this.runner.withInitializer((context) -> {
-			try {
-				new YamlPropertySourceLoader()
-					.load("stray", new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)))
-					.forEach(context.getEnvironment().getPropertySources()::addFirst);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
-		}).run((context) -> assertThat(findCause(context.getStartupFailure()).violations()).singleElement()
+		withYaml(yaml).run((context) -> assertThat(findCause(context.getStartupFailure()).violations()).singleElement()
 			.satisfies((violation) -> {
 				assertThat(violation.property()).startsWith(HTTP + ".pool[1]");
 				assertThat(violation.fix()).contains("remove");
@@ -866,6 +839,20 @@ class ProxyConfigurationValidationTests {
 					+ " 10.0.0.0/8, FD00::/8")
 			.run((context) -> assertThat(context.getBean(CompiledProxyConfiguration.class).directHosts())
 				.containsExactly("risk.internal", "*.corp.example.", "10.0.0.0/8", "fd00::/8"));
+	}
+
+	/** The runner with the YAML as a property source before every other, as an application.yml of the application's. */
+	private ReactiveWebApplicationContextRunner withYaml(String yaml) {
+		return this.runner.withInitializer((context) -> {
+			try {
+				new YamlPropertySourceLoader()
+					.load("application.yml", new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)))
+					.forEach(context.getEnvironment().getPropertySources()::addFirst);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		});
 	}
 
 	static InvalidProxyConfigurationException findCause(Throwable failure) {
