@@ -32,7 +32,11 @@ public final class PlaceholderTargets {
 	/** {@code cryptofeed.proxy}, {@code CRYPTOFEED_PROXY_…} and the like, compacted. */
 	static final String NAMESPACE = "cryptofeedproxy";
 
-	private static final List<String> SECRET_ENDINGS = List.of("token", "apikey", "password");
+	/**
+	 * Names that hold a secret: the starter's own, and a free-form {@code metadata} label's
+	 * named as one ({@code metadata.client-secret}, {@code metadata.credentials}).
+	 */
+	private static final List<String> SECRET_ENDINGS = List.of("token", "apikey", "password", "secret", "credentials");
 
 	/**
 	 * Keys that hold proxy URLs: a {@code url}; a {@code pool} or pool entry written as text,

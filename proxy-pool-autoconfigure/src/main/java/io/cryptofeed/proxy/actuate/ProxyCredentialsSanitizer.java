@@ -13,8 +13,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * (properties, YAML, environment variables, the legacy variables), a proxy URL keeps its
  * scheme, host and port and shows its user info as {@code ***}, a health check's URL is shown
  * as its probe shows it, without user info, query and fragment ({@code ?apikey=…}), a token,
- * API key or password is hidden as Boot hides every value by default, and the rest is shown
- * as it is. With the environment given, the same goes for the {@linkplain PlaceholderTargets
+ * API key or password is hidden as Boot hides every value by default, and so is a
+ * {@code metadata} label named as a secret ({@code metadata.token}, {@code metadata.client-secret}),
+ * and the rest is shown as it is. With the environment given, the same goes for the {@linkplain PlaceholderTargets
  * properties and variables these take through placeholders}, whatever their names: one that a
  * credential takes ({@code socks5://feed:${PROXY_PASSWORD}@…}) is hidden, since it holds the
  * same password, and so is one that a health check URL's query takes; one that gives a URL or

@@ -391,6 +391,62 @@ class OperationsIntegrationTests {
 		assertNoCanary(context, output);
 	}
 
+	/**
+	 * Credentials written every odd but legal way an operator may meet: %-encoded, a SOCKS4
+	 * user id, user info on an https member, on a health check's URL and the service's
+	 * endpoint, the service's token, and a metadata label holding one as its value or name.
+	 * Neither the endpoint, health, metrics, the env and configprops endpoints nor the logs
+	 * show any of them, decoded or not; a metadata label's name is shown by env and
+	 * configprops only, as Boot shows every key there.
+	 */
+	@Test
+	void credentialsWrittenInOddWaysShowNowhere(CapturedOutput output) {
+		// a credential given as a label's name: Boot shows every key in env and configprops
+		String labelName = "label-k3y-6b1f";
+		ConfigurableApplicationContext context = run(
+				"cryptofeed.proxy.default.http.pool[0].url=http://ops%40corp:p%2F" + TestPools.CANARY + "@"
+						+ id(this.first),
+				"cryptofeed.proxy.default.http.pool[0].metadata.token=" + TestPools.CANARY,
+				"cryptofeed.proxy.default.http.pool[1].metadata.secret=" + TestPools.CANARY,
+				"cryptofeed.proxy.default.http.pool[1].metadata[" + labelName + "]=zone",
+				"cryptofeed.proxy.default.http.pool[3].url=socks4://" + TestPools.CANARY + "@" + id(this.second),
+				"cryptofeed.proxy.default.http.pool[4].url=https://ops:" + TestPools.CANARY + "@" + id(this.first),
+				"cryptofeed.proxy.default.websocket.pool[3].url=https://ops%40corp:" + TestPools.CANARY + "@"
+						+ id(this.second),
+				"cryptofeed.proxy.default.websocket.health-check.url=http://ops:" + TestPools.CANARY + "@127.0.0.1:"
+						+ URI.create(this.target.baseUrl()).getPort() + "/ping?apikey=" + TestPools.CANARY,
+				"management.endpoints.web.exposure.include=health,proxypool,metrics,env,configprops",
+				"management.endpoint.env.show-values=always", "management.endpoint.configprops.show-values=always");
+
+		String pools = get("/actuator/proxypool");
+		for (String type : List.of("http", "websocket")) {
+			String pool = get("/actuator/proxypool/default/" + type);
+			int members = read(pool, "$.members.length()", Integer.class);
+			assertThat(members).isGreaterThan(3);
+			for (int i = 0; i < members; i++) {
+				get("/actuator/proxypool/default/" + type + "/" + i);
+			}
+		}
+		post("/actuator/proxypool/default/websocket", "check");
+		post("/actuator/proxypool/default/websocket/3", "check");
+		get("/actuator/health");
+		String names = get("/actuator/metrics");
+		for (Object name : read(names, "$.names", List.class)) {
+			get("/actuator/metrics/" + name);
+		}
+		String configprops = get("/actuator/configprops");
+		String env = get("/actuator/env");
+
+		assertThat(pools).doesNotContain("metadata");
+		assertThat(this.bodies).noneMatch((body) -> body.contains("ops@corp") || body.contains("ops%40corp"));
+		assertThat(configprops).contains(labelName);
+		assertThat(env).contains(labelName);
+		assertThat(this.bodies).filteredOn((body) -> body != configprops && body != env)
+			.noneMatch((body) -> body.contains(labelName));
+		assertThat(output.getAll()).doesNotContain("ops@corp", "ops%40corp", labelName);
+		assertNoCanary(context, output);
+	}
+
 	/** Boot checks a group's members at start: one naming the contributor needs it there. */
 	@Test
 	void aHealthGroupNamingTheContributorStopsTheStartWhereItIsOff() {

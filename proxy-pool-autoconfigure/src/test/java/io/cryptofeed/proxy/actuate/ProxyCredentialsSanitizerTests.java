@@ -119,6 +119,16 @@ class ProxyCredentialsSanitizerTests {
 		assertThat(shown(key, "tok-123")).isEqualTo(SanitizableData.SANITIZED_VALUE);
 	}
 
+	/** Labels are free-form: one named as a secret is taken for one, as Boot 2 took such keys. */
+	@ParameterizedTest
+	@CsvSource({ "cryptofeed.proxy.default.http.pool[0].metadata.secret",
+			"cryptofeed.proxy.exchanges.binance.websocket.pool[2].metadata.client-secret",
+			"cryptofeed.proxy.default.http.pool[0].metadata[Credentials]",
+			"cryptofeed.proxy.external-service.metadata.secret", "CRYPTOFEED_PROXY_DEFAULT_HTTP_POOL_0_METADATA_SECRET" })
+	void aMetadataLabelNamedAsASecretIsHidden(String key) {
+		assertThat(shown(key, "s3cret")).isEqualTo(SanitizableData.SANITIZED_VALUE);
+	}
+
 	@Test
 	void settingsWithoutCredentialsAreShownAsTheyAre() {
 		assertThat(shown("cryptofeed.proxy.default.http.url", "http://10.0.0.5:3128")).isEqualTo("http://10.0.0.5:3128");
