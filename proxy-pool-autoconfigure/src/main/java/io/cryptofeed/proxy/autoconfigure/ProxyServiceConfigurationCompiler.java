@@ -146,8 +146,10 @@ final class ProxyServiceConfigurationCompiler {
 						"not an http or https URL",
 						"write the service's base URL, e.g. https://proxy-service.internal:8443"));
 			}
-			else if (uri.getRawUserInfo() != null) {
-				violations.add(new ConfigurationViolation(property, ProxyUrls.mask(withoutQueryOrFragment(value)),
+			// a password's '/', '#' or '?' not percent-encoded cuts its user info short (https://u:12/34@h):
+			// URI then reads user name and digits as host and port; masked up to the last '@' therefore
+			else if (uri.getRawUserInfo() != null || ProxyUrls.userInfoCutShort(uri)) {
+				violations.add(new ConfigurationViolation(property, ProxyUrls.maskedWithoutQuery(value),
 						"credentials in the URL would end up in logs", "remove them and use auth-method with token or api-key"));
 			}
 			else if (uri.getRawQuery() != null || uri.getRawFragment() != null) {

@@ -368,6 +368,14 @@ class ProxyConfigurationValidationTests {
 				arguments("service endpoint with credentials",
 						List.of(SERVICE_ON, SERVICE + ".endpoints=https://u:canary@h:8443"), SERVICE + ".endpoints[0]",
 						"credentials in the URL"),
+				// Java's URI reads the user name and the password's digits as host and port, the rest as path
+				arguments("service endpoint whose password's '/' cut its user info short",
+						List.of(SERVICE_ON, SERVICE + ".endpoints=https://u:2026/canary@h:8443"), SERVICE + ".endpoints[0]",
+						"credentials in the URL"),
+				arguments("mutual TLS over http, the password holding a '/'",
+						List.of(SERVICE_ON, SERVICE + ".endpoints=http://u:2026/canary@h:8080",
+								SERVICE + ".auth-method=mutual-tls", SERVICE + ".key-store=classpath:none.p12"),
+						SERVICE + ".endpoints[0]", "credentials in the URL"),
 				arguments("service endpoint with a key in its query",
 						List.of(SERVICE_ON, SERVICE + ".endpoints=https://h:8443/?api_key=canary"), SERVICE + ".endpoints[0]",
 						"query or fragment"),
@@ -473,8 +481,8 @@ class ProxyConfigurationValidationTests {
 
 	/**
 	 * A password of digits, then a '#' or '?' not percent-encoded: Java's URI reads the user
-	 * name and the digits as host and port, the rest as fragment or query, so the endpoint is
-	 * refused for its query, and the value shown must not stop just before it.
+	 * name and the digits as host and port, the rest as fragment or query; the endpoint is
+	 * refused for its credentials, and the value shown must not stop just before the '@'.
 	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "https://alice:20261122#s3cret@proxy-service.test:8443",
