@@ -504,7 +504,7 @@ final class ConnectAttempt {
 
 	/**
 	 * The connect failed while the application stops, which most likely closed it: the error
-	 * the caller gets, naming the proxy (masked). Neither the member nor the source's proxy is
+	 * the caller gets, naming the proxy (masked), the exchange and the type. Neither the member nor the source's proxy is
 	 * blamed; the lease goes back when the connection ends.
 	 */
 	synchronized ConnectStoppedException stoppedConnect(Throwable cause) {
@@ -512,7 +512,7 @@ final class ConnectAttempt {
 				: (this.chosen != null) ? this.chosen.endpoint() : "no proxy";
 		// the source's proxy is not to hear of it when the connection ends either
 		this.chosen = null;
-		return new ConnectStoppedException(String.valueOf(through), cause);
+		return new ConnectStoppedException(String.valueOf(through), routedExchange(), this.type, cause);
 	}
 
 	/**

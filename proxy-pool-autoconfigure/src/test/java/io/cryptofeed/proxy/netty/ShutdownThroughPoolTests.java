@@ -138,7 +138,7 @@ class ShutdownThroughPoolTests {
 			// other members for a handshake timeout each; failed over while the loops stopped, it
 			// could still reach a second proxy (seen once, on a busy machine)
 			await().atMost(CUT_ENDS).until(session::isDone);
-			assertCutByTheStop(session);
+			assertCutByTheStop(session, ConnectionType.WEBSOCKET);
 			assertThat(accepted()).as("connections to the proxies").isOne();
 			assertThat(threadsNamed("reactor-")).as("event loops started after the close")
 				.filteredOn(Thread::isAlive)
@@ -166,7 +166,7 @@ class ShutdownThroughPoolTests {
 			assertClosesPromptly(context);
 
 			await().atMost(CUT_ENDS).until(request::isDone);
-			assertCutByTheStop(request);
+			assertCutByTheStop(request, ConnectionType.HTTP);
 			assertThat(accepted()).as("connections to the proxies").isOne();
 			blame.assertNone();
 		});
@@ -223,7 +223,7 @@ class ShutdownThroughPoolTests {
 				context.close();
 
 				await().atMost(CUT_ENDS).until(request::isDone);
-				assertCutByTheStop(request);
+				assertCutByTheStop(request, ConnectionType.HTTP);
 				assertThat(accepted()).as("connections to the proxies").isOne();
 			});
 	}
@@ -267,12 +267,15 @@ class ShutdownThroughPoolTests {
 		this.trio.third.fault(Fault.HANG);
 	}
 
-	/** The call failed with the error that says the stop ended it, with no password in it. */
-	private void assertCutByTheStop(CompletableFuture<?> call) {
+	/**
+	 * The call failed with the error that says the stop ended it, naming the exchange (the
+	 * default pool's here) and the type as the other failover errors do, with no password in it.
+	 */
+	private void assertCutByTheStop(CompletableFuture<?> call, ConnectionType type) {
 		Throwable error = call.handle((value, failure) -> failure).join();
 		assertThat(error).as("the call's error").isNotNull();
 		assertThat(error).hasStackTraceContaining(ConnectStoppedException.class.getName())
-			.hasStackTraceContaining("the application is stopping");
+			.hasStackTraceContaining(" for exchange=default type=" + type + " ended while the application is stopping");
 		assertThat(stackTrace(error)).doesNotContain(this.trio.password);
 	}
 
