@@ -98,6 +98,7 @@ abstract class AttemptScope<T> extends Mono<T> {
 		public void onError(Throwable error) {
 			try {
 				this.attempt.endedWith(error);
+				this.attempt.nameFailedBeforeDirect(error);
 			}
 			catch (RuntimeException ex) {
 				// a source's feedback that throws must not keep the error from the caller

@@ -82,6 +82,12 @@ final class ConnectAttempt {
 	 */
 	private ProxyChoice fallback;
 
+	/**
+	 * Whether a try went direct because a chosen proxy had failed: an error after the direct
+	 * connect is up is to name that proxy (see {@link #nameFailedBeforeDirect}).
+	 */
+	private boolean directAfterFailure;
+
 	/** Whether the {@link ProxySource} left a try of this connection to the embedded pools. */
 	private boolean leftToPools;
 
@@ -297,6 +303,7 @@ final class ConnectAttempt {
 		if (this.fallingBack != null) {
 			this.fallingBack.fallingBack();
 			this.fallingBack = null;
+			this.directAfterFailure = this.fallback != null && this.fallback.kind() == ProxyChoice.Kind.DIRECT;
 		}
 		return this.fallback;
 	}
@@ -542,6 +549,18 @@ final class ConnectAttempt {
 				&& !this.stopping.getAsBoolean()) {
 			this.chosen.feedback().failed(elapsed(), error);
 			this.chosen = null;
+		}
+	}
+
+	/**
+	 * The connection ends with this error (as the caller gets it) on a direct try that a failed
+	 * proxy led to: the error names that proxy and its cause as a suppressed exception, as the
+	 * proxy's WARN line does. Only on the error path; nothing for a connection that went through
+	 * a proxy or a member.
+	 */
+	synchronized void nameFailedBeforeDirect(Throwable delivered) {
+		if (this.directAfterFailure && this.current == null && this.chosen == null) {
+			FailedBeforeDirect.addTo(delivered, this.failures);
 		}
 	}
 

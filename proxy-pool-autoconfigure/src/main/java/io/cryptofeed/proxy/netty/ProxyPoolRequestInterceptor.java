@@ -67,6 +67,7 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 		catch (IOException | RuntimeException ex) {
 			try {
 				attempt.endedWith(original(ex));
+				attempt.nameFailedBeforeDirect(ex);
 			}
 			catch (RuntimeException feedbackFailed) {
 				// a source's feedback that throws must not replace the caller's error

@@ -31,6 +31,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.junit.jupiter.api.AutoClose;
 import reactor.core.publisher.Flux;
+import reactor.netty.http.client.HttpClientRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -442,6 +443,34 @@ class ExternalServiceClientTests {
 						(direct) -> assertThat(direct).startsWith("no proxy (direct) -> ")
 							.contains("Connection refused"));
 			}));
+	}
+
+	/**
+	 * The service's proxy refuses, and its answer's policy sends the next attempt direct, which
+	 * connects but gets no answer within the request's own response timeout: the error names the
+	 * proxy that failed first (masked) and why, in a suppressed exception, as the WARN line does,
+	 * where it told of the direct timeout alone.
+	 */
+	@Test
+	void whenTheDirectFallbackTimesOutOnceConnectedTheErrorStillNamesTheServicesProxyThatFailedFirst() {
+		this.fixture.answerWithProxy(60L, "direct_connection");
+		this.fixture.serviceProxy.fault(Fault.REFUSE);
+		run(this.fixture.runner(), (context, client) -> assertThatExceptionOfType(WebClientRequestException.class)
+			.isThrownBy(() -> client.get()
+				.uri(this.fixture.target.baseUrl() + "/delay/5000")
+				.attribute(ProxyAttributes.EXCHANGE, "binance")
+				.httpRequest((request) -> request.<HttpClientRequest>getNativeRequest()
+					.responseTimeout(Duration.ofMillis(300)))
+				.retrieve()
+				.bodyToMono(String.class)
+				.block(Duration.ofSeconds(10)))
+			.withRootCauseInstanceOf(ReadTimeoutException.class)
+			.satisfies((error) -> assertThat(List.of(error.getSuppressed())).map(Throwable::getMessage)
+				.filteredOn((message) -> message != null && message.startsWith("went direct after "))
+				.singleElement()
+				.satisfies((message) -> assertThat(message)
+					.contains(ProxyUrls.mask(this.fixture.serviceProxy.url()) + " -> ", "Connection refused")
+					.doesNotContain(SECRET))));
 	}
 
 	/**
