@@ -122,7 +122,7 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 		if (handedOn == null) {
 			return this.clients
 				.failover(attempt, () -> next.exchange(request),
-						(again) -> Mono.error(described(this.clients.afterStalledAgain(attempt, again))))
+						(again) -> Mono.error(described(this.clients.afterStalledAgain(attempt, again), attempt)))
 				.onErrorMap(ProxyPoolExchangeFilter::ofThePools, (failure) -> new WebClientRequestException(failure,
 						request.method(), request.url(), request.headers()));
 		}
@@ -130,16 +130,16 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 			return Mono.error(new WebClientRequestException(handedOn, request.method(), request.url(),
 					request.headers()));
 		}
-		return Mono.error(described(handedOn));
+		return Mono.error(described(handedOn, attempt));
 	}
 
 	/**
-	 * A request that a response timeout of the pools' ended: WebClient's error takes what the
-	 * timeout ran out on as its message, where it would have none.
+	 * A request that a response timeout (the pools' or the client's own) ended: WebClient's
+	 * error takes what the timeout ran out on as its message, where it would have none.
 	 */
-	private static Throwable described(Throwable error) {
+	private static Throwable described(Throwable error, ConnectAttempt attempt) {
 		if (error instanceof WebClientRequestException failed && failed.getMessage() == null) {
-			String timedOut = ResponseTimedOut.describe(failed.getCause());
+			String timedOut = ResponseTimedOut.describe(failed.getCause(), attempt);
 			if (timedOut != null) {
 				return new ResponseTimeoutRequestException(timedOut, failed);
 			}

@@ -74,7 +74,7 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 				ex.addSuppressed(feedbackFailed);
 			}
 			if (ex instanceof IOException failed) {
-				throw described(failed);
+				throw described(failed, attempt);
 			}
 			throw ex;
 		}
@@ -159,14 +159,15 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 	}
 
 	/**
-	 * A request that a response timeout of the pools' ended: Spring's I/O error takes what the
-	 * timeout ran out on as its message, where it would have none (the timeout has none).
+	 * A request that a response timeout (the pools' or the client's own) ended: Spring's I/O
+	 * error takes what the timeout ran out on as its message, where it would have none (the
+	 * timeout has none).
 	 */
-	private static IOException described(IOException error) {
+	private static IOException described(IOException error, ConnectAttempt attempt) {
 		if (error.getClass() != IOException.class || error.getMessage() != null) {
 			return error;
 		}
-		String timedOut = ResponseTimedOut.describe(error.getCause());
+		String timedOut = ResponseTimedOut.describe(error.getCause(), attempt);
 		if (timedOut == null) {
 			return error;
 		}

@@ -11,7 +11,8 @@ import io.netty.handler.timeout.ReadTimeoutException;
  * exchange and the connection type. Netty's {@code ReadTimeoutException} has no message, and
  * its constructor that takes one trips an assertion of Netty's, so this rides along as its
  * suppressed exception: the timeout stays what callers catch, and where it stood in the cause
- * chain. The WebClient's and the blocking clients' errors take this message as theirs.
+ * chain. The WebClient's and the blocking clients' errors take this message as theirs, and
+ * one naming the carrier for a timeout of the client's own.
  */
 final class ResponseTimedOut extends RuntimeException {
 
@@ -37,8 +38,12 @@ final class ResponseTimedOut extends RuntimeException {
 		return "exchange=" + ((exchange != null) ? LogText.oneLine(exchange) : "(default)") + " type=" + attempt.type();
 	}
 
-	/** What the response timeout in the error's cause chain ran out on, or {@code null}. */
-	static String describe(Throwable error) {
+	/**
+	 * What the response timeout in the error's cause chain ran out on, or {@code null}: a
+	 * timeout of the pools' as it tells; one of the client's own (Boot's read-timeout, a
+	 * responseTimeout set on its HttpClient), which tells nothing, as what carried the request.
+	 */
+	static String describe(Throwable error, ConnectAttempt attempt) {
 		for (Throwable t = error; t != null; t = (t.getCause() != t) ? t.getCause() : null) {
 			if (t instanceof ReadTimeoutException) {
 				for (Throwable suppressed : t.getSuppressed()) {
@@ -46,7 +51,8 @@ final class ResponseTimedOut extends RuntimeException {
 						return described.getMessage();
 					}
 				}
-				return null;
+				return "no answer within the client's own read or response timeout through " + attempt.carrier()
+						+ ": " + exchangeAndType(attempt);
 			}
 		}
 		return null;

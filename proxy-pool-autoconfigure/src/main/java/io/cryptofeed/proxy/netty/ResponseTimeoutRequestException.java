@@ -3,9 +3,10 @@ package io.cryptofeed.proxy.netty;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
 /**
- * A WebClient request that a response timeout of the pools' ended: WebClient's own error,
- * with the same cause (Netty's {@code ReadTimeoutException}), and what the timeout ran out on
- * as its message where WebClient's has none, as that timeout has no message.
+ * A WebClient request that a response timeout (the pools' or the client's own) ended:
+ * WebClient's own error, with the same cause (Netty's {@code ReadTimeoutException}), and what
+ * the timeout ran out on as its message where WebClient's has none, as that timeout has no
+ * message.
  */
 final class ResponseTimeoutRequestException extends WebClientRequestException {
 

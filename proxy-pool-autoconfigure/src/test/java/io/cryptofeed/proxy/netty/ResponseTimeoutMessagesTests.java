@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientRequest;
 
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.web.client.ResourceAccessException;
@@ -70,6 +71,44 @@ class ResponseTimeoutMessagesTests {
 		});
 	}
 
+	/**
+	 * A response timeout the request set on its own HttpClient, shorter than the pool's: Reactor
+	 * Netty's, with no message of its own, so WebClient's error named nothing at all.
+	 */
+	@Test
+	void aWebClientRequestsErrorSaysWhatItsOwnTimeoutRanOutOn() {
+		run((context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			assertThatExceptionOfType(WebClientRequestException.class)
+				.isThrownBy(() -> client.post()
+					.uri(stalling("http"))
+					.attribute(ProxyAttributes.EXCHANGE, "binance")
+					.httpRequest((request) -> request.<HttpClientRequest>getNativeRequest()
+						.responseTimeout(Duration.ofMillis(300)))
+					.retrieve()
+					.bodyToMono(String.class)
+					.block(Duration.ofSeconds(10)))
+				.withCauseExactlyInstanceOf(ReadTimeoutException.class)
+				.satisfies((error) -> assertNamesTheOwnTimeout(error.getMessage()));
+		}, "cryptofeed.proxy.exchanges.binance.http.timeout=10s");
+	}
+
+	/** Boot's read timeout, shorter than the pool's: Spring's I/O error had no message either. */
+	@Test
+	void aRestClientRequestsErrorSaysWhatItsOwnTimeoutRanOutOn() {
+		run((context) -> {
+			RestClient client = context.getBean(RestClient.Builder.class).build();
+			assertThatExceptionOfType(ResourceAccessException.class)
+				.isThrownBy(() -> client.post()
+					.uri(stalling("http"))
+					.attribute(ProxyAttributes.EXCHANGE, "binance")
+					.retrieve()
+					.body(String.class))
+				.withRootCauseExactlyInstanceOf(ReadTimeoutException.class)
+				.satisfies((error) -> assertNamesTheOwnTimeout(error.getMessage()));
+		}, "cryptofeed.proxy.exchanges.binance.http.timeout=10s", "spring.http.clients.read-timeout=300ms");
+	}
+
 	/** No client wraps these: the timeout itself is what the caller gets, its story suppressed in it. */
 	@Test
 	void aWebSocketHandshakesAndAnOwnClientsTimeoutsCarryWhatTimedOut() {
@@ -99,17 +138,25 @@ class ResponseTimeoutMessagesTests {
 			.doesNotContain(SECRET);
 	}
 
+	private void assertNamesTheOwnTimeout(String message) {
+		assertThat(message).isNotNull()
+			.contains("client's own read or response timeout",
+					"through proxy " + ProxyUrls.mask(this.trio.third.url()), "exchange=binance", "type=http")
+			.doesNotContain(SECRET);
+	}
+
 	/** A path the target answers after 3 s, long after the pool's timeout. */
 	private String stalling(String scheme) {
 		return scheme + "://" + this.trio.target.host() + ":" + this.trio.target.port() + "/delay/3000";
 	}
 
-	private void run(java.util.function.Consumer<AssertableApplicationContext> test) {
+	private void run(java.util.function.Consumer<AssertableApplicationContext> test, String... more) {
 		RestClientThroughPoolTests.runner()
 			.withPropertyValues("cryptofeed.proxy.exchanges.binance.http.url=" + this.trio.third.url(),
 					"cryptofeed.proxy.exchanges.binance.http.timeout=300ms",
 					"cryptofeed.proxy.exchanges.binance.websocket.url=" + this.trio.third.url(),
 					"cryptofeed.proxy.exchanges.binance.websocket.timeout=300ms")
+			.withPropertyValues(more)
 			.run(test::accept);
 	}
 
