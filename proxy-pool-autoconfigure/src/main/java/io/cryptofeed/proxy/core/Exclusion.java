@@ -11,7 +11,8 @@ public interface Exclusion {
 
 	/**
 	 * Whether the connection selecting has already tried another member, so that this
-	 * selection is a failover; an exclusion that wraps another answers for the one it wraps.
+	 * selection is a failover; an exclusion that wraps another answers for the one it wraps,
+	 * unless its caller counts the failover itself ({@link ProxyPool#failedOver}).
 	 */
 	default boolean failover() {
 		return false;

@@ -232,6 +232,15 @@ public final class ProxyPool {
 	}
 
 	/**
+	 * A selection for a connection that had already tried another member, made with an
+	 * exclusion that does not say so (one a caller selects with again when it gives back the
+	 * lease it got): counted as {@link #select} counts one that does.
+	 */
+	public void failedOver() {
+		this.failovers.increment();
+	}
+
+	/**
 	 * Sets a member aside for a reason, or clears that reason.
 	 * @return whether the member's availability changed
 	 */

@@ -79,20 +79,9 @@ public final class ExchangeLimits {
 		if (budget == null && !stillCooling(now)) {
 			return pool.select(exclusion);
 		}
-		Exclusion resting = new Exclusion() {
-
-			@Override
-			public boolean excludes(PoolMember member) {
-				return exclusion.excludes(member) || rests(member, budget, now);
-			}
-
-			@Override
-			public boolean failover() {
-				// the pool counts failovers: it must still see one through this wrapper
-				return exclusion.failover();
-			}
-
-		};
+		// no failover for the pool to count: a lease lost to a racing spend is selected again,
+		// so the failover is counted here, once, for the lease kept
+		Exclusion resting = (member) -> exclusion.excludes(member) || rests(member, budget, now);
 		// each lost race for a last use marks that member spent, so this ends within the pool's size
 		for (int round = 0; round <= pool.members().size(); round++) {
 			Lease lease;
@@ -103,6 +92,9 @@ public final class ExchangeLimits {
 				throw restingOr(ex, pool, exclusion, budget, now);
 			}
 			if (budget == null || spend(lease, pool, now)) {
+				if (exclusion.failover()) {
+					pool.failedOver();
+				}
 				return lease;
 			}
 			lease.release();

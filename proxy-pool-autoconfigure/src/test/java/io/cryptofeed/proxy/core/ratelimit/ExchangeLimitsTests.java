@@ -21,6 +21,7 @@ import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.PoolSpec;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.SelectionStrategy;
 import io.cryptofeed.proxy.core.TestClock;
 import io.cryptofeed.proxy.core.TriedMembers;
 import io.cryptofeed.proxy.core.Unavailability;
@@ -89,6 +90,47 @@ class ExchangeLimitsTests {
 		lease.release();
 		assertThat(binance.select(this.pool, Exclusion.NONE).release()).isTrue();
 		assertThat(this.pool.failovers()).isEqualTo(1);
+	}
+
+	/**
+	 * A failover that loses the race for a member's last use selects again: still one failover.
+	 * The racing connect spends that use from inside the strategy, between the losing
+	 * selection's pick and its spend, so the race is lost every time.
+	 */
+	@Test
+	void aFailoverThatLosesTheRaceForALastUseCountsOnce() {
+		this.limits = limits(new RateLimitPolicy(Set.of(429), Set.of(), Duration.ofSeconds(1), Duration.ofSeconds(1),
+				Duration.ofHours(1), false, new Budget(1, Duration.ofMinutes(1)), null));
+		ExchangeLimits binance = this.limits.forExchange("binance");
+		PoolMember[] contested = new PoolMember[1];
+		ProxyPool[] racedIn = new ProxyPool[1];
+		SelectionStrategy racing = (candidates) -> (exclusion) -> {
+			PoolMember pick = null;
+			for (PoolMember candidate : candidates) {
+				if (!exclusion.excludes(candidate)) {
+					pick = candidate;
+					break;
+				}
+			}
+			if (pick != null && contested[0] == null) {
+				contested[0] = pick;
+				// another connect, no failover, takes the last use of the member picked
+				Lease other = binance.select(racedIn[0], (member) -> member != contested[0]);
+				assertThat(other.member()).isSameAs(pick);
+			}
+			return pick;
+		};
+		ProxyPool pool = Members.pool(Members.count(3), racing);
+		racedIn[0] = pool;
+		PoolMember first = pool.members().get(0);
+		TriedMembers tried = new TriedMembers();
+		tried.add(first);
+
+		Lease lease = binance.select(pool, tried);
+
+		assertThat(contested[0]).isSameAs(pool.members().get(1));
+		assertThat(lease.member()).isSameAs(pool.members().get(2));
+		assertThat(pool.failovers()).isEqualTo(1);
 	}
 
 	@Test
