@@ -127,7 +127,7 @@ abstract class AttemptScope<T> extends Mono<T> {
 		@Override
 		public void cancel() {
 			this.upstream.cancel();
-			this.attempt.releaseAll();
+			this.attempt.cancelled();
 		}
 
 	}

@@ -24,6 +24,7 @@ import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicy;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.concurrent.Future;
 
 /**
  * The proxy side of one logical connection (a request or a WebSocket session) across its
@@ -108,6 +109,13 @@ final class ConnectAttempt {
 
 	/** Nanoseconds from the start of the current try until its request was sent, or -1 before. */
 	private long sentAfter = -1;
+
+	/**
+	 * The proxy's handshake of the current try's new tunnel, when its request was sent before
+	 * the tunnel was up: the request waits in the proxy's handler, and has not left until this
+	 * succeeds. {@code null} otherwise.
+	 */
+	private Future<?> tunnelOpening;
 
 	/** Whether the exchange's last answer put the current member to rest. */
 	private boolean cooledDown;
@@ -265,6 +273,7 @@ final class ConnectAttempt {
 		this.answered = false;
 		this.currentSince = System.nanoTime();
 		this.sentAfter = -1;
+		this.tunnelOpening = null;
 		this.tried.add(lease.member());
 		if (this.firstLease == null) {
 			this.firstLease = lease;
@@ -292,6 +301,7 @@ final class ConnectAttempt {
 		this.answered = false;
 		this.currentSince = System.nanoTime();
 		this.sentAfter = -1;
+		this.tunnelOpening = null;
 		this.chosenTried++;
 	}
 
@@ -358,6 +368,14 @@ final class ConnectAttempt {
 	synchronized PoolMember requestSent() {
 		this.sentAfter = System.nanoTime() - this.currentSince;
 		return current();
+	}
+
+	/**
+	 * The request was sent on a connection whose proxy has not opened the tunnel yet: it waits
+	 * in the proxy's handler until the handshake succeeds. Only a new tunnel's first request.
+	 */
+	synchronized void sentBeforeTunnel(Future<?> handshake) {
+		this.tunnelOpening = handshake;
 	}
 
 	/**
@@ -734,6 +752,23 @@ final class ConnectAttempt {
 		if (this.moreLeases != null) {
 			this.moreLeases.forEach(Lease::release);
 		}
+	}
+
+	/**
+	 * The caller cancelled the connection: releases every lease as {@link #releaseAll} does,
+	 * and gives back the budget use of the current member when its request was not sent yet
+	 * (its connect or tunnel still under way), since the exchange never saw it.
+	 */
+	synchronized void cancelled() {
+		if (!this.ended && this.current != null && !requestLeft()) {
+			this.limits.refund(this.current);
+		}
+		releaseAll();
+	}
+
+	/** Whether the current try's request was written through an open tunnel. */
+	private boolean requestLeft() {
+		return this.sentAfter >= 0 && (this.tunnelOpening == null || this.tunnelOpening.isSuccess());
 	}
 
 	/** How long connecting took: until the request was sent, or until now before that. */

@@ -85,7 +85,7 @@ final class OwnConnectLeases implements CoreSubscriber<Connection>, Subscription
 	public void cancel() {
 		this.upstream.cancel();
 		if (!this.heldBySession) {
-			this.attempt.releaseAll();
+			this.attempt.cancelled();
 		}
 	}
 

@@ -48,7 +48,8 @@ final class ResponseTimeoutHandler extends ChannelInboundHandlerAdapter {
 	 * A request was sent on the channel: its answer must start, and keep coming, within the
 	 * timeout. The channel's handler is added (before the HTTP codec, so every read counts)
 	 * the first time. On a channel whose proxy has not opened its tunnel yet, the timeout starts
-	 * once the tunnel is up, since the request is only written then.
+	 * once the tunnel is up, since the request is only written then; the attempt hears of it,
+	 * since a cancel before then sent nothing.
 	 */
 	static void arm(Channel channel, Duration timeout, ConnectAttempt attempt) {
 		ResponseTimeoutHandler handler = channel.attr(KEY).get();
@@ -59,6 +60,7 @@ final class ResponseTimeoutHandler extends ChannelInboundHandlerAdapter {
 			if (proxy != null && !proxy.isConnected()) {
 				// the request waits in the proxy's handler until the tunnel is up, and the proxy's
 				// handshake has its own timeout: the answer is waited for from then on
+				attempt.sentBeforeTunnel(proxy.connectFuture());
 				proxy.connectFuture().addListener((tunnel) -> {
 					if (tunnel.isSuccess() && channel.isActive()) {
 						arm(channel, timeout, attempt);

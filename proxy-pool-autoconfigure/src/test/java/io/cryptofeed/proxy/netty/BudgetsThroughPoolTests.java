@@ -118,6 +118,58 @@ class BudgetsThroughPoolTests {
 			});
 	}
 
+	/**
+	 * A request cancelled before it was sent (its proxy had not answered the CONNECT yet)
+	 * never reached the exchange: its use goes back, or a burst of cancelled requests would
+	 * spend a healthy member's budget and rest it.
+	 */
+	@Test
+	void aRequestCancelledBeforeItWasSentGivesItsBudgetUseBack() {
+		RateLimitTestSupport.runner(this.clock)
+			.withPropertyValues(TransportTestSupport.pool("default.http", this.trio.first.url()))
+			.withPropertyValues("cryptofeed.proxy.exchanges.coinbase.http.budget.max-requests=1",
+					"cryptofeed.proxy.exchanges.coinbase.http.budget.window=1m")
+			.run((context) -> {
+				WebClient client = context.getBean(WebClient.Builder.class).build();
+				PoolMember member = context.getBean(ProxyPools.class)
+					.resolve(null, ConnectionType.HTTP)
+					.orElseThrow()
+					.members()
+					.get(0);
+				RateLimits limits = context.getBean(RateLimits.class);
+				this.trio.first.fault(Fault.HOLD);
+				for (int i = 0; i < 3; i++) {
+					int accepted = this.trio.first.accepted();
+					Disposable request = client.get()
+						.uri(this.trio.target.baseUrl() + "/whoami")
+						.attribute(ProxyAttributes.EXCHANGE, "coinbase")
+						.retrieve()
+						.bodyToMono(String.class)
+						.subscribe();
+					// the lease and its use are taken before the proxy sees the connect
+					await().atMost(Duration.ofSeconds(10)).until(() -> this.trio.first.accepted() > accepted);
+					assertThat(limits.stateOf(member).get("coinbase").budgetTokens()).isZero();
+					request.dispose();
+					assertThat(limits.stateOf(member).get("coinbase").budgetTokens()).isOne();
+					assertThat(member.activeLeases()).isZero();
+				}
+				// one that reached the exchange through its new tunnel keeps its use, cancelled or not
+				this.trio.first.fault(Fault.NONE);
+				Disposable reached = client.get()
+					.uri(this.trio.target.baseUrl() + "/delay/30000")
+					.attribute(ProxyAttributes.EXCHANGE, "coinbase")
+					.retrieve()
+					.bodyToMono(String.class)
+					.subscribe();
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> this.trio.target.requestsByPeer().containsKey("127.0.0.51"));
+				reached.dispose();
+				assertThat(limits.stateOf(member).get("coinbase").budgetTokens()).isZero();
+				this.clock.advance(Duration.ofMinutes(1));
+				assertThat(whoami(client, "coinbase")).isEqualTo("127.0.0.51");
+			});
+	}
+
 	private String whoami(WebClient client, String exchange) {
 		return client.get()
 			.uri(this.trio.target.baseUrl() + "/whoami")
