@@ -55,6 +55,10 @@ public final class HttpConnectProxy extends AbstractTestProxy {
 		if (head == null) {
 			return null;
 		}
+		if ("CONNECT".equals(head.method())) {
+			// asked for, whatever the answer: a 407 or 500, or none (HANG, RESET) all follow the ask
+			requested(head.target());
+		}
 		switch (fault.kind()) {
 			case HANG -> {
 				hang(input);
@@ -86,7 +90,6 @@ public final class HttpConnectProxy extends AbstractTestProxy {
 			return null;
 		}
 		Authority authority = Authority.parse(head.target());
-		requested(head.target());
 		if (authority == null) {
 			respond(output, 400, "Bad Request", "");
 			return null;

@@ -51,7 +51,10 @@ public interface TestProxy extends AutoCloseable {
 	/**
 	 * The targets clients asked this proxy for, as they sent them, in order: {@code host:port}
 	 * with a host name when the client left resolving the name to the proxy (remote DNS), or
-	 * an address when it resolved the name itself.
+	 * an address when it resolved the name itself. Listed whatever the proxy answered: an HTTP
+	 * CONNECT refused with 407 or 500, or left unanswered by a fault, is too (no tunnel is
+	 * counted for it). Only what the proxy read: a frozen proxy reads nothing, and a SOCKS5
+	 * client sends its target only after its greeting and authentication passed.
 	 */
 	List<String> requestedTargets();
 

@@ -243,6 +243,8 @@ class FaultTests {
 				socket.setSoTimeout(SHORT_TIMEOUT_MILLIS);
 				assertThatExceptionOfType(SocketTimeoutException.class).isThrownBy(() -> ProxyClient.read(socket));
 			}
+			// a frozen proxy reads nothing: the new connection's target is not among those asked for
+			assertThat(proxy.requestedTargets()).hasSize(1);
 
 			proxy.fault(Fault.NONE);
 			// the request the freeze held reaches the target, and its answer comes back
@@ -333,6 +335,9 @@ class FaultTests {
 
 		assertThat(response.status()).isEqualTo(407);
 		assertThat(response.header("Proxy-Authenticate")).startsWith("Basic ");
+		// the client asked for its target; the proxy opened no tunnel to it
+		assertThat(proxy.requestedTargets()).containsExactly(target.host() + ":" + target.port());
+		assertThat(proxy.tunnels()).isZero();
 		proxy.fault(Fault.NONE);
 		assertThat(connect(proxy).status()).isEqualTo(200);
 	}
@@ -344,6 +349,7 @@ class FaultTests {
 
 		assertThat(connect(proxy).status()).isEqualTo(500);
 		assertThat(proxy.tunnels()).isZero();
+		assertThat(proxy.requestedTargets()).containsExactly(target.host() + ":" + target.port());
 		proxy.fault(Fault.NONE);
 		assertThat(connect(proxy).status()).isEqualTo(200);
 		assertThat(proxy.tunnels()).isEqualTo(1);

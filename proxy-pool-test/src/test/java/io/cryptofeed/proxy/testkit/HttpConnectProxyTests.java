@@ -178,6 +178,9 @@ class HttpConnectProxyTests {
 		assertThat(connect(proxy, "alice", "wrong").status()).isEqualTo(407);
 		assertThat(connect(proxy, "mallory", "s3cret").status()).isEqualTo(407);
 		assertThat(proxy.tunnels()).isZero();
+		// each asked for its target, refused or not
+		assertThat(proxy.requestedTargets()).containsExactly(target.host() + ":" + target.port(),
+				target.host() + ":" + target.port());
 		assertThat(proxy.accepted()).isEqualTo(2);
 	}
 
