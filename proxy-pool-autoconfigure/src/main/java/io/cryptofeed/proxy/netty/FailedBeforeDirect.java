@@ -20,9 +20,11 @@ final class FailedBeforeDirect extends Exception {
 	 * Adds one to the error the caller gets, unless that error names the proxies already or has
 	 * no stack trace: such an error may be one instance shared by every connection (as some of
 	 * Netty's and Reactor Netty's are), and must not carry one connection's proxies to the next.
+	 * A timeout the pools raised for this connection (a WebSocket's direct handshake timeout)
+	 * has none either, but is made afresh for it, so it takes one.
 	 */
 	static void addTo(Throwable delivered, List<String> failures) {
-		if (failures == null || delivered.getStackTrace().length == 0) {
+		if (failures == null || (delivered.getStackTrace().length == 0 && !ResponseTimedOut.madeFor(delivered))) {
 			return;
 		}
 		for (Throwable t = delivered; t != null; t = t.getCause()) {

@@ -32,6 +32,21 @@ final class ResponseTimedOut extends RuntimeException {
 		return timeout;
 	}
 
+	/**
+	 * Whether the error is a timeout {@link #readTimeout} made for one request, which no other
+	 * request shares, unlike Netty's own {@code ReadTimeoutException.INSTANCE}.
+	 */
+	static boolean madeFor(Throwable error) {
+		if (error instanceof ReadTimeoutException) {
+			for (Throwable suppressed : error.getSuppressed()) {
+				if (suppressed instanceof ResponseTimedOut) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
 	/** The request's exchange and connection type, as the errors of the pools name them. */
 	static String exchangeAndType(ConnectAttempt attempt) {
 		String exchange = attempt.routedExchange();

@@ -2,6 +2,7 @@ package io.cryptofeed.proxy.service;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -478,6 +479,48 @@ class ExternalServiceClientTests {
 	 * response timeout does, and a GET is then sent once more as the answer's policy says
 	 * (here direct, where no pool's timeout applies).
 	 */
+	/**
+	 * As above for a WebSocket: the service's proxy refuses, the policy sends the session
+	 * direct, and the target never answers the upgrade within the direct handshake timeout. The
+	 * timeout Netty raises has no stack trace, which the note used to take for a shared instance
+	 * and skip: the session's error named the timeout alone.
+	 */
+	@Test
+	void whenAWebSocketsDirectFallbackHandshakeTimesOutTheErrorStillNamesTheServicesProxyThatFailedFirst() {
+		this.fixture.answerWithProxy(60L, "direct_connection");
+		this.fixture.serviceProxy.fault(Fault.REFUSE);
+		run(this.fixture.runner()
+			.withPropertyValues("cryptofeed.proxy.websocket-client.direct-handshake-timeout=300ms"),
+				(context, client) -> {
+					WebSocketClient sockets = context.getBean(WebSocketClient.class);
+					// the target answers this upgrade after 5 s, long after the direct handshake's timeout
+					URI unanswered = URI.create("ws://" + this.fixture.target.host() + ":"
+							+ this.fixture.target.port() + "/delay/5000");
+					assertThatExceptionOfType(Exception.class)
+						.isThrownBy(() -> sockets.execute(unanswered, (session) -> session.receive().then())
+							.contextWrite((c) -> c.put(ProxyAttributes.EXCHANGE, "okx"))
+							.block(Duration.ofSeconds(10)))
+						.satisfies((error) -> assertThat(NestedExceptionUtils.getMostSpecificCause(error))
+							.isInstanceOf(ReadTimeoutException.class))
+						.satisfies((error) -> assertThat(suppressedInChain(error)).map(Throwable::getMessage)
+							.filteredOn((message) -> message != null && message.startsWith("went direct after "))
+							.singleElement()
+							.satisfies((message) -> assertThat(message)
+								.contains(ProxyUrls.mask(this.fixture.serviceProxy.url()) + " -> ",
+										"Connection refused")
+								.doesNotContain(SECRET)));
+				});
+	}
+
+	/** The suppressed exceptions of the error and of each of its causes. */
+	private static List<Throwable> suppressedInChain(Throwable error) {
+		List<Throwable> suppressed = new ArrayList<>();
+		for (Throwable t = error; t != null; t = (t.getCause() != t) ? t.getCause() : null) {
+			suppressed.addAll(List.of(t.getSuppressed()));
+		}
+		return suppressed;
+	}
+
 	@Test
 	void aGetStalledThroughTheServicesProxyIsSentOnceMoreAfterItsResponseTimeout() {
 		this.fixture.answerWithProxy(60L, "direct_connection");
