@@ -99,12 +99,17 @@ final class ConnectFailures {
 	}
 
 	/**
-	 * No answer came within the response timeout: the proxy stalls, or the exchange is that
-	 * slow. The pending-acquire timeout is a TimeoutException too, but no answer was awaited.
+	 * No answer came within the pools' response timeout, or the pools cut the request through a
+	 * member that failed: the proxy stalls, or the exchange is that slow. A timeout of the
+	 * client's own (Boot's read-timeout, a responseTimeout set on its HttpClient, Reactor
+	 * Netty's shared ReadTimeoutException) is the caller's deadline, not a stall: the pools' own
+	 * timeout tells stalls, and a target slower than the caller's patience says nothing of the
+	 * proxy. The pending-acquire timeout is a TimeoutException too, but no answer was awaited.
 	 */
 	private static boolean responseTimedOut(Throwable error) {
 		Throwable timeout = firstOf(error, ReadTimeoutException.class, TimeoutException.class);
-		return timeout != null && !(timeout instanceof PoolAcquireTimeoutException);
+		return (timeout instanceof ReadTimeoutException) ? ResponseTimedOut.madeFor(timeout)
+				: timeout != null && !(timeout instanceof PoolAcquireTimeoutException);
 	}
 
 	/** The error or the first of its causes that is one of the kinds, or {@code null}. */

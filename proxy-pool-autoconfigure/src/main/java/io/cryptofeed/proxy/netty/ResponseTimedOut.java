@@ -21,14 +21,16 @@ final class ResponseTimedOut extends RuntimeException {
 		super(message, null, false, false);
 	}
 
-	/** A new timeout for one request, so that what it ran out on can ride along. */
+	/**
+	 * A new timeout for one request, so that what it ran out on can ride along; that it does
+	 * is also what tells the pools' timeout from one of the client's own ({@link #madeFor}).
+	 */
 	static ReadTimeoutException readTimeout(long timeoutNanos, ConnectAttempt attempt) {
 		ReadTimeoutException timeout = new ReadTimeoutException();
-		if (attempt != null) {
-			timeout.addSuppressed(new ResponseTimedOut("no answer within the response timeout of "
-					+ Durations.format(Duration.ofNanos(timeoutNanos)) + " through " + attempt.carrier() + ": "
-					+ exchangeAndType(attempt)));
-		}
+		String timeoutText = Durations.format(Duration.ofNanos(timeoutNanos));
+		timeout.addSuppressed(new ResponseTimedOut((attempt != null) ? "no answer within the response timeout of "
+				+ timeoutText + " through " + attempt.carrier() + ": " + exchangeAndType(attempt)
+				: "no answer within the response timeout of " + timeoutText));
 		return timeout;
 	}
 

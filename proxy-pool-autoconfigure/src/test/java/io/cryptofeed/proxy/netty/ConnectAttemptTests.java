@@ -216,7 +216,7 @@ class ConnectAttemptTests {
 		ConnectAttempt attempt = blamingAttempt();
 		ProxyPool pool = attempt.route(this.pools, () -> "exchange.example");
 		PoolMember stalling = attempt.select(pool).member();
-		assertThat(attempt.stalledBeforeAnswer(ReadTimeoutException.INSTANCE, 3)).as("the other member may take it")
+		assertThat(attempt.stalledBeforeAnswer(poolsTimeout(), 3)).as("the other member may take it")
 			.isTrue();
 		assertThat(this.blamed).as("the exchange may be what is slow").isEmpty();
 
@@ -231,7 +231,7 @@ class ConnectAttemptTests {
 		ConnectAttempt bothSlow = blamingAttempt();
 		ProxyPool pool = bothSlow.route(this.pools, () -> "exchange.example");
 		bothSlow.select(pool);
-		assertThat(bothSlow.stalledBeforeAnswer(ReadTimeoutException.INSTANCE, 3)).isTrue();
+		assertThat(bothSlow.stalledBeforeAnswer(poolsTimeout(), 3)).isTrue();
 		bothSlow.select(pool);
 		bothSlow.releaseAll();
 		assertThat(bothSlow.failures()).singleElement().asString().contains("ReadTimeoutException");
@@ -239,7 +239,7 @@ class ConnectAttemptTests {
 		ConnectAttempt troubled = blamingAttempt();
 		troubled.route(this.pools, () -> "exchange.example");
 		troubled.select(pool);
-		assertThat(troubled.stalledBeforeAnswer(ReadTimeoutException.INSTANCE, 3)).isTrue();
+		assertThat(troubled.stalledBeforeAnswer(poolsTimeout(), 3)).isTrue();
 		troubled.select(pool);
 		troubled.responded(504, EmptyHttpHeaders.INSTANCE);
 		troubled.releaseAll();
@@ -247,12 +247,35 @@ class ConnectAttemptTests {
 		assertThat(this.blamed).isEmpty();
 	}
 
+	/**
+	 * A timeout of the client's own (Reactor Netty's shared one: Boot's read-timeout, a
+	 * responseTimeout of the application's) is the caller's deadline: not sent again, and
+	 * blamed on no member, even where nothing else would tell.
+	 */
+	@Test
+	void aTimeoutOfTheClientsOwnIsNeitherRetriedNorBlamed() {
+		ConnectAttempt retriable = blamingAttempt();
+		ProxyPool pool = retriable.route(this.pools, () -> "exchange.example");
+		retriable.select(pool);
+		assertThat(retriable.stalledBeforeAnswer(ReadTimeoutException.INSTANCE, 3)).isFalse();
+		retriable.releaseAll();
+
+		ConnectAttempt lastAllowed = blamingAttempt();
+		lastAllowed.route(this.pools, () -> "exchange.example");
+		lastAllowed.select(pool);
+		assertThat(lastAllowed.stalledBeforeAnswer(ReadTimeoutException.INSTANCE, 1)).isFalse();
+		lastAllowed.releaseAll();
+
+		assertThat(this.blamed).isEmpty();
+		assertThat(retriable.failures()).isEmpty();
+	}
+
 	@Test
 	void aResponseTimeoutNoOtherMemberCanRetryIsBlamedAtOnce() {
 		ConnectAttempt lastAllowed = blamingAttempt();
 		ProxyPool pool = lastAllowed.route(this.pools, () -> "exchange.example");
 		PoolMember alone = lastAllowed.select(pool).member();
-		assertThat(lastAllowed.stalledBeforeAnswer(ReadTimeoutException.INSTANCE, 1)).isFalse();
+		assertThat(lastAllowed.stalledBeforeAnswer(poolsTimeout(), 1)).isFalse();
 		lastAllowed.releaseAll();
 		assertThat(this.blamed).containsExactly(alone);
 
@@ -261,7 +284,7 @@ class ConnectAttemptTests {
 		ConnectAttempt otherSetAside = blamingAttempt();
 		otherSetAside.route(this.pools, () -> "exchange.example");
 		PoolMember first = otherSetAside.select(pool).member();
-		assertThat(otherSetAside.stalledBeforeAnswer(ReadTimeoutException.INSTANCE, 3)).isTrue();
+		assertThat(otherSetAside.stalledBeforeAnswer(poolsTimeout(), 3)).isTrue();
 		PoolMember other = pool.members().stream().filter((m) -> m != first).findFirst().orElseThrow();
 		pool.setUnavailable(other, Unavailability.UNHEALTHY, true);
 		assertThatExceptionOfType(NoProxyAvailableException.class).isThrownBy(() -> otherSetAside.select(pool));
@@ -307,7 +330,7 @@ class ConnectAttemptTests {
 		ProxyPool pool = answered.route(this.pools, () -> "exchange.example");
 		PoolMember carrying = answered.select(pool).member();
 		answered.responded(200, EmptyHttpHeaders.INSTANCE);
-		assertThat(answered.stalledBeforeAnswer(ReadTimeoutException.INSTANCE, 3))
+		assertThat(answered.stalledBeforeAnswer(poolsTimeout(), 3))
 			.as("the body stalled after the exchange answered: the request was served")
 			.isFalse();
 
@@ -418,6 +441,11 @@ class ConnectAttemptTests {
 	}
 
 	/** An attempt whose breakers' failures land in {@link #blamed}. */
+	/** A response timeout of the pools', as their handler raises it for one request. */
+	private static ReadTimeoutException poolsTimeout() {
+		return ResponseTimedOut.readTimeout(Duration.ofSeconds(30).toNanos(), null);
+	}
+
 	private ConnectAttempt blamingAttempt() {
 		ProxyOutcomes breakers = new ProxyOutcomes() {
 
@@ -466,7 +494,7 @@ class ConnectAttemptTests {
 		for (int i = 0; i < 2 * 1024; i++) {
 			limits.forExchange("named" + i);
 		}
-		assertThat(slow.stalledBeforeAnswer(ReadTimeoutException.INSTANCE, 3)).isTrue();
+		assertThat(slow.stalledBeforeAnswer(poolsTimeout(), 3)).isTrue();
 		PoolMember failover = slow.select(pool).member();
 		assertThat(failover).isNotSameAs(stalled);
 

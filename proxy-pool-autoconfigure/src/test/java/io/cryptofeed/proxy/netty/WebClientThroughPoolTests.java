@@ -1098,6 +1098,34 @@ class WebClientThroughPoolTests {
 		}, "cryptofeed.proxy.direct-hosts=localhost");
 	}
 
+	/**
+	 * A response timeout the caller set on the request, shorter than the pool's, is the caller's
+	 * deadline: the GET it ends is not sent again through another member (which would wait as
+	 * long once more), and no member is blamed, since a target slower than the caller's patience
+	 * says nothing of the proxy. With one attempt allowed, the lone stall was blamed.
+	 */
+	@ParameterizedTest(name = "max-attempts {0}")
+	@ValueSource(ints = { 3, 1 })
+	void aGetEndedByTheCallersOwnResponseTimeoutIsNeitherSentAgainNorBlamed(int maxAttempts) {
+		runWithPool((context, client) -> {
+			assertThatExceptionOfType(WebClientRequestException.class).isThrownBy(() -> client.get()
+				.uri(this.target.baseUrl() + "/delay/5000")
+				.httpRequest((request) -> request.<reactor.netty.http.client.HttpClientRequest>getNativeRequest()
+					.responseTimeout(Duration.ofMillis(300)))
+				.retrieve()
+				.bodyToMono(String.class)
+				.block(Duration.ofSeconds(10))).withCauseInstanceOf(io.netty.handler.timeout.ReadTimeoutException.class);
+			assertThat(this.trio.tunnels()).as("tunnels opened").isOne();
+			MemberCircuitBreakers breakers = context.getBean(MemberCircuitBreakers.class);
+			assertThat(pool(context).members()).allSatisfy((member) -> {
+				assertThat(breakers.breakerOf(member).getMetrics().getNumberOfFailedCalls()).isZero();
+				assertThat(member.isAvailable()).isTrue();
+				assertThat(member.activeLeases()).isZero();
+			});
+			assertThat(this.target.requestsByPeer().values()).containsExactly(1);
+		}, "cryptofeed.proxy.default.http.timeout=10s", "cryptofeed.proxy.failover.max-attempts=" + maxAttempts);
+	}
+
 	private void runWithPool(ContextCallback callback, String... extra) {
 		String[] pool = this.trio.pool("default.http");
 		ApplicationContextRunner runner = TransportTestSupport.runner().withPropertyValues(pool);

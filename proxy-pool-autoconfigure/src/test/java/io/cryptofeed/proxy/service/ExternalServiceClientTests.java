@@ -539,6 +539,37 @@ class ExternalServiceClientTests {
 		});
 	}
 
+	/**
+	 * A GET through the service's proxy that the caller's own response timeout ends, well before
+	 * the pool's: the caller's deadline, not the proxy's stall. It is not sent again (direct, by
+	 * the policy), and the service hears no failure of its proxy, only the next request's tunnel.
+	 */
+	@Test
+	void aGetTheCallersOwnTimeoutEndsThroughTheServicesProxyIsNeitherSentAgainNorReportedFailed() {
+		this.fixture.answerWithProxy(60L, "direct_connection");
+		run(this.fixture.runner().withPropertyValues("cryptofeed.proxy.default.http.timeout=10s"),
+				(context, client) -> {
+					assertThatExceptionOfType(WebClientRequestException.class).isThrownBy(() -> client.get()
+						.uri(this.fixture.target.baseUrl() + "/delay/5000")
+						.attribute(ProxyAttributes.EXCHANGE, "binance")
+						.httpRequest((request) -> request.<HttpClientRequest>getNativeRequest()
+							.responseTimeout(Duration.ofMillis(300)))
+						.retrieve()
+						.bodyToMono(String.class)
+						.block(Duration.ofSeconds(10))).withRootCauseInstanceOf(ReadTimeoutException.class);
+					assertThat(context.getBean(ProxyPoolHttpClients.class)
+						.directRoutes()
+						.count(ConnectionType.HTTP, DirectRoutes.Reason.SERVICE)).as("sent again direct")
+						.isZero();
+					assertThat(this.fixture.whoami(client)).isEqualTo(SERVICE_PEER);
+					await().atMost(Duration.ofSeconds(5))
+						.untilAsserted(() -> assertThat(this.fixture.feedback()).isNotEmpty());
+					assertThat(this.fixture.feedback()).allSatisfy((report) -> assertThat(
+							(Boolean) JsonPath.read(report.getBodyAsString(), "$.success"))
+						.isTrue());
+				});
+	}
+
 	@Test
 	void aStalledWebSocketHandshakeThroughTheServicesProxyGetsTheResolvedPoolsTimeout() {
 		this.fixture.answerWithProxy(60L, "direct_connection");
