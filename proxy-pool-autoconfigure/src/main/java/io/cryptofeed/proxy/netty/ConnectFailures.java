@@ -3,7 +3,6 @@ package io.cryptofeed.proxy.netty;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.net.UnknownHostException;
-import java.util.concurrent.TimeoutException;
 
 import io.cryptofeed.proxy.core.NoProxyAvailableException;
 import io.netty.channel.unix.Errors;
@@ -101,15 +100,14 @@ final class ConnectFailures {
 	/**
 	 * No answer came within the pools' response timeout, or the pools cut the request through a
 	 * member that failed: the proxy stalls, or the exchange is that slow. A timeout of the
-	 * client's own (Boot's read-timeout, a responseTimeout set on its HttpClient, Reactor
-	 * Netty's shared ReadTimeoutException) is the caller's deadline, not a stall: the pools' own
-	 * timeout tells stalls, and a target slower than the caller's patience says nothing of the
-	 * proxy. The pending-acquire timeout is a TimeoutException too, but no answer was awaited.
+	 * application's own (Boot's read-timeout or a responseTimeout on its HttpClient, which raise
+	 * Reactor Netty's shared ReadTimeoutException; a filter's {@code timeout(...)}) is the
+	 * caller's deadline, not a stall: the pools' own timeout tells stalls, and a target slower
+	 * than the caller's patience says nothing of the proxy.
 	 */
 	private static boolean responseTimedOut(Throwable error) {
-		Throwable timeout = firstOf(error, ReadTimeoutException.class, TimeoutException.class);
-		return (timeout instanceof ReadTimeoutException) ? ResponseTimedOut.madeFor(timeout)
-				: timeout != null && !(timeout instanceof PoolAcquireTimeoutException);
+		Throwable timeout = firstOf(error, ReadTimeoutException.class, ProxyStalledException.class);
+		return timeout instanceof ProxyStalledException || (timeout != null && ResponseTimedOut.madeFor(timeout));
 	}
 
 	/** The error or the first of its causes that is one of the kinds, or {@code null}. */

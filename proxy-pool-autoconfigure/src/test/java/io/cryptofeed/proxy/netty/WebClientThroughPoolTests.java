@@ -1126,6 +1126,33 @@ class WebClientThroughPoolTests {
 		}, "cryptofeed.proxy.default.http.timeout=10s", "cryptofeed.proxy.failover.max-attempts=" + maxAttempts);
 	}
 
+	/**
+	 * A filter of the application's, inside the pools', that gives the exchange a deadline of
+	 * its own ({@code timeout(...)}, a TimeoutException before the answer): the application's
+	 * deadline, as a response timeout of its own is, so the GET is not sent again through
+	 * another member nor its member blamed. It was taken for a stall of the proxy.
+	 */
+	@Test
+	void aGetAnApplicationFiltersOwnDeadlineEndsIsNeitherSentAgainNorBlamed() {
+		runWithPool((context, pooled) -> {
+			WebClient client = context.getBean(WebClient.Builder.class)
+				.filter((request, next) -> next.exchange(request).timeout(Duration.ofMillis(300)))
+				.build();
+			assertThatThrownBy(() -> client.get()
+				.uri(this.target.baseUrl() + "/delay/5000")
+				.retrieve()
+				.bodyToMono(String.class)
+				.block(Duration.ofSeconds(10))).hasRootCauseInstanceOf(TimeoutException.class);
+			assertThat(this.trio.tunnels()).as("tunnels opened").isOne();
+			MemberCircuitBreakers breakers = context.getBean(MemberCircuitBreakers.class);
+			assertThat(pool(context).members()).allSatisfy((member) -> {
+				assertThat(breakers.breakerOf(member).getMetrics().getNumberOfFailedCalls()).isZero();
+				assertThat(member.activeLeases()).isZero();
+			});
+			assertThat(this.target.requestsByPeer().values()).containsExactly(1);
+		}, "cryptofeed.proxy.default.http.timeout=10s");
+	}
+
 	private void runWithPool(ContextCallback callback, String... extra) {
 		String[] pool = this.trio.pool("default.http");
 		ApplicationContextRunner runner = TransportTestSupport.runner().withPropertyValues(pool);
