@@ -32,7 +32,6 @@ import io.cryptofeed.proxy.core.Unavailability;
 import io.cryptofeed.proxy.health.probe.HealthProbe;
 import io.cryptofeed.proxy.health.probe.ProbeFailedException;
 import reactor.core.Disposable;
-import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -49,7 +48,8 @@ import reactor.core.scheduler.Scheduler;
  * {@code maxConcurrentChecks} checks are in flight; a member whose turn comes while all are
  * busy waits in line, and the first in line starts when a check ends. Operators may
  * {@link #checkNow check now} besides the timers, within the same bound; two checks of one
- * member never overlap.
+ * member never overlap. Each attempt of a check ends within the probe's timeout and a second,
+ * whatever the probe does ({@link BoundedAttempt}).
  */
 public final class HealthChecker implements AutoCloseable {
 
@@ -517,7 +517,9 @@ public final class HealthChecker implements AutoCloseable {
 		};
 		// every attempt sends the credentials the check started with, so that its result speaks of them
 		ProxyEndpoint endpoint = target.member.endpoint();
-		target.inFlight = Mono.defer(() -> target.probe.check(endpoint, settings.timeout()))
+		// bounded here, since a probe of the application's may never end: it would hold its slot for good
+		target.inFlight = BoundedAttempt
+			.of(() -> target.probe.check(endpoint, settings.timeout()), endpoint, settings.timeout(), this.scheduler)
 			.retry(settings.attempts() - 1L)
 			.doOnCancel(releaseSlot)
 			.subscribe((latency) -> finish(target, timer, stops, endpoint, started, latency, null, releaseSlot),
