@@ -94,6 +94,27 @@ class ReloadConfigurationTests {
 		});
 	}
 
+	/** A host name DNS cannot carry is refused by a reload as at start-up, naming the property. */
+	@Test
+	void aHostNameLongerThanDnsCarriesIsRejectedAndTheRunningPoolsKeepServing(CapturedOutput output) {
+		this.reloadable.put("cryptofeed.proxy.default.http.pool[0].url", "socks5://feed:" + CANARY + "@127.0.0.1:1080");
+		this.runner.run((context) -> {
+			ProxyPool before = pool(context);
+
+			this.reloadable.put("cryptofeed.proxy.default.http.pool[1].url",
+					"socks5://feed:" + CANARY + "@" + "a".repeat(64) + ".example:1080");
+			publishChange(context);
+
+			assertThat(context.getBean(ProxyPoolReloader.class).status().rejectionReasons()).singleElement()
+				.satisfies((reason) -> assertThat(reason).startsWith("cryptofeed.proxy.default.http.pool[1].url")
+					.contains("a label of the host name is 64 characters long")
+					.doesNotContain(CANARY));
+			assertThat(pool(context)).isSameAs(before);
+			assertThat(before.members()).hasSize(1);
+			assertThat(output).contains("proxy config reload rejected").doesNotContain(CANARY);
+		});
+	}
+
 	/** Ids match ignoring case, '-' and '_': a reload that adds a second block for one exchange is refused. */
 	@Test
 	void aSecondBlockForOneExchangeSpeltAnotherWayIsRejectedAndTheRunningPoolKeepsServing(CapturedOutput output) {

@@ -262,6 +262,42 @@ class ProxyEndpointTests {
 			.satisfies((ex) -> assertThat(ex.fix()).isNotBlank().doesNotContain("secret"));
 	}
 
+	/**
+	 * DNS carries a host name of at most 253 characters, each label of at most 63 (RFC 1035):
+	 * a longer one could never be looked up, so it is refused where it is written, in a URL or
+	 * in code, rather than failing every connect. A trailing dot is not counted.
+	 */
+	@Test
+	void aHostNameLongerThanDnsCarriesIsRefused() {
+		String label = "a".repeat(63);
+		String longest = String.join(".", label, label, label, "b".repeat(61));
+		assertThat(longest).hasSize(253);
+		assertThat(ProxyEndpoint.parse("socks5://u:secret@" + longest + ":1080").host()).isEqualTo(longest);
+		assertThat(ProxyEndpoint.parse("socks5://u:secret@" + longest + ".:1080").host()).isEqualTo(longest + ".");
+		assertThat(new ProxyEndpoint(ProxyScheme.SOCKS5, longest + ".", 1080, "u", "secret").host())
+			.isEqualTo(longest + ".");
+
+		String tooLong = longest + "b";
+		String longLabel = "a".repeat(64) + ".example.com";
+		for (String host : List.of(tooLong, tooLong + ".")) {
+			assertThatExceptionOfType(InvalidProxyUrlException.class)
+				.isThrownBy(() -> ProxyEndpoint.parse("socks5://u:secret@" + host + ":1080"))
+				.withMessageContaining("the host name is 254 characters long, more than the 253 DNS carries")
+				.satisfies((ex) -> assertThat(ex.fix()).isNotBlank());
+			assertThatExceptionOfType(InvalidProxyUrlException.class)
+				.isThrownBy(() -> new ProxyEndpoint(ProxyScheme.HTTP, host, 3128, null, null))
+				.withMessageContaining("254 characters long");
+		}
+		assertThatExceptionOfType(InvalidProxyUrlException.class)
+			.isThrownBy(() -> ProxyEndpoint.parse("http://u:secret@" + longLabel + ":3128"))
+			.withMessageContaining("a label of the host name is 64 characters long, more than the 63 DNS carries")
+			.withMessageNotContaining("secret")
+			.satisfies((ex) -> assertThat(ex.fix()).isNotBlank());
+		assertThatExceptionOfType(InvalidProxyUrlException.class)
+			.isThrownBy(() -> new ProxyEndpoint(ProxyScheme.HTTP, "proxy." + longLabel, 3128, null, null))
+			.withMessageContaining("64 characters long");
+	}
+
 	@Test
 	void anEndpointBuiltInCodeIsTheOneItsUrlParsesTo() {
 		assertThat(new ProxyEndpoint(ProxyScheme.SOCKS5, "fe80::1%eth0", 1080, "u", "p@ss"))
