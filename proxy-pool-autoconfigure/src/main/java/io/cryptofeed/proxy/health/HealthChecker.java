@@ -524,6 +524,11 @@ public final class HealthChecker implements AutoCloseable {
 			.doOnCancel(releaseSlot)
 			.subscribe((latency) -> finish(target, timer, stops, endpoint, started, latency, null, releaseSlot),
 					(error) -> finish(target, timer, stops, endpoint, started, null, describe(error), releaseSlot));
+		if (target.cancelled) {
+			// a reload or close cancelled the member's checks since it was seen checked above, and
+			// may have missed this one: stopped now, it gives its slot back at once, not at the bound
+			target.inFlight.dispose();
+		}
 	}
 
 	/** @param stops the checker's stops when the check started */

@@ -309,6 +309,33 @@ class HealthCheckBoundTests {
 		assertThat(this.dropped).isEmpty();
 	}
 
+	/**
+	 * A reload that removes a member as its check starts, once the checker has seen the member
+	 * checked but before the check was under way, stops that check at once too: it would
+	 * otherwise run to the bound, holding the slot the member in line waits for.
+	 */
+	@Test
+	void aReloadThatRemovesAMemberAsItsCheckStartsStopsTheCheckAtOnce() {
+		start(1, 1, 1);
+		PoolMember removed = member(1);
+		// its first turn comes before the one of the member that joins now
+		reload(List.of(1, 2), 1);
+		PoolMember kept = member(2);
+		Mono<Duration> hung = Mono.<Duration>never().doOnCancel(() -> count(this.cancels, removed.endpoint()));
+		this.answers.put(host(removed), (endpoint, timeout) -> {
+			count(this.calls, endpoint);
+			// the reload lands while the checker starts the check
+			reload(List.of(2), 1);
+			return hung;
+		});
+
+		this.time.advanceTimeBy(FIRST_TURN);
+
+		assertThat(callsOf(removed)).isOne();
+		assertThat(cancelsOf(removed)).isOne();
+		assertThat(callsOf(kept)).as("the slot is free at once").isOne();
+	}
+
 	/** Starts checking members 1 to {@code members}, every first turn at {@link #FIRST_TURN}. */
 	private void start(int members, int attempts, int slots) {
 		this.pools = ProxyPools.of(List.of(spec(IntStream.rangeClosed(1, members).boxed().toList())), Map.of(),
