@@ -23,11 +23,12 @@ import reactor.core.scheduler.Scheduler;
  * would hold its slot among {@code max-concurrent-health-checks} and its member's turn for
  * good. The attempt fails at the probe's timeout and {@link #MARGIN}, cancelling the probe.
  *
- * <p>A probe that ends without a result, returns no {@link Mono} or throws fails the attempt
- * too. Whatever the probe signals once the attempt has ended (given up, or cancelled by a
- * reload or a close) is ignored here, not handed to Reactor's hooks for dropped signals,
- * which would log a late error at ERROR with a message nobody masked; and the attempt lets go
- * of its check then, so a probe that keeps its subscriber keeps nothing of the checker.
+ * <p>A probe that ends without a latency, emits {@code null}, returns no {@link Mono} or
+ * throws fails the attempt too. Whatever the probe signals once the attempt has ended (given
+ * up, or cancelled by a reload or a close) is ignored here, not handed to Reactor's hooks for
+ * dropped signals, which would log a late error at ERROR with a message nobody masked; and the
+ * attempt lets go of its check then, so a probe that keeps its subscriber keeps nothing of the
+ * checker.
  */
 final class BoundedAttempt implements CoreSubscriber<Duration> {
 
@@ -101,6 +102,11 @@ final class BoundedAttempt implements CoreSubscriber<Duration> {
 
 	@Override
 	public void onNext(Duration latency) {
+		if (latency == null) {
+			// the check would end empty, and wait for good
+			end(new ProbeFailedException("the probe of " + this.endpoint + " emitted null instead of a latency", null));
+			return;
+		}
 		MonoSink<Duration> check = this.check;
 		if (takeEnd()) {
 			check.success(latency);

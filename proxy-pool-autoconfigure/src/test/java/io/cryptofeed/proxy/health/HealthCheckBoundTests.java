@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -334,6 +335,30 @@ class HealthCheckBoundTests {
 		assertThat(callsOf(removed)).isOne();
 		assertThat(cancelsOf(removed)).isOne();
 		assertThat(callsOf(kept)).as("the slot is free at once").isOne();
+	}
+
+	/** A probe that emits {@code null}, which Reactor's own never do, fails its check saying so. */
+	@Test
+	void aProbeThatEmitsNullFailsItsCheckSayingSo() {
+		start(1, 1, 1);
+		PoolMember broken = member(1);
+		answer(broken, new Mono<>() {
+
+			@Override
+			public void subscribe(CoreSubscriber<? super Duration> actual) {
+				actual.onSubscribe(Operators.emptySubscription());
+				actual.onNext(null);
+				actual.onComplete();
+			}
+
+		});
+
+		this.time.advanceTimeBy(FIRST_TURN);
+		assertThat(health(broken).totalChecks()).isOne();
+		assertThat(health(broken).lastError())
+			.isEqualTo("the probe of socks5://10.0.0.1:1080 emitted null instead of a latency");
+		this.time.advanceTimeBy(INTERVAL);
+		assertThat(health(broken).totalChecks()).isEqualTo(2);
 	}
 
 	/** Starts checking members 1 to {@code members}, every first turn at {@link #FIRST_TURN}. */
