@@ -24,11 +24,11 @@ import reactor.core.scheduler.Scheduler;
  * good. The attempt fails at the probe's timeout and {@link #MARGIN}, cancelling the probe.
  *
  * <p>A probe that ends without a latency, emits {@code null}, returns no {@link Mono} or
- * throws fails the attempt too. Whatever the probe signals once the attempt has ended (given
- * up, or cancelled by a reload or a close) is ignored here, not handed to Reactor's hooks for
- * dropped signals, which would log a late error at ERROR with a message nobody masked; and the
- * attempt lets go of its check then, so a probe that keeps its subscriber keeps nothing of the
- * checker.
+ * throws (a {@link LinkageError} too) fails the attempt too. Whatever the probe signals once
+ * the attempt has ended (given up, or cancelled by a reload or a close) is ignored here, not
+ * handed to Reactor's hooks for dropped signals, which would log a late error at ERROR with a
+ * message nobody masked; and the attempt lets go of its check then, so a probe that keeps its
+ * subscriber keeps nothing of the checker.
  */
 final class BoundedAttempt implements CoreSubscriber<Duration> {
 
@@ -77,7 +77,9 @@ final class BoundedAttempt implements CoreSubscriber<Duration> {
 		try {
 			attempt = probe.get();
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | LinkageError ex) {
+			// a class the probe needs is missing: Reactor would throw that on as a broken JVM,
+			// leaving the check half started; here it fails the check, named
 			end(ex);
 			return;
 		}
@@ -86,7 +88,15 @@ final class BoundedAttempt implements CoreSubscriber<Duration> {
 			return;
 		}
 		this.bound = timer.schedule(this::overrun, this.timeout.plus(MARGIN).toNanos(), TimeUnit.NANOSECONDS);
-		attempt.subscribe(this);
+		try {
+			attempt.subscribe(this);
+		}
+		catch (LinkageError ex) {
+			// the same, thrown by the probe's Mono as it starts
+			if (end(ex)) {
+				cancelProbe();
+			}
+		}
 	}
 
 	@Override

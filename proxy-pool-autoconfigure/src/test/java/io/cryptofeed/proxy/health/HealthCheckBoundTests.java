@@ -282,6 +282,34 @@ class HealthCheckBoundTests {
 	}
 
 	/**
+	 * A probe that needs a class the application lacks (an optional library left out) fails
+	 * each check naming it: Reactor takes such an error for a broken JVM and throws it on,
+	 * which stopped the check half started, its slot taken and its member never checked again.
+	 */
+	@Test
+	void aProbeThatMissesAClassFailsItsChecksNamingIt() {
+		start(3, 1, 1);
+		PoolMember missingAtOnce = member(1);
+		PoolMember missingAsItStarts = member(2);
+		this.answers.put(host(missingAtOnce), (endpoint, timeout) -> {
+			count(this.calls, endpoint);
+			throw new NoClassDefFoundError("com/example/ProbeClient");
+		});
+		answer(missingAsItStarts, Mono.fromCallable(() -> {
+			throw new NoClassDefFoundError("com/example/ProbeConnection");
+		}));
+
+		this.time.advanceTimeBy(FIRST_TURN);
+		assertThat(health(missingAtOnce).lastError()).isEqualTo("NoClassDefFoundError: com/example/ProbeClient");
+		assertThat(health(missingAsItStarts).lastError())
+			.isEqualTo("NoClassDefFoundError: com/example/ProbeConnection");
+		assertThat(health(member(3)).totalChecks()).isOne();
+		this.time.advanceTimeBy(INTERVAL);
+		assertThat(health(missingAtOnce).totalChecks()).isEqualTo(2);
+		assertThat(health(missingAsItStarts).totalChecks()).isEqualTo(2);
+	}
+
+	/**
 	 * A reload that removes a member during its hung check cancels the probe and frees the slot
 	 * at once, not at the bound, and what the probe signals later is ignored.
 	 */
