@@ -365,6 +365,30 @@ class HealthCheckBoundTests {
 		assertThat(callsOf(kept)).as("the slot is free at once").isOne();
 	}
 
+	/**
+	 * A check hung as the application stops ends at the bound without being recorded, and
+	 * once the application starts again its member is checked as the others are.
+	 */
+	@Test
+	void aCheckHungAsTheApplicationStopsLeavesItsMemberCheckedOnceStartedAgain() {
+		start(1, 1, 1);
+		PoolMember member = member(1);
+		hangs(member);
+		this.time.advanceTimeBy(FIRST_TURN);
+		this.checker.stop();
+		this.time.advanceTimeBy(BOUND);
+		assertThat(cancelsOf(member)).isOne();
+		assertThat(health(member).totalChecks()).isZero();
+
+		this.answers.remove(host(member));
+		this.checker.start();
+		this.time.advanceTimeBy(FIRST_TURN);
+
+		assertThat(callsOf(member)).isEqualTo(2);
+		assertThat(health(member).totalChecks()).isOne();
+		assertThat(health(member).healthy()).isTrue();
+	}
+
 	/** A probe that emits {@code null}, which Reactor's own never do, fails its check saying so. */
 	@Test
 	void aProbeThatEmitsNullFailsItsCheckSayingSo() {
