@@ -1,16 +1,13 @@
 package io.cryptofeed.proxy.health;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
+
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
@@ -425,8 +422,8 @@ class HealthCheckBoundTests {
 			count(this.calls, endpoint);
 			return Mono.just(Duration.ofMillis(5));
 		};
-		this.checker = new HealthChecker(this.pools, Map.of(KEY, settings(attempts)), (s) -> probe, this.time, clock(),
-				() -> 0.5, slots, HealthListener.NONE);
+		this.checker = new HealthChecker(this.pools, Map.of(KEY, settings(attempts)), (s) -> probe, this.time,
+				VirtualTimeClock.of(this.time), () -> 0.5, slots, HealthListener.NONE);
 		this.checker.start();
 	}
 
@@ -513,27 +510,6 @@ class HealthCheckBoundTests {
 	private static HealthCheckSettings settings(int attempts) {
 		return new HealthCheckSettings(HealthCheckSettings.Method.TCP, INTERVAL, TIMEOUT, attempts, 1, 1, 0.0, null,
 				(status) -> true, ProxyTls.systemDefault());
-	}
-
-	private Clock clock() {
-		return new Clock() {
-
-			@Override
-			public ZoneOffset getZone() {
-				return ZoneOffset.UTC;
-			}
-
-			@Override
-			public Clock withZone(ZoneId zone) {
-				return this;
-			}
-
-			@Override
-			public Instant instant() {
-				return Instant.ofEpochMilli(HealthCheckBoundTests.this.time.now(TimeUnit.MILLISECONDS));
-			}
-
-		};
 	}
 
 }

@@ -1,10 +1,8 @@
 package io.cryptofeed.proxy.health;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -202,8 +200,8 @@ class HealthCheckOnDemandTests {
 	@Test
 	void uncheckedMembersCannotBeCheckedOnDemand() {
 		this.probe = new TimedProbe(this.time, Duration.ZERO);
-		this.checker = new HealthChecker(this.pools, Map.of(), (s) -> this.probe, this.time, clock(), () -> 0.5, 64,
-				HealthListener.NONE);
+		this.checker = new HealthChecker(this.pools, Map.of(), (s) -> this.probe, this.time,
+				VirtualTimeClock.of(this.time), () -> 0.5, 64, HealthListener.NONE);
 		this.checker.start();
 		assertThatIllegalArgumentException().isThrownBy(() -> this.checker.checkNow(this.pool.members().get(0)))
 			.withMessageContaining("10.0.0.1:1080 is not health-checked");
@@ -225,31 +223,9 @@ class HealthCheckOnDemandTests {
 			}
 
 		};
-		this.checker = new HealthChecker(this.pools, Map.of(KEY, this.settings), (s) -> this.probe, this.time, clock(),
-				() -> 0.5, maxConcurrentChecks, listener);
+		this.checker = new HealthChecker(this.pools, Map.of(KEY, this.settings), (s) -> this.probe, this.time,
+				VirtualTimeClock.of(this.time), () -> 0.5, maxConcurrentChecks, listener);
 		this.checker.start();
-	}
-
-	private Clock clock() {
-		VirtualTimeScheduler time = this.time;
-		return new Clock() {
-
-			@Override
-			public ZoneOffset getZone() {
-				return ZoneOffset.UTC;
-			}
-
-			@Override
-			public Clock withZone(ZoneId zone) {
-				return this;
-			}
-
-			@Override
-			public Instant instant() {
-				return Instant.ofEpochMilli(time.now(TimeUnit.MILLISECONDS));
-			}
-
-		};
 	}
 
 	private static MemberSpec member(int i) {

@@ -2,8 +2,7 @@ package io.cryptofeed.proxy.health;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -217,7 +216,7 @@ class HealthCheckerTests {
 	void aListenerThatThrowsDoesNotTurnAPassedCheckIntoAFailedOne() {
 		PoolMember watched = this.pool.members().get(0);
 		this.checker = new HealthChecker(this.pools, Map.of(KEY, settings(1, 0.0)), (s) -> this.probe, this.time,
-				clock(), () -> 0.5, 64, failing());
+				VirtualTimeClock.of(this.time), () -> 0.5, 64, failing());
 		this.checker.start();
 		this.time.advanceTimeBy(Duration.ofSeconds(21));
 
@@ -235,7 +234,7 @@ class HealthCheckerTests {
 		this.probe.script(watched, false, true);
 		// an application's listener ordered before the breakers and the metrics
 		this.checker = new HealthChecker(this.pools, Map.of(KEY, settings(1, 0.0)), (s) -> this.probe, this.time,
-				clock(), () -> 0.5, 64, HealthListener.all(List.of(failing(), recording())));
+				VirtualTimeClock.of(this.time), () -> 0.5, 64, HealthListener.all(List.of(failing(), recording())));
 		this.checker.start();
 		this.time.advanceTimeBy(Duration.ofSeconds(11));
 
@@ -323,7 +322,7 @@ class HealthCheckerTests {
 
 		try (CapturedLog log = CapturedLog.of(HealthChecker.class, ProxyPool.class)) {
 			this.checker = new HealthChecker(regional, Map.of(KEY, settings(1, 0.0)), (s) -> this.probe, this.time,
-					clock(), () -> 0.5, 64, HealthListener.NONE);
+					VirtualTimeClock.of(this.time), () -> 0.5, 64, HealthListener.NONE);
 			this.checker.start();
 			this.time.advanceTimeBy(Duration.ofSeconds(11));
 
@@ -396,8 +395,8 @@ class HealthCheckerTests {
 
 	@Test
 	void membersWithoutSettingsAreNotChecked() {
-		this.checker = new HealthChecker(this.pools, Map.of(), (settings) -> this.probe, this.time, clock(), () -> 0.5,
-				64, HealthListener.NONE);
+		this.checker = new HealthChecker(this.pools, Map.of(), (settings) -> this.probe, this.time,
+				VirtualTimeClock.of(this.time), () -> 0.5, 64, HealthListener.NONE);
 		this.checker.start();
 		this.time.advanceTimeBy(Duration.ofSeconds(60));
 		assertThat(this.checker.checkedMembers()).isZero();
@@ -567,7 +566,7 @@ class HealthCheckerTests {
 		CountDownLatch ending = new CountDownLatch(1);
 		CountDownLatch reloaded = new CountDownLatch(1);
 		this.checker = new HealthChecker(this.pools, Map.of(KEY, settings(1, 0.0)), (s) -> this.probe, this.time,
-				clock(), () -> 0.5, 64, new HealthListener() {
+				VirtualTimeClock.of(this.time), () -> 0.5, 64, new HealthListener() {
 
 					@Override
 					public void checkCompleted(ProxyPool pool, PoolMember member, Duration elapsed, boolean passed) {
@@ -718,7 +717,8 @@ class HealthCheckerTests {
 			this.settings = new HealthCheckSettings(HealthCheckSettings.Method.TCP, interval, Duration.ofSeconds(2),
 					1, 1, 2, 0.0, null, (status) -> true, ProxyTls.systemDefault());
 			HealthCheckerTests.this.checker = new HealthChecker(this.pools, Map.of(KEY, this.settings),
-					(s) -> rotated, HealthCheckerTests.this.time, clock(), () -> 0.5, 64, HealthListener.NONE);
+					(s) -> rotated, HealthCheckerTests.this.time, VirtualTimeClock.of(HealthCheckerTests.this.time),
+					() -> 0.5, 64, HealthListener.NONE);
 		}
 
 		/** The reload that gives the member its new password, the same member kept. */
@@ -775,30 +775,9 @@ class HealthCheckerTests {
 
 	private void start(HealthCheckSettings settings, java.util.function.DoubleSupplier random) {
 		HealthListener listener = recording();
-		this.checker = new HealthChecker(this.pools, Map.of(KEY, settings), (s) -> this.probe, this.time, clock(),
-				random, 64, listener);
+		this.checker = new HealthChecker(this.pools, Map.of(KEY, settings), (s) -> this.probe, this.time,
+				VirtualTimeClock.of(this.time), random, 64, listener);
 		this.checker.start();
-	}
-
-	private Clock clock() {
-		return new Clock() {
-
-			@Override
-			public ZoneOffset getZone() {
-				return ZoneOffset.UTC;
-			}
-
-			@Override
-			public Clock withZone(java.time.ZoneId zone) {
-				return this;
-			}
-
-			@Override
-			public Instant instant() {
-				return Instant.ofEpochMilli(HealthCheckerTests.this.time.now(TimeUnit.MILLISECONDS));
-			}
-
-		};
 	}
 
 	private static HealthCheckSettings settings(int attempts, double jitter) {
