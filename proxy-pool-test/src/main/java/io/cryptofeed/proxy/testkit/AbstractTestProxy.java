@@ -10,9 +10,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
@@ -241,6 +243,15 @@ public abstract class AbstractTestProxy implements TestProxy {
 
 	Credentials credentials() {
 		return this.settings.credentials();
+	}
+
+	/**
+	 * The address of a target name: a name mapped by {@link TestProxyBuilder#mapHost}, else the
+	 * system resolver's answer.
+	 */
+	InetAddress resolveTarget(String host) throws UnknownHostException {
+		InetAddress mapped = this.settings.mappedHosts().get(host.toLowerCase(Locale.ROOT));
+		return (mapped != null) ? mapped : InetAddress.getByName(host);
 	}
 
 	/**

@@ -96,7 +96,7 @@ public final class HttpConnectProxy extends AbstractTestProxy {
 		}
 		Socket target;
 		try {
-			target = connectTarget(InetAddress.getByName(authority.host()), authority.port());
+			target = connectTarget(resolveTarget(authority.host()), authority.port());
 		}
 		catch (UnknownHostException ex) {
 			respond(output, 502, "Bad Gateway", "");

@@ -196,9 +196,9 @@ public final class Socks5Proxy extends AbstractTestProxy {
 		return target;
 	}
 
-	private static InetAddress resolve(String host) {
+	private InetAddress resolve(String host) {
 		try {
-			return InetAddress.getByName(host);
+			return resolveTarget(host);
 		}
 		catch (UnknownHostException ex) {
 			return null;

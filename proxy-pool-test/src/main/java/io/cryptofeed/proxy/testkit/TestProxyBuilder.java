@@ -1,6 +1,9 @@
 package io.cryptofeed.proxy.testkit;
 
 import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -22,6 +25,8 @@ public abstract class TestProxyBuilder<B extends TestProxyBuilder<B, P>, P exten
 	private Fault fault = Fault.NONE;
 
 	private boolean tls;
+
+	private final Map<String, InetAddress> mappedHosts = new HashMap<>();
 
 	private Consumer<? super P> startListener = (proxy) -> {
 	};
@@ -74,11 +79,21 @@ public abstract class TestProxyBuilder<B extends TestProxyBuilder<B, P>, P exten
 		return self();
 	}
 
+	/**
+	 * Makes the proxy resolve a target name to this loopback address instead of asking DNS, so
+	 * that a test can send any name (a name that does not exist, the ASCII form of an
+	 * internationalized one) and still reach a target on loopback. Names match ignoring case.
+	 */
+	public B mapHost(String name, String loopbackAddress) {
+		this.mappedHosts.put(name.toLowerCase(Locale.ROOT), Loopback.address(loopbackAddress));
+		return self();
+	}
+
 	/** Binds the listener and starts accepting connections. */
 	public final P start() {
 		P proxy = create(new ProxySettings(this.bindAddress, this.port,
 				(this.egressAddress != null) ? this.egressAddress : this.bindAddress, this.credentials, this.fault,
-				this.tls));
+				this.tls, this.mappedHosts));
 		this.startListener.accept(proxy);
 		return proxy;
 	}

@@ -46,6 +46,17 @@ class HttpConnectProxyTests {
 	}
 
 	@Test
+	void aMappedNameReachesItsLoopbackAddressWhateverItsCase() throws IOException {
+		HttpConnectProxy proxy = proxies.httpBuilder().mapHost("Exchange.invalid", "127.0.0.1").start();
+
+		String peer = ProxyClient.whoamiThroughHttp(proxy.host(), proxy.port(), "EXCHANGE.invalid", target.port(), null,
+				null);
+
+		assertThat(peer).isEqualTo("127.0.0.1");
+		assertThat(proxy.requestedTargets()).containsExactly("EXCHANGE.invalid:" + target.port());
+	}
+
+	@Test
 	void tunnelReachesTheTargetFromTheEgressAddress() throws IOException {
 		HttpConnectProxy proxy = proxies.httpBuilder().bindAddress("127.0.0.2").egressAddress("127.0.0.3").start();
 

@@ -43,6 +43,17 @@ class Socks5ProxyTests {
 	}
 
 	@Test
+	void aMappedNameReachesItsLoopbackAddressWhateverItsCase() throws IOException {
+		Socks5Proxy proxy = proxies.socks5Builder().mapHost("Exchange.invalid", "127.0.0.1").start();
+
+		String peer = ProxyClient.whoamiThroughSocks5(proxy.host(), proxy.port(), "EXCHANGE.invalid", target.port(), null,
+				null);
+
+		assertThat(peer).isEqualTo("127.0.0.1");
+		assertThat(proxy.requestedTargets()).containsExactly("EXCHANGE.invalid:" + target.port());
+	}
+
+	@Test
 	void tunnelReachesTheTargetFromTheEgressAddress() throws IOException {
 		Socks5Proxy proxy = proxies.socks5Builder().bindAddress("127.0.0.2").egressAddress("127.0.0.3").start();
 
