@@ -231,6 +231,7 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 		boundProxyConnect(channel, settings);
 		boundTlsHandshake(channel, settings);
 		MaskedProxyHandshakeLog.replaceIn(channel);
+		AsciiTargetHost.addIfNeeded(channel, remote);
 	}
 
 	/**

@@ -57,9 +57,12 @@ public final class ProxyPoolWebSocketClient implements WebSocketClient {
 
 	@Override
 	public Mono<Void> execute(URI url, HttpHeaders headers, WebSocketHandler handler) {
+		// an internationalized host name goes on in ASCII: Reactor Netty opens no session to it
+		URI target = AsciiTargetHost.asciiUri(url);
 		// the session's leases are released when execute completes or the session's connection
 		// closes, whichever comes first (a handler's Mono may outlive its session)
-		return this.clients.withFailover(ConnectionType.WEBSOCKET, () -> this.delegate.execute(url, headers, handler));
+		return this.clients.withFailover(ConnectionType.WEBSOCKET,
+				() -> this.delegate.execute(target, headers, handler));
 	}
 
 }

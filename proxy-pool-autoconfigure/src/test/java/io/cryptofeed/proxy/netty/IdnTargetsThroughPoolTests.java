@@ -1,0 +1,115 @@
+package io.cryptofeed.proxy.netty;
+
+import java.net.URI;
+import java.time.Duration;
+
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.testkit.HttpConnectProxy;
+import io.cryptofeed.proxy.testkit.Socks5Proxy;
+import io.cryptofeed.proxy.testkit.TestProxy;
+import io.cryptofeed.proxy.testsupport.WebSocketFrames;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.server.HttpServer;
+
+import org.springframework.context.ApplicationContext;
+import org.springframework.web.reactive.socket.client.WebSocketClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A target whose host name is internationalized ({@code bücher.example}) is asked for in its
+ * ASCII form ({@code xn--bcher-kva.example}) on the wire: in the CONNECT line and the Host
+ * header through an http member (both ASCII only, RFC 9112), in the SOCKS5 request (which
+ * Netty converts itself), and in a WebSocket's opening handshake. The proxies map the ASCII
+ * name to loopback, so nothing leaves this machine.
+ */
+class IdnTargetsThroughPoolTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	private static final String UNICODE = "bücher.example";
+
+	private static final String ASCII = "xn--bcher-kva.example";
+
+	private DisposableServer target;
+
+	private TestProxy proxy;
+
+	/** Answers every request, and opens every WebSocket session, with the Host header it got. */
+	@BeforeEach
+	void startTarget() {
+		this.target = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.route((routes) -> routes
+				.get("/host", (request, response) -> response
+					.sendString(Mono.just(String.valueOf(request.requestHeaders().get(HttpHeaderNames.HOST)))))
+				.get("/ws", (request, response) -> {
+					String host = String.valueOf(request.requestHeaders().get(HttpHeaderNames.HOST));
+					return response.sendWebsocket((in, out) -> out.sendString(Mono.just(host)));
+				}))
+			.bindNow();
+	}
+
+	@AfterEach
+	void stop() {
+		if (this.proxy != null) {
+			this.proxy.close();
+		}
+		this.target.disposeNow();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "http", "socks5" })
+	void aRequestAsksForTheAsciiFormOfTheTargetsName(String kind) {
+		this.proxy = proxy(kind);
+		TransportTestSupport.runner()
+			.withPropertyValues(TransportTestSupport.pool("default.http", this.proxy.url()))
+			.run((context) -> {
+				ProxyPoolHttpClients pools = context.getBean(ProxyPoolHttpClients.class);
+				HttpClient own = pools.apply(pools.newHttpClient(), ConnectionType.HTTP);
+				String host = pools
+					.withFailover(ConnectionType.HTTP,
+							() -> own.get().uri("http://" + UNICODE + ":" + port() + "/host").responseContent()
+								.aggregate()
+								.asString())
+					.block(WAIT);
+				assertThat(this.proxy.requestedTargets()).containsExactly(ASCII + ":" + port());
+				assertThat(host).isEqualTo(ASCII + ":" + port());
+			});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "http", "socks5" })
+	void aWebSocketAsksForTheAsciiFormOfTheTargetsName(String kind) {
+		this.proxy = proxy(kind);
+		TransportTestSupport.runner()
+			.withPropertyValues(TransportTestSupport.pool("default.websocket", this.proxy.url()))
+			.run((context) -> {
+				String host = firstFrame(context, URI.create("ws://" + UNICODE + ":" + port() + "/ws"));
+				assertThat(this.proxy.requestedTargets()).containsExactly(ASCII + ":" + port());
+				assertThat(host).isEqualTo(ASCII + ":" + port());
+			});
+	}
+
+	private TestProxy proxy(String kind) {
+		return kind.equals("http") ? HttpConnectProxy.builder().mapHost(ASCII, "127.0.0.1").start()
+				: Socks5Proxy.builder().mapHost(ASCII, "127.0.0.1").start();
+	}
+
+	private int port() {
+		return this.target.port();
+	}
+
+	private static String firstFrame(ApplicationContext context, URI url) {
+		return WebSocketFrames.firstFrame(context.getBean(WebSocketClient.class), url, WAIT);
+	}
+
+}
