@@ -23,6 +23,7 @@ import io.cryptofeed.proxy.core.AddressRange;
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.ExchangeIds;
+import io.cryptofeed.proxy.core.HostNames;
 import io.cryptofeed.proxy.core.InvalidProxyUrlException;
 import io.cryptofeed.proxy.core.MemberSpec;
 import io.cryptofeed.proxy.core.PoolKey;
@@ -320,8 +321,9 @@ public final class ProxyConfigurationCompiler {
 						"write a host such as api.binance.com or a wildcard such as *.binance.com, or remove the entry");
 				continue;
 			}
-			String normalized = pattern.strip().toLowerCase(Locale.ROOT);
-			if (!HOST_PATTERN.matcher(normalized).matches()) {
+			// an internationalized name is kept in its ASCII form, as requests and DNS have it
+			String normalized = HostNames.ascii(pattern.strip().toLowerCase(Locale.ROOT));
+			if (normalized == null || !HOST_PATTERN.matcher(normalized).matches()) {
 				// masked: a proxy URL pasted here by mistake brings its password
 				violations.add(property, ProxyBindFailureAnalyzer.shown(pattern), "not a host name or '*.' wildcard",
 						"write an exact host (binance.com) or a leading wildcard for subdomains (*.binance.com)");
@@ -372,7 +374,8 @@ public final class ProxyConfigurationCompiler {
 				}
 				continue;
 			}
-			if (!HOST_PATTERN.matcher(normalized).matches()) {
+			normalized = HostNames.ascii(normalized);
+			if (normalized == null || !HOST_PATTERN.matcher(normalized).matches()) {
 				violations.add(property, ProxyBindFailureAnalyzer.shown(entry),
 						"not a host name, '*.' wildcard or address range", "write an exact"
 						+ " host (risk.internal), a leading wildcard for subdomains (*.internal) or a range (10.0.0.0/8)");

@@ -13,7 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@code binance.com}) or a wildcard for its subdomains ({@code *.binance.com}, which does
  * not match {@code binance.com} itself); a direct host may also be an address range
  * ({@code 10.0.0.0/8}), which matches hosts written as IP addresses. The most specific
- * pattern wins: an exact match, then the longest wildcard, then a range.
+ * pattern wins: an exact match, then the longest wildcard, then a range. Names match ignoring
+ * case and a trailing dot, and an internationalized name matches written in Unicode or in its
+ * ASCII form.
  */
 public final class HostPatterns {
 
@@ -60,7 +62,7 @@ public final class HostPatterns {
 	}
 
 	private void claim(String pattern, Answer answer) {
-		String normalized = normalize(pattern);
+		String normalized = ascii(normalize(pattern));
 		boolean wildcard = normalized.startsWith("*.");
 		Map<String, Answer> target = wildcard ? this.suffixes : this.exact;
 		String key = wildcard ? normalized.substring(1) : normalized;
@@ -85,6 +87,12 @@ public final class HostPatterns {
 		}
 		String canonical = IpLiterals.canonicalIpv6(bare);
 		return IpLiterals.isIpv4(canonical) ? canonical : host;
+	}
+
+	/** An internationalized name in its ASCII form, which patterns are kept in; a name without one as it is. */
+	private static String ascii(String host) {
+		String ascii = HostNames.ascii(host);
+		return (ascii != null) ? ascii : host;
 	}
 
 	private static String normalize(String host) {
@@ -119,7 +127,7 @@ public final class HostPatterns {
 	}
 
 	private Answer match(String host) {
-		String normalized = asConnected(normalize(host));
+		String normalized = ascii(asConnected(normalize(host)));
 		Answer answer = this.exact.get(normalized);
 		if (answer != null) {
 			return answer;

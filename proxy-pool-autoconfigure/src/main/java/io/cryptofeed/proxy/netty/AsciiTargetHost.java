@@ -1,10 +1,10 @@
 package io.cryptofeed.proxy.netty;
 
-import java.net.IDN;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
 
+import io.cryptofeed.proxy.core.HostNames;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -26,8 +26,9 @@ final class AsciiTargetHost extends ChannelOutboundHandlerAdapter {
 
 	/** Adds the conversion to a connection whose target name is not ASCII; a scan of the name, else nothing. */
 	static void addIfNeeded(Channel channel, SocketAddress remote) {
-		if (remote instanceof InetSocketAddress target && target.isUnresolved() && !isAscii(target.getHostString())) {
-			String ascii = toAscii(target.getHostString());
+		if (remote instanceof InetSocketAddress target && target.isUnresolved()
+				&& !HostNames.isAscii(target.getHostString())) {
+			String ascii = HostNames.ascii(target.getHostString());
 			if (ascii == null) {
 				// not a name IDNA can convert: the proxy refuses it, as it did before
 				return;
@@ -62,7 +63,7 @@ final class AsciiTargetHost extends ChannelOutboundHandlerAdapter {
 	public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
 		if (msg instanceof HttpRequest request) {
 			String host = request.headers().get(HttpHeaderNames.HOST);
-			if (host != null && !isAscii(host)) {
+			if (host != null && !HostNames.isAscii(host)) {
 				String ascii = hostHeader(host);
 				if (ascii != null) {
 					request.headers().set(HttpHeaderNames.HOST, ascii);
@@ -79,7 +80,7 @@ final class AsciiTargetHost extends ChannelOutboundHandlerAdapter {
 	 */
 	static URI asciiUri(URI url) {
 		String authority = url.getRawAuthority();
-		if (url.getHost() != null || authority == null || isAscii(authority)) {
+		if (url.getHost() != null || authority == null || HostNames.isAscii(authority)) {
 			return url;
 		}
 		int at = authority.lastIndexOf('@');
@@ -105,27 +106,8 @@ final class AsciiTargetHost extends ChannelOutboundHandlerAdapter {
 	private static String hostHeader(String value) {
 		int colon = value.lastIndexOf(':');
 		String name = (colon >= 0) ? value.substring(0, colon) : value;
-		String ascii = toAscii(name);
+		String ascii = HostNames.ascii(name);
 		return (ascii == null) ? null : (colon >= 0) ? ascii + value.substring(colon) : ascii;
-	}
-
-	/** The name's ASCII form (IDNA), or {@code null} when it has none (a label too long, say). */
-	static String toAscii(String name) {
-		try {
-			return IDN.toASCII(name, IDN.ALLOW_UNASSIGNED);
-		}
-		catch (IllegalArgumentException ex) {
-			return null;
-		}
-	}
-
-	static boolean isAscii(String text) {
-		for (int i = 0; i < text.length(); i++) {
-			if (text.charAt(i) >= 0x80) {
-				return false;
-			}
-		}
-		return true;
 	}
 
 }

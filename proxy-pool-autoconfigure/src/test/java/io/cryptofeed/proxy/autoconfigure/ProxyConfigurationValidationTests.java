@@ -655,6 +655,29 @@ class ProxyConfigurationValidationTests {
 	}
 
 	@Test
+	void anInternationalizedHostPatternIsTakenInItsAsciiForm() {
+		this.runner
+			.withPropertyValues("cryptofeed.proxy.exchanges.books.hosts[0]=*.Bücher.example",
+					"cryptofeed.proxy.direct-hosts[0]=risk.bäckerei.internal")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				CompiledProxyConfiguration compiled = context.getBean(CompiledProxyConfiguration.class);
+				assertThat(compiled.hostPatterns()).containsEntry("books", List.of("*.xn--bcher-kva.example"));
+				assertThat(compiled.directHosts()).containsExactly("risk.xn--bckerei-5wa.internal");
+			});
+	}
+
+	@Test
+	void anInternationalizedHostPatternClaimedTwiceWrittenBothWaysNamesTheProperty() {
+		this.runner
+			.withPropertyValues("cryptofeed.proxy.exchanges.books.hosts[0]=bücher.example",
+					"cryptofeed.proxy.exchanges.other.hosts[0]=xn--bcher-kva.example")
+			.run((context) -> assertThat(findCause(context.getStartupFailure()).violations())
+				.singleElement()
+				.satisfies((violation) -> assertThat(violation.problem()).contains("already claimed")));
+	}
+
+	@Test
 	void reportsEveryViolationAtOnce() {
 		this.runner
 			.withPropertyValues(HTTP + ".url=ftp://h:1", HTTP + ".strategy=fastest",

@@ -131,6 +131,30 @@ class ProxyPoolsTests {
 		}
 	}
 
+	/**
+	 * An internationalized name matches whether the pattern or the request writes it in
+	 * Unicode or in its ASCII form, the form DNS and the proxies know it by.
+	 */
+	@Test
+	void anInternationalizedHostMatchesWrittenEitherWay() {
+		HostPatterns patterns = new HostPatterns(Map.of("a", List.of("bücher.example"), "b",
+				List.of("*.xn--mnchen-3ya.example")), List.of("*.bäckerei.internal"));
+		assertThat(patterns.exchangeFor("bücher.example")).contains("a");
+		assertThat(patterns.exchangeFor("xn--bcher-kva.example")).contains("a");
+		assertThat(patterns.exchangeFor("BÜCHER.example.")).contains("a");
+		assertThat(patterns.exchangeFor("api.münchen.example")).contains("b");
+		assertThat(patterns.exchangeFor("api.XN--MNCHEN-3YA.example")).contains("b");
+		assertThat(patterns.isDirect("risk.xn--bckerei-5wa.internal")).isTrue();
+		assertThat(patterns.isDirect("risk.bäckerei.internal")).isTrue();
+		assertThat(patterns.exchangeFor("buecher.example")).isEmpty();
+	}
+
+	@Test
+	void anInternationalizedPatternClaimedTwiceWrittenBothWaysIsRejected() {
+		assertThatIllegalArgumentException().isThrownBy(() -> new HostPatterns(
+				Map.of("a", List.of("bücher.example"), "b", List.of("xn--bcher-kva.example")), List.of()));
+	}
+
 	@Test
 	void aPatternClaimedByTwoExchangesIsRejected() {
 		assertThatIllegalArgumentException()
