@@ -1,6 +1,7 @@
 package io.cryptofeed.proxy.netty;
 
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import io.cryptofeed.proxy.core.NoProxyAvailableException;
 import io.cryptofeed.proxy.core.PoolKey;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.PoolSpec;
+import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
@@ -106,6 +108,16 @@ final class ConnectAttempt {
 	private Lease current;
 
 	private long currentSince;
+
+	/**
+	 * The address the next connect is to reach the current member at, set when its proxy's
+	 * name has several and the one tried refused; taken by that connect instead of a selection.
+	 * Volatile: read by every connect, written only after such a refusal.
+	 */
+	private volatile InetSocketAddress nextAddress;
+
+	/** The current member's address its last connect went to, once a next one was tried. */
+	private InetSocketAddress lastAddress;
 
 	/** Nanoseconds from the start of the current try until its request was sent, or -1 before. */
 	private long sentAfter = -1;
@@ -269,6 +281,7 @@ final class ConnectAttempt {
 		}
 		this.pool = pool;
 		this.current = lease;
+		this.lastAddress = null;
 		this.chosen = null;
 		this.answered = false;
 		this.currentSince = System.nanoTime();
@@ -481,6 +494,48 @@ final class ConnectAttempt {
 	/** Whether the exchange's policy sends a cooled-down idempotent request through another member. */
 	synchronized boolean retriesOnCooldown() {
 		return this.limits != null && this.limits.policy().retryOnCooldown();
+	}
+
+	/**
+	 * After a member's proxy refused the TCP connect, readies its proxy name's next address
+	 * for the next connect, when the name has one: the member is tried there before it counts
+	 * as failed, as Reactor Netty tries each address of a target it connects to directly, so
+	 * that one address down (a name that gives {@code ::1} and {@code 127.0.0.1}, a proxy
+	 * behind several A records) does not fail the member. A connect timeout is not retried: it
+	 * spent the member's time. One member, one outcome: only the last address's failure counts.
+	 * @return whether the next connect is to go to the next address
+	 */
+	synchronized boolean retryAtNextAddress(Throwable error, ProxyAddressResolver addresses) {
+		if (this.current == null || this.chosen != null || this.answered || this.ended
+				|| !ConnectFailures.refusedTcpConnect(error)) {
+			return false;
+		}
+		ProxyEndpoint endpoint = this.current.endpoint();
+		InetSocketAddress refused = (this.lastAddress != null) ? this.lastAddress : addresses.ready(endpoint);
+		InetSocketAddress next = (refused != null) ? addresses.after(endpoint, refused) : null;
+		if (next == null) {
+			return false;
+		}
+		this.lastAddress = next;
+		this.nextAddress = next;
+		return true;
+	}
+
+	/**
+	 * The address the connect is to reach the current member at, once, when the last one
+	 * refused ({@link #retryAtNextAddress}); else {@code null}: select a member.
+	 */
+	InetSocketAddress takeNextAddress() {
+		InetSocketAddress next = this.nextAddress;
+		if (next != null) {
+			this.nextAddress = null;
+		}
+		return next;
+	}
+
+	/** The member the connection goes through now; {@code null} before a selection. */
+	synchronized ProxyEndpoint currentEndpoint() {
+		return (this.current != null) ? this.current.endpoint() : null;
 	}
 
 	/**

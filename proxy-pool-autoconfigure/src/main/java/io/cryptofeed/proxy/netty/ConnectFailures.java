@@ -1,11 +1,14 @@
 package io.cryptofeed.proxy.netty;
 
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.UnknownHostException;
 
 import io.cryptofeed.proxy.core.NoProxyAvailableException;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.unix.Errors;
+import io.netty.handler.proxy.ProxyConnectException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
@@ -29,6 +32,18 @@ final class ConnectFailures {
 		Throwable cause = firstOf(error, ConnectException.class, UnknownHostException.class,
 				SslHandshakeTimeoutException.class);
 		return cause != null && !(cause instanceof ProxyConnectFailedException);
+	}
+
+	/**
+	 * The TCP connect to the proxy was refused, or found no route: at once, before any
+	 * handshake, so another address of the proxy may be tried within the connect's time. Not a
+	 * connect timeout, nor a handshake the proxy rejected (both {@link ConnectException}s too).
+	 */
+	static boolean refusedTcpConnect(Throwable error) {
+		Throwable cause = firstOf(error, ConnectException.class, NoRouteToHostException.class,
+				ProxyConnectFailedException.class);
+		return cause != null && !(cause instanceof ProxyConnectFailedException)
+				&& !(cause instanceof ProxyConnectException) && !(cause instanceof ConnectTimeoutException);
 	}
 
 	/**

@@ -121,6 +121,12 @@ final class PooledProxySelector
 		if (attempt == null) {
 			throw new IllegalStateException("connect without a ConnectAttempt in its context");
 		}
+		InetSocketAddress next = attempt.takeNextAddress();
+		if (next != null) {
+			// the member's proxy refused at one of its name's addresses: the same member, at the next
+			return Mono.just(ProxyProviders.builder(spec, attempt.currentEndpoint(), next,
+					this.settings.get().handshakeTimeout()));
+		}
 		Lease lease = attempt.select(pool);
 		return through(spec, lease.endpoint());
 	}

@@ -19,7 +19,9 @@ import reactor.core.scheduler.Schedulers;
  * literals need no lookup. Reactor Netty would otherwise resolve the proxy with a blocking
  * JDK lookup on the event loop at every connect. The connects that find no answer share one
  * lookup ({@link SharedAsks}), which keeps its answer even when they all gave up. An
- * {@code https} member's address is {@link ProxyTls#address one that asks for TLS}. The time an answer is kept runs on a
+ * {@code https} member's address is {@link ProxyTls#address one that asks for TLS}. Every
+ * address of a name is kept: connects go to the first, and to the next ones only when it
+ * refuses ({@link #after}). The time an answer is kept runs on a
  * monotonic ticker: a step of the wall clock neither keeps an old address nor drops a new one.
  */
 final class ProxyAddressResolver {
@@ -56,20 +58,27 @@ final class ProxyAddressResolver {
 	 */
 	private final Map<String, InetSocketAddress> literals = new ConcurrentHashMap<>();
 
-	private final Lookup lookup;
+	/** Volatile so that a test may swap it ({@link #lookUpWith}) while connects run. */
+	private volatile AllLookup lookup;
 
-	private final SharedAsks<String, InetAddress> lookups = new SharedAsks<>();
+	private final SharedAsks<String, InetAddress[]> lookups = new SharedAsks<>();
 
 	/** @param nanoTime monotonic nanoseconds, as {@link System#nanoTime()} */
 	ProxyAddressResolver(Duration ttl, LongSupplier nanoTime) {
-		this(ttl, nanoTime, InetAddress::getByName);
-	}
-
-	/** @param lookup the blocking lookup of a host name: the JDK's, or a test's */
-	ProxyAddressResolver(Duration ttl, LongSupplier nanoTime, Lookup lookup) {
 		this.ttlNanos = ttl.toNanos();
 		this.standsInNanos = STANDS_IN_FOR.toNanos();
 		this.nanoTime = nanoTime;
+		this.lookup = InetAddress::getAllByName;
+	}
+
+	/** @param lookup the blocking lookup of a host name's first address: a test's */
+	ProxyAddressResolver(Duration ttl, LongSupplier nanoTime, Lookup lookup) {
+		this(ttl, nanoTime);
+		this.lookup = (host) -> new InetAddress[] { lookup.byName(host) };
+	}
+
+	/** Looks proxy names up with this from now on: for tests that give a name several addresses. */
+	void lookUpWith(AllLookup lookup) {
 		this.lookup = lookup;
 	}
 
@@ -109,7 +118,25 @@ final class ProxyAddressResolver {
 				// the last answer stands in, within its bound
 			});
 		}
-		return ProxyTls.address(endpoint, new InetSocketAddress(cached.address, endpoint.port()));
+		return ProxyTls.address(endpoint, new InetSocketAddress(cached.addresses[0], endpoint.port()));
+	}
+
+	/**
+	 * The address of the member's proxy name after the one that refused a connect, when the
+	 * last lookup gave the name more than one; {@code null} for an IP literal, a name with one
+	 * address, or the last of them.
+	 */
+	InetSocketAddress after(ProxyEndpoint endpoint, InetSocketAddress refused) {
+		Resolved cached = endpoint.hasIpLiteralHost() ? null : this.cache.get(endpoint.host());
+		if (cached == null) {
+			return null;
+		}
+		for (int i = 0; i < cached.addresses.length - 1; i++) {
+			if (cached.addresses[i].equals(refused.getAddress())) {
+				return ProxyTls.address(endpoint, new InetSocketAddress(cached.addresses[i + 1], endpoint.port()));
+			}
+		}
+		return null;
 	}
 
 	/**
@@ -130,15 +157,15 @@ final class ProxyAddressResolver {
 			.timeout(within, Mono.error(() -> new UnknownHostException(endpoint.host()
 					+ ": the lookup of the proxy's host name did not answer within " + Durations.format(within)
 					+ " (connect-timeout)")))
-			.map((address) -> ProxyTls.address(endpoint, new InetSocketAddress(address, endpoint.port())));
+			.map((addresses) -> ProxyTls.address(endpoint, new InetSocketAddress(addresses[0], endpoint.port())));
 	}
 
 	/**
 	 * The lookup of the host under way, or a new one: on a worker thread, never an event loop,
 	 * and its answer kept before anyone waiting hears it.
 	 */
-	private Mono<InetAddress> lookUp(String host) {
-		return this.lookups.join(host, () -> Mono.fromCallable(() -> this.lookup.byName(host))
+	private Mono<InetAddress[]> lookUp(String host) {
+		return this.lookups.join(host, () -> Mono.fromCallable(() -> this.lookup.allByName(host))
 			.subscribeOn(Schedulers.boundedElastic())
 			.doOnNext((address) -> keep(host, address))).map(SharedAsks.Shared::value);
 	}
@@ -155,13 +182,18 @@ final class ProxyAddressResolver {
 
 	/** Keeps a looked-up address for the TTL, within the bound. */
 	void keep(String host, InetAddress address) {
+		keep(host, new InetAddress[] { address });
+	}
+
+	/** Keeps a name's looked-up addresses for the TTL, within the bound: connects use the first. */
+	void keep(String host, InetAddress[] addresses) {
 		if (this.cache.size() >= MAX_KEPT) {
 			// names whose time is up go first (an answer that could stand in too); a new name waits for room
 			long now = this.nanoTime.getAsLong();
 			this.cache.values().removeIf((resolved) -> !resolved.isFresh(now));
 		}
 		if (this.cache.size() < MAX_KEPT || this.cache.containsKey(host)) {
-			this.cache.put(host, new Resolved(address, this.nanoTime.getAsLong() + this.ttlNanos));
+			this.cache.put(host, new Resolved(addresses, this.nanoTime.getAsLong() + this.ttlNanos));
 		}
 	}
 
@@ -196,8 +228,19 @@ final class ProxyAddressResolver {
 
 	}
 
-	/** @param until the ticker's reading when the answer's time is up */
-	private record Resolved(InetAddress address, long until) {
+	/** A blocking lookup of all of a host name's addresses, as {@link InetAddress#getAllByName(String)}. */
+	@FunctionalInterface
+	interface AllLookup {
+
+		InetAddress[] allByName(String host) throws UnknownHostException;
+
+	}
+
+	/**
+	 * @param addresses as the lookup gave them, never empty
+	 * @param until the ticker's reading when the answer's time is up
+	 */
+	private record Resolved(InetAddress[] addresses, long until) {
 
 		boolean isFresh(long now) {
 			// a difference, as ticker readings may wrap

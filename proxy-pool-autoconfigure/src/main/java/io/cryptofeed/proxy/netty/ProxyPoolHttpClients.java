@@ -393,6 +393,10 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 			// most likely the stop closed it: the member is not to blame, and no other is tried
 			return attempt.stoppedConnect(error);
 		}
+		if (attempt.retryAtNextAddress(error, this.resolver)) {
+			// the same member, at its proxy name's next address: not failed yet
+			return null;
+		}
 		if (!attempt.failed(error, maxAttempts)) {
 			// a direct connection: nothing to fail over to; one a failed proxy led to names it too
 			return attempt.directFailedAfterProxy(error) ? exhausted(attempt, error) : error;
@@ -538,6 +542,11 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 
 	TransportSettings settings() {
 		return this.settings;
+	}
+
+	/** Looks proxy names up with this from now on: for tests that give a name several addresses. */
+	void lookUpProxiesWith(ProxyAddressResolver.AllLookup lookup) {
+		this.resolver.lookUpWith(lookup);
 	}
 
 	ProxyPools pools() {
