@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -12,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.cryptofeed.proxy.core.ProxyUrls;
+import io.cryptofeed.proxy.core.SecretNames;
 
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
@@ -31,12 +31,6 @@ public final class PlaceholderTargets {
 
 	/** {@code cryptofeed.proxy}, {@code CRYPTOFEED_PROXY_…} and the like, compacted. */
 	static final String NAMESPACE = "cryptofeedproxy";
-
-	/**
-	 * Names that hold a secret: the starter's own, and a free-form {@code metadata} label's
-	 * named as one ({@code metadata.client-secret}, {@code metadata.credentials}).
-	 */
-	private static final List<String> SECRET_ENDINGS = List.of("token", "apikey", "password", "secret", "credentials");
 
 	/**
 	 * Keys that hold proxy URLs: a {@code url}; a {@code pool} or pool entry written as text,
@@ -106,7 +100,7 @@ public final class PlaceholderTargets {
 
 	/** What a key of the starter's holds, compacted. */
 	static Kind kindOfStarterKey(String compactedKey) {
-		if (SECRET_ENDINGS.stream().anyMatch(compactedKey::endsWith)) {
+		if (SecretNames.isSecret(compactedKey)) {
 			return Kind.SECRET;
 		}
 		if (HEALTH_CHECK_URL_KEY.matcher(compactedKey).matches()) {

@@ -24,6 +24,7 @@ import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyOutcomes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.core.SecretNames;
 import io.cryptofeed.proxy.core.ratelimit.ExchangeLimits;
 import io.cryptofeed.proxy.core.ratelimit.PoolRateLimitedException;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
@@ -149,7 +150,14 @@ public final class ProxyServiceHandler {
 		// of a budget it spent stays spent)
 		lease.release();
 		PoolMember member = lease.member();
-		Map<String, Object> metadata = new LinkedHashMap<>(member.metadata());
+		Map<String, Object> metadata = new LinkedHashMap<>();
+		member.metadata().forEach((name, value) -> {
+			// the client does nothing with a label, and every caller let in reads it: a secret
+			// stays here, as the operations surfaces hide it
+			if (!SecretNames.isSecret(name)) {
+				metadata.put(name, value);
+			}
+		});
 		metadata.put("pool", pool.get().key().toString());
 		return json(HttpStatus.OK, new ProxyResponse(ProxyUrlFormat.withCredentials(member.endpoint()),
 				pool.get().strategyName(), ttl, this.settings.fallbackPolicy().wireName(), metadata));

@@ -618,6 +618,27 @@ class ProxyServiceHandlerTests {
 			.jsonPath("$.metadata.pool").isEqualTo("default/http");
 	}
 
+	/**
+	 * A label named as a secret is the server's to keep: the client does nothing with an answer's
+	 * metadata, which any caller let in may read, and the operations surfaces hide it too.
+	 */
+	@Test
+	void anAnswerWithholdsTheLabelsNamedAsSecrets() {
+		Map<String, String> labels = Map.of("region", "eu-west", "token", "canary-1", "client-secret", "canary-2",
+				"API_KEY", "canary-3", "credentials", "canary-4", "vendorPassword", "canary-5");
+		ProxyPools labelled = ProxyPools.of(List.of(new PoolSpec(PoolKey.ofDefault(ConnectionType.HTTP),
+				PoolSpec.Origin.POOL, List.of(new MemberSpec(ProxyEndpoint.parse(HTTP), 1, true, labels)),
+				"round-robin", Duration.ofSeconds(30))), Map.of(), SelectionStrategies.withAdditional(List.of())::create);
+		WebTestClient client = client(labelled,
+				new ServiceServerSettings(null, null, Duration.ofSeconds(60), FallbackPolicy.EMBEDDED_FALLBACK),
+				this.rateLimits);
+
+		EntityExchangeResult<byte[]> answer = ask(client).exchange().expectStatus().isOk().expectBody().returnResult();
+
+		assertThat(body(answer)).contains("\"region\":\"eu-west\"", "\"pool\":\"default/http\"")
+			.doesNotContain("canary", "token", "secret", "API_KEY", "credentials", "vendorPassword");
+	}
+
 	private WebTestClient open() {
 		return client(new ServiceServerSettings(null, null, Duration.ofSeconds(60), FallbackPolicy.EMBEDDED_FALLBACK));
 	}
