@@ -64,6 +64,8 @@ public final class ProxyServiceHandler {
 	private static final String EXCHANGE_ID_PROBLEM = "exchange_id must be at most " + MAX_EXCHANGE_ID
 			+ " characters, none of them a control character";
 
+	private static final String NOT_A_MEMBER = "the proxy is not a member of the pool for this exchange and connection type";
+
 	private final ProxyPools pools;
 
 	private final List<ProxyOutcomes> outcomes;
@@ -205,8 +207,9 @@ public final class ProxyServiceHandler {
 			.filter((m) -> m.endpoint().identity().equals(reported.identity()))
 			.findFirst()).orElse(null);
 		if (member == null) {
-			return json(HttpStatus.NOT_FOUND,
-					Map.of("error", "the proxy is not a member of the pool for this exchange and connection type"));
+			// most often a member a reload took out while a client still connected through it:
+			// advice about it has nowhere to go, and a 404 would read as a missing endpoint
+			return json(HttpStatus.ACCEPTED, Map.of("ignored", NOT_A_MEMBER));
 		}
 		if (feedback.status() != null) {
 			exchangeAnswered(pool.get(), member, feedback);

@@ -405,8 +405,13 @@ class ProxyServiceHandlerTests {
 	}
 
 	@Test
-	void feedbackAboutAnotherUserOfTheSameAddressIsNotApplied() {
-		report(open(), "socks5://other@127.0.0.1:1080", false, "refused").exchange().expectStatus().isNotFound();
+	void feedbackAboutAnotherUserOfTheSameAddressIsTakenAndNotApplied() {
+		report(open(), "socks5://other@127.0.0.1:1080", false, "refused").exchange()
+			.expectStatus()
+			.isAccepted()
+			.expectBody()
+			.jsonPath("$.ignored")
+			.isEqualTo("the proxy is not a member of the pool for this exchange and connection type");
 		assertThat(this.outcomes).isEmpty();
 	}
 

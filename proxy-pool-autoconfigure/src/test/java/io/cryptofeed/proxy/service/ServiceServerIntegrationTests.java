@@ -2,21 +2,29 @@ package io.cryptofeed.proxy.service;
 
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import com.jayway.jsonpath.JsonPath;
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.MemberSpec;
+import io.cryptofeed.proxy.core.PoolSpec;
+import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyAttributes;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
+import io.cryptofeed.proxy.core.strategy.SelectionStrategies;
 import io.cryptofeed.proxy.testkit.Fault;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
+import io.cryptofeed.proxy.testsupport.CapturedLog;
 import io.cryptofeed.proxy.testsupport.OwnReactorResources;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
@@ -215,19 +223,62 @@ class ServiceServerIntegrationTests {
 		assertThat(refusedStatus()).isEqualTo(401);
 	}
 
+	/**
+	 * A proxy the server does not list (a reload took it out while a client still connected
+	 * through it, as is normal) is no mistake of the caller's: its report is taken and ignored,
+	 * saying why, rather than refused with a 404, which reads as a missing endpoint.
+	 */
 	@Test
-	void feedbackAboutAProxyOutsideThePoolIsRefused() {
-		int status = WebClient.create("http://127.0.0.1:" + port())
+	void feedbackAboutAProxyOutsideThePoolIsTakenAndIgnored() {
+		String answer = WebClient.create("http://127.0.0.1:" + port())
 			.post()
 			.uri(ProxyFeedback.PATH)
-			.header(ServiceCredentials.API_KEY_HEADER, "none")
 			.headers((headers) -> headers.setBearerAuth(TOKEN))
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(new ProxyFeedback("socks5://127.0.0.9:1080", "binance", "http", false, 5, "refused",
 					"2026-11-02T08:00:00Z", "curl"))
-			.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))
+			.exchangeToMono((response) -> response.bodyToMono(String.class)
+				.map((body) -> response.statusCode().value() + " " + body))
 			.block(Duration.ofSeconds(10));
-		assertThat(status).isEqualTo(404);
+		assertThat(answer).isEqualTo("202 {\"ignored\":\"the proxy is not a member of the pool for this exchange "
+				+ "and connection type\"}");
+	}
+
+	/**
+	 * A reload takes out of the server's pool the member a client's request went through, while
+	 * the exchange has yet to answer: the client's report of that tunnel is sent and ignored,
+	 * neither dropped nor a failure of the service for its breaker or its log.
+	 */
+	@Test
+	void aReportAboutAMemberAReloadTookOutIsSentAndIgnored() {
+		ProxyPools pools = this.server.getBean(ProxyPools.class);
+		ProxyPool pool = serverPool();
+		try (CapturedLog log = CapturedLog.of(ServiceProxySource.class, ServiceStatusLog.class, FeedbackQueue.class,
+				ServiceCircuitBreaker.class)) {
+			run(client(TOKEN), (context, client) -> {
+				CompletableFuture<String> slow = client.get()
+					.uri(this.target.baseUrl() + "/delay/2000")
+					.attribute(ProxyAttributes.EXCHANGE, "binance")
+					.retrieve()
+					.bodyToMono(String.class)
+					.toFuture();
+				await().atMost(Duration.ofSeconds(10)).until(() -> this.first.accepted() + this.second.accepted() > 0);
+				pools.reconcile(List.of(new PoolSpec(pool.key(), PoolSpec.Origin.POOL,
+						List.of(MemberSpec.of(ProxyEndpoint.parse("http://127.0.0.1:9"))), pool.strategyName(),
+						pool.timeout())), Map.of(), SelectionStrategies.builtIn()::create);
+				assertThat(slow.get(10, TimeUnit.SECONDS)).isEqualTo("delayed 2000");
+
+				await().atMost(Duration.ofSeconds(10))
+					.untilAsserted(() -> assertThat(
+							ServiceFixture.counter(context, "cryptofeed.proxy.service.feedback", "outcome", "sent"))
+						.isOne());
+				assertThat(ServiceFixture.counter(context, "cryptofeed.proxy.service.feedback", "outcome", "dropped"))
+					.isZero();
+				CircuitBreaker breaker = ((ServiceCircuitBreaker) context.getBean(ServiceGuard.class)).breaker();
+				assertThat(breaker.getMetrics().getNumberOfFailedCalls()).isZero();
+			});
+			assertThat(log.warnings()).isEmpty();
+		}
 	}
 
 	/** The status of a call with a wrong token, straight to the service. */
