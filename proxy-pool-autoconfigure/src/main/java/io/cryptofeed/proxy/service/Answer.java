@@ -54,10 +54,12 @@ record Answer(ProxyEndpoint proxy, String feedbackUrl, FallbackPolicy policy, Du
 				feedbackUrl = ProxyUrlFormat.withoutPassword(response.proxyUrl());
 			}
 			catch (InvalidProxyUrlException ex) {
-				// the parser's message never repeats the URL; the masked URL names it
+				// the parser's message never repeats the URL; the masked URL names it, without a
+				// query that may hold a key, and ends at a space: the message is masked again, and
+				// a quote or colon after the port would read as a password there and hide the host
 				throw new ServiceCallException(ServiceCallException.Reason.UNSUPPORTED_PROXY, null,
-						"proxy_url '" + UntrustedText.excerpt(ProxyUrls.mask(response.proxyUrl().strip()), QUOTED_CHARS)
-								+ "': " + ex.getMessage());
+						"proxy_url " + UntrustedText.excerpt(ProxyUrls.maskedWithoutQuery(response.proxyUrl().strip()),
+								QUOTED_CHARS) + " cannot be used: " + ex.getMessage());
 			}
 		}
 		return new Answer(proxy, feedbackUrl, policy, ttl);

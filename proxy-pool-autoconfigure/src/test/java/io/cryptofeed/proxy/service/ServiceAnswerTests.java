@@ -3,6 +3,8 @@ package io.cryptofeed.proxy.service;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,9 +41,25 @@ class ServiceAnswerTests {
 	@Test
 	void aProxyUrlThatCannotBeUsedIsQuotedOnOneLineAndInPart() {
 		String newline = failure(new ProxyResponse("socks5://10.0.0.6:1080" + FORGED, null, 60L, null, null));
-		assertThat(newline).doesNotContain("\n").contains("proxy_url 'socks5://");
+		assertThat(newline).doesNotContain("\n").contains("proxy_url socks5://");
 		String long_ = failure(new ProxyResponse("a".repeat(200_000) + "://10.0.0.6:1080", null, 60L, null, null));
 		assertThat(long_).hasSizeLessThan(700).contains("is not supported");
+	}
+
+	/**
+	 * A proxy the client's validation refuses is named as far as it may be shown (scheme, host,
+	 * port and path, never credentials or a query, which may hold a key) beside the reason, so
+	 * that the service's operator can find it.
+	 */
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = {
+			"ftp://feed:canary@10.0.0.6:21 | proxy_url ftp://***@10.0.0.6:21 cannot be used: scheme 'ftp' is not supported",
+			"socks4://feed:canary@10.0.0.6:1080 | proxy_url socks4://***@10.0.0.6:1080 cannot be used: socks4 carries a user id but no password",
+			"http://feed:canary@10.0.0.6:0 | proxy_url http://***@10.0.0.6:0 cannot be used: the port 0 is out of range",
+			"http://10.0.0.6:3128/path?key=canary | proxy_url http://10.0.0.6:3128/path cannot be used: a proxy URL cannot have a path, query or fragment" })
+	void aRefusedProxyIsNamedWithoutItsCredentialsOrQueryBesideTheReason(String url, String expected) {
+		String message = failure(new ProxyResponse(url, null, 60L, "fail", null));
+		assertThat(message).contains("reason=unsupported_proxy", expected).doesNotContain("canary");
 	}
 
 	@Test
