@@ -3,6 +3,7 @@ package io.cryptofeed.proxy.autoconfigure;
 import java.time.Clock;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.cryptofeed.proxy.actuate.ServiceCircuitBreakerMetrics;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.netty.ProxySource;
 import io.cryptofeed.proxy.service.MicrometerServiceMetrics;
@@ -11,6 +12,7 @@ import io.cryptofeed.proxy.service.ServiceGuard;
 import io.cryptofeed.proxy.service.ServiceMetrics;
 import io.cryptofeed.proxy.service.ServiceProxySource;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.netty.http.client.HttpClient;
 
@@ -79,6 +81,20 @@ public class ProxyServiceClientAutoConfiguration {
 		ServiceGuard proxyServiceCircuitBreaker(CompiledServiceClient compiled, ObjectProvider<ServiceMetrics> metrics) {
 			return new ServiceCircuitBreaker(compiled.circuitBreakerWait(),
 					metrics.getIfAvailable(() -> ServiceMetrics.NONE));
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass({ TaggedCircuitBreakerMetrics.class, MeterRegistry.class })
+		static class CircuitBreakerMetricsConfiguration {
+
+			/** The breaker's state and failure rate, beside the members' breakers', when there is a registry. */
+			@Bean
+			@ConditionalOnMissingBean
+			ServiceCircuitBreakerMetrics proxyServiceCircuitBreakerMetrics(ServiceGuard guard,
+					ObjectProvider<MeterRegistry> registry) {
+				return new ServiceCircuitBreakerMetrics(guard, registry.getIfUnique());
+			}
+
 		}
 
 	}

@@ -8,6 +8,7 @@ import io.cryptofeed.proxy.breaker.TransitionLogLevel;
 import io.cryptofeed.proxy.core.Durations;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import reactor.core.publisher.Mono;
 
 /**
@@ -22,13 +23,19 @@ public final class ServiceCircuitBreaker implements ServiceGuard {
 
 	private static final System.Logger log = System.getLogger(ServiceCircuitBreaker.class.getName());
 
+	/** The breaker's name, and its meters' {@code name} tag. */
+	public static final String NAME = "proxy-service";
+
+	/** Holds the one breaker, for Resilience4j's meters, which follow a registry. */
+	private final CircuitBreakerRegistry registry;
+
 	private final CircuitBreaker breaker;
 
 	/**
 	 * @param waitInOpenState how long the breaker stays open before trial calls
 	 */
 	public ServiceCircuitBreaker(Duration waitInOpenState, ServiceMetrics metrics) {
-		this.breaker = CircuitBreaker.of("proxy-service", CircuitBreakerConfig.custom()
+		this.registry = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
 			.failureRateThreshold(50)
 			.slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
 			.slidingWindowSize(10)
@@ -39,6 +46,7 @@ public final class ServiceCircuitBreaker implements ServiceGuard {
 			.automaticTransitionFromOpenToHalfOpenEnabled(true)
 			.recordException(ServiceCircuitBreaker::unavailable)
 			.build());
+		this.breaker = this.registry.circuitBreaker(NAME);
 		this.breaker.getEventPublisher().onStateTransition((event) -> {
 			CircuitBreaker.State to = event.getStateTransition().getToState();
 			if (to == CircuitBreaker.State.DISABLED) {
@@ -98,6 +106,11 @@ public final class ServiceCircuitBreaker implements ServiceGuard {
 	/** The breaker, for operators and tests. */
 	public CircuitBreaker breaker() {
 		return this.breaker;
+	}
+
+	/** A registry that holds the breaker alone, to publish it through Resilience4j's meters. */
+	public CircuitBreakerRegistry registry() {
+		return this.registry;
 	}
 
 	/** Disables the breaker, which cancels its pending automatic transition. */

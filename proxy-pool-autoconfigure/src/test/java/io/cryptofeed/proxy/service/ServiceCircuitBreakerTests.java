@@ -10,6 +10,7 @@ import io.cryptofeed.proxy.core.TestClock;
 import io.cryptofeed.proxy.netty.ProxyChoice;
 import io.cryptofeed.proxy.testsupport.CapturedLog;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -61,6 +62,33 @@ class ServiceCircuitBreakerTests {
 						assertThat(counter(context, "cryptofeed.proxy.service.breaker.opens")).isOne();
 					});
 		}
+	}
+
+	/**
+	 * Whether the breaker is open now, and how close it is to opening, shows in Resilience4j's
+	 * meters as the members' breakers do (name proxy-service), not only in a counter of openings.
+	 */
+	@Test
+	void theBreakersStateAndFailureRateAreMetered() {
+		this.fixture.answer(aResponse().withStatus(503));
+		run(this.fixture.runner(), (context, client) -> {
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(state(meters, "closed")).isOne();
+			for (int i = 0; i < 5; i++) {
+				assertThat(this.fixture.whoami(client)).isEqualTo(EMBEDDED_PEER);
+			}
+			assertThat(state(meters, "open")).isOne();
+			assertThat(state(meters, "closed")).isZero();
+			assertThat(meters.get("resilience4j.circuitbreaker.failure.rate").tag("name", "proxy-service").gauge().value())
+				.isEqualTo(100.0);
+		});
+	}
+
+	private static double state(MeterRegistry meters, String state) {
+		return meters.get("resilience4j.circuitbreaker.state")
+			.tags("name", "proxy-service", "state", state)
+			.gauge()
+			.value();
 	}
 
 	/** A service down for an hour made a WARN and an INFO line per wait, one trial each. */
