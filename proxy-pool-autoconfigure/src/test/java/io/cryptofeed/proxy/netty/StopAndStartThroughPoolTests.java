@@ -1,0 +1,126 @@
+package io.cryptofeed.proxy.netty;
+
+import java.time.Duration;
+import java.util.Set;
+
+import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
+import io.cryptofeed.proxy.core.ConnectionType;
+import io.cryptofeed.proxy.core.PoolMember;
+import io.cryptofeed.proxy.core.ProxyPools;
+import io.cryptofeed.proxy.testkit.Fault;
+import io.cryptofeed.proxy.testsupport.OwnReactorResources;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import reactor.netty.http.client.HttpClient;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
+import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ContextConsumer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A context stopped and started again ({@code ConfigurableApplicationContext.stop()} then
+ * {@code start()}, as Spring Cloud's restart or an application of its own does), with clients
+ * built before the stop and used after the start: Boot's Reactor Netty resources dispose their
+ * event loops at the stop and make new ones at the start, on Reactor Netty's global resources
+ * (Boot's default) as on resources of the application's own.
+ */
+class StopAndStartThroughPoolTests {
+
+	private static final Duration ANSWER = Duration.ofSeconds(10);
+
+	private static final Set<String> HEALTHY_PEERS = Set.of("127.0.0.92", "127.0.0.93");
+
+	private ProxyTrio trio;
+
+	@BeforeEach
+	void start() {
+		this.trio = new ProxyTrio("127.0.0.9", "restart-secret");
+	}
+
+	@AfterEach
+	void stop() {
+		this.trio.close();
+	}
+
+	@ParameterizedTest(name = "own Reactor Netty resources: {0}")
+	@ValueSource(booleans = { false, true })
+	void aRestClientBuiltBeforeTheContextStopsAndStartsAgainGoesOnThroughThePool(boolean ownResources) {
+		run(ownResources, (context) -> {
+			RestClient client = context.getBean(RestClient.Builder.class).build();
+			String url = this.trio.target.baseUrl() + "/whoami";
+			assertThat(client.get().uri(url).retrieve().body(String.class)).startsWith("127.0.0.9");
+
+			stopAndStart(context);
+
+			this.trio.first.fault(Fault.CRASH);
+			for (int i = 0; i < 9; i++) {
+				assertThat(client.get().uri(url).retrieve().body(String.class)).isIn(HEALTHY_PEERS);
+			}
+			assertThat(breakerOfTheFirst(context).getState()).isEqualTo(CircuitBreaker.State.OPEN);
+		});
+	}
+
+	@ParameterizedTest(name = "own Reactor Netty resources: {0}")
+	@ValueSource(booleans = { false, true })
+	void anOwnClientFromApplyBuiltBeforeTheContextStopsAndStartsAgainGoesOnThroughThePool(boolean ownResources) {
+		run(ownResources, (context) -> {
+			ProxyPoolHttpClients pools = context.getBean(ProxyPoolHttpClients.class);
+			HttpClient own = pools.apply(HttpClient.create().responseTimeout(ANSWER), ConnectionType.HTTP);
+			String url = this.trio.target.baseUrl() + "/whoami";
+			assertThat(whoami(pools, own, url)).startsWith("127.0.0.9");
+
+			stopAndStart(context);
+
+			this.trio.first.fault(Fault.CRASH);
+			for (int i = 0; i < 9; i++) {
+				assertThat(whoami(pools, own, url)).isIn(HEALTHY_PEERS);
+			}
+			assertThat(breakerOfTheFirst(context).getState()).isEqualTo(CircuitBreaker.State.OPEN);
+		});
+	}
+
+	private static String whoami(ProxyPoolHttpClients pools, HttpClient own, String url) {
+		return pools
+			.withFailover(ConnectionType.HTTP,
+					() -> own.get().uri(url).responseContent().aggregate().asString())
+			.block(ANSWER);
+	}
+
+	private void run(boolean ownResources, ContextConsumer<AssertableApplicationContext> test) {
+		ApplicationContextRunner runner = TransportTestSupport.runner()
+			.withConfiguration(AutoConfigurations.of(HttpClientAutoConfiguration.class,
+					ImperativeHttpClientAutoConfiguration.class, RestClientAutoConfiguration.class))
+			.withPropertyValues(this.trio.pool("default.http"))
+			.withPropertyValues(this.trio.pool("default.websocket"))
+			.withPropertyValues("spring.http.clients.imperative.factory=reactor",
+					"spring.reactor.netty.shutdown-quiet-period=0s");
+		(ownResources ? runner.withUserConfiguration(OwnReactorResources.class) : runner).run(test);
+	}
+
+	private static void stopAndStart(AssertableApplicationContext assertable) {
+		ConfigurableApplicationContext context = assertable.getSourceApplicationContext();
+		context.stop();
+		context.start();
+	}
+
+	private static CircuitBreaker breakerOfTheFirst(AssertableApplicationContext context) {
+		PoolMember first = context.getBean(ProxyPools.class)
+			.resolve(null, ConnectionType.HTTP)
+			.orElseThrow()
+			.members()
+			.get(0);
+		return context.getBean(MemberCircuitBreakers.class).breakerOf(first);
+	}
+
+}
