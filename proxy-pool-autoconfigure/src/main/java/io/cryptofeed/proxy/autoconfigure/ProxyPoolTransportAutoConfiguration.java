@@ -109,6 +109,18 @@ public class ProxyPoolTransportAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ReactorResourceFactory.class)
+	static class ReactorLoopsConfiguration {
+
+		/** The loops of Boot's Reactor Netty resources as of the last start (see {@link CurrentReactorLoops}). */
+		@Bean
+		CurrentReactorLoops proxyPoolCurrentReactorLoops(ObjectProvider<ReactorResourceFactory> resources) {
+			return new CurrentReactorLoops(resources.getIfUnique());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(CircuitBreaker.class)
 	@ConditionalOnBooleanProperty(name = "cryptofeed.proxy.circuit-breaker.enabled", matchIfMissing = true)
 	static class CircuitBreakerConfiguration {
@@ -143,12 +155,16 @@ public class ProxyPoolTransportAutoConfiguration {
 	@ConditionalOnClass({ ReactorClientHttpConnectorBuilder.class, ClientHttpConnectorBuilderCustomizer.class })
 	static class ConnectorConfiguration {
 
-		/** Boot's connector, and so every WebClient built from its builder, connects through the pools. */
+		/**
+		 * Boot's connector, and so every WebClient built from its builder, connects through the
+		 * pools, on the loops of Boot's Reactor Netty resources as of the context's last start:
+		 * a WebClient built before the context was stopped and started again works on after it.
+		 */
 		@Bean
 		ClientHttpConnectorBuilderCustomizer<ReactorClientHttpConnectorBuilder> proxyPoolConnectorCustomizer(
-				ProxyPoolHttpClients clients) {
+				ProxyPoolHttpClients clients, CurrentReactorLoops loops) {
 			return (builder) -> builder.withHttpClientFactory(clients::newHttpClient)
-				.withHttpClientCustomizer((client) -> clients.apply(client, ConnectionType.HTTP));
+				.withHttpClientCustomizer((client) -> clients.apply(loops.following(client), ConnectionType.HTTP));
 		}
 
 	}
@@ -293,15 +309,13 @@ public class ProxyPoolTransportAutoConfiguration {
 		 * Sessions on the application's event loops where it has Boot's Reactor Netty resources,
 		 * as Boot's WebClient: they stop with the context, so a handshake the shutdown cut is not
 		 * failed over onto global loops that Reactor Netty would start anew and nothing stops.
+		 * The loops are those of the context's last start, so that the client works on after
+		 * the context is stopped and started again.
 		 */
 		@Bean
 		@ConditionalOnMissingBean(WebSocketClient.class)
-		ProxyPoolWebSocketClient proxyPoolWebSocketClient(ProxyPoolHttpClients clients,
-				ObjectProvider<ReactorResourceFactory> resources) {
-			HttpClient client = clients.newHttpClient();
-			ReactorResourceFactory factory = resources.getIfUnique();
-			return new ProxyPoolWebSocketClient(clients,
-					(factory != null) ? client.runOn(factory.getLoopResources()) : client);
+		ProxyPoolWebSocketClient proxyPoolWebSocketClient(ProxyPoolHttpClients clients, CurrentReactorLoops loops) {
+			return new ProxyPoolWebSocketClient(clients, loops.onApplicationLoops(clients.newHttpClient()));
 		}
 
 		@Bean

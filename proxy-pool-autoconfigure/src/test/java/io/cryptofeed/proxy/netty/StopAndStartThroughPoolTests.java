@@ -1,5 +1,6 @@
 package io.cryptofeed.proxy.netty;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Set;
 
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.publisher.Sinks;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -25,8 +27,12 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ContextConsumer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.client.WebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
  * A context stopped and started again ({@code ConfigurableApplicationContext.stop()} then
@@ -51,6 +57,81 @@ class StopAndStartThroughPoolTests {
 	@AfterEach
 	void stop() {
 		this.trio.close();
+	}
+
+	/** It connected on the loops of the day it was built, which refused it: "event executor terminated". */
+	@ParameterizedTest(name = "own Reactor Netty resources: {0}")
+	@ValueSource(booleans = { false, true })
+	void aWebClientBuiltBeforeTheContextStopsAndStartsAgainGoesOnThroughThePool(boolean ownResources) {
+		run(ownResources, (context) -> {
+			WebClient client = context.getBean(WebClient.Builder.class).build();
+			String url = this.trio.target.baseUrl() + "/whoami";
+			assertThat(client.get().uri(url).retrieve().bodyToMono(String.class).block(ANSWER)).startsWith("127.0.0.9");
+
+			stopAndStart(context);
+
+			this.trio.first.fault(Fault.CRASH);
+			for (int i = 0; i < 9; i++) {
+				assertThat(client.get().uri(url).retrieve().bodyToMono(String.class).block(ANSWER))
+					.isIn(HEALTHY_PEERS);
+			}
+			assertThat(breakerOfTheFirst(context).getState()).isEqualTo(CircuitBreaker.State.OPEN);
+		});
+	}
+
+	/** The auto-configured WebSocketClient is built before the stop too, with the context. */
+	@ParameterizedTest(name = "own Reactor Netty resources: {0}")
+	@ValueSource(booleans = { false, true })
+	void theWebSocketClientOpensSessionsThroughThePoolAfterTheContextStopsAndStartsAgain(boolean ownResources) {
+		run(ownResources, (context) -> {
+			WebSocketClient client = context.getBean(WebSocketClient.class);
+			assertThat(firstFrame(client)).startsWith("peer=127.0.0.9");
+
+			stopAndStart(context);
+
+			for (int i = 0; i < 3; i++) {
+				assertThat(firstFrame(client)).startsWith("peer=127.0.0.9");
+			}
+		});
+	}
+
+	/**
+	 * The pooled WebClient and WebSocketClient take the loops as the context starts, never by
+	 * asking Boot's Reactor Netty resources at a connect: asked after the close, they start
+	 * anew, with event loops that nothing stops.
+	 */
+	@ParameterizedTest(name = "own Reactor Netty resources: {0}")
+	@ValueSource(booleans = { false, true })
+	void aRequestOrSessionAfterTheCloseStartsNoEventLoopsAnew(boolean ownResources) {
+		run(ownResources, (context) -> {
+			WebClient web = context.getBean(WebClient.Builder.class).build();
+			WebSocketClient socket = context.getBean(WebSocketClient.class);
+			String url = this.trio.target.baseUrl() + "/whoami";
+			assertThat(web.get().uri(url).retrieve().bodyToMono(String.class).block(ANSWER)).startsWith("127.0.0.9");
+			assertThat(firstFrame(socket)).startsWith("peer=127.0.0.9");
+			context.getSourceApplicationContext().close();
+			Set<Thread> afterClose = Thread.getAllStackTraces().keySet();
+
+			assertThatException().isThrownBy(() -> web.get().uri(url).retrieve().bodyToMono(String.class).block(ANSWER));
+			assertThatException().isThrownBy(() -> firstFrame(socket));
+			assertThat(Thread.getAllStackTraces().keySet()).as("threads started after the close")
+				.allSatisfy((thread) -> assertThat(afterClose.contains(thread) || !thread.getName().contains("-http-"))
+					.as(thread.getName())
+					.isTrue());
+		});
+	}
+
+	/** Opens a session, reads its first frame ({@code peer=<address>}: which proxy carried it) and closes it. */
+	private String firstFrame(WebSocketClient client) {
+		Sinks.One<String> peer = Sinks.one();
+		client.execute(URI.create(this.trio.target.wsUrl()),
+				(session) -> session.receive()
+					.map(WebSocketMessage::getPayloadAsText)
+					.take(1)
+					.doOnNext(peer::tryEmitValue)
+					.then())
+			.block(ANSWER);
+		return peer.asMono().block(Duration.ZERO);
 	}
 
 	@ParameterizedTest(name = "own Reactor Netty resources: {0}")
