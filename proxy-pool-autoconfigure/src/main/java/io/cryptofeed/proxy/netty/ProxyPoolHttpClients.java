@@ -137,12 +137,20 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	 * being kept warm in turn (a pool of three: about 5% more requests per second than first
 	 * in, first out; see docs/benchmarks.md). Because surplus tunnels then idle for long, the
 	 * idle time is bounded: a connection idle for longer is never lent out again, and is
-	 * closed in the background at most twice that long after its last use.
+	 * closed in the background at most twice that long after its last use. A connection whose
+	 * event loop is shutting down is never lent out either: the provider outlives a context's
+	 * stop, whose disposed loops could leave one idle here, and a request given it after the
+	 * start failed at once ("event executor terminated").
 	 */
 	private static ConnectionProvider connectionProvider(TransportSettings.ConnectionPoolSettings settings) {
+		long maxIdleMillis = settings.maxIdleTime().toMillis();
 		return ConnectionProvider.builder("proxy-pool")
 			.maxConnections(settings.maxConnections())
-			.maxIdleTime(settings.maxIdleTime())
+			// a predicate of one's own replaces Reactor Netty's (closed, not persistent) and
+			// maxIdleTime: both are written out here beside the loop's shutdown
+			.evictionPredicate((connection, metadata) -> !connection.channel().isActive()
+					|| !connection.isPersistent() || metadata.idleTime() >= maxIdleMillis
+					|| connection.channel().eventLoop().isShuttingDown())
 			.evictInBackground(settings.maxIdleTime())
 			.lifo()
 			.disposeInactivePoolsInBackground(POOL_SWEEP_INTERVAL, POOL_INACTIVITY)
