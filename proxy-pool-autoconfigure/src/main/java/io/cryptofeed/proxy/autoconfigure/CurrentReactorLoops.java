@@ -5,7 +5,6 @@ import io.netty.channel.EventLoopGroup;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.LoopResources;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.http.client.ReactorResourceFactory;
 
 /**
@@ -18,7 +17,7 @@ import org.springframework.http.client.ReactorResourceFactory;
  * nothing stops once the context is closed): between a stop and a start, and after a close, a
  * connect meets the disposed loops and is refused, as before.
  */
-final class CurrentReactorLoops implements SmartLifecycle {
+final class CurrentReactorLoops extends ContextStartStop {
 
 	/** Started after Boot's Reactor Netty resources (phase 0), which make their loops as they start. */
 	static final int PHASE = 1;
@@ -31,9 +30,8 @@ final class CurrentReactorLoops implements SmartLifecycle {
 
 	private final LoopResources current = new Current();
 
-	private volatile boolean running;
-
 	CurrentReactorLoops(ReactorResourceFactory factory) {
+		super(PHASE);
 		this.factory = factory;
 	}
 
@@ -55,27 +53,15 @@ final class CurrentReactorLoops implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
+	void onStart() {
 		if (this.factory != null) {
 			this.loops = this.factory.getLoopResources();
 		}
-		this.running = true;
 	}
 
 	@Override
-	public void stop() {
+	void onStop() {
 		// the loops stay: the factory disposes them, and a connect until the next start is refused
-		this.running = false;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	@Override
-	public int getPhase() {
-		return PHASE;
 	}
 
 	private LoopResources loops() {

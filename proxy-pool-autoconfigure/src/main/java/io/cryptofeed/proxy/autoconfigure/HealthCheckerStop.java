@@ -3,7 +3,6 @@ package io.cryptofeed.proxy.autoconfigure;
 import io.cryptofeed.proxy.health.HealthChecker;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Stops the health checks as soon as the application stops, with its own beans and before the
@@ -11,37 +10,24 @@ import org.springframework.context.SmartLifecycle;
  * the application, as a sidecar does; a probe its shutdown ends), not the proxy, and mark a
  * good member unhealthy. Starts them again when a stopped context starts.
  */
-final class HealthCheckerStop implements SmartLifecycle {
+final class HealthCheckerStop extends ContextStartStop {
 
 	private final ObjectProvider<HealthChecker> checker;
 
-	private volatile boolean running;
-
 	HealthCheckerStop(ObjectProvider<HealthChecker> checker) {
+		super(DEFAULT_PHASE);
 		this.checker = checker;
 	}
 
 	@Override
-	public void start() {
+	void onStart() {
 		// started already at refresh (see HealthCheckerStart): this starts it again after a stop
 		this.checker.ifAvailable(HealthChecker::start);
-		this.running = true;
 	}
 
 	@Override
-	public void stop() {
+	void onStop() {
 		this.checker.ifAvailable(HealthChecker::stop);
-		this.running = false;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	@Override
-	public int getPhase() {
-		return DEFAULT_PHASE;
 	}
 
 }

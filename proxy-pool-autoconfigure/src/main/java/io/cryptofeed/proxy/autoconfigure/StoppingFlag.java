@@ -2,7 +2,6 @@ package io.cryptofeed.proxy.autoconfigure;
 
 import java.util.function.Consumer;
 
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Tells a part of the starter that the application stops, just before Boot's Reactor Netty
@@ -13,7 +12,7 @@ import org.springframework.context.SmartLifecycle;
  * service gone down. Later than the application's own beans and the web server's graceful
  * shutdown, whose requests still fail over.
  */
-final class StoppingFlag implements SmartLifecycle {
+final class StoppingFlag extends ContextStartStop {
 
 	/** Stopped after every phase above, and before Boot's Reactor Netty resources. */
 	static final int PHASE = 1;
@@ -21,32 +20,19 @@ final class StoppingFlag implements SmartLifecycle {
 	/** Told {@code true} as the application stops, {@code false} as it starts. */
 	private final Consumer<Boolean> stopping;
 
-	private volatile boolean running;
-
 	StoppingFlag(Consumer<Boolean> stopping) {
+		super(PHASE);
 		this.stopping = stopping;
 	}
 
 	@Override
-	public void start() {
+	void onStart() {
 		this.stopping.accept(false);
-		this.running = true;
 	}
 
 	@Override
-	public void stop() {
+	void onStop() {
 		this.stopping.accept(true);
-		this.running = false;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	@Override
-	public int getPhase() {
-		return PHASE;
 	}
 
 }
