@@ -59,7 +59,7 @@ final class ProxyAddressResolver {
 	private final Map<String, InetSocketAddress> literals = new ConcurrentHashMap<>();
 
 	/** Volatile so that a test may swap it ({@link #lookUpWith}) while connects run. */
-	private volatile AllLookup lookup;
+	private volatile Lookup lookup;
 
 	private final SharedAsks<String, InetAddress[]> lookups = new SharedAsks<>();
 
@@ -71,14 +71,14 @@ final class ProxyAddressResolver {
 		this.lookup = InetAddress::getAllByName;
 	}
 
-	/** @param lookup the blocking lookup of a host name's first address: a test's */
+	/** @param lookup the blocking lookup of a host name's addresses: a test's */
 	ProxyAddressResolver(Duration ttl, LongSupplier nanoTime, Lookup lookup) {
 		this(ttl, nanoTime);
-		this.lookup = (host) -> new InetAddress[] { lookup.byName(host) };
+		this.lookup = lookup;
 	}
 
 	/** Looks proxy names up with this from now on: for tests that give a name several addresses. */
-	void lookUpWith(AllLookup lookup) {
+	void lookUpWith(Lookup lookup) {
 		this.lookup = lookup;
 	}
 
@@ -180,11 +180,6 @@ final class ProxyAddressResolver {
 		return own;
 	}
 
-	/** Keeps a looked-up address for the TTL, within the bound. */
-	void keep(String host, InetAddress address) {
-		keep(host, new InetAddress[] { address });
-	}
-
 	/** Keeps a name's looked-up addresses for the TTL, within the bound: connects use the first. */
 	void keep(String host, InetAddress[] addresses) {
 		if (this.cache.size() >= MAX_KEPT) {
@@ -220,17 +215,9 @@ final class ProxyAddressResolver {
 		return this.literals.size();
 	}
 
-	/** A blocking lookup of a host name, as {@link InetAddress#getByName(String)}. */
-	@FunctionalInterface
-	interface Lookup {
-
-		InetAddress byName(String host) throws UnknownHostException;
-
-	}
-
 	/** A blocking lookup of all of a host name's addresses, as {@link InetAddress#getAllByName(String)}. */
 	@FunctionalInterface
-	interface AllLookup {
+	interface Lookup {
 
 		InetAddress[] allByName(String host) throws UnknownHostException;
 

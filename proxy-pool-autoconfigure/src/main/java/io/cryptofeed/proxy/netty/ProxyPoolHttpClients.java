@@ -553,7 +553,7 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	}
 
 	/** Looks proxy names up with this from now on: for tests that give a name several addresses. */
-	void lookUpProxiesWith(ProxyAddressResolver.AllLookup lookup) {
+	void lookUpProxiesWith(ProxyAddressResolver.Lookup lookup) {
 		this.resolver.lookUpWith(lookup);
 	}
 

@@ -58,7 +58,7 @@ class ProxyAddressResolverTests {
 		ProxyAddressResolver names = new ProxyAddressResolver(Duration.ofMinutes(1), System::nanoTime, (host) -> {
 			lookups.incrementAndGet();
 			awaitQuietly(answer);
-			return proxyAddress;
+			return new InetAddress[] { proxyAddress };
 		});
 		ProxyEndpoint endpoint = ProxyEndpoint.parse("http://feed:secret@proxy.example:3128");
 		try {
@@ -90,7 +90,7 @@ class ProxyAddressResolverTests {
 		ProxyAddressResolver names = new ProxyAddressResolver(Duration.ofMinutes(1), System::nanoTime, (host) -> {
 			lookups.incrementAndGet();
 			awaitQuietly(answer);
-			return proxyAddress;
+			return new InetAddress[] { proxyAddress };
 		});
 		ProxyEndpoint endpoint = ProxyEndpoint.parse("socks5://feed:secret@slow-dns.example:1080");
 		try {
@@ -168,7 +168,7 @@ class ProxyAddressResolverTests {
 		InetSocketAddress http = this.resolver.ready(ProxyEndpoint.parse("http://feed:secret@10.0.0.7:8443"));
 		TestClock clock = new TestClock();
 		ProxyAddressResolver names = new ProxyAddressResolver(Duration.ofMinutes(1), clock.ticker());
-		names.keep("proxy.example", InetAddress.getLoopbackAddress());
+		names.keep("proxy.example", new InetAddress[] { InetAddress.getLoopbackAddress() });
 		InetSocketAddress named = names.ready(ProxyEndpoint.parse("https://proxy.example:8443"));
 
 		assertThat(firstHandlerAfterSecuring(https)).isInstanceOf(SslHandler.class);
@@ -245,10 +245,10 @@ class ProxyAddressResolverTests {
 		AtomicInteger lookups = new AtomicInteger();
 		ProxyAddressResolver names = new ProxyAddressResolver(Duration.ofMinutes(1), clock.ticker(), (host) -> {
 			lookups.incrementAndGet();
-			return InetAddress.getLoopbackAddress();
+			return new InetAddress[] { InetAddress.getLoopbackAddress() };
 		});
 		ProxyEndpoint proxy = ProxyEndpoint.parse("http://proxy.example:3128");
-		names.keep(proxy.host(), InetAddress.getLoopbackAddress());
+		names.keep(proxy.host(), new InetAddress[] { InetAddress.getLoopbackAddress() });
 
 		clock.step(Duration.ofHours(1));
 		assertThat(names.ready(proxy)).as("kept after a step forward").isNotNull();
@@ -276,10 +276,10 @@ class ProxyAddressResolverTests {
 		ProxyAddressResolver names = new ProxyAddressResolver(Duration.ofMinutes(1), clock.ticker(), (host) -> {
 			lookups.incrementAndGet();
 			awaitQuietly(answer);
-			return moved;
+			return new InetAddress[] { moved };
 		});
 		ProxyEndpoint endpoint = ProxyEndpoint.parse("http://feed:secret@proxy.example:3128");
-		names.keep(endpoint.host(), before);
+		names.keep(endpoint.host(), new InetAddress[] { before });
 		clock.advance(Duration.ofMinutes(1));
 		try {
 			for (int connect = 0; connect < 50; connect++) {
@@ -315,10 +315,10 @@ class ProxyAddressResolverTests {
 			if (dnsDown.get()) {
 				throw new UnknownHostException(host + ": Temporary failure in name resolution");
 			}
-			return back;
+			return new InetAddress[] { back };
 		});
 		ProxyEndpoint endpoint = ProxyEndpoint.parse("socks5://feed:secret@proxy.example:1080");
-		names.keep(endpoint.host(), last);
+		names.keep(endpoint.host(), new InetAddress[] { last });
 
 		clock.advance(Duration.ofMinutes(1));
 		assertThat(names.ready(endpoint)).isEqualTo(new InetSocketAddress(last, 1080));
@@ -356,16 +356,16 @@ class ProxyAddressResolverTests {
 		ProxyAddressResolver names = new ProxyAddressResolver(Duration.ofMinutes(1), clock.ticker());
 		InetAddress loopback = InetAddress.getLoopbackAddress();
 		for (int i = 0; i < ProxyAddressResolver.MAX_KEPT + 10; i++) {
-			names.keep("proxy-" + i + ".example", loopback);
+			names.keep("proxy-" + i + ".example", new InetAddress[] { loopback });
 		}
 		assertThat(names.keptNames()).isEqualTo(ProxyAddressResolver.MAX_KEPT);
 		assertThat(names.ready(ProxyEndpoint.parse("http://proxy-0.example:3128"))).isNotNull();
 		ProxyEndpoint late = ProxyEndpoint.parse("http://late.example:3128");
-		names.keep(late.host(), loopback);
+		names.keep(late.host(), new InetAddress[] { loopback });
 		assertThat(names.ready(late)).as("no room yet").isNull();
 
 		clock.advance(Duration.ofMinutes(1));
-		names.keep(late.host(), loopback);
+		names.keep(late.host(), new InetAddress[] { loopback });
 		assertThat(names.ready(late)).isNotNull();
 		assertThat(names.keptNames()).isOne();
 	}
@@ -389,7 +389,7 @@ class ProxyAddressResolverTests {
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
-			return InetAddress.getLoopbackAddress();
+			return new InetAddress[] { InetAddress.getLoopbackAddress() };
 		});
 		try {
 			long start = System.nanoTime();
