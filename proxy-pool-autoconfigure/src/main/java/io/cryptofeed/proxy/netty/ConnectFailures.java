@@ -23,14 +23,15 @@ final class ConnectFailures {
 	}
 
 	/**
-	 * The connection never got through the proxy: refused, TCP or handshake timeout,
+	 * The connection never got through the proxy: refused, no route to the proxy's machine
+	 * (which Netty reports as no {@link ConnectException}), TCP or handshake timeout,
 	 * handshake rejected (407, 5xx, SOCKS auth), the proxy's name did not resolve, or the TLS
 	 * handshake through its tunnel timed out (a proxy that stalls once its tunnel is up).
 	 * Nothing of the request was sent to the target, so another member may carry it.
 	 */
 	static boolean beforeTunnel(Throwable error) {
-		Throwable cause = firstOf(error, ConnectException.class, UnknownHostException.class,
-				SslHandshakeTimeoutException.class);
+		Throwable cause = firstOf(error, ConnectException.class, NoRouteToHostException.class,
+				UnknownHostException.class, SslHandshakeTimeoutException.class);
 		return cause != null && !(cause instanceof ProxyConnectFailedException);
 	}
 
