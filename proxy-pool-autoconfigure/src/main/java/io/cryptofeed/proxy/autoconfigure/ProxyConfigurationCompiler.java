@@ -329,6 +329,11 @@ public final class ProxyConfigurationCompiler {
 						"write an exact host (binance.com) or a leading wildcard for subdomains (*.binance.com)");
 				continue;
 			}
+			ConfigurationViolation tooLong = hostTooLong(property, ProxyBindFailureAnalyzer.shown(pattern), normalized);
+			if (tooLong != null) {
+				violations.add(tooLong);
+				continue;
+			}
 			String owner = patternOwners.putIfAbsent(patternKey(normalized), exchange);
 			if (owner != null && !owner.equals(exchange)) {
 				violations.add(property, pattern, "the pattern is already claimed by exchange '" + owner + "'",
@@ -338,6 +343,22 @@ public final class ProxyConfigurationCompiler {
 			patterns.add(normalized);
 		}
 		return patterns;
+	}
+
+	/**
+	 * A host name or pattern longer than DNS carries, refused as a proxy's host is: no lookup
+	 * could answer it, nor a request's host match it.
+	 * @param shown the value as the report may show it
+	 * @return the violation, or {@code null} when the name fits
+	 */
+	static ConfigurationViolation hostTooLong(String property, String shown, String host) {
+		try {
+			HostNames.checkLength(host);
+			return null;
+		}
+		catch (InvalidProxyUrlException ex) {
+			return new ConfigurationViolation(property, shown, ex.getMessage(), ex.fix());
+		}
 	}
 
 	/** A trailing dot names the same host: HostPatterns matches without it. */
@@ -379,6 +400,11 @@ public final class ProxyConfigurationCompiler {
 				violations.add(property, ProxyBindFailureAnalyzer.shown(entry),
 						"not a host name, '*.' wildcard or address range", "write an exact"
 						+ " host (risk.internal), a leading wildcard for subdomains (*.internal) or a range (10.0.0.0/8)");
+				continue;
+			}
+			ConfigurationViolation tooLong = hostTooLong(property, ProxyBindFailureAnalyzer.shown(entry), normalized);
+			if (tooLong != null) {
+				violations.add(tooLong);
 				continue;
 			}
 			String owner = patternOwners.get(patternKey(normalized));
@@ -722,6 +748,14 @@ public final class ProxyConfigurationCompiler {
 					"the port " + URI.create(check.getUrl().strip()).getPort() + " is out of range (1 to 65535)",
 					"write the exchange's port, or leave it out for the scheme's own");
 		}
+		else if (check.getUrl() != null && !check.getUrl().isBlank()) {
+			// every check would fail, as the exchange's name could never be looked up, and take the members out
+			ConfigurationViolation tooLong = hostTooLong(path + ".url", ProxyUrls.withoutSecrets(check.getUrl()),
+					URI.create(check.getUrl().strip()).getHost());
+			if (tooLong != null) {
+				violations.add(tooLong);
+			}
+		}
 		if (!isStatusRanges(check.getExpectedStatus())) {
 			violations.add(path + ".expected-status", check.getExpectedStatus(), "not a status range or list",
 					"write e.g. 200-299 or 200,204 with statuses from 100 to 599");
@@ -813,6 +847,10 @@ public final class ProxyConfigurationCompiler {
 
 		void add(String property, String value, String problem, String fix) {
 			this.list.add(new ConfigurationViolation(property, value, problem, fix));
+		}
+
+		void add(ConfigurationViolation violation) {
+			this.list.add(violation);
 		}
 
 		boolean any() {

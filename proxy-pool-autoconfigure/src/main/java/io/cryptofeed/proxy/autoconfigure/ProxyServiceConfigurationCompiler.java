@@ -169,7 +169,15 @@ final class ProxyServiceConfigurationCompiler {
 						"use https://, or another auth-method"));
 			}
 			else {
-				endpoints.add(uri);
+				// every call would fail, as the name could never be looked up
+				ConfigurationViolation tooLong = ProxyConfigurationCompiler.hostTooLong(property, ProxyUrls.mask(value),
+						uri.getHost());
+				if (tooLong != null) {
+					violations.add(tooLong);
+				}
+				else {
+					endpoints.add(uri);
+				}
 			}
 		}
 		return endpoints;

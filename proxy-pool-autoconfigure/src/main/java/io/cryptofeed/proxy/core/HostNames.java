@@ -9,6 +9,12 @@ import java.net.IDN;
  */
 public final class HostNames {
 
+	/** The longest host name DNS carries, without a trailing dot (RFC 1035: 255 bytes on the wire). */
+	private static final int MAX_HOST_NAME_LENGTH = 253;
+
+	/** The longest label, a part of a host name between dots (RFC 1035). */
+	private static final int MAX_LABEL_LENGTH = 63;
+
 	private HostNames() {
 	}
 
@@ -39,6 +45,35 @@ public final class HostNames {
 			}
 		}
 		return true;
+	}
+
+	/**
+	 * Rejects a host name, or a {@code *.} pattern, longer than DNS carries (RFC 1035): no
+	 * lookup could ever answer it, nor a request to it match. A trailing dot, which only says
+	 * the name is complete, is not counted; a pattern's {@code *} counts as the shortest label.
+	 * @throws InvalidProxyUrlException saying which limit the name passes, without repeating it
+	 */
+	public static void checkLength(String name) {
+		int longestLabel = 0;
+		int labelStart = 0;
+		for (int i = 0; i <= name.length(); i++) {
+			if (i == name.length() || name.charAt(i) == '.') {
+				longestLabel = Math.max(longestLabel, i - labelStart);
+				labelStart = i + 1;
+			}
+		}
+		if (longestLabel > MAX_LABEL_LENGTH) {
+			throw new InvalidProxyUrlException("a label of the host name is " + longestLabel
+					+ " characters long, more than the " + MAX_LABEL_LENGTH + " DNS carries (RFC 1035)",
+					"check the host name: no part of it between dots may be longer than " + MAX_LABEL_LENGTH
+							+ " characters");
+		}
+		int length = name.endsWith(".") ? name.length() - 1 : name.length();
+		if (length > MAX_HOST_NAME_LENGTH) {
+			throw new InvalidProxyUrlException("the host name is " + length + " characters long, more than the "
+					+ MAX_HOST_NAME_LENGTH + " DNS carries (RFC 1035)",
+					"check the host name: a name this long cannot be looked up");
+		}
 	}
 
 }

@@ -11,12 +11,6 @@ import java.util.Objects;
  */
 public final class ProxyEndpoint {
 
-	/** The longest host name DNS carries, without a trailing dot (RFC 1035: 255 bytes on the wire). */
-	private static final int MAX_HOST_NAME_LENGTH = 253;
-
-	/** The longest label, a part of a host name between dots (RFC 1035). */
-	private static final int MAX_LABEL_LENGTH = 63;
-
 	private final ProxyScheme scheme;
 
 	private final String host;
@@ -283,14 +277,8 @@ public final class ProxyEndpoint {
 			throw new InvalidProxyUrlException("the host is not a valid IPv4 address",
 					"write four numbers from 0 to 255 without leading zeros, such as 10.0.0.7, or a host name");
 		}
-		int longestLabel = 0;
-		int labelStart = 0;
 		for (int i = 0; i < host.length(); i++) {
 			char c = host.charAt(i);
-			if (c == '.') {
-				longestLabel = Math.max(longestLabel, i - labelStart);
-				labelStart = i + 1;
-			}
 			boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
 					|| c == '_' || c == '.';
 			if (!allowed) {
@@ -307,26 +295,7 @@ public final class ProxyEndpoint {
 						"check the host name: it may not start with '.' or have '..'");
 			}
 		}
-		checkHostLength(host, Math.max(longestLabel, host.length() - labelStart));
-	}
-
-	/**
-	 * Rejects a host name longer than DNS carries (RFC 1035), which no lookup could ever
-	 * answer; a trailing dot, which only says the name is complete, is not counted.
-	 */
-	private static void checkHostLength(String host, int longestLabel) {
-		if (longestLabel > MAX_LABEL_LENGTH) {
-			throw new InvalidProxyUrlException("a label of the host name is " + longestLabel
-					+ " characters long, more than the " + MAX_LABEL_LENGTH + " DNS carries (RFC 1035)",
-					"check the host name: no part of it between dots may be longer than " + MAX_LABEL_LENGTH
-							+ " characters");
-		}
-		int length = host.endsWith(".") ? host.length() - 1 : host.length();
-		if (length > MAX_HOST_NAME_LENGTH) {
-			throw new InvalidProxyUrlException("the host name is " + length + " characters long, more than the "
-					+ MAX_HOST_NAME_LENGTH + " DNS carries (RFC 1035)",
-					"check the host name: a name this long cannot be looked up");
-		}
+		HostNames.checkLength(host);
 	}
 
 	/** Hex digits, colons and dots (an embedded IPv4 address), then perhaps a zone: meant as an IPv6 address. */

@@ -115,6 +115,39 @@ class ReloadConfigurationTests {
 		});
 	}
 
+	/** Host patterns and the health check's URL are held to the same limit, and the running pools keep theirs. */
+	@Test
+	void patternsAndAProbeHostLongerThanDnsCarriesAreRejectedAndTheRunningPoolsKeepServing() {
+		this.reloadable.put("cryptofeed.proxy.default.http.pool[0].url", "http://127.0.0.1:3128");
+		this.reloadable.put("cryptofeed.proxy.direct-hosts[0]", "risk.internal");
+		this.runner.run((context) -> {
+			ProxyPools pools = context.getBean(ProxyPools.class);
+			ProxyPool before = pool(context);
+
+			this.reloadable.put("cryptofeed.proxy.direct-hosts[0]", "oms.internal");
+			this.reloadable.put("cryptofeed.proxy.direct-hosts[1]", "*." + "d".repeat(64) + ".internal");
+			this.reloadable.put("cryptofeed.proxy.exchanges.binance.http.url", "http://127.0.0.1:3129");
+			this.reloadable.put("cryptofeed.proxy.exchanges.binance.hosts[0]", "b.".repeat(127) + "com");
+			this.reloadable.put("cryptofeed.proxy.default.http.health-check.method", "http");
+			this.reloadable.put("cryptofeed.proxy.default.http.health-check.url",
+					"https://" + "p".repeat(64) + ".binance.com/api/v3/ping");
+			publishChange(context);
+
+			assertThat(context.getBean(ProxyPoolReloader.class).status().rejectionReasons()).hasSize(3)
+				.anySatisfy((reason) -> assertThat(reason).startsWith("cryptofeed.proxy.direct-hosts[1]")
+					.contains("64 characters long"))
+				.anySatisfy((reason) -> assertThat(reason).startsWith("cryptofeed.proxy.exchanges.binance.hosts[0]")
+					.contains("257 characters long"))
+				.anySatisfy((reason) -> assertThat(reason)
+					.startsWith("cryptofeed.proxy.default.http.health-check.url")
+					.contains("64 characters long"));
+			assertThat(pool(context)).isSameAs(before);
+			assertThat(pools.isDirectHost("risk.internal")).isTrue();
+			assertThat(pools.isDirectHost("oms.internal")).isFalse();
+			assertThat(pools.resolve("binance", ConnectionType.HTTP)).hasValue(before);
+		});
+	}
+
 	/** Ids match ignoring case, '-' and '_': a reload that adds a second block for one exchange is refused. */
 	@Test
 	void aSecondBlockForOneExchangeSpeltAnotherWayIsRejectedAndTheRunningPoolKeepsServing(CapturedOutput output) {
