@@ -11,8 +11,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 import io.cryptofeed.proxy.core.strategy.RoundRobinStrategy;
@@ -39,11 +37,8 @@ public final class ProxyPool {
 	/** The configuration; changed by {@link #reconcile} as one unit. */
 	private volatile Settings settings;
 
-	private final AtomicLong panicEpisodes = new AtomicLong();
-
-	private final LongAdder failovers = new LongAdder();
-
-	private final LongAdder quietConnectionsCut = new LongAdder();
+	/** Shared with the pools of this key before and after it: see {@link PoolCounts}. */
+	private final PoolCounts counts;
 
 	private final List<AvailabilityListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -65,7 +60,13 @@ public final class ProxyPool {
 	private volatile boolean closed;
 
 	public ProxyPool(PoolSpec spec, SelectionStrategy strategy) {
+		this(spec, strategy, new PoolCounts());
+	}
+
+	/** @param counts what the pools of this key counted before it, which it counts on */
+	ProxyPool(PoolSpec spec, SelectionStrategy strategy, PoolCounts counts) {
 		this.key = spec.key();
+		this.counts = counts;
 		List<PoolMember> members = spec.members().stream().map(this::newMember).toList();
 		this.settings = Settings.of(spec, strategy, members);
 		rebuild();
@@ -226,7 +227,7 @@ public final class ProxyPool {
 					? "every enabled member is drained" : "every candidate member has already been tried");
 		}
 		if (exclusion != Exclusion.NONE && exclusion.failover()) {
-			this.failovers.increment();
+			this.counts.failovers.increment();
 		}
 		return new Lease(member);
 	}
@@ -237,7 +238,7 @@ public final class ProxyPool {
 	 * lease it got): counted as {@link #select} counts one that does.
 	 */
 	public void failedOver() {
-		this.failovers.increment();
+		this.counts.failovers.increment();
 	}
 
 	/**
@@ -311,7 +312,7 @@ public final class ProxyPool {
 						settings.spec.strategy());
 			}
 			if (next.panic && (previous == null || !previous.panic)) {
-				this.panicEpisodes.incrementAndGet();
+				this.counts.panicEpisodes.incrementAndGet();
 				log.log(Level.WARNING, "proxy pool panic: pool={0} state=entered candidates={1} "
 						+ "reason=\"no member available, selecting among every enabled one\"", this.key,
 						next.candidates.length);
@@ -404,14 +405,18 @@ public final class ProxyPool {
 		return this.snapshot.panic;
 	}
 
-	/** How many times the pool has entered panic mode. */
-	public long panicEpisodes() {
-		return this.panicEpisodes.get();
+	PoolCounts counts() {
+		return this.counts;
 	}
 
-	/** Selections for a connection that had already tried another member of this pool. */
+	/** How many times the pool, and the pools of its key before it, entered panic mode. */
+	public long panicEpisodes() {
+		return this.counts.panicEpisodes.get();
+	}
+
+	/** Selections for a connection that had already tried another member of this pool, or of its key's before it. */
 	public long failovers() {
-		return this.failovers.sum();
+		return this.counts.failovers.sum();
 	}
 
 	/**
@@ -419,12 +424,12 @@ public final class ProxyPool {
 	 * WebSocket session closed, or a request waiting for its answer failed.
 	 */
 	public void quietConnectionCut() {
-		this.quietConnectionsCut.increment();
+		this.counts.quietConnectionsCut.increment();
 	}
 
-	/** Sessions closed and requests failed because they were quiet while their member failed. */
+	/** Sessions closed and requests failed because they were quiet while their member failed (this key's pools). */
 	public long quietConnectionsCut() {
-		return this.quietConnectionsCut.sum();
+		return this.counts.quietConnectionsCut.sum();
 	}
 
 	/** Whether the strategy reads {@link PoolMember#activeLeases()}, which the endpoint then shows. */

@@ -42,6 +42,12 @@ public final class ProxyPools {
 	 */
 	private final Map<PoolKey, ProxyPool> closedPools = new HashMap<>();
 
+	/**
+	 * What the pools of each key ever configured counted, guarded by the reconcile lock: a
+	 * pool made again for a key takes them on. A few counters per key the application named.
+	 */
+	private final Map<PoolKey, PoolCounts> counts = new HashMap<>();
+
 	/** What routing reads: replaced as a whole by {@link #reconcile}. */
 	private volatile Routing routing;
 
@@ -59,6 +65,7 @@ public final class ProxyPools {
 			List<String> directHosts) {
 		this.routing = new Routing(pools, hostPatterns, directHosts);
 		pools.forEach((pool) -> pool.addAvailabilityListener(this.forwarder));
+		pools.forEach((pool) -> this.counts.put(pool.key(), pool.counts()));
 	}
 
 	/** Builds the pools from validated specs, each with a new strategy instance, without direct hosts. */
@@ -131,7 +138,8 @@ public final class ProxyPools {
 			for (PoolSpec spec : specs) {
 				ProxyPool pool = current.get(spec.key());
 				if (pool == null) {
-					pool = new ProxyPool(spec, newStrategies.get(spec.key()));
+					pool = new ProxyPool(spec, newStrategies.get(spec.key()),
+							this.counts.computeIfAbsent(spec.key(), (key) -> new PoolCounts()));
 					ProxyPool closed = this.closedPools.remove(spec.key());
 					if (closed != null) {
 						pool.takeLeasesOver(closed);

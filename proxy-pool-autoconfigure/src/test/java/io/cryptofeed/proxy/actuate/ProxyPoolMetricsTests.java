@@ -221,6 +221,48 @@ class ProxyPoolMetricsTests {
 		return this.registry.find(gauge).gauges().stream().mapToDouble((g) -> g.value()).sum();
 	}
 
+	/**
+	 * A reload that drops a pool's key and a later one that configures it again make a new
+	 * pool: its counters go on from the last one's, since a scraper reads a drop as a reset.
+	 */
+	@Test
+	void aPoolMadeAgainForItsKeyCountsOnFromTheLastOne() {
+		this.pools.pools().values().forEach(this.metrics::bind);
+		this.pools.addPoolsListener(this.metrics);
+		this.pool.select(triedWith(this.pool.members().get(0))).connectFailed();
+		this.pool.failedOver();
+		this.pool.members().forEach((member) -> this.pool.setUnavailable(member, Unavailability.UNHEALTHY, true));
+		this.pool.quietConnectionCut();
+		List<MemberSpec> members = this.pool.members().stream().map((member) -> MemberSpec.of(member.endpoint())).toList();
+
+		this.pools.reconcile(List.of(), Map.of(), SelectionStrategies.builtIn()::create);
+		// a connection through the closed pool still counts, on its key's series
+		this.pool.quietConnectionCut();
+		this.pools.reconcile(List.of(new PoolSpec(this.pool.key(), PoolSpec.Origin.POOL, members, "random",
+				Duration.ofSeconds(30))), Map.of(), SelectionStrategies.builtIn()::create);
+		ProxyPool again = this.pools.pools().get(this.pool.key());
+		assertThat(again).isNotSameAs(this.pool);
+		again.failedOver();
+
+		assertThat(this.registry.get(ProxyPoolMetrics.FAILOVERS).functionCounter().count()).isEqualTo(3);
+		assertThat(this.registry.get(ProxyPoolMetrics.PANIC).functionCounter().count()).isOne();
+		assertThat(this.registry.get(ProxyPoolMetrics.CONNECTIONS_CUT).functionCounter().count()).isEqualTo(2);
+	}
+
+	/** A reload that changes a pool's members and strategy keeps the pool, and its counts with it. */
+	@Test
+	void aReloadThatChangesMembersAndStrategyKeepsThePoolsCounts() {
+		this.pools.pools().values().forEach(this.metrics::bind);
+		this.pools.addPoolsListener(this.metrics);
+		this.pool.failedOver();
+
+		this.pools.reconcile(List.of(new PoolSpec(this.pool.key(), PoolSpec.Origin.POOL,
+				List.of(MemberSpec.of(ProxyEndpoint.parse("http://127.0.0.3:3128"))), "random", Duration.ofSeconds(30))),
+				Map.of(), SelectionStrategies.builtIn()::create);
+
+		assertThat(this.registry.get(ProxyPoolMetrics.FAILOVERS).functionCounter().count()).isOne();
+	}
+
 	@Test
 	void aReloadThatOnlyChangesTheStrategyRetagsTheMembersSelections() {
 		this.pools.pools().values().forEach(this.metrics::bind);
