@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.cryptofeed.proxy.breaker.MemberCircuitBreakers;
 import io.cryptofeed.proxy.core.ConnectionType;
@@ -28,6 +29,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.socket.WebSocketMessage;
@@ -167,6 +169,52 @@ class BudgetsThroughPoolTests {
 				assertThat(limits.stateOf(member).get("coinbase").budgetTokens()).isZero();
 				this.clock.advance(Duration.ofMinutes(1));
 				assertThat(whoami(client, "coinbase")).isEqualTo("127.0.0.51");
+			});
+	}
+
+	/**
+	 * A blocking request whose thread is interrupted while its proxy holds the CONNECT never
+	 * reached the exchange either: its use goes back, as a cancelled reactive request's does.
+	 */
+	@Test
+	void aBlockingRequestInterruptedBeforeItWasSentGivesItsBudgetUseBack() {
+		RestClientThroughPoolTests.withBlockingClients(RateLimitTestSupport.runner(this.clock))
+			.withPropertyValues(TransportTestSupport.pool("default.http", this.trio.first.url()))
+			.withPropertyValues("cryptofeed.proxy.exchanges.coinbase.http.budget.max-requests=1",
+					"cryptofeed.proxy.exchanges.coinbase.http.budget.window=1m")
+			.run((context) -> {
+				RestClient client = context.getBean(RestClient.Builder.class).build();
+				PoolMember member = context.getBean(ProxyPools.class)
+					.resolve(null, ConnectionType.HTTP)
+					.orElseThrow()
+					.members()
+					.get(0);
+				RateLimits limits = context.getBean(RateLimits.class);
+				this.trio.first.fault(Fault.HOLD);
+				AtomicReference<Throwable> thrown = new AtomicReference<>();
+				Thread caller = new Thread(() -> {
+					try {
+						client.get()
+							.uri(this.trio.target.baseUrl() + "/whoami")
+							.attribute(ProxyAttributes.EXCHANGE, "coinbase")
+							.retrieve()
+							.body(String.class);
+					}
+					catch (RuntimeException ex) {
+						thrown.set(ex);
+					}
+				}, "interrupted-caller");
+				caller.start();
+				// the lease and its use are taken before the proxy sees the connect
+				await().atMost(Duration.ofSeconds(10)).until(() -> this.trio.first.accepted() > 0);
+				assertThat(limits.stateOf(member).get("coinbase").budgetTokens()).isZero();
+
+				caller.interrupt();
+
+				await().atMost(Duration.ofSeconds(10)).until(() -> !caller.isAlive());
+				assertThat(thrown.get()).hasRootCauseInstanceOf(InterruptedException.class);
+				assertThat(limits.stateOf(member).get("coinbase").budgetTokens()).isOne();
+				assertThat(member.activeLeases()).isZero();
 			});
 	}
 

@@ -99,7 +99,7 @@ class RestClientThroughPoolTests {
 		return withBlockingClients(TransportTestSupport.reactiveRunner());
 	}
 
-	private static <R extends AbstractApplicationContextRunner<R, ?, ?>> R withBlockingClients(R runner) {
+	static <R extends AbstractApplicationContextRunner<R, ?, ?>> R withBlockingClients(R runner) {
 		return runner.withConfiguration(AutoConfigurations.of(HttpClientAutoConfiguration.class,
 				ImperativeHttpClientAutoConfiguration.class, RestClientAutoConfiguration.class,
 				RestTemplateAutoConfiguration.class));
