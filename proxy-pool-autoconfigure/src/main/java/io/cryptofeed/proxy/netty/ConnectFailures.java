@@ -4,6 +4,7 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.util.concurrent.RejectedExecutionException;
 
 import io.cryptofeed.proxy.core.NoProxyAvailableException;
 import io.netty.channel.ConnectTimeoutException;
@@ -45,6 +46,14 @@ final class ConnectFailures {
 				ProxyConnectFailedException.class);
 		return cause != null && !(cause instanceof ProxyConnectFailedException)
 				&& !(cause instanceof ProxyConnectException) && !(cause instanceof ConnectTimeoutException);
+	}
+
+	/**
+	 * The connect was refused by event loops that are shut down ("event executor terminated"):
+	 * the application's, between a context's stop and its next start, or after its close.
+	 */
+	static boolean loopsShutDown(Throwable error) {
+		return firstOf(error, RejectedExecutionException.class) != null;
 	}
 
 	/**

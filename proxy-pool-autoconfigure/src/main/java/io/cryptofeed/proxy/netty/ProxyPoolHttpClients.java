@@ -392,6 +392,9 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 			Throwable stall = attempt.loneStallResent();
 			return (stall != null) ? stall : exhausted(attempt, noneLeft);
 		}
+		if (refusedWhileStopped(attempt, error)) {
+			return attempt.stoppedConnect(error);
+		}
 		// once the exchange answered, an error (even a ConnectException from the application's
 		// handler or filter) is no connect failure: the request was sent, or the session opened
 		if (!ConnectFailures.beforeTunnel(error) || attempt.answered()) {
@@ -410,6 +413,14 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 			return attempt.directFailedAfterProxy(error) ? exhausted(attempt, error) : error;
 		}
 		return attempt.mayTryAnother(maxAttempts) ? null : exhausted(attempt, error);
+	}
+
+	/**
+	 * The connect was begun between a context's stop and its next start, on event loops the stop
+	 * shut down, which refused it: the application is stopped, and no member failed.
+	 */
+	private boolean refusedWhileStopped(ConnectAttempt attempt, Throwable error) {
+		return this.stopping && ConnectFailures.loopsShutDown(error) && !attempt.answered();
 	}
 
 	/**
@@ -495,8 +506,18 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 					// nothing retries this connect: a stall through the member is blamed at once
 					attempt.failed(error, 1);
 				}
-			}).onErrorMap(ConnectFailures::poolExhausted, attempt::connectionsExhausted)
-				.subscribe(new OwnConnectLeases(actual, attempt));
+			}).onErrorMap((error) -> ownConnectError(attempt, error)).subscribe(new OwnConnectLeases(actual, attempt));
+		}
+
+		/** What a connect of its own hands on: the pools' error where it is theirs, else the error itself. */
+		private Throwable ownConnectError(ConnectAttempt attempt, Throwable error) {
+			if (ConnectFailures.poolExhausted(error)) {
+				return attempt.connectionsExhausted(error);
+			}
+			if (refusedWhileStopped(attempt, error)) {
+				return attempt.stoppedConnect(error);
+			}
+			return error;
 		}
 
 	}
