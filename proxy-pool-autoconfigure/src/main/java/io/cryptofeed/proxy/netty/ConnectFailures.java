@@ -17,8 +17,12 @@ import reactor.netty.http.client.PrematureCloseException;
 import reactor.netty.internal.shaded.reactor.pool.PoolAcquirePendingLimitException;
 import reactor.netty.internal.shaded.reactor.pool.PoolAcquireTimeoutException;
 
-/** Tells which errors mean a proxy failed, and whether the request may have reached the target. */
-final class ConnectFailures {
+/**
+ * Tells which errors mean a proxy failed, and whether the request may have reached the target.
+ * Public for the health probes (package {@code health.probe}), which try a proxy name's next
+ * address as connects do, not for applications.
+ */
+public final class ConnectFailures {
 
 	private ConnectFailures() {
 	}
@@ -41,7 +45,7 @@ final class ConnectFailures {
 	 * handshake, so another address of the proxy may be tried within the connect's time. Not a
 	 * connect timeout, nor a handshake the proxy rejected (both {@link ConnectException}s too).
 	 */
-	static boolean refusedTcpConnect(Throwable error) {
+	public static boolean refusedTcpConnect(Throwable error) {
 		Throwable cause = firstOf(error, ConnectException.class, NoRouteToHostException.class,
 				ProxyConnectFailedException.class);
 		return cause != null && !(cause instanceof ProxyConnectFailedException)

@@ -35,8 +35,10 @@ import reactor.core.scheduler.Schedulers;
  * command, see {@link Socks5Greeting};</li>
  * <li>SOCKS4: a CONNECT to {@code 127.0.0.1:1}, any reply passes, see {@link Socks4Greeting}.</li>
  * </ul>
- * An {@code https} member is greeted over TLS, which its certificate must pass. Name lookup,
- * connect, TLS and greeting together are bounded by the timeout. Non-blocking: Reactor
+ * An {@code https} member is greeted over TLS, which its certificate must pass. A host name
+ * with several addresses is greeted at the next one when the TCP connect to one is refused, as
+ * the pools' connects are. Name lookup, connects, TLS and greeting together are bounded by the
+ * timeout. Non-blocking: Reactor
  * Netty's event loops do the I/O, a host name is looked up on the bounded-elastic scheduler.
  */
 final class GreetingProbe implements HealthProbe {
@@ -46,6 +48,8 @@ final class GreetingProbe implements HealthProbe {
 	private final Scheduler timer;
 
 	private final ProxyTls tls;
+
+	private final ProxyNameLookup names;
 
 	/** Unpooled connections on the event loops Reactor Netty's HTTP clients share at each check. */
 	GreetingProbe(ProxyTls tls) {
@@ -57,9 +61,15 @@ final class GreetingProbe implements HealthProbe {
 	 * for timeouts, and the TLS for {@code https} members, whose greeting is spoken over it.
 	 */
 	GreetingProbe(TcpClient client, Scheduler timer, ProxyTls tls) {
+		this(client, timer, tls, ProxyNameLookup.SYSTEM);
+	}
+
+	/** As above, looking proxy host names up with the given lookup: a test's. */
+	GreetingProbe(TcpClient client, Scheduler timer, ProxyTls tls, ProxyNameLookup names) {
 		this.client = client;
 		this.timer = timer;
 		this.tls = Objects.requireNonNull(tls, "tls");
+		this.names = names;
 	}
 
 	@Override
@@ -71,11 +81,11 @@ final class GreetingProbe implements HealthProbe {
 			// a timeout names the step it cut: a dropped connect is a network matter, a silent
 			// greeting the proxy process's
 			AtomicReference<Step> step = new AtomicReference<>(Step.RESOLVING);
-			return ProbeSupport.resolve(endpoint)
-				.doOnNext((address) -> step.set(Step.CONNECTING))
-				.flatMap((address) -> Mono.usingWhen(
+			return ProbeSupport.resolve(endpoint, this.names)
+				.doOnNext((addresses) -> step.set(Step.CONNECTING))
+				.flatMap((addresses) -> ProbeSupport.atEachAddress(addresses, (address) -> Mono.usingWhen(
 						connect(address, timeout).doOnNext((connection) -> step.set(Step.GREETING)),
-						(connection) -> greet(connection, greeting, endpoint), GreetingProbe::close))
+						(connection) -> greet(connection, greeting, endpoint), GreetingProbe::close)))
 				.timeout(timeout, this.timer)
 				.map((alive) -> ProbeSupport.since(start))
 				.onErrorMap((ex) -> failure(endpoint, timeout, ex, step.get()));

@@ -35,8 +35,10 @@ import reactor.netty.http.client.HttpClient;
  * (no connection pool, no keep-alive) and closes it once the status line and headers have
  * arrived; the body is not read, so a large or streaming body does not slow the check. Redirects
  * are not followed: a 3xx is judged like any other status. The URL's host is resolved by the
- * proxy, never here, as for the application's connections. Name lookup of the proxy, connect,
- * proxy handshake, TLS and response together are bounded by the timeout.
+ * proxy, never here, as for the application's connections. A proxy host name with several
+ * addresses is tried at the next one when the TCP connect to one is refused, as the pools'
+ * connects are. Name lookup of the proxy, connects, proxy handshake, TLS and response together
+ * are bounded by the timeout.
  */
 final class HttpThroughProxyProbe implements HealthProbe {
 
@@ -57,6 +59,8 @@ final class HttpThroughProxyProbe implements HealthProbe {
 
 	private final ProxyTls tls;
 
+	private final ProxyNameLookup names;
+
 	HttpThroughProxyProbe(URI url, IntPredicate expectedStatus, ProxyTls tls) {
 		this(url, expectedStatus, HttpClient.newConnection(), Schedulers.parallel(), tls);
 	}
@@ -66,6 +70,13 @@ final class HttpThroughProxyProbe implements HealthProbe {
 	 * timer for timeouts, and the TLS for {@code https} members.
 	 */
 	HttpThroughProxyProbe(URI url, IntPredicate expectedStatus, HttpClient client, Scheduler timer, ProxyTls tls) {
+		this(url, expectedStatus, client, timer, tls, ProxyNameLookup.SYSTEM);
+	}
+
+	/** As above, looking proxy host names up with the given lookup: a test's. */
+	HttpThroughProxyProbe(URI url, IntPredicate expectedStatus, HttpClient client, Scheduler timer, ProxyTls tls,
+			ProxyNameLookup names) {
+		this.names = names;
 		this.timer = timer;
 		this.tls = Objects.requireNonNull(tls, "tls");
 		// characters outside ASCII may not travel raw on a request line: sent %-encoded in UTF-8
@@ -94,8 +105,9 @@ final class HttpThroughProxyProbe implements HealthProbe {
 		ProbeSupport.checkArguments(endpoint, timeout);
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
-			return ProbeSupport.resolve(endpoint)
-				.flatMap((address) -> status(endpoint, address, timeout))
+			return ProbeSupport.resolve(endpoint, this.names)
+				.flatMap((addresses) -> ProbeSupport.atEachAddress(addresses,
+						(address) -> status(endpoint, address, timeout)))
 				.timeout(timeout, this.timer)
 				.onErrorMap((ex) -> failure(endpoint, timeout, ex))
 				.flatMap((status) -> this.expectedStatus.test(status) ? Mono.just(ProbeSupport.since(start))

@@ -3,12 +3,16 @@ package io.cryptofeed.proxy.health.probe;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 import io.cryptofeed.proxy.core.Durations;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyUrls;
+import io.cryptofeed.proxy.netty.ConnectFailures;
 import io.cryptofeed.proxy.netty.ProxyTls;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -39,15 +43,39 @@ final class ProbeSupport {
 	}
 
 	/**
-	 * The proxy's socket address; a host name is looked up on the bounded-elastic scheduler,
-	 * never on the caller's thread (which may be an event loop), an IP literal needs no lookup.
-	 * An {@code https} member's address asks for TLS ({@link ProxyTls#address}).
+	 * The proxy's socket addresses, every one its host name gives, in the lookup's order; a
+	 * host name is looked up on the bounded-elastic scheduler, never on the caller's thread
+	 * (which may be an event loop), an IP literal needs no lookup. An {@code https} member's
+	 * addresses ask for TLS ({@link ProxyTls#address}).
 	 */
-	static Mono<InetSocketAddress> resolve(ProxyEndpoint endpoint) {
-		Callable<InetSocketAddress> lookup = () -> ProxyTls.address(endpoint,
-				new InetSocketAddress(InetAddress.getByName(endpoint.host()), endpoint.port()));
-		return endpoint.hasIpLiteralHost() ? Mono.fromCallable(lookup)
-				: Mono.fromCallable(lookup).subscribeOn(Schedulers.boundedElastic());
+	static Mono<List<InetSocketAddress>> resolve(ProxyEndpoint endpoint, ProxyNameLookup names) {
+		if (endpoint.hasIpLiteralHost()) {
+			return Mono.fromCallable(() -> List.of(ProxyTls.address(endpoint,
+					new InetSocketAddress(InetAddress.getByName(endpoint.host()), endpoint.port()))));
+		}
+		Callable<List<InetSocketAddress>> lookup = () -> Arrays.stream(names.allByName(endpoint.host()))
+			.map((address) -> ProxyTls.address(endpoint, new InetSocketAddress(address, endpoint.port())))
+			.toList();
+		return Mono.fromCallable(lookup).subscribeOn(Schedulers.boundedElastic());
+	}
+
+	/**
+	 * The check at each of the addresses in turn, as the pools' connects go: the next one only
+	 * when the TCP connect to one was refused (or found no route), never after a timeout, and
+	 * within the check's one timeout, which its caller sets around them all.
+	 */
+	static <T> Mono<T> atEachAddress(List<InetSocketAddress> addresses, Function<InetSocketAddress, Mono<T>> check) {
+		return atAddress(addresses, 0, check);
+	}
+
+	private static <T> Mono<T> atAddress(List<InetSocketAddress> addresses, int index,
+			Function<InetSocketAddress, Mono<T>> check) {
+		Mono<T> here = check.apply(addresses.get(index));
+		if (index == addresses.size() - 1) {
+			return here;
+		}
+		return here.onErrorResume(ConnectFailures::refusedTcpConnect,
+				(refused) -> atAddress(addresses, index + 1, check));
 	}
 
 	/**
