@@ -105,7 +105,7 @@ final class AttemptObserver implements ConnectionObserver {
 			if (timeout != null) {
 				ResponseTimeoutHandler.arm(connection.channel(), timeout, attempt);
 			}
-			PoolMember member = attempt.requestSent();
+			PoolMember member = attempt.requestSent(connection.channel());
 			if (member != null) {
 				// a new tunnel's first request may wait for an answer that never comes, too
 				this.connections.requestSent(member, connection.channel());

@@ -126,7 +126,7 @@ abstract class AttemptScope<T> extends Mono<T> {
 
 		@Override
 		public void cancel() {
-			this.upstream.cancel();
+			LoopCancels.cancel(this.upstream, this.attempt);
 			this.attempt.cancelled();
 		}
 

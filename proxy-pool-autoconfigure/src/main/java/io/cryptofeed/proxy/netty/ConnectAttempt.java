@@ -24,6 +24,7 @@ import io.cryptofeed.proxy.core.TriedMembers;
 import io.cryptofeed.proxy.core.ratelimit.ExchangeLimits;
 import io.cryptofeed.proxy.core.ratelimit.RateLimitPolicy;
 import io.cryptofeed.proxy.core.ratelimit.RateLimits;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.concurrent.Future;
@@ -128,6 +129,12 @@ final class ConnectAttempt {
 	 * succeeds. {@code null} otherwise.
 	 */
 	private Future<?> tunnelOpening;
+
+	/**
+	 * The connection the current try's request was sent on, {@code null} before (and for a
+	 * WebSocket): a cancel is made on its event loop (see {@link LoopCancels}).
+	 */
+	private Channel sentOn;
 
 	/** Whether the exchange's last answer put the current member to rest. */
 	private boolean cooledDown;
@@ -287,6 +294,7 @@ final class ConnectAttempt {
 		this.currentSince = System.nanoTime();
 		this.sentAfter = -1;
 		this.tunnelOpening = null;
+		this.sentOn = null;
 		this.tried.add(lease.member());
 		if (this.firstLease == null) {
 			this.firstLease = lease;
@@ -315,6 +323,7 @@ final class ConnectAttempt {
 		this.currentSince = System.nanoTime();
 		this.sentAfter = -1;
 		this.tunnelOpening = null;
+		this.sentOn = null;
 		this.chosenTried++;
 	}
 
@@ -376,11 +385,19 @@ final class ConnectAttempt {
 	/**
 	 * The request was sent (a WebSocket's opening handshake prepared): the connection is up,
 	 * and how long that took is what a new tunnel's success reports, not the wait for the answer.
+	 * @param channel the connection it was sent on
 	 * @return the member carrying the connection now, as {@link #current()}
 	 */
-	synchronized PoolMember requestSent() {
+	synchronized PoolMember requestSent(Channel channel) {
 		this.sentAfter = System.nanoTime() - this.currentSince;
+		// a WebSocket's connection is never lent again: its cancel needs no care
+		this.sentOn = (this.type == ConnectionType.HTTP) ? channel : null;
 		return current();
+	}
+
+	/** The connection the current try's request was sent on, or {@code null} before it was sent. */
+	synchronized Channel sentOn() {
+		return this.sentOn;
 	}
 
 	/**

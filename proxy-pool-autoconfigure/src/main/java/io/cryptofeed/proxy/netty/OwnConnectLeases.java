@@ -83,7 +83,7 @@ final class OwnConnectLeases implements CoreSubscriber<Connection>, Subscription
 
 	@Override
 	public void cancel() {
-		this.upstream.cancel();
+		LoopCancels.cancel(this.upstream, this.attempt);
 		if (!this.heldBySession) {
 			this.attempt.cancelled();
 		}
