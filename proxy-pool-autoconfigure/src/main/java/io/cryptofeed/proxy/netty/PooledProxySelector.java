@@ -11,7 +11,9 @@ import io.cryptofeed.proxy.core.Lease;
 import io.cryptofeed.proxy.core.ProxyEndpoint;
 import io.cryptofeed.proxy.core.ProxyPool;
 import io.cryptofeed.proxy.core.ProxyPools;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.netty.http.client.HttpClientConfig;
 import reactor.netty.transport.ProxyProvider;
 
@@ -69,45 +71,88 @@ final class PooledProxySelector
 			// no pool serves this type: direct, answered without reading the context
 			return direct(config, spec, DirectRoutes.Reason.NO_POOL);
 		}
-		return Mono.deferContextual((context) -> {
-			ConnectAttempt attempt = context.getOrDefault(ConnectAttempt.CONTEXT_KEY, null);
-			if (this.source == null || attempt == null) {
-				return embedded(attempt, config, spec);
+		return new Selection(config, spec);
+	}
+
+	/**
+	 * One connect's choice, made when the connect subscribes, with the attempt in its context:
+	 * one object per connect where {@code deferContextual}, its lambda and the host's supplier
+	 * would be three, since every request through the pools makes one.
+	 */
+	private final class Selection extends Mono<ProxyProvider.Builder> implements Supplier<String> {
+
+		private final HttpClientConfig config;
+
+		private final ProxyProvider.TypeSpec spec;
+
+		Selection(HttpClientConfig config, ProxyProvider.TypeSpec spec) {
+			this.config = config;
+			this.spec = spec;
+		}
+
+		@Override
+		public void subscribe(CoreSubscriber<? super ProxyProvider.Builder> actual) {
+			Mono<? extends ProxyProvider.Builder> chosen;
+			try {
+				chosen = choose(actual.currentContext().getOrDefault(ConnectAttempt.CONTEXT_KEY, null), this);
 			}
-			attempt.route(this.pools, () -> host(config));
-			if (attempt.toDirectHost()) {
-				// a direct host is never the proxy service's to answer for
-				return direct(config, spec, DirectRoutes.Reason.DIRECT_HOST);
+			catch (Throwable ex) {
+				Operators.error(actual, Operators.onOperatorError(ex, actual.currentContext()));
+				return;
 			}
-			ProxyChoice fallback = attempt.useFallback();
-			Mono<ProxyChoice> choice = (fallback != null) ? Mono.just(fallback)
-					: this.source.choose(attempt.routedFor(), this.type);
-			return choice.defaultIfEmpty(ProxyChoice.embedded()).flatMap((chosen) -> follow(chosen, attempt, config, spec));
-		});
+			chosen.subscribe(actual);
+		}
+
+		/** The connect's target host, asked for when routing needs it. */
+		@Override
+		public String get() {
+			return host(this.config);
+		}
+
+	}
+
+	private Mono<? extends ProxyProvider.Builder> choose(ConnectAttempt attempt, Selection selection) {
+		HttpClientConfig config = selection.config;
+		ProxyProvider.TypeSpec spec = selection.spec;
+		if (this.source == null || attempt == null) {
+			return embedded(attempt, selection);
+		}
+		attempt.route(this.pools, selection);
+		if (attempt.toDirectHost()) {
+			// a direct host is never the proxy service's to answer for
+			return direct(config, spec, DirectRoutes.Reason.DIRECT_HOST);
+		}
+		ProxyChoice fallback = attempt.useFallback();
+		Mono<ProxyChoice> choice = (fallback != null) ? Mono.just(fallback)
+				: this.source.choose(attempt.routedFor(), this.type);
+		return choice.defaultIfEmpty(ProxyChoice.embedded()).flatMap((chosen) -> follow(chosen, attempt, selection));
 	}
 
 	private Mono<? extends ProxyProvider.Builder> follow(ProxyChoice choice, ConnectAttempt attempt,
-			HttpClientConfig config, ProxyProvider.TypeSpec spec) {
+			Selection selection) {
+		HttpClientConfig config = selection.config;
+		ProxyProvider.TypeSpec spec = selection.spec;
 		return switch (choice.kind()) {
 			case PROXY -> {
 				// the pool its exchange resolves to gives the response timeout (a WebSocket's attempt
 				// is not routed before its connect, a WebClient request's is)
-				attempt.route(this.pools, () -> host(config));
+				attempt.route(this.pools, selection);
 				attempt.use(choice);
 				yield through(spec, choice.endpoint());
 			}
 			case EMBEDDED -> {
 				attempt.leftToPools();
-				yield embedded(attempt, config, spec);
+				yield embedded(attempt, selection);
 			}
 			case DIRECT -> direct(config, spec, DirectRoutes.Reason.SERVICE);
 			case REFUSED -> Mono.error(choice.refusal());
 		};
 	}
 
-	private Mono<? extends ProxyProvider.Builder> embedded(ConnectAttempt attempt, HttpClientConfig config,
-			ProxyProvider.TypeSpec spec) {
-		ProxyPool pool = (attempt != null) ? attempt.route(this.pools, () -> host(config))
+	private Mono<? extends ProxyProvider.Builder> embedded(ConnectAttempt attempt, Selection selection) {
+		HttpClientConfig config = selection.config;
+		ProxyProvider.TypeSpec spec = selection.spec;
+		ProxyPool pool = (attempt != null) ? attempt.route(this.pools, selection)
 				: this.pools.resolveForHost(host(config), this.type).orElse(null);
 		if (pool == null) {
 			// direct by configuration: a direct host, or this exchange and the default have no proxy for this type
