@@ -1,6 +1,8 @@
 package io.cryptofeed.proxy.netty;
 
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.ProxyAttributes;
@@ -48,8 +50,11 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 		return new PooledRequest(request, next);
 	}
 
-	/** One request through the pools: routed once, failed over, its leases held until its response arrives. */
-	private final class PooledRequest extends AttemptScope<ClientResponse> {
+	/**
+	 * One request through the pools: routed once, failed over, its leases held until its
+	 * response arrives. Routing asks it for the target host, with no supplier made for that.
+	 */
+	private final class PooledRequest extends AttemptScope<ClientResponse> implements Supplier<String> {
 
 		private final ClientRequest request;
 
@@ -65,16 +70,22 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 			String named = NamedExchange.of(this.request.attributes().get(ProxyAttributes.EXCHANGE));
 			String exchange = (named != null) ? named : NamedExchange.in(context);
 			ConnectAttempt attempt = ProxyPoolExchangeFilter.this.clients.newAttempt(exchange, ConnectionType.HTTP);
-			attempt.route(ProxyPoolExchangeFilter.this.clients.pools(), () -> this.request.url().getHost());
+			attempt.route(ProxyPoolExchangeFilter.this.clients.pools(), this);
 			return attempt;
+		}
+
+		/** The request's target host, which routing asks for when no exchange was named. */
+		@Override
+		public String get() {
+			return this.request.url().getHost();
 		}
 
 		@Override
 		Mono<ClientResponse> run(ConnectAttempt attempt) {
 			boolean idempotent = IDEMPOTENT.contains(this.request.method());
-			Mono<ClientResponse> response = exchange(attempt, this.next, this.request, idempotent);
+			Mono<ClientResponse> response = send(attempt, idempotent);
 			if (idempotent && attempt.retriesOnCooldown()) {
-				response = response.flatMap((answer) -> afterCooldown(answer, attempt, this.next, this.request));
+				response = response.flatMap((answer) -> afterCooldown(answer, attempt));
 			}
 			return response;
 		}
@@ -84,30 +95,58 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 			ProxyPoolExchangeFilter.this.unpooled.answered(attempt);
 		}
 
-	}
-
-	private Mono<ClientResponse> exchange(ConnectAttempt attempt, ExchangeFunction next, ClientRequest request,
-			boolean idempotent) {
-		// each attempt goes through next.exchange anew, so Reactor Netty builds a fresh request
-		boolean resend = idempotent && this.clients.settings().retryIdempotent();
-		return this.clients.failover(attempt, () -> next.exchange(request),
-				(error) -> afterFailover(error, attempt, next, request, resend));
-	}
-
-	/**
-	 * Sends an idempotent request once more through another member when the exchange's answer
-	 * put its member to rest ({@code rate-limit.retry-on-cooldown}). When no other member may
-	 * take it, or the retry fails, the caller gets the exchange's answer unchanged.
-	 */
-	private Mono<ClientResponse> afterCooldown(ClientResponse answer, ConnectAttempt attempt, ExchangeFunction next,
-			ClientRequest request) {
-		if (!attempt.takeCooldown() || !attempt.mayTryAnother(this.clients.settings().maxAttempts())) {
-			return Mono.just(answer);
+		private Mono<ClientResponse> send(ConnectAttempt attempt, boolean idempotent) {
+			// each attempt goes through next.exchange anew, so Reactor Netty builds a fresh request
+			boolean resend = idempotent && ProxyPoolExchangeFilter.this.clients.settings().retryIdempotent();
+			Sending sending = new Sending(attempt, resend);
+			return ProxyPoolExchangeFilter.this.clients.failover(attempt, sending, sending);
 		}
-		return exchange(attempt, next, request, true)
-			.flatMap((retried) -> afterCooldown(retried, attempt, next, request))
-			.flatMap((retried) -> answer.releaseBody().thenReturn(retried))
-			.onErrorResume((error) -> Mono.just(answer));
+
+		/**
+		 * Sends an idempotent request once more through another member when the exchange's
+		 * answer put its member to rest ({@code rate-limit.retry-on-cooldown}). When no other
+		 * member may take it, or the retry fails, the caller gets the exchange's answer unchanged.
+		 */
+		private Mono<ClientResponse> afterCooldown(ClientResponse answer, ConnectAttempt attempt) {
+			if (!attempt.takeCooldown()
+					|| !attempt.mayTryAnother(ProxyPoolExchangeFilter.this.clients.settings().maxAttempts())) {
+				return Mono.just(answer);
+			}
+			return send(attempt, true).flatMap((retried) -> afterCooldown(retried, attempt))
+				.flatMap((retried) -> answer.releaseBody().thenReturn(retried))
+				.onErrorResume((error) -> Mono.just(answer));
+		}
+
+		/**
+		 * One sending of the request with its failover: what each try sends, and what becomes
+		 * of an error no other member took. One object where two lambdas would be, since every
+		 * request makes one.
+		 */
+		private final class Sending
+				implements Supplier<Mono<ClientResponse>>, Function<Throwable, Mono<ClientResponse>> {
+
+			private final ConnectAttempt attempt;
+
+			/** Whether a stall after the tunnel was up sends the request once more. */
+			private final boolean resend;
+
+			Sending(ConnectAttempt attempt, boolean resend) {
+				this.attempt = attempt;
+				this.resend = resend;
+			}
+
+			@Override
+			public Mono<ClientResponse> get() {
+				return PooledRequest.this.next.exchange(PooledRequest.this.request);
+			}
+
+			@Override
+			public Mono<ClientResponse> apply(Throwable error) {
+				return afterFailover(error, this.attempt, this, PooledRequest.this.request, this.resend);
+			}
+
+		}
+
 	}
 
 	/**
@@ -116,12 +155,12 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 	 * the WebClientRequestException that WebClient callers expect for any connect failure, and
 	 * names what a response timeout ran out on.
 	 */
-	private Mono<ClientResponse> afterFailover(Throwable error, ConnectAttempt attempt, ExchangeFunction next,
-			ClientRequest request, boolean idempotent) {
+	private Mono<ClientResponse> afterFailover(Throwable error, ConnectAttempt attempt,
+			Supplier<Mono<ClientResponse>> send, ClientRequest request, boolean idempotent) {
 		Throwable handedOn = idempotent ? this.clients.afterStall(attempt, error) : error;
 		if (handedOn == null) {
 			return this.clients
-				.failover(attempt, () -> next.exchange(request),
+				.failover(attempt, send,
 						(again) -> Mono.error(described(this.clients.afterStalledAgain(attempt, again), attempt)))
 				.onErrorMap(ProxyPoolExchangeFilter::ofThePools, (failure) -> new WebClientRequestException(failure,
 						request.method(), request.url(), request.headers()));
