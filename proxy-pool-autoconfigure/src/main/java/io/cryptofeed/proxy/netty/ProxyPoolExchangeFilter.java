@@ -99,7 +99,7 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 			// each attempt goes through next.exchange anew, so Reactor Netty builds a fresh request
 			boolean resend = idempotent && ProxyPoolExchangeFilter.this.clients.settings().retryIdempotent();
 			Sending sending = new Sending(attempt, resend);
-			return ProxyPoolExchangeFilter.this.clients.failover(attempt, sending, sending);
+			return ProxyPoolExchangeFilter.this.clients.firstTry(attempt, sending, sending);
 		}
 
 		/**
@@ -119,8 +119,8 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 
 		/**
 		 * One sending of the request with its failover: what each try sends, and what becomes
-		 * of an error no other member took. One object where two lambdas would be, since every
-		 * request makes one.
+		 * of its first try's error. One object where three lambdas would be, since every
+		 * request makes one; an error's path makes what it needs.
 		 */
 		private final class Sending
 				implements Supplier<Mono<ClientResponse>>, Function<Throwable, Mono<ClientResponse>> {
@@ -142,6 +142,11 @@ public final class ProxyPoolExchangeFilter implements ExchangeFilterFunction {
 
 			@Override
 			public Mono<ClientResponse> apply(Throwable error) {
+				return ProxyPoolExchangeFilter.this.clients.afterTry(this.attempt, this, this::otherwise, error);
+			}
+
+			/** An error no other member took. */
+			private Mono<ClientResponse> otherwise(Throwable error) {
 				return afterFailover(error, this.attempt, this, PooledRequest.this.request, this.resend);
 			}
 

@@ -353,23 +353,37 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	 */
 	<T> Mono<T> failover(ConnectAttempt attempt, Supplier<? extends Mono<T>> request,
 			Function<Throwable, Mono<T>> otherwise) {
+		return firstTry(attempt, request, (error) -> afterTry(attempt, request, otherwise, error));
+	}
+
+	/**
+	 * The first try of a {@link #failover} whose caller handles its error itself, handing it to
+	 * {@link #afterTry}: a caller that has one object per request for the request and its error
+	 * (the WebClient filter's) makes no lambda for it.
+	 */
+	<T> Mono<T> firstTry(ConnectAttempt attempt, Supplier<? extends Mono<T>> request,
+			Function<Throwable, ? extends Mono<? extends T>> onError) {
 		// subscribed as soon as it is made, wherever this is called: the try's connect follows
 		attempt.openTry();
-		return request.get().onErrorResume((error) -> {
-			if (ExchangeAnswers.refusedHandshake(attempt, error)) {
-				if (!attempt.retriesOnCooldown() || !attempt.mayTryAnother(this.settings.maxAttempts())) {
-					return otherwise.apply(error);
-				}
-				attempt.refused();
-				// when no other member may take it, or the ones that did could not connect, the
-				// exchange's refusal is the answer (a later refusal is handed on as the latest)
-				return failover(attempt, request, (next) -> otherwise
-					.apply((next instanceof NoProxyAvailableException || next instanceof ProxyConnectFailedException)
-							? error : next));
+		return request.get().onErrorResume(onError);
+	}
+
+	/** What becomes of a try's error in a {@link #failover}: another try, or the caller's next resort. */
+	<T> Mono<T> afterTry(ConnectAttempt attempt, Supplier<? extends Mono<T>> request,
+			Function<Throwable, Mono<T>> otherwise, Throwable error) {
+		if (ExchangeAnswers.refusedHandshake(attempt, error)) {
+			if (!attempt.retriesOnCooldown() || !attempt.mayTryAnother(this.settings.maxAttempts())) {
+				return otherwise.apply(error);
 			}
-			Throwable handedOn = afterConnectError(attempt, error);
-			return (handedOn != null) ? otherwise.apply(handedOn) : failover(attempt, request, otherwise);
-		});
+			attempt.refused();
+			// when no other member may take it, or the ones that did could not connect, the
+			// exchange's refusal is the answer (a later refusal is handed on as the latest)
+			return failover(attempt, request, (next) -> otherwise
+				.apply((next instanceof NoProxyAvailableException || next instanceof ProxyConnectFailedException)
+						? error : next));
+		}
+		Throwable handedOn = afterConnectError(attempt, error);
+		return (handedOn != null) ? otherwise.apply(handedOn) : failover(attempt, request, otherwise);
 	}
 
 	/**
