@@ -137,20 +137,15 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	 * being kept warm in turn (a pool of three: about 5% more requests per second than first
 	 * in, first out; see docs/benchmarks.md). Because surplus tunnels then idle for long, the
 	 * idle time is bounded: a connection idle for longer is never lent out again, and is
-	 * closed in the background at most twice that long after its last use. A connection whose
-	 * event loop is shutting down is never lent out either: the provider outlives a context's
-	 * stop, whose disposed loops could leave one idle here, and a request given it after the
-	 * start failed at once ("event executor terminated").
+	 * closed in the background at most twice that long after its last use. Reactor Netty's
+	 * own eviction checks (closed, not persistent, idle too long) stay: a predicate of one's
+	 * own would cost an object per acquire and release, so a context's stop and start is
+	 * handled by {@link #stopping} instead.
 	 */
 	private static ConnectionProvider connectionProvider(TransportSettings.ConnectionPoolSettings settings) {
-		long maxIdleMillis = settings.maxIdleTime().toMillis();
 		return ConnectionProvider.builder("proxy-pool")
 			.maxConnections(settings.maxConnections())
-			// a predicate of one's own replaces Reactor Netty's (closed, not persistent) and
-			// maxIdleTime: both are written out here beside the loop's shutdown
-			.evictionPredicate((connection, metadata) -> !connection.channel().isActive()
-					|| !connection.isPersistent() || metadata.idleTime() >= maxIdleMillis
-					|| connection.channel().eventLoop().isShuttingDown())
+			.maxIdleTime(settings.maxIdleTime())
 			.evictInBackground(settings.maxIdleTime())
 			.lifo()
 			.disposeInactivePoolsInBackground(POOL_SWEEP_INTERVAL, POOL_INACTIVITY)
@@ -182,12 +177,29 @@ public final class ProxyPoolHttpClients implements AutoCloseable {
 	 * Whether the application is stopping: from then on a connect that fails before its tunnel
 	 * is up (its event loops close what is open) ends with a {@link ConnectStoppedException}
 	 * that blames no member, and no request is tried through another member, so that no
-	 * connection through a proxy is opened as the application goes away. Public for the
-	 * auto-configuration, which sets it before Boot's Reactor Netty resources stop, not for
-	 * applications.
+	 * connection through a proxy is opened as the application goes away. When it is cleared
+	 * again (a stopped context starts), the connections from before the stop are dropped. Public
+	 * for the auto-configuration, which sets it before Boot's Reactor Netty resources stop and
+	 * clears it after they start, not for applications.
 	 */
 	public void stopping(boolean stopping) {
+		boolean startedAgain = this.stopping && !stopping;
 		this.stopping = stopping;
+		if (startedAgain) {
+			dropConnectionsFromBeforeTheStop();
+		}
+	}
+
+	/**
+	 * The provider outlives a context's stop, whose disposed event loops could leave a tunnel
+	 * idle here that a request after the start would be lent and fail on at once ("event
+	 * executor terminated"). Its pools are dropped instead: their idle connections close, busy
+	 * ones close as they are released, and the next request opens a new pool. The clients
+	 * built before the stop keep the provider, which makes pools anew as asked.
+	 */
+	private void dropConnectionsFromBeforeTheStop() {
+		// clears the provider's pools as it is subscribed, before the first request of the start
+		this.connectionProvider.disposeLater().onErrorComplete().subscribe();
 	}
 
 	/**

@@ -9,14 +9,17 @@ import io.cryptofeed.proxy.core.ConnectionType;
 import io.cryptofeed.proxy.core.PoolMember;
 import io.cryptofeed.proxy.core.ProxyPools;
 import io.cryptofeed.proxy.testkit.Fault;
+import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testsupport.OwnReactorResources;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Sinks;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.LoopResources;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
@@ -194,6 +197,40 @@ class StopAndStartThroughPoolTests {
 				stopAndStart(context);
 			}
 		});
+	}
+
+	/**
+	 * The start drops every tunnel left idle in the pools' connection provider before the stop,
+	 * without asking each connection at every request whether its event loop is gone: here on
+	 * loops of the test's own, which the stop leaves running, the next request opens a new one.
+	 */
+	@Test
+	void aTunnelIdleFromBeforeTheStopIsNotLentOutAfterTheStart() {
+		LoopResources survivingLoops = LoopResources.create("test-surviving-loops", 1, true);
+		try (HttpConnectProxy proxy = HttpConnectProxy.builder().bindAddress("127.0.0.1").start()) {
+			TransportTestSupport.runner()
+				.withPropertyValues("cryptofeed.proxy.default.http.url=" + proxy.url(),
+						"spring.reactor.netty.shutdown-quiet-period=0s")
+				.run((context) -> {
+					ProxyPoolHttpClients pools = context.getBean(ProxyPoolHttpClients.class);
+					ReleasedConnections released = new ReleasedConnections();
+					HttpClient own = pools.apply(
+							pools.newHttpClient().runOn(survivingLoops).observe(released).responseTimeout(ANSWER),
+							ConnectionType.HTTP);
+					String url = this.trio.target.baseUrl() + "/whoami";
+					released.afterRelease(() -> whoami(pools, own, url));
+					released.afterRelease(() -> whoami(pools, own, url));
+					assertThat(proxy.tunnels()).as("tunnels before the stop").isOne();
+
+					stopAndStart(context);
+
+					released.afterRelease(() -> whoami(pools, own, url));
+					assertThat(proxy.tunnels()).as("tunnels after the start").isEqualTo(2);
+				});
+		}
+		finally {
+			survivingLoops.disposeLater(Duration.ZERO, ANSWER).block(ANSWER);
+		}
 	}
 
 	private static String whoami(ProxyPoolHttpClients pools, HttpClient own, String url) {
