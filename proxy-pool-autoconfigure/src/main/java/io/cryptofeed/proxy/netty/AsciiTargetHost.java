@@ -6,6 +6,7 @@ import java.net.URI;
 
 import io.cryptofeed.proxy.core.HostNames;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -18,8 +19,11 @@ import reactor.netty.NettyPipeline;
  * {@code bücher.example}) on the wire: Reactor Netty sends the name as the URL wrote it, in
  * UTF-8, in an HTTP proxy's CONNECT line and in the Host header, where only ASCII is valid
  * (RFC 9112), and the proxy or exchange cannot resolve or route it. Netty already converts
- * the name of a SOCKS5 request. Added only to the connections whose target is such a name.
+ * the name of a SOCKS5 request. Added only to the connections whose target is such a name,
+ * and to their HTTP/2 streams, whose Host header becomes the {@code :authority}. Sharable: it
+ * holds nothing but the converted target.
  */
+@ChannelHandler.Sharable
 final class AsciiTargetHost extends ChannelOutboundHandlerAdapter {
 
 	static final String NAME = "proxyPool.asciiTargetHost";
@@ -33,15 +37,31 @@ final class AsciiTargetHost extends ChannelOutboundHandlerAdapter {
 				// not a name IDNA can convert: the proxy refuses it, as it did before
 				return;
 			}
-			AsciiTargetHost handler = new AsciiTargetHost(InetSocketAddress.createUnresolved(ascii, target.getPort()));
-			// after the HTTP codec, so that a request passes here before it is encoded; the
-			// connect passes here before the proxy handler takes its target from it
-			if (channel.pipeline().get(NettyPipeline.ReactiveBridge) != null) {
-				channel.pipeline().addBefore(NettyPipeline.ReactiveBridge, NAME, handler);
-			}
-			else {
-				channel.pipeline().addLast(NAME, handler);
-			}
+			addBeforeBridge(channel, new AsciiTargetHost(InetSocketAddress.createUnresolved(ascii, target.getPort())));
+		}
+	}
+
+	/**
+	 * Adds the conversion of its connection to an HTTP/2 stream: Reactor Netty writes the
+	 * stream's request on the stream's own channel, which the connection's handler never sees.
+	 * A look through the connection's handlers, for HTTP/2 streams only.
+	 */
+	static void addToStream(Channel stream) {
+		Channel connection = stream.parent();
+		ChannelHandler converting = (connection != null) ? connection.pipeline().get(NAME) : null;
+		if (converting != null && stream.pipeline().get(NAME) == null) {
+			addBeforeBridge(stream, converting);
+		}
+	}
+
+	private static void addBeforeBridge(Channel channel, ChannelHandler handler) {
+		// after the HTTP codec, so that a request passes here before it is encoded; the
+		// connect passes here before the proxy handler takes its target from it
+		if (channel.pipeline().get(NettyPipeline.ReactiveBridge) != null) {
+			channel.pipeline().addBefore(NettyPipeline.ReactiveBridge, NAME, handler);
+		}
+		else {
+			channel.pipeline().addLast(NAME, handler);
 		}
 	}
 

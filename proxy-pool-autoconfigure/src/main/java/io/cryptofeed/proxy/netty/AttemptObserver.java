@@ -76,6 +76,10 @@ final class AttemptObserver implements ConnectionObserver {
 		else if (newState == HttpClientState.RESPONSE_COMPLETED) {
 			ResponseTimeoutHandler.disarm(connection.channel());
 		}
+		else if (newState == HttpClientState.STREAM_CONFIGURED) {
+			// an HTTP/2 request is written on its stream's own channel
+			AsciiTargetHost.addToStream(connection.channel());
+		}
 		else if (newState == State.ACQUIRED) {
 			this.connections.acquired(connection.channel());
 		}
