@@ -61,7 +61,9 @@ final class RouteKeepingRedirects implements BiPredicate<HttpClientRequest, Http
 
 	/**
 	 * The host of an absolute location; {@code null} for any other, which Reactor Netty
-	 * follows on the same host (a scheme-relative {@code //host/path} included).
+	 * follows on the same host (a scheme-relative {@code //host/path} included). A name
+	 * {@link URI} finds no host in (an internationalized one a server wrote in Unicode) is
+	 * taken from the authority: its route is checked as well.
 	 */
 	private static String absoluteHost(String location) {
 		if (location == null) {
@@ -69,12 +71,23 @@ final class RouteKeepingRedirects implements BiPredicate<HttpClientRequest, Http
 		}
 		try {
 			URI uri = URI.create(location.strip());
-			return uri.isAbsolute() ? uri.getHost() : null;
+			if (!uri.isAbsolute()) {
+				return null;
+			}
+			return (uri.getHost() != null || uri.getRawAuthority() == null) ? uri.getHost()
+					: hostOf(uri.getRawAuthority());
 		}
 		catch (IllegalArgumentException ex) {
 			// Reactor Netty reports a location it cannot follow
 			return null;
 		}
+	}
+
+	/** An authority's host: without the user information and the port. */
+	private static String hostOf(String authority) {
+		String host = authority.substring(authority.lastIndexOf('@') + 1);
+		int colon = host.lastIndexOf(':');
+		return (colon >= 0) ? host.substring(0, colon) : host;
 	}
 
 }

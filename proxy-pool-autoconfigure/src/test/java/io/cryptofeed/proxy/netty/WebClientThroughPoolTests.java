@@ -622,6 +622,40 @@ class WebClientThroughPoolTests {
 		}
 	}
 
+	/**
+	 * A server may write a redirect to an internationalized name in Unicode: {@link java.net.URI}
+	 * finds no host in such a location, its route went unchecked, and Reactor Netty's follow
+	 * failed the request ('Host is not specified'), where a host the pools route another way
+	 * (a direct host here) is to give the caller the 302 and a warning.
+	 */
+	@Test
+	void aRedirectToAnInternationalizedHostThePoolsRouteOtherwiseIsNotFollowed() {
+		String location = "http://BÜCHER.example.:" + this.target.port() + "/whoami";
+		OwnLoopsServer redirecting = OwnLoopsServer.bind((server) -> server.route((routes) -> routes.get("/idn",
+				(request, response) -> response.status(302).keepAlive(false).header("Location", location).send())));
+		try (CapturedLog log = CapturedLog.of(RouteKeepingRedirects.class)) {
+			TransportTestSupport.runner()
+				.withPropertyValues("cryptofeed.proxy.default.http.url=" + this.first.url(),
+						"cryptofeed.proxy.direct-hosts=xn--bcher-kva.example")
+				.run((context) -> {
+					ResponseEntity<String> answer = context.getBean(WebClient.Builder.class)
+						.build()
+						.get()
+						.uri("http://localhost:" + redirecting.port() + "/idn")
+						.retrieve()
+						.toEntity(String.class)
+						.block(Duration.ofSeconds(10));
+					assertThat(answer.getStatusCode().value()).as("the redirect, not followed").isEqualTo(302);
+					assertThat(log.warnings()).singleElement()
+						.asString()
+						.contains("proxy pools: a redirect from localhost to BÜCHER.example. was not followed");
+				});
+		}
+		finally {
+			redirecting.close();
+		}
+	}
+
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(strings = { "localhost", "*.localhost, localhost", "127.0.0.0/8" })
 	void aDirectHostIsReachedWithoutAProxyUnlessTheRequestNamesItsExchange(String directHosts) {
