@@ -1,7 +1,5 @@
 package io.cryptofeed.proxy.netty;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -13,6 +11,7 @@ import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.Socks5Proxy;
 import io.cryptofeed.proxy.testkit.TestProxy;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
+import io.cryptofeed.proxy.testsupport.NameAddresses;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,7 +59,7 @@ class ProxyNameAddressesThroughPoolTests {
 				: Socks5Proxy.builder().bindAddress("127.0.0.1").start();
 		withNamedMember(kind, (context) -> {
 			context.getBean(ProxyPoolHttpClients.class)
-				.lookUpProxiesWith((host) -> addresses(host, "127.0.0.2", "127.0.0.3", "127.0.0.1"));
+				.lookUpProxiesWith((host) -> NameAddresses.of(host, NAME, "127.0.0.2", "127.0.0.3", "127.0.0.1"));
 
 			assertThat(whoami(context)).isEqualTo("127.0.0.1");
 
@@ -78,7 +77,7 @@ class ProxyNameAddressesThroughPoolTests {
 				: Socks5Proxy.builder().bindAddress("127.0.0.1").start();
 		withNamedMember(kind, (context) -> {
 			context.getBean(ProxyPoolHttpClients.class)
-				.lookUpProxiesWith((host) -> addresses(host, "127.0.0.2", "127.0.0.3"));
+				.lookUpProxiesWith((host) -> NameAddresses.of(host, NAME, "127.0.0.2", "127.0.0.3"));
 
 			assertThatExceptionOfType(WebClientRequestException.class).isThrownBy(() -> whoami(context))
 				.withMessageContaining("no proxy could connect")
@@ -95,15 +94,6 @@ class ProxyNameAddressesThroughPoolTests {
 			.withPropertyValues(TransportTestSupport.pool("default.http", kind + "://" + NAME + ":" + this.proxy.port()))
 			.withPropertyValues("cryptofeed.proxy.default.http.health-check.enabled=false")
 			.run(test::accept);
-	}
-
-	private static InetAddress[] addresses(String host, String... loopback) throws UnknownHostException {
-		assertThat(host).isEqualTo(NAME);
-		InetAddress[] addresses = new InetAddress[loopback.length];
-		for (int i = 0; i < loopback.length; i++) {
-			addresses[i] = InetAddress.getByAddress(host, InetAddress.getByName(loopback[i]).getAddress());
-		}
-		return addresses;
 	}
 
 	private static CircuitBreaker.Metrics metricsOfTheMember(ApplicationContext context) {

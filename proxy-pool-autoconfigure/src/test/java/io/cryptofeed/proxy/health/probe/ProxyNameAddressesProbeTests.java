@@ -1,8 +1,6 @@
 package io.cryptofeed.proxy.health.probe;
 
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
 
 import io.cryptofeed.proxy.core.ProxyEndpoint;
@@ -11,6 +9,7 @@ import io.cryptofeed.proxy.testkit.BlackholeProxy;
 import io.cryptofeed.proxy.testkit.HttpConnectProxy;
 import io.cryptofeed.proxy.testkit.TestProxiesExtension;
 import io.cryptofeed.proxy.testkit.target.TargetServer;
+import io.cryptofeed.proxy.testsupport.NameAddresses;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,22 +105,13 @@ class ProxyNameAddressesProbeTests {
 
 	private static HealthProbe tcp(String... loopback) {
 		return new GreetingProbe(TcpClient.newConnection(), Schedulers.parallel(), ProxyTls.systemDefault(),
-				(host) -> addresses(host, loopback));
+				(host) -> NameAddresses.of(host, NAME, loopback));
 	}
 
 	private static HealthProbe http(String... loopback) {
 		return new HttpThroughProxyProbe(URI.create(target.baseUrl() + "/status/200"),
 				(status) -> status == 200, HttpClient.newConnection(), Schedulers.parallel(),
-				ProxyTls.systemDefault(), (host) -> addresses(host, loopback));
-	}
-
-	private static InetAddress[] addresses(String host, String... loopback) throws UnknownHostException {
-		assertThat(host).isEqualTo(NAME);
-		InetAddress[] addresses = new InetAddress[loopback.length];
-		for (int i = 0; i < loopback.length; i++) {
-			addresses[i] = InetAddress.getByAddress(host, InetAddress.getByName(loopback[i]).getAddress());
-		}
-		return addresses;
+				ProxyTls.systemDefault(), (host) -> NameAddresses.of(host, NAME, loopback));
 	}
 
 }
