@@ -61,6 +61,14 @@ public final class ConnectFailures {
 	}
 
 	/**
+	 * The caller's thread was interrupted while it waited: Spring's I/O error of a blocking
+	 * call carries the {@code InterruptedException} as its cause, with no message of its own.
+	 */
+	static boolean interrupted(Throwable error) {
+		return firstOf(error, InterruptedException.class) != null;
+	}
+
+	/**
 	 * The TLS handshake with the target through the tunnel, or the answer to a request, did not
 	 * come in time: the proxy stalls, or the target is that slow.
 	 */

@@ -73,7 +73,7 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 				// a source's feedback that throws must not replace the caller's error
 				ex.addSuppressed(feedbackFailed);
 			}
-			if (interrupted(ex)) {
+			if (ConnectFailures.interrupted(ex)) {
 				// the caller's thread stopped waiting, and the wait cancelled the connect: a
 				// request not sent yet gives its budget use back, as a cancelled WebClient one does
 				attempt.cancelled();
@@ -161,21 +161,6 @@ public final class ProxyPoolRequestInterceptor implements ClientHttpRequestInter
 			return Exceptions.unwrap(cause);
 		}
 		return Exceptions.unwrap(thrown);
-	}
-
-	/**
-	 * Whether the call ended because its thread was interrupted while it waited: Spring's I/O
-	 * error carries the {@code InterruptedException} as its cause, with no message of its own.
-	 */
-	private static boolean interrupted(Throwable thrown) {
-		Throwable cause = thrown;
-		for (int depth = 0; cause != null && depth < 4; depth++) {
-			if (cause instanceof InterruptedException) {
-				return true;
-			}
-			cause = cause.getCause();
-		}
-		return false;
 	}
 
 	/**

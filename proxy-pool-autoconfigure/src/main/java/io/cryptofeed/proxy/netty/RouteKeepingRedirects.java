@@ -75,19 +75,12 @@ final class RouteKeepingRedirects implements BiPredicate<HttpClientRequest, Http
 				return null;
 			}
 			return (uri.getHost() != null || uri.getRawAuthority() == null) ? uri.getHost()
-					: hostOf(uri.getRawAuthority());
+					: UrlHosts.of(location.strip());
 		}
 		catch (IllegalArgumentException ex) {
 			// Reactor Netty reports a location it cannot follow
 			return null;
 		}
-	}
-
-	/** An authority's host: without the user information and the port. */
-	private static String hostOf(String authority) {
-		String host = authority.substring(authority.lastIndexOf('@') + 1);
-		int colon = host.lastIndexOf(':');
-		return (colon >= 0) ? host.substring(0, colon) : host;
 	}
 
 }
