@@ -19,11 +19,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
-import reactor.netty.DisposableServer;
 import reactor.netty.http.Http2SslContextSpec;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
-import reactor.netty.http.server.HttpServer;
 
 import org.springframework.context.ApplicationContext;
 import org.springframework.web.reactive.socket.client.WebSocketClient;
@@ -45,24 +43,20 @@ class IdnTargetsThroughPoolTests {
 
 	private static final String ASCII = "xn--bcher-kva.example";
 
-	private DisposableServer target;
+	private OwnLoopsServer target;
 
 	private TestProxy proxy;
 
 	/** Answers every request, and opens every WebSocket session, with the Host header it got. */
 	@BeforeEach
 	void startTarget() {
-		this.target = HttpServer.create()
-			.host("127.0.0.1")
-			.port(0)
-			.route((routes) -> routes
+		this.target = OwnLoopsServer.bind((server) -> server.route((routes) -> routes
 				.get("/host", (request, response) -> response
 					.sendString(Mono.just(String.valueOf(request.requestHeaders().get(HttpHeaderNames.HOST)))))
 				.get("/ws", (request, response) -> {
 					String host = String.valueOf(request.requestHeaders().get(HttpHeaderNames.HOST));
 					return response.sendWebsocket((in, out) -> out.sendString(Mono.just(host)));
-				}))
-			.bindNow();
+				})));
 	}
 
 	@AfterEach
@@ -70,8 +64,7 @@ class IdnTargetsThroughPoolTests {
 		if (this.proxy != null) {
 			this.proxy.close();
 		}
-		// a session's connection may still be closing: the default three seconds are short on a busy machine
-		this.target.disposeNow(WAIT);
+		this.target.close();
 	}
 
 	@ParameterizedTest
@@ -117,14 +110,10 @@ class IdnTargetsThroughPoolTests {
 	@ValueSource(strings = { "http", "socks5" })
 	void anHttp2RequestGivesTheAsciiFormOfTheTargetsNameAsItsAuthority(String kind) {
 		this.proxy = proxy(kind);
-		DisposableServer http2 = HttpServer.create()
-			.host("127.0.0.1")
-			.port(0)
-			.protocol(HttpProtocol.H2, HttpProtocol.HTTP11)
+		OwnLoopsServer http2 = OwnLoopsServer.bind((server) -> server.protocol(HttpProtocol.H2, HttpProtocol.HTTP11)
 			.secure((spec) -> spec.sslContext(serverTls()))
 			.route((routes) -> routes.get("/host", (request, response) -> response
-				.sendString(Mono.just(request.version() + " " + request.requestHeaders().get(HttpHeaderNames.HOST)))))
-			.bindNow();
+				.sendString(Mono.just(request.version() + " " + request.requestHeaders().get(HttpHeaderNames.HOST))))));
 		try {
 			TransportTestSupport.runner()
 				.withPropertyValues(TransportTestSupport.pool("default.http", this.proxy.url()))
@@ -149,7 +138,7 @@ class IdnTargetsThroughPoolTests {
 				});
 		}
 		finally {
-			http2.disposeNow(WAIT);
+			http2.close();
 		}
 	}
 
